@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { formatIssues } from './validation';
+
+/** Global modes: notify only, act, or plan without calling EC2. */
+export const MODES = ['notify', 'remediate', 'dry-run'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** Per-rule modes. */
+export const RULE_MODES = ['off', 'notify', 'remediate'] as const;
+export type RuleMode = (typeof RULE_MODES)[number];
+
+export type TransportProtocol = 'tcp' | 'udp';
+
+/** A port or inclusive port range of one transport protocol. */
+export interface PortSpec {
+  protocol: TransportProtocol;
+  from: number;
+  to: number;
+}
+
+const PORT_SPEC = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp))?$/i;
+
+/** Parses `22`, `22/tcp`, `3389/udp` or `8000-8100/tcp` (tcp when no protocol is given). */
+export function parsePortSpec(text: string): PortSpec | undefined {
+  const m = PORT_SPEC.exec(text.trim());
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  if (from > 65535 || to > 65535 || to < from) return undefined;
+  const protocol = (m[3]?.toLowerCase() ?? 'tcp') as TransportProtocol;
+  return { protocol, from, to };
+}
+
+/** Formats a port spec the way notices print it: `22/tcp`, `1024-65535/udp`. */
+export function formatPortSpec(spec: PortSpec): string {
+  return `${spec.from === spec.to ? spec.from : `${spec.from}-${spec.to}`}/${spec.protocol}`;
+}
+
+const portSpec = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
+  const spec = parsePortSpec(String(value));
+  if (!spec) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a port spec like "22/tcp" or "8000-8100/udp" (${JSON.stringify(value)})`,
+    });
+    return z.NEVER;
+  }
+  return spec;
+});
+
+const portRange = z
+  .object({ from: z.number().int().min(0).max(65535), to: z.number().int().min(0).max(65535) })
+  .refine((r) => r.from <= r.to, { message: 'from must not exceed to' });
+
+const EXEMPTION_TAG = 'vpc-guardrail:exempt';
+
+export const ConfigSchema = z
+  .object({
+    mode: z.enum(MODES).default('notify'),
+    /** Per-rule mode; a rule absent here follows `mode`. */
+    rules: z.record(z.string(), z.enum(RULE_MODES)).default({}),
+    adminPorts: z
+      .array(portSpec)
+      .default(['22/tcp', '3389/tcp', '3389/udp'].map((s) => parsePortSpecOrThrow(s))),
+    highRiskPorts: z
+      .array(portSpec)
+      .default(
+        [
+          20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601,
+          8080, 8088, 8888, 9200, 9300,
+        ].map((p) => parsePortSpecOrThrow(`${p}/tcp`)),
+      ),
+    authorizedPorts: z.array(portSpec).default(['80/tcp', '443/tcp'].map((s) => parsePortSpecOrThrow(s))),
+    /** Ports a stateless peer uses for return traffic. */
+    ephemeralPorts: portRange.default({ from: 1024, to: 65535 }),
+    /** Fraction of the public address space that counts as world-open. */
+    worldOpenCoverage: z.number().gt(0).lte(1).default(0.99),
+    exemptionTagKey: z.string().min(1).default(EXEMPTION_TAG),
+    /** Findings allowed by configuration (reported as suppressed). */
+    allowLists: z
+      .array(
+        z.object({
+          resourceId: z.string().min(1),
+          ruleIds: z.array(z.string()).optional(),
+          ports: z.array(portSpec).optional(),
+          reason: z.string().default('allow-listed in configuration'),
+        }),
+      )
+      .default([]),
+    /** Events made by this principal are ignored (no loops). */
+    ownRoleArn: z.string().optional(),
+    topicArn: z.string().optional(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type AllowListEntry = Config['allowLists'][number];
+
+function parsePortSpecOrThrow(text: string): PortSpec {
+  const spec = parsePortSpec(text);
+  if (!spec) throw new Error(`bad built-in port spec ${text}`);
+  return spec;
+}
+
+/** Validates a config object, filling defaults; throws ConfigError naming each bad key. */
+export function parseConfig(input: unknown, source = 'config'): Config {
+  const result = ConfigSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw new ConfigError(`invalid ${source}`, formatIssues(result.error));
+}
+
+/** The default configuration. */
+export const DEFAULT_CONFIG: Config = parseConfig({});
+
+/** Environment variables both functions read (DESIGN §9). */
+export interface ConfigEnv {
+  VPC_GUARDRAIL_MODE?: string;
+  VPC_GUARDRAIL_TOPIC_ARN?: string;
+  VPC_GUARDRAIL_OWN_ROLE_ARN?: string;
+  VPC_GUARDRAIL_CONFIG?: string;
+}
+
+/**
+ * Builds the config from environment variables (the values are passed in: the engine reads no env).
+ * `VPC_GUARDRAIL_CONFIG` holds JSON with any key; the dedicated variables win over it.
+ */
+export function configFromEnv(env: ConfigEnv): Config {
+  let base: Record<string, unknown> = {};
+  const json = env.VPC_GUARDRAIL_CONFIG?.trim();
+  if (json) {
+    try {
+      const parsed: unknown = JSON.parse(json);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new ConfigError('invalid VPC_GUARDRAIL_CONFIG', ['(root): expected a JSON object']);
+      }
+      base = parsed as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError(
+        'invalid VPC_GUARDRAIL_CONFIG',
+        [`(root): not JSON (${(error as Error).message})`],
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  const merged: Record<string, unknown> = { ...base };
+  if (env.VPC_GUARDRAIL_MODE) merged.mode = env.VPC_GUARDRAIL_MODE;
+  if (env.VPC_GUARDRAIL_TOPIC_ARN) merged.topicArn = env.VPC_GUARDRAIL_TOPIC_ARN;
+  if (env.VPC_GUARDRAIL_OWN_ROLE_ARN) merged.ownRoleArn = env.VPC_GUARDRAIL_OWN_ROLE_ARN;
+  return parseConfig(merged, 'configuration (VPC_GUARDRAIL_* environment)');
+}

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+
+/** Finding severities, most severe first. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Rank of a severity: 0 is the most severe. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** True when `severity` is at or above `threshold` (critical is above high). */
+export function atOrAbove(severity: Severity, threshold: Severity): boolean {
+  return severityRank(severity) <= severityRank(threshold);
+}
+
+export type ResourceType =
+  | 'AWS::EC2::SecurityGroup'
+  | 'AWS::EC2::NetworkAcl'
+  | 'AWS::EC2::Subnet'
+  | 'AWS::EC2::RouteTable'
+  | 'AWS::EC2::NatGateway'
+  | 'AWS::EC2::VPCEndpoint'
+  | 'AWS::EC2::NetworkInterface';
+
+/** One permission as the EC2 API takes it (RevokeSecurityGroupIngress `IpPermissions`). */
+export interface IpPermissionInput {
+  IpProtocol: string;
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges?: { CidrIp: string }[];
+  Ipv6Ranges?: { CidrIpv6: string }[];
+  PrefixListIds?: { PrefixListId: string }[];
+}
+
+/** A NACL entry as `CreateNetworkAclEntry` takes it. */
+export interface NaclEntryInput {
+  NetworkAclId: string;
+  RuleNumber: number;
+  Protocol: string;
+  RuleAction: 'allow' | 'deny';
+  Egress: boolean;
+  CidrBlock?: string;
+  Ipv6CidrBlock?: string;
+  PortRange?: { From: number; To: number };
+}
+
+/**
+ * What an auto-fix would do for one finding. Plans of several findings on the same group and
+ * direction are merged into one EC2 call by the remediation planner.
+ */
+export type RemediationPlan =
+  | {
+      action: 'revoke-security-group-rules';
+      groupId: string;
+      direction: 'ingress' | 'egress';
+      /** Rule ids to revoke, when the snapshot carried `SecurityGroupRules`. */
+      securityGroupRuleIds: string[];
+      /** The offending permissions (one source each), used when rule ids are unknown. */
+      ipPermissions: IpPermissionInput[];
+    }
+  | {
+      action: 'fix-network-acl-entries';
+      networkAclId: string;
+      /** Entries that permit nothing but admin ports: deleted. */
+      deleteEntries: { RuleNumber: number; Egress: boolean }[];
+      /** Deny entries inserted before broader allow entries. */
+      createEntries: NaclEntryInput[];
+    }
+  | { action: 'disable-subnet-auto-assign-public-ip'; subnetId: string };
+
+export type RemediationAction = RemediationPlan['action'];
+
+export interface Suppression {
+  by: 'tag' | 'config';
+  reason: string;
+}
+
+/** A finding, as DESIGN §6 defines it. */
+export interface Finding {
+  id: string;
+  ruleId: string;
+  severity: Severity;
+  resourceType: ResourceType;
+  resourceId: string;
+  vpcId: string;
+  accountId?: string;
+  region?: string;
+  title: string;
+  detail: string;
+  controls: string[];
+  evidence: Record<string, unknown>;
+  remediation?: RemediationPlan;
+  suppressed?: Suppression;
+}
+
+/** The fields a rule supplies; the engine adds id, account and region. */
+export type FindingDraft = Omit<Finding, 'id' | 'accountId' | 'region' | 'suppressed'> & {
+  /** What distinguishes this finding from others of the same rule and resource (e.g. "tcp/22"). */
+  evidenceKey?: string;
+};
+
+/** Stable id of a finding: hash of rule id, resource id and evidence key. */
+export function findingId(ruleId: string, resourceId: string, evidenceKey = ''): string {
+  return createHash('sha256')
+    .update(`${ruleId}\u0000${resourceId}\u0000${evidenceKey}`)
+    .digest('hex')
+    .slice(0, 20);
+}
+
+/** Deterministic order: severity, rule id, VPC, resource, id. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.vpcId, b.vpcId) ||
+    cmp(a.resourceId, b.resourceId) ||
+    cmp(a.id, b.id)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

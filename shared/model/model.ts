@@ -1,0 +1,428 @@
+import { type Cidr4, type Cidr6, parseCidr4, parseCidr6 } from '../net/cidr';
+import { type Protocol, parseProtocol } from '../net/protocol';
+import type {
+  InternetGatewayItem,
+  IpPermissionItem,
+  NatGatewayItem,
+  NetworkAclEntryItem,
+  NetworkAclItem,
+  NetworkInterfaceItem,
+  RouteTableItem,
+  SecurityGroupItem,
+  SecurityGroupRuleItem,
+  Snapshot,
+  SubnetItem,
+  Tag,
+  VpcEndpointItem,
+  VpcItem,
+} from './snapshot-schema';
+
+/** Where a security-group rule lets traffic come from (ingress) or go to (egress). */
+export type RuleSource =
+  | { kind: 'ipv4'; cidr: string; range: Cidr4 }
+  | { kind: 'ipv6'; cidr: string; range: Cidr6 }
+  | { kind: 'prefix-list'; prefixListId: string }
+  | { kind: 'group'; groupId?: string; userId?: string; peering?: string };
+
+/** One security-group rule with exactly one source, as DescribeSecurityGroupRules reports it. */
+export interface SgRule {
+  groupId: string;
+  /** `sgr-…`, when the snapshot carried SecurityGroupRules. */
+  ruleId?: string;
+  egress: boolean;
+  /** The protocol as written (`tcp`, `6`, `-1`, …) — what a revoke call must repeat. */
+  ipProtocol: string;
+  protocol: Protocol;
+  /** Inclusive port range; 0–65535 for all-protocol or portless rules. */
+  fromPort: number;
+  toPort: number;
+  /** Ports as written (for revoke calls by permission). */
+  rawFromPort?: number;
+  rawToPort?: number;
+  source: RuleSource;
+  description?: string;
+}
+
+export interface SecurityGroupNode {
+  item: SecurityGroupItem;
+  id: string;
+  vpcId: string;
+  name: string;
+  /** A VPC's default group (GroupName `default`). */
+  isDefault: boolean;
+  ingress: SgRule[];
+  egress: SgRule[];
+  /** True when the rules came from SecurityGroupRules (and so carry rule ids). */
+  hasRuleIds: boolean;
+  tags: Tag[];
+}
+
+export interface NaclEntry {
+  ruleNumber: number;
+  egress: boolean;
+  allow: boolean;
+  protocol: Protocol;
+  rawProtocol: string;
+  /** Inclusive port range; 0–65535 when the entry applies to all ports. */
+  fromPort: number;
+  toPort: number;
+  family: 'ipv4' | 'ipv6';
+  cidr: string;
+  range4?: Cidr4;
+  range6?: Cidr6;
+  item: NetworkAclEntryItem;
+}
+
+export interface NetworkAclNode {
+  item: NetworkAclItem;
+  id: string;
+  vpcId: string;
+  isDefault: boolean;
+  /** Entries of each direction, ascending by rule number. */
+  ingress: NaclEntry[];
+  egress: NaclEntry[];
+  /** Subnets associated explicitly (a VPC's default NACL also serves subnets with no association). */
+  subnetIds: string[];
+  tags: Tag[];
+}
+
+export interface SubnetNode {
+  item: SubnetItem;
+  id: string;
+  vpcId: string;
+  name?: string;
+  tags: Tag[];
+  /** The route table it uses: explicit association, else the VPC's main table. */
+  routeTableId?: string;
+  routeTableExplicit: boolean;
+  /** The NACL it uses: explicit association, else the VPC's default NACL. */
+  networkAclId?: string;
+}
+
+export interface RouteTableNode {
+  item: RouteTableItem;
+  id: string;
+  vpcId: string;
+  isMain: boolean;
+  /** Explicitly associated subnets. */
+  subnetIds: string[];
+  tags: Tag[];
+}
+
+export interface NetworkInterfaceNode {
+  item: NetworkInterfaceItem;
+  id: string;
+  vpcId?: string;
+  subnetId?: string;
+  groupIds: string[];
+  /** Public IPv4 addresses (primary association and secondary private IPs). */
+  publicIps: string[];
+  ipv6Addresses: string[];
+  tags: Tag[];
+}
+
+export interface PrefixListNode {
+  id: string;
+  name?: string;
+  cidrs4: { cidr: string; range: Cidr4 }[];
+  cidrs6: { cidr: string; range: Cidr6 }[];
+}
+
+/** The snapshot, indexed and normalized once; rules read it and never change it. */
+export interface Model {
+  accountId?: string;
+  region?: string;
+  vpcs: Map<string, VpcItem>;
+  subnets: Map<string, SubnetNode>;
+  securityGroups: Map<string, SecurityGroupNode>;
+  networkAcls: Map<string, NetworkAclNode>;
+  routeTables: Map<string, RouteTableNode>;
+  internetGateways: Map<string, InternetGatewayItem>;
+  natGateways: Map<string, NatGatewayItem>;
+  vpcEndpoints: Map<string, VpcEndpointItem>;
+  networkInterfaces: Map<string, NetworkInterfaceNode>;
+  prefixLists: Map<string, PrefixListNode>;
+  mainRouteTableByVpc: Map<string, string>;
+  defaultNetworkAclByVpc: Map<string, string>;
+  /** Interfaces per security group. */
+  interfacesByGroup: Map<string, string[]>;
+  /** Interfaces per subnet. */
+  interfacesBySubnet: Map<string, string[]>;
+  /** Subnets per VPC (all of them, sorted). */
+  subnetsByVpc: Map<string, string[]>;
+}
+
+/** Value of the `Name` tag, if any. */
+export function nameTag(tags: readonly Tag[]): string | undefined {
+  return tags.find((t) => t.Key === 'Name')?.Value;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Builds the normalized model from a validated snapshot. */
+export function buildModel(snapshot: Snapshot): Model {
+  const model: Model = {
+    accountId: snapshot.accountId,
+    region: snapshot.region,
+    vpcs: new Map(snapshot.Vpcs.map((v) => [v.VpcId, v])),
+    subnets: new Map(),
+    securityGroups: new Map(),
+    networkAcls: new Map(),
+    routeTables: new Map(),
+    internetGateways: new Map(snapshot.InternetGateways.map((g) => [g.InternetGatewayId, g])),
+    natGateways: new Map(snapshot.NatGateways.map((g) => [g.NatGatewayId, g])),
+    vpcEndpoints: new Map(snapshot.VpcEndpoints.map((e) => [e.VpcEndpointId, e])),
+    networkInterfaces: new Map(),
+    prefixLists: new Map(),
+    mainRouteTableByVpc: new Map(),
+    defaultNetworkAclByVpc: new Map(),
+    interfacesByGroup: new Map(),
+    interfacesBySubnet: new Map(),
+    subnetsByVpc: new Map(),
+  };
+
+  for (const list of snapshot.ManagedPrefixLists) {
+    const node: PrefixListNode = { id: list.PrefixListId, name: list.PrefixListName, cidrs4: [], cidrs6: [] };
+    for (const entry of list.Entries) {
+      const r4 = parseCidr4(entry.Cidr);
+      if (r4) node.cidrs4.push({ cidr: entry.Cidr, range: r4 });
+      else {
+        const r6 = parseCidr6(entry.Cidr);
+        if (r6) node.cidrs6.push({ cidr: entry.Cidr, range: r6 });
+      }
+    }
+    model.prefixLists.set(node.id, node);
+  }
+
+  const rulesByGroup = new Map<string, SecurityGroupRuleItem[]>();
+  for (const rule of snapshot.SecurityGroupRules) push(rulesByGroup, rule.GroupId, rule);
+  for (const group of snapshot.SecurityGroups) {
+    model.securityGroups.set(group.GroupId, buildGroup(group, rulesByGroup.get(group.GroupId)));
+  }
+  // A snapshot may carry rules of groups it does not describe (describe-security-group-rules alone).
+  for (const [groupId, rules] of rulesByGroup) {
+    if (model.securityGroups.has(groupId)) continue;
+    const stub: SecurityGroupItem = { GroupId: groupId, IpPermissions: [], IpPermissionsEgress: [], Tags: [] };
+    model.securityGroups.set(groupId, buildGroup(stub, rules));
+  }
+
+  for (const table of snapshot.RouteTables) {
+    const isMain = table.Associations.some((a) => a.Main === true);
+    const subnetIds = table.Associations.filter((a) => a.SubnetId && a.Main !== true && associated(a)).map(
+      (a) => a.SubnetId as string,
+    );
+    model.routeTables.set(table.RouteTableId, {
+      item: table,
+      id: table.RouteTableId,
+      vpcId: table.VpcId,
+      isMain,
+      subnetIds,
+      tags: table.Tags,
+    });
+    if (isMain) model.mainRouteTableByVpc.set(table.VpcId, table.RouteTableId);
+  }
+
+  for (const acl of snapshot.NetworkAcls) {
+    const node = buildNacl(acl);
+    model.networkAcls.set(node.id, node);
+    if (node.isDefault) model.defaultNetworkAclByVpc.set(node.vpcId, node.id);
+  }
+
+  const routeTableBySubnet = new Map<string, string>();
+  for (const table of model.routeTables.values()) {
+    for (const subnetId of table.subnetIds) routeTableBySubnet.set(subnetId, table.id);
+  }
+  const naclBySubnet = new Map<string, string>();
+  for (const acl of model.networkAcls.values()) {
+    for (const subnetId of acl.subnetIds) naclBySubnet.set(subnetId, acl.id);
+  }
+
+  for (const subnet of snapshot.Subnets) {
+    const explicit = routeTableBySubnet.get(subnet.SubnetId);
+    model.subnets.set(subnet.SubnetId, {
+      item: subnet,
+      id: subnet.SubnetId,
+      vpcId: subnet.VpcId,
+      name: nameTag(subnet.Tags),
+      tags: subnet.Tags,
+      routeTableId: explicit ?? model.mainRouteTableByVpc.get(subnet.VpcId),
+      routeTableExplicit: explicit !== undefined,
+      networkAclId: naclBySubnet.get(subnet.SubnetId) ?? model.defaultNetworkAclByVpc.get(subnet.VpcId),
+    });
+    push(model.subnetsByVpc, subnet.VpcId, subnet.SubnetId);
+  }
+  for (const list of model.subnetsByVpc.values()) list.sort();
+
+  for (const eni of snapshot.NetworkInterfaces) {
+    const publicIps = new Set<string>();
+    if (eni.Association?.PublicIp) publicIps.add(eni.Association.PublicIp);
+    for (const address of eni.PrivateIpAddresses) {
+      if (address.Association?.PublicIp) publicIps.add(address.Association.PublicIp);
+    }
+    const ipv6 = new Set(eni.Ipv6Addresses.map((a) => a.Ipv6Address));
+    if (eni.Ipv6Address) ipv6.add(eni.Ipv6Address);
+    const groupIds = [...new Set(eni.Groups.map((g) => g.GroupId))].sort();
+    const node: NetworkInterfaceNode = {
+      item: eni,
+      id: eni.NetworkInterfaceId,
+      vpcId: eni.VpcId ?? (eni.SubnetId ? model.subnets.get(eni.SubnetId)?.vpcId : undefined),
+      subnetId: eni.SubnetId,
+      groupIds,
+      publicIps: [...publicIps].sort(),
+      ipv6Addresses: [...ipv6].sort(),
+      tags: eni.TagSet.length > 0 ? eni.TagSet : eni.Tags,
+    };
+    model.networkInterfaces.set(node.id, node);
+    for (const groupId of groupIds) push(model.interfacesByGroup, groupId, node.id);
+    if (node.subnetId) push(model.interfacesBySubnet, node.subnetId, node.id);
+  }
+  return model;
+}
+
+function associated(a: RouteTableItem['Associations'][number]): boolean {
+  const state = a.AssociationState?.State;
+  return state === undefined || state === 'associated' || state === 'associating';
+}
+
+function buildGroup(group: SecurityGroupItem, rules: SecurityGroupRuleItem[] | undefined): SecurityGroupNode {
+  const node: SecurityGroupNode = {
+    item: group,
+    id: group.GroupId,
+    vpcId: group.VpcId ?? '',
+    name: group.GroupName ?? '',
+    isDefault: group.GroupName === 'default',
+    ingress: [],
+    egress: [],
+    hasRuleIds: rules !== undefined && rules.length > 0,
+    tags: group.Tags,
+  };
+  if (rules && rules.length > 0) {
+    for (const rule of rules) {
+      const sgRule = fromRuleItem(rule);
+      if (sgRule) (sgRule.egress ? node.egress : node.ingress).push(sgRule);
+    }
+  } else {
+    for (const permission of group.IpPermissions) expandPermission(node.id, permission, false, node.ingress);
+    for (const permission of group.IpPermissionsEgress) expandPermission(node.id, permission, true, node.egress);
+  }
+  return node;
+}
+
+/** Inclusive port range of a rule; all ports for all-protocol, portless or ICMP rules. */
+function portRange(protocol: Protocol, from: number | undefined, to: number | undefined): [number, number] {
+  if (protocol !== 'tcp' && protocol !== 'udp') return [0, 65535];
+  if (from === undefined || to === undefined || from < 0 || to < 0) return [0, 65535];
+  return [Math.max(0, from), Math.min(65535, to)];
+}
+
+function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
+  let source: RuleSource | undefined;
+  if (rule.CidrIpv4) {
+    const range = parseCidr4(rule.CidrIpv4);
+    if (range) source = { kind: 'ipv4', cidr: rule.CidrIpv4, range };
+  } else if (rule.CidrIpv6) {
+    const range = parseCidr6(rule.CidrIpv6);
+    if (range) source = { kind: 'ipv6', cidr: rule.CidrIpv6, range };
+  } else if (rule.PrefixListId) {
+    source = { kind: 'prefix-list', prefixListId: rule.PrefixListId };
+  } else {
+    const ref = rule.ReferencedGroupInfo;
+    source = { kind: 'group', groupId: ref?.GroupId, userId: ref?.UserId, peering: ref?.VpcPeeringConnectionId };
+  }
+  if (!source) return undefined;
+  const protocol = parseProtocol(rule.IpProtocol);
+  const [fromPort, toPort] = portRange(protocol, rule.FromPort, rule.ToPort);
+  return {
+    groupId: rule.GroupId,
+    ruleId: rule.SecurityGroupRuleId,
+    egress: rule.IsEgress,
+    ipProtocol: rule.IpProtocol,
+    protocol,
+    fromPort,
+    toPort,
+    rawFromPort: rule.FromPort,
+    rawToPort: rule.ToPort,
+    source,
+    description: rule.Description,
+  };
+}
+
+function expandPermission(groupId: string, permission: IpPermissionItem, egress: boolean, out: SgRule[]): void {
+  const protocol = parseProtocol(permission.IpProtocol);
+  const [fromPort, toPort] = portRange(protocol, permission.FromPort, permission.ToPort);
+  const base = {
+    groupId,
+    egress,
+    ipProtocol: permission.IpProtocol,
+    protocol,
+    fromPort,
+    toPort,
+    rawFromPort: permission.FromPort,
+    rawToPort: permission.ToPort,
+  };
+  for (const r of permission.IpRanges) {
+    const range = parseCidr4(r.CidrIp);
+    if (range) out.push({ ...base, source: { kind: 'ipv4', cidr: r.CidrIp, range }, description: r.Description });
+  }
+  for (const r of permission.Ipv6Ranges) {
+    const range = parseCidr6(r.CidrIpv6);
+    if (range) out.push({ ...base, source: { kind: 'ipv6', cidr: r.CidrIpv6, range }, description: r.Description });
+  }
+  for (const p of permission.PrefixListIds) {
+    out.push({ ...base, source: { kind: 'prefix-list', prefixListId: p.PrefixListId }, description: p.Description });
+  }
+  for (const g of permission.UserIdGroupPairs) {
+    out.push({
+      ...base,
+      source: { kind: 'group', groupId: g.GroupId, userId: g.UserId, peering: g.VpcPeeringConnectionId },
+      description: g.Description,
+    });
+  }
+}
+
+function buildNacl(acl: NetworkAclItem): NetworkAclNode {
+  const ingress: NaclEntry[] = [];
+  const egress: NaclEntry[] = [];
+  for (const item of acl.Entries) {
+    const protocol = parseProtocol(item.Protocol);
+    const [fromPort, toPort] = portRange(protocol, item.PortRange?.From, item.PortRange?.To);
+    const base = {
+      ruleNumber: item.RuleNumber,
+      egress: item.Egress,
+      allow: item.RuleAction === 'allow',
+      protocol,
+      rawProtocol: item.Protocol,
+      fromPort,
+      toPort,
+      item,
+    };
+    let entry: NaclEntry | undefined;
+    if (item.CidrBlock !== undefined) {
+      const range4 = parseCidr4(item.CidrBlock);
+      if (range4) entry = { ...base, family: 'ipv4', cidr: item.CidrBlock, range4 };
+    } else if (item.Ipv6CidrBlock !== undefined) {
+      const range6 = parseCidr6(item.Ipv6CidrBlock);
+      if (range6) entry = { ...base, family: 'ipv6', cidr: item.Ipv6CidrBlock, range6 };
+    }
+    if (entry) (entry.egress ? egress : ingress).push(entry);
+  }
+  const byNumber = (a: NaclEntry, b: NaclEntry) => a.ruleNumber - b.ruleNumber;
+  ingress.sort(byNumber);
+  egress.sort(byNumber);
+  return {
+    item: acl,
+    id: acl.NetworkAclId,
+    vpcId: acl.VpcId,
+    isDefault: acl.IsDefault === true,
+    ingress,
+    egress,
+    subnetIds: acl.Associations.map((a) => a.SubnetId).sort(),
+    tags: acl.Tags,
+  };
+}
+
+export type { NetworkInterfaceItem, RouteTableItem, SecurityGroupItem, SubnetItem };

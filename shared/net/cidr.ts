@@ -1,0 +1,110 @@
+/** A parsed IPv4 CIDR: the half-open address interval [start, end) as numbers. */
+export interface Cidr4 {
+  start: number;
+  end: number;
+  prefix: number;
+}
+
+/** A parsed IPv6 CIDR: the half-open address interval [start, end) as 128-bit bigints. */
+export interface Cidr6 {
+  start: bigint;
+  end: bigint;
+  prefix: number;
+}
+
+export const IPV4_SPACE = 2 ** 32;
+export const IPV6_SPACE = 1n << 128n;
+
+/** Parses a dotted-quad IPv4 address to its 32-bit value. */
+export function parseIpv4(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return undefined;
+    const octet = Number(part);
+    if (octet > 255) return undefined;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+
+/** Parses an IPv6 address (with `::` and an optional embedded IPv4 tail) to its 128-bit value. */
+export function parseIpv6(text: string): bigint | undefined {
+  let s = text.trim();
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  if (s === '' || /[^0-9a-fA-F:.]/.test(s)) return undefined;
+  if (s.includes('.')) {
+    const lastColon = s.lastIndexOf(':');
+    const v4 = parseIpv4(s.slice(lastColon + 1));
+    if (v4 === undefined) return undefined;
+    s = `${s.slice(0, lastColon + 1)}${Math.floor(v4 / 65536).toString(16)}:${(v4 % 65536).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] === '' ? [] : (halves[0] ?? '').split(':');
+  const rest = halves.length === 2 ? (halves[1] === '' ? [] : (halves[1] ?? '').split(':')) : [];
+  let groups: string[];
+  if (halves.length === 2) {
+    const missing = 8 - head.length - rest.length;
+    if (missing < 1) return undefined;
+    groups = [...head, ...Array<string>(missing).fill('0'), ...rest];
+  } else {
+    groups = head;
+  }
+  if (groups.length !== 8) return undefined;
+  let value = 0n;
+  for (const group of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
+    value = (value << 16n) | BigInt(Number.parseInt(group, 16));
+  }
+  return value;
+}
+
+const cache4 = new Map<string, Cidr4 | null>();
+
+/**
+ * Parses an IPv4 CIDR. Host bits are cleared, as EC2 does (`208.236.235.254/0` is the whole space).
+ * Results are memoized: real regions repeat the same few hundred CIDRs many times.
+ */
+export function parseCidr4(text: string): Cidr4 | undefined {
+  const hit = cache4.get(text);
+  if (hit !== undefined) return hit ?? undefined;
+  const parsed = parseCidr4Uncached(text);
+  if (cache4.size > 100_000) cache4.clear();
+  cache4.set(text, parsed ?? null);
+  return parsed;
+}
+
+function parseCidr4Uncached(text: string): Cidr4 | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const address = parseIpv4(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (address === undefined || !/^\d{1,2}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  if (prefix > 32) return undefined;
+  const size = 2 ** (32 - prefix);
+  const start = Math.floor(address / size) * size;
+  return { start, end: start + size, prefix };
+}
+
+/** Parses an IPv6 CIDR; host bits are cleared. */
+export function parseCidr6(text: string): Cidr6 | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const address = parseIpv6(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (address === undefined || !/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  if (prefix > 128) return undefined;
+  const size = 1n << BigInt(128 - prefix);
+  const start = (address / size) * size;
+  return { start, end: start + size, prefix };
+}
+
+/** Formats a 32-bit value as a dotted quad. */
+export function formatIpv4(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}

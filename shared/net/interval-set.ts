@@ -1,0 +1,106 @@
+/**
+ * Sets of integers as sorted, disjoint, non-adjacent half-open intervals [start, end).
+ * The same code serves IPv4 (numbers), IPv6 (128-bit bigints) and ports (numbers): it only
+ * compares bounds, so it never mixes the two numeric types. Sizes are computed per type below.
+ */
+export type Bound = number | bigint;
+export type Interval<T extends Bound> = readonly [T, T];
+export type IntervalSet<T extends Bound> = readonly Interval<T>[];
+
+/** Sorts and merges arbitrary intervals into a normalized set (empty intervals are dropped). */
+export function normalize<T extends Bound>(intervals: Iterable<Interval<T>>): IntervalSet<T> {
+  const sorted = [...intervals].filter(([s, e]) => s < e).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: [T, T][] = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) {
+      if (e > last[1]) last[1] = e;
+    } else out.push([s, e]);
+  }
+  return out;
+}
+
+/** Union of two normalized sets. */
+export function union<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  return normalize([...a, ...b]);
+}
+
+/** Adds one interval to a normalized set. */
+export function add<T extends Bound>(a: IntervalSet<T>, start: T, end: T): IntervalSet<T> {
+  if (!(start < end)) return a;
+  if (a.length === 0) return [[start, end]];
+  return normalize([...a, [start, end]]);
+}
+
+/** Intersection of two normalized sets. */
+export function intersect<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
+  const out: [T, T][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as Interval<T>;
+    const y = b[j] as Interval<T>;
+    const s = x[0] > y[0] ? x[0] : y[0];
+    const e = x[1] < y[1] ? x[1] : y[1];
+    if (s < e) out.push([s, e]);
+    if (x[1] < y[1]) i++;
+    else j++;
+  }
+  return out;
+}
+
+/** `a` minus `b`, both normalized. */
+export function subtract<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
+  if (a.length === 0 || b.length === 0) return a;
+  const out: [T, T][] = [];
+  let j = 0;
+  for (const [start, end] of a) {
+    let s = start;
+    while (j < b.length && (b[j] as Interval<T>)[1] <= s) j++;
+    let k = j;
+    while (k < b.length && (b[k] as Interval<T>)[0] < end) {
+      const [bs, be] = b[k] as Interval<T>;
+      if (bs > s) out.push([s, bs]);
+      if (be > s) s = be;
+      if (s >= end) break;
+      k++;
+    }
+    if (s < end) out.push([s, end]);
+  }
+  return out;
+}
+
+/** True when `value` lies in the set. */
+export function contains<T extends Bound>(set: IntervalSet<T>, value: T): boolean {
+  let lo = 0;
+  let hi = set.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [s, e] = set[mid] as Interval<T>;
+    if (value < s) hi = mid - 1;
+    else if (value >= e) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** True when every element of `a` is in `b`. */
+export function isSubset<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
+  return subtract(a, b).length === 0;
+}
+
+/** Number of elements of a number-bounded set. */
+export function sizeOf(set: IntervalSet<number>): number {
+  let total = 0;
+  for (const [s, e] of set) total += e - s;
+  return total;
+}
+
+/** Number of elements of a bigint-bounded set. */
+export function sizeOfBig(set: IntervalSet<bigint>): bigint {
+  let total = 0n;
+  for (const [s, e] of set) total += e - s;
+  return total;
+}

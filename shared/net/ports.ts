@@ -1,0 +1,31 @@
+import { type IntervalSet, normalize } from './interval-set';
+
+/** A set of ports as half-open intervals: port p is the interval [p, p + 1). */
+export type PortSet = IntervalSet<number>;
+
+export const ALL_PORTS: PortSet = [[0, 65536]];
+
+/** The port set of an inclusive range. */
+export function portRangeSet(from: number, to: number): PortSet {
+  return from <= to ? [[from, to + 1]] : [];
+}
+
+/** A port set from inclusive ranges. */
+export function portSetOf(ranges: Iterable<{ from: number; to: number }>): PortSet {
+  return normalize([...ranges].map((r) => [r.from, r.to + 1] as const));
+}
+
+/** Inclusive ranges of a port set. */
+export function portRanges(set: PortSet): { from: number; to: number }[] {
+  return set.map(([s, e]) => ({ from: s, to: e - 1 }));
+}
+
+/** `22`, `1024-65535`: one entry per range. */
+export function formatPortSet(set: PortSet): string[] {
+  return set.map(([s, e]) => (e - 1 === s ? String(s) : `${s}-${e - 1}`));
+}
+
+/** Formats a port set of one transport protocol: `["22/tcp", "8000-8100/tcp"]`. */
+export function formatPortsWithProtocol(set: PortSet, protocol: 'tcp' | 'udp'): string[] {
+  return formatPortSet(set).map((p) => `${p}/${protocol}`);
+}

@@ -1,0 +1,33 @@
+/**
+ * A normalized IP protocol: `all` for `-1`, names for the four the engine reasons about, and
+ * `other` for any other protocol number (which never counts towards tcp/udp exposure).
+ */
+export type Protocol = 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'other';
+
+const BY_NAME: Record<string, Protocol> = {
+  '-1': 'all',
+  all: 'all',
+  '6': 'tcp',
+  tcp: 'tcp',
+  '17': 'udp',
+  udp: 'udp',
+  '1': 'icmp',
+  icmp: 'icmp',
+  '58': 'icmpv6',
+  icmpv6: 'icmpv6',
+};
+
+/** Normalizes `-1`, `6`/`tcp`, `17`/`udp`, `1`/`icmp`, `58`/`icmpv6` (any case); anything else is `other`. */
+export function parseProtocol(text: string): Protocol {
+  return BY_NAME[text.trim().toLowerCase()] ?? 'other';
+}
+
+/** True when a rule of protocol `rule` carries traffic of transport protocol `transport`. */
+export function matchesTransport(rule: Protocol, transport: 'tcp' | 'udp'): boolean {
+  return rule === 'all' || rule === transport;
+}
+
+/** The protocol number EC2 NACL entries use (`"6"`, `"17"`). */
+export function protocolNumber(transport: 'tcp' | 'udp'): string {
+  return transport === 'tcp' ? '6' : '17';
+}

@@ -1,0 +1,74 @@
+import { IPV4_SPACE, parseCidr4 } from './cidr';
+import { type IntervalSet, intersect, normalize, sizeOf, sizeOfBig, subtract } from './interval-set';
+
+/** IPv4 ranges that are not public (DESIGN §4). */
+export const NON_PUBLIC_IPV4 = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.88.99.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/3',
+] as const;
+
+function excluded(): IntervalSet<number> {
+  return normalize(
+    NON_PUBLIC_IPV4.map((c) => {
+      const r = parseCidr4(c);
+      if (!r) throw new Error(`bad built-in CIDR ${c}`);
+      return [r.start, r.end] as const;
+    }),
+  );
+}
+
+/** Public IPv4 space. */
+export const PUBLIC_IPV4: IntervalSet<number> = subtract([[0, IPV4_SPACE]], excluded());
+export const PUBLIC_IPV4_SIZE = sizeOf(PUBLIC_IPV4);
+
+/** Public IPv6 space: 2000::/3 (global unicast). */
+export const PUBLIC_IPV6: IntervalSet<bigint> = [[0x2000n << 112n, 0x4000n << 112n]];
+export const PUBLIC_IPV6_SIZE = sizeOfBig(PUBLIC_IPV6);
+
+/** A source set this large (in public addresses) is "broad" (DESIGN §5 `sg-broad-public-source`). */
+export const BROAD_IPV4 = 2 ** 24;
+export const BROAD_IPV6 = 1n << 96n;
+
+/** Number of public IPv4 addresses in a set. */
+export function publicCount4(set: IntervalSet<number>): number {
+  return sizeOf(intersect(set, PUBLIC_IPV4));
+}
+
+/** Number of public IPv6 addresses in a set. */
+export function publicCount6(set: IntervalSet<bigint>): bigint {
+  return sizeOfBig(intersect(set, PUBLIC_IPV6));
+}
+
+const PPM = 1_000_000;
+
+/** True when `count` public IPv4 addresses cover at least `coverage` of the public space (exact). */
+export function coversWorld4(count: number, coverage: number): boolean {
+  return count * PPM >= Math.round(coverage * PPM) * PUBLIC_IPV4_SIZE;
+}
+
+/** True when `count` public IPv6 addresses cover at least `coverage` of the public space (exact). */
+export function coversWorld6(count: bigint, coverage: number): boolean {
+  return count * BigInt(PPM) >= BigInt(Math.round(coverage * PPM)) * PUBLIC_IPV6_SIZE;
+}
+
+/** World-open test of an IPv4 source set. */
+export function isWorldOpen4(set: IntervalSet<number>, coverage: number): boolean {
+  return coversWorld4(publicCount4(set), coverage);
+}
+
+/** World-open test of an IPv6 source set. */
+export function isWorldOpen6(set: IntervalSet<bigint>, coverage: number): boolean {
+  return coversWorld6(publicCount6(set), coverage);
+}
