@@ -206,7 +206,12 @@ export function buildModel(snapshot: Snapshot): Model {
   // A snapshot may carry rules of groups it does not describe (describe-security-group-rules alone).
   for (const [groupId, rules] of rulesByGroup) {
     if (model.securityGroups.has(groupId)) continue;
-    const stub: SecurityGroupItem = { GroupId: groupId, IpPermissions: [], IpPermissionsEgress: [], Tags: [] };
+    const stub: SecurityGroupItem = {
+      GroupId: groupId,
+      IpPermissions: [],
+      IpPermissionsEgress: [],
+      Tags: [],
+    };
     model.securityGroups.set(groupId, buildGroup(stub, rules));
   }
 
@@ -307,7 +312,8 @@ function buildGroup(group: SecurityGroupItem, rules: SecurityGroupRuleItem[] | u
     }
   } else {
     for (const permission of group.IpPermissions) expandPermission(node.id, permission, false, node.ingress);
-    for (const permission of group.IpPermissionsEgress) expandPermission(node.id, permission, true, node.egress);
+    for (const permission of group.IpPermissionsEgress)
+      expandPermission(node.id, permission, true, node.egress);
   }
   return node;
 }
@@ -331,7 +337,12 @@ function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
     source = { kind: 'prefix-list', prefixListId: rule.PrefixListId };
   } else {
     const ref = rule.ReferencedGroupInfo;
-    source = { kind: 'group', groupId: ref?.GroupId, userId: ref?.UserId, peering: ref?.VpcPeeringConnectionId };
+    source = {
+      kind: 'group',
+      groupId: ref?.GroupId,
+      userId: ref?.UserId,
+      peering: ref?.VpcPeeringConnectionId,
+    };
   }
   if (!source) return undefined;
   const protocol = parseProtocol(rule.IpProtocol);
@@ -351,7 +362,12 @@ function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
   };
 }
 
-function expandPermission(groupId: string, permission: IpPermissionItem, egress: boolean, out: SgRule[]): void {
+function expandPermission(
+  groupId: string,
+  permission: IpPermissionItem,
+  egress: boolean,
+  out: SgRule[],
+): void {
   const protocol = parseProtocol(permission.IpProtocol);
   const [fromPort, toPort] = portRange(protocol, permission.FromPort, permission.ToPort);
   const base = {
@@ -366,14 +382,20 @@ function expandPermission(groupId: string, permission: IpPermissionItem, egress:
   };
   for (const r of permission.IpRanges) {
     const range = parseCidr4(r.CidrIp);
-    if (range) out.push({ ...base, source: { kind: 'ipv4', cidr: r.CidrIp, range }, description: r.Description });
+    if (range)
+      out.push({ ...base, source: { kind: 'ipv4', cidr: r.CidrIp, range }, description: r.Description });
   }
   for (const r of permission.Ipv6Ranges) {
     const range = parseCidr6(r.CidrIpv6);
-    if (range) out.push({ ...base, source: { kind: 'ipv6', cidr: r.CidrIpv6, range }, description: r.Description });
+    if (range)
+      out.push({ ...base, source: { kind: 'ipv6', cidr: r.CidrIpv6, range }, description: r.Description });
   }
   for (const p of permission.PrefixListIds) {
-    out.push({ ...base, source: { kind: 'prefix-list', prefixListId: p.PrefixListId }, description: p.Description });
+    out.push({
+      ...base,
+      source: { kind: 'prefix-list', prefixListId: p.PrefixListId },
+      description: p.Description,
+    });
   }
   for (const g of permission.UserIdGroupPairs) {
     out.push({

@@ -84,18 +84,22 @@ export const SecurityGroupRuleSchema = z.object({
   Tags: tags,
 });
 
-export const NetworkAclEntrySchema = z.object({
-  RuleNumber: z.number().int(),
-  Protocol: z.string(),
-  RuleAction: z.enum(['allow', 'deny']),
-  Egress: z.boolean(),
-  CidrBlock: cidr4.optional(),
-  Ipv6CidrBlock: cidr6.optional(),
-  PortRange: z.object({ From: z.number().int().optional(), To: z.number().int().optional() }).optional(),
-  IcmpTypeCode: z.object({ Type: z.number().int().optional(), Code: z.number().int().optional() }).optional(),
-}).refine((e) => e.CidrBlock !== undefined || e.Ipv6CidrBlock !== undefined, {
-  message: 'needs a CidrBlock or an Ipv6CidrBlock',
-});
+export const NetworkAclEntrySchema = z
+  .object({
+    RuleNumber: z.number().int(),
+    Protocol: z.string(),
+    RuleAction: z.enum(['allow', 'deny']),
+    Egress: z.boolean(),
+    CidrBlock: cidr4.optional(),
+    Ipv6CidrBlock: cidr6.optional(),
+    PortRange: z.object({ From: z.number().int().optional(), To: z.number().int().optional() }).optional(),
+    IcmpTypeCode: z
+      .object({ Type: z.number().int().optional(), Code: z.number().int().optional() })
+      .optional(),
+  })
+  .refine((e) => e.CidrBlock !== undefined || e.Ipv6CidrBlock !== undefined, {
+    message: 'needs a CidrBlock or an Ipv6CidrBlock',
+  });
 
 export const NetworkAclSchema = z.object({
   NetworkAclId: z.string(),

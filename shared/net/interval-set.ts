@@ -9,7 +9,9 @@ export type IntervalSet<T extends Bound> = readonly Interval<T>[];
 
 /** Sorts and merges arbitrary intervals into a normalized set (empty intervals are dropped). */
 export function normalize<T extends Bound>(intervals: Iterable<Interval<T>>): IntervalSet<T> {
-  const sorted = [...intervals].filter(([s, e]) => s < e).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const sorted = [...intervals]
+    .filter(([s, e]) => s < e)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: [T, T][] = [];
   for (const [s, e] of sorted) {
     const last = out[out.length - 1];
@@ -42,7 +44,9 @@ export function intersect<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>)
   while (i < a.length && j < b.length) {
     const x = a[i] as Interval<T>;
     const y = b[j] as Interval<T>;
+    // biome-ignore lint/complexity/useMathMinMax: bounds may be bigints, which Math.max rejects
     const s = x[0] > y[0] ? x[0] : y[0];
+    // biome-ignore lint/complexity/useMathMinMax: bounds may be bigints, which Math.min rejects
     const e = x[1] < y[1] ? x[1] : y[1];
     if (s < e) out.push([s, e]);
     if (x[1] < y[1]) i++;

@@ -1,6 +1,6 @@
+import type { Analysis } from '../analysis/analysis';
 import type { Config } from '../config';
 import type { FindingDraft, ResourceType, Severity } from '../findings';
-import type { Analysis } from '../analysis/analysis';
 import type { Model } from '../model/model';
 
 /** Whether a rule can remediate: never, when the mode says so, or only when enabled per rule. */

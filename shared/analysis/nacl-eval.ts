@@ -1,0 +1,114 @@
+import type { NaclEntry } from '../model/model';
+import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
+import { matchesTransport } from '../net/protocol';
+import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
+import { segmentPorts } from './segments';
+import type { FamilyPorts, Transport } from './sg-reach';
+
+/** What one direction of a NACL permits over a port segment, after first-match evaluation. */
+export interface NaclSegment {
+  from: number;
+  to: number;
+  /** Peers whose traffic reaches an allow entry first. */
+  v4: IntervalSet<number>;
+  v6: IntervalSet<bigint>;
+  /** Allow entries that permit at least one peer here (in rule-number order), per family. */
+  contributors4: NaclEntry[];
+  contributors6: NaclEntry[];
+}
+
+const entryRange = (e: NaclEntry) => [e.fromPort, e.toPort] as const;
+
+/**
+ * First-match evaluation of one direction's entries (ascending rule number) for a transport
+ * protocol: for every port segment, the peers permitted. Entries of other protocols are skipped;
+ * whatever reaches no allow entry meets the final deny (32767/32768), listed or not.
+ */
+export function evaluateNacl(entries: readonly NaclEntry[], transport: Transport): NaclSegment[] {
+  const relevant = entries.filter((e) => matchesTransport(e.protocol, transport));
+  const out: NaclSegment[] = [];
+  for (const segment of segmentPorts(relevant, entryRange)) {
+    let decided4: IntervalSet<number> = [];
+    let decided6: IntervalSet<bigint> = [];
+    let permitted4: IntervalSet<number> = [];
+    let permitted6: IntervalSet<bigint> = [];
+    const contributors4: NaclEntry[] = [];
+    const contributors6: NaclEntry[] = [];
+    for (const entry of segment.items) {
+      if (entry.range4) {
+        const own: IntervalSet<number> = [[entry.range4.start, entry.range4.end]];
+        if (entry.allow) {
+          const fresh = subtract(own, decided4);
+          if (fresh.length > 0) {
+            permitted4 = union(permitted4, fresh);
+            contributors4.push(entry);
+          }
+        }
+        decided4 = union(decided4, own);
+      } else if (entry.range6) {
+        const own: IntervalSet<bigint> = [[entry.range6.start, entry.range6.end]];
+        if (entry.allow) {
+          const fresh = subtract(own, decided6);
+          if (fresh.length > 0) {
+            permitted6 = union(permitted6, fresh);
+            contributors6.push(entry);
+          }
+        }
+        decided6 = union(decided6, own);
+      }
+    }
+    if (permitted4.length > 0 || permitted6.length > 0) {
+      out.push({
+        from: segment.from,
+        to: segment.to,
+        v4: permitted4,
+        v6: permitted6,
+        contributors4,
+        contributors6,
+      });
+    }
+  }
+  return out;
+}
+
+/** Peers permitted on one port (first match), per family. */
+export function permittedAt(
+  segments: readonly NaclSegment[],
+  port: number,
+): { v4: IntervalSet<number>; v6: IntervalSet<bigint> } {
+  for (const s of segments) {
+    if (s.from <= port && port <= s.to) return { v4: s.v4, v6: s.v6 };
+  }
+  return { v4: [], v6: [] };
+}
+
+/** Ports on which the permitted peers are world-open, per family. */
+export function worldOpenPorts(segments: readonly NaclSegment[], coverage: number): FamilyPorts {
+  const v4: Interval<number>[] = [];
+  const v6: Interval<number>[] = [];
+  for (const s of segments) {
+    if (s.v4.length > 0 && isWorldOpen4(s.v4, coverage)) v4.push([s.from, s.to + 1]);
+    if (s.v6.length > 0 && isWorldOpen6(s.v6, coverage)) v6.push([s.from, s.to + 1]);
+  }
+  return { ipv4: normalize(v4), ipv6: normalize(v6) };
+}
+
+/** Peers permitted on every port of [from, to] (the intersection over the range), per family. */
+export function permittedOnWholeRange(
+  segments: readonly NaclSegment[],
+  from: number,
+  to: number,
+): { v4: IntervalSet<number>; v6: IntervalSet<bigint> } {
+  let v4: IntervalSet<number> | undefined;
+  let v6: IntervalSet<bigint> | undefined;
+  let covered = from;
+  for (const s of segments) {
+    if (s.to < from || s.from > to) continue;
+    if (s.from > covered) return { v4: [], v6: [] };
+    v4 = v4 === undefined ? s.v4 : intersect(v4, s.v4);
+    v6 = v6 === undefined ? s.v6 : intersect(v6, s.v6);
+    covered = s.to + 1;
+  }
+  if (covered <= to) return { v4: [], v6: [] };
+  return { v4: v4 ?? [], v6: v6 ?? [] };
+}

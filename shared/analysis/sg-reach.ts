@@ -1,0 +1,204 @@
+import type { PrefixListNode, SgRule } from '../model/model';
+import type { Cidr4, Cidr6 } from '../net/cidr';
+import { type Interval, normalize } from '../net/interval-set';
+import type { PortSet } from '../net/ports';
+import { matchesTransport } from '../net/protocol';
+import {
+  BROAD_IPV4,
+  BROAD_IPV6,
+  coversWorld4,
+  coversWorld6,
+  PUBLIC_IPV4_SIZE,
+  publicCount4,
+  publicCount6,
+} from '../net/public-space';
+import { segmentPorts } from './segments';
+
+export type Transport = 'tcp' | 'udp';
+export const TRANSPORTS: readonly Transport[] = ['tcp', 'udp'];
+export type Family = 'ipv4' | 'ipv6';
+
+export interface FamilyPorts {
+  ipv4: PortSet;
+  ipv6: PortSet;
+}
+
+/** What a set of security-group rules lets in from the internet, per transport protocol. */
+export interface TransportReach {
+  /** Ports on which the permitted sources cover ≥ the world-open share of public space. */
+  worldOpen: FamilyPorts;
+  /** Ports with ≥ 2^24 public IPv4 (2^96 IPv6) sources that are not world-open. */
+  broad: FamilyPorts;
+}
+
+export interface Reach {
+  tcp: TransportReach;
+  udp: TransportReach;
+  /** Prefix lists referenced by the rules whose entries the snapshot does not give. */
+  unresolvedPrefixLists: string[];
+}
+
+const EMPTY: TransportReach = { worldOpen: { ipv4: [], ipv6: [] }, broad: { ipv4: [], ipv6: [] } };
+
+interface Sourced<T> {
+  from: number;
+  to: number;
+  range: T;
+}
+
+const publicCache4 = new WeakMap<Cidr4, number>();
+const publicCache6 = new WeakMap<Cidr6, bigint>();
+
+function cidrPublic4(range: Cidr4): number {
+  let count = publicCache4.get(range);
+  if (count === undefined) {
+    count = publicCount4([[range.start, range.end]]);
+    publicCache4.set(range, count);
+  }
+  return count;
+}
+
+function cidrPublic6(range: Cidr6): bigint {
+  let count = publicCache6.get(range);
+  if (count === undefined) {
+    count = publicCount6([[range.start, range.end]]);
+    publicCache6.set(range, count);
+  }
+  return count;
+}
+
+/** Public addresses of one IPv4 CIDR (memoized per parsed CIDR). */
+export function cidrPublicCount4(range: Cidr4): number {
+  return cidrPublic4(range);
+}
+
+/**
+ * Computes the internet reach of a set of rules (one group's ingress, or the union of an
+ * interface's groups). Only tcp and udp count; ICMP and other protocols never do.
+ */
+export function computeReach(
+  rules: readonly SgRule[],
+  prefixLists: ReadonlyMap<string, PrefixListNode>,
+  coverage: number,
+): Reach {
+  const unresolved = new Set<string>();
+  const reach: Reach = { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
+  for (const transport of TRANSPORTS) {
+    const v4: Sourced<Cidr4>[] = [];
+    const v6: Sourced<Cidr6>[] = [];
+    let total4 = 0;
+    let total6 = 0n;
+    for (const rule of rules) {
+      if (!matchesTransport(rule.protocol, transport)) continue;
+      const { source } = rule;
+      if (source.kind === 'ipv4') {
+        const count = cidrPublic4(source.range);
+        if (count > 0) {
+          v4.push({ from: rule.fromPort, to: rule.toPort, range: source.range });
+          total4 += count;
+        }
+      } else if (source.kind === 'ipv6') {
+        const count = cidrPublic6(source.range);
+        if (count > 0n) {
+          v6.push({ from: rule.fromPort, to: rule.toPort, range: source.range });
+          total6 += count;
+        }
+      } else if (source.kind === 'prefix-list') {
+        const list = prefixLists.get(source.prefixListId);
+        if (!list) {
+          unresolved.add(source.prefixListId);
+          continue;
+        }
+        for (const entry of list.cidrs4) {
+          const count = cidrPublic4(entry.range);
+          if (count > 0) {
+            v4.push({ from: rule.fromPort, to: rule.toPort, range: entry.range });
+            total4 += count;
+          }
+        }
+        for (const entry of list.cidrs6) {
+          const count = cidrPublic6(entry.range);
+          if (count > 0n) {
+            v6.push({ from: rule.fromPort, to: rule.toPort, range: entry.range });
+            total6 += count;
+          }
+        }
+      }
+    }
+    // The sum of per-source counts bounds the union: below the broad threshold nothing can fire.
+    const r4 = total4 >= BROAD_IPV4 ? classify4(v4, coverage) : undefined;
+    const r6 = total6 >= BROAD_IPV6 ? classify6(v6, coverage) : undefined;
+    if (r4 || r6) {
+      reach[transport] = {
+        worldOpen: { ipv4: r4?.world ?? [], ipv6: r6?.world ?? [] },
+        broad: { ipv4: r4?.broad ?? [], ipv6: r6?.broad ?? [] },
+      };
+    }
+  }
+  reach.unresolvedPrefixLists = [...unresolved].sort();
+  return reach;
+}
+
+const range = (s: { from: number; to: number }) => [s.from, s.to] as const;
+
+function classify4(items: Sourced<Cidr4>[], coverage: number): { world: PortSet; broad: PortSet } {
+  const world: Interval<number>[] = [];
+  const broad: Interval<number>[] = [];
+  for (const segment of segmentPorts(items, range)) {
+    let count: number;
+    if (segment.items.some((i) => i.range.prefix === 0)) count = PUBLIC_IPV4_SIZE;
+    else if (segment.items.length === 1) count = cidrPublic4((segment.items[0] as Sourced<Cidr4>).range);
+    else count = publicCount4(normalize(segment.items.map((i) => [i.range.start, i.range.end] as const)));
+    if (coversWorld4(count, coverage)) world.push([segment.from, segment.to + 1]);
+    else if (count >= BROAD_IPV4) broad.push([segment.from, segment.to + 1]);
+  }
+  return { world: normalize(world), broad: normalize(broad) };
+}
+
+function classify6(items: Sourced<Cidr6>[], coverage: number): { world: PortSet; broad: PortSet } {
+  const world: Interval<number>[] = [];
+  const broad: Interval<number>[] = [];
+  for (const segment of segmentPorts(items, range)) {
+    const count = publicCount6(normalize(segment.items.map((i) => [i.range.start, i.range.end] as const)));
+    if (coversWorld6(count, coverage)) world.push([segment.from, segment.to + 1]);
+    else if (count >= BROAD_IPV6) broad.push([segment.from, segment.to + 1]);
+  }
+  return { world: normalize(world), broad: normalize(broad) };
+}
+
+/**
+ * True when the rule's own source is the whole internet of a family: `0.0.0.0/0`, `::/0`, or a
+ * resolved prefix list holding one of them. Only such rules are revoked; a world made of a union
+ * of narrower ranges is notify-only (DESIGN §8).
+ */
+export function isWorldSourceRule(rule: SgRule, prefixLists: ReadonlyMap<string, PrefixListNode>): boolean {
+  const { source } = rule;
+  if (source.kind === 'ipv4' || source.kind === 'ipv6') return source.range.prefix === 0;
+  if (source.kind === 'prefix-list') {
+    const list = prefixLists.get(source.prefixListId);
+    return (
+      list !== undefined &&
+      (list.cidrs4.some((c) => c.range.prefix === 0) || list.cidrs6.some((c) => c.range.prefix === 0))
+    );
+  }
+  return false;
+}
+
+/** The family a world-source rule opens (`undefined` for other rules; both for a mixed prefix list). */
+export function worldSourceFamilies(
+  rule: SgRule,
+  prefixLists: ReadonlyMap<string, PrefixListNode>,
+): Family[] {
+  const { source } = rule;
+  if (source.kind === 'ipv4') return source.range.prefix === 0 ? ['ipv4'] : [];
+  if (source.kind === 'ipv6') return source.range.prefix === 0 ? ['ipv6'] : [];
+  if (source.kind === 'prefix-list') {
+    const list = prefixLists.get(source.prefixListId);
+    if (!list) return [];
+    const out: Family[] = [];
+    if (list.cidrs4.some((c) => c.range.prefix === 0)) out.push('ipv4');
+    if (list.cidrs6.some((c) => c.range.prefix === 0)) out.push('ipv6');
+    return out;
+  }
+  return [];
+}

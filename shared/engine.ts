@@ -1,0 +1,75 @@
+import { Analysis } from './analysis/analysis';
+import type { Config } from './config';
+import { suppressionFor } from './exemptions';
+import { compareFindings, type Finding, findingId, SEVERITIES, type Severity } from './findings';
+import { buildModel, type Model } from './model/model';
+import type { Snapshot } from './model/snapshot-schema';
+import { RULES } from './rules/registry';
+import type { RuleDefinition } from './rules/types';
+
+export interface EvaluateOptions {
+  /** The time exemption expiries are judged at; the engine reads no clock. Undated exemptions ignore it. */
+  now?: Date;
+  /** Rules to run (default: the whole catalogue). */
+  rules?: readonly RuleDefinition[];
+}
+
+/** Evaluates a validated snapshot with the rule catalogue: every finding, deterministic order. */
+export function evaluate(snapshot: Snapshot, config: Config, options: EvaluateOptions = {}): Finding[] {
+  return evaluateModel(buildModel(snapshot), config, options);
+}
+
+/** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
+export function evaluateModel(model: Model, config: Config, options: EvaluateOptions = {}): Finding[] {
+  const analysis = new Analysis(model, config);
+  const context = { model, config, analysis };
+  const findings: Finding[] = [];
+  for (const rule of options.rules ?? RULES) {
+    if (config.rules[rule.id] === 'off') continue;
+    for (const draft of rule.evaluate(context)) {
+      const { evidenceKey, ...fields } = draft;
+      const finding: Finding = {
+        id: findingId(draft.ruleId, draft.resourceId, evidenceKey),
+        ...fields,
+        ...(model.accountId ? { accountId: model.accountId } : {}),
+        ...(model.region ? { region: model.region } : {}),
+      };
+      const suppressed = suppressionFor(finding, model, config, options.now);
+      if (suppressed) finding.suppressed = suppressed;
+      findings.push(finding);
+    }
+  }
+  return findings.sort(compareFindings);
+}
+
+export interface Summary {
+  /** Findings not suppressed. */
+  total: number;
+  suppressed: number;
+  bySeverity: Record<Severity, number>;
+  byRule: Record<string, number>;
+  /** The most severe active finding's severity, if any. */
+  highestSeverity?: Severity;
+}
+
+/** Counts of active (unsuppressed) findings by severity and rule, plus the suppressed count. */
+export function summarize(findings: readonly Finding[]): Summary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byRule: Record<string, number> = {};
+  let suppressed = 0;
+  let highest: Severity | undefined;
+  for (const f of findings) {
+    if (f.suppressed) {
+      suppressed++;
+      continue;
+    }
+    bySeverity[f.severity]++;
+    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+    if (highest === undefined || SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(highest))
+      highest = f.severity;
+  }
+  const total = findings.length - suppressed;
+  return highest
+    ? { total, suppressed, bySeverity, byRule, highestSeverity: highest }
+    : { total, suppressed, bySeverity, byRule };
+}

@@ -1,0 +1,113 @@
+import type { AllowListEntry, Config } from './config';
+import { parsePortSpec } from './config';
+import type { Finding, ResourceType, Suppression } from './findings';
+import type { Model } from './model/model';
+import type { Tag } from './model/snapshot-schema';
+import { isSubset, normalize } from './net/interval-set';
+
+/** One rule id (or `*`) of an exemption tag value, with its optional expiry date. */
+export interface ExemptionEntry {
+  ruleId: string;
+  /** `YYYY-MM-DD`: exempt through the end of that day (UTC). */
+  until?: string;
+}
+
+const ENTRY = /^([a-z0-9*][a-z0-9-]*|\*)(?:@(\d{4}-\d{2}-\d{2}))?$/;
+
+/**
+ * Parses an exemption tag value: `*` or a comma list of rule ids, each optionally `@YYYY-MM-DD`.
+ * Returns the entries and the parts that could not be read (reported, never silently dropped).
+ */
+export function parseExemptionTag(value: string): { entries: ExemptionEntry[]; invalid: string[] } {
+  const entries: ExemptionEntry[] = [];
+  const invalid: string[] = [];
+  for (const raw of value.split(',')) {
+    const part = raw.trim();
+    if (part === '') continue;
+    const m = ENTRY.exec(part);
+    const date = m?.[2];
+    if (!m || (date !== undefined && Number.isNaN(Date.parse(`${date}T00:00:00Z`)))) {
+      invalid.push(part);
+      continue;
+    }
+    entries.push(date ? { ruleId: m[1] as string, until: date } : { ruleId: m[1] as string });
+  }
+  return { entries, invalid };
+}
+
+/** True while the entry is in force at `now` (an undated entry always is). */
+export function exemptionActive(entry: ExemptionEntry, now: Date | undefined): boolean {
+  if (!entry.until || !now) return true;
+  return now.getTime() < Date.parse(`${entry.until}T00:00:00Z`) + 86_400_000;
+}
+
+/** Tags of a resource of the model. */
+export function resourceTags(model: Model, type: ResourceType, id: string): readonly Tag[] {
+  switch (type) {
+    case 'AWS::EC2::SecurityGroup':
+      return model.securityGroups.get(id)?.tags ?? [];
+    case 'AWS::EC2::NetworkAcl':
+      return model.networkAcls.get(id)?.tags ?? [];
+    case 'AWS::EC2::Subnet':
+      return model.subnets.get(id)?.tags ?? [];
+    case 'AWS::EC2::RouteTable':
+      return model.routeTables.get(id)?.tags ?? [];
+    case 'AWS::EC2::NatGateway':
+      return model.natGateways.get(id)?.Tags ?? [];
+    case 'AWS::EC2::VPCEndpoint':
+      return model.vpcEndpoints.get(id)?.Tags ?? [];
+    case 'AWS::EC2::NetworkInterface':
+      return model.networkInterfaces.get(id)?.tags ?? [];
+  }
+}
+
+/**
+ * Why a finding is suppressed, if it is: an exemption tag on its resource naming its rule (or `*`)
+ * and not expired, or a config allow-list entry covering its resource, rule and ports. A tag that
+ * cannot be read is recorded in the finding's evidence and suppresses nothing.
+ */
+export function suppressionFor(
+  finding: Finding,
+  model: Model,
+  config: Config,
+  now?: Date,
+): Suppression | undefined {
+  const tag = resourceTags(model, finding.resourceType, finding.resourceId).find(
+    (t) => t.Key === config.exemptionTagKey,
+  );
+  if (tag) {
+    const { entries, invalid } = parseExemptionTag(tag.Value);
+    if (invalid.length > 0) finding.evidence.exemptionTagUnreadable = invalid;
+    const match = entries.find((e) => e.ruleId === '*' || e.ruleId === finding.ruleId);
+    if (match) {
+      if (exemptionActive(match, now)) {
+        const until = match.until ? ` until ${match.until}` : '';
+        return { by: 'tag', reason: `${config.exemptionTagKey}=${tag.Value}${until}` };
+      }
+      finding.evidence.exemptionExpired = match.until;
+    }
+  }
+  const allowed = config.allowLists.find((entry) => allowListCovers(entry, finding));
+  return allowed ? { by: 'config', reason: allowed.reason } : undefined;
+}
+
+function allowListCovers(entry: AllowListEntry, finding: Finding): boolean {
+  if (entry.resourceId !== finding.resourceId) return false;
+  if (entry.ruleIds && !entry.ruleIds.includes(finding.ruleId)) return false;
+  if (!entry.ports) return true;
+  const ports = finding.evidence.ports;
+  if (!Array.isArray(ports) || ports.length === 0) return false;
+  const specs = ports.map((p) => (typeof p === 'string' ? parsePortSpec(p) : undefined));
+  for (const protocol of ['tcp', 'udp'] as const) {
+    const wanted: (readonly [number, number])[] = [];
+    for (const spec of specs) {
+      if (!spec) return false;
+      if (spec.protocol === protocol) wanted.push([spec.from, spec.to + 1]);
+    }
+    const allowed = entry.ports
+      .filter((p) => p.protocol === protocol)
+      .map((p) => [p.from, p.to + 1] as const);
+    if (!isSubset(normalize(wanted), normalize(allowed))) return false;
+  }
+  return true;
+}
