@@ -46,6 +46,16 @@ export interface NaclEntryInput {
 }
 
 /**
+ * One offending security-group rule. When `securityGroupRuleId` is known the revoke call names it
+ * (`SecurityGroupRuleIds`); otherwise it repeats `ipPermission` (protocol, ports, one source).
+ */
+export interface RevokeTarget {
+  direction: 'ingress' | 'egress';
+  securityGroupRuleId?: string;
+  ipPermission: IpPermissionInput;
+}
+
+/**
  * What an auto-fix would do for one finding. Plans of several findings on the same group and
  * direction are merged into one EC2 call by the remediation planner.
  */
@@ -53,11 +63,8 @@ export type RemediationPlan =
   | {
       action: 'revoke-security-group-rules';
       groupId: string;
-      direction: 'ingress' | 'egress';
-      /** Rule ids to revoke, when the snapshot carried `SecurityGroupRules`. */
-      securityGroupRuleIds: string[];
-      /** The offending permissions (one source each), used when rule ids are unknown. */
-      ipPermissions: IpPermissionInput[];
+      /** The offending rules, each with its direction, id (when known) and one-source permission. */
+      rules: RevokeTarget[];
     }
   | {
       action: 'fix-network-acl-entries';
@@ -92,10 +99,12 @@ export interface Finding {
   evidence: Record<string, unknown>;
   remediation?: RemediationPlan;
   suppressed?: Suppression;
+  /** Security-group findings: how many internet-exposed interfaces use the group. */
+  exposure?: number;
 }
 
 /** The fields a rule supplies; the engine adds id, account and region. */
-export type FindingDraft = Omit<Finding, 'id' | 'accountId' | 'region' | 'suppressed'> & {
+export type FindingDraft = Omit<Finding, 'id' | 'accountId' | 'region' | 'suppressed' | 'exposure'> & {
   /** What distinguishes this finding from others of the same rule and resource (e.g. "tcp/22"). */
   evidenceKey?: string;
 };
