@@ -106,7 +106,7 @@ function parsePortSpecOrThrow(text: string): PortSpec {
 
 /** Validates a config object, filling defaults; throws ConfigError naming each bad key. */
 export function parseConfig(input: unknown, source = 'config'): Config {
-  const result = ConfigSchema.safeParse(input ?? {});
+  const result = ConfigSchema.safeParse(input ?? {}, { reportInput: true });
   if (result.success) return result.data;
   throw new ConfigError(`invalid ${source}`, formatIssues(result.error));
 }

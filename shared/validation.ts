@@ -27,7 +27,9 @@ export function formatIssues(error: z.ZodError, maxIssues = 20): string[] {
     if (issue.code === 'invalid_type') {
       const expected = ARTICLE[issue.expected] ?? issue.expected;
       const missing = issue.input === undefined;
-      return missing ? `${where}: is required (expected ${expected})` : `${where}: expected ${expected}`;
+      return missing
+        ? `${where}: is required (expected ${expected})`
+        : `${where}: expected ${expected}, got ${describe(issue.input)}`;
     }
     if (issue.code === 'invalid_value' && 'values' in issue) {
       return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -44,7 +46,15 @@ export function formatIssues(error: z.ZodError, maxIssues = 20): string[] {
 
 /** Parses `input` with `schema`, or throws an InputError whose issues name every bad path. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   throw new InputError(`invalid ${what}`, formatIssues(result.error));
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.slice(0, 40))})`;
+  if (typeof value === 'object') return 'an object';
+  return `${ARTICLE[typeof value] ?? typeof value} (${String(value)})`;
 }

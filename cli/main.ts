@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../shared/errors';
+import { registerAudit } from './commands/audit';
+import { type CliIo, EXIT, processIo } from './io';
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command()
+    .name('vpc-guardrail')
+    .description('Guardrail for AWS VPC network security: audit snapshots and regions, simulate events.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+  registerAudit(program, io, setExit);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0; everything else is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof InputError) {
+      io.stderr(`vpc-guardrail: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
