@@ -22,7 +22,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** One line per issue: `path: what is wrong`. */
 export function formatIssues(error: z.ZodError, maxIssues = 20): string[] {
-  const lines = error.issues.slice(0, maxIssues).map((issue) => {
+  const lines = error.issues.slice(0, maxIssues).flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown key`);
+    }
     const where = formatPath(issue.path);
     if (issue.code === 'invalid_type') {
       const expected = ARTICLE[issue.expected] ?? issue.expected;
