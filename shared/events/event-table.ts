@@ -1,0 +1,347 @@
+import { asObject, distinct, field, members, num, path, text, unwrapRequest, unwrapResponse } from './shapes';
+import {
+  type AddedRule,
+  type EventArea,
+  type EventScope,
+  type ExemptionChange,
+  IGNORE_REASONS,
+  type Ignored,
+} from './types';
+
+/** What an extractor reads: the unwrapped request and response, and the config it needs. */
+export interface ExtractContext {
+  eventName: string;
+  /** `requestParameters`, unwrapped from `<Action>Request` when wrapped. */
+  request: unknown;
+  /** `responseElements`, unwrapped from `<Action>Response` when wrapped. */
+  response: unknown;
+  exemptionTagKey: string;
+}
+
+/** Scope lists an extractor fills (the rest of EventScope is set by `scopeFromEvent`). */
+export type ScopeParts = Partial<Omit<EventScope, 'eventName' | 'area'>>;
+
+/** One row of the event table. */
+export interface EventDefinition {
+  area: EventArea;
+  /** The resources the event touches, or why there is nothing to evaluate. */
+  extract(context: ExtractContext): ScopeParts | Ignored;
+}
+
+const ids = (...values: unknown[]): string[] => distinct(values.map(text));
+
+// --- security groups -------------------------------------------------------------------------
+
+/** Rules of `responseElements.securityGroupRuleSet` (absent before rule ids existed). */
+function ruleSet(response: unknown): AddedRule[] {
+  const out: AddedRule[] = [];
+  for (const item of members(field(response, 'securityGroupRuleSet'))) {
+    const ruleId = text(field(item, 'securityGroupRuleId'));
+    const groupId = text(field(item, 'groupId'));
+    if (!ruleId || !groupId) continue;
+    const rule: AddedRule = {
+      ruleId,
+      groupId,
+      egress: field(item, 'isEgress') === true || field(item, 'isEgress') === 'true',
+      ipProtocol: text(field(item, 'ipProtocol')) ?? '-1',
+    };
+    const fromPort = num(field(item, 'fromPort'));
+    const toPort = num(field(item, 'toPort'));
+    if (fromPort !== undefined) rule.fromPort = fromPort;
+    if (toPort !== undefined) rule.toPort = toPort;
+    const cidrIpv4 = text(field(item, 'cidrIpv4'));
+    const cidrIpv6 = text(field(item, 'cidrIpv6'));
+    const prefixListId = text(field(item, 'prefixListId'));
+    const referencedGroupId = text(path(item, 'referencedGroupInfo', 'groupId'));
+    if (cidrIpv4) rule.cidrIpv4 = cidrIpv4;
+    if (cidrIpv6) rule.cidrIpv6 = cidrIpv6;
+    if (prefixListId) rule.prefixListId = prefixListId;
+    if (referencedGroupId) rule.referencedGroupId = referencedGroupId;
+    out.push(rule);
+  }
+  return out;
+}
+
+/**
+ * Authorize/Revoke Ingress/Egress: the group by id (structured or legacy flat form), by the rule
+ * set's group ids, or by name (default VPC, CloudFormation) when no id is anywhere.
+ */
+function securityGroupRuleChange({ request, response }: ExtractContext): ScopeParts | Ignored {
+  const added = ruleSet(response);
+  const securityGroupIds = ids(field(request, 'groupId'), ...added.map((r) => r.groupId));
+  const name = text(field(request, 'groupName'));
+  if (securityGroupIds.length === 0 && !name) return noResource('no groupId or groupName in the request');
+  return {
+    securityGroupIds,
+    securityGroupNames: securityGroupIds.length === 0 && name ? [name] : [],
+    securityGroupRuleIds: added.map((r) => r.ruleId),
+    addedRules: added,
+  };
+}
+
+/** ModifySecurityGroupRules: `ModifySecurityGroupRulesRequest.{GroupId, SecurityGroupRule[]}`. */
+function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ignored {
+  const securityGroupIds = ids(field(request, 'GroupId'));
+  if (securityGroupIds.length === 0) return noResource('no GroupId in ModifySecurityGroupRulesRequest');
+  const ruleIds = ids(
+    ...members(field(request, 'SecurityGroupRule')).map((r) => field(r, 'SecurityGroupRuleId')),
+  );
+  return { securityGroupIds, securityGroupRuleIds: ruleIds };
+}
+
+/** CreateSecurityGroup: the new id is only in the response; else look it up by name in its VPC. */
+function createSecurityGroup({ request, response }: ExtractContext): ScopeParts | Ignored {
+  const securityGroupIds = ids(field(response, 'groupId'));
+  const name = text(field(request, 'groupName'));
+  const vpcIds = ids(field(request, 'vpcId'));
+  if (securityGroupIds.length > 0) return { securityGroupIds, vpcIds };
+  if (name) return { securityGroupNames: [name], vpcIds };
+  return noResource('no groupId in the response and no groupName in the request');
+}
+
+// --- interfaces --------------------------------------------------------------------------------
+
+function interfaceEvent({ request }: ExtractContext): ScopeParts | Ignored {
+  const networkInterfaceIds = ids(field(request, 'networkInterfaceId'));
+  const instanceIds = ids(field(request, 'instanceId'));
+  if (networkInterfaceIds.length === 0 && instanceIds.length === 0) {
+    return noResource('no networkInterfaceId or instanceId in the request');
+  }
+  // An interface named directly is the scope; the instance is only a way to find interfaces.
+  return networkInterfaceIds.length > 0 ? { networkInterfaceIds } : { instanceIds };
+}
+
+/** RunInstances: the instances and their interfaces from `instancesSet`. */
+function runInstances({ response }: ExtractContext): ScopeParts | Ignored {
+  const instances = members(field(response, 'instancesSet'));
+  const instanceIds = ids(...instances.map((i) => field(i, 'instanceId')));
+  const networkInterfaceIds = ids(
+    ...instances.flatMap((i) =>
+      members(field(i, 'networkInterfaceSet')).map((n) => field(n, 'networkInterfaceId')),
+    ),
+  );
+  if (instanceIds.length === 0 && networkInterfaceIds.length === 0) {
+    return noResource('no instancesSet in the response');
+  }
+  return { instanceIds, networkInterfaceIds };
+}
+
+// --- network ACLs ------------------------------------------------------------------------------
+
+function createNetworkAcl({ request, response }: ExtractContext): ScopeParts | Ignored {
+  const networkAclIds = ids(path(response, 'networkAcl', 'networkAclId'));
+  if (networkAclIds.length === 0) return noResource('no networkAcl.networkAclId in the response');
+  return { networkAclIds, vpcIds: ids(field(request, 'vpcId'), path(response, 'networkAcl', 'vpcId')) };
+}
+
+function networkAclEntry({ request }: ExtractContext): ScopeParts | Ignored {
+  const networkAclIds = ids(field(request, 'networkAclId'));
+  if (networkAclIds.length === 0) return noResource('no networkAclId in the request');
+  return { networkAclIds };
+}
+
+function replaceNetworkAclAssociation({ request, response }: ExtractContext): ScopeParts | Ignored {
+  const networkAclIds = ids(field(request, 'networkAclId'));
+  if (networkAclIds.length === 0) return noResource('no networkAclId in the request');
+  return {
+    networkAclIds,
+    networkAclAssociationIds: ids(field(response, 'newAssociationId'), field(request, 'associationId')),
+  };
+}
+
+// --- routes ------------------------------------------------------------------------------------
+
+function routeTableEvent({ request }: ExtractContext): ScopeParts | Ignored {
+  const routeTableIds = ids(field(request, 'routeTableId'));
+  if (routeTableIds.length === 0) return noResource('no routeTableId in the request');
+  return { routeTableIds, subnetIds: ids(field(request, 'subnetId')) };
+}
+
+function createRouteTable({ request, response }: ExtractContext): ScopeParts | Ignored {
+  const routeTableIds = ids(path(response, 'routeTable', 'routeTableId'));
+  if (routeTableIds.length === 0) return noResource('no routeTable.routeTableId in the response');
+  return { routeTableIds, vpcIds: ids(field(request, 'vpcId'), path(response, 'routeTable', 'vpcId')) };
+}
+
+function attachInternetGateway({ request }: ExtractContext): ScopeParts | Ignored {
+  const internetGatewayIds = ids(field(request, 'internetGatewayId'));
+  const vpcIds = ids(field(request, 'vpcId'));
+  if (internetGatewayIds.length === 0 || vpcIds.length === 0) {
+    return noResource('no internetGatewayId and vpcId in the request');
+  }
+  return { internetGatewayIds, vpcIds };
+}
+
+// --- subnets, NAT gateways, endpoints -----------------------------------------------------------
+
+function createSubnet({ request, response }: ExtractContext): ScopeParts | Ignored {
+  const subnetIds = ids(path(response, 'subnet', 'subnetId'));
+  if (subnetIds.length === 0) return noResource('no subnet.subnetId in the response');
+  return { subnetIds, vpcIds: ids(field(request, 'vpcId'), path(response, 'subnet', 'vpcId')) };
+}
+
+function modifySubnetAttribute({ request }: ExtractContext): ScopeParts | Ignored {
+  const subnetIds = ids(field(request, 'subnetId'));
+  if (subnetIds.length === 0) return noResource('no subnetId in the request');
+  return { subnetIds };
+}
+
+function createNatGateway({ request, response }: ExtractContext): ScopeParts | Ignored {
+  const gateway = field(response, 'natGateway');
+  const natGatewayIds = ids(field(gateway, 'natGatewayId'));
+  const subnetIds = ids(field(gateway, 'subnetId'), field(request, 'SubnetId'));
+  if (natGatewayIds.length === 0) return noResource('no natGateway.natGatewayId in the response');
+  return { natGatewayIds, subnetIds };
+}
+
+function createVpcEndpoint({ response }: ExtractContext): ScopeParts | Ignored {
+  const vpcEndpointIds = ids(path(response, 'vpcEndpoint', 'vpcEndpointId'));
+  if (vpcEndpointIds.length === 0) return noResource('no vpcEndpoint.vpcEndpointId in the response');
+  return { vpcEndpointIds };
+}
+
+function modifyVpcEndpoint({ request }: ExtractContext): ScopeParts | Ignored {
+  const vpcEndpointIds = ids(field(request, 'VpcEndpointId'));
+  if (vpcEndpointIds.length === 0) return noResource('no VpcEndpointId in the request');
+  return { vpcEndpointIds };
+}
+
+// --- exemption tags ----------------------------------------------------------------------------
+
+/** Where a tagged resource goes in the scope, by id prefix (other resources are only named). */
+const TAGGABLE: readonly [string, keyof ScopeParts][] = [
+  ['sg-', 'securityGroupIds'],
+  ['acl-', 'networkAclIds'],
+  ['subnet-', 'subnetIds'],
+  ['rtb-', 'routeTableIds'],
+  ['eni-', 'networkInterfaceIds'],
+  ['nat-', 'natGatewayIds'],
+  ['vpce-', 'vpcEndpointIds'],
+];
+
+function tagEvent(change: ExemptionChange['change']) {
+  return ({ request, exemptionTagKey }: ExtractContext): ScopeParts | Ignored => {
+    const tag = members(field(request, 'tagSet')).find((t) => text(field(t, 'key')) === exemptionTagKey);
+    if (!tag) {
+      return { code: IGNORE_REASONS.notExemptionTag, reason: `the tags changed are not ${exemptionTagKey}` };
+    }
+    const resourceIds = ids(...members(field(request, 'resourcesSet')).map((r) => field(r, 'resourceId')));
+    if (resourceIds.length === 0) return noResource('no resourcesSet in the request');
+    const value = typeof field(tag, 'value') === 'string' ? (field(tag, 'value') as string) : undefined;
+    const exemption: ExemptionChange = {
+      change,
+      key: exemptionTagKey,
+      resourceIds,
+      ...(value !== undefined ? { value } : {}),
+    };
+    const parts: ScopeParts = { exemption };
+    for (const id of resourceIds) {
+      const slot = TAGGABLE.find(([prefix]) => id.startsWith(prefix));
+      if (!slot) continue;
+      const key = slot[1] as 'securityGroupIds';
+      parts[key] = [...(parts[key] ?? []), id];
+    }
+    return parts;
+  };
+}
+
+function noResource(reason: string): Ignored {
+  return { code: IGNORE_REASONS.noResource, reason };
+}
+
+/**
+ * The event table (DESIGN §7): every handled CloudTrail event name, its area, and how to read the
+ * resources it touches from every shape seen. The EventBridge pattern is generated from its keys.
+ */
+export const EVENT_TABLE = {
+  AuthorizeSecurityGroupIngress: { area: 'security-group', extract: securityGroupRuleChange },
+  AuthorizeSecurityGroupEgress: { area: 'security-group', extract: securityGroupRuleChange },
+  RevokeSecurityGroupIngress: { area: 'security-group', extract: securityGroupRuleChange },
+  RevokeSecurityGroupEgress: { area: 'security-group', extract: securityGroupRuleChange },
+  ModifySecurityGroupRules: { area: 'security-group', extract: modifySecurityGroupRules },
+  CreateSecurityGroup: { area: 'security-group', extract: createSecurityGroup },
+  ModifyNetworkInterfaceAttribute: { area: 'network-interface', extract: interfaceEvent },
+  AssociateAddress: { area: 'network-interface', extract: interfaceEvent },
+  AttachNetworkInterface: { area: 'network-interface', extract: interfaceEvent },
+  RunInstances: { area: 'network-interface', extract: runInstances },
+  CreateNetworkAcl: { area: 'network-acl', extract: createNetworkAcl },
+  CreateNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
+  ReplaceNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
+  DeleteNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
+  ReplaceNetworkAclAssociation: { area: 'network-acl', extract: replaceNetworkAclAssociation },
+  CreateRoute: { area: 'route', extract: routeTableEvent },
+  ReplaceRoute: { area: 'route', extract: routeTableEvent },
+  DeleteRoute: { area: 'route', extract: routeTableEvent },
+  CreateRouteTable: { area: 'route', extract: createRouteTable },
+  AssociateRouteTable: { area: 'route', extract: routeTableEvent },
+  ReplaceRouteTableAssociation: { area: 'route', extract: routeTableEvent },
+  AttachInternetGateway: { area: 'route', extract: attachInternetGateway },
+  CreateSubnet: { area: 'subnet', extract: createSubnet },
+  ModifySubnetAttribute: { area: 'subnet', extract: modifySubnetAttribute },
+  CreateNatGateway: { area: 'nat-gateway', extract: createNatGateway },
+  CreateVpcEndpoint: { area: 'vpc-endpoint', extract: createVpcEndpoint },
+  ModifyVpcEndpoint: { area: 'vpc-endpoint', extract: modifyVpcEndpoint },
+  CreateTags: { area: 'exemption', extract: tagEvent('set') },
+  DeleteTags: { area: 'exemption', extract: tagEvent('removed') },
+} as const satisfies Record<string, EventDefinition>;
+
+export type HandledEventName = keyof typeof EVENT_TABLE;
+
+/** Every handled event name, sorted (the EventBridge rule's `detail.eventName` list). */
+export const HANDLED_EVENT_NAMES: readonly HandledEventName[] = (
+  Object.keys(EVENT_TABLE) as HandledEventName[]
+).sort();
+
+/** The table row of an event name, if it is handled. */
+export function eventDefinition(eventName: string): EventDefinition | undefined {
+  return Object.hasOwn(EVENT_TABLE, eventName) ? EVENT_TABLE[eventName as HandledEventName] : undefined;
+}
+
+/** An empty scope of an area. */
+export function emptyScope(eventName: string, area: EventArea): EventScope {
+  return {
+    eventName,
+    area,
+    securityGroupIds: [],
+    securityGroupNames: [],
+    securityGroupRuleIds: [],
+    addedRules: [],
+    networkAclIds: [],
+    networkAclAssociationIds: [],
+    subnetIds: [],
+    routeTableIds: [],
+    internetGatewayIds: [],
+    vpcIds: [],
+    natGatewayIds: [],
+    vpcEndpointIds: [],
+    networkInterfaceIds: [],
+    instanceIds: [],
+  };
+}
+
+/** Reads the scope of an event with the table: the resources it touches, or why it is ignored. */
+export function scopeFromEvent(
+  eventName: string,
+  requestParameters: unknown,
+  responseElements: unknown,
+  exemptionTagKey: string,
+): EventScope | Ignored {
+  const definition = eventDefinition(eventName);
+  if (!definition) {
+    return { code: IGNORE_REASONS.unknownEvent, reason: `event ${eventName} is not in the event table` };
+  }
+  const parts = definition.extract({
+    eventName,
+    request: unwrapRequest(requestParameters, eventName),
+    response: unwrapResponse(responseElements, eventName),
+    exemptionTagKey,
+  });
+  if (isIgnored(parts)) return parts;
+  return { ...emptyScope(eventName, definition.area), ...parts };
+}
+
+/** Type guard for an extractor's "nothing to evaluate". */
+export function isIgnored(value: unknown): value is Ignored {
+  const object = asObject(value);
+  return object !== undefined && typeof object.code === 'string' && typeof object.reason === 'string';
+}

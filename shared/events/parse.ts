@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { formatIssues } from '../validation';
+import { isIgnored, scopeFromEvent } from './event-table';
+import { asObject, field, path, text } from './shapes';
+import { type Actor, IGNORE_REASONS, type Ignored, type ParsedEvent, type Triage } from './types';
+
+// Only what decides whether and how to handle an event is validated; the parameters stay raw
+// because their shapes vary by event and era (see shapes.ts).
+const RecordSchema = z.looseObject({
+  eventName: z.string().min(1).max(128),
+  eventSource: z.string().optional(),
+  errorCode: z.string().nullish(),
+  errorMessage: z.string().nullish(),
+  requestParameters: z.unknown(),
+  responseElements: z.unknown(),
+});
+
+const EnvelopeSchema = z.looseObject({
+  'detail-type': z.string().optional(),
+  source: z.string().optional(),
+  account: z.string().optional(),
+  region: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+const EC2_SOURCE = 'ec2.amazonaws.com';
+
+/**
+ * Reads an EventBridge "AWS API Call via CloudTrail" envelope or a bare CloudTrail record.
+ * Returns the normalized event, or why it cannot be read.
+ */
+export function parseEvent(input: unknown): ParsedEvent | Ignored {
+  const object = asObject(input);
+  if (!object) return malformed('(root): expected an object (an EventBridge event or a CloudTrail record)');
+  let record: unknown = object;
+  let envelopeAccount: string | undefined;
+  let envelopeRegion: string | undefined;
+  const isEnvelope = Object.hasOwn(object, 'detail');
+  if (isEnvelope) {
+    const envelope = EnvelopeSchema.safeParse(object, { reportInput: true });
+    if (!envelope.success) return malformed(formatIssues(envelope.error, 5).join('; '));
+    record = envelope.data.detail;
+    envelopeAccount = nonEmpty(envelope.data.account);
+    envelopeRegion = nonEmpty(envelope.data.region);
+  }
+  const parsed = RecordSchema.safeParse(record, { reportInput: true });
+  if (!parsed.success) {
+    const issues = formatIssues(parsed.error, 5).map((line) => (isEnvelope ? `detail.${line}` : line));
+    return malformed(issues.join('; '));
+  }
+  const detail = parsed.data;
+  const event: ParsedEvent = {
+    eventName: detail.eventName,
+    actor: actorOf(detail),
+    requestParameters: detail.requestParameters,
+    responseElements: detail.responseElements,
+    envelope: isEnvelope,
+  };
+  assign(event, 'eventId', text(field(detail, 'eventID')));
+  assign(event, 'eventSource', nonEmpty(detail.eventSource));
+  assign(event, 'eventTime', text(field(detail, 'eventTime')));
+  assign(event, 'accountId', envelopeAccount ?? text(field(detail, 'recipientAccountId')));
+  assign(event, 'region', envelopeRegion ?? text(field(detail, 'awsRegion')));
+  assign(event, 'errorCode', nonEmpty(detail.errorCode ?? undefined));
+  assign(event, 'errorMessage', nonEmpty(detail.errorMessage ?? undefined));
+  return event;
+}
+
+function actorOf(detail: unknown): Actor {
+  const identity = field(detail, 'userIdentity');
+  const actor: Actor = {};
+  assign(actor, 'arn', text(field(identity, 'arn')));
+  assign(actor, 'issuerArn', text(path(identity, 'sessionContext', 'sessionIssuer', 'arn')));
+  assign(actor, 'type', text(field(identity, 'type')));
+  assign(actor, 'invokedBy', text(field(identity, 'invokedBy')));
+  assign(actor, 'sourceIp', text(field(detail, 'sourceIPAddress')));
+  assign(actor, 'userAgent', text(field(detail, 'userAgent')));
+  return actor;
+}
+
+/** What triage compares an event with. */
+export interface TriageOptions {
+  exemptionTagKey: string;
+  /** Events by this principal (the guardrail's own role) are ignored: no loops. */
+  ownRoleArn?: string;
+  /** The function's own account: events of another account are rejected. Unset: not checked. */
+  expectedAccountId?: string;
+  /** The function's own region: events of another region are rejected. Unset: not checked. */
+  expectedRegion?: string;
+}
+
+/**
+ * Decides what to do with an incoming event (DESIGN §7): handle it with its scope, or ignore it
+ * with a reason — malformed, not EC2, failed (`errorCode`), not in the event table, made by the
+ * guardrail's own role, from another account or region, or naming no resource. Never throws.
+ */
+export function triageEvent(input: unknown, options: TriageOptions): Triage {
+  const event = parseEvent(input);
+  if (isIgnored(event)) return { kind: 'ignore', ignored: event };
+  const ignore = (ignored: Ignored): Triage => ({ kind: 'ignore', event, ignored });
+  if (event.eventSource !== undefined && event.eventSource !== EC2_SOURCE) {
+    return ignore({
+      code: IGNORE_REASONS.notEc2,
+      reason: `event source ${event.eventSource} is not ${EC2_SOURCE}`,
+    });
+  }
+  if (event.errorCode !== undefined) {
+    return ignore({
+      code: IGNORE_REASONS.errorCode,
+      reason: `the call failed (errorCode ${event.errorCode}): nothing changed`,
+    });
+  }
+  const own = options.ownRoleArn;
+  if (own && (sameRole(event.actor.issuerArn, own) || sameRole(event.actor.arn, own))) {
+    return ignore({ code: IGNORE_REASONS.ownRole, reason: `made by the guardrail's own role ${own}` });
+  }
+  if (options.expectedAccountId !== undefined && event.accountId !== options.expectedAccountId) {
+    return ignore({
+      code: IGNORE_REASONS.otherAccount,
+      reason: `event of account ${event.accountId ?? '(none)'}, not this function's ${options.expectedAccountId}`,
+    });
+  }
+  if (options.expectedRegion !== undefined && event.region !== options.expectedRegion) {
+    return ignore({
+      code: IGNORE_REASONS.otherRegion,
+      reason: `event of region ${event.region ?? '(none)'}, not this function's ${options.expectedRegion}`,
+    });
+  }
+  const scope = scopeFromEvent(
+    event.eventName,
+    event.requestParameters,
+    event.responseElements,
+    options.exemptionTagKey,
+  );
+  if (isIgnored(scope)) return ignore(scope);
+  return { kind: 'handle', event, scope };
+}
+
+/**
+ * True when `arn` is the role `own`: the same ARN, or an assumed-role session of it
+ * (`arn:aws:sts::<acct>:assumed-role/<name>/<session>` for `arn:aws:iam::<acct>:role/<path/>name`).
+ */
+export function sameRole(arn: string | undefined, own: string): boolean {
+  if (!arn) return false;
+  if (arn === own) return true;
+  const role = /^arn:([\w-]+):iam::(\d+|[^:]*):role\/(?:.*\/)?([^/]+)$/.exec(own);
+  const session = /^arn:([\w-]+):sts::(\d+|[^:]*):assumed-role\/([^/]+)\/.+$/.exec(arn);
+  return (
+    role !== null &&
+    session !== null &&
+    role[1] === session[1] &&
+    role[2] === session[2] &&
+    role[3] === session[3]
+  );
+}
+
+function malformed(reason: string): Ignored {
+  return { code: IGNORE_REASONS.malformed, reason: `not a CloudTrail record: ${reason}` };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}

@@ -1,0 +1,122 @@
+/** The areas of the event table (DESIGN §7). */
+export const EVENT_AREAS = [
+  'security-group',
+  'network-interface',
+  'network-acl',
+  'route',
+  'subnet',
+  'nat-gateway',
+  'vpc-endpoint',
+  'exemption',
+] as const;
+export type EventArea = (typeof EVENT_AREAS)[number];
+
+/** Who made the call, as the notice prints it. Strings are as found (sanitized when printed). */
+export interface Actor {
+  /** `userIdentity.arn`. */
+  arn?: string;
+  /** `userIdentity.sessionContext.sessionIssuer.arn`: the role behind an assumed-role session. */
+  issuerArn?: string;
+  type?: string;
+  /** `userIdentity.invokedBy`, e.g. `cloudformation.amazonaws.com`. */
+  invokedBy?: string;
+  sourceIp?: string;
+  userAgent?: string;
+}
+
+/** A CloudTrail record with its envelope facts, normalized. Parameters are kept raw (any shape). */
+export interface ParsedEvent {
+  /** The CloudTrail `eventID` (the correlation id of logs). */
+  eventId?: string;
+  eventName: string;
+  eventSource?: string;
+  eventTime?: string;
+  /** The envelope's `account`, else `detail.recipientAccountId` (never the caller's account). */
+  accountId?: string;
+  /** The envelope's `region`, else `detail.awsRegion`. */
+  region?: string;
+  actor: Actor;
+  errorCode?: string;
+  errorMessage?: string;
+  requestParameters: unknown;
+  responseElements: unknown;
+  /** True when the input was an EventBridge envelope. */
+  envelope: boolean;
+}
+
+/** A security-group rule an event added, from `responseElements.securityGroupRuleSet`. */
+export interface AddedRule {
+  ruleId: string;
+  groupId: string;
+  egress: boolean;
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedGroupId?: string;
+}
+
+/** An exemption tag set or removed by CreateTags / DeleteTags. */
+export interface ExemptionChange {
+  change: 'set' | 'removed';
+  key: string;
+  /** The tag value set (or, for DeleteTags, the value named, if any). */
+  value?: string;
+  resourceIds: string[];
+}
+
+/**
+ * What an event touches, as read from the event alone (DESIGN §7 "Scope"). The slice loader turns
+ * it into EC2 calls; `resolveScope` widens it with what the slice shows (subnets using a route
+ * table, interfaces using a group, …). Every list is distinct and in event order.
+ */
+export interface EventScope {
+  eventName: string;
+  area: EventArea;
+  securityGroupIds: string[];
+  /** Groups named only by name (default VPC, CloudFormation): resolved with a describe by name. */
+  securityGroupNames: string[];
+  /** Rule ids the event added or modified. */
+  securityGroupRuleIds: string[];
+  /** Rules the event added (empty for records from before rule ids). */
+  addedRules: AddedRule[];
+  networkAclIds: string[];
+  /** NACL association ids (ReplaceNetworkAclAssociation) that pick the subnet out of the NACL's. */
+  networkAclAssociationIds: string[];
+  subnetIds: string[];
+  routeTableIds: string[];
+  internetGatewayIds: string[];
+  vpcIds: string[];
+  natGatewayIds: string[];
+  vpcEndpointIds: string[];
+  networkInterfaceIds: string[];
+  instanceIds: string[];
+  exemption?: ExemptionChange;
+}
+
+/** Why an event was ignored (logged, never an error the invocation retries). */
+export const IGNORE_REASONS = {
+  malformed: 'malformed',
+  notEc2: 'not-ec2',
+  errorCode: 'error-code',
+  unknownEvent: 'unknown-event',
+  ownRole: 'own-role',
+  otherAccount: 'other-account',
+  otherRegion: 'other-region',
+  notExemptionTag: 'not-exemption-tag',
+  noResource: 'no-resource',
+} as const;
+export type IgnoreCode = (typeof IGNORE_REASONS)[keyof typeof IGNORE_REASONS];
+
+/** An ignored event: a code for filters and metrics, and a sentence for the log. */
+export interface Ignored {
+  code: IgnoreCode;
+  reason: string;
+}
+
+/** The outcome of triage: handle the event with this scope, or ignore it for a reason. */
+export type Triage =
+  | { kind: 'handle'; event: ParsedEvent; scope: EventScope }
+  | { kind: 'ignore'; event?: ParsedEvent; ignored: Ignored };

@@ -1,0 +1,119 @@
+import type { EventScope } from '../events/types';
+import type { Finding } from '../findings';
+import type { Model } from '../model/model';
+
+/**
+ * The resources an event's findings are reported for (DESIGN §7 "Scope"), resolved against the
+ * slice: the event's own resources, and the interfaces whose exposure they decide. Everything else
+ * in the slice is context. Lists are sorted.
+ */
+export interface ResolvedScope {
+  securityGroups: string[];
+  networkAcls: string[];
+  subnets: string[];
+  routeTables: string[];
+  natGateways: string[];
+  vpcEndpoints: string[];
+  /** Interfaces whose exposure is reported: named by the event, using its groups, or in its subnets. */
+  networkInterfaces: string[];
+  /** Resources the event names that the slice does not hold (deleted since, or not readable). */
+  missing: string[];
+}
+
+/** Widens an event's scope with what the slice shows: groups by name, subnets of tables, interfaces. */
+export function resolveScope(scope: EventScope, model: Model): ResolvedScope {
+  const missing = new Set<string>();
+  const known = (id: string, present: boolean): boolean => {
+    if (!present) missing.add(id);
+    return present;
+  };
+
+  const groups = new Set(scope.securityGroupIds.filter((id) => known(id, model.securityGroups.has(id))));
+  if (scope.securityGroupNames.length > 0) {
+    const names = new Set(scope.securityGroupNames);
+    const found = new Set<string>();
+    for (const group of model.securityGroups.values()) {
+      if (!names.has(group.name)) continue;
+      if (scope.vpcIds.length > 0 && !scope.vpcIds.includes(group.vpcId)) continue;
+      groups.add(group.id);
+      found.add(group.name);
+    }
+    for (const name of names) if (!found.has(name)) missing.add(`group named ${name}`);
+  }
+
+  const acls = new Set(scope.networkAclIds.filter((id) => known(id, model.networkAcls.has(id))));
+  const tables = new Set(scope.routeTableIds.filter((id) => known(id, model.routeTables.has(id))));
+  // AttachInternetGateway: the VPC's tables that target that gateway.
+  for (const gatewayId of scope.internetGatewayIds) {
+    for (const table of model.routeTables.values()) {
+      if (!scope.vpcIds.includes(table.vpcId)) continue;
+      if (table.item.Routes.some((route) => route.GatewayId === gatewayId)) tables.add(table.id);
+    }
+  }
+
+  // Subnets reported as resources: named by the event, and those using an affected route table.
+  const subnets = new Set(scope.subnetIds.filter((id) => known(id, model.subnets.has(id))));
+  for (const subnet of model.subnets.values()) {
+    if (subnet.routeTableId !== undefined && tables.has(subnet.routeTableId)) subnets.add(subnet.id);
+  }
+  // ReplaceNetworkAclAssociation: the subnet whose new association the event made.
+  const associationIds = new Set(scope.networkAclAssociationIds);
+  if (associationIds.size > 0) {
+    for (const aclId of acls) {
+      for (const association of model.networkAcls.get(aclId)?.item.Associations ?? []) {
+        const id = association.NetworkAclAssociationId;
+        if (id !== undefined && associationIds.has(id) && model.subnets.has(association.SubnetId)) {
+          subnets.add(association.SubnetId);
+        }
+      }
+    }
+  }
+
+  // Subnets whose interfaces' exposure the event decides: also every subnet behind an affected NACL.
+  const exposureSubnets = new Set(subnets);
+  if (associationIds.size === 0) {
+    for (const subnet of model.subnets.values()) {
+      if (subnet.networkAclId !== undefined && acls.has(subnet.networkAclId)) exposureSubnets.add(subnet.id);
+    }
+  }
+
+  const interfaces = new Set(
+    scope.networkInterfaceIds.filter((id) => known(id, model.networkInterfaces.has(id))),
+  );
+  const instances = new Set(scope.instanceIds);
+  for (const eni of model.networkInterfaces.values()) {
+    const instanceId = eni.item.Attachment?.InstanceId;
+    if (instanceId !== undefined && instances.has(instanceId)) interfaces.add(eni.id);
+    if (eni.groupIds.some((id) => groups.has(id))) interfaces.add(eni.id);
+    if (eni.subnetId !== undefined && exposureSubnets.has(eni.subnetId)) interfaces.add(eni.id);
+  }
+
+  return {
+    securityGroups: sorted(groups),
+    networkAcls: sorted(acls),
+    subnets: sorted(subnets),
+    routeTables: sorted(tables),
+    natGateways: sorted(scope.natGatewayIds.filter((id) => known(id, model.natGateways.has(id)))),
+    vpcEndpoints: sorted(scope.vpcEndpointIds.filter((id) => known(id, model.vpcEndpoints.has(id)))),
+    networkInterfaces: sorted(interfaces),
+    missing: sorted(missing),
+  };
+}
+
+/** The findings an event reports: those about a resource of the resolved scope, in engine order. */
+export function findingsInScope(findings: readonly Finding[], scope: ResolvedScope): Finding[] {
+  const byType: Record<Finding['resourceType'], ReadonlySet<string>> = {
+    'AWS::EC2::SecurityGroup': new Set(scope.securityGroups),
+    'AWS::EC2::NetworkAcl': new Set(scope.networkAcls),
+    'AWS::EC2::Subnet': new Set(scope.subnets),
+    'AWS::EC2::RouteTable': new Set(scope.routeTables),
+    'AWS::EC2::NatGateway': new Set(scope.natGateways),
+    'AWS::EC2::VPCEndpoint': new Set(scope.vpcEndpoints),
+    'AWS::EC2::NetworkInterface': new Set(scope.networkInterfaces),
+  };
+  return findings.filter((finding) => byType[finding.resourceType].has(finding.resourceId));
+}
+
+function sorted(values: Iterable<string>): string[] {
+  return [...values].sort();
+}

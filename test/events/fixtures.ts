@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const DIR = fileURLToPath(new URL('../fixtures/cloudtrail/', import.meta.url));
+
+/** A CloudTrail fixture, parsed; a file holding an array of one record yields that record. */
+export function cloudTrailFixture(name: string): unknown {
+  const json: unknown = JSON.parse(readFileSync(`${DIR}${name}`, 'utf8'));
+  return Array.isArray(json) && json.length === 1 ? json[0] : json;
+}
+
+/** Wraps a bare record in the EventBridge envelope CloudTrail events arrive in. */
+export function envelope(detail: unknown, account = '111122223333', region = 'us-east-1'): unknown {
+  return {
+    version: '0',
+    id: '00000000-0000-0000-0000-000000000000',
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.ec2',
+    account,
+    time: '2025-01-01T00:00:00Z',
+    region,
+    resources: [],
+    detail,
+  };
+}
