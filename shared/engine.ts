@@ -1,4 +1,5 @@
 import { Analysis } from './analysis/analysis';
+import { exposureAnalysis } from './analysis/exposure';
 import type { Config } from './config';
 import { suppressionFor } from './exemptions';
 import { compareFindings, type Finding, findingId, SEVERITIES, type Severity } from './findings';
@@ -39,7 +40,22 @@ export function evaluateModel(model: Model, config: Config, options: EvaluateOpt
       findings.push(finding);
     }
   }
+  addExposureCounts(findings, analysis);
   return findings.sort(compareFindings);
+}
+
+/**
+ * Sets `exposure` on security-group findings: how many internet-exposed interfaces use the group
+ * (0 included, so "world-open but attached to nothing reachable" reads as such). Computed from the
+ * same memoized exposure analysis as `eni-internet-exposed`, and only when there is an SG finding.
+ */
+function addExposureCounts(findings: Finding[], analysis: Analysis): void {
+  let counts: ReadonlyMap<string, number> | undefined;
+  for (const finding of findings) {
+    if (finding.resourceType !== 'AWS::EC2::SecurityGroup') continue;
+    counts ??= exposureAnalysis(analysis).exposedCountByGroup();
+    finding.exposure = counts.get(finding.resourceId) ?? 0;
+  }
 }
 
 export interface Summary {

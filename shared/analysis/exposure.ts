@@ -1,0 +1,253 @@
+import type { Config, PortSpec } from '../config';
+import type { Severity } from '../findings';
+import { type IntervalSet, intersect, isSubset, normalize, union } from '../net/interval-set';
+import type { PortSet } from '../net/ports';
+import type { Analysis } from './analysis';
+import { worldOpenPorts } from './nacl-eval';
+import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from './sg-reach';
+
+/** Exposed ports per transport protocol (ICMP never counts). */
+export interface ExposedPorts {
+  tcp: PortSet;
+  udp: PortSet;
+}
+
+/** The path the internet takes to an interface: gateway, route table, NACL, security groups. */
+export interface ExposurePath {
+  internetGatewayId: string;
+  routeTableId: string;
+  /** `explicit` association, or the VPC's `main` table. */
+  routeTableAssociation: 'explicit' | 'main';
+  networkAclId: string;
+  /** `explicit` association, or the VPC's `default` NACL. */
+  networkAclAssociation: 'explicit' | 'default';
+  securityGroupIds: string[];
+}
+
+/** Exposure of one interface over one address family. */
+export interface FamilyExposure {
+  family: Family;
+  /** The public IPv4 addresses, or the IPv6 addresses, the internet reaches. */
+  addresses: string[];
+  ports: ExposedPorts;
+  path: ExposurePath;
+}
+
+/** An interface the internet can reach, on which ports and through which path. */
+export interface InterfaceExposure {
+  networkInterfaceId: string;
+  vpcId?: string;
+  subnetId: string;
+  /** The families with at least one exposed port (IPv4 first). */
+  families: FamilyExposure[];
+  /** Union over the families. */
+  ports: ExposedPorts;
+  severity: Severity;
+}
+
+const NONE: ExposedPorts = { tcp: [], udp: [] };
+const ALL_TCP: PortSet = [[0, 65536]];
+
+/** The port set of a config port list, for one transport protocol. */
+export function portSpecSet(specs: readonly PortSpec[], protocol: Transport): PortSet {
+  return normalize(specs.filter((s) => s.protocol === protocol).map((s) => [s.from, s.to + 1] as const));
+}
+
+function overlaps(a: PortSet, b: PortSet): boolean {
+  return intersect(a, b).length > 0;
+}
+
+/**
+ * Severity of an exposure (DESIGN §5): critical when an admin port or every tcp port is exposed,
+ * high for a high-risk port, info when only authorized ports are, medium otherwise.
+ */
+export function exposureSeverity(ports: ExposedPorts, config: Config): Severity {
+  if (isSubset(ALL_TCP, ports.tcp)) return 'critical';
+  for (const t of TRANSPORTS) if (overlaps(ports[t], portSpecSet(config.adminPorts, t))) return 'critical';
+  for (const t of TRANSPORTS) if (overlaps(ports[t], portSpecSet(config.highRiskPorts, t))) return 'high';
+  const onlyAuthorized = TRANSPORTS.every((t) => isSubset(ports[t], portSpecSet(config.authorizedPorts, t)));
+  return onlyAuthorized ? 'info' : 'medium';
+}
+
+interface SubnetPath {
+  networkAclId: string;
+  networkAclAssociation: 'explicit' | 'default';
+  routeTableAssociation: 'explicit' | 'main';
+}
+
+/**
+ * Effective internet exposure of network interfaces (what Network Access Analyzer answers). Per
+ * family: an address of that family; the subnet's default route to an igw- for it; the NACL's
+ * inbound world-open on port p; its outbound world-open on at least one port of the same protocol
+ * (the attacker picks the return port); and the union of the interface's groups world-open on p.
+ *
+ * Memoized for one evaluation: the port computation by (family, NACL, group set), so 50k interfaces
+ * sharing a few hundred subnet/group shapes cost a few hundred interval intersections.
+ */
+export class ExposureAnalysis {
+  private readonly naclWorldByKey = new Map<string, FamilyPorts>();
+  private readonly portsByKey = new Map<string, ExposedPorts>();
+  private readonly subnetPaths = new Map<string, SubnetPath | null>();
+  private readonly byInterface = new Map<string, InterfaceExposure | null>();
+  private all?: InterfaceExposure[];
+  private countByGroup?: Map<string, number>;
+
+  constructor(readonly analysis: Analysis) {}
+
+  /** The exposure of one interface, if the internet reaches it on at least one port. */
+  interfaceExposure(networkInterfaceId: string): InterfaceExposure | undefined {
+    const cached = this.byInterface.get(networkInterfaceId);
+    if (cached !== undefined) return cached ?? undefined;
+    const result = this.compute(networkInterfaceId);
+    this.byInterface.set(networkInterfaceId, result ?? null);
+    return result;
+  }
+
+  /** Every exposed interface of the model, by interface id. */
+  exposedInterfaces(): InterfaceExposure[] {
+    if (!this.all) {
+      const ids = [...this.analysis.model.networkInterfaces.keys()].sort();
+      this.all = [];
+      for (const id of ids) {
+        const exposure = this.interfaceExposure(id);
+        if (exposure) this.all.push(exposure);
+      }
+    }
+    return this.all;
+  }
+
+  /** How many exposed interfaces use each security group. */
+  exposedCountByGroup(): ReadonlyMap<string, number> {
+    if (!this.countByGroup) {
+      const counts = new Map<string, number>();
+      for (const exposure of this.exposedInterfaces()) {
+        const node = this.analysis.model.networkInterfaces.get(exposure.networkInterfaceId);
+        for (const groupId of node?.groupIds ?? []) counts.set(groupId, (counts.get(groupId) ?? 0) + 1);
+      }
+      this.countByGroup = counts;
+    }
+    return this.countByGroup;
+  }
+
+  private compute(networkInterfaceId: string): InterfaceExposure | undefined {
+    const { model } = this.analysis;
+    const eni = model.networkInterfaces.get(networkInterfaceId);
+    if (!eni?.subnetId || eni.groupIds.length === 0) return undefined;
+    if (eni.publicIps.length === 0 && eni.ipv6Addresses.length === 0) return undefined;
+    const subnetPath = this.subnetPath(eni.subnetId);
+    if (!subnetPath) return undefined;
+    const families: FamilyExposure[] = [];
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const addresses = family === 'ipv4' ? eni.publicIps : eni.ipv6Addresses;
+      if (addresses.length === 0) continue;
+      const route = this.analysis.defaultIgwRoute(eni.subnetId, family);
+      if (!route) continue;
+      const ports = this.familyPorts(family, subnetPath.networkAclId, eni.groupIds);
+      if (ports.tcp.length === 0 && ports.udp.length === 0) continue;
+      families.push({
+        family,
+        addresses,
+        ports,
+        path: {
+          internetGatewayId: route.internetGatewayId,
+          routeTableId: route.routeTableId,
+          routeTableAssociation: subnetPath.routeTableAssociation,
+          networkAclId: subnetPath.networkAclId,
+          networkAclAssociation: subnetPath.networkAclAssociation,
+          securityGroupIds: eni.groupIds,
+        },
+      });
+    }
+    const first = families[0];
+    if (!first) return undefined;
+    const second = families[1];
+    const ports = second
+      ? { tcp: union(first.ports.tcp, second.ports.tcp), udp: union(first.ports.udp, second.ports.udp) }
+      : first.ports;
+    return {
+      networkInterfaceId,
+      vpcId: eni.vpcId,
+      subnetId: eni.subnetId,
+      families,
+      ports,
+      severity: exposureSeverity(ports, this.analysis.config),
+    };
+  }
+
+  /** The subnet's NACL and how its table and NACL are associated; null when the NACL is unknown. */
+  private subnetPath(subnetId: string): SubnetPath | undefined {
+    const cached = this.subnetPaths.get(subnetId);
+    if (cached !== undefined) return cached ?? undefined;
+    const { model } = this.analysis;
+    const subnet = model.subnets.get(subnetId);
+    const acl = subnet?.networkAclId ? model.networkAcls.get(subnet.networkAclId) : undefined;
+    // An interface whose subnet or NACL the snapshot lacks cannot be judged: no finding.
+    const path: SubnetPath | undefined =
+      subnet && acl
+        ? {
+            networkAclId: acl.id,
+            networkAclAssociation: acl.subnetIds.includes(subnetId) ? 'explicit' : 'default',
+            routeTableAssociation: subnet.routeTableExplicit ? 'explicit' : 'main',
+          }
+        : undefined;
+    this.subnetPaths.set(subnetId, path ?? null);
+    return path;
+  }
+
+  private familyPorts(family: Family, networkAclId: string, groupIds: readonly string[]): ExposedPorts {
+    const key = `${family}|${networkAclId}|${groupIds.join(',')}`;
+    let ports = this.portsByKey.get(key);
+    if (!ports) {
+      ports = this.computePorts(family, networkAclId, groupIds);
+      this.portsByKey.set(key, ports);
+    }
+    return ports;
+  }
+
+  private computePorts(family: Family, networkAclId: string, groupIds: readonly string[]): ExposedPorts {
+    const reach = this.analysis.unionReach(groupIds);
+    // Cheapest test first: most groups are world-open nowhere, and then the NACL is never evaluated.
+    if (reach.tcp.worldOpen[family].length === 0 && reach.udp.worldOpen[family].length === 0) return NONE;
+    const out: { tcp: IntervalSet<number>; udp: IntervalSet<number> } = { tcp: [], udp: [] };
+    for (const transport of TRANSPORTS) {
+      const sg = reach[transport].worldOpen[family];
+      if (sg.length === 0) continue;
+      if (this.naclWorld(networkAclId, 'egress', transport)[family].length === 0) continue;
+      out[transport] = intersect(sg, this.naclWorld(networkAclId, 'ingress', transport)[family]);
+    }
+    return out.tcp.length === 0 && out.udp.length === 0 ? NONE : out;
+  }
+
+  private naclWorld(
+    networkAclId: string,
+    direction: 'ingress' | 'egress',
+    transport: Transport,
+  ): FamilyPorts {
+    const key = `${networkAclId}|${direction}|${transport}`;
+    let ports = this.naclWorldByKey.get(key);
+    if (!ports) {
+      ports = worldOpenPorts(
+        this.analysis.nacl(networkAclId, direction, transport),
+        this.analysis.config.worldOpenCoverage,
+      );
+      this.naclWorldByKey.set(key, ports);
+    }
+    return ports;
+  }
+}
+
+const byAnalysis = new WeakMap<Analysis, ExposureAnalysis>();
+
+/**
+ * The exposure analysis of one evaluation, shared by `eni-internet-exposed` and the `exposure`
+ * count on security-group findings (kept beside the Analysis rather than inside it, so the core
+ * memo stays free of rule-specific state).
+ */
+export function exposureAnalysis(analysis: Analysis): ExposureAnalysis {
+  let exposure = byAnalysis.get(analysis);
+  if (!exposure) {
+    exposure = new ExposureAnalysis(analysis);
+    byAnalysis.set(analysis, exposure);
+  }
+  return exposure;
+}

@@ -1,0 +1,58 @@
+import type { FindingDraft } from '../findings';
+import type { RuleContext, RuleDefinition } from './types';
+
+const ID = 'nat-gateway-in-private-subnet';
+
+/** States of a NAT gateway that can still carry traffic; `failed`, `deleting`, `deleted` cannot. */
+const LIVE_STATES = new Set(['pending', 'available']);
+
+/**
+ * A public NAT gateway (`ConnectivityType` public or absent) in a subnet without an active IPv4
+ * default route to an internet gateway: the traffic it translates cannot leave the VPC. Private
+ * NAT gateways are meant to sit there. Gateways that are failed, being deleted or deleted are
+ * ignored (a state absent from the snapshot counts as live). A gateway whose subnet the snapshot
+ * lacks cannot be judged.
+ */
+export const natGatewayInPrivateSubnet: RuleDefinition = {
+  id: ID,
+  severity: 'medium',
+  title: 'NAT gateway sits in a subnet without an internet route',
+  resourceType: 'AWS::EC2::NatGateway',
+  controls: [],
+  autoFix: 'no',
+  fixActions: [],
+  parameters: [],
+  evaluate({ model, analysis }: RuleContext): FindingDraft[] {
+    const out: FindingDraft[] = [];
+    for (const nat of model.natGateways.values()) {
+      const connectivity = nat.ConnectivityType ?? 'public';
+      if (connectivity !== 'public') continue;
+      if (nat.State !== undefined && !LIVE_STATES.has(nat.State)) continue;
+      const subnet = model.subnets.get(nat.SubnetId);
+      if (!subnet) continue;
+      if (analysis.defaultIgwRoute(subnet.id, 'ipv4')) continue;
+      const label = subnet.name ? ` (${subnet.name})` : '';
+      out.push({
+        ruleId: ID,
+        severity: 'medium',
+        resourceType: 'AWS::EC2::NatGateway',
+        resourceId: nat.NatGatewayId,
+        vpcId: nat.VpcId ?? subnet.vpcId,
+        title: `NAT gateway ${nat.NatGatewayId} sits in subnet ${subnet.id}${label} with no internet route`,
+        detail:
+          `Public NAT gateway ${nat.NatGatewayId} is in subnet ${subnet.id}${label}, whose route table ` +
+          `${subnet.routeTableId ?? '(none in the snapshot)'} has no active 0.0.0.0/0 route to an internet ` +
+          'gateway, so the traffic it translates cannot reach the internet. Move it to a public subnet.',
+        controls: [],
+        evidence: {
+          subnetId: subnet.id,
+          routeTableId: subnet.routeTableId ?? null,
+          routeTableAssociation: subnet.routeTableExplicit ? 'explicit' : 'main',
+          connectivityType: connectivity,
+          ...(nat.State ? { state: nat.State } : {}),
+        },
+      });
+    }
+    return out;
+  },
+};

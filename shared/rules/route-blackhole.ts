@@ -1,0 +1,52 @@
+import type { FindingDraft } from '../findings';
+import { routeTarget } from './route-target';
+import type { RuleContext, RuleDefinition } from './types';
+
+const ID = 'route-blackhole';
+
+/**
+ * Routes in state `blackhole` (their target is gone: a deleted NAT gateway, instance or peering).
+ * One finding per route table, listing its blackhole routes, so a table with three dead routes
+ * sends one notice; the evidence key is the sorted destinations, so a new dead route is news.
+ */
+export const routeBlackhole: RuleDefinition = {
+  id: ID,
+  severity: 'low',
+  title: 'Route table has blackhole routes',
+  resourceType: 'AWS::EC2::RouteTable',
+  controls: [],
+  autoFix: 'no',
+  fixActions: [],
+  parameters: [],
+  evaluate({ model }: RuleContext): FindingDraft[] {
+    const out: FindingDraft[] = [];
+    for (const table of model.routeTables.values()) {
+      const routes = table.item.Routes.filter((r) => r.State === 'blackhole').map((r) => ({
+        destination: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId ?? '',
+        target: routeTarget(r) ?? null,
+      }));
+      if (routes.length === 0) continue;
+      routes.sort((a, b) => (a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0));
+      const list = routes.map((r) => `${r.destination} → ${r.target ?? '?'}`).join(', ');
+      out.push({
+        ruleId: ID,
+        severity: 'low',
+        resourceType: 'AWS::EC2::RouteTable',
+        resourceId: table.id,
+        vpcId: table.vpcId,
+        title: `Route table ${table.id} has ${routes.length} blackhole route${routes.length > 1 ? 's' : ''}`,
+        detail:
+          `Route table ${table.id} has routes whose target no longer exists (${list}); traffic to those ` +
+          'destinations is dropped. Delete the routes or point them at a live target.',
+        controls: [],
+        evidence: {
+          blackholeRoutes: routes,
+          subnetIds: table.subnetIds,
+          main: table.isMain,
+        },
+        evidenceKey: routes.map((r) => r.destination).join(','),
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,43 @@
+import type { FindingDraft } from '../findings';
+import type { RuleContext, RuleDefinition } from './types';
+
+const ID = 'subnet-auto-assign-public-ip';
+
+/**
+ * A subnet that gives every new interface a public IPv4 address (`MapPublicIpOnLaunch`), FSBP
+ * EC2.15. The fix turns the attribute off; it changes nothing for running instances, only for
+ * launches to come, and is opt-in because public subnets of load balancers rely on it.
+ */
+export const subnetAutoAssignPublicIp: RuleDefinition = {
+  id: ID,
+  severity: 'medium',
+  title: 'Subnet assigns public IPv4 addresses on launch',
+  resourceType: 'AWS::EC2::Subnet',
+  controls: ['FSBP EC2.15'],
+  autoFix: 'opt-in',
+  fixActions: ['ec2:ModifySubnetAttribute'],
+  parameters: [],
+  evaluate({ model }: RuleContext): FindingDraft[] {
+    const out: FindingDraft[] = [];
+    for (const subnet of model.subnets.values()) {
+      if (subnet.item.MapPublicIpOnLaunch !== true) continue;
+      const label = subnet.name ? ` (${subnet.name})` : '';
+      out.push({
+        ruleId: ID,
+        severity: 'medium',
+        resourceType: 'AWS::EC2::Subnet',
+        resourceId: subnet.id,
+        vpcId: subnet.vpcId,
+        title: `Subnet ${subnet.id}${label} assigns public IPv4 addresses on launch`,
+        detail:
+          `Subnet ${subnet.id}${label} has MapPublicIpOnLaunch enabled: every instance launched into it ` +
+          'gets a public IPv4 address unless the launch says otherwise. Disable it and assign public ' +
+          'addresses (or Elastic IPs) only where they are meant to be.',
+        controls: ['FSBP EC2.15'],
+        evidence: { mapPublicIpOnLaunch: true, ...(subnet.name ? { subnetName: subnet.name } : {}) },
+        remediation: { action: 'disable-subnet-auto-assign-public-ip', subnetId: subnet.id },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,54 @@
+import type { FindingDraft } from '../findings';
+import type { RuleContext, RuleDefinition } from './types';
+
+const ID = 'subnet-private-has-igw-route';
+
+/**
+ * A subnet named "private" (Name tag, any case) with a default route to an internet gateway: the
+ * name promises isolation that the route table does not give. A name holding both "private" and
+ * "public" is judged by both rules, each on its own word (the name is ambiguous; say so twice
+ * rather than guess which word the owner meant).
+ */
+export const subnetPrivateHasIgwRoute: RuleDefinition = {
+  id: ID,
+  severity: 'high',
+  title: 'Private subnet has a default route to an internet gateway',
+  resourceType: 'AWS::EC2::Subnet',
+  controls: [],
+  autoFix: 'no',
+  fixActions: [],
+  parameters: [],
+  evaluate({ model, analysis }: RuleContext): FindingDraft[] {
+    const out: FindingDraft[] = [];
+    for (const subnet of model.subnets.values()) {
+      if (!subnet.name?.toLowerCase().includes('private')) continue;
+      const routes = (['ipv4', 'ipv6'] as const).flatMap((family) => {
+        const route = analysis.defaultIgwRoute(subnet.id, family);
+        return route ? [{ family, destination: family === 'ipv4' ? '0.0.0.0/0' : '::/0', ...route }] : [];
+      });
+      const first = routes[0];
+      if (!first) continue;
+      out.push({
+        ruleId: ID,
+        severity: 'high',
+        resourceType: 'AWS::EC2::Subnet',
+        resourceId: subnet.id,
+        vpcId: subnet.vpcId,
+        title: `Private subnet ${subnet.id} (${subnet.name}) routes to ${first.internetGatewayId}`,
+        detail:
+          `Subnet ${subnet.id} is named "${subnet.name}" but its route table ${first.routeTableId} ` +
+          `(${subnet.routeTableExplicit ? 'explicitly associated' : "the VPC's main table"}) sends ` +
+          `${routes.map((r) => r.destination).join(' and ')} to an internet gateway, so instances with a ` +
+          'public address are reachable from the internet. Route the default route through a NAT gateway, or rename the subnet.',
+        controls: [],
+        evidence: {
+          subnetName: subnet.name,
+          routeTableId: first.routeTableId,
+          routeTableAssociation: subnet.routeTableExplicit ? 'explicit' : 'main',
+          igwRoutes: routes.map((r) => ({ destination: r.destination, gatewayId: r.internetGatewayId })),
+        },
+      });
+    }
+    return out;
+  },
+};

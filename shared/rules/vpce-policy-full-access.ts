@@ -1,0 +1,130 @@
+import type { FindingDraft } from '../findings';
+import type { RuleContext, RuleDefinition } from './types';
+
+const ID = 'vpce-policy-full-access';
+
+type Verdict =
+  | { kind: 'full-access'; statement: number }
+  | { kind: 'restricted' }
+  | { kind: 'unreadable'; reason: string };
+
+/** True for `"*"` and for a list holding `"*"` (a list means any of its members). */
+function isStar(value: unknown): boolean {
+  if (value === '*') return true;
+  return Array.isArray(value) && value.includes('*');
+}
+
+/** `"*"`, `{"AWS": "*"}`, `{"AWS": ["*"]}` and `["*"]`: anyone. */
+function isAnyPrincipal(principal: unknown): boolean {
+  if (isStar(principal)) return true;
+  if (principal !== null && typeof principal === 'object' && !Array.isArray(principal)) {
+    return isStar((principal as Record<string, unknown>).AWS);
+  }
+  return false;
+}
+
+function hasCondition(condition: unknown): boolean {
+  if (condition === undefined || condition === null) return false;
+  // An empty Condition block restricts nothing.
+  return !(typeof condition === 'object' && !Array.isArray(condition) && Object.keys(condition).length === 0);
+}
+
+/**
+ * Reads an endpoint policy by meaning: full access is an Allow statement with any principal, every
+ * action and every resource, and no condition. `NotAction`/`NotResource`/`NotPrincipal` statements
+ * never count as full access (they are deliberate carve-outs).
+ */
+export function judgePolicy(text: string): Verdict {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'unreadable', reason: `not JSON (${(error as Error).message})` };
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    return { kind: 'unreadable', reason: 'not a JSON object' };
+  }
+  const raw = (doc as Record<string, unknown>).Statement;
+  const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  for (const [index, statement] of statements.entries()) {
+    if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) continue;
+    const s = statement as Record<string, unknown>;
+    if (
+      s.Effect === 'Allow' &&
+      isAnyPrincipal(s.Principal) &&
+      isStar(s.Action) &&
+      isStar(s.Resource) &&
+      !hasCondition(s.Condition)
+    ) {
+      return { kind: 'full-access', statement: index };
+    }
+  }
+  return { kind: 'restricted' };
+}
+
+/**
+ * A VPC endpoint whose policy allows anyone to do anything to any resource through it (AWS's
+ * default policy included), so the endpoint does not narrow what a compromised host can reach.
+ * An endpoint without a policy document (e.g. Gateway Load Balancer endpoints) is not flagged. A
+ * policy that cannot be read is reported too (detail says so) rather than silently skipped: EC2
+ * never returns one, so it means a hand-edited or truncated snapshot worth a look.
+ */
+export const vpcePolicyFullAccess: RuleDefinition = {
+  id: ID,
+  severity: 'low',
+  title: 'VPC endpoint policy allows full access',
+  resourceType: 'AWS::EC2::VPCEndpoint',
+  controls: [],
+  autoFix: 'no',
+  fixActions: [],
+  parameters: [],
+  evaluate({ model }: RuleContext): FindingDraft[] {
+    const out: FindingDraft[] = [];
+    for (const endpoint of model.vpcEndpoints.values()) {
+      if (endpoint.PolicyDocument === undefined || endpoint.PolicyDocument.trim() === '') continue;
+      const verdict = judgePolicy(endpoint.PolicyDocument);
+      if (verdict.kind === 'restricted') continue;
+      const id = endpoint.VpcEndpointId;
+      const service = endpoint.ServiceName ? ` (${endpoint.ServiceName})` : '';
+      const base = {
+        ruleId: ID,
+        severity: 'low' as const,
+        resourceType: 'AWS::EC2::VPCEndpoint' as const,
+        resourceId: id,
+        vpcId: endpoint.VpcId ?? '',
+        controls: [],
+      };
+      if (verdict.kind === 'full-access') {
+        out.push({
+          ...base,
+          title: `VPC endpoint ${id}${service} allows full access`,
+          detail:
+            `The policy of VPC endpoint ${id}${service} allows any principal every action on every ` +
+            'resource (the default full-access policy). Restrict it to the principals, actions and ' +
+            'resources (e.g. your own buckets) the VPC needs, so the endpoint cannot be used to reach ' +
+            "other accounts' resources.",
+          evidence: {
+            serviceName: endpoint.ServiceName ?? null,
+            endpointType: endpoint.VpcEndpointType ?? null,
+            statementIndex: verdict.statement,
+          },
+        });
+      } else {
+        out.push({
+          ...base,
+          title: `VPC endpoint ${id}${service} has a policy that cannot be read`,
+          detail:
+            `The policy document of VPC endpoint ${id}${service} could not be read (${verdict.reason}), ` +
+            'so whether it allows full access is unknown. Check the policy in the console.',
+          evidence: {
+            serviceName: endpoint.ServiceName ?? null,
+            endpointType: endpoint.VpcEndpointType ?? null,
+            unreadablePolicy: verdict.reason,
+          },
+          evidenceKey: 'unreadable',
+        });
+      }
+    }
+    return out;
+  },
+};
