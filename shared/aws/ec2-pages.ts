@@ -1,0 +1,41 @@
+/** One page of a paginated EC2 `Describe*` call. */
+export interface Page<T> {
+  items: readonly T[];
+  nextToken?: string | undefined;
+}
+
+/** Reports progress after each page: the items loaded so far and the pages read. */
+export type PageListener = (loaded: number, pages: number) => void;
+
+/** Upper bound on pages of one listing: far above any real region, it stops a looping token. */
+const MAX_PAGES = 100_000;
+
+/**
+ * Reads every page of a paginated call, in order. `fetchPage` gets the previous page's token
+ * (undefined for the first page). A token that repeats is an error rather than an endless loop.
+ */
+export async function allPages<T>(
+  fetchPage: (nextToken: string | undefined) => Promise<Page<T>>,
+  onPage?: PageListener,
+): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let token: string | undefined;
+  for (let pages = 1; pages <= MAX_PAGES; pages++) {
+    const page = await fetchPage(token);
+    items.push(...page.items);
+    onPage?.(items.length, pages);
+    token = page.nextToken || undefined;
+    if (token === undefined) return items;
+    if (seen.has(token)) throw new Error(`pagination returned the token ${token.slice(0, 24)}… twice`);
+    seen.add(token);
+  }
+  throw new Error(`pagination did not end after ${MAX_PAGES} pages`);
+}
+
+/** Splits values into chunks of at most `size` (EC2 filters take at most 200 values). */
+export function chunks<T>(values: readonly T[], size = 200): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}
