@@ -1,0 +1,195 @@
+import type { Finding, RemediationPlan, ResourceType, Severity } from '../findings';
+
+// AWS Security Finding Format, ready for Security Hub `BatchImportFindings` through the account's
+// default custom-integration product (`product/<account>/default`). Pure: the time is passed in.
+
+export const ASFF_SCHEMA_VERSION = '2018-10-08';
+/** BatchImportFindings takes at most 100 findings per call. */
+export const ASFF_BATCH_SIZE = 100;
+
+/** Length limits of the ASFF fields we fill. */
+const LIMITS = { title: 256, description: 1024, recommendation: 512, productField: 2048, requirements: 32 };
+
+export type AsffSeverityLabel = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+
+export interface AsffResource {
+  Type: string;
+  Id: string;
+  Partition: string;
+  Region: string;
+  Details?: { Other: Record<string, string> };
+}
+
+export interface AsffFinding {
+  SchemaVersion: typeof ASFF_SCHEMA_VERSION;
+  Id: string;
+  ProductArn: string;
+  ProductName: string;
+  CompanyName: string;
+  GeneratorId: string;
+  AwsAccountId: string;
+  Region: string;
+  Types: string[];
+  CreatedAt: string;
+  UpdatedAt: string;
+  Severity: { Label: AsffSeverityLabel; Original: Severity };
+  Title: string;
+  Description: string;
+  Resources: AsffResource[];
+  Compliance?: { Status: 'FAILED'; RelatedRequirements?: string[] };
+  Remediation?: { Recommendation: { Text: string } };
+  Workflow: { Status: 'NEW' | 'SUPPRESSED' };
+  RecordState: 'ACTIVE';
+  ProductFields: Record<string, string>;
+}
+
+export interface AsffOptions {
+  /** The account a finding without `accountId` belongs to. */
+  accountId: string;
+  /** The region a finding without `region` belongs to (and of the product ARN). */
+  region: string;
+  /** CreatedAt / UpdatedAt. */
+  now: Date;
+  /** Another product ARN than the account's default custom integration. */
+  productArn?: string;
+}
+
+const RESOURCES: Record<ResourceType, { type: string; arnPath: string }> = {
+  'AWS::EC2::SecurityGroup': { type: 'AwsEc2SecurityGroup', arnPath: 'security-group' },
+  'AWS::EC2::NetworkAcl': { type: 'AwsEc2NetworkAcl', arnPath: 'network-acl' },
+  'AWS::EC2::Subnet': { type: 'AwsEc2Subnet', arnPath: 'subnet' },
+  'AWS::EC2::RouteTable': { type: 'AwsEc2RouteTable', arnPath: 'route-table' },
+  // ASFF has no dedicated types for these two.
+  'AWS::EC2::NatGateway': { type: 'Other', arnPath: 'natgateway' },
+  'AWS::EC2::VPCEndpoint': { type: 'Other', arnPath: 'vpc-endpoint' },
+  'AWS::EC2::NetworkInterface': { type: 'AwsEc2NetworkInterface', arnPath: 'network-interface' },
+};
+
+const LABELS: Record<Severity, AsffSeverityLabel> = {
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  info: 'INFORMATIONAL',
+};
+
+/** The AWS partition of a region (`aws`, `aws-cn`, `aws-us-gov`, …). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
+  return 'aws';
+}
+
+/** The account's default custom-integration product, which BatchImportFindings accepts without set-up. */
+export function defaultProductArn(region: string, accountId: string): string {
+  return `arn:${partitionOf(region)}:securityhub:${region}:${accountId}:product/${accountId}/default`;
+}
+
+function cap(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function recommendation(plan: RemediationPlan | undefined, title: string): string {
+  if (!plan) return `Review the resource: ${title}.`;
+  switch (plan.action) {
+    case 'revoke-security-group-rules':
+      return `Revoke the world-open rules of ${plan.groupId} (${plan.rules
+        .map((r) => r.securityGroupRuleId ?? `${r.direction} ${r.ipPermission.IpProtocol}`)
+        .join(', ')}), or exempt the group with the vpc-guardrail:exempt tag if it is intended.`;
+    case 'fix-network-acl-entries':
+      return `Delete entries ${plan.deleteEntries.map((e) => e.RuleNumber).join(', ') || 'none'} and add deny entries ${
+        plan.createEntries.map((e) => e.RuleNumber).join(', ') || 'none'
+      } on ${plan.networkAclId} so admin ports are closed to the internet.`;
+    case 'disable-subnet-auto-assign-public-ip':
+      return `Turn off MapPublicIpOnLaunch on ${plan.subnetId}.`;
+  }
+}
+
+function types(finding: Finding): string[] {
+  const out = ['Software and Configuration Checks/AWS Security Best Practices/Network Reachability'];
+  if (finding.controls.some((c) => c.startsWith('CIS'))) {
+    out.push(
+      'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark',
+    );
+  }
+  return out;
+}
+
+/** Converts one finding to ASFF. */
+export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFinding {
+  const accountId = finding.accountId ?? options.accountId;
+  const region = finding.region ?? options.region;
+  const partition = partitionOf(region);
+  const resource = RESOURCES[finding.resourceType];
+  const now = options.now.toISOString();
+  const productFields: Record<string, string> = {
+    'vpc-guardrail/RuleId': finding.ruleId,
+    'vpc-guardrail/FindingId': finding.id,
+    'vpc-guardrail/VpcId': finding.vpcId,
+    'vpc-guardrail/ResourceId': finding.resourceId,
+  };
+  if (finding.exposure !== undefined) productFields['vpc-guardrail/Exposure'] = String(finding.exposure);
+  if (finding.suppressed) {
+    productFields['vpc-guardrail/SuppressedBy'] = finding.suppressed.by;
+    productFields['vpc-guardrail/SuppressedReason'] = cap(finding.suppressed.reason, LIMITS.productField);
+  }
+  return {
+    SchemaVersion: ASFF_SCHEMA_VERSION,
+    // Unique per product: the finding id is unique within one account and region.
+    Id: `vpc-guardrail/${accountId}/${region}/${finding.ruleId}/${finding.id}`,
+    ProductArn: options.productArn ?? defaultProductArn(options.region, options.accountId),
+    ProductName: 'VPC Guardrail',
+    CompanyName: 'VPC Guardrail',
+    GeneratorId: `vpc-guardrail/${finding.ruleId}`,
+    AwsAccountId: accountId,
+    Region: region,
+    Types: types(finding),
+    CreatedAt: now,
+    UpdatedAt: now,
+    Severity: { Label: LABELS[finding.severity], Original: finding.severity },
+    Title: cap(finding.title, LIMITS.title),
+    Description: cap(finding.detail || finding.title, LIMITS.description),
+    Resources: [
+      {
+        Type: resource.type,
+        Id: `arn:${partition}:ec2:${region}:${accountId}:${resource.arnPath}/${finding.resourceId}`,
+        Partition: partition,
+        Region: region,
+        Details: { Other: { VpcId: finding.vpcId } },
+      },
+    ],
+    ...(finding.controls.length > 0
+      ? {
+          Compliance: {
+            Status: 'FAILED',
+            RelatedRequirements: finding.controls.slice(0, LIMITS.requirements),
+          },
+        }
+      : {}),
+    Remediation: {
+      Recommendation: {
+        Text: cap(recommendation(finding.remediation, finding.title), LIMITS.recommendation),
+      },
+    },
+    Workflow: { Status: finding.suppressed ? 'SUPPRESSED' : 'NEW' },
+    RecordState: 'ACTIVE',
+    ProductFields: productFields,
+  };
+}
+
+/** Converts findings to ASFF, in the same order. */
+export function toAsff(findings: readonly Finding[], options: AsffOptions): AsffFinding[] {
+  return findings.map((finding) => toAsffFinding(finding, options));
+}
+
+/** Splits ASFF findings into BatchImportFindings requests of at most 100. */
+export function batchImportRequests(findings: readonly AsffFinding[]): { Findings: AsffFinding[] }[] {
+  const out: { Findings: AsffFinding[] }[] = [];
+  for (let i = 0; i < findings.length; i += ASFF_BATCH_SIZE) {
+    out.push({ Findings: findings.slice(i, i + ASFF_BATCH_SIZE) });
+  }
+  return out;
+}

@@ -1,0 +1,188 @@
+import type { Finding, Severity } from '../findings';
+import { RULES } from '../rules/registry';
+import type { RuleDefinition } from '../rules/types';
+
+// SARIF 2.1.0 (OASIS): the shape code-scanning tools read. A finding is about a cloud resource, not
+// a file, so its location is logical (the resource); a physical location is added only when the
+// caller names an artifact (e.g. the snapshot file), which GitHub code scanning requires.
+
+export const SARIF_VERSION = '2.1.0';
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+export type SarifLevel = 'none' | 'note' | 'warning' | 'error';
+
+export interface SarifMessage {
+  text: string;
+}
+
+export interface SarifReportingDescriptor {
+  id: string;
+  name?: string;
+  shortDescription?: SarifMessage;
+  fullDescription?: SarifMessage;
+  defaultConfiguration?: { level: SarifLevel };
+  properties?: Record<string, unknown>;
+}
+
+export interface SarifLogicalLocation {
+  name: string;
+  fullyQualifiedName?: string;
+  kind?: string;
+}
+
+export interface SarifLocation {
+  physicalLocation?: { artifactLocation: { uri: string } };
+  logicalLocations?: SarifLogicalLocation[];
+}
+
+export interface SarifResult {
+  ruleId: string;
+  ruleIndex?: number;
+  level: SarifLevel;
+  message: SarifMessage;
+  locations: SarifLocation[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: 'inSource' | 'external'; justification: string }[];
+  properties: Record<string, unknown>;
+}
+
+export interface SarifLog {
+  $schema: string;
+  version: typeof SARIF_VERSION;
+  runs: {
+    tool: {
+      driver: { name: string; informationUri?: string; version?: string; rules: SarifReportingDescriptor[] };
+    };
+    results: SarifResult[];
+    properties?: Record<string, unknown>;
+  }[];
+}
+
+export interface SarifOptions {
+  /** The tool version written in `tool.driver.version`. */
+  toolVersion?: string;
+  /** An artifact the findings come from (a snapshot file), as a URI relative to the repository root. */
+  artifactUri?: string;
+}
+
+/** SARIF level of a severity: critical and high are errors, medium warnings, the rest notes. */
+export function sarifLevel(severity: Severity): SarifLevel {
+  switch (severity) {
+    case 'critical':
+    case 'high':
+      return 'error';
+    case 'medium':
+      return 'warning';
+    case 'low':
+    case 'info':
+      return 'note';
+  }
+}
+
+/** The `security-severity` score GitHub code scanning ranks alerts by (CVSS-like, 0–10). */
+export function securitySeverity(severity: Severity): string {
+  const scores: Record<Severity, string> = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '3.0',
+    info: '0.0',
+  };
+  return scores[severity];
+}
+
+function descriptor(rule: RuleDefinition): SarifReportingDescriptor {
+  const level = rule.severity === 'by-ports' ? 'warning' : sarifLevel(rule.severity);
+  return {
+    id: rule.id,
+    name: rule.id
+      .split('-')
+      .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+      .join(''),
+    shortDescription: { text: rule.title },
+    fullDescription: { text: `${rule.title}. Resource type ${rule.resourceType}.` },
+    defaultConfiguration: { level },
+    properties: {
+      tags: ['security', 'aws', 'vpc', ...rule.controls],
+      controls: [...rule.controls],
+      ...(rule.severity === 'by-ports' ? {} : { 'security-severity': securitySeverity(rule.severity) }),
+      autoFix: rule.autoFix,
+    },
+  };
+}
+
+function location(finding: Finding, artifactUri: string | undefined): SarifLocation {
+  const path = [finding.accountId, finding.region, finding.vpcId, finding.resourceId]
+    .filter(Boolean)
+    .join('/');
+  return {
+    ...(artifactUri ? { physicalLocation: { artifactLocation: { uri: artifactUri } } } : {}),
+    logicalLocations: [{ name: finding.resourceId, fullyQualifiedName: path, kind: finding.resourceType }],
+  };
+}
+
+/** Converts findings to one SARIF 2.1.0 log with one run; rules are the catalogue plus any unknown ids. */
+export function toSarif(findings: readonly Finding[], options: SarifOptions = {}): SarifLog {
+  const rules = RULES.map(descriptor);
+  const index = new Map(rules.map((rule, i) => [rule.id, i]));
+  for (const finding of findings) {
+    if (!index.has(finding.ruleId)) {
+      index.set(finding.ruleId, rules.length);
+      rules.push({ id: finding.ruleId, shortDescription: { text: finding.title } });
+    }
+  }
+  const results = findings.map((finding): SarifResult => {
+    const result: SarifResult = {
+      ruleId: finding.ruleId,
+      level: sarifLevel(finding.severity),
+      message: { text: `${finding.title}: ${finding.detail}` },
+      locations: [location(finding, options.artifactUri)],
+      partialFingerprints: { 'vpcGuardrailFindingId/v1': finding.id },
+      properties: {
+        severity: finding.severity,
+        'security-severity': securitySeverity(finding.severity),
+        resourceType: finding.resourceType,
+        resourceId: finding.resourceId,
+        vpcId: finding.vpcId,
+        ...(finding.accountId ? { accountId: finding.accountId } : {}),
+        ...(finding.region ? { region: finding.region } : {}),
+        controls: finding.controls,
+        evidence: finding.evidence,
+        ...(finding.remediation ? { remediation: finding.remediation } : {}),
+        ...(finding.exposure !== undefined ? { exposure: finding.exposure } : {}),
+      },
+    };
+    const ruleIndex = index.get(finding.ruleId);
+    if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
+    if (finding.suppressed) {
+      result.suppressions = [
+        {
+          kind: finding.suppressed.by === 'tag' ? 'inSource' : 'external',
+          justification: finding.suppressed.reason,
+        },
+      ];
+    }
+    return result;
+  });
+  return {
+    $schema: SARIF_SCHEMA,
+    version: SARIF_VERSION,
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'vpc-guardrail',
+            ...(options.toolVersion ? { version: options.toolVersion } : {}),
+            rules,
+          },
+        },
+        results,
+      },
+    ],
+  };
+}
+
+/** SARIF as pretty JSON text with a final newline. */
+export function formatSarif(findings: readonly Finding[], options: SarifOptions = {}): string {
+  return `${JSON.stringify(toSarif(findings, options), null, 2)}\n`;
+}
