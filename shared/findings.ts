@@ -31,6 +31,8 @@ export interface IpPermissionInput {
   IpRanges?: { CidrIp: string }[];
   Ipv6Ranges?: { CidrIpv6: string }[];
   PrefixListIds?: { PrefixListId: string }[];
+  /** A referenced-group source (default groups' self-reference), when the rule id is unknown. */
+  UserIdGroupPairs?: { GroupId: string; UserId?: string }[];
 }
 
 /** A NACL entry as `CreateNetworkAclEntry` takes it. */

@@ -1,6 +1,14 @@
 import { eniInternetExposed } from './eni-internet-exposed';
+import { naclEphemeralReturnBlocked } from './nacl-ephemeral-return-blocked';
+import { naclOpenAdminPort } from './nacl-open-admin-port';
 import { natGatewayInPrivateSubnet } from './nat-gateway-in-private-subnet';
 import { routeBlackhole } from './route-blackhole';
+import { sgBroadPublicSource } from './sg-broad-public-source';
+import { sgDefaultNotRestricted } from './sg-default-not-restricted';
+import { sgOpenAdminPort } from './sg-open-admin-port';
+import { sgOpenAllTraffic } from './sg-open-all-traffic';
+import { sgOpenHighRiskPort } from './sg-open-high-risk-port';
+import { sgOpenUnauthorizedPort } from './sg-open-unauthorized-port';
 import { subnetAutoAssignPublicIp } from './subnet-auto-assign-public-ip';
 import { subnetPrivateHasIgwRoute } from './subnet-private-has-igw-route';
 import { subnetPublicNoIgwRoute } from './subnet-public-no-igw-route';
@@ -12,6 +20,14 @@ import { vpcePolicyFullAccess } from './vpce-policy-full-access';
  * file in this folder and one line here. Order is the order of evaluation, not of reporting.
  */
 export const RULES: readonly RuleDefinition[] = [
+  sgOpenAllTraffic,
+  sgOpenAdminPort,
+  sgOpenHighRiskPort,
+  sgOpenUnauthorizedPort,
+  sgBroadPublicSource,
+  sgDefaultNotRestricted,
+  naclOpenAdminPort,
+  naclEphemeralReturnBlocked,
   subnetPrivateHasIgwRoute,
   subnetPublicNoIgwRoute,
   subnetAutoAssignPublicIp,

@@ -1,0 +1,86 @@
+import type { IntervalSet } from './interval-set';
+
+/** Formats a 32-bit value as a dotted quad. */
+function dottedQuad(value: number): string {
+  return [
+    Math.floor(value / 2 ** 24) % 256,
+    Math.floor(value / 2 ** 16) % 256,
+    Math.floor(value / 256) % 256,
+    value % 256,
+  ].join('.');
+}
+
+/** Formats a 128-bit value in the RFC 5952 canonical form (lower case, longest zero run as `::`). */
+export function formatIpv6(value: bigint): string {
+  const groups: number[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+  // RFC 5952: compress the longest run of two or more zero groups, the first one on a tie.
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = (g: number[]) => g.map((n) => n.toString(16)).join(':');
+  if (bestStart < 0) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
+}
+
+/**
+ * The minimal list of CIDR blocks covering the half-open IPv4 interval [start, end), as strings.
+ * `limit` caps the output (peers are shown as samples in evidence, never all of them).
+ */
+export function cidrsOf4(start: number, end: number, limit = Number.POSITIVE_INFINITY): string[] {
+  const out: string[] = [];
+  let s = start;
+  while (s < end && out.length < limit) {
+    let size = 1;
+    // Grow the block while it stays aligned on `s` and inside the interval.
+    while (s % (size * 2) === 0 && s + size * 2 <= end && size * 2 <= 2 ** 32) size *= 2;
+    out.push(`${dottedQuad(s)}/${32 - Math.log2(size)}`);
+    s += size;
+  }
+  return out;
+}
+
+/** The minimal list of IPv6 CIDR blocks covering [start, end), capped at `limit`. */
+export function cidrsOf6(start: bigint, end: bigint, limit = Number.POSITIVE_INFINITY): string[] {
+  const out: string[] = [];
+  let s = start;
+  while (s < end && out.length < limit) {
+    let bits = 0n;
+    while (bits < 128n && s % (1n << (bits + 1n)) === 0n && s + (1n << (bits + 1n)) <= end) bits++;
+    out.push(`${formatIpv6(s)}/${128n - bits}`);
+    s += 1n << bits;
+  }
+  return out;
+}
+
+/** CIDR strings of an IPv4 set, at most `limit` of them. */
+export function formatSet4(set: IntervalSet<number>, limit: number): string[] {
+  const out: string[] = [];
+  for (const [s, e] of set) {
+    if (out.length >= limit) break;
+    out.push(...cidrsOf4(s, e, limit - out.length));
+  }
+  return out;
+}
+
+/** CIDR strings of an IPv6 set, at most `limit` of them. */
+export function formatSet6(set: IntervalSet<bigint>, limit: number): string[] {
+  const out: string[] = [];
+  for (const [s, e] of set) {
+    if (out.length >= limit) break;
+    out.push(...cidrsOf6(s, e, limit - out.length));
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import type { NaclEntry, NetworkAclNode } from '../model/model';
+import { formatPortSet } from '../net/ports';
+import type { RuleContext } from './types';
+
+/** How an entry reads in evidence: rule number, action, protocol, ports and peer range as written. */
+export function describeEntry(entry: NaclEntry): Record<string, string | number> {
+  const ports =
+    entry.protocol === 'tcp' || entry.protocol === 'udp'
+      ? (formatPortSet([[entry.fromPort, entry.toPort + 1]])[0] ?? '')
+      : 'all';
+  return {
+    ruleNumber: entry.ruleNumber,
+    action: entry.allow ? 'allow' : 'deny',
+    protocol: entry.rawProtocol,
+    ports,
+    cidr: entry.cidr,
+  };
+}
+
+/** `100 (allow tcp 1024-65535 from 0.0.0.0/0)` */
+export function entryText(entry: NaclEntry, direction: 'ingress' | 'egress'): string {
+  const d = describeEntry(entry);
+  const protocol =
+    entry.protocol === 'all' ? 'all traffic' : `${entry.protocol === 'other' ? d.protocol : entry.protocol}`;
+  const ports = d.ports === 'all' ? '' : ` ${d.ports}`;
+  return `${entry.ruleNumber} (${d.action} ${protocol}${ports} ${direction === 'ingress' ? 'from' : 'to'} ${entry.cidr})`;
+}
+
+const subnetsByAnalysis = new WeakMap<RuleContext['analysis'], Map<string, string[]>>();
+
+/**
+ * Subnets that use the NACL: its explicit associations plus, for a VPC's default NACL, the subnets
+ * of the snapshot that have no association of their own.
+ */
+export function subnetsUsing(context: RuleContext, acl: NetworkAclNode): string[] {
+  let index = subnetsByAnalysis.get(context.analysis);
+  if (!index) {
+    index = new Map();
+    for (const subnet of context.model.subnets.values()) {
+      if (!subnet.networkAclId) continue;
+      const list = index.get(subnet.networkAclId);
+      if (list) list.push(subnet.id);
+      else index.set(subnet.networkAclId, [subnet.id]);
+    }
+    subnetsByAnalysis.set(context.analysis, index);
+  }
+  return [...new Set([...acl.subnetIds, ...(index.get(acl.id) ?? [])])].sort();
+}
+
+/** `acl-0abc (default, not associated)` */
+export function aclLabel(acl: NetworkAclNode, subnetIds: readonly string[]): string {
+  const notes = [acl.isDefault ? 'default' : '', subnetIds.length === 0 ? 'not associated' : ''].filter(
+    (n) => n !== '',
+  );
+  return notes.length > 0 ? `${acl.id} (${notes.join(', ')})` : acl.id;
+}

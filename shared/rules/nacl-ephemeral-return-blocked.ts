@@ -1,0 +1,182 @@
+import type { Direction } from '../analysis/analysis';
+import type { NaclSegment } from '../analysis/nacl-eval';
+import { TRANSPORTS, type Transport } from '../analysis/sg-reach';
+import type { FindingDraft } from '../findings';
+import type { NaclEntry } from '../model/model';
+import { formatSet4, formatSet6 } from '../net/cidr-format';
+import { type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
+import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
+import { aclLabel, describeEntry, subnetsUsing } from './nacl-common';
+import { portClasses } from './sg-open-common';
+import type { RuleDefinition } from './types';
+
+const ID = 'nacl-ephemeral-return-blocked';
+const TITLE = 'Network ACL blocks the return traffic of a service it allows';
+/** Blocked peer ranges shown per family: enough to recognise them, bounded for the notice. */
+const MAX_PEERS_IN_EVIDENCE = 5;
+
+interface Peers {
+  v4: IntervalSet<number>;
+  v6: IntervalSet<bigint>;
+}
+
+const EMPTY: Peers = { v4: [], v6: [] };
+const opposite = (d: Direction): Direction => (d === 'ingress' ? 'egress' : 'ingress');
+const unionPeers = (a: Peers, b: Peers): Peers => ({ v4: union(a.v4, b.v4), v6: union(a.v6, b.v6) });
+const isEmpty = (p: Peers) => p.v4.length === 0 && p.v6.length === 0;
+
+/**
+ * Peers let through on the service ports (below the ephemeral range), after first match, and
+ * the service entries that let them through. Any allow entry contributing on a port below the
+ * ephemeral range has a part below it, so it is a service entry by definition.
+ */
+function servicePeers(segments: readonly NaclSegment[], ephemeralFrom: number) {
+  let peers = EMPTY;
+  const entries = new Map<number, NaclEntry>();
+  for (const segment of segments) {
+    if (segment.from >= ephemeralFrom) continue;
+    peers = unionPeers(peers, { v4: segment.v4, v6: segment.v6 });
+    for (const entry of [...segment.contributors4, ...segment.contributors6])
+      entries.set(entry.ruleNumber, entry);
+  }
+  return { peers, entries };
+}
+
+/**
+ * Return ports on which some of `peers` are not permitted, and the peers cut off on at least
+ * one of them. A peer permitted on only some ephemeral ports is cut off: its stack picks any of them.
+ */
+function blockedReturn(segments: readonly NaclSegment[], required: PortSet, peers: Peers) {
+  const ports: [number, number][] = [];
+  let cut = EMPTY;
+  for (const [start, end] of required) {
+    let at = start;
+    const check = (from: number, to: number, permitted: Peers) => {
+      const missing: Peers = { v4: subtract(peers.v4, permitted.v4), v6: subtract(peers.v6, permitted.v6) };
+      if (!isEmpty(missing)) {
+        ports.push([from, to + 1]);
+        cut = unionPeers(cut, missing);
+      }
+    };
+    for (const segment of segments) {
+      if (segment.to < at || segment.from >= end) continue;
+      if (segment.from > at) check(at, segment.from - 1, EMPTY);
+      const to = Math.min(segment.to, end - 1);
+      check(Math.max(segment.from, at), to, { v4: segment.v4, v6: segment.v6 });
+      at = to + 1;
+      if (at >= end) break;
+    }
+    if (at < end) check(at, end - 1, EMPTY);
+  }
+  return { ports: normalize(ports), cut };
+}
+
+/** Whether an entry lets through any of the cut-off peers (it is one of the broken services). */
+function reaches(entry: NaclEntry, cut: Peers): boolean {
+  if (entry.range4) return intersect([[entry.range4.start, entry.range4.end]], cut.v4).length > 0;
+  if (entry.range6) return intersect([[entry.range6.start, entry.range6.end]], cut.v6).length > 0;
+  return false;
+}
+
+/**
+ * The stateless-firewall trap (DESIGN §5): a NACL allows a service in one direction, but the
+ * opposite direction does not let the same peers through on the whole ephemeral range for the
+ * same protocol, so replies are dropped. Admin ports inside the return range are excepted: denying
+ * 22/3389 there is the standard way to close them and must not be punished.
+ */
+export const naclEphemeralReturnBlocked: RuleDefinition = {
+  id: ID,
+  severity: 'medium',
+  title: TITLE,
+  resourceType: 'AWS::EC2::NetworkAcl',
+  controls: [],
+  autoFix: 'no',
+  fixActions: [],
+  parameters: ['ephemeralPorts', 'adminPorts'],
+  evaluate(context) {
+    const { analysis, config } = context;
+    const admin = portClasses(config).admin;
+    const ephemeral = config.ephemeralPorts;
+    const drafts: FindingDraft[] = [];
+    for (const acl of context.model.networkAcls.values()) {
+      const directions: Record<string, unknown>[] = [];
+      const allPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
+      const keys: string[] = [];
+      for (const direction of ['ingress', 'egress'] as const) {
+        const back = opposite(direction);
+        const services = new Map<number, NaclEntry>();
+        const blockedPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
+        let cutPeers = EMPTY;
+        for (const transport of TRANSPORTS) {
+          const { peers, entries } = servicePeers(
+            analysis.nacl(acl.id, direction, transport),
+            ephemeral.from,
+          );
+          if (isEmpty(peers)) continue;
+          const required = subtract(portRangeSet(ephemeral.from, ephemeral.to), admin[transport]);
+          const { ports, cut } = blockedReturn(analysis.nacl(acl.id, back, transport), required, peers);
+          if (ports.length === 0) continue;
+          blockedPorts[transport] = ports;
+          allPorts[transport] = union(allPorts[transport], ports);
+          cutPeers = unionPeers(cutPeers, cut);
+          for (const entry of entries.values())
+            if (reaches(entry, cut)) services.set(entry.ruleNumber, entry);
+        }
+        const portList = [
+          ...formatPortsWithProtocol(blockedPorts.tcp, 'tcp'),
+          ...formatPortsWithProtocol(blockedPorts.udp, 'udp'),
+        ];
+        if (portList.length === 0) continue;
+        keys.push(`${direction}:${portList.join(',')}`);
+        const blockedPeers: Record<string, string[]> = {};
+        if (cutPeers.v4.length > 0) blockedPeers.ipv4 = formatSet4(cutPeers.v4, MAX_PEERS_IN_EVIDENCE);
+        if (cutPeers.v6.length > 0) blockedPeers.ipv6 = formatSet6(cutPeers.v6, MAX_PEERS_IN_EVIDENCE);
+        directions.push({
+          direction,
+          returnDirection: back,
+          serviceEntries: [...services.values()]
+            .sort((a, b) => a.ruleNumber - b.ruleNumber)
+            .map(describeEntry),
+          blockedPorts: portList,
+          blockedPeers,
+        });
+      }
+      if (directions.length === 0) continue;
+      const subnetIds = subnetsUsing(context, acl);
+      const summary = directions
+        .map((d) => {
+          const entries = (d.serviceEntries as { ruleNumber: number }[]).map((e) => e.ruleNumber).join(', ');
+          const service = d.direction === 'ingress' ? 'inbound' : 'outbound';
+          const back = d.returnDirection === 'ingress' ? 'inbound' : 'outbound';
+          return `${service} entries ${entries} allow a service, but ${back} return traffic to those peers is not allowed on ${(d.blockedPorts as string[]).join(', ')}`;
+        })
+        .join('; ');
+      drafts.push({
+        ruleId: ID,
+        severity: 'medium',
+        resourceType: 'AWS::EC2::NetworkAcl',
+        resourceId: acl.id,
+        vpcId: acl.vpcId,
+        title: TITLE,
+        detail:
+          `Network ACL ${aclLabel(acl, subnetIds)}: ${summary}. NACLs are stateless: replies go to the ` +
+          `peer's ephemeral ports (${ephemeral.from}-${ephemeral.to}), so these connections fail. ` +
+          'Allow the return range for those peers (admin ports may stay denied).',
+        controls: [],
+        evidence: {
+          ports: [
+            ...formatPortsWithProtocol(allPorts.tcp, 'tcp'),
+            ...formatPortsWithProtocol(allPorts.udp, 'udp'),
+          ],
+          ephemeralPorts: `${ephemeral.from}-${ephemeral.to}`,
+          associated: subnetIds.length > 0,
+          subnetIds,
+          ...(subnetIds.length === 0 ? { association: 'not associated' } : {}),
+          directions,
+        },
+        evidenceKey: keys.join('|'),
+      });
+    }
+    return drafts;
+  },
+};

@@ -1,0 +1,265 @@
+import { worldOpenPorts } from '../analysis/nacl-eval';
+import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
+import type { FindingDraft, NaclEntryInput } from '../findings';
+import type { NaclEntry, NetworkAclNode } from '../model/model';
+import { type IntervalSet, intersect, isSubset, subtract, union } from '../net/interval-set';
+import { formatPortSet, type PortSet, portRangeSet } from '../net/ports';
+import { matchesTransport, protocolNumber } from '../net/protocol';
+import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
+import { aclLabel, describeEntry, entryText, subnetsUsing } from './nacl-common';
+import {
+  familyText,
+  formatTransportPorts,
+  mergedFamilies,
+  portClasses,
+  type TransportPorts,
+} from './sg-open-common';
+import type { RuleContext, RuleDefinition } from './types';
+
+const ID = 'nacl-open-admin-port';
+const CONTROLS = ['CIS 5.1', 'FSBP EC2.21'] as const;
+const TITLE = 'Network ACL open to the internet on an admin port';
+const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+const LOWEST_RULE_NUMBER = 1;
+
+/** The world-open part of one admin port spec in one family, and the entries that open it. */
+interface OpenAdmin {
+  transport: Transport;
+  family: Family;
+  /** The admin spec as configured (a deny entry repeats its whole range). */
+  spec: { from: number; to: number };
+  open: PortSet;
+  contributors: NaclEntry[];
+}
+
+/**
+ * Allow entries whose first-match contribution on [from, to] includes public peers of the family.
+ * An entry that only lets in private ranges (10.0.0.0/8 for SSH from the VPC) is no part of the
+ * world-open set, so it is neither deleted nor used to place the deny entry.
+ */
+function publicContributors(
+  entries: readonly NaclEntry[],
+  transport: Transport,
+  family: Family,
+  from: number,
+  to: number,
+): NaclEntry[] {
+  const out: NaclEntry[] = [];
+  let decided4: IntervalSet<number> = [];
+  let decided6: IntervalSet<bigint> = [];
+  for (const entry of entries) {
+    if (!matchesTransport(entry.protocol, transport) || entry.fromPort > from || entry.toPort < to) continue;
+    if (family === 'ipv4' && entry.range4) {
+      const own: IntervalSet<number> = [[entry.range4.start, entry.range4.end]];
+      if (entry.allow && intersect(subtract(own, decided4), PUBLIC_IPV4).length > 0) out.push(entry);
+      decided4 = union(decided4, own);
+    } else if (family === 'ipv6' && entry.range6) {
+      const own: IntervalSet<bigint> = [[entry.range6.start, entry.range6.end]];
+      if (entry.allow && intersect(subtract(own, decided6), PUBLIC_IPV6).length > 0) out.push(entry);
+      decided6 = union(decided6, own);
+    }
+  }
+  return out;
+}
+
+function openAdminPorts(
+  context: RuleContext,
+  acl: NetworkAclNode,
+): { ports: TransportPorts; open: OpenAdmin[] } {
+  const { analysis, config } = context;
+  const classes = portClasses(config);
+  const ports: TransportPorts = { tcp: { ipv4: [], ipv6: [] }, udp: { ipv4: [], ipv6: [] } };
+  const worldByTransport = {} as Record<Transport, FamilyPorts>;
+  for (const transport of TRANSPORTS) {
+    const world = worldOpenPorts(analysis.nacl(acl.id, 'ingress', transport), config.worldOpenCoverage);
+    worldByTransport[transport] = world;
+    for (const family of FAMILIES)
+      ports[transport][family] = intersect(world[family], classes.admin[transport]);
+  }
+  const open: OpenAdmin[] = [];
+  // Config order (tcp 22, tcp 3389, udp 3389 by default), IPv4 before IPv6: the plan is deterministic.
+  for (const spec of config.adminPorts) {
+    for (const family of FAMILIES) {
+      const part = intersect(worldByTransport[spec.protocol][family], portRangeSet(spec.from, spec.to));
+      if (part.length === 0) continue;
+      const contributors = new Map<number, NaclEntry>();
+      for (const segment of analysis.nacl(acl.id, 'ingress', spec.protocol)) {
+        for (const [s, e] of intersect(part, portRangeSet(segment.from, segment.to))) {
+          for (const entry of publicContributors(acl.ingress, spec.protocol, family, s, e - 1)) {
+            contributors.set(entry.ruleNumber, entry);
+          }
+        }
+      }
+      open.push({
+        transport: spec.protocol,
+        family,
+        spec: { from: spec.from, to: spec.to },
+        open: part,
+        contributors: [...contributors.values()].sort((a, b) => a.ruleNumber - b.ruleNumber),
+      });
+    }
+  }
+  return { ports, open };
+}
+
+/** True when the entry permits nothing but admin ports (a tcp/udp entry inside the admin set). */
+function adminOnly(entry: NaclEntry, admin: Record<Transport, PortSet>): boolean {
+  if (entry.protocol !== 'tcp' && entry.protocol !== 'udp') return false;
+  return isSubset(portRangeSet(entry.fromPort, entry.toPort), admin[entry.protocol]);
+}
+
+interface Plan {
+  deleteEntries: { RuleNumber: number; Egress: boolean }[];
+  createEntries: NaclEntryInput[];
+  /** Ports that cannot be closed automatically, with the reason. */
+  notPlanned: string[];
+}
+
+/**
+ * DESIGN §8 "NACL precision": delete the contributing entries when they permit only admin ports,
+ * else insert a deny for the admin spec at the largest free rule number below the lowest
+ * contributing entry (free: not used by an existing ingress entry nor by an earlier insert).
+ */
+function planFix(acl: NetworkAclNode, open: readonly OpenAdmin[], admin: Record<Transport, PortSet>): Plan {
+  const plan: Plan = { deleteEntries: [], createEntries: [], notPlanned: [] };
+  const used = new Set(acl.ingress.map((e) => e.ruleNumber));
+  const deleted = new Set<number>();
+  for (const item of open) {
+    const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
+    const lowest = item.contributors[0];
+    if (!lowest) continue;
+    if (item.contributors.every((e) => adminOnly(e, admin))) {
+      for (const entry of item.contributors) {
+        if (deleted.has(entry.ruleNumber)) continue;
+        deleted.add(entry.ruleNumber);
+        plan.deleteEntries.push({ RuleNumber: entry.ruleNumber, Egress: false });
+      }
+      continue;
+    }
+    const cidr = item.family === 'ipv4' ? '0.0.0.0/0' : '::/0';
+    const protocol = protocolNumber(item.transport);
+    const exists = acl.ingress.some(
+      (e) =>
+        e.ruleNumber < lowest.ruleNumber &&
+        !e.allow &&
+        e.rawProtocol === protocol &&
+        e.cidr === cidr &&
+        e.fromPort === item.spec.from &&
+        e.toPort === item.spec.to,
+    );
+    if (exists) continue;
+    let number = lowest.ruleNumber - 1;
+    while (number >= LOWEST_RULE_NUMBER && used.has(number)) number--;
+    if (number < LOWEST_RULE_NUMBER) {
+      plan.notPlanned.push(`${label}: no free rule number below ${lowest.ruleNumber}`);
+      continue;
+    }
+    used.add(number);
+    plan.createEntries.push({
+      NetworkAclId: acl.id,
+      RuleNumber: number,
+      Protocol: protocol,
+      RuleAction: 'deny',
+      Egress: false,
+      ...(item.family === 'ipv4' ? { CidrBlock: cidr } : { Ipv6CidrBlock: cidr }),
+      PortRange: { From: item.spec.from, To: item.spec.to },
+    });
+  }
+  return plan;
+}
+
+/**
+ * NACL inbound world-open (first match, per family) on an admin port. The default NACL gets no
+ * exemption and unassociated NACLs are evaluated too (FSBP EC2.21 does both).
+ */
+export const naclOpenAdminPort: RuleDefinition = {
+  id: ID,
+  severity: 'high',
+  title: TITLE,
+  resourceType: 'AWS::EC2::NetworkAcl',
+  controls: CONTROLS,
+  autoFix: 'yes',
+  fixActions: ['ec2:DeleteNetworkAclEntry', 'ec2:CreateNetworkAclEntry'],
+  parameters: ['adminPorts', 'worldOpenCoverage'],
+  evaluate(context) {
+    const admin = portClasses(context.config).admin;
+    const drafts: FindingDraft[] = [];
+    for (const acl of context.model.networkAcls.values()) {
+      const { ports, open } = openAdminPorts(context, acl);
+      if (open.length === 0) continue;
+      const portList = formatTransportPorts(mergedFamilies(ports));
+      const subnetIds = subnetsUsing(context, acl);
+      const plan = planFix(acl, open, admin);
+
+      const openThrough = open.map((item) => ({
+        port: `${formatPortSet(item.open).join(',')}/${item.transport}`,
+        family: item.family,
+        entries: item.contributors.map((e) => e.ruleNumber),
+      }));
+      const broader = new Map<number, NaclEntry>();
+      for (const item of open) {
+        for (const entry of item.contributors)
+          if (!adminOnly(entry, admin)) broader.set(entry.ruleNumber, entry);
+      }
+      const broaderEntries = [...broader.values()].sort((a, b) => a.ruleNumber - b.ruleNumber);
+      const evidence: Record<string, unknown> = {
+        ports: portList,
+        ipv4: formatTransportPorts({ tcp: ports.tcp.ipv4, udp: ports.udp.ipv4 }),
+        ipv6: formatTransportPorts({ tcp: ports.tcp.ipv6, udp: ports.udp.ipv6 }),
+        isDefault: acl.isDefault,
+        associated: subnetIds.length > 0,
+        subnetIds,
+        ...(subnetIds.length === 0 ? { association: 'not associated' } : {}),
+        openThrough,
+        entries: [...new Map(open.flatMap((o) => o.contributors).map((e) => [e.ruleNumber, e])).values()]
+          .sort((a, b) => a.ruleNumber - b.ruleNumber)
+          .map(describeEntry),
+      };
+      if (broaderEntries.length > 0)
+        evidence.entriesAllowingOtherPorts = broaderEntries.map((e) => e.ruleNumber);
+      if (plan.notPlanned.length > 0) evidence.notPlanned = plan.notPlanned;
+
+      let detail =
+        `Network ACL ${aclLabel(acl, subnetIds)} lets the whole internet (${familyText(ports)}) reach ` +
+        `${portList.join(', ')} inbound.`;
+      if (broaderEntries.length > 0) {
+        const numbers = plan.createEntries.map((e) => e.RuleNumber);
+        detail +=
+          ` The admin ports are open through ${broaderEntries.length === 1 ? 'entry' : 'entries'} ` +
+          `${broaderEntries.map((e) => entryText(e, 'ingress')).join(', ')}, which also ` +
+          `allow${broaderEntries.length === 1 ? 's' : ''} other ports (such as the return range): ` +
+          'the standard fix is a deny entry for the admin ports numbered before it' +
+          (numbers.length > 0 ? ` (planned: rule ${numbers.join(', ')}).` : '.');
+      } else if (plan.deleteEntries.length > 0) {
+        detail += ` Fix: delete entr${plan.deleteEntries.length === 1 ? 'y' : 'ies'} ${plan.deleteEntries.map((e) => e.RuleNumber).join(', ')}, which allow only admin ports.`;
+      }
+      if (plan.notPlanned.length > 0) detail += ` Not fixable automatically: ${plan.notPlanned.join('; ')}.`;
+      if (subnetIds.length === 0) detail += ' The NACL is not associated with any subnet today.';
+
+      const hasPlan = plan.deleteEntries.length > 0 || plan.createEntries.length > 0;
+      drafts.push({
+        ruleId: ID,
+        severity: 'high',
+        resourceType: 'AWS::EC2::NetworkAcl',
+        resourceId: acl.id,
+        vpcId: acl.vpcId,
+        title: TITLE,
+        detail,
+        controls: [...CONTROLS],
+        evidence,
+        ...(hasPlan
+          ? {
+              remediation: {
+                action: 'fix-network-acl-entries' as const,
+                networkAclId: acl.id,
+                deleteEntries: plan.deleteEntries,
+                createEntries: plan.createEntries,
+              },
+            }
+          : {}),
+        evidenceKey: portList.join(','),
+      });
+    }
+    return drafts;
+  },
+};

@@ -1,0 +1,58 @@
+import type { FindingDraft } from '../findings';
+import { describeRule, groupLabel, revokeTarget } from './sg-open-common';
+import type { RuleDefinition } from './types';
+
+const ID = 'sg-default-not-restricted';
+const CONTROLS = ['CIS 5.4', 'FSBP EC2.2'] as const;
+const TITLE = "VPC's default security group has rules";
+const MAX_RULES_IN_EVIDENCE = 20;
+
+/**
+ * A VPC's default group (GroupName `default`) with any inbound or outbound rule. Resources land in
+ * it by accident, so CIS wants it empty; the fix (opt-in, since it can cut traffic) revokes every rule.
+ */
+export const sgDefaultNotRestricted: RuleDefinition = {
+  id: ID,
+  severity: 'medium',
+  title: TITLE,
+  resourceType: 'AWS::EC2::SecurityGroup',
+  controls: CONTROLS,
+  autoFix: 'opt-in',
+  fixActions: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
+  parameters: [],
+  evaluate({ analysis }) {
+    const drafts: FindingDraft[] = [];
+    for (const group of analysis.model.securityGroups.values()) {
+      if (!group.isDefault) continue;
+      const rules = [...group.ingress, ...group.egress];
+      if (rules.length === 0) continue;
+      const shown = (list: typeof rules) => list.slice(0, MAX_RULES_IN_EVIDENCE).map(describeRule);
+      const evidence: Record<string, unknown> = {
+        inboundRules: group.ingress.length,
+        outboundRules: group.egress.length,
+        inbound: shown(group.ingress),
+        outbound: shown(group.egress),
+      };
+      drafts.push({
+        ruleId: ID,
+        severity: 'medium',
+        resourceType: 'AWS::EC2::SecurityGroup',
+        resourceId: group.id,
+        vpcId: group.vpcId,
+        title: TITLE,
+        detail:
+          `The default security group ${groupLabel(group)} has ${group.ingress.length} inbound and ` +
+          `${group.egress.length} outbound rules. Anything launched without a group lands in it; ` +
+          'remove its rules and give resources their own groups.',
+        controls: [...CONTROLS],
+        evidence,
+        remediation: {
+          action: 'revoke-security-group-rules',
+          groupId: group.id,
+          rules: rules.map(revokeTarget),
+        },
+      });
+    }
+    return drafts;
+  },
+};
