@@ -1,0 +1,210 @@
+import type { Config } from '../config';
+import type { Finding, IpPermissionInput, NaclEntryInput, RevokeTarget } from '../findings';
+import { ruleById } from '../rules/registry';
+import type { AutoFix } from '../rules/types';
+import type {
+  DeleteNetworkAclEntryParameters,
+  PlannedAction,
+  RemediationPlanResult,
+  SkippedFinding,
+} from './types';
+
+export interface PlanOptions {
+  /** False when the slice could not be fully loaded: nothing is planned (DESIGN §8 safety). */
+  sliceComplete: boolean;
+  /** A rule's auto-fix capability (default: the rule registry's). */
+  autoFixOf?: (ruleId: string) => AutoFix;
+}
+
+const defaultAutoFix = (ruleId: string): AutoFix => ruleById(ruleId)?.autoFix ?? 'no';
+
+/**
+ * The effective mode of a rule: its per-rule mode, else the global one — except that a global
+ * `dry-run` holds for every rule (a dry run never calls a write API).
+ */
+export function ruleMode(config: Config, ruleId: string): 'off' | 'notify' | 'remediate' | 'dry-run' {
+  const own = config.rules[ruleId];
+  if (own === 'off') return 'off';
+  if (config.mode === 'dry-run') return own === 'notify' ? 'notify' : 'dry-run';
+  return own ?? config.mode;
+}
+
+/**
+ * Turns the remediation plans of the findings in scope into EC2 calls (DESIGN §8): only unsuppressed
+ * findings of auto-fix rules whose mode is `remediate` (opt-in rules only when enabled per rule);
+ * one revoke per group and direction listing all its offending rule ids; NACL deletes and deny
+ * inserts deduplicated per entry; nothing at all when the slice is incomplete.
+ */
+export function planRemediation(
+  findings: readonly Finding[],
+  config: Config,
+  options: PlanOptions,
+): RemediationPlanResult {
+  const autoFixOf = options.autoFixOf ?? defaultAutoFix;
+  const skipped: SkippedFinding[] = [];
+  const skip = (finding: Finding, reason: string) =>
+    skipped.push({ findingId: finding.id, ruleId: finding.ruleId, resourceId: finding.resourceId, reason });
+  const chosen: Finding[] = [];
+
+  for (const finding of findings) {
+    const plan = finding.remediation;
+    if (!plan) continue;
+    if (finding.suppressed) {
+      skip(finding, `suppressed (${finding.suppressed.by})`);
+      continue;
+    }
+    const autoFix = autoFixOf(finding.ruleId);
+    const mode = ruleMode(config, finding.ruleId);
+    if (autoFix === 'no') {
+      skip(finding, 'this rule does not remediate automatically');
+      continue;
+    }
+    if (mode === 'off' || mode === 'notify') {
+      skip(finding, `mode ${mode}`);
+      continue;
+    }
+    if (autoFix === 'opt-in' && config.rules[finding.ruleId] !== 'remediate') {
+      skip(finding, `opt-in: set rules.${finding.ruleId} to "remediate" to enable`);
+      continue;
+    }
+    if (!options.sliceComplete) {
+      skip(finding, 'the slice could not be fully loaded');
+      continue;
+    }
+    chosen.push(finding);
+  }
+
+  return { dryRun: config.mode === 'dry-run', actions: mergePlans(chosen), skipped };
+}
+
+interface RevokeGroup {
+  groupId: string;
+  direction: 'ingress' | 'egress';
+  targets: Map<string, RevokeTarget>;
+  findingIds: Set<string>;
+}
+
+interface NaclGroup {
+  networkAclId: string;
+  creates: Map<string, NaclEntryInput>;
+  deletes: Map<string, DeleteNetworkAclEntryParameters>;
+  findingIds: Set<string>;
+}
+
+/** Merges per-finding plans into calls, in a deterministic order (groups, NACLs, subnets). */
+function mergePlans(findings: readonly Finding[]): PlannedAction[] {
+  const revokes = new Map<string, RevokeGroup>();
+  const nacls = new Map<string, NaclGroup>();
+  const subnets = new Map<string, Set<string>>();
+
+  for (const finding of findings) {
+    const plan = finding.remediation;
+    if (!plan) continue;
+    if (plan.action === 'revoke-security-group-rules') {
+      for (const target of plan.rules) {
+        const key = `${plan.groupId}|${target.direction}`;
+        let group = revokes.get(key);
+        if (!group) {
+          group = {
+            groupId: plan.groupId,
+            direction: target.direction,
+            targets: new Map(),
+            findingIds: new Set(),
+          };
+          revokes.set(key, group);
+        }
+        group.targets.set(target.securityGroupRuleId ?? permissionKey(target.ipPermission), target);
+        group.findingIds.add(finding.id);
+      }
+    } else if (plan.action === 'fix-network-acl-entries') {
+      let group = nacls.get(plan.networkAclId);
+      if (!group) {
+        group = {
+          networkAclId: plan.networkAclId,
+          creates: new Map(),
+          deletes: new Map(),
+          findingIds: new Set(),
+        };
+        nacls.set(plan.networkAclId, group);
+      }
+      for (const entry of plan.createEntries)
+        group.creates.set(entryKey(entry.RuleNumber, entry.Egress), entry);
+      for (const entry of plan.deleteEntries) {
+        group.deletes.set(entryKey(entry.RuleNumber, entry.Egress), {
+          NetworkAclId: plan.networkAclId,
+          RuleNumber: entry.RuleNumber,
+          Egress: entry.Egress,
+        });
+      }
+      group.findingIds.add(finding.id);
+    } else {
+      const ids = subnets.get(plan.subnetId) ?? new Set<string>();
+      ids.add(finding.id);
+      subnets.set(plan.subnetId, ids);
+    }
+  }
+
+  const actions: PlannedAction[] = [];
+  for (const group of [...revokes.values()].sort(
+    (a, b) => cmp(a.groupId, b.groupId) || cmp(a.direction, b.direction),
+  )) {
+    const action = group.direction === 'ingress' ? 'RevokeSecurityGroupIngress' : 'RevokeSecurityGroupEgress';
+    const targets = [...group.targets.entries()].sort(([a], [b]) => cmp(a, b)).map(([, t]) => t);
+    const ruleIds = targets.map((t) => t.securityGroupRuleId);
+    const revoked = targets.map((t) => t.ipPermission);
+    const findingIds = [...group.findingIds].sort();
+    // By id when every rule has one (precise, immune to description changes); else by permission.
+    if (ruleIds.every((id): id is string => id !== undefined)) {
+      actions.push({
+        action,
+        parameters: { GroupId: group.groupId, SecurityGroupRuleIds: ruleIds },
+        findingIds,
+        revoked,
+      });
+    } else {
+      actions.push({
+        action,
+        parameters: { GroupId: group.groupId, IpPermissions: revoked },
+        findingIds,
+        revoked,
+      });
+    }
+  }
+  for (const group of [...nacls.values()].sort((a, b) => cmp(a.networkAclId, b.networkAclId))) {
+    const findingIds = [...group.findingIds].sort();
+    // Deny entries first: they close the port at once; deletes then remove admin-only entries.
+    for (const entry of [...group.creates.values()].sort(byEntry)) {
+      actions.push({ action: 'CreateNetworkAclEntry', parameters: entry, findingIds });
+    }
+    for (const entry of [...group.deletes.values()].sort(byEntry)) {
+      actions.push({ action: 'DeleteNetworkAclEntry', parameters: entry, findingIds });
+    }
+  }
+  for (const [subnetId, ids] of [...subnets.entries()].sort(([a], [b]) => cmp(a, b))) {
+    actions.push({
+      action: 'ModifySubnetAttribute',
+      parameters: { SubnetId: subnetId, MapPublicIpOnLaunch: { Value: false } },
+      findingIds: [...ids].sort(),
+    });
+  }
+  return actions;
+}
+
+function permissionKey(permission: IpPermissionInput): string {
+  return JSON.stringify(permission);
+}
+
+function entryKey(ruleNumber: number, egress: boolean): string {
+  return `${egress ? 'egress' : 'ingress'}|${ruleNumber}`;
+}
+
+function byEntry(
+  a: { RuleNumber: number; Egress: boolean },
+  b: { RuleNumber: number; Egress: boolean },
+): number {
+  return Number(a.Egress) - Number(b.Egress) || a.RuleNumber - b.RuleNumber;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

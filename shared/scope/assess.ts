@@ -1,0 +1,103 @@
+import type { Config } from '../config';
+import { evaluateModel } from '../engine';
+import type { AddedRule, EventScope } from '../events/types';
+import type { Finding, NaclEntryInput } from '../findings';
+import { buildModel, type Model } from '../model/model';
+import type { Snapshot } from '../model/snapshot-schema';
+import { parseCidr4, parseCidr6 } from '../net/cidr';
+import { planRemediation } from '../remediation/plan';
+import type { RemediationPlanResult } from '../remediation/types';
+import type { AutoFix } from '../rules/types';
+import { findingsInScope, type ResolvedScope, resolveScope } from './resolve';
+
+export interface AssessOptions {
+  /** Judges exemption expiries (the engine reads no clock). */
+  now?: Date;
+  /** False when some Describe* call failed: findings are still reported, nothing is remediated. */
+  sliceComplete: boolean;
+  autoFixOf?: (ruleId: string) => AutoFix;
+}
+
+/** What the pure part of the pipeline decides for one event and its slice. */
+export interface Assessment {
+  resolved: ResolvedScope;
+  /** Findings reported for the event (suppressed ones included, marked), in engine order. */
+  findings: Finding[];
+  plan: RemediationPlanResult;
+  /**
+   * World-open ingress rules this event added that the slice no longer holds: removed already
+   * (by an earlier attempt of this invocation, or by someone else). Reported so a retry after a
+   * failed notice still tells a person.
+   */
+  alreadyRemoved: AddedRule[];
+}
+
+/** Slice → findings in scope → remediation plan (DESIGN §7, §8). Pure and deterministic. */
+export function assessSlice(
+  scope: EventScope,
+  snapshot: Snapshot,
+  config: Config,
+  options: AssessOptions,
+): Assessment {
+  const model = buildModel(snapshot);
+  const resolved = resolveScope(scope, model);
+  const findings = findingsInScope(
+    evaluateModel(model, config, options.now ? { now: options.now } : {}),
+    resolved,
+  );
+  const plan = planRemediation(findings, config, {
+    sliceComplete: options.sliceComplete,
+    ...(options.autoFixOf ? { autoFixOf: options.autoFixOf } : {}),
+  });
+  for (const action of plan.actions) {
+    if (action.action !== 'DeleteNetworkAclEntry') continue;
+    const entry = naclEntry(
+      model,
+      action.parameters.NetworkAclId,
+      action.parameters.RuleNumber,
+      action.parameters.Egress,
+    );
+    if (entry) action.deletedEntry = entry;
+  }
+  return { resolved, findings, plan, alreadyRemoved: alreadyRemoved(scope, model) };
+}
+
+/** A NACL entry of the slice in `CreateNetworkAclEntry` form (what re-creating it takes). */
+function naclEntry(
+  model: Model,
+  networkAclId: string,
+  ruleNumber: number,
+  egress: boolean,
+): NaclEntryInput | undefined {
+  const acl = model.networkAcls.get(networkAclId);
+  const entry = (egress ? acl?.egress : acl?.ingress)?.find((e) => e.ruleNumber === ruleNumber);
+  if (!entry) return undefined;
+  const out: NaclEntryInput = {
+    NetworkAclId: networkAclId,
+    RuleNumber: ruleNumber,
+    Protocol: entry.rawProtocol,
+    RuleAction: entry.allow ? 'allow' : 'deny',
+    Egress: egress,
+  };
+  if (entry.family === 'ipv4') out.CidrBlock = entry.cidr;
+  else out.Ipv6CidrBlock = entry.cidr;
+  const range = entry.item.PortRange;
+  if (range?.From !== undefined && range.To !== undefined) out.PortRange = { From: range.From, To: range.To };
+  return out;
+}
+
+function alreadyRemoved(scope: EventScope, model: Model): AddedRule[] {
+  return scope.addedRules.filter((rule) => {
+    if (rule.egress || !isWorldCidr(rule)) return false;
+    const group = model.securityGroups.get(rule.groupId);
+    // Only a group read with its rule ids can tell that a rule id is gone.
+    if (!group?.hasRuleIds) return false;
+    return !group.ingress.some((r) => r.ruleId === rule.ruleId);
+  });
+}
+
+function isWorldCidr(rule: AddedRule): boolean {
+  if (rule.cidrIpv4 !== undefined) return parseCidr4(rule.cidrIpv4)?.prefix === 0;
+  if (rule.cidrIpv6 !== undefined) return parseCidr6(rule.cidrIpv6)?.prefix === 0;
+  return false;
+}
