@@ -1,0 +1,106 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { ec2ClientFor } from '../../shared/aws/region-loader';
+import { configFromEnv } from '../../shared/config';
+import { ConfigError, InputError } from '../../shared/errors';
+import { type AuditDeps, AuditLoadError, type AuditResult, runAudit } from './audit';
+import type { AuditNotice } from './notice';
+import { parseAuditPayload } from './payload';
+
+// Cold start: read and validate the environment once; an invalid config fails here, loudly.
+const logger = new Logger({ serviceName: 'vpc-guardrail-audit' });
+const config = configFromEnv(process.env);
+const homeRegion = process.env.AWS_REGION ?? '';
+if (!homeRegion) throw new ConfigError('invalid environment', ['AWS_REGION: is required']);
+
+let sns: SNSClient | undefined;
+
+/** Publishes the audit's one summary notice (the SNS client is built on first use). */
+async function publish(notice: AuditNotice): Promise<void> {
+  const topicArn = config.topicArn;
+  if (!topicArn)
+    throw new ConfigError('notify is not configured', ['VPC_GUARDRAIL_TOPIC_ARN: is required to notify']);
+  sns ??= new SNSClient({});
+  const { attributes } = notice;
+  await sns.send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Subject: notice.subject,
+      Message: notice.message,
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: attributes.severity },
+        ...(attributes.ruleIds.length > 0
+          ? { ruleIds: { DataType: 'String.Array', StringValue: JSON.stringify(attributes.ruleIds) } }
+          : {}),
+        action: { DataType: 'String', StringValue: attributes.action },
+        accountId: { DataType: 'String', StringValue: attributes.accountId },
+        region: { DataType: 'String', StringValue: attributes.region },
+      },
+    }),
+  );
+}
+
+/** The account of the invoked function, from its ARN (`arn:aws:lambda:region:account:function:name`). */
+export function accountOf(context: Pick<Context, 'invokedFunctionArn'>): string {
+  const account = context.invokedFunctionArn.split(':')[4];
+  if (!account || !/^\d{12}$/.test(account)) {
+    throw new Error(`cannot read the account from ${context.invokedFunctionArn}`);
+  }
+  return account;
+}
+
+async function audit(event: unknown, context: Context): Promise<AuditResult> {
+  const payload = parseAuditPayload(event);
+  if (payload.notify && !config.topicArn) {
+    throw new ConfigError('notify is not configured', ['VPC_GUARDRAIL_TOPIC_ARN: is required to notify']);
+  }
+  const deps: AuditDeps = {
+    config,
+    accountId: accountOf(context),
+    homeRegion,
+    ec2For: ec2ClientFor,
+    publish,
+    now: () => new Date(),
+  };
+  logger.info('audit started', { payload });
+  const result = await runAudit(payload, deps);
+  for (const failure of result.errors ?? []) logger.error('region not evaluated', { failure });
+  logger.info('audit finished', {
+    summary: result.summary,
+    regions: result.regions,
+    truncated: result.truncated,
+  });
+  return result;
+}
+
+/**
+ * Callers see what they can act on (a bad payload, regions that could not be read); anything else
+ * is logged in full and surfaces as a generic failure that names the request.
+ */
+function errorBoundary(): MiddlewareObj<unknown, AuditResult, Error, Context> {
+  return {
+    onError: async function hideInternals(request) {
+      const { error } = request;
+      if (error instanceof InputError) {
+        logger.warn('rejected payload', { issues: error.issues });
+        return;
+      }
+      if (error instanceof AuditLoadError) {
+        logger.error('audit failed', { failures: error.failures });
+        return;
+      }
+      logger.error('audit failed unexpectedly', { error: error ?? undefined });
+      request.error = new Error(
+        `audit failed; see the function's log for request ${request.context.awsRequestId}`,
+      );
+    },
+  };
+}
+
+/** The on-demand (and scheduled) audit: `{ vpcIds?, regions?, format?, notify? }` → `{ findings, summary }`. */
+export const handler = middy<unknown, AuditResult, Error, Context>(audit)
+  .use(injectLambdaContext(logger))
+  .use(errorBoundary());

@@ -1,0 +1,77 @@
+import type { Summary } from '../../shared/engine';
+import type { Finding } from '../../shared/findings';
+import { formatTable } from '../../shared/report/table';
+import type { RegionFailure } from './audit';
+
+/** One SNS notice: subject, plain-text body and the attributes subscription filters read. */
+export interface AuditNotice {
+  subject: string;
+  message: string;
+  attributes: {
+    severity: string;
+    ruleIds: string[];
+    action: 'notified' | 'failed';
+    accountId: string;
+    region: string;
+  };
+}
+
+/** SNS limits: Subject ≤ 100 characters; the whole message under 256 KB (kept well under). */
+const SUBJECT_MAX = 100;
+const MESSAGE_MAX_BYTES = 200_000;
+
+/** Subject: printable ASCII only (SNS rejects control characters), capped at 100 characters. */
+function subjectLine(text: string): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '-');
+  return clean.length <= SUBJECT_MAX ? clean : `${clean.slice(0, SUBJECT_MAX - 3)}...`;
+}
+
+/** Cuts text to a byte budget at a line boundary and says how much was left out. */
+export function truncateBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const lines = text.split('\n');
+  const kept: string[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const size = Buffer.byteLength(line, 'utf8') + 1;
+    if (bytes + size > maxBytes - 200) break;
+    kept.push(line);
+    bytes += size;
+  }
+  return `${kept.join('\n')}\n\n[truncated: ${lines.length - kept.length} more lines; run the audit with format json for the full list]\n`;
+}
+
+/** The one summary notice of an audit: counts in the subject, the table report as the body. */
+export function auditNotice(input: {
+  findings: readonly Finding[];
+  summary: Summary;
+  failures: readonly RegionFailure[];
+  accountId: string;
+  regions: readonly string[];
+}): AuditNotice {
+  const { findings, summary, failures, accountId, regions } = input;
+  const where = `${accountId} ${regions.join(',')}`;
+  const level = summary.highestSeverity ? `[${summary.highestSeverity.toUpperCase()}] ` : '';
+  const counts =
+    summary.total === 0 ? 'no findings' : `${summary.total} finding${summary.total === 1 ? '' : 's'}`;
+  const failed = failures.length > 0 ? `, ${failures.length} region(s) not evaluated` : '';
+  const body = [
+    `VPC Guardrail audit of account ${accountId}, region(s) ${regions.join(', ')}.`,
+    '',
+    ...failures.map((f) => `NOT EVALUATED: ${f.region}: ${f.message}`),
+    ...(failures.length > 0 ? [''] : []),
+    formatTable(findings, summary),
+    'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
+  ].join('\n');
+  return {
+    subject: subjectLine(`${level}VPC Guardrail audit: ${counts}${failed} in ${where}`),
+    message: truncateBytes(body, MESSAGE_MAX_BYTES),
+    attributes: {
+      severity: summary.highestSeverity ?? 'none',
+      ruleIds: Object.keys(summary.byRule).sort(),
+      action: failures.length > 0 ? 'failed' : 'notified',
+      accountId,
+      region: regions.join(','),
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { InputError } from '../../shared/errors';
+import { parseWith } from '../../shared/validation';
+
+/** Output formats of the audit Lambda. */
+export const AUDIT_FORMATS = ['json', 'asff', 'sarif'] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+
+/** The audit Lambda's payload (unknown keys are an error, so a typo is not silently ignored). */
+export const AuditPayloadSchema = z
+  .object({
+    /** Whole VPCs to audit (in the one region audited). */
+    vpcIds: z
+      .array(z.string().regex(VPC_ID, { message: 'not a VPC id like vpc-0123456789abcdef0' }))
+      .min(1)
+      .max(200)
+      .optional(),
+    /** Regions to audit (default: the function's own region). */
+    regions: z
+      .array(z.string().regex(REGION, { message: 'not a region name like eu-west-1' }))
+      .min(1)
+      .max(40)
+      .optional(),
+    format: z.enum(AUDIT_FORMATS).default('json'),
+    /** Send one summary notice to the topic. */
+    notify: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((payload, ctx) => {
+    if (payload.vpcIds && payload.regions && new Set(payload.regions).size > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vpcIds'],
+        message: 'VPC ids belong to one region: give exactly one region with vpcIds',
+      });
+    }
+  });
+
+export type AuditPayload = z.infer<typeof AuditPayloadSchema>;
+
+/** Validates an invocation payload; `null`/absent is `{}` (an `aws lambda invoke` without payload). */
+export function parseAuditPayload(input: unknown): AuditPayload {
+  const value = input ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError('invalid audit payload', ['(root): expected a JSON object']);
+  }
+  return parseWith(AuditPayloadSchema, value, 'audit payload');
+}
