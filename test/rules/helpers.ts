@@ -1,6 +1,6 @@
 import { type ConfigInput, parseConfig } from '../../shared/config';
 import { evaluate } from '../../shared/engine';
-import type { Finding } from '../../shared/findings';
+import type { Finding, RevokeTarget } from '../../shared/findings';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import type { RuleDefinition } from '../../shared/rules/types';
 
@@ -108,4 +108,10 @@ export function rangesOf(ports: readonly number[], protocol: 'tcp' | 'udp'): str
     i++;
   }
   return out;
+}
+
+/** The revoke targets a finding plans (none when it has no revoke plan). */
+export function revokeRules(finding: Finding | undefined): RevokeTarget[] {
+  const plan = finding?.remediation;
+  return plan?.action === 'revoke-security-group-rules' ? plan.rules : [];
 }

@@ -5,7 +5,7 @@ import { sgOpenAdminPort } from '../../shared/rules/sg-open-admin-port';
 import { sgOpenAllTraffic } from '../../shared/rules/sg-open-all-traffic';
 import { sgOpenHighRiskPort } from '../../shared/rules/sg-open-high-risk-port';
 import { sgOpenUnauthorizedPort } from '../../shared/rules/sg-open-unauthorized-port';
-import { group, perm, rangesOf, run, summary } from './helpers';
+import { group, perm, rangesOf, revokeRules, run, summary } from './helpers';
 
 const SG_OPEN = [sgOpenAllTraffic, sgOpenAdminPort, sgOpenHighRiskPort, sgOpenUnauthorizedPort];
 
@@ -87,7 +87,7 @@ describe('sg-open-* precedence', () => {
     const findings = run(SG_OPEN, snapshot);
     expect(summary(findings)).toEqual([['sg-open-all-traffic', 'sg-1', ['0-65535/tcp', '3389/udp']]]);
     expect(findings[0]?.evidence).toMatchObject({ ipv4: ['0-65535/tcp'], ipv6: ['3389/udp'] });
-    expect((findings[0]?.remediation as { rules: unknown[] }).rules).toHaveLength(2);
+    expect(revokeRules(findings[0])).toHaveLength(2);
   });
 
   it('reports all-traffic on ::/0 protocol -1 in the IPv6 family', () => {
@@ -140,7 +140,7 @@ describe('sg-open-high-risk-port', () => {
     const findings = run(SG_OPEN, snapshot);
     expect(summary(findings)).toEqual([['sg-open-high-risk-port', 'sg-1', ['3306/tcp', '8080/tcp']]]);
     expect(findings[0]).toMatchObject({ severity: 'high', controls: ['FSBP EC2.19'] });
-    expect((findings[0]?.remediation as { rules: unknown[] }).rules).toHaveLength(2);
+    expect(revokeRules(findings[0])).toHaveLength(2);
   });
 
   it('does not fire from a partner /16', () => {
@@ -164,11 +164,7 @@ describe('sg-open-unauthorized-port', () => {
     const findings = run(SG_OPEN, snapshot);
     expect(summary(findings)).toEqual([['sg-open-unauthorized-port', 'sg-1', ['1521/tcp', '53/udp']]]);
     expect(findings[0]).toMatchObject({ severity: 'medium', controls: ['FSBP EC2.18'] });
-    expect(
-      (findings[0]?.remediation as { rules: { ipPermission: { FromPort: number } }[] }).rules.map(
-        (r) => r.ipPermission.FromPort,
-      ),
-    ).toEqual([1521, 53]);
+    expect(revokeRules(findings[0]).map((r) => r.ipPermission.FromPort)).toEqual([1521, 53]);
   });
 
   it('does not fire on udp 443 when udp 443 is authorized, but does by default', () => {
