@@ -2,26 +2,62 @@ import { type Command, Option } from 'commander';
 import { evaluate, summarize } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, SEVERITIES, type Severity } from '../../shared/findings';
-import { parseSnapshotText } from '../../shared/model/snapshot';
+import { parseSnapshot, parseSnapshotText } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
-import { formatReport, REPORT_FORMATS, type ReportFormat } from '../../shared/report/format';
+import { formatAsff } from '../../shared/report/asff';
+import { formatReport, REPORT_FORMATS } from '../../shared/report/format';
+import { formatSarif } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
+import { loadLiveSnapshot } from './snapshot';
+
+/** Formats of `audit --format`: the report formats plus SARIF 2.1.0 and ASFF. */
+const AUDIT_FORMATS = [...REPORT_FORMATS, 'sarif', 'asff'] as const;
+type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 export interface AuditOptions {
   snapshot?: string;
   region?: string;
   vpc?: string[];
-  format: ReportFormat;
+  format: AuditFormat;
   failOn: Severity | 'none';
   config?: string;
 }
 
 /** Loads the snapshot an audit runs on: a file (or `-` for stdin). */
 async function loadAuditSnapshot(io: CliIo, options: AuditOptions): Promise<Snapshot> {
+  if (options.snapshot && options.region) {
+    throw new InputError('invalid options', ['give either --snapshot FILE or --region R, not both']);
+  }
   if (options.snapshot)
     return parseSnapshotText(await io.readText(options.snapshot), `snapshot ${options.snapshot}`);
-  throw new InputError('nothing to audit', ['give --snapshot FILE']);
+  if (options.region) return parseSnapshot(await loadLiveSnapshot(io, options));
+  if (options.vpc) throw new InputError('invalid options', ['--vpc needs --region']);
+  throw new InputError('nothing to audit', ['give --snapshot FILE or --region R [--vpc ID ...]']);
+}
+
+/** Renders the audit in the chosen format; ASFF needs the account and region the findings are in. */
+function renderAudit(
+  options: AuditOptions,
+  snapshot: Snapshot,
+  findings: ReturnType<typeof evaluate>,
+  summary: ReturnType<typeof summarize>,
+  now: Date,
+): string {
+  if (options.format === 'sarif') {
+    return formatSarif(
+      findings,
+      options.snapshot && options.snapshot !== '-' ? { artifactUri: options.snapshot } : {},
+    );
+  }
+  if (options.format === 'asff') {
+    const accountId = snapshot.accountId ?? snapshot.Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
+    if (!accountId || !snapshot.region) {
+      throw new InputError('ASFF needs the account and region', ['add accountId and region to the snapshot']);
+    }
+    return formatAsff(findings, { accountId, region: snapshot.region, now });
+  }
+  return formatReport(options.format, findings, summary);
 }
 
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
@@ -30,7 +66,7 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   const snapshot = await loadAuditSnapshot(io, options);
   const findings = evaluate(snapshot, config, { now: io.now() });
   const summary = summarize(findings);
-  io.stdout(formatReport(options.format, findings, summary));
+  io.stdout(renderAudit(options, snapshot, findings, summary, io.now()));
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;
   return findings.some((f) => !f.suppressed && atOrAbove(f.severity, threshold)) ? EXIT.findings : EXIT.ok;
@@ -42,7 +78,9 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     .command('audit')
     .description('evaluate a snapshot (or a live region) and report findings')
     .option('--snapshot <file>', 'snapshot JSON (DESIGN §3 format); - reads standard input')
-    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'))
+    .option('--region <region>', 'audit a live region with local credentials')
+    .option('--vpc <id...>', 'with --region: only these VPCs (repeatable)')
+    .addOption(new Option('--format <format>', 'output format').choices([...AUDIT_FORMATS]).default('table'))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
         .choices([...SEVERITIES, 'none'])

@@ -193,3 +193,8 @@ export function batchImportRequests(findings: readonly AsffFinding[]): { Finding
   }
   return out;
 }
+
+/** ASFF as pretty JSON text: the array BatchImportFindings takes (in requests of at most 100). */
+export function formatAsff(findings: readonly Finding[], options: AsffOptions): string {
+  return `${JSON.stringify(toAsff(findings, options), null, 2)}\n`;
+}

@@ -1,0 +1,125 @@
+import type { Command } from 'commander';
+import {
+  ec2ClientFor,
+  type LoadProgress,
+  loadRegionSnapshot,
+  RegionLoadError,
+  type RegionSnapshot,
+  SNAPSHOT_LISTS,
+  type SnapshotList,
+} from '../../shared/aws/region-loader';
+import { InputError } from '../../shared/errors';
+import { type CliIo, EXIT, processIo } from '../io';
+
+export interface LiveOptions {
+  region?: string;
+  vpc?: string[];
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+
+const LABELS: Record<SnapshotList, string> = {
+  Vpcs: 'VPCs',
+  Subnets: 'subnets',
+  SecurityGroups: 'security groups',
+  SecurityGroupRules: 'group rules',
+  NetworkAcls: 'network ACLs',
+  RouteTables: 'route tables',
+  InternetGateways: 'internet gateways',
+  NatGateways: 'NAT gateways',
+  VpcEndpoints: 'VPC endpoints',
+  NetworkInterfaces: 'network interfaces',
+  ManagedPrefixLists: 'prefix-list entries',
+};
+
+/** The lists a progress line shows (the big ones a person waits for). */
+const SHOWN: readonly SnapshotList[] = [
+  'Vpcs',
+  'SecurityGroups',
+  'SecurityGroupRules',
+  'NetworkAcls',
+  'NetworkInterfaces',
+];
+
+/**
+ * Progress on stderr. On a terminal, one line rewritten as pages arrive (at most every 100 ms);
+ * elsewhere (logs, CI, tests) a single line per region when it is loaded.
+ */
+export function progressReporter(io: CliIo, interactive: boolean) {
+  const counts = new Map<SnapshotList, number>();
+  let last = 0;
+  const line = (region: string) =>
+    `${region}: ${SHOWN.map((list) => `${counts.get(list) ?? 0} ${LABELS[list]}`).join(', ')}`;
+  return {
+    onProgress(progress: LoadProgress): void {
+      counts.set(progress.list, progress.items);
+      if (!interactive) return;
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      io.stderr(`\r\x1b[Kloading ${line(progress.region)}`);
+    },
+    done(snapshot: RegionSnapshot): void {
+      const summary = SNAPSHOT_LISTS.filter((list) => list !== 'ManagedPrefixLists')
+        .map((list) => `${snapshot[list].length} ${LABELS[list]}`)
+        .join(', ');
+      io.stderr(`${interactive ? '\r\x1b[K' : ''}loaded ${snapshot.region}: ${summary}\n`);
+    },
+    fail(): void {
+      if (interactive) io.stderr('\r\x1b[K');
+    },
+  };
+}
+
+/** Validates `--region` / `--vpc` before any call is made. */
+export function checkLiveOptions(options: LiveOptions): { region: string; vpcIds: string[] } {
+  const issues: string[] = [];
+  if (!options.region) issues.push('--region: is required (e.g. --region eu-west-1)');
+  else if (!REGION.test(options.region))
+    issues.push(`--region: not a region name (${JSON.stringify(options.region)})`);
+  for (const id of options.vpc ?? []) {
+    if (!VPC_ID.test(id)) issues.push(`--vpc: not a VPC id (${JSON.stringify(id)})`);
+  }
+  if (issues.length > 0 || !options.region) throw new InputError('invalid options', issues);
+  return { region: options.region, vpcIds: options.vpc ?? [] };
+}
+
+/**
+ * Loads a region (or some VPCs) with the local credentials (the SDK's default chain: AWS_PROFILE,
+ * SSO, environment, …), showing progress on stderr.
+ */
+export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise<RegionSnapshot> {
+  const { region, vpcIds } = checkLiveOptions(options);
+  const progress = progressReporter(io, io === processIo && process.stderr.isTTY === true);
+  try {
+    const snapshot = await loadRegionSnapshot(ec2ClientFor(region), {
+      region,
+      ...(vpcIds.length > 0 ? { vpcIds } : {}),
+      onProgress: progress.onProgress,
+    });
+    progress.done(snapshot);
+    return snapshot;
+  } catch (error) {
+    progress.fail();
+    // An AWS failure (credentials, permissions, throttling) is the user's to fix: say which call.
+    if (error instanceof RegionLoadError) {
+      throw new InputError(`cannot load ${region}`, [error.message], { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Registers `vpc-guardrail snapshot --region R [--vpc ID ...]`: the snapshot JSON on stdout. */
+export function registerSnapshot(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('snapshot')
+    .description('record a snapshot of a region (or some VPCs) with local credentials; JSON on stdout')
+    .requiredOption('--region <region>', 'AWS region to read')
+    .option('--vpc <id...>', 'only these VPCs (repeatable)')
+    .action(async (options: LiveOptions) => {
+      const snapshot = await loadLiveSnapshot(io, options);
+      io.stdout(`${JSON.stringify(snapshot, null, 2)}\n`);
+      setExit(EXIT.ok);
+    });
+}
