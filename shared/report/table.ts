@@ -1,5 +1,5 @@
 import type { Summary } from '../engine';
-import { type Finding, SEVERITIES } from '../findings';
+import { type Finding, type IpPermissionInput, SEVERITIES } from '../findings';
 
 const WIDTH = 80;
 
@@ -18,23 +18,46 @@ export function wrap(text: string, indent: string, width = WIDTH): string[] {
   return lines;
 }
 
+function describePermission(p: IpPermissionInput): string {
+  const protocol = p.IpProtocol === '-1' ? 'all traffic' : p.IpProtocol;
+  const ports =
+    p.FromPort === undefined || p.FromPort < 0
+      ? ''
+      : p.FromPort === p.ToPort
+        ? ` ${p.FromPort}`
+        : ` ${p.FromPort}-${p.ToPort}`;
+  const sources = [
+    ...(p.IpRanges ?? []).map((r) => r.CidrIp),
+    ...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6),
+    ...(p.PrefixListIds ?? []).map((r) => r.PrefixListId),
+    ...(p.UserIdGroupPairs ?? []).map((r) => r.GroupId ?? 'a group'),
+  ];
+  return `${protocol}${ports}${sources.length > 0 ? ` ${sources.join(', ')}` : ''}`;
+}
+
 function describeFix(finding: Finding): string | undefined {
   const plan = finding.remediation;
   if (!plan) return undefined;
   switch (plan.action) {
     case 'revoke-security-group-rules': {
-      const ids = plan.rules.map(
-        (r) => r.securityGroupRuleId ?? `${r.direction} ${JSON.stringify(r.ipPermission)}`,
+      const targets = plan.rules.map(
+        (r) => r.securityGroupRuleId ?? `${r.direction} rule (${describePermission(r.ipPermission)})`,
       );
-      return `fix: revoke ${ids.join(', ')}`;
+      return `fix: revoke ${targets.join(', ')}`;
     }
     case 'fix-network-acl-entries': {
       const parts = [
         ...plan.deleteEntries.map((e) => `delete entry ${e.RuleNumber}`),
-        ...plan.createEntries.map(
-          (e) =>
-            `deny ${e.PortRange ? `${e.PortRange.From}-${e.PortRange.To}` : 'all'}/${e.Protocol === '6' ? 'tcp' : e.Protocol === '17' ? 'udp' : e.Protocol} from ${e.CidrBlock ?? e.Ipv6CidrBlock} as entry ${e.RuleNumber}`,
-        ),
+        ...plan.createEntries.map((e) => {
+          const protocol = e.Protocol === '6' ? 'tcp' : e.Protocol === '17' ? 'udp' : e.Protocol;
+          const range = e.PortRange;
+          const ports = !range
+            ? 'all'
+            : range.From === range.To
+              ? `${range.From}`
+              : `${range.From}-${range.To}`;
+          return `deny ${ports}/${protocol} from ${e.CidrBlock ?? e.Ipv6CidrBlock} as entry ${e.RuleNumber}`;
+        }),
       ];
       return `fix: ${parts.join('; ')}`;
     }
