@@ -121,7 +121,7 @@ function subjectOf(input: NoticeInput, action: NoticeAction, severity: Severity,
     outcome = '';
   } else if (active[0]) {
     const more = active.length > 1 ? ` (+${active.length - 1} more)` : '';
-    head = `[${severity.toUpperCase()}] ${sanitize(active[0].title, 100)}${more}`;
+    head = `[${severity.toUpperCase()}] ${headline(active[0])}${more}`;
   } else if (input.scope.exemption) {
     const { change, resourceIds } = input.scope.exemption;
     const who = shortActor(input.event);
@@ -135,6 +135,19 @@ function subjectOf(input: NoticeInput, action: NoticeAction, severity: Severity,
   }
   const suffix = outcome ? ` — ${outcome}` : '';
   return `${truncate(head, MAX_SUBJECT_LENGTH - suffix.length)}${suffix}`;
+}
+
+/** `sg-0abc world-open on 22/tcp, 3389/tcp`, else the title with the resource id in front. */
+export function headline(finding: Finding): string {
+  const id = sanitize(finding.resourceId, 40);
+  const ports = finding.evidence.ports;
+  const open = finding.ruleId.startsWith('sg-open-') || finding.ruleId.startsWith('nacl-open-');
+  if (open && Array.isArray(ports) && ports.length > 0 && ports.every((p) => typeof p === 'string')) {
+    const shown = ports.slice(0, 3).map((p) => sanitize(p, 16));
+    return `${id} world-open on ${shown.join(', ')}${ports.length > 3 ? ', …' : ''}`;
+  }
+  const title = sanitize(finding.title, 100);
+  return title.includes(finding.resourceId) ? title : `${id}: ${title}`;
 }
 
 function firstResource(input: NoticeInput): string | undefined {

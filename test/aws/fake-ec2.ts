@@ -1,0 +1,117 @@
+import {
+  DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  type EC2Client,
+  type Filter,
+  GetManagedPrefixListEntriesCommand,
+} from '@aws-sdk/client-ec2';
+import type { AwsStub } from 'aws-sdk-client-mock';
+import type { World } from './world';
+
+type Item = Record<string, unknown>;
+type Matchers = Record<string, (item: Item) => unknown[]>;
+
+const str = (value: unknown): unknown[] => [value];
+const groupsOf = (item: Item): unknown[] =>
+  ((item.Groups as { GroupId?: string }[] | undefined) ?? []).map((g) => g.GroupId);
+
+/** Applies EC2 filter semantics: values of one filter are OR-ed, filters are AND-ed. */
+function filtered(items: readonly Item[], filters: Filter[] | undefined, matchers: Matchers): Item[] {
+  return items.filter((item) =>
+    (filters ?? []).every((filter) => {
+      const name = filter.Name ?? '';
+      const match = matchers[name];
+      if (!match) throw new Error(`fake EC2: unsupported filter ${name}`);
+      const values = match(item);
+      return (filter.Values ?? []).some((v) => values.includes(v));
+    }),
+  );
+}
+
+/** One page of `items` starting at the token (an offset). */
+function page(items: Item[], token: string | undefined, pageSize: number) {
+  const start = token ? Number(token) : 0;
+  const slice = items.slice(start, start + pageSize);
+  const next = start + pageSize < items.length ? String(start + pageSize) : undefined;
+  return { slice, next };
+}
+
+/**
+ * Answers the Describe* calls of the slice loader from a world, with EC2's filter and pagination
+ * semantics (a small page size exercises NextToken). Every call is recorded by the mock.
+ */
+export function installFakeEc2(
+  mock: AwsStub<object, object, EC2Client['config']>,
+  world: World,
+  pageSize = 1000,
+): void {
+  const describe =
+    <K extends string>(key: K, items: readonly Item[], matchers: Matchers) =>
+    (input: { Filters?: Filter[]; Filter?: Filter[]; NextToken?: string }) => {
+      const { slice, next } = page(
+        filtered(items, input.Filters ?? input.Filter, matchers),
+        input.NextToken,
+        pageSize,
+      );
+      return { [key]: slice, ...(next ? { NextToken: next } : {}) };
+    };
+  mock.on(DescribeSecurityGroupsCommand).callsFake(
+    describe('SecurityGroups', world.SecurityGroups, {
+      'group-id': (g) => str(g.GroupId),
+      'group-name': (g) => str(g.GroupName),
+      'vpc-id': (g) => str(g.VpcId),
+    }),
+  );
+  mock
+    .on(DescribeSecurityGroupRulesCommand)
+    .callsFake(
+      describe('SecurityGroupRules', world.SecurityGroupRules, { 'group-id': (r) => str(r.GroupId) }),
+    );
+  mock.on(DescribeNetworkInterfacesCommand).callsFake(
+    describe('NetworkInterfaces', world.NetworkInterfaces, {
+      'group-id': groupsOf,
+      'network-interface-id': (e) => str(e.NetworkInterfaceId),
+      'attachment.instance-id': (e) => str((e.Attachment as { InstanceId?: string } | undefined)?.InstanceId),
+      'vpc-id': (e) => str(e.VpcId),
+      'subnet-id': (e) => str(e.SubnetId),
+    }),
+  );
+  mock.on(DescribeNetworkAclsCommand).callsFake(
+    describe('NetworkAcls', world.NetworkAcls, {
+      'network-acl-id': (a) => str(a.NetworkAclId),
+      'vpc-id': (a) => str(a.VpcId),
+    }),
+  );
+  mock.on(DescribeRouteTablesCommand).callsFake(
+    describe('RouteTables', world.RouteTables, {
+      'route-table-id': (t) => str(t.RouteTableId),
+      'vpc-id': (t) => str(t.VpcId),
+    }),
+  );
+  mock
+    .on(DescribeSubnetsCommand)
+    .callsFake(
+      describe('Subnets', world.Subnets, {
+        'subnet-id': (s) => str(s.SubnetId),
+        'vpc-id': (s) => str(s.VpcId),
+      }),
+    );
+  mock
+    .on(DescribeNatGatewaysCommand)
+    .callsFake(describe('NatGateways', world.NatGateways, { 'nat-gateway-id': (n) => str(n.NatGatewayId) }));
+  mock
+    .on(DescribeVpcEndpointsCommand)
+    .callsFake(
+      describe('VpcEndpoints', world.VpcEndpoints, { 'vpc-endpoint-id': (e) => str(e.VpcEndpointId) }),
+    );
+  mock.on(GetManagedPrefixListEntriesCommand).callsFake((input: { PrefixListId?: string }) => {
+    const list = world.ManagedPrefixLists.find((l) => l.PrefixListId === input.PrefixListId);
+    return { Entries: list?.Entries ?? [] };
+  });
+}
