@@ -7,14 +7,18 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
-  type EC2Client,
+  type EC2ClientResolvedConfig,
   type Filter,
   GetManagedPrefixListEntriesCommand,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
 } from '@aws-sdk/client-ec2';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import type { World } from './world';
 
 type Item = Record<string, unknown>;
+/** The stub `mockClient(EC2Client)` returns. */
+export type Ec2Mock = AwsStub<ServiceInputTypes, ServiceOutputTypes, EC2ClientResolvedConfig>;
 type Matchers = Record<string, (item: Item) => unknown[]>;
 
 const str = (value: unknown): unknown[] => [value];
@@ -46,11 +50,7 @@ function page(items: Item[], token: string | undefined, pageSize: number) {
  * Answers the Describe* calls of the slice loader from a world, with EC2's filter and pagination
  * semantics (a small page size exercises NextToken). Every call is recorded by the mock.
  */
-export function installFakeEc2(
-  mock: AwsStub<object, object, EC2Client['config']>,
-  world: World,
-  pageSize = 1000,
-): void {
+export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): void {
   const describe =
     <K extends string>(key: K, items: readonly Item[], matchers: Matchers) =>
     (input: { Filters?: Filter[]; Filter?: Filter[]; NextToken?: string }) => {
@@ -94,14 +94,12 @@ export function installFakeEc2(
       'vpc-id': (t) => str(t.VpcId),
     }),
   );
-  mock
-    .on(DescribeSubnetsCommand)
-    .callsFake(
-      describe('Subnets', world.Subnets, {
-        'subnet-id': (s) => str(s.SubnetId),
-        'vpc-id': (s) => str(s.VpcId),
-      }),
-    );
+  mock.on(DescribeSubnetsCommand).callsFake(
+    describe('Subnets', world.Subnets, {
+      'subnet-id': (s) => str(s.SubnetId),
+      'vpc-id': (s) => str(s.VpcId),
+    }),
+  );
   mock
     .on(DescribeNatGatewaysCommand)
     .callsFake(describe('NatGateways', world.NatGateways, { 'nat-gateway-id': (n) => str(n.NatGatewayId) }));
