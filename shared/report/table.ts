@@ -86,21 +86,20 @@ export function formatTable(findings: readonly Finding[], summary: Summary): str
   const counts = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map(
     (s) => `${summary.bySeverity[s]} ${s}`,
   );
-  const headline =
-    summary.total === 0
-      ? 'VPC Guardrail: no findings'
-      : `VPC Guardrail: ${summary.total} finding${summary.total === 1 ? '' : 's'} (${counts.join(', ')})`;
-  out.push(headline + (summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : ''));
+  const noun = summary.total === 1 ? 'finding' : 'findings';
+  const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : '';
+  out.push(`VPC Guardrail: ${summary.total === 0 ? 'no' : summary.total} ${noun}${suppressed}`);
+  if (counts.length > 0) out.push(counts.join(', '));
   for (const severity of SEVERITIES) {
     const group = findings.filter((f) => !f.suppressed && f.severity === severity);
     if (group.length === 0) continue;
     out.push('', `${severity.toUpperCase()} (${group.length})`);
     for (const finding of group) out.push(...findingLines(finding));
   }
-  const suppressed = findings.filter((f) => f.suppressed);
-  if (suppressed.length > 0) {
-    out.push('', `SUPPRESSED (${suppressed.length})`);
-    for (const finding of suppressed) out.push(...findingLines(finding));
+  const exempted = findings.filter((f) => f.suppressed);
+  if (exempted.length > 0) {
+    out.push('', `SUPPRESSED (${exempted.length})`);
+    for (const finding of exempted) out.push(...findingLines(finding));
   }
   return `${out.join('\n')}\n`;
 }
