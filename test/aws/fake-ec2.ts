@@ -10,6 +10,9 @@ import {
   type EC2ClientResolvedConfig,
   type Filter,
   GetManagedPrefixListEntriesCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  type RevokeSecurityGroupIngressCommandInput,
   type ServiceInputTypes,
   type ServiceOutputTypes,
 } from '@aws-sdk/client-ec2';
@@ -52,17 +55,17 @@ function page(items: Item[], token: string | undefined, pageSize: number) {
  */
 export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): void {
   const describe =
-    <K extends string>(key: K, items: readonly Item[], matchers: Matchers) =>
+    <K extends string>(key: K, items: () => readonly Item[], matchers: Matchers) =>
     (input: { Filters?: Filter[]; Filter?: Filter[]; NextToken?: string }) => {
       const { slice, next } = page(
-        filtered(items, input.Filters ?? input.Filter, matchers),
+        filtered(items(), input.Filters ?? input.Filter, matchers),
         input.NextToken,
         pageSize,
       );
       return { [key]: slice, ...(next ? { NextToken: next } : {}) };
     };
   mock.on(DescribeSecurityGroupsCommand).callsFake(
-    describe('SecurityGroups', world.SecurityGroups, {
+    describe('SecurityGroups', () => world.SecurityGroups, {
       'group-id': (g) => str(g.GroupId),
       'group-name': (g) => str(g.GroupName),
       'vpc-id': (g) => str(g.VpcId),
@@ -71,10 +74,10 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
   mock
     .on(DescribeSecurityGroupRulesCommand)
     .callsFake(
-      describe('SecurityGroupRules', world.SecurityGroupRules, { 'group-id': (r) => str(r.GroupId) }),
+      describe('SecurityGroupRules', () => world.SecurityGroupRules, { 'group-id': (r) => str(r.GroupId) }),
     );
   mock.on(DescribeNetworkInterfacesCommand).callsFake(
-    describe('NetworkInterfaces', world.NetworkInterfaces, {
+    describe('NetworkInterfaces', () => world.NetworkInterfaces, {
       'group-id': groupsOf,
       'network-interface-id': (e) => str(e.NetworkInterfaceId),
       'attachment.instance-id': (e) => str((e.Attachment as { InstanceId?: string } | undefined)?.InstanceId),
@@ -83,33 +86,59 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
     }),
   );
   mock.on(DescribeNetworkAclsCommand).callsFake(
-    describe('NetworkAcls', world.NetworkAcls, {
+    describe('NetworkAcls', () => world.NetworkAcls, {
       'network-acl-id': (a) => str(a.NetworkAclId),
       'vpc-id': (a) => str(a.VpcId),
     }),
   );
   mock.on(DescribeRouteTablesCommand).callsFake(
-    describe('RouteTables', world.RouteTables, {
+    describe('RouteTables', () => world.RouteTables, {
       'route-table-id': (t) => str(t.RouteTableId),
       'vpc-id': (t) => str(t.VpcId),
     }),
   );
   mock.on(DescribeSubnetsCommand).callsFake(
-    describe('Subnets', world.Subnets, {
+    describe('Subnets', () => world.Subnets, {
       'subnet-id': (s) => str(s.SubnetId),
       'vpc-id': (s) => str(s.VpcId),
     }),
   );
   mock
     .on(DescribeNatGatewaysCommand)
-    .callsFake(describe('NatGateways', world.NatGateways, { 'nat-gateway-id': (n) => str(n.NatGatewayId) }));
+    .callsFake(
+      describe('NatGateways', () => world.NatGateways, { 'nat-gateway-id': (n) => str(n.NatGatewayId) }),
+    );
   mock
     .on(DescribeVpcEndpointsCommand)
     .callsFake(
-      describe('VpcEndpoints', world.VpcEndpoints, { 'vpc-endpoint-id': (e) => str(e.VpcEndpointId) }),
+      describe('VpcEndpoints', () => world.VpcEndpoints, { 'vpc-endpoint-id': (e) => str(e.VpcEndpointId) }),
     );
+  mock.on(RevokeSecurityGroupIngressCommand).callsFake((input) => revoke(world, input, false));
+  mock.on(RevokeSecurityGroupEgressCommand).callsFake((input) => revoke(world, input, true));
   mock.on(GetManagedPrefixListEntriesCommand).callsFake((input: { PrefixListId?: string }) => {
     const list = world.ManagedPrefixLists.find((l) => l.PrefixListId === input.PrefixListId);
     return { Entries: list?.Entries ?? [] };
   });
+}
+
+/**
+ * Revokes rules by id as EC2 does: all named rules must exist in the group and direction, else
+ * `InvalidSecurityGroupRuleId.NotFound` and nothing changes. (The engine reads rules with ids, so
+ * the group's permissions list is left as it was.)
+ */
+function revoke(world: World, input: RevokeSecurityGroupIngressCommandInput, egress: boolean) {
+  const ids = input.SecurityGroupRuleIds ?? [];
+  const rules = world.SecurityGroupRules;
+  const matches = rules.filter(
+    (r) =>
+      r.GroupId === input.GroupId && r.IsEgress === egress && ids.includes(String(r.SecurityGroupRuleId)),
+  );
+  if (ids.length === 0 || matches.length !== ids.length) {
+    throw Object.assign(new Error(`The security group rule IDs '${ids.join(',')}' do not exist`), {
+      name: 'InvalidSecurityGroupRuleId.NotFound',
+      $metadata: { httpStatusCode: 400 },
+    });
+  }
+  world.SecurityGroupRules = rules.filter((r) => !matches.includes(r));
+  return { Return: true };
 }
