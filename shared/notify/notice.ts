@@ -83,7 +83,7 @@ export function highestSeverity(findings: readonly Finding[]): Severity {
 export function buildNotice(input: NoticeInput): Notice {
   const action = noticeAction(input);
   const severity = highestSeverity(input.findings);
-  const active = input.findings.filter((f) => !f.suppressed);
+  const active = headlineOrder(input);
   const ruleIds = [...new Set(active.map((f) => f.ruleId))].sort();
   const attributes: Record<string, MessageAttribute> = {
     severity: { DataType: 'String', StringValue: severity },
@@ -99,6 +99,19 @@ export function buildNotice(input: NoticeInput): Notice {
     message: messageOf(input, action),
     attributes,
   };
+}
+
+/**
+ * Active findings, the one the subject names first: most severe; at equal severity one an action
+ * fixed, then one about the changed resource itself before the exposure of an interface using it.
+ */
+function headlineOrder(input: NoticeInput): Finding[] {
+  const acted = new Set(input.results.flatMap((r) => r.action.findingIds));
+  const rank = (f: Finding) =>
+    SEVERITIES.indexOf(f.severity) * 4 +
+    (acted.has(f.id) ? 0 : 2) +
+    (f.resourceType === 'AWS::EC2::NetworkInterface' ? 1 : 0);
+  return input.findings.filter((f) => !f.suppressed).sort((a, b) => rank(a) - rank(b));
 }
 
 // --- subject -----------------------------------------------------------------------------------
