@@ -1,12 +1,16 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { loadRegionSnapshot, mapLimit, RegionLoadError } from '../../shared/aws/region-loader';
+import { executeActions } from '../../shared/aws/remediator';
 import type { Config } from '../../shared/config';
 import { evaluate, type Summary, summarize } from '../../shared/engine';
 import { compareFindings, type Finding } from '../../shared/findings';
 import { parseSnapshot } from '../../shared/model/snapshot';
+import type { Notice } from '../../shared/notify/notice';
+import { planRemediation } from '../../shared/remediation/plan';
+import type { ActionResult, SkippedFinding } from '../../shared/remediation/types';
 import { type AsffFinding, toAsff } from '../../shared/report/asff';
 import { type SarifLog, toSarif } from '../../shared/report/sarif';
-import { type AuditNotice, auditNotice } from './notice';
+import { auditNotice } from './notice';
 import type { AuditPayload } from './payload';
 
 /** A region that could not be loaded: it is reported, never silently left out. */
@@ -26,6 +30,14 @@ export interface RegionCoverage {
   networkInterfaces: number;
 }
 
+/** What remediation did in one region (only when the payload asks for it). */
+export interface RegionRemediation {
+  region: string;
+  dryRun: boolean;
+  results: ActionResult[];
+  skipped: SkippedFinding[];
+}
+
 /** The audit's answer; `findings` is in the requested format (`sarif` holds the SARIF log instead). */
 export interface AuditResult {
   format: AuditPayload['format'];
@@ -34,6 +46,7 @@ export interface AuditResult {
   summary: Summary;
   regions: RegionCoverage[];
   errors?: RegionFailure[];
+  remediation?: RegionRemediation[];
   notified?: boolean;
   /** Set when the findings were cut to fit Lambda's 6 MB response limit. */
   truncated?: { returned: number; total: number };
@@ -46,7 +59,7 @@ export interface AuditDeps {
   /** The function's own region: the default region, and the home of the topic. */
   homeRegion: string;
   ec2For(region: string): EC2Client;
-  publish?(notice: AuditNotice): Promise<void>;
+  publish?(notice: Notice): Promise<void>;
   now(): Date;
   /** Regions loaded at once. */
   regionConcurrency?: number;
@@ -88,7 +101,13 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
         networkAcls: snapshot.NetworkAcls.length,
         networkInterfaces: snapshot.NetworkInterfaces.length,
       };
-      return { region, findings: evaluate(snapshot, deps.config, { now }), coverage };
+      const findings = evaluate(snapshot, deps.config, { now });
+      if (!payload.remediate) return { region, findings, coverage };
+      // The region loaded completely (a failed load never gets here), so acting on it is safe.
+      const plan = planRemediation(findings, deps.config, { sliceComplete: true });
+      const results = await executeActions(deps.ec2For(region), plan);
+      const remediation: RegionRemediation = { region, dryRun: plan.dryRun, results, skipped: plan.skipped };
+      return { region, findings, coverage, remediation };
     } catch (error) {
       if (error instanceof RegionLoadError) {
         const failure: RegionFailure = {
@@ -108,11 +127,16 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   const findings = loads.flatMap((load) => ('findings' in load && load.findings ? load.findings : []));
   findings.sort(compareFindings);
   const summary = summarize(findings);
+  const remediation = loads.flatMap((load) =>
+    'remediation' in load && load.remediation ? [load.remediation] : [],
+  );
 
   let notified: boolean | undefined;
   if (payload.notify) {
     if (!deps.publish) throw new Error('notify needs a topic (VPC_GUARDRAIL_TOPIC_ARN)');
-    await deps.publish(auditNotice({ findings, summary, failures, accountId: deps.accountId, regions }));
+    await deps.publish(
+      auditNotice({ findings, summary, failures, remediation, accountId: deps.accountId, regions }),
+    );
     notified = true;
   }
 
@@ -121,6 +145,7 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     summary,
     regions: loads.flatMap((load) => ('coverage' in load && load.coverage ? [load.coverage] : [])),
     ...(failures.length > 0 ? { errors: failures } : {}),
+    ...(payload.remediate ? { remediation } : {}),
     ...(notified ? { notified } : {}),
   };
   return fitResponse(result, findings, (subset) => render(payload.format, subset, deps, now));

@@ -1,13 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { publishNotice } from '../../shared/aws/notifier';
 import { ec2ClientFor } from '../../shared/aws/region-loader';
 import { configFromEnv } from '../../shared/config';
 import { ConfigError, InputError } from '../../shared/errors';
+import type { Notice } from '../../shared/notify/notice';
 import { type AuditDeps, AuditLoadError, type AuditResult, runAudit } from './audit';
-import type { AuditNotice } from './notice';
 import { parseAuditPayload } from './payload';
 
 // Cold start: read and validate the environment once; an invalid config fails here, loudly.
@@ -19,28 +20,12 @@ if (!homeRegion) throw new ConfigError('invalid environment', ['AWS_REGION: is r
 let sns: SNSClient | undefined;
 
 /** Publishes the audit's one summary notice (the SNS client is built on first use). */
-async function publish(notice: AuditNotice): Promise<void> {
-  const topicArn = config.topicArn;
-  if (!topicArn)
+async function publish(notice: Notice): Promise<void> {
+  if (!config.topicArn) {
     throw new ConfigError('notify is not configured', ['VPC_GUARDRAIL_TOPIC_ARN: is required to notify']);
-  sns ??= new SNSClient({});
-  const { attributes } = notice;
-  await sns.send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Subject: notice.subject,
-      Message: notice.message,
-      MessageAttributes: {
-        severity: { DataType: 'String', StringValue: attributes.severity },
-        ...(attributes.ruleIds.length > 0
-          ? { ruleIds: { DataType: 'String.Array', StringValue: JSON.stringify(attributes.ruleIds) } }
-          : {}),
-        action: { DataType: 'String', StringValue: attributes.action },
-        accountId: { DataType: 'String', StringValue: attributes.accountId },
-        region: { DataType: 'String', StringValue: attributes.region },
-      },
-    }),
-  );
+  }
+  sns ??= new SNSClient({ region: homeRegion, retryMode: 'adaptive', maxAttempts: 6 });
+  await publishNotice(sns, config.topicArn, notice);
 }
 
 /** The account of the invoked function, from its ARN (`arn:aws:lambda:region:account:function:name`). */

@@ -1,20 +1,13 @@
 import type { Summary } from '../../shared/engine';
 import type { Finding } from '../../shared/findings';
+import {
+  describeAction,
+  type MessageAttribute,
+  type Notice,
+  type NoticeAction,
+} from '../../shared/notify/notice';
 import { formatTable } from '../../shared/report/table';
-import type { RegionFailure } from './audit';
-
-/** One SNS notice: subject, plain-text body and the attributes subscription filters read. */
-export interface AuditNotice {
-  subject: string;
-  message: string;
-  attributes: {
-    severity: string;
-    ruleIds: string[];
-    action: 'notified' | 'failed';
-    accountId: string;
-    region: string;
-  };
-}
+import type { RegionFailure, RegionRemediation } from './audit';
 
 /** SNS limits: Subject ≤ 100 characters; the whole message under 256 KB (kept well under). */
 const SUBJECT_MAX = 100;
@@ -24,6 +17,20 @@ const MESSAGE_MAX_BYTES = 200_000;
 function subjectLine(text: string): string {
   const clean = text.replace(/[^\x20-\x7e]/g, '-');
   return clean.length <= SUBJECT_MAX ? clean : `${clean.slice(0, SUBJECT_MAX - 3)}...`;
+}
+
+/** `failed` when a region or a call failed and nothing was fixed, `partially-remediated` when some was. */
+function noticeAction(failedRegions: number, results: readonly { status: string }[]): NoticeAction {
+  const done = results.some((r) => r.status === 'done' || r.status === 'already-done');
+  const failed = failedRegions > 0 || results.some((r) => r.status === 'failed');
+  if (failed) return done ? 'partially-remediated' : 'failed';
+  if (done) return 'remediated';
+  if (results.some((r) => r.status === 'dry-run')) return 'dry-run';
+  return 'notified';
+}
+
+function text(value: string): MessageAttribute {
+  return { DataType: 'String', StringValue: value };
 }
 
 /** Cuts text to a byte budget at a line boundary and says how much was left out. */
@@ -46,11 +53,17 @@ export function auditNotice(input: {
   findings: readonly Finding[];
   summary: Summary;
   failures: readonly RegionFailure[];
+  remediation?: readonly RegionRemediation[];
   accountId: string;
   regions: readonly string[];
-}): AuditNotice {
+}): Notice {
   const { findings, summary, failures, accountId, regions } = input;
+  const results = (input.remediation ?? []).flatMap((r) => r.results);
+  const actionLines = results.map(
+    (r) => `${r.status.toUpperCase()}: ${describeAction(r.action)}${r.error ? ` (${r.error})` : ''}`,
+  );
   const where = `${accountId} ${regions.join(',')}`;
+  const ruleIds = Object.keys(summary.byRule).sort();
   const level = summary.highestSeverity ? `[${summary.highestSeverity.toUpperCase()}] ` : '';
   const counts =
     summary.total === 0 ? 'no findings' : `${summary.total} finding${summary.total === 1 ? '' : 's'}`;
@@ -60,6 +73,7 @@ export function auditNotice(input: {
     '',
     ...failures.map((f) => `NOT EVALUATED: ${f.region}: ${f.message}`),
     ...(failures.length > 0 ? [''] : []),
+    ...(actionLines.length > 0 ? ['ACTIONS', ...actionLines, ''] : []),
     formatTable(findings, summary),
     'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
   ].join('\n');
@@ -67,11 +81,14 @@ export function auditNotice(input: {
     subject: subjectLine(`${level}VPC Guardrail audit: ${counts}${failed} in ${where}`),
     message: truncateBytes(body, MESSAGE_MAX_BYTES),
     attributes: {
-      severity: summary.highestSeverity ?? 'none',
-      ruleIds: Object.keys(summary.byRule).sort(),
-      action: failures.length > 0 ? 'failed' : 'notified',
-      accountId,
-      region: regions.join(','),
+      severity: text(summary.highestSeverity ?? 'none'),
+      // SNS filter policies match String.Array members; an audit with no findings has none.
+      ...(ruleIds.length > 0
+        ? { ruleIds: { DataType: 'String.Array', StringValue: JSON.stringify(ruleIds) } }
+        : {}),
+      action: text(noticeAction(failures.length, results)),
+      accountId: text(accountId),
+      region: text(regions.join(',')),
     },
   };
 }

@@ -25,6 +25,8 @@ export const AuditPayloadSchema = z
       .max(40)
       .optional(),
     format: z.enum(AUDIT_FORMATS).default('json'),
+    /** Apply the configured remediation (VPC_GUARDRAIL_MODE / per-rule modes) to what the audit finds. */
+    remediate: z.boolean().default(false),
     /** Send one summary notice to the topic. */
     notify: z.boolean().default(false),
   })

@@ -27,6 +27,7 @@ import {
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '../errors';
+import { errorCode } from './aws-errors';
 import { allPages, chunks, type Page } from './ec2-pages';
 
 /**
@@ -109,14 +110,6 @@ export class RegionLoadError extends Error {
   }
 }
 
-function errorCode(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { Code?: unknown }).Code;
-    return typeof code === 'string' && code !== '' ? code : error.name;
-  }
-  return 'Error';
-}
-
 const clients = new Map<string, EC2Client>();
 
 /**
@@ -126,7 +119,8 @@ const clients = new Map<string, EC2Client>();
 export function ec2ClientFor(region: string): EC2Client {
   let client = clients.get(region);
   if (!client) {
-    client = new EC2Client({ region });
+    // Adaptive retries absorb the throttling a whole-region load can meet.
+    client = new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 8 });
     clients.set(region, client);
   }
   return client;

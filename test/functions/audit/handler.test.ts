@@ -12,6 +12,7 @@ import {
   DescribeVpcsCommand,
   EC2Client,
   EC2ServiceException,
+  RevokeSecurityGroupIngressCommand,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -187,16 +188,14 @@ describe('audit handler', () => {
   it('fails the invocation, naming the call, when the only region cannot be read', async () => {
     // Prepare
     region(['vpc-0000000a']);
-    ec2
-      .on(DescribeSecurityGroupsCommand)
-      .rejects(
-        new EC2ServiceException({
-          name: 'RequestLimitExceeded',
-          $fault: 'client',
-          $metadata: {},
-          message: 'slow down',
-        }),
-      );
+    ec2.on(DescribeSecurityGroupsCommand).rejects(
+      new EC2ServiceException({
+        name: 'RequestLimitExceeded',
+        $fault: 'client',
+        $metadata: {},
+        message: 'slow down',
+      }),
+    );
     const handler = await loadHandler();
 
     // Act
@@ -312,6 +311,65 @@ describe('audit handler', () => {
     expect(JSON.parse(input?.MessageAttributes?.ruleIds?.StringValue ?? '[]')).toContain(
       'sg-open-admin-port',
     );
+  });
+
+  it('remediates what the configured mode allows when asked, with the rule ids of the group', async () => {
+    // Prepare
+    region(['vpc-0000000a']);
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        {
+          SecurityGroupRuleId: 'sgr-1',
+          GroupId: 'sg-0',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          CidrIpv4: '0.0.0.0/0',
+        },
+      ],
+    });
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const handler = await loadHandler({ VPC_GUARDRAIL_MODE: 'remediate' });
+
+    // Act
+    const result = await handler({ remediate: true }, context);
+
+    // Assess
+    expect(ec2).toHaveReceivedCommandTimes(RevokeSecurityGroupIngressCommand, 1);
+    expect(ec2).toHaveReceivedCommandWith(RevokeSecurityGroupIngressCommand, {
+      GroupId: 'sg-0',
+      SecurityGroupRuleIds: ['sgr-1'],
+    });
+    expect(result.remediation?.[0]).toMatchObject({ region: 'eu-west-1', dryRun: false });
+    expect(result.remediation?.[0]?.results.map((r) => r.status)).toEqual(['done']);
+  });
+
+  it('changes nothing when asked to remediate while the mode is notify, and says why', async () => {
+    // Prepare
+    region(['vpc-0000000a']);
+    const handler = await loadHandler();
+
+    // Act
+    const result = await handler({ remediate: true }, context);
+
+    // Assess
+    expect(ec2).not.toHaveReceivedCommand(RevokeSecurityGroupIngressCommand);
+    expect(result.remediation?.[0]?.results).toEqual([]);
+    expect(result.remediation?.[0]?.skipped.map((s) => s.resourceId)).toContain('sg-0');
+  });
+
+  it('does not remediate unless the payload asks', async () => {
+    // Prepare
+    region(['vpc-0000000a']);
+    const handler = await loadHandler({ VPC_GUARDRAIL_MODE: 'remediate' });
+
+    // Act
+    const result = await handler({}, context);
+
+    // Assess
+    expect(ec2).not.toHaveReceivedCommand(RevokeSecurityGroupIngressCommand);
+    expect(result.remediation).toBeUndefined();
   });
 
   it('hides unexpected failures behind a message that names the request', async () => {
