@@ -56,6 +56,25 @@ export interface RegionSnapshot {
   })[];
 }
 
+/**
+ * The IAM actions of every EC2 read a region load makes; the event function's slice loader and the
+ * remediator's entry check read a subset. The stack grants exactly these (test/aws keeps it honest).
+ */
+export const EC2_READ_ACTIONS = [
+  'ec2:DescribeInternetGateways',
+  'ec2:DescribeManagedPrefixLists',
+  'ec2:DescribeNatGateways',
+  'ec2:DescribeNetworkAcls',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeSecurityGroupRules',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeVpcs',
+  'ec2:GetManagedPrefixListEntries',
+] as const;
+
 /** The lists a region load fills, in the order progress reports them. */
 export const SNAPSHOT_LISTS = [
   'Vpcs',

@@ -18,7 +18,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { allPages } from '../../shared/aws/ec2-pages';
-import { type LoadProgress, loadRegionSnapshot, RegionLoadError } from '../../shared/aws/region-loader';
+import {
+  EC2_READ_ACTIONS,
+  type LoadProgress,
+  loadRegionSnapshot,
+  RegionLoadError,
+} from '../../shared/aws/region-loader';
 import { InputError } from '../../shared/errors';
 import { parseSnapshot } from '../../shared/model/snapshot';
 
@@ -253,6 +258,31 @@ describe('loadRegionSnapshot', () => {
       { region: 'eu-west-1', list: 'SecurityGroups', items: 2, pages: 1 },
       { region: 'eu-west-1', list: 'SecurityGroups', items: 3, pages: 2 },
     ]);
+  });
+});
+
+describe('EC2_READ_ACTIONS', () => {
+  beforeEach(() => {
+    ec2.reset();
+  });
+
+  it('names every call a region load makes, and nothing else', async () => {
+    // Prepare
+    emptyRegion();
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-1' }] });
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [sg('sg-1', 'vpc-1', 'pl-1')] });
+    ec2.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [{ PrefixListId: 'pl-1' }] });
+    ec2.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: [] });
+
+    // Act
+    await loadRegionSnapshot(client, { region: 'eu-west-1' });
+    await loadRegionSnapshot(client, { region: 'eu-west-1', vpcIds: ['vpc-1'] });
+
+    // Assess
+    const actions = new Set(
+      ec2.calls().map((call) => `ec2:${call.args[0].constructor.name.replace(/Command$/, '')}`),
+    );
+    expect([...actions].sort()).toEqual([...EC2_READ_ACTIONS]);
   });
 });
 
