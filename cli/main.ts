@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../shared/errors';
 import { registerAudit } from './commands/audit';
+import { registerSimulate } from './commands/simulate';
 import { registerSnapshot } from './commands/snapshot';
 import { type CliIo, EXIT, processIo } from './io';
 
@@ -17,6 +18,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   registerAudit(program, io, setExit);
   registerSnapshot(program, io, setExit);
+  registerSimulate(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -202,7 +202,6 @@ function messageOf(input: NoticeInput, action: NoticeAction): string {
     ...skippedLines(input),
     ...exemptHowToLines(input),
     ...undoLines(input),
-    '',
     '— VPC Guardrail (one message per CloudTrail event; the function log holds the full evaluation).',
   ];
   const fixed = `${head.join('\n')}\n${tail.join('\n')}\n`;
@@ -290,7 +289,7 @@ function exemptionLines(input: NoticeInput): string[] {
 
 function findingLines(input: NoticeInput, budget: number): string[] {
   if (input.couldNotEvaluate !== undefined) return [];
-  const active = input.findings.filter((f) => !f.suppressed);
+  const active = headlineOrder(input);
   const suppressed = input.findings.filter((f) => f.suppressed);
   const blocks: string[][] = [];
   if (active.length > 0) blocks.push([`FINDINGS (${active.length})`]);
@@ -326,7 +325,8 @@ function findingBlock(f: Finding): string[] {
   const controls = f.controls.length > 0 ? f.controls.map((c) => sanitize(c, 40)).join(', ') : '—';
   const exposure = f.exposure !== undefined ? `; internet-exposed interfaces using it: ${f.exposure}` : '';
   return [
-    `  - [${f.severity.toUpperCase()}] ${sanitize(f.title, 300)}`,
+    `  - [${f.severity.toUpperCase()}] ${headline(f)}`,
+    ...(headline(f).includes(sanitize(f.title, 100)) ? [] : [`    ${sanitize(f.title, 300)}`]),
     `    ${sanitize(f.detail, 1200)}`,
     `    rule ${f.ruleId}; ${f.resourceType} ${sanitize(f.resourceId, 64)} in ${sanitize(f.vpcId, 64) || '(no VPC)'}; controls: ${controls}${exposure}`,
     `    evidence: ${sanitize(JSON.stringify(f.evidence), 800)}`,
