@@ -52,15 +52,21 @@ export function cidrsOf4(start: number, end: number, limit = Number.POSITIVE_INF
   return out;
 }
 
+/** Number of trailing zero bits of a 128-bit value (128 for zero). */
+function trailingZeros(value: bigint): number {
+  if (value === 0n) return 128;
+  return (value & -value).toString(2).length - 1;
+}
+
 /** The minimal list of IPv6 CIDR blocks covering [start, end), capped at `limit`. */
 export function cidrsOf6(start: bigint, end: bigint, limit = Number.POSITIVE_INFINITY): string[] {
   const out: string[] = [];
   let s = start;
   while (s < end && out.length < limit) {
-    let bits = 0n;
-    while (bits < 128n && s % (1n << (bits + 1n)) === 0n && s + (1n << (bits + 1n)) <= end) bits++;
-    out.push(`${formatIpv6(s)}/${128n - bits}`);
-    s += 1n << bits;
+    // The largest block aligned on `s` that fits: bounded by s's alignment and by the room left.
+    const bits = Math.min(trailingZeros(s), (end - s).toString(2).length - 1);
+    out.push(`${formatIpv6(s)}/${128 - bits}`);
+    s += 1n << BigInt(bits);
   }
   return out;
 }

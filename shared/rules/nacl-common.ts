@@ -26,25 +26,36 @@ export function entryText(entry: NaclEntry, direction: 'ingress' | 'egress'): st
   return `${entry.ruleNumber} (${d.action} ${protocol}${ports} ${direction === 'ingress' ? 'from' : 'to'} ${entry.cidr})`;
 }
 
-const subnetsByAnalysis = new WeakMap<RuleContext['analysis'], Map<string, string[]>>();
+interface SubnetIndex {
+  byAcl: Map<string, string[]>;
+  result: Map<string, string[]>;
+}
+
+const subnetsByAnalysis = new WeakMap<RuleContext['analysis'], SubnetIndex>();
 
 /**
  * Subnets that use the NACL: its explicit associations plus, for a VPC's default NACL, the subnets
- * of the snapshot that have no association of their own.
+ * of the snapshot that have no association of their own. Memoized per evaluation (two rules ask).
  */
 export function subnetsUsing(context: RuleContext, acl: NetworkAclNode): string[] {
   let index = subnetsByAnalysis.get(context.analysis);
   if (!index) {
-    index = new Map();
+    index = { byAcl: new Map(), result: new Map() };
     for (const subnet of context.model.subnets.values()) {
       if (!subnet.networkAclId) continue;
-      const list = index.get(subnet.networkAclId);
+      const list = index.byAcl.get(subnet.networkAclId);
       if (list) list.push(subnet.id);
-      else index.set(subnet.networkAclId, [subnet.id]);
+      else index.byAcl.set(subnet.networkAclId, [subnet.id]);
     }
     subnetsByAnalysis.set(context.analysis, index);
   }
-  return [...new Set([...acl.subnetIds, ...(index.get(acl.id) ?? [])])].sort();
+  let result = index.result.get(acl.id);
+  if (!result) {
+    const implicit = index.byAcl.get(acl.id);
+    result = implicit ? [...new Set([...acl.subnetIds, ...implicit])].sort() : acl.subnetIds;
+    index.result.set(acl.id, result);
+  }
+  return result;
 }
 
 /** `acl-0abc (default, not associated)` */

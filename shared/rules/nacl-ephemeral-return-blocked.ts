@@ -4,7 +4,7 @@ import { TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft } from '../findings';
 import type { NaclEntry } from '../model/model';
 import { formatSet4, formatSet6 } from '../net/cidr-format';
-import { type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
+import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
 import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
 import { aclLabel, describeEntry, subnetsUsing } from './nacl-common';
 import { portClasses } from './sg-open-common';
@@ -31,14 +31,17 @@ const isEmpty = (p: Peers) => p.v4.length === 0 && p.v6.length === 0;
  * ephemeral range has a part below it, so it is a service entry by definition.
  */
 function servicePeers(segments: readonly NaclSegment[], ephemeralFrom: number) {
-  let peers = EMPTY;
+  const v4: Interval<number>[] = [];
+  const v6: Interval<bigint>[] = [];
   const entries = new Map<number, NaclEntry>();
   for (const segment of segments) {
     if (segment.from >= ephemeralFrom) continue;
-    peers = unionPeers(peers, { v4: segment.v4, v6: segment.v6 });
-    for (const entry of [...segment.contributors4, ...segment.contributors6])
-      entries.set(entry.ruleNumber, entry);
+    v4.push(...segment.v4);
+    v6.push(...segment.v6);
+    for (const entry of segment.contributors4) entries.set(entry.ruleNumber, entry);
+    for (const entry of segment.contributors6) entries.set(entry.ruleNumber, entry);
   }
+  const peers: Peers = { v4: normalize(v4), v6: normalize(v6) };
   return { peers, entries };
 }
 
@@ -49,24 +52,35 @@ function servicePeers(segments: readonly NaclSegment[], ephemeralFrom: number) {
 function blockedReturn(segments: readonly NaclSegment[], required: PortSet, peers: Peers) {
   const ports: [number, number][] = [];
   let cut = EMPTY;
+  // Segments with the same covering entries share their permitted sets (same references), so the
+  // subtraction is redone only when the permitted sets change.
+  let lastV4: IntervalSet<number> | undefined;
+  let lastV6: IntervalSet<bigint> | undefined;
+  let lastMissing = EMPTY;
+  const missingFor = (v4: IntervalSet<number>, v6: IntervalSet<bigint>): Peers => {
+    if (v4 !== lastV4 || v6 !== lastV6) {
+      lastV4 = v4;
+      lastV6 = v6;
+      lastMissing = { v4: subtract(peers.v4, v4), v6: subtract(peers.v6, v6) };
+    }
+    return lastMissing;
+  };
+  const record = (from: number, to: number, missing: Peers) => {
+    if (isEmpty(missing)) return;
+    ports.push([from, to + 1]);
+    if (missing !== cut) cut = unionPeers(cut, missing);
+  };
   for (const [start, end] of required) {
     let at = start;
-    const check = (from: number, to: number, permitted: Peers) => {
-      const missing: Peers = { v4: subtract(peers.v4, permitted.v4), v6: subtract(peers.v6, permitted.v6) };
-      if (!isEmpty(missing)) {
-        ports.push([from, to + 1]);
-        cut = unionPeers(cut, missing);
-      }
-    };
     for (const segment of segments) {
       if (segment.to < at || segment.from >= end) continue;
-      if (segment.from > at) check(at, segment.from - 1, EMPTY);
+      if (segment.from > at) record(at, segment.from - 1, peers);
       const to = Math.min(segment.to, end - 1);
-      check(Math.max(segment.from, at), to, { v4: segment.v4, v6: segment.v6 });
+      record(Math.max(segment.from, at), to, missingFor(segment.v4, segment.v6));
       at = to + 1;
       if (at >= end) break;
     }
-    if (at < end) check(at, end - 1, EMPTY);
+    if (at < end) record(at, end - 1, peers);
   }
   return { ports: normalize(ports), cut };
 }

@@ -69,9 +69,19 @@ function openAdminPorts(
   const { analysis, config } = context;
   const classes = portClasses(config);
   const ports: TransportPorts = { tcp: { ipv4: [], ipv6: [] }, udp: { ipv4: [], ipv6: [] } };
-  const worldByTransport = {} as Record<Transport, FamilyPorts>;
+  const worldByTransport: Record<Transport, FamilyPorts> = {
+    tcp: { ipv4: [], ipv6: [] },
+    udp: { ipv4: [], ipv6: [] },
+  };
   for (const transport of TRANSPORTS) {
-    const world = worldOpenPorts(analysis.nacl(acl.id, 'ingress', transport), config.worldOpenCoverage);
+    const specs = config.adminPorts.filter((p) => p.protocol === transport);
+    if (specs.length === 0) continue;
+    // Only segments touching an admin port matter: the world-open test is the costly part.
+    const segments = analysis
+      .nacl(acl.id, 'ingress', transport)
+      .filter((s) => specs.some((p) => p.from <= s.to && s.from <= p.to));
+    if (segments.length === 0) continue;
+    const world = worldOpenPorts(segments, config.worldOpenCoverage);
     worldByTransport[transport] = world;
     for (const family of FAMILIES)
       ports[transport][family] = intersect(world[family], classes.admin[transport]);
@@ -84,6 +94,7 @@ function openAdminPorts(
       if (part.length === 0) continue;
       const contributors = new Map<number, NaclEntry>();
       for (const segment of analysis.nacl(acl.id, 'ingress', spec.protocol)) {
+        if (segment.to < spec.from || segment.from > spec.to) continue;
         for (const [s, e] of intersect(part, portRangeSet(segment.from, segment.to))) {
           for (const entry of publicContributors(acl.ingress, spec.protocol, family, s, e - 1)) {
             contributors.set(entry.ruleNumber, entry);

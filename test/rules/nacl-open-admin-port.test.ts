@@ -190,6 +190,24 @@ describe('nacl-open-admin-port', () => {
     });
   });
 
+  it('still fires when a blocklist of /16s is denied before the allow (world minus a blocklist)', () => {
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(10, 'in', 'deny', '-1', '45.33.0.0/16'),
+          entry(11, 'in', 'deny', '-1', '185.220.0.0/16'),
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
+        ]),
+      ],
+    };
+    const [finding] = run(naclOpenAdminPort, snapshot);
+    expect(finding?.evidence.ports).toEqual(['22/tcp']);
+    expect(plan(finding)).toMatchObject({
+      deleteEntries: [{ RuleNumber: 100, Egress: false }],
+      createEntries: [],
+    });
+  });
+
   it('inserts a deny before the lowest contributor when contributors are mixed', () => {
     const snapshot = {
       NetworkAcls: [
