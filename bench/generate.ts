@@ -13,6 +13,7 @@ export const NACLS_PER_VPC = 200;
 export const INTERFACES_PER_VPC = 1000;
 const SUBNETS_PER_VPC = 300;
 const ROUTE_TABLES_PER_VPC = 60;
+const NACL_TEMPLATES_PER_VPC = 8;
 /** Interfaces come in "roles" (an auto-scaling group, a service): each role has one group set. */
 const ROLES_PER_VPC = 120;
 
@@ -141,6 +142,7 @@ export function generateRegion(size: BenchSize, seed = 1): { snapshot: SnapshotI
 
     // Security groups.
     const groupIds: string[] = [];
+    const webGroups: string[] = [];
     for (let g = 0; g < GROUPS_PER_VPC; g++) groupIds.push(`sg-${hex(v * GROUPS_PER_VPC + g)}`);
     for (let g = 0; g < GROUPS_PER_VPC; g++) {
       const groupId = groupIds[g] as string;
@@ -154,6 +156,7 @@ export function generateRegion(size: BenchSize, seed = 1): { snapshot: SnapshotI
       } else {
         const roll = r();
         if (roll < 0.06) {
+          webGroups.push(groupId);
           // A web-facing group: 80/443 from anywhere, often over IPv6 too.
           for (const port of [80, 443]) {
             const p = permission('tcp', port, port);
@@ -358,6 +361,11 @@ export function generateRegion(size: BenchSize, seed = 1): { snapshot: SnapshotI
     }
 
     // NACLs: 0 is the VPC default (allow all); the others hold realistic entry lists.
+    // Real fleets of this size are stamped from templates (Terraform modules, landing zones):
+    // most NACLs copy one of a few per-VPC templates, one in seven is hand-made.
+    const templates = Array.from({ length: NACL_TEMPLATES_PER_VPC }, (_, t) =>
+      naclEntries(r, t + 1, vpcCidr),
+    );
     const naclIds: string[] = [];
     for (let n = 0; n < NACLS_PER_VPC; n++) {
       const id = `acl-${hex(v * NACLS_PER_VPC + n)}`;
@@ -367,7 +375,12 @@ export function generateRegion(size: BenchSize, seed = 1): { snapshot: SnapshotI
         VpcId: vpcId,
         IsDefault: n === 0,
         OwnerId: ACCOUNT,
-        Entries: n === 0 ? defaultEntries() : naclEntries(r, n, vpcCidr),
+        Entries:
+          n === 0
+            ? defaultEntries()
+            : n % 7 === 3
+              ? naclEntries(r, n, vpcCidr)
+              : (templates[n % NACL_TEMPLATES_PER_VPC] ?? []).map((e) => ({ ...e })),
         Associations: [],
         Tags: [],
       });
@@ -431,7 +444,10 @@ export function generateRegion(size: BenchSize, seed = 1): { snapshot: SnapshotI
       const n = r() < 0.6 ? 1 : r() < 0.8 ? 2 : 3;
       const groups = new Set<string>();
       while (groups.size < n) groups.add(groupIds[int(r, 1, GROUPS_PER_VPC - 1)] as string);
-      roles.push({ groups: [...groups], isPublic: r() < 0.3 });
+      const isPublic = r() < 0.3;
+      // Internet-facing roles (load balancers, web servers) usually carry a web group.
+      if (isPublic && webGroups.length > 0 && r() < 0.6) groups.add(pick(r, webGroups));
+      roles.push({ groups: [...groups].sort(), isPublic });
     }
     for (let e = 0; e < INTERFACES_PER_VPC; e++) {
       const role = pick(r, roles);
@@ -510,10 +526,13 @@ function naclEntries(r: Rng, n: number, vpcCidr: string): Entry[] {
     num += 10;
     return num;
   };
-  // Blocklisted ranges first (first match wins).
+  // Blocklisted ranges first (first match wins), in both directions as blocklists usually are.
   const denies = int(r, 0, 3);
-  for (let i = 0; i < denies; i++)
-    out.push(entry(next(), false, 'deny', '-1', `${int(r, 1, 220)}.${int(r, 0, 255)}.0.0/16`));
+  for (let i = 0; i < denies; i++) {
+    const cidr = `${int(r, 1, 220)}.${int(r, 0, 255)}.0.0/16`;
+    out.push(entry(next(), false, 'deny', '-1', cidr));
+    out.push(entry(num, true, 'deny', '-1', cidr));
+  }
   if (r() < 0.6) out.push(entry(next(), false, 'deny', '6', '0.0.0.0/0', [22, 22]));
   if (r() < 0.5) out.push(entry(next(), false, 'deny', '6', '0.0.0.0/0', [3389, 3389]));
   out.push(entry(next(), false, 'allow', '-1', vpcCidr));
@@ -522,7 +541,7 @@ function naclEntries(r: Rng, n: number, vpcCidr: string): Entry[] {
   if (n % 13 === 0) out.push(entry(next(), false, 'allow', '6', '0.0.0.0/0', [22, 22]));
   const ephemeral: [number, number] = r() < 0.8 ? [1024, 65535] : [32768, 60999];
   out.push(entry(next(), false, 'allow', '6', '0.0.0.0/0', ephemeral));
-  if (r() < 0.5) out.push(entry(next(), false, 'allow', '17', '0.0.0.0/0', ephemeral));
+  if (r() < 0.8) out.push(entry(next(), false, 'allow', '17', '0.0.0.0/0', ephemeral));
   if (r() < 0.5) {
     out.push(entry(next(), false, 'allow', '6', '::/0', [443, 443]));
     out.push(entry(next(), false, 'allow', '6', '::/0', ephemeral));

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Model, SgRule } from '../model/model';
+import type { Model, NaclEntry, SgRule } from '../model/model';
 import { evaluateNacl, type NaclSegment } from './nacl-eval';
 import { computeReach, type Reach, type Transport } from './sg-reach';
 
@@ -18,6 +18,11 @@ export interface IgwRoute {
 export class Analysis {
   private readonly reachByKey = new Map<string, Reach>();
   private readonly naclByKey = new Map<string, NaclSegment[]>();
+  private readonly naclSignatures = new Map<string, string>();
+  private readonly naclByContent = new Map<
+    string,
+    { entries: readonly NaclEntry[]; segments: NaclSegment[] }
+  >();
   private readonly igwByKey = new Map<string, IgwRoute | null>();
 
   constructor(
@@ -46,13 +51,30 @@ export class Analysis {
     return reach;
   }
 
-  /** First-match evaluation of one NACL direction for a transport protocol. */
+  /**
+   * First-match evaluation of one NACL direction for a transport protocol. NACLs stamped from one
+   * template (the usual case: Terraform modules, landing zones) share one evaluation: the result
+   * is memoized by the entries' content and re-pointed at each NACL's own entries.
+   */
   nacl(networkAclId: string, direction: Direction, transport: Transport): NaclSegment[] {
     const key = `${networkAclId}|${direction}|${transport}`;
     let segments = this.naclByKey.get(key);
     if (!segments) {
       const acl = this.model.networkAcls.get(networkAclId);
-      segments = acl ? evaluateNacl(direction === 'ingress' ? acl.ingress : acl.egress, transport) : [];
+      const entries = acl ? (direction === 'ingress' ? acl.ingress : acl.egress) : [];
+      const signatureKey = `${networkAclId}|${direction}`;
+      let signature = this.naclSignatures.get(signatureKey);
+      if (signature === undefined) {
+        signature = entriesSignature(entries);
+        this.naclSignatures.set(signatureKey, signature);
+      }
+      const content = `${transport}|${signature}`;
+      const template = this.naclByContent.get(content);
+      if (template) segments = repoint(template.segments, template.entries, entries);
+      else {
+        segments = evaluateNacl(entries, transport);
+        this.naclByContent.set(content, { entries, segments });
+      }
       this.naclByKey.set(key, segments);
     }
     return segments;
@@ -85,4 +107,39 @@ export class Analysis {
     }
     return undefined;
   }
+}
+
+/** What first-match evaluation reads of a direction's entries, in order (rule numbers aside). */
+function entriesSignature(entries: readonly NaclEntry[]): string {
+  let out = '';
+  for (const e of entries) out += `${e.allow ? 'A' : 'D'}${e.protocol}:${e.fromPort}-${e.toPort}:${e.cidr};`;
+  return out;
+}
+
+/** A template's segments with contributors replaced by the entries at the same positions. */
+function repoint(
+  segments: readonly NaclSegment[],
+  from: readonly NaclEntry[],
+  to: readonly NaclEntry[],
+): NaclSegment[] {
+  if (from === to) return [...segments];
+  const position = new Map<NaclEntry, NaclEntry>();
+  for (let i = 0; i < from.length; i++) position.set(from[i] as NaclEntry, to[i] as NaclEntry);
+  const mapped = new Map<readonly NaclEntry[], NaclEntry[]>();
+  const map = (list: NaclEntry[]) => {
+    let out = mapped.get(list);
+    if (!out) {
+      out = list.map((e) => position.get(e) ?? e);
+      mapped.set(list, out);
+    }
+    return out;
+  };
+  return segments.map((s) => ({
+    from: s.from,
+    to: s.to,
+    v4: s.v4,
+    v6: s.v6,
+    contributors4: map(s.contributors4),
+    contributors6: map(s.contributors6),
+  }));
 }

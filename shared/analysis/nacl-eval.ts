@@ -1,4 +1,5 @@
 import type { NaclEntry } from '../model/model';
+import { IPV4_SPACE, IPV6_SPACE } from '../net/cidr';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
 import { matchesTransport } from '../net/protocol';
 import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
@@ -19,53 +20,74 @@ export interface NaclSegment {
 
 const entryRange = (e: NaclEntry) => [e.fromPort, e.toPort] as const;
 
+type Decision = Pick<NaclSegment, 'v4' | 'v6' | 'contributors4' | 'contributors6'>;
+
+const isWhole4 = (set: IntervalSet<number>) =>
+  set.length === 1 && set[0]?.[0] === 0 && set[0]?.[1] === IPV4_SPACE;
+const isWhole6 = (set: IntervalSet<bigint>) =>
+  set.length === 1 && set[0]?.[0] === 0n && set[0]?.[1] === IPV6_SPACE;
+
+/** First match over the entries covering one segment (in rule-number order). */
+function decide(items: readonly NaclEntry[]): Decision {
+  let decided4: IntervalSet<number> = [];
+  let decided6: IntervalSet<bigint> = [];
+  let permitted4: IntervalSet<number> = [];
+  let permitted6: IntervalSet<bigint> = [];
+  let done4 = false;
+  let done6 = false;
+  const contributors4: NaclEntry[] = [];
+  const contributors6: NaclEntry[] = [];
+  for (const entry of items) {
+    // Once a family's whole space is decided (a 0.0.0.0/0 or ::/0 entry), later entries of that
+    // family can match nothing: the usual trailing denies cost nothing.
+    if (entry.range4) {
+      if (done4) continue;
+      const own: IntervalSet<number> = [[entry.range4.start, entry.range4.end]];
+      if (entry.allow) {
+        const fresh = subtract(own, decided4);
+        if (fresh.length > 0) {
+          permitted4 = union(permitted4, fresh);
+          contributors4.push(entry);
+        }
+      }
+      decided4 = union(decided4, own);
+      done4 = isWhole4(decided4);
+    } else if (entry.range6) {
+      if (done6) continue;
+      const own: IntervalSet<bigint> = [[entry.range6.start, entry.range6.end]];
+      if (entry.allow) {
+        const fresh = subtract(own, decided6);
+        if (fresh.length > 0) {
+          permitted6 = union(permitted6, fresh);
+          contributors6.push(entry);
+        }
+      }
+      decided6 = union(decided6, own);
+      done6 = isWhole6(decided6);
+    }
+    if (done4 && done6) break;
+  }
+  return { v4: permitted4, v6: permitted6, contributors4, contributors6 };
+}
+
 /**
  * First-match evaluation of one direction's entries (ascending rule number) for a transport
  * protocol: for every port segment, the peers permitted. Entries of other protocols are skipped;
- * whatever reaches no allow entry meets the final deny (32767/32768), listed or not.
+ * whatever reaches no allow entry meets the final deny (32767/32768), listed or not. Segments
+ * covered by the same entries share one evaluation (port 22 and 23–79 usually do).
  */
 export function evaluateNacl(entries: readonly NaclEntry[], transport: Transport): NaclSegment[] {
   const relevant = entries.filter((e) => matchesTransport(e.protocol, transport));
   const out: NaclSegment[] = [];
+  const byKey = new Map<string, Decision>();
   for (const segment of segmentPorts(relevant, entryRange)) {
-    let decided4: IntervalSet<number> = [];
-    let decided6: IntervalSet<bigint> = [];
-    let permitted4: IntervalSet<number> = [];
-    let permitted6: IntervalSet<bigint> = [];
-    const contributors4: NaclEntry[] = [];
-    const contributors6: NaclEntry[] = [];
-    for (const entry of segment.items) {
-      if (entry.range4) {
-        const own: IntervalSet<number> = [[entry.range4.start, entry.range4.end]];
-        if (entry.allow) {
-          const fresh = subtract(own, decided4);
-          if (fresh.length > 0) {
-            permitted4 = union(permitted4, fresh);
-            contributors4.push(entry);
-          }
-        }
-        decided4 = union(decided4, own);
-      } else if (entry.range6) {
-        const own: IntervalSet<bigint> = [[entry.range6.start, entry.range6.end]];
-        if (entry.allow) {
-          const fresh = subtract(own, decided6);
-          if (fresh.length > 0) {
-            permitted6 = union(permitted6, fresh);
-            contributors6.push(entry);
-          }
-        }
-        decided6 = union(decided6, own);
-      }
+    let decision = byKey.get(segment.key);
+    if (!decision) {
+      decision = decide(segment.items);
+      byKey.set(segment.key, decision);
     }
-    if (permitted4.length > 0 || permitted6.length > 0) {
-      out.push({
-        from: segment.from,
-        to: segment.to,
-        v4: permitted4,
-        v6: permitted6,
-        contributors4,
-        contributors6,
-      });
+    if (decision.v4.length > 0 || decision.v6.length > 0) {
+      out.push({ from: segment.from, to: segment.to, ...decision });
     }
   }
   return out;

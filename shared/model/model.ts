@@ -263,22 +263,30 @@ export function buildModel(snapshot: Snapshot): Model {
   for (const list of model.subnetsByVpc.values()) list.sort();
 
   for (const eni of snapshot.NetworkInterfaces) {
-    const publicIps = new Set<string>();
-    if (eni.Association?.PublicIp) publicIps.add(eni.Association.PublicIp);
+    // Most interfaces have zero or one address of each kind and one to three groups: plain arrays,
+    // deduplicated only when there is something to deduplicate.
+    const publicIps: string[] = [];
+    if (eni.Association?.PublicIp) publicIps.push(eni.Association.PublicIp);
     for (const address of eni.PrivateIpAddresses) {
-      if (address.Association?.PublicIp) publicIps.add(address.Association.PublicIp);
+      const ip = address.Association?.PublicIp;
+      if (ip && !publicIps.includes(ip)) publicIps.push(ip);
     }
-    const ipv6 = new Set(eni.Ipv6Addresses.map((a) => a.Ipv6Address));
-    if (eni.Ipv6Address) ipv6.add(eni.Ipv6Address);
-    const groupIds = [...new Set(eni.Groups.map((g) => g.GroupId))].sort();
+    const ipv6: string[] = [];
+    for (const a of eni.Ipv6Addresses) if (!ipv6.includes(a.Ipv6Address)) ipv6.push(a.Ipv6Address);
+    if (eni.Ipv6Address && !ipv6.includes(eni.Ipv6Address)) ipv6.push(eni.Ipv6Address);
+    const groupIds: string[] = [];
+    for (const g of eni.Groups) if (!groupIds.includes(g.GroupId)) groupIds.push(g.GroupId);
+    if (groupIds.length > 1) groupIds.sort();
+    if (publicIps.length > 1) publicIps.sort();
+    if (ipv6.length > 1) ipv6.sort();
     const node: NetworkInterfaceNode = {
       item: eni,
       id: eni.NetworkInterfaceId,
       vpcId: eni.VpcId ?? (eni.SubnetId ? model.subnets.get(eni.SubnetId)?.vpcId : undefined),
       subnetId: eni.SubnetId,
       groupIds,
-      publicIps: [...publicIps].sort(),
-      ipv6Addresses: [...ipv6].sort(),
+      publicIps,
+      ipv6Addresses: ipv6,
       tags: eni.TagSet.length > 0 ? eni.TagSet : eni.Tags,
     };
     model.networkInterfaces.set(node.id, node);
@@ -328,11 +336,9 @@ function portRange(protocol: Protocol, from: number | undefined, to: number | un
 function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
   let source: RuleSource | undefined;
   if (rule.CidrIpv4) {
-    const range = parseCidr4(rule.CidrIpv4);
-    if (range) source = { kind: 'ipv4', cidr: rule.CidrIpv4, range };
+    source = ipv4Source(rule.CidrIpv4);
   } else if (rule.CidrIpv6) {
-    const range = parseCidr6(rule.CidrIpv6);
-    if (range) source = { kind: 'ipv6', cidr: rule.CidrIpv6, range };
+    source = ipv6Source(rule.CidrIpv6);
   } else if (rule.PrefixListId) {
     source = { kind: 'prefix-list', prefixListId: rule.PrefixListId };
   } else {
@@ -362,16 +368,49 @@ function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
   };
 }
 
-function expandPermission(
+// Sources are immutable and repeat across thousands of rules (0.0.0.0/0, the VPC CIDR): share one
+// object per CIDR text instead of allocating one per rule (half the model's allocations at 500k rules).
+const sources4 = new Map<string, RuleSource>();
+const sources6 = new Map<string, RuleSource>();
+
+function ipv4Source(cidr: string): RuleSource | undefined {
+  let source = sources4.get(cidr);
+  if (!source) {
+    const range = parseCidr4(cidr);
+    if (!range) return undefined;
+    if (sources4.size > 100_000) sources4.clear();
+    source = { kind: 'ipv4', cidr, range };
+    sources4.set(cidr, source);
+  }
+  return source;
+}
+
+function ipv6Source(cidr: string): RuleSource | undefined {
+  let source = sources6.get(cidr);
+  if (!source) {
+    const range = parseCidr6(cidr);
+    if (!range) return undefined;
+    if (sources6.size > 100_000) sources6.clear();
+    source = { kind: 'ipv6', cidr, range };
+    sources6.set(cidr, source);
+  }
+  return source;
+}
+
+/** One rule of a permission; a top-level function (a closure per permission costs more at 500k rules). */
+function permissionRule(
   groupId: string,
-  permission: IpPermissionItem,
   egress: boolean,
-  out: SgRule[],
-): void {
-  const protocol = parseProtocol(permission.IpProtocol);
-  const [fromPort, toPort] = portRange(protocol, permission.FromPort, permission.ToPort);
-  const base = {
+  permission: IpPermissionItem,
+  protocol: Protocol,
+  fromPort: number,
+  toPort: number,
+  source: RuleSource,
+  description: string | undefined,
+): SgRule {
+  return {
     groupId,
+    ruleId: undefined,
     egress,
     ipProtocol: permission.IpProtocol,
     protocol,
@@ -379,31 +418,54 @@ function expandPermission(
     toPort,
     rawFromPort: permission.FromPort,
     rawToPort: permission.ToPort,
+    source,
+    description,
   };
+}
+
+function expandPermission(
+  groupId: string,
+  permission: IpPermissionItem,
+  egress: boolean,
+  out: SgRule[],
+): void {
+  const protocol = parseProtocol(permission.IpProtocol);
+  let fromPort = 0;
+  let toPort = 65535;
+  if ((protocol === 'tcp' || protocol === 'udp') && permission.FromPort !== undefined) {
+    [fromPort, toPort] = portRange(protocol, permission.FromPort, permission.ToPort);
+  }
   for (const r of permission.IpRanges) {
-    const range = parseCidr4(r.CidrIp);
-    if (range)
-      out.push({ ...base, source: { kind: 'ipv4', cidr: r.CidrIp, range }, description: r.Description });
+    const source = ipv4Source(r.CidrIp);
+    if (source)
+      out.push(
+        permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, r.Description),
+      );
   }
   for (const r of permission.Ipv6Ranges) {
-    const range = parseCidr6(r.CidrIpv6);
-    if (range)
-      out.push({ ...base, source: { kind: 'ipv6', cidr: r.CidrIpv6, range }, description: r.Description });
+    const source = ipv6Source(r.CidrIpv6);
+    if (source)
+      out.push(
+        permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, r.Description),
+      );
   }
   for (const p of permission.PrefixListIds) {
-    out.push({
-      ...base,
-      source: { kind: 'prefix-list', prefixListId: p.PrefixListId },
-      description: p.Description,
-    });
+    const source: RuleSource = { kind: 'prefix-list', prefixListId: p.PrefixListId };
+    out.push(permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, p.Description));
   }
   for (const g of permission.UserIdGroupPairs) {
-    out.push({
-      ...base,
-      source: { kind: 'group', groupId: g.GroupId, userId: g.UserId, peering: g.VpcPeeringConnectionId },
-      description: g.Description,
-    });
+    const source: RuleSource = {
+      kind: 'group',
+      groupId: g.GroupId,
+      userId: g.UserId,
+      peering: g.VpcPeeringConnectionId,
+    };
+    out.push(permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, g.Description));
   }
+}
+
+function byNumber(a: NaclEntry, b: NaclEntry): number {
+  return a.ruleNumber - b.ruleNumber;
 }
 
 function buildNacl(acl: NetworkAclItem): NetworkAclNode {
@@ -412,27 +474,48 @@ function buildNacl(acl: NetworkAclItem): NetworkAclNode {
   for (const item of acl.Entries) {
     const protocol = parseProtocol(item.Protocol);
     const [fromPort, toPort] = portRange(protocol, item.PortRange?.From, item.PortRange?.To);
-    const base = {
-      ruleNumber: item.RuleNumber,
-      egress: item.Egress,
-      allow: item.RuleAction === 'allow',
-      protocol,
-      rawProtocol: item.Protocol,
-      fromPort,
-      toPort,
-      item,
-    };
+    const allow = item.RuleAction === 'allow';
+    // Literals of one shape, no spread (10k NACLs × a dozen entries per evaluation).
     let entry: NaclEntry | undefined;
     if (item.CidrBlock !== undefined) {
       const range4 = parseCidr4(item.CidrBlock);
-      if (range4) entry = { ...base, family: 'ipv4', cidr: item.CidrBlock, range4 };
+      if (range4) {
+        entry = {
+          ruleNumber: item.RuleNumber,
+          egress: item.Egress,
+          allow,
+          protocol,
+          rawProtocol: item.Protocol,
+          fromPort,
+          toPort,
+          family: 'ipv4',
+          cidr: item.CidrBlock,
+          range4,
+          range6: undefined,
+          item,
+        };
+      }
     } else if (item.Ipv6CidrBlock !== undefined) {
       const range6 = parseCidr6(item.Ipv6CidrBlock);
-      if (range6) entry = { ...base, family: 'ipv6', cidr: item.Ipv6CidrBlock, range6 };
+      if (range6) {
+        entry = {
+          ruleNumber: item.RuleNumber,
+          egress: item.Egress,
+          allow,
+          protocol,
+          rawProtocol: item.Protocol,
+          fromPort,
+          toPort,
+          family: 'ipv6',
+          cidr: item.Ipv6CidrBlock,
+          range4: undefined,
+          range6,
+          item,
+        };
+      }
     }
     if (entry) (entry.egress ? egress : ingress).push(entry);
   }
-  const byNumber = (a: NaclEntry, b: NaclEntry) => a.ruleNumber - b.ruleNumber;
   ingress.sort(byNumber);
   egress.sort(byNumber);
   return {

@@ -90,8 +90,19 @@ function parseCidr4Uncached(text: string): Cidr4 | undefined {
   return { start, end: start + size, prefix };
 }
 
-/** Parses an IPv6 CIDR; host bits are cleared. */
+const cache6 = new Map<string, Cidr6 | null>();
+
+/** Parses an IPv6 CIDR; host bits are cleared. Memoized like IPv4 (bigint parsing is slow). */
 export function parseCidr6(text: string): Cidr6 | undefined {
+  const hit = cache6.get(text);
+  if (hit !== undefined) return hit ?? undefined;
+  const parsed = parseCidr6Uncached(text);
+  if (cache6.size > 100_000) cache6.clear();
+  cache6.set(text, parsed ?? null);
+  return parsed;
+}
+
+function parseCidr6Uncached(text: string): Cidr6 | undefined {
   const slash = text.indexOf('/');
   if (slash < 0) return undefined;
   const address = parseIpv6(text.slice(0, slash));

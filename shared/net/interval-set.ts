@@ -22,18 +22,37 @@ export function normalize<T extends Bound>(intervals: Iterable<Interval<T>>): In
   return out;
 }
 
-/** Union of two normalized sets. */
+/** Union of two normalized sets: a linear merge (no sort; this runs millions of times per region). */
 export function union<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
-  return normalize([...a, ...b]);
+  const out: [T, T][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    let next: Interval<T>;
+    if (y === undefined || (x !== undefined && x[0] <= y[0])) {
+      next = x as Interval<T>;
+      i++;
+    } else {
+      next = y;
+      j++;
+    }
+    const last = out[out.length - 1];
+    if (last && next[0] <= last[1]) {
+      if (next[1] > last[1]) last[1] = next[1];
+    } else out.push([next[0], next[1]]);
+  }
+  return out;
 }
 
 /** Adds one interval to a normalized set. */
 export function add<T extends Bound>(a: IntervalSet<T>, start: T, end: T): IntervalSet<T> {
   if (!(start < end)) return a;
   if (a.length === 0) return [[start, end]];
-  return normalize([...a, [start, end]]);
+  return union(a, [[start, end]]);
 }
 
 /** Intersection of two normalized sets. */

@@ -34,7 +34,9 @@ export const PUBLIC_IPV4: IntervalSet<number> = subtract([[0, IPV4_SPACE]], excl
 export const PUBLIC_IPV4_SIZE = sizeOf(PUBLIC_IPV4);
 
 /** Public IPv6 space: 2000::/3 (global unicast). */
-export const PUBLIC_IPV6: IntervalSet<bigint> = [[0x2000n << 112n, 0x4000n << 112n]];
+const PUBLIC_START6 = 0x2000n << 112n;
+const PUBLIC_END6 = 0x4000n << 112n;
+export const PUBLIC_IPV6: IntervalSet<bigint> = [[PUBLIC_START6, PUBLIC_END6]];
 export const PUBLIC_IPV6_SIZE = sizeOfBig(PUBLIC_IPV6);
 
 /** A source set this large (in public addresses) is "broad" (DESIGN §5 `sg-broad-public-source`). */
@@ -43,11 +45,16 @@ export const BROAD_IPV6 = 1n << 96n;
 
 /** Number of public IPv4 addresses in a set. */
 export function publicCount4(set: IntervalSet<number>): number {
+  // The whole space (0.0.0.0/0, or what first-match leaves after it) is the common case.
+  const only = set.length === 1 ? set[0] : undefined;
+  if (only && only[0] === 0 && only[1] === IPV4_SPACE) return PUBLIC_IPV4_SIZE;
   return sizeOf(intersect(set, PUBLIC_IPV4));
 }
 
 /** Number of public IPv6 addresses in a set. */
 export function publicCount6(set: IntervalSet<bigint>): bigint {
+  const only = set.length === 1 ? set[0] : undefined;
+  if (only && only[0] <= PUBLIC_START6 && only[1] >= PUBLIC_END6) return PUBLIC_IPV6_SIZE;
   return sizeOfBig(intersect(set, PUBLIC_IPV6));
 }
 
