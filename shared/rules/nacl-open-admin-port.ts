@@ -3,7 +3,7 @@ import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../an
 import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { type IntervalSet, intersect, isSubset, subtract, union } from '../net/interval-set';
-import { formatPortSet, type PortSet, portRangeSet } from '../net/ports';
+import { formatPortSet, formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
 import { matchesTransport, protocolNumber } from '../net/protocol';
 import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
 import { aclLabel, describeEntry, entryText, subnetsUsing } from './nacl-common';
@@ -203,7 +203,7 @@ export const naclOpenAdminPort: RuleDefinition = {
       const plan = planFix(acl, open, admin);
 
       const openThrough = open.map((item) => ({
-        port: `${formatPortSet(item.open).join(',')}/${item.transport}`,
+        ports: formatPortsWithProtocol(item.open, item.transport),
         family: item.family,
         entries: item.contributors.map((e) => e.ruleNumber),
       }));

@@ -100,7 +100,12 @@ describe('nacl-open-admin-port', () => {
       NetworkAcls: [nacl('acl-1', [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [1024, 65535])])],
     };
     const [finding] = run(naclOpenAdminPort, snapshot);
-    expect(finding?.evidence).toMatchObject({ ports: ['3389/tcp'], entriesAllowingOtherPorts: [100] });
+    expect(finding?.evidence).toMatchObject({
+      ports: ['3389/tcp'],
+      entriesAllowingOtherPorts: [100],
+      openThrough: [{ ports: ['3389/tcp'], family: 'ipv4', entries: [100] }],
+      entries: [{ ruleNumber: 100, action: 'allow', protocol: '6', ports: '1024-65535', cidr: '0.0.0.0/0' }],
+    });
     expect(finding?.detail).toContain('which also allows other ports');
     expect(finding?.detail).toContain('deny entry for the admin ports numbered before it (planned: rule 99)');
     expect(plan(finding)).toEqual({

@@ -154,6 +154,16 @@ describe('real DescribeSecurityGroups responses', () => {
   });
 });
 
+describe('determinism', () => {
+  it('gives the same findings, ids and order for the same input', () => {
+    const snapshot = {
+      ...load('DescribeSecurityGroups--19-groups-ports-cidrs-placebo'),
+      ...load('DescribeNetworkAcls--awscli-example-default-nacls-ipv6'),
+    };
+    expect(run(RULES, snapshot)).toEqual(run(RULES, snapshot));
+  });
+});
+
 describe('real DescribeNetworkAcls responses', () => {
   it('AWS CLI example: both default NACLs are open on admin ports, the IPv6 one in both families', () => {
     // Prepare
