@@ -143,7 +143,7 @@ describe('CIDR covers of address ranges', () => {
         }
         expect(at).toBe(end);
       }),
-      { numRuns: 300 },
+      RUNS,
     );
   });
 });
