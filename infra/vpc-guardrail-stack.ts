@@ -1,0 +1,229 @@
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { type Config, parseConfig } from '../shared/config';
+import { HANDLED_EVENT_NAMES } from '../shared/events/event-table';
+import { GuardrailFunction } from './guardrail-function';
+import { READ_ACTIONS, writeActionsByResource } from './permissions';
+
+const DEFAULT_BUNDLES_DIR = fileURLToPath(new URL('../dist/functions', import.meta.url));
+
+export interface VpcGuardrailStackProps extends StackProps {
+  /**
+   * The guardrail's configuration (DESIGN §9), validated at synth: `mode` (notify, remediate,
+   * dry-run), per-rule modes, ports, allow-lists, … Remediation permissions follow from it.
+   */
+  config?: unknown;
+  /** An e-mail address subscribed to the notices (it must confirm the subscription). */
+  notificationEmail?: string;
+  /** Create a single-region CloudTrail trail of write management events (EventBridge needs one). */
+  createTrail?: boolean;
+  /** Run the audit on a schedule, e.g. `rate(1 day)` or `cron(0 6 ? * MON *)`; it sends one notice. */
+  auditSchedule?: string;
+  logRetention?: logs.RetentionDays;
+  /** Where the bundles are (default: dist/functions, written by `npm run build`). */
+  bundlesDir?: string;
+}
+
+/** The EventBridge pattern of the event function, generated from the event table (DESIGN §7, §10). */
+export function networkChangePattern(): events.EventPattern {
+  return {
+    source: ['aws.ec2'],
+    detailType: ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: ['ec2.amazonaws.com'],
+      eventName: [...HANDLED_EVENT_NAMES],
+      // Failed calls change nothing and the handler ignores them: do not pay to invoke it.
+      errorCode: [{ exists: false }],
+    },
+  };
+}
+
+/** The guardrail stack (DESIGN §10): topic, the two functions, the event rule, DLQ, least-privilege IAM. */
+export class VpcGuardrailStack extends Stack {
+  readonly config: Config;
+
+  constructor(scope: Construct, id: string, props: VpcGuardrailStackProps = {}) {
+    super(scope, id, {
+      description: 'VPC Guardrail: catches, fixes and reports security-group and network-ACL mistakes',
+      ...props,
+    });
+    this.config = parseConfig(props.config ?? {}, 'stack configuration (context "config" / "mode")');
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const bundlesDir = props.bundlesDir ?? DEFAULT_BUNDLES_DIR;
+
+    // Notices. The AWS-managed SNS key: encrypted at rest at no key cost, usable by this account's
+    // publishers and by e-mail subscriptions.
+    const topic = new sns.Topic(this, 'Notices', {
+      displayName: 'VPC Guardrail',
+      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    if (props.notificationEmail) {
+      topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
+    }
+
+    // Failed deliveries (EventBridge → Lambda) and failed invocations (after Lambda's retries).
+    const deadLetters = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the rule targets and the functions; it needs none itself.',
+    });
+
+    // Both functions read the same environment (DESIGN §9); the rest of the config goes as JSON.
+    // The stack sets mode, topic and own role through their own variables.
+    const configJson = JSON.stringify(withoutKeys(props.config ?? {}, ['mode', 'topicArn', 'ownRoleArn']));
+    const environment = {
+      VPC_GUARDRAIL_MODE: this.config.mode,
+      VPC_GUARDRAIL_TOPIC_ARN: topic.topicArn,
+      ...(configJson === '{}' ? {} : { VPC_GUARDRAIL_CONFIG: configJson }),
+    };
+
+    const onChange = new GuardrailFunction(this, 'OnNetworkChange', {
+      name: 'on-network-change',
+      description: 'VPC Guardrail: evaluates, fixes and reports one network change',
+      bundlesDir,
+      environment,
+      timeout: Duration.seconds(60),
+      memorySize: 512,
+      logRetention,
+    });
+    onChange.function.addEnvironment('VPC_GUARDRAIL_OWN_ROLE_ARN', onChange.role.roleArn);
+    onChange.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new destinations.SqsDestination(deadLetters),
+    });
+
+    const audit = new GuardrailFunction(this, 'Audit', {
+      name: 'audit',
+      description: 'VPC Guardrail: audits whole VPCs or regions on demand',
+      bundlesDir,
+      environment: { ...environment, VPC_GUARDRAIL_OWN_ROLE_ARN: onChange.role.roleArn },
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      logRetention,
+    });
+    audit.function.configureAsyncInvoke({
+      retryAttempts: 1,
+      onFailure: new destinations.SqsDestination(deadLetters),
+    });
+
+    // Least privilege: the Describe* reads the loaders make (no resource-level permissions exist
+    // for them), publishing to the topic, and the remediation writes only when the config lets
+    // rules act, scoped to this account's and region's resources of the right type.
+    const writes = writeActionsByResource(this.config);
+    for (const fn of [onChange, audit]) {
+      Validations.of(fn.function).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-L1',
+        reason: 'Node.js 22 is the runtime the bundles are built, measured and tested for (DESIGN §10).',
+      });
+      fn.role.addToPolicy(
+        new iam.PolicyStatement({ sid: 'Ec2Reads', actions: [...READ_ACTIONS], resources: ['*'] }),
+      );
+      topic.grantPublish(fn.role);
+      for (const { resourceType, actions } of writes) {
+        fn.role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: `Remediate${resourceType.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`,
+            actions,
+            resources: [this.formatArn({ service: 'ec2', resource: resourceType, resourceName: '*' })],
+          }),
+        );
+      }
+      Validations.of(fn.role).acknowledge(
+        {
+          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'EC2 Describe* and GetManagedPrefixListEntries reads support no resource-level permissions.',
+        },
+        ...writes.map(({ resourceType }) => ({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:${resourceType}/*]`,
+          reason: `Remediation may have to fix any ${resourceType} of this account and region; the statement is limited to that resource type and to the fix actions of the rules allowed to remediate.`,
+        })),
+      );
+    }
+
+    // One rule for every handled network change, its event names generated from the event table.
+    new events.Rule(this, 'NetworkChange', {
+      description: 'EC2 network changes recorded by CloudTrail (names from the guardrail event table)',
+      eventPattern: networkChangePattern(),
+      targets: [
+        new targets.LambdaFunction(onChange.function, {
+          deadLetterQueue: deadLetters,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+
+    if (props.auditSchedule) {
+      if (!/^(rate|cron)\(.+\)$/.test(props.auditSchedule)) {
+        throw new Error(
+          `auditSchedule must be rate(...) or cron(...), got ${JSON.stringify(props.auditSchedule)}`,
+        );
+      }
+      new events.Rule(this, 'AuditSchedule', {
+        description: 'Scheduled VPC Guardrail audit of this region; sends one summary notice',
+        schedule: events.Schedule.expression(props.auditSchedule),
+        targets: [
+          new targets.LambdaFunction(audit.function, {
+            event: events.RuleTargetInput.fromObject({ notify: true }),
+            deadLetterQueue: deadLetters,
+            retryAttempts: 2,
+          }),
+        ],
+      });
+    }
+
+    if (props.createTrail) this.createTrail();
+
+    new CfnOutput(this, 'TopicArn', { value: topic.topicArn });
+    new CfnOutput(this, 'AuditFunctionName', { value: audit.function.functionName });
+    new CfnOutput(this, 'EventFunctionName', { value: onChange.function.functionName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetters.queueUrl });
+  }
+
+  /** A trail of this region's write management events: what EventBridge needs to see API calls. */
+  private createTrail(): void {
+    const bucket = new s3.Bucket(this, 'TrailBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason: 'The bucket holds only CloudTrail log files, which are themselves the access record.',
+    });
+    new cloudtrail.Trail(this, 'Trail', {
+      bucket,
+      isMultiRegionTrail: false,
+      includeGlobalServiceEvents: false,
+      managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,
+      enableFileValidation: true,
+    });
+  }
+}
+
+function withoutKeys(value: unknown, keys: readonly string[]): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+}
