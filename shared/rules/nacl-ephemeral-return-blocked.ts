@@ -45,44 +45,52 @@ function servicePeers(segments: readonly NaclSegment[], ephemeralFrom: number) {
   return { peers, entries };
 }
 
+/** Running state of one return-path check. */
+interface ReturnCheck {
+  peers: Peers;
+  ports: [number, number][];
+  cut: Peers;
+  // Segments with the same covering entries share their permitted sets (same references), so the
+  // subtraction is redone only when the permitted sets change.
+  lastV4?: IntervalSet<number>;
+  lastV6?: IntervalSet<bigint>;
+  lastMissing: Peers;
+}
+
+function missingFor(check: ReturnCheck, v4: IntervalSet<number>, v6: IntervalSet<bigint>): Peers {
+  if (v4 !== check.lastV4 || v6 !== check.lastV6) {
+    check.lastV4 = v4;
+    check.lastV6 = v6;
+    check.lastMissing = { v4: subtract(check.peers.v4, v4), v6: subtract(check.peers.v6, v6) };
+  }
+  return check.lastMissing;
+}
+
+function record(check: ReturnCheck, from: number, to: number, missing: Peers): void {
+  if (isEmpty(missing)) return;
+  check.ports.push([from, to + 1]);
+  check.cut = unionPeers(check.cut, missing);
+}
+
 /**
  * Return ports on which some of `peers` are not permitted, and the peers cut off on at least
  * one of them. A peer permitted on only some ephemeral ports is cut off: its stack picks any of them.
  */
 function blockedReturn(segments: readonly NaclSegment[], required: PortSet, peers: Peers) {
-  const ports: [number, number][] = [];
-  let cut = EMPTY;
-  // Segments with the same covering entries share their permitted sets (same references), so the
-  // subtraction is redone only when the permitted sets change.
-  let lastV4: IntervalSet<number> | undefined;
-  let lastV6: IntervalSet<bigint> | undefined;
-  let lastMissing = EMPTY;
-  const missingFor = (v4: IntervalSet<number>, v6: IntervalSet<bigint>): Peers => {
-    if (v4 !== lastV4 || v6 !== lastV6) {
-      lastV4 = v4;
-      lastV6 = v6;
-      lastMissing = { v4: subtract(peers.v4, v4), v6: subtract(peers.v6, v6) };
-    }
-    return lastMissing;
-  };
-  const record = (from: number, to: number, missing: Peers) => {
-    if (isEmpty(missing)) return;
-    ports.push([from, to + 1]);
-    if (missing !== cut) cut = unionPeers(cut, missing);
-  };
+  const check: ReturnCheck = { peers, ports: [], cut: EMPTY, lastMissing: EMPTY };
   for (const [start, end] of required) {
     let at = start;
     for (const segment of segments) {
       if (segment.to < at || segment.from >= end) continue;
-      if (segment.from > at) record(at, segment.from - 1, peers);
+      if (segment.from > at) record(check, at, segment.from - 1, peers);
       const to = Math.min(segment.to, end - 1);
-      record(Math.max(segment.from, at), to, missingFor(segment.v4, segment.v6));
+      record(check, Math.max(segment.from, at), to, missingFor(check, segment.v4, segment.v6));
       at = to + 1;
       if (at >= end) break;
     }
-    if (at < end) record(at, end - 1, peers);
+    if (at < end) record(check, at, end - 1, peers);
   }
-  return { ports: normalize(ports), cut };
+  return { ports: normalize(check.ports), cut: check.cut };
 }
 
 /** Whether an entry lets through any of the cut-off peers (it is one of the broken services). */

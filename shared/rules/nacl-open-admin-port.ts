@@ -2,7 +2,7 @@ import { worldOpenPorts } from '../analysis/nacl-eval';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
-import { type IntervalSet, intersect, isSubset, subtract, union } from '../net/interval-set';
+import { type IntervalSet, intersect, subtract, union } from '../net/interval-set';
 import { formatPortSet, formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
 import { matchesTransport, protocolNumber } from '../net/protocol';
 import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
@@ -95,10 +95,12 @@ function openAdminPorts(
       const contributors = new Map<number, NaclEntry>();
       for (const segment of analysis.nacl(acl.id, 'ingress', spec.protocol)) {
         if (segment.to < spec.from || segment.from > spec.to) continue;
+        const listed = family === 'ipv4' ? segment.contributors4 : segment.contributors6;
         for (const [s, e] of intersect(part, portRangeSet(segment.from, segment.to))) {
-          for (const entry of publicContributors(acl.ingress, spec.protocol, family, s, e - 1)) {
-            contributors.set(entry.ruleNumber, entry);
-          }
+          // A lone contributor of a world-open segment necessarily lets in public peers.
+          const found =
+            listed.length === 1 ? listed : publicContributors(acl.ingress, spec.protocol, family, s, e - 1);
+          for (const entry of found) contributors.set(entry.ruleNumber, entry);
         }
       }
       open.push({
@@ -116,7 +118,8 @@ function openAdminPorts(
 /** True when the entry permits nothing but admin ports (a tcp/udp entry inside the admin set). */
 function adminOnly(entry: NaclEntry, admin: Record<Transport, PortSet>): boolean {
   if (entry.protocol !== 'tcp' && entry.protocol !== 'udp') return false;
-  return isSubset(portRangeSet(entry.fromPort, entry.toPort), admin[entry.protocol]);
+  // A contiguous range is inside a normalized set exactly when one of its intervals holds it.
+  return admin[entry.protocol].some(([s, e]) => s <= entry.fromPort && entry.toPort < e);
 }
 
 interface Plan {
