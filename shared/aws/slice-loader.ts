@@ -27,6 +27,19 @@ import type { Snapshot } from '../model/snapshot-schema';
 import { errorText, isRetryable } from './aws-errors';
 import { allPages, chunks } from './ec2-pages';
 
+/** The IAM actions the slice loader calls (the event function's read policy). */
+export const SLICE_READ_ACTIONS = [
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSecurityGroupRules',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeNetworkAcls',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeNatGateways',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:GetManagedPrefixListEntries',
+] as const;
+
 /** The slice of a VPC an event needs, read with the fewest Describe* calls. */
 export interface Slice {
   snapshot: Snapshot;

@@ -328,6 +328,17 @@ describe('processEvent: loops, failures, exemptions, modes', () => {
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
   });
 
+  it('logs with the CloudTrail eventID as correlation id', async () => {
+    world([{ id: 'sgr-office22', from: 22, cidr: '198.51.100.0/24' }]);
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const correlate = vi.spyOn(logger, 'setCorrelationId');
+    await processEvent(
+      envelope(authorizeIngress(GROUP, 22, [['sgr-office22', '198.51.100.0/24']])),
+      deps({}, logger),
+    );
+    expect(correlate).toHaveBeenCalledWith('evt-1');
+  });
+
   it('ignores its own revoke (no loop): no EC2 call, no notice', async () => {
     world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }]);
     const own = cloudTrailRecord(
