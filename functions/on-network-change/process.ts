@@ -62,7 +62,11 @@ export async function processEvent(input: unknown, deps: EventDeps): Promise<Eve
       execute: (plan) => executeActions(ec2, plan),
     },
     { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region },
-  );
+  ).catch((error: unknown) => {
+    // Transient AWS faults after the SDK's retries: the invocation fails and is retried.
+    logger.error('event not processed; the invocation will be retried', { error: error as Error });
+    throw error;
+  });
 
   if (outcome.kind === 'ignored') {
     const { code, reason } = outcome.ignored;

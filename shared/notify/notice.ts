@@ -87,7 +87,10 @@ export function buildNotice(input: NoticeInput): Notice {
   const ruleIds = [...new Set(active.map((f) => f.ruleId))].sort();
   const attributes: Record<string, MessageAttribute> = {
     severity: { DataType: 'String', StringValue: severity },
-    ruleIds: { DataType: 'String.Array', StringValue: JSON.stringify(ruleIds) },
+    // Omitted when empty: a filter policy on rule ids should not match a notice without findings.
+    ...(ruleIds.length > 0
+      ? { ruleIds: { DataType: 'String.Array' as const, StringValue: JSON.stringify(ruleIds) } }
+      : {}),
     action: { DataType: 'String', StringValue: action },
   };
   const accountId = sanitize(input.event.accountId, 64);

@@ -193,6 +193,7 @@ describe('buildNotice', () => {
       'arn:aws:iam::111122223333:user/alice set the tag vpc-guardrail:exempt = *@2030-01-01',
     );
     expect(notice.attributes.severity?.StringValue).toBe('info');
+    expect(notice.attributes.ruleIds).toBeUndefined();
   });
 
   it('reports world-open rules the event added that are already gone', () => {
