@@ -69,9 +69,11 @@ export function resolveScope(scope: EventScope, model: Model): ResolvedScope {
     }
   }
 
-  // Subnets whose interfaces' exposure the event decides: also every subnet behind an affected NACL.
-  const exposureSubnets = new Set(subnets);
-  if (associationIds.size === 0) {
+  // Subnets whose interfaces' exposure the event decides (NACL and route events only): the subnets
+  // above, plus every subnet behind an affected NACL.
+  const decidesExposure = scope.area === 'network-acl' || scope.area === 'route';
+  const exposureSubnets = new Set(decidesExposure ? subnets : []);
+  if (decidesExposure && associationIds.size === 0) {
     for (const subnet of model.subnets.values()) {
       if (subnet.networkAclId !== undefined && acls.has(subnet.networkAclId)) exposureSubnets.add(subnet.id);
     }
