@@ -18,7 +18,7 @@ export type FunctionName = (typeof FUNCTIONS)[number];
 /** Budget per function bundle (DESIGN §12). */
 export const BUNDLE_BUDGET_BYTES = 1_000_000;
 
-const COMMON: BuildOptions = {
+export const COMMON: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -120,16 +120,14 @@ describe('vpc-guardrail snapshot', () => {
   it('exits 2 naming the failed call when AWS refuses', async () => {
     // Prepare
     region();
-    ec2
-      .on(DescribeNetworkInterfacesCommand)
-      .rejects(
-        new EC2ServiceException({
-          name: 'UnauthorizedOperation',
-          $fault: 'client',
-          $metadata: {},
-          message: 'denied',
-        }),
-      );
+    ec2.on(DescribeNetworkInterfacesCommand).rejects(
+      new EC2ServiceException({
+        name: 'UnauthorizedOperation',
+        $fault: 'client',
+        $metadata: {},
+        message: 'denied',
+      }),
+    );
     const { io, stdout, stderr } = memoryIo();
 
     // Act
