@@ -81,7 +81,7 @@ export function auditNotice(input: {
     subject: subjectLine(`${level}VPC Guardrail audit: ${counts}${failed} in ${where}`),
     message: truncateBytes(body, MESSAGE_MAX_BYTES),
     attributes: {
-      severity: text(summary.highestSeverity ?? 'none'),
+      severity: text(summary.highestSeverity ?? 'info'),
       // SNS filter policies match String.Array members; an audit with no findings has none.
       ...(ruleIds.length > 0
         ? { ruleIds: { DataType: 'String.Array', StringValue: JSON.stringify(ruleIds) } }
