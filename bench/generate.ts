@@ -518,48 +518,62 @@ function defaultEntries(): Entry[] {
   ];
 }
 
-/** A custom NACL: blocklist denies, web and return entries, admin denies, some IPv6, a few mistakes. */
+/**
+ * A custom NACL: blocklist denies (both directions), admin denies, web and return entries, IPv4
+ * and (for dual-stack templates) the same over IPv6. Mistakes of real fleets, at realistic rates:
+ * no 3389 deny under a 1024–65535 return entry, a narrow (Linux-only) return range, no udp return
+ * range, SSH open to the world.
+ */
 function naclEntries(r: Rng, n: number, vpcCidr: string): Entry[] {
   const out: Entry[] = [];
+  const v6 = r() < 0.5;
   let num = 50;
   const next = () => {
     num += 10;
     return num;
   };
-  // Blocklisted ranges first (first match wins), in both directions as blocklists usually are.
+  const worlds = v6 ? ['0.0.0.0/0', '::/0'] : ['0.0.0.0/0'];
   const denies = int(r, 0, 3);
   for (let i = 0; i < denies; i++) {
     const cidr = `${int(r, 1, 220)}.${int(r, 0, 255)}.0.0/16`;
     out.push(entry(next(), false, 'deny', '-1', cidr));
     out.push(entry(num, true, 'deny', '-1', cidr));
   }
-  if (r() < 0.6) out.push(entry(next(), false, 'deny', '6', '0.0.0.0/0', [22, 22]));
-  if (r() < 0.5) out.push(entry(next(), false, 'deny', '6', '0.0.0.0/0', [3389, 3389]));
+  if (r() < 0.7) for (const w of worlds) out.push(entry(next(), false, 'deny', '6', w, [22, 22]));
+  if (r() < 0.6) {
+    for (const w of worlds) {
+      out.push(entry(next(), false, 'deny', '6', w, [3389, 3389]));
+      out.push(entry(next(), false, 'deny', '17', w, [3389, 3389]));
+    }
+  }
   out.push(entry(next(), false, 'allow', '-1', vpcCidr));
-  out.push(entry(next(), false, 'allow', '6', '0.0.0.0/0', [80, 80]));
-  out.push(entry(next(), false, 'allow', '6', '0.0.0.0/0', [443, 443]));
+  for (const w of worlds) {
+    out.push(entry(next(), false, 'allow', '6', w, [80, 80]));
+    out.push(entry(next(), false, 'allow', '6', w, [443, 443]));
+  }
   if (n % 13 === 0) out.push(entry(next(), false, 'allow', '6', '0.0.0.0/0', [22, 22]));
-  const ephemeral: [number, number] = r() < 0.8 ? [1024, 65535] : [32768, 60999];
-  out.push(entry(next(), false, 'allow', '6', '0.0.0.0/0', ephemeral));
-  if (r() < 0.8) out.push(entry(next(), false, 'allow', '17', '0.0.0.0/0', ephemeral));
-  if (r() < 0.5) {
-    out.push(entry(next(), false, 'allow', '6', '::/0', [443, 443]));
-    out.push(entry(next(), false, 'allow', '6', '::/0', ephemeral));
+  const ephemeral: [number, number] = r() < 0.85 ? [1024, 65535] : [32768, 60999];
+  const udpReturn = r() < 0.85;
+  for (const w of worlds) {
+    out.push(entry(next(), false, 'allow', '6', w, ephemeral));
+    if (udpReturn) out.push(entry(next(), false, 'allow', '17', w, ephemeral));
   }
   out.push(entry(32767, false, 'deny', '-1', '0.0.0.0/0'));
-  // Outbound: usually everything; sometimes only web and return traffic; rarely nothing to the world.
-  const roll = r();
-  if (roll < 0.7) {
-    out.push(entry(100, true, 'allow', '-1', '0.0.0.0/0'));
-    out.push(entry(101, true, 'allow', '-1', '::/0'));
-  } else if (roll < 0.95) {
-    out.push(entry(100, true, 'allow', '6', '0.0.0.0/0', [443, 443]));
-    out.push(entry(110, true, 'allow', '6', '0.0.0.0/0', [1024, 65535]));
-    out.push(entry(120, true, 'allow', '-1', vpcCidr));
+  if (v6) out.push(entry(32768, false, 'deny', '-1', '::/0'));
+  // Outbound: usually everything; sometimes only web and return traffic.
+  if (r() < 0.75) {
+    worlds.forEach((w, i) => {
+      out.push(entry(100 + i, true, 'allow', '-1', w));
+    });
   } else {
-    out.push(entry(100, true, 'allow', '-1', vpcCidr));
+    worlds.forEach((w, i) => {
+      out.push(entry(100 + i, true, 'allow', '6', w, [443, 443]));
+      out.push(entry(110 + i, true, 'allow', '6', w, [1024, 65535]));
+    });
+    out.push(entry(120, true, 'allow', '-1', vpcCidr));
   }
   out.push(entry(32767, true, 'deny', '-1', '0.0.0.0/0'));
+  if (v6) out.push(entry(32768, true, 'deny', '-1', '::/0'));
   // EC2 returns entries unsorted.
   for (let i = out.length - 1; i > 0; i--) {
     const j = int(r, 0, i);

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Model, NaclEntry, SgRule } from '../model/model';
 import { evaluateNacl, type NaclSegment } from './nacl-eval';
-import { computeReach, type Reach, type Transport } from './sg-reach';
+import { computeReach, EMPTY_REACH, type Reach, type Transport } from './sg-reach';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -15,15 +15,36 @@ export interface IgwRoute {
  * Analyses shared by several rules, computed on first use and memoized for one evaluation.
  * Rules never mutate the model; this object is the only state of an evaluation.
  */
+/** Per NACL: its two directions' evaluations per transport, and their content signatures. */
+interface NaclMemo {
+  ingress: Partial<Record<Transport, NaclSegment[]>>;
+  egress: Partial<Record<Transport, NaclSegment[]>>;
+  signature: Partial<Record<Direction, string>>;
+}
+
+interface NaclTemplate {
+  entries: readonly NaclEntry[];
+  segments: NaclSegment[];
+}
+
+/**
+ * Analyses shared by several rules, computed on first use and memoized for one evaluation.
+ * Rules never mutate the model; this object is the only state of an evaluation. Memo keys are
+ * the model's own id strings (their hashes are cached by V8), never strings built per call: at
+ * 50k groups and 10k NACLs, building and hashing keys cost more than the lookups they save.
+ */
 export class Analysis {
-  private readonly reachByKey = new Map<string, Reach>();
-  private readonly naclByKey = new Map<string, NaclSegment[]>();
-  private readonly naclSignatures = new Map<string, string>();
-  private readonly naclByContent = new Map<
-    string,
-    { entries: readonly NaclEntry[]; segments: NaclSegment[] }
-  >();
-  private readonly igwByKey = new Map<string, IgwRoute | null>();
+  private readonly reachByGroup = new Map<string, Reach>();
+  private readonly reachByUnion = new Map<string, Reach>();
+  private readonly naclById = new Map<string, NaclMemo>();
+  private readonly naclByContent: Record<Transport, Map<string, NaclTemplate>> = {
+    tcp: new Map(),
+    udp: new Map(),
+  };
+  private readonly igwBySubnet: Record<'ipv4' | 'ipv6', Map<string, IgwRoute | null>> = {
+    ipv4: new Map(),
+    ipv6: new Map(),
+  };
 
   constructor(
     readonly model: Model,
@@ -32,21 +53,34 @@ export class Analysis {
 
   /** Internet reach of one security group's ingress rules. */
   groupReach(groupId: string): Reach {
-    return this.unionReach([groupId]);
+    let reach = this.reachByGroup.get(groupId);
+    if (!reach) {
+      const rules = this.model.securityGroups.get(groupId)?.ingress ?? [];
+      reach = computeReach(rules, this.model.prefixLists, this.config.worldOpenCoverage);
+      this.reachByGroup.set(groupId, reach);
+    }
+    return reach;
   }
 
   /** Internet reach of the union of several groups' ingress rules (an interface's groups). */
   unionReach(groupIds: readonly string[]): Reach {
-    const key = groupIds.length === 1 ? (groupIds[0] as string) : [...groupIds].sort().join(',');
-    let reach = this.reachByKey.get(key);
+    if (groupIds.length === 1) return this.groupReach(groupIds[0] as string);
+    const key = [...groupIds].sort().join(',');
+    let reach = this.reachByUnion.get(key);
     if (!reach) {
-      const rules: SgRule[] = [];
-      for (const id of groupIds) {
-        const group = this.model.securityGroups.get(id);
-        if (group) for (const rule of group.ingress) rules.push(rule);
+      // A union can be world-open where no member is (0.0.0.0/1 + 128.0.0.0/1), but not when no
+      // member has a single public source: then it is as empty as its members.
+      const members = groupIds.map((id) => this.groupReach(id));
+      if (members.every((m) => m === EMPTY_REACH)) reach = EMPTY_REACH;
+      else {
+        const rules: SgRule[] = [];
+        for (const id of groupIds) {
+          const group = this.model.securityGroups.get(id);
+          if (group) for (const rule of group.ingress) rules.push(rule);
+        }
+        reach = computeReach(rules, this.model.prefixLists, this.config.worldOpenCoverage);
       }
-      reach = computeReach(rules, this.model.prefixLists, this.config.worldOpenCoverage);
-      this.reachByKey.set(key, reach);
+      this.reachByUnion.set(key, reach);
     }
     return reach;
   }
@@ -57,25 +91,28 @@ export class Analysis {
    * is memoized by the entries' content and re-pointed at each NACL's own entries.
    */
   nacl(networkAclId: string, direction: Direction, transport: Transport): NaclSegment[] {
-    const key = `${networkAclId}|${direction}|${transport}`;
-    let segments = this.naclByKey.get(key);
+    let memo = this.naclById.get(networkAclId);
+    if (!memo) {
+      memo = { ingress: {}, egress: {}, signature: {} };
+      this.naclById.set(networkAclId, memo);
+    }
+    let segments = memo[direction][transport];
     if (!segments) {
       const acl = this.model.networkAcls.get(networkAclId);
       const entries = acl ? (direction === 'ingress' ? acl.ingress : acl.egress) : [];
-      const signatureKey = `${networkAclId}|${direction}`;
-      let signature = this.naclSignatures.get(signatureKey);
+      let signature = memo.signature[direction];
       if (signature === undefined) {
         signature = entriesSignature(entries);
-        this.naclSignatures.set(signatureKey, signature);
+        memo.signature[direction] = signature;
       }
-      const content = `${transport}|${signature}`;
-      const template = this.naclByContent.get(content);
+      const byContent = this.naclByContent[transport];
+      const template = byContent.get(signature);
       if (template) segments = repoint(template.segments, template.entries, entries);
       else {
         segments = evaluateNacl(entries, transport);
-        this.naclByContent.set(content, { entries, segments });
+        byContent.set(signature, { entries, segments });
       }
-      this.naclByKey.set(key, segments);
+      memo[direction][transport] = segments;
     }
     return segments;
   }
@@ -85,12 +122,12 @@ export class Analysis {
    * table (explicit association, else the VPC's main table).
    */
   defaultIgwRoute(subnetId: string, family: 'ipv4' | 'ipv6'): IgwRoute | undefined {
-    const key = `${subnetId}|${family}`;
-    const cached = this.igwByKey.get(key);
+    const memo = this.igwBySubnet[family];
+    const cached = memo.get(subnetId);
     if (cached !== undefined) return cached ?? undefined;
     const tableId = this.model.subnets.get(subnetId)?.routeTableId;
     const route = tableId ? this.tableIgwRoute(tableId, family) : undefined;
-    this.igwByKey.set(key, route ?? null);
+    memo.set(subnetId, route ?? null);
     return route;
   }
 

@@ -2,7 +2,7 @@ import type { Config, PortSpec } from '../config';
 import type { Severity } from '../findings';
 import { type IntervalSet, intersect, isSubset, normalize, union } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
-import type { Analysis } from './analysis';
+import type { Analysis, Direction } from './analysis';
 import { worldOpenPorts } from './nacl-eval';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from './sg-reach';
 
@@ -57,15 +57,41 @@ function overlaps(a: PortSet, b: PortSet): boolean {
   return intersect(a, b).length > 0;
 }
 
+interface PortClasses {
+  admin: ExposedPorts;
+  highRisk: ExposedPorts;
+  authorized: ExposedPorts;
+}
+
+const classesByConfig = new WeakMap<Config, PortClasses>();
+
+function portClassesOf(config: Config): PortClasses {
+  let classes = classesByConfig.get(config);
+  if (!classes) {
+    const of = (specs: readonly PortSpec[]) => ({
+      tcp: portSpecSet(specs, 'tcp'),
+      udp: portSpecSet(specs, 'udp'),
+    });
+    classes = {
+      admin: of(config.adminPorts),
+      highRisk: of(config.highRiskPorts),
+      authorized: of(config.authorizedPorts),
+    };
+    classesByConfig.set(config, classes);
+  }
+  return classes;
+}
+
 /**
  * Severity of an exposure (DESIGN §5): critical when an admin port or every tcp port is exposed,
  * high for a high-risk port, info when only authorized ports are, medium otherwise.
  */
 export function exposureSeverity(ports: ExposedPorts, config: Config): Severity {
+  const classes = portClassesOf(config);
   if (isSubset(ALL_TCP, ports.tcp)) return 'critical';
-  for (const t of TRANSPORTS) if (overlaps(ports[t], portSpecSet(config.adminPorts, t))) return 'critical';
-  for (const t of TRANSPORTS) if (overlaps(ports[t], portSpecSet(config.highRiskPorts, t))) return 'high';
-  const onlyAuthorized = TRANSPORTS.every((t) => isSubset(ports[t], portSpecSet(config.authorizedPorts, t)));
+  for (const t of TRANSPORTS) if (overlaps(ports[t], classes.admin[t])) return 'critical';
+  for (const t of TRANSPORTS) if (overlaps(ports[t], classes.highRisk[t])) return 'high';
+  const onlyAuthorized = TRANSPORTS.every((t) => isSubset(ports[t], classes.authorized[t]));
   return onlyAuthorized ? 'info' : 'medium';
 }
 
@@ -85,8 +111,15 @@ interface SubnetPath {
  * sharing a few hundred subnet/group shapes cost a few hundred interval intersections.
  */
 export class ExposureAnalysis {
-  private readonly naclWorldByKey = new Map<string, FamilyPorts>();
-  private readonly portsByKey = new Map<string, ExposedPorts>();
+  private readonly naclWorldById = new Map<
+    string,
+    Partial<Record<`${Direction}-${Transport}`, FamilyPorts>>
+  >();
+  /** Per family: NACL id → group-set key → ports. */
+  private readonly portsByFamily: Record<Family, Map<string, Map<string, ExposedPorts>>> = {
+    ipv4: new Map(),
+    ipv6: new Map(),
+  };
   private readonly subnetPaths = new Map<string, SubnetPath | null>();
   private readonly byInterface = new Map<string, InterfaceExposure | null>();
   private all?: InterfaceExposure[];
@@ -137,12 +170,13 @@ export class ExposureAnalysis {
     const subnetPath = this.subnetPath(eni.subnetId);
     if (!subnetPath) return undefined;
     const families: FamilyExposure[] = [];
+    const groupKey = eni.groupIds.length === 1 ? (eni.groupIds[0] as string) : eni.groupIds.join(',');
     for (const family of ['ipv4', 'ipv6'] as const) {
       const addresses = family === 'ipv4' ? eni.publicIps : eni.ipv6Addresses;
       if (addresses.length === 0) continue;
       const route = this.analysis.defaultIgwRoute(eni.subnetId, family);
       if (!route) continue;
-      const ports = this.familyPorts(family, subnetPath.networkAclId, eni.groupIds);
+      const ports = this.familyPorts(family, subnetPath.networkAclId, eni.groupIds, groupKey);
       if (ports.tcp.length === 0 && ports.udp.length === 0) continue;
       families.push({
         family,
@@ -194,12 +228,21 @@ export class ExposureAnalysis {
     return path;
   }
 
-  private familyPorts(family: Family, networkAclId: string, groupIds: readonly string[]): ExposedPorts {
-    const key = `${family}|${networkAclId}|${groupIds.join(',')}`;
-    let ports = this.portsByKey.get(key);
+  private familyPorts(
+    family: Family,
+    networkAclId: string,
+    groupIds: readonly string[],
+    groupKey: string,
+  ): ExposedPorts {
+    let byGroups = this.portsByFamily[family].get(networkAclId);
+    if (!byGroups) {
+      byGroups = new Map();
+      this.portsByFamily[family].set(networkAclId, byGroups);
+    }
+    let ports = byGroups.get(groupKey);
     if (!ports) {
       ports = this.computePorts(family, networkAclId, groupIds);
-      this.portsByKey.set(key, ports);
+      byGroups.set(groupKey, ports);
     }
     return ports;
   }
@@ -218,19 +261,20 @@ export class ExposureAnalysis {
     return out.tcp.length === 0 && out.udp.length === 0 ? NONE : out;
   }
 
-  private naclWorld(
-    networkAclId: string,
-    direction: 'ingress' | 'egress',
-    transport: Transport,
-  ): FamilyPorts {
-    const key = `${networkAclId}|${direction}|${transport}`;
-    let ports = this.naclWorldByKey.get(key);
+  private naclWorld(networkAclId: string, direction: Direction, transport: Transport): FamilyPorts {
+    let memo = this.naclWorldById.get(networkAclId);
+    if (!memo) {
+      memo = {};
+      this.naclWorldById.set(networkAclId, memo);
+    }
+    const slot = `${direction}-${transport}` as const;
+    let ports = memo[slot];
     if (!ports) {
       ports = worldOpenPorts(
         this.analysis.nacl(networkAclId, direction, transport),
         this.analysis.config.worldOpenCoverage,
       );
-      this.naclWorldByKey.set(key, ports);
+      memo[slot] = ports;
     }
     return ports;
   }

@@ -73,6 +73,30 @@ export function cidrPublicCount4(range: Cidr4): number {
 }
 
 /**
+ * The reach of rules without a single public source (most groups: VPC ranges and referenced
+ * groups only). One shared, frozen object, so callers can also test for it by identity.
+ */
+export const EMPTY_REACH: Reach = Object.freeze({
+  tcp: EMPTY,
+  udp: EMPTY,
+  unresolvedPrefixLists: Object.freeze([]) as unknown as string[],
+});
+
+/** True when some tcp/udp rule has a public IPv4/IPv6 source or a prefix list (which may hold any). */
+function hasPublicSource(rules: readonly SgRule[]): boolean {
+  for (const rule of rules) {
+    if (rule.protocol !== 'all' && rule.protocol !== 'tcp' && rule.protocol !== 'udp') continue;
+    const { source } = rule;
+    if (source.kind === 'ipv4') {
+      if (cidrPublic4(source.range) > 0) return true;
+    } else if (source.kind === 'ipv6') {
+      if (cidrPublic6(source.range) > 0n) return true;
+    } else if (source.kind === 'prefix-list') return true;
+  }
+  return false;
+}
+
+/**
  * Computes the internet reach of a set of rules (one group's ingress, or the union of an
  * interface's groups). Only tcp and udp count; ICMP and other protocols never do.
  */
@@ -81,6 +105,7 @@ export function computeReach(
   prefixLists: ReadonlyMap<string, PrefixListNode>,
   coverage: number,
 ): Reach {
+  if (!hasPublicSource(rules)) return EMPTY_REACH;
   const unresolved = new Set<string>();
   const reach: Reach = { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
   for (const transport of TRANSPORTS) {

@@ -7,13 +7,29 @@ export type Bound = number | bigint;
 export type Interval<T extends Bound> = readonly [T, T];
 export type IntervalSet<T extends Bound> = readonly Interval<T>[];
 
-/** Sorts and merges arbitrary intervals into a normalized set (empty intervals are dropped). */
+const byStart = <T extends Bound>(a: Interval<T>, b: Interval<T>) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/**
+ * Sorts and merges arbitrary intervals into a normalized set (empty intervals are dropped).
+ * Input that is already sorted (the usual case: results of other set operations, single
+ * intervals) is merged in one pass without copying and sorting.
+ */
 export function normalize<T extends Bound>(intervals: Iterable<Interval<T>>): IntervalSet<T> {
-  const sorted = [...intervals]
-    .filter(([s, e]) => s < e)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const list = Array.isArray(intervals) ? (intervals as readonly Interval<T>[]) : [...intervals];
+  let sorted = true;
+  for (let i = 1; i < list.length; i++) {
+    if ((list[i] as Interval<T>)[0] < (list[i - 1] as Interval<T>)[0]) {
+      sorted = false;
+      break;
+    }
+  }
+  const ordered = sorted ? list : [...list].sort(byStart);
   const out: [T, T][] = [];
-  for (const [s, e] of sorted) {
+  for (let i = 0; i < ordered.length; i++) {
+    const interval = ordered[i] as Interval<T>;
+    const s = interval[0];
+    const e = interval[1];
+    if (!(s < e)) continue;
     const last = out[out.length - 1];
     if (last && s <= last[1]) {
       if (e > last[1]) last[1] = e;
@@ -79,14 +95,17 @@ export function subtract<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>):
   if (a.length === 0 || b.length === 0) return a;
   const out: [T, T][] = [];
   let j = 0;
-  for (const [start, end] of a) {
-    let s = start;
+  // Indexed loops, no destructuring: this runs millions of times per region.
+  for (let i = 0; i < a.length; i++) {
+    const interval = a[i] as Interval<T>;
+    const end = interval[1];
+    let s = interval[0];
     while (j < b.length && (b[j] as Interval<T>)[1] <= s) j++;
     let k = j;
     while (k < b.length && (b[k] as Interval<T>)[0] < end) {
-      const [bs, be] = b[k] as Interval<T>;
-      if (bs > s) out.push([s, bs]);
-      if (be > s) s = be;
+      const cut = b[k] as Interval<T>;
+      if (cut[0] > s) out.push([s, cut[0]]);
+      if (cut[1] > s) s = cut[1];
       if (s >= end) break;
       k++;
     }
@@ -117,7 +136,10 @@ export function isSubset<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>):
 /** Number of elements of a number-bounded set. */
 export function sizeOf(set: IntervalSet<number>): number {
   let total = 0;
-  for (const [s, e] of set) total += e - s;
+  for (let i = 0; i < set.length; i++) {
+    const interval = set[i] as Interval<number>;
+    total += interval[1] - interval[0];
+  }
   return total;
 }
 
