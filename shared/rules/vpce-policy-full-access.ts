@@ -31,8 +31,10 @@ function hasCondition(condition: unknown): boolean {
 
 /**
  * Reads an endpoint policy by meaning: full access is an Allow statement with any principal, every
- * action and every resource, and no condition. `NotAction`/`NotResource`/`NotPrincipal` statements
- * never count as full access (they are deliberate carve-outs).
+ * action and every resource, and no condition, in a policy with no Deny statement (a Deny, e.g.
+ * "everything except outside my buckets", takes something away, so the meaning is no longer full
+ * access). `NotAction`/`NotResource`/`NotPrincipal` statements never count as full access (they are
+ * deliberate carve-outs).
  */
 export function judgePolicy(text: string): Verdict {
   let doc: unknown;
@@ -46,6 +48,10 @@ export function judgePolicy(text: string): Verdict {
   }
   const raw = (doc as Record<string, unknown>).Statement;
   const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const denies = statements.some(
+    (s) => s !== null && typeof s === 'object' && (s as Record<string, unknown>).Effect === 'Deny',
+  );
+  if (denies) return { kind: 'restricted' };
   for (const [index, statement] of statements.entries()) {
     if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) continue;
     const s = statement as Record<string, unknown>;
