@@ -11,8 +11,9 @@ const RecordSchema = z.looseObject({
   eventSource: z.string().optional(),
   errorCode: z.string().nullish(),
   errorMessage: z.string().nullish(),
-  requestParameters: z.unknown(),
-  responseElements: z.unknown(),
+  // Optional: a record without them (a trimmed or normalized row) is read for what it has.
+  requestParameters: z.unknown().optional(),
+  responseElements: z.unknown().optional(),
 });
 
 const EnvelopeSchema = z.looseObject({
@@ -35,7 +36,8 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
   let record: unknown = object;
   let envelopeAccount: string | undefined;
   let envelopeRegion: string | undefined;
-  const isEnvelope = Object.hasOwn(object, 'detail');
+  // `detail-type` marks an EventBridge event even when its `detail` is missing (then malformed).
+  const isEnvelope = Object.hasOwn(object, 'detail') || Object.hasOwn(object, 'detail-type');
   if (isEnvelope) {
     const envelope = EnvelopeSchema.safeParse(object, { reportInput: true });
     if (!envelope.success) return malformed(formatIssues(envelope.error, 5).join('; '));
@@ -101,13 +103,13 @@ export function triageEvent(input: unknown, options: TriageOptions): Triage {
   if (event.eventSource !== undefined && event.eventSource !== EC2_SOURCE) {
     return ignore({
       code: IGNORE_REASONS.notEc2,
-      reason: `event source ${event.eventSource} is not ${EC2_SOURCE}`,
+      reason: `event source ${clip(event.eventSource)} is not ${EC2_SOURCE}`,
     });
   }
   if (event.errorCode !== undefined) {
     return ignore({
       code: IGNORE_REASONS.errorCode,
-      reason: `the call failed (errorCode ${event.errorCode}): nothing changed`,
+      reason: `the call failed (errorCode ${clip(event.errorCode)}): nothing changed`,
     });
   }
   const own = options.ownRoleArn;
@@ -117,13 +119,13 @@ export function triageEvent(input: unknown, options: TriageOptions): Triage {
   if (options.expectedAccountId !== undefined && event.accountId !== options.expectedAccountId) {
     return ignore({
       code: IGNORE_REASONS.otherAccount,
-      reason: `event of account ${event.accountId ?? '(none)'}, not this function's ${options.expectedAccountId}`,
+      reason: `event of account ${clip(event.accountId ?? '(none)')}, not this function's ${options.expectedAccountId}`,
     });
   }
   if (options.expectedRegion !== undefined && event.region !== options.expectedRegion) {
     return ignore({
       code: IGNORE_REASONS.otherRegion,
-      reason: `event of region ${event.region ?? '(none)'}, not this function's ${options.expectedRegion}`,
+      reason: `event of region ${clip(event.region ?? '(none)')}, not this function's ${options.expectedRegion}`,
     });
   }
   const scope = scopeFromEvent(
@@ -156,6 +158,11 @@ export function sameRole(arn: string | undefined, own: string): boolean {
 
 function malformed(reason: string): Ignored {
   return { code: IGNORE_REASONS.malformed, reason: `not a CloudTrail record: ${reason}` };
+}
+
+/** A value of the event quoted in a reason: bounded, so a hostile string cannot flood the log. */
+function clip(value: string): string {
+  return value.length > 128 ? `${value.slice(0, 127)}…` : value;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

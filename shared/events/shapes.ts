@@ -68,15 +68,18 @@ export function bool(value: unknown): boolean | undefined {
  * written as an object (`"tag": 1` style of the PascalCase wrappers).
  */
 export function members(value: unknown): unknown[] {
-  if (value === undefined || value === null || value === '') return [];
-  if (Array.isArray(value)) return value;
-  const object = asObject(value);
-  if (!object) return [];
-  const keys = Object.keys(object);
-  if (keys.length === 0) return [];
-  if (Object.hasOwn(object, 'items')) return members(object.items);
-  if (Object.hasOwn(object, 'item')) return members(object.item);
-  return [object];
+  let current = value;
+  // A loop, not recursion: a hostile record can nest `{items:{items:…}}` deeper than the stack.
+  for (;;) {
+    if (current === undefined || current === null || current === '') return [];
+    if (Array.isArray(current)) return current;
+    const object = asObject(current);
+    if (!object) return [];
+    if (Object.keys(object).length === 0) return [];
+    if (Object.hasOwn(object, 'items')) current = object.items;
+    else if (Object.hasOwn(object, 'item')) current = object.item;
+    else return [object];
+  }
 }
 
 /** The request object of an event: the PascalCase wrapper `<Action>Request` when present, else itself. */
