@@ -1,4 +1,5 @@
 import { EC2_READ_ACTIONS } from '../shared/aws/region-loader';
+import { SLICE_READ_ACTIONS } from '../shared/aws/slice-loader';
 import type { Config } from '../shared/config';
 import { ruleMode } from '../shared/remediation/plan';
 import { RULES } from '../shared/rules/registry';
@@ -7,8 +8,15 @@ import type { RuleDefinition } from '../shared/rules/types';
 // IAM actions come from code tables, never from a hand-written list: reads from the region
 // loader's table, writes from the rule registry's `fixActions` of the rules the config lets act.
 
-/** The EC2 reads both functions make (EC2 `Describe*` has no resource-level permissions). */
-export const READ_ACTIONS: readonly string[] = EC2_READ_ACTIONS;
+/**
+ * The EC2 reads each function makes (EC2 `Describe*` has no resource-level permissions): the event
+ * function's slice loader (its remediator's entry check reads NACLs, already in the list) and the
+ * audit's region loader.
+ */
+export const READ_ACTIONS = {
+  'on-network-change': [...SLICE_READ_ACTIONS].sort(),
+  audit: [...EC2_READ_ACTIONS].sort(),
+} as const satisfies Record<string, readonly string[]>;
 
 /** The EC2 resource type (ARN path) each remediation action writes to. */
 const WRITE_RESOURCE: Record<string, string> = {

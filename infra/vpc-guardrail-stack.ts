@@ -129,13 +129,16 @@ export class VpcGuardrailStack extends Stack {
     // for them), publishing to the topic, and the remediation writes only when the config lets
     // rules act, scoped to this account's and region's resources of the right type.
     const writes = writeActionsByResource(this.config);
-    for (const fn of [onChange, audit]) {
+    for (const [fn, reads] of [
+      [onChange, READ_ACTIONS['on-network-change']],
+      [audit, READ_ACTIONS.audit],
+    ] as const) {
       Validations.of(fn.function).acknowledge({
         id: 'AwsSolutions::AwsSolutions-L1',
         reason: 'Node.js 22 is the runtime the bundles are built, measured and tested for (DESIGN §10).',
       });
       fn.role.addToPolicy(
-        new iam.PolicyStatement({ sid: 'Ec2Reads', actions: [...READ_ACTIONS], resources: ['*'] }),
+        new iam.PolicyStatement({ sid: 'Ec2Reads', actions: [...reads], resources: ['*'] }),
       );
       topic.grantPublish(fn.role);
       for (const { resourceType, actions } of writes) {

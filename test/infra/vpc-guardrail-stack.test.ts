@@ -6,6 +6,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VpcGuardrailStack, type VpcGuardrailStackProps } from '../../infra/vpc-guardrail-stack';
+import { EC2_READ_ACTIONS } from '../../shared/aws/region-loader';
+import { SLICE_READ_ACTIONS } from '../../shared/aws/slice-loader';
 import { HANDLED_EVENT_NAMES } from '../../shared/events/event-table';
 import { RULES } from '../../shared/rules/registry';
 
@@ -165,6 +167,22 @@ describe('VpcGuardrail stack', () => {
         },
       });
     }
+  });
+
+  it("grants each function exactly the reads its loader makes, from the loaders' tables", () => {
+    // Act
+    const template = synth();
+
+    // Assess
+    const policies = template.findResources('AWS::IAM::Policy');
+    const reads = (prefix: string) => {
+      const entry = Object.entries(policies).find(([id]) => id.startsWith(prefix));
+      const doc = (entry?.[1] as { Properties: { PolicyDocument: { Statement: Statement[] } } } | undefined)
+        ?.Properties.PolicyDocument.Statement;
+      return doc?.find((s) => s.Sid === 'Ec2Reads')?.Action;
+    };
+    expect(reads('OnNetworkChange')).toEqual([...SLICE_READ_ACTIONS].sort());
+    expect(reads('Audit')).toEqual([...EC2_READ_ACTIONS].sort());
   });
 
   it('grants the fix actions of the rules that may remediate, scoped to the account and region', () => {
