@@ -78,14 +78,15 @@ export function suppressionFor(
   if (tag) {
     const { entries, invalid } = parseExemptionTag(tag.Value);
     if (invalid.length > 0) finding.evidence.exemptionTagUnreadable = invalid;
-    const match = entries.find((e) => e.ruleId === '*' || e.ruleId === finding.ruleId);
-    if (match) {
-      if (exemptionActive(match, now)) {
-        const until = match.until ? ` until ${match.until}` : '';
-        return { by: 'tag', reason: `${config.exemptionTagKey}=${tag.Value}${until}` };
-      }
-      finding.evidence.exemptionExpired = match.until;
+    // Any entry in force suppresses: an expired `*@…` must not hide a later entry for the rule.
+    const matches = entries.filter((e) => e.ruleId === '*' || e.ruleId === finding.ruleId);
+    const active = matches.find((e) => exemptionActive(e, now));
+    if (active) {
+      const until = active.until ? ` until ${active.until}` : '';
+      return { by: 'tag', reason: `${config.exemptionTagKey}=${tag.Value}${until}` };
     }
+    const expired = matches.map((e) => e.until).filter((d): d is string => d !== undefined);
+    if (expired.length > 0) finding.evidence.exemptionExpired = expired.sort().at(-1);
   }
   const allowed = config.allowLists.find((entry) => allowListCovers(entry, finding));
   return allowed ? { by: 'config', reason: allowed.reason } : undefined;
