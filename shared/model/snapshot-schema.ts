@@ -213,7 +213,14 @@ export const ManagedPrefixListSchema = z.object({
   PrefixListName: z.string().optional(),
   AddressFamily: z.string().optional(),
   OwnerId: z.string().optional(),
-  Entries: list(z.object({ Cidr: z.string(), Description: z.string().optional() })),
+  Entries: list(
+    z.object({
+      Cidr: z.string().refine((c) => parseCidr4(c) !== undefined || parseCidr6(c) !== undefined, {
+        message: 'not a valid IPv4 or IPv6 CIDR',
+      }),
+      Description: z.string().optional(),
+    }),
+  ),
 });
 
 export const SnapshotSchema = z.object({

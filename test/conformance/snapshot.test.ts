@@ -199,3 +199,22 @@ describe('snapshot format (DESIGN §3)', () => {
     expect(rulesOnly.map((f) => [f.ruleId, f.resourceId])).toEqual([['sg-open-admin-port', 'sg-1']]);
   });
 });
+
+describe('prefix lists (DESIGN §3)', () => {
+  it('a prefix-list entry that is not a CIDR is an error naming its path, not a silent skip', () => {
+    const issues = issuesOf({
+      ManagedPrefixLists: [{ PrefixListId: 'pl-1', Entries: [{ Cidr: '10.0.0.0/8' }, { Cidr: 'everyone' }] }],
+    });
+    expect(issues).toEqual([
+      expect.stringMatching(/^ManagedPrefixLists\[0\]\.Entries\[1\]\.Cidr: not a valid/),
+    ]);
+  });
+
+  it('a prefix list may mix IPv4 and IPv6 entries', () => {
+    const findings = audit({
+      SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], 'pl-1')])],
+      ManagedPrefixLists: [{ PrefixListId: 'pl-1', Entries: [{ Cidr: '10.0.0.0/8' }, { Cidr: '::/0' }] }],
+    });
+    expect(findings.map((f) => [f.ruleId, f.evidence.ipv6])).toEqual([['sg-open-admin-port', ['22/tcp']]]);
+  });
+});
