@@ -26,13 +26,19 @@ export function parseExemptionTag(value: string): { entries: ExemptionEntry[]; i
     if (part === '') continue;
     const m = ENTRY.exec(part);
     const date = m?.[2];
-    if (!m || (date !== undefined && Number.isNaN(Date.parse(`${date}T00:00:00Z`)))) {
+    if (!m || (date !== undefined && !isCalendarDate(date))) {
       invalid.push(part);
       continue;
     }
     entries.push(date ? { ruleId: m[1] as string, until: date } : { ruleId: m[1] as string });
   }
   return { entries, invalid };
+}
+
+/** True for a real day: `2025-02-30` is rejected (Date.parse would roll it over to March 2). */
+function isCalendarDate(date: string): boolean {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
 }
 
 /** True while the entry is in force at `now` (an undated entry always is). */

@@ -130,6 +130,12 @@ describe('exemptions (DESIGN §8): suppressed findings are still reported', () =
     ]);
   });
 
+  it('an impossible date (2025-02-30) is unreadable, not rolled over to March', () => {
+    const [f] = audit(tagged('sg-open-admin-port@2025-02-30'), { now: new Date('2025-03-01T12:00:00Z') });
+    expect(f?.suppressed).toBeUndefined();
+    expect(f?.evidence.exemptionTagUnreadable).toEqual(['sg-open-admin-port@2025-02-30']);
+  });
+
   it('an unreadable tag value suppresses nothing and is shown in the evidence', () => {
     const [f] = audit(tagged('sg-open-admin-port@tomorrow'), { now: NOW });
     expect(f?.suppressed).toBeUndefined();
