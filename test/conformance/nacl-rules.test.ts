@@ -84,6 +84,20 @@ describe('NACL first-match semantics (DESIGN §4)', () => {
     expect(halved).toEqual([]);
   });
 
+  it('IPv6: a deny of 2000::/4 before allow ::/0 halves the public space (not world-open); fc00::/7 does not', () => {
+    const halved = naclFindings([
+      entry(90, 'in', 'deny', '-1', '2000::/4'),
+      entry(100, 'in', 'allow', '6', '::/0', [22, 22]),
+    ]);
+    expect(halved).toEqual([]);
+    const ula = naclFindings([
+      entry(90, 'in', 'deny', '-1', 'fc00::/7'),
+      entry(100, 'in', 'allow', '6', '::/0', [22, 22]),
+    ]);
+    expect(triples(ula)).toEqual([['nacl-open-admin-port', 'acl-1', 'high', ['22/tcp']]]);
+    expect(ula[0]?.evidence).toMatchObject({ ipv4: [], ipv6: ['22/tcp'] });
+  });
+
   it('an allow from 10.0.0.0/8 or from the VPC is not world-open', () => {
     const findings = naclFindings([
       entry(100, 'in', 'allow', '-1', '10.0.0.0/8'),
