@@ -132,6 +132,11 @@ function subjectOf(input: NoticeInput, action: NoticeAction, severity: Severity,
   const first = firstResource(input);
   let head: string;
   let outcome = OUTCOME[action];
+  // DESIGN §8's example subject: "… world-open on 22/tcp — revoked" when the fix was a revoke.
+  const revokes = input.results.filter((r) => r.status === 'done' || r.status === 'already-done');
+  if (action === 'remediated' && revokes.every((r) => r.action.action.startsWith('RevokeSecurityGroup'))) {
+    outcome = 'revoked';
+  }
   if (input.couldNotEvaluate !== undefined) {
     head = `[FAILED] could not evaluate ${eventName}${first ? ` on ${first}` : ''}`;
     outcome = '';
@@ -210,7 +215,21 @@ function messageOf(input: NoticeInput, action: NoticeAction): string {
   const fixed = `${head.join('\n')}\n${tail.join('\n')}\n`;
   const budget = MAX_MESSAGE_BYTES - utf8Length(fixed) - 512;
   const findings = findingLines(input, Math.max(0, budget));
-  return `${[...head, ...findings, ...tail].join('\n')}\n`;
+  const message = `${[...head, ...findings, ...tail].join('\n')}\n`;
+  return utf8Length(message) <= MAX_MESSAGE_BYTES ? message : cutToSize(message);
+}
+
+/**
+ * The last guard of the SNS size limit: the other sections are capped by lines, and very many
+ * actions (an exemption removed from hundreds of groups) can still outgrow it.
+ */
+function cutToSize(message: string): string {
+  const note = '\n… truncated: the message exceeded the SNS size limit; see the function log.\n';
+  const budget = MAX_MESSAGE_BYTES - utf8Length(note);
+  const kept = Buffer.from(message, 'utf8').subarray(0, budget).toString('utf8');
+  // A cut inside a multi-byte character decodes to U+FFFD: drop it, and the partial line.
+  const end = kept.lastIndexOf('\n');
+  return `${end > 0 ? kept.slice(0, end) : kept.replace(/\uFFFD$/u, '')}${note}`;
 }
 
 function headerLines(input: NoticeInput, action: NoticeAction): string[] {

@@ -46,7 +46,7 @@ describe('vpc-guardrail simulate', () => {
       region: 'eu-west-1',
     });
     expect(report.notification.subject).toBe(
-      `[CRITICAL] ${BASTION} world-open on 22/tcp (+1 more) — remediated`,
+      `[CRITICAL] ${BASTION} world-open on 22/tcp (+1 more) — revoked`,
     );
     expect(report.notification.attributes.action).toEqual({ DataType: 'String', StringValue: 'remediated' });
     expect(report.ignored).toBeUndefined();

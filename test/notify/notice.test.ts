@@ -73,7 +73,7 @@ function input(overrides: Partial<NoticeInput> = {}): NoticeInput {
 describe('buildNotice', () => {
   it('names the most severe finding and the outcome in the subject', () => {
     const notice = buildNotice(input({ results: [{ action: revoke, status: 'done' }] }));
-    expect(notice.subject).toBe('[CRITICAL] sg-0abc world-open on 22/tcp (+1 more) — remediated');
+    expect(notice.subject).toBe('[CRITICAL] sg-0abc world-open on 22/tcp (+1 more) — revoked');
   });
 
   it('sets the filter attributes: lower-case severity, rule ids as a String.Array, action, account, region', () => {

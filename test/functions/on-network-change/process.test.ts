@@ -106,7 +106,7 @@ describe('processEvent: precision', () => {
     });
     const [notice] = published();
     expect(notice?.TopicArn).toBe(TOPIC);
-    expect(notice?.Subject).toBe(`[CRITICAL] ${GROUP} world-open on 22/tcp (+1 more) — remediated`);
+    expect(notice?.Subject).toBe(`[CRITICAL] ${GROUP} world-open on 22/tcp (+1 more) — revoked`);
     expect(notice?.MessageAttributes).toEqual({
       severity: { DataType: 'String', StringValue: 'critical' },
       ruleIds: { DataType: 'String.Array', StringValue: '["eni-internet-exposed","sg-open-admin-port"]' },
