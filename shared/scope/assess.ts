@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import { evaluateModel } from '../engine';
 import type { AddedRule, EventScope } from '../events/types';
 import type { Finding, NaclEntryInput } from '../findings';
-import { buildModel, type Model } from '../model/model';
+import { buildModel, type Model, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
 import { planRemediation } from '../remediation/plan';
@@ -59,7 +59,7 @@ export function assessSlice(
     );
     if (entry) action.deletedEntry = entry;
   }
-  return { resolved, findings, plan, alreadyRemoved: alreadyRemoved(scope, model) };
+  return { resolved, findings, plan, alreadyRemoved: alreadyRemoved(scope, model, config) };
 }
 
 /** A NACL entry of the slice in `CreateNetworkAclEntry` form (what re-creating it takes). */
@@ -86,14 +86,55 @@ function naclEntry(
   return out;
 }
 
-function alreadyRemoved(scope: EventScope, model: Model): AddedRule[] {
+function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedRule[] {
   return scope.addedRules.filter((rule) => {
-    if (rule.egress || !isWorldCidr(rule)) return false;
+    if (rule.egress || !isWorldCidr(rule) || !offendingPorts(rule, config)) return false;
     const group = model.securityGroups.get(rule.groupId);
-    // Only a group read with its rule ids can tell that a rule id is gone.
-    if (!group?.hasRuleIds) return false;
-    return !group.ingress.some((r) => r.ruleId === rule.ruleId);
+    if (!group) return false;
+    // By id when the slice carries rule ids; else by content (a group left with no rule at all
+    // carries no ids either, and its world rule is then gone all the same).
+    if (group.hasRuleIds) return ![...group.ingress, ...group.egress].some((r) => r.ruleId === rule.ruleId);
+    return !group.ingress.some((r) => sameRule(r, rule));
   });
+}
+
+/** The rule as a described ingress rule: same protocol, ports and world CIDR. */
+function sameRule(r: SgRule, rule: AddedRule): boolean {
+  const cidr = rule.cidrIpv4 ?? rule.cidrIpv6;
+  if (r.source.kind !== 'ipv4' && r.source.kind !== 'ipv6') return false;
+  if (cidr === undefined || r.source.range.prefix !== 0 || !cidr.endsWith('/0')) return false;
+  if ((r.source.kind === 'ipv6') !== cidr.includes(':')) return false;
+  const protocol = normalProtocol(rule.ipProtocol);
+  if (protocol !== normalProtocol(r.ipProtocol)) return false;
+  if (protocol === '-1') return true;
+  return (r.rawFromPort ?? -1) === (rule.fromPort ?? -1) && (r.rawToPort ?? -1) === (rule.toPort ?? -1);
+}
+
+/** Whether a world rule on these ports makes an `sg-open-*` finding: not ICMP, not only authorized ports. */
+function offendingPorts(rule: AddedRule, config: Config): boolean {
+  const protocol = normalProtocol(rule.ipProtocol);
+  if (protocol === '-1') return true;
+  if (protocol !== 'tcp' && protocol !== 'udp') return false;
+  const from = rule.fromPort === undefined || rule.fromPort < 0 ? 0 : rule.fromPort;
+  const to = rule.toPort === undefined || rule.toPort < 0 ? 65535 : rule.toPort;
+  const authorized = config.authorizedPorts
+    .filter((p) => p.protocol === protocol)
+    .sort((a, b) => a.from - b.from);
+  let next = from;
+  for (const p of authorized) {
+    if (p.from > next) break;
+    if (p.to >= next) next = p.to + 1;
+    if (next > to) return false;
+  }
+  return true;
+}
+
+function normalProtocol(ipProtocol: string): string {
+  const lower = ipProtocol.toLowerCase();
+  if (lower === '6') return 'tcp';
+  if (lower === '17') return 'udp';
+  if (lower === 'all') return '-1';
+  return lower;
 }
 
 function isWorldCidr(rule: AddedRule): boolean {

@@ -345,3 +345,48 @@ describe('Lambda handler: cold start', () => {
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 });
+
+describe('§8 retries: offending rules this event added that are already gone', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+  });
+
+  it('still tells a person on the retry when the world rule was the only rule of the group', async () => {
+    // Prepare: the group holds nothing but the world rule; the first publish fails.
+    const w = buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] });
+    w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.GroupId !== GROUP || r.IsEgress === false);
+    const group = w.SecurityGroups[0] as Record<string, unknown>;
+    group.IpPermissionsEgress = [];
+    installFakeEc2(ec2Mock, w);
+    snsMock.on(PublishCommand).rejectsOnce(awsError('InternalError', 500)).resolves({ MessageId: 'm-2' });
+    const event = sgEvent();
+    // Act
+    await expect(processEvent(event, deps())).rejects.toThrow();
+    group.IpPermissions = []; // EC2 lists no permission once the rule is revoked
+    const retry = await processEvent(event, deps());
+    // Assess
+    expect(retry).toMatchObject({ status: 'handled', notified: true });
+    const notices = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(notices).toHaveLength(2);
+    expect(notices[1]?.Message).toContain('ALREADY REMOVED');
+    expect(notices[1]?.Message).toContain('sgr-w22');
+  });
+
+  it('says nothing of a world rule on an authorized port that is gone (it was never offending)', async () => {
+    world([{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const event = envelope(authorizeIngress(GROUP, 443, [['sgr-w443', '0.0.0.0/0']]));
+    const result = await processEvent(event, deps());
+    expect(result).toMatchObject({ status: 'handled', notified: false });
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('reports an offending world rule gone before the first attempt (removed by a person)', async () => {
+    world([{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const result = await processEvent(sgEvent(), deps());
+    expect(result).toMatchObject({ status: 'handled', notified: true, actions: [] });
+    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('ALREADY REMOVED');
+  });
+});
