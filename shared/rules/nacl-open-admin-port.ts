@@ -1,4 +1,4 @@
-import { worldOpenPorts } from '../analysis/nacl-eval';
+import { evaluateNacl, worldOpenPorts } from '../analysis/nacl-eval';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
@@ -130,11 +130,32 @@ interface Plan {
 }
 
 /**
- * DESIGN §8 "NACL precision": delete the contributing entries when they permit only admin ports,
- * else insert a deny for the admin spec at the largest free rule number below the lowest
+ * True when the NACL would still be world-open on the item's ports once `removed` entries are gone:
+ * a later, broader allow (e.g. `200 allow -1 0.0.0.0/0` behind `100 allow tcp 22`) takes over, so
+ * deleting alone would not close the port.
+ */
+function stillOpenWithout(
+  acl: NetworkAclNode,
+  item: OpenAdmin,
+  removed: ReadonlySet<number>,
+  coverage: number,
+): boolean {
+  const remaining = acl.ingress.filter((e) => !removed.has(e.ruleNumber));
+  const world = worldOpenPorts(evaluateNacl(remaining, item.transport), coverage)[item.family];
+  return intersect(world, item.open).length > 0;
+}
+
+/**
+ * DESIGN §8 "NACL precision": delete the contributing entries when they permit only admin ports
+ * (and deleting them really closes the port), else insert a deny for the admin spec at the largest free rule number below the lowest
  * contributing entry (free: not used by an existing ingress entry nor by an earlier insert).
  */
-function planFix(acl: NetworkAclNode, open: readonly OpenAdmin[], admin: Record<Transport, PortSet>): Plan {
+function planFix(
+  acl: NetworkAclNode,
+  open: readonly OpenAdmin[],
+  admin: Record<Transport, PortSet>,
+  coverage: number,
+): Plan {
   const plan: Plan = { deleteEntries: [], createEntries: [], notPlanned: [] };
   const used = new Set(acl.ingress.map((e) => e.ruleNumber));
   const deleted = new Set<number>();
@@ -142,7 +163,15 @@ function planFix(acl: NetworkAclNode, open: readonly OpenAdmin[], admin: Record<
     const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
     const lowest = item.contributors[0];
     if (!lowest) continue;
-    if (item.contributors.every((e) => adminOnly(e, admin))) {
+    const deletable =
+      item.contributors.every((e) => adminOnly(e, admin)) &&
+      !stillOpenWithout(
+        acl,
+        item,
+        new Set([...deleted, ...item.contributors.map((e) => e.ruleNumber)]),
+        coverage,
+      );
+    if (deletable) {
       for (const entry of item.contributors) {
         if (deleted.has(entry.ruleNumber)) continue;
         deleted.add(entry.ruleNumber);
@@ -203,7 +232,7 @@ export const naclOpenAdminPort: RuleDefinition = {
       if (open.length === 0) continue;
       const portList = formatTransportPorts(mergedFamilies(ports));
       const subnetIds = subnetsUsing(context, acl);
-      const plan = planFix(acl, open, admin);
+      const plan = planFix(acl, open, admin, context.config.worldOpenCoverage);
 
       const openThrough = open.map((item) => ({
         ports: formatPortsWithProtocol(item.open, item.transport),

@@ -244,6 +244,23 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
     });
   });
 
+  it('an admin-only entry shadowing a broader world allow: deleting would not close 22, so deny before it', () => {
+    const findings = naclFindings(
+      [
+        entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
+        entry(200, 'in', 'allow', '6', '0.0.0.0/0', [0, 1023]),
+        OUT_ALL,
+      ],
+      { rules: ['nacl-open-admin-port'] },
+    );
+    expect(findings[0]?.remediation).toEqual({
+      action: 'fix-network-acl-entries',
+      networkAclId: 'acl-1',
+      deleteEntries: [],
+      createEntries: [deny(99, '6', 22)],
+    });
+  });
+
   it('world-open through 0.0.0.0/1 + 128.0.0.0/1 admin-only entries: delete both', () => {
     const findings = naclFindings(
       [
