@@ -18,6 +18,9 @@ const GONE = new Set([
   'InvalidNetworkAclEntry.NotFound',
   'InvalidGroup.NotFound',
   'InvalidGroupId.NotFound',
+  // The NACL or subnet itself is gone: nothing of it is left open.
+  'InvalidNetworkAclID.NotFound',
+  'InvalidSubnetID.NotFound',
 ]);
 
 /** A write call failed with a transient fault after the SDK's retries: the invocation is retried. */
