@@ -58,12 +58,14 @@ export function resolveScope(scope: EventScope, model: Model): ResolvedScope {
   }
   // ReplaceNetworkAclAssociation: the subnet whose new association the event made.
   const associationIds = new Set(scope.networkAclAssociationIds);
+  let associated = false;
   if (associationIds.size > 0) {
     for (const aclId of acls) {
       for (const association of model.networkAcls.get(aclId)?.item.Associations ?? []) {
         const id = association.NetworkAclAssociationId;
         if (id !== undefined && associationIds.has(id) && model.subnets.has(association.SubnetId)) {
           subnets.add(association.SubnetId);
+          associated = true;
         }
       }
     }
@@ -73,7 +75,9 @@ export function resolveScope(scope: EventScope, model: Model): ResolvedScope {
   // above, plus every subnet behind an affected NACL.
   const decidesExposure = scope.area === 'network-acl' || scope.area === 'route';
   const exposureSubnets = new Set(decidesExposure ? subnets : []);
-  if (decidesExposure && associationIds.size === 0) {
+  // A NACL event, or an association the slice does not show (a record without newAssociationId):
+  // every subnet behind the NACL.
+  if (decidesExposure && !associated) {
     for (const subnet of model.subnets.values()) {
       if (subnet.networkAclId !== undefined && acls.has(subnet.networkAclId)) exposureSubnets.add(subnet.id);
     }

@@ -303,3 +303,21 @@ describe('§7 Scope: what an event reports', () => {
     expect(report.notification).toBeNull();
   });
 });
+
+describe('§7 Scope: ReplaceNetworkAclAssociation without the new association id', () => {
+  it('reports the interfaces of every subnet behind the NACL when the subnet cannot be picked out', async () => {
+    const report = await simulate(
+      rec(
+        'ReplaceNetworkAclAssociation',
+        { associationId: 'aclassoc-gone', networkAclId: 'acl-ab' },
+        { _return: true },
+      ),
+      SNAPSHOT,
+    );
+    expect(report.scope).toMatchObject({
+      networkAcls: ['acl-ab'],
+      subnets: [],
+      networkInterfaces: ['eni-a', 'eni-b'],
+    });
+  });
+});
