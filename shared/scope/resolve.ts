@@ -30,15 +30,9 @@ export function resolveScope(scope: EventScope, model: Model): ResolvedScope {
 
   const groups = new Set(scope.securityGroupIds.filter((id) => known(id, model.securityGroups.has(id))));
   if (scope.securityGroupNames.length > 0) {
-    const names = new Set(scope.securityGroupNames);
-    const found = new Set<string>();
-    for (const group of model.securityGroups.values()) {
-      if (!names.has(group.name)) continue;
-      if (scope.vpcIds.length > 0 && !scope.vpcIds.includes(group.vpcId)) continue;
-      groups.add(group.id);
-      found.add(group.name);
+    for (const name of new Set(scope.securityGroupNames)) {
+      for (const id of groupsNamed(model, name, scope.vpcIds, missing)) groups.add(id);
     }
-    for (const name of names) if (!found.has(name)) missing.add(`group named ${name}`);
   }
 
   const acls = new Set(scope.networkAclIds.filter((id) => known(id, model.networkAcls.has(id))));
@@ -122,4 +116,26 @@ export function findingsInScope(findings: readonly Finding[], scope: ResolvedSco
 
 function sorted(values: Iterable<string>): string[] {
   return [...values].sort();
+}
+
+/**
+ * Groups a by-name call meant. With a VPC given, the group of that name there. Without one (the
+ * EC2 API resolves names in the default VPC), a name found in several VPCs means the default VPC's
+ * group when the slice says which VPC is the default; otherwise it is ambiguous and nothing is
+ * taken, so no group the call never touched is judged or remediated.
+ */
+function groupsNamed(model: Model, name: string, vpcIds: readonly string[], missing: Set<string>): string[] {
+  const matches = [...model.securityGroups.values()].filter(
+    (g) => g.name === name && (vpcIds.length === 0 || vpcIds.includes(g.vpcId)),
+  );
+  if (matches.length === 0) {
+    missing.add(`group named ${name}`);
+    return [];
+  }
+  const vpcs = new Set(matches.map((g) => g.vpcId));
+  if (vpcIds.length > 0 || vpcs.size === 1) return matches.map((g) => g.id);
+  const inDefault = matches.filter((g) => model.vpcs.get(g.vpcId)?.IsDefault === true);
+  if (inDefault.length > 0) return inDefault.map((g) => g.id);
+  missing.add(`group named ${name} (ambiguous: found in ${vpcs.size} VPCs, none known as the default VPC)`);
+  return [];
 }

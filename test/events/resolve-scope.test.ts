@@ -124,3 +124,41 @@ describe('resolveScope', () => {
     expect(resolveScope(subnet, model)).toMatchObject({ subnets: ['subnet-a'], networkInterfaces: [] });
   });
 });
+
+describe('resolveScope: a group named only by name', () => {
+  const twoDefaults = (vpcs: { VpcId: string; IsDefault: boolean }[]) =>
+    buildModel(
+      parseSnapshot({
+        Vpcs: vpcs,
+        SecurityGroups: [
+          { GroupId: 'sg-dflt-1', GroupName: 'default', VpcId: 'vpc-1' },
+          { GroupId: 'sg-dflt-2', GroupName: 'default', VpcId: 'vpc-2' },
+        ],
+      }),
+    );
+  const byName = {
+    ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+    securityGroupNames: ['default'],
+  };
+
+  it('means the default VPC group when the name exists in several VPCs', () => {
+    const model = twoDefaults([
+      { VpcId: 'vpc-1', IsDefault: false },
+      { VpcId: 'vpc-2', IsDefault: true },
+    ]);
+    expect(resolveScope(byName, model).securityGroups).toEqual(['sg-dflt-2']);
+  });
+
+  it('takes no group when it cannot tell which VPC is the default, and says why', () => {
+    const resolved = resolveScope(byName, twoDefaults([]));
+    expect(resolved.securityGroups).toEqual([]);
+    expect(resolved.missing).toEqual([
+      'group named default (ambiguous: found in 2 VPCs, none known as the default VPC)',
+    ]);
+  });
+
+  it('takes the group of the VPC the call named', () => {
+    const resolved = resolveScope({ ...byName, vpcIds: ['vpc-1'] }, twoDefaults([]));
+    expect(resolved.securityGroups).toEqual(['sg-dflt-1']);
+  });
+});
