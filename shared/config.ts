@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { RULE_IDS } from './rules/registry';
 import { formatIssues } from './validation';
 
 /** Global modes: notify only, act, or plan without calling EC2. */
@@ -55,11 +56,15 @@ const portRange = z
 
 const EXEMPTION_TAG = 'vpc-guardrail:exempt';
 
+// A mistyped rule id would silently change nothing: reject it where the config is read.
+const isRuleId = (id: string) => RULE_IDS.includes(id);
+const unknownRule = 'unknown rule id (see the rule catalogue in the README)';
+
 export const ConfigSchema = z
   .object({
     mode: z.enum(MODES).default('notify'),
     /** Per-rule mode; a rule absent here follows `mode`. */
-    rules: z.record(z.string(), z.enum(RULE_MODES)).default({}),
+    rules: z.record(z.string().refine(isRuleId, { message: unknownRule }), z.enum(RULE_MODES)).default({}),
     adminPorts: z
       .array(portSpec)
       .default(['22/tcp', '3389/tcp', '3389/udp'].map((s) => parsePortSpecOrThrow(s))),
@@ -82,7 +87,7 @@ export const ConfigSchema = z
       .array(
         z.object({
           resourceId: z.string().min(1),
-          ruleIds: z.array(z.string()).optional(),
+          ruleIds: z.array(z.string().refine(isRuleId, { message: unknownRule })).optional(),
           ports: z.array(portSpec).optional(),
           reason: z.string().default('allow-listed in configuration'),
         }),

@@ -23,6 +23,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** One line per issue: `path: what is wrong`. */
 export function formatIssues(error: z.ZodError, maxIssues = 20): string[] {
   const lines = error.issues.slice(0, maxIssues).flatMap((issue) => {
+    if (issue.code === 'invalid_key') {
+      const inner = issue.issues[0]?.message ?? issue.message;
+      return [`${formatPath(issue.path)}: ${inner}`];
+    }
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown key`);
     }

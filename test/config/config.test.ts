@@ -42,6 +42,16 @@ describe('config', () => {
     );
   });
 
+  it('rejects unknown rule ids, naming them', () => {
+    expect(() => parseConfig({ rules: { 'sg-open-admin-ports': 'off' } })).toThrow(
+      /rules\.sg-open-admin-ports: unknown rule id/,
+    );
+    expect(() => parseConfig({ allowLists: [{ resourceId: 'sg-1', ruleIds: ['sg-open-*'] }] })).toThrow(
+      /allowLists\[0\]\.ruleIds\[0\]: unknown rule id/,
+    );
+    expect(parseConfig({ rules: { 'route-blackhole': 'off' } }).rules).toEqual({ 'route-blackhole': 'off' });
+  });
+
   it('reads the functions environment, dedicated variables winning over the JSON', () => {
     const config = configFromEnv({
       VPC_GUARDRAIL_MODE: 'remediate',
