@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Finding severities, most severe first. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -113,10 +113,9 @@ export type FindingDraft = Omit<Finding, 'id' | 'accountId' | 'region' | 'suppre
 
 /** Stable id of a finding: hash of rule id, resource id and evidence key. */
 export function findingId(ruleId: string, resourceId: string, evidenceKey = ''): string {
-  return createHash('sha256')
-    .update(`${ruleId}\u0000${resourceId}\u0000${evidenceKey}`)
-    .digest('hex')
-    .slice(0, 20);
+  // One-shot hash: the same digest as createHash().update().digest(), at a third of the cost
+  // (an evaluation of a large region mints tens of thousands of ids).
+  return hash('sha256', `${ruleId}\u0000${resourceId}\u0000${evidenceKey}`, 'hex').slice(0, 20);
 }
 
 /** Deterministic order: severity, rule id, VPC, resource, id. */

@@ -11,15 +11,11 @@ export interface IgwRoute {
   routeTableId: string;
 }
 
-/**
- * Analyses shared by several rules, computed on first use and memoized for one evaluation.
- * Rules never mutate the model; this object is the only state of an evaluation.
- */
-/** Per NACL: its two directions' evaluations per transport, and their content signatures. */
+/** Per NACL: its two directions' evaluations per transport, and their content hashes. */
 interface NaclMemo {
   ingress: Partial<Record<Transport, NaclSegment[]>>;
   egress: Partial<Record<Transport, NaclSegment[]>>;
-  signature: Partial<Record<Direction, string>>;
+  hash: Partial<Record<Direction, number>>;
 }
 
 interface NaclTemplate {
@@ -37,7 +33,7 @@ export class Analysis {
   private readonly reachByGroup = new Map<string, Reach>();
   private readonly reachByUnion = new Map<string, Reach>();
   private readonly naclById = new Map<string, NaclMemo>();
-  private readonly naclByContent: Record<Transport, Map<string, NaclTemplate>> = {
+  private readonly naclByContent: Record<Transport, Map<number, NaclTemplate[]>> = {
     tcp: new Map(),
     udp: new Map(),
   };
@@ -55,8 +51,12 @@ export class Analysis {
   groupReach(groupId: string): Reach {
     let reach = this.reachByGroup.get(groupId);
     if (!reach) {
-      const rules = this.model.securityGroups.get(groupId)?.ingress ?? [];
-      reach = computeReach(rules, this.model.prefixLists, this.config.worldOpenCoverage);
+      const group = this.model.securityGroups.get(groupId);
+      // Most groups admit only VPC ranges and other groups: answered without expanding their rules.
+      reach =
+        group?.hasPublicIngressSource === true
+          ? computeReach(group.ingress, this.model.prefixLists, this.config.worldOpenCoverage)
+          : EMPTY_REACH;
       this.reachByGroup.set(groupId, reach);
     }
     return reach;
@@ -87,30 +87,36 @@ export class Analysis {
 
   /**
    * First-match evaluation of one NACL direction for a transport protocol. NACLs stamped from one
-   * template (the usual case: Terraform modules, landing zones) share one evaluation: the result
-   * is memoized by the entries' content and re-pointed at each NACL's own entries.
+   * template (the usual case: Terraform modules, landing zones) share one evaluation: NACLs whose
+   * entry lists are equal in every field (rule numbers included) get the same segments, whose
+   * contributors are then the first such NACL's entry objects — equal in content to their own.
    */
   nacl(networkAclId: string, direction: Direction, transport: Transport): NaclSegment[] {
     let memo = this.naclById.get(networkAclId);
     if (!memo) {
-      memo = { ingress: {}, egress: {}, signature: {} };
+      memo = { ingress: {}, egress: {}, hash: {} };
       this.naclById.set(networkAclId, memo);
     }
     let segments = memo[direction][transport];
     if (!segments) {
       const acl = this.model.networkAcls.get(networkAclId);
       const entries = acl ? (direction === 'ingress' ? acl.ingress : acl.egress) : [];
-      let signature = memo.signature[direction];
-      if (signature === undefined) {
-        signature = entriesSignature(entries);
-        memo.signature[direction] = signature;
+      let hash = memo.hash[direction];
+      if (hash === undefined) {
+        hash = entriesHash(entries);
+        memo.hash[direction] = hash;
       }
       const byContent = this.naclByContent[transport];
-      const template = byContent.get(signature);
-      if (template) segments = repoint(template.segments, template.entries, entries);
+      let bucket = byContent.get(hash);
+      if (!bucket) {
+        bucket = [];
+        byContent.set(hash, bucket);
+      }
+      const template = bucket.find((t) => sameEntries(t.entries, entries));
+      if (template) segments = template.segments;
       else {
         segments = evaluateNacl(entries, transport);
-        byContent.set(signature, { entries, segments });
+        bucket.push({ entries, segments });
       }
       memo[direction][transport] = segments;
     }
@@ -146,37 +152,41 @@ export class Analysis {
   }
 }
 
-/** What first-match evaluation reads of a direction's entries, in order (rule numbers aside). */
-function entriesSignature(entries: readonly NaclEntry[]): string {
-  let out = '';
-  for (const e of entries) out += `${e.allow ? 'A' : 'D'}${e.protocol}:${e.fromPort}-${e.toPort}:${e.cidr};`;
-  return out;
+/**
+ * A hash of everything a NACL entry list holds but its raw items (rule number, action, protocol as
+ * written, ports, CIDR as written), in order. Lists with equal hashes are compared field by field
+ * before they share an evaluation.
+ */
+function entriesHash(entries: readonly NaclEntry[]): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as NaclEntry;
+    h = Math.imul(h ^ e.ruleNumber, 0x01000193);
+    h = Math.imul(h ^ (e.allow ? 1 : 2), 0x01000193);
+    h = Math.imul(h ^ e.fromPort, 0x01000193);
+    h = Math.imul(h ^ e.toPort, 0x01000193);
+    for (let k = 0; k < e.rawProtocol.length; k++) h = Math.imul(h ^ e.rawProtocol.charCodeAt(k), 0x01000193);
+    for (let k = 0; k < e.cidr.length; k++) h = Math.imul(h ^ e.cidr.charCodeAt(k), 0x01000193);
+  }
+  return h >>> 0;
 }
 
-/** A template's segments with contributors replaced by the entries at the same positions. */
-function repoint(
-  segments: readonly NaclSegment[],
-  from: readonly NaclEntry[],
-  to: readonly NaclEntry[],
-): NaclSegment[] {
-  if (from === to) return [...segments];
-  const position = new Map<NaclEntry, NaclEntry>();
-  for (let i = 0; i < from.length; i++) position.set(from[i] as NaclEntry, to[i] as NaclEntry);
-  const mapped = new Map<readonly NaclEntry[], NaclEntry[]>();
-  const map = (list: NaclEntry[]) => {
-    let out = mapped.get(list);
-    if (!out) {
-      out = list.map((e) => position.get(e) ?? e);
-      mapped.set(list, out);
+function sameEntries(a: readonly NaclEntry[], b: readonly NaclEntry[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as NaclEntry;
+    const y = b[i] as NaclEntry;
+    if (
+      x.ruleNumber !== y.ruleNumber ||
+      x.allow !== y.allow ||
+      x.fromPort !== y.fromPort ||
+      x.toPort !== y.toPort ||
+      x.rawProtocol !== y.rawProtocol ||
+      x.cidr !== y.cidr
+    ) {
+      return false;
     }
-    return out;
-  };
-  return segments.map((s) => ({
-    from: s.from,
-    to: s.to,
-    v4: s.v4,
-    v6: s.v6,
-    contributors4: map(s.contributors4),
-    contributors6: map(s.contributors6),
-  }));
+  }
+  return true;
 }

@@ -1,5 +1,6 @@
 import { type Cidr4, type Cidr6, parseCidr4, parseCidr6 } from '../net/cidr';
 import { type Protocol, parseProtocol } from '../net/protocol';
+import { publicCount4, publicCount6 } from '../net/public-space';
 import type {
   InternetGatewayItem,
   IpPermissionItem,
@@ -50,8 +51,17 @@ export interface SecurityGroupNode {
   name: string;
   /** A VPC's default group (GroupName `default`). */
   isDefault: boolean;
-  ingress: SgRule[];
-  egress: SgRule[];
+  /** Ingress rules, one per source; expanded on first read (most groups are never read rule by rule). */
+  readonly ingress: SgRule[];
+  /** Egress rules, one per source; expanded on first read. */
+  readonly egress: SgRule[];
+  /** How many ingress rules there are, without expanding them. */
+  readonly ingressCount: number;
+  /**
+   * False when no tcp/udp ingress rule has a public IPv4/IPv6 source or a prefix list: the
+   * internet reaches nothing through this group. Known without expanding the rules.
+   */
+  readonly hasPublicIngressSource: boolean;
   /** True when the rules came from SecurityGroupRules (and so carry rule ids). */
   hasRuleIds: boolean;
   tags: Tag[];
@@ -302,28 +312,124 @@ function associated(a: RouteTableItem['Associations'][number]): boolean {
 }
 
 function buildGroup(group: SecurityGroupItem, rules: SecurityGroupRuleItem[] | undefined): SecurityGroupNode {
-  const node: SecurityGroupNode = {
-    item: group,
-    id: group.GroupId,
-    vpcId: group.VpcId ?? '',
-    name: group.GroupName ?? '',
-    isDefault: group.GroupName === 'default',
-    ingress: [],
-    egress: [],
-    hasRuleIds: rules !== undefined && rules.length > 0,
-    tags: group.Tags,
-  };
-  if (rules && rules.length > 0) {
-    for (const rule of rules) {
-      const sgRule = fromRuleItem(rule);
-      if (sgRule) (sgRule.egress ? node.egress : node.ingress).push(sgRule);
-    }
-  } else {
-    for (const permission of group.IpPermissions) expandPermission(node.id, permission, false, node.ingress);
-    for (const permission of group.IpPermissionsEgress)
-      expandPermission(node.id, permission, true, node.egress);
+  return new GroupNode(group, rules !== undefined && rules.length > 0 ? rules : undefined);
+}
+
+/**
+ * A security group whose rules are expanded (one SgRule per source) on first read. At 50k groups
+ * and 500k rules the expansion is most of the model's cost, and nine groups in ten are only ever
+ * asked "can the internet reach anything through you?", which the raw permissions answer.
+ */
+class GroupNode implements SecurityGroupNode {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly name: string;
+  readonly isDefault: boolean;
+  readonly hasRuleIds: boolean;
+  readonly tags: Tag[];
+  private ingressRules?: SgRule[];
+  private egressRules?: SgRule[];
+  private publicIngress?: boolean;
+  private ingressSources?: number;
+
+  constructor(
+    readonly item: SecurityGroupItem,
+    private readonly ruleItems: SecurityGroupRuleItem[] | undefined,
+  ) {
+    this.id = item.GroupId;
+    this.vpcId = item.VpcId ?? '';
+    this.name = item.GroupName ?? '';
+    this.isDefault = item.GroupName === 'default';
+    this.hasRuleIds = ruleItems !== undefined;
+    this.tags = item.Tags;
   }
-  return node;
+
+  get ingress(): SgRule[] {
+    this.ingressRules ??= this.expand(false);
+    return this.ingressRules;
+  }
+
+  get egress(): SgRule[] {
+    this.egressRules ??= this.expand(true);
+    return this.egressRules;
+  }
+
+  get ingressCount(): number {
+    if (this.ingressRules) return this.ingressRules.length;
+    if (this.ingressSources === undefined) {
+      let count = 0;
+      if (this.ruleItems) {
+        for (const r of this.ruleItems) if (!r.IsEgress) count++;
+      } else {
+        for (const p of this.item.IpPermissions) {
+          count +=
+            p.IpRanges.length + p.Ipv6Ranges.length + p.PrefixListIds.length + p.UserIdGroupPairs.length;
+        }
+      }
+      this.ingressSources = count;
+    }
+    return this.ingressSources;
+  }
+
+  get hasPublicIngressSource(): boolean {
+    this.publicIngress ??= this.computePublicIngress();
+    return this.publicIngress;
+  }
+
+  private computePublicIngress(): boolean {
+    if (this.ruleItems) {
+      for (const rule of this.ruleItems) {
+        if (rule.IsEgress || !carriesTransport(rule.IpProtocol)) continue;
+        if (rule.PrefixListId) return true;
+        if (rule.CidrIpv4 && hasPublic(ipv4Source(rule.CidrIpv4))) return true;
+        if (rule.CidrIpv6 && hasPublic(ipv6Source(rule.CidrIpv6))) return true;
+      }
+      return false;
+    }
+    for (const p of this.item.IpPermissions) {
+      if (!carriesTransport(p.IpProtocol)) continue;
+      if (p.PrefixListIds.length > 0) return true;
+      for (const r of p.IpRanges) if (hasPublic(ipv4Source(r.CidrIp))) return true;
+      for (const r of p.Ipv6Ranges) if (hasPublic(ipv6Source(r.CidrIpv6))) return true;
+    }
+    return false;
+  }
+
+  private expand(egress: boolean): SgRule[] {
+    const out: SgRule[] = [];
+    if (this.ruleItems) {
+      for (const rule of this.ruleItems) {
+        if (rule.IsEgress !== egress) continue;
+        const sgRule = fromRuleItem(rule);
+        if (sgRule) out.push(sgRule);
+      }
+    } else {
+      const permissions = egress ? this.item.IpPermissionsEgress : this.item.IpPermissions;
+      for (const permission of permissions) expandPermission(this.id, permission, egress, out);
+    }
+    return out;
+  }
+}
+
+function carriesTransport(ipProtocol: string): boolean {
+  const protocol = parseProtocol(ipProtocol);
+  return protocol === 'all' || protocol === 'tcp' || protocol === 'udp';
+}
+
+const publicBySource = new WeakMap<RuleSource, boolean>();
+
+/** True when an IPv4/IPv6 source holds at least one public address (memoized per shared source). */
+function hasPublic(source: RuleSource | undefined): boolean {
+  if (!source || (source.kind !== 'ipv4' && source.kind !== 'ipv6')) return false;
+  let result = publicBySource.get(source);
+  if (result === undefined) {
+    result =
+      source.kind === 'ipv4'
+        ? publicCount4([[source.range.start, source.range.end]]) > 0
+        : publicCount6([[source.range.start, source.range.end]]) > 0n;
+    publicBySource.set(source, result);
+  }
+  return result;
 }
 
 /** Inclusive port range of a rule; all ports for all-protocol, portless or ICMP rules. */

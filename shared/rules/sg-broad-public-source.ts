@@ -34,7 +34,7 @@ export const sgBroadPublicSource: RuleDefinition = {
   evaluate({ analysis }) {
     const drafts: FindingDraft[] = [];
     for (const group of analysis.model.securityGroups.values()) {
-      if (group.ingress.length === 0) continue;
+      if (group.ingressCount === 0) continue;
       const reach = analysis.groupReach(group.id);
       const ports: TransportPorts = {
         tcp: { ipv4: reach.tcp.broad.ipv4, ipv6: reach.tcp.broad.ipv6 },
