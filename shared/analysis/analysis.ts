@@ -1,7 +1,7 @@
 import type { Config } from '../config';
-import type { Model, NaclEntry, SgRule } from '../model/model';
+import type { Model, NaclEntry, SecurityGroupNode } from '../model/model';
 import { evaluateNacl, type NaclSegment } from './nacl-eval';
-import { computeReach, EMPTY_REACH, type Reach, type Transport } from './sg-reach';
+import { EMPTY_REACH, type Reach, reachOf, type Transport } from './sg-reach';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -53,10 +53,15 @@ export class Analysis {
     if (!reach) {
       const group = this.model.securityGroups.get(groupId);
       // Most groups admit only VPC ranges and other groups: answered without expanding their rules.
-      reach =
-        group?.hasPublicIngressSource === true
-          ? computeReach(group.ingress, this.model.prefixLists, this.config.worldOpenCoverage)
-          : EMPTY_REACH;
+      // One walk over the raw permissions: groups with only VPC ranges and referenced groups
+      // (most of them) collect nothing and get the shared EMPTY_REACH, with no rule expanded.
+      reach = group
+        ? reachOf(
+            (visit) => group.forEachIngressSource(visit),
+            this.model.prefixLists,
+            this.config.worldOpenCoverage,
+          )
+        : EMPTY_REACH;
       this.reachByGroup.set(groupId, reach);
     }
     return reach;
@@ -65,20 +70,28 @@ export class Analysis {
   /** Internet reach of the union of several groups' ingress rules (an interface's groups). */
   unionReach(groupIds: readonly string[]): Reach {
     if (groupIds.length === 1) return this.groupReach(groupIds[0] as string);
-    const key = [...groupIds].sort().join(',');
+    const key = groupIds.join(',');
     let reach = this.reachByUnion.get(key);
     if (!reach) {
-      // A union can be world-open where no member is (0.0.0.0/1 + 128.0.0.0/1), but not when no
-      // member has a single public source: then it is as empty as its members.
-      const members = groupIds.map((id) => this.groupReach(id));
-      if (members.every((m) => m === EMPTY_REACH)) reach = EMPTY_REACH;
+      // Members without a public source add nothing the internet can use: the union is the reach
+      // of the others (one member: its own memoized reach). A union can still be world-open where
+      // no member is (0.0.0.0/1 + 128.0.0.0/1), so two or more get a joint computation.
+      const open: SecurityGroupNode[] = [];
+      for (const id of groupIds) {
+        const group = this.model.securityGroups.get(id);
+        if (group?.hasPublicIngressSource) open.push(group);
+      }
+      const only = open.length === 1 ? open[0] : undefined;
+      if (open.length === 0) reach = EMPTY_REACH;
+      else if (only) reach = this.groupReach(only.id);
       else {
-        const rules: SgRule[] = [];
-        for (const id of groupIds) {
-          const group = this.model.securityGroups.get(id);
-          if (group) for (const rule of group.ingress) rules.push(rule);
-        }
-        reach = computeReach(rules, this.model.prefixLists, this.config.worldOpenCoverage);
+        reach = reachOf(
+          (visit) => {
+            for (const group of open) group.forEachIngressSource(visit);
+          },
+          this.model.prefixLists,
+          this.config.worldOpenCoverage,
+        );
       }
       this.reachByUnion.set(key, reach);
     }

@@ -1,8 +1,8 @@
-import type { PrefixListNode, SgRule } from '../model/model';
+import type { PrefixListNode, RuleSource, SgRule } from '../model/model';
 import type { Cidr4, Cidr6 } from '../net/cidr';
 import { type Interval, normalize } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
-import { matchesTransport } from '../net/protocol';
+import { matchesTransport, type Protocol } from '../net/protocol';
 import {
   BROAD_IPV4,
   BROAD_IPV6,
@@ -106,62 +106,115 @@ export function computeReach(
   coverage: number,
 ): Reach {
   if (!hasPublicSource(rules)) return EMPTY_REACH;
-  const unresolved = new Set<string>();
-  const reach: Reach = { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
-  for (const transport of TRANSPORTS) {
-    const v4: Sourced<Cidr4>[] = [];
-    const v6: Sourced<Cidr6>[] = [];
-    let total4 = 0;
-    let total6 = 0n;
-    for (const rule of rules) {
-      if (!matchesTransport(rule.protocol, transport)) continue;
-      const { source } = rule;
-      if (source.kind === 'ipv4') {
-        const count = cidrPublic4(source.range);
-        if (count > 0) {
-          v4.push({ from: rule.fromPort, to: rule.toPort, range: source.range });
-          total4 += count;
-        }
-      } else if (source.kind === 'ipv6') {
-        const count = cidrPublic6(source.range);
-        if (count > 0n) {
-          v6.push({ from: rule.fromPort, to: rule.toPort, range: source.range });
-          total6 += count;
-        }
-      } else if (source.kind === 'prefix-list') {
-        const list = prefixLists.get(source.prefixListId);
-        if (!list) {
-          unresolved.add(source.prefixListId);
-          continue;
-        }
-        for (const entry of list.cidrs4) {
-          const count = cidrPublic4(entry.range);
-          if (count > 0) {
-            v4.push({ from: rule.fromPort, to: rule.toPort, range: entry.range });
-            total4 += count;
-          }
-        }
-        for (const entry of list.cidrs6) {
-          const count = cidrPublic6(entry.range);
-          if (count > 0n) {
-            v6.push({ from: rule.fromPort, to: rule.toPort, range: entry.range });
-            total6 += count;
-          }
-        }
+  return reachOf(
+    (visit) => {
+      for (const rule of rules) visit(rule.protocol, rule.fromPort, rule.toPort, rule.source);
+    },
+    prefixLists,
+    coverage,
+  );
+}
+
+/** Calls `visit` once per rule: its protocol, inclusive port range and source. */
+export type SourceWalk = (visit: SourceVisitor) => void;
+export type SourceVisitor = (
+  protocol: Protocol,
+  fromPort: number,
+  toPort: number,
+  source: RuleSource,
+) => void;
+
+interface Sink {
+  v4: Sourced<Cidr4>[];
+  v6: Sourced<Cidr6>[];
+  total4: number;
+  total6: bigint;
+}
+
+function addSource(
+  sink: Sink,
+  from: number,
+  to: number,
+  source: RuleSource,
+  prefixLists: ReadonlyMap<string, PrefixListNode>,
+  unresolved: Set<string>,
+): void {
+  if (source.kind === 'ipv4') {
+    if (!source.public) return;
+    const count = cidrPublic4(source.range);
+    if (count > 0) {
+      sink.v4.push({ from, to, range: source.range });
+      sink.total4 += count;
+    }
+  } else if (source.kind === 'ipv6') {
+    if (!source.public) return;
+    const count = cidrPublic6(source.range);
+    if (count > 0n) {
+      sink.v6.push({ from, to, range: source.range });
+      sink.total6 += count;
+    }
+  } else if (source.kind === 'prefix-list') {
+    const list = prefixLists.get(source.prefixListId);
+    if (!list) {
+      unresolved.add(source.prefixListId);
+      return;
+    }
+    for (const entry of list.cidrs4) {
+      const count = cidrPublic4(entry.range);
+      if (count > 0) {
+        sink.v4.push({ from, to, range: entry.range });
+        sink.total4 += count;
       }
     }
+    for (const entry of list.cidrs6) {
+      const count = cidrPublic6(entry.range);
+      if (count > 0n) {
+        sink.v6.push({ from, to, range: entry.range });
+        sink.total6 += count;
+      }
+    }
+  }
+}
+
+/**
+ * The internet reach of the rules a walk visits (one pass for both transports). Lets a group's
+ * reach be computed straight from its raw permissions, without expanding them into rule objects.
+ */
+export function reachOf(
+  walk: SourceWalk,
+  prefixLists: ReadonlyMap<string, PrefixListNode>,
+  coverage: number,
+): Reach {
+  const unresolved = new Set<string>();
+  const sinks: Record<Transport, Sink> = {
+    tcp: { v4: [], v6: [], total4: 0, total6: 0n },
+    udp: { v4: [], v6: [], total4: 0, total6: 0n },
+  };
+  walk((protocol, from, to, source) => {
+    if (protocol === 'tcp' || protocol === 'all')
+      addSource(sinks.tcp, from, to, source, prefixLists, unresolved);
+    if (protocol === 'udp' || protocol === 'all')
+      addSource(sinks.udp, from, to, source, prefixLists, unresolved);
+  });
+  let reach: Reach | undefined;
+  for (const transport of TRANSPORTS) {
+    const sink = sinks[transport];
     // The sum of per-source counts bounds the union: below the broad threshold nothing can fire.
-    const r4 = total4 >= BROAD_IPV4 ? classify4(v4, coverage) : undefined;
-    const r6 = total6 >= BROAD_IPV6 ? classify6(v6, coverage) : undefined;
+    const r4 = sink.total4 >= BROAD_IPV4 ? classify4(sink.v4, coverage) : undefined;
+    const r6 = sink.total6 >= BROAD_IPV6 ? classify6(sink.v6, coverage) : undefined;
     if (r4 || r6) {
+      reach ??= { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
       reach[transport] = {
         worldOpen: { ipv4: r4?.world ?? [], ipv6: r6?.world ?? [] },
         broad: { ipv4: r4?.broad ?? [], ipv6: r6?.broad ?? [] },
       };
     }
   }
-  reach.unresolvedPrefixLists = [...unresolved].sort();
-  return reach;
+  if (unresolved.size > 0) {
+    reach ??= { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
+    reach.unresolvedPrefixLists = [...unresolved].sort();
+  }
+  return reach ?? EMPTY_REACH;
 }
 
 const range = (s: { from: number; to: number }) => [s.from, s.to] as const;

@@ -20,8 +20,8 @@ import type {
 
 /** Where a security-group rule lets traffic come from (ingress) or go to (egress). */
 export type RuleSource =
-  | { kind: 'ipv4'; cidr: string; range: Cidr4 }
-  | { kind: 'ipv6'; cidr: string; range: Cidr6 }
+  | { kind: 'ipv4'; cidr: string; range: Cidr4 /** Holds at least one public address. */; public: boolean }
+  | { kind: 'ipv6'; cidr: string; range: Cidr6 /** Holds at least one public address. */; public: boolean }
   | { kind: 'prefix-list'; prefixListId: string }
   | { kind: 'group'; groupId?: string; userId?: string; peering?: string };
 
@@ -62,6 +62,13 @@ export interface SecurityGroupNode {
    * internet reaches nothing through this group. Known without expanding the rules.
    */
   readonly hasPublicIngressSource: boolean;
+  /**
+   * Visits each ingress rule's protocol, port range and source as `ingress` would list them,
+   * without expanding them; referenced-group sources (never internet sources) are skipped.
+   */
+  forEachIngressSource(
+    visit: (protocol: Protocol, fromPort: number, toPort: number, source: RuleSource) => void,
+  ): void;
   /** True when the rules came from SecurityGroupRules (and so carry rule ids). */
   hasRuleIds: boolean;
   tags: Tag[];
@@ -211,7 +218,10 @@ export function buildModel(snapshot: Snapshot): Model {
   const rulesByGroup = new Map<string, SecurityGroupRuleItem[]>();
   for (const rule of snapshot.SecurityGroupRules) push(rulesByGroup, rule.GroupId, rule);
   for (const group of snapshot.SecurityGroups) {
-    model.securityGroups.set(group.GroupId, buildGroup(group, rulesByGroup.get(group.GroupId)));
+    model.securityGroups.set(
+      group.GroupId,
+      buildGroup(group, rulesByGroup.get(group.GroupId), model.prefixLists),
+    );
   }
   // A snapshot may carry rules of groups it does not describe (describe-security-group-rules alone).
   for (const [groupId, rules] of rulesByGroup) {
@@ -222,7 +232,7 @@ export function buildModel(snapshot: Snapshot): Model {
       IpPermissionsEgress: [],
       Tags: [],
     };
-    model.securityGroups.set(groupId, buildGroup(stub, rules));
+    model.securityGroups.set(groupId, buildGroup(stub, rules, model.prefixLists));
   }
 
   for (const table of snapshot.RouteTables) {
@@ -286,9 +296,9 @@ export function buildModel(snapshot: Snapshot): Model {
     if (eni.Ipv6Address && !ipv6.includes(eni.Ipv6Address)) ipv6.push(eni.Ipv6Address);
     const groupIds: string[] = [];
     for (const g of eni.Groups) if (!groupIds.includes(g.GroupId)) groupIds.push(g.GroupId);
-    if (groupIds.length > 1) groupIds.sort();
-    if (publicIps.length > 1) publicIps.sort();
-    if (ipv6.length > 1) ipv6.sort();
+    if (groupIds.length > 1) sortSmall(groupIds, compareStrings);
+    if (publicIps.length > 1) sortSmall(publicIps, compareStrings);
+    if (ipv6.length > 1) sortSmall(ipv6, compareStrings);
     const node: NetworkInterfaceNode = {
       item: eni,
       id: eni.NetworkInterfaceId,
@@ -311,8 +321,12 @@ function associated(a: RouteTableItem['Associations'][number]): boolean {
   return state === undefined || state === 'associated' || state === 'associating';
 }
 
-function buildGroup(group: SecurityGroupItem, rules: SecurityGroupRuleItem[] | undefined): SecurityGroupNode {
-  return new GroupNode(group, rules !== undefined && rules.length > 0 ? rules : undefined);
+function buildGroup(
+  group: SecurityGroupItem,
+  rules: SecurityGroupRuleItem[] | undefined,
+  prefixLists: ReadonlyMap<string, PrefixListNode>,
+): SecurityGroupNode {
+  return new GroupNode(group, rules !== undefined && rules.length > 0 ? rules : undefined, prefixLists);
 }
 
 /**
@@ -335,6 +349,7 @@ class GroupNode implements SecurityGroupNode {
   constructor(
     readonly item: SecurityGroupItem,
     private readonly ruleItems: SecurityGroupRuleItem[] | undefined,
+    private readonly prefixLists: ReadonlyMap<string, PrefixListNode>,
   ) {
     this.id = item.GroupId;
     this.vpcId = item.VpcId ?? '';
@@ -376,11 +391,53 @@ class GroupNode implements SecurityGroupNode {
     return this.publicIngress;
   }
 
+  forEachIngressSource(
+    visit: (protocol: Protocol, fromPort: number, toPort: number, source: RuleSource) => void,
+  ): void {
+    if (this.ingressRules) {
+      for (const rule of this.ingressRules) {
+        if (rule.source.kind !== 'group') visit(rule.protocol, rule.fromPort, rule.toPort, rule.source);
+      }
+      return;
+    }
+    if (this.ruleItems) {
+      for (const rule of this.ruleItems) {
+        if (rule.IsEgress) continue;
+        let source: RuleSource | undefined;
+        if (rule.CidrIpv4) source = ipv4Source(rule.CidrIpv4);
+        else if (rule.CidrIpv6) source = ipv6Source(rule.CidrIpv6);
+        else if (rule.PrefixListId) source = prefixListSource(rule.PrefixListId);
+        if (!source) continue;
+        const protocol = parseProtocol(rule.IpProtocol);
+        const [fromPort, toPort] = portRange(protocol, rule.FromPort, rule.ToPort);
+        visit(protocol, fromPort, toPort, source);
+      }
+      return;
+    }
+    for (const p of this.item.IpPermissions) {
+      const protocol = parseProtocol(p.IpProtocol);
+      let fromPort = 0;
+      let toPort = 65535;
+      if ((protocol === 'tcp' || protocol === 'udp') && p.FromPort !== undefined) {
+        [fromPort, toPort] = portRange(protocol, p.FromPort, p.ToPort);
+      }
+      for (const r of p.IpRanges) {
+        const source = ipv4Source(r.CidrIp);
+        if (source) visit(protocol, fromPort, toPort, source);
+      }
+      for (const r of p.Ipv6Ranges) {
+        const source = ipv6Source(r.CidrIpv6);
+        if (source) visit(protocol, fromPort, toPort, source);
+      }
+      for (const l of p.PrefixListIds) visit(protocol, fromPort, toPort, prefixListSource(l.PrefixListId));
+    }
+  }
+
   private computePublicIngress(): boolean {
     if (this.ruleItems) {
       for (const rule of this.ruleItems) {
         if (rule.IsEgress || !carriesTransport(rule.IpProtocol)) continue;
-        if (rule.PrefixListId) return true;
+        if (rule.PrefixListId && this.prefixListMayBePublic(rule.PrefixListId)) return true;
         if (rule.CidrIpv4 && hasPublic(ipv4Source(rule.CidrIpv4))) return true;
         if (rule.CidrIpv6 && hasPublic(ipv6Source(rule.CidrIpv6))) return true;
       }
@@ -388,11 +445,21 @@ class GroupNode implements SecurityGroupNode {
     }
     for (const p of this.item.IpPermissions) {
       if (!carriesTransport(p.IpProtocol)) continue;
-      if (p.PrefixListIds.length > 0) return true;
+      for (const l of p.PrefixListIds) if (this.prefixListMayBePublic(l.PrefixListId)) return true;
       for (const r of p.IpRanges) if (hasPublic(ipv4Source(r.CidrIp))) return true;
       for (const r of p.Ipv6Ranges) if (hasPublic(ipv6Source(r.CidrIpv6))) return true;
     }
     return false;
+  }
+
+  /** An unresolved list may hold anything (and must reach computeReach to be reported as unknown). */
+  private prefixListMayBePublic(prefixListId: string): boolean {
+    const list = this.prefixLists.get(prefixListId);
+    if (!list) return true;
+    return (
+      list.cidrs4.some((c) => hasPublic(ipv4Source(c.cidr))) ||
+      list.cidrs6.some((c) => hasPublic(ipv6Source(c.cidr)))
+    );
   }
 
   private expand(egress: boolean): SgRule[] {
@@ -416,20 +483,9 @@ function carriesTransport(ipProtocol: string): boolean {
   return protocol === 'all' || protocol === 'tcp' || protocol === 'udp';
 }
 
-const publicBySource = new WeakMap<RuleSource, boolean>();
-
-/** True when an IPv4/IPv6 source holds at least one public address (memoized per shared source). */
+/** True when an IPv4/IPv6 source holds at least one public address. */
 function hasPublic(source: RuleSource | undefined): boolean {
-  if (!source || (source.kind !== 'ipv4' && source.kind !== 'ipv6')) return false;
-  let result = publicBySource.get(source);
-  if (result === undefined) {
-    result =
-      source.kind === 'ipv4'
-        ? publicCount4([[source.range.start, source.range.end]]) > 0
-        : publicCount6([[source.range.start, source.range.end]]) > 0n;
-    publicBySource.set(source, result);
-  }
-  return result;
+  return source !== undefined && (source.kind === 'ipv4' || source.kind === 'ipv6') && source.public;
 }
 
 /** Inclusive port range of a rule; all ports for all-protocol, portless or ICMP rules. */
@@ -479,13 +535,25 @@ function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
 const sources4 = new Map<string, RuleSource>();
 const sources6 = new Map<string, RuleSource>();
 
+const prefixListSources = new Map<string, RuleSource>();
+
+function prefixListSource(prefixListId: string): RuleSource {
+  let source = prefixListSources.get(prefixListId);
+  if (!source) {
+    if (prefixListSources.size > 100_000) prefixListSources.clear();
+    source = { kind: 'prefix-list', prefixListId };
+    prefixListSources.set(prefixListId, source);
+  }
+  return source;
+}
+
 function ipv4Source(cidr: string): RuleSource | undefined {
   let source = sources4.get(cidr);
   if (!source) {
     const range = parseCidr4(cidr);
     if (!range) return undefined;
     if (sources4.size > 100_000) sources4.clear();
-    source = { kind: 'ipv4', cidr, range };
+    source = { kind: 'ipv4', cidr, range, public: publicCount4([[range.start, range.end]]) > 0 };
     sources4.set(cidr, source);
   }
   return source;
@@ -497,7 +565,7 @@ function ipv6Source(cidr: string): RuleSource | undefined {
     const range = parseCidr6(cidr);
     if (!range) return undefined;
     if (sources6.size > 100_000) sources6.clear();
-    source = { kind: 'ipv6', cidr, range };
+    source = { kind: 'ipv6', cidr, range, public: publicCount6([[range.start, range.end]]) > 0n };
     sources6.set(cidr, source);
   }
   return source;
@@ -570,6 +638,31 @@ function expandPermission(
   }
 }
 
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Stable in-place insertion sort for the short lists of a model (an interface's groups, a NACL's
+ * dozen entries): Array.prototype.sort copies into a work array on every call, which at 50k
+ * interfaces and 10k NACLs is measurable garbage. Long lists fall back to it.
+ */
+function sortSmall<T>(list: T[], compare: (a: T, b: T) => number): void {
+  if (list.length > 32) {
+    list.sort(compare);
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const value = list[i] as T;
+    let j = i - 1;
+    while (j >= 0 && compare(list[j] as T, value) > 0) {
+      list[j + 1] = list[j] as T;
+      j--;
+    }
+    list[j + 1] = value;
+  }
+}
+
 function byNumber(a: NaclEntry, b: NaclEntry): number {
   return a.ruleNumber - b.ruleNumber;
 }
@@ -622,8 +715,8 @@ function buildNacl(acl: NetworkAclItem): NetworkAclNode {
     }
     if (entry) (entry.egress ? egress : ingress).push(entry);
   }
-  ingress.sort(byNumber);
-  egress.sort(byNumber);
+  sortSmall(ingress, byNumber);
+  sortSmall(egress, byNumber);
   return {
     item: acl,
     id: acl.NetworkAclId,
