@@ -129,6 +129,7 @@ export class ExposureAnalysis {
 
   /** The exposure of one interface, if the internet reaches it on at least one port. */
   interfaceExposure(networkInterfaceId: string): InterfaceExposure | undefined {
+    if (this.all) return this.byInterface.get(networkInterfaceId) ?? undefined;
     const cached = this.byInterface.get(networkInterfaceId);
     if (cached !== undefined) return cached ?? undefined;
     const result = this.compute(networkInterfaceId);
@@ -136,15 +137,22 @@ export class ExposureAnalysis {
     return result;
   }
 
-  /** Every exposed interface of the model, by interface id. */
+  /**
+   * Every exposed interface of the model, in the model's (snapshot) order. Only exposed ones are
+   * kept: a region has tens of thousands of interfaces and a few percent are reachable.
+   */
   exposedInterfaces(): InterfaceExposure[] {
     if (!this.all) {
-      const ids = [...this.analysis.model.networkInterfaces.keys()].sort();
-      this.all = [];
-      for (const id of ids) {
-        const exposure = this.interfaceExposure(id);
-        if (exposure) this.all.push(exposure);
+      const all: InterfaceExposure[] = [];
+      for (const id of this.analysis.model.networkInterfaces.keys()) {
+        const cached = this.byInterface.get(id);
+        const exposure = cached === undefined ? this.compute(id) : (cached ?? undefined);
+        if (exposure) {
+          all.push(exposure);
+          if (cached === undefined) this.byInterface.set(id, exposure);
+        }
       }
+      this.all = all;
     }
     return this.all;
   }

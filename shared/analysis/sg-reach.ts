@@ -2,7 +2,7 @@ import type { PrefixListNode, RuleSource, SgRule } from '../model/model';
 import type { Cidr4, Cidr6 } from '../net/cidr';
 import { type Interval, normalize } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
-import { matchesTransport, type Protocol } from '../net/protocol';
+import type { Protocol } from '../net/protocol';
 import {
   BROAD_IPV4,
   BROAD_IPV6,
