@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { accountOf } from '../../shared/aws/lambda-context';
 import { publishNotice } from '../../shared/aws/notifier';
 import { ec2ClientFor } from '../../shared/aws/region-loader';
 import { configFromEnv } from '../../shared/config';
@@ -26,15 +27,6 @@ async function publish(notice: Notice): Promise<void> {
   }
   sns ??= new SNSClient({ region: homeRegion, retryMode: 'adaptive', maxAttempts: 6 });
   await publishNotice(sns, config.topicArn, notice);
-}
-
-/** The account of the invoked function, from its ARN (`arn:aws:lambda:region:account:function:name`). */
-export function accountOf(context: Pick<Context, 'invokedFunctionArn'>): string {
-  const account = context.invokedFunctionArn.split(':')[4];
-  if (!account || !/^\d{12}$/.test(account)) {
-    throw new Error(`cannot read the account from ${context.invokedFunctionArn}`);
-  }
-  return account;
 }
 
 async function audit(event: unknown, context: Context): Promise<AuditResult> {

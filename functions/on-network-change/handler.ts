@@ -4,6 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { accountOf } from '../../shared/aws/lambda-context';
 import { configFromEnv } from '../../shared/config';
 import { ConfigError } from '../../shared/errors';
 import { type EventDeps, type EventResult, processEvent } from './process';
@@ -22,15 +23,6 @@ if (missing.length > 0) throw new ConfigError('invalid environment', missing);
 // SDK clients live as long as the execution environment; adaptive retries absorb throttling.
 const ec2 = new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 6 });
 const sns = new SNSClient({ region, retryMode: 'adaptive', maxAttempts: 6 });
-
-/** The account of the invoked function, from its ARN (`arn:aws:lambda:region:account:function:name`). */
-export function accountOf(context: Pick<Context, 'invokedFunctionArn'>): string {
-  const account = context.invokedFunctionArn.split(':')[4];
-  if (!account || !/^\d{12}$/.test(account)) {
-    throw new Error(`cannot read the account from ${context.invokedFunctionArn}`);
-  }
-  return account;
-}
 
 async function onNetworkChange(event: unknown, context: Context): Promise<EventResult> {
   const deps: EventDeps = {
