@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors';
 import { RULE_IDS } from './rules/registry';
 import { formatIssues } from './validation';

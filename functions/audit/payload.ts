@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../../shared/errors';
 import { parseWith } from '../../shared/validation';
 

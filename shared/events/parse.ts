@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues } from '../validation';
 import { isIgnored, scopeFromEvent } from './event-table';
 import { asObject, field, path, text } from './shapes';

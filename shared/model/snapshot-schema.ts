@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
 
 // The snapshot is EC2 Describe* output as the AWS API / CLI prints it (PascalCase). Unknown keys
