@@ -1,6 +1,6 @@
 import { type Cidr4, type Cidr6, parseCidr4, parseCidr6 } from '../net/cidr';
 import { type Protocol, parseProtocol } from '../net/protocol';
-import { publicCount4, publicCount6 } from '../net/public-space';
+import { isRfc1918Text, publicCount4, publicCount6 } from '../net/public-space';
 import type {
   InternetGatewayItem,
   IpPermissionItem,
@@ -428,7 +428,7 @@ class GroupNode implements SecurityGroupNode {
       for (const rule of this.ruleItems) {
         if (rule.IsEgress) continue;
         let source: RuleSource | undefined;
-        if (rule.CidrIpv4) source = ipv4Source(rule.CidrIpv4);
+        if (rule.CidrIpv4) source = isRfc1918Text(rule.CidrIpv4) ? undefined : ipv4Source(rule.CidrIpv4);
         else if (rule.CidrIpv6) source = ipv6Source(rule.CidrIpv6);
         else if (rule.PrefixListId) source = prefixListSource(rule.PrefixListId);
         if (!source) continue;
@@ -446,6 +446,8 @@ class GroupNode implements SecurityGroupNode {
         [fromPort, toPort] = portRange(protocol, p.FromPort, p.ToPort);
       }
       for (const r of p.IpRanges) {
+        // VPC ranges (most sources) are skipped from their text: no lookup, nothing to visit.
+        if (isRfc1918Text(r.CidrIp)) continue;
         const source = ipv4Source(r.CidrIp);
         if (source) visit(protocol, fromPort, toPort, source);
       }
@@ -462,7 +464,8 @@ class GroupNode implements SecurityGroupNode {
       for (const rule of this.ruleItems) {
         if (rule.IsEgress || !carriesTransport(rule.IpProtocol)) continue;
         if (rule.PrefixListId && this.prefixListMayBePublic(rule.PrefixListId)) return true;
-        if (rule.CidrIpv4 && hasPublic(ipv4Source(rule.CidrIpv4))) return true;
+        if (rule.CidrIpv4 && !isRfc1918Text(rule.CidrIpv4) && hasPublic(ipv4Source(rule.CidrIpv4)))
+          return true;
         if (rule.CidrIpv6 && hasPublic(ipv6Source(rule.CidrIpv6))) return true;
       }
       return false;
@@ -470,7 +473,8 @@ class GroupNode implements SecurityGroupNode {
     for (const p of this.item.IpPermissions) {
       if (!carriesTransport(p.IpProtocol)) continue;
       for (const l of p.PrefixListIds) if (this.prefixListMayBePublic(l.PrefixListId)) return true;
-      for (const r of p.IpRanges) if (hasPublic(ipv4Source(r.CidrIp))) return true;
+      for (const r of p.IpRanges)
+        if (!isRfc1918Text(r.CidrIp) && hasPublic(ipv4Source(r.CidrIp))) return true;
       for (const r of p.Ipv6Ranges) if (hasPublic(ipv6Source(r.CidrIpv6))) return true;
     }
     return false;

@@ -79,3 +79,36 @@ export function isWorldOpen4(set: IntervalSet<number>, coverage: number): boolea
 export function isWorldOpen6(set: IntervalSet<bigint>, coverage: number): boolean {
   return coversWorld6(publicCount6(set), coverage);
 }
+
+/** The decimal number in text[from, to), or -1 when it is empty or holds a non-digit. */
+function decimalAt(text: string, from: number, to: number): number {
+  if (from >= to) return -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    value = value * 10 + (c - 48);
+  }
+  return value;
+}
+
+/**
+ * True when an IPv4 CIDR, as written, lies inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 —
+ * read from the text alone, without allocating. Most security-group sources are VPC ranges; this
+ * lets a scan of half a million rules skip them without a parse or a cache lookup. False means
+ * "not known to be private", never "public".
+ */
+export function isRfc1918Text(cidr: string): boolean {
+  const dot1 = cidr.indexOf('.');
+  const dot2 = cidr.indexOf('.', dot1 + 1);
+  const slash = cidr.indexOf('/', dot2 + 1);
+  if (dot1 < 0 || dot2 < 0 || slash < 0) return false;
+  const first = decimalAt(cidr, 0, dot1);
+  const second = decimalAt(cidr, dot1 + 1, dot2);
+  const prefix = decimalAt(cidr, slash + 1, cidr.length);
+  if (second < 0 || prefix < 0 || prefix > 32) return false;
+  if (first === 10) return prefix >= 8;
+  if (first === 172) return second >= 16 && second <= 31 && prefix >= 12;
+  if (first === 192) return second === 168 && prefix >= 16;
+  return false;
+}
