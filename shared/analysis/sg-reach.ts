@@ -185,17 +185,22 @@ export function reachOf(
   prefixLists: ReadonlyMap<string, PrefixListNode>,
   coverage: number,
 ): Reach {
+  // Nothing is allocated until a source that may be public shows up: most groups have none.
+  let sinks: Record<Transport, Sink> | undefined;
   const unresolved = new Set<string>();
-  const sinks: Record<Transport, Sink> = {
-    tcp: { v4: [], v6: [], total4: 0, total6: 0n },
-    udp: { v4: [], v6: [], total4: 0, total6: 0n },
-  };
   walk((protocol, from, to, source) => {
+    if (source.kind === 'group') return;
+    if ((source.kind === 'ipv4' || source.kind === 'ipv6') && !source.public) return;
+    sinks ??= {
+      tcp: { v4: [], v6: [], total4: 0, total6: 0n },
+      udp: { v4: [], v6: [], total4: 0, total6: 0n },
+    };
     if (protocol === 'tcp' || protocol === 'all')
       addSource(sinks.tcp, from, to, source, prefixLists, unresolved);
     if (protocol === 'udp' || protocol === 'all')
       addSource(sinks.udp, from, to, source, prefixLists, unresolved);
   });
+  if (!sinks) return EMPTY_REACH;
   let reach: Reach | undefined;
   for (const transport of TRANSPORTS) {
     const sink = sinks[transport];

@@ -169,6 +169,8 @@ export interface Model {
   subnetsByVpc: Map<string, string[]>;
 }
 
+const NO_ADDRESSES: string[] = Object.freeze([]) as unknown as string[];
+
 /** Value of the `Name` tag, if any. */
 export function nameTag(tags: readonly Tag[]): string | undefined {
   return tags.find((t) => t.Key === 'Name')?.Value;
@@ -317,13 +319,14 @@ export function buildModel(snapshot: Snapshot): Model {
     if (publicIps.length > 1) sortSmall(publicIps, compareStrings);
     if (ipv6.length > 1) sortSmall(ipv6, compareStrings);
     const node: NetworkInterfaceNode = {
+      // Most interfaces have no public address: one shared empty list instead of one each.
       item: eni,
       id: eni.NetworkInterfaceId,
       vpcId: eni.VpcId ?? (eni.SubnetId ? model.subnets.get(eni.SubnetId)?.vpcId : undefined),
       subnetId: eni.SubnetId,
       groupIds,
-      publicIps,
-      ipv6Addresses: ipv6,
+      publicIps: publicIps.length > 0 ? publicIps : NO_ADDRESSES,
+      ipv6Addresses: ipv6.length > 0 ? ipv6 : NO_ADDRESSES,
       tags: eni.TagSet.length > 0 ? eni.TagSet : eni.Tags,
     };
     model.networkInterfaces.set(node.id, node);
