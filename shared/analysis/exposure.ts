@@ -1,5 +1,6 @@
 import type { Config, PortSpec } from '../config';
 import type { Severity } from '../findings';
+import type { NetworkInterfaceNode } from '../model/model';
 import { type IntervalSet, intersect, isSubset, normalize, union } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
 import type { Analysis, Direction } from './analysis';
@@ -144,12 +145,15 @@ export class ExposureAnalysis {
   exposedInterfaces(): InterfaceExposure[] {
     if (!this.all) {
       const all: InterfaceExposure[] = [];
-      for (const id of this.analysis.model.networkInterfaces.keys()) {
-        const cached = this.byInterface.get(id);
-        const exposure = cached === undefined ? this.compute(id) : (cached ?? undefined);
+      const computedBefore = this.byInterface.size > 0;
+      for (const eni of this.analysis.model.networkInterfaces.values()) {
+        // Three interfaces in four have no public address: no lookup at all for them.
+        if (eni.publicIps.length === 0 && eni.ipv6Addresses.length === 0) continue;
+        const cached = computedBefore ? this.byInterface.get(eni.id) : undefined;
+        const exposure = cached === undefined ? this.computeFor(eni) : (cached ?? undefined);
         if (exposure) {
           all.push(exposure);
-          if (cached === undefined) this.byInterface.set(id, exposure);
+          if (cached === undefined) this.byInterface.set(eni.id, exposure);
         }
       }
       this.all = all;
@@ -171,9 +175,13 @@ export class ExposureAnalysis {
   }
 
   private compute(networkInterfaceId: string): InterfaceExposure | undefined {
-    const { model } = this.analysis;
-    const eni = model.networkInterfaces.get(networkInterfaceId);
-    if (!eni?.subnetId || eni.groupIds.length === 0) return undefined;
+    const eni = this.analysis.model.networkInterfaces.get(networkInterfaceId);
+    return eni ? this.computeFor(eni) : undefined;
+  }
+
+  private computeFor(eni: NetworkInterfaceNode): InterfaceExposure | undefined {
+    const networkInterfaceId = eni.id;
+    if (!eni.subnetId || eni.groupIds.length === 0) return undefined;
     if (eni.publicIps.length === 0 && eni.ipv6Addresses.length === 0) return undefined;
     const subnetPath = this.subnetPath(eni.subnetId);
     if (!subnetPath) return undefined;
