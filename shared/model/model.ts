@@ -131,10 +131,11 @@ export interface NetworkInterfaceNode {
   id: string;
   vpcId?: string;
   subnetId?: string;
-  groupIds: string[];
-  /** Public IPv4 addresses (primary association and secondary private IPs). */
-  publicIps: string[];
-  ipv6Addresses: string[];
+  /** Security group ids, sorted, without duplicates. */
+  readonly groupIds: string[];
+  /** Public IPv4 addresses (primary association and secondary private IPs), sorted. */
+  readonly publicIps: string[];
+  readonly ipv6Addresses: string[];
   tags: Tag[];
 }
 
@@ -302,36 +303,75 @@ export function buildModel(snapshot: Snapshot): Model {
   }
 
   for (const eni of snapshot.NetworkInterfaces) {
-    // Most interfaces have zero or one address of each kind and one to three groups: plain arrays,
-    // deduplicated only when there is something to deduplicate.
-    const publicIps: string[] = [];
-    if (eni.Association?.PublicIp) publicIps.push(eni.Association.PublicIp);
-    for (const address of eni.PrivateIpAddresses) {
-      const ip = address.Association?.PublicIp;
-      if (ip && !publicIps.includes(ip)) publicIps.push(ip);
-    }
-    const ipv6: string[] = [];
-    for (const a of eni.Ipv6Addresses) if (!ipv6.includes(a.Ipv6Address)) ipv6.push(a.Ipv6Address);
-    if (eni.Ipv6Address && !ipv6.includes(eni.Ipv6Address)) ipv6.push(eni.Ipv6Address);
-    const groupIds: string[] = [];
-    for (const g of eni.Groups) if (!groupIds.includes(g.GroupId)) groupIds.push(g.GroupId);
-    if (groupIds.length > 1) sortSmall(groupIds, compareStrings);
-    if (publicIps.length > 1) sortSmall(publicIps, compareStrings);
-    if (ipv6.length > 1) sortSmall(ipv6, compareStrings);
-    const node: NetworkInterfaceNode = {
-      // Most interfaces have no public address: one shared empty list instead of one each.
-      item: eni,
-      id: eni.NetworkInterfaceId,
-      vpcId: eni.VpcId ?? (eni.SubnetId ? model.subnets.get(eni.SubnetId)?.vpcId : undefined),
-      subnetId: eni.SubnetId,
-      groupIds,
-      publicIps: publicIps.length > 0 ? publicIps : NO_ADDRESSES,
-      ipv6Addresses: ipv6.length > 0 ? ipv6 : NO_ADDRESSES,
-      tags: eni.TagSet.length > 0 ? eni.TagSet : eni.Tags,
-    };
+    const vpcId = eni.VpcId ?? (eni.SubnetId ? model.subnets.get(eni.SubnetId)?.vpcId : undefined);
+    const node = new InterfaceNode(eni, vpcId);
     model.networkInterfaces.set(node.id, node);
   }
   return model;
+}
+
+/**
+ * An interface whose lists are derived on first read: three in four interfaces of a region have
+ * no public address, and the exposure analysis never asks for their groups.
+ */
+class InterfaceNode implements NetworkInterfaceNode {
+  readonly id: string;
+  readonly subnetId?: string;
+  readonly tags: Tag[];
+  private groups?: string[];
+  private publicV4?: string[];
+  private v6?: string[];
+
+  constructor(
+    readonly item: NetworkInterfaceItem,
+    readonly vpcId: string | undefined,
+  ) {
+    this.id = item.NetworkInterfaceId;
+    this.subnetId = item.SubnetId;
+    this.tags = item.TagSet.length > 0 ? item.TagSet : item.Tags;
+  }
+
+  get groupIds(): string[] {
+    if (!this.groups) {
+      const ids: string[] = [];
+      for (const g of this.item.Groups) if (!ids.includes(g.GroupId)) ids.push(g.GroupId);
+      if (ids.length > 1) sortSmall(ids, compareStrings);
+      this.groups = ids;
+    }
+    return this.groups;
+  }
+
+  get publicIps(): string[] {
+    if (!this.publicV4) {
+      const eni = this.item;
+      let ips: string[] = NO_ADDRESSES;
+      const add = (ip: string | undefined) => {
+        if (!ip || ips.includes(ip)) return;
+        if (ips === NO_ADDRESSES) ips = [];
+        ips.push(ip);
+      };
+      add(eni.Association?.PublicIp);
+      for (const address of eni.PrivateIpAddresses) add(address.Association?.PublicIp);
+      if (ips.length > 1) sortSmall(ips, compareStrings);
+      this.publicV4 = ips;
+    }
+    return this.publicV4;
+  }
+
+  get ipv6Addresses(): string[] {
+    if (!this.v6) {
+      const eni = this.item;
+      let ips: string[] = NO_ADDRESSES;
+      if (eni.Ipv6Addresses.length > 0 || eni.Ipv6Address) {
+        ips = [];
+        for (const a of eni.Ipv6Addresses) if (!ips.includes(a.Ipv6Address)) ips.push(a.Ipv6Address);
+        if (eni.Ipv6Address && !ips.includes(eni.Ipv6Address)) ips.push(eni.Ipv6Address);
+        if (ips.length > 1) sortSmall(ips, compareStrings);
+      }
+      this.v6 = ips;
+    }
+    return this.v6;
+  }
 }
 
 function indexInterfaces(
