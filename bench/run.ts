@@ -123,7 +123,7 @@ function main(): void {
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(
-    `Node ${process.version}, ${cpus().length} × ${cpu}; median of ${runs} runs after a warm-up; ` +
+    `Node ${process.version}, ${cpus().length} × ${cpu}; median of ${runs} runs after two warm-ups; ` +
       'evaluate(snapshot, config) on a validated snapshot\n\n',
   );
   process.stdout.write(`${table(measured)}\n`);
