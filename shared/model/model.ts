@@ -482,6 +482,13 @@ class GroupNode implements SecurityGroupNode {
       return;
     }
     for (const p of this.item.IpPermissions) {
+      // VPC ranges and referenced groups (most sources) are skipped from their text, before the
+      // protocol and ports are even read: nothing to visit.
+      let open = p.Ipv6Ranges.length > 0 || p.PrefixListIds.length > 0;
+      for (let i = 0; !open && i < p.IpRanges.length; i++) {
+        open = !isRfc1918Text((p.IpRanges[i] as { CidrIp: string }).CidrIp);
+      }
+      if (!open) continue;
       const protocol = parseProtocol(p.IpProtocol);
       let fromPort = 0;
       let toPort = 65535;
@@ -489,7 +496,6 @@ class GroupNode implements SecurityGroupNode {
         [fromPort, toPort] = portRange(protocol, p.FromPort, p.ToPort);
       }
       for (const r of p.IpRanges) {
-        // VPC ranges (most sources) are skipped from their text: no lookup, nothing to visit.
         if (isRfc1918Text(r.CidrIp)) continue;
         const source = ipv4Source(r.CidrIp);
         if (source) visit(protocol, fromPort, toPort, source);
