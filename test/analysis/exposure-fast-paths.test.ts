@@ -65,4 +65,40 @@ describe('group reach from raw permissions', () => {
       expect(fast.unionReach(eni.groupIds).udp.worldOpen).toEqual(slow.udp.worldOpen);
     }
   });
+
+  it('equals computeReach for groups given as SecurityGroupRules (rule ids), prefix lists included', () => {
+    // Prepare: every source kind, in the DescribeSecurityGroupRules shape.
+    const rule = (id: string, fields: Record<string, unknown>) => ({
+      SecurityGroupRuleId: id,
+      GroupId: 'sg-1',
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      ...fields,
+    });
+    const snapshot = {
+      SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'mixed', VpcId: 'vpc-1' }],
+      SecurityGroupRules: [
+        rule('sgr-1', { CidrIpv4: '10.0.0.0/8' }),
+        rule('sgr-2', { CidrIpv4: '0.0.0.0/1' }),
+        rule('sgr-3', { CidrIpv4: '128.0.0.0/1', IpProtocol: '-1', FromPort: -1, ToPort: -1 }),
+        rule('sgr-4', { CidrIpv6: '::/0', IpProtocol: 'udp', FromPort: 53, ToPort: 53 }),
+        rule('sgr-5', { PrefixListId: 'pl-known' }),
+        rule('sgr-6', { PrefixListId: 'pl-unknown' }),
+        rule('sgr-7', { ReferencedGroupInfo: { GroupId: 'sg-2' } }),
+        rule('sgr-8', { CidrIpv4: '0.0.0.0/0', IsEgress: true }),
+      ],
+      ManagedPrefixLists: [{ PrefixListId: 'pl-known', Entries: [{ Cidr: '8.0.0.0/7' }] }],
+    };
+    const model = buildModel(parseSnapshot(snapshot));
+    const group = model.securityGroups.get('sg-1');
+    // Act
+    const fast = new Analysis(model, DEFAULT_CONFIG).groupReach('sg-1');
+    const slow = computeReach(group?.ingress ?? [], model.prefixLists, DEFAULT_CONFIG.worldOpenCoverage);
+    // Assess
+    expect(fast).toEqual(slow);
+    expect(fast.tcp.worldOpen.ipv4).toEqual([[22, 23]]);
+    expect(fast.unresolvedPrefixLists).toEqual(['pl-unknown']);
+  });
 });
