@@ -132,6 +132,19 @@ describe('effective exposure (eni-internet-exposed)', () => {
     });
   });
 
+  it("no NACL association: the VPC's default NACL decides, and the path says so", () => {
+    // Prepare: acl-1 is the default NACL and associated with nothing; acl-2 (associated elsewhere) denies all.
+    const snapshot = region();
+    const defaultAcl = { ...nacl('acl-1', OPEN_NACL, { isDefault: true }), Associations: [] };
+    const other = nacl('acl-2', [], { subnetIds: ['subnet-9'] });
+    // Act
+    const [finding] = run(eniInternetExposed, { ...snapshot, NetworkAcls: [defaultAcl, other] });
+    // Assess
+    expect(finding?.evidence.families).toMatchObject({
+      ipv4: { path: [{}, {}, { type: 'network-acl', id: 'acl-1', association: 'default' }, {}] },
+    });
+  });
+
   it('the NACL denies the port inbound: that port is not exposed, the others are', () => {
     // Prepare: deny 22 before the allow-all entry.
     const entries = [entry(50, 'in', 'deny', '6', '0.0.0.0/0', [22, 22]), ...OPEN_NACL];
