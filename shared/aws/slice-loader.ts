@@ -73,10 +73,12 @@ interface Loaded {
 /**
  * Loads the slice an event's scope needs (DESIGN §7): the scope's resources; for security groups
  * their rules (with ids) and the interfaces using them; the route tables and NACLs of their VPCs;
- * the other groups of those interfaces; referenced prefix lists. Independent calls run concurrently;
+ * the rules of those interfaces' other groups (read with the event's groups' rules: the engine
+ * needs their reach, not the groups); referenced prefix lists. Independent calls run concurrently;
  * every call is paginated and filtered (a deleted resource is an empty result, not an error).
- * A security-group event costs 5 calls, 6 when its interfaces have other groups, plus one per
- * referenced prefix list.
+ * A security-group event costs 5 calls (groups and interfaces; then rules, route tables and NACLs),
+ * plus one per referenced prefix list (DESIGN §12: ≤ 6 with one list), plus pages and chunks of
+ * 200 filter values.
  */
 export async function loadSlice(
   ec2: EC2Client,
@@ -140,10 +142,11 @@ export async function loadSlice(
       const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters, NextToken }));
       return { items: out.SecurityGroupRules, next: out.NextToken };
     }).then((items) => {
-      if (!items) return;
+      if (!items) return false;
       for (const id of groupIds) loaded.rulesOf.add(id);
       for (const rule of items)
         if (rule.SecurityGroupRuleId) loaded.rules.set(rule.SecurityGroupRuleId, rule);
+      return true;
     });
   const describeInterfaces = (filter: Filter) =>
     list('DescribeNetworkInterfaces', filter, async (Filters, NextToken) => {
@@ -189,7 +192,11 @@ export async function loadSlice(
       for (const endpoint of items)
         if (endpoint.VpcEndpointId) loaded.endpoints.set(endpoint.VpcEndpointId, endpoint);
     });
+  const prefixListsRead = new Set<string>();
   const prefixListEntries = async (prefixListId: string) => {
+    // Each list is read once: a list that failed is not asked again by a later round.
+    if (prefixListsRead.has(prefixListId)) return;
+    prefixListsRead.add(prefixListId);
     try {
       const entries = await allPages(async (NextToken) => {
         calls++;
@@ -219,7 +226,6 @@ export async function loadSlice(
   // Round 1: the scope's own resources, concurrently.
   await Promise.all([
     describeGroups({ Name: 'group-id', Values: unloadedGroups(groupIds) }),
-    describeRules(groupIds),
     describeInterfaces({ Name: 'group-id', Values: groupIds }),
     describeInterfaces({ Name: 'network-interface-id', Values: scope.networkInterfaceIds }),
     describeInterfaces({ Name: 'attachment.instance-id', Values: scope.instanceIds }),
@@ -230,7 +236,16 @@ export async function loadSlice(
     describeEndpoints(scope.vpcEndpointIds),
   ]);
 
-  // Round 2: the context of their VPCs.
+  // The rules of the event's groups, and of the other groups of the interfaces using them: only
+  // their rules count (their reach is part of those interfaces' union exposure), so they are read
+  // with the event's groups' rules in one DescribeSecurityGroupRules and become rules-only groups.
+  const ruleGroups = [...new Set([...groupIds, ...interfaceGroups(loaded, new Set(groupIds))])];
+  const byRules = new Set(ruleGroups);
+  // Other interfaces' groups (interface events, and VPC-wide interfaces of NACL and route events)
+  // are described as before.
+  const described = (ids: Iterable<string>) => unloadedGroups(ids).filter((id) => !byRules.has(id));
+
+  // Round 2: the rules, and the context of their VPCs.
   const vpcIds = new Set(scope.vpcIds);
   const addVpc = (id: string | undefined) => id && vpcIds.add(id);
   for (const g of loaded.groups.values()) addVpc(g.VpcId);
@@ -245,35 +260,40 @@ export async function loadSlice(
     scope.networkAclIds.length + scope.routeTableIds.length + scope.internetGatewayIds.length > 0;
   const subnetWide = scope.subnetIds.length + scope.natGatewayIds.length > 0;
   const byVpc: Filter = { Name: 'vpc-id', Values: vpcs };
+  const rulesLoad = describeRules(ruleGroups);
   await Promise.all([
+    rulesLoad,
     vpcs.length > 0 ? describeTables(byVpc) : undefined,
     exposure || networkWide ? describeAcls(byVpc) : undefined,
     networkWide || subnetWide ? describeSubnets(byVpc) : undefined,
     networkWide ? describeInterfaces(byVpc) : undefined,
-    describeGroups({ Name: 'group-id', Values: unloadedGroups(interfaceGroups(loaded)) }),
+    describeGroups({ Name: 'group-id', Values: described(interfaceGroups(loaded)) }),
     ...referencedPrefixLists(loaded).map(prefixListEntries),
   ]);
 
-  // Round 3: groups of interfaces found in round 2, and prefix lists of groups found since.
+  // Round 3: groups of interfaces found in round 2; the rules-only groups described instead when
+  // their rules could not be read (their permissions still count for exposure); prefix lists only
+  // rules read since reference (usually none: the event's groups' lists were read in round 2).
+  const rulesRead = await rulesLoad;
   await Promise.all([
-    describeGroups({ Name: 'group-id', Values: unloadedGroups(interfaceGroups(loaded)) }),
-    ...referencedPrefixLists(loaded)
-      .filter((id) => !loaded.prefixLists.has(id))
-      .map(prefixListEntries),
+    describeGroups({
+      Name: 'group-id',
+      Values: rulesRead ? described(interfaceGroups(loaded)) : unloadedGroups(interfaceGroups(loaded)),
+    }),
+    ...referencedPrefixLists(loaded).map(prefixListEntries),
   ]);
-  await Promise.all(
-    referencedPrefixLists(loaded)
-      .filter((id) => !loaded.prefixLists.has(id))
-      .map(prefixListEntries),
-  );
+  await Promise.all(referencedPrefixLists(loaded).map(prefixListEntries));
 
   return { ...toSnapshot(loaded, where, errors), errors, calls };
 }
 
-function interfaceGroups(loaded: Loaded): string[] {
+/** The groups of the loaded interfaces; with `using`, of those interfaces using one of those groups. */
+function interfaceGroups(loaded: Loaded, using?: ReadonlySet<string>): string[] {
   const ids: string[] = [];
   for (const eni of loaded.interfaces.values()) {
-    for (const group of eni.Groups ?? []) if (group.GroupId) ids.push(group.GroupId);
+    const groups = eni.Groups ?? [];
+    if (using && !groups.some((g) => g.GroupId !== undefined && using.has(g.GroupId))) continue;
+    for (const group of groups) if (group.GroupId) ids.push(group.GroupId);
   }
   return ids;
 }
