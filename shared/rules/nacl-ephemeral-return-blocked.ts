@@ -1,4 +1,4 @@
-import type { Direction } from '../analysis/analysis';
+import type { Analysis, Direction } from '../analysis/analysis';
 import type { NaclSegment } from '../analysis/nacl-eval';
 import { TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft } from '../findings';
@@ -100,11 +100,82 @@ function reaches(entry: NaclEntry, cut: Peers): boolean {
   return false;
 }
 
+/** Everything a finding says that depends only on the NACL's entries (not on its id or subnets). */
+interface ReturnTemplate {
+  ports: string[];
+  directions: Record<string, unknown>[];
+  summary: string;
+  evidenceKey: string;
+}
+
+/** The finding's content for one NACL's entries, or undefined when no return path is broken. */
+function returnTemplate(
+  analysis: Analysis,
+  aclId: string,
+  admin: Record<Transport, PortSet>,
+  ephemeral: { from: number; to: number },
+): ReturnTemplate | undefined {
+  const directions: Record<string, unknown>[] = [];
+  const allPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
+  const keys: string[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    const back = opposite(direction);
+    const services = new Map<number, NaclEntry>();
+    const blockedPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
+    let cutPeers = EMPTY;
+    for (const transport of TRANSPORTS) {
+      const { peers, entries } = servicePeers(analysis.nacl(aclId, direction, transport), ephemeral.from);
+      if (isEmpty(peers)) continue;
+      const required = subtract(portRangeSet(ephemeral.from, ephemeral.to), admin[transport]);
+      const { ports, cut } = blockedReturn(analysis.nacl(aclId, back, transport), required, peers);
+      if (ports.length === 0) continue;
+      blockedPorts[transport] = ports;
+      allPorts[transport] = union(allPorts[transport], ports);
+      cutPeers = unionPeers(cutPeers, cut);
+      for (const entry of entries.values()) if (reaches(entry, cut)) services.set(entry.ruleNumber, entry);
+    }
+    const portList = [
+      ...formatPortsWithProtocol(blockedPorts.tcp, 'tcp'),
+      ...formatPortsWithProtocol(blockedPorts.udp, 'udp'),
+    ];
+    if (portList.length === 0) continue;
+    keys.push(`${direction}:${portList.join(',')}`);
+    const blockedPeers: Record<string, string[]> = {};
+    if (cutPeers.v4.length > 0) blockedPeers.ipv4 = formatSet4(cutPeers.v4, MAX_PEERS_IN_EVIDENCE);
+    if (cutPeers.v6.length > 0) blockedPeers.ipv6 = formatSet6(cutPeers.v6, MAX_PEERS_IN_EVIDENCE);
+    directions.push({
+      direction,
+      returnDirection: back,
+      serviceEntries: [...services.values()].sort((a, b) => a.ruleNumber - b.ruleNumber).map(describeEntry),
+      blockedPorts: portList,
+      blockedPeers,
+    });
+  }
+  if (directions.length === 0) return undefined;
+  const summary = directions
+    .map((d) => {
+      const entries = (d.serviceEntries as { ruleNumber: number }[]).map((e) => e.ruleNumber).join(', ');
+      const service = d.direction === 'ingress' ? 'inbound' : 'outbound';
+      const back = d.returnDirection === 'ingress' ? 'inbound' : 'outbound';
+      return `${service} entries ${entries} allow a service, but ${back} return traffic to those peers is not allowed on ${(d.blockedPorts as string[]).join(', ')}`;
+    })
+    .join('; ');
+  return {
+    ports: [...formatPortsWithProtocol(allPorts.tcp, 'tcp'), ...formatPortsWithProtocol(allPorts.udp, 'udp')],
+    directions,
+    summary,
+    evidenceKey: keys.join('|'),
+  };
+}
+
 /**
  * The stateless-firewall trap (DESIGN §5): a NACL allows a service in one direction, but the
  * opposite direction does not let the same peers through on the whole ephemeral range for the
  * same protocol, so replies are dropped. Admin ports inside the return range are excepted: denying
  * 22/3389 there is the standard way to close them and must not be punished.
+ *
+ * NACLs with identical entries share their `Analysis.nacl` evaluations (the same segment arrays):
+ * the finding's content is computed once per pair of inbound and outbound evaluations.
  */
 export const naclEphemeralReturnBlocked: RuleDefinition = {
   id: ID,
@@ -119,60 +190,29 @@ export const naclEphemeralReturnBlocked: RuleDefinition = {
     const { analysis, config } = context;
     const admin = portClasses(config).admin;
     const ephemeral = config.ephemeralPorts;
+    const tail =
+      `NACLs are stateless: replies go to the peer's ephemeral ports (${ephemeral.from}-${ephemeral.to}), ` +
+      'so these connections fail. Allow the return range for those peers (admin ports may stay denied).';
+    const ephemeralPorts = `${ephemeral.from}-${ephemeral.to}`;
     const drafts: FindingDraft[] = [];
+    // Keyed by the shared tcp evaluations of both directions: equal keys mean equal entry lists.
+    const templates = new Map<readonly NaclSegment[], Map<readonly NaclSegment[], ReturnTemplate | null>>();
     for (const acl of context.model.networkAcls.values()) {
-      const directions: Record<string, unknown>[] = [];
-      const allPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
-      const keys: string[] = [];
-      for (const direction of ['ingress', 'egress'] as const) {
-        const back = opposite(direction);
-        const services = new Map<number, NaclEntry>();
-        const blockedPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
-        let cutPeers = EMPTY;
-        for (const transport of TRANSPORTS) {
-          const { peers, entries } = servicePeers(
-            analysis.nacl(acl.id, direction, transport),
-            ephemeral.from,
-          );
-          if (isEmpty(peers)) continue;
-          const required = subtract(portRangeSet(ephemeral.from, ephemeral.to), admin[transport]);
-          const { ports, cut } = blockedReturn(analysis.nacl(acl.id, back, transport), required, peers);
-          if (ports.length === 0) continue;
-          blockedPorts[transport] = ports;
-          allPorts[transport] = union(allPorts[transport], ports);
-          cutPeers = unionPeers(cutPeers, cut);
-          for (const entry of entries.values())
-            if (reaches(entry, cut)) services.set(entry.ruleNumber, entry);
-        }
-        const portList = [
-          ...formatPortsWithProtocol(blockedPorts.tcp, 'tcp'),
-          ...formatPortsWithProtocol(blockedPorts.udp, 'udp'),
-        ];
-        if (portList.length === 0) continue;
-        keys.push(`${direction}:${portList.join(',')}`);
-        const blockedPeers: Record<string, string[]> = {};
-        if (cutPeers.v4.length > 0) blockedPeers.ipv4 = formatSet4(cutPeers.v4, MAX_PEERS_IN_EVIDENCE);
-        if (cutPeers.v6.length > 0) blockedPeers.ipv6 = formatSet6(cutPeers.v6, MAX_PEERS_IN_EVIDENCE);
-        directions.push({
-          direction,
-          returnDirection: back,
-          serviceEntries: [...services.values()]
-            .sort((a, b) => a.ruleNumber - b.ruleNumber)
-            .map(describeEntry),
-          blockedPorts: portList,
-          blockedPeers,
-        });
+      const inKey = analysis.nacl(acl.id, 'ingress', 'tcp');
+      const outKey = analysis.nacl(acl.id, 'egress', 'tcp');
+      let byEgress = templates.get(inKey);
+      if (!byEgress) {
+        byEgress = new Map();
+        templates.set(inKey, byEgress);
       }
-      if (directions.length === 0) continue;
+      let template = byEgress.get(outKey);
+      if (template === undefined) {
+        template = returnTemplate(analysis, acl.id, admin, ephemeral) ?? null;
+        byEgress.set(outKey, template);
+      }
+      if (template === null) continue;
       const subnetIds = subnetsUsing(context, acl);
-      const summary = directions
-        .map((d) => {
-          const entries = (d.serviceEntries as { ruleNumber: number }[]).map((e) => e.ruleNumber).join(', ');
-          const service = d.direction === 'ingress' ? 'inbound' : 'outbound';
-          const back = d.returnDirection === 'ingress' ? 'inbound' : 'outbound';
-          return `${service} entries ${entries} allow a service, but ${back} return traffic to those peers is not allowed on ${(d.blockedPorts as string[]).join(', ')}`;
-        })
-        .join('; ');
+      const associated = subnetIds.length > 0;
       drafts.push({
         ruleId: ID,
         severity: 'medium',
@@ -180,23 +220,17 @@ export const naclEphemeralReturnBlocked: RuleDefinition = {
         resourceId: acl.id,
         vpcId: acl.vpcId,
         title: TITLE,
-        detail:
-          `Network ACL ${aclLabel(acl, subnetIds)}: ${summary}. NACLs are stateless: replies go to the ` +
-          `peer's ephemeral ports (${ephemeral.from}-${ephemeral.to}), so these connections fail. ` +
-          'Allow the return range for those peers (admin ports may stay denied).',
+        detail: `Network ACL ${aclLabel(acl, subnetIds)}: ${template.summary}. ${tail}`,
         controls: [],
         evidence: {
-          ports: [
-            ...formatPortsWithProtocol(allPorts.tcp, 'tcp'),
-            ...formatPortsWithProtocol(allPorts.udp, 'udp'),
-          ],
-          ephemeralPorts: `${ephemeral.from}-${ephemeral.to}`,
-          associated: subnetIds.length > 0,
+          ports: template.ports,
+          ephemeralPorts,
+          associated,
           subnetIds,
-          ...(subnetIds.length === 0 ? { association: 'not associated' } : {}),
-          directions,
+          ...(associated ? {} : { association: 'not associated' }),
+          directions: template.directions,
         },
-        evidenceKey: keys.join('|'),
+        evidenceKey: template.evidenceKey,
       });
     }
     return drafts;

@@ -1,4 +1,4 @@
-import { evaluateNacl, worldOpenPorts } from '../analysis/nacl-eval';
+import { evaluateNacl, type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
@@ -124,7 +124,8 @@ function adminOnly(entry: NaclEntry, admin: Record<Transport, PortSet>): boolean
 
 interface Plan {
   deleteEntries: { RuleNumber: number; Egress: boolean }[];
-  createEntries: NaclEntryInput[];
+  /** Deny entries to create, without their `NetworkAclId` (the plan is shared by equal NACLs). */
+  createEntries: Omit<NaclEntryInput, 'NetworkAclId'>[];
   /** Ports that cannot be closed automatically, with the reason. */
   notPlanned: string[];
 }
@@ -199,7 +200,6 @@ function planFix(
     }
     used.add(number);
     plan.createEntries.push({
-      NetworkAclId: acl.id,
       RuleNumber: number,
       Protocol: protocol,
       RuleAction: 'deny',
@@ -211,9 +211,85 @@ function planFix(
   return plan;
 }
 
+/** Everything a finding says that depends only on the NACL's inbound entries (not on its id or subnets). */
+interface AdminTemplate {
+  portList: string[];
+  ipv4: string[];
+  ipv6: string[];
+  openThrough: { ports: string[]; family: Family; entries: number[] }[];
+  entries: Record<string, string | number>[];
+  entriesAllowingOtherPorts?: number[];
+  notPlanned?: string[];
+  /** The detail after `Network ACL <label>`, up to the association note. */
+  detailBody: string;
+  deleteEntries: { RuleNumber: number; Egress: boolean }[];
+  /** Deny entries to create, without their `NetworkAclId`. */
+  createEntries: Omit<NaclEntryInput, 'NetworkAclId'>[];
+  evidenceKey: string;
+}
+
+/** The finding's content for one NACL's inbound entries, or undefined when nothing is world-open. */
+function adminTemplate(
+  context: RuleContext,
+  acl: NetworkAclNode,
+  admin: Record<Transport, PortSet>,
+): AdminTemplate | undefined {
+  const { ports, open } = openAdminPorts(context, acl);
+  if (open.length === 0) return undefined;
+  const portList = formatTransportPorts(mergedFamilies(ports));
+  const plan = planFix(acl, open, admin, context.config.worldOpenCoverage);
+
+  const openThrough = open.map((item) => ({
+    ports: formatPortsWithProtocol(item.open, item.transport),
+    family: item.family,
+    entries: item.contributors.map((e) => e.ruleNumber),
+  }));
+  const broader = new Map<number, NaclEntry>();
+  for (const item of open) {
+    for (const entry of item.contributors) if (!adminOnly(entry, admin)) broader.set(entry.ruleNumber, entry);
+  }
+  const broaderEntries = [...broader.values()].sort((a, b) => a.ruleNumber - b.ruleNumber);
+
+  let detailBody = ` lets the whole internet (${familyText(ports)}) reach ${portList.join(', ')} inbound.`;
+  if (broaderEntries.length > 0) {
+    const numbers = plan.createEntries.map((e) => e.RuleNumber);
+    detailBody +=
+      ` The admin ports are open through ${broaderEntries.length === 1 ? 'entry' : 'entries'} ` +
+      `${broaderEntries.map((e) => entryText(e, 'ingress')).join(', ')}, which also ` +
+      `allow${broaderEntries.length === 1 ? 's' : ''} other ports (such as the return range): ` +
+      'the standard fix is a deny entry for the admin ports numbered before it' +
+      (numbers.length > 0 ? ` (planned: rule ${numbers.join(', ')}).` : '.');
+  } else if (plan.deleteEntries.length > 0) {
+    detailBody += ` Fix: delete entr${plan.deleteEntries.length === 1 ? 'y' : 'ies'} ${plan.deleteEntries.map((e) => e.RuleNumber).join(', ')}, which allow only admin ports.`;
+  }
+  if (plan.notPlanned.length > 0) detailBody += ` Not fixable automatically: ${plan.notPlanned.join('; ')}.`;
+
+  return {
+    portList,
+    ipv4: formatTransportPorts({ tcp: ports.tcp.ipv4, udp: ports.udp.ipv4 }),
+    ipv6: formatTransportPorts({ tcp: ports.tcp.ipv6, udp: ports.udp.ipv6 }),
+    openThrough,
+    entries: [...new Map(open.flatMap((o) => o.contributors).map((e) => [e.ruleNumber, e])).values()]
+      .sort((a, b) => a.ruleNumber - b.ruleNumber)
+      .map(describeEntry),
+    ...(broaderEntries.length > 0
+      ? { entriesAllowingOtherPorts: broaderEntries.map((e) => e.ruleNumber) }
+      : {}),
+    ...(plan.notPlanned.length > 0 ? { notPlanned: plan.notPlanned } : {}),
+    detailBody,
+    deleteEntries: plan.deleteEntries,
+    createEntries: plan.createEntries,
+    evidenceKey: portList.join(','),
+  };
+}
+
 /**
  * NACL inbound world-open (first match, per family) on an admin port. The default NACL gets no
  * exemption and unassociated NACLs are evaluated too (FSBP EC2.21 does both).
+ *
+ * NACLs with identical inbound entries (stamped from one template) share one `Analysis.nacl`
+ * evaluation, hence the same segment arrays: the finding's content is computed once per such
+ * evaluation; only the id, the subnets and the plan's `NetworkAclId` are per NACL.
  */
 export const naclOpenAdminPort: RuleDefinition = {
   id: ID,
@@ -225,61 +301,40 @@ export const naclOpenAdminPort: RuleDefinition = {
   fixActions: ['ec2:DeleteNetworkAclEntry', 'ec2:CreateNetworkAclEntry'],
   parameters: ['adminPorts', 'worldOpenCoverage'],
   evaluate(context) {
+    const { analysis } = context;
     const admin = portClasses(context.config).admin;
     const drafts: FindingDraft[] = [];
+    // Keyed by the shared tcp evaluation of the inbound entries: equal keys mean equal entry lists.
+    const templates = new Map<readonly NaclSegment[], AdminTemplate | null>();
     for (const acl of context.model.networkAcls.values()) {
-      const { ports, open } = openAdminPorts(context, acl);
-      if (open.length === 0) continue;
-      const portList = formatTransportPorts(mergedFamilies(ports));
+      const key = analysis.nacl(acl.id, 'ingress', 'tcp');
+      let template = templates.get(key);
+      if (template === undefined) {
+        template = adminTemplate(context, acl, admin) ?? null;
+        templates.set(key, template);
+      }
+      if (template === null) continue;
       const subnetIds = subnetsUsing(context, acl);
-      const plan = planFix(acl, open, admin, context.config.worldOpenCoverage);
-
-      const openThrough = open.map((item) => ({
-        ports: formatPortsWithProtocol(item.open, item.transport),
-        family: item.family,
-        entries: item.contributors.map((e) => e.ruleNumber),
-      }));
-      const broader = new Map<number, NaclEntry>();
-      for (const item of open) {
-        for (const entry of item.contributors)
-          if (!adminOnly(entry, admin)) broader.set(entry.ruleNumber, entry);
-      }
-      const broaderEntries = [...broader.values()].sort((a, b) => a.ruleNumber - b.ruleNumber);
+      const associated = subnetIds.length > 0;
       const evidence: Record<string, unknown> = {
-        ports: portList,
-        ipv4: formatTransportPorts({ tcp: ports.tcp.ipv4, udp: ports.udp.ipv4 }),
-        ipv6: formatTransportPorts({ tcp: ports.tcp.ipv6, udp: ports.udp.ipv6 }),
+        ports: template.portList,
+        ipv4: template.ipv4,
+        ipv6: template.ipv6,
         isDefault: acl.isDefault,
-        associated: subnetIds.length > 0,
+        associated,
         subnetIds,
-        ...(subnetIds.length === 0 ? { association: 'not associated' } : {}),
-        openThrough,
-        entries: [...new Map(open.flatMap((o) => o.contributors).map((e) => [e.ruleNumber, e])).values()]
-          .sort((a, b) => a.ruleNumber - b.ruleNumber)
-          .map(describeEntry),
+        ...(associated ? {} : { association: 'not associated' }),
+        openThrough: template.openThrough,
+        entries: template.entries,
       };
-      if (broaderEntries.length > 0)
-        evidence.entriesAllowingOtherPorts = broaderEntries.map((e) => e.ruleNumber);
-      if (plan.notPlanned.length > 0) evidence.notPlanned = plan.notPlanned;
+      if (template.entriesAllowingOtherPorts)
+        evidence.entriesAllowingOtherPorts = template.entriesAllowingOtherPorts;
+      if (template.notPlanned) evidence.notPlanned = template.notPlanned;
 
-      let detail =
-        `Network ACL ${aclLabel(acl, subnetIds)} lets the whole internet (${familyText(ports)}) reach ` +
-        `${portList.join(', ')} inbound.`;
-      if (broaderEntries.length > 0) {
-        const numbers = plan.createEntries.map((e) => e.RuleNumber);
-        detail +=
-          ` The admin ports are open through ${broaderEntries.length === 1 ? 'entry' : 'entries'} ` +
-          `${broaderEntries.map((e) => entryText(e, 'ingress')).join(', ')}, which also ` +
-          `allow${broaderEntries.length === 1 ? 's' : ''} other ports (such as the return range): ` +
-          'the standard fix is a deny entry for the admin ports numbered before it' +
-          (numbers.length > 0 ? ` (planned: rule ${numbers.join(', ')}).` : '.');
-      } else if (plan.deleteEntries.length > 0) {
-        detail += ` Fix: delete entr${plan.deleteEntries.length === 1 ? 'y' : 'ies'} ${plan.deleteEntries.map((e) => e.RuleNumber).join(', ')}, which allow only admin ports.`;
-      }
-      if (plan.notPlanned.length > 0) detail += ` Not fixable automatically: ${plan.notPlanned.join('; ')}.`;
-      if (subnetIds.length === 0) detail += ' The NACL is not associated with any subnet today.';
+      let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
+      if (!associated) detail += ' The NACL is not associated with any subnet today.';
 
-      const hasPlan = plan.deleteEntries.length > 0 || plan.createEntries.length > 0;
+      const hasPlan = template.deleteEntries.length > 0 || template.createEntries.length > 0;
       drafts.push({
         ruleId: ID,
         severity: 'high',
@@ -295,12 +350,12 @@ export const naclOpenAdminPort: RuleDefinition = {
               remediation: {
                 action: 'fix-network-acl-entries' as const,
                 networkAclId: acl.id,
-                deleteEntries: plan.deleteEntries,
-                createEntries: plan.createEntries,
+                deleteEntries: template.deleteEntries,
+                createEntries: template.createEntries.map((entry) => ({ NetworkAclId: acl.id, ...entry })),
               },
             }
           : {}),
-        evidenceKey: portList.join(','),
+        evidenceKey: template.evidenceKey,
       });
     }
     return drafts;
