@@ -116,8 +116,9 @@ function main(): void {
   const runs = Math.max(5, Number(values.runs));
   const measured = (sizes as BenchSize[]).map((size) => measure(size, runs, seed));
   if (values.json) {
+    // One line: a consumer can take the last line of stdout even with npm's banner above it.
     process.stdout.write(
-      `${JSON.stringify({ node: process.version, results: measured.map((m) => m.result) }, null, 2)}\n`,
+      `${JSON.stringify({ node: process.version, results: measured.map((m) => m.result) })}\n`,
     );
     return;
   }

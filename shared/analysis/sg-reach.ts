@@ -204,9 +204,16 @@ export function reachOf(
   let reach: Reach | undefined;
   for (const transport of TRANSPORTS) {
     const sink = sinks[transport];
-    // The sum of per-source counts bounds the union: below the broad threshold nothing can fire.
-    const r4 = sink.total4 >= BROAD_IPV4 ? classify4(sink.v4, coverage) : undefined;
-    const r6 = sink.total6 >= BROAD_IPV6 ? classify6(sink.v6, coverage) : undefined;
+    // The sum of per-source counts bounds the union: below both the broad and the world-open
+    // thresholds nothing can fire (a small `worldOpenCoverage` puts world-open below broad).
+    const r4 =
+      sink.total4 >= BROAD_IPV4 || coversWorld4(sink.total4, coverage)
+        ? classify4(sink.v4, coverage)
+        : undefined;
+    const r6 =
+      sink.total6 >= BROAD_IPV6 || coversWorld6(sink.total6, coverage)
+        ? classify6(sink.v6, coverage)
+        : undefined;
     if (r4 || r6) {
       reach ??= { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
       reach[transport] = {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Analysis } from '../../shared/analysis/analysis';
 import { computeReach } from '../../shared/analysis/sg-reach';
+import { DEFAULT_CONFIG } from '../../shared/config';
 import { buildModel } from '../../shared/model/model';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import { parseCidr4 } from '../../shared/net/cidr';
@@ -64,5 +66,44 @@ describe('security-group reach, per port, against a per-port recomputation', () 
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('security-group reach with a small worldOpenCoverage', () => {
+  // 8.0.0.0/10 is 2^22 public addresses: below the broad threshold (2^24), yet above 0.1% of the
+  // public IPv4 space. The shortcut that skips small source sets must not skip a world-open one.
+  // (IPv6 cannot get there: one part per million of 2000::/3 is ~2^105 addresses, above 2^96.)
+  const snapshot = parseSnapshot({
+    SecurityGroups: [
+      {
+        GroupId: 'sg-1',
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+            IpRanges: [{ CidrIp: '8.0.0.0/10' }],
+          },
+        ],
+      },
+    ],
+  });
+
+  it('is world-open when the coverage threshold lies below 2^24 addresses', () => {
+    const model = buildModel(snapshot);
+    const rules = model.securityGroups.get('sg-1')?.ingress ?? [];
+    const reach = computeReach(rules, model.prefixLists, 0.001);
+    expect(reach.tcp.worldOpen.ipv4).toEqual([[22, 23]]);
+    expect(reach.tcp.broad.ipv4).toEqual([]);
+    // The raw-permission walk of the analysis takes the same path.
+    const analysis = new Analysis(model, { ...DEFAULT_CONFIG, worldOpenCoverage: 0.001 });
+    expect(analysis.groupReach('sg-1').tcp.worldOpen.ipv4).toEqual([[22, 23]]);
+  });
+
+  it('reaches nothing with the default coverage (neither world-open nor broad)', () => {
+    const model = buildModel(snapshot);
+    const reach = computeReach(model.securityGroups.get('sg-1')?.ingress ?? [], model.prefixLists, 0.99);
+    expect(reach.tcp.worldOpen.ipv4).toEqual([]);
+    expect(reach.tcp.broad.ipv4).toEqual([]);
   });
 });
