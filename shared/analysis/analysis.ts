@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Model, NaclEntry, SecurityGroupNode } from '../model/model';
 import { evaluateNacl, type NaclSegment } from './nacl-eval';
-import { EMPTY_REACH, type Reach, reachOf, type Transport } from './sg-reach';
+import { EMPTY_REACH, type Reach, ReachCollector, reachOf, type Transport } from './sg-reach';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -34,7 +34,15 @@ interface NaclTemplate {
  * 50k groups and 10k NACLs, building and hashing keys cost more than the lookups they save.
  */
 export class Analysis {
+  /**
+   * Groups with a tcp/udp source that may be public (their reach, possibly EMPTY_REACH). Groups
+   * without one are absent: in `quietGroups` when computed one by one, implied once `scanned`.
+   */
   private readonly reachByGroup = new Map<string, Reach>();
+  private readonly quietGroups = new Set<string>();
+  private scanned = false;
+  private groupsReaching?: SecurityGroupNode[];
+  private collector?: ReachCollector;
   private readonly reachByUnion = new Map<string, Reach>();
   private readonly naclById = new Map<string, NaclMemo>();
   private readonly naclByContent: Record<Transport, Map<number, NaclTemplate[]>> = {
@@ -53,22 +61,56 @@ export class Analysis {
 
   /** Internet reach of one security group's ingress rules. */
   groupReach(groupId: string): Reach {
-    let reach = this.reachByGroup.get(groupId);
-    if (!reach) {
-      const group = this.model.securityGroups.get(groupId);
-      // Most groups admit only VPC ranges and other groups: answered without expanding their rules.
-      // One walk over the raw permissions: groups with only VPC ranges and referenced groups
-      // (most of them) collect nothing and get the shared EMPTY_REACH, with no rule expanded.
-      reach = group
-        ? reachOf(
-            (visit) => group.forEachIngressSource(visit),
-            this.model.prefixLists,
-            this.config.worldOpenCoverage,
-          )
-        : EMPTY_REACH;
-      this.reachByGroup.set(groupId, reach);
+    const known = this.reachByGroup.get(groupId);
+    if (known) return known;
+    if (this.scanned || this.quietGroups.has(groupId)) return EMPTY_REACH;
+    const group = this.model.securityGroups.get(groupId);
+    if (!group) {
+      this.quietGroups.add(groupId);
+      return EMPTY_REACH;
     }
+    return this.computeGroupReach(group);
+  }
+
+  /**
+   * The groups whose reach is not empty (a public source on some port, or an unresolved prefix
+   * list), in the model's order. One pass over every group's raw permissions, shared by the
+   * security-group rules: they read these few thousand groups instead of all 50k, and the other
+   * groups (VPC ranges and referenced groups only) leave nothing behind but the shared EMPTY_REACH.
+   */
+  groupsWithReach(): readonly SecurityGroupNode[] {
+    if (!this.groupsReaching) {
+      const out: SecurityGroupNode[] = [];
+      for (const group of this.model.securityGroups.values()) {
+        let reach = this.reachByGroup.get(group.id);
+        if (!reach && !this.quietGroups.has(group.id)) reach = this.computeGroupReach(group);
+        if (reach && reach !== EMPTY_REACH) out.push(group);
+      }
+      this.groupsReaching = out;
+      this.scanned = true;
+      this.quietGroups.clear();
+    }
+    return this.groupsReaching;
+  }
+
+  /** One walk over a group's raw permissions (no rule objects), memoized by whether it may be public. */
+  private computeGroupReach(group: SecurityGroupNode): Reach {
+    const collector = (this.collector ??= new ReachCollector(
+      this.model.prefixLists,
+      this.config.worldOpenCoverage,
+    ));
+    group.forEachIngressSource(collector.visit);
+    const publicSource = collector.publicSource;
+    const reach = collector.finish();
+    if (publicSource) this.reachByGroup.set(group.id, reach);
+    else this.quietGroups.add(group.id);
     return reach;
+  }
+
+  /** True when some tcp/udp ingress source of the group may be public (a prefix list counts). */
+  private mayBePublic(groupId: string): boolean {
+    this.groupReach(groupId);
+    return this.reachByGroup.has(groupId);
   }
 
   /** Internet reach of the union of several groups' ingress rules (an interface's groups). */
@@ -83,7 +125,7 @@ export class Analysis {
       const open: SecurityGroupNode[] = [];
       for (const id of groupIds) {
         const group = this.model.securityGroups.get(id);
-        if (group?.hasPublicIngressSource) open.push(group);
+        if (group && this.mayBePublic(id)) open.push(group);
       }
       const only = open.length === 1 ? open[0] : undefined;
       if (open.length === 0) reach = EMPTY_REACH;

@@ -185,48 +185,89 @@ export function reachOf(
   prefixLists: ReadonlyMap<string, PrefixListNode>,
   coverage: number,
 ): Reach {
-  // Nothing is allocated until a source that may be public shows up: most groups have none.
-  let sinks: Record<Transport, Sink> | undefined;
-  const unresolved = new Set<string>();
-  walk((protocol, from, to, source) => {
+  const collector = new ReachCollector(prefixLists, coverage);
+  walk(collector.visit);
+  return collector.finish();
+}
+
+/**
+ * Collects the sources of one rule set at a time and turns them into its reach; reused from one
+ * group to the next, so a scan of 50k groups allocates no closure, set or sink per group (most
+ * groups admit only VPC ranges and referenced groups, and get the shared EMPTY_REACH).
+ */
+export class ReachCollector {
+  /** Visits one source; pass it to a walk. */
+  readonly visit: SourceVisitor;
+  /**
+   * True when the rule set visited since the last `finish` has a tcp/udp source that may be
+   * public: a public IPv4/IPv6 range, or a prefix list (resolved or not).
+   */
+  publicSource = false;
+  private sinks: Record<Transport, Sink> | undefined;
+  private unresolved: Set<string> | undefined;
+
+  constructor(
+    private readonly prefixLists: ReadonlyMap<string, PrefixListNode>,
+    private readonly coverage: number,
+  ) {
+    this.visit = (protocol, from, to, source) => this.add(protocol, from, to, source);
+  }
+
+  private add(protocol: Protocol, from: number, to: number, source: RuleSource): void {
+    // Nothing is allocated until a source that may be public shows up: most groups have none.
     if (source.kind === 'group') return;
     if ((source.kind === 'ipv4' || source.kind === 'ipv6') && !source.public) return;
-    sinks ??= {
-      tcp: { v4: [], v6: [], total4: 0, total6: 0n },
-      udp: { v4: [], v6: [], total4: 0, total6: 0n },
-    };
-    if (protocol === 'tcp' || protocol === 'all')
-      addSource(sinks.tcp, from, to, source, prefixLists, unresolved);
-    if (protocol === 'udp' || protocol === 'all')
-      addSource(sinks.udp, from, to, source, prefixLists, unresolved);
-  });
-  if (!sinks) return EMPTY_REACH;
-  let reach: Reach | undefined;
-  for (const transport of TRANSPORTS) {
-    const sink = sinks[transport];
-    // The sum of per-source counts bounds the union: below both the broad and the world-open
-    // thresholds nothing can fire (a small `worldOpenCoverage` puts world-open below broad).
-    const r4 =
-      sink.total4 >= BROAD_IPV4 || coversWorld4(sink.total4, coverage)
-        ? classify4(sink.v4, coverage)
-        : undefined;
-    const r6 =
-      sink.total6 >= BROAD_IPV6 || coversWorld6(sink.total6, coverage)
-        ? classify6(sink.v6, coverage)
-        : undefined;
-    if (r4 || r6) {
-      reach ??= { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
-      reach[transport] = {
-        worldOpen: { ipv4: r4?.world ?? [], ipv6: r6?.world ?? [] },
-        broad: { ipv4: r4?.broad ?? [], ipv6: r6?.broad ?? [] },
-      };
+    const tcp = protocol === 'tcp' || protocol === 'all';
+    const udp = protocol === 'udp' || protocol === 'all';
+    if (!tcp && !udp) return; // ICMP and other protocols never count
+    this.publicSource = true;
+    const sinks = (this.sinks ??= newSinks());
+    this.unresolved ??= new Set();
+    if (tcp) addSource(sinks.tcp, from, to, source, this.prefixLists, this.unresolved);
+    if (udp) addSource(sinks.udp, from, to, source, this.prefixLists, this.unresolved);
+  }
+
+  /** The reach of the rule set visited since the last call; then starts afresh (`publicSource` too). */
+  finish(): Reach {
+    const { sinks, unresolved, coverage } = this;
+    this.sinks = undefined;
+    this.unresolved = undefined;
+    this.publicSource = false;
+    if (!sinks) return EMPTY_REACH;
+    let reach: Reach | undefined;
+    for (const transport of TRANSPORTS) {
+      const sink = sinks[transport];
+      // The sum of per-source counts bounds the union: below both the broad and the world-open
+      // thresholds nothing can fire (a small `worldOpenCoverage` puts world-open below broad).
+      const r4 =
+        sink.v4.length > 0 && (sink.total4 >= BROAD_IPV4 || coversWorld4(sink.total4, coverage))
+          ? classify4(sink.v4, coverage)
+          : undefined;
+      const r6 =
+        sink.v6.length > 0 && (sink.total6 >= BROAD_IPV6 || coversWorld6(sink.total6, coverage))
+          ? classify6(sink.v6, coverage)
+          : undefined;
+      if (r4 || r6) {
+        reach ??= { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
+        reach[transport] = {
+          worldOpen: { ipv4: r4?.world ?? [], ipv6: r6?.world ?? [] },
+          broad: { ipv4: r4?.broad ?? [], ipv6: r6?.broad ?? [] },
+        };
+      }
     }
+    if (unresolved !== undefined && unresolved.size > 0) {
+      reach ??= { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
+      reach.unresolvedPrefixLists = [...unresolved].sort();
+    }
+    return reach ?? EMPTY_REACH;
   }
-  if (unresolved.size > 0) {
-    reach ??= { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
-    reach.unresolvedPrefixLists = [...unresolved].sort();
-  }
-  return reach ?? EMPTY_REACH;
+}
+
+function newSinks(): Record<Transport, Sink> {
+  return {
+    tcp: { v4: [], v6: [], total4: 0, total6: 0n },
+    udp: { v4: [], v6: [], total4: 0, total6: 0n },
+  };
 }
 
 const range = (s: { from: number; to: number }) => [s.from, s.to] as const;

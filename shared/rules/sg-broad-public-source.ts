@@ -33,8 +33,7 @@ export const sgBroadPublicSource: RuleDefinition = {
   parameters: ['worldOpenCoverage'],
   evaluate({ analysis }) {
     const drafts: FindingDraft[] = [];
-    for (const group of analysis.model.securityGroups.values()) {
-      if (group.ingressCount === 0) continue;
+    for (const group of analysis.groupsWithReach()) {
       const reach = analysis.groupReach(group.id);
       const ports: TransportPorts = {
         tcp: { ipv4: reach.tcp.broad.ipv4, ipv6: reach.tcp.broad.ipv6 },

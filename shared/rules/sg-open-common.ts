@@ -361,8 +361,8 @@ export function evaluateSgOpen(
   select: (split: WorldOpenSplit) => TransportPorts | undefined,
 ): FindingDraft[] {
   const drafts: FindingDraft[] = [];
-  for (const group of analysis.model.securityGroups.values()) {
-    if (group.ingressCount === 0) continue;
+  // Groups with an empty reach have an empty split: only the few with a reach are read.
+  for (const group of analysis.groupsWithReach()) {
     const ports = select(worldOpenSplit(analysis, group.id));
     if (ports && !isEmptyPorts(ports)) drafts.push(sgOpenDraft(analysis, group, definition, ports));
   }
