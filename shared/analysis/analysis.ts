@@ -95,10 +95,8 @@ export class Analysis {
 
   /** One walk over a group's raw permissions (no rule objects), memoized by whether it may be public. */
   private computeGroupReach(group: SecurityGroupNode): Reach {
-    const collector = (this.collector ??= new ReachCollector(
-      this.model.prefixLists,
-      this.config.worldOpenCoverage,
-    ));
+    this.collector ??= new ReachCollector(this.model.prefixLists, this.config.worldOpenCoverage);
+    const collector = this.collector;
     group.forEachIngressSource(collector.visit);
     const publicSource = collector.publicSource;
     const reach = collector.finish();

@@ -221,7 +221,8 @@ export class ReachCollector {
     const udp = protocol === 'udp' || protocol === 'all';
     if (!tcp && !udp) return; // ICMP and other protocols never count
     this.publicSource = true;
-    const sinks = (this.sinks ??= newSinks());
+    this.sinks ??= newSinks();
+    const sinks = this.sinks;
     this.unresolved ??= new Set();
     if (tcp) addSource(sinks.tcp, from, to, source, this.prefixLists, this.unresolved);
     if (udp) addSource(sinks.udp, from, to, source, this.prefixLists, this.unresolved);
