@@ -3,7 +3,6 @@ import { IPV4_SPACE, IPV6_SPACE } from '../net/cidr';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
 import { matchesTransport } from '../net/protocol';
 import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
-import { segmentPorts } from './segments';
 import type { FamilyPorts, Transport } from './sg-reach';
 
 /** What one direction of a NACL permits over a port segment, after first-match evaluation. */
@@ -17,8 +16,6 @@ export interface NaclSegment {
   contributors4: NaclEntry[];
   contributors6: NaclEntry[];
 }
-
-const entryRange = (e: NaclEntry) => [e.fromPort, e.toPort] as const;
 
 type Decision = Pick<NaclSegment, 'v4' | 'v6' | 'contributors4' | 'contributors6'>;
 
@@ -75,23 +72,78 @@ function decide(items: readonly NaclEntry[]): Decision {
  * protocol: for every port segment, the peers permitted. Entries of other protocols are skipped;
  * whatever reaches no allow entry meets the final deny (32767/32768), listed or not. Segments
  * covered by the same entries share one evaluation (port 22 and 23–79 usually do).
+ *
+ * The segments are those of `segmentPorts` (maximal port ranges over which the covering entries
+ * are constant: between two consecutive distinct range bounds), computed directly: a NACL
+ * direction holds a few dozen entries at most, so each segment's covering set is found by a scan,
+ * keyed by a bit mask of entry positions (a string of positions beyond 30 entries).
  */
 export function evaluateNacl(entries: readonly NaclEntry[], transport: Transport): NaclSegment[] {
-  const relevant = entries.filter((e) => matchesTransport(e.protocol, transport));
+  const relevant: NaclEntry[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as NaclEntry;
+    if (matchesTransport(e.protocol, transport)) relevant.push(e);
+  }
+  const n = relevant.length;
   const out: NaclSegment[] = [];
-  const byKey = new Map<string, Decision>();
-  for (const segment of segmentPorts(relevant, entryRange)) {
-    let decision = byKey.get(segment.key);
+  if (n === 0) return out;
+  const bounds: number[] = new Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const e = relevant[i] as NaclEntry;
+    bounds[2 * i] = e.fromPort;
+    bounds[2 * i + 1] = e.toPort + 1;
+  }
+  bounds.sort(ascending);
+  const small = n <= 30;
+  const keys: (number | string)[] = [];
+  const decisions: Decision[] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const from = bounds[k] as number;
+    const next = bounds[k + 1] as number;
+    if (next === from) continue;
+    let mask = 0;
+    let positions = '';
+    for (let i = 0; i < n; i++) {
+      const e = relevant[i] as NaclEntry;
+      if (e.fromPort <= from && from <= e.toPort) {
+        if (small) mask |= 1 << i;
+        else positions += positions === '' ? `${i}` : `,${i}`;
+      }
+    }
+    if (small ? mask === 0 : positions === '') continue;
+    const key = small ? mask : positions;
+    let decision: Decision | undefined;
+    for (let d = 0; d < keys.length; d++) {
+      if (keys[d] === key) {
+        decision = decisions[d];
+        break;
+      }
+    }
     if (!decision) {
-      decision = decide(segment.items);
-      byKey.set(segment.key, decision);
+      const items: NaclEntry[] = [];
+      for (let i = 0; i < n; i++) {
+        const e = relevant[i] as NaclEntry;
+        if (e.fromPort <= from && from <= e.toPort) items.push(e);
+      }
+      decision = decide(items);
+      keys.push(key);
+      decisions.push(decision);
     }
     if (decision.v4.length > 0 || decision.v6.length > 0) {
-      out.push({ from: segment.from, to: segment.to, ...decision });
+      out.push({
+        from,
+        to: next - 1,
+        v4: decision.v4,
+        v6: decision.v6,
+        contributors4: decision.contributors4,
+        contributors6: decision.contributors6,
+      });
     }
   }
   return out;
 }
+
+const ascending = (a: number, b: number) => a - b;
 
 /** Peers permitted on one port (first match), per family. */
 export function permittedAt(
