@@ -4,8 +4,15 @@ import type { NetworkInterfaceNode } from '../model/model';
 import { type IntervalSet, intersect, isSubset, normalize, union } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
 import type { Analysis, Direction } from './analysis';
-import { worldOpenPorts } from './nacl-eval';
-import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from './sg-reach';
+import { type NaclSegment, worldOpenPorts } from './nacl-eval';
+import {
+  EMPTY_REACH,
+  type Family,
+  type FamilyPorts,
+  type Reach,
+  TRANSPORTS,
+  type Transport,
+} from './sg-reach';
 
 /** Exposed ports per transport protocol (ICMP never counts). */
 export interface ExposedPorts {
@@ -46,7 +53,9 @@ export interface InterfaceExposure {
   severity: Severity;
 }
 
-const NONE: ExposedPorts = { tcp: [], udp: [] };
+const NO_PORTS: PortSet = Object.freeze([]) as unknown as PortSet;
+const NONE: ExposedPorts = { tcp: NO_PORTS, udp: NO_PORTS };
+const FAMILY_ORDER: readonly Family[] = ['ipv4', 'ipv6'];
 const ALL_TCP: PortSet = [[0, 65536]];
 
 /** The port set of a config port list, for one transport protocol. */
@@ -112,15 +121,10 @@ interface SubnetPath {
  * sharing a few hundred subnet/group shapes cost a few hundred interval intersections.
  */
 export class ExposureAnalysis {
-  private readonly naclWorldById = new Map<
-    string,
-    Partial<Record<`${Direction}-${Transport}`, FamilyPorts>>
-  >();
-  /** Per family: NACL id → group-set key → ports. */
-  private readonly portsByFamily: Record<Family, Map<string, Map<string, ExposedPorts>>> = {
-    ipv4: new Map(),
-    ipv6: new Map(),
-  };
+  /** World-open ports of a NACL evaluation, per evaluation (NACLs with equal entries share one). */
+  private readonly worldBySegments = new Map<NaclSegment[], FamilyPorts>();
+  private readonly intersections = new Map<PortSet, Map<PortSet, PortSet>>();
+  private readonly portsByPair = new Map<PortSet, Map<PortSet, ExposedPorts>>();
   private readonly subnetPaths = new Map<string, SubnetPath | null>();
   private readonly byInterface = new Map<string, InterfaceExposure | null>();
   private all?: InterfaceExposure[];
@@ -185,15 +189,21 @@ export class ExposureAnalysis {
     if (eni.publicIps.length === 0 && eni.ipv6Addresses.length === 0) return undefined;
     const subnetPath = this.subnetPath(eni.subnetId);
     if (!subnetPath) return undefined;
-    const families: FamilyExposure[] = [];
-    const groupKey = eni.groupIds.length === 1 ? (eni.groupIds[0] as string) : eni.groupIds.join(',');
-    for (const family of ['ipv4', 'ipv6'] as const) {
+    // The groups' reach first: most interfaces' groups are world-open nowhere, and then neither
+    // the route nor the NACL is looked at. (Group sets repeat across interfaces, NACL and group
+    // set pairs hardly do: the reach is memoized per group set, the NACL's side per evaluation.)
+    const reach = this.analysis.unionReach(eni.groupIds);
+    if (reach === EMPTY_REACH) return undefined;
+    let families: FamilyExposure[] | undefined;
+    for (const family of FAMILY_ORDER) {
       const addresses = family === 'ipv4' ? eni.publicIps : eni.ipv6Addresses;
       if (addresses.length === 0) continue;
+      if (reach.tcp.worldOpen[family].length === 0 && reach.udp.worldOpen[family].length === 0) continue;
       const route = this.analysis.defaultIgwRoute(eni.subnetId, family);
       if (!route) continue;
-      const ports = this.familyPorts(family, subnetPath.networkAclId, eni.groupIds, groupKey);
+      const ports = this.computePorts(family, subnetPath.networkAclId, reach);
       if (ports.tcp.length === 0 && ports.udp.length === 0) continue;
+      families ??= [];
       families.push({
         family,
         addresses,
@@ -208,8 +218,8 @@ export class ExposureAnalysis {
         },
       });
     }
-    const first = families[0];
-    if (!first) return undefined;
+    const first = families?.[0];
+    if (!families || !first) return undefined;
     const second = families[1];
     const ports = second
       ? { tcp: union(first.ports.tcp, second.ports.tcp), udp: union(first.ports.udp, second.ports.udp) }
@@ -244,53 +254,58 @@ export class ExposureAnalysis {
     return path;
   }
 
-  private familyPorts(
-    family: Family,
-    networkAclId: string,
-    groupIds: readonly string[],
-    groupKey: string,
-  ): ExposedPorts {
-    let byGroups = this.portsByFamily[family].get(networkAclId);
-    if (!byGroups) {
-      byGroups = new Map();
-      this.portsByFamily[family].set(networkAclId, byGroups);
-    }
-    let ports = byGroups.get(groupKey);
-    if (!ports) {
-      ports = this.computePorts(family, networkAclId, groupIds);
-      byGroups.set(groupKey, ports);
-    }
-    return ports;
-  }
-
-  private computePorts(family: Family, networkAclId: string, groupIds: readonly string[]): ExposedPorts {
-    const reach = this.analysis.unionReach(groupIds);
-    // Cheapest test first: most groups are world-open nowhere, and then the NACL is never evaluated.
-    if (reach.tcp.worldOpen[family].length === 0 && reach.udp.worldOpen[family].length === 0) return NONE;
-    const out: { tcp: IntervalSet<number>; udp: IntervalSet<number> } = { tcp: [], udp: [] };
+  /**
+   * Exposed ports of one family: the groups' world-open ports inside the NACL's world-open inbound
+   * ports, per protocol with a world-open outbound port. Port sets are shared objects (per group
+   * set, per NACL evaluation), so results are memoized by identity: interfaces of one shape share
+   * their port sets.
+   */
+  private computePorts(family: Family, networkAclId: string, reach: Reach): ExposedPorts {
+    let tcp: PortSet = NO_PORTS;
+    let udp: PortSet = NO_PORTS;
     for (const transport of TRANSPORTS) {
       const sg = reach[transport].worldOpen[family];
       if (sg.length === 0) continue;
       if (this.naclWorld(networkAclId, 'egress', transport)[family].length === 0) continue;
-      out[transport] = intersect(sg, this.naclWorld(networkAclId, 'ingress', transport)[family]);
+      const open = this.intersection(sg, this.naclWorld(networkAclId, 'ingress', transport)[family]);
+      if (transport === 'tcp') tcp = open;
+      else udp = open;
     }
-    return out.tcp.length === 0 && out.udp.length === 0 ? NONE : out;
+    if (tcp.length === 0 && udp.length === 0) return NONE;
+    let byUdp = this.portsByPair.get(tcp);
+    if (!byUdp) {
+      byUdp = new Map();
+      this.portsByPair.set(tcp, byUdp);
+    }
+    let ports = byUdp.get(udp);
+    if (!ports) {
+      ports = { tcp, udp };
+      byUdp.set(udp, ports);
+    }
+    return ports;
+  }
+
+  private intersection(a: PortSet, b: PortSet): PortSet {
+    let byB = this.intersections.get(a);
+    if (!byB) {
+      byB = new Map();
+      this.intersections.set(a, byB);
+    }
+    let out = byB.get(b);
+    if (!out) {
+      out = intersect(a, b);
+      if (out.length === 0) out = NO_PORTS;
+      byB.set(b, out);
+    }
+    return out;
   }
 
   private naclWorld(networkAclId: string, direction: Direction, transport: Transport): FamilyPorts {
-    let memo = this.naclWorldById.get(networkAclId);
-    if (!memo) {
-      memo = {};
-      this.naclWorldById.set(networkAclId, memo);
-    }
-    const slot = `${direction}-${transport}` as const;
-    let ports = memo[slot];
+    const segments = this.analysis.nacl(networkAclId, direction, transport);
+    let ports = this.worldBySegments.get(segments);
     if (!ports) {
-      ports = worldOpenPorts(
-        this.analysis.nacl(networkAclId, direction, transport),
-        this.analysis.config.worldOpenCoverage,
-      );
-      memo[slot] = ports;
+      ports = worldOpenPorts(segments, this.analysis.config.worldOpenCoverage);
+      this.worldBySegments.set(segments, ports);
     }
     return ports;
   }

@@ -343,15 +343,17 @@ class InterfaceNode implements NetworkInterfaceNode {
 
   get publicIps(): string[] {
     if (!this.publicV4) {
+      // No closure per interface: this runs for every interface of the region.
       const eni = this.item;
       let ips: string[] = NO_ADDRESSES;
-      const add = (ip: string | undefined) => {
-        if (!ip || ips.includes(ip)) return;
+      const primary = eni.Association?.PublicIp;
+      if (primary) ips = [primary];
+      for (const address of eni.PrivateIpAddresses) {
+        const ip = address.Association?.PublicIp;
+        if (!ip || ips.includes(ip)) continue;
         if (ips === NO_ADDRESSES) ips = [];
         ips.push(ip);
-      };
-      add(eni.Association?.PublicIp);
-      for (const address of eni.PrivateIpAddresses) add(address.Association?.PublicIp);
+      }
       if (ips.length > 1) sortSmall(ips, compareStrings);
       this.publicV4 = ips;
     }
