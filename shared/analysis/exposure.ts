@@ -1,7 +1,7 @@
 import type { Config, PortSpec } from '../config';
 import type { Severity } from '../findings';
 import type { NetworkInterfaceNode } from '../model/model';
-import { type IntervalSet, intersect, isSubset, normalize, union } from '../net/interval-set';
+import { intersect, isSubset, normalize, union } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
 import type { Analysis, Direction } from './analysis';
 import { type NaclSegment, worldOpenPorts } from './nacl-eval';
