@@ -1,6 +1,6 @@
 import type { NaclEntry } from '../model/model';
 import { IPV4_SPACE, IPV6_SPACE } from '../net/cidr';
-import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
+import { type Bound, type Interval, type IntervalSet, intersect, normalize } from '../net/interval-set';
 import { matchesTransport } from '../net/protocol';
 import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
 import type { FamilyPorts, Transport } from './sg-reach';
@@ -24,42 +24,93 @@ const isWhole4 = (set: IntervalSet<number>) =>
 const isWhole6 = (set: IntervalSet<bigint>) =>
   set.length === 1 && set[0]?.[0] === 0n && set[0]?.[1] === IPV6_SPACE;
 
-/** First match over the entries covering one segment (in rule-number order). */
+/**
+ * Adds [s, e) to a normalized set in place (merging overlapping and adjacent intervals): the
+ * result is the set `union` would return, without copying the set. Only for sets this module owns
+ * until they are returned.
+ */
+function insertInterval<T extends Bound>(set: [T, T][], s: T, e: T): void {
+  let i = 0;
+  while (i < set.length && (set[i] as [T, T])[1] < s) i++;
+  let j = i;
+  let start = s;
+  let end = e;
+  while (j < set.length && (set[j] as [T, T])[0] <= e) {
+    const x = set[j] as [T, T];
+    if (x[0] < start) start = x[0];
+    if (x[1] > end) end = x[1];
+    j++;
+  }
+  if (j === i) {
+    // Shift right by one (no splice: it allocates the array of removed items).
+    const added: [T, T] = [s, e];
+    set.push(added);
+    for (let k = set.length - 1; k > i; k--) set[k] = set[k - 1] as [T, T];
+    set[i] = added;
+    return;
+  }
+  const first = set[i] as [T, T];
+  first[0] = start;
+  first[1] = end;
+  const removed = j - i - 1;
+  if (removed > 0) {
+    for (let k = j; k < set.length; k++) set[k - removed] = set[k] as [T, T];
+    set.length -= removed;
+  }
+}
+
+/** Adds the parts of [s, e) that `decided` does not hold to `permitted` (in place); true if any. */
+function addUndecided<T extends Bound>(decided: readonly [T, T][], permitted: [T, T][], s: T, e: T): boolean {
+  let at = s;
+  let any = false;
+  for (let k = 0; k < decided.length; k++) {
+    const d = decided[k] as [T, T];
+    if (d[1] <= at) continue;
+    if (d[0] >= e) break;
+    if (d[0] > at) {
+      insertInterval(permitted, at, d[0]);
+      any = true;
+    }
+    at = d[1];
+    if (at >= e) return any;
+  }
+  if (at < e) {
+    insertInterval(permitted, at, e);
+    any = true;
+  }
+  return any;
+}
+
+/**
+ * First match over the entries covering one segment (in rule-number order). The decided and
+ * permitted sets are grown in place (one small array each, no set copied per entry).
+ */
 function decide(items: readonly NaclEntry[]): Decision {
-  let decided4: IntervalSet<number> = [];
-  let decided6: IntervalSet<bigint> = [];
-  let permitted4: IntervalSet<number> = [];
-  let permitted6: IntervalSet<bigint> = [];
+  const decided4: [number, number][] = [];
+  const decided6: [bigint, bigint][] = [];
+  const permitted4: [number, number][] = [];
+  const permitted6: [bigint, bigint][] = [];
   let done4 = false;
   let done6 = false;
   const contributors4: NaclEntry[] = [];
   const contributors6: NaclEntry[] = [];
-  for (const entry of items) {
+  for (let i = 0; i < items.length; i++) {
+    const entry = items[i] as NaclEntry;
     // Once a family's whole space is decided (a 0.0.0.0/0 or ::/0 entry), later entries of that
     // family can match nothing: the usual trailing denies cost nothing.
-    if (entry.range4) {
+    const range4 = entry.range4;
+    const range6 = entry.range6;
+    if (range4) {
       if (done4) continue;
-      const own: IntervalSet<number> = [[entry.range4.start, entry.range4.end]];
-      if (entry.allow) {
-        const fresh = subtract(own, decided4);
-        if (fresh.length > 0) {
-          permitted4 = union(permitted4, fresh);
-          contributors4.push(entry);
-        }
-      }
-      decided4 = union(decided4, own);
+      if (entry.allow && addUndecided(decided4, permitted4, range4.start, range4.end))
+        contributors4.push(entry);
+      insertInterval(decided4, range4.start, range4.end);
       done4 = isWhole4(decided4);
-    } else if (entry.range6) {
+    } else if (range6) {
       if (done6) continue;
-      const own: IntervalSet<bigint> = [[entry.range6.start, entry.range6.end]];
-      if (entry.allow) {
-        const fresh = subtract(own, decided6);
-        if (fresh.length > 0) {
-          permitted6 = union(permitted6, fresh);
-          contributors6.push(entry);
-        }
-      }
-      decided6 = union(decided6, own);
+      if (entry.allow && addUndecided(decided6, permitted6, range6.start, range6.end))
+        contributors6.push(entry);
+      insertInterval(decided6, range6.start, range6.end);
       done6 = isWhole6(decided6);
     }
     if (done4 && done6) break;
@@ -93,7 +144,7 @@ export function evaluateNacl(entries: readonly NaclEntry[], transport: Transport
     bounds[2 * i] = e.fromPort;
     bounds[2 * i + 1] = e.toPort + 1;
   }
-  bounds.sort(ascending);
+  sortNumbers(bounds);
   const small = n <= 30;
   const keys: (number | string)[] = [];
   const decisions: Decision[] = [];
@@ -144,6 +195,23 @@ export function evaluateNacl(entries: readonly NaclEntry[], transport: Transport
 }
 
 const ascending = (a: number, b: number) => a - b;
+
+/** Sorts numbers ascending in place: insertion sort for the usual few dozen (`sort` allocates). */
+function sortNumbers(values: number[]): void {
+  if (values.length > 64) {
+    values.sort(ascending);
+    return;
+  }
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i] as number;
+    let k = i - 1;
+    while (k >= 0 && (values[k] as number) > v) {
+      values[k + 1] = values[k] as number;
+      k--;
+    }
+    values[k + 1] = v;
+  }
+}
 
 /** Peers permitted on one port (first match), per family. */
 export function permittedAt(

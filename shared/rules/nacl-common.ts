@@ -52,10 +52,35 @@ export function subnetsUsing(context: RuleContext, acl: NetworkAclNode): string[
   let result = index.result.get(acl.id);
   if (!result) {
     const implicit = index.byAcl.get(acl.id);
-    result = implicit ? [...new Set([...acl.subnetIds, ...implicit])].sort() : acl.subnetIds;
+    // The subnets that use the NACL are mostly its explicit associations (already sorted): the
+    // merge is needed only when some subnet uses it implicitly (a VPC's default NACL).
+    result =
+      implicit && !sortedSetHoldsAll(acl.subnetIds, implicit)
+        ? [...new Set([...acl.subnetIds, ...implicit])].sort()
+        : acl.subnetIds;
     index.result.set(acl.id, result);
   }
   return result;
+}
+
+/**
+ * True when `sorted` is strictly ascending (sorted, no duplicates: what `[...new Set(x)].sort()`
+ * would return for it) and holds every id of `ids`.
+ */
+function sortedSetHoldsAll(sorted: readonly string[], ids: readonly string[]): boolean {
+  for (let i = 1; i < sorted.length; i++)
+    if (!((sorted[i - 1] as string) < (sorted[i] as string))) return false;
+  for (const id of ids) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as string) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (sorted[lo] !== id) return false;
+  }
+  return true;
 }
 
 /** `acl-0abc (default, not associated)` */
