@@ -11,20 +11,20 @@ export interface IgwRoute {
   routeTableId: string;
 }
 
-/** Per NACL: its two directions' evaluations per transport, and their content hashes (plain fields:
- * this is read hundreds of thousands of times per region, keyed access by name is measurably slower). */
-interface NaclMemo {
-  ingressTcp?: NaclSegment[];
-  ingressUdp?: NaclSegment[];
-  egressTcp?: NaclSegment[];
-  egressUdp?: NaclSegment[];
-  ingressHash?: number;
-  egressHash?: number;
+/**
+ * NACL entry lists of equal content (every field compared, rule numbers included): the first such
+ * list, and its evaluations per transport, computed on first use and shared by all of them.
+ */
+interface NaclClass {
+  entries: readonly NaclEntry[];
+  tcp: NaclSegment[] | undefined;
+  udp: NaclSegment[] | undefined;
 }
 
-interface NaclTemplate {
-  entries: readonly NaclEntry[];
-  segments: NaclSegment[];
+/** Per NACL: the content class of each direction (plain fields: read hundreds of thousands of times). */
+interface NaclMemo {
+  ingress: NaclClass | undefined;
+  egress: NaclClass | undefined;
 }
 
 /**
@@ -45,10 +45,7 @@ export class Analysis {
   private collector?: ReachCollector;
   private readonly reachByUnion = new Map<string, Reach>();
   private readonly naclById = new Map<string, NaclMemo>();
-  private readonly naclByContent: Record<Transport, Map<number, NaclTemplate[]>> = {
-    tcp: new Map(),
-    udp: new Map(),
-  };
+  private readonly naclByContent = new Map<number, NaclClass[]>();
   private readonly igwBySubnet: Record<'ipv4' | 'ipv6', Map<string, IgwRoute | null>> = {
     ipv4: new Map(),
     ipv6: new Map(),
@@ -151,50 +148,40 @@ export class Analysis {
   nacl(networkAclId: string, direction: Direction, transport: Transport): NaclSegment[] {
     let memo = this.naclById.get(networkAclId);
     if (!memo) {
-      memo = {};
+      memo = { ingress: undefined, egress: undefined };
       this.naclById.set(networkAclId, memo);
     }
     const ingress = direction === 'ingress';
-    const tcp = transport === 'tcp';
-    const cached = ingress
-      ? tcp
-        ? memo.ingressTcp
-        : memo.ingressUdp
-      : tcp
-        ? memo.egressTcp
-        : memo.egressUdp;
-    if (cached) return cached;
-    const acl = this.model.networkAcls.get(networkAclId);
-    const entries = acl ? (ingress ? acl.ingress : acl.egress) : [];
-    let hash = ingress ? memo.ingressHash : memo.egressHash;
-    if (hash === undefined) {
-      hash = entriesHash(entries);
-      if (ingress) memo.ingressHash = hash;
-      else memo.egressHash = hash;
+    let content = ingress ? memo.ingress : memo.egress;
+    if (!content) {
+      const acl = this.model.networkAcls.get(networkAclId);
+      content = this.naclClass(acl ? (ingress ? acl.ingress : acl.egress) : []);
+      if (ingress) memo.ingress = content;
+      else memo.egress = content;
     }
-    const byContent = this.naclByContent[transport];
-    let bucket = byContent.get(hash);
+    if (transport === 'tcp') {
+      content.tcp ??= evaluateNacl(content.entries, 'tcp');
+      return content.tcp;
+    }
+    content.udp ??= evaluateNacl(content.entries, 'udp');
+    return content.udp;
+  }
+
+  /** The content class of an entry list: by hash, then field by field. */
+  private naclClass(entries: readonly NaclEntry[]): NaclClass {
+    const hash = entriesHash(entries);
+    let bucket = this.naclByContent.get(hash);
     if (!bucket) {
       bucket = [];
-      byContent.set(hash, bucket);
+      this.naclByContent.set(hash, bucket);
     }
-    let segments: NaclSegment[] | undefined;
-    for (const template of bucket) {
-      if (sameEntries(template.entries, entries)) {
-        segments = template.segments;
-        break;
-      }
+    for (let i = 0; i < bucket.length; i++) {
+      const candidate = bucket[i] as NaclClass;
+      if (sameEntries(candidate.entries, entries)) return candidate;
     }
-    if (!segments) {
-      segments = evaluateNacl(entries, transport);
-      bucket.push({ entries, segments });
-    }
-    if (ingress) {
-      if (tcp) memo.ingressTcp = segments;
-      else memo.ingressUdp = segments;
-    } else if (tcp) memo.egressTcp = segments;
-    else memo.egressUdp = segments;
-    return segments;
+    const created: NaclClass = { entries, tcp: undefined, udp: undefined };
+    bucket.push(created);
+    return created;
   }
 
   /**
@@ -242,7 +229,8 @@ function entriesHash(entries: readonly NaclEntry[]): number {
     for (let k = 0; k < e.rawProtocol.length; k++) h = Math.imul(h ^ e.rawProtocol.charCodeAt(k), 0x01000193);
     for (let k = 0; k < e.cidr.length; k++) h = Math.imul(h ^ e.cidr.charCodeAt(k), 0x01000193);
   }
-  return h >>> 0;
+  // Kept in the small-integer range: Map keys hash faster than heap numbers.
+  return h & 0x3fffffff;
 }
 
 function sameEntries(a: readonly NaclEntry[], b: readonly NaclEntry[]): boolean {

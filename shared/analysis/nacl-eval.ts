@@ -55,7 +55,7 @@ function insertInterval<T extends Bound>(set: [T, T][], s: T, e: T): void {
   const removed = j - i - 1;
   if (removed > 0) {
     for (let k = j; k < set.length; k++) set[k - removed] = set[k] as [T, T];
-    set.length -= removed;
+    for (let k = 0; k < removed; k++) set.pop();
   }
 }
 
@@ -81,21 +81,26 @@ function addUndecided<T extends Bound>(decided: readonly [T, T][], permitted: [T
   return any;
 }
 
+/** Scratch sets of decided peers, reused by every `decide` (never returned; not reentrant). */
+const decided4: [number, number][] = [];
+const decided6: [bigint, bigint][] = [];
+
 /**
- * First match over the entries covering one segment (in rule-number order). The decided and
- * permitted sets are grown in place (one small array each, no set copied per entry).
+ * First match over the entries covering port `at` (in rule-number order): the entries of `relevant`
+ * whose range holds it. The decided and permitted sets are grown in place (no set copied per entry).
  */
-function decide(items: readonly NaclEntry[]): Decision {
-  const decided4: [number, number][] = [];
-  const decided6: [bigint, bigint][] = [];
+function decide(relevant: readonly NaclEntry[], at: number): Decision {
+  decided4.length = 0;
+  decided6.length = 0;
   const permitted4: [number, number][] = [];
   const permitted6: [bigint, bigint][] = [];
   let done4 = false;
   let done6 = false;
   const contributors4: NaclEntry[] = [];
   const contributors6: NaclEntry[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const entry = items[i] as NaclEntry;
+  for (let i = 0; i < relevant.length; i++) {
+    const entry = relevant[i] as NaclEntry;
+    if (entry.fromPort > at || at > entry.toPort) continue;
     // Once a family's whole space is decided (a 0.0.0.0/0 or ::/0 entry), later entries of that
     // family can match nothing: the usual trailing denies cost nothing.
     const range4 = entry.range4;
@@ -171,12 +176,7 @@ export function evaluateNacl(entries: readonly NaclEntry[], transport: Transport
       }
     }
     if (!decision) {
-      const items: NaclEntry[] = [];
-      for (let i = 0; i < n; i++) {
-        const e = relevant[i] as NaclEntry;
-        if (e.fromPort <= from && from <= e.toPort) items.push(e);
-      }
-      decision = decide(items);
+      decision = decide(relevant, from);
       keys.push(key);
       decisions.push(decision);
     }
