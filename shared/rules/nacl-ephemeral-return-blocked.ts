@@ -26,23 +26,30 @@ const unionPeers = (a: Peers, b: Peers): Peers => ({ v4: union(a.v4, b.v4), v6: 
 const isEmpty = (p: Peers) => p.v4.length === 0 && p.v6.length === 0;
 
 /**
- * Peers let through on the service ports (below the ephemeral range), after first match, and
- * the service entries that let them through. Any allow entry contributing on a port below the
- * ephemeral range has a part below it, so it is a service entry by definition.
+ * Peers let through on the service ports (below the ephemeral range), after first match. Any allow
+ * entry contributing on a port below the ephemeral range has a part below it, so it is a service
+ * entry by definition.
  */
-function servicePeers(segments: readonly NaclSegment[], ephemeralFrom: number) {
+function servicePeers(segments: readonly NaclSegment[], ephemeralFrom: number): Peers {
   const v4: Interval<number>[] = [];
   const v6: Interval<bigint>[] = [];
+  for (const segment of segments) {
+    if (segment.from >= ephemeralFrom) continue;
+    for (const interval of segment.v4) v4.push(interval);
+    for (const interval of segment.v6) v6.push(interval);
+  }
+  return { v4: normalize(v4), v6: normalize(v6) };
+}
+
+/** The service entries of `servicePeers` by rule number (read only when a return path is broken). */
+function serviceEntries(segments: readonly NaclSegment[], ephemeralFrom: number): Map<number, NaclEntry> {
   const entries = new Map<number, NaclEntry>();
   for (const segment of segments) {
     if (segment.from >= ephemeralFrom) continue;
-    v4.push(...segment.v4);
-    v6.push(...segment.v6);
     for (const entry of segment.contributors4) entries.set(entry.ruleNumber, entry);
     for (const entry of segment.contributors6) entries.set(entry.ruleNumber, entry);
   }
-  const peers: Peers = { v4: normalize(v4), v6: normalize(v6) };
-  return { peers, entries };
+  return entries;
 }
 
 /** Running state of one return-path check. */
@@ -112,8 +119,9 @@ interface ReturnTemplate {
 function returnTemplate(
   analysis: Analysis,
   aclId: string,
-  admin: Record<Transport, PortSet>,
-  ephemeral: { from: number; to: number },
+  ephemeralFrom: number,
+  /** Per transport, the return ports every served peer needs: the ephemeral range but admin ports. */
+  required: Record<Transport, PortSet>,
 ): ReturnTemplate | undefined {
   const directions: Record<string, unknown>[] = [];
   const allPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
@@ -124,15 +132,16 @@ function returnTemplate(
     const blockedPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
     let cutPeers = EMPTY;
     for (const transport of TRANSPORTS) {
-      const { peers, entries } = servicePeers(analysis.nacl(aclId, direction, transport), ephemeral.from);
+      const segments = analysis.nacl(aclId, direction, transport);
+      const peers = servicePeers(segments, ephemeralFrom);
       if (isEmpty(peers)) continue;
-      const required = subtract(portRangeSet(ephemeral.from, ephemeral.to), admin[transport]);
-      const { ports, cut } = blockedReturn(analysis.nacl(aclId, back, transport), required, peers);
+      const { ports, cut } = blockedReturn(analysis.nacl(aclId, back, transport), required[transport], peers);
       if (ports.length === 0) continue;
       blockedPorts[transport] = ports;
       allPorts[transport] = union(allPorts[transport], ports);
       cutPeers = unionPeers(cutPeers, cut);
-      for (const entry of entries.values()) if (reaches(entry, cut)) services.set(entry.ruleNumber, entry);
+      for (const entry of serviceEntries(segments, ephemeralFrom).values())
+        if (reaches(entry, cut)) services.set(entry.ruleNumber, entry);
     }
     const portList = [
       ...formatPortsWithProtocol(blockedPorts.tcp, 'tcp'),
@@ -194,6 +203,11 @@ export const naclEphemeralReturnBlocked: RuleDefinition = {
       `NACLs are stateless: replies go to the peer's ephemeral ports (${ephemeral.from}-${ephemeral.to}), ` +
       'so these connections fail. Allow the return range for those peers (admin ports may stay denied).';
     const ephemeralPorts = `${ephemeral.from}-${ephemeral.to}`;
+    const returnRange = portRangeSet(ephemeral.from, ephemeral.to);
+    const required: Record<Transport, PortSet> = {
+      tcp: subtract(returnRange, admin.tcp),
+      udp: subtract(returnRange, admin.udp),
+    };
     const drafts: FindingDraft[] = [];
     // Keyed by the shared tcp evaluations of both directions: equal keys mean equal entry lists.
     const templates = new Map<readonly NaclSegment[], Map<readonly NaclSegment[], ReturnTemplate | null>>();
@@ -207,7 +221,7 @@ export const naclEphemeralReturnBlocked: RuleDefinition = {
       }
       let template = byEgress.get(outKey);
       if (template === undefined) {
-        template = returnTemplate(analysis, acl.id, admin, ephemeral) ?? null;
+        template = returnTemplate(analysis, acl.id, ephemeral.from, required) ?? null;
         byEgress.set(outKey, template);
       }
       if (template === null) continue;
