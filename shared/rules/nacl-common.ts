@@ -27,7 +27,8 @@ export function entryText(entry: NaclEntry, direction: 'ingress' | 'egress'): st
 }
 
 interface SubnetIndex {
-  byAcl: Map<string, string[]>;
+  /** Subnets per NACL that some VPC falls back on (its default NACL); filled on first need. */
+  byFallback: Map<string, string[]> | undefined;
   result: Map<string, string[]>;
 }
 
@@ -36,22 +37,39 @@ const subnetsByAnalysis = new WeakMap<RuleContext['analysis'], SubnetIndex>();
 /**
  * Subnets that use the NACL: its explicit associations plus, for a VPC's default NACL, the subnets
  * of the snapshot that have no association of their own. Memoized per evaluation (two rules ask).
+ *
+ * A subnet uses a NACL that is no VPC's default only through an explicit association (the model's
+ * `networkAclId`: explicit association, else the VPC's default NACL), so such a NACL's subnets are
+ * its associations: sorted and deduplicated as the merge would return them. Only default NACLs
+ * need the scan of every subnet.
  */
 export function subnetsUsing(context: RuleContext, acl: NetworkAclNode): string[] {
   let index = subnetsByAnalysis.get(context.analysis);
   if (!index) {
-    index = { byAcl: new Map(), result: new Map() };
-    for (const subnet of context.model.subnets.values()) {
-      if (!subnet.networkAclId) continue;
-      const list = index.byAcl.get(subnet.networkAclId);
-      if (list) list.push(subnet.id);
-      else index.byAcl.set(subnet.networkAclId, [subnet.id]);
-    }
+    index = { byFallback: undefined, result: new Map() };
     subnetsByAnalysis.set(context.analysis, index);
   }
   let result = index.result.get(acl.id);
   if (!result) {
-    const implicit = index.byAcl.get(acl.id);
+    const { model } = context;
+    let fallback = index.byFallback;
+    if (!fallback) {
+      fallback = new Map();
+      for (const id of model.defaultNetworkAclByVpc.values()) fallback.set(id, []);
+      for (const subnet of model.subnets.values()) {
+        const list = subnet.networkAclId === undefined ? undefined : fallback.get(subnet.networkAclId);
+        if (list) list.push(subnet.id);
+      }
+      index.byFallback = fallback;
+    }
+    const listed = fallback.get(acl.id);
+    let implicit: readonly string[] | undefined;
+    if (listed) implicit = listed.length > 0 ? listed : undefined;
+    else if (!strictlyAscending(acl.subnetIds)) {
+      // Explicit associations only, in the model's order: the merge below dedupes them.
+      const own = acl.subnetIds.filter((id) => model.subnets.get(id)?.networkAclId === acl.id);
+      implicit = own.length > 0 ? own : undefined;
+    }
     // The subnets that use the NACL are mostly its explicit associations (already sorted): the
     // merge is needed only when some subnet uses it implicitly (a VPC's default NACL).
     result =
@@ -61,6 +79,11 @@ export function subnetsUsing(context: RuleContext, acl: NetworkAclNode): string[
     index.result.set(acl.id, result);
   }
   return result;
+}
+
+function strictlyAscending(ids: readonly string[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (!((ids[i - 1] as string) < (ids[i] as string))) return false;
+  return true;
 }
 
 /**
