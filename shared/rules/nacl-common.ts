@@ -52,6 +52,9 @@ export function subnetsUsing(context: RuleContext, acl: NetworkAclNode): string[
   let result = index.result.get(acl.id);
   if (!result) {
     const { model } = context;
+    // The usual NACL: no VPC's default, associations sorted without duplicates (no memo needed).
+    if (index.byFallback && !index.byFallback.has(acl.id) && strictlyAscending(acl.subnetIds))
+      return acl.subnetIds;
     let fallback = index.byFallback;
     if (!fallback) {
       fallback = new Map();

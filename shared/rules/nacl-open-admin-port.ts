@@ -77,9 +77,15 @@ function openAdminPorts(
     const specs = config.adminPorts.filter((p) => p.protocol === transport);
     if (specs.length === 0) continue;
     // Only segments touching an admin port matter: the world-open test is the costly part.
-    const segments = analysis
-      .nacl(acl.id, 'ingress', transport)
-      .filter((s) => specs.some((p) => p.from <= s.to && s.from <= p.to));
+    const segments: NaclSegment[] = [];
+    for (const segment of analysis.nacl(acl.id, 'ingress', transport)) {
+      for (const p of specs) {
+        if (p.from <= segment.to && segment.from <= p.to) {
+          segments.push(segment);
+          break;
+        }
+      }
+    }
     if (segments.length === 0) continue;
     const world = worldOpenPorts(segments, config.worldOpenCoverage);
     worldByTransport[transport] = world;
@@ -161,7 +167,6 @@ function planFix(
   const used = new Set(acl.ingress.map((e) => e.ruleNumber));
   const deleted = new Set<number>();
   for (const item of open) {
-    const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
     const lowest = item.contributors[0];
     if (!lowest) continue;
     const deletable =
@@ -195,6 +200,7 @@ function planFix(
     let number = lowest.ruleNumber - 1;
     while (number >= LOWEST_RULE_NUMBER && used.has(number)) number--;
     if (number < LOWEST_RULE_NUMBER) {
+      const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
       plan.notPlanned.push(`${label}: no free rule number below ${lowest.ruleNumber}`);
       continue;
     }
