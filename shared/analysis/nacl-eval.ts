@@ -19,10 +19,53 @@ export interface NaclSegment {
 
 type Decision = Pick<NaclSegment, 'v4' | 'v6' | 'contributors4' | 'contributors6'>;
 
-const isWhole4 = (set: IntervalSet<number>) =>
-  set.length === 1 && set[0]?.[0] === 0 && set[0]?.[1] === IPV4_SPACE;
-const isWhole6 = (set: IntervalSet<bigint>) =>
-  set.length === 1 && set[0]?.[0] === 0n && set[0]?.[1] === IPV6_SPACE;
+/** True when a decided set (parallel bounds) is the family's whole space. */
+const isWhole4 = (starts: readonly number[], ends: readonly number[]) =>
+  starts.length === 1 && starts[0] === 0 && ends[0] === IPV4_SPACE;
+const isWhole6 = (starts: readonly bigint[], ends: readonly bigint[]) =>
+  starts.length === 1 && starts[0] === 0n && ends[0] === IPV6_SPACE;
+
+/**
+ * Adds [s, e) to a normalized set held as parallel start and end arrays, in place (merging
+ * overlapping and adjacent intervals, as `union` does): no interval object per entry.
+ */
+function insertBounds<T extends Bound>(starts: T[], ends: T[], s: T, e: T): void {
+  const n = starts.length;
+  let i = 0;
+  while (i < n && (ends[i] as T) < s) i++;
+  let j = i;
+  let start = s;
+  let end = e;
+  while (j < n && (starts[j] as T) <= e) {
+    if ((starts[j] as T) < start) start = starts[j] as T;
+    if ((ends[j] as T) > end) end = ends[j] as T;
+    j++;
+  }
+  if (j === i) {
+    starts.push(s);
+    ends.push(e);
+    for (let k = n; k > i; k--) {
+      starts[k] = starts[k - 1] as T;
+      ends[k] = ends[k - 1] as T;
+    }
+    starts[i] = s;
+    ends[i] = e;
+    return;
+  }
+  starts[i] = start;
+  ends[i] = end;
+  const removed = j - i - 1;
+  if (removed > 0) {
+    for (let k = j; k < n; k++) {
+      starts[k - removed] = starts[k] as T;
+      ends[k - removed] = ends[k] as T;
+    }
+    for (let k = 0; k < removed; k++) {
+      starts.pop();
+      ends.pop();
+    }
+  }
+}
 
 /**
  * Adds [s, e) to a normalized set in place (merging overlapping and adjacent intervals): the
@@ -59,19 +102,26 @@ function insertInterval<T extends Bound>(set: [T, T][], s: T, e: T): void {
   }
 }
 
-/** Adds the parts of [s, e) that `decided` does not hold to `permitted` (in place); true if any. */
-function addUndecided<T extends Bound>(decided: readonly [T, T][], permitted: [T, T][], s: T, e: T): boolean {
+/** Adds the parts of [s, e) that the decided set does not hold to `permitted` (in place); true if any. */
+function addUndecided<T extends Bound>(
+  starts: readonly T[],
+  ends: readonly T[],
+  permitted: [T, T][],
+  s: T,
+  e: T,
+): boolean {
   let at = s;
   let any = false;
-  for (let k = 0; k < decided.length; k++) {
-    const d = decided[k] as [T, T];
-    if (d[1] <= at) continue;
-    if (d[0] >= e) break;
-    if (d[0] > at) {
-      insertInterval(permitted, at, d[0]);
+  for (let k = 0; k < starts.length; k++) {
+    const ds = starts[k] as T;
+    const de = ends[k] as T;
+    if (de <= at) continue;
+    if (ds >= e) break;
+    if (ds > at) {
+      insertInterval(permitted, at, ds);
       any = true;
     }
-    at = d[1];
+    at = de;
     if (at >= e) return any;
   }
   if (at < e) {
@@ -81,23 +131,37 @@ function addUndecided<T extends Bound>(decided: readonly [T, T][], permitted: [T
   return any;
 }
 
-/** Scratch sets of decided peers, reused by every `decide` (never returned; not reentrant). */
-const decided4: [number, number][] = [];
-const decided6: [bigint, bigint][] = [];
+/**
+ * Scratch sets and lists reused by every `decide` (not reentrant): what a decision keeps is copied
+ * out at exact size (a pushed-to array keeps room for 17 items; these survive the whole evaluation).
+ */
+const decidedStarts4: number[] = [];
+const decidedEnds4: number[] = [];
+const decidedStarts6: bigint[] = [];
+const decidedEnds6: bigint[] = [];
+const permitted4: [number, number][] = [];
+const permitted6: [bigint, bigint][] = [];
+const contributors4: NaclEntry[] = [];
+const contributors6: NaclEntry[] = [];
+const NO_PEERS4: IntervalSet<number> = Object.freeze([]);
+const NO_PEERS6: IntervalSet<bigint> = Object.freeze([]);
+const NO_ENTRIES = Object.freeze([]) as unknown as NaclEntry[];
 
 /**
  * First match over the entries covering port `at` (in rule-number order): the entries of `relevant`
  * whose range holds it. The decided and permitted sets are grown in place (no set copied per entry).
  */
 function decide(relevant: readonly NaclEntry[], at: number): Decision {
-  decided4.length = 0;
-  decided6.length = 0;
-  const permitted4: [number, number][] = [];
-  const permitted6: [bigint, bigint][] = [];
+  decidedStarts4.length = 0;
+  decidedEnds4.length = 0;
+  decidedStarts6.length = 0;
+  decidedEnds6.length = 0;
+  permitted4.length = 0;
+  permitted6.length = 0;
+  contributors4.length = 0;
+  contributors6.length = 0;
   let done4 = false;
   let done6 = false;
-  const contributors4: NaclEntry[] = [];
-  const contributors6: NaclEntry[] = [];
   for (let i = 0; i < relevant.length; i++) {
     const entry = relevant[i] as NaclEntry;
     if (entry.fromPort > at || at > entry.toPort) continue;
@@ -107,20 +171,25 @@ function decide(relevant: readonly NaclEntry[], at: number): Decision {
     const range6 = entry.range6;
     if (range4) {
       if (done4) continue;
-      if (entry.allow && addUndecided(decided4, permitted4, range4.start, range4.end))
+      if (entry.allow && addUndecided(decidedStarts4, decidedEnds4, permitted4, range4.start, range4.end))
         contributors4.push(entry);
-      insertInterval(decided4, range4.start, range4.end);
-      done4 = isWhole4(decided4);
+      insertBounds(decidedStarts4, decidedEnds4, range4.start, range4.end);
+      done4 = isWhole4(decidedStarts4, decidedEnds4);
     } else if (range6) {
       if (done6) continue;
-      if (entry.allow && addUndecided(decided6, permitted6, range6.start, range6.end))
+      if (entry.allow && addUndecided(decidedStarts6, decidedEnds6, permitted6, range6.start, range6.end))
         contributors6.push(entry);
-      insertInterval(decided6, range6.start, range6.end);
-      done6 = isWhole6(decided6);
+      insertBounds(decidedStarts6, decidedEnds6, range6.start, range6.end);
+      done6 = isWhole6(decidedStarts6, decidedEnds6);
     }
     if (done4 && done6) break;
   }
-  return { v4: permitted4, v6: permitted6, contributors4, contributors6 };
+  return {
+    v4: permitted4.length > 0 ? permitted4.slice() : NO_PEERS4,
+    v6: permitted6.length > 0 ? permitted6.slice() : NO_PEERS6,
+    contributors4: contributors4.length > 0 ? contributors4.slice() : NO_ENTRIES,
+    contributors6: contributors6.length > 0 ? contributors6.slice() : NO_ENTRIES,
+  };
 }
 
 /**
