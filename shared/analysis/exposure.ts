@@ -1,10 +1,11 @@
-import type { Config, PortSpec } from '../config';
+import type { Config } from '../config';
 import type { Severity } from '../findings';
 import type { NetworkInterfaceNode } from '../model/model';
-import { intersect, isSubset, normalize, union } from '../net/interval-set';
+import { intersect, isSubset, union } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
 import type { Analysis, Direction } from './analysis';
 import { type NaclSegment, worldOpenPorts } from './nacl-eval';
+import { portClasses } from './port-classes';
 import {
   EMPTY_REACH,
   type Family,
@@ -58,38 +59,8 @@ const NONE: ExposedPorts = { tcp: NO_PORTS, udp: NO_PORTS };
 const FAMILY_ORDER: readonly Family[] = ['ipv4', 'ipv6'];
 const ALL_TCP: PortSet = [[0, 65536]];
 
-/** The port set of a config port list, for one transport protocol. */
-export function portSpecSet(specs: readonly PortSpec[], protocol: Transport): PortSet {
-  return normalize(specs.filter((s) => s.protocol === protocol).map((s) => [s.from, s.to + 1] as const));
-}
-
 function overlaps(a: PortSet, b: PortSet): boolean {
   return intersect(a, b).length > 0;
-}
-
-interface PortClasses {
-  admin: ExposedPorts;
-  highRisk: ExposedPorts;
-  authorized: ExposedPorts;
-}
-
-const classesByConfig = new WeakMap<Config, PortClasses>();
-
-function portClassesOf(config: Config): PortClasses {
-  let classes = classesByConfig.get(config);
-  if (!classes) {
-    const of = (specs: readonly PortSpec[]) => ({
-      tcp: portSpecSet(specs, 'tcp'),
-      udp: portSpecSet(specs, 'udp'),
-    });
-    classes = {
-      admin: of(config.adminPorts),
-      highRisk: of(config.highRiskPorts),
-      authorized: of(config.authorizedPorts),
-    };
-    classesByConfig.set(config, classes);
-  }
-  return classes;
 }
 
 /**
@@ -97,7 +68,7 @@ function portClassesOf(config: Config): PortClasses {
  * high for a high-risk port, info when only authorized ports are, medium otherwise.
  */
 export function exposureSeverity(ports: ExposedPorts, config: Config): Severity {
-  const classes = portClassesOf(config);
+  const classes = portClasses(config);
   if (isSubset(ALL_TCP, ports.tcp)) return 'critical';
   for (const t of TRANSPORTS) if (overlaps(ports[t], classes.admin[t])) return 'critical';
   for (const t of TRANSPORTS) if (overlaps(ports[t], classes.highRisk[t])) return 'high';

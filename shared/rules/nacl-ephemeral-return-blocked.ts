@@ -1,5 +1,6 @@
 import type { Analysis, Direction } from '../analysis/analysis';
 import type { NaclSegment } from '../analysis/nacl-eval';
+import { portClasses } from '../analysis/port-classes';
 import { TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft } from '../findings';
 import type { NaclEntry } from '../model/model';
@@ -7,7 +8,6 @@ import { formatSet4, formatSet6 } from '../net/cidr-format';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
 import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
 import { aclLabel, describeEntry, subnetsUsing } from './nacl-common';
-import { portClasses } from './sg-open-common';
 import type { RuleDefinition } from './types';
 
 const ID = 'nacl-ephemeral-return-blocked';

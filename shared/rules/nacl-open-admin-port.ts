@@ -1,4 +1,5 @@
 import { evaluateNacl, type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
+import { portClasses } from '../analysis/port-classes';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
@@ -7,13 +8,7 @@ import { formatPortSet, formatPortsWithProtocol, type PortSet, portRangeSet } fr
 import { matchesTransport, protocolNumber } from '../net/protocol';
 import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
 import { aclLabel, describeEntry, entryText, subnetsUsing } from './nacl-common';
-import {
-  familyText,
-  formatTransportPorts,
-  mergedFamilies,
-  portClasses,
-  type TransportPorts,
-} from './sg-open-common';
+import { familyText, formatTransportPorts, mergedFamilies, type TransportPorts } from './sg-open-common';
 import type { RuleContext, RuleDefinition } from './types';
 
 const ID = 'nacl-open-admin-port';

@@ -1,4 +1,5 @@
 import type { Analysis } from '../analysis/analysis';
+import { portClasses } from '../analysis/port-classes';
 import {
   computeReach,
   EMPTY_REACH,
@@ -9,11 +10,11 @@ import {
   type Transport,
   worldSourceFamilies,
 } from '../analysis/sg-reach';
-import type { Config, PortSpec } from '../config';
+import type { Config } from '../config';
 import type { FindingDraft, IpPermissionInput, RevokeTarget, Severity } from '../findings';
 import type { SecurityGroupNode, SgRule } from '../model/model';
 import { intersect, subtract, union } from '../net/interval-set';
-import { formatPortSet, formatPortsWithProtocol, type PortSet, portSetOf } from '../net/ports';
+import { formatPortSet, formatPortsWithProtocol, type PortSet } from '../net/ports';
 import { matchesTransport } from '../net/protocol';
 import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
 
@@ -37,36 +38,8 @@ const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 /** Contributing rules listed in evidence; a group with thousands of narrow rules lists a sample. */
 const MAX_RULES_IN_EVIDENCE = 20;
 
-interface PortClasses {
-  admin: Record<Transport, PortSet>;
-  highRisk: Record<Transport, PortSet>;
-  authorized: Record<Transport, PortSet>;
-}
-
-const classesByConfig = new WeakMap<Config, PortClasses>();
 const splitByAnalysis = new WeakMap<Analysis, Map<string, WorldOpenSplit>>();
 const residualByAnalysis = new WeakMap<Analysis, Map<string, Reach>>();
-
-function bySpec(specs: readonly PortSpec[]): Record<Transport, PortSet> {
-  return {
-    tcp: portSetOf(specs.filter((s) => s.protocol === 'tcp')),
-    udp: portSetOf(specs.filter((s) => s.protocol === 'udp')),
-  };
-}
-
-/** The configured port classes as port sets per transport (computed once per config). */
-export function portClasses(config: Config): PortClasses {
-  let classes = classesByConfig.get(config);
-  if (!classes) {
-    classes = {
-      admin: bySpec(config.adminPorts),
-      highRisk: bySpec(config.highRiskPorts),
-      authorized: bySpec(config.authorizedPorts),
-    };
-    classesByConfig.set(config, classes);
-  }
-  return classes;
-}
 
 function mapPorts(f: (transport: Transport, family: Family) => PortSet): TransportPorts {
   return {
