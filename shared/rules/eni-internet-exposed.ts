@@ -1,19 +1,58 @@
 import { type ExposedPorts, exposureAnalysis, type FamilyExposure } from '../analysis/exposure';
 import type { FindingDraft } from '../findings';
-import { formatPortSet, formatPortsWithProtocol } from '../net/ports';
+import { formatPortSet, formatPortsWithProtocol, type PortSet } from '../net/ports';
 import type { RuleContext, RuleDefinition } from './types';
 
 const ID = 'eni-internet-exposed';
 
-/** `["22/tcp", "80/tcp", "53/udp"]`: what allow-lists and notices read. */
-function portList(ports: ExposedPorts): string[] {
-  return [...formatPortsWithProtocol(ports.tcp, 'tcp'), ...formatPortsWithProtocol(ports.udp, 'udp')];
+/** The formatted forms of one exposed-ports object, shared by the interfaces of one shape. */
+interface PortTexts {
+  /** `["22/tcp", "80/tcp", "53/udp"]`: what allow-lists and notices read. */
+  list: string[];
+  /** The first eight of them (the title). */
+  shown: string;
+  /** All of them (the detail). */
+  joined: string;
 }
 
-function familyEvidence(f: FamilyExposure): Record<string, unknown> {
+/**
+ * Port sets and exposed-ports objects are shared by identity across interfaces of one shape (the
+ * exposure analysis memoizes them), so their text is built once per object, not once per finding
+ * (7k findings on a large region). Findings get their own copies of the arrays.
+ */
+class PortFormatter {
+  private readonly sets = new Map<PortSet, string[]>();
+  private readonly exposed = new Map<ExposedPorts, PortTexts>();
+
+  set(ports: PortSet): string[] {
+    let text = this.sets.get(ports);
+    if (!text) {
+      text = formatPortSet(ports);
+      this.sets.set(ports, text);
+    }
+    return text;
+  }
+
+  texts(ports: ExposedPorts): PortTexts {
+    let texts = this.exposed.get(ports);
+    if (!texts) {
+      const list = [
+        ...formatPortsWithProtocol(ports.tcp, 'tcp'),
+        ...formatPortsWithProtocol(ports.udp, 'udp'),
+      ];
+      const joined = list.join(', ');
+      const shown = list.length > 8 ? `${list.slice(0, 8).join(', ')} …` : joined;
+      texts = { list, shown, joined };
+      this.exposed.set(ports, texts);
+    }
+    return texts;
+  }
+}
+
+function familyEvidence(f: FamilyExposure, format: PortFormatter): Record<string, unknown> {
   return {
     addresses: f.addresses,
-    ports: { tcp: formatPortSet(f.ports.tcp), udp: formatPortSet(f.ports.udp) },
+    ports: { tcp: format.set(f.ports.tcp).slice(), udp: format.set(f.ports.udp).slice() },
     path: [
       { type: 'internet-gateway', id: f.path.internetGatewayId },
       { type: 'route-table', id: f.path.routeTableId, association: f.path.routeTableAssociation },
@@ -40,37 +79,45 @@ export const eniInternetExposed: RuleDefinition = {
   parameters: ['adminPorts', 'highRiskPorts', 'authorizedPorts', 'worldOpenCoverage'],
   evaluate({ model, analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
+    const format = new PortFormatter();
     for (const exposure of exposureAnalysis(analysis).exposedInterfaces()) {
       const eni = model.networkInterfaces.get(exposure.networkInterfaceId);
-      const ports = portList(exposure.ports);
-      const shown = ports.length > 8 ? `${ports.slice(0, 8).join(', ')} …` : ports.join(', ');
-      const families = exposure.families.map((f) => (f.family === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and ');
-      const addresses = exposure.families.flatMap((f) => f.addresses);
-      const attached = eni?.item.Attachment?.InstanceId ? ` (${eni.item.Attachment.InstanceId})` : '';
+      const texts = format.texts(exposure.ports);
+      // At most two families: plain loops instead of map/flatMap/fromEntries per finding.
+      let families = '';
+      let addresses = '';
+      const byFamily: Record<string, unknown> = {};
+      for (const f of exposure.families) {
+        families += `${families === '' ? '' : ' and '}${f.family === 'ipv4' ? 'IPv4' : 'IPv6'}`;
+        for (const address of f.addresses) addresses += `${addresses === '' ? '' : ', '}${address}`;
+        byFamily[f.family] = familyEvidence(f, format);
+      }
+      const instanceId = eni?.item.Attachment?.InstanceId;
+      const attached = instanceId ? ` (${instanceId})` : '';
       const first = exposure.families[0];
       const path = first
         ? `${first.path.internetGatewayId} → ${first.path.routeTableId} → ${first.path.networkAclId} → ${first.path.securityGroupIds.join(', ')}`
         : '';
+      // Evidence keys in the order the report has always shown them.
+      const evidence: Record<string, unknown> = { ports: texts.list.slice(), subnetId: exposure.subnetId };
+      const interfaceType = eni?.item.InterfaceType;
+      if (interfaceType) evidence.interfaceType = interfaceType;
+      if (instanceId) evidence.instanceId = instanceId;
+      evidence.families = byFamily;
       out.push({
         ruleId: ID,
         severity: exposure.severity,
         resourceType: 'AWS::EC2::NetworkInterface',
         resourceId: exposure.networkInterfaceId,
         vpcId: exposure.vpcId ?? '',
-        title: `${exposure.networkInterfaceId}${attached} is reachable from the internet on ${shown}`,
+        title: `${exposure.networkInterfaceId}${attached} is reachable from the internet on ${texts.shown}`,
         detail:
           `Network interface ${exposure.networkInterfaceId}${attached} can be reached from the internet over ` +
-          `${families} (${addresses.join(', ')}) on ${ports.join(', ')}: its route table, network ACL and ` +
+          `${families} (${addresses}) on ${texts.joined}: its route table, network ACL and ` +
           `security groups all let the traffic through (${path}). Close the ports in a security group, ` +
           'or move the interface to a private subnet.',
         controls: [],
-        evidence: {
-          ports,
-          subnetId: exposure.subnetId,
-          ...(eni?.item.InterfaceType ? { interfaceType: eni.item.InterfaceType } : {}),
-          ...(eni?.item.Attachment?.InstanceId ? { instanceId: eni.item.Attachment.InstanceId } : {}),
-          families: Object.fromEntries(exposure.families.map((f) => [f.family, familyEvidence(f)])),
-        },
+        evidence,
       });
     }
     return out;
