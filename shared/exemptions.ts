@@ -78,9 +78,19 @@ export function suppressionFor(
   config: Config,
   now?: Date,
 ): Suppression | undefined {
-  const tag = resourceTags(model, finding.resourceType, finding.resourceId).find(
-    (t) => t.Key === config.exemptionTagKey,
-  );
+  // A plain loop, no closure: this runs once per finding (tens of thousands on a large region),
+  // and almost every resource has no exemption tag and no allow-list entry.
+  const tags = resourceTags(model, finding.resourceType, finding.resourceId);
+  const key = config.exemptionTagKey;
+  let tag: Tag | undefined;
+  for (let i = 0; i < tags.length; i++) {
+    const t = tags[i] as Tag;
+    if (t.Key === key) {
+      tag = t;
+      break;
+    }
+  }
+  if (!tag && config.allowLists.length === 0) return undefined;
   if (tag) {
     const { entries, invalid } = parseExemptionTag(tag.Value);
     if (invalid.length > 0) finding.evidence.exemptionTagUnreadable = invalid;
