@@ -46,6 +46,8 @@ export class Analysis {
   private readonly reachByUnion = new Map<string, Reach>();
   private readonly naclById = new Map<string, NaclMemo>();
   private readonly naclByContent = new Map<number, NaclClass[]>();
+  /** NACLs with equal raw entries share their entry arrays (model): their class by identity. */
+  private readonly naclByList = new Map<readonly NaclEntry[], NaclClass>();
   private readonly igwBySubnet: Record<'ipv4' | 'ipv6', Map<string, IgwRoute | null>> = {
     ipv4: new Map(),
     ipv6: new Map(),
@@ -169,6 +171,15 @@ export class Analysis {
 
   /** The content class of an entry list: by hash, then field by field. */
   private naclClass(entries: readonly NaclEntry[]): NaclClass {
+    let known = this.naclByList.get(entries);
+    if (!known) {
+      known = this.naclClassByContent(entries);
+      this.naclByList.set(entries, known);
+    }
+    return known;
+  }
+
+  private naclClassByContent(entries: readonly NaclEntry[]): NaclClass {
     const hash = entriesHash(entries);
     let bucket = this.naclByContent.get(hash);
     if (!bucket) {
