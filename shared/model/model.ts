@@ -480,8 +480,12 @@ class GroupNode implements SecurityGroupNode {
         else if (rule.PrefixListId) source = prefixListSource(rule.PrefixListId);
         if (!source) continue;
         const protocol = parseProtocol(rule.IpProtocol);
-        const [fromPort, toPort] = portRange(protocol, rule.FromPort, rule.ToPort);
-        visit(protocol, fromPort, toPort, source);
+        visit(
+          protocol,
+          portFrom(protocol, rule.FromPort, rule.ToPort),
+          portTo(protocol, rule.FromPort, rule.ToPort),
+          source,
+        );
       }
       return;
     }
@@ -494,11 +498,9 @@ class GroupNode implements SecurityGroupNode {
       }
       if (!open) continue;
       const protocol = parseProtocol(p.IpProtocol);
-      let fromPort = 0;
-      let toPort = 65535;
-      if ((protocol === 'tcp' || protocol === 'udp') && p.FromPort !== undefined) {
-        [fromPort, toPort] = portRange(protocol, p.FromPort, p.ToPort);
-      }
+      // Two numbers, not portRange's pair: an array per open permission is garbage at 540k rules.
+      const fromPort = portFrom(protocol, p.FromPort, p.ToPort);
+      const toPort = portTo(protocol, p.FromPort, p.ToPort);
       for (const r of p.IpRanges) {
         if (isRfc1918Text(r.CidrIp)) continue;
         const source = ipv4Source(r.CidrIp);
@@ -574,6 +576,20 @@ function portRange(protocol: Protocol, from: number | undefined, to: number | un
   if (protocol !== 'tcp' && protocol !== 'udp') return [0, 65535];
   if (from === undefined || to === undefined || from < 0 || to < 0) return [0, 65535];
   return [Math.max(0, from), Math.min(65535, to)];
+}
+
+/** `portRange(…)[0]` without the pair. */
+function portFrom(protocol: Protocol, from: number | undefined, to: number | undefined): number {
+  if (protocol !== 'tcp' && protocol !== 'udp') return 0;
+  if (from === undefined || to === undefined || from < 0 || to < 0) return 0;
+  return Math.max(0, from);
+}
+
+/** `portRange(…)[1]` without the pair. */
+function portTo(protocol: Protocol, from: number | undefined, to: number | undefined): number {
+  if (protocol !== 'tcp' && protocol !== 'udp') return 65535;
+  if (from === undefined || to === undefined || from < 0 || to < 0) return 65535;
+  return Math.min(65535, to);
 }
 
 function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
