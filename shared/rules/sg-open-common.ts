@@ -162,13 +162,21 @@ export function publicFamilies(rule: SgRule, analysis: Analysis): Family[] {
   return [];
 }
 
-function rulePorts(rule: SgRule): PortSet {
-  return [[rule.fromPort, rule.toPort + 1]];
-}
-
 /** True when the rule carries `transport` traffic on at least one port of `ports`. */
 export function touches(rule: SgRule, transport: Transport, ports: PortSet): boolean {
-  return matchesTransport(rule.protocol, transport) && intersect(rulePorts(rule), ports).length > 0;
+  if (!matchesTransport(rule.protocol, transport)) return false;
+  // `intersect([[from, end]], ports).length > 0` step for step, without the two arrays it builds:
+  // this runs for every rule of every group with a finding.
+  const from = rule.fromPort;
+  const end = rule.toPort + 1;
+  for (let j = 0; j < ports.length; j++) {
+    const y = ports[j] as readonly [number, number];
+    const s = Math.max(from, y[0]);
+    const e = Math.min(end, y[1]);
+    if (s < e) return true;
+    if (end < y[1]) return false;
+  }
+  return false;
 }
 
 /** How a rule reads in evidence: its id when known, protocol, ports and source as written. */
@@ -242,6 +250,14 @@ export function groupLabel(group: SecurityGroupNode): string {
  * (`"22/tcp"`), per-family detail, the contributing rules and unresolved prefix lists, and the
  * revoke plan of the rules whose own source is the world on those ports (DESIGN §8 precision).
  */
+/** True when the rule touches `ports` for one of `families` (no closure per rule). */
+function hitsPorts(rule: SgRule, families: readonly Family[], ports: TransportPorts): boolean {
+  for (const f of families) {
+    for (const t of TRANSPORTS) if (touches(rule, t, ports[t][f])) return true;
+  }
+  return false;
+}
+
 export function sgOpenDraft(
   analysis: Analysis,
   group: SecurityGroupNode,
@@ -255,11 +271,8 @@ export function sgOpenDraft(
   const contributing: SgRule[] = [];
   const targets: SgRule[] = [];
   for (const rule of group.ingress) {
-    const worldFamilies = worldSourceFamilies(rule, prefixLists);
-    const hits = (families: readonly Family[]) =>
-      families.some((f) => TRANSPORTS.some((t) => touches(rule, t, ports[t][f])));
-    if (hits(worldFamilies)) targets.push(rule);
-    if (hits(publicFamilies(rule, analysis))) contributing.push(rule);
+    if (hitsPorts(rule, worldSourceFamilies(rule, prefixLists), ports)) targets.push(rule);
+    if (hitsPorts(rule, publicFamilies(rule, analysis), ports)) contributing.push(rule);
   }
 
   const residual = residualReach(analysis, group);
