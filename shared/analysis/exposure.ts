@@ -98,6 +98,8 @@ export class ExposureAnalysis {
   private readonly portsByPair = new Map<PortSet, Map<PortSet, ExposedPorts>>();
   private readonly subnetPaths = new Map<string, SubnetPath | null>();
   private readonly byInterface = new Map<string, InterfaceExposure | null>();
+  /** Severity per exposed-ports object: single-family ones are shared by interfaces of one shape. */
+  private readonly severities = new Map<ExposedPorts, Severity>();
   private all?: InterfaceExposure[];
   private countByGroup?: Map<string, number>;
 
@@ -141,8 +143,9 @@ export class ExposureAnalysis {
     if (!this.countByGroup) {
       const counts = new Map<string, number>();
       for (const exposure of this.exposedInterfaces()) {
-        const node = this.analysis.model.networkInterfaces.get(exposure.networkInterfaceId);
-        for (const groupId of node?.groupIds ?? []) counts.set(groupId, (counts.get(groupId) ?? 0) + 1);
+        // Every family's path carries the interface's own group list (no lookup of the interface).
+        const groupIds = exposure.families[0]?.path.securityGroupIds ?? [];
+        for (const groupId of groupIds) counts.set(groupId, (counts.get(groupId) ?? 0) + 1);
       }
       this.countByGroup = counts;
     }
@@ -201,8 +204,17 @@ export class ExposureAnalysis {
       subnetId: eni.subnetId,
       families,
       ports,
-      severity: exposureSeverity(ports, this.analysis.config),
+      severity: this.severity(ports),
     };
+  }
+
+  private severity(ports: ExposedPorts): Severity {
+    let severity = this.severities.get(ports);
+    if (severity === undefined) {
+      severity = exposureSeverity(ports, this.analysis.config);
+      this.severities.set(ports, severity);
+    }
+    return severity;
   }
 
   /** The subnet's NACL and how its table and NACL are associated; null when the NACL is unknown. */
