@@ -3,7 +3,7 @@ import type { Severity } from '../findings';
 import type { NetworkInterfaceNode } from '../model/model';
 import { intersect, isSubset, union } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
-import type { Analysis, Direction } from './analysis';
+import type { Analysis, Direction, IgwRoute } from './analysis';
 import { type NaclSegment, worldOpenPorts } from './nacl-eval';
 import { portClasses } from './port-classes';
 import {
@@ -80,6 +80,9 @@ interface SubnetPath {
   networkAclId: string;
   networkAclAssociation: 'explicit' | 'default';
   routeTableAssociation: 'explicit' | 'main';
+  /** The subnet's default igw route per family, once asked (null: none): no second lookup by id. */
+  igw4: IgwRoute | null | undefined;
+  igw6: IgwRoute | null | undefined;
 }
 
 /**
@@ -173,7 +176,7 @@ export class ExposureAnalysis {
       const addresses = family === 'ipv4' ? eni.publicIps : eni.ipv6Addresses;
       if (addresses.length === 0) continue;
       if (reach.tcp.worldOpen[family].length === 0 && reach.udp.worldOpen[family].length === 0) continue;
-      const route = this.analysis.defaultIgwRoute(eni.subnetId, family);
+      const route = this.igwRoute(subnetPath, eni.subnetId, family);
       if (!route) continue;
       const ports = this.computePorts(family, subnetPath.networkAclId, reach);
       if (ports.tcp.length === 0 && ports.udp.length === 0) continue;
@@ -208,6 +211,16 @@ export class ExposureAnalysis {
     };
   }
 
+  private igwRoute(path: SubnetPath, subnetId: string, family: Family): IgwRoute | undefined {
+    let route = family === 'ipv4' ? path.igw4 : path.igw6;
+    if (route === undefined) {
+      route = this.analysis.defaultIgwRoute(subnetId, family) ?? null;
+      if (family === 'ipv4') path.igw4 = route;
+      else path.igw6 = route;
+    }
+    return route ?? undefined;
+  }
+
   private severity(ports: ExposedPorts): Severity {
     let severity = this.severities.get(ports);
     if (severity === undefined) {
@@ -231,6 +244,8 @@ export class ExposureAnalysis {
             networkAclId: acl.id,
             networkAclAssociation: acl.subnetIds.includes(subnetId) ? 'explicit' : 'default',
             routeTableAssociation: subnet.routeTableExplicit ? 'explicit' : 'main',
+            igw4: undefined,
+            igw6: undefined,
           }
         : undefined;
     this.subnetPaths.set(subnetId, path ?? null);
