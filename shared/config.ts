@@ -33,11 +33,6 @@ export function parsePortSpec(text: string): PortSpec | undefined {
   return { protocol, from, to };
 }
 
-/** Formats a port spec the way notices print it: `22/tcp`, `1024-65535/udp`. */
-export function formatPortSpec(spec: PortSpec): string {
-  return `${spec.from === spec.to ? spec.from : `${spec.from}-${spec.to}`}/${spec.protocol}`;
-}
-
 const portSpec = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
   const spec = parsePortSpec(String(value));
   if (!spec) {

@@ -67,11 +67,6 @@ function cidrPublic6(range: Cidr6): bigint {
   return count;
 }
 
-/** Public addresses of one IPv4 CIDR (memoized per parsed CIDR). */
-export function cidrPublicCount4(range: Cidr4): number {
-  return cidrPublic4(range);
-}
-
 /**
  * The reach of rules without a single public source (most groups: VPC ranges and referenced
  * groups only). One shared, frozen object, so callers can also test for it by identity.
@@ -296,24 +291,6 @@ function classify6(items: Sourced<Cidr6>[], coverage: number): { world: PortSet;
     else if (count >= BROAD_IPV6) broad.push([segment.from, segment.to + 1]);
   }
   return { world: normalize(world), broad: normalize(broad) };
-}
-
-/**
- * True when the rule's own source is the whole internet of a family: `0.0.0.0/0`, `::/0`, or a
- * resolved prefix list holding one of them. Only such rules are revoked; a world made of a union
- * of narrower ranges is notify-only (DESIGN §8).
- */
-export function isWorldSourceRule(rule: SgRule, prefixLists: ReadonlyMap<string, PrefixListNode>): boolean {
-  const { source } = rule;
-  if (source.kind === 'ipv4' || source.kind === 'ipv6') return source.range.prefix === 0;
-  if (source.kind === 'prefix-list') {
-    const list = prefixLists.get(source.prefixListId);
-    return (
-      list !== undefined &&
-      (list.cidrs4.some((c) => c.range.prefix === 0) || list.cidrs6.some((c) => c.range.prefix === 0))
-    );
-  }
-  return false;
 }
 
 /** The family a world-source rule opens (`undefined` for other rules; both for a mixed prefix list). */
