@@ -51,17 +51,6 @@ export function num(value: unknown): number | undefined {
   return undefined;
 }
 
-/** A boolean, also from `"true"` / `"false"` in any case. */
-export function bool(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const lower = value.trim().toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-  }
-  return undefined;
-}
-
 /**
  * The members of a CloudTrail list in any of its shapes: an array; `{items:[…]}`; `{}` (empty);
  * an XML-shaped set `{item:{…}}` or `{item:[…]}`; `""` (an empty XML set); or a single member
