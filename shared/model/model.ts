@@ -55,13 +55,6 @@ export interface SecurityGroupNode {
   readonly ingress: SgRule[];
   /** Egress rules, one per source; expanded on first read. */
   readonly egress: SgRule[];
-  /** How many ingress rules there are, without expanding them. */
-  readonly ingressCount: number;
-  /**
-   * False when no tcp/udp ingress rule has a public IPv4/IPv6 source or a prefix list: the
-   * internet reaches nothing through this group. Known without expanding the rules.
-   */
-  readonly hasPublicIngressSource: boolean;
   /**
    * Visits each ingress rule's protocol, port range and source as `ingress` would list them,
    * without expanding them; referenced-group sources (never internet sources) are skipped.
@@ -240,10 +233,7 @@ export function buildModel(snapshot: Snapshot): Model {
   const rulesByGroup = new Map<string, SecurityGroupRuleItem[]>();
   for (const rule of snapshot.SecurityGroupRules) push(rulesByGroup, rule.GroupId, rule);
   for (const group of snapshot.SecurityGroups) {
-    model.securityGroups.set(
-      group.GroupId,
-      buildGroup(group, rulesByGroup.get(group.GroupId), model.prefixLists),
-    );
+    model.securityGroups.set(group.GroupId, buildGroup(group, rulesByGroup.get(group.GroupId)));
   }
   // A snapshot may carry rules of groups it does not describe (describe-security-group-rules alone).
   for (const [groupId, rules] of rulesByGroup) {
@@ -254,7 +244,7 @@ export function buildModel(snapshot: Snapshot): Model {
       IpPermissionsEgress: [],
       Tags: [],
     };
-    model.securityGroups.set(groupId, buildGroup(stub, rules, model.prefixLists));
+    model.securityGroups.set(groupId, buildGroup(stub, rules));
   }
 
   for (const table of snapshot.RouteTables) {
@@ -392,12 +382,8 @@ function associated(a: RouteTableItem['Associations'][number]): boolean {
   return state === undefined || state === 'associated' || state === 'associating';
 }
 
-function buildGroup(
-  group: SecurityGroupItem,
-  rules: SecurityGroupRuleItem[] | undefined,
-  prefixLists: ReadonlyMap<string, PrefixListNode>,
-): SecurityGroupNode {
-  return new GroupNode(group, rules !== undefined && rules.length > 0 ? rules : undefined, prefixLists);
+function buildGroup(group: SecurityGroupItem, rules: SecurityGroupRuleItem[] | undefined): SecurityGroupNode {
+  return new GroupNode(group, rules !== undefined && rules.length > 0 ? rules : undefined);
 }
 
 /**
@@ -414,13 +400,10 @@ class GroupNode implements SecurityGroupNode {
   readonly tags: Tag[];
   private ingressRules?: SgRule[];
   private egressRules?: SgRule[];
-  private publicIngress?: boolean;
-  private ingressSources?: number;
 
   constructor(
     readonly item: SecurityGroupItem,
     private readonly ruleItems: SecurityGroupRuleItem[] | undefined,
-    private readonly prefixLists: ReadonlyMap<string, PrefixListNode>,
   ) {
     this.id = item.GroupId;
     this.vpcId = item.VpcId ?? '';
@@ -438,28 +421,6 @@ class GroupNode implements SecurityGroupNode {
   get egress(): SgRule[] {
     this.egressRules ??= this.expand(true);
     return this.egressRules;
-  }
-
-  get ingressCount(): number {
-    if (this.ingressRules) return this.ingressRules.length;
-    if (this.ingressSources === undefined) {
-      let count = 0;
-      if (this.ruleItems) {
-        for (const r of this.ruleItems) if (!r.IsEgress) count++;
-      } else {
-        for (const p of this.item.IpPermissions) {
-          count +=
-            p.IpRanges.length + p.Ipv6Ranges.length + p.PrefixListIds.length + p.UserIdGroupPairs.length;
-        }
-      }
-      this.ingressSources = count;
-    }
-    return this.ingressSources;
-  }
-
-  get hasPublicIngressSource(): boolean {
-    this.publicIngress ??= this.computePublicIngress();
-    return this.publicIngress;
   }
 
   forEachIngressSource(
@@ -514,37 +475,6 @@ class GroupNode implements SecurityGroupNode {
     }
   }
 
-  private computePublicIngress(): boolean {
-    if (this.ruleItems) {
-      for (const rule of this.ruleItems) {
-        if (rule.IsEgress || !carriesTransport(rule.IpProtocol)) continue;
-        if (rule.PrefixListId && this.prefixListMayBePublic(rule.PrefixListId)) return true;
-        if (rule.CidrIpv4 && !isRfc1918Text(rule.CidrIpv4) && hasPublic(ipv4Source(rule.CidrIpv4)))
-          return true;
-        if (rule.CidrIpv6 && hasPublic(ipv6Source(rule.CidrIpv6))) return true;
-      }
-      return false;
-    }
-    for (const p of this.item.IpPermissions) {
-      if (!carriesTransport(p.IpProtocol)) continue;
-      for (const l of p.PrefixListIds) if (this.prefixListMayBePublic(l.PrefixListId)) return true;
-      for (const r of p.IpRanges)
-        if (!isRfc1918Text(r.CidrIp) && hasPublic(ipv4Source(r.CidrIp))) return true;
-      for (const r of p.Ipv6Ranges) if (hasPublic(ipv6Source(r.CidrIpv6))) return true;
-    }
-    return false;
-  }
-
-  /** An unresolved list may hold anything (and must reach computeReach to be reported as unknown). */
-  private prefixListMayBePublic(prefixListId: string): boolean {
-    const list = this.prefixLists.get(prefixListId);
-    if (!list) return true;
-    return (
-      list.cidrs4.some((c) => hasPublic(ipv4Source(c.cidr))) ||
-      list.cidrs6.some((c) => hasPublic(ipv6Source(c.cidr)))
-    );
-  }
-
   private expand(egress: boolean): SgRule[] {
     const out: SgRule[] = [];
     if (this.ruleItems) {
@@ -559,16 +489,6 @@ class GroupNode implements SecurityGroupNode {
     }
     return out;
   }
-}
-
-function carriesTransport(ipProtocol: string): boolean {
-  const protocol = parseProtocol(ipProtocol);
-  return protocol === 'all' || protocol === 'tcp' || protocol === 'udp';
-}
-
-/** True when an IPv4/IPv6 source holds at least one public address. */
-function hasPublic(source: RuleSource | undefined): boolean {
-  return source !== undefined && (source.kind === 'ipv4' || source.kind === 'ipv6') && source.public;
 }
 
 /** Inclusive port range of a rule; all ports for all-protocol, portless or ICMP rules. */
