@@ -1,21 +1,18 @@
-import { TRANSPORTS } from '../analysis/sg-reach';
 import type { FindingDraft } from '../findings';
 import {
-  describeRule,
-  familyOnly,
   familyText,
   formatTransportPorts,
   groupLabel,
+  hitsPorts,
   isEmptyPorts,
   mergedFamilies,
+  openPortsEvidence,
   publicFamilies,
   type TransportPorts,
-  touches,
 } from './sg-open-common';
 import type { RuleDefinition } from './types';
 
 const ID = 'sg-broad-public-source';
-const MAX_RULES_IN_EVIDENCE = 20;
 
 /**
  * Ports where the group admits at least 2^24 public IPv4 (2^96 IPv6) sources without being
@@ -35,24 +32,10 @@ export const sgBroadPublicSource: RuleDefinition = {
     const drafts: FindingDraft[] = [];
     for (const group of analysis.groupsWithReach()) {
       const reach = analysis.groupReach(group.id);
-      const ports: TransportPorts = {
-        tcp: { ipv4: reach.tcp.broad.ipv4, ipv6: reach.tcp.broad.ipv6 },
-        udp: { ipv4: reach.udp.broad.ipv4, ipv6: reach.udp.broad.ipv6 },
-      };
+      const ports: TransportPorts = { tcp: reach.tcp.broad, udp: reach.udp.broad };
       if (isEmptyPorts(ports)) continue;
       const portList = formatTransportPorts(mergedFamilies(ports));
-      const rules = group.ingress.filter((rule) =>
-        publicFamilies(rule, analysis).some((f) => TRANSPORTS.some((t) => touches(rule, t, ports[t][f]))),
-      );
-      const evidence: Record<string, unknown> = {
-        ports: portList,
-        ipv4: formatTransportPorts(familyOnly(ports, 'ipv4')),
-        ipv6: formatTransportPorts(familyOnly(ports, 'ipv6')),
-        rules: rules.slice(0, MAX_RULES_IN_EVIDENCE).map(describeRule),
-      };
-      if (rules.length > MAX_RULES_IN_EVIDENCE) evidence.rulesNotShown = rules.length - MAX_RULES_IN_EVIDENCE;
-      if (reach.unresolvedPrefixLists.length > 0)
-        evidence.unresolvedPrefixLists = reach.unresolvedPrefixLists;
+      const rules = group.ingress.filter((rule) => hitsPorts(rule, publicFamilies(rule, analysis), ports));
       drafts.push({
         ruleId: ID,
         severity: 'low',
@@ -65,7 +48,7 @@ export const sgBroadPublicSource: RuleDefinition = {
           `addresses (${familyText(ports)}) on ${portList.join(', ')}, short of the whole internet. ` +
           'Narrow the sources to the ranges that need access.',
         controls: [],
-        evidence,
+        evidence: openPortsEvidence(ports, portList, rules, reach.unresolvedPrefixLists),
         evidenceKey: portList.join(','),
       });
     }

@@ -1,11 +1,10 @@
 import type { FindingDraft } from '../findings';
-import { describeRule, groupLabel, revokeTarget } from './sg-open-common';
+import { groupLabel, revokeTarget, shownRules } from './sg-open-common';
 import type { RuleDefinition } from './types';
 
 const ID = 'sg-default-not-restricted';
 const CONTROLS = ['CIS 5.4', 'FSBP EC2.2'] as const;
 const TITLE = "VPC's default security group has rules";
-const MAX_RULES_IN_EVIDENCE = 20;
 
 /**
  * A VPC's default group (GroupName `default`) with any inbound or outbound rule. Resources land in
@@ -26,12 +25,11 @@ export const sgDefaultNotRestricted: RuleDefinition = {
       if (!group.isDefault) continue;
       const rules = [...group.ingress, ...group.egress];
       if (rules.length === 0) continue;
-      const shown = (list: typeof rules) => list.slice(0, MAX_RULES_IN_EVIDENCE).map(describeRule);
       const evidence: Record<string, unknown> = {
         inboundRules: group.ingress.length,
         outboundRules: group.egress.length,
-        inbound: shown(group.ingress),
-        outbound: shown(group.egress),
+        inbound: shownRules(group.ingress),
+        outbound: shownRules(group.egress),
       };
       drafts.push({
         ruleId: ID,

@@ -54,7 +54,7 @@ const isAll = (set: PortSet) => set.length === 1 && set[0]?.[0] === 0 && set[0]?
  * Splits a reach's world-open ports by precedence: all-traffic > admin > high-risk > unauthorized.
  * Authorized ports (80/443 by default) fall in no class.
  */
-export function splitReach(reach: Reach, config: Config): WorldOpenSplit {
+function splitReach(reach: Reach, config: Config): WorldOpenSplit {
   const classes = portClasses(config);
   const world = mapPorts((t, f) => reach[t].worldOpen[f]);
   const admin = mapPorts((t, f) => intersect(world[t][f], classes.admin[t]));
@@ -83,7 +83,7 @@ const EMPTY_SPLIT: WorldOpenSplit = {
 };
 
 /** The precedence split of one group's world-open ingress ports (memoized per evaluation). */
-export function worldOpenSplit(analysis: Analysis, groupId: string): WorldOpenSplit {
+function worldOpenSplit(analysis: Analysis, groupId: string): WorldOpenSplit {
   let cache = splitByAnalysis.get(analysis);
   if (!cache) {
     cache = new Map();
@@ -163,7 +163,7 @@ export function publicFamilies(rule: SgRule, analysis: Analysis): Family[] {
 }
 
 /** True when the rule carries `transport` traffic on at least one port of `ports`. */
-export function touches(rule: SgRule, transport: Transport, ports: PortSet): boolean {
+function touches(rule: SgRule, transport: Transport, ports: PortSet): boolean {
   if (!matchesTransport(rule.protocol, transport)) return false;
   // `intersect([[from, end]], ports).length > 0` step for step, without the two arrays it builds:
   // this runs for every rule of every group with a finding.
@@ -245,20 +245,46 @@ export function groupLabel(group: SecurityGroupNode): string {
   return group.name ? `${group.id} (${group.name})` : group.id;
 }
 
-/**
- * The finding of a sg-open-* rule for one group and its world-open ports: evidence with the ports
- * (`"22/tcp"`), per-family detail, the contributing rules and unresolved prefix lists, and the
- * revoke plan of the rules whose own source is the world on those ports (DESIGN §8 precision).
- */
 /** True when the rule touches `ports` for one of `families` (no closure per rule). */
-function hitsPorts(rule: SgRule, families: readonly Family[], ports: TransportPorts): boolean {
+export function hitsPorts(rule: SgRule, families: readonly Family[], ports: TransportPorts): boolean {
   for (const f of families) {
     for (const t of TRANSPORTS) if (touches(rule, t, ports[t][f])) return true;
   }
   return false;
 }
 
-export function sgOpenDraft(
+/** Rules as evidence lists them: the first `MAX_RULES_IN_EVIDENCE`, described. */
+export function shownRules(rules: readonly SgRule[]): Record<string, string>[] {
+  return rules.slice(0, MAX_RULES_IN_EVIDENCE).map(describeRule);
+}
+
+/**
+ * Evidence of a finding on a group's open ports: the ports (merged, then per family), the rules
+ * that open them (a sample past `MAX_RULES_IN_EVIDENCE`) and the unresolved prefix lists.
+ */
+export function openPortsEvidence(
+  ports: TransportPorts,
+  portList: string[],
+  rules: readonly SgRule[],
+  unresolvedPrefixLists: readonly string[],
+): Record<string, unknown> {
+  const evidence: Record<string, unknown> = {
+    ports: portList,
+    ipv4: formatTransportPorts(familyOnly(ports, 'ipv4')),
+    ipv6: formatTransportPorts(familyOnly(ports, 'ipv6')),
+    rules: shownRules(rules),
+  };
+  if (rules.length > MAX_RULES_IN_EVIDENCE) evidence.rulesNotShown = rules.length - MAX_RULES_IN_EVIDENCE;
+  if (unresolvedPrefixLists.length > 0) evidence.unresolvedPrefixLists = unresolvedPrefixLists;
+  return evidence;
+}
+
+/**
+ * The finding of a sg-open-* rule for one group and its world-open ports: evidence with the ports
+ * (`"22/tcp"`), per-family detail, the contributing rules and unresolved prefix lists, and the
+ * revoke plan of the rules whose own source is the world on those ports (DESIGN §8 precision).
+ */
+function sgOpenDraft(
   analysis: Analysis,
   group: SecurityGroupNode,
   definition: SgOpenDefinition,
@@ -286,16 +312,7 @@ export function sgOpenDraft(
   }
 
   const unresolved = analysis.groupReach(group.id).unresolvedPrefixLists;
-  const evidence: Record<string, unknown> = {
-    ports: portList,
-    ipv4: formatTransportPorts(familyOnly(ports, 'ipv4')),
-    ipv6: formatTransportPorts(familyOnly(ports, 'ipv6')),
-    rules: contributing.slice(0, MAX_RULES_IN_EVIDENCE).map(describeRule),
-  };
-  if (contributing.length > MAX_RULES_IN_EVIDENCE) {
-    evidence.rulesNotShown = contributing.length - MAX_RULES_IN_EVIDENCE;
-  }
-  if (unresolved.length > 0) evidence.unresolvedPrefixLists = unresolved;
+  const evidence = openPortsEvidence(ports, portList, contributing, unresolved);
   const stuckFamilies = Object.keys(notRemediable).length > 0;
   if (stuckFamilies) evidence.notRemediable = notRemediable;
 
