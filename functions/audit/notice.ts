@@ -2,31 +2,21 @@ import type { Summary } from '../../shared/engine';
 import type { Finding } from '../../shared/findings';
 import {
   describeAction,
+  MAX_SUBJECT_LENGTH,
   type MessageAttribute,
   type Notice,
-  type NoticeAction,
+  outcomeOf,
 } from '../../shared/notify/notice';
 import { formatTable } from '../../shared/report/table';
 import type { RegionFailure, RegionRemediation } from './audit';
 
-/** SNS limits: Subject ≤ 100 characters; the whole message under 256 KB (kept well under). */
-const SUBJECT_MAX = 100;
+/** The whole message under SNS's 256 KB (kept well under). */
 const MESSAGE_MAX_BYTES = 200_000;
 
 /** Subject: printable ASCII only (SNS rejects control characters), capped at 100 characters. */
 function subjectLine(text: string): string {
   const clean = text.replace(/[^\x20-\x7e]/g, '-');
-  return clean.length <= SUBJECT_MAX ? clean : `${clean.slice(0, SUBJECT_MAX - 3)}...`;
-}
-
-/** `failed` when a region or a call failed and nothing was fixed, `partially-remediated` when some was. */
-function noticeAction(failedRegions: number, results: readonly { status: string }[]): NoticeAction {
-  const done = results.some((r) => r.status === 'done' || r.status === 'already-done');
-  const failed = failedRegions > 0 || results.some((r) => r.status === 'failed');
-  if (failed) return done ? 'partially-remediated' : 'failed';
-  if (done) return 'remediated';
-  if (results.some((r) => r.status === 'dry-run')) return 'dry-run';
-  return 'notified';
+  return clean.length <= MAX_SUBJECT_LENGTH ? clean : `${clean.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
 }
 
 function text(value: string): MessageAttribute {
@@ -34,7 +24,7 @@ function text(value: string): MessageAttribute {
 }
 
 /** Cuts text to a byte budget at a line boundary and says how much was left out. */
-export function truncateBytes(text: string, maxBytes: number): string {
+function truncateBytes(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
   const lines = text.split('\n');
   const kept: string[] = [];
@@ -86,7 +76,9 @@ export function auditNotice(input: {
       ...(ruleIds.length > 0
         ? { ruleIds: { DataType: 'String.Array', StringValue: JSON.stringify(ruleIds) } }
         : {}),
-      action: text(noticeAction(failures.length, results)),
+      // A region not read is a failure even when no call failed (all regions share one mode, so
+      // results never mix dry-run and done).
+      action: text(outcomeOf(results, failures.length)),
       accountId: text(accountId),
       region: text(regions.join(',')),
     },

@@ -64,10 +64,18 @@ export function shouldNotify(input: NoticeInput): boolean {
 /** The `action` attribute: what happened, for subscription filter policies. */
 export function noticeAction(input: NoticeInput): NoticeAction {
   if (input.couldNotEvaluate !== undefined) return 'failed';
-  const failed = input.results.filter((r) => r.status === 'failed').length;
-  const succeeded = input.results.filter((r) => r.status === 'done' || r.status === 'already-done').length;
+  return outcomeOf(input.results);
+}
+
+/**
+ * The `action` of a set of call outcomes; `otherFailures` counts failures that are not calls (the
+ * audit's regions that could not be read).
+ */
+export function outcomeOf(results: readonly Pick<ActionResult, 'status'>[], otherFailures = 0): NoticeAction {
+  const failed = otherFailures + results.filter((r) => r.status === 'failed').length;
+  const succeeded = results.filter((r) => r.status === 'done' || r.status === 'already-done').length;
   if (failed > 0) return succeeded > 0 ? 'partially-remediated' : 'failed';
-  if (input.results.some((r) => r.status === 'dry-run')) return 'dry-run';
+  if (results.some((r) => r.status === 'dry-run')) return 'dry-run';
   if (succeeded > 0) return 'remediated';
   return 'notified';
 }
