@@ -100,23 +100,12 @@ export class ExposureAnalysis {
   private readonly intersections = new Map<PortSet, Map<PortSet, PortSet>>();
   private readonly portsByPair = new Map<PortSet, Map<PortSet, ExposedPorts>>();
   private readonly subnetPaths = new Map<string, SubnetPath | null>();
-  private readonly byInterface = new Map<string, InterfaceExposure | null>();
   /** Severity per exposed-ports object: single-family ones are shared by interfaces of one shape. */
   private readonly severities = new Map<ExposedPorts, Severity>();
   private all?: InterfaceExposure[];
   private countByGroup?: Map<string, number>;
 
   constructor(readonly analysis: Analysis) {}
-
-  /** The exposure of one interface, if the internet reaches it on at least one port. */
-  interfaceExposure(networkInterfaceId: string): InterfaceExposure | undefined {
-    if (this.all) return this.byInterface.get(networkInterfaceId) ?? undefined;
-    const cached = this.byInterface.get(networkInterfaceId);
-    if (cached !== undefined) return cached ?? undefined;
-    const result = this.compute(networkInterfaceId);
-    this.byInterface.set(networkInterfaceId, result ?? null);
-    return result;
-  }
 
   /**
    * Every exposed interface of the model, in the model's (snapshot) order. Only exposed ones are
@@ -125,16 +114,11 @@ export class ExposureAnalysis {
   exposedInterfaces(): InterfaceExposure[] {
     if (!this.all) {
       const all: InterfaceExposure[] = [];
-      const computedBefore = this.byInterface.size > 0;
       for (const eni of this.analysis.model.networkInterfaces.values()) {
         // Three interfaces in four have no public address: no lookup at all for them.
         if (eni.publicIps.length === 0 && eni.ipv6Addresses.length === 0) continue;
-        const cached = computedBefore ? this.byInterface.get(eni.id) : undefined;
-        const exposure = cached === undefined ? this.computeFor(eni) : (cached ?? undefined);
-        if (exposure) {
-          all.push(exposure);
-          if (cached === undefined) this.byInterface.set(eni.id, exposure);
-        }
+        const exposure = this.computeFor(eni);
+        if (exposure) all.push(exposure);
       }
       this.all = all;
     }
@@ -155,15 +139,9 @@ export class ExposureAnalysis {
     return this.countByGroup;
   }
 
-  private compute(networkInterfaceId: string): InterfaceExposure | undefined {
-    const eni = this.analysis.model.networkInterfaces.get(networkInterfaceId);
-    return eni ? this.computeFor(eni) : undefined;
-  }
-
   private computeFor(eni: NetworkInterfaceNode): InterfaceExposure | undefined {
     const networkInterfaceId = eni.id;
     if (!eni.subnetId || eni.groupIds.length === 0) return undefined;
-    if (eni.publicIps.length === 0 && eni.ipv6Addresses.length === 0) return undefined;
     const subnetPath = this.subnetPath(eni.subnetId);
     if (!subnetPath) return undefined;
     // The groups' reach first: most interfaces' groups are world-open nowhere, and then neither
