@@ -3,10 +3,12 @@ import {
   ec2ClientFor,
   type LoadProgress,
   loadRegionSnapshot,
+  REGION_NAME,
   RegionLoadError,
   type RegionSnapshot,
   SNAPSHOT_LISTS,
   type SnapshotList,
+  VPC_ID,
 } from '../../shared/aws/region-loader';
 import { InputError } from '../../shared/errors';
 import { type CliIo, EXIT, processIo } from '../io';
@@ -15,9 +17,6 @@ export interface LiveOptions {
   region?: string;
   vpc?: string[];
 }
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 
 const LABELS: Record<SnapshotList, string> = {
   Vpcs: 'VPCs',
@@ -76,7 +75,7 @@ export function progressReporter(io: CliIo, interactive: boolean) {
 export function checkLiveOptions(options: LiveOptions): { region: string; vpcIds: string[] } {
   const issues: string[] = [];
   if (!options.region) issues.push('--region: is required (e.g. --region eu-west-1)');
-  else if (!REGION.test(options.region))
+  else if (!REGION_NAME.test(options.region))
     issues.push(`--region: not a region name (${JSON.stringify(options.region)})`);
   for (const id of options.vpc ?? []) {
     if (!VPC_ID.test(id)) issues.push(`--vpc: not a VPC id (${JSON.stringify(id)})`);

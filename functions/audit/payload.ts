@@ -1,13 +1,11 @@
 import * as z from 'zod';
+import { REGION_NAME, VPC_ID } from '../../shared/aws/region-loader';
 import { InputError } from '../../shared/errors';
 import { parseWith } from '../../shared/validation';
 
 /** Output formats of the audit Lambda. */
 export const AUDIT_FORMATS = ['json', 'asff', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 
 /** The audit Lambda's payload (unknown keys are an error, so a typo is not silently ignored). */
 export const AuditPayloadSchema = z
@@ -20,7 +18,7 @@ export const AuditPayloadSchema = z
       .optional(),
     /** Regions to audit (default: the function's own region). */
     regions: z
-      .array(z.string().regex(REGION, { message: 'not a region name like eu-west-1' }))
+      .array(z.string().regex(REGION_NAME, { message: 'not a region name like eu-west-1' }))
       .min(1)
       .max(40)
       .optional(),

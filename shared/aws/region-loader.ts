@@ -75,6 +75,10 @@ export const EC2_READ_ACTIONS = [
   'ec2:GetManagedPrefixListEntries',
 ] as const;
 
+/** A region name (`eu-west-1`) and a VPC id, as the CLI and the audit payload accept them. */
+export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+
 /** The lists a region load fills, in the order progress reports them. */
 export const SNAPSHOT_LISTS = [
   'Vpcs',
