@@ -64,9 +64,10 @@ function renderAudit(
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
   const config = await loadConfigFile(io, options.config);
   const snapshot = await loadAuditSnapshot(io, options);
-  const findings = evaluate(snapshot, config, { now: io.now() });
+  const now = io.now();
+  const findings = evaluate(snapshot, config, { now });
   const summary = summarize(findings);
-  io.stdout(renderAudit(options, snapshot, findings, summary, io.now()));
+  io.stdout(renderAudit(options, snapshot, findings, summary, now));
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;
   return findings.some((f) => !f.suppressed && atOrAbove(f.severity, threshold)) ? EXIT.findings : EXIT.ok;
