@@ -1,6 +1,7 @@
 import { type ExposedPorts, exposureAnalysis, type FamilyExposure } from '../analysis/exposure';
 import type { FindingDraft } from '../findings';
-import { formatPortSet, formatPortsWithProtocol, type PortSet } from '../net/ports';
+import { formatPortSet, type PortSet } from '../net/ports';
+import { formatTransportPorts } from './sg-open-common';
 import type { RuleContext, RuleDefinition } from './types';
 
 const ID = 'eni-internet-exposed';
@@ -36,10 +37,7 @@ class PortFormatter {
   texts(ports: ExposedPorts): PortTexts {
     let texts = this.exposed.get(ports);
     if (!texts) {
-      const list = [
-        ...formatPortsWithProtocol(ports.tcp, 'tcp'),
-        ...formatPortsWithProtocol(ports.udp, 'udp'),
-      ];
+      const list = formatTransportPorts(ports);
       const joined = list.join(', ');
       const shown = list.length > 8 ? `${list.slice(0, 8).join(', ')} …` : joined;
       texts = { list, shown, joined };

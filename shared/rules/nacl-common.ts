@@ -94,8 +94,7 @@ function strictlyAscending(ids: readonly string[]): boolean {
  * would return for it) and holds every id of `ids`.
  */
 function sortedSetHoldsAll(sorted: readonly string[], ids: readonly string[]): boolean {
-  for (let i = 1; i < sorted.length; i++)
-    if (!((sorted[i - 1] as string) < (sorted[i] as string))) return false;
+  if (!strictlyAscending(sorted)) return false;
   for (const id of ids) {
     let lo = 0;
     let hi = sorted.length;

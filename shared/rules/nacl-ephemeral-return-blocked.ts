@@ -6,8 +6,9 @@ import type { FindingDraft } from '../findings';
 import type { NaclEntry } from '../model/model';
 import { formatSet4, formatSet6 } from '../net/cidr-format';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
-import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
+import { type PortSet, portRangeSet } from '../net/ports';
 import { aclLabel, describeEntry, subnetsUsing } from './nacl-common';
+import { formatTransportPorts } from './sg-open-common';
 import type { RuleDefinition } from './types';
 
 const ID = 'nacl-ephemeral-return-blocked';
@@ -143,10 +144,7 @@ function returnTemplate(
       for (const entry of serviceEntries(segments, ephemeralFrom).values())
         if (reaches(entry, cut)) services.set(entry.ruleNumber, entry);
     }
-    const portList = [
-      ...formatPortsWithProtocol(blockedPorts.tcp, 'tcp'),
-      ...formatPortsWithProtocol(blockedPorts.udp, 'udp'),
-    ];
+    const portList = formatTransportPorts(blockedPorts);
     if (portList.length === 0) continue;
     keys.push(`${direction}:${portList.join(',')}`);
     const blockedPeers: Record<string, string[]> = {};
@@ -170,7 +168,7 @@ function returnTemplate(
     })
     .join('; ');
   return {
-    ports: [...formatPortsWithProtocol(allPorts.tcp, 'tcp'), ...formatPortsWithProtocol(allPorts.udp, 'udp')],
+    ports: formatTransportPorts(allPorts),
     directions,
     summary,
     evidenceKey: keys.join('|'),

@@ -8,7 +8,13 @@ import { formatPortSet, formatPortsWithProtocol, type PortSet, portRangeSet } fr
 import { matchesTransport, protocolNumber } from '../net/protocol';
 import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
 import { aclLabel, describeEntry, entryText, subnetsUsing } from './nacl-common';
-import { familyText, formatTransportPorts, mergedFamilies, type TransportPorts } from './sg-open-common';
+import {
+  familyOnly,
+  familyText,
+  formatTransportPorts,
+  mergedFamilies,
+  type TransportPorts,
+} from './sg-open-common';
 import type { RuleContext, RuleDefinition } from './types';
 
 const ID = 'nacl-open-admin-port';
@@ -267,8 +273,8 @@ function adminTemplate(
 
   return {
     portList,
-    ipv4: formatTransportPorts({ tcp: ports.tcp.ipv4, udp: ports.udp.ipv4 }),
-    ipv6: formatTransportPorts({ tcp: ports.tcp.ipv6, udp: ports.udp.ipv6 }),
+    ipv4: formatTransportPorts(familyOnly(ports, 'ipv4')),
+    ipv6: formatTransportPorts(familyOnly(ports, 'ipv6')),
     openThrough,
     entries: [...new Map(open.flatMap((o) => o.contributors).map((e) => [e.ruleNumber, e])).values()]
       .sort((a, b) => a.ruleNumber - b.ruleNumber)
