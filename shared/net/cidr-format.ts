@@ -1,14 +1,5 @@
+import { formatIpv4 } from './cidr';
 import type { IntervalSet } from './interval-set';
-
-/** Formats a 32-bit value as a dotted quad. */
-function dottedQuad(value: number): string {
-  return [
-    Math.floor(value / 2 ** 24) % 256,
-    Math.floor(value / 2 ** 16) % 256,
-    Math.floor(value / 256) % 256,
-    value % 256,
-  ].join('.');
-}
 
 /** Formats a 128-bit value in the RFC 5952 canonical form (lower case, longest zero run as `::`). */
 export function formatIpv6(value: bigint): string {
@@ -46,7 +37,7 @@ export function cidrsOf4(start: number, end: number, limit = Number.POSITIVE_INF
     let size = 1;
     // Grow the block while it stays aligned on `s` and inside the interval.
     while (s % (size * 2) === 0 && s + size * 2 <= end && size * 2 <= 2 ** 32) size *= 2;
-    out.push(`${dottedQuad(s)}/${32 - Math.log2(size)}`);
+    out.push(`${formatIpv4(s)}/${32 - Math.log2(size)}`);
     s += size;
   }
   return out;
