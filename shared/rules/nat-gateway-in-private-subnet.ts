@@ -1,4 +1,5 @@
 import type { FindingDraft } from '../findings';
+import { routeTableAssociation } from './subnet-common';
 import type { RuleContext, RuleDefinition } from './types';
 
 const ID = 'nat-gateway-in-private-subnet';
@@ -47,7 +48,7 @@ export const natGatewayInPrivateSubnet: RuleDefinition = {
         evidence: {
           subnetId: subnet.id,
           routeTableId: subnet.routeTableId ?? null,
-          routeTableAssociation: subnet.routeTableExplicit ? 'explicit' : 'main',
+          routeTableAssociation: routeTableAssociation(subnet),
           connectivityType: connectivity,
           ...(nat.State ? { state: nat.State } : {}),
         },

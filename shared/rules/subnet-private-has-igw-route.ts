@@ -1,4 +1,5 @@
 import type { FindingDraft } from '../findings';
+import { routeTableAssociation, routeTableAssociationText } from './subnet-common';
 import type { RuleContext, RuleDefinition } from './types';
 
 const ID = 'subnet-private-has-igw-route';
@@ -37,14 +38,14 @@ export const subnetPrivateHasIgwRoute: RuleDefinition = {
         title: `Private subnet ${subnet.id} (${subnet.name}) routes to ${first.internetGatewayId}`,
         detail:
           `Subnet ${subnet.id} is named "${subnet.name}" but its route table ${first.routeTableId} ` +
-          `(${subnet.routeTableExplicit ? 'explicitly associated' : "the VPC's main table"}) sends ` +
+          `(${routeTableAssociationText(subnet)}) sends ` +
           `${routes.map((r) => r.destination).join(' and ')} to an internet gateway, so instances with a ` +
           'public address are reachable from the internet. Route the default route through a NAT gateway, or rename the subnet.',
         controls: [],
         evidence: {
           subnetName: subnet.name,
           routeTableId: first.routeTableId,
-          routeTableAssociation: subnet.routeTableExplicit ? 'explicit' : 'main',
+          routeTableAssociation: routeTableAssociation(subnet),
           igwRoutes: routes.map((r) => ({ destination: r.destination, gatewayId: r.internetGatewayId })),
         },
       });

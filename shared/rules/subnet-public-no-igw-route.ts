@@ -1,5 +1,6 @@
 import type { FindingDraft } from '../findings';
 import { routeTarget } from './route-target';
+import { routeTableAssociation, routeTableAssociationText } from './subnet-common';
 import type { RuleContext, RuleDefinition } from './types';
 
 const ID = 'subnet-public-no-igw-route';
@@ -42,14 +43,14 @@ export const subnetPublicNoIgwRoute: RuleDefinition = {
         detail:
           `Subnet ${subnet.id} is named "${subnet.name}" but ` +
           (subnet.routeTableId
-            ? `its route table ${subnet.routeTableId} (${subnet.routeTableExplicit ? 'explicitly associated' : "the VPC's main table"}) `
+            ? `its route table ${subnet.routeTableId} (${routeTableAssociationText(subnet)}) `
             : 'no route table of the snapshot ') +
           'has no active default route (0.0.0.0/0 or ::/0) to an internet gateway.',
         controls: [],
         evidence: {
           subnetName: subnet.name,
           routeTableId: subnet.routeTableId ?? null,
-          routeTableAssociation: subnet.routeTableExplicit ? 'explicit' : 'main',
+          routeTableAssociation: routeTableAssociation(subnet),
           defaultRoutes: defaults,
         },
       });
