@@ -263,10 +263,9 @@ export function buildModel(snapshot: Snapshot): Model {
     if (isMain) model.mainRouteTableByVpc.set(table.VpcId, table.RouteTableId);
   }
 
-  const ranges: RangeCache = { v4: new Map(), v6: new Map() };
   const entryLists: EntryListCache = new Map();
   for (const acl of snapshot.NetworkAcls) {
-    const node = buildNacl(acl, ranges, entryLists);
+    const node = buildNacl(acl, entryLists);
     model.networkAcls.set(node.id, node);
     if (node.isDefault) model.defaultNetworkAclByVpc.set(node.vpcId, node.id);
   }
@@ -680,28 +679,6 @@ function sortSmall<T>(list: T[], compare: (a: T, b: T) => number): void {
   }
 }
 
-// NACL entries repeat a few CIDRs (0.0.0.0/0, the VPC range, ::/0) across 10k NACLs: one parsed,
-// immutable range per text instead of one per entry. Per model build, so nothing outlives it.
-type RangeCache = { v4: Map<string, Cidr4 | null>; v6: Map<string, Cidr6 | null> };
-
-function cachedCidr4(cache: RangeCache, text: string): Cidr4 | undefined {
-  let range = cache.v4.get(text);
-  if (range === undefined) {
-    range = parseCidr4(text) ?? null;
-    cache.v4.set(text, range);
-  }
-  return range ?? undefined;
-}
-
-function cachedCidr6(cache: RangeCache, text: string): Cidr6 | undefined {
-  let range = cache.v6.get(text);
-  if (range === undefined) {
-    range = parseCidr6(text) ?? null;
-    cache.v6.set(text, range);
-  }
-  return range ?? undefined;
-}
-
 function byNumber(a: NaclEntry, b: NaclEntry): number {
   return a.ruleNumber - b.ruleNumber;
 }
@@ -760,7 +737,7 @@ function sameRawEntries(a: readonly NetworkAclEntryItem[], b: readonly NetworkAc
   return true;
 }
 
-function buildNacl(acl: NetworkAclItem, ranges: RangeCache, lists: EntryListCache): NetworkAclNode {
+function buildNacl(acl: NetworkAclItem, lists: EntryListCache): NetworkAclNode {
   const hash = rawEntriesHash(acl.Entries);
   let bucket = lists.get(hash);
   if (!bucket) {
@@ -773,7 +750,7 @@ function buildNacl(acl: NetworkAclItem, ranges: RangeCache, lists: EntryListCach
     if (sameRawEntries(candidate.items, acl.Entries)) shared = candidate;
   }
   if (!shared) {
-    shared = buildEntries(acl.Entries, ranges);
+    shared = buildEntries(acl.Entries);
     bucket.push(shared);
   }
   return {
@@ -788,7 +765,7 @@ function buildNacl(acl: NetworkAclItem, ranges: RangeCache, lists: EntryListCach
   };
 }
 
-function buildEntries(items: readonly NetworkAclEntryItem[], ranges: RangeCache): SharedEntries {
+function buildEntries(items: readonly NetworkAclEntryItem[]): SharedEntries {
   const ingress: NaclEntry[] = [];
   const egress: NaclEntry[] = [];
   for (const item of items) {
@@ -798,7 +775,7 @@ function buildEntries(items: readonly NetworkAclEntryItem[], ranges: RangeCache)
     // Literals of one shape, no spread (10k NACLs × a dozen entries per evaluation).
     let entry: NaclEntry | undefined;
     if (item.CidrBlock !== undefined) {
-      const range4 = cachedCidr4(ranges, item.CidrBlock);
+      const range4 = parseCidr4(item.CidrBlock);
       if (range4) {
         entry = {
           ruleNumber: item.RuleNumber,
@@ -816,7 +793,7 @@ function buildEntries(items: readonly NetworkAclEntryItem[], ranges: RangeCache)
         };
       }
     } else if (item.Ipv6CidrBlock !== undefined) {
-      const range6 = cachedCidr6(ranges, item.Ipv6CidrBlock);
+      const range6 = parseCidr6(item.Ipv6CidrBlock);
       if (range6) {
         entry = {
           ruleNumber: item.RuleNumber,
