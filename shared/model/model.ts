@@ -458,7 +458,7 @@ class GroupNode implements SecurityGroupNode {
       }
       if (!open) continue;
       const protocol = parseProtocol(p.IpProtocol);
-      // Two numbers, not portRange's pair: an array per open permission is garbage at 540k rules.
+      // Two numbers, not a pair: an array per open permission is garbage at 540k rules.
       const fromPort = portFrom(protocol, p.FromPort, p.ToPort);
       const toPort = portTo(protocol, p.FromPort, p.ToPort);
       for (const r of p.IpRanges) {
@@ -490,21 +490,17 @@ class GroupNode implements SecurityGroupNode {
   }
 }
 
-/** Inclusive port range of a rule; all ports for all-protocol, portless or ICMP rules. */
-function portRange(protocol: Protocol, from: number | undefined, to: number | undefined): [number, number] {
-  if (protocol !== 'tcp' && protocol !== 'udp') return [0, 65535];
-  if (from === undefined || to === undefined || from < 0 || to < 0) return [0, 65535];
-  return [Math.max(0, from), Math.min(65535, to)];
-}
-
-/** `portRange(…)[0]` without the pair. */
+/**
+ * First port of a rule's inclusive range (with `portTo`: all ports for all-protocol, portless or
+ * ICMP rules). Two functions rather than one returning a pair: no array per rule.
+ */
 function portFrom(protocol: Protocol, from: number | undefined, to: number | undefined): number {
   if (protocol !== 'tcp' && protocol !== 'udp') return 0;
   if (from === undefined || to === undefined || from < 0 || to < 0) return 0;
   return Math.max(0, from);
 }
 
-/** `portRange(…)[1]` without the pair. */
+/** Last port of a rule's inclusive range (see `portFrom`). */
 function portTo(protocol: Protocol, from: number | undefined, to: number | undefined): number {
   if (protocol !== 'tcp' && protocol !== 'udp') return 65535;
   if (from === undefined || to === undefined || from < 0 || to < 0) return 65535;
@@ -530,7 +526,8 @@ function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
   }
   if (!source) return undefined;
   const protocol = parseProtocol(rule.IpProtocol);
-  const [fromPort, toPort] = portRange(protocol, rule.FromPort, rule.ToPort);
+  const fromPort = portFrom(protocol, rule.FromPort, rule.ToPort);
+  const toPort = portTo(protocol, rule.FromPort, rule.ToPort);
   return {
     groupId: rule.GroupId,
     ruleId: rule.SecurityGroupRuleId,
@@ -620,11 +617,8 @@ function expandPermission(
   out: SgRule[],
 ): void {
   const protocol = parseProtocol(permission.IpProtocol);
-  let fromPort = 0;
-  let toPort = 65535;
-  if ((protocol === 'tcp' || protocol === 'udp') && permission.FromPort !== undefined) {
-    [fromPort, toPort] = portRange(protocol, permission.FromPort, permission.ToPort);
-  }
+  const fromPort = portFrom(protocol, permission.FromPort, permission.ToPort);
+  const toPort = portTo(protocol, permission.FromPort, permission.ToPort);
   for (const r of permission.IpRanges) {
     const source = ipv4Source(r.CidrIp);
     if (source)
@@ -770,7 +764,8 @@ function buildEntries(items: readonly NetworkAclEntryItem[]): SharedEntries {
   const egress: NaclEntry[] = [];
   for (const item of items) {
     const protocol = parseProtocol(item.Protocol);
-    const [fromPort, toPort] = portRange(protocol, item.PortRange?.From, item.PortRange?.To);
+    const fromPort = portFrom(protocol, item.PortRange?.From, item.PortRange?.To);
+    const toPort = portTo(protocol, item.PortRange?.From, item.PortRange?.To);
     const allow = item.RuleAction === 'allow';
     // Literals of one shape, no spread (10k NACLs × a dozen entries per evaluation).
     let entry: NaclEntry | undefined;
