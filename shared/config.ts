@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ConfigError } from './errors';
 import { RULE_IDS } from './rules/registry';
-import { formatIssues } from './validation';
+import { formatIssues, parseJsonText } from './validation';
 
 /** Global modes: notify only, act, or plan without calling EC2. */
 export const MODES = ['notify', 'remediate', 'dry-run'] as const;
@@ -130,22 +130,11 @@ export function configFromEnv(env: ConfigEnv): Config {
   let base: Record<string, unknown> = {};
   const json = env.VPC_GUARDRAIL_CONFIG?.trim();
   if (json) {
-    try {
-      const parsed: unknown = JSON.parse(json);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new ConfigError('invalid VPC_GUARDRAIL_CONFIG', ['(root): expected a JSON object']);
-      }
-      base = parsed as Record<string, unknown>;
-    } catch (error) {
-      if (error instanceof ConfigError) throw error;
-      throw new ConfigError(
-        'invalid VPC_GUARDRAIL_CONFIG',
-        [`(root): not JSON (${(error as Error).message})`],
-        {
-          cause: error,
-        },
-      );
+    const parsed = parseJsonText(json, 'VPC_GUARDRAIL_CONFIG', ConfigError);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ConfigError('invalid VPC_GUARDRAIL_CONFIG', ['(root): expected a JSON object']);
     }
+    base = parsed as Record<string, unknown>;
   }
   const merged: Record<string, unknown> = { ...base };
   if (env.VPC_GUARDRAIL_MODE) merged.mode = env.VPC_GUARDRAIL_MODE;

@@ -65,3 +65,18 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   return `${ARTICLE[typeof value] ?? typeof value} (${String(value)})`;
 }
+
+/** Parses JSON text, or throws `errorType` (`invalid <what>`, `(root): not JSON (…)`). */
+export function parseJsonText(
+  text: string,
+  what: string,
+  errorType: typeof InputError = InputError,
+): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new errorType(`invalid ${what}`, [`(root): not JSON (${(error as Error).message})`], {
+      cause: error,
+    });
+  }
+}

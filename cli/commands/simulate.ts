@@ -6,6 +6,7 @@ import type { Finding } from '../../shared/findings';
 import { parseSnapshotText } from '../../shared/model/snapshot';
 import { describeAction } from '../../shared/notify/notice';
 import type { Ec2Call } from '../../shared/remediation/types';
+import { parseJsonText } from '../../shared/validation';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
 
@@ -33,14 +34,7 @@ export interface SimulateReport {
 
 /** Reads the event file: one JSON object (a one-record array, as some CloudTrail exports hold, is unwrapped). */
 function parseEventText(text: string, path: string): unknown {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`invalid event ${path}`, [`(root): not JSON (${(error as Error).message})`], {
-      cause: error,
-    });
-  }
+  const json = parseJsonText(text, `event ${path}`);
   if (Array.isArray(json)) {
     if (json.length !== 1) {
       throw new InputError(`invalid event ${path}`, [

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { parseWith } from '../validation';
+import { parseJsonText, parseWith } from '../validation';
 import { type Snapshot, SnapshotSchema } from './snapshot-schema';
 
 /** Validates a parsed JSON value as a snapshot (DESIGN §3); errors name the JSON path. */
@@ -13,13 +13,5 @@ export function parseSnapshot(input: unknown): Snapshot {
 /** Parses snapshot text (a file's contents); empty or non-JSON text is an InputError. */
 export function parseSnapshotText(text: string, source = 'snapshot'): Snapshot {
   if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`invalid ${source}`, [`(root): not JSON (${(error as Error).message})`], {
-      cause: error,
-    });
-  }
-  return parseSnapshot(json);
+  return parseSnapshot(parseJsonText(text, source));
 }
