@@ -12,8 +12,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type Config, parseConfig } from '../shared/config';
+import type { Config } from '../shared/config';
 import { HANDLED_EVENT_NAMES } from '../shared/events/event-table';
+import { parseConfig } from '../shared/load-config';
 import { GuardrailFunction } from './guardrail-function';
 import { READ_ACTIONS, writeActionsByResource } from './permissions';
 

@@ -1,18 +1,39 @@
 import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
-import type { Config } from './config';
-import { suppressionFor } from './exemptions';
-import { compareFindings, type Finding, findingId, SEVERITIES, type Severity } from './findings';
+import type { Config, PortSpec } from './config';
+import { acceptedByShape, suppressionFor } from './exemptions';
+import {
+  compareFindings,
+  type Finding,
+  type FindingDraft,
+  findingId,
+  formatPortSpecs,
+  type NotJudged,
+  SEVERITIES,
+  type Severity,
+  type Suppression,
+} from './findings';
 import { buildModel, type Model } from './model/model';
 import type { Snapshot } from './model/snapshot-schema';
-import { RULES } from './rules/registry';
-import type { RuleDefinition } from './rules/types';
+import { REGISTRY, type RuleRegistry } from './rules/registry';
+import type { RuleContext, RuleDefinition } from './rules/types';
+import { unusedResources } from './unused';
 
 export interface EvaluateOptions {
   /** The time exemption expiries are judged at; the engine reads no clock. Undated exemptions ignore it. */
   now?: Date;
-  /** Rules to run (default: the whole catalogue). */
+  /** Rules to report (default: the whole catalogue). Precedence still counts the rules ranked above them. */
   rules?: readonly RuleDefinition[];
+  /** The catalogue that declares precedence (default: the registry). */
+  registry?: RuleRegistry;
+}
+
+export type { NotJudged } from './findings';
+
+/** Everything one evaluation returns: the findings and what was not judged. */
+export interface EngineResult {
+  findings: Finding[];
+  notJudged: NotJudged[];
 }
 
 /** Evaluates a validated snapshot with the rule catalogue: every finding, deterministic order. */
@@ -22,26 +43,94 @@ export function evaluate(snapshot: Snapshot, config: Config, options: EvaluateOp
 
 /** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
 export function evaluateModel(model: Model, config: Config, options: EvaluateOptions = {}): Finding[] {
+  return runEngine(model, config, options).findings;
+}
+
+/** Evaluates a validated snapshot: findings and the resources not judged. */
+export function evaluateSnapshot(
+  snapshot: Snapshot,
+  config: Config,
+  options: EvaluateOptions = {},
+): EngineResult {
+  return runEngine(buildModel(snapshot), config, options);
+}
+
+/**
+ * The rules to run, in registry order: the reported ones and, for precedence, the rules ranked
+ * above them in their group (evaluated for their claims even when off or not asked for).
+ */
+function plannedRules(
+  registry: RuleRegistry,
+  config: Config,
+  asked: readonly RuleDefinition[] | undefined,
+): { rule: RuleDefinition; report: boolean }[] {
+  const reported = new Set((asked ?? registry.rules).filter((r) => config.rules[r.meta.id] !== 'off'));
+  const needed = new Set<RuleDefinition>(reported);
+  for (const rule of reported) for (const above of registry.above(rule)) needed.add(above);
+  const ordered = registry.rules.filter((r) => needed.has(r));
+  // Rules outside the registry (a caller's own) run after it, in the order given.
+  for (const rule of asked ?? []) if (!registry.byId(rule.meta.id)) ordered.push(rule);
+  return ordered.map((rule) => ({ rule, report: reported.has(rule) }));
+}
+
+/** Evaluates a model: every finding (deterministic order) and the resources not judged. */
+export function runEngine(model: Model, config: Config, options: EvaluateOptions = {}): EngineResult {
+  const registry = options.registry ?? REGISTRY;
   const analysis = new Analysis(model, config);
-  const context = { model, config, analysis };
+  const unused = config.judgeUnused ? undefined : unusedResources(model);
+  const accepted = acceptedByShape(model, config);
+  // Ports claimed per precedence group and resource, by the rules evaluated so far.
+  const claims = new Map<string, Map<string, PortSpec[]>>();
   const findings: Finding[] = [];
-  for (const rule of options.rules ?? RULES) {
-    if (config.rules[rule.id] === 'off') continue;
+  for (const { rule, report } of plannedRules(registry, config, options.rules)) {
+    const group = rule.meta.precedenceGroup;
+    let groupClaims: Map<string, PortSpec[]> | undefined;
+    if (group !== undefined) {
+      groupClaims = claims.get(group) ?? new Map<string, PortSpec[]>();
+      claims.set(group, groupClaims);
+    }
+    const held = groupClaims;
+    const context: RuleContext = {
+      model,
+      config,
+      analysis,
+      claimed: (resourceId) => held?.get(resourceId) ?? [],
+    };
     for (const draft of rule.evaluate(context)) {
-      const { evidenceKey, ...fields } = draft;
-      const finding: Finding = {
-        id: findingId(draft.ruleId, draft.resourceId, evidenceKey),
-        ...fields,
-        ...(model.accountId ? { accountId: model.accountId } : {}),
-        ...(model.region ? { region: model.region } : {}),
-      };
-      const suppressed = suppressionFor(finding, model, config, options.now);
-      if (suppressed) finding.suppressed = suppressed;
-      findings.push(finding);
+      if (held && draft.ports)
+        held.set(draft.resourceId, [...(held.get(draft.resourceId) ?? []), ...draft.ports]);
+      if (!report || unused?.has(draft.resourceId)) continue;
+      const shape = rule.meta.acceptedByInterfaceShape ? accepted.get(draft.resourceId) : undefined;
+      findings.push(toFinding(draft, model, config, options.now, shape));
     }
   }
   addExposureCounts(findings, analysis);
-  return findings.sort(compareFindings);
+  return { findings: findings.sort(compareFindings), notJudged: unused ? [...unused.values()] : [] };
+}
+
+/**
+ * A rule's draft as a finding: id, account and region added, ports formatted, suppression judged
+ * (an exemption tag or allow-list entry first, then `shape`: the group's interfaces accepted).
+ */
+function toFinding(
+  draft: FindingDraft,
+  model: Model,
+  config: Config,
+  now: Date | undefined,
+  shape: Suppression | undefined,
+): Finding {
+  const { evidenceKey, ports, ...fields } = draft;
+  const finding: Finding = {
+    id: findingId(draft.ruleId, draft.resourceId, evidenceKey),
+    ...fields,
+    ...(model.accountId ? { accountId: model.accountId } : {}),
+    ...(model.region ? { region: model.region } : {}),
+  };
+  // Ports lead the evidence, as the report has always shown them (the key keeps its place).
+  if (ports) finding.evidence = { ports: formatPortSpecs(ports), ...fields.evidence };
+  const suppressed = suppressionFor(finding, model, config, now, ports) ?? shape;
+  if (suppressed) finding.suppressed = suppressed;
+  return finding;
 }
 
 /**
@@ -66,10 +155,12 @@ export interface Summary {
   byRule: Record<string, number>;
   /** The most severe active finding's severity, if any. */
   highestSeverity?: Severity;
+  /** Resources not judged (present only when there are some). */
+  notJudged?: NotJudged[];
 }
 
 /** Counts of active (unsuppressed) findings by severity and rule, plus the suppressed count. */
-export function summarize(findings: readonly Finding[]): Summary {
+export function summarize(findings: readonly Finding[], notJudged: readonly NotJudged[] = []): Summary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byRule: Record<string, number> = {};
   let suppressed = 0;
@@ -85,7 +176,9 @@ export function summarize(findings: readonly Finding[]): Summary {
       highest = f.severity;
   }
   const total = findings.length - suppressed;
-  return highest
+  const summary: Summary = highest
     ? { total, suppressed, bySeverity, byRule, highestSeverity: highest }
     : { total, suppressed, bySeverity, byRule };
+  if (notJudged.length > 0) summary.notJudged = [...notJudged];
+  return summary;
 }

@@ -5,8 +5,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { accountOf } from '../../shared/aws/lambda-context';
-import { configFromEnv } from '../../shared/config';
 import { ConfigError } from '../../shared/errors';
+import { configFromEnv } from '../../shared/load-config';
 import { type EventDeps, type EventResult, processEvent } from './process';
 
 // Cold start: the environment is read and validated once; an invalid config fails here, loudly.

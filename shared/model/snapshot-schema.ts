@@ -188,6 +188,8 @@ export const NetworkInterfaceSchema = z.object({
   SubnetId: z.string().optional(),
   VpcId: z.string().optional(),
   InterfaceType: z.string().optional(),
+  /** Who created a requester-managed interface (`amazon-elb`, …): read by `allowRequesterIds`. */
+  RequesterId: z.string().optional(),
   Status: z.string().optional(),
   Description: z.string().optional(),
   PrivateIpAddress: z.string().optional(),

@@ -2,6 +2,7 @@ import type { AddedRule, EventScope, ParsedEvent } from '../events/types';
 import type { Finding, IpPermissionInput, Severity } from '../findings';
 import { SEVERITIES } from '../findings';
 import type { ActionResult, PlannedAction, SkippedFinding } from '../remediation/types';
+import { REGISTRY, type RuleRegistry } from '../rules/registry';
 import type { ResolvedScope } from '../scope/resolve';
 import { sanitize, truncate, utf8Length } from './sanitize';
 
@@ -45,6 +46,8 @@ export interface NoticeInput {
   /** The effective global mode, printed in the notice. */
   mode: string;
   exemptionTagKey: string;
+  /** The rule catalogue whose hooks word the findings (default: the registry). */
+  registry?: RuleRegistry;
 }
 
 /**
@@ -150,7 +153,7 @@ function subjectOf(input: NoticeInput, action: NoticeAction, severity: Severity,
     outcome = '';
   } else if (active[0]) {
     const more = active.length > 1 ? ` (+${active.length - 1} more)` : '';
-    head = `[${severity.toUpperCase()}] ${headline(active[0])}${more}`;
+    head = `[${severity.toUpperCase()}] ${headline(active[0], input.registry)}${more}`;
   } else if (input.scope.exemption) {
     const { change, resourceIds } = input.scope.exemption;
     const who = shortActor(input.event);
@@ -166,15 +169,14 @@ function subjectOf(input: NoticeInput, action: NoticeAction, severity: Severity,
   return `${truncate(head, MAX_SUBJECT_LENGTH - suffix.length)}${suffix}`;
 }
 
-/** `sg-0abc world-open on 22/tcp, 3389/tcp`, else the title with the resource id in front. */
-export function headline(finding: Finding): string {
+/**
+ * The rule's own headline (its meta's `headline` hook: `sg-0abc world-open on 22/tcp`), else the
+ * title with the resource id in front.
+ */
+export function headline(finding: Finding, registry: RuleRegistry = REGISTRY): string {
+  const own = registry.byId(finding.ruleId)?.meta.hooks?.headline?.(finding);
+  if (own !== undefined) return own;
   const id = sanitize(finding.resourceId, 40);
-  const ports = finding.evidence.ports;
-  const open = finding.ruleId.startsWith('sg-open-') || finding.ruleId.startsWith('nacl-open-');
-  if (open && Array.isArray(ports) && ports.length > 0 && ports.every((p) => typeof p === 'string')) {
-    const shown = ports.slice(0, 3).map((p) => sanitize(p, 16));
-    return `${id} world-open on ${shown.join(', ')}${ports.length > 3 ? ', …' : ''}`;
-  }
   const title = sanitize(finding.title, 100);
   return title.includes(finding.resourceId) ? title : `${id}: ${title}`;
 }
@@ -324,7 +326,7 @@ function findingLines(input: NoticeInput, budget: number): string[] {
   const blocks: string[][] = [];
   if (active.length > 0) blocks.push([`FINDINGS (${active.length})`]);
   else if (input.findings.length === 0) blocks.push(['FINDINGS: none in scope', '']);
-  for (const f of active) blocks.push(findingBlock(f));
+  for (const f of active) blocks.push(findingBlock(f, input.registry));
   if (suppressed.length > 0) {
     blocks.push([`SUPPRESSED (${suppressed.length}): reported, never remediated`]);
     for (const f of suppressed) {
@@ -351,12 +353,13 @@ function findingLines(input: NoticeInput, budget: number): string[] {
   return out;
 }
 
-function findingBlock(f: Finding): string[] {
+function findingBlock(f: Finding, registry: RuleRegistry | undefined): string[] {
+  const head = headline(f, registry);
   const controls = f.controls.length > 0 ? f.controls.map((c) => sanitize(c, 40)).join(', ') : '—';
   const exposure = f.exposure !== undefined ? `; internet-exposed interfaces using it: ${f.exposure}` : '';
   return [
-    `  - [${f.severity.toUpperCase()}] ${headline(f)}`,
-    ...(headline(f).includes(sanitize(f.title, 100)) ? [] : [`    ${sanitize(f.title, 300)}`]),
+    `  - [${f.severity.toUpperCase()}] ${head}`,
+    ...(head.includes(sanitize(f.title, 100)) ? [] : [`    ${sanitize(f.title, 300)}`]),
     `    ${sanitize(f.detail, 1200)}`,
     `    rule ${f.ruleId}; ${f.resourceType} ${sanitize(f.resourceId, 64)} in ${sanitize(f.vpcId, 64) || '(no VPC)'}; controls: ${controls}${exposure}`,
     `    evidence: ${sanitize(JSON.stringify(f.evidence), 800)}`,

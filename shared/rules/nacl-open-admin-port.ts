@@ -1,27 +1,34 @@
 import { evaluateNacl, type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
+import type { PortSpec } from '../config';
 import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { type IntervalSet, intersect, subtract, union } from '../net/interval-set';
 import { formatPortSet, formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
 import { matchesTransport, protocolNumber } from '../net/protocol';
 import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
+import { defineRule } from './define-rule';
 import { aclLabel, describeEntry, entryText, subnetsUsing } from './nacl-common';
 import {
   familyOnly,
   familyText,
   formatTransportPorts,
   mergedFamilies,
+  portSpecsOf,
   type TransportPorts,
 } from './sg-open-common';
-import type { RuleContext, RuleDefinition } from './types';
+import type { RuleContext } from './types';
+import { worldOpenHeadline } from './world-open-hooks';
 
 const ID = 'nacl-open-admin-port';
 const CONTROLS = ['CIS 5.1', 'FSBP EC2.21'] as const;
 const TITLE = 'Network ACL open to the internet on an admin port';
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 const LOWEST_RULE_NUMBER = 1;
+
+/** The precedence group of the NACL inbound admin-port rules (world-open first, then broad). */
+export const NACL_ADMIN_INBOUND = 'nacl-admin-inbound';
 
 /** The world-open part of one admin port spec in one family, and the entries that open it. */
 interface OpenAdmin {
@@ -220,7 +227,7 @@ function planFix(
 
 /** Everything a finding says that depends only on the NACL's inbound entries (not on its id or subnets). */
 interface AdminTemplate {
-  portList: string[];
+  ports: PortSpec[];
   ipv4: string[];
   ipv6: string[];
   openThrough: { ports: string[]; family: Family; entries: number[] }[];
@@ -272,7 +279,7 @@ function adminTemplate(
   if (plan.notPlanned.length > 0) detailBody += ` Not fixable automatically: ${plan.notPlanned.join('; ')}.`;
 
   return {
-    portList,
+    ports: portSpecsOf(mergedFamilies(ports)),
     ipv4: formatTransportPorts(familyOnly(ports, 'ipv4')),
     ipv6: formatTransportPorts(familyOnly(ports, 'ipv6')),
     openThrough,
@@ -298,15 +305,19 @@ function adminTemplate(
  * evaluation, hence the same segment arrays: the finding's content is computed once per such
  * evaluation; only the id, the subnets and the plan's `NetworkAclId` are per NACL.
  */
-export const naclOpenAdminPort: RuleDefinition = {
-  id: ID,
-  severity: 'high',
-  title: TITLE,
-  resourceType: 'AWS::EC2::NetworkAcl',
-  controls: CONTROLS,
-  autoFix: 'yes',
-  fixActions: ['ec2:DeleteNetworkAclEntry', 'ec2:CreateNetworkAclEntry'],
-  parameters: ['adminPorts', 'worldOpenCoverage'],
+export const naclOpenAdminPort = defineRule({
+  meta: {
+    id: ID,
+    severity: 'high',
+    title: TITLE,
+    resourceType: 'AWS::EC2::NetworkAcl',
+    controls: CONTROLS,
+    autoFix: 'yes',
+    fixActions: ['ec2:DeleteNetworkAclEntry', 'ec2:CreateNetworkAclEntry'],
+    parameters: ['adminPorts', 'worldOpenCoverage'],
+    precedenceGroup: NACL_ADMIN_INBOUND,
+    hooks: { headline: worldOpenHeadline },
+  },
   evaluate(context) {
     const { analysis } = context;
     const admin = portClasses(context.config).admin;
@@ -324,7 +335,6 @@ export const naclOpenAdminPort: RuleDefinition = {
       const subnetIds = subnetsUsing(context, acl);
       const associated = subnetIds.length > 0;
       const evidence: Record<string, unknown> = {
-        ports: template.portList,
         ipv4: template.ipv4,
         ipv6: template.ipv6,
         isDefault: acl.isDefault,
@@ -351,6 +361,7 @@ export const naclOpenAdminPort: RuleDefinition = {
         title: TITLE,
         detail,
         controls: [...CONTROLS],
+        ports: template.ports,
         evidence,
         ...(hasPlan
           ? {
@@ -367,4 +378,4 @@ export const naclOpenAdminPort: RuleDefinition = {
     }
     return drafts;
   },
-};
+});

@@ -11,9 +11,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSlice, SliceLoadError } from '../../shared/aws/slice-loader';
-import { parseConfig } from '../../shared/config';
 import { evaluateModel } from '../../shared/engine';
 import { emptyScope } from '../../shared/events/event-table';
+import { parseConfig } from '../../shared/load-config';
 import { buildModel } from '../../shared/model/model';
 import { assessSlice } from '../../shared/scope/assess';
 import { installFakeEc2 } from './fake-ec2';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../shared/config';
+import { parseConfig } from '../../shared/load-config';
 import { planRemediation, ruleMode } from '../../shared/remediation/plan';
 import type { AutoFix } from '../../shared/rules/types';
 import { makeFinding, revokePlan } from './make-finding';

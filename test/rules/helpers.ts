@@ -1,6 +1,7 @@
-import { type ConfigInput, parseConfig } from '../../shared/config';
+import type { ConfigInput } from '../../shared/config';
 import { evaluate } from '../../shared/engine';
 import type { Finding, RevokeTarget } from '../../shared/findings';
+import { parseConfig } from '../../shared/load-config';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import type { RuleDefinition } from '../../shared/rules/types';
 

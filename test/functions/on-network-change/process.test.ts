@@ -14,7 +14,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type EventDeps, processEvent } from '../../../functions/on-network-change/process';
-import { type ConfigInput, parseConfig } from '../../../shared/config';
+import type { ConfigInput } from '../../../shared/config';
+import { parseConfig } from '../../../shared/load-config';
 import { installFakeEc2 } from '../../aws/fake-ec2';
 import {
   ACL,
