@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { evaluate, summarize } from '../../shared/engine';
+import { type evaluate, evaluateSnapshot, summarize } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, SEVERITIES, type Severity } from '../../shared/findings';
 import { parseSnapshot, parseSnapshotText } from '../../shared/model/snapshot';
@@ -65,8 +65,8 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   const config = await loadConfigFile(io, options.config);
   const snapshot = await loadAuditSnapshot(io, options);
   const now = io.now();
-  const findings = evaluate(snapshot, config, { now });
-  const summary = summarize(findings);
+  const { findings, notJudged } = evaluateSnapshot(snapshot, config, { now });
+  const summary = summarize(findings, notJudged);
   io.stdout(renderAudit(options, snapshot, findings, summary, now));
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;

@@ -101,5 +101,10 @@ export function formatTable(findings: readonly Finding[], summary: Summary): str
     out.push('', `SUPPRESSED (${exempted.length})`);
     for (const finding of exempted) out.push(...findingLines(finding));
   }
+  const notJudged = summary.notJudged ?? [];
+  if (notJudged.length > 0) {
+    out.push('', `NOT JUDGED (${notJudged.length})`);
+    for (const n of notJudged) out.push(...wrap(`${n.resourceId}: ${n.reason}`, '  '));
+  }
   return `${out.join('\n')}\n`;
 }

@@ -4,12 +4,18 @@ import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../an
 import type { PortSpec } from '../config';
 import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
-import { type IntervalSet, intersect, subtract, union } from '../net/interval-set';
+import { intersect } from '../net/interval-set';
 import { formatPortSet, formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
-import { matchesTransport, protocolNumber } from '../net/protocol';
-import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
+import { protocolNumber } from '../net/protocol';
 import { defineRule } from './define-rule';
-import { aclLabel, describeEntry, entryText, subnetsUsing } from './nacl-common';
+import {
+  aclLabel,
+  describeEntry,
+  entryText,
+  NACL_ADMIN_INBOUND,
+  publicContributors,
+  subnetsUsing,
+} from './nacl-common';
 import {
   familyOnly,
   familyText,
@@ -27,9 +33,6 @@ const TITLE = 'Network ACL open to the internet on an admin port';
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 const LOWEST_RULE_NUMBER = 1;
 
-/** The precedence group of the NACL inbound admin-port rules (world-open first, then broad). */
-export const NACL_ADMIN_INBOUND = 'nacl-admin-inbound';
-
 /** The world-open part of one admin port spec in one family, and the entries that open it. */
 interface OpenAdmin {
   transport: Transport;
@@ -38,36 +41,6 @@ interface OpenAdmin {
   spec: { from: number; to: number };
   open: PortSet;
   contributors: NaclEntry[];
-}
-
-/**
- * Allow entries whose first-match contribution on [from, to] includes public peers of the family.
- * An entry that only lets in private ranges (10.0.0.0/8 for SSH from the VPC) is no part of the
- * world-open set, so it is neither deleted nor used to place the deny entry.
- */
-function publicContributors(
-  entries: readonly NaclEntry[],
-  transport: Transport,
-  family: Family,
-  from: number,
-  to: number,
-): NaclEntry[] {
-  const out: NaclEntry[] = [];
-  let decided4: IntervalSet<number> = [];
-  let decided6: IntervalSet<bigint> = [];
-  for (const entry of entries) {
-    if (!matchesTransport(entry.protocol, transport) || entry.fromPort > from || entry.toPort < to) continue;
-    if (family === 'ipv4' && entry.range4) {
-      const own: IntervalSet<number> = [[entry.range4.start, entry.range4.end]];
-      if (entry.allow && intersect(subtract(own, decided4), PUBLIC_IPV4).length > 0) out.push(entry);
-      decided4 = union(decided4, own);
-    } else if (family === 'ipv6' && entry.range6) {
-      const own: IntervalSet<bigint> = [[entry.range6.start, entry.range6.end]];
-      if (entry.allow && intersect(subtract(own, decided6), PUBLIC_IPV6).length > 0) out.push(entry);
-      decided6 = union(decided6, own);
-    }
-  }
-  return out;
 }
 
 function openAdminPorts(

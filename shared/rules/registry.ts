@@ -1,4 +1,5 @@
 import { eniInternetExposed } from './eni-internet-exposed';
+import { naclBroadPublicSource } from './nacl-broad-public-source';
 import { naclEphemeralReturnBlocked } from './nacl-ephemeral-return-blocked';
 import { naclOpenAdminPort } from './nacl-open-admin-port';
 import { natGatewayInPrivateSubnet } from './nat-gateway-in-private-subnet';
@@ -65,6 +66,7 @@ export const REGISTRY: RuleRegistry = createRegistry([
   sgBroadPublicSource,
   sgDefaultNotRestricted,
   naclOpenAdminPort,
+  naclBroadPublicSource,
   naclEphemeralReturnBlocked,
   subnetPrivateHasIgwRoute,
   subnetPublicNoIgwRoute,
