@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { loadRegionSnapshot, mapLimit, RegionLoadError } from '../../shared/aws/region-loader';
 import { executeActions } from '../../shared/aws/remediator';
 import type { Config } from '../../shared/config';
-import { evaluate, type Summary, summarize } from '../../shared/engine';
+import { evaluateSnapshot, type Summary, summarize } from '../../shared/engine';
 import { compareFindings, type Finding } from '../../shared/findings';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import type { Notice } from '../../shared/notify/notice';
@@ -101,13 +101,13 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
         networkAcls: snapshot.NetworkAcls.length,
         networkInterfaces: snapshot.NetworkInterfaces.length,
       };
-      const findings = evaluate(snapshot, deps.config, { now });
-      if (!payload.remediate) return { region, findings, coverage };
+      const { findings, notJudged } = evaluateSnapshot(snapshot, deps.config, { now });
+      if (!payload.remediate) return { region, findings, notJudged, coverage };
       // The region loaded completely (a failed load never gets here), so acting on it is safe.
       const plan = planRemediation(findings, deps.config, { sliceComplete: true });
       const results = await executeActions(deps.ec2For(region), plan);
       const remediation: RegionRemediation = { region, dryRun: plan.dryRun, results, skipped: plan.skipped };
-      return { region, findings, coverage, remediation };
+      return { region, findings, notJudged, coverage, remediation };
     } catch (error) {
       if (error instanceof RegionLoadError) {
         const failure: RegionFailure = {
@@ -126,7 +126,8 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   if (failures.length === regions.length) throw new AuditLoadError(failures);
   const findings = loads.flatMap((load) => ('findings' in load && load.findings ? load.findings : []));
   findings.sort(compareFindings);
-  const summary = summarize(findings);
+  const notJudged = loads.flatMap((load) => ('notJudged' in load && load.notJudged ? load.notJudged : []));
+  const summary = summarize(findings, notJudged);
   const remediation = loads.flatMap((load) =>
     'remediation' in load && load.remediation ? [load.remediation] : [],
   );
