@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Finding } from '../findings';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
+import { parseProtocol } from '../net/protocol';
 import { sanitize } from '../notify/sanitize';
 import type { SourceRule } from './types';
 
@@ -29,8 +30,8 @@ export function worldOpenSource(rule: SourceRule, config: Config): boolean {
 
 /** Whether a world rule on these ports makes an `sg-open-*` finding: not ICMP, not only authorized ports. */
 function offendingPorts(rule: SourceRule, config: Config): boolean {
-  const protocol = normalProtocol(rule.ipProtocol);
-  if (protocol === '-1') return true;
+  const protocol = parseProtocol(rule.ipProtocol);
+  if (protocol === 'all') return true;
   if (protocol !== 'tcp' && protocol !== 'udp') return false;
   const from = rule.fromPort === undefined || rule.fromPort < 0 ? 0 : rule.fromPort;
   const to = rule.toPort === undefined || rule.toPort < 0 ? 65535 : rule.toPort;
@@ -44,15 +45,6 @@ function offendingPorts(rule: SourceRule, config: Config): boolean {
     if (next > to) return false;
   }
   return true;
-}
-
-/** `tcp`, `udp`, `-1` (all) or the protocol as given: EC2 accepts numbers and names alike. */
-export function normalProtocol(ipProtocol: string): string {
-  const lower = ipProtocol.toLowerCase();
-  if (lower === '6') return 'tcp';
-  if (lower === '17') return 'udp';
-  if (lower === 'all') return '-1';
-  return lower;
 }
 
 function isWorldCidr(rule: SourceRule): boolean {

@@ -8,7 +8,6 @@ import { planRemediation } from '../remediation/plan';
 import type { RemediationPlanResult } from '../remediation/types';
 import { REGISTRY } from '../rules/registry';
 import type { AutoFix } from '../rules/types';
-import { normalProtocol } from '../rules/world-open-hooks';
 import { findingsInScope, type ResolvedScope, resolveScope } from './resolve';
 
 export interface AssessOptions {
@@ -110,4 +109,13 @@ function sameRule(r: SgRule, rule: AddedRule): boolean {
   if (protocol !== normalProtocol(r.ipProtocol)) return false;
   if (protocol === '-1') return true;
   return (r.rawFromPort ?? -1) === (rule.fromPort ?? -1) && (r.rawToPort ?? -1) === (rule.toPort ?? -1);
+}
+
+/** `tcp`, `udp`, `-1` (all) or the protocol as given: EC2 accepts numbers and names alike. */
+function normalProtocol(ipProtocol: string): string {
+  const lower = ipProtocol.toLowerCase();
+  if (lower === '6') return 'tcp';
+  if (lower === '17') return 'udp';
+  if (lower === 'all') return '-1';
+  return lower;
 }
