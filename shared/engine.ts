@@ -69,7 +69,7 @@ function plannedRules(
   for (const rule of reported) for (const above of registry.above(rule)) needed.add(above);
   const ordered = registry.rules.filter((r) => needed.has(r));
   // Rules outside the registry (a caller's own) run after it, in the order given.
-  for (const rule of asked ?? []) if (!registry.byId(rule.meta.id)) ordered.push(rule);
+  for (const rule of reported) if (!ordered.includes(rule)) ordered.push(rule);
   return ordered.map((rule) => ({ rule, report: reported.has(rule) }));
 }
 
