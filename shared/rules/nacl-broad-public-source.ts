@@ -1,6 +1,7 @@
 import type { NaclSegment } from '../analysis/nacl-eval';
 import { portClasses, portSetsBySpec } from '../analysis/port-classes';
 import { type Family, TRANSPORTS, type Transport } from '../analysis/sg-reach';
+import type { PortSpec } from '../config';
 import type { FindingDraft } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { intersect, subtract } from '../net/interval-set';
@@ -90,6 +91,9 @@ function broadParts(context: RuleContext, acl: NetworkAclNode): BroadPart[] {
     const segments = analysis.nacl(acl.id, 'ingress', transport);
     for (const family of FAMILIES) {
       for (const segment of segments) {
+        // Most segments permit nobody in one family or the other: no count to take.
+        if ((family === 'ipv4' ? segment.v4 : segment.v6).length === 0) continue;
+        if (segment.to < (wanted[0]?.[0] ?? 0) || segment.from >= (wanted.at(-1)?.[1] ?? 0)) continue;
         const ports = intersect(wanted, [[segment.from, segment.to + 1]]);
         if (ports.length === 0) continue;
         const { broad, open, share } = judgeSegment(segment, family, config.worldOpenCoverage);
@@ -108,6 +112,56 @@ function broadParts(context: RuleContext, acl: NetworkAclNode): BroadPart[] {
     }
   }
   return parts;
+}
+
+/** What a finding says that depends only on the NACL's inbound entries (not on its id or subnets). */
+interface BroadTemplate {
+  ports: PortSpec[];
+  ipv4: string[];
+  ipv6: string[];
+  broadThrough: { ports: string[]; family: Family; publicShare: string; entries: number[] }[];
+  entries: Record<string, string | number>[];
+  /** The detail after `Network ACL <label>`, up to the association note. */
+  detailBody: string;
+  evidenceKey: string;
+}
+
+/** The finding's content for a NACL's broad parts, or null when there are none. */
+function broadTemplate(parts: readonly BroadPart[]): BroadTemplate | null {
+  if (parts.length === 0) return null;
+  const ports: TransportPorts = mapPorts((t, f) =>
+    parts.filter((p) => p.transport === t && p.family === f).flatMap((p) => p.ports),
+  );
+  const merged = mergedFamilies(ports);
+  const portList = formatTransportPorts(merged);
+  const entries = [...new Map(parts.flatMap((p) => p.entries).map((e) => [e.ruleNumber, e])).values()].sort(
+    (a, b) => a.ruleNumber - b.ruleNumber,
+  );
+  const family = (p: BroadPart) => (p.family === 'ipv4' ? 'IPv4' : 'IPv6');
+  const shares = parts
+    .map(
+      (p) =>
+        `${p.publicShare} of public ${family(p)} on ${formatPortsWithProtocol(p.ports, p.transport).join(', ')}`,
+    )
+    .join('; ');
+  return {
+    ports: portSpecsOf(merged),
+    ipv4: formatTransportPorts(familyOnly(ports, 'ipv4')),
+    ipv6: formatTransportPorts(familyOnly(ports, 'ipv6')),
+    broadThrough: parts.map((p) => ({
+      ports: formatPortsWithProtocol(p.ports, p.transport),
+      family: p.family,
+      publicShare: p.publicShare,
+      entries: p.entries.map((e) => e.ruleNumber),
+    })),
+    entries: entries.map(describeEntry),
+    detailBody:
+      ` lets at least 2^24 public IPv4 or 2^96 public IPv6 addresses (${familyText(ports)}) reach admin ` +
+      `ports ${portList.join(', ')} inbound, short of the whole internet (${shares}), through ` +
+      `${entries.map((e) => entryText(e, 'ingress')).join(', ')}. A deny list in front of a broad allow ` +
+      'is no access control: allow only the ranges that need these ports.',
+    evidenceKey: portList.join(','),
+  };
 }
 
 /**
@@ -130,31 +184,29 @@ export const naclBroadPublicSource = defineRule({
   },
   evaluate(context) {
     const drafts: FindingDraft[] = [];
+    // NACLs with identical inbound entries share one evaluation (the same segment arrays), and
+    // their claimed ports come from those entries too: the content is computed once per shape.
+    const templates = new Map<readonly NaclSegment[], Map<string, BroadTemplate | null>>();
     for (const acl of context.model.networkAcls.values()) {
-      const parts = broadParts(context, acl);
-      if (parts.length === 0) continue;
-      const ports: TransportPorts = mapPorts((t, f) =>
-        parts.filter((p) => p.transport === t && p.family === f).flatMap((p) => p.ports),
-      );
-      const merged = mergedFamilies(ports);
-      const portList = formatTransportPorts(merged);
-      const entries = [
-        ...new Map(parts.flatMap((p) => p.entries).map((e) => [e.ruleNumber, e])).values(),
-      ].sort((a, b) => a.ruleNumber - b.ruleNumber);
+      const key = context.analysis.nacl(acl.id, 'ingress', 'tcp');
+      const claimed = context
+        .claimed(acl.id)
+        .map((p) => `${p.protocol}${p.from}-${p.to}`)
+        .join();
+      let byClaim = templates.get(key);
+      if (!byClaim) {
+        byClaim = new Map();
+        templates.set(key, byClaim);
+      }
+      let template = byClaim.get(claimed);
+      if (template === undefined) {
+        template = broadTemplate(broadParts(context, acl));
+        byClaim.set(claimed, template);
+      }
+      if (template === null) continue;
       const subnetIds = subnetsUsing(context, acl);
       const associated = subnetIds.length > 0;
-      const shares = parts
-        .map(
-          (p) =>
-            `${p.publicShare} of public ${p.family === 'ipv4' ? 'IPv4' : 'IPv6'} on ${formatPortsWithProtocol(p.ports, p.transport).join(', ')}`,
-        )
-        .join('; ');
-      let detail =
-        `Network ACL ${aclLabel(acl, subnetIds)} lets at least 2^24 public IPv4 or 2^96 public IPv6 ` +
-        `addresses (${familyText(ports)}) reach admin ports ${portList.join(', ')} inbound, short of the ` +
-        `whole internet (${shares}), through ${entries.map((e) => entryText(e, 'ingress')).join(', ')}. ` +
-        'A deny list in front of a broad allow is no access control: allow only the ranges that need ' +
-        'these ports.';
+      let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
       if (!associated) detail += ' The NACL is not associated with any subnet today.';
       drafts.push({
         ruleId: ID,
@@ -165,23 +217,18 @@ export const naclBroadPublicSource = defineRule({
         title: TITLE,
         detail,
         controls: [],
-        ports: portSpecsOf(merged),
+        ports: template.ports,
         evidence: {
-          ipv4: formatTransportPorts(familyOnly(ports, 'ipv4')),
-          ipv6: formatTransportPorts(familyOnly(ports, 'ipv6')),
+          ipv4: template.ipv4,
+          ipv6: template.ipv6,
           isDefault: acl.isDefault,
           associated,
           subnetIds,
           ...(associated ? {} : { association: 'not associated' }),
-          broadThrough: parts.map((p) => ({
-            ports: formatPortsWithProtocol(p.ports, p.transport),
-            family: p.family,
-            publicShare: p.publicShare,
-            entries: p.entries.map((e) => e.ruleNumber),
-          })),
-          entries: entries.map(describeEntry),
+          broadThrough: template.broadThrough,
+          entries: template.entries,
         },
-        evidenceKey: portList.join(','),
+        evidenceKey: template.evidenceKey,
       });
     }
     return drafts;
