@@ -7,6 +7,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
   type EC2Client,
   type Filter,
   GetManagedPrefixListEntriesCommand,
@@ -18,6 +19,7 @@ import {
   type SecurityGroup,
   type SecurityGroupRule,
   type Subnet,
+  type Vpc,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '../errors';
@@ -37,6 +39,7 @@ export const SLICE_READ_ACTIONS = [
   'ec2:DescribeSubnets',
   'ec2:DescribeNatGateways',
   'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeVpcs',
   'ec2:GetManagedPrefixListEntries',
 ] as const;
 
@@ -67,6 +70,7 @@ interface Loaded {
   subnets: Map<string, Subnet>;
   natGateways: Map<string, NatGateway>;
   endpoints: Map<string, VpcEndpoint>;
+  vpcs: Map<string, Vpc>;
   prefixLists: Map<string, PrefixListEntry[]>;
 }
 
@@ -95,6 +99,7 @@ export async function loadSlice(
     subnets: new Map(),
     natGateways: new Map(),
     endpoints: new Map(),
+    vpcs: new Map(),
     prefixLists: new Map(),
   };
   const errors: string[] = [];
@@ -192,6 +197,13 @@ export async function loadSlice(
       for (const endpoint of items)
         if (endpoint.VpcEndpointId) loaded.endpoints.set(endpoint.VpcEndpointId, endpoint);
     });
+  const describeVpcs = (filter: Filter) =>
+    list('DescribeVpcs', filter, async (Filters, NextToken) => {
+      const out = await ec2.send(new DescribeVpcsCommand({ Filters, NextToken }));
+      return { items: out.Vpcs, next: out.NextToken };
+    }).then((items = []) => {
+      for (const vpc of items) if (vpc.VpcId) loaded.vpcs.set(vpc.VpcId, vpc);
+    });
   const prefixListsRead = new Set<string>();
   const prefixListEntries = async (prefixListId: string) => {
     // Each list is read once: a list that failed is not asked again by a later round.
@@ -267,6 +279,8 @@ export async function loadSlice(
     exposure || networkWide ? describeAcls(byVpc) : undefined,
     networkWide || subnetWide ? describeSubnets(byVpc) : undefined,
     networkWide ? describeInterfaces(byVpc) : undefined,
+    // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
+    scope.networkAclIds.length > 0 ? describeVpcs(byVpc) : undefined,
     describeGroups({ Name: 'group-id', Values: described(interfaceGroups(loaded)) }),
     ...referencedPrefixLists(loaded).map(prefixListEntries),
   ]);
@@ -335,6 +349,7 @@ function toSnapshot(
   const raw = {
     ...(where.accountId ? { accountId: where.accountId } : {}),
     ...(where.region ? { region: where.region } : {}),
+    Vpcs: [...loaded.vpcs.values()],
     Subnets: subnets,
     SecurityGroups: [...loaded.groups.values()],
     SecurityGroupRules: [...loaded.rules.values()].filter((r) => r.GroupId && loaded.rulesOf.has(r.GroupId)),
