@@ -4,6 +4,7 @@ import {
   DescribeRouteTablesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
   DescribeSubnetsCommand,
   EC2Client,
   GetManagedPrefixListEntriesCommand,
@@ -312,6 +313,22 @@ describe('loadSlice', () => {
     expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
     expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId).sort()).toEqual([OTHER_GROUP, GROUP].sort());
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+    // The NACL fix keeps admin access from the VPC's blocks (DESIGN §8): the VPC is read with the context.
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand).map((c) => c.args[0].input.Filters)).toEqual([
+      [{ Name: 'vpc-id', Values: [VPC] }],
+    ]);
+    expect(slice.snapshot.Vpcs.map((v) => [v.VpcId, v.CidrBlockAssociationSet?.[0]?.CidrBlock])).toEqual([
+      [VPC, '10.0.0.0/16'],
+    ]);
+  });
+
+  it('reads no VPC for an event without a NACL in scope (a security-group event keeps its call budget)', async () => {
+    installFakeEc2(ec2Mock, world);
+    const scope = { ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'), securityGroupIds: [GROUP] };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(0);
+    expect(slice.snapshot.Vpcs).toEqual([]);
   });
 
   it('loads an interface event as before: the interface, then its groups described', async () => {
