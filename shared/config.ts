@@ -55,8 +55,16 @@ const EXEMPTION_TAG = 'vpc-guardrail:exempt';
 // A kept source must be a real network: the whole address space would keep the port world-open.
 const naclAdminSource = z.string().superRefine((value, ctx) => {
   const cidr = value.includes(':') ? parseCidr6(value) : parseCidr4(value);
-  if (!cidr) ctx.addIssue({ code: 'custom', message: `not an IPv4 or IPv6 CIDR like "10.8.0.0/16" (${JSON.stringify(value)})` });
-  else if (cidr.prefix === 0) ctx.addIssue({ code: 'custom', message: `a kept admin source cannot be the whole address space (${value})` });
+  if (!cidr)
+    ctx.addIssue({
+      code: 'custom',
+      message: `not an IPv4 or IPv6 CIDR like "10.8.0.0/16" (${JSON.stringify(value)})`,
+    });
+  else if (cidr.prefix === 0)
+    ctx.addIssue({
+      code: 'custom',
+      message: `a kept admin source cannot be the whole address space (${value})`,
+    });
 });
 
 // A mistyped rule id would silently change nothing: reject it where the config is read.

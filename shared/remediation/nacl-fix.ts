@@ -6,7 +6,7 @@ import type { NaclEntry, NetworkAclNode } from '../model/model';
 import type { VpcItem } from '../model/snapshot-schema';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
 import { cidrsOf4, cidrsOf6 } from '../net/cidr-format';
-import { intersect, type IntervalSet, normalize } from '../net/interval-set';
+import { type IntervalSet, intersect, normalize } from '../net/interval-set';
 import { formatPortSet, type PortSet, portRangeSet } from '../net/ports';
 import { parseProtocol, protocolNumber } from '../net/protocol';
 import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
@@ -54,7 +54,8 @@ export function keptSources(vpc: VpcItem | undefined, config: Config): KeptSourc
   const associated = (state: { State?: string | undefined } | undefined) =>
     state?.State === undefined || state.State === 'associated';
   if (vpc.CidrBlockAssociationSet) {
-    for (const block of vpc.CidrBlockAssociationSet) if (associated(block.CidrBlockState)) add(block.CidrBlock);
+    for (const block of vpc.CidrBlockAssociationSet)
+      if (associated(block.CidrBlockState)) add(block.CidrBlock);
   } else {
     add(vpc.CidrBlock);
   }
@@ -199,7 +200,9 @@ export function planNaclFix(
     const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
     const refuse = (reason: string) => plan.notPlanned.push(`${label}: ${reason}`);
     if (!kept) {
-      refuse(`the CIDR blocks of VPC ${acl.vpcId} are not known (it is not in the snapshot), so no fix can keep its own admin traffic`);
+      refuse(
+        `the CIDR blocks of VPC ${acl.vpcId} are not known (it is not in the snapshot), so no fix can keep its own admin traffic`,
+      );
       continue;
     }
     // An earlier item's change (a custom admin range shared by two specs) may have closed it already.
@@ -212,7 +215,10 @@ export function planNaclFix(
     let candidate: Candidate | string | undefined;
     if (contributors.every((e) => adminOnly(e, admin))) {
       candidate = narrowOrDelete(contributors, sources, item.family, taken);
-      if (typeof candidate !== 'string' && stillOpen(apply(current, candidate), item, config.worldOpenCoverage))
+      if (
+        typeof candidate !== 'string' &&
+        stillOpen(apply(current, candidate), item, config.worldOpenCoverage)
+      )
         candidate = undefined;
     }
     if (candidate === undefined) {

@@ -47,7 +47,9 @@ function describeFix(finding: Finding): string | undefined {
     }
     case 'fix-network-acl-entries': {
       const parts = [
-        ...plan.replaceEntries.map((e) => `narrow entry ${e.RuleNumber} to ${e.CidrBlock ?? e.Ipv6CidrBlock}`),
+        ...plan.replaceEntries.map(
+          (e) => `narrow entry ${e.RuleNumber} to ${e.CidrBlock ?? e.Ipv6CidrBlock}`,
+        ),
         ...plan.deleteEntries.map((e) => `delete entry ${e.RuleNumber}`),
         ...plan.createEntries.map((e) => {
           const protocol = e.Protocol === '6' ? 'tcp' : e.Protocol === '17' ? 'udp' : e.Protocol;

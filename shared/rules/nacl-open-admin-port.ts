@@ -1,10 +1,10 @@
-import { evaluateNacl, type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
+import { type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { type IntervalSet, intersect, subtract, union } from '../net/interval-set';
-import { formatPortSet, formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
+import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
 import { matchesTransport } from '../net/protocol';
 import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
 import {
@@ -31,7 +31,6 @@ const ID = 'nacl-open-admin-port';
 const CONTROLS = ['CIS 5.1', 'FSBP EC2.21'] as const;
 const TITLE = 'Network ACL open to the internet on an admin port';
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
-const LOWEST_RULE_NUMBER = 1;
 
 /**
  * Allow entries whose first-match contribution on [from, to] includes public peers of the family.
@@ -256,8 +255,7 @@ export const naclOpenAdminPort: RuleDefinition = {
 
       const { plan } = template;
       const withId = (entry: EntryInput) => ({ NetworkAclId: acl.id, ...entry });
-      const hasPlan =
-        plan.deleteEntries.length + plan.createEntries.length + plan.replaceEntries.length > 0;
+      const hasPlan = plan.deleteEntries.length + plan.createEntries.length + plan.replaceEntries.length > 0;
       drafts.push({
         ruleId: ID,
         severity: 'high',

@@ -93,8 +93,17 @@ describe('executeActions', () => {
 
   it('narrows an entry with ReplaceNetworkAclEntry, exactly the planned input; a vanished entry counts as done', async () => {
     // Prepare
-    const narrowed: NaclEntryInput = { ...deny, RuleNumber: 100, RuleAction: 'allow', CidrBlock: '10.0.0.0/16' };
-    const replace: PlannedAction = { action: 'ReplaceNetworkAclEntry', parameters: narrowed, findingIds: ['f3'] };
+    const narrowed: NaclEntryInput = {
+      ...deny,
+      RuleNumber: 100,
+      RuleAction: 'allow',
+      CidrBlock: '10.0.0.0/16',
+    };
+    const replace: PlannedAction = {
+      action: 'ReplaceNetworkAclEntry',
+      parameters: narrowed,
+      findingIds: ['f3'],
+    };
     // Act
     const [done] = await executeActions(ec2, { dryRun: false, actions: [replace], skipped: [] });
     ec2Mock.on(ReplaceNetworkAclEntryCommand).rejects(awsError('InvalidNetworkAclEntry.NotFound'));

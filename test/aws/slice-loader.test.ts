@@ -4,8 +4,8 @@ import {
   DescribeRouteTablesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
-  DescribeVpcsCommand,
   DescribeSubnetsCommand,
+  DescribeVpcsCommand,
   EC2Client,
   GetManagedPrefixListEntriesCommand,
 } from '@aws-sdk/client-ec2';
@@ -324,7 +324,10 @@ describe('loadSlice', () => {
 
   it('reads no VPC for an event without a NACL in scope (a security-group event keeps its call budget)', async () => {
     installFakeEc2(ec2Mock, world);
-    const scope = { ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'), securityGroupIds: [GROUP] };
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: [GROUP],
+    };
     const slice = await loadSlice(ec2, scope);
     expect(slice.complete).toBe(true);
     expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(0);

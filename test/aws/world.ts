@@ -145,7 +145,11 @@ export function buildWorld(options: WorldOptions): World {
         OwnerId: '111122223333',
         CidrBlock: '10.0.0.0/16',
         CidrBlockAssociationSet: [
-          { AssociationId: 'vpc-cidr-assoc-0a1', CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } },
+          {
+            AssociationId: 'vpc-cidr-assoc-0a1',
+            CidrBlock: '10.0.0.0/16',
+            CidrBlockState: { State: 'associated' },
+          },
         ],
         Ipv6CidrBlockAssociationSet: [
           {

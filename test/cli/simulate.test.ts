@@ -127,7 +127,10 @@ describe('vpc-guardrail simulate', () => {
       'c.json': JSON.stringify({ rules: { 'nacl-open-admin-port': 'remediate' } }),
     };
     // The global remediate mode alone never changes a NACL.
-    const global = await simulateJson(['--event', 'e.json', '--snapshot', 's.json', '--mode', 'remediate'], files);
+    const global = await simulateJson(
+      ['--event', 'e.json', '--snapshot', 's.json', '--mode', 'remediate'],
+      files,
+    );
     expect(global.report.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('nacl-open-admin-port');
     expect(global.report.actions).toEqual([]);
 

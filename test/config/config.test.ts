@@ -44,7 +44,9 @@ describe('config', () => {
 
   it('reads the NACL fix keys: naclAdminSources (CIDRs) and naclEntryLimit, with their defaults', () => {
     expect(parseConfig({})).toMatchObject({ naclAdminSources: [], naclEntryLimit: 20 });
-    expect(parseConfig({ naclAdminSources: ['10.8.0.0/16', '2001:db8::/48'], naclEntryLimit: 40 })).toMatchObject({
+    expect(
+      parseConfig({ naclAdminSources: ['10.8.0.0/16', '2001:db8::/48'], naclEntryLimit: 40 }),
+    ).toMatchObject({
       naclAdminSources: ['10.8.0.0/16', '2001:db8::/48'],
       naclEntryLimit: 40,
     });

@@ -22,11 +22,18 @@ describe('inverseOf', () => {
       replacedEntry: entry(100, 'allow', '0.0.0.0/0'),
       findingIds: ['f'],
     };
-    expect(inverseOf(action)).toEqual({ action: 'ReplaceNetworkAclEntry', parameters: entry(100, 'allow', '0.0.0.0/0') });
+    expect(inverseOf(action)).toEqual({
+      action: 'ReplaceNetworkAclEntry',
+      parameters: entry(100, 'allow', '0.0.0.0/0'),
+    });
   });
 
   it('deletes a created entry, by number and direction', () => {
-    const action: PlannedAction = { action: 'CreateNetworkAclEntry', parameters: entry(99, 'deny', '0.0.0.0/0'), findingIds: [] };
+    const action: PlannedAction = {
+      action: 'CreateNetworkAclEntry',
+      parameters: entry(99, 'deny', '0.0.0.0/0'),
+      findingIds: [],
+    };
     expect(inverseOf(action)).toEqual({
       action: 'DeleteNetworkAclEntry',
       parameters: { NetworkAclId: 'acl-1', RuleNumber: 99, Egress: false },
@@ -37,10 +44,21 @@ describe('inverseOf', () => {
     const parameters = { NetworkAclId: 'acl-1', RuleNumber: 101, Egress: false };
     const { CidrBlock: _v4, ...rest } = entry(101, 'allow', '0.0.0.0/0');
     const was: NaclEntryInput = { ...rest, Ipv6CidrBlock: '::/0' };
-    const known: PlannedAction = { action: 'DeleteNetworkAclEntry', parameters, deletedEntry: was, findingIds: [] };
+    const known: PlannedAction = {
+      action: 'DeleteNetworkAclEntry',
+      parameters,
+      deletedEntry: was,
+      findingIds: [],
+    };
     expect(inverseOf(known)).toEqual({ action: 'CreateNetworkAclEntry', parameters: was });
     expect(inverseOf({ action: 'DeleteNetworkAclEntry', parameters, findingIds: [] })).toBeUndefined();
-    expect(inverseOf({ action: 'ReplaceNetworkAclEntry', parameters: entry(100, 'allow', '10.0.0.0/16'), findingIds: [] })).toBeUndefined();
+    expect(
+      inverseOf({
+        action: 'ReplaceNetworkAclEntry',
+        parameters: entry(100, 'allow', '10.0.0.0/16'),
+        findingIds: [],
+      }),
+    ).toBeUndefined();
   });
 
   it('authorizes again the permissions a revoke removed, and turns auto-assign back on', () => {
@@ -52,7 +70,10 @@ describe('inverseOf', () => {
         revoked: [permission],
         findingIds: [],
       }),
-    ).toEqual({ action: 'AuthorizeSecurityGroupIngress', parameters: { GroupId: 'sg-1', IpPermissions: [permission] } });
+    ).toEqual({
+      action: 'AuthorizeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [permission] },
+    });
     expect(
       inverseOf({
         action: 'ModifySubnetAttribute',

@@ -24,7 +24,10 @@ const allowAll = (n: number, cidr: string, Egress: boolean): RawEntry => ({
   Egress,
   ...(cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
 });
-const denyAll = (n: number, cidr: string, Egress: boolean): RawEntry => ({ ...allowAll(n, cidr, Egress), RuleAction: 'deny' });
+const denyAll = (n: number, cidr: string, Egress: boolean): RawEntry => ({
+  ...allowAll(n, cidr, Egress),
+  RuleAction: 'deny',
+});
 
 const DEFAULT_ENTRIES: RawEntry[] = [
   allowAll(100, '0.0.0.0/0', false),
@@ -59,7 +62,9 @@ function bastionSnapshot() {
       subnet('subnet-0priv2', '10.0.2.0/24', 'private-b'),
     ],
     // The default NACL: no explicit association, every subnet falls back on it.
-    NetworkAcls: [{ NetworkAclId: ACL, VpcId: 'vpc-0bast', IsDefault: true, Entries: DEFAULT_ENTRIES, Associations: [] }],
+    NetworkAcls: [
+      { NetworkAclId: ACL, VpcId: 'vpc-0bast', IsDefault: true, Entries: DEFAULT_ENTRIES, Associations: [] },
+    ],
     RouteTables: [
       {
         RouteTableId: 'rtb-0main',
@@ -89,7 +94,9 @@ function bastionSnapshot() {
         GroupId: 'sg-0app',
         GroupName: 'app',
         VpcId: 'vpc-0bast',
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId: 'sg-0bastion' }] }],
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId: 'sg-0bastion' }] },
+        ],
         IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
       },
     ],
@@ -267,6 +274,8 @@ describe('DESIGN §8 NACL precision: the bastion layout on the default NACL', ()
     const findings = evaluate(parseSnapshot(bastionSnapshot()), parsed);
     const plan = planRemediation(findings, parsed, { sliceComplete: true });
     expect(plan.actions.map((a) => a.action)).toEqual(['RevokeSecurityGroupIngress']);
-    expect(plan.skipped.filter((s) => s.ruleId === 'nacl-open-admin-port').map((s) => s.resourceId)).toEqual([ACL]);
+    expect(plan.skipped.filter((s) => s.ruleId === 'nacl-open-admin-port').map((s) => s.resourceId)).toEqual([
+      ACL,
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
-import { planRemediation, ruleMode } from '../../shared/remediation/plan';
 import type { RemediationPlan } from '../../shared/findings';
+import { planRemediation, ruleMode } from '../../shared/remediation/plan';
 import type { AutoFix } from '../../shared/rules/types';
 import { makeFinding, revokePlan } from './make-finding';
 
@@ -173,7 +173,10 @@ describe('planRemediation', () => {
     CidrBlock: cidr,
     PortRange: { From: port, To: port },
   });
-  const naclFinding = (port: string, remediation: Partial<Extract<RemediationPlan, { action: 'fix-network-acl-entries' }>>) =>
+  const naclFinding = (
+    port: string,
+    remediation: Partial<Extract<RemediationPlan, { action: 'fix-network-acl-entries' }>>,
+  ) =>
     makeFinding({
       ruleId: 'nacl-open-admin-port',
       resourceType: 'AWS::EC2::NetworkAcl',

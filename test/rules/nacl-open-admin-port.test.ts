@@ -36,7 +36,11 @@ const plan = (f: Finding | undefined): NaclPlan | undefined =>
   f?.remediation?.action === 'fix-network-acl-entries' ? f.remediation : undefined;
 
 /** One NACL in VPC `vpc-1` with the given CIDR blocks (none: the VPC is not in the snapshot). */
-function evaluateAcl(entries: ReturnType<typeof entry>[], cidrs: string[] | undefined, config: ConfigInput = {}) {
+function evaluateAcl(
+  entries: ReturnType<typeof entry>[],
+  cidrs: string[] | undefined,
+  config: ConfigInput = {},
+) {
   return run(
     naclOpenAdminPort,
     { ...(cidrs ? { Vpcs: [vpc('vpc-1', ...cidrs)] } : {}), NetworkAcls: [nacl('acl-1', entries)] },
@@ -96,7 +100,10 @@ describe('nacl-open-admin-port', () => {
 
   it('narrows allow tcp 22 0.0.0.0/0 #100 to the VPC CIDR with ReplaceNetworkAclEntry #100', () => {
     const [finding] = evaluateAcl(
-      [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]), entry(110, 'in', 'allow', '6', '0.0.0.0/0', [443, 443])],
+      [
+        entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
+        entry(110, 'in', 'allow', '6', '0.0.0.0/0', [443, 443]),
+      ],
       [VPC_CIDR],
     );
     expect(finding?.evidence.ports).toEqual(['22/tcp']);
@@ -112,7 +119,10 @@ describe('nacl-open-admin-port', () => {
   });
 
   it('a VPC with two IPv4 CIDR blocks: narrow to the first, one allow below it for the second', () => {
-    const [finding] = evaluateAcl([entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22])], [VPC_CIDR, '10.1.0.0/16']);
+    const [finding] = evaluateAcl(
+      [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22])],
+      [VPC_CIDR, '10.1.0.0/16'],
+    );
     expect(plan(finding)).toMatchObject({
       replaceEntries: [allow(100, '6', 22, VPC_CIDR)],
       createEntries: [allow(99, '6', 22, '10.1.0.0/16')],
@@ -124,7 +134,10 @@ describe('nacl-open-admin-port', () => {
     const [finding] = evaluateAcl([entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22])], [VPC_CIDR], {
       naclAdminSources: ['172.16.50.9/24', '10.0.0.0/16', '2001:db8:aa::/48'],
     });
-    expect(finding?.evidence.keptSources).toEqual({ ipv4: [VPC_CIDR, '172.16.50.0/24'], ipv6: ['2001:db8:aa::/48'] });
+    expect(finding?.evidence.keptSources).toEqual({
+      ipv4: [VPC_CIDR, '172.16.50.0/24'],
+      ipv6: ['2001:db8:aa::/48'],
+    });
     expect(plan(finding)).toMatchObject({
       replaceEntries: [allow(100, '6', 22, VPC_CIDR)],
       createEntries: [allow(99, '6', 22, '172.16.50.0/24')],
@@ -145,7 +158,10 @@ describe('nacl-open-admin-port', () => {
   });
 
   it('narrows an IPv6 admin-only entry to the VPC IPv6 block when there is one', () => {
-    const [finding] = evaluateAcl([entry(200, 'in', 'allow', '6', '::/0', [22, 22])], [VPC_CIDR, '2600:1f18:abc::/56']);
+    const [finding] = evaluateAcl(
+      [entry(200, 'in', 'allow', '6', '::/0', [22, 22])],
+      [VPC_CIDR, '2600:1f18:abc::/56'],
+    );
     expect(plan(finding)).toMatchObject({ replaceEntries: [allow(200, '6', 22, '2600:1f18:abc::/56')] });
   });
 
@@ -184,13 +200,18 @@ describe('nacl-open-admin-port', () => {
       entries: [{ ruleNumber: 100, action: 'allow', protocol: '6', ports: '1024-65535', cidr: '0.0.0.0/0' }],
     });
     expect(finding?.detail).toContain('which also allows other ports');
-    expect(finding?.detail).toContain('the standard fix is a deny entry for the admin ports numbered before it');
+    expect(finding?.detail).toContain(
+      'the standard fix is a deny entry for the admin ports numbered before it',
+    );
     expect(plan(finding)).toMatchObject({ createEntries: [deny(99, '6', 3389), allow(98, '6', 3389)] });
   });
 
   it('takes the largest free numbers below the entry', () => {
     const [finding] = evaluateAcl(
-      [entry(98, 'in', 'allow', '6', '0.0.0.0/0', [443, 443]), entry(100, 'in', 'allow', '6', '0.0.0.0/0', [1024, 65535])],
+      [
+        entry(98, 'in', 'allow', '6', '0.0.0.0/0', [443, 443]),
+        entry(100, 'in', 'allow', '6', '0.0.0.0/0', [1024, 65535]),
+      ],
       [VPC_CIDR],
     );
     expect(plan(finding)).toMatchObject({ createEntries: [deny(99, '6', 3389), allow(97, '6', 3389)] });
@@ -204,12 +225,17 @@ describe('nacl-open-admin-port', () => {
       '22/tcp ipv4: no 2 free rule numbers below 1 for the deny entry and the allow entries of 1 kept source(s)',
       '3389/tcp ipv4: no 2 free rule numbers below 1 for the deny entry and the allow entries of 1 kept source(s)',
     ]);
-    expect(finding?.detail).toContain('Not fixable automatically: 22/tcp ipv4: no 2 free rule numbers below 1');
+    expect(finding?.detail).toContain(
+      'Not fixable automatically: 22/tcp ipv4: no 2 free rule numbers below 1',
+    );
   });
 
   it('one free number where a deny and an allow are needed: notify only', () => {
     const [finding] = evaluateAcl(
-      [entry(1, 'in', 'allow', '6', '10.0.0.0/8', [443, 443]), entry(3, 'in', 'allow', '6', '0.0.0.0/0', [20, 30])],
+      [
+        entry(1, 'in', 'allow', '6', '10.0.0.0/8', [443, 443]),
+        entry(3, 'in', 'allow', '6', '0.0.0.0/0', [20, 30]),
+      ],
       [VPC_CIDR],
       { adminPorts: ['22/tcp'] },
     );
@@ -221,7 +247,9 @@ describe('nacl-open-admin-port', () => {
 
   it('more inbound entries than naclEntryLimit: notify only, saying why', () => {
     // 18 narrow entries and the allow-all: 19 inbound IPv4 entries (the final deny 32767 is not counted).
-    const narrow = Array.from({ length: 18 }, (_, i) => entry(200 + i, 'in', 'allow', '6', `10.${i}.0.0/16`, [443, 443]));
+    const narrow = Array.from({ length: 18 }, (_, i) =>
+      entry(200 + i, 'in', 'allow', '6', `10.${i}.0.0/16`, [443, 443]),
+    );
     const entries = [entry(100, 'in', 'allow', '-1', '0.0.0.0/0'), ...narrow];
     const [finding] = evaluateAcl(entries, [VPC_CIDR]);
     expect(finding?.remediation).toBeUndefined();
@@ -233,7 +261,9 @@ describe('nacl-open-admin-port', () => {
   });
 
   it('fixes what fits under naclEntryLimit in the documented order and says why the rest is not', () => {
-    const narrow = Array.from({ length: 18 }, (_, i) => entry(200 + i, 'in', 'allow', '6', `10.${i}.0.0/16`, [443, 443]));
+    const narrow = Array.from({ length: 18 }, (_, i) =>
+      entry(200 + i, 'in', 'allow', '6', `10.${i}.0.0/16`, [443, 443]),
+    );
     const [finding] = evaluateAcl([entry(100, 'in', 'allow', '-1', '0.0.0.0/0'), ...narrow], [VPC_CIDR], {
       naclEntryLimit: 22,
     });
@@ -246,7 +276,10 @@ describe('nacl-open-admin-port', () => {
 
   it('handles ::/0 entries per family, IPv4 before IPv6, with the IPv6 VPC block kept', () => {
     const [finding] = evaluateAcl(
-      [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [0, 65535]), entry(101, 'in', 'allow', '6', '::/0', [0, 65535])],
+      [
+        entry(100, 'in', 'allow', '6', '0.0.0.0/0', [0, 65535]),
+        entry(101, 'in', 'allow', '6', '::/0', [0, 65535]),
+      ],
       [VPC_CIDR, '2600:1f18::/56'],
     );
     expect(finding?.evidence).toMatchObject({ ipv4: ['22/tcp', '3389/tcp'], ipv6: ['22/tcp', '3389/tcp'] });
@@ -349,7 +382,10 @@ describe('nacl-open-admin-port', () => {
     const entries = [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22])];
     const findings = run(naclOpenAdminPort, {
       Vpcs: [vpc('vpc-1', VPC_CIDR), vpc('vpc-2', '192.168.0.0/16')],
-      NetworkAcls: [nacl('acl-1', entries), nacl('acl-2', entries, { vpcId: 'vpc-2', subnetIds: ['subnet-2'] })],
+      NetworkAcls: [
+        nacl('acl-1', entries),
+        nacl('acl-2', entries, { vpcId: 'vpc-2', subnetIds: ['subnet-2'] }),
+      ],
     });
     expect(findings.map((f) => plan(f)?.replaceEntries.map((e) => [e.NetworkAclId, e.CidrBlock]))).toEqual([
       [['acl-1', VPC_CIDR]],
@@ -372,7 +408,10 @@ describe('nacl-open-admin-port', () => {
 
   it('does not fire for an office /24 or on outbound entries', () => {
     const findings = evaluateAcl(
-      [entry(100, 'in', 'allow', '6', '81.2.69.0/24', [22, 22]), entry(100, 'out', 'allow', '-1', '0.0.0.0/0')],
+      [
+        entry(100, 'in', 'allow', '6', '81.2.69.0/24', [22, 22]),
+        entry(100, 'out', 'allow', '-1', '0.0.0.0/0'),
+      ],
       [VPC_CIDR],
     );
     expect(findings).toEqual([]);
@@ -380,17 +419,25 @@ describe('nacl-open-admin-port', () => {
 
   it('evaluates an unassociated NACL and says it is not associated', () => {
     const snapshot = {
-      NetworkAcls: [nacl('acl-1', [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22])], { subnetIds: [] })],
+      NetworkAcls: [
+        nacl('acl-1', [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22])], { subnetIds: [] }),
+      ],
     };
     const [finding] = run(naclOpenAdminPort, snapshot);
-    expect(finding?.evidence).toMatchObject({ associated: false, subnetIds: [], association: 'not associated' });
+    expect(finding?.evidence).toMatchObject({
+      associated: false,
+      subnetIds: [],
+      association: 'not associated',
+    });
     expect(finding?.detail).toContain('not associated');
   });
 
   it('counts subnets without an association as using the default NACL', () => {
     const snapshot = {
       Subnets: [{ SubnetId: 'subnet-9', VpcId: 'vpc-1' }],
-      NetworkAcls: [nacl('acl-1', [entry(100, 'in', 'allow', '-1', '0.0.0.0/0')], { isDefault: true, subnetIds: [] })],
+      NetworkAcls: [
+        nacl('acl-1', [entry(100, 'in', 'allow', '-1', '0.0.0.0/0')], { isDefault: true, subnetIds: [] }),
+      ],
     };
     const [finding] = run(naclOpenAdminPort, snapshot);
     expect(finding?.evidence).toMatchObject({ associated: true, subnetIds: ['subnet-9'] });

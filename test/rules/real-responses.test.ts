@@ -180,8 +180,9 @@ describe('real DescribeNetworkAcls responses', () => {
     ]);
     // DescribeNetworkAcls alone does not say the VPCs' CIDR blocks: nothing can be kept, so no fix.
     expect(all[0]?.remediation).toBeUndefined();
-    expect(all[0]?.evidence.notPlanned).toHaveLength(6);
-    expect((all[0]?.evidence.notPlanned as string[])[0]).toBe(
+    const notPlanned = (all[0]?.evidence.notPlanned ?? []) as string[];
+    expect(notPlanned).toHaveLength(6);
+    expect(notPlanned[0]).toBe(
       '22/tcp ipv4: the CIDR blocks of VPC vpc-03914afb3eEXAMPLE are not known (it is not in the snapshot), so no fix can keep its own admin traffic',
     );
   });

@@ -193,7 +193,10 @@ describe('processEvent: precision', () => {
     world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }], {
       naclIngress: [{ rule: 100, protocol: '6', from: 0, to: 1023, cidr: '0.0.0.0/0' }],
     });
-    await processEvent(naclEvent, deps({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } }));
+    await processEvent(
+      naclEvent,
+      deps({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } }),
+    );
     const entry = (RuleNumber: number, RuleAction: string, CidrBlock: string) => ({
       NetworkAclId: ACL,
       RuleNumber,
@@ -218,7 +221,9 @@ describe('processEvent: precision', () => {
     const result = await processEvent(naclEvent, deps({ mode: 'remediate' }));
     expect(writeCalls()).toBe(0);
     expect(result).toMatchObject({ status: 'handled', actions: [], notified: true });
-    expect(published()[0]?.Message).toContain('opt-in: set rules.nacl-open-admin-port to "remediate" to enable');
+    expect(published()[0]?.Message).toContain(
+      'opt-in: set rules.nacl-open-admin-port to "remediate" to enable',
+    );
   });
 
   it('only notifies when the group is world-open through a union of narrower ranges', async () => {
