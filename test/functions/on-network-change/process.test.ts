@@ -402,7 +402,7 @@ describe('processEvent: loops, failures, exemptions, modes', () => {
     expect(await processEvent(fixture, deps())).toMatchObject({ status: 'ignored', code: 'error-code' });
   });
 
-  it('never revokes a group exempted by tag, and reports the finding as suppressed', async () => {
+  it('never revokes a group exempted by tag, and reports its finding and the exposure it accepts as suppressed', async () => {
     world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }], {
       groupTags: [{ Key: 'vpc-guardrail:exempt', Value: 'sg-open-admin-port@2030-01-01' }],
     });
@@ -411,8 +411,9 @@ describe('processEvent: loops, failures, exemptions, modes', () => {
       deps(),
     );
     expect(writeCalls()).toBe(0);
-    expect(result).toMatchObject({ suppressed: 1 });
-    expect(published()[0]?.Message).toContain('SUPPRESSED (1)');
+    // The group's finding, and the interface's exposure on 22 (its only world-opening group is exempted for 22).
+    expect(result).toMatchObject({ suppressed: 2 });
+    expect(published()[0]?.Message).toContain('SUPPRESSED (2)');
   });
 
   it('revokes when the exemption tag has expired', async () => {
