@@ -48,7 +48,10 @@ export function planRemediation(
 
   for (const finding of findings) {
     const plan = finding.remediation;
-    if (!plan) continue;
+    const unfixable = unfixableText(finding);
+    // A finding with nothing planned is skipped silently unless part of it cannot be fixed: that
+    // part is named, so a notify-only port is never left out of both the actions and the skips.
+    if (!plan && !unfixable) continue;
     if (finding.suppressed) {
       skip(finding, `suppressed (${finding.suppressed.by})`);
       continue;
@@ -71,10 +74,27 @@ export function planRemediation(
       skip(finding, 'the slice could not be fully loaded');
       continue;
     }
-    chosen.push(finding);
+    if (unfixable) skip(finding, `not fixable automatically: ${unfixable}`);
+    if (plan) chosen.push(finding);
   }
 
   return { dryRun: config.mode === 'dry-run', actions: mergePlans(chosen), skipped };
+}
+
+/**
+ * What a finding says it cannot fix, as one line: a NACL fix's `notPlanned` reasons, or the ports
+ * a security group keeps world-open through narrower ranges (`notRemediable`).
+ */
+function unfixableText(finding: Finding): string | undefined {
+  const { notPlanned, notRemediable } = finding.evidence;
+  if (Array.isArray(notPlanned) && notPlanned.length > 0) return notPlanned.map(String).join('; ');
+  if (notRemediable && typeof notRemediable === 'object') {
+    const parts = Object.entries(notRemediable as Record<string, unknown>)
+      .filter(([, ports]) => Array.isArray(ports) && ports.length > 0)
+      .map(([family, ports]) => `${(ports as unknown[]).map(String).join(', ')} (${family})`);
+    if (parts.length > 0) return `world-open through a union of narrower ranges on ${parts.join('; ')}`;
+  }
+  return undefined;
 }
 
 interface RevokeGroup {

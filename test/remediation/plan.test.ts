@@ -233,3 +233,48 @@ describe('planRemediation', () => {
     ]);
   });
 });
+
+describe('planRemediation: what cannot be fixed is named, never dropped', () => {
+  it('a NACL fix that cannot be made (entry quota, no free number) is skipped with its reasons', () => {
+    const finding = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-1',
+      evidence: {
+        notPlanned: [
+          '22/tcp ipv4: the NACL would hold 21 inbound IPv4 entries, more than naclEntryLimit (20)',
+          '3389/tcp ipv4: no 2 free rule numbers below 1 for the deny entry and the allow entries of 1 kept source(s)',
+        ],
+      },
+    });
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    const plan = planRemediation([finding], config, complete);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped).toEqual([
+      {
+        findingId: finding.id,
+        ruleId: 'nacl-open-admin-port',
+        resourceId: 'acl-1',
+        reason:
+          'not fixable automatically: 22/tcp ipv4: the NACL would hold 21 inbound IPv4 entries, more than naclEntryLimit (20); ' +
+          '3389/tcp ipv4: no 2 free rule numbers below 1 for the deny entry and the allow entries of 1 kept source(s)',
+      },
+    ]);
+  });
+
+  it('a group world-open only through a split 0.0.0.0/1 + 128.0.0.0/1 pair is in the skipped list', () => {
+    const finding = makeFinding({
+      ruleId: 'sg-open-admin-port',
+      resourceId: 'sg-split',
+      evidence: { ports: ['22/tcp'], notRemediable: { ipv4: ['22/tcp'] } },
+    });
+    const plan = planRemediation([finding], parseConfig({ mode: 'remediate' }), complete);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped.map((s) => [s.resourceId, s.reason])).toEqual([
+      [
+        'sg-split',
+        'not fixable automatically: world-open through a union of narrower ranges on 22/tcp (ipv4)',
+      ],
+    ]);
+  });
+});
