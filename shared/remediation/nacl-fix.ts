@@ -285,14 +285,19 @@ function narrowOrDelete(
     if (!numbers) {
       return `no free rule number below ${entry.ruleNumber} for the allow entries of ${further.length} further kept source(s)`;
     }
+    // Same number, action, protocol and ports; the protocol written as its number, as EC2 lists it.
+    const transport = entry.protocol === 'udp' ? 'udp' : 'tcp';
     const { CidrBlock: _v4, Ipv6CidrBlock: _v6, ...same } = entryInput(entry);
-    candidate.replaces.push({ entry, input: { ...same, ...cidrField(family, first) } });
+    candidate.replaces.push({
+      entry,
+      input: { ...same, Protocol: protocolNumber(transport), ...cidrField(family, first) },
+    });
     further.forEach((cidr, i) => {
       const number = numbers[i] as number;
       reserved.add(number);
       candidate.creates.push({
         RuleNumber: number,
-        Protocol: protocolNumber(entry.protocol === 'udp' ? 'udp' : 'tcp'),
+        Protocol: protocolNumber(transport),
         RuleAction: 'allow',
         Egress: false,
         ...cidrField(family, cidr),

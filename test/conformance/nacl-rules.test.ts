@@ -289,10 +289,15 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
     );
     const plan = findings[0]?.remediation;
     expect(plan).toMatchObject({ deleteEntries: [], createEntries: [] });
-    // The entries were written with protocol "tcp": a replace keeps the protocol as it was.
+    // The entries were written with protocol "tcp": the replace keeps that protocol, as its number;
+    // the previous entries (what undoing writes back) are as they were.
     expect(plan?.action === 'fix-network-acl-entries' ? plan.replaceEntries : []).toEqual([
-      { ...allowVpc(100, '6', 22), Protocol: 'tcp' },
-      { ...allowVpc(110, '6', 22), Protocol: 'tcp' },
+      allowVpc(100, '6', 22),
+      allowVpc(110, '6', 22),
+    ]);
+    expect(plan?.action === 'fix-network-acl-entries' ? plan.previousEntries.map((e) => e.Protocol) : []).toEqual([
+      'tcp',
+      'tcp',
     ]);
   });
 
