@@ -233,10 +233,12 @@ export function planNaclFix(
     const next = apply(current, candidate);
     const count = (entries: readonly NaclEntry[]) =>
       entries.filter((e) => e.family === item.family && e.ruleNumber <= HIGHEST_RULE_NUMBER).length;
+    const before = count(current);
     const after = count(next);
-    if (Math.max(after, count(current)) > config.naclEntryLimit) {
+    if (Math.max(before, after) > config.naclEntryLimit) {
+      const holds = before > config.naclEntryLimit ? `holds ${before}` : `would hold ${after}`;
       refuse(
-        `the NACL would hold ${after} inbound ${familyLabel(item.family)} entries, more than naclEntryLimit (${config.naclEntryLimit})`,
+        `the NACL ${holds} inbound ${familyLabel(item.family)} entries, more than naclEntryLimit (${config.naclEntryLimit})`,
       );
       continue;
     }

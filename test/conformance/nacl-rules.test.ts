@@ -295,10 +295,9 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
       allowVpc(100, '6', 22),
       allowVpc(110, '6', 22),
     ]);
-    expect(plan?.action === 'fix-network-acl-entries' ? plan.previousEntries.map((e) => e.Protocol) : []).toEqual([
-      'tcp',
-      'tcp',
-    ]);
+    expect(
+      plan?.action === 'fix-network-acl-entries' ? plan.previousEntries.map((e) => e.Protocol) : [],
+    ).toEqual(['tcp', 'tcp']);
   });
 
   it('allow tcp 0-1023: a deny for 22 before it, so the other ports keep working', () => {

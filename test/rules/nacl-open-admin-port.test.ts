@@ -260,6 +260,20 @@ describe('nacl-open-admin-port', () => {
     ]);
   });
 
+  it('a NACL already holding more inbound entries than naclEntryLimit: not even a narrowing is made', () => {
+    const narrow = Array.from({ length: 20 }, (_, i) =>
+      entry(200 + i, 'in', 'allow', '6', `10.${i}.0.0/16`, [443, 443]),
+    );
+    const [finding] = evaluateAcl(
+      [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]), ...narrow],
+      [VPC_CIDR],
+    );
+    expect(finding?.remediation).toBeUndefined();
+    expect(finding?.evidence.notPlanned).toEqual([
+      '22/tcp ipv4: the NACL holds 21 inbound IPv4 entries, more than naclEntryLimit (20)',
+    ]);
+  });
+
   it('fixes what fits under naclEntryLimit in the documented order and says why the rest is not', () => {
     const narrow = Array.from({ length: 18 }, (_, i) =>
       entry(200 + i, 'in', 'allow', '6', `10.${i}.0.0/16`, [443, 443]),
