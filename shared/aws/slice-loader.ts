@@ -105,11 +105,15 @@ export async function loadSlice(
   const errors: string[] = [];
   let calls = 0;
 
-  /** Runs one listing; a non-transient failure is recorded (the slice is then incomplete). */
+  /**
+   * Runs one listing; a non-transient failure is recorded (the slice is then incomplete), unless
+   * the listing is `optional`: then what it would have added is just missing from the snapshot.
+   */
   const list = async <T>(
     name: string,
     filter: Filter,
     page: (filters: Filter[], token: string | undefined) => Promise<{ items?: T[]; next?: string }>,
+    optional = false,
   ): Promise<T[] | undefined> => {
     const values = filter.Values ?? [];
     if (values.length === 0) return [];
@@ -127,7 +131,7 @@ export async function loadSlice(
         if (isRetryable(error)) {
           throw new SliceLoadError(`${name} failed: ${errorText(error)}`, { cause: error });
         }
-        errors.push(`${name}: ${errorText(error)}`);
+        if (!optional) errors.push(`${name}: ${errorText(error)}`);
         failed = true;
       }
     }
@@ -197,11 +201,18 @@ export async function loadSlice(
       for (const endpoint of items)
         if (endpoint.VpcEndpointId) loaded.endpoints.set(endpoint.VpcEndpointId, endpoint);
     });
+  // Optional: the VPC only gives the NACL fix its kept sources; without it that fix is notify-only
+  // (the finding says why), and everything else is judged and remediated as usual.
   const describeVpcs = (filter: Filter) =>
-    list('DescribeVpcs', filter, async (Filters, NextToken) => {
-      const out = await ec2.send(new DescribeVpcsCommand({ Filters, NextToken }));
-      return { items: out.Vpcs, next: out.NextToken };
-    }).then((items = []) => {
+    list(
+      'DescribeVpcs',
+      filter,
+      async (Filters, NextToken) => {
+        const out = await ec2.send(new DescribeVpcsCommand({ Filters, NextToken }));
+        return { items: out.Vpcs, next: out.NextToken };
+      },
+      true,
+    ).then((items = []) => {
       for (const vpc of items) if (vpc.VpcId) loaded.vpcs.set(vpc.VpcId, vpc);
     });
   const prefixListsRead = new Set<string>();

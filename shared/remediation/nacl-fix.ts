@@ -201,7 +201,7 @@ export function planNaclFix(
     const refuse = (reason: string) => plan.notPlanned.push(`${label}: ${reason}`);
     if (!kept) {
       refuse(
-        `the CIDR blocks of VPC ${acl.vpcId} are not known (it is not in the snapshot), so no fix can keep its own admin traffic`,
+        `the CIDR blocks of VPC ${acl.vpcId} are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic`,
       );
       continue;
     }

@@ -322,6 +322,24 @@ describe('loadSlice', () => {
     ]);
   });
 
+  it('a VPC that cannot be read leaves the slice complete: only the NACL fix becomes notify-only, saying why', async () => {
+    installFakeEc2(ec2Mock, world);
+    ec2Mock.on(DescribeVpcsCommand).rejects(error('UnauthorizedOperation', 'You are not authorized'));
+    const scope = { ...emptyScope('CreateNetworkAclEntry', 'network-acl'), networkAclIds: [ACL] };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.errors).toEqual([]);
+    expect(slice.snapshot.Vpcs).toEqual([]);
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    const assessment = assessSlice(scope, slice.snapshot, config, { sliceComplete: true });
+    const nacl = assessment.findings.find((f) => f.ruleId === 'nacl-open-admin-port');
+    expect(nacl?.remediation).toBeUndefined();
+    expect((nacl?.evidence.notPlanned as string[] | undefined)?.[0]).toBe(
+      `22/tcp ipv4: the CIDR blocks of VPC ${VPC} are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic`,
+    );
+    expect(assessment.plan.actions).toEqual([]);
+  });
+
   it('reads no VPC for an event without a NACL in scope (a security-group event keeps its call budget)', async () => {
     installFakeEc2(ec2Mock, world);
     const scope = {

@@ -187,7 +187,7 @@ describe('nacl-open-admin-port', () => {
     const [finding] = evaluateAcl([entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22])], undefined);
     expect(finding?.remediation).toBeUndefined();
     expect(finding?.evidence.notPlanned).toEqual([
-      '22/tcp ipv4: the CIDR blocks of VPC vpc-1 are not known (it is not in the snapshot), so no fix can keep its own admin traffic',
+      '22/tcp ipv4: the CIDR blocks of VPC vpc-1 are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic',
     ]);
   });
 

@@ -183,7 +183,7 @@ describe('real DescribeNetworkAcls responses', () => {
     const notPlanned = (all[0]?.evidence.notPlanned ?? []) as string[];
     expect(notPlanned).toHaveLength(6);
     expect(notPlanned[0]).toBe(
-      '22/tcp ipv4: the CIDR blocks of VPC vpc-03914afb3eEXAMPLE are not known (it is not in the snapshot), so no fix can keep its own admin traffic',
+      '22/tcp ipv4: the CIDR blocks of VPC vpc-03914afb3eEXAMPLE are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic',
     );
   });
 
