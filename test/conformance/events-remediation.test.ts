@@ -360,5 +360,21 @@ describe('§8 NACL precision', () => {
     const report = await simulate(naclEvent, snapshot, { mode: 'remediate', config: optIn });
     expect(report.findings.map((f) => f.ruleId)).toContain('nacl-open-admin-port');
     expect(report.actions).toEqual([]);
+    // The notice says why: the free numbers below entry 1, for the deny and the VPC's allow.
+    expect(report.notification?.message).toContain(
+      'not fixable automatically: 22/tcp ipv4: no 2 free rule numbers below 1 for the deny entry and the allow entries of 1 kept source(s)',
+    );
+  });
+
+  it('only notifies, saying why, when the fix would exceed naclEntryLimit', async () => {
+    const snapshot = worldSnapshot({ rules: [], naclIngress: [{ rule: 100, protocol: '-1', cidr: '0.0.0.0/0' }] });
+    const report = await simulate(naclEvent, snapshot, {
+      mode: 'remediate',
+      config: { ...optIn, naclEntryLimit: 1 },
+    });
+    expect(report.actions).toEqual([]);
+    expect(report.notification?.message).toContain(
+      'not fixable automatically: 22/tcp ipv4: the NACL would hold 3 inbound IPv4 entries, more than naclEntryLimit (1)',
+    );
   });
 });
