@@ -1,4 +1,4 @@
-import { evaluateNacl, worldOpenPorts } from '../analysis/nacl-eval';
+import { evaluateNacl, permittedAt, worldOpenPorts } from '../analysis/nacl-eval';
 import type { Family, Transport } from '../analysis/sg-reach';
 import type { Config } from '../config';
 import type { NaclEntryInput } from '../findings';
@@ -6,7 +6,7 @@ import type { NaclEntry, NetworkAclNode } from '../model/model';
 import type { VpcItem } from '../model/snapshot-schema';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
 import { cidrsOf4, cidrsOf6 } from '../net/cidr-format';
-import { type IntervalSet, intersect, normalize } from '../net/interval-set';
+import { type IntervalSet, intersect, isSubset, normalize } from '../net/interval-set';
 import { formatPortSet, type PortSet, portRangeSet } from '../net/ports';
 import { parseProtocol, protocolNumber } from '../net/protocol';
 import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
@@ -231,6 +231,12 @@ export function planNaclFix(
       continue;
     }
     const next = apply(current, candidate);
+    // A fix only takes away: an allow for a kept source placed before an entry that denied it
+    // (a taken number between the allow and the anchor) would let in what was kept out.
+    if (widens(current, next, item.transport)) {
+      refuse('the allow entries for the kept sources would let in traffic an existing entry denies');
+      continue;
+    }
     const count = (entries: readonly NaclEntry[]) =>
       entries.filter((e) => e.family === item.family && e.ruleNumber <= HIGHEST_RULE_NUMBER).length;
     const before = count(current);
@@ -389,4 +395,25 @@ export function fixSummary(plan: NaclFixPlan): string {
     ...plan.deleteEntries.map((e) => `delete entry ${e.RuleNumber}`),
   ];
   return parts.join('; ');
+}
+
+/** True when `after` lets some peer in on some port of the protocol that `before` did not. */
+function widens(before: readonly NaclEntry[], after: readonly NaclEntry[], transport: Transport): boolean {
+  const was = evaluateNacl(before, transport);
+  const now = evaluateNacl(after, transport);
+  // Both evaluations are constant between these points: checking each one checks every port.
+  const points = new Set<number>();
+  for (const s of now) points.add(s.from);
+  for (const s of was) {
+    points.add(s.from);
+    points.add(s.to + 1);
+  }
+  for (const port of points) {
+    if (port > 65535) continue;
+    const a = permittedAt(now, port);
+    if (a.v4.length === 0 && a.v6.length === 0) continue;
+    const b = permittedAt(was, port);
+    if (!isSubset(a.v4, b.v4) || !isSubset(a.v6, b.v6)) return true;
+  }
+  return false;
 }

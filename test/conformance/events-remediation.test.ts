@@ -367,7 +367,10 @@ describe('§8 NACL precision', () => {
   });
 
   it('only notifies, saying why, when the fix would exceed naclEntryLimit', async () => {
-    const snapshot = worldSnapshot({ rules: [], naclIngress: [{ rule: 100, protocol: '-1', cidr: '0.0.0.0/0' }] });
+    const snapshot = worldSnapshot({
+      rules: [],
+      naclIngress: [{ rule: 100, protocol: '-1', cidr: '0.0.0.0/0' }],
+    });
     const report = await simulate(naclEvent, snapshot, {
       mode: 'remediate',
       config: { ...optIn, naclEntryLimit: 1 },
