@@ -45,7 +45,13 @@ const entryArb = fc.record({
   cidr: fc.constantFrom(...CIDRS),
 });
 
-function toRaw(e: fc.infer<typeof entryArb>): Raw {
+function toRaw(e: {
+  RuleNumber: number;
+  allow: boolean;
+  Protocol: string;
+  range: [number, number];
+  cidr: string;
+}): Raw {
   return {
     RuleNumber: e.RuleNumber,
     Protocol: e.Protocol,
