@@ -2,7 +2,7 @@ import type { Analysis } from './analysis/analysis';
 import { type ExposedPorts, exposureAnalysis, exposureSeverity } from './analysis/exposure';
 import { TRANSPORTS, type Transport } from './analysis/sg-reach';
 import { type Config, parsePortSpec } from './config';
-import { exemptionActive, parseExemptionTag } from './exemptions';
+import { exemptionActive, parseExemptionTag, suppressionFor } from './exemptions';
 import type { Finding, Suppression } from './findings';
 import type { Model } from './model/model';
 import { intersect, normalize, subtract, union } from './net/interval-set';
@@ -224,5 +224,8 @@ export function acceptExposure(
       shownPorts(reported),
     );
     finding.detail += ` Accepted, as every security group opening them is exempted for them: ${acceptedText.join(', ')} through ${names}; still reported: ${reported.join(', ')}.`;
+    // An allow-list entry of the interface itself may cover what is left.
+    const own = suppressionFor(finding, model, config, now);
+    if (own) finding.suppressed = own;
   }
 }

@@ -146,6 +146,15 @@ describe('eni-internet-exposed accepted through exempted groups (DESIGN §8)', (
     expect(finding?.suppressed).toBeUndefined();
   });
 
+  it("the interface's own allow-list for what is left suppresses it once the group's port is accepted", () => {
+    const finding = interfaceFinding(WEB, {
+      tags: [{ Key: TAG, Value: 'sg-open-unauthorized-port' }],
+      config: { allowLists: [{ resourceId: ENI, ports: ['22/tcp'], reason: 'bastion' }] },
+    });
+    expect(finding?.evidence.ports).toEqual(['22/tcp']);
+    expect(finding?.suppressed).toEqual({ by: 'config', reason: 'bastion' });
+  });
+
   it('severity follows the ports still reported: only 8443 left is medium', () => {
     const finding = interfaceFinding(WEB, { tags: [{ Key: TAG, Value: 'sg-open-admin-port' }] });
     expect(finding?.evidence.ports).toEqual(['8443/tcp']);
