@@ -1,3 +1,4 @@
+import { acceptExposure } from './accepted-exposure';
 import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import type { Config, PortSpec } from './config';
@@ -82,6 +83,8 @@ export function runEngine(model: Model, config: Config, options: EvaluateOptions
   // Ports claimed per precedence group and resource, by the rules evaluated so far.
   const claims = new Map<string, Map<string, PortSpec[]>>();
   const findings: Finding[] = [];
+  // Each finding's structured ports: what later judgements read instead of the evidence text.
+  const portsOf = new Map<Finding, readonly PortSpec[]>();
   for (const { rule, report } of plannedRules(registry, config, options.rules)) {
     const group = rule.meta.precedenceGroup;
     let groupClaims: Map<string, PortSpec[]> | undefined;
@@ -101,9 +104,13 @@ export function runEngine(model: Model, config: Config, options: EvaluateOptions
         held.set(draft.resourceId, [...(held.get(draft.resourceId) ?? []), ...draft.ports]);
       if (!report || unused?.has(draft.resourceId)) continue;
       const shape = rule.meta.acceptedByInterfaceShape ? accepted.get(draft.resourceId) : undefined;
-      findings.push(toFinding(draft, model, config, options.now, shape));
+      const finding = toFinding(draft, model, config, options.now, shape);
+      if (draft.ports) portsOf.set(finding, draft.ports);
+      findings.push(finding);
     }
   }
+  // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
+  acceptExposure(findings, model, config, analysis, options.now, (f) => portsOf.get(f) ?? []);
   addExposureCounts(findings, analysis);
   return { findings: findings.sort(compareFindings), notJudged: unused ? [...unused.values()] : [] };
 }
