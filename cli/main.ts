@@ -10,7 +10,8 @@ const HELP_FOOTER = `
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or input error.
 Documentation: README.md of the package (snapshot format, rules, configuration).
 Installed from the package, this runs the bundled CLI. In a source checkout, a bundle older
-than the sources (cli/, shared/, package.json) is never run: the sources run instead, through tsx.
+than its sources (cli/, shared/, scripts/, package.json) is never run: the sources run instead,
+through tsx.
 `;
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
