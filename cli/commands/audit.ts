@@ -92,24 +92,30 @@ function renderAudit(
       options.snapshot && options.snapshot !== '-' ? { artifactUri: artifactUri(options.snapshot) } : {},
     );
   }
-  if (options.format === 'asff') {
-    const accountId = snapshot.accountId ?? snapshot.Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
-    const region = snapshot.region ?? options.region;
-    const issues = asffTargetIssues(
-      { accountId, region },
-      options.snapshot
-        ? {
-            accountId: 'add "accountId": "123456789012" at the top level of the snapshot',
-            region: 'add "region": "eu-west-1" at the top level of the snapshot',
-          }
-        : { accountId: 'the OwnerId of the VPCs read', region: 'give --region' },
-    );
-    if (issues.length > 0 || !accountId || !region) {
-      throw new InputError('--format asff needs the AWS account and region of the findings', issues);
-    }
-    return formatAsff(findings, { accountId, region, now });
-  }
+  if (options.format === 'asff') return formatAsff(findings, { ...asffTarget(options, snapshot), now });
   return formatReport(options.format, findings, summary);
+}
+
+/**
+ * The account and region ASFF findings belong to: the snapshot's `accountId` (else its VPCs'
+ * `OwnerId`) and `region` (else `--region`). Missing or malformed, the message names the key.
+ */
+function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: string; region: string } {
+  const accountId = snapshot.accountId ?? snapshot.Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
+  const region = snapshot.region ?? options.region;
+  const issues = asffTargetIssues(
+    { accountId, region },
+    options.snapshot
+      ? {
+          accountId: 'add "accountId": "123456789012" at the top level of the snapshot',
+          region: 'add "region": "eu-west-1" at the top level of the snapshot',
+        }
+      : { accountId: 'the OwnerId of the VPCs read', region: 'give --region' },
+  );
+  if (issues.length > 0 || !accountId || !region) {
+    throw new InputError('--format asff needs the AWS account and region of the findings', issues);
+  }
+  return { accountId, region };
 }
 
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
