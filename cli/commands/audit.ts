@@ -113,7 +113,7 @@ function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: str
       : { accountId: 'the OwnerId of the VPCs read', region: 'give --region' },
   );
   if (issues.length > 0 || !accountId || !region) {
-    throw new InputError('--format asff needs the AWS account and region of the findings', issues);
+    throw new InputError('ASFF (Security Hub) needs the AWS account and region of the findings', issues);
   }
   return { accountId, region };
 }

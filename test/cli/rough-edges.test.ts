@@ -283,7 +283,7 @@ describe('ASFF', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      `vpc-guardrail: --format asff needs the AWS account and region of the findings:\n${issue}`,
+      `vpc-guardrail: ASFF (Security Hub) needs the AWS account and region of the findings:\n${issue}`,
     );
   });
 
