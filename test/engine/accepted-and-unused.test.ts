@@ -230,4 +230,28 @@ describe('judgeUnused', () => {
       { resourceId: 'sg-idle', reason: 'unused' },
     ]);
   });
+
+  it('with --vpc, lists only the unused resources of those VPCs', async () => {
+    // Prepare
+    const twoVpcs = {
+      SecurityGroups: [
+        group('sg-idle', [perm('tcp', [22, 22], '0.0.0.0/0')]),
+        group('sg-other', [], { vpcId: 'vpc-2' }),
+      ],
+    };
+    const { io, stdout } = memoryIo({
+      'snap.json': JSON.stringify(twoVpcs),
+      'config.json': JSON.stringify({ judgeUnused: false }),
+    });
+
+    // Act
+    const code = await runCli(
+      ['audit', '--snapshot', 'snap.json', '--config', 'config.json', '--vpc', 'vpc-2', '--format', 'json'],
+      io,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout()).summary.notJudged).toEqual([{ resourceId: 'sg-other', reason: 'unused' }]);
+  });
 });
