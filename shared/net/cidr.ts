@@ -15,13 +15,13 @@ export interface Cidr6 {
 export const IPV4_SPACE = 2 ** 32;
 export const IPV6_SPACE = 1n << 128n;
 
-/** Parses a dotted-quad IPv4 address to its 32-bit value. */
+/** Parses a dotted-quad IPv4 address to its 32-bit value; a leading zero is refused, as EC2 does (`010.0.0.1`). */
 export function parseIpv4(text: string): number | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
   let value = 0;
   for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
+    if (!/^(?:0|[1-9]\d{0,2})$/.test(part)) return undefined;
     const octet = Number(part);
     if (octet > 255) return undefined;
     value = value * 256 + octet;
@@ -82,7 +82,7 @@ function parseCidr4Uncached(text: string): Cidr4 | undefined {
   if (slash < 0) return undefined;
   const address = parseIpv4(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
-  if (address === undefined || !/^\d{1,2}$/.test(prefixText)) return undefined;
+  if (address === undefined || !/^(?:0|[1-9]\d?)$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
   if (prefix > 32) return undefined;
   const size = 2 ** (32 - prefix);
@@ -107,7 +107,7 @@ function parseCidr6Uncached(text: string): Cidr6 | undefined {
   if (slash < 0) return undefined;
   const address = parseIpv6(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
-  if (address === undefined || !/^\d{1,3}$/.test(prefixText)) return undefined;
+  if (address === undefined || !/^(?:0|[1-9]\d{0,2})$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
   if (prefix > 128) return undefined;
   const size = 1n << BigInt(128 - prefix);
