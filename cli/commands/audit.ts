@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
-import { evaluate, summarize } from '../../shared/engine';
+import { type EngineResult, evaluateReport, type Summary, summarize } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, SEVERITIES, type Severity } from '../../shared/findings';
-import { parseSnapshot, parseSnapshotText } from '../../shared/model/snapshot';
+import { type ReadSnapshot, readSnapshot, readSnapshotText } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
 import { formatAsff } from '../../shared/report/asff';
 import { formatReport, REPORT_FORMATS } from '../../shared/report/format';
@@ -24,14 +24,14 @@ export interface AuditOptions {
   config?: string;
 }
 
-/** Loads the snapshot an audit runs on: a file (or `-` for stdin). */
-async function loadAuditSnapshot(io: CliIo, options: AuditOptions): Promise<Snapshot> {
+/** Loads the snapshot an audit runs on (a file, `-` for stdin, or a live region), with its warnings. */
+async function loadAuditSnapshot(io: CliIo, options: AuditOptions): Promise<ReadSnapshot> {
   if (options.snapshot && options.region) {
     throw new InputError('invalid options', ['give either --snapshot FILE or --region R, not both']);
   }
   if (options.snapshot)
-    return parseSnapshotText(await io.readText(options.snapshot), `snapshot ${options.snapshot}`);
-  if (options.region) return parseSnapshot(await loadLiveSnapshot(io, options));
+    return readSnapshotText(await io.readText(options.snapshot), `snapshot ${options.snapshot}`);
+  if (options.region) return readSnapshot(await loadLiveSnapshot(io, options));
   if (options.vpc) throw new InputError('invalid options', ['--vpc needs --region']);
   throw new InputError('nothing to audit', ['give --snapshot FILE or --region R [--vpc ID ...]']);
 }
@@ -40,8 +40,8 @@ async function loadAuditSnapshot(io: CliIo, options: AuditOptions): Promise<Snap
 function renderAudit(
   options: AuditOptions,
   snapshot: Snapshot,
-  findings: ReturnType<typeof evaluate>,
-  summary: ReturnType<typeof summarize>,
+  findings: EngineResult['findings'],
+  summary: Summary,
   now: Date,
 ): string {
   if (options.format === 'sarif') {
@@ -63,10 +63,13 @@ function renderAudit(
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
   const config = await loadConfigFile(io, options.config);
-  const snapshot = await loadAuditSnapshot(io, options);
+  const { snapshot, warnings: inputWarnings } = await loadAuditSnapshot(io, options);
   const now = io.now();
-  const findings = evaluate(snapshot, config, { now });
-  const summary = summarize(findings);
+  const { findings, notJudged, warnings: modelWarnings } = evaluateReport(snapshot, config, { now });
+  // Warnings go to stderr and to summary.warnings; neither they nor notJudged change the exit code.
+  const warnings = [...inputWarnings, ...modelWarnings];
+  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  const summary = summarize(findings, { notJudged, warnings });
   io.stdout(renderAudit(options, snapshot, findings, summary, now));
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;

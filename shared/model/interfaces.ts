@@ -1,3 +1,4 @@
+import { isPublicIpv6 } from '../net/public-space';
 import { compareStrings, push, sortSmall } from './common';
 import type { NetworkInterfaceItem, Tag } from './snapshot-schema';
 import type { NetworkInterfaceNode } from './types';
@@ -15,6 +16,7 @@ export class InterfaceNode implements NetworkInterfaceNode {
   private groups?: string[];
   private publicV4?: string[];
   private v6?: string[];
+  private publicV6?: string[];
 
   constructor(
     readonly item: NetworkInterfaceItem,
@@ -67,6 +69,14 @@ export class InterfaceNode implements NetworkInterfaceNode {
       this.v6 = ips;
     }
     return this.v6;
+  }
+
+  get publicIpv6Addresses(): string[] {
+    if (!this.publicV6) {
+      const all = this.ipv6Addresses;
+      this.publicV6 = all.every(isPublicIpv6) ? all : all.filter(isPublicIpv6);
+    }
+    return this.publicV6;
   }
 }
 
