@@ -40,7 +40,9 @@ export function segmentPorts<T>(
   if (ports.length === 0) return [];
   if (ports.length === 2) {
     const i = index[0] as number;
-    return [{ from: ports[0] as number, to: (ports[1] as number) - 1, items: [items[i] as T], key: String(i) }];
+    return [
+      { from: ports[0] as number, to: (ports[1] as number) - 1, items: [items[i] as T], key: String(i) },
+    ];
   }
   const order = Array.from({ length: ports.length }, (_, k) => k).sort(
     (a, b) => (ports[a] as number) - (ports[b] as number) || (kinds[a] as number) - (kinds[b] as number),

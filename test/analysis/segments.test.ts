@@ -17,7 +17,8 @@ const PORTS = 65536;
 function coverPerPort(items: readonly Ranged[]): string[] {
   const cover: string[] = new Array(PORTS).fill('');
   for (const item of items) {
-    for (let p = item.from; p <= item.to; p++) cover[p] = cover[p] === '' ? `${item.id}` : `${cover[p]},${item.id}`;
+    for (let p = item.from; p <= item.to; p++)
+      cover[p] = cover[p] === '' ? `${item.id}` : `${cover[p]},${item.id}`;
   }
   return cover;
 }
