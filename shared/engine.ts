@@ -38,9 +38,9 @@ export function evaluateReport(
   options: EvaluateOptions = {},
 ): EngineResult {
   const model = buildModel(snapshot);
-  const findings = evaluateModel(model, config, options);
+  const { findings, analysis } = run(model, config, options);
   const running = (options.rules ?? RULES).filter((rule) => config.rules[rule.id] !== 'off');
-  const notJudged = notJudgedOf(model, {
+  const notJudged = notJudgedOf(analysis, {
     interfaceRuleIds: running
       .filter((rule) => rule.resourceType === 'AWS::EC2::NetworkInterface')
       .map((rule) => rule.id),
@@ -51,6 +51,15 @@ export function evaluateReport(
 
 /** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
 export function evaluateModel(model: Model, config: Config, options: EvaluateOptions = {}): Finding[] {
+  return run(model, config, options).findings;
+}
+
+/** One evaluation: the findings, and the analysis they came from (its memos answer `notJudged`). */
+function run(
+  model: Model,
+  config: Config,
+  options: EvaluateOptions,
+): { findings: Finding[]; analysis: Analysis } {
   const analysis = new Analysis(model, config);
   const context = { model, config, analysis };
   const findings: Finding[] = [];
@@ -70,7 +79,7 @@ export function evaluateModel(model: Model, config: Config, options: EvaluateOpt
     }
   }
   addExposureCounts(findings, analysis);
-  return findings.sort(compareFindings);
+  return { findings: findings.sort(compareFindings), analysis };
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Model, SecurityGroupNode } from '../model/model';
+import type { Model } from '../model/model';
+import type { Analysis } from './analysis';
 
 /**
  * A resource a rule could not judge for lack of data (DESIGN §3 "Not judged is said"): listed in
@@ -21,10 +22,12 @@ export interface NotJudgedScope {
 
 /**
  * Everything the model lacks to judge: interfaces without a subnet, or whose subnet or NACL is not
- * in the snapshot; groups with an ingress rule whose source is a prefix list the snapshot does not
- * resolve (its entries could be the whole internet). Sorted by resource id, then reason.
+ * in the snapshot; groups with a tcp, udp or all-traffic ingress rule whose source is a prefix list
+ * the snapshot does not resolve (its entries could be the whole internet; ICMP and other protocols
+ * never count towards exposure). Sorted by resource id, then reason.
  */
-export function notJudgedOf(model: Model, scope: NotJudgedScope): NotJudged[] {
+export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudged[] {
+  const { model } = analysis;
   const out: NotJudged[] = [];
   if (scope.interfaceRuleIds.length > 0) {
     for (const eni of model.networkInterfaces.values()) {
@@ -34,8 +37,10 @@ export function notJudgedOf(model: Model, scope: NotJudgedScope): NotJudged[] {
     }
   }
   if (scope.judgesGroups) {
-    for (const group of model.securityGroups.values()) {
-      for (const listId of unresolvedIngressLists(model, group)) {
+    // The group scan the security-group rules share already noted every unresolved list: a group
+    // with one has a non-empty reach, so only those groups are read again.
+    for (const group of analysis.groupsWithReach()) {
+      for (const listId of analysis.groupReach(group.id).unresolvedPrefixLists) {
         out.push({
           resourceId: group.id,
           reason: `an ingress rule's source is prefix list ${listId}, whose entries are not in the snapshot (add it to ManagedPrefixLists)`,
@@ -56,28 +61,6 @@ function missingPath(model: Model, subnetId: string | undefined): string | undef
     return `the network ACL ${subnet.networkAclId} of its subnet ${subnetId} is not in the snapshot`;
   }
   return undefined;
-}
-
-/**
- * Prefix lists named as an ingress source and absent from the snapshot, in first-seen order. Reads
- * the raw permissions (a check per permission, no rule objects: this runs over every group).
- */
-function unresolvedIngressLists(model: Model, group: SecurityGroupNode): string[] {
-  let out: string[] | undefined;
-  const note = (listId: string) => {
-    if (model.prefixLists.has(listId)) return;
-    out ??= [];
-    if (!out.includes(listId)) out.push(listId);
-  };
-  if (group.hasRuleIds) {
-    // Rules from SecurityGroupRules (alone or merged with the permissions): already expanded.
-    for (const rule of group.ingress) if (rule.source.kind === 'prefix-list') note(rule.source.prefixListId);
-  } else {
-    for (const permission of group.item.IpPermissions) {
-      for (const list of permission.PrefixListIds) note(list.PrefixListId);
-    }
-  }
-  return out ?? [];
 }
 
 function compare(a: string, b: string): number {

@@ -24,7 +24,7 @@ export class InterfaceNode implements NetworkInterfaceNode {
   ) {
     this.id = item.NetworkInterfaceId;
     this.subnetId = item.SubnetId;
-    this.tags = item.TagSet.length > 0 ? item.TagSet : item.Tags;
+    this.tags = item.TagSet.length > 0 ? item.TagSet : (item.Tags ?? item.TagSet);
   }
 
   get groupIds(): string[] {

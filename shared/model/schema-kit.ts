@@ -2,10 +2,13 @@ import { formatPath } from '../validation';
 
 /**
  * A small compiled validator for the snapshot (DESIGN §3, §12 "End to end"). A schema is built once
- * from combinators into plain closures: validating a 124 MB snapshot walks it once, allocates
- * nothing (missing lists are filled in place, values are never copied), and keeps no path. Only
- * when that walk fails is the input walked again, slowly, to collect every issue with its path.
- * Types are inferred from the schema, so the model's input types cannot drift from the checks.
+ * from combinators, and each object and list schema is compiled (`new Function`, as Ajv and
+ * TypeBox's compiler do) into a function that reads its fields by their literal names: every read
+ * site then sees one item shape, where a generic `o[key]` loop goes megamorphic and ran at half the
+ * speed of `JSON.parse` itself on a 124 MB snapshot. That fast walk allocates nothing (missing lists
+ * are filled in place, values are never copied) and keeps no path. Only when it fails is the input
+ * walked again by the generic closures, slowly, to collect every issue with its path. Types are
+ * inferred from the schema, so the model's input types cannot drift from the checks.
  */
 
 /** Where the slow walk is and what it found; `null` on the fast walk. */
@@ -18,7 +21,12 @@ type CheckFn = (value: unknown, explain: Explain | null) => boolean;
 
 /** A compiled check whose valid values are `Out`; `In` is what a caller may write (lists optional). */
 export interface Schema<Out, In = Out> {
+  /** The slow walk (with `explain`) or a generic check (without). */
   readonly check: CheckFn;
+  /** The fast walk: true when valid; no path, no messages. */
+  readonly fast: (value: unknown) => boolean;
+  /** For primitives: a JS expression, true when the value held in `v` is invalid (inlined by `obj`). */
+  readonly invalid?: (v: string) => string;
   /** What the value should be, for messages (`a string`, `an array`). */
   readonly expected: string;
   /** Types only (never set): what the schema accepts and what a caller may write. */
@@ -61,6 +69,8 @@ export function str(): Schema<string> {
   return {
     expected: 'a string',
     check: (v, x) => typeof v === 'string' || typeError(x, 'a string', v),
+    fast: (v) => typeof v === 'string',
+    invalid: (v) => `typeof ${v} !== "string"`,
   };
 }
 
@@ -68,6 +78,7 @@ export function str(): Schema<string> {
 export function format(what: string, test: (text: string) => boolean): Schema<string> {
   return {
     expected: 'a string',
+    fast: (v) => typeof v === 'string' && test(v),
     check: (v, x) => {
       if (typeof v !== 'string') return typeError(x, 'a string', v);
       if (test(v)) return true;
@@ -81,6 +92,8 @@ export function format(what: string, test: (text: string) => boolean): Schema<st
 export function int(): Schema<number> {
   return {
     expected: 'an integer',
+    fast: (v) => Number.isInteger(v),
+    invalid: (v) => `!Number.isInteger(${v})`,
     check: (v, x) => {
       if (typeof v !== 'number') return typeError(x, 'a number', v);
       return Number.isInteger(v) || typeError(x, 'an integer', v);
@@ -90,7 +103,12 @@ export function int(): Schema<number> {
 
 /** A boolean. */
 export function bool(): Schema<boolean> {
-  return { expected: 'a boolean', check: (v, x) => typeof v === 'boolean' || typeError(x, 'a boolean', v) };
+  return {
+    expected: 'a boolean',
+    check: (v, x) => typeof v === 'boolean' || typeError(x, 'a boolean', v),
+    fast: (v) => typeof v === 'boolean',
+    invalid: (v) => `typeof ${v} !== "boolean"`,
+  };
 }
 
 /** One of a few strings. */
@@ -98,6 +116,7 @@ export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
   const expected = `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
   return {
     expected,
+    fast: (v) => typeof v === 'string' && (values as readonly string[]).includes(v),
     check: (v, x) => {
       if (typeof v === 'string' && (values as readonly string[]).includes(v)) return true;
       if (x) report(x, undefined, `expected ${expected}, got ${describeValue(v)}`);
@@ -125,16 +144,16 @@ export interface ListOptions {
 export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field<O[], I[] | undefined> {
   const { uniqueBy } = options;
   const check: CheckFn = (v, x) => {
+    if (!x) return fast(v);
     if (!Array.isArray(v)) return typeError(x, 'an array', v);
     let ok = true;
     const seen = uniqueBy ? new Map<unknown, number>() : undefined;
     for (let i = 0; i < v.length; i++) {
       const element: unknown = v[i];
-      if (x) x.path.push(i);
+      x.path.push(i);
       const good = item.check(element, x);
-      if (x) x.path.pop();
+      x.path.pop();
       if (!good) {
-        if (!x) return false;
         ok = false;
         continue;
       }
@@ -143,7 +162,6 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
         const first = seen.get(id);
         if (first === undefined) seen.set(id, i);
         else {
-          if (!x) return false;
           ok = false;
           const previous = formatPath([...x.path, first, uniqueBy]);
           x.path.push(i);
@@ -154,7 +172,32 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
     }
     return ok;
   };
-  return { expected: 'an array', check, fallback: () => [] } as Field<O[], I[] | undefined>;
+  // One compiled loop per list schema: its call site sees one item check, its id read one shape.
+  const unique = uniqueBy
+    ? `var seen = new Map();
+       for (var j = 0; j < v.length; j++) {
+         var id = v[j][${JSON.stringify(uniqueBy)}];
+         if (seen.has(id)) return false;
+         seen.set(id, j);
+       }`
+    : '';
+  const fast = compile<(v: unknown) => boolean>(
+    ['item'],
+    `return function fastList(v) {
+       if (!Array.isArray(v)) return false;
+       for (var i = 0; i < v.length; i++) if (!item(v[i])) return false;
+       ${unique}
+       return true;
+     };`,
+    [item.fast],
+  );
+  return { expected: 'an array', check, fast, fallback: () => [] } as Field<O[], I[] | undefined>;
+}
+
+/** Builds a compiled check from generated source; only this module's own templates reach it. */
+function compile<T>(names: readonly string[], body: string, values: readonly unknown[]): T {
+  const factory = new Function(...names, body) as (...args: unknown[]) => T;
+  return factory(...values);
 }
 
 type Shape = Record<string, Schema<unknown, unknown>>;
@@ -186,7 +229,7 @@ export function obj<S extends Shape>(
   const keys = Object.keys(shape);
   const fields = keys.map((k) => shape[k] as Field<unknown, unknown>);
   const count = keys.length;
-  const check: CheckFn = (v, x) => {
+  const slow: CheckFn = (v, x) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return typeError(x, 'an object', v);
     const o = v as Record<string, unknown>;
     let ok = true;
@@ -214,7 +257,31 @@ export function obj<S extends Shape>(
     if (!ok || !refine) return ok;
     return refine(o as OutObject<S>, x ? (key, message) => report(x, key, message) : NO_ISSUE);
   };
-  return { expected: 'an object', check };
+  // The fast walk, generated: each field read by its literal name, primitives checked inline.
+  const lines = fields.map((field, i) => {
+    const read = `v = o[${JSON.stringify(keys[i])}];`;
+    const absent = field.fallback
+      ? `o[${JSON.stringify(keys[i])}] = d${i}();`
+      : field.optional
+        ? ''
+        : 'return false;';
+    const bad = field.invalid ? field.invalid('v') : `!f${i}(v)`;
+    return `${read} if (v === undefined) { ${absent} } else if (${bad}) return false;`;
+  });
+  const names = fields.flatMap((_, i) => [`f${i}`, `d${i}`]);
+  const values = fields.flatMap((field) => [field.fast, field.fallback]);
+  const fast = compile<(v: unknown) => boolean>(
+    [...names, 'refine', 'noIssue'],
+    `return function fastObject(o) {
+       if (typeof o !== "object" || o === null || Array.isArray(o)) return false;
+       var v;
+       ${lines.join('\n')}
+       return refine === undefined ? true : refine(o, noIssue);
+     };`,
+    [...values, refine, NO_ISSUE],
+  );
+  const check: CheckFn = (v, x) => (x ? slow(v, x) : fast(v));
+  return { expected: 'an object', check, fast };
 }
 
 /**
@@ -222,7 +289,7 @@ export function obj<S extends Shape>(
  * every issue (`path: what is wrong`), found by a second walk that keeps the path.
  */
 export function validate(schema: Schema<unknown, unknown>, value: unknown): string[] | undefined {
-  if (schema.check(value, null)) return undefined;
+  if (schema.fast(value)) return undefined;
   const explain: Explain = { path: [], issues: [] };
   schema.check(value, explain);
   return explain.issues;
