@@ -1,4 +1,4 @@
-import { isCidr4Text, parseCidr4, parseCidr6, parseIpv4, parseIpv6 } from '../net/cidr';
+import { parseCidr4, parseCidr6, parseIpv4, parseIpv6 } from '../net/cidr';
 import { ec2Protocol, parseProtocol } from '../net/protocol';
 import {
   bool,
@@ -20,8 +20,8 @@ import {
 // Values are checked as EC2 checks them (DESIGN §3): a value EC2 would refuse is an error naming
 // its path, never a silent misreading that could hide an exposure.
 
-// CIDRs are checked by scanning their text: the model parses (and memoizes) the few distinct ones.
-const cidr4 = format('a valid IPv4 CIDR', isCidr4Text);
+// CIDRs are parsed (and memoized by text) here, once: the model then finds each one parsed.
+const cidr4 = format('a valid IPv4 CIDR', (s) => parseCidr4(s) !== undefined);
 const cidr6 = format('a valid IPv6 CIDR', (s) => parseCidr6(s) !== undefined);
 const ipv4 = format('a valid IPv4 address', (s) => parseIpv4(s) !== undefined);
 const ipv6 = format('a valid IPv6 address', (s) => parseIpv6(s) !== undefined);

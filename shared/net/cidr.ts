@@ -61,12 +61,6 @@ export function parseIpv4(text: string): number | undefined {
   return value < 0 ? undefined : value;
 }
 
-/** True when `text` is an IPv4 CIDR that `parseCidr4` accepts; allocates nothing and caches nothing. */
-export function isCidr4Text(text: string): boolean {
-  const slash = text.indexOf('/');
-  return slash > 0 && scanPrefix(text, slash + 1, text.length, 32) >= 0 && scanIpv4(text, 0, slash) >= 0;
-}
-
 /** Parses an IPv6 address (with `::` and an optional embedded IPv4 tail) to its 128-bit value. */
 export function parseIpv6(text: string): bigint | undefined {
   let s = text.trim();
