@@ -1,3 +1,4 @@
+import { acceptExposure } from './accepted-exposure';
 import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import { type NotJudged, notJudgedOf } from './analysis/not-judged';
@@ -78,6 +79,8 @@ function run(
       findings.push(finding);
     }
   }
+  // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
+  acceptExposure(findings, model, config, analysis, options.now);
   addExposureCounts(findings, analysis);
   return { findings: findings.sort(compareFindings), analysis };
 }

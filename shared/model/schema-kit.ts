@@ -127,7 +127,8 @@ export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
 
 /** The field may be absent. */
 export function optional<O, I>(schema: Schema<O, I>): Field<O | undefined, I | undefined> {
-  return { ...schema, optional: true } as Field<O | undefined, I | undefined>;
+  // An optional list stays absent when absent (no `[]` default): absence can mean "unknown".
+  return { ...schema, optional: true, fallback: undefined } as Field<O | undefined, I | undefined>;
 }
 
 /** The field is `value` when absent (written into the input: validation copies nothing). */

@@ -90,9 +90,17 @@ const SG_PORTS = ['FromPort', 'ToPort'] as const;
 const sgPorts: Refinement<{ IpProtocol: string; FromPort?: number; ToPort?: number }> = (p, issue) =>
   portsOk(p.IpProtocol, p.FromPort, p.ToPort, SG_PORTS, issue);
 
+const blockState = optional(obj({ State: optStr }));
+
 export const VpcSchema = obj({
   VpcId: str(),
   CidrBlock: optional(cidr4),
+  // The NACL fix keeps admin access from the VPC's own blocks (DESIGN §8): absent means unknown
+  // for IPv4 (then `CidrBlock` is the only block) and none for IPv6 (as DescribeVpcs omits it).
+  CidrBlockAssociationSet: optional(list(obj({ CidrBlock: optional(cidr4), CidrBlockState: blockState }))),
+  Ipv6CidrBlockAssociationSet: optional(
+    list(obj({ Ipv6CidrBlock: optional(cidr6), Ipv6CidrBlockState: blockState })),
+  ),
   IsDefault: optional(bool()),
   OwnerId: optStr,
   Tags: tags,
