@@ -175,11 +175,10 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
   };
   // One compiled loop per list schema: its call site sees one item check, its id read one shape.
   const unique = uniqueBy
-    ? `var seen = new Map();
+    ? `var seen = new Set();
        for (var j = 0; j < v.length; j++) {
-         var id = v[j][${JSON.stringify(uniqueBy)}];
-         if (seen.has(id)) return false;
-         seen.set(id, j);
+         seen.add(v[j][${JSON.stringify(uniqueBy)}]);
+         if (seen.size !== j + 1) return false; // one hash per id: a duplicate leaves the size
        }`
     : '';
   const fast = compile<(v: unknown) => boolean>(
