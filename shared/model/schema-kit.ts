@@ -285,12 +285,13 @@ export function obj<S extends Shape>(
 }
 
 /**
- * Validates `value` against `schema`: true when valid (defaults filled in place). Otherwise returns
- * every issue (`path: what is wrong`), found by a second walk that keeps the path.
+ * Validates `value` against `schema`: `undefined` when valid (defaults filled in place), else every
+ * issue (`path: what is wrong`), found by a second walk that keeps the path.
  */
 export function validate(schema: Schema<unknown, unknown>, value: unknown): string[] | undefined {
   if (schema.fast(value)) return undefined;
   const explain: Explain = { path: [], issues: [] };
   schema.check(value, explain);
-  return explain.issues;
+  // The two walks check the same things; should they ever disagree, the input is still refused.
+  return explain.issues.length > 0 ? explain.issues : ['(root): invalid snapshot (no detail found)'];
 }
