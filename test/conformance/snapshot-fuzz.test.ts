@@ -112,6 +112,8 @@ describe('fuzz: mutated snapshots through audit in-process', () => {
           errors++;
           // `vpc-guardrail: invalid snapshot:` then one `  path: what is wrong` line per issue.
           expect(env.stderr()).toMatch(/^vpc-guardrail: invalid snapshot[^\n]*:\n {2}\S[^\n]*: \S/);
+          // The fast walk and the explaining walk agree: a refusal always names what is wrong.
+          expect(env.stderr()).not.toContain('no detail found');
           expect(env.stdout()).toBe('');
           return;
         }
