@@ -1,6 +1,7 @@
 import { acceptExposure } from './accepted-exposure';
 import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
+import { type NotJudged, notJudgedOf } from './analysis/not-judged';
 import type { Config, PortSpec } from './config';
 import { acceptedByShape, suppressionFor } from './exemptions';
 import {
@@ -9,7 +10,6 @@ import {
   type FindingDraft,
   findingId,
   formatPortSpecs,
-  type NotJudged,
   SEVERITIES,
   type Severity,
   type Suppression,
@@ -29,31 +29,49 @@ export interface EvaluateOptions {
   registry?: RuleRegistry;
 }
 
-export type { NotJudged } from './findings';
-
-/** Everything one evaluation returns: the findings and what was not judged. */
-export interface EngineResult {
-  findings: Finding[];
-  notJudged: NotJudged[];
-}
-
 /** Evaluates a validated snapshot with the rule catalogue: every finding, deterministic order. */
 export function evaluate(snapshot: Snapshot, config: Config, options: EvaluateOptions = {}): Finding[] {
   return evaluateModel(buildModel(snapshot), config, options);
 }
 
-/** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
-export function evaluateModel(model: Model, config: Config, options: EvaluateOptions = {}): Finding[] {
-  return runEngine(model, config, options).findings;
+export type { NotJudged } from './analysis/not-judged';
+
+/** Findings, plus what could not be judged and what looked odd in the input (DESIGN §3). */
+export interface EngineResult {
+  findings: Finding[];
+  notJudged: NotJudged[];
+  /** The model's warnings (two views of a group that disagree); the snapshot's own come from parsing. */
+  warnings: string[];
 }
 
-/** Evaluates a validated snapshot: findings and the resources not judged. */
-export function evaluateSnapshot(
+/** Evaluates a validated snapshot and says what it could not judge (`notJudged`) and why. */
+export function evaluateReport(
   snapshot: Snapshot,
   config: Config,
   options: EvaluateOptions = {},
 ): EngineResult {
-  return runEngine(buildModel(snapshot), config, options);
+  const model = buildModel(snapshot);
+  const { findings, analysis, unused } = run(model, config, options);
+  const running = (options.rules ?? (options.registry ?? REGISTRY).rules).filter(
+    (rule) => config.rules[rule.meta.id] !== 'off',
+  );
+  const lacking = notJudgedOf(analysis, {
+    interfaceRuleIds: running
+      .filter((rule) => rule.meta.resourceType === 'AWS::EC2::NetworkInterface')
+      .map((rule) => rule.meta.id),
+    judgesGroups: running.some((rule) => rule.meta.resourceType === 'AWS::EC2::SecurityGroup'),
+  });
+  // An unused group is not judged at all: its missing prefix list is no further news.
+  const skipped = new Set(unused.map((n) => n.resourceId));
+  const notJudged = [...lacking.filter((n) => !skipped.has(n.resourceId)), ...unused].sort(
+    (a, b) => compareText(a.resourceId, b.resourceId) || compareText(a.reason, b.reason),
+  );
+  return { findings, notJudged, warnings: model.warnings };
+}
+
+/** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
+export function evaluateModel(model: Model, config: Config, options: EvaluateOptions = {}): Finding[] {
+  return run(model, config, options).findings;
 }
 
 /**
@@ -74,8 +92,15 @@ function plannedRules(
   return ordered.map((rule) => ({ rule, report: reported.has(rule) }));
 }
 
-/** Evaluates a model: every finding (deterministic order) and the resources not judged. */
-export function runEngine(model: Model, config: Config, options: EvaluateOptions = {}): EngineResult {
+/**
+ * One evaluation: the findings, the analysis they came from (its memos answer `notJudged`), and
+ * the resources left unjudged as unused (`judgeUnused: false`).
+ */
+function run(
+  model: Model,
+  config: Config,
+  options: EvaluateOptions,
+): { findings: Finding[]; analysis: Analysis; unused: NotJudged[] } {
   const registry = options.registry ?? REGISTRY;
   const analysis = new Analysis(model, config);
   const unused = config.judgeUnused ? undefined : unusedResources(model);
@@ -112,7 +137,11 @@ export function runEngine(model: Model, config: Config, options: EvaluateOptions
   // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
   acceptExposure(findings, model, config, analysis, options.now, (f) => portsOf.get(f) ?? []);
   addExposureCounts(findings, analysis);
-  return { findings: findings.sort(compareFindings), notJudged: unused ? [...unused.values()] : [] };
+  return {
+    findings: findings.sort(compareFindings),
+    analysis,
+    unused: unused ? [...unused.values()] : [],
+  };
 }
 
 /**
@@ -140,6 +169,10 @@ function toFinding(
   return finding;
 }
 
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
  * Sets `exposure` on security-group findings: how many internet-exposed interfaces use the group
  * (0 included, so "world-open but attached to nothing reachable" reads as such). Computed from the
@@ -162,12 +195,20 @@ export interface Summary {
   byRule: Record<string, number>;
   /** The most severe active finding's severity, if any. */
   highestSeverity?: Severity;
-  /** Resources not judged (present only when there are some). */
-  notJudged?: NotJudged[];
+  /** Resources a rule could not judge for lack of data (DESIGN §3); they do not change the exit code. */
+  notJudged: NotJudged[];
+  /** What looked odd in the input without being wrong; they do not change the exit code. */
+  warnings: string[];
+}
+
+/** What an evaluation could not judge and what it warned about, for `summarize`. */
+export interface SummaryNotes {
+  notJudged?: readonly NotJudged[];
+  warnings?: readonly string[];
 }
 
 /** Counts of active (unsuppressed) findings by severity and rule, plus the suppressed count. */
-export function summarize(findings: readonly Finding[], notJudged: readonly NotJudged[] = []): Summary {
+export function summarize(findings: readonly Finding[], notes: SummaryNotes = {}): Summary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byRule: Record<string, number> = {};
   let suppressed = 0;
@@ -183,9 +224,9 @@ export function summarize(findings: readonly Finding[], notJudged: readonly NotJ
       highest = f.severity;
   }
   const total = findings.length - suppressed;
-  const summary: Summary = highest
-    ? { total, suppressed, bySeverity, byRule, highestSeverity: highest }
-    : { total, suppressed, bySeverity, byRule };
-  if (notJudged.length > 0) summary.notJudged = [...notJudged];
-  return summary;
+  const notJudged = [...(notes.notJudged ?? [])];
+  const warnings = [...(notes.warnings ?? [])];
+  return highest
+    ? { total, suppressed, bySeverity, byRule, highestSeverity: highest, notJudged, warnings }
+    : { total, suppressed, bySeverity, byRule, notJudged, warnings };
 }

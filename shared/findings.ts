@@ -110,13 +110,6 @@ export interface Finding {
   exposure?: number;
 }
 
-/** A resource the engine did not judge, and why (e.g. `unused` when `judgeUnused` is false). */
-export interface NotJudged {
-  resourceId: string;
-  reason: string;
-  ruleId?: string;
-}
-
 /** The fields a rule supplies; the engine adds id, account and region. */
 export type FindingDraft = Omit<Finding, 'id' | 'accountId' | 'region' | 'suppressed' | 'exposure'> & {
   /** What distinguishes this finding from others of the same rule and resource (e.g. "tcp/22"). */

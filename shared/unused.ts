@@ -1,4 +1,4 @@
-import type { NotJudged } from './findings';
+import type { NotJudged } from './analysis/not-judged';
 import type { Model } from './model/model';
 
 /** Why an unused resource is not judged (DESIGN §8, `judgeUnused: false`). */
