@@ -4,7 +4,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { VpcGuardrailStack, type VpcGuardrailStackProps } from './vpc-guardrail-stack';
 
 // `npx cdk synth|deploy [-c mode=remediate] [-c email=ops@example.com] [-c createTrail=true]
-//   [-c auditSchedule='rate(1 day)'] [-c config='{"rules":{...}}'] [-c logRetentionDays=30]`
+//   [-c auditSchedule='rate(1 day)'] [-c config='{"rules":{...}}'] [-c logRetentionDays=30]
+//   [-c batchWindowSeconds=10]`
 
 /** Reads the stack's settings from CDK context (`-c key=value` or cdk.json). */
 export function propsFromContext(app: App): VpcGuardrailStackProps {
@@ -28,12 +29,14 @@ export function propsFromContext(app: App): VpcGuardrailStackProps {
   const retention = text('logRetentionDays');
   const email = text('email');
   const schedule = text('auditSchedule');
+  const window = text('batchWindowSeconds');
   return {
     config,
     ...(email ? { notificationEmail: email } : {}),
     createTrail: text('createTrail') === 'true',
     ...(schedule ? { auditSchedule: schedule } : {}),
     ...(retention ? { logRetention: Number(retention) as logs.RetentionDays } : {}),
+    ...(window !== undefined ? { batchWindowSeconds: Number(window) } : {}),
   };
 }
 

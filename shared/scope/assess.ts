@@ -18,9 +18,12 @@ export interface AssessOptions {
   autoFixOf?: (ruleId: string) => AutoFix;
 }
 
-/** What the pure part of the pipeline decides for one event and its slice. */
+/** What the pure part of the pipeline decides for a batch's events and their one slice. */
 export interface Assessment {
+  /** The union of the events' resolved scopes: what is reported. */
   resolved: ResolvedScope;
+  /** Each event's own resolved scope, in the order of the scopes given (which calls touched what). */
+  perEvent: ResolvedScope[];
   /** Findings reported for the event (suppressed ones included, marked), in engine order. */
   findings: Finding[];
   plan: RemediationPlanResult;
@@ -32,15 +35,20 @@ export interface Assessment {
   alreadyRemoved: AddedRule[];
 }
 
-/** Slice → findings in scope → remediation plan (DESIGN §7, §8). Pure and deterministic. */
+/**
+ * Slice → findings in scope → remediation plan (DESIGN §7, §8, §14). Each event's scope is resolved
+ * on its own against the one slice (an SG event's interfaces are not a NACL event's subnets), and
+ * the union is reported. Pure and deterministic.
+ */
 export function assessSlice(
-  scope: EventScope,
+  scopes: readonly EventScope[],
   snapshot: Snapshot,
   config: Config,
   options: AssessOptions,
 ): Assessment {
   const model = buildModel(snapshot);
-  const resolved = resolveScope(scope, model);
+  const perEvent = scopes.map((scope) => resolveScope(scope, model));
+  const resolved = unionResolved(perEvent);
   const findings = findingsInScope(
     evaluateModel(model, config, options.now ? { now: options.now } : {}),
     resolved,
@@ -59,7 +67,36 @@ export function assessSlice(
     );
     if (entry) action.deletedEntry = entry;
   }
-  return { resolved, findings, plan, alreadyRemoved: alreadyRemoved(scope, model, config) };
+  const removed = scopes.flatMap((scope) => alreadyRemoved(scope, model, config));
+  return { resolved, perEvent, findings, plan, alreadyRemoved: removed };
+}
+
+/** The findings in `resolved` after the slice changed (actions applied in memory): no new reads. */
+export function findingsAfter(
+  snapshot: Snapshot,
+  resolved: ResolvedScope,
+  config: Config,
+  options: Pick<AssessOptions, 'now'>,
+): Finding[] {
+  return findingsInScope(
+    evaluateModel(buildModel(snapshot), config, options.now ? { now: options.now } : {}),
+    resolved,
+  );
+}
+
+/** Several resolved scopes as one: every list the sorted union. */
+export function unionResolved(scopes: readonly ResolvedScope[]): ResolvedScope {
+  const union = (pick: (s: ResolvedScope) => readonly string[]) => [...new Set(scopes.flatMap(pick))].sort();
+  return {
+    securityGroups: union((s) => s.securityGroups),
+    networkAcls: union((s) => s.networkAcls),
+    subnets: union((s) => s.subnets),
+    routeTables: union((s) => s.routeTables),
+    natGateways: union((s) => s.natGateways),
+    vpcEndpoints: union((s) => s.vpcEndpoints),
+    networkInterfaces: union((s) => s.networkInterfaces),
+    missing: union((s) => s.missing),
+  };
 }
 
 /** A NACL entry of the slice in `CreateNetworkAclEntry` form (what re-creating it takes). */

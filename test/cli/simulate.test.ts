@@ -156,13 +156,21 @@ describe('vpc-guardrail simulate', () => {
     expect(stdout()).toContain('HOW TO UNDO');
   });
 
-  it('exits 2 naming the problem for an event that is not JSON, or several records', async () => {
+  it('exits 2 naming the problem for an event that is not JSON, or JSON that is not a CloudTrail event', async () => {
     const notJson = await simulateJson(['--event', 'e.json', '--snapshot', SNAPSHOT], { 'e.json': '{oops' });
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toContain('invalid event e.json');
-    const many = await simulateJson(['--event', 'e.json', '--snapshot', SNAPSHOT], { 'e.json': '[{}, {}]' });
-    expect(many.code).toBe(2);
-    expect(many.stderr).toContain('an array of 2 records');
+    const notEvents = await simulateJson(['--event', 'e.json', '--snapshot', SNAPSHOT], {
+      'e.json': '[{}, {}]',
+    });
+    expect(notEvents.code).toBe(2);
+    expect(notEvents.stderr).toContain('[0]: not a CloudTrail event (an empty object)');
+    const other = await simulateJson(['--event', 'e.json', '--snapshot', SNAPSHOT], {
+      'e.json': '{"foo": 1}',
+    });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('(root): not a CloudTrail event (an object with keys "foo")');
+    expect(other.stderr).toContain('CloudTrail log file');
   });
 
   it('exits 2 without --event', async () => {
