@@ -7,6 +7,7 @@ import {
   type Notice,
   type NoticeInput,
   shouldNotify,
+  type UntaggableResource,
 } from '../notify/notice';
 import { applyActions } from '../remediation/apply';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
@@ -152,6 +153,8 @@ export async function runGroupPipeline(
     skipped: assessment.plan.skipped,
     dryRun: assessment.plan.dryRun,
   };
+  const untaggable = untaggableOf(group, slice.snapshot);
+  if (untaggable.length > 0) input.untaggable = untaggable;
   const draft = buildNotice(input);
   return {
     group,
@@ -162,6 +165,31 @@ export async function runGroupPipeline(
     draft,
     ...(shouldNotify(input) ? { notice: draft } : {}),
   };
+}
+
+/** Id prefixes of the resources rules judge: an exemption tag anywhere else has no effect. */
+const JUDGED_PREFIXES = ['sg-', 'acl-', 'subnet-', 'rtb-', 'eni-', 'nat-', 'vpce-'];
+
+/**
+ * Tagged resources no rule judges (DESIGN §8 "Exemptions"): an instance (name its interfaces and
+ * their groups, from the slice), a VPC or anything else (no suggestion).
+ */
+function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource[] {
+  const out: UntaggableResource[] = [];
+  const seen = new Set<string>();
+  for (const member of group.members) {
+    for (const id of member.scope.exemption?.resourceIds ?? []) {
+      if (seen.has(id) || JUDGED_PREFIXES.some((p) => id.startsWith(p))) continue;
+      seen.add(id);
+      const interfaces = snapshot.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === id);
+      const groups = interfaces.flatMap((e) => e.Groups.map((g) => g.GroupId));
+      out.push({
+        resourceId: id,
+        instead: [...new Set([...interfaces.map((e) => e.NetworkInterfaceId), ...groups])],
+      });
+    }
+  }
+  return out;
 }
 
 /** World-open rules that redelivered messages added and that the slice no longer holds. */

@@ -44,11 +44,13 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     const others = [...open, ...input.fixed.map((f) => f.finding), ...input.goneFindings].filter(
       (f) => f !== lead,
     );
+    // The tag is the lead's own severity: the subject reads as one statement about it.
+    const leadTag = `[${lead.severity.toUpperCase()}] `;
     for (const shape of FITS) {
-      const text = `${tag}${headline(lead, shape)}${moreText(lead, others, shape.countResources)}${suffix}`;
+      const text = `${leadTag}${headline(lead, shape)}${moreText(lead, others, shape.countResources)}${suffix}`;
       if (text.length <= MAX_SUBJECT_LENGTH) return text;
     }
-    return fitSubject(`${tag}${headline(lead, FITS[FITS.length - 1])}`, suffix);
+    return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1])}`, suffix);
   }
   const exemption = input.calls.find((c) => c.scope.exemption)?.scope.exemption;
   const first = input.calls[0]?.event;
