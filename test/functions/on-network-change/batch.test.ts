@@ -310,4 +310,35 @@ describe('a burst in one batch (DESIGN §14)', () => {
     expect(notices[0]?.Message).toContain('ALREADY REMOVED');
     expect(notices[0]?.Message).toContain('sgr-w22');
   });
+
+  it('holds the §14 figures for a 31-call apply delivered in batches of 10, three at once', async () => {
+    // Prepare: one EC2 shared by the concurrent batches (each revoke really removes the rules).
+    install(buildWorld({ groupId: GROUP, rules: TERRAFORM_RULES }));
+    const all = messages(terraformApply(TERRAFORM_RULES));
+    const batches = [all.slice(0, 10), all.slice(10, 20), all.slice(20, 30), all.slice(30)];
+    // Act: three batches at once, then the last.
+    const run = (batch: BatchMessage[]) => processMessages(batch, deps());
+    const results = [...(await Promise.all(batches.slice(0, 3).map(run))), await run(batches[3] ?? [])];
+    // Assess
+    expect(results.flatMap((r) => r.failedMessageIds)).toEqual([]);
+    const successful = ec2Mock
+      .commandCalls(RevokeSecurityGroupIngressCommand)
+      .filter((c) => c.returnValue !== undefined)
+      .map((c) => c.args[0].input.SecurityGroupRuleIds ?? []);
+    const removed = results.flatMap((r) =>
+      r.groups.flatMap((g) => g.actions.filter((a) => a.status === 'done')),
+    );
+    expect(removed).toHaveLength(1);
+    expect(successful.length).toBeGreaterThanOrEqual(1);
+    const notices = published();
+    expect(notices.length).toBeLessThanOrEqual(4);
+    // Each world-open rule reported revoked in exactly one notice, and no other notice names it.
+    for (const port of WORLD_PORTS) {
+      const naming = notices.filter((n) => n.Message?.includes(`tcp ${port} from 0.0.0.0/0`));
+      expect(naming).toHaveLength(1);
+      expect(naming[0]?.Subject).toMatch(/— revoked$/);
+    }
+    // ≤ 6 reads per batch (5 for the slice, 1 to verify a racing revoke).
+    expect(describeCalls()).toBeLessThanOrEqual(6 * batches.length);
+  });
 });
