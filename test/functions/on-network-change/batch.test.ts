@@ -12,15 +12,18 @@ import { type EventDeps, processMessages } from '../../../functions/on-network-c
 import { parseConfig } from '../../../shared/config';
 import type { BatchMessage } from '../../../shared/events/batch';
 import { type Ec2Mock, installFakeEc2 } from '../../aws/fake-ec2';
-import { authorizeIngress, buildWorld, cloudTrailRecord, type RuleSpec, type World } from '../../aws/world';
+import { authorizeIngress, buildWorld, type World } from '../../aws/world';
 import { envelope } from '../../events/fixtures';
+import { actor, TERRAFORM_RULES, terraformApply, WORLD_PORTS } from './burst-events';
 
 // DESIGN §14: a burst through one invocation — one slice, one evaluation, one plan, one execution
 // and one digest per account and region; verified revokes; partial failure per group.
 
 const ec2Mock: Ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
-const GROUP = 'sg-0tf';
+
+import { GROUP } from './burst-events';
+
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:vpc-guardrail';
 
 function deps(overrides: Partial<EventDeps> = {}): EventDeps {
@@ -35,42 +38,6 @@ function deps(overrides: Partial<EventDeps> = {}): EventDeps {
     now: () => new Date('2025-06-16T00:00:00Z'),
     ...overrides,
   };
-}
-
-/** Five world-open rules on admin and high-risk ports, and 25 from private ranges. */
-const WORLD_PORTS = [22, 3389, 3306, 5432, 9200];
-const TERRAFORM_RULES: RuleSpec[] = [
-  ...WORLD_PORTS.map((port) => ({ id: `sgr-w${port}`, from: port, cidr: '0.0.0.0/0' })),
-  ...Array.from({ length: 25 }, (_, i) => ({ id: `sgr-p${i}`, from: 8000 + i, cidr: `10.${i}.0.0/16` })),
-];
-
-/** Who made call `i`: a distinct principal and address per call, so the digest must name each. */
-function actor(i: number) {
-  return {
-    userIdentity: {
-      type: 'AssumedRole',
-      arn: `arn:aws:sts::111122223333:assumed-role/Deployer/terraform-${i}`,
-      accountId: '111122223333',
-    },
-    sourceIPAddress: `203.0.113.${i + 1}`,
-    eventID: `evt-${i}`,
-    eventTime: `2025-06-15T10:51:${String(i).padStart(2, '0')}Z`,
-  };
-}
-
-/** `terraform apply`: CreateSecurityGroup, then one AuthorizeSecurityGroupIngress per rule. */
-function terraformApply(rules: readonly RuleSpec[], groupId = GROUP): unknown[] {
-  const create = cloudTrailRecord(
-    'CreateSecurityGroup',
-    { groupName: 'tf-web', groupDescription: 'managed by terraform', vpcId: 'vpc-0a1' },
-    { _return: true, groupId },
-    actor(0),
-  );
-  const authorizes = rules.map((rule, i) => ({
-    ...authorizeIngress(groupId, rule.from ?? 0, [[rule.id, rule.cidr ?? '']]),
-    ...actor(i + 1),
-  }));
-  return [create, ...authorizes].map((detail) => envelope(detail));
 }
 
 function messages(events: readonly unknown[], receiveCount = 1, prefix = 'msg'): BatchMessage[] {
