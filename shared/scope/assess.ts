@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { evaluateModel } from '../engine';
 import type { AddedRule, EventScope } from '../events/types';
-import type { Finding, NaclEntryInput } from '../findings';
+import type { Finding, IpPermissionInput, NaclEntryInput } from '../findings';
 import { buildModel, type Model, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
@@ -58,6 +58,11 @@ export function assessSlice(
     ...(options.autoFixOf ? { autoFixOf: options.autoFixOf } : {}),
   });
   for (const action of plan.actions) {
+    if (action.action === 'RevokeSecurityGroupIngress' || action.action === 'RevokeSecurityGroupEgress') {
+      const ids = action.parameters.SecurityGroupRuleIds;
+      if (ids) action.revoked = asRemoved(snapshot, ids, action.revoked ?? []);
+      continue;
+    }
     if (action.action !== 'DeleteNetworkAclEntry') continue;
     const entry = naclEntry(
       model,
@@ -97,6 +102,36 @@ export function unionResolved(scopes: readonly ResolvedScope[]): ResolvedScope {
     networkInterfaces: union((s) => s.networkInterfaces),
     missing: union((s) => s.missing),
   };
+}
+
+/**
+ * The rules a revoke by id removes, as `Authorize…` takes them back — with their descriptions, so
+ * a notice's "how to undo" is the exact inverse. In the order of the ids (the remediator narrows a
+ * revoke by index); a rule the slice lists without an id keeps the planned permission.
+ */
+function asRemoved(
+  snapshot: Snapshot,
+  ids: readonly string[],
+  planned: readonly IpPermissionInput[],
+): IpPermissionInput[] {
+  return ids.flatMap((id, i) => {
+    const rule = snapshot.SecurityGroupRules.find((r) => r.SecurityGroupRuleId === id);
+    if (!rule) return planned[i] ? [planned[i]] : [];
+    const d = rule.Description !== undefined ? { Description: rule.Description } : {};
+    const p: IpPermissionInput = { IpProtocol: rule.IpProtocol };
+    if (rule.FromPort !== undefined) p.FromPort = rule.FromPort;
+    if (rule.ToPort !== undefined) p.ToPort = rule.ToPort;
+    if (rule.CidrIpv4 !== undefined) p.IpRanges = [{ CidrIp: rule.CidrIpv4, ...d }];
+    if (rule.CidrIpv6 !== undefined) p.Ipv6Ranges = [{ CidrIpv6: rule.CidrIpv6, ...d }];
+    if (rule.PrefixListId !== undefined) p.PrefixListIds = [{ PrefixListId: rule.PrefixListId, ...d }];
+    const group = rule.ReferencedGroupInfo;
+    if (group?.GroupId !== undefined) {
+      p.UserIdGroupPairs = [
+        { GroupId: group.GroupId, ...(group.UserId ? { UserId: group.UserId } : {}), ...d },
+      ];
+    }
+    return [p];
+  });
 }
 
 /** A NACL entry of the slice in `CreateNetworkAclEntry` form (what re-creating it takes). */

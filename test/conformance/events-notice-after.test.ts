@@ -25,6 +25,19 @@ describe('§8 notices after the actions', () => {
     expect(message).not.toContain('OPEN [');
   });
 
+  it('gives the exact inverse call in "how to undo": the revoked rule with its description', async () => {
+    const report = await simulate(
+      authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]),
+      worldSnapshot({
+        rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0', description: 'temporary debug' }],
+      }),
+      { mode: 'remediate' },
+    );
+    expect(report.notification?.message).toContain(
+      `aws ec2 authorize-security-group-ingress --group-id ${GROUP} --ip-permissions '[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"temporary debug"}]}]'`,
+    );
+  });
+
   it('leads with the worst finding still open when the fix closed only part of it', async () => {
     // 22 is revoked; 8000 (unauthorized, notify only per rule) stays open.
     const report = await simulate(
