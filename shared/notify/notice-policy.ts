@@ -12,7 +12,7 @@ import { sanitize } from './sanitize';
  * redelivery) a rule that is already gone. Findings below the threshold are listed, never the cause.
  */
 export function shouldNotify(input: NoticeInput): boolean {
-  const loud = (f: Finding) => !f.suppressed && atOrAbove(f.severity, input.notifyMinSeverity);
+  const loud = (f: Finding) => isLoud(f, input.notifyMinSeverity);
   return (
     input.couldNotEvaluate !== undefined ||
     input.calls.some((c) => c.scope.exemption !== undefined) ||
@@ -22,6 +22,11 @@ export function shouldNotify(input: NoticeInput): boolean {
     input.open.some(loud) ||
     input.fixed.some((f) => loud(f.finding))
   );
+}
+
+/** An active finding at or above the threshold: one that may cause a notice on its own. */
+export function isLoud(finding: Finding, notifyMinSeverity: Severity): boolean {
+  return !finding.suppressed && atOrAbove(finding.severity, notifyMinSeverity);
 }
 
 /** The `action` attribute: what happened, for subscription filter policies. */

@@ -5,7 +5,7 @@ import type { MessageAttribute, Notice, NoticeInput } from './notice-types';
 import { sanitize } from './sanitize';
 
 export { describeAction, undoCommand } from './action-text';
-export { headline, highestSeverity, noticeAction, outcomeOf, shouldNotify } from './notice-policy';
+export { headline, highestSeverity, isLoud, noticeAction, outcomeOf, shouldNotify } from './notice-policy';
 export {
   type FixedFinding,
   MAX_MESSAGE_BYTES,
