@@ -101,7 +101,7 @@ export async function runGroupPipeline(
   };
   const scopes = group.members.map((m) => m.scope);
   const scope = mergeScopes(scopes);
-  const slice = await ports.loadSlice(scope, where);
+  const slice = await loadGroupSlice(scopes, scope, where, ports);
   const base: Omit<NoticeInput, 'findings' | 'open' | 'fixed' | 'results' | 'skipped' | 'dryRun'> = {
     ...where,
     calls: group.members.map(({ event, scope: own }) => ({ event, scope: own })),
@@ -164,6 +164,60 @@ export async function runGroupPipeline(
     after: state.open,
     draft,
     ...(shouldNotify(input) ? { notice: draft } : {}),
+  };
+}
+
+/**
+ * The group's one slice. A call naming a group only by name, with no VPC, means the name in the
+ * default VPC; merged with calls that name VPCs, the loader would look for the name in those VPCs
+ * only and miss it. That rare mix is read as two slices (the by-name calls, the rest) and united.
+ */
+async function loadGroupSlice(
+  scopes: readonly EventScope[],
+  merged: EventScope,
+  where: Where,
+  ports: PipelinePorts,
+): Promise<SliceSource> {
+  const byNameOnly = (s: EventScope) => s.securityGroupNames.length > 0 && s.vpcIds.length === 0;
+  const named = scopes.filter(byNameOnly);
+  const rest = scopes.filter((s) => !byNameOnly(s));
+  if (named.length === 0 || !rest.some((s) => s.vpcIds.length > 0)) return ports.loadSlice(merged, where);
+  const [a, b] = await Promise.all([
+    ports.loadSlice(mergeScopes(named), where),
+    ports.loadSlice(mergeScopes(rest), where),
+  ]);
+  return {
+    snapshot: unionSnapshots(a.snapshot, b.snapshot),
+    complete: a.complete && b.complete,
+    errors: [...a.errors, ...b.errors],
+  };
+}
+
+/** Two slices of one account and region as one: each list's union by id (the fuller item kept). */
+export function unionSnapshots(a: Snapshot, b: Snapshot): Snapshot {
+  const union = <T>(x: readonly T[], y: readonly T[], id: (item: T) => string): T[] => {
+    const out = new Map<string, T>();
+    for (const item of [...x, ...y]) {
+      const key = id(item);
+      const seen = out.get(key);
+      if (!seen || Object.keys(item as object).length > Object.keys(seen as object).length)
+        out.set(key, item);
+    }
+    return [...out.values()];
+  };
+  return {
+    ...a,
+    Vpcs: union(a.Vpcs, b.Vpcs, (v) => v.VpcId),
+    Subnets: union(a.Subnets, b.Subnets, (v) => v.SubnetId),
+    SecurityGroups: union(a.SecurityGroups, b.SecurityGroups, (v) => v.GroupId),
+    SecurityGroupRules: union(a.SecurityGroupRules, b.SecurityGroupRules, (v) => v.SecurityGroupRuleId),
+    NetworkAcls: union(a.NetworkAcls, b.NetworkAcls, (v) => v.NetworkAclId),
+    RouteTables: union(a.RouteTables, b.RouteTables, (v) => v.RouteTableId),
+    InternetGateways: union(a.InternetGateways, b.InternetGateways, (v) => v.InternetGatewayId),
+    NatGateways: union(a.NatGateways, b.NatGateways, (v) => v.NatGatewayId),
+    VpcEndpoints: union(a.VpcEndpoints, b.VpcEndpoints, (v) => v.VpcEndpointId),
+    NetworkInterfaces: union(a.NetworkInterfaces, b.NetworkInterfaces, (v) => v.NetworkInterfaceId),
+    ManagedPrefixLists: union(a.ManagedPrefixLists, b.ManagedPrefixLists, (v) => v.PrefixListId),
   };
 }
 

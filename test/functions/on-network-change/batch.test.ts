@@ -12,7 +12,7 @@ import { type EventDeps, processMessages } from '../../../functions/on-network-c
 import { parseConfig } from '../../../shared/config';
 import type { BatchMessage } from '../../../shared/events/batch';
 import { type Ec2Mock, installFakeEc2 } from '../../aws/fake-ec2';
-import { authorizeIngress, buildWorld, type World } from '../../aws/world';
+import { authorizeIngress, buildWorld, cloudTrailRecord, type World } from '../../aws/world';
 import { envelope } from '../../events/fixtures';
 import { actor, TERRAFORM_RULES, terraformApply, WORLD_PORTS } from './burst-events';
 
@@ -128,6 +128,40 @@ describe('a burst in one batch (DESIGN §14)', () => {
     expect(describeCalls()).toBeLessThanOrEqual(6);
     // 19 more groups, and the interface behind sg-00.
     expect(published()[0]?.Subject).toBe('[CRITICAL] sg-00 world-open on 22/tcp (+20 more on 20 groups)');
+  });
+
+  it('still finds a group named without a VPC when another call of the batch names a VPC', async () => {
+    // Prepare: a by-name call (default-VPC style) and a CreateSecurityGroup in another VPC.
+    install(buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] }));
+    const byName = cloudTrailRecord(
+      'AuthorizeSecurityGroupIngress',
+      {
+        groupName: 'web',
+        ipPermissions: {
+          items: [
+            { ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } },
+          ],
+        },
+      },
+      { _return: true },
+      actor(1),
+    );
+    const create = cloudTrailRecord(
+      'CreateSecurityGroup',
+      { groupName: 'other', groupDescription: 'x', vpcId: 'vpc-0other' },
+      { _return: true, groupId: 'sg-0other' },
+      actor(2),
+    );
+    // Act
+    const result = await processMessages(
+      messages([envelope(byName), envelope(create)]),
+      deps({ config: parseConfig({}) }),
+    );
+    // Assess
+    expect(result.groups[0]?.findings).toBe(2);
+    expect(published()[0]?.Subject).toMatch(/^\[CRITICAL\] sg-0web world-open on 22\/tcp/);
+    // The interface behind the group is read too: its exposure is the news.
+    expect(published()[0]?.Message).toContain('OPEN [CRITICAL] eni-0web');
   });
 
   it('counts a duplicate event id once', async () => {
