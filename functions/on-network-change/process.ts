@@ -8,6 +8,7 @@ import type { Config } from '../../shared/config';
 import type { BatchMessage, EventGroup, MessageTriage } from '../../shared/events/batch';
 import {
   type GroupOutcome,
+  type PipelineOptions,
   runGroupPipeline,
   triageMessages,
   type Where,
@@ -28,6 +29,12 @@ export interface EventDeps {
   /** The function's own account (from its ARN) and region (`AWS_REGION`). */
   accountId: string;
   region: string;
+  /**
+   * False (default): events of another account or region than the function's are rejected (DESIGN
+   * §7). True: every account and region is evaluated with `ec2For`'s client (organization mode,
+   * whose allow-list decides upstream).
+   */
+  anyOrigin?: boolean;
   now(): Date;
 }
 
@@ -68,7 +75,9 @@ export async function processMessages(
   deps: EventDeps,
 ): Promise<BatchResult> {
   const { logger } = deps;
-  const options = { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region };
+  const options = deps.anyOrigin
+    ? { now: deps.now() }
+    : { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region };
   const triaged = triageMessages(messages, deps.config, options);
   for (const m of triaged.messages) logTriage(logger, m);
   // One event (a direct invocation, a batch of one): its CloudTrail id correlates the log lines.
@@ -136,7 +145,7 @@ export async function processEvent(input: unknown, deps: EventDeps): Promise<Eve
 async function processGroup(
   group: EventGroup,
   deps: EventDeps,
-  options: { now: Date; expectedAccountId: string; expectedRegion: string },
+  options: PipelineOptions,
 ): Promise<GroupReport> {
   const { logger } = deps;
   const messageIds = group.members.map((m) => m.messageId);

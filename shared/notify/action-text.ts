@@ -1,5 +1,5 @@
 import type { IpPermissionInput } from '../findings';
-import type { PlannedAction } from '../remediation/types';
+import type { ActionResult, PlannedAction } from '../remediation/types';
 import { sanitize } from './sanitize';
 
 // How a notice prints an EC2 call and the call that reverts it.
@@ -100,3 +100,11 @@ export function shellWord(value: string): string {
 export function cap<T>(values: readonly T[], max: number): T[] {
   return values.slice(0, max);
 }
+
+/** How an outcome is labelled in front of its call (aligned). */
+export const STATUS_LABEL: Record<ActionResult['status'], string> = {
+  done: 'done:          ',
+  'already-done': 'already gone:  ',
+  failed: 'FAILED:        ',
+  'dry-run': 'would call:    ',
+};
