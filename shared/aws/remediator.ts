@@ -4,6 +4,7 @@ import {
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupRulesCommand,
   type EC2Client,
+  type Filter,
   ModifySubnetAttributeCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -80,14 +81,29 @@ function isRevokeById(
   );
 }
 
-/** One call; a revoke by permissions that EC2 answers with every permission unknown removed nothing. */
+/**
+ * One call. A revoke by permissions that EC2 answers with every permission unknown removed
+ * nothing; a revoke by ids whose answer lists the rules it revoked (`RevokedSecurityGroupRules`)
+ * is taken at its word: the ids it leaves out are verified like a NotFound.
+ */
 async function attempt(ec2: EC2Client, action: PlannedAction): Promise<ActionResult[]> {
-  const unknown = await call(ec2, action);
-  if (unknown)
+  const outcome = await call(ec2, action);
+  if (outcome.unknownAll) {
     return [
       { action, status: 'already-done', error: 'UnknownIpPermissions: none of the permissions was present' },
     ];
-  return [{ action, status: 'done' }];
+  }
+  if (outcome.notRevoked.length === 0 || !isRevokeById(action)) return [{ action, status: 'done' }];
+  const ids = action.parameters.SecurityGroupRuleIds;
+  const revoked = ids.filter((id) => !outcome.notRevoked.includes(id));
+  return [
+    ...(revoked.length > 0 ? [{ action: narrowed(action, revoked), status: 'done' as const }] : []),
+    ...(await verifiedRevoke(
+      ec2,
+      narrowed(action, outcome.notRevoked),
+      'not among the RevokedSecurityGroupRules of the answer',
+    )),
+  ];
 }
 
 /**
@@ -110,9 +126,15 @@ async function verifiedRevoke(
     results.push({ action: narrowed(action, gone), status: 'already-done', error: notFound });
   if (present.length === 0) return results;
   const retry = narrowed(action, present);
+  let missed: string[];
+  let why: string;
   try {
-    await call(ec2, retry);
-    results.push({ action: retry, status: 'done' });
+    const outcome = await call(ec2, retry);
+    missed = outcome.notRevoked;
+    why = 'not among the RevokedSecurityGroupRules of the second answer';
+    const revoked = present.filter((id) => !missed.includes(id));
+    if (revoked.length > 0) results.push({ action: narrowed(action, revoked), status: 'done' });
+    if (missed.length === 0) return results;
   } catch (error) {
     if (!GONE.has(errorCode(error))) {
       if (isRetryable(error)) {
@@ -121,43 +143,42 @@ async function verifiedRevoke(
       results.push({ action: retry, status: 'failed', error: errorText(error) });
       return results;
     }
-    // Raced again: what is still there after the second call is a failure, what left is news of others.
-    const reread = await presentRuleIds(ec2, action.parameters.GroupId, present);
-    const still = Array.isArray(reread) ? reread : present;
-    const left = present.filter((id) => !still.includes(id));
-    if (left.length > 0)
-      results.push({ action: narrowed(action, left), status: 'already-done', error: errorText(error) });
-    if (still.length > 0) {
-      results.push({
-        action: narrowed(action, still),
-        status: 'failed',
-        error: `still present after a second revoke: ${errorText(error)}`,
-      });
-    }
+    missed = present;
+    why = errorText(error);
+  }
+  // Raced again: what is still there after the second call is a failure, what left is others' news.
+  const reread = await presentRuleIds(ec2, action.parameters.GroupId, missed);
+  const still = Array.isArray(reread) ? reread : missed;
+  const left = missed.filter((id) => !still.includes(id));
+  if (left.length > 0) results.push({ action: narrowed(action, left), status: 'already-done', error: why });
+  if (still.length > 0) {
+    results.push({
+      action: narrowed(action, still),
+      status: 'failed',
+      error: `still present after a second revoke: ${why}`,
+    });
   }
   return results;
 }
 
-/** The ids of `ids` that the group still holds (DescribeSecurityGroupRules, `security-group-rule-id`). */
+/**
+ * The ids of `ids` that the group still holds: DescribeSecurityGroupRules with the
+ * `security-group-rule-id` filter (DESIGN §8), or, where that filter is refused, the group's rules.
+ */
 async function presentRuleIds(
   ec2: EC2Client,
   groupId: string,
   ids: readonly string[],
 ): Promise<string[] | { unverified: string }> {
-  const found = new Set<string>();
-  try {
+  const read = async (filter: Filter) => {
     const rules = await allPages(async (NextToken) => {
-      const out = await ec2.send(
-        new DescribeSecurityGroupRulesCommand({
-          Filters: [{ Name: 'security-group-rule-id', Values: [...ids] }],
-          NextToken,
-        }),
-      );
+      const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [filter], NextToken }));
       return { items: out.SecurityGroupRules ?? [], nextToken: out.NextToken };
     });
-    for (const rule of rules)
-      if (rule.GroupId === groupId && rule.SecurityGroupRuleId) found.add(rule.SecurityGroupRuleId);
-  } catch (error) {
+    const found = new Set(rules.filter((r) => r.GroupId === groupId).map((r) => r.SecurityGroupRuleId));
+    return ids.filter((id) => found.has(id));
+  };
+  const unverified = (error: unknown) => {
     if (isRetryable(error)) {
       throw new RemediationRetryableError(`DescribeSecurityGroupRules failed: ${errorText(error)}`, {
         cause: error,
@@ -165,12 +186,21 @@ async function presentRuleIds(
     }
     // Unverifiable (access denied, …): a failure, never a claimed outcome.
     return { unverified: `cannot verify which rules remain: ${errorText(error)}` };
+  };
+  try {
+    return await read({ Name: 'security-group-rule-id', Values: [...ids] });
+  } catch (error) {
+    if (isRetryable(error) || /Unauthorized|AccessDenied/.test(errorCode(error))) return unverified(error);
+    try {
+      return await read({ Name: 'group-id', Values: [groupId] });
+    } catch (second) {
+      return unverified(second);
+    }
   }
-  return ids.filter((id) => found.has(id));
 }
 
 /** The revoke limited to some of its rule ids, with the matching permissions for "how to undo". */
-function narrowed(action: RevokeAction, keep: readonly string[]): PlannedAction {
+function narrowed(action: RevokeAction, keep: readonly string[]): RevokeAction {
   const ids = action.parameters.SecurityGroupRuleIds ?? [];
   const index = ids.map((id, i) => (keep.includes(id) ? i : -1)).filter((i) => i >= 0);
   const revoked = action.revoked;
@@ -181,8 +211,18 @@ function narrowed(action: RevokeAction, keep: readonly string[]): PlannedAction 
   };
 }
 
-/** Makes one call; true when a revoke by permissions removed none of them (all unknown to EC2). */
-async function call(ec2: EC2Client, action: PlannedAction): Promise<boolean> {
+/** What a call's answer says beyond success. */
+interface CallOutcome {
+  /** A revoke by permissions whose every permission EC2 did not know: nothing was removed. */
+  unknownAll: boolean;
+  /** Ids of a revoke by id that its answer's `RevokedSecurityGroupRules` leaves out (when it lists any). */
+  notRevoked: string[];
+}
+
+const PLAIN: CallOutcome = { unknownAll: false, notRevoked: [] };
+
+/** Makes one call and reads what its answer says was (not) removed. */
+async function call(ec2: EC2Client, action: PlannedAction): Promise<CallOutcome> {
   switch (action.action) {
     case 'RevokeSecurityGroupIngress':
     case 'RevokeSecurityGroupEgress': {
@@ -191,17 +231,22 @@ async function call(ec2: EC2Client, action: PlannedAction): Promise<boolean> {
           ? await ec2.send(new RevokeSecurityGroupIngressCommand(action.parameters))
           : await ec2.send(new RevokeSecurityGroupEgressCommand(action.parameters));
       const asked = action.parameters.IpPermissions?.length ?? 0;
-      return asked > 0 && (out?.UnknownIpPermissions?.length ?? 0) >= asked;
+      const listed = (out?.RevokedSecurityGroupRules ?? []).map((r) => r.SecurityGroupRuleId);
+      const ids = action.parameters.SecurityGroupRuleIds ?? [];
+      return {
+        unknownAll: asked > 0 && (out?.UnknownIpPermissions?.length ?? 0) >= asked,
+        notRevoked: listed.length > 0 ? ids.filter((id) => !listed.includes(id)) : [],
+      };
     }
     case 'CreateNetworkAclEntry':
       await ec2.send(new CreateNetworkAclEntryCommand(action.parameters));
-      return false;
+      return PLAIN;
     case 'DeleteNetworkAclEntry':
       await ec2.send(new DeleteNetworkAclEntryCommand(action.parameters));
-      return false;
+      return PLAIN;
     case 'ModifySubnetAttribute':
       await ec2.send(new ModifySubnetAttributeCommand(action.parameters));
-      return false;
+      return PLAIN;
   }
 }
 

@@ -155,6 +155,37 @@ describe('executeActions', () => {
     ]);
   });
 
+  it('takes RevokedSecurityGroupRules at its word: an id it leaves out is verified, not claimed', async () => {
+    // Prepare: an EC2 that removed only sgr-b and says so; sgr-a was already gone.
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({
+      Return: true,
+      RevokedSecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1' }],
+    });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+    // Act
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    // Assess
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+    ]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+  });
+
+  it("verifies with the group's rules where the security-group-rule-id filter is refused", async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock
+      .on(DescribeSecurityGroupRulesCommand, {
+        Filters: [{ Name: 'security-group-rule-id', Values: ['sgr-a', 'sgr-b'] }],
+      })
+      .rejects(awsError('InvalidParameterValue'))
+      .on(DescribeSecurityGroupRulesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-1'] }] })
+      .resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-other', GroupId: 'sg-1' }] });
+    const [result, ...rest] = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(rest).toEqual([]);
+    expect(result?.status).toBe('already-done');
+  });
+
   it('reports a NotFound it cannot verify (the re-read is denied) as failed, never done', async () => {
     ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
     ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('UnauthorizedOperation', 403));
