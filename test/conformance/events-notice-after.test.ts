@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeIngress, ENI, INSTANCE, OTHER_GROUP } from '../aws/world';
+import { ACL, authorizeIngress, ENI, INSTANCE, OTHER_GROUP } from '../aws/world';
 import { cloudTrailRecord, simulate, worldSnapshot } from './events-helpers';
 
 // DESIGN §8 "Notices tell the state after the actions", "No noise", and a tag on a resource no
@@ -78,6 +78,39 @@ describe('§8 notices after the actions', () => {
     const subject = report.notification?.subject ?? '';
     expect(subject.length).toBeLessThanOrEqual(100);
     expect(subject).toMatch(/world-open on 22\/tcp/);
+  });
+});
+
+describe('§8 notices after a NACL fix', () => {
+  it('reports the interface exposure the NACL fix closed as fixed, and leads with what is still open', async () => {
+    // Prepare: the group is world-open on 22 (notify only); the NACL fix is opted in.
+    const naclEvent = cloudTrailRecord('CreateNetworkAclEntry', {
+      networkAclId: ACL,
+      ruleNumber: 100,
+      egress: false,
+      ruleAction: 'allow',
+      aclProtocol: '-1',
+      cidrBlock: '0.0.0.0/0',
+      portRange: {},
+      icmpTypeCode: {},
+    });
+    const snapshot = worldSnapshot({ rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] });
+    // Act
+    const report = await simulate(naclEvent, snapshot, {
+      mode: 'notify',
+      config: { rules: { 'nacl-open-admin-port': 'remediate' } },
+    });
+    // Assess
+    expect(report.actions.length).toBeGreaterThan(0);
+    expect(report.actions.every((a) => a.action.includes('NetworkAclEntry'))).toBe(true);
+    const message = report.notification?.message ?? '';
+    expect(message).toMatch(
+      /FIXED \[CRITICAL\] eni-0web \(i-0web\) is reachable from the internet on 22\/tcp/,
+    );
+    expect(message).toMatch(/FIXED \[\w+\] acl-0default/);
+    expect(message).not.toMatch(/OPEN \[\w+\] eni-0web/);
+    expect(report.notification?.subject).toMatch(/^\[\w+\] .* — remediated$/);
+    expect(report.notification?.subject.length).toBeLessThanOrEqual(100);
   });
 });
 
