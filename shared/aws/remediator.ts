@@ -6,6 +6,7 @@ import {
   type EC2Client,
   type Filter,
   ModifySubnetAttributeCommand,
+  ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -243,6 +244,9 @@ async function call(ec2: EC2Client, action: PlannedAction): Promise<CallOutcome>
       return PLAIN;
     case 'DeleteNetworkAclEntry':
       await ec2.send(new DeleteNetworkAclEntryCommand(action.parameters));
+      return PLAIN;
+    case 'ReplaceNetworkAclEntry':
+      await ec2.send(new ReplaceNetworkAclEntryCommand(action.parameters));
       return PLAIN;
     case 'ModifySubnetAttribute':
       await ec2.send(new ModifySubnetAttributeCommand(action.parameters));

@@ -35,7 +35,9 @@ function applyOne(snapshot: Snapshot, action: PlannedAction): Snapshot {
         }),
       };
     }
-    case 'CreateNetworkAclEntry': {
+    // A replace writes the entry at its number as a create does (the number is then taken).
+    case 'CreateNetworkAclEntry':
+    case 'ReplaceNetworkAclEntry': {
       const p = action.parameters;
       return {
         ...snapshot,
