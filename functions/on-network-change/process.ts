@@ -42,8 +42,11 @@ export interface EventDeps {
 export interface GroupReport {
   key: string;
   messageIds: string[];
+  /** Active and suppressed findings in scope as loaded, before the actions. */
   findings: number;
   suppressed: number;
+  /** Active findings still open after the actions (evaluated in memory). */
+  open: number;
   actions: { action: string; status: ActionStatus }[];
   couldNotEvaluate?: string;
   notified: boolean;
@@ -136,6 +139,7 @@ export async function processEvent(input: unknown, deps: EventDeps): Promise<Eve
     messageIds: [],
     findings: 0,
     suppressed: 0,
+    open: 0,
     actions: [],
     notified: false,
   };
@@ -184,12 +188,13 @@ async function processGroup(
       throw error;
     }
   }
-  const open = outcome.after;
+  const before = outcome.assessment?.findings ?? [];
   return {
     key: group.key,
     messageIds,
-    findings: open.filter((f) => !f.suppressed).length,
-    suppressed: open.filter((f) => f.suppressed).length,
+    findings: before.filter((f) => !f.suppressed).length,
+    suppressed: before.filter((f) => f.suppressed).length,
+    open: outcome.after.filter((f) => !f.suppressed).length,
     actions: outcome.results.map((r) => ({ action: r.action.action, status: r.status })),
     ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
     notified: outcome.notice !== undefined,
