@@ -46,7 +46,7 @@ export interface VpcGuardrailStackProps extends StackProps {
 /** The event function's timeout; the buffer's visibility timeout is six times it (AWS's advice). */
 const EVENT_FUNCTION_TIMEOUT = Duration.seconds(60);
 /** Receives before a message goes to the buffer's dead-letter queue. */
-export const EVENTS_MAX_RECEIVE_COUNT = 5;
+const EVENTS_MAX_RECEIVE_COUNT = 5;
 
 /** The EventBridge pattern of the event function, generated from the event table (DESIGN §7, §10). */
 export function networkChangePattern(): events.EventPattern {

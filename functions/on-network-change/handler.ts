@@ -26,7 +26,7 @@ const ec2 = new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 6 });
 const sns = new SNSClient({ region, retryMode: 'adaptive', maxAttempts: 6 });
 
 /** A message of a failed account-region group: SQS delivers it again (then to the DLQ). */
-export class GroupRetryError extends Error {
+class GroupRetryError extends Error {
   override readonly name = 'GroupRetryError';
 }
 

@@ -66,7 +66,7 @@ export interface GroupOutcome {
 }
 
 /** The triage options of a config and the function's own account and region. */
-export function triageOptionsOf(config: Config, options: PipelineOptions): TriageOptions {
+function triageOptionsOf(config: Config, options: PipelineOptions): TriageOptions {
   return {
     exemptionTagKey: config.exemptionTagKey,
     ...(config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {}),
@@ -194,7 +194,7 @@ async function loadGroupSlice(
 }
 
 /** Two slices of one account and region as one: each list's union by id (the fuller item kept). */
-export function unionSnapshots(a: Snapshot, b: Snapshot): Snapshot {
+function unionSnapshots(a: Snapshot, b: Snapshot): Snapshot {
   const union = <T>(x: readonly T[], y: readonly T[], id: (item: T) => string): T[] => {
     const out = new Map<string, T>();
     for (const item of [...x, ...y]) {

@@ -41,7 +41,7 @@ export function describeAction(action: PlannedAction): string {
 }
 
 /** `tcp 22 from 0.0.0.0/0`. */
-export function permissionText(p: IpPermissionInput): string {
+function permissionText(p: IpPermissionInput): string {
   const ports =
     p.FromPort === undefined
       ? 'all ports'

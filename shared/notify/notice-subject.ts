@@ -126,7 +126,7 @@ function onText(input: NoticeInput): string {
 }
 
 /** The last part of the caller's ARN (`alice`, `Operator/ryan@example.com`). */
-export function shortActor(arn: string | undefined): string {
+function shortActor(arn: string | undefined): string {
   if (!arn) return '';
   const resource = arn.split(':').slice(5).join(':');
   const short = resource.replace(/^(user|role|assumed-role)\//, '');

@@ -1,5 +1,10 @@
 import type { IpPermissionInput } from '../findings';
-import type { IpPermissionItem, SecurityGroupRuleItem, Snapshot } from '../model/snapshot-schema';
+import type {
+  IpPermissionItem,
+  NetworkAclEntryItem,
+  SecurityGroupRuleItem,
+  Snapshot,
+} from '../model/snapshot-schema';
 import type { PlannedAction } from './types';
 
 // DESIGN §8 "Notices tell the state after the actions": the calls made are applied to the loaded
@@ -39,43 +44,18 @@ function applyOne(snapshot: Snapshot, action: PlannedAction): Snapshot {
     case 'CreateNetworkAclEntry':
     case 'ReplaceNetworkAclEntry': {
       const p = action.parameters;
-      return {
-        ...snapshot,
-        NetworkAcls: snapshot.NetworkAcls.map((acl) =>
-          acl.NetworkAclId !== p.NetworkAclId
-            ? acl
-            : {
-                ...acl,
-                Entries: [
-                  ...acl.Entries.filter((e) => e.RuleNumber !== p.RuleNumber || e.Egress !== p.Egress),
-                  {
-                    RuleNumber: p.RuleNumber,
-                    Protocol: p.Protocol,
-                    RuleAction: p.RuleAction,
-                    Egress: p.Egress,
-                    ...(p.CidrBlock !== undefined ? { CidrBlock: p.CidrBlock } : {}),
-                    ...(p.Ipv6CidrBlock !== undefined ? { Ipv6CidrBlock: p.Ipv6CidrBlock } : {}),
-                    ...(p.PortRange ? { PortRange: { From: p.PortRange.From, To: p.PortRange.To } } : {}),
-                  },
-                ],
-              },
-        ),
-      };
+      return withEntryAt(snapshot, p, {
+        RuleNumber: p.RuleNumber,
+        Protocol: p.Protocol,
+        RuleAction: p.RuleAction,
+        Egress: p.Egress,
+        ...(p.CidrBlock !== undefined ? { CidrBlock: p.CidrBlock } : {}),
+        ...(p.Ipv6CidrBlock !== undefined ? { Ipv6CidrBlock: p.Ipv6CidrBlock } : {}),
+        ...(p.PortRange ? { PortRange: { From: p.PortRange.From, To: p.PortRange.To } } : {}),
+      });
     }
-    case 'DeleteNetworkAclEntry': {
-      const p = action.parameters;
-      return {
-        ...snapshot,
-        NetworkAcls: snapshot.NetworkAcls.map((acl) =>
-          acl.NetworkAclId !== p.NetworkAclId
-            ? acl
-            : {
-                ...acl,
-                Entries: acl.Entries.filter((e) => e.RuleNumber !== p.RuleNumber || e.Egress !== p.Egress),
-              },
-        ),
-      };
-    }
+    case 'DeleteNetworkAclEntry':
+      return withEntryAt(snapshot, action.parameters, undefined);
     case 'ModifySubnetAttribute': {
       const p = action.parameters;
       return {
@@ -88,6 +68,22 @@ function applyOne(snapshot: Snapshot, action: PlannedAction): Snapshot {
     default:
       return unhandled(action);
   }
+}
+
+/** The snapshot with one NACL's entry at (number, direction) replaced by `entry`, or removed. */
+function withEntryAt(
+  snapshot: Snapshot,
+  at: { NetworkAclId: string; RuleNumber: number; Egress: boolean },
+  entry: NetworkAclEntryItem | undefined,
+): Snapshot {
+  return {
+    ...snapshot,
+    NetworkAcls: snapshot.NetworkAcls.map((acl) => {
+      if (acl.NetworkAclId !== at.NetworkAclId) return acl;
+      const others = acl.Entries.filter((e) => e.RuleNumber !== at.RuleNumber || e.Egress !== at.Egress);
+      return { ...acl, Entries: entry ? [...others, entry] : others };
+    }),
+  };
 }
 
 /** A new action kind must say how it changes the slice, or the notice would misreport it. */

@@ -81,7 +81,7 @@ export function findingsAfter(
 }
 
 /** Several resolved scopes as one: every list the sorted union. */
-export function unionResolved(scopes: readonly ResolvedScope[]): ResolvedScope {
+function unionResolved(scopes: readonly ResolvedScope[]): ResolvedScope {
   const union = (pick: (s: ResolvedScope) => readonly string[]) => [...new Set(scopes.flatMap(pick))].sort();
   return {
     securityGroups: union((s) => s.securityGroups),
