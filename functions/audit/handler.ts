@@ -44,6 +44,7 @@ async function audit(event: unknown, context: Context): Promise<AuditResult> {
   logger.info('audit started', { payload });
   const result = await runAudit(payload, deps);
   for (const failure of result.errors ?? []) logger.error('region not evaluated', { failure });
+  for (const warning of result.summary.warnings) logger.warn('input warning', { warning });
   logger.info('audit finished', {
     summary: result.summary,
     regions: result.regions,

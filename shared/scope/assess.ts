@@ -131,8 +131,13 @@ function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedR
     const group = model.securityGroups.get(rule.groupId);
     if (!group) return false;
     // By id when the slice carries rule ids; else by content (a group left with no rule at all
-    // carries no ids either, and its world rule is then gone all the same).
-    if (group.hasRuleIds) return ![...group.ingress, ...group.egress].some((r) => r.ruleId === rule.ruleId);
+    // carries no ids either, and its world rule is then gone all the same). A rule described only
+    // in IpPermissions (two views that disagree, evaluated as their union) has no id: by content.
+    if (group.hasRuleIds) {
+      return ![...group.ingress, ...group.egress].some(
+        (r) => r.ruleId === rule.ruleId || (r.ruleId === undefined && sameRule(r, rule)),
+      );
+    }
     return !group.ingress.some((r) => sameRule(r, rule));
   });
 }
