@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { SEVERITIES } from './findings';
 import { parseCidr4, parseCidr6 } from './net/cidr';
 import { formatIssues, parseJsonText } from './validation';
 
@@ -118,6 +119,8 @@ export function configSchema(ruleIds: readonly string[]) {
       /** Events made by this principal are ignored (no loops). */
       ownRoleArn: z.string().optional(),
       topicArn: z.string().optional(),
+      /** Findings below this severity are listed in a notice but never cause one alone (DESIGN §8). */
+      notifyMinSeverity: z.enum(SEVERITIES).default('low'),
       /**
        * EC2 `InterfaceType` values (e.g. `network_load_balancer`): a security group whose every
        * attached interface has one of them gets its `sg-open-*` findings suppressed (DESIGN §8).

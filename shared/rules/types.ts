@@ -32,6 +32,14 @@ export interface SourceRule {
   cidrIpv6?: string;
 }
 
+/** How a headline is shortened to fit a notice's subject. */
+export interface HeadlineFit {
+  /** Characters kept of the resource id (an ellipsis marks a cut). */
+  idMax?: number;
+  /** Ports shown. */
+  maxPorts?: number;
+}
+
 /** What other parts of the system ask a rule, instead of deciding by its id or its evidence text. */
 export interface RuleHooks {
   /**
@@ -39,7 +47,7 @@ export interface RuleHooks {
    * (`sg-0abc world-open on 22/tcp`); without it, or when it returns undefined, the notice uses
    * the title.
    */
-  headline?(finding: Finding): string | undefined;
+  headline?(finding: Finding, fit: HeadlineFit): string | undefined;
   /**
    * True when a source rule of this shape is one the rule's remediation removes: used to tell
    * "already removed" on a retried event, when the rule is gone from the slice.

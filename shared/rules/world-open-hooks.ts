@@ -2,22 +2,21 @@ import type { Config } from '../config';
 import type { Finding } from '../findings';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
 import { parseProtocol } from '../net/protocol';
-import { sanitize } from '../notify/sanitize';
-import type { SourceRule } from './types';
+import { sanitize, shortId } from '../notify/sanitize';
+import type { HeadlineFit, SourceRule } from './types';
 
 // Hooks the world-open rules (`sg-open-*`, `nacl-open-admin-port`) declare in their meta, so a
 // notice and the event pipeline ask the rule instead of deciding by its id or its evidence text.
 
-/** `sg-0abc world-open on 22/tcp, 3389/tcp`: the subject headline of a world-open finding. */
-export function worldOpenHeadline(finding: Finding): string | undefined {
-  const id = sanitize(finding.resourceId, 40);
+/** `sg-0abc world-open on 22/tcp, 3389/tcp`: the headline of a world-open finding, cut to `fit`. */
+export function worldOpenHeadline(finding: Finding, fit: HeadlineFit): string | undefined {
   // The rule's own evidence: `ports` as the engine formatted the draft's structured ports.
   const ports = finding.evidence.ports;
-  if (Array.isArray(ports) && ports.length > 0 && ports.every((p) => typeof p === 'string')) {
-    const shown = ports.slice(0, 3).map((p) => sanitize(p, 16));
-    return `${id} world-open on ${shown.join(', ')}${ports.length > 3 ? ', …' : ''}`;
-  }
-  return undefined;
+  if (!Array.isArray(ports) || ports.length === 0 || !ports.every((p) => typeof p === 'string'))
+    return undefined;
+  const max = fit.maxPorts ?? 3;
+  const shown = ports.slice(0, max).map((p) => sanitize(p, 16));
+  return `${shortId(finding.resourceId, fit.idMax)} world-open on ${shown.join(', ')}${ports.length > max ? ', …' : ''}`;
 }
 
 /**

@@ -17,6 +17,7 @@ import { mapPorts } from '../../shared/rules/sg-open-common';
 import { sgOpenHighRiskPort } from '../../shared/rules/sg-open-high-risk-port';
 import { sgOpenUnauthorizedPort } from '../../shared/rules/sg-open-unauthorized-port';
 import { sgOpenRule } from '../../shared/rules/sg-world-open';
+import { oneCall } from '../notify/legacy-input';
 import { group, perm } from './helpers';
 
 // A rule defined here only, registered in a registry built here: no file of the project is
@@ -82,15 +83,20 @@ describe('a rule defined and registered outside the catalogue', () => {
     });
     const iam = writeActionsByResource(config, registry.rules);
     const notice = buildNotice({
-      event,
-      scope: { ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'), securityGroupIds: ['sg-1'] },
-      findings,
-      results: [],
-      skipped: [],
-      dryRun: false,
-      alreadyRemoved: [],
-      mode: 'remediate',
-      exemptionTagKey: 'vpc-guardrail:exempt',
+      ...oneCall({
+        event,
+        scope: {
+          ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+          securityGroupIds: ['sg-1'],
+        },
+        findings,
+        results: [],
+        skipped: [],
+        dryRun: false,
+        alreadyRemoved: [],
+        mode: 'remediate',
+        exemptionTagKey: 'vpc-guardrail:exempt',
+      }),
       registry,
     });
     const table = formatReport('table', findings, summarize(findings));
