@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ConfigError } from './errors';
 import { SEVERITIES } from './findings';
 import { parseCidr4, parseCidr6 } from './net/cidr';
+import type { PortSpec, TransportProtocol } from './net/ports';
 import { formatIssues, parseJsonText } from './validation';
 
 /** Global modes: notify only, act, or plan without calling EC2. */
@@ -12,14 +13,7 @@ export type Mode = (typeof MODES)[number];
 export const RULE_MODES = ['off', 'notify', 'remediate'] as const;
 export type RuleMode = (typeof RULE_MODES)[number];
 
-export type TransportProtocol = 'tcp' | 'udp';
-
-/** A port or inclusive port range of one transport protocol. */
-export interface PortSpec {
-  protocol: TransportProtocol;
-  from: number;
-  to: number;
-}
+export type { PortSpec, TransportProtocol } from './net/ports';
 
 const PORT_SPEC = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp))?$/i;
 

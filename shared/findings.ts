@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { PortSpec } from './config';
+import type { PortSpec } from './net/ports';
 
 /** Finding severities, most severe first. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
