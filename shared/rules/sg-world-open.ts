@@ -44,11 +44,23 @@ const isAll = (set: readonly (readonly [number, number])[]) =>
 
 const residualByAnalysis = new WeakMap<Analysis, Map<string, Reach>>();
 
-/** A group's world-open ports, read from its memoized reach. */
+const worldByAnalysis = new WeakMap<Analysis, Map<string, WorldOpen>>();
+
+/** A group's world-open ports, read from its memoized reach (once per evaluation: four rules ask). */
 function worldOpen(analysis: Analysis, groupId: string): WorldOpen {
-  const reach = analysis.groupReach(groupId);
-  const world = mapPorts((t, f) => reach[t].worldOpen[f]);
-  return { allTraffic: isAll(world.tcp.ipv4) || isAll(world.tcp.ipv6), world };
+  let cache = worldByAnalysis.get(analysis);
+  if (!cache) {
+    cache = new Map();
+    worldByAnalysis.set(analysis, cache);
+  }
+  let open = cache.get(groupId);
+  if (!open) {
+    const reach = analysis.groupReach(groupId);
+    const world = mapPorts((t, f) => reach[t].worldOpen[f]);
+    open = { allTraffic: isAll(world.tcp.ipv4) || isAll(world.tcp.ipv6), world };
+    cache.set(groupId, open);
+  }
+  return open;
 }
 
 /**
