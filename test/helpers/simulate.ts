@@ -1,6 +1,6 @@
 import { runCli } from '../../cli/main';
-import { buildWorld, cloudTrailRecord, type WorldOptions } from './world';
 import { memoryIo } from './cli-io';
+import { buildWorld, cloudTrailRecord, type WorldOptions } from './world';
 
 export { cloudTrailRecord };
 

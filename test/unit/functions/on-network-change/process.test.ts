@@ -16,6 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type EventDeps, processEvent } from '../../../../functions/on-network-change/process';
 import { type ConfigInput, parseConfig } from '../../../../shared/config';
+import { cloudTrailFixture, envelope } from '../../../helpers/cloudtrail';
 import { installFakeEc2 } from '../../../helpers/fake-ec2';
 import {
   ACL,
@@ -25,7 +26,6 @@ import {
   type RuleSpec,
   type World,
 } from '../../../helpers/world';
-import { cloudTrailFixture, envelope } from '../../../helpers/cloudtrail';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
