@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG } from '../../shared/config';
 import { evaluate } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { parseSnapshot, parseSnapshotText } from '../../shared/model/snapshot';
-import { audit, perm, sg } from '../helpers/snapshot';
+import { audit, perm, sg } from '../helpers';
 
 const FIXTURES = new URL('../fixtures/ec2/', import.meta.url);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../shared/findings';
-import { acl, audit, entry, OPEN_ENTRIES, only, perm, sg } from '../helpers/snapshot';
+import { audit, entry, nacl, OPEN_ENTRIES, only, perm, sg } from '../helpers';
 
 const IGW4 = { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' };
 const IGW6 = { DestinationIpv6CidrBlock: '::/0', GatewayId: 'igw-1', State: 'active' };
@@ -53,10 +53,10 @@ function region(options: Region): Record<string, unknown> {
       },
     ],
     NetworkAcls: options.defaultNacl
-      ? [acl('acl-default', OPEN_ENTRIES, { isDefault: true, subnetIds: [] })]
+      ? [nacl('acl-default', OPEN_ENTRIES, { isDefault: true, subnetIds: [] })]
       : [
-          acl('acl-default', OPEN_ENTRIES, { isDefault: true, subnetIds: [] }),
-          acl('acl-1', options.naclEntries ?? OPEN_ENTRIES, { subnetIds: ['subnet-1'] }),
+          nacl('acl-default', OPEN_ENTRIES, { isDefault: true, subnetIds: [] }),
+          nacl('acl-1', options.naclEntries ?? OPEN_ENTRIES, { subnetIds: ['subnet-1'] }),
         ],
     SecurityGroups: options.groups,
     NetworkInterfaces: options.enis,
@@ -172,10 +172,8 @@ describe('eni-internet-exposed: the four conditions (DESIGN §5)', () => {
     const findings = exposure({
       groups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])],
       enis: [eni('eni-1', ['sg-1'], PUBLIC)],
-      naclEntries: [
-        entry(100, 'in', 'allow', '-1', '0.0.0.0/0'),
-        entry(32767, 'out', 'deny', '-1', '0.0.0.0/0'),
-      ],
+      // Outbound holds only the final deny `nacl` appends.
+      naclEntries: [entry(100, 'in', 'allow', '-1', '0.0.0.0/0')],
     });
     expect(findings).toEqual([]);
   });

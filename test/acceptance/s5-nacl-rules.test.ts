@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../shared/config';
 import type { Finding } from '../../shared/findings';
-import { acl, audit, entry, OPEN_ENTRIES, only, triples } from '../helpers/snapshot';
+import { audit, entry, nacl, OPEN_ENTRIES, only, triples } from '../helpers';
 
 const NACL_RULES = ['nacl-open-admin-port', 'nacl-ephemeral-return-blocked'];
 
@@ -9,8 +9,10 @@ function naclFindings(
   entries: ReturnType<typeof entry>[],
   options: { isDefault?: boolean; subnetIds?: string[]; config?: ConfigInput; rules?: string[] } = {},
 ): Finding[] {
+  // The tests here list every entry themselves (final denies included or, on purpose, left out).
+  const acl = nacl('acl-1', entries, { ...options, implicitDenies: false });
   return audit(
-    { Vpcs: [VPC], NetworkAcls: [acl('acl-1', entries, options)] },
+    { Vpcs: [VPC], NetworkAcls: [acl] },
     {
       rules: options.rules ?? ['nacl-open-admin-port'],
       ...(options.config ? { config: options.config } : {}),
@@ -365,7 +367,7 @@ describe('nacl-ephemeral-return-blocked (DESIGN §5)', () => {
     const findings = audit(
       {
         NetworkAcls: [
-          acl('acl-1', [
+          nacl('acl-1', [
             entry(90, 'in', 'deny', '6', '0.0.0.0/0', [22, 22]),
             entry(91, 'in', 'deny', '6', '0.0.0.0/0', [3389, 3389]),
             entry(92, 'in', 'deny', '17', '0.0.0.0/0', [3389, 3389]),

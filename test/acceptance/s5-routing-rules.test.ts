@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audit, triples } from '../helpers/snapshot';
+import { audit, triples } from '../helpers';
 
 const LOCAL = {
   DestinationCidrBlock: '10.0.0.0/16',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../shared/findings';
-import { audit, groups, only, perm, sg, triples } from '../helpers/snapshot';
+import { audit, groups, only, perm, sg, triples } from '../helpers';
 
 const SG_RULES = [
   'sg-open-all-traffic',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audit, triples } from '../helpers/snapshot';
+import { audit, triples } from '../helpers';
 
 function endpoint(id: string, policy: unknown) {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findingId } from '../../shared/findings';
-import { acl, audit, entry, groups, perm, sg } from '../helpers/snapshot';
+import { audit, entry, groups, nacl, perm, sg } from '../helpers';
 
 const TAG = 'vpc-guardrail:exempt';
 const NOW = new Date('2025-06-15T12:00:00Z');
@@ -54,7 +54,7 @@ describe('findings (DESIGN §6)', () => {
         sg('sg-a', [perm('-1', undefined, '0.0.0.0/0')]),
         sg('sg-c', [perm('tcp', [3306, 3306], '::/0'), perm('tcp', [9000, 9000], '11.0.0.0/8')]),
       ],
-      NetworkAcls: [acl('acl-1', [entry(100, 'in', 'allow', '-1', '0.0.0.0/0')])],
+      NetworkAcls: [nacl('acl-1', [entry(100, 'in', 'allow', '-1', '0.0.0.0/0')])],
     };
     const first = audit(snapshot);
     expect(audit(snapshot)).toEqual(first);

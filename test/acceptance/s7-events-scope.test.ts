@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudTrailRecord, findingKeys, simulate } from '../helpers/simulate';
+import { cloudTrailRecord, findingKeys, simulate } from '../helpers';
 
 // A VPC with three subnets: subnet-a uses the main table implicitly, subnet-b and subnet-c have
 // their own tables. acl-ab serves a and b, acl-c serves c. Every subnet routes to igw-1; each has

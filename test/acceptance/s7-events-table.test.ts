@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HANDLED_EVENT_NAMES } from '../../shared/events/event-table';
 import { triageEvent } from '../../shared/events/parse';
 import type { EventScope } from '../../shared/events/types';
-import { cloudTrailFixture, envelope } from '../helpers/cloudtrail';
-import { cloudTrailRecord } from '../helpers/simulate';
+import { cloudTrailFixture, cloudTrailRecord, envelope } from '../helpers';
 
 const KEY = 'vpc-guardrail:exempt';
 

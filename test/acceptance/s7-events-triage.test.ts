@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent, triageEvent } from '../../shared/events/parse';
 import type { ParsedEvent, Triage } from '../../shared/events/types';
-import { cloudTrailFixture, envelope } from '../helpers/cloudtrail';
-import { cloudTrailRecord } from '../helpers/simulate';
+import { cloudTrailFixture, cloudTrailRecord, envelope } from '../helpers';
 
 const KEY = 'vpc-guardrail:exempt';
 const OWN_ROLE = 'arn:aws:iam::111122223333:role/vpc-guardrail-on-network-change';

@@ -14,9 +14,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type EventDeps, processEvent } from '../../functions/on-network-change/process';
 import { type ConfigInput, parseConfig } from '../../shared/config';
-import { cloudTrailFixture, envelope } from '../helpers/cloudtrail';
-import { installFakeEc2 } from '../helpers/fake-ec2';
-import { authorizeIngress, buildWorld, cloudTrailRecord, type RuleSpec } from '../helpers/world';
+import {
+  authorizeIngress,
+  buildWorld,
+  cloudTrailFixture,
+  cloudTrailRecord,
+  envelope,
+  installFakeEc2,
+  type RuleSpec,
+} from '../helpers';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);

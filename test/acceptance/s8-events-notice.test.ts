@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyScope } from '../../shared/events/event-table';
 import { buildNotice, MAX_MESSAGE_BYTES, type NoticeInput } from '../../shared/notify/notice';
 import type { ActionResult } from '../../shared/remediation/types';
-import { simulate, worldSnapshot } from '../helpers/simulate';
-import type { RuleSpec } from '../helpers/world';
-import { authorizeIngress, cloudTrailRecord } from '../helpers/world';
+import { authorizeIngress, cloudTrailRecord, type RuleSpec, simulate, worldSnapshot } from '../helpers';
 
 const GROUP = 'sg-0web';
 const KEY = 'vpc-guardrail:exempt';

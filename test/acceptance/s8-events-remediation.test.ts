@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulate, worldSnapshot } from '../helpers/simulate';
-import type { RuleSpec } from '../helpers/world';
-import { authorizeIngress, cloudTrailRecord } from '../helpers/world';
+import { authorizeIngress, cloudTrailRecord, type RuleSpec, simulate, worldSnapshot } from '../helpers';
 
 const GROUP = 'sg-0web';
 const ACL = 'acl-0default';

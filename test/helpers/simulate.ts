@@ -1,8 +1,6 @@
 import { runCli } from '../../cli/main';
 import { memoryIo } from './cli-io';
-import { buildWorld, cloudTrailRecord, type WorldOptions } from './world';
-
-export { cloudTrailRecord };
+import { buildWorld, type WorldOptions } from './world';
 
 /** The JSON `vpc-guardrail simulate --format json` prints (DESIGN §11), loosely typed for assertions. */
 export interface SimulateJson {

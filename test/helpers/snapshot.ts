@@ -1,37 +1,6 @@
-import { type ConfigInput, parseConfig } from '../../shared/config';
-import { evaluate } from '../../shared/engine';
-import type { Finding } from '../../shared/findings';
-import { parseSnapshot } from '../../shared/model/snapshot';
-import { ruleById } from '../../shared/rules/registry';
-import type { RuleDefinition } from '../../shared/rules/types';
-
-/** Evaluates a snapshot (validated as the CLI would) with the whole catalogue or the named rules. */
-export function audit(
-  snapshot: Record<string, unknown>,
-  options: { rules?: readonly string[]; config?: ConfigInput; now?: Date } = {},
-): Finding[] {
-  const rules = options.rules?.map((id) => {
-    const rule = ruleById(id);
-    if (!rule) throw new Error(`unknown rule ${id}`);
-    return rule;
-  });
-  return evaluate(parseSnapshot(snapshot), parseConfig(options.config ?? {}), {
-    ...(rules ? { rules: rules as readonly RuleDefinition[] } : {}),
-    ...(options.now ? { now: options.now } : {}),
-  });
-}
-
-/** `[ruleId, resourceId, severity, evidence.ports]` of each finding. */
-export function triples(findings: readonly Finding[]): [string, string, string, unknown][] {
-  return findings.map((f) => [f.ruleId, f.resourceId, f.severity, f.evidence.ports]);
-}
-
-/** The only finding of a rule, failing when there is not exactly one. */
-export function only(findings: readonly Finding[], ruleId: string): Finding {
-  const hits = findings.filter((f) => f.ruleId === ruleId);
-  if (hits.length !== 1) throw new Error(`expected one ${ruleId} finding, got ${hits.length}`);
-  return hits[0] as Finding;
-}
+// The one set of EC2 Describe* builders every test uses (unit and acceptance), so a NACL or a group
+// means the same thing in every file: NACLs carry their implicit final denies as EC2 lists them
+// unless a test opts out to check what the engine does without them.
 
 /** An IpPermission of describe-security-groups; sources told apart by shape (pl-, sg-, IPv6, IPv4). */
 export function perm(protocol: string, ports: readonly [number, number] | undefined, ...sources: string[]) {
@@ -57,6 +26,7 @@ export function sg(
     name?: string;
     egress?: ReturnType<typeof perm>[];
     tags?: { Key: string; Value: string }[];
+    vpcId?: string;
   } = {},
 ) {
   return {
@@ -64,7 +34,7 @@ export function sg(
     GroupName: options.name ?? `web-${id}`,
     Description: 'test group',
     OwnerId: '111122223333',
-    VpcId: 'vpc-1',
+    VpcId: options.vpcId ?? 'vpc-1',
     IpPermissions: ingress,
     IpPermissionsEgress: options.egress ?? [],
     ...(options.tags ? { Tags: options.tags } : {}),
@@ -95,18 +65,37 @@ export function entry(
   };
 }
 
-/** A describe-network-acls item (entries exactly as given: no implicit denies added). */
-export function acl(
+/** The entries EC2 appends to every NACL: deny-all 32767 (IPv4) and, in an IPv6 VPC, 32768 (IPv6). */
+export function implicitDenies(ipv6: boolean): ReturnType<typeof entry>[] {
+  return (['in', 'out'] as const).flatMap((direction) => [
+    entry(32767, direction, 'deny', '-1', '0.0.0.0/0'),
+    ...(ipv6 ? [entry(32768, direction, 'deny', '-1', '::/0')] : []),
+  ]);
+}
+
+/**
+ * A describe-network-acls item. The implicit final denies are appended as EC2 lists them (the IPv6
+ * one when `ipv6`, by default when any entry is IPv6); `implicitDenies: false` gives the entries
+ * exactly as passed, for tests of what the engine assumes when a listing lacks them.
+ */
+export function nacl(
   id: string,
   entries: ReturnType<typeof entry>[],
-  options: { isDefault?: boolean; subnetIds?: string[] } = {},
+  options: {
+    isDefault?: boolean;
+    subnetIds?: string[];
+    vpcId?: string;
+    implicitDenies?: boolean;
+    ipv6?: boolean;
+  } = {},
 ) {
+  const ipv6 = options.ipv6 ?? entries.some((e) => 'Ipv6CidrBlock' in e);
   return {
     NetworkAclId: id,
-    VpcId: 'vpc-1',
+    VpcId: options.vpcId ?? 'vpc-1',
     IsDefault: options.isDefault ?? false,
     OwnerId: '111122223333',
-    Entries: entries,
+    Entries: [...entries, ...(options.implicitDenies === false ? [] : implicitDenies(ipv6))],
     Associations: (options.subnetIds ?? ['subnet-1']).map((SubnetId, i) => ({
       NetworkAclAssociationId: `aclassoc-${i}`,
       NetworkAclId: id,
@@ -116,14 +105,29 @@ export function acl(
   };
 }
 
-/** Both directions allowing everything (IPv4 and IPv6), as the AWS default NACL does. */
+/** Both directions allowing everything (IPv4 and IPv6), as the AWS default NACL does (`nacl` adds the denies). */
 export const OPEN_ENTRIES = [
   entry(100, 'in', 'allow', '-1', '0.0.0.0/0'),
   entry(101, 'in', 'allow', '-1', '::/0'),
   entry(100, 'out', 'allow', '-1', '0.0.0.0/0'),
   entry(101, 'out', 'allow', '-1', '::/0'),
-  entry(32767, 'in', 'deny', '-1', '0.0.0.0/0'),
-  entry(32768, 'in', 'deny', '-1', '::/0'),
-  entry(32767, 'out', 'deny', '-1', '0.0.0.0/0'),
-  entry(32768, 'out', 'deny', '-1', '::/0'),
 ];
+
+/** A DescribeVpcs item with its associated CIDR blocks, IPv4 and IPv6 told apart by shape. */
+export function vpc(id: string, ...cidrs: string[]) {
+  const v4 = cidrs.filter((c) => !c.includes(':'));
+  const v6 = cidrs.filter((c) => c.includes(':'));
+  return {
+    VpcId: id,
+    ...(v4[0] ? { CidrBlock: v4[0] } : {}),
+    CidrBlockAssociationSet: v4.map((CidrBlock) => ({ CidrBlock, CidrBlockState: { State: 'associated' } })),
+    ...(v6.length > 0
+      ? {
+          Ipv6CidrBlockAssociationSet: v6.map((Ipv6CidrBlock) => ({
+            Ipv6CidrBlock,
+            Ipv6CidrBlockState: { State: 'associated' },
+          })),
+        }
+      : {}),
+  };
+}

@@ -2,6 +2,8 @@
 // the snapshot file of `vpc-guardrail simulate`: one public subnet routed to an internet gateway,
 // a default NACL that allows everything, a security group and an instance interface using it.
 
+import { entry, nacl } from './snapshot';
+
 type Item = Record<string, unknown>;
 
 export interface World {
@@ -105,18 +107,17 @@ function ruleItem(groupId: string, rule: RuleSpec): Item {
   return item;
 }
 
-function naclEntry(spec: NaclEntrySpec, egress: boolean): Item {
-  const entry: Item = {
-    RuleNumber: spec.rule,
-    Protocol: spec.protocol ?? '-1',
-    RuleAction: spec.action ?? 'allow',
-    Egress: egress,
-  };
-  const cidr = spec.cidr ?? '0.0.0.0/0';
-  if (cidr.includes(':')) entry.Ipv6CidrBlock = cidr;
-  else entry.CidrBlock = cidr;
-  if (spec.from !== undefined) entry.PortRange = { From: spec.from, To: spec.to ?? spec.from };
-  return entry;
+/** A NACL entry spec as the one `entry` builder writes it. */
+function naclEntry(spec: NaclEntrySpec, egress: boolean): ReturnType<typeof entry> {
+  const ports = spec.from === undefined ? undefined : ([spec.from, spec.to ?? spec.from] as const);
+  return entry(
+    spec.rule,
+    egress ? 'out' : 'in',
+    spec.action ?? 'allow',
+    spec.protocol ?? '-1',
+    spec.cidr ?? '0.0.0.0/0',
+    ports,
+  );
 }
 
 const ALLOW_ALL: NaclEntrySpec[] = [
@@ -195,19 +196,15 @@ export function buildWorld(options: WorldOptions): World {
       ruleItem(OTHER_GROUP, { id: 'sgr-0base-egress', egress: true, protocol: '-1', cidr: '0.0.0.0/0' }),
     ],
     NetworkAcls: [
-      {
-        NetworkAclId: ACL,
-        VpcId: VPC,
-        IsDefault: true,
-        Entries: [
+      // The VPC has an IPv6 block, so EC2 lists both final denies.
+      nacl(
+        ACL,
+        [
           ...(options.naclIngress ?? ALLOW_ALL).map((e) => naclEntry(e, false)),
           ...(options.naclEgress ?? ALLOW_ALL).map((e) => naclEntry(e, true)),
-          naclEntry({ rule: 32767, action: 'deny' }, false),
-          naclEntry({ rule: 32767, action: 'deny' }, true),
         ],
-        Associations: [{ NetworkAclAssociationId: 'aclassoc-0pub', NetworkAclId: ACL, SubnetId: SUBNET }],
-        Tags: [],
-      },
+        { isDefault: true, vpcId: VPC, subnetIds: [SUBNET], ipv6: true },
+      ),
     ],
     RouteTables: [
       {

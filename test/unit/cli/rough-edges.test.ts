@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../cli/main';
-import { memoryIo } from '../../helpers/cli-io';
+import { memoryIo } from '../../helpers';
 
 // DESIGN §11 and issue #9's CLI items: each case gives the exact input and the exact output.
 

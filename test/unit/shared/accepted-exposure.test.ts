@@ -3,7 +3,7 @@ import { type ConfigInput, parseConfig } from '../../../shared/config';
 import { evaluate } from '../../../shared/engine';
 import type { Finding } from '../../../shared/findings';
 import { parseSnapshot } from '../../../shared/model/snapshot';
-import { buildWorld, ENI, type RuleSpec } from '../../helpers/world';
+import { buildWorld, ENI, type RuleSpec } from '../../helpers';
 
 // DESIGN §8 "Exemptions": an interface's exposure is accepted on the ports on which every security
 // group that opens them to the world is exempted for them.

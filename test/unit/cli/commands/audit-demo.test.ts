@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../../cli/main';
 import type { Finding } from '../../../../shared/findings';
-import { memoryIo } from '../../../helpers/cli-io';
+import { memoryIo } from '../../../helpers';
 
 const DEMO = 'examples/demo-snapshot.json';
 

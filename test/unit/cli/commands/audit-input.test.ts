@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../../cli/main';
-import { memoryIo } from '../../../helpers/cli-io';
+import { memoryIo } from '../../../helpers';
 
 async function audit(snapshotText: string, ...args: string[]) {
   const env = memoryIo({ 'snap.json': snapshotText });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../../cli/main';
-import { memoryIo } from '../../../helpers/cli-io';
-import { buildWorld } from '../../../helpers/world';
+import { buildWorld, memoryIo } from '../../../helpers';
 
 const EVENT = 'examples/events/authorize-bastion-ssh-world-and-office.json';
 const SNAPSHOT = 'examples/demo-snapshot.json';

@@ -18,7 +18,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../cli/main';
 import { parseSnapshotText } from '../../../../shared/model/snapshot';
-import { memoryIo } from '../../../helpers/cli-io';
+import { memoryIo } from '../../../helpers';
 
 const ec2 = mockClient(EC2Client);
 

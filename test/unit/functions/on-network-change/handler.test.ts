@@ -3,9 +3,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { envelope } from '../../../helpers/cloudtrail';
-import { installFakeEc2 } from '../../../helpers/fake-ec2';
-import { authorizeIngress, buildWorld } from '../../../helpers/world';
+import { authorizeIngress, buildWorld, envelope, installFakeEc2 } from '../../../helpers';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);

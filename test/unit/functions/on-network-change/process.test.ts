@@ -16,16 +16,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type EventDeps, processEvent } from '../../../../functions/on-network-change/process';
 import { type ConfigInput, parseConfig } from '../../../../shared/config';
-import { cloudTrailFixture, envelope } from '../../../helpers/cloudtrail';
-import { installFakeEc2 } from '../../../helpers/fake-ec2';
 import {
   ACL,
   authorizeIngress,
   buildWorld,
+  cloudTrailFixture,
   cloudTrailRecord,
+  envelope,
+  installFakeEc2,
   type RuleSpec,
   type World,
-} from '../../../helpers/world';
+} from '../../../helpers';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);

@@ -7,8 +7,7 @@ import { buildModel } from '../../../../shared/model/model';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { eniInternetExposed } from '../../../../shared/rules/eni-internet-exposed';
 import { sgOpenAdminPort } from '../../../../shared/rules/sg-open-admin-port';
-import { IGW_ROUTES, LOCAL_ROUTES } from '../../../helpers/ec2-fixtures';
-import { entry, group, nacl, perm, run } from '../../../helpers/rules';
+import { entry, IGW_ROUTES, LOCAL_ROUTES, nacl, perm, run, sg } from '../../../helpers';
 
 type Entry = ReturnType<typeof entry>;
 
@@ -20,7 +19,7 @@ const OPEN_NACL: Entry[] = [
 ];
 
 interface Shape {
-  groups?: ReturnType<typeof group>[];
+  groups?: ReturnType<typeof sg>[];
   eniGroups?: string[];
   publicIp?: string | null;
   ipv6?: string[];
@@ -55,7 +54,7 @@ function region(shape: Shape = {}) {
     RouteTables: tables,
     NetworkAcls: [nacl('acl-1', shape.naclEntries ?? OPEN_NACL)],
     SecurityGroups: shape.groups ?? [
-      group('sg-web', [
+      sg('sg-web', [
         perm('tcp', [22, 22], '0.0.0.0/0', '::/0'),
         perm('tcp', [443, 443], '0.0.0.0/0', '::/0'),
       ]),
@@ -170,8 +169,8 @@ describe('effective exposure (eni-internet-exposed)', () => {
   it('world-open only through the union of two groups (0.0.0.0/1 + 128.0.0.0/1)', () => {
     // Prepare: neither group is world-open alone.
     const groups = [
-      group('sg-a', [perm('tcp', [8080, 8080], '0.0.0.0/1')]),
-      group('sg-b', [perm('tcp', [8080, 8080], '128.0.0.0/1')]),
+      sg('sg-a', [perm('tcp', [8080, 8080], '0.0.0.0/1')]),
+      sg('sg-b', [perm('tcp', [8080, 8080], '128.0.0.0/1')]),
     ];
     // Act + Assess: 8080 is high-risk.
     expect(exposed({ groups, eniGroups: ['sg-a'] })).toEqual([]);
@@ -192,14 +191,12 @@ describe('effective exposure (eni-internet-exposed)', () => {
   it('IPv6 needs its own igw route and its own world-open sources', () => {
     const v4Routes = IGW_ROUTES.filter((r) => r.DestinationIpv6CidrBlock === undefined);
     expect(exposed({ publicIp: null, ipv6: ['2600:1f18::10'], explicitRoutes: v4Routes })).toEqual([]);
-    const v4Group = [group('sg-web', [perm('tcp', [22, 22], '0.0.0.0/0')])];
+    const v4Group = [sg('sg-web', [perm('tcp', [22, 22], '0.0.0.0/0')])];
     expect(exposed({ publicIp: null, ipv6: ['2600:1f18::10'], groups: v4Group })).toEqual([]);
   });
 
   it('80/443 only: info', () => {
-    const groups = [
-      group('sg-web', [perm('tcp', [80, 80], '0.0.0.0/0'), perm('tcp', [443, 443], '0.0.0.0/0')]),
-    ];
+    const groups = [sg('sg-web', [perm('tcp', [80, 80], '0.0.0.0/0'), perm('tcp', [443, 443], '0.0.0.0/0')])];
     expect(exposed({ groups })).toEqual([{ severity: 'info', ports: ['80/tcp', '443/tcp'] }]);
   });
 
@@ -208,12 +205,12 @@ describe('effective exposure (eni-internet-exposed)', () => {
   });
 
   it('severity: all tcp ports critical, a high-risk port high, another port medium; ICMP never counts', () => {
-    const all = [group('sg-web', [perm('-1', undefined, '0.0.0.0/0')])];
-    const high = [group('sg-web', [perm('tcp', [3306, 3306], '0.0.0.0/0')])];
+    const all = [sg('sg-web', [perm('-1', undefined, '0.0.0.0/0')])];
+    const high = [sg('sg-web', [perm('tcp', [3306, 3306], '0.0.0.0/0')])];
     const other = [
-      group('sg-web', [perm('udp', [5000, 5001], '0.0.0.0/0'), perm('tcp', [443, 443], '0.0.0.0/0')]),
+      sg('sg-web', [perm('udp', [5000, 5001], '0.0.0.0/0'), perm('tcp', [443, 443], '0.0.0.0/0')]),
     ];
-    const icmp = [group('sg-web', [perm('icmp', [-1, -1], '0.0.0.0/0')])];
+    const icmp = [sg('sg-web', [perm('icmp', [-1, -1], '0.0.0.0/0')])];
     expect(exposed({ groups: all })).toEqual([
       { severity: 'critical', ports: ['0-65535/tcp', '0-65535/udp'] },
     ]);
@@ -260,8 +257,8 @@ describe('exposure count on security-group findings', () => {
     // Prepare: sg-web on two exposed interfaces and one without a public IP; sg-idle on none.
     const snapshot = region({
       groups: [
-        group('sg-web', [perm('tcp', [22, 22], '0.0.0.0/0')]),
-        group('sg-idle', [perm('tcp', [22, 22], '0.0.0.0/0')]),
+        sg('sg-web', [perm('tcp', [22, 22], '0.0.0.0/0')]),
+        sg('sg-idle', [perm('tcp', [22, 22], '0.0.0.0/0')]),
       ],
     });
     const eni = snapshot.NetworkInterfaces[0];

@@ -17,17 +17,17 @@ import { evaluateModel } from '../../../../shared/engine';
 import { emptyScope } from '../../../../shared/events/event-table';
 import { buildModel } from '../../../../shared/model/model';
 import { assessSlice } from '../../../../shared/scope/assess';
-import { installFakeEc2 } from '../../../helpers/fake-ec2';
 import {
   ACL,
   buildWorld,
   ENI,
+  installFakeEc2,
   OTHER_GROUP,
   type RuleSpec,
   SUBNET,
   VPC,
   type World,
-} from '../../../helpers/world';
+} from '../../../helpers';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'us-east-1' });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HANDLED_EVENT_NAMES } from '../../../../shared/events/event-table';
 import { triageEvent } from '../../../../shared/events/parse';
 import type { EventScope, Triage } from '../../../../shared/events/types';
-import { cloudTrailFixture, envelope } from '../../../helpers/cloudtrail';
+import { cloudTrailFixture, envelope } from '../../../helpers';
 
 const OPTIONS = { exemptionTagKey: 'vpc-guardrail:exempt' };
 

@@ -19,9 +19,7 @@ import { HANDLED_EVENT_NAMES } from '../../../../shared/events/event-table';
 import { triageEvent } from '../../../../shared/events/parse';
 import { MAX_MESSAGE_BYTES, MAX_SUBJECT_LENGTH } from '../../../../shared/notify/notice';
 import { utf8Length } from '../../../../shared/notify/sanitize';
-import { cloudTrailFixture, envelope } from '../../../helpers/cloudtrail';
-import { installFakeEc2 } from '../../../helpers/fake-ec2';
-import { buildWorld } from '../../../helpers/world';
+import { buildWorld, cloudTrailFixture, envelope, installFakeEc2 } from '../../../helpers';
 
 // Random, mutated and hostile events through the whole Lambda pipeline (remediate mode, a world
 // with a world-open group that no event names): nothing may throw, and nothing may be remediated.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sameRole, triageEvent } from '../../../../shared/events/parse';
 import { members } from '../../../../shared/events/shapes';
-import { cloudTrailFixture, envelope } from '../../../helpers/cloudtrail';
+import { cloudTrailFixture, envelope } from '../../../helpers';
 
 const KEY = 'vpc-guardrail:exempt';
 const OWN_ROLE = 'arn:aws:iam::111122223333:role/vpc-guardrail-on-network-change';

@@ -11,7 +11,7 @@ import {
 } from '../../../../shared/notify/notice';
 import { sanitize, utf8Length } from '../../../../shared/notify/sanitize';
 import type { PlannedAction } from '../../../../shared/remediation/types';
-import { makeFinding, revokePlan } from '../../../helpers/findings';
+import { makeFinding, revokePlan } from '../../../helpers';
 
 const event: ParsedEvent = {
   eventId: 'ev-1',

@@ -3,7 +3,7 @@ import { parseConfig } from '../../../../shared/config';
 import type { RemediationPlan } from '../../../../shared/findings';
 import { planRemediation, ruleMode } from '../../../../shared/remediation/plan';
 import type { AutoFix } from '../../../../shared/rules/types';
-import { makeFinding, revokePlan } from '../../../helpers/findings';
+import { makeFinding, revokePlan } from '../../../helpers';
 
 const AUTO_FIX: Record<string, AutoFix> = {
   'sg-open-admin-port': 'yes',

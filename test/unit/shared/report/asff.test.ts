@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchImportRequests, defaultProductArn, partitionOf, toAsff } from '../../../../shared/report/asff';
-import { SAMPLE_FINDINGS } from '../../../helpers/sample-findings';
+import { SAMPLE_FINDINGS } from '../../../helpers';
 
 // The required top-level ASFF attributes for BatchImportFindings (AWS Security Hub user guide,
 // "Required top-level ASFF attributes"), and the required fields of a Resource.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { artifactUri, formatSarif, sarifLevel, toSarif } from '../../../../shared/report/sarif';
 import { RULES } from '../../../../shared/rules/registry';
 import { VERSION } from '../../../../shared/version';
-import { SAMPLE_FINDINGS } from '../../../helpers/sample-findings';
+import { SAMPLE_FINDINGS } from '../../../helpers';
 
 // The `required` lists of the SARIF 2.1.0 JSON schema (sarif-schema-2.1.0.json, OASIS) for every
 // object this report writes; `message` needs `text` or `id` (the schema's anyOf).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { naclEphemeralReturnBlocked } from '../../../../shared/rules/nacl-ephemeral-return-blocked';
-import { entry, nacl, run, summary } from '../../../helpers/rules';
+import { entry, nacl, run, summary } from '../../../helpers';
 
 const TCP_RETURN = ['1024-3388/tcp', '3390-65535/tcp'];
 const UDP_RETURN = ['1024-3388/udp', '3390-65535/udp'];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../../../shared/config';
 import type { Finding, RemediationPlan } from '../../../../shared/findings';
 import { naclOpenAdminPort } from '../../../../shared/rules/nacl-open-admin-port';
-import { entry, nacl, run, summary, vpc } from '../../../helpers/rules';
+import { entry, nacl, run, summary, vpc } from '../../../helpers';
 
 const ADMIN = ['22/tcp', '3389/tcp', '3389/udp'];
 const VPC_CIDR = '10.0.0.0/16';

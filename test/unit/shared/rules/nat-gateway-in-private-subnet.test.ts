@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { natGatewayInPrivateSubnet } from '../../../../shared/rules/nat-gateway-in-private-subnet';
-import { ec2Fixture, IGW_ROUTES, LOCAL_ROUTES, routeTables, subnet } from '../../../helpers/ec2-fixtures';
-import { run } from '../../../helpers/rules';
+import { ec2Fixture, IGW_ROUTES, LOCAL_ROUTES, routeTables, run, subnet } from '../../../helpers';
 
 function nat(fields: Record<string, unknown> = {}) {
   return { NatGatewayId: 'nat-1', SubnetId: 'subnet-1', VpcId: 'vpc-1', State: 'available', ...fields };

@@ -12,7 +12,7 @@ import { sgOpenAdminPort } from '../../../../shared/rules/sg-open-admin-port';
 import { sgOpenAllTraffic } from '../../../../shared/rules/sg-open-all-traffic';
 import { sgOpenHighRiskPort } from '../../../../shared/rules/sg-open-high-risk-port';
 import { sgOpenUnauthorizedPort } from '../../../../shared/rules/sg-open-unauthorized-port';
-import { revokeRules, run, vpc } from '../../../helpers/rules';
+import { revokeRules, run, vpc } from '../../../helpers';
 
 // Real EC2 Describe* responses (see test/fixtures/ec2/PROVENANCE.md), evaluated with this
 // engineer's rules; findings are asserted exactly as (rule, resource, ports).

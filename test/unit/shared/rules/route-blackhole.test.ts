@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeBlackhole } from '../../../../shared/rules/route-blackhole';
-import { ec2Fixture } from '../../../helpers/ec2-fixtures';
-import { run } from '../../../helpers/rules';
+import { ec2Fixture, run } from '../../../helpers';
 
 describe('route-blackhole', () => {
   it('real responses: one finding for the table whose NAT route is a blackhole, none for the others', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sgBroadPublicSource } from '../../../../shared/rules/sg-broad-public-source';
-import { group, perm, run, summary } from '../../../helpers/rules';
+import { perm, run, sg, summary } from '../../../helpers';
 
 describe('sg-broad-public-source', () => {
   it('fires low on a /2 of public IPv4 space, 443 included (80/443 are not exempt)', () => {
     // Prepare
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('tcp', [443, 443], '64.0.0.0/2')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [443, 443], '64.0.0.0/2')])] };
     // Act
     const findings = run(sgBroadPublicSource, snapshot);
     // Assess
@@ -25,8 +25,8 @@ describe('sg-broad-public-source', () => {
   it('fires at exactly 2^24 public addresses (11.0.0.0/8) but not on private 10.0.0.0/8', () => {
     const snapshot = {
       SecurityGroups: [
-        group('sg-1', [perm('tcp', [5432, 5432], '11.0.0.0/8')]),
-        group('sg-2', [perm('tcp', [5432, 5432], '10.0.0.0/8')]),
+        sg('sg-1', [perm('tcp', [5432, 5432], '11.0.0.0/8')]),
+        sg('sg-2', [perm('tcp', [5432, 5432], '10.0.0.0/8')]),
       ],
     };
     expect(summary(run(sgBroadPublicSource, snapshot))).toEqual([
@@ -37,7 +37,7 @@ describe('sg-broad-public-source', () => {
   it('does not fire for an office /24 or a /9', () => {
     const snapshot = {
       SecurityGroups: [
-        group('sg-1', [perm('tcp', [22, 22], '81.2.69.0/24'), perm('tcp', [22, 22], '11.0.0.0/9')]),
+        sg('sg-1', [perm('tcp', [22, 22], '81.2.69.0/24'), perm('tcp', [22, 22], '11.0.0.0/9')]),
       ],
     };
     expect(run(sgBroadPublicSource, snapshot)).toEqual([]);
@@ -46,7 +46,7 @@ describe('sg-broad-public-source', () => {
   it('judges per port: world-open ports are not broad, the others are', () => {
     const snapshot = {
       SecurityGroups: [
-        group('sg-1', [perm('tcp', [0, 1000], '64.0.0.0/2'), perm('tcp', [22, 22], '0.0.0.0/0')]),
+        sg('sg-1', [perm('tcp', [0, 1000], '64.0.0.0/2'), perm('tcp', [22, 22], '0.0.0.0/0')]),
       ],
     };
     expect(summary(run(sgBroadPublicSource, snapshot))).toEqual([
@@ -55,14 +55,14 @@ describe('sg-broad-public-source', () => {
   });
 
   it('judges per family: a /16 of IPv6 public space is broad', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('udp', [53, 53], '2600::/16')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('udp', [53, 53], '2600::/16')])] };
     const findings = run(sgBroadPublicSource, snapshot);
     expect(findings[0]?.evidence).toMatchObject({ ports: ['53/udp'], ipv4: [], ipv6: ['53/udp'] });
   });
 
   it('counts a resolved prefix list and lists an unresolved one', () => {
     const snapshot = {
-      SecurityGroups: [group('sg-1', [perm('tcp', [8443, 8443], 'pl-big', 'pl-unknown')])],
+      SecurityGroups: [sg('sg-1', [perm('tcp', [8443, 8443], 'pl-big', 'pl-unknown')])],
       ManagedPrefixLists: [{ PrefixListId: 'pl-big', Entries: [{ Cidr: '64.0.0.0/3' }] }],
     };
     const [finding] = run(sgBroadPublicSource, snapshot);

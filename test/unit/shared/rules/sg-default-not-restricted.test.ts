@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { sgDefaultNotRestricted } from '../../../../shared/rules/sg-default-not-restricted';
-import { group, perm, run } from '../../../helpers/rules';
+import { perm, run, sg } from '../../../helpers';
 
 describe('sg-default-not-restricted', () => {
   it('fires on a default group with rules and plans to revoke every rule of both directions', () => {
     // Prepare
     const snapshot = {
       SecurityGroups: [
-        group('sg-d', [perm('-1', undefined, 'sg-d')], {
+        sg('sg-d', [perm('-1', undefined, 'sg-d')], {
           name: 'default',
           egress: [perm('-1', undefined, '0.0.0.0/0', '::/0')],
         }),
@@ -41,8 +41,8 @@ describe('sg-default-not-restricted', () => {
   it('does not fire on an empty default group or on a non-default group with rules', () => {
     const snapshot = {
       SecurityGroups: [
-        group('sg-d', [], { name: 'default' }),
-        group('sg-x', [perm('tcp', [22, 22], '0.0.0.0/0')], { name: 'web' }),
+        sg('sg-d', [], { name: 'default' }),
+        sg('sg-x', [perm('tcp', [22, 22], '0.0.0.0/0')], { name: 'web' }),
       ],
     };
     expect(run(sgDefaultNotRestricted, snapshot)).toEqual([]);
@@ -50,7 +50,7 @@ describe('sg-default-not-restricted', () => {
 
   it('fires on an outbound-only default group and uses rule ids when known', () => {
     const snapshot = {
-      SecurityGroups: [group('sg-d', [], { name: 'default' })],
+      SecurityGroups: [sg('sg-d', [], { name: 'default' })],
       SecurityGroupRules: [
         {
           SecurityGroupRuleId: 'sgr-1',

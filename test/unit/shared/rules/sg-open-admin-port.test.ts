@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cidrsOf4 } from '../../../../shared/net/cidr-format';
 import { sgOpenAdminPort } from '../../../../shared/rules/sg-open-admin-port';
-import { group, perm, run, summary } from '../../../helpers/rules';
+import { perm, run, sg, summary } from '../../../helpers';
 
 const OFFICE = '81.2.69.0/24';
 
@@ -24,7 +24,7 @@ function worldMinus(...excluded: string[]): string[] {
 describe('sg-open-admin-port', () => {
   it('fires on tcp 22 from 0.0.0.0/0 and revokes exactly that rule', () => {
     // Prepare
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0', OFFICE)])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0', OFFICE)])] };
     // Act
     const [finding, ...rest] = run(sgOpenAdminPort, snapshot);
     // Assess
@@ -62,15 +62,15 @@ describe('sg-open-admin-port', () => {
   it('does not fire for an office /24, a referenced group or an authorized port', () => {
     const snapshot = {
       SecurityGroups: [
-        group('sg-1', [perm('tcp', [22, 22], OFFICE), perm('tcp', [3389, 3389], 'sg-2')]),
-        group('sg-2', [perm('tcp', [443, 443], '0.0.0.0/0')]),
+        sg('sg-1', [perm('tcp', [22, 22], OFFICE), perm('tcp', [3389, 3389], 'sg-2')]),
+        sg('sg-2', [perm('tcp', [443, 443], '0.0.0.0/0')]),
       ],
     };
     expect(run(sgOpenAdminPort, snapshot)).toEqual([]);
   });
 
   it('treats 0.0.0.0/1 + 128.0.0.0/1 as world-open but notify-only (no remediation)', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('tcp', [22, 22], '0.0.0.0/1', '128.0.0.0/1')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/1', '128.0.0.0/1')])] };
     const [finding] = run(sgOpenAdminPort, snapshot);
     expect(finding?.evidence.ports).toEqual(['22/tcp']);
     expect(finding?.remediation).toBeUndefined();
@@ -80,7 +80,7 @@ describe('sg-open-admin-port', () => {
   it('treats the world minus a blocklist of /16s as world-open', () => {
     const sources = worldMinus('8.8.0.0/16', '1.1.0.0/16', '52.95.0.0/16');
     expect(sources.length).toBeGreaterThan(10);
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('tcp', [3389, 3389], ...sources)])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [3389, 3389], ...sources)])] };
     const [finding] = run(sgOpenAdminPort, snapshot);
     expect(finding?.evidence.ports).toEqual(['3389/tcp']);
     expect(finding?.remediation).toBeUndefined();
@@ -88,7 +88,7 @@ describe('sg-open-admin-port', () => {
 
   it('revokes the 0.0.0.0/0 rule but reports the ports a narrower union keeps open', () => {
     const snapshot = {
-      SecurityGroups: [group('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1')])],
+      SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1')])],
     };
     const [finding] = run(sgOpenAdminPort, snapshot);
     expect(finding?.remediation).toEqual({
@@ -105,7 +105,7 @@ describe('sg-open-admin-port', () => {
   });
 
   it('fires on ::/0 alone, per family, with an Ipv6Ranges revoke', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('tcp', [22, 22], '::/0')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '::/0')])] };
     const [finding] = run(sgOpenAdminPort, snapshot);
     expect(finding?.evidence).toMatchObject({ ports: ['22/tcp'], ipv4: [], ipv6: ['22/tcp'] });
     expect(finding?.remediation).toEqual({
@@ -121,15 +121,13 @@ describe('sg-open-admin-port', () => {
   });
 
   it('fires on udp 3389', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('udp', [3389, 3389], '0.0.0.0/0')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('udp', [3389, 3389], '0.0.0.0/0')])] };
     expect(summary(run(sgOpenAdminPort, snapshot))).toEqual([['sg-open-admin-port', 'sg-1', ['3389/udp']]]);
   });
 
   it('ignores icmp and other protocols', () => {
     const snapshot = {
-      SecurityGroups: [
-        group('sg-1', [perm('icmp', [-1, -1], '0.0.0.0/0'), perm('50', undefined, '0.0.0.0/0')]),
-      ],
+      SecurityGroups: [sg('sg-1', [perm('icmp', [-1, -1], '0.0.0.0/0'), perm('50', undefined, '0.0.0.0/0')])],
     };
     expect(run(sgOpenAdminPort, snapshot)).toEqual([]);
   });
@@ -137,8 +135,8 @@ describe('sg-open-admin-port', () => {
   it('revokes a resolved prefix list holding 0.0.0.0/0, and lists an unresolved one in the evidence', () => {
     const snapshot = {
       SecurityGroups: [
-        group('sg-1', [perm('tcp', [22, 22], 'pl-world')]),
-        group('sg-2', [perm('tcp', [22, 22], 'pl-unknown'), perm('tcp', [3389, 3389], '0.0.0.0/0')]),
+        sg('sg-1', [perm('tcp', [22, 22], 'pl-world')]),
+        sg('sg-2', [perm('tcp', [22, 22], 'pl-unknown'), perm('tcp', [3389, 3389], '0.0.0.0/0')]),
       ],
       ManagedPrefixLists: [{ PrefixListId: 'pl-world', Entries: [{ Cidr: '0.0.0.0/0' }] }],
     };
@@ -167,7 +165,7 @@ describe('sg-open-admin-port', () => {
 
   it('names rules by SecurityGroupRuleId when the snapshot carries them', () => {
     const snapshot = {
-      SecurityGroups: [group('sg-1', [])],
+      SecurityGroups: [sg('sg-1', [])],
       SecurityGroupRules: [
         {
           SecurityGroupRuleId: 'sgr-world',
@@ -218,15 +216,15 @@ describe('sg-open-admin-port', () => {
 
   it('changes its stable id when the exposed ports change', () => {
     const one = run(sgOpenAdminPort, {
-      SecurityGroups: [group('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])],
+      SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])],
     });
     const two = run(sgOpenAdminPort, {
       SecurityGroups: [
-        group('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0'), perm('udp', [3389, 3389], '0.0.0.0/0')]),
+        sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0'), perm('udp', [3389, 3389], '0.0.0.0/0')]),
       ],
     });
     const again = run(sgOpenAdminPort, {
-      SecurityGroups: [group('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])],
+      SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])],
     });
     expect(one[0]?.id).not.toEqual(two[0]?.id);
     expect(one[0]?.id).toEqual(again[0]?.id);

@@ -5,7 +5,7 @@ import { sgOpenAdminPort } from '../../../../shared/rules/sg-open-admin-port';
 import { sgOpenAllTraffic } from '../../../../shared/rules/sg-open-all-traffic';
 import { sgOpenHighRiskPort } from '../../../../shared/rules/sg-open-high-risk-port';
 import { sgOpenUnauthorizedPort } from '../../../../shared/rules/sg-open-unauthorized-port';
-import { group, perm, rangesOf, revokeRules, run, summary } from '../../../helpers/rules';
+import { perm, rangesOf, revokeRules, run, sg, summary } from '../../../helpers';
 
 const SG_OPEN = [sgOpenAllTraffic, sgOpenAdminPort, sgOpenHighRiskPort, sgOpenUnauthorizedPort];
 
@@ -27,7 +27,7 @@ function classesUpTo(max: number) {
 describe('sg-open-* precedence', () => {
   it('splits tcp 0-10000 from 0.0.0.0/0 into admin, high-risk and unauthorized; 80/443 in none', () => {
     // Prepare
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('tcp', [0, 10000], '0.0.0.0/0')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [0, 10000], '0.0.0.0/0')])] };
     const expected = classesUpTo(10000);
     // Act
     const findings = run(SG_OPEN, snapshot);
@@ -65,7 +65,7 @@ describe('sg-open-* precedence', () => {
   });
 
   it('reports protocol -1 from 0.0.0.0/0 only as all-traffic (every tcp and udp port)', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('-1', undefined, '0.0.0.0/0')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('-1', undefined, '0.0.0.0/0')])] };
     const findings = run(SG_OPEN, snapshot);
     expect(summary(findings)).toEqual([['sg-open-all-traffic', 'sg-1', ['0-65535/tcp', '0-65535/udp']]]);
     expect(findings[0]).toMatchObject({ severity: 'critical', controls: ['FSBP EC2.18', 'FSBP EC2.19'] });
@@ -80,9 +80,7 @@ describe('sg-open-* precedence', () => {
 
   it('reports tcp 0-65535 as all-traffic and silences the other sg-open-* rules, udp included', () => {
     const snapshot = {
-      SecurityGroups: [
-        group('sg-1', [perm('tcp', [0, 65535], '0.0.0.0/0'), perm('udp', [3389, 3389], '::/0')]),
-      ],
+      SecurityGroups: [sg('sg-1', [perm('tcp', [0, 65535], '0.0.0.0/0'), perm('udp', [3389, 3389], '::/0')])],
     };
     const findings = run(SG_OPEN, snapshot);
     expect(summary(findings)).toEqual([['sg-open-all-traffic', 'sg-1', ['0-65535/tcp', '3389/udp']]]);
@@ -91,13 +89,13 @@ describe('sg-open-* precedence', () => {
   });
 
   it('reports all-traffic on ::/0 protocol -1 in the IPv6 family', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('-1', undefined, '::/0')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('-1', undefined, '::/0')])] };
     const [finding] = run(SG_OPEN, snapshot);
     expect(finding?.evidence).toMatchObject({ ipv4: [], ipv6: ['0-65535/tcp', '0-65535/udp'] });
   });
 
   it('does not count all udp ports as all-traffic (it means every tcp port)', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('udp', [0, 65535], '0.0.0.0/0')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('udp', [0, 65535], '0.0.0.0/0')])] };
     expect(summary(run(SG_OPEN, snapshot))).toEqual([
       ['sg-open-admin-port', 'sg-1', ['3389/udp']],
       ['sg-open-unauthorized-port', 'sg-1', ['0-3388/udp', '3390-65535/udp']],
@@ -106,9 +104,7 @@ describe('sg-open-* precedence', () => {
 
   it('does not let all-traffic silence sg-broad-public-source', () => {
     const snapshot = {
-      SecurityGroups: [
-        group('sg-1', [perm('-1', undefined, '0.0.0.0/0'), perm('tcp', [22, 22], '2000::/4')]),
-      ],
+      SecurityGroups: [sg('sg-1', [perm('-1', undefined, '0.0.0.0/0'), perm('tcp', [22, 22], '2000::/4')])],
     };
     expect(summary(run([...SG_OPEN, sgBroadPublicSource], snapshot))).toEqual([
       ['sg-open-all-traffic', 'sg-1', ['0-65535/tcp', '0-65535/udp']],
@@ -117,7 +113,7 @@ describe('sg-open-* precedence', () => {
   });
 
   it('follows a configured port class (admin range 8000-8100/tcp)', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('tcp', [8000, 8200], '0.0.0.0/0')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [8000, 8200], '0.0.0.0/0')])] };
     const findings = run(SG_OPEN, snapshot, { adminPorts: ['8000-8100/tcp'] });
     // 8080 and 8088 are high-risk but fall inside the admin range: admin wins.
     expect(summary(findings)).toEqual([
@@ -127,7 +123,7 @@ describe('sg-open-* precedence', () => {
   });
 
   it('never treats referenced groups as internet sources', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('-1', undefined, 'sg-2')]), group('sg-2', [])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('-1', undefined, 'sg-2')]), sg('sg-2', [])] };
     expect(run([...SG_OPEN, sgBroadPublicSource], snapshot)).toEqual([]);
   });
 });
@@ -135,7 +131,7 @@ describe('sg-open-* precedence', () => {
 describe('sg-open-high-risk-port', () => {
   it('fires high on 3306 and 8080 from ::/0', () => {
     const snapshot = {
-      SecurityGroups: [group('sg-1', [perm('tcp', [3306, 3306], '::/0'), perm('tcp', [8080, 8080], '::/0')])],
+      SecurityGroups: [sg('sg-1', [perm('tcp', [3306, 3306], '::/0'), perm('tcp', [8080, 8080], '::/0')])],
     };
     const findings = run(SG_OPEN, snapshot);
     expect(summary(findings)).toEqual([['sg-open-high-risk-port', 'sg-1', ['3306/tcp', '8080/tcp']]]);
@@ -144,7 +140,7 @@ describe('sg-open-high-risk-port', () => {
   });
 
   it('does not fire from a partner /16', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('tcp', [3306, 3306], '81.2.0.0/16')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [3306, 3306], '81.2.0.0/16')])] };
     expect(run(SG_OPEN, snapshot)).toEqual([]);
   });
 });
@@ -153,7 +149,7 @@ describe('sg-open-unauthorized-port', () => {
   it('fires medium on 1521 and on udp 53, not on 80/443', () => {
     const snapshot = {
       SecurityGroups: [
-        group('sg-1', [
+        sg('sg-1', [
           perm('tcp', [80, 80], '0.0.0.0/0'),
           perm('tcp', [443, 443], '0.0.0.0/0', '::/0'),
           perm('tcp', [1521, 1521], '0.0.0.0/0'),
@@ -168,7 +164,7 @@ describe('sg-open-unauthorized-port', () => {
   });
 
   it('does not fire on udp 443 when udp 443 is authorized, but does by default', () => {
-    const snapshot = { SecurityGroups: [group('sg-1', [perm('udp', [443, 443], '0.0.0.0/0')])] };
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('udp', [443, 443], '0.0.0.0/0')])] };
     expect(summary(run(SG_OPEN, snapshot))).toEqual([['sg-open-unauthorized-port', 'sg-1', ['443/udp']]]);
     expect(run(SG_OPEN, snapshot, { authorizedPorts: ['80/tcp', '443/tcp', '443/udp'] })).toEqual([]);
   });

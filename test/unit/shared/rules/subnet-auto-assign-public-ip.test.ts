@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { subnetAutoAssignPublicIp } from '../../../../shared/rules/subnet-auto-assign-public-ip';
-import { ec2Fixture } from '../../../helpers/ec2-fixtures';
-import { run } from '../../../helpers/rules';
+import { ec2Fixture, run } from '../../../helpers';
 
 describe('subnet-auto-assign-public-ip', () => {
   it('fires with an opt-in plan to disable MapPublicIpOnLaunch', () => {

@@ -6,9 +6,9 @@ import {
   LOCAL_ROUTES,
   type RegionOptions,
   routeTables,
+  run,
   subnet,
-} from '../../../helpers/ec2-fixtures';
-import { run } from '../../../helpers/rules';
+} from '../../../helpers';
 
 function findings(options: RegionOptions) {
   return run(subnetPrivateHasIgwRoute, { Subnets: [subnet(options)], RouteTables: routeTables(options) });

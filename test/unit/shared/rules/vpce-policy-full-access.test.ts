@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgePolicy, vpcePolicyFullAccess } from '../../../../shared/rules/vpce-policy-full-access';
-import { ec2Fixture } from '../../../helpers/ec2-fixtures';
-import { run } from '../../../helpers/rules';
+import { ec2Fixture, run } from '../../../helpers';
 
 const statement = (fields: Record<string, unknown>) =>
   JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*', ...fields }] });
