@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { emptyScope } from '../../shared/events/event-table';
 import { buildNotice, MAX_MESSAGE_BYTES, type NoticeInput } from '../../shared/notify/notice';
 import type { ActionResult } from '../../shared/remediation/types';
-import { authorizeIngress, cloudTrailRecord, type RuleSpec, simulate, worldSnapshot } from '../helpers';
+import {
+  authorizeIngress,
+  cloudTrailRecord,
+  oneCall,
+  type RuleSpec,
+  simulate,
+  worldSnapshot,
+} from '../helpers';
 
 const GROUP = 'sg-0web';
 const KEY = 'vpc-guardrail:exempt';
@@ -212,7 +219,7 @@ describe('§8 notification: size, whatever the number of actions', () => {
         status: 'done',
       };
     });
-    const input: NoticeInput = {
+    const input: NoticeInput = oneCall({
       event: {
         eventName: 'DeleteTags',
         accountId: '111122223333',
@@ -230,7 +237,7 @@ describe('§8 notification: size, whatever the number of actions', () => {
       alreadyRemoved: [],
       mode: 'remediate',
       exemptionTagKey: KEY,
-    };
+    });
     // Act
     const notice = buildNotice(input);
     // Assess
