@@ -5,7 +5,8 @@ import { contextReader, stackPropsFromContext } from './context';
 import { VpcGuardrailStack } from './vpc-guardrail-stack';
 
 // `npx cdk synth|deploy [-c mode=remediate] [-c email=ops@example.com] [-c createTrail=true]
-//   [-c auditSchedule='rate(1 day)'] [-c config='{"rules":{...}}'] [-c logRetentionDays=30]`
+//   [-c auditSchedule='rate(1 day)'] [-c config='{"rules":{...}}'] [-c logRetentionDays=30]
+//   [-c batchWindowSeconds=10]`
 
 const app = new App();
 try {

@@ -165,7 +165,7 @@ export function contextReader(app: App): ContextReader {
 /**
  * The single-account stack's settings from context, validated: `mode`, `config` (the guardrail's
  * configuration, checked with its own schema), `email`, `createTrail`, `auditSchedule`,
- * `logRetentionDays`. Throws a ContextError naming every bad key.
+ * `logRetentionDays`, `batchWindowSeconds`. Throws a ContextError naming every bad key.
  */
 export function stackPropsFromContext(context: ContextReader): VpcGuardrailStackProps {
   const mode = context.oneOf('mode', MODES);
@@ -187,6 +187,7 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
     expected: 'rate(…) or cron(…), e.g. "rate(1 day)"',
   });
   const logRetention = context.integer('logRetentionDays', { allowed: LOG_RETENTION_DAYS });
+  const batchWindowSeconds = context.integer('batchWindowSeconds', { min: 0, max: 300 });
   context.done();
   return {
     config,
@@ -194,5 +195,6 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
     createTrail,
     ...(auditSchedule ? { auditSchedule } : {}),
     ...(logRetention ? { logRetention: logRetention as logs.RetentionDays } : {}),
+    ...(batchWindowSeconds !== undefined ? { batchWindowSeconds } : {}),
   };
 }

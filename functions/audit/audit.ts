@@ -5,7 +5,7 @@ import type { Config } from '../../shared/config';
 import { evaluateReport, type NotJudged, type Summary, summarize } from '../../shared/engine';
 import { compareFindings, type Finding } from '../../shared/findings';
 import { readSnapshot } from '../../shared/model/snapshot';
-import type { Notice } from '../../shared/notify/notice';
+import { isLoud, type Notice } from '../../shared/notify/notice';
 import { planRemediation } from '../../shared/remediation/plan';
 import type { ActionResult, SkippedFinding } from '../../shared/remediation/types';
 import { type AsffFinding, toAsff } from '../../shared/report/asff';
@@ -148,10 +148,18 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   let notified: boolean | undefined;
   if (payload.notify) {
     if (!deps.publish) throw new Error('notify needs a topic (VPC_GUARDRAIL_TOPIC_ARN)');
-    await deps.publish(
-      auditNotice({ findings, summary, failures, remediation, accountId: deps.accountId, regions }),
-    );
-    notified = true;
+    // DESIGN §8 "No noise": findings below notifyMinSeverity never cause a notice on their own;
+    // a region not evaluated and a remediation call made or failed always do.
+    const calls = remediation.flatMap((r) => r.results);
+    notified =
+      failures.length > 0 ||
+      calls.some((r) => r.status === 'done' || r.status === 'failed') ||
+      findings.some((f) => isLoud(f, deps.config.notifyMinSeverity));
+    if (notified) {
+      await deps.publish(
+        auditNotice({ findings, summary, failures, remediation, accountId: deps.accountId, regions }),
+      );
+    }
   }
 
   const result: AuditResult = {
@@ -160,7 +168,7 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     regions: loads.flatMap((load) => ('coverage' in load && load.coverage ? [load.coverage] : [])),
     ...(failures.length > 0 ? { errors: failures } : {}),
     ...(payload.remediate ? { remediation } : {}),
-    ...(notified ? { notified } : {}),
+    ...(notified !== undefined ? { notified } : {}),
   };
   return fitResponse(result, findings, (subset) => render(payload.format, subset, deps, now));
 }

@@ -1,9 +1,8 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { accountOf } from '../../shared/aws/lambda-context';
+import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
 import { publishNotice } from '../../shared/aws/notifier';
 import { ec2ClientFor } from '../../shared/aws/region-loader';
 import { configFromEnv } from '../../shared/config';
@@ -13,7 +12,7 @@ import { type AuditDeps, AuditLoadError, type AuditResult, runAudit } from './au
 import { parseAuditPayload } from './payload';
 
 // Cold start: read and validate the environment once; an invalid config fails here, loudly.
-const logger = new Logger({ serviceName: 'vpc-guardrail-audit' });
+const logger = new GuardrailLogger({ serviceName: 'vpc-guardrail-audit' });
 const config = configFromEnv(process.env);
 const homeRegion = process.env.AWS_REGION ?? '';
 if (!homeRegion) throw new ConfigError('invalid environment', ['AWS_REGION: is required']);

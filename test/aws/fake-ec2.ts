@@ -72,11 +72,12 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
       'vpc-id': (g) => str(g.VpcId),
     }),
   );
-  mock
-    .on(DescribeSecurityGroupRulesCommand)
-    .callsFake(
-      describe('SecurityGroupRules', () => world.SecurityGroupRules, { 'group-id': (r) => str(r.GroupId) }),
-    );
+  mock.on(DescribeSecurityGroupRulesCommand).callsFake(
+    describe('SecurityGroupRules', () => world.SecurityGroupRules, {
+      'group-id': (r) => str(r.GroupId),
+      'security-group-rule-id': (r) => str(r.SecurityGroupRuleId),
+    }),
+  );
   mock.on(DescribeNetworkInterfacesCommand).callsFake(
     describe('NetworkInterfaces', () => world.NetworkInterfaces, {
       'group-id': groupsOf,

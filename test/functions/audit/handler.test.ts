@@ -324,6 +324,32 @@ describe('audit handler', () => {
     expect(result.sarif?.runs[0]?.results.some((r) => r.ruleId === 'sg-open-admin-port')).toBe(true);
   });
 
+  it('sends no summary notice when nothing at or above notifyMinSeverity was found (no noise)', async () => {
+    // Prepare: the only group is open to the world on 443 (authorized): nothing to report.
+    region(['vpc-0000000a']);
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [
+        {
+          ...openSsh('sg-0web', 'vpc-0000000a'),
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+          ],
+        },
+      ],
+    });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const handler = await loadHandler();
+    // Act
+    const result = await handler({ notify: true }, context);
+    // Assess
+    expect(result.notified).toBe(false);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+    // The same region with critical findings and notifyMinSeverity critical: sent.
+    region(['vpc-0000000a']);
+    const strict = await loadHandler({ VPC_GUARDRAIL_CONFIG: '{"notifyMinSeverity":"critical"}' });
+    expect((await strict({ notify: true }, context)).notified).toBe(true);
+  });
+
   it('sends one summary notice when asked', async () => {
     // Prepare
     region(['vpc-0000000a', 'vpc-0000000b']);
