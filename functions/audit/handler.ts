@@ -1,16 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { parseAuditPayload } from '../../shared/audit/payload';
+import { type AuditDeps, runAudit } from '../../shared/audit/pipeline';
+import type { AuditResult } from '../../shared/audit/types';
+import { regionEc2Client, snsClient } from '../../shared/aws/clients';
+import { AuditLoadError } from '../../shared/aws/errors';
 import { accountOf } from '../../shared/aws/lambda-context';
 import { publishNotice } from '../../shared/aws/notifier';
-import { ec2ClientFor } from '../../shared/aws/region-loader';
 import { configFromEnv } from '../../shared/config';
 import { ConfigError, InputError } from '../../shared/errors';
 import type { Notice } from '../../shared/notify/notice';
-import { type AuditDeps, AuditLoadError, type AuditResult, runAudit } from './audit';
-import { parseAuditPayload } from './payload';
 
 // Cold start: read and validate the environment once; an invalid config fails here, loudly.
 const logger = new Logger({ serviceName: 'vpc-guardrail-audit' });
@@ -25,7 +27,7 @@ async function publish(notice: Notice): Promise<void> {
   if (!config.topicArn) {
     throw new ConfigError('notify is not configured', ['VPC_GUARDRAIL_TOPIC_ARN: is required to notify']);
   }
-  sns ??= new SNSClient({ region: homeRegion, retryMode: 'adaptive', maxAttempts: 6 });
+  sns ??= snsClient(homeRegion);
   await publishNotice(sns, config.topicArn, notice);
 }
 
@@ -38,7 +40,7 @@ async function audit(event: unknown, context: Context): Promise<AuditResult> {
     config,
     accountId: accountOf(context),
     homeRegion,
-    ec2For: ec2ClientFor,
+    ec2For: regionEc2Client,
     publish,
     now: () => new Date(),
   };

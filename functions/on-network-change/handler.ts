@@ -1,9 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { ec2Client, snsClient } from '../../shared/aws/clients';
 import { accountOf } from '../../shared/aws/lambda-context';
 import { configFromEnv } from '../../shared/config';
 import { ConfigError } from '../../shared/errors';
@@ -20,9 +19,9 @@ const missing = [
 ];
 if (missing.length > 0) throw new ConfigError('invalid environment', missing);
 
-// SDK clients live as long as the execution environment; adaptive retries absorb throttling.
-const ec2 = new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 6 });
-const sns = new SNSClient({ region, retryMode: 'adaptive', maxAttempts: 6 });
+// SDK clients live as long as the execution environment (retry policy: shared/aws/clients.ts).
+const ec2 = ec2Client(region, 'event');
+const sns = snsClient(region);
 
 async function onNetworkChange(event: unknown, context: Context): Promise<EventResult> {
   const deps: EventDeps = {

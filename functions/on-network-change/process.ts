@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { loadSlice } from '../../shared/aws/ec2/slice';
 import { publishNotice } from '../../shared/aws/notifier';
 import { executeActions } from '../../shared/aws/remediator';
-import { loadSlice } from '../../shared/aws/slice-loader';
 import type { Config } from '../../shared/config';
 import { isIgnored } from '../../shared/events/event-table';
 import { parseEvent } from '../../shared/events/parse';

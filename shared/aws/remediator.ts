@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { NaclEntryInput } from '../findings';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
-import { errorCode, errorText, isRetryable } from './aws-errors';
+import { errorCode, errorText, isRetryable, RemediationRetryableError } from './errors';
 
 /** What is already gone counts as done (DESIGN §8): a retry or a person got there first. */
 const GONE = new Set([
@@ -22,11 +22,6 @@ const GONE = new Set([
   'InvalidNetworkAclID.NotFound',
   'InvalidSubnetID.NotFound',
 ]);
-
-/** A write call failed with a transient fault after the SDK's retries: the invocation is retried. */
-export class RemediationRetryableError extends Error {
-  override readonly name = 'RemediationRetryableError';
-}
 
 /**
  * Makes the planned EC2 calls in order and reports each outcome. A dry run calls nothing. A rule

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { REGION_NAME, VPC_ID } from '../../shared/aws/region-loader';
-import { InputError } from '../../shared/errors';
-import { parseWith } from '../../shared/validation';
+import { REGION_NAME, VPC_ID } from '../aws/ids';
+import { InputError } from '../errors';
+import { parseWith } from '../validation';
 
 /** Output formats of the audit Lambda. */
 export const AUDIT_FORMATS = ['json', 'asff', 'sarif'] as const;

@@ -1,56 +1,21 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { loadRegionSnapshot, mapLimit, RegionLoadError } from '../../shared/aws/region-loader';
-import { executeActions } from '../../shared/aws/remediator';
-import type { Config } from '../../shared/config';
-import { evaluate, type Summary, summarize } from '../../shared/engine';
-import { compareFindings, type Finding } from '../../shared/findings';
-import { parseSnapshot } from '../../shared/model/snapshot';
-import type { Notice } from '../../shared/notify/notice';
-import { planRemediation } from '../../shared/remediation/plan';
-import type { ActionResult, SkippedFinding } from '../../shared/remediation/types';
-import { type AsffFinding, toAsff } from '../../shared/report/asff';
-import { type SarifLog, toSarif } from '../../shared/report/sarif';
-import { auditNotice } from './notice';
+import { loadRegionSnapshot } from '../aws/ec2/region';
+import { AuditLoadError, RegionLoadError } from '../aws/errors';
+import { mapLimit } from '../aws/map-limit';
+import { executeActions } from '../aws/remediator';
+import type { Config } from '../config';
+import { evaluate, summarize } from '../engine';
+import { compareFindings, type Finding } from '../findings';
+import { parseSnapshot } from '../model/snapshot';
+import type { Notice } from '../notify/notice';
+import { planRemediation } from '../remediation/plan';
+import type { SkippedFinding } from '../remediation/types';
+import { toAsff } from '../report/asff';
+import { toSarif } from '../report/sarif';
+import { ruleById } from '../rules/registry';
+import { auditNotice } from './audit-notice';
 import type { AuditPayload } from './payload';
-
-/** A region that could not be loaded: it is reported, never silently left out. */
-export interface RegionFailure {
-  region: string;
-  operation: string;
-  code: string;
-  message: string;
-}
-
-/** What was loaded per region. */
-export interface RegionCoverage {
-  region: string;
-  vpcs: number;
-  securityGroups: number;
-  networkAcls: number;
-  networkInterfaces: number;
-}
-
-/** What remediation did in one region (only when the payload asks for it). */
-export interface RegionRemediation {
-  region: string;
-  dryRun: boolean;
-  results: ActionResult[];
-  skipped: SkippedFinding[];
-}
-
-/** The audit's answer; `findings` is in the requested format (`sarif` holds the SARIF log instead). */
-export interface AuditResult {
-  format: AuditPayload['format'];
-  findings?: Finding[] | AsffFinding[];
-  sarif?: SarifLog;
-  summary: Summary;
-  regions: RegionCoverage[];
-  errors?: RegionFailure[];
-  remediation?: RegionRemediation[];
-  notified?: boolean;
-  /** Set when the findings were cut to fit Lambda's 6 MB response limit. */
-  truncated?: { returned: number; total: number };
-}
+import type { AuditResult, RegionCoverage, RegionFailure, RegionRemediation } from './types';
 
 /** What the audit needs from the outside world (injected, so tests and the CLI can supply their own). */
 export interface AuditDeps {
@@ -65,15 +30,23 @@ export interface AuditDeps {
   regionConcurrency?: number;
 }
 
-/** Every region failed to load: the audit has nothing to report, so the invocation fails. */
-export class AuditLoadError extends Error {
-  override readonly name: string = 'AuditLoadError';
-  readonly failures: RegionFailure[];
-
-  constructor(failures: RegionFailure[]) {
-    super(`no region could be loaded: ${failures.map((f) => `${f.region}: ${f.message}`).join('; ')}`);
-    this.failures = failures;
-  }
+/**
+ * The unsuppressed findings of rules that remediate but that carry no fix (a group world-open only
+ * through a union of narrower sources, e.g. 0.0.0.0/1 + 128.0.0.0/1): listed as skipped with the
+ * reason, so the answer accounts for every finding remediation could have touched.
+ */
+function withoutFix(findings: readonly Finding[]): SkippedFinding[] {
+  return findings
+    .filter((f) => !f.remediation && !f.suppressed && (ruleById(f.ruleId)?.autoFix ?? 'no') !== 'no')
+    .map((f) => ({
+      findingId: f.id,
+      ruleId: f.ruleId,
+      resourceId: f.resourceId,
+      reason:
+        f.evidence.notRemediable !== undefined
+          ? 'no automatic fix: the open ports come through a union of narrower sources (see notRemediable); narrow them by hand'
+          : 'no automatic fix for this finding (see its detail)',
+    }));
 }
 
 /** Lambda's synchronous response limit is 6 MB; stay clearly below it. */
@@ -106,7 +79,8 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
       // The region loaded completely (a failed load never gets here), so acting on it is safe.
       const plan = planRemediation(findings, deps.config, { sliceComplete: true });
       const results = await executeActions(deps.ec2For(region), plan);
-      const remediation: RegionRemediation = { region, dryRun: plan.dryRun, results, skipped: plan.skipped };
+      const skipped = [...plan.skipped, ...withoutFix(findings)];
+      const remediation: RegionRemediation = { region, dryRun: plan.dryRun, results, skipped };
       return { region, findings, coverage, remediation };
     } catch (error) {
       if (error instanceof RegionLoadError) {
