@@ -51,6 +51,8 @@ const portRange = z
 
 const EXEMPTION_TAG = 'vpc-guardrail:exempt';
 
+const accountId = z.string().regex(/^\d{12}$/, { message: 'not a 12-digit AWS account id' });
+
 // A mistyped rule id would silently change nothing: reject it where the config is read.
 const isRuleId = (id: string) => RULE_IDS.includes(id);
 const unknownRule = 'unknown rule id (see the rule catalogue in the README)';
@@ -91,6 +93,10 @@ export const ConfigSchema = z
     /** Events made by this principal are ignored (no loops). */
     ownRoleArn: z.string().optional(),
     topicArn: z.string().optional(),
+    /** Organization mode (DESIGN §15): when non-empty, only these accounts (and the central one). */
+    accounts: z.array(accountId).default([]),
+    /** Organization mode: accounts never governed, the central one included. */
+    excludeAccounts: z.array(accountId).default([]),
   })
   .strict();
 

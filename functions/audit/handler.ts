@@ -3,16 +3,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { organizationAccounts } from '../../shared/audit/accounts';
 import { parseAuditPayload } from '../../shared/audit/payload';
 import { type AuditDeps, runAudit } from '../../shared/audit/pipeline';
 import type { AuditResult } from '../../shared/audit/types';
-import { regionEc2Client, snsClient } from '../../shared/aws/clients';
-import { AuditLoadError } from '../../shared/aws/errors';
+import { organizationsClient, snsClient, stsClient } from '../../shared/aws/clients';
+import { AccountListError, AuditLoadError } from '../../shared/aws/errors';
 import { accountOf } from '../../shared/aws/lambda-context';
+import { type AccountClients, accountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
 import { configFromEnv } from '../../shared/config';
 import { ConfigError, InputError } from '../../shared/errors';
 import type { Notice } from '../../shared/notify/notice';
+import { memberRoleNameFromEnv } from '../../shared/org/settings';
 
 // Cold start: read and validate the environment once; an invalid config fails here, loudly.
 const logger = new Logger({ serviceName: 'vpc-guardrail-audit' });
@@ -20,7 +23,21 @@ const config = configFromEnv(process.env);
 const homeRegion = process.env.AWS_REGION ?? '';
 if (!homeRegion) throw new ConfigError('invalid environment', ['AWS_REGION: is required']);
 
+// Organization mode (DESIGN §15) is on when the member role is named.
+const memberRoleName = memberRoleNameFromEnv(process.env);
+
 let sns: SNSClient | undefined;
+let clients: AccountClients | undefined;
+
+/** EC2 clients per account and region, built on the first invocation (the home account is in its ARN). */
+function clientsFor(homeAccountId: string): AccountClients {
+  clients ??= accountClients({
+    homeAccountId,
+    purpose: 'region',
+    ...(memberRoleName ? { memberRoleName, sts: stsClient(homeRegion) } : {}),
+  });
+  return clients;
+}
 
 /** Publishes the audit's one summary notice (the SNS client is built on first use). */
 async function publish(notice: Notice): Promise<void> {
@@ -36,11 +53,19 @@ async function audit(event: unknown, context: Context): Promise<AuditResult> {
   if (payload.notify && !config.topicArn) {
     throw new ConfigError('notify is not configured', ['VPC_GUARDRAIL_TOPIC_ARN: is required to notify']);
   }
+  if ((payload.accounts || payload.organization) && !memberRoleName) {
+    throw new ConfigError('organization mode is off', [
+      'VPC_GUARDRAIL_MEMBER_ROLE_NAME: is required for accounts and organization (deploy VpcGuardrailCentral)',
+    ]);
+  }
+  const accountId = accountOf(context);
+  const accountClientsOf = clientsFor(accountId);
   const deps: AuditDeps = {
     config,
-    accountId: accountOf(context),
+    accountId,
     homeRegion,
-    ec2For: regionEc2Client,
+    ec2For: ({ accountId: account, region }) => accountClientsOf.ec2(account, region, context.awsRequestId),
+    listAccounts: () => organizationAccounts(organizationsClient(homeRegion)),
     publish,
     now: () => new Date(),
   };
@@ -69,6 +94,10 @@ function errorBoundary(): MiddlewareObj<unknown, AuditResult, Error, Context> {
       }
       if (error instanceof AuditLoadError) {
         logger.error('audit failed', { failures: error.failures });
+        return;
+      }
+      if (error instanceof AccountListError) {
+        logger.error('audit failed', { error: error.message });
         return;
       }
       logger.error('audit failed unexpectedly', { error: error ?? undefined });

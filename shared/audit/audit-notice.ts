@@ -9,7 +9,7 @@ import {
 } from '../notify/notice';
 import type { ActionResult } from '../remediation/types';
 import { formatTable } from '../report/table';
-import type { RegionFailure, RegionRemediation } from './types';
+import type { AccountSummary, RegionFailure, RegionRemediation } from './types';
 
 /** The whole message under SNS's 256 KB (kept well under). */
 const MESSAGE_MAX_BYTES = 200_000;
@@ -57,6 +57,18 @@ function remediationWords(results: readonly ActionResult[]): string {
   }
 }
 
+/** `222233334444: 2 regions, 3 findings (critical 1, high 2)` (and the regions not read). */
+function accountLine(account: AccountSummary): string {
+  const { summary } = account;
+  const counts = Object.entries(summary.bySeverity)
+    .filter(([, n]) => n > 0)
+    .map(([severity, n]) => `${severity} ${n}`);
+  const failed = account.failed > 0 ? `, ${account.failed} not evaluated` : '';
+  return `${account.accountId}: ${account.regions} region(s)${failed}, ${summary.total} finding(s)${
+    counts.length > 0 ? ` (${counts.join(', ')})` : ''
+  }`;
+}
+
 /** The one summary notice of an audit: counts in the subject, the table report as the body. */
 export function auditNotice(input: {
   findings: readonly Finding[];
@@ -65,13 +77,18 @@ export function auditNotice(input: {
   remediation?: readonly RegionRemediation[];
   accountId: string;
   regions: readonly string[];
+  /** A multi-account audit: its counts per account. */
+  accounts?: readonly AccountSummary[];
 }): Notice {
   const { findings, summary, failures, accountId, regions } = input;
   const results = (input.remediation ?? []).flatMap((r) => r.results);
   const actionLines = results.map(
     (r) => `${r.status.toUpperCase()}: ${describeAction(r.action)}${r.error ? ` (${r.error})` : ''}`,
   );
-  const where = `${accountId} ${regions.join(',')}`;
+  const multi = input.accounts;
+  const where = multi
+    ? `${multi.length} account${multi.length === 1 ? '' : 's'} ${regions.join(',')}`
+    : `${accountId} ${regions.join(',')}`;
   const ruleIds = Object.keys(summary.byRule).sort();
   const level = summary.highestSeverity ? `[${summary.highestSeverity.toUpperCase()}] ` : '';
   const counts =
@@ -79,9 +96,12 @@ export function auditNotice(input: {
   const failed = failures.length > 0 ? `, ${failures.length} region(s) not evaluated` : '';
   const fixed = remediationWords(results);
   const body = [
-    `VPC Guardrail audit of account ${accountId}, region(s) ${regions.join(', ')}.`,
+    multi
+      ? `VPC Guardrail audit of ${multi.length} account(s) from ${accountId}, region(s) ${regions.join(', ')}.`
+      : `VPC Guardrail audit of account ${accountId}, region(s) ${regions.join(', ')}.`,
     '',
-    ...failures.map((f) => `NOT EVALUATED: ${f.region}: ${f.message}`),
+    ...(multi ? [...multi.map(accountLine), ''] : []),
+    ...failures.map((f) => `NOT EVALUATED: ${f.accountId ? `${f.accountId} ` : ''}${f.region}: ${f.message}`),
     ...(failures.length > 0 ? [''] : []),
     ...(actionLines.length > 0 ? ['ACTIONS', ...actionLines, ''] : []),
     formatTable(findings, summary),

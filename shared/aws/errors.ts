@@ -122,3 +122,24 @@ export class AuditLoadError extends Error {
     this.failures = failures;
   }
 }
+
+/**
+ * The member role of an account could not be assumed (not onboarded yet, trust broken, region
+ * disabled): names the account and the role. Not retried: the event is a "could not evaluate".
+ */
+export class AssumeRoleDeniedError extends Error {
+  override readonly name = 'AssumeRoleDeniedError';
+  readonly accountId: string;
+  readonly roleArn: string;
+
+  constructor(accountId: string, roleArn: string, detail: string, options?: ErrorOptions) {
+    super(`cannot assume ${roleArn} in account ${accountId}: ${detail}`, options);
+    this.accountId = accountId;
+    this.roleArn = roleArn;
+  }
+}
+
+/** The organization's accounts could not be listed (not the management account or a delegated administrator, …). */
+export class AccountListError extends Error {
+  override readonly name = 'AccountListError';
+}

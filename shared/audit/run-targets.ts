@@ -1,0 +1,165 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { loadRegionSnapshot } from '../aws/ec2/region';
+import { AssumeRoleDeniedError, errorCode, RegionLoadError } from '../aws/errors';
+import { mapLimit } from '../aws/map-limit';
+import { executeActions } from '../aws/remediator';
+import type { Config } from '../config';
+import { evaluate, type Summary, summarize } from '../engine';
+import { compareFindings, type Finding } from '../findings';
+import { parseSnapshot } from '../model/snapshot';
+import { planRemediation } from '../remediation/plan';
+import type { SkippedFinding } from '../remediation/types';
+import { ruleById } from '../rules/registry';
+import type { AccountSummary, AuditTarget, RegionCoverage, RegionFailure, RegionRemediation } from './types';
+
+/** How the account-regions are read and judged (the audit function and the CLI supply their own). */
+export interface TargetDeps {
+  config: Config;
+  /** The EC2 client of an account and region (assumed-role in another account). */
+  ec2For(target: AuditTarget): EC2Client | Promise<EC2Client>;
+  /** The time exemption expiries are judged at. */
+  now: Date;
+  /** Account-regions read at once (DESIGN §15: 8). */
+  concurrency?: number;
+  /** Called as each account-region ends (progress). */
+  onTargetDone?(done: number, total: number, target: AuditTarget, failed: boolean): void;
+}
+
+export interface TargetOptions {
+  vpcIds?: readonly string[];
+  remediate: boolean;
+  /** Name the account on every coverage, failure and remediation entry, and count per account. */
+  multiAccount: boolean;
+}
+
+/** What the account-regions gave: every finding (sorted), what was read, what failed, what was done. */
+export interface AuditRun {
+  findings: Finding[];
+  summary: Summary;
+  coverage: RegionCoverage[];
+  failures: RegionFailure[];
+  remediation: RegionRemediation[];
+  /** Multi-account runs only. */
+  accounts?: AccountSummary[];
+}
+
+type Outcome =
+  | { target: AuditTarget; findings: Finding[]; coverage: RegionCoverage; remediation?: RegionRemediation }
+  | { target: AuditTarget; failure: RegionFailure };
+
+/**
+ * Reads, evaluates and (when asked) remediates each account-region with bounded concurrency. A
+ * region that cannot be read, or an account whose member role cannot be assumed, is a failure
+ * entry; the others are still reported. Anything else (a bug, a transient write fault) throws.
+ */
+export async function auditTargets(
+  targets: readonly AuditTarget[],
+  options: TargetOptions,
+  deps: TargetDeps,
+): Promise<AuditRun> {
+  const named = <T extends object>(target: AuditTarget, value: T): T =>
+    options.multiAccount ? { accountId: target.accountId, ...value } : value;
+  let done = 0;
+  const outcomes = await mapLimit(targets, deps.concurrency ?? 8, async (target): Promise<Outcome> => {
+    const outcome = await auditOne(target, options, deps, named);
+    done++;
+    deps.onTargetDone?.(done, targets.length, target, 'failure' in outcome);
+    return outcome;
+  });
+
+  const findings = outcomes.flatMap((o) => ('findings' in o ? o.findings : []));
+  findings.sort(compareFindings);
+  const failures = outcomes.flatMap((o) => ('failure' in o ? [o.failure] : []));
+  const run: AuditRun = {
+    findings,
+    summary: summarize(findings),
+    coverage: outcomes.flatMap((o) => ('coverage' in o ? [o.coverage] : [])),
+    failures,
+    remediation: outcomes.flatMap((o) => ('remediation' in o && o.remediation ? [o.remediation] : [])),
+  };
+  if (options.multiAccount) run.accounts = perAccount(targets, outcomes, findings);
+  return run;
+}
+
+async function auditOne(
+  target: AuditTarget,
+  options: TargetOptions,
+  deps: TargetDeps,
+  named: <T extends object>(target: AuditTarget, value: T) => T,
+): Promise<Outcome> {
+  const { accountId, region } = target;
+  try {
+    const ec2 = await deps.ec2For(target);
+    const raw = await loadRegionSnapshot(ec2, {
+      region,
+      accountId,
+      ...(options.vpcIds ? { vpcIds: options.vpcIds } : {}),
+    });
+    const snapshot = parseSnapshot(raw);
+    const coverage: RegionCoverage = named(target, {
+      region,
+      vpcs: snapshot.Vpcs.length,
+      securityGroups: snapshot.SecurityGroups.length,
+      networkAcls: snapshot.NetworkAcls.length,
+      networkInterfaces: snapshot.NetworkInterfaces.length,
+    });
+    const findings = evaluate(snapshot, deps.config, { now: deps.now });
+    if (!options.remediate) return { target, findings, coverage };
+    // The region loaded completely (a failed load never gets here), so acting on it is safe.
+    const plan = planRemediation(findings, deps.config, { sliceComplete: true });
+    const results = await executeActions(ec2, plan);
+    const skipped = [...plan.skipped, ...withoutFix(findings)];
+    const remediation = named(target, { region, dryRun: plan.dryRun, results, skipped });
+    return { target, findings, coverage, remediation };
+  } catch (error) {
+    if (error instanceof RegionLoadError) {
+      const { operation, code, message } = error;
+      return { target, failure: named(target, { region, operation, code, message }) };
+    }
+    if (error instanceof AssumeRoleDeniedError) {
+      const code = errorCode(error.cause);
+      return {
+        target,
+        failure: named(target, { region, operation: 'AssumeRole', code, message: error.message }),
+      };
+    }
+    throw error;
+  }
+}
+
+/**
+ * The unsuppressed findings of rules that remediate but that carry no fix (a group world-open only
+ * through a union of narrower sources, e.g. 0.0.0.0/1 + 128.0.0.0/1): listed as skipped with the
+ * reason, so the answer accounts for every finding remediation could have touched.
+ */
+function withoutFix(findings: readonly Finding[]): SkippedFinding[] {
+  return findings
+    .filter((f) => !f.remediation && !f.suppressed && (ruleById(f.ruleId)?.autoFix ?? 'no') !== 'no')
+    .map((f) => ({
+      findingId: f.id,
+      ruleId: f.ruleId,
+      resourceId: f.resourceId,
+      reason:
+        f.evidence.notRemediable !== undefined
+          ? 'no automatic fix: the open ports come through a union of narrower sources (see notRemediable); narrow them by hand'
+          : 'no automatic fix for this finding (see its detail)',
+    }));
+}
+
+/** Counts per account, in the order the accounts were given. */
+function perAccount(
+  targets: readonly AuditTarget[],
+  outcomes: readonly Outcome[],
+  findings: readonly Finding[],
+): AccountSummary[] {
+  const accounts = [...new Set(targets.map((t) => t.accountId))];
+  return accounts.map((accountId) => {
+    const mine = outcomes.filter((o) => o.target.accountId === accountId);
+    return {
+      accountId,
+      regions: mine.filter((o) => 'findings' in o).length,
+      failed: mine.filter((o) => 'failure' in o).length,
+      summary: summarize(findings.filter((f) => f.accountId === accountId)),
+    };
+  });
+}
