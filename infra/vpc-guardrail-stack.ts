@@ -13,8 +13,16 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type Config, parseConfig } from '../shared/config';
-import { HANDLED_EVENT_NAMES } from '../shared/events/event-table';
+import { EventBuffer } from './event-buffer';
+import { networkChangePattern } from './event-pattern';
 import { GuardrailFunction } from './guardrail-function';
+import {
+  centralBus,
+  grantListAccounts,
+  grantMemberRole,
+  memberStackSet,
+  type OrganizationProps,
+} from './organization';
 import { READ_ACTIONS, writeActionsByResource } from './permissions';
 
 const DEFAULT_BUNDLES_DIR = fileURLToPath(new URL('../dist/functions', import.meta.url));
@@ -34,20 +42,10 @@ export interface VpcGuardrailStackProps extends StackProps {
   logRetention?: logs.RetentionDays;
   /** Where the bundles are (default: dist/functions, written by `npm run build`). */
   bundlesDir?: string;
-}
-
-/** The EventBridge pattern of the event function, generated from the event table (DESIGN §7, §10). */
-export function networkChangePattern(): events.EventPattern {
-  return {
-    source: ['aws.ec2'],
-    detailType: ['AWS API Call via CloudTrail'],
-    detail: {
-      eventSource: ['ec2.amazonaws.com'],
-      eventName: [...HANDLED_EVENT_NAMES],
-      // Failed calls change nothing and the handler ignores them: do not pay to invoke it.
-      errorCode: [{ exists: false }],
-    },
-  };
+  /** Organization mode (DESIGN §15): this becomes the central stack (`VpcGuardrailCentral`). */
+  organization?: OrganizationProps;
+  /** Seconds the event function's SQS source waits to fill a batch (central stack; DESIGN §14). */
+  batchWindowSeconds?: number;
 }
 
 /** The guardrail stack (DESIGN §10): topic, the two functions, the event rule, DLQ, least-privilege IAM. */
@@ -89,10 +87,13 @@ export class VpcGuardrailStack extends Stack {
     // Both functions read the same environment (DESIGN §9); the rest of the config goes as JSON.
     // The stack sets mode, topic and own role through their own variables.
     const configJson = JSON.stringify(withoutKeys(props.config ?? {}, ['mode', 'topicArn', 'ownRoleArn']));
+    const org = props.organization;
     const environment = {
       VPC_GUARDRAIL_MODE: this.config.mode,
       VPC_GUARDRAIL_TOPIC_ARN: topic.topicArn,
       ...(configJson === '{}' ? {} : { VPC_GUARDRAIL_CONFIG: configJson }),
+      // Organization mode is on in both functions when the member role is named (DESIGN §15).
+      ...(org ? { VPC_GUARDRAIL_MEMBER_ROLE_NAME: org.memberRoleName } : {}),
     };
 
     const onChange = new GuardrailFunction(this, 'OnNetworkChange', {
@@ -146,7 +147,15 @@ export class VpcGuardrailStack extends Stack {
           new iam.PolicyStatement({
             sid: `Remediate${resourceType.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`,
             actions,
-            resources: [this.formatArn({ service: 'ec2', resource: resourceType, resourceName: '*' })],
+            // The central account is governed in every region of the organization's rollout.
+            resources: [
+              this.formatArn({
+                service: 'ec2',
+                resource: resourceType,
+                resourceName: '*',
+                ...(org ? { region: '*' } : {}),
+              }),
+            ],
           }),
         );
       }
@@ -157,24 +166,27 @@ export class VpcGuardrailStack extends Stack {
             'EC2 Describe* and GetManagedPrefixListEntries reads support no resource-level permissions.',
         },
         ...writes.map(({ resourceType }) => ({
-          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:${resourceType}/*]`,
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${org ? '*' : '<AWS::Region>'}:<AWS::AccountId>:${resourceType}/*]`,
           reason: `Remediation may have to fix any ${resourceType} of this account and region; the statement is limited to that resource type and to the fix actions of the rules allowed to remediate.`,
         })),
       );
     }
 
-    // One rule for every handled network change, its event names generated from the event table.
-    new events.Rule(this, 'NetworkChange', {
-      description: 'EC2 network changes recorded by CloudTrail (names from the guardrail event table)',
-      eventPattern: networkChangePattern(),
-      targets: [
-        new targets.LambdaFunction(onChange.function, {
-          deadLetterQueue: deadLetters,
-          retryAttempts: 4,
-          maxEventAge: Duration.hours(2),
-        }),
-      ],
-    });
+    // One rule for every handled network change, its event names generated from the event table
+    // (organization mode: on the central bus, through the SQS buffer).
+    if (org) this.organization(org, props, onChange, audit);
+    else
+      new events.Rule(this, 'NetworkChange', {
+        description: 'EC2 network changes recorded by CloudTrail (names from the guardrail event table)',
+        eventPattern: networkChangePattern(),
+        targets: [
+          new targets.LambdaFunction(onChange.function, {
+            deadLetterQueue: deadLetters,
+            retryAttempts: 4,
+            maxEventAge: Duration.hours(2),
+          }),
+        ],
+      });
 
     if (props.auditSchedule) {
       if (!/^(rate|cron)\(.+\)$/.test(props.auditSchedule)) {
@@ -187,7 +199,9 @@ export class VpcGuardrailStack extends Stack {
         schedule: events.Schedule.expression(props.auditSchedule),
         targets: [
           new targets.LambdaFunction(audit.function, {
-            event: events.RuleTargetInput.fromObject({ notify: true }),
+            event: events.RuleTargetInput.fromObject(
+              org ? { notify: true, organization: true, regions: org.regions } : { notify: true },
+            ),
             deadLetterQueue: deadLetters,
             retryAttempts: 2,
           }),
@@ -201,6 +215,40 @@ export class VpcGuardrailStack extends Stack {
     new CfnOutput(this, 'AuditFunctionName', { value: audit.function.functionName });
     new CfnOutput(this, 'EventFunctionName', { value: onChange.function.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetters.queueUrl });
+  }
+
+  /**
+   * Organization mode (DESIGN §15): the org-scoped central bus and its rule → SQS buffer → event
+   * function; the functions may assume the member role (the audit may also list the accounts);
+   * the StackSet that rolls the member template out.
+   */
+  private organization(
+    org: OrganizationProps,
+    props: VpcGuardrailStackProps,
+    onChange: GuardrailFunction,
+    audit: GuardrailFunction,
+  ): void {
+    const bus = centralBus(this, org.organizationId);
+    const buffer = new EventBuffer(this, 'EventBuffer', {
+      consumer: onChange.function,
+      consumerTimeout: Duration.seconds(60),
+      ...(props.batchWindowSeconds !== undefined ? { batchWindowSeconds: props.batchWindowSeconds } : {}),
+    });
+    new events.Rule(this, 'NetworkChange', {
+      description: 'EC2 network changes of the organization (names from the guardrail event table)',
+      eventBus: bus,
+      eventPattern: networkChangePattern(),
+      targets: [new targets.SqsQueue(buffer.queue, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+    });
+    for (const fn of [onChange, audit]) grantMemberRole(fn.role, org);
+    grantListAccounts(audit.role);
+    memberStackSet(this, {
+      ...org,
+      config: props.config ?? {},
+      parsed: this.config,
+      busArn: bus.eventBusArn,
+      roleArns: [onChange.role.roleArn, audit.role.roleArn],
+    });
   }
 
   /** A trail of this region's write management events: what EventBridge needs to see API calls. */
