@@ -9,13 +9,15 @@ import { formatReport, REPORT_FORMATS } from '../../shared/report/format';
 import { formatSarif } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
+import { type AccountOptions, addAccountOptions, wantsAccounts } from './accounts';
+import { runAccountsAudit } from './audit-accounts';
 import { loadLiveSnapshot } from './snapshot';
 
 /** Formats of `audit --format`: the report formats plus SARIF 2.1.0 and ASFF. */
 const AUDIT_FORMATS = [...REPORT_FORMATS, 'sarif', 'asff'] as const;
 type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-export interface AuditOptions {
+export interface AuditOptions extends AccountOptions {
   snapshot?: string;
   region?: string;
   vpc?: string[];
@@ -63,6 +65,7 @@ function renderAudit(
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
   const config = await loadConfigFile(io, options.config);
+  if (wantsAccounts(options)) return runAccountsAudit(io, options, config);
   const snapshot = await loadAuditSnapshot(io, options);
   const now = io.now();
   const findings = evaluate(snapshot, config, { now });
@@ -75,9 +78,9 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
 
 /** Registers `vpc-guardrail audit`. */
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('audit')
-    .description('evaluate a snapshot (or a live region) and report findings')
+    .description('evaluate a snapshot (or a live region, or accounts of an organization) and report findings')
     .option('--snapshot <file>', 'snapshot JSON (DESIGN §3 format); - reads standard input')
     .option('--region <region>', 'audit a live region with local credentials')
     .option('--vpc <id...>', 'with --region: only these VPCs (repeatable)')
@@ -87,8 +90,8 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
         .choices([...SEVERITIES, 'none'])
         .default('high'),
     )
-    .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)')
-    .action(async (options: AuditOptions) => {
-      setExit(await runAudit(io, options));
-    });
+    .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)');
+  addAccountOptions(command).action(async (options: AuditOptions) => {
+    setExit(await runAudit(io, options));
+  });
 }

@@ -11,8 +11,10 @@ import { RegionLoadError } from '../../shared/aws/errors';
 import { REGION_NAME, VPC_ID } from '../../shared/aws/ids';
 import { InputError } from '../../shared/errors';
 import { type CliIo, EXIT, processIo } from '../io';
+import { type AccountOptions, addAccountOptions, wantsAccounts } from './accounts';
+import { writeAccountSnapshots } from './snapshot-accounts';
 
-export interface LiveOptions {
+export interface LiveOptions extends AccountOptions {
   region?: string;
   vpc?: string[];
 }
@@ -116,14 +118,23 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
 
 /** Registers `vpc-guardrail snapshot --region R [--vpc ID ...]`: the snapshot JSON on stdout. */
 export function registerSnapshot(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('snapshot')
     .description('record a snapshot of a region (or some VPCs) with local credentials; JSON on stdout')
-    .requiredOption('--region <region>', 'AWS region to read')
-    .option('--vpc <id...>', 'only these VPCs (repeatable)')
-    .action(async (options: LiveOptions) => {
-      const snapshot = await loadLiveSnapshot(io, options);
-      io.stdout(`${JSON.stringify(snapshot, null, 2)}\n`);
-      setExit(EXIT.ok);
-    });
+    .option('--region <region>', 'AWS region to read')
+    .option('--vpc <id...>', 'only these VPCs (repeatable)');
+  addAccountOptions(command).action(async (options: LiveOptions) => {
+    if (wantsAccounts(options)) {
+      setExit(await writeAccountSnapshots(io, options));
+      return;
+    }
+    if (!options.region) {
+      throw new InputError('invalid options', [
+        "required option '--region <region>' not specified (or give --accounts or --organization with --regions)",
+      ]);
+    }
+    const snapshot = await loadLiveSnapshot(io, options);
+    io.stdout(`${JSON.stringify(snapshot, null, 2)}\n`);
+    setExit(EXIT.ok);
+  });
 }

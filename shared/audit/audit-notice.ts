@@ -57,8 +57,8 @@ function remediationWords(results: readonly ActionResult[]): string {
   }
 }
 
-/** `222233334444: 2 regions, 3 findings (critical 1, high 2)` (and the regions not read). */
-function accountLine(account: AccountSummary): string {
+/** `222233334444: 2 region(s), 3 finding(s) (critical 1, high 2)` (and the regions not read). */
+export function accountLine(account: AccountSummary): string {
   const { summary } = account;
   const counts = Object.entries(summary.bySeverity)
     .filter(([, n]) => n > 0)
