@@ -6,6 +6,7 @@ import { organizationAccounts } from '../../shared/audit/accounts';
 import { parseAuditPayload } from '../../shared/audit/payload';
 import { type AuditDeps, runAudit } from '../../shared/audit/pipeline';
 import type { AuditTarget } from '../../shared/audit/types';
+import { AssumeRoleDeniedError } from '../../shared/aws/errors';
 import { type ConfigInput, parseConfig } from '../../shared/config';
 import type { Finding } from '../../shared/findings';
 import type { Notice } from '../../shared/notify/notice';
@@ -144,6 +145,34 @@ describe('audit across accounts', () => {
     expect(asked).toEqual([`${CENTRAL}/eu-west-1`, `${B}/eu-west-1`]);
     expect(result.accounts?.map((a) => a.accountId)).toEqual([CENTRAL, B]);
     expect(result.excludedAccounts).toEqual([{ accountId: C, reason: `account ${C} is in excludeAccounts` }]);
+  });
+
+  it('lists an account whose member role cannot be assumed as failed in each region, and reports the others', async () => {
+    // Prepare
+    const { ec2For } = clientsPerTarget();
+    const denied = (target: AuditTarget) => {
+      if (target.accountId !== B) return ec2For(target);
+      const cause = Object.assign(new Error('no trust'), { name: 'AccessDenied', $metadata: {} });
+      const role = `arn:aws:iam::${B}:role/VpcGuardrailMember`;
+      throw new AssumeRoleDeniedError(B, role, 'AccessDenied: no trust', { cause });
+    };
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [B, C], regions: ['eu-west-1', 'us-east-1'] }),
+      deps(denied),
+    );
+    // Assess
+    expect(result.errors?.map((e) => [e.accountId, e.region, e.operation, e.code])).toEqual([
+      [B, 'eu-west-1', 'AssumeRole', 'AccessDenied'],
+      [B, 'us-east-1', 'AssumeRole', 'AccessDenied'],
+    ]);
+    expect(result.errors?.[0]?.message).toBe(
+      `cannot assume arn:aws:iam::${B}:role/VpcGuardrailMember in account ${B}: AccessDenied: no trust`,
+    );
+    expect(result.accounts?.map((a) => [a.accountId, a.regions, a.failed])).toEqual([
+      [B, 0, 2],
+      [C, 2, 0],
+    ]);
   });
 
   it('says the organization cannot be listed, naming the AWS error', async () => {
