@@ -92,7 +92,10 @@ export async function buildCli(outdir = `${ROOT}dist`): Promise<BundleReport> {
   return bundle('cli', `${ROOT}cli/bin.ts`, outdir, `${outdir}/cli/vpc-guardrail.mjs`, {
     // The CLI keeps the SDK's full credential chain (profiles, SSO, …) for local credentials.
     plugins: [sdkSchemaTreeShaking(), zodNamespaceImports()],
-    banner: { js: '#!/usr/bin/env node' },
+    // cli-progress is CommonJS and requires Node built-ins (readline): give the ESM bundle a require.
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+    },
   });
 }
 
