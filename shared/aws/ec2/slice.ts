@@ -83,11 +83,13 @@ export async function loadSlice(
    */
   const list = async <T>(row: DescribeOperation<T>, key: FilterKey, values: readonly string[]) => {
     if (values.length === 0) return [];
+    const name = row.filters[key];
+    if (!name) throw new Error(`the describe table gives ${row.operation} no ${key} filter`);
     const out: T[] = [];
     let failed = false;
     for (const chunk of chunks(values)) {
       try {
-        const filters = [{ Name: row.filters[key], Values: chunk }];
+        const filters = [{ Name: name, Values: chunk }];
         out.push(...(await readListing(ec2, row, { filters, onRequest: () => calls++ })));
       } catch (error) {
         if (!(error instanceof DescribeError)) throw error;
