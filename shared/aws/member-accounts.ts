@@ -66,15 +66,17 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
   const clients = new Map<string, EC2Client>();
   const credentials = new Map<string, Cached>();
   const pending = new Map<string, Promise<Cached>>();
-  let lastSessionName = sessionNameFor(undefined);
+  /** Per account, the session name of the latest invocation that asked for it (used on renewal). */
+  const sessionNames = new Map<string, string>();
 
   const assume = async (accountId: string, roleName: string, sts: STSClient): Promise<Cached> => {
+    const RoleSessionName = sessionNames.get(accountId) ?? sessionNameFor(undefined);
     const RoleArn = memberRoleArn(accountId, roleName);
     try {
       const out = await sts.send(
         new AssumeRoleCommand({
           RoleArn,
-          RoleSessionName: lastSessionName,
+          RoleSessionName,
           DurationSeconds: SESSION_SECONDS,
         }),
       );
@@ -112,7 +114,7 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
 
   return {
     async ec2(accountId, region, sessionName) {
-      if (sessionName) lastSessionName = sessionNameFor(sessionName);
+      if (sessionName) sessionNames.set(accountId, sessionNameFor(sessionName));
       const key = `${accountId}/${region}`;
       if (accountId === options.homeAccountId) {
         let client = clients.get(key);
