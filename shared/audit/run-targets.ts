@@ -8,8 +8,6 @@ import { evaluate, type Summary, summarize } from '../engine';
 import { compareFindings, type Finding } from '../findings';
 import { parseSnapshot } from '../model/snapshot';
 import { planRemediation } from '../remediation/plan';
-import type { SkippedFinding } from '../remediation/types';
-import { ruleById } from '../rules/registry';
 import type { AccountSummary, AuditTarget, RegionCoverage, RegionFailure, RegionRemediation } from './types';
 
 /** How the account-regions are read and judged (the audit function and the CLI supply their own). */
@@ -108,8 +106,7 @@ async function auditOne(
     // The region loaded completely (a failed load never gets here), so acting on it is safe.
     const plan = planRemediation(findings, deps.config, { sliceComplete: true });
     const results = await executeActions(ec2, plan);
-    const skipped = [...plan.skipped, ...withoutFix(findings)];
-    const remediation = named(target, { region, dryRun: plan.dryRun, results, skipped });
+    const remediation = named(target, { region, dryRun: plan.dryRun, results, skipped: plan.skipped });
     return { target, findings, coverage, remediation };
   } catch (error) {
     if (error instanceof RegionLoadError) {
@@ -125,25 +122,6 @@ async function auditOne(
     }
     throw error;
   }
-}
-
-/**
- * The unsuppressed findings of rules that remediate but that carry no fix (a group world-open only
- * through a union of narrower sources, e.g. 0.0.0.0/1 + 128.0.0.0/1): listed as skipped with the
- * reason, so the answer accounts for every finding remediation could have touched.
- */
-function withoutFix(findings: readonly Finding[]): SkippedFinding[] {
-  return findings
-    .filter((f) => !f.remediation && !f.suppressed && (ruleById(f.ruleId)?.autoFix ?? 'no') !== 'no')
-    .map((f) => ({
-      findingId: f.id,
-      ruleId: f.ruleId,
-      resourceId: f.resourceId,
-      reason:
-        f.evidence.notRemediable !== undefined
-          ? 'no automatic fix: the open ports come through a union of narrower sources (see notRemediable); narrow them by hand'
-          : 'no automatic fix for this finding (see its detail)',
-    }));
 }
 
 /** Counts per account, in the order the accounts were given. */

@@ -50,7 +50,7 @@ describe('audit pipeline: remediation answer', () => {
     const split = remediation?.skipped.filter((s) => s.resourceId === 'sg-0split') ?? [];
     expect(split.map((s) => s.ruleId)).toEqual(['sg-open-admin-port']);
     expect(split[0]?.reason).toBe(
-      'no automatic fix: the open ports come through a union of narrower sources (see notRemediable); narrow them by hand',
+      'not fixable automatically: world-open through a union of narrower ranges on 22/tcp (ipv4)',
     );
     expect(remediation?.skipped.some((s) => s.resourceId === 'sg-0world')).toBe(false);
   });

@@ -77,7 +77,7 @@ export const DESCRIBE = {
     operation: 'DescribeVpcs',
     pageSize: 1000,
     filters: { vpc: 'vpc-id' },
-    readers: regionOnly,
+    readers: both,
     page: async (ec2, r) => {
       const out = await ec2.send(
         new DescribeVpcsCommand({ Filters: r.filters, NextToken: r.nextToken, MaxResults: r.pageSize }),

@@ -8,6 +8,7 @@ import type {
   SecurityGroup,
   SecurityGroupRule,
   Subnet,
+  Vpc,
   VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '../../errors';
@@ -43,6 +44,7 @@ interface Loaded {
   subnets: Map<string, Subnet>;
   natGateways: Map<string, NatGateway>;
   endpoints: Map<string, VpcEndpoint>;
+  vpcs: Map<string, Vpc>;
   prefixLists: Map<string, PrefixListEntry[]>;
 }
 
@@ -71,6 +73,7 @@ export async function loadSlice(
     subnets: new Map(),
     natGateways: new Map(),
     endpoints: new Map(),
+    vpcs: new Map(),
     prefixLists: new Map(),
   };
   const errors: string[] = [];
@@ -79,9 +82,15 @@ export async function loadSlice(
   /**
    * Reads one row of the describe table filtered by `key` (chunks of 200 values; a deleted resource
    * is an empty answer, not an error). Transient failures throw (the failure model in ../errors.ts);
-   * any other is recorded and the listing counts as not read (undefined).
+   * any other is recorded and the listing counts as not read (undefined) — unless the listing is
+   * `optional`: then what it would have added is just missing from the snapshot.
    */
-  const list = async <T>(row: DescribeOperation<T>, key: FilterKey, values: readonly string[]) => {
+  const list = async <T>(
+    row: DescribeOperation<T>,
+    key: FilterKey,
+    values: readonly string[],
+    optional = false,
+  ) => {
     if (values.length === 0) return [];
     const name = row.filters[key];
     if (!name) throw new Error(`the describe table gives ${row.operation} no ${key} filter`);
@@ -98,7 +107,7 @@ export async function loadSlice(
             cause: error.cause,
           });
         }
-        errors.push(error.message);
+        if (!optional) errors.push(error.message);
         failed = true;
       }
     }
@@ -106,9 +115,14 @@ export async function loadSlice(
   };
   /** Reads a listing into one of the loaded maps, keyed by the item's id. */
   const into =
-    <T>(row: DescribeOperation<T>, map: Map<string, T>, idOf: (item: T) => string | undefined) =>
+    <T>(
+      row: DescribeOperation<T>,
+      map: Map<string, T>,
+      idOf: (item: T) => string | undefined,
+      optional = false,
+    ) =>
     async (key: FilterKey, values: readonly string[]): Promise<T[]> => {
-      const items = (await list(row, key, values)) ?? [];
+      const items = (await list(row, key, values, optional)) ?? [];
       for (const item of items) {
         const id = idOf(item);
         if (id) map.set(id, item);
@@ -123,6 +137,9 @@ export async function loadSlice(
   const describeSubnets = into(DESCRIBE.subnets, loaded.subnets, (s) => s.SubnetId);
   const describeNatGateways = into(DESCRIBE.natGateways, loaded.natGateways, (n) => n.NatGatewayId);
   const describeEndpoints = into(DESCRIBE.vpcEndpoints, loaded.endpoints, (e) => e.VpcEndpointId);
+  // Optional: the VPC only gives the NACL fix its kept sources; without it that fix is notify-only
+  // (the finding says why), and everything else is judged and remediated as usual.
+  const describeVpcs = into(DESCRIBE.vpcs, loaded.vpcs, (v) => v.VpcId, true);
   const describeRules = (groupIds: string[]) =>
     list(DESCRIBE.securityGroupRules, 'group', groupIds).then((items) => {
       if (!items) return false;
@@ -214,6 +231,8 @@ export async function loadSlice(
     exposure || networkWide ? describeAcls('vpc', vpcs) : undefined,
     networkWide || subnetWide ? describeSubnets('vpc', vpcs) : undefined,
     networkWide ? describeInterfaces('vpc', vpcs) : undefined,
+    // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
+    scope.networkAclIds.length > 0 ? describeVpcs('vpc', vpcs) : undefined,
     describeGroups('id', described(interfaceGroups(loaded))),
     ...referencedPrefixLists(loaded).map(prefixListEntries),
   ]);
@@ -282,6 +301,7 @@ function toSnapshot(
   const raw = {
     ...(where.accountId ? { accountId: where.accountId } : {}),
     ...(where.region ? { region: where.region } : {}),
+    Vpcs: [...loaded.vpcs.values()],
     Subnets: subnets,
     SecurityGroups: [...loaded.groups.values()],
     SecurityGroupRules: [...loaded.rules.values()].filter((r) => r.GroupId && loaded.rulesOf.has(r.GroupId)),

@@ -39,6 +39,7 @@ describe('the describe table', () => {
       'ec2:DescribeSecurityGroups',
       'ec2:DescribeSubnets',
       'ec2:DescribeVpcEndpoints',
+      'ec2:DescribeVpcs',
       'ec2:GetManagedPrefixListEntries',
     ]);
     expect(readActions('region')).toEqual([
