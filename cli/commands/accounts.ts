@@ -126,11 +126,17 @@ export async function resolveAccounts(options: AccountOptions): Promise<AccountR
  * Progress of account-regions on stderr: a cli-progress bar (done/total, elapsed, estimate) on a
  * terminal; elsewhere (logs, CI, tests) one plain line per account-region as it ends.
  */
-export function targetProgress(io: CliIo, total: number, verb: string) {
-  const interactive = io === processIo && process.stderr.isTTY === true;
-  const bar = interactive
+export function targetProgress(
+  io: CliIo,
+  total: number,
+  verb: string,
+  terminal: NodeJS.WritableStream | undefined = io === processIo && process.stderr.isTTY
+    ? process.stderr
+    : undefined,
+) {
+  const bar = terminal
     ? new SingleBar({
-        stream: process.stderr,
+        stream: terminal,
         format: `${verb} [{bar}] {value}/{total} account-regions | {duration_formatted} elapsed | ETA {eta_formatted}`,
         hideCursor: true,
         clearOnComplete: true,

@@ -181,3 +181,28 @@ describe('vpc-guardrail snapshot --accounts', () => {
     expect(stderr()).toBe(`read ${B} eu-west-1 (1/2)\nread ${B} us-east-1 (2/2)\n`);
   });
 });
+
+describe('account-region progress on a terminal', () => {
+  it('draws a cli-progress bar with done/total, elapsed and estimate, and no plain lines', async () => {
+    // Prepare
+    const { PassThrough } = await import('node:stream');
+    const { targetProgress } = await import('../../cli/commands/accounts');
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
+    const chunks: string[] = [];
+    terminal.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+    const { io, stderr } = memoryIo();
+    // Act
+    const progress = targetProgress(io, 2, 'audited', terminal);
+    progress.onTargetDone(1, 2, { accountId: B, region: 'eu-west-1' }, false);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    progress.onTargetDone(2, 2, { accountId: B, region: 'us-east-1' }, false);
+    progress.stop();
+    // Assess
+    const drawn = chunks.join('');
+    expect(drawn).toContain(
+      'audited [====================--------------------] 1/2 account-regions | 0s elapsed | ETA 1s',
+    );
+    expect(drawn).toContain('] 2/2 account-regions');
+    expect(stderr()).toBe('');
+  });
+});
