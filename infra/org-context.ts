@@ -1,21 +1,12 @@
 import { ACCOUNT_ID, REGION_NAME } from '../shared/aws/ids';
 import { ROLE_NAME } from '../shared/org/settings';
+import type { ContextReader } from './context';
 import type { OrganizationProps } from './organization';
-
-/** Invalid organization context: each issue names the key (`-c key=value`). */
-export class ContextError extends Error {
-  override readonly name = 'ContextError';
-  readonly issues: string[];
-
-  constructor(issues: string[]) {
-    super(`invalid CDK context:\n  ${issues.join('\n  ')}`);
-    this.issues = issues;
-  }
-}
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 /** An OU id, or the organization's root (a StackSet may target the whole organization). */
 const OU_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
+const ACCOUNT = { pattern: ACCOUNT_ID, expected: '12-digit account ids' };
 
 /** What organization mode reads from CDK context, with the accounts that go into the configuration. */
 export interface OrganizationContext {
@@ -25,67 +16,49 @@ export interface OrganizationContext {
   excludeAccounts: string[];
 }
 
-/**
- * Reads and validates the organization context of DESIGN §15: `organizationId` (its presence turns
- * organization mode on), `targetOus`, `regions`, `memberRoleName` (default `VpcGuardrailMember`),
- * `accounts`, `excludeAccounts`. Lists are comma-separated strings or JSON arrays. Undefined
- * without `organizationId`; a bad value is a `ContextError` naming every bad key.
- */
-export function organizationFromContext(get: (key: string) => unknown): OrganizationContext | undefined {
-  const issues: string[] = [];
-  const text = (key: string): string | undefined => {
-    const value = get(key);
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value !== 'string') {
-      issues.push(`${key}: expected a string`);
-      return undefined;
-    }
-    return value.trim();
-  };
-  const list = (key: string, pattern: RegExp, what: string): string[] => {
-    const value = get(key);
-    if (value === undefined || value === null || value === '') return [];
-    const items = Array.isArray(value)
-      ? value.map(String)
-      : typeof value === 'string'
-        ? value
-            .split(',')
-            .map((s) => s.trim())
-            .filter((s) => s !== '')
-        : undefined;
-    if (!items) {
-      issues.push(`${key}: expected a comma-separated list`);
-      return [];
-    }
-    for (const item of items)
-      if (!pattern.test(item)) issues.push(`${key}: ${JSON.stringify(item)} is not ${what}`);
-    return [...new Set(items)];
-  };
+/** The organization keys: without `organizationId`, any of the others is a mistake. */
+const ORGANIZATION_KEYS = ['targetOus', 'regions', 'memberRoleName', 'accounts', 'excludeAccounts'] as const;
 
-  const organizationId = text('organizationId');
-  const keys = ['targetOus', 'regions', 'memberRoleName', 'accounts', 'excludeAccounts'];
-  if (!organizationId) {
-    const stray = keys.filter((key) => get(key) !== undefined);
-    if (stray.length > 0) {
-      throw new ContextError(stray.map((key) => `${key}: needs organizationId (organization mode)`));
+/**
+ * Reads the organization context of DESIGN §15 through the app's context reader: `organizationId`
+ * (its presence turns organization mode on), `targetOus`, `regions`, `memberRoleName` (default
+ * `VpcGuardrailMember`), `accounts`, `excludeAccounts`. Lists are comma-separated or JSON arrays.
+ * Undefined without `organizationId`. Problems are recorded on the reader (its `done()` throws).
+ */
+export function organizationFromContext(context: ContextReader): OrganizationContext | undefined {
+  const organizationId = context.string('organizationId', {
+    pattern: ORGANIZATION_ID,
+    expected: 'an organization id like o-a1b2c3d4e5',
+  });
+  if (context.raw('organizationId') === undefined) {
+    for (const key of ORGANIZATION_KEYS) {
+      if (context.raw(key) !== undefined) context.fail(key, 'needs organizationId (organization mode)');
     }
     return undefined;
   }
-  if (!ORGANIZATION_ID.test(organizationId)) {
-    issues.push(
-      `organizationId: ${JSON.stringify(organizationId)} is not an organization id like o-a1b2c3d4e5`,
-    );
-  }
-  const targetOus = list('targetOus', OU_ID, 'an OU id like ou-ab12-cd34ef56 or a root id like r-ab12');
-  if (targetOus.length === 0) issues.push('targetOus: is required (the OUs the member template goes to)');
-  const regions = list('regions', REGION_NAME, 'a region name like eu-west-1');
-  if (regions.length === 0) issues.push('regions: is required (the regions the member template goes to)');
-  const memberRoleName = text('memberRoleName') ?? 'VpcGuardrailMember';
-  if (!ROLE_NAME.test(memberRoleName)) {
-    issues.push(`memberRoleName: ${JSON.stringify(memberRoleName)} is not an IAM role name`);
-  }
-  const accounts = list('accounts', ACCOUNT_ID, 'a 12-digit account id');
-  const excludeAccounts = list('excludeAccounts', ACCOUNT_ID, 'a 12-digit account id');
-  if (issues.length > 0) throw new ContextError(issues);
-  return { organization: { organizationId, targetOus, regions, memberRoleName }, accounts, excludeAccounts };
+  const targetOus = context.list('targetOus', {
+    pattern: OU_ID,
+    expected: 'OU ids like ou-ab12-cd34ef56 (or a root id like r-ab12)',
+  });
+  if (context.raw('targetOus') === undefined)
+    context.fail('targetOus', 'is required (the OUs the member template goes to)');
+  const regions = context.list('regions', { pattern: REGION_NAME, expected: 'region names like eu-west-1' });
+  if (context.raw('regions') === undefined)
+    context.fail('regions', 'is required (the regions the member template goes to)');
+  const memberRoleName =
+    context.string('memberRoleName', { pattern: ROLE_NAME, expected: 'an IAM role name' }) ??
+    'VpcGuardrailMember';
+  const accounts = context.list('accounts', ACCOUNT) ?? [];
+  const excludeAccounts = context.list('excludeAccounts', ACCOUNT) ?? [];
+  if (!organizationId || !targetOus || !regions) return undefined;
+  return {
+    organization: {
+      organizationId,
+      targetOus: [...new Set(targetOus)],
+      regions: [...new Set(regions)],
+      memberRoleName,
+    },
+    accounts: [...new Set(accounts)],
+    excludeAccounts: [...new Set(excludeAccounts)],
+  };
 }

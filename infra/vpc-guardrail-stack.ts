@@ -6,6 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,7 +14,6 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type Config, parseConfig } from '../shared/config';
-import { EventBuffer } from './event-buffer';
 import { networkChangePattern } from './event-pattern';
 import { GuardrailFunction } from './guardrail-function';
 import {
@@ -44,11 +44,20 @@ export interface VpcGuardrailStackProps extends StackProps {
   bundlesDir?: string;
   /** Organization mode (DESIGN §15): this becomes the central stack (`VpcGuardrailCentral`). */
   organization?: OrganizationProps;
-  /** Seconds the event function's SQS source waits to fill a batch (central stack; DESIGN §14). */
+  /**
+   * How long the event source mapping gathers events into one batch (DESIGN §14), 0–300 seconds;
+   * default 10. Longer coalesces more of a burst into one evaluation and one notice; 0 is the
+   * lowest latency (batches then hold at most 10 messages, as SQS requires without a window).
+   */
   batchWindowSeconds?: number;
 }
 
-/** The guardrail stack (DESIGN §10): topic, the two functions, the event rule, DLQ, least-privilege IAM. */
+/** The event function's timeout; the buffer's visibility timeout is six times it (AWS's advice). */
+const EVENT_FUNCTION_TIMEOUT = Duration.seconds(60);
+/** Receives before a message goes to the buffer's dead-letter queue. */
+const EVENTS_MAX_RECEIVE_COUNT = 5;
+
+/** The guardrail stack (DESIGN §10, §14): topic, the two functions, the event rule → SQS buffer, DLQs, least-privilege IAM. */
 export class VpcGuardrailStack extends Stack {
   readonly config: Config;
 
@@ -101,16 +110,51 @@ export class VpcGuardrailStack extends Stack {
       description: 'VPC Guardrail: evaluates, fixes and reports one network change',
       bundlesDir,
       environment,
-      timeout: Duration.seconds(60),
+      timeout: EVENT_FUNCTION_TIMEOUT,
       memorySize: 512,
       logRetention,
     });
     onChange.function.addEnvironment('VPC_GUARDRAIL_OWN_ROLE_ARN', onChange.role.roleArn);
+    // Direct invocations (a bare event, as in tests and runbooks) keep a retry and the DLQ.
     onChange.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
       onFailure: new destinations.SqsDestination(deadLetters),
     });
+
+    // DESIGN §14: the rule feeds an encrypted SQS buffer; the function reads it in batches and
+    // reports the messages of a failed account-region group only (ReportBatchItemFailures). A
+    // message that keeps failing goes to the buffer's own dead-letter queue after a few receives.
+    const batchWindow = props.batchWindowSeconds ?? 10;
+    if (!Number.isInteger(batchWindow) || batchWindow < 0 || batchWindow > 300) {
+      throw new Error(
+        `batchWindowSeconds must be an integer from 0 to 300, got ${JSON.stringify(batchWindow)}`,
+      );
+    }
+    const eventDeadLetters = new sqs.Queue(this, 'EventDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(eventDeadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the event buffer; it needs none itself.',
+    });
+    const buffer = new sqs.Queue(this, 'Events', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(EVENT_FUNCTION_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: eventDeadLetters, maxReceiveCount: EVENTS_MAX_RECEIVE_COUNT },
+    });
+    onChange.function.addEventSource(
+      new SqsEventSource(buffer, {
+        // SQS allows more than 10 messages per batch only with a batching window.
+        batchSize: batchWindow > 0 ? 100 : 10,
+        ...(batchWindow > 0 ? { maxBatchingWindow: Duration.seconds(batchWindow) } : {}),
+        reportBatchItemFailures: true,
+      }),
+    );
 
     const audit = new GuardrailFunction(this, 'Audit', {
       name: 'audit',
@@ -173,20 +217,21 @@ export class VpcGuardrailStack extends Stack {
     }
 
     // One rule for every handled network change, its event names generated from the event table
-    // (organization mode: on the central bus, through the SQS buffer).
-    if (org) this.organization(org, props, onChange, audit);
-    else
-      new events.Rule(this, 'NetworkChange', {
-        description: 'EC2 network changes recorded by CloudTrail (names from the guardrail event table)',
-        eventPattern: networkChangePattern(),
-        targets: [
-          new targets.LambdaFunction(onChange.function, {
-            deadLetterQueue: deadLetters,
-            retryAttempts: 4,
-            maxEventAge: Duration.hours(2),
-          }),
-        ],
-      });
+    // (organization mode: on the central bus, which principals of the organization feed).
+    const bus = org ? centralBus(this, org.organizationId) : undefined;
+    new events.Rule(this, 'NetworkChange', {
+      description: 'EC2 network changes recorded by CloudTrail (names from the guardrail event table)',
+      ...(bus ? { eventBus: bus } : {}),
+      eventPattern: networkChangePattern(),
+      targets: [
+        new targets.SqsQueue(buffer, {
+          deadLetterQueue: deadLetters,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+    if (org && bus) this.organization(org, props, onChange, audit, bus);
 
     if (props.auditSchedule) {
       if (!/^(rate|cron)\(.+\)$/.test(props.auditSchedule)) {
@@ -215,31 +260,22 @@ export class VpcGuardrailStack extends Stack {
     new CfnOutput(this, 'AuditFunctionName', { value: audit.function.functionName });
     new CfnOutput(this, 'EventFunctionName', { value: onChange.function.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetters.queueUrl });
+    new CfnOutput(this, 'EventQueueUrl', { value: buffer.queueUrl });
+    new CfnOutput(this, 'EventDeadLetterQueueArn', { value: eventDeadLetters.queueArn });
   }
 
   /**
-   * Organization mode (DESIGN §15): the org-scoped central bus and its rule → SQS buffer → event
-   * function; the functions may assume the member role (the audit may also list the accounts);
-   * the StackSet that rolls the member template out.
+   * Organization mode (DESIGN §15): the functions may assume the member role (the audit may also
+   * list the accounts); the StackSet rolls the member template out. The rule on the central bus
+   * feeds the same SQS buffer as the single-account stack's.
    */
   private organization(
     org: OrganizationProps,
     props: VpcGuardrailStackProps,
     onChange: GuardrailFunction,
     audit: GuardrailFunction,
+    bus: events.EventBus,
   ): void {
-    const bus = centralBus(this, org.organizationId);
-    const buffer = new EventBuffer(this, 'EventBuffer', {
-      consumer: onChange.function,
-      consumerTimeout: Duration.seconds(60),
-      ...(props.batchWindowSeconds !== undefined ? { batchWindowSeconds: props.batchWindowSeconds } : {}),
-    });
-    new events.Rule(this, 'NetworkChange', {
-      description: 'EC2 network changes of the organization (names from the guardrail event table)',
-      eventBus: bus,
-      eventPattern: networkChangePattern(),
-      targets: [new targets.SqsQueue(buffer.queue, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
-    });
     for (const fn of [onChange, audit]) grantMemberRole(fn.role, org);
     grantListAccounts(audit.role);
     memberStackSet(this, {

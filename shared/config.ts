@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { SEVERITIES } from './findings';
 import { parseCidr4, parseCidr6 } from './net/cidr';
 import { RULE_IDS } from './rules/registry';
 import { formatIssues, parseJsonText } from './validation';
@@ -37,10 +38,9 @@ export function parsePortSpec(text: string): PortSpec | undefined {
 const portSpec = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
   const spec = parsePortSpec(String(value));
   if (!spec) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `not a port spec like "22/tcp" or "8000-8100/udp" (${JSON.stringify(value)})`,
-    });
+    // The issue formatter appends a string input itself; only a number needs showing here.
+    const shown = typeof value === 'string' ? '' : ` (${value})`;
+    ctx.addIssue({ code: 'custom', message: `not a port spec like "22/tcp" or "8000-8100/udp"${shown}` });
     return z.NEVER;
   }
   return spec;
@@ -116,6 +116,8 @@ export const ConfigSchema = z
     /** Events made by this principal are ignored (no loops). */
     ownRoleArn: z.string().optional(),
     topicArn: z.string().optional(),
+    /** Findings below this severity are listed in a notice but never cause one alone (DESIGN §8). */
+    notifyMinSeverity: z.enum(SEVERITIES).default('low'),
     /** Organization mode (DESIGN §15): when non-empty, only these accounts (and the central one). */
     accounts: z.array(accountId).default([]),
     /** Organization mode: accounts never governed, the central one included. */

@@ -64,6 +64,8 @@ export async function runAccountsAudit(
     progress.stop();
   }
   const { findings, summary, failures } = result;
+  // As for one region: warnings on stderr (and in summary.warnings), never a change of exit code.
+  for (const warning of summary.warnings ?? []) io.stderr(`warning: ${warning}\n`);
   const perAccount = result.accounts ?? [];
   switch (options.format) {
     case 'json':

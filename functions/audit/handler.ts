@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -9,7 +8,7 @@ import { type AuditDeps, runAudit } from '../../shared/audit/pipeline';
 import type { AuditResult } from '../../shared/audit/types';
 import { organizationsClient, snsClient, stsClient } from '../../shared/aws/clients';
 import { AccountListError, AuditLoadError } from '../../shared/aws/errors';
-import { accountOf } from '../../shared/aws/lambda-context';
+import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
 import { type AccountClients, accountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
 import { configFromEnv } from '../../shared/config';
@@ -18,7 +17,7 @@ import type { Notice } from '../../shared/notify/notice';
 import { memberRoleNameFromEnv } from '../../shared/org/settings';
 
 // Cold start: read and validate the environment once; an invalid config fails here, loudly.
-const logger = new Logger({ serviceName: 'vpc-guardrail-audit' });
+const logger = new GuardrailLogger({ serviceName: 'vpc-guardrail-audit' });
 const config = configFromEnv(process.env);
 const homeRegion = process.env.AWS_REGION ?? '';
 if (!homeRegion) throw new ConfigError('invalid environment', ['AWS_REGION: is required']);
@@ -72,6 +71,7 @@ async function audit(event: unknown, context: Context): Promise<AuditResult> {
   logger.info('audit started', { payload });
   const result = await runAudit(payload, deps);
   for (const failure of result.errors ?? []) logger.error('region not evaluated', { failure });
+  for (const warning of result.summary.warnings) logger.warn('input warning', { warning });
   logger.info('audit finished', {
     summary: result.summary,
     regions: result.regions,

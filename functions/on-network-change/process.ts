@@ -7,29 +7,46 @@ import type { AccountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
 import { executeActions } from '../../shared/aws/remediator';
 import type { Config } from '../../shared/config';
-import { isIgnored } from '../../shared/events/event-table';
-import { parseEvent } from '../../shared/events/parse';
-import { runEventPipeline } from '../../shared/events/pipeline';
-import type { IgnoreCode, Ignored } from '../../shared/events/types';
+import type { BatchMessage, EventGroup, MessageTriage } from '../../shared/events/batch';
+import {
+  type GroupOutcome,
+  type PipelineOptions,
+  runGroupPipeline,
+  triageMessages,
+  type Where,
+} from '../../shared/events/pipeline';
+import type { IgnoreCode } from '../../shared/events/types';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import { subjectWithAccount } from '../../shared/notify/account-subject';
-import { type OrgScope, orgTriage } from '../../shared/org/triage';
+import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { ActionStatus } from '../../shared/remediation/types';
 
 /** What one invocation needs; built once at cold start (see handler.ts), injected by tests. */
 export interface EventDeps {
   config: Config;
   topicArn: string;
+  /** The EC2 client of the function's own account and region. */
   ec2: EC2Client;
+  /** The EC2 client for a group's account and region (organization mode plugs in here); default `ec2`. */
+  ec2For?: (where: Where) => EC2Client | Promise<EC2Client>;
   sns: SNSClient;
   logger: Logger;
   /** The function's own account (from its ARN) and region (`AWS_REGION`). */
   accountId: string;
   region: string;
+  /**
+   * False (default): events of another account or region than the function's are rejected (DESIGN
+   * §7). True: every account and region is evaluated with `ec2For`'s client (organization mode,
+   * whose allow-list decides upstream).
+   */
+  anyOrigin?: boolean;
   now(): Date;
-  /** Organization mode (DESIGN §15): who is governed, and EC2 clients per account and region. */
+  /**
+   * Organization mode (DESIGN §15): who is governed, and EC2 clients per account and region
+   * (implies `anyOrigin`; its triage decides which accounts count).
+   */
   org?: OrgDeps;
-  /** Names the invocation in the member account's CloudTrail when no event id is at hand. */
+  /** Names the invocation in a member account's CloudTrail when a group has no event id. */
   requestId?: string;
 }
 
@@ -39,95 +56,244 @@ export interface OrgDeps {
   clients: AccountClients;
 }
 
-/** The invocation's result (also logged): what was decided, never secrets. */
+/** What was done for one account-region group of a batch (also logged): never secrets. */
+export interface GroupReport {
+  key: string;
+  messageIds: string[];
+  /** Active and suppressed findings in scope as loaded, before the actions. */
+  findings: number;
+  suppressed: number;
+  /** Active findings still open after the actions (evaluated in memory). */
+  open: number;
+  actions: { action: string; status: ActionStatus }[];
+  couldNotEvaluate?: string;
+  notified: boolean;
+  messageId?: string;
+}
+
+/** A batch's result: the messages to retry, and what was decided for each group and message. */
+export interface BatchResult {
+  messages: MessageTriage[];
+  groups: GroupReport[];
+  /** The message ids of groups that hit a transient fault (throttling past retries, a failed publish). */
+  failedMessageIds: string[];
+  /** The first transient fault, for a caller that must throw (a direct invocation). */
+  error?: unknown;
+}
+
+/** The invocation's result for a bare event (a batch of one): what was decided, never secrets. */
 export type EventResult =
   | { status: 'ignored'; code: IgnoreCode; reason: string }
-  | {
-      status: 'handled';
-      eventId?: string;
-      findings: number;
-      suppressed: number;
-      actions: { action: string; status: ActionStatus }[];
-      couldNotEvaluate?: string;
-      notified: boolean;
-      messageId?: string;
-    };
+  | ({ status: 'handled'; eventId?: string } & Omit<GroupReport, 'key' | 'messageIds'>);
 
-/** Logs an ignored event: a malformed one is an error to look at, the others are the guardrail working. */
-function ignore(logger: Logger, ignored: Ignored, eventName: string | undefined): EventResult {
-  const { code, reason } = ignored;
-  const details = { code, reason, eventName };
-  if (code === 'malformed') logger.error('event ignored', details);
-  else logger.info('event ignored', details);
-  return { status: 'ignored', code, reason };
+/**
+ * A batch through the pipeline with real EC2 and SNS (DESIGN §14): each message triaged alone,
+ * then per account and region one slice, one evaluation, one plan, one execution and one notice.
+ * Groups run concurrently and fail alone: a transient fault marks only its group's messages.
+ */
+export async function processMessages(
+  messages: readonly BatchMessage[],
+  deps: EventDeps,
+): Promise<BatchResult> {
+  const { logger } = deps;
+  const options =
+    deps.anyOrigin || deps.org
+      ? { now: deps.now() }
+      : { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region };
+  const all = triageMessages(messages, deps.config, options);
+  // Organization mode: ungoverned accounts and the member role's own calls are ignored here.
+  const triaged = deps.org ? orgTriageBatch(all, deps.org.scope) : all;
+  for (const m of triaged.messages) logTriage(logger, m);
+  // One event (a direct invocation, a batch of one): its CloudTrail id correlates the log lines.
+  const handled = triaged.groups.flatMap((g) => g.members);
+  const only = handled.length === 1 ? handled[0]?.event.eventId : undefined;
+  if (only) logger.setCorrelationId(only);
+
+  const settled = await Promise.allSettled(triaged.groups.map((group) => processGroup(group, deps, options)));
+  const groups: GroupReport[] = [];
+  const failed: string[] = [];
+  let error: unknown;
+  settled.forEach((result, i) => {
+    const group = triaged.groups[i];
+    if (!group) return;
+    const messageIds = group.members.map((m) => m.messageId);
+    if (result.status === 'fulfilled') {
+      groups.push(result.value);
+      return;
+    }
+    // Transient AWS faults after the SDK's retries: only this group's messages are retried.
+    logger.error('group not processed; its messages will be retried', {
+      group: group.key,
+      messageIds,
+      error: result.reason as Error,
+    });
+    failed.push(...messageIds);
+    error ??= result.reason;
+  });
+  return {
+    messages: triaged.messages,
+    groups,
+    failedMessageIds: failed,
+    ...(error !== undefined ? { error } : {}),
+  };
 }
 
 /**
- * One CloudTrail event through the pipeline with real EC2 and SNS. Ignored events return normally;
- * transient AWS faults and a failed publish throw (the invocation is retried, then dead-lettered).
+ * One CloudTrail event (a direct invocation: a bare EventBridge event or CloudTrail record) as a
+ * batch of one. Ignored events return normally; a transient fault throws (the invocation is retried).
  */
 export async function processEvent(input: unknown, deps: EventDeps): Promise<EventResult> {
-  const { logger, ec2, config } = deps;
-  const parsed = parseEvent(input);
-  if (!isIgnored(parsed) && parsed.eventId) logger.setCorrelationId(parsed.eventId);
-  const org = deps.org;
-  if (org && !isIgnored(parsed)) {
-    const ignored = orgTriage(parsed, org.scope);
-    if (ignored) return ignore(logger, ignored, parsed.eventName);
+  const batch = await processMessages([{ id: 'direct', body: input, receiveCount: 1 }], deps);
+  if (batch.error !== undefined) throw batch.error;
+  const triage = batch.messages[0];
+  if (!triage || triage.outcome === 'unreadable') {
+    return { status: 'ignored', code: 'malformed', reason: triage?.reason ?? 'no event' };
   }
-  const accountId = (org && !isIgnored(parsed) && parsed.accountId) || deps.accountId;
-  const region = (org && !isIgnored(parsed) && parsed.region) || deps.region;
-  const sessionName = (!isIgnored(parsed) && parsed.eventId) || deps.requestId;
-  /** The EC2 client of the event's account and region (the member role's, in another account). */
-  const clientFor = (): Promise<EC2Client> =>
-    org ? org.clients.ec2(accountId, region, sessionName) : Promise.resolve(ec2);
+  if (triage.outcome === 'ignored') return { status: 'ignored', ...triage.ignored };
+  const report = batch.groups[0];
+  const {
+    key: _key,
+    messageIds: _ids,
+    ...rest
+  } = report ?? {
+    key: '',
+    messageIds: [],
+    findings: 0,
+    suppressed: 0,
+    open: 0,
+    actions: [],
+    notified: false,
+  };
+  return { status: 'handled', ...(triage.event.eventId ? { eventId: triage.event.eventId } : {}), ...rest };
+}
 
-  const outcome = await runEventPipeline(
-    input,
-    config,
+async function processGroup(
+  group: EventGroup,
+  deps: EventDeps,
+  options: PipelineOptions,
+): Promise<GroupReport> {
+  const { logger } = deps;
+  const messageIds = group.members.map((m) => m.messageId);
+  const { org } = deps;
+  // The session name ties the member account's CloudTrail to this group's first event.
+  const sessionName = group.members[0]?.event.eventId ?? deps.requestId;
+  const clientFor = async (where: Where) =>
+    org
+      ? org.clients.ec2(where.accountId ?? deps.accountId, where.region ?? deps.region, sessionName)
+      : deps.ec2For
+        ? deps.ec2For(where)
+        : deps.ec2;
+  const outcome = await runGroupPipeline(
+    group,
+    deps.config,
     {
-      loadSlice: async (scope, event) => {
+      loadSlice: async (scope, where) => {
         let client: EC2Client;
         try {
-          client = await clientFor();
+          client = await clientFor(where);
         } catch (error) {
           // Not onboarded yet (or its trust is broken): say so, acknowledge, do not retry.
           if (!(error instanceof AssumeRoleDeniedError)) throw error;
           logger.error('member role not assumed', { accountId: error.accountId, roleArn: error.roleArn });
           return { snapshot: parseSnapshot({}), complete: false, errors: [error.message] };
         }
-        const slice = await loadSlice(client, scope, {
-          ...(event.accountId ? { accountId: event.accountId } : {}),
-          ...(event.region ? { region: event.region } : {}),
+        const slice = await loadSlice(client, scope, where);
+        logger.info('slice loaded', {
+          group: group.key,
+          calls: slice.calls,
+          complete: slice.complete,
+          errors: slice.errors,
         });
-        logger.info('slice loaded', { calls: slice.calls, complete: slice.complete, errors: slice.errors });
         return slice;
       },
-      execute: async (plan) => executeActions(await clientFor(), plan),
+      execute: async (plan, where) => executeActions(await clientFor(where), plan),
     },
-    // Organization mode takes account and region from the event (checked by orgTriage above).
-    org
-      ? { now: deps.now() }
-      : { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region },
-  ).catch((error: unknown) => {
-    // Transient AWS faults after the SDK's retries: the invocation fails and is retried.
-    logger.error('event not processed; the invocation will be retried', { error: error as Error });
-    throw error;
-  });
+    options,
+  );
+  logOutcome(logger, outcome, messageIds);
 
-  if (outcome.kind === 'ignored') return ignore(logger, outcome.ignored, outcome.event?.eventName);
+  let messageId: string | undefined;
+  // A member account's notice names the account in its subject (the attributes always carry it).
+  const notice =
+    outcome.notice && group.accountId !== undefined && group.accountId !== deps.accountId
+      ? { ...outcome.notice, subject: subjectWithAccount(outcome.notice.subject, group.accountId) }
+      : outcome.notice;
+  if (notice) {
+    try {
+      messageId = await publishNotice(deps.sns, deps.topicArn, notice);
+    } catch (error) {
+      // Never lost silently: the whole notice is in the log, and the retry sends it again.
+      logger.error('notice not published', {
+        group: group.key,
+        notice,
+        error: error as Error,
+      });
+      throw error;
+    }
+  }
+  const before = outcome.assessment?.findings ?? [];
+  return {
+    key: group.key,
+    messageIds,
+    findings: before.filter((f) => !f.suppressed).length,
+    suppressed: before.filter((f) => f.suppressed).length,
+    open: outcome.after.filter((f) => !f.suppressed).length,
+    actions: outcome.results.map((r) => ({ action: r.action.action, status: r.status })),
+    ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
+    notified: outcome.notice !== undefined,
+    ...(messageId ? { messageId } : {}),
+  };
+}
 
-  const findings = outcome.assessment?.findings ?? [];
-  const actions = outcome.results.map((r) => ({ action: r.action.action, status: r.status }));
-  logger.info('event evaluated', {
-    eventName: outcome.event.eventName,
+function logTriage(logger: Logger, m: MessageTriage): void {
+  switch (m.outcome) {
+    case 'unreadable':
+      // Acknowledged, never retried forever: an error to look at.
+      logger.error('message ignored', { messageId: m.messageId, code: 'not-json', reason: m.reason });
+      return;
+    case 'ignored': {
+      const details = {
+        messageId: m.messageId,
+        code: m.ignored.code,
+        reason: m.ignored.reason,
+        eventName: m.event?.eventName,
+        eventId: m.event?.eventId,
+      };
+      // A malformed event is an error to look at; the other reasons are the guardrail working.
+      if (m.ignored.code === 'malformed') logger.error('event ignored', details);
+      else logger.info('event ignored', details);
+      return;
+    }
+    case 'duplicate':
+      logger.info('duplicate event counted once', {
+        messageId: m.messageId,
+        eventId: m.event.eventId,
+        duplicateOf: m.duplicateOf,
+      });
+      return;
+    case 'handled':
+      logger.info('event accepted', {
+        messageId: m.messageId,
+        eventId: m.event.eventId,
+        eventName: m.event.eventName,
+        group: m.group,
+      });
+  }
+}
+
+function logOutcome(logger: Logger, outcome: GroupOutcome, messageIds: string[]): void {
+  logger.info('group evaluated', {
+    group: outcome.group.key,
+    messageIds,
+    eventIds: outcome.group.members.map((m) => m.event.eventId),
     scope: outcome.assessment?.resolved ?? outcome.scope,
-    findings: findings.map((f) => ({
+    findings: (outcome.assessment?.findings ?? []).map((f) => ({
       id: f.id,
       ruleId: f.ruleId,
       resourceId: f.resourceId,
       suppressed: !!f.suppressed,
     })),
+    open: outcome.after.filter((f) => !f.suppressed).map((f) => f.id),
     actions: outcome.results.map((r) => ({ ...r.action, status: r.status, error: r.error })),
     ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
   });
@@ -138,30 +304,4 @@ export async function processEvent(input: unknown, deps: EventDeps): Promise<Eve
       error: failed.error,
     });
   }
-
-  let messageId: string | undefined;
-  // A member account's notice names the account in its subject (the attributes always carry it).
-  const notice =
-    outcome.notice && accountId !== deps.accountId
-      ? { ...outcome.notice, subject: subjectWithAccount(outcome.notice.subject, accountId) }
-      : outcome.notice;
-  if (notice) {
-    try {
-      messageId = await publishNotice(deps.sns, deps.topicArn, notice);
-    } catch (error) {
-      // Never lost silently: the whole notice is in the log, and the retry sends it again.
-      logger.error('notice not published', { notice, error: error as Error });
-      throw error;
-    }
-  }
-  return {
-    status: 'handled',
-    ...(outcome.event.eventId ? { eventId: outcome.event.eventId } : {}),
-    findings: findings.filter((f) => !f.suppressed).length,
-    suppressed: findings.filter((f) => f.suppressed).length,
-    actions,
-    ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
-    notified: outcome.notice !== undefined,
-    ...(messageId ? { messageId } : {}),
-  };
 }

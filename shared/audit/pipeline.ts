@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AuditLoadError } from '../aws/errors';
 import type { Config } from '../config';
 import type { Finding } from '../findings';
-import type { Notice } from '../notify/notice';
+import { isLoud, type Notice } from '../notify/notice';
 import { toAsff } from '../report/asff';
 import { toSarif } from '../report/sarif';
 import { governedAccounts } from './accounts';
@@ -76,18 +76,26 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   let notified: boolean | undefined;
   if (payload.notify) {
     if (!deps.publish) throw new Error('notify needs a topic (VPC_GUARDRAIL_TOPIC_ARN)');
-    await deps.publish(
-      auditNotice({
-        findings,
-        summary,
-        failures,
-        remediation,
-        accountId: deps.accountId,
-        regions,
-        ...(run.accounts ? { accounts: run.accounts } : {}),
-      }),
-    );
-    notified = true;
+    // DESIGN §8 "No noise": findings below notifyMinSeverity never cause a notice on their own;
+    // a region not evaluated and a remediation call made or failed always do.
+    const calls = remediation.flatMap((r) => r.results);
+    notified =
+      failures.length > 0 ||
+      calls.some((r) => r.status === 'done' || r.status === 'failed') ||
+      findings.some((f) => isLoud(f, deps.config.notifyMinSeverity));
+    if (notified) {
+      await deps.publish(
+        auditNotice({
+          findings,
+          summary,
+          failures,
+          remediation,
+          accountId: deps.accountId,
+          regions,
+          ...(run.accounts ? { accounts: run.accounts } : {}),
+        }),
+      );
+    }
   }
 
   const result: AuditResult = {
@@ -96,7 +104,7 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     regions: run.coverage,
     ...(failures.length > 0 ? { errors: failures } : {}),
     ...(payload.remediate ? { remediation } : {}),
-    ...(notified ? { notified } : {}),
+    ...(notified !== undefined ? { notified } : {}),
     ...(run.accounts ? { accounts: run.accounts } : {}),
     ...(excluded.length > 0 ? { excludedAccounts: excluded } : {}),
   };

@@ -4,9 +4,9 @@ import { AssumeRoleDeniedError, errorCode, RegionLoadError } from '../aws/errors
 import { mapLimit } from '../aws/map-limit';
 import { executeActions } from '../aws/remediator';
 import type { Config } from '../config';
-import { evaluate, type Summary, summarize } from '../engine';
+import { evaluateReport, type NotJudged, type Summary, summarize } from '../engine';
 import { compareFindings, type Finding } from '../findings';
-import { parseSnapshot } from '../model/snapshot';
+import { readSnapshot } from '../model/snapshot';
 import { planRemediation } from '../remediation/plan';
 import type { AccountSummary, AuditTarget, RegionCoverage, RegionFailure, RegionRemediation } from './types';
 
@@ -41,8 +41,20 @@ export interface AuditRun {
   accounts?: AccountSummary[];
 }
 
+/** What could not be judged, and what looked odd, named with the account-region it was seen in. */
+interface Notes {
+  notJudged: NotJudged[];
+  warnings: string[];
+}
+
 type Outcome =
-  | { target: AuditTarget; findings: Finding[]; coverage: RegionCoverage; remediation?: RegionRemediation }
+  | {
+      target: AuditTarget;
+      findings: Finding[];
+      coverage: RegionCoverage;
+      notes: Notes;
+      remediation?: RegionRemediation;
+    }
   | { target: AuditTarget; failure: RegionFailure };
 
 /**
@@ -68,9 +80,11 @@ export async function auditTargets(
   const findings = outcomes.flatMap((o) => ('findings' in o ? o.findings : []));
   findings.sort(compareFindings);
   const failures = outcomes.flatMap((o) => ('failure' in o ? [o.failure] : []));
+  const notJudged = outcomes.flatMap((o) => ('notes' in o ? o.notes.notJudged : []));
+  const warnings = outcomes.flatMap((o) => ('notes' in o ? o.notes.warnings : []));
   const run: AuditRun = {
     findings,
-    summary: summarize(findings),
+    summary: summarize(findings, { notJudged, warnings }),
     coverage: outcomes.flatMap((o) => ('coverage' in o ? [o.coverage] : [])),
     failures,
     remediation: outcomes.flatMap((o) => ('remediation' in o && o.remediation ? [o.remediation] : [])),
@@ -93,7 +107,8 @@ async function auditOne(
       accountId,
       ...(options.vpcIds ? { vpcIds: options.vpcIds } : {}),
     });
-    const snapshot = parseSnapshot(raw);
+    const read = readSnapshot(raw);
+    const { snapshot } = read;
     const coverage: RegionCoverage = named(target, {
       region,
       vpcs: snapshot.Vpcs.length,
@@ -101,13 +116,19 @@ async function auditOne(
       networkAcls: snapshot.NetworkAcls.length,
       networkInterfaces: snapshot.NetworkInterfaces.length,
     });
-    const findings = evaluate(snapshot, deps.config, { now: deps.now });
-    if (!options.remediate) return { target, findings, coverage };
+    const report = evaluateReport(snapshot, deps.config, { now: deps.now });
+    const { findings } = report;
+    const where = options.multiAccount ? `${accountId} ${region}` : region;
+    const notes: Notes = {
+      notJudged: report.notJudged,
+      warnings: [...read.warnings, ...report.warnings].map((w) => `${where}: ${w}`),
+    };
+    if (!options.remediate) return { target, findings, coverage, notes };
     // The region loaded completely (a failed load never gets here), so acting on it is safe.
     const plan = planRemediation(findings, deps.config, { sliceComplete: true });
     const results = await executeActions(ec2, plan);
     const remediation = named(target, { region, dryRun: plan.dryRun, results, skipped: plan.skipped });
-    return { target, findings, coverage, remediation };
+    return { target, findings, coverage, remediation, notes };
   } catch (error) {
     if (error instanceof RegionLoadError) {
       const { operation, code, message } = error;

@@ -1,4 +1,4 @@
-import { MAX_SUBJECT_LENGTH } from './notice';
+import { MAX_SUBJECT_LENGTH } from './notice-types';
 import { truncate } from './sanitize';
 
 /**

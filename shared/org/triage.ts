@@ -1,3 +1,4 @@
+import type { EventGroup, MessageTriage, TriagedBatch } from '../events/batch';
 import type { Ignored, ParsedEvent } from '../events/types';
 
 // Organization mode's part of triage (DESIGN §15), applied per account-region group of events
@@ -48,4 +49,27 @@ export function orgTriage(event: ParsedEvent, scope: OrgScope): Ignored | undefi
   }
   const notGoverned = accountNotGoverned(event.accountId, scope);
   return notGoverned ? { code: 'other-account', reason: notGoverned } : undefined;
+}
+
+/**
+ * Organization triage of a triaged batch (DESIGN §14, §15), per account-region group: a group of an
+ * account that is not governed is ignored whole, with the reason; within a governed group, the
+ * member role's own calls are ignored. The messages keep their batch order; emptied groups go.
+ */
+export function orgTriageBatch(batch: TriagedBatch, scope: OrgScope): TriagedBatch {
+  const ignored = new Map<string, { event: ParsedEvent; ignored: Ignored }>();
+  const groups: EventGroup[] = [];
+  for (const group of batch.groups) {
+    const members = group.members.filter((member) => {
+      const why = orgTriage(member.event, scope);
+      if (why) ignored.set(member.messageId, { event: member.event, ignored: why });
+      return !why;
+    });
+    if (members.length > 0) groups.push({ ...group, members });
+  }
+  const messages: MessageTriage[] = batch.messages.map((m) => {
+    const hit = ignored.get(m.messageId);
+    return hit && m.outcome === 'handled' ? { messageId: m.messageId, outcome: 'ignored', ...hit } : m;
+  });
+  return { messages, groups };
 }

@@ -5,8 +5,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContextError, ContextReader } from '../../infra/context';
 import { memberReadActions, VpcGuardrailMemberStack } from '../../infra/member-stack';
-import { ContextError, organizationFromContext } from '../../infra/org-context';
+import { organizationFromContext } from '../../infra/org-context';
 import { writeActionsByResource } from '../../infra/permissions';
 import { VpcGuardrailStack } from '../../infra/vpc-guardrail-stack';
 import { parseConfig } from '../../shared/config';
@@ -70,7 +71,7 @@ describe('VpcGuardrailCentral', () => {
     }[];
     expect(Object.keys(rules)).toHaveLength(1);
     expect(rule?.Properties.EventPattern.detail.eventName).toEqual([...HANDLED_EVENT_NAMES]);
-    expect(JSON.stringify(rule?.Properties.Targets[0]?.Arn)).toContain('EventBufferQueue');
+    expect(JSON.stringify(rule?.Properties.Targets[0]?.Arn)).toMatch(/"Events[0-9A-F]{8}"/);
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       RedrivePolicy: { maxReceiveCount: 5 },
@@ -267,18 +268,19 @@ describe('both templates', () => {
 });
 
 describe('organization context', () => {
-  const from = (values: Record<string, unknown>) => organizationFromContext((key) => values[key]);
+  const reader = (values: Record<string, unknown>) => new ContextReader((key) => values[key]);
 
   it('is off without organizationId, and reads comma lists with defaults', () => {
-    expect(from({})).toBeUndefined();
-    expect(
-      from({
-        organizationId: ORG,
-        targetOus: OUS.join(','),
-        regions: 'eu-west-1, us-east-1',
-        excludeAccounts: '555566667777',
-      }),
-    ).toEqual({
+    const empty = reader({});
+    expect(organizationFromContext(empty)).toBeUndefined();
+    expect(empty.issues).toEqual([]);
+    const context = reader({
+      organizationId: ORG,
+      targetOus: OUS.join(','),
+      regions: 'eu-west-1, us-east-1',
+      excludeAccounts: '555566667777',
+    });
+    expect(organizationFromContext(context)).toEqual({
       organization: {
         organizationId: ORG,
         targetOus: OUS,
@@ -288,29 +290,27 @@ describe('organization context', () => {
       accounts: [],
       excludeAccounts: ['555566667777'],
     });
+    expect(context.issues).toEqual([]);
   });
 
-  it('names every bad key', () => {
-    const read = () =>
-      from({
-        organizationId: 'org-1',
-        targetOus: 'ou-x',
-        regions: '',
-        accounts: '12345',
-        memberRoleName: 'bad role',
-      });
-    expect(read).toThrow(ContextError);
-    try {
-      read();
-    } catch (error) {
-      expect((error as ContextError).issues).toEqual([
-        'organizationId: "org-1" is not an organization id like o-a1b2c3d4e5',
-        'targetOus: "ou-x" is not an OU id like ou-ab12-cd34ef56 or a root id like r-ab12',
-        'regions: is required (the regions the member template goes to)',
-        'memberRoleName: "bad role" is not an IAM role name',
-        'accounts: "12345" is not a 12-digit account id',
-      ]);
-    }
-    expect(() => from({ regions: 'eu-west-1' })).toThrow('regions: needs organizationId (organization mode)');
+  it('names every bad key, and the app reports them with the stack keys', () => {
+    const context = reader({
+      organizationId: 'org-1',
+      targetOus: 'ou-x',
+      accounts: '12345',
+      memberRoleName: 'bad role',
+    });
+    expect(organizationFromContext(context)).toBeUndefined();
+    expect(context.issues).toEqual([
+      '-c organizationId: expected an organization id like o-a1b2c3d4e5, got "org-1"',
+      '-c targetOus: expected OU ids like ou-ab12-cd34ef56 (or a root id like r-ab12) in the list, got "ou-x"',
+      '-c regions: is required (the regions the member template goes to)',
+      '-c memberRoleName: expected an IAM role name, got "bad role"',
+      '-c accounts: expected 12-digit account ids in the list, got "12345"',
+    ]);
+    expect(() => context.done()).toThrow(ContextError);
+    const stray = reader({ regions: 'eu-west-1' });
+    organizationFromContext(stray);
+    expect(stray.issues).toEqual(['-c regions: needs organizationId (organization mode)']);
   });
 });

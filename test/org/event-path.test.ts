@@ -8,7 +8,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type EventDeps, processEvent } from '../../functions/on-network-change/process';
+import { type EventDeps, processEvent, processMessages } from '../../functions/on-network-change/process';
 import type { ClientCredentials } from '../../shared/aws/clients';
 import { accountClients } from '../../shared/aws/member-accounts';
 import { type ConfigInput, parseConfig } from '../../shared/config';
@@ -202,7 +202,7 @@ describe('organization mode: the event path', () => {
     );
     expect(built.size).toBe(0);
     const [notice] = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
-    expect(notice?.Subject).toMatch(new RegExp(`^\\[FAILED\\] ${B}: could not evaluate`));
+    expect(notice?.Subject).toMatch(new RegExp(`^\\[HIGH\\] ${B}: could not evaluate .* — failed$`));
     expect(notice?.Message).toContain(`arn:aws:iam::${B}:role/${ROLE}`);
   });
 
@@ -254,5 +254,54 @@ describe('organization mode: the event path', () => {
     expect(clients.map((c) => c.mock.commandCalls(RevokeSecurityGroupIngressCommand).length)).toEqual([1, 1]);
     // B's second event read B again with B's client (its rule already gone, nothing revoked twice).
     expect(clients.map((c) => c.mock.commandCalls(DescribeSecurityGroupRulesCommand).length)).toEqual([2, 1]);
+  });
+
+  it("processes a batch mixing accounts B and C with each one's credentials, and acknowledges a denied one", async () => {
+    // Prepare
+    const D = '888899990000';
+    stsMock.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string }) => {
+      const account = /iam::(\d{12}):/.exec(input.RoleArn ?? '')?.[1] ?? '';
+      if (account === D) {
+        throw Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: {} });
+      }
+      return assumedFor(account);
+    });
+    const { built, build, centralClient } = clientsByAccount();
+    const message = (id: string, body: unknown) => ({ id, body: JSON.stringify(body), receiveCount: 1 });
+    // Act
+    const result = await processMessages(
+      [message('m-b', worldOpenIn(B)), message('m-c', worldOpenIn(C)), message('m-d', worldOpenIn(D))],
+      orgDeps(build, centralClient),
+    );
+    // Assess: one group per account, each read and fixed with its own client; D reported, not retried.
+    expect(result.failedMessageIds).toEqual([]);
+    expect(
+      result.groups.map((g) => [g.key, g.actions.map((a) => a.status), g.couldNotEvaluate ?? '']),
+    ).toEqual([
+      [`${B}|us-east-1`, ['done'], ''],
+      [`${C}|us-east-1`, ['done'], ''],
+      [
+        `${D}|us-east-1`,
+        [],
+        `cannot assume arn:aws:iam::${D}:role/${ROLE} in account ${D}: AccessDenied: not authorized`,
+      ],
+    ]);
+    const clients = [...built.values()];
+    const keys = await Promise.all(
+      clients.map(async (c) =>
+        typeof c.credentials === 'function' ? (await c.credentials()).accessKeyId : '',
+      ),
+    );
+    expect(keys.sort()).toEqual([`AKID${B}`, `AKID${C}`]);
+    expect(clients.map((c) => c.mock.commandCalls(RevokeSecurityGroupIngressCommand).length)).toEqual([1, 1]);
+    const subjects = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject ?? '');
+    expect(subjects).toHaveLength(3);
+    for (const prefix of [
+      `[CRITICAL] ${B}: sg-0web`,
+      `[CRITICAL] ${C}: sg-0web`,
+      `[HIGH] ${D}: could not evaluate`,
+    ]) {
+      expect(subjects.filter((subject) => subject.startsWith(prefix))).toHaveLength(1);
+    }
   });
 });

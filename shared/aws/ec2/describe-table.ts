@@ -42,7 +42,7 @@ export const READERS = ['slice', 'region'] as const;
 export type Reader = (typeof READERS)[number];
 
 /** What selects the items of a filtered read; the value is the EC2 filter name. */
-export type FilterKey = 'vpc' | 'id' | 'name' | 'group' | 'instance';
+export type FilterKey = 'vpc' | 'id' | 'name' | 'group' | 'instance' | 'rule';
 
 /** One page request: filters (at most 200 values each), the page token, and the page size. */
 export interface PageRequest {
@@ -116,7 +116,8 @@ export const DESCRIBE = {
   securityGroupRules: {
     operation: 'DescribeSecurityGroupRules',
     pageSize: 1000,
-    filters: { group: 'group-id' },
+    // `rule`: the remediator's check of which revoked rule ids remain (DESIGN §8).
+    filters: { group: 'group-id', rule: 'security-group-rule-id' },
     readers: both,
     page: async (ec2, r) => {
       const out = await ec2.send(
