@@ -161,7 +161,8 @@ export class VpcGuardrailStack extends Stack {
       description: 'VPC Guardrail: audits whole VPCs or regions on demand',
       bundlesDir,
       environment: { ...environment, VPC_GUARDRAIL_OWN_ROLE_ARN: onChange.role.roleArn },
-      timeout: Duration.minutes(5),
+      // A whole organization takes longer than one account: Lambda's maximum in organization mode.
+      timeout: org ? Duration.minutes(15) : Duration.minutes(5),
       memorySize: 1024,
       logRetention,
     });

@@ -105,6 +105,12 @@ describe('VpcGuardrailCentral', () => {
       Action: 'sts:AssumeRole',
       Condition: { StringEquals: { 'aws:ResourceOrgID': ORG } },
     });
+    // The audit of a whole organization gets Lambda's maximum timeout.
+    expect(
+      Object.values(template.findResources('AWS::Lambda::Function')).map(
+        (f) => (f as { Properties: { Timeout: number } }).Properties.Timeout,
+      ),
+    ).toEqual([60, 900]);
     expect(statements.filter((s) => s.Sid === 'ListAccounts')).toEqual([
       { Sid: 'ListAccounts', Action: 'organizations:ListAccounts', Effect: 'Allow', Resource: '*' },
     ]);
