@@ -14,6 +14,7 @@ import type {
   VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '../../errors';
+import { SNAPSHOT_KEYS } from '../../model/snapshot-schema';
 import { DescribeError, RegionLoadError } from '../errors';
 import { mapLimit } from '../map-limit';
 import { DESCRIBE, type DescribeOperation, readActions } from './describe-table';
@@ -52,19 +53,10 @@ export interface RegionSnapshot {
 export const EC2_READ_ACTIONS = readActions('region');
 
 /** The lists a region load fills, in the order progress reports them. */
-export const SNAPSHOT_LISTS = [
-  'Vpcs',
-  'Subnets',
-  'SecurityGroups',
-  'SecurityGroupRules',
-  'NetworkAcls',
-  'RouteTables',
-  'InternetGateways',
-  'NatGateways',
-  'VpcEndpoints',
-  'NetworkInterfaces',
-  'ManagedPrefixLists',
-] as const;
+export const SNAPSHOT_LISTS = SNAPSHOT_KEYS.filter(
+  (key): key is Exclude<(typeof SNAPSHOT_KEYS)[number], 'accountId' | 'region'> =>
+    key !== 'accountId' && key !== 'region',
+);
 export type SnapshotList = (typeof SNAPSHOT_LISTS)[number];
 
 /** Progress of one list of one region, reported after every page. */
