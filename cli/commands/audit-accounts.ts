@@ -1,3 +1,4 @@
+import { governedAccounts } from '../../shared/audit/accounts';
 import { accountLine } from '../../shared/audit/audit-notice';
 import { auditTargets } from '../../shared/audit/run-targets';
 import type { RegionFailure } from '../../shared/audit/types';
@@ -34,7 +35,18 @@ export async function runAccountsAudit(
       '--snapshot reads a file; --accounts and --organization read AWS',
     ]);
   }
-  const run = await resolveAccounts(options);
+  const resolved = await resolveAccounts(options);
+  // The configuration's allow-list and exclusions hold here as in the audit function.
+  const { accounts: governed, excluded } = governedAccounts(
+    [...new Set(resolved.targets.map((t) => t.accountId))],
+    {
+      homeAccountId: resolved.homeAccountId,
+      accounts: config.accounts,
+      excludeAccounts: config.excludeAccounts,
+    },
+  );
+  for (const { reason } of excluded) io.stderr(`skipped: ${reason}\n`);
+  const run = { ...resolved, targets: resolved.targets.filter((t) => governed.includes(t.accountId)) };
   const accounts = new Set(run.targets.map((t) => t.accountId));
   if (options.vpc && options.vpc.length > 0 && accounts.size > 1) {
     throw new InputError('invalid options', [

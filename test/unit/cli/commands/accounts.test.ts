@@ -131,6 +131,32 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(stderr()).toContain('vpc-guardrail: 1 of 2 account-region(s) could not be read');
   });
 
+  it('skips the accounts the configuration excludes, and says so', async () => {
+    // Prepare
+    const { io, stdout, stderr } = memoryIo({ 'c.json': JSON.stringify({ excludeAccounts: [B] }) });
+    // Act
+    const code = await runCli(
+      [
+        'audit',
+        '--accounts',
+        `${B},${CENTRAL}`,
+        '--regions',
+        'eu-west-1',
+        '--config',
+        'c.json',
+        '--format',
+        'json',
+      ],
+      io,
+    );
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr()).toContain(`skipped: account ${B} is in excludeAccounts\n`);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    const out = JSON.parse(stdout()) as { accounts: { accountId: string }[] };
+    expect(out.accounts.map((a) => a.accountId)).toEqual([CENTRAL]);
+  });
+
   it.each([
     [
       ['audit', '--accounts', B, '--organization', '--regions', 'eu-west-1'],
