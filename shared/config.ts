@@ -45,6 +45,8 @@ const portRange = z
 
 const EXEMPTION_TAG = 'vpc-guardrail:exempt';
 
+const accountId = z.string().regex(/^\d{12}$/, { message: 'not a 12-digit AWS account id' });
+
 // A kept source must be a real network: the whole address space would keep the port world-open.
 const naclAdminSource = z.string().superRefine((value, ctx) => {
   const cidr = value.includes(':') ? parseCidr6(value) : parseCidr4(value);
@@ -115,6 +117,10 @@ export function configSchema(ruleIds: readonly string[]) {
       topicArn: z.string().optional(),
       /** Findings below this severity are listed in a notice but never cause one alone (DESIGN §8). */
       notifyMinSeverity: z.enum(SEVERITIES).default('low'),
+      /** Organization mode (DESIGN §15): when non-empty, only these accounts (and the central one). */
+      accounts: z.array(accountId).default([]),
+      /** Organization mode: accounts never governed, the central one included. */
+      excludeAccounts: z.array(accountId).default([]),
       /**
        * EC2 `InterfaceType` values (e.g. `network_load_balancer`): a security group whose every
        * attached interface has one of them gets its `sg-open-*` findings suppressed (DESIGN §8).
