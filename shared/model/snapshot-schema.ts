@@ -230,15 +230,46 @@ export const NetworkAclEntrySchema = obj(
   },
 );
 
-export const NetworkAclSchema = obj({
-  NetworkAclId: str(),
-  VpcId: str(),
-  IsDefault: optional(bool()),
-  OwnerId: optStr,
-  Entries: list(NetworkAclEntrySchema),
-  Associations: list(obj({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: str() })),
-  Tags: tags,
-});
+export const NetworkAclSchema = obj(
+  {
+    NetworkAclId: str(),
+    VpcId: str(),
+    IsDefault: optional(bool()),
+    OwnerId: optStr,
+    Entries: list(NetworkAclEntrySchema),
+    Associations: list(obj({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: str() })),
+    Tags: tags,
+  },
+  uniqueRuleNumbers,
+);
+
+/**
+ * EC2 refuses a second entry with the same rule number in one direction; accepted, first-match
+ * order between the two would depend on list order (an allow listed first exposes, a deny listed
+ * first hides). Checked per direction and address family, the pair that is certainly ambiguous.
+ */
+function uniqueRuleNumbers(
+  acl: { Entries: { RuleNumber: number; Egress: boolean; CidrBlock?: string }[] },
+  issue: (key: string | undefined, message: string) => void,
+): boolean {
+  const seen = new Map<string, number>();
+  let ok = true;
+  acl.Entries.forEach((e, i) => {
+    const direction = e.Egress ? 'egress' : 'ingress';
+    const family = e.CidrBlock !== undefined ? 'IPv4' : 'IPv6';
+    const key = `${direction} ${family} ${e.RuleNumber}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else {
+      issue(
+        `Entries[${i}].RuleNumber`,
+        `duplicate rule number ${e.RuleNumber} (${direction}, ${family}): also at Entries[${first}]`,
+      );
+      ok = false;
+    }
+  });
+  return ok;
+}
 
 export const RouteSchema = obj({
   DestinationCidrBlock: optional(cidr4),

@@ -10,10 +10,9 @@ export interface ReadSnapshot {
   warnings: string[];
 }
 
-/** A key folded the way a typo drifts: case ignored, one trailing `s` dropped. */
+/** A key folded the way a typo drifts: case ignored, trailing `s` dropped (`SecurityGroupss` too). */
 function fold(key: string): string {
-  const lower = key.toLowerCase();
-  return lower.endsWith('s') ? lower.slice(0, -1) : lower;
+  return key.toLowerCase().replace(/s+$/, '');
 }
 
 const KNOWN = new Set<string>(SNAPSHOT_KEYS);
