@@ -174,8 +174,28 @@ export const SecurityGroupRuleSchema = obj(
     Description: optStr,
     Tags: tags,
   },
-  sgPorts,
+  (rule, issue) => {
+    const sourceOk = oneSource(rule, issue);
+    return sgPorts(rule, issue) && sourceOk;
+  },
 );
+
+const RULE_SOURCES = ['CidrIpv4', 'CidrIpv6', 'PrefixListId', 'ReferencedGroupInfo'] as const;
+
+/**
+ * A rule EC2 reports has one source. Two would be read as one and drop the other (`CidrIpv4`
+ * 10.0.0.0/8 with `CidrIpv6` ::/0 hid the IPv6 world), so more than one is an error. None permits
+ * nothing and is left alone: an emulator's rule without a source must not make a slice unreadable.
+ */
+function oneSource(
+  rule: Partial<Record<(typeof RULE_SOURCES)[number], unknown>>,
+  issue: (key: string | undefined, message: string) => void,
+): boolean {
+  const given = RULE_SOURCES.filter((key) => rule[key] !== undefined);
+  if (given.length <= 1) return true;
+  issue(undefined, `has more than one source (${given.join(', ')}): expected one`);
+  return false;
+}
 
 const NACL_PORTS = ['PortRange.From', 'PortRange.To'] as const;
 const ICMP_FIELDS = ['IcmpTypeCode.Type', 'IcmpTypeCode.Code'] as const;

@@ -83,6 +83,46 @@ describe('§3 Values as EC2 checks them: NACL rule numbers are unique per direct
   });
 });
 
+describe('§3 Values as EC2 checks them: one source per SecurityGroupRules item', () => {
+  const rule = (sources: Json): Json => ({
+    SecurityGroupRuleId: 'sgr-1',
+    GroupId: 'sg-1',
+    IsEgress: false,
+    IpProtocol: 'tcp',
+    FromPort: 22,
+    ToPort: 22,
+    ...sources,
+  });
+
+  it('CidrIpv4 with CidrIpv6 is an error (read as one, the IPv6 world on 22 disappeared)', async () => {
+    const { code, stderr } = await audit({
+      Vpcs: [VPC],
+      SecurityGroupRules: [rule({ CidrIpv4: '10.0.0.0/8', CidrIpv6: '::/0' })],
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'SecurityGroupRules[0]: has more than one source (CidrIpv4, CidrIpv6): expected one',
+    );
+  });
+
+  it('a CIDR with a referenced group is an error naming both', async () => {
+    const { code, stderr } = await audit({
+      Vpcs: [VPC],
+      SecurityGroupRules: [rule({ CidrIpv4: '0.0.0.0/0', ReferencedGroupInfo: { GroupId: 'sg-2' } })],
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'SecurityGroupRules[0]: has more than one source (CidrIpv4, ReferencedGroupInfo): expected one',
+    );
+  });
+
+  it('one source is read as before', async () => {
+    const { code, report } = await audit({ Vpcs: [VPC], SecurityGroupRules: [rule({ CidrIpv6: '::/0' })] });
+    expect(code).toBe(0);
+    expect(report?.findings.map((f) => `${f.ruleId} ${f.resourceId}`)).toEqual(['sg-open-admin-port sg-1']);
+  });
+});
+
 describe('§3 Not judged is said: an interface whose path cannot be followed', () => {
   const subnet = { SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.0.0/24' };
   const igw = { InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-1', State: 'available' }] };
