@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io';
 import { runCli } from '../../cli/main';
 import type { Finding } from '../../shared/findings';
+import { memoryIo } from '../helpers';
 
 // Independent QA cases for DESIGN §3 (hardened snapshots), driven through the CLI in-process:
 // each one a discrepancy found against the spec, with the exact expected answer.
@@ -14,17 +14,13 @@ interface Report {
 }
 
 async function audit(snapshot: Json): Promise<{ code: number; report?: Report; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    readText: async () => JSON.stringify(snapshot),
-    now: () => new Date('2026-12-06T12:00:00Z'),
-  };
-  const code = await runCli(['audit', '--snapshot', 'in.json', '--format', 'json', '--fail-on', 'none'], io);
-  const text = out.join('');
-  return { code, report: text ? (JSON.parse(text) as Report) : undefined, stderr: err.join('') };
+  const env = memoryIo({ 'in.json': JSON.stringify(snapshot) });
+  const code = await runCli(
+    ['audit', '--snapshot', 'in.json', '--format', 'json', '--fail-on', 'none'],
+    env.io,
+  );
+  const text = env.stdout();
+  return { code, report: text ? (JSON.parse(text) as Report) : undefined, stderr: env.stderr() };
 }
 
 const VPC = { VpcId: 'vpc-1', CidrBlock: '10.0.0.0/16' };

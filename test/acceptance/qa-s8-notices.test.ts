@@ -10,9 +10,16 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type EventDeps, processMessages } from '../../functions/on-network-change/process';
 import { parseConfig } from '../../shared/config';
 import type { BatchMessage } from '../../shared/events/batch';
-import { type Ec2Mock, installFakeEc2 } from '../aws/fake-ec2';
-import { authorizeIngress, buildWorld, cloudTrailRecord, type RuleSpec, type World } from '../aws/world';
-import { envelope } from '../events/fixtures';
+import {
+  authorizeIngress,
+  buildWorld,
+  cloudTrailRecord,
+  type Ec2Mock,
+  envelope,
+  installFakeEc2,
+  type RuleSpec,
+  type World,
+} from '../helpers';
 
 // Independent QA cases for DESIGN §8 notices through the event pipeline (aws-sdk-client-mock EC2 and
 // SNS): the "could not evaluate" attributes, notifyMinSeverity, the subject cap, tags without effect.
