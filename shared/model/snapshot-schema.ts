@@ -1,5 +1,6 @@
 import { parseCidr4, parseCidr6, parseIpv4, parseIpv6 } from '../net/cidr';
 import { ec2Protocol, parseProtocol } from '../net/protocol';
+import { oneSource, uniqueRuleNumbers } from './cross-checks';
 import {
   bool,
   format,
@@ -180,23 +181,6 @@ export const SecurityGroupRuleSchema = obj(
   },
 );
 
-const RULE_SOURCES = ['CidrIpv4', 'CidrIpv6', 'PrefixListId', 'ReferencedGroupInfo'] as const;
-
-/**
- * A rule EC2 reports has one source. Two would be read as one and drop the other (`CidrIpv4`
- * 10.0.0.0/8 with `CidrIpv6` ::/0 hid the IPv6 world), so more than one is an error. None permits
- * nothing and is left alone: an emulator's rule without a source must not make a slice unreadable.
- */
-function oneSource(
-  rule: Partial<Record<(typeof RULE_SOURCES)[number], unknown>>,
-  issue: (key: string | undefined, message: string) => void,
-): boolean {
-  const given = RULE_SOURCES.filter((key) => rule[key] !== undefined);
-  if (given.length <= 1) return true;
-  issue(undefined, `has more than one source (${given.join(', ')}): expected one`);
-  return false;
-}
-
 const NACL_PORTS = ['PortRange.From', 'PortRange.To'] as const;
 const ICMP_FIELDS = ['IcmpTypeCode.Type', 'IcmpTypeCode.Code'] as const;
 const RULE_NUMBERS = 'must be 1–32766, or 32767/32768 for the listed IPv4/IPv6 final deny';
@@ -262,34 +246,6 @@ export const NetworkAclSchema = obj(
   },
   uniqueRuleNumbers,
 );
-
-/**
- * EC2 refuses a second entry with the same rule number in one direction; accepted, first-match
- * order between the two would depend on list order (an allow listed first exposes, a deny listed
- * first hides). Checked per direction and address family, the pair that is certainly ambiguous.
- */
-function uniqueRuleNumbers(
-  acl: { Entries: { RuleNumber: number; Egress: boolean; CidrBlock?: string }[] },
-  issue: (key: string | undefined, message: string) => void,
-): boolean {
-  const seen = new Map<string, number>();
-  let ok = true;
-  acl.Entries.forEach((e, i) => {
-    const direction = e.Egress ? 'egress' : 'ingress';
-    const family = e.CidrBlock !== undefined ? 'IPv4' : 'IPv6';
-    const key = `${direction} ${family} ${e.RuleNumber}`;
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, i);
-    else {
-      issue(
-        `Entries[${i}].RuleNumber`,
-        `duplicate rule number ${e.RuleNumber} (${direction}, ${family}): also at Entries[${first}]`,
-      );
-      ok = false;
-    }
-  });
-  return ok;
-}
 
 export const RouteSchema = obj({
   DestinationCidrBlock: optional(cidr4),

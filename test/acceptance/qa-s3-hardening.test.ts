@@ -70,6 +70,21 @@ describe('§3 Values as EC2 checks them: NACL rule numbers are unique per direct
     }
   });
 
+  it('an exact repeat (the final deny listed twice) changes nothing and is accepted', async () => {
+    const finalDeny = {
+      RuleNumber: 32767,
+      Protocol: '-1',
+      RuleAction: 'deny',
+      Egress: false,
+      CidrBlock: '0.0.0.0/0',
+    };
+    const { code, report } = await audit(naclWith([ssh('allow'), finalDeny, { ...finalDeny }]));
+    expect(code).toBe(0);
+    expect(
+      report?.findings.filter((f) => f.ruleId === 'nacl-open-admin-port').map((f) => f.resourceId),
+    ).toEqual(['acl-1']);
+  });
+
   it('the same number in the two directions is valid (and the ingress allow is judged)', async () => {
     const { code, report } = await audit(naclWith([ssh('allow'), ssh('deny', true)]));
     expect(code).toBe(0);
