@@ -67,3 +67,72 @@ interface NaclEntryShape {
   PortRange?: { From?: number; To?: number };
   IcmpTypeCode?: { Type?: number; Code?: number };
 }
+
+/** What the one-owner checks read of a snapshot (validated already). */
+export interface OwnedLists {
+  NetworkAcls: readonly {
+    NetworkAclId: string;
+    VpcId: string;
+    IsDefault?: boolean;
+    Associations: readonly { SubnetId: string }[];
+  }[];
+  RouteTables: readonly {
+    RouteTableId: string;
+    VpcId: string;
+    Associations: readonly { Main?: boolean; SubnetId?: string; AssociationState?: { State?: string } }[];
+  }[];
+}
+
+/**
+ * EC2 gives a subnet one network ACL and at most one explicit route table, and a VPC one default
+ * NACL and one main route table. A snapshot that breaks this was read last-one-wins, so list order
+ * decided whether an interface was exposed; each second owner is an error naming the first.
+ */
+export function oneOwnerIssues(snapshot: OwnedLists): string[] {
+  const issues: string[] = [];
+  const owners = new Map<string, { id: string; at: string }>();
+  const claim = (key: string, id: string, at: string, what: string) => {
+    const first = owners.get(key);
+    if (!first) owners.set(key, { id, at });
+    else if (first.id !== id) issues.push(`${at}: ${what} (${first.id}, at ${first.at})`);
+  };
+  snapshot.NetworkAcls.forEach((acl, i) => {
+    if (acl.IsDefault === true) {
+      const at = `NetworkAcls[${i}].IsDefault`;
+      claim(
+        `default-acl ${acl.VpcId}`,
+        acl.NetworkAclId,
+        at,
+        `${acl.VpcId} already has a default network ACL`,
+      );
+    }
+    acl.Associations.forEach((a, j) => {
+      const at = `NetworkAcls[${i}].Associations[${j}].SubnetId`;
+      claim(
+        `acl ${a.SubnetId}`,
+        acl.NetworkAclId,
+        at,
+        `${a.SubnetId} is already associated with another network ACL`,
+      );
+    });
+  });
+  snapshot.RouteTables.forEach((table, i) => {
+    table.Associations.forEach((a, j) => {
+      const state = a.AssociationState?.State;
+      if (state !== undefined && state !== 'associated' && state !== 'associating') return;
+      if (a.Main === true) {
+        const at = `RouteTables[${i}].Associations[${j}].Main`;
+        claim(`main ${table.VpcId}`, table.RouteTableId, at, `${table.VpcId} already has a main route table`);
+      } else if (a.SubnetId) {
+        const at = `RouteTables[${i}].Associations[${j}].SubnetId`;
+        claim(
+          `rtb ${a.SubnetId}`,
+          table.RouteTableId,
+          at,
+          `${a.SubnetId} is already associated with another route table`,
+        );
+      }
+    });
+  });
+  return issues;
+}

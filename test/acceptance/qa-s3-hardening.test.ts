@@ -134,6 +134,87 @@ describe('§3 Values as EC2 checks them: one source per SecurityGroupRules item'
   });
 });
 
+describe('§3 Values as EC2 checks them: one NACL and one route table per subnet, one default and one main per VPC', () => {
+  // Read last-one-wins, list order decided whether the interface was exposed (two orders, two answers).
+  const subnet = { SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.0.0/24' };
+  const allowAll = [
+    { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' },
+    { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0' },
+  ];
+  const acl = (id: string, entries: Json[], extra: Json = {}): Json => ({
+    NetworkAclId: id,
+    VpcId: 'vpc-1',
+    IsDefault: false,
+    Associations: [{ SubnetId: 'subnet-1' }],
+    Entries: entries,
+    ...extra,
+  });
+  const table = (id: string, routes: Json[], associations: Json[] = [{ SubnetId: 'subnet-1' }]): Json => ({
+    RouteTableId: id,
+    VpcId: 'vpc-1',
+    Routes: routes,
+    Associations: associations,
+  });
+  const toIgw = [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' }];
+  const region = (acls: Json[], tables: Json[]): Json => ({
+    Vpcs: [VPC],
+    Subnets: [subnet],
+    InternetGateways: [{ InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-1', State: 'available' }] }],
+    NetworkAcls: acls,
+    RouteTables: tables,
+  });
+
+  it.each([
+    [
+      'a subnet in two NACLs',
+      region([acl('acl-open', allowAll), acl('acl-closed', [])], [table('rtb-1', toIgw)]),
+      'NetworkAcls[1].Associations[0].SubnetId: subnet-1 is already associated with another network ACL (acl-open, at NetworkAcls[0].Associations[0].SubnetId)',
+    ],
+    [
+      'a subnet in two route tables',
+      region([acl('acl-open', allowAll)], [table('rtb-none', []), table('rtb-igw', toIgw)]),
+      'RouteTables[1].Associations[0].SubnetId: subnet-1 is already associated with another route table (rtb-none, at RouteTables[0].Associations[0].SubnetId)',
+    ],
+    [
+      'two main route tables',
+      region(
+        [acl('acl-open', allowAll)],
+        [table('rtb-a', toIgw, [{ Main: true }]), table('rtb-b', [], [{ Main: true }])],
+      ),
+      'RouteTables[1].Associations[0].Main: vpc-1 already has a main route table (rtb-a, at RouteTables[0].Associations[0].Main)',
+    ],
+    [
+      'two default NACLs',
+      region(
+        [
+          acl('acl-a', allowAll, { IsDefault: true, Associations: [] }),
+          acl('acl-b', [], { IsDefault: true, Associations: [] }),
+        ],
+        [table('rtb-1', toIgw)],
+      ),
+      'NetworkAcls[1].IsDefault: vpc-1 already has a default network ACL (acl-a, at NetworkAcls[0].IsDefault)',
+    ],
+  ])('%s is an error naming both places', async (_name, snapshot, message) => {
+    const { code, stderr } = await audit(snapshot);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('a disassociated route-table association and a repeated identical association are not a second owner', async () => {
+    const { code, report } = await audit(
+      region(
+        [acl('acl-open', allowAll, { Associations: [{ SubnetId: 'subnet-1' }, { SubnetId: 'subnet-1' }] })],
+        [
+          table('rtb-igw', toIgw),
+          table('rtb-old', [], [{ SubnetId: 'subnet-1', AssociationState: { State: 'disassociated' } }]),
+        ],
+      ),
+    );
+    expect(code).toBe(0);
+    expect(report?.summary.warnings).toEqual([]);
+  });
+});
+
 describe('§3 Not judged is said: an interface whose path cannot be followed', () => {
   const subnet = { SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.0.0/24' };
   const igw = { InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-1', State: 'available' }] };
