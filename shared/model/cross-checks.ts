@@ -1,3 +1,5 @@
+import { parseProtocol } from '../net/protocol';
+
 // Checks across the items of one list or the fields of one item that EC2 enforces and a snapshot
 // could break: each breach would otherwise be read one way and hide the other.
 
@@ -35,15 +37,7 @@ export function uniqueRuleNumbers(acl: { Entries: NaclEntryShape[] }, issue: Iss
     const direction = e.Egress ? 'egress' : 'ingress';
     const family = e.CidrBlock !== undefined ? 'IPv4' : 'IPv6';
     const key = `${direction} ${family} ${e.RuleNumber}`;
-    const content = JSON.stringify([
-      e.RuleAction,
-      e.Protocol.toLowerCase(),
-      e.CidrBlock ?? e.Ipv6CidrBlock,
-      e.PortRange?.From,
-      e.PortRange?.To,
-      e.IcmpTypeCode?.Type,
-      e.IcmpTypeCode?.Code,
-    ]);
+    const content = entryMeaning(e);
     const first = seen.get(key);
     if (first === undefined) seen.set(key, { index: i, content });
     else if (first.content !== content) {
@@ -55,6 +49,19 @@ export function uniqueRuleNumbers(acl: { Entries: NaclEntryShape[] }, issue: Iss
     }
   });
   return ok;
+}
+
+/** What an entry does, spelled one way: `tcp` and `6` alike, ports only where the protocol has them. */
+function entryMeaning(e: NaclEntryShape): string {
+  const kind = parseProtocol(e.Protocol);
+  const protocol = kind === 'other' ? e.Protocol : kind;
+  const ports =
+    kind === 'tcp' || kind === 'udp'
+      ? [e.PortRange?.From, e.PortRange?.To]
+      : kind === 'icmp' || kind === 'icmpv6'
+        ? [e.IcmpTypeCode?.Type, e.IcmpTypeCode?.Code]
+        : [];
+  return JSON.stringify([e.RuleAction, protocol, e.CidrBlock ?? e.Ipv6CidrBlock, ...ports]);
 }
 
 interface NaclEntryShape {

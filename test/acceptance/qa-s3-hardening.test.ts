@@ -85,6 +85,21 @@ describe('§3 Values as EC2 checks them: NACL rule numbers are unique per direct
     ).toEqual(['acl-1']);
   });
 
+  it('the same entry spelled two ways (tcp and 6, all traffic with and without ports) is one entry', async () => {
+    const named = { ...ssh('allow'), Protocol: 'TCP' };
+    const all = {
+      RuleNumber: 200,
+      Protocol: '-1',
+      RuleAction: 'allow',
+      Egress: false,
+      CidrBlock: '0.0.0.0/0',
+    };
+    const { code } = await audit(
+      naclWith([ssh('allow'), named, all, { ...all, PortRange: { From: 1, To: 2 } }]),
+    );
+    expect(code).toBe(0);
+  });
+
   it('the same number in the two directions is valid (and the ingress allow is judged)', async () => {
     const { code, report } = await audit(naclWith([ssh('allow'), ssh('deny', true)]));
     expect(code).toBe(0);
