@@ -9,13 +9,15 @@ import { formatReport, REPORT_FORMATS } from '../../shared/report/format';
 import { artifactUri, formatSarif } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
+import { type AccountOptions, addAccountOptions, wantsAccounts } from './accounts';
+import { runAccountsAudit } from './audit-accounts';
 import { loadLiveSnapshot } from './snapshot';
 
 /** Formats of `audit --format`: the report formats plus SARIF 2.1.0 and ASFF. */
 const AUDIT_FORMATS = [...REPORT_FORMATS, 'sarif', 'asff'] as const;
 type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-export interface AuditOptions {
+export interface AuditOptions extends AccountOptions {
   snapshot?: string;
   region?: string;
   vpc?: string[];
@@ -121,6 +123,7 @@ function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: str
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
   const config = await loadConfigFile(io, options.config);
+  if (wantsAccounts(options)) return runAccountsAudit(io, options, config);
   const { snapshot, warnings: inputWarnings } = await loadAuditSnapshot(io, options);
   const keep = options.snapshot ? vpcFilter(snapshot, options.vpc ?? []) : undefined;
   const now = io.now();
@@ -140,9 +143,9 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
 
 /** Registers `vpc-guardrail audit`. */
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('audit')
-    .description('evaluate a snapshot (or a live region) and report findings')
+    .description('evaluate a snapshot (or a live region, or accounts of an organization) and report findings')
     .option(
       '--snapshot <file>',
       'snapshot JSON (see "Snapshot format" in the README); - reads standard input',
@@ -158,8 +161,8 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
         .choices([...SEVERITIES, 'none'])
         .default('high'),
     )
-    .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)')
-    .action(async (options: AuditOptions) => {
-      setExit(await runAudit(io, options));
-    });
+    .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)');
+  addAccountOptions(command).action(async (options: AuditOptions) => {
+    setExit(await runAudit(io, options));
+  });
 }
