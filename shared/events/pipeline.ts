@@ -247,7 +247,7 @@ function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource
 }
 
 /** World-open rules that redelivered messages added and that the slice no longer holds. */
-function redeliveredRemovals(group: EventGroup, removed: readonly AddedRule[]): AddedRule[] {
+function redeliveredRemovals<R extends AddedRule>(group: EventGroup, removed: readonly R[]): R[] {
   const ids = new Set(
     group.members.filter((m) => m.redelivered).flatMap((m) => m.scope.addedRules.map((r) => r.ruleId)),
   );

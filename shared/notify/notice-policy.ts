@@ -58,14 +58,23 @@ export function highestSeverity(findings: readonly Finding[]): Severity {
 }
 
 /**
- * The `severity` attribute: the highest reported (open, fixed, or gone on a redelivery). "Could
- * not evaluate" is at least `high`, so a subscription filtered to critical and high still hears
- * that the guardrail is blind (DESIGN §8).
+ * The `severity` attribute: the highest reported (open, fixed, or gone on a redelivery, and the
+ * findings the rules reported already removed made). "Could not evaluate" is at least `high`, so a
+ * subscription filtered to critical and high still hears that the guardrail is blind (DESIGN §8).
  */
 export function noticeSeverity(input: NoticeInput): Severity {
-  const reported = highestSeverity(reportedFindings(input));
+  const reported = worse(highestSeverity(reportedFindings(input)), removedSeverity(input));
   if (input.couldNotEvaluate === undefined) return reported;
   return atOrAbove(reported, 'high') ? reported : 'high';
+}
+
+/** The worst severity of the findings the already-removed rules made, else `info`. */
+export function removedSeverity(input: NoticeInput): Severity {
+  return input.alreadyRemoved.reduce<Severity>((worst, r) => worse(worst, r.severity ?? 'info'), 'info');
+}
+
+function worse(a: Severity, b: Severity): Severity {
+  return atOrAbove(a, b) ? a : b;
 }
 
 /** Every active finding the digest reports: open, fixed, and gone (redelivery). */

@@ -1,5 +1,11 @@
 import type { Finding, ResourceType, Severity } from '../findings';
-import { byHeadline, type HeadlineFit, headline, openInHeadlineOrder } from './notice-policy';
+import {
+  byHeadline,
+  type HeadlineFit,
+  headline,
+  openInHeadlineOrder,
+  removedSeverity,
+} from './notice-policy';
 import { MAX_SUBJECT_LENGTH, type NoticeAction, type NoticeInput } from './notice-types';
 import { sanitize, truncate } from './sanitize';
 
@@ -66,7 +72,10 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
   }
   const removed = input.alreadyRemoved[0];
   if (removed)
-    return fitSubject(`[INFO] world-open rule on ${sanitize(removed.groupId, 40)} already removed`, suffix);
+    return fitSubject(
+      `[${removedSeverity(input).toUpperCase()}] world-open rule on ${sanitize(removed.groupId, 40)} already removed`,
+      suffix,
+    );
   return fitSubject(`[${severity.toUpperCase()}] ${callsText(input)}${onText(input)}`, suffix);
 }
 

@@ -68,8 +68,11 @@ export interface NoticeInput {
   results: readonly ActionResult[];
   skipped: readonly SkippedFinding[];
   dryRun: boolean;
-  /** World-open rules redelivered calls added that are already gone (DESIGN §8: news on a retry). */
-  alreadyRemoved: readonly AddedRule[];
+  /**
+   * World-open rules redelivered calls added that are already gone (DESIGN §8: news on a retry),
+   * each with the severity of the finding it made (the notice's `severity` counts it).
+   */
+  alreadyRemoved: readonly (AddedRule & { severity?: Severity })[];
   /** Findings closed by someone else's removal, reported on a redelivery. */
   goneFindings: readonly Finding[];
   /** True when some message of the group is a redelivery. */

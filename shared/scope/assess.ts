@@ -1,13 +1,14 @@
 import type { Config } from '../config';
 import { evaluateModel } from '../engine';
 import type { AddedRule, EventScope } from '../events/types';
-import type { Finding, IpPermissionInput } from '../findings';
+import type { Finding, IpPermissionInput, Severity } from '../findings';
 import { buildModel, type Model, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
 import { planRemediation } from '../remediation/plan';
 import type { RemediationPlanResult } from '../remediation/types';
 import { REGISTRY } from '../rules/registry';
 import type { AutoFix } from '../rules/types';
+import { removedRuleSeverity } from './removed-severity';
 import { findingsInScope, type ResolvedScope, resolveScope } from './resolve';
 
 export interface AssessOptions {
@@ -32,8 +33,11 @@ export interface Assessment {
    * (by an earlier attempt of this invocation, or by someone else). Reported so a retry after a
    * failed notice still tells a person.
    */
-  alreadyRemoved: AddedRule[];
+  alreadyRemoved: RemovedRule[];
 }
+
+/** An added world-open rule found gone, with the severity of the finding it made (DESIGN §8). */
+export type RemovedRule = AddedRule & { severity: Severity };
 
 /**
  * Slice → findings in scope → remediation plan (DESIGN §7, §8, §14). Each event's scope is resolved
@@ -63,7 +67,12 @@ export function assessSlice(
       if (ids) action.revoked = asRemoved(snapshot, ids, action.revoked ?? []);
     }
   }
-  const removed = scopes.flatMap((scope) => alreadyRemoved(scope, model, config));
+  const removed = scopes.flatMap((scope) =>
+    alreadyRemoved(scope, model, config).map((rule) => ({
+      ...rule,
+      severity: removedRuleSeverity(rule, config),
+    })),
+  );
   return { resolved, perEvent, findings, plan, alreadyRemoved: removed };
 }
 
