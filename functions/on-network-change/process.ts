@@ -175,8 +175,9 @@ async function processGroup(
   const { logger } = deps;
   const messageIds = group.members.map((m) => m.messageId);
   const { org } = deps;
-  // The session name ties the member account's CloudTrail to this group's first event.
-  const sessionName = group.members[0]?.event.eventId ?? deps.requestId;
+  // The session name ties the member account's CloudTrail to this invocation (DESIGN §15: its
+  // request id); a local run without one falls back to the group's first event.
+  const sessionName = deps.requestId ?? group.members[0]?.event.eventId;
   const clientFor = async (where: Where) =>
     org
       ? org.clients.ec2(where.accountId ?? deps.accountId, where.region ?? deps.region, sessionName)

@@ -71,7 +71,7 @@ describe('organization mode from the environment', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
       {
         RoleArn: `arn:aws:iam::${B}:role/VpcGuardrailMember`,
-        RoleSessionName: 'vpc-guardrail-evt-1',
+        RoleSessionName: 'vpc-guardrail-req-0001',
         DurationSeconds: 3600,
       },
     ]);

@@ -120,7 +120,7 @@ describe('organization mode: the event path', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
       {
         RoleArn: `arn:aws:iam::${B}:role/${ROLE}`,
-        RoleSessionName: `vpc-guardrail-evt-${B}`,
+        RoleSessionName: 'vpc-guardrail-req-0001',
         DurationSeconds: 3600,
       },
     ]);
