@@ -1,0 +1,130 @@
+import type { Finding, ResourceType } from '../findings';
+import type { ActionResult } from '../remediation/types';
+import { type AsffFinding, type AsffOptions, toAsffFinding } from '../report/asff';
+import { RULES, ruleById } from '../rules/registry';
+import type { ResolvedScope } from '../scope/resolve';
+
+// What one evaluation tells Security Hub (DESIGN §16), decided without calling it: the findings
+// that fire, those its remediation closed, and those that may have fired before and no longer do.
+// Pure: shared/aws/security-hub.ts makes the calls.
+
+/** The three sets of ASFF records one evaluation sends. */
+export interface SecurityHubPlan {
+  /** Firing findings (suppressed ones as `Workflow: SUPPRESSED`), imported as ACTIVE. */
+  active: AsffFinding[];
+  /** Findings this evaluation saw firing and its remediation closed: archived and resolved. */
+  closed: AsffFinding[];
+  /** Rule × resource pairs in scope with no finding now: archived and resolved if Security Hub holds them. */
+  gone: AsffFinding[];
+}
+
+export interface SecurityHubPlanInput {
+  /** Every finding about the resources evaluated (suppressed ones included). */
+  findings: readonly Finding[];
+  /** The outcome of the remediation calls made for them (none when nothing was called). */
+  results: readonly ActionResult[];
+  /**
+   * The resources whose every finding is in `findings` (an event's resolved scope, from a
+   * completely loaded slice). A rule that judges such a resource and has no finding on it no
+   * longer fires there. Unset (an audit): nothing is inferred about findings not seen.
+   */
+  scope?: ResolvedScope;
+  /** Account, home region (of the product ARN) and time of the records. */
+  asff: AsffOptions;
+}
+
+/**
+ * Whether remediation closed a finding: every call that names it succeeded (or found its target
+ * already gone), at least one did, and the rule did not report ports no call can close
+ * (`evidence.notRemediable`, world-open through a union of narrower ranges). Conservative on
+ * purpose: a finding archived while it still fires is a silent false negative in Security Hub.
+ */
+export function closedByRemediation(finding: Finding, results: readonly ActionResult[]): boolean {
+  if (finding.suppressed || finding.evidence.notRemediable !== undefined) return false;
+  const own = results.filter((r) => r.action.findingIds.includes(finding.id));
+  return own.length > 0 && own.every((r) => r.status === 'done' || r.status === 'already-done');
+}
+
+/** A record turned into its closed form: archived, resolved, and compliant where it had controls. */
+export function archivedRecord(record: AsffFinding): AsffFinding {
+  return {
+    ...record,
+    RecordState: 'ARCHIVED',
+    Workflow: { Status: 'RESOLVED' },
+    ...(record.Compliance ? { Compliance: { ...record.Compliance, Status: 'PASSED' } } : {}),
+  };
+}
+
+const SCOPE_TYPES: readonly [keyof Omit<ResolvedScope, 'missing'>, ResourceType][] = [
+  ['securityGroups', 'AWS::EC2::SecurityGroup'],
+  ['networkAcls', 'AWS::EC2::NetworkAcl'],
+  ['subnets', 'AWS::EC2::Subnet'],
+  ['routeTables', 'AWS::EC2::RouteTable'],
+  ['natGateways', 'AWS::EC2::NatGateway'],
+  ['vpcEndpoints', 'AWS::EC2::VPCEndpoint'],
+  ['networkInterfaces', 'AWS::EC2::NetworkInterface'],
+];
+
+/** The record that closes a rule's finding on a resource, when only the rule and resource are known. */
+function goneRecord(ruleId: string, resourceType: ResourceType, resourceId: string, options: AsffOptions) {
+  const rule = ruleById(ruleId);
+  const title = rule?.title ?? ruleId;
+  const record = toAsffFinding(
+    {
+      // No engine id or VPC: the finding is not there any more (the builder leaves them out).
+      id: '',
+      ruleId,
+      // Security Hub's own controls report a passed check as informational.
+      severity: 'info',
+      resourceType,
+      resourceId,
+      vpcId: '',
+      title,
+      detail: `No longer detected: ${resourceId} was evaluated again after a change and rule ${ruleId} (${title}) no longer fires on it.`,
+      controls: [...(rule?.controls ?? [])],
+      evidence: {},
+    },
+    options,
+  );
+  return archivedRecord(record);
+}
+
+/** Splits one evaluation's findings into what Security Hub should hold as active, closed and gone. */
+export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
+  const active: AsffFinding[] = [];
+  const closed: AsffFinding[] = [];
+  for (const finding of input.findings) {
+    const record = toAsffFinding(finding, input.asff);
+    if (closedByRemediation(finding, input.results)) closed.push(archivedRecord(record));
+    else active.push(record);
+  }
+  const gone: AsffFinding[] = [];
+  if (input.scope) {
+    const firing = new Set(input.findings.map((f) => `${f.ruleId}\u0000${f.resourceId}`));
+    for (const [key, resourceType] of SCOPE_TYPES) {
+      const rules = RULES.filter((r) => r.resourceType === resourceType);
+      for (const resourceId of input.scope[key]) {
+        for (const rule of rules) {
+          if (firing.has(`${rule.id}\u0000${resourceId}`)) continue;
+          gone.push(goneRecord(rule.id, resourceType, resourceId, input.asff));
+        }
+      }
+    }
+  }
+  return { active: dedupe(active), closed, gone };
+}
+
+/**
+ * One record per ASFF id: BatchImportFindings rejects a request naming an id twice, and one rule
+ * reports at most one finding per resource (the first, most severe in engine order, is kept).
+ */
+function dedupe(records: AsffFinding[]): AsffFinding[] {
+  const seen = new Set<string>();
+  const out: AsffFinding[] = [];
+  for (const record of records) {
+    if (seen.has(record.Id)) continue;
+    seen.add(record.Id);
+    out.push(record);
+  }
+  return out;
+}
