@@ -1,9 +1,11 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { loadRegionSnapshot, mapLimit, RegionLoadError } from '../../shared/aws/region-loader';
 import { executeActions } from '../../shared/aws/remediator';
+import type { SecurityHubSync } from '../../shared/aws/security-hub';
 import type { Config } from '../../shared/config';
 import { evaluate, type Summary, summarize } from '../../shared/engine';
 import { compareFindings, type Finding } from '../../shared/findings';
+import { type SecurityHubPlan, securityHubPlan } from '../../shared/integrations/security-hub';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import type { Notice } from '../../shared/notify/notice';
 import { planRemediation } from '../../shared/remediation/plan';
@@ -48,6 +50,8 @@ export interface AuditResult {
   errors?: RegionFailure[];
   remediation?: RegionRemediation[];
   notified?: boolean;
+  /** What Security Hub took (when the stack enables it), every rejected finding listed up to 100. */
+  securityHub?: Omit<SecurityHubSync, 'failed'> & { failedCount: number; failed: SecurityHubSync['failed'] };
   /** Set when the findings were cut to fit Lambda's 6 MB response limit. */
   truncated?: { returned: number; total: number };
 }
@@ -60,6 +64,8 @@ export interface AuditDeps {
   homeRegion: string;
   ec2For(region: string): EC2Client;
   publish?(notice: Notice): Promise<void>;
+  /** Sends the findings to Security Hub (set when the stack enables the integration). */
+  securityHub?(plan: SecurityHubPlan): Promise<SecurityHubSync>;
   now(): Date;
   /** Regions loaded at once. */
   regionConcurrency?: number;
@@ -140,6 +146,18 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     notified = true;
   }
 
+  let securityHub: AuditResult['securityHub'];
+  if (deps.securityHub) {
+    const results = remediation.flatMap((r) => r.results);
+    const plan = securityHubPlan({
+      findings,
+      results,
+      asff: { accountId: deps.accountId, region: deps.homeRegion, now },
+    });
+    const sync = await deps.securityHub(plan);
+    securityHub = { ...sync, failedCount: sync.failed.length, failed: sync.failed.slice(0, 100) };
+  }
+
   const result: AuditResult = {
     format: payload.format,
     summary,
@@ -147,6 +165,7 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     ...(failures.length > 0 ? { errors: failures } : {}),
     ...(payload.remediate ? { remediation } : {}),
     ...(notified ? { notified } : {}),
+    ...(securityHub ? { securityHub } : {}),
   };
   return fitResponse(result, findings, (subset) => render(payload.format, subset, deps, now));
 }

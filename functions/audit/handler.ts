@@ -1,11 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { accountOf } from '../../shared/aws/lambda-context';
 import { publishNotice } from '../../shared/aws/notifier';
 import { ec2ClientFor } from '../../shared/aws/region-loader';
+import { securityHubEnabled, syncFindings } from '../../shared/aws/security-hub';
 import { configFromEnv } from '../../shared/config';
 import { ConfigError, InputError } from '../../shared/errors';
 import type { Notice } from '../../shared/notify/notice';
@@ -17,8 +19,10 @@ const logger = new Logger({ serviceName: 'vpc-guardrail-audit' });
 const config = configFromEnv(process.env);
 const homeRegion = process.env.AWS_REGION ?? '';
 if (!homeRegion) throw new ConfigError('invalid environment', ['AWS_REGION: is required']);
+const securityHub = securityHubEnabled(process.env);
 
 let sns: SNSClient | undefined;
+let hub: SecurityHubClient | undefined;
 
 /** Publishes the audit's one summary notice (the SNS client is built on first use). */
 async function publish(notice: Notice): Promise<void> {
@@ -40,13 +44,25 @@ async function audit(event: unknown, context: Context): Promise<AuditResult> {
     homeRegion,
     ec2For: ec2ClientFor,
     publish,
+    ...(securityHub
+      ? {
+          securityHub: (plan) => {
+            hub ??= new SecurityHubClient({ region: homeRegion, retryMode: 'adaptive', maxAttempts: 6 });
+            return syncFindings(hub, plan);
+          },
+        }
+      : {}),
     now: () => new Date(),
   };
   logger.info('audit started', { payload });
   const result = await runAudit(payload, deps);
   for (const failure of result.errors ?? []) logger.error('region not evaluated', { failure });
+  if (result.securityHub && result.securityHub.failedCount > 0) {
+    logger.error('findings not taken by Security Hub', { securityHub: result.securityHub });
+  }
   logger.info('audit finished', {
     summary: result.summary,
+    securityHub: result.securityHub,
     regions: result.regions,
     truncated: result.truncated,
   });
