@@ -1,10 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { accountOf } from '../../shared/aws/lambda-context';
+import { securityHubEnabled } from '../../shared/aws/security-hub';
 import { configFromEnv } from '../../shared/config';
 import { ConfigError } from '../../shared/errors';
 import { type EventDeps, type EventResult, processEvent } from './process';
@@ -23,6 +25,9 @@ if (missing.length > 0) throw new ConfigError('invalid environment', missing);
 // SDK clients live as long as the execution environment; adaptive retries absorb throttling.
 const ec2 = new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 6 });
 const sns = new SNSClient({ region, retryMode: 'adaptive', maxAttempts: 6 });
+const securityHub = securityHubEnabled(process.env)
+  ? new SecurityHubClient({ region, retryMode: 'adaptive', maxAttempts: 6 })
+  : undefined;
 
 async function onNetworkChange(event: unknown, context: Context): Promise<EventResult> {
   const deps: EventDeps = {
@@ -31,6 +36,7 @@ async function onNetworkChange(event: unknown, context: Context): Promise<EventR
     ec2,
     sns,
     logger,
+    ...(securityHub ? { securityHub } : {}),
     accountId: accountOf(context),
     region,
     now: () => new Date(),

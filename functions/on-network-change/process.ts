@@ -1,14 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { publishNotice } from '../../shared/aws/notifier';
 import { executeActions } from '../../shared/aws/remediator';
+import { type SecurityHubSync, syncFindings } from '../../shared/aws/security-hub';
 import { loadSlice } from '../../shared/aws/slice-loader';
 import type { Config } from '../../shared/config';
 import { isIgnored } from '../../shared/events/event-table';
 import { parseEvent } from '../../shared/events/parse';
 import { runEventPipeline } from '../../shared/events/pipeline';
 import type { IgnoreCode } from '../../shared/events/types';
+import { securityHubPlan } from '../../shared/integrations/security-hub';
 import type { ActionStatus } from '../../shared/remediation/types';
 
 /** What one invocation needs; built once at cold start (see handler.ts), injected by tests. */
@@ -18,6 +21,8 @@ export interface EventDeps {
   ec2: EC2Client;
   sns: SNSClient;
   logger: Logger;
+  /** Set when the stack enables the Security Hub integration (DESIGN §16). */
+  securityHub?: SecurityHubClient;
   /** The function's own account (from its ARN) and region (`AWS_REGION`). */
   accountId: string;
   region: string;
@@ -36,6 +41,7 @@ export type EventResult =
       couldNotEvaluate?: string;
       notified: boolean;
       messageId?: string;
+      securityHub?: SecurityHubSync;
     };
 
 /**
@@ -109,6 +115,20 @@ export async function processEvent(input: unknown, deps: EventDeps): Promise<Eve
       throw error;
     }
   }
+  // After the notice: Security Hub mirrors what the person was told. A failure there is logged and
+  // reported, not retried: a retry would evaluate, act and notify again for a secondary copy.
+  let securityHub: SecurityHubSync | undefined;
+  if (deps.securityHub && outcome.assessment) {
+    const plan = securityHubPlan({
+      findings: outcome.assessment.findings,
+      results: outcome.results,
+      scope: outcome.assessment.resolved,
+      asff: { accountId: deps.accountId, region: deps.region, now: deps.now() },
+    });
+    securityHub = await syncFindings(deps.securityHub, plan);
+    if (securityHub.failed.length > 0) logger.error('findings not taken by Security Hub', { securityHub });
+    else logger.info('findings sent to Security Hub', { securityHub });
+  }
   return {
     status: 'handled',
     ...(outcome.event.eventId ? { eventId: outcome.event.eventId } : {}),
@@ -118,5 +138,6 @@ export async function processEvent(input: unknown, deps: EventDeps): Promise<Eve
     ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
     notified: outcome.notice !== undefined,
     ...(messageId ? { messageId } : {}),
+    ...(securityHub ? { securityHub } : {}),
   };
 }

@@ -44,12 +44,10 @@ beforeEach(() => {
 describe('importFindings', () => {
   it('imports 250 findings in 3 BatchImportFindings calls of at most 100, all under the default product', async () => {
     // Prepare
-    hubMock
-      .on(BatchImportFindingsCommand)
-      .callsFake((input: { Findings: unknown[] }) => ({
-        FailedCount: 0,
-        SuccessCount: input.Findings.length,
-      }));
+    hubMock.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
+      FailedCount: 0,
+      SuccessCount: input.Findings.length,
+    }));
 
     // Act
     const report = await importFindings(hub, records(250));

@@ -54,7 +54,11 @@ describe('securityHubPlan', () => {
     const other = makeFinding({ ruleId: 'sg-broad-public-source', resourceId: 'sg-1', severity: 'medium' });
 
     // Act
-    const plan = securityHubPlan({ findings: [open, other], results: [revoke([open.id], 'done')], asff: ASFF });
+    const plan = securityHubPlan({
+      findings: [open, other],
+      results: [revoke([open.id], 'done')],
+      asff: ASFF,
+    });
 
     // Assess
     expect(plan.active.map((r) => [r.Id, r.RecordState, r.Workflow.Status])).toEqual([
@@ -90,7 +94,9 @@ describe('securityHubPlan', () => {
       Workflow: { Status: 'RESOLVED' },
       Severity: { Label: 'INFORMATIONAL' },
       Title: 'Security group open to the internet on every port',
-      Resources: [{ Type: 'AwsEc2SecurityGroup', Id: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-1' }],
+      Resources: [
+        { Type: 'AwsEc2SecurityGroup', Id: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-1' },
+      ],
     });
     expect(first?.Resources[0]?.Details).toBeUndefined();
     expect(first?.ProductFields).toEqual({

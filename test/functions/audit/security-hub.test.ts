@@ -75,12 +75,10 @@ describe('audit handler with Security Hub', () => {
   beforeEach(() => {
     ec2.reset();
     hub.reset();
-    hub
-      .on(BatchImportFindingsCommand)
-      .callsFake((input: { Findings: unknown[] }) => ({
-        FailedCount: 0,
-        SuccessCount: input.Findings.length,
-      }));
+    hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
+      FailedCount: 0,
+      SuccessCount: input.Findings.length,
+    }));
   });
   afterEach(() => {
     vi.unstubAllEnvs();
