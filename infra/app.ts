@@ -4,7 +4,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { VpcGuardrailStack, type VpcGuardrailStackProps } from './vpc-guardrail-stack';
 
 // `npx cdk synth|deploy [-c mode=remediate] [-c email=ops@example.com] [-c createTrail=true]
-//   [-c auditSchedule='rate(1 day)'] [-c config='{"rules":{...}}'] [-c logRetentionDays=30]`
+//   [-c auditSchedule='rate(1 day)'] [-c config='{"rules":{...}}'] [-c logRetentionDays=30]
+//   [-c securityHub=true] [-c slackWorkspaceId=T0… -c slackChannelId=C0…]`
 
 /** Reads the stack's settings from CDK context (`-c key=value` or cdk.json). */
 export function propsFromContext(app: App): VpcGuardrailStackProps {
@@ -28,12 +29,25 @@ export function propsFromContext(app: App): VpcGuardrailStackProps {
   const retention = text('logRetentionDays');
   const email = text('email');
   const schedule = text('auditSchedule');
+  const securityHub = text('securityHub');
+  if (securityHub !== undefined && securityHub !== 'true' && securityHub !== 'false') {
+    throw new Error(`context "securityHub" must be true or false, got ${JSON.stringify(securityHub)}`);
+  }
+  const slackWorkspaceId = text('slackWorkspaceId');
+  const slackChannelId = text('slackChannelId');
+  if ((slackWorkspaceId === undefined) !== (slackChannelId === undefined)) {
+    throw new Error('context "slackWorkspaceId" and "slackChannelId" go together: give both or neither');
+  }
   return {
     config,
     ...(email ? { notificationEmail: email } : {}),
     createTrail: text('createTrail') === 'true',
     ...(schedule ? { auditSchedule: schedule } : {}),
     ...(retention ? { logRetention: Number(retention) as logs.RetentionDays } : {}),
+    ...(securityHub === 'true' ? { securityHub: true } : {}),
+    ...(slackWorkspaceId && slackChannelId
+      ? { slackChannel: { workspaceId: slackWorkspaceId, channelId: slackChannelId } }
+      : {}),
   };
 }
 
