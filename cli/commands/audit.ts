@@ -9,6 +9,7 @@ import { formatReport, REPORT_FORMATS } from '../../shared/report/format';
 import { formatSarif } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
+import { importToSecurityHub } from './security-hub';
 import { loadLiveSnapshot } from './snapshot';
 
 /** Formats of `audit --format`: the report formats plus SARIF 2.1.0 and ASFF. */
@@ -22,6 +23,7 @@ export interface AuditOptions {
   format: AuditFormat;
   failOn: Severity | 'none';
   config?: string;
+  importToSecurityHub?: boolean;
 }
 
 /** Loads the snapshot an audit runs on: a file (or `-` for stdin). */
@@ -50,14 +52,17 @@ function renderAudit(
       options.snapshot && options.snapshot !== '-' ? { artifactUri: options.snapshot } : {},
     );
   }
-  if (options.format === 'asff') {
-    const accountId = snapshot.accountId ?? snapshot.Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
-    if (!accountId || !snapshot.region) {
-      throw new InputError('ASFF needs the account and region', ['add accountId and region to the snapshot']);
-    }
-    return formatAsff(findings, { accountId, region: snapshot.region, now });
-  }
+  if (options.format === 'asff') return formatAsff(findings, { ...asffTarget(snapshot), now });
   return formatReport(options.format, findings, summary);
+}
+
+/** The account and region ASFF findings belong to (output and Security Hub import alike). */
+function asffTarget(snapshot: Snapshot): { accountId: string; region: string } {
+  const accountId = snapshot.accountId ?? snapshot.Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
+  if (!accountId || !snapshot.region) {
+    throw new InputError('ASFF needs the account and region', ['add accountId and region to the snapshot']);
+  }
+  return { accountId, region: snapshot.region };
 }
 
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
@@ -67,7 +72,10 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   const now = io.now();
   const findings = evaluate(snapshot, config, { now });
   const summary = summarize(findings);
+  // Checked before anything is printed or sent: a missing account or region is a usage error.
+  const hubTarget = options.importToSecurityHub ? asffTarget(snapshot) : undefined;
   io.stdout(renderAudit(options, snapshot, findings, summary, now));
+  if (hubTarget && !(await importToSecurityHub(io, findings, { ...hubTarget, now }))) return EXIT.usage;
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;
   return findings.some((f) => !f.suppressed && atOrAbove(f.severity, threshold)) ? EXIT.findings : EXIT.ok;
@@ -88,6 +96,10 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
         .default('high'),
     )
     .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)')
+    .option(
+      '--import-to-security-hub',
+      "also import the findings into AWS Security Hub (the snapshot's account and region, local credentials)",
+    )
     .action(async (options: AuditOptions) => {
       setExit(await runAudit(io, options));
     });
