@@ -4,6 +4,7 @@ import { InputError } from '../../shared/errors';
 import { type EventOutcome, runEventPipeline } from '../../shared/events/pipeline';
 import type { Finding } from '../../shared/findings';
 import { parseSnapshotText } from '../../shared/model/snapshot';
+import { type ChatNotification, chatFromText } from '../../shared/notify/chat';
 import { describeAction } from '../../shared/notify/notice';
 import type { Ec2Call } from '../../shared/remediation/types';
 import { parseJsonText } from '../../shared/validation';
@@ -28,8 +29,16 @@ export interface SimulateReport {
   scope: Record<string, unknown>;
   findings: Finding[];
   actions: Ec2Call[];
-  /** The one SNS message the Lambda would publish; null when it would stay silent. */
-  notification: { subject: string; message: string; attributes: Record<string, unknown> } | null;
+  /**
+   * The one SNS message the Lambda would publish; null when it would stay silent. `chat`: what
+   * the `https` protocol carries (Amazon Q Developer in chat applications, DESIGN §16).
+   */
+  notification: {
+    subject: string;
+    message: string;
+    attributes: Record<string, unknown>;
+    chat: ChatNotification;
+  } | null;
 }
 
 /** Reads the event file: one JSON object (a one-record array, as some CloudTrail exports hold, is unwrapped). */
@@ -110,6 +119,7 @@ function report(outcome: EventOutcome): SimulateReport {
           subject: outcome.notice.subject,
           message: outcome.notice.message,
           attributes: outcome.notice.attributes,
+          chat: outcome.notice.chat ?? chatFromText(outcome.notice),
         }
       : null,
   };

@@ -1,11 +1,14 @@
 import type { Summary } from '../../shared/engine';
 import type { Finding } from '../../shared/findings';
+import { chatNotification } from '../../shared/notify/chat';
 import {
   describeAction,
+  headline,
   MAX_SUBJECT_LENGTH,
   type MessageAttribute,
   type Notice,
   outcomeOf,
+  undoCommand,
 } from '../../shared/notify/notice';
 import { formatTable } from '../../shared/report/table';
 import type { RegionFailure, RegionRemediation } from './audit';
@@ -67,9 +70,35 @@ export function auditNotice(input: {
     formatTable(findings, summary),
     'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
   ].join('\n');
+  const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${failed} in ${where}`);
+  const active = findings.filter((f) => !f.suppressed);
+  const outcome = outcomeOf(results, failures.length);
   return {
-    subject: subjectLine(`${level}VPC Guardrail audit: ${counts}${failed} in ${where}`),
+    subject,
     message: truncateBytes(body, MESSAGE_MAX_BYTES),
+    chat: chatNotification(subject, {
+      severity: summary.highestSeverity ?? 'info',
+      outcome,
+      accountId,
+      region: regions.join(','),
+      who: [{ call: `audit of ${regions.join(', ')}` }],
+      findings: active
+        .slice(0, 40)
+        .map((f) => ({
+          severity: f.severity,
+          resourceId: f.resourceId,
+          headline: headline(f),
+          ruleId: f.ruleId,
+        })),
+      actions: results.slice(0, 20).map((r) => ({ status: r.status, text: describeAction(r.action) })),
+      undo: results
+        .filter((r) => r.status === 'done')
+        .slice(0, 20)
+        .map((r) => undoCommand(r.action)),
+      notes: failures.map((f) => `Not evaluated: ${f.region}: ${f.message}`),
+      exempt: [],
+      resources: [...new Set(active.map((f) => f.resourceId))],
+    }),
     attributes: {
       severity: text(summary.highestSeverity ?? 'info'),
       // SNS filter policies match String.Array members; an audit with no findings has none.
@@ -78,7 +107,7 @@ export function auditNotice(input: {
         : {}),
       // A region not read is a failure even when no call failed (all regions share one mode, so
       // results never mix dry-run and done).
-      action: text(outcomeOf(results, failures.length)),
+      action: text(outcome),
       accountId: text(accountId),
       region: text(regions.join(',')),
     },

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Snapshot } from '../model/snapshot-schema';
+import { withChat } from '../notify/event-chat';
 import { buildNotice, type Notice, type NoticeInput, shouldNotify } from '../notify/notice';
 import type { ActionResult, RemediationPlanResult } from '../remediation/types';
 import type { AutoFix } from '../rules/types';
@@ -90,7 +91,7 @@ export async function runEventPipeline(
       dryRun: config.mode === 'dry-run',
       alreadyRemoved: [],
     };
-    const draft = buildNotice(noticeInput);
+    const draft = withChat(buildNotice(noticeInput), noticeInput);
     return { kind: 'handled', event, scope, couldNotEvaluate, results: [], notice: draft, draft };
   }
 
@@ -110,7 +111,7 @@ export async function runEventPipeline(
     dryRun: assessment.plan.dryRun,
     alreadyRemoved: assessment.alreadyRemoved,
   };
-  const draft = buildNotice(noticeInput);
+  const draft = withChat(buildNotice(noticeInput), noticeInput);
   return {
     kind: 'handled',
     event,

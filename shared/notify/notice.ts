@@ -3,6 +3,7 @@ import type { Finding, IpPermissionInput, Severity } from '../findings';
 import { SEVERITIES } from '../findings';
 import type { ActionResult, PlannedAction, SkippedFinding } from '../remediation/types';
 import type { ResolvedScope } from '../scope/resolve';
+import type { ChatNotification } from './chat';
 import { sanitize, truncate, utf8Length } from './sanitize';
 
 /** SNS caps a subject at 100 characters. */
@@ -27,6 +28,8 @@ export interface Notice {
   subject: string;
   message: string;
   attributes: Record<string, MessageAttribute>;
+  /** The chat form (DESIGN §16); when absent the publisher derives one from the text. */
+  chat?: ChatNotification;
 }
 
 /** Everything a notice reports about one event. */
@@ -231,9 +234,9 @@ function messageOf(input: NoticeInput, action: NoticeAction): string {
  * The last guard of the SNS size limit: the other sections are capped by lines, and very many
  * actions (an exemption removed from hundreds of groups) can still outgrow it.
  */
-function cutToSize(message: string): string {
+export function cutToSize(message: string, maxBytes = MAX_MESSAGE_BYTES): string {
   const note = '\n… truncated: the message exceeded the SNS size limit; see the function log.\n';
-  const budget = MAX_MESSAGE_BYTES - utf8Length(note);
+  const budget = maxBytes - utf8Length(note);
   const kept = Buffer.from(message, 'utf8').subarray(0, budget).toString('utf8');
   // A cut inside a multi-byte character decodes to U+FFFD: drop it, and the partial line.
   const end = kept.lastIndexOf('\n');
@@ -464,7 +467,8 @@ function skippedLines(input: NoticeInput): string[] {
   return lines;
 }
 
-function exemptHowToLines(input: NoticeInput): string[] {
+/** The plain text's "HOW TO EXEMPT" section (empty when nothing is open). */
+export function exemptHowToLines(input: NoticeInput): string[] {
   const active = input.findings.filter((f) => !f.suppressed);
   if (active.length === 0) return [];
   const byResource = new Map<string, Set<string>>();

@@ -16,12 +16,10 @@ beforeEach(() => {
 describe('audit --import-to-security-hub', () => {
   it("imports every finding of the audit into the snapshot's account and region, and says so on stderr", async () => {
     // Prepare
-    hub
-      .on(BatchImportFindingsCommand)
-      .callsFake((input: { Findings: unknown[] }) => ({
-        FailedCount: 0,
-        SuccessCount: input.Findings.length,
-      }));
+    hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
+      FailedCount: 0,
+      SuccessCount: input.Findings.length,
+    }));
     const env = memoryIo();
 
     // Act

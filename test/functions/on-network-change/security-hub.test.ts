@@ -60,12 +60,10 @@ describe('on-network-change with Security Hub', () => {
       buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
     );
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    hubMock
-      .on(BatchImportFindingsCommand)
-      .callsFake((input: { Findings: unknown[] }) => ({
-        FailedCount: 0,
-        SuccessCount: input.Findings.length,
-      }));
+    hubMock.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
+      FailedCount: 0,
+      SuccessCount: input.Findings.length,
+    }));
   });
   afterEach(() => {
     vi.unstubAllEnvs();
