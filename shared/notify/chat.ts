@@ -93,8 +93,9 @@ function chatText(value: unknown, max: number): string {
     .trim();
 }
 
-/** `alice` from `203.0.113.7` at `2026-…`: `AuthorizeSecurityGroupIngress`. */
+/** `alice` from `203.0.113.7` at `2026-…`: `AuthorizeSecurityGroupIngress` (or just the call). */
 function whoLine(who: ChatFacts['who'][number]): string {
+  if (who.principal === undefined && who.sourceIp === undefined) return chatCode(who.call, 200);
   const from = who.sourceIp ? ` from ${chatCode(who.sourceIp, 64)}` : '';
   const at = who.time ? ` at ${chatCode(who.time, 64)}` : '';
   return `${chatCode(who.principal ?? '(unknown principal)', 200)}${from}${at}: ${chatCode(who.call, 64)}`;

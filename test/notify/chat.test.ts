@@ -225,3 +225,34 @@ describe('the chat form of a notice', () => {
     );
   });
 });
+
+describe('the chat form of an audit notice', () => {
+  it('counts the findings, names the account and regions, and lists what was not evaluated', async () => {
+    // Prepare
+    const { auditNotice } = await import('../../functions/audit/notice');
+    const { summarize } = await import('../../shared/engine');
+
+    // Act
+    const notice = auditNotice({
+      findings: [admin],
+      summary: summarize([admin]),
+      failures: [{ region: 'us-west-2', operation: 'DescribeVpcs', code: 'AccessDenied', message: 'denied' }],
+      accountId: '111122223333',
+      regions: ['us-east-1', 'us-west-2'],
+    });
+    const { chat } = protocols(notice);
+
+    // Assess
+    const { content } = ChatSchema.parse(chat);
+    expect(content.title).toBe(notice.subject);
+    expect(content.description.split('\n')).toEqual([
+      '*Severity:* CRITICAL · *Outcome:* failed · `111122223333` / `us-east-1,us-west-2`',
+      '*Who:*',
+      '• `audit of us-east-1, us-west-2`',
+      '*Notes:*',
+      '• `Not evaluated: us-west-2: denied`',
+      '*Findings (1):*',
+      '• CRITICAL `sg-0abc world-open on 22/tcp` (sg-open-admin-port)',
+    ]);
+  });
+});
