@@ -105,3 +105,50 @@ describe('securityHubPlan', () => {
     });
   });
 });
+
+describe('every record Security Hub gets', () => {
+  // Required top-level ASFF attributes of BatchImportFindings (Security Hub user guide) and the
+  // length limits of the fields filled.
+  const REQUIRED = [
+    'AwsAccountId',
+    'CreatedAt',
+    'Description',
+    'GeneratorId',
+    'Id',
+    'ProductArn',
+    'Resources',
+    'SchemaVersion',
+    'Severity',
+    'Title',
+    'Types',
+    'UpdatedAt',
+  ];
+
+  it('carries the required attributes within their limits, active, closed and gone alike', () => {
+    // Act
+    const long = { ...open, title: 'T'.repeat(400), detail: 'D'.repeat(3000) };
+    const plan = securityHubPlan({
+      findings: [long, makeFinding({ ruleId: 'sg-broad-public-source', resourceId: 'sg-1' })],
+      results: [revoke([open.id], 'done')],
+      scope: { ...EMPTY_SCOPE, securityGroups: ['sg-1'], networkAcls: ['acl-1'], subnets: ['subnet-1'] },
+      asff: ASFF,
+    });
+
+    // Assess
+    const records = [...plan.active, ...plan.closed, ...plan.gone];
+    expect(plan.closed).toHaveLength(1);
+    expect(plan.gone.length).toBeGreaterThan(5);
+    for (const record of records) {
+      for (const key of REQUIRED) expect(record).toHaveProperty(key);
+      expect(record.Title.length).toBeLessThanOrEqual(256);
+      expect(record.Description.length).toBeLessThanOrEqual(1024);
+      expect(record.Id.length).toBeLessThanOrEqual(512);
+      expect(record.Resources.every((r) => r.Id && r.Type)).toBe(true);
+      expect(Object.values(record.ProductFields).every((v) => v.length > 0 && v.length <= 2048)).toBe(true);
+      expect(record.ProductArn).toBe(
+        'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+      );
+    }
+    expect(new Set(records.map((r) => r.Id)).size).toBe(records.length);
+  });
+});
