@@ -82,14 +82,12 @@ export function auditNotice(input: {
       accountId,
       region: regions.join(','),
       who: [{ call: `audit of ${regions.join(', ')}` }],
-      findings: active
-        .slice(0, 40)
-        .map((f) => ({
-          severity: f.severity,
-          resourceId: f.resourceId,
-          headline: headline(f),
-          ruleId: f.ruleId,
-        })),
+      findings: active.slice(0, 40).map((f) => ({
+        severity: f.severity,
+        resourceId: f.resourceId,
+        headline: headline(f),
+        ruleId: f.ruleId,
+      })),
       actions: results.slice(0, 20).map((r) => ({ status: r.status, text: describeAction(r.action) })),
       undo: results
         .filter((r) => r.status === 'done')
