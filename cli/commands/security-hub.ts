@@ -23,7 +23,7 @@ export async function importToSecurityHub(
     maxAttempts: 6,
   }),
 ): Promise<boolean> {
-  const { active } = securityHubPlan({ findings, results: [], asff: target });
+  const { active } = securityHubPlan({ open: findings, closed: [], asff: target });
   const report = await importFindings(client, active);
   io.stderr(
     `Security Hub: imported ${report.imported} of ${active.length} finding${active.length === 1 ? '' : 's'} into ${defaultProductArn(

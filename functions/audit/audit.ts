@@ -5,7 +5,11 @@ import type { SecurityHubSync } from '../../shared/aws/security-hub';
 import type { Config } from '../../shared/config';
 import { evaluate, type Summary, summarize } from '../../shared/engine';
 import { compareFindings, type Finding } from '../../shared/findings';
-import { type SecurityHubPlan, securityHubPlan } from '../../shared/integrations/security-hub';
+import {
+  type SecurityHubPlan,
+  securityHubPlan,
+  splitByRemediation,
+} from '../../shared/integrations/security-hub';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import type { Notice } from '../../shared/notify/notice';
 import { planRemediation } from '../../shared/remediation/plan';
@@ -150,8 +154,7 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   if (deps.securityHub) {
     const results = remediation.flatMap((r) => r.results);
     const plan = securityHubPlan({
-      findings,
-      results,
+      ...splitByRemediation(findings, results),
       asff: { accountId: deps.accountId, region: deps.homeRegion, now },
     });
     const sync = await deps.securityHub(plan);

@@ -11,7 +11,7 @@ import { isIgnored } from '../../shared/events/event-table';
 import { parseEvent } from '../../shared/events/parse';
 import { runEventPipeline } from '../../shared/events/pipeline';
 import type { IgnoreCode } from '../../shared/events/types';
-import { securityHubPlan } from '../../shared/integrations/security-hub';
+import { securityHubPlan, splitByRemediation } from '../../shared/integrations/security-hub';
 import type { ActionStatus } from '../../shared/remediation/types';
 
 /** What one invocation needs; built once at cold start (see handler.ts), injected by tests. */
@@ -120,8 +120,7 @@ export async function processEvent(input: unknown, deps: EventDeps): Promise<Eve
   let securityHub: SecurityHubSync | undefined;
   if (deps.securityHub && outcome.assessment) {
     const plan = securityHubPlan({
-      findings: outcome.assessment.findings,
-      results: outcome.results,
+      ...splitByRemediation(outcome.assessment.findings, outcome.results),
       scope: outcome.assessment.resolved,
       asff: { accountId: deps.accountId, region: deps.region, now: deps.now() },
     });

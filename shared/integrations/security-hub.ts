@@ -19,10 +19,10 @@ export interface SecurityHubPlan {
 }
 
 export interface SecurityHubPlanInput {
-  /** Every finding about the resources evaluated (suppressed ones included). */
-  findings: readonly Finding[];
-  /** The outcome of the remediation calls made for them (none when nothing was called). */
-  results: readonly ActionResult[];
+  /** Every finding still firing on the resources evaluated (suppressed ones included). */
+  open: readonly Finding[];
+  /** Findings seen firing in this evaluation that its remediation closed. */
+  closed: readonly Finding[];
   /**
    * The resources whose every finding is in `findings` (an event's resolved scope, from a
    * completely loaded slice). A rule that judges such a resource and has no finding on it no
@@ -89,18 +89,28 @@ function goneRecord(ruleId: string, resourceType: ResourceType, resourceId: stri
   return archivedRecord(record);
 }
 
-/** Splits one evaluation's findings into what Security Hub should hold as active, closed and gone. */
+/**
+ * Findings before the actions split by what the calls did (`closedByRemediation`), for a caller
+ * that has no evaluation of the state after them.
+ */
+export function splitByRemediation(
+  findings: readonly Finding[],
+  results: readonly ActionResult[],
+): { open: Finding[]; closed: Finding[] } {
+  const open: Finding[] = [];
+  const closed: Finding[] = [];
+  for (const finding of findings) (closedByRemediation(finding, results) ? closed : open).push(finding);
+  return { open, closed };
+}
+
+/** What Security Hub should hold after one evaluation: active, closed and gone records. */
 export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
-  const active: AsffFinding[] = [];
-  const closed: AsffFinding[] = [];
-  for (const finding of input.findings) {
-    const record = toAsffFinding(finding, input.asff);
-    if (closedByRemediation(finding, input.results)) closed.push(archivedRecord(record));
-    else active.push(record);
-  }
+  const active = input.open.map((finding) => toAsffFinding(finding, input.asff));
+  const closed = input.closed.map((finding) => archivedRecord(toAsffFinding(finding, input.asff)));
   const gone: AsffFinding[] = [];
   if (input.scope) {
-    const firing = new Set(input.findings.map((f) => `${f.ruleId}\u0000${f.resourceId}`));
+    // A rule firing again (or still) on a resource is neither gone nor closed.
+    const firing = new Set([...input.open, ...input.closed].map((f) => `${f.ruleId}\u0000${f.resourceId}`));
     for (const [key, resourceType] of SCOPE_TYPES) {
       const rules = RULES.filter((r) => r.resourceType === resourceType);
       for (const resourceId of input.scope[key]) {
@@ -111,7 +121,8 @@ export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
       }
     }
   }
-  return { active: dedupe(active), closed, gone };
+  const activeIds = new Set(active.map((r) => r.Id));
+  return { active: dedupe(active), closed: dedupe(closed.filter((r) => !activeIds.has(r.Id))), gone };
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   securityHubEnabled,
   syncFindings,
 } from '../../shared/aws/security-hub';
-import { securityHubPlan } from '../../shared/integrations/security-hub';
+import { securityHubPlan, splitByRemediation } from '../../shared/integrations/security-hub';
 import { type AsffFinding, defaultProductArn, toAsff } from '../../shared/report/asff';
 import { makeFinding, revokePlan } from '../remediation/make-finding';
 
@@ -122,17 +122,19 @@ describe('resolveFindings', () => {
       controls: ['CIS 5.2'],
     });
     const plan = securityHubPlan({
-      findings: [finding],
-      results: [
-        {
-          action: {
-            action: 'RevokeSecurityGroupIngress',
-            parameters: { GroupId: 'sg-0abc', SecurityGroupRuleIds: ['sgr-1'] },
-            findingIds: [finding.id],
+      ...splitByRemediation(
+        [finding],
+        [
+          {
+            action: {
+              action: 'RevokeSecurityGroupIngress',
+              parameters: { GroupId: 'sg-0abc', SecurityGroupRuleIds: ['sgr-1'] },
+              findingIds: [finding.id],
+            },
+            status: 'done',
           },
-          status: 'done',
-        },
-      ],
+        ],
+      ),
       asff: ASFF,
     });
     const id = 'vpc-guardrail/111122223333/eu-west-1/sg-open-admin-port/sg-0abc';

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { closedByRemediation, securityHubPlan } from '../../shared/integrations/security-hub';
+import {
+  closedByRemediation,
+  securityHubPlan,
+  splitByRemediation,
+} from '../../shared/integrations/security-hub';
 import type { ActionResult, ActionStatus } from '../../shared/remediation/types';
 import type { ResolvedScope } from '../../shared/scope/resolve';
 import { makeFinding, revokePlan } from '../remediation/make-finding';
@@ -55,8 +59,7 @@ describe('securityHubPlan', () => {
 
     // Act
     const plan = securityHubPlan({
-      findings: [open, other],
-      results: [revoke([open.id], 'done')],
+      ...splitByRemediation([open, other], [revoke([open.id], 'done')]),
       asff: ASFF,
     });
 
@@ -73,8 +76,8 @@ describe('securityHubPlan', () => {
   it('lists every rule of a resource in scope that has no finding there as gone', () => {
     // Act
     const plan = securityHubPlan({
-      findings: [open],
-      results: [],
+      open: [open],
+      closed: [],
       scope: { ...EMPTY_SCOPE, securityGroups: ['sg-1'], networkInterfaces: ['eni-1'] },
       asff: ASFF,
     });
@@ -128,8 +131,10 @@ describe('every record Security Hub gets', () => {
     // Act
     const long = { ...open, title: 'T'.repeat(400), detail: 'D'.repeat(3000) };
     const plan = securityHubPlan({
-      findings: [long, makeFinding({ ruleId: 'sg-broad-public-source', resourceId: 'sg-1' })],
-      results: [revoke([open.id], 'done')],
+      ...splitByRemediation(
+        [long, makeFinding({ ruleId: 'sg-broad-public-source', resourceId: 'sg-1' })],
+        [revoke([open.id], 'done')],
+      ),
       scope: { ...EMPTY_SCOPE, securityGroups: ['sg-1'], networkAcls: ['acl-1'], subnets: ['subnet-1'] },
       asff: ASFF,
     });
