@@ -24,6 +24,7 @@ const WRITE_RESOURCE: Record<string, string> = {
   'ec2:RevokeSecurityGroupEgress': 'security-group',
   'ec2:CreateNetworkAclEntry': 'network-acl',
   'ec2:DeleteNetworkAclEntry': 'network-acl',
+  'ec2:ReplaceNetworkAclEntry': 'network-acl',
   'ec2:ModifySubnetAttribute': 'subnet',
 };
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { parseCidr4, parseCidr6 } from './net/cidr';
 import { RULE_IDS } from './rules/registry';
 import { formatIssues, parseJsonText } from './validation';
 
@@ -51,6 +52,21 @@ const portRange = z
 
 const EXEMPTION_TAG = 'vpc-guardrail:exempt';
 
+// A kept source must be a real network: the whole address space would keep the port world-open.
+const naclAdminSource = z.string().superRefine((value, ctx) => {
+  const cidr = value.includes(':') ? parseCidr6(value) : parseCidr4(value);
+  if (!cidr)
+    ctx.addIssue({
+      code: 'custom',
+      message: `not an IPv4 or IPv6 CIDR like "10.8.0.0/16" (${JSON.stringify(value)})`,
+    });
+  else if (cidr.prefix === 0)
+    ctx.addIssue({
+      code: 'custom',
+      message: `a kept admin source cannot be the whole address space (${value})`,
+    });
+});
+
 // A mistyped rule id would silently change nothing: reject it where the config is read.
 const isRuleId = (id: string) => RULE_IDS.includes(id);
 const unknownRule = 'unknown rule id (see the rule catalogue in the README)';
@@ -88,6 +104,13 @@ export const ConfigSchema = z
         }),
       )
       .default([]),
+    /**
+     * Admin networks (e.g. a VPN range) that keep admin-port access when the NACL fix closes a port
+     * to the internet, after the VPC's own CIDR blocks (DESIGN §8 "NACL precision").
+     */
+    naclAdminSources: z.array(naclAdminSource).default([]),
+    /** Inbound entries a NACL may hold (per address family, AWS's default quota): beyond it, notify only. */
+    naclEntryLimit: z.number().int().min(1).max(32766).default(20),
     /** Events made by this principal are ignored (no loops). */
     ownRoleArn: z.string().optional(),
     topicArn: z.string().optional(),

@@ -1,3 +1,4 @@
+import { acceptExposure } from './accepted-exposure';
 import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import type { Config } from './config';
@@ -40,6 +41,8 @@ export function evaluateModel(model: Model, config: Config, options: EvaluateOpt
       findings.push(finding);
     }
   }
+  // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
+  acceptExposure(findings, model, config, analysis, options.now);
   addExposureCounts(findings, analysis);
   return findings.sort(compareFindings);
 }

@@ -71,10 +71,14 @@ export type RemediationPlan =
   | {
       action: 'fix-network-acl-entries';
       networkAclId: string;
-      /** Entries that permit nothing but admin ports: deleted. */
+      /** Admin-only world allow entries with no kept source of their family: deleted. */
       deleteEntries: { RuleNumber: number; Egress: boolean }[];
-      /** Deny entries inserted before broader allow entries. */
+      /** Deny entries inserted before broader allow entries, and allow entries for kept sources. */
       createEntries: NaclEntryInput[];
+      /** Admin-only world allow entries narrowed to a kept source (`ReplaceNetworkAclEntry`). */
+      replaceEntries: NaclEntryInput[];
+      /** The replaced and deleted entries as they are before the fix (how to undo it). */
+      previousEntries: NaclEntryInput[];
     }
   | { action: 'disable-subnet-auto-assign-public-ip'; subnetId: string };
 

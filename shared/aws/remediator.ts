@@ -4,6 +4,7 @@ import {
   DescribeNetworkAclsCommand,
   type EC2Client,
   ModifySubnetAttributeCommand,
+  ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -73,6 +74,9 @@ async function call(ec2: EC2Client, action: PlannedAction): Promise<void> {
       return;
     case 'DeleteNetworkAclEntry':
       await ec2.send(new DeleteNetworkAclEntryCommand(action.parameters));
+      return;
+    case 'ReplaceNetworkAclEntry':
+      await ec2.send(new ReplaceNetworkAclEntryCommand(action.parameters));
       return;
     case 'ModifySubnetAttribute':
       await ec2.send(new ModifySubnetAttributeCommand(action.parameters));

@@ -7,6 +7,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
   type EC2Client,
   type Filter,
   GetManagedPrefixListEntriesCommand,
@@ -18,6 +19,7 @@ import {
   type SecurityGroup,
   type SecurityGroupRule,
   type Subnet,
+  type Vpc,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '../errors';
@@ -37,6 +39,7 @@ export const SLICE_READ_ACTIONS = [
   'ec2:DescribeSubnets',
   'ec2:DescribeNatGateways',
   'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeVpcs',
   'ec2:GetManagedPrefixListEntries',
 ] as const;
 
@@ -67,6 +70,7 @@ interface Loaded {
   subnets: Map<string, Subnet>;
   natGateways: Map<string, NatGateway>;
   endpoints: Map<string, VpcEndpoint>;
+  vpcs: Map<string, Vpc>;
   prefixLists: Map<string, PrefixListEntry[]>;
 }
 
@@ -95,16 +99,21 @@ export async function loadSlice(
     subnets: new Map(),
     natGateways: new Map(),
     endpoints: new Map(),
+    vpcs: new Map(),
     prefixLists: new Map(),
   };
   const errors: string[] = [];
   let calls = 0;
 
-  /** Runs one listing; a non-transient failure is recorded (the slice is then incomplete). */
+  /**
+   * Runs one listing; a non-transient failure is recorded (the slice is then incomplete), unless
+   * the listing is `optional`: then what it would have added is just missing from the snapshot.
+   */
   const list = async <T>(
     name: string,
     filter: Filter,
     page: (filters: Filter[], token: string | undefined) => Promise<{ items?: T[]; next?: string }>,
+    optional = false,
   ): Promise<T[] | undefined> => {
     const values = filter.Values ?? [];
     if (values.length === 0) return [];
@@ -122,7 +131,7 @@ export async function loadSlice(
         if (isRetryable(error)) {
           throw new SliceLoadError(`${name} failed: ${errorText(error)}`, { cause: error });
         }
-        errors.push(`${name}: ${errorText(error)}`);
+        if (!optional) errors.push(`${name}: ${errorText(error)}`);
         failed = true;
       }
     }
@@ -191,6 +200,20 @@ export async function loadSlice(
     }).then((items = []) => {
       for (const endpoint of items)
         if (endpoint.VpcEndpointId) loaded.endpoints.set(endpoint.VpcEndpointId, endpoint);
+    });
+  // Optional: the VPC only gives the NACL fix its kept sources; without it that fix is notify-only
+  // (the finding says why), and everything else is judged and remediated as usual.
+  const describeVpcs = (filter: Filter) =>
+    list(
+      'DescribeVpcs',
+      filter,
+      async (Filters, NextToken) => {
+        const out = await ec2.send(new DescribeVpcsCommand({ Filters, NextToken }));
+        return { items: out.Vpcs, next: out.NextToken };
+      },
+      true,
+    ).then((items = []) => {
+      for (const vpc of items) if (vpc.VpcId) loaded.vpcs.set(vpc.VpcId, vpc);
     });
   const prefixListsRead = new Set<string>();
   const prefixListEntries = async (prefixListId: string) => {
@@ -267,6 +290,8 @@ export async function loadSlice(
     exposure || networkWide ? describeAcls(byVpc) : undefined,
     networkWide || subnetWide ? describeSubnets(byVpc) : undefined,
     networkWide ? describeInterfaces(byVpc) : undefined,
+    // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
+    scope.networkAclIds.length > 0 ? describeVpcs(byVpc) : undefined,
     describeGroups({ Name: 'group-id', Values: described(interfaceGroups(loaded)) }),
     ...referencedPrefixLists(loaded).map(prefixListEntries),
   ]);
@@ -335,6 +360,7 @@ function toSnapshot(
   const raw = {
     ...(where.accountId ? { accountId: where.accountId } : {}),
     ...(where.region ? { region: where.region } : {}),
+    Vpcs: [...loaded.vpcs.values()],
     Subnets: subnets,
     SecurityGroups: [...loaded.groups.values()],
     SecurityGroupRules: [...loaded.rules.values()].filter((r) => r.GroupId && loaded.rulesOf.has(r.GroupId)),

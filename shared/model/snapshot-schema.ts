@@ -10,10 +10,19 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
 
 export const TagSchema = z.object({ Key: z.string(), Value: z.string().default('') });
 const tags = list(TagSchema);
+const blockState = z.object({ State: z.string().optional() }).optional();
 
 export const VpcSchema = z.object({
   VpcId: z.string(),
   CidrBlock: z.string().optional(),
+  // The NACL fix keeps admin access from the VPC's own blocks (DESIGN §8): absent means unknown
+  // for IPv4 (then `CidrBlock` is the only block) and none for IPv6 (as DescribeVpcs omits it).
+  CidrBlockAssociationSet: z
+    .array(z.object({ CidrBlock: cidr4.optional(), CidrBlockState: blockState }))
+    .optional(),
+  Ipv6CidrBlockAssociationSet: z
+    .array(z.object({ Ipv6CidrBlock: cidr6.optional(), Ipv6CidrBlockState: blockState }))
+    .optional(),
   IsDefault: z.boolean().optional(),
   OwnerId: z.string().optional(),
   Tags: tags,

@@ -1,6 +1,7 @@
 import type { AddedRule, EventScope, ParsedEvent } from '../events/types';
 import type { Finding, IpPermissionInput, Severity } from '../findings';
 import { SEVERITIES } from '../findings';
+import { inverseOf } from '../remediation/inverse';
 import type { ActionResult, PlannedAction, SkippedFinding } from '../remediation/types';
 import type { ResolvedScope } from '../scope/resolve';
 import type { ChatNotification } from './chat';
@@ -404,9 +405,10 @@ export function describeAction(action: PlannedAction): string {
         : '';
       return `${action.action} ${sanitize(p.GroupId, 64)} ${what}${sources}`;
     }
-    case 'CreateNetworkAclEntry': {
+    case 'CreateNetworkAclEntry':
+    case 'ReplaceNetworkAclEntry': {
       const p = action.parameters;
-      return `CreateNetworkAclEntry ${sanitize(p.NetworkAclId, 64)} ${p.Egress ? 'egress' : 'ingress'} rule ${p.RuleNumber}: ${
+      return `${action.action} ${sanitize(p.NetworkAclId, 64)} ${p.Egress ? 'egress' : 'ingress'} rule ${p.RuleNumber}: ${
         p.RuleAction
       } protocol ${sanitize(p.Protocol, 8)} ports ${p.PortRange ? `${p.PortRange.From}-${p.PortRange.To}` : 'all'} from ${sanitize(
         p.CidrBlock ?? p.Ipv6CidrBlock,
@@ -521,17 +523,21 @@ export function undoCommand(action: PlannedAction): string {
         p.Egress ? '--egress' : '--ingress'
       }`;
     }
-    case 'DeleteNetworkAclEntry': {
-      const e = action.deletedEntry;
+    case 'DeleteNetworkAclEntry':
+    case 'ReplaceNetworkAclEntry': {
+      // The inverse is the entry as it was: re-created after a delete, written back after a replace.
+      const inverse = inverseOf(action);
       const p = action.parameters;
-      if (!e) {
-        return `(re-create ${p.Egress ? 'egress' : 'ingress'} rule ${p.RuleNumber} of ${sanitize(p.NetworkAclId, 64)} as it was)`;
+      if (inverse?.action !== 'CreateNetworkAclEntry' && inverse?.action !== 'ReplaceNetworkAclEntry') {
+        return `(${action.action === 'DeleteNetworkAclEntry' ? 're-create' : 'restore'} ${p.Egress ? 'egress' : 'ingress'} rule ${p.RuleNumber} of ${sanitize(p.NetworkAclId, 64)} as it was)`;
       }
+      const e = inverse.parameters;
+      const verb = inverse.action === 'CreateNetworkAclEntry' ? 'create' : 'replace';
       const cidr = e.CidrBlock
         ? `--cidr-block ${shellWord(e.CidrBlock)}`
         : `--ipv6-cidr-block ${shellWord(e.Ipv6CidrBlock ?? '')}`;
       const ports = e.PortRange ? ` --port-range From=${e.PortRange.From},To=${e.PortRange.To}` : '';
-      return `aws ec2 create-network-acl-entry --network-acl-id ${shellWord(e.NetworkAclId)} --rule-number ${e.RuleNumber} ${
+      return `aws ec2 ${verb}-network-acl-entry --network-acl-id ${shellWord(e.NetworkAclId)} --rule-number ${e.RuleNumber} ${
         e.Egress ? '--egress' : '--ingress'
       } --protocol ${shellWord(e.Protocol)} --rule-action ${e.RuleAction} ${cidr}${ports}`;
     }

@@ -32,8 +32,8 @@ export function ruleMode(config: Config, ruleId: string): 'off' | 'notify' | 're
 /**
  * Turns the remediation plans of the findings in scope into EC2 calls (DESIGN §8): only unsuppressed
  * findings of auto-fix rules whose mode is `remediate` (opt-in rules only when enabled per rule);
- * one revoke per group and direction listing all its offending rule ids; NACL deletes and deny
- * inserts deduplicated per entry; nothing at all when the slice is incomplete.
+ * one revoke per group and direction listing all its offending rule ids; NACL creates, replaces
+ * and deletes deduplicated per entry; nothing at all when the slice is incomplete.
  */
 export function planRemediation(
   findings: readonly Finding[],
@@ -48,7 +48,10 @@ export function planRemediation(
 
   for (const finding of findings) {
     const plan = finding.remediation;
-    if (!plan) continue;
+    const unfixable = unfixableText(finding);
+    // A finding with nothing planned is skipped silently unless part of it cannot be fixed: that
+    // part is named, so a notify-only port is never left out of both the actions and the skips.
+    if (!plan && !unfixable) continue;
     if (finding.suppressed) {
       skip(finding, `suppressed (${finding.suppressed.by})`);
       continue;
@@ -71,10 +74,27 @@ export function planRemediation(
       skip(finding, 'the slice could not be fully loaded');
       continue;
     }
-    chosen.push(finding);
+    if (unfixable) skip(finding, `not fixable automatically: ${unfixable}`);
+    if (plan) chosen.push(finding);
   }
 
   return { dryRun: config.mode === 'dry-run', actions: mergePlans(chosen), skipped };
+}
+
+/**
+ * What a finding says it cannot fix, as one line: a NACL fix's `notPlanned` reasons, or the ports
+ * a security group keeps world-open through narrower ranges (`notRemediable`).
+ */
+function unfixableText(finding: Finding): string | undefined {
+  const { notPlanned, notRemediable } = finding.evidence;
+  if (Array.isArray(notPlanned) && notPlanned.length > 0) return notPlanned.map(String).join('; ');
+  if (notRemediable && typeof notRemediable === 'object') {
+    const parts = Object.entries(notRemediable as Record<string, unknown>)
+      .filter(([, ports]) => Array.isArray(ports) && ports.length > 0)
+      .map(([family, ports]) => `${(ports as unknown[]).map(String).join(', ')} (${family})`);
+    if (parts.length > 0) return `world-open through a union of narrower ranges on ${parts.join('; ')}`;
+  }
+  return undefined;
 }
 
 interface RevokeGroup {
@@ -87,7 +107,10 @@ interface RevokeGroup {
 interface NaclGroup {
   networkAclId: string;
   creates: Map<string, NaclEntryInput>;
+  replaces: Map<string, NaclEntryInput>;
   deletes: Map<string, DeleteNetworkAclEntryParameters>;
+  /** Replaced and deleted entries as they were, by entry key (for "how to undo"). */
+  previous: Map<string, NaclEntryInput>;
   findingIds: Set<string>;
 }
 
@@ -122,13 +145,19 @@ function mergePlans(findings: readonly Finding[]): PlannedAction[] {
         group = {
           networkAclId: plan.networkAclId,
           creates: new Map(),
+          replaces: new Map(),
           deletes: new Map(),
+          previous: new Map(),
           findingIds: new Set(),
         };
         nacls.set(plan.networkAclId, group);
       }
       for (const entry of plan.createEntries)
         group.creates.set(entryKey(entry.RuleNumber, entry.Egress), entry);
+      for (const entry of plan.replaceEntries)
+        group.replaces.set(entryKey(entry.RuleNumber, entry.Egress), entry);
+      for (const entry of plan.previousEntries)
+        group.previous.set(entryKey(entry.RuleNumber, entry.Egress), entry);
       for (const entry of plan.deleteEntries) {
         group.deletes.set(entryKey(entry.RuleNumber, entry.Egress), {
           NetworkAclId: plan.networkAclId,
@@ -172,12 +201,29 @@ function mergePlans(findings: readonly Finding[]): PlannedAction[] {
   }
   for (const group of [...nacls.values()].sort((a, b) => cmp(a.networkAclId, b.networkAclId))) {
     const findingIds = [...group.findingIds].sort();
-    // Deny entries first: they close the port at once; deletes then remove admin-only entries.
+    // Creates first, ascending: each kept source's allow is numbered below its deny, so admin
+    // traffic from the VPC never sees the deny alone; the narrowing replaces and the deletes come
+    // after the allows for the further kept sources exist.
     for (const entry of [...group.creates.values()].sort(byEntry)) {
       actions.push({ action: 'CreateNetworkAclEntry', parameters: entry, findingIds });
     }
+    for (const entry of [...group.replaces.values()].sort(byEntry)) {
+      const replacedEntry = group.previous.get(entryKey(entry.RuleNumber, entry.Egress));
+      actions.push({
+        action: 'ReplaceNetworkAclEntry',
+        parameters: entry,
+        findingIds,
+        ...(replacedEntry ? { replacedEntry } : {}),
+      });
+    }
     for (const entry of [...group.deletes.values()].sort(byEntry)) {
-      actions.push({ action: 'DeleteNetworkAclEntry', parameters: entry, findingIds });
+      const deletedEntry = group.previous.get(entryKey(entry.RuleNumber, entry.Egress));
+      actions.push({
+        action: 'DeleteNetworkAclEntry',
+        parameters: entry,
+        findingIds,
+        ...(deletedEntry ? { deletedEntry } : {}),
+      });
     }
   }
   for (const [subnetId, ids] of [...subnets.entries()].sort(([a], [b]) => cmp(a, b))) {

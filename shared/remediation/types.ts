@@ -6,6 +6,7 @@ export const EC2_ACTIONS = [
   'RevokeSecurityGroupEgress',
   'DeleteNetworkAclEntry',
   'CreateNetworkAclEntry',
+  'ReplaceNetworkAclEntry',
   'ModifySubnetAttribute',
 ] as const;
 export type Ec2ActionName = (typeof EC2_ACTIONS)[number];
@@ -32,7 +33,7 @@ export interface ModifySubnetAttributeParameters {
 export type Ec2Call =
   | { action: 'RevokeSecurityGroupIngress' | 'RevokeSecurityGroupEgress'; parameters: RevokeParameters }
   | { action: 'DeleteNetworkAclEntry'; parameters: DeleteNetworkAclEntryParameters }
-  | { action: 'CreateNetworkAclEntry'; parameters: NaclEntryInput }
+  | { action: 'CreateNetworkAclEntry' | 'ReplaceNetworkAclEntry'; parameters: NaclEntryInput }
   | { action: 'ModifySubnetAttribute'; parameters: ModifySubnetAttributeParameters };
 
 /** A planned call and the findings it fixes (for the notice and the undo hints). */
@@ -42,6 +43,8 @@ export type PlannedAction = Ec2Call & {
   revoked?: IpPermissionInput[];
   /** The entry a DeleteNetworkAclEntry removes, as read from the slice (for "how to undo"). */
   deletedEntry?: NaclEntryInput;
+  /** The entry a ReplaceNetworkAclEntry overwrites, as it was (for "how to undo"). */
+  replacedEntry?: NaclEntryInput;
 };
 
 /** Why a finding in scope gets no action. */

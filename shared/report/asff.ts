@@ -101,9 +101,11 @@ function recommendation(plan: RemediationPlan | undefined, title: string): strin
         .map((r) => r.securityGroupRuleId ?? `${r.direction} ${r.ipPermission.IpProtocol}`)
         .join(', ')}), or exempt the group with the vpc-guardrail:exempt tag if it is intended.`;
     case 'fix-network-acl-entries':
-      return `Delete entries ${plan.deleteEntries.map((e) => e.RuleNumber).join(', ') || 'none'} and add deny entries ${
-        plan.createEntries.map((e) => e.RuleNumber).join(', ') || 'none'
-      } on ${plan.networkAclId} so admin ports are closed to the internet.`;
+      return `Narrow entries ${plan.replaceEntries.map((e) => e.RuleNumber).join(', ') || 'none'}, delete entries ${
+        plan.deleteEntries.map((e) => e.RuleNumber).join(', ') || 'none'
+      } and add entries ${plan.createEntries.map((e) => `${e.RuleNumber} (${e.RuleAction})`).join(', ') || 'none'} on ${
+        plan.networkAclId
+      } so admin ports are closed to the internet and kept open to the VPC and naclAdminSources.`;
     case 'disable-subnet-auto-assign-public-ip':
       return `Turn off MapPublicIpOnLaunch on ${plan.subnetId}.`;
   }

@@ -47,6 +47,9 @@ function describeFix(finding: Finding): string | undefined {
     }
     case 'fix-network-acl-entries': {
       const parts = [
+        ...plan.replaceEntries.map(
+          (e) => `narrow entry ${e.RuleNumber} to ${e.CidrBlock ?? e.Ipv6CidrBlock}`,
+        ),
         ...plan.deleteEntries.map((e) => `delete entry ${e.RuleNumber}`),
         ...plan.createEntries.map((e) => {
           const protocol = e.Protocol === '6' ? 'tcp' : e.Protocol === '17' ? 'udp' : e.Protocol;
@@ -56,7 +59,7 @@ function describeFix(finding: Finding): string | undefined {
             : range.From === range.To
               ? `${range.From}`
               : `${range.From}-${range.To}`;
-          return `deny ${ports}/${protocol} from ${e.CidrBlock ?? e.Ipv6CidrBlock} as entry ${e.RuleNumber}`;
+          return `${e.RuleAction} ${ports}/${protocol} from ${e.CidrBlock ?? e.Ipv6CidrBlock} as entry ${e.RuleNumber}`;
         }),
       ];
       return `fix: ${parts.join('; ')}`;

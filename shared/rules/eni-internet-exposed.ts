@@ -6,6 +6,16 @@ import type { RuleContext, RuleDefinition } from './types';
 
 const ID = 'eni-internet-exposed';
 
+/** The first eight ports, then an ellipsis (a title stays short). */
+export function shownPorts(list: readonly string[]): string {
+  return list.length > 8 ? `${list.slice(0, 8).join(', ')} …` : list.join(', ');
+}
+
+/** A finding's title: `eni-… (i-…) is reachable from the internet on 22/tcp, …` (`shown`: see shownPorts). */
+export function interfaceTitle(interfaceId: string, instanceId: string | undefined, shown: string): string {
+  return `${interfaceId}${instanceId ? ` (${instanceId})` : ''} is reachable from the internet on ${shown}`;
+}
+
 /** The formatted forms of one exposed-ports object, shared by the interfaces of one shape. */
 interface PortTexts {
   /** `["22/tcp", "80/tcp", "53/udp"]`: what allow-lists and notices read. */
@@ -39,7 +49,7 @@ class PortFormatter {
     if (!texts) {
       const list = formatTransportPorts(ports);
       const joined = list.join(', ');
-      const shown = list.length > 8 ? `${list.slice(0, 8).join(', ')} …` : joined;
+      const shown = shownPorts(list);
       texts = { list, shown, joined };
       this.exposed.set(ports, texts);
     }
@@ -108,7 +118,7 @@ export const eniInternetExposed: RuleDefinition = {
         resourceType: 'AWS::EC2::NetworkInterface',
         resourceId: exposure.networkInterfaceId,
         vpcId: exposure.vpcId ?? '',
-        title: `${exposure.networkInterfaceId}${attached} is reachable from the internet on ${texts.shown}`,
+        title: interfaceTitle(exposure.networkInterfaceId, instanceId, texts.shown),
         detail:
           `Network interface ${exposure.networkInterfaceId}${attached} can be reached from the internet over ` +
           `${families} (${addresses}) on ${texts.joined}: its route table, network ACL and ` +

@@ -1,12 +1,22 @@
-import { evaluateNacl, type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
+import { type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
-import type { FindingDraft, NaclEntryInput } from '../findings';
+import type { FindingDraft } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { type IntervalSet, intersect, subtract, union } from '../net/interval-set';
-import { formatPortSet, formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
-import { matchesTransport, protocolNumber } from '../net/protocol';
+import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
+import { matchesTransport } from '../net/protocol';
 import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
+import {
+  adminOnly,
+  type EntryInput,
+  fixSummary,
+  type KeptSources,
+  keptSources,
+  type NaclFixPlan,
+  type OpenAdmin,
+  planNaclFix,
+} from '../remediation/nacl-fix';
 import { aclLabel, describeEntry, entryText, subnetsUsing } from './nacl-common';
 import {
   familyOnly,
@@ -21,17 +31,6 @@ const ID = 'nacl-open-admin-port';
 const CONTROLS = ['CIS 5.1', 'FSBP EC2.21'] as const;
 const TITLE = 'Network ACL open to the internet on an admin port';
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
-const LOWEST_RULE_NUMBER = 1;
-
-/** The world-open part of one admin port spec in one family, and the entries that open it. */
-interface OpenAdmin {
-  transport: Transport;
-  family: Family;
-  /** The admin spec as configured (a deny entry repeats its whole range). */
-  spec: { from: number; to: number };
-  open: PortSet;
-  contributors: NaclEntry[];
-}
 
 /**
  * Allow entries whose first-match contribution on [from, to] includes public peers of the family.
@@ -122,103 +121,7 @@ function openAdminPorts(
   return { ports, open };
 }
 
-/** True when the entry permits nothing but admin ports (a tcp/udp entry inside the admin set). */
-function adminOnly(entry: NaclEntry, admin: Record<Transport, PortSet>): boolean {
-  if (entry.protocol !== 'tcp' && entry.protocol !== 'udp') return false;
-  // A contiguous range is inside a normalized set exactly when one of its intervals holds it.
-  return admin[entry.protocol].some(([s, e]) => s <= entry.fromPort && entry.toPort < e);
-}
-
-interface Plan {
-  deleteEntries: { RuleNumber: number; Egress: boolean }[];
-  /** Deny entries to create, without their `NetworkAclId` (the plan is shared by equal NACLs). */
-  createEntries: Omit<NaclEntryInput, 'NetworkAclId'>[];
-  /** Ports that cannot be closed automatically, with the reason. */
-  notPlanned: string[];
-}
-
-/**
- * True when the NACL would still be world-open on the item's ports once `removed` entries are gone:
- * a later, broader allow (e.g. `200 allow -1 0.0.0.0/0` behind `100 allow tcp 22`) takes over, so
- * deleting alone would not close the port.
- */
-function stillOpenWithout(
-  acl: NetworkAclNode,
-  item: OpenAdmin,
-  removed: ReadonlySet<number>,
-  coverage: number,
-): boolean {
-  const remaining = acl.ingress.filter((e) => !removed.has(e.ruleNumber));
-  const world = worldOpenPorts(evaluateNacl(remaining, item.transport), coverage)[item.family];
-  return intersect(world, item.open).length > 0;
-}
-
-/**
- * DESIGN §8 "NACL precision": delete the contributing entries when they permit only admin ports
- * (and deleting them really closes the port), else insert a deny for the admin spec at the largest free rule number below the lowest
- * contributing entry (free: not used by an existing ingress entry nor by an earlier insert).
- */
-function planFix(
-  acl: NetworkAclNode,
-  open: readonly OpenAdmin[],
-  admin: Record<Transport, PortSet>,
-  coverage: number,
-): Plan {
-  const plan: Plan = { deleteEntries: [], createEntries: [], notPlanned: [] };
-  const used = new Set(acl.ingress.map((e) => e.ruleNumber));
-  const deleted = new Set<number>();
-  for (const item of open) {
-    const lowest = item.contributors[0];
-    if (!lowest) continue;
-    const deletable =
-      item.contributors.every((e) => adminOnly(e, admin)) &&
-      !stillOpenWithout(
-        acl,
-        item,
-        new Set([...deleted, ...item.contributors.map((e) => e.ruleNumber)]),
-        coverage,
-      );
-    if (deletable) {
-      for (const entry of item.contributors) {
-        if (deleted.has(entry.ruleNumber)) continue;
-        deleted.add(entry.ruleNumber);
-        plan.deleteEntries.push({ RuleNumber: entry.ruleNumber, Egress: false });
-      }
-      continue;
-    }
-    const cidr = item.family === 'ipv4' ? '0.0.0.0/0' : '::/0';
-    const protocol = protocolNumber(item.transport);
-    const exists = acl.ingress.some(
-      (e) =>
-        e.ruleNumber < lowest.ruleNumber &&
-        !e.allow &&
-        e.rawProtocol === protocol &&
-        e.cidr === cidr &&
-        e.fromPort === item.spec.from &&
-        e.toPort === item.spec.to,
-    );
-    if (exists) continue;
-    let number = lowest.ruleNumber - 1;
-    while (number >= LOWEST_RULE_NUMBER && used.has(number)) number--;
-    if (number < LOWEST_RULE_NUMBER) {
-      const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
-      plan.notPlanned.push(`${label}: no free rule number below ${lowest.ruleNumber}`);
-      continue;
-    }
-    used.add(number);
-    plan.createEntries.push({
-      RuleNumber: number,
-      Protocol: protocol,
-      RuleAction: 'deny',
-      Egress: false,
-      ...(item.family === 'ipv4' ? { CidrBlock: cidr } : { Ipv6CidrBlock: cidr }),
-      PortRange: { From: item.spec.from, To: item.spec.to },
-    });
-  }
-  return plan;
-}
-
-/** Everything a finding says that depends only on the NACL's inbound entries (not on its id or subnets). */
+/** Everything a finding says that depends only on the NACL's inbound entries and kept sources. */
 interface AdminTemplate {
   portList: string[];
   ipv4: string[];
@@ -226,12 +129,11 @@ interface AdminTemplate {
   openThrough: { ports: string[]; family: Family; entries: number[] }[];
   entries: Record<string, string | number>[];
   entriesAllowingOtherPorts?: number[];
+  keptSources?: KeptSources;
   notPlanned?: string[];
   /** The detail after `Network ACL <label>`, up to the association note. */
   detailBody: string;
-  deleteEntries: { RuleNumber: number; Egress: boolean }[];
-  /** Deny entries to create, without their `NetworkAclId`. */
-  createEntries: Omit<NaclEntryInput, 'NetworkAclId'>[];
+  plan: NaclFixPlan;
   evidenceKey: string;
 }
 
@@ -240,11 +142,12 @@ function adminTemplate(
   context: RuleContext,
   acl: NetworkAclNode,
   admin: Record<Transport, PortSet>,
+  kept: KeptSources | undefined,
 ): AdminTemplate | undefined {
   const { ports, open } = openAdminPorts(context, acl);
   if (open.length === 0) return undefined;
   const portList = formatTransportPorts(mergedFamilies(ports));
-  const plan = planFix(acl, open, admin, context.config.worldOpenCoverage);
+  const plan = planNaclFix(acl, open, kept, admin, context.config);
 
   const openThrough = open.map((item) => ({
     ports: formatPortsWithProtocol(item.open, item.transport),
@@ -259,16 +162,15 @@ function adminTemplate(
 
   let detailBody = ` lets the whole internet (${familyText(ports)}) reach ${portList.join(', ')} inbound.`;
   if (broaderEntries.length > 0) {
-    const numbers = plan.createEntries.map((e) => e.RuleNumber);
     detailBody +=
       ` The admin ports are open through ${broaderEntries.length === 1 ? 'entry' : 'entries'} ` +
       `${broaderEntries.map((e) => entryText(e, 'ingress')).join(', ')}, which also ` +
       `allow${broaderEntries.length === 1 ? 's' : ''} other ports (such as the return range): ` +
-      'the standard fix is a deny entry for the admin ports numbered before it' +
-      (numbers.length > 0 ? ` (planned: rule ${numbers.join(', ')}).` : '.');
-  } else if (plan.deleteEntries.length > 0) {
-    detailBody += ` Fix: delete entr${plan.deleteEntries.length === 1 ? 'y' : 'ies'} ${plan.deleteEntries.map((e) => e.RuleNumber).join(', ')}, which allow only admin ports.`;
+      'the standard fix is a deny entry for the admin ports numbered before it, after allow entries for the ' +
+      "sources that keep admin access (the VPC's CIDR blocks and naclAdminSources).";
   }
+  const fix = fixSummary(plan);
+  if (fix) detailBody += ` Planned fix (only with rules.${ID} set to "remediate"): ${fix}.`;
   if (plan.notPlanned.length > 0) detailBody += ` Not fixable automatically: ${plan.notPlanned.join('; ')}.`;
 
   return {
@@ -282,10 +184,10 @@ function adminTemplate(
     ...(broaderEntries.length > 0
       ? { entriesAllowingOtherPorts: broaderEntries.map((e) => e.ruleNumber) }
       : {}),
+    ...(kept ? { keptSources: kept } : {}),
     ...(plan.notPlanned.length > 0 ? { notPlanned: plan.notPlanned } : {}),
     detailBody,
-    deleteEntries: plan.deleteEntries,
-    createEntries: plan.createEntries,
+    plan,
     evidenceKey: portList.join(','),
   };
 }
@@ -304,21 +206,30 @@ export const naclOpenAdminPort: RuleDefinition = {
   title: TITLE,
   resourceType: 'AWS::EC2::NetworkAcl',
   controls: CONTROLS,
-  autoFix: 'yes',
-  fixActions: ['ec2:DeleteNetworkAclEntry', 'ec2:CreateNetworkAclEntry'],
-  parameters: ['adminPorts', 'worldOpenCoverage'],
+  // Opt-in (DESIGN §5, §8): a NACL serves every instance of its subnets; the global mode never acts.
+  autoFix: 'opt-in',
+  fixActions: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAclEntry', 'ec2:ReplaceNetworkAclEntry'],
+  parameters: ['adminPorts', 'worldOpenCoverage', 'naclAdminSources', 'naclEntryLimit'],
   evaluate(context) {
-    const { analysis } = context;
-    const admin = portClasses(context.config).admin;
+    const { analysis, model, config } = context;
+    const admin = portClasses(config).admin;
     const drafts: FindingDraft[] = [];
-    // Keyed by the shared tcp evaluation of the inbound entries: equal keys mean equal entry lists.
-    const templates = new Map<readonly NaclSegment[], AdminTemplate | null>();
-    for (const acl of context.model.networkAcls.values()) {
+    // Keyed by the shared tcp evaluation of the inbound entries (equal keys mean equal entry
+    // lists), then by the VPC's kept sources: the plan depends on both.
+    const templates = new Map<readonly NaclSegment[], Map<string, AdminTemplate | null>>();
+    for (const acl of model.networkAcls.values()) {
       const key = analysis.nacl(acl.id, 'ingress', 'tcp');
-      let template = templates.get(key);
+      const kept = keptSources(model.vpcs.get(acl.vpcId), config);
+      const keptKey = kept ? `${kept.ipv4.join(',')}|${kept.ipv6.join(',')}` : '';
+      let byKept = templates.get(key);
+      if (!byKept) {
+        byKept = new Map();
+        templates.set(key, byKept);
+      }
+      let template = byKept.get(keptKey);
       if (template === undefined) {
-        template = adminTemplate(context, acl, admin) ?? null;
-        templates.set(key, template);
+        template = adminTemplate(context, acl, admin, kept) ?? null;
+        byKept.set(keptKey, template);
       }
       if (template === null) continue;
       const subnetIds = subnetsUsing(context, acl);
@@ -336,12 +247,15 @@ export const naclOpenAdminPort: RuleDefinition = {
       };
       if (template.entriesAllowingOtherPorts)
         evidence.entriesAllowingOtherPorts = template.entriesAllowingOtherPorts;
+      if (template.keptSources) evidence.keptSources = template.keptSources;
       if (template.notPlanned) evidence.notPlanned = template.notPlanned;
 
       let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
       if (!associated) detail += ' The NACL is not associated with any subnet today.';
 
-      const hasPlan = template.deleteEntries.length > 0 || template.createEntries.length > 0;
+      const { plan } = template;
+      const withId = (entry: EntryInput) => ({ NetworkAclId: acl.id, ...entry });
+      const hasPlan = plan.deleteEntries.length + plan.createEntries.length + plan.replaceEntries.length > 0;
       drafts.push({
         ruleId: ID,
         severity: 'high',
@@ -357,8 +271,10 @@ export const naclOpenAdminPort: RuleDefinition = {
               remediation: {
                 action: 'fix-network-acl-entries' as const,
                 networkAclId: acl.id,
-                deleteEntries: template.deleteEntries,
-                createEntries: template.createEntries.map((entry) => ({ NetworkAclId: acl.id, ...entry })),
+                deleteEntries: plan.deleteEntries,
+                createEntries: plan.createEntries.map(withId),
+                replaceEntries: plan.replaceEntries.map(withId),
+                previousEntries: plan.previousEntries.map(withId),
               },
             }
           : {}),

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { evaluateModel } from '../engine';
 import type { AddedRule, EventScope } from '../events/types';
-import type { Finding, NaclEntryInput } from '../findings';
+import type { Finding } from '../findings';
 import { buildModel, type Model, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
@@ -49,41 +49,7 @@ export function assessSlice(
     sliceComplete: options.sliceComplete,
     ...(options.autoFixOf ? { autoFixOf: options.autoFixOf } : {}),
   });
-  for (const action of plan.actions) {
-    if (action.action !== 'DeleteNetworkAclEntry') continue;
-    const entry = naclEntry(
-      model,
-      action.parameters.NetworkAclId,
-      action.parameters.RuleNumber,
-      action.parameters.Egress,
-    );
-    if (entry) action.deletedEntry = entry;
-  }
   return { resolved, findings, plan, alreadyRemoved: alreadyRemoved(scope, model, config) };
-}
-
-/** A NACL entry of the slice in `CreateNetworkAclEntry` form (what re-creating it takes). */
-function naclEntry(
-  model: Model,
-  networkAclId: string,
-  ruleNumber: number,
-  egress: boolean,
-): NaclEntryInput | undefined {
-  const acl = model.networkAcls.get(networkAclId);
-  const entry = (egress ? acl?.egress : acl?.ingress)?.find((e) => e.ruleNumber === ruleNumber);
-  if (!entry) return undefined;
-  const out: NaclEntryInput = {
-    NetworkAclId: networkAclId,
-    RuleNumber: ruleNumber,
-    Protocol: entry.rawProtocol,
-    RuleAction: entry.allow ? 'allow' : 'deny',
-    Egress: egress,
-  };
-  if (entry.family === 'ipv4') out.CidrBlock = entry.cidr;
-  else out.Ipv6CidrBlock = entry.cidr;
-  const range = entry.item.PortRange;
-  if (range?.From !== undefined && range.To !== undefined) out.PortRange = { From: range.From, To: range.To };
-  return out;
 }
 
 function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedRule[] {

@@ -7,6 +7,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
   type EC2ClientResolvedConfig,
   type Filter,
   GetManagedPrefixListEntriesCommand,
@@ -113,6 +114,9 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
     .callsFake(
       describe('VpcEndpoints', () => world.VpcEndpoints, { 'vpc-endpoint-id': (e) => str(e.VpcEndpointId) }),
     );
+  mock
+    .on(DescribeVpcsCommand)
+    .callsFake(describe('Vpcs', () => world.Vpcs, { 'vpc-id': (v) => str(v.VpcId) }));
   mock.on(RevokeSecurityGroupIngressCommand).callsFake((input) => revoke(world, input, false));
   mock.on(RevokeSecurityGroupEgressCommand).callsFake((input) => revoke(world, input, true));
   mock.on(GetManagedPrefixListEntriesCommand).callsFake((input: { PrefixListId?: string }) => {

@@ -4,6 +4,7 @@ import {
   DescribeNetworkAclsCommand,
   EC2Client,
   ModifySubnetAttributeCommand,
+  ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -88,6 +89,32 @@ describe('executeActions', () => {
       SubnetId: 'subnet-1',
       MapPublicIpOnLaunch: { Value: false },
     });
+  });
+
+  it('narrows an entry with ReplaceNetworkAclEntry, exactly the planned input; a vanished entry counts as done', async () => {
+    // Prepare
+    const narrowed: NaclEntryInput = {
+      ...deny,
+      RuleNumber: 100,
+      RuleAction: 'allow',
+      CidrBlock: '10.0.0.0/16',
+    };
+    const replace: PlannedAction = {
+      action: 'ReplaceNetworkAclEntry',
+      parameters: narrowed,
+      findingIds: ['f3'],
+    };
+    // Act
+    const [done] = await executeActions(ec2, { dryRun: false, actions: [replace], skipped: [] });
+    ec2Mock.on(ReplaceNetworkAclEntryCommand).rejects(awsError('InvalidNetworkAclEntry.NotFound'));
+    const [gone] = await executeActions(ec2, { dryRun: false, actions: [replace], skipped: [] });
+    // Assess
+    expect(done?.status).toBe('done');
+    expect(gone?.status).toBe('already-done');
+    expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand).map((c) => c.args[0].input)).toEqual([
+      narrowed,
+      narrowed,
+    ]);
   });
 
   it('calls nothing in a dry run', async () => {

@@ -5,6 +5,7 @@ import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  DescribeVpcsCommand,
   EC2Client,
   GetManagedPrefixListEntriesCommand,
 } from '@aws-sdk/client-ec2';
@@ -312,6 +313,43 @@ describe('loadSlice', () => {
     expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
     expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId).sort()).toEqual([OTHER_GROUP, GROUP].sort());
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+    // The NACL fix keeps admin access from the VPC's blocks (DESIGN §8): the VPC is read with the context.
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand).map((c) => c.args[0].input.Filters)).toEqual([
+      [{ Name: 'vpc-id', Values: [VPC] }],
+    ]);
+    expect(slice.snapshot.Vpcs.map((v) => [v.VpcId, v.CidrBlockAssociationSet?.[0]?.CidrBlock])).toEqual([
+      [VPC, '10.0.0.0/16'],
+    ]);
+  });
+
+  it('a VPC that cannot be read leaves the slice complete: only the NACL fix becomes notify-only, saying why', async () => {
+    installFakeEc2(ec2Mock, world);
+    ec2Mock.on(DescribeVpcsCommand).rejects(error('UnauthorizedOperation', 'You are not authorized'));
+    const scope = { ...emptyScope('CreateNetworkAclEntry', 'network-acl'), networkAclIds: [ACL] };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.errors).toEqual([]);
+    expect(slice.snapshot.Vpcs).toEqual([]);
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    const assessment = assessSlice(scope, slice.snapshot, config, { sliceComplete: true });
+    const nacl = assessment.findings.find((f) => f.ruleId === 'nacl-open-admin-port');
+    expect(nacl?.remediation).toBeUndefined();
+    expect((nacl?.evidence.notPlanned as string[] | undefined)?.[0]).toBe(
+      `22/tcp ipv4: the CIDR blocks of VPC ${VPC} are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic`,
+    );
+    expect(assessment.plan.actions).toEqual([]);
+  });
+
+  it('reads no VPC for an event without a NACL in scope (a security-group event keeps its call budget)', async () => {
+    installFakeEc2(ec2Mock, world);
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: [GROUP],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(0);
+    expect(slice.snapshot.Vpcs).toEqual([]);
   });
 
   it('loads an interface event as before: the interface, then its groups described', async () => {

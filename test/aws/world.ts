@@ -7,6 +7,7 @@ type Item = Record<string, unknown>;
 export interface World {
   accountId?: string;
   region?: string;
+  Vpcs: Item[];
   Subnets: Item[];
   SecurityGroups: Item[];
   SecurityGroupRules: Item[];
@@ -138,6 +139,28 @@ export function buildWorld(options: WorldOptions): World {
   return {
     accountId: options.accountId ?? '111122223333',
     region: options.region ?? 'us-east-1',
+    Vpcs: [
+      {
+        VpcId: VPC,
+        OwnerId: '111122223333',
+        CidrBlock: '10.0.0.0/16',
+        CidrBlockAssociationSet: [
+          {
+            AssociationId: 'vpc-cidr-assoc-0a1',
+            CidrBlock: '10.0.0.0/16',
+            CidrBlockState: { State: 'associated' },
+          },
+        ],
+        Ipv6CidrBlockAssociationSet: [
+          {
+            AssociationId: 'vpc-cidr-assoc-0a6',
+            Ipv6CidrBlock: '2600:1f18::/56',
+            Ipv6CidrBlockState: { State: 'associated' },
+          },
+        ],
+        Tags: [],
+      },
+    ],
     Subnets: [
       {
         SubnetId: SUBNET,

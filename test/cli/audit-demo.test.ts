@@ -61,7 +61,7 @@ describe('vpc-guardrail audit on the demo VPC', () => {
     }
   });
 
-  it('plans the precise fixes: the world rule of the bastion, a deny before the return entry', async () => {
+  it('plans the precise fixes: the world rule of the bastion, a deny before the return entry after an allow from the VPC', async () => {
     const { report } = await auditJson();
     const bastion = report.findings.find((f) => f.ruleId === 'sg-open-admin-port');
     expect(bastion?.remediation).toEqual({
@@ -83,6 +83,8 @@ describe('vpc-guardrail audit on the demo VPC', () => {
       action: 'fix-network-acl-entries',
       networkAclId: 'acl-0d3m0000000000a99',
       deleteEntries: [],
+      replaceEntries: [],
+      previousEntries: [],
       createEntries: [
         {
           NetworkAclId: 'acl-0d3m0000000000a99',
@@ -91,6 +93,15 @@ describe('vpc-guardrail audit on the demo VPC', () => {
           RuleAction: 'deny',
           Egress: false,
           CidrBlock: '0.0.0.0/0',
+          PortRange: { From: 3389, To: 3389 },
+        },
+        {
+          NetworkAclId: 'acl-0d3m0000000000a99',
+          RuleNumber: 108,
+          Protocol: '6',
+          RuleAction: 'allow',
+          Egress: false,
+          CidrBlock: '10.20.0.0/16',
           PortRange: { From: 3389, To: 3389 },
         },
       ],

@@ -99,7 +99,7 @@ describe('vpc-guardrail simulate', () => {
     expect(report.notification).toBeNull();
   });
 
-  it('simulates a NACL event on a snapshot: a deny entry before the broad allow', async () => {
+  it('simulates a NACL event on a snapshot: with the rule opted in, an allow from the VPC and a deny before the broad allow', async () => {
     const world = buildWorld({
       groupId: 'sg-0web',
       rules: [{ id: 'sgr-w', from: 22, cidr: '0.0.0.0/0' }],
@@ -121,14 +121,36 @@ describe('vpc-guardrail simulate', () => {
       },
       responseElements: { _return: true },
     };
-    const { report } = await simulateJson(
+    const files = {
+      'e.json': JSON.stringify(event),
+      's.json': JSON.stringify(world),
+      'c.json': JSON.stringify({ rules: { 'nacl-open-admin-port': 'remediate' } }),
+    };
+    // The global remediate mode alone never changes a NACL.
+    const global = await simulateJson(
       ['--event', 'e.json', '--snapshot', 's.json', '--mode', 'remediate'],
-      {
-        'e.json': JSON.stringify(event),
-        's.json': JSON.stringify(world),
-      },
+      files,
+    );
+    expect(global.report.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('nacl-open-admin-port');
+    expect(global.report.actions).toEqual([]);
+
+    const { report } = await simulateJson(
+      ['--event', 'e.json', '--snapshot', 's.json', '--mode', 'remediate', '--config', 'c.json'],
+      files,
     );
     expect(report.actions).toEqual([
+      {
+        action: 'CreateNetworkAclEntry',
+        parameters: {
+          NetworkAclId: 'acl-0default',
+          RuleNumber: 98,
+          Protocol: '6',
+          RuleAction: 'allow',
+          Egress: false,
+          CidrBlock: '10.0.0.0/16',
+          PortRange: { From: 22, To: 22 },
+        },
+      },
       {
         action: 'CreateNetworkAclEntry',
         parameters: {

@@ -42,6 +42,25 @@ describe('config', () => {
     );
   });
 
+  it('reads the NACL fix keys: naclAdminSources (CIDRs) and naclEntryLimit, with their defaults', () => {
+    expect(parseConfig({})).toMatchObject({ naclAdminSources: [], naclEntryLimit: 20 });
+    expect(
+      parseConfig({ naclAdminSources: ['10.8.0.0/16', '2001:db8::/48'], naclEntryLimit: 40 }),
+    ).toMatchObject({
+      naclAdminSources: ['10.8.0.0/16', '2001:db8::/48'],
+      naclEntryLimit: 40,
+    });
+    expect(() => parseConfig({ naclAdminSources: ['10.8.0.0/16', 'vpn'] })).toThrow(
+      /naclAdminSources\[1\]: not an IPv4 or IPv6 CIDR like "10.8.0.0\/16" \("vpn"\)/,
+    );
+    expect(() => parseConfig({ naclAdminSources: ['10.8.0.0/33'] })).toThrow(/naclAdminSources\[0\]/);
+    expect(() => parseConfig({ naclAdminSources: ['::/0'] })).toThrow(
+      /naclAdminSources\[0\]: a kept admin source cannot be the whole address space/,
+    );
+    expect(() => parseConfig({ naclEntryLimit: 0 })).toThrow(/naclEntryLimit/);
+    expect(() => parseConfig({ naclEntryLimit: 2.5 })).toThrow(/naclEntryLimit/);
+  });
+
   it('rejects unknown rule ids, naming them', () => {
     expect(() => parseConfig({ rules: { 'sg-open-admin-ports': 'off' } })).toThrow(
       /rules\.sg-open-admin-ports: unknown rule id/,

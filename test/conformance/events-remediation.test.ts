@@ -282,7 +282,36 @@ describe('§8 NACL precision', () => {
     icmpTypeCode: {},
   });
 
-  it('deletes an entry that allows nothing but an admin port from the world', async () => {
+  const optIn = { rules: { 'nacl-open-admin-port': 'remediate' } };
+  const entryCall = (
+    action: 'CreateNetworkAclEntry' | 'ReplaceNetworkAclEntry',
+    n: number,
+    ruleAction: 'allow' | 'deny',
+    protocol: string,
+    port: number,
+    cidr: string,
+  ) => ({
+    action,
+    parameters: {
+      NetworkAclId: ACL,
+      RuleNumber: n,
+      Protocol: protocol,
+      RuleAction: ruleAction,
+      Egress: false,
+      ...(cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
+      PortRange: { From: port, To: port },
+    },
+  });
+  const create = (n: number, ruleAction: 'allow' | 'deny', protocol: string, port: number, cidr: string) =>
+    entryCall('CreateNetworkAclEntry', n, ruleAction, protocol, port, cidr);
+
+  it('the global remediate mode alone never changes a NACL: the rule is opt-in', async () => {
+    const report = await simulate(naclEvent, worldSnapshot({ rules: [] }), { mode: 'remediate' });
+    expect(report.findings.map((f) => f.ruleId)).toContain('nacl-open-admin-port');
+    expect(report.actions).toEqual([]);
+  });
+
+  it('narrows an entry that allows nothing but an admin port from the world to the VPC block', async () => {
     const snapshot = worldSnapshot({
       rules: [],
       naclIngress: [
@@ -291,49 +320,34 @@ describe('§8 NACL precision', () => {
         { rule: 110, protocol: '6', from: 1024, to: 65535, cidr: '0.0.0.0/0' },
       ],
     });
-    // The return range 1024-65535 leaves 3389 open too: a deny goes before entry 110.
-    const report = await simulate(naclEvent, snapshot, { mode: 'remediate' });
+    // The return range 1024-65535 leaves 3389 open too: a deny goes before entry 110, after an allow from the VPC.
+    const report = await simulate(naclEvent, snapshot, { mode: 'remediate', config: optIn });
     expect(report.actions).toEqual([
-      {
-        action: 'CreateNetworkAclEntry',
-        parameters: {
-          NetworkAclId: ACL,
-          RuleNumber: 109,
-          Protocol: '6',
-          RuleAction: 'deny',
-          Egress: false,
-          CidrBlock: '0.0.0.0/0',
-          PortRange: { From: 3389, To: 3389 },
-        },
-      },
-      { action: 'DeleteNetworkAclEntry', parameters: { NetworkAclId: ACL, RuleNumber: 90, Egress: false } },
+      create(108, 'allow', '6', 3389, '10.0.0.0/16'),
+      create(109, 'deny', '6', 3389, '0.0.0.0/0'),
+      entryCall('ReplaceNetworkAclEntry', 90, 'allow', '6', 22, '10.0.0.0/16'),
     ]);
   });
 
-  it('inserts deny entries before a broad allow, numbered down from it in the documented order', async () => {
+  it('inserts deny entries before a broad allow, each after an allow from the VPC block of its family', async () => {
     const snapshot = worldSnapshot({ rules: [] });
-    const report = await simulate(naclEvent, snapshot, { mode: 'remediate' });
-    const deny = (n: number, protocol: string, port: number, cidr: string) => ({
-      action: 'CreateNetworkAclEntry',
-      parameters: {
-        NetworkAclId: ACL,
-        RuleNumber: n,
-        Protocol: protocol,
-        RuleAction: 'deny',
-        Egress: false,
-        ...(cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
-        PortRange: { From: port, To: port },
-      },
-    });
-    // Entries: 100 allow all IPv4, 101 allow all IPv6.
+    const report = await simulate(naclEvent, snapshot, { mode: 'remediate', config: optIn });
+    // Entries: 100 allow all IPv4, 101 allow all IPv6; the VPC has 10.0.0.0/16 and 2600:1f18::/56.
+    const v6 = '2600:1f18::/56';
     expect(report.actions).toEqual(
       [
-        deny(94, '17', 3389, '::/0'),
-        deny(95, '17', 3389, '0.0.0.0/0'),
-        deny(96, '6', 3389, '::/0'),
-        deny(97, '6', 3389, '0.0.0.0/0'),
-        deny(98, '6', 22, '::/0'),
-        deny(99, '6', 22, '0.0.0.0/0'),
+        create(99, 'deny', '6', 22, '0.0.0.0/0'),
+        create(98, 'allow', '6', 22, '10.0.0.0/16'),
+        create(97, 'deny', '6', 22, '::/0'),
+        create(96, 'allow', '6', 22, v6),
+        create(95, 'deny', '6', 3389, '0.0.0.0/0'),
+        create(94, 'allow', '6', 3389, '10.0.0.0/16'),
+        create(93, 'deny', '6', 3389, '::/0'),
+        create(92, 'allow', '6', 3389, v6),
+        create(91, 'deny', '17', 3389, '0.0.0.0/0'),
+        create(90, 'allow', '17', 3389, '10.0.0.0/16'),
+        create(89, 'deny', '17', 3389, '::/0'),
+        create(88, 'allow', '17', 3389, v6),
       ].sort((a, b) => a.parameters.RuleNumber - b.parameters.RuleNumber),
     );
   });
@@ -343,8 +357,27 @@ describe('§8 NACL precision', () => {
       rules: [],
       naclIngress: [{ rule: 1, protocol: '-1', cidr: '0.0.0.0/0' }],
     });
-    const report = await simulate(naclEvent, snapshot, { mode: 'remediate' });
+    const report = await simulate(naclEvent, snapshot, { mode: 'remediate', config: optIn });
     expect(report.findings.map((f) => f.ruleId)).toContain('nacl-open-admin-port');
     expect(report.actions).toEqual([]);
+    // The notice says why: the free numbers below entry 1, for the deny and the VPC's allow.
+    expect(report.notification?.message).toContain(
+      'not fixable automatically: 22/tcp ipv4: no 2 free rule numbers below 1 for the deny entry and the allow entries of 1 kept source(s)',
+    );
+  });
+
+  it('only notifies, saying why, when the fix would exceed naclEntryLimit', async () => {
+    const snapshot = worldSnapshot({
+      rules: [],
+      naclIngress: [{ rule: 100, protocol: '-1', cidr: '0.0.0.0/0' }],
+    });
+    const report = await simulate(naclEvent, snapshot, {
+      mode: 'remediate',
+      config: { ...optIn, naclEntryLimit: 1 },
+    });
+    expect(report.actions).toEqual([]);
+    expect(report.notification?.message).toContain(
+      'not fixable automatically: 22/tcp ipv4: the NACL would hold 3 inbound IPv4 entries, more than naclEntryLimit (1)',
+    );
   });
 });

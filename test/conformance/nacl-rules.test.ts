@@ -10,13 +10,20 @@ function naclFindings(
   options: { isDefault?: boolean; subnetIds?: string[]; config?: ConfigInput; rules?: string[] } = {},
 ): Finding[] {
   return audit(
-    { NetworkAcls: [acl('acl-1', entries, options)] },
+    { Vpcs: [VPC], NetworkAcls: [acl('acl-1', entries, options)] },
     {
       rules: options.rules ?? ['nacl-open-admin-port'],
       ...(options.config ? { config: options.config } : {}),
     },
   );
 }
+
+/** The NACL's VPC: one IPv4 block, no IPv6 block (the kept source of DESIGN §8 "NACL precision"). */
+const VPC = {
+  VpcId: 'vpc-1',
+  CidrBlock: '10.0.0.0/16',
+  CidrBlockAssociationSet: [{ CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } }],
+};
 
 const FINAL_DENIES = [
   entry(32767, 'in', 'deny', '-1', '0.0.0.0/0'),
@@ -25,15 +32,43 @@ const FINAL_DENIES = [
 /** Outbound that serves any return traffic, so only the inbound side is under test. */
 const OUT_ALL = entry(100, 'out', 'allow', '-1', '0.0.0.0/0');
 
-function deny(ruleNumber: number, protocol: '6' | '17', port: number, cidr = '0.0.0.0/0') {
+function deny(ruleNumber: number, protocol: '6' | '17', port: number, cidr = '0.0.0.0/0', action = 'deny') {
   return {
     NetworkAclId: 'acl-1',
     RuleNumber: ruleNumber,
     Protocol: protocol,
-    RuleAction: 'deny',
+    RuleAction: action,
     Egress: false,
     ...(cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
     PortRange: { From: port, To: port },
+  };
+}
+
+/** An allow from the VPC's block (a kept source), as planned below a deny or by narrowing. */
+const allowVpc = (ruleNumber: number, protocol: '6' | '17', port: number) =>
+  deny(ruleNumber, protocol, port, '10.0.0.0/16', 'allow');
+
+/** The plan that narrows the admin-only world entries `numbers` (tcp `port`) to the VPC's block. */
+function narrowed(port: number, ...was: [number, string][]) {
+  return {
+    action: 'fix-network-acl-entries',
+    networkAclId: 'acl-1',
+    deleteEntries: [],
+    createEntries: [],
+    replaceEntries: was.map(([n]) => allowVpc(n, '6', port)),
+    previousEntries: was.map(([n, cidr]) => deny(n, '6', port, cidr, 'allow')),
+  };
+}
+
+/** The plan that only creates entries. */
+function creates(...createEntries: ReturnType<typeof deny>[]) {
+  return {
+    action: 'fix-network-acl-entries',
+    networkAclId: 'acl-1',
+    deleteEntries: [],
+    createEntries,
+    replaceEntries: [],
+    previousEntries: [],
   };
 }
 
@@ -56,12 +91,7 @@ describe('NACL first-match semantics (DESIGN §4)', () => {
       OUT_ALL,
     ]);
     expect(triples(findings)).toEqual([['nacl-open-admin-port', 'acl-1', 'high', ['22/tcp']]]);
-    expect(findings[0]?.remediation).toEqual({
-      action: 'fix-network-acl-entries',
-      networkAclId: 'acl-1',
-      deleteEntries: [{ RuleNumber: 100, Egress: false }],
-      createEntries: [],
-    });
+    expect(findings[0]?.remediation).toEqual(narrowed(22, [100, '0.0.0.0/0']));
   });
 
   it('the final deny applies when 32767 is not listed', () => {
@@ -132,20 +162,21 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
       ipv6: ['22/tcp', '3389/tcp', '3389/udp'],
       isDefault: true,
     });
-    // tcp 22, tcp 3389, udp 3389; IPv4 before IPv6; each the largest free number below its entry.
-    expect(finding.remediation).toEqual({
-      action: 'fix-network-acl-entries',
-      networkAclId: 'acl-1',
-      deleteEntries: [],
-      createEntries: [
+    // tcp 22, tcp 3389, udp 3389; IPv4 before IPv6; each the largest free number below its entry;
+    // an allow from the VPC's IPv4 block just below each IPv4 deny (the VPC has no IPv6 block).
+    expect(finding.remediation).toEqual(
+      creates(
         deny(99, '6', 22),
-        deny(98, '6', 22, '::/0'),
-        deny(97, '6', 3389),
-        deny(96, '6', 3389, '::/0'),
-        deny(95, '17', 3389),
-        deny(94, '17', 3389, '::/0'),
-      ],
-    });
+        allowVpc(98, '6', 22),
+        deny(97, '6', 22, '::/0'),
+        deny(96, '6', 3389),
+        allowVpc(95, '6', 3389),
+        deny(94, '6', 3389, '::/0'),
+        deny(93, '17', 3389),
+        allowVpc(92, '17', 3389),
+        deny(91, '17', 3389, '::/0'),
+      ),
+    );
   });
 
   it('IPv6 only: allow -1 ::/0 opens the admin ports over IPv6 only', () => {
@@ -199,16 +230,11 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
       { rules: ['nacl-open-admin-port'] },
     );
     expect(triples(findings)).toEqual([['nacl-open-admin-port', 'acl-1', 'high', ['3389/tcp']]]);
-    expect(findings[0]?.remediation).toEqual({
-      action: 'fix-network-acl-entries',
-      networkAclId: 'acl-1',
-      deleteEntries: [],
-      createEntries: [deny(109, '6', 3389)],
-    });
+    expect(findings[0]?.remediation).toEqual(creates(deny(109, '6', 3389), allowVpc(108, '6', 3389)));
     expect(findings[0]?.detail).toContain('deny');
   });
 
-  it('the deny takes the largest free number below the entry (109 and 108 taken: 107)', () => {
+  it('the deny takes the largest free number below the entry (109 and 108 taken: 107, the allow 106)', () => {
     const findings = naclFindings(
       [
         entry(108, 'in', 'allow', '6', '10.0.0.0/8', [5432, 5432]),
@@ -221,6 +247,7 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
     const plan = findings[0]?.remediation;
     expect(plan?.action === 'fix-network-acl-entries' ? plan.createEntries : []).toEqual([
       deny(107, '6', 3389),
+      allowVpc(106, '6', 3389),
     ]);
   });
 
@@ -232,19 +259,14 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
     expect(findings[0]?.remediation).toBeUndefined();
   });
 
-  it('allow tcp 22 from 0.0.0.0/0 alone: delete that entry', () => {
+  it('allow tcp 22 from 0.0.0.0/0 alone: narrow that entry to the VPC block', () => {
     const findings = naclFindings([entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]), OUT_ALL], {
       rules: ['nacl-open-admin-port'],
     });
-    expect(findings[0]?.remediation).toEqual({
-      action: 'fix-network-acl-entries',
-      networkAclId: 'acl-1',
-      deleteEntries: [{ RuleNumber: 100, Egress: false }],
-      createEntries: [],
-    });
+    expect(findings[0]?.remediation).toEqual(narrowed(22, [100, '0.0.0.0/0']));
   });
 
-  it('an admin-only entry shadowing a broader world allow: deleting would not close 22, so deny before it', () => {
+  it('an admin-only entry shadowing a broader world allow: narrowing would not close 22, so deny before it', () => {
     const findings = naclFindings(
       [
         entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
@@ -253,15 +275,10 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
       ],
       { rules: ['nacl-open-admin-port'] },
     );
-    expect(findings[0]?.remediation).toEqual({
-      action: 'fix-network-acl-entries',
-      networkAclId: 'acl-1',
-      deleteEntries: [],
-      createEntries: [deny(99, '6', 22)],
-    });
+    expect(findings[0]?.remediation).toEqual(creates(deny(99, '6', 22), allowVpc(98, '6', 22)));
   });
 
-  it('world-open through 0.0.0.0/1 + 128.0.0.0/1 admin-only entries: delete both', () => {
+  it('world-open through 0.0.0.0/1 + 128.0.0.0/1 admin-only entries: narrow both', () => {
     const findings = naclFindings(
       [
         entry(100, 'in', 'allow', 'tcp', '0.0.0.0/1', [22, 22]),
@@ -270,15 +287,17 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
       ],
       { rules: ['nacl-open-admin-port'] },
     );
-    expect(findings[0]?.remediation).toEqual({
-      action: 'fix-network-acl-entries',
-      networkAclId: 'acl-1',
-      deleteEntries: [
-        { RuleNumber: 100, Egress: false },
-        { RuleNumber: 110, Egress: false },
-      ],
-      createEntries: [],
-    });
+    const plan = findings[0]?.remediation;
+    expect(plan).toMatchObject({ deleteEntries: [], createEntries: [] });
+    // The entries were written with protocol "tcp": the replace keeps that protocol, as its number;
+    // the previous entries (what undoing writes back) are as they were.
+    expect(plan?.action === 'fix-network-acl-entries' ? plan.replaceEntries : []).toEqual([
+      allowVpc(100, '6', 22),
+      allowVpc(110, '6', 22),
+    ]);
+    expect(
+      plan?.action === 'fix-network-acl-entries' ? plan.previousEntries.map((e) => e.Protocol) : [],
+    ).toEqual(['tcp', 'tcp']);
   });
 
   it('allow tcp 0-1023: a deny for 22 before it, so the other ports keep working', () => {
@@ -286,12 +305,7 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
       rules: ['nacl-open-admin-port'],
     });
     expect(triples(findings)).toEqual([['nacl-open-admin-port', 'acl-1', 'high', ['22/tcp']]]);
-    expect(findings[0]?.remediation).toEqual({
-      action: 'fix-network-acl-entries',
-      networkAclId: 'acl-1',
-      deleteEntries: [],
-      createEntries: [deny(99, '6', 22)],
-    });
+    expect(findings[0]?.remediation).toEqual(creates(deny(99, '6', 22), allowVpc(98, '6', 22)));
   });
 
   it('an egress allow of 22 is not inbound exposure', () => {
@@ -302,7 +316,7 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
     ).toEqual([]);
   });
 
-  it('a private allow of 22 numbered first does not shadow the public one, and is not deleted', () => {
+  it('a private allow of 22 numbered first does not shadow the public one, and is not changed', () => {
     const findings = naclFindings(
       [
         entry(90, 'in', 'allow', '6', '10.0.0.0/8', [22, 22]),
@@ -311,12 +325,7 @@ describe('nacl-open-admin-port (DESIGN §5, §8)', () => {
       ],
       { rules: ['nacl-open-admin-port'] },
     );
-    expect(findings[0]?.remediation).toEqual({
-      action: 'fix-network-acl-entries',
-      networkAclId: 'acl-1',
-      deleteEntries: [{ RuleNumber: 100, Egress: false }],
-      createEntries: [],
-    });
+    expect(findings[0]?.remediation).toEqual(narrowed(22, [100, '0.0.0.0/0']));
   });
 });
 

@@ -211,10 +211,6 @@ describe('VpcGuardrail stack', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAclEntry'],
-            Resource: arn('network-acl'),
-          }),
           Match.objectLike({ Action: 'ec2:RevokeSecurityGroupIngress', Resource: arn('security-group') }),
         ]),
       },
@@ -224,8 +220,44 @@ describe('VpcGuardrail stack', () => {
         expect(s.Resource).not.toBe('*');
       }
     }
-    // Opt-in fixes stay off unless enabled per rule.
+    // Opt-in fixes stay off unless enabled per rule: no NACL write at all in global remediate mode.
     expect(ec2Writes(template)).not.toContain('ec2:ModifySubnetAttribute');
+    expect(ec2Writes(template).filter((a) => a.includes('NetworkAcl'))).toEqual([]);
+  });
+
+  it('grants the NACL entry writes, ReplaceNetworkAclEntry included, only when nacl-open-admin-port may act', () => {
+    // Act
+    const template = synth({ config: { rules: { 'nacl-open-admin-port': 'remediate' } } });
+
+    // Assess
+    expect(ec2Writes(template)).toEqual([
+      'ec2:CreateNetworkAclEntry',
+      'ec2:DeleteNetworkAclEntry',
+      'ec2:ReplaceNetworkAclEntry',
+    ]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAclEntry', 'ec2:ReplaceNetworkAclEntry'],
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':ec2:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':network-acl/*',
+                ],
+              ],
+            },
+          }),
+        ]),
+      },
+    });
   });
 
   it('grants an opt-in fix only when its rule is set to remediate', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
+import type { RemediationPlan } from '../../shared/findings';
 import { planRemediation, ruleMode } from '../../shared/remediation/plan';
 import type { AutoFix } from '../../shared/rules/types';
 import { makeFinding, revokePlan } from './make-finding';
@@ -8,7 +9,7 @@ const AUTO_FIX: Record<string, AutoFix> = {
   'sg-open-admin-port': 'yes',
   'sg-open-high-risk-port': 'yes',
   'sg-default-not-restricted': 'opt-in',
-  'nacl-open-admin-port': 'yes',
+  'nacl-open-admin-port': 'opt-in',
   'subnet-auto-assign-public-ip': 'opt-in',
   'sg-broad-public-source': 'no',
 };
@@ -163,83 +164,117 @@ describe('planRemediation', () => {
     expect(plan.skipped[0]?.reason).toBe('the slice could not be fully loaded');
   });
 
-  it('turns NACL plans into deny inserts first, then deletes, deduplicated per entry', () => {
-    const plan = planRemediation(
-      [
-        makeFinding({
-          ruleId: 'nacl-open-admin-port',
-          resourceType: 'AWS::EC2::NetworkAcl',
-          resourceId: 'acl-1',
-          evidence: { port: '22/tcp' },
-          remediation: {
-            action: 'fix-network-acl-entries',
-            networkAclId: 'acl-1',
-            deleteEntries: [{ RuleNumber: 90, Egress: false }],
-            createEntries: [
-              {
-                NetworkAclId: 'acl-1',
-                RuleNumber: 99,
-                Protocol: '6',
-                RuleAction: 'deny',
-                Egress: false,
-                CidrBlock: '0.0.0.0/0',
-                PortRange: { From: 22, To: 22 },
-              },
-            ],
-          },
-        }),
-        makeFinding({
-          ruleId: 'nacl-open-admin-port',
-          resourceType: 'AWS::EC2::NetworkAcl',
-          resourceId: 'acl-1',
-          evidence: { port: '3389/tcp' },
-          remediation: {
-            action: 'fix-network-acl-entries',
-            networkAclId: 'acl-1',
-            deleteEntries: [{ RuleNumber: 90, Egress: false }],
-            createEntries: [
-              {
-                NetworkAclId: 'acl-1',
-                RuleNumber: 98,
-                Protocol: '6',
-                RuleAction: 'deny',
-                Egress: false,
-                CidrBlock: '0.0.0.0/0',
-                PortRange: { From: 3389, To: 3389 },
-              },
-            ],
-          },
-        }),
-      ],
-      parseConfig({ mode: 'remediate' }),
-      complete,
-    );
+  const naclEntry = (n: number, action: 'allow' | 'deny', port: number, cidr: string) => ({
+    NetworkAclId: 'acl-1',
+    RuleNumber: n,
+    Protocol: '6',
+    RuleAction: action,
+    Egress: false,
+    CidrBlock: cidr,
+    PortRange: { From: port, To: port },
+  });
+  const naclFinding = (
+    port: string,
+    remediation: Partial<Extract<RemediationPlan, { action: 'fix-network-acl-entries' }>>,
+  ) =>
+    makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-1',
+      evidence: { port },
+      remediation: {
+        action: 'fix-network-acl-entries',
+        networkAclId: 'acl-1',
+        deleteEntries: [],
+        createEntries: [],
+        replaceEntries: [],
+        previousEntries: [],
+        ...remediation,
+      },
+    });
+  const naclFindings = [
+    naclFinding('22/tcp', {
+      createEntries: [naclEntry(99, 'deny', 22, '0.0.0.0/0'), naclEntry(98, 'allow', 22, '10.0.0.0/16')],
+      deleteEntries: [{ RuleNumber: 90, Egress: false }],
+      previousEntries: [naclEntry(90, 'allow', 22, '0.0.0.0/1')],
+    }),
+    naclFinding('3389/tcp', {
+      replaceEntries: [naclEntry(110, 'allow', 3389, '10.0.0.0/16')],
+      createEntries: [naclEntry(109, 'allow', 3389, '10.1.0.0/16')],
+      deleteEntries: [{ RuleNumber: 90, Egress: false }],
+      previousEntries: [naclEntry(110, 'allow', 3389, '0.0.0.0/0'), naclEntry(90, 'allow', 22, '0.0.0.0/1')],
+    }),
+  ];
+
+  it('turns NACL plans into creates (ascending), then replaces, then deletes, deduplicated per entry', () => {
+    // Prepare
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    // Act
+    const plan = planRemediation(naclFindings, config, complete);
+    // Assess
     expect(plan.actions.map((a) => [a.action, a.parameters])).toEqual([
-      [
-        'CreateNetworkAclEntry',
-        {
-          NetworkAclId: 'acl-1',
-          RuleNumber: 98,
-          Protocol: '6',
-          RuleAction: 'deny',
-          Egress: false,
-          CidrBlock: '0.0.0.0/0',
-          PortRange: { From: 3389, To: 3389 },
-        },
-      ],
-      [
-        'CreateNetworkAclEntry',
-        {
-          NetworkAclId: 'acl-1',
-          RuleNumber: 99,
-          Protocol: '6',
-          RuleAction: 'deny',
-          Egress: false,
-          CidrBlock: '0.0.0.0/0',
-          PortRange: { From: 22, To: 22 },
-        },
-      ],
+      ['CreateNetworkAclEntry', naclEntry(98, 'allow', 22, '10.0.0.0/16')],
+      ['CreateNetworkAclEntry', naclEntry(99, 'deny', 22, '0.0.0.0/0')],
+      ['CreateNetworkAclEntry', naclEntry(109, 'allow', 3389, '10.1.0.0/16')],
+      ['ReplaceNetworkAclEntry', naclEntry(110, 'allow', 3389, '10.0.0.0/16')],
       ['DeleteNetworkAclEntry', { NetworkAclId: 'acl-1', RuleNumber: 90, Egress: false }],
+    ]);
+    // What undoing takes travels with the call: the entry as it was.
+    expect(plan.actions[3]?.replacedEntry).toEqual(naclEntry(110, 'allow', 3389, '0.0.0.0/0'));
+    expect(plan.actions[4]?.deletedEntry).toEqual(naclEntry(90, 'allow', 22, '0.0.0.0/1'));
+  });
+
+  it('never changes a NACL in global remediate mode unless the rule is set to remediate', () => {
+    const plan = planRemediation(naclFindings, parseConfig({ mode: 'remediate' }), { sliceComplete: true });
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped.map((s) => s.reason)).toEqual([
+      'opt-in: set rules.nacl-open-admin-port to "remediate" to enable',
+      'opt-in: set rules.nacl-open-admin-port to "remediate" to enable',
+    ]);
+  });
+});
+
+describe('planRemediation: what cannot be fixed is named, never dropped', () => {
+  it('a NACL fix that cannot be made (entry quota, no free number) is skipped with its reasons', () => {
+    const finding = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-1',
+      evidence: {
+        notPlanned: [
+          '22/tcp ipv4: the NACL would hold 21 inbound IPv4 entries, more than naclEntryLimit (20)',
+          '3389/tcp ipv4: no 2 free rule numbers below 1 for the deny entry and the allow entries of 1 kept source(s)',
+        ],
+      },
+    });
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    const plan = planRemediation([finding], config, complete);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped).toEqual([
+      {
+        findingId: finding.id,
+        ruleId: 'nacl-open-admin-port',
+        resourceId: 'acl-1',
+        reason:
+          'not fixable automatically: 22/tcp ipv4: the NACL would hold 21 inbound IPv4 entries, more than naclEntryLimit (20); ' +
+          '3389/tcp ipv4: no 2 free rule numbers below 1 for the deny entry and the allow entries of 1 kept source(s)',
+      },
+    ]);
+  });
+
+  it('a group world-open only through a split 0.0.0.0/1 + 128.0.0.0/1 pair is in the skipped list', () => {
+    const finding = makeFinding({
+      ruleId: 'sg-open-admin-port',
+      resourceId: 'sg-split',
+      evidence: { ports: ['22/tcp'], notRemediable: { ipv4: ['22/tcp'] } },
+    });
+    const plan = planRemediation([finding], parseConfig({ mode: 'remediate' }), complete);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped.map((s) => [s.resourceId, s.reason])).toEqual([
+      [
+        'sg-split',
+        'not fixable automatically: world-open through a union of narrower ranges on 22/tcp (ipv4)',
+      ],
     ]);
   });
 });

@@ -115,3 +115,22 @@ export function revokeRules(finding: Finding | undefined): RevokeTarget[] {
   const plan = finding?.remediation;
   return plan?.action === 'revoke-security-group-rules' ? plan.rules : [];
 }
+
+/** A DescribeVpcs item with its associated CIDR blocks, IPv4 and IPv6 told apart by shape. */
+export function vpc(id: string, ...cidrs: string[]) {
+  const v4 = cidrs.filter((c) => !c.includes(':'));
+  const v6 = cidrs.filter((c) => c.includes(':'));
+  return {
+    VpcId: id,
+    ...(v4[0] ? { CidrBlock: v4[0] } : {}),
+    CidrBlockAssociationSet: v4.map((CidrBlock) => ({ CidrBlock, CidrBlockState: { State: 'associated' } })),
+    ...(v6.length > 0
+      ? {
+          Ipv6CidrBlockAssociationSet: v6.map((Ipv6CidrBlock) => ({
+            Ipv6CidrBlock,
+            Ipv6CidrBlockState: { State: 'associated' },
+          })),
+        }
+      : {}),
+  };
+}

@@ -12,7 +12,7 @@ import { sgOpenAdminPort } from '../../shared/rules/sg-open-admin-port';
 import { sgOpenAllTraffic } from '../../shared/rules/sg-open-all-traffic';
 import { sgOpenHighRiskPort } from '../../shared/rules/sg-open-high-risk-port';
 import { sgOpenUnauthorizedPort } from '../../shared/rules/sg-open-unauthorized-port';
-import { revokeRules, run } from './helpers';
+import { revokeRules, run, vpc } from './helpers';
 
 // Real EC2 Describe* responses (see test/fixtures/ec2/PROVENANCE.md), evaluated with this
 // engineer's rules; findings are asserted exactly as (rule, resource, ports).
@@ -178,26 +178,53 @@ describe('real DescribeNetworkAcls responses', () => {
       ['nacl-open-admin-port', 'acl-0e2a78e4e2EXAMPLE', admin, admin, false],
       ['nacl-open-admin-port', 'acl-0ea1f54ca7EXAMPLE', admin, [], true],
     ]);
-    const deny = (n: number, protocol: string, port: number, v6 = false) => ({
+    // DescribeNetworkAcls alone does not say the VPCs' CIDR blocks: nothing can be kept, so no fix.
+    expect(all[0]?.remediation).toBeUndefined();
+    const notPlanned = (all[0]?.evidence.notPlanned ?? []) as string[];
+    expect(notPlanned).toHaveLength(6);
+    expect(notPlanned[0]).toBe(
+      '22/tcp ipv4: the CIDR blocks of VPC vpc-03914afb3eEXAMPLE are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic',
+    );
+  });
+
+  it('AWS CLI example with its VPC described (hand-added blocks): deny and VPC allow per admin port and family', () => {
+    // Prepare: the VPC as DescribeVpcs shows one with an Amazon-provided IPv6 block.
+    const snapshot = {
+      ...load('DescribeNetworkAcls--awscli-example-default-nacls-ipv6'),
+      Vpcs: [vpc('vpc-03914afb3eEXAMPLE', '10.0.0.0/16', '2600:1f13:8e4:100::/56')],
+    };
+    // Act
+    const [finding] = run(RULES, snapshot);
+    // Assess
+    const planned = (n: number, action: string, protocol: string, port: number, cidr: string) => ({
       NetworkAclId: 'acl-0e2a78e4e2EXAMPLE',
       RuleNumber: n,
       Protocol: protocol,
-      RuleAction: 'deny',
+      RuleAction: action,
       Egress: false,
-      ...(v6 ? { Ipv6CidrBlock: '::/0' } : { CidrBlock: '0.0.0.0/0' }),
+      ...(cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
       PortRange: { From: port, To: port },
     });
-    expect(all[0]?.remediation).toEqual({
+    const v6 = '2600:1f13:8e4:100::/56';
+    expect(finding?.remediation).toEqual({
       action: 'fix-network-acl-entries',
       networkAclId: 'acl-0e2a78e4e2EXAMPLE',
       deleteEntries: [],
+      replaceEntries: [],
+      previousEntries: [],
       createEntries: [
-        deny(99, '6', 22),
-        deny(98, '6', 22, true),
-        deny(97, '6', 3389),
-        deny(96, '6', 3389, true),
-        deny(95, '17', 3389),
-        deny(94, '17', 3389, true),
+        planned(99, 'deny', '6', 22, '0.0.0.0/0'),
+        planned(98, 'allow', '6', 22, '10.0.0.0/16'),
+        planned(97, 'deny', '6', 22, '::/0'),
+        planned(96, 'allow', '6', 22, v6),
+        planned(95, 'deny', '6', 3389, '0.0.0.0/0'),
+        planned(94, 'allow', '6', 3389, '10.0.0.0/16'),
+        planned(93, 'deny', '6', 3389, '::/0'),
+        planned(92, 'allow', '6', 3389, v6),
+        planned(91, 'deny', '17', 3389, '0.0.0.0/0'),
+        planned(90, 'allow', '17', 3389, '10.0.0.0/16'),
+        planned(89, 'deny', '17', 3389, '::/0'),
+        planned(88, 'allow', '17', 3389, v6),
       ],
     });
   });

@@ -1,4 +1,6 @@
 import {
+  CreateNetworkAclEntryCommand,
+  DeleteNetworkAclEntryCommand,
   DescribeInternetGatewaysCommand,
   DescribeManagedPrefixListsCommand,
   DescribeNatGatewaysCommand,
@@ -12,6 +14,7 @@ import {
   DescribeVpcsCommand,
   EC2Client,
   EC2ServiceException,
+  ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupIngressCommand,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
@@ -357,6 +360,82 @@ describe('audit handler', () => {
     expect(ec2).not.toHaveReceivedCommand(RevokeSecurityGroupIngressCommand);
     expect(result.remediation?.[0]?.results).toEqual([]);
     expect(result.remediation?.[0]?.skipped.map((s) => s.resourceId)).toContain('sg-0');
+  });
+
+  /** One VPC (10.0.0.0/16) whose default NACL allows everything in and out (as AWS creates it). */
+  function defaultNaclRegion(): void {
+    region(['vpc-0000000a']);
+    ec2.on(DescribeVpcsCommand).resolves({
+      Vpcs: [{ VpcId: 'vpc-0000000a', OwnerId: '111122223333', CidrBlock: '10.0.0.0/16' }],
+    });
+    const all = (Egress: boolean) => [
+      { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow' as const, Egress, CidrBlock: '0.0.0.0/0' },
+      { RuleNumber: 32767, Protocol: '-1', RuleAction: 'deny' as const, Egress, CidrBlock: '0.0.0.0/0' },
+    ];
+    ec2.on(DescribeNetworkAclsCommand).resolves({
+      NetworkAcls: [
+        {
+          NetworkAclId: 'acl-0000000a',
+          VpcId: 'vpc-0000000a',
+          IsDefault: true,
+          Entries: [...all(false), ...all(true)],
+          Associations: [],
+        },
+      ],
+    });
+  }
+
+  const naclWrites = () =>
+    ec2.commandCalls(CreateNetworkAclEntryCommand).length +
+    ec2.commandCalls(DeleteNetworkAclEntryCommand).length +
+    ec2.commandCalls(ReplaceNetworkAclEntryCommand).length;
+
+  it('never changes a NACL in global remediate mode: nacl-open-admin-port is opt-in', async () => {
+    // Prepare
+    defaultNaclRegion();
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const handler = await loadHandler({ VPC_GUARDRAIL_MODE: 'remediate' });
+
+    // Act
+    const result = await handler({ remediate: true }, context);
+
+    // Assess
+    expect(naclWrites()).toBe(0);
+    expect(result.remediation?.[0]?.skipped).toContainEqual(
+      expect.objectContaining({
+        resourceId: 'acl-0000000a',
+        reason: 'opt-in: set rules.nacl-open-admin-port to "remediate" to enable',
+      }),
+    );
+  });
+
+  it('fixes the default NACL when the rule is opted in, keeping admin ports open to the VPC', async () => {
+    // Prepare
+    defaultNaclRegion();
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    ec2.on(CreateNetworkAclEntryCommand).resolves({});
+    const handler = await loadHandler({
+      VPC_GUARDRAIL_MODE: 'remediate',
+      VPC_GUARDRAIL_CONFIG: JSON.stringify({ rules: { 'nacl-open-admin-port': 'remediate' } }),
+    });
+
+    // Act
+    await handler({ remediate: true }, context);
+
+    // Assess
+    const created = ec2
+      .commandCalls(CreateNetworkAclEntryCommand)
+      .map((c) => c.args[0].input)
+      .map((e) => [e.RuleNumber, e.RuleAction, e.Protocol, e.PortRange?.From, e.CidrBlock]);
+    expect(created).toEqual([
+      [94, 'allow', '17', 3389, '10.0.0.0/16'],
+      [95, 'deny', '17', 3389, '0.0.0.0/0'],
+      [96, 'allow', '6', 3389, '10.0.0.0/16'],
+      [97, 'deny', '6', 3389, '0.0.0.0/0'],
+      [98, 'allow', '6', 22, '10.0.0.0/16'],
+      [99, 'deny', '6', 22, '0.0.0.0/0'],
+    ]);
+    expect(naclWrites()).toBe(6);
   });
 
   it('does not remediate unless the payload asks', async () => {

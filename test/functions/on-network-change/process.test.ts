@@ -7,6 +7,7 @@ import {
   DescribeSecurityGroupsCommand,
   EC2Client,
   ModifySubnetAttributeCommand,
+  ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -66,6 +67,7 @@ function writeCalls(): number {
     ec2Mock.commandCalls(RevokeSecurityGroupEgressCommand).length +
     ec2Mock.commandCalls(CreateNetworkAclEntryCommand).length +
     ec2Mock.commandCalls(DeleteNetworkAclEntryCommand).length +
+    ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand).length +
     ec2Mock.commandCalls(ModifySubnetAttributeCommand).length
   );
 }
@@ -176,35 +178,52 @@ describe('processEvent: precision', () => {
     expect(revokedIds()).toEqual([['sgr-new22', 'sgr-old3389']]);
   });
 
-  it('inserts a deny for 22 before a NACL entry allowing tcp 0-1023 from the world, so 80/443 keep working', async () => {
+  const naclEvent = cloudTrailRecord('CreateNetworkAclEntry', {
+    networkAclId: ACL,
+    ruleNumber: 100,
+    egress: false,
+    ruleAction: 'allow',
+    aclProtocol: '6',
+    cidrBlock: '0.0.0.0/0',
+    portRange: { from: 0, to: 1023 },
+    icmpTypeCode: {},
+  });
+
+  it('inserts a deny for 22 before a NACL entry allowing tcp 0-1023 from the world, after an allow from the VPC', async () => {
     world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }], {
       naclIngress: [{ rule: 100, protocol: '6', from: 0, to: 1023, cidr: '0.0.0.0/0' }],
     });
-    const event = cloudTrailRecord('CreateNetworkAclEntry', {
-      networkAclId: ACL,
-      ruleNumber: 100,
-      egress: false,
-      ruleAction: 'allow',
-      aclProtocol: '6',
-      cidrBlock: '0.0.0.0/0',
-      portRange: { from: 0, to: 1023 },
-      icmpTypeCode: {},
+    await processEvent(
+      naclEvent,
+      deps({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } }),
+    );
+    const entry = (RuleNumber: number, RuleAction: string, CidrBlock: string) => ({
+      NetworkAclId: ACL,
+      RuleNumber,
+      Protocol: '6',
+      RuleAction,
+      Egress: false,
+      CidrBlock,
+      PortRange: { From: 22, To: 22 },
     });
-    await processEvent(event, deps());
+    // The allow for the VPC's block goes first: SSH from the VPC never meets the deny alone.
     expect(ec2Mock.commandCalls(CreateNetworkAclEntryCommand).map((c) => c.args[0].input)).toEqual([
-      {
-        NetworkAclId: ACL,
-        RuleNumber: 99,
-        Protocol: '6',
-        RuleAction: 'deny',
-        Egress: false,
-        CidrBlock: '0.0.0.0/0',
-        PortRange: { From: 22, To: 22 },
-      },
+      entry(98, 'allow', '10.0.0.0/16'),
+      entry(99, 'deny', '0.0.0.0/0'),
     ]);
     expect(ec2Mock.commandCalls(DeleteNetworkAclEntryCommand)).toHaveLength(0);
     // A NACL event reports the NACL, not the groups of its interfaces: no revoke.
     expect(revokedIds()).toEqual([]);
+  });
+
+  it('makes no NACL call in global remediate mode without the per-rule opt-in, and says how to opt in', async () => {
+    world([], { naclIngress: [{ rule: 100, protocol: '6', from: 0, to: 1023, cidr: '0.0.0.0/0' }] });
+    const result = await processEvent(naclEvent, deps({ mode: 'remediate' }));
+    expect(writeCalls()).toBe(0);
+    expect(result).toMatchObject({ status: 'handled', actions: [], notified: true });
+    expect(published()[0]?.Message).toContain(
+      'opt-in: set rules.nacl-open-admin-port to "remediate" to enable',
+    );
   });
 
   it('only notifies when the group is world-open through a union of narrower ranges', async () => {
@@ -383,7 +402,7 @@ describe('processEvent: loops, failures, exemptions, modes', () => {
     expect(await processEvent(fixture, deps())).toMatchObject({ status: 'ignored', code: 'error-code' });
   });
 
-  it('never revokes a group exempted by tag, and reports the finding as suppressed', async () => {
+  it('never revokes a group exempted by tag, and reports its finding and the exposure it accepts as suppressed', async () => {
     world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }], {
       groupTags: [{ Key: 'vpc-guardrail:exempt', Value: 'sg-open-admin-port@2030-01-01' }],
     });
@@ -392,8 +411,10 @@ describe('processEvent: loops, failures, exemptions, modes', () => {
       deps(),
     );
     expect(writeCalls()).toBe(0);
-    expect(result).toMatchObject({ suppressed: 1 });
-    expect(published()[0]?.Message).toContain('SUPPRESSED (1)');
+    // The group's finding, and the interface's exposure on 22 (its only world-opening group is exempted for 22).
+    expect(result).toMatchObject({ suppressed: 2 });
+    // Nothing is left to report in scope after the suppressions: no notice (DESIGN §8).
+    expect(published()).toEqual([]);
   });
 
   it('revokes when the exemption tag has expired', async () => {

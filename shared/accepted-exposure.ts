@@ -1,0 +1,231 @@
+import type { Analysis } from './analysis/analysis';
+import { type ExposedPorts, exposureAnalysis, exposureSeverity } from './analysis/exposure';
+import { TRANSPORTS, type Transport } from './analysis/sg-reach';
+import { type Config, parsePortSpec } from './config';
+import { exemptionActive, parseExemptionTag, suppressionFor } from './exemptions';
+import type { Finding, Suppression } from './findings';
+import type { Model } from './model/model';
+import { intersect, normalize, subtract, union } from './net/interval-set';
+import { ALL_PORTS, formatPortsWithProtocol, type PortSet } from './net/ports';
+import { interfaceTitle, shownPorts } from './rules/eni-internet-exposed';
+
+// DESIGN §8 "Exemptions": an interface's `eni-internet-exposed` finding is suppressed for the ports
+// on which every security group that opens them to the world is exempted for them (the operator
+// accepted that path); its evidence names the exemptions; other ports stay reported.
+
+const ENI_RULE = 'eni-internet-exposed';
+const NONE: ExposedPorts = { tcp: [], udp: [] };
+
+/** Why a group is exempted for some ports: the tag or allow-list entry, and the ports it covers. */
+interface GroupExemption {
+  by: Suppression['by'];
+  reason: string;
+  ports: ExposedPorts;
+}
+
+/** One group's share of an interface's accepted ports, as evidence lists it. */
+interface AcceptedThrough {
+  groupId: string;
+  ports: string[];
+  exemptions: { by: Suppression['by']; reason: string }[];
+}
+
+const portsText = (ports: ExposedPorts): string[] =>
+  TRANSPORTS.flatMap((t) => formatPortsWithProtocol(ports[t], t));
+const isEmpty = (ports: ExposedPorts) => ports.tcp.length === 0 && ports.udp.length === 0;
+const combine = (a: ExposedPorts, b: ExposedPorts, f: (x: PortSet, y: PortSet) => PortSet): ExposedPorts => ({
+  tcp: f(a.tcp, b.tcp),
+  udp: f(a.udp, b.udp),
+});
+const ALL: ExposedPorts = { tcp: ALL_PORTS, udp: ALL_PORTS };
+
+/** The ports a finding's evidence names (`22/tcp`, `8000-8100/udp`, or `{protocol, from, to}`). */
+function evidencePorts(finding: Finding): ExposedPorts {
+  const out: Record<Transport, [number, number][]> = { tcp: [], udp: [] };
+  const list = finding.evidence.ports;
+  if (!Array.isArray(list)) return NONE;
+  for (const item of list) {
+    const spec =
+      typeof item === 'string'
+        ? parsePortSpec(item)
+        : item && typeof item === 'object' && 'protocol' in item && 'from' in item && 'to' in item
+          ? (item as { protocol: Transport; from: number; to: number })
+          : undefined;
+    if (spec && (spec.protocol === 'tcp' || spec.protocol === 'udp'))
+      out[spec.protocol].push([spec.from, spec.to + 1]);
+  }
+  return { tcp: normalize(out.tcp), udp: normalize(out.udp) };
+}
+
+function specsPorts(specs: readonly { protocol: Transport; from: number; to: number }[]): ExposedPorts {
+  return {
+    tcp: normalize(specs.filter((s) => s.protocol === 'tcp').map((s) => [s.from, s.to + 1] as const)),
+    udp: normalize(specs.filter((s) => s.protocol === 'udp').map((s) => [s.from, s.to + 1] as const)),
+  };
+}
+
+/**
+ * The exemptions of one security group, port by port: a tag entry in force for `*` or for
+ * `eni-internet-exposed` (every port); a suppressed finding of the group (the ports it reports,
+ * exempted by tag or allow-list); an allow-list entry for the group on its ports (all rules, or
+ * `eni-internet-exposed`, or the named rules' reported ports).
+ */
+function groupExemptions(
+  groupId: string,
+  model: Model,
+  config: Config,
+  findingsOf: readonly Finding[],
+  now: Date | undefined,
+): GroupExemption[] {
+  const out: GroupExemption[] = [];
+  const tag = model.securityGroups.get(groupId)?.tags.find((t) => t.Key === config.exemptionTagKey);
+  if (tag) {
+    const whole = parseExemptionTag(tag.Value).entries.find(
+      (e) => (e.ruleId === '*' || e.ruleId === ENI_RULE) && exemptionActive(e, now),
+    );
+    if (whole) out.push({ by: 'tag', reason: `${config.exemptionTagKey}=${tag.Value}`, ports: ALL });
+  }
+  for (const finding of findingsOf) {
+    if (!finding.suppressed) continue;
+    const ports = evidencePorts(finding);
+    if (!isEmpty(ports)) out.push({ by: finding.suppressed.by, reason: finding.suppressed.reason, ports });
+  }
+  for (const entry of config.allowLists) {
+    if (entry.resourceId !== groupId) continue;
+    const allowed = entry.ports ? specsPorts(entry.ports) : ALL;
+    let ports = allowed;
+    if (entry.ruleIds && !entry.ruleIds.includes(ENI_RULE)) {
+      const named = findingsOf.filter((f) => entry.ruleIds?.includes(f.ruleId)).map(evidencePorts);
+      ports = combine(
+        allowed,
+        named.reduce((a, b) => combine(a, b, union), NONE),
+        intersect,
+      );
+    }
+    if (!isEmpty(ports)) out.push({ by: 'config', reason: entry.reason, ports });
+  }
+  return out;
+}
+
+/**
+ * Applies group exemptions to the `eni-internet-exposed` findings (in place): a port every
+ * world-opening group of the interface is exempted for is accepted; a finding whose every exposed
+ * port is accepted is suppressed, otherwise its reported ports, title and severity shrink to the
+ * rest. A port world-open only through the union of narrower groups has no exempted opener and
+ * stays reported.
+ */
+export function acceptExposure(
+  findings: Finding[],
+  model: Model,
+  config: Config,
+  analysis: Analysis,
+  now: Date | undefined,
+): void {
+  // Only groups with an exemption tag or an allow-list entry can accept anything: in most
+  // regions no interface has one, and nothing more is computed.
+  const allowListed = new Set(config.allowLists.map((e) => e.resourceId));
+  const candidate = (groupId: string) =>
+    allowListed.has(groupId) ||
+    (model.securityGroups.get(groupId)?.tags.some((t) => t.Key === config.exemptionTagKey) ?? false);
+  const interfaceFindings = findings.filter(
+    (f) =>
+      f.ruleId === ENI_RULE &&
+      !f.suppressed &&
+      (model.networkInterfaces.get(f.resourceId)?.groupIds.some(candidate) ?? false),
+  );
+  if (interfaceFindings.length === 0) return;
+  const byGroup = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.resourceType !== 'AWS::EC2::SecurityGroup') continue;
+    const list = byGroup.get(f.resourceId) ?? [];
+    list.push(f);
+    byGroup.set(f.resourceId, list);
+  }
+  const exemptionsCache = new Map<string, GroupExemption[]>();
+  const exemptionsOf = (groupId: string) => {
+    let list = exemptionsCache.get(groupId);
+    if (!list) {
+      list = groupExemptions(groupId, model, config, byGroup.get(groupId) ?? [], now);
+      exemptionsCache.set(groupId, list);
+    }
+    return list;
+  };
+  const exposures = new Map(
+    exposureAnalysis(analysis)
+      .exposedInterfaces()
+      .map((e) => [e.networkInterfaceId, e]),
+  );
+
+  for (const finding of interfaceFindings) {
+    const exposure = exposures.get(finding.resourceId);
+    if (!exposure) continue;
+    let remaining: ExposedPorts = NONE;
+    const through = new Map<string, { ports: ExposedPorts; exemptions: GroupExemption[] }>();
+    for (const family of exposure.families) {
+      let opened: ExposedPorts = NONE;
+      let unexempted: ExposedPorts = NONE;
+      const openers: { groupId: string; world: ExposedPorts }[] = [];
+      for (const groupId of family.path.securityGroupIds) {
+        const reach = analysis.groupReach(groupId);
+        const world = combine(
+          { tcp: reach.tcp.worldOpen[family.family], udp: reach.udp.worldOpen[family.family] },
+          family.ports,
+          intersect,
+        );
+        if (isEmpty(world)) continue;
+        openers.push({ groupId, world });
+        opened = combine(opened, world, union);
+        const exempt = exemptionsOf(groupId).reduce((a, e) => combine(a, e.ports, union), NONE);
+        unexempted = combine(unexempted, combine(world, exempt, subtract), union);
+      }
+      const accepted = combine(opened, unexempted, subtract);
+      remaining = combine(remaining, combine(family.ports, accepted, subtract), union);
+      for (const { groupId, world } of openers) {
+        const ports = combine(world, accepted, intersect);
+        if (isEmpty(ports)) continue;
+        const used = exemptionsOf(groupId).filter((e) => !isEmpty(combine(e.ports, ports, intersect)));
+        const known = through.get(groupId);
+        through.set(groupId, {
+          ports: known ? combine(known.ports, ports, union) : ports,
+          exemptions: known ? [...new Set([...known.exemptions, ...used])] : used,
+        });
+      }
+    }
+    const acceptedPorts = combine(exposure.ports, remaining, subtract);
+    if (isEmpty(acceptedPorts)) continue;
+    const acceptedThrough: AcceptedThrough[] = [...through.entries()].map(([groupId, t]) => {
+      // A `*` tag both covers every port and suppresses each of the group's findings: name it once.
+      const named = new Map(
+        t.exemptions.map((e) => [`${e.by}\u0000${e.reason}`, { by: e.by, reason: e.reason }]),
+      );
+      return { groupId, ports: portsText(t.ports), exemptions: [...named.values()] };
+    });
+    const acceptedText = portsText(acceptedPorts);
+    finding.evidence.acceptedPorts = acceptedText;
+    finding.evidence.acceptedThrough = acceptedThrough;
+    const names = acceptedThrough
+      .map((a) => `${a.groupId} (${a.exemptions.map((e) => `${e.by}: ${e.reason}`).join('; ')})`)
+      .join(', ');
+    if (isEmpty(remaining)) {
+      const byConfigOnly = acceptedThrough.every((a) => a.exemptions.every((e) => e.by === 'config'));
+      finding.suppressed = {
+        by: byConfigOnly ? 'config' : 'tag',
+        reason: `every security group that opens ${acceptedText.join(', ')} to the internet is exempted for them: ${names}`,
+      };
+      continue;
+    }
+    const reported = portsText(remaining);
+    finding.evidence.ports = reported;
+    finding.severity = exposureSeverity(remaining, config);
+    const instanceId = finding.evidence.instanceId;
+    finding.title = interfaceTitle(
+      finding.resourceId,
+      typeof instanceId === 'string' ? instanceId : undefined,
+      shownPorts(reported),
+    );
+    finding.detail += ` Accepted, as every security group opening them is exempted for them: ${acceptedText.join(', ')} through ${names}; still reported: ${reported.join(', ')}.`;
+    // An allow-list entry of the interface itself may cover what is left.
+    const own = suppressionFor(finding, model, config, now);
+    if (own) finding.suppressed = own;
+  }
+}

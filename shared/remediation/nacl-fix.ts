@@ -1,0 +1,419 @@
+import { evaluateNacl, permittedAt, worldOpenPorts } from '../analysis/nacl-eval';
+import type { Family, Transport } from '../analysis/sg-reach';
+import type { Config } from '../config';
+import type { NaclEntryInput } from '../findings';
+import type { NaclEntry, NetworkAclNode } from '../model/model';
+import type { VpcItem } from '../model/snapshot-schema';
+import { parseCidr4, parseCidr6 } from '../net/cidr';
+import { cidrsOf4, cidrsOf6 } from '../net/cidr-format';
+import { type IntervalSet, intersect, isSubset, normalize } from '../net/interval-set';
+import { formatPortSet, type PortSet, portRangeSet } from '../net/ports';
+import { parseProtocol, protocolNumber } from '../net/protocol';
+import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
+
+/** The lowest and highest rule numbers a person (or the fix) can give an entry. */
+const LOWEST_RULE_NUMBER = 1;
+const HIGHEST_RULE_NUMBER = 32766;
+
+/** An entry without its NACL id: NACLs with equal entries and kept sources share one plan. */
+export type EntryInput = Omit<NaclEntryInput, 'NetworkAclId'>;
+
+/** The world-open part of one admin port spec in one family, and the allow entries that open it. */
+export interface OpenAdmin {
+  transport: Transport;
+  family: Family;
+  /** The admin spec as configured (a deny entry repeats its whole range). */
+  spec: { from: number; to: number };
+  open: PortSet;
+  /** Allow entries contributing public peers to the world-open set, ascending by rule number. */
+  contributors: NaclEntry[];
+}
+
+/** Sources that keep admin access after the fix, per family, in order (DESIGN §8 "kept sources"). */
+export interface KeptSources {
+  ipv4: string[];
+  ipv6: string[];
+}
+
+/**
+ * Kept sources of a VPC: its associated CIDR blocks of each family in their listed order, then
+ * config `naclAdminSources`; written as EC2 writes them (host bits cleared), without repeats.
+ * Undefined when the VPC is not in the snapshot: its blocks are unknown, so no fix is safe.
+ */
+export function keptSources(vpc: VpcItem | undefined, config: Config): KeptSources | undefined {
+  if (!vpc) return undefined;
+  const ipv4: string[] = [];
+  const ipv6: string[] = [];
+  const add = (cidr: string | undefined) => {
+    const text = cidr === undefined ? undefined : canonicalCidr(cidr);
+    if (text === undefined) return;
+    const list = text.includes(':') ? ipv6 : ipv4;
+    if (!list.includes(text)) list.push(text);
+  };
+  // A block being disassociated (or failed) no longer carries the VPC's traffic.
+  const associated = (state: { State?: string | undefined } | undefined) =>
+    state?.State === undefined || state.State === 'associated';
+  if (vpc.CidrBlockAssociationSet) {
+    for (const block of vpc.CidrBlockAssociationSet)
+      if (associated(block.CidrBlockState)) add(block.CidrBlock);
+  } else {
+    add(vpc.CidrBlock);
+  }
+  for (const block of vpc.Ipv6CidrBlockAssociationSet ?? [])
+    if (associated(block.Ipv6CidrBlockState)) add(block.Ipv6CidrBlock);
+  for (const cidr of config.naclAdminSources) add(cidr);
+  return { ipv4, ipv6 };
+}
+
+/** A CIDR as EC2 stores it (`10.0.0.5/16` → `10.0.0.0/16`), or undefined when it does not parse. */
+function canonicalCidr(text: string): string | undefined {
+  if (text.includes(':')) {
+    const c = parseCidr6(text);
+    return c ? cidrsOf6(c.start, c.end, 1)[0] : undefined;
+  }
+  const c = parseCidr4(text);
+  return c ? cidrsOf4(c.start, c.end, 1)[0] : undefined;
+}
+
+/** What the fix does to one NACL's inbound entries: EC2 inputs without the NACL id. */
+export interface NaclFixPlan {
+  /** Allow entries for kept sources and deny entries, to create. */
+  createEntries: EntryInput[];
+  /** Admin-only world allow entries narrowed to the first kept source (same number). */
+  replaceEntries: EntryInput[];
+  /** Admin-only world allow entries deleted (no kept source of their family). */
+  deleteEntries: { RuleNumber: number; Egress: boolean }[];
+  /** The replaced and deleted entries as they are now (what undoing takes). */
+  previousEntries: EntryInput[];
+  /** Ports that stay notify-only, each with the reason (`22/tcp ipv4: …`). */
+  notPlanned: string[];
+}
+
+/** An entry of the simulated NACL: the model's shape, so the first-match evaluator reads it. */
+function simulated(input: EntryInput): NaclEntry | undefined {
+  const protocol = parseProtocol(input.Protocol);
+  const from = input.PortRange?.From ?? 0;
+  const to = input.PortRange?.To ?? 65535;
+  const base = {
+    ruleNumber: input.RuleNumber,
+    egress: input.Egress,
+    allow: input.RuleAction === 'allow',
+    protocol,
+    rawProtocol: input.Protocol,
+    fromPort: protocol === 'tcp' || protocol === 'udp' ? from : 0,
+    toPort: protocol === 'tcp' || protocol === 'udp' ? to : 65535,
+    item: { ...input },
+  };
+  if (input.CidrBlock !== undefined) {
+    const range4 = parseCidr4(input.CidrBlock);
+    return range4 ? { ...base, family: 'ipv4', cidr: input.CidrBlock, range4, range6: undefined } : undefined;
+  }
+  const range6 = input.Ipv6CidrBlock === undefined ? undefined : parseCidr6(input.Ipv6CidrBlock);
+  return range6 && input.Ipv6CidrBlock !== undefined
+    ? { ...base, family: 'ipv6', cidr: input.Ipv6CidrBlock, range4: undefined, range6 }
+    : undefined;
+}
+
+/** A model entry in EC2 input form (what replacing or re-creating it takes). */
+export function entryInput(entry: NaclEntry): EntryInput {
+  const out: EntryInput = {
+    RuleNumber: entry.ruleNumber,
+    Protocol: entry.rawProtocol,
+    RuleAction: entry.allow ? 'allow' : 'deny',
+    Egress: entry.egress,
+    ...(entry.family === 'ipv4' ? { CidrBlock: entry.cidr } : { Ipv6CidrBlock: entry.cidr }),
+  };
+  const range = entry.item.PortRange;
+  if (range?.From !== undefined && range.To !== undefined) out.PortRange = { From: range.From, To: range.To };
+  return out;
+}
+
+/** True when the entry permits nothing but admin ports (a tcp/udp entry inside the admin set). */
+export function adminOnly(entry: NaclEntry, admin: Record<Transport, PortSet>): boolean {
+  if (entry.protocol !== 'tcp' && entry.protocol !== 'udp') return false;
+  // A contiguous range is inside a normalized set exactly when one of its intervals holds it.
+  return admin[entry.protocol].some(([s, e]) => s <= entry.fromPort && entry.toPort < e);
+}
+
+function cidrField(family: Family, cidr: string): { CidrBlock: string } | { Ipv6CidrBlock: string } {
+  return family === 'ipv4' ? { CidrBlock: cidr } : { Ipv6CidrBlock: cidr };
+}
+
+function familyLabel(family: Family): string {
+  return family === 'ipv4' ? 'IPv4' : 'IPv6';
+}
+
+/** True when the kept sources of the family are themselves world-open (no deny can close the port then). */
+function keptWorldOpen(kept: readonly string[], family: Family, coverage: number): boolean {
+  if (family === 'ipv4') {
+    const set: IntervalSet<number> = normalize(
+      kept.map((c) => parseCidr4(c)).flatMap((c) => (c ? [[c.start, c.end] as const] : [])),
+    );
+    return isWorldOpen4(set, coverage);
+  }
+  const set: IntervalSet<bigint> = normalize(
+    kept.map((c) => parseCidr6(c)).flatMap((c) => (c ? [[c.start, c.end] as const] : [])),
+  );
+  return isWorldOpen6(set, coverage);
+}
+
+/** One item's candidate change, applied to the simulated entries only if it is accepted. */
+interface Candidate {
+  creates: EntryInput[];
+  replaces: { entry: NaclEntry; input: EntryInput }[];
+  deletes: NaclEntry[];
+}
+
+/**
+ * Plans the fix of DESIGN §8 "NACL precision" for one NACL's world-open admin ports, item by item
+ * in the given order (tcp 22, tcp 3389, udp 3389; IPv4 before IPv6):
+ * - contributing entries that permit only admin ports are narrowed to the first kept source of
+ *   their family (`ReplaceNetworkAclEntry`), with an allow for each further kept source at the
+ *   largest free numbers below; with no kept source of the family they are deleted;
+ * - otherwise a deny for the admin spec from the world goes at the largest free number below the
+ *   lowest contributor, and allows for the kept sources at the next largest free numbers below it.
+ * A narrowing or delete that would leave the port world-open (a broader allow behind it takes
+ * over) takes the deny path instead. Without enough free numbers, beyond `naclEntryLimit`, or
+ * when the kept sources themselves are world-open, the item is notify-only with the reason.
+ */
+export function planNaclFix(
+  acl: NetworkAclNode,
+  open: readonly OpenAdmin[],
+  kept: KeptSources | undefined,
+  admin: Record<Transport, PortSet>,
+  config: Pick<Config, 'worldOpenCoverage' | 'naclEntryLimit'>,
+): NaclFixPlan {
+  const plan: NaclFixPlan = {
+    createEntries: [],
+    replaceEntries: [],
+    deleteEntries: [],
+    previousEntries: [],
+    notPlanned: [],
+  };
+  // Numbers in use now or by an earlier create: a deleted entry's number stays taken, since the
+  // creates run before the deletes.
+  const taken = new Set(acl.ingress.map((e) => e.ruleNumber));
+  let current: NaclEntry[] = acl.ingress.slice();
+  const changed = new Set<number>();
+
+  for (const item of open) {
+    const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
+    const refuse = (reason: string) => plan.notPlanned.push(`${label}: ${reason}`);
+    if (!kept) {
+      refuse(
+        `the CIDR blocks of VPC ${acl.vpcId} are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic`,
+      );
+      continue;
+    }
+    // An earlier item's change (a custom admin range shared by two specs) may have closed it already.
+    const touched = changed.size > 0 || plan.createEntries.length > 0;
+    if (touched && !stillOpen(current, item, config.worldOpenCoverage)) continue;
+    const contributors = item.contributors.filter((e) => !changed.has(e.ruleNumber));
+    const lowest = contributors[0];
+    if (!lowest) continue;
+    const sources = kept[item.family];
+    let candidate: Candidate | string | undefined;
+    if (contributors.every((e) => adminOnly(e, admin))) {
+      candidate = narrowOrDelete(contributors, sources, item.family, taken);
+      if (
+        typeof candidate !== 'string' &&
+        stillOpen(apply(current, candidate), item, config.worldOpenCoverage)
+      )
+        candidate = undefined;
+    }
+    if (candidate === undefined) {
+      candidate = keptWorldOpen(sources, item.family, config.worldOpenCoverage)
+        ? `the kept sources of ${familyLabel(item.family)} (the VPC's blocks and naclAdminSources) are world-open themselves`
+        : denyAndAllow(item, lowest.ruleNumber, sources, taken);
+    }
+    if (typeof candidate === 'string') {
+      refuse(candidate);
+      continue;
+    }
+    const next = apply(current, candidate);
+    // A fix only takes away: an allow for a kept source placed before an entry that denied it
+    // (a taken number between the allow and the anchor) would let in what was kept out.
+    if (widens(current, next, item.transport)) {
+      refuse('the allow entries for the kept sources would let in traffic an existing entry denies');
+      continue;
+    }
+    const count = (entries: readonly NaclEntry[]) =>
+      entries.filter((e) => e.family === item.family && e.ruleNumber <= HIGHEST_RULE_NUMBER).length;
+    const before = count(current);
+    const after = count(next);
+    if (Math.max(before, after) > config.naclEntryLimit) {
+      const holds = before > config.naclEntryLimit ? `holds ${before}` : `would hold ${after}`;
+      refuse(
+        `the NACL ${holds} inbound ${familyLabel(item.family)} entries, more than naclEntryLimit (${config.naclEntryLimit})`,
+      );
+      continue;
+    }
+    current = next;
+    for (const create of candidate.creates) {
+      taken.add(create.RuleNumber);
+      plan.createEntries.push(create);
+    }
+    for (const { entry, input } of candidate.replaces) {
+      changed.add(entry.ruleNumber);
+      plan.replaceEntries.push(input);
+      plan.previousEntries.push(entryInput(entry));
+    }
+    for (const entry of candidate.deletes) {
+      changed.add(entry.ruleNumber);
+      plan.deleteEntries.push({ RuleNumber: entry.ruleNumber, Egress: false });
+      plan.previousEntries.push(entryInput(entry));
+    }
+  }
+  return plan;
+}
+
+/** The largest free numbers below `anchor`, `count` of them, or undefined when there are not enough. */
+function freeBelow(anchor: number, count: number, taken: ReadonlySet<number>): number[] | undefined {
+  const out: number[] = [];
+  for (let n = anchor - 1; n >= LOWEST_RULE_NUMBER && out.length < count; n--) if (!taken.has(n)) out.push(n);
+  return out.length === count ? out : undefined;
+}
+
+/** Narrow each admin-only contributor to the first kept source (plus allows below), or delete it. */
+function narrowOrDelete(
+  contributors: readonly NaclEntry[],
+  sources: readonly string[],
+  family: Family,
+  taken: ReadonlySet<number>,
+): Candidate | string {
+  const candidate: Candidate = { creates: [], replaces: [], deletes: [] };
+  const [first, ...further] = sources;
+  if (first === undefined) {
+    candidate.deletes.push(...contributors);
+    return candidate;
+  }
+  const reserved = new Set(taken);
+  for (const entry of contributors) {
+    const numbers = freeBelow(entry.ruleNumber, further.length, reserved);
+    if (!numbers) {
+      return `no free rule number below ${entry.ruleNumber} for the allow entries of ${further.length} further kept source(s)`;
+    }
+    // Same number, action, protocol and ports; the protocol written as its number, as EC2 lists it.
+    const transport = entry.protocol === 'udp' ? 'udp' : 'tcp';
+    const { CidrBlock: _v4, Ipv6CidrBlock: _v6, ...same } = entryInput(entry);
+    candidate.replaces.push({
+      entry,
+      input: { ...same, Protocol: protocolNumber(transport), ...cidrField(family, first) },
+    });
+    further.forEach((cidr, i) => {
+      const number = numbers[i] as number;
+      reserved.add(number);
+      candidate.creates.push({
+        RuleNumber: number,
+        Protocol: protocolNumber(transport),
+        RuleAction: 'allow',
+        Egress: false,
+        ...cidrField(family, cidr),
+        PortRange: { From: entry.fromPort, To: entry.toPort },
+      });
+    });
+  }
+  return candidate;
+}
+
+/** A deny for the admin spec from the world below `anchor`, then an allow per kept source below it. */
+function denyAndAllow(
+  item: OpenAdmin,
+  anchor: number,
+  sources: readonly string[],
+  taken: ReadonlySet<number>,
+): Candidate | string {
+  const numbers = freeBelow(anchor, 1 + sources.length, taken);
+  if (!numbers) {
+    return sources.length === 0
+      ? `no free rule number below ${anchor} for the deny entry`
+      : `no ${1 + sources.length} free rule numbers below ${anchor} for the deny entry and the allow entries of ${sources.length} kept source(s)`;
+  }
+  const protocol = protocolNumber(item.transport);
+  const PortRange = { From: item.spec.from, To: item.spec.to };
+  const [denyNumber, ...allowNumbers] = numbers as [number, ...number[]];
+  const creates: EntryInput[] = [
+    {
+      RuleNumber: denyNumber,
+      Protocol: protocol,
+      RuleAction: 'deny',
+      Egress: false,
+      ...cidrField(item.family, item.family === 'ipv4' ? '0.0.0.0/0' : '::/0'),
+      PortRange,
+    },
+  ];
+  sources.forEach((cidr, i) => {
+    creates.push({
+      RuleNumber: allowNumbers[i] as number,
+      Protocol: protocol,
+      RuleAction: 'allow',
+      Egress: false,
+      ...cidrField(item.family, cidr),
+      PortRange,
+    });
+  });
+  return { creates, replaces: [], deletes: [] };
+}
+
+/** The inbound entries once a candidate is applied, ascending by rule number. */
+function apply(entries: readonly NaclEntry[], candidate: Candidate): NaclEntry[] {
+  const gone = new Set(candidate.deletes.map((e) => e.ruleNumber));
+  const replaced = new Map(candidate.replaces.map((r) => [r.entry.ruleNumber, r.input]));
+  const out: NaclEntry[] = [];
+  for (const entry of entries) {
+    if (gone.has(entry.ruleNumber)) continue;
+    const input = replaced.get(entry.ruleNumber);
+    const next = input ? simulated(input) : entry;
+    if (next) out.push(next);
+  }
+  for (const input of candidate.creates) {
+    const entry = simulated(input);
+    if (entry) out.push(entry);
+  }
+  return out.sort((a, b) => a.ruleNumber - b.ruleNumber);
+}
+
+/** True when the entries still let the world in on some port of the item (its family and protocol). */
+function stillOpen(entries: readonly NaclEntry[], item: OpenAdmin, coverage: number): boolean {
+  const world = worldOpenPorts(evaluateNacl(entries, item.transport), coverage)[item.family];
+  return intersect(world, item.open).length > 0;
+}
+
+/** `tcp 22 from 10.0.0.0/16` */
+function entryWords(e: EntryInput): string {
+  const protocol = e.Protocol === '6' ? 'tcp' : e.Protocol === '17' ? 'udp' : `protocol ${e.Protocol}`;
+  const range = e.PortRange;
+  const ports = !range ? '' : range.From === range.To ? ` ${range.From}` : ` ${range.From}-${range.To}`;
+  return `${protocol}${ports} from ${e.CidrBlock ?? e.Ipv6CidrBlock ?? '?'}`;
+}
+
+/** The plan in words, for a finding's detail (`narrow entry 100 to …; add allow 99 (…)`), or ''. */
+export function fixSummary(plan: NaclFixPlan): string {
+  const parts = [
+    ...plan.replaceEntries.map((e) => `narrow entry ${e.RuleNumber} to ${e.CidrBlock ?? e.Ipv6CidrBlock}`),
+    ...plan.createEntries.map((e) => `add ${e.RuleAction} ${e.RuleNumber} (${entryWords(e)})`),
+    ...plan.deleteEntries.map((e) => `delete entry ${e.RuleNumber}`),
+  ];
+  return parts.join('; ');
+}
+
+/** True when `after` lets some peer in on some port of the protocol that `before` did not. */
+function widens(before: readonly NaclEntry[], after: readonly NaclEntry[], transport: Transport): boolean {
+  const was = evaluateNacl(before, transport);
+  const now = evaluateNacl(after, transport);
+  // Both evaluations are constant between these points: checking each one checks every port.
+  const points = new Set<number>();
+  for (const s of now) points.add(s.from);
+  for (const s of was) {
+    points.add(s.from);
+    points.add(s.to + 1);
+  }
+  for (const port of points) {
+    if (port > 65535) continue;
+    const a = permittedAt(now, port);
+    if (a.v4.length === 0 && a.v6.length === 0) continue;
+    const b = permittedAt(was, port);
+    if (!isSubset(a.v4, b.v4) || !isSubset(a.v6, b.v6)) return true;
+  }
+  return false;
+}
