@@ -36,11 +36,13 @@ export interface SecurityHubPlanInput {
 /**
  * Whether remediation closed a finding: every call that names it succeeded (or found its target
  * already gone), at least one did, and the rule did not report ports no call can close
- * (`evidence.notRemediable`, world-open through a union of narrower ranges). Conservative on
+ * (`evidence.notRemediable`: world-open through a union of narrower ranges; `evidence.notPlanned`:
+ * NACL ports left notify-only). Conservative on
  * purpose: a finding archived while it still fires is a silent false negative in Security Hub.
  */
 export function closedByRemediation(finding: Finding, results: readonly ActionResult[]): boolean {
-  if (finding.suppressed || finding.evidence.notRemediable !== undefined) return false;
+  if (finding.suppressed) return false;
+  if (finding.evidence.notRemediable !== undefined || finding.evidence.notPlanned !== undefined) return false;
   const own = results.filter((r) => r.action.findingIds.includes(finding.id));
   return own.length > 0 && own.every((r) => r.status === 'done' || r.status === 'already-done');
 }

@@ -49,6 +49,8 @@ describe('closedByRemediation', () => {
     expect(closedByRemediation(open, [revoke(['other'], 'done')])).toBe(false);
     const stuck = { ...open, evidence: { notRemediable: { ipv4: ['3389/tcp'] } } };
     expect(closedByRemediation(stuck, [revoke([open.id], 'done')])).toBe(false);
+    const partNacl = { ...open, evidence: { notPlanned: ['3389/tcp ipv4: no free rule number'] } };
+    expect(closedByRemediation(partNacl, [revoke([open.id], 'done')])).toBe(false);
   });
 });
 
