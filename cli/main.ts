@@ -1,9 +1,18 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../shared/errors';
+import { VERSION } from '../shared/version';
 import { registerAudit } from './commands/audit';
 import { registerSimulate } from './commands/simulate';
 import { registerSnapshot } from './commands/snapshot';
 import { type CliIo, EXIT, processIo } from './io';
+
+const HELP_FOOTER = `
+Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or input error.
+Documentation: README.md of the package (snapshot format, rules, configuration).
+Installed from the package, this runs the bundled CLI. In a source checkout, a bundle older
+than its sources (cli/, shared/, scripts/, package.json) is never run: the sources run instead,
+through tsx.
+`;
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -14,6 +23,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   const program = new Command()
     .name('vpc-guardrail')
     .description('Guardrail for AWS VPC network security: audit snapshots and regions, simulate events.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .addHelpText('after', HELP_FOOTER)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   registerAudit(program, io, setExit);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { lambdaEnvCredentials, sdkSchemaTreeShaking, zodNamespaceImports } from './esbuild-plugins';
@@ -76,6 +76,39 @@ async function bundle(
   return { name, file: relative(process.cwd(), outfile), bytes, byPackage: bytesByPackage(metafile) };
 }
 
+/** The folders (under node_modules) of the packages a bundle inlines, by package name. */
+function bundledPackageDirs(metafile: Metafile): Map<string, string> {
+  const dirs = new Map<string, string>();
+  for (const path of Object.keys(entryOutput(metafile)?.inputs ?? {})) {
+    // The last node_modules segment: a nested copy is the package that was actually bundled.
+    const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(path);
+    if (match?.[1] && match[2] && !dirs.has(match[2])) dirs.set(match[2], match[1]);
+  }
+  return dirs;
+}
+
+/**
+ * The licence notices of every package inlined in a bundle (MIT and Apache-2.0 both ask that
+ * their text travel with the code): packages grouped by identical licence text, sorted by name.
+ */
+export async function thirdPartyNotices(metafile: Metafile): Promise<string> {
+  const byText = new Map<string, string[]>();
+  for (const [name, dir] of [...bundledPackageDirs(metafile)].sort(([a], [b]) => a.localeCompare(b))) {
+    const manifest = JSON.parse(await readFile(join(ROOT, dir, 'package.json'), 'utf8')) as {
+      version?: string;
+      license?: string;
+    };
+    const file = (await readdir(join(ROOT, dir))).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
+    const text = file
+      ? (await readFile(join(ROOT, dir, file), 'utf8')).trim()
+      : `${manifest.license ?? 'UNKNOWN'} (the package ships no licence file)`;
+    const label = `${name}@${manifest.version ?? '?'} (${manifest.license ?? 'UNKNOWN'})`;
+    byText.set(text, [...(byText.get(text) ?? []), label]);
+  }
+  const sections = [...byText].map(([text, packages]) => `${packages.join('\n')}\n\n${text}\n`);
+  return `Third-party software inlined in this bundle, with its licence notices.\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`;
+}
+
 /** Bundles one Lambda function to `<outdir>/functions/<name>/index.mjs` (with its map and metafile). */
 export async function buildFunction(name: FunctionName, outdir = `${ROOT}dist`): Promise<BundleReport> {
   const entry = `${ROOT}functions/${name}/handler.ts`;
@@ -86,14 +119,25 @@ export async function buildFunction(name: FunctionName, outdir = `${ROOT}dist`):
   });
 }
 
-/** Bundles the CLI to `<outdir>/cli/vpc-guardrail.mjs`. */
+/**
+ * Bundles the CLI to `<outdir>/cli/vpc-guardrail.mjs`: self-contained (every library inlined), so
+ * the npm package needs no runtime dependency. `bin` points at this file.
+ */
 export async function buildCli(outdir = `${ROOT}dist`): Promise<BundleReport> {
   await mkdir(`${outdir}/cli`, { recursive: true });
-  return bundle('cli', `${ROOT}cli/bin.ts`, outdir, `${outdir}/cli/vpc-guardrail.mjs`, {
+  const report = await bundle('cli', `${ROOT}cli/bin.ts`, outdir, `${outdir}/cli/vpc-guardrail.mjs`, {
     // The CLI keeps the SDK's full credential chain (profiles, SSO, …) for local credentials.
     plugins: [sdkSchemaTreeShaking(), zodNamespaceImports()],
     banner: { js: '#!/usr/bin/env node' },
+    // Only loaded in a source checkout whose sources are newer than the bundle (cli/freshness.ts).
+    external: ['tsx'],
+    // The map stays beside the bundle for debugging in a checkout; the package does not ship it,
+    // so the bundle names no map file it would not find.
+    sourcemap: 'external',
   });
+  const metafile = JSON.parse(await readFile(`${outdir}/meta/cli.json`, 'utf8')) as Metafile;
+  await writeFile(`${outdir}/cli/THIRD-PARTY-LICENSES.txt`, await thirdPartyNotices(metafile));
+  return report;
 }
 
 /** Builds every function and the CLI; returns what each bundle weighs. */
@@ -122,6 +166,11 @@ export function formatReports(reports: readonly BundleReport[]): string {
 }
 
 async function main(): Promise<void> {
+  // `--cli`: the CLI bundle alone (`prepare`/`prepack`: what `bin` and the npm package need).
+  if (process.argv.includes('--cli')) {
+    process.stdout.write(formatReports([await buildCli()]));
+    return;
+  }
   const reports = await buildAll();
   process.stdout.write(formatReports(reports));
   await writeFile(`${ROOT}dist/bundle-report.json`, `${JSON.stringify(reports, null, 2)}\n`);

@@ -37,10 +37,9 @@ export function parsePortSpec(text: string): PortSpec | undefined {
 const portSpec = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
   const spec = parsePortSpec(String(value));
   if (!spec) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `not a port spec like "22/tcp" or "8000-8100/udp" (${JSON.stringify(value)})`,
-    });
+    // The issue formatter appends a string input itself; only a number needs showing here.
+    const shown = typeof value === 'string' ? '' : ` (${value})`;
+    ctx.addIssue({ code: 'custom', message: `not a port spec like "22/tcp" or "8000-8100/udp"${shown}` });
     return z.NEVER;
   }
   return spec;

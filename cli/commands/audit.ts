@@ -1,12 +1,12 @@
 import { type Command, Option } from 'commander';
-import { evaluate, summarize } from '../../shared/engine';
+import { evaluate, type Summary, summarize } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
-import { atOrAbove, SEVERITIES, type Severity } from '../../shared/findings';
+import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared/findings';
 import { parseSnapshot, parseSnapshotText } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
-import { formatAsff } from '../../shared/report/asff';
+import { asffTargetIssues, formatAsff } from '../../shared/report/asff';
 import { formatReport, REPORT_FORMATS } from '../../shared/report/format';
-import { formatSarif } from '../../shared/report/sarif';
+import { artifactUri, formatSarif } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
 import { importToSecurityHub } from './security-hub';
@@ -26,7 +26,7 @@ export interface AuditOptions {
   importToSecurityHub?: boolean;
 }
 
-/** Loads the snapshot an audit runs on: a file (or `-` for stdin). */
+/** Loads the snapshot an audit runs on: a file (or `-` for stdin), or a live region. */
 async function loadAuditSnapshot(io: CliIo, options: AuditOptions): Promise<Snapshot> {
   if (options.snapshot && options.region) {
     throw new InputError('invalid options', ['give either --snapshot FILE or --region R, not both']);
@@ -34,46 +34,103 @@ async function loadAuditSnapshot(io: CliIo, options: AuditOptions): Promise<Snap
   if (options.snapshot)
     return parseSnapshotText(await io.readText(options.snapshot), `snapshot ${options.snapshot}`);
   if (options.region) return parseSnapshot(await loadLiveSnapshot(io, options));
-  if (options.vpc) throw new InputError('invalid options', ['--vpc needs --region']);
+  if (options.vpc) throw new InputError('invalid options', ['--vpc needs --snapshot FILE or --region R']);
   throw new InputError('nothing to audit', ['give --snapshot FILE or --region R [--vpc ID ...]']);
+}
+
+/** Every VPC id a snapshot mentions: its VPCs, and the VPC of anything else in it. */
+function vpcIdsOf(snapshot: Snapshot): Set<string> {
+  const ids = new Set<string>();
+  for (const value of Object.values(snapshot)) {
+    if (!Array.isArray(value)) continue;
+    for (const item of value as unknown[]) {
+      if (typeof item !== 'object' || item === null) continue;
+      const { VpcId, Attachments } = item as { VpcId?: unknown; Attachments?: unknown };
+      if (typeof VpcId === 'string') ids.add(VpcId);
+      if (Array.isArray(Attachments)) {
+        for (const a of Attachments as unknown[]) {
+          const id = typeof a === 'object' && a !== null ? (a as { VpcId?: unknown }).VpcId : undefined;
+          if (typeof id === 'string') ids.add(id);
+        }
+      }
+    }
+  }
+  return ids;
+}
+
+/**
+ * `--vpc` with `--snapshot`: the whole snapshot is evaluated (a group in one VPC may reference a
+ * peer's), then only the findings of those VPCs are reported. A VPC the snapshot does not hold is
+ * an error, not an empty report: a typo must not read as "clean".
+ */
+function vpcFilter(
+  snapshot: Snapshot,
+  vpcIds: readonly string[],
+): ((finding: Finding) => boolean) | undefined {
+  if (vpcIds.length === 0) return undefined;
+  const known = vpcIdsOf(snapshot);
+  const missing = vpcIds.filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    throw new InputError(
+      'invalid options',
+      missing.map((id) => `--vpc: ${JSON.stringify(id)} is not in the snapshot`),
+    );
+  }
+  const wanted = new Set(vpcIds);
+  return (finding) => wanted.has(finding.vpcId);
 }
 
 /** Renders the audit in the chosen format; ASFF needs the account and region the findings are in. */
 function renderAudit(
   options: AuditOptions,
   snapshot: Snapshot,
-  findings: ReturnType<typeof evaluate>,
-  summary: ReturnType<typeof summarize>,
+  findings: readonly Finding[],
+  summary: Summary,
   now: Date,
 ): string {
   if (options.format === 'sarif') {
     return formatSarif(
       findings,
-      options.snapshot && options.snapshot !== '-' ? { artifactUri: options.snapshot } : {},
+      options.snapshot && options.snapshot !== '-' ? { artifactUri: artifactUri(options.snapshot) } : {},
     );
   }
-  if (options.format === 'asff') return formatAsff(findings, { ...asffTarget(snapshot), now });
+  if (options.format === 'asff') return formatAsff(findings, { ...asffTarget(options, snapshot), now });
   return formatReport(options.format, findings, summary);
 }
 
-/** The account and region ASFF findings belong to (output and Security Hub import alike). */
-function asffTarget(snapshot: Snapshot): { accountId: string; region: string } {
+/**
+ * The account and region ASFF findings belong to: the snapshot's `accountId` (else its VPCs'
+ * `OwnerId`) and `region` (else `--region`). Missing or malformed, the message names the key.
+ */
+function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: string; region: string } {
   const accountId = snapshot.accountId ?? snapshot.Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
-  if (!accountId || !snapshot.region) {
-    throw new InputError('ASFF needs the account and region', ['add accountId and region to the snapshot']);
+  const region = snapshot.region ?? options.region;
+  const issues = asffTargetIssues(
+    { accountId, region },
+    options.snapshot
+      ? {
+          accountId: 'add "accountId": "123456789012" at the top level of the snapshot',
+          region: 'add "region": "eu-west-1" at the top level of the snapshot',
+        }
+      : { accountId: 'the OwnerId of the VPCs read', region: 'give --region' },
+  );
+  if (issues.length > 0 || !accountId || !region) {
+    throw new InputError('ASFF (Security Hub) needs the AWS account and region of the findings', issues);
   }
-  return { accountId, region: snapshot.region };
+  return { accountId, region };
 }
 
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
   const config = await loadConfigFile(io, options.config);
   const snapshot = await loadAuditSnapshot(io, options);
+  const keep = options.snapshot ? vpcFilter(snapshot, options.vpc ?? []) : undefined;
   const now = io.now();
-  const findings = evaluate(snapshot, config, { now });
+  const all = evaluate(snapshot, config, { now });
+  const findings = keep ? all.filter(keep) : all;
   const summary = summarize(findings);
   // Checked before anything is printed or sent: a missing account or region is a usage error.
-  const hubTarget = options.importToSecurityHub ? asffTarget(snapshot) : undefined;
+  const hubTarget = options.importToSecurityHub ? asffTarget(options, snapshot) : undefined;
   io.stdout(renderAudit(options, snapshot, findings, summary, now));
   if (hubTarget && !(await importToSecurityHub(io, findings, { ...hubTarget, now }))) return EXIT.usage;
   const threshold = options.failOn;
@@ -86,9 +143,15 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
   program
     .command('audit')
     .description('evaluate a snapshot (or a live region) and report findings')
-    .option('--snapshot <file>', 'snapshot JSON (DESIGN §3 format); - reads standard input')
+    .option(
+      '--snapshot <file>',
+      'snapshot JSON (see "Snapshot format" in the README); - reads standard input',
+    )
     .option('--region <region>', 'audit a live region with local credentials')
-    .option('--vpc <id...>', 'with --region: only these VPCs (repeatable)')
+    .option(
+      '--vpc <id...>',
+      'only these VPCs (repeatable): with --region only they are read, with --snapshot the whole file is evaluated and only their findings are reported',
+    )
     .addOption(new Option('--format <format>', 'output format').choices([...AUDIT_FORMATS]).default('table'))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')

@@ -84,6 +84,38 @@ export function partitionOf(region: string): string {
   return 'aws';
 }
 
+/** An AWS account id as ASFF's `AwsAccountId` takes it. */
+export const ACCOUNT_ID = /^\d{12}$/;
+/** A region name (`eu-west-1`, `us-gov-west-1`, `cn-north-1`). */
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * What is wrong with the account and region findings are reported under, one line each naming
+ * the field (empty when both are valid). Security Hub rejects a finding without them; a caller
+ * says where they come from by naming its own option or key in `sources`.
+ */
+export function asffTargetIssues(
+  target: { accountId?: string | undefined; region?: string | undefined },
+  sources: { accountId: string; region: string },
+): string[] {
+  const issues: string[] = [];
+  if (target.accountId === undefined || target.accountId === '') {
+    issues.push(`accountId: missing (${sources.accountId})`);
+  } else if (!ACCOUNT_ID.test(target.accountId)) {
+    issues.push(
+      `accountId: must be 12 digits, got ${JSON.stringify(target.accountId)} (${sources.accountId})`,
+    );
+  }
+  if (target.region === undefined || target.region === '') {
+    issues.push(`region: missing (${sources.region})`);
+  } else if (!REGION.test(target.region)) {
+    issues.push(
+      `region: not a region name like "eu-west-1", got ${JSON.stringify(target.region)} (${sources.region})`,
+    );
+  }
+  return issues;
+}
+
 /** The account's default custom-integration product, which BatchImportFindings accepts without set-up. */
 export function defaultProductArn(region: string, accountId: string): string {
   return `arn:${partitionOf(region)}:securityhub:${region}:${accountId}:product/${accountId}/default`;

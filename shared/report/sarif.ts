@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../findings';
 import { RULES } from '../rules/registry';
 import type { RuleDefinition } from '../rules/types';
+import { VERSION } from '../version';
 
 // SARIF 2.1.0 (OASIS): the shape code-scanning tools read. A finding is about a cloud resource, not
 // a file, so its location is logical (the resource); a physical location is added only when the
@@ -59,10 +60,33 @@ export interface SarifLog {
 }
 
 export interface SarifOptions {
-  /** The tool version written in `tool.driver.version`. */
+  /** The tool version written in `tool.driver.version` (default: this package's version). */
   toolVersion?: string;
-  /** An artifact the findings come from (a snapshot file), as a URI relative to the repository root. */
+  /** An artifact the findings come from (a snapshot file), as a URI reference (see `artifactUri`). */
   artifactUri?: string;
+}
+
+/**
+ * A file path as a SARIF `artifactLocation.uri` (an RFC 3986 URI reference): an absolute path
+ * becomes a `file:` URI, a relative one a relative reference with `/` separators; every segment is
+ * percent-encoded as UTF-8, so spaces, `#`, `?`, `%`, `:` and non-ASCII names stay one path.
+ */
+export function artifactUri(path: string): string {
+  const drive = /^[A-Za-z]:[\\/]/.test(path);
+  // encodeURIComponent throws on a lone surrogate; U+FFFD is what a UTF-8 reader would show.
+  const segments = path
+    .replace(/\p{Surrogate}/gu, '\uFFFD')
+    .replaceAll('\\', '/')
+    .split('/');
+  if (drive) {
+    // `C:\a b\s.json` → `file:///C:/a%20b/s.json` (the drive's colon stays as written).
+    return `file:///${segments[0]}/${segments.slice(1).map(encodeURIComponent).join('/')}`;
+  }
+  const encoded = segments.map(encodeURIComponent).join('/');
+  // `//server/share/s.json` (UNC) → `file://server/share/s.json`; `/a/s.json` → `file:///a/s.json`.
+  if (encoded.startsWith('//')) return `file:${encoded}`;
+  if (encoded.startsWith('/')) return `file://${encoded}`;
+  return encoded;
 }
 
 /** SARIF level of a severity: critical and high are errors, medium warnings, the rest notes. */
@@ -172,7 +196,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
         tool: {
           driver: {
             name: 'vpc-guardrail',
-            ...(options.toolVersion ? { version: options.toolVersion } : {}),
+            version: options.toolVersion ?? VERSION,
             rules,
           },
         },

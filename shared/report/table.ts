@@ -1,5 +1,6 @@
 import type { Summary } from '../engine';
 import { type Finding, type IpPermissionInput, SEVERITIES } from '../findings';
+import { sanitize } from '../notify/sanitize';
 
 const WIDTH = 80;
 
@@ -7,7 +8,10 @@ const WIDTH = 80;
 export function wrap(text: string, indent: string, width = WIDTH): string[] {
   const lines: string[] = [];
   let line = indent;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  // Names, tags and descriptions come from whoever created the resource: an escape sequence or a
+  // carriage return in them must not reach the terminal (the notices' sanitizer, uncut: a report
+  // hides nothing).
+  for (const word of sanitize(text, Number.POSITIVE_INFINITY).split(' ').filter(Boolean)) {
     const candidate = line.trim() === '' ? `${indent}${word}` : `${line} ${word}`;
     if (candidate.length > width && line.trim() !== '') {
       lines.push(line);
@@ -69,6 +73,79 @@ function describeFix(finding: Finding): string | undefined {
   }
 }
 
+/** Evidence values are JSON data: read them defensively, a report must not crash on a new shape. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(portText).filter((v): v is string => v !== undefined) : [];
+}
+
+/** `"22/tcp"` as written, or a structured `{ protocol, from, to }` as the same text. */
+function portText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!isRecord(value) || typeof value.from !== 'number' || typeof value.to !== 'number') return undefined;
+  const range = value.from === value.to ? `${value.from}` : `${value.from}-${value.to}`;
+  return typeof value.protocol === 'string' ? `${range}/${value.protocol}` : range;
+}
+
+const FAMILY_NAMES: Record<string, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
+const MAX_SOURCES = 10;
+
+/**
+ * The ports a security-group finding leaves world-open after its fix (evidence `notRemediable`),
+ * and the rules that keep them open: the contributing rules the fix does not revoke.
+ */
+function notRemediableLine(finding: Finding): string | undefined {
+  const stuck = finding.evidence.notRemediable;
+  if (!isRecord(stuck)) return undefined;
+  const plan = finding.remediation;
+  const revoked = new Set<string>();
+  if (plan?.action === 'revoke-security-group-rules') {
+    for (const target of plan.rules) {
+      if (target.securityGroupRuleId) revoked.add(target.securityGroupRuleId);
+      for (const r of target.ipPermission.IpRanges ?? []) revoked.add(r.CidrIp);
+      for (const r of target.ipPermission.Ipv6Ranges ?? []) revoked.add(r.CidrIpv6);
+    }
+  }
+  const rules = Array.isArray(finding.evidence.rules) ? finding.evidence.rules.filter(isRecord) : [];
+  const parts = Object.entries(stuck).flatMap(([family, ports]) => {
+    const list = strings(ports);
+    if (list.length === 0) return [];
+    const kept = rules
+      .filter((rule) => !(typeof rule.ruleId === 'string' && revoked.has(rule.ruleId)))
+      .filter((rule) => typeof rule.source === 'string' && !revoked.has(rule.source))
+      // An IPv4 block cannot keep an IPv6 port open, nor the reverse; prefix lists and groups can.
+      .filter((rule) => {
+        const source = String(rule.source);
+        return family === 'ipv4' ? !/^[0-9a-f]*:/i.test(source) : !/^\d+\.\d+\.\d+\.\d+\//.test(source);
+      })
+      .map((rule) => `${String(rule.protocol)} ${portText(rule.ports) ?? 'all'} from ${String(rule.source)}`);
+    const shown = kept.slice(0, MAX_SOURCES).join(', ');
+    const more = kept.length > MAX_SOURCES ? ` and ${kept.length - MAX_SOURCES} more` : '';
+    const through = kept.length > 0 ? ` through ${shown}${more}` : '';
+    return [`${list.join(', ')} (${FAMILY_NAMES[family] ?? family})${through}`];
+  });
+  if (parts.length === 0) return undefined;
+  return `not fixable automatically, stays world-open: ${parts.join('; ')}; narrow these sources by hand`;
+}
+
+/** An exemption tag whose parts could not be read (they exempt nothing), or that has expired. */
+function exemptionLines(finding: Finding): string[] {
+  const lines: string[] = [];
+  const unreadable = strings(finding.evidence.exemptionTagUnreadable);
+  if (unreadable.length > 0) {
+    lines.push(
+      `exemption tag unreadable, ignored: ${unreadable.map((part) => JSON.stringify(part)).join(', ')} ` +
+        '(expected "*" or rule ids, each optionally @YYYY-MM-DD)',
+    );
+  }
+  const expired = finding.evidence.exemptionExpired;
+  if (typeof expired === 'string') lines.push(`exemption expired on ${expired}`);
+  return lines;
+}
+
 function findingLines(finding: Finding): string[] {
   const where = finding.vpcId ? `${finding.resourceId} (${finding.vpcId})` : finding.resourceId;
   const lines = wrap(`${finding.ruleId}  ${where}`, '  ');
@@ -78,6 +155,7 @@ function findingLines(finding: Finding): string[] {
   if (finding.exposure) meta.push(`used by ${finding.exposure} internet-exposed interface(s)`);
   const fix = describeFix(finding);
   if (fix) meta.push(fix);
+  meta.push(notRemediableLine(finding), ...exemptionLines(finding));
   if (finding.suppressed) meta.push(`suppressed by ${finding.suppressed.by}: ${finding.suppressed.reason}`);
   for (const m of meta) if (m) lines.push(...wrap(m, '    '));
   return lines;

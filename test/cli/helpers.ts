@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import type { CliIo } from '../../cli/io';
-import { InputError } from '../../shared/errors';
+import { type CliIo, readTextFile } from '../../cli/io';
 
-/** An in-memory CLI environment: files from a map (or disk), captured output, a fixed clock. */
+/** An in-memory CLI environment: files from a map (or disk, as the CLI reads them), captured output, a fixed clock. */
 export function memoryIo(files: Record<string, string> = {}, now = new Date('2026-11-25T12:00:00Z')) {
   const out: string[] = [];
   const err: string[] = [];
@@ -12,11 +10,7 @@ export function memoryIo(files: Record<string, string> = {}, now = new Date('202
     readText: async (path) => {
       const text = files[path];
       if (text !== undefined) return text;
-      try {
-        return await readFile(path, 'utf8');
-      } catch (error) {
-        throw new InputError(`cannot read ${path}`, ['no such file'], { cause: error });
-      }
+      return readTextFile(path);
     },
     now: () => now,
   };

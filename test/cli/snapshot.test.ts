@@ -222,12 +222,16 @@ describe('vpc-guardrail audit --region', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(stderr()).toMatch(/ASFF needs the account and region/);
+    expect(stderr()).toBe(
+      'vpc-guardrail: ASFF (Security Hub) needs the AWS account and region of the findings:\n' +
+        '  accountId: missing (add "accountId": "123456789012" at the top level of the snapshot)\n' +
+        '  region: missing (add "region": "eu-west-1" at the top level of the snapshot)\n',
+    );
   });
 
   it.each([
     [['audit', '--snapshot', 'snap.json', '--region', 'eu-west-1'], /either --snapshot FILE or --region R/],
-    [['audit', '--vpc', 'vpc-0000000a'], /--vpc needs --region/],
+    [['audit', '--vpc', 'vpc-0000000a'], /--vpc needs --snapshot FILE or --region R/],
   ])('exits 2 on conflicting options %j', async (argv, message) => {
     // Prepare
     const { io, stderr } = memoryIo({ 'snap.json': '{}' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatSarif, sarifLevel, toSarif } from '../../shared/report/sarif';
+import { artifactUri, formatSarif, sarifLevel, toSarif } from '../../shared/report/sarif';
 import { RULES } from '../../shared/rules/registry';
+import { VERSION } from '../../shared/version';
 import { SAMPLE_FINDINGS } from './sarif-asff-findings';
 
 // The `required` lists of the SARIF 2.1.0 JSON schema (sarif-schema-2.1.0.json, OASIS) for every
@@ -133,5 +134,37 @@ describe('toSarif', () => {
       'note',
       'note',
     ]);
+  });
+});
+
+describe('artifactUri', () => {
+  it.each([
+    ['snapshot.json', 'snapshot.json'],
+    ['scans/my snap #1.json', 'scans/my%20snap%20%231.json'],
+    ['données/é.json', 'donn%C3%A9es/%C3%A9.json'],
+    ['50%?.json', '50%25%3F.json'],
+    ['a:b.json', 'a%3Ab.json'],
+    ['../up/s.json', '../up/s.json'],
+    ['/tmp/a b/s.json', 'file:///tmp/a%20b/s.json'],
+    ['C:\\Users\\me\\scan #2.json', 'file:///C:/Users/me/scan%20%232.json'],
+    ['\\\\server\\share\\s.json', 'file://server/share/s.json'],
+  ])('%s → %s', (path, uri) => {
+    expect(artifactUri(path)).toBe(uri);
+  });
+
+  it('gives a reference that resolves back to the same path', () => {
+    for (const path of ['dir with space/#hash?.json', 'ünï/çødé 100%.json']) {
+      const resolved = new URL(artifactUri(path), 'file:///repo/');
+      expect(resolved.hash).toBe('');
+      expect(resolved.search).toBe('');
+      expect(decodeURIComponent(resolved.pathname)).toBe(`/repo/${path}`);
+    }
+  });
+});
+
+describe('tool version', () => {
+  it('names the package version unless told otherwise', () => {
+    expect(toSarif([]).runs[0]?.tool.driver.version).toBe(VERSION);
+    expect(toSarif([], { toolVersion: '9.9.9' }).runs[0]?.tool.driver.version).toBe('9.9.9');
   });
 });
