@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../shared/config';
 import { evaluate } from '../shared/engine';
 import { parseSnapshot } from '../shared/model/snapshot';
+import { endToEndReport, measureEndToEnd } from './end-to-end';
 import { type BenchSize, generateRegion, SIZES } from './generate';
 
 /** One line of the benchmark table (and of `--json`). */
@@ -93,12 +94,22 @@ function main(): void {
       runs: { type: 'string', default: '7' },
       seed: { type: 'string', default: '1' },
       'write-snapshot': { type: 'string' },
+      'end-to-end': { type: 'boolean', default: false },
     },
   });
   const seed = Number(values.seed);
   const sizes = (values.size ?? Object.keys(SIZES)) as string[];
   for (const size of sizes) {
     if (!(size in SIZES)) throw new Error(`unknown size ${size} (expected ${Object.keys(SIZES).join(', ')})`);
+  }
+
+  if (values['end-to-end']) {
+    const size = (values.size?.[0] ?? 'L') as BenchSize;
+    const endToEnd = measureEndToEnd(size, seed);
+    // As for the warm bench, one last line a consumer can take even with npm's banner above it.
+    if (values.json) process.stdout.write(`${JSON.stringify({ node: process.version, endToEnd })}\n`);
+    else process.stdout.write(`${endToEndReport(endToEnd)}\n`);
+    return;
   }
 
   const file = values['write-snapshot'];

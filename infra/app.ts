@@ -6,7 +6,8 @@ import { VpcGuardrailStack } from './vpc-guardrail-stack';
 
 // `npx cdk synth|deploy [-c mode=remediate] [-c email=ops@example.com] [-c createTrail=true]
 //   [-c auditSchedule='rate(1 day)'] [-c config='{"rules":{...}}'] [-c logRetentionDays=30]
-//   [-c securityHub=true] [-c slackWorkspaceId=T0… -c slackChannelId=C0…]`
+//   [-c securityHub=true] [-c slackWorkspaceId=T0… -c slackChannelId=C0…]
+//   [-c batchWindowSeconds=10]`
 
 const app = new App();
 try {

@@ -165,7 +165,8 @@ export function contextReader(app: App): ContextReader {
 /**
  * The single-account stack's settings from context, validated: `mode`, `config` (the guardrail's
  * configuration, checked with its own schema), `email`, `createTrail`, `auditSchedule`,
- * `logRetentionDays`, `securityHub`, `slackWorkspaceId` with `slackChannelId`. Throws a ContextError naming every bad key.
+ * `logRetentionDays`, `batchWindowSeconds`, `securityHub`, `slackWorkspaceId` with `slackChannelId`.
+ * Throws a ContextError naming every bad key.
  */
 export function stackPropsFromContext(context: ContextReader): VpcGuardrailStackProps {
   const mode = context.oneOf('mode', MODES);
@@ -187,6 +188,7 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
     expected: 'rate(…) or cron(…), e.g. "rate(1 day)"',
   });
   const logRetention = context.integer('logRetentionDays', { allowed: LOG_RETENTION_DAYS });
+  const batchWindowSeconds = context.integer('batchWindowSeconds', { min: 0, max: 300 });
   const securityHub = context.boolean('securityHub', false);
   const slackChannel = slackChannelFromContext(context);
   context.done();
@@ -196,6 +198,7 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
     createTrail,
     ...(auditSchedule ? { auditSchedule } : {}),
     ...(logRetention ? { logRetention: logRetention as logs.RetentionDays } : {}),
+    ...(batchWindowSeconds !== undefined ? { batchWindowSeconds } : {}),
     ...(securityHub ? { securityHub } : {}),
     ...(slackChannel ? { slackChannel } : {}),
   };

@@ -7,6 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -45,7 +46,18 @@ export interface VpcGuardrailStackProps extends StackProps {
   slackChannel?: { workspaceId: string; channelId: string };
   /** Where the bundles are (default: dist/functions, written by `npm run build`). */
   bundlesDir?: string;
+  /**
+   * How long the event source mapping gathers events into one batch (DESIGN §14), 0–300 seconds;
+   * default 10. Longer coalesces more of a burst into one evaluation and one notice; 0 is the
+   * lowest latency (batches then hold at most 10 messages, as SQS requires without a window).
+   */
+  batchWindowSeconds?: number;
 }
+
+/** The event function's timeout; the buffer's visibility timeout is six times it (AWS's advice). */
+const EVENT_FUNCTION_TIMEOUT = Duration.seconds(60);
+/** Receives before a message goes to the buffer's dead-letter queue. */
+const EVENTS_MAX_RECEIVE_COUNT = 5;
 
 /** The EventBridge pattern of the event function, generated from the event table (DESIGN §7, §10). */
 export function networkChangePattern(): events.EventPattern {
@@ -61,7 +73,7 @@ export function networkChangePattern(): events.EventPattern {
   };
 }
 
-/** The guardrail stack (DESIGN §10): topic, the two functions, the event rule, DLQ, least-privilege IAM. */
+/** The guardrail stack (DESIGN §10, §14): topic, the two functions, the event rule → SQS buffer, DLQs, least-privilege IAM. */
 export class VpcGuardrailStack extends Stack {
   readonly config: Config;
 
@@ -112,16 +124,51 @@ export class VpcGuardrailStack extends Stack {
       description: 'VPC Guardrail: evaluates, fixes and reports one network change',
       bundlesDir,
       environment,
-      timeout: Duration.seconds(60),
+      timeout: EVENT_FUNCTION_TIMEOUT,
       memorySize: 512,
       logRetention,
     });
     onChange.function.addEnvironment('VPC_GUARDRAIL_OWN_ROLE_ARN', onChange.role.roleArn);
+    // Direct invocations (a bare event, as in tests and runbooks) keep a retry and the DLQ.
     onChange.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
       onFailure: new destinations.SqsDestination(deadLetters),
     });
+
+    // DESIGN §14: the rule feeds an encrypted SQS buffer; the function reads it in batches and
+    // reports the messages of a failed account-region group only (ReportBatchItemFailures). A
+    // message that keeps failing goes to the buffer's own dead-letter queue after a few receives.
+    const batchWindow = props.batchWindowSeconds ?? 10;
+    if (!Number.isInteger(batchWindow) || batchWindow < 0 || batchWindow > 300) {
+      throw new Error(
+        `batchWindowSeconds must be an integer from 0 to 300, got ${JSON.stringify(batchWindow)}`,
+      );
+    }
+    const eventDeadLetters = new sqs.Queue(this, 'EventDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(eventDeadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the event buffer; it needs none itself.',
+    });
+    const buffer = new sqs.Queue(this, 'Events', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(EVENT_FUNCTION_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: eventDeadLetters, maxReceiveCount: EVENTS_MAX_RECEIVE_COUNT },
+    });
+    onChange.function.addEventSource(
+      new SqsEventSource(buffer, {
+        // SQS allows more than 10 messages per batch only with a batching window.
+        batchSize: batchWindow > 0 ? 100 : 10,
+        ...(batchWindow > 0 ? { maxBatchingWindow: Duration.seconds(batchWindow) } : {}),
+        reportBatchItemFailures: true,
+      }),
+    );
 
     const audit = new GuardrailFunction(this, 'Audit', {
       name: 'audit',
@@ -181,7 +228,7 @@ export class VpcGuardrailStack extends Stack {
       description: 'EC2 network changes recorded by CloudTrail (names from the guardrail event table)',
       eventPattern: networkChangePattern(),
       targets: [
-        new targets.LambdaFunction(onChange.function, {
+        new targets.SqsQueue(buffer, {
           deadLetterQueue: deadLetters,
           retryAttempts: 4,
           maxEventAge: Duration.hours(2),
@@ -225,6 +272,8 @@ export class VpcGuardrailStack extends Stack {
     new CfnOutput(this, 'AuditFunctionName', { value: audit.function.functionName });
     new CfnOutput(this, 'EventFunctionName', { value: onChange.function.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetters.queueUrl });
+    new CfnOutput(this, 'EventQueueUrl', { value: buffer.queueUrl });
+    new CfnOutput(this, 'EventDeadLetterQueueArn', { value: eventDeadLetters.queueArn });
   }
 
   /**

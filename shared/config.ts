@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { SEVERITIES } from './findings';
 import { parseCidr4, parseCidr6 } from './net/cidr';
 import { RULE_IDS } from './rules/registry';
 import { formatIssues, parseJsonText } from './validation';
@@ -113,6 +114,8 @@ export const ConfigSchema = z
     /** Events made by this principal are ignored (no loops). */
     ownRoleArn: z.string().optional(),
     topicArn: z.string().optional(),
+    /** Findings below this severity are listed in a notice but never cause one alone (DESIGN §8). */
+    notifyMinSeverity: z.enum(SEVERITIES).default('low'),
   })
   .strict();
 

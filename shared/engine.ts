@@ -1,6 +1,7 @@
 import { acceptExposure } from './accepted-exposure';
 import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
+import { type NotJudged, notJudgedOf } from './analysis/not-judged';
 import type { Config } from './config';
 import { suppressionFor } from './exemptions';
 import { compareFindings, type Finding, findingId, SEVERITIES, type Severity } from './findings';
@@ -21,8 +22,45 @@ export function evaluate(snapshot: Snapshot, config: Config, options: EvaluateOp
   return evaluateModel(buildModel(snapshot), config, options);
 }
 
+export type { NotJudged } from './analysis/not-judged';
+
+/** Findings, plus what could not be judged and what looked odd in the input (DESIGN §3). */
+export interface EngineResult {
+  findings: Finding[];
+  notJudged: NotJudged[];
+  /** The model's warnings (two views of a group that disagree); the snapshot's own come from parsing. */
+  warnings: string[];
+}
+
+/** Evaluates a validated snapshot and says what it could not judge (`notJudged`) and why. */
+export function evaluateReport(
+  snapshot: Snapshot,
+  config: Config,
+  options: EvaluateOptions = {},
+): EngineResult {
+  const model = buildModel(snapshot);
+  const { findings, analysis } = run(model, config, options);
+  const running = (options.rules ?? RULES).filter((rule) => config.rules[rule.id] !== 'off');
+  const notJudged = notJudgedOf(analysis, {
+    interfaceRuleIds: running
+      .filter((rule) => rule.resourceType === 'AWS::EC2::NetworkInterface')
+      .map((rule) => rule.id),
+    judgesGroups: running.some((rule) => rule.resourceType === 'AWS::EC2::SecurityGroup'),
+  });
+  return { findings, notJudged, warnings: model.warnings };
+}
+
 /** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
 export function evaluateModel(model: Model, config: Config, options: EvaluateOptions = {}): Finding[] {
+  return run(model, config, options).findings;
+}
+
+/** One evaluation: the findings, and the analysis they came from (its memos answer `notJudged`). */
+function run(
+  model: Model,
+  config: Config,
+  options: EvaluateOptions,
+): { findings: Finding[]; analysis: Analysis } {
   const analysis = new Analysis(model, config);
   const context = { model, config, analysis };
   const findings: Finding[] = [];
@@ -44,7 +82,7 @@ export function evaluateModel(model: Model, config: Config, options: EvaluateOpt
   // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
   acceptExposure(findings, model, config, analysis, options.now);
   addExposureCounts(findings, analysis);
-  return findings.sort(compareFindings);
+  return { findings: findings.sort(compareFindings), analysis };
 }
 
 /**
@@ -69,10 +107,20 @@ export interface Summary {
   byRule: Record<string, number>;
   /** The most severe active finding's severity, if any. */
   highestSeverity?: Severity;
+  /** Resources a rule could not judge for lack of data (DESIGN §3); they do not change the exit code. */
+  notJudged: NotJudged[];
+  /** What looked odd in the input without being wrong; they do not change the exit code. */
+  warnings: string[];
+}
+
+/** What an evaluation could not judge and what it warned about, for `summarize`. */
+export interface SummaryNotes {
+  notJudged?: readonly NotJudged[];
+  warnings?: readonly string[];
 }
 
 /** Counts of active (unsuppressed) findings by severity and rule, plus the suppressed count. */
-export function summarize(findings: readonly Finding[]): Summary {
+export function summarize(findings: readonly Finding[], notes: SummaryNotes = {}): Summary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byRule: Record<string, number> = {};
   let suppressed = 0;
@@ -88,7 +136,9 @@ export function summarize(findings: readonly Finding[]): Summary {
       highest = f.severity;
   }
   const total = findings.length - suppressed;
+  const notJudged = [...(notes.notJudged ?? [])];
+  const warnings = [...(notes.warnings ?? [])];
   return highest
-    ? { total, suppressed, bySeverity, byRule, highestSeverity: highest }
-    : { total, suppressed, bySeverity, byRule };
+    ? { total, suppressed, bySeverity, byRule, highestSeverity: highest, notJudged, warnings }
+    : { total, suppressed, bySeverity, byRule, notJudged, warnings };
 }

@@ -28,11 +28,12 @@ export interface IpPermissionInput {
   IpProtocol: string;
   FromPort?: number;
   ToPort?: number;
-  IpRanges?: { CidrIp: string }[];
-  Ipv6Ranges?: { CidrIpv6: string }[];
-  PrefixListIds?: { PrefixListId: string }[];
+  /** `Description`: set only where a notice's "how to undo" re-creates a rule as it was. */
+  IpRanges?: { CidrIp: string; Description?: string }[];
+  Ipv6Ranges?: { CidrIpv6: string; Description?: string }[];
+  PrefixListIds?: { PrefixListId: string; Description?: string }[];
   /** A referenced-group source (default groups' self-reference), when the rule id is unknown. */
-  UserIdGroupPairs?: { GroupId: string; UserId?: string }[];
+  UserIdGroupPairs?: { GroupId: string; UserId?: string; Description?: string }[];
 }
 
 /** A NACL entry as `CreateNetworkAclEntry` takes it. */

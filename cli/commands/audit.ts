@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
-import { evaluate, type Summary, summarize } from '../../shared/engine';
+import { evaluateReport, type Summary, summarize } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared/findings';
-import { parseSnapshot, parseSnapshotText } from '../../shared/model/snapshot';
+import { type ReadSnapshot, readSnapshot, readSnapshotText } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
 import { asffTargetIssues, formatAsff } from '../../shared/report/asff';
 import { formatReport, REPORT_FORMATS } from '../../shared/report/format';
@@ -26,14 +26,14 @@ export interface AuditOptions {
   importToSecurityHub?: boolean;
 }
 
-/** Loads the snapshot an audit runs on: a file (or `-` for stdin), or a live region. */
-async function loadAuditSnapshot(io: CliIo, options: AuditOptions): Promise<Snapshot> {
+/** Loads the snapshot an audit runs on (a file, `-` for stdin, or a live region), with its warnings. */
+async function loadAuditSnapshot(io: CliIo, options: AuditOptions): Promise<ReadSnapshot> {
   if (options.snapshot && options.region) {
     throw new InputError('invalid options', ['give either --snapshot FILE or --region R, not both']);
   }
   if (options.snapshot)
-    return parseSnapshotText(await io.readText(options.snapshot), `snapshot ${options.snapshot}`);
-  if (options.region) return parseSnapshot(await loadLiveSnapshot(io, options));
+    return readSnapshotText(await io.readText(options.snapshot), `snapshot ${options.snapshot}`);
+  if (options.region) return readSnapshot(await loadLiveSnapshot(io, options));
   if (options.vpc) throw new InputError('invalid options', ['--vpc needs --snapshot FILE or --region R']);
   throw new InputError('nothing to audit', ['give --snapshot FILE or --region R [--vpc ID ...]']);
 }
@@ -123,12 +123,17 @@ function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: str
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
   const config = await loadConfigFile(io, options.config);
-  const snapshot = await loadAuditSnapshot(io, options);
+  const { snapshot, warnings: inputWarnings } = await loadAuditSnapshot(io, options);
   const keep = options.snapshot ? vpcFilter(snapshot, options.vpc ?? []) : undefined;
   const now = io.now();
-  const all = evaluate(snapshot, config, { now });
-  const findings = keep ? all.filter(keep) : all;
-  const summary = summarize(findings);
+  const result = evaluateReport(snapshot, config, { now });
+  const findings = keep ? result.findings.filter(keep) : result.findings;
+  // Warnings go to stderr and to summary.warnings; neither they nor notJudged change the exit code.
+  // What could not be judged is listed whatever --vpc says: a not-judged resource has no finding
+  // to filter by, and leaving it out would be the silence DESIGN §3 forbids.
+  const warnings = [...inputWarnings, ...result.warnings];
+  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  const summary = summarize(findings, { notJudged: result.notJudged, warnings });
   // Checked before anything is printed or sent: a missing account or region is a usage error.
   const hubTarget = options.importToSecurityHub ? asffTarget(options, snapshot) : undefined;
   io.stdout(renderAudit(options, snapshot, findings, summary, now));

@@ -1,31 +1,43 @@
 import { type Command, Option } from 'commander';
 import { type Config, MODES, type Mode } from '../../shared/config';
-import { InputError } from '../../shared/errors';
-import { type EventOutcome, runEventPipeline } from '../../shared/events/pipeline';
+import type { BatchMessage, MessageTriage } from '../../shared/events/batch';
+import { type GroupOutcome, runGroupPipeline, triageMessages } from '../../shared/events/pipeline';
+import type { ParsedEvent } from '../../shared/events/types';
 import type { Finding } from '../../shared/findings';
 import { parseSnapshotText } from '../../shared/model/snapshot';
+import { describeAction } from '../../shared/notify/action-text';
 import { type ChatNotification, chatFromText } from '../../shared/notify/chat';
-import { describeAction } from '../../shared/notify/notice';
 import type { Ec2Call } from '../../shared/remediation/types';
-import { parseJsonText } from '../../shared/validation';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
+import { eventMessages } from './simulate-input';
 
 export const SIMULATE_FORMATS = ['text', 'json'] as const;
 export type SimulateFormat = (typeof SIMULATE_FORMATS)[number];
 
 export interface SimulateOptions {
-  event: string;
+  /** One or more event files (`--event` repeated). */
+  event: string[] | string;
   snapshot: string;
   mode?: Mode;
   config?: string;
   format: SimulateFormat;
 }
 
-/** The JSON `simulate --format json` prints (DESIGN §11). */
-export interface SimulateReport {
-  event: Record<string, unknown>;
-  ignored?: string;
+/** What triage decided for one record, in input order. */
+export interface SimulateRecord {
+  index: number;
+  eventId?: string;
+  eventName?: string;
+  outcome: MessageTriage['outcome'];
+  /** Why a record was ignored, unreadable or a duplicate. */
+  reason?: string;
+}
+
+/** What one account-region group of the batch does: merged scope, findings, actions, one digest. */
+export interface SimulateGroup {
+  accountId?: string;
+  region?: string;
   scope: Record<string, unknown>;
   findings: Finding[];
   actions: Ec2Call[];
@@ -41,75 +53,73 @@ export interface SimulateReport {
   } | null;
 }
 
-/** Reads the event file: one JSON object (a one-record array, as some CloudTrail exports hold, is unwrapped). */
-function parseEventText(text: string, path: string): unknown {
-  const json = parseJsonText(text, `event ${path}`);
-  if (Array.isArray(json)) {
-    if (json.length !== 1) {
-      throw new InputError(`invalid event ${path}`, [
-        `(root): an array of ${json.length} records; give one event`,
-      ]);
-    }
-    return json[0];
-  }
-  return json;
+/** The JSON `simulate --format json` prints (DESIGN §11): the first group's fields at the top. */
+export interface SimulateReport extends SimulateGroup {
+  event: Record<string, unknown>;
+  ignored?: string;
+  records: SimulateRecord[];
+  /** Every account-region group, when the events span more than one. */
+  groups?: SimulateGroup[];
 }
 
 /**
- * What the Lambda would do with an event, with the snapshot standing in for EC2: the same
- * pipeline (triage, scope, findings, plan, notice); nothing is called. In remediate mode every
- * planned call is assumed to succeed, so the notice reads as the Lambda's would.
+ * What the Lambda would do with one batch of events, with the snapshot standing in for EC2: the
+ * same pipeline (triage per record, coalescing per account and region, findings, one plan, one
+ * digest); nothing is called. In remediate mode every planned call is assumed to succeed, so the
+ * notice reads as the Lambda's would.
  */
 export async function simulate(io: CliIo, options: SimulateOptions): Promise<SimulateReport> {
   const fileConfig = await loadConfigFile(io, options.config);
   const config: Config = options.mode ? { ...fileConfig, mode: options.mode } : fileConfig;
-  const event = parseEventText(await io.readText(options.event), options.event);
+  const messages: BatchMessage[] = [];
+  for (const path of [options.event].flat()) {
+    messages.push(...eventMessages(await io.readText(path), path, messages.length));
+  }
   const snapshot = parseSnapshotText(await io.readText(options.snapshot), `snapshot ${options.snapshot}`);
-  const outcome = await runEventPipeline(
-    event,
-    config,
-    {
-      loadSlice: async () => ({ snapshot, complete: true, errors: [] }),
-      execute: async (plan) =>
-        plan.actions.map((action) => ({
-          action,
-          status: plan.dryRun ? ('dry-run' as const) : ('done' as const),
-        })),
-    },
-    { now: io.now() },
-  );
-  return report(outcome);
+  const pipelineOptions = { now: io.now() };
+  const triaged = triageMessages(messages, config, pipelineOptions);
+  const outcomes: GroupOutcome[] = [];
+  for (const group of triaged.groups) {
+    outcomes.push(
+      await runGroupPipeline(
+        group,
+        config,
+        {
+          loadSlice: async () => ({ snapshot, complete: true, errors: [] }),
+          execute: async (plan) =>
+            plan.actions.map((action) => ({
+              action,
+              status: plan.dryRun ? ('dry-run' as const) : ('done' as const),
+            })),
+        },
+        pipelineOptions,
+      ),
+    );
+  }
+  return report(triaged.messages, outcomes);
 }
 
-function report(outcome: EventOutcome): SimulateReport {
-  const event = outcome.event
-    ? {
-        eventId: outcome.event.eventId,
-        eventName: outcome.event.eventName,
-        eventTime: outcome.event.eventTime,
-        accountId: outcome.event.accountId,
-        region: outcome.event.region,
-        actor: outcome.event.actor,
-        envelope: outcome.event.envelope,
-      }
-    : {};
-  if (outcome.kind === 'ignored') {
-    return {
-      event,
-      ignored: outcome.ignored.reason,
-      scope: {},
-      findings: [],
-      actions: [],
-      notification: null,
-    };
-  }
-  const { eventName, area } = outcome.scope;
-  const scope = outcome.assessment
-    ? { eventName, area, ...outcome.assessment.resolved }
-    : { ...outcome.scope };
+function report(messages: readonly MessageTriage[], outcomes: readonly GroupOutcome[]): SimulateReport {
+  const records = messages.map(recordOf);
+  const firstEvent = messages.map(eventOfTriage).find((e) => e !== undefined);
+  const groups = outcomes.map(groupOf);
+  const first = groups[0] ?? { scope: {}, findings: [], actions: [], notification: null };
+  const ignored = messages.find((m) => m.outcome === 'ignored' || m.outcome === 'unreadable');
   return {
-    event,
-    scope,
+    event: firstEvent ? eventJson(firstEvent) : {},
+    ...(groups.length === 0 && ignored ? { ignored: reasonOf(ignored) ?? '' } : {}),
+    records,
+    ...first,
+    ...(groups.length > 1 ? { groups } : {}),
+  };
+}
+
+function groupOf(outcome: GroupOutcome): SimulateGroup {
+  const { eventName, area } = outcome.scope;
+  return {
+    ...(outcome.group.accountId ? { accountId: outcome.group.accountId } : {}),
+    ...(outcome.group.region ? { region: outcome.group.region } : {}),
+    scope: outcome.assessment ? { eventName, area, ...outcome.assessment.resolved } : { ...outcome.scope },
     findings: outcome.assessment?.findings ?? [],
     actions: outcome.results.map(
       ({ action }) => ({ action: action.action, parameters: action.parameters }) as Ec2Call,
@@ -125,33 +135,93 @@ function report(outcome: EventOutcome): SimulateReport {
   };
 }
 
+function eventOfTriage(m: MessageTriage): ParsedEvent | undefined {
+  return m.outcome === 'unreadable' ? undefined : m.event;
+}
+
+function eventJson(e: ParsedEvent): Record<string, unknown> {
+  return {
+    eventId: e.eventId,
+    eventName: e.eventName,
+    eventTime: e.eventTime,
+    accountId: e.accountId,
+    region: e.region,
+    actor: e.actor,
+    envelope: e.envelope,
+  };
+}
+
+function reasonOf(m: MessageTriage): string | undefined {
+  if (m.outcome === 'unreadable') return m.reason;
+  if (m.outcome === 'ignored') return m.ignored.reason;
+  if (m.outcome === 'duplicate') return `same CloudTrail event id as ${m.duplicateOf}: counted once`;
+  return undefined;
+}
+
+function recordOf(m: MessageTriage, index: number): SimulateRecord {
+  const event = eventOfTriage(m);
+  const reason = reasonOf(m);
+  return {
+    index,
+    ...(event?.eventId ? { eventId: event.eventId } : {}),
+    ...(event ? { eventName: event.eventName } : {}),
+    outcome: m.outcome,
+    ...(reason !== undefined ? { reason } : {}),
+  };
+}
+
 /** The text form: what a person reads in a terminal. */
 export function formatSimulateText(r: SimulateReport): string {
-  const lines = [
-    `event:   ${String(r.event.eventName ?? '(unreadable)')}${r.event.eventId ? ` (${String(r.event.eventId)})` : ''}`,
-  ];
+  const lines: string[] = [];
+  if (r.records.length === 1) {
+    lines.push(
+      `event:   ${String(r.event.eventName ?? '(unreadable)')}${r.event.eventId ? ` (${String(r.event.eventId)})` : ''}`,
+    );
+  } else {
+    lines.push(`records (${r.records.length}):`);
+    for (const rec of r.records) {
+      lines.push(
+        `  ${rec.index + 1}. ${rec.eventName ?? '(unreadable)'}${rec.eventId ? ` (${rec.eventId})` : ''}: ${rec.outcome}${
+          rec.reason ? ` — ${rec.reason}` : ''
+        }`,
+      );
+    }
+  }
   if (r.ignored !== undefined) {
-    lines.push(`ignored: ${r.ignored}`);
+    if (r.records.length === 1) lines.push(`ignored: ${r.ignored}`);
     return `${lines.join('\n')}\n`;
   }
-  const scopeParts = Object.entries(r.scope)
+  for (const g of r.groups ?? [r]) {
+    if (r.groups) lines.push('', `account ${g.accountId ?? '(unknown)'}, region ${g.region ?? '(unknown)'}:`);
+    lines.push(...groupText(g));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function groupText(g: SimulateGroup): string[] {
+  const lines: string[] = [];
+  const scopeParts = Object.entries(g.scope)
     .filter(([key, value]) => Array.isArray(value) && value.length > 0 && key !== 'missing')
     .map(([key, value]) => `${key} ${(value as string[]).join(', ')}`);
   lines.push(`scope:   ${scopeParts.join('; ') || '(nothing found in the snapshot)'}`);
-  lines.push(`findings (${r.findings.length}):`);
-  for (const f of r.findings) {
+  const missing = g.scope.missing;
+  if (Array.isArray(missing) && missing.length > 0) {
+    lines.push(`not found in the snapshot: ${missing.map(String).join(', ')}`);
+  }
+  lines.push(`findings (${g.findings.length}):`);
+  for (const f of g.findings) {
     lines.push(
       `  [${f.severity.toUpperCase()}] ${f.ruleId} ${f.resourceId}: ${f.title}${f.suppressed ? ` (suppressed: ${f.suppressed.reason})` : ''}`,
     );
   }
-  lines.push(`actions (${r.actions.length}):`);
-  for (const a of r.actions) lines.push(`  ${describeAction({ ...a, findingIds: [] })}`);
-  if (r.notification) {
-    lines.push('notification:', `  subject: ${r.notification.subject}`, '', r.notification.message);
+  lines.push(`actions (${g.actions.length}):`);
+  for (const a of g.actions) lines.push(`  ${describeAction({ ...a, findingIds: [] })}`);
+  if (g.notification) {
+    lines.push('notification:', `  subject: ${g.notification.subject}`, '', g.notification.message);
   } else {
     lines.push('notification: none (nothing to report)');
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 /** Registers `vpc-guardrail simulate`. */
@@ -159,9 +229,13 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
   program
     .command('simulate')
     .description(
-      'show what the event Lambda would do with a CloudTrail event, a snapshot standing in for EC2',
+      'show what the event Lambda would do with one batch of CloudTrail events, a snapshot standing in for EC2',
     )
-    .requiredOption('--event <file>', 'CloudTrail record or EventBridge event (JSON)')
+    .requiredOption(
+      '--event <file>',
+      'CloudTrail record, EventBridge event, array of them, or CloudTrail log file {"Records":[...]} (JSON); repeat for several files: they form one batch',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .requiredOption('--snapshot <file>', 'snapshot JSON (DESIGN §3 format) standing in for EC2')
     .addOption(new Option('--mode <mode>', 'override the configured mode').choices([...MODES]))
     .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)')

@@ -3,15 +3,15 @@ import { loadRegionSnapshot, mapLimit, RegionLoadError } from '../../shared/aws/
 import { executeActions } from '../../shared/aws/remediator';
 import type { SecurityHubSync } from '../../shared/aws/security-hub';
 import type { Config } from '../../shared/config';
-import { evaluate, type Summary, summarize } from '../../shared/engine';
+import { evaluateReport, type NotJudged, type Summary, summarize } from '../../shared/engine';
 import { compareFindings, type Finding } from '../../shared/findings';
 import {
   type SecurityHubPlan,
   securityHubPlan,
   splitByRemediation,
 } from '../../shared/integrations/security-hub';
-import { parseSnapshot } from '../../shared/model/snapshot';
-import type { Notice } from '../../shared/notify/notice';
+import { readSnapshot } from '../../shared/model/snapshot';
+import { isLoud, type Notice } from '../../shared/notify/notice';
 import { planRemediation } from '../../shared/remediation/plan';
 import type { ActionResult, SkippedFinding } from '../../shared/remediation/types';
 import { type AsffFinding, toAsff } from '../../shared/report/asff';
@@ -103,7 +103,8 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
         accountId: deps.accountId,
         ...(payload.vpcIds ? { vpcIds: payload.vpcIds } : {}),
       });
-      const snapshot = parseSnapshot(raw);
+      const read = readSnapshot(raw);
+      const { snapshot } = read;
       const coverage: RegionCoverage = {
         region,
         vpcs: snapshot.Vpcs.length,
@@ -111,13 +112,19 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
         networkAcls: snapshot.NetworkAcls.length,
         networkInterfaces: snapshot.NetworkInterfaces.length,
       };
-      const findings = evaluate(snapshot, deps.config, { now });
-      if (!payload.remediate) return { region, findings, coverage };
+      const report = evaluateReport(snapshot, deps.config, { now });
+      const { findings } = report;
+      // What could not be judged, and what looked odd, named with the region it was seen in.
+      const notes = {
+        notJudged: report.notJudged,
+        warnings: [...read.warnings, ...report.warnings].map((w) => `${region}: ${w}`),
+      };
+      if (!payload.remediate) return { region, findings, coverage, notes };
       // The region loaded completely (a failed load never gets here), so acting on it is safe.
       const plan = planRemediation(findings, deps.config, { sliceComplete: true });
       const results = await executeActions(deps.ec2For(region), plan);
       const remediation: RegionRemediation = { region, dryRun: plan.dryRun, results, skipped: plan.skipped };
-      return { region, findings, coverage, remediation };
+      return { region, findings, coverage, remediation, notes };
     } catch (error) {
       if (error instanceof RegionLoadError) {
         const failure: RegionFailure = {
@@ -136,7 +143,14 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   if (failures.length === regions.length) throw new AuditLoadError(failures);
   const findings = loads.flatMap((load) => ('findings' in load && load.findings ? load.findings : []));
   findings.sort(compareFindings);
-  const summary = summarize(findings);
+  const notJudged: NotJudged[] = [];
+  const warnings: string[] = [];
+  for (const load of loads) {
+    if (!('notes' in load) || !load.notes) continue;
+    notJudged.push(...load.notes.notJudged);
+    warnings.push(...load.notes.warnings);
+  }
+  const summary = summarize(findings, { notJudged, warnings });
   const remediation = loads.flatMap((load) =>
     'remediation' in load && load.remediation ? [load.remediation] : [],
   );
@@ -144,10 +158,18 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   let notified: boolean | undefined;
   if (payload.notify) {
     if (!deps.publish) throw new Error('notify needs a topic (VPC_GUARDRAIL_TOPIC_ARN)');
-    await deps.publish(
-      auditNotice({ findings, summary, failures, remediation, accountId: deps.accountId, regions }),
-    );
-    notified = true;
+    // DESIGN §8 "No noise": findings below notifyMinSeverity never cause a notice on their own;
+    // a region not evaluated and a remediation call made or failed always do.
+    const calls = remediation.flatMap((r) => r.results);
+    notified =
+      failures.length > 0 ||
+      calls.some((r) => r.status === 'done' || r.status === 'failed') ||
+      findings.some((f) => isLoud(f, deps.config.notifyMinSeverity));
+    if (notified) {
+      await deps.publish(
+        auditNotice({ findings, summary, failures, remediation, accountId: deps.accountId, regions }),
+      );
+    }
   }
 
   let securityHub: AuditResult['securityHub'];
@@ -167,7 +189,7 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     regions: loads.flatMap((load) => ('coverage' in load && load.coverage ? [load.coverage] : [])),
     ...(failures.length > 0 ? { errors: failures } : {}),
     ...(payload.remediate ? { remediation } : {}),
-    ...(notified ? { notified } : {}),
+    ...(notified !== undefined ? { notified } : {}),
     ...(securityHub ? { securityHub } : {}),
   };
   return fitResponse(result, findings, (subset) => render(payload.format, subset, deps, now));

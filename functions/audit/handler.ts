@@ -1,10 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { accountOf } from '../../shared/aws/lambda-context';
+import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
 import { publishNotice } from '../../shared/aws/notifier';
 import { ec2ClientFor } from '../../shared/aws/region-loader';
 import { securityHubEnabled, syncFindings } from '../../shared/aws/security-hub';
@@ -15,7 +14,7 @@ import { type AuditDeps, AuditLoadError, type AuditResult, runAudit } from './au
 import { parseAuditPayload } from './payload';
 
 // Cold start: read and validate the environment once; an invalid config fails here, loudly.
-const logger = new Logger({ serviceName: 'vpc-guardrail-audit' });
+const logger = new GuardrailLogger({ serviceName: 'vpc-guardrail-audit' });
 const config = configFromEnv(process.env);
 const homeRegion = process.env.AWS_REGION ?? '';
 if (!homeRegion) throw new ConfigError('invalid environment', ['AWS_REGION: is required']);
@@ -60,6 +59,7 @@ async function audit(event: unknown, context: Context): Promise<AuditResult> {
   if (result.securityHub && result.securityHub.failedCount > 0) {
     logger.error('findings not taken by Security Hub', { securityHub: result.securityHub });
   }
+  for (const warning of result.summary.warnings) logger.warn('input warning', { warning });
   logger.info('audit finished', {
     summary: result.summary,
     securityHub: result.securityHub,

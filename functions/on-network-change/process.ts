@@ -7,18 +7,26 @@ import { executeActions } from '../../shared/aws/remediator';
 import { type SecurityHubSync, syncFindings } from '../../shared/aws/security-hub';
 import { loadSlice } from '../../shared/aws/slice-loader';
 import type { Config } from '../../shared/config';
-import { isIgnored } from '../../shared/events/event-table';
-import { parseEvent } from '../../shared/events/parse';
-import { runEventPipeline } from '../../shared/events/pipeline';
+import type { BatchMessage, EventGroup, MessageTriage } from '../../shared/events/batch';
+import {
+  type GroupOutcome,
+  type PipelineOptions,
+  runGroupPipeline,
+  triageMessages,
+  type Where,
+} from '../../shared/events/pipeline';
 import type { IgnoreCode } from '../../shared/events/types';
-import { securityHubPlan, splitByRemediation } from '../../shared/integrations/security-hub';
+import { securityHubPlan, splitByState } from '../../shared/integrations/security-hub';
 import type { ActionStatus } from '../../shared/remediation/types';
 
 /** What one invocation needs; built once at cold start (see handler.ts), injected by tests. */
 export interface EventDeps {
   config: Config;
   topicArn: string;
+  /** The EC2 client of the function's own account and region. */
   ec2: EC2Client;
+  /** The EC2 client for a group's account and region (organization mode plugs in here); default `ec2`. */
+  ec2For?: (where: Where) => EC2Client | Promise<EC2Client>;
   sns: SNSClient;
   logger: Logger;
   /** Set when the stack enables the Security Hub integration (DESIGN §16). */
@@ -26,74 +34,245 @@ export interface EventDeps {
   /** The function's own account (from its ARN) and region (`AWS_REGION`). */
   accountId: string;
   region: string;
+  /**
+   * False (default): events of another account or region than the function's are rejected (DESIGN
+   * §7). True: every account and region is evaluated with `ec2For`'s client (organization mode,
+   * whose allow-list decides upstream).
+   */
+  anyOrigin?: boolean;
   now(): Date;
 }
 
-/** The invocation's result (also logged): what was decided, never secrets. */
+/** What was done for one account-region group of a batch (also logged): never secrets. */
+export interface GroupReport {
+  key: string;
+  messageIds: string[];
+  /** Active and suppressed findings in scope as loaded, before the actions. */
+  findings: number;
+  suppressed: number;
+  /** Active findings still open after the actions (evaluated in memory). */
+  open: number;
+  actions: { action: string; status: ActionStatus }[];
+  couldNotEvaluate?: string;
+  notified: boolean;
+  messageId?: string;
+  /** What Security Hub took (with the integration on): imported, archived, resolved, failures. */
+  securityHub?: SecurityHubSync;
+}
+
+/** A batch's result: the messages to retry, and what was decided for each group and message. */
+export interface BatchResult {
+  messages: MessageTriage[];
+  groups: GroupReport[];
+  /** The message ids of groups that hit a transient fault (throttling past retries, a failed publish). */
+  failedMessageIds: string[];
+  /** The first transient fault, for a caller that must throw (a direct invocation). */
+  error?: unknown;
+}
+
+/** The invocation's result for a bare event (a batch of one): what was decided, never secrets. */
 export type EventResult =
   | { status: 'ignored'; code: IgnoreCode; reason: string }
-  | {
-      status: 'handled';
-      eventId?: string;
-      findings: number;
-      suppressed: number;
-      actions: { action: string; status: ActionStatus }[];
-      couldNotEvaluate?: string;
-      notified: boolean;
-      messageId?: string;
-      securityHub?: SecurityHubSync;
-    };
+  | ({ status: 'handled'; eventId?: string } & Omit<GroupReport, 'key' | 'messageIds'>);
 
 /**
- * One CloudTrail event through the pipeline with real EC2 and SNS. Ignored events return normally;
- * transient AWS faults and a failed publish throw (the invocation is retried, then dead-lettered).
+ * A batch through the pipeline with real EC2 and SNS (DESIGN §14): each message triaged alone,
+ * then per account and region one slice, one evaluation, one plan, one execution and one notice.
+ * Groups run concurrently and fail alone: a transient fault marks only its group's messages.
+ */
+export async function processMessages(
+  messages: readonly BatchMessage[],
+  deps: EventDeps,
+): Promise<BatchResult> {
+  const { logger } = deps;
+  const options = deps.anyOrigin
+    ? { now: deps.now() }
+    : { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region };
+  const triaged = triageMessages(messages, deps.config, options);
+  for (const m of triaged.messages) logTriage(logger, m);
+  // One event (a direct invocation, a batch of one): its CloudTrail id correlates the log lines.
+  const handled = triaged.groups.flatMap((g) => g.members);
+  const only = handled.length === 1 ? handled[0]?.event.eventId : undefined;
+  if (only) logger.setCorrelationId(only);
+
+  const settled = await Promise.allSettled(triaged.groups.map((group) => processGroup(group, deps, options)));
+  const groups: GroupReport[] = [];
+  const failed: string[] = [];
+  let error: unknown;
+  settled.forEach((result, i) => {
+    const group = triaged.groups[i];
+    if (!group) return;
+    const messageIds = group.members.map((m) => m.messageId);
+    if (result.status === 'fulfilled') {
+      groups.push(result.value);
+      return;
+    }
+    // Transient AWS faults after the SDK's retries: only this group's messages are retried.
+    logger.error('group not processed; its messages will be retried', {
+      group: group.key,
+      messageIds,
+      error: result.reason as Error,
+    });
+    failed.push(...messageIds);
+    error ??= result.reason;
+  });
+  return {
+    messages: triaged.messages,
+    groups,
+    failedMessageIds: failed,
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+/**
+ * One CloudTrail event (a direct invocation: a bare EventBridge event or CloudTrail record) as a
+ * batch of one. Ignored events return normally; a transient fault throws (the invocation is retried).
  */
 export async function processEvent(input: unknown, deps: EventDeps): Promise<EventResult> {
-  const { logger, ec2, config } = deps;
-  const parsed = parseEvent(input);
-  if (!isIgnored(parsed) && parsed.eventId) logger.setCorrelationId(parsed.eventId);
+  const batch = await processMessages([{ id: 'direct', body: input, receiveCount: 1 }], deps);
+  if (batch.error !== undefined) throw batch.error;
+  const triage = batch.messages[0];
+  if (!triage || triage.outcome === 'unreadable') {
+    return { status: 'ignored', code: 'malformed', reason: triage?.reason ?? 'no event' };
+  }
+  if (triage.outcome === 'ignored') return { status: 'ignored', ...triage.ignored };
+  const report = batch.groups[0];
+  const {
+    key: _key,
+    messageIds: _ids,
+    ...rest
+  } = report ?? {
+    key: '',
+    messageIds: [],
+    findings: 0,
+    suppressed: 0,
+    open: 0,
+    actions: [],
+    notified: false,
+  };
+  return { status: 'handled', ...(triage.event.eventId ? { eventId: triage.event.eventId } : {}), ...rest };
+}
 
-  const outcome = await runEventPipeline(
-    input,
-    config,
+async function processGroup(
+  group: EventGroup,
+  deps: EventDeps,
+  options: PipelineOptions,
+): Promise<GroupReport> {
+  const { logger } = deps;
+  const messageIds = group.members.map((m) => m.messageId);
+  const clientFor = async (where: Where) => (deps.ec2For ? deps.ec2For(where) : deps.ec2);
+  const outcome = await runGroupPipeline(
+    group,
+    deps.config,
     {
-      loadSlice: async (scope, event) => {
-        const slice = await loadSlice(ec2, scope, {
-          ...(event.accountId ? { accountId: event.accountId } : {}),
-          ...(event.region ? { region: event.region } : {}),
+      loadSlice: async (scope, where) => {
+        const slice = await loadSlice(await clientFor(where), scope, where);
+        logger.info('slice loaded', {
+          group: group.key,
+          calls: slice.calls,
+          complete: slice.complete,
+          errors: slice.errors,
         });
-        logger.info('slice loaded', { calls: slice.calls, complete: slice.complete, errors: slice.errors });
         return slice;
       },
-      execute: (plan) => executeActions(ec2, plan),
+      execute: async (plan, where) => executeActions(await clientFor(where), plan),
     },
-    { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region },
-  ).catch((error: unknown) => {
-    // Transient AWS faults after the SDK's retries: the invocation fails and is retried.
-    logger.error('event not processed; the invocation will be retried', { error: error as Error });
-    throw error;
-  });
+    options,
+  );
+  logOutcome(logger, outcome, messageIds);
 
-  if (outcome.kind === 'ignored') {
-    const { code, reason } = outcome.ignored;
-    const details = { code, reason, eventName: outcome.event?.eventName };
-    // A malformed event is an error to look at; the other reasons are the guardrail working.
-    if (code === 'malformed') logger.error('event ignored', details);
-    else logger.info('event ignored', details);
-    return { status: 'ignored', code, reason };
+  let messageId: string | undefined;
+  if (outcome.notice) {
+    try {
+      messageId = await publishNotice(deps.sns, deps.topicArn, outcome.notice);
+    } catch (error) {
+      // Never lost silently: the whole notice is in the log, and the retry sends it again.
+      logger.error('notice not published', {
+        group: group.key,
+        notice: outcome.notice,
+        error: error as Error,
+      });
+      throw error;
+    }
   }
+  const before = outcome.assessment?.findings ?? [];
+  // After the notice: Security Hub mirrors what the person was told. A failure there is logged and
+  // reported, not retried: a retry would evaluate, act and notify again for a secondary copy.
+  let securityHub: SecurityHubSync | undefined;
+  if (deps.securityHub && outcome.assessment) {
+    const plan = securityHubPlan({
+      ...splitByState(before, outcome.after),
+      scope: outcome.assessment.resolved,
+      asff: { accountId: deps.accountId, region: deps.region, now: options.now },
+    });
+    securityHub = await syncFindings(deps.securityHub, plan);
+    if (securityHub.failed.length > 0) {
+      logger.error('findings not taken by Security Hub', { group: group.key, securityHub });
+    } else logger.info('findings sent to Security Hub', { group: group.key, securityHub });
+  }
+  return {
+    key: group.key,
+    messageIds,
+    findings: before.filter((f) => !f.suppressed).length,
+    suppressed: before.filter((f) => f.suppressed).length,
+    open: outcome.after.filter((f) => !f.suppressed).length,
+    actions: outcome.results.map((r) => ({ action: r.action.action, status: r.status })),
+    ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
+    notified: outcome.notice !== undefined,
+    ...(messageId ? { messageId } : {}),
+    ...(securityHub ? { securityHub } : {}),
+  };
+}
 
-  const findings = outcome.assessment?.findings ?? [];
-  const actions = outcome.results.map((r) => ({ action: r.action.action, status: r.status }));
-  logger.info('event evaluated', {
-    eventName: outcome.event.eventName,
+function logTriage(logger: Logger, m: MessageTriage): void {
+  switch (m.outcome) {
+    case 'unreadable':
+      // Acknowledged, never retried forever: an error to look at.
+      logger.error('message ignored', { messageId: m.messageId, code: 'not-json', reason: m.reason });
+      return;
+    case 'ignored': {
+      const details = {
+        messageId: m.messageId,
+        code: m.ignored.code,
+        reason: m.ignored.reason,
+        eventName: m.event?.eventName,
+        eventId: m.event?.eventId,
+      };
+      // A malformed event is an error to look at; the other reasons are the guardrail working.
+      if (m.ignored.code === 'malformed') logger.error('event ignored', details);
+      else logger.info('event ignored', details);
+      return;
+    }
+    case 'duplicate':
+      logger.info('duplicate event counted once', {
+        messageId: m.messageId,
+        eventId: m.event.eventId,
+        duplicateOf: m.duplicateOf,
+      });
+      return;
+    case 'handled':
+      logger.info('event accepted', {
+        messageId: m.messageId,
+        eventId: m.event.eventId,
+        eventName: m.event.eventName,
+        group: m.group,
+      });
+  }
+}
+
+function logOutcome(logger: Logger, outcome: GroupOutcome, messageIds: string[]): void {
+  logger.info('group evaluated', {
+    group: outcome.group.key,
+    messageIds,
+    eventIds: outcome.group.members.map((m) => m.event.eventId),
     scope: outcome.assessment?.resolved ?? outcome.scope,
-    findings: findings.map((f) => ({
+    findings: (outcome.assessment?.findings ?? []).map((f) => ({
       id: f.id,
       ruleId: f.ruleId,
       resourceId: f.resourceId,
       suppressed: !!f.suppressed,
     })),
+    open: outcome.after.filter((f) => !f.suppressed).map((f) => f.id),
     actions: outcome.results.map((r) => ({ ...r.action, status: r.status, error: r.error })),
     ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
   });
@@ -104,39 +283,4 @@ export async function processEvent(input: unknown, deps: EventDeps): Promise<Eve
       error: failed.error,
     });
   }
-
-  let messageId: string | undefined;
-  if (outcome.notice) {
-    try {
-      messageId = await publishNotice(deps.sns, deps.topicArn, outcome.notice);
-    } catch (error) {
-      // Never lost silently: the whole notice is in the log, and the retry sends it again.
-      logger.error('notice not published', { notice: outcome.notice, error: error as Error });
-      throw error;
-    }
-  }
-  // After the notice: Security Hub mirrors what the person was told. A failure there is logged and
-  // reported, not retried: a retry would evaluate, act and notify again for a secondary copy.
-  let securityHub: SecurityHubSync | undefined;
-  if (deps.securityHub && outcome.assessment) {
-    const plan = securityHubPlan({
-      ...splitByRemediation(outcome.assessment.findings, outcome.results),
-      scope: outcome.assessment.resolved,
-      asff: { accountId: deps.accountId, region: deps.region, now: deps.now() },
-    });
-    securityHub = await syncFindings(deps.securityHub, plan);
-    if (securityHub.failed.length > 0) logger.error('findings not taken by Security Hub', { securityHub });
-    else logger.info('findings sent to Security Hub', { securityHub });
-  }
-  return {
-    status: 'handled',
-    ...(outcome.event.eventId ? { eventId: outcome.event.eventId } : {}),
-    findings: findings.filter((f) => !f.suppressed).length,
-    suppressed: findings.filter((f) => f.suppressed).length,
-    actions,
-    ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
-    notified: outcome.notice !== undefined,
-    ...(messageId ? { messageId } : {}),
-    ...(securityHub ? { securityHub } : {}),
-  };
 }

@@ -116,7 +116,7 @@ export class ExposureAnalysis {
       const all: InterfaceExposure[] = [];
       for (const eni of this.analysis.model.networkInterfaces.values()) {
         // Three interfaces in four have no public address: no lookup at all for them.
-        if (eni.publicIps.length === 0 && eni.ipv6Addresses.length === 0) continue;
+        if (eni.publicIps.length === 0 && eni.publicIpv6Addresses.length === 0) continue;
         const exposure = this.computeFor(eni);
         if (exposure) all.push(exposure);
       }
@@ -151,7 +151,7 @@ export class ExposureAnalysis {
     if (reach === EMPTY_REACH) return undefined;
     let families: FamilyExposure[] | undefined;
     for (const family of FAMILY_ORDER) {
-      const addresses = family === 'ipv4' ? eni.publicIps : eni.ipv6Addresses;
+      const addresses = family === 'ipv4' ? eni.publicIps : eni.publicIpv6Addresses;
       if (addresses.length === 0) continue;
       if (reach.tcp.worldOpen[family].length === 0 && reach.udp.worldOpen[family].length === 0) continue;
       const route = this.igwRoute(subnetPath, eni.subnetId, family);

@@ -13,6 +13,10 @@ export interface PortSegment<T> {
  * evaluation relies on it). A sweep over the sorted range endpoints that keeps the active items
  * ordered by input position: O(n log n + output), where the former per-segment scan of every item
  * was quadratic for groups with thousands of rules.
+ *
+ * No range can corrupt the sweep: ends are clamped to 0–65535 and a range whose start lies past its
+ * end covers no port (validation refuses such input; this keeps one bad item from shifting the
+ * segments of every other, as an inverted `tcp 100..20` once did).
  */
 export function segmentPorts<T>(
   items: readonly T[],
@@ -20,25 +24,27 @@ export function segmentPorts<T>(
 ): PortSegment<T>[] {
   const n = items.length;
   if (n === 0) return [];
-  if (n === 1) {
-    const only = items[0] as T;
-    const [from, to] = range(only);
-    return [{ from, to, items: [only], key: '0' }];
-  }
   // Events: (port, +1 start | -1 end at port = to + 1, item index), ends before starts at a port.
-  const ports: number[] = new Array(2 * n);
-  const kinds: number[] = new Array(2 * n);
-  const index: number[] = new Array(2 * n);
+  const ports: number[] = [];
+  const kinds: number[] = [];
+  const index: number[] = [];
   for (let i = 0; i < n; i++) {
-    const [from, to] = range(items[i] as T);
-    ports[2 * i] = from;
-    kinds[2 * i] = 1;
-    index[2 * i] = i;
-    ports[2 * i + 1] = to + 1;
-    kinds[2 * i + 1] = -1;
-    index[2 * i + 1] = i;
+    const [rawFrom, rawTo] = range(items[i] as T);
+    const from = Math.max(0, rawFrom);
+    const to = Math.min(MAX_PORT, rawTo);
+    if (!(from <= to)) continue; // inverted or NaN: covers no port
+    ports.push(from, to + 1);
+    kinds.push(1, -1);
+    index.push(i, i);
   }
-  const order = Array.from({ length: 2 * n }, (_, k) => k).sort(
+  if (ports.length === 0) return [];
+  if (ports.length === 2) {
+    const i = index[0] as number;
+    return [
+      { from: ports[0] as number, to: (ports[1] as number) - 1, items: [items[i] as T], key: String(i) },
+    ];
+  }
+  const order = Array.from({ length: ports.length }, (_, k) => k).sort(
     (a, b) => (ports[a] as number) - (ports[b] as number) || (kinds[a] as number) - (kinds[b] as number),
   );
   const active: number[] = [];
@@ -60,6 +66,8 @@ export function segmentPorts<T>(
   }
   return out;
 }
+
+const MAX_PORT = 65535;
 
 function lowerBound(sorted: readonly number[], value: number): number {
   let lo = 0;

@@ -1,6 +1,7 @@
 import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
 import { chatFromText } from '../notify/chat';
-import { cutToSize, type Notice } from '../notify/notice';
+import type { Notice } from '../notify/notice';
+import { cutToSize } from '../notify/notice-body';
 import { utf8Length } from '../notify/sanitize';
 
 /** SNS's limit for one message, body and attributes together (256 KiB). */

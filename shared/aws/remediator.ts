@@ -2,15 +2,23 @@ import {
   CreateNetworkAclEntryCommand,
   DeleteNetworkAclEntryCommand,
   DescribeNetworkAclsCommand,
+  DescribeSecurityGroupRulesCommand,
   type EC2Client,
+  type Filter,
   ModifySubnetAttributeCommand,
   ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import type { NaclEntryInput } from '../findings';
-import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
+import type {
+  ActionResult,
+  PlannedAction,
+  RemediationPlanResult,
+  RevokeParameters,
+} from '../remediation/types';
 import { errorCode, errorText, isRetryable } from './aws-errors';
+import { allPages } from './ec2-pages';
 
 /** What is already gone counts as done (DESIGN §8): a retry or a person got there first. */
 const GONE = new Set([
@@ -31,19 +39,21 @@ export class RemediationRetryableError extends Error {
 
 /**
  * Makes the planned EC2 calls in order and reports each outcome. A dry run calls nothing. A rule
- * or entry already gone, or an identical deny entry already present, counts as done; a permanent
- * failure (access denied, …) is reported and the other calls still run; a transient one throws.
+ * or entry already gone, or an identical deny entry already present, counts as done — except that a
+ * multi-id revoke answered NotFound is verified (DESIGN §8 "Verified outcome"); a permanent failure
+ * (access denied, …) is reported and the other calls still run; a transient one throws.
  */
 export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult): Promise<ActionResult[]> {
   if (plan.dryRun) return plan.actions.map((action) => ({ action, status: 'dry-run' }));
   const results: ActionResult[] = [];
   for (const action of plan.actions) {
     try {
-      await call(ec2, action);
-      results.push({ action, status: 'done' });
+      results.push(...(await attempt(ec2, action)));
     } catch (error) {
       const code = errorCode(error);
-      if (GONE.has(code)) {
+      if (GONE.has(code) && isRevokeById(action)) {
+        results.push(...(await verifiedRevoke(ec2, action, errorText(error))));
+      } else if (GONE.has(code)) {
         results.push({ action, status: 'already-done', error: errorText(error) });
       } else if (
         code === 'NetworkAclEntryAlreadyExists' &&
@@ -61,26 +71,186 @@ export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult
   return results;
 }
 
-async function call(ec2: EC2Client, action: PlannedAction): Promise<void> {
+type RevokeAction = Extract<PlannedAction, { parameters: RevokeParameters }>;
+
+function isRevokeById(
+  action: PlannedAction,
+): action is RevokeAction & { parameters: { SecurityGroupRuleIds: string[] } } {
+  return (
+    (action.action === 'RevokeSecurityGroupIngress' || action.action === 'RevokeSecurityGroupEgress') &&
+    (action.parameters.SecurityGroupRuleIds?.length ?? 0) > 0
+  );
+}
+
+/**
+ * One call. A revoke by permissions that EC2 answers with every permission unknown removed
+ * nothing; a revoke by ids whose answer lists the rules it revoked (`RevokedSecurityGroupRules`)
+ * is taken at its word: the ids it leaves out are verified like a NotFound.
+ */
+async function attempt(ec2: EC2Client, action: PlannedAction): Promise<ActionResult[]> {
+  const outcome = await call(ec2, action);
+  if (outcome.unknownAll) {
+    return [
+      { action, status: 'already-done', error: 'UnknownIpPermissions: none of the permissions was present' },
+    ];
+  }
+  if (outcome.notRevoked.length === 0 || !isRevokeById(action)) return [{ action, status: 'done' }];
+  const ids = action.parameters.SecurityGroupRuleIds;
+  const revoked = ids.filter((id) => !outcome.notRevoked.includes(id));
+  return [
+    ...(revoked.length > 0 ? [{ action: narrowed(action, revoked), status: 'done' as const }] : []),
+    ...(await verifiedRevoke(
+      ec2,
+      narrowed(action, outcome.notRevoked),
+      'not among the RevokedSecurityGroupRules of the answer',
+    )),
+  ];
+}
+
+/**
+ * EC2 rejects a whole multi-id revoke when one id is gone (a concurrent fix), removing nothing.
+ * Re-read the ids, revoke in one more call those still present, and report per rule: removed by
+ * this call (`done`), found gone (`already-done`, someone else's news), still present (`failed`).
+ */
+async function verifiedRevoke(
+  ec2: EC2Client,
+  action: RevokeAction,
+  notFound: string,
+): Promise<ActionResult[]> {
+  const ids = action.parameters.SecurityGroupRuleIds ?? [];
+  const present = await presentRuleIds(ec2, action.parameters.GroupId, ids);
+  if (!Array.isArray(present))
+    return [{ action, status: 'failed', error: `${notFound}; ${present.unverified}` }];
+  const gone = ids.filter((id) => !present.includes(id));
+  const results: ActionResult[] = [];
+  if (gone.length > 0)
+    results.push({ action: narrowed(action, gone), status: 'already-done', error: notFound });
+  if (present.length === 0) return results;
+  const retry = narrowed(action, present);
+  let missed: string[];
+  let why: string;
+  try {
+    const outcome = await call(ec2, retry);
+    missed = outcome.notRevoked;
+    why = 'not among the RevokedSecurityGroupRules of the second answer';
+    const revoked = present.filter((id) => !missed.includes(id));
+    if (revoked.length > 0) results.push({ action: narrowed(action, revoked), status: 'done' });
+    if (missed.length === 0) return results;
+  } catch (error) {
+    if (!GONE.has(errorCode(error))) {
+      if (isRetryable(error)) {
+        throw new RemediationRetryableError(`${action.action} failed: ${errorText(error)}`, { cause: error });
+      }
+      results.push({ action: retry, status: 'failed', error: errorText(error) });
+      return results;
+    }
+    missed = present;
+    why = errorText(error);
+  }
+  // Raced again: what is still there after the second call is a failure, what left is others' news.
+  const reread = await presentRuleIds(ec2, action.parameters.GroupId, missed);
+  const still = Array.isArray(reread) ? reread : missed;
+  const left = missed.filter((id) => !still.includes(id));
+  if (left.length > 0) results.push({ action: narrowed(action, left), status: 'already-done', error: why });
+  if (still.length > 0) {
+    results.push({
+      action: narrowed(action, still),
+      status: 'failed',
+      error: `still present after a second revoke: ${why}`,
+    });
+  }
+  return results;
+}
+
+/**
+ * The ids of `ids` that the group still holds: DescribeSecurityGroupRules with the
+ * `security-group-rule-id` filter (DESIGN §8), or, where that filter is refused, the group's rules.
+ */
+async function presentRuleIds(
+  ec2: EC2Client,
+  groupId: string,
+  ids: readonly string[],
+): Promise<string[] | { unverified: string }> {
+  const read = async (filter: Filter) => {
+    const rules = await allPages(async (NextToken) => {
+      const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [filter], NextToken }));
+      return { items: out.SecurityGroupRules ?? [], nextToken: out.NextToken };
+    });
+    const found = new Set(rules.filter((r) => r.GroupId === groupId).map((r) => r.SecurityGroupRuleId));
+    return ids.filter((id) => found.has(id));
+  };
+  const unverified = (error: unknown) => {
+    if (isRetryable(error)) {
+      throw new RemediationRetryableError(`DescribeSecurityGroupRules failed: ${errorText(error)}`, {
+        cause: error,
+      });
+    }
+    // Unverifiable (access denied, …): a failure, never a claimed outcome.
+    return { unverified: `cannot verify which rules remain: ${errorText(error)}` };
+  };
+  try {
+    return await read({ Name: 'security-group-rule-id', Values: [...ids] });
+  } catch (error) {
+    if (isRetryable(error) || /Unauthorized|AccessDenied/.test(errorCode(error))) return unverified(error);
+    try {
+      return await read({ Name: 'group-id', Values: [groupId] });
+    } catch (second) {
+      return unverified(second);
+    }
+  }
+}
+
+/** The revoke limited to some of its rule ids, with the matching permissions for "how to undo". */
+function narrowed(action: RevokeAction, keep: readonly string[]): RevokeAction {
+  const ids = action.parameters.SecurityGroupRuleIds ?? [];
+  const index = ids.map((id, i) => (keep.includes(id) ? i : -1)).filter((i) => i >= 0);
+  const revoked = action.revoked;
+  return {
+    ...action,
+    parameters: { GroupId: action.parameters.GroupId, SecurityGroupRuleIds: index.map((i) => ids[i] ?? '') },
+    ...(revoked ? { revoked: index.flatMap((i) => (revoked[i] ? [revoked[i]] : [])) } : {}),
+  };
+}
+
+/** What a call's answer says beyond success. */
+interface CallOutcome {
+  /** A revoke by permissions whose every permission EC2 did not know: nothing was removed. */
+  unknownAll: boolean;
+  /** Ids of a revoke by id that its answer's `RevokedSecurityGroupRules` leaves out (when it lists any). */
+  notRevoked: string[];
+}
+
+const PLAIN: CallOutcome = { unknownAll: false, notRevoked: [] };
+
+/** Makes one call and reads what its answer says was (not) removed. */
+async function call(ec2: EC2Client, action: PlannedAction): Promise<CallOutcome> {
   switch (action.action) {
     case 'RevokeSecurityGroupIngress':
-      await ec2.send(new RevokeSecurityGroupIngressCommand(action.parameters));
-      return;
-    case 'RevokeSecurityGroupEgress':
-      await ec2.send(new RevokeSecurityGroupEgressCommand(action.parameters));
-      return;
+    case 'RevokeSecurityGroupEgress': {
+      const out =
+        action.action === 'RevokeSecurityGroupIngress'
+          ? await ec2.send(new RevokeSecurityGroupIngressCommand(action.parameters))
+          : await ec2.send(new RevokeSecurityGroupEgressCommand(action.parameters));
+      const asked = action.parameters.IpPermissions?.length ?? 0;
+      const listed = (out?.RevokedSecurityGroupRules ?? []).map((r) => r.SecurityGroupRuleId);
+      const ids = action.parameters.SecurityGroupRuleIds ?? [];
+      return {
+        unknownAll: asked > 0 && (out?.UnknownIpPermissions?.length ?? 0) >= asked,
+        notRevoked: listed.length > 0 ? ids.filter((id) => !listed.includes(id)) : [],
+      };
+    }
     case 'CreateNetworkAclEntry':
       await ec2.send(new CreateNetworkAclEntryCommand(action.parameters));
-      return;
+      return PLAIN;
     case 'DeleteNetworkAclEntry':
       await ec2.send(new DeleteNetworkAclEntryCommand(action.parameters));
-      return;
+      return PLAIN;
     case 'ReplaceNetworkAclEntry':
       await ec2.send(new ReplaceNetworkAclEntryCommand(action.parameters));
-      return;
+      return PLAIN;
     case 'ModifySubnetAttribute':
       await ec2.send(new ModifySubnetAttributeCommand(action.parameters));
-      return;
+      return PLAIN;
   }
 }
 

@@ -217,6 +217,8 @@ const TAGGABLE: readonly [string, keyof ScopeParts][] = [
   ['eni-', 'networkInterfaceIds'],
   ['nat-', 'natGatewayIds'],
   ['vpce-', 'vpcEndpointIds'],
+  // No rule judges an instance; its interfaces are loaded so the notice can name what to tag instead.
+  ['i-', 'instanceIds'],
 ];
 
 function tagEvent(change: ExemptionChange['change']) {

@@ -1,12 +1,22 @@
 import type { Config } from '../config';
+import type { Finding } from '../findings';
 import type { Snapshot } from '../model/snapshot-schema';
 import { withChat } from '../notify/event-chat';
-import { buildNotice, type Notice, type NoticeInput, shouldNotify } from '../notify/notice';
-import type { ActionResult, RemediationPlanResult } from '../remediation/types';
+import {
+  buildNotice,
+  type FixedFinding,
+  type Notice,
+  type NoticeInput,
+  shouldNotify,
+  type UntaggableResource,
+} from '../notify/notice';
+import { applyActions } from '../remediation/apply';
+import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
 import type { AutoFix } from '../rules/types';
-import { type Assessment, assessSlice } from '../scope/assess';
-import { triageEvent } from './parse';
-import type { EventScope, Ignored, ParsedEvent } from './types';
+import { type Assessment, assessSlice, findingsAfter } from '../scope/assess';
+import { type BatchMessage, type EventGroup, mergeScopes, type TriagedBatch, triageBatch } from './batch';
+import type { TriageOptions } from './parse';
+import type { AddedRule, EventScope } from './types';
 
 /** A loaded slice: the snapshot, and whether every read succeeded. */
 export interface SliceSource {
@@ -15,13 +25,19 @@ export interface SliceSource {
   errors: string[];
 }
 
+/** The account and region a group's calls go to (per-account clients plug in here). */
+export interface Where {
+  accountId?: string;
+  region?: string;
+}
+
 /**
  * What the pipeline needs from the outside world: the Lambda reads EC2 and calls it, the simulate
  * command reads a snapshot file and calls nothing.
  */
 export interface PipelinePorts {
-  loadSlice(scope: EventScope, event: ParsedEvent): Promise<SliceSource>;
-  execute(plan: RemediationPlanResult): Promise<ActionResult[]>;
+  loadSlice(scope: EventScope, where: Where): Promise<SliceSource>;
+  execute(plan: RemediationPlanResult, where: Where): Promise<ActionResult[]>;
 }
 
 export interface PipelineOptions {
@@ -33,92 +49,264 @@ export interface PipelineOptions {
   autoFixOf?: (ruleId: string) => AutoFix;
 }
 
-/** What the pipeline did with one event. */
-export type EventOutcome =
-  | { kind: 'ignored'; event?: ParsedEvent; ignored: Ignored }
-  | {
-      kind: 'handled';
-      event: ParsedEvent;
-      scope: EventScope;
-      /** Set when the slice could not be fully read: the reason (nothing was assessed or remediated). */
-      couldNotEvaluate?: string;
-      assessment?: Assessment;
-      results: ActionResult[];
-      /** The message to publish; undefined when there is nothing to tell (DESIGN §8). */
-      notice?: Notice;
-      /** The notice as it would read even when it is not sent (simulate prints it). */
-      draft: Notice;
-    };
+/** What the pipeline did with one account-region group of a batch. */
+export interface GroupOutcome {
+  group: EventGroup;
+  /** The merged scope the slice was loaded for. */
+  scope: EventScope;
+  /** Set when the slice could not be fully read: the reason (nothing was assessed or remediated). */
+  couldNotEvaluate?: string;
+  assessment?: Assessment;
+  results: ActionResult[];
+  /** Findings in scope after the actions (the slice changed in memory; no new reads). */
+  after: Finding[];
+  /** The message to publish; undefined when there is nothing to tell (DESIGN §8 "No noise"). */
+  notice?: Notice;
+  /** The notice as it would read even when it is not sent (simulate prints it). */
+  draft: Notice;
+}
 
-/**
- * event → scope → slice → findings → plan → act → notice (DESIGN §7, §8). Publishing is left to the
- * caller, after the actions: remediation never waits on SNS.
- */
-export async function runEventPipeline(
-  input: unknown,
-  config: Config,
-  ports: PipelinePorts,
-  options: PipelineOptions,
-): Promise<EventOutcome> {
-  const triage = triageEvent(input, {
+/** The triage options of a config and the function's own account and region. */
+function triageOptionsOf(config: Config, options: PipelineOptions): TriageOptions {
+  return {
     exemptionTagKey: config.exemptionTagKey,
     ...(config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {}),
     ...(options.expectedAccountId !== undefined ? { expectedAccountId: options.expectedAccountId } : {}),
     ...(options.expectedRegion !== undefined ? { expectedRegion: options.expectedRegion } : {}),
-  });
-  if (triage.kind === 'ignore') {
-    return triage.event
-      ? { kind: 'ignored', event: triage.event, ignored: triage.ignored }
-      : { kind: 'ignored', ignored: triage.ignored };
-  }
-  const { event, scope } = triage;
-  const slice = await ports.loadSlice(scope, event);
-  const noticeBase = {
-    event,
-    scope,
+  };
+}
+
+/** Triages a batch's messages and groups them by account and region (DESIGN §14). */
+export function triageMessages(
+  messages: readonly BatchMessage[],
+  config: Config,
+  options: PipelineOptions,
+): TriagedBatch {
+  return triageBatch(messages, triageOptionsOf(config, options));
+}
+
+/**
+ * One account-region group: merged scope → one slice → findings → one plan → act → the state
+ * after the actions → one digest notice (DESIGN §7, §8, §14). Publishing is left to the caller,
+ * after the actions: remediation never waits on SNS. Transient faults propagate.
+ */
+export async function runGroupPipeline(
+  group: EventGroup,
+  config: Config,
+  ports: PipelinePorts,
+  options: PipelineOptions,
+): Promise<GroupOutcome> {
+  const where: Where = {
+    ...(group.accountId !== undefined ? { accountId: group.accountId } : {}),
+    ...(group.region !== undefined ? { region: group.region } : {}),
+  };
+  const scopes = group.members.map((m) => m.scope);
+  const scope = mergeScopes(scopes);
+  const slice = await loadGroupSlice(scopes, scope, where, ports);
+  const base: Omit<NoticeInput, 'findings' | 'open' | 'fixed' | 'results' | 'skipped' | 'dryRun'> = {
+    ...where,
+    calls: group.members.map(({ event, scope: own }) => ({ event, scope: own })),
     mode: config.mode,
     exemptionTagKey: config.exemptionTagKey,
+    notifyMinSeverity: config.notifyMinSeverity,
+    redelivery: group.members.some((m) => m.redelivered),
+    alreadyRemoved: [],
+    goneFindings: [],
   };
 
   if (!slice.complete) {
     const couldNotEvaluate = slice.errors.join('; ') || 'the slice could not be loaded';
-    const noticeInput: NoticeInput = {
-      ...noticeBase,
+    const input: NoticeInput = {
+      ...base,
       couldNotEvaluate,
       findings: [],
+      open: [],
+      fixed: [],
       results: [],
       skipped: [],
       dryRun: config.mode === 'dry-run',
-      alreadyRemoved: [],
     };
-    const draft = withChat(buildNotice(noticeInput), noticeInput);
-    return { kind: 'handled', event, scope, couldNotEvaluate, results: [], notice: draft, draft };
+    const draft = withChat(buildNotice(input), input);
+    return { group, scope, couldNotEvaluate, results: [], after: [], notice: draft, draft };
   }
 
-  const assessment = assessSlice(scope, slice.snapshot, config, {
+  const assessment = assessSlice(scopes, slice.snapshot, config, {
     now: options.now,
     sliceComplete: true,
     ...(options.autoFixOf ? { autoFixOf: options.autoFixOf } : {}),
   });
   // Act first, then tell: the caller publishes after this returns.
-  const results = await ports.execute(assessment.plan);
-  const noticeInput: NoticeInput = {
-    ...noticeBase,
+  const results = await ports.execute(assessment.plan, where);
+  const state = stateAfter(slice.snapshot, assessment, results, config, options.now);
+  const redelivery = base.redelivery;
+  const input: NoticeInput = {
+    ...base,
     resolved: assessment.resolved,
+    perEvent: assessment.perEvent,
     findings: assessment.findings,
-    results,
+    open: state.open,
+    fixed: state.fixed,
+    // A rule found already gone was removed and reported by a concurrent batch: news only when
+    // this delivery is a retry of one that may have removed it itself (DESIGN §8, §14).
+    results: redelivery ? results : results.filter((r) => r.status !== 'already-done'),
+    goneFindings: redelivery ? state.goneByOthers : [],
+    alreadyRemoved: redelivery ? redeliveredRemovals(group, assessment.alreadyRemoved) : [],
     skipped: assessment.plan.skipped,
     dryRun: assessment.plan.dryRun,
-    alreadyRemoved: assessment.alreadyRemoved,
   };
-  const draft = withChat(buildNotice(noticeInput), noticeInput);
+  const untaggable = untaggableOf(group, slice.snapshot);
+  if (untaggable.length > 0) input.untaggable = untaggable;
+  const draft = withChat(buildNotice(input), input);
   return {
-    kind: 'handled',
-    event,
+    group,
     scope,
     assessment,
     results,
+    after: state.open,
     draft,
-    ...(shouldNotify(noticeInput) ? { notice: draft } : {}),
+    ...(shouldNotify(input) ? { notice: draft } : {}),
   };
+}
+
+/**
+ * The group's one slice. A call naming a group only by name, with no VPC, means the name in the
+ * default VPC; merged with calls that name VPCs, the loader would look for the name in those VPCs
+ * only and miss it. That rare mix is read as two slices (the by-name calls, the rest) and united.
+ */
+async function loadGroupSlice(
+  scopes: readonly EventScope[],
+  merged: EventScope,
+  where: Where,
+  ports: PipelinePorts,
+): Promise<SliceSource> {
+  const byNameOnly = (s: EventScope) => s.securityGroupNames.length > 0 && s.vpcIds.length === 0;
+  const named = scopes.filter(byNameOnly);
+  const rest = scopes.filter((s) => !byNameOnly(s));
+  if (named.length === 0 || !rest.some((s) => s.vpcIds.length > 0)) return ports.loadSlice(merged, where);
+  const [a, b] = await Promise.all([
+    ports.loadSlice(mergeScopes(named), where),
+    ports.loadSlice(mergeScopes(rest), where),
+  ]);
+  return {
+    snapshot: unionSnapshots(a.snapshot, b.snapshot),
+    complete: a.complete && b.complete,
+    errors: [...a.errors, ...b.errors],
+  };
+}
+
+/** Two slices of one account and region as one: each list's union by id (the fuller item kept). */
+function unionSnapshots(a: Snapshot, b: Snapshot): Snapshot {
+  const union = <T>(x: readonly T[], y: readonly T[], id: (item: T) => string): T[] => {
+    const out = new Map<string, T>();
+    for (const item of [...x, ...y]) {
+      const key = id(item);
+      const seen = out.get(key);
+      if (!seen || Object.keys(item as object).length > Object.keys(seen as object).length)
+        out.set(key, item);
+    }
+    return [...out.values()];
+  };
+  return {
+    ...a,
+    Vpcs: union(a.Vpcs, b.Vpcs, (v) => v.VpcId),
+    Subnets: union(a.Subnets, b.Subnets, (v) => v.SubnetId),
+    SecurityGroups: union(a.SecurityGroups, b.SecurityGroups, (v) => v.GroupId),
+    SecurityGroupRules: union(a.SecurityGroupRules, b.SecurityGroupRules, (v) => v.SecurityGroupRuleId),
+    NetworkAcls: union(a.NetworkAcls, b.NetworkAcls, (v) => v.NetworkAclId),
+    RouteTables: union(a.RouteTables, b.RouteTables, (v) => v.RouteTableId),
+    InternetGateways: union(a.InternetGateways, b.InternetGateways, (v) => v.InternetGatewayId),
+    NatGateways: union(a.NatGateways, b.NatGateways, (v) => v.NatGatewayId),
+    VpcEndpoints: union(a.VpcEndpoints, b.VpcEndpoints, (v) => v.VpcEndpointId),
+    NetworkInterfaces: union(a.NetworkInterfaces, b.NetworkInterfaces, (v) => v.NetworkInterfaceId),
+    ManagedPrefixLists: union(a.ManagedPrefixLists, b.ManagedPrefixLists, (v) => v.PrefixListId),
+  };
+}
+
+/** Id prefixes of the resources rules judge: an exemption tag anywhere else has no effect. */
+const JUDGED_PREFIXES = ['sg-', 'acl-', 'subnet-', 'rtb-', 'eni-', 'nat-', 'vpce-'];
+
+/**
+ * Tagged resources no rule judges (DESIGN §8 "Exemptions"): an instance (name its interfaces and
+ * their groups, from the slice), a VPC or anything else (no suggestion).
+ */
+function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource[] {
+  const out: UntaggableResource[] = [];
+  const seen = new Set<string>();
+  for (const member of group.members) {
+    for (const id of member.scope.exemption?.resourceIds ?? []) {
+      if (seen.has(id) || JUDGED_PREFIXES.some((p) => id.startsWith(p))) continue;
+      seen.add(id);
+      const interfaces = snapshot.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === id);
+      const groups = interfaces.flatMap((e) => e.Groups.map((g) => g.GroupId));
+      out.push({
+        resourceId: id,
+        instead: [...new Set([...interfaces.map((e) => e.NetworkInterfaceId), ...groups])],
+      });
+    }
+  }
+  return out;
+}
+
+/** World-open rules that redelivered messages added and that the slice no longer holds. */
+function redeliveredRemovals(group: EventGroup, removed: readonly AddedRule[]): AddedRule[] {
+  const ids = new Set(
+    group.members.filter((m) => m.redelivered).flatMap((m) => m.scope.addedRules.map((r) => r.ruleId)),
+  );
+  const seen = new Set<string>();
+  return removed.filter((r) => ids.has(r.ruleId) && !seen.has(r.ruleId) && seen.add(r.ruleId));
+}
+
+/**
+ * DESIGN §8 "Notices tell the state after the actions", evaluated in memory (no new reads). Rules
+ * verified gone (someone else's fix) are applied first: that is the state this invocation found,
+ * and what only it closed is `goneByOthers`. The calls that succeeded are applied next: what they
+ * closed is `fixed` (with the finding as it read before them, so it names only what they removed).
+ * What is left is open. A finding is matched across evaluations by rule and resource, since its
+ * evidence (and so its id) changes when some of its rules go. A dry run changes nothing.
+ */
+function stateAfter(
+  snapshot: Snapshot,
+  assessment: Assessment,
+  results: readonly ActionResult[],
+  config: Config,
+  now: Date,
+): { open: Finding[]; fixed: FixedFinding[]; goneByOthers: Finding[] } {
+  const done = results.filter((r) => r.status === 'done').map((r) => r.action);
+  const gone = results.filter((r) => r.status === 'already-done').map((r) => r.action);
+  if (done.length === 0 && gone.length === 0)
+    return { open: assessment.findings, fixed: [], goneByOthers: [] };
+  const found = gone.length > 0 ? applyActions(snapshot, gone) : snapshot;
+  const baseline =
+    gone.length > 0 ? findingsAfter(found, assessment.resolved, config, { now }) : assessment.findings;
+  const after =
+    done.length > 0
+      ? findingsAfter(applyActions(found, done), assessment.resolved, config, { now })
+      : baseline;
+  const keys = (findings: readonly Finding[]) => new Set(findings.filter((f) => !f.suppressed).map(keyOf));
+  const inBaseline = keys(baseline);
+  const inAfter = keys(after);
+  const before = assessment.findings.filter((f) => !f.suppressed);
+  return {
+    open: after,
+    fixed: baseline
+      .filter((f) => !f.suppressed && !inAfter.has(keyOf(f)))
+      .map((finding) => ({ finding, by: closedBy(finding, before, done) })),
+    goneByOthers: before.filter((f) => !inBaseline.has(keyOf(f))),
+  };
+}
+
+function keyOf(f: Finding): string {
+  return `${f.ruleId}|${f.resourceId}`;
+}
+
+/** The calls that closed a finding: those planned for it, else (a knock-on effect) every call made. */
+function closedBy(
+  finding: Finding,
+  before: readonly Finding[],
+  done: readonly PlannedAction[],
+): PlannedAction[] {
+  const ids = new Set(before.filter((f) => keyOf(f) === keyOf(finding)).map((f) => f.id));
+  ids.add(finding.id);
+  const own = done.filter((a) => a.findingIds.some((id) => ids.has(id)));
+  return own.length > 0 ? own : [...done];
 }

@@ -105,6 +105,22 @@ export function splitByRemediation(
   return { open, closed };
 }
 
+/**
+ * Findings before and after the actions (the slice changed in memory and evaluated again): what
+ * fires after them is open, what fired before and no longer does was closed by them.
+ */
+export function splitByState(
+  before: readonly Finding[],
+  after: readonly Finding[],
+): { open: Finding[]; closed: Finding[] } {
+  const firing = new Set(after.map(key));
+  return { open: [...after], closed: before.filter((f) => !firing.has(key(f))) };
+}
+
+function key(finding: Finding): string {
+  return `${finding.ruleId}\u0000${finding.resourceId}`;
+}
+
 /** What Security Hub should hold after one evaluation: active, closed and gone records. */
 export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
   const active = input.open.map((finding) => toAsffFinding(finding, input.asff));
@@ -112,12 +128,12 @@ export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
   const gone: AsffFinding[] = [];
   if (input.scope) {
     // A rule firing again (or still) on a resource is neither gone nor closed.
-    const firing = new Set([...input.open, ...input.closed].map((f) => `${f.ruleId}\u0000${f.resourceId}`));
+    const firing = new Set([...input.open, ...input.closed].map(key));
     for (const [key, resourceType] of SCOPE_TYPES) {
       const rules = RULES.filter((r) => r.resourceType === resourceType);
       for (const resourceId of input.scope[key]) {
         for (const rule of rules) {
-          if (firing.has(`${rule.id}\u0000${resourceId}`)) continue;
+          if (firing.has(`${rule.id}\u0000${resourceId}`)) continue; // as key() spells it
           gone.push(goneRecord(rule.id, resourceType, resourceId, input.asff));
         }
       }

@@ -1,267 +1,398 @@
-import * as z from 'zod';
-import { parseCidr4, parseCidr6 } from '../net/cidr';
+import { parseCidr4, parseCidr6, parseIpv4, parseIpv6 } from '../net/cidr';
+import { ec2Protocol, parseProtocol } from '../net/protocol';
+import {
+  bool,
+  format,
+  type Infer,
+  type InferInput,
+  int,
+  list,
+  obj,
+  oneOf,
+  optional,
+  type Refinement,
+  str,
+  withDefault,
+} from './schema-kit';
 
-// The snapshot is EC2 Describe* output as the AWS API / CLI prints it (PascalCase). Unknown keys
-// are stripped, missing lists default to []. Only the fields the engine reads are declared.
+// The snapshot is EC2 Describe* output as the AWS API / CLI prints it (PascalCase). Only the
+// fields the engine reads are declared; other keys of an item are left alone and never read.
+// Values are checked as EC2 checks them (DESIGN §3): a value EC2 would refuse is an error naming
+// its path, never a silent misreading that could hide an exposure.
 
-const cidr4 = z.string().refine((s) => parseCidr4(s) !== undefined, { message: 'not a valid IPv4 CIDR' });
-const cidr6 = z.string().refine((s) => parseCidr6(s) !== undefined, { message: 'not a valid IPv6 CIDR' });
-const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+// CIDRs are parsed (and memoized by text) here, once: the model then finds each one parsed.
+const cidr4 = format('a valid IPv4 CIDR', (s) => parseCidr4(s) !== undefined);
+const cidr6 = format('a valid IPv6 CIDR', (s) => parseCidr6(s) !== undefined);
+const ipv4 = format('a valid IPv4 address', (s) => parseIpv4(s) !== undefined);
+const ipv6 = format('a valid IPv6 address', (s) => parseIpv6(s) !== undefined);
+const protocol = format(
+  'a protocol EC2 accepts (-1, tcp, udp, icmp, icmpv6 or a number 0–255)',
+  (s) => ec2Protocol(s) !== undefined,
+);
+const optStr = optional(str());
 
-export const TagSchema = z.object({ Key: z.string(), Value: z.string().default('') });
+const TagSchema = obj({ Key: str(), Value: withDefault(str(), '') });
 const tags = list(TagSchema);
-const blockState = z.object({ State: z.string().optional() }).optional();
 
-export const VpcSchema = z.object({
-  VpcId: z.string(),
-  CidrBlock: z.string().optional(),
+/**
+ * Ports of a rule as EC2 checks them: tcp/udp need both ends, 0–65535 and from ≤ to (or -1 on both
+ * for all ports); icmp/icmpv6 carry a type and a code, -1–255; other protocols ignore them.
+ * `names` are the two fields' paths relative to the item (`FromPort`, `PortRange.From`).
+ */
+function portsOk(
+  protocolText: string,
+  from: number | undefined,
+  to: number | undefined,
+  names: readonly [string, string],
+  issue: (key: string, message: string) => void,
+): boolean {
+  const kind = parseProtocol(protocolText);
+  const [fromName, toName] = names;
+  if (kind === 'tcp' || kind === 'udp') {
+    const all = `, or -1 on both ${fromName} and ${toName} for all ports`;
+    if (from === undefined || to === undefined) {
+      if (from === undefined) issue(fromName, `is required for ${kind} (expected a port 0–65535${all})`);
+      if (to === undefined) issue(toName, `is required for ${kind} (expected a port 0–65535${all})`);
+      return false;
+    }
+    if (from === -1 && to === -1) return true;
+    let ok = true;
+    if (from < 0 || from > 65535) {
+      issue(fromName, `must be a port 0–65535 for ${kind}${all} (got ${from})`);
+      ok = false;
+    }
+    if (to < 0 || to > 65535) {
+      issue(toName, `must be a port 0–65535 for ${kind}${all} (got ${to})`);
+      ok = false;
+    }
+    if (ok && from > to) {
+      issue(fromName, `must not exceed ${toName} (${from} > ${to})`);
+      ok = false;
+    }
+    return ok;
+  }
+  if (kind === 'icmp' || kind === 'icmpv6') {
+    let ok = true;
+    if (from !== undefined && (from < -1 || from > 255)) {
+      issue(fromName, `must be an ${kind} type -1–255 (got ${from})`);
+      ok = false;
+    }
+    if (to !== undefined && (to < -1 || to > 255)) {
+      issue(toName, `must be an ${kind} code -1–255 (got ${to})`);
+      ok = false;
+    }
+    return ok;
+  }
+  return true;
+}
+
+const SG_PORTS = ['FromPort', 'ToPort'] as const;
+const sgPorts: Refinement<{ IpProtocol: string; FromPort?: number; ToPort?: number }> = (p, issue) =>
+  portsOk(p.IpProtocol, p.FromPort, p.ToPort, SG_PORTS, issue);
+
+const blockState = optional(obj({ State: optStr }));
+
+export const VpcSchema = obj({
+  VpcId: str(),
+  CidrBlock: optional(cidr4),
   // The NACL fix keeps admin access from the VPC's own blocks (DESIGN §8): absent means unknown
   // for IPv4 (then `CidrBlock` is the only block) and none for IPv6 (as DescribeVpcs omits it).
-  CidrBlockAssociationSet: z
-    .array(z.object({ CidrBlock: cidr4.optional(), CidrBlockState: blockState }))
-    .optional(),
-  Ipv6CidrBlockAssociationSet: z
-    .array(z.object({ Ipv6CidrBlock: cidr6.optional(), Ipv6CidrBlockState: blockState }))
-    .optional(),
-  IsDefault: z.boolean().optional(),
-  OwnerId: z.string().optional(),
+  CidrBlockAssociationSet: optional(list(obj({ CidrBlock: optional(cidr4), CidrBlockState: blockState }))),
+  Ipv6CidrBlockAssociationSet: optional(
+    list(obj({ Ipv6CidrBlock: optional(cidr6), Ipv6CidrBlockState: blockState })),
+  ),
+  IsDefault: optional(bool()),
+  OwnerId: optStr,
   Tags: tags,
 });
 
-export const SubnetSchema = z.object({
-  SubnetId: z.string(),
-  VpcId: z.string(),
-  CidrBlock: z.string().optional(),
-  AvailabilityZone: z.string().optional(),
-  MapPublicIpOnLaunch: z.boolean().optional(),
-  OwnerId: z.string().optional(),
+export const SubnetSchema = obj({
+  SubnetId: str(),
+  VpcId: str(),
+  CidrBlock: optional(cidr4),
+  AvailabilityZone: optStr,
+  MapPublicIpOnLaunch: optional(bool()),
+  OwnerId: optStr,
   Tags: tags,
 });
 
-export const UserIdGroupPairSchema = z.object({
-  GroupId: z.string().optional(),
-  GroupName: z.string().optional(),
-  UserId: z.string().optional(),
-  VpcId: z.string().optional(),
-  VpcPeeringConnectionId: z.string().optional(),
-  PeeringStatus: z.string().optional(),
-  Description: z.string().optional(),
+const UserIdGroupPairSchema = obj({
+  GroupId: optStr,
+  GroupName: optStr,
+  UserId: optStr,
+  VpcId: optStr,
+  VpcPeeringConnectionId: optStr,
+  PeeringStatus: optStr,
+  Description: optStr,
 });
 
-export const IpPermissionSchema = z.object({
-  IpProtocol: z.string(),
-  FromPort: z.number().int().optional(),
-  ToPort: z.number().int().optional(),
-  IpRanges: list(z.object({ CidrIp: cidr4, Description: z.string().optional() })),
-  Ipv6Ranges: list(z.object({ CidrIpv6: cidr6, Description: z.string().optional() })),
-  PrefixListIds: list(z.object({ PrefixListId: z.string(), Description: z.string().optional() })),
-  UserIdGroupPairs: list(UserIdGroupPairSchema),
-});
+export const IpPermissionSchema = obj(
+  {
+    IpProtocol: protocol,
+    FromPort: optional(int()),
+    ToPort: optional(int()),
+    IpRanges: list(obj({ CidrIp: cidr4, Description: optStr })),
+    Ipv6Ranges: list(obj({ CidrIpv6: cidr6, Description: optStr })),
+    PrefixListIds: list(obj({ PrefixListId: str(), Description: optStr })),
+    UserIdGroupPairs: list(UserIdGroupPairSchema),
+  },
+  sgPorts,
+);
 
-export const SecurityGroupSchema = z.object({
-  GroupId: z.string(),
-  GroupName: z.string().optional(),
-  Description: z.string().optional(),
-  VpcId: z.string().optional(),
-  OwnerId: z.string().optional(),
+export const SecurityGroupSchema = obj({
+  GroupId: str(),
+  GroupName: optStr,
+  Description: optStr,
+  VpcId: optStr,
+  OwnerId: optStr,
   IpPermissions: list(IpPermissionSchema),
   IpPermissionsEgress: list(IpPermissionSchema),
   Tags: tags,
 });
 
-export const SecurityGroupRuleSchema = z.object({
-  SecurityGroupRuleId: z.string(),
-  GroupId: z.string(),
-  GroupOwnerId: z.string().optional(),
-  IsEgress: z.boolean(),
-  IpProtocol: z.string(),
-  FromPort: z.number().int().optional(),
-  ToPort: z.number().int().optional(),
-  CidrIpv4: cidr4.optional(),
-  CidrIpv6: cidr6.optional(),
-  PrefixListId: z.string().optional(),
-  ReferencedGroupInfo: z
-    .object({
-      GroupId: z.string().optional(),
-      UserId: z.string().optional(),
-      VpcId: z.string().optional(),
-      VpcPeeringConnectionId: z.string().optional(),
-      PeeringStatus: z.string().optional(),
-    })
-    .optional(),
-  Description: z.string().optional(),
-  Tags: tags,
-});
+export const SecurityGroupRuleSchema = obj(
+  {
+    SecurityGroupRuleId: str(),
+    GroupId: str(),
+    GroupOwnerId: optStr,
+    IsEgress: bool(),
+    IpProtocol: protocol,
+    FromPort: optional(int()),
+    ToPort: optional(int()),
+    CidrIpv4: optional(cidr4),
+    CidrIpv6: optional(cidr6),
+    PrefixListId: optStr,
+    ReferencedGroupInfo: optional(
+      obj({
+        GroupId: optStr,
+        UserId: optStr,
+        VpcId: optStr,
+        VpcPeeringConnectionId: optStr,
+        PeeringStatus: optStr,
+      }),
+    ),
+    Description: optStr,
+    Tags: tags,
+  },
+  sgPorts,
+);
 
-export const NetworkAclEntrySchema = z
-  .object({
-    RuleNumber: z.number().int(),
-    Protocol: z.string(),
-    RuleAction: z.enum(['allow', 'deny']),
-    Egress: z.boolean(),
-    CidrBlock: cidr4.optional(),
-    Ipv6CidrBlock: cidr6.optional(),
-    PortRange: z.object({ From: z.number().int().optional(), To: z.number().int().optional() }).optional(),
-    IcmpTypeCode: z
-      .object({ Type: z.number().int().optional(), Code: z.number().int().optional() })
-      .optional(),
-  })
-  .refine((e) => e.CidrBlock !== undefined || e.Ipv6CidrBlock !== undefined, {
-    message: 'needs a CidrBlock or an Ipv6CidrBlock',
-  });
+const NACL_PORTS = ['PortRange.From', 'PortRange.To'] as const;
+const ICMP_FIELDS = ['IcmpTypeCode.Type', 'IcmpTypeCode.Code'] as const;
+const RULE_NUMBERS = 'must be 1–32766, or 32767/32768 for the listed IPv4/IPv6 final deny';
 
-export const NetworkAclSchema = z.object({
-  NetworkAclId: z.string(),
-  VpcId: z.string(),
-  IsDefault: z.boolean().optional(),
-  OwnerId: z.string().optional(),
+export const NetworkAclEntrySchema = obj(
+  {
+    RuleNumber: int(),
+    Protocol: protocol,
+    RuleAction: oneOf(['allow', 'deny']),
+    Egress: bool(),
+    CidrBlock: optional(cidr4),
+    Ipv6CidrBlock: optional(cidr6),
+    PortRange: optional(obj({ From: optional(int()), To: optional(int()) })),
+    IcmpTypeCode: optional(obj({ Type: optional(int()), Code: optional(int()) })),
+  },
+  (e, issue) => {
+    let ok = true;
+    const v4 = e.CidrBlock !== undefined;
+    const v6 = e.Ipv6CidrBlock !== undefined;
+    if (v4 === v6) {
+      issue(
+        undefined,
+        v4
+          ? 'has both a CidrBlock and an Ipv6CidrBlock (expected one)'
+          : 'needs a CidrBlock or an Ipv6CidrBlock',
+      );
+      ok = false;
+    }
+    const n = e.RuleNumber;
+    if (n === 32767 || n === 32768) {
+      const family = n === 32767 ? 'IPv4' : 'IPv6';
+      if (e.RuleAction !== 'deny' || (n === 32767 ? !v4 : !v6)) {
+        issue(
+          'RuleNumber',
+          `${n} is the ${family} final deny: expected RuleAction "deny" and an ${family} block`,
+        );
+        ok = false;
+      }
+    } else if (n < 1 || n > 32766) {
+      issue('RuleNumber', `${RULE_NUMBERS} (got ${n})`);
+      ok = false;
+    }
+    const kind = parseProtocol(e.Protocol);
+    if (kind === 'tcp' || kind === 'udp') {
+      if (!portsOk(e.Protocol, e.PortRange?.From, e.PortRange?.To, NACL_PORTS, issue)) ok = false;
+    } else if (kind === 'icmp' || kind === 'icmpv6') {
+      const code = e.IcmpTypeCode;
+      if (!portsOk(e.Protocol, code?.Type, code?.Code, ICMP_FIELDS, issue)) ok = false;
+    }
+    return ok;
+  },
+);
+
+export const NetworkAclSchema = obj({
+  NetworkAclId: str(),
+  VpcId: str(),
+  IsDefault: optional(bool()),
+  OwnerId: optStr,
   Entries: list(NetworkAclEntrySchema),
-  Associations: list(
-    z.object({
-      NetworkAclAssociationId: z.string().optional(),
-      NetworkAclId: z.string().optional(),
-      SubnetId: z.string(),
-    }),
-  ),
+  Associations: list(obj({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: str() })),
   Tags: tags,
 });
 
-export const RouteSchema = z.object({
-  DestinationCidrBlock: z.string().optional(),
-  DestinationIpv6CidrBlock: z.string().optional(),
-  DestinationPrefixListId: z.string().optional(),
-  GatewayId: z.string().optional(),
-  NatGatewayId: z.string().optional(),
-  InstanceId: z.string().optional(),
-  NetworkInterfaceId: z.string().optional(),
-  TransitGatewayId: z.string().optional(),
-  VpcPeeringConnectionId: z.string().optional(),
-  EgressOnlyInternetGatewayId: z.string().optional(),
-  CarrierGatewayId: z.string().optional(),
-  LocalGatewayId: z.string().optional(),
-  CoreNetworkArn: z.string().optional(),
-  State: z.string().optional(),
-  Origin: z.string().optional(),
+export const RouteSchema = obj({
+  DestinationCidrBlock: optional(cidr4),
+  DestinationIpv6CidrBlock: optional(cidr6),
+  DestinationPrefixListId: optStr,
+  GatewayId: optStr,
+  NatGatewayId: optStr,
+  InstanceId: optStr,
+  NetworkInterfaceId: optStr,
+  TransitGatewayId: optStr,
+  VpcPeeringConnectionId: optStr,
+  EgressOnlyInternetGatewayId: optStr,
+  CarrierGatewayId: optStr,
+  LocalGatewayId: optStr,
+  CoreNetworkArn: optStr,
+  State: optStr,
+  Origin: optStr,
 });
 
-export const RouteTableSchema = z.object({
-  RouteTableId: z.string(),
-  VpcId: z.string(),
-  OwnerId: z.string().optional(),
+export const RouteTableSchema = obj({
+  RouteTableId: str(),
+  VpcId: str(),
+  OwnerId: optStr,
   Routes: list(RouteSchema),
   Associations: list(
-    z.object({
-      Main: z.boolean().optional(),
-      RouteTableAssociationId: z.string().optional(),
-      RouteTableId: z.string().optional(),
-      SubnetId: z.string().optional(),
-      GatewayId: z.string().optional(),
-      AssociationState: z.object({ State: z.string().optional() }).optional(),
+    obj({
+      Main: optional(bool()),
+      RouteTableAssociationId: optStr,
+      RouteTableId: optStr,
+      SubnetId: optStr,
+      GatewayId: optStr,
+      AssociationState: optional(obj({ State: optStr })),
     }),
   ),
   Tags: tags,
 });
 
-export const InternetGatewaySchema = z.object({
-  InternetGatewayId: z.string(),
-  OwnerId: z.string().optional(),
-  Attachments: list(z.object({ State: z.string().optional(), VpcId: z.string() })),
+export const InternetGatewaySchema = obj({
+  InternetGatewayId: str(),
+  OwnerId: optStr,
+  Attachments: list(obj({ State: optStr, VpcId: str() })),
   Tags: tags,
 });
 
-export const NatGatewaySchema = z.object({
-  NatGatewayId: z.string(),
-  SubnetId: z.string(),
-  VpcId: z.string().optional(),
-  State: z.string().optional(),
-  ConnectivityType: z.string().optional(),
+export const NatGatewaySchema = obj({
+  NatGatewayId: str(),
+  SubnetId: str(),
+  VpcId: optStr,
+  State: optStr,
+  ConnectivityType: optStr,
   Tags: tags,
 });
 
-export const VpcEndpointSchema = z.object({
-  VpcEndpointId: z.string(),
-  VpcId: z.string().optional(),
-  VpcEndpointType: z.string().optional(),
-  ServiceName: z.string().optional(),
-  State: z.string().optional(),
-  PolicyDocument: z.string().optional(),
-  RouteTableIds: list(z.string()),
-  SubnetIds: list(z.string()),
-  Groups: list(z.object({ GroupId: z.string(), GroupName: z.string().optional() })),
-  NetworkInterfaceIds: list(z.string()),
+const groupRefs = list(obj({ GroupId: str(), GroupName: optStr }));
+
+export const VpcEndpointSchema = obj({
+  VpcEndpointId: str(),
+  VpcId: optStr,
+  VpcEndpointType: optStr,
+  ServiceName: optStr,
+  State: optStr,
+  PolicyDocument: optStr,
+  RouteTableIds: list(str()),
+  SubnetIds: list(str()),
+  Groups: groupRefs,
+  NetworkInterfaceIds: list(str()),
   Tags: tags,
 });
 
-export const NetworkInterfaceSchema = z.object({
-  NetworkInterfaceId: z.string(),
-  SubnetId: z.string().optional(),
-  VpcId: z.string().optional(),
-  InterfaceType: z.string().optional(),
-  Status: z.string().optional(),
-  Description: z.string().optional(),
-  PrivateIpAddress: z.string().optional(),
-  Association: z.object({ PublicIp: z.string().optional() }).optional(),
-  PrivateIpAddresses: list(
-    z.object({
-      PrivateIpAddress: z.string().optional(),
-      Association: z.object({ PublicIp: z.string().optional() }).optional(),
-    }),
-  ),
-  Ipv6Address: z.string().optional(),
-  Ipv6Addresses: list(z.object({ Ipv6Address: z.string() })),
-  Groups: list(z.object({ GroupId: z.string(), GroupName: z.string().optional() })),
-  Attachment: z
-    .object({ InstanceId: z.string().optional(), InstanceOwnerId: z.string().optional() })
-    .optional(),
+const association = optional(obj({ PublicIp: optional(ipv4) }));
+
+export const NetworkInterfaceSchema = obj({
+  NetworkInterfaceId: str(),
+  SubnetId: optStr,
+  VpcId: optStr,
+  InterfaceType: optStr,
+  Status: optStr,
+  Description: optStr,
+  PrivateIpAddress: optStr,
+  Association: association,
+  PrivateIpAddresses: list(obj({ PrivateIpAddress: optStr, Association: association })),
+  Ipv6Address: optional(ipv6),
+  Ipv6Addresses: list(obj({ Ipv6Address: ipv6 })),
+  Groups: groupRefs,
+  Attachment: optional(obj({ InstanceId: optStr, InstanceOwnerId: optStr })),
   TagSet: tags,
-  Tags: tags,
+  // EC2 names an interface's tags TagSet; `Tags` is read when a hand-made snapshot uses it. Not
+  // defaulted: adding a key to 50k parsed interfaces costs a shape change each.
+  Tags: optional(tags),
 });
 
-export const ManagedPrefixListSchema = z.object({
-  PrefixListId: z.string(),
-  PrefixListName: z.string().optional(),
-  AddressFamily: z.string().optional(),
-  OwnerId: z.string().optional(),
+export const ManagedPrefixListSchema = obj({
+  PrefixListId: str(),
+  PrefixListName: optStr,
+  AddressFamily: optStr,
+  OwnerId: optStr,
   Entries: list(
-    z.object({
-      Cidr: z.string().refine((c) => parseCidr4(c) !== undefined || parseCidr6(c) !== undefined, {
-        message: 'not a valid IPv4 or IPv6 CIDR',
-      }),
-      Description: z.string().optional(),
+    obj({
+      Cidr: format(
+        'a valid IPv4 or IPv6 CIDR',
+        (c) => parseCidr4(c) !== undefined || parseCidr6(c) !== undefined,
+      ),
+      Description: optStr,
     }),
   ),
 });
 
-export const SnapshotSchema = z.object({
-  accountId: z.string().optional(),
-  region: z.string().optional(),
-  Vpcs: list(VpcSchema),
-  Subnets: list(SubnetSchema),
-  SecurityGroups: list(SecurityGroupSchema),
-  SecurityGroupRules: list(SecurityGroupRuleSchema),
-  NetworkAcls: list(NetworkAclSchema),
-  RouteTables: list(RouteTableSchema),
-  InternetGateways: list(InternetGatewaySchema),
-  NatGateways: list(NatGatewaySchema),
-  VpcEndpoints: list(VpcEndpointSchema),
-  NetworkInterfaces: list(NetworkInterfaceSchema),
-  ManagedPrefixLists: list(ManagedPrefixListSchema),
+export const SnapshotSchema = obj({
+  accountId: optStr,
+  region: optStr,
+  Vpcs: list(VpcSchema, { uniqueBy: 'VpcId' }),
+  Subnets: list(SubnetSchema, { uniqueBy: 'SubnetId' }),
+  SecurityGroups: list(SecurityGroupSchema, { uniqueBy: 'GroupId' }),
+  SecurityGroupRules: list(SecurityGroupRuleSchema, { uniqueBy: 'SecurityGroupRuleId' }),
+  NetworkAcls: list(NetworkAclSchema, { uniqueBy: 'NetworkAclId' }),
+  RouteTables: list(RouteTableSchema, { uniqueBy: 'RouteTableId' }),
+  InternetGateways: list(InternetGatewaySchema, { uniqueBy: 'InternetGatewayId' }),
+  NatGateways: list(NatGatewaySchema, { uniqueBy: 'NatGatewayId' }),
+  VpcEndpoints: list(VpcEndpointSchema, { uniqueBy: 'VpcEndpointId' }),
+  NetworkInterfaces: list(NetworkInterfaceSchema, { uniqueBy: 'NetworkInterfaceId' }),
+  ManagedPrefixLists: list(ManagedPrefixListSchema, { uniqueBy: 'PrefixListId' }),
 });
 
-export type Snapshot = z.infer<typeof SnapshotSchema>;
-export type SnapshotInput = z.input<typeof SnapshotSchema>;
-export type Tag = z.infer<typeof TagSchema>;
-export type VpcItem = z.infer<typeof VpcSchema>;
-export type SubnetItem = z.infer<typeof SubnetSchema>;
-export type SecurityGroupItem = z.infer<typeof SecurityGroupSchema>;
-export type IpPermissionItem = z.infer<typeof IpPermissionSchema>;
-export type SecurityGroupRuleItem = z.infer<typeof SecurityGroupRuleSchema>;
-export type NetworkAclItem = z.infer<typeof NetworkAclSchema>;
-export type NetworkAclEntryItem = z.infer<typeof NetworkAclEntrySchema>;
-export type RouteTableItem = z.infer<typeof RouteTableSchema>;
-export type RouteItem = z.infer<typeof RouteSchema>;
-export type InternetGatewayItem = z.infer<typeof InternetGatewaySchema>;
-export type NatGatewayItem = z.infer<typeof NatGatewaySchema>;
-export type VpcEndpointItem = z.infer<typeof VpcEndpointSchema>;
-export type NetworkInterfaceItem = z.infer<typeof NetworkInterfaceSchema>;
-export type ManagedPrefixListItem = z.infer<typeof ManagedPrefixListSchema>;
+/** The top-level keys of a snapshot (DESIGN §3), in their documented spelling. */
+export const SNAPSHOT_KEYS = [
+  'accountId',
+  'region',
+  'Vpcs',
+  'Subnets',
+  'SecurityGroups',
+  'SecurityGroupRules',
+  'NetworkAcls',
+  'RouteTables',
+  'InternetGateways',
+  'NatGateways',
+  'VpcEndpoints',
+  'NetworkInterfaces',
+  'ManagedPrefixLists',
+] as const;
+
+export type Snapshot = Infer<typeof SnapshotSchema>;
+export type SnapshotInput = InferInput<typeof SnapshotSchema>;
+export type Tag = Infer<typeof TagSchema>;
+export type VpcItem = Infer<typeof VpcSchema>;
+export type SubnetItem = Infer<typeof SubnetSchema>;
+export type SecurityGroupItem = Infer<typeof SecurityGroupSchema>;
+export type IpPermissionItem = Infer<typeof IpPermissionSchema>;
+export type SecurityGroupRuleItem = Infer<typeof SecurityGroupRuleSchema>;
+export type NetworkAclItem = Infer<typeof NetworkAclSchema>;
+export type NetworkAclEntryItem = Infer<typeof NetworkAclEntrySchema>;
+export type RouteTableItem = Infer<typeof RouteTableSchema>;
+export type RouteItem = Infer<typeof RouteSchema>;
+export type InternetGatewayItem = Infer<typeof InternetGatewaySchema>;
+export type NatGatewayItem = Infer<typeof NatGatewaySchema>;
+export type VpcEndpointItem = Infer<typeof VpcEndpointSchema>;
+export type NetworkInterfaceItem = Infer<typeof NetworkInterfaceSchema>;
+export type ManagedPrefixListItem = Infer<typeof ManagedPrefixListSchema>;

@@ -1,17 +1,77 @@
 import { InputError } from '../errors';
-import { parseJsonText, parseWith } from '../validation';
-import { type Snapshot, SnapshotSchema } from './snapshot-schema';
+import { parseJsonText } from '../validation';
+import { validate } from './schema-kit';
+import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
-/** Validates a parsed JSON value as a snapshot (DESIGN §3); errors name the JSON path. */
-export function parseSnapshot(input: unknown): Snapshot {
+/** A validated snapshot and what was odd about it without being wrong (DESIGN §3 "Keys"). */
+export interface ReadSnapshot {
+  snapshot: Snapshot;
+  /** Unknown top-level keys, a snapshot with no item at all: said, never fatal. */
+  warnings: string[];
+}
+
+/** A key folded the way a typo drifts: case ignored, one trailing `s` dropped. */
+function fold(key: string): string {
+  const lower = key.toLowerCase();
+  return lower.endsWith('s') ? lower.slice(0, -1) : lower;
+}
+
+const KNOWN = new Set<string>(SNAPSHOT_KEYS);
+const BY_FOLD = new Map<string, string>(SNAPSHOT_KEYS.map((key) => [fold(key), key]));
+const LISTS = SNAPSHOT_KEYS.filter((key) => key !== 'accountId' && key !== 'region');
+
+/**
+ * Sorts the top-level keys: a near miss of a known key (`securityGroups`, `SecurityGroup`) is an
+ * error naming the key it resembles — read as absent it would hide every item under it; any other
+ * unknown key is a warning naming it.
+ */
+function checkKeys(input: Record<string, unknown>): string[] {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const key of Object.keys(input)) {
+    if (KNOWN.has(key)) continue;
+    const resembles = BY_FOLD.get(fold(key));
+    if (resembles) errors.push(`${key}: unknown key; did you mean ${resembles}?`);
+    else warnings.push(`${key}: unknown top-level key, ignored`);
+  }
+  if (errors.length > 0) throw new InputError('invalid snapshot', errors);
+  return warnings;
+}
+
+/** Validates a parsed JSON value as a snapshot (DESIGN §3); errors name the JSON path, warnings are returned. */
+export function readSnapshot(input: unknown): ReadSnapshot {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new InputError('invalid snapshot', ['(root): expected an object of Describe* lists']);
   }
-  return parseWith(SnapshotSchema, input, 'snapshot');
+  const warnings = checkKeys(input as Record<string, unknown>);
+  const issues = validate(SnapshotSchema, input);
+  if (issues) throw new InputError('invalid snapshot', capped(issues));
+  const snapshot = input as Snapshot;
+  if (LISTS.every((key) => snapshot[key].length === 0)) {
+    warnings.push('(root): the snapshot holds no resources (every Describe* list is empty or absent)');
+  }
+  return { snapshot, warnings };
+}
+
+/** Validates a parsed JSON value as a snapshot (DESIGN §3); errors name the JSON path. */
+export function parseSnapshot(input: unknown): Snapshot {
+  return readSnapshot(input).snapshot;
+}
+
+const MAX_ISSUES = 20;
+
+function capped(issues: string[]): string[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  return [...issues.slice(0, MAX_ISSUES), `… and ${issues.length - MAX_ISSUES} more`];
+}
+
+/** Parses snapshot text (a file's contents) with its warnings; empty or non-JSON text is an InputError. */
+export function readSnapshotText(text: string, source = 'snapshot'): ReadSnapshot {
+  if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
+  return readSnapshot(parseJsonText(text, source));
 }
 
 /** Parses snapshot text (a file's contents); empty or non-JSON text is an InputError. */
 export function parseSnapshotText(text: string, source = 'snapshot'): Snapshot {
-  if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
-  return parseSnapshot(parseJsonText(text, source));
+  return readSnapshotText(text, source).snapshot;
 }

@@ -15,18 +15,50 @@ export interface Cidr6 {
 export const IPV4_SPACE = 2 ** 32;
 export const IPV6_SPACE = 1n << 128n;
 
-/** Parses a dotted-quad IPv4 address to its 32-bit value. */
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
+/**
+ * The 32-bit value of the dotted quad `text[start, end)`, or -1. Reads character codes (no split,
+ * no regex, no allocation: validation runs it on every source of a 124 MB snapshot). A leading zero
+ * is refused, as EC2 does (`010.0.0.1`).
+ */
+function scanIpv4(text: string, start: number, end: number): number {
   let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1; // a leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else return -1;
   }
-  return value;
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + octet;
+}
+
+/** The prefix length written in `text[start, end)` (0–max, no leading zero), or -1. */
+function scanPrefix(text: string, start: number, end: number, max: number): number {
+  if (start >= end || end - start > 3) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57 || (i > start && value === 0)) return -1;
+    value = value * 10 + (c - 48);
+  }
+  return value <= max ? value : -1;
+}
+
+/** Parses a dotted-quad IPv4 address to its 32-bit value; a leading zero is refused, as EC2 does (`010.0.0.1`). */
+export function parseIpv4(text: string): number | undefined {
+  const value = scanIpv4(text, 0, text.length);
+  return value < 0 ? undefined : value;
 }
 
 /** Parses an IPv6 address (with `::` and an optional embedded IPv4 tail) to its 128-bit value. */
@@ -80,11 +112,9 @@ export function parseCidr4(text: string): Cidr4 | undefined {
 function parseCidr4Uncached(text: string): Cidr4 | undefined {
   const slash = text.indexOf('/');
   if (slash < 0) return undefined;
-  const address = parseIpv4(text.slice(0, slash));
-  const prefixText = text.slice(slash + 1);
-  if (address === undefined || !/^\d{1,2}$/.test(prefixText)) return undefined;
-  const prefix = Number(prefixText);
-  if (prefix > 32) return undefined;
+  const address = scanIpv4(text, 0, slash);
+  const prefix = scanPrefix(text, slash + 1, text.length, 32);
+  if (address < 0 || prefix < 0) return undefined;
   const size = 2 ** (32 - prefix);
   const start = Math.floor(address / size) * size;
   return { start, end: start + size, prefix };
@@ -107,7 +137,7 @@ function parseCidr6Uncached(text: string): Cidr6 | undefined {
   if (slash < 0) return undefined;
   const address = parseIpv6(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
-  if (address === undefined || !/^\d{1,3}$/.test(prefixText)) return undefined;
+  if (address === undefined || !/^(?:0|[1-9]\d{0,2})$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
   if (prefix > 128) return undefined;
   const size = 1n << BigInt(128 - prefix);

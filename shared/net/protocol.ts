@@ -34,3 +34,18 @@ export function matchesTransport(rule: Protocol, transport: 'tcp' | 'udp'): bool
 export function protocolNumber(transport: 'tcp' | 'udp'): string {
   return transport === 'tcp' ? '6' : '17';
 }
+
+const EC2_NAMES = new Set(['-1', 'tcp', 'udp', 'icmp', 'icmpv6']);
+
+/**
+ * The protocol as EC2 accepts it (DESIGN §3): `-1`, `tcp`, `udp`, `icmp`, `icmpv6` in any case, or
+ * a protocol number 0–255 written without leading zeros; `undefined` for anything else (`all`,
+ * `bogus`, `300`, ` tcp`), which EC2 would refuse and which must not be read as "other".
+ */
+export function ec2Protocol(text: string): Protocol | undefined {
+  const known = BY_TEXT.get(text);
+  if (known !== undefined && text !== 'all') return known;
+  if (EC2_NAMES.has(text.toLowerCase())) return parseProtocol(text);
+  if (/^(?:0|[1-9]\d{0,2})$/.test(text) && Number(text) <= 255) return parseProtocol(text);
+  return undefined;
+}

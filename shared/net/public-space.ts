@@ -1,4 +1,4 @@
-import { IPV4_SPACE, parseCidr4 } from './cidr';
+import { IPV4_SPACE, parseCidr4, parseIpv6 } from './cidr';
 import { type IntervalSet, intersect, normalize, sizeOf, sizeOfBig, subtract } from './interval-set';
 
 /** IPv4 ranges that are not public (DESIGN §4). */
@@ -111,4 +111,10 @@ export function isRfc1918Text(cidr: string): boolean {
   if (first === 172) return second >= 16 && second <= 31 && prefix >= 12;
   if (first === 192) return second === 168 && prefix >= 16;
   return false;
+}
+
+/** True for an IPv6 address in public space (2000::/3, DESIGN §4); unique-local `fd00::/8` is not. */
+export function isPublicIpv6(address: string): boolean {
+  const value = parseIpv6(address);
+  return value !== undefined && value >> 125n === 1n;
 }

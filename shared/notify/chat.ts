@@ -41,6 +41,8 @@ export interface ChatFacts {
   who: { principal?: string; sourceIp?: string; time?: string; call: string }[];
   /** Open findings, most important first: severity, resource, one-line headline, rule. */
   findings: { severity: string; resourceId: string; headline: string; ruleId: string }[];
+  /** Findings the actions closed, most important first. */
+  fixed?: { severity: string; resourceId: string; headline: string; ruleId: string }[];
   /** What was done: status and one line per call. */
   actions: { status: string; text: string }[];
   /** Commands that undo what was done. */
@@ -120,6 +122,13 @@ function description(facts: ChatFacts): string {
           `${chatText(f.severity.toUpperCase(), 16)} ${chatCode(f.headline, 160)} (${chatText(f.ruleId, 64)})`,
       ),
     ],
+    [
+      `Fixed (${(facts.fixed ?? []).length})`,
+      (facts.fixed ?? []).map(
+        (f) =>
+          `${chatText(f.severity.toUpperCase(), 16)} ${chatCode(f.headline, 160)} (${chatText(f.ruleId, 64)})`,
+      ),
+    ],
     ['What was done', facts.actions.map((a) => `${chatText(a.status, 24)}: ${chatCode(a.text, 300)}`)],
     ['How to undo', facts.undo.map((u) => chatCode(u, 600))],
   ];
@@ -150,7 +159,7 @@ function description(facts: ChatFacts): string {
 
 /** The chat message of a notice: its subject as title, the facts as markdown. */
 export function chatNotification(subject: string, facts: ChatFacts, id?: string): ChatNotification {
-  const ruleIds = [...new Set(facts.findings.map((f) => f.ruleId))];
+  const ruleIds = [...new Set([...facts.findings, ...(facts.fixed ?? [])].map((f) => f.ruleId))];
   const keywords = [facts.severity, facts.outcome, ...ruleIds, ...(facts.accountId ? [facts.accountId] : [])]
     .map((k) => chatText(k, CHAT_LIMITS.keyword))
     .filter((k) => k !== '')

@@ -182,5 +182,23 @@ export function formatTable(findings: readonly Finding[], summary: Summary): str
     out.push('', `SUPPRESSED (${exempted.length})`);
     for (const finding of exempted) out.push(...findingLines(finding));
   }
+  const footer = notJudgedLine(summary);
+  if (footer) out.push('', footer);
   return `${out.join('\n')}\n`;
+}
+
+const NOT_JUDGED_SHOWN = 5;
+
+/** The footer naming what could not be judged (DESIGN §3): never left out in silence. */
+function notJudgedLine(summary: Summary): string | undefined {
+  const { notJudged } = summary;
+  if (notJudged.length === 0) return undefined;
+  const shown = notJudged
+    .slice(0, NOT_JUDGED_SHOWN)
+    .map((n) => `${sanitize(n.resourceId, 64)} (${sanitize(n.reason, 200)})`);
+  const more =
+    notJudged.length > NOT_JUDGED_SHOWN
+      ? `; … and ${notJudged.length - NOT_JUDGED_SHOWN} more (--format json lists all)`
+      : '';
+  return `Not judged (${notJudged.length}): ${shown.join('; ')}${more}`;
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { evaluateModel } from '../engine';
 import type { AddedRule, EventScope } from '../events/types';
-import type { Finding } from '../findings';
+import type { Finding, IpPermissionInput } from '../findings';
 import { buildModel, type Model, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
@@ -18,9 +18,12 @@ export interface AssessOptions {
   autoFixOf?: (ruleId: string) => AutoFix;
 }
 
-/** What the pure part of the pipeline decides for one event and its slice. */
+/** What the pure part of the pipeline decides for a batch's events and their one slice. */
 export interface Assessment {
+  /** The union of the events' resolved scopes: what is reported. */
   resolved: ResolvedScope;
+  /** Each event's own resolved scope, in the order of the scopes given (which calls touched what). */
+  perEvent: ResolvedScope[];
   /** Findings reported for the event (suppressed ones included, marked), in engine order. */
   findings: Finding[];
   plan: RemediationPlanResult;
@@ -32,15 +35,20 @@ export interface Assessment {
   alreadyRemoved: AddedRule[];
 }
 
-/** Slice → findings in scope → remediation plan (DESIGN §7, §8). Pure and deterministic. */
+/**
+ * Slice → findings in scope → remediation plan (DESIGN §7, §8, §14). Each event's scope is resolved
+ * on its own against the one slice (an SG event's interfaces are not a NACL event's subnets), and
+ * the union is reported. Pure and deterministic.
+ */
 export function assessSlice(
-  scope: EventScope,
+  scopes: readonly EventScope[],
   snapshot: Snapshot,
   config: Config,
   options: AssessOptions,
 ): Assessment {
   const model = buildModel(snapshot);
-  const resolved = resolveScope(scope, model);
+  const perEvent = scopes.map((scope) => resolveScope(scope, model));
+  const resolved = unionResolved(perEvent);
   const findings = findingsInScope(
     evaluateModel(model, config, options.now ? { now: options.now } : {}),
     resolved,
@@ -49,7 +57,72 @@ export function assessSlice(
     sliceComplete: options.sliceComplete,
     ...(options.autoFixOf ? { autoFixOf: options.autoFixOf } : {}),
   });
-  return { resolved, findings, plan, alreadyRemoved: alreadyRemoved(scope, model, config) };
+  for (const action of plan.actions) {
+    if (action.action === 'RevokeSecurityGroupIngress' || action.action === 'RevokeSecurityGroupEgress') {
+      const ids = action.parameters.SecurityGroupRuleIds;
+      if (ids) action.revoked = asRemoved(snapshot, ids, action.revoked ?? []);
+    }
+  }
+  const removed = scopes.flatMap((scope) => alreadyRemoved(scope, model, config));
+  return { resolved, perEvent, findings, plan, alreadyRemoved: removed };
+}
+
+/** The findings in `resolved` after the slice changed (actions applied in memory): no new reads. */
+export function findingsAfter(
+  snapshot: Snapshot,
+  resolved: ResolvedScope,
+  config: Config,
+  options: Pick<AssessOptions, 'now'>,
+): Finding[] {
+  return findingsInScope(
+    evaluateModel(buildModel(snapshot), config, options.now ? { now: options.now } : {}),
+    resolved,
+  );
+}
+
+/** Several resolved scopes as one: every list the sorted union. */
+function unionResolved(scopes: readonly ResolvedScope[]): ResolvedScope {
+  const union = (pick: (s: ResolvedScope) => readonly string[]) => [...new Set(scopes.flatMap(pick))].sort();
+  return {
+    securityGroups: union((s) => s.securityGroups),
+    networkAcls: union((s) => s.networkAcls),
+    subnets: union((s) => s.subnets),
+    routeTables: union((s) => s.routeTables),
+    natGateways: union((s) => s.natGateways),
+    vpcEndpoints: union((s) => s.vpcEndpoints),
+    networkInterfaces: union((s) => s.networkInterfaces),
+    missing: union((s) => s.missing),
+  };
+}
+
+/**
+ * The rules a revoke by id removes, as `Authorize…` takes them back — with their descriptions, so
+ * a notice's "how to undo" is the exact inverse. In the order of the ids (the remediator narrows a
+ * revoke by index); a rule the slice lists without an id keeps the planned permission.
+ */
+function asRemoved(
+  snapshot: Snapshot,
+  ids: readonly string[],
+  planned: readonly IpPermissionInput[],
+): IpPermissionInput[] {
+  return ids.flatMap((id, i) => {
+    const rule = snapshot.SecurityGroupRules.find((r) => r.SecurityGroupRuleId === id);
+    if (!rule) return planned[i] ? [planned[i]] : [];
+    const d = rule.Description !== undefined ? { Description: rule.Description } : {};
+    const p: IpPermissionInput = { IpProtocol: rule.IpProtocol };
+    if (rule.FromPort !== undefined) p.FromPort = rule.FromPort;
+    if (rule.ToPort !== undefined) p.ToPort = rule.ToPort;
+    if (rule.CidrIpv4 !== undefined) p.IpRanges = [{ CidrIp: rule.CidrIpv4, ...d }];
+    if (rule.CidrIpv6 !== undefined) p.Ipv6Ranges = [{ CidrIpv6: rule.CidrIpv6, ...d }];
+    if (rule.PrefixListId !== undefined) p.PrefixListIds = [{ PrefixListId: rule.PrefixListId, ...d }];
+    const group = rule.ReferencedGroupInfo;
+    if (group?.GroupId !== undefined) {
+      p.UserIdGroupPairs = [
+        { GroupId: group.GroupId, ...(group.UserId ? { UserId: group.UserId } : {}), ...d },
+      ];
+    }
+    return [p];
+  });
 }
 
 function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedRule[] {
@@ -58,8 +131,13 @@ function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedR
     const group = model.securityGroups.get(rule.groupId);
     if (!group) return false;
     // By id when the slice carries rule ids; else by content (a group left with no rule at all
-    // carries no ids either, and its world rule is then gone all the same).
-    if (group.hasRuleIds) return ![...group.ingress, ...group.egress].some((r) => r.ruleId === rule.ruleId);
+    // carries no ids either, and its world rule is then gone all the same). A rule described only
+    // in IpPermissions (two views that disagree, evaluated as their union) has no id: by content.
+    if (group.hasRuleIds) {
+      return ![...group.ingress, ...group.egress].some(
+        (r) => r.ruleId === rule.ruleId || (r.ruleId === undefined && sameRule(r, rule)),
+      );
+    }
     return !group.ingress.some((r) => sameRule(r, rule));
   });
 }

@@ -72,11 +72,12 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
       'vpc-id': (g) => str(g.VpcId),
     }),
   );
-  mock
-    .on(DescribeSecurityGroupRulesCommand)
-    .callsFake(
-      describe('SecurityGroupRules', () => world.SecurityGroupRules, { 'group-id': (r) => str(r.GroupId) }),
-    );
+  mock.on(DescribeSecurityGroupRulesCommand).callsFake(
+    describe('SecurityGroupRules', () => world.SecurityGroupRules, {
+      'group-id': (r) => str(r.GroupId),
+      'security-group-rule-id': (r) => str(r.SecurityGroupRuleId),
+    }),
+  );
   mock.on(DescribeNetworkInterfacesCommand).callsFake(
     describe('NetworkInterfaces', () => world.NetworkInterfaces, {
       'group-id': groupsOf,
@@ -127,8 +128,8 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
 
 /**
  * Revokes rules by id as EC2 does: all named rules must exist in the group and direction, else
- * `InvalidSecurityGroupRuleId.NotFound` and nothing changes. (The engine reads rules with ids, so
- * the group's permissions list is left as it was.)
+ * `InvalidSecurityGroupRuleId.NotFound` and nothing changes. Both views change together, as in
+ * EC2: the rule leaves SecurityGroupRules and its source leaves the group's IpPermissions.
  */
 function revoke(world: World, input: RevokeSecurityGroupIngressCommandInput, egress: boolean) {
   const ids = input.SecurityGroupRuleIds ?? [];
@@ -144,5 +145,34 @@ function revoke(world: World, input: RevokeSecurityGroupIngressCommandInput, egr
     });
   }
   world.SecurityGroupRules = rules.filter((r) => !matches.includes(r));
+  for (const rule of matches) dropFromPermissions(world, rule, egress);
   return { Return: true };
+}
+
+/** Removes a revoked rule's source from the permission of the same protocol and ports. */
+function dropFromPermissions(world: World, rule: Item, egress: boolean): void {
+  const group = world.SecurityGroups.find((g) => g.GroupId === rule.GroupId);
+  if (!group) return;
+  const key = egress ? 'IpPermissionsEgress' : 'IpPermissions';
+  const permissions = (group[key] as Item[] | undefined) ?? [];
+  const kept: Item[] = [];
+  for (const p of permissions) {
+    const same = p.IpProtocol === rule.IpProtocol && p.FromPort === rule.FromPort && p.ToPort === rule.ToPort;
+    const copy: Item = { ...p };
+    if (same) {
+      const drop = <T extends Item>(list: unknown, field: string, value: unknown): T[] =>
+        ((list as T[] | undefined) ?? []).filter((entry) => entry[field] !== value);
+      copy.IpRanges = drop(p.IpRanges, 'CidrIp', rule.CidrIpv4);
+      copy.Ipv6Ranges = drop(p.Ipv6Ranges, 'CidrIpv6', rule.CidrIpv6);
+      copy.PrefixListIds = drop(p.PrefixListIds, 'PrefixListId', rule.PrefixListId);
+      copy.UserIdGroupPairs = drop(
+        p.UserIdGroupPairs,
+        'GroupId',
+        (rule.ReferencedGroupInfo as Item | undefined)?.GroupId,
+      );
+    }
+    const sources = ['IpRanges', 'Ipv6Ranges', 'PrefixListIds', 'UserIdGroupPairs'];
+    if (sources.some((f) => ((copy[f] as unknown[] | undefined) ?? []).length > 0)) kept.push(copy);
+  }
+  group[key] = kept;
 }

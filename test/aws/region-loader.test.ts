@@ -84,14 +84,28 @@ describe('loadRegionSnapshot', () => {
       .on(DescribeSecurityGroupRulesCommand, { NextToken: undefined })
       .resolves({
         SecurityGroupRules: [
-          { SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IsEgress: false, IpProtocol: 'tcp' },
+          {
+            SecurityGroupRuleId: 'sgr-1',
+            GroupId: 'sg-1',
+            IsEgress: false,
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+          },
         ],
         NextToken: 't',
       })
       .on(DescribeSecurityGroupRulesCommand, { NextToken: 't' })
       .resolves({
         SecurityGroupRules: [
-          { SecurityGroupRuleId: 'sgr-2', GroupId: 'sg-2', IsEgress: false, IpProtocol: 'tcp' },
+          {
+            SecurityGroupRuleId: 'sgr-2',
+            GroupId: 'sg-2',
+            IsEgress: false,
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+          },
         ],
       });
     ec2.on(DescribeNetworkAclsCommand).resolves({
@@ -129,7 +143,14 @@ describe('loadRegionSnapshot', () => {
       .resolves({ SecurityGroups: [sg('sg-1', 'vpc-1'), sg('sg-2', 'vpc-2')] });
     ec2.on(DescribeSecurityGroupRulesCommand).resolves({
       SecurityGroupRules: [
-        { SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IsEgress: false, IpProtocol: 'tcp' },
+        {
+          SecurityGroupRuleId: 'sgr-1',
+          GroupId: 'sg-1',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+        },
       ],
     });
 

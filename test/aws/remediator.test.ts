@@ -2,6 +2,7 @@ import {
   CreateNetworkAclEntryCommand,
   DeleteNetworkAclEntryCommand,
   DescribeNetworkAclsCommand,
+  DescribeSecurityGroupRulesCommand,
   EC2Client,
   ModifySubnetAttributeCommand,
   ReplaceNetworkAclEntryCommand,
@@ -127,9 +128,116 @@ describe('executeActions', () => {
     'InvalidPermission.NotFound',
     'InvalidSecurityGroupRuleId.NotFound',
     'InvalidNetworkAclEntry.NotFound',
-  ])('counts %s as done', async (code) => {
+  ])('counts %s as done once a re-read shows every named rule gone', async (code) => {
     ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError(code));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
     const [result] = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(result?.status).toBe('already-done');
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)[0]?.args[0].input.Filters).toEqual([
+      { Name: 'security-group-rule-id', Values: ['sgr-a', 'sgr-b'] },
+    ]);
+  });
+
+  it('revokes in one more call exactly the ids still present after a NotFound, and reports each truthfully', async () => {
+    // Prepare: a concurrent fix removed sgr-a; EC2 rejects the whole two-id call.
+    const withUndo: PlannedAction = {
+      ...revoke,
+      revoked: [
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
+    };
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidSecurityGroupRuleId.NotFound'))
+      .resolves({ Return: true });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false }],
+    });
+    // Act
+    const results = await executeActions(ec2, { dryRun: false, actions: [withUndo], skipped: [] });
+    // Assess
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a', 'sgr-b'] },
+      { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] },
+    ]);
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+      ['done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+    ]);
+    expect(results[1]?.action.revoked).toEqual([
+      { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+    ]);
+  });
+
+  it('reports a rule still present after the second revoke as failed', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false }],
+    });
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+      ['failed', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+    ]);
+  });
+
+  it('takes RevokedSecurityGroupRules at its word: an id it leaves out is verified, not claimed', async () => {
+    // Prepare: an EC2 that removed only sgr-b and says so; sgr-a was already gone.
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({
+      Return: true,
+      RevokedSecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1' }],
+    });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+    // Act
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    // Assess
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+    ]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+  });
+
+  it("verifies with the group's rules where the security-group-rule-id filter is refused", async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock
+      .on(DescribeSecurityGroupRulesCommand, {
+        Filters: [{ Name: 'security-group-rule-id', Values: ['sgr-a', 'sgr-b'] }],
+      })
+      .rejects(awsError('InvalidParameterValue'))
+      .on(DescribeSecurityGroupRulesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-1'] }] })
+      .resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-other', GroupId: 'sg-1' }] });
+    const [result, ...rest] = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(rest).toEqual([]);
+    expect(result?.status).toBe('already-done');
+  });
+
+  it('reports a NotFound it cannot verify (the re-read is denied) as failed, never done', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('UnauthorizedOperation', 403));
+    const [result, ...rest] = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(rest).toEqual([]);
+    expect(result?.status).toBe('failed');
+    expect(result?.error).toContain('cannot verify');
+  });
+
+  it('counts a revoke by permissions that EC2 answers with every permission unknown as already done', async () => {
+    const byPermission: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: {
+        GroupId: 'sg-1',
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      },
+      findingIds: [],
+    };
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({
+      Return: true,
+      UnknownIpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
+    });
+    const [result] = await executeActions(ec2, { dryRun: false, actions: [byPermission], skipped: [] });
     expect(result?.status).toBe('already-done');
   });
 

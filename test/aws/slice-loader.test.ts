@@ -162,7 +162,7 @@ describe('loadSlice', () => {
     ).toEqual(['sgr-0base-egress', 'sgr-0base-half22', 'sgr-0base-world3389']);
 
     // The exposure uses the other group's rules; findings about the other group are context.
-    const assessment = assessSlice(sgScope, slice.snapshot, parseConfig({ mode: 'remediate' }), {
+    const assessment = assessSlice([sgScope], slice.snapshot, parseConfig({ mode: 'remediate' }), {
       sliceComplete: slice.complete,
     });
     expect(assessment.resolved.securityGroups).toEqual([GROUP]);
@@ -203,7 +203,7 @@ describe('loadSlice', () => {
     expect(slice.complete).toBe(true);
     expect(slice.calls).toBe(6);
     expect(slice.snapshot.ManagedPrefixLists.map((l) => l.PrefixListId)).toEqual(['pl-0base']);
-    const assessment = assessSlice(sgScope, slice.snapshot, parseConfig({}), { sliceComplete: true });
+    const assessment = assessSlice([sgScope], slice.snapshot, parseConfig({}), { sliceComplete: true });
     const exposed = assessment.findings.find((f) => f.ruleId === 'eni-internet-exposed');
     expect(exposed?.evidence.ports).toEqual(['22/tcp', '443/tcp']);
   });
@@ -221,7 +221,7 @@ describe('loadSlice', () => {
       'DescribeSecurityGroupRules: UnauthorizedOperation: You are not authorized',
     ]);
     expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toEqual([GROUP, OTHER_GROUP]);
-    const assessment = assessSlice(sgScope, slice.snapshot, parseConfig({}), { sliceComplete: false });
+    const assessment = assessSlice([sgScope], slice.snapshot, parseConfig({}), { sliceComplete: false });
     const exposed = assessment.findings.find((f) => f.ruleId === 'eni-internet-exposed');
     expect(exposed?.evidence.ports).toEqual(['22/tcp', '3389/tcp']);
     expect(assessment.plan.actions).toEqual([]);
@@ -331,7 +331,7 @@ describe('loadSlice', () => {
     expect(slice.errors).toEqual([]);
     expect(slice.snapshot.Vpcs).toEqual([]);
     const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
-    const assessment = assessSlice(scope, slice.snapshot, config, { sliceComplete: true });
+    const assessment = assessSlice([scope], slice.snapshot, config, { sliceComplete: true });
     const nacl = assessment.findings.find((f) => f.ruleId === 'nacl-open-admin-port');
     expect(nacl?.remediation).toBeUndefined();
     expect((nacl?.evidence.notPlanned as string[] | undefined)?.[0]).toBe(

@@ -178,17 +178,125 @@ describe('vpc-guardrail simulate', () => {
     expect(stdout()).toContain('HOW TO UNDO');
   });
 
-  it('exits 2 naming the problem for an event that is not JSON, or several records', async () => {
+  it('exits 2 naming the problem for an event that is not JSON, or JSON that is not a CloudTrail event', async () => {
     const notJson = await simulateJson(['--event', 'e.json', '--snapshot', SNAPSHOT], { 'e.json': '{oops' });
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toContain('invalid event e.json');
-    const many = await simulateJson(['--event', 'e.json', '--snapshot', SNAPSHOT], { 'e.json': '[{}, {}]' });
-    expect(many.code).toBe(2);
-    expect(many.stderr).toContain('an array of 2 records');
+    const notEvents = await simulateJson(['--event', 'e.json', '--snapshot', SNAPSHOT], {
+      'e.json': '[{}, {}]',
+    });
+    expect(notEvents.code).toBe(2);
+    expect(notEvents.stderr).toContain('[0]: not a CloudTrail event (an empty object)');
+    const other = await simulateJson(['--event', 'e.json', '--snapshot', SNAPSHOT], {
+      'e.json': '{"foo": 1}',
+    });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('(root): not a CloudTrail event (an object with keys "foo")');
+    expect(other.stderr).toContain('CloudTrail log file');
   });
 
   it('exits 2 without --event', async () => {
     const { io } = memoryIo();
     expect(await runCli(['simulate', '--snapshot', SNAPSHOT], io)).toBe(2);
+  });
+
+  describe('several events: one batch', () => {
+    const WORLD = JSON.stringify(
+      buildWorld({
+        groupId: 'sg-0web',
+        rules: [
+          { id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' },
+          { id: 'sgr-w3389', from: 3389, cidr: '0.0.0.0/0' },
+        ],
+      }),
+    );
+    const authorize = (id: string, port: number, eventID: string, extra: Record<string, unknown> = {}) => ({
+      eventVersion: '1.10',
+      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${eventID}` },
+      eventTime: '2025-06-15T10:51:12Z',
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'AuthorizeSecurityGroupIngress',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '198.51.100.7',
+      requestParameters: { groupId: 'sg-0web' },
+      responseElements: {
+        _return: true,
+        securityGroupRuleSet: {
+          items: [
+            {
+              groupId: 'sg-0web',
+              securityGroupRuleId: id,
+              isEgress: false,
+              ipProtocol: 'tcp',
+              fromPort: port,
+              toPort: port,
+              cidrIpv4: '0.0.0.0/0',
+            },
+          ],
+        },
+      },
+      eventID,
+      recipientAccountId: '111122223333',
+      ...extra,
+    });
+
+    it('reads a CloudTrail log file: one triage outcome per record in order, one merged plan and one digest', async () => {
+      // Prepare
+      const log = {
+        Records: [
+          authorize('sgr-w22', 22, 'ev-1'),
+          authorize('sgr-w9', 9, 'ev-2', { errorCode: 'Client.InvalidPermission.Duplicate' }),
+          authorize('sgr-w3389', 3389, 'ev-3'),
+          authorize('sgr-w22', 22, 'ev-1'),
+        ],
+      };
+      // Act
+      const { code, report } = await simulateJson(
+        ['--event', 'trail.json', '--snapshot', 'w.json', '--mode', 'remediate'],
+        { 'trail.json': JSON.stringify(log), 'w.json': WORLD },
+      );
+      // Assess
+      expect(code).toBe(0);
+      expect(report.records.map((r: { outcome: string }) => r.outcome)).toEqual([
+        'handled',
+        'ignored',
+        'handled',
+        'duplicate',
+      ]);
+      expect(report.records[1].reason).toContain('errorCode Client.InvalidPermission.Duplicate');
+      expect(report.actions).toEqual([
+        {
+          action: 'RevokeSecurityGroupIngress',
+          parameters: { GroupId: 'sg-0web', SecurityGroupRuleIds: ['sgr-w22', 'sgr-w3389'] },
+        },
+      ]);
+      expect(report.notification.message).toContain('arn:aws:iam::111122223333:user/ev-1');
+      expect(report.notification.message).toContain('arn:aws:iam::111122223333:user/ev-3');
+      expect(report.notification.message).toContain('VPC Guardrail: 2 calls in account 111122223333');
+    });
+
+    it('takes --event repeated and an array file as one batch', async () => {
+      const { code, report } = await simulateJson(
+        ['--event', 'a.json', '--event', 'b.json', '--snapshot', 'w.json', '--mode', 'remediate'],
+        {
+          'a.json': JSON.stringify(authorize('sgr-w22', 22, 'ev-1')),
+          'b.json': JSON.stringify([authorize('sgr-w3389', 3389, 'ev-3')]),
+          'w.json': WORLD,
+        },
+      );
+      expect(code).toBe(0);
+      expect(report.records).toHaveLength(2);
+      expect(report.actions).toHaveLength(1);
+      expect(report.actions[0].parameters.SecurityGroupRuleIds).toEqual(['sgr-w22', 'sgr-w3389']);
+    });
+
+    it('names in text mode the ids it could not find in the snapshot', async () => {
+      const event = JSON.parse(JSON.stringify(authorize('sgr-x', 22, 'ev-9')));
+      event.requestParameters = { groupId: 'sg-0gone' };
+      event.responseElements.securityGroupRuleSet.items[0].groupId = 'sg-0gone';
+      const files = memoryIo({ 'e.json': JSON.stringify(event), 'w.json': WORLD });
+      expect(await runCli(['simulate', '--event', 'e.json', '--snapshot', 'w.json'], files.io)).toBe(0);
+      expect(files.stdout()).toContain('not found in the snapshot: sg-0gone');
+    });
   });
 });

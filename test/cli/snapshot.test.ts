@@ -223,7 +223,9 @@ describe('vpc-guardrail audit --region', () => {
     // Assess
     expect(code).toBe(2);
     expect(stderr()).toBe(
-      'vpc-guardrail: ASFF (Security Hub) needs the AWS account and region of the findings:\n' +
+      // `{}` holds nothing: said first, as a warning (DESIGN §3), then the ASFF error.
+      'warning: (root): the snapshot holds no resources (every Describe* list is empty or absent)\n' +
+        'vpc-guardrail: ASFF (Security Hub) needs the AWS account and region of the findings:\n' +
         '  accountId: missing (add "accountId": "123456789012" at the top level of the snapshot)\n' +
         '  region: missing (add "region": "eu-west-1" at the top level of the snapshot)\n',
     );

@@ -12,7 +12,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type EventDeps, processEvent } from '../../functions/on-network-change/process';
+import { type EventDeps, processEvent, processMessages } from '../../functions/on-network-change/process';
 import { type ConfigInput, parseConfig } from '../../shared/config';
 import { installFakeEc2 } from '../aws/fake-ec2';
 import { authorizeIngress, buildWorld, cloudTrailRecord, type RuleSpec } from '../aws/world';
@@ -196,15 +196,16 @@ describe('Lambda: act first, then notify', () => {
     expect(input?.MessageAttributes?.action?.StringValue).toBe('partially-remediated');
   });
 
-  it('counts InvalidPermission.NotFound and InvalidNetworkAclEntry.NotFound as done', async () => {
+  it('does not count a NotFound as done while the rule is still there: verified, then failed', async () => {
     world([{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }]);
     ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.NotFound', 400));
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const result = await processEvent(sgEvent(), deps());
-    expect(result).toMatchObject({ actions: [{ status: 'already-done' }] });
-    expect(
-      snsMock.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes?.action?.StringValue,
-    ).toBe('remediated');
+    expect(result).toMatchObject({ actions: [{ status: 'failed' }] });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(2);
+    const notice = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(notice?.MessageAttributes?.action?.StringValue).toBe('failed');
+    expect(notice?.Subject).not.toContain('revoked');
   });
 
   it('notifies "could not evaluate" and acts on nothing when a describe is denied', async () => {
@@ -352,7 +353,7 @@ describe('§8 retries: offending rules this event added that are already gone', 
     snsMock.reset();
   });
 
-  it('still tells a person on the retry when the world rule was the only rule of the group', async () => {
+  it('still tells a person on the retry (a redelivered message) when the world rule was the only rule of the group', async () => {
     // Prepare: the group holds nothing but the world rule; the first publish fails.
     const w = buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] });
     w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.GroupId !== GROUP || r.IsEgress === false);
@@ -360,13 +361,15 @@ describe('§8 retries: offending rules this event added that are already gone', 
     group.IpPermissionsEgress = [];
     installFakeEc2(ec2Mock, w);
     snsMock.on(PublishCommand).rejectsOnce(awsError('InternalError', 500)).resolves({ MessageId: 'm-2' });
-    const event = sgEvent();
+    const body = JSON.stringify(sgEvent());
     // Act
-    await expect(processEvent(event, deps())).rejects.toThrow();
+    const first = await processMessages([{ id: 'msg-1', body, receiveCount: 1 }], deps());
     group.IpPermissions = []; // EC2 lists no permission once the rule is revoked
-    const retry = await processEvent(event, deps());
+    const retry = await processMessages([{ id: 'msg-1', body, receiveCount: 2 }], deps());
     // Assess
-    expect(retry).toMatchObject({ status: 'handled', notified: true });
+    expect(first.failedMessageIds).toEqual(['msg-1']);
+    expect(retry.failedMessageIds).toEqual([]);
+    expect(retry.groups[0]).toMatchObject({ notified: true });
     const notices = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
     expect(notices).toHaveLength(2);
     expect(notices[1]?.Message).toContain('ALREADY REMOVED');
@@ -377,16 +380,25 @@ describe('§8 retries: offending rules this event added that are already gone', 
     world([{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const event = envelope(authorizeIngress(GROUP, 443, [['sgr-w443', '0.0.0.0/0']]));
-    const result = await processEvent(event, deps());
-    expect(result).toMatchObject({ status: 'handled', notified: false });
+    const result = await processMessages([{ id: 'm', body: JSON.stringify(event), receiveCount: 3 }], deps());
+    expect(result.groups[0]).toMatchObject({ notified: false });
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
-  it('reports an offending world rule gone before the first attempt (removed by a person)', async () => {
+  it('says nothing on a first delivery of an offending world rule already gone (a concurrent batch reported it)', async () => {
     world([{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const result = await processEvent(sgEvent(), deps());
-    expect(result).toMatchObject({ status: 'handled', notified: true, actions: [] });
+    expect(result).toMatchObject({ status: 'handled', notified: false, actions: [] });
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('reports it "already removed" on a redelivery', async () => {
+    world([{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const body = JSON.stringify(sgEvent());
+    const result = await processMessages([{ id: 'm', body, receiveCount: 2 }], deps());
+    expect(result.groups[0]).toMatchObject({ notified: true, actions: [] });
     expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('ALREADY REMOVED');
   });
 });

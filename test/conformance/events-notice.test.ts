@@ -4,6 +4,7 @@ import { buildNotice, MAX_MESSAGE_BYTES, type NoticeInput } from '../../shared/n
 import type { ActionResult } from '../../shared/remediation/types';
 import type { RuleSpec } from '../aws/world';
 import { authorizeIngress, cloudTrailRecord } from '../aws/world';
+import { oneCall } from '../notify/legacy-input';
 import { simulate, worldSnapshot } from './events-helpers';
 
 const GROUP = 'sg-0web';
@@ -214,7 +215,7 @@ describe('§8 notification: size, whatever the number of actions', () => {
         status: 'done',
       };
     });
-    const input: NoticeInput = {
+    const input: NoticeInput = oneCall({
       event: {
         eventName: 'DeleteTags',
         accountId: '111122223333',
@@ -232,7 +233,7 @@ describe('§8 notification: size, whatever the number of actions', () => {
       alreadyRemoved: [],
       mode: 'remediate',
       exemptionTagKey: KEY,
-    };
+    });
     // Act
     const notice = buildNotice(input);
     // Assess

@@ -2,6 +2,7 @@ import {
   CreateNetworkAclEntryCommand,
   DeleteNetworkAclEntryCommand,
   DescribeNetworkAclsCommand,
+  DescribeSecurityGroupRulesCommand,
   EC2Client,
   ModifySubnetAttributeCommand,
   RevokeSecurityGroupIngressCommand,
@@ -57,6 +58,8 @@ describe('§8 remediator: what counts as done', () => {
     ['InvalidSubnetID.NotFound', modifySubnet],
   ] as const)('counts %s as already done', async (code, action) => {
     ec2Mock.rejects(awsError(code));
+    // A revoke's NotFound is verified by reading the rule ids back (§8): here they are gone.
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
     const [result] = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
     expect(result?.status).toBe('already-done');
   });

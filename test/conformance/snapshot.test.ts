@@ -50,12 +50,11 @@ describe('snapshot format (DESIGN §3)', () => {
   });
 
   it('names the path of a port that is a string', () => {
-    const good = sg('sg-0', []);
     const bad = {
       ...sg('sg-3', []),
       IpPermissions: [{ ...perm('tcp', undefined, '0.0.0.0/0'), FromPort: '22', ToPort: 22 }],
     };
-    const issues = issuesOf({ SecurityGroups: [good, good, good, bad] });
+    const issues = issuesOf({ SecurityGroups: [sg('sg-0', []), sg('sg-1', []), sg('sg-2', []), bad] });
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatch(/^SecurityGroups\[3\]\.IpPermissions\[0\]\.FromPort: expected a number/);
   });
@@ -148,6 +147,20 @@ describe('snapshot format (DESIGN §3)', () => {
     expect(snapshot.NetworkAcls[0]?.Entries).toHaveLength(2);
   });
 
+  const ID_KEYS: Record<string, string> = {
+    Vpcs: 'VpcId',
+    Subnets: 'SubnetId',
+    SecurityGroups: 'GroupId',
+    SecurityGroupRules: 'SecurityGroupRuleId',
+    NetworkAcls: 'NetworkAclId',
+    RouteTables: 'RouteTableId',
+    InternetGateways: 'InternetGatewayId',
+    NatGateways: 'NatGatewayId',
+    VpcEndpoints: 'VpcEndpointId',
+    NetworkInterfaces: 'NetworkInterfaceId',
+    ManagedPrefixLists: 'PrefixListId',
+  };
+
   it('every real EC2 sample in test/fixtures/ec2 parses, alone and merged into one snapshot', () => {
     const merged: Record<string, unknown[]> = {};
     const names = readdirSync(FIXTURES).filter((n) => n.endsWith('.json'));
@@ -156,7 +169,15 @@ describe('snapshot format (DESIGN §3)', () => {
       const body = fixture(name);
       expect(() => parseSnapshot(body), name).not.toThrow();
       for (const [key, value] of Object.entries(body)) {
-        if (Array.isArray(value)) merged[key] = [...(merged[key] ?? []), ...value];
+        // Two samples may describe the same resource (before and after a change): the first one
+        // is kept, since ids are unique within a list.
+        if (!Array.isArray(value)) continue;
+        const idOf = (item: unknown) => {
+          const fields = Object.entries(item as Record<string, unknown>);
+          return JSON.stringify(fields.find(([k]) => k === ID_KEYS[key])?.[1] ?? item);
+        };
+        const known = new Set((merged[key] ?? []).map(idOf));
+        merged[key] = [...(merged[key] ?? []), ...value.filter((item) => !known.has(idOf(item)))];
       }
     }
     const snapshot = parseSnapshot(merged);

@@ -63,6 +63,25 @@ describe('CDK context (infra/context.ts)', () => {
     });
   });
 
+  it('reads batchWindowSeconds (0–300) for the event source mapping, and names a bad value', () => {
+    expect(read({ batchWindowSeconds: '0' })).toEqual({
+      config: {},
+      createTrail: false,
+      batchWindowSeconds: 0,
+    });
+    expect(read({ batchWindowSeconds: 60 })).toEqual({
+      config: {},
+      createTrail: false,
+      batchWindowSeconds: 60,
+    });
+    expect(read({ batchWindowSeconds: '301' })).toContain(
+      '-c batchWindowSeconds: expected a number from 0 to 300, got "301"',
+    );
+    expect(read({ batchWindowSeconds: 'ten' })).toContain(
+      '-c batchWindowSeconds: expected a whole number, got "ten"',
+    );
+  });
+
   it('reads JSON values as cdk.json holds them, and defaults when absent', () => {
     expect(read({ createTrail: false, logRetentionDays: 365, config: { mode: 'dry-run' } })).toEqual({
       config: { mode: 'dry-run' },

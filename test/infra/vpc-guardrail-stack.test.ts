@@ -78,27 +78,50 @@ describe('VpcGuardrail stack', () => {
     });
   });
 
-  it('sends failed deliveries and failed invocations to an encrypted dead-letter queue, after retries', () => {
+  it('buffers events in an encrypted SQS queue with its own DLQ, read in batches with partial failures (§14)', () => {
     // Act
     const template = synth();
+    const queues = template.findResources('AWS::SQS::Queue');
+    const idOf = (prefix: string) => Object.keys(queues).find((id) => id.startsWith(prefix)) ?? '';
+    const buffer = idOf('Events');
+    const bufferDlq = idOf('EventDeadLetters');
+    const deadLetters = idOf('DeadLetters');
 
     // Assess
-    template.resourceCountIs('AWS::SQS::Queue', 1);
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    const queue = Object.keys(template.findResources('AWS::SQS::Queue'))[0] ?? '';
+    template.resourceCountIs('AWS::SQS::Queue', 3);
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    expect(queues[buffer]?.Properties).toMatchObject({
+      VisibilityTimeout: 360,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [bufferDlq, 'Arn'] }, maxReceiveCount: 5 },
+    });
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [
         Match.objectLike({
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+          Arn: { 'Fn::GetAtt': [buffer, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deadLetters, 'Arn'] } },
           RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
         }),
       ],
     });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [buffer, 'Arn'] },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // The function's timeout is below the queue's visibility timeout: a batch is never seen twice at once.
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      (f as { Properties: { Handler?: string; Description?: string } }).Properties.Description?.includes(
+        'network change',
+      ),
+    ) as { Properties: { Timeout: number } } | undefined;
+    expect(fn?.Properties.Timeout).toBe(60);
+    expect(fn?.Properties.Timeout ?? Number.POSITIVE_INFINITY).toBeLessThan(360);
     template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
     template.allResourcesProperties('AWS::Lambda::EventInvokeConfig', {
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [deadLetters, 'Arn'] } } },
     });
-    // Only TLS to the queue and the topic.
+    // Only TLS to the queues and the topic.
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -106,6 +129,21 @@ describe('VpcGuardrail stack', () => {
         ]),
       },
     });
+  });
+
+  it('takes the batching window from batchWindowSeconds: 0 is the lowest latency, batches of 10', () => {
+    const mapping = Object.values(
+      synth({ batchWindowSeconds: 0 }).findResources('AWS::Lambda::EventSourceMapping'),
+    )[0] as { Properties: Record<string, unknown> };
+    expect(mapping.Properties.BatchSize).toBe(10);
+    expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
+    synth({ batchWindowSeconds: 60 }).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 60,
+    });
+    expect(() => synth({ batchWindowSeconds: 301 })).toThrow(
+      'batchWindowSeconds must be an integer from 0 to 300',
+    );
   });
 
   it('runs both functions on Node.js 22, arm64, from the bundles, with the DESIGN §9 environment', () => {

@@ -48,14 +48,14 @@ describe('parseSnapshot on bad input', () => {
           Entries: [
             { RuleNumber: '100', Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' },
             { RuleNumber: 110, Protocol: '6', RuleAction: 'permit', Egress: 'no', CidrBlock: '0.0.0.0/33' },
-            { RuleNumber: 120, Protocol: '6', RuleAction: 'deny', Egress: false },
+            { RuleNumber: 120, Protocol: '-1', RuleAction: 'deny', Egress: false },
           ],
         },
       ],
     });
     expect(issues).toEqual([
       'NetworkAcls[0].Entries[0].RuleNumber: expected a number, got a string ("100")',
-      'NetworkAcls[0].Entries[1].RuleAction: expected one of "allow", "deny"',
+      'NetworkAcls[0].Entries[1].RuleAction: expected one of "allow", "deny", got a string ("permit")',
       'NetworkAcls[0].Entries[1].Egress: expected a boolean, got a string ("no")',
       'NetworkAcls[0].Entries[1].CidrBlock: not a valid IPv4 CIDR ("0.0.0.0/33")',
       'NetworkAcls[0].Entries[2]: needs a CidrBlock or an Ipv6CidrBlock',

@@ -9,6 +9,7 @@ import { buildNotice, MAX_MESSAGE_BYTES, type NoticeInput } from '../../shared/n
 import { utf8Length } from '../../shared/notify/sanitize';
 import type { PlannedAction } from '../../shared/remediation/types';
 import { makeFinding, revokePlan } from '../remediation/make-finding';
+import { type OneCall, oneCall } from './legacy-input';
 
 // The custom-notification event of Amazon Q Developer in chat applications ("Custom notifications
 // using Amazon Q Developer in chat applications", event schema and parameter details): version
@@ -67,14 +68,16 @@ const revoke: PlannedAction = {
   revoked: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
 };
 
-function input(overrides: Partial<NoticeInput> = {}): NoticeInput {
-  return {
+/** One call that opened 22/tcp to the world; the revoke closed it. */
+function input(overrides: Partial<OneCall> = {}): NoticeInput {
+  return oneCall({
     event,
     scope: {
       ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
       securityGroupIds: ['sg-0abc'],
     },
     findings: [admin],
+    fixed: [{ finding: admin, by: [revoke] }],
     results: [{ action: revoke, status: 'done' }],
     skipped: [],
     dryRun: false,
@@ -82,7 +85,7 @@ function input(overrides: Partial<NoticeInput> = {}): NoticeInput {
     mode: 'remediate',
     exemptionTagKey: 'vpc-guardrail:exempt',
     ...overrides,
-  };
+  });
 }
 
 /** The three protocol messages of a Publish input. */
@@ -105,7 +108,7 @@ describe('the chat form of a notice', () => {
       '*Severity:* CRITICAL · *Outcome:* remediated · `111122223333` / `us-east-1`',
       '*Who:*',
       '• `arn:aws:iam::111122223333:user/alice` from `198.51.100.7` at `2025-06-15T10:51:12Z`: `AuthorizeSecurityGroupIngress`',
-      '*Findings (1):*',
+      '*Fixed (1):*',
       '• CRITICAL `sg-0abc world-open on 22/tcp` (sg-open-admin-port)',
       '*What was done:*',
       '• done: `RevokeSecurityGroupIngress sg-0abc rules sgr-world (tcp 22 from 0.0.0.0/0)`',
@@ -167,8 +170,8 @@ describe('the chat form of a notice', () => {
 
     // Act
     const notice = withChat(
-      buildNotice(input({ findings: many, results: [] })),
-      input({ findings: many, results: [] }),
+      buildNotice(input({ findings: many, fixed: [], results: [] })),
+      input({ findings: many, fixed: [], results: [] }),
     );
     const { chat } = protocols(notice);
 

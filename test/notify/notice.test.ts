@@ -12,6 +12,7 @@ import {
 import { sanitize, utf8Length } from '../../shared/notify/sanitize';
 import type { PlannedAction } from '../../shared/remediation/types';
 import { makeFinding, revokePlan } from '../remediation/make-finding';
+import { type OneCall, oneCall } from './legacy-input';
 
 const event: ParsedEvent = {
   eventId: 'ev-1',
@@ -52,8 +53,8 @@ const revoke: PlannedAction = {
   revoked: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
 };
 
-function input(overrides: Partial<NoticeInput> = {}): NoticeInput {
-  return {
+function input(overrides: Partial<OneCall> = {}): NoticeInput {
+  return oneCall({
     event,
     scope: {
       ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
@@ -67,7 +68,7 @@ function input(overrides: Partial<NoticeInput> = {}): NoticeInput {
     mode: 'remediate',
     exemptionTagKey: 'vpc-guardrail:exempt',
     ...overrides,
-  };
+  });
 }
 
 describe('buildNotice', () => {
@@ -113,7 +114,7 @@ describe('buildNotice', () => {
     expect(message).toContain('From:    198.51.100.7, aws-cli/2.17');
     expect(message).toContain('When:    2025-06-15T10:51:12Z');
     expect(message).toContain('Call:    AuthorizeSecurityGroupIngress (CloudTrail event ev-1)');
-    expect(message).toContain('  - [CRITICAL] sg-0abc world-open on 22/tcp');
+    expect(message).toContain('    - OPEN [CRITICAL] sg-0abc world-open on 22/tcp');
     expect(message).toContain('controls: CIS 5.2, FSBP EC2.13');
     expect(message).toContain(
       'done:           RevokeSecurityGroupIngress sg-0abc rules sgr-world (tcp 22 from 0.0.0.0/0)',
@@ -170,7 +171,9 @@ describe('buildNotice', () => {
     const notice = buildNotice(
       input({ findings: [], couldNotEvaluate: 'DescribeNetworkInterfaces: UnauthorizedOperation' }),
     );
-    expect(notice.subject).toBe('[FAILED] could not evaluate AuthorizeSecurityGroupIngress on sg-0abc');
+    expect(notice.subject).toBe(
+      '[HIGH] could not evaluate AuthorizeSecurityGroupIngress on sg-0abc — failed',
+    );
     expect(notice.message).toContain('COULD NOT EVALUATE');
     expect(notice.message).toContain('DescribeNetworkInterfaces: UnauthorizedOperation');
     expect(notice.attributes.action?.StringValue).toBe('failed');

@@ -119,6 +119,45 @@ describe('audit handler', () => {
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
+  it('returns the input warnings and what it could not judge in its summary, per region, and logs the warnings', async () => {
+    // Prepare: the group's SecurityGroupRules list only its egress (stale), and an interface has no subnet.
+    region(['vpc-0000000a']);
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        {
+          SecurityGroupRuleId: 'sgr-e',
+          GroupId: 'sg-0',
+          IsEgress: true,
+          IpProtocol: '-1',
+          CidrIpv4: '0.0.0.0/0',
+        },
+      ],
+    });
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({
+      NetworkInterfaces: [
+        { NetworkInterfaceId: 'eni-1', VpcId: 'vpc-0000000a', Groups: [{ GroupId: 'sg-0' }] },
+      ],
+    });
+    const handler = await loadHandler();
+    const { Logger } = await import('@aws-lambda-powertools/logger');
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+
+    // Act
+    const result = await handler({}, context);
+
+    // Assess: the world-open SSH from IpPermissions is still found; the disagreement is said.
+    expect(adminFindings(result)).toEqual(['sg-0']);
+    const warning =
+      'eu-west-1: security group sg-0: its IpPermissions/IpPermissionsEgress and SecurityGroupRules disagree ' +
+      '(1 rule only in IpPermissions/IpPermissionsEgress, 1 rule only in SecurityGroupRules); evaluated as their union';
+    expect(result.summary.warnings).toEqual([warning]);
+    expect(result.summary.notJudged).toEqual([
+      { resourceId: 'eni-1', reason: 'the interface has no SubnetId', ruleId: 'eni-internet-exposed' },
+    ]);
+    expect(warn).toHaveBeenCalledWith('input warning', { warning });
+    warn.mockRestore();
+  });
+
   it('reads every page of a paginated list', async () => {
     // Prepare
     region(['vpc-0000000a']);
@@ -283,6 +322,32 @@ describe('audit handler', () => {
     expect(result.findings).toBeUndefined();
     expect(result.sarif?.version).toBe('2.1.0');
     expect(result.sarif?.runs[0]?.results.some((r) => r.ruleId === 'sg-open-admin-port')).toBe(true);
+  });
+
+  it('sends no summary notice when nothing at or above notifyMinSeverity was found (no noise)', async () => {
+    // Prepare: the only group is open to the world on 443 (authorized): nothing to report.
+    region(['vpc-0000000a']);
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [
+        {
+          ...openSsh('sg-0web', 'vpc-0000000a'),
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+          ],
+        },
+      ],
+    });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const handler = await loadHandler();
+    // Act
+    const result = await handler({ notify: true }, context);
+    // Assess
+    expect(result.notified).toBe(false);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+    // The same region with critical findings and notifyMinSeverity critical: sent.
+    region(['vpc-0000000a']);
+    const strict = await loadHandler({ VPC_GUARDRAIL_CONFIG: '{"notifyMinSeverity":"critical"}' });
+    expect((await strict({ notify: true }, context)).notified).toBe(true);
   });
 
   it('sends one summary notice when asked', async () => {

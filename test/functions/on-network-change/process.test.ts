@@ -14,7 +14,7 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { type EventDeps, processEvent } from '../../../functions/on-network-change/process';
+import { type EventDeps, processEvent, processMessages } from '../../../functions/on-network-change/process';
 import { type ConfigInput, parseConfig } from '../../../shared/config';
 import { installFakeEc2 } from '../../aws/fake-ec2';
 import {
@@ -278,7 +278,7 @@ describe('processEvent: faults', () => {
       couldNotEvaluate: expect.stringContaining('UnauthorizedOperation'),
     });
     expect(published()[0]?.Subject).toBe(
-      `[FAILED] could not evaluate AuthorizeSecurityGroupIngress on ${GROUP}`,
+      `[HIGH] could not evaluate AuthorizeSecurityGroupIngress on ${GROUP} — failed`,
     );
     expect(published()[0]?.MessageAttributes?.action?.StringValue).toBe('failed');
   });
@@ -298,22 +298,28 @@ describe('processEvent: faults', () => {
     expect(published()).toHaveLength(0);
   });
 
-  it('counts a rule already revoked (NotFound) as done', async () => {
-    world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }]);
-    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(
-      Object.assign(new Error('gone'), {
+  it('counts a rule a concurrent fix removed (NotFound, verified gone) as done, and says nothing of it on a first delivery', async () => {
+    // Prepare: someone else's revoke lands just before ours.
+    const w = world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }]);
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).callsFake(() => {
+      w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.SecurityGroupRuleId !== 'sgr-world22');
+      throw Object.assign(new Error('gone'), {
         name: 'InvalidSecurityGroupRuleId.NotFound',
         $metadata: { httpStatusCode: 400 },
-      }),
-    );
+      });
+    });
+    // Act
     const result = await processEvent(
       envelope(authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']])),
       deps(),
     );
+    // Assess
     expect(result).toMatchObject({
       actions: [{ action: 'RevokeSecurityGroupIngress', status: 'already-done' }],
+      notified: false,
     });
-    expect(published()[0]?.MessageAttributes?.action?.StringValue).toBe('remediated');
+    expect(revokedIds()).toEqual([['sgr-world22']]);
+    expect(published()).toEqual([]);
   });
 
   it('logs the whole notice and fails when SNS fails; the retry does not remediate twice and reports "already removed"', async () => {
@@ -327,17 +333,23 @@ describe('processEvent: faults', () => {
         Object.assign(new Error('boom'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }),
       )
       .resolves({ MessageId: 'm-2' });
-    const event = envelope(authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']]));
-    // Act
-    await expect(processEvent(event, deps({ mode: 'remediate' }, logger))).rejects.toThrow('boom');
-    const retry = await processEvent(event, deps());
+    const body = JSON.stringify(envelope(authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']])));
+    // Act: SQS delivers the message again after the failure (ApproximateReceiveCount 2).
+    const first = await processMessages(
+      [{ id: 'msg-1', body, receiveCount: 1 }],
+      deps({ mode: 'remediate' }, logger),
+    );
+    const second = await processMessages([{ id: 'msg-1', body, receiveCount: 2 }], deps());
+    const retry = second.groups[0];
     // Assess
     expect(logged).toHaveBeenCalledWith(
       'notice not published',
       expect.objectContaining({ notice: expect.objectContaining({ subject: expect.any(String) }) }),
     );
+    expect(first.failedMessageIds).toEqual(['msg-1']);
+    expect(second.failedMessageIds).toEqual([]);
     expect(revokedIds()).toEqual([['sgr-world22']]);
-    expect(retry).toMatchObject({ status: 'handled', actions: [], notified: true });
+    expect(retry).toMatchObject({ actions: [], notified: true });
     const notices = published();
     expect(notices).toHaveLength(2);
     expect(notices[1]?.Message).toContain('ALREADY REMOVED');

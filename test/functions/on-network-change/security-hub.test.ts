@@ -8,6 +8,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EventResult } from '../../../functions/on-network-change/process';
 import type { AsffFinding } from '../../../shared/report/asff';
 import { installFakeEc2 } from '../../aws/fake-ec2';
 import { authorizeIngress, buildWorld } from '../../aws/world';
@@ -93,9 +94,16 @@ describe('on-network-change with Security Hub', () => {
       Workflow: { Status: 'RESOLVED' },
       Severity: { Label: 'CRITICAL' },
     });
-    // The interface's exposure was reported in the notice; Security Hub gets the same finding.
-    expect(imported().get(id('eni-internet-exposed', 'eni-0web'))).toMatchObject({ RecordState: 'ACTIVE' });
-    expect(result).toMatchObject({ status: 'handled', securityHub: { archived: 1, failed: [] } });
+    // The revoke also ended the interface's exposure (the slice evaluated again after the actions).
+    expect(imported().get(id('eni-internet-exposed', 'eni-0web'))).toMatchObject({
+      RecordState: 'ARCHIVED',
+      Workflow: { Status: 'RESOLVED' },
+    });
+    expect([...imported().values()].filter((r) => r.RecordState === 'ACTIVE')).toEqual([]);
+    expect(result).toMatchObject({
+      status: 'handled',
+      securityHub: { imported: 0, archived: 2, failed: [] },
+    });
   });
 
   it('in notify mode imports the open finding as active, and archives only findings Security Hub holds that no longer fire', async () => {
@@ -150,7 +158,8 @@ describe('on-network-change with Security Hub', () => {
     // Assess
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
     expect(result).toMatchObject({ status: 'handled', notified: true });
-    const failed = result.status === 'handled' ? (result.securityHub?.failed ?? []) : [];
+    const handled = result as EventResult;
+    const failed = handled.status === 'handled' ? (handled.securityHub?.failed ?? []) : [];
     expect(failed).toContainEqual({
       id: id('sg-open-admin-port', 'sg-0web'),
       code: 'AccessDeniedException',

@@ -1,0 +1,146 @@
+import { parseCidr4, parseCidr6 } from '../net/cidr';
+import { parseProtocol } from '../net/protocol';
+import { portFrom, portTo, sortSmall } from './common';
+import type { NetworkAclEntryItem, NetworkAclItem } from './snapshot-schema';
+import type { NaclEntry, NetworkAclNode } from './types';
+
+function byNumber(a: NaclEntry, b: NaclEntry): number {
+  return a.ruleNumber - b.ruleNumber;
+}
+
+/**
+ * NACLs stamped from one template carry equal entry lists (10k NACLs, a few hundred distinct
+ * lists): the entries of a list are built once and shared by the NACLs whose raw entries are
+ * equal in every schema field, in order — their `item`s included, so a shared entry reads the
+ * same as an own one would. Keyed by a cheap hash; equal hashes are compared field by field.
+ */
+export type EntryListCache = Map<number, SharedEntries[]>;
+
+interface SharedEntries {
+  items: readonly NetworkAclEntryItem[];
+  ingress: NaclEntry[];
+  egress: NaclEntry[];
+}
+
+function rawEntriesHash(items: readonly NetworkAclEntryItem[]): number {
+  let h = Math.imul(0x811c9dc5 ^ items.length, 0x01000193);
+  for (let i = 0; i < items.length; i++) {
+    const e = items[i] as NetworkAclEntryItem;
+    h = Math.imul(h ^ e.RuleNumber, 0x01000193);
+    h = Math.imul(h ^ (e.Egress ? 1 : 2) ^ (e.RuleAction === 'allow' ? 4 : 8), 0x01000193);
+    h = Math.imul(h ^ (e.PortRange?.From ?? -1), 0x01000193);
+    // Texts by length and last character only: collisions are settled by sameRawEntries.
+    const cidr = e.CidrBlock ?? e.Ipv6CidrBlock ?? '';
+    h = Math.imul(h ^ cidr.length ^ (cidr.charCodeAt(cidr.length - 1) << 8), 0x01000193);
+    h = Math.imul(h ^ e.Protocol.length ^ (e.Protocol.charCodeAt(0) << 8), 0x01000193);
+  }
+  return h & 0x3fffffff;
+}
+
+function sameRawEntries(a: readonly NetworkAclEntryItem[], b: readonly NetworkAclEntryItem[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as NetworkAclEntryItem;
+    const y = b[i] as NetworkAclEntryItem;
+    if (
+      x.RuleNumber !== y.RuleNumber ||
+      x.Protocol !== y.Protocol ||
+      x.RuleAction !== y.RuleAction ||
+      x.Egress !== y.Egress ||
+      x.CidrBlock !== y.CidrBlock ||
+      x.Ipv6CidrBlock !== y.Ipv6CidrBlock ||
+      (x.PortRange === undefined) !== (y.PortRange === undefined) ||
+      x.PortRange?.From !== y.PortRange?.From ||
+      x.PortRange?.To !== y.PortRange?.To ||
+      (x.IcmpTypeCode === undefined) !== (y.IcmpTypeCode === undefined) ||
+      x.IcmpTypeCode?.Type !== y.IcmpTypeCode?.Type ||
+      x.IcmpTypeCode?.Code !== y.IcmpTypeCode?.Code
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A NACL node; its entries are shared with every NACL of equal raw entries seen before. */
+export function buildNacl(acl: NetworkAclItem, lists: EntryListCache): NetworkAclNode {
+  const hash = rawEntriesHash(acl.Entries);
+  let bucket = lists.get(hash);
+  if (!bucket) {
+    bucket = [];
+    lists.set(hash, bucket);
+  }
+  let shared: SharedEntries | undefined;
+  for (let i = 0; i < bucket.length && !shared; i++) {
+    const candidate = bucket[i] as SharedEntries;
+    if (sameRawEntries(candidate.items, acl.Entries)) shared = candidate;
+  }
+  if (!shared) {
+    shared = buildEntries(acl.Entries);
+    bucket.push(shared);
+  }
+  return {
+    item: acl,
+    id: acl.NetworkAclId,
+    vpcId: acl.VpcId,
+    isDefault: acl.IsDefault === true,
+    ingress: shared.ingress,
+    egress: shared.egress,
+    subnetIds: acl.Associations.map((a) => a.SubnetId).sort(),
+    tags: acl.Tags,
+  };
+}
+
+function buildEntries(items: readonly NetworkAclEntryItem[]): SharedEntries {
+  const ingress: NaclEntry[] = [];
+  const egress: NaclEntry[] = [];
+  for (const item of items) {
+    const protocol = parseProtocol(item.Protocol);
+    const fromPort = portFrom(protocol, item.PortRange?.From, item.PortRange?.To);
+    const toPort = portTo(protocol, item.PortRange?.From, item.PortRange?.To);
+    const allow = item.RuleAction === 'allow';
+    // Literals of one shape, no spread (10k NACLs × a dozen entries per evaluation).
+    let entry: NaclEntry | undefined;
+    if (item.CidrBlock !== undefined) {
+      const range4 = parseCidr4(item.CidrBlock);
+      if (range4) {
+        entry = {
+          ruleNumber: item.RuleNumber,
+          egress: item.Egress,
+          allow,
+          protocol,
+          rawProtocol: item.Protocol,
+          fromPort,
+          toPort,
+          family: 'ipv4',
+          cidr: item.CidrBlock,
+          range4,
+          range6: undefined,
+          item,
+        };
+      }
+    } else if (item.Ipv6CidrBlock !== undefined) {
+      const range6 = parseCidr6(item.Ipv6CidrBlock);
+      if (range6) {
+        entry = {
+          ruleNumber: item.RuleNumber,
+          egress: item.Egress,
+          allow,
+          protocol,
+          rawProtocol: item.Protocol,
+          fromPort,
+          toPort,
+          family: 'ipv6',
+          cidr: item.Ipv6CidrBlock,
+          range4: undefined,
+          range6,
+          item,
+        };
+      }
+    }
+    if (entry) (entry.egress ? egress : ingress).push(entry);
+  }
+  sortSmall(ingress, byNumber);
+  sortSmall(egress, byNumber);
+  return { items, ingress, egress };
+}

@@ -1,0 +1,334 @@
+import { parseCidr4, parseCidr6 } from '../net/cidr';
+import { type Protocol, parseProtocol } from '../net/protocol';
+import { isRfc1918Text, publicCount4, publicCount6 } from '../net/public-space';
+import { portFrom, portTo } from './common';
+import type { IpPermissionItem, SecurityGroupItem, SecurityGroupRuleItem, Tag } from './snapshot-schema';
+import type { RuleSource, SecurityGroupNode, SgRule } from './types';
+
+/** A group from one view of its rules: its `IpPermissions`, or (a stub item) its `SecurityGroupRules`. */
+export function buildGroup(
+  group: SecurityGroupItem,
+  rules: SecurityGroupRuleItem[] | undefined,
+): SecurityGroupNode {
+  return new GroupNode(group, rules !== undefined && rules.length > 0 ? rules : undefined);
+}
+
+/** A group described by both views, and how far they disagree (rules found in one view only). */
+export interface MergedGroup {
+  node: SecurityGroupNode;
+  onlyInPermissions: number;
+  onlyInRules: number;
+}
+
+/**
+ * A group whose `SecurityGroups` item and `SecurityGroupRules` both describe its rules (DESIGN §3
+ * "Two views"): the permissions are evaluated, each taking the rule id of an equal rule (matched by
+ * content) for remediation, and the rules found in one view only are evaluated as well — a partial,
+ * egress-only or stale rule list must never hide an exposure.
+ */
+export function buildMergedGroup(group: SecurityGroupItem, rules: SecurityGroupRuleItem[]): MergedGroup {
+  const byContent = new Map<string, SgRule[]>();
+  const described: SgRule[] = [];
+  for (const item of rules) {
+    const rule = fromRuleItem(item);
+    if (!rule) continue;
+    described.push(rule);
+    const key = contentKey(rule);
+    const same = byContent.get(key);
+    if (same) same.push(rule);
+    else byContent.set(key, [rule]);
+  }
+  const matched = new Set<SgRule>();
+  let onlyInPermissions = 0;
+  const merge = (egress: boolean): SgRule[] => {
+    const out: SgRule[] = [];
+    const permissions: SgRule[] = [];
+    for (const p of egress ? group.IpPermissionsEgress : group.IpPermissions) {
+      expandPermission(group.GroupId, p, egress, permissions);
+    }
+    for (const rule of permissions) {
+      const twin = byContent.get(contentKey(rule))?.shift();
+      if (twin) {
+        matched.add(twin);
+        out.push({ ...rule, ruleId: twin.ruleId });
+      } else {
+        onlyInPermissions++;
+        out.push(rule);
+      }
+    }
+    for (const rule of described) if (rule.egress === egress && !matched.has(rule)) out.push(rule);
+    return out;
+  };
+  const ingress = merge(false);
+  const egress = merge(true);
+  const onlyInRules = described.length - matched.size;
+  return { node: new GroupNode(group, rules, { ingress, egress }), onlyInPermissions, onlyInRules };
+}
+
+/**
+ * What makes two descriptions of a rule the same rule: direction, protocol, ports as EC2 compares
+ * them (tcp/udp ranges, ICMP type and code), and the source.
+ */
+function contentKey(rule: SgRule): string {
+  const { protocol, source } = rule;
+  let ports = '';
+  if (protocol === 'tcp' || protocol === 'udp') ports = `${rule.fromPort}-${rule.toPort}`;
+  else if (protocol === 'icmp' || protocol === 'icmpv6')
+    ports = `${rule.rawFromPort ?? -1}/${rule.rawToPort ?? -1}`;
+  const from =
+    source.kind === 'ipv4' || source.kind === 'ipv6'
+      ? `${source.kind}:${source.range.start}/${source.range.prefix}`
+      : source.kind === 'prefix-list'
+        ? `pl:${source.prefixListId}`
+        : `sg:${source.groupId ?? ''}:${source.peering ?? ''}`;
+  return `${rule.egress ? 'e' : 'i'}|${protocol === 'other' ? rule.ipProtocol : protocol}|${ports}|${from}`;
+}
+
+/**
+ * A security group whose rules are expanded (one SgRule per source) on first read. At 50k groups
+ * and 500k rules the expansion is most of the model's cost, and nine groups in ten are only ever
+ * asked "can the internet reach anything through you?", which the raw permissions answer.
+ */
+class GroupNode implements SecurityGroupNode {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly name: string;
+  readonly isDefault: boolean;
+  readonly hasRuleIds: boolean;
+  readonly tags: Tag[];
+  private ingressRules?: SgRule[];
+  private egressRules?: SgRule[];
+
+  constructor(
+    readonly item: SecurityGroupItem,
+    private readonly ruleItems: SecurityGroupRuleItem[] | undefined,
+    merged?: { ingress: SgRule[]; egress: SgRule[] },
+  ) {
+    this.ingressRules = merged?.ingress;
+    this.egressRules = merged?.egress;
+    this.id = item.GroupId;
+    this.vpcId = item.VpcId ?? '';
+    this.name = item.GroupName ?? '';
+    this.isDefault = item.GroupName === 'default';
+    this.hasRuleIds = ruleItems !== undefined;
+    this.tags = item.Tags;
+  }
+
+  get ingress(): SgRule[] {
+    this.ingressRules ??= this.expand(false);
+    return this.ingressRules;
+  }
+
+  get egress(): SgRule[] {
+    this.egressRules ??= this.expand(true);
+    return this.egressRules;
+  }
+
+  forEachIngressSource(
+    visit: (protocol: Protocol, fromPort: number, toPort: number, source: RuleSource) => void,
+  ): void {
+    if (this.ingressRules) {
+      for (const rule of this.ingressRules) {
+        if (rule.source.kind !== 'group') visit(rule.protocol, rule.fromPort, rule.toPort, rule.source);
+      }
+      return;
+    }
+    if (this.ruleItems) {
+      for (const rule of this.ruleItems) {
+        if (rule.IsEgress) continue;
+        let source: RuleSource | undefined;
+        if (rule.CidrIpv4) source = isRfc1918Text(rule.CidrIpv4) ? undefined : ipv4Source(rule.CidrIpv4);
+        else if (rule.CidrIpv6) source = ipv6Source(rule.CidrIpv6);
+        else if (rule.PrefixListId) source = prefixListSource(rule.PrefixListId);
+        if (!source) continue;
+        const protocol = parseProtocol(rule.IpProtocol);
+        visit(
+          protocol,
+          portFrom(protocol, rule.FromPort, rule.ToPort),
+          portTo(protocol, rule.FromPort, rule.ToPort),
+          source,
+        );
+      }
+      return;
+    }
+    for (const p of this.item.IpPermissions) {
+      // VPC ranges and referenced groups (most sources) are skipped from their text, before the
+      // protocol and ports are even read: nothing to visit.
+      let open = p.Ipv6Ranges.length > 0 || p.PrefixListIds.length > 0;
+      for (let i = 0; !open && i < p.IpRanges.length; i++) {
+        open = !isRfc1918Text((p.IpRanges[i] as { CidrIp: string }).CidrIp);
+      }
+      if (!open) continue;
+      const protocol = parseProtocol(p.IpProtocol);
+      // Two numbers, not a pair: an array per open permission is garbage at 540k rules.
+      const fromPort = portFrom(protocol, p.FromPort, p.ToPort);
+      const toPort = portTo(protocol, p.FromPort, p.ToPort);
+      for (const r of p.IpRanges) {
+        if (isRfc1918Text(r.CidrIp)) continue;
+        const source = ipv4Source(r.CidrIp);
+        if (source) visit(protocol, fromPort, toPort, source);
+      }
+      for (const r of p.Ipv6Ranges) {
+        const source = ipv6Source(r.CidrIpv6);
+        if (source) visit(protocol, fromPort, toPort, source);
+      }
+      for (const l of p.PrefixListIds) visit(protocol, fromPort, toPort, prefixListSource(l.PrefixListId));
+    }
+  }
+
+  private expand(egress: boolean): SgRule[] {
+    const out: SgRule[] = [];
+    if (this.ruleItems) {
+      for (const rule of this.ruleItems) {
+        if (rule.IsEgress !== egress) continue;
+        const sgRule = fromRuleItem(rule);
+        if (sgRule) out.push(sgRule);
+      }
+    } else {
+      const permissions = egress ? this.item.IpPermissionsEgress : this.item.IpPermissions;
+      for (const permission of permissions) expandPermission(this.id, permission, egress, out);
+    }
+    return out;
+  }
+}
+
+function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
+  let source: RuleSource | undefined;
+  if (rule.CidrIpv4) {
+    source = ipv4Source(rule.CidrIpv4);
+  } else if (rule.CidrIpv6) {
+    source = ipv6Source(rule.CidrIpv6);
+  } else if (rule.PrefixListId) {
+    source = { kind: 'prefix-list', prefixListId: rule.PrefixListId };
+  } else {
+    const ref = rule.ReferencedGroupInfo;
+    source = {
+      kind: 'group',
+      groupId: ref?.GroupId,
+      userId: ref?.UserId,
+      peering: ref?.VpcPeeringConnectionId,
+    };
+  }
+  if (!source) return undefined;
+  const protocol = parseProtocol(rule.IpProtocol);
+  const fromPort = portFrom(protocol, rule.FromPort, rule.ToPort);
+  const toPort = portTo(protocol, rule.FromPort, rule.ToPort);
+  return {
+    groupId: rule.GroupId,
+    ruleId: rule.SecurityGroupRuleId,
+    egress: rule.IsEgress,
+    ipProtocol: rule.IpProtocol,
+    protocol,
+    fromPort,
+    toPort,
+    rawFromPort: rule.FromPort,
+    rawToPort: rule.ToPort,
+    source,
+    description: rule.Description,
+  };
+}
+
+// Sources are immutable and repeat across thousands of rules (0.0.0.0/0, the VPC CIDR): share one
+// object per CIDR text instead of allocating one per rule (half the model's allocations at 500k rules).
+const sources4 = new Map<string, RuleSource>();
+const sources6 = new Map<string, RuleSource>();
+
+const prefixListSources = new Map<string, RuleSource>();
+
+function prefixListSource(prefixListId: string): RuleSource {
+  let source = prefixListSources.get(prefixListId);
+  if (!source) {
+    if (prefixListSources.size > 100_000) prefixListSources.clear();
+    source = { kind: 'prefix-list', prefixListId };
+    prefixListSources.set(prefixListId, source);
+  }
+  return source;
+}
+
+function ipv4Source(cidr: string): RuleSource | undefined {
+  let source = sources4.get(cidr);
+  if (!source) {
+    const range = parseCidr4(cidr);
+    if (!range) return undefined;
+    if (sources4.size > 100_000) sources4.clear();
+    source = { kind: 'ipv4', cidr, range, public: publicCount4([[range.start, range.end]]) > 0 };
+    sources4.set(cidr, source);
+  }
+  return source;
+}
+
+function ipv6Source(cidr: string): RuleSource | undefined {
+  let source = sources6.get(cidr);
+  if (!source) {
+    const range = parseCidr6(cidr);
+    if (!range) return undefined;
+    if (sources6.size > 100_000) sources6.clear();
+    source = { kind: 'ipv6', cidr, range, public: publicCount6([[range.start, range.end]]) > 0n };
+    sources6.set(cidr, source);
+  }
+  return source;
+}
+
+/** One rule of a permission; a top-level function (a closure per permission costs more at 500k rules). */
+function permissionRule(
+  groupId: string,
+  egress: boolean,
+  permission: IpPermissionItem,
+  protocol: Protocol,
+  fromPort: number,
+  toPort: number,
+  source: RuleSource,
+  description: string | undefined,
+): SgRule {
+  return {
+    groupId,
+    ruleId: undefined,
+    egress,
+    ipProtocol: permission.IpProtocol,
+    protocol,
+    fromPort,
+    toPort,
+    rawFromPort: permission.FromPort,
+    rawToPort: permission.ToPort,
+    source,
+    description,
+  };
+}
+
+function expandPermission(
+  groupId: string,
+  permission: IpPermissionItem,
+  egress: boolean,
+  out: SgRule[],
+): void {
+  const protocol = parseProtocol(permission.IpProtocol);
+  const fromPort = portFrom(protocol, permission.FromPort, permission.ToPort);
+  const toPort = portTo(protocol, permission.FromPort, permission.ToPort);
+  for (const r of permission.IpRanges) {
+    const source = ipv4Source(r.CidrIp);
+    if (source)
+      out.push(
+        permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, r.Description),
+      );
+  }
+  for (const r of permission.Ipv6Ranges) {
+    const source = ipv6Source(r.CidrIpv6);
+    if (source)
+      out.push(
+        permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, r.Description),
+      );
+  }
+  for (const p of permission.PrefixListIds) {
+    const source: RuleSource = { kind: 'prefix-list', prefixListId: p.PrefixListId };
+    out.push(permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, p.Description));
+  }
+  for (const g of permission.UserIdGroupPairs) {
+    const source: RuleSource = {
+      kind: 'group',
+      groupId: g.GroupId,
+      userId: g.UserId,
+      peering: g.VpcPeeringConnectionId,
+    };
+    out.push(permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, g.Description));
+  }
+}

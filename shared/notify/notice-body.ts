@@ -1,0 +1,251 @@
+import type { ParsedEvent } from '../events/types';
+import { cap, describeAction, STATUS_LABEL, shellWord, undoCommand } from './action-text';
+import { callLines, resourceLines } from './notice-resources';
+import { MAX_MESSAGE_BYTES, type NoticeAction, type NoticeInput } from './notice-types';
+import { sanitize, utf8Length } from './sanitize';
+
+const MAX_LINES_PER_SECTION = 200;
+
+/** The plain-text body of a digest: a person can act on it (DESIGN §8, §14). Under the SNS limit. */
+export function messageOf(input: NoticeInput, action: NoticeAction): string {
+  const head = headerLines(input, action);
+  const tail = [
+    ...couldNotEvaluateLines(input),
+    ...exemptionLines(input),
+    ...alreadyRemovedLines(input),
+    ...skippedLines(input),
+    ...actionLines(input),
+    ...exemptHowToLines(input),
+    ...undoLines(input),
+    '— VPC Guardrail (one message per account and region per batch of calls; the function log holds the full evaluation).',
+  ];
+  const fixed = `${head.join('\n')}\n${tail.join('\n')}\n`;
+  const budget = MAX_MESSAGE_BYTES - utf8Length(fixed) - 512;
+  const body = resourceLines(input, Math.max(0, budget));
+  const message = `${[...head, ...body, ...tail].join('\n')}\n`;
+  return utf8Length(message) <= MAX_MESSAGE_BYTES ? message : cutToSize(message);
+}
+
+/**
+ * The last guard of the SNS size limit: the other sections are capped by lines, and very many
+ * actions (an exemption removed from hundreds of groups) can still outgrow it.
+ */
+export function cutToSize(message: string, maxBytes = MAX_MESSAGE_BYTES): string {
+  const note = '\n… truncated: the message exceeded the SNS size limit; see the function log.\n';
+  const budget = maxBytes - utf8Length(note);
+  const kept = Buffer.from(message, 'utf8').subarray(0, budget).toString('utf8');
+  // A cut inside a multi-byte character decodes to U+FFFD: drop it, and the partial line.
+  const end = kept.lastIndexOf('\n');
+  return `${end > 0 ? kept.slice(0, end) : kept.replace(/\uFFFD$/u, '')}${note}`;
+}
+
+function headerLines(input: NoticeInput, action: NoticeAction): string[] {
+  const where = `account ${sanitize(input.accountId) || '(unknown)'}, region ${sanitize(input.region) || '(unknown)'}`;
+  const only = input.calls.length === 1 ? input.calls[0]?.event : undefined;
+  const lines: string[] = [];
+  if (only) {
+    const actor = only.actor;
+    lines.push(
+      `VPC Guardrail: ${sanitize(only.eventName, 64)} in ${where}`,
+      '',
+      `Who:     ${sanitize(actor.arn) || '(unknown principal)'}${actor.type ? ` (${sanitize(actor.type, 32)})` : ''}`,
+    );
+    if (actor.invokedBy) lines.push(`Via:     ${sanitize(actor.invokedBy, 128)}`);
+    lines.push(
+      `From:    ${sanitize(actor.sourceIp, 64) || '(unknown)'}${actor.userAgent ? `, ${sanitize(actor.userAgent, 160)}` : ''}`,
+      `When:    ${sanitize(only.eventTime, 64) || '(unknown)'}`,
+      `Call:    ${sanitize(only.eventName, 64)}${only.eventId ? ` (CloudTrail event ${sanitize(only.eventId, 64)})` : ''}`,
+    );
+  } else {
+    const actors = [...new Set(input.calls.map((c) => sanitize(c.event.actor.arn) || '(unknown principal)'))];
+    lines.push(
+      `VPC Guardrail: ${input.calls.length} calls in ${where}`,
+      '',
+      `Who:     ${cap(actors, 5).join(', ')}${actors.length > 5 ? ` (+${actors.length - 5} more)` : ''}`,
+      `When:    ${timeSpan(input.calls.map((c) => c.event))}`,
+      'Calls:   listed under each resource they touched (and under OTHER CALLS)',
+    );
+  }
+  lines.push(
+    `Scope:   ${scopeSummary(input)}`,
+    `Mode:    ${sanitize(input.mode, 16)}; outcome: ${action}`,
+    '',
+  );
+  return lines;
+}
+
+function timeSpan(events: readonly ParsedEvent[]): string {
+  const times = events
+    .map((e) => sanitize(e.eventTime, 64))
+    .filter((t) => t !== '')
+    .sort();
+  if (times.length === 0) return '(unknown)';
+  return times[0] === times[times.length - 1]
+    ? (times[0] ?? '')
+    : `${times[0]} to ${times[times.length - 1]}`;
+}
+
+function scopeSummary(input: NoticeInput): string {
+  const parts: string[] = [];
+  const add = (label: string, ids: readonly string[]) => {
+    if (ids.length === 0) return;
+    const shown = ids.slice(0, 10).map((id) => sanitize(id, 64));
+    parts.push(`${label} ${shown.join(', ')}${ids.length > 10 ? ` (+${ids.length - 10} more)` : ''}`);
+  };
+  const r = input.resolved;
+  const all = (pick: (s: NoticeInput['calls'][number]['scope']) => readonly string[]) => [
+    ...new Set(input.calls.flatMap((c) => pick(c.scope))),
+  ];
+  add('security groups', r?.securityGroups ?? all((s) => s.securityGroupIds));
+  if (!r)
+    add(
+      'groups named',
+      all((s) => s.securityGroupNames),
+    );
+  add('network ACLs', r?.networkAcls ?? all((s) => s.networkAclIds));
+  add('route tables', r?.routeTables ?? all((s) => s.routeTableIds));
+  add('subnets', r?.subnets ?? all((s) => s.subnetIds));
+  add('NAT gateways', r?.natGateways ?? all((s) => s.natGatewayIds));
+  add('VPC endpoints', r?.vpcEndpoints ?? all((s) => s.vpcEndpointIds));
+  add('interfaces', r?.networkInterfaces ?? all((s) => s.networkInterfaceIds));
+  if (!r)
+    add(
+      'instances',
+      all((s) => s.instanceIds),
+    );
+  if (r && r.missing.length > 0) add('not found', r.missing);
+  return parts.length > 0 ? parts.join('; ') : '(no resource found)';
+}
+
+function couldNotEvaluateLines(input: NoticeInput): string[] {
+  if (input.couldNotEvaluate === undefined) return [];
+  return [
+    'COULD NOT EVALUATE',
+    `  The resources these calls touched could not be fully read: ${sanitize(input.couldNotEvaluate, 1000)}`,
+    '  Nothing was remediated. Check the function role’s ec2:Describe* permissions, then review the change by hand.',
+    ...callLines(input.calls.map((c) => c.event)),
+    '',
+  ];
+}
+
+function exemptionLines(input: NoticeInput): string[] {
+  const lines: string[] = [];
+  const untaggable = new Map((input.untaggable ?? []).map((u) => [u.resourceId, u.instead]));
+  for (const { event, scope } of input.calls) {
+    const exemption = scope.exemption;
+    if (!exemption) continue;
+    const who = sanitize(event.actor.arn) || '(unknown principal)';
+    const judged = exemption.resourceIds.filter((id) => !untaggable.has(id));
+    const verb = exemption.change === 'set' ? 'set' : 'removed';
+    const value = exemption.value !== undefined ? ` = ${sanitize(exemption.value, 200)}` : '';
+    lines.push(
+      'EXEMPTION TAG CHANGED',
+      `  ${who} ${verb} the tag ${sanitize(exemption.key, 128)}${value}`,
+      `  on ${cap(
+        exemption.resourceIds.map((id) => sanitize(id, 64)),
+        50,
+      ).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
+    );
+    if (judged.length > 0) {
+      lines.push(
+        exemption.change === 'set'
+          ? `  Findings of the named rules on ${cap(judged, 20).join(', ')} are now reported as suppressed and never remediated.`
+          : `  Findings on ${cap(judged, 20).join(', ')} are reported (and remediated where configured) again.`,
+      );
+    }
+    for (const id of exemption.resourceIds) {
+      const instead = untaggable.get(id);
+      if (instead === undefined) continue;
+      lines.push(
+        `  The tag on ${sanitize(id, 64)} has no effect: no rule judges this kind of resource.`,
+        instead.length > 0
+          ? `  To exempt its findings, tag what they are about instead: ${cap(instead, 20)
+              .map((x) => sanitize(x, 64))
+              .join(', ')}.`
+          : '  To exempt findings, tag the security groups, network ACLs, subnets, route tables or interfaces they are about.',
+      );
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+function actionLines(input: NoticeInput): string[] {
+  if (input.results.length === 0) return [];
+  const lines = [input.dryRun ? 'ACTIONS (dry run: planned, not called)' : 'ACTIONS'];
+  for (const result of cap(input.results, MAX_LINES_PER_SECTION)) {
+    const error = result.error ? ` — ${sanitize(result.error, 300)}` : '';
+    lines.push(`  ${STATUS_LABEL[result.status]} ${describeAction(result.action)}${error}`);
+  }
+  if (input.results.length > MAX_LINES_PER_SECTION) {
+    lines.push(`  … and ${input.results.length - MAX_LINES_PER_SECTION} more`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function alreadyRemovedLines(input: NoticeInput): string[] {
+  if (input.alreadyRemoved.length === 0) return [];
+  const lines = ['ALREADY REMOVED: world-open rules these calls added are no longer there'];
+  for (const rule of cap(input.alreadyRemoved, MAX_LINES_PER_SECTION)) {
+    const ports =
+      rule.fromPort === undefined ? 'all ports' : `${rule.fromPort}-${rule.toPort ?? rule.fromPort}`;
+    lines.push(
+      `  ${sanitize(rule.ruleId, 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${ports} from ${sanitize(
+        rule.cidrIpv4 ?? rule.cidrIpv6,
+        64,
+      )}`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+function skippedLines(input: NoticeInput): string[] {
+  const relevant = input.skipped.filter((s) => !s.reason.startsWith('suppressed'));
+  if (relevant.length === 0) return [];
+  const lines = ['NOT REMEDIATED'];
+  for (const s of cap(relevant, MAX_LINES_PER_SECTION)) {
+    lines.push(`  ${s.ruleId} on ${sanitize(s.resourceId, 64)}: ${sanitize(s.reason, 200)}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/** The plain text's "HOW TO EXEMPT" section (empty when nothing is open). */
+export function exemptHowToLines(input: NoticeInput): string[] {
+  // Fixed findings too: if the change was intended, the exemption is what lets it be made again.
+  const active = [...input.open.filter((f) => !f.suppressed), ...input.fixed.map((f) => f.finding)];
+  if (active.length === 0) return [];
+  const byResource = new Map<string, Set<string>>();
+  for (const f of active) {
+    const rules = byResource.get(f.resourceId) ?? new Set<string>();
+    rules.add(f.ruleId);
+    byResource.set(f.resourceId, rules);
+  }
+  const key = sanitize(input.exemptionTagKey, 128);
+  const lines = ['HOW TO EXEMPT (if this is intended)'];
+  for (const [resourceId, rules] of cap([...byResource.entries()], 20)) {
+    const value = [...rules]
+      .sort()
+      .map((r) => `${r}@YYYY-MM-DD`)
+      .join(',');
+    lines.push(
+      `  aws ec2 create-tags --resources ${shellWord(resourceId)} --tags ${shellWord(`Key=${key},Value=${value}`)}`,
+    );
+  }
+  lines.push(
+    '  (the date is the last day the exemption holds; or add the resource to the allowLists of the configuration)',
+    '',
+  );
+  return lines;
+}
+
+function undoLines(input: NoticeInput): string[] {
+  const done = input.results.filter((r) => r.status === 'done');
+  if (done.length === 0) return [];
+  const lines = ['HOW TO UNDO (the exact inverse of each call made)'];
+  for (const { action } of cap(done, MAX_LINES_PER_SECTION)) lines.push(`  ${undoCommand(action)}`);
+  lines.push('');
+  return lines;
+}

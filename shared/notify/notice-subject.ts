@@ -1,0 +1,134 @@
+import type { Finding, ResourceType, Severity } from '../findings';
+import { byHeadline, type HeadlineFit, headline, openInHeadlineOrder } from './notice-policy';
+import { MAX_SUBJECT_LENGTH, type NoticeAction, type NoticeInput } from './notice-types';
+import { sanitize, truncate } from './sanitize';
+
+const OUTCOME: Record<NoticeAction, string> = {
+  remediated: 'remediated',
+  'partially-remediated': 'partially remediated',
+  failed: 'remediation failed',
+  'dry-run': 'dry run',
+  notified: '',
+};
+
+/** Shortenings tried in order until the subject fits: the port is the last thing to go. */
+const FITS: readonly (HeadlineFit & { countResources: boolean })[] = [
+  { countResources: true },
+  { idMax: 12, countResources: true },
+  { idMax: 12, countResources: false },
+  { idMax: 12, maxPorts: 1, countResources: false },
+  { idMax: 8, maxPorts: 1, countResources: false },
+];
+
+/**
+ * The subject of a digest (DESIGN §8, §14): worst severity, the lead finding and how many more,
+ * the outcome — `[CRITICAL] sg-0ab… world-open on 22/tcp (+4 more on 2 groups) — revoked`. The
+ * lead is the worst finding still open, else the worst one fixed (DESIGN §8).
+ */
+export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Severity): string {
+  let outcome = OUTCOME[action];
+  const made = input.results.filter((r) => r.status === 'done' || r.status === 'already-done');
+  if (action === 'remediated' && made.every((r) => r.action.action.startsWith('RevokeSecurityGroup'))) {
+    outcome = 'revoked';
+  }
+  const suffix = outcome ? ` — ${outcome}` : '';
+  const tag = `[${severity.toUpperCase()}] `;
+
+  if (input.couldNotEvaluate !== undefined) {
+    return fitSubject(`${tag}could not evaluate ${callsText(input)}${onText(input)}`, ' — failed');
+  }
+  const open = openInHeadlineOrder(input);
+  const lead =
+    open[0] ?? byHeadline(input.fixed.map((f) => f.finding))[0] ?? byHeadline(input.goneFindings)[0];
+  if (lead) {
+    const others = [...open, ...input.fixed.map((f) => f.finding), ...input.goneFindings].filter(
+      (f) => f !== lead,
+    );
+    // The tag is the lead's own severity: the subject reads as one statement about it.
+    const leadTag = `[${lead.severity.toUpperCase()}] `;
+    for (const shape of FITS) {
+      const text = `${leadTag}${headline(lead, shape)}${moreText(lead, others, shape.countResources)}${suffix}`;
+      if (text.length <= MAX_SUBJECT_LENGTH) return text;
+    }
+    return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1])}`, suffix);
+  }
+  const exemption = input.calls.find((c) => c.scope.exemption)?.scope.exemption;
+  const first = input.calls[0]?.event;
+  if (exemption && first) {
+    const who = shortActor(first.actor.arn);
+    const { change, resourceIds } = exemption;
+    return fitSubject(
+      `[INFO] exemption ${change === 'set' ? 'set on' : 'removed from'} ${sanitize(resourceIds[0], 40)}${
+        resourceIds.length > 1 ? ` (+${resourceIds.length - 1})` : ''
+      }${who ? ` by ${who}` : ''}`,
+      suffix,
+    );
+  }
+  const removed = input.alreadyRemoved[0];
+  if (removed)
+    return fitSubject(`[INFO] world-open rule on ${sanitize(removed.groupId, 40)} already removed`, suffix);
+  return fitSubject(`[${severity.toUpperCase()}] ${callsText(input)}${onText(input)}`, suffix);
+}
+
+function fitSubject(head: string, suffix: string): string {
+  return `${truncate(head, MAX_SUBJECT_LENGTH - suffix.length)}${suffix}`;
+}
+
+/**
+ * ` (+4 more on 2 groups)`: the other findings, and how many resources of the lead's kind they are
+ * on when more than the lead's own (interfaces exposed through a group are not counted as groups).
+ */
+function moreText(lead: Finding, others: readonly Finding[], countResources: boolean): string {
+  if (others.length === 0) return '';
+  const sameKind = new Set(
+    [lead, ...others].filter((f) => f.resourceType === lead.resourceType).map((f) => f.resourceId),
+  );
+  if (!countResources || sameKind.size === 1) return ` (+${others.length} more)`;
+  return ` (+${others.length} more on ${sameKind.size} ${NOUN[lead.resourceType]})`;
+}
+
+const NOUN: Record<ResourceType, string> = {
+  'AWS::EC2::SecurityGroup': 'groups',
+  'AWS::EC2::NetworkAcl': 'network ACLs',
+  'AWS::EC2::Subnet': 'subnets',
+  'AWS::EC2::RouteTable': 'route tables',
+  'AWS::EC2::NatGateway': 'NAT gateways',
+  'AWS::EC2::VPCEndpoint': 'endpoints',
+  'AWS::EC2::NetworkInterface': 'interfaces',
+};
+
+/** `AuthorizeSecurityGroupIngress`, or `31 calls` for a digest of several. */
+function callsText(input: NoticeInput): string {
+  const names = [...new Set(input.calls.map((c) => c.event.eventName))];
+  if (input.calls.length === 1 || names.length === 1) {
+    const name = sanitize(names[0] ?? 'event', 40);
+    return input.calls.length > 1 ? `${input.calls.length} ${name} calls` : name;
+  }
+  return `${input.calls.length} calls`;
+}
+
+function onText(input: NoticeInput): string {
+  for (const { scope: s } of input.calls) {
+    const id =
+      s.securityGroupIds[0] ??
+      s.securityGroupNames[0] ??
+      s.networkAclIds[0] ??
+      s.routeTableIds[0] ??
+      s.internetGatewayIds[0] ??
+      s.subnetIds[0] ??
+      s.natGatewayIds[0] ??
+      s.vpcEndpointIds[0] ??
+      s.networkInterfaceIds[0] ??
+      s.instanceIds[0];
+    if (id !== undefined) return ` on ${sanitize(id, 40)}`;
+  }
+  return '';
+}
+
+/** The last part of the caller's ARN (`alice`, `Operator/ryan@example.com`). */
+function shortActor(arn: string | undefined): string {
+  if (!arn) return '';
+  const resource = arn.split(':').slice(5).join(':');
+  const short = resource.replace(/^(user|role|assumed-role)\//, '');
+  return sanitize(short || arn, 40);
+}

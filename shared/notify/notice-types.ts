@@ -1,0 +1,86 @@
+import type { AddedRule, EventScope, ParsedEvent } from '../events/types';
+import type { Finding, Severity } from '../findings';
+import type { ActionResult, PlannedAction, SkippedFinding } from '../remediation/types';
+import type { ResolvedScope } from '../scope/resolve';
+import type { ChatNotification } from './chat';
+
+/** SNS caps a subject at 100 characters. */
+export const MAX_SUBJECT_LENGTH = 100;
+/**
+ * SNS caps a message (body plus attributes) at 256 KiB; the body stays well under that so the
+ * subject, attributes and the truncation note always fit.
+ */
+export const MAX_MESSAGE_BYTES = 240 * 1024;
+
+/** The `action` message attribute (DESIGN §8). */
+export type NoticeAction = 'remediated' | 'notified' | 'partially-remediated' | 'failed' | 'dry-run';
+
+/** An SNS message attribute, exactly as `Publish` takes it. */
+export interface MessageAttribute {
+  DataType: 'String' | 'String.Array';
+  StringValue: string;
+}
+
+/** One SNS message: what `Publish` sends besides the topic. */
+export interface Notice {
+  subject: string;
+  message: string;
+  attributes: Record<string, MessageAttribute>;
+  /** The chat form (DESIGN §16); when absent the publisher derives one from the text. */
+  chat?: ChatNotification;
+}
+
+/** One CloudTrail call that contributed to a digest, with what it touched. */
+export interface NoticeCall {
+  event: ParsedEvent;
+  scope: EventScope;
+}
+
+/** A finding the actions closed, and the calls that closed it. */
+export interface FixedFinding {
+  finding: Finding;
+  by: PlannedAction[];
+}
+
+/** A tagged resource no rule judges: the tag has no effect; what to tag instead. */
+export interface UntaggableResource {
+  resourceId: string;
+  /** The resources whose findings the tag was probably meant for (an instance's interfaces and groups). */
+  instead: string[];
+}
+
+/** Everything one digest notice reports: one account and region, one batch (DESIGN §8, §14). */
+export interface NoticeInput {
+  accountId?: string;
+  region?: string;
+  /** The calls of the batch for this account and region, in order, duplicates removed. */
+  calls: readonly NoticeCall[];
+  /** Set when the slice could not be loaded: the reason (no findings, no remediation). */
+  couldNotEvaluate?: string;
+  resolved?: ResolvedScope;
+  /** Each call's own resolved scope, in the order of `calls`. */
+  perEvent?: readonly ResolvedScope[];
+  /** Findings in scope before the actions (suppressed ones included). */
+  findings: readonly Finding[];
+  /** Findings in scope after the actions (suppressed ones included): what is still open. */
+  open: readonly Finding[];
+  /** Findings this invocation's calls closed. */
+  fixed: readonly FixedFinding[];
+  /** The outcomes to report (rules found already gone are left out on a first delivery). */
+  results: readonly ActionResult[];
+  skipped: readonly SkippedFinding[];
+  dryRun: boolean;
+  /** World-open rules redelivered calls added that are already gone (DESIGN §8: news on a retry). */
+  alreadyRemoved: readonly AddedRule[];
+  /** Findings closed by someone else's removal, reported on a redelivery. */
+  goneFindings: readonly Finding[];
+  /** True when some message of the group is a redelivery. */
+  redelivery: boolean;
+  /** Tagged resources no rule judges (DESIGN §8 "Exemptions"). */
+  untaggable?: readonly UntaggableResource[];
+  /** The effective global mode, printed in the notice. */
+  mode: string;
+  exemptionTagKey: string;
+  /** Findings below it never cause a notice on their own (DESIGN §8 "No noise"). */
+  notifyMinSeverity: Severity;
+}
