@@ -1,0 +1,14 @@
+// The one helpers module of the test tree: import everything from here.
+export * from './burst-events';
+export * from './cli-io';
+export * from './cloudtrail';
+export * from './ec2-fixtures';
+export * from './evaluate';
+export * from './fake-ec2';
+export * from './fake-ec2-http';
+export * from './findings';
+export * from './legacy-input';
+export * from './sample-findings';
+export * from './simulate';
+export * from './snapshot';
+export * from './world';

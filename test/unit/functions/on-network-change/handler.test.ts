@@ -1,0 +1,190 @@
+import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { authorizeIngress, buildWorld, envelope, installFakeEc2 } from '../../../helpers';
+
+const ec2Mock = mockClient(EC2Client);
+const snsMock = mockClient(SNSClient);
+
+const context = {
+  functionName: 'vpc-guardrail-on-network-change',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:vpc-guardrail-on-network-change',
+  memoryLimitInMB: '256',
+  awsRequestId: 'req-0001',
+  logGroupName: '/aws/lambda/vpc-guardrail-on-network-change',
+  logStreamName: 's',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+async function loadHandler() {
+  vi.resetModules();
+  return import('../../../../functions/on-network-change/handler');
+}
+
+describe('on-network-change handler', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    vi.stubEnv('VPC_GUARDRAIL_TOPIC_ARN', 'arn:aws:sns:us-east-1:111122223333:vpc-guardrail');
+    vi.stubEnv('VPC_GUARDRAIL_OWN_ROLE_ARN', 'arn:aws:iam::111122223333:role/vpc-guardrail');
+    vi.stubEnv('VPC_GUARDRAIL_MODE', 'remediate');
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('fails the cold start with a clear message when the configuration is invalid', async () => {
+    vi.stubEnv('VPC_GUARDRAIL_MODE', 'fix-everything');
+    await expect(loadHandler()).rejects.toThrow(/VPC_GUARDRAIL_|mode/);
+  });
+
+  it('fails the cold start without a topic', async () => {
+    vi.stubEnv('VPC_GUARDRAIL_TOPIC_ARN', '');
+    await expect(loadHandler()).rejects.toThrow('VPC_GUARDRAIL_TOPIC_ARN: is required');
+  });
+
+  it('builds its SDK clients once, with adaptive retries', async () => {
+    const { clients } = await loadHandler();
+    expect(clients.ec2.config.retryMode).toBe('adaptive');
+    expect(clients.sns.config.retryMode).toBe('adaptive');
+    expect(await clients.ec2.config.maxAttempts()).toBe(6);
+    expect((await clients.ec2.config.retryStrategy()).constructor.name).toBe('AdaptiveRetryStrategy');
+  });
+
+  it('handles an EventBridge event end to end: revoke, then one notice', async () => {
+    // Prepare
+    installFakeEc2(
+      ec2Mock,
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const { handler } = await loadHandler();
+    // Act
+    const result = await handler(
+      envelope(authorizeIngress('sg-0web', 22, [['sgr-world22', '0.0.0.0/0']])),
+      context,
+    );
+    // Assess
+    expect(result).toMatchObject({ status: 'handled', eventId: 'evt-1', notified: true, messageId: 'm-1' });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: 'sg-0web', SecurityGroupRuleIds: ['sgr-world22'] },
+    ]);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it('returns normally for an event it ignores', async () => {
+    const { handler } = await loadHandler();
+    const result = await handler({ 'detail-type': 'Scheduled Event', detail: {} }, context);
+    expect(result).toMatchObject({ status: 'ignored', code: 'malformed' });
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('takes an SQS batch and answers batchItemFailures with only the failed messages (none here)', async () => {
+    // Prepare
+    installFakeEc2(
+      ec2Mock,
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const { handler } = await loadHandler();
+    const record = (messageId: string, body: string, receiveCount = '1') => ({
+      messageId,
+      receiptHandle: 'r',
+      body,
+      attributes: {
+        ApproximateReceiveCount: receiveCount,
+        SentTimestamp: '1',
+        SenderId: 's',
+        ApproximateFirstReceiveTimestamp: '1',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:events',
+      awsRegion: 'us-east-1',
+    });
+    const event = JSON.stringify(envelope(authorizeIngress('sg-0web', 22, [['sgr-world22', '0.0.0.0/0']])));
+    // Act
+    const result = await handler({ Records: [record('a', event), record('b', 'not json')] }, context);
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it('fails exactly the messages of a group whose notice could not be published', async () => {
+    installFakeEc2(
+      ec2Mock,
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    snsMock
+      .on(PublishCommand)
+      .rejects(
+        Object.assign(new Error('down'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }),
+      );
+    const { handler } = await loadHandler();
+    const body = JSON.stringify(envelope(authorizeIngress('sg-0web', 22, [['sgr-world22', '0.0.0.0/0']])));
+    const ignored = JSON.stringify(
+      envelope({ eventName: 'DescribeInstances', eventSource: 'ec2.amazonaws.com' }),
+    );
+    const sqs = (messageId: string, text: string) => ({
+      messageId,
+      receiptHandle: 'r',
+      body: text,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '1',
+        SenderId: 's',
+        ApproximateFirstReceiveTimestamp: '1',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:events',
+      awsRegion: 'us-east-1',
+    });
+    const result = await handler({ Records: [sqs('a', body), sqs('b', ignored)] }, context);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'a' }] });
+  });
+
+  it('logs cold_start true on the first invocation of a fresh environment and false after', async () => {
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', '');
+    // Dev mode: the logger prints through the global console, which the test reads.
+    vi.stubEnv('POWERTOOLS_DEV', 'true');
+    const lines: string[] = [];
+    const capture = (...args: unknown[]) => {
+      lines.push(args.map(String).join(' '));
+    };
+    const spies = (['info', 'error', 'warn', 'log'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation(capture),
+    );
+    try {
+      const { handler } = await loadHandler();
+      const skip = { 'detail-type': 'Scheduled Event', detail: {} };
+      await handler(skip, context);
+      const first = lines.splice(0);
+      await handler(skip, context);
+      const second = lines.splice(0);
+      const coldOf = (out: string[]) =>
+        out
+          .filter((l) => l.includes('"cold_start"'))
+          .map((l) => (JSON.parse(l) as { cold_start: boolean }).cold_start);
+      expect(coldOf(first).length).toBeGreaterThan(0);
+      expect(new Set(coldOf(first))).toEqual(new Set([true]));
+      expect(new Set(coldOf(second))).toEqual(new Set([false]));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+});

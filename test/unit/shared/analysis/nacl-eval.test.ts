@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  evaluateNacl,
+  permittedAt,
+  permittedOnWholeRange,
+  worldOpenPorts,
+} from '../../../../shared/analysis/nacl-eval';
+import { buildModel } from '../../../../shared/model/model';
+import { parseSnapshot } from '../../../../shared/model/snapshot';
+import { contains } from '../../../../shared/net/interval-set';
+
+const RUNS = { numRuns: 1000 };
+const MAX_PORT = 80;
+
+interface GenEntry {
+  ruleNumber: number;
+  allow: boolean;
+  protocol: '-1' | '6' | '17' | '1';
+  from: number;
+  to: number;
+  /** IPv4 entries: a 32-bit base and prefix; IPv6 entries: a 128-bit base and prefix. */
+  v4?: { base: number; prefix: number };
+  v6?: { base: bigint; prefix: number };
+}
+
+const ipv4Text = (x: number) => [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join('.');
+const ipv6Text = (x: bigint) =>
+  Array.from({ length: 8 }, (_, i) => ((x >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':');
+
+// Addresses come from a few /8 (and /16 for IPv6) neighbourhoods so that entries overlap often.
+const addr4 = fc
+  .tuple(fc.constantFrom(0, 10, 128, 255), fc.integer({ min: 0, max: 2 ** 24 - 1 }))
+  .map(([top, low]) => top * 2 ** 24 + low);
+const addr6 = fc
+  .tuple(fc.constantFrom(0n, 0x2001n, 0xffffn), fc.bigInt({ min: 0n, max: (1n << 112n) - 1n }))
+  .map(([top, low]) => (top << 112n) | low);
+
+const genEntry = fc
+  .record({
+    ruleNumber: fc.integer({ min: 1, max: 40 }),
+    allow: fc.boolean(),
+    protocol: fc.constantFrom('-1', '6', '17', '1') as fc.Arbitrary<GenEntry['protocol']>,
+    a: fc.integer({ min: 0, max: MAX_PORT }),
+    b: fc.integer({ min: 0, max: MAX_PORT }),
+    family: fc.constantFrom('v4', 'v6'),
+    v4: fc.record({ base: addr4, prefix: fc.integer({ min: 0, max: 32 }) }),
+    v6: fc.record({ base: addr6, prefix: fc.integer({ min: 0, max: 128 }) }),
+  })
+  .map(
+    (e): GenEntry => ({
+      ruleNumber: e.ruleNumber,
+      allow: e.allow,
+      protocol: e.protocol,
+      from: Math.min(e.a, e.b),
+      to: Math.max(e.a, e.b),
+      ...(e.family === 'v4' ? { v4: e.v4 } : { v6: e.v6 }),
+    }),
+  );
+
+const entries = fc.uniqueArray(genEntry, { selector: (e) => e.ruleNumber, maxLength: 10 });
+
+function toSnapshotEntry(e: GenEntry) {
+  return {
+    RuleNumber: e.ruleNumber,
+    Egress: false,
+    RuleAction: e.allow ? 'allow' : 'deny',
+    Protocol: e.protocol,
+    ...(e.v4 ? { CidrBlock: `${ipv4Text(e.v4.base)}/${e.v4.prefix}` } : {}),
+    ...(e.v6 ? { Ipv6CidrBlock: `${ipv6Text(e.v6.base)}/${e.v6.prefix}` } : {}),
+    ...(e.protocol === '6' || e.protocol === '17' ? { PortRange: { From: e.from, To: e.to } } : {}),
+  };
+}
+
+function in4(base: number, prefix: number, x: number): boolean {
+  const size = 2 ** (32 - prefix);
+  return Math.floor(base / size) === Math.floor(x / size);
+}
+
+function in6(base: bigint, prefix: number, x: bigint): boolean {
+  const shift = BigInt(128 - prefix);
+  return base >> shift === x >> shift;
+}
+
+/** The oracle: walk the entries in rule order; the first that matches decides; none → the final deny. */
+function oracle(
+  list: readonly GenEntry[],
+  transport: 'tcp' | 'udp',
+  port: number,
+  address: { v4?: number; v6?: bigint },
+) {
+  const number = transport === 'tcp' ? '6' : '17';
+  for (const e of [...list].sort((x, y) => x.ruleNumber - y.ruleNumber)) {
+    if (e.protocol !== '-1' && e.protocol !== number) continue;
+    if (e.protocol !== '-1' && (port < e.from || port > e.to)) continue;
+    if (address.v4 !== undefined && e.v4 && in4(e.v4.base, e.v4.prefix, address.v4)) return e.allow;
+    if (address.v6 !== undefined && e.v6 && in6(e.v6.base, e.v6.prefix, address.v6)) return e.allow;
+  }
+  return false;
+}
+
+function modelEntries(list: readonly GenEntry[]) {
+  const model = buildModel(
+    parseSnapshot({
+      NetworkAcls: [{ NetworkAclId: 'acl-1', VpcId: 'vpc-1', Entries: list.map(toSnapshotEntry) }],
+    }),
+  );
+  return model.networkAcls.get('acl-1')?.ingress ?? [];
+}
+
+describe('NACL first-match evaluation against a rule-order walk', () => {
+  it('permits exactly the (address, port) pairs the first matching entry allows, per family', () => {
+    fc.assert(
+      fc.property(
+        entries,
+        fc.constantFrom('tcp', 'udp') as fc.Arbitrary<'tcp' | 'udp'>,
+        fc.array(fc.tuple(fc.integer({ min: 0, max: MAX_PORT + 1 }), addr4, addr6), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (list, transport, samples) => {
+          const segments = evaluateNacl(modelEntries(list), transport);
+          // Entry bases are sampled too: they sit inside the entries' own ranges.
+          const points = [
+            ...samples,
+            ...list.map((e) => [e.from, e.v4?.base ?? 0, e.v6?.base ?? 0n] as const),
+            ...list.map((e) => [e.to, e.v4?.base ?? 0, e.v6?.base ?? 0n] as const),
+          ];
+          for (const [port, a4, a6] of points) {
+            const permitted = permittedAt(segments, port);
+            expect(contains(permitted.v4, a4)).toBe(oracle(list, transport, port, { v4: a4 }));
+            expect(contains(permitted.v6, a6)).toBe(oracle(list, transport, port, { v6: a6 }));
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('permittedOnWholeRange is the peers permitted on every port of the range', () => {
+    fc.assert(
+      fc.property(
+        entries,
+        fc.integer({ min: 0, max: MAX_PORT }),
+        fc.integer({ min: 0, max: MAX_PORT }),
+        addr4,
+        addr6,
+        (list, a, b, a4, a6) => {
+          const [from, to] = a < b ? [a, b] : [b, a];
+          const segments = evaluateNacl(modelEntries(list), 'tcp');
+          const whole = permittedOnWholeRange(segments, from, to);
+          const ports = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+          expect(contains(whole.v4, a4)).toBe(ports.every((p) => oracle(list, 'tcp', p, { v4: a4 })));
+          expect(contains(whole.v6, a6)).toBe(ports.every((p) => oracle(list, 'tcp', p, { v6: a6 })));
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('finds world-open ports through first match (deny before allow, the implicit final deny)', () => {
+    const list = modelEntries([
+      { ruleNumber: 10, allow: false, protocol: '6', from: 22, to: 22, v4: { base: 0, prefix: 0 } },
+      { ruleNumber: 20, allow: true, protocol: '6', from: 0, to: 1000, v4: { base: 0, prefix: 0 } },
+      { ruleNumber: 30, allow: true, protocol: '-1', from: 0, to: 0, v6: { base: 0n, prefix: 0 } },
+    ]);
+    const world = worldOpenPorts(evaluateNacl(list, 'tcp'), 0.99);
+    expect(world).toEqual({
+      ipv4: [
+        [0, 22],
+        [23, 1001],
+      ],
+      ipv6: [[0, 65536]],
+    });
+    expect(worldOpenPorts(evaluateNacl(list, 'udp'), 0.99)).toEqual({ ipv4: [], ipv6: [[0, 65536]] });
+  });
+});

@@ -1,0 +1,318 @@
+import {
+  CreateNetworkAclEntryCommand,
+  DeleteNetworkAclEntryCommand,
+  DescribeNetworkAclsCommand,
+  DescribeSecurityGroupRulesCommand,
+  EC2Client,
+  ModifySubnetAttributeCommand,
+  ReplaceNetworkAclEntryCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { publishNotice } from '../../../../shared/aws/notifier';
+import { executeActions, RemediationRetryableError } from '../../../../shared/aws/remediator';
+import type { NaclEntryInput } from '../../../../shared/findings';
+import type { PlannedAction } from '../../../../shared/remediation/types';
+
+const ec2Mock = mockClient(EC2Client);
+const snsMock = mockClient(SNSClient);
+const ec2 = new EC2Client({ region: 'us-east-1' });
+
+const revoke: PlannedAction = {
+  action: 'RevokeSecurityGroupIngress',
+  parameters: { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a', 'sgr-b'] },
+  findingIds: ['f1'],
+};
+const deny: NaclEntryInput = {
+  NetworkAclId: 'acl-1',
+  RuleNumber: 99,
+  Protocol: '6',
+  RuleAction: 'deny',
+  Egress: false,
+  CidrBlock: '0.0.0.0/0',
+  PortRange: { From: 22, To: 22 },
+};
+const create: PlannedAction = { action: 'CreateNetworkAclEntry', parameters: deny, findingIds: ['f2'] };
+
+function awsError(name: string, status = 400): Error {
+  return Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+}
+
+describe('executeActions', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+  });
+
+  it('calls each EC2 API with exactly the planned input', async () => {
+    // Prepare
+    const actions: PlannedAction[] = [
+      revoke,
+      {
+        action: 'RevokeSecurityGroupEgress',
+        parameters: { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-e'] },
+        findingIds: [],
+      },
+      create,
+      {
+        action: 'DeleteNetworkAclEntry',
+        parameters: { NetworkAclId: 'acl-1', RuleNumber: 90, Egress: false },
+        findingIds: [],
+      },
+      {
+        action: 'ModifySubnetAttribute',
+        parameters: { SubnetId: 'subnet-1', MapPublicIpOnLaunch: { Value: false } },
+        findingIds: [],
+      },
+    ];
+    // Act
+    const results = await executeActions(ec2, { dryRun: false, actions, skipped: [] });
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)[0]?.args[0].input).toEqual({
+      GroupId: 'sg-1',
+      SecurityGroupRuleIds: ['sgr-a', 'sgr-b'],
+    });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupEgressCommand)[0]?.args[0].input).toEqual({
+      GroupId: 'sg-1',
+      SecurityGroupRuleIds: ['sgr-e'],
+    });
+    expect(ec2Mock.commandCalls(CreateNetworkAclEntryCommand)[0]?.args[0].input).toEqual(deny);
+    expect(ec2Mock.commandCalls(DeleteNetworkAclEntryCommand)[0]?.args[0].input).toEqual({
+      NetworkAclId: 'acl-1',
+      RuleNumber: 90,
+      Egress: false,
+    });
+    expect(ec2Mock.commandCalls(ModifySubnetAttributeCommand)[0]?.args[0].input).toEqual({
+      SubnetId: 'subnet-1',
+      MapPublicIpOnLaunch: { Value: false },
+    });
+  });
+
+  it('narrows an entry with ReplaceNetworkAclEntry, exactly the planned input; a vanished entry counts as done', async () => {
+    // Prepare
+    const narrowed: NaclEntryInput = {
+      ...deny,
+      RuleNumber: 100,
+      RuleAction: 'allow',
+      CidrBlock: '10.0.0.0/16',
+    };
+    const replace: PlannedAction = {
+      action: 'ReplaceNetworkAclEntry',
+      parameters: narrowed,
+      findingIds: ['f3'],
+    };
+    // Act
+    const [done] = await executeActions(ec2, { dryRun: false, actions: [replace], skipped: [] });
+    ec2Mock.on(ReplaceNetworkAclEntryCommand).rejects(awsError('InvalidNetworkAclEntry.NotFound'));
+    const [gone] = await executeActions(ec2, { dryRun: false, actions: [replace], skipped: [] });
+    // Assess
+    expect(done?.status).toBe('done');
+    expect(gone?.status).toBe('already-done');
+    expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand).map((c) => c.args[0].input)).toEqual([
+      narrowed,
+      narrowed,
+    ]);
+  });
+
+  it('calls nothing in a dry run', async () => {
+    const results = await executeActions(ec2, { dryRun: true, actions: [revoke, create], skipped: [] });
+    expect(results.map((r) => r.status)).toEqual(['dry-run', 'dry-run']);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    'InvalidPermission.NotFound',
+    'InvalidSecurityGroupRuleId.NotFound',
+    'InvalidNetworkAclEntry.NotFound',
+  ])('counts %s as done once a re-read shows every named rule gone', async (code) => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError(code));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+    const [result] = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(result?.status).toBe('already-done');
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)[0]?.args[0].input.Filters).toEqual([
+      { Name: 'security-group-rule-id', Values: ['sgr-a', 'sgr-b'] },
+    ]);
+  });
+
+  it('revokes in one more call exactly the ids still present after a NotFound, and reports each truthfully', async () => {
+    // Prepare: a concurrent fix removed sgr-a; EC2 rejects the whole two-id call.
+    const withUndo: PlannedAction = {
+      ...revoke,
+      revoked: [
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
+    };
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidSecurityGroupRuleId.NotFound'))
+      .resolves({ Return: true });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false }],
+    });
+    // Act
+    const results = await executeActions(ec2, { dryRun: false, actions: [withUndo], skipped: [] });
+    // Assess
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a', 'sgr-b'] },
+      { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] },
+    ]);
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+      ['done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+    ]);
+    expect(results[1]?.action.revoked).toEqual([
+      { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+    ]);
+  });
+
+  it('reports a rule still present after the second revoke as failed', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false }],
+    });
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+      ['failed', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+    ]);
+  });
+
+  it('takes RevokedSecurityGroupRules at its word: an id it leaves out is verified, not claimed', async () => {
+    // Prepare: an EC2 that removed only sgr-b and says so; sgr-a was already gone.
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({
+      Return: true,
+      RevokedSecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1' }],
+    });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+    // Act
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    // Assess
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+    ]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+  });
+
+  it("verifies with the group's rules where the security-group-rule-id filter is refused", async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock
+      .on(DescribeSecurityGroupRulesCommand, {
+        Filters: [{ Name: 'security-group-rule-id', Values: ['sgr-a', 'sgr-b'] }],
+      })
+      .rejects(awsError('InvalidParameterValue'))
+      .on(DescribeSecurityGroupRulesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-1'] }] })
+      .resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-other', GroupId: 'sg-1' }] });
+    const [result, ...rest] = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(rest).toEqual([]);
+    expect(result?.status).toBe('already-done');
+  });
+
+  it('reports a NotFound it cannot verify (the re-read is denied) as failed, never done', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('UnauthorizedOperation', 403));
+    const [result, ...rest] = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(rest).toEqual([]);
+    expect(result?.status).toBe('failed');
+    expect(result?.error).toContain('cannot verify');
+  });
+
+  it('counts a revoke by permissions that EC2 answers with every permission unknown as already done', async () => {
+    const byPermission: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: {
+        GroupId: 'sg-1',
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      },
+      findingIds: [],
+    };
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({
+      Return: true,
+      UnknownIpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
+    });
+    const [result] = await executeActions(ec2, { dryRun: false, actions: [byPermission], skipped: [] });
+    expect(result?.status).toBe('already-done');
+  });
+
+  it('counts an identical existing deny entry as done', async () => {
+    ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
+    ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+      NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [{ ...deny }] }],
+    });
+    const [result] = await executeActions(ec2, { dryRun: false, actions: [create], skipped: [] });
+    expect(result?.status).toBe('already-done');
+  });
+
+  it('fails when a different entry holds the rule number', async () => {
+    ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
+    ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+      NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [{ ...deny, RuleAction: 'allow' }] }],
+    });
+    const [result] = await executeActions(ec2, { dryRun: false, actions: [create], skipped: [] });
+    expect(result?.status).toBe('failed');
+  });
+
+  it('reports a denied call as failed and still makes the others', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 403));
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke, create], skipped: [] });
+    expect(results.map((r) => [r.status, r.error])).toEqual([
+      ['failed', 'UnauthorizedOperation: UnauthorizedOperation'],
+      ['done', undefined],
+    ]);
+  });
+
+  it('throws on throttling that outlasts the SDK retries, so the invocation is retried', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('RequestLimitExceeded', 503));
+    await expect(
+      executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] }),
+    ).rejects.toBeInstanceOf(RemediationRetryableError);
+  });
+});
+
+describe('publishNotice', () => {
+  beforeEach(() => snsMock.reset());
+
+  it('publishes subject, attributes and one message per protocol (MessageStructure json) to the topic', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const id = await publishNotice(
+      new SNSClient({ region: 'us-east-1' }),
+      'arn:aws:sns:us-east-1:111122223333:t',
+      {
+        subject: 's',
+        message: 'm',
+        attributes: { severity: { DataType: 'String', StringValue: 'high' } },
+      },
+    );
+    expect(id).toBe('m-1');
+    const input = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      TopicArn: 'arn:aws:sns:us-east-1:111122223333:t',
+      Subject: 's',
+      MessageStructure: 'json',
+      MessageAttributes: { severity: { DataType: 'String', StringValue: 'high' } },
+    });
+    const message = JSON.parse(input?.Message ?? '{}') as Record<string, string>;
+    expect(Object.keys(message).sort()).toEqual(['default', 'email', 'https']);
+    expect(message.default).toBe('m');
+    expect(message.email).toBe('m');
+    expect(JSON.parse(message.https ?? '{}')).toMatchObject({ version: '1.0', source: 'custom' });
+  });
+
+  it('lets a publish failure propagate', async () => {
+    snsMock.on(PublishCommand).rejects(awsError('AuthorizationError', 403));
+    await expect(
+      publishNotice(new SNSClient({ region: 'us-east-1' }), 'arn:t', {
+        subject: 's',
+        message: 'm',
+        attributes: {},
+      }),
+    ).rejects.toThrow('AuthorizationError');
+  });
+});

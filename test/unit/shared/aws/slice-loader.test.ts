@@ -1,0 +1,377 @@
+import {
+  DescribeNetworkAclsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  GetManagedPrefixListEntriesCommand,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadSlice, SliceLoadError } from '../../../../shared/aws/slice-loader';
+import { parseConfig } from '../../../../shared/config';
+import { evaluateModel } from '../../../../shared/engine';
+import { emptyScope } from '../../../../shared/events/event-table';
+import { buildModel } from '../../../../shared/model/model';
+import { assessSlice } from '../../../../shared/scope/assess';
+import {
+  ACL,
+  buildWorld,
+  ENI,
+  installFakeEc2,
+  OTHER_GROUP,
+  type RuleSpec,
+  SUBNET,
+  VPC,
+  type World,
+} from '../../../helpers';
+
+const ec2Mock = mockClient(EC2Client);
+const ec2 = new EC2Client({ region: 'us-east-1' });
+
+const GROUP = 'sg-0web';
+const world = buildWorld({
+  groupId: GROUP,
+  rules: [
+    { id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' },
+    { id: 'sgr-private22', from: 22, cidr: '10.0.0.0/8' },
+  ],
+});
+const sgScope = {
+  ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+  securityGroupIds: [GROUP],
+};
+
+/** EC2 commands called, by name, sorted (concurrent calls have no order). */
+function commandNames(): string[] {
+  return ec2Mock
+    .calls()
+    .map((c) => String(c.args[0].constructor.name))
+    .sort();
+}
+
+/** Gives the interface's other group ingress rules, in both its permissions and its rules. */
+function addOtherGroupIngress(w: World, rules: RuleSpec[]): void {
+  const other = w.SecurityGroups.find((g) => g.GroupId === OTHER_GROUP);
+  if (!other) throw new Error('no other group');
+  other.IpPermissions = rules.map((r) => ({
+    IpProtocol: 'tcp',
+    FromPort: r.from,
+    ToPort: r.from,
+    IpRanges: r.cidr ? [{ CidrIp: r.cidr }] : [],
+    Ipv6Ranges: [],
+    PrefixListIds: r.prefixList ? [{ PrefixListId: r.prefixList }] : [],
+    UserIdGroupPairs: [],
+  }));
+  for (const r of rules) {
+    w.SecurityGroupRules.push({
+      SecurityGroupRuleId: r.id,
+      GroupId: OTHER_GROUP,
+      GroupOwnerId: '111122223333',
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: r.from,
+      ToPort: r.from,
+      ...(r.cidr ? { CidrIpv4: r.cidr } : {}),
+      ...(r.prefixList ? { PrefixListId: r.prefixList } : {}),
+      Tags: [],
+    });
+  }
+}
+
+function error(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+describe('loadSlice', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('loads a security-group event in 5 EC2 read calls: group and interfaces, then rules (the other groups too) and VPC context', async () => {
+    // Prepare
+    installFakeEc2(ec2Mock, world);
+    // Act
+    const slice = await loadSlice(ec2, sgScope, { accountId: '111122223333', region: 'us-east-1' });
+    // Assess
+    expect(slice.complete).toBe(true);
+    expect(slice.calls).toBe(5);
+    expect(ec2Mock.calls()).toHaveLength(5);
+    expect(commandNames()).toEqual([
+      'DescribeNetworkAclsCommand',
+      'DescribeNetworkInterfacesCommand',
+      'DescribeRouteTablesCommand',
+      'DescribeSecurityGroupRulesCommand',
+      'DescribeSecurityGroupsCommand',
+    ]);
+    // One rules call: the event's group and the interface's other group.
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)[0]?.args[0].input).toEqual({
+      Filters: [{ Name: 'group-id', Values: [GROUP, OTHER_GROUP] }],
+    });
+    expect(ec2Mock.commandCalls(DescribeNetworkInterfacesCommand)[0]?.args[0].input).toEqual({
+      Filters: [{ Name: 'group-id', Values: [GROUP] }],
+    });
+    expect(ec2Mock.commandCalls(DescribeRouteTablesCommand)[0]?.args[0].input).toEqual({
+      Filters: [{ Name: 'vpc-id', Values: [VPC] }],
+    });
+    expect(ec2Mock.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
+    // Only the event's group is described; the interface's other group is its rules.
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.Filters)).toEqual([
+      [{ Name: 'group-id', Values: [GROUP] }],
+    ]);
+    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toEqual([GROUP]);
+    expect(slice.snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId)).toContain('sgr-world22');
+    expect(slice.snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId)).toContain('sgr-0base-egress');
+    expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
+    expect(slice.snapshot.Subnets).toEqual([{ SubnetId: SUBNET, VpcId: VPC, Tags: [] }]);
+    expect(slice.snapshot.NetworkAcls.map((a) => a.NetworkAclId)).toEqual([ACL]);
+    expect(slice.snapshot.accountId).toBe('111122223333');
+  });
+
+  it('loads a security-group event with one customer prefix list in 6 calls, exposure through the union still found', async () => {
+    // Prepare: the event's group admits 0.0.0.0/1 on 22 through a customer prefix list, the
+    // interface's other group 128.0.0.0/1 on 22 and the world on 3389: neither group alone is
+    // world-open on 22, their union is.
+    const w = buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-pl22', from: 22, prefixList: 'pl-0cust' }] });
+    w.ManagedPrefixLists = [{ PrefixListId: 'pl-0cust', Entries: [{ Cidr: '0.0.0.0/1' }] }];
+    addOtherGroupIngress(w, [
+      { id: 'sgr-0base-half22', from: 22, cidr: '128.0.0.0/1' },
+      { id: 'sgr-0base-world3389', from: 3389, cidr: '0.0.0.0/0' },
+    ]);
+    installFakeEc2(ec2Mock, w);
+    // Act
+    const slice = await loadSlice(ec2, sgScope);
+    // Assess: the count and the commands.
+    expect(slice.complete).toBe(true);
+    expect(slice.calls).toBe(6);
+    expect(ec2Mock.calls()).toHaveLength(6);
+    expect(commandNames()).toEqual([
+      'DescribeNetworkAclsCommand',
+      'DescribeNetworkInterfacesCommand',
+      'DescribeRouteTablesCommand',
+      'DescribeSecurityGroupRulesCommand',
+      'DescribeSecurityGroupsCommand',
+      'GetManagedPrefixListEntriesCommand',
+    ]);
+    expect(ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input)).toEqual([
+      { PrefixListId: 'pl-0cust' },
+    ]);
+    expect(slice.snapshot.ManagedPrefixLists).toEqual([
+      { PrefixListId: 'pl-0cust', Entries: [{ Cidr: '0.0.0.0/1' }] },
+    ]);
+    // The other group is a rules-only (stub) group: not described, its rules loaded.
+    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toEqual([GROUP]);
+    expect(
+      slice.snapshot.SecurityGroupRules.filter((r) => r.GroupId === OTHER_GROUP).map(
+        (r) => r.SecurityGroupRuleId,
+      ),
+    ).toEqual(['sgr-0base-egress', 'sgr-0base-half22', 'sgr-0base-world3389']);
+
+    // The exposure uses the other group's rules; findings about the other group are context.
+    const assessment = assessSlice([sgScope], slice.snapshot, parseConfig({ mode: 'remediate' }), {
+      sliceComplete: slice.complete,
+    });
+    expect(assessment.resolved.securityGroups).toEqual([GROUP]);
+    expect(assessment.resolved.networkInterfaces).toEqual([ENI]);
+    const exposed = assessment.findings.find((f) => f.ruleId === 'eni-internet-exposed');
+    expect(exposed?.resourceId).toBe(ENI);
+    expect(exposed?.evidence.ports).toEqual(['22/tcp', '3389/tcp']);
+    expect(assessment.findings.filter((f) => f.resourceId === OTHER_GROUP)).toEqual([]);
+    // Nothing of the other group is remediated (its world-open 3389 is someone else's change).
+    expect(JSON.stringify(assessment.plan.actions)).not.toContain(OTHER_GROUP);
+    // Unfiltered, the engine does judge the stub group: the scope is what keeps it out.
+    const all = evaluateModel(buildModel(slice.snapshot), parseConfig({}));
+    expect(all.some((f) => f.resourceId === OTHER_GROUP && f.ruleId === 'sg-open-admin-port')).toBe(true);
+  });
+
+  it('loads a security-group event whose group no interface uses in 5 calls', async () => {
+    const w = buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] });
+    w.NetworkInterfaces = [];
+    installFakeEc2(ec2Mock, w);
+    const slice = await loadSlice(ec2, sgScope);
+    expect(slice.complete).toBe(true);
+    expect(slice.calls).toBeLessThanOrEqual(5);
+    expect(ec2Mock.calls()).toHaveLength(slice.calls);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)[0]?.args[0].input).toEqual({
+      Filters: [{ Name: 'group-id', Values: [GROUP] }],
+    });
+    expect(slice.snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId).sort()).toEqual(
+      ['sgr-egress-sg-0web', 'sgr-world22'].sort(),
+    );
+  });
+
+  it('reads a prefix list only the other groups reference in one more round', async () => {
+    const w = buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] });
+    w.ManagedPrefixLists = [{ PrefixListId: 'pl-0base', Entries: [{ Cidr: '0.0.0.0/0' }] }];
+    addOtherGroupIngress(w, [{ id: 'sgr-0base-pl443', from: 443, prefixList: 'pl-0base' }]);
+    installFakeEc2(ec2Mock, w);
+    const slice = await loadSlice(ec2, sgScope);
+    expect(slice.complete).toBe(true);
+    expect(slice.calls).toBe(6);
+    expect(slice.snapshot.ManagedPrefixLists.map((l) => l.PrefixListId)).toEqual(['pl-0base']);
+    const assessment = assessSlice([sgScope], slice.snapshot, parseConfig({}), { sliceComplete: true });
+    const exposed = assessment.findings.find((f) => f.ruleId === 'eni-internet-exposed');
+    expect(exposed?.evidence.ports).toEqual(['22/tcp', '443/tcp']);
+  });
+
+  it('describes the other groups when their rules cannot be read, so exposure still counts them', async () => {
+    const w = buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] });
+    addOtherGroupIngress(w, [{ id: 'sgr-0base-world3389', from: 3389, cidr: '0.0.0.0/0' }]);
+    installFakeEc2(ec2Mock, w);
+    ec2Mock
+      .on(DescribeSecurityGroupRulesCommand)
+      .rejects(error('UnauthorizedOperation', 'You are not authorized'));
+    const slice = await loadSlice(ec2, sgScope);
+    expect(slice.complete).toBe(false);
+    expect(slice.errors).toEqual([
+      'DescribeSecurityGroupRules: UnauthorizedOperation: You are not authorized',
+    ]);
+    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toEqual([GROUP, OTHER_GROUP]);
+    const assessment = assessSlice([sgScope], slice.snapshot, parseConfig({}), { sliceComplete: false });
+    const exposed = assessment.findings.find((f) => f.ruleId === 'eni-internet-exposed');
+    expect(exposed?.evidence.ports).toEqual(['22/tcp', '3389/tcp']);
+    expect(assessment.plan.actions).toEqual([]);
+  });
+
+  it('follows NextToken through every page', async () => {
+    installFakeEc2(ec2Mock, world, 1);
+    const slice = await loadSlice(ec2, sgScope);
+    // 3 rules of the group and 1 of the interface's other group → 4 pages of DescribeSecurityGroupRules.
+    expect(
+      ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand).map((c) => c.args[0].input.NextToken),
+    ).toEqual([undefined, '1', '2', '3']);
+    expect(slice.snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId).sort()).toEqual(
+      ['sgr-0base-egress', 'sgr-egress-sg-0web', 'sgr-private22', 'sgr-world22'].sort(),
+    );
+  });
+
+  it('finds a group by name, then loads its rules and interfaces', async () => {
+    installFakeEc2(ec2Mock, world);
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupNames: ['web'],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input).toEqual({
+      Filters: [{ Name: 'group-name', Values: ['web'] }],
+    });
+    expect(slice.snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId)).toContain('sgr-world22');
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)[0]?.args[0].input).toEqual({
+      Filters: [{ Name: 'group-id', Values: [GROUP, OTHER_GROUP] }],
+    });
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(1);
+    expect(slice.calls).toBe(5);
+  });
+
+  it('marks the slice incomplete, naming the call, when a describe is denied', async () => {
+    installFakeEc2(ec2Mock, world);
+    ec2Mock
+      .on(DescribeNetworkInterfacesCommand)
+      .rejects(error('UnauthorizedOperation', 'You are not authorized'));
+    const slice = await loadSlice(ec2, sgScope);
+    expect(slice.complete).toBe(false);
+    expect(slice.errors).toEqual([
+      'DescribeNetworkInterfaces: UnauthorizedOperation: You are not authorized',
+    ]);
+  });
+
+  it('throws a retryable error when throttling outlasts the SDK retries', async () => {
+    installFakeEc2(ec2Mock, world);
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(error('RequestLimitExceeded'));
+    await expect(loadSlice(ec2, sgScope)).rejects.toBeInstanceOf(SliceLoadError);
+  });
+
+  it('reads a deleted group as an empty slice, not an error', async () => {
+    installFakeEc2(ec2Mock, world);
+    const scope = { ...sgScope, securityGroupIds: ['sg-0gone'] };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.SecurityGroups).toEqual([]);
+    expect(slice.calls).toBe(3);
+  });
+
+  it('resolves prefix lists the rules reference', async () => {
+    const withList = buildWorld({
+      groupId: GROUP,
+      rules: [{ id: 'sgr-pl', from: 22, prefixList: 'pl-0world' }],
+    });
+    withList.ManagedPrefixLists = [{ PrefixListId: 'pl-0world', Entries: [{ Cidr: '0.0.0.0/0' }] }];
+    installFakeEc2(ec2Mock, withList);
+    const slice = await loadSlice(ec2, sgScope);
+    expect(ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input)).toEqual([
+      { PrefixListId: 'pl-0world' },
+    ]);
+    expect(slice.snapshot.ManagedPrefixLists).toEqual([
+      { PrefixListId: 'pl-0world', Entries: [{ Cidr: '0.0.0.0/0' }] },
+    ]);
+  });
+
+  it('loads a NACL event: the NACL, its VPC context, the interfaces of the VPC and their groups', async () => {
+    installFakeEc2(ec2Mock, world);
+    const scope = { ...emptyScope('CreateNetworkAclEntry', 'network-acl'), networkAclIds: [ACL] };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input.Filters)).toEqual([
+      [{ Name: 'network-acl-id', Values: [ACL] }],
+      [{ Name: 'vpc-id', Values: [VPC] }],
+    ]);
+    expect(slice.snapshot.Subnets.map((s) => s.Tags)).toEqual([[{ Key: 'Name', Value: 'public-a' }]]);
+    expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
+    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId).sort()).toEqual([OTHER_GROUP, GROUP].sort());
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+    // The NACL fix keeps admin access from the VPC's blocks (DESIGN §8): the VPC is read with the context.
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand).map((c) => c.args[0].input.Filters)).toEqual([
+      [{ Name: 'vpc-id', Values: [VPC] }],
+    ]);
+    expect(slice.snapshot.Vpcs.map((v) => [v.VpcId, v.CidrBlockAssociationSet?.[0]?.CidrBlock])).toEqual([
+      [VPC, '10.0.0.0/16'],
+    ]);
+  });
+
+  it('a VPC that cannot be read leaves the slice complete: only the NACL fix becomes notify-only, saying why', async () => {
+    installFakeEc2(ec2Mock, world);
+    ec2Mock.on(DescribeVpcsCommand).rejects(error('UnauthorizedOperation', 'You are not authorized'));
+    const scope = { ...emptyScope('CreateNetworkAclEntry', 'network-acl'), networkAclIds: [ACL] };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.errors).toEqual([]);
+    expect(slice.snapshot.Vpcs).toEqual([]);
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    const assessment = assessSlice([scope], slice.snapshot, config, { sliceComplete: true });
+    const nacl = assessment.findings.find((f) => f.ruleId === 'nacl-open-admin-port');
+    expect(nacl?.remediation).toBeUndefined();
+    expect((nacl?.evidence.notPlanned as string[] | undefined)?.[0]).toBe(
+      `22/tcp ipv4: the CIDR blocks of VPC ${VPC} are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic`,
+    );
+    expect(assessment.plan.actions).toEqual([]);
+  });
+
+  it('reads no VPC for an event without a NACL in scope (a security-group event keeps its call budget)', async () => {
+    installFakeEc2(ec2Mock, world);
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: [GROUP],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(0);
+    expect(slice.snapshot.Vpcs).toEqual([]);
+  });
+
+  it('loads an interface event as before: the interface, then its groups described', async () => {
+    installFakeEc2(ec2Mock, world);
+    const scope = {
+      ...emptyScope('ModifyNetworkInterfaceAttribute', 'network-interface'),
+      networkInterfaceIds: [ENI],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.Filters)).toEqual([
+      [{ Name: 'group-id', Values: [GROUP, OTHER_GROUP] }],
+    ]);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { configFromEnv, DEFAULT_CONFIG, parseConfig, parsePortSpec } from '../../../shared/config';
+import { ConfigError } from '../../../shared/errors';
+
+describe('config', () => {
+  it('has the DESIGN §4 defaults', () => {
+    expect(DEFAULT_CONFIG.mode).toBe('notify');
+    expect(DEFAULT_CONFIG.adminPorts).toEqual([
+      { protocol: 'tcp', from: 22, to: 22 },
+      { protocol: 'tcp', from: 3389, to: 3389 },
+      { protocol: 'udp', from: 3389, to: 3389 },
+    ]);
+    expect(DEFAULT_CONFIG.highRiskPorts.map((p) => p.from)).toEqual([
+      20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601,
+      8080, 8088, 8888, 9200, 9300,
+    ]);
+    expect(DEFAULT_CONFIG.highRiskPorts.every((p) => p.protocol === 'tcp')).toBe(true);
+    expect(DEFAULT_CONFIG.authorizedPorts).toEqual([
+      { protocol: 'tcp', from: 80, to: 80 },
+      { protocol: 'tcp', from: 443, to: 443 },
+    ]);
+    expect(DEFAULT_CONFIG.ephemeralPorts).toEqual({ from: 1024, to: 65535 });
+    expect(DEFAULT_CONFIG.worldOpenCoverage).toBe(0.99);
+    expect(DEFAULT_CONFIG.exemptionTagKey).toBe('vpc-guardrail:exempt');
+  });
+
+  it('parses port specs', () => {
+    expect(parsePortSpec('22')).toEqual({ protocol: 'tcp', from: 22, to: 22 });
+    expect(parsePortSpec('3389/UDP')).toEqual({ protocol: 'udp', from: 3389, to: 3389 });
+    expect(parsePortSpec('8000-8100/tcp')).toEqual({ protocol: 'tcp', from: 8000, to: 8100 });
+    expect(parsePortSpec('70000/tcp')).toBeUndefined();
+    expect(parsePortSpec('100-10/tcp')).toBeUndefined();
+    expect(parsePortSpec('22/icmp')).toBeUndefined();
+  });
+
+  it('rejects bad values naming the key', () => {
+    expect(() => parseConfig({ adminPorts: ['22/tcp', 'ssh'] })).toThrow(/adminPorts\[1\]: not a port spec/);
+    expect(() => parseConfig({ worldOpenCoverage: 2 })).toThrow(/worldOpenCoverage/);
+    expect(() => parseConfig({ ephemeralPorts: { from: 60000, to: 1024 } })).toThrow(/ephemeralPorts/);
+    expect(() => parseConfig({ rules: { 'sg-open-admin-port': 'fix' } })).toThrow(
+      /rules\.sg-open-admin-port/,
+    );
+  });
+
+  it('reads the NACL fix keys: naclAdminSources (CIDRs) and naclEntryLimit, with their defaults', () => {
+    expect(parseConfig({})).toMatchObject({ naclAdminSources: [], naclEntryLimit: 20 });
+    expect(
+      parseConfig({ naclAdminSources: ['10.8.0.0/16', '2001:db8::/48'], naclEntryLimit: 40 }),
+    ).toMatchObject({
+      naclAdminSources: ['10.8.0.0/16', '2001:db8::/48'],
+      naclEntryLimit: 40,
+    });
+    expect(() => parseConfig({ naclAdminSources: ['10.8.0.0/16', 'vpn'] })).toThrow(
+      /naclAdminSources\[1\]: not an IPv4 or IPv6 CIDR like "10.8.0.0\/16" \("vpn"\)/,
+    );
+    expect(() => parseConfig({ naclAdminSources: ['10.8.0.0/33'] })).toThrow(/naclAdminSources\[0\]/);
+    expect(() => parseConfig({ naclAdminSources: ['::/0'] })).toThrow(
+      /naclAdminSources\[0\]: a kept admin source cannot be the whole address space/,
+    );
+    expect(() => parseConfig({ naclEntryLimit: 0 })).toThrow(/naclEntryLimit/);
+    expect(() => parseConfig({ naclEntryLimit: 2.5 })).toThrow(/naclEntryLimit/);
+  });
+
+  it('rejects unknown rule ids, naming them', () => {
+    expect(() => parseConfig({ rules: { 'sg-open-admin-ports': 'off' } })).toThrow(
+      /rules\.sg-open-admin-ports: unknown rule id/,
+    );
+    expect(() => parseConfig({ allowLists: [{ resourceId: 'sg-1', ruleIds: ['sg-open-*'] }] })).toThrow(
+      /allowLists\[0\]\.ruleIds\[0\]: unknown rule id/,
+    );
+    expect(parseConfig({ rules: { 'route-blackhole': 'off' } }).rules).toEqual({ 'route-blackhole': 'off' });
+  });
+
+  it('reads the functions environment, dedicated variables winning over the JSON', () => {
+    const config = configFromEnv({
+      VPC_GUARDRAIL_MODE: 'remediate',
+      VPC_GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:guardrail',
+      VPC_GUARDRAIL_OWN_ROLE_ARN: 'arn:aws:iam::111122223333:role/guardrail',
+      VPC_GUARDRAIL_CONFIG: JSON.stringify({ mode: 'dry-run', authorizedPorts: ['443/tcp'] }),
+    });
+    expect(config.mode).toBe('remediate');
+    expect(config.topicArn).toBe('arn:aws:sns:eu-west-1:111122223333:guardrail');
+    expect(config.ownRoleArn).toBe('arn:aws:iam::111122223333:role/guardrail');
+    expect(config.authorizedPorts).toEqual([{ protocol: 'tcp', from: 443, to: 443 }]);
+  });
+
+  it('fails clearly on a bad environment', () => {
+    expect(() => configFromEnv({ VPC_GUARDRAIL_CONFIG: '{mode: notify}' })).toThrow(ConfigError);
+    expect(() => configFromEnv({ VPC_GUARDRAIL_CONFIG: '[]' })).toThrow(/expected a JSON object/);
+    expect(() => configFromEnv({ VPC_GUARDRAIL_MODE: 'loud' })).toThrow(/mode: expected one of/);
+  });
+});

@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import { HANDLED_EVENT_NAMES } from '../../../../shared/events/event-table';
+import { triageEvent } from '../../../../shared/events/parse';
+import type { EventScope, Triage } from '../../../../shared/events/types';
+import { cloudTrailFixture, envelope } from '../../../helpers';
+
+const OPTIONS = { exemptionTagKey: 'vpc-guardrail:exempt' };
+
+function handled(triage: Triage): EventScope {
+  if (triage.kind !== 'handle') throw new Error(`ignored: ${triage.ignored.reason}`);
+  return triage.scope;
+}
+
+function scopeOf(fixture: string): EventScope {
+  return handled(triageEvent(cloudTrailFixture(fixture), OPTIONS));
+}
+
+/** The non-empty lists of a scope, for compact expectations. */
+function lists(scope: EventScope): Record<string, unknown> {
+  const out: Record<string, unknown> = { area: scope.area };
+  for (const [key, value] of Object.entries(scope)) {
+    if (Array.isArray(value) && value.length > 0 && key !== 'addedRules') out[key] = value;
+  }
+  if (scope.exemption) out.exemption = scope.exemption;
+  return out;
+}
+
+describe('event table: every CloudTrail fixture resolves to its scope', () => {
+  const cases: [string, Record<string, unknown>][] = [
+    [
+      'AttachInternetGateway--sanitized.json',
+      { area: 'route', internetGatewayIds: ['igw-01234567890123456'], vpcIds: ['vpc-ababababab'] },
+    ],
+    [
+      'AuthorizeSecurityGroupEgress--ipv4-32-with-ruleset-cli-instance-role.json',
+      {
+        area: 'security-group',
+        securityGroupIds: ['sg-038ccc3a1f7b05f42'],
+        securityGroupRuleIds: ['sgr-02bdc373eac599585'],
+      },
+    ],
+    [
+      'AuthorizeSecurityGroupEgress--protocol-all-anywhere-terraform-panther.json',
+      { area: 'security-group', securityGroupIds: ['sg-03eee825d6bb78f54'] },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--console-launch-wizard-anywhere-ssh-trimmed-record.json',
+      {
+        area: 'security-group',
+        securityGroupIds: ['sg-db0c0ffeec0e67ce0'],
+        securityGroupRuleIds: ['sgr-db0c0ffee14167c6d'],
+      },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--console-myip-32-ssh-trimmed-record.json',
+      {
+        area: 'security-group',
+        securityGroupIds: ['sg-db0c0ffee1fa9c4e4'],
+        securityGroupRuleIds: ['sgr-db0c0ffee5683fba9'],
+      },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--go-sdk-anywhere-ssh-panther.json',
+      { area: 'security-group', securityGroupIds: ['sg-0d921df5d84f7270a'] },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--ipv4-and-ipv6-anywhere-eventbridge-no-ruleset.json',
+      { area: 'security-group', securityGroupIds: ['sg-0db7d4784c4db8612'] },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--ipv4-anywhere-ssh-with-ruleset-console.json',
+      {
+        area: 'security-group',
+        securityGroupIds: ['sg-0632fa4ee8a8468a4'],
+        securityGroupRuleIds: ['sgr-09be5c962afdc06ed'],
+      },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--ipv4-cidr-ssh-with-ruleset-cli.json',
+      {
+        area: 'security-group',
+        securityGroupIds: ['sg-0f63fecfa17ef4fee'],
+        securityGroupRuleIds: ['sgr-027eb7c59241731e0'],
+      },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--legacy-flat-params-cidrIp-with-ruleset.json',
+      {
+        area: 'security-group',
+        securityGroupIds: ['sg-003dc7f1f1c686164'],
+        securityGroupRuleIds: ['sgr-09b3e3d2ca1edf2a2'],
+      },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--panther-normalized-string-ports-not-raw.json',
+      { area: 'security-group', securityGroupIds: ['sg-04f0b44316f7d2471'] },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--referenced-group-tcp-0-65535-eventbridge-no-ruleset.json',
+      { area: 'security-group', securityGroupIds: ['sg-4e386e31'] },
+    ],
+    [
+      'AuthorizeSecurityGroupIngress--referenced-group-with-ruleset-eventbridge.json',
+      {
+        area: 'security-group',
+        securityGroupIds: ['sg-01f414f5313452cd1'],
+        securityGroupRuleIds: ['sgr-02e2ca7d55820dc26'],
+      },
+    ],
+    [
+      'CreateNatGateway--wrapped-request-response-sanitized.json',
+      { area: 'nat-gateway', natGatewayIds: ['nat-00000001111111111'], subnetIds: ['subnet-ababab'] },
+    ],
+    [
+      'CreateNetworkAclEntry--egress-all-protocols-anywhere-panther.json',
+      { area: 'network-acl', networkAclIds: ['acl-1'] },
+    ],
+    [
+      'CreateNetworkAclEntry--ingress-tcp-port-range-anywhere-panther.json',
+      { area: 'network-acl', networkAclIds: ['acl-1111'] },
+    ],
+    ['CreateRoute--igw-default-route-panther.json', { area: 'route', routeTableIds: ['rtb-1'] }],
+    ['CreateRoute--igw-eventbridge-aws-sample-sanitized.json', { area: 'route', routeTableIds: ['rtb-xxx'] }],
+    [
+      'CreateRouteTable--sanitized.json',
+      { area: 'route', routeTableIds: ['rtb-bcbcbcbc'], vpcIds: ['vpc-abababab'] },
+    ],
+    [
+      'CreateSecurityGroup--console-launch-wizard-trimmed-record.json',
+      {
+        area: 'security-group',
+        securityGroupIds: ['sg-db0c0ffeec0e67ce0'],
+        vpcIds: ['vpc-db0c0ffee56bc40db'],
+      },
+    ],
+    [
+      'CreateSecurityGroup--terraform-panther.json',
+      { area: 'security-group', securityGroupIds: ['sg-04d018d184a18f647'], vpcIds: ['vpc-a1a044c7'] },
+    ],
+    [
+      'CreateVpcEndpoint--interface-console-wrapped-request-trimmed-record.json',
+      { area: 'vpc-endpoint', vpcEndpointIds: ['vpce-db0c0ffee984e07fa'] },
+    ],
+    [
+      'DeleteNetworkAclEntry--ingress-rule-100-cli.json',
+      { area: 'network-acl', networkAclIds: ['acl-0af9cb843511d66d4'] },
+    ],
+  ];
+
+  it.each(cases)('%s', (fixture, expected) => {
+    expect(lists(scopeOf(fixture))).toEqual(expected);
+  });
+
+  it('covers every fixture but the failed call (which is ignored)', () => {
+    expect(cases).toHaveLength(23);
+  });
+
+  it('ignores the failed call because it carries an errorCode', () => {
+    const triage = triageEvent(
+      cloudTrailFixture('GetPasswordData--failed-client-unauthorizedoperation-ec2-error-shape.json'),
+      OPTIONS,
+    );
+    expect(triage).toMatchObject({ kind: 'ignore', ignored: { code: 'error-code' } });
+  });
+
+  it('reads the added rules of a rule set, with their single source', () => {
+    const scope = scopeOf('AuthorizeSecurityGroupIngress--referenced-group-with-ruleset-eventbridge.json');
+    expect(scope.addedRules).toEqual([
+      {
+        ruleId: 'sgr-02e2ca7d55820dc26',
+        groupId: 'sg-01f414f5313452cd1',
+        egress: false,
+        ipProtocol: 'tcp',
+        fromPort: 1521,
+        toPort: 1521,
+        referencedGroupId: 'sg-000537769a1c2d858',
+      },
+    ]);
+  });
+
+  it('takes account and region from the envelope, never from userIdentity.accountId', () => {
+    const triage = triageEvent(
+      cloudTrailFixture(
+        'AuthorizeSecurityGroupIngress--referenced-group-tcp-0-65535-eventbridge-no-ruleset.json',
+      ),
+      OPTIONS,
+    );
+    expect(triage.kind === 'handle' && triage.event).toMatchObject({
+      accountId: '123456789010',
+      region: 'us-east-1',
+      envelope: true,
+      eventId: 'a3c1efab-1658-43ea-af24-7fbdf4363ef2',
+    });
+  });
+
+  it('takes account and region from recipientAccountId and awsRegion for a bare record', () => {
+    const triage = triageEvent(
+      cloudTrailFixture('DeleteNetworkAclEntry--ingress-rule-100-cli.json'),
+      OPTIONS,
+    );
+    expect(triage.kind === 'handle' && triage.event).toMatchObject({
+      accountId: '000000000',
+      region: 'us-east-1',
+      envelope: false,
+    });
+  });
+
+  it('reads the same scope from a bare record and from its EventBridge envelope', () => {
+    const record = cloudTrailFixture(
+      'AuthorizeSecurityGroupIngress--ipv4-anywhere-ssh-with-ruleset-console.json',
+    );
+    expect(handled(triageEvent(envelope(record), OPTIONS))).toEqual(handled(triageEvent(record, OPTIONS)));
+  });
+
+  it('lists every event of DESIGN §7 in the table', () => {
+    expect(HANDLED_EVENT_NAMES).toEqual(
+      [
+        'AuthorizeSecurityGroupIngress',
+        'AuthorizeSecurityGroupEgress',
+        'ModifySecurityGroupRules',
+        'RevokeSecurityGroupIngress',
+        'RevokeSecurityGroupEgress',
+        'CreateSecurityGroup',
+        'ModifyNetworkInterfaceAttribute',
+        'AssociateAddress',
+        'AttachNetworkInterface',
+        'RunInstances',
+        'CreateNetworkAcl',
+        'CreateNetworkAclEntry',
+        'ReplaceNetworkAclEntry',
+        'DeleteNetworkAclEntry',
+        'ReplaceNetworkAclAssociation',
+        'CreateRoute',
+        'ReplaceRoute',
+        'DeleteRoute',
+        'CreateRouteTable',
+        'AssociateRouteTable',
+        'ReplaceRouteTableAssociation',
+        'AttachInternetGateway',
+        'CreateSubnet',
+        'ModifySubnetAttribute',
+        'CreateNatGateway',
+        'CreateVpcEndpoint',
+        'ModifyVpcEndpoint',
+        'CreateTags',
+        'DeleteTags',
+      ].sort(),
+    );
+  });
+});
