@@ -203,6 +203,7 @@ async function processGroup(
     const plan = securityHubPlan({
       ...splitByState(before, outcome.after),
       scope: outcome.assessment.resolved,
+      notJudged: outcome.assessment.notJudged,
       asff: { accountId: deps.accountId, region: deps.region, now: options.now },
     });
     securityHub = await syncFindings(deps.securityHub, plan);

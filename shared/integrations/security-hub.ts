@@ -1,3 +1,4 @@
+import type { NotJudged } from '../engine';
 import type { Finding, ResourceType } from '../findings';
 import type { ActionResult } from '../remediation/types';
 import { type AsffFinding, type AsffOptions, toAsffFinding } from '../report/asff';
@@ -29,6 +30,11 @@ export interface SecurityHubPlanInput {
    * longer fires there. Unset (an audit): nothing is inferred about findings not seen.
    */
   scope?: ResolvedScope;
+  /**
+   * What the evaluation could not judge: never inferred gone (a rule with no finding on a resource
+   * it could not judge says nothing about that resource). `ruleId` unset: every rule of it.
+   */
+  notJudged?: readonly NotJudged[];
   /** Account, home region (of the product ARN) and time of the records. */
   asff: AsffOptions;
 }
@@ -129,11 +135,13 @@ export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
   if (input.scope) {
     // A rule firing again (or still) on a resource is neither gone nor closed.
     const firing = new Set([...input.open, ...input.closed].map(key));
+    const blind = new Set((input.notJudged ?? []).map((n) => `${n.ruleId ?? '*'}\u0000${n.resourceId}`));
     for (const [key, resourceType] of SCOPE_TYPES) {
       const rules = RULES.filter((r) => r.resourceType === resourceType);
       for (const resourceId of input.scope[key]) {
         for (const rule of rules) {
           if (firing.has(`${rule.id}\u0000${resourceId}`)) continue; // as key() spells it
+          if (blind.has(`${rule.id}\u0000${resourceId}`) || blind.has(`*\u0000${resourceId}`)) continue;
           gone.push(goneRecord(rule.id, resourceType, resourceId, input.asff));
         }
       }

@@ -111,6 +111,35 @@ describe('securityHubPlan', () => {
   });
 });
 
+describe('gone findings and what was not judged', () => {
+  it('never infers gone where the evaluation could not judge the resource', () => {
+    // Act
+    const plan = securityHubPlan({
+      open: [],
+      closed: [],
+      scope: { ...EMPTY_SCOPE, securityGroups: ['sg-1', 'sg-2'], networkInterfaces: ['eni-1', 'eni-2'] },
+      notJudged: [
+        {
+          resourceId: 'eni-1',
+          ruleId: 'eni-internet-exposed',
+          reason: 'its subnet subnet-9 is not in the snapshot',
+        },
+        {
+          resourceId: 'sg-1',
+          reason: "an ingress rule's source is prefix list pl-1, whose entries are not in the snapshot",
+        },
+      ],
+      asff: ASFF,
+    });
+
+    // Assess
+    const ids = plan.gone.map((r) => r.Id.split('/').slice(3).join('/'));
+    expect(ids.filter((id) => id.endsWith('/sg-1') || id.endsWith('/eni-1'))).toEqual([]);
+    expect(ids).toContain('eni-internet-exposed/eni-2');
+    expect(ids).toContain('sg-open-admin-port/sg-2');
+  });
+});
+
 describe('every record Security Hub gets', () => {
   // Required top-level ASFF attributes of BatchImportFindings (Security Hub user guide) and the
   // length limits of the fields filled.
