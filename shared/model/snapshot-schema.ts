@@ -1,4 +1,4 @@
-import { parseCidr4, parseCidr6, parseIpv4, parseIpv6 } from '../net/cidr';
+import { isIpv6, parseCidr4, parseCidr6, parseIpv4 } from '../net/cidr';
 import { ec2Protocol, parseProtocol } from '../net/protocol';
 import {
   bool,
@@ -24,7 +24,7 @@ import {
 const cidr4 = format('a valid IPv4 CIDR', (s) => parseCidr4(s) !== undefined);
 const cidr6 = format('a valid IPv6 CIDR', (s) => parseCidr6(s) !== undefined);
 const ipv4 = format('a valid IPv4 address', (s) => parseIpv4(s) !== undefined);
-const ipv6 = format('a valid IPv6 address', (s) => parseIpv6(s) !== undefined);
+const ipv6 = format('a valid IPv6 address', isIpv6);
 const protocol = format(
   'a protocol EC2 accepts (-1, tcp, udp, icmp, icmpv6 or a number 0–255)',
   (s) => ec2Protocol(s) !== undefined,

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIpv4, parseCidr4, parseCidr6, parseIpv4, parseIpv6 } from '../../../../shared/net/cidr';
+import {
+  formatIpv4,
+  isIpv6,
+  parseCidr4,
+  parseCidr6,
+  parseIpv4,
+  parseIpv6,
+  parseIpv6General,
+} from '../../../../shared/net/cidr';
 import { cidrsOf4, cidrsOf6, formatIpv6 } from '../../../../shared/net/cidr-format';
 
 const RUNS = { numRuns: 1000 };
@@ -65,6 +73,44 @@ describe('IPv6 parsing', () => {
       }),
       RUNS,
     );
+  });
+
+  it('reads hex-and-colon text exactly as the general parser does (the allocation-free scan)', () => {
+    // Texts of the scan's alphabet, biased to colons (`::`, `:::`, empty groups, too many groups).
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:::::'), maxLength: 45 }),
+      u128.map((x) => formatIpv6(x)),
+      u128.map((x) => `${formatIpv6(x)}:`),
+      u128.map((x) => `:${fullForm(x)}`),
+      u128.map((x) => fullForm(x).replace(/^0+/, '').replace(':0', '::')),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        const general = parseIpv6General(t);
+        expect(parseIpv6(t)).toBe(general);
+        expect(isIpv6(t)).toBe(general !== undefined);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const edge of [
+      '::',
+      ':::',
+      '1::',
+      '::1',
+      '1:::2',
+      '1::2::3',
+      '1:2:3:4:5:6:7::',
+      '::1:2:3:4:5:6:7',
+    ]) {
+      expect(parseIpv6(edge)).toBe(parseIpv6General(edge));
+    }
+    expect(parseIpv6('1:2:3:4:5:6:7::')).toBe(0x00010002000300040005000600070000n);
+    expect(parseIpv6('1:2:3:4:5:6:7:8:9')).toBeUndefined();
+    expect(parseIpv6('12345::')).toBeUndefined();
+    // Other texts go to the general parser: zone, surrounding space, embedded IPv4.
+    expect(isIpv6(' fe80::1%eth0 ')).toBe(true);
+    expect(isIpv6('::ffff:192.0.2.1')).toBe(true);
+    expect(isIpv6('::ffff:192.0.2.256')).toBe(false);
   });
 
   it('writes RFC 5952 canonical text', () => {
