@@ -1,12 +1,11 @@
-import { EC2_READ_ACTIONS } from '../shared/aws/region-loader';
-import { SLICE_READ_ACTIONS } from '../shared/aws/slice-loader';
+import { readActions } from '../shared/aws/ec2/describe-table';
 import type { Config } from '../shared/config';
 import { ruleMode } from '../shared/remediation/plan';
 import { RULES } from '../shared/rules/registry';
 import type { RuleDefinition } from '../shared/rules/types';
 
-// IAM actions come from code tables, never from a hand-written list: reads from the region
-// loader's table, writes from the rule registry's `fixActions` of the rules the config lets act.
+// IAM actions come from code tables, never from a hand-written list: reads from the EC2 reader's
+// describe table, writes from the rule registry's `fixActions` of the rules the config lets act.
 
 /**
  * The EC2 reads each function makes (EC2 `Describe*` has no resource-level permissions): the event
@@ -14,8 +13,8 @@ import type { RuleDefinition } from '../shared/rules/types';
  * audit's region loader.
  */
 export const READ_ACTIONS = {
-  'on-network-change': [...SLICE_READ_ACTIONS].sort(),
-  audit: [...EC2_READ_ACTIONS].sort(),
+  'on-network-change': readActions('slice'),
+  audit: readActions('region'),
 } as const satisfies Record<string, readonly string[]>;
 
 /** The EC2 resource type (ARN path) each remediation action writes to. */

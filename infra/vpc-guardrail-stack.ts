@@ -15,8 +15,15 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type Config, parseConfig } from '../shared/config';
-import { HANDLED_EVENT_NAMES } from '../shared/events/event-table';
+import { networkChangePattern } from './event-pattern';
 import { GuardrailFunction } from './guardrail-function';
+import {
+  centralBus,
+  grantListAccounts,
+  grantMemberRole,
+  memberStackSet,
+  type OrganizationProps,
+} from './organization';
 import { READ_ACTIONS, writeActionsByResource } from './permissions';
 
 const DEFAULT_BUNDLES_DIR = fileURLToPath(new URL('../dist/functions', import.meta.url));
@@ -46,6 +53,8 @@ export interface VpcGuardrailStackProps extends StackProps {
   slackChannel?: { workspaceId: string; channelId: string };
   /** Where the bundles are (default: dist/functions, written by `npm run build`). */
   bundlesDir?: string;
+  /** Organization mode (DESIGN §15): this becomes the central stack (`VpcGuardrailCentral`). */
+  organization?: OrganizationProps;
   /**
    * How long the event source mapping gathers events into one batch (DESIGN §14), 0–300 seconds;
    * default 10. Longer coalesces more of a burst into one evaluation and one notice; 0 is the
@@ -58,20 +67,6 @@ export interface VpcGuardrailStackProps extends StackProps {
 const EVENT_FUNCTION_TIMEOUT = Duration.seconds(60);
 /** Receives before a message goes to the buffer's dead-letter queue. */
 const EVENTS_MAX_RECEIVE_COUNT = 5;
-
-/** The EventBridge pattern of the event function, generated from the event table (DESIGN §7, §10). */
-export function networkChangePattern(): events.EventPattern {
-  return {
-    source: ['aws.ec2'],
-    detailType: ['AWS API Call via CloudTrail'],
-    detail: {
-      eventSource: ['ec2.amazonaws.com'],
-      eventName: [...HANDLED_EVENT_NAMES],
-      // Failed calls change nothing and the handler ignores them: do not pay to invoke it.
-      errorCode: [{ exists: false }],
-    },
-  };
-}
 
 /** The guardrail stack (DESIGN §10, §14): topic, the two functions, the event rule → SQS buffer, DLQs, least-privilege IAM. */
 export class VpcGuardrailStack extends Stack {
@@ -112,11 +107,14 @@ export class VpcGuardrailStack extends Stack {
     // Both functions read the same environment (DESIGN §9); the rest of the config goes as JSON.
     // The stack sets mode, topic and own role through their own variables.
     const configJson = JSON.stringify(withoutKeys(props.config ?? {}, ['mode', 'topicArn', 'ownRoleArn']));
+    const org = props.organization;
     const environment = {
       VPC_GUARDRAIL_MODE: this.config.mode,
       VPC_GUARDRAIL_TOPIC_ARN: topic.topicArn,
       ...(configJson === '{}' ? {} : { VPC_GUARDRAIL_CONFIG: configJson }),
       ...(props.securityHub ? { VPC_GUARDRAIL_SECURITY_HUB: 'true' } : {}),
+      // Organization mode is on in both functions when the member role is named (DESIGN §15).
+      ...(org ? { VPC_GUARDRAIL_MEMBER_ROLE_NAME: org.memberRoleName } : {}),
     };
 
     const onChange = new GuardrailFunction(this, 'OnNetworkChange', {
@@ -175,7 +173,8 @@ export class VpcGuardrailStack extends Stack {
       description: 'VPC Guardrail: audits whole VPCs or regions on demand',
       bundlesDir,
       environment: { ...environment, VPC_GUARDRAIL_OWN_ROLE_ARN: onChange.role.roleArn },
-      timeout: Duration.minutes(5),
+      // A whole organization takes longer than one account: Lambda's maximum in organization mode.
+      timeout: org ? Duration.minutes(15) : Duration.minutes(5),
       memorySize: 1024,
       logRetention,
     });
@@ -206,7 +205,15 @@ export class VpcGuardrailStack extends Stack {
           new iam.PolicyStatement({
             sid: `Remediate${resourceType.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`,
             actions,
-            resources: [this.formatArn({ service: 'ec2', resource: resourceType, resourceName: '*' })],
+            // The central account is governed in every region of the organization's rollout.
+            resources: [
+              this.formatArn({
+                service: 'ec2',
+                resource: resourceType,
+                resourceName: '*',
+                ...(org ? { region: '*' } : {}),
+              }),
+            ],
           }),
         );
       }
@@ -217,15 +224,18 @@ export class VpcGuardrailStack extends Stack {
             'EC2 Describe* and GetManagedPrefixListEntries reads support no resource-level permissions.',
         },
         ...writes.map(({ resourceType }) => ({
-          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:${resourceType}/*]`,
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${org ? '*' : '<AWS::Region>'}:<AWS::AccountId>:${resourceType}/*]`,
           reason: `Remediation may have to fix any ${resourceType} of this account and region; the statement is limited to that resource type and to the fix actions of the rules allowed to remediate.`,
         })),
       );
     }
 
-    // One rule for every handled network change, its event names generated from the event table.
+    // One rule for every handled network change, its event names generated from the event table
+    // (organization mode: on the central bus, which principals of the organization feed).
+    const bus = org ? centralBus(this, org.organizationId) : undefined;
     new events.Rule(this, 'NetworkChange', {
       description: 'EC2 network changes recorded by CloudTrail (names from the guardrail event table)',
+      ...(bus ? { eventBus: bus } : {}),
       eventPattern: networkChangePattern(),
       targets: [
         new targets.SqsQueue(buffer, {
@@ -235,6 +245,7 @@ export class VpcGuardrailStack extends Stack {
         }),
       ],
     });
+    if (org && bus) this.organization(org, props, onChange, audit, bus);
 
     if (props.auditSchedule) {
       if (!/^(rate|cron)\(.+\)$/.test(props.auditSchedule)) {
@@ -247,7 +258,9 @@ export class VpcGuardrailStack extends Stack {
         schedule: events.Schedule.expression(props.auditSchedule),
         targets: [
           new targets.LambdaFunction(audit.function, {
-            event: events.RuleTargetInput.fromObject({ notify: true }),
+            event: events.RuleTargetInput.fromObject(
+              org ? { notify: true, organization: true, regions: org.regions } : { notify: true },
+            ),
             deadLetterQueue: deadLetters,
             retryAttempts: 2,
           }),
@@ -302,6 +315,29 @@ export class VpcGuardrailStack extends Stack {
         resources: [this.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
       }),
     );
+  }
+
+  /**
+   * Organization mode (DESIGN §15): the functions may assume the member role (the audit may also
+   * list the accounts); the StackSet rolls the member template out. The rule on the central bus
+   * feeds the same SQS buffer as the single-account stack's.
+   */
+  private organization(
+    org: OrganizationProps,
+    props: VpcGuardrailStackProps,
+    onChange: GuardrailFunction,
+    audit: GuardrailFunction,
+    bus: events.EventBus,
+  ): void {
+    for (const fn of [onChange, audit]) grantMemberRole(fn.role, org);
+    grantListAccounts(audit.role);
+    memberStackSet(this, {
+      ...org,
+      config: props.config ?? {},
+      parsed: this.config,
+      busArn: bus.eventBusArn,
+      roleArns: [onChange.role.roleArn, audit.role.roleArn],
+    });
   }
 
   /** A trail of this region's write management events: what EventBridge needs to see API calls. */

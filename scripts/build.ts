@@ -128,7 +128,10 @@ export async function buildCli(outdir = `${ROOT}dist`): Promise<BundleReport> {
   const report = await bundle('cli', `${ROOT}cli/bin.ts`, outdir, `${outdir}/cli/vpc-guardrail.mjs`, {
     // The CLI keeps the SDK's full credential chain (profiles, SSO, …) for local credentials.
     plugins: [sdkSchemaTreeShaking(), zodNamespaceImports()],
-    banner: { js: '#!/usr/bin/env node' },
+    // cli-progress is CommonJS and requires Node built-ins (readline): give the ESM bundle a require.
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+    },
     // Only loaded in a source checkout whose sources are newer than the bundle (cli/freshness.ts).
     external: ['tsx'],
     // The map stays beside the bundle for debugging in a checkout; the package does not ship it,

@@ -52,6 +52,8 @@ const portRange = z
 
 const EXEMPTION_TAG = 'vpc-guardrail:exempt';
 
+const accountId = z.string().regex(/^\d{12}$/, { message: 'not a 12-digit AWS account id' });
+
 // A kept source must be a real network: the whole address space would keep the port world-open.
 const naclAdminSource = z.string().superRefine((value, ctx) => {
   const cidr = value.includes(':') ? parseCidr6(value) : parseCidr4(value);
@@ -116,6 +118,10 @@ export const ConfigSchema = z
     topicArn: z.string().optional(),
     /** Findings below this severity are listed in a notice but never cause one alone (DESIGN §8). */
     notifyMinSeverity: z.enum(SEVERITIES).default('low'),
+    /** Organization mode (DESIGN §15): when non-empty, only these accounts (and the central one). */
+    accounts: z.array(accountId).default([]),
+    /** Organization mode: accounts never governed, the central one included. */
+    excludeAccounts: z.array(accountId).default([]),
   })
   .strict();
 

@@ -9,6 +9,8 @@ import { formatReport, REPORT_FORMATS } from '../../shared/report/format';
 import { artifactUri, formatSarif } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
+import { type AccountOptions, addAccountOptions, wantsAccounts } from './accounts';
+import { runAccountsAudit } from './audit-accounts';
 import { importToSecurityHub } from './security-hub';
 import { loadLiveSnapshot } from './snapshot';
 
@@ -16,7 +18,7 @@ import { loadLiveSnapshot } from './snapshot';
 const AUDIT_FORMATS = [...REPORT_FORMATS, 'sarif', 'asff'] as const;
 type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-export interface AuditOptions {
+export interface AuditOptions extends AccountOptions {
   snapshot?: string;
   region?: string;
   vpc?: string[];
@@ -123,6 +125,15 @@ function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: str
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
   const config = await loadConfigFile(io, options.config);
+  if (wantsAccounts(options)) {
+    // Security Hub's default product takes only the calling account's findings (README).
+    if (options.importToSecurityHub) {
+      throw new InputError('invalid options', [
+        "--import-to-security-hub: imports one account (the credentials' own); not with --accounts or --organization",
+      ]);
+    }
+    return runAccountsAudit(io, options, config);
+  }
   const { snapshot, warnings: inputWarnings } = await loadAuditSnapshot(io, options);
   const keep = options.snapshot ? vpcFilter(snapshot, options.vpc ?? []) : undefined;
   const now = io.now();
@@ -145,9 +156,9 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
 
 /** Registers `vpc-guardrail audit`. */
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('audit')
-    .description('evaluate a snapshot (or a live region) and report findings')
+    .description('evaluate a snapshot (or a live region, or accounts of an organization) and report findings')
     .option(
       '--snapshot <file>',
       'snapshot JSON (see "Snapshot format" in the README); - reads standard input',
@@ -167,8 +178,8 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     .option(
       '--import-to-security-hub',
       "also import the findings into AWS Security Hub (the snapshot's account and region, local credentials)",
-    )
-    .action(async (options: AuditOptions) => {
-      setExit(await runAudit(io, options));
-    });
+    );
+  addAccountOptions(command).action(async (options: AuditOptions) => {
+    setExit(await runAudit(io, options));
+  });
 }

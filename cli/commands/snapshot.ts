@@ -1,36 +1,43 @@
 import type { Command } from 'commander';
+import { regionEc2Client } from '../../shared/aws/clients';
 import {
-  ec2ClientFor,
   type LoadProgress,
   loadRegionSnapshot,
-  REGION_NAME,
-  RegionLoadError,
   type RegionSnapshot,
   SNAPSHOT_LISTS,
   type SnapshotList,
-  VPC_ID,
-} from '../../shared/aws/region-loader';
+} from '../../shared/aws/ec2/region';
+import { RegionLoadError } from '../../shared/aws/errors';
+import { REGION_NAME, VPC_ID } from '../../shared/aws/ids';
 import { InputError } from '../../shared/errors';
 import { type CliIo, EXIT, processIo } from '../io';
+import { type AccountOptions, addAccountOptions, wantsAccounts } from './accounts';
+import { writeAccountSnapshots } from './snapshot-accounts';
 
-export interface LiveOptions {
+export interface LiveOptions extends AccountOptions {
   region?: string;
   vpc?: string[];
 }
 
-const LABELS: Record<SnapshotList, string> = {
-  Vpcs: 'VPCs',
-  Subnets: 'subnets',
-  SecurityGroups: 'security groups',
-  SecurityGroupRules: 'group rules',
-  NetworkAcls: 'network ACLs',
-  RouteTables: 'route tables',
-  InternetGateways: 'internet gateways',
-  NatGateways: 'NAT gateways',
-  VpcEndpoints: 'VPC endpoints',
-  NetworkInterfaces: 'network interfaces',
-  ManagedPrefixLists: 'prefix-list entries',
+/** Each list's label, singular and plural ("1 VPC", "2 VPCs"). */
+const LABELS: Record<SnapshotList, readonly [string, string]> = {
+  Vpcs: ['VPC', 'VPCs'],
+  Subnets: ['subnet', 'subnets'],
+  SecurityGroups: ['security group', 'security groups'],
+  SecurityGroupRules: ['group rule', 'group rules'],
+  NetworkAcls: ['network ACL', 'network ACLs'],
+  RouteTables: ['route table', 'route tables'],
+  InternetGateways: ['internet gateway', 'internet gateways'],
+  NatGateways: ['NAT gateway', 'NAT gateways'],
+  VpcEndpoints: ['VPC endpoint', 'VPC endpoints'],
+  NetworkInterfaces: ['network interface', 'network interfaces'],
+  ManagedPrefixLists: ['prefix-list entry', 'prefix-list entries'],
 };
+
+/** `1 VPC`, `0 subnets`, `2 security groups`. */
+function counted(count: number, list: SnapshotList): string {
+  return `${count} ${LABELS[list][count === 1 ? 0 : 1]}`;
+}
 
 /** The lists a progress line shows (the big ones a person waits for). */
 const SHOWN: readonly SnapshotList[] = [
@@ -49,7 +56,7 @@ export function progressReporter(io: CliIo, interactive: boolean) {
   const counts = new Map<SnapshotList, number>();
   let last = 0;
   const line = (region: string) =>
-    `${region}: ${SHOWN.map((list) => `${counts.get(list) ?? 0} ${LABELS[list]}`).join(', ')}`;
+    `${region}: ${SHOWN.map((list) => counted(counts.get(list) ?? 0, list)).join(', ')}`;
   return {
     onProgress(progress: LoadProgress): void {
       counts.set(progress.list, progress.items);
@@ -61,7 +68,7 @@ export function progressReporter(io: CliIo, interactive: boolean) {
     },
     done(snapshot: RegionSnapshot): void {
       const summary = SNAPSHOT_LISTS.filter((list) => list !== 'ManagedPrefixLists')
-        .map((list) => `${snapshot[list].length} ${LABELS[list]}`)
+        .map((list) => counted(snapshot[list].length, list))
         .join(', ');
       io.stderr(`${interactive ? '\r\x1b[K' : ''}loaded ${snapshot.region}: ${summary}\n`);
     },
@@ -92,7 +99,7 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
   const { region, vpcIds } = checkLiveOptions(options);
   const progress = progressReporter(io, io === processIo && process.stderr.isTTY === true);
   try {
-    const snapshot = await loadRegionSnapshot(ec2ClientFor(region), {
+    const snapshot = await loadRegionSnapshot(regionEc2Client(region), {
       region,
       ...(vpcIds.length > 0 ? { vpcIds } : {}),
       onProgress: progress.onProgress,
@@ -111,14 +118,23 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
 
 /** Registers `vpc-guardrail snapshot --region R [--vpc ID ...]`: the snapshot JSON on stdout. */
 export function registerSnapshot(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('snapshot')
     .description('record a snapshot of a region (or some VPCs) with local credentials; JSON on stdout')
-    .requiredOption('--region <region>', 'AWS region to read')
-    .option('--vpc <id...>', 'only these VPCs (repeatable)')
-    .action(async (options: LiveOptions) => {
-      const snapshot = await loadLiveSnapshot(io, options);
-      io.stdout(`${JSON.stringify(snapshot, null, 2)}\n`);
-      setExit(EXIT.ok);
-    });
+    .option('--region <region>', 'AWS region to read')
+    .option('--vpc <id...>', 'only these VPCs (repeatable)');
+  addAccountOptions(command).action(async (options: LiveOptions) => {
+    if (wantsAccounts(options)) {
+      setExit(await writeAccountSnapshots(io, options));
+      return;
+    }
+    if (!options.region) {
+      throw new InputError('invalid options', [
+        "required option '--region <region>' not specified (or give --accounts or --organization with --regions)",
+      ]);
+    }
+    const snapshot = await loadLiveSnapshot(io, options);
+    io.stdout(`${JSON.stringify(snapshot, null, 2)}\n`);
+    setExit(EXIT.ok);
+  });
 }

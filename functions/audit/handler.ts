@@ -1,17 +1,22 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { organizationAccounts } from '../../shared/audit/accounts';
+import { parseAuditPayload } from '../../shared/audit/payload';
+import { type AuditDeps, runAudit } from '../../shared/audit/pipeline';
+import type { AuditResult } from '../../shared/audit/types';
+import { organizationsClient, securityHubClient, snsClient, stsClient } from '../../shared/aws/clients';
+import { AccountListError, AuditLoadError } from '../../shared/aws/errors';
 import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
+import { type AccountClients, accountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
-import { ec2ClientFor } from '../../shared/aws/region-loader';
 import { securityHubEnabled, syncFindings } from '../../shared/aws/security-hub';
 import { configFromEnv } from '../../shared/config';
 import { ConfigError, InputError } from '../../shared/errors';
 import type { Notice } from '../../shared/notify/notice';
-import { type AuditDeps, AuditLoadError, type AuditResult, runAudit } from './audit';
-import { parseAuditPayload } from './payload';
+import { memberRoleNameFromEnv } from '../../shared/org/settings';
 
 // Cold start: read and validate the environment once; an invalid config fails here, loudly.
 const logger = new GuardrailLogger({ serviceName: 'vpc-guardrail-audit' });
@@ -20,15 +25,29 @@ const homeRegion = process.env.AWS_REGION ?? '';
 if (!homeRegion) throw new ConfigError('invalid environment', ['AWS_REGION: is required']);
 const securityHub = securityHubEnabled(process.env);
 
+// Organization mode (DESIGN §15) is on when the member role is named.
+const memberRoleName = memberRoleNameFromEnv(process.env);
+
 let sns: SNSClient | undefined;
 let hub: SecurityHubClient | undefined;
+let clients: AccountClients | undefined;
+
+/** EC2 clients per account and region, built on the first invocation (the home account is in its ARN). */
+function clientsFor(homeAccountId: string): AccountClients {
+  clients ??= accountClients({
+    homeAccountId,
+    purpose: 'region',
+    ...(memberRoleName ? { memberRoleName, sts: stsClient(homeRegion) } : {}),
+  });
+  return clients;
+}
 
 /** Publishes the audit's one summary notice (the SNS client is built on first use). */
 async function publish(notice: Notice): Promise<void> {
   if (!config.topicArn) {
     throw new ConfigError('notify is not configured', ['VPC_GUARDRAIL_TOPIC_ARN: is required to notify']);
   }
-  sns ??= new SNSClient({ region: homeRegion, retryMode: 'adaptive', maxAttempts: 6 });
+  sns ??= snsClient(homeRegion);
   await publishNotice(sns, config.topicArn, notice);
 }
 
@@ -37,16 +56,24 @@ async function audit(event: unknown, context: Context): Promise<AuditResult> {
   if (payload.notify && !config.topicArn) {
     throw new ConfigError('notify is not configured', ['VPC_GUARDRAIL_TOPIC_ARN: is required to notify']);
   }
+  if ((payload.accounts || payload.organization) && !memberRoleName) {
+    throw new ConfigError('organization mode is off', [
+      'VPC_GUARDRAIL_MEMBER_ROLE_NAME: is required for accounts and organization (deploy VpcGuardrailCentral)',
+    ]);
+  }
+  const accountId = accountOf(context);
+  const accountClientsOf = clientsFor(accountId);
   const deps: AuditDeps = {
     config,
-    accountId: accountOf(context),
+    accountId,
     homeRegion,
-    ec2For: ec2ClientFor,
+    ec2For: ({ accountId: account, region }) => accountClientsOf.ec2(account, region, context.awsRequestId),
+    listAccounts: () => organizationAccounts(organizationsClient(homeRegion)),
     publish,
     ...(securityHub
       ? {
           securityHub: (plan) => {
-            hub ??= new SecurityHubClient({ region: homeRegion, retryMode: 'adaptive', maxAttempts: 6 });
+            hub ??= securityHubClient(homeRegion);
             return syncFindings(hub, plan);
           },
         }
@@ -56,10 +83,10 @@ async function audit(event: unknown, context: Context): Promise<AuditResult> {
   logger.info('audit started', { payload });
   const result = await runAudit(payload, deps);
   for (const failure of result.errors ?? []) logger.error('region not evaluated', { failure });
+  for (const warning of result.summary.warnings) logger.warn('input warning', { warning });
   if (result.securityHub && result.securityHub.failedCount > 0) {
     logger.error('findings not taken by Security Hub', { securityHub: result.securityHub });
   }
-  for (const warning of result.summary.warnings) logger.warn('input warning', { warning });
   logger.info('audit finished', {
     summary: result.summary,
     securityHub: result.securityHub,
@@ -83,6 +110,10 @@ function errorBoundary(): MiddlewareObj<unknown, AuditResult, Error, Context> {
       }
       if (error instanceof AuditLoadError) {
         logger.error('audit failed', { failures: error.failures });
+        return;
+      }
+      if (error instanceof AccountListError) {
+        logger.error('audit failed', { error: error.message });
         return;
       }
       logger.error('audit failed unexpectedly', { error: error ?? undefined });

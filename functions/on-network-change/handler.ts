@@ -1,16 +1,16 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ec2Client, securityHubClient, snsClient, stsClient } from '../../shared/aws/clients';
 import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
+import { accountClients } from '../../shared/aws/member-accounts';
 import { securityHubEnabled } from '../../shared/aws/security-hub';
 import { configFromEnv } from '../../shared/config';
 import { ConfigError } from '../../shared/errors';
 import type { BatchMessage } from '../../shared/events/batch';
-import { type EventDeps, type EventResult, processEvent, processMessages } from './process';
+import { memberRoleNameFromEnv, orgScope } from '../../shared/org/settings';
+import { type EventDeps, type EventResult, type OrgDeps, processEvent, processMessages } from './process';
 
 // Cold start: the environment is read and validated once; an invalid config fails here, loudly.
 const logger = new GuardrailLogger({ serviceName: 'vpc-guardrail-on-network-change' });
@@ -23,12 +23,23 @@ const missing = [
 ];
 if (missing.length > 0) throw new ConfigError('invalid environment', missing);
 
-// SDK clients live as long as the execution environment; adaptive retries absorb throttling.
-const ec2 = new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 6 });
-const sns = new SNSClient({ region, retryMode: 'adaptive', maxAttempts: 6 });
-const securityHub = securityHubEnabled(process.env)
-  ? new SecurityHubClient({ region, retryMode: 'adaptive', maxAttempts: 6 })
-  : undefined;
+// SDK clients live as long as the execution environment (retry policy: shared/aws/clients.ts).
+const ec2 = ec2Client(region, 'event');
+const sns = snsClient(region);
+const securityHub = securityHubEnabled(process.env) ? securityHubClient(region) : undefined;
+// Organization mode (DESIGN §15) is on when the member role is named.
+const memberRoleName = memberRoleNameFromEnv(process.env);
+let org: OrgDeps | undefined;
+
+/** The organization deps, built on the first invocation (the home account comes from its ARN). */
+function orgDeps(homeAccountId: string): OrgDeps | undefined {
+  if (!memberRoleName) return undefined;
+  org ??= {
+    scope: orgScope(config, homeAccountId, memberRoleName),
+    clients: accountClients({ homeAccountId, memberRoleName, sts: stsClient(region), purpose: 'event' }),
+  };
+  return org;
+}
 
 /** A message of a failed account-region group: SQS delivers it again (then to the DLQ). */
 class GroupRetryError extends Error {
@@ -36,6 +47,8 @@ class GroupRetryError extends Error {
 }
 
 function depsOf(context: Context): EventDeps {
+  const accountId = accountOf(context);
+  const orgMode = orgDeps(accountId);
   return {
     config,
     topicArn,
@@ -43,9 +56,11 @@ function depsOf(context: Context): EventDeps {
     sns,
     logger,
     ...(securityHub ? { securityHub } : {}),
-    accountId: accountOf(context),
+    accountId,
     region,
     now: () => new Date(),
+    requestId: context.awsRequestId,
+    ...(orgMode ? { org: orgMode } : {}),
   };
 }
 

@@ -2,10 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { loadSlice } from '../../shared/aws/ec2/slice';
+import { AssumeRoleDeniedError } from '../../shared/aws/errors';
+import type { AccountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
 import { executeActions } from '../../shared/aws/remediator';
 import { type SecurityHubSync, syncFindings } from '../../shared/aws/security-hub';
-import { loadSlice } from '../../shared/aws/slice-loader';
 import type { Config } from '../../shared/config';
 import type { BatchMessage, EventGroup, MessageTriage } from '../../shared/events/batch';
 import {
@@ -17,6 +19,9 @@ import {
 } from '../../shared/events/pipeline';
 import type { IgnoreCode } from '../../shared/events/types';
 import { securityHubPlan, splitByState } from '../../shared/integrations/security-hub';
+import { parseSnapshot } from '../../shared/model/snapshot';
+import { subjectWithAccount } from '../../shared/notify/account-subject';
+import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { ActionStatus } from '../../shared/remediation/types';
 
 /** What one invocation needs; built once at cold start (see handler.ts), injected by tests. */
@@ -41,6 +46,19 @@ export interface EventDeps {
    */
   anyOrigin?: boolean;
   now(): Date;
+  /**
+   * Organization mode (DESIGN §15): who is governed, and EC2 clients per account and region
+   * (implies `anyOrigin`; its triage decides which accounts count).
+   */
+  org?: OrgDeps;
+  /** Names the invocation in a member account's CloudTrail when a group has no event id. */
+  requestId?: string;
+}
+
+/** What organization mode adds: the allow-list and member role, and the per-account client port. */
+export interface OrgDeps {
+  scope: OrgScope;
+  clients: AccountClients;
 }
 
 /** What was done for one account-region group of a batch (also logged): never secrets. */
@@ -85,10 +103,13 @@ export async function processMessages(
   deps: EventDeps,
 ): Promise<BatchResult> {
   const { logger } = deps;
-  const options = deps.anyOrigin
-    ? { now: deps.now() }
-    : { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region };
-  const triaged = triageMessages(messages, deps.config, options);
+  const options =
+    deps.anyOrigin || deps.org
+      ? { now: deps.now() }
+      : { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region };
+  const all = triageMessages(messages, deps.config, options);
+  // Organization mode: ungoverned accounts and the member role's own calls are ignored here.
+  const triaged = deps.org ? orgTriageBatch(all, deps.org.scope) : all;
   for (const m of triaged.messages) logTriage(logger, m);
   // One event (a direct invocation, a batch of one): its CloudTrail id correlates the log lines.
   const handled = triaged.groups.flatMap((g) => g.members);
@@ -160,13 +181,30 @@ async function processGroup(
 ): Promise<GroupReport> {
   const { logger } = deps;
   const messageIds = group.members.map((m) => m.messageId);
-  const clientFor = async (where: Where) => (deps.ec2For ? deps.ec2For(where) : deps.ec2);
+  const { org } = deps;
+  // The session name ties the member account's CloudTrail to this group's first event.
+  const sessionName = group.members[0]?.event.eventId ?? deps.requestId;
+  const clientFor = async (where: Where) =>
+    org
+      ? org.clients.ec2(where.accountId ?? deps.accountId, where.region ?? deps.region, sessionName)
+      : deps.ec2For
+        ? deps.ec2For(where)
+        : deps.ec2;
   const outcome = await runGroupPipeline(
     group,
     deps.config,
     {
       loadSlice: async (scope, where) => {
-        const slice = await loadSlice(await clientFor(where), scope, where);
+        let client: EC2Client;
+        try {
+          client = await clientFor(where);
+        } catch (error) {
+          // Not onboarded yet (or its trust is broken): say so, acknowledge, do not retry.
+          if (!(error instanceof AssumeRoleDeniedError)) throw error;
+          logger.error('member role not assumed', { accountId: error.accountId, roleArn: error.roleArn });
+          return { snapshot: parseSnapshot({}), complete: false, errors: [error.message] };
+        }
+        const slice = await loadSlice(client, scope, where);
         logger.info('slice loaded', {
           group: group.key,
           calls: slice.calls,
@@ -182,14 +220,19 @@ async function processGroup(
   logOutcome(logger, outcome, messageIds);
 
   let messageId: string | undefined;
-  if (outcome.notice) {
+  // A member account's notice names the account in its subject (the attributes always carry it).
+  const notice =
+    outcome.notice && group.accountId !== undefined && group.accountId !== deps.accountId
+      ? { ...outcome.notice, subject: subjectWithAccount(outcome.notice.subject, group.accountId) }
+      : outcome.notice;
+  if (notice) {
     try {
-      messageId = await publishNotice(deps.sns, deps.topicArn, outcome.notice);
+      messageId = await publishNotice(deps.sns, deps.topicArn, notice);
     } catch (error) {
       // Never lost silently: the whole notice is in the log, and the retry sends it again.
       logger.error('notice not published', {
         group: group.key,
-        notice: outcome.notice,
+        notice,
         error: error as Error,
       });
       throw error;

@@ -2,7 +2,6 @@ import {
   CreateNetworkAclEntryCommand,
   DeleteNetworkAclEntryCommand,
   DescribeNetworkAclsCommand,
-  DescribeSecurityGroupRulesCommand,
   type EC2Client,
   type Filter,
   ModifySubnetAttributeCommand,
@@ -17,8 +16,9 @@ import type {
   RemediationPlanResult,
   RevokeParameters,
 } from '../remediation/types';
-import { errorCode, errorText, isRetryable } from './aws-errors';
-import { allPages } from './ec2-pages';
+import { DESCRIBE } from './ec2/describe-table';
+import { readListing } from './ec2/pages';
+import { DescribeError, errorCode, errorText, isRetryable, RemediationRetryableError } from './errors';
 
 /** What is already gone counts as done (DESIGN §8): a retry or a person got there first. */
 const GONE = new Set([
@@ -31,11 +31,6 @@ const GONE = new Set([
   'InvalidNetworkAclID.NotFound',
   'InvalidSubnetID.NotFound',
 ]);
-
-/** A write call failed with a transient fault after the SDK's retries: the invocation is retried. */
-export class RemediationRetryableError extends Error {
-  override readonly name = 'RemediationRetryableError';
-}
 
 /**
  * Makes the planned EC2 calls in order and reports each outcome. A dry run calls nothing. A rule
@@ -172,10 +167,12 @@ async function presentRuleIds(
   ids: readonly string[],
 ): Promise<string[] | { unverified: string }> {
   const read = async (filter: Filter) => {
-    const rules = await allPages(async (NextToken) => {
-      const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [filter], NextToken }));
-      return { items: out.SecurityGroupRules ?? [], nextToken: out.NextToken };
-    });
+    // Read through the describe table; its DescribeError is unwrapped so the AWS code decides below.
+    const rules = await readListing(ec2, DESCRIBE.securityGroupRules, { filters: [filter] }).catch(
+      (error: unknown) => {
+        throw error instanceof DescribeError ? error.cause : error;
+      },
+    );
     const found = new Set(rules.filter((r) => r.GroupId === groupId).map((r) => r.SecurityGroupRuleId));
     return ids.filter((id) => found.has(id));
   };

@@ -8,6 +8,7 @@ export * from './fake-ec2';
 export * from './fake-ec2-http';
 export * from './findings';
 export * from './legacy-input';
+export * from './region-mock';
 export * from './sample-findings';
 export * from './simulate';
 export * from './snapshot';

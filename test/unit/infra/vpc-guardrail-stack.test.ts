@@ -6,8 +6,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VpcGuardrailStack, type VpcGuardrailStackProps } from '../../../infra/vpc-guardrail-stack';
-import { EC2_READ_ACTIONS } from '../../../shared/aws/region-loader';
-import { SLICE_READ_ACTIONS } from '../../../shared/aws/slice-loader';
+import { EC2_READ_ACTIONS } from '../../../shared/aws/ec2/region';
+import { SLICE_READ_ACTIONS } from '../../../shared/aws/ec2/slice';
 import { HANDLED_EVENT_NAMES } from '../../../shared/events/event-table';
 import { RULES } from '../../../shared/rules/registry';
 

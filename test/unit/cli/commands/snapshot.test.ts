@@ -80,7 +80,7 @@ describe('vpc-guardrail snapshot', () => {
     expect(snapshot.SecurityGroups.map((g) => g.GroupId)).toEqual(['sg-1']);
     expect(snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId)).toEqual(['sgr-1']);
     expect(stderr()).toBe(
-      'loaded eu-west-1: 1 VPCs, 0 subnets, 1 security groups, 1 group rules, 0 network ACLs, 0 route tables, ' +
+      'loaded eu-west-1: 1 VPC, 0 subnets, 1 security group, 1 group rule, 0 network ACLs, 0 route tables, ' +
         '0 internet gateways, 0 NAT gateways, 0 VPC endpoints, 0 network interfaces\n',
     );
   });
@@ -163,7 +163,7 @@ describe('vpc-guardrail audit --region', () => {
     expect(report.findings).toContainEqual(
       expect.objectContaining({ ruleId: 'sg-open-admin-port', resourceId: 'sg-1', region: 'eu-west-1' }),
     );
-    expect(stderr()).toMatch(/^loaded eu-west-1: 1 VPCs/);
+    expect(stderr()).toMatch(/^loaded eu-west-1: 1 VPC, /);
   });
 
   it('writes ASFF with the account and region of the live load', async () => {

@@ -14,7 +14,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AuditResult } from '../../../../functions/audit/audit';
+import type { AuditResult } from '../../../../shared/audit/types';
 import type { AsffFinding } from '../../../../shared/report/asff';
 
 const ec2 = mockClient(EC2Client);

@@ -12,8 +12,9 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { RemediationRetryableError } from '../../../../shared/aws/errors';
 import { publishNotice } from '../../../../shared/aws/notifier';
-import { executeActions, RemediationRetryableError } from '../../../../shared/aws/remediator';
+import { executeActions } from '../../../../shared/aws/remediator';
 import type { NaclEntryInput } from '../../../../shared/findings';
 import type { PlannedAction } from '../../../../shared/remediation/types';
 

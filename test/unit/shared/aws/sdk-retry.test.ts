@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { loadSlice } from '../../../../shared/aws/slice-loader';
+import { loadSlice } from '../../../../shared/aws/ec2/slice';
 import { emptyScope } from '../../../../shared/events/event-table';
 
 // No aws-sdk-client-mock here: the real client and its retry middleware run against a canned HTTP

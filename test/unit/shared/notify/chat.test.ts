@@ -231,7 +231,7 @@ describe('the chat form of a notice', () => {
 describe('the chat form of an audit notice', () => {
   it('counts the findings, names the account and regions, and lists what was not evaluated', async () => {
     // Prepare
-    const { auditNotice } = await import('../../../../functions/audit/notice');
+    const { auditNotice } = await import('../../../../shared/audit/audit-notice');
     const { summarize } = await import('../../../../shared/engine');
 
     // Act

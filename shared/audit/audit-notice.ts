@@ -1,6 +1,6 @@
-import type { Summary } from '../../shared/engine';
-import type { Finding } from '../../shared/findings';
-import { chatNotification } from '../../shared/notify/chat';
+import type { Summary } from '../engine';
+import type { Finding } from '../findings';
+import { chatNotification } from '../notify/chat';
 import {
   describeAction,
   headline,
@@ -9,9 +9,10 @@ import {
   type Notice,
   outcomeOf,
   undoCommand,
-} from '../../shared/notify/notice';
-import { formatTable } from '../../shared/report/table';
-import type { RegionFailure, RegionRemediation } from './audit';
+} from '../notify/notice';
+import type { ActionResult } from '../remediation/types';
+import { formatTable } from '../report/table';
+import type { AccountSummary, RegionFailure, RegionRemediation } from './types';
 
 /** The whole message under SNS's 256 KB (kept well under). */
 const MESSAGE_MAX_BYTES = 200_000;
@@ -41,6 +42,36 @@ function truncateBytes(text: string, maxBytes: number): string {
   return `${kept.join('\n')}\n\n[truncated: ${lines.length - kept.length} more lines; run the audit with format json for the full list]\n`;
 }
 
+/** What remediation did, for the subject (before the account and regions, so the cap keeps it). */
+function remediationWords(results: readonly ActionResult[]): string {
+  if (results.length === 0) return '';
+  const calls = (n: number) => `${n} call${n === 1 ? '' : 's'}`;
+  const done = results.filter((r) => r.status === 'done' || r.status === 'already-done').length;
+  const failed = results.filter((r) => r.status === 'failed').length;
+  switch (outcomeOf(results)) {
+    case 'dry-run':
+      return `, dry run (${calls(results.length)} planned)`;
+    case 'remediated':
+      return `, remediated (${calls(done)})`;
+    case 'partially-remediated':
+      return `, partially remediated (${done} done, ${failed} failed)`;
+    default:
+      return `, remediation failed (${calls(failed)})`;
+  }
+}
+
+/** `222233334444: 2 region(s), 3 finding(s) (critical 1, high 2)` (and the regions not read). */
+export function accountLine(account: AccountSummary): string {
+  const { summary } = account;
+  const counts = Object.entries(summary.bySeverity)
+    .filter(([, n]) => n > 0)
+    .map(([severity, n]) => `${severity} ${n}`);
+  const failed = account.failed > 0 ? `, ${account.failed} not evaluated` : '';
+  return `${account.accountId}: ${account.regions} region(s)${failed}, ${summary.total} finding(s)${
+    counts.length > 0 ? ` (${counts.join(', ')})` : ''
+  }`;
+}
+
 /** The one summary notice of an audit: counts in the subject, the table report as the body. */
 export function auditNotice(input: {
   findings: readonly Finding[];
@@ -49,39 +80,47 @@ export function auditNotice(input: {
   remediation?: readonly RegionRemediation[];
   accountId: string;
   regions: readonly string[];
+  /** A multi-account audit: its counts per account. */
+  accounts?: readonly AccountSummary[];
 }): Notice {
   const { findings, summary, failures, accountId, regions } = input;
   const results = (input.remediation ?? []).flatMap((r) => r.results);
   const actionLines = results.map(
     (r) => `${r.status.toUpperCase()}: ${describeAction(r.action)}${r.error ? ` (${r.error})` : ''}`,
   );
-  const where = `${accountId} ${regions.join(',')}`;
+  const multi = input.accounts;
+  const where = multi
+    ? `${multi.length} account${multi.length === 1 ? '' : 's'} ${regions.join(',')}`
+    : `${accountId} ${regions.join(',')}`;
   const ruleIds = Object.keys(summary.byRule).sort();
   const level = summary.highestSeverity ? `[${summary.highestSeverity.toUpperCase()}] ` : '';
   const counts =
     summary.total === 0 ? 'no findings' : `${summary.total} finding${summary.total === 1 ? '' : 's'}`;
   const failed = failures.length > 0 ? `, ${failures.length} region(s) not evaluated` : '';
+  const fixed = remediationWords(results);
   const body = [
-    `VPC Guardrail audit of account ${accountId}, region(s) ${regions.join(', ')}.`,
+    multi
+      ? `VPC Guardrail audit of ${multi.length} account(s) from ${accountId}, region(s) ${regions.join(', ')}.`
+      : `VPC Guardrail audit of account ${accountId}, region(s) ${regions.join(', ')}.`,
     '',
-    ...failures.map((f) => `NOT EVALUATED: ${f.region}: ${f.message}`),
+    ...(multi ? [...multi.map(accountLine), ''] : []),
+    ...failures.map((f) => `NOT EVALUATED: ${f.accountId ? `${f.accountId} ` : ''}${f.region}: ${f.message}`),
     ...(failures.length > 0 ? [''] : []),
     ...(actionLines.length > 0 ? ['ACTIONS', ...actionLines, ''] : []),
     formatTable(findings, summary),
     'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
   ].join('\n');
-  const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${failed} in ${where}`);
+  const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`);
   const active = findings.filter((f) => !f.suppressed);
-  const outcome = outcomeOf(results, failures.length);
   return {
     subject,
     message: truncateBytes(body, MESSAGE_MAX_BYTES),
     chat: chatNotification(subject, {
       severity: summary.highestSeverity ?? 'info',
-      outcome,
+      outcome: outcomeOf(results, failures.length),
       accountId,
       region: regions.join(','),
-      who: [{ call: `audit of ${regions.join(', ')}` }],
+      who: [{ call: `audit of ${multi ? `${multi.length} account(s), ` : ''}${regions.join(', ')}` }],
       findings: active.slice(0, 40).map((f) => ({
         severity: f.severity,
         resourceId: f.resourceId,
@@ -93,7 +132,12 @@ export function auditNotice(input: {
         .filter((r) => r.status === 'done')
         .slice(0, 20)
         .map((r) => undoCommand(r.action)),
-      notes: failures.map((f) => `Not evaluated: ${f.region}: ${f.message}`),
+      notes: [
+        ...(multi ?? []).map(accountLine),
+        ...failures.map(
+          (f) => `Not evaluated: ${f.accountId ? `${f.accountId} ` : ''}${f.region}: ${f.message}`,
+        ),
+      ],
       exempt: [],
       resources: [...new Set(active.map((f) => f.resourceId))],
     }),
@@ -105,7 +149,7 @@ export function auditNotice(input: {
         : {}),
       // A region not read is a failure even when no call failed (all regions share one mode, so
       // results never mix dry-run and done).
-      action: text(outcome),
+      action: text(outcomeOf(results, failures.length)),
       accountId: text(accountId),
       region: text(regions.join(',')),
     },

@@ -11,23 +11,25 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadSlice, SliceLoadError } from '../../../../shared/aws/slice-loader';
-import { parseConfig } from '../../../../shared/config';
-import { evaluateModel } from '../../../../shared/engine';
-import { emptyScope } from '../../../../shared/events/event-table';
-import { buildModel } from '../../../../shared/model/model';
-import { assessSlice } from '../../../../shared/scope/assess';
+import { loadSlice } from '../../../../../shared/aws/ec2/slice';
+import { SliceLoadError } from '../../../../../shared/aws/errors';
+import { parseConfig } from '../../../../../shared/config';
+import { evaluateModel } from '../../../../../shared/engine';
+import { emptyScope } from '../../../../../shared/events/event-table';
+import { buildModel } from '../../../../../shared/model/model';
+import { assessSlice } from '../../../../../shared/scope/assess';
 import {
   ACL,
   buildWorld,
   ENI,
+  INSTANCE,
   installFakeEc2,
   OTHER_GROUP,
   type RuleSpec,
   SUBNET,
   VPC,
   type World,
-} from '../../../helpers';
+} from '../../../../helpers';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'us-east-1' });
@@ -373,5 +375,43 @@ describe('loadSlice', () => {
       [{ Name: 'group-id', Values: [GROUP, OTHER_GROUP] }],
     ]);
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+  });
+
+  it("reads a RunInstances launch's interfaces once, by instance id (not again by interface id)", async () => {
+    // Prepare
+    installFakeEc2(ec2Mock, world);
+    const scope = {
+      ...emptyScope('RunInstances', 'network-interface'),
+      instanceIds: [INSTANCE],
+      networkInterfaceIds: [ENI],
+    };
+    // Act
+    const slice = await loadSlice(ec2, scope);
+    // Assess
+    expect(slice.complete).toBe(true);
+    expect(
+      ec2Mock.commandCalls(DescribeNetworkInterfacesCommand).map((c) => c.args[0].input.Filters),
+    ).toEqual([[{ Name: 'attachment.instance-id', Values: [INSTANCE] }]]);
+    expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
+  });
+
+  it('reads an interface id by id when the instance read in the same scope did not return it', async () => {
+    // Prepare: an interface of another event in the same scope, not attached to the instance.
+    installFakeEc2(ec2Mock, world);
+    const scope = {
+      ...emptyScope('RunInstances', 'network-interface'),
+      instanceIds: ['i-0gone'],
+      networkInterfaceIds: [ENI],
+    };
+    // Act
+    const slice = await loadSlice(ec2, scope);
+    // Assess
+    expect(
+      ec2Mock.commandCalls(DescribeNetworkInterfacesCommand).map((c) => c.args[0].input.Filters),
+    ).toEqual([
+      [{ Name: 'attachment.instance-id', Values: ['i-0gone'] }],
+      [{ Name: 'network-interface-id', Values: [ENI] }],
+    ]);
+    expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
   });
 });

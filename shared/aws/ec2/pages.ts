@@ -1,8 +1,6 @@
-/** One page of a paginated EC2 `Describe*` call. */
-export interface Page<T> {
-  items: readonly T[];
-  nextToken?: string | undefined;
-}
+import type { EC2Client, Filter } from '@aws-sdk/client-ec2';
+import { DescribeError } from '../errors';
+import type { DescribeOperation, Page } from './describe-table';
 
 /** Reports progress after each page: the items loaded so far and the pages read. */
 export type PageListener = (loaded: number, pages: number) => void;
@@ -38,4 +36,39 @@ export function chunks<T>(values: readonly T[], size = 200): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
   return out;
+}
+
+/** How one listing is read: its filters, page size, and who hears about each call and page. */
+export interface ListingRequest {
+  /** One filter of at most 200 values (callers chunk), or none for a whole-region scan. */
+  filters?: Filter[];
+  pageSize?: number;
+  prefixListId?: string;
+  /** Called before each page request (the event slice counts its calls). */
+  onRequest?: () => void;
+  onPage?: PageListener;
+}
+
+/**
+ * Reads every page of one row of the describe table. Any failure, on any page, is a
+ * `DescribeError` naming the operation: a listing is read whole or not at all.
+ */
+export async function readListing<T>(
+  ec2: EC2Client,
+  row: DescribeOperation<T>,
+  request: ListingRequest = {},
+): Promise<T[]> {
+  try {
+    return await allPages((nextToken) => {
+      request.onRequest?.();
+      return row.page(ec2, {
+        filters: request.filters,
+        nextToken,
+        pageSize: request.pageSize,
+        ...(request.prefixListId !== undefined ? { prefixListId: request.prefixListId } : {}),
+      });
+    }, request.onPage);
+  } catch (error) {
+    throw new DescribeError(row.operation, error);
+  }
 }

@@ -1,47 +1,26 @@
-import {
-  DescribeNatGatewaysCommand,
-  DescribeNetworkAclsCommand,
-  DescribeNetworkInterfacesCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
-  type EC2Client,
-  type Filter,
-  GetManagedPrefixListEntriesCommand,
-  type NatGateway,
-  type NetworkAcl,
-  type NetworkInterface,
-  type PrefixListEntry,
-  type RouteTable,
-  type SecurityGroup,
-  type SecurityGroupRule,
-  type Subnet,
-  type Vpc,
-  type VpcEndpoint,
+import type {
+  EC2Client,
+  NatGateway,
+  NetworkAcl,
+  NetworkInterface,
+  PrefixListEntry,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupRule,
+  Subnet,
+  Vpc,
+  VpcEndpoint,
 } from '@aws-sdk/client-ec2';
-import { InputError } from '../errors';
-import type { EventScope } from '../events/types';
-import { parseSnapshot } from '../model/snapshot';
-import type { Snapshot } from '../model/snapshot-schema';
-import { errorText, isRetryable } from './aws-errors';
-import { allPages, chunks } from './ec2-pages';
+import { InputError } from '../../errors';
+import type { EventScope } from '../../events/types';
+import { parseSnapshot } from '../../model/snapshot';
+import type { Snapshot } from '../../model/snapshot-schema';
+import { DescribeError, errorText, SliceLoadError } from '../errors';
+import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
+import { chunks, readListing } from './pages';
 
 /** The IAM actions the slice loader calls (the event function's read policy). */
-export const SLICE_READ_ACTIONS = [
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeSecurityGroupRules',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeNetworkAcls',
-  'ec2:DescribeRouteTables',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeNatGateways',
-  'ec2:DescribeVpcEndpoints',
-  'ec2:DescribeVpcs',
-  'ec2:GetManagedPrefixListEntries',
-] as const;
+export const SLICE_READ_ACTIONS = readActions('slice');
 
 /** The slice of a VPC an event needs, read with the fewest Describe* calls. */
 export interface Slice {
@@ -52,11 +31,6 @@ export interface Slice {
   errors: string[];
   /** EC2 read calls made (pages included). */
   calls: number;
-}
-
-/** A Describe* that failed with a transient fault after the SDK's retries: the invocation is retried. */
-export class SliceLoadError extends Error {
-  override readonly name = 'SliceLoadError';
 }
 
 interface Loaded {
@@ -106,114 +80,73 @@ export async function loadSlice(
   let calls = 0;
 
   /**
-   * Runs one listing; a non-transient failure is recorded (the slice is then incomplete), unless
-   * the listing is `optional`: then what it would have added is just missing from the snapshot.
+   * Reads one row of the describe table filtered by `key` (chunks of 200 values; a deleted resource
+   * is an empty answer, not an error). Transient failures throw (the failure model in ../errors.ts);
+   * any other is recorded and the listing counts as not read (undefined) — unless the listing is
+   * `optional`: then what it would have added is just missing from the snapshot.
    */
   const list = async <T>(
-    name: string,
-    filter: Filter,
-    page: (filters: Filter[], token: string | undefined) => Promise<{ items?: T[]; next?: string }>,
+    row: DescribeOperation<T>,
+    key: FilterKey,
+    values: readonly string[],
     optional = false,
-  ): Promise<T[] | undefined> => {
-    const values = filter.Values ?? [];
+  ) => {
     if (values.length === 0) return [];
+    const name = row.filters[key];
+    if (!name) throw new Error(`the describe table gives ${row.operation} no ${key} filter`);
     const out: T[] = [];
     let failed = false;
     for (const chunk of chunks(values)) {
       try {
-        const items = await allPages(async (token) => {
-          calls++;
-          const result = await page([{ Name: filter.Name, Values: chunk }], token);
-          return { items: result.items ?? [], nextToken: result.next };
-        });
-        out.push(...items);
+        const filters = [{ Name: name, Values: chunk }];
+        out.push(...(await readListing(ec2, row, { filters, onRequest: () => calls++ })));
       } catch (error) {
-        if (isRetryable(error)) {
-          throw new SliceLoadError(`${name} failed: ${errorText(error)}`, { cause: error });
+        if (!(error instanceof DescribeError)) throw error;
+        if (error.retryable) {
+          throw new SliceLoadError(`${row.operation} failed: ${errorText(error.cause)}`, {
+            cause: error.cause,
+          });
         }
-        if (!optional) errors.push(`${name}: ${errorText(error)}`);
+        if (!optional) errors.push(error.message);
         failed = true;
       }
     }
     return failed ? undefined : out;
   };
-
-  const describeGroups = (filter: Filter) =>
-    list('DescribeSecurityGroups', filter, async (Filters, NextToken) => {
-      const out = await ec2.send(new DescribeSecurityGroupsCommand({ Filters, NextToken }));
-      return { items: out.SecurityGroups, next: out.NextToken };
-    }).then((items = []) => {
-      for (const group of items) if (group.GroupId) loaded.groups.set(group.GroupId, group);
+  /** Reads a listing into one of the loaded maps, keyed by the item's id. */
+  const into =
+    <T>(
+      row: DescribeOperation<T>,
+      map: Map<string, T>,
+      idOf: (item: T) => string | undefined,
+      optional = false,
+    ) =>
+    async (key: FilterKey, values: readonly string[]): Promise<T[]> => {
+      const items = (await list(row, key, values, optional)) ?? [];
+      for (const item of items) {
+        const id = idOf(item);
+        if (id) map.set(id, item);
+      }
       return items;
-    });
+    };
+
+  const describeGroups = into(DESCRIBE.securityGroups, loaded.groups, (g) => g.GroupId);
+  const describeInterfaces = into(DESCRIBE.networkInterfaces, loaded.interfaces, (e) => e.NetworkInterfaceId);
+  const describeAcls = into(DESCRIBE.networkAcls, loaded.acls, (a) => a.NetworkAclId);
+  const describeTables = into(DESCRIBE.routeTables, loaded.tables, (t) => t.RouteTableId);
+  const describeSubnets = into(DESCRIBE.subnets, loaded.subnets, (s) => s.SubnetId);
+  const describeNatGateways = into(DESCRIBE.natGateways, loaded.natGateways, (n) => n.NatGatewayId);
+  const describeEndpoints = into(DESCRIBE.vpcEndpoints, loaded.endpoints, (e) => e.VpcEndpointId);
+  // Optional: the VPC only gives the NACL fix its kept sources; without it that fix is notify-only
+  // (the finding says why), and everything else is judged and remediated as usual.
+  const describeVpcs = into(DESCRIBE.vpcs, loaded.vpcs, (v) => v.VpcId, true);
   const describeRules = (groupIds: string[]) =>
-    list('DescribeSecurityGroupRules', { Name: 'group-id', Values: groupIds }, async (Filters, NextToken) => {
-      const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters, NextToken }));
-      return { items: out.SecurityGroupRules, next: out.NextToken };
-    }).then((items) => {
+    list(DESCRIBE.securityGroupRules, 'group', groupIds).then((items) => {
       if (!items) return false;
       for (const id of groupIds) loaded.rulesOf.add(id);
       for (const rule of items)
         if (rule.SecurityGroupRuleId) loaded.rules.set(rule.SecurityGroupRuleId, rule);
       return true;
-    });
-  const describeInterfaces = (filter: Filter) =>
-    list('DescribeNetworkInterfaces', filter, async (Filters, NextToken) => {
-      const out = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters, NextToken }));
-      return { items: out.NetworkInterfaces, next: out.NextToken };
-    }).then((items = []) => {
-      for (const eni of items) if (eni.NetworkInterfaceId) loaded.interfaces.set(eni.NetworkInterfaceId, eni);
-    });
-  const describeAcls = (filter: Filter) =>
-    list('DescribeNetworkAcls', filter, async (Filters, NextToken) => {
-      const out = await ec2.send(new DescribeNetworkAclsCommand({ Filters, NextToken }));
-      return { items: out.NetworkAcls, next: out.NextToken };
-    }).then((items = []) => {
-      for (const acl of items) if (acl.NetworkAclId) loaded.acls.set(acl.NetworkAclId, acl);
-    });
-  const describeTables = (filter: Filter) =>
-    list('DescribeRouteTables', filter, async (Filters, NextToken) => {
-      const out = await ec2.send(new DescribeRouteTablesCommand({ Filters, NextToken }));
-      return { items: out.RouteTables, next: out.NextToken };
-    }).then((items = []) => {
-      for (const table of items) if (table.RouteTableId) loaded.tables.set(table.RouteTableId, table);
-    });
-  const describeSubnets = (filter: Filter) =>
-    list('DescribeSubnets', filter, async (Filters, NextToken) => {
-      const out = await ec2.send(new DescribeSubnetsCommand({ Filters, NextToken }));
-      return { items: out.Subnets, next: out.NextToken };
-    }).then((items = []) => {
-      for (const subnet of items) if (subnet.SubnetId) loaded.subnets.set(subnet.SubnetId, subnet);
-    });
-  const describeNatGateways = (ids: string[]) =>
-    list('DescribeNatGateways', { Name: 'nat-gateway-id', Values: ids }, async (Filter, NextToken) => {
-      const out = await ec2.send(new DescribeNatGatewaysCommand({ Filter, NextToken }));
-      return { items: out.NatGateways, next: out.NextToken };
-    }).then((items = []) => {
-      for (const gateway of items)
-        if (gateway.NatGatewayId) loaded.natGateways.set(gateway.NatGatewayId, gateway);
-    });
-  const describeEndpoints = (ids: string[]) =>
-    list('DescribeVpcEndpoints', { Name: 'vpc-endpoint-id', Values: ids }, async (Filters, NextToken) => {
-      const out = await ec2.send(new DescribeVpcEndpointsCommand({ Filters, NextToken }));
-      return { items: out.VpcEndpoints, next: out.NextToken };
-    }).then((items = []) => {
-      for (const endpoint of items)
-        if (endpoint.VpcEndpointId) loaded.endpoints.set(endpoint.VpcEndpointId, endpoint);
-    });
-  // Optional: the VPC only gives the NACL fix its kept sources; without it that fix is notify-only
-  // (the finding says why), and everything else is judged and remediated as usual.
-  const describeVpcs = (filter: Filter) =>
-    list(
-      'DescribeVpcs',
-      filter,
-      async (Filters, NextToken) => {
-        const out = await ec2.send(new DescribeVpcsCommand({ Filters, NextToken }));
-        return { items: out.Vpcs, next: out.NextToken };
-      },
-      true,
-    ).then((items = []) => {
-      for (const vpc of items) if (vpc.VpcId) loaded.vpcs.set(vpc.VpcId, vpc);
     });
   const prefixListsRead = new Set<string>();
   const prefixListEntries = async (prefixListId: string) => {
@@ -221,43 +154,52 @@ export async function loadSlice(
     if (prefixListsRead.has(prefixListId)) return;
     prefixListsRead.add(prefixListId);
     try {
-      const entries = await allPages(async (NextToken) => {
-        calls++;
-        const out = await ec2.send(
-          new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, NextToken }),
-        );
-        return { items: out.Entries ?? [], nextToken: out.NextToken };
+      const entries = await readListing(ec2, DESCRIBE.prefixListEntries, {
+        prefixListId,
+        onRequest: () => calls++,
       });
       loaded.prefixLists.set(prefixListId, entries);
     } catch (error) {
-      if (isRetryable(error))
-        throw new SliceLoadError(`GetManagedPrefixListEntries failed: ${errorText(error)}`, { cause: error });
-      errors.push(`GetManagedPrefixListEntries ${prefixListId}: ${errorText(error)}`);
+      if (!(error instanceof DescribeError)) throw error;
+      if (error.retryable) {
+        throw new SliceLoadError(`${error.operation} failed: ${errorText(error.cause)}`, {
+          cause: error.cause,
+        });
+      }
+      errors.push(`${error.operation} ${prefixListId}: ${errorText(error.cause)}`);
     }
   };
 
   // By-name groups (default VPC, CloudFormation): the describe by name is the group load itself.
   let groupIds = [...scope.securityGroupIds];
   if (scope.securityGroupNames.length > 0) {
-    const filters: Filter = { Name: 'group-name', Values: scope.securityGroupNames };
-    const found = await describeGroups(filters);
+    const found = await describeGroups('name', scope.securityGroupNames);
     const inVpc = found.filter((g) => scope.vpcIds.length === 0 || scope.vpcIds.includes(g.VpcId ?? ''));
     groupIds = [...new Set([...groupIds, ...inVpc.map((g) => g.GroupId).filter((id): id is string => !!id)])];
   }
   const unloadedGroups = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => !loaded.groups.has(id));
 
-  // Round 1: the scope's own resources, concurrently.
+  // Round 1: the scope's own resources, concurrently. Interfaces named by id are read by id only
+  // when no instance is in scope: an instance's interfaces come with it (RunInstances names both,
+  // and is one interface read), and an id the instance read did not return is read after it.
+  const interfacesById = scope.instanceIds.length === 0 ? scope.networkInterfaceIds : [];
   await Promise.all([
-    describeGroups({ Name: 'group-id', Values: unloadedGroups(groupIds) }),
-    describeInterfaces({ Name: 'group-id', Values: groupIds }),
-    describeInterfaces({ Name: 'network-interface-id', Values: scope.networkInterfaceIds }),
-    describeInterfaces({ Name: 'attachment.instance-id', Values: scope.instanceIds }),
-    describeAcls({ Name: 'network-acl-id', Values: scope.networkAclIds }),
-    describeTables({ Name: 'route-table-id', Values: scope.routeTableIds }),
-    describeSubnets({ Name: 'subnet-id', Values: scope.subnetIds }),
-    describeNatGateways(scope.natGatewayIds),
-    describeEndpoints(scope.vpcEndpointIds),
+    describeGroups('id', unloadedGroups(groupIds)),
+    describeInterfaces('group', groupIds),
+    describeInterfaces('id', interfacesById),
+    describeInterfaces('instance', scope.instanceIds),
+    describeAcls('id', scope.networkAclIds),
+    describeTables('id', scope.routeTableIds),
+    describeSubnets('id', scope.subnetIds),
+    describeNatGateways('id', scope.natGatewayIds),
+    describeEndpoints('id', scope.vpcEndpointIds),
   ]);
+  if (interfacesById.length === 0) {
+    await describeInterfaces(
+      'id',
+      scope.networkInterfaceIds.filter((id) => !loaded.interfaces.has(id)),
+    );
+  }
 
   // The rules of the event's groups, and of the other groups of the interfaces using them: only
   // their rules count (their reach is part of those interfaces' union exposure), so they are read
@@ -282,17 +224,16 @@ export async function loadSlice(
   const networkWide =
     scope.networkAclIds.length + scope.routeTableIds.length + scope.internetGatewayIds.length > 0;
   const subnetWide = scope.subnetIds.length + scope.natGatewayIds.length > 0;
-  const byVpc: Filter = { Name: 'vpc-id', Values: vpcs };
   const rulesLoad = describeRules(ruleGroups);
   await Promise.all([
     rulesLoad,
-    vpcs.length > 0 ? describeTables(byVpc) : undefined,
-    exposure || networkWide ? describeAcls(byVpc) : undefined,
-    networkWide || subnetWide ? describeSubnets(byVpc) : undefined,
-    networkWide ? describeInterfaces(byVpc) : undefined,
+    vpcs.length > 0 ? describeTables('vpc', vpcs) : undefined,
+    exposure || networkWide ? describeAcls('vpc', vpcs) : undefined,
+    networkWide || subnetWide ? describeSubnets('vpc', vpcs) : undefined,
+    networkWide ? describeInterfaces('vpc', vpcs) : undefined,
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
-    scope.networkAclIds.length > 0 ? describeVpcs(byVpc) : undefined,
-    describeGroups({ Name: 'group-id', Values: described(interfaceGroups(loaded)) }),
+    scope.networkAclIds.length > 0 ? describeVpcs('vpc', vpcs) : undefined,
+    describeGroups('id', described(interfaceGroups(loaded))),
     ...referencedPrefixLists(loaded).map(prefixListEntries),
   ]);
 
@@ -301,10 +242,10 @@ export async function loadSlice(
   // rules read since reference (usually none: the event's groups' lists were read in round 2).
   const rulesRead = await rulesLoad;
   await Promise.all([
-    describeGroups({
-      Name: 'group-id',
-      Values: rulesRead ? described(interfaceGroups(loaded)) : unloadedGroups(interfaceGroups(loaded)),
-    }),
+    describeGroups(
+      'id',
+      rulesRead ? described(interfaceGroups(loaded)) : unloadedGroups(interfaceGroups(loaded)),
+    ),
     ...referencedPrefixLists(loaded).map(prefixListEntries),
   ]);
   await Promise.all(referencedPrefixLists(loaded).map(prefixListEntries));

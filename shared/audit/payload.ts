@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { REGION_NAME, VPC_ID } from '../../shared/aws/region-loader';
-import { InputError } from '../../shared/errors';
-import { parseWith } from '../../shared/validation';
+import { ACCOUNT_ID, REGION_NAME, VPC_ID } from '../aws/ids';
+import { InputError } from '../errors';
+import { parseWith } from '../validation';
 
 /** Output formats of the audit Lambda. */
 export const AUDIT_FORMATS = ['json', 'asff', 'sarif'] as const;
@@ -22,6 +22,14 @@ export const AuditPayloadSchema = z
       .min(1)
       .max(40)
       .optional(),
+    /** Organization mode: these accounts (through the member role; the own account directly). */
+    accounts: z
+      .array(z.string().regex(ACCOUNT_ID, { message: 'not a 12-digit AWS account id' }))
+      .min(1)
+      .max(10_000)
+      .optional(),
+    /** Organization mode: every ACTIVE account of the organization (organizations:ListAccounts). */
+    organization: z.literal(true).optional(),
     format: z.enum(AUDIT_FORMATS).default('json'),
     /** Apply the configured remediation (VPC_GUARDRAIL_MODE / per-rule modes) to what the audit finds. */
     remediate: z.boolean().default(false),
@@ -30,6 +38,21 @@ export const AuditPayloadSchema = z
   })
   .strict()
   .superRefine((payload, ctx) => {
+    if (payload.accounts && payload.organization) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organization'],
+        message: 'give either accounts or organization: true, not both',
+      });
+    }
+    const accounts = payload.organization ? 2 : new Set(payload.accounts ?? []).size;
+    if (payload.vpcIds && accounts > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vpcIds'],
+        message: 'VPC ids belong to one account: give at most one account with vpcIds',
+      });
+    }
     if (payload.vpcIds && payload.regions && new Set(payload.regions).size > 1) {
       ctx.addIssue({
         code: 'custom',

@@ -17,15 +17,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { allPages } from '../../../../shared/aws/ec2-pages';
+import { allPages } from '../../../../../shared/aws/ec2/pages';
 import {
   EC2_READ_ACTIONS,
   type LoadProgress,
   loadRegionSnapshot,
-  RegionLoadError,
-} from '../../../../shared/aws/region-loader';
-import { InputError } from '../../../../shared/errors';
-import { parseSnapshot } from '../../../../shared/model/snapshot';
+} from '../../../../../shared/aws/ec2/region';
+import { RegionLoadError } from '../../../../../shared/aws/errors';
+import { InputError } from '../../../../../shared/errors';
+import { parseSnapshot } from '../../../../../shared/model/snapshot';
 
 const ec2 = mockClient(EC2Client);
 const client = new EC2Client({

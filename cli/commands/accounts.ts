@@ -1,0 +1,155 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { SingleBar } from 'cli-progress';
+import { type Command, Option } from 'commander';
+import { organizationAccounts } from '../../shared/audit/accounts';
+import type { AuditTarget } from '../../shared/audit/types';
+import { organizationsClient, stsClient } from '../../shared/aws/clients';
+import { AccountListError, errorText } from '../../shared/aws/errors';
+import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
+import { type AccountClients, accountClients } from '../../shared/aws/member-accounts';
+import { InputError } from '../../shared/errors';
+import { ROLE_NAME } from '../../shared/org/settings';
+import { type CliIo, processIo } from '../io';
+
+// Organization mode on the command line (DESIGN §15): `--accounts …` or `--organization`, with
+// `--role-name` and `--regions`, read with local credentials. The caller's own account is read
+// directly; the others through the member role.
+
+/** The account options `audit` and `snapshot` share. */
+export interface AccountOptions {
+  accounts?: string;
+  organization?: boolean;
+  roleName?: string;
+  regions?: string;
+  region?: string;
+}
+
+/** True when the options ask for more than the caller's own account. */
+export function wantsAccounts(options: AccountOptions): boolean {
+  return options.accounts !== undefined || options.organization === true;
+}
+
+/** Adds `--accounts`, `--organization`, `--role-name` and `--regions` to a command. */
+export function addAccountOptions(command: Command): Command {
+  return command
+    .option('--accounts <ids>', 'these accounts (comma-separated), the others through --role-name')
+    .option('--organization', 'every ACTIVE account of the organization (organizations:ListAccounts)')
+    .addOption(
+      new Option('--role-name <name>', 'the member role assumed in the other accounts').default(
+        'VpcGuardrailMember',
+      ),
+    )
+    .option('--regions <names>', 'with --accounts or --organization: these regions (comma-separated)');
+}
+
+const list = (text: string | undefined): string[] => [
+  ...new Set(
+    (text ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ),
+];
+
+/** The validated account options: accounts asked for (undefined with --organization), regions, role. */
+export function checkAccountOptions(options: AccountOptions): {
+  accounts?: string[];
+  regions: string[];
+  roleName: string;
+} {
+  const issues: string[] = [];
+  if (options.accounts !== undefined && options.organization) {
+    issues.push('give either --accounts or --organization, not both');
+  }
+  const accounts = options.accounts !== undefined ? list(options.accounts) : undefined;
+  if (accounts && accounts.length === 0) issues.push('--accounts: give at least one account id');
+  for (const id of accounts ?? []) {
+    if (!ACCOUNT_ID.test(id)) issues.push(`--accounts: not a 12-digit account id (${JSON.stringify(id)})`);
+  }
+  const regions =
+    options.regions !== undefined ? list(options.regions) : options.region ? [options.region] : [];
+  if (regions.length === 0)
+    issues.push(
+      '--regions: is required with --accounts or --organization (e.g. --regions eu-west-1,us-east-1)',
+    );
+  for (const region of regions) {
+    if (!REGION_NAME.test(region)) issues.push(`--regions: not a region name (${JSON.stringify(region)})`);
+  }
+  const roleName = options.roleName ?? 'VpcGuardrailMember';
+  if (!ROLE_NAME.test(roleName))
+    issues.push(`--role-name: not an IAM role name (${JSON.stringify(roleName)})`);
+  if (issues.length > 0) throw new InputError('invalid options', issues);
+  return { ...(accounts ? { accounts } : {}), regions, roleName };
+}
+
+/** What a multi-account command reads: the account-regions, and the clients to read them with. */
+export interface AccountRun {
+  targets: AuditTarget[];
+  regions: string[];
+  homeAccountId: string;
+  clients: AccountClients;
+}
+
+/**
+ * Resolves the account options with local credentials: who the caller is (STS), which accounts
+ * (the list, or the organization's ACTIVE ones), and EC2 clients per account and region.
+ */
+export async function resolveAccounts(options: AccountOptions): Promise<AccountRun> {
+  const { accounts, regions, roleName } = checkAccountOptions(options);
+  const home = regions[0] ?? 'us-east-1';
+  const sts = stsClient(home);
+  let homeAccountId: string;
+  try {
+    homeAccountId = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
+  } catch (error) {
+    throw new InputError('cannot tell which account the local credentials belong to', [errorText(error)], {
+      cause: error,
+    });
+  }
+  let ids: string[];
+  try {
+    ids = accounts ?? (await organizationAccounts(organizationsClient(home)));
+  } catch (error) {
+    if (error instanceof AccountListError)
+      throw new InputError('--organization', [error.message], { cause: error });
+    throw error;
+  }
+  return {
+    targets: ids.flatMap((accountId) => regions.map((region) => ({ accountId, region }))),
+    regions,
+    homeAccountId,
+    clients: accountClients({ homeAccountId, memberRoleName: roleName, sts, purpose: 'region' }),
+  };
+}
+
+/**
+ * Progress of account-regions on stderr: a cli-progress bar (done/total, elapsed, estimate) on a
+ * terminal; elsewhere (logs, CI, tests) one plain line per account-region as it ends.
+ */
+export function targetProgress(
+  io: CliIo,
+  total: number,
+  verb: string,
+  terminal: NodeJS.WritableStream | undefined = io === processIo && process.stderr.isTTY
+    ? process.stderr
+    : undefined,
+) {
+  const bar = terminal
+    ? new SingleBar({
+        stream: terminal,
+        format: `${verb} [{bar}] {value}/{total} account-regions | {duration_formatted} elapsed | ETA {eta_formatted}`,
+        hideCursor: true,
+        clearOnComplete: true,
+      })
+    : undefined;
+  bar?.start(total, 0);
+  return {
+    onTargetDone(done: number, _total: number, target: AuditTarget, failed: boolean): void {
+      if (bar) bar.update(done);
+      else io.stderr(`${failed ? 'failed' : verb} ${target.accountId} ${target.region} (${done}/${total})\n`);
+    },
+    stop(): void {
+      bar?.stop();
+    },
+  };
+}

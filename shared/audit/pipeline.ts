@@ -1,0 +1,161 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { AuditLoadError } from '../aws/errors';
+import type { SecurityHubSync } from '../aws/security-hub';
+import type { Config } from '../config';
+import type { Finding } from '../findings';
+import { type SecurityHubPlan, securityHubPlan, splitByRemediation } from '../integrations/security-hub';
+import { isLoud, type Notice } from '../notify/notice';
+import { toAsff } from '../report/asff';
+import { toSarif } from '../report/sarif';
+import { governedAccounts } from './accounts';
+import { auditNotice } from './audit-notice';
+import type { AuditPayload } from './payload';
+import { auditTargets } from './run-targets';
+import type { AuditResult, AuditTarget, ExcludedAccount } from './types';
+
+/** What the audit needs from the outside world (injected, so tests and the CLI can supply their own). */
+export interface AuditDeps {
+  config: Config;
+  /** The account the audit runs in (the central one in organization mode). */
+  accountId: string;
+  /** The function's own region: the default region, and the home of the topic. */
+  homeRegion: string;
+  /** The EC2 client of an account-region (the member role's in another account). */
+  ec2For(target: AuditTarget): EC2Client | Promise<EC2Client>;
+  /** The organization's ACTIVE accounts (`organization: true`). */
+  listAccounts?(): Promise<string[]>;
+  publish?(notice: Notice): Promise<void>;
+  /** Sends the findings to Security Hub (set when the stack enables the integration). */
+  securityHub?(plan: SecurityHubPlan): Promise<SecurityHubSync>;
+  now(): Date;
+  /** Account-regions loaded at once (default 8). */
+  concurrency?: number;
+}
+
+/** Lambda's synchronous response limit is 6 MB; stay clearly below it. */
+const RESPONSE_MAX_BYTES = 5_500_000;
+
+/**
+ * The accounts an audit covers: its own, or (organization mode) the payload's `accounts` or the
+ * organization's ACTIVE accounts, less those the configuration does not govern.
+ */
+export async function auditAccounts(
+  payload: Pick<AuditPayload, 'accounts' | 'organization'>,
+  deps: Pick<AuditDeps, 'accountId' | 'config' | 'listAccounts'>,
+): Promise<{ accounts: string[]; excluded: ExcludedAccount[]; multiAccount: boolean }> {
+  if (!payload.accounts && !payload.organization) {
+    return { accounts: [deps.accountId], excluded: [], multiAccount: false };
+  }
+  let requested = payload.accounts ?? [];
+  if (payload.organization) {
+    if (!deps.listAccounts) throw new Error('organization: the organization cannot be listed here');
+    requested = await deps.listAccounts();
+  }
+  const scope = {
+    homeAccountId: deps.accountId,
+    accounts: deps.config.accounts,
+    excludeAccounts: deps.config.excludeAccounts,
+  };
+  return { ...governedAccounts(requested, scope), multiAccount: true };
+}
+
+/**
+ * Loads the account-regions (or VPCs) asked for, evaluates each, and returns findings in the
+ * requested format. An account-region that fails to load is listed under `errors`; if all fail,
+ * the audit throws.
+ */
+export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<AuditResult> {
+  const regions = payload.regions ? [...new Set(payload.regions)] : [deps.homeRegion];
+  const now = deps.now();
+  const { accounts, excluded, multiAccount } = await auditAccounts(payload, deps);
+  const targets = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
+  const run = await auditTargets(
+    targets,
+    { ...(payload.vpcIds ? { vpcIds: payload.vpcIds } : {}), remediate: payload.remediate, multiAccount },
+    { config: deps.config, ec2For: deps.ec2For, now, concurrency: deps.concurrency ?? 8 },
+  );
+  const { findings, summary, failures, remediation } = run;
+  if (targets.length > 0 && failures.length === targets.length) throw new AuditLoadError(failures);
+
+  let notified: boolean | undefined;
+  if (payload.notify) {
+    if (!deps.publish) throw new Error('notify needs a topic (VPC_GUARDRAIL_TOPIC_ARN)');
+    // DESIGN §8 "No noise": findings below notifyMinSeverity never cause a notice on their own;
+    // a region not evaluated and a remediation call made or failed always do.
+    const calls = remediation.flatMap((r) => r.results);
+    notified =
+      failures.length > 0 ||
+      calls.some((r) => r.status === 'done' || r.status === 'failed') ||
+      findings.some((f) => isLoud(f, deps.config.notifyMinSeverity));
+    if (notified) {
+      await deps.publish(
+        auditNotice({
+          findings,
+          summary,
+          failures,
+          remediation,
+          accountId: deps.accountId,
+          regions,
+          ...(run.accounts ? { accounts: run.accounts } : {}),
+        }),
+      );
+    }
+  }
+
+  let securityHub: AuditResult['securityHub'];
+  if (deps.securityHub) {
+    const plan = securityHubPlan({
+      ...splitByRemediation(
+        findings,
+        remediation.flatMap((r) => r.results),
+      ),
+      asff: { accountId: deps.accountId, region: deps.homeRegion, now },
+    });
+    const sync = await deps.securityHub(plan);
+    securityHub = { ...sync, failedCount: sync.failed.length, failed: sync.failed.slice(0, 100) };
+  }
+
+  const result: AuditResult = {
+    format: payload.format,
+    summary,
+    regions: run.coverage,
+    ...(failures.length > 0 ? { errors: failures } : {}),
+    ...(payload.remediate ? { remediation } : {}),
+    ...(notified !== undefined ? { notified } : {}),
+    ...(run.accounts ? { accounts: run.accounts } : {}),
+    ...(excluded.length > 0 ? { excludedAccounts: excluded } : {}),
+    ...(securityHub ? { securityHub } : {}),
+  };
+  return fitResponse(result, findings, (subset) => render(payload.format, subset, deps, now));
+}
+
+function render(
+  format: AuditPayload['format'],
+  findings: readonly Finding[],
+  deps: AuditDeps,
+  now: Date,
+): Pick<AuditResult, 'findings' | 'sarif'> {
+  switch (format) {
+    case 'json':
+      return { findings: [...findings] };
+    case 'asff':
+      return { findings: toAsff(findings, { accountId: deps.accountId, region: deps.homeRegion, now }) };
+    case 'sarif':
+      return { sarif: toSarif(findings) };
+  }
+}
+
+/** Adds the rendered findings, keeping the most severe ones that fit the response limit. */
+function fitResponse(
+  base: AuditResult,
+  findings: readonly Finding[],
+  renderSubset: (subset: readonly Finding[]) => Pick<AuditResult, 'findings' | 'sarif'>,
+): AuditResult {
+  let count = findings.length;
+  for (;;) {
+    const result: AuditResult = { ...base, ...renderSubset(findings.slice(0, count)) };
+    if (count < findings.length) result.truncated = { returned: count, total: findings.length };
+    if (count === 0 || Buffer.byteLength(JSON.stringify(result), 'utf8') <= RESPONSE_MAX_BYTES) return result;
+    count = Math.floor(count / 2);
+  }
+}

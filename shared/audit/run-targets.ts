@@ -1,0 +1,164 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { loadRegionSnapshot } from '../aws/ec2/region';
+import { AssumeRoleDeniedError, errorCode, RegionLoadError } from '../aws/errors';
+import { mapLimit } from '../aws/map-limit';
+import { executeActions } from '../aws/remediator';
+import type { Config } from '../config';
+import { evaluateReport, type NotJudged, type Summary, summarize } from '../engine';
+import { compareFindings, type Finding } from '../findings';
+import { readSnapshot } from '../model/snapshot';
+import { planRemediation } from '../remediation/plan';
+import type { AccountSummary, AuditTarget, RegionCoverage, RegionFailure, RegionRemediation } from './types';
+
+/** How the account-regions are read and judged (the audit function and the CLI supply their own). */
+export interface TargetDeps {
+  config: Config;
+  /** The EC2 client of an account and region (assumed-role in another account). */
+  ec2For(target: AuditTarget): EC2Client | Promise<EC2Client>;
+  /** The time exemption expiries are judged at. */
+  now: Date;
+  /** Account-regions read at once (DESIGN §15: 8). */
+  concurrency?: number;
+  /** Called as each account-region ends (progress). */
+  onTargetDone?(done: number, total: number, target: AuditTarget, failed: boolean): void;
+}
+
+export interface TargetOptions {
+  vpcIds?: readonly string[];
+  remediate: boolean;
+  /** Name the account on every coverage, failure and remediation entry, and count per account. */
+  multiAccount: boolean;
+}
+
+/** What the account-regions gave: every finding (sorted), what was read, what failed, what was done. */
+export interface AuditRun {
+  findings: Finding[];
+  summary: Summary;
+  coverage: RegionCoverage[];
+  failures: RegionFailure[];
+  remediation: RegionRemediation[];
+  /** Multi-account runs only. */
+  accounts?: AccountSummary[];
+}
+
+/** What could not be judged, and what looked odd, named with the account-region it was seen in. */
+interface Notes {
+  notJudged: NotJudged[];
+  warnings: string[];
+}
+
+type Outcome =
+  | {
+      target: AuditTarget;
+      findings: Finding[];
+      coverage: RegionCoverage;
+      notes: Notes;
+      remediation?: RegionRemediation;
+    }
+  | { target: AuditTarget; failure: RegionFailure };
+
+/**
+ * Reads, evaluates and (when asked) remediates each account-region with bounded concurrency. A
+ * region that cannot be read, or an account whose member role cannot be assumed, is a failure
+ * entry; the others are still reported. Anything else (a bug, a transient write fault) throws.
+ */
+export async function auditTargets(
+  targets: readonly AuditTarget[],
+  options: TargetOptions,
+  deps: TargetDeps,
+): Promise<AuditRun> {
+  const named = <T extends object>(target: AuditTarget, value: T): T =>
+    options.multiAccount ? { accountId: target.accountId, ...value } : value;
+  let done = 0;
+  const outcomes = await mapLimit(targets, deps.concurrency ?? 8, async (target): Promise<Outcome> => {
+    const outcome = await auditOne(target, options, deps, named);
+    done++;
+    deps.onTargetDone?.(done, targets.length, target, 'failure' in outcome);
+    return outcome;
+  });
+
+  const findings = outcomes.flatMap((o) => ('findings' in o ? o.findings : []));
+  findings.sort(compareFindings);
+  const failures = outcomes.flatMap((o) => ('failure' in o ? [o.failure] : []));
+  const notJudged = outcomes.flatMap((o) => ('notes' in o ? o.notes.notJudged : []));
+  const warnings = outcomes.flatMap((o) => ('notes' in o ? o.notes.warnings : []));
+  const run: AuditRun = {
+    findings,
+    summary: summarize(findings, { notJudged, warnings }),
+    coverage: outcomes.flatMap((o) => ('coverage' in o ? [o.coverage] : [])),
+    failures,
+    remediation: outcomes.flatMap((o) => ('remediation' in o && o.remediation ? [o.remediation] : [])),
+  };
+  if (options.multiAccount) run.accounts = perAccount(targets, outcomes, findings);
+  return run;
+}
+
+async function auditOne(
+  target: AuditTarget,
+  options: TargetOptions,
+  deps: TargetDeps,
+  named: <T extends object>(target: AuditTarget, value: T) => T,
+): Promise<Outcome> {
+  const { accountId, region } = target;
+  try {
+    const ec2 = await deps.ec2For(target);
+    const raw = await loadRegionSnapshot(ec2, {
+      region,
+      accountId,
+      ...(options.vpcIds ? { vpcIds: options.vpcIds } : {}),
+    });
+    const read = readSnapshot(raw);
+    const { snapshot } = read;
+    const coverage: RegionCoverage = named(target, {
+      region,
+      vpcs: snapshot.Vpcs.length,
+      securityGroups: snapshot.SecurityGroups.length,
+      networkAcls: snapshot.NetworkAcls.length,
+      networkInterfaces: snapshot.NetworkInterfaces.length,
+    });
+    const report = evaluateReport(snapshot, deps.config, { now: deps.now });
+    const { findings } = report;
+    const where = options.multiAccount ? `${accountId} ${region}` : region;
+    const notes: Notes = {
+      notJudged: report.notJudged,
+      warnings: [...read.warnings, ...report.warnings].map((w) => `${where}: ${w}`),
+    };
+    if (!options.remediate) return { target, findings, coverage, notes };
+    // The region loaded completely (a failed load never gets here), so acting on it is safe.
+    const plan = planRemediation(findings, deps.config, { sliceComplete: true });
+    const results = await executeActions(ec2, plan);
+    const remediation = named(target, { region, dryRun: plan.dryRun, results, skipped: plan.skipped });
+    return { target, findings, coverage, remediation, notes };
+  } catch (error) {
+    if (error instanceof RegionLoadError) {
+      const { operation, code, message } = error;
+      return { target, failure: named(target, { region, operation, code, message }) };
+    }
+    if (error instanceof AssumeRoleDeniedError) {
+      const code = errorCode(error.cause);
+      return {
+        target,
+        failure: named(target, { region, operation: 'AssumeRole', code, message: error.message }),
+      };
+    }
+    throw error;
+  }
+}
+
+/** Counts per account, in the order the accounts were given. */
+function perAccount(
+  targets: readonly AuditTarget[],
+  outcomes: readonly Outcome[],
+  findings: readonly Finding[],
+): AccountSummary[] {
+  const accounts = [...new Set(targets.map((t) => t.accountId))];
+  return accounts.map((accountId) => {
+    const mine = outcomes.filter((o) => o.target.accountId === accountId);
+    return {
+      accountId,
+      regions: mine.filter((o) => 'findings' in o).length,
+      failed: mine.filter((o) => 'failure' in o).length,
+      summary: summarize(findings.filter((f) => f.accountId === accountId)),
+    };
+  });
+}

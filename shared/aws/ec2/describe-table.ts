@@ -1,0 +1,267 @@
+import {
+  DescribeInternetGatewaysCommand,
+  DescribeManagedPrefixListsCommand,
+  DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  type EC2Client,
+  type Filter,
+  GetManagedPrefixListEntriesCommand,
+  type InternetGateway,
+  type ManagedPrefixList,
+  type NatGateway,
+  type NetworkAcl,
+  type NetworkInterface,
+  type PrefixListEntry,
+  type RouteTable,
+  type SecurityGroup,
+  type SecurityGroupRule,
+  type Subnet,
+  type Vpc,
+  type VpcEndpoint,
+} from '@aws-sdk/client-ec2';
+
+// The one table of EC2 reads. Both readers (the event slice, ./slice.ts, and the region snapshot,
+// ./region.ts) call EC2 only through it, and the IAM read policy of each function is generated
+// from its `readers` column (infra/permissions.ts). A new Describe call is one row here.
+
+/** One page of a paginated EC2 `Describe*` call. */
+export interface Page<T> {
+  items: readonly T[];
+  nextToken?: string | undefined;
+}
+
+/** Who reads: the event function's slice, or a whole region / VPC (audit function and CLI). */
+export const READERS = ['slice', 'region'] as const;
+export type Reader = (typeof READERS)[number];
+
+/** What selects the items of a filtered read; the value is the EC2 filter name. */
+export type FilterKey = 'vpc' | 'id' | 'name' | 'group' | 'instance' | 'rule';
+
+/** One page request: filters (at most 200 values each), the page token, and the page size. */
+export interface PageRequest {
+  filters?: Filter[] | undefined;
+  nextToken?: string | undefined;
+  /** Omitted for filtered reads by id (small answers: EC2's default page), set for scans. */
+  pageSize?: number | undefined;
+  /** GetManagedPrefixListEntries only: the list read. */
+  prefixListId?: string;
+}
+
+/** One row of the table. */
+export interface DescribeOperation<T> {
+  /** The EC2 API operation: the name in errors, logs and the IAM action `ec2:<operation>`. */
+  operation: string;
+  /** Page size of a whole-region or by-VPC scan (the API's maximum). */
+  pageSize: number;
+  /** The EC2 filter name for each way the readers select items. */
+  filters: Partial<Record<FilterKey, string>>;
+  /** The readers that call it: their functions' roles get `ec2:<operation>`. */
+  readers: readonly Reader[];
+  /** One page: the result key of the answer, and its token. */
+  page(ec2: EC2Client, request: PageRequest): Promise<Page<T>>;
+}
+
+const both = READERS;
+const regionOnly = ['region'] as const;
+
+/** Every EC2 read the guardrail makes (DESIGN §7 slice, §11 snapshot). */
+export const DESCRIBE = {
+  vpcs: {
+    operation: 'DescribeVpcs',
+    pageSize: 1000,
+    filters: { vpc: 'vpc-id' },
+    readers: both,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeVpcsCommand({ Filters: r.filters, NextToken: r.nextToken, MaxResults: r.pageSize }),
+      );
+      return { items: out.Vpcs ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<Vpc>,
+  subnets: {
+    operation: 'DescribeSubnets',
+    pageSize: 1000,
+    filters: { vpc: 'vpc-id', id: 'subnet-id' },
+    readers: both,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeSubnetsCommand({ Filters: r.filters, NextToken: r.nextToken, MaxResults: r.pageSize }),
+      );
+      return { items: out.Subnets ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<Subnet>,
+  securityGroups: {
+    operation: 'DescribeSecurityGroups',
+    pageSize: 1000,
+    filters: { vpc: 'vpc-id', id: 'group-id', name: 'group-name' },
+    readers: both,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: r.filters,
+          NextToken: r.nextToken,
+          MaxResults: r.pageSize,
+        }),
+      );
+      return { items: out.SecurityGroups ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<SecurityGroup>,
+  securityGroupRules: {
+    operation: 'DescribeSecurityGroupRules',
+    pageSize: 1000,
+    // `rule`: the remediator's check of which revoked rule ids remain (DESIGN §8).
+    filters: { group: 'group-id', rule: 'security-group-rule-id' },
+    readers: both,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeSecurityGroupRulesCommand({
+          Filters: r.filters,
+          NextToken: r.nextToken,
+          MaxResults: r.pageSize,
+        }),
+      );
+      return { items: out.SecurityGroupRules ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<SecurityGroupRule>,
+  networkAcls: {
+    operation: 'DescribeNetworkAcls',
+    pageSize: 100,
+    filters: { vpc: 'vpc-id', id: 'network-acl-id' },
+    readers: both,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeNetworkAclsCommand({
+          Filters: r.filters,
+          NextToken: r.nextToken,
+          MaxResults: r.pageSize,
+        }),
+      );
+      return { items: out.NetworkAcls ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<NetworkAcl>,
+  routeTables: {
+    operation: 'DescribeRouteTables',
+    pageSize: 100,
+    filters: { vpc: 'vpc-id', id: 'route-table-id' },
+    readers: both,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeRouteTablesCommand({
+          Filters: r.filters,
+          NextToken: r.nextToken,
+          MaxResults: r.pageSize,
+        }),
+      );
+      return { items: out.RouteTables ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<RouteTable>,
+  internetGateways: {
+    operation: 'DescribeInternetGateways',
+    pageSize: 1000,
+    filters: { vpc: 'attachment.vpc-id' },
+    readers: regionOnly,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeInternetGatewaysCommand({
+          Filters: r.filters,
+          NextToken: r.nextToken,
+          MaxResults: r.pageSize,
+        }),
+      );
+      return { items: out.InternetGateways ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<InternetGateway>,
+  natGateways: {
+    operation: 'DescribeNatGateways',
+    pageSize: 1000,
+    filters: { vpc: 'vpc-id', id: 'nat-gateway-id' },
+    readers: both,
+    page: async (ec2, r) => {
+      // The one Describe whose filter parameter is singular.
+      const out = await ec2.send(
+        new DescribeNatGatewaysCommand({ Filter: r.filters, NextToken: r.nextToken, MaxResults: r.pageSize }),
+      );
+      return { items: out.NatGateways ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<NatGateway>,
+  vpcEndpoints: {
+    operation: 'DescribeVpcEndpoints',
+    pageSize: 1000,
+    filters: { vpc: 'vpc-id', id: 'vpc-endpoint-id' },
+    readers: both,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeVpcEndpointsCommand({
+          Filters: r.filters,
+          NextToken: r.nextToken,
+          MaxResults: r.pageSize,
+        }),
+      );
+      return { items: out.VpcEndpoints ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<VpcEndpoint>,
+  networkInterfaces: {
+    operation: 'DescribeNetworkInterfaces',
+    pageSize: 1000,
+    filters: {
+      vpc: 'vpc-id',
+      id: 'network-interface-id',
+      group: 'group-id',
+      instance: 'attachment.instance-id',
+    },
+    readers: both,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeNetworkInterfacesCommand({
+          Filters: r.filters,
+          NextToken: r.nextToken,
+          MaxResults: r.pageSize,
+        }),
+      );
+      return { items: out.NetworkInterfaces ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<NetworkInterface>,
+  managedPrefixLists: {
+    operation: 'DescribeManagedPrefixLists',
+    pageSize: 100,
+    filters: {},
+    readers: regionOnly,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new DescribeManagedPrefixListsCommand({ NextToken: r.nextToken, MaxResults: r.pageSize }),
+      );
+      return { items: out.PrefixLists ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<ManagedPrefixList>,
+  prefixListEntries: {
+    operation: 'GetManagedPrefixListEntries',
+    pageSize: 100,
+    filters: {},
+    readers: both,
+    page: async (ec2, r) => {
+      const out = await ec2.send(
+        new GetManagedPrefixListEntriesCommand({
+          PrefixListId: r.prefixListId ?? '',
+          NextToken: r.nextToken,
+          MaxResults: r.pageSize,
+        }),
+      );
+      return { items: out.Entries ?? [], nextToken: out.NextToken };
+    },
+  } satisfies DescribeOperation<PrefixListEntry>,
+} as const;
+
+/** The IAM actions of a reader's calls, sorted (EC2 reads have no resource-level permissions). */
+export function readActions(reader: Reader): string[] {
+  return Object.values(DESCRIBE)
+    .filter((row) => (row.readers as readonly Reader[]).includes(reader))
+    .map((row) => `ec2:${row.operation}`)
+    .sort();
+}

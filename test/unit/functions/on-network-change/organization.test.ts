@@ -1,0 +1,309 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  DescribeSecurityGroupRulesCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  type EventDeps,
+  processEvent,
+  processMessages,
+} from '../../../../functions/on-network-change/process';
+import type { ClientCredentials } from '../../../../shared/aws/clients';
+import { accountClients } from '../../../../shared/aws/member-accounts';
+import { type ConfigInput, parseConfig } from '../../../../shared/config';
+import { authorizeIngress, buildWorld, type Ec2Mock, envelope, installFakeEc2 } from '../../../helpers';
+
+const CENTRAL = '111122223333';
+const B = '222233334444';
+const C = '555566667777';
+const ROLE = 'VpcGuardrailMember';
+const GROUP = 'sg-0web';
+
+const snsMock = mockClient(SNSClient);
+const stsMock = mockClient(STSClient);
+
+/** One EC2 client per account and region, each with its own mock, and the credentials it got. */
+function clientsByAccount() {
+  const built = new Map<string, { client: EC2Client; mock: Ec2Mock; credentials?: ClientCredentials }>();
+  const centralClient = new EC2Client({ region: 'us-east-1' });
+  const central = mockClient(centralClient);
+  const build = (region: string, credentials?: ClientCredentials): EC2Client => {
+    const client = new EC2Client({ region, ...(credentials ? { credentials } : {}) });
+    const mock = mockClient(client);
+    // A world whose group admits the internet on 22 in every member account.
+    installFakeEc2(
+      mock,
+      buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    built.set(`${built.size}`, { client, mock, ...(credentials ? { credentials } : {}) });
+    return client;
+  };
+  return { built, build, central, centralClient };
+}
+
+function assumedFor(account: string) {
+  return {
+    Credentials: {
+      AccessKeyId: `AKID${account}`,
+      SecretAccessKey: 'secret',
+      SessionToken: `token-${account}`,
+      Expiration: new Date('2025-06-16T01:00:00Z'),
+    },
+  };
+}
+
+function orgDeps(
+  build: (region: string, credentials?: ClientCredentials) => EC2Client,
+  centralClient: EC2Client,
+  config: ConfigInput = {},
+): EventDeps {
+  const parsed = parseConfig({ mode: 'remediate', ...config });
+  return {
+    config: parsed,
+    topicArn: `arn:aws:sns:us-east-1:${CENTRAL}:vpc-guardrail`,
+    ec2: centralClient,
+    sns: new SNSClient({ region: 'us-east-1' }),
+    logger: new Logger({ logLevel: 'SILENT' }),
+    accountId: CENTRAL,
+    region: 'us-east-1',
+    now: () => new Date('2025-06-16T00:00:00Z'),
+    requestId: 'req-0001',
+    org: {
+      scope: {
+        homeAccountId: CENTRAL,
+        memberRoleName: ROLE,
+        accounts: parsed.accounts,
+        excludeAccounts: parsed.excludeAccounts,
+      },
+      clients: accountClients({
+        homeAccountId: CENTRAL,
+        memberRoleName: ROLE,
+        sts: new STSClient({ region: 'us-east-1' }),
+        purpose: 'event',
+        buildEc2: build,
+        now: () => new Date('2025-06-16T00:00:00Z'),
+      }),
+    },
+  };
+}
+
+/** A world-open SSH rule added in `account` by a person. */
+function worldOpenIn(account: string, eventId = `evt-${account}`): unknown {
+  const record = { ...authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']]), eventID: eventId };
+  return envelope({ ...record, recipientAccountId: account }, account, 'us-east-1');
+}
+
+describe('organization mode: the event path', () => {
+  beforeEach(() => {
+    snsMock.reset();
+    stsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    stsMock.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string }) => {
+      const account = /iam::(\d{12}):/.exec(input.RoleArn ?? '')?.[1] ?? '';
+      return assumedFor(account);
+    });
+  });
+
+  it("reads and remediates an event from account B with B's assumed credentials, never the central client", async () => {
+    // Prepare
+    const { built, build, central, centralClient } = clientsByAccount();
+    // Act
+    const result = await processEvent(worldOpenIn(B), orgDeps(build, centralClient));
+    // Assess
+    expect(result).toMatchObject({ status: 'handled', notified: true });
+    expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        RoleArn: `arn:aws:iam::${B}:role/${ROLE}`,
+        RoleSessionName: `vpc-guardrail-evt-${B}`,
+        DurationSeconds: 3600,
+      },
+    ]);
+    const [member] = [...built.values()];
+    expect(built.size).toBe(1);
+    expect(member?.mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: GROUP, SecurityGroupRuleIds: ['sgr-world22'] },
+    ]);
+    expect(central.calls()).toHaveLength(0);
+    const credentials = member?.credentials;
+    expect(typeof credentials === 'function' ? await credentials() : undefined).toMatchObject({
+      accessKeyId: `AKID${B}`,
+      sessionToken: `token-${B}`,
+    });
+    const [notice] = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(notice?.Subject).toMatch(new RegExp(`^\\[CRITICAL\\] ${B}: sg-0web world-open on 22/tcp`));
+    expect(notice?.Subject?.endsWith(' — revoked')).toBe(true);
+    expect(notice?.MessageAttributes?.accountId).toEqual({ DataType: 'String', StringValue: B });
+  });
+
+  it('governs the central account with its own client (no AssumeRole), even when accounts does not list it', async () => {
+    // Prepare
+    const { build, centralClient, central } = clientsByAccount();
+    installFakeEc2(
+      central,
+      buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    const deps = orgDeps(
+      (region, credentials) => (credentials ? build(region, credentials) : centralClient),
+      centralClient,
+      {
+        accounts: [B],
+      },
+    );
+    // Act
+    const result = await processEvent(worldOpenIn(CENTRAL), deps);
+    // Assess
+    expect(result).toMatchObject({ status: 'handled' });
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    expect(central.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+    const [notice] = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(notice?.Subject).not.toContain(CENTRAL);
+  });
+
+  it('rejects an account outside the allow-list, and one in excludeAccounts, without assuming anything', async () => {
+    // Prepare
+    const { build, centralClient } = clientsByAccount();
+    const deps = orgDeps(build, centralClient, { accounts: [B], excludeAccounts: [CENTRAL] });
+    // Act
+    const outside = await processEvent(worldOpenIn(C), deps);
+    const excluded = await processEvent(worldOpenIn(CENTRAL), deps);
+    // Assess
+    expect(outside).toEqual({
+      status: 'ignored',
+      code: 'other-account',
+      reason: `account ${C} is not in the accounts allow-list`,
+    });
+    expect(excluded).toEqual({
+      status: 'ignored',
+      code: 'other-account',
+      reason: `account ${CENTRAL} is in excludeAccounts`,
+    });
+    expect(stsMock.calls()).toHaveLength(0);
+    expect(snsMock.calls()).toHaveLength(0);
+  });
+
+  it('turns a denied AssumeRole into an acknowledged "could not evaluate" notice naming account and role', async () => {
+    // Prepare
+    stsMock.on(AssumeRoleCommand).rejects(
+      Object.assign(new Error('not authorized to perform sts:AssumeRole'), {
+        name: 'AccessDenied',
+        $metadata: {},
+      }),
+    );
+    const { built, build, centralClient } = clientsByAccount();
+    // Act
+    const result = await processEvent(worldOpenIn(B), orgDeps(build, centralClient));
+    // Assess
+    expect(result).toMatchObject({ status: 'handled', notified: true, actions: [] });
+    expect(result.status === 'handled' ? result.couldNotEvaluate : '').toBe(
+      `cannot assume arn:aws:iam::${B}:role/${ROLE} in account ${B}: AccessDenied: not authorized to perform sts:AssumeRole`,
+    );
+    expect(built.size).toBe(0);
+    const [notice] = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(notice?.Subject).toMatch(new RegExp(`^\\[HIGH\\] ${B}: could not evaluate .* — failed$`));
+    expect(notice?.Message).toContain(`arn:aws:iam::${B}:role/${ROLE}`);
+  });
+
+  it("ignores the member role's own calls in any account", async () => {
+    // Prepare
+    const { build, centralClient } = clientsByAccount();
+    const record = {
+      ...authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']]),
+      recipientAccountId: C,
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: `arn:aws:sts::${C}:assumed-role/${ROLE}/vpc-guardrail-evt-1`,
+        accountId: C,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${C}:role/${ROLE}` } },
+      },
+    };
+    // Act
+    const result = await processEvent(envelope(record, C), orgDeps(build, centralClient));
+    // Assess
+    expect(result).toEqual({
+      status: 'ignored',
+      code: 'own-role',
+      reason: `made by the guardrail's member role ${ROLE}`,
+    });
+    expect(stsMock.calls()).toHaveLength(0);
+  });
+
+  it("uses each account's own credentials for events from B and C", async () => {
+    // Prepare
+    const { built, build, centralClient } = clientsByAccount();
+    const deps = orgDeps(build, centralClient);
+    // Act
+    await processEvent(worldOpenIn(B), deps);
+    await processEvent(worldOpenIn(C), deps);
+    await processEvent(worldOpenIn(B, 'evt-again'), deps);
+    // Assess: one AssumeRole per account (B's credentials reused), one client per account.
+    expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([
+      `arn:aws:iam::${B}:role/${ROLE}`,
+      `arn:aws:iam::${C}:role/${ROLE}`,
+    ]);
+    const clients = [...built.values()];
+    expect(clients).toHaveLength(2);
+    const keys = await Promise.all(
+      clients.map(async (c) =>
+        typeof c.credentials === 'function' ? (await c.credentials()).accessKeyId : '',
+      ),
+    );
+    expect(keys).toEqual([`AKID${B}`, `AKID${C}`]);
+    expect(clients.map((c) => c.mock.commandCalls(RevokeSecurityGroupIngressCommand).length)).toEqual([1, 1]);
+    // B's second event read B again with B's client (its rule already gone, nothing revoked twice).
+    expect(clients.map((c) => c.mock.commandCalls(DescribeSecurityGroupRulesCommand).length)).toEqual([2, 1]);
+  });
+
+  it("processes a batch mixing accounts B and C with each one's credentials, and acknowledges a denied one", async () => {
+    // Prepare
+    const D = '888899990000';
+    stsMock.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string }) => {
+      const account = /iam::(\d{12}):/.exec(input.RoleArn ?? '')?.[1] ?? '';
+      if (account === D) {
+        throw Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: {} });
+      }
+      return assumedFor(account);
+    });
+    const { built, build, centralClient } = clientsByAccount();
+    const message = (id: string, body: unknown) => ({ id, body: JSON.stringify(body), receiveCount: 1 });
+    // Act
+    const result = await processMessages(
+      [message('m-b', worldOpenIn(B)), message('m-c', worldOpenIn(C)), message('m-d', worldOpenIn(D))],
+      orgDeps(build, centralClient),
+    );
+    // Assess: one group per account, each read and fixed with its own client; D reported, not retried.
+    expect(result.failedMessageIds).toEqual([]);
+    expect(
+      result.groups.map((g) => [g.key, g.actions.map((a) => a.status), g.couldNotEvaluate ?? '']),
+    ).toEqual([
+      [`${B}|us-east-1`, ['done'], ''],
+      [`${C}|us-east-1`, ['done'], ''],
+      [
+        `${D}|us-east-1`,
+        [],
+        `cannot assume arn:aws:iam::${D}:role/${ROLE} in account ${D}: AccessDenied: not authorized`,
+      ],
+    ]);
+    const clients = [...built.values()];
+    const keys = await Promise.all(
+      clients.map(async (c) =>
+        typeof c.credentials === 'function' ? (await c.credentials()).accessKeyId : '',
+      ),
+    );
+    expect(keys.sort()).toEqual([`AKID${B}`, `AKID${C}`]);
+    expect(clients.map((c) => c.mock.commandCalls(RevokeSecurityGroupIngressCommand).length)).toEqual([1, 1]);
+    const subjects = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject ?? '');
+    expect(subjects).toHaveLength(3);
+    for (const prefix of [
+      `[CRITICAL] ${B}: sg-0web`,
+      `[CRITICAL] ${C}: sg-0web`,
+      `[HIGH] ${D}: could not evaluate`,
+    ]) {
+      expect(subjects.filter((subject) => subject.startsWith(prefix))).toHaveLength(1);
+    }
+  });
+});

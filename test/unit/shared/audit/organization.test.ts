@@ -1,0 +1,223 @@
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { organizationAccounts } from '../../../../shared/audit/accounts';
+import { parseAuditPayload } from '../../../../shared/audit/payload';
+import { type AuditDeps, runAudit } from '../../../../shared/audit/pipeline';
+import type { AuditTarget } from '../../../../shared/audit/types';
+import { AssumeRoleDeniedError } from '../../../../shared/aws/errors';
+import { type ConfigInput, parseConfig } from '../../../../shared/config';
+import type { Finding } from '../../../../shared/findings';
+import type { Notice } from '../../../../shared/notify/notice';
+import { mockRegion, sshGroup } from '../../../helpers';
+
+const CENTRAL = '111122223333';
+const B = '222233334444';
+const C = '555566667777';
+const orgMock = mockClient(OrganizationsClient);
+
+/** One client per account-region, each answering with one world-open group named after it. */
+function clientsPerTarget(failing?: AuditTarget) {
+  const asked: string[] = [];
+  const ec2For = (target: AuditTarget): EC2Client => {
+    asked.push(`${target.accountId}/${target.region}`);
+    const client = new EC2Client({
+      region: target.region,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    const mock = mockClient(client);
+    const vpc = 'vpc-0000000a';
+    mockRegion(
+      mock,
+      vpc,
+      [
+        sshGroup(
+          `sg-${target.accountId.slice(0, 4)}${target.region.slice(-1)}`,
+          vpc,
+          ['0.0.0.0/0'],
+          target.accountId,
+        ),
+      ],
+      target.accountId,
+    );
+    if (failing && failing.accountId === target.accountId && failing.region === target.region) {
+      mock
+        .on(DescribeVpcsCommand)
+        .rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation', $metadata: {} }));
+    }
+    return client;
+  };
+  return { ec2For, asked };
+}
+
+function deps(ec2For: AuditDeps['ec2For'], config: ConfigInput = {}, published: Notice[] = []): AuditDeps {
+  return {
+    config: parseConfig(config),
+    accountId: CENTRAL,
+    homeRegion: 'eu-west-1',
+    ec2For,
+    listAccounts: () => organizationAccounts(new OrganizationsClient({ region: 'eu-west-1' })),
+    publish: async (notice) => {
+      published.push(notice);
+    },
+    now: () => new Date('2026-01-01T00:00:00Z'),
+  };
+}
+
+describe('audit across accounts', () => {
+  beforeEach(() => {
+    orgMock.reset();
+  });
+
+  it('reports three of two accounts × two regions when one fails, lists the error, and sums per account', async () => {
+    // Prepare
+    const { ec2For } = clientsPerTarget({ accountId: C, region: 'us-east-1' });
+    const published: Notice[] = [];
+    const payload = parseAuditPayload({
+      accounts: [B, C],
+      regions: ['eu-west-1', 'us-east-1'],
+      notify: true,
+    });
+    // Act
+    const result = await runAudit(payload, deps(ec2For, {}, published));
+    // Assess
+    expect(result.regions.map((r) => `${r.accountId}/${r.region}`)).toEqual([
+      `${B}/eu-west-1`,
+      `${B}/us-east-1`,
+      `${C}/eu-west-1`,
+    ]);
+    expect(result.errors).toEqual([
+      {
+        accountId: C,
+        region: 'us-east-1',
+        operation: 'DescribeVpcs',
+        code: 'UnauthorizedOperation',
+        message: 'DescribeVpcs failed in us-east-1: UnauthorizedOperation: denied',
+      },
+    ]);
+    const admin = (result.findings as Finding[]).filter((f) => f.ruleId === 'sg-open-admin-port');
+    expect(admin.map((f) => `${f.accountId}/${f.region}/${f.resourceId}`).sort()).toEqual([
+      `${B}/eu-west-1/sg-22221`,
+      `${B}/us-east-1/sg-22221`,
+      `${C}/eu-west-1/sg-55551`,
+    ]);
+    expect(result.accounts?.map((a) => [a.accountId, a.regions, a.failed, a.summary.total])).toEqual([
+      [B, 2, 0, 2],
+      [C, 1, 1, 1],
+    ]);
+    expect(result.accounts?.[0]?.summary.bySeverity.critical).toBe(2);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.subject).toBe(
+      '[CRITICAL] VPC Guardrail audit: 3 findings, 1 region(s) not evaluated in 2 accounts eu-west-1,us-...',
+    );
+    expect(published[0]?.message).toContain(`${C}: 1 region(s), 1 not evaluated,`);
+    expect(published[0]?.message).toContain(`NOT EVALUATED: ${C} us-east-1: DescribeVpcs failed`);
+  });
+
+  it('pages through ListAccounts, skips suspended accounts and honours excludeAccounts', async () => {
+    // Prepare
+    orgMock
+      .on(ListAccountsCommand, { NextToken: undefined })
+      .resolves({
+        Accounts: [
+          { Id: B, State: 'ACTIVE' },
+          { Id: '999999999999', State: 'SUSPENDED', Status: 'SUSPENDED' },
+        ],
+        NextToken: 'p2',
+      })
+      .on(ListAccountsCommand, { NextToken: 'p2' })
+      .resolves({
+        Accounts: [
+          { Id: C, Status: 'ACTIVE' },
+          { Id: CENTRAL, State: 'ACTIVE' },
+          { Id: '888888888888', State: 'CLOSED' },
+        ],
+      });
+    const { ec2For, asked } = clientsPerTarget();
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ organization: true, regions: ['eu-west-1'] }),
+      deps(ec2For, { excludeAccounts: [C] }),
+    );
+    // Assess
+    expect(orgMock.commandCalls(ListAccountsCommand)).toHaveLength(2);
+    expect(asked).toEqual([`${CENTRAL}/eu-west-1`, `${B}/eu-west-1`]);
+    expect(result.accounts?.map((a) => a.accountId)).toEqual([CENTRAL, B]);
+    expect(result.excludedAccounts).toEqual([{ accountId: C, reason: `account ${C} is in excludeAccounts` }]);
+  });
+
+  it('lists an account whose member role cannot be assumed as failed in each region, and reports the others', async () => {
+    // Prepare
+    const { ec2For } = clientsPerTarget();
+    const denied = (target: AuditTarget) => {
+      if (target.accountId !== B) return ec2For(target);
+      const cause = Object.assign(new Error('no trust'), { name: 'AccessDenied', $metadata: {} });
+      const role = `arn:aws:iam::${B}:role/VpcGuardrailMember`;
+      throw new AssumeRoleDeniedError(B, role, 'AccessDenied: no trust', { cause });
+    };
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [B, C], regions: ['eu-west-1', 'us-east-1'] }),
+      deps(denied),
+    );
+    // Assess
+    expect(result.errors?.map((e) => [e.accountId, e.region, e.operation, e.code])).toEqual([
+      [B, 'eu-west-1', 'AssumeRole', 'AccessDenied'],
+      [B, 'us-east-1', 'AssumeRole', 'AccessDenied'],
+    ]);
+    expect(result.errors?.[0]?.message).toBe(
+      `cannot assume arn:aws:iam::${B}:role/VpcGuardrailMember in account ${B}: AccessDenied: no trust`,
+    );
+    expect(result.accounts?.map((a) => [a.accountId, a.regions, a.failed])).toEqual([
+      [B, 0, 2],
+      [C, 2, 0],
+    ]);
+  });
+
+  it('says the organization cannot be listed, naming the AWS error', async () => {
+    orgMock.on(ListAccountsCommand).rejects(
+      Object.assign(new Error('not a delegated administrator'), {
+        name: 'AccessDeniedException',
+        $metadata: {},
+      }),
+    );
+    const { ec2For } = clientsPerTarget();
+    await expect(runAudit(parseAuditPayload({ organization: true }), deps(ec2For))).rejects.toThrow(
+      "cannot list the organization's accounts: AccessDeniedException: not a delegated administrator",
+    );
+  });
+
+  it('reads at most 8 account-regions at once', async () => {
+    // Prepare
+    let inFlight = 0;
+    let peak = 0;
+    const { ec2For } = clientsPerTarget();
+    const slow = async (target: AuditTarget) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return ec2For(target);
+    };
+    const accounts = Array.from({ length: 10 }, (_, i) => `${100000000000 + i}`);
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ accounts, regions: ['eu-west-1', 'us-east-1'] }),
+      deps(slow),
+    );
+    // Assess
+    expect(result.regions).toHaveLength(20);
+    expect(peak).toBe(8);
+  });
+
+  it('rejects a payload with both accounts and organization, and VPC ids across accounts', () => {
+    expect(() => parseAuditPayload({ accounts: [B], organization: true })).toThrow(
+      'organization: give either accounts or organization: true, not both',
+    );
+    expect(() => parseAuditPayload({ accounts: [B, C], vpcIds: ['vpc-0000000a'] })).toThrow(
+      'vpcIds: VPC ids belong to one account',
+    );
+    expect(() => parseAuditPayload({ accounts: ['12345'] })).toThrow('not a 12-digit AWS account id');
+  });
+});
