@@ -92,4 +92,29 @@ describe('audit --import-to-security-hub', () => {
     expect(env.stdout()).toBe('');
     expect(hub.calls()).toHaveLength(0);
   });
+
+  it('refuses to import a multi-account audit (the default product takes the calling account only)', async () => {
+    // Prepare
+    const env = memoryIo();
+
+    // Act
+    const code = await runCli(
+      [
+        'audit',
+        '--accounts',
+        '111122223333,222233334444',
+        '--regions',
+        'eu-west-1',
+        '--import-to-security-hub',
+      ],
+      env.io,
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(env.stderr()).toContain(
+      "--import-to-security-hub: imports one account (the credentials' own); not with --accounts or --organization",
+    );
+    expect(hub.calls()).toHaveLength(0);
+  });
 });
