@@ -1,5 +1,6 @@
-import { type Config, DEFAULT_CONFIG, parseConfig } from '../shared/config';
+import { type Config, DEFAULT_CONFIG } from '../shared/config';
 import { ConfigError } from '../shared/errors';
+import { parseConfig } from '../shared/load-config';
 import { parseJsonText } from '../shared/validation';
 import type { CliIo } from './io';
 

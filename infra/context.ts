@@ -1,7 +1,8 @@
 import type { App } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { MODES, parseConfig } from '../shared/config';
+import { MODES } from '../shared/config';
 import { ConfigError, InputError } from '../shared/errors';
+import { parseConfig } from '../shared/load-config';
 import type { VpcGuardrailStackProps } from './vpc-guardrail-stack';
 
 // CDK context arrives as strings from `-c key=value` and as JSON values from cdk.json. A typo

@@ -16,7 +16,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { type Config, parseConfig } from '../shared/config';
+import type { Config } from '../shared/config';
+import { parseConfig } from '../shared/load-config';
 import { networkChangePattern } from './event-pattern';
 import { READ_ACTIONS, writeActionsByResource } from './permissions';
 

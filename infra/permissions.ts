@@ -29,9 +29,9 @@ const WRITE_RESOURCE: Record<string, string> = {
 
 /** True when the config lets this rule call EC2 (DESIGN §8: opt-in rules only when enabled per rule). */
 export function canRemediate(rule: RuleDefinition, config: Config): boolean {
-  if (ruleMode(config, rule.id) !== 'remediate') return false;
-  if (rule.autoFix === 'yes') return true;
-  return rule.autoFix === 'opt-in' && config.rules[rule.id] === 'remediate';
+  if (ruleMode(config, rule.meta.id) !== 'remediate') return false;
+  if (rule.meta.autoFix === 'yes') return true;
+  return rule.meta.autoFix === 'opt-in' && config.rules[rule.meta.id] === 'remediate';
 }
 
 /**
@@ -45,11 +45,11 @@ export function writeActionsByResource(
   const byResource = new Map<string, Set<string>>();
   for (const rule of rules) {
     if (!canRemediate(rule, config)) continue;
-    for (const action of rule.fixActions) {
+    for (const action of rule.meta.fixActions) {
       const resourceType = WRITE_RESOURCE[action];
       if (!resourceType) {
         throw new Error(
-          `rule ${rule.id} needs ${action}, which infra/permissions.ts cannot scope to a resource type`,
+          `rule ${rule.meta.id} needs ${action}, which infra/permissions.ts cannot scope to a resource type`,
         );
       }
       const actions = byResource.get(resourceType) ?? new Set<string>();

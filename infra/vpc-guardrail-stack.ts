@@ -14,7 +14,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type Config, parseConfig } from '../shared/config';
+import type { Config } from '../shared/config';
+import { parseConfig } from '../shared/load-config';
 import { networkChangePattern } from './event-pattern';
 import { GuardrailFunction } from './guardrail-function';
 import {

@@ -1,13 +1,17 @@
 import type { Analysis } from './analysis/analysis';
 import { type ExposedPorts, exposureAnalysis, exposureSeverity } from './analysis/exposure';
 import { TRANSPORTS, type Transport } from './analysis/sg-reach';
-import { type Config, parsePortSpec } from './config';
+import type { Config, PortSpec } from './config';
 import { exemptionActive, parseExemptionTag, suppressionFor } from './exemptions';
 import type { Finding, Suppression } from './findings';
 import type { Model } from './model/model';
 import { intersect, normalize, subtract, union } from './net/interval-set';
 import { ALL_PORTS, formatPortsWithProtocol, type PortSet } from './net/ports';
 import { interfaceTitle, shownPorts } from './rules/eni-internet-exposed';
+import { portSpecsOf } from './rules/sg-open-common';
+
+/** A finding's structured ports (the engine keeps them; the evidence text is never re-read). */
+export type PortsOf = (finding: Finding) => readonly PortSpec[];
 
 // DESIGN §8 "Exemptions": an interface's `eni-internet-exposed` finding is suppressed for the ports
 // on which every security group that opens them to the world is exempted for them (the operator
@@ -39,24 +43,6 @@ const combine = (a: ExposedPorts, b: ExposedPorts, f: (x: PortSet, y: PortSet) =
 });
 const ALL: ExposedPorts = { tcp: ALL_PORTS, udp: ALL_PORTS };
 
-/** The ports a finding's evidence names (`22/tcp`, `8000-8100/udp`, or `{protocol, from, to}`). */
-function evidencePorts(finding: Finding): ExposedPorts {
-  const out: Record<Transport, [number, number][]> = { tcp: [], udp: [] };
-  const list = finding.evidence.ports;
-  if (!Array.isArray(list)) return NONE;
-  for (const item of list) {
-    const spec =
-      typeof item === 'string'
-        ? parsePortSpec(item)
-        : item && typeof item === 'object' && 'protocol' in item && 'from' in item && 'to' in item
-          ? (item as { protocol: Transport; from: number; to: number })
-          : undefined;
-    if (spec && (spec.protocol === 'tcp' || spec.protocol === 'udp'))
-      out[spec.protocol].push([spec.from, spec.to + 1]);
-  }
-  return { tcp: normalize(out.tcp), udp: normalize(out.udp) };
-}
-
 function specsPorts(specs: readonly { protocol: Transport; from: number; to: number }[]): ExposedPorts {
   return {
     tcp: normalize(specs.filter((s) => s.protocol === 'tcp').map((s) => [s.from, s.to + 1] as const)),
@@ -76,6 +62,7 @@ function groupExemptions(
   config: Config,
   findingsOf: readonly Finding[],
   now: Date | undefined,
+  portsOf: PortsOf,
 ): GroupExemption[] {
   const out: GroupExemption[] = [];
   const tag = model.securityGroups.get(groupId)?.tags.find((t) => t.Key === config.exemptionTagKey);
@@ -87,7 +74,7 @@ function groupExemptions(
   }
   for (const finding of findingsOf) {
     if (!finding.suppressed) continue;
-    const ports = evidencePorts(finding);
+    const ports = specsPorts(portsOf(finding));
     if (!isEmpty(ports)) out.push({ by: finding.suppressed.by, reason: finding.suppressed.reason, ports });
   }
   for (const entry of config.allowLists) {
@@ -95,7 +82,9 @@ function groupExemptions(
     const allowed = entry.ports ? specsPorts(entry.ports) : ALL;
     let ports = allowed;
     if (entry.ruleIds && !entry.ruleIds.includes(ENI_RULE)) {
-      const named = findingsOf.filter((f) => entry.ruleIds?.includes(f.ruleId)).map(evidencePorts);
+      const named = findingsOf
+        .filter((f) => entry.ruleIds?.includes(f.ruleId))
+        .map((f) => specsPorts(portsOf(f)));
       ports = combine(
         allowed,
         named.reduce((a, b) => combine(a, b, union), NONE),
@@ -120,6 +109,7 @@ export function acceptExposure(
   config: Config,
   analysis: Analysis,
   now: Date | undefined,
+  portsOf: PortsOf,
 ): void {
   // Only groups with an exemption tag or an allow-list entry can accept anything: in most
   // regions no interface has one, and nothing more is computed.
@@ -145,7 +135,7 @@ export function acceptExposure(
   const exemptionsOf = (groupId: string) => {
     let list = exemptionsCache.get(groupId);
     if (!list) {
-      list = groupExemptions(groupId, model, config, byGroup.get(groupId) ?? [], now);
+      list = groupExemptions(groupId, model, config, byGroup.get(groupId) ?? [], now, portsOf);
       exemptionsCache.set(groupId, list);
     }
     return list;
@@ -225,7 +215,7 @@ export function acceptExposure(
     );
     finding.detail += ` Accepted, as every security group opening them is exempted for them: ${acceptedText.join(', ')} through ${names}; still reported: ${reported.join(', ')}.`;
     // An allow-list entry of the interface itself may cover what is left.
-    const own = suppressionFor(finding, model, config, now);
+    const own = suppressionFor(finding, model, config, now, portSpecsOf(remaining));
     if (own) finding.suppressed = own;
   }
 }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ConfigError } from './errors';
 import { SEVERITIES } from './findings';
 import { parseCidr4, parseCidr6 } from './net/cidr';
-import { RULE_IDS } from './rules/registry';
+import type { PortSpec, TransportProtocol } from './net/ports';
 import { formatIssues, parseJsonText } from './validation';
 
 /** Global modes: notify only, act, or plan without calling EC2. */
@@ -13,14 +13,7 @@ export type Mode = (typeof MODES)[number];
 export const RULE_MODES = ['off', 'notify', 'remediate'] as const;
 export type RuleMode = (typeof RULE_MODES)[number];
 
-export type TransportProtocol = 'tcp' | 'udp';
-
-/** A port or inclusive port range of one transport protocol. */
-export interface PortSpec {
-  protocol: TransportProtocol;
-  from: number;
-  to: number;
-}
+export type { PortSpec, TransportProtocol } from './net/ports';
 
 const PORT_SPEC = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp))?$/i;
 
@@ -69,64 +62,81 @@ const naclAdminSource = z.string().superRefine((value, ctx) => {
     });
 });
 
-// A mistyped rule id would silently change nothing: reject it where the config is read.
-const isRuleId = (id: string) => RULE_IDS.includes(id);
 const unknownRule = 'unknown rule id (see the rule catalogue in the README)';
 
-export const ConfigSchema = z
-  .object({
-    mode: z.enum(MODES).default('notify'),
-    /** Per-rule mode; a rule absent here follows `mode`. */
-    rules: z.record(z.string().refine(isRuleId, { message: unknownRule }), z.enum(RULE_MODES)).default({}),
-    adminPorts: z
-      .array(portSpec)
-      .default(['22/tcp', '3389/tcp', '3389/udp'].map((s) => parsePortSpecOrThrow(s))),
-    highRiskPorts: z
-      .array(portSpec)
-      .default(
-        [
-          20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601,
-          8080, 8088, 8888, 9200, 9300,
-        ].map((p) => parsePortSpecOrThrow(`${p}/tcp`)),
-      ),
-    authorizedPorts: z.array(portSpec).default(['80/tcp', '443/tcp'].map((s) => parsePortSpecOrThrow(s))),
-    /** Ports a stateless peer uses for return traffic. */
-    ephemeralPorts: portRange.default({ from: 1024, to: 65535 }),
-    /** Fraction of the public address space that counts as world-open. */
-    worldOpenCoverage: z.number().gt(0).lte(1).default(0.99),
-    exemptionTagKey: z.string().min(1).default(EXEMPTION_TAG),
-    /** Findings allowed by configuration (reported as suppressed). */
-    allowLists: z
-      .array(
-        z.object({
-          resourceId: z.string().min(1),
-          ruleIds: z.array(z.string().refine(isRuleId, { message: unknownRule })).optional(),
-          ports: z.array(portSpec).optional(),
-          reason: z.string().default('allow-listed in configuration'),
-        }),
-      )
-      .default([]),
-    /**
-     * Admin networks (e.g. a VPN range) that keep admin-port access when the NACL fix closes a port
-     * to the internet, after the VPC's own CIDR blocks (DESIGN §8 "NACL precision").
-     */
-    naclAdminSources: z.array(naclAdminSource).default([]),
-    /** Inbound entries a NACL may hold (per address family, AWS's default quota): beyond it, notify only. */
-    naclEntryLimit: z.number().int().min(1).max(32766).default(20),
-    /** Events made by this principal are ignored (no loops). */
-    ownRoleArn: z.string().optional(),
-    topicArn: z.string().optional(),
-    /** Findings below this severity are listed in a notice but never cause one alone (DESIGN §8). */
-    notifyMinSeverity: z.enum(SEVERITIES).default('low'),
-    /** Organization mode (DESIGN §15): when non-empty, only these accounts (and the central one). */
-    accounts: z.array(accountId).default([]),
-    /** Organization mode: accounts never governed, the central one included. */
-    excludeAccounts: z.array(accountId).default([]),
-  })
-  .strict();
+/**
+ * The config schema for a rule catalogue. The ids come from the caller (the registry hands them
+ * over, see `shared/load-config.ts`): config never imports the rules, which import config.
+ * A mistyped rule id would silently change nothing, so it is rejected where the config is read.
+ */
+export function configSchema(ruleIds: readonly string[]) {
+  const known = new Set(ruleIds);
+  const isRuleId = (id: string) => known.has(id);
+  return z
+    .object({
+      mode: z.enum(MODES).default('notify'),
+      /** Per-rule mode; a rule absent here follows `mode`. */
+      rules: z.record(z.string().refine(isRuleId, { message: unknownRule }), z.enum(RULE_MODES)).default({}),
+      adminPorts: z
+        .array(portSpec)
+        .default(['22/tcp', '3389/tcp', '3389/udp'].map((s) => parsePortSpecOrThrow(s))),
+      highRiskPorts: z
+        .array(portSpec)
+        .default(
+          [
+            20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500,
+            5601, 8080, 8088, 8888, 9200, 9300,
+          ].map((p) => parsePortSpecOrThrow(`${p}/tcp`)),
+        ),
+      authorizedPorts: z.array(portSpec).default(['80/tcp', '443/tcp'].map((s) => parsePortSpecOrThrow(s))),
+      /** Ports a stateless peer uses for return traffic. */
+      ephemeralPorts: portRange.default({ from: 1024, to: 65535 }),
+      /** Fraction of the public address space that counts as world-open. */
+      worldOpenCoverage: z.number().gt(0).lte(1).default(0.99),
+      exemptionTagKey: z.string().min(1).default(EXEMPTION_TAG),
+      /** Findings allowed by configuration (reported as suppressed). */
+      allowLists: z
+        .array(
+          z.object({
+            resourceId: z.string().min(1),
+            ruleIds: z.array(z.string().refine(isRuleId, { message: unknownRule })).optional(),
+            ports: z.array(portSpec).optional(),
+            reason: z.string().default('allow-listed in configuration'),
+          }),
+        )
+        .default([]),
+      /**
+       * Admin networks (e.g. a VPN range) that keep admin-port access when the NACL fix closes a port
+       * to the internet, after the VPC's own CIDR blocks (DESIGN §8 "NACL precision").
+       */
+      naclAdminSources: z.array(naclAdminSource).default([]),
+      /** Inbound entries a NACL may hold (per address family, AWS's default quota): beyond it, notify only. */
+      naclEntryLimit: z.number().int().min(1).max(32766).default(20),
+      /** Events made by this principal are ignored (no loops). */
+      ownRoleArn: z.string().optional(),
+      topicArn: z.string().optional(),
+      /** Findings below this severity are listed in a notice but never cause one alone (DESIGN §8). */
+      notifyMinSeverity: z.enum(SEVERITIES).default('low'),
+      /** Organization mode (DESIGN §15): when non-empty, only these accounts (and the central one). */
+      accounts: z.array(accountId).default([]),
+      /** Organization mode: accounts never governed, the central one included. */
+      excludeAccounts: z.array(accountId).default([]),
+      /**
+       * EC2 `InterfaceType` values (e.g. `network_load_balancer`): a security group whose every
+       * attached interface has one of them gets its `sg-open-*` findings suppressed (DESIGN §8).
+       */
+      allowInterfaceTypes: z.array(z.string().min(1)).default([]),
+      /** EC2 `RequesterId` values (e.g. `amazon-elb`), accepted like `allowInterfaceTypes`. */
+      allowRequesterIds: z.array(z.string().min(1)).default([]),
+      /** False: groups attached to no interface and NACLs associated with no subnet are not judged. */
+      judgeUnused: z.boolean().default(true),
+    })
+    .strict();
+}
 
-export type Config = z.infer<typeof ConfigSchema>;
-export type ConfigInput = z.input<typeof ConfigSchema>;
+type ConfigSchemaType = ReturnType<typeof configSchema>;
+export type Config = z.infer<ConfigSchemaType>;
+export type ConfigInput = z.input<ConfigSchemaType>;
 export type AllowListEntry = Config['allowLists'][number];
 
 function parsePortSpecOrThrow(text: string): PortSpec {
@@ -135,15 +145,18 @@ function parsePortSpecOrThrow(text: string): PortSpec {
   return spec;
 }
 
-/** Validates a config object, filling defaults; throws ConfigError naming each bad key. */
-export function parseConfig(input: unknown, source = 'config'): Config {
-  const result = ConfigSchema.safeParse(input ?? {}, { reportInput: true });
+/**
+ * Validates a config object against a catalogue's rule ids, filling defaults; throws ConfigError
+ * naming each bad key. Callers use `parseConfig` from `shared/load-config.ts` (the catalogue's ids).
+ */
+export function parseConfigFor(ruleIds: readonly string[], input: unknown, source = 'config'): Config {
+  const result = configSchema(ruleIds).safeParse(input ?? {}, { reportInput: true });
   if (result.success) return result.data;
   throw new ConfigError(`invalid ${source}`, formatIssues(result.error));
 }
 
-/** The default configuration. */
-export const DEFAULT_CONFIG: Config = parseConfig({});
+/** The default configuration (names no rule, so it needs no catalogue). */
+export const DEFAULT_CONFIG: Config = parseConfigFor([], {});
 
 /** Environment variables both functions read (DESIGN §9). */
 export interface ConfigEnv {
@@ -157,7 +170,7 @@ export interface ConfigEnv {
  * Builds the config from environment variables (the values are passed in: the engine reads no env).
  * `VPC_GUARDRAIL_CONFIG` holds JSON with any key; the dedicated variables win over it.
  */
-export function configFromEnv(env: ConfigEnv): Config {
+export function configFromEnvFor(ruleIds: readonly string[], env: ConfigEnv): Config {
   let base: Record<string, unknown> = {};
   const json = env.VPC_GUARDRAIL_CONFIG?.trim();
   if (json) {
@@ -171,5 +184,5 @@ export function configFromEnv(env: ConfigEnv): Config {
   if (env.VPC_GUARDRAIL_MODE) merged.mode = env.VPC_GUARDRAIL_MODE;
   if (env.VPC_GUARDRAIL_TOPIC_ARN) merged.topicArn = env.VPC_GUARDRAIL_TOPIC_ARN;
   if (env.VPC_GUARDRAIL_OWN_ROLE_ARN) merged.ownRoleArn = env.VPC_GUARDRAIL_OWN_ROLE_ARN;
-  return parseConfig(merged, 'configuration (VPC_GUARDRAIL_* environment)');
+  return parseConfigFor(ruleIds, merged, 'configuration (VPC_GUARDRAIL_* environment)');
 }

@@ -2,19 +2,31 @@ import { acceptExposure } from './accepted-exposure';
 import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import { type NotJudged, notJudgedOf } from './analysis/not-judged';
-import type { Config } from './config';
-import { suppressionFor } from './exemptions';
-import { compareFindings, type Finding, findingId, SEVERITIES, type Severity } from './findings';
+import type { Config, PortSpec } from './config';
+import { acceptedByShape, suppressionFor } from './exemptions';
+import {
+  compareFindings,
+  type Finding,
+  type FindingDraft,
+  findingId,
+  formatPortSpecs,
+  SEVERITIES,
+  type Severity,
+  type Suppression,
+} from './findings';
 import { buildModel, type Model } from './model/model';
 import type { Snapshot } from './model/snapshot-schema';
-import { RULES } from './rules/registry';
-import type { RuleDefinition } from './rules/types';
+import { REGISTRY, type RuleRegistry } from './rules/registry';
+import type { RuleContext, RuleDefinition } from './rules/types';
+import { unusedResources } from './unused';
 
 export interface EvaluateOptions {
   /** The time exemption expiries are judged at; the engine reads no clock. Undated exemptions ignore it. */
   now?: Date;
-  /** Rules to run (default: the whole catalogue). */
+  /** Rules to report (default: the whole catalogue). Precedence still counts the rules ranked above them. */
   rules?: readonly RuleDefinition[];
+  /** The catalogue that declares precedence (default: the registry). */
+  registry?: RuleRegistry;
 }
 
 /** Evaluates a validated snapshot with the rule catalogue: every finding, deterministic order. */
@@ -47,14 +59,21 @@ export function evaluateModelReport(
   config: Config,
   options: EvaluateOptions = {},
 ): EngineResult {
-  const { findings, analysis } = run(model, config, options);
-  const running = (options.rules ?? RULES).filter((rule) => config.rules[rule.id] !== 'off');
-  const notJudged = notJudgedOf(analysis, {
+  const { findings, analysis, unused } = run(model, config, options);
+  const running = (options.rules ?? (options.registry ?? REGISTRY).rules).filter(
+    (rule) => config.rules[rule.meta.id] !== 'off',
+  );
+  const lacking = notJudgedOf(analysis, {
     interfaceRuleIds: running
-      .filter((rule) => rule.resourceType === 'AWS::EC2::NetworkInterface')
-      .map((rule) => rule.id),
-    judgesGroups: running.some((rule) => rule.resourceType === 'AWS::EC2::SecurityGroup'),
+      .filter((rule) => rule.meta.resourceType === 'AWS::EC2::NetworkInterface')
+      .map((rule) => rule.meta.id),
+    judgesGroups: running.some((rule) => rule.meta.resourceType === 'AWS::EC2::SecurityGroup'),
   });
+  // An unused group is not judged at all: its missing prefix list is no further news.
+  const skipped = new Set(unused.map((n) => n.resourceId));
+  const notJudged = [...lacking.filter((n) => !skipped.has(n.resourceId)), ...unused].sort(
+    (a, b) => compareText(a.resourceId, b.resourceId) || compareText(a.reason, b.reason),
+  );
   return { findings, notJudged, warnings: model.warnings };
 }
 
@@ -63,34 +82,103 @@ export function evaluateModel(model: Model, config: Config, options: EvaluateOpt
   return run(model, config, options).findings;
 }
 
-/** One evaluation: the findings, and the analysis they came from (its memos answer `notJudged`). */
+/**
+ * The rules to run, in registry order: the reported ones and, for precedence, the rules ranked
+ * above them in their group (evaluated for their claims even when off or not asked for).
+ */
+function plannedRules(
+  registry: RuleRegistry,
+  config: Config,
+  asked: readonly RuleDefinition[] | undefined,
+): { rule: RuleDefinition; report: boolean }[] {
+  const reported = new Set((asked ?? registry.rules).filter((r) => config.rules[r.meta.id] !== 'off'));
+  const needed = new Set<RuleDefinition>(reported);
+  for (const rule of reported) for (const above of registry.above(rule)) needed.add(above);
+  const ordered = registry.rules.filter((r) => needed.has(r));
+  // Rules outside the registry (a caller's own) run after it, in the order given.
+  for (const rule of reported) if (!ordered.includes(rule)) ordered.push(rule);
+  return ordered.map((rule) => ({ rule, report: reported.has(rule) }));
+}
+
+/**
+ * One evaluation: the findings, the analysis they came from (its memos answer `notJudged`), and
+ * the resources left unjudged as unused (`judgeUnused: false`).
+ */
 function run(
   model: Model,
   config: Config,
   options: EvaluateOptions,
-): { findings: Finding[]; analysis: Analysis } {
+): { findings: Finding[]; analysis: Analysis; unused: NotJudged[] } {
+  const registry = options.registry ?? REGISTRY;
   const analysis = new Analysis(model, config);
-  const context = { model, config, analysis };
+  const unused = config.judgeUnused ? undefined : unusedResources(model);
+  const accepted = acceptedByShape(model, config);
+  // Ports claimed per precedence group and resource, by the rules evaluated so far.
+  const claims = new Map<string, Map<string, PortSpec[]>>();
   const findings: Finding[] = [];
-  for (const rule of options.rules ?? RULES) {
-    if (config.rules[rule.id] === 'off') continue;
+  // Each finding's structured ports: what later judgements read instead of the evidence text.
+  const portsOf = new Map<Finding, readonly PortSpec[]>();
+  for (const { rule, report } of plannedRules(registry, config, options.rules)) {
+    const group = rule.meta.precedenceGroup;
+    let groupClaims: Map<string, PortSpec[]> | undefined;
+    if (group !== undefined) {
+      groupClaims = claims.get(group) ?? new Map<string, PortSpec[]>();
+      claims.set(group, groupClaims);
+    }
+    const held = groupClaims;
+    const context: RuleContext = {
+      model,
+      config,
+      analysis,
+      claimed: (resourceId) => held?.get(resourceId) ?? [],
+    };
     for (const draft of rule.evaluate(context)) {
-      const { evidenceKey, ...fields } = draft;
-      const finding: Finding = {
-        id: findingId(draft.ruleId, draft.resourceId, evidenceKey),
-        ...fields,
-        ...(model.accountId ? { accountId: model.accountId } : {}),
-        ...(model.region ? { region: model.region } : {}),
-      };
-      const suppressed = suppressionFor(finding, model, config, options.now);
-      if (suppressed) finding.suppressed = suppressed;
+      if (held && draft.ports)
+        held.set(draft.resourceId, [...(held.get(draft.resourceId) ?? []), ...draft.ports]);
+      if (!report || unused?.has(draft.resourceId)) continue;
+      const shape = rule.meta.acceptedByInterfaceShape ? accepted.get(draft.resourceId) : undefined;
+      const finding = toFinding(draft, model, config, options.now, shape);
+      if (draft.ports) portsOf.set(finding, draft.ports);
       findings.push(finding);
     }
   }
   // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
-  acceptExposure(findings, model, config, analysis, options.now);
+  acceptExposure(findings, model, config, analysis, options.now, (f) => portsOf.get(f) ?? []);
   addExposureCounts(findings, analysis);
-  return { findings: findings.sort(compareFindings), analysis };
+  return {
+    findings: findings.sort(compareFindings),
+    analysis,
+    unused: unused ? [...unused.values()] : [],
+  };
+}
+
+/**
+ * A rule's draft as a finding: id, account and region added, ports formatted, suppression judged
+ * (an exemption tag or allow-list entry first, then `shape`: the group's interfaces accepted).
+ */
+function toFinding(
+  draft: FindingDraft,
+  model: Model,
+  config: Config,
+  now: Date | undefined,
+  shape: Suppression | undefined,
+): Finding {
+  const { evidenceKey, ports, ...fields } = draft;
+  const finding: Finding = {
+    id: findingId(draft.ruleId, draft.resourceId, evidenceKey),
+    ...fields,
+    ...(model.accountId ? { accountId: model.accountId } : {}),
+    ...(model.region ? { region: model.region } : {}),
+  };
+  // Ports lead the evidence, as the report has always shown them (the key keeps its place).
+  if (ports) finding.evidence = { ports: formatPortSpecs(ports), ...fields.evidence };
+  const suppressed = suppressionFor(finding, model, config, now, ports) ?? shape;
+  if (suppressed) finding.suppressed = suppressed;
+  return finding;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

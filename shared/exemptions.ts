@@ -1,5 +1,4 @@
-import type { AllowListEntry, Config } from './config';
-import { parsePortSpec } from './config';
+import type { AllowListEntry, Config, PortSpec } from './config';
 import type { Finding, ResourceType, Suppression } from './findings';
 import type { Model } from './model/model';
 import type { Tag } from './model/snapshot-schema';
@@ -69,14 +68,16 @@ export function resourceTags(model: Model, type: ResourceType, id: string): read
 
 /**
  * Why a finding is suppressed, if it is: an exemption tag on its resource naming its rule (or `*`)
- * and not expired, or a config allow-list entry covering its resource, rule and ports. A tag that
- * cannot be read is recorded in the finding's evidence and suppresses nothing.
+ * and not expired, or a config allow-list entry covering its resource, rule and `ports` (the
+ * finding's structured ports). A tag that cannot be read is recorded in the finding's evidence and
+ * suppresses nothing.
  */
 export function suppressionFor(
   finding: Finding,
   model: Model,
   config: Config,
   now?: Date,
+  ports?: readonly PortSpec[],
 ): Suppression | undefined {
   // A plain loop, no closure: this runs once per finding (tens of thousands on a large region),
   // and almost every resource has no exemption tag and no allow-list entry.
@@ -104,27 +105,77 @@ export function suppressionFor(
     const expired = matches.map((e) => e.until).filter((d): d is string => d !== undefined);
     if (expired.length > 0) finding.evidence.exemptionExpired = expired.sort().at(-1);
   }
-  const allowed = config.allowLists.find((entry) => allowListCovers(entry, finding));
+  const allowed = config.allowLists.find((entry) => allowListCovers(entry, finding, ports));
   return allowed ? { by: 'config', reason: allowed.reason } : undefined;
 }
 
-function allowListCovers(entry: AllowListEntry, finding: Finding): boolean {
+/** True when the entry names the finding's resource and rule, and holds every one of its ports. */
+function allowListCovers(
+  entry: AllowListEntry,
+  finding: Finding,
+  ports: readonly PortSpec[] | undefined,
+): boolean {
   if (entry.resourceId !== finding.resourceId) return false;
   if (entry.ruleIds && !entry.ruleIds.includes(finding.ruleId)) return false;
   if (!entry.ports) return true;
-  const ports = finding.evidence.ports;
-  if (!Array.isArray(ports) || ports.length === 0) return false;
-  const specs = ports.map((p) => (typeof p === 'string' ? parsePortSpec(p) : undefined));
+  // An entry limited to ports cannot cover a finding that is not about ports.
+  if (!ports || ports.length === 0) return false;
   for (const protocol of ['tcp', 'udp'] as const) {
-    const wanted: (readonly [number, number])[] = [];
-    for (const spec of specs) {
-      if (!spec) return false;
-      if (spec.protocol === protocol) wanted.push([spec.from, spec.to + 1]);
-    }
+    const wanted = ports.filter((p) => p.protocol === protocol).map((p) => [p.from, p.to + 1] as const);
     const allowed = entry.ports
       .filter((p) => p.protocol === protocol)
       .map((p) => [p.from, p.to + 1] as const);
     if (!isSubset(normalize(wanted), normalize(allowed))) return false;
   }
   return true;
+}
+
+/**
+ * DESIGN §8 "Accepted by shape": security groups whose every attached interface has an
+ * `InterfaceType` in `allowInterfaceTypes` or a `RequesterId` in `allowRequesterIds`, with the
+ * reason naming the setting. A group attached to nothing is not accepted (there is no interface
+ * to vouch for it). Empty when neither setting lists anything.
+ */
+export function acceptedByShape(model: Model, config: Config): Map<string, Suppression> {
+  const accepted = new Map<string, Suppression>();
+  const types = new Set(config.allowInterfaceTypes);
+  const requesters = new Set(config.allowRequesterIds);
+  if (types.size === 0 && requesters.size === 0) return accepted;
+  // Per group: the settings its interfaces matched, or null once one interface matches neither.
+  const matched = new Map<string, { types: Set<string>; requesters: Set<string>; count: number } | null>();
+  for (const eni of model.networkInterfaces.values()) {
+    const type = eni.item.InterfaceType;
+    const requester = eni.item.RequesterId;
+    const byType = type !== undefined && types.has(type);
+    const byRequester = requester !== undefined && requesters.has(requester);
+    for (const groupId of eni.groupIds) {
+      const seen = matched.get(groupId);
+      if (seen === null) continue;
+      if (!byType && !byRequester) {
+        matched.set(groupId, null);
+        continue;
+      }
+      const entry = seen ?? { types: new Set<string>(), requesters: new Set<string>(), count: 0 };
+      entry.count++;
+      // An interface matching both settings is credited to the type (the first one named).
+      if (byType) entry.types.add(type);
+      else if (requester !== undefined) entry.requesters.add(requester);
+      matched.set(groupId, entry);
+    }
+  }
+  for (const [groupId, entry] of matched) {
+    if (!entry) continue;
+    const settings = [
+      ...(entry.types.size > 0 ? [`allowInterfaceTypes (${[...entry.types].sort().join(', ')})`] : []),
+      ...(entry.requesters.size > 0
+        ? [`allowRequesterIds (${[...entry.requesters].sort().join(', ')})`]
+        : []),
+    ];
+    const count =
+      entry.count === 1
+        ? 'its only attached interface matches'
+        : `all ${entry.count} attached interfaces match`;
+    accepted.set(groupId, { by: 'config', reason: `accepted by shape: ${count} ${settings.join(' or ')}` });
+  }
+  return accepted;
 }

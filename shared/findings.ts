@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { PortSpec } from './net/ports';
 
 /** Finding severities, most severe first. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -114,7 +115,21 @@ export interface Finding {
 export type FindingDraft = Omit<Finding, 'id' | 'accountId' | 'region' | 'suppressed' | 'exposure'> & {
   /** What distinguishes this finding from others of the same rule and resource (e.g. "tcp/22"). */
   evidenceKey?: string;
+  /**
+   * The ports the finding is about, structured (tcp first, then udp, ascending, both families
+   * merged). The engine formats them once into `evidence.ports` (`"22/tcp"`), and exemptions,
+   * allow-lists and precedence read them, never the text.
+   */
+  ports?: readonly PortSpec[];
 };
+
+/** `["22/tcp", "8000-8100/udp"]`: how structured ports read in evidence (in their given order). */
+export function formatPortSpecs(ports: readonly PortSpec[]): string[] {
+  const out: string[] = [];
+  for (const p of ports)
+    out.push(p.from === p.to ? `${p.from}/${p.protocol}` : `${p.from}-${p.to}/${p.protocol}`);
+  return out;
+}
 
 /** Stable id of a finding: hash of rule id, resource id and evidence key. */
 export function findingId(ruleId: string, resourceId: string, evidenceKey = ''): string {

@@ -13,8 +13,8 @@ import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
 import { type AccountClients, accountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
 import { securityHubEnabled, syncFindings } from '../../shared/aws/security-hub';
-import { configFromEnv } from '../../shared/config';
 import { ConfigError, InputError } from '../../shared/errors';
+import { configFromEnv } from '../../shared/load-config';
 import type { Notice } from '../../shared/notify/notice';
 import { memberRoleNameFromEnv } from '../../shared/org/settings';
 

@@ -6,9 +6,9 @@ import { ec2Client, securityHubClient, snsClient, stsClient } from '../../shared
 import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
 import { accountClients } from '../../shared/aws/member-accounts';
 import { securityHubEnabled } from '../../shared/aws/security-hub';
-import { configFromEnv } from '../../shared/config';
 import { ConfigError } from '../../shared/errors';
 import type { BatchMessage } from '../../shared/events/batch';
+import { configFromEnv } from '../../shared/load-config';
 import { memberRoleNameFromEnv, orgScope } from '../../shared/org/settings';
 import { type EventDeps, type EventResult, type OrgDeps, processEvent, processMessages } from './process';
 

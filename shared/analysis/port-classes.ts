@@ -11,7 +11,8 @@ export interface PortClasses {
 
 const classesByConfig = new WeakMap<Config, PortClasses>();
 
-function bySpec(specs: readonly PortSpec[]): Record<Transport, PortSet> {
+/** Port specs as one port set per transport protocol. */
+export function portSetsBySpec(specs: readonly PortSpec[]): Record<Transport, PortSet> {
   return {
     tcp: portSetOf(specs.filter((s) => s.protocol === 'tcp')),
     udp: portSetOf(specs.filter((s) => s.protocol === 'udp')),
@@ -23,9 +24,9 @@ export function portClasses(config: Config): PortClasses {
   let classes = classesByConfig.get(config);
   if (!classes) {
     classes = {
-      admin: bySpec(config.adminPorts),
-      highRisk: bySpec(config.highRiskPorts),
-      authorized: bySpec(config.authorizedPorts),
+      admin: portSetsBySpec(config.adminPorts),
+      highRisk: portSetsBySpec(config.highRiskPorts),
+      authorized: portSetsBySpec(config.authorizedPorts),
     };
     classesByConfig.set(config, classes);
   }

@@ -76,7 +76,7 @@ const SCOPE_TYPES: readonly [keyof Omit<ResolvedScope, 'missing'>, ResourceType]
 /** The record that closes a rule's finding on a resource, when only the rule and resource are known. */
 function goneRecord(ruleId: string, resourceType: ResourceType, resourceId: string, options: AsffOptions) {
   const rule = ruleById(ruleId);
-  const title = rule?.title ?? ruleId;
+  const title = rule?.meta.title ?? ruleId;
   const record = toAsffFinding(
     {
       // No engine id or VPC: the finding is not there any more (the builder leaves them out).
@@ -89,7 +89,7 @@ function goneRecord(ruleId: string, resourceType: ResourceType, resourceId: stri
       vpcId: '',
       title,
       detail: `No longer detected: ${resourceId} was evaluated again after a change and rule ${ruleId} (${title}) no longer fires on it.`,
-      controls: [...(rule?.controls ?? [])],
+      controls: [...(rule?.meta.controls ?? [])],
       evidence: {},
     },
     options,
@@ -137,12 +137,12 @@ export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
     const firing = new Set([...input.open, ...input.closed].map(key));
     const blind = new Set((input.notJudged ?? []).map((n) => `${n.ruleId ?? '*'}\u0000${n.resourceId}`));
     for (const [key, resourceType] of SCOPE_TYPES) {
-      const rules = RULES.filter((r) => r.resourceType === resourceType);
+      const rules = RULES.filter((r) => r.meta.resourceType === resourceType).map((r) => r.meta.id);
       for (const resourceId of input.scope[key]) {
-        for (const rule of rules) {
-          if (firing.has(`${rule.id}\u0000${resourceId}`)) continue; // as key() spells it
-          if (blind.has(`${rule.id}\u0000${resourceId}`) || blind.has(`*\u0000${resourceId}`)) continue;
-          gone.push(goneRecord(rule.id, resourceType, resourceId, input.asff));
+        for (const ruleId of rules) {
+          if (firing.has(`${ruleId}\u0000${resourceId}`)) continue; // as key() spells it
+          if (blind.has(`${ruleId}\u0000${resourceId}`) || blind.has(`*\u0000${resourceId}`)) continue;
+          gone.push(goneRecord(ruleId, resourceType, resourceId, input.asff));
         }
       }
     }

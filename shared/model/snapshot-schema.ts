@@ -315,6 +315,8 @@ export const NetworkInterfaceSchema = obj({
   SubnetId: optStr,
   VpcId: optStr,
   InterfaceType: optStr,
+  /** Who created a requester-managed interface (`amazon-elb`, …): read by `allowRequesterIds`. */
+  RequesterId: optStr,
   Status: optStr,
   Description: optStr,
   PrivateIpAddress: optStr,

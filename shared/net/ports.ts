@@ -1,5 +1,14 @@
 import { type IntervalSet, normalize } from './interval-set';
 
+export type TransportProtocol = 'tcp' | 'udp';
+
+/** A port or inclusive port range of one transport protocol (config port specs, finding ports). */
+export interface PortSpec {
+  protocol: TransportProtocol;
+  from: number;
+  to: number;
+}
+
 /** A set of ports as half-open intervals: port p is the interval [p, p + 1). */
 export type PortSet = IntervalSet<number>;
 

@@ -1,7 +1,9 @@
 import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../findings';
 import type { ActionResult } from '../remediation/types';
+import { REGISTRY, type RuleRegistry } from '../rules/registry';
+import type { HeadlineFit } from '../rules/types';
 import type { NoticeAction, NoticeInput } from './notice-types';
-import { sanitize } from './sanitize';
+import { sanitize, shortId } from './sanitize';
 
 // What a digest reports and whether it is sent (DESIGN §8 "No noise", "Notices tell the state
 // after the actions").
@@ -90,26 +92,16 @@ export function byHeadline(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => rank(a) - rank(b));
 }
 
-/** How a headline is shortened to fit a subject. */
-export interface HeadlineFit {
-  /** Characters kept of the resource id (an ellipsis marks a cut). */
-  idMax?: number;
-  /** Ports shown. */
-  maxPorts?: number;
-}
+export type { HeadlineFit };
 
-/** `sg-0abc world-open on 22/tcp, 3389/tcp`, else the title with the resource id in front. */
-export function headline(finding: Finding, fit: HeadlineFit = {}): string {
-  const full = sanitize(finding.resourceId, 40);
-  const idMax = fit.idMax ?? 40;
-  const id = full.length > idMax ? `${full.slice(0, Math.max(1, idMax - 1))}…` : full;
-  const ports = finding.evidence.ports;
-  const open = finding.ruleId.startsWith('sg-open-') || finding.ruleId.startsWith('nacl-open-');
-  if (open && Array.isArray(ports) && ports.length > 0 && ports.every((p) => typeof p === 'string')) {
-    const max = fit.maxPorts ?? 3;
-    const shown = ports.slice(0, max).map((p) => sanitize(p, 16));
-    return `${id} world-open on ${shown.join(', ')}${ports.length > max ? ', …' : ''}`;
-  }
+/**
+ * The rule's own headline (its meta's `headline` hook: `sg-0abc world-open on 22/tcp`), else the
+ * title with the resource id in front.
+ */
+export function headline(finding: Finding, fit: HeadlineFit = {}, registry: RuleRegistry = REGISTRY): string {
+  const own = registry.byId(finding.ruleId)?.meta.hooks?.headline?.(finding, fit);
+  if (own !== undefined) return own;
+  const id = shortId(finding.resourceId, fit.idMax);
   const title = sanitize(finding.title, 100);
   return title.includes(finding.resourceId) ? title.replace(finding.resourceId, id) : `${id}: ${title}`;
 }

@@ -58,7 +58,7 @@ export function resourceLines(input: NoticeInput, budget: number): string[] {
       `  ${sanitize(id, 64)} (${first?.resourceType ?? ''} in ${sanitize(first?.vpcId, 64) || '(no VPC)'})`,
     ];
     for (const { finding, state } of entries)
-      block.push(...findingBlock(finding, state, fixedBy.get(finding.id)));
+      block.push(...findingBlock(finding, state, fixedBy.get(finding.id), input.registry));
     const actions = input.results.filter((r) => actionTouches(r.action, id, entries));
     for (const r of cap(actions, 20))
       block.push(`    action: ${STATUS_LABEL[r.status]}${describeAction(r.action)}`);
@@ -179,7 +179,9 @@ function findingBlock(
   f: Finding,
   state: 'open' | 'fixed' | 'gone',
   by: readonly PlannedAction[] | undefined,
+  registry: NoticeInput['registry'],
 ): string[] {
+  const head = headline(f, {}, registry);
   const controls = f.controls.length > 0 ? f.controls.map((c) => sanitize(c, 40)).join(', ') : '—';
   const exposure = f.exposure !== undefined ? `; internet-exposed interfaces using it: ${f.exposure}` : '';
   const label = state === 'fixed' ? 'FIXED' : state === 'gone' ? 'ALREADY REMOVED' : 'OPEN';
@@ -190,9 +192,9 @@ function findingBlock(
         ? ['      closed before this retry (by an earlier attempt or someone else)']
         : [];
   return [
-    `    - ${label} [${f.severity.toUpperCase()}] ${headline(f)}`,
+    `    - ${label} [${f.severity.toUpperCase()}] ${head}`,
     ...how,
-    ...(headline(f).includes(sanitize(f.title, 100)) ? [] : [`      ${sanitize(f.title, 300)}`]),
+    ...(head.includes(sanitize(f.title, 100)) ? [] : [`      ${sanitize(f.title, 300)}`]),
     `      ${sanitize(f.detail, 1200)}`,
     `      rule ${f.ruleId}; controls: ${controls}${exposure}`,
     `      evidence: ${sanitize(JSON.stringify(f.evidence), 800)}`,

@@ -47,10 +47,10 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     // The tag is the lead's own severity: the subject reads as one statement about it.
     const leadTag = `[${lead.severity.toUpperCase()}] `;
     for (const shape of FITS) {
-      const text = `${leadTag}${headline(lead, shape)}${moreText(lead, others, shape.countResources)}${suffix}`;
+      const text = `${leadTag}${headline(lead, shape, input.registry)}${moreText(lead, others, shape.countResources)}${suffix}`;
       if (text.length <= MAX_SUBJECT_LENGTH) return text;
     }
-    return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1])}`, suffix);
+    return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1], input.registry)}`, suffix);
   }
   const exemption = input.calls.find((c) => c.scope.exemption)?.scope.exemption;
   const first = input.calls[0]?.event;

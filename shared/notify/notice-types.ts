@@ -1,6 +1,7 @@
 import type { AddedRule, EventScope, ParsedEvent } from '../events/types';
 import type { Finding, Severity } from '../findings';
 import type { ActionResult, PlannedAction, SkippedFinding } from '../remediation/types';
+import type { RuleRegistry } from '../rules/registry';
 import type { ResolvedScope } from '../scope/resolve';
 import type { ChatNotification } from './chat';
 
@@ -83,4 +84,6 @@ export interface NoticeInput {
   exemptionTagKey: string;
   /** Findings below it never cause a notice on their own (DESIGN §8 "No noise"). */
   notifyMinSeverity: Severity;
+  /** The rule catalogue whose hooks word the findings (default: the registry). */
+  registry?: RuleRegistry;
 }

@@ -45,3 +45,9 @@ export function truncate(text: string, max: number): string {
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
+
+/** A resource id sanitized and cut to `idMax` characters, an ellipsis marking the cut (subjects). */
+export function shortId(resourceId: string, idMax = 40): string {
+  const full = sanitize(resourceId, 40);
+  return full.length > idMax ? `${full.slice(0, Math.max(1, idMax - 1))}…` : full;
+}

@@ -16,7 +16,7 @@ export interface PlanOptions {
   autoFixOf?: (ruleId: string) => AutoFix;
 }
 
-const defaultAutoFix = (ruleId: string): AutoFix => ruleById(ruleId)?.autoFix ?? 'no';
+const defaultAutoFix = (ruleId: string): AutoFix => ruleById(ruleId)?.meta.autoFix ?? 'no';
 
 /**
  * The effective mode of a rule: its per-rule mode, else the global one — except that a global

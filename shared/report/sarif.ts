@@ -116,21 +116,23 @@ export function securitySeverity(severity: Severity): string {
 }
 
 function descriptor(rule: RuleDefinition): SarifReportingDescriptor {
-  const level = rule.severity === 'by-ports' ? 'warning' : sarifLevel(rule.severity);
+  const level = rule.meta.severity === 'by-ports' ? 'warning' : sarifLevel(rule.meta.severity);
   return {
-    id: rule.id,
-    name: rule.id
+    id: rule.meta.id,
+    name: rule.meta.id
       .split('-')
       .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
       .join(''),
-    shortDescription: { text: rule.title },
-    fullDescription: { text: `${rule.title}. Resource type ${rule.resourceType}.` },
+    shortDescription: { text: rule.meta.title },
+    fullDescription: { text: `${rule.meta.title}. Resource type ${rule.meta.resourceType}.` },
     defaultConfiguration: { level },
     properties: {
-      tags: ['security', 'aws', 'vpc', ...rule.controls],
-      controls: [...rule.controls],
-      ...(rule.severity === 'by-ports' ? {} : { 'security-severity': securitySeverity(rule.severity) }),
-      autoFix: rule.autoFix,
+      tags: ['security', 'aws', 'vpc', ...rule.meta.controls],
+      controls: [...rule.meta.controls],
+      ...(rule.meta.severity === 'by-ports'
+        ? {}
+        : { 'security-severity': securitySeverity(rule.meta.severity) }),
+      autoFix: rule.meta.autoFix,
     },
   };
 }

@@ -1,8 +1,10 @@
 import { type ExposedPorts, exposureAnalysis, type FamilyExposure } from '../analysis/exposure';
+import type { PortSpec } from '../config';
 import type { FindingDraft } from '../findings';
 import { formatPortSet, type PortSet } from '../net/ports';
-import { formatTransportPorts } from './sg-open-common';
-import type { RuleContext, RuleDefinition } from './types';
+import { defineRule } from './define-rule';
+import { formatTransportPorts, portSpecsOf } from './sg-open-common';
+import type { RuleContext } from './types';
 
 const ID = 'eni-internet-exposed';
 
@@ -18,8 +20,8 @@ export function interfaceTitle(interfaceId: string, instanceId: string | undefin
 
 /** The formatted forms of one exposed-ports object, shared by the interfaces of one shape. */
 interface PortTexts {
-  /** `["22/tcp", "80/tcp", "53/udp"]`: what allow-lists and notices read. */
-  list: string[];
+  /** The ports structured: the draft's `ports` (allow-lists and precedence read these). */
+  specs: PortSpec[];
   /** The first eight of them (the title). */
   shown: string;
   /** All of them (the detail). */
@@ -50,7 +52,7 @@ class PortFormatter {
       const list = formatTransportPorts(ports);
       const joined = list.join(', ');
       const shown = shownPorts(list);
-      texts = { list, shown, joined };
+      texts = { specs: portSpecsOf(ports), shown, joined };
       this.exposed.set(ports, texts);
     }
     return texts;
@@ -76,15 +78,17 @@ function familyEvidence(f: FamilyExposure, format: PortFormatter): Record<string
  * the world in on the port and out on some port of the protocol, and its groups let the world in
  * on the port. Severity by the exposed ports.
  */
-export const eniInternetExposed: RuleDefinition = {
-  id: ID,
-  severity: 'by-ports',
-  title: 'Network interface reachable from the internet',
-  resourceType: 'AWS::EC2::NetworkInterface',
-  controls: [],
-  autoFix: 'no',
-  fixActions: [],
-  parameters: ['adminPorts', 'highRiskPorts', 'authorizedPorts', 'worldOpenCoverage'],
+export const eniInternetExposed = defineRule({
+  meta: {
+    id: ID,
+    severity: 'by-ports',
+    title: 'Network interface reachable from the internet',
+    resourceType: 'AWS::EC2::NetworkInterface',
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters: ['adminPorts', 'highRiskPorts', 'authorizedPorts', 'worldOpenCoverage'],
+  },
   evaluate({ model, analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     const format = new PortFormatter();
@@ -106,8 +110,8 @@ export const eniInternetExposed: RuleDefinition = {
       const path = first
         ? `${first.path.internetGatewayId} → ${first.path.routeTableId} → ${first.path.networkAclId} → ${first.path.securityGroupIds.join(', ')}`
         : '';
-      // Evidence keys in the order the report has always shown them.
-      const evidence: Record<string, unknown> = { ports: texts.list.slice(), subnetId: exposure.subnetId };
+      // Evidence keys in the order the report has always shown them (the engine writes `ports` first).
+      const evidence: Record<string, unknown> = { subnetId: exposure.subnetId };
       const interfaceType = eni?.item.InterfaceType;
       if (interfaceType) evidence.interfaceType = interfaceType;
       if (instanceId) evidence.instanceId = instanceId;
@@ -125,9 +129,10 @@ export const eniInternetExposed: RuleDefinition = {
           `security groups all let the traffic through (${path}). Close the ports in a security group, ` +
           'or move the interface to a private subnet.',
         controls: [],
+        ports: texts.specs,
         evidence,
       });
     }
     return out;
   },
-};
+});

@@ -7,9 +7,9 @@ import type { NaclEntry } from '../model/model';
 import { formatSet4, formatSet6 } from '../net/cidr-format';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
 import { type PortSet, portRangeSet } from '../net/ports';
+import { defineRule } from './define-rule';
 import { aclLabel, describeEntry, subnetsUsing } from './nacl-common';
 import { formatTransportPorts } from './sg-open-common';
-import type { RuleDefinition } from './types';
 
 const ID = 'nacl-ephemeral-return-blocked';
 const TITLE = 'Network ACL blocks the return traffic of a service it allows';
@@ -184,15 +184,17 @@ function returnTemplate(
  * NACLs with identical entries share their `Analysis.nacl` evaluations (the same segment arrays):
  * the finding's content is computed once per pair of inbound and outbound evaluations.
  */
-export const naclEphemeralReturnBlocked: RuleDefinition = {
-  id: ID,
-  severity: 'medium',
-  title: TITLE,
-  resourceType: 'AWS::EC2::NetworkAcl',
-  controls: [],
-  autoFix: 'no',
-  fixActions: [],
-  parameters: ['ephemeralPorts', 'adminPorts'],
+export const naclEphemeralReturnBlocked = defineRule({
+  meta: {
+    id: ID,
+    severity: 'medium',
+    title: TITLE,
+    resourceType: 'AWS::EC2::NetworkAcl',
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters: ['ephemeralPorts', 'adminPorts'],
+  },
   evaluate(context) {
     const { analysis, config } = context;
     const admin = portClasses(config).admin;
@@ -247,4 +249,4 @@ export const naclEphemeralReturnBlocked: RuleDefinition = {
     }
     return drafts;
   },
-};
+});

@@ -1,12 +1,11 @@
 import { type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
+import type { PortSpec } from '../config';
 import type { FindingDraft } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
-import { type IntervalSet, intersect, subtract, union } from '../net/interval-set';
+import { intersect } from '../net/interval-set';
 import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
-import { matchesTransport } from '../net/protocol';
-import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
 import {
   adminOnly,
   type EntryInput,
@@ -17,50 +16,30 @@ import {
   type OpenAdmin,
   planNaclFix,
 } from '../remediation/nacl-fix';
-import { aclLabel, describeEntry, entryText, subnetsUsing } from './nacl-common';
+import { defineRule } from './define-rule';
+import {
+  aclLabel,
+  describeEntry,
+  entryText,
+  NACL_ADMIN_INBOUND,
+  publicContributors,
+  subnetsUsing,
+} from './nacl-common';
 import {
   familyOnly,
   familyText,
   formatTransportPorts,
   mergedFamilies,
+  portSpecsOf,
   type TransportPorts,
 } from './sg-open-common';
-import type { RuleContext, RuleDefinition } from './types';
+import type { RuleContext } from './types';
+import { worldOpenHeadline } from './world-open-hooks';
 
 const ID = 'nacl-open-admin-port';
 const CONTROLS = ['CIS 5.1', 'FSBP EC2.21'] as const;
 const TITLE = 'Network ACL open to the internet on an admin port';
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
-
-/**
- * Allow entries whose first-match contribution on [from, to] includes public peers of the family.
- * An entry that only lets in private ranges (10.0.0.0/8 for SSH from the VPC) is no part of the
- * world-open set, so it is neither deleted nor used to place the deny entry.
- */
-function publicContributors(
-  entries: readonly NaclEntry[],
-  transport: Transport,
-  family: Family,
-  from: number,
-  to: number,
-): NaclEntry[] {
-  const out: NaclEntry[] = [];
-  let decided4: IntervalSet<number> = [];
-  let decided6: IntervalSet<bigint> = [];
-  for (const entry of entries) {
-    if (!matchesTransport(entry.protocol, transport) || entry.fromPort > from || entry.toPort < to) continue;
-    if (family === 'ipv4' && entry.range4) {
-      const own: IntervalSet<number> = [[entry.range4.start, entry.range4.end]];
-      if (entry.allow && intersect(subtract(own, decided4), PUBLIC_IPV4).length > 0) out.push(entry);
-      decided4 = union(decided4, own);
-    } else if (family === 'ipv6' && entry.range6) {
-      const own: IntervalSet<bigint> = [[entry.range6.start, entry.range6.end]];
-      if (entry.allow && intersect(subtract(own, decided6), PUBLIC_IPV6).length > 0) out.push(entry);
-      decided6 = union(decided6, own);
-    }
-  }
-  return out;
-}
 
 function openAdminPorts(
   context: RuleContext,
@@ -123,7 +102,7 @@ function openAdminPorts(
 
 /** Everything a finding says that depends only on the NACL's inbound entries and kept sources. */
 interface AdminTemplate {
-  portList: string[];
+  ports: PortSpec[];
   ipv4: string[];
   ipv6: string[];
   openThrough: { ports: string[]; family: Family; entries: number[] }[];
@@ -174,7 +153,7 @@ function adminTemplate(
   if (plan.notPlanned.length > 0) detailBody += ` Not fixable automatically: ${plan.notPlanned.join('; ')}.`;
 
   return {
-    portList,
+    ports: portSpecsOf(mergedFamilies(ports)),
     ipv4: formatTransportPorts(familyOnly(ports, 'ipv4')),
     ipv6: formatTransportPorts(familyOnly(ports, 'ipv6')),
     openThrough,
@@ -200,16 +179,20 @@ function adminTemplate(
  * evaluation, hence the same segment arrays: the finding's content is computed once per such
  * evaluation; only the id, the subnets and the plan's `NetworkAclId` are per NACL.
  */
-export const naclOpenAdminPort: RuleDefinition = {
-  id: ID,
-  severity: 'high',
-  title: TITLE,
-  resourceType: 'AWS::EC2::NetworkAcl',
-  controls: CONTROLS,
-  // Opt-in (DESIGN §5, §8): a NACL serves every instance of its subnets; the global mode never acts.
-  autoFix: 'opt-in',
-  fixActions: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAclEntry', 'ec2:ReplaceNetworkAclEntry'],
-  parameters: ['adminPorts', 'worldOpenCoverage', 'naclAdminSources', 'naclEntryLimit'],
+export const naclOpenAdminPort = defineRule({
+  meta: {
+    id: ID,
+    severity: 'high',
+    title: TITLE,
+    resourceType: 'AWS::EC2::NetworkAcl',
+    controls: CONTROLS,
+    // Opt-in (DESIGN §5, §8): a NACL serves every instance of its subnets; the global mode never acts.
+    autoFix: 'opt-in',
+    fixActions: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAclEntry', 'ec2:ReplaceNetworkAclEntry'],
+    parameters: ['adminPorts', 'worldOpenCoverage', 'naclAdminSources', 'naclEntryLimit'],
+    precedenceGroup: NACL_ADMIN_INBOUND,
+    hooks: { headline: worldOpenHeadline },
+  },
   evaluate(context) {
     const { analysis, model, config } = context;
     const admin = portClasses(config).admin;
@@ -235,7 +218,6 @@ export const naclOpenAdminPort: RuleDefinition = {
       const subnetIds = subnetsUsing(context, acl);
       const associated = subnetIds.length > 0;
       const evidence: Record<string, unknown> = {
-        ports: template.portList,
         ipv4: template.ipv4,
         ipv6: template.ipv6,
         isDefault: acl.isDefault,
@@ -265,6 +247,7 @@ export const naclOpenAdminPort: RuleDefinition = {
         title: TITLE,
         detail,
         controls: [...CONTROLS],
+        ports: template.ports,
         evidence,
         ...(hasPlan
           ? {
@@ -283,4 +266,4 @@ export const naclOpenAdminPort: RuleDefinition = {
     }
     return drafts;
   },
-};
+});

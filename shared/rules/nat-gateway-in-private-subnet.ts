@@ -1,6 +1,7 @@
 import type { FindingDraft } from '../findings';
+import { defineRule } from './define-rule';
 import { routeTableAssociation } from './subnet-common';
-import type { RuleContext, RuleDefinition } from './types';
+import type { RuleContext } from './types';
 
 const ID = 'nat-gateway-in-private-subnet';
 
@@ -14,15 +15,17 @@ const LIVE_STATES = new Set(['pending', 'available']);
  * ignored (a state absent from the snapshot counts as live). A gateway whose subnet the snapshot
  * lacks cannot be judged.
  */
-export const natGatewayInPrivateSubnet: RuleDefinition = {
-  id: ID,
-  severity: 'medium',
-  title: 'NAT gateway sits in a subnet without an internet route',
-  resourceType: 'AWS::EC2::NatGateway',
-  controls: [],
-  autoFix: 'no',
-  fixActions: [],
-  parameters: [],
+export const natGatewayInPrivateSubnet = defineRule({
+  meta: {
+    id: ID,
+    severity: 'medium',
+    title: 'NAT gateway sits in a subnet without an internet route',
+    resourceType: 'AWS::EC2::NatGateway',
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters: [],
+  },
   evaluate({ model, analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     for (const nat of model.natGateways.values()) {
@@ -56,4 +59,4 @@ export const natGatewayInPrivateSubnet: RuleDefinition = {
     }
     return out;
   },
-};
+});

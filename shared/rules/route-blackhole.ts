@@ -1,6 +1,7 @@
 import type { FindingDraft } from '../findings';
+import { defineRule } from './define-rule';
 import { routeTarget } from './route-target';
-import type { RuleContext, RuleDefinition } from './types';
+import type { RuleContext } from './types';
 
 const ID = 'route-blackhole';
 
@@ -9,15 +10,17 @@ const ID = 'route-blackhole';
  * One finding per route table, listing its blackhole routes, so a table with three dead routes
  * sends one notice; the evidence key is the sorted destinations, so a new dead route is news.
  */
-export const routeBlackhole: RuleDefinition = {
-  id: ID,
-  severity: 'low',
-  title: 'Route table has blackhole routes',
-  resourceType: 'AWS::EC2::RouteTable',
-  controls: [],
-  autoFix: 'no',
-  fixActions: [],
-  parameters: [],
+export const routeBlackhole = defineRule({
+  meta: {
+    id: ID,
+    severity: 'low',
+    title: 'Route table has blackhole routes',
+    resourceType: 'AWS::EC2::RouteTable',
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters: [],
+  },
   evaluate({ model }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     for (const table of model.routeTables.values()) {
@@ -49,4 +52,4 @@ export const routeBlackhole: RuleDefinition = {
     }
     return out;
   },
-};
+});

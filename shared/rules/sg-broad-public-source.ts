@@ -1,4 +1,5 @@
 import type { FindingDraft } from '../findings';
+import { defineRule } from './define-rule';
 import {
   familyText,
   formatTransportPorts,
@@ -7,10 +8,10 @@ import {
   isEmptyPorts,
   mergedFamilies,
   openPortsEvidence,
+  portSpecsOf,
   publicFamilies,
   type TransportPorts,
 } from './sg-open-common';
-import type { RuleDefinition } from './types';
 
 const ID = 'sg-broad-public-source';
 
@@ -19,22 +20,25 @@ const ID = 'sg-broad-public-source';
  * world-open in that family on that port: a /8-sized hole is usually a typo or a shortcut. Judged
  * per protocol, port and family; 80/443 are not exempt, and all-traffic does not silence it.
  */
-export const sgBroadPublicSource: RuleDefinition = {
-  id: ID,
-  severity: 'low',
-  title: 'Security group admits a very broad public source range',
-  resourceType: 'AWS::EC2::SecurityGroup',
-  controls: [],
-  autoFix: 'no',
-  fixActions: [],
-  parameters: ['worldOpenCoverage'],
+export const sgBroadPublicSource = defineRule({
+  meta: {
+    id: ID,
+    severity: 'low',
+    title: 'Security group admits a very broad public source range',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters: ['worldOpenCoverage'],
+  },
   evaluate({ analysis }) {
     const drafts: FindingDraft[] = [];
     for (const group of analysis.groupsWithReach()) {
       const reach = analysis.groupReach(group.id);
       const ports: TransportPorts = { tcp: reach.tcp.broad, udp: reach.udp.broad };
       if (isEmptyPorts(ports)) continue;
-      const portList = formatTransportPorts(mergedFamilies(ports));
+      const merged = mergedFamilies(ports);
+      const portList = formatTransportPorts(merged);
       const rules = group.ingress.filter((rule) => hitsPorts(rule, publicFamilies(rule, analysis), ports));
       drafts.push({
         ruleId: ID,
@@ -48,10 +52,11 @@ export const sgBroadPublicSource: RuleDefinition = {
           `addresses (${familyText(ports)}) on ${portList.join(', ')}, short of the whole internet. ` +
           'Narrow the sources to the ranges that need access.',
         controls: [],
-        evidence: openPortsEvidence(ports, portList, rules, reach.unresolvedPrefixLists),
+        ports: portSpecsOf(merged),
+        evidence: openPortsEvidence(ports, rules, reach.unresolvedPrefixLists),
         evidenceKey: portList.join(','),
       });
     }
     return drafts;
   },
-};
+});

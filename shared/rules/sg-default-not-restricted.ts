@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../findings';
+import { defineRule } from './define-rule';
 import { groupLabel, revokeTarget, shownRules } from './sg-open-common';
-import type { RuleDefinition } from './types';
 
 const ID = 'sg-default-not-restricted';
 const CONTROLS = ['CIS 5.4', 'FSBP EC2.2'] as const;
@@ -10,15 +10,17 @@ const TITLE = "VPC's default security group has rules";
  * A VPC's default group (GroupName `default`) with any inbound or outbound rule. Resources land in
  * it by accident, so CIS wants it empty; the fix (opt-in, since it can cut traffic) revokes every rule.
  */
-export const sgDefaultNotRestricted: RuleDefinition = {
-  id: ID,
-  severity: 'medium',
-  title: TITLE,
-  resourceType: 'AWS::EC2::SecurityGroup',
-  controls: CONTROLS,
-  autoFix: 'opt-in',
-  fixActions: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
-  parameters: [],
+export const sgDefaultNotRestricted = defineRule({
+  meta: {
+    id: ID,
+    severity: 'medium',
+    title: TITLE,
+    resourceType: 'AWS::EC2::SecurityGroup',
+    controls: CONTROLS,
+    autoFix: 'opt-in',
+    fixActions: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
+    parameters: [],
+  },
   evaluate({ analysis }) {
     const drafts: FindingDraft[] = [];
     for (const group of analysis.model.securityGroups.values()) {
@@ -53,4 +55,4 @@ export const sgDefaultNotRestricted: RuleDefinition = {
     }
     return drafts;
   },
-};
+});

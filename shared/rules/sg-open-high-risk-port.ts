@@ -1,30 +1,16 @@
-import { evaluateSgOpen } from './sg-open-common';
-import type { RuleDefinition } from './types';
+import { intersect } from '../net/interval-set';
+import { mapPorts } from './sg-open-common';
+import { sgOpenRule } from './sg-world-open';
 
-const ID = 'sg-open-high-risk-port';
-const CONTROLS = ['FSBP EC2.19'] as const;
-const TITLE = 'Security group open to the internet on a high-risk port';
-
-/** World-open on a high-risk port (FSBP EC2.19's list) that is not an admin port. */
-export const sgOpenHighRiskPort: RuleDefinition = {
-  id: ID,
-  severity: 'high',
-  title: TITLE,
-  resourceType: 'AWS::EC2::SecurityGroup',
-  controls: CONTROLS,
-  autoFix: 'yes',
-  fixActions: ['ec2:RevokeSecurityGroupIngress'],
-  parameters: ['adminPorts', 'highRiskPorts', 'worldOpenCoverage'],
-  evaluate: ({ analysis }) =>
-    evaluateSgOpen(
-      analysis,
-      {
-        ruleId: ID,
-        severity: 'high',
-        controls: CONTROLS,
-        title: TITLE,
-        why: 'These ports carry databases, file transfer, mail and consoles that attackers scan for.',
-      },
-      (split) => (split.allTraffic ? undefined : split.highRisk),
-    ),
-};
+/** World-open on a high-risk port (FSBP EC2.19's list); admin ports are reported above it. */
+export const sgOpenHighRiskPort = sgOpenRule(
+  {
+    id: 'sg-open-high-risk-port',
+    severity: 'high',
+    title: 'Security group open to the internet on a high-risk port',
+    controls: ['FSBP EC2.19'],
+    parameters: ['adminPorts', 'highRiskPorts', 'worldOpenCoverage'],
+    why: 'These ports carry databases, file transfer, mail and consoles that attackers scan for.',
+  },
+  ({ world }, classes) => mapPorts((t, f) => intersect(world[t][f], classes.highRisk[t])),
+);

@@ -1,30 +1,19 @@
-import { evaluateSgOpen } from './sg-open-common';
-import type { RuleDefinition } from './types';
+import { subtract } from '../net/interval-set';
+import { mapPorts } from './sg-open-common';
+import { sgOpenRule } from './sg-world-open';
 
-const ID = 'sg-open-unauthorized-port';
-const CONTROLS = ['FSBP EC2.18'] as const;
-const TITLE = 'Security group open to the internet on an unauthorized port';
-
-/** World-open on a tcp/udp port that is neither admin, high-risk nor authorized (80/443 by default). */
-export const sgOpenUnauthorizedPort: RuleDefinition = {
-  id: ID,
-  severity: 'medium',
-  title: TITLE,
-  resourceType: 'AWS::EC2::SecurityGroup',
-  controls: CONTROLS,
-  autoFix: 'yes',
-  fixActions: ['ec2:RevokeSecurityGroupIngress'],
-  parameters: ['adminPorts', 'highRiskPorts', 'authorizedPorts', 'worldOpenCoverage'],
-  evaluate: ({ analysis }) =>
-    evaluateSgOpen(
-      analysis,
-      {
-        ruleId: ID,
-        severity: 'medium',
-        controls: CONTROLS,
-        title: TITLE,
-        why: 'Only authorized ports (authorizedPorts in the configuration) should face the internet.',
-      },
-      (split) => (split.allTraffic ? undefined : split.unauthorized),
-    ),
-};
+/**
+ * World-open on a tcp/udp port that is not authorized (80/443 by default); admin and high-risk
+ * ports are reported above it.
+ */
+export const sgOpenUnauthorizedPort = sgOpenRule(
+  {
+    id: 'sg-open-unauthorized-port',
+    severity: 'medium',
+    title: 'Security group open to the internet on an unauthorized port',
+    controls: ['FSBP EC2.18'],
+    parameters: ['adminPorts', 'highRiskPorts', 'authorizedPorts', 'worldOpenCoverage'],
+    why: 'Only authorized ports (authorizedPorts in the configuration) should face the internet.',
+  },
+  ({ world }, classes) => mapPorts((t, f) => subtract(world[t][f], classes.authorized[t])),
+);

@@ -1,5 +1,6 @@
 import type { FindingDraft } from '../findings';
-import type { RuleContext, RuleDefinition } from './types';
+import { defineRule } from './define-rule';
+import type { RuleContext } from './types';
 
 const ID = 'subnet-auto-assign-public-ip';
 
@@ -8,15 +9,17 @@ const ID = 'subnet-auto-assign-public-ip';
  * EC2.15. The fix turns the attribute off; it changes nothing for running instances, only for
  * launches to come, and is opt-in because public subnets of load balancers rely on it.
  */
-export const subnetAutoAssignPublicIp: RuleDefinition = {
-  id: ID,
-  severity: 'medium',
-  title: 'Subnet assigns public IPv4 addresses on launch',
-  resourceType: 'AWS::EC2::Subnet',
-  controls: ['FSBP EC2.15'],
-  autoFix: 'opt-in',
-  fixActions: ['ec2:ModifySubnetAttribute'],
-  parameters: [],
+export const subnetAutoAssignPublicIp = defineRule({
+  meta: {
+    id: ID,
+    severity: 'medium',
+    title: 'Subnet assigns public IPv4 addresses on launch',
+    resourceType: 'AWS::EC2::Subnet',
+    controls: ['FSBP EC2.15'],
+    autoFix: 'opt-in',
+    fixActions: ['ec2:ModifySubnetAttribute'],
+    parameters: [],
+  },
   evaluate({ model }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     for (const subnet of model.subnets.values()) {
@@ -40,4 +43,4 @@ export const subnetAutoAssignPublicIp: RuleDefinition = {
     }
     return out;
   },
-};
+});

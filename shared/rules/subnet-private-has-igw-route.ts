@@ -1,6 +1,7 @@
 import type { FindingDraft } from '../findings';
+import { defineRule } from './define-rule';
 import { routeTableAssociation, routeTableAssociationText } from './subnet-common';
-import type { RuleContext, RuleDefinition } from './types';
+import type { RuleContext } from './types';
 
 const ID = 'subnet-private-has-igw-route';
 
@@ -10,15 +11,17 @@ const ID = 'subnet-private-has-igw-route';
  * "public" is judged by both rules, each on its own word (the name is ambiguous; say so twice
  * rather than guess which word the owner meant).
  */
-export const subnetPrivateHasIgwRoute: RuleDefinition = {
-  id: ID,
-  severity: 'high',
-  title: 'Private subnet has a default route to an internet gateway',
-  resourceType: 'AWS::EC2::Subnet',
-  controls: [],
-  autoFix: 'no',
-  fixActions: [],
-  parameters: [],
+export const subnetPrivateHasIgwRoute = defineRule({
+  meta: {
+    id: ID,
+    severity: 'high',
+    title: 'Private subnet has a default route to an internet gateway',
+    resourceType: 'AWS::EC2::Subnet',
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters: [],
+  },
   evaluate({ model, analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     for (const subnet of model.subnets.values()) {
@@ -52,4 +55,4 @@ export const subnetPrivateHasIgwRoute: RuleDefinition = {
     }
     return out;
   },
-};
+});

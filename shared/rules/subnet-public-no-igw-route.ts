@@ -1,7 +1,8 @@
 import type { FindingDraft } from '../findings';
+import { defineRule } from './define-rule';
 import { routeTarget } from './route-target';
 import { routeTableAssociation, routeTableAssociationText } from './subnet-common';
-import type { RuleContext, RuleDefinition } from './types';
+import type { RuleContext } from './types';
 
 const ID = 'subnet-public-no-igw-route';
 
@@ -10,15 +11,17 @@ const ID = 'subnet-public-no-igw-route';
  * either family: whatever is launched there expecting to be public is not. An IPv6-only route
  * (`::/0` → igw-) counts as a route. Names holding both words: see subnet-private-has-igw-route.
  */
-export const subnetPublicNoIgwRoute: RuleDefinition = {
-  id: ID,
-  severity: 'low',
-  title: 'Public subnet has no default route to an internet gateway',
-  resourceType: 'AWS::EC2::Subnet',
-  controls: [],
-  autoFix: 'no',
-  fixActions: [],
-  parameters: [],
+export const subnetPublicNoIgwRoute = defineRule({
+  meta: {
+    id: ID,
+    severity: 'low',
+    title: 'Public subnet has no default route to an internet gateway',
+    resourceType: 'AWS::EC2::Subnet',
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters: [],
+  },
   evaluate({ model, analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     for (const subnet of model.subnets.values()) {
@@ -57,4 +60,4 @@ export const subnetPublicNoIgwRoute: RuleDefinition = {
     }
     return out;
   },
-};
+});

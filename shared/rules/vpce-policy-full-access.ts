@@ -1,5 +1,6 @@
 import type { FindingDraft } from '../findings';
-import type { RuleContext, RuleDefinition } from './types';
+import { defineRule } from './define-rule';
+import type { RuleContext } from './types';
 
 const ID = 'vpce-policy-full-access';
 
@@ -75,15 +76,17 @@ export function judgePolicy(text: string): Verdict {
  * policy that cannot be read is reported too (detail says so) rather than silently skipped: EC2
  * never returns one, so it means a hand-edited or truncated snapshot worth a look.
  */
-export const vpcePolicyFullAccess: RuleDefinition = {
-  id: ID,
-  severity: 'low',
-  title: 'VPC endpoint policy allows full access',
-  resourceType: 'AWS::EC2::VPCEndpoint',
-  controls: [],
-  autoFix: 'no',
-  fixActions: [],
-  parameters: [],
+export const vpcePolicyFullAccess = defineRule({
+  meta: {
+    id: ID,
+    severity: 'low',
+    title: 'VPC endpoint policy allows full access',
+    resourceType: 'AWS::EC2::VPCEndpoint',
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters: [],
+  },
   evaluate({ model }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     for (const endpoint of model.vpcEndpoints.values()) {
@@ -133,4 +136,4 @@ export const vpcePolicyFullAccess: RuleDefinition = {
     }
     return out;
   },
-};
+});

@@ -4,9 +4,9 @@ import type { AddedRule, EventScope } from '../events/types';
 import type { Finding, IpPermissionInput } from '../findings';
 import { buildModel, type Model, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
-import { parseCidr4, parseCidr6 } from '../net/cidr';
 import { planRemediation } from '../remediation/plan';
 import type { RemediationPlanResult } from '../remediation/types';
+import { REGISTRY } from '../rules/registry';
 import type { AutoFix } from '../rules/types';
 import { findingsInScope, type ResolvedScope, resolveScope } from './resolve';
 
@@ -127,7 +127,8 @@ function asRemoved(
 
 function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedRule[] {
   return scope.addedRules.filter((rule) => {
-    if (rule.egress || !isWorldCidr(rule) || !offendingPorts(rule, config)) return false;
+    // The rules say which added rules they would have revoked (their `offendingSource` hook).
+    if (!REGISTRY.rules.some((r) => r.meta.hooks?.offendingSource?.(rule, config))) return false;
     const group = model.securityGroups.get(rule.groupId);
     if (!group) return false;
     // By id when the slice carries rule ids; else by content (a group left with no rule at all
@@ -154,35 +155,11 @@ function sameRule(r: SgRule, rule: AddedRule): boolean {
   return (r.rawFromPort ?? -1) === (rule.fromPort ?? -1) && (r.rawToPort ?? -1) === (rule.toPort ?? -1);
 }
 
-/** Whether a world rule on these ports makes an `sg-open-*` finding: not ICMP, not only authorized ports. */
-function offendingPorts(rule: AddedRule, config: Config): boolean {
-  const protocol = normalProtocol(rule.ipProtocol);
-  if (protocol === '-1') return true;
-  if (protocol !== 'tcp' && protocol !== 'udp') return false;
-  const from = rule.fromPort === undefined || rule.fromPort < 0 ? 0 : rule.fromPort;
-  const to = rule.toPort === undefined || rule.toPort < 0 ? 65535 : rule.toPort;
-  const authorized = config.authorizedPorts
-    .filter((p) => p.protocol === protocol)
-    .sort((a, b) => a.from - b.from);
-  let next = from;
-  for (const p of authorized) {
-    if (p.from > next) break;
-    if (p.to >= next) next = p.to + 1;
-    if (next > to) return false;
-  }
-  return true;
-}
-
+/** `tcp`, `udp`, `-1` (all) or the protocol as given: EC2 accepts numbers and names alike. */
 function normalProtocol(ipProtocol: string): string {
   const lower = ipProtocol.toLowerCase();
   if (lower === '6') return 'tcp';
   if (lower === '17') return 'udp';
   if (lower === 'all') return '-1';
   return lower;
-}
-
-function isWorldCidr(rule: AddedRule): boolean {
-  if (rule.cidrIpv4 !== undefined) return parseCidr4(rule.cidrIpv4)?.prefix === 0;
-  if (rule.cidrIpv6 !== undefined) return parseCidr6(rule.cidrIpv6)?.prefix === 0;
-  return false;
 }

@@ -13,7 +13,8 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type EventDeps, processEvent, processMessages } from '../../functions/on-network-change/process';
-import { type ConfigInput, parseConfig } from '../../shared/config';
+import type { ConfigInput } from '../../shared/config';
+import { parseConfig } from '../../shared/load-config';
 import {
   authorizeIngress,
   buildWorld,

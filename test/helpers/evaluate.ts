@@ -1,7 +1,8 @@
 // Evaluating a built snapshot and reading the findings back in the shapes assertions compare.
-import { type ConfigInput, parseConfig } from '../../shared/config';
+import type { ConfigInput } from '../../shared/config';
 import { evaluate } from '../../shared/engine';
 import type { Finding, RevokeTarget } from '../../shared/findings';
+import { parseConfig } from '../../shared/load-config';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import { ruleById } from '../../shared/rules/registry';
 import type { RuleDefinition } from '../../shared/rules/types';

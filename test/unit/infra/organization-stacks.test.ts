@@ -10,8 +10,8 @@ import { memberReadActions, VpcGuardrailMemberStack } from '../../../infra/membe
 import { organizationFromContext } from '../../../infra/org-context';
 import { writeActionsByResource } from '../../../infra/permissions';
 import { VpcGuardrailStack } from '../../../infra/vpc-guardrail-stack';
-import { parseConfig } from '../../../shared/config';
 import { HANDLED_EVENT_NAMES } from '../../../shared/events/event-table';
+import { parseConfig } from '../../../shared/load-config';
 
 const ORG = 'o-a1b2c3d4e5';
 const OUS = ['ou-ab12-cd34ef56', 'ou-ab12-99887766'];

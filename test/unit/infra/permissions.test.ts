@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { writeActionsByResource } from '../../../infra/permissions';
-import { parseConfig } from '../../../shared/config';
+import { parseConfig } from '../../../shared/load-config';
 import { RULES } from '../../../shared/rules/registry';
-import type { RuleDefinition } from '../../../shared/rules/types';
+import type { RuleDefinition, RuleMeta } from '../../../shared/rules/types';
 
-const rule = (overrides: Partial<RuleDefinition>): RuleDefinition => ({
-  ...(RULES[0] as RuleDefinition),
-  ...overrides,
-});
+const rule = (overrides: Partial<RuleMeta>): RuleDefinition => {
+  const base = RULES[0] as RuleDefinition;
+  return { ...base, meta: { ...base.meta, ...overrides } };
+};
 
 describe('writeActionsByResource', () => {
   it('grants nothing in notify and dry-run modes', () => {

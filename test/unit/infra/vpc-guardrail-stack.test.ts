@@ -229,7 +229,7 @@ describe('VpcGuardrail stack', () => {
 
     // Assess
     const expected = [
-      ...new Set(RULES.filter((r) => r.autoFix === 'yes').flatMap((r) => r.fixActions)),
+      ...new Set(RULES.filter((r) => r.meta.autoFix === 'yes').flatMap((r) => r.meta.fixActions)),
     ].sort();
     expect(ec2Writes(template)).toEqual(expected);
     const arn = (type: string) => ({

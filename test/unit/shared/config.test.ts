@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configFromEnv, DEFAULT_CONFIG, parseConfig, parsePortSpec } from '../../../shared/config';
+import { DEFAULT_CONFIG, parsePortSpec } from '../../../shared/config';
 import { ConfigError } from '../../../shared/errors';
+import { configFromEnv, parseConfig } from '../../../shared/load-config';
 
 describe('config', () => {
   it('has the DESIGN §4 defaults', () => {

@@ -15,7 +15,8 @@ import {
 } from '../../../../functions/on-network-change/process';
 import type { ClientCredentials } from '../../../../shared/aws/clients';
 import { accountClients } from '../../../../shared/aws/member-accounts';
-import { type ConfigInput, parseConfig } from '../../../../shared/config';
+import type { ConfigInput } from '../../../../shared/config';
+import { parseConfig } from '../../../../shared/load-config';
 import { authorizeIngress, buildWorld, type Ec2Mock, envelope, installFakeEc2 } from '../../../helpers';
 
 const CENTRAL = '111122223333';

@@ -19,7 +19,8 @@ import {
   processEvent,
   processMessages,
 } from '../../../../functions/on-network-change/process';
-import { type ConfigInput, parseConfig } from '../../../../shared/config';
+import type { ConfigInput } from '../../../../shared/config';
+import { parseConfig } from '../../../../shared/load-config';
 import {
   ACL,
   authorizeIngress,

@@ -7,8 +7,9 @@ import { parseAuditPayload } from '../../../../shared/audit/payload';
 import { type AuditDeps, runAudit } from '../../../../shared/audit/pipeline';
 import type { AuditTarget } from '../../../../shared/audit/types';
 import { AssumeRoleDeniedError } from '../../../../shared/aws/errors';
-import { type ConfigInput, parseConfig } from '../../../../shared/config';
+import type { ConfigInput } from '../../../../shared/config';
 import type { Finding } from '../../../../shared/findings';
+import { parseConfig } from '../../../../shared/load-config';
 import type { Notice } from '../../../../shared/notify/notice';
 import { mockRegion, sshGroup } from '../../../helpers';
 

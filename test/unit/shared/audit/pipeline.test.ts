@@ -4,7 +4,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAuditPayload } from '../../../../shared/audit/payload';
 import { runAudit } from '../../../../shared/audit/pipeline';
-import { parseConfig } from '../../../../shared/config';
+import { parseConfig } from '../../../../shared/load-config';
 import type { Notice } from '../../../../shared/notify/notice';
 import { mockRegion, sshGroup } from '../../../helpers';
 

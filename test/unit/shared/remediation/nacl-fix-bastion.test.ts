@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type ConfigInput, parseConfig } from '../../../../shared/config';
+import type { ConfigInput } from '../../../../shared/config';
 import { evaluate } from '../../../../shared/engine';
 import type { NaclEntryInput } from '../../../../shared/findings';
+import { parseConfig } from '../../../../shared/load-config';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { planRemediation } from '../../../../shared/remediation/plan';
 import type { PlannedAction } from '../../../../shared/remediation/types';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { parseConfig } from '../../../../shared/config';
 import { evaluate } from '../../../../shared/engine';
 import type { Finding, NaclEntryInput } from '../../../../shared/findings';
+import { parseConfig } from '../../../../shared/load-config';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { naclOpenAdminPort } from '../../../../shared/rules/nacl-open-admin-port';
 

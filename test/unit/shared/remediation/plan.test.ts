@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../../shared/config';
 import type { RemediationPlan } from '../../../../shared/findings';
+import { parseConfig } from '../../../../shared/load-config';
 import { planRemediation, ruleMode } from '../../../../shared/remediation/plan';
 import type { AutoFix } from '../../../../shared/rules/types';
 import { makeFinding, revokePlan } from '../../../helpers';

@@ -458,8 +458,8 @@ describe('nacl-open-admin-port', () => {
   });
 
   it('is an opt-in fix that may call the three NACL entry writes', () => {
-    expect(naclOpenAdminPort.autoFix).toBe('opt-in');
-    expect([...naclOpenAdminPort.fixActions].sort()).toEqual([
+    expect(naclOpenAdminPort.meta.autoFix).toBe('opt-in');
+    expect([...naclOpenAdminPort.meta.fixActions].sort()).toEqual([
       'ec2:CreateNetworkAclEntry',
       'ec2:DeleteNetworkAclEntry',
       'ec2:ReplaceNetworkAclEntry',

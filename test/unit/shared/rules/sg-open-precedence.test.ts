@@ -25,6 +25,24 @@ function classesUpTo(max: number) {
 }
 
 describe('sg-open-* precedence', () => {
+  it('keeps a port under the rule ranked first even when that rule is off or not asked for', () => {
+    // Prepare
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [20, 23], '0.0.0.0/0')])] };
+
+    // Act
+    const alone = run(sgOpenHighRiskPort, snapshot);
+    const adminOff = run(SG_OPEN, snapshot, { rules: { 'sg-open-admin-port': 'off' } });
+    const allOn = run(SG_OPEN, snapshot);
+
+    // Assess: 22 is an admin port; high-risk reports 20, 21 and 23 only, whatever the selection.
+    expect(summary(alone)).toEqual([['sg-open-high-risk-port', 'sg-1', ['20-21/tcp', '23/tcp']]]);
+    expect(summary(adminOff)).toEqual([['sg-open-high-risk-port', 'sg-1', ['20-21/tcp', '23/tcp']]]);
+    expect(summary(allOn)).toEqual([
+      ['sg-open-admin-port', 'sg-1', ['22/tcp']],
+      ['sg-open-high-risk-port', 'sg-1', ['20-21/tcp', '23/tcp']],
+    ]);
+  });
+
   it('splits tcp 0-10000 from 0.0.0.0/0 into admin, high-risk and unauthorized; 80/443 in none', () => {
     // Prepare
     const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [0, 10000], '0.0.0.0/0')])] };

@@ -16,8 +16,8 @@ describe('subnet-auto-assign-public-ip', () => {
       evidence: { mapPublicIpOnLaunch: true, subnetName: 'MySubnet' },
       remediation: { action: 'disable-subnet-auto-assign-public-ip', subnetId: 'subnet-8EXAMPLE' },
     });
-    expect(subnetAutoAssignPublicIp.autoFix).toBe('opt-in');
-    expect(subnetAutoAssignPublicIp.fixActions).toEqual(['ec2:ModifySubnetAttribute']);
+    expect(subnetAutoAssignPublicIp.meta.autoFix).toBe('opt-in');
+    expect(subnetAutoAssignPublicIp.meta.fixActions).toEqual(['ec2:ModifySubnetAttribute']);
   });
 
   it('does not fire when the attribute is false or absent', () => {

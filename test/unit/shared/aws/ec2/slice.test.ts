@@ -13,9 +13,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSlice } from '../../../../../shared/aws/ec2/slice';
 import { SliceLoadError } from '../../../../../shared/aws/errors';
-import { parseConfig } from '../../../../../shared/config';
 import { evaluateModel } from '../../../../../shared/engine';
 import { emptyScope } from '../../../../../shared/events/event-table';
+import { parseConfig } from '../../../../../shared/load-config';
 import { buildModel } from '../../../../../shared/model/model';
 import { assessSlice } from '../../../../../shared/scope/assess';
 import {

@@ -1,0 +1,236 @@
+import type { NaclSegment } from '../analysis/nacl-eval';
+import { portClasses, portSetsBySpec } from '../analysis/port-classes';
+import { type Family, TRANSPORTS, type Transport } from '../analysis/sg-reach';
+import type { PortSpec } from '../config';
+import type { FindingDraft } from '../findings';
+import type { NaclEntry, NetworkAclNode } from '../model/model';
+import { intersect, subtract } from '../net/interval-set';
+import { formatPortsWithProtocol, type PortSet } from '../net/ports';
+import {
+  BROAD_IPV4,
+  BROAD_IPV6,
+  coversWorld4,
+  coversWorld6,
+  PUBLIC_IPV4_SIZE,
+  PUBLIC_IPV6_SIZE,
+  publicCount4,
+  publicCount6,
+} from '../net/public-space';
+import { defineRule } from './define-rule';
+import {
+  aclLabel,
+  describeEntry,
+  entryText,
+  NACL_ADMIN_INBOUND,
+  publicContributors,
+  subnetsUsing,
+} from './nacl-common';
+import {
+  familyOnly,
+  familyText,
+  formatTransportPorts,
+  mapPorts,
+  mergedFamilies,
+  portSpecsOf,
+  type TransportPorts,
+} from './sg-open-common';
+import type { RuleContext } from './types';
+
+const ID = 'nacl-broad-public-source';
+const TITLE = 'Network ACL admits a very broad public source range on an admin port';
+const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+
+/** Admin ports of one transport and family let in through the same entries, with the same share. */
+interface BroadPart {
+  transport: Transport;
+  family: Family;
+  ports: PortSet;
+  /** Share of the family's public space permitted, as a percentage with one decimal. */
+  publicShare: string;
+  entries: NaclEntry[];
+}
+
+/**
+ * How much of the family's public space a segment permits: broad (at least 2^24 IPv4 or 2^96
+ * IPv6 public addresses), world-open (at least `coverage` of it), and the share (`46.4%`).
+ */
+function judgeSegment(
+  segment: NaclSegment,
+  family: Family,
+  coverage: number,
+): { broad: boolean; open: boolean; share: string } {
+  if (family === 'ipv4') {
+    const count = publicCount4(segment.v4);
+    return {
+      broad: count >= BROAD_IPV4,
+      open: coversWorld4(count, coverage),
+      share: `${((count / PUBLIC_IPV4_SIZE) * 100).toFixed(1)}%`,
+    };
+  }
+  const count = publicCount6(segment.v6);
+  return {
+    broad: count >= BROAD_IPV6,
+    open: coversWorld6(count, coverage),
+    share: `${(Number((count * 1000n) / PUBLIC_IPV6_SIZE) / 10).toFixed(1)}%`,
+  };
+}
+
+/**
+ * The admin ports on which the NACL's inbound, after first match, permits at least 2^24 public
+ * IPv4 (2^96 IPv6) sources without being world-open, less the ports a rule above it in the NACL
+ * precedence group (`nacl-open-admin-port`) already reported.
+ */
+function broadParts(context: RuleContext, acl: NetworkAclNode): BroadPart[] {
+  const { analysis, config } = context;
+  const admin = portClasses(config).admin;
+  const claimed = portSetsBySpec(context.claimed(acl.id));
+  const parts: BroadPart[] = [];
+  for (const transport of TRANSPORTS) {
+    const wanted = subtract(admin[transport], claimed[transport]);
+    if (wanted.length === 0) continue;
+    const segments = analysis.nacl(acl.id, 'ingress', transport);
+    for (const family of FAMILIES) {
+      for (const segment of segments) {
+        // Most segments permit nobody in one family or the other: no count to take.
+        if ((family === 'ipv4' ? segment.v4 : segment.v6).length === 0) continue;
+        if (segment.to < (wanted[0]?.[0] ?? 0) || segment.from >= (wanted.at(-1)?.[1] ?? 0)) continue;
+        const ports = intersect(wanted, [[segment.from, segment.to + 1]]);
+        if (ports.length === 0) continue;
+        const { broad, open, share } = judgeSegment(segment, family, config.worldOpenCoverage);
+        if (!broad || open) continue;
+        // Every entry either spans a whole segment or misses it: the segment's first port stands for all.
+        const entries = publicContributors(acl.ingress, transport, family, segment.from, segment.from);
+        const last = parts.at(-1);
+        const same =
+          last?.transport === transport &&
+          last.family === family &&
+          last.publicShare === share &&
+          last.entries.map((e) => e.ruleNumber).join() === entries.map((e) => e.ruleNumber).join();
+        if (last && same) last.ports = [...last.ports, ...ports];
+        else parts.push({ transport, family, ports, publicShare: share, entries });
+      }
+    }
+  }
+  return parts;
+}
+
+/** What a finding says that depends only on the NACL's inbound entries (not on its id or subnets). */
+interface BroadTemplate {
+  ports: PortSpec[];
+  ipv4: string[];
+  ipv6: string[];
+  broadThrough: { ports: string[]; family: Family; publicShare: string; entries: number[] }[];
+  entries: Record<string, string | number>[];
+  /** The detail after `Network ACL <label>`, up to the association note. */
+  detailBody: string;
+  evidenceKey: string;
+}
+
+/** The finding's content for a NACL's broad parts, or null when there are none. */
+function broadTemplate(parts: readonly BroadPart[]): BroadTemplate | null {
+  if (parts.length === 0) return null;
+  const ports: TransportPorts = mapPorts((t, f) =>
+    parts.filter((p) => p.transport === t && p.family === f).flatMap((p) => p.ports),
+  );
+  const merged = mergedFamilies(ports);
+  const portList = formatTransportPorts(merged);
+  const entries = [...new Map(parts.flatMap((p) => p.entries).map((e) => [e.ruleNumber, e])).values()].sort(
+    (a, b) => a.ruleNumber - b.ruleNumber,
+  );
+  const family = (p: BroadPart) => (p.family === 'ipv4' ? 'IPv4' : 'IPv6');
+  const shares = parts
+    .map(
+      (p) =>
+        `${p.publicShare} of public ${family(p)} on ${formatPortsWithProtocol(p.ports, p.transport).join(', ')}`,
+    )
+    .join('; ');
+  return {
+    ports: portSpecsOf(merged),
+    ipv4: formatTransportPorts(familyOnly(ports, 'ipv4')),
+    ipv6: formatTransportPorts(familyOnly(ports, 'ipv6')),
+    broadThrough: parts.map((p) => ({
+      ports: formatPortsWithProtocol(p.ports, p.transport),
+      family: p.family,
+      publicShare: p.publicShare,
+      entries: p.entries.map((e) => e.ruleNumber),
+    })),
+    entries: entries.map(describeEntry),
+    detailBody:
+      ` lets at least 2^24 public IPv4 or 2^96 public IPv6 addresses (${familyText(ports)}) reach admin ` +
+      `ports ${portList.join(', ')} inbound, short of the whole internet (${shares}), through ` +
+      `${entries.map((e) => entryText(e, 'ingress')).join(', ')}. A deny list in front of a broad allow ` +
+      'is no access control: allow only the ranges that need these ports.',
+    evidenceKey: portList.join(','),
+  };
+}
+
+/**
+ * NACL inbound permits at least 2^24 public IPv4 (2^96 IPv6) sources on an admin port without
+ * being world-open there (e.g. `90 deny all 0.0.0.0/1` before `100 allow tcp 22 0.0.0.0/0`): a
+ * blocklist in front of an allow-all is no access control. Ranked after `nacl-open-admin-port` in
+ * the NACL precedence group, so a port reported as world-open is not reported again.
+ */
+export const naclBroadPublicSource = defineRule({
+  meta: {
+    id: ID,
+    severity: 'medium',
+    title: TITLE,
+    resourceType: 'AWS::EC2::NetworkAcl',
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters: ['adminPorts', 'worldOpenCoverage'],
+    precedenceGroup: NACL_ADMIN_INBOUND,
+  },
+  evaluate(context) {
+    const drafts: FindingDraft[] = [];
+    // NACLs with identical inbound entries share one evaluation (the same segment arrays), and
+    // their claimed ports come from those entries too: the content is computed once per shape.
+    const templates = new Map<readonly NaclSegment[], Map<string, BroadTemplate | null>>();
+    for (const acl of context.model.networkAcls.values()) {
+      const key = context.analysis.nacl(acl.id, 'ingress', 'tcp');
+      const claimed = context
+        .claimed(acl.id)
+        .map((p) => `${p.protocol}${p.from}-${p.to}`)
+        .join();
+      let byClaim = templates.get(key);
+      if (!byClaim) {
+        byClaim = new Map();
+        templates.set(key, byClaim);
+      }
+      let template = byClaim.get(claimed);
+      if (template === undefined) {
+        template = broadTemplate(broadParts(context, acl));
+        byClaim.set(claimed, template);
+      }
+      if (template === null) continue;
+      const subnetIds = subnetsUsing(context, acl);
+      const associated = subnetIds.length > 0;
+      let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
+      if (!associated) detail += ' The NACL is not associated with any subnet today.';
+      drafts.push({
+        ruleId: ID,
+        severity: 'medium',
+        resourceType: 'AWS::EC2::NetworkAcl',
+        resourceId: acl.id,
+        vpcId: acl.vpcId,
+        title: TITLE,
+        detail,
+        controls: [],
+        ports: template.ports,
+        evidence: {
+          ipv4: template.ipv4,
+          ipv6: template.ipv6,
+          isDefault: acl.isDefault,
+          associated,
+          subnetIds,
+          ...(associated ? {} : { association: 'not associated' }),
+          broadThrough: template.broadThrough,
+          entries: template.entries,
+        },
+        evidenceKey: template.evidenceKey,
+      });
+    }
+    return drafts;
+  },
+});

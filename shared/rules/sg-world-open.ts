@@ -1,0 +1,212 @@
+import type { Analysis } from '../analysis/analysis';
+import { type PortClasses, portClasses, portSetsBySpec } from '../analysis/port-classes';
+import { computeReach, type Family, type Reach, worldSourceFamilies } from '../analysis/sg-reach';
+import type { FindingDraft } from '../findings';
+import type { SecurityGroupNode, SgRule } from '../model/model';
+import { intersect, subtract } from '../net/interval-set';
+import { defineRule } from './define-rule';
+import {
+  familyText,
+  formatTransportPorts,
+  groupLabel,
+  hitsPorts,
+  isEmptyPorts,
+  mapPorts,
+  mergedFamilies,
+  openPortsEvidence,
+  portSpecsOf,
+  publicFamilies,
+  revokeTarget,
+  type TransportPorts,
+} from './sg-open-common';
+import type { RuleContext, RuleDefinition, RuleMeta } from './types';
+import { worldOpenHeadline, worldOpenSource } from './world-open-hooks';
+
+// The `sg-open-*` rules: one precedence group (DESIGN §5), each rule its metadata plus a selector
+// of the world-open ports it reports. Which rule reports a port first is the registry's order.
+
+/** The precedence group of the `sg-open-*` rules. */
+export const SG_WORLD_OPEN = 'sg-world-open';
+
+const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+
+/** A group's world-open ingress ports, both families, and whether every tcp port is among them. */
+export interface WorldOpen {
+  allTraffic: boolean;
+  world: TransportPorts;
+}
+
+/** Picks a rule's ports from a group's world-open ports (before precedence), or undefined. */
+export type WorldOpenSelector = (open: WorldOpen, classes: PortClasses) => TransportPorts | undefined;
+
+const isAll = (set: readonly (readonly [number, number])[]) =>
+  set.length === 1 && set[0]?.[0] === 0 && set[0]?.[1] === 65536;
+
+const residualByAnalysis = new WeakMap<Analysis, Map<string, Reach>>();
+
+const worldByAnalysis = new WeakMap<Analysis, Map<string, WorldOpen>>();
+
+/** A group's world-open ports, read from its memoized reach (once per evaluation: four rules ask). */
+function worldOpen(analysis: Analysis, groupId: string): WorldOpen {
+  let cache = worldByAnalysis.get(analysis);
+  if (!cache) {
+    cache = new Map();
+    worldByAnalysis.set(analysis, cache);
+  }
+  let open = cache.get(groupId);
+  if (!open) {
+    const reach = analysis.groupReach(groupId);
+    const world = mapPorts((t, f) => reach[t].worldOpen[f]);
+    open = { allTraffic: isAll(world.tcp.ipv4) || isAll(world.tcp.ipv6), world };
+    cache.set(groupId, open);
+  }
+  return open;
+}
+
+/**
+ * What stays world-open once every ingress rule with a world source (`0.0.0.0/0`, `::/0`, a prefix
+ * list holding them) is revoked: those ports cannot be fixed by revoking and are notify-only.
+ */
+function residualReach(analysis: Analysis, group: SecurityGroupNode): Reach {
+  let cache = residualByAnalysis.get(analysis);
+  if (!cache) {
+    cache = new Map();
+    residualByAnalysis.set(analysis, cache);
+  }
+  let reach = cache.get(group.id);
+  if (!reach) {
+    const { prefixLists } = analysis.model;
+    const kept = group.ingress.filter((r) => worldSourceFamilies(r, prefixLists).length === 0);
+    reach =
+      kept.length === group.ingress.length
+        ? analysis.groupReach(group.id)
+        : computeReach(kept, prefixLists, analysis.config.worldOpenCoverage);
+    cache.set(group.id, reach);
+  }
+  return reach;
+}
+
+/**
+ * The finding of a sg-open-* rule for one group and its world-open ports: the ports (structured),
+ * per-family detail, the contributing rules and unresolved prefix lists, and the revoke plan of
+ * the rules whose own source is the world on those ports (DESIGN §8 precision).
+ */
+function sgOpenDraft(
+  analysis: Analysis,
+  group: SecurityGroupNode,
+  meta: SgOpenMeta,
+  ports: TransportPorts,
+): FindingDraft {
+  const { prefixLists } = analysis.model;
+  const merged = mergedFamilies(ports);
+  const portList = formatTransportPorts(merged);
+
+  const contributing: SgRule[] = [];
+  const targets: SgRule[] = [];
+  for (const rule of group.ingress) {
+    if (hitsPorts(rule, worldSourceFamilies(rule, prefixLists), ports)) targets.push(rule);
+    if (hitsPorts(rule, publicFamilies(rule, analysis), ports)) contributing.push(rule);
+  }
+
+  const residual = residualReach(analysis, group);
+  const notRemediable: Partial<Record<Family, string[]>> = {};
+  for (const family of FAMILIES) {
+    const stuck = formatTransportPorts({
+      tcp: intersect(ports.tcp[family], residual.tcp.worldOpen[family]),
+      udp: intersect(ports.udp[family], residual.udp.worldOpen[family]),
+    });
+    if (stuck.length > 0) notRemediable[family] = stuck;
+  }
+
+  const unresolved = analysis.groupReach(group.id).unresolvedPrefixLists;
+  const evidence = openPortsEvidence(ports, contributing, unresolved);
+  const stuckFamilies = Object.keys(notRemediable).length > 0;
+  if (stuckFamilies) evidence.notRemediable = notRemediable;
+
+  let detail =
+    `Security group ${groupLabel(group)} admits the whole internet (${familyText(ports)}) ` +
+    `on ${portList.join(', ')}. ${meta.why}`;
+  if (targets.length > 0) {
+    detail += ` Fix: revoke the ${targets.length === 1 ? 'rule' : `${targets.length} rules`} whose source is the whole internet; other sources stay.`;
+  }
+  if (stuckFamilies) {
+    detail +=
+      ' Some ports stay world-open through a union of narrower ranges (see notRemediable): ' +
+      'they are reported only, narrow those sources by hand.';
+  }
+  if (unresolved.length > 0) {
+    detail += ` Prefix lists ${unresolved.join(', ')} could not be resolved; their entries are unknown.`;
+  }
+
+  return {
+    ruleId: meta.id,
+    severity: meta.severity,
+    resourceType: 'AWS::EC2::SecurityGroup',
+    resourceId: group.id,
+    vpcId: group.vpcId,
+    title: meta.title,
+    detail,
+    controls: [...meta.controls],
+    ports: portSpecsOf(merged),
+    evidence,
+    ...(targets.length > 0
+      ? {
+          remediation: {
+            action: 'revoke-security-group-rules' as const,
+            groupId: group.id,
+            rules: targets.map(revokeTarget),
+          },
+        }
+      : {}),
+    evidenceKey: portList.join(','),
+  };
+}
+
+/** Runs one sg-open-* rule over every group with a reach: its selected ports less those claimed above it. */
+function evaluateSgOpen(context: RuleContext, meta: SgOpenMeta, select: WorldOpenSelector): FindingDraft[] {
+  const { analysis } = context;
+  const classes = portClasses(context.config);
+  const drafts: FindingDraft[] = [];
+  // Groups with an empty reach have no world-open port: only the few with a reach are read.
+  for (const group of analysis.groupsWithReach()) {
+    let ports = select(worldOpen(analysis, group.id), classes);
+    if (!ports || isEmptyPorts(ports)) continue;
+    const claimed = context.claimed(group.id);
+    if (claimed.length > 0) {
+      const taken = portSetsBySpec(claimed);
+      const open = ports;
+      ports = mapPorts((t, f) => subtract(open[t][f], taken[t]));
+      if (isEmptyPorts(ports)) continue;
+    }
+    drafts.push(sgOpenDraft(analysis, group, meta, ports));
+  }
+  return drafts;
+}
+
+/** What one `sg-open-*` rule states: its catalogue row, and the sentence that says why its ports matter. */
+export interface SgOpenMeta extends Pick<RuleMeta, 'id' | 'title' | 'controls' | 'parameters'> {
+  severity: 'critical' | 'high' | 'medium' | 'low';
+  /** Appended to the finding's detail. */
+  why: string;
+}
+
+/**
+ * A `sg-open-*` rule: its row, a selector, and what every rule of the group shares (revoke fix,
+ * the group's precedence, acceptance by interface shape, the world-open headline and the
+ * offending-source test).
+ */
+export function sgOpenRule(meta: SgOpenMeta, select: WorldOpenSelector): RuleDefinition {
+  const { why: _why, ...row } = meta;
+  return defineRule({
+    meta: {
+      ...row,
+      resourceType: 'AWS::EC2::SecurityGroup',
+      autoFix: 'yes',
+      fixActions: ['ec2:RevokeSecurityGroupIngress'],
+      precedenceGroup: SG_WORLD_OPEN,
+      acceptedByInterfaceShape: true,
+      hooks: { headline: worldOpenHeadline, offendingSource: worldOpenSource },
+    },
+    evaluate: (context) => evaluateSgOpen(context, meta, select),
+  });
+}
