@@ -21,8 +21,8 @@ export interface NotJudgedScope {
 }
 
 /**
- * Everything the model lacks to judge: interfaces without a subnet, or whose subnet or NACL is not
- * in the snapshot; groups with a tcp, udp or all-traffic ingress rule whose source is a prefix list
+ * Everything the model lacks to judge: interfaces without a subnet, or whose subnet, NACL, route
+ * table or one of whose security groups is not in the snapshot; groups with a tcp, udp or all-traffic ingress rule whose source is a prefix list
  * the snapshot does not resolve (its entries could be the whole internet; ICMP and other protocols
  * never count towards exposure). Sorted by resource id, then reason.
  */
@@ -31,7 +31,7 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
   const out: NotJudged[] = [];
   if (scope.interfaceRuleIds.length > 0) {
     for (const eni of model.networkInterfaces.values()) {
-      const reason = missingPath(model, eni.subnetId);
+      const reason = missingPath(model, eni.subnetId) ?? missingGroup(model, eni.groupIds);
       if (!reason) continue;
       for (const ruleId of scope.interfaceRuleIds) out.push({ resourceId: eni.id, reason, ruleId });
     }
@@ -60,7 +60,17 @@ function missingPath(model: Model, subnetId: string | undefined): string | undef
   if (!model.networkAcls.has(subnet.networkAclId)) {
     return `the network ACL ${subnet.networkAclId} of its subnet ${subnetId} is not in the snapshot`;
   }
+  // Without its route table (explicit or the VPC's main one) the path to an igw- cannot be followed.
+  if (!subnet.routeTableId) return `no route table of its subnet ${subnetId} is in the snapshot`;
   return undefined;
+}
+
+/** A security group the interface uses but the snapshot lacks: it could open any port. */
+function missingGroup(model: Model, groupIds: readonly string[]): string | undefined {
+  // Allocation-free when every group is there (the common case, once per interface of a region).
+  if (groupIds.every((id) => model.securityGroups.has(id))) return undefined;
+  const absent = groupIds.filter((id) => !model.securityGroups.has(id));
+  return `its security group${absent.length > 1 ? 's' : ''} ${absent.join(', ')} ${absent.length > 1 ? 'are' : 'is'} not in the snapshot`;
 }
 
 function compare(a: string, b: string): number {

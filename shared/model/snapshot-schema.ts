@@ -1,5 +1,6 @@
 import { isIpv6, parseCidr4, parseCidr6, parseIpv4 } from '../net/cidr';
 import { ec2Protocol, parseProtocol } from '../net/protocol';
+import { oneSource, uniqueRuleNumbers } from './cross-checks';
 import {
   bool,
   format,
@@ -174,7 +175,10 @@ export const SecurityGroupRuleSchema = obj(
     Description: optStr,
     Tags: tags,
   },
-  sgPorts,
+  (rule, issue) => {
+    const sourceOk = oneSource(rule, issue);
+    return sgPorts(rule, issue) && sourceOk;
+  },
 );
 
 const NACL_PORTS = ['PortRange.From', 'PortRange.To'] as const;
@@ -230,15 +234,18 @@ export const NetworkAclEntrySchema = obj(
   },
 );
 
-export const NetworkAclSchema = obj({
-  NetworkAclId: str(),
-  VpcId: str(),
-  IsDefault: optional(bool()),
-  OwnerId: optStr,
-  Entries: list(NetworkAclEntrySchema),
-  Associations: list(obj({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: str() })),
-  Tags: tags,
-});
+export const NetworkAclSchema = obj(
+  {
+    NetworkAclId: str(),
+    VpcId: str(),
+    IsDefault: optional(bool()),
+    OwnerId: optStr,
+    Entries: list(NetworkAclEntrySchema),
+    Associations: list(obj({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: str() })),
+    Tags: tags,
+  },
+  uniqueRuleNumbers,
+);
 
 export const RouteSchema = obj({
   DestinationCidrBlock: optional(cidr4),

@@ -1,5 +1,6 @@
 import { InputError } from '../errors';
 import { parseJsonText } from '../validation';
+import { oneOwnerIssues } from './cross-checks';
 import { validate } from './schema-kit';
 import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
@@ -10,10 +11,9 @@ export interface ReadSnapshot {
   warnings: string[];
 }
 
-/** A key folded the way a typo drifts: case ignored, one trailing `s` dropped. */
+/** A key folded the way a typo drifts: case ignored, trailing `s` dropped (`SecurityGroupss` too). */
 function fold(key: string): string {
-  const lower = key.toLowerCase();
-  return lower.endsWith('s') ? lower.slice(0, -1) : lower;
+  return key.toLowerCase().replace(/s+$/, '');
 }
 
 const KNOWN = new Set<string>(SNAPSHOT_KEYS);
@@ -47,6 +47,8 @@ export function readSnapshot(input: unknown): ReadSnapshot {
   const issues = validate(SnapshotSchema, input);
   if (issues) throw new InputError('invalid snapshot', capped(issues));
   const snapshot = input as Snapshot;
+  const owners = oneOwnerIssues(snapshot);
+  if (owners.length > 0) throw new InputError('invalid snapshot', capped(owners));
   if (LISTS.every((key) => snapshot[key].length === 0)) {
     warnings.push('(root): the snapshot holds no resources (every Describe* list is empty or absent)');
   }
