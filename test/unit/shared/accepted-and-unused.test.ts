@@ -178,6 +178,15 @@ describe('judgeUnused', () => {
     // Prepare
     const used = {
       Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.1.0/24' }],
+      // The VPC's main route table: without one the interface's path cannot be judged (DESIGN §3).
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-main',
+          VpcId: 'vpc-1',
+          Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local' }],
+          Associations: [{ Main: true, RouteTableId: 'rtb-main' }],
+        },
+      ],
       SecurityGroups: snapshot.SecurityGroups,
       NetworkAcls: [
         nacl(
