@@ -53,12 +53,13 @@ const naclAdminSource = z.string().superRefine((value, ctx) => {
   if (!cidr)
     ctx.addIssue({
       code: 'custom',
-      message: `not an IPv4 or IPv6 CIDR like "10.8.0.0/16" (${JSON.stringify(value)})`,
+      // The shared issue formatter appends the offending value once.
+      message: 'not an IPv4 or IPv6 CIDR like "10.8.0.0/16"',
     });
   else if (cidr.prefix === 0)
     ctx.addIssue({
       code: 'custom',
-      message: `a kept admin source cannot be the whole address space (${value})`,
+      message: 'a kept admin source cannot be the whole address space',
     });
 });
 

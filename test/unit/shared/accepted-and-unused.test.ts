@@ -178,15 +178,6 @@ describe('judgeUnused', () => {
     // Prepare
     const used = {
       Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.1.0/24' }],
-      // The VPC's main route table: without one the interface's path cannot be judged (DESIGN §3).
-      RouteTables: [
-        {
-          RouteTableId: 'rtb-main',
-          VpcId: 'vpc-1',
-          Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local' }],
-          Associations: [{ Main: true, RouteTableId: 'rtb-main' }],
-        },
-      ],
       SecurityGroups: snapshot.SecurityGroups,
       NetworkAcls: [
         nacl(
@@ -194,6 +185,10 @@ describe('judgeUnused', () => {
           [entry(100, 'in', 'allow', '-1', '0.0.0.0/0'), entry(100, 'out', 'allow', '-1', '0.0.0.0/0')],
           { subnetIds: [], isDefault: true },
         ),
+      ],
+      // A main route table, so the interface's path is complete and only "unused" is in question.
+      RouteTables: [
+        { RouteTableId: 'rtb-main', VpcId: 'vpc-1', Associations: [{ Main: true }], Routes: [] },
       ],
       NetworkInterfaces: [eni('eni-1', ['sg-idle'])],
     };

@@ -52,11 +52,11 @@ describe('config', () => {
       naclEntryLimit: 40,
     });
     expect(() => parseConfig({ naclAdminSources: ['10.8.0.0/16', 'vpn'] })).toThrow(
-      /naclAdminSources\[1\]: not an IPv4 or IPv6 CIDR like "10.8.0.0\/16" \("vpn"\)/,
+      /naclAdminSources\[1\]: not an IPv4 or IPv6 CIDR like "10.8.0.0\/16" \("vpn"\)$/m,
     );
     expect(() => parseConfig({ naclAdminSources: ['10.8.0.0/33'] })).toThrow(/naclAdminSources\[0\]/);
     expect(() => parseConfig({ naclAdminSources: ['::/0'] })).toThrow(
-      /naclAdminSources\[0\]: a kept admin source cannot be the whole address space/,
+      /naclAdminSources\[0\]: a kept admin source cannot be the whole address space \("::\/0"\)$/m,
     );
     expect(() => parseConfig({ naclEntryLimit: 0 })).toThrow(/naclEntryLimit/);
     expect(() => parseConfig({ naclEntryLimit: 2.5 })).toThrow(/naclEntryLimit/);
