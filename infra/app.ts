@@ -8,6 +8,7 @@ import { VpcGuardrailStack, type VpcGuardrailStackProps } from './vpc-guardrail-
 
 // `npx cdk synth|deploy [-c mode=remediate] [-c email=ops@example.com] [-c createTrail=true]
 //   [-c auditSchedule='rate(1 day)'] [-c config='{"rules":{...}}'] [-c logRetentionDays=30]
+//   [-c securityHub=true] [-c slackWorkspaceId=T0… -c slackChannelId=C0…]
 //   [-c batchWindowSeconds=10]`
 // Organization mode adds `-c organizationId=o-… -c targetOus=ou-…,ou-… -c regions=eu-west-1,…
 //   [-c memberRoleName=…] [-c accounts=…] [-c excludeAccounts=…]` (stacks VpcGuardrailCentral and

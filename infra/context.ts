@@ -166,7 +166,8 @@ export function contextReader(app: App): ContextReader {
 /**
  * The single-account stack's settings from context, validated: `mode`, `config` (the guardrail's
  * configuration, checked with its own schema), `email`, `createTrail`, `auditSchedule`,
- * `logRetentionDays`, `batchWindowSeconds`. Throws a ContextError naming every bad key.
+ * `logRetentionDays`, `batchWindowSeconds`, `securityHub`, `slackWorkspaceId` with `slackChannelId`.
+ * Throws a ContextError naming every bad key.
  */
 export function stackPropsFromContext(context: ContextReader): VpcGuardrailStackProps {
   const mode = context.oneOf('mode', MODES);
@@ -189,6 +190,8 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
   });
   const logRetention = context.integer('logRetentionDays', { allowed: LOG_RETENTION_DAYS });
   const batchWindowSeconds = context.integer('batchWindowSeconds', { min: 0, max: 300 });
+  const securityHub = context.boolean('securityHub', false);
+  const slackChannel = slackChannelFromContext(context);
   context.done();
   return {
     config,
@@ -197,5 +200,26 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
     ...(auditSchedule ? { auditSchedule } : {}),
     ...(logRetention ? { logRetention: logRetention as logs.RetentionDays } : {}),
     ...(batchWindowSeconds !== undefined ? { batchWindowSeconds } : {}),
+    ...(securityHub ? { securityHub } : {}),
+    ...(slackChannel ? { slackChannel } : {}),
   };
+}
+
+/** `slackWorkspaceId` and `slackChannelId`, both or neither (the ids Slack and the console show). */
+function slackChannelFromContext(context: ContextReader): VpcGuardrailStackProps['slackChannel'] {
+  const workspaceId = context.string('slackWorkspaceId', {
+    pattern: /^[0-9A-Z]{1,255}$/,
+    expected: 'a Slack workspace id like T0123456789',
+  });
+  const channelId = context.string('slackChannelId', {
+    pattern: /^[A-Za-z0-9]{1,255}$/,
+    expected: 'a Slack channel id like C0123456789',
+  });
+  if ((context.raw('slackWorkspaceId') === undefined) !== (context.raw('slackChannelId') === undefined)) {
+    context.fail(
+      context.raw('slackWorkspaceId') === undefined ? 'slackWorkspaceId' : 'slackChannelId',
+      'is needed too: slackWorkspaceId and slackChannelId go together',
+    );
+  }
+  return workspaceId && channelId ? { workspaceId, channelId } : undefined;
 }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -41,6 +42,16 @@ export interface VpcGuardrailStackProps extends StackProps {
   /** Run the audit on a schedule, e.g. `rate(1 day)` or `cron(0 6 ? * MON *)`; it sends one notice. */
   auditSchedule?: string;
   logRetention?: logs.RetentionDays;
+  /**
+   * Send findings to AWS Security Hub (DESIGN §16): the audit imports its findings, the event
+   * function imports those of its scope and closes the ones that stopped firing.
+   */
+  securityHub?: boolean;
+  /**
+   * Deliver the notices to a Slack channel through Amazon Q Developer in chat applications (the
+   * workspace must have been authorized once in its console).
+   */
+  slackChannel?: { workspaceId: string; channelId: string };
   /** Where the bundles are (default: dist/functions, written by `npm run build`). */
   bundlesDir?: string;
   /** Organization mode (DESIGN §15): this becomes the central stack (`VpcGuardrailCentral`). */
@@ -102,6 +113,7 @@ export class VpcGuardrailStack extends Stack {
       VPC_GUARDRAIL_MODE: this.config.mode,
       VPC_GUARDRAIL_TOPIC_ARN: topic.topicArn,
       ...(configJson === '{}' ? {} : { VPC_GUARDRAIL_CONFIG: configJson }),
+      ...(props.securityHub ? { VPC_GUARDRAIL_SECURITY_HUB: 'true' } : {}),
       // Organization mode is on in both functions when the member role is named (DESIGN §15).
       ...(org ? { VPC_GUARDRAIL_MEMBER_ROLE_NAME: org.memberRoleName } : {}),
     };
@@ -188,6 +200,7 @@ export class VpcGuardrailStack extends Stack {
         new iam.PolicyStatement({ sid: 'Ec2Reads', actions: [...reads], resources: ['*'] }),
       );
       topic.grantPublish(fn.role);
+      if (props.securityHub) this.grantSecurityHub(fn.role);
       for (const { resourceType, actions } of writes) {
         fn.role.addToPolicy(
           new iam.PolicyStatement({
@@ -257,6 +270,17 @@ export class VpcGuardrailStack extends Stack {
     }
 
     if (props.createTrail) this.createTrail();
+    if (props.slackChannel) {
+      new chatbot.SlackChannelConfiguration(this, 'SlackChannel', {
+        slackChannelConfigurationName: `${this.stackName}-notices`,
+        slackWorkspaceId: props.slackChannel.workspaceId,
+        slackChannelId: props.slackChannel.channelId,
+        notificationTopics: [topic],
+        // The channel only shows notices; its role has no policy, and the guardrail caps what
+        // anyone could ever run from the channel at read-only (the default would be admin).
+        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+      });
+    }
 
     new CfnOutput(this, 'TopicArn', { value: topic.topicArn });
     new CfnOutput(this, 'AuditFunctionName', { value: audit.function.functionName });
@@ -264,6 +288,34 @@ export class VpcGuardrailStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetters.queueUrl });
     new CfnOutput(this, 'EventQueueUrl', { value: buffer.queueUrl });
     new CfnOutput(this, 'EventDeadLetterQueueArn', { value: eventDeadLetters.queueArn });
+  }
+
+  /**
+   * Security Hub writes, nothing else: importing under the account's default product (the only
+   * resource BatchImportFindings is authorized on) and setting the workflow of findings that
+   * stopped firing (BatchUpdateFindings is authorized on the hub resource, not on a product).
+   */
+  private grantSecurityHub(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SecurityHubImport',
+        actions: ['securityhub:BatchImportFindings'],
+        resources: [
+          this.formatArn({
+            service: 'securityhub',
+            resource: 'product',
+            resourceName: `${this.account}/default`,
+          }),
+        ],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SecurityHubResolve',
+        actions: ['securityhub:BatchUpdateFindings'],
+        resources: [this.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
+      }),
+    );
   }
 
   /**

@@ -50,7 +50,15 @@ export function evaluateReport(
   config: Config,
   options: EvaluateOptions = {},
 ): EngineResult {
-  const model = buildModel(snapshot);
+  return evaluateModelReport(buildModel(snapshot), config, options);
+}
+
+/** `evaluateReport` of an already-built model (the event path scopes findings with the model). */
+export function evaluateModelReport(
+  model: Model,
+  config: Config,
+  options: EvaluateOptions = {},
+): EngineResult {
   const { findings, analysis, unused } = run(model, config, options);
   const running = (options.rules ?? (options.registry ?? REGISTRY).rules).filter(
     (rule) => config.rules[rule.meta.id] !== 'off',

@@ -11,6 +11,7 @@ import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
 import { type AccountOptions, addAccountOptions, wantsAccounts } from './accounts';
 import { runAccountsAudit } from './audit-accounts';
+import { importToSecurityHub } from './security-hub';
 import { loadLiveSnapshot } from './snapshot';
 
 /** Formats of `audit --format`: the report formats plus SARIF 2.1.0 and ASFF. */
@@ -24,6 +25,7 @@ export interface AuditOptions extends AccountOptions {
   format: AuditFormat;
   failOn: Severity | 'none';
   config?: string;
+  importToSecurityHub?: boolean;
 }
 
 /** Loads the snapshot an audit runs on (a file, `-` for stdin, or a live region), with its warnings. */
@@ -123,7 +125,15 @@ function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: str
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
   const config = await loadConfigFile(io, options.config);
-  if (wantsAccounts(options)) return runAccountsAudit(io, options, config);
+  if (wantsAccounts(options)) {
+    // Security Hub's default product takes only the calling account's findings (README).
+    if (options.importToSecurityHub) {
+      throw new InputError('invalid options', [
+        "--import-to-security-hub: imports one account (the credentials' own); not with --accounts or --organization",
+      ]);
+    }
+    return runAccountsAudit(io, options, config);
+  }
   const { snapshot, warnings: inputWarnings } = await loadAuditSnapshot(io, options);
   const keep = options.snapshot ? vpcFilter(snapshot, options.vpc ?? []) : undefined;
   const now = io.now();
@@ -135,7 +145,10 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   const warnings = [...inputWarnings, ...result.warnings];
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
   const summary = summarize(findings, { notJudged: result.notJudged, warnings });
+  // Checked before anything is printed or sent: a missing account or region is a usage error.
+  const hubTarget = options.importToSecurityHub ? asffTarget(options, snapshot) : undefined;
   io.stdout(renderAudit(options, snapshot, findings, summary, now));
+  if (hubTarget && !(await importToSecurityHub(io, findings, { ...hubTarget, now }))) return EXIT.usage;
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;
   return findings.some((f) => !f.suppressed && atOrAbove(f.severity, threshold)) ? EXIT.findings : EXIT.ok;
@@ -161,7 +174,11 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
         .choices([...SEVERITIES, 'none'])
         .default('high'),
     )
-    .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)');
+    .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)')
+    .option(
+      '--import-to-security-hub',
+      "also import the findings into AWS Security Hub (the snapshot's account and region, local credentials)",
+    );
   addAccountOptions(command).action(async (options: AuditOptions) => {
     setExit(await runAudit(io, options));
   });

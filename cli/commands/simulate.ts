@@ -6,6 +6,7 @@ import type { ParsedEvent } from '../../shared/events/types';
 import type { Finding } from '../../shared/findings';
 import { parseSnapshotText } from '../../shared/model/snapshot';
 import { describeAction } from '../../shared/notify/action-text';
+import { type ChatNotification, chatFromText } from '../../shared/notify/chat';
 import type { Ec2Call } from '../../shared/remediation/types';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
@@ -40,8 +41,16 @@ export interface SimulateGroup {
   scope: Record<string, unknown>;
   findings: Finding[];
   actions: Ec2Call[];
-  /** The one SNS message the Lambda would publish; null when it would stay silent. */
-  notification: { subject: string; message: string; attributes: Record<string, unknown> } | null;
+  /**
+   * The one SNS message the Lambda would publish; null when it would stay silent. `chat`: what
+   * the `https` protocol carries (Amazon Q Developer in chat applications, DESIGN §16).
+   */
+  notification: {
+    subject: string;
+    message: string;
+    attributes: Record<string, unknown>;
+    chat: ChatNotification;
+  } | null;
 }
 
 /** The JSON `simulate --format json` prints (DESIGN §11): the first group's fields at the top. */
@@ -120,6 +129,7 @@ function groupOf(outcome: GroupOutcome): SimulateGroup {
           subject: outcome.notice.subject,
           message: outcome.notice.message,
           attributes: outcome.notice.attributes,
+          chat: outcome.notice.chat ?? chatFromText(outcome.notice),
         }
       : null,
   };

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -6,11 +7,12 @@ import { organizationAccounts } from '../../shared/audit/accounts';
 import { parseAuditPayload } from '../../shared/audit/payload';
 import { type AuditDeps, runAudit } from '../../shared/audit/pipeline';
 import type { AuditResult } from '../../shared/audit/types';
-import { organizationsClient, snsClient, stsClient } from '../../shared/aws/clients';
+import { organizationsClient, securityHubClient, snsClient, stsClient } from '../../shared/aws/clients';
 import { AccountListError, AuditLoadError } from '../../shared/aws/errors';
 import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
 import { type AccountClients, accountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
+import { securityHubEnabled, syncFindings } from '../../shared/aws/security-hub';
 import { ConfigError, InputError } from '../../shared/errors';
 import { configFromEnv } from '../../shared/load-config';
 import type { Notice } from '../../shared/notify/notice';
@@ -21,11 +23,13 @@ const logger = new GuardrailLogger({ serviceName: 'vpc-guardrail-audit' });
 const config = configFromEnv(process.env);
 const homeRegion = process.env.AWS_REGION ?? '';
 if (!homeRegion) throw new ConfigError('invalid environment', ['AWS_REGION: is required']);
+const securityHub = securityHubEnabled(process.env);
 
 // Organization mode (DESIGN §15) is on when the member role is named.
 const memberRoleName = memberRoleNameFromEnv(process.env);
 
 let sns: SNSClient | undefined;
+let hub: SecurityHubClient | undefined;
 let clients: AccountClients | undefined;
 
 /** EC2 clients per account and region, built on the first invocation (the home account is in its ARN). */
@@ -66,14 +70,26 @@ async function audit(event: unknown, context: Context): Promise<AuditResult> {
     ec2For: ({ accountId: account, region }) => accountClientsOf.ec2(account, region, context.awsRequestId),
     listAccounts: () => organizationAccounts(organizationsClient(homeRegion)),
     publish,
+    ...(securityHub
+      ? {
+          securityHub: (plan) => {
+            hub ??= securityHubClient(homeRegion);
+            return syncFindings(hub, plan);
+          },
+        }
+      : {}),
     now: () => new Date(),
   };
   logger.info('audit started', { payload });
   const result = await runAudit(payload, deps);
   for (const failure of result.errors ?? []) logger.error('region not evaluated', { failure });
   for (const warning of result.summary.warnings) logger.warn('input warning', { warning });
+  if (result.securityHub && result.securityHub.failedCount > 0) {
+    logger.error('findings not taken by Security Hub', { securityHub: result.securityHub });
+  }
   logger.info('audit finished', {
     summary: result.summary,
+    securityHub: result.securityHub,
     regions: result.regions,
     truncated: result.truncated,
   });

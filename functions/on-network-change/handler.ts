@@ -2,9 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ec2Client, snsClient, stsClient } from '../../shared/aws/clients';
+import { ec2Client, securityHubClient, snsClient, stsClient } from '../../shared/aws/clients';
 import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
 import { accountClients } from '../../shared/aws/member-accounts';
+import { securityHubEnabled } from '../../shared/aws/security-hub';
 import { ConfigError } from '../../shared/errors';
 import type { BatchMessage } from '../../shared/events/batch';
 import { configFromEnv } from '../../shared/load-config';
@@ -25,6 +26,7 @@ if (missing.length > 0) throw new ConfigError('invalid environment', missing);
 // SDK clients live as long as the execution environment (retry policy: shared/aws/clients.ts).
 const ec2 = ec2Client(region, 'event');
 const sns = snsClient(region);
+const securityHub = securityHubEnabled(process.env) ? securityHubClient(region) : undefined;
 // Organization mode (DESIGN §15) is on when the member role is named.
 const memberRoleName = memberRoleNameFromEnv(process.env);
 let org: OrgDeps | undefined;
@@ -53,6 +55,7 @@ function depsOf(context: Context): EventDeps {
     ec2,
     sns,
     logger,
+    ...(securityHub ? { securityHub } : {}),
     accountId,
     region,
     now: () => new Date(),

@@ -1,11 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { loadSlice } from '../../shared/aws/ec2/slice';
 import { AssumeRoleDeniedError } from '../../shared/aws/errors';
 import type { AccountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
 import { executeActions } from '../../shared/aws/remediator';
+import { type SecurityHubSync, syncFindings } from '../../shared/aws/security-hub';
 import type { Config } from '../../shared/config';
 import type { BatchMessage, EventGroup, MessageTriage } from '../../shared/events/batch';
 import {
@@ -16,6 +18,7 @@ import {
   type Where,
 } from '../../shared/events/pipeline';
 import type { IgnoreCode } from '../../shared/events/types';
+import { securityHubPlan, splitByState } from '../../shared/integrations/security-hub';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import { subjectWithAccount } from '../../shared/notify/account-subject';
 import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
@@ -31,6 +34,8 @@ export interface EventDeps {
   ec2For?: (where: Where) => EC2Client | Promise<EC2Client>;
   sns: SNSClient;
   logger: Logger;
+  /** Set when the stack enables the Security Hub integration (DESIGN §16). */
+  securityHub?: SecurityHubClient;
   /** The function's own account (from its ARN) and region (`AWS_REGION`). */
   accountId: string;
   region: string;
@@ -69,6 +74,8 @@ export interface GroupReport {
   couldNotEvaluate?: string;
   notified: boolean;
   messageId?: string;
+  /** What Security Hub took (with the integration on): imported, archived, resolved, failures. */
+  securityHub?: SecurityHubSync;
 }
 
 /** A batch's result: the messages to retry, and what was decided for each group and message. */
@@ -232,6 +239,21 @@ async function processGroup(
     }
   }
   const before = outcome.assessment?.findings ?? [];
+  // After the notice: Security Hub mirrors what the person was told. A failure there is logged and
+  // reported, not retried: a retry would evaluate, act and notify again for a secondary copy.
+  let securityHub: SecurityHubSync | undefined;
+  if (deps.securityHub && outcome.assessment) {
+    const plan = securityHubPlan({
+      ...splitByState(before, outcome.after),
+      scope: outcome.assessment.resolved,
+      notJudged: outcome.assessment.notJudged,
+      asff: { accountId: deps.accountId, region: deps.region, now: options.now },
+    });
+    securityHub = await syncFindings(deps.securityHub, plan);
+    if (securityHub.failed.length > 0) {
+      logger.error('findings not taken by Security Hub', { group: group.key, securityHub });
+    } else logger.info('findings sent to Security Hub', { group: group.key, securityHub });
+  }
   return {
     key: group.key,
     messageIds,
@@ -242,6 +264,7 @@ async function processGroup(
     ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
     notified: outcome.notice !== undefined,
     ...(messageId ? { messageId } : {}),
+    ...(securityHub ? { securityHub } : {}),
   };
 }
 

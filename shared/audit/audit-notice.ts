@@ -1,11 +1,14 @@
 import type { Summary } from '../engine';
 import type { Finding } from '../findings';
+import { chatNotification } from '../notify/chat';
 import {
   describeAction,
+  headline,
   MAX_SUBJECT_LENGTH,
   type MessageAttribute,
   type Notice,
   outcomeOf,
+  undoCommand,
 } from '../notify/notice';
 import type { ActionResult } from '../remediation/types';
 import { formatTable } from '../report/table';
@@ -107,9 +110,37 @@ export function auditNotice(input: {
     formatTable(findings, summary),
     'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
   ].join('\n');
+  const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`);
+  const active = findings.filter((f) => !f.suppressed);
   return {
-    subject: subjectLine(`${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`),
+    subject,
     message: truncateBytes(body, MESSAGE_MAX_BYTES),
+    chat: chatNotification(subject, {
+      severity: summary.highestSeverity ?? 'info',
+      outcome: outcomeOf(results, failures.length),
+      accountId,
+      region: regions.join(','),
+      who: [{ call: `audit of ${multi ? `${multi.length} account(s), ` : ''}${regions.join(', ')}` }],
+      findings: active.slice(0, 40).map((f) => ({
+        severity: f.severity,
+        resourceId: f.resourceId,
+        headline: headline(f),
+        ruleId: f.ruleId,
+      })),
+      actions: results.slice(0, 20).map((r) => ({ status: r.status, text: describeAction(r.action) })),
+      undo: results
+        .filter((r) => r.status === 'done')
+        .slice(0, 20)
+        .map((r) => undoCommand(r.action)),
+      notes: [
+        ...(multi ?? []).map(accountLine),
+        ...failures.map(
+          (f) => `Not evaluated: ${f.accountId ? `${f.accountId} ` : ''}${f.region}: ${f.message}`,
+        ),
+      ],
+      exempt: [],
+      resources: [...new Set(active.map((f) => f.resourceId))],
+    }),
     attributes: {
       severity: text(summary.highestSeverity ?? 'info'),
       // SNS filter policies match String.Array members; an audit with no findings has none.

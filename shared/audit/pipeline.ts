@@ -1,7 +1,9 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AuditLoadError } from '../aws/errors';
+import type { SecurityHubSync } from '../aws/security-hub';
 import type { Config } from '../config';
 import type { Finding } from '../findings';
+import { type SecurityHubPlan, securityHubPlan, splitByRemediation } from '../integrations/security-hub';
 import { isLoud, type Notice } from '../notify/notice';
 import { toAsff } from '../report/asff';
 import { toSarif } from '../report/sarif';
@@ -23,6 +25,8 @@ export interface AuditDeps {
   /** The organization's ACTIVE accounts (`organization: true`). */
   listAccounts?(): Promise<string[]>;
   publish?(notice: Notice): Promise<void>;
+  /** Sends the findings to Security Hub (set when the stack enables the integration). */
+  securityHub?(plan: SecurityHubPlan): Promise<SecurityHubSync>;
   now(): Date;
   /** Account-regions loaded at once (default 8). */
   concurrency?: number;
@@ -98,6 +102,19 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     }
   }
 
+  let securityHub: AuditResult['securityHub'];
+  if (deps.securityHub) {
+    const plan = securityHubPlan({
+      ...splitByRemediation(
+        findings,
+        remediation.flatMap((r) => r.results),
+      ),
+      asff: { accountId: deps.accountId, region: deps.homeRegion, now },
+    });
+    const sync = await deps.securityHub(plan);
+    securityHub = { ...sync, failedCount: sync.failed.length, failed: sync.failed.slice(0, 100) };
+  }
+
   const result: AuditResult = {
     format: payload.format,
     summary,
@@ -107,6 +124,7 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     ...(notified !== undefined ? { notified } : {}),
     ...(run.accounts ? { accounts: run.accounts } : {}),
     ...(excluded.length > 0 ? { excludedAccounts: excluded } : {}),
+    ...(securityHub ? { securityHub } : {}),
   };
   return fitResponse(result, findings, (subset) => render(payload.format, subset, deps, now));
 }

@@ -1,3 +1,4 @@
+import type { SecurityHubSync } from '../aws/security-hub';
 import type { Summary } from '../engine';
 import type { Finding } from '../findings';
 import type { ActionResult, SkippedFinding } from '../remediation/types';
@@ -73,6 +74,8 @@ export interface AuditResult {
   /** A multi-account audit (`accounts` or `organization` in the payload): the summary per account. */
   accounts?: AccountSummary[];
   excludedAccounts?: ExcludedAccount[];
+  /** What Security Hub took (when the stack enables it), every rejected finding listed up to 100. */
+  securityHub?: Omit<SecurityHubSync, 'failed'> & { failedCount: number; failed: SecurityHubSync['failed'] };
   /** Set when the findings were cut to fit Lambda's 6 MB response limit. */
   truncated?: { returned: number; total: number };
 }

@@ -1,5 +1,6 @@
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -21,6 +22,11 @@ export const RETRY_POLICY = {
   region: { retryMode: 'adaptive', maxAttempts: 8 },
   /** A notice: a failed publish fails the invocation (never lost silently), so retry it here first. */
   publish: { retryMode: 'adaptive', maxAttempts: 6 },
+  /**
+   * Security Hub imports (DESIGN §16): a failure is reported per finding and never retried above
+   * (the notice is already out), so the SDK absorbs throttling of the batch calls here.
+   */
+  securityHub: { retryMode: 'adaptive', maxAttempts: 6 },
   /** STS and Organizations: a few calls per invocation; standard retries are enough. */
   control: { retryMode: 'standard', maxAttempts: 4 },
 } as const satisfies Record<string, { retryMode: 'adaptive' | 'standard'; maxAttempts: number }>;
@@ -46,6 +52,11 @@ export function snsClient(region: string): SNSClient {
 /** An STS client on the region's own endpoint (regional STS: no dependency on us-east-1). */
 export function stsClient(region: string): STSClient {
   return new STSClient({ region, ...RETRY_POLICY.control });
+}
+
+/** The Security Hub client that imports and resolves the findings. */
+export function securityHubClient(region: string): SecurityHubClient {
+  return new SecurityHubClient({ region, ...RETRY_POLICY.securityHub });
 }
 
 /** The Organizations client (its endpoint is global; the region only picks the signing region). */

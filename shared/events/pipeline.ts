@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Finding } from '../findings';
 import type { Snapshot } from '../model/snapshot-schema';
+import { withChat } from '../notify/event-chat';
 import {
   buildNotice,
   type FixedFinding,
@@ -125,7 +126,7 @@ export async function runGroupPipeline(
       skipped: [],
       dryRun: config.mode === 'dry-run',
     };
-    const draft = buildNotice(input);
+    const draft = withChat(buildNotice(input), input);
     return { group, scope, couldNotEvaluate, results: [], after: [], notice: draft, draft };
   }
 
@@ -155,7 +156,7 @@ export async function runGroupPipeline(
   };
   const untaggable = untaggableOf(group, slice.snapshot);
   if (untaggable.length > 0) input.untaggable = untaggable;
-  const draft = buildNotice(input);
+  const draft = withChat(buildNotice(input), input);
   return {
     group,
     scope,

@@ -30,9 +30,9 @@ export function messageOf(input: NoticeInput, action: NoticeAction): string {
  * The last guard of the SNS size limit: the other sections are capped by lines, and very many
  * actions (an exemption removed from hundreds of groups) can still outgrow it.
  */
-function cutToSize(message: string): string {
+export function cutToSize(message: string, maxBytes = MAX_MESSAGE_BYTES): string {
   const note = '\n… truncated: the message exceeded the SNS size limit; see the function log.\n';
-  const budget = MAX_MESSAGE_BYTES - utf8Length(note);
+  const budget = maxBytes - utf8Length(note);
   const kept = Buffer.from(message, 'utf8').subarray(0, budget).toString('utf8');
   // A cut inside a multi-byte character decodes to U+FFFD: drop it, and the partial line.
   const end = kept.lastIndexOf('\n');
@@ -212,7 +212,8 @@ function skippedLines(input: NoticeInput): string[] {
   return lines;
 }
 
-function exemptHowToLines(input: NoticeInput): string[] {
+/** The plain text's "HOW TO EXEMPT" section (empty when nothing is open). */
+export function exemptHowToLines(input: NoticeInput): string[] {
   // Fixed findings too: if the change was intended, the exemption is what lets it be made again.
   const active = [...input.open.filter((f) => !f.suppressed), ...input.fixed.map((f) => f.finding)];
   if (active.length === 0) return [];

@@ -3,6 +3,7 @@ import type { Finding, Severity } from '../findings';
 import type { ActionResult, PlannedAction, SkippedFinding } from '../remediation/types';
 import type { RuleRegistry } from '../rules/registry';
 import type { ResolvedScope } from '../scope/resolve';
+import type { ChatNotification } from './chat';
 
 /** SNS caps a subject at 100 characters. */
 export const MAX_SUBJECT_LENGTH = 100;
@@ -26,6 +27,8 @@ export interface Notice {
   subject: string;
   message: string;
   attributes: Record<string, MessageAttribute>;
+  /** The chat form (DESIGN §16); when absent the publisher derives one from the text. */
+  chat?: ChatNotification;
 }
 
 /** One CloudTrail call that contributed to a digest, with what it touched. */

@@ -36,10 +36,11 @@ export interface AsffFinding {
   Title: string;
   Description: string;
   Resources: AsffResource[];
-  Compliance?: { Status: 'FAILED'; RelatedRequirements?: string[] };
+  Compliance?: { Status: 'FAILED' | 'PASSED'; RelatedRequirements?: string[] };
   Remediation?: { Recommendation: { Text: string } };
-  Workflow: { Status: 'NEW' | 'SUPPRESSED' };
-  RecordState: 'ACTIVE';
+  /** `RESOLVED` and `ARCHIVED`: a finding that stopped firing (shared/integrations/security-hub.ts). */
+  Workflow: { Status: 'NEW' | 'SUPPRESSED' | 'RESOLVED' };
+  RecordState: 'ACTIVE' | 'ARCHIVED';
   ProductFields: Record<string, string>;
 }
 
@@ -152,6 +153,11 @@ function types(finding: Finding): string[] {
   return out;
 }
 
+/** The ASFF `Id` of a rule's finding on one resource: stable while the finding fires and after. */
+export function asffFindingId(accountId: string, region: string, ruleId: string, resourceId: string): string {
+  return `vpc-guardrail/${accountId}/${region}/${ruleId}/${resourceId}`;
+}
+
 /** Converts one finding to ASFF. */
 export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFinding {
   const accountId = finding.accountId ?? options.accountId;
@@ -165,6 +171,9 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
     'vpc-guardrail/VpcId': finding.vpcId,
     'vpc-guardrail/ResourceId': finding.resourceId,
   };
+  // A resolved record of a finding that no longer fires has no engine id or VPC to give; ASFF
+  // product field values must not be empty.
+  for (const [key, value] of Object.entries(productFields)) if (value === '') delete productFields[key];
   if (finding.exposure !== undefined) productFields['vpc-guardrail/Exposure'] = String(finding.exposure);
   if (finding.suppressed) {
     productFields['vpc-guardrail/SuppressedBy'] = finding.suppressed.by;
@@ -172,8 +181,10 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
   }
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
-    // Unique per product: the finding id is unique within one account and region.
-    Id: `vpc-guardrail/${accountId}/${region}/${finding.ruleId}/${finding.id}`,
+    // One Security Hub finding per rule and resource (as Security Hub's own controls do): a change
+    // of evidence updates it in place, and a finding that stops firing can be archived by this id
+    // without knowing the evidence it last had (asffFindingId).
+    Id: asffFindingId(accountId, region, finding.ruleId, finding.resourceId),
     ProductArn: options.productArn ?? defaultProductArn(options.region, options.accountId),
     ProductName: 'VPC Guardrail',
     CompanyName: 'VPC Guardrail',
@@ -192,7 +203,7 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
         Id: `arn:${partition}:ec2:${region}:${accountId}:${resource.arnPath}/${finding.resourceId}`,
         Partition: partition,
         Region: region,
-        Details: { Other: { VpcId: finding.vpcId } },
+        ...(finding.vpcId ? { Details: { Other: { VpcId: finding.vpcId } } } : {}),
       },
     ],
     ...(finding.controls.length > 0

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { evaluateModel } from '../engine';
+import { evaluateModel, evaluateModelReport, type NotJudged } from '../engine';
 import type { AddedRule, EventScope } from '../events/types';
 import type { Finding, IpPermissionInput } from '../findings';
 import { buildModel, type Model, type SgRule } from '../model/model';
@@ -33,6 +33,8 @@ export interface Assessment {
    * failed notice still tells a person.
    */
   alreadyRemoved: AddedRule[];
+  /** What the slice lacks to judge (an interface whose subnet or NACL is not in it, …). */
+  notJudged: NotJudged[];
 }
 
 /**
@@ -49,10 +51,8 @@ export function assessSlice(
   const model = buildModel(snapshot);
   const perEvent = scopes.map((scope) => resolveScope(scope, model));
   const resolved = unionResolved(perEvent);
-  const findings = findingsInScope(
-    evaluateModel(model, config, options.now ? { now: options.now } : {}),
-    resolved,
-  );
+  const report = evaluateModelReport(model, config, options.now ? { now: options.now } : {});
+  const findings = findingsInScope(report.findings, resolved);
   const plan = planRemediation(findings, config, {
     sliceComplete: options.sliceComplete,
     ...(options.autoFixOf ? { autoFixOf: options.autoFixOf } : {}),
@@ -64,7 +64,7 @@ export function assessSlice(
     }
   }
   const removed = scopes.flatMap((scope) => alreadyRemoved(scope, model, config));
-  return { resolved, perEvent, findings, plan, alreadyRemoved: removed };
+  return { resolved, perEvent, findings, plan, alreadyRemoved: removed, notJudged: report.notJudged };
 }
 
 /** The findings in `resolved` after the slice changed (actions applied in memory): no new reads. */

@@ -8,8 +8,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type EventDeps, processMessages } from '../../functions/on-network-change/process';
-import { parseConfig } from '../../shared/load-config';
 import type { BatchMessage } from '../../shared/events/batch';
+import { parseConfig } from '../../shared/load-config';
 import {
   authorizeIngress,
   buildWorld,

@@ -23,6 +23,27 @@ function read(context: Record<string, unknown>): ReturnType<typeof stackPropsFro
 }
 
 describe('CDK context (infra/context.ts)', () => {
+  it('reads securityHub and the Slack channel (both ids together), and names a bad or lone one', () => {
+    expect(
+      read({ securityHub: 'true', slackWorkspaceId: 'T0123456789', slackChannelId: 'C0123456789' }),
+    ).toEqual({
+      config: {},
+      createTrail: false,
+      securityHub: true,
+      slackChannel: { workspaceId: 'T0123456789', channelId: 'C0123456789' },
+    });
+    expect(read({ securityHub: false })).toEqual({ config: {}, createTrail: false });
+    expect(read({ securityHub: 'yes' })).toBe(
+      'invalid CDK context:\n  -c securityHub: expected true or false, got "yes"',
+    );
+    expect(read({ slackWorkspaceId: 'T0123456789' })).toBe(
+      'invalid CDK context:\n  -c slackChannelId: is needed too: slackWorkspaceId and slackChannelId go together',
+    );
+    expect(read({ slackWorkspaceId: 't-lower', slackChannelId: 'C01' })).toBe(
+      'invalid CDK context:\n  -c slackWorkspaceId: expected a Slack workspace id like T0123456789, got "t-lower"',
+    );
+  });
+
   it('reads the documented keys as given with -c (strings)', () => {
     expect(
       read({

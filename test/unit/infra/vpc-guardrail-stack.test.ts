@@ -360,6 +360,8 @@ describe('VpcGuardrail stack', () => {
       notificationEmail: 'ops@example.com',
       createTrail: true,
       auditSchedule: 'cron(0 6 ? * MON *)',
+      securityHub: true,
+      slackChannel: { workspaceId: 'T0123456789', channelId: 'C0123456789' },
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
@@ -368,5 +370,81 @@ describe('VpcGuardrail stack', () => {
 
     // Assess
     expect(synthesize).not.toThrow();
+  });
+
+  it('grants Security Hub only BatchImportFindings on the default product and BatchUpdateFindings on the hub, when enabled', () => {
+    // Act
+    const off = synth();
+    const on = synth({ securityHub: true });
+
+    // Assess
+    const hub = (t: Template) =>
+      statements(t).filter((s) => actionsOf(s).some((a) => a.startsWith('securityhub:')));
+    expect(hub(off)).toEqual([]);
+    const arn = (resource: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':securityhub:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:${resource}`,
+          ...(resource === 'product/' ? [{ Ref: 'AWS::AccountId' }, '/default'] : []),
+        ],
+      ],
+    });
+    // One import and one resolve statement per function, nothing broader.
+    expect(hub(on)).toEqual([
+      {
+        Sid: 'SecurityHubImport',
+        Effect: 'Allow',
+        Action: 'securityhub:BatchImportFindings',
+        Resource: arn('product/'),
+      },
+      {
+        Sid: 'SecurityHubResolve',
+        Effect: 'Allow',
+        Action: 'securityhub:BatchUpdateFindings',
+        Resource: arn('hub/default'),
+      },
+      {
+        Sid: 'SecurityHubImport',
+        Effect: 'Allow',
+        Action: 'securityhub:BatchImportFindings',
+        Resource: arn('product/'),
+      },
+      {
+        Sid: 'SecurityHubResolve',
+        Effect: 'Allow',
+        Action: 'securityhub:BatchUpdateFindings',
+        Resource: arn('hub/default'),
+      },
+    ]);
+    const environments = Object.values(on.findResources('AWS::Lambda::Function')).map(
+      (fn) =>
+        (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment
+          .Variables,
+    );
+    expect(environments.map((env) => env.VPC_GUARDRAIL_SECURITY_HUB)).toEqual(['true', 'true']);
+  });
+
+  it('connects a Slack channel to the topic through Amazon Q Developer only when asked', () => {
+    // Act
+    const off = synth();
+    const on = synth({ slackChannel: { workspaceId: 'T0123456789', channelId: 'C0123456789' } });
+
+    // Assess
+    off.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    on.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123456789',
+      SlackChannelId: 'C0123456789',
+      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('^Notices') }],
+      GuardrailPolicies: [
+        Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':iam::aws:policy/ReadOnlyAccess'])] }),
+      ],
+    });
   });
 });

@@ -187,9 +187,7 @@ describe('judgeUnused', () => {
         ),
       ],
       // A main route table, so the interface's path is complete and only "unused" is in question.
-      RouteTables: [
-        { RouteTableId: 'rtb-main', VpcId: 'vpc-1', Associations: [{ Main: true }], Routes: [] },
-      ],
+      RouteTables: [{ RouteTableId: 'rtb-main', VpcId: 'vpc-1', Associations: [{ Main: true }], Routes: [] }],
       NetworkInterfaces: [eni('eni-1', ['sg-idle'])],
     };
 

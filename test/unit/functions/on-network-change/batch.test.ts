@@ -63,8 +63,13 @@ function revokes(): RevokeSecurityGroupIngressCommandInput[] {
   return ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input);
 }
 
+/** Each Publish input, `Message` read as the plain text of its `default` protocol (MessageStructure json). */
 function published() {
-  return snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+  return snsMock.commandCalls(PublishCommand).map((c) => {
+    const input = c.args[0].input;
+    expect(input.MessageStructure).toBe('json');
+    return { ...input, Message: (JSON.parse(input.Message ?? '{}') as { default?: string }).default };
+  });
 }
 
 function install(world: World): World {

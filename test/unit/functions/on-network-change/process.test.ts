@@ -78,8 +78,13 @@ function writeCalls(): number {
   );
 }
 
+/** Each Publish input, `Message` read as the plain text of its `default` protocol (MessageStructure json). */
 function published() {
-  return snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+  return snsMock.commandCalls(PublishCommand).map((c) => {
+    const input = c.args[0].input;
+    expect(input.MessageStructure).toBe('json');
+    return { ...input, Message: (JSON.parse(input.Message ?? '{}') as { default?: string }).default };
+  });
 }
 
 describe('processEvent: precision', () => {

@@ -280,7 +280,7 @@ describe('executeActions', () => {
 describe('publishNotice', () => {
   beforeEach(() => snsMock.reset());
 
-  it('publishes subject, message and attributes to the topic', async () => {
+  it('publishes subject, attributes and one message per protocol (MessageStructure json) to the topic', async () => {
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const id = await publishNotice(
       new SNSClient({ region: 'us-east-1' }),
@@ -292,12 +292,18 @@ describe('publishNotice', () => {
       },
     );
     expect(id).toBe('m-1');
-    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input).toEqual({
+    const input = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
       TopicArn: 'arn:aws:sns:us-east-1:111122223333:t',
       Subject: 's',
-      Message: 'm',
+      MessageStructure: 'json',
       MessageAttributes: { severity: { DataType: 'String', StringValue: 'high' } },
     });
+    const message = JSON.parse(input?.Message ?? '{}') as Record<string, string>;
+    expect(Object.keys(message).sort()).toEqual(['default', 'email', 'https']);
+    expect(message.default).toBe('m');
+    expect(message.email).toBe('m');
+    expect(JSON.parse(message.https ?? '{}')).toMatchObject({ version: '1.0', source: 'custom' });
   });
 
   it('lets a publish failure propagate', async () => {

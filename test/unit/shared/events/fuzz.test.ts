@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EventDeps, processEvent } from '../../../../functions/on-network-change/process';
+import { SNS_MAX_MESSAGE_BYTES } from '../../../../shared/aws/notifier';
 import { HANDLED_EVENT_NAMES } from '../../../../shared/events/event-table';
 import { triageEvent } from '../../../../shared/events/parse';
 import { parseConfig } from '../../../../shared/load-config';
@@ -199,7 +200,10 @@ describe('fuzzing events', () => {
           const input = call.args[0].input;
           expect((input.Subject ?? '').length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
           expect([...(input.Subject ?? '')].some((c) => (c.codePointAt(0) ?? 0) < 0x20)).toBe(false);
-          expect(utf8Length(input.Message ?? '')).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+          // MessageStructure json: the plain text within its cap, the whole message within SNS's.
+          const text = (JSON.parse(input.Message ?? '{}') as { default?: string }).default ?? '';
+          expect(utf8Length(text)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+          expect(utf8Length(input.Message ?? '')).toBeLessThanOrEqual(SNS_MAX_MESSAGE_BYTES);
         }
         snsMock.resetHistory();
       }),

@@ -64,7 +64,7 @@ describe('toAsff', () => {
   it('describes a security-group finding with its ARN, severity, controls and fix', () => {
     // Assess
     expect(findings[0]).toMatchObject({
-      Id: 'vpc-guardrail/111122223333/eu-west-1/sg-open-admin-port/a1b2c3d4e5f60718293a',
+      Id: 'vpc-guardrail/111122223333/eu-west-1/sg-open-admin-port/sg-0123456789abcdef0',
       ProductArn: 'arn:aws:securityhub:us-east-1:444455556666:product/444455556666/default',
       GeneratorId: 'vpc-guardrail/sg-open-admin-port',
       AwsAccountId: '111122223333',

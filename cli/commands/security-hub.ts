@@ -1,0 +1,43 @@
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { importFindings } from '../../shared/aws/security-hub';
+import type { Finding } from '../../shared/findings';
+import { securityHubPlan } from '../../shared/integrations/security-hub';
+import { defaultProductArn } from '../../shared/report/asff';
+import type { CliIo } from '../io';
+
+/** Failures listed one per line; the rest are counted. */
+const SHOWN_FAILURES = 20;
+
+/**
+ * `audit --import-to-security-hub`: imports the findings into Security Hub in the snapshot's
+ * account and region with the local credentials (the SDK's default chain), at most 100 per call.
+ * Says on stderr what was taken and every finding that was not; returns whether all were taken.
+ */
+export async function importToSecurityHub(
+  io: CliIo,
+  findings: readonly Finding[],
+  target: { accountId: string; region: string; now: Date },
+  client: SecurityHubClient = new SecurityHubClient({
+    region: target.region,
+    retryMode: 'adaptive',
+    maxAttempts: 6,
+  }),
+): Promise<boolean> {
+  const { active } = securityHubPlan({ open: findings, closed: [], asff: target });
+  const report = await importFindings(client, active);
+  io.stderr(
+    `Security Hub: imported ${report.imported} of ${active.length} finding${active.length === 1 ? '' : 's'} into ${defaultProductArn(
+      target.region,
+      target.accountId,
+    )}\n`,
+  );
+  for (const failure of report.failed.slice(0, SHOWN_FAILURES)) {
+    io.stderr(
+      `  not imported: ${failure.id}: ${failure.code}${failure.message ? `: ${failure.message}` : ''}\n`,
+    );
+  }
+  if (report.failed.length > SHOWN_FAILURES) {
+    io.stderr(`  … and ${report.failed.length - SHOWN_FAILURES} more not imported\n`);
+  }
+  return report.failed.length === 0;
+}

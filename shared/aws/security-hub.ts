@@ -1,0 +1,200 @@
+import {
+  type AwsSecurityFinding,
+  BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
+  type Partition,
+  type SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { ConfigError } from '../errors';
+import type { SecurityHubPlan } from '../integrations/security-hub';
+import { ASFF_BATCH_SIZE, type AsffFinding, batchImportRequests } from '../report/asff';
+
+// AWS Security Hub (DESIGN §16): findings go in with BatchImportFindings under the account's default
+// custom product. A provider cannot change Workflow through BatchImportFindings once a finding
+// exists (API reference, BatchImportFindings), so resolving one also takes BatchUpdateFindings.
+
+/** One finding Security Hub did not take, with its answer. */
+export interface SecurityHubFailure {
+  /** The ASFF `Id`. */
+  id: string;
+  code: string;
+  message: string;
+}
+
+/** What an import did: counts, every failure (per finding), and the calls made. */
+export interface SecurityHubReport {
+  imported: number;
+  failed: SecurityHubFailure[];
+  calls: number;
+}
+
+/** What resolving did: archived records, workflow updates, and every failure. */
+export interface SecurityHubResolveReport {
+  /** Findings set to `RecordState: ARCHIVED` (BatchImportFindings). */
+  archived: number;
+  /** Findings whose `Workflow.Status` was set to `RESOLVED` (BatchUpdateFindings). */
+  resolved: number;
+  failed: SecurityHubFailure[];
+  calls: number;
+}
+
+/** ASFF's names of the partitions (`Resource.Partition`), by the partition's own name. */
+const ASFF_PARTITIONS: Record<string, Partition> = {
+  aws: 'aws',
+  'aws-cn': 'aws-cn',
+  'aws-us-gov': 'aws-us-gov',
+  'aws-iso': 'aws-us-iso',
+  'aws-iso-b': 'aws-us-iso-b',
+};
+
+/** A record as the SDK types it: the partition in ASFF's spelling, left out where ASFF has none. */
+function sdkFinding(record: AsffFinding): AwsSecurityFinding {
+  return {
+    ...record,
+    Resources: record.Resources.map(({ Partition: partition, ...rest }) => {
+      const asff = ASFF_PARTITIONS[partition];
+      return asff ? { ...rest, Partition: asff } : rest;
+    }),
+  };
+}
+
+/** The error code and message of a failed call, as a per-finding failure of each finding it carried. */
+function callFailure(error: unknown): { code: string; message: string } {
+  const e = error as { name?: unknown; message?: unknown };
+  return {
+    code: typeof e.name === 'string' ? e.name : 'Error',
+    message: typeof e.message === 'string' ? e.message : String(error),
+  };
+}
+
+/**
+ * Imports findings with BatchImportFindings, at most 100 per call. A finding Security Hub rejects,
+ * and every finding of a call that failed as a whole (after the SDK's retries), is reported with
+ * the answer; the remaining calls still run.
+ */
+export async function importFindings(
+  client: SecurityHubClient,
+  findings: readonly AsffFinding[],
+): Promise<SecurityHubReport> {
+  const report: SecurityHubReport = { imported: 0, failed: [], calls: 0 };
+  for (const request of batchImportRequests(findings)) {
+    report.calls++;
+    try {
+      const out = await client.send(
+        new BatchImportFindingsCommand({ Findings: request.Findings.map(sdkFinding) }),
+      );
+      const failedIds = new Set<string>();
+      for (const failure of out.FailedFindings ?? []) {
+        const id = failure.Id ?? '(no id)';
+        failedIds.add(id);
+        report.failed.push({
+          id,
+          code: failure.ErrorCode ?? 'Unknown',
+          message: failure.ErrorMessage ?? '',
+        });
+      }
+      // FailedCount can exceed the listed failures; count what Security Hub says it took.
+      report.imported += out.SuccessCount ?? request.Findings.length - failedIds.size;
+    } catch (error) {
+      const { code, message } = callFailure(error);
+      for (const finding of request.Findings) report.failed.push({ id: finding.Id, code, message });
+    }
+  }
+  return report;
+}
+
+/**
+ * Closes findings that stopped firing: `Workflow.Status: RESOLVED` with BatchUpdateFindings, then
+ * `RecordState: ARCHIVED` with BatchImportFindings (the same ids).
+ *
+ * - `closed`: findings seen firing in this evaluation and closed by its remediation. Always
+ *   archived; a finding Security Hub does not hold yet is created archived and resolved.
+ * - `gone`: findings that may have been imported before and no longer fire. Archived only when
+ *   BatchUpdateFindings found them, so nothing that never fired is created in Security Hub.
+ *
+ * Updating first matters: Security Hub resets a RESOLVED workflow to NEW only when a record goes
+ * from ARCHIVED back to ACTIVE, never the other way round.
+ */
+export async function resolveFindings(
+  client: SecurityHubClient,
+  closed: readonly AsffFinding[],
+  gone: readonly AsffFinding[],
+): Promise<SecurityHubResolveReport> {
+  const report: SecurityHubResolveReport = { archived: 0, resolved: 0, failed: [], calls: 0 };
+  const all = [...closed, ...gone];
+  const found = new Set<string>();
+  const closedIds = new Set(closed.map((f) => f.Id));
+  for (let i = 0; i < all.length; i += ASFF_BATCH_SIZE) {
+    const chunk = all.slice(i, i + ASFF_BATCH_SIZE);
+    report.calls++;
+    try {
+      const out = await client.send(
+        new BatchUpdateFindingsCommand({
+          FindingIdentifiers: chunk.map((f) => ({ Id: f.Id, ProductArn: f.ProductArn })),
+          // Workflow only: a Note would overwrite what an analyst wrote on the finding.
+          Workflow: { Status: 'RESOLVED' },
+        }),
+      );
+      for (const processed of out.ProcessedFindings ?? []) if (processed.Id) found.add(processed.Id);
+      for (const failure of out.UnprocessedFindings ?? []) {
+        const id = failure.FindingIdentifier?.Id ?? '(no id)';
+        // Not found: never imported (or not yet visible). Not a failure: a closed one is created
+        // resolved below, a gone one was never there.
+        if (failure.ErrorCode === 'FindingNotFound') continue;
+        report.failed.push({ id, code: failure.ErrorCode ?? 'Unknown', message: failure.ErrorMessage ?? '' });
+      }
+    } catch (error) {
+      const { code, message } = callFailure(error);
+      // Without an answer nothing is known about the gone ones: leave them as they are.
+      for (const f of chunk) report.failed.push({ id: f.Id, code, message });
+    }
+  }
+  report.resolved = found.size;
+  const archive = all.filter((f) => closedIds.has(f.Id) || found.has(f.Id));
+  const imported = await importFindings(client, archive);
+  report.archived = imported.imported;
+  report.calls += imported.calls;
+  report.failed.push(...imported.failed);
+  return report;
+}
+
+/** What one evaluation's Security Hub update did (the event function's answer and log). */
+export interface SecurityHubSync {
+  imported: number;
+  archived: number;
+  resolved: number;
+  failed: SecurityHubFailure[];
+  calls: number;
+}
+
+/** Sends a plan: the firing findings as ACTIVE, then closes the closed and gone ones. */
+export async function syncFindings(
+  client: SecurityHubClient,
+  plan: SecurityHubPlan,
+): Promise<SecurityHubSync> {
+  const imported = await importFindings(client, plan.active);
+  const closing =
+    plan.closed.length + plan.gone.length > 0
+      ? await resolveFindings(client, plan.closed, plan.gone)
+      : { archived: 0, resolved: 0, failed: [], calls: 0 };
+  return {
+    imported: imported.imported,
+    archived: closing.archived,
+    resolved: closing.resolved,
+    failed: [...imported.failed, ...closing.failed],
+    calls: imported.calls + closing.calls,
+  };
+}
+
+/**
+ * Whether the stack turned the integration on (`VPC_GUARDRAIL_SECURITY_HUB`, set from the CDK
+ * context `securityHub=true`). Anything but `true`, `false` or unset is a configuration error.
+ */
+export function securityHubEnabled(env: Record<string, string | undefined>): boolean {
+  const value = env.VPC_GUARDRAIL_SECURITY_HUB;
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new ConfigError('invalid environment', [
+    `VPC_GUARDRAIL_SECURITY_HUB: expected true or false, got ${JSON.stringify(value)}`,
+  ]);
+}

@@ -1,0 +1,167 @@
+import type { NotJudged } from '../engine';
+import type { Finding, ResourceType } from '../findings';
+import type { ActionResult } from '../remediation/types';
+import { type AsffFinding, type AsffOptions, toAsffFinding } from '../report/asff';
+import { RULES, ruleById } from '../rules/registry';
+import type { ResolvedScope } from '../scope/resolve';
+
+// What one evaluation tells Security Hub (DESIGN §16), decided without calling it: the findings
+// that fire, those its remediation closed, and those that may have fired before and no longer do.
+// Pure: shared/aws/security-hub.ts makes the calls.
+
+/** The three sets of ASFF records one evaluation sends. */
+export interface SecurityHubPlan {
+  /** Firing findings (suppressed ones as `Workflow: SUPPRESSED`), imported as ACTIVE. */
+  active: AsffFinding[];
+  /** Findings this evaluation saw firing and its remediation closed: archived and resolved. */
+  closed: AsffFinding[];
+  /** Rule × resource pairs in scope with no finding now: archived and resolved if Security Hub holds them. */
+  gone: AsffFinding[];
+}
+
+export interface SecurityHubPlanInput {
+  /** Every finding still firing on the resources evaluated (suppressed ones included). */
+  open: readonly Finding[];
+  /** Findings seen firing in this evaluation that its remediation closed. */
+  closed: readonly Finding[];
+  /**
+   * The resources whose every finding is in `findings` (an event's resolved scope, from a
+   * completely loaded slice). A rule that judges such a resource and has no finding on it no
+   * longer fires there. Unset (an audit): nothing is inferred about findings not seen.
+   */
+  scope?: ResolvedScope;
+  /**
+   * What the evaluation could not judge: never inferred gone (a rule with no finding on a resource
+   * it could not judge says nothing about that resource). `ruleId` unset: every rule of it.
+   */
+  notJudged?: readonly NotJudged[];
+  /** Account, home region (of the product ARN) and time of the records. */
+  asff: AsffOptions;
+}
+
+/**
+ * Whether remediation closed a finding: every call that names it succeeded (or found its target
+ * already gone), at least one did, and the rule did not report ports no call can close
+ * (`evidence.notRemediable`: world-open through a union of narrower ranges; `evidence.notPlanned`:
+ * NACL ports left notify-only). Conservative on
+ * purpose: a finding archived while it still fires is a silent false negative in Security Hub.
+ */
+export function closedByRemediation(finding: Finding, results: readonly ActionResult[]): boolean {
+  if (finding.suppressed) return false;
+  if (finding.evidence.notRemediable !== undefined || finding.evidence.notPlanned !== undefined) return false;
+  const own = results.filter((r) => r.action.findingIds.includes(finding.id));
+  return own.length > 0 && own.every((r) => r.status === 'done' || r.status === 'already-done');
+}
+
+/** A record turned into its closed form: archived, resolved, and compliant where it had controls. */
+export function archivedRecord(record: AsffFinding): AsffFinding {
+  return {
+    ...record,
+    RecordState: 'ARCHIVED',
+    Workflow: { Status: 'RESOLVED' },
+    ...(record.Compliance ? { Compliance: { ...record.Compliance, Status: 'PASSED' } } : {}),
+  };
+}
+
+const SCOPE_TYPES: readonly [keyof Omit<ResolvedScope, 'missing'>, ResourceType][] = [
+  ['securityGroups', 'AWS::EC2::SecurityGroup'],
+  ['networkAcls', 'AWS::EC2::NetworkAcl'],
+  ['subnets', 'AWS::EC2::Subnet'],
+  ['routeTables', 'AWS::EC2::RouteTable'],
+  ['natGateways', 'AWS::EC2::NatGateway'],
+  ['vpcEndpoints', 'AWS::EC2::VPCEndpoint'],
+  ['networkInterfaces', 'AWS::EC2::NetworkInterface'],
+];
+
+/** The record that closes a rule's finding on a resource, when only the rule and resource are known. */
+function goneRecord(ruleId: string, resourceType: ResourceType, resourceId: string, options: AsffOptions) {
+  const rule = ruleById(ruleId);
+  const title = rule?.meta.title ?? ruleId;
+  const record = toAsffFinding(
+    {
+      // No engine id or VPC: the finding is not there any more (the builder leaves them out).
+      id: '',
+      ruleId,
+      // Security Hub's own controls report a passed check as informational.
+      severity: 'info',
+      resourceType,
+      resourceId,
+      vpcId: '',
+      title,
+      detail: `No longer detected: ${resourceId} was evaluated again after a change and rule ${ruleId} (${title}) no longer fires on it.`,
+      controls: [...(rule?.meta.controls ?? [])],
+      evidence: {},
+    },
+    options,
+  );
+  return archivedRecord(record);
+}
+
+/**
+ * Findings before the actions split by what the calls did (`closedByRemediation`), for a caller
+ * that has no evaluation of the state after them.
+ */
+export function splitByRemediation(
+  findings: readonly Finding[],
+  results: readonly ActionResult[],
+): { open: Finding[]; closed: Finding[] } {
+  const open: Finding[] = [];
+  const closed: Finding[] = [];
+  for (const finding of findings) (closedByRemediation(finding, results) ? closed : open).push(finding);
+  return { open, closed };
+}
+
+/**
+ * Findings before and after the actions (the slice changed in memory and evaluated again): what
+ * fires after them is open, what fired before and no longer does was closed by them.
+ */
+export function splitByState(
+  before: readonly Finding[],
+  after: readonly Finding[],
+): { open: Finding[]; closed: Finding[] } {
+  const firing = new Set(after.map(key));
+  return { open: [...after], closed: before.filter((f) => !firing.has(key(f))) };
+}
+
+function key(finding: Finding): string {
+  return `${finding.ruleId}\u0000${finding.resourceId}`;
+}
+
+/** What Security Hub should hold after one evaluation: active, closed and gone records. */
+export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
+  const active = input.open.map((finding) => toAsffFinding(finding, input.asff));
+  const closed = input.closed.map((finding) => archivedRecord(toAsffFinding(finding, input.asff)));
+  const gone: AsffFinding[] = [];
+  if (input.scope) {
+    // A rule firing again (or still) on a resource is neither gone nor closed.
+    const firing = new Set([...input.open, ...input.closed].map(key));
+    const blind = new Set((input.notJudged ?? []).map((n) => `${n.ruleId ?? '*'}\u0000${n.resourceId}`));
+    for (const [key, resourceType] of SCOPE_TYPES) {
+      const rules = RULES.filter((r) => r.meta.resourceType === resourceType).map((r) => r.meta.id);
+      for (const resourceId of input.scope[key]) {
+        for (const ruleId of rules) {
+          if (firing.has(`${ruleId}\u0000${resourceId}`)) continue; // as key() spells it
+          if (blind.has(`${ruleId}\u0000${resourceId}`) || blind.has(`*\u0000${resourceId}`)) continue;
+          gone.push(goneRecord(ruleId, resourceType, resourceId, input.asff));
+        }
+      }
+    }
+  }
+  const activeIds = new Set(active.map((r) => r.Id));
+  return { active: dedupe(active), closed: dedupe(closed.filter((r) => !activeIds.has(r.Id))), gone };
+}
+
+/**
+ * One record per ASFF id: BatchImportFindings rejects a request naming an id twice, and one rule
+ * reports at most one finding per resource (the first, most severe in engine order, is kept).
+ */
+function dedupe(records: AsffFinding[]): AsffFinding[] {
+  const seen = new Set<string>();
+  const out: AsffFinding[] = [];
+  for (const record of records) {
+    if (seen.has(record.Id)) continue;
+    seen.add(record.Id);
+    out.push(record);
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import { describeAction, undoCommand } from './action-text';
+import { type ChatFacts, chatNotification } from './chat';
+import { exemptHowToLines } from './notice-body';
+import { headline, openInHeadlineOrder } from './notice-policy';
+import type { Notice, NoticeInput } from './notice-types';
+
+// The chat form of an account-region digest: the same facts as its plain text (who, findings,
+// what was done, how to undo), cut to what a chat message shows.
+
+/** Lines of a section shown in chat before the rest is counted. */
+const MAX_ITEMS = 20;
+
+/** What a digest's chat message shows, from the same input as its plain-text notice. */
+export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
+  const open = input.couldNotEvaluate === undefined ? openInHeadlineOrder(input) : [];
+  const notes: string[] = [];
+  if (input.couldNotEvaluate !== undefined) {
+    notes.push(
+      `Could not evaluate: ${input.couldNotEvaluate}. Nothing was remediated; review the change by hand.`,
+    );
+  }
+  for (const { event, scope } of input.calls) {
+    const exemption = scope.exemption;
+    if (!exemption) continue;
+    notes.push(
+      `Exemption tag ${exemption.key}${exemption.value !== undefined ? ` = ${exemption.value}` : ''} ${
+        exemption.change === 'set' ? 'set on' : 'removed from'
+      } ${exemption.resourceIds.slice(0, 10).join(', ')}${exemption.resourceIds.length > 10 ? ', …' : ''} by ${
+        event.actor.arn ?? '(unknown principal)'
+      }.`,
+    );
+  }
+  for (const rule of input.alreadyRemoved.slice(0, MAX_ITEMS)) {
+    notes.push(`World-open rule ${rule.ruleId} on ${rule.groupId} is already removed.`);
+  }
+  for (const finding of input.goneFindings.slice(0, MAX_ITEMS)) {
+    notes.push(`Closed by someone else: ${headline(finding)}.`);
+  }
+  for (const u of (input.untaggable ?? []).slice(0, MAX_ITEMS)) {
+    notes.push(
+      `The exemption tag on ${u.resourceId} has no effect; tag ${u.instead.join(', ') || 'its interfaces or groups'} instead.`,
+    );
+  }
+  for (const skipped of input.skipped.filter((s) => !s.reason.startsWith('suppressed')).slice(0, MAX_ITEMS)) {
+    notes.push(`Not remediated: ${skipped.ruleId} on ${skipped.resourceId}: ${skipped.reason}.`);
+  }
+  const resources = [...new Set([...open, ...input.fixed.map((f) => f.finding)].map((f) => f.resourceId))];
+  return {
+    // The attributes' values, so a chat message and a filter policy never disagree.
+    severity: notice.attributes.severity?.StringValue ?? 'info',
+    outcome: notice.attributes.action?.StringValue ?? 'notified',
+    ...(input.accountId ? { accountId: input.accountId } : {}),
+    ...(input.region ? { region: input.region } : {}),
+    who: input.calls.map(({ event }) => ({
+      ...(event.actor.arn ? { principal: event.actor.arn } : {}),
+      ...(event.actor.sourceIp ? { sourceIp: event.actor.sourceIp } : {}),
+      ...(event.eventTime ? { time: event.eventTime } : {}),
+      call: event.eventName,
+    })),
+    findings: open.slice(0, MAX_ITEMS * 2).map((f) => ({
+      severity: f.severity,
+      resourceId: f.resourceId,
+      headline: headline(f),
+      ruleId: f.ruleId,
+    })),
+    fixed: input.fixed.slice(0, MAX_ITEMS).map(({ finding: f }) => ({
+      severity: f.severity,
+      resourceId: f.resourceId,
+      headline: headline(f),
+      ruleId: f.ruleId,
+    })),
+    actions: input.results.slice(0, MAX_ITEMS).map((r) => ({
+      status: input.dryRun ? 'would call' : r.status,
+      text: `${describeAction(r.action)}${r.error ? ` — ${r.error}` : ''}`,
+    })),
+    undo: input.results
+      .filter((r) => r.status === 'done')
+      .slice(0, MAX_ITEMS)
+      .map((r) => undoCommand(r.action)),
+    notes,
+    exempt: exemptHowToLines(input)
+      .filter((line) => line.startsWith('  aws '))
+      .map((line) => line.trim())
+      .slice(0, 3),
+    resources:
+      resources.length > 0 ? resources : input.calls.flatMap((c) => c.scope.exemption?.resourceIds ?? []),
+  };
+}
+
+/** The notice with its chat form attached (what `publishNotice` sends on the `https` protocol). */
+export function withChat(notice: Notice, input: NoticeInput): Notice {
+  const id = input.calls.length === 1 ? input.calls[0]?.event.eventId : undefined;
+  return { ...notice, chat: chatNotification(notice.subject, eventChatFacts(input, notice), id) };
+}

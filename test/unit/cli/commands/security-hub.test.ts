@@ -1,0 +1,120 @@
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../../cli/main';
+import type { AsffFinding } from '../../../../shared/report/asff';
+import { memoryIo } from '../../../helpers';
+
+const hub = mockClient(SecurityHubClient);
+const DEMO = 'examples/demo-snapshot.json';
+const PRODUCT = 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default';
+
+beforeEach(() => {
+  hub.reset();
+});
+
+describe('audit --import-to-security-hub', () => {
+  it("imports every finding of the audit into the snapshot's account and region, and says so on stderr", async () => {
+    // Prepare
+    hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
+      FailedCount: 0,
+      SuccessCount: input.Findings.length,
+    }));
+    const env = memoryIo();
+
+    // Act
+    const code = await runCli(
+      ['audit', '--snapshot', DEMO, '--format', 'json', '--fail-on', 'none', '--import-to-security-hub'],
+      env.io,
+    );
+
+    // Assess
+    const report = JSON.parse(env.stdout()) as { findings: { ruleId: string; resourceId: string }[] };
+    const sent = hub
+      .commandCalls(BatchImportFindingsCommand)
+      .flatMap((c) => (c.args[0].input.Findings ?? []) as AsffFinding[]);
+    expect(code).toBe(0);
+    expect(sent.map((f) => f.Id).sort()).toEqual(
+      report.findings.map((f) => `vpc-guardrail/111122223333/eu-west-1/${f.ruleId}/${f.resourceId}`).sort(),
+    );
+    expect(new Set(sent.map((f) => f.ProductArn))).toEqual(new Set([PRODUCT]));
+    expect(await hub.commandCalls(BatchImportFindingsCommand)[0]?.thisValue.config.region()).toBe(
+      'eu-west-1',
+    );
+    expect(env.stderr()).toBe(
+      `Security Hub: imported ${sent.length} of ${sent.length} findings into ${PRODUCT}\n`,
+    );
+  });
+
+  it('lists each finding Security Hub rejected and exits 2', async () => {
+    // Prepare
+    hub.on(BatchImportFindingsCommand).rejects(
+      Object.assign(new Error('Account 111122223333 is not subscribed to AWS Security Hub'), {
+        name: 'InvalidAccessException',
+      }),
+    );
+    const env = memoryIo();
+
+    // Act
+    const code = await runCli(
+      ['audit', '--snapshot', DEMO, '--fail-on', 'none', '--import-to-security-hub'],
+      env.io,
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(
+      env
+        .stderr()
+        .split('\n')
+        .filter((line) => line.startsWith('  not imported: ')),
+    ).toHaveLength(12);
+    expect(env.stderr()).toContain('Security Hub: imported 0 of 12 findings');
+    expect(env.stderr()).toContain(
+      '  not imported: vpc-guardrail/111122223333/eu-west-1/sg-open-admin-port/sg-0d3m00000000000b1: InvalidAccessException: Account 111122223333 is not subscribed to AWS Security Hub\n',
+    );
+  });
+
+  it('refuses, before sending anything, a snapshot that does not say its account and region', async () => {
+    // Prepare
+    const env = memoryIo({ 'bare.json': JSON.stringify({ Vpcs: [] }) });
+
+    // Act
+    const code = await runCli(['audit', '--snapshot', 'bare.json', '--import-to-security-hub'], env.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(env.stderr()).toContain(
+      'vpc-guardrail: ASFF (Security Hub) needs the AWS account and region of the findings:\n' +
+        '  accountId: missing (add "accountId": "123456789012" at the top level of the snapshot)\n' +
+        '  region: missing (add "region": "eu-west-1" at the top level of the snapshot)\n',
+    );
+    expect(env.stdout()).toBe('');
+    expect(hub.calls()).toHaveLength(0);
+  });
+
+  it('refuses to import a multi-account audit (the default product takes the calling account only)', async () => {
+    // Prepare
+    const env = memoryIo();
+
+    // Act
+    const code = await runCli(
+      [
+        'audit',
+        '--accounts',
+        '111122223333,222233334444',
+        '--regions',
+        'eu-west-1',
+        '--import-to-security-hub',
+      ],
+      env.io,
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(env.stderr()).toContain(
+      "--import-to-security-hub: imports one account (the credentials' own); not with --accounts or --organization",
+    );
+    expect(hub.calls()).toHaveLength(0);
+  });
+});
