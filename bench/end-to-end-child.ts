@@ -7,15 +7,19 @@ import { readSnapshot } from '../shared/model/snapshot';
 import { formatReport } from '../shared/report/format';
 import { parseJsonText } from '../shared/validation';
 
-/** The phases of one audit, in milliseconds, and the text it read (kept for the bare parse). */
-interface CliPath {
-  text: string;
+/** The phases of one audit, in milliseconds (also the `endToEnd` report's phases). */
+export interface CliPhases {
   readMs: number;
   parseMs: number;
   validateMs: number;
   evaluateMs: number;
   formatMs: number;
   totalMs: number;
+}
+
+/** The phases of one audit and the text it read (kept for the bare parse). */
+interface CliPath extends CliPhases {
+  text: string;
 }
 
 /**

@@ -2,18 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CliPhases } from './end-to-end-child';
 import { type BenchSize, generateRegion } from './generate';
 
 /** The phases of one end-to-end audit (the `endToEnd` object of `--json`), in ms and MB. */
-export interface EndToEnd {
+export interface EndToEnd extends CliPhases {
   size: BenchSize;
   bytes: number;
-  readMs: number;
-  parseMs: number;
-  validateMs: number;
-  evaluateMs: number;
-  formatMs: number;
-  totalMs: number;
   bareParseMs: number;
   peakRssMb: number;
 }

@@ -1,3 +1,5 @@
+import type { SourceRule } from '../rules/types';
+
 /** The areas of the event table (DESIGN §7). */
 export const EVENT_AREAS = [
   'security-group',
@@ -45,15 +47,9 @@ export interface ParsedEvent {
 }
 
 /** A security-group rule an event added, from `responseElements.securityGroupRuleSet`. */
-export interface AddedRule {
+export interface AddedRule extends SourceRule {
   ruleId: string;
   groupId: string;
-  egress: boolean;
-  ipProtocol: string;
-  fromPort?: number;
-  toPort?: number;
-  cidrIpv4?: string;
-  cidrIpv6?: string;
   prefixListId?: string;
   referencedGroupId?: string;
 }

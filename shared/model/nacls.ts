@@ -99,45 +99,30 @@ function buildEntries(items: readonly NetworkAclEntryItem[]): SharedEntries {
     const fromPort = portFrom(protocol, item.PortRange?.From, item.PortRange?.To);
     const toPort = portTo(protocol, item.PortRange?.From, item.PortRange?.To);
     const allow = item.RuleAction === 'allow';
-    // Literals of one shape, no spread (10k NACLs × a dozen entries per evaluation).
-    let entry: NaclEntry | undefined;
-    if (item.CidrBlock !== undefined) {
-      const range4 = parseCidr4(item.CidrBlock);
-      if (range4) {
-        entry = {
-          ruleNumber: item.RuleNumber,
-          egress: item.Egress,
-          allow,
-          protocol,
-          rawProtocol: item.Protocol,
-          fromPort,
-          toPort,
-          family: 'ipv4',
-          cidr: item.CidrBlock,
-          range4,
-          range6: undefined,
-          item,
-        };
-      }
-    } else if (item.Ipv6CidrBlock !== undefined) {
-      const range6 = parseCidr6(item.Ipv6CidrBlock);
-      if (range6) {
-        entry = {
-          ruleNumber: item.RuleNumber,
-          egress: item.Egress,
-          allow,
-          protocol,
-          rawProtocol: item.Protocol,
-          fromPort,
-          toPort,
-          family: 'ipv6',
-          cidr: item.Ipv6CidrBlock,
-          range4: undefined,
-          range6,
-          item,
-        };
-      }
-    }
+    // One literal of one shape, no spread (10k NACLs × a dozen entries per evaluation).
+    const cidr = item.CidrBlock ?? item.Ipv6CidrBlock;
+    const range4 = item.CidrBlock !== undefined ? parseCidr4(item.CidrBlock) : undefined;
+    const range6 =
+      item.CidrBlock === undefined && item.Ipv6CidrBlock !== undefined
+        ? parseCidr6(item.Ipv6CidrBlock)
+        : undefined;
+    const entry: NaclEntry | undefined =
+      cidr !== undefined && (range4 || range6)
+        ? {
+            ruleNumber: item.RuleNumber,
+            egress: item.Egress,
+            allow,
+            protocol,
+            rawProtocol: item.Protocol,
+            fromPort,
+            toPort,
+            family: range4 ? 'ipv4' : 'ipv6',
+            cidr,
+            range4,
+            range6,
+            item,
+          }
+        : undefined;
     if (entry) (entry.egress ? egress : ingress).push(entry);
   }
   sortSmall(ingress, byNumber);

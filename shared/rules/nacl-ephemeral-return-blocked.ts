@@ -1,4 +1,5 @@
 import type { Analysis, Direction } from '../analysis/analysis';
+import { memoByTwoKeys } from '../analysis/memo';
 import type { NaclSegment } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { TRANSPORTS, type Transport } from '../analysis/sg-reach';
@@ -214,16 +215,12 @@ export const naclEphemeralReturnBlocked = defineRule({
     for (const acl of context.model.networkAcls.values()) {
       const inKey = analysis.nacl(acl.id, 'ingress', 'tcp');
       const outKey = analysis.nacl(acl.id, 'egress', 'tcp');
-      let byEgress = templates.get(inKey);
-      if (!byEgress) {
-        byEgress = new Map();
-        templates.set(inKey, byEgress);
-      }
-      let template = byEgress.get(outKey);
-      if (template === undefined) {
-        template = returnTemplate(analysis, acl.id, ephemeral.from, required) ?? null;
-        byEgress.set(outKey, template);
-      }
+      const template = memoByTwoKeys(
+        templates,
+        inKey,
+        outKey,
+        () => returnTemplate(analysis, acl.id, ephemeral.from, required) ?? null,
+      );
       if (template === null) continue;
       const subnetIds = subnetsUsing(context, acl);
       const associated = subnetIds.length > 0;

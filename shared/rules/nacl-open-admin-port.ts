@@ -1,3 +1,4 @@
+import { memoByTwoKeys } from '../analysis/memo';
 import { type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
@@ -204,16 +205,12 @@ export const naclOpenAdminPort = defineRule({
       const key = analysis.nacl(acl.id, 'ingress', 'tcp');
       const kept = keptSources(model.vpcs.get(acl.vpcId), config);
       const keptKey = kept ? `${kept.ipv4.join(',')}|${kept.ipv6.join(',')}` : '';
-      let byKept = templates.get(key);
-      if (!byKept) {
-        byKept = new Map();
-        templates.set(key, byKept);
-      }
-      let template = byKept.get(keptKey);
-      if (template === undefined) {
-        template = adminTemplate(context, acl, admin, kept) ?? null;
-        byKept.set(keptKey, template);
-      }
+      const template = memoByTwoKeys(
+        templates,
+        key,
+        keptKey,
+        () => adminTemplate(context, acl, admin, kept) ?? null,
+      );
       if (template === null) continue;
       const subnetIds = subnetsUsing(context, acl);
       const associated = subnetIds.length > 0;

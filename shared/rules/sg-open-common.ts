@@ -1,5 +1,6 @@
 import type { Analysis } from '../analysis/analysis';
-import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
+import { type Family, TRANSPORTS, type Transport } from '../analysis/sg-reach';
+import type { TransportPorts } from '../analysis/world-open';
 import type { PortSpec } from '../config';
 import type { IpPermissionInput, RevokeTarget } from '../findings';
 import type { SecurityGroupNode, SgRule } from '../model/model';
@@ -8,19 +9,11 @@ import { formatPortSet, formatPortsWithProtocol, type PortSet } from '../net/por
 import { matchesTransport } from '../net/protocol';
 import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
 
-/** Ports per transport protocol and address family. */
-export type TransportPorts = Record<Transport, FamilyPorts>;
+// Where the rules have always found them; they live with the world-open analysis.
+export { mapPorts, type TransportPorts } from '../analysis/world-open';
 
 /** Contributing rules listed in evidence; a group with thousands of narrow rules lists a sample. */
 const MAX_RULES_IN_EVIDENCE = 20;
-
-/** Ports per transport and family, each computed by `f`. */
-export function mapPorts(f: (transport: Transport, family: Family) => PortSet): TransportPorts {
-  return {
-    tcp: { ipv4: f('tcp', 'ipv4'), ipv6: f('tcp', 'ipv6') },
-    udp: { ipv4: f('udp', 'ipv4'), ipv6: f('udp', 'ipv6') },
-  };
-}
 
 /** True when no port of any transport and family is set. */
 export function isEmptyPorts(ports: TransportPorts): boolean {

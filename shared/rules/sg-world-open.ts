@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analysis';
 import { type PortClasses, portClasses, portSetsBySpec } from '../analysis/port-classes';
-import { computeReach, type Family, type Reach, worldSourceFamilies } from '../analysis/sg-reach';
+import { type Family, worldSourceFamilies } from '../analysis/sg-reach';
+import { residualReach, type WorldOpen, worldOpen } from '../analysis/world-open';
 import type { FindingDraft } from '../findings';
 import type { SecurityGroupNode, SgRule } from '../model/model';
 import { intersect, subtract } from '../net/interval-set';
@@ -30,61 +31,10 @@ export const SG_WORLD_OPEN = 'sg-world-open';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
-/** A group's world-open ingress ports, both families, and whether every tcp port is among them. */
-export interface WorldOpen {
-  allTraffic: boolean;
-  world: TransportPorts;
-}
+export type { WorldOpen };
 
 /** Picks a rule's ports from a group's world-open ports (before precedence), or undefined. */
 export type WorldOpenSelector = (open: WorldOpen, classes: PortClasses) => TransportPorts | undefined;
-
-const isAll = (set: readonly (readonly [number, number])[]) =>
-  set.length === 1 && set[0]?.[0] === 0 && set[0]?.[1] === 65536;
-
-const residualByAnalysis = new WeakMap<Analysis, Map<string, Reach>>();
-
-const worldByAnalysis = new WeakMap<Analysis, Map<string, WorldOpen>>();
-
-/** A group's world-open ports, read from its memoized reach (once per evaluation: four rules ask). */
-function worldOpen(analysis: Analysis, groupId: string): WorldOpen {
-  let cache = worldByAnalysis.get(analysis);
-  if (!cache) {
-    cache = new Map();
-    worldByAnalysis.set(analysis, cache);
-  }
-  let open = cache.get(groupId);
-  if (!open) {
-    const reach = analysis.groupReach(groupId);
-    const world = mapPorts((t, f) => reach[t].worldOpen[f]);
-    open = { allTraffic: isAll(world.tcp.ipv4) || isAll(world.tcp.ipv6), world };
-    cache.set(groupId, open);
-  }
-  return open;
-}
-
-/**
- * What stays world-open once every ingress rule with a world source (`0.0.0.0/0`, `::/0`, a prefix
- * list holding them) is revoked: those ports cannot be fixed by revoking and are notify-only.
- */
-function residualReach(analysis: Analysis, group: SecurityGroupNode): Reach {
-  let cache = residualByAnalysis.get(analysis);
-  if (!cache) {
-    cache = new Map();
-    residualByAnalysis.set(analysis, cache);
-  }
-  let reach = cache.get(group.id);
-  if (!reach) {
-    const { prefixLists } = analysis.model;
-    const kept = group.ingress.filter((r) => worldSourceFamilies(r, prefixLists).length === 0);
-    reach =
-      kept.length === group.ingress.length
-        ? analysis.groupReach(group.id)
-        : computeReach(kept, prefixLists, analysis.config.worldOpenCoverage);
-    cache.set(group.id, reach);
-  }
-  return reach;
-}
 
 /**
  * The finding of a sg-open-* rule for one group and its world-open ports: the ports (structured),

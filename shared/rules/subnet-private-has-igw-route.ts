@@ -1,6 +1,11 @@
 import type { FindingDraft } from '../findings';
 import { defineRule } from './define-rule';
-import { routeTableAssociation, routeTableAssociationText } from './subnet-common';
+import {
+  routeTableAssociation,
+  routeTableAssociationText,
+  subnetFindingHead,
+  subnetsNamed,
+} from './subnet-common';
 import type { RuleContext } from './types';
 
 const ID = 'subnet-private-has-igw-route';
@@ -24,8 +29,7 @@ export const subnetPrivateHasIgwRoute = defineRule({
   },
   evaluate({ model, analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
-    for (const subnet of model.subnets.values()) {
-      if (!subnet.name?.toLowerCase().includes('private')) continue;
+    for (const subnet of subnetsNamed(model, 'private')) {
       const routes = (['ipv4', 'ipv6'] as const).flatMap((family) => {
         const route = analysis.defaultIgwRoute(subnet.id, family);
         return route ? [{ family, destination: family === 'ipv4' ? '0.0.0.0/0' : '::/0', ...route }] : [];
@@ -33,11 +37,7 @@ export const subnetPrivateHasIgwRoute = defineRule({
       const first = routes[0];
       if (!first) continue;
       out.push({
-        ruleId: ID,
-        severity: 'high',
-        resourceType: 'AWS::EC2::Subnet',
-        resourceId: subnet.id,
-        vpcId: subnet.vpcId,
+        ...subnetFindingHead(ID, 'high', subnet),
         title: `Private subnet ${subnet.id} (${subnet.name}) routes to ${first.internetGatewayId}`,
         detail:
           `Subnet ${subnet.id} is named "${subnet.name}" but its route table ${first.routeTableId} ` +

@@ -1,7 +1,12 @@
 import type { FindingDraft } from '../findings';
 import { defineRule } from './define-rule';
 import { routeTarget } from './route-target';
-import { routeTableAssociation, routeTableAssociationText } from './subnet-common';
+import {
+  routeTableAssociation,
+  routeTableAssociationText,
+  subnetFindingHead,
+  subnetsNamed,
+} from './subnet-common';
 import type { RuleContext } from './types';
 
 const ID = 'subnet-public-no-igw-route';
@@ -24,8 +29,7 @@ export const subnetPublicNoIgwRoute = defineRule({
   },
   evaluate({ model, analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
-    for (const subnet of model.subnets.values()) {
-      if (!subnet.name?.toLowerCase().includes('public')) continue;
+    for (const subnet of subnetsNamed(model, 'public')) {
       if (analysis.defaultIgwRoute(subnet.id, 'ipv4') || analysis.defaultIgwRoute(subnet.id, 'ipv6'))
         continue;
       const table = subnet.routeTableId ? model.routeTables.get(subnet.routeTableId) : undefined;
@@ -37,11 +41,7 @@ export const subnetPublicNoIgwRoute = defineRule({
           state: r.State,
         }));
       out.push({
-        ruleId: ID,
-        severity: 'low',
-        resourceType: 'AWS::EC2::Subnet',
-        resourceId: subnet.id,
-        vpcId: subnet.vpcId,
+        ...subnetFindingHead(ID, 'low', subnet),
         title: `Public subnet ${subnet.id} (${subnet.name}) has no route to an internet gateway`,
         detail:
           `Subnet ${subnet.id} is named "${subnet.name}" but ` +

@@ -21,7 +21,7 @@ export interface RuleContext {
 
 /**
  * One ingress or egress source rule as an event added it (`AuthorizeSecurityGroupIngress`): the
- * shape the "offending source" hook judges, independent of the event parser's own type.
+ * shape the "offending source" hook judges; the event parser's `AddedRule` extends it.
  */
 export interface SourceRule {
   egress: boolean;

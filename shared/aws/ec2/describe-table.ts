@@ -68,6 +68,11 @@ export interface DescribeOperation<T> {
   page(ec2: EC2Client, request: PageRequest): Promise<Page<T>>;
 }
 
+/** The input of a paginated `Describe*` call: filters, page token and page size. */
+function scan(r: PageRequest): { Filters?: Filter[]; NextToken?: string; MaxResults?: number } {
+  return { Filters: r.filters, NextToken: r.nextToken, MaxResults: r.pageSize };
+}
+
 const both = READERS;
 const regionOnly = ['region'] as const;
 
@@ -79,9 +84,7 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id' },
     readers: both,
     page: async (ec2, r) => {
-      const out = await ec2.send(
-        new DescribeVpcsCommand({ Filters: r.filters, NextToken: r.nextToken, MaxResults: r.pageSize }),
-      );
+      const out = await ec2.send(new DescribeVpcsCommand(scan(r)));
       return { items: out.Vpcs ?? [], nextToken: out.NextToken };
     },
   } satisfies DescribeOperation<Vpc>,
@@ -91,9 +94,7 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'subnet-id' },
     readers: both,
     page: async (ec2, r) => {
-      const out = await ec2.send(
-        new DescribeSubnetsCommand({ Filters: r.filters, NextToken: r.nextToken, MaxResults: r.pageSize }),
-      );
+      const out = await ec2.send(new DescribeSubnetsCommand(scan(r)));
       return { items: out.Subnets ?? [], nextToken: out.NextToken };
     },
   } satisfies DescribeOperation<Subnet>,
@@ -103,13 +104,7 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'group-id', name: 'group-name' },
     readers: both,
     page: async (ec2, r) => {
-      const out = await ec2.send(
-        new DescribeSecurityGroupsCommand({
-          Filters: r.filters,
-          NextToken: r.nextToken,
-          MaxResults: r.pageSize,
-        }),
-      );
+      const out = await ec2.send(new DescribeSecurityGroupsCommand(scan(r)));
       return { items: out.SecurityGroups ?? [], nextToken: out.NextToken };
     },
   } satisfies DescribeOperation<SecurityGroup>,
@@ -120,13 +115,7 @@ export const DESCRIBE = {
     filters: { group: 'group-id', rule: 'security-group-rule-id' },
     readers: both,
     page: async (ec2, r) => {
-      const out = await ec2.send(
-        new DescribeSecurityGroupRulesCommand({
-          Filters: r.filters,
-          NextToken: r.nextToken,
-          MaxResults: r.pageSize,
-        }),
-      );
+      const out = await ec2.send(new DescribeSecurityGroupRulesCommand(scan(r)));
       return { items: out.SecurityGroupRules ?? [], nextToken: out.NextToken };
     },
   } satisfies DescribeOperation<SecurityGroupRule>,
@@ -136,13 +125,7 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'network-acl-id' },
     readers: both,
     page: async (ec2, r) => {
-      const out = await ec2.send(
-        new DescribeNetworkAclsCommand({
-          Filters: r.filters,
-          NextToken: r.nextToken,
-          MaxResults: r.pageSize,
-        }),
-      );
+      const out = await ec2.send(new DescribeNetworkAclsCommand(scan(r)));
       return { items: out.NetworkAcls ?? [], nextToken: out.NextToken };
     },
   } satisfies DescribeOperation<NetworkAcl>,
@@ -152,13 +135,7 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'route-table-id' },
     readers: both,
     page: async (ec2, r) => {
-      const out = await ec2.send(
-        new DescribeRouteTablesCommand({
-          Filters: r.filters,
-          NextToken: r.nextToken,
-          MaxResults: r.pageSize,
-        }),
-      );
+      const out = await ec2.send(new DescribeRouteTablesCommand(scan(r)));
       return { items: out.RouteTables ?? [], nextToken: out.NextToken };
     },
   } satisfies DescribeOperation<RouteTable>,
@@ -168,13 +145,7 @@ export const DESCRIBE = {
     filters: { vpc: 'attachment.vpc-id' },
     readers: regionOnly,
     page: async (ec2, r) => {
-      const out = await ec2.send(
-        new DescribeInternetGatewaysCommand({
-          Filters: r.filters,
-          NextToken: r.nextToken,
-          MaxResults: r.pageSize,
-        }),
-      );
+      const out = await ec2.send(new DescribeInternetGatewaysCommand(scan(r)));
       return { items: out.InternetGateways ?? [], nextToken: out.NextToken };
     },
   } satisfies DescribeOperation<InternetGateway>,
@@ -197,13 +168,7 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'vpc-endpoint-id' },
     readers: both,
     page: async (ec2, r) => {
-      const out = await ec2.send(
-        new DescribeVpcEndpointsCommand({
-          Filters: r.filters,
-          NextToken: r.nextToken,
-          MaxResults: r.pageSize,
-        }),
-      );
+      const out = await ec2.send(new DescribeVpcEndpointsCommand(scan(r)));
       return { items: out.VpcEndpoints ?? [], nextToken: out.NextToken };
     },
   } satisfies DescribeOperation<VpcEndpoint>,
@@ -218,13 +183,7 @@ export const DESCRIBE = {
     },
     readers: both,
     page: async (ec2, r) => {
-      const out = await ec2.send(
-        new DescribeNetworkInterfacesCommand({
-          Filters: r.filters,
-          NextToken: r.nextToken,
-          MaxResults: r.pageSize,
-        }),
-      );
+      const out = await ec2.send(new DescribeNetworkInterfacesCommand(scan(r)));
       return { items: out.NetworkInterfaces ?? [], nextToken: out.NextToken };
     },
   } satisfies DescribeOperation<NetworkInterface>,

@@ -48,7 +48,8 @@ export interface RegionSnapshot {
 
 /**
  * The IAM actions of every EC2 read a region load makes; the event function's slice loader and the
- * remediator's entry check read a subset. The stack grants exactly these (test/aws keeps it honest).
+ * remediator's entry check read a subset. The stack grants exactly these (test/unit/shared/aws/ec2
+ * keeps it honest).
  */
 export const EC2_READ_ACTIONS = readActions('region');
 
