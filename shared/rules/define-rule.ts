@@ -1,4 +1,5 @@
-import type { RuleDefinition } from './types';
+import type { FindingDraft } from '../findings';
+import type { RuleDefinition, RuleMeta } from './types';
 
 const RULE_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
@@ -16,4 +17,44 @@ export function defineRule(rule: RuleDefinition): RuleDefinition {
     throw new Error(`rule ${meta.id} can fix, yet lists no IAM action for its fix`);
   }
   return rule;
+}
+
+/** What a report-only rule states besides its id and severity: config keys and optional fields as it has them. */
+type ReportOnlyFields = Pick<RuleMeta, 'title' | 'resourceType'> &
+  Partial<Pick<RuleMeta, 'parameters' | 'precedenceGroup' | 'acceptedByInterfaceShape' | 'hooks'>>;
+
+/**
+ * The metadata of a rule that only reports: no control mapped, no fix, no IAM action. Each rule
+ * still states its id, severity, title and resource type (and config keys) in its own file; only
+ * the empty fields are filled here, in the order `RuleMeta` lists them.
+ */
+export function reportOnly(id: string, severity: RuleMeta['severity'], fields: ReportOnlyFields): RuleMeta {
+  const { title, resourceType, parameters = [], ...rest } = fields;
+  return {
+    id,
+    severity,
+    title,
+    resourceType,
+    controls: [],
+    autoFix: 'no',
+    fixActions: [],
+    parameters,
+    ...rest,
+  };
+}
+
+/**
+ * The drafts of a rule that judges each item on its own: at most one draft an item, in the items'
+ * order (`undefined` when the item is fine or cannot be judged).
+ */
+export function draftsOf<T>(
+  items: Iterable<T>,
+  judge: (item: T) => FindingDraft | undefined,
+): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const item of items) {
+    const draft = judge(item);
+    if (draft) out.push(draft);
+  }
+  return out;
 }

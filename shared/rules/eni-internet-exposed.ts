@@ -2,7 +2,7 @@ import { type ExposedPorts, exposureAnalysis, type FamilyExposure } from '../ana
 import type { PortSpec } from '../config';
 import type { FindingDraft } from '../findings';
 import { formatPortSet, type PortSet } from '../net/ports';
-import { defineRule } from './define-rule';
+import { defineRule, reportOnly } from './define-rule';
 import { formatTransportPorts, portSpecsOf } from './sg-open-common';
 import type { RuleContext } from './types';
 
@@ -79,16 +79,11 @@ function familyEvidence(f: FamilyExposure, format: PortFormatter): Record<string
  * on the port. Severity by the exposed ports.
  */
 export const eniInternetExposed = defineRule({
-  meta: {
-    id: ID,
-    severity: 'by-ports',
+  meta: reportOnly(ID, 'by-ports', {
     title: 'Network interface reachable from the internet',
     resourceType: 'AWS::EC2::NetworkInterface',
-    controls: [],
-    autoFix: 'no',
-    fixActions: [],
     parameters: ['adminPorts', 'highRiskPorts', 'authorizedPorts', 'worldOpenCoverage'],
-  },
+  }),
   evaluate({ model, analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     const format = new PortFormatter();

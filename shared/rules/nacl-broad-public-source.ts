@@ -16,7 +16,7 @@ import {
   publicCount4,
   publicCount6,
 } from '../net/public-space';
-import { defineRule } from './define-rule';
+import { defineRule, reportOnly } from './define-rule';
 import {
   aclLabel,
   describeEntry,
@@ -171,17 +171,12 @@ function broadTemplate(parts: readonly BroadPart[]): BroadTemplate | null {
  * the NACL precedence group, so a port reported as world-open is not reported again.
  */
 export const naclBroadPublicSource = defineRule({
-  meta: {
-    id: ID,
-    severity: 'medium',
+  meta: reportOnly(ID, 'medium', {
     title: TITLE,
     resourceType: 'AWS::EC2::NetworkAcl',
-    controls: [],
-    autoFix: 'no',
-    fixActions: [],
     parameters: ['adminPorts', 'worldOpenCoverage'],
     precedenceGroup: NACL_ADMIN_INBOUND,
-  },
+  }),
   evaluate(context) {
     const drafts: FindingDraft[] = [];
     // NACLs with identical inbound entries share one evaluation (the same segment arrays), and

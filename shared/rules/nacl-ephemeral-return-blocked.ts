@@ -8,7 +8,7 @@ import type { NaclEntry } from '../model/model';
 import { formatSet4, formatSet6 } from '../net/cidr-format';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
 import { type PortSet, portRangeSet } from '../net/ports';
-import { defineRule } from './define-rule';
+import { defineRule, reportOnly } from './define-rule';
 import { aclLabel, describeEntry, subnetsUsing } from './nacl-common';
 import { formatTransportPorts } from './sg-open-common';
 
@@ -186,16 +186,11 @@ function returnTemplate(
  * the finding's content is computed once per pair of inbound and outbound evaluations.
  */
 export const naclEphemeralReturnBlocked = defineRule({
-  meta: {
-    id: ID,
-    severity: 'medium',
+  meta: reportOnly(ID, 'medium', {
     title: TITLE,
     resourceType: 'AWS::EC2::NetworkAcl',
-    controls: [],
-    autoFix: 'no',
-    fixActions: [],
     parameters: ['ephemeralPorts', 'adminPorts'],
-  },
+  }),
   evaluate(context) {
     const { analysis, config } = context;
     const admin = portClasses(config).admin;

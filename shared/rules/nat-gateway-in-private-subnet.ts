@@ -1,5 +1,4 @@
-import type { FindingDraft } from '../findings';
-import { defineRule } from './define-rule';
+import { defineRule, draftsOf, reportOnly } from './define-rule';
 import { routeTableAssociation } from './subnet-common';
 import type { RuleContext } from './types';
 
@@ -16,27 +15,20 @@ const LIVE_STATES = new Set(['pending', 'available']);
  * lacks cannot be judged.
  */
 export const natGatewayInPrivateSubnet = defineRule({
-  meta: {
-    id: ID,
-    severity: 'medium',
+  meta: reportOnly(ID, 'medium', {
     title: 'NAT gateway sits in a subnet without an internet route',
     resourceType: 'AWS::EC2::NatGateway',
-    controls: [],
-    autoFix: 'no',
-    fixActions: [],
-    parameters: [],
-  },
-  evaluate({ model, analysis }: RuleContext): FindingDraft[] {
-    const out: FindingDraft[] = [];
-    for (const nat of model.natGateways.values()) {
+  }),
+  evaluate: ({ model, analysis }: RuleContext) =>
+    draftsOf(model.natGateways.values(), (nat) => {
       const connectivity = nat.ConnectivityType ?? 'public';
-      if (connectivity !== 'public') continue;
-      if (nat.State !== undefined && !LIVE_STATES.has(nat.State)) continue;
+      if (connectivity !== 'public') return undefined;
+      if (nat.State !== undefined && !LIVE_STATES.has(nat.State)) return undefined;
       const subnet = model.subnets.get(nat.SubnetId);
-      if (!subnet) continue;
-      if (analysis.defaultIgwRoute(subnet.id, 'ipv4')) continue;
+      if (!subnet) return undefined;
+      if (analysis.defaultIgwRoute(subnet.id, 'ipv4')) return undefined;
       const label = subnet.name ? ` (${subnet.name})` : '';
-      out.push({
+      return {
         ruleId: ID,
         severity: 'medium',
         resourceType: 'AWS::EC2::NatGateway',
@@ -55,8 +47,6 @@ export const natGatewayInPrivateSubnet = defineRule({
           connectivityType: connectivity,
           ...(nat.State ? { state: nat.State } : {}),
         },
-      });
-    }
-    return out;
-  },
+      };
+    }),
 });

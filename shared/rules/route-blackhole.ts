@@ -1,5 +1,4 @@
-import type { FindingDraft } from '../findings';
-import { defineRule } from './define-rule';
+import { defineRule, draftsOf, reportOnly } from './define-rule';
 import { routeTarget } from './route-target';
 import type { RuleContext } from './types';
 
@@ -11,27 +10,20 @@ const ID = 'route-blackhole';
  * sends one notice; the evidence key is the sorted destinations, so a new dead route is news.
  */
 export const routeBlackhole = defineRule({
-  meta: {
-    id: ID,
-    severity: 'low',
+  meta: reportOnly(ID, 'low', {
     title: 'Route table has blackhole routes',
     resourceType: 'AWS::EC2::RouteTable',
-    controls: [],
-    autoFix: 'no',
-    fixActions: [],
-    parameters: [],
-  },
-  evaluate({ model }: RuleContext): FindingDraft[] {
-    const out: FindingDraft[] = [];
-    for (const table of model.routeTables.values()) {
+  }),
+  evaluate: ({ model }: RuleContext) =>
+    draftsOf(model.routeTables.values(), (table) => {
       const routes = table.item.Routes.filter((r) => r.State === 'blackhole').map((r) => ({
         destination: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId ?? '',
         target: routeTarget(r) ?? null,
       }));
-      if (routes.length === 0) continue;
+      if (routes.length === 0) return undefined;
       routes.sort((a, b) => (a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0));
       const list = routes.map((r) => `${r.destination} → ${r.target ?? '?'}`).join(', ');
-      out.push({
+      return {
         ruleId: ID,
         severity: 'low',
         resourceType: 'AWS::EC2::RouteTable',
@@ -48,8 +40,6 @@ export const routeBlackhole = defineRule({
           main: table.isMain,
         },
         evidenceKey: routes.map((r) => r.destination).join(','),
-      });
-    }
-    return out;
-  },
+      };
+    }),
 });

@@ -1,5 +1,5 @@
 import type { FindingDraft } from '../findings';
-import { defineRule } from './define-rule';
+import { defineRule, reportOnly } from './define-rule';
 import {
   familyText,
   formatTransportPorts,
@@ -21,16 +21,11 @@ const ID = 'sg-broad-public-source';
  * per protocol, port and family; 80/443 are not exempt, and all-traffic does not silence it.
  */
 export const sgBroadPublicSource = defineRule({
-  meta: {
-    id: ID,
-    severity: 'low',
+  meta: reportOnly(ID, 'low', {
     title: 'Security group admits a very broad public source range',
     resourceType: 'AWS::EC2::SecurityGroup',
-    controls: [],
-    autoFix: 'no',
-    fixActions: [],
     parameters: ['worldOpenCoverage'],
-  },
+  }),
   evaluate({ analysis }) {
     const drafts: FindingDraft[] = [];
     for (const group of analysis.groupsWithReach()) {

@@ -1,5 +1,4 @@
-import type { FindingDraft } from '../findings';
-import { defineRule } from './define-rule';
+import { defineRule, draftsOf } from './define-rule';
 import type { RuleContext } from './types';
 
 const ID = 'subnet-auto-assign-public-ip';
@@ -20,12 +19,11 @@ export const subnetAutoAssignPublicIp = defineRule({
     fixActions: ['ec2:ModifySubnetAttribute'],
     parameters: [],
   },
-  evaluate({ model }: RuleContext): FindingDraft[] {
-    const out: FindingDraft[] = [];
-    for (const subnet of model.subnets.values()) {
-      if (subnet.item.MapPublicIpOnLaunch !== true) continue;
+  evaluate: ({ model }: RuleContext) =>
+    draftsOf(model.subnets.values(), (subnet) => {
+      if (subnet.item.MapPublicIpOnLaunch !== true) return undefined;
       const label = subnet.name ? ` (${subnet.name})` : '';
-      out.push({
+      return {
         ruleId: ID,
         severity: 'medium',
         resourceType: 'AWS::EC2::Subnet',
@@ -39,8 +37,6 @@ export const subnetAutoAssignPublicIp = defineRule({
         controls: ['FSBP EC2.15'],
         evidence: { mapPublicIpOnLaunch: true, ...(subnet.name ? { subnetName: subnet.name } : {}) },
         remediation: { action: 'disable-subnet-auto-assign-public-ip', subnetId: subnet.id },
-      });
-    }
-    return out;
-  },
+      };
+    }),
 });

@@ -1,5 +1,4 @@
-import type { FindingDraft } from '../findings';
-import { defineRule } from './define-rule';
+import { defineRule, draftsOf, reportOnly } from './define-rule';
 import {
   routeTableAssociation,
   routeTableAssociationText,
@@ -17,26 +16,19 @@ const ID = 'subnet-private-has-igw-route';
  * rather than guess which word the owner meant).
  */
 export const subnetPrivateHasIgwRoute = defineRule({
-  meta: {
-    id: ID,
-    severity: 'high',
+  meta: reportOnly(ID, 'high', {
     title: 'Private subnet has a default route to an internet gateway',
     resourceType: 'AWS::EC2::Subnet',
-    controls: [],
-    autoFix: 'no',
-    fixActions: [],
-    parameters: [],
-  },
-  evaluate({ model, analysis }: RuleContext): FindingDraft[] {
-    const out: FindingDraft[] = [];
-    for (const subnet of subnetsNamed(model, 'private')) {
+  }),
+  evaluate: ({ model, analysis }: RuleContext) =>
+    draftsOf(subnetsNamed(model, 'private'), (subnet) => {
       const routes = (['ipv4', 'ipv6'] as const).flatMap((family) => {
         const route = analysis.defaultIgwRoute(subnet.id, family);
         return route ? [{ family, destination: family === 'ipv4' ? '0.0.0.0/0' : '::/0', ...route }] : [];
       });
       const first = routes[0];
-      if (!first) continue;
-      out.push({
+      if (!first) return undefined;
+      return {
         ...subnetFindingHead(ID, 'high', subnet),
         title: `Private subnet ${subnet.id} (${subnet.name}) routes to ${first.internetGatewayId}`,
         detail:
@@ -51,8 +43,6 @@ export const subnetPrivateHasIgwRoute = defineRule({
           routeTableAssociation: routeTableAssociation(subnet),
           igwRoutes: routes.map((r) => ({ destination: r.destination, gatewayId: r.internetGatewayId })),
         },
-      });
-    }
-    return out;
-  },
+      };
+    }),
 });

@@ -1,5 +1,4 @@
-import type { FindingDraft } from '../findings';
-import { defineRule } from './define-rule';
+import { defineRule, draftsOf, reportOnly } from './define-rule';
 import { routeTarget } from './route-target';
 import {
   routeTableAssociation,
@@ -17,21 +16,14 @@ const ID = 'subnet-public-no-igw-route';
  * (`::/0` → igw-) counts as a route. Names holding both words: see subnet-private-has-igw-route.
  */
 export const subnetPublicNoIgwRoute = defineRule({
-  meta: {
-    id: ID,
-    severity: 'low',
+  meta: reportOnly(ID, 'low', {
     title: 'Public subnet has no default route to an internet gateway',
     resourceType: 'AWS::EC2::Subnet',
-    controls: [],
-    autoFix: 'no',
-    fixActions: [],
-    parameters: [],
-  },
-  evaluate({ model, analysis }: RuleContext): FindingDraft[] {
-    const out: FindingDraft[] = [];
-    for (const subnet of subnetsNamed(model, 'public')) {
+  }),
+  evaluate: ({ model, analysis }: RuleContext) =>
+    draftsOf(subnetsNamed(model, 'public'), (subnet) => {
       if (analysis.defaultIgwRoute(subnet.id, 'ipv4') || analysis.defaultIgwRoute(subnet.id, 'ipv6'))
-        continue;
+        return undefined;
       const table = subnet.routeTableId ? model.routeTables.get(subnet.routeTableId) : undefined;
       const defaults = (table?.item.Routes ?? [])
         .filter((r) => r.DestinationCidrBlock === '0.0.0.0/0' || r.DestinationIpv6CidrBlock === '::/0')
@@ -40,7 +32,7 @@ export const subnetPublicNoIgwRoute = defineRule({
           target: routeTarget(r),
           state: r.State,
         }));
-      out.push({
+      return {
         ...subnetFindingHead(ID, 'low', subnet),
         title: `Public subnet ${subnet.id} (${subnet.name}) has no route to an internet gateway`,
         detail:
@@ -56,8 +48,6 @@ export const subnetPublicNoIgwRoute = defineRule({
           routeTableAssociation: routeTableAssociation(subnet),
           defaultRoutes: defaults,
         },
-      });
-    }
-    return out;
-  },
+      };
+    }),
 });

@@ -1,5 +1,4 @@
-import type { FindingDraft } from '../findings';
-import { defineRule } from './define-rule';
+import { defineRule, draftsOf, reportOnly } from './define-rule';
 import type { RuleContext } from './types';
 
 const ID = 'vpce-policy-full-access';
@@ -77,22 +76,15 @@ export function judgePolicy(text: string): Verdict {
  * never returns one, so it means a hand-edited or truncated snapshot worth a look.
  */
 export const vpcePolicyFullAccess = defineRule({
-  meta: {
-    id: ID,
-    severity: 'low',
+  meta: reportOnly(ID, 'low', {
     title: 'VPC endpoint policy allows full access',
     resourceType: 'AWS::EC2::VPCEndpoint',
-    controls: [],
-    autoFix: 'no',
-    fixActions: [],
-    parameters: [],
-  },
-  evaluate({ model }: RuleContext): FindingDraft[] {
-    const out: FindingDraft[] = [];
-    for (const endpoint of model.vpcEndpoints.values()) {
-      if (endpoint.PolicyDocument === undefined || endpoint.PolicyDocument.trim() === '') continue;
+  }),
+  evaluate: ({ model }: RuleContext) =>
+    draftsOf(model.vpcEndpoints.values(), (endpoint) => {
+      if (endpoint.PolicyDocument === undefined || endpoint.PolicyDocument.trim() === '') return undefined;
       const verdict = judgePolicy(endpoint.PolicyDocument);
-      if (verdict.kind === 'restricted') continue;
+      if (verdict.kind === 'restricted') return undefined;
       const id = endpoint.VpcEndpointId;
       const service = endpoint.ServiceName ? ` (${endpoint.ServiceName})` : '';
       const base = {
@@ -104,7 +96,7 @@ export const vpcePolicyFullAccess = defineRule({
         controls: [],
       };
       if (verdict.kind === 'full-access') {
-        out.push({
+        return {
           ...base,
           title: `VPC endpoint ${id}${service} allows full access`,
           detail:
@@ -117,9 +109,9 @@ export const vpcePolicyFullAccess = defineRule({
             endpointType: endpoint.VpcEndpointType ?? null,
             statementIndex: verdict.statement,
           },
-        });
+        };
       } else {
-        out.push({
+        return {
           ...base,
           title: `VPC endpoint ${id}${service} has a policy that cannot be read`,
           detail:
@@ -131,9 +123,7 @@ export const vpcePolicyFullAccess = defineRule({
             unreadablePolicy: verdict.reason,
           },
           evidenceKey: 'unreadable',
-        });
+        };
       }
-    }
-    return out;
-  },
+    }),
 });
