@@ -5,6 +5,48 @@ import type { NetworkInterfaceNode } from './types';
 
 const NO_ADDRESSES: string[] = Object.freeze([]) as unknown as string[];
 
+/** `list` with `value` appended unless already there (the shared empty list is never written to). */
+function withUnique(list: string[], value: string): string[] {
+  if (list.includes(value)) return list;
+  if (list === NO_ADDRESSES) return [value];
+  list.push(value);
+  return list;
+}
+
+/** `list`, sorted in place when it has more than one item. */
+function sortedSmall(list: string[]): string[] {
+  if (list.length > 1) sortSmall(list, compareStrings);
+  return list;
+}
+
+/** The interface's distinct group ids, sorted. */
+function groupIdsOf(eni: NetworkInterfaceItem): string[] {
+  let ids: string[] = [];
+  for (const g of eni.Groups) ids = withUnique(ids, g.GroupId);
+  return sortedSmall(ids);
+}
+
+/** Its distinct public IPv4 addresses (primary and secondary), sorted. */
+function publicIpsOf(eni: NetworkInterfaceItem): string[] {
+  // No closure per interface: this runs for every interface of the region.
+  let ips: string[] = NO_ADDRESSES;
+  const primary = eni.Association?.PublicIp;
+  if (primary) ips = [primary];
+  for (const address of eni.PrivateIpAddresses) {
+    const ip = address.Association?.PublicIp;
+    if (ip) ips = withUnique(ips, ip);
+  }
+  return sortedSmall(ips);
+}
+
+/** Its distinct IPv6 addresses (the list and the single field), sorted. */
+function ipv6AddressesOf(eni: NetworkInterfaceItem): string[] {
+  let ips: string[] = NO_ADDRESSES;
+  for (const a of eni.Ipv6Addresses) ips = withUnique(ips, a.Ipv6Address);
+  if (eni.Ipv6Address) ips = withUnique(ips, eni.Ipv6Address);
+  return sortedSmall(ips);
+}
+
 /**
  * An interface whose lists are derived on first read: three in four interfaces of a region have
  * no public address, and the exposure analysis never asks for their groups.
@@ -28,46 +70,17 @@ export class InterfaceNode implements NetworkInterfaceNode {
   }
 
   get groupIds(): string[] {
-    if (!this.groups) {
-      const ids: string[] = [];
-      for (const g of this.item.Groups) if (!ids.includes(g.GroupId)) ids.push(g.GroupId);
-      if (ids.length > 1) sortSmall(ids, compareStrings);
-      this.groups = ids;
-    }
+    this.groups ??= groupIdsOf(this.item);
     return this.groups;
   }
 
   get publicIps(): string[] {
-    if (!this.publicV4) {
-      // No closure per interface: this runs for every interface of the region.
-      const eni = this.item;
-      let ips: string[] = NO_ADDRESSES;
-      const primary = eni.Association?.PublicIp;
-      if (primary) ips = [primary];
-      for (const address of eni.PrivateIpAddresses) {
-        const ip = address.Association?.PublicIp;
-        if (!ip || ips.includes(ip)) continue;
-        if (ips === NO_ADDRESSES) ips = [];
-        ips.push(ip);
-      }
-      if (ips.length > 1) sortSmall(ips, compareStrings);
-      this.publicV4 = ips;
-    }
+    this.publicV4 ??= publicIpsOf(this.item);
     return this.publicV4;
   }
 
   get ipv6Addresses(): string[] {
-    if (!this.v6) {
-      const eni = this.item;
-      let ips: string[] = NO_ADDRESSES;
-      if (eni.Ipv6Addresses.length > 0 || eni.Ipv6Address) {
-        ips = [];
-        for (const a of eni.Ipv6Addresses) if (!ips.includes(a.Ipv6Address)) ips.push(a.Ipv6Address);
-        if (eni.Ipv6Address && !ips.includes(eni.Ipv6Address)) ips.push(eni.Ipv6Address);
-        if (ips.length > 1) sortSmall(ips, compareStrings);
-      }
-      this.v6 = ips;
-    }
+    this.v6 ??= ipv6AddressesOf(this.item);
     return this.v6;
   }
 

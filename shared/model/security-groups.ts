@@ -245,28 +245,38 @@ function prefixListSource(prefixListId: string): RuleSource {
   return source;
 }
 
-function ipv4Source(cidr: string): RuleSource | undefined {
-  let source = sources4.get(cidr);
+/** The shared source for `key` in `cache`, built once (a text that cannot be built is not cached). */
+function sharedSource(
+  cache: Map<string, RuleSource>,
+  key: string,
+  build: (key: string) => RuleSource | undefined,
+): RuleSource | undefined {
+  let source = cache.get(key);
   if (!source) {
-    const range = parseCidr4(cidr);
-    if (!range) return undefined;
-    if (sources4.size > 100_000) sources4.clear();
-    source = { kind: 'ipv4', cidr, range, public: publicCount4([[range.start, range.end]]) > 0 };
-    sources4.set(cidr, source);
+    source = build(key);
+    if (!source) return undefined;
+    if (cache.size > 100_000) cache.clear();
+    cache.set(key, source);
   }
   return source;
 }
 
+function buildIpv4Source(cidr: string): RuleSource | undefined {
+  const range = parseCidr4(cidr);
+  return range && { kind: 'ipv4', cidr, range, public: publicCount4([[range.start, range.end]]) > 0 };
+}
+
+function buildIpv6Source(cidr: string): RuleSource | undefined {
+  const range = parseCidr6(cidr);
+  return range && { kind: 'ipv6', cidr, range, public: publicCount6([[range.start, range.end]]) > 0n };
+}
+
+function ipv4Source(cidr: string): RuleSource | undefined {
+  return sharedSource(sources4, cidr, buildIpv4Source);
+}
+
 function ipv6Source(cidr: string): RuleSource | undefined {
-  let source = sources6.get(cidr);
-  if (!source) {
-    const range = parseCidr6(cidr);
-    if (!range) return undefined;
-    if (sources6.size > 100_000) sources6.clear();
-    source = { kind: 'ipv6', cidr, range, public: publicCount6([[range.start, range.end]]) > 0n };
-    sources6.set(cidr, source);
-  }
-  return source;
+  return sharedSource(sources6, cidr, buildIpv6Source);
 }
 
 /** One rule of a permission; a top-level function (a closure per permission costs more at 500k rules). */
