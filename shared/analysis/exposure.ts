@@ -4,6 +4,7 @@ import type { NetworkInterfaceNode } from '../model/model';
 import { intersect, isSubset, union } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
 import type { Analysis, Direction, IgwRoute } from './analysis';
+import { memoByTwoKeys } from './memo';
 import { type NaclSegment, worldOpenPorts } from './nacl-eval';
 import { portClasses } from './port-classes';
 import {
@@ -248,32 +249,14 @@ export class ExposureAnalysis {
       else udp = open;
     }
     if (tcp.length === 0 && udp.length === 0) return NONE;
-    let byUdp = this.portsByPair.get(tcp);
-    if (!byUdp) {
-      byUdp = new Map();
-      this.portsByPair.set(tcp, byUdp);
-    }
-    let ports = byUdp.get(udp);
-    if (!ports) {
-      ports = { tcp, udp };
-      byUdp.set(udp, ports);
-    }
-    return ports;
+    return memoByTwoKeys(this.portsByPair, tcp, udp, () => ({ tcp, udp }));
   }
 
   private intersection(a: PortSet, b: PortSet): PortSet {
-    let byB = this.intersections.get(a);
-    if (!byB) {
-      byB = new Map();
-      this.intersections.set(a, byB);
-    }
-    let out = byB.get(b);
-    if (!out) {
-      out = intersect(a, b);
-      if (out.length === 0) out = NO_PORTS;
-      byB.set(b, out);
-    }
-    return out;
+    return memoByTwoKeys(this.intersections, a, b, () => {
+      const out = intersect(a, b);
+      return out.length === 0 ? NO_PORTS : out;
+    });
   }
 
   private naclWorld(networkAclId: string, direction: Direction, transport: Transport): FamilyPorts {

@@ -49,22 +49,25 @@ interface Sourced<T> {
 const publicCache4 = new WeakMap<Cidr4, number>();
 const publicCache6 = new WeakMap<Cidr6, bigint>();
 
-function cidrPublic4(range: Cidr4): number {
-  let count = publicCache4.get(range);
-  if (count === undefined) {
-    count = publicCount4([[range.start, range.end]]);
-    publicCache4.set(range, count);
+/** The public address count of a parsed CIDR, computed once per range object. */
+function cachedCount<R extends object, N>(cache: WeakMap<R, N>, range: R, count: (range: R) => N): N {
+  let known = cache.get(range);
+  if (known === undefined) {
+    known = count(range);
+    cache.set(range, known);
   }
-  return count;
+  return known;
+}
+
+const count4 = (range: Cidr4): number => publicCount4([[range.start, range.end]]);
+const count6 = (range: Cidr6): bigint => publicCount6([[range.start, range.end]]);
+
+function cidrPublic4(range: Cidr4): number {
+  return cachedCount(publicCache4, range, count4);
 }
 
 function cidrPublic6(range: Cidr6): bigint {
-  let count = publicCache6.get(range);
-  if (count === undefined) {
-    count = publicCount6([[range.start, range.end]]);
-    publicCache6.set(range, count);
-  }
-  return count;
+  return cachedCount(publicCache6, range, count6);
 }
 
 /**

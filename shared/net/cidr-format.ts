@@ -62,22 +62,26 @@ export function cidrsOf6(start: bigint, end: bigint, limit = Number.POSITIVE_INF
   return out;
 }
 
-/** CIDR strings of an IPv4 set, at most `limit` of them. */
-export function formatSet4(set: IntervalSet<number>, limit: number): string[] {
+/** CIDR strings of an interval set, at most `limit` of them (`cidrsOf` covers one interval). */
+function formatSet<T extends number | bigint>(
+  set: IntervalSet<T>,
+  limit: number,
+  cidrsOf: (start: T, end: T, limit: number) => string[],
+): string[] {
   const out: string[] = [];
   for (const [s, e] of set) {
     if (out.length >= limit) break;
-    out.push(...cidrsOf4(s, e, limit - out.length));
+    out.push(...cidrsOf(s, e, limit - out.length));
   }
   return out;
 }
 
+/** CIDR strings of an IPv4 set, at most `limit` of them. */
+export function formatSet4(set: IntervalSet<number>, limit: number): string[] {
+  return formatSet(set, limit, cidrsOf4);
+}
+
 /** CIDR strings of an IPv6 set, at most `limit` of them. */
 export function formatSet6(set: IntervalSet<bigint>, limit: number): string[] {
-  const out: string[] = [];
-  for (const [s, e] of set) {
-    if (out.length >= limit) break;
-    out.push(...cidrsOf6(s, e, limit - out.length));
-  }
-  return out;
+  return formatSet(set, limit, cidrsOf6);
 }

@@ -114,6 +114,16 @@ interface NaclGroup {
   findingIds: Set<string>;
 }
 
+/** The entry a replace or delete overwrites, as the snapshot had it, under the action's undo key. */
+function undoEntry(
+  group: NaclGroup,
+  entry: { RuleNumber: number; Egress: boolean },
+  key: 'replacedEntry' | 'deletedEntry',
+): Partial<Record<'replacedEntry' | 'deletedEntry', NaclEntryInput>> {
+  const previous = group.previous.get(entryKey(entry.RuleNumber, entry.Egress));
+  return previous ? { [key]: previous } : {};
+}
+
 /** Merges per-finding plans into calls, in a deterministic order (groups, NACLs, subnets). */
 function mergePlans(findings: readonly Finding[]): PlannedAction[] {
   const revokes = new Map<string, RevokeGroup>();
@@ -208,22 +218,12 @@ function mergePlans(findings: readonly Finding[]): PlannedAction[] {
       actions.push({ action: 'CreateNetworkAclEntry', parameters: entry, findingIds });
     }
     for (const entry of [...group.replaces.values()].sort(byEntry)) {
-      const replacedEntry = group.previous.get(entryKey(entry.RuleNumber, entry.Egress));
-      actions.push({
-        action: 'ReplaceNetworkAclEntry',
-        parameters: entry,
-        findingIds,
-        ...(replacedEntry ? { replacedEntry } : {}),
-      });
+      const undo = undoEntry(group, entry, 'replacedEntry');
+      actions.push({ action: 'ReplaceNetworkAclEntry', parameters: entry, findingIds, ...undo });
     }
     for (const entry of [...group.deletes.values()].sort(byEntry)) {
-      const deletedEntry = group.previous.get(entryKey(entry.RuleNumber, entry.Egress));
-      actions.push({
-        action: 'DeleteNetworkAclEntry',
-        parameters: entry,
-        findingIds,
-        ...(deletedEntry ? { deletedEntry } : {}),
-      });
+      const undo = undoEntry(group, entry, 'deletedEntry');
+      actions.push({ action: 'DeleteNetworkAclEntry', parameters: entry, findingIds, ...undo });
     }
   }
   for (const [subnetId, ids] of [...subnets.entries()].sort(([a], [b]) => cmp(a, b))) {
