@@ -219,6 +219,12 @@ interface CallOutcome {
 
 const PLAIN: CallOutcome = { unknownAll: false, notRevoked: [] };
 
+/** Awaits a call whose answer says nothing beyond success (an error rejects as it came). */
+async function plainCall(sent: Promise<unknown>): Promise<CallOutcome> {
+  await sent;
+  return PLAIN;
+}
+
 /** Makes one call and reads what its answer says was (not) removed. */
 async function call(ec2: EC2Client, action: PlannedAction): Promise<CallOutcome> {
   switch (action.action) {
@@ -237,17 +243,13 @@ async function call(ec2: EC2Client, action: PlannedAction): Promise<CallOutcome>
       };
     }
     case 'CreateNetworkAclEntry':
-      await ec2.send(new CreateNetworkAclEntryCommand(action.parameters));
-      return PLAIN;
+      return plainCall(ec2.send(new CreateNetworkAclEntryCommand(action.parameters)));
     case 'DeleteNetworkAclEntry':
-      await ec2.send(new DeleteNetworkAclEntryCommand(action.parameters));
-      return PLAIN;
+      return plainCall(ec2.send(new DeleteNetworkAclEntryCommand(action.parameters)));
     case 'ReplaceNetworkAclEntry':
-      await ec2.send(new ReplaceNetworkAclEntryCommand(action.parameters));
-      return PLAIN;
+      return plainCall(ec2.send(new ReplaceNetworkAclEntryCommand(action.parameters)));
     case 'ModifySubnetAttribute':
-      await ec2.send(new ModifySubnetAttributeCommand(action.parameters));
-      return PLAIN;
+      return plainCall(ec2.send(new ModifySubnetAttributeCommand(action.parameters)));
   }
 }
 

@@ -108,6 +108,9 @@ export function oneOwnerIssues(snapshot: OwnedLists): string[] {
     if (!first) owners.set(key, { id, at });
     else if (first.id !== id) issues.push(`${at}: ${what} (${first.id}, at ${first.at})`);
   };
+  // A subnet's NACL and its explicit route table: one owner each.
+  const claimSubnet = (kind: 'acl' | 'rtb', subnetId: string, id: string, at: string, noun: string) =>
+    claim(`${kind} ${subnetId}`, id, at, `${subnetId} is already associated with another ${noun}`);
   snapshot.NetworkAcls.forEach((acl, i) => {
     if (acl.IsDefault === true) {
       const at = `NetworkAcls[${i}].IsDefault`;
@@ -120,12 +123,7 @@ export function oneOwnerIssues(snapshot: OwnedLists): string[] {
     }
     acl.Associations.forEach((a, j) => {
       const at = `NetworkAcls[${i}].Associations[${j}].SubnetId`;
-      claim(
-        `acl ${a.SubnetId}`,
-        acl.NetworkAclId,
-        at,
-        `${a.SubnetId} is already associated with another network ACL`,
-      );
+      claimSubnet('acl', a.SubnetId, acl.NetworkAclId, at, 'network ACL');
     });
   });
   snapshot.RouteTables.forEach((table, i) => {
@@ -137,12 +135,7 @@ export function oneOwnerIssues(snapshot: OwnedLists): string[] {
         claim(`main ${table.VpcId}`, table.RouteTableId, at, `${table.VpcId} already has a main route table`);
       } else if (a.SubnetId) {
         const at = `RouteTables[${i}].Associations[${j}].SubnetId`;
-        claim(
-          `rtb ${a.SubnetId}`,
-          table.RouteTableId,
-          at,
-          `${a.SubnetId} is already associated with another route table`,
-        );
+        claimSubnet('rtb', a.SubnetId, table.RouteTableId, at, 'route table');
       }
     });
   });

@@ -64,14 +64,20 @@ function typeError(explain: Explain | null, expected: string, value: unknown): f
   return false;
 }
 
+/** A value of one `typeof` type (`a string`, `a boolean`). */
+function typeofSchema<T>(type: 'string' | 'boolean'): Schema<T> {
+  const expected = `a ${type}`;
+  return {
+    expected,
+    check: (v, x) => typeof v === type || typeError(x, expected, v),
+    fast: (v) => typeof v === type,
+    invalid: (v) => `typeof ${v} !== "${type}"`,
+  };
+}
+
 /** Any string. */
 export function str(): Schema<string> {
-  return {
-    expected: 'a string',
-    check: (v, x) => typeof v === 'string' || typeError(x, 'a string', v),
-    fast: (v) => typeof v === 'string',
-    invalid: (v) => `typeof ${v} !== "string"`,
-  };
+  return typeofSchema('string');
 }
 
 /** A string that `test` accepts; `what` names the format in the message (`a valid IPv4 CIDR`). */
@@ -103,12 +109,7 @@ export function int(): Schema<number> {
 
 /** A boolean. */
 export function bool(): Schema<boolean> {
-  return {
-    expected: 'a boolean',
-    check: (v, x) => typeof v === 'boolean' || typeError(x, 'a boolean', v),
-    fast: (v) => typeof v === 'boolean',
-    invalid: (v) => `typeof ${v} !== "boolean"`,
-  };
+  return typeofSchema('boolean');
 }
 
 /** One of a few strings. */
