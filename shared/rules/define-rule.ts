@@ -28,7 +28,11 @@ type ReportOnlyFields = Pick<RuleMeta, 'title' | 'resourceType'> &
  * still states its id, severity, title and resource type (and config keys) in its own file; only
  * the empty fields are filled here, in the order `RuleMeta` lists them.
  */
-export function reportOnly(id: string, severity: RuleMeta['severity'], fields: ReportOnlyFields): RuleMeta {
+export function reportOnly<S extends RuleMeta['severity']>(
+  id: string,
+  severity: S,
+  fields: ReportOnlyFields,
+): RuleMeta & { severity: S } {
   const { title, resourceType, parameters = [], ...rest } = fields;
   return {
     id,

@@ -1,4 +1,5 @@
 import { defineRule, draftsOf } from './define-rule';
+import { subnetFindingHead } from './subnet-common';
 import type { RuleContext } from './types';
 
 const ID = 'subnet-auto-assign-public-ip';
@@ -24,11 +25,7 @@ export const subnetAutoAssignPublicIp = defineRule({
       if (subnet.item.MapPublicIpOnLaunch !== true) return undefined;
       const label = subnet.name ? ` (${subnet.name})` : '';
       return {
-        ruleId: ID,
-        severity: 'medium',
-        resourceType: 'AWS::EC2::Subnet',
-        resourceId: subnet.id,
-        vpcId: subnet.vpcId,
+        ...subnetFindingHead(ID, 'medium', subnet),
         title: `Subnet ${subnet.id}${label} assigns public IPv4 addresses on launch`,
         detail:
           `Subnet ${subnet.id}${label} has MapPublicIpOnLaunch enabled: every instance launched into it ` +

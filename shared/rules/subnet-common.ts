@@ -1,5 +1,7 @@
-import type { Severity } from '../findings';
+import type { FindingDraft, Severity } from '../findings';
 import type { Model, SubnetNode } from '../model/model';
+import { defineRule, draftsOf } from './define-rule';
+import type { RuleContext, RuleDefinition, RuleMeta } from './types';
 
 /** Evidence's `routeTableAssociation`: whether the subnet's table is its own or the VPC's main one. */
 export function routeTableAssociation(subnet: SubnetNode): 'explicit' | 'main' {
@@ -12,9 +14,9 @@ export function routeTableAssociationText(subnet: SubnetNode): string {
 }
 
 /** The subnets whose Name tag holds `word` (any case): what the two naming rules judge. */
-export function* subnetsNamed(model: Model, word: string): Generator<SubnetNode & { name: string }> {
+export function* subnetsNamed(model: Model, word: string): Generator<NamedSubnet> {
   for (const subnet of model.subnets.values()) {
-    if (subnet.name?.toLowerCase().includes(word)) yield subnet as SubnetNode & { name: string };
+    if (subnet.name?.toLowerCase().includes(word)) yield subnet as NamedSubnet;
   }
 }
 
@@ -27,4 +29,32 @@ export function subnetFindingHead(ruleId: string, severity: Severity, subnet: Su
     resourceId: subnet.id,
     vpcId: subnet.vpcId,
   };
+}
+
+/** A subnet whose Name tag is set. */
+export type NamedSubnet = SubnetNode & { name: string };
+
+/** What a naming rule says about one subnet: its finding without the head (rule, severity, resource). */
+export type NamedSubnetVerdict = Omit<
+  FindingDraft,
+  'ruleId' | 'severity' | 'resourceType' | 'resourceId' | 'vpcId'
+>;
+
+/**
+ * A rule judging the subnets whose Name tag holds `word` (the two naming rules): at most one
+ * finding a subnet, headed by the rule's id and severity.
+ */
+export function namedSubnetRule(
+  word: string,
+  meta: RuleMeta & { severity: Severity },
+  judge: (subnet: NamedSubnet, context: RuleContext) => NamedSubnetVerdict | undefined,
+): RuleDefinition {
+  return defineRule({
+    meta,
+    evaluate: (context) =>
+      draftsOf(subnetsNamed(context.model, word), (subnet) => {
+        const verdict = judge(subnet, context);
+        return verdict && { ...subnetFindingHead(meta.id, meta.severity, subnet), ...verdict };
+      }),
+  });
 }

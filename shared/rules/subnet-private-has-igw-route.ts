@@ -1,11 +1,5 @@
-import { defineRule, draftsOf, reportOnly } from './define-rule';
-import {
-  routeTableAssociation,
-  routeTableAssociationText,
-  subnetFindingHead,
-  subnetsNamed,
-} from './subnet-common';
-import type { RuleContext } from './types';
+import { reportOnly } from './define-rule';
+import { namedSubnetRule, routeTableAssociation, routeTableAssociationText } from './subnet-common';
 
 const ID = 'subnet-private-has-igw-route';
 
@@ -15,34 +9,33 @@ const ID = 'subnet-private-has-igw-route';
  * "public" is judged by both rules, each on its own word (the name is ambiguous; say so twice
  * rather than guess which word the owner meant).
  */
-export const subnetPrivateHasIgwRoute = defineRule({
-  meta: reportOnly(ID, 'high', {
+export const subnetPrivateHasIgwRoute = namedSubnetRule(
+  'private',
+  reportOnly(ID, 'high', {
     title: 'Private subnet has a default route to an internet gateway',
     resourceType: 'AWS::EC2::Subnet',
   }),
-  evaluate: ({ model, analysis }: RuleContext) =>
-    draftsOf(subnetsNamed(model, 'private'), (subnet) => {
-      const routes = (['ipv4', 'ipv6'] as const).flatMap((family) => {
-        const route = analysis.defaultIgwRoute(subnet.id, family);
-        return route ? [{ family, destination: family === 'ipv4' ? '0.0.0.0/0' : '::/0', ...route }] : [];
-      });
-      const first = routes[0];
-      if (!first) return undefined;
-      return {
-        ...subnetFindingHead(ID, 'high', subnet),
-        title: `Private subnet ${subnet.id} (${subnet.name}) routes to ${first.internetGatewayId}`,
-        detail:
-          `Subnet ${subnet.id} is named "${subnet.name}" but its route table ${first.routeTableId} ` +
-          `(${routeTableAssociationText(subnet)}) sends ` +
-          `${routes.map((r) => r.destination).join(' and ')} to an internet gateway, so instances with a ` +
-          'public address are reachable from the internet. Route the default route through a NAT gateway, or rename the subnet.',
-        controls: [],
-        evidence: {
-          subnetName: subnet.name,
-          routeTableId: first.routeTableId,
-          routeTableAssociation: routeTableAssociation(subnet),
-          igwRoutes: routes.map((r) => ({ destination: r.destination, gatewayId: r.internetGatewayId })),
-        },
-      };
-    }),
-});
+  (subnet, { analysis }) => {
+    const routes = (['ipv4', 'ipv6'] as const).flatMap((family) => {
+      const route = analysis.defaultIgwRoute(subnet.id, family);
+      return route ? [{ family, destination: family === 'ipv4' ? '0.0.0.0/0' : '::/0', ...route }] : [];
+    });
+    const first = routes[0];
+    if (!first) return undefined;
+    return {
+      title: `Private subnet ${subnet.id} (${subnet.name}) routes to ${first.internetGatewayId}`,
+      detail:
+        `Subnet ${subnet.id} is named "${subnet.name}" but its route table ${first.routeTableId} ` +
+        `(${routeTableAssociationText(subnet)}) sends ` +
+        `${routes.map((r) => r.destination).join(' and ')} to an internet gateway, so instances with a ` +
+        'public address are reachable from the internet. Route the default route through a NAT gateway, or rename the subnet.',
+      controls: [],
+      evidence: {
+        subnetName: subnet.name,
+        routeTableId: first.routeTableId,
+        routeTableAssociation: routeTableAssociation(subnet),
+        igwRoutes: routes.map((r) => ({ destination: r.destination, gatewayId: r.internetGatewayId })),
+      },
+    };
+  },
+);
