@@ -22,6 +22,7 @@ import {
   describeEntry,
   entryText,
   NACL_ADMIN_INBOUND,
+  naclFindingHead,
   publicContributors,
   subnetsUsing,
 } from './nacl-common';
@@ -204,11 +205,7 @@ export const naclBroadPublicSource = defineRule({
       let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
       if (!associated) detail += ' The NACL is not associated with any subnet today.';
       drafts.push({
-        ruleId: ID,
-        severity: 'medium',
-        resourceType: 'AWS::EC2::NetworkAcl',
-        resourceId: acl.id,
-        vpcId: acl.vpcId,
+        ...naclFindingHead(ID, 'medium', acl),
         title: TITLE,
         detail,
         controls: [],

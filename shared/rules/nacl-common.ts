@@ -1,5 +1,6 @@
 import { subnetsUsingNacl } from '../analysis/nacl-subnets';
 import type { Family, Transport } from '../analysis/sg-reach';
+import type { Severity } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { type IntervalSet, intersect, subtract, union } from '../net/interval-set';
 import { formatPortSet } from '../net/ports';
@@ -75,4 +76,15 @@ export function aclLabel(acl: NetworkAclNode, subnetIds: readonly string[]): str
     (n) => n !== '',
   );
   return notes.length > 0 ? `${acl.id} (${notes.join(', ')})` : acl.id;
+}
+
+/** The fixed head of a finding about a network ACL: its rule, severity and resource. */
+export function naclFindingHead(ruleId: string, severity: Severity, acl: NetworkAclNode) {
+  return {
+    ruleId,
+    severity,
+    resourceType: 'AWS::EC2::NetworkAcl' as const,
+    resourceId: acl.id,
+    vpcId: acl.vpcId,
+  };
 }

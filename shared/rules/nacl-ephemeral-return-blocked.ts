@@ -9,7 +9,7 @@ import { formatSet4, formatSet6 } from '../net/cidr-format';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
 import { type PortSet, portRangeSet } from '../net/ports';
 import { defineRule, reportOnly } from './define-rule';
-import { aclLabel, describeEntry, subnetsUsing } from './nacl-common';
+import { aclLabel, describeEntry, naclFindingHead, subnetsUsing } from './nacl-common';
 import { formatTransportPorts } from './sg-open-common';
 
 const ID = 'nacl-ephemeral-return-blocked';
@@ -220,11 +220,7 @@ export const naclEphemeralReturnBlocked = defineRule({
       const subnetIds = subnetsUsing(context, acl);
       const associated = subnetIds.length > 0;
       drafts.push({
-        ruleId: ID,
-        severity: 'medium',
-        resourceType: 'AWS::EC2::NetworkAcl',
-        resourceId: acl.id,
-        vpcId: acl.vpcId,
+        ...naclFindingHead(ID, 'medium', acl),
         title: TITLE,
         detail: `Network ACL ${aclLabel(acl, subnetIds)}: ${template.summary}. ${tail}`,
         controls: [],

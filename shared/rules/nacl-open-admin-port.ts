@@ -23,6 +23,7 @@ import {
   describeEntry,
   entryText,
   NACL_ADMIN_INBOUND,
+  naclFindingHead,
   publicContributors,
   subnetsUsing,
 } from './nacl-common';
@@ -236,11 +237,7 @@ export const naclOpenAdminPort = defineRule({
       const withId = (entry: EntryInput) => ({ NetworkAclId: acl.id, ...entry });
       const hasPlan = plan.deleteEntries.length + plan.createEntries.length + plan.replaceEntries.length > 0;
       drafts.push({
-        ruleId: ID,
-        severity: 'high',
-        resourceType: 'AWS::EC2::NetworkAcl',
-        resourceId: acl.id,
-        vpcId: acl.vpcId,
+        ...naclFindingHead(ID, 'high', acl),
         title: TITLE,
         detail,
         controls: [...CONTROLS],
