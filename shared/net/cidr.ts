@@ -182,20 +182,24 @@ export function parseIpv6General(text: string): bigint | undefined {
   return value;
 }
 
-const cache4 = new Map<string, Cidr4 | null>();
-
 /**
- * Parses an IPv4 CIDR. Host bits are cleared, as EC2 does (`208.236.235.254/0` is the whole space).
- * Results are memoized: real regions repeat the same few hundred CIDRs many times.
+ * `parse`, memoized per text (a failure is kept too): real regions repeat the same few hundred
+ * CIDRs many times. The memo is emptied past 100,000 texts.
  */
-export function parseCidr4(text: string): Cidr4 | undefined {
-  const hit = cache4.get(text);
-  if (hit !== undefined) return hit ?? undefined;
-  const parsed = parseCidr4Uncached(text);
-  if (cache4.size > 100_000) cache4.clear();
-  cache4.set(text, parsed ?? null);
-  return parsed;
+function memoized<T>(parse: (text: string) => T | undefined): (text: string) => T | undefined {
+  const cache = new Map<string, T | null>();
+  return (text) => {
+    const hit = cache.get(text);
+    if (hit !== undefined) return hit ?? undefined;
+    const parsed = parse(text);
+    if (cache.size > 100_000) cache.clear();
+    cache.set(text, parsed ?? null);
+    return parsed;
+  };
 }
+
+/** Parses an IPv4 CIDR. Host bits are cleared, as EC2 does (`208.236.235.254/0` is the whole space). */
+export const parseCidr4: (text: string) => Cidr4 | undefined = memoized(parseCidr4Uncached);
 
 function parseCidr4Uncached(text: string): Cidr4 | undefined {
   const slash = text.indexOf('/');
@@ -208,17 +212,8 @@ function parseCidr4Uncached(text: string): Cidr4 | undefined {
   return { start, end: start + size, prefix };
 }
 
-const cache6 = new Map<string, Cidr6 | null>();
-
 /** Parses an IPv6 CIDR; host bits are cleared. Memoized like IPv4 (bigint parsing is slow). */
-export function parseCidr6(text: string): Cidr6 | undefined {
-  const hit = cache6.get(text);
-  if (hit !== undefined) return hit ?? undefined;
-  const parsed = parseCidr6Uncached(text);
-  if (cache6.size > 100_000) cache6.clear();
-  cache6.set(text, parsed ?? null);
-  return parsed;
-}
+export const parseCidr6: (text: string) => Cidr6 | undefined = memoized(parseCidr6Uncached);
 
 function parseCidr6Uncached(text: string): Cidr6 | undefined {
   const slash = text.indexOf('/');
