@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -127,7 +127,6 @@ export class VpcGuardrailStack extends Stack {
       memorySize: 512,
       logRetention,
     });
-    onChange.function.addEnvironment('VPC_GUARDRAIL_OWN_ROLE_ARN', onChange.role.roleArn);
     // Direct invocations (a bare event, as in tests and runbooks) keep a retry and the DLQ.
     onChange.function.configureAsyncInvoke({
       retryAttempts: 2,
@@ -173,12 +172,15 @@ export class VpcGuardrailStack extends Stack {
       name: 'audit',
       description: 'VPC Guardrail: audits whole VPCs or regions on demand',
       bundlesDir,
-      environment: { ...environment, VPC_GUARDRAIL_OWN_ROLE_ARN: onChange.role.roleArn },
+      environment,
       // A whole organization takes longer than one account: Lambda's maximum in organization mode.
       timeout: org ? Duration.minutes(15) : Duration.minutes(5),
       memorySize: 1024,
       logRetention,
     });
+    // Both roles are the guardrail's own: the audit's fixes must not come back as events to judge.
+    const ownRoles = Fn.join(',', [onChange.role.roleArn, audit.role.roleArn]);
+    for (const fn of [onChange, audit]) fn.function.addEnvironment('VPC_GUARDRAIL_OWN_ROLE_ARN', ownRoles);
     audit.function.configureAsyncInvoke({
       retryAttempts: 1,
       onFailure: new destinations.SqsDestination(deadLetters),

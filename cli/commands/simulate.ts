@@ -236,7 +236,10 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
       'CloudTrail record, EventBridge event, array of them, or CloudTrail log file {"Records":[...]} (JSON); repeat for several files: they form one batch',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
-    .requiredOption('--snapshot <file>', 'snapshot JSON (DESIGN §3 format) standing in for EC2')
+    .requiredOption(
+      '--snapshot <file>',
+      'snapshot JSON (see "Snapshot format" in the README) standing in for EC2',
+    )
     .addOption(new Option('--mode <mode>', 'override the configured mode').choices([...MODES]))
     .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)')
     .addOption(

@@ -83,7 +83,10 @@ function actorOf(detail: unknown): Actor {
 /** What triage compares an event with. */
 export interface TriageOptions {
   exemptionTagKey: string;
-  /** Events by this principal (the guardrail's own role) are ignored: no loops. */
+  /**
+   * Events by these principals (the guardrail's own roles: one role ARN, or several separated by
+   * commas, as the stacks set for the event and the audit function) are ignored: no loops.
+   */
   ownRoleArn?: string;
   /** The function's own account: events of another account are rejected. Unset: not checked. */
   expectedAccountId?: string;
@@ -112,8 +115,10 @@ export function triageEvent(input: unknown, options: TriageOptions): Triage {
       reason: `the call failed (errorCode ${clip(event.errorCode)}): nothing changed`,
     });
   }
-  const own = options.ownRoleArn;
-  if (own && (sameRole(event.actor.issuerArn, own) || sameRole(event.actor.arn, own))) {
+  const own = ownRoles(options.ownRoleArn).find(
+    (role) => sameRole(event.actor.issuerArn, role) || sameRole(event.actor.arn, role),
+  );
+  if (own) {
     return ignore({ code: IGNORE_REASONS.ownRole, reason: `made by the guardrail's own role ${own}` });
   }
   if (options.expectedAccountId !== undefined && event.accountId !== options.expectedAccountId) {
@@ -136,6 +141,14 @@ export function triageEvent(input: unknown, options: TriageOptions): Triage {
   );
   if (isIgnored(scope)) return ignore(scope);
   return { kind: 'handle', event, scope };
+}
+
+/** The role ARNs of a `VPC_GUARDRAIL_OWN_ROLE_ARN` value: one ARN or a comma-separated list. */
+export function ownRoles(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter((arn) => arn !== '');
 }
 
 /**

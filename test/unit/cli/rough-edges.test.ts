@@ -44,7 +44,7 @@ describe('--version and --help', () => {
     expect(await cli(['--version'])).toEqual({ code: 0, stdout: `${PACKAGE_VERSION}\n`, stderr: '' });
   });
 
-  it.each([[['--help']], [['audit', '--help']], [['snapshot', '--help']]])(
+  it.each([[['--help']], [['audit', '--help']], [['snapshot', '--help']], [['simulate', '--help']]])(
     '%j names no document that the package does not ship, and says what runs',
     async (argv) => {
       const { code, stdout } = await cli(argv);

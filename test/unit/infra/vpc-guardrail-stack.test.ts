@@ -155,6 +155,7 @@ describe('VpcGuardrail stack', () => {
     const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0] ?? '';
     const roles = Object.keys(template.findResources('AWS::IAM::Role'));
     const eventRole = roles.find((id) => id.startsWith('OnNetworkChange')) ?? '';
+    const auditRole = roles.find((id) => id.startsWith('Audit')) ?? '';
     for (const prefix of ['vpc-guardrail-on-network-change', 'vpc-guardrail-audit']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
@@ -165,7 +166,9 @@ describe('VpcGuardrail stack', () => {
           Variables: {
             VPC_GUARDRAIL_MODE: 'dry-run',
             VPC_GUARDRAIL_TOPIC_ARN: { Ref: topic },
-            VPC_GUARDRAIL_OWN_ROLE_ARN: { 'Fn::GetAtt': [eventRole, 'Arn'] },
+            VPC_GUARDRAIL_OWN_ROLE_ARN: {
+              'Fn::Join': [',', [{ 'Fn::GetAtt': [eventRole, 'Arn'] }, { 'Fn::GetAtt': [auditRole, 'Arn'] }]],
+            },
             VPC_GUARDRAIL_CONFIG: '{"worldOpenCoverage":0.95}',
             POWERTOOLS_SERVICE_NAME: prefix,
             NODE_OPTIONS: '--enable-source-maps',

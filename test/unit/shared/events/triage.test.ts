@@ -244,6 +244,30 @@ describe('triageEvent: ignored events', () => {
     expect(triageEvent(event, { exemptionTagKey: KEY, ownRoleArn: OWN_ROLE }).kind).toBe('handle');
   });
 
+  it('ignores calls by any of its own roles when given a comma-separated list (event and audit function)', () => {
+    // Prepare
+    const AUDIT_ROLE = 'arn:aws:iam::111122223333:role/vpc-guardrail-audit';
+    const byAudit = {
+      ...record('RevokeSecurityGroupIngress', { groupId: 'sg-0aaa' }),
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111122223333:assumed-role/vpc-guardrail-audit/audit-session',
+        sessionContext: { sessionIssuer: { type: 'Role', arn: AUDIT_ROLE } },
+      },
+    };
+    const ownRoleArn = `${OWN_ROLE}, ${AUDIT_ROLE}`;
+
+    // Act
+    const triage = triageEvent(byAudit, { exemptionTagKey: KEY, ownRoleArn });
+
+    // Assess
+    expect(triage).toMatchObject({
+      kind: 'ignore',
+      ignored: { code: 'own-role', reason: `made by the guardrail's own role ${AUDIT_ROLE}` },
+    });
+    expect(triageEvent(byAudit, { exemptionTagKey: KEY, ownRoleArn: OWN_ROLE }).kind).toBe('handle');
+  });
+
   it('ignores an event with an errorCode before reading its (null) response', () => {
     const event = {
       ...record('AuthorizeSecurityGroupIngress', { groupId: 'sg-0aaa' }, null),
