@@ -41,7 +41,16 @@ const GONE = new Set([
 export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult): Promise<ActionResult[]> {
   if (plan.dryRun) return plan.actions.map((action) => ({ action, status: 'dry-run' }));
   const results: ActionResult[] = [];
+  // A NACL fix works only as a whole (its allows for the kept sources before its deny): once one of
+  // its calls fails, the rest of that NACL's calls are not made, so a deny never lands alone.
+  const brokenNacls = new Set<string>();
   for (const action of plan.actions) {
+    const acl = naclOf(action);
+    if (acl !== undefined && brokenNacls.has(acl)) {
+      results.push({ action, status: 'failed', error: NACL_FIX_STOPPED });
+      continue;
+    }
+    const before = results.length;
     try {
       results.push(...(await attempt(ec2, action)));
     } catch (error) {
@@ -62,8 +71,22 @@ export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult
         results.push({ action, status: 'failed', error: errorText(error) });
       }
     }
+    if (acl !== undefined && results.slice(before).some((r) => r.status === 'failed')) brokenNacls.add(acl);
   }
   return results;
+}
+
+const NACL_FIX_STOPPED =
+  "not made: an earlier call of this NACL's fix failed, and the rest of a fix is never applied alone " +
+  "(a deny without its allows would cut the VPC's own admin traffic)";
+
+/** The NACL a call changes, if it changes one. */
+function naclOf(action: PlannedAction): string | undefined {
+  return action.action === 'CreateNetworkAclEntry' ||
+    action.action === 'ReplaceNetworkAclEntry' ||
+    action.action === 'DeleteNetworkAclEntry'
+    ? action.parameters.NetworkAclId
+    : undefined;
 }
 
 type RevokeAction = Extract<PlannedAction, { parameters: RevokeParameters }>;

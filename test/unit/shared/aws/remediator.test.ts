@@ -269,6 +269,43 @@ describe('executeActions', () => {
     ]);
   });
 
+  it("stops a NACL's fix at its first failed call: the deny never lands without its allows; other NACLs go on", async () => {
+    // Prepare: acl-1's allow for the VPC range (98) is refused, its deny (99) would follow; acl-2's deny is fine.
+    const allowVpc: PlannedAction = {
+      action: 'CreateNetworkAclEntry',
+      parameters: { ...deny, RuleNumber: 98, RuleAction: 'allow', CidrBlock: '10.0.0.0/16' },
+      findingIds: ['f2'],
+    };
+    const otherAcl: PlannedAction = {
+      action: 'CreateNetworkAclEntry',
+      parameters: { ...deny, NetworkAclId: 'acl-2' },
+      findingIds: ['f3'],
+    };
+    ec2Mock
+      .on(CreateNetworkAclEntryCommand, { NetworkAclId: 'acl-1', RuleNumber: 98 })
+      .rejects(awsError('NetworkAclEntryLimitExceeded'));
+    ec2Mock.on(CreateNetworkAclEntryCommand, { NetworkAclId: 'acl-2' }).resolves({});
+
+    // Act
+    const results = await executeActions(ec2, {
+      dryRun: false,
+      actions: [allowVpc, create, otherAcl],
+      skipped: [],
+    });
+
+    // Assess
+    expect(results.map((r) => [r.action.parameters, r.status])).toEqual([
+      [allowVpc.parameters, 'failed'],
+      [create.parameters, 'failed'],
+      [otherAcl.parameters, 'done'],
+    ]);
+    expect(results[1]?.error).toMatch(/^not made: an earlier call of this NACL's fix failed/);
+    expect(ec2Mock.commandCalls(CreateNetworkAclEntryCommand).map((c) => c.args[0].input)).toEqual([
+      allowVpc.parameters,
+      otherAcl.parameters,
+    ]);
+  });
+
   it('throws on throttling that outlasts the SDK retries, so the invocation is retried', async () => {
     ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('RequestLimitExceeded', 503));
     await expect(
