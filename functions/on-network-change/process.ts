@@ -23,6 +23,7 @@ import { parseSnapshot } from '../../shared/model/snapshot';
 import { subjectWithAccount } from '../../shared/notify/account-subject';
 import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { ActionStatus } from '../../shared/remediation/types';
+import { defaultProductArn } from '../../shared/report/asff';
 
 /** What one invocation needs; built once at cold start (see handler.ts), injected by tests. */
 export interface EventDeps {
@@ -248,7 +249,14 @@ async function processGroup(
       ...splitByState(before, outcome.after),
       scope: outcome.assessment.resolved,
       notJudged: outcome.assessment.notJudged,
-      asff: { accountId: deps.accountId, region: deps.region, now: options.now },
+      // Records of resources no longer firing carry no account or region of their own: they are the
+      // group's (a member account in organization mode), imported under this account's product.
+      asff: {
+        accountId: group.accountId ?? deps.accountId,
+        region: group.region ?? deps.region,
+        now: options.now,
+        productArn: defaultProductArn(deps.region, deps.accountId),
+      },
     });
     securityHub = await syncFindings(deps.securityHub, plan);
     if (securityHub.failed.length > 0) {

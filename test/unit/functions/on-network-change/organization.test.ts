@@ -4,6 +4,11 @@ import {
   EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
+import {
+  BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -139,6 +144,37 @@ describe('organization mode: the event path', () => {
     expect(notice?.Subject).toMatch(new RegExp(`^\\[CRITICAL\\] ${B}: sg-0web world-open on 22/tcp`));
     expect(notice?.Subject?.endsWith(' — revoked')).toBe(true);
     expect(notice?.MessageAttributes?.accountId).toEqual({ DataType: 'String', StringValue: B });
+  });
+
+  it("sends Security Hub the member account's ids for what no longer fires, under the central product", async () => {
+    // Prepare
+    const { build, centralClient } = clientsByAccount();
+    const hubClient = new SecurityHubClient({ region: 'us-east-1' });
+    const hub = mockClient(hubClient);
+    hub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+    hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
+      FailedCount: 0,
+      SuccessCount: input.Findings.length,
+    }));
+    const deps = { ...orgDeps(build, centralClient, { mode: 'notify' }), securityHub: hubClient };
+
+    // Act
+    await processEvent(worldOpenIn(B), deps);
+
+    // Assess
+    const product = `arn:aws:securityhub:us-east-1:${CENTRAL}:product/${CENTRAL}/default`;
+    const asked = hub
+      .commandCalls(BatchUpdateFindingsCommand)
+      .flatMap((c) => c.args[0].input.FindingIdentifiers ?? []);
+    const sent = hub
+      .commandCalls(BatchImportFindingsCommand)
+      .flatMap((c) => (c.args[0].input.Findings ?? []).map((f) => ({ Id: f.Id, ProductArn: f.ProductArn })));
+    expect(asked.length).toBeGreaterThan(0);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const record of [...asked, ...sent]) {
+      expect(record.Id).toMatch(new RegExp(`^vpc-guardrail/${B}/us-east-1/`));
+      expect(record.ProductArn).toBe(product);
+    }
   });
 
   it('governs the central account with its own client (no AssumeRole), even when accounts does not list it', async () => {
