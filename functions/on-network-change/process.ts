@@ -3,7 +3,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { loadSlice } from '../../shared/aws/ec2/slice';
-import { AssumeRoleDeniedError } from '../../shared/aws/errors';
+import { AssumeRoleDeniedError, RemediationRetryableError } from '../../shared/aws/errors';
 import type { AccountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
 import { executeActions } from '../../shared/aws/remediator';
@@ -130,10 +130,18 @@ export async function processMessages(
       return;
     }
     // Transient AWS faults after the SDK's retries: only this group's messages are retried.
+    const made =
+      result.reason instanceof RemediationRetryableError
+        ? result.reason.done.filter((r) => r.status === 'done').map((r) => r.action)
+        : [];
     logger.error('group not processed; its messages will be retried', {
       group: group.key,
       messageIds,
       error: result.reason as Error,
+      // Changes made before the fault: the retry finds them done, so the log is where they are told.
+      ...(made.length > 0
+        ? { callsMade: made.map((a) => ({ action: a.action, parameters: a.parameters })) }
+        : {}),
     });
     failed.push(...messageIds);
     error ??= result.reason;

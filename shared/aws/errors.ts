@@ -12,6 +12,8 @@
 //   the region snapshot fails the region with the same text.
 // - Never a partial list: a listing that failed on any page or chunk counts as not read.
 
+import type { ActionResult } from '../remediation/types';
+
 const RETRYABLE_CODES = new Set([
   'Throttling',
   'ThrottlingException',
@@ -110,6 +112,13 @@ export class RegionLoadError extends Error {
 /** A write call failed with a transient fault after the SDK's retries: the invocation is retried. */
 export class RemediationRetryableError extends Error {
   override readonly name = 'RemediationRetryableError';
+  /** What this attempt's calls did before the fault: logged, so no change made goes untold. */
+  readonly done: readonly ActionResult[];
+
+  constructor(message: string, options: { cause?: unknown; done?: readonly ActionResult[] } = {}) {
+    super(message, { cause: options.cause });
+    this.done = options.done ?? [];
+  }
 }
 
 /** Every region failed to load: the audit has nothing to report, so the invocation fails. */

@@ -44,7 +44,25 @@ export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult
   // A NACL fix works only as a whole (its allows for the kept sources before its deny): once one of
   // its calls fails, the rest of that NACL's calls are not made, so a deny never lands alone.
   const brokenNacls = new Set<string>();
-  for (const action of plan.actions) {
+  try {
+    await executeInOrder(ec2, plan.actions, results, brokenNacls);
+  } catch (error) {
+    // The calls made before the fault stay made: the error carries them to the log.
+    if (error instanceof RemediationRetryableError) {
+      throw new RemediationRetryableError(error.message, { cause: error.cause, done: results });
+    }
+    throw error;
+  }
+  return results;
+}
+
+async function executeInOrder(
+  ec2: EC2Client,
+  actions: readonly PlannedAction[],
+  results: ActionResult[],
+  brokenNacls: Set<string>,
+): Promise<void> {
+  for (const action of actions) {
     const acl = naclOf(action);
     if (acl !== undefined && brokenNacls.has(acl)) {
       results.push({ action, status: 'failed', error: NACL_FIX_STOPPED });
@@ -73,7 +91,6 @@ export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult
     }
     if (acl !== undefined && results.slice(before).some((r) => r.status === 'failed')) brokenNacls.add(acl);
   }
-  return results;
 }
 
 const NACL_FIX_STOPPED =

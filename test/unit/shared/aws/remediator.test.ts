@@ -306,6 +306,24 @@ describe('executeActions', () => {
     ]);
   });
 
+  it('carries the calls made before a transient fault on the error it throws', async () => {
+    // Prepare: the revoke goes through, the NACL entry is throttled past the SDK's retries.
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('RequestLimitExceeded', 503));
+
+    // Act
+    const error = await executeActions(ec2, { dryRun: false, actions: [revoke, create], skipped: [] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(RemediationRetryableError);
+    expect((error as RemediationRetryableError).done.map((r) => [r.action.action, r.status])).toEqual([
+      ['RevokeSecurityGroupIngress', 'done'],
+    ]);
+  });
+
   it('throws on throttling that outlasts the SDK retries, so the invocation is retried', async () => {
     ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('RequestLimitExceeded', 503));
     await expect(
