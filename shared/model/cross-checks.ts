@@ -17,8 +17,14 @@ export function oneSource(
   rule: Partial<Record<(typeof RULE_SOURCES)[number], unknown>>,
   issue: Issue,
 ): boolean {
+  // Hot: counted without building a list; the list is built only for the message.
+  const count =
+    (rule.CidrIpv4 !== undefined ? 1 : 0) +
+    (rule.CidrIpv6 !== undefined ? 1 : 0) +
+    (rule.PrefixListId !== undefined ? 1 : 0) +
+    (rule.ReferencedGroupInfo !== undefined ? 1 : 0);
+  if (count <= 1) return true;
   const given = RULE_SOURCES.filter((key) => rule[key] !== undefined);
-  if (given.length <= 1) return true;
   issue(undefined, `has more than one source (${given.join(', ')}): expected one`);
   return false;
 }
@@ -32,19 +38,31 @@ export function oneSource(
  */
 export function uniqueRuleNumbers(acl: { Entries: NaclEntryShape[] }, issue: Issue): boolean {
   // A number per (direction, family, rule number): the fast walk runs this for every NACL of a
-  // large snapshot, so nothing is spelled out unless two entries share a slot.
-  const seen = new Map<number, number>();
-  let ok = true;
+  // large snapshot, so nothing is spelled out unless two entries share a slot. Hot: a NACL holds a
+  // few dozen entries, so earlier slots are searched in a reused array (no Map per NACL); a long
+  // list is hashed, so that no input costs quadratic time.
   const entries = acl.Entries;
-  for (let i = 0; i < entries.length; i++) {
+  const n = entries.length;
+  const seen = n > SCAN_LIMIT ? new Map<number, number>() : undefined;
+  let ok = true;
+  for (let i = 0; i < n; i++) {
     const e = entries[i] as NaclEntryShape;
     const v6 = e.CidrBlock === undefined;
     const slot = e.RuleNumber * 4 + (e.Egress ? 2 : 0) + (v6 ? 1 : 0);
-    const first = seen.get(slot);
-    if (first === undefined) {
-      seen.set(slot, i);
-      continue;
+    let first = -1;
+    if (seen) {
+      first = seen.get(slot) ?? -1;
+      if (first < 0) seen.set(slot, i);
+    } else {
+      for (let j = 0; j < i; j++) {
+        if (slots[j] === slot) {
+          first = j;
+          break;
+        }
+      }
+      slots[i] = slot;
     }
+    if (first < 0) continue;
     if (entryMeaning(entries[first] as NaclEntryShape) === entryMeaning(e)) continue;
     const direction = e.Egress ? 'egress' : 'ingress';
     issue(
@@ -55,6 +73,11 @@ export function uniqueRuleNumbers(acl: { Entries: NaclEntryShape[] }, issue: Iss
   }
   return ok;
 }
+
+/** Up to how many entries `uniqueRuleNumbers` searches its scratch array instead of hashing. */
+const SCAN_LIMIT = 64;
+/** The slots of the NACL `uniqueRuleNumbers` is reading (scratch, rewritten by every call). */
+const slots: number[] = [];
 
 /** What an entry does, spelled one way: `tcp` and `6` alike, ports only where the protocol has them. */
 function entryMeaning(e: NaclEntryShape): string {
@@ -101,43 +124,77 @@ export interface OwnedLists {
  * decided whether an interface was exposed; each second owner is an error naming the first.
  */
 export function oneOwnerIssues(snapshot: OwnedLists): string[] {
+  // Hot: one map per kind of claim, keyed by the subnet or VPC id as written, holding the first
+  // claimant's indexes; a path is spelled only for an issue (no string is built per association).
   const issues: string[] = [];
-  const owners = new Map<string, { id: string; at: string }>();
-  const claim = (key: string, id: string, at: string, what: string) => {
-    const first = owners.get(key);
-    if (!first) owners.set(key, { id, at });
-    else if (first.id !== id) issues.push(`${at}: ${what} (${first.id}, at ${first.at})`);
-  };
-  // A subnet's NACL and its explicit route table: one owner each.
-  const claimSubnet = (kind: 'acl' | 'rtb', subnetId: string, id: string, at: string, noun: string) =>
-    claim(`${kind} ${subnetId}`, id, at, `${subnetId} is already associated with another ${noun}`);
-  snapshot.NetworkAcls.forEach((acl, i) => {
+  const defaultAcl = new Map<string, Claim>();
+  const subnetAcl = new Map<string, Claim>();
+  const mainTable = new Map<string, Claim>();
+  const subnetTable = new Map<string, Claim>();
+  const acls = snapshot.NetworkAcls;
+  for (let i = 0; i < acls.length; i++) {
+    const acl = acls[i] as OwnedLists['NetworkAcls'][number];
     if (acl.IsDefault === true) {
-      const at = `NetworkAcls[${i}].IsDefault`;
-      claim(
-        `default-acl ${acl.VpcId}`,
-        acl.NetworkAclId,
-        at,
-        `${acl.VpcId} already has a default network ACL`,
-      );
-    }
-    acl.Associations.forEach((a, j) => {
-      const at = `NetworkAcls[${i}].Associations[${j}].SubnetId`;
-      claimSubnet('acl', a.SubnetId, acl.NetworkAclId, at, 'network ACL');
-    });
-  });
-  snapshot.RouteTables.forEach((table, i) => {
-    table.Associations.forEach((a, j) => {
-      const state = a.AssociationState?.State;
-      if (state !== undefined && state !== 'associated' && state !== 'associating') return;
-      if (a.Main === true) {
-        const at = `RouteTables[${i}].Associations[${j}].Main`;
-        claim(`main ${table.VpcId}`, table.RouteTableId, at, `${table.VpcId} already has a main route table`);
-      } else if (a.SubnetId) {
-        const at = `RouteTables[${i}].Associations[${j}].SubnetId`;
-        claimSubnet('rtb', a.SubnetId, table.RouteTableId, at, 'route table');
+      const first = claim(defaultAcl, acl.VpcId, acl.NetworkAclId, i, -1);
+      if (first) {
+        issues.push(
+          `NetworkAcls[${i}].IsDefault: ${acl.VpcId} already has a default network ACL (${first.id}, at NetworkAcls[${first.i}].IsDefault)`,
+        );
       }
-    });
-  });
+    }
+    const associations = acl.Associations;
+    for (let j = 0; j < associations.length; j++) {
+      const subnetId = (associations[j] as { SubnetId: string }).SubnetId;
+      const first = claim(subnetAcl, subnetId, acl.NetworkAclId, i, j);
+      if (first) {
+        const at = (c: { i: number; j: number }) => `NetworkAcls[${c.i}].Associations[${c.j}].SubnetId`;
+        issues.push(
+          `${at({ i, j })}: ${subnetId} is already associated with another network ACL (${first.id}, at ${at(first)})`,
+        );
+      }
+    }
+  }
+  const tables = snapshot.RouteTables;
+  for (let i = 0; i < tables.length; i++) {
+    const table = tables[i] as OwnedLists['RouteTables'][number];
+    const associations = table.Associations;
+    for (let j = 0; j < associations.length; j++) {
+      const a = associations[j] as OwnedLists['RouteTables'][number]['Associations'][number];
+      const state = a.AssociationState?.State;
+      if (state !== undefined && state !== 'associated' && state !== 'associating') continue;
+      const at = (c: { i: number; j: number }, field: string) =>
+        `RouteTables[${c.i}].Associations[${c.j}].${field}`;
+      if (a.Main === true) {
+        const first = claim(mainTable, table.VpcId, table.RouteTableId, i, j);
+        if (first) {
+          issues.push(
+            `${at({ i, j }, 'Main')}: ${table.VpcId} already has a main route table (${first.id}, at ${at(first, 'Main')})`,
+          );
+        }
+      } else if (a.SubnetId) {
+        const first = claim(subnetTable, a.SubnetId, table.RouteTableId, i, j);
+        if (first) {
+          issues.push(
+            `${at({ i, j }, 'SubnetId')}: ${a.SubnetId} is already associated with another route table (${first.id}, at ${at(first, 'SubnetId')})`,
+          );
+        }
+      }
+    }
+  }
   return issues;
+}
+
+/** Who first claimed a subnet or VPC: its id and where (list index, association index). */
+interface Claim {
+  id: string;
+  i: number;
+  j: number;
+}
+
+/** Records `id` as the owner of `key` if it has none; the first owner when it is another. */
+function claim(owners: Map<string, Claim>, key: string, id: string, i: number, j: number): Claim | undefined {
+  const first = owners.get(key);
+  if (!first) owners.set(key, { id, i, j });
+  else if (first.id !== id) return first;
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { isIpv6, parseCidr4, parseCidr6, parseIpv4 } from '../net/cidr';
+import { isCidr4, isCidr6, isIpv6, parseIpv4 } from '../net/cidr';
 import { ec2Protocol, parseProtocol } from '../net/protocol';
 import { oneSource, uniqueRuleNumbers } from './cross-checks';
 import {
@@ -21,14 +21,26 @@ import {
 // Values are checked as EC2 checks them (DESIGN §3): a value EC2 would refuse is an error naming
 // its path, never a silent misreading that could hide an exposure.
 
-// CIDRs are parsed (and memoized by text) here, once: the model then finds each one parsed.
-const cidr4 = format('a valid IPv4 CIDR', (s) => parseCidr4(s) !== undefined);
-const cidr6 = format('a valid IPv6 CIDR', (s) => parseCidr6(s) !== undefined);
+// CIDRs are checked by a scan of their characters (nothing allocated, no memo lookup): the model
+// parses each one when it reads it, memoized there.
+const cidr4 = format('a valid IPv4 CIDR', isCidr4);
+const cidr6 = format('a valid IPv6 CIDR', isCidr6);
 const ipv4 = format('a valid IPv4 address', (s) => parseIpv4(s) !== undefined);
 const ipv6 = format('a valid IPv6 address', isIpv6);
 const protocol = format(
   'a protocol EC2 accepts (-1, tcp, udp, icmp, icmpv6 or a number 0–255)',
-  (s) => ec2Protocol(s) !== undefined,
+  // Hot: the spellings EC2 prints, compared first (no lookup); any other goes to `ec2Protocol`.
+  (s) =>
+    s === '-1' ||
+    s === '6' ||
+    s === 'tcp' ||
+    s === '17' ||
+    s === 'udp' ||
+    s === '1' ||
+    s === 'icmp' ||
+    s === '58' ||
+    s === 'icmpv6' ||
+    ec2Protocol(s) !== undefined,
 );
 const optStr = optional(str());
 
@@ -48,15 +60,19 @@ function portsOk(
   issue: (key: string, message: string) => void,
 ): boolean {
   const kind = parseProtocol(protocolText);
-  const [fromName, toName] = names;
   if (kind === 'tcp' || kind === 'udp') {
+    // Hot: the valid case returns before any message text is built.
+    if (from !== undefined && to !== undefined) {
+      if (from === -1 && to === -1) return true;
+      if (from >= 0 && to <= 65535 && from <= to) return true;
+    }
+    const [fromName, toName] = names;
     const all = `, or -1 on both ${fromName} and ${toName} for all ports`;
     if (from === undefined || to === undefined) {
       if (from === undefined) issue(fromName, `is required for ${kind} (expected a port 0–65535${all})`);
       if (to === undefined) issue(toName, `is required for ${kind} (expected a port 0–65535${all})`);
       return false;
     }
-    if (from === -1 && to === -1) return true;
     let ok = true;
     if (from < 0 || from > 65535) {
       issue(fromName, `must be a port 0–65535 for ${kind}${all} (got ${from})`);
@@ -73,6 +89,7 @@ function portsOk(
     return ok;
   }
   if (kind === 'icmp' || kind === 'icmpv6') {
+    const [fromName, toName] = names;
     let ok = true;
     if (from !== undefined && (from < -1 || from > 255)) {
       issue(fromName, `must be an ${kind} type -1–255 (got ${from})`);
@@ -346,10 +363,7 @@ export const ManagedPrefixListSchema = obj({
   OwnerId: optStr,
   Entries: list(
     obj({
-      Cidr: format(
-        'a valid IPv4 or IPv6 CIDR',
-        (c) => parseCidr4(c) !== undefined || parseCidr6(c) !== undefined,
-      ),
+      Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
       Description: optStr,
     }),
   ),
@@ -358,17 +372,17 @@ export const ManagedPrefixListSchema = obj({
 export const SnapshotSchema = obj({
   accountId: optStr,
   region: optStr,
-  Vpcs: list(VpcSchema, { uniqueBy: 'VpcId' }),
-  Subnets: list(SubnetSchema, { uniqueBy: 'SubnetId' }),
-  SecurityGroups: list(SecurityGroupSchema, { uniqueBy: 'GroupId' }),
-  SecurityGroupRules: list(SecurityGroupRuleSchema, { uniqueBy: 'SecurityGroupRuleId' }),
-  NetworkAcls: list(NetworkAclSchema, { uniqueBy: 'NetworkAclId' }),
-  RouteTables: list(RouteTableSchema, { uniqueBy: 'RouteTableId' }),
-  InternetGateways: list(InternetGatewaySchema, { uniqueBy: 'InternetGatewayId' }),
-  NatGateways: list(NatGatewaySchema, { uniqueBy: 'NatGatewayId' }),
-  VpcEndpoints: list(VpcEndpointSchema, { uniqueBy: 'VpcEndpointId' }),
-  NetworkInterfaces: list(NetworkInterfaceSchema, { uniqueBy: 'NetworkInterfaceId' }),
-  ManagedPrefixLists: list(ManagedPrefixListSchema, { uniqueBy: 'PrefixListId' }),
+  Vpcs: list(VpcSchema, { uniqueBy: 'VpcId', separate: true }),
+  Subnets: list(SubnetSchema, { uniqueBy: 'SubnetId', separate: true }),
+  SecurityGroups: list(SecurityGroupSchema, { uniqueBy: 'GroupId', separate: true }),
+  SecurityGroupRules: list(SecurityGroupRuleSchema, { uniqueBy: 'SecurityGroupRuleId', separate: true }),
+  NetworkAcls: list(NetworkAclSchema, { uniqueBy: 'NetworkAclId', separate: true }),
+  RouteTables: list(RouteTableSchema, { uniqueBy: 'RouteTableId', separate: true }),
+  InternetGateways: list(InternetGatewaySchema, { uniqueBy: 'InternetGatewayId', separate: true }),
+  NatGateways: list(NatGatewaySchema, { uniqueBy: 'NatGatewayId', separate: true }),
+  VpcEndpoints: list(VpcEndpointSchema, { uniqueBy: 'VpcEndpointId', separate: true }),
+  NetworkInterfaces: list(NetworkInterfaceSchema, { uniqueBy: 'NetworkInterfaceId', separate: true }),
+  ManagedPrefixLists: list(ManagedPrefixListSchema, { uniqueBy: 'PrefixListId', separate: true }),
 });
 
 /** The top-level keys of a snapshot (DESIGN §3), in their documented spelling. */

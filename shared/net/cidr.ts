@@ -99,21 +99,23 @@ function scanGroups(text: string, start: number, end: number, at: number): numbe
 }
 
 /**
- * Scans the usual form of an IPv6 address (hex digits and colons only, at most one `::`) into
- * `groups6`: true when valid. No split, regex or string is made (validation runs it on every
- * interface address of a 124 MB snapshot). Other texts are not read here (`-1`: use the general
- * parser); `0` is invalid.
+ * Scans the usual form of an IPv6 address in `text[0, end)` (hex digits and colons only, at most
+ * one `::`) into `groups6`: true when valid. No split, regex or string is made (validation runs it
+ * on every interface address of a 124 MB snapshot). Other texts are not read here (`-1`: use the
+ * general parser); `0` is invalid.
  */
-function scanIpv6(text: string): -1 | 0 | 1 {
-  const n = text.length;
+function scanIpv6(text: string, end = text.length): -1 | 0 | 1 {
+  const n = end;
   if (n === 0) return -1;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c !== 58 && hexDigit(c) < 0) return -1;
   }
-  const gap = text.indexOf('::');
+  let gap = text.indexOf('::');
+  if (gap > n - 2) gap = -1; // a `::` past `end` is not in the address
   if (gap < 0) return scanGroups(text, 0, n, 0) === 8 ? 1 : 0;
-  if (text.indexOf('::', gap + 2) >= 0) return 0;
+  const again = text.indexOf('::', gap + 2);
+  if (again >= 0 && again <= n - 2) return 0;
   const head = scanGroups(text, 0, gap, 0);
   if (head < 0) return 0;
   // The tail is read after the head, then moved to the end: the groups `::` stands for are zeros.
@@ -226,6 +228,27 @@ function parseCidr6Uncached(text: string): Cidr6 | undefined {
   const size = 1n << BigInt(128 - prefix);
   const start = (address / size) * size;
   return { start, end: start + size, prefix };
+}
+
+/**
+ * True when `text` is an IPv4 CIDR `parseCidr4` reads. Hot: validation runs it on every IPv4
+ * source of a snapshot; it reads character codes only (no memo lookup, nothing allocated).
+ */
+export function isCidr4(text: string): boolean {
+  const slash = text.indexOf('/');
+  return slash > 0 && scanIpv4(text, 0, slash) >= 0 && scanPrefix(text, slash + 1, text.length, 32) >= 0;
+}
+
+/**
+ * True when `text` is an IPv6 CIDR `parseCidr6` reads. Hot like `isCidr4`: the usual
+ * hex-and-colon form is scanned in place; any other form goes to the parser.
+ */
+export function isCidr6(text: string): boolean {
+  const slash = text.indexOf('/');
+  if (slash < 0) return false;
+  if (scanPrefix(text, slash + 1, text.length, 128) < 0) return false;
+  const scanned = scanIpv6(text, slash);
+  return scanned === 1 || (scanned === -1 && parseCidr6(text) !== undefined);
 }
 
 /** Formats a 32-bit value as a dotted quad. */
