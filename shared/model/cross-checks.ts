@@ -124,77 +124,86 @@ export interface OwnedLists {
  * decided whether an interface was exposed; each second owner is an error naming the first.
  */
 export function oneOwnerIssues(snapshot: OwnedLists): string[] {
-  // Hot: one map per kind of claim, keyed by the subnet or VPC id as written, holding the first
-  // claimant's indexes; a path is spelled only for an issue (no string is built per association).
+  // Hot: one map per kind of claim, keyed by the subnet or VPC id as written, holding the index of
+  // the first claimant in its list. Nothing else is kept or spelled per association: the first
+  // claimant's id is read from its list, and its association found again, only for an issue.
   const issues: string[] = [];
-  const defaultAcl = new Map<string, Claim>();
-  const subnetAcl = new Map<string, Claim>();
-  const mainTable = new Map<string, Claim>();
-  const subnetTable = new Map<string, Claim>();
+  const defaultAcl = new Map<string, number>();
+  const subnetAcl = new Map<string, number>();
+  const mainTable = new Map<string, number>();
+  const subnetTable = new Map<string, number>();
   const acls = snapshot.NetworkAcls;
   for (let i = 0; i < acls.length; i++) {
-    const acl = acls[i] as OwnedLists['NetworkAcls'][number];
+    const acl = acls[i] as OwnedAcl;
+    const id = acl.NetworkAclId;
     if (acl.IsDefault === true) {
-      const first = claim(defaultAcl, acl.VpcId, acl.NetworkAclId, i, -1);
-      if (first) {
+      const first = claim(defaultAcl, acl.VpcId, i);
+      const owner = acls[first] as OwnedAcl;
+      if (owner.NetworkAclId !== id) {
         issues.push(
-          `NetworkAcls[${i}].IsDefault: ${acl.VpcId} already has a default network ACL (${first.id}, at NetworkAcls[${first.i}].IsDefault)`,
+          `NetworkAcls[${i}].IsDefault: ${acl.VpcId} already has a default network ACL (${owner.NetworkAclId}, at NetworkAcls[${first}].IsDefault)`,
         );
       }
     }
     const associations = acl.Associations;
     for (let j = 0; j < associations.length; j++) {
       const subnetId = (associations[j] as { SubnetId: string }).SubnetId;
-      const first = claim(subnetAcl, subnetId, acl.NetworkAclId, i, j);
-      if (first) {
-        const at = (c: { i: number; j: number }) => `NetworkAcls[${c.i}].Associations[${c.j}].SubnetId`;
-        issues.push(
-          `${at({ i, j })}: ${subnetId} is already associated with another network ACL (${first.id}, at ${at(first)})`,
-        );
-      }
+      const first = claim(subnetAcl, subnetId, i);
+      const owner = acls[first] as OwnedAcl;
+      if (owner.NetworkAclId === id) continue;
+      const at = owner.Associations.findIndex((a) => a.SubnetId === subnetId);
+      issues.push(
+        `NetworkAcls[${i}].Associations[${j}].SubnetId: ${subnetId} is already associated with another network ACL (${owner.NetworkAclId}, at NetworkAcls[${first}].Associations[${at}].SubnetId)`,
+      );
     }
   }
   const tables = snapshot.RouteTables;
   for (let i = 0; i < tables.length; i++) {
-    const table = tables[i] as OwnedLists['RouteTables'][number];
+    const table = tables[i] as OwnedTable;
+    const id = table.RouteTableId;
     const associations = table.Associations;
     for (let j = 0; j < associations.length; j++) {
-      const a = associations[j] as OwnedLists['RouteTables'][number]['Associations'][number];
-      const state = a.AssociationState?.State;
-      if (state !== undefined && state !== 'associated' && state !== 'associating') continue;
-      const at = (c: { i: number; j: number }, field: string) =>
-        `RouteTables[${c.i}].Associations[${c.j}].${field}`;
+      const a = associations[j] as OwnedTableAssociation;
+      if (!inForce(a)) continue;
       if (a.Main === true) {
-        const first = claim(mainTable, table.VpcId, table.RouteTableId, i, j);
-        if (first) {
-          issues.push(
-            `${at({ i, j }, 'Main')}: ${table.VpcId} already has a main route table (${first.id}, at ${at(first, 'Main')})`,
-          );
-        }
+        const first = claim(mainTable, table.VpcId, i);
+        const owner = tables[first] as OwnedTable;
+        if (owner.RouteTableId === id) continue;
+        const at = owner.Associations.findIndex((b) => inForce(b) && b.Main === true);
+        issues.push(
+          `RouteTables[${i}].Associations[${j}].Main: ${table.VpcId} already has a main route table (${owner.RouteTableId}, at RouteTables[${first}].Associations[${at}].Main)`,
+        );
       } else if (a.SubnetId) {
-        const first = claim(subnetTable, a.SubnetId, table.RouteTableId, i, j);
-        if (first) {
-          issues.push(
-            `${at({ i, j }, 'SubnetId')}: ${a.SubnetId} is already associated with another route table (${first.id}, at ${at(first, 'SubnetId')})`,
-          );
-        }
+        const subnetId = a.SubnetId;
+        const first = claim(subnetTable, subnetId, i);
+        const owner = tables[first] as OwnedTable;
+        if (owner.RouteTableId === id) continue;
+        const at = owner.Associations.findIndex(
+          (b) => inForce(b) && b.Main !== true && b.SubnetId === subnetId,
+        );
+        issues.push(
+          `RouteTables[${i}].Associations[${j}].SubnetId: ${subnetId} is already associated with another route table (${owner.RouteTableId}, at RouteTables[${first}].Associations[${at}].SubnetId)`,
+        );
       }
     }
   }
   return issues;
 }
 
-/** Who first claimed a subnet or VPC: its id and where (list index, association index). */
-interface Claim {
-  id: string;
-  i: number;
-  j: number;
+type OwnedAcl = OwnedLists['NetworkAcls'][number];
+type OwnedTable = OwnedLists['RouteTables'][number];
+type OwnedTableAssociation = OwnedTable['Associations'][number];
+
+/** An association that holds (or is about to): one being removed claims nothing. */
+function inForce(a: OwnedTableAssociation): boolean {
+  const state = a.AssociationState?.State;
+  return state === undefined || state === 'associated' || state === 'associating';
 }
 
-/** Records `id` as the owner of `key` if it has none; the first owner when it is another. */
-function claim(owners: Map<string, Claim>, key: string, id: string, i: number, j: number): Claim | undefined {
+/** The index of the first claimant of `key`: `i` itself when it is the first. */
+function claim(owners: Map<string, number>, key: string, i: number): number {
   const first = owners.get(key);
-  if (!first) owners.set(key, { id, i, j });
-  else if (first.id !== id) return first;
-  return undefined;
+  if (first !== undefined) return first;
+  owners.set(key, i);
+  return i;
 }

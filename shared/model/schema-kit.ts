@@ -147,9 +147,9 @@ export function withDefault<O, I>(schema: Schema<O, I>, value: O): Field<O, I | 
 }
 
 /**
- * Options of a list. `uniqueBy`: the item field whose value must be unique. `separate`: each item
- * is checked by its own compiled function rather than inline (a snapshot's resource lists: each
- * function then tiers up on its own, where one function holding every list would wait longer).
+ * Options of a list. `uniqueBy`: the item field whose value must be unique. `separate`: the list
+ * is checked by its own compiled function rather than inline in its parent's (a snapshot's
+ * resource lists: each function then tiers up on its own).
  */
 export interface ListOptions {
   uniqueBy?: string;
@@ -189,16 +189,11 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
     }
     return ok;
   };
-  let compiled: ((v: unknown) => boolean) | undefined;
-  const emit: Emit = (e, v) => {
+  const loop: Emit = (e, v) => {
     const i = e.local('i');
     const element = e.local('e');
     const seen = e.local('seen');
-    let body: string;
-    if (separate) {
-      compiled ??= compileCheck(item, uniqueBy);
-      body = `if (!${e.bind(compiled)}(${element})) return false;`;
-    } else body = item.emit(e, element);
+    const body = item.emit(e, element);
     // One hash per id, once the item is known to be a valid object: a duplicate leaves the size.
     const unique = uniqueBy
       ? `${seen}.add(${element}[${JSON.stringify(uniqueBy)}]); if (${seen}.size !== ${i} + 1) return false;`
@@ -210,6 +205,16 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
         ${body}
         ${unique}
       }`;
+  };
+  // A separate list is its own compiled function (loop and items): it is optimized, on-stack
+  // while its loop runs, with the feedback of its own items only. Inline in the snapshot's
+  // function, the lists not yet reached had none, and the optimized code was thrown away on
+  // reaching them (V8's --trace-deopt: "insufficient type feedback").
+  let compiled: ((v: unknown) => boolean) | undefined;
+  const emit: Emit = (e, v) => {
+    if (!separate) return loop(e, v);
+    compiled ??= compileCheck({ expected: 'an array', check, emit: loop }, uniqueBy ?? 'list');
+    return `if (!${e.bind(compiled)}(${v})) return false;`;
   };
   return { expected: 'an array', check, emit, fallback: () => [] } as Field<O[], I[] | undefined>;
 }
