@@ -4,11 +4,11 @@ import { formatPath } from '../validation';
  * A small compiled validator for the snapshot (DESIGN §3, §12 "End to end"). A schema is built once
  * from combinators; its fast walk is generated as straight-line source (`new Function`, as Ajv and
  * TypeBox's compiler do): each field read by its literal name, primitives, enums and nested objects
- * and lists checked inline, so every read site sees one item shape and nothing is called per field.
- * That walk allocates nothing (missing lists are filled in place, values are never copied) and
- * keeps no path. Only when it fails is the input walked again by the generic closures, slowly, to
- * collect every issue with its path. Types are inferred from the schema, so the model's input types
- * cannot drift from the checks.
+ * and lists checked inline, so every read site sees one item shape and no function is called per
+ * field but a format's test (a CIDR) and an object's refinement. That walk allocates nothing
+ * (missing lists are filled in place, values are never copied) and keeps no path. Only when it
+ * fails is the input walked again by the generic closures, slowly, to collect every issue with its
+ * path. Types are inferred from the schema, so the model's input types cannot drift from the checks.
  */
 
 /** Where the slow walk is and what it found; `null` on the fast walk. */
