@@ -1,4 +1,4 @@
-import { isCidr4, isCidr6, isIpv6, parseIpv4 } from '../net/cidr';
+import { isCidr4, isCidr6, isIpv4, isIpv6 } from '../net/cidr';
 import { ec2Protocol, parseProtocol } from '../net/protocol';
 import { oneSource, uniqueRuleNumbers } from './cross-checks';
 import {
@@ -25,7 +25,7 @@ import {
 // parses each one when it reads it, memoized there.
 const cidr4 = format('a valid IPv4 CIDR', isCidr4);
 const cidr6 = format('a valid IPv6 CIDR', isCidr6);
-const ipv4 = format('a valid IPv4 address', (s) => parseIpv4(s) !== undefined);
+const ipv4 = format('a valid IPv4 address', isIpv4);
 const ipv6 = format('a valid IPv6 address', isIpv6);
 const protocol = format(
   'a protocol EC2 accepts (-1, tcp, udp, icmp, icmpv6 or a number 0–255)',

@@ -43,6 +43,36 @@ function scanIpv4(text: string, start: number, end: number): number {
   return value * 256 + octet;
 }
 
+/**
+ * True when `text[start, end)` is a dotted quad `scanIpv4` reads, without its value: no sum that
+ * could outgrow a small integer (a quad from 128.0.0.0 up made the validator's optimized code
+ * start over, on V8's --trace-deopt "overflow").
+ */
+function isIpv4Range(text: string, start: number, end: number): boolean {
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return false;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return false; // a leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return false;
+    } else return false;
+  }
+  return dots === 3 && digits > 0;
+}
+
+/** True when `text` is an IPv4 address `parseIpv4` reads (without building its value). */
+export function isIpv4(text: string): boolean {
+  return isIpv4Range(text, 0, text.length);
+}
+
 /** The prefix length written in `text[start, end)` (0–max, no leading zero), or -1. */
 function scanPrefix(text: string, start: number, end: number, max: number): number {
   if (start >= end || end - start > 3) return -1;
@@ -236,7 +266,7 @@ function parseCidr6Uncached(text: string): Cidr6 | undefined {
  */
 export function isCidr4(text: string): boolean {
   const slash = text.indexOf('/');
-  return slash > 0 && scanIpv4(text, 0, slash) >= 0 && scanPrefix(text, slash + 1, text.length, 32) >= 0;
+  return slash > 0 && isIpv4Range(text, 0, slash) && scanPrefix(text, slash + 1, text.length, 32) >= 0;
 }
 
 /**

@@ -6,7 +6,7 @@ import { oneOwnerIssues, uniqueRuleNumbers } from '../../../../shared/model/cros
 import { type Explain, validate } from '../../../../shared/model/schema-kit';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { SnapshotSchema } from '../../../../shared/model/snapshot-schema';
-import { isCidr4, isCidr6, parseCidr4, parseCidr6 } from '../../../../shared/net/cidr';
+import { isCidr4, isCidr6, isIpv4, parseCidr4, parseCidr6, parseIpv4 } from '../../../../shared/net/cidr';
 
 // The compiled fast walk (generated straight-line code) decides alone whether a snapshot is valid;
 // the explaining walk only runs when it refuses. So the two must agree on every input: a fast walk
@@ -371,6 +371,27 @@ describe('CIDR validity by character scan', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+  it('isIpv4 accepts exactly what parseIpv4 reads', () => {
+    fc.assert(
+      fc.property(fc.oneof(v4, fc.string({ maxLength: 16 })), (cidr) => {
+        const text = cidr.replace(/\/.*$/, '');
+        expect(isIpv4(text)).toBe(parseIpv4(text) !== undefined);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of [
+      '0.0.0.0',
+      '255.255.255.255',
+      '128.0.0.1',
+      '256.0.0.0',
+      '01.2.3.4',
+      '1.2.3',
+      '1.2.3.4.',
+      '',
+    ]) {
+      expect(isIpv4(text)).toBe(parseIpv4(text) !== undefined);
+    }
   });
   it('isCidr6 accepts exactly what parseCidr6 reads', () => {
     fc.assert(
