@@ -1,10 +1,91 @@
-import { parseProtocol } from '../net/protocol';
+import { type Protocol, parseProtocol } from '../net/protocol';
 
 // Checks across the items of one list or the fields of one item that EC2 enforces and a snapshot
 // could break: each breach would otherwise be read one way and hide the other.
 
 /** Reports an issue at a key relative to the checked object (as `Refinement` does). */
 type Issue = (key: string | undefined, message: string) => void;
+
+/**
+ * `parseProtocol`, with the spellings EC2 prints compared first. Hot: it runs for every rule and
+ * NACL entry; a literal comparison is cheaper than its map lookup.
+ */
+export function protocolKind(text: string): Protocol {
+  switch (text) {
+    case '-1':
+      return 'all';
+    case 'tcp':
+    case '6':
+      return 'tcp';
+    case 'udp':
+    case '17':
+      return 'udp';
+    case 'icmp':
+    case '1':
+      return 'icmp';
+    case 'icmpv6':
+    case '58':
+      return 'icmpv6';
+    default:
+      return parseProtocol(text);
+  }
+}
+
+/**
+ * Ports of a rule as EC2 checks them: tcp/udp need both ends, 0–65535 and from ≤ to (or -1 on both
+ * for all ports); icmp/icmpv6 carry a type and a code, -1–255; other protocols ignore them.
+ * `names` are the two fields' paths relative to the item (`FromPort`, `PortRange.From`).
+ */
+export function portsOk(
+  kind: Protocol,
+  from: number | undefined,
+  to: number | undefined,
+  names: readonly [string, string],
+  issue: (key: string, message: string) => void,
+): boolean {
+  if (kind === 'tcp' || kind === 'udp') {
+    // Hot: the valid case returns before any message text is built.
+    if (from !== undefined && to !== undefined) {
+      if (from === -1 && to === -1) return true;
+      if (from >= 0 && to <= 65535 && from <= to) return true;
+    }
+    const [fromName, toName] = names;
+    const all = `, or -1 on both ${fromName} and ${toName} for all ports`;
+    if (from === undefined || to === undefined) {
+      if (from === undefined) issue(fromName, `is required for ${kind} (expected a port 0–65535${all})`);
+      if (to === undefined) issue(toName, `is required for ${kind} (expected a port 0–65535${all})`);
+      return false;
+    }
+    let ok = true;
+    if (from < 0 || from > 65535) {
+      issue(fromName, `must be a port 0–65535 for ${kind}${all} (got ${from})`);
+      ok = false;
+    }
+    if (to < 0 || to > 65535) {
+      issue(toName, `must be a port 0–65535 for ${kind}${all} (got ${to})`);
+      ok = false;
+    }
+    if (ok && from > to) {
+      issue(fromName, `must not exceed ${toName} (${from} > ${to})`);
+      ok = false;
+    }
+    return ok;
+  }
+  if (kind === 'icmp' || kind === 'icmpv6') {
+    const [fromName, toName] = names;
+    let ok = true;
+    if (from !== undefined && (from < -1 || from > 255)) {
+      issue(fromName, `must be an ${kind} type -1–255 (got ${from})`);
+      ok = false;
+    }
+    if (to !== undefined && (to < -1 || to > 255)) {
+      issue(toName, `must be an ${kind} code -1–255 (got ${to})`);
+      ok = false;
+    }
+    return ok;
+  }
+  return true;
+}
 
 const RULE_SOURCES = ['CidrIpv4', 'CidrIpv6', 'PrefixListId', 'ReferencedGroupInfo'] as const;
 

@@ -1,6 +1,6 @@
 import { isCidr4, isCidr6, isIpv4, isIpv6 } from '../net/cidr';
-import { ec2Protocol, parseProtocol } from '../net/protocol';
-import { oneSource, uniqueRuleNumbers } from './cross-checks';
+import { ec2Protocol } from '../net/protocol';
+import { oneSource, portsOk, protocolKind, uniqueRuleNumbers } from './cross-checks';
 import {
   bool,
   format,
@@ -47,66 +47,9 @@ const optStr = optional(str());
 const TagSchema = obj({ Key: str(), Value: withDefault(str(), '') });
 const tags = list(TagSchema);
 
-/**
- * Ports of a rule as EC2 checks them: tcp/udp need both ends, 0–65535 and from ≤ to (or -1 on both
- * for all ports); icmp/icmpv6 carry a type and a code, -1–255; other protocols ignore them.
- * `names` are the two fields' paths relative to the item (`FromPort`, `PortRange.From`).
- */
-function portsOk(
-  protocolText: string,
-  from: number | undefined,
-  to: number | undefined,
-  names: readonly [string, string],
-  issue: (key: string, message: string) => void,
-): boolean {
-  const kind = parseProtocol(protocolText);
-  if (kind === 'tcp' || kind === 'udp') {
-    // Hot: the valid case returns before any message text is built.
-    if (from !== undefined && to !== undefined) {
-      if (from === -1 && to === -1) return true;
-      if (from >= 0 && to <= 65535 && from <= to) return true;
-    }
-    const [fromName, toName] = names;
-    const all = `, or -1 on both ${fromName} and ${toName} for all ports`;
-    if (from === undefined || to === undefined) {
-      if (from === undefined) issue(fromName, `is required for ${kind} (expected a port 0–65535${all})`);
-      if (to === undefined) issue(toName, `is required for ${kind} (expected a port 0–65535${all})`);
-      return false;
-    }
-    let ok = true;
-    if (from < 0 || from > 65535) {
-      issue(fromName, `must be a port 0–65535 for ${kind}${all} (got ${from})`);
-      ok = false;
-    }
-    if (to < 0 || to > 65535) {
-      issue(toName, `must be a port 0–65535 for ${kind}${all} (got ${to})`);
-      ok = false;
-    }
-    if (ok && from > to) {
-      issue(fromName, `must not exceed ${toName} (${from} > ${to})`);
-      ok = false;
-    }
-    return ok;
-  }
-  if (kind === 'icmp' || kind === 'icmpv6') {
-    const [fromName, toName] = names;
-    let ok = true;
-    if (from !== undefined && (from < -1 || from > 255)) {
-      issue(fromName, `must be an ${kind} type -1–255 (got ${from})`);
-      ok = false;
-    }
-    if (to !== undefined && (to < -1 || to > 255)) {
-      issue(toName, `must be an ${kind} code -1–255 (got ${to})`);
-      ok = false;
-    }
-    return ok;
-  }
-  return true;
-}
-
 const SG_PORTS = ['FromPort', 'ToPort'] as const;
 const sgPorts: Refinement<{ IpProtocol: string; FromPort?: number; ToPort?: number }> = (p, issue) =>
-  portsOk(p.IpProtocol, p.FromPort, p.ToPort, SG_PORTS, issue);
+  portsOk(protocolKind(p.IpProtocol), p.FromPort, p.ToPort, SG_PORTS, issue);
 
 const blockState = optional(obj({ State: optStr }));
 
@@ -240,12 +183,12 @@ export const NetworkAclEntrySchema = obj(
       issue('RuleNumber', `${RULE_NUMBERS} (got ${n})`);
       ok = false;
     }
-    const kind = parseProtocol(e.Protocol);
+    const kind = protocolKind(e.Protocol);
     if (kind === 'tcp' || kind === 'udp') {
-      if (!portsOk(e.Protocol, e.PortRange?.From, e.PortRange?.To, NACL_PORTS, issue)) ok = false;
+      if (!portsOk(kind, e.PortRange?.From, e.PortRange?.To, NACL_PORTS, issue)) ok = false;
     } else if (kind === 'icmp' || kind === 'icmpv6') {
       const code = e.IcmpTypeCode;
-      if (!portsOk(e.Protocol, code?.Type, code?.Code, ICMP_FIELDS, issue)) ok = false;
+      if (!portsOk(kind, code?.Type, code?.Code, ICMP_FIELDS, issue)) ok = false;
     }
     return ok;
   },
