@@ -6,7 +6,16 @@ import { oneOwnerIssues, uniqueRuleNumbers } from '../../../../shared/model/cros
 import { type Explain, validate } from '../../../../shared/model/schema-kit';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { SnapshotSchema } from '../../../../shared/model/snapshot-schema';
-import { isCidr4, isCidr6, isIpv4, parseCidr4, parseCidr6, parseIpv4 } from '../../../../shared/net/cidr';
+import {
+  isCidr4,
+  isCidr6,
+  isIpv4,
+  isIpv6,
+  parseCidr4,
+  parseCidr6,
+  parseIpv4,
+  parseIpv6,
+} from '../../../../shared/net/cidr';
 
 // The compiled fast walk (generated straight-line code) decides alone whether a snapshot is valid;
 // the explaining walk only runs when it refuses. So the two must agree on every input: a fast walk
@@ -391,6 +400,42 @@ describe('CIDR validity by character scan', () => {
       '',
     ]) {
       expect(isIpv4(text)).toBe(parseIpv4(text) !== undefined);
+    }
+  });
+  it('isIpv6 accepts exactly what parseIpv6 reads', () => {
+    // The hex-and-colon alphabet, biased to colons: `::`, `:::`, empty and long groups, 7–9 groups.
+    const colons = fc
+      .array(fc.constantFrom('', '', '0', 'f', 'ab', 'FFFF', '12345', ':', 'g'), {
+        minLength: 1,
+        maxLength: 11,
+      })
+      .map((parts) => parts.join(':'));
+    fc.assert(
+      fc.property(fc.oneof(colons, v6, fc.string({ maxLength: 12 })), (text) => {
+        expect(isIpv6(text)).toBe(parseIpv6(text) !== undefined);
+      }),
+      { numRuns: 10000 },
+    );
+    for (const text of [
+      '::',
+      ':',
+      ':::',
+      '1::',
+      '::1',
+      '1:',
+      ':1',
+      '1::2::3',
+      '1:2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:7::8',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6::7:8',
+      '::1:2:3:4:5:6:7',
+      '12345::',
+      '1:::2',
+      '::ffff:1.2.3.4',
+      '',
+    ]) {
+      expect(isIpv6(text)).toBe(parseIpv6(text) !== undefined);
     }
   });
   it('isCidr6 accepts exactly what parseCidr6 reads', () => {
