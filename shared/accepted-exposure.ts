@@ -10,7 +10,10 @@ import { ALL_PORTS, formatPortsWithProtocol, type PortSet } from './net/ports';
 import { interfaceTitle, shownPorts } from './rules/eni-internet-exposed';
 import { portSpecsOf } from './rules/sg-open-common';
 
-/** A finding's structured ports (the engine keeps them; the evidence text is never re-read). */
+/**
+ * A security-group finding's structured ports (the engine keeps them; the evidence text is never
+ * re-read). Only security-group findings are asked for: they are what exempts a group's ports.
+ */
 export type PortsOf = (finding: Finding) => readonly PortSpec[];
 
 // DESIGN §8 "Exemptions": an interface's `eni-internet-exposed` finding is suppressed for the ports

@@ -100,6 +100,8 @@ export class ExposureAnalysis {
   private readonly worldBySegments = new Map<NaclSegment[], FamilyPorts>();
   private readonly intersections = new Map<PortSet, Map<PortSet, PortSet>>();
   private readonly portsByPair = new Map<PortSet, Map<PortSet, ExposedPorts>>();
+  /** The ports of dual-stack interfaces: the union of the two families' shared objects. */
+  private readonly unions = new Map<ExposedPorts, Map<ExposedPorts, ExposedPorts>>();
   private readonly subnetPaths = new Map<string, SubnetPath | null>();
   /** Severity per exposed-ports object: single-family ones are shared by interfaces of one shape. */
   private readonly severities = new Map<ExposedPorts, Severity>();
@@ -177,9 +179,9 @@ export class ExposureAnalysis {
     const first = families?.[0];
     if (!families || !first) return undefined;
     const second = families[1];
-    const ports = second
-      ? { tcp: union(first.ports.tcp, second.ports.tcp), udp: union(first.ports.udp, second.ports.udp) }
-      : first.ports;
+    // Both families' port objects are shared (memoized per NACL and group set), so their union is
+    // too: interfaces of one dual-stack shape share it, and with it its severity and its texts.
+    const ports = second ? this.unionOf(first.ports, second.ports) : first.ports;
     return {
       networkInterfaceId,
       vpcId: eni.vpcId,
@@ -250,6 +252,10 @@ export class ExposureAnalysis {
     }
     if (tcp.length === 0 && udp.length === 0) return NONE;
     return memoByTwoKeys(this.portsByPair, tcp, udp, () => ({ tcp, udp }));
+  }
+
+  private unionOf(a: ExposedPorts, b: ExposedPorts): ExposedPorts {
+    return memoByTwoKeys(this.unions, a, b, () => ({ tcp: union(a.tcp, b.tcp), udp: union(a.udp, b.udp) }));
   }
 
   private intersection(a: PortSet, b: PortSet): PortSet {

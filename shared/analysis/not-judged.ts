@@ -1,5 +1,7 @@
-import type { Model } from '../model/model';
+import type { Model, NetworkInterfaceItem } from '../model/model';
 import type { Analysis } from './analysis';
+
+type GroupRef = NetworkInterfaceItem['Groups'][number];
 
 /**
  * A resource a rule could not judge for lack of data (DESIGN §3 "Not judged is said"): listed in
@@ -30,9 +32,34 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
   const { model } = analysis;
   const out: NotJudged[] = [];
   if (scope.interfaceRuleIds.length > 0) {
+    // hot: once per interface of the region. A subnet's path is judged once (a few interfaces
+    // share each subnet): one lookup per interface instead of the subnet's and its NACL's.
+    const paths = new Map<string, string | null>();
+    const { securityGroups } = model;
     for (const eni of model.networkInterfaces.values()) {
-      const reason = missingPath(model, eni.subnetId) ?? missingGroup(model, eni.groupIds);
-      if (!reason) continue;
+      const subnetId = eni.subnetId;
+      let reason: string | undefined;
+      if (!subnetId) reason = 'the interface has no SubnetId';
+      else {
+        let path = paths.get(subnetId);
+        if (path === undefined) {
+          path = missingPath(model, subnetId) ?? null;
+          paths.set(subnetId, path);
+        }
+        reason = path ?? undefined;
+      }
+      if (reason === undefined) {
+        // The raw list, not `groupIds`: that sorted copy is derived (and kept) on first read, and
+        // most interfaces of a region are never asked for it otherwise. Same ids, same answer.
+        const groups = eni.item.Groups;
+        for (let i = 0; i < groups.length; i++) {
+          if (!securityGroups.has((groups[i] as GroupRef).GroupId)) {
+            reason = missingGroups(model, eni.groupIds);
+            break;
+          }
+        }
+      }
+      if (reason === undefined) continue;
       for (const ruleId of scope.interfaceRuleIds) out.push({ resourceId: eni.id, reason, ruleId });
     }
   }
@@ -51,9 +78,8 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
   return out.sort((a, b) => compare(a.resourceId, b.resourceId) || compare(a.reason, b.reason));
 }
 
-/** Why an interface's path to the internet cannot be followed, if it cannot. */
-function missingPath(model: Model, subnetId: string | undefined): string | undefined {
-  if (!subnetId) return 'the interface has no SubnetId';
+/** Why the path to the internet of an interface in the subnet cannot be followed, if it cannot. */
+function missingPath(model: Model, subnetId: string): string | undefined {
   const subnet = model.subnets.get(subnetId);
   if (!subnet) return `its subnet ${subnetId} is not in the snapshot`;
   if (!subnet.networkAclId) return `no network ACL of its subnet ${subnetId} is in the snapshot`;
@@ -65,10 +91,8 @@ function missingPath(model: Model, subnetId: string | undefined): string | undef
   return undefined;
 }
 
-/** A security group the interface uses but the snapshot lacks: it could open any port. */
-function missingGroup(model: Model, groupIds: readonly string[]): string | undefined {
-  // Allocation-free when every group is there (the common case, once per interface of a region).
-  if (groupIds.every((id) => model.securityGroups.has(id))) return undefined;
+/** The security groups the interface uses but the snapshot lacks (some are): they could open any port. */
+function missingGroups(model: Model, groupIds: readonly string[]): string {
   const absent = groupIds.filter((id) => !model.securityGroups.has(id));
   return `its security group${absent.length > 1 ? 's' : ''} ${absent.join(', ')} ${absent.length > 1 ? 'are' : 'is'} not in the snapshot`;
 }

@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateRegion } from '../../../../bench/generate';
 import { Analysis } from '../../../../shared/analysis/analysis';
+import { exposureAnalysis } from '../../../../shared/analysis/exposure';
 import { computeReach } from '../../../../shared/analysis/sg-reach';
 import { DEFAULT_CONFIG } from '../../../../shared/config';
 import { buildModel } from '../../../../shared/model/model';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { parseCidr4 } from '../../../../shared/net/cidr';
+import { union } from '../../../../shared/net/interval-set';
 import { isRfc1918Text } from '../../../../shared/net/public-space';
 
 // The fast paths the exposure analysis and the benchmark rely on, checked against the slow,
@@ -100,5 +102,34 @@ describe('group reach from raw permissions', () => {
     expect(fast).toEqual(slow);
     expect(fast.tcp.worldOpen.ipv4).toEqual([[22, 23]]);
     expect(fast.unresolvedPrefixLists).toEqual(['pl-unknown']);
+  });
+});
+
+describe('exposed ports of dual-stack interfaces', () => {
+  it('are the union of the two families, one shared object per pair of family port objects', () => {
+    // Prepare
+    const model = buildModel(parseSnapshot(generateRegion('M', 1).snapshot));
+    const exposures = exposureAnalysis(new Analysis(model, DEFAULT_CONFIG)).exposedInterfaces();
+    const dual = exposures.filter((e) => e.families.length === 2);
+    const byPair = new Map<string, object>();
+    const ids = new Map<object, number>();
+    const idOf = (o: object): number => {
+      if (!ids.has(o)) ids.set(o, ids.size);
+      return ids.get(o) ?? -1;
+    };
+
+    // Act + Assess
+    expect(dual.length).toBeGreaterThan(0);
+    for (const e of dual) {
+      const [a, b] = e.families;
+      if (!a || !b) throw new Error('two families expected');
+      expect(e.ports).toEqual({ tcp: union(a.ports.tcp, b.ports.tcp), udp: union(a.ports.udp, b.ports.udp) });
+      const pair = `${idOf(a.ports)},${idOf(b.ports)}`;
+      const known = byPair.get(pair);
+      if (known) expect(e.ports).toBe(known);
+      else byPair.set(pair, e.ports);
+    }
+    // Dual-stack interfaces of one shape repeat: the sharing above was exercised.
+    expect(byPair.size).toBeLessThan(dual.length);
   });
 });
