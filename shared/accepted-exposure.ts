@@ -99,6 +99,21 @@ function groupExemptions(
   return out;
 }
 
+/** True when one of the groups has an exemption tag or an allow-list entry (only those accept). */
+function someExemptable(
+  groupIds: readonly string[],
+  model: Model,
+  tagKey: string,
+  allowListed: ReadonlySet<string>,
+): boolean {
+  for (const groupId of groupIds) {
+    if (allowListed.has(groupId)) return true;
+    const tags = model.securityGroups.get(groupId)?.tags;
+    if (tags) for (const tag of tags) if (tag.Key === tagKey) return true;
+  }
+  return false;
+}
+
 /**
  * Applies group exemptions to the `eni-internet-exposed` findings (in place): a port every
  * world-opening group of the interface is exempted for is accepted; a finding whose every exposed
@@ -117,15 +132,14 @@ export function acceptExposure(
   // Only groups with an exemption tag or an allow-list entry can accept anything: in most
   // regions no interface has one, and nothing more is computed.
   const allowListed = new Set(config.allowLists.map((e) => e.resourceId));
-  const candidate = (groupId: string) =>
-    allowListed.has(groupId) ||
-    (model.securityGroups.get(groupId)?.tags.some((t) => t.Key === config.exemptionTagKey) ?? false);
-  const interfaceFindings = findings.filter(
-    (f) =>
-      f.ruleId === ENI_RULE &&
-      !f.suppressed &&
-      (model.networkInterfaces.get(f.resourceId)?.groupIds.some(candidate) ?? false),
-  );
+  // hot: once per finding (plain loops, no closure per call).
+  const interfaceFindings: Finding[] = [];
+  for (const f of findings) {
+    if (f.ruleId !== ENI_RULE || f.suppressed) continue;
+    const groupIds = model.networkInterfaces.get(f.resourceId)?.groupIds;
+    if (groupIds && someExemptable(groupIds, model, config.exemptionTagKey, allowListed))
+      interfaceFindings.push(f);
+  }
   if (interfaceFindings.length === 0) return;
   const byGroup = new Map<string, Finding[]>();
   for (const f of findings) {

@@ -145,13 +145,15 @@ export class ExposureAnalysis {
   private computeFor(eni: NetworkInterfaceNode): InterfaceExposure | undefined {
     const networkInterfaceId = eni.id;
     if (!eni.subnetId || eni.groupIds.length === 0) return undefined;
-    const subnetPath = this.subnetPath(eni.subnetId);
-    if (!subnetPath) return undefined;
-    // The groups' reach first: most interfaces' groups are world-open nowhere, and then neither
-    // the route nor the NACL is looked at. (Group sets repeat across interfaces, NACL and group
-    // set pairs hardly do: the reach is memoized per group set, the NACL's side per evaluation.)
+    // The groups' reach first: most interfaces' groups are world-open nowhere (half of the public
+    // ones on the bench's L), and then neither the subnet, the route nor the NACL is looked at.
+    // (Group sets repeat across interfaces, NACL and group set pairs hardly do: the reach is
+    // memoized per group set, the NACL's side per evaluation.) Both checks are pure: either order
+    // gives the same answer.
     const reach = this.analysis.unionReach(eni.groupIds);
     if (reach === EMPTY_REACH) return undefined;
+    const subnetPath = this.subnetPath(eni.subnetId);
+    if (!subnetPath) return undefined;
     let families: FamilyExposure[] | undefined;
     for (const family of FAMILY_ORDER) {
       const addresses = family === 'ipv4' ? eni.publicIps : eni.publicIpv6Addresses;
