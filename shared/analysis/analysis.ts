@@ -80,9 +80,13 @@ export class Analysis {
   groupsWithReach(): readonly SecurityGroupNode[] {
     if (!this.groupsReaching) {
       const out: SecurityGroupNode[] = [];
+      // Hot: before any group was asked for alone (the usual case) there is nothing to look up,
+      // and the quiet groups need no entry: once scanned, absence means quiet.
+      const fresh = this.reachByGroup.size === 0 && this.quietGroups.size === 0;
       for (const group of this.model.securityGroups.values()) {
-        let reach = this.reachByGroup.get(group.id);
-        if (!reach && !this.quietGroups.has(group.id)) reach = this.computeGroupReach(group);
+        let reach = fresh ? undefined : this.reachByGroup.get(group.id);
+        if (!reach && (fresh || !this.quietGroups.has(group.id)))
+          reach = this.computeGroupReach(group, !fresh);
         if (reach && reach !== EMPTY_REACH) out.push(group);
       }
       this.groupsReaching = out;
@@ -92,15 +96,18 @@ export class Analysis {
     return this.groupsReaching;
   }
 
-  /** One walk over a group's raw permissions (no rule objects), memoized by whether it may be public. */
-  private computeGroupReach(group: SecurityGroupNode): Reach {
+  /**
+   * One walk over a group's raw permissions (no rule objects), memoized by whether it may be
+   * public (a quiet group is noted only when `noteQuiet`: a full scan implies it).
+   */
+  private computeGroupReach(group: SecurityGroupNode, noteQuiet = true): Reach {
     this.collector ??= new ReachCollector(this.model.prefixLists, this.config.worldOpenCoverage);
     const collector = this.collector;
     group.forEachIngressSource(collector.visit);
     const publicSource = collector.publicSource;
     const reach = collector.finish();
     if (publicSource) this.reachByGroup.set(group.id, reach);
-    else this.quietGroups.add(group.id);
+    else if (noteQuiet) this.quietGroups.add(group.id);
     return reach;
   }
 

@@ -68,9 +68,12 @@ export function residualReach(analysis: Analysis, group: SecurityGroupNode): Rea
   let reach = cache.get(group.id);
   if (!reach) {
     const { prefixLists } = analysis.model;
-    const kept = group.ingress.filter((r) => worldSourceFamilies(r, prefixLists).length === 0);
+    // Every world-source rule is among the rules that may be public, and the others add nothing
+    // to a reach: those rules alone decide it.
+    const candidates = group.publicIngress;
+    const kept = candidates.filter((r) => worldSourceFamilies(r, prefixLists).length === 0);
     reach =
-      kept.length === group.ingress.length
+      kept.length === candidates.length
         ? analysis.groupReach(group.id)
         : computeReach(kept, prefixLists, analysis.config.worldOpenCoverage);
     cache.set(group.id, reach);

@@ -34,7 +34,10 @@ export const sgBroadPublicSource = defineRule({
       if (isEmptyPorts(ports)) continue;
       const merged = mergedFamilies(ports);
       const portList = formatTransportPorts(merged);
-      const rules = group.ingress.filter((rule) => hitsPorts(rule, publicFamilies(rule, analysis), ports));
+      // Only a rule whose source may be public can admit public addresses.
+      const rules = group.publicIngress.filter((rule) =>
+        hitsPorts(rule, publicFamilies(rule, analysis), ports),
+      );
       drafts.push({
         ruleId: ID,
         severity: 'low',

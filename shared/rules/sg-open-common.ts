@@ -1,13 +1,21 @@
 import type { Analysis } from '../analysis/analysis';
-import { type Family, TRANSPORTS, type Transport } from '../analysis/sg-reach';
+import {
+  BOTH_FAMILIES,
+  type Family,
+  IPV4_ONLY,
+  IPV6_ONLY,
+  listFamilies,
+  NO_FAMILY,
+  TRANSPORTS,
+  type Transport,
+} from '../analysis/sg-reach';
 import type { TransportPorts } from '../analysis/world-open';
 import type { PortSpec } from '../config';
 import type { IpPermissionInput, RevokeTarget } from '../findings';
 import type { SecurityGroupNode, SgRule } from '../model/model';
-import { intersect, union } from '../net/interval-set';
+import { union } from '../net/interval-set';
 import { formatPortSet, formatPortsWithProtocol, type PortSet } from '../net/ports';
 import { matchesTransport } from '../net/protocol';
-import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
 
 // Where the rules have always found them; they live with the world-open analysis.
 export { mapPorts, type TransportPorts } from '../analysis/world-open';
@@ -44,24 +52,18 @@ export function familyOnly(ports: TransportPorts, family: Family): Record<Transp
 }
 
 /** The family or families a rule's source opens to public addresses (prefix lists: by their entries). */
-export function publicFamilies(rule: SgRule, analysis: Analysis): Family[] {
+export function publicFamilies(rule: SgRule, analysis: Analysis): readonly Family[] {
   const { source } = rule;
-  if (source.kind === 'ipv4') {
-    return intersect([[source.range.start, source.range.end]], PUBLIC_IPV4).length > 0 ? ['ipv4'] : [];
-  }
-  if (source.kind === 'ipv6') {
-    return intersect([[source.range.start, source.range.end]], PUBLIC_IPV6).length > 0 ? ['ipv6'] : [];
-  }
+  // `public` is "meets public space", as intersecting the range with it would say.
+  if (source.kind === 'ipv4') return source.public ? IPV4_ONLY : NO_FAMILY;
+  if (source.kind === 'ipv6') return source.public ? IPV6_ONLY : NO_FAMILY;
   if (source.kind === 'prefix-list') {
     const list = analysis.model.prefixLists.get(source.prefixListId);
     // An unresolved list may hold anything: it is shown as a possible contributor of both families.
-    if (!list) return ['ipv4', 'ipv6'];
-    const out: Family[] = [];
-    if (list.cidrs4.length > 0) out.push('ipv4');
-    if (list.cidrs6.length > 0) out.push('ipv6');
-    return out;
+    if (!list) return BOTH_FAMILIES;
+    return listFamilies(list.cidrs4.length > 0, list.cidrs6.length > 0);
   }
-  return [];
+  return NO_FAMILY;
 }
 
 /** True when the rule carries `transport` traffic on at least one port of `ports`. */

@@ -53,7 +53,8 @@ function sgOpenDraft(
 
   const contributing: SgRule[] = [];
   const targets: SgRule[] = [];
-  for (const rule of group.ingress) {
+  // Only a rule whose source may be public can open a port to the internet.
+  for (const rule of group.publicIngress) {
     if (hitsPorts(rule, worldSourceFamilies(rule, prefixLists), ports)) targets.push(rule);
     if (hitsPorts(rule, publicFamilies(rule, analysis), ports)) contributing.push(rule);
   }
