@@ -1,9 +1,15 @@
 import type { Config } from '../config';
 import type { Model, NaclEntry, SecurityGroupNode } from '../model/model';
 import { evaluateNacl, type NaclSegment } from './nacl-eval';
-import { EMPTY_REACH, type Reach, ReachCollector, reachOf, type Transport } from './sg-reach';
+import { EMPTY_REACH, type Reach, ReachCollector, type Transport } from './sg-reach';
 
 export type Direction = 'ingress' | 'egress';
+
+/** A security group and its (non-empty) reach. */
+export interface GroupReach {
+  group: SecurityGroupNode;
+  reach: Reach;
+}
 
 /** A default route to an internet gateway, and the table it was found in. */
 export interface IgwRoute {
@@ -42,6 +48,7 @@ export class Analysis {
   private readonly quietGroups = new Set<string>();
   private scanned = false;
   private groupsReaching?: SecurityGroupNode[];
+  private reaching?: GroupReach[];
   private collector?: ReachCollector;
   private readonly reachByUnion = new Map<string, Reach>();
   private readonly naclById = new Map<string, NaclMemo>();
@@ -78,8 +85,14 @@ export class Analysis {
    * groups (VPC ranges and referenced groups only) leave nothing behind but the shared EMPTY_REACH.
    */
   groupsWithReach(): readonly SecurityGroupNode[] {
-    if (!this.groupsReaching) {
-      const out: SecurityGroupNode[] = [];
+    this.groupsReaching ??= this.reachingGroups().map((r) => r.group);
+    return this.groupsReaching;
+  }
+
+  /** `groupsWithReach` with each group's reach (read without a lookup per group). */
+  reachingGroups(): readonly GroupReach[] {
+    if (!this.reaching) {
+      const out: GroupReach[] = [];
       // Hot: before any group was asked for alone (the usual case) there is nothing to look up,
       // and the quiet groups need no entry: once scanned, absence means quiet.
       const fresh = this.reachByGroup.size === 0 && this.quietGroups.size === 0;
@@ -87,13 +100,13 @@ export class Analysis {
         let reach = fresh ? undefined : this.reachByGroup.get(group.id);
         if (!reach && (fresh || !this.quietGroups.has(group.id)))
           reach = this.computeGroupReach(group, !fresh);
-        if (reach && reach !== EMPTY_REACH) out.push(group);
+        if (reach && reach !== EMPTY_REACH) out.push({ group, reach });
       }
-      this.groupsReaching = out;
+      this.reaching = out;
       this.scanned = true;
       this.quietGroups.clear();
     }
-    return this.groupsReaching;
+    return this.reaching;
   }
 
   /**
@@ -120,29 +133,32 @@ export class Analysis {
   /** Internet reach of the union of several groups' ingress rules (an interface's groups). */
   unionReach(groupIds: readonly string[]): Reach {
     if (groupIds.length === 1) return this.groupReach(groupIds[0] as string);
+    // Members without a public source add nothing the internet can use: the union is the reach
+    // of the others (one member: its own memoized reach). Counted first, so that only a union of
+    // two or more such members builds a key (one string per interface otherwise). A union can
+    // still be world-open where no member is (0.0.0.0/1 + 128.0.0.0/1): it gets a joint computation.
+    let open = 0;
+    let only: string | undefined;
+    for (let i = 0; i < groupIds.length; i++) {
+      const id = groupIds[i] as string;
+      if (this.mayBePublic(id)) {
+        open++;
+        only = id;
+      }
+    }
+    if (open === 0 || only === undefined) return EMPTY_REACH;
+    if (open === 1) return this.groupReach(only);
     const key = groupIds.join(',');
     let reach = this.reachByUnion.get(key);
     if (!reach) {
-      // Members without a public source add nothing the internet can use: the union is the reach
-      // of the others (one member: its own memoized reach). A union can still be world-open where
-      // no member is (0.0.0.0/1 + 128.0.0.0/1), so two or more get a joint computation.
-      const open: SecurityGroupNode[] = [];
+      this.collector ??= new ReachCollector(this.model.prefixLists, this.config.worldOpenCoverage);
+      const collector = this.collector;
       for (const id of groupIds) {
         const group = this.model.securityGroups.get(id);
-        if (group && this.mayBePublic(id)) open.push(group);
+        // Members were all computed above: no group walk is under way in the shared collector.
+        if (group && this.mayBePublic(id)) group.forEachIngressSource(collector.visit);
       }
-      const only = open.length === 1 ? open[0] : undefined;
-      if (open.length === 0) reach = EMPTY_REACH;
-      else if (only) reach = this.groupReach(only.id);
-      else {
-        reach = reachOf(
-          (visit) => {
-            for (const group of open) group.forEachIngressSource(visit);
-          },
-          this.model.prefixLists,
-          this.config.worldOpenCoverage,
-        );
-      }
+      reach = collector.finish();
       this.reachByUnion.set(key, reach);
     }
     return reach;

@@ -252,6 +252,11 @@ export class ReachCollector {
   /** The reach of the rule set visited since the last call; then starts afresh (`publicSource` too). */
   finish(): Reach {
     const { unresolved } = this;
+    if (this.count === 0 && unresolved === undefined) {
+      // Nothing collected (most groups: no public source): the sums are all still zero.
+      this.publicSource = false;
+      return EMPTY_REACH;
+    }
     let reach: Reach | undefined;
     const tcp = this.classify(TCP, this.tcp4, this.tcp6);
     const udp = this.classify(UDP, this.udp4, this.udp6);
@@ -284,10 +289,10 @@ export class ReachCollector {
     if (!check4 && !check6) return undefined;
     const r4 = check4 ? this.family4(transport) : undefined;
     const r6 = check6 ? this.family6(transport) : undefined;
-    const world4 = r4?.world ?? [];
-    const world6 = r6?.world ?? [];
-    const broad4 = r4?.broad ?? [];
-    const broad6 = r6?.broad ?? [];
+    const world4 = r4?.world ?? NO_PORTS;
+    const world6 = r6?.world ?? NO_PORTS;
+    const broad4 = r4?.broad ?? NO_PORTS;
+    const broad6 = r6?.broad ?? NO_PORTS;
     // Sums past a threshold whose union is not (overlapping sources) open nothing either.
     if (world4.length + world6.length + broad4.length + broad6.length === 0) return undefined;
     return { worldOpen: { ipv4: world4, ipv6: world6 }, broad: { ipv4: broad4, ipv6: broad6 } };
@@ -401,10 +406,15 @@ function portInterval(from: number | undefined, to: number | undefined): Interva
  * were the whole space short of the world-open share, broad) exactly where such a source admits.
  */
 function fullOnly(full: Interval<number>[], world: boolean, broad: boolean): Classified {
-  const ports = normalize(full);
-  if (world) return { world: ports, broad: [] };
-  return { world: [], broad: broad ? ports : [] };
+  // One interval (the usual single 0.0.0.0/0 rule) is normalized as it stands, if not empty.
+  const one = full.length === 1 ? (full[0] as Interval<number>) : undefined;
+  const ports = one ? (one[0] < one[1] ? full : NO_PORTS) : normalize(full);
+  if (world) return { world: ports, broad: NO_PORTS };
+  return { world: NO_PORTS, broad: broad ? ports : NO_PORTS };
 }
+
+/** The empty port set of reaches: shared (reaches are never changed). */
+const NO_PORTS: PortSet = Object.freeze([]) as PortSet;
 
 const MAX_PORT = 65535;
 

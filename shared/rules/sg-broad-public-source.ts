@@ -28,8 +28,8 @@ export const sgBroadPublicSource = defineRule({
   }),
   evaluate({ analysis }) {
     const drafts: FindingDraft[] = [];
-    for (const group of analysis.groupsWithReach()) {
-      const reach = analysis.groupReach(group.id);
+    for (const { group, reach } of analysis.reachingGroups()) {
+      // The reach's own family ports: nothing is built for the many groups without a broad port.
       const ports: TransportPorts = { tcp: reach.tcp.broad, udp: reach.udp.broad };
       if (isEmptyPorts(ports)) continue;
       const merged = mergedFamilies(ports);

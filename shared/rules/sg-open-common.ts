@@ -13,19 +13,33 @@ import type { TransportPorts } from '../analysis/world-open';
 import type { PortSpec } from '../config';
 import type { IpPermissionInput, RevokeTarget } from '../findings';
 import type { SecurityGroupNode, SgRule } from '../model/model';
-import { union } from '../net/interval-set';
+import { intersect, subtract, union } from '../net/interval-set';
 import { formatPortSet, formatPortsWithProtocol, type PortSet } from '../net/ports';
 import { matchesTransport } from '../net/protocol';
 
 // Where the rules have always found them; they live with the world-open analysis.
-export { mapPorts, type TransportPorts } from '../analysis/world-open';
+export { mapPorts, somePorts, type TransportPorts } from '../analysis/world-open';
 
 /** Contributing rules listed in evidence; a group with thousands of narrow rules lists a sample. */
 const MAX_RULES_IN_EVIDENCE = 20;
 
 /** True when no port of any transport and family is set. */
 export function isEmptyPorts(ports: TransportPorts): boolean {
-  return TRANSPORTS.every((t) => ports[t].ipv4.length === 0 && ports[t].ipv6.length === 0);
+  // Four reads, no closure: this runs for every world-open group in every sg-open-* rule.
+  const { tcp, udp } = ports;
+  return tcp.ipv4.length === 0 && tcp.ipv6.length === 0 && udp.ipv4.length === 0 && udp.ipv6.length === 0;
+}
+
+const NO_PORTS: PortSet = Object.freeze([]) as PortSet;
+
+/** `intersect(a, b)`, without building an empty set when either side is empty. */
+export function intersectPorts(a: PortSet, b: PortSet): PortSet {
+  return a.length === 0 || b.length === 0 ? NO_PORTS : intersect(a, b);
+}
+
+/** `subtract(a, b)`, without building an empty set when `a` is empty. */
+export function subtractPorts(a: PortSet, b: PortSet): PortSet {
+  return a.length === 0 ? NO_PORTS : subtract(a, b);
 }
 
 /** `["22/tcp", "3389/udp"]`: tcp first, then udp, ascending. */
