@@ -126,6 +126,9 @@ export class Analysis {
 
   /** True when some tcp/udp ingress source of the group may be public (a prefix list counts). */
   private mayBePublic(groupId: string): boolean {
+    // One lookup for a known group (every group, once scanned: an absent one is quiet).
+    if (this.reachByGroup.has(groupId)) return true;
+    if (this.scanned) return false;
     this.groupReach(groupId);
     return this.reachByGroup.has(groupId);
   }

@@ -321,6 +321,14 @@ function expandPermission(
   out: SgRule[],
   onlyPublic = false,
 ): void {
+  if (onlyPublic && permission.Ipv6Ranges.length === 0 && permission.PrefixListIds.length === 0) {
+    // VPC ranges and referenced groups only (most permissions): nothing to expand.
+    let open = false;
+    for (let i = 0; !open && i < permission.IpRanges.length; i++) {
+      open = !isPrivateCidrText((permission.IpRanges[i] as { CidrIp: string }).CidrIp);
+    }
+    if (!open) return;
+  }
   const protocol = parseProtocol(permission.IpProtocol);
   const fromPort = portFrom(protocol, permission.FromPort, permission.ToPort);
   const toPort = portTo(protocol, permission.FromPort, permission.ToPort);
