@@ -124,13 +124,16 @@ export class Analysis {
     return reach;
   }
 
-  /** True when some tcp/udp ingress source of the group may be public (a prefix list counts). */
-  private mayBePublic(groupId: string): boolean {
+  /**
+   * The group's reach when some tcp/udp ingress source of it may be public (a prefix list
+   * counts), possibly EMPTY_REACH; undefined for a group without one.
+   */
+  private publicReach(groupId: string): Reach | undefined {
     // One lookup for a known group (every group, once scanned: an absent one is quiet).
-    if (this.reachByGroup.has(groupId)) return true;
-    if (this.scanned) return false;
+    const known = this.reachByGroup.get(groupId);
+    if (known || this.scanned) return known;
     this.groupReach(groupId);
-    return this.reachByGroup.has(groupId);
+    return this.reachByGroup.get(groupId);
   }
 
   /** Internet reach of the union of several groups' ingress rules (an interface's groups). */
@@ -141,16 +144,16 @@ export class Analysis {
     // two or more such members builds a key (one string per interface otherwise). A union can
     // still be world-open where no member is (0.0.0.0/1 + 128.0.0.0/1): it gets a joint computation.
     let open = 0;
-    let only: string | undefined;
+    let only: Reach | undefined;
     for (let i = 0; i < groupIds.length; i++) {
-      const id = groupIds[i] as string;
-      if (this.mayBePublic(id)) {
+      const reach = this.publicReach(groupIds[i] as string);
+      if (reach) {
         open++;
-        only = id;
+        only = reach;
       }
     }
-    if (open === 0 || only === undefined) return EMPTY_REACH;
-    if (open === 1) return this.groupReach(only);
+    if (only === undefined) return EMPTY_REACH;
+    if (open === 1) return only;
     const key = groupIds.join(',');
     let reach = this.reachByUnion.get(key);
     if (!reach) {
@@ -159,7 +162,7 @@ export class Analysis {
       for (const id of groupIds) {
         const group = this.model.securityGroups.get(id);
         // Members were all computed above: no group walk is under way in the shared collector.
-        if (group && this.mayBePublic(id)) group.forEachIngressSource(collector.visit);
+        if (group && this.publicReach(id)) group.forEachIngressSource(collector.visit);
       }
       reach = collector.finish();
       this.reachByUnion.set(key, reach);
