@@ -105,17 +105,12 @@ export function computeReach(
   coverage: number,
 ): Reach {
   if (!hasPublicSource(rules)) return EMPTY_REACH;
-  return reachOf(
-    (visit) => {
-      for (const rule of rules) visit(rule.protocol, rule.fromPort, rule.toPort, rule.source);
-    },
-    prefixLists,
-    coverage,
-  );
+  const collector = new ReachCollector(prefixLists, coverage);
+  for (const rule of rules) collector.visit(rule.protocol, rule.fromPort, rule.toPort, rule.source);
+  return collector.finish();
 }
 
-/** Calls `visit` once per rule: its protocol, inclusive port range and source. */
-export type SourceWalk = (visit: SourceVisitor) => void;
+/** Visits one rule's source: its protocol, inclusive port range and source. */
 export type SourceVisitor = (
   protocol: Protocol,
   fromPort: number,
@@ -156,20 +151,6 @@ function listCounts(list: PrefixListNode): ListCounts {
  * set whose exact sum reaches it is always classified.
  */
 const SLACK6 = 1 + 2 ** -20;
-
-/**
- * The internet reach of the rules a walk visits (one pass for both transports). Lets a group's
- * reach be computed straight from its raw permissions, without expanding them into rule objects.
- */
-export function reachOf(
-  walk: SourceWalk,
-  prefixLists: ReadonlyMap<string, PrefixListNode>,
-  coverage: number,
-): Reach {
-  const collector = new ReachCollector(prefixLists, coverage);
-  walk(collector.visit);
-  return collector.finish();
-}
 
 /**
  * Collects the sources of one rule set at a time and turns them into its reach; reused from one
@@ -445,35 +426,4 @@ function classify6(items: Sourced<Cidr6>[], coverage: number): Classified {
     else if (count >= BROAD_IPV6) broad.push([segment.from, segment.to + 1]);
   }
   return { world: normalize(world), broad: normalize(broad) };
-}
-
-/** Family lists returned by the family tests below: shared, never built per rule. */
-export const NO_FAMILY: readonly Family[] = Object.freeze([]);
-export const IPV4_ONLY: readonly Family[] = Object.freeze(['ipv4']);
-export const IPV6_ONLY: readonly Family[] = Object.freeze(['ipv6']);
-export const BOTH_FAMILIES: readonly Family[] = Object.freeze(['ipv4', 'ipv6']);
-
-/** The families of a prefix list's entries (an empty list has none). */
-export function listFamilies(hasIpv4: boolean, hasIpv6: boolean): readonly Family[] {
-  if (hasIpv4) return hasIpv6 ? BOTH_FAMILIES : IPV4_ONLY;
-  return hasIpv6 ? IPV6_ONLY : NO_FAMILY;
-}
-
-/** The family a world-source rule opens (none for other rules; both for a mixed prefix list). */
-export function worldSourceFamilies(
-  rule: SgRule,
-  prefixLists: ReadonlyMap<string, PrefixListNode>,
-): readonly Family[] {
-  const { source } = rule;
-  if (source.kind === 'ipv4') return source.range.prefix === 0 ? IPV4_ONLY : NO_FAMILY;
-  if (source.kind === 'ipv6') return source.range.prefix === 0 ? IPV6_ONLY : NO_FAMILY;
-  if (source.kind === 'prefix-list') {
-    const list = prefixLists.get(source.prefixListId);
-    if (!list) return NO_FAMILY;
-    return listFamilies(
-      list.cidrs4.some((c) => c.range.prefix === 0),
-      list.cidrs6.some((c) => c.range.prefix === 0),
-    );
-  }
-  return NO_FAMILY;
 }

@@ -1,14 +1,8 @@
 import type { SecurityGroupNode } from '../model/model';
 import type { PortSet } from '../net/ports';
 import type { Analysis } from './analysis';
-import {
-  computeReach,
-  type Family,
-  type FamilyPorts,
-  type Reach,
-  type Transport,
-  worldSourceFamilies,
-} from './sg-reach';
+import { worldSourceFamilies } from './sg-families';
+import { computeReach, type Family, type FamilyPorts, type Reach, type Transport } from './sg-reach';
 
 // A group's world-open ports and what stays open once its world-source rules are revoked: asked by
 // the four `sg-open-*` rules per group, so kept per evaluation (per Analysis) and per group. Both

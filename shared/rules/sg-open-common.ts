@@ -1,14 +1,6 @@
 import type { Analysis } from '../analysis/analysis';
-import {
-  BOTH_FAMILIES,
-  type Family,
-  IPV4_ONLY,
-  IPV6_ONLY,
-  listFamilies,
-  NO_FAMILY,
-  TRANSPORTS,
-  type Transport,
-} from '../analysis/sg-reach';
+import { BOTH_FAMILIES, IPV4_ONLY, IPV6_ONLY, listFamilies, NO_FAMILY } from '../analysis/sg-families';
+import { type Family, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { TransportPorts } from '../analysis/world-open';
 import type { PortSpec } from '../config';
 import type { IpPermissionInput, RevokeTarget } from '../findings';

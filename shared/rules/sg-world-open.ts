@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analysis';
 import { type PortClasses, portClasses, portSetsBySpec } from '../analysis/port-classes';
-import { type Family, worldSourceFamilies } from '../analysis/sg-reach';
+import { worldSourceFamilies } from '../analysis/sg-families';
+import type { Family } from '../analysis/sg-reach';
 import { residualReach, type WorldOpen, worldOpenGroups } from '../analysis/world-open';
 import type { FindingDraft } from '../findings';
 import type { SecurityGroupNode, SgRule } from '../model/model';
