@@ -72,10 +72,10 @@ export function subnetsUsing(context: RuleContext, acl: NetworkAclNode): string[
 
 /** `acl-0abc (default, not associated)` */
 export function aclLabel(acl: NetworkAclNode, subnetIds: readonly string[]): string {
-  const notes = [acl.isDefault ? 'default' : '', subnetIds.length === 0 ? 'not associated' : ''].filter(
-    (n) => n !== '',
-  );
-  return notes.length > 0 ? `${acl.id} (${notes.join(', ')})` : acl.id;
+  // hot (one per NACL finding): the four cases spelled out, no array of notes.
+  if (subnetIds.length === 0)
+    return acl.isDefault ? `${acl.id} (default, not associated)` : `${acl.id} (not associated)`;
+  return acl.isDefault ? `${acl.id} (default)` : acl.id;
 }
 
 /** The fixed head of a finding about a network ACL: its rule, severity and resource. */

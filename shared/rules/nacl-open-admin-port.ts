@@ -1,9 +1,8 @@
-import { memoByTwoKeys } from '../analysis/memo';
 import { type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { PortSpec } from '../config';
-import type { FindingDraft } from '../findings';
+import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { intersect } from '../net/interval-set';
 import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
@@ -23,7 +22,6 @@ import {
   describeEntry,
   entryText,
   NACL_ADMIN_INBOUND,
-  naclFindingHead,
   publicContributors,
   subnetsUsing,
 } from './nacl-common';
@@ -128,7 +126,10 @@ function adminTemplate(
   const { ports, open } = openAdminPorts(context, acl);
   if (open.length === 0) return undefined;
   const portList = formatTransportPorts(mergedFamilies(ports));
-  const plan = planNaclFix(acl, open, kept, admin, context.config);
+  const { analysis } = context;
+  const plan = planNaclFix(acl, open, kept, admin, context.config, (transport) =>
+    analysis.nacl(acl.id, 'ingress', transport),
+  );
 
   const openThrough = open.map((item) => ({
     ports: formatPortsWithProtocol(item.open, item.transport),
@@ -173,6 +174,91 @@ function adminTemplate(
   };
 }
 
+/** A VPC's kept sources and the key they share templates by. */
+interface VpcKept {
+  kept: KeptSources | undefined;
+  keptKey: string;
+}
+
+/** The plan's entries for one NACL (hot: one per finding, no closure). */
+function withAclId(entries: readonly EntryInput[], networkAclId: string): NaclEntryInput[] {
+  const out: NaclEntryInput[] = [];
+  for (const entry of entries) out.push({ NetworkAclId: networkAclId, ...entry });
+  return out;
+}
+
+/** One NACL's finding from its template: id, subnets and the plan's NACL id are its own. */
+function adminDraft(acl: NetworkAclNode, template: AdminTemplate, subnetIds: string[]): FindingDraft {
+  const associated = subnetIds.length > 0;
+  // Key order is the evidence's order in the report.
+  const evidence: Record<string, unknown> = associated
+    ? {
+        ipv4: template.ipv4,
+        ipv6: template.ipv6,
+        isDefault: acl.isDefault,
+        associated,
+        subnetIds,
+        openThrough: template.openThrough,
+        entries: template.entries,
+      }
+    : {
+        ipv4: template.ipv4,
+        ipv6: template.ipv6,
+        isDefault: acl.isDefault,
+        associated,
+        subnetIds,
+        association: 'not associated',
+        openThrough: template.openThrough,
+        entries: template.entries,
+      };
+  if (template.entriesAllowingOtherPorts)
+    evidence.entriesAllowingOtherPorts = template.entriesAllowingOtherPorts;
+  if (template.keptSources) evidence.keptSources = template.keptSources;
+  if (template.notPlanned) evidence.notPlanned = template.notPlanned;
+
+  let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
+  if (!associated) detail += ' The NACL is not associated with any subnet today.';
+
+  const { plan } = template;
+  const hasPlan = plan.deleteEntries.length + plan.createEntries.length + plan.replaceEntries.length > 0;
+  if (!hasPlan) {
+    return {
+      ruleId: ID,
+      severity: 'high',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: acl.id,
+      vpcId: acl.vpcId,
+      title: TITLE,
+      detail,
+      controls: [...CONTROLS],
+      ports: template.ports,
+      evidence,
+      evidenceKey: template.evidenceKey,
+    };
+  }
+  return {
+    ruleId: ID,
+    severity: 'high',
+    resourceType: 'AWS::EC2::NetworkAcl',
+    resourceId: acl.id,
+    vpcId: acl.vpcId,
+    title: TITLE,
+    detail,
+    controls: [...CONTROLS],
+    ports: template.ports,
+    evidence,
+    remediation: {
+      action: 'fix-network-acl-entries',
+      networkAclId: acl.id,
+      deleteEntries: plan.deleteEntries,
+      createEntries: withAclId(plan.createEntries, acl.id),
+      replaceEntries: withAclId(plan.replaceEntries, acl.id),
+      previousEntries: withAclId(plan.previousEntries, acl.id),
+    },
+    evidenceKey: template.evidenceKey,
+  };
+}
+
 /**
  * NACL inbound world-open (first match, per family) on an admin port. The default NACL gets no
  * exemption and unassociated NACLs are evaluated too (FSBP EC2.21 does both).
@@ -200,63 +286,34 @@ export const naclOpenAdminPort = defineRule({
     const admin = portClasses(config).admin;
     const drafts: FindingDraft[] = [];
     // Keyed by the shared tcp evaluation of the inbound entries (equal keys mean equal entry
-    // lists), then by the VPC's kept sources: the plan depends on both.
+    // lists), then by the VPC's kept sources: the plan depends on both. hot: inline lookups, no
+    // closure per NACL.
     const templates = new Map<readonly NaclSegment[], Map<string, AdminTemplate | null>>();
+    // Kept sources per VPC id (a few dozen VPCs for thousands of NACLs). A VPC missing from the
+    // snapshot keys by its id: the refusal names it.
+    const keptByVpc = new Map<string, VpcKept>();
     for (const acl of model.networkAcls.values()) {
       const key = analysis.nacl(acl.id, 'ingress', 'tcp');
-      const kept = keptSources(model.vpcs.get(acl.vpcId), config);
-      const keptKey = kept ? `${kept.ipv4.join(',')}|${kept.ipv6.join(',')}` : '';
-      const template = memoByTwoKeys(
-        templates,
-        key,
-        keptKey,
-        () => adminTemplate(context, acl, admin, kept) ?? null,
-      );
-      if (template === null) continue;
-      const subnetIds = subnetsUsing(context, acl);
-      const associated = subnetIds.length > 0;
-      const evidence: Record<string, unknown> = {
-        ipv4: template.ipv4,
-        ipv6: template.ipv6,
-        isDefault: acl.isDefault,
-        associated,
-        subnetIds,
-        ...(associated ? {} : { association: 'not associated' }),
-        openThrough: template.openThrough,
-        entries: template.entries,
-      };
-      if (template.entriesAllowingOtherPorts)
-        evidence.entriesAllowingOtherPorts = template.entriesAllowingOtherPorts;
-      if (template.keptSources) evidence.keptSources = template.keptSources;
-      if (template.notPlanned) evidence.notPlanned = template.notPlanned;
-
-      let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
-      if (!associated) detail += ' The NACL is not associated with any subnet today.';
-
-      const { plan } = template;
-      const withId = (entry: EntryInput) => ({ NetworkAclId: acl.id, ...entry });
-      const hasPlan = plan.deleteEntries.length + plan.createEntries.length + plan.replaceEntries.length > 0;
-      drafts.push({
-        ...naclFindingHead(ID, 'high', acl),
-        title: TITLE,
-        detail,
-        controls: [...CONTROLS],
-        ports: template.ports,
-        evidence,
-        ...(hasPlan
-          ? {
-              remediation: {
-                action: 'fix-network-acl-entries' as const,
-                networkAclId: acl.id,
-                deleteEntries: plan.deleteEntries,
-                createEntries: plan.createEntries.map(withId),
-                replaceEntries: plan.replaceEntries.map(withId),
-                previousEntries: plan.previousEntries.map(withId),
-              },
-            }
-          : {}),
-        evidenceKey: template.evidenceKey,
-      });
+      let vpcKept = keptByVpc.get(acl.vpcId);
+      if (!vpcKept) {
+        const found = keptSources(model.vpcs.get(acl.vpcId), config);
+        vpcKept = {
+          kept: found,
+          keptKey: found ? `${found.ipv4.join(',')}|${found.ipv6.join(',')}` : `missing ${acl.vpcId}`,
+        };
+        keptByVpc.set(acl.vpcId, vpcKept);
+      }
+      let byKept = templates.get(key);
+      if (!byKept) {
+        byKept = new Map();
+        templates.set(key, byKept);
+      }
+      let template = byKept.get(vpcKept.keptKey);
+      if (template === undefined) {
+        template = adminTemplate(context, acl, admin, vpcKept.kept) ?? null;
+        byKept.set(vpcKept.keptKey, template);
+      }
+      if (template !== null) drafts.push(adminDraft(acl, template, subnetsUsing(context, acl)));
     }
     return drafts;
   },
