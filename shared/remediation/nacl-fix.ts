@@ -220,10 +220,10 @@ export function planNaclFix(
   const changed = new Set<number>();
 
   for (const item of open) {
-    const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
-    const refuse = (reason: string) => plan.notPlanned.push(`${label}: ${reason}`);
     if (!kept) {
       refuse(
+        plan,
+        item,
         `the CIDR blocks of VPC ${acl.vpcId} are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic`,
       );
       continue;
@@ -253,7 +253,7 @@ export function planNaclFix(
         : denyAndAllow(item, lowest.ruleNumber, sources, taken);
     }
     if (typeof candidate === 'string') {
-      refuse(candidate);
+      refuse(plan, item, candidate);
       continue;
     }
     const next = narrowed ? narrowed.entries : apply(current, candidate);
@@ -261,16 +261,20 @@ export function planNaclFix(
     // A fix only takes away: an allow for a kept source placed before an entry that denied it
     // (a taken number between the allow and the anchor) would let in what was kept out.
     if (widens(evaluateCurrent(item.transport), nextEval)) {
-      refuse('the allow entries for the kept sources would let in traffic an existing entry denies');
+      refuse(
+        plan,
+        item,
+        'the allow entries for the kept sources would let in traffic an existing entry denies',
+      );
       continue;
     }
-    const count = (entries: readonly NaclEntry[]) =>
-      entries.filter((e) => e.family === item.family && e.ruleNumber <= HIGHEST_RULE_NUMBER).length;
-    const before = count(current);
-    const after = count(next);
+    const before = familyCount(current, item.family);
+    const after = familyCount(next, item.family);
     if (Math.max(before, after) > config.naclEntryLimit) {
       const holds = before > config.naclEntryLimit ? `holds ${before}` : `would hold ${after}`;
       refuse(
+        plan,
+        item,
         `the NACL ${holds} inbound ${familyLabel(item.family)} entries, more than naclEntryLimit (${config.naclEntryLimit})`,
       );
       continue;
@@ -296,6 +300,19 @@ export function planNaclFix(
     }
   }
   return plan;
+}
+
+/** Records why an item stays notify-only (`22/tcp ipv4: …`). */
+function refuse(plan: NaclFixPlan, item: OpenAdmin, reason: string): void {
+  const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
+  plan.notPlanned.push(`${label}: ${reason}`);
+}
+
+/** Entries of the family that count towards naclEntryLimit (the default entries do not). */
+function familyCount(entries: readonly NaclEntry[], family: Family): number {
+  let count = 0;
+  for (const e of entries) if (e.family === family && e.ruleNumber <= HIGHEST_RULE_NUMBER) count++;
+  return count;
 }
 
 /** The largest free numbers below `anchor`, `count` of them, or undefined when there are not enough. */

@@ -1,6 +1,5 @@
 import { subnetsUsingNacl } from '../analysis/nacl-subnets';
 import type { Family, Transport } from '../analysis/sg-reach';
-import type { Severity } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { type IntervalSet, intersect, subtract, union } from '../net/interval-set';
 import { formatPortSet } from '../net/ports';
@@ -76,15 +75,4 @@ export function aclLabel(acl: NetworkAclNode, subnetIds: readonly string[]): str
   if (subnetIds.length === 0)
     return acl.isDefault ? `${acl.id} (default, not associated)` : `${acl.id} (not associated)`;
   return acl.isDefault ? `${acl.id} (default)` : acl.id;
-}
-
-/** The fixed head of a finding about a network ACL: its rule, severity and resource. */
-export function naclFindingHead(ruleId: string, severity: Severity, acl: NetworkAclNode) {
-  return {
-    ruleId,
-    severity,
-    resourceType: 'AWS::EC2::NetworkAcl' as const,
-    resourceId: acl.id,
-    vpcId: acl.vpcId,
-  };
 }
