@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { Model, NaclEntry, SecurityGroupNode } from '../model/model';
-import { evaluateNacl, type NaclSegment } from './nacl-eval';
+import { evaluateNacl, type NaclSegment, transportFree } from './nacl-eval';
 import { EMPTY_REACH, type Reach, ReachCollector, reachOf, type Transport } from './sg-reach';
 
 export type Direction = 'ingress' | 'egress';
@@ -48,7 +48,8 @@ export class Analysis {
   private readonly naclByContent = new Map<number, NaclClass[]>();
   /** NACLs with equal raw entries share their entry arrays (model): their class by identity. */
   private readonly naclByList = new Map<readonly NaclEntry[], NaclClass>();
-  private readonly igwBySubnet: Record<'ipv4' | 'ipv6', Map<string, IgwRoute | null>> = {
+  /** Per route table (a few thousand, shared by many subnets), not per subnet. */
+  private readonly igwByTable: Record<'ipv4' | 'ipv6', Map<string, IgwRoute | null>> = {
     ipv4: new Map(),
     ipv6: new Map(),
   };
@@ -161,11 +162,14 @@ export class Analysis {
       if (ingress) memo.ingress = content;
       else memo.egress = content;
     }
+    // Entries of neither transport alone (all -1, the default NACL's case) evaluate the same for both.
     if (transport === 'tcp') {
-      content.tcp ??= evaluateNacl(content.entries, 'tcp');
+      content.tcp ??=
+        content.udp && transportFree(content.entries) ? content.udp : evaluateNacl(content.entries, 'tcp');
       return content.tcp;
     }
-    content.udp ??= evaluateNacl(content.entries, 'udp');
+    content.udp ??=
+      content.tcp && transportFree(content.entries) ? content.tcp : evaluateNacl(content.entries, 'udp');
     return content.udp;
   }
 
@@ -200,12 +204,13 @@ export class Analysis {
    * table (explicit association, else the VPC's main table).
    */
   defaultIgwRoute(subnetId: string, family: 'ipv4' | 'ipv6'): IgwRoute | undefined {
-    const memo = this.igwBySubnet[family];
-    const cached = memo.get(subnetId);
-    if (cached !== undefined) return cached ?? undefined;
     const tableId = this.model.subnets.get(subnetId)?.routeTableId;
-    const route = tableId ? this.tableIgwRoute(tableId, family) : undefined;
-    memo.set(subnetId, route ?? null);
+    if (!tableId) return undefined;
+    const memo = this.igwByTable[family];
+    const cached = memo.get(tableId);
+    if (cached !== undefined) return cached ?? undefined;
+    const route = this.tableIgwRoute(tableId, family);
+    memo.set(tableId, route ?? null);
     return route;
   }
 

@@ -193,6 +193,18 @@ function decide(relevant: readonly NaclEntry[], at: number): Decision {
 }
 
 /**
+ * True when no entry is of one transport alone (tcp or udp): the entries both transports see are
+ * then the same, so are their evaluations.
+ */
+export function transportFree(entries: readonly NaclEntry[]): boolean {
+  for (let i = 0; i < entries.length; i++) {
+    const protocol = (entries[i] as NaclEntry).protocol;
+    if (protocol === 'tcp' || protocol === 'udp') return false;
+  }
+  return true;
+}
+
+/**
  * First-match evaluation of one direction's entries (ascending rule number) for a transport
  * protocol: for every port segment, the peers permitted. Entries of other protocols are skipped;
  * whatever reaches no allow entry meets the final deny (32767/32768), listed or not. Segments
@@ -297,9 +309,26 @@ export function permittedAt(
 export function worldOpenPorts(segments: readonly NaclSegment[], coverage: number): FamilyPorts {
   const v4: Interval<number>[] = [];
   const v6: Interval<number>[] = [];
+  // Segments of one first-match decision share their sets: each distinct set is judged once.
+  let last4: IntervalSet<number> | undefined;
+  let last6: IntervalSet<bigint> | undefined;
+  let open4 = false;
+  let open6 = false;
   for (const s of segments) {
-    if (s.v4.length > 0 && isWorldOpen4(s.v4, coverage)) v4.push([s.from, s.to + 1]);
-    if (s.v6.length > 0 && isWorldOpen6(s.v6, coverage)) v6.push([s.from, s.to + 1]);
+    if (s.v4.length > 0) {
+      if (s.v4 !== last4) {
+        last4 = s.v4;
+        open4 = isWorldOpen4(s.v4, coverage);
+      }
+      if (open4) v4.push([s.from, s.to + 1]);
+    }
+    if (s.v6.length > 0) {
+      if (s.v6 !== last6) {
+        last6 = s.v6;
+        open6 = isWorldOpen6(s.v6, coverage);
+      }
+      if (open6) v6.push([s.from, s.to + 1]);
+    }
   }
   return { ipv4: normalize(v4), ipv6: normalize(v6) };
 }

@@ -44,6 +44,8 @@ const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 function openAdminPorts(
   context: RuleContext,
   acl: NetworkAclNode,
+  /** The configured admin specs of each transport, in config order. */
+  specsByTransport: Record<Transport, readonly PortSpec[]>,
 ): { ports: TransportPorts; open: OpenAdmin[] } {
   const { analysis, config } = context;
   const classes = portClasses(config);
@@ -52,8 +54,9 @@ function openAdminPorts(
     tcp: { ipv4: [], ipv6: [] },
     udp: { ipv4: [], ipv6: [] },
   };
+  let anyOpen = false;
   for (const transport of TRANSPORTS) {
-    const specs = config.adminPorts.filter((p) => p.protocol === transport);
+    const specs = specsByTransport[transport];
     if (specs.length === 0) continue;
     // Only segments touching an admin port matter: the world-open test is the costly part.
     const segments: NaclSegment[] = [];
@@ -67,11 +70,15 @@ function openAdminPorts(
     }
     if (segments.length === 0) continue;
     const world = worldOpenPorts(segments, config.worldOpenCoverage);
+    // Nothing world-open (most NACLs): the ports stay empty, as intersecting would leave them.
+    if (world.ipv4.length === 0 && world.ipv6.length === 0) continue;
+    anyOpen = true;
     worldByTransport[transport] = world;
     for (const family of FAMILIES)
       ports[transport][family] = intersect(world[family], classes.admin[transport]);
   }
   const open: OpenAdmin[] = [];
+  if (!anyOpen) return { ports, open };
   // Config order (tcp 22, tcp 3389, udp 3389 by default), IPv4 before IPv6: the plan is deterministic.
   for (const spec of config.adminPorts) {
     for (const family of FAMILIES) {
@@ -121,9 +128,10 @@ function adminTemplate(
   context: RuleContext,
   acl: NetworkAclNode,
   admin: Record<Transport, PortSet>,
+  specsByTransport: Record<Transport, readonly PortSpec[]>,
   kept: KeptSources | undefined,
 ): AdminTemplate | undefined {
-  const { ports, open } = openAdminPorts(context, acl);
+  const { ports, open } = openAdminPorts(context, acl, specsByTransport);
   if (open.length === 0) return undefined;
   const portList = formatTransportPorts(mergedFamilies(ports));
   const { analysis } = context;
@@ -284,6 +292,10 @@ export const naclOpenAdminPort = defineRule({
   evaluate(context) {
     const { analysis, model, config } = context;
     const admin = portClasses(config).admin;
+    const specsByTransport: Record<Transport, readonly PortSpec[]> = {
+      tcp: config.adminPorts.filter((p) => p.protocol === 'tcp'),
+      udp: config.adminPorts.filter((p) => p.protocol === 'udp'),
+    };
     const drafts: FindingDraft[] = [];
     // Keyed by the shared tcp evaluation of the inbound entries (equal keys mean equal entry
     // lists), then by the VPC's kept sources: the plan depends on both. hot: inline lookups, no
@@ -310,7 +322,7 @@ export const naclOpenAdminPort = defineRule({
       }
       let template = byKept.get(vpcKept.keptKey);
       if (template === undefined) {
-        template = adminTemplate(context, acl, admin, vpcKept.kept) ?? null;
+        template = adminTemplate(context, acl, admin, specsByTransport, vpcKept.kept) ?? null;
         byKept.set(vpcKept.keptKey, template);
       }
       if (template !== null) drafts.push(adminDraft(acl, template, subnetsUsing(context, acl)));
