@@ -21,11 +21,8 @@ interface NaclClass {
   udp: NaclSegment[] | undefined;
 }
 
-/** Per NACL: the content class of each direction (plain fields: read hundreds of thousands of times). */
-interface NaclMemo {
-  ingress: NaclClass | undefined;
-  egress: NaclClass | undefined;
-}
+/** The entries of a NACL that is not in the model: nothing but the final deny. */
+const NO_NACL_ENTRIES: readonly NaclEntry[] = Object.freeze([]);
 
 /**
  * Analyses shared by several rules, computed on first use and memoized for one evaluation.
@@ -44,7 +41,6 @@ export class Analysis {
   private groupsReaching?: SecurityGroupNode[];
   private collector?: ReachCollector;
   private readonly reachByUnion = new Map<string, Reach>();
-  private readonly naclById = new Map<string, NaclMemo>();
   private readonly naclByContent = new Map<number, NaclClass[]>();
   /** NACLs with equal raw entries share their entry arrays (model): their class by identity. */
   private readonly naclByList = new Map<readonly NaclEntry[], NaclClass>();
@@ -149,19 +145,17 @@ export class Analysis {
    * contributors are then the first such NACL's entry objects — equal in content to their own.
    */
   nacl(networkAclId: string, direction: Direction, transport: Transport): NaclSegment[] {
-    let memo = this.naclById.get(networkAclId);
-    if (!memo) {
-      memo = { ingress: undefined, egress: undefined };
-      this.naclById.set(networkAclId, memo);
-    }
-    const ingress = direction === 'ingress';
-    let content = ingress ? memo.ingress : memo.egress;
-    if (!content) {
-      const acl = this.model.networkAcls.get(networkAclId);
-      content = this.naclClass(acl ? (ingress ? acl.ingress : acl.egress) : []);
-      if (ingress) memo.ingress = content;
-      else memo.egress = content;
-    }
+    const acl = this.model.networkAcls.get(networkAclId);
+    const entries = acl ? (direction === 'ingress' ? acl.ingress : acl.egress) : NO_NACL_ENTRIES;
+    return this.naclEntries(entries, transport);
+  }
+
+  /**
+   * The same for one of the model's entry lists (a NACL's `ingress` or `egress`), for callers that
+   * hold the NACL (rules iterating the NACLs): no id lookup, no memo per NACL.
+   */
+  naclEntries(entries: readonly NaclEntry[], transport: Transport): NaclSegment[] {
+    const content = this.naclClass(entries);
     // Entries of neither transport alone (all -1, the default NACL's case) evaluate the same for both.
     if (transport === 'tcp') {
       content.tcp ??=
@@ -242,7 +236,10 @@ function entriesHash(entries: readonly NaclEntry[]): number {
     h = Math.imul(h ^ (e.allow ? 1 : 2), 0x01000193);
     h = Math.imul(h ^ e.fromPort, 0x01000193);
     h = Math.imul(h ^ e.toPort, 0x01000193);
-    for (let k = 0; k < e.rawProtocol.length; k++) h = Math.imul(h ^ e.rawProtocol.charCodeAt(k), 0x01000193);
+    // The protocol as written by its length and first character (a handful of spellings; equal
+    // texts hash equally and sameEntries settles collisions): no loop, the first run is interpreted.
+    const protocol = e.rawProtocol;
+    h = Math.imul(h ^ protocol.length ^ (protocol.charCodeAt(0) << 8), 0x01000193);
     // An IPv4 entry hashes its parsed range (a function of the CIDR text, shared by entries with
     // that text: hot in cache, where each entry's own string is one more cold read).
     const range4 = e.range4;

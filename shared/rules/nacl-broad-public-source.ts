@@ -88,7 +88,7 @@ function broadParts(context: RuleContext, acl: NetworkAclNode): BroadPart[] {
   for (const transport of TRANSPORTS) {
     const wanted = subtract(admin[transport], claimed[transport]);
     if (wanted.length === 0) continue;
-    const segments = analysis.nacl(acl.id, 'ingress', transport);
+    const segments = analysis.naclEntries(acl.ingress, transport);
     for (const family of FAMILIES) {
       for (const segment of segments) {
         // Most segments permit nobody in one family or the other: no count to take.
@@ -232,7 +232,7 @@ export const naclBroadPublicSource = defineRule({
     // their claimed ports come from those entries too: the content is computed once per shape.
     const templates = new Map<readonly NaclSegment[], Map<string, BroadTemplate | null>>();
     for (const acl of context.model.networkAcls.values()) {
-      const key = context.analysis.nacl(acl.id, 'ingress', 'tcp');
+      const key = context.analysis.naclEntries(acl.ingress, 'tcp');
       const claimed = claimKey(context.claimed(acl.id));
       let byClaim = templates.get(key);
       if (!byClaim) {

@@ -3,7 +3,7 @@ import type { NaclSegment } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft } from '../findings';
-import type { NaclEntry } from '../model/model';
+import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { formatSet4, formatSet6 } from '../net/cidr-format';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
 import { type PortSet, portRangeSet } from '../net/ports';
@@ -146,7 +146,7 @@ interface ReturnTemplate {
 /** The finding's content for one NACL's entries, or undefined when no return path is broken. */
 function returnTemplate(
   analysis: Analysis,
-  aclId: string,
+  acl: NetworkAclNode,
   ephemeralFrom: number,
   /** Per transport, the return ports every served peer needs: the ephemeral range but admin ports. */
   required: Record<Transport, PortSet>,
@@ -160,10 +160,14 @@ function returnTemplate(
     const blockedPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
     let cutPeers = EMPTY;
     for (const transport of TRANSPORTS) {
-      const segments = analysis.nacl(aclId, direction, transport);
+      const segments = analysis.naclEntries(acl[direction], transport);
       const peers = servicePeers(segments, ephemeralFrom);
       if (isEmpty(peers)) continue;
-      const { ports, cut } = blockedReturn(analysis.nacl(aclId, back, transport), required[transport], peers);
+      const { ports, cut } = blockedReturn(
+        analysis.naclEntries(acl[back], transport),
+        required[transport],
+        peers,
+      );
       if (ports.length === 0) continue;
       blockedPorts[transport] = ports;
       allPorts[transport] = union(allPorts[transport], ports);
@@ -235,8 +239,8 @@ export const naclEphemeralReturnBlocked = defineRule({
     const templates = new Map<readonly NaclSegment[], Map<readonly NaclSegment[], ReturnTemplate | null>>();
     for (const acl of context.model.networkAcls.values()) {
       // hot: inline lookups, no closure per NACL.
-      const inKey = analysis.nacl(acl.id, 'ingress', 'tcp');
-      const outKey = analysis.nacl(acl.id, 'egress', 'tcp');
+      const inKey = analysis.naclEntries(acl.ingress, 'tcp');
+      const outKey = analysis.naclEntries(acl.egress, 'tcp');
       let byOut = templates.get(inKey);
       if (!byOut) {
         byOut = new Map();
@@ -244,7 +248,7 @@ export const naclEphemeralReturnBlocked = defineRule({
       }
       let template = byOut.get(outKey);
       if (template === undefined) {
-        template = returnTemplate(analysis, acl.id, ephemeral.from, required) ?? null;
+        template = returnTemplate(analysis, acl, ephemeral.from, required) ?? null;
         byOut.set(outKey, template);
       }
       if (template === null) continue;

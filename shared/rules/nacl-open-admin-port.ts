@@ -60,7 +60,7 @@ function openAdminPorts(
     if (specs.length === 0) continue;
     // Only segments touching an admin port matter: the world-open test is the costly part.
     const segments: NaclSegment[] = [];
-    for (const segment of analysis.nacl(acl.id, 'ingress', transport)) {
+    for (const segment of analysis.naclEntries(acl.ingress, transport)) {
       for (const p of specs) {
         if (p.from <= segment.to && segment.from <= p.to) {
           segments.push(segment);
@@ -85,7 +85,7 @@ function openAdminPorts(
       const part = intersect(worldByTransport[spec.protocol][family], portRangeSet(spec.from, spec.to));
       if (part.length === 0) continue;
       const contributors = new Map<number, NaclEntry>();
-      for (const segment of analysis.nacl(acl.id, 'ingress', spec.protocol)) {
+      for (const segment of analysis.naclEntries(acl.ingress, spec.protocol)) {
         if (segment.to < spec.from || segment.from > spec.to) continue;
         const listed = family === 'ipv4' ? segment.contributors4 : segment.contributors6;
         for (const [s, e] of intersect(part, portRangeSet(segment.from, segment.to))) {
@@ -136,7 +136,7 @@ function adminTemplate(
   const portList = formatTransportPorts(mergedFamilies(ports));
   const { analysis } = context;
   const plan = planNaclFix(acl, open, kept, admin, context.config, (transport) =>
-    analysis.nacl(acl.id, 'ingress', transport),
+    analysis.naclEntries(acl.ingress, transport),
   );
 
   const openThrough = open.map((item) => ({
@@ -305,7 +305,7 @@ export const naclOpenAdminPort = defineRule({
     // snapshot keys by its id: the refusal names it.
     const keptByVpc = new Map<string, VpcKept>();
     for (const acl of model.networkAcls.values()) {
-      const key = analysis.nacl(acl.id, 'ingress', 'tcp');
+      const key = analysis.naclEntries(acl.ingress, 'tcp');
       let vpcKept = keptByVpc.get(acl.vpcId);
       if (!vpcKept) {
         const found = keptSources(model.vpcs.get(acl.vpcId), config);
