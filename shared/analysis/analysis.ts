@@ -42,6 +42,8 @@ export class Analysis {
   private collector?: ReachCollector;
   private readonly reachByUnion = new Map<string, Reach>();
   private readonly naclByContent = new Map<number, NaclClass[]>();
+  /** A small number per distinct IPv6 CIDR text, for `entriesHash` (equal texts, equal numbers). */
+  private readonly naclTextIds = new Map<string, number>();
   /** NACLs with equal raw entries share their entry arrays (model): their class by identity. */
   private readonly naclByList = new Map<readonly NaclEntry[], NaclClass>();
   /** Per route table (a few thousand, shared by many subnets), not per subnet. */
@@ -178,7 +180,7 @@ export class Analysis {
   }
 
   private naclClassByContent(entries: readonly NaclEntry[]): NaclClass {
-    const hash = entriesHash(entries);
+    const hash = entriesHash(entries, this.naclTextIds);
     let bucket = this.naclByContent.get(hash);
     if (!bucket) {
       bucket = [];
@@ -228,7 +230,7 @@ export class Analysis {
  * CIDR: its parsed range for IPv4, its text for IPv6), in order. Lists with equal hashes are compared field by field
  * before they share an evaluation.
  */
-function entriesHash(entries: readonly NaclEntry[]): number {
+function entriesHash(entries: readonly NaclEntry[], textIds: Map<string, number>): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i] as NaclEntry;
@@ -246,7 +248,16 @@ function entriesHash(entries: readonly NaclEntry[]): number {
     if (range4) {
       h = Math.imul(h ^ range4.start, 0x01000193);
       h = Math.imul(h ^ range4.prefix, 0x01000193);
-    } else for (let k = 0; k < e.cidr.length; k++) h = Math.imul(h ^ e.cidr.charCodeAt(k), 0x01000193);
+    } else {
+      // An IPv6 text by its number among the texts seen (the engine hashes a string natively
+      // and once; a loop over its characters runs interpreted in the first evaluation).
+      let id = textIds.get(e.cidr);
+      if (id === undefined) {
+        id = textIds.size;
+        textIds.set(e.cidr, id);
+      }
+      h = Math.imul(h ^ id, 0x01000193);
+    }
   }
   // Kept in the small-integer range: Map keys hash faster than heap numbers.
   return h & 0x3fffffff;
