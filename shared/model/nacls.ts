@@ -1,5 +1,6 @@
 import { parseCidr4, parseCidr6 } from '../net/cidr';
 import { parseProtocol } from '../net/protocol';
+import { HASH_SEED, mixHash } from '../net/small-hash';
 import { portFrom, portTo, sortSmall } from './common';
 import type { NetworkAclEntryItem, NetworkAclItem } from './snapshot-schema';
 import type { NaclEntry, NetworkAclNode } from './types';
@@ -23,18 +24,18 @@ interface SharedEntries {
 }
 
 function rawEntriesHash(items: readonly NetworkAclEntryItem[]): number {
-  let h = Math.imul(0x811c9dc5 ^ items.length, 0x01000193);
+  let h = mixHash(HASH_SEED, items.length);
   for (let i = 0; i < items.length; i++) {
     const e = items[i] as NetworkAclEntryItem;
-    h = Math.imul(h ^ e.RuleNumber, 0x01000193);
-    h = Math.imul(h ^ (e.Egress ? 1 : 2) ^ (e.RuleAction === 'allow' ? 4 : 8), 0x01000193);
-    h = Math.imul(h ^ (e.PortRange?.From ?? -1), 0x01000193);
+    h = mixHash(h, e.RuleNumber);
+    h = mixHash(h, (e.Egress ? 1 : 2) ^ (e.RuleAction === 'allow' ? 4 : 8));
+    h = mixHash(h, e.PortRange?.From ?? -1);
     // Texts by length and last character only: collisions are settled by sameRawEntries.
     const cidr = e.CidrBlock ?? e.Ipv6CidrBlock ?? '';
-    h = Math.imul(h ^ cidr.length ^ (cidr.charCodeAt(cidr.length - 1) << 8), 0x01000193);
-    h = Math.imul(h ^ e.Protocol.length ^ (e.Protocol.charCodeAt(0) << 8), 0x01000193);
+    h = mixHash(h, cidr.length ^ (cidr.charCodeAt(cidr.length - 1) << 8));
+    h = mixHash(h, e.Protocol.length ^ (e.Protocol.charCodeAt(0) << 8));
   }
-  return h & 0x3fffffff;
+  return h;
 }
 
 function sameRawEntries(a: readonly NetworkAclEntryItem[], b: readonly NetworkAclEntryItem[]): boolean {
