@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { Model, NaclEntry, SecurityGroupNode } from '../model/model';
-import { HASH_SEED, mixHash } from '../net/small-hash';
+import { HASH_SEED } from '../net/small-hash';
 import { evaluateNacl, type NaclSegment, transportFree } from './nacl-eval';
 import { EMPTY_REACH, type Reach, ReachCollector, reachOf, type Transport } from './sg-reach';
 
@@ -235,31 +235,36 @@ function entriesHash(entries: readonly NaclEntry[], textIds: Map<string, number>
   let h = HASH_SEED;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i] as NaclEntry;
-    h = mixHash(h, e.ruleNumber);
-    h = mixHash(h, e.allow ? 1 : 2);
-    h = mixHash(h, e.fromPort);
-    h = mixHash(h, e.toPort);
+    // hot: `mixHash` steps written out (the first evaluation runs this unoptimized, where every
+    // call counts), fields packed into few steps: rule number and action, the two ports.
+    h = ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + ((e.ruleNumber << 1) | (e.allow ? 1 : 0))) & 0x3fffffff;
+    h = ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + (e.fromPort ^ (e.toPort << 12))) & 0x3fffffff;
     // The protocol as written by its length and first character (a handful of spellings; equal
-    // texts hash equally and sameEntries settles collisions): no loop, the first run is interpreted.
+    // texts hash equally and sameEntries settles collisions): no loop over it.
     const protocol = e.rawProtocol;
-    h = mixHash(h, protocol.length ^ (protocol.charCodeAt(0) << 8));
+    h =
+      ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + (protocol.length ^ (protocol.charCodeAt(0) << 8))) &
+      0x3fffffff;
     // An IPv4 entry hashes its parsed range (a function of the CIDR text, shared by entries with
     // that text: hot in cache, where each entry's own string is one more cold read), 16 bits at a time.
     const range4 = e.range4;
+    let x: number;
     if (range4) {
-      h = mixHash(h, range4.start >>> 16);
-      h = mixHash(h, range4.start & 0xffff);
-      h = mixHash(h, range4.prefix);
+      h =
+        ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + ((range4.start >>> 16) ^ (range4.prefix << 16))) &
+        0x3fffffff;
+      x = range4.start & 0xffff;
     } else {
       // An IPv6 text by its number among the texts seen (the engine hashes a string natively
-      // and once; a loop over its characters runs interpreted in the first evaluation).
+      // and once; a loop over its characters would run unoptimized in the first evaluation).
       let id = textIds.get(e.cidr);
       if (id === undefined) {
         id = textIds.size;
         textIds.set(e.cidr, id);
       }
-      h = mixHash(h, id);
+      x = id | 0x20000;
     }
+    h = ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + x) & 0x3fffffff;
   }
   // A small integer: Map keys hash faster than heap numbers.
   return h;
