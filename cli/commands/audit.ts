@@ -5,7 +5,7 @@ import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared
 import { type ReadSnapshot, readSnapshot, readSnapshotText } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
 import { asffTargetIssues, formatAsff } from '../../shared/report/asff';
-import { formatReport, REPORT_FORMATS } from '../../shared/report/format';
+import { formatReport, jsonReportChunks, REPORT_FORMATS } from '../../shared/report/format';
 import { artifactUri, formatSarif } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
@@ -82,22 +82,28 @@ function vpcFilter(
   return (finding) => wanted.has(finding.vpcId);
 }
 
-/** Renders the audit in the chosen format; ASFF needs the account and region the findings are in. */
+/**
+ * Renders the audit in the chosen format, in the chunks it is written in (JSON: about a megabyte
+ * each, so a large region's report is never one string); ASFF needs the findings' account and region.
+ */
 function renderAudit(
   options: AuditOptions,
   snapshot: Snapshot,
   findings: readonly Finding[],
   summary: Summary,
   now: Date,
-): string {
+): Iterable<string> {
   if (options.format === 'sarif') {
-    return formatSarif(
-      findings,
-      options.snapshot && options.snapshot !== '-' ? { artifactUri: artifactUri(options.snapshot) } : {},
-    );
+    return [
+      formatSarif(
+        findings,
+        options.snapshot && options.snapshot !== '-' ? { artifactUri: artifactUri(options.snapshot) } : {},
+      ),
+    ];
   }
-  if (options.format === 'asff') return formatAsff(findings, { ...asffTarget(options, snapshot), now });
-  return formatReport(options.format, findings, summary);
+  if (options.format === 'asff') return [formatAsff(findings, { ...asffTarget(options, snapshot), now })];
+  if (options.format === 'json') return jsonReportChunks(findings, summary);
+  return [formatReport(options.format, findings, summary)];
 }
 
 /**
@@ -147,7 +153,7 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   const summary = summarize(findings, { notJudged: result.notJudged, warnings });
   // Checked before anything is printed or sent: a missing account or region is a usage error.
   const hubTarget = options.importToSecurityHub ? asffTarget(options, snapshot) : undefined;
-  io.stdout(renderAudit(options, snapshot, findings, summary, now));
+  for (const chunk of renderAudit(options, snapshot, findings, summary, now)) io.stdout(chunk);
   if (hubTarget && !(await importToSecurityHub(io, findings, { ...hubTarget, now }))) return EXIT.usage;
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;
