@@ -1,10 +1,91 @@
-import { parseProtocol } from '../net/protocol';
+import { type Protocol, parseProtocol } from '../net/protocol';
 
 // Checks across the items of one list or the fields of one item that EC2 enforces and a snapshot
 // could break: each breach would otherwise be read one way and hide the other.
 
 /** Reports an issue at a key relative to the checked object (as `Refinement` does). */
 type Issue = (key: string | undefined, message: string) => void;
+
+/**
+ * `parseProtocol`, with the spellings EC2 prints compared first. Hot: it runs for every rule and
+ * NACL entry; a literal comparison is cheaper than its map lookup.
+ */
+export function protocolKind(text: string): Protocol {
+  switch (text) {
+    case '-1':
+      return 'all';
+    case 'tcp':
+    case '6':
+      return 'tcp';
+    case 'udp':
+    case '17':
+      return 'udp';
+    case 'icmp':
+    case '1':
+      return 'icmp';
+    case 'icmpv6':
+    case '58':
+      return 'icmpv6';
+    default:
+      return parseProtocol(text);
+  }
+}
+
+/**
+ * Ports of a rule as EC2 checks them: tcp/udp need both ends, 0–65535 and from ≤ to (or -1 on both
+ * for all ports); icmp/icmpv6 carry a type and a code, -1–255; other protocols ignore them.
+ * `names` are the two fields' paths relative to the item (`FromPort`, `PortRange.From`).
+ */
+export function portsOk(
+  kind: Protocol,
+  from: number | undefined,
+  to: number | undefined,
+  names: readonly [string, string],
+  issue: (key: string, message: string) => void,
+): boolean {
+  if (kind === 'tcp' || kind === 'udp') {
+    // Hot: the valid case returns before any message text is built.
+    if (from !== undefined && to !== undefined) {
+      if (from === -1 && to === -1) return true;
+      if (from >= 0 && to <= 65535 && from <= to) return true;
+    }
+    const [fromName, toName] = names;
+    const all = `, or -1 on both ${fromName} and ${toName} for all ports`;
+    if (from === undefined || to === undefined) {
+      if (from === undefined) issue(fromName, `is required for ${kind} (expected a port 0–65535${all})`);
+      if (to === undefined) issue(toName, `is required for ${kind} (expected a port 0–65535${all})`);
+      return false;
+    }
+    let ok = true;
+    if (from < 0 || from > 65535) {
+      issue(fromName, `must be a port 0–65535 for ${kind}${all} (got ${from})`);
+      ok = false;
+    }
+    if (to < 0 || to > 65535) {
+      issue(toName, `must be a port 0–65535 for ${kind}${all} (got ${to})`);
+      ok = false;
+    }
+    if (ok && from > to) {
+      issue(fromName, `must not exceed ${toName} (${from} > ${to})`);
+      ok = false;
+    }
+    return ok;
+  }
+  if (kind === 'icmp' || kind === 'icmpv6') {
+    const [fromName, toName] = names;
+    let ok = true;
+    if (from !== undefined && (from < -1 || from > 255)) {
+      issue(fromName, `must be an ${kind} type -1–255 (got ${from})`);
+      ok = false;
+    }
+    if (to !== undefined && (to < -1 || to > 255)) {
+      issue(toName, `must be an ${kind} code -1–255 (got ${to})`);
+      ok = false;
+    }
+    return ok;
+  }
+  return true;
+}
 
 const RULE_SOURCES = ['CidrIpv4', 'CidrIpv6', 'PrefixListId', 'ReferencedGroupInfo'] as const;
 
@@ -17,8 +98,14 @@ export function oneSource(
   rule: Partial<Record<(typeof RULE_SOURCES)[number], unknown>>,
   issue: Issue,
 ): boolean {
+  // Hot: counted without building a list; the list is built only for the message.
+  const count =
+    (rule.CidrIpv4 !== undefined ? 1 : 0) +
+    (rule.CidrIpv6 !== undefined ? 1 : 0) +
+    (rule.PrefixListId !== undefined ? 1 : 0) +
+    (rule.ReferencedGroupInfo !== undefined ? 1 : 0);
+  if (count <= 1) return true;
   const given = RULE_SOURCES.filter((key) => rule[key] !== undefined);
-  if (given.length <= 1) return true;
   issue(undefined, `has more than one source (${given.join(', ')}): expected one`);
   return false;
 }
@@ -32,19 +119,31 @@ export function oneSource(
  */
 export function uniqueRuleNumbers(acl: { Entries: NaclEntryShape[] }, issue: Issue): boolean {
   // A number per (direction, family, rule number): the fast walk runs this for every NACL of a
-  // large snapshot, so nothing is spelled out unless two entries share a slot.
-  const seen = new Map<number, number>();
-  let ok = true;
+  // large snapshot, so nothing is spelled out unless two entries share a slot. Hot: a NACL holds a
+  // few dozen entries, so earlier slots are searched in a reused array (no Map per NACL); a long
+  // list is hashed, so that no input costs quadratic time.
   const entries = acl.Entries;
-  for (let i = 0; i < entries.length; i++) {
+  const n = entries.length;
+  const seen = n > SCAN_LIMIT ? new Map<number, number>() : undefined;
+  let ok = true;
+  for (let i = 0; i < n; i++) {
     const e = entries[i] as NaclEntryShape;
     const v6 = e.CidrBlock === undefined;
     const slot = e.RuleNumber * 4 + (e.Egress ? 2 : 0) + (v6 ? 1 : 0);
-    const first = seen.get(slot);
-    if (first === undefined) {
-      seen.set(slot, i);
-      continue;
+    let first = -1;
+    if (seen) {
+      first = seen.get(slot) ?? -1;
+      if (first < 0) seen.set(slot, i);
+    } else {
+      for (let j = 0; j < i; j++) {
+        if (slots[j] === slot) {
+          first = j;
+          break;
+        }
+      }
+      slots[i] = slot;
     }
+    if (first < 0) continue;
     if (entryMeaning(entries[first] as NaclEntryShape) === entryMeaning(e)) continue;
     const direction = e.Egress ? 'egress' : 'ingress';
     issue(
@@ -55,6 +154,11 @@ export function uniqueRuleNumbers(acl: { Entries: NaclEntryShape[] }, issue: Iss
   }
   return ok;
 }
+
+/** Up to how many entries `uniqueRuleNumbers` searches its scratch array instead of hashing. */
+const SCAN_LIMIT = 64;
+/** The slots of the NACL `uniqueRuleNumbers` is reading (scratch, rewritten by every call). */
+const slots: number[] = [];
 
 /** What an entry does, spelled one way: `tcp` and `6` alike, ports only where the protocol has them. */
 function entryMeaning(e: NaclEntryShape): string {
@@ -101,43 +205,86 @@ export interface OwnedLists {
  * decided whether an interface was exposed; each second owner is an error naming the first.
  */
 export function oneOwnerIssues(snapshot: OwnedLists): string[] {
+  // Hot: one map per kind of claim, keyed by the subnet or VPC id as written, holding the index of
+  // the first claimant in its list. Nothing else is kept or spelled per association: the first
+  // claimant's id is read from its list, and its association found again, only for an issue.
   const issues: string[] = [];
-  const owners = new Map<string, { id: string; at: string }>();
-  const claim = (key: string, id: string, at: string, what: string) => {
-    const first = owners.get(key);
-    if (!first) owners.set(key, { id, at });
-    else if (first.id !== id) issues.push(`${at}: ${what} (${first.id}, at ${first.at})`);
-  };
-  // A subnet's NACL and its explicit route table: one owner each.
-  const claimSubnet = (kind: 'acl' | 'rtb', subnetId: string, id: string, at: string, noun: string) =>
-    claim(`${kind} ${subnetId}`, id, at, `${subnetId} is already associated with another ${noun}`);
-  snapshot.NetworkAcls.forEach((acl, i) => {
+  const defaultAcl = new Map<string, number>();
+  const subnetAcl = new Map<string, number>();
+  const mainTable = new Map<string, number>();
+  const subnetTable = new Map<string, number>();
+  const acls = snapshot.NetworkAcls;
+  for (let i = 0; i < acls.length; i++) {
+    const acl = acls[i] as OwnedAcl;
+    const id = acl.NetworkAclId;
     if (acl.IsDefault === true) {
-      const at = `NetworkAcls[${i}].IsDefault`;
-      claim(
-        `default-acl ${acl.VpcId}`,
-        acl.NetworkAclId,
-        at,
-        `${acl.VpcId} already has a default network ACL`,
+      const first = claim(defaultAcl, acl.VpcId, i);
+      const owner = acls[first] as OwnedAcl;
+      if (owner.NetworkAclId !== id) {
+        issues.push(
+          `NetworkAcls[${i}].IsDefault: ${acl.VpcId} already has a default network ACL (${owner.NetworkAclId}, at NetworkAcls[${first}].IsDefault)`,
+        );
+      }
+    }
+    const associations = acl.Associations;
+    for (let j = 0; j < associations.length; j++) {
+      const subnetId = (associations[j] as { SubnetId: string }).SubnetId;
+      const first = claim(subnetAcl, subnetId, i);
+      const owner = acls[first] as OwnedAcl;
+      if (owner.NetworkAclId === id) continue;
+      const at = owner.Associations.findIndex((a) => a.SubnetId === subnetId);
+      issues.push(
+        `NetworkAcls[${i}].Associations[${j}].SubnetId: ${subnetId} is already associated with another network ACL (${owner.NetworkAclId}, at NetworkAcls[${first}].Associations[${at}].SubnetId)`,
       );
     }
-    acl.Associations.forEach((a, j) => {
-      const at = `NetworkAcls[${i}].Associations[${j}].SubnetId`;
-      claimSubnet('acl', a.SubnetId, acl.NetworkAclId, at, 'network ACL');
-    });
-  });
-  snapshot.RouteTables.forEach((table, i) => {
-    table.Associations.forEach((a, j) => {
-      const state = a.AssociationState?.State;
-      if (state !== undefined && state !== 'associated' && state !== 'associating') return;
+  }
+  const tables = snapshot.RouteTables;
+  for (let i = 0; i < tables.length; i++) {
+    const table = tables[i] as OwnedTable;
+    const id = table.RouteTableId;
+    const associations = table.Associations;
+    for (let j = 0; j < associations.length; j++) {
+      const a = associations[j] as OwnedTableAssociation;
+      if (!inForce(a)) continue;
       if (a.Main === true) {
-        const at = `RouteTables[${i}].Associations[${j}].Main`;
-        claim(`main ${table.VpcId}`, table.RouteTableId, at, `${table.VpcId} already has a main route table`);
+        const first = claim(mainTable, table.VpcId, i);
+        const owner = tables[first] as OwnedTable;
+        if (owner.RouteTableId === id) continue;
+        const at = owner.Associations.findIndex((b) => inForce(b) && b.Main === true);
+        issues.push(
+          `RouteTables[${i}].Associations[${j}].Main: ${table.VpcId} already has a main route table (${owner.RouteTableId}, at RouteTables[${first}].Associations[${at}].Main)`,
+        );
       } else if (a.SubnetId) {
-        const at = `RouteTables[${i}].Associations[${j}].SubnetId`;
-        claimSubnet('rtb', a.SubnetId, table.RouteTableId, at, 'route table');
+        const subnetId = a.SubnetId;
+        const first = claim(subnetTable, subnetId, i);
+        const owner = tables[first] as OwnedTable;
+        if (owner.RouteTableId === id) continue;
+        const at = owner.Associations.findIndex(
+          (b) => inForce(b) && b.Main !== true && b.SubnetId === subnetId,
+        );
+        issues.push(
+          `RouteTables[${i}].Associations[${j}].SubnetId: ${subnetId} is already associated with another route table (${owner.RouteTableId}, at RouteTables[${first}].Associations[${at}].SubnetId)`,
+        );
       }
-    });
-  });
+    }
+  }
   return issues;
+}
+
+type OwnedAcl = OwnedLists['NetworkAcls'][number];
+type OwnedTable = OwnedLists['RouteTables'][number];
+type OwnedTableAssociation = OwnedTable['Associations'][number];
+
+/** An association that holds (or is about to): one being removed claims nothing. */
+function inForce(a: OwnedTableAssociation): boolean {
+  const state = a.AssociationState?.State;
+  return state === undefined || state === 'associated' || state === 'associating';
+}
+
+/** The index of the first claimant of `key`: `i` itself when it is the first. */
+function claim(owners: Map<string, number>, key: string, i: number): number {
+  const first = owners.get(key);
+  if (first !== undefined) return first;
+  owners.set(key, i);
+  return i;
 }

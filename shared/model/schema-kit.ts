@@ -2,13 +2,13 @@ import { formatPath } from '../validation';
 
 /**
  * A small compiled validator for the snapshot (DESIGN §3, §12 "End to end"). A schema is built once
- * from combinators, and each object and list schema is compiled (`new Function`, as Ajv and
- * TypeBox's compiler do) into a function that reads its fields by their literal names: every read
- * site then sees one item shape, where a generic `o[key]` loop goes megamorphic and ran at half the
- * speed of `JSON.parse` itself on a 124 MB snapshot. That fast walk allocates nothing (missing lists
- * are filled in place, values are never copied) and keeps no path. Only when it fails is the input
- * walked again by the generic closures, slowly, to collect every issue with its path. Types are
- * inferred from the schema, so the model's input types cannot drift from the checks.
+ * from combinators; its fast walk is generated as straight-line source (`new Function`, as Ajv and
+ * TypeBox's compiler do): each field read by its literal name, primitives, enums and nested objects
+ * and lists checked inline, so every read site sees one item shape and no function is called per
+ * field but a format's test (a CIDR) and an object's refinement. That walk allocates nothing
+ * (missing lists are filled in place, values are never copied) and keeps no path. Only when it
+ * fails is the input walked again by the generic closures, slowly, to collect every issue with its
+ * path. Types are inferred from the schema, so the model's input types cannot drift from the checks.
  */
 
 /** Where the slow walk is and what it found; `null` on the fast walk. */
@@ -19,14 +19,23 @@ export interface Explain {
 
 type CheckFn = (value: unknown, explain: Explain | null) => boolean;
 
+/** What generated code needs from its function: outside values by name, and fresh local names. */
+interface Emitter {
+  /** A name under which the generated code reads `value` (a format's test, a refinement). */
+  bind(value: unknown): string;
+  /** A fresh local variable name. */
+  local(prefix: string): string;
+}
+
+/** JS statements that `return false` when the value in variable `v` is invalid (and else fall through). */
+type Emit = (e: Emitter, v: string) => string;
+
 /** A compiled check whose valid values are `Out`; `In` is what a caller may write (lists optional). */
 export interface Schema<Out, In = Out> {
-  /** The slow walk (with `explain`) or a generic check (without). */
+  /** The slow walk: every issue, with its path. */
   readonly check: CheckFn;
-  /** The fast walk: true when valid; no path, no messages. */
-  readonly fast: (value: unknown) => boolean;
-  /** For primitives: a JS expression, true when the value held in `v` is invalid (inlined by `obj`). */
-  readonly invalid?: (v: string) => string;
+  /** The fast walk's source for a value of this schema (inlined into the enclosing object's code). */
+  readonly emit: Emit;
   /** What the value should be, for messages (`a string`, `an array`). */
   readonly expected: string;
   /** Types only (never set): what the schema accepts and what a caller may write. */
@@ -70,8 +79,7 @@ function typeofSchema<T>(type: 'string' | 'boolean'): Schema<T> {
   return {
     expected,
     check: (v, x) => typeof v === type || typeError(x, expected, v),
-    fast: (v) => typeof v === type,
-    invalid: (v) => `typeof ${v} !== "${type}"`,
+    emit: (_, v) => `if (typeof ${v} !== "${type}") return false;`,
   };
 }
 
@@ -84,7 +92,7 @@ export function str(): Schema<string> {
 export function format(what: string, test: (text: string) => boolean): Schema<string> {
   return {
     expected: 'a string',
-    fast: (v) => typeof v === 'string' && test(v),
+    emit: (e, v) => `if (typeof ${v} !== "string" || !${e.bind(test)}(${v})) return false;`,
     check: (v, x) => {
       if (typeof v !== 'string') return typeError(x, 'a string', v);
       if (test(v)) return true;
@@ -98,8 +106,7 @@ export function format(what: string, test: (text: string) => boolean): Schema<st
 export function int(): Schema<number> {
   return {
     expected: 'an integer',
-    fast: (v) => Number.isInteger(v),
-    invalid: (v) => `!Number.isInteger(${v})`,
+    emit: (_, v) => `if (!Number.isInteger(${v})) return false;`,
     check: (v, x) => {
       if (typeof v !== 'number') return typeError(x, 'a number', v);
       return Number.isInteger(v) || typeError(x, 'an integer', v);
@@ -117,7 +124,9 @@ export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
   const expected = `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
   return {
     expected,
-    fast: (v) => typeof v === 'string' && (values as readonly string[]).includes(v),
+    // Compared to literals: no array search, and false for anything but one of these strings.
+    emit: (_, v) =>
+      `if (${values.map((value) => `${v} !== ${JSON.stringify(value)}`).join(' && ')}) return false;`,
     check: (v, x) => {
       if (typeof v === 'string' && (values as readonly string[]).includes(v)) return true;
       if (x) report(x, undefined, `expected ${expected}, got ${describeValue(v)}`);
@@ -137,25 +146,30 @@ export function withDefault<O, I>(schema: Schema<O, I>, value: O): Field<O, I | 
   return { ...schema, fallback: () => value } as Field<O, I | undefined>;
 }
 
-/** Options of a list: the item field whose value must be unique, and under which label. */
+/**
+ * Options of a list. `uniqueBy`: the item field whose value must be unique. `separate`: the list
+ * is checked by its own compiled function rather than inline in its parent's (a snapshot's
+ * resource lists: each function then tiers up on its own).
+ */
 export interface ListOptions {
   uniqueBy?: string;
+  separate?: boolean;
 }
 
 /** An array of `item`, `[]` when absent; `uniqueBy` makes a duplicate id an error naming both indexes. */
 export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field<O[], I[] | undefined> {
-  const { uniqueBy } = options;
+  const { uniqueBy, separate } = options;
   const check: CheckFn = (v, x) => {
-    if (!x) return fast(v);
     if (!Array.isArray(v)) return typeError(x, 'an array', v);
     let ok = true;
     const seen = uniqueBy ? new Map<unknown, number>() : undefined;
     for (let i = 0; i < v.length; i++) {
       const element: unknown = v[i];
-      x.path.push(i);
+      x?.path.push(i);
       const good = item.check(element, x);
-      x.path.pop();
+      x?.path.pop();
       if (!good) {
+        if (!x) return false;
         ok = false;
         continue;
       }
@@ -165,6 +179,7 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
         if (first === undefined) seen.set(id, i);
         else {
           ok = false;
+          if (!x) return false;
           const previous = formatPath([...x.path, first, uniqueBy]);
           x.path.push(i);
           report(x, uniqueBy, `duplicate id ${JSON.stringify(id)}: also at ${previous}`);
@@ -174,31 +189,34 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
     }
     return ok;
   };
-  // One compiled loop per list schema: its call site sees one item check, its id read one shape.
-  const unique = uniqueBy
-    ? `var seen = new Set();
-       for (var j = 0; j < v.length; j++) {
-         seen.add(v[j][${JSON.stringify(uniqueBy)}]);
-         if (seen.size !== j + 1) return false; // one hash per id: a duplicate leaves the size
-       }`
-    : '';
-  const fast = compile<(v: unknown) => boolean>(
-    ['item'],
-    `return function fastList(v) {
-       if (!Array.isArray(v)) return false;
-       for (var i = 0; i < v.length; i++) if (!item(v[i])) return false;
-       ${unique}
-       return true;
-     };`,
-    [item.fast],
-  );
-  return { expected: 'an array', check, fast, fallback: () => [] } as Field<O[], I[] | undefined>;
-}
-
-/** Builds a compiled check from generated source; only this module's own templates reach it. */
-function compile<T>(names: readonly string[], body: string, values: readonly unknown[]): T {
-  const factory = new Function(...names, body) as (...args: unknown[]) => T;
-  return factory(...values);
+  const loop: Emit = (e, v) => {
+    const i = e.local('i');
+    const element = e.local('e');
+    const seen = e.local('seen');
+    const body = item.emit(e, element);
+    // One hash per id, once the item is known to be a valid object: a duplicate leaves the size.
+    const unique = uniqueBy
+      ? `${seen}.add(${element}[${JSON.stringify(uniqueBy)}]); if (${seen}.size !== ${i} + 1) return false;`
+      : '';
+    return `if (!Array.isArray(${v})) return false;
+      ${uniqueBy ? `var ${seen} = new Set();` : ''}
+      for (var ${i} = 0; ${i} < ${v}.length; ${i}++) {
+        var ${element} = ${v}[${i}];
+        ${body}
+        ${unique}
+      }`;
+  };
+  // A separate list is its own compiled function (loop and items): it is optimized, on-stack
+  // while its loop runs, with the feedback of its own items only. Inline in the snapshot's
+  // function, the lists not yet reached had none, and the optimized code was thrown away on
+  // reaching them (V8's --trace-deopt: "insufficient type feedback").
+  let compiled: ((v: unknown) => boolean) | undefined;
+  const emit: Emit = (e, v) => {
+    if (!separate) return loop(e, v);
+    compiled ??= compileCheck({ expected: 'an array', check, emit: loop }, uniqueBy ?? 'list');
+    return `if (!${e.bind(compiled)}(${v})) return false;`;
+  };
+  return { expected: 'an array', check, emit, fallback: () => [] } as Field<O[], I[] | undefined>;
 }
 
 type Shape = Record<string, Schema<unknown, unknown>>;
@@ -230,7 +248,7 @@ export function obj<S extends Shape>(
   const keys = Object.keys(shape);
   const fields = keys.map((k) => shape[k] as Field<unknown, unknown>);
   const count = keys.length;
-  const slow: CheckFn = (v, x) => {
+  const check: CheckFn = (v, x) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return typeError(x, 'an object', v);
     const o = v as Record<string, unknown>;
     let ok = true;
@@ -247,9 +265,9 @@ export function obj<S extends Shape>(
         }
         continue;
       }
-      if (x) x.path.push(key);
+      x?.path.push(key);
       const good = field.check(value, x);
-      if (x) x.path.pop();
+      x?.path.pop();
       if (!good) {
         if (!x) return false;
         ok = false;
@@ -258,39 +276,63 @@ export function obj<S extends Shape>(
     if (!ok || !refine) return ok;
     return refine(o as OutObject<S>, x ? (key, message) => report(x, key, message) : NO_ISSUE);
   };
-  // The fast walk, generated: each field read by its literal name, primitives checked inline.
-  const lines = fields.map((field, i) => {
-    const read = `v = o[${JSON.stringify(keys[i])}];`;
-    const absent = field.fallback
-      ? `o[${JSON.stringify(keys[i])}] = d${i}();`
-      : field.optional
-        ? ''
-        : 'return false;';
-    const bad = field.invalid ? field.invalid('v') : `!f${i}(v)`;
-    return `${read} if (v === undefined) { ${absent} } else if (${bad}) return false;`;
-  });
-  const names = fields.flatMap((_, i) => [`f${i}`, `d${i}`]);
-  const values = fields.flatMap((field) => [field.fast, field.fallback]);
-  const fast = compile<(v: unknown) => boolean>(
-    [...names, 'refine', 'noIssue'],
-    `return function fastObject(o) {
-       if (typeof o !== "object" || o === null || Array.isArray(o)) return false;
-       var v;
-       ${lines.join('\n')}
-       return refine === undefined ? true : refine(o, noIssue);
-     };`,
-    [...values, refine, NO_ISSUE],
-  );
-  const check: CheckFn = (v, x) => (x ? slow(v, x) : fast(v));
-  return { expected: 'an object', check, fast };
+  // Each field read once by its literal name into a local, then checked inline.
+  const emit: Emit = (e, o) => {
+    const lines = fields.map((field, i) => {
+      const key = JSON.stringify(keys[i]);
+      const v = e.local('v');
+      const absent = field.fallback
+        ? `${o}[${key}] = ${e.bind(field.fallback)}();`
+        : field.optional
+          ? ''
+          : 'return false;';
+      return `var ${v} = ${o}[${key}];
+        if (${v} === undefined) { ${absent} } else { ${field.emit(e, v)} }`;
+    });
+    const refined = refine ? `if (!${e.bind(refine)}(${o}, ${e.bind(NO_ISSUE)})) return false;` : '';
+    return `if (typeof ${o} !== "object" || ${o} === null || Array.isArray(${o})) return false;
+      ${lines.join('\n')}
+      ${refined}`;
+  };
+  return { expected: 'an object', check, emit };
 }
+
+/** Compiles the fast walk of `schema`: true when valid; only this module's own templates reach it. */
+function compileCheck(schema: Schema<unknown, unknown>, label = 'root'): (value: unknown) => boolean {
+  const names: string[] = [];
+  const values: unknown[] = [];
+  let locals = 0;
+  const emitter: Emitter = {
+    bind: (value) => {
+      const at = values.indexOf(value);
+      if (at >= 0) return names[at] as string;
+      names.push(`b${names.length}`);
+      values.push(value);
+      return names[names.length - 1] as string;
+    },
+    local: (prefix) => `${prefix}${locals++}`,
+  };
+  const body = schema.emit(emitter, 'value');
+  const factory = new Function(
+    ...names,
+    `return function check_${label.replace(/\W/g, '')}(value) { ${body} return true; };`,
+  );
+  return (factory as (...args: unknown[]) => (value: unknown) => boolean)(...values);
+}
+
+const compiledChecks = new WeakMap<Schema<unknown, unknown>, (value: unknown) => boolean>();
 
 /**
  * Validates `value` against `schema`: `undefined` when valid (defaults filled in place), else every
  * issue (`path: what is wrong`), found by a second walk that keeps the path.
  */
 export function validate(schema: Schema<unknown, unknown>, value: unknown): string[] | undefined {
-  if (schema.fast(value)) return undefined;
+  let fast = compiledChecks.get(schema);
+  if (!fast) {
+    fast = compileCheck(schema);
+    compiledChecks.set(schema, fast);
+  }
+  if (fast(value)) return undefined;
   const explain: Explain = { path: [], issues: [] };
   schema.check(value, explain);
   // The two walks check the same things; should they ever disagree, the input is still refused.

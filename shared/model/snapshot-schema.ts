@@ -1,6 +1,6 @@
-import { isIpv6, parseCidr4, parseCidr6, parseIpv4 } from '../net/cidr';
-import { ec2Protocol, parseProtocol } from '../net/protocol';
-import { oneSource, uniqueRuleNumbers } from './cross-checks';
+import { isCidr4, isCidr6, isIpv4, isIpv6 } from '../net/cidr';
+import { ec2Protocol } from '../net/protocol';
+import { oneSource, portsOk, protocolKind, uniqueRuleNumbers } from './cross-checks';
 import {
   bool,
   format,
@@ -21,75 +21,35 @@ import {
 // Values are checked as EC2 checks them (DESIGN §3): a value EC2 would refuse is an error naming
 // its path, never a silent misreading that could hide an exposure.
 
-// CIDRs are parsed (and memoized by text) here, once: the model then finds each one parsed.
-const cidr4 = format('a valid IPv4 CIDR', (s) => parseCidr4(s) !== undefined);
-const cidr6 = format('a valid IPv6 CIDR', (s) => parseCidr6(s) !== undefined);
-const ipv4 = format('a valid IPv4 address', (s) => parseIpv4(s) !== undefined);
+// CIDRs are checked by a scan of their characters (nothing allocated, no memo lookup): the model
+// parses each one when it reads it, memoized there.
+const cidr4 = format('a valid IPv4 CIDR', isCidr4);
+const cidr6 = format('a valid IPv6 CIDR', isCidr6);
+const ipv4 = format('a valid IPv4 address', isIpv4);
 const ipv6 = format('a valid IPv6 address', isIpv6);
 const protocol = format(
   'a protocol EC2 accepts (-1, tcp, udp, icmp, icmpv6 or a number 0–255)',
-  (s) => ec2Protocol(s) !== undefined,
+  // Hot: the spellings EC2 prints, compared first (no lookup); any other goes to `ec2Protocol`.
+  (s) =>
+    s === '-1' ||
+    s === '6' ||
+    s === 'tcp' ||
+    s === '17' ||
+    s === 'udp' ||
+    s === '1' ||
+    s === 'icmp' ||
+    s === '58' ||
+    s === 'icmpv6' ||
+    ec2Protocol(s) !== undefined,
 );
 const optStr = optional(str());
 
 const TagSchema = obj({ Key: str(), Value: withDefault(str(), '') });
 const tags = list(TagSchema);
 
-/**
- * Ports of a rule as EC2 checks them: tcp/udp need both ends, 0–65535 and from ≤ to (or -1 on both
- * for all ports); icmp/icmpv6 carry a type and a code, -1–255; other protocols ignore them.
- * `names` are the two fields' paths relative to the item (`FromPort`, `PortRange.From`).
- */
-function portsOk(
-  protocolText: string,
-  from: number | undefined,
-  to: number | undefined,
-  names: readonly [string, string],
-  issue: (key: string, message: string) => void,
-): boolean {
-  const kind = parseProtocol(protocolText);
-  const [fromName, toName] = names;
-  if (kind === 'tcp' || kind === 'udp') {
-    const all = `, or -1 on both ${fromName} and ${toName} for all ports`;
-    if (from === undefined || to === undefined) {
-      if (from === undefined) issue(fromName, `is required for ${kind} (expected a port 0–65535${all})`);
-      if (to === undefined) issue(toName, `is required for ${kind} (expected a port 0–65535${all})`);
-      return false;
-    }
-    if (from === -1 && to === -1) return true;
-    let ok = true;
-    if (from < 0 || from > 65535) {
-      issue(fromName, `must be a port 0–65535 for ${kind}${all} (got ${from})`);
-      ok = false;
-    }
-    if (to < 0 || to > 65535) {
-      issue(toName, `must be a port 0–65535 for ${kind}${all} (got ${to})`);
-      ok = false;
-    }
-    if (ok && from > to) {
-      issue(fromName, `must not exceed ${toName} (${from} > ${to})`);
-      ok = false;
-    }
-    return ok;
-  }
-  if (kind === 'icmp' || kind === 'icmpv6') {
-    let ok = true;
-    if (from !== undefined && (from < -1 || from > 255)) {
-      issue(fromName, `must be an ${kind} type -1–255 (got ${from})`);
-      ok = false;
-    }
-    if (to !== undefined && (to < -1 || to > 255)) {
-      issue(toName, `must be an ${kind} code -1–255 (got ${to})`);
-      ok = false;
-    }
-    return ok;
-  }
-  return true;
-}
-
 const SG_PORTS = ['FromPort', 'ToPort'] as const;
 const sgPorts: Refinement<{ IpProtocol: string; FromPort?: number; ToPort?: number }> = (p, issue) =>
-  portsOk(p.IpProtocol, p.FromPort, p.ToPort, SG_PORTS, issue);
+  portsOk(protocolKind(p.IpProtocol), p.FromPort, p.ToPort, SG_PORTS, issue);
 
 const blockState = optional(obj({ State: optStr }));
 
@@ -223,12 +183,12 @@ export const NetworkAclEntrySchema = obj(
       issue('RuleNumber', `${RULE_NUMBERS} (got ${n})`);
       ok = false;
     }
-    const kind = parseProtocol(e.Protocol);
+    const kind = protocolKind(e.Protocol);
     if (kind === 'tcp' || kind === 'udp') {
-      if (!portsOk(e.Protocol, e.PortRange?.From, e.PortRange?.To, NACL_PORTS, issue)) ok = false;
+      if (!portsOk(kind, e.PortRange?.From, e.PortRange?.To, NACL_PORTS, issue)) ok = false;
     } else if (kind === 'icmp' || kind === 'icmpv6') {
       const code = e.IcmpTypeCode;
-      if (!portsOk(e.Protocol, code?.Type, code?.Code, ICMP_FIELDS, issue)) ok = false;
+      if (!portsOk(kind, code?.Type, code?.Code, ICMP_FIELDS, issue)) ok = false;
     }
     return ok;
   },
@@ -346,10 +306,7 @@ export const ManagedPrefixListSchema = obj({
   OwnerId: optStr,
   Entries: list(
     obj({
-      Cidr: format(
-        'a valid IPv4 or IPv6 CIDR',
-        (c) => parseCidr4(c) !== undefined || parseCidr6(c) !== undefined,
-      ),
+      Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
       Description: optStr,
     }),
   ),
@@ -358,17 +315,17 @@ export const ManagedPrefixListSchema = obj({
 export const SnapshotSchema = obj({
   accountId: optStr,
   region: optStr,
-  Vpcs: list(VpcSchema, { uniqueBy: 'VpcId' }),
-  Subnets: list(SubnetSchema, { uniqueBy: 'SubnetId' }),
-  SecurityGroups: list(SecurityGroupSchema, { uniqueBy: 'GroupId' }),
-  SecurityGroupRules: list(SecurityGroupRuleSchema, { uniqueBy: 'SecurityGroupRuleId' }),
-  NetworkAcls: list(NetworkAclSchema, { uniqueBy: 'NetworkAclId' }),
-  RouteTables: list(RouteTableSchema, { uniqueBy: 'RouteTableId' }),
-  InternetGateways: list(InternetGatewaySchema, { uniqueBy: 'InternetGatewayId' }),
-  NatGateways: list(NatGatewaySchema, { uniqueBy: 'NatGatewayId' }),
-  VpcEndpoints: list(VpcEndpointSchema, { uniqueBy: 'VpcEndpointId' }),
-  NetworkInterfaces: list(NetworkInterfaceSchema, { uniqueBy: 'NetworkInterfaceId' }),
-  ManagedPrefixLists: list(ManagedPrefixListSchema, { uniqueBy: 'PrefixListId' }),
+  Vpcs: list(VpcSchema, { uniqueBy: 'VpcId', separate: true }),
+  Subnets: list(SubnetSchema, { uniqueBy: 'SubnetId', separate: true }),
+  SecurityGroups: list(SecurityGroupSchema, { uniqueBy: 'GroupId', separate: true }),
+  SecurityGroupRules: list(SecurityGroupRuleSchema, { uniqueBy: 'SecurityGroupRuleId', separate: true }),
+  NetworkAcls: list(NetworkAclSchema, { uniqueBy: 'NetworkAclId', separate: true }),
+  RouteTables: list(RouteTableSchema, { uniqueBy: 'RouteTableId', separate: true }),
+  InternetGateways: list(InternetGatewaySchema, { uniqueBy: 'InternetGatewayId', separate: true }),
+  NatGateways: list(NatGatewaySchema, { uniqueBy: 'NatGatewayId', separate: true }),
+  VpcEndpoints: list(VpcEndpointSchema, { uniqueBy: 'VpcEndpointId', separate: true }),
+  NetworkInterfaces: list(NetworkInterfaceSchema, { uniqueBy: 'NetworkInterfaceId', separate: true }),
+  ManagedPrefixLists: list(ManagedPrefixListSchema, { uniqueBy: 'PrefixListId', separate: true }),
 });
 
 /** The top-level keys of a snapshot (DESIGN §3), in their documented spelling. */

@@ -43,6 +43,36 @@ function scanIpv4(text: string, start: number, end: number): number {
   return value * 256 + octet;
 }
 
+/**
+ * True when `text[start, end)` is a dotted quad `scanIpv4` reads, without its value: no sum that
+ * could outgrow a small integer (a quad from 128.0.0.0 up made the validator's optimized code
+ * start over, on V8's --trace-deopt "overflow").
+ */
+function isIpv4Range(text: string, start: number, end: number): boolean {
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return false;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return false; // a leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return false;
+    } else return false;
+  }
+  return dots === 3 && digits > 0;
+}
+
+/** True when `text` is an IPv4 address `parseIpv4` reads (without building its value). */
+export function isIpv4(text: string): boolean {
+  return isIpv4Range(text, 0, text.length);
+}
+
 /** The prefix length written in `text[start, end)` (0–max, no leading zero), or -1. */
 function scanPrefix(text: string, start: number, end: number, max: number): number {
   if (start >= end || end - start > 3) return -1;
@@ -124,9 +154,48 @@ function scanIpv6(text: string): -1 | 0 | 1 {
   return 1;
 }
 
+/**
+ * What `scanIpv6` answers for `text[0, end)`, in one pass that writes nothing (hot: validation runs it on
+ * every IPv6 text of a snapshot): groups of 1–4 hex digits between colons, one `::` at most (it
+ * stands for at least one zero group), eight groups without it. `-1` for a text outside the
+ * hex-and-colon alphabet (or empty), checked before the form, as `scanIpv6` does.
+ */
+function checkIpv6(text: string, end: number): -1 | 0 | 1 {
+  if (end === 0) return -1;
+  let groups = 0;
+  let digits = 0;
+  let gap = -1;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58 /* : */) {
+      if (digits > 0) {
+        groups++; // a colon closes a group
+        digits = 0;
+      } else if (i > 0) {
+        // After a colon: the `::`, once.
+        if (gap >= 0) return restOfIpv6(text, i, end);
+        gap = i - 1;
+      } else if (end < 2 || text.charCodeAt(1) !== 58) return restOfIpv6(text, i, end);
+    } else if (hexDigit(c) < 0) return -1;
+    else if (++digits > 4) return restOfIpv6(text, i, end);
+  }
+  if (digits > 0) groups++;
+  else if (gap !== end - 2) return 0; // a colon ends the text, and not as the `::`
+  return (gap < 0 ? groups === 8 : groups <= 7) ? 1 : 0;
+}
+
+/** `checkIpv6`'s answer once the form is wrong: `-1` still if a later character is outside the alphabet. */
+function restOfIpv6(text: string, from: number, end: number): -1 | 0 {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 58 && hexDigit(c) < 0) return -1;
+  }
+  return 0;
+}
+
 /** True when `text` is an IPv6 address `parseIpv6` reads (without building its value). */
 export function isIpv6(text: string): boolean {
-  const scanned = scanIpv6(text);
+  const scanned = checkIpv6(text, text.length);
   return scanned === 1 || (scanned === -1 && parseIpv6General(text) !== undefined);
 }
 
@@ -226,6 +295,27 @@ function parseCidr6Uncached(text: string): Cidr6 | undefined {
   const size = 1n << BigInt(128 - prefix);
   const start = (address / size) * size;
   return { start, end: start + size, prefix };
+}
+
+/**
+ * True when `text` is an IPv4 CIDR `parseCidr4` reads. Hot: validation runs it on every IPv4
+ * source of a snapshot; it reads character codes only (no memo lookup, nothing allocated).
+ */
+export function isCidr4(text: string): boolean {
+  const slash = text.indexOf('/');
+  return slash > 0 && isIpv4Range(text, 0, slash) && scanPrefix(text, slash + 1, text.length, 32) >= 0;
+}
+
+/**
+ * True when `text` is an IPv6 CIDR `parseCidr6` reads. Hot like `isCidr4`: the usual
+ * hex-and-colon form is scanned in place; any other form goes to the parser.
+ */
+export function isCidr6(text: string): boolean {
+  const slash = text.indexOf('/');
+  if (slash < 0) return false;
+  if (scanPrefix(text, slash + 1, text.length, 128) < 0) return false;
+  const scanned = checkIpv6(text, slash);
+  return scanned === 1 || (scanned === -1 && parseCidr6(text) !== undefined);
 }
 
 /** Formats a 32-bit value as a dotted quad. */
