@@ -89,10 +89,7 @@ export interface NaclFixPlan {
   notPlanned: string[];
 }
 
-/**
- * An entry of the simulated NACL: the model's shape, so the first-match evaluator reads it. One
- * literal in the model's key order (hot: the evaluator's property reads stay monomorphic).
- */
+/** An entry of the simulated NACL: the model's shape and key order (the evaluator's reads stay monomorphic). */
 function simulated(input: EntryInput): NaclEntry | undefined {
   const protocol = parseProtocol(input.Protocol);
   const ranged = protocol === 'tcp' || protocol === 'udp';
@@ -205,18 +202,10 @@ export function planNaclFix(
   // hot: the evaluation of `current` per transport, kept until `current` changes (the accepted
   // candidate's own evaluation then takes its place): each is a whole first-match evaluation.
   let original = true;
-  const currentEval: Record<Transport, readonly NaclSegment[] | undefined> = {
-    tcp: undefined,
-    udp: undefined,
-  };
-  const evaluateCurrent = (transport: Transport): readonly NaclSegment[] => {
-    let segments = currentEval[transport];
-    if (!segments) {
-      segments = original && evaluated ? evaluated(transport) : evaluateNacl(current, transport);
-      currentEval[transport] = segments;
-    }
-    return segments;
-  };
+  let currentEval: Partial<Record<Transport, readonly NaclSegment[]>> = {};
+  const evaluateCurrent = (transport: Transport): readonly NaclSegment[] =>
+    (currentEval[transport] ??=
+      original && evaluated ? evaluated(transport) : evaluateNacl(current, transport));
   const changed = new Set<number>();
 
   for (const item of open) {
@@ -261,11 +250,7 @@ export function planNaclFix(
     // A fix only takes away: an allow for a kept source placed before an entry that denied it
     // (a taken number between the allow and the anchor) would let in what was kept out.
     if (widens(evaluateCurrent(item.transport), nextEval)) {
-      refuse(
-        plan,
-        item,
-        'the allow entries for the kept sources would let in traffic an existing entry denies',
-      );
+      refuse(plan, item, WIDENS);
       continue;
     }
     const before = familyCount(current, item.family);
@@ -281,9 +266,7 @@ export function planNaclFix(
     }
     current = next;
     original = false;
-    currentEval.tcp = undefined;
-    currentEval.udp = undefined;
-    currentEval[item.transport] = nextEval;
+    currentEval = { [item.transport]: nextEval };
     for (const create of candidate.creates) {
       taken.add(create.RuleNumber);
       plan.createEntries.push(create);
@@ -301,6 +284,8 @@ export function planNaclFix(
   }
   return plan;
 }
+
+const WIDENS = 'the allow entries for the kept sources would let in traffic an existing entry denies';
 
 /** Records why an item stays notify-only (`22/tcp ipv4: …`). */
 function refuse(plan: NaclFixPlan, item: OpenAdmin, reason: string): void {
