@@ -1,9 +1,16 @@
 import type { Config } from '../config';
 import type { Model, NaclEntry, SecurityGroupNode } from '../model/model';
-import { evaluateNacl, type NaclSegment } from './nacl-eval';
-import { EMPTY_REACH, type Reach, ReachCollector, reachOf, type Transport } from './sg-reach';
+import { HASH_SEED } from '../net/small-hash';
+import { evaluateNacl, type NaclSegment, transportFree } from './nacl-eval';
+import { EMPTY_REACH, type Reach, ReachCollector, type Transport } from './sg-reach';
 
 export type Direction = 'ingress' | 'egress';
+
+/** A security group and its (non-empty) reach. */
+export interface GroupReach {
+  group: SecurityGroupNode;
+  reach: Reach;
+}
 
 /** A default route to an internet gateway, and the table it was found in. */
 export interface IgwRoute {
@@ -21,11 +28,8 @@ interface NaclClass {
   udp: NaclSegment[] | undefined;
 }
 
-/** Per NACL: the content class of each direction (plain fields: read hundreds of thousands of times). */
-interface NaclMemo {
-  ingress: NaclClass | undefined;
-  egress: NaclClass | undefined;
-}
+/** The entries of a NACL that is not in the model: nothing but the final deny. */
+const NO_NACL_ENTRIES: readonly NaclEntry[] = Object.freeze([]);
 
 /**
  * Analyses shared by several rules, computed on first use and memoized for one evaluation.
@@ -42,13 +46,16 @@ export class Analysis {
   private readonly quietGroups = new Set<string>();
   private scanned = false;
   private groupsReaching?: SecurityGroupNode[];
+  private reaching?: GroupReach[];
   private collector?: ReachCollector;
   private readonly reachByUnion = new Map<string, Reach>();
-  private readonly naclById = new Map<string, NaclMemo>();
   private readonly naclByContent = new Map<number, NaclClass[]>();
+  /** A small number per distinct IPv6 CIDR text, for `entriesHash` (equal texts, equal numbers). */
+  private readonly naclTextIds = new Map<string, number>();
   /** NACLs with equal raw entries share their entry arrays (model): their class by identity. */
   private readonly naclByList = new Map<readonly NaclEntry[], NaclClass>();
-  private readonly igwBySubnet: Record<'ipv4' | 'ipv6', Map<string, IgwRoute | null>> = {
+  /** Per route table (a few thousand, shared by many subnets), not per subnet. */
+  private readonly igwByTable: Record<'ipv4' | 'ipv6', Map<string, IgwRoute | null>> = {
     ipv4: new Map(),
     ipv6: new Map(),
   };
@@ -78,64 +85,86 @@ export class Analysis {
    * groups (VPC ranges and referenced groups only) leave nothing behind but the shared EMPTY_REACH.
    */
   groupsWithReach(): readonly SecurityGroupNode[] {
-    if (!this.groupsReaching) {
-      const out: SecurityGroupNode[] = [];
-      for (const group of this.model.securityGroups.values()) {
-        let reach = this.reachByGroup.get(group.id);
-        if (!reach && !this.quietGroups.has(group.id)) reach = this.computeGroupReach(group);
-        if (reach && reach !== EMPTY_REACH) out.push(group);
-      }
-      this.groupsReaching = out;
-      this.scanned = true;
-      this.quietGroups.clear();
-    }
+    this.groupsReaching ??= this.reachingGroups().map((r) => r.group);
     return this.groupsReaching;
   }
 
-  /** One walk over a group's raw permissions (no rule objects), memoized by whether it may be public. */
-  private computeGroupReach(group: SecurityGroupNode): Reach {
+  /** `groupsWithReach` with each group's reach (read without a lookup per group). */
+  reachingGroups(): readonly GroupReach[] {
+    if (!this.reaching) {
+      const out: GroupReach[] = [];
+      // Hot: before any group was asked for alone (the usual case) there is nothing to look up,
+      // and the quiet groups need no entry: once scanned, absence means quiet.
+      const fresh = this.reachByGroup.size === 0 && this.quietGroups.size === 0;
+      for (const group of this.model.securityGroups.values()) {
+        let reach = fresh ? undefined : this.reachByGroup.get(group.id);
+        if (!reach && (fresh || !this.quietGroups.has(group.id)))
+          reach = this.computeGroupReach(group, !fresh);
+        if (reach && reach !== EMPTY_REACH) out.push({ group, reach });
+      }
+      this.reaching = out;
+      this.scanned = true;
+      this.quietGroups.clear();
+    }
+    return this.reaching;
+  }
+
+  /**
+   * One walk over a group's raw permissions (no rule objects), memoized by whether it may be
+   * public (a quiet group is noted only when `noteQuiet`: a full scan implies it).
+   */
+  private computeGroupReach(group: SecurityGroupNode, noteQuiet = true): Reach {
     this.collector ??= new ReachCollector(this.model.prefixLists, this.config.worldOpenCoverage);
     const collector = this.collector;
     group.forEachIngressSource(collector.visit);
     const publicSource = collector.publicSource;
     const reach = collector.finish();
     if (publicSource) this.reachByGroup.set(group.id, reach);
-    else this.quietGroups.add(group.id);
+    else if (noteQuiet) this.quietGroups.add(group.id);
     return reach;
   }
 
-  /** True when some tcp/udp ingress source of the group may be public (a prefix list counts). */
-  private mayBePublic(groupId: string): boolean {
+  /**
+   * The group's reach when some tcp/udp ingress source of it may be public (a prefix list
+   * counts), possibly EMPTY_REACH; undefined for a group without one.
+   */
+  private publicReach(groupId: string): Reach | undefined {
+    // One lookup for a known group (every group, once scanned: an absent one is quiet).
+    const known = this.reachByGroup.get(groupId);
+    if (known || this.scanned) return known;
     this.groupReach(groupId);
-    return this.reachByGroup.has(groupId);
+    return this.reachByGroup.get(groupId);
   }
 
   /** Internet reach of the union of several groups' ingress rules (an interface's groups). */
   unionReach(groupIds: readonly string[]): Reach {
     if (groupIds.length === 1) return this.groupReach(groupIds[0] as string);
+    // Members without a public source add nothing the internet can use: the union is the reach
+    // of the others (one member: its own memoized reach). Counted first, so that only a union of
+    // two or more such members builds a key (one string per interface otherwise). A union can
+    // still be world-open where no member is (0.0.0.0/1 + 128.0.0.0/1): it gets a joint computation.
+    let open = 0;
+    let only: Reach | undefined;
+    for (let i = 0; i < groupIds.length; i++) {
+      const reach = this.publicReach(groupIds[i] as string);
+      if (reach) {
+        open++;
+        only = reach;
+      }
+    }
+    if (only === undefined) return EMPTY_REACH;
+    if (open === 1) return only;
     const key = groupIds.join(',');
     let reach = this.reachByUnion.get(key);
     if (!reach) {
-      // Members without a public source add nothing the internet can use: the union is the reach
-      // of the others (one member: its own memoized reach). A union can still be world-open where
-      // no member is (0.0.0.0/1 + 128.0.0.0/1), so two or more get a joint computation.
-      const open: SecurityGroupNode[] = [];
+      this.collector ??= new ReachCollector(this.model.prefixLists, this.config.worldOpenCoverage);
+      const collector = this.collector;
       for (const id of groupIds) {
         const group = this.model.securityGroups.get(id);
-        if (group && this.mayBePublic(id)) open.push(group);
+        // Members were all computed above: no group walk is under way in the shared collector.
+        if (group && this.publicReach(id)) group.forEachIngressSource(collector.visit);
       }
-      const only = open.length === 1 ? open[0] : undefined;
-      if (open.length === 0) reach = EMPTY_REACH;
-      else if (only) reach = this.groupReach(only.id);
-      else {
-        reach = reachOf(
-          (visit) => {
-            for (const group of open) group.forEachIngressSource(visit);
-          },
-          this.model.prefixLists,
-          this.config.worldOpenCoverage,
-        );
-      }
+      reach = collector.finish();
       this.reachByUnion.set(key, reach);
     }
     return reach;
@@ -148,24 +177,25 @@ export class Analysis {
    * contributors are then the first such NACL's entry objects — equal in content to their own.
    */
   nacl(networkAclId: string, direction: Direction, transport: Transport): NaclSegment[] {
-    let memo = this.naclById.get(networkAclId);
-    if (!memo) {
-      memo = { ingress: undefined, egress: undefined };
-      this.naclById.set(networkAclId, memo);
-    }
-    const ingress = direction === 'ingress';
-    let content = ingress ? memo.ingress : memo.egress;
-    if (!content) {
-      const acl = this.model.networkAcls.get(networkAclId);
-      content = this.naclClass(acl ? (ingress ? acl.ingress : acl.egress) : []);
-      if (ingress) memo.ingress = content;
-      else memo.egress = content;
-    }
+    const acl = this.model.networkAcls.get(networkAclId);
+    const entries = acl ? (direction === 'ingress' ? acl.ingress : acl.egress) : NO_NACL_ENTRIES;
+    return this.naclEntries(entries, transport);
+  }
+
+  /**
+   * The same for one of the model's entry lists (a NACL's `ingress` or `egress`), for callers that
+   * hold the NACL (rules iterating the NACLs): no id lookup, no memo per NACL.
+   */
+  naclEntries(entries: readonly NaclEntry[], transport: Transport): NaclSegment[] {
+    const content = this.naclClass(entries);
+    // Entries of neither transport alone (all -1, the default NACL's case) evaluate the same for both.
     if (transport === 'tcp') {
-      content.tcp ??= evaluateNacl(content.entries, 'tcp');
+      content.tcp ??=
+        content.udp && transportFree(content.entries) ? content.udp : evaluateNacl(content.entries, 'tcp');
       return content.tcp;
     }
-    content.udp ??= evaluateNacl(content.entries, 'udp');
+    content.udp ??=
+      content.tcp && transportFree(content.entries) ? content.tcp : evaluateNacl(content.entries, 'udp');
     return content.udp;
   }
 
@@ -180,7 +210,7 @@ export class Analysis {
   }
 
   private naclClassByContent(entries: readonly NaclEntry[]): NaclClass {
-    const hash = entriesHash(entries);
+    const hash = entriesHash(entries, this.naclTextIds);
     let bucket = this.naclByContent.get(hash);
     if (!bucket) {
       bucket = [];
@@ -200,12 +230,13 @@ export class Analysis {
    * table (explicit association, else the VPC's main table).
    */
   defaultIgwRoute(subnetId: string, family: 'ipv4' | 'ipv6'): IgwRoute | undefined {
-    const memo = this.igwBySubnet[family];
-    const cached = memo.get(subnetId);
-    if (cached !== undefined) return cached ?? undefined;
     const tableId = this.model.subnets.get(subnetId)?.routeTableId;
-    const route = tableId ? this.tableIgwRoute(tableId, family) : undefined;
-    memo.set(subnetId, route ?? null);
+    if (!tableId) return undefined;
+    const memo = this.igwByTable[family];
+    const cached = memo.get(tableId);
+    if (cached !== undefined) return cached ?? undefined;
+    const route = this.tableIgwRoute(tableId, family);
+    memo.set(tableId, route ?? null);
     return route;
   }
 
@@ -229,25 +260,43 @@ export class Analysis {
  * CIDR: its parsed range for IPv4, its text for IPv6), in order. Lists with equal hashes are compared field by field
  * before they share an evaluation.
  */
-function entriesHash(entries: readonly NaclEntry[]): number {
-  let h = 0x811c9dc5;
+function entriesHash(entries: readonly NaclEntry[], textIds: Map<string, number>): number {
+  let h = HASH_SEED;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i] as NaclEntry;
-    h = Math.imul(h ^ e.ruleNumber, 0x01000193);
-    h = Math.imul(h ^ (e.allow ? 1 : 2), 0x01000193);
-    h = Math.imul(h ^ e.fromPort, 0x01000193);
-    h = Math.imul(h ^ e.toPort, 0x01000193);
-    for (let k = 0; k < e.rawProtocol.length; k++) h = Math.imul(h ^ e.rawProtocol.charCodeAt(k), 0x01000193);
+    // hot: `mixHash` steps written out (the first evaluation runs this unoptimized, where every
+    // call counts), fields packed into few steps: rule number and action, the two ports.
+    h = ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + ((e.ruleNumber << 1) | (e.allow ? 1 : 0))) & 0x3fffffff;
+    h = ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + (e.fromPort ^ (e.toPort << 12))) & 0x3fffffff;
+    // The protocol as written by its length and first character (a handful of spellings; equal
+    // texts hash equally and sameEntries settles collisions): no loop over it.
+    const protocol = e.rawProtocol;
+    h =
+      ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + (protocol.length ^ (protocol.charCodeAt(0) << 8))) &
+      0x3fffffff;
     // An IPv4 entry hashes its parsed range (a function of the CIDR text, shared by entries with
-    // that text: hot in cache, where each entry's own string is one more cold read).
+    // that text: hot in cache, where each entry's own string is one more cold read), 16 bits at a time.
     const range4 = e.range4;
+    let x: number;
     if (range4) {
-      h = Math.imul(h ^ range4.start, 0x01000193);
-      h = Math.imul(h ^ range4.prefix, 0x01000193);
-    } else for (let k = 0; k < e.cidr.length; k++) h = Math.imul(h ^ e.cidr.charCodeAt(k), 0x01000193);
+      h =
+        ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + ((range4.start >>> 16) ^ (range4.prefix << 16))) &
+        0x3fffffff;
+      x = range4.start & 0xffff;
+    } else {
+      // An IPv6 text by its number among the texts seen (the engine hashes a string natively
+      // and once; a loop over its characters would run unoptimized in the first evaluation).
+      let id = textIds.get(e.cidr);
+      if (id === undefined) {
+        id = textIds.size;
+        textIds.set(e.cidr, id);
+      }
+      x = id | 0x20000;
+    }
+    h = ((h & 0x7fff) * 20021 + (h >>> 15) * 7 + x) & 0x3fffffff;
   }
-  // Kept in the small-integer range: Map keys hash faster than heap numbers.
-  return h & 0x3fffffff;
+  // A small integer: Map keys hash faster than heap numbers.
+  return h;
 }
 
 function sameEntries(a: readonly NaclEntry[], b: readonly NaclEntry[]): boolean {

@@ -19,18 +19,13 @@ export interface NaclSegment {
 
 type Decision = Pick<NaclSegment, 'v4' | 'v6' | 'contributors4' | 'contributors6'>;
 
-/** True when a decided set (parallel bounds) is the family's whole space. */
-const isWhole4 = (starts: readonly number[], ends: readonly number[]) =>
-  starts.length === 1 && starts[0] === 0 && ends[0] === IPV4_SPACE;
-const isWhole6 = (starts: readonly bigint[], ends: readonly bigint[]) =>
-  starts.length === 1 && starts[0] === 0n && ends[0] === IPV6_SPACE;
-
 /**
- * Adds [s, e) to a normalized set held as parallel start and end arrays, in place (merging
- * overlapping and adjacent intervals, as `union` does): no interval object per entry.
+ * Adds [s, e) to a normalized set held as parallel start and end arrays of which the first `n`
+ * items count, in place (merging overlapping and adjacent intervals, as `union` does); returns the
+ * new count. Items past the count are stale and never read: the arrays are written by index, never
+ * emptied (`length = 0` would drop their storage, and every decision would grow it again).
  */
-function insertBounds<T extends Bound>(starts: T[], ends: T[], s: T, e: T): void {
-  const n = starts.length;
+function insertBounds<T extends Bound>(starts: T[], ends: T[], n: number, s: T, e: T): number {
   let i = 0;
   while (i < n && (ends[i] as T) < s) i++;
   let j = i;
@@ -42,15 +37,13 @@ function insertBounds<T extends Bound>(starts: T[], ends: T[], s: T, e: T): void
     j++;
   }
   if (j === i) {
-    starts.push(s);
-    ends.push(e);
     for (let k = n; k > i; k--) {
       starts[k] = starts[k - 1] as T;
       ends[k] = ends[k - 1] as T;
     }
     starts[i] = s;
     ends[i] = e;
-    return;
+    return n + 1;
   }
   starts[i] = start;
   ends[i] = end;
@@ -60,87 +53,23 @@ function insertBounds<T extends Bound>(starts: T[], ends: T[], s: T, e: T): void
       starts[k - removed] = starts[k] as T;
       ends[k - removed] = ends[k] as T;
     }
-    for (let k = 0; k < removed; k++) {
-      starts.pop();
-      ends.pop();
-    }
   }
+  return n - removed;
 }
 
 /**
- * Adds [s, e) to a normalized set in place (merging overlapping and adjacent intervals): the
- * result is the set `union` would return, without copying the set. Only for sets this module owns
- * until they are returned.
- */
-function insertInterval<T extends Bound>(set: [T, T][], s: T, e: T): void {
-  let i = 0;
-  while (i < set.length && (set[i] as [T, T])[1] < s) i++;
-  let j = i;
-  let start = s;
-  let end = e;
-  while (j < set.length && (set[j] as [T, T])[0] <= e) {
-    const x = set[j] as [T, T];
-    if (x[0] < start) start = x[0];
-    if (x[1] > end) end = x[1];
-    j++;
-  }
-  if (j === i) {
-    // Shift right by one (no splice: it allocates the array of removed items).
-    const added: [T, T] = [s, e];
-    set.push(added);
-    for (let k = set.length - 1; k > i; k--) set[k] = set[k - 1] as [T, T];
-    set[i] = added;
-    return;
-  }
-  const first = set[i] as [T, T];
-  first[0] = start;
-  first[1] = end;
-  const removed = j - i - 1;
-  if (removed > 0) {
-    for (let k = j; k < set.length; k++) set[k - removed] = set[k] as [T, T];
-    for (let k = 0; k < removed; k++) set.pop();
-  }
-}
-
-/** Adds the parts of [s, e) that the decided set does not hold to `permitted` (in place); true if any. */
-function addUndecided<T extends Bound>(
-  starts: readonly T[],
-  ends: readonly T[],
-  permitted: [T, T][],
-  s: T,
-  e: T,
-): boolean {
-  let at = s;
-  let any = false;
-  for (let k = 0; k < starts.length; k++) {
-    const ds = starts[k] as T;
-    const de = ends[k] as T;
-    if (de <= at) continue;
-    if (ds >= e) break;
-    if (ds > at) {
-      insertInterval(permitted, at, ds);
-      any = true;
-    }
-    at = de;
-    if (at >= e) return any;
-  }
-  if (at < e) {
-    insertInterval(permitted, at, e);
-    any = true;
-  }
-  return any;
-}
-
-/**
- * Scratch sets and lists reused by every `decide` (not reentrant): what a decision keeps is copied
- * out at exact size (a pushed-to array keeps room for 17 items; these survive the whole evaluation).
+ * Scratch sets and lists reused by every `decide` (not reentrant), each with its count: the
+ * decided and permitted sets per family as parallel bounds, and the contributing entries. What a
+ * decision keeps is copied out at exact size.
  */
 const decidedStarts4: number[] = [];
 const decidedEnds4: number[] = [];
 const decidedStarts6: bigint[] = [];
 const decidedEnds6: bigint[] = [];
-const permitted4: [number, number][] = [];
-const permitted6: [bigint, bigint][] = [];
+const permittedStarts4: number[] = [];
+const permittedEnds4: number[] = [];
+const permittedStarts6: bigint[] = [];
+const permittedEnds6: bigint[] = [];
 const contributors4: NaclEntry[] = [];
 const contributors6: NaclEntry[] = [];
 const NO_PEERS4: IntervalSet<number> = Object.freeze([]);
@@ -148,18 +77,62 @@ const NO_PEERS6: IntervalSet<bigint> = Object.freeze([]);
 const NO_ENTRIES = Object.freeze([]) as unknown as NaclEntry[];
 
 /**
+ * Adds the parts of [s, e) that the decided set (first `dn` bounds) does not hold to the permitted
+ * set (first `pn` bounds), in place. Returns the permitted set's new count, doubled, plus 1 when
+ * some part was added (one number: no result object per entry).
+ */
+function addUndecided<T extends Bound>(
+  dStarts: readonly T[],
+  dEnds: readonly T[],
+  dn: number,
+  pStarts: T[],
+  pEnds: T[],
+  pn: number,
+  s: T,
+  e: T,
+): number {
+  let at = s;
+  let any = 0;
+  let count = pn;
+  for (let k = 0; k < dn; k++) {
+    const ds = dStarts[k] as T;
+    const de = dEnds[k] as T;
+    if (de <= at) continue;
+    if (ds >= e) break;
+    if (ds > at) {
+      count = insertBounds(pStarts, pEnds, count, at, ds);
+      any = 1;
+    }
+    at = de;
+    if (at >= e) return count * 2 + any;
+  }
+  if (at < e) {
+    count = insertBounds(pStarts, pEnds, count, at, e);
+    any = 1;
+  }
+  return count * 2 + any;
+}
+
+/** Intervals built by `copySet` before the copy (a packed array, as the set operations expect). */
+const tuples: [Bound, Bound][] = [];
+
+/** The first `n` bounds as an interval set of exact size. */
+function copySet<T extends Bound>(starts: readonly T[], ends: readonly T[], n: number): [T, T][] {
+  for (let k = 0; k < n; k++) tuples[k] = [starts[k] as T, ends[k] as T];
+  return tuples.slice(0, n) as [T, T][];
+}
+
+/**
  * First match over the entries covering port `at` (in rule-number order): the entries of `relevant`
  * whose range holds it. The decided and permitted sets are grown in place (no set copied per entry).
  */
 function decide(relevant: readonly NaclEntry[], at: number): Decision {
-  decidedStarts4.length = 0;
-  decidedEnds4.length = 0;
-  decidedStarts6.length = 0;
-  decidedEnds6.length = 0;
-  permitted4.length = 0;
-  permitted6.length = 0;
-  contributors4.length = 0;
-  contributors6.length = 0;
+  let dn4 = 0;
+  let dn6 = 0;
+  let pn4 = 0;
+  let pn6 = 0;
+  let cn4 = 0;
+  let cn6 = 0;
   let done4 = false;
   let done6 = false;
   for (let i = 0; i < relevant.length; i++) {
@@ -171,25 +144,61 @@ function decide(relevant: readonly NaclEntry[], at: number): Decision {
     const range6 = entry.range6;
     if (range4) {
       if (done4) continue;
-      if (entry.allow && addUndecided(decidedStarts4, decidedEnds4, permitted4, range4.start, range4.end))
-        contributors4.push(entry);
-      insertBounds(decidedStarts4, decidedEnds4, range4.start, range4.end);
-      done4 = isWhole4(decidedStarts4, decidedEnds4);
+      if (entry.allow) {
+        const r = addUndecided(
+          decidedStarts4,
+          decidedEnds4,
+          dn4,
+          permittedStarts4,
+          permittedEnds4,
+          pn4,
+          range4.start,
+          range4.end,
+        );
+        pn4 = r >> 1;
+        if (r & 1) contributors4[cn4++] = entry;
+      }
+      dn4 = insertBounds(decidedStarts4, decidedEnds4, dn4, range4.start, range4.end);
+      done4 = dn4 === 1 && decidedStarts4[0] === 0 && decidedEnds4[0] === IPV4_SPACE;
     } else if (range6) {
       if (done6) continue;
-      if (entry.allow && addUndecided(decidedStarts6, decidedEnds6, permitted6, range6.start, range6.end))
-        contributors6.push(entry);
-      insertBounds(decidedStarts6, decidedEnds6, range6.start, range6.end);
-      done6 = isWhole6(decidedStarts6, decidedEnds6);
+      if (entry.allow) {
+        const r = addUndecided(
+          decidedStarts6,
+          decidedEnds6,
+          dn6,
+          permittedStarts6,
+          permittedEnds6,
+          pn6,
+          range6.start,
+          range6.end,
+        );
+        pn6 = r >> 1;
+        if (r & 1) contributors6[cn6++] = entry;
+      }
+      dn6 = insertBounds(decidedStarts6, decidedEnds6, dn6, range6.start, range6.end);
+      done6 = dn6 === 1 && decidedStarts6[0] === 0n && decidedEnds6[0] === IPV6_SPACE;
     }
     if (done4 && done6) break;
   }
   return {
-    v4: permitted4.length > 0 ? permitted4.slice() : NO_PEERS4,
-    v6: permitted6.length > 0 ? permitted6.slice() : NO_PEERS6,
-    contributors4: contributors4.length > 0 ? contributors4.slice() : NO_ENTRIES,
-    contributors6: contributors6.length > 0 ? contributors6.slice() : NO_ENTRIES,
+    v4: pn4 > 0 ? copySet(permittedStarts4, permittedEnds4, pn4) : NO_PEERS4,
+    v6: pn6 > 0 ? copySet(permittedStarts6, permittedEnds6, pn6) : NO_PEERS6,
+    contributors4: cn4 > 0 ? contributors4.slice(0, cn4) : NO_ENTRIES,
+    contributors6: cn6 > 0 ? contributors6.slice(0, cn6) : NO_ENTRIES,
   };
+}
+
+/**
+ * True when no entry is of one transport alone (tcp or udp): the entries both transports see are
+ * then the same, so are their evaluations.
+ */
+export function transportFree(entries: readonly NaclEntry[]): boolean {
+  for (let i = 0; i < entries.length; i++) {
+    const protocol = (entries[i] as NaclEntry).protocol;
+    if (protocol === 'tcp' || protocol === 'udp') return false;
+  }
+  return true;
 }
 
 /**
@@ -297,9 +306,26 @@ export function permittedAt(
 export function worldOpenPorts(segments: readonly NaclSegment[], coverage: number): FamilyPorts {
   const v4: Interval<number>[] = [];
   const v6: Interval<number>[] = [];
+  // Segments of one first-match decision share their sets: each distinct set is judged once.
+  let last4: IntervalSet<number> | undefined;
+  let last6: IntervalSet<bigint> | undefined;
+  let open4 = false;
+  let open6 = false;
   for (const s of segments) {
-    if (s.v4.length > 0 && isWorldOpen4(s.v4, coverage)) v4.push([s.from, s.to + 1]);
-    if (s.v6.length > 0 && isWorldOpen6(s.v6, coverage)) v6.push([s.from, s.to + 1]);
+    if (s.v4.length > 0) {
+      if (s.v4 !== last4) {
+        last4 = s.v4;
+        open4 = isWorldOpen4(s.v4, coverage);
+      }
+      if (open4) v4.push([s.from, s.to + 1]);
+    }
+    if (s.v6.length > 0) {
+      if (s.v6 !== last6) {
+        last6 = s.v6;
+        open6 = isWorldOpen6(s.v6, coverage);
+      }
+      if (open6) v6.push([s.from, s.to + 1]);
+    }
   }
   return { ipv4: normalize(v4), ipv6: normalize(v6) };
 }

@@ -1,5 +1,6 @@
 import type { Config, PortSpec } from '../config';
-import { type PortSet, portSetOf } from '../net/ports';
+import { type Interval, normalize } from '../net/interval-set';
+import type { PortSet } from '../net/ports';
 import type { Transport } from './sg-reach';
 
 /** The configured port classes (DESIGN §4) as port sets per transport protocol. */
@@ -13,10 +14,15 @@ const classesByConfig = new WeakMap<Config, PortClasses>();
 
 /** Port specs as one port set per transport protocol. */
 export function portSetsBySpec(specs: readonly PortSpec[]): Record<Transport, PortSet> {
-  return {
-    tcp: portSetOf(specs.filter((s) => s.protocol === 'tcp')),
-    udp: portSetOf(specs.filter((s) => s.protocol === 'udp')),
-  };
+  // One pass, no filtered copies: this runs for every group a higher sg-open rule has claimed.
+  const tcp: Interval<number>[] = [];
+  const udp: Interval<number>[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i] as PortSpec;
+    if (spec.protocol === 'tcp') tcp.push([spec.from, spec.to + 1]);
+    else if (spec.protocol === 'udp') udp.push([spec.from, spec.to + 1]);
+  }
+  return { tcp: normalize(tcp), udp: normalize(udp) };
 }
 
 /** The admin, high-risk and authorized ports of a config (computed once per config object). */

@@ -9,6 +9,7 @@ import {
   coversWorld4,
   coversWorld6,
   PUBLIC_IPV4_SIZE,
+  PUBLIC_IPV6_SIZE,
   publicCount4,
   publicCount6,
 } from '../net/public-space';
@@ -104,17 +105,12 @@ export function computeReach(
   coverage: number,
 ): Reach {
   if (!hasPublicSource(rules)) return EMPTY_REACH;
-  return reachOf(
-    (visit) => {
-      for (const rule of rules) visit(rule.protocol, rule.fromPort, rule.toPort, rule.source);
-    },
-    prefixLists,
-    coverage,
-  );
+  const collector = new ReachCollector(prefixLists, coverage);
+  for (const rule of rules) collector.visit(rule.protocol, rule.fromPort, rule.toPort, rule.source);
+  return collector.finish();
 }
 
-/** Calls `visit` once per rule: its protocol, inclusive port range and source. */
-export type SourceWalk = (visit: SourceVisitor) => void;
+/** Visits one rule's source: its protocol, inclusive port range and source. */
 export type SourceVisitor = (
   protocol: Protocol,
   fromPort: number,
@@ -122,76 +118,46 @@ export type SourceVisitor = (
   source: RuleSource,
 ) => void;
 
-interface Sink {
-  v4: Sourced<Cidr4>[];
-  v6: Sourced<Cidr6>[];
-  total4: number;
-  total6: bigint;
+/** Visits to the collector of one transport: tcp, udp or both ("all"). */
+const TCP = 1;
+const UDP = 2;
+
+/** The public address counts of a resolved prefix list's entries (IPv6 as a double, see below). */
+interface ListCounts {
+  v4: number;
+  v6: number;
 }
 
-function addSource(
-  sink: Sink,
-  from: number,
-  to: number,
-  source: RuleSource,
-  prefixLists: ReadonlyMap<string, PrefixListNode>,
-  unresolved: Set<string>,
-): void {
-  if (source.kind === 'ipv4') {
-    if (!source.public) return;
-    const count = cidrPublic4(source.range);
-    if (count > 0) {
-      sink.v4.push({ from, to, range: source.range });
-      sink.total4 += count;
-    }
-  } else if (source.kind === 'ipv6') {
-    if (!source.public) return;
-    const count = cidrPublic6(source.range);
-    if (count > 0n) {
-      sink.v6.push({ from, to, range: source.range });
-      sink.total6 += count;
-    }
-  } else if (source.kind === 'prefix-list') {
-    const list = prefixLists.get(source.prefixListId);
-    if (!list) {
-      unresolved.add(source.prefixListId);
-      return;
-    }
-    for (const entry of list.cidrs4) {
-      const count = cidrPublic4(entry.range);
-      if (count > 0) {
-        sink.v4.push({ from, to, range: entry.range });
-        sink.total4 += count;
-      }
-    }
-    for (const entry of list.cidrs6) {
-      const count = cidrPublic6(entry.range);
-      if (count > 0n) {
-        sink.v6.push({ from, to, range: entry.range });
-        sink.total6 += count;
-      }
-    }
+const listCountsCache = new WeakMap<PrefixListNode, ListCounts>();
+
+function listCounts(list: PrefixListNode): ListCounts {
+  let counts = listCountsCache.get(list);
+  if (!counts) {
+    let v4 = 0;
+    let v6 = 0;
+    for (const entry of list.cidrs4) v4 += cidrPublic4(entry.range);
+    for (const entry of list.cidrs6) v6 += Number(cidrPublic6(entry.range));
+    counts = { v4, v6 };
+    listCountsCache.set(list, counts);
   }
+  return counts;
 }
 
 /**
- * The internet reach of the rules a walk visits (one pass for both transports). Lets a group's
- * reach be computed straight from its raw permissions, without expanding them into rule objects.
+ * Slack on the IPv6 sums kept as doubles: each public count is a power of two (exact), each addition
+ * rounds by at most 2^-53 of the sum, so a sum of fewer than 2^33 counts is within 2^-20 of the
+ * exact one, and the threshold as a double within 2^-52 of its own. The sums only decide which rule
+ * sets are classified exactly (by bigints): the threshold is lowered by the slack twice over, so a
+ * set whose exact sum reaches it is always classified.
  */
-export function reachOf(
-  walk: SourceWalk,
-  prefixLists: ReadonlyMap<string, PrefixListNode>,
-  coverage: number,
-): Reach {
-  const collector = new ReachCollector(prefixLists, coverage);
-  walk(collector.visit);
-  return collector.finish();
-}
+const SLACK6 = 1 + 2 ** -20;
 
 /**
  * Collects the sources of one rule set at a time and turns them into its reach; reused from one
- * group to the next, so a scan of 50k groups allocates no closure, set or sink per group (most
- * groups admit only VPC ranges and referenced groups, and get the shared EMPTY_REACH).
+ * group to the next. Hot: a scan of 50k groups visits ~45k public sources, and most rule sets
+ * fall far short of the broad and world-open thresholds (a /56 of IPv6, a /32 office address):
+ * their sources are kept in flat arrays reused from one set to the next and their public counts
+ * summed per transport and family, and only a set whose sums reach a threshold is classified.
  */
 export class ReachCollector {
   /** Visits one source; pass it to a walk. */
@@ -201,77 +167,243 @@ export class ReachCollector {
    * public: a public IPv4/IPv6 range, or a prefix list (resolved or not).
    */
   publicSource = false;
-  private sinks: Record<Transport, Sink> | undefined;
+  /** The visited public sources since the last `finish`: `count` of them in the parallel arrays. */
+  private count = 0;
+  private readonly transports: number[] = [];
+  private readonly froms: number[] = [];
+  private readonly tos: number[] = [];
+  private readonly sources: RuleSource[] = [];
+  /** Public addresses per transport and family, summed over sources (IPv6 as doubles). */
+  private tcp4 = 0;
+  private tcp6 = 0;
+  private udp4 = 0;
+  private udp6 = 0;
   private unresolved: Set<string> | undefined;
+  /** The least IPv6 sum that may reach a threshold (broad, or world-open at this coverage). */
+  private readonly threshold6: number;
 
   constructor(
     private readonly prefixLists: ReadonlyMap<string, PrefixListNode>,
     private readonly coverage: number,
   ) {
     this.visit = (protocol, from, to, source) => this.add(protocol, from, to, source);
+    const world6 = (Math.round(coverage * PPM) / PPM) * Number(PUBLIC_IPV6_SIZE);
+    this.threshold6 = Math.min(Number(BROAD_IPV6), world6) / SLACK6 / SLACK6;
   }
 
   private add(protocol: Protocol, from: number, to: number, source: RuleSource): void {
-    // Nothing is allocated until a source that may be public shows up: most groups have none.
+    // Nothing is allocated: most rule sets have no public source, or too few addresses to count.
     if (source.kind === 'group') return;
     if ((source.kind === 'ipv4' || source.kind === 'ipv6') && !source.public) return;
-    const tcp = protocol === 'tcp' || protocol === 'all';
-    const udp = protocol === 'udp' || protocol === 'all';
-    if (!tcp && !udp) return; // ICMP and other protocols never count
+    const transports =
+      protocol === 'all' ? TCP | UDP : protocol === 'tcp' ? TCP : protocol === 'udp' ? UDP : 0;
+    if (transports === 0) return; // ICMP and other protocols never count
     this.publicSource = true;
-    this.sinks ??= newSinks();
-    const sinks = this.sinks;
-    this.unresolved ??= new Set();
-    if (tcp) addSource(sinks.tcp, from, to, source, this.prefixLists, this.unresolved);
-    if (udp) addSource(sinks.udp, from, to, source, this.prefixLists, this.unresolved);
+    let v4 = 0;
+    let v6 = 0;
+    if (source.kind === 'ipv4') v4 = source.publicCount;
+    else if (source.kind === 'ipv6') v6 = source.publicCount;
+    else {
+      const list = this.prefixLists.get(source.prefixListId);
+      if (!list) {
+        this.unresolved ??= new Set();
+        this.unresolved.add(source.prefixListId);
+        return;
+      }
+      const counts = listCounts(list);
+      v4 = counts.v4;
+      v6 = counts.v6;
+    }
+    if (v4 === 0 && v6 === 0) return;
+    if (transports & TCP) {
+      this.tcp4 += v4;
+      this.tcp6 += v6;
+    }
+    if (transports & UDP) {
+      this.udp4 += v4;
+      this.udp6 += v6;
+    }
+    const at = this.count++;
+    this.transports[at] = transports;
+    this.froms[at] = from;
+    this.tos[at] = to;
+    this.sources[at] = source;
   }
 
   /** The reach of the rule set visited since the last call; then starts afresh (`publicSource` too). */
   finish(): Reach {
-    const { sinks, unresolved, coverage } = this;
-    this.sinks = undefined;
+    const { unresolved } = this;
+    if (this.count === 0 && unresolved === undefined) {
+      // Nothing collected (most groups: no public source): the sums are all still zero.
+      this.publicSource = false;
+      return EMPTY_REACH;
+    }
+    let reach: Reach | undefined;
+    const tcp = this.classify(TCP, this.tcp4, this.tcp6);
+    const udp = this.classify(UDP, this.udp4, this.udp6);
+    if (tcp || udp || (unresolved !== undefined && unresolved.size > 0)) {
+      reach = {
+        tcp: tcp ?? EMPTY,
+        udp: udp ?? EMPTY,
+        unresolvedPrefixLists: unresolved ? [...unresolved].sort() : [],
+      };
+    }
+    this.count = 0;
+    this.tcp4 = 0;
+    this.tcp6 = 0;
+    this.udp4 = 0;
+    this.udp6 = 0;
     this.unresolved = undefined;
     this.publicSource = false;
-    if (!sinks) return EMPTY_REACH;
-    let reach: Reach | undefined;
-    for (const transport of TRANSPORTS) {
-      const sink = sinks[transport];
-      // The sum of per-source counts bounds the union: below both the broad and the world-open
-      // thresholds nothing can fire (a small `worldOpenCoverage` puts world-open below broad).
-      const r4 =
-        sink.v4.length > 0 && (sink.total4 >= BROAD_IPV4 || coversWorld4(sink.total4, coverage))
-          ? classify4(sink.v4, coverage)
-          : undefined;
-      const r6 =
-        sink.v6.length > 0 && (sink.total6 >= BROAD_IPV6 || coversWorld6(sink.total6, coverage))
-          ? classify6(sink.v6, coverage)
-          : undefined;
-      if (r4 || r6) {
-        reach ??= { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
-        reach[transport] = {
-          worldOpen: { ipv4: r4?.world ?? [], ipv6: r6?.world ?? [] },
-          broad: { ipv4: r4?.broad ?? [], ipv6: r6?.broad ?? [] },
-        };
+    return reach ?? EMPTY_REACH;
+  }
+
+  /**
+   * One transport's reach, or undefined when it opens no port (world-open or broad) to either
+   * family. The sum of per-source counts bounds the union: below both the broad and the
+   * world-open thresholds nothing can fire (a small `worldOpenCoverage` puts world-open below broad).
+   */
+  private classify(transport: number, total4: number, total6: number): TransportReach | undefined {
+    const { coverage } = this;
+    const check4 = total4 > 0 && (total4 >= BROAD_IPV4 || coversWorld4(total4, coverage));
+    const check6 = total6 > 0 && total6 >= this.threshold6;
+    if (!check4 && !check6) return undefined;
+    const r4 = check4 ? this.family4(transport) : undefined;
+    const r6 = check6 ? this.family6(transport) : undefined;
+    const world4 = r4?.world ?? NO_PORTS;
+    const world6 = r6?.world ?? NO_PORTS;
+    const broad4 = r4?.broad ?? NO_PORTS;
+    const broad6 = r6?.broad ?? NO_PORTS;
+    // Sums past a threshold whose union is not (overlapping sources) open nothing either.
+    if (world4.length + world6.length + broad4.length + broad6.length === 0) return undefined;
+    return { worldOpen: { ipv4: world4, ipv6: world6 }, broad: { ipv4: broad4, ipv6: broad6 } };
+  }
+
+  // Hot: most rule sets that reach a threshold do so through a source holding all of public space
+  // (0.0.0.0/0, ::/0) beside a few narrow ones. Every port of such a source is open to the world
+  // whatever else is there; when the other sources together hold fewer addresses than either
+  // threshold, no other port can fire, and the ports of those sources are the answer without the
+  // port sweep (what `classify4`/`classify6` would return, segment for segment).
+
+  /** One transport's IPv4 world-open and broad ports. */
+  private family4(transport: number): Classified {
+    const { transports, froms, tos, sources, coverage } = this;
+    const full: Interval<number>[] = [];
+    let rest = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (((transports[i] as number) & transport) === 0) continue;
+      const source = sources[i] as RuleSource;
+      if (source.kind === 'ipv4') {
+        if (source.publicCount === PUBLIC_IPV4_SIZE) full.push(portInterval(froms[i], tos[i]));
+        else rest += source.publicCount;
+      } else if (source.kind === 'prefix-list') {
+        const list = this.prefixLists.get(source.prefixListId);
+        if (!list) continue;
+        for (const entry of list.cidrs4) {
+          const count = cidrPublic4(entry.range);
+          if (count === PUBLIC_IPV4_SIZE) full.push(portInterval(froms[i], tos[i]));
+          else rest += count;
+        }
       }
     }
-    if (unresolved !== undefined && unresolved.size > 0) {
-      reach ??= { tcp: EMPTY, udp: EMPTY, unresolvedPrefixLists: [] };
-      reach.unresolvedPrefixLists = [...unresolved].sort();
+    if (rest < BROAD_IPV4 && !coversWorld4(rest, coverage)) {
+      return fullOnly(full, coversWorld4(PUBLIC_IPV4_SIZE, coverage), PUBLIC_IPV4_SIZE >= BROAD_IPV4);
     }
-    return reach ?? EMPTY_REACH;
+    const items: Sourced<Cidr4>[] = [];
+    for (let i = 0; i < this.count; i++) {
+      if (((transports[i] as number) & transport) === 0) continue;
+      const from = froms[i] as number;
+      const to = tos[i] as number;
+      const source = sources[i] as RuleSource;
+      if (source.kind === 'ipv4') items.push({ from, to, range: source.range });
+      else if (source.kind === 'prefix-list') {
+        const list = this.prefixLists.get(source.prefixListId);
+        if (!list) continue;
+        for (const entry of list.cidrs4)
+          if (cidrPublic4(entry.range) > 0) items.push({ from, to, range: entry.range });
+      }
+    }
+    return classify4(items, coverage);
+  }
+
+  /** One transport's IPv6 world-open and broad ports (counts as doubles: see SLACK6). */
+  private family6(transport: number): Classified {
+    const { transports, froms, tos, sources, coverage } = this;
+    const full: Interval<number>[] = [];
+    let rest = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (((transports[i] as number) & transport) === 0) continue;
+      const source = sources[i] as RuleSource;
+      if (source.kind === 'ipv6') {
+        if (source.publicCount === FULL6) full.push(portInterval(froms[i], tos[i]));
+        else rest += source.publicCount;
+      } else if (source.kind === 'prefix-list') {
+        const list = this.prefixLists.get(source.prefixListId);
+        if (!list) continue;
+        for (const entry of list.cidrs6) {
+          const count = Number(cidrPublic6(entry.range));
+          if (count === FULL6) full.push(portInterval(froms[i], tos[i]));
+          else rest += count;
+        }
+      }
+    }
+    if (rest < this.threshold6) {
+      return fullOnly(full, coversWorld6(PUBLIC_IPV6_SIZE, coverage), PUBLIC_IPV6_SIZE >= BROAD_IPV6);
+    }
+    const items: Sourced<Cidr6>[] = [];
+    for (let i = 0; i < this.count; i++) {
+      if (((transports[i] as number) & transport) === 0) continue;
+      const from = froms[i] as number;
+      const to = tos[i] as number;
+      const source = sources[i] as RuleSource;
+      if (source.kind === 'ipv6') items.push({ from, to, range: source.range });
+      else if (source.kind === 'prefix-list') {
+        const list = this.prefixLists.get(source.prefixListId);
+        if (!list) continue;
+        for (const entry of list.cidrs6)
+          if (cidrPublic6(entry.range) > 0n) items.push({ from, to, range: entry.range });
+      }
+    }
+    return classify6(items, coverage);
   }
 }
 
-function newSinks(): Record<Transport, Sink> {
-  return {
-    tcp: { v4: [], v6: [], total4: 0, total6: 0n },
-    udp: { v4: [], v6: [], total4: 0, total6: 0n },
-  };
+/** World-open and broad ports of one family. */
+interface Classified {
+  world: PortSet;
+  broad: PortSet;
 }
+
+/** All of public IPv6 space, as a double (2^125: exact). */
+const FULL6 = Number(PUBLIC_IPV6_SIZE);
+
+/** A rule's inclusive ports as the port sweep reads them: clamped to 0–65535, half-open. */
+function portInterval(from: number | undefined, to: number | undefined): Interval<number> {
+  return [Math.max(0, from as number), Math.min(MAX_PORT, to as number) + 1];
+}
+
+/**
+ * The ports of sources holding all of public space, when no other port can fire: world-open (or,
+ * were the whole space short of the world-open share, broad) exactly where such a source admits.
+ */
+function fullOnly(full: Interval<number>[], world: boolean, broad: boolean): Classified {
+  // One interval (the usual single 0.0.0.0/0 rule) is normalized as it stands, if not empty.
+  const one = full.length === 1 ? (full[0] as Interval<number>) : undefined;
+  const ports = one ? (one[0] < one[1] ? full : NO_PORTS) : normalize(full);
+  if (world) return { world: ports, broad: NO_PORTS };
+  return { world: NO_PORTS, broad: broad ? ports : NO_PORTS };
+}
+
+/** The empty port set of reaches: shared (reaches are never changed). */
+const NO_PORTS: PortSet = Object.freeze([]) as PortSet;
+
+const MAX_PORT = 65535;
+
+const PPM = 1_000_000;
 
 const range = (s: { from: number; to: number }) => [s.from, s.to] as const;
 
-function classify4(items: Sourced<Cidr4>[], coverage: number): { world: PortSet; broad: PortSet } {
+function classify4(items: Sourced<Cidr4>[], coverage: number): Classified {
   const world: Interval<number>[] = [];
   const broad: Interval<number>[] = [];
   for (const segment of segmentPorts(items, range)) {
@@ -285,7 +417,7 @@ function classify4(items: Sourced<Cidr4>[], coverage: number): { world: PortSet;
   return { world: normalize(world), broad: normalize(broad) };
 }
 
-function classify6(items: Sourced<Cidr6>[], coverage: number): { world: PortSet; broad: PortSet } {
+function classify6(items: Sourced<Cidr6>[], coverage: number): Classified {
   const world: Interval<number>[] = [];
   const broad: Interval<number>[] = [];
   for (const segment of segmentPorts(items, range)) {
@@ -294,23 +426,4 @@ function classify6(items: Sourced<Cidr6>[], coverage: number): { world: PortSet;
     else if (count >= BROAD_IPV6) broad.push([segment.from, segment.to + 1]);
   }
   return { world: normalize(world), broad: normalize(broad) };
-}
-
-/** The family a world-source rule opens (`undefined` for other rules; both for a mixed prefix list). */
-export function worldSourceFamilies(
-  rule: SgRule,
-  prefixLists: ReadonlyMap<string, PrefixListNode>,
-): Family[] {
-  const { source } = rule;
-  if (source.kind === 'ipv4') return source.range.prefix === 0 ? ['ipv4'] : [];
-  if (source.kind === 'ipv6') return source.range.prefix === 0 ? ['ipv6'] : [];
-  if (source.kind === 'prefix-list') {
-    const list = prefixLists.get(source.prefixListId);
-    if (!list) return [];
-    const out: Family[] = [];
-    if (list.cidrs4.some((c) => c.range.prefix === 0)) out.push('ipv4');
-    if (list.cidrs6.some((c) => c.range.prefix === 0)) out.push('ipv6');
-    return out;
-  }
-  return [];
 }

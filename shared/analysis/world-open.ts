@@ -1,14 +1,8 @@
 import type { SecurityGroupNode } from '../model/model';
 import type { PortSet } from '../net/ports';
 import type { Analysis } from './analysis';
-import {
-  computeReach,
-  type Family,
-  type FamilyPorts,
-  type Reach,
-  type Transport,
-  worldSourceFamilies,
-} from './sg-reach';
+import { worldSourceFamilies } from './sg-families';
+import { computeReach, type Family, type FamilyPorts, type Reach, type Transport } from './sg-reach';
 
 // A group's world-open ports and what stays open once its world-source rules are revoked: asked by
 // the four `sg-open-*` rules per group, so kept per evaluation (per Analysis) and per group. Both
@@ -21,6 +15,14 @@ export type TransportPorts = Record<Transport, FamilyPorts>;
 export interface WorldOpen {
   allTraffic: boolean;
   world: TransportPorts;
+  /** True when some port is world-open (of either transport and family). */
+  any: boolean;
+}
+
+/** A group and its world-open ports. */
+export interface GroupWorldOpen {
+  group: SecurityGroupNode;
+  open: WorldOpen;
 }
 
 /** Ports per transport and family, each computed by `f`. */
@@ -31,28 +33,56 @@ export function mapPorts(f: (transport: Transport, family: Family) => PortSet): 
   };
 }
 
+/**
+ * Ports per transport and family computed by `f`, or undefined when every one is empty (then no
+ * object is built: a selector runs for every world-open group and most select nothing).
+ */
+export function somePorts(f: (transport: Transport, family: Family) => PortSet): TransportPorts | undefined {
+  const tcp4 = f('tcp', 'ipv4');
+  const tcp6 = f('tcp', 'ipv6');
+  const udp4 = f('udp', 'ipv4');
+  const udp6 = f('udp', 'ipv6');
+  if (tcp4.length === 0 && tcp6.length === 0 && udp4.length === 0 && udp6.length === 0) return undefined;
+  return { tcp: { ipv4: tcp4, ipv6: tcp6 }, udp: { ipv4: udp4, ipv6: udp6 } };
+}
+
 const isAll = (set: readonly (readonly [number, number])[]) =>
   set.length === 1 && set[0]?.[0] === 0 && set[0]?.[1] === 65536;
 
 const residualByAnalysis = new WeakMap<Analysis, Map<string, Reach>>();
 
-const worldByAnalysis = new WeakMap<Analysis, Map<string, WorldOpen>>();
+const worldGroupsByAnalysis = new WeakMap<Analysis, GroupWorldOpen[]>();
 
-/** A group's world-open ports, read from its memoized reach (once per evaluation: four rules ask). */
-export function worldOpen(analysis: Analysis, groupId: string): WorldOpen {
-  let cache = worldByAnalysis.get(analysis);
-  if (!cache) {
-    cache = new Map();
-    worldByAnalysis.set(analysis, cache);
+/** The world-open ports of a reach. */
+function worldOpenOf(reach: Reach): WorldOpen {
+  // The reach's own family ports: nothing is copied.
+  const world: TransportPorts = { tcp: reach.tcp.worldOpen, udp: reach.udp.worldOpen };
+  return {
+    allTraffic: isAll(world.tcp.ipv4) || isAll(world.tcp.ipv6),
+    world,
+    any:
+      world.tcp.ipv4.length > 0 ||
+      world.tcp.ipv6.length > 0 ||
+      world.udp.ipv4.length > 0 ||
+      world.udp.ipv6.length > 0,
+  };
+}
+
+/**
+ * The groups with some world-open port and those ports, in the model's order: computed once per
+ * evaluation for the four `sg-open-*` rules (each reads this list, no lookup per group).
+ */
+export function worldOpenGroups(analysis: Analysis): readonly GroupWorldOpen[] {
+  let list = worldGroupsByAnalysis.get(analysis);
+  if (!list) {
+    list = [];
+    for (const { group, reach } of analysis.reachingGroups()) {
+      const open = worldOpenOf(reach);
+      if (open.any) list.push({ group, open });
+    }
+    worldGroupsByAnalysis.set(analysis, list);
   }
-  let open = cache.get(groupId);
-  if (!open) {
-    const reach = analysis.groupReach(groupId);
-    const world = mapPorts((t, f) => reach[t].worldOpen[f]);
-    open = { allTraffic: isAll(world.tcp.ipv4) || isAll(world.tcp.ipv6), world };
-    cache.set(groupId, open);
-  }
-  return open;
+  return list;
 }
 
 /**
@@ -68,9 +98,12 @@ export function residualReach(analysis: Analysis, group: SecurityGroupNode): Rea
   let reach = cache.get(group.id);
   if (!reach) {
     const { prefixLists } = analysis.model;
-    const kept = group.ingress.filter((r) => worldSourceFamilies(r, prefixLists).length === 0);
+    // Every world-source rule is among the rules that may be public, and the others add nothing
+    // to a reach: those rules alone decide it.
+    const candidates = group.publicIngress;
+    const kept = candidates.filter((r) => worldSourceFamilies(r, prefixLists).length === 0);
     reach =
-      kept.length === group.ingress.length
+      kept.length === candidates.length
         ? analysis.groupReach(group.id)
         : computeReach(kept, prefixLists, analysis.config.worldOpenCoverage);
     cache.set(group.id, reach);

@@ -1,7 +1,6 @@
-import { parseCidr4, parseCidr6 } from '../net/cidr';
 import { type Protocol, parseProtocol } from '../net/protocol';
-import { isRfc1918Text, publicCount4, publicCount6 } from '../net/public-space';
 import { portFrom, portTo } from './common';
+import { ipv4Source, ipv6Source, isPrivateCidrText, prefixListSource } from './sg-sources';
 import type { IpPermissionItem, SecurityGroupItem, SecurityGroupRuleItem, Tag } from './snapshot-schema';
 import type { RuleSource, SecurityGroupNode, SgRule } from './types';
 
@@ -89,6 +88,13 @@ function contentKey(rule: SgRule): string {
  * and 500k rules the expansion is most of the model's cost, and nine groups in ten are only ever
  * asked "can the internet reach anything through you?", which the raw permissions answer.
  */
+/**
+ * The IPv4 texts of the group being walked (reused from one group to the next: no array per
+ * group). A visit that walks another group meanwhile gets an array of its own.
+ */
+const gathered: string[] = [];
+let gatherBusy = false;
+
 class GroupNode implements SecurityGroupNode {
   readonly id: string;
   readonly vpcId: string;
@@ -98,6 +104,9 @@ class GroupNode implements SecurityGroupNode {
   readonly tags: Tag[];
   private ingressRules?: SgRule[];
   private egressRules?: SgRule[];
+  private publicIngressRules?: SgRule[];
+  /** The item's ingress permissions, read here once: a walk of every group skips a load per group. */
+  private readonly permissions: IpPermissionItem[];
 
   constructor(
     readonly item: SecurityGroupItem,
@@ -112,6 +121,7 @@ class GroupNode implements SecurityGroupNode {
     this.isDefault = item.GroupName === 'default';
     this.hasRuleIds = ruleItems !== undefined;
     this.tags = item.Tags;
+    this.permissions = item.IpPermissions;
   }
 
   get ingress(): SgRule[] {
@@ -122,6 +132,27 @@ class GroupNode implements SecurityGroupNode {
   get egress(): SgRule[] {
     this.egressRules ??= this.expand(true);
     return this.egressRules;
+  }
+
+  get publicIngress(): SgRule[] {
+    if (!this.publicIngressRules) {
+      if (this.ingressRules) this.publicIngressRules = this.ingressRules.filter(mayBePublic);
+      else if (this.ruleItems) {
+        const out: SgRule[] = [];
+        for (const item of this.ruleItems) {
+          if (item.IsEgress || (item.CidrIpv4 && isPrivateCidrText(item.CidrIpv4))) continue;
+          const rule = fromRuleItem(item);
+          if (rule && mayBePublic(rule)) out.push(rule);
+        }
+        this.publicIngressRules = out;
+      } else {
+        const out: SgRule[] = [];
+        for (const permission of this.item.IpPermissions)
+          expandPermission(this.id, permission, false, out, true);
+        this.publicIngressRules = out;
+      }
+    }
+    return this.publicIngressRules;
   }
 
   forEachIngressSource(
@@ -137,7 +168,7 @@ class GroupNode implements SecurityGroupNode {
       for (const rule of this.ruleItems) {
         if (rule.IsEgress) continue;
         let source: RuleSource | undefined;
-        if (rule.CidrIpv4) source = isRfc1918Text(rule.CidrIpv4) ? undefined : ipv4Source(rule.CidrIpv4);
+        if (rule.CidrIpv4) source = isPrivateCidrText(rule.CidrIpv4) ? undefined : ipv4Source(rule.CidrIpv4);
         else if (rule.CidrIpv6) source = ipv6Source(rule.CidrIpv6);
         else if (rule.PrefixListId) source = prefixListSource(rule.PrefixListId);
         if (!source) continue;
@@ -151,28 +182,48 @@ class GroupNode implements SecurityGroupNode {
       }
       return;
     }
-    for (const p of this.item.IpPermissions) {
-      // VPC ranges and referenced groups (most sources) are skipped from their text, before the
-      // protocol and ports are even read: nothing to visit.
-      let open = p.Ipv6Ranges.length > 0 || p.PrefixListIds.length > 0;
-      for (let i = 0; !open && i < p.IpRanges.length; i++) {
-        open = !isRfc1918Text((p.IpRanges[i] as { CidrIp: string }).CidrIp);
+    const { permissions } = this;
+    // Hot (every group, every evaluation): the IPv4 texts are gathered first, then read. The
+    // gathering loop's loads do not wait on one another, so the memory system serves many at once;
+    // reading each text as it is reached waited on every load in turn (~20% of the scan).
+    const nested = gatherBusy;
+    const cidrs = nested ? [] : gathered;
+    gatherBusy = true;
+    let n = 0;
+    for (let k = 0; k < permissions.length; k++) {
+      const ranges = (permissions[k] as IpPermissionItem).IpRanges;
+      for (let j = 0; j < ranges.length; j++) cidrs[n++] = (ranges[j] as { CidrIp: string }).CidrIp;
+    }
+    try {
+      let at = 0;
+      for (let k = 0; k < permissions.length; k++) {
+        const p = permissions[k] as IpPermissionItem;
+        const end = at + p.IpRanges.length;
+        const from = at;
+        at = end;
+        // VPC ranges and referenced groups (most sources) are skipped from their text, before the
+        // protocol and ports are even read: nothing to visit.
+        let open = p.Ipv6Ranges.length > 0 || p.PrefixListIds.length > 0;
+        for (let i = from; !open && i < end; i++) open = !isPrivateCidrText(cidrs[i] as string);
+        if (!open) continue;
+        const protocol = parseProtocol(p.IpProtocol);
+        // Two numbers, not a pair: an array per open permission is garbage at 540k rules.
+        const fromPort = portFrom(protocol, p.FromPort, p.ToPort);
+        const toPort = portTo(protocol, p.FromPort, p.ToPort);
+        for (let i = from; i < end; i++) {
+          const cidr = cidrs[i] as string;
+          if (isPrivateCidrText(cidr)) continue;
+          const source = ipv4Source(cidr);
+          if (source) visit(protocol, fromPort, toPort, source);
+        }
+        for (const r of p.Ipv6Ranges) {
+          const source = ipv6Source(r.CidrIpv6);
+          if (source) visit(protocol, fromPort, toPort, source);
+        }
+        for (const l of p.PrefixListIds) visit(protocol, fromPort, toPort, prefixListSource(l.PrefixListId));
       }
-      if (!open) continue;
-      const protocol = parseProtocol(p.IpProtocol);
-      // Two numbers, not a pair: an array per open permission is garbage at 540k rules.
-      const fromPort = portFrom(protocol, p.FromPort, p.ToPort);
-      const toPort = portTo(protocol, p.FromPort, p.ToPort);
-      for (const r of p.IpRanges) {
-        if (isRfc1918Text(r.CidrIp)) continue;
-        const source = ipv4Source(r.CidrIp);
-        if (source) visit(protocol, fromPort, toPort, source);
-      }
-      for (const r of p.Ipv6Ranges) {
-        const source = ipv6Source(r.CidrIpv6);
-        if (source) visit(protocol, fromPort, toPort, source);
-      }
-      for (const l of p.PrefixListIds) visit(protocol, fromPort, toPort, prefixListSource(l.PrefixListId));
+    } finally {
+      if (!nested) gatherBusy = false;
     }
   }
 
@@ -228,57 +279,6 @@ function fromRuleItem(rule: SecurityGroupRuleItem): SgRule | undefined {
   };
 }
 
-// Sources are immutable and repeat across thousands of rules (0.0.0.0/0, the VPC CIDR): share one
-// object per CIDR text instead of allocating one per rule (half the model's allocations at 500k rules).
-const sources4 = new Map<string, RuleSource>();
-const sources6 = new Map<string, RuleSource>();
-
-const prefixListSources = new Map<string, RuleSource>();
-
-function prefixListSource(prefixListId: string): RuleSource {
-  let source = prefixListSources.get(prefixListId);
-  if (!source) {
-    if (prefixListSources.size > 100_000) prefixListSources.clear();
-    source = { kind: 'prefix-list', prefixListId };
-    prefixListSources.set(prefixListId, source);
-  }
-  return source;
-}
-
-/** The shared source for `key` in `cache`, built once (a text that cannot be built is not cached). */
-function sharedSource(
-  cache: Map<string, RuleSource>,
-  key: string,
-  build: (key: string) => RuleSource | undefined,
-): RuleSource | undefined {
-  let source = cache.get(key);
-  if (!source) {
-    source = build(key);
-    if (!source) return undefined;
-    if (cache.size > 100_000) cache.clear();
-    cache.set(key, source);
-  }
-  return source;
-}
-
-function buildIpv4Source(cidr: string): RuleSource | undefined {
-  const range = parseCidr4(cidr);
-  return range && { kind: 'ipv4', cidr, range, public: publicCount4([[range.start, range.end]]) > 0 };
-}
-
-function buildIpv6Source(cidr: string): RuleSource | undefined {
-  const range = parseCidr6(cidr);
-  return range && { kind: 'ipv6', cidr, range, public: publicCount6([[range.start, range.end]]) > 0n };
-}
-
-function ipv4Source(cidr: string): RuleSource | undefined {
-  return sharedSource(sources4, cidr, buildIpv4Source);
-}
-
-function ipv6Source(cidr: string): RuleSource | undefined {
-  return sharedSource(sources6, cidr, buildIpv6Source);
-}
-
 /** One rule of a permission; a top-level function (a closure per permission costs more at 500k rules). */
 function permissionRule(
   groupId: string,
@@ -305,25 +305,47 @@ function permissionRule(
   };
 }
 
+/** True for a rule whose source may hold public addresses: a public range, or a prefix list. */
+function mayBePublic(rule: SgRule): boolean {
+  const { source } = rule;
+  return (
+    source.kind === 'prefix-list' || ((source.kind === 'ipv4' || source.kind === 'ipv6') && source.public)
+  );
+}
+
+/**
+ * Appends the rules of one permission, one per source, in `ingress` order; with `onlyPublic`, the
+ * rules whose source may be public (`mayBePublic`) and no others (VPC ranges skipped from their text).
+ */
 function expandPermission(
   groupId: string,
   permission: IpPermissionItem,
   egress: boolean,
   out: SgRule[],
+  onlyPublic = false,
 ): void {
+  if (onlyPublic && permission.Ipv6Ranges.length === 0 && permission.PrefixListIds.length === 0) {
+    // VPC ranges and referenced groups only (most permissions): nothing to expand.
+    let open = false;
+    for (let i = 0; !open && i < permission.IpRanges.length; i++) {
+      open = !isPrivateCidrText((permission.IpRanges[i] as { CidrIp: string }).CidrIp);
+    }
+    if (!open) return;
+  }
   const protocol = parseProtocol(permission.IpProtocol);
   const fromPort = portFrom(protocol, permission.FromPort, permission.ToPort);
   const toPort = portTo(protocol, permission.FromPort, permission.ToPort);
   for (const r of permission.IpRanges) {
+    if (onlyPublic && isPrivateCidrText(r.CidrIp)) continue;
     const source = ipv4Source(r.CidrIp);
-    if (source)
+    if (source && (source.public || !onlyPublic))
       out.push(
         permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, r.Description),
       );
   }
   for (const r of permission.Ipv6Ranges) {
     const source = ipv6Source(r.CidrIpv6);
-    if (source)
+    if (source && (source.public || !onlyPublic))
       out.push(
         permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, r.Description),
       );
@@ -332,6 +354,7 @@ function expandPermission(
     const source: RuleSource = { kind: 'prefix-list', prefixListId: p.PrefixListId };
     out.push(permissionRule(groupId, egress, permission, protocol, fromPort, toPort, source, p.Description));
   }
+  if (onlyPublic) return;
   for (const g of permission.UserIdGroupPairs) {
     const source: RuleSource = {
       kind: 'group',

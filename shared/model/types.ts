@@ -16,8 +16,24 @@ import type {
 
 /** Where a security-group rule lets traffic come from (ingress) or go to (egress). */
 export type RuleSource =
-  | { kind: 'ipv4'; cidr: string; range: Cidr4 /** Holds at least one public address. */; public: boolean }
-  | { kind: 'ipv6'; cidr: string; range: Cidr6 /** Holds at least one public address. */; public: boolean }
+  | {
+      kind: 'ipv4';
+      cidr: string;
+      range: Cidr4;
+      /** Holds at least one public address. */
+      public: boolean;
+      /** How many public addresses it holds. */
+      publicCount: number;
+    }
+  | {
+      kind: 'ipv6';
+      cidr: string;
+      range: Cidr6;
+      /** Holds at least one public address. */
+      public: boolean;
+      /** How many public addresses it holds: a power of two (or 0), so exact as a double. */
+      publicCount: number;
+    }
   | { kind: 'prefix-list'; prefixListId: string }
   | { kind: 'group'; groupId?: string; userId?: string; peering?: string };
 
@@ -51,6 +67,12 @@ export interface SecurityGroupNode {
   readonly ingress: SgRule[];
   /** Egress rules, one per source; expanded on first read. */
   readonly egress: SgRule[];
+  /**
+   * The ingress rules whose source may be public (a public IPv4/IPv6 range, or a prefix list), in
+   * `ingress` order: all that can open a port to the internet. Expanded on first read, without the
+   * VPC ranges and referenced groups that make up most rules.
+   */
+  readonly publicIngress: SgRule[];
   /**
    * Visits each ingress rule's protocol, port range and source as `ingress` would list them,
    * without expanding them; referenced-group sources (never internet sources) are skipped.

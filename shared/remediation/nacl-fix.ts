@@ -1,4 +1,4 @@
-import { evaluateNacl, permittedAt, worldOpenPorts } from '../analysis/nacl-eval';
+import { evaluateNacl, type NaclSegment, permittedAt, worldOpenPorts } from '../analysis/nacl-eval';
 import type { Family, Transport } from '../analysis/sg-reach';
 import type { Config } from '../config';
 import type { NaclEntryInput } from '../findings';
@@ -89,29 +89,30 @@ export interface NaclFixPlan {
   notPlanned: string[];
 }
 
-/** An entry of the simulated NACL: the model's shape, so the first-match evaluator reads it. */
+/** An entry of the simulated NACL: the model's shape and key order (the evaluator's reads stay monomorphic). */
 function simulated(input: EntryInput): NaclEntry | undefined {
   const protocol = parseProtocol(input.Protocol);
-  const from = input.PortRange?.From ?? 0;
-  const to = input.PortRange?.To ?? 65535;
-  const base = {
+  const ranged = protocol === 'tcp' || protocol === 'udp';
+  const ipv4 = input.CidrBlock !== undefined;
+  const cidr = ipv4 ? input.CidrBlock : input.Ipv6CidrBlock;
+  if (cidr === undefined) return undefined;
+  const range4 = ipv4 ? parseCidr4(cidr) : undefined;
+  const range6 = ipv4 ? undefined : parseCidr6(cidr);
+  if (!range4 && !range6) return undefined;
+  return {
     ruleNumber: input.RuleNumber,
     egress: input.Egress,
     allow: input.RuleAction === 'allow',
     protocol,
     rawProtocol: input.Protocol,
-    fromPort: protocol === 'tcp' || protocol === 'udp' ? from : 0,
-    toPort: protocol === 'tcp' || protocol === 'udp' ? to : 65535,
+    fromPort: ranged ? (input.PortRange?.From ?? 0) : 0,
+    toPort: ranged ? (input.PortRange?.To ?? 65535) : 65535,
+    family: ipv4 ? 'ipv4' : 'ipv6',
+    cidr,
+    range4,
+    range6,
     item: { ...input },
   };
-  if (input.CidrBlock !== undefined) {
-    const range4 = parseCidr4(input.CidrBlock);
-    return range4 ? { ...base, family: 'ipv4', cidr: input.CidrBlock, range4, range6: undefined } : undefined;
-  }
-  const range6 = input.Ipv6CidrBlock === undefined ? undefined : parseCidr6(input.Ipv6CidrBlock);
-  return range6 && input.Ipv6CidrBlock !== undefined
-    ? { ...base, family: 'ipv6', cidr: input.Ipv6CidrBlock, range4: undefined, range6 }
-    : undefined;
 }
 
 /** A model entry in EC2 input form (what replacing or re-creating it takes). */
@@ -175,6 +176,9 @@ interface Candidate {
  * A narrowing or delete that would leave the port world-open (a broader allow behind it takes
  * over) takes the deny path instead. Without enough free numbers, beyond `naclEntryLimit`, or
  * when the kept sources themselves are world-open, the item is notify-only with the reason.
+ *
+ * `evaluated` gives the first-match evaluation of `acl.ingress` (the analysis has it already);
+ * without it the plan evaluates the entries itself.
  */
 export function planNaclFix(
   acl: NetworkAclNode,
@@ -182,6 +186,7 @@ export function planNaclFix(
   kept: KeptSources | undefined,
   admin: Record<Transport, PortSet>,
   config: Pick<Config, 'worldOpenCoverage' | 'naclEntryLimit'>,
+  evaluated?: (transport: Transport) => readonly NaclSegment[],
 ): NaclFixPlan {
   const plan: NaclFixPlan = {
     createEntries: [],
@@ -194,32 +199,42 @@ export function planNaclFix(
   // creates run before the deletes.
   const taken = new Set(acl.ingress.map((e) => e.ruleNumber));
   let current: NaclEntry[] = acl.ingress.slice();
+  // hot: the evaluation of `current` per transport, kept until `current` changes (the accepted
+  // candidate's own evaluation then takes its place): each is a whole first-match evaluation.
+  let original = true;
+  let currentEval: Partial<Record<Transport, readonly NaclSegment[]>> = {};
+  const evaluateCurrent = (transport: Transport): readonly NaclSegment[] =>
+    (currentEval[transport] ??=
+      original && evaluated ? evaluated(transport) : evaluateNacl(current, transport));
   const changed = new Set<number>();
 
   for (const item of open) {
-    const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
-    const refuse = (reason: string) => plan.notPlanned.push(`${label}: ${reason}`);
     if (!kept) {
       refuse(
+        plan,
+        item,
         `the CIDR blocks of VPC ${acl.vpcId} are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic`,
       );
       continue;
     }
     // An earlier item's change (a custom admin range shared by two specs) may have closed it already.
     const touched = changed.size > 0 || plan.createEntries.length > 0;
-    if (touched && !stillOpen(current, item, config.worldOpenCoverage)) continue;
+    if (touched && !stillOpen(evaluateCurrent(item.transport), item, config.worldOpenCoverage)) continue;
     const contributors = item.contributors.filter((e) => !changed.has(e.ruleNumber));
     const lowest = contributors[0];
     if (!lowest) continue;
     const sources = kept[item.family];
     let candidate: Candidate | string | undefined;
+    // The narrowed entries and their evaluation, reused when that candidate is taken.
+    let narrowed: { entries: NaclEntry[]; segments: readonly NaclSegment[] } | undefined;
     if (contributors.every((e) => adminOnly(e, admin))) {
       candidate = narrowOrDelete(contributors, sources, item.family, taken);
-      if (
-        typeof candidate !== 'string' &&
-        stillOpen(apply(current, candidate), item, config.worldOpenCoverage)
-      )
-        candidate = undefined;
+      if (typeof candidate !== 'string') {
+        const entries = apply(current, candidate);
+        const segments = evaluateNacl(entries, item.transport);
+        if (stillOpen(segments, item, config.worldOpenCoverage)) candidate = undefined;
+        else narrowed = { entries, segments };
+      }
     }
     if (candidate === undefined) {
       candidate = keptWorldOpen(sources, item.family, config.worldOpenCoverage)
@@ -227,28 +242,31 @@ export function planNaclFix(
         : denyAndAllow(item, lowest.ruleNumber, sources, taken);
     }
     if (typeof candidate === 'string') {
-      refuse(candidate);
+      refuse(plan, item, candidate);
       continue;
     }
-    const next = apply(current, candidate);
+    const next = narrowed ? narrowed.entries : apply(current, candidate);
+    const nextEval = narrowed ? narrowed.segments : evaluateNacl(next, item.transport);
     // A fix only takes away: an allow for a kept source placed before an entry that denied it
     // (a taken number between the allow and the anchor) would let in what was kept out.
-    if (widens(current, next, item.transport)) {
-      refuse('the allow entries for the kept sources would let in traffic an existing entry denies');
+    if (widens(evaluateCurrent(item.transport), nextEval)) {
+      refuse(plan, item, WIDENS);
       continue;
     }
-    const count = (entries: readonly NaclEntry[]) =>
-      entries.filter((e) => e.family === item.family && e.ruleNumber <= HIGHEST_RULE_NUMBER).length;
-    const before = count(current);
-    const after = count(next);
+    const before = familyCount(current, item.family);
+    const after = familyCount(next, item.family);
     if (Math.max(before, after) > config.naclEntryLimit) {
       const holds = before > config.naclEntryLimit ? `holds ${before}` : `would hold ${after}`;
       refuse(
+        plan,
+        item,
         `the NACL ${holds} inbound ${familyLabel(item.family)} entries, more than naclEntryLimit (${config.naclEntryLimit})`,
       );
       continue;
     }
     current = next;
+    original = false;
+    currentEval = { [item.transport]: nextEval };
     for (const create of candidate.creates) {
       taken.add(create.RuleNumber);
       plan.createEntries.push(create);
@@ -265,6 +283,21 @@ export function planNaclFix(
     }
   }
   return plan;
+}
+
+const WIDENS = 'the allow entries for the kept sources would let in traffic an existing entry denies';
+
+/** Records why an item stays notify-only (`22/tcp ipv4: …`). */
+function refuse(plan: NaclFixPlan, item: OpenAdmin, reason: string): void {
+  const label = `${formatPortSet(portRangeSet(item.spec.from, item.spec.to))[0]}/${item.transport} ${item.family}`;
+  plan.notPlanned.push(`${label}: ${reason}`);
+}
+
+/** Entries of the family that count towards naclEntryLimit (the default entries do not). */
+function familyCount(entries: readonly NaclEntry[], family: Family): number {
+  let count = 0;
+  for (const e of entries) if (e.family === family && e.ruleNumber <= HIGHEST_RULE_NUMBER) count++;
+  return count;
 }
 
 /** The largest free numbers below `anchor`, `count` of them, or undefined when there are not enough. */
@@ -373,9 +406,9 @@ function apply(entries: readonly NaclEntry[], candidate: Candidate): NaclEntry[]
   return out.sort((a, b) => a.ruleNumber - b.ruleNumber);
 }
 
-/** True when the entries still let the world in on some port of the item (its family and protocol). */
-function stillOpen(entries: readonly NaclEntry[], item: OpenAdmin, coverage: number): boolean {
-  const world = worldOpenPorts(evaluateNacl(entries, item.transport), coverage)[item.family];
+/** True when the evaluated entries still let the world in on some port of the item (its family and protocol). */
+function stillOpen(segments: readonly NaclSegment[], item: OpenAdmin, coverage: number): boolean {
+  const world = worldOpenPorts(segments, coverage)[item.family];
   return intersect(world, item.open).length > 0;
 }
 
@@ -397,10 +430,8 @@ export function fixSummary(plan: NaclFixPlan): string {
   return parts.join('; ');
 }
 
-/** True when `after` lets some peer in on some port of the protocol that `before` did not. */
-function widens(before: readonly NaclEntry[], after: readonly NaclEntry[], transport: Transport): boolean {
-  const was = evaluateNacl(before, transport);
-  const now = evaluateNacl(after, transport);
+/** True when `now` (the entries after) lets some peer in on some port that `was` (before) did not. */
+function widens(was: readonly NaclSegment[], now: readonly NaclSegment[]): boolean {
   // Both evaluations are constant between these points: checking each one checks every port.
   const points = new Set<number>();
   for (const s of now) points.add(s.from);

@@ -22,7 +22,6 @@ import {
   describeEntry,
   entryText,
   NACL_ADMIN_INBOUND,
-  naclFindingHead,
   publicContributors,
   subnetsUsing,
 } from './nacl-common';
@@ -89,7 +88,7 @@ function broadParts(context: RuleContext, acl: NetworkAclNode): BroadPart[] {
   for (const transport of TRANSPORTS) {
     const wanted = subtract(admin[transport], claimed[transport]);
     if (wanted.length === 0) continue;
-    const segments = analysis.nacl(acl.id, 'ingress', transport);
+    const segments = analysis.naclEntries(acl.ingress, transport);
     for (const family of FAMILIES) {
       for (const segment of segments) {
         // Most segments permit nobody in one family or the other: no count to take.
@@ -165,6 +164,55 @@ function broadTemplate(parts: readonly BroadPart[]): BroadTemplate | null {
   };
 }
 
+/** The claimed ports as a memo key (`tcp22-22,udp3389-3389`); '' for none, the usual case. */
+function claimKey(claimed: readonly PortSpec[]): string {
+  let key = '';
+  for (let i = 0; i < claimed.length; i++) {
+    const p = claimed[i] as PortSpec;
+    key += i === 0 ? `${p.protocol}${p.from}-${p.to}` : `,${p.protocol}${p.from}-${p.to}`;
+  }
+  return key;
+}
+
+/** One NACL's finding from its template (hot: no spreads; key order is the report's). */
+function broadDraft(acl: NetworkAclNode, template: BroadTemplate, subnetIds: string[]): FindingDraft {
+  const associated = subnetIds.length > 0;
+  let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
+  if (!associated) detail += ' The NACL is not associated with any subnet today.';
+  return {
+    ruleId: ID,
+    severity: 'medium',
+    resourceType: 'AWS::EC2::NetworkAcl',
+    resourceId: acl.id,
+    vpcId: acl.vpcId,
+    title: TITLE,
+    detail,
+    controls: [],
+    ports: template.ports,
+    evidence: associated
+      ? {
+          ipv4: template.ipv4,
+          ipv6: template.ipv6,
+          isDefault: acl.isDefault,
+          associated,
+          subnetIds,
+          broadThrough: template.broadThrough,
+          entries: template.entries,
+        }
+      : {
+          ipv4: template.ipv4,
+          ipv6: template.ipv6,
+          isDefault: acl.isDefault,
+          associated,
+          subnetIds,
+          association: 'not associated',
+          broadThrough: template.broadThrough,
+          entries: template.entries,
+        },
+    evidenceKey: template.evidenceKey,
+  };
+}
+
 /**
  * NACL inbound permits at least 2^24 public IPv4 (2^96 IPv6) sources on an admin port without
  * being world-open there (e.g. `90 deny all 0.0.0.0/1` before `100 allow tcp 22 0.0.0.0/0`): a
@@ -184,11 +232,8 @@ export const naclBroadPublicSource = defineRule({
     // their claimed ports come from those entries too: the content is computed once per shape.
     const templates = new Map<readonly NaclSegment[], Map<string, BroadTemplate | null>>();
     for (const acl of context.model.networkAcls.values()) {
-      const key = context.analysis.nacl(acl.id, 'ingress', 'tcp');
-      const claimed = context
-        .claimed(acl.id)
-        .map((p) => `${p.protocol}${p.from}-${p.to}`)
-        .join();
+      const key = context.analysis.naclEntries(acl.ingress, 'tcp');
+      const claimed = claimKey(context.claimed(acl.id));
       let byClaim = templates.get(key);
       if (!byClaim) {
         byClaim = new Map();
@@ -200,28 +245,7 @@ export const naclBroadPublicSource = defineRule({
         byClaim.set(claimed, template);
       }
       if (template === null) continue;
-      const subnetIds = subnetsUsing(context, acl);
-      const associated = subnetIds.length > 0;
-      let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
-      if (!associated) detail += ' The NACL is not associated with any subnet today.';
-      drafts.push({
-        ...naclFindingHead(ID, 'medium', acl),
-        title: TITLE,
-        detail,
-        controls: [],
-        ports: template.ports,
-        evidence: {
-          ipv4: template.ipv4,
-          ipv6: template.ipv6,
-          isDefault: acl.isDefault,
-          associated,
-          subnetIds,
-          ...(associated ? {} : { association: 'not associated' }),
-          broadThrough: template.broadThrough,
-          entries: template.entries,
-        },
-        evidenceKey: template.evidenceKey,
-      });
+      drafts.push(broadDraft(acl, template, subnetsUsing(context, acl)));
     }
     return drafts;
   },

@@ -1,6 +1,5 @@
 import { subnetsUsingNacl } from '../analysis/nacl-subnets';
 import type { Family, Transport } from '../analysis/sg-reach';
-import type { Severity } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { type IntervalSet, intersect, subtract, union } from '../net/interval-set';
 import { formatPortSet } from '../net/ports';
@@ -72,19 +71,8 @@ export function subnetsUsing(context: RuleContext, acl: NetworkAclNode): string[
 
 /** `acl-0abc (default, not associated)` */
 export function aclLabel(acl: NetworkAclNode, subnetIds: readonly string[]): string {
-  const notes = [acl.isDefault ? 'default' : '', subnetIds.length === 0 ? 'not associated' : ''].filter(
-    (n) => n !== '',
-  );
-  return notes.length > 0 ? `${acl.id} (${notes.join(', ')})` : acl.id;
-}
-
-/** The fixed head of a finding about a network ACL: its rule, severity and resource. */
-export function naclFindingHead(ruleId: string, severity: Severity, acl: NetworkAclNode) {
-  return {
-    ruleId,
-    severity,
-    resourceType: 'AWS::EC2::NetworkAcl' as const,
-    resourceId: acl.id,
-    vpcId: acl.vpcId,
-  };
+  // hot (one per NACL finding): the four cases spelled out, no array of notes.
+  if (subnetIds.length === 0)
+    return acl.isDefault ? `${acl.id} (default, not associated)` : `${acl.id} (not associated)`;
+  return acl.isDefault ? `${acl.id} (default)` : acl.id;
 }

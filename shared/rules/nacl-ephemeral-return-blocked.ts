@@ -1,15 +1,14 @@
 import type { Analysis, Direction } from '../analysis/analysis';
-import { memoByTwoKeys } from '../analysis/memo';
 import type { NaclSegment } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { FindingDraft } from '../findings';
-import type { NaclEntry } from '../model/model';
+import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { formatSet4, formatSet6 } from '../net/cidr-format';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
 import { type PortSet, portRangeSet } from '../net/ports';
 import { defineRule, reportOnly } from './define-rule';
-import { aclLabel, describeEntry, naclFindingHead, subnetsUsing } from './nacl-common';
+import { aclLabel, describeEntry, subnetsUsing } from './nacl-common';
 import { formatTransportPorts } from './sg-open-common';
 
 const ID = 'nacl-ephemeral-return-blocked';
@@ -22,7 +21,9 @@ interface Peers {
   v6: IntervalSet<bigint>;
 }
 
-const EMPTY: Peers = { v4: [], v6: [] };
+const NO_PEERS4: IntervalSet<number> = Object.freeze([]);
+const NO_PEERS6: IntervalSet<bigint> = Object.freeze([]);
+const EMPTY: Peers = { v4: NO_PEERS4, v6: NO_PEERS6 };
 const opposite = (d: Direction): Direction => (d === 'ingress' ? 'egress' : 'ingress');
 const unionPeers = (a: Peers, b: Peers): Peers => ({ v4: union(a.v4, b.v4), v6: union(a.v6, b.v6) });
 const isEmpty = (p: Peers) => p.v4.length === 0 && p.v6.length === 0;
@@ -33,14 +34,39 @@ const isEmpty = (p: Peers) => p.v4.length === 0 && p.v6.length === 0;
  * entry by definition.
  */
 function servicePeers(segments: readonly NaclSegment[], ephemeralFrom: number): Peers {
-  const v4: Interval<number>[] = [];
-  const v6: Interval<bigint>[] = [];
+  // hot: segments of one first-match decision share their (normalized) sets, so a set equal by
+  // reference to the one before adds nothing, and one distinct set is the union itself.
+  let first4: IntervalSet<number> | undefined;
+  let first6: IntervalSet<bigint> | undefined;
+  let v4: Interval<number>[] | undefined;
+  let v6: Interval<bigint>[] | undefined;
+  let last4: IntervalSet<number> | undefined;
+  let last6: IntervalSet<bigint> | undefined;
   for (const segment of segments) {
     if (segment.from >= ephemeralFrom) continue;
-    for (const interval of segment.v4) v4.push(interval);
-    for (const interval of segment.v6) v6.push(interval);
+    const s4 = segment.v4;
+    if (s4.length > 0 && s4 !== last4) {
+      last4 = s4;
+      if (!first4) first4 = s4;
+      else {
+        v4 ??= first4.slice();
+        for (const interval of s4) v4.push(interval);
+      }
+    }
+    const s6 = segment.v6;
+    if (s6.length > 0 && s6 !== last6) {
+      last6 = s6;
+      if (!first6) first6 = s6;
+      else {
+        v6 ??= first6.slice();
+        for (const interval of s6) v6.push(interval);
+      }
+    }
   }
-  return { v4: normalize(v4), v6: normalize(v6) };
+  return {
+    v4: v4 ? normalize(v4) : (first4 ?? NO_PEERS4),
+    v6: v6 ? normalize(v6) : (first6 ?? NO_PEERS6),
+  };
 }
 
 /** The service entries of `servicePeers` by rule number (read only when a return path is broken). */
@@ -120,7 +146,7 @@ interface ReturnTemplate {
 /** The finding's content for one NACL's entries, or undefined when no return path is broken. */
 function returnTemplate(
   analysis: Analysis,
-  aclId: string,
+  acl: NetworkAclNode,
   ephemeralFrom: number,
   /** Per transport, the return ports every served peer needs: the ephemeral range but admin ports. */
   required: Record<Transport, PortSet>,
@@ -134,10 +160,14 @@ function returnTemplate(
     const blockedPorts: Record<Transport, PortSet> = { tcp: [], udp: [] };
     let cutPeers = EMPTY;
     for (const transport of TRANSPORTS) {
-      const segments = analysis.nacl(aclId, direction, transport);
+      const segments = analysis.naclEntries(acl[direction], transport);
       const peers = servicePeers(segments, ephemeralFrom);
       if (isEmpty(peers)) continue;
-      const { ports, cut } = blockedReturn(analysis.nacl(aclId, back, transport), required[transport], peers);
+      const { ports, cut } = blockedReturn(
+        analysis.naclEntries(acl[back], transport),
+        required[transport],
+        peers,
+      );
       if (ports.length === 0) continue;
       blockedPorts[transport] = ports;
       allPorts[transport] = union(allPorts[transport], ports);
@@ -208,30 +238,43 @@ export const naclEphemeralReturnBlocked = defineRule({
     // Keyed by the shared tcp evaluations of both directions: equal keys mean equal entry lists.
     const templates = new Map<readonly NaclSegment[], Map<readonly NaclSegment[], ReturnTemplate | null>>();
     for (const acl of context.model.networkAcls.values()) {
-      const inKey = analysis.nacl(acl.id, 'ingress', 'tcp');
-      const outKey = analysis.nacl(acl.id, 'egress', 'tcp');
-      const template = memoByTwoKeys(
-        templates,
-        inKey,
-        outKey,
-        () => returnTemplate(analysis, acl.id, ephemeral.from, required) ?? null,
-      );
+      // hot: inline lookups, no closure per NACL.
+      const inKey = analysis.naclEntries(acl.ingress, 'tcp');
+      const outKey = analysis.naclEntries(acl.egress, 'tcp');
+      let byOut = templates.get(inKey);
+      if (!byOut) {
+        byOut = new Map();
+        templates.set(inKey, byOut);
+      }
+      let template = byOut.get(outKey);
+      if (template === undefined) {
+        template = returnTemplate(analysis, acl, ephemeral.from, required) ?? null;
+        byOut.set(outKey, template);
+      }
       if (template === null) continue;
       const subnetIds = subnetsUsing(context, acl);
       const associated = subnetIds.length > 0;
+      // Key order is the evidence's order in the report.
+      const evidence: Record<string, unknown> = associated
+        ? { ports: template.ports, ephemeralPorts, associated, subnetIds, directions: template.directions }
+        : {
+            ports: template.ports,
+            ephemeralPorts,
+            associated,
+            subnetIds,
+            association: 'not associated',
+            directions: template.directions,
+          };
       drafts.push({
-        ...naclFindingHead(ID, 'medium', acl),
+        ruleId: ID,
+        severity: 'medium',
+        resourceType: 'AWS::EC2::NetworkAcl',
+        resourceId: acl.id,
+        vpcId: acl.vpcId,
         title: TITLE,
         detail: `Network ACL ${aclLabel(acl, subnetIds)}: ${template.summary}. ${tail}`,
         controls: [],
-        evidence: {
-          ports: template.ports,
-          ephemeralPorts,
-          associated,
-          subnetIds,
-          ...(associated ? {} : { association: 'not associated' }),
-          directions: template.directions,
-        },
+        evidence,
         evidenceKey: template.evidenceKey,
       });
     }

@@ -1,9 +1,8 @@
-import { memoByTwoKeys } from '../analysis/memo';
 import { type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { PortSpec } from '../config';
-import type { FindingDraft } from '../findings';
+import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { intersect } from '../net/interval-set';
 import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
@@ -23,7 +22,6 @@ import {
   describeEntry,
   entryText,
   NACL_ADMIN_INBOUND,
-  naclFindingHead,
   publicContributors,
   subnetsUsing,
 } from './nacl-common';
@@ -46,6 +44,8 @@ const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 function openAdminPorts(
   context: RuleContext,
   acl: NetworkAclNode,
+  /** The configured admin specs of each transport, in config order. */
+  specsByTransport: Record<Transport, readonly PortSpec[]>,
 ): { ports: TransportPorts; open: OpenAdmin[] } {
   const { analysis, config } = context;
   const classes = portClasses(config);
@@ -54,12 +54,13 @@ function openAdminPorts(
     tcp: { ipv4: [], ipv6: [] },
     udp: { ipv4: [], ipv6: [] },
   };
+  let anyOpen = false;
   for (const transport of TRANSPORTS) {
-    const specs = config.adminPorts.filter((p) => p.protocol === transport);
+    const specs = specsByTransport[transport];
     if (specs.length === 0) continue;
     // Only segments touching an admin port matter: the world-open test is the costly part.
     const segments: NaclSegment[] = [];
-    for (const segment of analysis.nacl(acl.id, 'ingress', transport)) {
+    for (const segment of analysis.naclEntries(acl.ingress, transport)) {
       for (const p of specs) {
         if (p.from <= segment.to && segment.from <= p.to) {
           segments.push(segment);
@@ -69,18 +70,22 @@ function openAdminPorts(
     }
     if (segments.length === 0) continue;
     const world = worldOpenPorts(segments, config.worldOpenCoverage);
+    // Nothing world-open (most NACLs): the ports stay empty, as intersecting would leave them.
+    if (world.ipv4.length === 0 && world.ipv6.length === 0) continue;
+    anyOpen = true;
     worldByTransport[transport] = world;
     for (const family of FAMILIES)
       ports[transport][family] = intersect(world[family], classes.admin[transport]);
   }
   const open: OpenAdmin[] = [];
+  if (!anyOpen) return { ports, open };
   // Config order (tcp 22, tcp 3389, udp 3389 by default), IPv4 before IPv6: the plan is deterministic.
   for (const spec of config.adminPorts) {
     for (const family of FAMILIES) {
       const part = intersect(worldByTransport[spec.protocol][family], portRangeSet(spec.from, spec.to));
       if (part.length === 0) continue;
       const contributors = new Map<number, NaclEntry>();
-      for (const segment of analysis.nacl(acl.id, 'ingress', spec.protocol)) {
+      for (const segment of analysis.naclEntries(acl.ingress, spec.protocol)) {
         if (segment.to < spec.from || segment.from > spec.to) continue;
         const listed = family === 'ipv4' ? segment.contributors4 : segment.contributors6;
         for (const [s, e] of intersect(part, portRangeSet(segment.from, segment.to))) {
@@ -123,12 +128,16 @@ function adminTemplate(
   context: RuleContext,
   acl: NetworkAclNode,
   admin: Record<Transport, PortSet>,
+  specsByTransport: Record<Transport, readonly PortSpec[]>,
   kept: KeptSources | undefined,
 ): AdminTemplate | undefined {
-  const { ports, open } = openAdminPorts(context, acl);
+  const { ports, open } = openAdminPorts(context, acl, specsByTransport);
   if (open.length === 0) return undefined;
   const portList = formatTransportPorts(mergedFamilies(ports));
-  const plan = planNaclFix(acl, open, kept, admin, context.config);
+  const { analysis } = context;
+  const plan = planNaclFix(acl, open, kept, admin, context.config, (transport) =>
+    analysis.naclEntries(acl.ingress, transport),
+  );
 
   const openThrough = open.map((item) => ({
     ports: formatPortsWithProtocol(item.open, item.transport),
@@ -173,6 +182,91 @@ function adminTemplate(
   };
 }
 
+/** A VPC's kept sources and the key they share templates by. */
+interface VpcKept {
+  kept: KeptSources | undefined;
+  keptKey: string;
+}
+
+/** The plan's entries for one NACL (hot: one per finding, no closure). */
+function withAclId(entries: readonly EntryInput[], networkAclId: string): NaclEntryInput[] {
+  const out: NaclEntryInput[] = [];
+  for (const entry of entries) out.push({ NetworkAclId: networkAclId, ...entry });
+  return out;
+}
+
+/** One NACL's finding from its template: id, subnets and the plan's NACL id are its own. */
+function adminDraft(acl: NetworkAclNode, template: AdminTemplate, subnetIds: string[]): FindingDraft {
+  const associated = subnetIds.length > 0;
+  // Key order is the evidence's order in the report.
+  const evidence: Record<string, unknown> = associated
+    ? {
+        ipv4: template.ipv4,
+        ipv6: template.ipv6,
+        isDefault: acl.isDefault,
+        associated,
+        subnetIds,
+        openThrough: template.openThrough,
+        entries: template.entries,
+      }
+    : {
+        ipv4: template.ipv4,
+        ipv6: template.ipv6,
+        isDefault: acl.isDefault,
+        associated,
+        subnetIds,
+        association: 'not associated',
+        openThrough: template.openThrough,
+        entries: template.entries,
+      };
+  if (template.entriesAllowingOtherPorts)
+    evidence.entriesAllowingOtherPorts = template.entriesAllowingOtherPorts;
+  if (template.keptSources) evidence.keptSources = template.keptSources;
+  if (template.notPlanned) evidence.notPlanned = template.notPlanned;
+
+  let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
+  if (!associated) detail += ' The NACL is not associated with any subnet today.';
+
+  const { plan } = template;
+  const hasPlan = plan.deleteEntries.length + plan.createEntries.length + plan.replaceEntries.length > 0;
+  if (!hasPlan) {
+    return {
+      ruleId: ID,
+      severity: 'high',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: acl.id,
+      vpcId: acl.vpcId,
+      title: TITLE,
+      detail,
+      controls: [...CONTROLS],
+      ports: template.ports,
+      evidence,
+      evidenceKey: template.evidenceKey,
+    };
+  }
+  return {
+    ruleId: ID,
+    severity: 'high',
+    resourceType: 'AWS::EC2::NetworkAcl',
+    resourceId: acl.id,
+    vpcId: acl.vpcId,
+    title: TITLE,
+    detail,
+    controls: [...CONTROLS],
+    ports: template.ports,
+    evidence,
+    remediation: {
+      action: 'fix-network-acl-entries',
+      networkAclId: acl.id,
+      deleteEntries: plan.deleteEntries,
+      createEntries: withAclId(plan.createEntries, acl.id),
+      replaceEntries: withAclId(plan.replaceEntries, acl.id),
+      previousEntries: withAclId(plan.previousEntries, acl.id),
+    },
+    evidenceKey: template.evidenceKey,
+  };
+}
+
 /**
  * NACL inbound world-open (first match, per family) on an admin port. The default NACL gets no
  * exemption and unassociated NACLs are evaluated too (FSBP EC2.21 does both).
@@ -198,65 +292,40 @@ export const naclOpenAdminPort = defineRule({
   evaluate(context) {
     const { analysis, model, config } = context;
     const admin = portClasses(config).admin;
+    const specsByTransport: Record<Transport, readonly PortSpec[]> = {
+      tcp: config.adminPorts.filter((p) => p.protocol === 'tcp'),
+      udp: config.adminPorts.filter((p) => p.protocol === 'udp'),
+    };
     const drafts: FindingDraft[] = [];
     // Keyed by the shared tcp evaluation of the inbound entries (equal keys mean equal entry
-    // lists), then by the VPC's kept sources: the plan depends on both.
+    // lists), then by the VPC's kept sources: the plan depends on both. hot: inline lookups, no
+    // closure per NACL.
     const templates = new Map<readonly NaclSegment[], Map<string, AdminTemplate | null>>();
+    // Kept sources per VPC id (a few dozen VPCs for thousands of NACLs). A VPC missing from the
+    // snapshot keys by its id: the refusal names it.
+    const keptByVpc = new Map<string, VpcKept>();
     for (const acl of model.networkAcls.values()) {
-      const key = analysis.nacl(acl.id, 'ingress', 'tcp');
-      const kept = keptSources(model.vpcs.get(acl.vpcId), config);
-      const keptKey = kept ? `${kept.ipv4.join(',')}|${kept.ipv6.join(',')}` : '';
-      const template = memoByTwoKeys(
-        templates,
-        key,
-        keptKey,
-        () => adminTemplate(context, acl, admin, kept) ?? null,
-      );
-      if (template === null) continue;
-      const subnetIds = subnetsUsing(context, acl);
-      const associated = subnetIds.length > 0;
-      const evidence: Record<string, unknown> = {
-        ipv4: template.ipv4,
-        ipv6: template.ipv6,
-        isDefault: acl.isDefault,
-        associated,
-        subnetIds,
-        ...(associated ? {} : { association: 'not associated' }),
-        openThrough: template.openThrough,
-        entries: template.entries,
-      };
-      if (template.entriesAllowingOtherPorts)
-        evidence.entriesAllowingOtherPorts = template.entriesAllowingOtherPorts;
-      if (template.keptSources) evidence.keptSources = template.keptSources;
-      if (template.notPlanned) evidence.notPlanned = template.notPlanned;
-
-      let detail = `Network ACL ${aclLabel(acl, subnetIds)}${template.detailBody}`;
-      if (!associated) detail += ' The NACL is not associated with any subnet today.';
-
-      const { plan } = template;
-      const withId = (entry: EntryInput) => ({ NetworkAclId: acl.id, ...entry });
-      const hasPlan = plan.deleteEntries.length + plan.createEntries.length + plan.replaceEntries.length > 0;
-      drafts.push({
-        ...naclFindingHead(ID, 'high', acl),
-        title: TITLE,
-        detail,
-        controls: [...CONTROLS],
-        ports: template.ports,
-        evidence,
-        ...(hasPlan
-          ? {
-              remediation: {
-                action: 'fix-network-acl-entries' as const,
-                networkAclId: acl.id,
-                deleteEntries: plan.deleteEntries,
-                createEntries: plan.createEntries.map(withId),
-                replaceEntries: plan.replaceEntries.map(withId),
-                previousEntries: plan.previousEntries.map(withId),
-              },
-            }
-          : {}),
-        evidenceKey: template.evidenceKey,
-      });
+      const key = analysis.naclEntries(acl.ingress, 'tcp');
+      let vpcKept = keptByVpc.get(acl.vpcId);
+      if (!vpcKept) {
+        const found = keptSources(model.vpcs.get(acl.vpcId), config);
+        vpcKept = {
+          kept: found,
+          keptKey: found ? `${found.ipv4.join(',')}|${found.ipv6.join(',')}` : `missing ${acl.vpcId}`,
+        };
+        keptByVpc.set(acl.vpcId, vpcKept);
+      }
+      let byKept = templates.get(key);
+      if (!byKept) {
+        byKept = new Map();
+        templates.set(key, byKept);
+      }
+      let template = byKept.get(vpcKept.keptKey);
+      if (template === undefined) {
+        template = adminTemplate(context, acl, admin, specsByTransport, vpcKept.kept) ?? null;
+        byKept.set(vpcKept.keptKey, template);
+      }
+      if (template !== null) drafts.push(adminDraft(acl, template, subnetsUsing(context, acl)));
     }
     return drafts;
   },

@@ -28,13 +28,16 @@ export const sgBroadPublicSource = defineRule({
   }),
   evaluate({ analysis }) {
     const drafts: FindingDraft[] = [];
-    for (const group of analysis.groupsWithReach()) {
-      const reach = analysis.groupReach(group.id);
+    for (const { group, reach } of analysis.reachingGroups()) {
+      // The reach's own family ports: nothing is built for the many groups without a broad port.
       const ports: TransportPorts = { tcp: reach.tcp.broad, udp: reach.udp.broad };
       if (isEmptyPorts(ports)) continue;
       const merged = mergedFamilies(ports);
       const portList = formatTransportPorts(merged);
-      const rules = group.ingress.filter((rule) => hitsPorts(rule, publicFamilies(rule, analysis), ports));
+      // Only a rule whose source may be public can admit public addresses.
+      const rules = group.publicIngress.filter((rule) =>
+        hitsPorts(rule, publicFamilies(rule, analysis), ports),
+      );
       drafts.push({
         ruleId: ID,
         severity: 'low',

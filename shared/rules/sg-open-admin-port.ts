@@ -1,5 +1,4 @@
-import { intersect } from '../net/interval-set';
-import { mapPorts } from './sg-open-common';
+import { intersectPorts, somePorts } from './sg-open-common';
 import { sgOpenRule } from './sg-world-open';
 
 /** World-open on an admin port (tcp 22, tcp/udp 3389 by default). */
@@ -12,5 +11,5 @@ export const sgOpenAdminPort = sgOpenRule(
     parameters: ['adminPorts', 'worldOpenCoverage'],
     why: 'Remote administration (SSH, RDP) must only be reachable from known ranges, a bastion or Session Manager.',
   },
-  ({ world }, classes) => mapPorts((t, f) => intersect(world[t][f], classes.admin[t])),
+  ({ world }, classes) => somePorts((t, f) => intersectPorts(world[t][f], classes.admin[t])),
 );

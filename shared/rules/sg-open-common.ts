@@ -1,23 +1,37 @@
 import type { Analysis } from '../analysis/analysis';
+import { BOTH_FAMILIES, IPV4_ONLY, IPV6_ONLY, listFamilies, NO_FAMILY } from '../analysis/sg-families';
 import { type Family, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { TransportPorts } from '../analysis/world-open';
 import type { PortSpec } from '../config';
 import type { IpPermissionInput, RevokeTarget } from '../findings';
 import type { SecurityGroupNode, SgRule } from '../model/model';
-import { intersect, union } from '../net/interval-set';
+import { intersect, subtract, union } from '../net/interval-set';
 import { formatPortSet, formatPortsWithProtocol, type PortSet } from '../net/ports';
 import { matchesTransport } from '../net/protocol';
-import { PUBLIC_IPV4, PUBLIC_IPV6 } from '../net/public-space';
 
 // Where the rules have always found them; they live with the world-open analysis.
-export { mapPorts, type TransportPorts } from '../analysis/world-open';
+export { mapPorts, somePorts, type TransportPorts } from '../analysis/world-open';
 
 /** Contributing rules listed in evidence; a group with thousands of narrow rules lists a sample. */
 const MAX_RULES_IN_EVIDENCE = 20;
 
 /** True when no port of any transport and family is set. */
 export function isEmptyPorts(ports: TransportPorts): boolean {
-  return TRANSPORTS.every((t) => ports[t].ipv4.length === 0 && ports[t].ipv6.length === 0);
+  // Four reads, no closure: this runs for every world-open group in every sg-open-* rule.
+  const { tcp, udp } = ports;
+  return tcp.ipv4.length === 0 && tcp.ipv6.length === 0 && udp.ipv4.length === 0 && udp.ipv6.length === 0;
+}
+
+const NO_PORTS: PortSet = Object.freeze([]) as PortSet;
+
+/** `intersect(a, b)`, without building an empty set when either side is empty. */
+export function intersectPorts(a: PortSet, b: PortSet): PortSet {
+  return a.length === 0 || b.length === 0 ? NO_PORTS : intersect(a, b);
+}
+
+/** `subtract(a, b)`, without building an empty set when `a` is empty. */
+export function subtractPorts(a: PortSet, b: PortSet): PortSet {
+  return a.length === 0 ? NO_PORTS : subtract(a, b);
 }
 
 /** `["22/tcp", "3389/udp"]`: tcp first, then udp, ascending. */
@@ -44,24 +58,18 @@ export function familyOnly(ports: TransportPorts, family: Family): Record<Transp
 }
 
 /** The family or families a rule's source opens to public addresses (prefix lists: by their entries). */
-export function publicFamilies(rule: SgRule, analysis: Analysis): Family[] {
+export function publicFamilies(rule: SgRule, analysis: Analysis): readonly Family[] {
   const { source } = rule;
-  if (source.kind === 'ipv4') {
-    return intersect([[source.range.start, source.range.end]], PUBLIC_IPV4).length > 0 ? ['ipv4'] : [];
-  }
-  if (source.kind === 'ipv6') {
-    return intersect([[source.range.start, source.range.end]], PUBLIC_IPV6).length > 0 ? ['ipv6'] : [];
-  }
+  // `public` is "meets public space", as intersecting the range with it would say.
+  if (source.kind === 'ipv4') return source.public ? IPV4_ONLY : NO_FAMILY;
+  if (source.kind === 'ipv6') return source.public ? IPV6_ONLY : NO_FAMILY;
   if (source.kind === 'prefix-list') {
     const list = analysis.model.prefixLists.get(source.prefixListId);
     // An unresolved list may hold anything: it is shown as a possible contributor of both families.
-    if (!list) return ['ipv4', 'ipv6'];
-    const out: Family[] = [];
-    if (list.cidrs4.length > 0) out.push('ipv4');
-    if (list.cidrs6.length > 0) out.push('ipv6');
-    return out;
+    if (!list) return BOTH_FAMILIES;
+    return listFamilies(list.cidrs4.length > 0, list.cidrs6.length > 0);
   }
-  return [];
+  return NO_FAMILY;
 }
 
 /** True when the rule carries `transport` traffic on at least one port of `ports`. */

@@ -1,5 +1,4 @@
-import { intersect } from '../net/interval-set';
-import { mapPorts } from './sg-open-common';
+import { intersectPorts, somePorts } from './sg-open-common';
 import { sgOpenRule } from './sg-world-open';
 
 /** World-open on a high-risk port (FSBP EC2.19's list); admin ports are reported above it. */
@@ -12,5 +11,5 @@ export const sgOpenHighRiskPort = sgOpenRule(
     parameters: ['adminPorts', 'highRiskPorts', 'worldOpenCoverage'],
     why: 'These ports carry databases, file transfer, mail and consoles that attackers scan for.',
   },
-  ({ world }, classes) => mapPorts((t, f) => intersect(world[t][f], classes.highRisk[t])),
+  ({ world }, classes) => somePorts((t, f) => intersectPorts(world[t][f], classes.highRisk[t])),
 );

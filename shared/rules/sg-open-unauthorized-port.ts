@@ -1,5 +1,4 @@
-import { subtract } from '../net/interval-set';
-import { mapPorts } from './sg-open-common';
+import { somePorts, subtractPorts } from './sg-open-common';
 import { sgOpenRule } from './sg-world-open';
 
 /**
@@ -15,5 +14,5 @@ export const sgOpenUnauthorizedPort = sgOpenRule(
     parameters: ['adminPorts', 'highRiskPorts', 'authorizedPorts', 'worldOpenCoverage'],
     why: 'Only authorized ports (authorizedPorts in the configuration) should face the internet.',
   },
-  ({ world }, classes) => mapPorts((t, f) => subtract(world[t][f], classes.authorized[t])),
+  ({ world }, classes) => somePorts((t, f) => subtractPorts(world[t][f], classes.authorized[t])),
 );

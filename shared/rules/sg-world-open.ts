@@ -1,7 +1,8 @@
 import type { Analysis } from '../analysis/analysis';
 import { type PortClasses, portClasses, portSetsBySpec } from '../analysis/port-classes';
-import { type Family, worldSourceFamilies } from '../analysis/sg-reach';
-import { residualReach, type WorldOpen, worldOpen } from '../analysis/world-open';
+import { worldSourceFamilies } from '../analysis/sg-families';
+import type { Family } from '../analysis/sg-reach';
+import { residualReach, type WorldOpen, worldOpenGroups } from '../analysis/world-open';
 import type { FindingDraft } from '../findings';
 import type { SecurityGroupNode, SgRule } from '../model/model';
 import { intersect, subtract } from '../net/interval-set';
@@ -33,7 +34,10 @@ const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
 export type { WorldOpen };
 
-/** Picks a rule's ports from a group's world-open ports (before precedence), or undefined. */
+/**
+ * Picks a rule's ports from a group's world-open ports (before precedence), or undefined. It picks
+ * among `open.world`: a group without a world-open port is never offered.
+ */
 export type WorldOpenSelector = (open: WorldOpen, classes: PortClasses) => TransportPorts | undefined;
 
 /**
@@ -53,7 +57,8 @@ function sgOpenDraft(
 
   const contributing: SgRule[] = [];
   const targets: SgRule[] = [];
-  for (const rule of group.ingress) {
+  // Only a rule whose source may be public can open a port to the internet.
+  for (const rule of group.publicIngress) {
     if (hitsPorts(rule, worldSourceFamilies(rule, prefixLists), ports)) targets.push(rule);
     if (hitsPorts(rule, publicFamilies(rule, analysis), ports)) contributing.push(rule);
   }
@@ -117,9 +122,9 @@ function evaluateSgOpen(context: RuleContext, meta: SgOpenMeta, select: WorldOpe
   const { analysis } = context;
   const classes = portClasses(context.config);
   const drafts: FindingDraft[] = [];
-  // Groups with an empty reach have no world-open port: only the few with a reach are read.
-  for (const group of analysis.groupsWithReach()) {
-    let ports = select(worldOpen(analysis, group.id), classes);
+  // Only the few groups with a world-open port are read (computed once for the four rules).
+  for (const { group, open: world } of worldOpenGroups(analysis)) {
+    let ports = select(world, classes);
     if (!ports || isEmptyPorts(ports)) continue;
     const claimed = context.claimed(group.id);
     if (claimed.length > 0) {

@@ -1,6 +1,6 @@
 import type { FindingDraft, Severity } from '../findings';
-import type { Model, SubnetNode } from '../model/model';
-import { defineRule, draftsOf } from './define-rule';
+import type { SubnetNode } from '../model/model';
+import { defineRule } from './define-rule';
 import type { RuleContext, RuleDefinition, RuleMeta } from './types';
 
 /** Evidence's `routeTableAssociation`: whether the subnet's table is its own or the VPC's main one. */
@@ -13,11 +13,9 @@ export function routeTableAssociationText(subnet: SubnetNode): string {
   return subnet.routeTableExplicit ? 'explicitly associated' : "the VPC's main table";
 }
 
-/** The subnets whose Name tag holds `word` (any case): what the two naming rules judge. */
-export function* subnetsNamed(model: Model, word: string): Generator<NamedSubnet> {
-  for (const subnet of model.subnets.values()) {
-    if (subnet.name?.toLowerCase().includes(word)) yield subnet as NamedSubnet;
-  }
+/** True when the subnet's Name tag holds `word` (any case): what the two naming rules judge. */
+export function isNamed(subnet: SubnetNode, word: string): subnet is NamedSubnet {
+  return subnet.name?.toLowerCase().includes(word) === true;
 }
 
 /** The fixed head of a finding about a subnet: its rule, severity and resource. */
@@ -51,10 +49,15 @@ export function namedSubnetRule(
 ): RuleDefinition {
   return defineRule({
     meta,
-    evaluate: (context) =>
-      draftsOf(subnetsNamed(context.model, word), (subnet) => {
+    evaluate: (context) => {
+      // hot: one pass over every subnet, no generator or closure per subnet.
+      const drafts: FindingDraft[] = [];
+      for (const subnet of context.model.subnets.values()) {
+        if (!isNamed(subnet, word)) continue;
         const verdict = judge(subnet, context);
-        return verdict && { ...subnetFindingHead(meta.id, meta.severity, subnet), ...verdict };
-      }),
+        if (verdict) drafts.push({ ...subnetFindingHead(meta.id, meta.severity, subnet), ...verdict });
+      }
+      return drafts;
+    },
   });
 }

@@ -16,10 +16,18 @@ export const subnetPrivateHasIgwRoute = namedSubnetRule(
     resourceType: 'AWS::EC2::Subnet',
   }),
   (subnet, { analysis }) => {
-    const routes = (['ipv4', 'ipv6'] as const).flatMap((family) => {
-      const route = analysis.defaultIgwRoute(subnet.id, family);
-      return route ? [{ family, destination: family === 'ipv4' ? '0.0.0.0/0' : '::/0', ...route }] : [];
-    });
+    // IPv4 before IPv6 (hot: one per named subnet, most have neither route).
+    const route4 = analysis.defaultIgwRoute(subnet.id, 'ipv4');
+    const route6 = analysis.defaultIgwRoute(subnet.id, 'ipv6');
+    if (!route4 && !route6) return undefined;
+    const routes: {
+      family: 'ipv4' | 'ipv6';
+      destination: string;
+      internetGatewayId: string;
+      routeTableId: string;
+    }[] = [];
+    if (route4) routes.push({ family: 'ipv4', destination: '0.0.0.0/0', ...route4 });
+    if (route6) routes.push({ family: 'ipv6', destination: '::/0', ...route6 });
     const first = routes[0];
     if (!first) return undefined;
     return {

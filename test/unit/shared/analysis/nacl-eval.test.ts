@@ -8,7 +8,7 @@ import {
 } from '../../../../shared/analysis/nacl-eval';
 import { buildModel } from '../../../../shared/model/model';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
-import { contains } from '../../../../shared/net/interval-set';
+import { contains, type IntervalSet, normalize, subtract, union } from '../../../../shared/net/interval-set';
 
 const RUNS = { numRuns: 1000 };
 const MAX_PORT = 80;
@@ -130,6 +130,44 @@ describe('NACL first-match evaluation against a rule-order walk', () => {
             const permitted = permittedAt(segments, port);
             expect(contains(permitted.v4, a4)).toBe(oracle(list, transport, port, { v4: a4 }));
             expect(contains(permitted.v6, a6)).toBe(oracle(list, transport, port, { v6: a6 }));
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('names as contributors exactly the allow entries that let in some peer no earlier entry decided', () => {
+    fc.assert(
+      fc.property(
+        entries,
+        fc.constantFrom('tcp', 'udp') as fc.Arbitrary<'tcp' | 'udp'>,
+        (list, transport) => {
+          const model = modelEntries(list);
+          const segments = evaluateNacl(model, transport);
+          for (const segment of segments) {
+            // Oracle: walk the entries covering the segment's first port in rule order, per family.
+            let decided4: IntervalSet<number> = [];
+            let decided6: IntervalSet<bigint> = [];
+            const expected4: number[] = [];
+            const expected6: number[] = [];
+            for (const e of model) {
+              if (e.protocol !== 'all' && e.protocol !== transport) continue;
+              if (e.fromPort > segment.from || segment.from > e.toPort) continue;
+              if (e.range4) {
+                const own: IntervalSet<number> = [[e.range4.start, e.range4.end]];
+                if (e.allow && subtract(own, decided4).length > 0) expected4.push(e.ruleNumber);
+                decided4 = union(decided4, own);
+              } else if (e.range6) {
+                const own: IntervalSet<bigint> = [[e.range6.start, e.range6.end]];
+                if (e.allow && subtract(own, decided6).length > 0) expected6.push(e.ruleNumber);
+                decided6 = union(decided6, own);
+              }
+            }
+            expect(segment.contributors4.map((e) => e.ruleNumber)).toEqual(expected4);
+            expect(segment.contributors6.map((e) => e.ruleNumber)).toEqual(expected6);
+            expect(segment.v4).toEqual(normalize(segment.v4));
+            expect(segment.v6).toEqual(normalize(segment.v6));
           }
         },
       ),

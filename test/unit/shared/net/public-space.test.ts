@@ -2,14 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCidr4, parseCidr6 } from '../../../../shared/net/cidr';
 import { cidrsOf4 } from '../../../../shared/net/cidr-format';
-import { normalize } from '../../../../shared/net/interval-set';
+import { intersect, normalize, sizeOf, sizeOfBig } from '../../../../shared/net/interval-set';
 import {
   coversWorld4,
   coversWorld6,
   isWorldOpen4,
   isWorldOpen6,
   NON_PUBLIC_IPV4,
+  PUBLIC_IPV4,
   PUBLIC_IPV4_SIZE,
+  PUBLIC_IPV6,
   publicCount4,
   publicCount6,
 } from '../../../../shared/net/public-space';
@@ -150,6 +152,46 @@ describe('world-open coverage (99% of public space)', () => {
         expect(publicCount6(set)).toBe(expected);
         expect(isWorldOpen6(set, 0.99)).toBe(blocks * 100 >= 99 * 0x2000);
         expect(coversWorld6(expected, 0.99)).toBe(blocks * 100 >= 99 * 0x2000);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('public counts of arbitrary normalized sets', () => {
+  // Bounds near the non-public ranges' edges, so intervals start and end inside, across and between them.
+  const edges4 = NON_PUBLIC_IPV4.flatMap((c) => {
+    const r = parseCidr4(c);
+    return r ? [r.start, r.end] : [];
+  });
+  const bound4 = fc.oneof(
+    fc.integer({ min: 0, max: 2 ** 32 }),
+    fc
+      .tuple(fc.constantFrom(...edges4), fc.integer({ min: -3, max: 3 }))
+      .map(([e, d]) => Math.min(2 ** 32, Math.max(0, e + d))),
+  );
+  const start6 = 0x2000n << 112n;
+  const end6 = 0x4000n << 112n;
+  const bound6 = fc.oneof(
+    fc.bigInt({ min: 0n, max: 1n << 128n }),
+    fc.tuple(fc.constantFrom(start6, end6), fc.bigInt({ min: -3n, max: 3n })).map(([e, d]) => e + d),
+  );
+
+  it('publicCount4 is the size of the set intersected with public space', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(bound4, bound4), { maxLength: 12 }), (pairs) => {
+        const set = normalize(pairs.map(([a, b]) => (a <= b ? ([a, b] as const) : ([b, a] as const))));
+        expect(publicCount4(set)).toBe(sizeOf(intersect(set, PUBLIC_IPV4)));
+      }),
+      RUNS,
+    );
+  });
+
+  it('publicCount6 is the size of the set intersected with public space', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(bound6, bound6), { maxLength: 12 }), (pairs) => {
+        const set = normalize(pairs.map(([a, b]) => (a <= b ? ([a, b] as const) : ([b, a] as const))));
+        expect(publicCount6(set)).toBe(sizeOfBig(intersect(set, PUBLIC_IPV6)));
       }),
       RUNS,
     );

@@ -191,6 +191,30 @@ describe('nacl-open-admin-port', () => {
     ]);
   });
 
+  it('names each NACL its own missing VPC, though NACLs of equal entries share the rest of the finding', () => {
+    const entries = [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22])];
+    const findings = run(naclOpenAdminPort, {
+      NetworkAcls: [
+        nacl('acl-1', entries, { vpcId: 'vpc-1', subnetIds: ['subnet-1'] }),
+        nacl('acl-2', entries, { vpcId: 'vpc-2', subnetIds: ['subnet-2'] }),
+      ],
+    });
+    expect(findings.map((f) => [f.resourceId, f.evidence.notPlanned])).toEqual([
+      [
+        'acl-1',
+        [
+          '22/tcp ipv4: the CIDR blocks of VPC vpc-1 are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic',
+        ],
+      ],
+      [
+        'acl-2',
+        [
+          '22/tcp ipv4: the CIDR blocks of VPC vpc-2 are not known (it is not in the snapshot or could not be read), so no fix can keep its own admin traffic',
+        ],
+      ],
+    ]);
+  });
+
   it('fires on 3389/tcp through the common return entry: a deny just below it and an allow from the VPC below that', () => {
     const [finding] = evaluateAcl([entry(100, 'in', 'allow', '6', '0.0.0.0/0', [1024, 65535])], [VPC_CIDR]);
     expect(finding?.evidence).toMatchObject({
