@@ -99,6 +99,8 @@ export class ExposureAnalysis {
   /** World-open ports of a NACL evaluation, per evaluation (NACLs with equal entries share one). */
   private readonly worldBySegments = new Map<NaclSegment[], FamilyPorts>();
   private readonly intersections = new Map<PortSet, Map<PortSet, PortSet>>();
+  /** Exposed port sets by content (see `canonical`). */
+  private readonly setsByContent = new Map<string, PortSet>();
   private readonly portsByPair = new Map<PortSet, Map<PortSet, ExposedPorts>>();
   /** The ports of dual-stack interfaces: the union of the two families' shared objects. */
   private readonly unions = new Map<ExposedPorts, Map<ExposedPorts, ExposedPorts>>();
@@ -257,14 +259,35 @@ export class ExposureAnalysis {
   }
 
   private unionOf(a: ExposedPorts, b: ExposedPorts): ExposedPorts {
-    return memoByTwoKeys(this.unions, a, b, () => ({ tcp: union(a.tcp, b.tcp), udp: union(a.udp, b.udp) }));
+    return memoByTwoKeys(this.unions, a, b, () => ({
+      tcp: this.canonical(union(a.tcp, b.tcp)),
+      udp: this.canonical(union(a.udp, b.udp)),
+    }));
   }
 
   private intersection(a: PortSet, b: PortSet): PortSet {
-    return memoByTwoKeys(this.intersections, a, b, () => {
-      const out = intersect(a, b);
-      return out.length === 0 ? NO_PORTS : out;
-    });
+    return memoByTwoKeys(this.intersections, a, b, () => this.canonical(intersect(a, b)));
+  }
+
+  /**
+   * The one shared set of these ports. The groups' port sets are objects per group set (thousands
+   * on a large region) but hold a dozen distinct contents: interned by content, the exposed-ports
+   * objects, their severities and their texts (per object, in the rule) are a dozen, not thousands.
+   * Equal contents are interchangeable: port sets are never mutated.
+   */
+  private canonical(ports: PortSet): PortSet {
+    if (ports.length === 0) return NO_PORTS;
+    let key = '';
+    for (let i = 0; i < ports.length; i++) {
+      const range = ports[i] as readonly [number, number];
+      key += `${range[0]}-${range[1]},`;
+    }
+    let shared = this.setsByContent.get(key);
+    if (!shared) {
+      shared = ports;
+      this.setsByContent.set(key, shared);
+    }
+    return shared;
   }
 
   private naclWorld(networkAclId: string, direction: Direction, transport: Transport): FamilyPorts {
