@@ -229,22 +229,7 @@ function adminDraft(acl: NetworkAclNode, template: AdminTemplate, subnetIds: str
 
   const { plan } = template;
   const hasPlan = plan.deleteEntries.length + plan.createEntries.length + plan.replaceEntries.length > 0;
-  if (!hasPlan) {
-    return {
-      ruleId: ID,
-      severity: 'high',
-      resourceType: 'AWS::EC2::NetworkAcl',
-      resourceId: acl.id,
-      vpcId: acl.vpcId,
-      title: TITLE,
-      detail,
-      controls: [...CONTROLS],
-      ports: template.ports,
-      evidence,
-      evidenceKey: template.evidenceKey,
-    };
-  }
-  return {
+  const draft: FindingDraft = {
     ruleId: ID,
     severity: 'high',
     resourceType: 'AWS::EC2::NetworkAcl',
@@ -255,16 +240,20 @@ function adminDraft(acl: NetworkAclNode, template: AdminTemplate, subnetIds: str
     controls: [...CONTROLS],
     ports: template.ports,
     evidence,
-    remediation: {
+    evidenceKey: template.evidenceKey,
+  };
+  // Added last, it still follows `evidence` in the finding: the engine drops `evidenceKey`.
+  if (hasPlan) {
+    draft.remediation = {
       action: 'fix-network-acl-entries',
       networkAclId: acl.id,
       deleteEntries: plan.deleteEntries,
       createEntries: withAclId(plan.createEntries, acl.id),
       replaceEntries: withAclId(plan.replaceEntries, acl.id),
       previousEntries: withAclId(plan.previousEntries, acl.id),
-    },
-    evidenceKey: template.evidenceKey,
-  };
+    };
+  }
+  return draft;
 }
 
 /**
