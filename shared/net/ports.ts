@@ -1,4 +1,4 @@
-import { type IntervalSet, normalize } from './interval-set';
+import type { IntervalSet } from './interval-set';
 
 export type TransportProtocol = 'tcp' | 'udp';
 
@@ -17,11 +17,6 @@ export const ALL_PORTS: PortSet = [[0, 65536]];
 /** The port set of an inclusive range. */
 export function portRangeSet(from: number, to: number): PortSet {
   return from <= to ? [[from, to + 1]] : [];
-}
-
-/** A port set from inclusive ranges. */
-export function portSetOf(ranges: Iterable<{ from: number; to: number }>): PortSet {
-  return normalize([...ranges].map((r) => [r.from, r.to + 1] as const));
 }
 
 /** Inclusive ranges of a port set. */
