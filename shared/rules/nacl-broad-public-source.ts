@@ -1,3 +1,4 @@
+import { memoByTwoKeys } from '../analysis/memo';
 import type { NaclSegment } from '../analysis/nacl-eval';
 import { portClasses, portSetsBySpec } from '../analysis/port-classes';
 import { type Family, TRANSPORTS, type Transport } from '../analysis/sg-reach';
@@ -234,16 +235,7 @@ export const naclBroadPublicSource = defineRule({
     for (const acl of context.model.networkAcls.values()) {
       const key = context.analysis.naclEntries(acl.ingress, 'tcp');
       const claimed = claimKey(context.claimed(acl.id));
-      let byClaim = templates.get(key);
-      if (!byClaim) {
-        byClaim = new Map();
-        templates.set(key, byClaim);
-      }
-      let template = byClaim.get(claimed);
-      if (template === undefined) {
-        template = broadTemplate(broadParts(context, acl));
-        byClaim.set(claimed, template);
-      }
+      const template = memoByTwoKeys(templates, key, claimed, () => broadTemplate(broadParts(context, acl)));
       if (template === null) continue;
       drafts.push(broadDraft(acl, template, subnetsUsing(context, acl)));
     }

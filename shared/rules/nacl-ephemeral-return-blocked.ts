@@ -1,4 +1,5 @@
 import type { Analysis, Direction } from '../analysis/analysis';
+import { memoByTwoKeys } from '../analysis/memo';
 import type { NaclSegment } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { TRANSPORTS, type Transport } from '../analysis/sg-reach';
@@ -238,19 +239,14 @@ export const naclEphemeralReturnBlocked = defineRule({
     // Keyed by the shared tcp evaluations of both directions: equal keys mean equal entry lists.
     const templates = new Map<readonly NaclSegment[], Map<readonly NaclSegment[], ReturnTemplate | null>>();
     for (const acl of context.model.networkAcls.values()) {
-      // hot: inline lookups, no closure per NACL.
       const inKey = analysis.naclEntries(acl.ingress, 'tcp');
       const outKey = analysis.naclEntries(acl.egress, 'tcp');
-      let byOut = templates.get(inKey);
-      if (!byOut) {
-        byOut = new Map();
-        templates.set(inKey, byOut);
-      }
-      let template = byOut.get(outKey);
-      if (template === undefined) {
-        template = returnTemplate(analysis, acl, ephemeral.from, required) ?? null;
-        byOut.set(outKey, template);
-      }
+      const template = memoByTwoKeys(
+        templates,
+        inKey,
+        outKey,
+        () => returnTemplate(analysis, acl, ephemeral.from, required) ?? null,
+      );
       if (template === null) continue;
       const subnetIds = subnetsUsing(context, acl);
       const associated = subnetIds.length > 0;

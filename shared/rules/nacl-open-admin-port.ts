@@ -1,3 +1,4 @@
+import { memoByTwoKeys } from '../analysis/memo';
 import { type NaclSegment, worldOpenPorts } from '../analysis/nacl-eval';
 import { portClasses } from '../analysis/port-classes';
 import { type Family, type FamilyPorts, TRANSPORTS, type Transport } from '../analysis/sg-reach';
@@ -287,8 +288,7 @@ export const naclOpenAdminPort = defineRule({
     };
     const drafts: FindingDraft[] = [];
     // Keyed by the shared tcp evaluation of the inbound entries (equal keys mean equal entry
-    // lists), then by the VPC's kept sources: the plan depends on both. hot: inline lookups, no
-    // closure per NACL.
+    // lists), then by the VPC's kept sources: the plan depends on both.
     const templates = new Map<readonly NaclSegment[], Map<string, AdminTemplate | null>>();
     // Kept sources per VPC id (a few dozen VPCs for thousands of NACLs). A VPC missing from the
     // snapshot keys by its id: the refusal names it.
@@ -304,16 +304,13 @@ export const naclOpenAdminPort = defineRule({
         };
         keptByVpc.set(acl.vpcId, vpcKept);
       }
-      let byKept = templates.get(key);
-      if (!byKept) {
-        byKept = new Map();
-        templates.set(key, byKept);
-      }
-      let template = byKept.get(vpcKept.keptKey);
-      if (template === undefined) {
-        template = adminTemplate(context, acl, admin, specsByTransport, vpcKept.kept) ?? null;
-        byKept.set(vpcKept.keptKey, template);
-      }
+      const { kept, keptKey } = vpcKept;
+      const template = memoByTwoKeys(
+        templates,
+        key,
+        keptKey,
+        () => adminTemplate(context, acl, admin, specsByTransport, kept) ?? null,
+      );
       if (template !== null) drafts.push(adminDraft(acl, template, subnetsUsing(context, acl)));
     }
     return drafts;
