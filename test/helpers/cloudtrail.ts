@@ -23,3 +23,36 @@ export function envelope(detail: unknown, account = '111122223333', region = 'us
     detail,
   };
 }
+
+/** The event names of DESIGN §7's table, in its order. */
+export const DESIGN_EVENT_NAMES: readonly string[] = [
+  'AuthorizeSecurityGroupIngress',
+  'AuthorizeSecurityGroupEgress',
+  'ModifySecurityGroupRules',
+  'RevokeSecurityGroupIngress',
+  'RevokeSecurityGroupEgress',
+  'CreateSecurityGroup',
+  'ModifyNetworkInterfaceAttribute',
+  'AssociateAddress',
+  'AttachNetworkInterface',
+  'RunInstances',
+  'CreateNetworkAcl',
+  'CreateNetworkAclEntry',
+  'ReplaceNetworkAclEntry',
+  'DeleteNetworkAclEntry',
+  'ReplaceNetworkAclAssociation',
+  'CreateRoute',
+  'ReplaceRoute',
+  'DeleteRoute',
+  'CreateRouteTable',
+  'AssociateRouteTable',
+  'ReplaceRouteTableAssociation',
+  'AttachInternetGateway',
+  'CreateSubnet',
+  'ModifySubnetAttribute',
+  'CreateNatGateway',
+  'CreateVpcEndpoint',
+  'ModifyVpcEndpoint',
+  'CreateTags',
+  'DeleteTags',
+];
