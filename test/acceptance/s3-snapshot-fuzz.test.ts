@@ -2,32 +2,15 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
-import { memoryIo } from '../helpers';
+import { type Json, jsonPaths, memoryIo } from '../helpers';
 
 // DESIGN §3: malformed input is an error naming the path, never a crash or a silent skip. Mutated
 // copies of the demo snapshot go through `audit` in-process: each ends as exit 2 with an issue that
 // names a path, or as a normal result (exit 0/1 with the JSON report); no exception escapes.
 
-type Json = unknown;
 const DEMO = JSON.parse(readFileSync('examples/demo-snapshot.json', 'utf8')) as Json;
 
-/** Every path to a value inside `value` (keys and indexes), the root excluded. */
-function paths(value: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []) {
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      out.push([...prefix, i]);
-      paths(item, [...prefix, i], out);
-    });
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      out.push([...prefix, key]);
-      paths(item, [...prefix, key], out);
-    }
-  }
-  return out;
-}
-
-const ALL_PATHS = paths(DEMO);
+const ALL_PATHS = jsonPaths(DEMO);
 
 /** Values EC2 never prints where they land: wrong types, out-of-range numbers, near-miss texts. */
 const oddValue = fc.oneof(

@@ -7,6 +7,7 @@ export * from './evaluate';
 export * from './fake-ec2';
 export * from './fake-ec2-http';
 export * from './findings';
+export * from './json-paths';
 export * from './legacy-input';
 export * from './region-mock';
 export * from './sample-findings';

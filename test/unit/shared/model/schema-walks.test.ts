@@ -16,12 +16,12 @@ import {
   parseIpv4,
   parseIpv6,
 } from '../../../../shared/net/cidr';
+import { type Json, jsonPaths } from '../../../helpers';
 
 // The compiled fast walk (generated straight-line code) decides alone whether a snapshot is valid;
 // the explaining walk only runs when it refuses. So the two must agree on every input: a fast walk
 // that accepts what the explaining walk refuses would be a silent false negative.
 
-type Json = unknown;
 const DEMO = JSON.parse(readFileSync('examples/demo-snapshot.json', 'utf8')) as Json;
 
 /** A rich snapshot: both rule views, NACL entries of each protocol kind, ports at their limits. */
@@ -74,22 +74,6 @@ const RICH: Json = {
   ],
 };
 
-/** Every path to a value inside `value` (keys and indexes), the root excluded. */
-function paths(value: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []) {
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      out.push([...prefix, i]);
-      paths(item, [...prefix, i], out);
-    });
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      out.push([...prefix, key]);
-      paths(item, [...prefix, key], out);
-    }
-  }
-  return out;
-}
-
 const ODD = fc.oneof(
   fc.constantFrom<Json>(
     null,
@@ -139,7 +123,7 @@ const ODD = fc.oneof(
 const mutation = fc.record({ at: fc.nat(), value: ODD, kind: fc.nat({ max: 2 }) });
 
 function mutate(root: Json, at: number, value: Json, kind: number): void {
-  const all = paths(root);
+  const all = jsonPaths(root);
   const path = all[at % all.length] ?? [];
   let parent = root as Record<string | number, Json>;
   for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, Json>;
@@ -180,7 +164,7 @@ describe('the compiled fast walk and the explaining walk', () => {
 
   it('accept the same snapshots: every value of the rich snapshot replaced by each odd value', () => {
     const odd: Json[] = [null, undefined, 1.5, -1, 65536, '', 'x', '0.0.0.0/33', [], {}];
-    const all = paths(RICH);
+    const all = jsonPaths(RICH);
     let refused = 0;
     for (let at = 0; at < all.length; at++) {
       for (const value of odd) {
