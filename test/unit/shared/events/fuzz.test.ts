@@ -20,7 +20,14 @@ import { triageEvent } from '../../../../shared/events/parse';
 import { parseConfig } from '../../../../shared/load-config';
 import { MAX_MESSAGE_BYTES, MAX_SUBJECT_LENGTH } from '../../../../shared/notify/notice';
 import { utf8Length } from '../../../../shared/notify/sanitize';
-import { buildWorld, cloudTrailFixture, envelope, installFakeEc2 } from '../../../helpers';
+import {
+  buildWorld,
+  cloudTrailFixture,
+  envelope,
+  installFakeEc2,
+  type Json,
+  jsonPaths,
+} from '../../../helpers';
 
 // Random, mutated and hostile events through the whole Lambda pipeline (remediate mode, a world
 // with a world-open group that no event names): nothing may throw, and nothing may be remediated.
@@ -56,30 +63,14 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(...HANDLED_EVENT_NAMES),
 );
 
-type Json = unknown;
-
-/** Every path to a value inside a JSON document. */
-function paths(
-  value: Json,
-  prefix: (string | number)[] = [],
-  out: (string | number)[][] = [],
-): (string | number)[][] {
-  out.push(prefix);
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) paths(v, [...prefix, i], out);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
-  }
-  return out;
-}
-
 type Mutation = { at: number; op: 'delete' | 'replace' | 'wrap' | 'stringify'; value: unknown };
 
 /** Applies mutations to a deep copy (paths chosen by index, so every run is reproducible). */
 function mutate(document: Json, mutations: Mutation[]): Json {
   let root: Json = structuredClone(document);
   for (const m of mutations) {
-    const all = paths(root);
+    // The root first (a mutation may replace the whole document), then every path inside it.
+    const all = [[], ...jsonPaths(root)];
     const path = all[m.at % all.length] ?? [];
     if (path.length === 0) {
       root = m.op === 'replace' ? m.value : m.op === 'wrap' ? { items: [root] } : root;
