@@ -63,3 +63,8 @@ export function subnet(options: RegionOptions) {
     Tags: options.subnetName === undefined ? [] : [{ Key: 'Name', Value: options.subnetName }],
   };
 }
+
+/** A snapshot of the one subnet `options` describe and its route tables (the subnet rules' tests). */
+export function subnetRegion(options: RegionOptions) {
+  return { Subnets: [subnet(options)], RouteTables: routeTables(options) };
+}

@@ -5,13 +5,12 @@ import {
   IGW_ROUTES,
   LOCAL_ROUTES,
   type RegionOptions,
-  routeTables,
   run,
-  subnet,
+  subnetRegion,
 } from '../../../helpers';
 
 function findings(options: RegionOptions) {
-  return run(subnetPrivateHasIgwRoute, { Subnets: [subnet(options)], RouteTables: routeTables(options) });
+  return run(subnetPrivateHasIgwRoute, subnetRegion(options));
 }
 
 describe('subnet-private-has-igw-route', () => {

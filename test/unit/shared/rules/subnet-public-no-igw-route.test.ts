@@ -5,13 +5,12 @@ import {
   IGW_ROUTES,
   LOCAL_ROUTES,
   type RegionOptions,
-  routeTables,
   run,
-  subnet,
+  subnetRegion,
 } from '../../../helpers';
 
 function findings(options: RegionOptions) {
-  return run(subnetPublicNoIgwRoute, { Subnets: [subnet(options)], RouteTables: routeTables(options) });
+  return run(subnetPublicNoIgwRoute, subnetRegion(options));
 }
 
 describe('subnet-public-no-igw-route', () => {
