@@ -183,6 +183,7 @@ interface NaclEntryShape {
   PortRange?: { From?: number; To?: number };
   IcmpTypeCode?: { Type?: number; Code?: number };
 }
+
 /** What the one-owner checks read of a snapshot (validated already). */
 export interface OwnedLists {
   NetworkAcls: readonly OwnedAcl[];
