@@ -46,10 +46,12 @@ export function formatJsonReport(findings: readonly Finding[], summary: Summary)
  * last run carries the summary. A run's length is the findings that fit in a chunk at their mean
  * size so far, at most twice the last run's, from 1.
  *
- * Hot: measured on the bench's L report (17,672 findings) this takes ~155 ms where stringifying
- * each finding in its own wrapper and joining the slices into 1 MB chunks took ~215 ms (a wrapper
- * and slice per finding, the join's copy, large strings), and one stringify of the whole report
- * is one 43 MB string (86 MB once a finding holds a non-Latin-1 "→") encoded in one piece.
+ * Hot: in the end-to-end bench's child (L: 17,672 findings, 43 MB) summary and output take
+ * ~165 ms where stringifying each finding in its own wrapper and joining the slices into 1 MB
+ * chunks took ~225 ms (a wrapper and slice per finding, the join's copy, large strings); one
+ * stringify of the whole report is one 43 MB string (86 MB once a finding holds a non-Latin-1
+ * "→") encoded in one piece. What is left is V8's indenting stringify itself (half of it walking
+ * objects and writing indentation, a sixth flattening the findings' concatenated strings).
  */
 export function* jsonReportChunks(
   findings: readonly Finding[],
