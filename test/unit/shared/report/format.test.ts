@@ -86,8 +86,8 @@ describe('formatJsonReport', () => {
         leaf,
         fc.array(tie('value'), { maxLength: 4 }),
         fc.sparseArray(tie('value'), { maxLength: 4 }),
-        fc.dictionary(key, tie('value'), { maxKeys: 4 }),
-        fc.dictionary(key, tie('value'), { maxKeys: 3, noNullPrototype: false }),
+        fc.dictionary(key, tie('value'), { maxKeys: 4, noNullPrototype: true }),
+        fc.dictionary(key, tie('value'), { maxKeys: 3, noNullPrototype: false }), // some null-prototype
       ),
     }));
     const finding = fc
