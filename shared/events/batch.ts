@@ -1,6 +1,6 @@
 import { emptyScope } from './event-table';
 import { type TriageOptions, triageEvent } from './parse';
-import type { EventScope, Ignored, ParsedEvent } from './types';
+import { addedRuleKey, type EventScope, type Ignored, type ParsedEvent } from './types';
 
 // DESIGN §14 "Coalescing": each message of a batch is triaged on its own, duplicate event ids
 // count once, and the rest are grouped by account and region so that each group's slice is read,
@@ -118,10 +118,7 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
     securityGroupIds: union((s) => s.securityGroupIds),
     securityGroupNames: union((s) => s.securityGroupNames),
     securityGroupRuleIds: union((s) => s.securityGroupRuleIds),
-    addedRules: union(
-      (s) => s.addedRules,
-      (r) => r.ruleId,
-    ),
+    addedRules: union((s) => s.addedRules, addedRuleKey),
     networkAclIds: union((s) => s.networkAclIds),
     networkAclAssociationIds: union((s) => s.networkAclAssociationIds),
     subnetIds: union((s) => s.subnetIds),

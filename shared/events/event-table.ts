@@ -33,13 +33,13 @@ const ids = (...values: unknown[]): string[] => distinct(values.map(text));
 // --- security groups -------------------------------------------------------------------------
 
 /** Rules of `responseElements.securityGroupRuleSet` (absent before rule ids existed). */
-function ruleSet(response: unknown): AddedRule[] {
-  const out: AddedRule[] = [];
+function ruleSet(response: unknown): IdentifiedRule[] {
+  const out: IdentifiedRule[] = [];
   for (const item of members(field(response, 'securityGroupRuleSet'))) {
     const ruleId = text(field(item, 'securityGroupRuleId'));
     const groupId = text(field(item, 'groupId'));
     if (!ruleId || !groupId) continue;
-    const rule: AddedRule = {
+    const rule: IdentifiedRule = {
       ruleId,
       groupId,
       egress: field(item, 'isEgress') === true || field(item, 'isEgress') === 'true',
@@ -62,19 +62,54 @@ function ruleSet(response: unknown): AddedRule[] {
   return out;
 }
 
+type IdentifiedRule = AddedRule & { ruleId: string };
+
+/**
+ * The CIDR rules an Authorize call asked for, read from its request: what a record from before
+ * rule ids (`{"_return": true}`) says it added. Without them a redelivery could not report the
+ * world rule it added as "already removed" (DESIGN §8 "Order and retries"). Structured
+ * `ipPermissions.items[]` and the legacy flat form (`cidrIp`, `ipProtocol`, `fromPort` at the top).
+ */
+function requestedRules(request: unknown, groupId: string | undefined, egress: boolean): AddedRule[] {
+  if (groupId === undefined) return [];
+  const permissions = members(field(request, 'ipPermissions'));
+  const flat = text(field(request, 'cidrIp')) !== undefined ? [request] : [];
+  const out: AddedRule[] = [];
+  for (const permission of [...permissions, ...flat]) {
+    const base: AddedRule = { groupId, egress, ipProtocol: text(field(permission, 'ipProtocol')) ?? '-1' };
+    const fromPort = num(field(permission, 'fromPort'));
+    const toPort = num(field(permission, 'toPort'));
+    if (fromPort !== undefined) base.fromPort = fromPort;
+    if (toPort !== undefined) base.toPort = toPort;
+    const v4 = [
+      ...members(field(permission, 'ipRanges')).map((r) => text(field(r, 'cidrIp'))),
+      permission === request ? text(field(request, 'cidrIp')) : undefined,
+    ];
+    const v6 = members(field(permission, 'ipv6Ranges')).map((r) => text(field(r, 'cidrIpv6')));
+    for (const cidrIpv4 of distinct(v4)) out.push({ ...base, cidrIpv4 });
+    for (const cidrIpv6 of distinct(v6)) out.push({ ...base, cidrIpv6 });
+  }
+  return out;
+}
+
 /**
  * Authorize/Revoke Ingress/Egress: the group by id (structured or legacy flat form), by the rule
  * set's group ids, or by name (default VPC, CloudFormation) when no id is anywhere.
  */
-function securityGroupRuleChange({ request, response }: ExtractContext): ScopeParts | Ignored {
-  const added = ruleSet(response);
-  const securityGroupIds = ids(field(request, 'groupId'), ...added.map((r) => r.groupId));
+function securityGroupRuleChange({ eventName, request, response }: ExtractContext): ScopeParts | Ignored {
+  const identified = ruleSet(response);
+  const securityGroupIds = ids(field(request, 'groupId'), ...identified.map((r) => r.groupId));
   const name = text(field(request, 'groupName'));
   if (securityGroupIds.length === 0 && !name) return noResource('no groupId or groupName in the request');
+  const authorize = eventName.startsWith('Authorize');
+  const added: AddedRule[] =
+    identified.length > 0 || !authorize
+      ? identified
+      : requestedRules(request, text(field(request, 'groupId')), eventName.endsWith('Egress'));
   return {
     securityGroupIds,
     securityGroupNames: securityGroupIds.length === 0 && name ? [name] : [],
-    securityGroupRuleIds: added.map((r) => r.ruleId),
+    securityGroupRuleIds: identified.map((r) => r.ruleId),
     addedRules: added,
   };
 }

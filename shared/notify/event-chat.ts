@@ -31,7 +31,9 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
     );
   }
   for (const rule of input.alreadyRemoved.slice(0, MAX_ITEMS)) {
-    notes.push(`World-open rule ${rule.ruleId} on ${rule.groupId} is already removed.`);
+    notes.push(
+      `World-open rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} is already removed.`,
+    );
   }
   for (const finding of input.goneFindings.slice(0, MAX_ITEMS)) {
     notes.push(`Closed by someone else: ${headline(finding)}.`);

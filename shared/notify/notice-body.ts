@@ -191,7 +191,7 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
     const ports =
       rule.fromPort === undefined ? 'all ports' : `${rule.fromPort}-${rule.toPort ?? rule.fromPort}`;
     lines.push(
-      `  ${sanitize(rule.ruleId, 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${ports} from ${sanitize(
+      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${ports} from ${sanitize(
         rule.cidrIpv4 ?? rule.cidrIpv6,
         64,
       )}`,

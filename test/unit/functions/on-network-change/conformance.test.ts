@@ -1,0 +1,141 @@
+// DESIGN §7, §8 and §14 sentence by sentence: cases the other event tests do not reach. Each test
+// names the sentence it holds the function to.
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type EventDeps, processMessages } from '../../../../functions/on-network-change/process';
+import type { ConfigInput } from '../../../../shared/config';
+import { parseConfig } from '../../../../shared/load-config';
+import { buildWorld, cloudTrailFixture, envelope, installFakeEc2, type RuleSpec } from '../../../helpers';
+
+const ec2Mock = mockClient(EC2Client);
+const snsMock = mockClient(SNSClient);
+
+function deps(accountId: string, config: ConfigInput = { mode: 'remediate' }): EventDeps {
+  return {
+    config: parseConfig(config),
+    topicArn: `arn:aws:sns:us-east-1:${accountId}:vpc-guardrail`,
+    ec2: new EC2Client({ region: 'us-east-1' }),
+    sns: new SNSClient({ region: 'us-east-1' }),
+    logger: new Logger({ logLevel: 'SILENT' }),
+    accountId,
+    region: 'us-east-1',
+    now: () => new Date('2025-06-16T00:00:00Z'),
+  };
+}
+
+function world(groupId: string, accountId: string, rules: RuleSpec[]): void {
+  installFakeEc2(ec2Mock, buildWorld({ groupId, rules, accountId, region: 'us-east-1' }));
+}
+
+/** Each Publish input, `Message` read as the plain text of its `default` protocol. */
+function published() {
+  return snsMock.commandCalls(PublishCommand).map((c) => {
+    const input = c.args[0].input;
+    return { ...input, Message: (JSON.parse(input.Message ?? '{}') as { default?: string }).default ?? '' };
+  });
+}
+
+beforeEach(() => {
+  ec2Mock.reset();
+  snsMock.reset();
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
+
+describe('§8 "on a retry, offending rules that this event added and that are already gone are reported as already removed"', () => {
+  // Records from before rule ids (2017 to early 2021) carry only `{"_return": true}`: the rules the
+  // call added are read from its request, and matched by content.
+  const GO_SDK = 'AuthorizeSecurityGroupIngress--go-sdk-anywhere-ssh-panther.json';
+  const GO_SDK_GROUP = 'sg-0d921df5d84f7270a';
+  const GO_SDK_ACCOUNT = '112233445566';
+  const message = (receiveCount: number) => ({
+    id: 'msg-1',
+    body: JSON.stringify(envelope(cloudTrailFixture(GO_SDK), GO_SDK_ACCOUNT, 'us-east-1')),
+    receiveCount,
+  });
+
+  it('a redelivered record without a rule set whose world rule on 22 is gone: one "already removed" notice, no call', async () => {
+    // Prepare: the first attempt revoked the rule, then its publish failed; an office rule is left.
+    world(GO_SDK_GROUP, GO_SDK_ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Act
+    const result = await processMessages([message(2)], deps(GO_SDK_ACCOUNT));
+    // Assess
+    expect(result.failedMessageIds).toEqual([]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    const [notice] = notices;
+    expect(notice?.Subject).toBe(`[CRITICAL] world-open rule on ${GO_SDK_GROUP} already removed`);
+    expect(notice?.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: 'critical' });
+    expect(notice?.Message).toContain('ALREADY REMOVED');
+    expect(notice?.Message).toContain(`on ${GO_SDK_GROUP}: tcp 22-22 from 0.0.0.0/0`);
+  });
+
+  it('the same record on a first delivery, rule gone: no notice (a concurrent batch told it)', async () => {
+    // Prepare
+    world(GO_SDK_GROUP, GO_SDK_ACCOUNT, [{ id: 'sgr-https', from: 443, cidr: '0.0.0.0/0' }]);
+    // Act
+    const result = await processMessages([message(1)], deps(GO_SDK_ACCOUNT));
+    // Assess
+    expect(result.failedMessageIds).toEqual([]);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('the same record redelivered while its rule is still there: revoked by id and reported revoked, not "already removed"', async () => {
+    // Prepare
+    world(GO_SDK_GROUP, GO_SDK_ACCOUNT, [{ id: 'sgr-ssh', from: 22, cidr: '0.0.0.0/0' }]);
+    // Act
+    await processMessages([message(2)], deps(GO_SDK_ACCOUNT));
+    // Assess
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: GO_SDK_GROUP, SecurityGroupRuleIds: ['sgr-ssh'] },
+    ]);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toMatch(/— revoked$/);
+    expect(notices[0]?.Message).not.toContain('ALREADY REMOVED');
+  });
+
+  it('a redelivered console record adding 0.0.0.0/0 and ::/0 on 22 without a rule set: both reported already removed', async () => {
+    // Prepare
+    const fixture = cloudTrailFixture(
+      'AuthorizeSecurityGroupIngress--ipv4-and-ipv6-anywhere-eventbridge-no-ruleset.json',
+    );
+    world('sg-0db7d4784c4db8612', '963584523464', [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Act
+    await processMessages(
+      [{ id: 'msg-1', body: JSON.stringify(fixture), receiveCount: 3 }],
+      deps('963584523464'),
+    );
+    // Assess
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Message).toContain('on sg-0db7d4784c4db8612: tcp 22-22 from 0.0.0.0/0');
+    expect(notices[0]?.Message).toContain('on sg-0db7d4784c4db8612: tcp 22-22 from ::/0');
+  });
+
+  it('a redelivered legacy flat-form record (cidrIp at the top, no rule set): reported already removed', async () => {
+    // Prepare: the Stratus sample's request form, with its rule set taken away (an older record).
+    const record = cloudTrailFixture(
+      'AuthorizeSecurityGroupIngress--legacy-flat-params-cidrIp-with-ruleset.json',
+    ) as Record<string, unknown>;
+    const request = record.requestParameters as { groupId: string };
+    const old = { ...record, responseElements: { _return: true }, awsRegion: 'us-east-1' };
+    const account = String(record.recipientAccountId);
+    world(request.groupId, account, []);
+    // Act
+    await processMessages(
+      [{ id: 'msg-1', body: JSON.stringify(envelope(old, account, 'us-east-1')), receiveCount: 2 }],
+      deps(account),
+    );
+    // Assess
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toBe(`[CRITICAL] world-open rule on ${request.groupId} already removed`);
+    expect(notices[0]?.Message).toContain(`on ${request.groupId}: tcp 22-22 from 208.236.235.254/0`);
+  });
+});
