@@ -256,13 +256,29 @@ const TAGGABLE: readonly [string, keyof ScopeParts][] = [
   ['i-', 'instanceIds'],
 ];
 
+/** Id prefixes of the resources the rules judge (the slots above but the instance). */
+const JUDGED_BY_RULES = TAGGABLE.filter(([, slot]) => slot !== 'instanceIds').map(([prefix]) => prefix);
+
 function tagEvent(change: ExemptionChange['change']) {
   return ({ request, exemptionTagKey }: ExtractContext): ScopeParts | Ignored => {
-    const tag = members(field(request, 'tagSet')).find((t) => text(field(t, 'key')) === exemptionTagKey);
-    if (!tag) {
+    const tags = members(field(request, 'tagSet'));
+    const tag = tags.find((t) => text(field(t, 'key')) === exemptionTagKey);
+    // DeleteTags without tags deletes every user tag, so an exemption too: re-evaluate, notify.
+    const everyTag = change === 'removed' && tags.length === 0;
+    if (!tag && !everyTag) {
       return { code: IGNORE_REASONS.notExemptionTag, reason: `the tags changed are not ${exemptionTagKey}` };
     }
-    const resourceIds = ids(...members(field(request, 'resourcesSet')).map((r) => field(r, 'resourceId')));
+    const named = ids(...members(field(request, 'resourcesSet')).map((r) => field(r, 'resourceId')));
+    // Every tag gone from an AMI or an instance says nothing of an exemption: only judged kinds count.
+    const resourceIds = everyTag
+      ? named.filter((id) => JUDGED_BY_RULES.some((p) => id.startsWith(p)))
+      : named;
+    if (everyTag && named.length > 0 && resourceIds.length === 0) {
+      return {
+        code: IGNORE_REASONS.notExemptionTag,
+        reason: 'every tag removed from resources no rule judges',
+      };
+    }
     if (resourceIds.length === 0) return noResource('no resourcesSet in the request');
     const value = typeof field(tag, 'value') === 'string' ? (field(tag, 'value') as string) : undefined;
     const exemption: ExemptionChange = {
@@ -270,6 +286,7 @@ function tagEvent(change: ExemptionChange['change']) {
       key: exemptionTagKey,
       resourceIds,
       ...(value !== undefined ? { value } : {}),
+      ...(everyTag ? { everyTag: true } : {}),
     };
     const parts: ScopeParts = { exemption };
     for (const id of resourceIds) {

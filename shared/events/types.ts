@@ -72,6 +72,11 @@ export interface ExemptionChange {
   /** The tag value set (or, for DeleteTags, the value named, if any). */
   value?: string;
   resourceIds: string[];
+  /**
+   * DeleteTags naming no tag: EC2 then deletes every user tag of the resources, an exemption
+   * included if one was set. Whether one was is not known, so a notice must not claim it was.
+   */
+  everyTag?: true;
 }
 
 /**

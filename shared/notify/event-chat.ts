@@ -22,10 +22,13 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   for (const { event, scope } of input.calls) {
     const exemption = scope.exemption;
     if (!exemption) continue;
+    const what = exemption.everyTag
+      ? `Every tag (${exemption.key} included, if it was set) removed from`
+      : `Exemption tag ${exemption.key}${exemption.value !== undefined ? ` = ${exemption.value}` : ''} ${
+          exemption.change === 'set' ? 'set on' : 'removed from'
+        }`;
     notes.push(
-      `Exemption tag ${exemption.key}${exemption.value !== undefined ? ` = ${exemption.value}` : ''} ${
-        exemption.change === 'set' ? 'set on' : 'removed from'
-      } ${exemption.resourceIds.slice(0, 10).join(', ')}${exemption.resourceIds.length > 10 ? ', …' : ''} by ${
+      `${what} ${exemption.resourceIds.slice(0, 10).join(', ')}${exemption.resourceIds.length > 10 ? ', …' : ''} by ${
         event.actor.arn ?? '(unknown principal)'
       }.`,
     );

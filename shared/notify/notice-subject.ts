@@ -64,7 +64,7 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     const who = shortActor(first.actor.arn);
     const { change, resourceIds } = exemption;
     return fitSubject(
-      `[INFO] exemption ${change === 'set' ? 'set on' : 'removed from'} ${sanitize(resourceIds[0], 40)}${
+      `[INFO] ${exemption.everyTag ? 'every tag removed from' : `exemption ${change === 'set' ? 'set on' : 'removed from'}`} ${sanitize(resourceIds[0], 40)}${
         resourceIds.length > 1 ? ` (+${resourceIds.length - 1})` : ''
       }${who ? ` by ${who}` : ''}`,
       suffix,

@@ -9,7 +9,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type EventDeps, processMessages } from '../../../../functions/on-network-change/process';
 import type { ConfigInput } from '../../../../shared/config';
 import { parseConfig } from '../../../../shared/load-config';
-import { buildWorld, cloudTrailFixture, envelope, installFakeEc2, type RuleSpec } from '../../../helpers';
+import {
+  buildWorld,
+  cloudTrailFixture,
+  cloudTrailRecord,
+  envelope,
+  installFakeEc2,
+  type RuleSpec,
+} from '../../../helpers';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
@@ -137,5 +144,63 @@ describe('§8 "on a retry, offending rules that this event added and that are al
     expect(notices).toHaveLength(1);
     expect(notices[0]?.Subject).toBe(`[CRITICAL] world-open rule on ${request.groupId} already removed`);
     expect(notices[0]?.Message).toContain(`on ${request.groupId}: tcp 22-22 from 208.236.235.254/0`);
+  });
+});
+
+describe('§7 "CreateTags, DeleteTags on the exemption tag key" — a DeleteTags naming no tag deletes every tag, the exemption included', () => {
+  const ACCOUNT = '111122223333';
+  const deleteEveryTag = (...resourceIds: string[]) =>
+    envelope(
+      cloudTrailRecord('DeleteTags', {
+        resourcesSet: { items: resourceIds.map((resourceId) => ({ resourceId })) },
+      }),
+      ACCOUNT,
+    );
+
+  it('re-evaluates the group whose tags are all gone: its world rule on 22 is revoked, and the notice says every tag was removed without claiming an exemption was set', async () => {
+    // Prepare: the exemption went with every other tag; the group is world-open on 22.
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-ssh', from: 22, cidr: '0.0.0.0/0' }]);
+    // Act
+    await processMessages(
+      [{ id: 'msg-1', body: JSON.stringify(deleteEveryTag('sg-0web')), receiveCount: 1 }],
+      deps(ACCOUNT),
+    );
+    // Assess
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: 'sg-0web', SecurityGroupRuleIds: ['sgr-ssh'] },
+    ]);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toMatch(/^\[CRITICAL\] sg-0web world-open on 22\/tcp.* — revoked$/);
+    expect(notices[0]?.Message).toContain(
+      'removed every tag (the tag vpc-guardrail:exempt with them, if it was set)',
+    );
+  });
+
+  it('notifies it even when nothing in scope is open (an exemption change always notifies), without claiming the tag was there', async () => {
+    // Prepare
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Act
+    await processMessages(
+      [{ id: 'msg-1', body: JSON.stringify(deleteEveryTag('sg-0web')), receiveCount: 1 }],
+      deps(ACCOUNT),
+    );
+    // Assess
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toBe('[INFO] every tag removed from sg-0web by Admin/alice');
+    expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('info');
+  });
+
+  it('ignores every tag removed from resources no rule judges (an AMI, an instance): no read, no notice', async () => {
+    // Act
+    const result = await processMessages(
+      [{ id: 'msg-1', body: JSON.stringify(deleteEveryTag('ami-0abc', 'i-0web')), receiveCount: 1 }],
+      deps(ACCOUNT),
+    );
+    // Assess
+    expect(result.messages).toMatchObject([{ outcome: 'ignored', ignored: { code: 'not-exemption-tag' } }]);
+    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 });
