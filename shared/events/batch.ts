@@ -50,7 +50,7 @@ export interface TriagedBatch {
 export function triageBatch(messages: readonly BatchMessage[], options: TriageOptions): TriagedBatch {
   const out: MessageTriage[] = [];
   const groups = new Map<string, EventGroup>();
-  const seen = new Map<string, string>();
+  const seen = new Map<string, GroupMember>();
   for (const message of messages) {
     const body = readBody(message.body);
     if (!body.ok) {
@@ -71,10 +71,12 @@ export function triageBatch(messages: readonly BatchMessage[], options: TriageOp
     // SQS standard queues deliver at least once, and a person may send one event twice.
     const first = event.eventId === undefined ? undefined : seen.get(event.eventId);
     if (first !== undefined) {
-      out.push({ messageId: message.id, outcome: 'duplicate', event, duplicateOf: first });
+      out.push({ messageId: message.id, outcome: 'duplicate', event, duplicateOf: first.messageId });
+      // A redelivered copy means an earlier attempt may have acted on the event: the kept copy
+      // reports like a redelivery, or a rule that attempt removed would never be told.
+      if (message.receiveCount > 1) first.redelivered = true;
       continue;
     }
-    if (event.eventId !== undefined) seen.set(event.eventId, message.id);
     const key = `${event.accountId ?? '(no account)'}|${event.region ?? '(no region)'}`;
     let group = groups.get(key);
     if (!group) {
@@ -86,7 +88,14 @@ export function triageBatch(messages: readonly BatchMessage[], options: TriageOp
       };
       groups.set(key, group);
     }
-    group.members.push({ messageId: message.id, event, scope, redelivered: message.receiveCount > 1 });
+    const member: GroupMember = {
+      messageId: message.id,
+      event,
+      scope,
+      redelivered: message.receiveCount > 1,
+    };
+    group.members.push(member);
+    if (event.eventId !== undefined) seen.set(event.eventId, member);
     out.push({ messageId: message.id, outcome: 'handled', event, group: key });
   }
   return { messages: out, groups: [...groups.values()] };

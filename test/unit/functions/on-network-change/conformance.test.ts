@@ -204,3 +204,34 @@ describe('§7 "CreateTags, DeleteTags on the exemption tag key" — a DeleteTags
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 });
+
+describe('§14 "Duplicate event ids count once" with §8 "on a retry … reported as already removed"', () => {
+  it('a fresh copy and a redelivered copy of one event in a batch: counted once, as a redelivery, so the rule it added and that is gone is told', async () => {
+    // Prepare: the first attempt revoked the world rule, then failed to publish; EventBridge also
+    // delivered the event twice, so a fresh copy sits before the redelivered one.
+    const ACCOUNT = '111122223333';
+    const body = JSON.stringify(
+      envelope(
+        cloudTrailFixture('AuthorizeSecurityGroupIngress--ipv4-anywhere-ssh-with-ruleset-console.json'),
+        ACCOUNT,
+      ),
+    );
+    const record = JSON.parse(body) as { detail: { requestParameters: { groupId: string } } };
+    const groupId = record.detail.requestParameters.groupId;
+    world(groupId, ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Act
+    const result = await processMessages(
+      [
+        { id: 'fresh', body, receiveCount: 1 },
+        { id: 'retried', body, receiveCount: 2 },
+      ],
+      deps(ACCOUNT),
+    );
+    // Assess
+    expect(result.messages.map((m) => m.outcome)).toEqual(['handled', 'duplicate']);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toBe(`[CRITICAL] world-open rule on ${groupId} already removed`);
+  });
+});
