@@ -2,7 +2,7 @@
 // names the sentence it holds the function to.
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { DescribeVpcsCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -233,5 +233,89 @@ describe('§14 "Duplicate event ids count once" with §8 "on a retry … reporte
     const notices = published();
     expect(notices).toHaveLength(1);
     expect(notices[0]?.Subject).toBe(`[CRITICAL] world-open rule on ${groupId} already removed`);
+  });
+});
+
+describe('§7 "groupName instead of groupId (default VPC, CloudFormation) … fall back to a describe by name"', () => {
+  it('a by-name call (no rule set, no VPC) whose name is in two VPCs: the default VPC is read, and only its group is judged and revoked', async () => {
+    // Prepare: `web` in the default VPC (world-open on 22) and `web` in another VPC (also world-open).
+    const ACCOUNT = '111122223333';
+    const w = buildWorld({
+      groupId: 'sg-0default',
+      rules: [{ id: 'sgr-default22', from: 22, cidr: '0.0.0.0/0' }],
+    });
+    const defaultVpc = w.Vpcs[0];
+    if (defaultVpc) defaultVpc.IsDefault = true;
+    w.Vpcs.push({
+      VpcId: 'vpc-0other',
+      OwnerId: ACCOUNT,
+      CidrBlock: '10.9.0.0/16',
+      IsDefault: false,
+      Tags: [],
+    });
+    w.SecurityGroups.push({
+      GroupId: 'sg-0other',
+      GroupName: 'web',
+      VpcId: 'vpc-0other',
+      OwnerId: ACCOUNT,
+      IpPermissions: [
+        {
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+          Ipv6Ranges: [],
+          PrefixListIds: [],
+          UserIdGroupPairs: [],
+        },
+      ],
+      IpPermissionsEgress: [],
+      Tags: [],
+    });
+    w.SecurityGroupRules.push({
+      SecurityGroupRuleId: 'sgr-other22',
+      GroupId: 'sg-0other',
+      GroupOwnerId: ACCOUNT,
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      CidrIpv4: '0.0.0.0/0',
+    });
+    installFakeEc2(ec2Mock, w);
+    const byName = cloudTrailRecord(
+      'AuthorizeSecurityGroupIngress',
+      {
+        groupName: 'web',
+        ipPermissions: {
+          items: [
+            {
+              ipProtocol: 'tcp',
+              fromPort: 22,
+              toPort: 22,
+              groups: {},
+              ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] },
+              ipv6Ranges: {},
+              prefixListIds: {},
+            },
+          ],
+        },
+      },
+      { _return: true },
+    );
+    // Act
+    await processMessages(
+      [{ id: 'msg-1', body: JSON.stringify(envelope(byName, ACCOUNT)), receiveCount: 1 }],
+      deps(ACCOUNT),
+    );
+    // Assess
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(1);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: 'sg-0default', SecurityGroupRuleIds: ['sgr-default22'] },
+    ]);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toMatch(/^\[CRITICAL\] sg-0default world-open on 22\/tcp.* — revoked$/);
+    expect(notices[0]?.Message).not.toContain('sg-0other');
   });
 });
