@@ -114,14 +114,41 @@ function securityGroupRuleChange({ eventName, request, response }: ExtractContex
   };
 }
 
-/** ModifySecurityGroupRules: `ModifySecurityGroupRulesRequest.{GroupId, SecurityGroupRule[]}`. */
+/**
+ * ModifySecurityGroupRules: `ModifySecurityGroupRulesRequest.{GroupId, SecurityGroupRule[]}`, each
+ * `{SecurityGroupRuleId, SecurityGroupRule: {IpProtocol, FromPort, ToPort, CidrIpv4 | …}}`. The rules
+ * as modified count as added (a retry reports one found gone as "already removed"); the request
+ * names no direction, and only ingress rules can be that news, so they are read as ingress (an
+ * egress rule is still found by its id, so it is never reported gone).
+ */
 function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ignored {
   const securityGroupIds = ids(field(request, 'GroupId'));
-  if (securityGroupIds.length === 0) return noResource('no GroupId in ModifySecurityGroupRulesRequest');
-  const ruleIds = ids(
-    ...members(field(request, 'SecurityGroupRule')).map((r) => field(r, 'SecurityGroupRuleId')),
-  );
-  return { securityGroupIds, securityGroupRuleIds: ruleIds };
+  const groupId = securityGroupIds[0];
+  if (groupId === undefined) return noResource('no GroupId in ModifySecurityGroupRulesRequest');
+  const changes = members(field(request, 'SecurityGroupRule'));
+  const addedRules: AddedRule[] = [];
+  for (const change of changes) {
+    const ruleId = text(field(change, 'SecurityGroupRuleId'));
+    const rule = asObject(field(change, 'SecurityGroupRule'));
+    if (ruleId === undefined || rule === undefined) continue;
+    const added: AddedRule = {
+      ruleId,
+      groupId,
+      egress: false,
+      ipProtocol: text(field(rule, 'IpProtocol')) ?? '-1',
+    };
+    const fromPort = num(field(rule, 'FromPort'));
+    const toPort = num(field(rule, 'ToPort'));
+    if (fromPort !== undefined) added.fromPort = fromPort;
+    if (toPort !== undefined) added.toPort = toPort;
+    const cidrIpv4 = text(field(rule, 'CidrIpv4'));
+    const cidrIpv6 = text(field(rule, 'CidrIpv6'));
+    if (cidrIpv4) added.cidrIpv4 = cidrIpv4;
+    if (cidrIpv6) added.cidrIpv6 = cidrIpv6;
+    addedRules.push(added);
+  }
+  const ruleIds = ids(...changes.map((r) => field(r, 'SecurityGroupRuleId')));
+  return { securityGroupIds, securityGroupRuleIds: ruleIds, addedRules };
 }
 
 /** CreateSecurityGroup: the new id is only in the response; else look it up by name in its VPC. */

@@ -319,3 +319,55 @@ describe('§7 "groupName instead of groupId (default VPC, CloudFormation) … fa
     expect(notices[0]?.Message).not.toContain('sg-0other');
   });
 });
+
+describe('§8 "already removed" for ModifySecurityGroupRules (a rule modified into a world-open one)', () => {
+  const ACCOUNT = '111122223333';
+  const modify = envelope(
+    cloudTrailRecord(
+      'ModifySecurityGroupRules',
+      {
+        ModifySecurityGroupRulesRequest: {
+          GroupId: 'sg-0web',
+          SecurityGroupRule: {
+            SecurityGroupRuleId: 'sgr-was-private',
+            SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, CidrIpv4: '0.0.0.0/0' },
+            tag: 1,
+          },
+        },
+      },
+      {
+        ModifySecurityGroupRulesResponse: { xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', return: true },
+      },
+    ),
+    ACCOUNT,
+  );
+
+  it('redelivered after its rule was revoked: one "already removed" notice naming the rule id', async () => {
+    // Prepare
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Act
+    await processMessages([{ id: 'msg-1', body: JSON.stringify(modify), receiveCount: 2 }], deps(ACCOUNT));
+    // Assess
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toBe('[CRITICAL] world-open rule on sg-0web already removed');
+    expect(notices[0]?.Message).toContain('sgr-was-private on sg-0web: tcp 3389-3389 from 0.0.0.0/0');
+  });
+
+  it('on a first delivery, rule gone: no notice', async () => {
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    await processMessages([{ id: 'msg-1', body: JSON.stringify(modify), receiveCount: 1 }], deps(ACCOUNT));
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('redelivered while the modified rule is an egress rule still there: nothing reported gone', async () => {
+    // The request names no direction: a rule still present by its id is never news.
+    world('sg-0web', ACCOUNT, [
+      { id: 'sgr-was-private', egress: true, from: 3389, cidr: '0.0.0.0/0' },
+      { id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' },
+    ]);
+    await processMessages([{ id: 'msg-1', body: JSON.stringify(modify), receiveCount: 2 }], deps(ACCOUNT));
+    expect(published().every((n) => !n.Message.includes('ALREADY REMOVED'))).toBe(true);
+  });
+});
