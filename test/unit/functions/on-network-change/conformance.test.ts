@@ -10,6 +10,7 @@ import { type EventDeps, processMessages } from '../../../../functions/on-networ
 import type { ConfigInput } from '../../../../shared/config';
 import { parseConfig } from '../../../../shared/load-config';
 import {
+  authorizeIngress,
   buildWorld,
   cloudTrailFixture,
   cloudTrailRecord,
@@ -369,5 +370,59 @@ describe('§8 "already removed" for ModifySecurityGroupRules (a rule modified in
     ]);
     await processMessages([{ id: 'msg-1', body: JSON.stringify(modify), receiveCount: 2 }], deps(ACCOUNT));
     expect(published().every((n) => !n.Message.includes('ALREADY REMOVED'))).toBe(true);
+  });
+});
+
+describe('§14 "Subject: worst severity, resource and count" with §8 "No noise" (findings below notifyMinSeverity never lead)', () => {
+  const ACCOUNT = '111122223333';
+  const web = [
+    { id: 'sgr-https', from: 443, cidr: '0.0.0.0/0' },
+    { id: 'sgr-ssh', from: 22, cidr: '0.0.0.0/0' },
+  ];
+  const addSsh = JSON.stringify(
+    envelope(authorizeIngress('sg-0web', 22, [['sgr-ssh', '0.0.0.0/0']]), ACCOUNT),
+  );
+
+  it('a web server (443 open, info) gets 22 world-open: the subject leads with the 22/tcp rule revoked, the 443 exposure is listed open', async () => {
+    // Prepare
+    world('sg-0web', ACCOUNT, web);
+    // Act
+    await processMessages([{ id: 'msg-1', body: addSsh, receiveCount: 1 }], deps(ACCOUNT));
+    // Assess
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: 'sg-0web', SecurityGroupRuleIds: ['sgr-ssh'] },
+    ]);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toBe('[CRITICAL] sg-0web world-open on 22/tcp (+1 more) — revoked');
+    expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('critical');
+    expect(notices[0]?.Message).toContain(
+      'OPEN [INFO] eni-0web (i-0web) is reachable from the internet on 443/tcp',
+    );
+  });
+
+  it('the same redelivered after its rule was revoked: the subject says the critical rule is already removed', async () => {
+    // Prepare
+    world('sg-0web', ACCOUNT, web.slice(0, 1));
+    // Act
+    await processMessages([{ id: 'msg-1', body: addSsh, receiveCount: 2 }], deps(ACCOUNT));
+    // Assess
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toBe('[CRITICAL] world-open rule on sg-0web already removed');
+  });
+
+  it('with notifyMinSeverity info the info exposure is news too, and still open, so it leads (§8: the worst finding still open)', async () => {
+    // Prepare
+    world('sg-0web', ACCOUNT, web);
+    // Act
+    await processMessages(
+      [{ id: 'msg-1', body: addSsh, receiveCount: 1 }],
+      deps(ACCOUNT, { mode: 'remediate', notifyMinSeverity: 'info' }),
+    );
+    // Assess
+    expect(published()[0]?.Subject).toBe(
+      '[INFO] eni-0web (i-0web) is reachable from the internet on 443/tcp (+1 more) — revoked',
+    );
   });
 });
