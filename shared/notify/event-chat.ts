@@ -39,7 +39,8 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
     );
   }
   for (const finding of input.goneFindings.slice(0, MAX_ITEMS)) {
-    notes.push(`Closed by someone else: ${headline(finding)}.`);
+    // Only a redelivery reports these: the earlier attempt may have been this guardrail's own.
+    notes.push(`Closed before this retry (by an earlier attempt or someone else): ${headline(finding)}.`);
   }
   for (const u of (input.untaggable ?? []).slice(0, MAX_ITEMS)) {
     notes.push(
