@@ -47,6 +47,8 @@ export class Analysis {
   private scanned = false;
   private groupsReaching?: SecurityGroupNode[];
   private reaching?: GroupReach[];
+  /** The VPCs' default groups (GroupName `default`), in the model's order; noted by the group scan. */
+  private defaults?: SecurityGroupNode[];
   private collector?: ReachCollector;
   private readonly reachByUnion = new Map<string, Reach>();
   private readonly naclByContent = new Map<number, NaclClass[]>();
@@ -95,20 +97,39 @@ export class Analysis {
   reachingGroups(): readonly GroupReach[] {
     if (!this.reaching) {
       const out: GroupReach[] = [];
+      // The default groups on the way: the scan holds each group at hand, a pass of its own would
+      // read all 50k of them again (and the default-group rule needs only those few).
+      const defaults: SecurityGroupNode[] = [];
       // Hot: before any group was asked for alone (the usual case) there is nothing to look up,
       // and the quiet groups need no entry: once scanned, absence means quiet.
       const fresh = this.reachByGroup.size === 0 && this.quietGroups.size === 0;
-      for (const group of this.model.securityGroups.values()) {
+      // An array, read by index: a for-of step over the map allocates an iterator result until
+      // the loop is optimized (50k steps, once per evaluation).
+      const groups = [...this.model.securityGroups.values()];
+      for (let i = 0; i < groups.length; i++) {
+        const group = groups[i] as SecurityGroupNode;
+        if (group.isDefault) defaults.push(group);
         let reach = fresh ? undefined : this.reachByGroup.get(group.id);
         if (!reach && (fresh || !this.quietGroups.has(group.id)))
           reach = this.computeGroupReach(group, !fresh);
         if (reach && reach !== EMPTY_REACH) out.push({ group, reach });
       }
+      this.defaults ??= defaults;
       this.reaching = out;
       this.scanned = true;
       this.quietGroups.clear();
     }
     return this.reaching;
+  }
+
+  /** The VPCs' default groups (GroupName `default`), in the model's order. */
+  defaultGroups(): readonly SecurityGroupNode[] {
+    if (!this.defaults) {
+      const defaults: SecurityGroupNode[] = [];
+      for (const group of this.model.securityGroups.values()) if (group.isDefault) defaults.push(group);
+      this.defaults = defaults;
+    }
+    return this.defaults;
   }
 
   /**

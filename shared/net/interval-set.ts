@@ -120,9 +120,9 @@ export function contains<T extends Bound>(set: IntervalSet<T>, value: T): boolea
   let hi = set.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const [s, e] = set[mid] as Interval<T>;
-    if (value < s) hi = mid - 1;
-    else if (value >= e) lo = mid + 1;
+    const interval = set[mid] as Interval<T>;
+    if (value < interval[0]) hi = mid - 1;
+    else if (value >= interval[1]) lo = mid + 1;
     else return true;
   }
   return false;
