@@ -83,8 +83,9 @@ function vpcFilter(
 }
 
 /**
- * Renders the audit in the chosen format, in the chunks it is written in (JSON: about a megabyte
- * each, so a large region's report is never one string); ASFF needs the findings' account and region.
+ * Renders the audit in the chosen format, in the chunks it is written in (JSON: about 64 Ki
+ * characters each, so a large region's report is never one string); ASFF needs the findings'
+ * account and region.
  */
 function renderAudit(
   options: AuditOptions,

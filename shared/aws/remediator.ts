@@ -10,12 +10,8 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import type { NaclEntryInput } from '../findings';
-import type {
-  ActionResult,
-  PlannedAction,
-  RemediationPlanResult,
-  RevokeParameters,
-} from '../remediation/types';
+import { isRevokeById, narrowed, type RevokeAction } from '../remediation/narrow';
+import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
 import { DESCRIBE } from './ec2/describe-table';
 import { readListing } from './ec2/pages';
 import { DescribeError, errorCode, errorText, isRetryable, RemediationRetryableError } from './errors';
@@ -104,17 +100,6 @@ function naclOf(action: PlannedAction): string | undefined {
     action.action === 'DeleteNetworkAclEntry'
     ? action.parameters.NetworkAclId
     : undefined;
-}
-
-type RevokeAction = Extract<PlannedAction, { parameters: RevokeParameters }>;
-
-function isRevokeById(
-  action: PlannedAction,
-): action is RevokeAction & { parameters: { SecurityGroupRuleIds: string[] } } {
-  return (
-    (action.action === 'RevokeSecurityGroupIngress' || action.action === 'RevokeSecurityGroupEgress') &&
-    (action.parameters.SecurityGroupRuleIds?.length ?? 0) > 0
-  );
 }
 
 /**
@@ -235,18 +220,6 @@ async function presentRuleIds(
       return unverified(second);
     }
   }
-}
-
-/** The revoke limited to some of its rule ids, with the matching permissions for "how to undo". */
-function narrowed(action: RevokeAction, keep: readonly string[]): RevokeAction {
-  const ids = action.parameters.SecurityGroupRuleIds ?? [];
-  const index = ids.map((id, i) => (keep.includes(id) ? i : -1)).filter((i) => i >= 0);
-  const revoked = action.revoked;
-  return {
-    ...action,
-    parameters: { GroupId: action.parameters.GroupId, SecurityGroupRuleIds: index.map((i) => ids[i] ?? '') },
-    ...(revoked ? { revoked: index.flatMap((i) => (revoked[i] ? [revoked[i]] : [])) } : {}),
-  };
 }
 
 /** What a call's answer says beyond success. */

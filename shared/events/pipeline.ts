@@ -11,6 +11,7 @@ import {
   type UntaggableResource,
 } from '../notify/notice';
 import { applyActions } from '../remediation/apply';
+import { isRevokeById, narrowed } from '../remediation/narrow';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
 import type { AutoFix } from '../rules/types';
 import { type Assessment, assessSlice, findingsAfter } from '../scope/assess';
@@ -137,8 +138,9 @@ export async function runGroupPipeline(
   });
   // Act first, then tell: the caller publishes after this returns.
   const results = await ports.execute(assessment.plan, where);
-  const state = stateAfter(slice.snapshot, assessment, results, config, options.now);
   const redelivery = base.redelivery;
+  const gone = splitGone(results, redelivery ? freshOnlyRuleIds(group) : undefined);
+  const state = stateAfter(slice.snapshot, assessment, results, gone, config, options.now);
   const input: NoticeInput = {
     ...base,
     resolved: assessment.resolved,
@@ -148,8 +150,8 @@ export async function runGroupPipeline(
     fixed: state.fixed,
     // A rule found already gone was removed and reported by a concurrent batch: news only when
     // this delivery is a retry of one that may have removed it itself (DESIGN §8, §14).
-    results: redelivery ? results : results.filter((r) => r.status !== 'already-done'),
-    goneFindings: redelivery ? state.goneByOthers : [],
+    results: gone.reported,
+    goneFindings: state.goneByOthers,
     alreadyRemoved: redelivery ? redeliveredRemovals(group, assessment.alreadyRemoved) : [],
     skipped: assessment.plan.skipped,
     dryRun: assessment.plan.dryRun,
@@ -256,42 +258,109 @@ function redeliveredRemovals<R extends AddedRule>(group: EventGroup, removed: re
   return removed.filter((r) => ids.has(r.ruleId) && !seen.has(r.ruleId) && seen.add(r.ruleId));
 }
 
+/** The calls found already done, split into news (a redelivery's own) and the rest (not news). */
+interface GoneSplit {
+  news: ActionResult[];
+  quiet: ActionResult[];
+  /** Every result, in order, with each already-done call cut down to its news (or left out). */
+  reported: ActionResult[];
+}
+
+/**
+ * Rule ids that only first-delivered messages of the group added or named. Found already gone,
+ * such a rule was removed and reported by a concurrent batch: not news, even when another message
+ * of the same group is a redelivery (DESIGN §8 "Order and retries", §14 "Concurrency").
+ */
+function freshOnlyRuleIds(group: EventGroup): Set<string> {
+  const named = (scope: EventScope) => [
+    ...scope.securityGroupRuleIds,
+    ...scope.addedRules.map((r) => r.ruleId),
+  ];
+  const retried = new Set(group.members.filter((m) => m.redelivered).flatMap((m) => named(m.scope)));
+  return new Set(
+    group.members
+      .filter((m) => !m.redelivered)
+      .flatMap((m) => named(m.scope))
+      .filter((id) => !retried.has(id)),
+  );
+}
+
+/**
+ * The already-done calls: on a first delivery none is news; on a redelivery each is, except the
+ * rules only fresh messages added (`freshOnly`), split off a revoke by ids. A call that names no
+ * rule id (a NACL entry, a revoke by permissions) stays news on a redelivery: better a repeated
+ * "already removed" than a person never told.
+ */
+function splitGone(results: readonly ActionResult[], freshOnly: ReadonlySet<string> | undefined): GoneSplit {
+  const split: GoneSplit = { news: [], quiet: [], reported: [] };
+  const news = (result: ActionResult) => {
+    split.news.push(result);
+    split.reported.push(result);
+  };
+  for (const result of results) {
+    if (result.status !== 'already-done') split.reported.push(result);
+    else if (!freshOnly) split.quiet.push(result);
+    else if (!isRevokeById(result.action)) news(result);
+    else {
+      const ids = result.action.parameters.SecurityGroupRuleIds;
+      const quiet = ids.filter((id) => freshOnly.has(id));
+      const retried = ids.filter((id) => !freshOnly.has(id));
+      if (quiet.length === 0) news(result);
+      else {
+        if (retried.length > 0) news({ ...result, action: narrowed(result.action, retried) });
+        split.quiet.push({ ...result, action: narrowed(result.action, quiet) });
+      }
+    }
+  }
+  return split;
+}
+
 /**
  * DESIGN §8 "Notices tell the state after the actions", evaluated in memory (no new reads). Rules
- * verified gone (someone else's fix) are applied first: that is the state this invocation found,
- * and what only it closed is `goneByOthers`. The calls that succeeded are applied next: what they
- * closed is `fixed` (with the finding as it read before them, so it names only what they removed).
- * What is left is open. A finding is matched across evaluations by rule and resource, since its
- * evidence (and so its id) changes when some of its rules go. A dry run changes nothing.
+ * verified gone (someone else's fix) are applied first: that is the state this invocation found.
+ * What only the news among them closed is `goneByOthers` (the quiet ones, a concurrent batch's
+ * report, are applied before it). The calls that succeeded are applied next: what they closed is
+ * `fixed` (with the finding as it read before them, so it names only what they removed). What is
+ * left is open. A finding is matched across evaluations by rule and resource, since its evidence
+ * (and so its id) changes when some of its rules go. A dry run changes nothing.
  */
 function stateAfter(
   snapshot: Snapshot,
   assessment: Assessment,
   results: readonly ActionResult[],
+  gone: GoneSplit,
   config: Config,
   now: Date,
 ): { open: Finding[]; fixed: FixedFinding[]; goneByOthers: Finding[] } {
   const done = results.filter((r) => r.status === 'done').map((r) => r.action);
-  const gone = results.filter((r) => r.status === 'already-done').map((r) => r.action);
-  if (done.length === 0 && gone.length === 0)
+  const quiet = gone.quiet.map((r) => r.action);
+  const news = gone.news.map((r) => r.action);
+  if (done.length === 0 && quiet.length === 0 && news.length === 0)
     return { open: assessment.findings, fixed: [], goneByOthers: [] };
-  const found = gone.length > 0 ? applyActions(snapshot, gone) : snapshot;
+  const evaluate = (actions: readonly PlannedAction[], from: Snapshot) =>
+    findingsAfter(applyActions(from, actions), assessment.resolved, config, { now });
+  const quietFound = quiet.length > 0 ? applyActions(snapshot, quiet) : snapshot;
+  const found = news.length > 0 ? applyActions(quietFound, news) : quietFound;
   const baseline =
-    gone.length > 0 ? findingsAfter(found, assessment.resolved, config, { now }) : assessment.findings;
-  const after =
-    done.length > 0
-      ? findingsAfter(applyActions(found, done), assessment.resolved, config, { now })
-      : baseline;
+    found === snapshot ? assessment.findings : findingsAfter(found, assessment.resolved, config, { now });
+  const after = done.length > 0 ? evaluate(done, found) : baseline;
   const keys = (findings: readonly Finding[]) => new Set(findings.filter((f) => !f.suppressed).map(keyOf));
   const inBaseline = keys(baseline);
   const inAfter = keys(after);
   const before = assessment.findings.filter((f) => !f.suppressed);
+  // What the news closed, as it read before it: after the quiet removals when there were any.
+  const beforeNews =
+    news.length === 0
+      ? []
+      : quiet.length === 0
+        ? before
+        : findingsAfter(quietFound, assessment.resolved, config, { now }).filter((f) => !f.suppressed);
   return {
     open: after,
     fixed: baseline
       .filter((f) => !f.suppressed && !inAfter.has(keyOf(f)))
       .map((finding) => ({ finding, by: closedBy(finding, before, done) })),
-    goneByOthers: before.filter((f) => !inBaseline.has(keyOf(f))),
+    goneByOthers: beforeNews.filter((f) => !inBaseline.has(keyOf(f))),
   };
 }
 

@@ -186,17 +186,47 @@ interface NaclEntryShape {
 
 /** What the one-owner checks read of a snapshot (validated already). */
 export interface OwnedLists {
-  NetworkAcls: readonly {
-    NetworkAclId: string;
-    VpcId: string;
-    IsDefault?: boolean;
-    Associations: readonly { SubnetId: string }[];
-  }[];
-  RouteTables: readonly {
-    RouteTableId: string;
-    VpcId: string;
-    Associations: readonly { Main?: boolean; SubnetId?: string; AssociationState?: { State?: string } }[];
-  }[];
+  NetworkAcls: readonly OwnedAcl[];
+  RouteTables: readonly OwnedTable[];
+}
+
+interface OwnedAcl {
+  NetworkAclId: string;
+  VpcId: string;
+  IsDefault?: boolean;
+  Associations: readonly { SubnetId: string }[];
+}
+
+interface OwnedTable {
+  RouteTableId: string;
+  VpcId: string;
+  Associations: readonly OwnedTableAssociation[];
+}
+
+interface OwnedTableAssociation {
+  Main?: boolean;
+  SubnetId?: string;
+  AssociationState?: { State?: string };
+}
+
+/**
+ * The owners the one-owner checks find, by id as written (each key has one owner once the checks
+ * pass). The model derives the same three maps from the same lists (an association in force, not
+ * the main one, for a route table): built here anyway, they can be handed to it.
+ */
+export interface SubnetOwners {
+  /** Subnet id → the id of the network ACL associated with it. */
+  naclBySubnet: Map<string, string>;
+  /** VPC id → the id of its default network ACL (`IsDefault: true`). */
+  defaultNaclByVpc: Map<string, string>;
+  /** Subnet id → the id of the route table explicitly associated with it (in force, not main). */
+  routeTableBySubnet: Map<string, string>;
+}
+
+/** The issues of `checkOwners`, and the owners it found (meaningful when there is no issue). */
+export interface OwnerCheck {
+  issues: string[];
+  owners: SubnetOwners;
 }
 
 /**
@@ -205,40 +235,71 @@ export interface OwnedLists {
  * decided whether an interface was exposed; each second owner is an error naming the first.
  */
 export function oneOwnerIssues(snapshot: OwnedLists): string[] {
-  // Hot: one map per kind of claim, keyed by the subnet or VPC id as written, holding the index of
-  // the first claimant in its list. Nothing else is kept or spelled per association: the first
-  // claimant's id is read from its list, and its association found again, only for an issue.
+  return checkOwners(snapshot).issues;
+}
+
+/** `oneOwnerIssues`, with the owners found on the way. */
+export function checkOwners(snapshot: OwnedLists): OwnerCheck {
+  // Hot: one map per kind of claim, keyed by the subnet or VPC id as written, holding the id of
+  // its first claimant. Nothing is spelled per association; the first claimant's place in its
+  // list is looked up only for an issue. Each list is walked by a function of its own: one loop
+  // per function is optimized (on-stack) with the feedback of its own items only.
   const issues: string[] = [];
-  const defaultAcl = new Map<string, number>();
-  const subnetAcl = new Map<string, number>();
-  const mainTable = new Map<string, number>();
-  const subnetTable = new Map<string, number>();
-  const acls = snapshot.NetworkAcls;
+  const owners: SubnetOwners = {
+    naclBySubnet: new Map(),
+    defaultNaclByVpc: new Map(),
+    routeTableBySubnet: new Map(),
+  };
+  aclOwners(snapshot.NetworkAcls, owners, issues);
+  tableOwners(snapshot.RouteTables, owners, issues);
+  return { issues, owners };
+}
+
+// Hot: the loops below only claim; an issue is spelled by a function of its own, so that the
+// loops stay small bytecode that V8 optimizes early (on L the ACL loop otherwise ran unoptimized
+// to its end).
+function aclOwners(acls: readonly OwnedAcl[], owners: SubnetOwners, issues: string[]): void {
+  const defaultAcl = owners.defaultNaclByVpc;
+  const subnetAcl = owners.naclBySubnet;
+  const found: Found = { owners, issues, places: undefined };
   for (let i = 0; i < acls.length; i++) {
     const acl = acls[i] as OwnedAcl;
     const id = acl.NetworkAclId;
-    if (acl.IsDefault === true) {
-      const first = claim(defaultAcl, acl.VpcId, i);
-      const owner = acls[first] as OwnedAcl;
-      if (owner.NetworkAclId !== id) {
-        issues.push(
-          `NetworkAcls[${i}].IsDefault: ${acl.VpcId} already has a default network ACL (${owner.NetworkAclId}, at NetworkAcls[${first}].IsDefault)`,
-        );
-      }
+    if (acl.IsDefault === true && claim(defaultAcl, acl.VpcId, id) !== id) {
+      aclIssue(acls, i, -1, acl.VpcId, found);
     }
     const associations = acl.Associations;
     for (let j = 0; j < associations.length; j++) {
       const subnetId = (associations[j] as { SubnetId: string }).SubnetId;
-      const first = claim(subnetAcl, subnetId, i);
-      const owner = acls[first] as OwnedAcl;
-      if (owner.NetworkAclId === id) continue;
-      const at = owner.Associations.findIndex((a) => a.SubnetId === subnetId);
-      issues.push(
-        `NetworkAcls[${i}].Associations[${j}].SubnetId: ${subnetId} is already associated with another network ACL (${owner.NetworkAclId}, at NetworkAcls[${first}].Associations[${at}].SubnetId)`,
-      );
+      if (claim(subnetAcl, subnetId, id) !== id) aclIssue(acls, i, j, subnetId, found);
     }
   }
-  const tables = snapshot.RouteTables;
+}
+
+/** The issue of the claim of `key` by `acls[i]` (its association `j`, or -1: its `IsDefault`). */
+function aclIssue(acls: readonly OwnedAcl[], i: number, j: number, key: string, found: Found): void {
+  const { owners, issues } = found;
+  found.places ??= aclPlaces(acls);
+  const places = found.places;
+  if (j < 0) {
+    const first = owners.defaultNaclByVpc.get(key) as string;
+    const at = places.vpc.get(key) as Place;
+    issues.push(
+      `NetworkAcls[${i}].IsDefault: ${key} already has a default network ACL (${first}, at NetworkAcls[${at.item}].IsDefault)`,
+    );
+    return;
+  }
+  const first = owners.naclBySubnet.get(key) as string;
+  const at = places.subnet.get(key) as Place;
+  issues.push(
+    `NetworkAcls[${i}].Associations[${j}].SubnetId: ${key} is already associated with another network ACL (${first}, at NetworkAcls[${at.item}].Associations[${at.association}].SubnetId)`,
+  );
+}
+
+function tableOwners(tables: readonly OwnedTable[], owners: SubnetOwners, issues: string[]): void {
+  const mainTable = new Map<string, string>();
+  const subnetTable = owners.routeTableBySubnet;
+  const found: Found = { owners, issues, places: undefined };
   for (let i = 0; i < tables.length; i++) {
     const table = tables[i] as OwnedTable;
     const id = table.RouteTableId;
@@ -247,33 +308,91 @@ export function oneOwnerIssues(snapshot: OwnedLists): string[] {
       const a = associations[j] as OwnedTableAssociation;
       if (!inForce(a)) continue;
       if (a.Main === true) {
-        const first = claim(mainTable, table.VpcId, i);
-        const owner = tables[first] as OwnedTable;
-        if (owner.RouteTableId === id) continue;
-        const at = owner.Associations.findIndex((b) => inForce(b) && b.Main === true);
-        issues.push(
-          `RouteTables[${i}].Associations[${j}].Main: ${table.VpcId} already has a main route table (${owner.RouteTableId}, at RouteTables[${first}].Associations[${at}].Main)`,
-        );
-      } else if (a.SubnetId) {
-        const subnetId = a.SubnetId;
-        const first = claim(subnetTable, subnetId, i);
-        const owner = tables[first] as OwnedTable;
-        if (owner.RouteTableId === id) continue;
-        const at = owner.Associations.findIndex(
-          (b) => inForce(b) && b.Main !== true && b.SubnetId === subnetId,
-        );
-        issues.push(
-          `RouteTables[${i}].Associations[${j}].SubnetId: ${subnetId} is already associated with another route table (${owner.RouteTableId}, at RouteTables[${first}].Associations[${at}].SubnetId)`,
-        );
+        if (claim(mainTable, table.VpcId, id) !== id) tableIssue(tables, i, j, mainTable, found);
+      } else if (a.SubnetId && claim(subnetTable, a.SubnetId, id) !== id) {
+        tableIssue(tables, i, j, subnetTable, found);
       }
     }
   }
-  return issues;
 }
 
-type OwnedAcl = OwnedLists['NetworkAcls'][number];
-type OwnedTable = OwnedLists['RouteTables'][number];
-type OwnedTableAssociation = OwnedTable['Associations'][number];
+/** The issue of association `j` of `tables[i]`, a second claim in `claims` (main tables or subnets). */
+function tableIssue(
+  tables: readonly OwnedTable[],
+  i: number,
+  j: number,
+  claims: Map<string, string>,
+  found: Found,
+): void {
+  const issues = found.issues;
+  found.places ??= tablePlaces(tables);
+  const places = found.places;
+  const table = tables[i] as OwnedTable;
+  const a = table.Associations[j] as OwnedTableAssociation;
+  if (a.Main === true) {
+    const first = claims.get(table.VpcId) as string;
+    const at = places.vpc.get(table.VpcId) as Place;
+    issues.push(
+      `RouteTables[${i}].Associations[${j}].Main: ${table.VpcId} already has a main route table (${first}, at RouteTables[${at.item}].Associations[${at.association}].Main)`,
+    );
+    return;
+  }
+  const subnetId = a.SubnetId as string;
+  const first = claims.get(subnetId) as string;
+  const at = places.subnet.get(subnetId) as Place;
+  issues.push(
+    `RouteTables[${i}].Associations[${j}].SubnetId: ${subnetId} is already associated with another route table (${first}, at RouteTables[${at.item}].Associations[${at.association}].SubnetId)`,
+  );
+}
+
+/** What a one-owner walk has found: the places of first claims are found on its first issue. */
+interface Found {
+  owners: SubnetOwners;
+  issues: string[];
+  places: ClaimPlaces | undefined;
+}
+
+/** Where a key was first claimed: the claimant's index in its list, and its association's. */
+interface Place {
+  item: number;
+  association: number;
+}
+
+/** The first claim of each VPC id (default NACL, main route table) and each subnet id. */
+interface ClaimPlaces {
+  vpc: Map<string, Place>;
+  subnet: Map<string, Place>;
+}
+
+/** Records the claim at `place` unless `key` was claimed before (the first claimant keeps it). */
+function firstPlace(places: Map<string, Place>, key: string, item: number, association: number): void {
+  if (!places.has(key)) places.set(key, { item, association });
+}
+
+// Only for an issue (a snapshot being refused): the first claim of every key, in one more pass
+// over the list (once per list), the same claims in the same order as the check makes them.
+function aclPlaces(acls: readonly OwnedAcl[]): ClaimPlaces {
+  const places: ClaimPlaces = { vpc: new Map(), subnet: new Map() };
+  acls.forEach((acl, i) => {
+    if (acl.IsDefault === true) firstPlace(places.vpc, acl.VpcId, i, -1);
+    acl.Associations.forEach((a, j) => {
+      firstPlace(places.subnet, a.SubnetId, i, j);
+    });
+  });
+  return places;
+}
+
+function tablePlaces(tables: readonly OwnedTable[]): ClaimPlaces {
+  const places: ClaimPlaces = { vpc: new Map(), subnet: new Map() };
+  tables.forEach((table, i) => {
+    table.Associations.forEach((a, j) => {
+      if (!inForce(a)) return;
+      if (a.Main === true) firstPlace(places.vpc, table.VpcId, i, j);
+      else if (a.SubnetId) firstPlace(places.subnet, a.SubnetId, i, j);
+    });
+  });
+  return places;
+}
 
 /** An association that holds (or is about to): one being removed claims nothing. */
 function inForce(a: OwnedTableAssociation): boolean {
@@ -281,10 +400,10 @@ function inForce(a: OwnedTableAssociation): boolean {
   return state === undefined || state === 'associated' || state === 'associating';
 }
 
-/** The index of the first claimant of `key`: `i` itself when it is the first. */
-function claim(owners: Map<string, number>, key: string, i: number): number {
+/** The id of the first claimant of `key`: `id` itself when it is the first. */
+function claim(owners: Map<string, string>, key: string, id: string): string {
   const first = owners.get(key);
   if (first !== undefined) return first;
-  owners.set(key, i);
-  return i;
+  owners.set(key, id);
+  return id;
 }

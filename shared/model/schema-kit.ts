@@ -106,7 +106,9 @@ export function format(what: string, test: (text: string) => boolean): Schema<st
 export function int(): Schema<number> {
   return {
     expected: 'an integer',
-    emit: (_, v) => `if (!Number.isInteger(${v})) return false;`,
+    // Number.isInteger spelled out: no global and property load before each call while the
+    // walk runs unoptimized (`v % 1` is NaN for NaN and ±Infinity, -0 for -0).
+    emit: (_, v) => `if (typeof ${v} !== "number" || ${v} % 1 !== 0) return false;`,
     check: (v, x) => {
       if (typeof v !== 'number') return typeError(x, 'a number', v);
       return Number.isInteger(v) || typeError(x, 'an integer', v);
@@ -198,7 +200,8 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
     const unique = uniqueBy
       ? `${seen}.add(${element}[${JSON.stringify(uniqueBy)}]); if (${seen}.size !== ${i} + 1) return false;`
       : '';
-    return `if (!Array.isArray(${v})) return false;
+    // Hot: Array.isArray bound once, not a global and a property read per list while unoptimized.
+    return `if (!${e.bind(Array.isArray)}(${v})) return false;
       ${uniqueBy ? `var ${seen} = new Set();` : ''}
       for (var ${i} = 0; ${i} < ${v}.length; ${i}++) {
         var ${element} = ${v}[${i}];
@@ -290,7 +293,7 @@ export function obj<S extends Shape>(
         if (${v} === undefined) { ${absent} } else { ${field.emit(e, v)} }`;
     });
     const refined = refine ? `if (!${e.bind(refine)}(${o}, ${e.bind(NO_ISSUE)})) return false;` : '';
-    return `if (typeof ${o} !== "object" || ${o} === null || Array.isArray(${o})) return false;
+    return `if (typeof ${o} !== "object" || ${o} === null || ${e.bind(Array.isArray)}(${o})) return false;
       ${lines.join('\n')}
       ${refined}`;
   };

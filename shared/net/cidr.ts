@@ -179,8 +179,10 @@ function checkIpv6(text: string, end: number): -1 | 0 | 1 {
     } else if (hexDigit(c) < 0) return -1;
     else if (++digits > 4) return restOfIpv6(text, i, end);
   }
-  if (digits > 0) groups++;
-  else if (gap !== end - 2) return 0; // a colon ends the text, and not as the `::`
+  if (digits === 0 && gap !== end - 2) return 0; // a colon ends the text, and not as the `::`
+  // The last group counted on every path: an increment reached by one form only (addresses, not
+  // CIDRs ending in `::`) made the validator's optimized code start over (--trace-deopt).
+  groups += digits > 0 ? 1 : 0;
   return (gap < 0 ? groups === 8 : groups <= 7) ? 1 : 0;
 }
 

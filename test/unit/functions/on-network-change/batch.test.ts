@@ -325,6 +325,101 @@ describe('a burst in one batch (DESIGN §14)', () => {
     expect(notices[0]?.Message).toContain('sgr-w22');
   });
 
+  it("on a redelivery, tells only the retried call's removals: a fresh call's rule a concurrent batch removed is not news", async () => {
+    // Prepare: the retried call added sgr-w3389 (gone: the first attempt revoked it); the fresh call
+    // added sgr-w22, which a concurrent batch revokes between this batch's read and its revoke.
+    const world = install(
+      buildWorld({
+        groupId: GROUP,
+        rules: [
+          { id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' },
+          { id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' },
+        ],
+      }),
+    );
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .callsFake((input: RevokeSecurityGroupIngressCommandInput) => {
+        const ids = input.SecurityGroupRuleIds ?? [];
+        world.SecurityGroupRules = world.SecurityGroupRules.filter(
+          (r) => r.SecurityGroupRuleId !== 'sgr-w22',
+        );
+        if (ids.some((id) => !world.SecurityGroupRules.some((r) => r.SecurityGroupRuleId === id))) {
+          throw Object.assign(new Error('gone'), {
+            name: 'InvalidSecurityGroupRuleId.NotFound',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return { Return: true };
+      });
+    const retried = envelope({ ...authorizeIngress(GROUP, 3389, [['sgr-w3389', '0.0.0.0/0']]), ...actor(1) });
+    const fresh = envelope({ ...authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]), ...actor(2) });
+    // Act
+    const result = await processMessages(
+      [...messages([retried], 2, 'retry'), ...messages([fresh], 1, 'fresh')],
+      deps(),
+    );
+    // Assess
+    expect(revokes()).toEqual([{ GroupId: GROUP, SecurityGroupRuleIds: ['sgr-w22'] }]);
+    expect(result.groups[0]?.actions).toEqual([
+      { action: 'RevokeSecurityGroupIngress', status: 'already-done' },
+    ]);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    const message = notices[0]?.Message ?? '';
+    expect(message).toContain('ALREADY REMOVED');
+    expect(message).toContain('sgr-w3389');
+    // sgr-w22 was the concurrent batch's fix, and its news: neither the call nor the finding here.
+    expect(message).not.toContain('sgr-w22');
+    expect(message).not.toContain('already gone:');
+    expect(message).not.toMatch(/world-open on 22\/tcp/);
+    expect(notices[0]?.Subject).toBe('[CRITICAL] world-open rule on sg-0tf already removed');
+  });
+
+  it("on a redelivery, splits one revoke found gone: the retried call's rule is told, the fresh call's is not", async () => {
+    // Prepare: both world rules are present when the batch reads; a concurrent batch revokes both
+    // before this batch's one revoke of the two ids.
+    const world = install(
+      buildWorld({
+        groupId: GROUP,
+        rules: [
+          { id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' },
+          { id: 'sgr-w3389', from: 3389, cidr: '0.0.0.0/0' },
+        ],
+      }),
+    );
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).callsFake(() => {
+      world.SecurityGroupRules = [];
+      throw Object.assign(new Error('gone'), {
+        name: 'InvalidSecurityGroupRuleId.NotFound',
+        $metadata: { httpStatusCode: 400 },
+      });
+    });
+    const retried = envelope({ ...authorizeIngress(GROUP, 3389, [['sgr-w3389', '0.0.0.0/0']]), ...actor(1) });
+    const fresh = envelope({ ...authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]), ...actor(2) });
+    // Act
+    const result = await processMessages(
+      [...messages([retried], 2, 'retry'), ...messages([fresh], 1, 'fresh')],
+      deps(),
+    );
+    // Assess
+    expect(revokes()).toEqual([{ GroupId: GROUP, SecurityGroupRuleIds: ['sgr-w22', 'sgr-w3389'] }]);
+    expect(result.groups[0]?.actions).toEqual([
+      { action: 'RevokeSecurityGroupIngress', status: 'already-done' },
+    ]);
+    const message = published()[0]?.Message ?? '';
+    expect(message).toContain(
+      'already gone:   RevokeSecurityGroupIngress sg-0tf rules sgr-w3389 (tcp 3389 from 0.0.0.0/0) — InvalidSecurityGroupRuleId.NotFound',
+    );
+    expect(message).toContain('ALREADY REMOVED [CRITICAL] sg-0tf world-open on 3389/tcp\n');
+    // The interface's exposure as it read after the fresh rule's removal: 3389 only.
+    expect(message).toContain(
+      'ALREADY REMOVED [CRITICAL] eni-0web (i-0web) is reachable from the internet on 3389/tcp\n',
+    );
+    expect(message).not.toContain('sgr-w22');
+    expect(message).not.toMatch(/world-open on 22\/tcp/);
+  });
+
   it('holds the §14 figures for a 31-call apply delivered in batches of 10, three at once', async () => {
     // Prepare: one EC2 shared by the concurrent batches (each revoke really removes the rules).
     install(buildWorld({ groupId: GROUP, rules: TERRAFORM_RULES }));

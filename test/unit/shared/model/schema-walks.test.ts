@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InputError } from '../../../../shared/errors';
-import { oneOwnerIssues, uniqueRuleNumbers } from '../../../../shared/model/cross-checks';
+import { checkOwners, oneOwnerIssues, uniqueRuleNumbers } from '../../../../shared/model/cross-checks';
+import { buildModel } from '../../../../shared/model/model';
 import { type Explain, validate } from '../../../../shared/model/schema-kit';
-import { parseSnapshot } from '../../../../shared/model/snapshot';
+import { parseSnapshot, readSnapshot } from '../../../../shared/model/snapshot';
 import { SnapshotSchema } from '../../../../shared/model/snapshot-schema';
 import {
   isCidr4,
@@ -332,6 +333,97 @@ describe('one owner per subnet and VPC', () => {
       'RouteTables[1].Associations[1].SubnetId: subnet-1 is already associated with another route table (rtb-a, at RouteTables[0].Associations[1].SubnetId)',
       'RouteTables[1].Associations[2].Main: vpc-1 already has a main route table (rtb-a, at RouteTables[0].Associations[0].Main)',
     ]);
+  });
+});
+
+describe('the owners the one-owner checks hand over', () => {
+  /** The three maps as the model derives them from its nodes (last one wins). */
+  function modelOwners(input: Json): Record<string, [string, string][]> {
+    const model = buildModel(parseSnapshot(input));
+    const nacl = new Map<string, string>();
+    const defaults = new Map<string, string>();
+    const tables = new Map<string, string>();
+    for (const acl of model.networkAcls.values()) {
+      for (const subnetId of acl.subnetIds) nacl.set(subnetId, acl.id);
+      if (acl.isDefault) defaults.set(acl.vpcId, acl.id);
+    }
+    for (const table of model.routeTables.values()) {
+      for (const subnetId of table.subnetIds) tables.set(subnetId, table.id);
+    }
+    return {
+      naclBySubnet: sorted(nacl),
+      defaultNaclByVpc: sorted(defaults),
+      routeTableBySubnet: sorted(tables),
+    };
+  }
+  const sorted = (map: Map<string, string>) => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const handed = (input: Json) => {
+    const { owners } = readSnapshot(structuredClone(input));
+    return {
+      naclBySubnet: sorted(owners.naclBySubnet),
+      defaultNaclByVpc: sorted(owners.defaultNaclByVpc),
+      routeTableBySubnet: sorted(owners.routeTableBySubnet),
+    };
+  };
+
+  it('are the maps the model derives: the demo, and associations in and out of force', () => {
+    const input: Json = {
+      NetworkAcls: [
+        { NetworkAclId: 'acl-1', VpcId: 'vpc-1', IsDefault: true, Associations: [{ SubnetId: 'subnet-1' }] },
+        {
+          NetworkAclId: 'acl-2',
+          VpcId: 'vpc-1',
+          Associations: [{ SubnetId: 'subnet-2' }, { SubnetId: 'subnet-2' }],
+        },
+      ],
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-1',
+          VpcId: 'vpc-1',
+          Associations: [
+            { Main: true },
+            { SubnetId: 'subnet-1', AssociationState: { State: 'disassociated' } },
+            { SubnetId: 'subnet-3', AssociationState: { State: 'associating' } },
+          ],
+        },
+        { RouteTableId: 'rtb-2', VpcId: 'vpc-1', Associations: [{ SubnetId: 'subnet-1' }, { SubnetId: '' }] },
+      ],
+    };
+    for (const snapshot of [DEMO, RICH, input]) expect(handed(snapshot)).toEqual(modelOwners(snapshot));
+    expect(handed(input).routeTableBySubnet).toEqual([
+      ['subnet-1', 'rtb-2'],
+      ['subnet-3', 'rtb-1'],
+    ]);
+  });
+
+  it('name the first claimant where it claimed, also when an earlier item shares its id', () => {
+    const acl = (id: string, subnets: string[], IsDefault?: boolean) => ({
+      NetworkAclId: id,
+      VpcId: 'vpc-1',
+      IsDefault,
+      Associations: subnets.map((SubnetId) => ({ SubnetId })),
+    });
+    expect(
+      oneOwnerIssues({
+        NetworkAcls: [acl('acl-a', ['s-1']), acl('acl-a', ['s-9'], true), acl('acl-b', ['s-9'], true)],
+        RouteTables: [],
+      }),
+    ).toEqual([
+      'NetworkAcls[2].IsDefault: vpc-1 already has a default network ACL (acl-a, at NetworkAcls[1].IsDefault)',
+      'NetworkAcls[2].Associations[0].SubnetId: s-9 is already associated with another network ACL (acl-a, at NetworkAcls[1].Associations[0].SubnetId)',
+    ]);
+  });
+
+  it('are found by the same walk that finds the issues', () => {
+    const { issues, owners } = checkOwners({
+      NetworkAcls: [
+        { NetworkAclId: 'acl-1', VpcId: 'vpc-1', IsDefault: true, Associations: [{ SubnetId: 's-1' }] },
+      ],
+      RouteTables: [],
+    });
+    expect(issues).toEqual([]);
+    expect([...owners.naclBySubnet]).toEqual([['s-1', 'acl-1']]);
+    expect([...owners.defaultNaclByVpc]).toEqual([['vpc-1', 'acl-1']]);
   });
 });
 
