@@ -134,7 +134,8 @@ export function acceptExposure(
   const allowListed = new Set(config.allowLists.map((e) => e.resourceId));
   // hot: once per finding (plain loops, no closure per call).
   const interfaceFindings: Finding[] = [];
-  for (const f of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i] as Finding;
     if (f.ruleId !== ENI_RULE || f.suppressed) continue;
     const groupIds = model.networkInterfaces.get(f.resourceId)?.groupIds;
     if (groupIds && someExemptable(groupIds, model, config.exemptionTagKey, allowListed))

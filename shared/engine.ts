@@ -134,7 +134,10 @@ function run(
       analysis,
       claimed: (resourceId) => held?.get(resourceId) ?? [],
     };
-    for (const draft of rule.evaluate(context)) {
+    const drafts = rule.evaluate(context);
+    // Indexed: a for-of step allocates an iterator result until `run` is optimized.
+    for (let i = 0; i < drafts.length; i++) {
+      const draft = drafts[i] as FindingDraft;
       if (held && draft.ports)
         held.set(draft.resourceId, [...(held.get(draft.resourceId) ?? []), ...draft.ports]);
       if (!report || unused?.has(draft.resourceId)) continue;
@@ -204,7 +207,8 @@ function compareText(a: string, b: string): number {
  */
 function addExposureCounts(findings: Finding[], analysis: Analysis): void {
   let counts: ReadonlyMap<string, number> | undefined;
-  for (const finding of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i] as Finding;
     if (finding.resourceType !== 'AWS::EC2::SecurityGroup') continue;
     counts ??= exposureAnalysis(analysis).exposedCountByGroup();
     finding.exposure = counts.get(finding.resourceId) ?? 0;

@@ -1,4 +1,4 @@
-import type { Model, NetworkInterfaceItem } from '../model/model';
+import type { Model, NetworkInterfaceItem, NetworkInterfaceNode } from '../model/model';
 import type { Analysis } from './analysis';
 
 type GroupRef = NetworkInterfaceItem['Groups'][number];
@@ -36,7 +36,11 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
     // share each subnet): one lookup per interface instead of the subnet's and its NACL's.
     const paths = new Map<string, string | null>();
     const { securityGroups } = model;
-    for (const eni of model.networkInterfaces.values()) {
+    // An array, read by index: a for-of step over the map allocates an iterator result until
+    // the loop is optimized (this loop runs once per evaluation).
+    const interfaces = [...model.networkInterfaces.values()];
+    for (let k = 0; k < interfaces.length; k++) {
+      const eni = interfaces[k] as NetworkInterfaceNode;
       const subnetId = eni.subnetId;
       let reason: string | undefined;
       if (!subnetId) reason = 'the interface has no SubnetId';

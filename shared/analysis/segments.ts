@@ -29,9 +29,10 @@ export function segmentPorts<T>(
   const kinds: number[] = [];
   const index: number[] = [];
   for (let i = 0; i < n; i++) {
-    const [rawFrom, rawTo] = range(items[i] as T);
-    const from = Math.max(0, rawFrom);
-    const to = Math.min(MAX_PORT, rawTo);
+    // Read by index: destructuring steps an array iterator in code not yet optimized.
+    const raw = range(items[i] as T);
+    const from = Math.max(0, raw[0]);
+    const to = Math.min(MAX_PORT, raw[1]);
     if (!(from <= to)) continue; // inverted or NaN: covers no port
     ports.push(from, to + 1);
     kinds.push(1, -1);

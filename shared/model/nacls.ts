@@ -1,5 +1,5 @@
-import { parseCidr4, parseCidr6 } from '../net/cidr';
-import { parseProtocol } from '../net/protocol';
+import { type Cidr4, type Cidr6, parseCidr4, parseCidr6 } from '../net/cidr';
+import { type Protocol, parseProtocol } from '../net/protocol';
 import { HASH_SEED, mixHash } from '../net/small-hash';
 import { portFrom, portTo, sortSmall } from './common';
 import type { NetworkAclEntryItem, NetworkAclItem } from './snapshot-schema';
@@ -96,6 +96,31 @@ export function buildNacl(acl: NetworkAclItem, lists: EntryListCache): NetworkAc
   };
 }
 
+/**
+ * A model entry. A class, not an object literal: literals of the same keys (the simulated entries
+ * of remediation/nacl-fix.ts) share their hidden classes with it, and one that stores a port as a
+ * heap number turns the shared field into a double field. Every model entry then carries an
+ * outdated hidden class, migrated one by one at its next read (~30k entries on a large region),
+ * and the function reading them first (the NACL evaluation) keeps missing its inline caches and is
+ * not optimized before the run ends. Its own class keeps the entries' shape to themselves.
+ */
+class Entry implements NaclEntry {
+  constructor(
+    readonly ruleNumber: number,
+    readonly egress: boolean,
+    readonly allow: boolean,
+    readonly protocol: Protocol,
+    readonly rawProtocol: string,
+    readonly fromPort: number,
+    readonly toPort: number,
+    readonly family: 'ipv4' | 'ipv6',
+    readonly cidr: string,
+    readonly range4: Cidr4 | undefined,
+    readonly range6: Cidr6 | undefined,
+    readonly item: NetworkAclEntryItem,
+  ) {}
+}
+
 function buildEntries(items: readonly NetworkAclEntryItem[]): SharedEntries {
   const ingress: NaclEntry[] = [];
   const egress: NaclEntry[] = [];
@@ -104,7 +129,6 @@ function buildEntries(items: readonly NetworkAclEntryItem[]): SharedEntries {
     const fromPort = portFrom(protocol, item.PortRange?.From, item.PortRange?.To);
     const toPort = portTo(protocol, item.PortRange?.From, item.PortRange?.To);
     const allow = item.RuleAction === 'allow';
-    // One literal of one shape, no spread (10k NACLs × a dozen entries per evaluation).
     const cidr = item.CidrBlock ?? item.Ipv6CidrBlock;
     const range4 = item.CidrBlock !== undefined ? parseCidr4(item.CidrBlock) : undefined;
     const range6 =
@@ -113,20 +137,20 @@ function buildEntries(items: readonly NetworkAclEntryItem[]): SharedEntries {
         : undefined;
     const entry: NaclEntry | undefined =
       cidr !== undefined && (range4 || range6)
-        ? {
-            ruleNumber: item.RuleNumber,
-            egress: item.Egress,
+        ? new Entry(
+            item.RuleNumber,
+            item.Egress,
             allow,
             protocol,
-            rawProtocol: item.Protocol,
+            item.Protocol,
             fromPort,
             toPort,
-            family: range4 ? 'ipv4' : 'ipv6',
+            range4 ? 'ipv4' : 'ipv6',
             cidr,
             range4,
             range6,
             item,
-          }
+          )
         : undefined;
     if (entry) (entry.egress ? egress : ingress).push(entry);
   }

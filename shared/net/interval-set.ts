@@ -7,6 +7,31 @@ export type Bound = number | bigint;
 export type Interval<T extends Bound> = readonly [T, T];
 export type IntervalSet<T extends Bound> = readonly Interval<T>[];
 
+/** The largest bound a port-sized pair holds as small integers (V8's 31-bit small integers). */
+const SMALL = 0x3fffffff;
+
+/**
+ * A new interval [s, e]. hot: an array literal remembers, per source position, the most general
+ * element kind it ever held, and the same functions build port sets (small integers) and IPv4
+ * ranges (doubles past 2^30): one shared literal soon builds every port interval as an array of
+ * doubles, and each read of such a bound in code not yet optimized is a fresh heap number — which,
+ * stored into a port field (finding ports, segments, simulated NACL entries), turns those objects'
+ * hidden classes to doubles too. Intervals of small integers get a literal of their own, whose
+ * bounds stay small integers (`| 0` re-tags an integral heap number; the test keeps it exact).
+ */
+function pair<T extends Bound>(s: T, e: T): [T, T] {
+  if (
+    typeof s === 'number' &&
+    typeof e === 'number' &&
+    s >= 0 &&
+    e <= SMALL &&
+    (s | 0) === s &&
+    (e | 0) === e
+  )
+    return [(s | 0) as T, (e | 0) as T];
+  return [s, e];
+}
+
 const byStart = <T extends Bound>(a: Interval<T>, b: Interval<T>) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
@@ -24,17 +49,27 @@ export function normalize<T extends Bound>(intervals: Iterable<Interval<T>>): In
     }
   }
   const ordered = sorted ? list : [...list].sort(byStart);
+  // Each merged run is pushed once it ends (an interval is never widened in place: a pair of
+  // small integers must not be handed a double, see `pair`).
   const out: [T, T][] = [];
+  let open = false;
+  let runStart = undefined as unknown as T;
+  let runEnd = undefined as unknown as T;
   for (let i = 0; i < ordered.length; i++) {
     const interval = ordered[i] as Interval<T>;
     const s = interval[0];
     const e = interval[1];
     if (!(s < e)) continue;
-    const last = out[out.length - 1];
-    if (last && s <= last[1]) {
-      if (e > last[1]) last[1] = e;
-    } else out.push([s, e]);
+    if (open && s <= runEnd) {
+      if (e > runEnd) runEnd = e;
+    } else {
+      if (open) out.push(pair(runStart, runEnd));
+      runStart = s;
+      runEnd = e;
+      open = true;
+    }
   }
+  if (open) out.push(pair(runStart, runEnd));
   return out;
 }
 
@@ -42,7 +77,11 @@ export function normalize<T extends Bound>(intervals: Iterable<Interval<T>>): In
 export function union<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
+  // Merged runs pushed as they end, as in `normalize`.
   const out: [T, T][] = [];
+  let open = false;
+  let runStart = undefined as unknown as T;
+  let runEnd = undefined as unknown as T;
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
@@ -56,19 +95,24 @@ export function union<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): In
       next = y;
       j++;
     }
-    const last = out[out.length - 1];
-    if (last && next[0] <= last[1]) {
-      if (next[1] > last[1]) last[1] = next[1];
-    } else out.push([next[0], next[1]]);
+    if (open && next[0] <= runEnd) {
+      if (next[1] > runEnd) runEnd = next[1];
+    } else {
+      if (open) out.push(pair(runStart, runEnd));
+      runStart = next[0];
+      runEnd = next[1];
+      open = true;
+    }
   }
+  if (open) out.push(pair(runStart, runEnd));
   return out;
 }
 
 /** Adds one interval to a normalized set. */
 export function add<T extends Bound>(a: IntervalSet<T>, start: T, end: T): IntervalSet<T> {
   if (!(start < end)) return a;
-  if (a.length === 0) return [[start, end]];
-  return union(a, [[start, end]]);
+  if (a.length === 0) return [pair(start, end)];
+  return union(a, [pair(start, end)]);
 }
 
 /** Intersection of two normalized sets. */
@@ -83,7 +127,7 @@ export function intersect<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>)
     const s = x[0] > y[0] ? x[0] : y[0];
     // biome-ignore lint/complexity/useMathMinMax: bounds may be bigints, which Math.min rejects
     const e = x[1] < y[1] ? x[1] : y[1];
-    if (s < e) out.push([s, e]);
+    if (s < e) out.push(pair(s, e));
     if (x[1] < y[1]) i++;
     else j++;
   }
@@ -104,12 +148,12 @@ export function subtract<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>):
     let k = j;
     while (k < b.length && (b[k] as Interval<T>)[0] < end) {
       const cut = b[k] as Interval<T>;
-      if (cut[0] > s) out.push([s, cut[0]]);
+      if (cut[0] > s) out.push(pair(s, cut[0]));
       if (cut[1] > s) s = cut[1];
       if (s >= end) break;
       k++;
     }
-    if (s < end) out.push([s, end]);
+    if (s < end) out.push(pair(s, end));
   }
   return out;
 }
@@ -120,9 +164,9 @@ export function contains<T extends Bound>(set: IntervalSet<T>, value: T): boolea
   let hi = set.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const [s, e] = set[mid] as Interval<T>;
-    if (value < s) hi = mid - 1;
-    else if (value >= e) lo = mid + 1;
+    const interval = set[mid] as Interval<T>;
+    if (value < interval[0]) hi = mid - 1;
+    else if (value >= interval[1]) lo = mid + 1;
     else return true;
   }
   return false;

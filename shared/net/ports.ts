@@ -19,14 +19,29 @@ export function portRangeSet(from: number, to: number): PortSet {
   return from <= to ? [[from, to + 1]] : [];
 }
 
+// hot: these run for every finding's ports, mostly before they are optimized, where destructuring
+// an interval (`([s, e]) =>`) steps an array iterator: intervals are read by index instead.
+
 /** Inclusive ranges of a port set. */
 export function portRanges(set: PortSet): { from: number; to: number }[] {
-  return set.map(([s, e]) => ({ from: s, to: e - 1 }));
+  const out: { from: number; to: number }[] = [];
+  for (let i = 0; i < set.length; i++) {
+    const interval = set[i] as readonly [number, number];
+    out.push({ from: interval[0], to: interval[1] - 1 });
+  }
+  return out;
 }
 
 /** `22`, `1024-65535`: one entry per range. */
 export function formatPortSet(set: PortSet): string[] {
-  return set.map(([s, e]) => (e - 1 === s ? String(s) : `${s}-${e - 1}`));
+  const out: string[] = [];
+  for (let i = 0; i < set.length; i++) {
+    const interval = set[i] as readonly [number, number];
+    const s = interval[0];
+    const e = interval[1];
+    out.push(e - 1 === s ? String(s) : `${s}-${e - 1}`);
+  }
+  return out;
 }
 
 /** Formats a port set of one transport protocol: `["22/tcp", "8000-8100/tcp"]`. */

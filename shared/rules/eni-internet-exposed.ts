@@ -1,4 +1,9 @@
-import { type ExposedPorts, exposureAnalysis, type FamilyExposure } from '../analysis/exposure';
+import {
+  type ExposedPorts,
+  exposureAnalysis,
+  type FamilyExposure,
+  type InterfaceExposure,
+} from '../analysis/exposure';
 import type { PortSpec } from '../config';
 import type { FindingDraft } from '../findings';
 import { formatPortSet, type PortSet } from '../net/ports';
@@ -87,7 +92,10 @@ export const eniInternetExposed = defineRule({
   evaluate({ model, analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     const format = new PortFormatter();
-    for (const exposure of exposureAnalysis(analysis).exposedInterfaces()) {
+    const exposures = exposureAnalysis(analysis).exposedInterfaces();
+    // Indexed: a for-of step allocates an iterator result until the loop is optimized.
+    for (let i = 0; i < exposures.length; i++) {
+      const exposure = exposures[i] as InterfaceExposure;
       const eni = model.networkInterfaces.get(exposure.networkInterfaceId);
       const texts = format.texts(exposure.ports);
       // At most two families: plain loops instead of map/flatMap/fromEntries per finding.

@@ -114,8 +114,9 @@ function record(check: ReturnCheck, from: number, to: number, missing: Peers): v
  */
 function blockedReturn(segments: readonly NaclSegment[], required: PortSet, peers: Peers) {
   const check: ReturnCheck = { peers, ports: [], cut: EMPTY, lastMissing: EMPTY };
-  for (const [start, end] of required) {
-    let at = start;
+  for (const interval of required) {
+    const end = interval[1];
+    let at = interval[0];
     for (const segment of segments) {
       if (segment.to < at || segment.from >= end) continue;
       if (segment.from > at) record(check, at, segment.from - 1, peers);

@@ -89,10 +89,12 @@ function openAdminPorts(
       for (const segment of analysis.naclEntries(acl.ingress, spec.protocol)) {
         if (segment.to < spec.from || segment.from > spec.to) continue;
         const listed = family === 'ipv4' ? segment.contributors4 : segment.contributors6;
-        for (const [s, e] of intersect(part, portRangeSet(segment.from, segment.to))) {
+        for (const interval of intersect(part, portRangeSet(segment.from, segment.to))) {
           // A lone contributor of a world-open segment necessarily lets in public peers.
           const found =
-            listed.length === 1 ? listed : publicContributors(acl.ingress, spec.protocol, family, s, e - 1);
+            listed.length === 1
+              ? listed
+              : publicContributors(acl.ingress, spec.protocol, family, interval[0], interval[1] - 1);
           for (const entry of found) contributors.set(entry.ruleNumber, entry);
         }
       }

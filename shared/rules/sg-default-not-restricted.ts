@@ -23,8 +23,7 @@ export const sgDefaultNotRestricted = defineRule({
   },
   evaluate({ analysis }) {
     const drafts: FindingDraft[] = [];
-    for (const group of analysis.model.securityGroups.values()) {
-      if (!group.isDefault) continue;
+    for (const group of analysis.defaultGroups()) {
       const rules = [...group.ingress, ...group.egress];
       if (rules.length === 0) continue;
       const evidence: Record<string, unknown> = {

@@ -135,6 +135,37 @@ describe('interval sets over IPv4 and IPv6 address space, checked at sampled poi
     );
   });
 
+  it('keeps bounds exact across the small-integer limit (2^30), where intervals switch representation', () => {
+    const bound = fc.oneof(
+      fc.integer({ min: 0, max: 100 }),
+      fc.integer({ min: 2 ** 30 - 4, max: 2 ** 30 + 4 }),
+      fc.integer({ min: 0, max: 2 ** 32 }),
+    );
+    const mixed = fc
+      .array(fc.tuple(bound, bound), { maxLength: 6 })
+      .map((list) => list.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const));
+    fc.assert(
+      fc.property(mixed, mixed, (ra, rb) => {
+        const a = normalize(ra);
+        const b = normalize(rb);
+        const sets = [a, b, union(a, b), intersect(a, b), subtract(a, b), add(a, 2 ** 30 - 1, 2 ** 30 + 1)];
+        for (const set of sets) expect(isNormalized(set)).toBe(true);
+        for (const x of samples4([...ra, ...rb], [2 ** 30 - 1, 2 ** 30, 2 ** 30 + 1])) {
+          const [A, B] = [in4(ra, x), in4(rb, x)];
+          expect([a, b, union(a, b), intersect(a, b), subtract(a, b)].map((set) => contains(set, x))).toEqual(
+            [A, B, A || B, A && B, A && !B],
+          );
+          expect(contains(add(a, 2 ** 30 - 1, 2 ** 30 + 1), x)).toBe(A || x === 2 ** 30 - 1 || x === 2 ** 30);
+        }
+        // Every bound is one of the inputs' own bounds, unchanged.
+        const inputs = new Set([...ra, ...rb].flat());
+        for (const [s, e] of [...union(a, b), ...intersect(a, b), ...subtract(a, b)])
+          expect(inputs.has(s) && inputs.has(e)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
   it('IPv6 (128-bit bigints): membership and sizes at every endpoint and random points', () => {
     fc.assert(
       fc.property(
