@@ -35,7 +35,14 @@ const FITS: readonly (HeadlineFit & { countResources: boolean })[] = [
 export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Severity): string {
   let outcome = OUTCOME[action];
   const made = input.results.filter((r) => r.status === 'done' || r.status === 'already-done');
-  if (action === 'remediated' && made.every((r) => r.action.action.startsWith('RevokeSecurityGroup'))) {
+  // "revoked" only for what this invocation's own calls removed (DESIGN §8 "Verified outcome"):
+  // calls that all found their target gone (told on a redelivery) removed nothing.
+  if (action === 'remediated' && made.length > 0 && made.every((r) => r.status === 'already-done')) {
+    outcome = 'already removed';
+  } else if (
+    action === 'remediated' &&
+    made.every((r) => r.action.action.startsWith('RevokeSecurityGroup'))
+  ) {
     outcome = 'revoked';
   }
   const suffix = outcome ? ` — ${outcome}` : '';

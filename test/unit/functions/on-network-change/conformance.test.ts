@@ -2,7 +2,12 @@
 // names the sentence it holds the function to.
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DescribeVpcsCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeVpcsCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+  type RevokeSecurityGroupIngressCommandInput,
+} from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -424,5 +429,37 @@ describe('§14 "Subject: worst severity, resource and count" with §8 "No noise"
     expect(published()[0]?.Subject).toBe(
       '[INFO] eni-0web (i-0web) is reachable from the internet on 443/tcp (+1 more) — revoked',
     );
+  });
+});
+
+describe('§8 "A notice says revoked only for rules that this invocation\'s own calls removed"', () => {
+  it('on a redelivery, a revoke answered NotFound and verified gone: the subject says already removed, not revoked', async () => {
+    // Prepare: the slice still shows sgr-w22; it is gone (a concurrent fix) when the revoke is made.
+    const ACCOUNT = '111122223333';
+    const w = buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] });
+    installFakeEc2(ec2Mock, w);
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .callsFake((input: RevokeSecurityGroupIngressCommandInput) => {
+        w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.SecurityGroupRuleId !== 'sgr-w22');
+        throw Object.assign(new Error(`gone: ${String(input.SecurityGroupRuleIds)}`), {
+          name: 'InvalidSecurityGroupRuleId.NotFound',
+          $metadata: { httpStatusCode: 400 },
+        });
+      });
+    const body = JSON.stringify(
+      envelope(authorizeIngress('sg-0web', 22, [['sgr-w22', '0.0.0.0/0']]), ACCOUNT),
+    );
+    // Act
+    const result = await processMessages([{ id: 'msg-1', body, receiveCount: 2 }], deps(ACCOUNT));
+    // Assess
+    expect(result.groups[0]?.actions).toEqual([
+      { action: 'RevokeSecurityGroupIngress', status: 'already-done' },
+    ]);
+    const notices = published();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toBe('[CRITICAL] sg-0web world-open on 22/tcp (+1 more) — already removed');
+    expect(notices[0]?.Subject).not.toContain('revoked');
+    expect(notices[0]?.Message).toContain('ALREADY REMOVED [CRITICAL] sg-0web world-open on 22/tcp');
   });
 });
