@@ -12,6 +12,7 @@ import {
   oneOf,
   optional,
   type Refinement,
+  required,
   str,
   withDefault,
 } from './schema-kit';
@@ -308,11 +309,15 @@ export const ManagedPrefixListSchema = obj({
   PrefixListName: optStr,
   AddressFamily: optStr,
   OwnerId: optStr,
-  Entries: list(
-    obj({
-      Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
-      Description: optStr,
-    }),
+  // Required: `describe-managed-prefix-lists` prints no entries (they come from
+  // `get-managed-prefix-list-entries`); a list read as empty would hide a world-open source.
+  Entries: required(
+    list(
+      obj({
+        Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
+        Description: optStr,
+      }),
+    ),
   ),
 });
 
