@@ -296,6 +296,9 @@ export const NetworkInterfaceSchema = obj({
   PrivateIpAddresses: list(obj({ PrivateIpAddress: optStr, Association: association })),
   Ipv6Address: optional(ipv6),
   Ipv6Addresses: list(obj({ Ipv6Address: ipv6 })),
+  // Prefix delegation: every address of a delegated prefix is the interface's. Not defaulted (see
+  // `Tags`): most interfaces have none.
+  Ipv6Prefixes: optional(list(obj({ Ipv6Prefix: cidr6 }))),
   Groups: groupRefs,
   Attachment: optional(obj({ InstanceId: optStr, InstanceOwnerId: optStr })),
   TagSet: tags,

@@ -257,6 +257,19 @@ describe('eni-internet-exposed: per address family', () => {
     expect(Object.keys(findings[0]?.evidence.families as object)).toEqual(['ipv6']);
   });
 
+  it('a delegated IPv6 prefix (Ipv6Prefixes, prefix delegation) makes the interface reachable; a ULA one does not', () => {
+    const withPrefix = (prefix: string) =>
+      exposure({
+        groups: [sg('sg-1', [perm('tcp', [22, 22], '::/0')])],
+        enis: [{ ...eni('eni-1', ['sg-1']), Ipv6Prefixes: [{ Ipv6Prefix: prefix }] }],
+      });
+    const findings = withPrefix('2600:1f18:abcd:1200:5::/80');
+    expect(exposed(findings)).toEqual([['eni-1', 'critical', ['22/tcp']]]);
+    const families = findings[0]?.evidence.families as { ipv6: { addresses: string[] } };
+    expect(families.ipv6.addresses).toEqual(['2600:1f18:abcd:1200:5::/80']);
+    expect(withPrefix('fd00:1::/80')).toEqual([]);
+  });
+
   it('IPv6-only interface whose SG opens only 0.0.0.0/0: not exposed', () => {
     const findings = exposure({
       groups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])],
