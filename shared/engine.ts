@@ -69,9 +69,11 @@ export function evaluateModelReport(
       .map((rule) => rule.meta.id),
     judgesGroups: running.some((rule) => rule.meta.resourceType === 'AWS::EC2::SecurityGroup'),
   });
+  const context: RuleContext = { model, config, analysis, claimed: () => [] };
+  const declared = running.flatMap((rule) => rule.notJudged?.(context) ?? []);
   // An unused group is not judged at all: its missing prefix list is no further news.
   const skipped = new Set(unused.map((n) => n.resourceId));
-  const notJudged = [...lacking.filter((n) => !skipped.has(n.resourceId)), ...unused].sort(
+  const notJudged = [...lacking.filter((n) => !skipped.has(n.resourceId)), ...declared, ...unused].sort(
     (a, b) => compareText(a.resourceId, b.resourceId) || compareText(a.reason, b.reason),
   );
   return { findings, notJudged, warnings: model.warnings };

@@ -1,3 +1,4 @@
+import { parseCidr6 } from '../net/cidr';
 import { isPublicIpv6 } from '../net/public-space';
 import { compareStrings, push, sortSmall } from './common';
 import type { NetworkInterfaceItem, Tag } from './snapshot-schema';
@@ -53,6 +54,28 @@ function ipv6AddressesOf(eni: NetworkInterfaceItem): string[] {
   return sortedSmall(ips);
 }
 
+/** The start of IPv6 public space (2000::/3) and its end (exclusive). */
+const PUBLIC6_START = 1n << 125n;
+const PUBLIC6_END = 2n << 125n;
+
+/**
+ * Its delegated IPv6 prefixes (`Ipv6Prefixes`, prefix delegation) that hold public addresses, as
+ * written: the interface answers on every address of them, so they make it reachable as an address does.
+ */
+function publicIpv6PrefixesOf(eni: NetworkInterfaceItem): string[] {
+  let prefixes: string[] = NO_ADDRESSES;
+  const list = eni.Ipv6Prefixes ?? NO_PREFIXES;
+  for (let i = 0; i < list.length; i++) {
+    const text = (list[i] as { Ipv6Prefix: string }).Ipv6Prefix;
+    const range = parseCidr6(text);
+    if (range && range.start < PUBLIC6_END && range.end > PUBLIC6_START)
+      prefixes = withUnique(prefixes, text);
+  }
+  return sortedSmall(prefixes);
+}
+
+const NO_PREFIXES: { Ipv6Prefix: string }[] = [];
+
 /**
  * An interface whose lists are derived on first read: three in four interfaces of a region have
  * no public address, and the exposure analysis never asks for their groups.
@@ -94,7 +117,9 @@ export class InterfaceNode implements NetworkInterfaceNode {
     if (!this.publicV6) {
       const all = this.ipv6Addresses;
       // Most interfaces have none: the shared empty list, no callback.
-      this.publicV6 = all.length === 0 || all.every(isPublicIpv6) ? all : all.filter(isPublicIpv6);
+      const addresses = all.length === 0 || all.every(isPublicIpv6) ? all : all.filter(isPublicIpv6);
+      const prefixes = this.item.Ipv6Prefixes ? publicIpv6PrefixesOf(this.item) : NO_ADDRESSES;
+      this.publicV6 = prefixes.length === 0 ? addresses : [...addresses, ...prefixes];
     }
     return this.publicV6;
   }

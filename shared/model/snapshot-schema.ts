@@ -12,6 +12,7 @@ import {
   oneOf,
   optional,
   type Refinement,
+  required,
   str,
   withDefault,
 } from './schema-kit';
@@ -295,6 +296,9 @@ export const NetworkInterfaceSchema = obj({
   PrivateIpAddresses: list(obj({ PrivateIpAddress: optStr, Association: association })),
   Ipv6Address: optional(ipv6),
   Ipv6Addresses: list(obj({ Ipv6Address: ipv6 })),
+  // Prefix delegation: every address of a delegated prefix is the interface's. Not defaulted (see
+  // `Tags`): most interfaces have none.
+  Ipv6Prefixes: optional(list(obj({ Ipv6Prefix: cidr6 }))),
   Groups: groupRefs,
   Attachment: optional(obj({ InstanceId: optStr, InstanceOwnerId: optStr })),
   TagSet: tags,
@@ -308,11 +312,15 @@ export const ManagedPrefixListSchema = obj({
   PrefixListName: optStr,
   AddressFamily: optStr,
   OwnerId: optStr,
-  Entries: list(
-    obj({
-      Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
-      Description: optStr,
-    }),
+  // Required: `describe-managed-prefix-lists` prints no entries (they come from
+  // `get-managed-prefix-list-entries`); a list read as empty would hide a world-open source.
+  Entries: required(
+    list(
+      obj({
+        Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
+        Description: optStr,
+      }),
+    ),
   ),
 });
 

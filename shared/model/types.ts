@@ -147,7 +147,10 @@ export interface NetworkInterfaceNode {
   /** Public IPv4 addresses (primary association and secondary private IPs), sorted. */
   readonly publicIps: string[];
   readonly ipv6Addresses: string[];
-  /** The IPv6 addresses in public space (2000::/3): only these make it reachable over IPv6. */
+  /**
+   * The IPv6 addresses in public space (2000::/3), then its delegated prefixes holding public
+   * addresses (as CIDRs): only these make it reachable over IPv6.
+   */
   readonly publicIpv6Addresses: string[];
   tags: Tag[];
 }

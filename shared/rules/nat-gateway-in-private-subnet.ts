@@ -1,3 +1,4 @@
+import type { NatGatewayItem } from '../model/snapshot-schema';
 import { defineRule, draftsOf, reportOnly } from './define-rule';
 import { routeTableAssociation } from './subnet-common';
 import type { RuleContext } from './types';
@@ -12,7 +13,7 @@ const LIVE_STATES = new Set(['pending', 'available']);
  * default route to an internet gateway: the traffic it translates cannot leave the VPC. Private
  * NAT gateways are meant to sit there. Gateways that are failed, being deleted or deleted are
  * ignored (a state absent from the snapshot counts as live). A gateway whose subnet the snapshot
- * lacks cannot be judged.
+ * lacks cannot be judged, and is listed as such.
  */
 export const natGatewayInPrivateSubnet = defineRule({
   meta: reportOnly(ID, 'medium', {
@@ -21,9 +22,8 @@ export const natGatewayInPrivateSubnet = defineRule({
   }),
   evaluate: ({ model, analysis }: RuleContext) =>
     draftsOf(model.natGateways.values(), (nat) => {
-      const connectivity = nat.ConnectivityType ?? 'public';
-      if (connectivity !== 'public') return undefined;
-      if (nat.State !== undefined && !LIVE_STATES.has(nat.State)) return undefined;
+      const connectivity = judgedConnectivity(nat);
+      if (!connectivity) return undefined;
       const subnet = model.subnets.get(nat.SubnetId);
       if (!subnet) return undefined;
       if (analysis.defaultIgwRoute(subnet.id, 'ipv4')) return undefined;
@@ -49,4 +49,20 @@ export const natGatewayInPrivateSubnet = defineRule({
         },
       };
     }),
+  notJudged: ({ model }: RuleContext) =>
+    [...model.natGateways.values()]
+      .filter((nat) => judgedConnectivity(nat) && !model.subnets.has(nat.SubnetId))
+      .map((nat) => ({
+        resourceId: nat.NatGatewayId,
+        reason: `its subnet ${nat.SubnetId} is not in the snapshot`,
+        ruleId: ID,
+      })),
 });
+
+/** The connectivity of a gateway the rule judges (public and live), else undefined. */
+function judgedConnectivity(nat: NatGatewayItem): string | undefined {
+  const connectivity = nat.ConnectivityType ?? 'public';
+  if (connectivity !== 'public') return undefined;
+  if (nat.State !== undefined && !LIVE_STATES.has(nat.State)) return undefined;
+  return connectivity;
+}

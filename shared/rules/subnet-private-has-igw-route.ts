@@ -1,5 +1,6 @@
 import { reportOnly } from './define-rule';
-import { namedSubnetRule, routeTableAssociation, routeTableAssociationText } from './subnet-common';
+import { isNamed, namedSubnetRule, routeTableAssociation, routeTableAssociationText } from './subnet-common';
+import type { RuleDefinition } from './types';
 
 const ID = 'subnet-private-has-igw-route';
 
@@ -9,7 +10,7 @@ const ID = 'subnet-private-has-igw-route';
  * "public" is judged by both rules, each on its own word (the name is ambiguous; say so twice
  * rather than guess which word the owner meant).
  */
-export const subnetPrivateHasIgwRoute = namedSubnetRule(
+const judged = namedSubnetRule(
   'private',
   reportOnly(ID, 'high', {
     title: 'Private subnet has a default route to an internet gateway',
@@ -47,3 +48,24 @@ export const subnetPrivateHasIgwRoute = namedSubnetRule(
     };
   },
 );
+
+/**
+ * A "private" subnet whose route table (explicit or the VPC's main one) is not in the snapshot
+ * could route to an internet gateway: it is listed as not judged rather than passed in silence.
+ */
+export const subnetPrivateHasIgwRoute: RuleDefinition = {
+  ...judged,
+  notJudged: ({ model }) => {
+    const out = [];
+    for (const subnet of model.subnets.values()) {
+      if (!isNamed(subnet, 'private') || subnet.routeTableId) continue;
+      out.push({
+        resourceId: subnet.id,
+        reason:
+          "no route table of the subnet is in the snapshot (neither an explicit one nor the VPC's main one)",
+        ruleId: ID,
+      });
+    }
+    return out;
+  },
+};

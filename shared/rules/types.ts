@@ -1,4 +1,5 @@
 import type { Analysis } from '../analysis/analysis';
+import type { NotJudged } from '../analysis/not-judged';
 import type { Config, PortSpec } from '../config';
 import type { Finding, FindingDraft, ResourceType, Severity } from '../findings';
 import type { Model } from '../model/model';
@@ -89,4 +90,10 @@ export interface RuleDefinition {
    * them to `evidence.ports` and records them as claimed for the rule's precedence group.
    */
   evaluate(context: RuleContext): FindingDraft[];
+  /**
+   * The resources the rule skipped for lack of data (DESIGN §3: not judged is said, never skipped
+   * in silence). Interfaces and groups need not be declared: their gaps are found for every rule
+   * that judges them at once (analysis/not-judged.ts).
+   */
+  notJudged?(context: RuleContext): NotJudged[];
 }

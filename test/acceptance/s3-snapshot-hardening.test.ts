@@ -314,6 +314,27 @@ describe('not judged is said', () => {
       },
     ]);
   });
+
+  it('a ManagedPrefixLists item without Entries (describe-managed-prefix-lists output) is an error, never an empty list', () => {
+    // Read as empty, the list would resolve to no source at all and hide a world-open SSH.
+    const snapshot = {
+      ...group([
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListIds: [{ PrefixListId: 'pl-0abc' }] },
+      ]),
+      ManagedPrefixLists: [{ PrefixListId: 'pl-0abc', PrefixListName: 'partners', State: 'create-complete' }],
+    };
+    expect(issuesOf(snapshot)).toEqual(['ManagedPrefixLists[0].Entries: is required (expected an array)']);
+    // Entries given (even none) resolve the list: the world in it is reported.
+    const world = {
+      ...snapshot,
+      ManagedPrefixLists: [{ PrefixListId: 'pl-0abc', Entries: [{ Cidr: '0.0.0.0/0' }] }],
+    };
+    const { findings, notJudged } = evaluateReport(readSnapshot(world).snapshot, DEFAULT_CONFIG);
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.severity, f.evidence.ports])).toEqual([
+      ['sg-open-admin-port', 'sg-1', 'critical', ['22/tcp']],
+    ]);
+    expect(notJudged).toEqual([]);
+  });
 });
 
 describe('IPv6: only public space (2000::/3) makes an interface reachable', () => {

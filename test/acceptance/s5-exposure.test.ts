@@ -207,6 +207,33 @@ describe('eni-internet-exposed: the four conditions (DESIGN §5)', () => {
     ]);
   });
 
+  it('a subnet without an explicit route table uses the VPC\'s main table (association "main")', () => {
+    const base = region({ groups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])], enis: [] });
+    const tables = (mainRoutes: Record<string, unknown>[]) => [
+      {
+        RouteTableId: 'rtb-main',
+        VpcId: 'vpc-1',
+        Routes: mainRoutes,
+        Associations: [{ Main: true, RouteTableId: 'rtb-main', RouteTableAssociationId: 'rtbassoc-m' }],
+      },
+    ];
+    const withMain = (mainRoutes: Record<string, unknown>[]) =>
+      audit(
+        { ...base, RouteTables: tables(mainRoutes), NetworkInterfaces: [eni('eni-1', ['sg-1'], PUBLIC)] },
+        { rules: ['eni-internet-exposed'] },
+      );
+    const open = withMain([LOCAL, IGW4]);
+    expect(exposed(open)).toEqual([['eni-1', 'critical', ['22/tcp']]]);
+    const families = open[0]?.evidence.families as {
+      ipv4: { path: { type: string; id?: string; association?: string }[] };
+    };
+    expect(families.ipv4.path.slice(0, 2)).toEqual([
+      { type: 'internet-gateway', id: 'igw-1' },
+      { type: 'route-table', id: 'rtb-main', association: 'main' },
+    ]);
+    expect(withMain([LOCAL])).toEqual([]);
+  });
+
   it('a subnet without its own NACL association uses the default NACL (association "default")', () => {
     const findings = exposure({
       groups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])],
@@ -228,6 +255,19 @@ describe('eni-internet-exposed: per address family', () => {
     });
     expect(exposed(findings)).toEqual([['eni-1', 'critical', ['22/tcp']]]);
     expect(Object.keys(findings[0]?.evidence.families as object)).toEqual(['ipv6']);
+  });
+
+  it('a delegated IPv6 prefix (Ipv6Prefixes, prefix delegation) makes the interface reachable; a ULA one does not', () => {
+    const withPrefix = (prefix: string) =>
+      exposure({
+        groups: [sg('sg-1', [perm('tcp', [22, 22], '::/0')])],
+        enis: [{ ...eni('eni-1', ['sg-1']), Ipv6Prefixes: [{ Ipv6Prefix: prefix }] }],
+      });
+    const findings = withPrefix('2600:1f18:abcd:1200:5::/80');
+    expect(exposed(findings)).toEqual([['eni-1', 'critical', ['22/tcp']]]);
+    const families = findings[0]?.evidence.families as { ipv6: { addresses: string[] } };
+    expect(families.ipv6.addresses).toEqual(['2600:1f18:abcd:1200:5::/80']);
+    expect(withPrefix('fd00:1::/80')).toEqual([]);
   });
 
   it('IPv6-only interface whose SG opens only 0.0.0.0/0: not exposed', () => {
@@ -253,6 +293,32 @@ describe('eni-internet-exposed: per address family', () => {
       enis: [eni('eni-1', ['sg-1'], PUBLIC)],
     });
     expect(findings).toEqual([]);
+  });
+
+  it('the NACL is judged per family: IPv6 in but only IPv4 out, or only IPv6 in for an IPv4 address: not exposed', () => {
+    const groups = [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0', '::/0')])];
+    // Inbound world-open over IPv6, but no IPv6 return path (outbound allows IPv4 only).
+    const noV6Return = exposure({
+      groups,
+      enis: [eni('eni-1', ['sg-1'], { ipv6: '2001:db8::10' })],
+      naclEntries: [entry(100, 'in', 'allow', '-1', '::/0'), entry(100, 'out', 'allow', '-1', '0.0.0.0/0')],
+    });
+    expect(noV6Return).toEqual([]);
+    // The NACL lets only IPv6 in: the public IPv4 address is not reachable.
+    const noV4In = exposure({
+      groups,
+      enis: [eni('eni-1', ['sg-1'], PUBLIC)],
+      naclEntries: [entry(100, 'in', 'allow', '-1', '::/0'), entry(100, 'out', 'allow', '-1', '0.0.0.0/0')],
+    });
+    expect(noV4In).toEqual([]);
+    // Both directions over IPv6: exposed over IPv6 only, though the address list holds both.
+    const v6 = exposure({
+      groups,
+      enis: [eni('eni-1', ['sg-1'], { ...PUBLIC, ipv6: '2001:db8::10' })],
+      naclEntries: [entry(100, 'in', 'allow', '-1', '::/0'), entry(100, 'out', 'allow', '-1', '::/0')],
+    });
+    expect(exposed(v6)).toEqual([['eni-1', 'critical', ['22/tcp']]]);
+    expect(Object.keys(v6[0]?.evidence.families as object)).toEqual(['ipv6']);
   });
 
   it('ports of both families are merged in evidence.ports', () => {
@@ -298,6 +364,21 @@ describe('eni-internet-exposed: severity by ports', () => {
       enis: [eni('eni-1', ['sg-1'], PUBLIC)],
     });
     expect(exposed(findings)).toEqual([['eni-1', 'critical', ['1-65535/tcp']]]);
+  });
+
+  it('every tcp port exposed is critical on its own (admin ports configured as udp 3389 only)', () => {
+    const config = { adminPorts: ['3389/udp'] };
+    const run = (from: number) =>
+      audit(
+        region({
+          groups: [sg('sg-1', [perm('tcp', [from, 65535], '0.0.0.0/0')])],
+          enis: [eni('eni-1', ['sg-1'], PUBLIC)],
+        }),
+        { rules: ['eni-internet-exposed'], config },
+      );
+    expect(exposed(run(0))).toEqual([['eni-1', 'critical', ['0-65535/tcp']]]);
+    // Port 0 missing: no admin port, so the high-risk ports decide.
+    expect(exposed(run(1))).toEqual([['eni-1', 'high', ['1-65535/tcp']]]);
   });
 
   it('ICMP never counts towards exposure', () => {

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../shared/config';
+import { evaluateReport } from '../../shared/engine';
+import { parseSnapshot } from '../../shared/model/snapshot';
 import { audit, triples } from '../helpers';
 
 const LOCAL = {
@@ -283,5 +286,60 @@ describe('route-blackhole', () => {
     expect(triples(findings)).toEqual([['route-blackhole', 'rtb-1', 'low', undefined]]);
     expect(findings[0]?.resourceType).toBe('AWS::EC2::RouteTable');
     expect(findings[0]?.evidence.blackholeRoutes).toEqual([{ destination: '0.0.0.0/0', target: 'nat-1' }]);
+  });
+});
+
+describe('not judged is said (DESIGN §3): a subnet or NAT gateway whose path is missing', () => {
+  it('a "private" subnet with no route table in the snapshot (neither explicit nor main) is listed, not passed', () => {
+    const { findings, notJudged } = evaluateReport(
+      parseSnapshot({
+        Subnets: [subnet('subnet-priv', 'app-private-a'), subnet('subnet-pub', 'web-public-a')],
+      }),
+      DEFAULT_CONFIG,
+    );
+    // The "public" one is still reported (no route table of the snapshot has an igw route).
+    expect(triples(findings)).toEqual([['subnet-public-no-igw-route', 'subnet-pub', 'low', undefined]]);
+    expect(notJudged).toEqual([
+      {
+        resourceId: 'subnet-priv',
+        reason:
+          "no route table of the subnet is in the snapshot (neither an explicit one nor the VPC's main one)",
+        ruleId: 'subnet-private-has-igw-route',
+      },
+    ]);
+  });
+
+  it('a live public NAT gateway whose subnet is not in the snapshot is listed; private or deleted ones are not', () => {
+    const nat = (id: string, extra: Record<string, unknown> = {}) => ({
+      NatGatewayId: id,
+      SubnetId: 'subnet-gone',
+      VpcId: 'vpc-1',
+      State: 'available',
+      ...extra,
+    });
+    const { findings, notJudged } = evaluateReport(
+      parseSnapshot({
+        NatGateways: [
+          nat('nat-1'),
+          nat('nat-private', { ConnectivityType: 'private' }),
+          nat('nat-deleted', { State: 'deleted' }),
+        ],
+      }),
+      DEFAULT_CONFIG,
+    );
+    expect(findings).toEqual([]);
+    expect(notJudged).toEqual([
+      {
+        resourceId: 'nat-1',
+        reason: 'its subnet subnet-gone is not in the snapshot',
+        ruleId: 'nat-gateway-in-private-subnet',
+      },
+    ]);
+  });
+
+  it('a rule set to off lists nothing', () => {
+    const snapshot = parseSnapshot({ Subnets: [subnet('subnet-priv', 'private')] });
+    const config = { ...DEFAULT_CONFIG, rules: { 'subnet-private-has-igw-route': 'off' as const } };
+    expect(evaluateReport(snapshot, config).notJudged).toEqual([]);
   });
 });
