@@ -89,7 +89,10 @@ export interface NaclFixPlan {
   notPlanned: string[];
 }
 
-/** An entry of the simulated NACL: the model's shape and key order (the evaluator's reads stay monomorphic). */
+/**
+ * An entry of the simulated NACL: the model's fields, as an object literal on purpose (the model's
+ * `Entry` class in model/nacls.ts says why the two must not share a hidden class).
+ */
 function simulated(input: EntryInput): NaclEntry | undefined {
   const protocol = parseProtocol(input.Protocol);
   const ranged = protocol === 'tcp' || protocol === 'udp';
