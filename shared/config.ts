@@ -67,7 +67,7 @@ const unknownRule = 'unknown rule id (see the rule catalogue in the README)';
 
 // The stack sets these to the topic's and the roles' ARNs; anything else would be found only at
 // the first publish (a lost notice) or would never match a caller (a remediation loop).
-const topicArn = z.string().regex(/^arn:aws[\w-]*:sns:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:[\w.-]{1,256}$/, {
+const topicArn = z.string().regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]{1,256}$/, {
   message: 'not an SNS topic ARN like "arn:aws:sns:eu-west-1:123456789012:vpc-guardrail"',
 });
 // Loose on purpose: any IAM or STS principal ARN (a role, its assumed-role sessions, a user).
