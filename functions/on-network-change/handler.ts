@@ -30,6 +30,8 @@ const securityHub = securityHubEnabled(process.env) ? securityHubClient(region) 
 // Organization mode (DESIGN §15) is on when the member role is named.
 const memberRoleName = memberRoleNameFromEnv(process.env);
 let org: OrgDeps | undefined;
+// Event ids whose group failed here: Lambda's retry of a failed direct invocation is then known.
+const failedEvents = new Set<string>();
 
 /** The organization deps, built on the first invocation (the home account comes from its ARN). */
 function orgDeps(homeAccountId: string): OrgDeps | undefined {
@@ -60,6 +62,7 @@ function depsOf(context: Context): EventDeps {
     region,
     now: () => new Date(),
     requestId: context.awsRequestId,
+    failedEvents,
     ...(orgMode ? { org: orgMode } : {}),
   };
 }

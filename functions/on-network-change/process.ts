@@ -54,7 +54,17 @@ export interface EventDeps {
   org?: OrgDeps;
   /** Names the invocation in a member account's CloudTrail when a group has no event id. */
   requestId?: string;
+  /**
+   * CloudTrail event ids whose group failed in this execution environment (kept across
+   * invocations by the handler). A direct invocation carries no receive count, but Lambda's retry
+   * of a failed one usually lands in the same warm environment: seen here, the event is handled as
+   * a redelivery, so a rule its first attempt removed before the publish failed is still told.
+   */
+  failedEvents?: Set<string>;
 }
+
+/** How many failed event ids an environment remembers (oldest forgotten first). */
+const FAILED_EVENTS_KEPT = 1000;
 
 /** What organization mode adds: the allow-list and member role, and the per-account client port. */
 export interface OrgDeps {
@@ -111,6 +121,11 @@ export async function processMessages(
   const all = triageMessages(messages, deps.config, options);
   // Organization mode: ungoverned accounts and the member role's own calls are ignored here.
   const triaged = deps.org ? orgTriageBatch(all, deps.org.scope) : all;
+  const failedEvents = deps.failedEvents;
+  for (const member of triaged.groups.flatMap((g) => g.members)) {
+    const id = member.event.eventId;
+    if (id !== undefined && failedEvents?.has(id)) member.redelivered = true;
+  }
   for (const m of triaged.messages) logTriage(logger, m);
   // One event (a direct invocation, a batch of one): its CloudTrail id correlates the log lines.
   const handled = triaged.groups.flatMap((g) => g.members);
@@ -145,6 +160,12 @@ export async function processMessages(
     });
     failed.push(...messageIds);
     error ??= result.reason;
+    if (failedEvents) {
+      for (const m of group.members) if (m.event.eventId !== undefined) failedEvents.add(m.event.eventId);
+      for (const id of [...failedEvents].slice(0, Math.max(0, failedEvents.size - FAILED_EVENTS_KEPT))) {
+        failedEvents.delete(id);
+      }
+    }
   });
   return {
     messages: triaged.messages,

@@ -4,6 +4,7 @@ import {
   DescribeNetworkAclsCommand,
   type EC2Client,
   type Filter,
+  type IpPermission,
   ModifySubnetAttributeCommand,
   ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupEgressCommand,
@@ -114,6 +115,22 @@ async function attempt(ec2: EC2Client, action: PlannedAction): Promise<ActionRes
       { action, status: 'already-done', error: 'UnknownIpPermissions: none of the permissions was present' },
     ];
   }
+  if (outcome.unknown.length > 0 && isRevoke(action)) {
+    // Some permissions were not there: this call removed only the others (DESIGN §8 "Verified
+    // outcome": `revoked` only for what this invocation's own call removed).
+    const asked = action.parameters.IpPermissions ?? [];
+    const gone = asked.map((p) => permissionKeys(p).every((k) => outcome.unknown.includes(k)));
+    if (gone.some((g) => g) && !gone.every((g) => g)) {
+      return [
+        { action: withPermissions(action, gone, false), status: 'done' },
+        {
+          action: withPermissions(action, gone, true),
+          status: 'already-done',
+          error: 'UnknownIpPermissions: these permissions were not present',
+        },
+      ];
+    }
+  }
   if (outcome.notRevoked.length === 0 || !isRevokeById(action)) return [{ action, status: 'done' }];
   const ids = action.parameters.SecurityGroupRuleIds;
   const revoked = ids.filter((id) => !outcome.notRevoked.includes(id));
@@ -222,15 +239,42 @@ async function presentRuleIds(
   }
 }
 
+function isRevoke(action: PlannedAction): action is RevokeAction {
+  return action.action === 'RevokeSecurityGroupIngress' || action.action === 'RevokeSecurityGroupEgress';
+}
+
+/** One key per source of a permission: protocol, ports and source, descriptions left out. */
+function permissionKeys(p: IpPermission): string[] {
+  const head = `${(p.IpProtocol ?? '').toLowerCase()}|${p.FromPort ?? ''}|${p.ToPort ?? ''}|`;
+  return [
+    ...(p.IpRanges ?? []).map((r) => `${head}${r.CidrIp}`),
+    ...(p.Ipv6Ranges ?? []).map((r) => `${head}${r.CidrIpv6}`),
+    ...(p.PrefixListIds ?? []).map((r) => `${head}${r.PrefixListId}`),
+    ...(p.UserIdGroupPairs ?? []).map((r) => `${head}${r.GroupId}`),
+  ];
+}
+
+/** A revoke by permissions cut down to those whose `gone` flag is `keep` (its undo follows). */
+function withPermissions(action: RevokeAction, gone: readonly boolean[], keep: boolean): RevokeAction {
+  const pick = <T>(items: readonly T[] | undefined) => (items ?? []).filter((_, i) => gone[i] === keep);
+  return {
+    ...action,
+    parameters: { GroupId: action.parameters.GroupId, IpPermissions: pick(action.parameters.IpPermissions) },
+    ...(action.revoked ? { revoked: pick(action.revoked) } : {}),
+  };
+}
+
 /** What a call's answer says beyond success. */
 interface CallOutcome {
   /** A revoke by permissions whose every permission EC2 did not know: nothing was removed. */
   unknownAll: boolean;
+  /** The permission keys (`permissionKeys`) of a revoke's `UnknownIpPermissions`. */
+  unknown: string[];
   /** Ids of a revoke by id that its answer's `RevokedSecurityGroupRules` leaves out (when it lists any). */
   notRevoked: string[];
 }
 
-const PLAIN: CallOutcome = { unknownAll: false, notRevoked: [] };
+const PLAIN: CallOutcome = { unknownAll: false, unknown: [], notRevoked: [] };
 
 /** Awaits a call whose answer says nothing beyond success (an error rejects as it came). */
 async function plainCall(sent: Promise<unknown>): Promise<CallOutcome> {
@@ -252,6 +296,7 @@ async function call(ec2: EC2Client, action: PlannedAction): Promise<CallOutcome>
       const ids = action.parameters.SecurityGroupRuleIds ?? [];
       return {
         unknownAll: asked > 0 && (out?.UnknownIpPermissions?.length ?? 0) >= asked,
+        unknown: (out?.UnknownIpPermissions ?? []).flatMap(permissionKeys),
         notRevoked: listed.length > 0 ? ids.filter((id) => !listed.includes(id)) : [],
       };
     }

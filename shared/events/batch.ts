@@ -1,6 +1,6 @@
 import { emptyScope } from './event-table';
 import { type TriageOptions, triageEvent } from './parse';
-import type { EventScope, Ignored, ParsedEvent } from './types';
+import { addedRuleKey, type EventScope, type Ignored, type ParsedEvent } from './types';
 
 // DESIGN §14 "Coalescing": each message of a batch is triaged on its own, duplicate event ids
 // count once, and the rest are grouped by account and region so that each group's slice is read,
@@ -50,7 +50,7 @@ export interface TriagedBatch {
 export function triageBatch(messages: readonly BatchMessage[], options: TriageOptions): TriagedBatch {
   const out: MessageTriage[] = [];
   const groups = new Map<string, EventGroup>();
-  const seen = new Map<string, string>();
+  const seen = new Map<string, GroupMember>();
   for (const message of messages) {
     const body = readBody(message.body);
     if (!body.ok) {
@@ -71,10 +71,12 @@ export function triageBatch(messages: readonly BatchMessage[], options: TriageOp
     // SQS standard queues deliver at least once, and a person may send one event twice.
     const first = event.eventId === undefined ? undefined : seen.get(event.eventId);
     if (first !== undefined) {
-      out.push({ messageId: message.id, outcome: 'duplicate', event, duplicateOf: first });
+      out.push({ messageId: message.id, outcome: 'duplicate', event, duplicateOf: first.messageId });
+      // A redelivered copy means an earlier attempt may have acted on the event: the kept copy
+      // reports like a redelivery, or a rule that attempt removed would never be told.
+      if (message.receiveCount > 1) first.redelivered = true;
       continue;
     }
-    if (event.eventId !== undefined) seen.set(event.eventId, message.id);
     const key = `${event.accountId ?? '(no account)'}|${event.region ?? '(no region)'}`;
     let group = groups.get(key);
     if (!group) {
@@ -86,7 +88,14 @@ export function triageBatch(messages: readonly BatchMessage[], options: TriageOp
       };
       groups.set(key, group);
     }
-    group.members.push({ messageId: message.id, event, scope, redelivered: message.receiveCount > 1 });
+    const member: GroupMember = {
+      messageId: message.id,
+      event,
+      scope,
+      redelivered: message.receiveCount > 1,
+    };
+    group.members.push(member);
+    if (event.eventId !== undefined) seen.set(event.eventId, member);
     out.push({ messageId: message.id, outcome: 'handled', event, group: key });
   }
   return { messages: out, groups: [...groups.values()] };
@@ -118,10 +127,7 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
     securityGroupIds: union((s) => s.securityGroupIds),
     securityGroupNames: union((s) => s.securityGroupNames),
     securityGroupRuleIds: union((s) => s.securityGroupRuleIds),
-    addedRules: union(
-      (s) => s.addedRules,
-      (r) => r.ruleId,
-    ),
+    addedRules: union((s) => s.addedRules, addedRuleKey),
     networkAclIds: union((s) => s.networkAclIds),
     networkAclAssociationIds: union((s) => s.networkAclAssociationIds),
     subnetIds: union((s) => s.subnetIds),

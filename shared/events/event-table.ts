@@ -33,13 +33,13 @@ const ids = (...values: unknown[]): string[] => distinct(values.map(text));
 // --- security groups -------------------------------------------------------------------------
 
 /** Rules of `responseElements.securityGroupRuleSet` (absent before rule ids existed). */
-function ruleSet(response: unknown): AddedRule[] {
-  const out: AddedRule[] = [];
+function ruleSet(response: unknown): IdentifiedRule[] {
+  const out: IdentifiedRule[] = [];
   for (const item of members(field(response, 'securityGroupRuleSet'))) {
     const ruleId = text(field(item, 'securityGroupRuleId'));
     const groupId = text(field(item, 'groupId'));
     if (!ruleId || !groupId) continue;
-    const rule: AddedRule = {
+    const rule: IdentifiedRule = {
       ruleId,
       groupId,
       egress: field(item, 'isEgress') === true || field(item, 'isEgress') === 'true',
@@ -62,31 +62,93 @@ function ruleSet(response: unknown): AddedRule[] {
   return out;
 }
 
+type IdentifiedRule = AddedRule & { ruleId: string };
+
+/**
+ * The CIDR rules an Authorize call asked for, read from its request: what a record from before
+ * rule ids (`{"_return": true}`) says it added. Without them a redelivery could not report the
+ * world rule it added as "already removed" (DESIGN §8 "Order and retries"). Structured
+ * `ipPermissions.items[]` and the legacy flat form (`cidrIp`, `ipProtocol`, `fromPort` at the top).
+ */
+function requestedRules(request: unknown, groupId: string | undefined, egress: boolean): AddedRule[] {
+  if (groupId === undefined) return [];
+  const permissions = members(field(request, 'ipPermissions'));
+  const flat = text(field(request, 'cidrIp')) !== undefined ? [request] : [];
+  const out: AddedRule[] = [];
+  for (const permission of [...permissions, ...flat]) {
+    const base: AddedRule = { groupId, egress, ipProtocol: text(field(permission, 'ipProtocol')) ?? '-1' };
+    const fromPort = num(field(permission, 'fromPort'));
+    const toPort = num(field(permission, 'toPort'));
+    if (fromPort !== undefined) base.fromPort = fromPort;
+    if (toPort !== undefined) base.toPort = toPort;
+    const v4 = [
+      ...members(field(permission, 'ipRanges')).map((r) => text(field(r, 'cidrIp'))),
+      permission === request ? text(field(request, 'cidrIp')) : undefined,
+    ];
+    const v6 = members(field(permission, 'ipv6Ranges')).map((r) => text(field(r, 'cidrIpv6')));
+    for (const cidrIpv4 of distinct(v4)) out.push({ ...base, cidrIpv4 });
+    for (const cidrIpv6 of distinct(v6)) out.push({ ...base, cidrIpv6 });
+  }
+  return out;
+}
+
 /**
  * Authorize/Revoke Ingress/Egress: the group by id (structured or legacy flat form), by the rule
  * set's group ids, or by name (default VPC, CloudFormation) when no id is anywhere.
  */
-function securityGroupRuleChange({ request, response }: ExtractContext): ScopeParts | Ignored {
-  const added = ruleSet(response);
-  const securityGroupIds = ids(field(request, 'groupId'), ...added.map((r) => r.groupId));
+function securityGroupRuleChange({ eventName, request, response }: ExtractContext): ScopeParts | Ignored {
+  const identified = ruleSet(response);
+  const securityGroupIds = ids(field(request, 'groupId'), ...identified.map((r) => r.groupId));
   const name = text(field(request, 'groupName'));
   if (securityGroupIds.length === 0 && !name) return noResource('no groupId or groupName in the request');
+  const authorize = eventName.startsWith('Authorize');
+  const added: AddedRule[] =
+    identified.length > 0 || !authorize
+      ? identified
+      : requestedRules(request, text(field(request, 'groupId')), eventName.endsWith('Egress'));
   return {
     securityGroupIds,
     securityGroupNames: securityGroupIds.length === 0 && name ? [name] : [],
-    securityGroupRuleIds: added.map((r) => r.ruleId),
+    securityGroupRuleIds: identified.map((r) => r.ruleId),
     addedRules: added,
   };
 }
 
-/** ModifySecurityGroupRules: `ModifySecurityGroupRulesRequest.{GroupId, SecurityGroupRule[]}`. */
+/**
+ * ModifySecurityGroupRules: `ModifySecurityGroupRulesRequest.{GroupId, SecurityGroupRule[]}`, each
+ * `{SecurityGroupRuleId, SecurityGroupRule: {IpProtocol, FromPort, ToPort, CidrIpv4 | …}}`. The rules
+ * as modified count as added (a retry reports one found gone as "already removed"); the request
+ * names no direction, and only ingress rules can be that news, so they are read as ingress (an
+ * egress rule is still found by its id, so it is never reported gone).
+ */
 function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ignored {
   const securityGroupIds = ids(field(request, 'GroupId'));
-  if (securityGroupIds.length === 0) return noResource('no GroupId in ModifySecurityGroupRulesRequest');
-  const ruleIds = ids(
-    ...members(field(request, 'SecurityGroupRule')).map((r) => field(r, 'SecurityGroupRuleId')),
-  );
-  return { securityGroupIds, securityGroupRuleIds: ruleIds };
+  const groupId = securityGroupIds[0];
+  if (groupId === undefined) return noResource('no GroupId in ModifySecurityGroupRulesRequest');
+  const changes = members(field(request, 'SecurityGroupRule'));
+  const addedRules: AddedRule[] = [];
+  for (const change of changes) {
+    const ruleId = text(field(change, 'SecurityGroupRuleId'));
+    const rule = asObject(field(change, 'SecurityGroupRule'));
+    if (ruleId === undefined || rule === undefined) continue;
+    const added: AddedRule = {
+      ruleId,
+      groupId,
+      egress: false,
+      ipProtocol: text(field(rule, 'IpProtocol')) ?? '-1',
+    };
+    const fromPort = num(field(rule, 'FromPort'));
+    const toPort = num(field(rule, 'ToPort'));
+    if (fromPort !== undefined) added.fromPort = fromPort;
+    if (toPort !== undefined) added.toPort = toPort;
+    const cidrIpv4 = text(field(rule, 'CidrIpv4'));
+    const cidrIpv6 = text(field(rule, 'CidrIpv6'));
+    if (cidrIpv4) added.cidrIpv4 = cidrIpv4;
+    if (cidrIpv6) added.cidrIpv6 = cidrIpv6;
+    addedRules.push(added);
+  }
+  const ruleIds = ids(...changes.map((r) => field(r, 'SecurityGroupRuleId')));
+  return { securityGroupIds, securityGroupRuleIds: ruleIds, addedRules };
 }
 
 /** CreateSecurityGroup: the new id is only in the response; else look it up by name in its VPC. */
@@ -221,13 +283,29 @@ const TAGGABLE: readonly [string, keyof ScopeParts][] = [
   ['i-', 'instanceIds'],
 ];
 
+/** Id prefixes of the resources the rules judge (the slots above but the instance). */
+const JUDGED_BY_RULES = TAGGABLE.filter(([, slot]) => slot !== 'instanceIds').map(([prefix]) => prefix);
+
 function tagEvent(change: ExemptionChange['change']) {
   return ({ request, exemptionTagKey }: ExtractContext): ScopeParts | Ignored => {
-    const tag = members(field(request, 'tagSet')).find((t) => text(field(t, 'key')) === exemptionTagKey);
-    if (!tag) {
+    const tags = members(field(request, 'tagSet'));
+    const tag = tags.find((t) => text(field(t, 'key')) === exemptionTagKey);
+    // DeleteTags without tags deletes every user tag, so an exemption too: re-evaluate, notify.
+    const everyTag = change === 'removed' && tags.length === 0;
+    if (!tag && !everyTag) {
       return { code: IGNORE_REASONS.notExemptionTag, reason: `the tags changed are not ${exemptionTagKey}` };
     }
-    const resourceIds = ids(...members(field(request, 'resourcesSet')).map((r) => field(r, 'resourceId')));
+    const named = ids(...members(field(request, 'resourcesSet')).map((r) => field(r, 'resourceId')));
+    // Every tag gone from an AMI or an instance says nothing of an exemption: only judged kinds count.
+    const resourceIds = everyTag
+      ? named.filter((id) => JUDGED_BY_RULES.some((p) => id.startsWith(p)))
+      : named;
+    if (everyTag && named.length > 0 && resourceIds.length === 0) {
+      return {
+        code: IGNORE_REASONS.notExemptionTag,
+        reason: 'every tag removed from resources no rule judges',
+      };
+    }
     if (resourceIds.length === 0) return noResource('no resourcesSet in the request');
     const value = typeof field(tag, 'value') === 'string' ? (field(tag, 'value') as string) : undefined;
     const exemption: ExemptionChange = {
@@ -235,6 +313,7 @@ function tagEvent(change: ExemptionChange['change']) {
       key: exemptionTagKey,
       resourceIds,
       ...(value !== undefined ? { value } : {}),
+      ...(everyTag ? { everyTag: true } : {}),
     };
     const parts: ScopeParts = { exemption };
     for (const id of resourceIds) {

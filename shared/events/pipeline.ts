@@ -17,7 +17,7 @@ import type { AutoFix } from '../rules/types';
 import { type Assessment, assessSlice, findingsAfter } from '../scope/assess';
 import { type BatchMessage, type EventGroup, mergeScopes, type TriagedBatch, triageBatch } from './batch';
 import type { TriageOptions } from './parse';
-import type { AddedRule, EventScope } from './types';
+import { type AddedRule, addedRuleKey, type EventScope } from './types';
 
 /** A loaded slice: the snapshot, and whether every read succeeded. */
 export interface SliceSource {
@@ -251,11 +251,14 @@ function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource
 
 /** World-open rules that redelivered messages added and that the slice no longer holds. */
 function redeliveredRemovals<R extends AddedRule>(group: EventGroup, removed: readonly R[]): R[] {
-  const ids = new Set(
-    group.members.filter((m) => m.redelivered).flatMap((m) => m.scope.addedRules.map((r) => r.ruleId)),
+  const keys = new Set(
+    group.members.filter((m) => m.redelivered).flatMap((m) => m.scope.addedRules.map(addedRuleKey)),
   );
   const seen = new Set<string>();
-  return removed.filter((r) => ids.has(r.ruleId) && !seen.has(r.ruleId) && seen.add(r.ruleId));
+  return removed.filter((r) => {
+    const key = addedRuleKey(r);
+    return keys.has(key) && !seen.has(key) && seen.add(key);
+  });
 }
 
 /** The calls found already done, split into news (a redelivery's own) and the rest (not news). */
@@ -274,7 +277,7 @@ interface GoneSplit {
 function freshOnlyRuleIds(group: EventGroup): Set<string> {
   const named = (scope: EventScope) => [
     ...scope.securityGroupRuleIds,
-    ...scope.addedRules.map((r) => r.ruleId),
+    ...scope.addedRules.flatMap((r) => (r.ruleId !== undefined ? [r.ruleId] : [])),
   ];
   const retried = new Set(group.members.filter((m) => m.redelivered).flatMap((m) => named(m.scope)));
   return new Set(

@@ -46,12 +46,23 @@ export interface ParsedEvent {
   envelope: boolean;
 }
 
-/** A security-group rule an event added, from `responseElements.securityGroupRuleSet`. */
+/**
+ * A security-group rule an event added: from `responseElements.securityGroupRuleSet`, or, for a
+ * record from before rule ids (`{"_return": true}`), from the request's permissions, without id.
+ */
 export interface AddedRule extends SourceRule {
-  ruleId: string;
+  /** Absent when the record predates rule ids: such a rule is matched by content. */
+  ruleId?: string;
   groupId: string;
   prefixListId?: string;
   referencedGroupId?: string;
+}
+
+/** What tells added rules apart: the rule id, else (a record before rule ids) the rule's content. */
+export function addedRuleKey(rule: AddedRule): string {
+  if (rule.ruleId !== undefined) return rule.ruleId;
+  const source = rule.cidrIpv4 ?? rule.cidrIpv6 ?? rule.prefixListId ?? rule.referencedGroupId ?? '';
+  return [rule.groupId, rule.egress, rule.ipProtocol, rule.fromPort, rule.toPort, source].join('|');
 }
 
 /** An exemption tag set or removed by CreateTags / DeleteTags. */
@@ -61,6 +72,11 @@ export interface ExemptionChange {
   /** The tag value set (or, for DeleteTags, the value named, if any). */
   value?: string;
   resourceIds: string[];
+  /**
+   * DeleteTags naming no tag: EC2 then deletes every user tag of the resources, an exemption
+   * included if one was set. Whether one was is not known, so a notice must not claim it was.
+   */
+  everyTag?: true;
 }
 
 /**

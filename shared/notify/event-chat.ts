@@ -22,19 +22,25 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   for (const { event, scope } of input.calls) {
     const exemption = scope.exemption;
     if (!exemption) continue;
+    const what = exemption.everyTag
+      ? `Every tag (${exemption.key} included, if it was set) removed from`
+      : `Exemption tag ${exemption.key}${exemption.value !== undefined ? ` = ${exemption.value}` : ''} ${
+          exemption.change === 'set' ? 'set on' : 'removed from'
+        }`;
     notes.push(
-      `Exemption tag ${exemption.key}${exemption.value !== undefined ? ` = ${exemption.value}` : ''} ${
-        exemption.change === 'set' ? 'set on' : 'removed from'
-      } ${exemption.resourceIds.slice(0, 10).join(', ')}${exemption.resourceIds.length > 10 ? ', …' : ''} by ${
+      `${what} ${exemption.resourceIds.slice(0, 10).join(', ')}${exemption.resourceIds.length > 10 ? ', …' : ''} by ${
         event.actor.arn ?? '(unknown principal)'
       }.`,
     );
   }
   for (const rule of input.alreadyRemoved.slice(0, MAX_ITEMS)) {
-    notes.push(`World-open rule ${rule.ruleId} on ${rule.groupId} is already removed.`);
+    notes.push(
+      `World-open rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} is already removed.`,
+    );
   }
   for (const finding of input.goneFindings.slice(0, MAX_ITEMS)) {
-    notes.push(`Closed by someone else: ${headline(finding)}.`);
+    // Only a redelivery reports these: the earlier attempt may have been this guardrail's own.
+    notes.push(`Closed before this retry (by an earlier attempt or someone else): ${headline(finding)}.`);
   }
   for (const u of (input.untaggable ?? []).slice(0, MAX_ITEMS)) {
     notes.push(

@@ -138,9 +138,12 @@ function exemptionLines(input: NoticeInput): string[] {
     const judged = exemption.resourceIds.filter((id) => !untaggable.has(id));
     const verb = exemption.change === 'set' ? 'set' : 'removed';
     const value = exemption.value !== undefined ? ` = ${sanitize(exemption.value, 200)}` : '';
+    const what = exemption.everyTag
+      ? `every tag (the tag ${sanitize(exemption.key, 128)} with them, if it was set)`
+      : `the tag ${sanitize(exemption.key, 128)}${value}`;
     lines.push(
       'EXEMPTION TAG CHANGED',
-      `  ${who} ${verb} the tag ${sanitize(exemption.key, 128)}${value}`,
+      `  ${who} ${verb} ${what}`,
       `  on ${cap(
         exemption.resourceIds.map((id) => sanitize(id, 64)),
         50,
@@ -191,7 +194,7 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
     const ports =
       rule.fromPort === undefined ? 'all ports' : `${rule.fromPort}-${rule.toPort ?? rule.fromPort}`;
     lines.push(
-      `  ${sanitize(rule.ruleId, 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${ports} from ${sanitize(
+      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${ports} from ${sanitize(
         rule.cidrIpv4 ?? rule.cidrIpv6,
         64,
       )}`,

@@ -3,6 +3,7 @@ import {
   byHeadline,
   type HeadlineFit,
   headline,
+  isLoud,
   openInHeadlineOrder,
   removedSeverity,
 } from './notice-policy';
@@ -34,7 +35,14 @@ const FITS: readonly (HeadlineFit & { countResources: boolean })[] = [
 export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Severity): string {
   let outcome = OUTCOME[action];
   const made = input.results.filter((r) => r.status === 'done' || r.status === 'already-done');
-  if (action === 'remediated' && made.every((r) => r.action.action.startsWith('RevokeSecurityGroup'))) {
+  // "revoked" only for what this invocation's own calls removed (DESIGN §8 "Verified outcome"):
+  // calls that all found their target gone (told on a redelivery) removed nothing.
+  if (action === 'remediated' && made.length > 0 && made.every((r) => r.status === 'already-done')) {
+    outcome = 'already removed';
+  } else if (
+    action === 'remediated' &&
+    made.every((r) => r.action.action.startsWith('RevokeSecurityGroup'))
+  ) {
     outcome = 'revoked';
   }
   const suffix = outcome ? ` — ${outcome}` : '';
@@ -44,27 +52,42 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     return fitSubject(`${tag}could not evaluate ${callsText(input)}${onText(input)}`, ' — failed');
   }
   const open = openInHeadlineOrder(input);
+  // Open findings below notifyMinSeverity are listed but never the news (DESIGN §8 "No noise"):
+  // the info exposure of a web server on 443 does not lead over the 22/tcp rule just revoked.
   const lead =
-    open[0] ?? byHeadline(input.fixed.map((f) => f.finding))[0] ?? byHeadline(input.goneFindings)[0];
-  if (lead) {
-    const others = [...open, ...input.fixed.map((f) => f.finding), ...input.goneFindings].filter(
-      (f) => f !== lead,
-    );
-    // The tag is the lead's own severity: the subject reads as one statement about it.
-    const leadTag = `[${lead.severity.toUpperCase()}] `;
-    for (const shape of FITS) {
-      const text = `${leadTag}${headline(lead, shape, input.registry)}${moreText(lead, others, shape.countResources)}${suffix}`;
-      if (text.length <= MAX_SUBJECT_LENGTH) return text;
-    }
-    return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1], input.registry)}`, suffix);
+    open.find((f) => isLoud(f, input.notifyMinSeverity)) ??
+    byHeadline(input.fixed.map((f) => f.finding))[0] ??
+    byHeadline(input.goneFindings)[0];
+  if (lead) return leadSubject(input, lead, open, suffix);
+  const news = newsSubject(input, suffix);
+  if (news !== undefined) return news;
+  if (open[0]) return leadSubject(input, open[0], open, suffix);
+  return fitSubject(`[${severity.toUpperCase()}] ${callsText(input)}${onText(input)}`, suffix);
+}
+
+/** `[SEVERITY] <lead's headline> (+N more …) — <outcome>`, shortened until it fits. */
+function leadSubject(input: NoticeInput, lead: Finding, open: readonly Finding[], suffix: string): string {
+  const others = [...open, ...input.fixed.map((f) => f.finding), ...input.goneFindings].filter(
+    (f) => f !== lead,
+  );
+  // The tag is the lead's own severity: the subject reads as one statement about it.
+  const leadTag = `[${lead.severity.toUpperCase()}] `;
+  for (const shape of FITS) {
+    const text = `${leadTag}${headline(lead, shape, input.registry)}${moreText(lead, others, shape.countResources)}${suffix}`;
+    if (text.length <= MAX_SUBJECT_LENGTH) return text;
   }
+  return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1], input.registry)}`, suffix);
+}
+
+/** The subject of news that is no finding: an exemption change, a rule already removed. */
+function newsSubject(input: NoticeInput, suffix: string): string | undefined {
   const exemption = input.calls.find((c) => c.scope.exemption)?.scope.exemption;
   const first = input.calls[0]?.event;
   if (exemption && first) {
     const who = shortActor(first.actor.arn);
     const { change, resourceIds } = exemption;
     return fitSubject(
-      `[INFO] exemption ${change === 'set' ? 'set on' : 'removed from'} ${sanitize(resourceIds[0], 40)}${
+      `[INFO] ${exemption.everyTag ? 'every tag removed from' : `exemption ${change === 'set' ? 'set on' : 'removed from'}`} ${sanitize(resourceIds[0], 40)}${
         resourceIds.length > 1 ? ` (+${resourceIds.length - 1})` : ''
       }${who ? ` by ${who}` : ''}`,
       suffix,
@@ -76,7 +99,7 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
       `[${removedSeverity(input).toUpperCase()}] world-open rule on ${sanitize(removed.groupId, 40)} already removed`,
       suffix,
     );
-  return fitSubject(`[${severity.toUpperCase()}] ${callsText(input)}${onText(input)}`, suffix);
+  return undefined;
 }
 
 function fitSubject(head: string, suffix: string): string {

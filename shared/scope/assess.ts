@@ -143,7 +143,8 @@ function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedR
     // By id when the slice carries rule ids; else by content (a group left with no rule at all
     // carries no ids either, and its world rule is then gone all the same). A rule described only
     // in IpPermissions (two views that disagree, evaluated as their union) has no id: by content.
-    if (group.hasRuleIds) {
+    // A rule read from a record before rule ids has no id: by content.
+    if (group.hasRuleIds && rule.ruleId !== undefined) {
       return ![...group.ingress, ...group.egress].some(
         (r) => r.ruleId === rule.ruleId || (r.ruleId === undefined && sameRule(r, rule)),
       );

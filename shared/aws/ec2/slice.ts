@@ -172,10 +172,14 @@ export async function loadSlice(
 
   // By-name groups (default VPC, CloudFormation): the describe by name is the group load itself.
   let groupIds = [...scope.securityGroupIds];
+  // A name without a VPC means the default VPC's group (the EC2 API's reading): when the name is
+  // in several VPCs, their VPCs are read to tell which is the default (resolveScope picks it).
+  let nameInSeveralVpcs = false;
   if (scope.securityGroupNames.length > 0) {
     const found = await describeGroups('name', scope.securityGroupNames);
     const inVpc = found.filter((g) => scope.vpcIds.length === 0 || scope.vpcIds.includes(g.VpcId ?? ''));
     groupIds = [...new Set([...groupIds, ...inVpc.map((g) => g.GroupId).filter((id): id is string => !!id)])];
+    nameInSeveralVpcs = scope.vpcIds.length === 0 && new Set(inVpc.map((g) => g.VpcId)).size > 1;
   }
   const unloadedGroups = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => !loaded.groups.has(id));
 
@@ -232,7 +236,7 @@ export async function loadSlice(
     networkWide || subnetWide ? describeSubnets('vpc', vpcs) : undefined,
     networkWide ? describeInterfaces('vpc', vpcs) : undefined,
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
-    scope.networkAclIds.length > 0 ? describeVpcs('vpc', vpcs) : undefined,
+    scope.networkAclIds.length > 0 || nameInSeveralVpcs ? describeVpcs('vpc', vpcs) : undefined,
     describeGroups('id', described(interfaceGroups(loaded))),
     ...referencedPrefixLists(loaded).map(prefixListEntries),
   ]);

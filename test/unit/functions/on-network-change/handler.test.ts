@@ -157,6 +157,34 @@ describe('on-network-change handler', () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'a' }] });
   });
 
+  it("Lambda's retry of a direct invocation whose publish failed reports the rule it revoked as already removed (DESIGN §8 Order and retries)", async () => {
+    // Prepare: the first attempt revokes sgr-world22, then SNS fails; Lambda retries in the same
+    // warm environment, with the same event.
+    installFakeEc2(
+      ec2Mock,
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    snsMock
+      .on(PublishCommand)
+      .rejectsOnce(
+        Object.assign(new Error('boom'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }),
+      )
+      .resolves({ MessageId: 'm-2' });
+    const { handler } = await loadHandler();
+    const event = envelope(authorizeIngress('sg-0web', 22, [['sgr-world22', '0.0.0.0/0']]));
+    // Act
+    await expect(handler(event, context)).rejects.toThrow('boom');
+    const retry = await handler(event, context);
+    // Assess
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+    expect(retry).toMatchObject({ status: 'handled', notified: true, actions: [] });
+    const sent = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.Subject).toBe('[CRITICAL] world-open rule on sg-0web already removed');
+    const text = (JSON.parse(sent[1]?.Message ?? '{}') as { default?: string }).default ?? '';
+    expect(text).toContain('sgr-world22 on sg-0web: tcp 22-22 from 0.0.0.0/0');
+  });
+
   it('logs cold_start true on the first invocation of a fresh environment and false after', async () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
     vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', '');

@@ -242,6 +242,28 @@ describe('executeActions', () => {
     expect(result?.status).toBe('already-done');
   });
 
+  it('says done only for the permissions a revoke by permissions removed; those EC2 answers unknown are already done', async () => {
+    // DESIGN §8 "Verified outcome": a notice says revoked only for what this call removed.
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const rdp = { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+    const byPermission: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [ssh, rdp] },
+      findingIds: ['f-1'],
+      revoked: [ssh, rdp],
+    };
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true, UnknownIpPermissions: [rdp] });
+    const results = await executeActions(ec2, { dryRun: false, actions: [byPermission], skipped: [] });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['done', { GroupId: 'sg-1', IpPermissions: [ssh] }],
+      ['already-done', { GroupId: 'sg-1', IpPermissions: [rdp] }],
+    ]);
+    expect(
+      results.map((r) => (r.action.action === 'RevokeSecurityGroupIngress' ? r.action.revoked : [])),
+    ).toEqual([[ssh], [rdp]]);
+  });
+
   it('counts an identical existing deny entry as done', async () => {
     ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
     ec2Mock.on(DescribeNetworkAclsCommand).resolves({

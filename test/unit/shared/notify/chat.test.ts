@@ -257,4 +257,19 @@ describe('the chat form of an audit notice', () => {
       '• CRITICAL `sg-0abc world-open on 22/tcp` (sg-open-admin-port)',
     ]);
   });
+
+  it('on a redelivery, says a finding closed before the retry may have been closed by the earlier attempt, not only by someone else', () => {
+    // DESIGN §8 "Order and retries": on a retry, the earlier attempt may have made the removal.
+    const gone: NoticeInput = {
+      ...input({ findings: [], fixed: [], results: [], redelivery: true }),
+      goneFindings: [admin],
+    };
+    const notice = withChat(buildNotice(gone), gone);
+    const { chat } = protocols(notice);
+    const { description } = ChatSchema.parse(chat).content;
+    expect(description).toContain(
+      'Closed before this retry (by an earlier attempt or someone else): sg-0abc world-open on 22/tcp.',
+    );
+    expect(description).not.toContain('someone else:');
+  });
 });
