@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import { parseJsonText } from '../validation';
-import { checkOwners, type SubnetOwners } from './cross-checks';
+import { checkOwners } from './cross-checks';
 import { validate } from './schema-kit';
 import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
@@ -9,12 +9,6 @@ export interface ReadSnapshot {
   snapshot: Snapshot;
   /** Unknown top-level keys, a snapshot with no item at all: said, never fatal. */
   warnings: string[];
-  /**
-   * Who owns each subnet (its network ACL, its explicit route table) and each VPC's default
-   * network ACL, found by the one-owner checks: the maps the model derives from the same lists,
-   * valid for `snapshot` as validated (not after a change to it).
-   */
-  owners: SubnetOwners;
 }
 
 /** A key folded the way a typo drifts: case ignored, trailing `s` dropped (`SecurityGroupss` too). */
@@ -53,12 +47,12 @@ export function readSnapshot(input: unknown): ReadSnapshot {
   const issues = validate(SnapshotSchema, input);
   if (issues) throw new InputError('invalid snapshot', capped(issues));
   const snapshot = input as Snapshot;
-  const { issues: ownerIssues, owners } = checkOwners(snapshot);
+  const { issues: ownerIssues } = checkOwners(snapshot);
   if (ownerIssues.length > 0) throw new InputError('invalid snapshot', capped(ownerIssues));
   if (LISTS.every((key) => snapshot[key].length === 0)) {
     warnings.push('(root): the snapshot holds no resources (every Describe* list is empty or absent)');
   }
-  return { snapshot, warnings, owners };
+  return { snapshot, warnings };
 }
 
 /** Validates a parsed JSON value as a snapshot (DESIGN §3); errors name the JSON path. */

@@ -216,6 +216,15 @@ export function parseIpv6(text: string): bigint | undefined {
   );
 }
 
+/** The first 16-bit group of an address `parseIpv6` reads, else -1 (hot: no 128-bit value built). */
+export function ipv6FirstGroup(text: string): number {
+  const scanned = scanIpv6(text);
+  if (scanned === 1) return groups6[0] as number;
+  if (scanned === 0) return -1;
+  const value = parseIpv6General(text);
+  return value === undefined ? -1 : Number(value >> 112n);
+}
+
 /**
  * Parses any IPv6 address text: surrounding space, a zone (`%eth0`), an embedded IPv4 tail. The
  * general reading that `scanIpv6` agrees with on the usual hex-and-colon form (a property test

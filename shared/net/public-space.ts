@@ -1,4 +1,4 @@
-import { IPV4_SPACE, parseCidr4, parseIpv6 } from './cidr';
+import { IPV4_SPACE, ipv6FirstGroup, parseCidr4 } from './cidr';
 import { type Interval, type IntervalSet, normalize, sizeOf, sizeOfBig, subtract } from './interval-set';
 
 /** IPv4 ranges that are not public (DESIGN §4). */
@@ -134,8 +134,10 @@ export function isRfc1918Text(cidr: string): boolean {
   return false;
 }
 
-/** True for an IPv6 address in public space (2000::/3, DESIGN §4); unique-local `fd00::/8` is not. */
+/**
+ * True for an IPv6 address in public space (2000::/3, DESIGN §4); unique-local `fd00::/8` is not.
+ * Hot (every interface address of a region): the top three bits are those of the first group.
+ */
 export function isPublicIpv6(address: string): boolean {
-  const value = parseIpv6(address);
-  return value !== undefined && value >> 125n === 1n;
+  return ipv6FirstGroup(address) >> 13 === 1;
 }

@@ -52,6 +52,24 @@ function messages(events: readonly unknown[], receiveCount = 1, prefix = 'msg'):
   return events.map((event, i) => ({ id: `${prefix}-${i}`, body: JSON.stringify(event), receiveCount }));
 }
 
+/**
+ * A redelivered call that added the world rule sgr-w3389 and a first-delivered one that added
+ * sgr-w22, both on GROUP: one account-region group, so one evaluation and one notice.
+ */
+function retriedAndFresh(): BatchMessage[] {
+  const retried = envelope({ ...authorizeIngress(GROUP, 3389, [['sgr-w3389', '0.0.0.0/0']]), ...actor(1) });
+  const fresh = envelope({ ...authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]), ...actor(2) });
+  return [...messages([retried], 2, 'retry'), ...messages([fresh], 1, 'fresh')];
+}
+
+/** EC2's answer to a revoke naming a rule id that is gone (the whole call removes nothing). */
+function ruleNotFound(): Error {
+  return Object.assign(new Error('gone'), {
+    name: 'InvalidSecurityGroupRuleId.NotFound',
+    $metadata: { httpStatusCode: 400 },
+  });
+}
+
 function describeCalls(): number {
   return ec2Mock
     .calls()
@@ -271,10 +289,7 @@ describe('a burst in one batch (DESIGN §14)', () => {
           world.SecurityGroupRules.some((r) => r.SecurityGroupRuleId === id),
         );
         if (present.length !== ids.length) {
-          throw Object.assign(new Error('gone'), {
-            name: 'InvalidSecurityGroupRuleId.NotFound',
-            $metadata: { httpStatusCode: 400 },
-          });
+          throw ruleNotFound();
         }
         world.SecurityGroupRules = world.SecurityGroupRules.filter(
           (r) => !ids.includes(String(r.SecurityGroupRuleId)),
@@ -345,20 +360,12 @@ describe('a burst in one batch (DESIGN §14)', () => {
           (r) => r.SecurityGroupRuleId !== 'sgr-w22',
         );
         if (ids.some((id) => !world.SecurityGroupRules.some((r) => r.SecurityGroupRuleId === id))) {
-          throw Object.assign(new Error('gone'), {
-            name: 'InvalidSecurityGroupRuleId.NotFound',
-            $metadata: { httpStatusCode: 400 },
-          });
+          throw ruleNotFound();
         }
         return { Return: true };
       });
-    const retried = envelope({ ...authorizeIngress(GROUP, 3389, [['sgr-w3389', '0.0.0.0/0']]), ...actor(1) });
-    const fresh = envelope({ ...authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]), ...actor(2) });
     // Act
-    const result = await processMessages(
-      [...messages([retried], 2, 'retry'), ...messages([fresh], 1, 'fresh')],
-      deps(),
-    );
+    const result = await processMessages(retriedAndFresh(), deps());
     // Assess
     expect(revokes()).toEqual([{ GroupId: GROUP, SecurityGroupRuleIds: ['sgr-w22'] }]);
     expect(result.groups[0]?.actions).toEqual([
@@ -390,18 +397,10 @@ describe('a burst in one batch (DESIGN §14)', () => {
     );
     ec2Mock.on(RevokeSecurityGroupIngressCommand).callsFake(() => {
       world.SecurityGroupRules = [];
-      throw Object.assign(new Error('gone'), {
-        name: 'InvalidSecurityGroupRuleId.NotFound',
-        $metadata: { httpStatusCode: 400 },
-      });
+      throw ruleNotFound();
     });
-    const retried = envelope({ ...authorizeIngress(GROUP, 3389, [['sgr-w3389', '0.0.0.0/0']]), ...actor(1) });
-    const fresh = envelope({ ...authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]), ...actor(2) });
     // Act
-    const result = await processMessages(
-      [...messages([retried], 2, 'retry'), ...messages([fresh], 1, 'fresh')],
-      deps(),
-    );
+    const result = await processMessages(retriedAndFresh(), deps());
     // Assess
     expect(revokes()).toEqual([{ GroupId: GROUP, SecurityGroupRuleIds: ['sgr-w22', 'sgr-w3389'] }]);
     expect(result.groups[0]?.actions).toEqual([

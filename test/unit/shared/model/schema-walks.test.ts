@@ -5,7 +5,7 @@ import type { InputError } from '../../../../shared/errors';
 import { checkOwners, oneOwnerIssues, uniqueRuleNumbers } from '../../../../shared/model/cross-checks';
 import { buildModel } from '../../../../shared/model/model';
 import { type Explain, validate } from '../../../../shared/model/schema-kit';
-import { parseSnapshot, readSnapshot } from '../../../../shared/model/snapshot';
+import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { SnapshotSchema } from '../../../../shared/model/snapshot-schema';
 import {
   isCidr4,
@@ -336,7 +336,7 @@ describe('one owner per subnet and VPC', () => {
   });
 });
 
-describe('the owners the one-owner checks hand over', () => {
+describe('the owners the one-owner checks find', () => {
   /** The three maps as the model derives them from its nodes (last one wins). */
   function modelOwners(input: Json): Record<string, [string, string][]> {
     const model = buildModel(parseSnapshot(input));
@@ -358,7 +358,7 @@ describe('the owners the one-owner checks hand over', () => {
   }
   const sorted = (map: Map<string, string>) => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const handed = (input: Json) => {
-    const { owners } = readSnapshot(structuredClone(input));
+    const { owners } = checkOwners(parseSnapshot(structuredClone(input)));
     return {
       naclBySubnet: sorted(owners.naclBySubnet),
       defaultNaclByVpc: sorted(owners.defaultNaclByVpc),

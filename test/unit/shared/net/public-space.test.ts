@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCidr4, parseCidr6 } from '../../../../shared/net/cidr';
+import { parseCidr4, parseCidr6, parseIpv6 } from '../../../../shared/net/cidr';
 import { cidrsOf4 } from '../../../../shared/net/cidr-format';
 import { intersect, normalize, sizeOf, sizeOfBig } from '../../../../shared/net/interval-set';
 import {
   coversWorld4,
   coversWorld6,
+  isPublicIpv6,
   isWorldOpen4,
   isWorldOpen6,
   NON_PUBLIC_IPV4,
@@ -195,5 +196,47 @@ describe('public counts of arbitrary normalized sets', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('isPublicIpv6 (2000::/3 from the first group)', () => {
+  // The oracle: the whole 128-bit value's top three bits.
+  const oracle = (text: string) => {
+    const value = parseIpv6(text);
+    return value !== undefined && value >> 125n === 1n;
+  };
+
+  it('agrees with the 128-bit value on every address and on mutated text', () => {
+    const address = fc.oneof(
+      fc.ipV6(),
+      fc.ipV6().map((a) => a.toUpperCase()),
+      fc
+        .tuple(fc.integer({ min: 0, max: 0xffff }), fc.ipV6())
+        .map(([g, a]) => `${g.toString(16)}:${a.split(':').slice(1).join(':')}`),
+    );
+    const mutated = fc
+      .tuple(address, fc.nat(), fc.constantFrom('', ':', '.', 'g', '0', '::', '%eth0', '/64', ' '))
+      .map(([a, at, piece]) => a.slice(0, at % (a.length + 1)) + piece + a.slice(at % (a.length + 1)));
+    fc.assert(
+      fc.property(fc.oneof(address, mutated, fc.string()), (text) => {
+        expect(isPublicIpv6(text)).toBe(oracle(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads the boundaries of 2000::/3 and the usual non-public ranges', () => {
+    expect(isPublicIpv6('1fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')).toBe(false);
+    expect(isPublicIpv6('2000::')).toBe(true);
+    expect(isPublicIpv6('2600:1f18:1000:8100::1')).toBe(true);
+    expect(isPublicIpv6('3FFF:FFFF::1')).toBe(true);
+    expect(isPublicIpv6('4000::')).toBe(false);
+    expect(isPublicIpv6('fd00::1')).toBe(false);
+    expect(isPublicIpv6('fe80::1')).toBe(false);
+    expect(isPublicIpv6('::ffff:1.2.3.4')).toBe(false);
+    expect(isPublicIpv6('::')).toBe(false);
+    expect(isPublicIpv6('20:1::')).toBe(false);
+    expect(isPublicIpv6('2001:db8::1.2.3.4')).toBe(oracle('2001:db8::1.2.3.4'));
+    expect(isPublicIpv6('2000::/3')).toBe(false);
   });
 });
