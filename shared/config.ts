@@ -65,6 +65,22 @@ const naclAdminSource = z.string().superRefine((value, ctx) => {
 
 const unknownRule = 'unknown rule id (see the rule catalogue in the README)';
 
+// The stack sets these to the topic's and the roles' ARNs; anything else would be found only at
+// the first publish (a lost notice) or would never match a caller (a remediation loop).
+const topicArn = z.string().regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]{1,256}$/, {
+  message: 'not an SNS topic ARN like "arn:aws:sns:eu-west-1:123456789012:vpc-guardrail"',
+});
+// Loose on purpose: any IAM or STS principal ARN (a role, its assumed-role sessions, a user).
+const OWN_ROLE = /^arn:aws[\w-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/;
+/** One principal ARN, or several separated by commas (the stacks name both functions' roles). */
+const ownRoleArn = z.string().refine(
+  (value) => {
+    const arns = value.split(',').map((arn) => arn.trim());
+    return arns.every((arn) => OWN_ROLE.test(arn));
+  },
+  { message: 'not IAM role ARNs like "arn:aws:iam::123456789012:role/name", separated by commas' },
+);
+
 /**
  * The config schema for a rule catalogue. The ids come from the caller (the registry hands them
  * over, see `shared/load-config.ts`): config never imports the rules, which import config.
@@ -114,8 +130,8 @@ export function configSchema(ruleIds: readonly string[]) {
       /** Inbound entries a NACL may hold (per address family, AWS's default quota): beyond it, notify only. */
       naclEntryLimit: z.number().int().min(1).max(32766).default(20),
       /** Events made by this principal are ignored (no loops). */
-      ownRoleArn: z.string().optional(),
-      topicArn: z.string().optional(),
+      ownRoleArn: ownRoleArn.optional(),
+      topicArn: topicArn.optional(),
       /** Findings below this severity are listed in a notice but never cause one alone (DESIGN §8). */
       notifyMinSeverity: z.enum(SEVERITIES).default('low'),
       /** Organization mode (DESIGN §15): when non-empty, only these accounts (and the central one). */
@@ -167,6 +183,13 @@ export interface ConfigEnv {
   VPC_GUARDRAIL_CONFIG?: string;
 }
 
+/** The config keys with a variable of their own (DESIGN §9); it wins over `VPC_GUARDRAIL_CONFIG`. */
+const ENV_KEYS: readonly (readonly [key: string, variable: keyof ConfigEnv])[] = [
+  ['mode', 'VPC_GUARDRAIL_MODE'],
+  ['topicArn', 'VPC_GUARDRAIL_TOPIC_ARN'],
+  ['ownRoleArn', 'VPC_GUARDRAIL_OWN_ROLE_ARN'],
+];
+
 /**
  * Builds the config from environment variables (the values are passed in: the engine reads no env).
  * `VPC_GUARDRAIL_CONFIG` holds JSON with any key; the dedicated variables win over it.
@@ -182,8 +205,17 @@ export function configFromEnvFor(ruleIds: readonly string[], env: ConfigEnv): Co
     base = parsed as Record<string, unknown>;
   }
   const merged: Record<string, unknown> = { ...base };
-  if (env.VPC_GUARDRAIL_MODE) merged.mode = env.VPC_GUARDRAIL_MODE;
-  if (env.VPC_GUARDRAIL_TOPIC_ARN) merged.topicArn = env.VPC_GUARDRAIL_TOPIC_ARN;
-  if (env.VPC_GUARDRAIL_OWN_ROLE_ARN) merged.ownRoleArn = env.VPC_GUARDRAIL_OWN_ROLE_ARN;
-  return parseConfigFor(ruleIds, merged, 'configuration (VPC_GUARDRAIL_* environment)');
+  const fromVariables = ENV_KEYS.filter(([, variable]) => env[variable]);
+  for (const [key, variable] of fromVariables) merged[key] = env[variable];
+  try {
+    return parseConfigFor(ruleIds, merged, 'configuration (VPC_GUARDRAIL_* environment)');
+  } catch (error) {
+    if (!(error instanceof ConfigError) || fromVariables.length === 0) throw error;
+    // A key set by its own variable is named by that variable: that is what the person set.
+    const issues = error.issues.map((issue) => {
+      const hit = fromVariables.find(([key]) => issue.startsWith(`${key}: `));
+      return hit ? `${hit[1]} (${hit[0]})${issue.slice(hit[0].length)}` : issue;
+    });
+    throw new ConfigError('invalid configuration (VPC_GUARDRAIL_* environment)', issues, { cause: error });
+  }
 }

@@ -91,10 +91,18 @@ export interface AccountRun {
 }
 
 /**
+ * The session name of one CLI run (`vpc-guardrail-cli-20261125T120000Z`): the member accounts'
+ * CloudTrail ties every call of the run to it, as the functions' request ids do (DESIGN §15).
+ */
+export function cliSessionName(now: Date): string {
+  return `cli-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}`;
+}
+
+/**
  * Resolves the account options with local credentials: who the caller is (STS), which accounts
  * (the list, or the organization's ACTIVE ones), and EC2 clients per account and region.
  */
-export async function resolveAccounts(options: AccountOptions): Promise<AccountRun> {
+export async function resolveAccounts(options: AccountOptions, now = new Date()): Promise<AccountRun> {
   const { accounts, regions, roleName } = checkAccountOptions(options);
   const home = regions[0] ?? 'us-east-1';
   const sts = stsClient(home);
@@ -118,8 +126,16 @@ export async function resolveAccounts(options: AccountOptions): Promise<AccountR
     targets: ids.flatMap((accountId) => regions.map((region) => ({ accountId, region }))),
     regions,
     homeAccountId,
-    clients: accountClients({ homeAccountId, memberRoleName: roleName, sts, purpose: 'region' }),
+    clients: withSessionName(
+      accountClients({ homeAccountId, memberRoleName: roleName, sts, purpose: 'region' }),
+      cliSessionName(now),
+    ),
   };
+}
+
+/** Clients whose assumed sessions carry the run's name unless a caller names its own. */
+function withSessionName(clients: AccountClients, sessionName: string): AccountClients {
+  return { ec2: (accountId, region, name) => clients.ec2(accountId, region, name ?? sessionName) };
 }
 
 /**

@@ -35,7 +35,7 @@ export async function runAccountsAudit(
       '--snapshot reads a file; --accounts and --organization read AWS',
     ]);
   }
-  const resolved = await resolveAccounts(options);
+  const resolved = await resolveAccounts(options, io.now());
   // The configuration's allow-list and exclusions hold here as in the audit function.
   const { accounts: governed, excluded } = governedAccounts(
     [...new Set(resolved.targets.map((t) => t.accountId))],

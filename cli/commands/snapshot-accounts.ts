@@ -14,7 +14,7 @@ export async function writeAccountSnapshots(
   io: CliIo,
   options: AccountOptions & { vpc?: string[] },
 ): Promise<number> {
-  const run = await resolveAccounts(options);
+  const run = await resolveAccounts(options, io.now());
   if (options.vpc && options.vpc.length > 0 && new Set(run.targets.map((t) => t.accountId)).size > 1) {
     throw new InputError('invalid options', [
       '--vpc: VPC ids belong to one account; give one account with --accounts',

@@ -47,14 +47,21 @@ const ASFF_PARTITIONS: Record<string, Partition> = {
   'aws-iso-b': 'aws-us-iso-b',
 };
 
-/** A record as the SDK types it: the partition in ASFF's spelling, left out where ASFF has none. */
-function sdkFinding(record: AsffFinding): AwsSecurityFinding {
+/**
+ * A record as Security Hub takes it from a provider: the partition in ASFF's spelling (left out
+ * where ASFF has none), and `Severity` and `Types` also under `FindingProviderFields`. Security Hub
+ * copies the top-level ones there only when it creates a finding; an update (a severity that
+ * changed, a finding archived as informational) reaches the provider's own fields only through
+ * `FindingProviderFields` (Security Hub user guide, "Using FindingProviderFields").
+ */
+export function sdkFinding(record: AsffFinding): AwsSecurityFinding {
   return {
     ...record,
     Resources: record.Resources.map(({ Partition: partition, ...rest }) => {
       const asff = ASFF_PARTITIONS[partition];
       return asff ? { ...rest, Partition: asff } : rest;
     }),
+    FindingProviderFields: { Severity: { ...record.Severity }, Types: [...record.Types] },
   };
 }
 

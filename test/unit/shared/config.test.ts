@@ -88,6 +88,45 @@ describe('config', () => {
   it('fails clearly on a bad environment', () => {
     expect(() => configFromEnv({ VPC_GUARDRAIL_CONFIG: '{mode: notify}' })).toThrow(ConfigError);
     expect(() => configFromEnv({ VPC_GUARDRAIL_CONFIG: '[]' })).toThrow(/expected a JSON object/);
-    expect(() => configFromEnv({ VPC_GUARDRAIL_MODE: 'loud' })).toThrow(/mode: expected one of/);
+    expect(() => configFromEnv({ VPC_GUARDRAIL_MODE: 'loud' })).toThrow(/mode\): expected one of/);
+  });
+
+  it('names the variable a bad value came from, and the key inside VPC_GUARDRAIL_CONFIG', () => {
+    // Act
+    const issuesOf = (env: Parameters<typeof configFromEnv>[0]): string[] => {
+      try {
+        configFromEnv(env);
+      } catch (error) {
+        return (error as ConfigError).issues;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    // Assess
+    expect(issuesOf({ VPC_GUARDRAIL_MODE: 'loud' })).toEqual([
+      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run"',
+    ]);
+    expect(issuesOf({ VPC_GUARDRAIL_CONFIG: '{"mode":"loud"}' })).toEqual([
+      'mode: expected one of "notify", "remediate", "dry-run"',
+    ]);
+    expect(issuesOf({ VPC_GUARDRAIL_TOPIC_ARN: 'vpc-guardrail' })).toEqual([
+      'VPC_GUARDRAIL_TOPIC_ARN (topicArn): not an SNS topic ARN like "arn:aws:sns:eu-west-1:123456789012:vpc-guardrail" ("vpc-guardrail")',
+    ]);
+    expect(issuesOf({ VPC_GUARDRAIL_OWN_ROLE_ARN: 'arn:aws:iam::111122223333:role/a,guardrail' })).toEqual([
+      'VPC_GUARDRAIL_OWN_ROLE_ARN (ownRoleArn): not IAM role ARNs like "arn:aws:iam::123456789012:role/name", separated by commas ("arn:aws:iam::111122223333:role/a,guardrail")',
+    ]);
+  });
+
+  it('takes the ARNs the stacks set: a topic, and both functions roles separated by a comma', () => {
+    // Act
+    const config = configFromEnv({
+      VPC_GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:VpcGuardrail-Notices1A2B3C4D-x_y.fifo',
+      VPC_GUARDRAIL_OWN_ROLE_ARN:
+        'arn:aws:iam::111122223333:role/VpcGuardrail-OnNetworkChangeRole-AB12,arn:aws:iam::111122223333:role/path/VpcGuardrail-AuditRole-CD34',
+    });
+
+    // Assess
+    expect(config.ownRoleArn).toContain('AuditRole');
+    expect(config.topicArn).toMatch(/fifo$/);
   });
 });

@@ -47,6 +47,10 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([
       `arn:aws:iam::${B}:role/VpcGuardrailMember`,
     ]);
+    // The member account's CloudTrail names the run (memoryIo's clock: 2026-11-25T12:00:00Z).
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleSessionName)).toEqual([
+      'vpc-guardrail-cli-20261125T120000Z',
+    ]);
     const out = JSON.parse(stdout()) as {
       findings: Finding[];
       accounts: { accountId: string; regions: number }[];

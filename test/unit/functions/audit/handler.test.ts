@@ -534,6 +534,8 @@ describe('audit handler', () => {
     const load = loadHandler({ VPC_GUARDRAIL_MODE: 'loud' });
 
     // Assess
-    await expect(load).rejects.toThrow(/mode: expected one of "notify", "remediate", "dry-run"/);
+    await expect(load).rejects.toThrow(
+      /VPC_GUARDRAIL_MODE \(mode\): expected one of "notify", "remediate", "dry-run"/,
+    );
   });
 });

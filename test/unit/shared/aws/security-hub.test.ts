@@ -60,6 +60,42 @@ describe('importFindings', () => {
     expect(report).toEqual({ imported: 250, failed: [], calls: 3 });
   });
 
+  it("repeats Severity and Types under FindingProviderFields, the provider's own fields on every update", async () => {
+    // Prepare
+    hubMock.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 2 });
+    const [critical, gone] = [
+      toAsff([makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-1', severity: 'critical' })], ASFF),
+      securityHubPlan({
+        open: [],
+        closed: [makeFinding({ ruleId: 'route-blackhole', resourceId: 'rtb-1', severity: 'info' })],
+        asff: ASFF,
+      }).closed,
+    ].flat();
+
+    // Act
+    await importFindings(
+      hub,
+      [critical, gone].flatMap((r) => (r ? [r] : [])),
+    );
+
+    // Assess
+    const sent = hubMock.commandCalls(BatchImportFindingsCommand)[0]?.args[0].input.Findings ?? [];
+    expect(sent.map((f) => f.FindingProviderFields)).toEqual([
+      {
+        Severity: { Label: 'CRITICAL', Original: 'critical' },
+        Types: ['Software and Configuration Checks/AWS Security Best Practices/Network Reachability'],
+      },
+      {
+        Severity: { Label: 'INFORMATIONAL', Original: 'info' },
+        Types: gone?.Types,
+      },
+    ]);
+    expect(sent.map((f) => [f.Severity?.Label, f.RecordState])).toEqual([
+      ['CRITICAL', 'ACTIVE'],
+      ['INFORMATIONAL', 'ARCHIVED'],
+    ]);
+  });
+
   it('reports each finding Security Hub rejected, and every finding of a call that failed whole', async () => {
     // Prepare
     const all = records(150);
