@@ -89,10 +89,7 @@ export interface NaclFixPlan {
   notPlanned: string[];
 }
 
-/**
- * An entry of the simulated NACL: the model's fields, as an object literal on purpose (the model's
- * `Entry` class in model/nacls.ts says why the two must not share a hidden class).
- */
+/** A simulated NACL entry: the model's fields, a literal apart from its `Entry` class (model/nacls.ts says why). */
 function simulated(input: EntryInput): NaclEntry | undefined {
   const protocol = parseProtocol(input.Protocol);
   const ranged = protocol === 'tcp' || protocol === 'udp';
