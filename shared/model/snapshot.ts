@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import { parseJsonText } from '../validation';
-import { checkOwners } from './cross-checks';
+import { oneOwnerIssues } from './cross-checks';
 import { validate } from './schema-kit';
 import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
@@ -47,7 +47,7 @@ export function readSnapshot(input: unknown): ReadSnapshot {
   const issues = validate(SnapshotSchema, input);
   if (issues) throw new InputError('invalid snapshot', capped(issues));
   const snapshot = input as Snapshot;
-  const { issues: ownerIssues } = checkOwners(snapshot);
+  const ownerIssues = oneOwnerIssues(snapshot);
   if (ownerIssues.length > 0) throw new InputError('invalid snapshot', capped(ownerIssues));
   if (LISTS.every((key) => snapshot[key].length === 0)) {
     warnings.push('(root): the snapshot holds no resources (every Describe* list is empty or absent)');
