@@ -39,16 +39,8 @@ function ruleSet(response: unknown): IdentifiedRule[] {
     const ruleId = text(field(item, 'securityGroupRuleId'));
     const groupId = text(field(item, 'groupId'));
     if (!ruleId || !groupId) continue;
-    const rule: IdentifiedRule = {
-      ruleId,
-      groupId,
-      egress: field(item, 'isEgress') === true || field(item, 'isEgress') === 'true',
-      ipProtocol: text(field(item, 'ipProtocol')) ?? '-1',
-    };
-    const fromPort = num(field(item, 'fromPort'));
-    const toPort = num(field(item, 'toPort'));
-    if (fromPort !== undefined) rule.fromPort = fromPort;
-    if (toPort !== undefined) rule.toPort = toPort;
+    const egress = field(item, 'isEgress') === true || field(item, 'isEgress') === 'true';
+    const rule: IdentifiedRule = { ruleId, ...ruleBase(groupId, egress, item, CAMEL) };
     const cidrIpv4 = text(field(item, 'cidrIpv4'));
     const cidrIpv6 = text(field(item, 'cidrIpv6'));
     const prefixListId = text(field(item, 'prefixListId'));
@@ -64,6 +56,25 @@ function ruleSet(response: unknown): IdentifiedRule[] {
 
 type IdentifiedRule = AddedRule & { ruleId: string };
 
+/** The field names of a rule's protocol and ports: CloudTrail's camelCase, or an API's PascalCase. */
+const CAMEL = ['ipProtocol', 'fromPort', 'toPort'] as const;
+const PASCAL = ['IpProtocol', 'FromPort', 'ToPort'] as const;
+
+/** A rule of `groupId` with the protocol (`-1` when absent) and ports `item` spells with `names`. */
+function ruleBase(
+  groupId: string,
+  egress: boolean,
+  item: unknown,
+  names: typeof CAMEL | typeof PASCAL,
+): AddedRule {
+  const rule: AddedRule = { groupId, egress, ipProtocol: text(field(item, names[0])) ?? '-1' };
+  const fromPort = num(field(item, names[1]));
+  const toPort = num(field(item, names[2]));
+  if (fromPort !== undefined) rule.fromPort = fromPort;
+  if (toPort !== undefined) rule.toPort = toPort;
+  return rule;
+}
+
 /**
  * The CIDR rules an Authorize call asked for, read from its request: what a record from before
  * rule ids (`{"_return": true}`) says it added. Without them a redelivery could not report the
@@ -76,11 +87,7 @@ function requestedRules(request: unknown, groupId: string | undefined, egress: b
   const flat = text(field(request, 'cidrIp')) !== undefined ? [request] : [];
   const out: AddedRule[] = [];
   for (const permission of [...permissions, ...flat]) {
-    const base: AddedRule = { groupId, egress, ipProtocol: text(field(permission, 'ipProtocol')) ?? '-1' };
-    const fromPort = num(field(permission, 'fromPort'));
-    const toPort = num(field(permission, 'toPort'));
-    if (fromPort !== undefined) base.fromPort = fromPort;
-    if (toPort !== undefined) base.toPort = toPort;
+    const base = ruleBase(groupId, egress, permission, CAMEL);
     const v4 = [
       ...members(field(permission, 'ipRanges')).map((r) => text(field(r, 'cidrIp'))),
       permission === request ? text(field(request, 'cidrIp')) : undefined,
@@ -131,16 +138,7 @@ function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ign
     const ruleId = text(field(change, 'SecurityGroupRuleId'));
     const rule = asObject(field(change, 'SecurityGroupRule'));
     if (ruleId === undefined || rule === undefined) continue;
-    const added: AddedRule = {
-      ruleId,
-      groupId,
-      egress: false,
-      ipProtocol: text(field(rule, 'IpProtocol')) ?? '-1',
-    };
-    const fromPort = num(field(rule, 'FromPort'));
-    const toPort = num(field(rule, 'ToPort'));
-    if (fromPort !== undefined) added.fromPort = fromPort;
-    if (toPort !== undefined) added.toPort = toPort;
+    const added: AddedRule = { ruleId, ...ruleBase(groupId, false, rule, PASCAL) };
     const cidrIpv4 = text(field(rule, 'CidrIpv4'));
     const cidrIpv6 = text(field(rule, 'CidrIpv6'));
     if (cidrIpv4) added.cidrIpv4 = cidrIpv4;
