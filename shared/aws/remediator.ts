@@ -11,7 +11,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import type { NaclEntryInput } from '../findings';
-import { isRevokeById, narrowed, type RevokeAction } from '../remediation/narrow';
+import { isRevoke, isRevokeById, narrowed, type RevokeAction } from '../remediation/narrow';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
 import { DESCRIBE } from './ec2/describe-table';
 import { readListing } from './ec2/pages';
@@ -237,10 +237,6 @@ async function presentRuleIds(
       return unverified(second);
     }
   }
-}
-
-function isRevoke(action: PlannedAction): action is RevokeAction {
-  return action.action === 'RevokeSecurityGroupIngress' || action.action === 'RevokeSecurityGroupEgress';
 }
 
 /** One key per source of a permission: protocol, ports and source, descriptions left out. */

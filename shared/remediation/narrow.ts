@@ -6,11 +6,12 @@ export type RevokeAction = Extract<PlannedAction, { parameters: RevokeParameters
 /** A revoke of rules by their ids. */
 export type RevokeByIdAction = RevokeAction & { parameters: { SecurityGroupRuleIds: string[] } };
 
+export function isRevoke(action: PlannedAction): action is RevokeAction {
+  return action.action === 'RevokeSecurityGroupIngress' || action.action === 'RevokeSecurityGroupEgress';
+}
+
 export function isRevokeById(action: PlannedAction): action is RevokeByIdAction {
-  return (
-    (action.action === 'RevokeSecurityGroupIngress' || action.action === 'RevokeSecurityGroupEgress') &&
-    (action.parameters.SecurityGroupRuleIds?.length ?? 0) > 0
-  );
+  return isRevoke(action) && (action.parameters.SecurityGroupRuleIds?.length ?? 0) > 0;
 }
 
 /** The revoke limited to some of its rule ids, with the matching permissions for "how to undo". */
