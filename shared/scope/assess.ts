@@ -4,6 +4,7 @@ import type { AddedRule, EventScope } from '../events/types';
 import type { Finding, IpPermissionInput, Severity } from '../findings';
 import { buildModel, type Model, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
+import { isRevoke } from '../remediation/narrow';
 import { planRemediation } from '../remediation/plan';
 import type { RemediationPlanResult } from '../remediation/types';
 import { REGISTRY } from '../rules/registry';
@@ -62,7 +63,7 @@ export function assessSlice(
     ...(options.autoFixOf ? { autoFixOf: options.autoFixOf } : {}),
   });
   for (const action of plan.actions) {
-    if (action.action === 'RevokeSecurityGroupIngress' || action.action === 'RevokeSecurityGroupEgress') {
+    if (isRevoke(action)) {
       const ids = action.parameters.SecurityGroupRuleIds;
       if (ids) action.revoked = asRemoved(snapshot, ids, action.revoked ?? []);
     }
