@@ -9,6 +9,7 @@ export * from './fake-ec2-http';
 export * from './findings';
 export * from './json-paths';
 export * from './legacy-input';
+export * from './notices';
 export * from './region-mock';
 export * from './sample-findings';
 export * from './simulate';

@@ -20,6 +20,7 @@ import {
   envelope,
   GROUP,
   installFakeEc2,
+  publishedNotices,
   TERRAFORM_RULES,
   terraformApply,
   WORLD_PORTS,
@@ -81,13 +82,8 @@ function revokes(): RevokeSecurityGroupIngressCommandInput[] {
   return ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input);
 }
 
-/** Each Publish input, `Message` read as the plain text of its `default` protocol (MessageStructure json). */
 function published() {
-  return snsMock.commandCalls(PublishCommand).map((c) => {
-    const input = c.args[0].input;
-    expect(input.MessageStructure).toBe('json');
-    return { ...input, Message: (JSON.parse(input.Message ?? '{}') as { default?: string }).default };
-  });
+  return publishedNotices(snsMock);
 }
 
 function install(world: World): World {

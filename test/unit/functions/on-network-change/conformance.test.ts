@@ -21,6 +21,7 @@ import {
   cloudTrailRecord,
   envelope,
   installFakeEc2,
+  publishedNotices,
   type RuleSpec,
 } from '../../../helpers';
 
@@ -44,12 +45,8 @@ function world(groupId: string, accountId: string, rules: RuleSpec[]): void {
   installFakeEc2(ec2Mock, buildWorld({ groupId, rules, accountId, region: 'us-east-1' }));
 }
 
-/** Each Publish input, `Message` read as the plain text of its `default` protocol. */
 function published() {
-  return snsMock.commandCalls(PublishCommand).map((c) => {
-    const input = c.args[0].input;
-    return { ...input, Message: (JSON.parse(input.Message ?? '{}') as { default?: string }).default ?? '' };
-  });
+  return publishedNotices(snsMock);
 }
 
 beforeEach(() => {

@@ -29,6 +29,7 @@ import {
   cloudTrailRecord,
   envelope,
   installFakeEc2,
+  publishedNotices,
   type RuleSpec,
   type World,
 } from '../../../helpers';
@@ -78,13 +79,8 @@ function writeCalls(): number {
   );
 }
 
-/** Each Publish input, `Message` read as the plain text of its `default` protocol (MessageStructure json). */
 function published() {
-  return snsMock.commandCalls(PublishCommand).map((c) => {
-    const input = c.args[0].input;
-    expect(input.MessageStructure).toBe('json');
-    return { ...input, Message: (JSON.parse(input.Message ?? '{}') as { default?: string }).default };
-  });
+  return publishedNotices(snsMock);
 }
 
 describe('processEvent: precision', () => {
