@@ -48,11 +48,8 @@ const ASFF_PARTITIONS: Record<string, Partition> = {
 };
 
 /**
- * A record as Security Hub takes it from a provider: the partition in ASFF's spelling (left out
- * where ASFF has none), and `Severity` and `Types` also under `FindingProviderFields`. Security Hub
- * copies the top-level ones there only when it creates a finding; an update (a severity that
- * changed, a finding archived as informational) reaches the provider's own fields only through
- * `FindingProviderFields` (Security Hub user guide, "Using FindingProviderFields").
+ * A record as the SDK takes it: the partition in ASFF's spelling (left out where ASFF has none).
+ * `FindingProviderFields` comes with the record (report/asff.ts): updates reach it only so.
  */
 export function sdkFinding(record: AsffFinding): AwsSecurityFinding {
   return {
@@ -61,7 +58,6 @@ export function sdkFinding(record: AsffFinding): AwsSecurityFinding {
       const asff = ASFF_PARTITIONS[partition];
       return asff ? { ...rest, Partition: asff } : rest;
     }),
-    FindingProviderFields: { Severity: { ...record.Severity }, Types: [...record.Types] },
   };
 }
 

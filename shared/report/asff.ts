@@ -42,6 +42,11 @@ export interface AsffFinding {
   Workflow: { Status: 'NEW' | 'SUPPRESSED' | 'RESOLVED' };
   RecordState: 'ACTIVE' | 'ARCHIVED';
   ProductFields: Record<string, string>;
+  /**
+   * `Severity` and `Types` again: Security Hub copies the top-level ones here only when it creates
+   * a finding, so an update (a severity that changed) reaches the provider's own fields only so.
+   */
+  FindingProviderFields: { Severity: { Label: AsffSeverityLabel; Original: Severity }; Types: string[] };
 }
 
 export interface AsffOptions {
@@ -179,6 +184,8 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
     productFields['vpc-guardrail/SuppressedBy'] = finding.suppressed.by;
     productFields['vpc-guardrail/SuppressedReason'] = cap(finding.suppressed.reason, LIMITS.productField);
   }
+  const findingTypes = types(finding);
+  const severity = { Label: LABELS[finding.severity], Original: finding.severity };
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     // One Security Hub finding per rule and resource (as Security Hub's own controls do): a change
@@ -191,10 +198,10 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
     GeneratorId: `vpc-guardrail/${finding.ruleId}`,
     AwsAccountId: accountId,
     Region: region,
-    Types: types(finding),
+    Types: findingTypes,
     CreatedAt: now,
     UpdatedAt: now,
-    Severity: { Label: LABELS[finding.severity], Original: finding.severity },
+    Severity: severity,
     Title: cap(finding.title, LIMITS.title),
     Description: cap(finding.detail || finding.title, LIMITS.description),
     Resources: [
@@ -222,6 +229,7 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
     Workflow: { Status: finding.suppressed ? 'SUPPRESSED' : 'NEW' },
     RecordState: 'ACTIVE',
     ProductFields: productFields,
+    FindingProviderFields: { Severity: { ...severity }, Types: [...findingTypes] },
   };
 }
 

@@ -91,6 +91,13 @@ describe('toAsff', () => {
     expect(findings[0]?.Remediation?.Recommendation.Text).toContain('sgr-1');
   });
 
+  it("repeats Severity and Types under FindingProviderFields (what an import's update reaches)", () => {
+    for (const record of findings) {
+      expect(record.FindingProviderFields).toEqual({ Severity: record.Severity, Types: record.Types });
+    }
+    expect(findings[0]?.FindingProviderFields.Severity).toEqual({ Label: 'CRITICAL', Original: 'critical' });
+  });
+
   it('fills account and region from the options when the finding has none, and marks suppressions', () => {
     // Assess
     expect(findings[1]).toMatchObject({
