@@ -1,3 +1,4 @@
+import type { NotJudged } from '../analysis/not-judged';
 import type { FindingDraft, Severity } from '../findings';
 import type { SubnetNode } from '../model/model';
 import { defineRule } from './define-rule';
@@ -60,4 +61,25 @@ export function namedSubnetRule(
       return drafts;
     },
   });
+}
+
+/**
+ * The subnets named `word` whose route table (explicit or the VPC's main one) is not in the
+ * snapshot: their routing cannot be judged, so they are listed as not judged for `ruleId` rather
+ * than passed or reported on missing data (DESIGN §3).
+ */
+export function subnetsWithoutRouteTable(word: string, ruleId: string) {
+  return ({ model }: RuleContext): NotJudged[] => {
+    const out: NotJudged[] = [];
+    for (const subnet of model.subnets.values()) {
+      if (!isNamed(subnet, word) || subnet.routeTableId) continue;
+      out.push({
+        resourceId: subnet.id,
+        reason:
+          "no route table of the subnet is in the snapshot (neither an explicit one nor the VPC's main one)",
+        ruleId,
+      });
+    }
+    return out;
+  };
 }

@@ -1,5 +1,10 @@
 import { reportOnly } from './define-rule';
-import { isNamed, namedSubnetRule, routeTableAssociation, routeTableAssociationText } from './subnet-common';
+import {
+  namedSubnetRule,
+  routeTableAssociation,
+  routeTableAssociationText,
+  subnetsWithoutRouteTable,
+} from './subnet-common';
 import type { RuleDefinition } from './types';
 
 const ID = 'subnet-private-has-igw-route';
@@ -55,17 +60,5 @@ const judged = namedSubnetRule(
  */
 export const subnetPrivateHasIgwRoute: RuleDefinition = {
   ...judged,
-  notJudged: ({ model }) => {
-    const out = [];
-    for (const subnet of model.subnets.values()) {
-      if (!isNamed(subnet, 'private') || subnet.routeTableId) continue;
-      out.push({
-        resourceId: subnet.id,
-        reason:
-          "no route table of the subnet is in the snapshot (neither an explicit one nor the VPC's main one)",
-        ruleId: ID,
-      });
-    }
-    return out;
-  },
+  notJudged: subnetsWithoutRouteTable('private', ID),
 };

@@ -290,22 +290,20 @@ describe('route-blackhole', () => {
 });
 
 describe('not judged is said (DESIGN §3): a subnet or NAT gateway whose path is missing', () => {
-  it('a "private" subnet with no route table in the snapshot (neither explicit nor main) is listed, not passed', () => {
+  it('a "private" or "public" subnet with no route table in the snapshot (neither explicit nor main) is listed, neither passed nor reported', () => {
     const { findings, notJudged } = evaluateReport(
       parseSnapshot({
         Subnets: [subnet('subnet-priv', 'app-private-a'), subnet('subnet-pub', 'web-public-a')],
       }),
       DEFAULT_CONFIG,
     );
-    // The "public" one is still reported (no route table of the snapshot has an igw route).
-    expect(triples(findings)).toEqual([['subnet-public-no-igw-route', 'subnet-pub', 'low', undefined]]);
+    // Without the route table neither word can be checked: no finding on missing data.
+    expect(triples(findings)).toEqual([]);
+    const reason =
+      "no route table of the subnet is in the snapshot (neither an explicit one nor the VPC's main one)";
     expect(notJudged).toEqual([
-      {
-        resourceId: 'subnet-priv',
-        reason:
-          "no route table of the subnet is in the snapshot (neither an explicit one nor the VPC's main one)",
-        ruleId: 'subnet-private-has-igw-route',
-      },
+      { resourceId: 'subnet-priv', reason, ruleId: 'subnet-private-has-igw-route' },
+      { resourceId: 'subnet-pub', reason, ruleId: 'subnet-public-no-igw-route' },
     ]);
   });
 
