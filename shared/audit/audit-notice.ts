@@ -17,7 +17,7 @@ import type { AccountSummary, RegionFailure, RegionRemediation } from './types';
 /** The whole message under SNS's 256 KB (kept well under). */
 const MESSAGE_MAX_BYTES = 200_000;
 
-/** Subject: printable ASCII only (SNS rejects control characters), capped at 100 characters. */
+/** Subject: printable ASCII only (SNS rejects control characters), capped at MAX_SUBJECT_LENGTH (99: SNS asks for less than 100). */
 function subjectLine(text: string): string {
   const clean = text.replace(/[^\x20-\x7e]/g, '-');
   return clean.length <= MAX_SUBJECT_LENGTH ? clean : `${clean.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;

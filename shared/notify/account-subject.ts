@@ -4,7 +4,7 @@ import { truncate } from './sanitize';
 /**
  * The subject with the account named after its `[SEVERITY]` tag (organization mode, a member
  * account's notice): `[CRITICAL] 222233334444: sg-0ab world-open on 22/tcp — revoked`. The middle is
- * shortened, never the tag or the ` — outcome`, so the subject stays within SNS's 100 characters.
+ * shortened, never the tag or the ` — outcome`, so the subject stays under SNS's 100 characters.
  */
 export function subjectWithAccount(subject: string, accountId: string): string {
   const tag = /^\[[A-Z]+\] /.exec(subject)?.[0] ?? '';

@@ -5,8 +5,11 @@ import type { RuleRegistry } from '../rules/registry';
 import type { ResolvedScope } from '../scope/resolve';
 import type { ChatNotification } from './chat';
 
-/** SNS caps a subject at 100 characters. */
-export const MAX_SUBJECT_LENGTH = 100;
+/**
+ * The longest subject sent: SNS's Publish reference asks for "less than 100 characters" (DESIGN
+ * §14 says ≤ 100; 99 satisfies both, so a full-length subject is never the reason a notice fails).
+ */
+export const MAX_SUBJECT_LENGTH = 99;
 /**
  * SNS caps a message (body plus attributes) at 256 KiB; the body stays well under that so the
  * subject, attributes and the truncation note always fit.

@@ -140,6 +140,9 @@ describe('buildNotice', () => {
       }),
     );
     expect(notice.subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+    // SNS Publish: "less than 100 characters".
+    expect(notice.subject.length).toBeLessThan(100);
+    expect(MAX_SUBJECT_LENGTH).toBe(99);
     expect(notice.subject).not.toMatch(/[\r\n\u202e]/);
     expect(notice.message).not.toContain('\r');
     expect(notice.message).not.toContain('\u202e');
