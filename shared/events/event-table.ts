@@ -1,3 +1,4 @@
+import { requestedNaclEntry } from './nacl-entry';
 import { asObject, distinct, field, members, num, path, text, unwrapRequest, unwrapResponse } from './shapes';
 import {
   type AddedRule,
@@ -194,10 +195,14 @@ function createNetworkAcl({ request, response }: ExtractContext): ScopeParts | I
   return { networkAclIds, vpcIds: ids(field(request, 'vpcId'), path(response, 'networkAcl', 'vpcId')) };
 }
 
-function networkAclEntry({ request }: ExtractContext): ScopeParts | Ignored {
+/** Create/Replace/DeleteNetworkAclEntry: the NACL; the entry written, when the call wrote one. */
+function networkAclEntry({ eventName, request }: ExtractContext): ScopeParts | Ignored {
   const networkAclIds = ids(field(request, 'networkAclId'));
-  if (networkAclIds.length === 0) return noResource('no networkAclId in the request');
-  return { networkAclIds };
+  const networkAclId = networkAclIds[0];
+  if (networkAclId === undefined) return noResource('no networkAclId in the request');
+  const written =
+    eventName === 'DeleteNetworkAclEntry' ? undefined : requestedNaclEntry(request, networkAclId);
+  return { networkAclIds, addedNaclEntries: written ? [written] : [] };
 }
 
 function replaceNetworkAclAssociation({ request, response }: ExtractContext): ScopeParts | Ignored {
@@ -385,6 +390,7 @@ export function emptyScope(eventName: string, area: EventArea): EventScope {
     securityGroupNames: [],
     securityGroupRuleIds: [],
     addedRules: [],
+    addedNaclEntries: [],
     networkAclIds: [],
     networkAclAssociationIds: [],
     subnetIds: [],

@@ -188,16 +188,23 @@ function actionLines(input: NoticeInput): string[] {
 }
 
 function alreadyRemovedLines(input: NoticeInput): string[] {
-  if (input.alreadyRemoved.length === 0) return [];
+  const entries = input.removedEntries ?? [];
+  if (input.alreadyRemoved.length === 0 && entries.length === 0) return [];
   const lines = ['ALREADY REMOVED: world-open rules these calls added are no longer there'];
+  const portsText = (from: number | undefined, to: number | undefined) =>
+    from === undefined ? 'all ports' : `${from}-${to ?? from}`;
   for (const rule of cap(input.alreadyRemoved, MAX_LINES_PER_SECTION)) {
-    const ports =
-      rule.fromPort === undefined ? 'all ports' : `${rule.fromPort}-${rule.toPort ?? rule.fromPort}`;
+    const source = sanitize(rule.cidrIpv4 ?? rule.cidrIpv6, 64);
     lines.push(
-      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${ports} from ${sanitize(
-        rule.cidrIpv4 ?? rule.cidrIpv6,
+      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)} from ${source}`,
+    );
+  }
+  for (const entry of cap(entries, MAX_LINES_PER_SECTION)) {
+    lines.push(
+      `  entry ${entry.ruleNumber} (${entry.egress ? 'outbound' : 'inbound'}) of ${sanitize(entry.networkAclId, 64)}: ${sanitize(entry.ruleAction, 8)} protocol ${sanitize(entry.protocol, 8)} ${portsText(entry.fromPort, entry.toPort)} from ${sanitize(
+        entry.cidrBlock ?? entry.ipv6CidrBlock,
         64,
-      )}`,
+      )} (gone, or no longer this entry)`,
     );
   }
   lines.push('');

@@ -79,7 +79,7 @@ function leadSubject(input: NoticeInput, lead: Finding, open: readonly Finding[]
   return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1], input.registry)}`, suffix);
 }
 
-/** The subject of news that is no finding: an exemption change, a rule already removed. */
+/** The subject of news that is no finding: an exemption change, a rule or NACL entry already removed. */
 function newsSubject(input: NoticeInput, suffix: string): string | undefined {
   const exemption = input.calls.find((c) => c.scope.exemption)?.scope.exemption;
   const first = input.calls[0]?.event;
@@ -93,10 +93,14 @@ function newsSubject(input: NoticeInput, suffix: string): string | undefined {
       suffix,
     );
   }
+  const tag = `[${removedSeverity(input).toUpperCase()}]`;
   const removed = input.alreadyRemoved[0];
   if (removed)
+    return fitSubject(`${tag} world-open rule on ${sanitize(removed.groupId, 40)} already removed`, suffix);
+  const entry = input.removedEntries?.[0];
+  if (entry)
     return fitSubject(
-      `[${removedSeverity(input).toUpperCase()}] world-open rule on ${sanitize(removed.groupId, 40)} already removed`,
+      `${tag} world-open entry ${entry.ruleNumber} of ${sanitize(entry.networkAclId, 40)} already removed`,
       suffix,
     );
   return undefined;

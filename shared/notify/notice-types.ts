@@ -1,4 +1,4 @@
-import type { AddedRule, EventScope, ParsedEvent } from '../events/types';
+import type { AddedNaclEntry, AddedRule, EventScope, ParsedEvent } from '../events/types';
 import type { Finding, Severity } from '../findings';
 import type { ActionResult, PlannedAction, SkippedFinding } from '../remediation/types';
 import type { RuleRegistry } from '../rules/registry';
@@ -79,6 +79,8 @@ export interface NoticeInput {
    * each with the severity of the finding it made (the notice's `severity` counts it).
    */
   alreadyRemoved: readonly (AddedRule & { severity?: Severity })[];
+  /** World-open NACL entries redelivered calls wrote that are gone or changed (as `alreadyRemoved`). */
+  removedEntries?: readonly (AddedNaclEntry & { severity?: Severity })[];
   /** Findings closed by someone else's removal, reported on a redelivery. */
   goneFindings: readonly Finding[];
   /** True when some message of the group is a redelivery. */

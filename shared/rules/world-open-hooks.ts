@@ -27,6 +27,23 @@ export function worldOpenSource(rule: SourceRule, config: Config): boolean {
   return !rule.egress && isWorldCidr(rule) && offendingPorts(rule, config);
 }
 
+/**
+ * True when an added NACL entry, read as a source rule (allow entries only), is one
+ * `nacl-open-admin-port` fixes: inbound, from the whole internet, on some configured admin port.
+ */
+export function worldOpenAdminSource(rule: SourceRule, config: Config): boolean {
+  if (rule.egress || !isWorldCidr(rule)) return false;
+  const protocol = parseProtocol(rule.ipProtocol);
+  if (protocol !== 'all' && protocol !== 'tcp' && protocol !== 'udp') return false;
+  // An all-protocol entry carries no port range: every port.
+  const all = protocol === 'all' || rule.fromPort === undefined;
+  const from = all ? 0 : (rule.fromPort ?? 0);
+  const to = all ? 65535 : (rule.toPort ?? from);
+  return config.adminPorts.some(
+    (p) => (protocol === 'all' || p.protocol === protocol) && p.from <= to && p.to >= from,
+  );
+}
+
 /** Whether a world rule on these ports makes an `sg-open-*` finding: not ICMP, not only authorized ports. */
 function offendingPorts(rule: SourceRule, config: Config): boolean {
   const protocol = parseProtocol(rule.ipProtocol);

@@ -1,15 +1,22 @@
 import type { Config } from '../config';
 import { evaluateModel, evaluateModelReport, type NotJudged } from '../engine';
-import type { AddedRule, EventScope } from '../events/types';
-import type { Finding, IpPermissionInput, Severity } from '../findings';
-import { buildModel, type Model, type SgRule } from '../model/model';
+import {
+  type AddedNaclEntry,
+  type AddedRule,
+  addedNaclEntryKey,
+  addedRuleKey,
+  type EventScope,
+} from '../events/types';
+import type { Finding, IpPermissionInput, ResourceType, Severity } from '../findings';
+import { buildModel, type Model, type NaclEntry, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
+import { parseProtocol } from '../net/protocol';
 import { isRevoke } from '../remediation/narrow';
 import { planRemediation } from '../remediation/plan';
 import type { RemediationPlanResult } from '../remediation/types';
 import { REGISTRY } from '../rules/registry';
-import type { AutoFix } from '../rules/types';
-import { removedRuleSeverity } from './removed-severity';
+import type { AutoFix, SourceRule } from '../rules/types';
+import { removedEntrySeverity, removedRuleSeverity } from './removed-severity';
 import { findingsInScope, type ResolvedScope, resolveScope } from './resolve';
 
 export interface AssessOptions {
@@ -18,6 +25,12 @@ export interface AssessOptions {
   /** False when some Describe* call failed: findings are still reported, nothing is remediated. */
   sliceComplete: boolean;
   autoFixOf?: (ruleId: string) => AutoFix;
+  /**
+   * Per scope, whether its message is a redelivery. Only those scopes' added rules and entries are
+   * looked for "already removed": on a first delivery a rule already gone is not news (DESIGN §8
+   * "Order and retries", §14), so that work is skipped. Absent: no scope is a redelivery.
+   */
+  retried?: readonly boolean[];
 }
 
 /** What the pure part of the pipeline decides for a batch's events and their one slice. */
@@ -35,12 +48,17 @@ export interface Assessment {
    * failed notice still tells a person.
    */
   alreadyRemoved: RemovedRule[];
+  /** NACL entries the retried events wrote, world-open on an admin port, no longer in the slice. */
+  removedEntries: RemovedEntry[];
   /** What the slice lacks to judge (an interface whose subnet or NACL is not in it, …). */
   notJudged: NotJudged[];
 }
 
 /** An added world-open rule found gone, with the severity of the finding it made (DESIGN §8). */
 export type RemovedRule = AddedRule & { severity: Severity };
+
+/** An added world-open NACL entry found gone or changed, with the severity of the finding it made. */
+export type RemovedEntry = AddedNaclEntry & { severity: Severity };
 
 /**
  * Slice → findings in scope → remediation plan (DESIGN §7, §8, §14). Each event's scope is resolved
@@ -68,13 +86,35 @@ export function assessSlice(
       if (ids) action.revoked = asRemoved(snapshot, ids, action.revoked ?? []);
     }
   }
-  const removed = scopes.flatMap((scope) =>
-    alreadyRemoved(scope, model, config).map((rule) => ({
-      ...rule,
-      severity: removedRuleSeverity(rule, config),
-    })),
-  );
-  return { resolved, perEvent, findings, plan, alreadyRemoved: removed, notJudged: report.notJudged };
+  const retried = scopes.filter((_, i) => options.retried?.[i] === true);
+  const removed = distinctBy(
+    retried.flatMap((scope) => alreadyRemoved(scope, model, config)),
+    addedRuleKey,
+  ).map((rule) => ({
+    ...rule,
+    severity: removedRuleSeverity(rule, config),
+  }));
+  const removedEntries = distinctBy(
+    retried.flatMap((scope) => entriesGone(scope, model, config)),
+    addedNaclEntryKey,
+  ).map((entry) => ({ ...entry, severity: removedEntrySeverity(entry, config) }));
+  return {
+    resolved,
+    perEvent,
+    findings,
+    plan,
+    alreadyRemoved: removed,
+    removedEntries,
+    notJudged: report.notJudged,
+  };
+}
+
+function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    return !seen.has(k) && seen.add(k);
+  });
 }
 
 /** The findings in `resolved` after the slice changed (actions applied in memory): no new reads. */
@@ -135,10 +175,17 @@ function asRemoved(
   });
 }
 
+/** Whether a rule of the catalogue judging `resourceType` would have removed this source rule. */
+function offending(resourceType: ResourceType, rule: SourceRule, config: Config): boolean {
+  return REGISTRY.rules.some(
+    (r) => r.meta.resourceType === resourceType && r.meta.hooks?.offendingSource?.(rule, config) === true,
+  );
+}
+
 function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedRule[] {
   return scope.addedRules.filter((rule) => {
     // The rules say which added rules they would have revoked (their `offendingSource` hook).
-    if (!REGISTRY.rules.some((r) => r.meta.hooks?.offendingSource?.(rule, config))) return false;
+    if (!offending('AWS::EC2::SecurityGroup', rule, config)) return false;
     const group = model.securityGroups.get(rule.groupId);
     if (!group) return false;
     // By id when the slice carries rule ids; else by content (a group left with no rule at all
@@ -173,4 +220,40 @@ function normalProtocol(ipProtocol: string): string {
   if (lower === '17') return 'udp';
   if (lower === 'all') return '-1';
   return lower;
+}
+
+/**
+ * Allow entries the event wrote that `nacl-open-admin-port` fixes (its `offendingSource` hook) and
+ * that the slice's NACL no longer holds as written: no entry at that number and direction, or one
+ * with other content (narrowed to the VPC's CIDR, replaced). A NACL the slice lacks is not judged.
+ */
+function entriesGone(scope: EventScope, model: Model, config: Config): AddedNaclEntry[] {
+  return scope.addedNaclEntries.filter((entry) => {
+    if (entry.ruleAction !== 'allow') return false;
+    const source: SourceRule = {
+      egress: entry.egress,
+      ipProtocol: entry.protocol,
+      ...(entry.fromPort !== undefined ? { fromPort: entry.fromPort } : {}),
+      ...(entry.toPort !== undefined ? { toPort: entry.toPort } : {}),
+      ...(entry.cidrBlock !== undefined ? { cidrIpv4: entry.cidrBlock } : {}),
+      ...(entry.ipv6CidrBlock !== undefined ? { cidrIpv6: entry.ipv6CidrBlock } : {}),
+    };
+    if (!offending('AWS::EC2::NetworkAcl', source, config)) return false;
+    const acl = model.networkAcls.get(entry.networkAclId);
+    if (!acl) return false;
+    const now = (entry.egress ? acl.egress : acl.ingress).find((e) => e.ruleNumber === entry.ruleNumber);
+    return now === undefined || !sameEntry(now, entry);
+  });
+}
+
+/**
+ * The slice's entry is the world-open one written: allow, same protocol, the whole internet of the
+ * same family (EC2 stores `1.2.3.4/0` as `0.0.0.0/0`), and for tcp/udp the same ports.
+ */
+function sameEntry(e: NaclEntry, entry: AddedNaclEntry): boolean {
+  if (!e.allow || e.protocol !== parseProtocol(entry.protocol)) return false;
+  if (e.family !== (entry.cidrBlock !== undefined ? 'ipv4' : 'ipv6')) return false;
+  if ((e.range4 ?? e.range6)?.prefix !== 0) return false;
+  if (e.protocol !== 'tcp' && e.protocol !== 'udp') return true;
+  return e.fromPort === (entry.fromPort ?? 0) && e.toPort === (entry.toPort ?? 65535);
 }

@@ -1,15 +1,16 @@
 import type { Config } from '../config';
 import { evaluate } from '../engine';
-import type { AddedRule } from '../events/types';
+import type { AddedNaclEntry, AddedRule } from '../events/types';
 import { SEVERITIES, type Severity, severityRank } from '../findings';
 import type { Snapshot } from '../model/snapshot-schema';
 
-// An "already removed" notice reports a rule that is gone, so no finding of the slice carries its
-// severity any more. The rule is judged again on its own, so the notice carries the severity of the
-// finding it made (critical for 22/tcp from 0.0.0.0/0) and a subscription filtered to critical and
-// high still hears it (DESIGN §8).
+// An "already removed" notice reports a rule or NACL entry that is gone, so no finding of the slice
+// carries its severity any more. It is judged again on its own, so the notice carries the severity
+// of the finding it made (critical for 22/tcp from 0.0.0.0/0) and a subscription filtered to
+// critical and high still hears it (DESIGN §8).
 
 const PROBE_GROUP = 'sg-removed-rule-probe';
+const PROBE_ACL = 'acl-removed-entry-probe';
 
 /**
  * The severity of the finding a world-open rule made while it existed: the catalogue judging a
@@ -25,17 +26,73 @@ export function removedRuleSeverity(rule: AddedRule, config: Config): Severity {
     PrefixListIds: [],
     UserIdGroupPairs: [],
   };
-  const snapshot: Snapshot = {
+  return probeSeverity(
+    {
+      ...emptySnapshot(),
+      SecurityGroups: [
+        {
+          GroupId: PROBE_GROUP,
+          IpPermissions: rule.egress ? [] : [permission],
+          IpPermissionsEgress: rule.egress ? [permission] : [],
+          Tags: [],
+        },
+      ],
+    },
+    PROBE_GROUP,
+    config,
+  );
+}
+
+/**
+ * The severity of the finding a world-open NACL entry made while it existed: the catalogue judging
+ * a NACL that holds only that entry, else `info`.
+ */
+export function removedEntrySeverity(entry: AddedNaclEntry, config: Config): Severity {
+  const ports =
+    entry.fromPort !== undefined ? { From: entry.fromPort, To: entry.toPort ?? entry.fromPort } : undefined;
+  return probeSeverity(
+    {
+      ...emptySnapshot(),
+      NetworkAcls: [
+        {
+          NetworkAclId: PROBE_ACL,
+          VpcId: 'vpc-removed-entry-probe',
+          Entries: [
+            {
+              RuleNumber: entry.ruleNumber,
+              Protocol: entry.protocol,
+              RuleAction: entry.ruleAction === 'deny' ? 'deny' : 'allow',
+              Egress: entry.egress,
+              ...(entry.cidrBlock !== undefined ? { CidrBlock: entry.cidrBlock } : {}),
+              ...(entry.ipv6CidrBlock !== undefined ? { Ipv6CidrBlock: entry.ipv6CidrBlock } : {}),
+              ...(ports ? { PortRange: ports } : {}),
+            },
+          ],
+          Associations: [],
+          Tags: [],
+        },
+      ],
+    },
+    PROBE_ACL,
+    config,
+  );
+}
+
+/** The worst severity the catalogue reports about `resourceId` in a probe snapshot, else `info`. */
+function probeSeverity(snapshot: Snapshot, resourceId: string, config: Config): Severity {
+  // Judged whatever `judgeUnused` says: the probe has no interface or subnet, the real one may have had.
+  const findings = evaluate(snapshot, { ...config, judgeUnused: true }).filter(
+    (f) => f.resourceId === resourceId,
+  );
+  const worst = Math.min(SEVERITIES.length - 1, ...findings.map((f) => severityRank(f.severity)));
+  return SEVERITIES[worst] ?? 'info';
+}
+
+function emptySnapshot(): Snapshot {
+  return {
     Vpcs: [],
     Subnets: [],
-    SecurityGroups: [
-      {
-        GroupId: PROBE_GROUP,
-        IpPermissions: rule.egress ? [] : [permission],
-        IpPermissionsEgress: rule.egress ? [permission] : [],
-        Tags: [],
-      },
-    ],
+    SecurityGroups: [],
     SecurityGroupRules: [],
     NetworkAcls: [],
     RouteTables: [],
@@ -45,10 +102,4 @@ export function removedRuleSeverity(rule: AddedRule, config: Config): Severity {
     NetworkInterfaces: [],
     ManagedPrefixLists: [],
   };
-  // Judged whatever `judgeUnused` says: the probe group has no interface, the real one may have had.
-  const findings = evaluate(snapshot, { ...config, judgeUnused: true }).filter(
-    (f) => f.resourceId === PROBE_GROUP,
-  );
-  const worst = Math.min(SEVERITIES.length - 1, ...findings.map((f) => severityRank(f.severity)));
-  return SEVERITIES[worst] ?? 'info';
 }

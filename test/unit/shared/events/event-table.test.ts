@@ -113,11 +113,40 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
     ],
     [
       'CreateNetworkAclEntry--egress-all-protocols-anywhere-panther.json',
-      { area: 'network-acl', networkAclIds: ['acl-1'] },
+      {
+        area: 'network-acl',
+        networkAclIds: ['acl-1'],
+        // The entry written, for "already removed" on a redelivery (DESIGN §8).
+        addedNaclEntries: [
+          {
+            networkAclId: 'acl-1',
+            ruleNumber: 500,
+            egress: true,
+            ruleAction: 'allow',
+            protocol: '-1',
+            cidrBlock: '0.0.0.0/0',
+          },
+        ],
+      },
     ],
     [
       'CreateNetworkAclEntry--ingress-tcp-port-range-anywhere-panther.json',
-      { area: 'network-acl', networkAclIds: ['acl-1111'] },
+      {
+        area: 'network-acl',
+        networkAclIds: ['acl-1111'],
+        addedNaclEntries: [
+          {
+            networkAclId: 'acl-1111',
+            ruleNumber: 12,
+            egress: false,
+            ruleAction: 'allow',
+            protocol: '6',
+            cidrBlock: '0.0.0.0/0',
+            fromPort: 700,
+            toPort: 702,
+          },
+        ],
+      },
     ],
     ['CreateRoute--igw-default-route-panther.json', { area: 'route', routeTableIds: ['rtb-1'] }],
     ['CreateRoute--igw-eventbridge-aws-sample-sanitized.json', { area: 'route', routeTableIds: ['rtb-xxx'] }],

@@ -221,6 +221,32 @@ describe('buildNotice', () => {
     expect(notice.subject).toBe('[INFO] world-open rule on sg-0abc already removed');
     expect(notice.message).toContain('  sgr-world on sg-0abc: tcp 22-22 from 0.0.0.0/0');
   });
+
+  it('reports world-open NACL entries the event wrote that are already gone', () => {
+    const notice = buildNotice(
+      input({
+        findings: [],
+        removedEntries: [
+          {
+            networkAclId: 'acl-0abc',
+            ruleNumber: 100,
+            egress: false,
+            ruleAction: 'allow',
+            protocol: '6',
+            cidrBlock: '0.0.0.0/0',
+            fromPort: 22,
+            toPort: 22,
+            severity: 'high',
+          },
+        ],
+      }),
+    );
+    expect(notice.subject).toBe('[HIGH] world-open entry 100 of acl-0abc already removed');
+    expect(notice.attributes.severity?.StringValue).toBe('high');
+    expect(notice.message).toContain(
+      '  entry 100 (inbound) of acl-0abc: allow protocol 6 22-22 from 0.0.0.0/0 (gone, or no longer this entry)',
+    );
+  });
 });
 
 describe('shouldNotify', () => {
@@ -246,6 +272,15 @@ describe('shouldNotify', () => {
       cidrIpv4: '0.0.0.0/0',
     };
     expect(shouldNotify(input({ findings: [], alreadyRemoved: [gone] }))).toBe(true);
+    const entry = {
+      networkAclId: 'acl-1',
+      ruleNumber: 100,
+      egress: false,
+      ruleAction: 'allow',
+      protocol: '6',
+      cidrBlock: '0.0.0.0/0',
+    };
+    expect(shouldNotify(input({ findings: [], removedEntries: [entry] }))).toBe(true);
   });
 });
 
