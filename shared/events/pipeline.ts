@@ -103,7 +103,10 @@ export async function runGroupPipeline(
   };
   const scopes = group.members.map((m) => m.scope);
   const scope = mergeScopes(scopes);
-  const slice = await loadGroupSlice(scopes, scope, where, ports);
+  // The loader reads the prefix lists of added rules gone from their group, for "already removed"
+  // (DESIGN §8): news only on a redelivery, so a first delivery's added rules are not given to it.
+  const loading = group.members.map((m) => (m.redelivered ? m.scope : { ...m.scope, addedRules: [] }));
+  const slice = await loadGroupSlice(loading, mergeScopes(loading), where, ports);
   const base: Omit<NoticeInput, 'findings' | 'open' | 'fixed' | 'results' | 'skipped' | 'dryRun'> = {
     ...where,
     calls: group.members.map(({ event, scope: own }) => ({ event, scope: own })),

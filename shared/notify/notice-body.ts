@@ -194,7 +194,11 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
   const portsText = (from: number | undefined, to: number | undefined) =>
     from === undefined ? 'all ports' : `${from}-${to ?? from}`;
   for (const rule of cap(input.alreadyRemoved, MAX_LINES_PER_SECTION)) {
-    const source = sanitize(rule.cidrIpv4 ?? rule.cidrIpv6, 64);
+    // A prefix-list source was judged by the list's entries as the slice read them.
+    const source =
+      rule.prefixListId !== undefined
+        ? `prefix list ${sanitize(rule.prefixListId, 64)} (it holds the whole internet)`
+        : sanitize(rule.cidrIpv4 ?? rule.cidrIpv6, 64);
     lines.push(
       `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)} from ${source}`,
     );

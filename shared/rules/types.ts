@@ -32,6 +32,11 @@ export interface SourceRule {
   toPort?: number;
   cidrIpv4?: string;
   cidrIpv6?: string;
+  /**
+   * The CIDRs of the rule's prefix-list source, as the slice read the list (absent: no list
+   * source, or a list not read — then the source is not judged world-open).
+   */
+  prefixListCidrs?: readonly string[];
 }
 
 /** How a headline is shortened to fit a notice's subject. */

@@ -21,7 +21,8 @@ export function worldOpenHeadline(finding: Finding, fit: HeadlineFit): string | 
 
 /**
  * True when an added source rule is one the `sg-open-*` rules revoke: ingress, its own source the
- * whole internet (`0.0.0.0/0`, `::/0`), on some port that is not authorized (ICMP never counts).
+ * whole internet (`0.0.0.0/0`, `::/0`, or a prefix list holding one), on some port that is not
+ * authorized (ICMP never counts).
  */
 export function worldOpenSource(rule: SourceRule, config: Config): boolean {
   return !rule.egress && isWorldCidr(rule) && offendingPorts(rule, config);
@@ -63,8 +64,9 @@ function offendingPorts(rule: SourceRule, config: Config): boolean {
   return true;
 }
 
+/** Its own source is the whole internet: a `/0`, or a prefix list holding one (DESIGN §8). */
 function isWorldCidr(rule: SourceRule): boolean {
   if (rule.cidrIpv4 !== undefined) return parseCidr4(rule.cidrIpv4)?.prefix === 0;
   if (rule.cidrIpv6 !== undefined) return parseCidr6(rule.cidrIpv6)?.prefix === 0;
-  return false;
+  return (rule.prefixListCidrs ?? []).some((c) => (parseCidr4(c) ?? parseCidr6(c))?.prefix === 0);
 }

@@ -92,7 +92,7 @@ export function assessSlice(
     addedRuleKey,
   ).map((rule) => ({
     ...rule,
-    severity: removedRuleSeverity(rule, config),
+    severity: removedRuleSeverity(rule, config, prefixListCidrs(model, rule.prefixListId)),
   }));
   const removedEntries = distinctBy(
     retried.flatMap((scope) => entriesGone(scope, model, config)),
@@ -182,10 +182,22 @@ function offending(resourceType: ResourceType, rule: SourceRule, config: Config)
   );
 }
 
+/** The CIDRs of a prefix list as the slice read it (none when it is not in the slice). */
+function prefixListCidrs(model: Model, prefixListId: string | undefined): string[] {
+  const list = prefixListId !== undefined ? model.prefixLists.get(prefixListId) : undefined;
+  return list ? [...list.cidrs4, ...list.cidrs6].map((c) => c.cidr) : [];
+}
+
 function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedRule[] {
   return scope.addedRules.filter((rule) => {
-    // The rules say which added rules they would have revoked (their `offendingSource` hook).
-    if (!offending('AWS::EC2::SecurityGroup', rule, config)) return false;
+    // The rules say which added rules they would have revoked (their `offendingSource` hook). A
+    // prefix-list source is judged by the list's entries, which the slice loader reads for the
+    // added rules of a redelivery even when the rule is gone; a list not read is not judged.
+    const source: SourceRule =
+      rule.prefixListId !== undefined
+        ? { ...rule, prefixListCidrs: prefixListCidrs(model, rule.prefixListId) }
+        : rule;
+    if (!offending('AWS::EC2::SecurityGroup', source, config)) return false;
     const group = model.securityGroups.get(rule.groupId);
     if (!group) return false;
     // By id when the slice carries rule ids; else by content (a group left with no rule at all
@@ -201,12 +213,16 @@ function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedR
   });
 }
 
-/** The rule as a described ingress rule: same protocol, ports and world CIDR. */
+/** The rule as a described ingress rule: same protocol, ports and world CIDR (or prefix list). */
 function sameRule(r: SgRule, rule: AddedRule): boolean {
   const cidr = rule.cidrIpv4 ?? rule.cidrIpv6;
-  if (r.source.kind !== 'ipv4' && r.source.kind !== 'ipv6') return false;
-  if (cidr === undefined || r.source.range.prefix !== 0 || !cidr.endsWith('/0')) return false;
-  if ((r.source.kind === 'ipv6') !== cidr.includes(':')) return false;
+  if (rule.prefixListId !== undefined) {
+    if (r.source.kind !== 'prefix-list' || r.source.prefixListId !== rule.prefixListId) return false;
+  } else {
+    if (r.source.kind !== 'ipv4' && r.source.kind !== 'ipv6') return false;
+    if (cidr === undefined || r.source.range.prefix !== 0 || !cidr.endsWith('/0')) return false;
+    if ((r.source.kind === 'ipv6') !== cidr.includes(':')) return false;
+  }
   const protocol = normalProtocol(rule.ipProtocol);
   if (protocol !== normalProtocol(r.ipProtocol)) return false;
   if (protocol === '-1') return true;

@@ -14,16 +14,21 @@ const PROBE_ACL = 'acl-removed-entry-probe';
 
 /**
  * The severity of the finding a world-open rule made while it existed: the catalogue judging a
- * group that holds only that rule (used or not), else `info` when no rule reports it.
+ * group that holds only that rule (used or not), else `info` when no rule reports it. A
+ * prefix-list source is judged with `prefixListCidrs`, the list's entries as the slice read them.
  */
-export function removedRuleSeverity(rule: AddedRule, config: Config): Severity {
+export function removedRuleSeverity(
+  rule: AddedRule,
+  config: Config,
+  prefixListCidrs: readonly string[] = [],
+): Severity {
   const permission = {
     IpProtocol: rule.ipProtocol,
     ...(rule.fromPort !== undefined ? { FromPort: rule.fromPort } : {}),
     ...(rule.toPort !== undefined ? { ToPort: rule.toPort } : {}),
     IpRanges: rule.cidrIpv4 !== undefined ? [{ CidrIp: rule.cidrIpv4 }] : [],
     Ipv6Ranges: rule.cidrIpv6 !== undefined ? [{ CidrIpv6: rule.cidrIpv6 }] : [],
-    PrefixListIds: [],
+    PrefixListIds: rule.prefixListId !== undefined ? [{ PrefixListId: rule.prefixListId }] : [],
     UserIdGroupPairs: [],
   };
   return probeSeverity(
@@ -37,6 +42,10 @@ export function removedRuleSeverity(rule: AddedRule, config: Config): Severity {
           Tags: [],
         },
       ],
+      ManagedPrefixLists:
+        rule.prefixListId !== undefined
+          ? [{ PrefixListId: rule.prefixListId, Entries: prefixListCidrs.map((Cidr) => ({ Cidr })) }]
+          : [],
     },
     PROBE_GROUP,
     config,

@@ -5,6 +5,7 @@ import {
   DeleteNetworkAclEntryCommand,
   type DeleteNetworkAclEntryCommandInput,
   EC2Client,
+  GetManagedPrefixListEntriesCommand,
   ReplaceNetworkAclEntryCommand,
   type ReplaceNetworkAclEntryCommandInput,
 } from '@aws-sdk/client-ec2';
@@ -235,5 +236,107 @@ describe('§8 "already removed" for NACL entries a redelivered call wrote', () =
     expect(result.failedMessageIds).toEqual([]);
     const messages = publishedNotices(snsMock).map((n) => n.Message);
     expect(messages.join('\n')).not.toContain('ALREADY REMOVED');
+  });
+});
+
+/** AuthorizeSecurityGroupIngress of tcp 22 from a prefix list, with its rule set (EC2's camelCase). */
+function authorizeFromList(groupId: string, ruleId: string, prefixListId: string) {
+  return cloudTrailRecord(
+    'AuthorizeSecurityGroupIngress',
+    {
+      groupId,
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            groups: {},
+            ipRanges: {},
+            ipv6Ranges: {},
+            prefixListIds: { items: [{ prefixListId }] },
+          },
+        ],
+      },
+    },
+    {
+      requestId: 'req-1',
+      _return: true,
+      securityGroupRuleSet: {
+        items: [
+          {
+            groupOwnerId: '111122223333',
+            groupId,
+            securityGroupRuleId: ruleId,
+            isEgress: false,
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            prefixListId,
+          },
+        ],
+      },
+    },
+  );
+}
+
+describe('§8 "already removed" for a world rule whose source was a prefix list', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'n-1' });
+  });
+
+  /** The group no longer holds sgr-pl22 (an earlier attempt revoked it); the list still exists. */
+  function listWorld(cidrs: string[]): void {
+    const world = buildWorld({
+      groupId: 'sg-0web',
+      rules: [{ id: 'sgr-vpc22', from: 22, cidr: '10.0.0.0/16' }],
+    });
+    world.ManagedPrefixLists = [{ PrefixListId: 'pl-0admins', Entries: cidrs.map((Cidr) => ({ Cidr })) }];
+    installFakeEc2(ec2Mock, world);
+  }
+  const body = JSON.stringify(envelope(authorizeFromList('sg-0web', 'sgr-pl22', 'pl-0admins')));
+  const listReads = () =>
+    ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input);
+
+  it('reads the gone rule’s list on a redelivery and reports the rule when the list holds 0.0.0.0/0', async () => {
+    listWorld(['198.51.100.0/24', '0.0.0.0/0']);
+    await processMessages([{ id: 'm', body, receiveCount: 2 }], deps());
+    expect(listReads()).toEqual([{ PrefixListId: 'pl-0admins' }]);
+    const notices = publishedNotices(snsMock);
+    expect(notices.map((n) => n.Subject)).toEqual(['[CRITICAL] world-open rule on sg-0web already removed']);
+    expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('critical');
+    expect(notices[0]?.Message).toContain(
+      'sgr-pl22 on sg-0web: tcp 22-22 from prefix list pl-0admins (it holds the whole internet)',
+    );
+  });
+
+  it('does not report it when the list holds no world range', async () => {
+    listWorld(['198.51.100.0/24']);
+    await processMessages([{ id: 'm', body, receiveCount: 2 }], deps());
+    expect(listReads()).toEqual([{ PrefixListId: 'pl-0admins' }]);
+    expect(publishedNotices(snsMock)).toEqual([]);
+  });
+
+  it('does not report it, and still evaluates, when the list was deleted since', async () => {
+    listWorld(['0.0.0.0/0']);
+    ec2Mock.on(GetManagedPrefixListEntriesCommand).rejects(
+      Object.assign(new Error('gone'), {
+        name: 'InvalidPrefixListID.NotFound',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const result = await processMessages([{ id: 'm', body, receiveCount: 2 }], deps());
+    expect(result.failedMessageIds).toEqual([]);
+    // Not a "could not evaluate": the list judged nothing in the slice.
+    expect(publishedNotices(snsMock)).toEqual([]);
+  });
+
+  it('neither reads the list nor reports on a first delivery (not news)', async () => {
+    listWorld(['0.0.0.0/0']);
+    await processMessages([{ id: 'm', body, receiveCount: 1 }], deps());
+    expect(listReads()).toEqual([]);
+    expect(publishedNotices(snsMock)).toEqual([]);
   });
 });
