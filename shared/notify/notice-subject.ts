@@ -93,15 +93,17 @@ function newsSubject(input: NoticeInput, suffix: string): string | undefined {
       suffix,
     );
   }
+  // The news already says "already removed": an outcome saying it again is left out.
+  const outcome = suffix === ' — already removed' ? '' : suffix;
   const tag = `[${removedSeverity(input).toUpperCase()}]`;
   const removed = input.alreadyRemoved[0];
   if (removed)
-    return fitSubject(`${tag} world-open rule on ${sanitize(removed.groupId, 40)} already removed`, suffix);
+    return fitSubject(`${tag} world-open rule on ${sanitize(removed.groupId, 40)} already removed`, outcome);
   const entry = input.removedEntries?.[0];
   if (entry)
     return fitSubject(
       `${tag} world-open entry ${entry.ruleNumber} of ${sanitize(entry.networkAclId, 40)} already removed`,
-      suffix,
+      outcome,
     );
   return undefined;
 }

@@ -222,6 +222,30 @@ describe('buildNotice', () => {
     expect(notice.message).toContain('  sgr-world on sg-0abc: tcp 22-22 from 0.0.0.0/0');
   });
 
+  it('says "already removed" once when the calls made also all found their rules gone', () => {
+    // A redelivery whose revoke found its rule gone and closed no finding entirely (what stays
+    // open is below notifyMinSeverity), while a rule the retried call added is gone too.
+    const notice = buildNotice(
+      input({
+        findings: [],
+        results: [{ action: revoke, status: 'already-done' }],
+        alreadyRemoved: [
+          {
+            ruleId: 'sgr-added',
+            groupId: 'sg-0abc',
+            egress: false,
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            cidrIpv4: '0.0.0.0/0',
+            severity: 'critical',
+          },
+        ],
+      }),
+    );
+    expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed');
+  });
+
   it('reports world-open NACL entries the event wrote that are already gone', () => {
     const notice = buildNotice(
       input({
