@@ -142,8 +142,12 @@ function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ign
     const added: AddedRule = { ruleId, ...ruleBase(groupId, false, rule, PASCAL) };
     const cidrIpv4 = text(field(rule, 'CidrIpv4'));
     const cidrIpv6 = text(field(rule, 'CidrIpv6'));
+    const prefixListId = text(field(rule, 'PrefixListId'));
+    const referencedGroupId = text(field(rule, 'ReferencedGroupId'));
     if (cidrIpv4) added.cidrIpv4 = cidrIpv4;
     if (cidrIpv6) added.cidrIpv6 = cidrIpv6;
+    if (prefixListId) added.prefixListId = prefixListId;
+    if (referencedGroupId) added.referencedGroupId = referencedGroupId;
     addedRules.push(added);
   }
   const ruleIds = ids(...changes.map((r) => field(r, 'SecurityGroupRuleId')));

@@ -241,6 +241,38 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
     expect(handled(triageEvent(envelope(record), OPTIONS))).toEqual(handled(triageEvent(record, OPTIONS)));
   });
 
+  it('reads a ModifySecurityGroupRules rule moved to a prefix list as added from that list', () => {
+    // The SDK's SecurityGroupRuleRequest: CidrIpv4 | CidrIpv6 | PrefixListId | ReferencedGroupId.
+    const record = {
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'ModifySecurityGroupRules',
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+      requestParameters: {
+        ModifySecurityGroupRulesRequest: {
+          GroupId: 'sg-0aaa',
+          SecurityGroupRule: {
+            SecurityGroupRuleId: 'sgr-1',
+            SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListId: 'pl-0world' },
+            tag: 1,
+          },
+        },
+      },
+      responseElements: { ModifySecurityGroupRulesResponse: { return: true } },
+    };
+    expect(handled(triageEvent(record, OPTIONS)).addedRules).toEqual([
+      {
+        ruleId: 'sgr-1',
+        groupId: 'sg-0aaa',
+        egress: false,
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        prefixListId: 'pl-0world',
+      },
+    ]);
+  });
+
   it('lists every event of DESIGN §7 in the table', () => {
     expect(HANDLED_EVENT_NAMES).toEqual([...DESIGN_EVENT_NAMES].sort());
   });
