@@ -40,7 +40,7 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   }
   for (const entry of (input.removedEntries ?? []).slice(0, MAX_ITEMS)) {
     notes.push(
-      `World-open entry ${entry.ruleNumber} (${entry.egress ? 'outbound' : 'inbound'}) of ${entry.networkAclId} is already removed.`,
+      `World-open entry ${entry.ruleNumber} (${entry.egress ? 'outbound' : 'inbound'}) of ${entry.networkAclId} is already ${entry.blocked ? 'blocked by an entry before it' : 'removed'}.`,
     );
   }
   for (const finding of input.goneFindings.slice(0, MAX_ITEMS)) {

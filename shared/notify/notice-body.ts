@@ -190,7 +190,9 @@ function actionLines(input: NoticeInput): string[] {
 function alreadyRemovedLines(input: NoticeInput): string[] {
   const entries = input.removedEntries ?? [];
   if (input.alreadyRemoved.length === 0 && entries.length === 0) return [];
-  const lines = ['ALREADY REMOVED: world-open rules these calls added are no longer there'];
+  const lines = [
+    `ALREADY REMOVED: world-open rules these calls added are no longer there${entries.some((e) => e.blocked) ? ' (or no longer open)' : ''}`,
+  ];
   const portsText = (from: number | undefined, to: number | undefined) =>
     from === undefined ? 'all ports' : `${from}-${to ?? from}`;
   for (const rule of cap(input.alreadyRemoved, MAX_LINES_PER_SECTION)) {
@@ -204,11 +206,14 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
     );
   }
   for (const entry of cap(entries, MAX_LINES_PER_SECTION)) {
+    const state = entry.blocked
+      ? 'still there, but an entry before it now denies the internet on its admin ports'
+      : 'gone, or no longer this entry';
     lines.push(
       `  entry ${entry.ruleNumber} (${entry.egress ? 'outbound' : 'inbound'}) of ${sanitize(entry.networkAclId, 64)}: ${sanitize(entry.ruleAction, 8)} protocol ${sanitize(entry.protocol, 8)} ${portsText(entry.fromPort, entry.toPort)} from ${sanitize(
         entry.cidrBlock ?? entry.ipv6CidrBlock,
         64,
-      )} (gone, or no longer this entry)`,
+      )} (${state})`,
     );
   }
   lines.push('');

@@ -102,7 +102,7 @@ function newsSubject(input: NoticeInput, suffix: string): string | undefined {
   const entry = input.removedEntries?.[0];
   if (entry)
     return fitSubject(
-      `${tag} world-open entry ${entry.ruleNumber} of ${sanitize(entry.networkAclId, 40)} already removed`,
+      `${tag} world-open entry ${entry.ruleNumber} of ${sanitize(entry.networkAclId, 40)} already ${entry.blocked ? 'blocked' : 'removed'}`,
       outcome,
     );
   return undefined;

@@ -79,8 +79,11 @@ export interface NoticeInput {
    * each with the severity of the finding it made (the notice's `severity` counts it).
    */
   alreadyRemoved: readonly (AddedRule & { severity?: Severity })[];
-  /** World-open NACL entries redelivered calls wrote that are gone or changed (as `alreadyRemoved`). */
-  removedEntries?: readonly (AddedNaclEntry & { severity?: Severity })[];
+  /**
+   * World-open NACL entries redelivered calls wrote that are gone or changed (as `alreadyRemoved`),
+   * or still there but `blocked` by an entry before them that denies what they allowed.
+   */
+  removedEntries?: readonly (AddedNaclEntry & { severity?: Severity; blocked?: true })[];
   /** Findings closed by someone else's removal, reported on a redelivery. */
   goneFindings: readonly Finding[];
   /** True when some message of the group is a redelivery. */

@@ -57,8 +57,11 @@ export interface Assessment {
 /** An added world-open rule found gone, with the severity of the finding it made (DESIGN §8). */
 export type RemovedRule = AddedRule & { severity: Severity };
 
-/** An added world-open NACL entry found gone or changed, with the severity of the finding it made. */
-export type RemovedEntry = AddedNaclEntry & { severity: Severity };
+/**
+ * An added world-open NACL entry found gone or changed (or, `blocked`, still there behind an entry
+ * that denies what it allowed), with the severity of the finding it made.
+ */
+export type RemovedEntry = AddedNaclEntry & { severity: Severity; blocked?: true };
 
 /**
  * Slice → findings in scope → remediation plan (DESIGN §7, §8, §14). Each event's scope is resolved
@@ -95,7 +98,7 @@ export function assessSlice(
     severity: removedRuleSeverity(rule, config, prefixListCidrs(model, rule.prefixListId)),
   }));
   const removedEntries = distinctBy(
-    retried.flatMap((scope) => entriesGone(scope, model, config)),
+    retried.flatMap((scope) => entriesGone(scope, model, config, report)),
     addedNaclEntryKey,
   ).map((entry) => ({ ...entry, severity: removedEntrySeverity(entry, config) }));
   return {
@@ -241,11 +244,20 @@ function normalProtocol(ipProtocol: string): string {
 /**
  * Allow entries the event wrote that `nacl-open-admin-port` fixes (its `offendingSource` hook) and
  * that the slice's NACL no longer holds as written: no entry at that number and direction, or one
- * with other content (narrowed to the VPC's CIDR, replaced). A NACL the slice lacks is not judged.
+ * with other content (narrowed to the VPC's CIDR, replaced). An entry still there as written whose
+ * NACL the judging rules now find nothing open on (judged, not off) is closed all the same: an
+ * entry before it denies what it allowed (the deny the NACL fix inserts) — `blocked`. A NACL the
+ * slice lacks is not judged.
  */
-function entriesGone(scope: EventScope, model: Model, config: Config): AddedNaclEntry[] {
-  return scope.addedNaclEntries.filter((entry) => {
-    if (entry.ruleAction !== 'allow') return false;
+function entriesGone(
+  scope: EventScope,
+  model: Model,
+  config: Config,
+  report: { findings: readonly Finding[]; notJudged: readonly NotJudged[] },
+): (AddedNaclEntry & { blocked?: true })[] {
+  const out: (AddedNaclEntry & { blocked?: true })[] = [];
+  for (const entry of scope.addedNaclEntries) {
+    if (entry.ruleAction !== 'allow') continue;
     const source: SourceRule = {
       egress: entry.egress,
       ipProtocol: entry.protocol,
@@ -254,12 +266,27 @@ function entriesGone(scope: EventScope, model: Model, config: Config): AddedNacl
       ...(entry.cidrBlock !== undefined ? { cidrIpv4: entry.cidrBlock } : {}),
       ...(entry.ipv6CidrBlock !== undefined ? { cidrIpv6: entry.ipv6CidrBlock } : {}),
     };
-    if (!offending('AWS::EC2::NetworkAcl', source, config)) return false;
+    const judges = REGISTRY.rules.filter(
+      (r) =>
+        r.meta.resourceType === 'AWS::EC2::NetworkAcl' &&
+        r.meta.hooks?.offendingSource?.(source, config) === true,
+    );
+    if (judges.length === 0) continue;
     const acl = model.networkAcls.get(entry.networkAclId);
-    if (!acl) return false;
+    if (!acl) continue;
     const now = (entry.egress ? acl.egress : acl.ingress).find((e) => e.ruleNumber === entry.ruleNumber);
-    return now === undefined || !sameEntry(now, entry);
-  });
+    if (now === undefined || !sameEntry(now, entry)) {
+      out.push(entry);
+      continue;
+    }
+    const ids = new Set(judges.map((r) => r.meta.id));
+    const judged =
+      judges.every((r) => config.rules[r.meta.id] !== 'off') &&
+      !report.notJudged.some((n) => n.resourceId === acl.id);
+    const open = report.findings.some((f) => f.resourceId === acl.id && ids.has(f.ruleId));
+    if (judged && !open) out.push({ ...entry, blocked: true });
+  }
+  return out;
 }
 
 /**

@@ -164,6 +164,65 @@ describe('§8 "already removed" for NACL entries a redelivered call wrote', () =
     expect(notices[0]?.Message).toContain(SSH_ENTRY);
   });
 
+  it('reports a mixed entry the first attempt closed with a deny before it as "already blocked"', async () => {
+    // Prepare: entry 100 allows tcp 0-1023 from the world (22 and other ports): the fix inserts
+    // an allow for the VPC's block and a deny for 22 before it, and leaves the entry.
+    const world = buildWorld({
+      groupId: 'sg-0web',
+      rules: [],
+      naclIngress: [{ rule: 100, protocol: '6', from: 0, to: 1023, cidr: '0.0.0.0/0' }],
+      naclEgress: [{ rule: 100, protocol: '6', from: 1024, to: 65535, cidr: '0.0.0.0/0' }],
+    });
+    installFakeEc2(ec2Mock, world);
+    installNaclWrites(world);
+    snsMock.on(PublishCommand).rejects(Object.assign(new Error('down'), { name: 'InternalError' }));
+    const body = JSON.stringify(envelope(createEntry(100, 0, 1023)));
+    const first = await processMessages([{ id: 'm', body, receiveCount: 1 }], deps());
+    expect(first.failedMessageIds).toEqual(['m']);
+    expect(naclWrites()).toMatchObject([
+      { RuleNumber: 98, RuleAction: 'allow', CidrBlock: '10.0.0.0/16' },
+      { RuleNumber: 99, RuleAction: 'deny', CidrBlock: '0.0.0.0/0' },
+    ]);
+    // Act: the redelivery.
+    ec2Mock.resetHistory();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'n-1' });
+    await processMessages([{ id: 'm', body, receiveCount: 2 }], deps());
+    // Assess
+    expect(naclWrites()).toEqual([]);
+    const notices = publishedNotices(snsMock);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toBe('[HIGH] world-open entry 100 of acl-0default already blocked');
+    expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('high');
+    expect(notices[0]?.Message).toContain(
+      'entry 100 (inbound) of acl-0default: allow protocol 6 0-1023 from 0.0.0.0/0 (still there, but an entry before it now denies the internet on its admin ports)',
+    );
+  });
+
+  it('claims nothing of an entry still there when the rule that judges it is off', async () => {
+    const world = buildWorld({
+      groupId: 'sg-0web',
+      rules: [],
+      naclIngress: [
+        { rule: 99, protocol: '6', from: 22, to: 22, cidr: '0.0.0.0/0', action: 'deny' },
+        { rule: 100, protocol: '6', from: 0, to: 1023, cidr: '0.0.0.0/0' },
+      ],
+      naclEgress: [{ rule: 100, protocol: '6', from: 1024, to: 65535, cidr: '0.0.0.0/0' }],
+    });
+    installFakeEc2(ec2Mock, world);
+    snsMock.on(PublishCommand).resolves({ MessageId: 'n-1' });
+    const body = JSON.stringify(envelope(createEntry(100, 0, 1023)));
+    await processMessages(
+      [{ id: 'm', body, receiveCount: 2 }],
+      deps({ rules: { 'nacl-open-admin-port': 'off' } }),
+    );
+    expect(
+      publishedNotices(snsMock)
+        .map((n) => n.Message)
+        .join('\n'),
+    ).not.toContain('ALREADY REMOVED');
+  });
+
   it('reports an entry deleted since (no entry at that number) on a redelivery', async () => {
     const world = sshWorld();
     const entries = world.NetworkAcls[0]?.Entries as Entry[];
