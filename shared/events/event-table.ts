@@ -77,8 +77,8 @@ function ruleBase(
 }
 
 /**
- * The CIDR rules an Authorize call asked for, read from its request: what a record from before
- * rule ids (`{"_return": true}`) says it added. Without them a redelivery could not report the
+ * The CIDR and prefix-list rules an Authorize call asked for, read from its request: what a record
+ * from before rule ids (`{"_return": true}`) says it added. Without them a redelivery could not report the
  * world rule it added as "already removed" (DESIGN §8 "Order and retries"). Structured
  * `ipPermissions.items[]` and the legacy flat form (`cidrIp`, `ipProtocol`, `fromPort` at the top).
  */
@@ -94,8 +94,10 @@ function requestedRules(request: unknown, groupId: string | undefined, egress: b
       permission === request ? text(field(request, 'cidrIp')) : undefined,
     ];
     const v6 = members(field(permission, 'ipv6Ranges')).map((r) => text(field(r, 'cidrIpv6')));
+    const lists = members(field(permission, 'prefixListIds')).map((r) => text(field(r, 'prefixListId')));
     for (const cidrIpv4 of distinct(v4)) out.push({ ...base, cidrIpv4 });
     for (const cidrIpv6 of distinct(v6)) out.push({ ...base, cidrIpv6 });
+    for (const prefixListId of distinct(lists)) out.push({ ...base, prefixListId });
   }
   return out;
 }

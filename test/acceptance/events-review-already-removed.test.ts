@@ -392,6 +392,18 @@ describe('§8 "already removed" for a world rule whose source was a prefix list'
     expect(publishedNotices(snsMock)).toEqual([]);
   });
 
+  it('matches by content a record from before rule ids ({"_return": true}) whose list rule is gone', async () => {
+    listWorld(['0.0.0.0/0']);
+    const record = authorizeFromList('sg-0web', 'sgr-pl22', 'pl-0admins');
+    const bare = JSON.stringify(envelope({ ...record, responseElements: { _return: true } }));
+    await processMessages([{ id: 'm', body: bare, receiveCount: 2 }], deps());
+    const notices = publishedNotices(snsMock);
+    expect(notices.map((n) => n.Subject)).toEqual(['[CRITICAL] world-open rule on sg-0web already removed']);
+    expect(notices[0]?.Message).toContain(
+      'rule (no id in the record) on sg-0web: tcp 22-22 from prefix list pl-0admins (it holds the whole internet)',
+    );
+  });
+
   it('neither reads the list nor reports on a first delivery (not news)', async () => {
     listWorld(['0.0.0.0/0']);
     await processMessages([{ id: 'm', body, receiveCount: 1 }], deps());

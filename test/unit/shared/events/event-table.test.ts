@@ -273,6 +273,37 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
     ]);
   });
 
+  it('reads the prefix-list sources of a record from before rule ids ({"_return": true})', () => {
+    const record = {
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'AuthorizeSecurityGroupIngress',
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+      requestParameters: {
+        groupId: 'sg-0aaa',
+        ipPermissions: {
+          items: [
+            {
+              ipProtocol: 'tcp',
+              fromPort: 22,
+              toPort: 22,
+              groups: {},
+              ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] },
+              ipv6Ranges: {},
+              prefixListIds: { items: [{ prefixListId: 'pl-0world' }] },
+            },
+          ],
+        },
+      },
+      responseElements: { _return: true },
+    };
+    const base = { groupId: 'sg-0aaa', egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22 };
+    expect(handled(triageEvent(record, OPTIONS)).addedRules).toEqual([
+      { ...base, cidrIpv4: '0.0.0.0/0' },
+      { ...base, prefixListId: 'pl-0world' },
+    ]);
+  });
+
   it('lists every event of DESIGN §7 in the table', () => {
     expect(HANDLED_EVENT_NAMES).toEqual([...DESIGN_EVENT_NAMES].sort());
   });
