@@ -7,7 +7,7 @@ import {
   addedRuleKey,
   type EventScope,
 } from '../events/types';
-import type { Finding, IpPermissionInput, ResourceType, Severity } from '../findings';
+import type { Finding, IpPermissionInput, ResourceType } from '../findings';
 import { buildModel, type Model, type NaclEntry, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
 import { parseProtocol } from '../net/protocol';
@@ -16,7 +16,7 @@ import { planRemediation } from '../remediation/plan';
 import type { RemediationPlanResult } from '../remediation/types';
 import { REGISTRY } from '../rules/registry';
 import type { AutoFix, SourceRule } from '../rules/types';
-import { removedEntrySeverity, removedRuleSeverity } from './removed-severity';
+import { judgeRemovedEntry, judgeRemovedRule, type RemovedJudgement } from './removed-severity';
 import { findingsInScope, type ResolvedScope, resolveScope } from './resolve';
 
 export interface AssessOptions {
@@ -54,14 +54,14 @@ export interface Assessment {
   notJudged: NotJudged[];
 }
 
-/** An added world-open rule found gone, with the severity of the finding it made (DESIGN §8). */
-export type RemovedRule = AddedRule & { severity: Severity };
+/** An added world-open rule found gone, with the severity and rules of the finding it made (DESIGN §8). */
+export type RemovedRule = AddedRule & RemovedJudgement;
 
 /**
  * An added world-open NACL entry found gone or changed (or, `blocked`, still there behind an entry
  * that denies what it allowed), with the severity of the finding it made.
  */
-export type RemovedEntry = AddedNaclEntry & { severity: Severity; blocked?: true };
+export type RemovedEntry = AddedNaclEntry & RemovedJudgement & { blocked?: true };
 
 /**
  * Slice → findings in scope → remediation plan (DESIGN §7, §8, §14). Each event's scope is resolved
@@ -95,12 +95,12 @@ export function assessSlice(
     addedRuleKey,
   ).map((rule) => ({
     ...rule,
-    severity: removedRuleSeverity(rule, config, prefixListCidrs(model, rule.prefixListId)),
+    ...judgeRemovedRule(rule, config, prefixListCidrs(model, rule.prefixListId)),
   }));
   const removedEntries = distinctBy(
     retried.flatMap((scope) => entriesGone(scope, model, config, report)),
     addedNaclEntryKey,
-  ).map((entry) => ({ ...entry, severity: removedEntrySeverity(entry, config) }));
+  ).map((entry) => ({ ...entry, ...judgeRemovedEntry(entry, config) }));
   return {
     resolved,
     perEvent,

@@ -3,25 +3,38 @@ import { evaluate } from '../engine';
 import type { AddedNaclEntry, AddedRule } from '../events/types';
 import { SEVERITIES, type Severity, severityRank } from '../findings';
 import type { Snapshot } from '../model/snapshot-schema';
+import { REGISTRY } from '../rules/registry';
 
 // An "already removed" notice reports a rule or NACL entry that is gone, so no finding of the slice
 // carries its severity any more. It is judged again on its own, so the notice carries the severity
-// of the finding it made (critical for 22/tcp from 0.0.0.0/0) and a subscription filtered to
-// critical and high still hears it (DESIGN §8).
+// of the finding it made (critical for 22/tcp from 0.0.0.0/0) and the rules that made it, and a
+// subscription filtered on `severity` or `ruleIds` still hears it (DESIGN §8).
+
+/** What the catalogue said of a removed rule or entry judged on its own. */
+export interface RemovedJudgement {
+  /** The worst severity of its findings, else `info`. */
+  severity: Severity;
+  /** The rules that reported it, sorted. */
+  ruleIds: string[];
+}
 
 const PROBE_GROUP = 'sg-removed-rule-probe';
+/** The rules that say which sources their remediation removes. */
+const REMOVING = new Set(
+  REGISTRY.rules.filter((r) => r.meta.hooks?.offendingSource !== undefined).map((r) => r.meta.id),
+);
 const PROBE_ACL = 'acl-removed-entry-probe';
 
 /**
- * The severity of the finding a world-open rule made while it existed: the catalogue judging a
+ * The severity (and rules) of the finding a world-open rule made while it existed: the catalogue judging a
  * group that holds only that rule (used or not), else `info` when no rule reports it. A
  * prefix-list source is judged with `prefixListCidrs`, the list's entries as the slice read them.
  */
-export function removedRuleSeverity(
+export function judgeRemovedRule(
   rule: AddedRule,
   config: Config,
   prefixListCidrs: readonly string[] = [],
-): Severity {
+): RemovedJudgement {
   const permission = {
     IpProtocol: rule.ipProtocol,
     ...(rule.fromPort !== undefined ? { FromPort: rule.fromPort } : {}),
@@ -31,7 +44,7 @@ export function removedRuleSeverity(
     PrefixListIds: rule.prefixListId !== undefined ? [{ PrefixListId: rule.prefixListId }] : [],
     UserIdGroupPairs: [],
   };
-  return probeSeverity(
+  return probe(
     {
       ...emptySnapshot(),
       SecurityGroups: [
@@ -53,13 +66,13 @@ export function removedRuleSeverity(
 }
 
 /**
- * The severity of the finding a world-open NACL entry made while it existed: the catalogue judging
+ * The severity (and rules) of the finding a world-open NACL entry made while it existed: the catalogue judging
  * a NACL that holds only that entry, else `info`.
  */
-export function removedEntrySeverity(entry: AddedNaclEntry, config: Config): Severity {
+export function judgeRemovedEntry(entry: AddedNaclEntry, config: Config): RemovedJudgement {
   const ports =
     entry.fromPort !== undefined ? { From: entry.fromPort, To: entry.toPort ?? entry.fromPort } : undefined;
-  return probeSeverity(
+  return probe(
     {
       ...emptySnapshot(),
       NetworkAcls: [
@@ -87,14 +100,21 @@ export function removedEntrySeverity(entry: AddedNaclEntry, config: Config): Sev
   );
 }
 
-/** The worst severity the catalogue reports about `resourceId` in a probe snapshot, else `info`. */
-function probeSeverity(snapshot: Snapshot, resourceId: string, config: Config): Severity {
+/**
+ * What the catalogue reports about `resourceId` in a probe snapshot, by the rules that remove what
+ * they find (those declaring `offendingSource`): a probe NACL with one inbound entry also "blocks
+ * return traffic", which is the probe's lack of egress entries, not the removed entry's finding.
+ */
+function probe(snapshot: Snapshot, resourceId: string, config: Config): RemovedJudgement {
   // Judged whatever `judgeUnused` says: the probe has no interface or subnet, the real one may have had.
   const findings = evaluate(snapshot, { ...config, judgeUnused: true }).filter(
-    (f) => f.resourceId === resourceId,
+    (f) => f.resourceId === resourceId && REMOVING.has(f.ruleId),
   );
   const worst = Math.min(SEVERITIES.length - 1, ...findings.map((f) => severityRank(f.severity)));
-  return SEVERITIES[worst] ?? 'info';
+  return {
+    severity: SEVERITIES[worst] ?? 'info',
+    ruleIds: [...new Set(findings.map((f) => f.ruleId))].sort(),
+  };
 }
 
 function emptySnapshot(): Snapshot {

@@ -159,6 +159,8 @@ describe('§8 "already removed" for NACL entries a redelivered call wrote', () =
     expect(notices).toHaveLength(1);
     expect(notices[0]?.Subject).toBe('[HIGH] world-open entry 100 of acl-0default already removed');
     expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('high');
+    // The rule whose finding the entry made: a filter on ruleIds hears it as one on severity does.
+    expect(notices[0]?.MessageAttributes?.ruleIds?.StringValue).toBe('["nacl-open-admin-port"]');
     expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('notified');
     expect(notices[0]?.Message).toContain('ALREADY REMOVED');
     expect(notices[0]?.Message).toContain(SSH_ENTRY);
@@ -366,6 +368,7 @@ describe('§8 "already removed" for a world rule whose source was a prefix list'
     const notices = publishedNotices(snsMock);
     expect(notices.map((n) => n.Subject)).toEqual(['[CRITICAL] world-open rule on sg-0web already removed']);
     expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('critical');
+    expect(notices[0]?.MessageAttributes?.ruleIds?.StringValue).toBe('["sg-open-admin-port"]');
     expect(notices[0]?.Message).toContain(
       'sgr-pl22 on sg-0web: tcp 22-22 from prefix list pl-0admins (it holds the whole internet)',
     );

@@ -50,6 +50,7 @@ describe('assessSlice: rules already removed', () => {
         toPort: 22,
         cidrIpv4: '0.0.0.0/0',
         severity: 'critical',
+        ruleIds: ['sg-open-admin-port'],
       },
     ]);
   });
