@@ -1,12 +1,5 @@
-import type { Finding, ResourceType, Severity } from '../findings';
-import {
-  byHeadline,
-  type HeadlineFit,
-  headline,
-  isLoud,
-  openInHeadlineOrder,
-  removedSeverity,
-} from './notice-policy';
+import { type Finding, type ResourceType, type Severity, severityRank } from '../findings';
+import { byHeadline, type HeadlineFit, headline, isLoud, openInHeadlineOrder } from './notice-policy';
 import { MAX_SUBJECT_LENGTH, type NoticeAction, type NoticeInput } from './notice-types';
 import { sanitize, truncate } from './sanitize';
 
@@ -95,16 +88,23 @@ function newsSubject(input: NoticeInput, suffix: string): string | undefined {
   }
   // The news already says "already removed": an outcome saying it again is left out.
   const outcome = suffix === ' — already removed' ? '' : suffix;
-  const tag = `[${removedSeverity(input).toUpperCase()}]`;
-  const removed = input.alreadyRemoved[0];
-  if (removed)
-    return fitSubject(`${tag} world-open rule on ${sanitize(removed.groupId, 40)} already removed`, outcome);
-  const entry = input.removedEntries?.[0];
-  if (entry)
-    return fitSubject(
-      `${tag} world-open entry ${entry.ruleNumber} of ${sanitize(entry.networkAclId, 40)} already ${entry.blocked ? 'blocked' : 'removed'}`,
-      outcome,
-    );
+  // The worst of them leads (its severity is the tag), then how many more (DESIGN §14: resource
+  // and count); rules before NACL entries at equal severity.
+  const items = [
+    ...input.alreadyRemoved.map((r) => ({
+      severity: r.severity ?? 'info',
+      text: `world-open rule on ${sanitize(r.groupId, 40)} already removed`,
+    })),
+    ...(input.removedEntries ?? []).map((e) => ({
+      severity: e.severity ?? 'info',
+      text: `world-open entry ${e.ruleNumber} of ${sanitize(e.networkAclId, 40)} already ${e.blocked ? 'blocked' : 'removed'}`,
+    })),
+  ];
+  const lead = [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0];
+  if (lead) {
+    const more = items.length > 1 ? ` (+${items.length - 1} more)` : '';
+    return fitSubject(`[${lead.severity.toUpperCase()}] ${lead.text}${more}`, outcome);
+  }
   return undefined;
 }
 

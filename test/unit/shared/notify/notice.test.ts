@@ -246,6 +246,40 @@ describe('buildNotice', () => {
     expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed');
   });
 
+  it('leads an "already removed" subject with the worst of them, and counts the others', () => {
+    const rule = (ruleId: string, groupId: string, port: number, severity: 'medium' | 'critical') => ({
+      ruleId,
+      groupId,
+      egress: false,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      cidrIpv4: '0.0.0.0/0',
+      severity,
+    });
+    const notice = buildNotice(
+      input({
+        findings: [],
+        alreadyRemoved: [rule('sgr-a', 'sg-0aaa', 8081, 'medium'), rule('sgr-b', 'sg-0bbb', 22, 'critical')],
+        removedEntries: [
+          {
+            networkAclId: 'acl-0abc',
+            ruleNumber: 100,
+            egress: false,
+            ruleAction: 'allow',
+            protocol: '6',
+            cidrBlock: '0.0.0.0/0',
+            fromPort: 22,
+            toPort: 22,
+            severity: 'high',
+          },
+        ],
+      }),
+    );
+    expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0bbb already removed (+2 more)');
+    expect(notice.attributes.severity?.StringValue).toBe('critical');
+  });
+
   it('reports world-open NACL entries the event wrote that are already gone', () => {
     const notice = buildNotice(
       input({
