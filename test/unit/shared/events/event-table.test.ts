@@ -304,6 +304,41 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
     ]);
   });
 
+  it('reads the entry a ReplaceNetworkAclEntry writes (IPv6, string number) and none for a delete', () => {
+    const record = (eventName: string, requestParameters: unknown) => ({
+      eventSource: 'ec2.amazonaws.com',
+      eventName,
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+      requestParameters,
+      responseElements: { _return: true },
+    });
+    const replace = record('ReplaceNetworkAclEntry', {
+      networkAclId: 'acl-0aaa',
+      ruleNumber: '101',
+      egress: 'false',
+      ruleAction: 'ALLOW',
+      aclProtocol: '6',
+      ipv6CidrBlock: '::/0',
+      portRange: { from: 3389, to: 3389 },
+      icmpTypeCode: {},
+    });
+    expect(handled(triageEvent(replace, OPTIONS)).addedNaclEntries).toEqual([
+      {
+        networkAclId: 'acl-0aaa',
+        ruleNumber: 101,
+        egress: false,
+        ruleAction: 'allow',
+        protocol: '6',
+        ipv6CidrBlock: '::/0',
+        fromPort: 3389,
+        toPort: 3389,
+      },
+    ]);
+    const remove = cloudTrailFixture('DeleteNetworkAclEntry--ingress-rule-100-cli.json');
+    expect(handled(triageEvent(remove, OPTIONS)).addedNaclEntries).toEqual([]);
+  });
+
   it('lists every event of DESIGN §7 in the table', () => {
     expect(HANDLED_EVENT_NAMES).toEqual([...DESIGN_EVENT_NAMES].sort());
   });
