@@ -78,8 +78,8 @@ function ruleBase(
 
 /**
  * The CIDR and prefix-list rules an Authorize call asked for, read from its request: what a record
- * from before rule ids (`{"_return": true}`) says it added. Without them a redelivery could not report the
- * world rule it added as "already removed" (DESIGN §8 "Order and retries"). Structured
+ * from before rule ids (`{"_return": true}`) says it added. Without them a redelivery could not
+ * report the world rule it added as "already removed" (DESIGN §8 "Order and retries"). Structured
  * `ipPermissions.items[]` and the legacy flat form (`cidrIp`, `ipProtocol`, `fromPort` at the top).
  */
 function requestedRules(request: unknown, groupId: string | undefined, egress: boolean): AddedRule[] {

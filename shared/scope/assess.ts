@@ -48,7 +48,10 @@ export interface Assessment {
    * failed notice still tells a person.
    */
   alreadyRemoved: RemovedRule[];
-  /** NACL entries the retried events wrote, world-open on an admin port, no longer in the slice. */
+  /**
+   * NACL entries the retried events wrote, world-open on an admin port, that the slice no longer
+   * holds as written, or holds behind an entry that now denies what they allowed (`blocked`).
+   */
   removedEntries: RemovedEntry[];
   /** What the slice lacks to judge (an interface whose subnet or NACL is not in it, …). */
   notJudged: NotJudged[];
