@@ -72,40 +72,47 @@ function leadSubject(input: NoticeInput, lead: Finding, open: readonly Finding[]
   return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1], input.registry)}`, suffix);
 }
 
-/** The subject of news that is no finding: an exemption change, a rule or NACL entry already removed. */
+/**
+ * The subject of news that is no finding: an exemption change, a rule or NACL entry already
+ * removed. The worst of them leads (its severity is the tag: DESIGN §14 "worst severity, resource
+ * and count"), then how many more. An exemption change is `info` news: a world-open rule on 22
+ * already removed in the same batch leads over it; at equal severity the exemption (a person's
+ * own act) leads, then rules before NACL entries.
+ */
 function newsSubject(input: NoticeInput, suffix: string): string | undefined {
-  const exemption = input.calls.find((c) => c.scope.exemption)?.scope.exemption;
-  const first = input.calls[0]?.event;
-  if (exemption && first) {
-    const who = shortActor(first.actor.arn);
+  const items: { severity: Severity; text: string; removal?: true }[] = [];
+  // Who: the caller of the tag change itself, not of the batch's first call.
+  const tagCall = input.calls.find((c) => c.scope.exemption);
+  const exemption = tagCall?.scope.exemption;
+  if (tagCall && exemption) {
+    const who = shortActor(tagCall.event.actor.arn);
     const { change, resourceIds } = exemption;
-    return fitSubject(
-      `[INFO] ${exemption.everyTag ? 'every tag removed from' : `exemption ${change === 'set' ? 'set on' : 'removed from'}`} ${sanitize(resourceIds[0], 40)}${
+    items.push({
+      severity: 'info',
+      text: `${exemption.everyTag ? 'every tag removed from' : `exemption ${change === 'set' ? 'set on' : 'removed from'}`} ${sanitize(resourceIds[0], 40)}${
         resourceIds.length > 1 ? ` (+${resourceIds.length - 1})` : ''
       }${who ? ` by ${who}` : ''}`,
-      suffix,
-    );
+    });
   }
-  // The news already says "already removed": an outcome saying it again is left out.
-  const outcome = suffix === ' — already removed' ? '' : suffix;
-  // The worst of them leads (its severity is the tag), then how many more (DESIGN §14: resource
-  // and count); rules before NACL entries at equal severity.
-  const items = [
+  items.push(
     ...input.alreadyRemoved.map((r) => ({
       severity: r.severity ?? 'info',
       text: `world-open rule on ${sanitize(r.groupId, 40)} already removed`,
+      removal: true as const,
     })),
     ...(input.removedEntries ?? []).map((e) => ({
       severity: e.severity ?? 'info',
       text: `world-open entry ${e.ruleNumber} of ${sanitize(e.networkAclId, 40)} already ${e.blocked ? 'blocked' : 'removed'}`,
+      removal: true as const,
     })),
-  ];
+  );
+  // A stable sort: at equal severity the order above stands.
   const lead = [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0];
-  if (lead) {
-    const more = items.length > 1 ? ` (+${items.length - 1} more)` : '';
-    return fitSubject(`[${lead.severity.toUpperCase()}] ${lead.text}${more}`, outcome);
-  }
-  return undefined;
+  if (lead === undefined) return undefined;
+  const more = items.length > 1 ? ` (+${items.length - 1} more)` : '';
+  // A lead that already says "already removed" leaves out an outcome saying it again.
+  const outcome = lead.removal && suffix === ' — already removed' ? '' : suffix;
+  return fitSubject(`[${lead.severity.toUpperCase()}] ${lead.text}${more}`, outcome);
 }
 
 function fitSubject(head: string, suffix: string): string {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { emptyScope } from '../../../../shared/events/event-table';
 import type { ParsedEvent } from '../../../../shared/events/types';
@@ -201,6 +202,70 @@ describe('buildNotice', () => {
     expect(notice.attributes.ruleIds).toBeUndefined();
   });
 
+  it('leads with a world-open rule already removed over an exemption change in the same batch (worst severity first)', () => {
+    // A redelivered batch: bob's AuthorizeSecurityGroupIngress (its 22/tcp world rule already
+    // gone) and alice's CreateTags on another group. The critical news leads, the exemption counts.
+    const tagScope = {
+      ...emptyScope('CreateTags', 'exemption'),
+      securityGroupIds: ['sg-0tag'],
+      exemption: {
+        change: 'set' as const,
+        key: 'vpc-guardrail:exempt',
+        value: '*',
+        resourceIds: ['sg-0tag'],
+      },
+    };
+    const bob = {
+      ...event,
+      eventId: 'ev-bob',
+      actor: { ...event.actor, arn: 'arn:aws:iam::111122223333:user/bob' },
+    };
+    const world22 = {
+      ruleId: 'sgr-world',
+      groupId: 'sg-0abc',
+      egress: false,
+      ipProtocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: '0.0.0.0/0',
+      severity: 'critical' as const,
+      ruleIds: ['sg-open-admin-port'],
+    };
+    const base = input({ findings: [], alreadyRemoved: [world22] });
+    const notice = buildNotice({
+      ...base,
+      calls: [
+        {
+          event: bob,
+          scope: {
+            ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+            securityGroupIds: ['sg-0abc'],
+          },
+        },
+        { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
+      ],
+    });
+    expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed (+1 more)');
+    expect(notice.attributes.severity?.StringValue).toBe('critical');
+    expect(JSON.parse(notice.attributes.ruleIds?.StringValue ?? '[]')).toEqual(['sg-open-admin-port']);
+    // Alone with info news, the exemption leads and names the tag's own caller, not the batch's first.
+    const quiet = buildNotice({
+      ...base,
+      alreadyRemoved: [{ ...world22, severity: 'info' }],
+      calls: [
+        {
+          event: bob,
+          scope: {
+            ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+            securityGroupIds: ['sg-0abc'],
+          },
+        },
+        { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
+      ],
+    });
+    expect(quiet.subject).toBe('[INFO] exemption set on sg-0tag by alice (+1 more)');
+  });
+
   it('reports world-open rules the event added that are already gone', () => {
     const notice = buildNotice(
       input({
@@ -381,5 +446,71 @@ describe('sanitize', () => {
     expect(sanitize('a\u0007b\nc\u202ed', 100)).toBe('a b c d');
     expect(sanitize('x'.repeat(10), 5)).toBe('xxxx…');
     expect(sanitize(undefined)).toBe('');
+  });
+});
+
+describe("the README's subscription filter example (DESIGN §8: it must deliver 'could not evaluate')", () => {
+  // The filter policy exactly as the README's `aws sns subscribe` example gives it.
+  const readme = readFileSync('README.md', 'utf8');
+  const quoted = /--attributes '\{"FilterPolicy":"(.*?)"\}'/.exec(readme)?.[1];
+  const policy = JSON.parse((quoted ?? '{}').replaceAll('\\"', '"')) as Record<string, string[]>;
+
+  /** SNS attribute-based filtering of exact string values: every key must match one listed value. */
+  function delivers(attributes: Record<string, { DataType: string; StringValue: string }>): boolean {
+    return Object.entries(policy).every(([key, allowed]) => {
+      const attribute = attributes[key];
+      if (attribute === undefined) return false;
+      const values =
+        attribute.DataType === 'String.Array'
+          ? (JSON.parse(attribute.StringValue) as string[])
+          : [attribute.StringValue];
+      return values.some((v) => allowed.includes(v));
+    });
+  }
+
+  it('is the severity filter the README describes', () => {
+    expect(policy).toEqual({ severity: ['critical', 'high'] });
+  });
+
+  it('delivers could not evaluate, a revoke of a critical rule and a critical rule already removed; drops an exemption change', () => {
+    const blind = buildNotice(
+      input({ findings: [], couldNotEvaluate: 'DescribeSecurityGroups: UnauthorizedOperation' }),
+    );
+    expect(blind.attributes.action?.StringValue).toBe('failed');
+    expect(delivers(blind.attributes)).toBe(true);
+    expect(delivers(buildNotice(input({ results: [{ action: revoke, status: 'done' }] })).attributes)).toBe(
+      true,
+    );
+    const gone = buildNotice(
+      input({
+        findings: [],
+        alreadyRemoved: [
+          {
+            ruleId: 'sgr-world',
+            groupId: 'sg-0abc',
+            egress: false,
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            cidrIpv4: '0.0.0.0/0',
+            severity: 'critical',
+            ruleIds: ['sg-open-admin-port'],
+          },
+        ],
+      }),
+    );
+    expect(delivers(gone.attributes)).toBe(true);
+    const tag = buildNotice(
+      input({
+        findings: [],
+        event: { ...event, eventName: 'CreateTags' },
+        scope: {
+          ...emptyScope('CreateTags', 'exemption'),
+          securityGroupIds: ['sg-0abc'],
+          exemption: { change: 'set', key: 'vpc-guardrail:exempt', value: '*', resourceIds: ['sg-0abc'] },
+        },
+      }),
+    );
+    expect(delivers(tag.attributes)).toBe(false);
   });
 });
