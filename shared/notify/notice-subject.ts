@@ -51,9 +51,22 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     open.find((f) => isLoud(f, input.notifyMinSeverity)) ??
     byHeadline(input.fixed.map((f) => f.finding))[0] ??
     byHeadline(input.goneFindings)[0];
-  if (lead) return leadSubject(input, lead, open, suffix);
-  const news = newsSubject(input, suffix);
-  if (news !== undefined) return news;
+  const news = newsItems(input);
+  if (lead) {
+    // News more severe than the lead finding leads instead (DESIGN §14 "worst severity"): a
+    // redelivery's 22/tcp world rule already removed over a low finding still open.
+    const worst = news[0];
+    if (worst === undefined || severityRank(worst.severity) >= severityRank(lead.severity)) {
+      return leadSubject(input, lead, open, suffix);
+    }
+    const findings = new Set([
+      ...open.filter((f) => isLoud(f, input.notifyMinSeverity)),
+      ...input.fixed.map((f) => f.finding),
+      ...input.goneFindings,
+    ]);
+    return newsSubject(news, findings.size, suffix);
+  }
+  if (news.length > 0) return newsSubject(news, 0, suffix);
   if (open[0]) return leadSubject(input, open[0], open, suffix);
   return fitSubject(`[${severity.toUpperCase()}] ${callsText(input)}${onText(input)}`, suffix);
 }
@@ -79,8 +92,15 @@ function leadSubject(input: NoticeInput, lead: Finding, open: readonly Finding[]
  * already removed in the same batch leads over it; at equal severity the exemption (a person's
  * own act) leads, then rules before NACL entries.
  */
-function newsSubject(input: NoticeInput, suffix: string): string | undefined {
-  const items: { severity: Severity; text: string; removal?: true }[] = [];
+interface NewsItem {
+  severity: Severity;
+  text: string;
+  /** The text already says "already removed" or "already blocked". */
+  removal?: true;
+}
+
+function newsItems(input: NoticeInput): NewsItem[] {
+  const items: NewsItem[] = [];
   // Who: the caller of the tag change itself, not of the batch's first call.
   const tagCall = input.calls.find((c) => c.scope.exemption);
   const exemption = tagCall?.scope.exemption;
@@ -106,10 +126,16 @@ function newsSubject(input: NoticeInput, suffix: string): string | undefined {
       removal: true as const,
     })),
   );
-  // A stable sort: at equal severity the order above stands.
-  const lead = [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0];
-  if (lead === undefined) return undefined;
-  const more = items.length > 1 ? ` (+${items.length - 1} more)` : '';
+  // Worst first; a stable sort, so at equal severity the order above stands.
+  return items.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+}
+
+/** `[SEVERITY] <the worst news> (+N more)`, N counting the other news and `findings` reported. */
+function newsSubject(items: readonly NewsItem[], findings: number, suffix: string): string {
+  const [lead] = items;
+  if (lead === undefined) return '';
+  const others = items.length - 1 + findings;
+  const more = others > 0 ? ` (+${others} more)` : '';
   // A lead that already says "already removed" leaves out an outcome saying it again.
   const outcome = lead.removal && suffix === ' — already removed' ? '' : suffix;
   return fitSubject(`[${lead.severity.toUpperCase()}] ${lead.text}${more}`, outcome);

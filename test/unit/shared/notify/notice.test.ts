@@ -266,6 +266,31 @@ describe('buildNotice', () => {
     expect(quiet.subject).toBe('[INFO] exemption set on sg-0tag by alice (+1 more)');
   });
 
+  it('leads with a rule already removed that is worse than every finding still open, counting them', () => {
+    const low = makeFinding({
+      ruleId: 'sg-broad-public-source',
+      resourceId: 'sg-0abc',
+      severity: 'low',
+      title: 'sg-0abc open to a broad public range',
+    });
+    const removed = {
+      ruleId: 'sgr-world',
+      groupId: 'sg-0abc',
+      egress: false,
+      ipProtocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: '0.0.0.0/0',
+      severity: 'critical' as const,
+    };
+    const notice = buildNotice(input({ findings: [low], alreadyRemoved: [removed] }));
+    expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed (+1 more)');
+    expect(notice.attributes.severity?.StringValue).toBe('critical');
+    // At equal severity the finding still open leads.
+    const open22 = buildNotice(input({ findings: [admin], alreadyRemoved: [removed] }));
+    expect(open22.subject).toBe('[CRITICAL] sg-0abc world-open on 22/tcp');
+  });
+
   it('reports world-open rules the event added that are already gone', () => {
     const notice = buildNotice(
       input({
