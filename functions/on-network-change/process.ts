@@ -158,7 +158,14 @@ export async function processMessages(
         ? { callsMade: made.map((a) => ({ action: a.action, parameters: a.parameters })) }
         : {}),
     });
-    failed.push(...messageIds);
+    // A duplicate of a member is a message of this account and region too (DESIGN §14 "fails only
+    // the messages of that account and region"): it is retried with its twin, never acknowledged
+    // while the twin is not.
+    const members = new Set(messageIds);
+    const duplicates = triaged.messages
+      .filter((m) => m.outcome === 'duplicate' && members.has(m.duplicateOf))
+      .map((m) => m.messageId);
+    failed.push(...messageIds, ...duplicates);
     error ??= result.reason;
     if (failedEvents) {
       for (const m of group.members) if (m.event.eventId !== undefined) failedEvents.add(m.event.eventId);
