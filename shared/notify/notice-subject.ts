@@ -57,7 +57,7 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     // redelivery's 22/tcp world rule already removed over a low finding still open.
     const worst = news[0];
     if (worst === undefined || severityRank(worst.severity) >= severityRank(lead.severity)) {
-      return leadSubject(input, lead, open, suffix);
+      return leadSubject(input, lead, open, suffix, news.filter((n) => n.removal).length);
     }
     const findings = new Set([
       ...open.filter((f) => isLoud(f, input.notifyMinSeverity)),
@@ -67,19 +67,26 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     return newsSubject(news, findings.size, suffix);
   }
   if (news.length > 0) return newsSubject(news, 0, suffix);
-  if (open[0]) return leadSubject(input, open[0], open, suffix);
+  if (open[0]) return leadSubject(input, open[0], open, suffix, 0);
   return fitSubject(`[${severity.toUpperCase()}] ${callsText(input)}${onText(input)}`, suffix);
 }
 
 /** `[SEVERITY] <lead's headline> (+N more …) — <outcome>`, shortened until it fits. */
-function leadSubject(input: NoticeInput, lead: Finding, open: readonly Finding[], suffix: string): string {
+function leadSubject(
+  input: NoticeInput,
+  lead: Finding,
+  open: readonly Finding[],
+  suffix: string,
+  /** Rules or NACL entries reported already removed besides the findings: counted too. */
+  news: number,
+): string {
   const others = [...open, ...input.fixed.map((f) => f.finding), ...input.goneFindings].filter(
     (f) => f !== lead,
   );
   // The tag is the lead's own severity: the subject reads as one statement about it.
   const leadTag = `[${lead.severity.toUpperCase()}] `;
   for (const shape of FITS) {
-    const text = `${leadTag}${headline(lead, shape, input.registry)}${moreText(lead, others, shape.countResources)}${suffix}`;
+    const text = `${leadTag}${headline(lead, shape, input.registry)}${moreText(lead, others, shape.countResources, news)}${suffix}`;
     if (text.length <= MAX_SUBJECT_LENGTH) return text;
   }
   return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1], input.registry)}`, suffix);
@@ -146,16 +153,17 @@ function fitSubject(head: string, suffix: string): string {
 }
 
 /**
- * ` (+4 more on 2 groups)`: the other findings, and how many resources of the lead's kind they are
+ * ` (+4 more on 2 groups)`: the other findings (and `news` rules or entries already removed), and how many resources of the lead's kind they are
  * on when more than the lead's own (interfaces exposed through a group are not counted as groups).
  */
-function moreText(lead: Finding, others: readonly Finding[], countResources: boolean): string {
-  if (others.length === 0) return '';
+function moreText(lead: Finding, others: readonly Finding[], countResources: boolean, news = 0): string {
+  const count = others.length + news;
+  if (count === 0) return '';
   const sameKind = new Set(
     [lead, ...others].filter((f) => f.resourceType === lead.resourceType).map((f) => f.resourceId),
   );
-  if (!countResources || sameKind.size === 1) return ` (+${others.length} more)`;
-  return ` (+${others.length} more on ${sameKind.size} ${NOUN[lead.resourceType]})`;
+  if (!countResources || sameKind.size === 1) return ` (+${count} more)`;
+  return ` (+${count} more on ${sameKind.size} ${NOUN[lead.resourceType]})`;
 }
 
 const NOUN: Record<ResourceType, string> = {

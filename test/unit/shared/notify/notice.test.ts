@@ -288,7 +288,7 @@ describe('buildNotice', () => {
     expect(notice.attributes.severity?.StringValue).toBe('critical');
     // At equal severity the finding still open leads.
     const open22 = buildNotice(input({ findings: [admin], alreadyRemoved: [removed] }));
-    expect(open22.subject).toBe('[CRITICAL] sg-0abc world-open on 22/tcp');
+    expect(open22.subject).toBe('[CRITICAL] sg-0abc world-open on 22/tcp (+1 more)');
   });
 
   it('reports world-open rules the event added that are already gone', () => {
