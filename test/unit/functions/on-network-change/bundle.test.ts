@@ -66,8 +66,11 @@ function sqsBatch(events: readonly unknown[], first: number, receiveCounts: read
 }
 
 /** Runs the bundle's handler on one batch in a fresh process; returns its answer. */
-async function invoke(batchFile: string, endpoint = fake.endpoint): Promise<unknown> {
-  const bundle = pathToFileURL(join(outdir, 'functions', 'on-network-change', 'index.mjs')).href;
+async function invoke(batchFile: string, endpoint = fake.endpoint, fromSource = false): Promise<unknown> {
+  // The source handler, through tsx, for a parity check; else the built bundle.
+  const bundle = fromSource
+    ? pathToFileURL(join(process.cwd(), 'functions', 'on-network-change', 'handler.ts')).href
+    : pathToFileURL(join(outdir, 'functions', 'on-network-change', 'index.mjs')).href;
   const driver = `
     const { readFileSync } = await import('node:fs');
     const { handler } = await import(${JSON.stringify(bundle)});
@@ -76,19 +79,23 @@ async function invoke(batchFile: string, endpoint = fake.endpoint): Promise<unkn
       getRemainingTimeInMillis: () => 60000 };
     const result = await handler(JSON.parse(readFileSync(${JSON.stringify(batchFile)}, 'utf8')), context);
     process.stdout.write(JSON.stringify(result));`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', driver], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'example-secret',
-      VPC_GUARDRAIL_MODE: 'remediate',
-      VPC_GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:vpc-guardrail',
-      VPC_GUARDRAIL_OWN_ROLE_ARN: 'arn:aws:iam::111122223333:role/vpc-guardrail',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
+  const { stdout } = await run(
+    process.execPath,
+    [...(fromSource ? ['--import', 'tsx'] : []), '--input-type=module', '-e', driver],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'example-secret',
+        VPC_GUARDRAIL_MODE: 'remediate',
+        VPC_GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:vpc-guardrail',
+        VPC_GUARDRAIL_OWN_ROLE_ARN: 'arn:aws:iam::111122223333:role/vpc-guardrail',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
     },
-  });
+  );
   return JSON.parse(stdout);
 }
 
@@ -103,7 +110,10 @@ describe('the on-network-change bundle under a burst (DESIGN §14)', () => {
     });
 
     // Act: three batches at once, then the last.
-    const answers = [...(await Promise.all(files.slice(0, 3).map((f) => invoke(f)))), await invoke(files[3] ?? '')];
+    const answers = [
+      ...(await Promise.all(files.slice(0, 3).map((f) => invoke(f)))),
+      await invoke(files[3] ?? ''),
+    ];
 
     // Assess
     expect(answers).toEqual(Array.from({ length: 4 }, () => ({ batchItemFailures: [] })));
@@ -206,6 +216,23 @@ describe('the on-network-change bundle on a mixed SQS batch (DESIGN §7, §8, §
     } finally {
       await aws.close();
     }
+  }, 60_000);
+
+  it('gives exactly what the source handler gives: answer, EC2 calls, revokes and notice', async () => {
+    const file = join(outdir, 'mixed-parity.json');
+    writeFileSync(file, JSON.stringify(sqsBatch(batch, 0, counts)));
+    const outcome = async (fromSource: boolean) => {
+      const aws = await startFakeAws(GROUP, 'vpc-0a1', rules);
+      try {
+        const answer = await invoke(file, aws.endpoint, fromSource);
+        return { answer, actions: [...aws.actions].sort(), revokes: aws.revokes, notices: aws.notices };
+      } finally {
+        await aws.close();
+      }
+    };
+    const [built, source] = [await outcome(false), await outcome(true)];
+    expect(built).toEqual(source);
+    expect(built.notices).toHaveLength(1);
   }, 60_000);
 
   it('when the publish fails past the retries: acts first, then fails exactly the messages of the group, duplicate included', async () => {
