@@ -327,8 +327,11 @@ function logTriage(logger: Logger, m: MessageTriage): void {
         eventName: m.event?.eventName,
         eventId: m.event?.eventId,
       };
-      // A malformed event is an error to look at; the other reasons are the guardrail working.
-      if (m.ignored.code === 'malformed') logger.error('event ignored', details);
+      // A malformed event is an error to look at, and so is a handled call whose record names no
+      // resource to judge (cut short, or a shape not read): a change went unjudged (DESIGN §13 "a
+      // clear logged error"). The other reasons are the guardrail working.
+      if (m.ignored.code === 'malformed' || m.ignored.code === 'no-resource')
+        logger.error('event ignored', details);
       else logger.info('event ignored', details);
       return;
     }
