@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyScope } from '../../../../shared/events/event-table';
 import type { ParsedEvent } from '../../../../shared/events/types';
@@ -11,7 +12,7 @@ import {
   undoCommand,
 } from '../../../../shared/notify/notice';
 import { sanitize, utf8Length } from '../../../../shared/notify/sanitize';
-import type { PlannedAction } from '../../../../shared/remediation/types';
+import type { ActionResult, PlannedAction } from '../../../../shared/remediation/types';
 import { makeFinding, type OneCall, oneCall, revokePlan } from '../../../helpers';
 
 const event: ParsedEvent = {
@@ -537,5 +538,99 @@ describe("the README's subscription filter example (DESIGN §8: it must deliver 
       }),
     );
     expect(delivers(tag.attributes)).toBe(false);
+  });
+});
+
+describe('every subject form (DESIGN §8, §14): at most 99 characters, one line, the worst news leading', () => {
+  const SEVERITY = fc.constantFrom('critical', 'high', 'medium', 'low', 'info') as fc.Arbitrary<
+    'critical' | 'high' | 'medium' | 'low' | 'info'
+  >;
+  const id = (prefix: string) => fc.string({ minLength: 1, maxLength: 120 }).map((s) => `${prefix}${s}`);
+  const rank = ['critical', 'high', 'medium', 'low', 'info'];
+
+  it('holds over random mixes of findings, removed rules and entries, exemptions, outcomes and failures', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          findings: fc.array(
+            fc.record({ id: id('sg-'), severity: SEVERITY, title: fc.string({ maxLength: 300 }) }),
+            {
+              maxLength: 4,
+            },
+          ),
+          removed: fc.array(fc.record({ groupId: id('sg-'), severity: SEVERITY }), { maxLength: 3 }),
+          entries: fc.array(
+            fc.record({ aclId: id('acl-'), n: fc.integer({ min: 1, max: 32766 }), severity: SEVERITY }),
+            { maxLength: 3 },
+          ),
+          exemption: fc.option(fc.record({ resource: id('sg-'), arn: fc.string({ maxLength: 300 }) })),
+          status: fc.constantFrom('none', 'done', 'already-done', 'failed', 'dry-run'),
+          blind: fc.boolean(),
+        }),
+        ({ findings, removed, entries, exemption, status, blind }) => {
+          const made = findings.map((f, i) =>
+            makeFinding({
+              ruleId: 'sg-open-admin-port',
+              resourceId: f.id,
+              severity: f.severity,
+              title: f.title,
+              evidence: { i },
+            }),
+          );
+          const tagCall = exemption
+            ? [
+                {
+                  event: { ...event, eventName: 'CreateTags', actor: { ...event.actor, arn: exemption.arn } },
+                  scope: {
+                    ...emptyScope('CreateTags', 'exemption'),
+                    exemption: {
+                      change: 'set' as const,
+                      key: 'vpc-guardrail:exempt',
+                      value: '*',
+                      resourceIds: [exemption.resource],
+                    },
+                  },
+                },
+              ]
+            : [];
+          const base = input({
+            findings: made,
+            results: status === 'none' ? [] : [{ action: revoke, status } as ActionResult],
+            alreadyRemoved: removed.map((r, i) => ({
+              ruleId: `sgr-${i}`,
+              groupId: r.groupId,
+              egress: false,
+              ipProtocol: 'tcp',
+              fromPort: 22,
+              toPort: 22,
+              cidrIpv4: '0.0.0.0/0',
+              severity: r.severity,
+            })),
+            removedEntries: entries.map((e) => ({
+              networkAclId: e.aclId,
+              ruleNumber: e.n,
+              egress: false,
+              ruleAction: 'allow' as const,
+              protocol: '6',
+              cidrBlock: '0.0.0.0/0',
+              fromPort: 22,
+              toPort: 22,
+              severity: e.severity,
+            })),
+            ...(blind ? { couldNotEvaluate: 'DescribeSecurityGroups: UnauthorizedOperation' } : {}),
+          });
+          const notice = buildNotice({ ...base, calls: [...base.calls, ...tagCall] });
+          const { subject } = notice;
+          expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+          expect(subject).toMatch(/^\[(CRITICAL|HIGH|MEDIUM|LOW|INFO)\] [^\n\r]*$/);
+          if (blind) return;
+          // No news (a rule or entry already removed) is worse than the subject's tag.
+          const tag = (/^\[([A-Z]+)\]/.exec(subject)?.[1] ?? '').toLowerCase();
+          for (const r of [...removed, ...entries])
+            expect(rank.indexOf(r.severity)).toBeGreaterThanOrEqual(rank.indexOf(tag));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
