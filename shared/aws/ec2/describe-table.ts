@@ -26,10 +26,29 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
+import { errorCode } from '../errors';
 
 // The one table of EC2 reads. Both readers (the event slice, ./slice.ts, and the region snapshot,
 // ./region.ts) call EC2 only through it, and the IAM read policy of each function is generated
 // from its `readers` column (infra/permissions.ts). A new Describe call is one row here.
+
+/**
+ * NACLs by id through the `NetworkAclIds` parameter, which every EC2 implementation takes (EC2
+ * emulators such as moto answer the `network-acl-id` filter with a server error, so a NACL event
+ * could never be judged against them). A deleted NACL stays an empty answer, as with a filter: EC2
+ * rejects the whole call when one id is gone (`InvalidNetworkAclID.NotFound`), so the ids are then
+ * read one by one. An answer by ids is one page (EC2 takes no page size with ids).
+ */
+async function aclsById(ec2: EC2Client, ids: readonly string[]): Promise<NetworkAcl[]> {
+  try {
+    const out = await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [...ids] }));
+    return out.NetworkAcls ?? [];
+  } catch (error) {
+    if (!errorCode(error).endsWith('.NotFound')) throw error;
+    if (ids.length === 1) return [];
+    return (await Promise.all(ids.map((id) => aclsById(ec2, [id])))).flat();
+  }
+}
 
 /** One page of a paginated EC2 `Describe*` call. */
 export interface Page<T> {
@@ -125,6 +144,8 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'network-acl-id' },
     readers: both,
     page: async (ec2, r) => {
+      const ids = r.filters?.find((f) => f.Name === 'network-acl-id')?.Values;
+      if (ids !== undefined && r.filters?.length === 1) return { items: await aclsById(ec2, ids) };
       const out = await ec2.send(new DescribeNetworkAclsCommand(scan(r)));
       return { items: out.NetworkAcls ?? [], nextToken: out.NextToken };
     },
