@@ -121,11 +121,23 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
     .callsFake(
       describe('NatGateways', () => world.NatGateways, { 'nat-gateway-id': (n) => str(n.NatGatewayId) }),
     );
+  const describeEndpoints = describe('VpcEndpoints', () => world.VpcEndpoints, {
+    'vpc-endpoint-id': (e) => str(e.VpcEndpointId),
+  });
   mock
     .on(DescribeVpcEndpointsCommand)
-    .callsFake(
-      describe('VpcEndpoints', () => world.VpcEndpoints, { 'vpc-endpoint-id': (e) => str(e.VpcEndpointId) }),
-    );
+    .callsFake((input: { VpcEndpointIds?: string[]; Filters?: Filter[] }) => {
+      const ids = input.VpcEndpointIds;
+      if (!ids || ids.length === 0) return describeEndpoints(input);
+      const found = world.VpcEndpoints.filter((e) => ids.includes(String(e.VpcEndpointId)));
+      if (found.length !== new Set(ids).size) {
+        throw Object.assign(new Error(`The VPC endpoint ID '${ids.join(',')}' does not exist`), {
+          name: 'InvalidVpcEndpointId.NotFound',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return { VpcEndpoints: found };
+    });
   mock
     .on(DescribeVpcsCommand)
     .callsFake(describe('Vpcs', () => world.Vpcs, { 'vpc-id': (v) => str(v.VpcId) }));

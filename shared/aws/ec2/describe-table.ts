@@ -33,21 +33,27 @@ import { errorCode } from '../errors';
 // from its `readers` column (infra/permissions.ts). A new Describe call is one row here.
 
 /**
- * NACLs by id through the `NetworkAclIds` parameter, which every EC2 implementation takes (EC2
- * emulators such as moto answer the `network-acl-id` filter with a server error, so a NACL event
- * could never be judged against them). A deleted NACL stays an empty answer, as with a filter: EC2
- * rejects the whole call when one id is gone (`InvalidNetworkAclID.NotFound`), so the ids are then
- * read one by one. An answer by ids is one page (EC2 takes no page size with ids).
+ * Resources by id through the call's id parameter (`NetworkAclIds`, `VpcEndpointIds`), which
+ * every EC2 implementation takes, for the two reads whose id filter EC2 emulators (moto) answer
+ * with a server error: an event on a NACL or an endpoint could never be judged against them. A
+ * deleted resource stays an empty answer, as with a filter: EC2 rejects the whole call when one id
+ * is gone (`InvalidNetworkAclID.NotFound`, …), so the ids are then read one by one. An answer by
+ * ids is one page (EC2 takes no page size with ids).
  */
-async function aclsById(ec2: EC2Client, ids: readonly string[]): Promise<NetworkAcl[]> {
+async function byIds<T>(ids: readonly string[], read: (ids: string[]) => Promise<T[]>): Promise<T[]> {
   try {
-    const out = await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [...ids] }));
-    return out.NetworkAcls ?? [];
+    return await read([...ids]);
   } catch (error) {
     if (!errorCode(error).endsWith('.NotFound')) throw error;
     if (ids.length === 1) return [];
-    return (await Promise.all(ids.map((id) => aclsById(ec2, [id])))).flat();
+    return (await Promise.all(ids.map((id) => byIds([id], read)))).flat();
   }
+}
+
+/** The values of the request's only filter when it is `name` (a read by id), else undefined. */
+function idsOf(r: PageRequest, name: string): string[] | undefined {
+  const [only, ...rest] = r.filters ?? [];
+  return only?.Name === name && rest.length === 0 ? (only.Values ?? []) : undefined;
 }
 
 /** One page of a paginated EC2 `Describe*` call. */
@@ -144,8 +150,12 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'network-acl-id' },
     readers: both,
     page: async (ec2, r) => {
-      const ids = r.filters?.find((f) => f.Name === 'network-acl-id')?.Values;
-      if (ids !== undefined && r.filters?.length === 1) return { items: await aclsById(ec2, ids) };
+      const ids = idsOf(r, 'network-acl-id');
+      if (ids) {
+        const read = async (NetworkAclIds: string[]) =>
+          (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds }))).NetworkAcls ?? [];
+        return { items: await byIds(ids, read) };
+      }
       const out = await ec2.send(new DescribeNetworkAclsCommand(scan(r)));
       return { items: out.NetworkAcls ?? [], nextToken: out.NextToken };
     },
@@ -189,6 +199,12 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'vpc-endpoint-id' },
     readers: both,
     page: async (ec2, r) => {
+      const ids = idsOf(r, 'vpc-endpoint-id');
+      if (ids) {
+        const read = async (VpcEndpointIds: string[]) =>
+          (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds }))).VpcEndpoints ?? [];
+        return { items: await byIds(ids, read) };
+      }
       const out = await ec2.send(new DescribeVpcEndpointsCommand(scan(r)));
       return { items: out.VpcEndpoints ?? [], nextToken: out.NextToken };
     },

@@ -5,6 +5,7 @@ import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   EC2Client,
   GetManagedPrefixListEntriesCommand,
@@ -330,6 +331,26 @@ describe('loadSlice', () => {
     expect(
       ec2Mock.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input.NetworkAclIds),
     ).toEqual([['acl-0gone', ACL], ['acl-0gone'], [ACL], undefined]);
+  });
+
+  it('reads endpoints by id through VpcEndpointIds: a deleted one is an empty answer, a live one beside it is read', async () => {
+    const withEndpoint = {
+      ...world,
+      VpcEndpoints: [{ VpcEndpointId: 'vpce-0a1', VpcId: VPC, VpcEndpointType: 'Gateway' }],
+    };
+    installFakeEc2(ec2Mock, withEndpoint);
+    const scope = {
+      ...emptyScope('ModifyVpcEndpoint', 'vpc-endpoint'),
+      vpcEndpointIds: ['vpce-0gone', 'vpce-0a1'],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.VpcEndpoints.map((e) => e.VpcEndpointId)).toEqual(['vpce-0a1']);
+    expect(ec2Mock.commandCalls(DescribeVpcEndpointsCommand).map((c) => c.args[0].input)).toEqual([
+      { VpcEndpointIds: ['vpce-0gone', 'vpce-0a1'] },
+      { VpcEndpointIds: ['vpce-0gone'] },
+      { VpcEndpointIds: ['vpce-0a1'] },
+    ]);
   });
 
   it('loads a NACL event: the NACL, its VPC context, the interfaces of the VPC and their groups', async () => {
