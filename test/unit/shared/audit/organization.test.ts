@@ -109,9 +109,11 @@ describe('audit across accounts', () => {
     ]);
     expect(result.accounts?.[0]?.summary.bySeverity.critical).toBe(2);
     expect(published).toHaveLength(1);
+    // Capped at 99 characters: SNS asks for a subject of less than 100.
     expect(published[0]?.subject).toBe(
-      '[CRITICAL] VPC Guardrail audit: 3 findings, 1 region(s) not evaluated in 2 accounts eu-west-1,us-...',
+      '[CRITICAL] VPC Guardrail audit: 3 findings, 1 region(s) not evaluated in 2 accounts eu-west-1,us...',
     );
+    expect(published[0]?.subject).toHaveLength(99);
     expect(published[0]?.message).toContain(`${C}: 1 region(s), 1 not evaluated,`);
     expect(published[0]?.message).toContain(`NOT EVALUATED: ${C} us-east-1: DescribeVpcs failed`);
   });
