@@ -112,7 +112,12 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
       asff: { accountId: deps.accountId, region: deps.homeRegion, now },
     });
     const sync = await deps.securityHub(plan);
-    securityHub = { ...sync, failedCount: sync.failed.length, failed: sync.failed.slice(0, 100) };
+    securityHub = {
+      ...sync,
+      failedCount: sync.failed.length,
+      failed: sync.failed.slice(0, 100),
+      ...(plan.otherAccounts.length > 0 ? { notImported: plan.otherAccounts } : {}),
+    };
   }
 
   const result: AuditResult = {

@@ -9,6 +9,7 @@ import type { AuditTarget } from '../../../../shared/audit/types';
 import { AssumeRoleDeniedError } from '../../../../shared/aws/errors';
 import type { ConfigInput } from '../../../../shared/config';
 import type { Finding } from '../../../../shared/findings';
+import type { SecurityHubPlan } from '../../../../shared/integrations/security-hub';
 import { parseConfig } from '../../../../shared/load-config';
 import type { Notice } from '../../../../shared/notify/notice';
 import { mockRegion, sshGroup } from '../../../helpers';
@@ -212,6 +213,44 @@ describe('audit across accounts', () => {
     // Assess
     expect(result.regions).toHaveLength(20);
     expect(peak).toBe(8);
+  });
+
+  it("imports only the central account's own findings into Security Hub and counts the members' per account", async () => {
+    // Prepare: one world-open group per account-region; the central account is audited too.
+    const { ec2For } = clientsPerTarget();
+    const plans: SecurityHubPlan[] = [];
+    const withHub: AuditDeps = {
+      ...deps(ec2For),
+      securityHub: async (plan) => {
+        plans.push(plan);
+        return { imported: plan.active.length, archived: 0, resolved: 0, failed: [], calls: 1 };
+      },
+    };
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [CENTRAL, B, C], regions: ['eu-west-1', 'us-east-1'] }),
+      withHub,
+    );
+    // Assess: a default product takes findings only from their own account (BatchImportFindings
+    // API reference), so the members' are not sent to be rejected one by one.
+    const [plan] = plans;
+    const product = `arn:aws:securityhub:eu-west-1:${CENTRAL}:product/${CENTRAL}/default`;
+    expect(plan?.active.map((r) => [r.AwsAccountId, r.Resources[0]?.Id, r.ProductArn])).toEqual([
+      [CENTRAL, `arn:aws:ec2:eu-west-1:${CENTRAL}:security-group/sg-11111`, product],
+      [CENTRAL, `arn:aws:ec2:us-east-1:${CENTRAL}:security-group/sg-11111`, product],
+    ]);
+    expect(result.securityHub).toEqual({
+      imported: 2,
+      archived: 0,
+      resolved: 0,
+      failed: [],
+      failedCount: 0,
+      calls: 1,
+      notImported: [
+        { accountId: B, findings: 2 },
+        { accountId: C, findings: 2 },
+      ],
+    });
   });
 
   it('rejects a payload with both accounts and organization, and VPC ids across accounts', () => {
