@@ -43,19 +43,21 @@ export async function auditAccounts(
   payload: Pick<AuditPayload, 'accounts' | 'organization'>,
   deps: Pick<AuditDeps, 'accountId' | 'config' | 'listAccounts'>,
 ): Promise<{ accounts: string[]; excluded: ExcludedAccount[]; multiAccount: boolean }> {
+  const scope = {
+    homeAccountId: deps.accountId,
+    accounts: deps.config.accounts,
+    excludeAccounts: deps.config.excludeAccounts,
+  };
   if (!payload.accounts && !payload.organization) {
-    return { accounts: [deps.accountId], excluded: [], multiAccount: false };
+    // DESIGN §15: the own account is governed "unless excludeAccounts" lists it — an audit of it
+    // (and above all `remediate: true`) must not act on an excluded account either.
+    return { ...governedAccounts([deps.accountId], scope), multiAccount: false };
   }
   let requested = payload.accounts ?? [];
   if (payload.organization) {
     if (!deps.listAccounts) throw new Error('organization: the organization cannot be listed here');
     requested = await deps.listAccounts();
   }
-  const scope = {
-    homeAccountId: deps.accountId,
-    accounts: deps.config.accounts,
-    excludeAccounts: deps.config.excludeAccounts,
-  };
   return { ...governedAccounts(requested, scope), multiAccount: true };
 }
 

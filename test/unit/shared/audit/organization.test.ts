@@ -253,6 +253,31 @@ describe('audit across accounts', () => {
     });
   });
 
+  it('neither reads nor remediates its own account when excludeAccounts lists it (no accounts in the payload)', async () => {
+    // Prepare
+    const { ec2For, asked } = clientsPerTarget();
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ remediate: true }),
+      deps(ec2For, { mode: 'remediate', excludeAccounts: [CENTRAL] }),
+    );
+    // Assess
+    expect(asked).toEqual([]);
+    expect(result.summary.total).toBe(0);
+    expect(result.regions).toEqual([]);
+    expect(result.remediation).toEqual([]);
+    expect(result.excludedAccounts).toEqual([
+      { accountId: CENTRAL, reason: `account ${CENTRAL} is in excludeAccounts` },
+    ]);
+  });
+
+  it('audits its own account by default even when the accounts allow-list leaves it out', async () => {
+    const { ec2For, asked } = clientsPerTarget();
+    const result = await runAudit(parseAuditPayload({}), deps(ec2For, { accounts: [B] }));
+    expect(asked).toEqual([`${CENTRAL}/eu-west-1`]);
+    expect(result.excludedAccounts).toBeUndefined();
+  });
+
   it('rejects a payload with both accounts and organization, and VPC ids across accounts', () => {
     expect(() => parseAuditPayload({ accounts: [B], organization: true })).toThrow(
       'organization: give either accounts or organization: true, not both',
