@@ -135,6 +135,34 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(stderr()).toContain('vpc-guardrail: 1 of 2 account-region(s) could not be read');
   });
 
+  it('lists an account whose AssumeRole is still throttled after the retries, reports the rest and exits 2', async () => {
+    // Prepare
+    sts.on(AssumeRoleCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400 },
+        $retryable: { throttling: true },
+      }),
+    );
+    const { io, stdout, stderr } = memoryIo();
+    // Act
+    const code = await runCli(
+      ['audit', '--accounts', `${CENTRAL},${B}`, '--regions', 'eu-west-1', '--format', 'json'],
+      io,
+    );
+    // Assess
+    expect(code).toBe(2);
+    const out = JSON.parse(stdout()) as {
+      findings: Finding[];
+      errors: { accountId: string; code: string }[];
+    };
+    expect(new Set(out.findings.map((f) => f.accountId))).toEqual(new Set([CENTRAL]));
+    expect(out.errors.map((e) => [e.accountId, e.code])).toEqual([[B, 'Throttling']]);
+    expect(stderr()).toContain(
+      `not read: ${B} eu-west-1: cannot assume the member role in account ${B} (after retries): Throttling: Rate exceeded`,
+    );
+  });
+
   it('skips the accounts the configuration excludes, and says so', async () => {
     // Prepare
     const { io, stdout, stderr } = memoryIo({ 'c.json': JSON.stringify({ excludeAccounts: [B] }) });
@@ -208,6 +236,22 @@ describe('vpc-guardrail snapshot --accounts', () => {
       [B, 'us-east-1', 1],
     ]);
     expect(stderr()).toBe(`read ${B} eu-west-1 (1/2)\nread ${B} us-east-1 (2/2)\n`);
+  });
+
+  it('writes the other account-regions and exits 2 when an AssumeRole stays throttled', async () => {
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(
+        Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: {}, $retryable: {} }),
+      );
+    const { io, stdout, stderr } = memoryIo();
+    const code = await runCli(['snapshot', '--accounts', `${CENTRAL},${B}`, '--regions', 'eu-west-1'], io);
+    expect(code).toBe(2);
+    const snapshots = JSON.parse(stdout()) as { accountId: string }[];
+    expect(snapshots.map((s) => s.accountId)).toEqual([CENTRAL]);
+    expect(stderr()).toContain(
+      `not read: ${B} eu-west-1: cannot assume the member role (after retries): Throttling: Rate exceeded`,
+    );
   });
 });
 

@@ -179,6 +179,47 @@ describe('audit across accounts', () => {
     ]);
   });
 
+  it('lists an account whose AssumeRole is still throttled after the retries, and reports the others', async () => {
+    // Prepare
+    const { ec2For } = clientsPerTarget();
+    const throttled = async (target: AuditTarget) => {
+      if (target.accountId !== B) return ec2For(target);
+      throw Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400 },
+        $retryable: { throttling: true },
+      });
+    };
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [B, C], regions: ['eu-west-1'] }),
+      deps(throttled),
+    );
+    // Assess
+    expect(result.errors).toEqual([
+      {
+        accountId: B,
+        region: 'eu-west-1',
+        operation: 'AssumeRole',
+        code: 'Throttling',
+        message: `cannot assume the member role in account ${B} (after retries): Throttling: Rate exceeded`,
+      },
+    ]);
+    expect(result.accounts?.map((a) => [a.accountId, a.regions, a.failed, a.summary.total])).toEqual([
+      [B, 0, 1, 0],
+      [C, 1, 0, 1],
+    ]);
+  });
+
+  it('still fails on what is not an AWS fault (a bug is not a region to list)', async () => {
+    const broken = async () => {
+      throw new TypeError('x is undefined');
+    };
+    await expect(
+      runAudit(parseAuditPayload({ accounts: [B], regions: ['eu-west-1'] }), deps(broken)),
+    ).rejects.toThrow('x is undefined');
+  });
+
   it('says the organization cannot be listed, naming the AWS error', async () => {
     orgMock.on(ListAccountsCommand).rejects(
       Object.assign(new Error('not a delegated administrator'), {
