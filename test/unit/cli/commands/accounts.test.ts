@@ -163,6 +163,21 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     );
   });
 
+  it('refuses --regions without --accounts or --organization instead of ignoring it (exit 2)', async () => {
+    for (const argv of [
+      ['audit', '--regions', 'eu-west-1,us-east-1'],
+      ['audit', '--snapshot', 'examples/demo-snapshot.json', '--regions', 'eu-west-1'],
+      ['snapshot', '--region', 'eu-west-1', '--regions', 'us-east-1'],
+    ]) {
+      const { io, stdout, stderr } = memoryIo();
+      expect(await runCli(argv, io), argv.join(' ')).toBe(2);
+      expect(stdout()).toBe('');
+      expect(stderr()).toContain('--regions goes with --accounts or --organization');
+    }
+    expect(ec2.calls()).toHaveLength(0);
+    expect(sts.calls()).toHaveLength(0);
+  });
+
   it('skips the accounts the configuration excludes, and says so', async () => {
     // Prepare
     const { io, stdout, stderr } = memoryIo({ 'c.json': JSON.stringify({ excludeAccounts: [B] }) });
