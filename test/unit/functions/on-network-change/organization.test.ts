@@ -286,6 +286,13 @@ describe('organization mode: the event path', () => {
     const [notice] = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
     expect(notice?.Subject).toMatch(new RegExp(`^\\[HIGH\\] ${B}: could not evaluate .* — failed$`));
     expect(notice?.Message).toContain(`arn:aws:iam::${B}:role/${ROLE}`);
+    // DESIGN §15: a team filtering on its account (and §8: on critical/high) receives it.
+    expect(notice?.MessageAttributes).toMatchObject({
+      accountId: { DataType: 'String', StringValue: B },
+      region: { DataType: 'String', StringValue: 'us-east-1' },
+      severity: { DataType: 'String', StringValue: 'high' },
+      action: { DataType: 'String', StringValue: 'failed' },
+    });
   });
 
   it("ignores the member role's own calls in any account", async () => {
