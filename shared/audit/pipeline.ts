@@ -3,9 +3,13 @@ import { AuditLoadError } from '../aws/errors';
 import type { SecurityHubSync } from '../aws/security-hub';
 import type { Config } from '../config';
 import type { Finding } from '../findings';
-import { type SecurityHubPlan, securityHubPlan, splitByRemediation } from '../integrations/security-hub';
+import {
+  type SecurityHubPlan,
+  securityHubPlan,
+  splitByRemediation,
+  toAsffPerAccount,
+} from '../integrations/security-hub';
 import { isLoud, type Notice } from '../notify/notice';
-import { toAsff } from '../report/asff';
 import { toSarif } from '../report/sarif';
 import { governedAccounts } from './accounts';
 import { auditNotice } from './audit-notice';
@@ -146,7 +150,10 @@ function render(
     case 'json':
       return { findings: [...findings] };
     case 'asff':
-      return { findings: toAsff(findings, { accountId: deps.accountId, region: deps.homeRegion, now }) };
+      // Each finding under its own account's default product: what that account can import.
+      return {
+        findings: toAsffPerAccount(findings, { accountId: deps.accountId, region: deps.homeRegion, now }),
+      };
     case 'sarif':
       return { sarif: toSarif(findings) };
   }

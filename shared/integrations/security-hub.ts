@@ -58,6 +58,18 @@ export function closedByRemediation(finding: Finding, results: readonly ActionRe
   return own.length > 0 && own.every((r) => r.status === 'done' || r.status === 'already-done');
 }
 
+/**
+ * ASFF records each under the default product of the finding's own account (in `options.region`),
+ * for an output file of several accounts: only a finding's own account may import it under a
+ * default product (BatchImportFindings API reference), so each account's records are importable
+ * with that account's credentials. A finding without an account takes `options.accountId`.
+ */
+export function toAsffPerAccount(findings: readonly Finding[], options: AsffOptions): AsffFinding[] {
+  return findings.map((finding) =>
+    toAsffFinding(finding, { ...options, accountId: finding.accountId ?? options.accountId }),
+  );
+}
+
 /** A record turned into its closed form: archived, resolved, and compliant where it had controls. */
 export function archivedRecord(record: AsffFinding): AsffFinding {
   return {

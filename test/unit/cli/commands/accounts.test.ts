@@ -163,6 +163,20 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     );
   });
 
+  it("writes --format asff with each finding under its own account's default product", async () => {
+    const { io, stdout } = memoryIo();
+    const code = await runCli(
+      ['audit', '--accounts', `${CENTRAL},${B}`, '--regions', 'eu-west-1', '--format', 'asff'],
+      io,
+    );
+    expect(code).toBe(1);
+    const records = JSON.parse(stdout()) as { AwsAccountId: string; ProductArn: string }[];
+    expect(records.map((r) => [r.AwsAccountId, r.ProductArn])).toEqual([
+      [CENTRAL, `arn:aws:securityhub:eu-west-1:${CENTRAL}:product/${CENTRAL}/default`],
+      [B, `arn:aws:securityhub:eu-west-1:${B}:product/${B}/default`],
+    ]);
+  });
+
   it('refuses --regions without --accounts or --organization instead of ignoring it (exit 2)', async () => {
     for (const argv of [
       ['audit', '--regions', 'eu-west-1,us-east-1'],

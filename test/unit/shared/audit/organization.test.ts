@@ -12,6 +12,7 @@ import type { Finding } from '../../../../shared/findings';
 import type { SecurityHubPlan } from '../../../../shared/integrations/security-hub';
 import { parseConfig } from '../../../../shared/load-config';
 import type { Notice } from '../../../../shared/notify/notice';
+import type { AsffFinding } from '../../../../shared/report/asff';
 import { mockRegion, sshGroup } from '../../../helpers';
 
 const CENTRAL = '111122223333';
@@ -292,6 +293,19 @@ describe('audit across accounts', () => {
         { accountId: C, findings: 2 },
       ],
     });
+  });
+
+  it("renders format asff with each finding under its own account's default product (importable by that account)", async () => {
+    const { ec2For } = clientsPerTarget();
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [CENTRAL, B], regions: ['us-east-1'], format: 'asff' }),
+      deps(ec2For),
+    );
+    const records = (result.findings ?? []) as AsffFinding[];
+    expect(records.map((r) => [r.AwsAccountId, r.ProductArn])).toEqual([
+      [CENTRAL, `arn:aws:securityhub:eu-west-1:${CENTRAL}:product/${CENTRAL}/default`],
+      [B, `arn:aws:securityhub:eu-west-1:${B}:product/${B}/default`],
+    ]);
   });
 
   it('neither reads nor remediates its own account when excludeAccounts lists it (no accounts in the payload)', async () => {
