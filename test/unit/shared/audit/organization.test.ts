@@ -120,6 +120,38 @@ describe('audit across accounts', () => {
     expect(published[0]?.message).toContain(`NOT EVALUATED: ${C} us-east-1: DescribeVpcs failed`);
   });
 
+  it('sends a notice at least high when a region could not be read, so a critical/high filter still gets it', async () => {
+    // Prepare: eu-west-1 reads clean, us-east-1 is denied.
+    const ec2For = (target: AuditTarget): EC2Client => {
+      const client = new EC2Client({
+        region: target.region,
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      });
+      const mock = mockClient(client);
+      mockRegion(mock, 'vpc-0000000a', [], target.accountId);
+      if (target.region === 'us-east-1') {
+        mock
+          .on(DescribeVpcsCommand)
+          .rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation', $metadata: {} }));
+      }
+      return client;
+    };
+    const published: Notice[] = [];
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ regions: ['eu-west-1', 'us-east-1'], notify: true }),
+      deps(ec2For, {}, published),
+    );
+    // Assess: DESIGN §8, a "could not evaluate" carries severity high and action failed.
+    expect(result.summary.total).toBe(0);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.attributes.severity).toEqual({ DataType: 'String', StringValue: 'high' });
+    expect(published[0]?.attributes.action).toEqual({ DataType: 'String', StringValue: 'failed' });
+    expect(published[0]?.subject).toMatch(
+      /^\[HIGH\] VPC Guardrail audit: no findings, 1 region\(s\) not evaluated in 111122223333 eu-west-1/,
+    );
+  });
+
   it('pages through ListAccounts, skips suspended accounts and honours excludeAccounts', async () => {
     // Prepare
     orgMock
