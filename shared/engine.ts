@@ -23,7 +23,7 @@ import { unusedResources } from './unused';
 export interface EvaluateOptions {
   /** The time exemption expiries are judged at; the engine reads no clock. Undated exemptions ignore it. */
   now?: Date;
-  /** Rules to report (default: the whole catalogue). Precedence still counts the rules ranked above them. */
+  /** Rules to report (default: the whole catalogue). Precedence still counts the rules ranked above them that are not off. */
   rules?: readonly RuleDefinition[];
   /** The catalogue that declares precedence (default: the registry). */
   registry?: RuleRegistry;
@@ -86,16 +86,21 @@ export function evaluateModel(model: Model, config: Config, options: EvaluateOpt
 
 /**
  * The rules to run, in registry order: the reported ones and, for precedence, the rules ranked
- * above them in their group (evaluated for their claims even when off or not asked for).
+ * above them in their group that are on but not asked for (evaluated for their claims: a subset
+ * of the catalogue reports a subset of its findings). A rule turned off claims nothing: it does
+ * not fire, so its ports go to the rules below it that apply (DESIGN §5: "when
+ * `sg-open-all-traffic` fires …"; each row's own port class still holds — admin ports are never
+ * high-risk or unauthorized findings).
  */
 function plannedRules(
   registry: RuleRegistry,
   config: Config,
   asked: readonly RuleDefinition[] | undefined,
 ): { rule: RuleDefinition; report: boolean }[] {
-  const reported = new Set((asked ?? registry.rules).filter((r) => config.rules[r.meta.id] !== 'off'));
+  const on = (rule: RuleDefinition) => config.rules[rule.meta.id] !== 'off';
+  const reported = new Set((asked ?? registry.rules).filter(on));
   const needed = new Set<RuleDefinition>(reported);
-  for (const rule of reported) for (const above of registry.above(rule)) needed.add(above);
+  for (const rule of reported) for (const above of registry.above(rule)) if (on(above)) needed.add(above);
   const ordered = registry.rules.filter((r) => needed.has(r));
   // Rules outside the registry (a caller's own) run after it, in the order given.
   for (const rule of reported) if (!ordered.includes(rule)) ordered.push(rule);

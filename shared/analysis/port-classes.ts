@@ -1,5 +1,5 @@
 import type { Config, PortSpec } from '../config';
-import { type Interval, normalize } from '../net/interval-set';
+import { type Interval, normalize, subtract } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
 import type { Transport } from './sg-reach';
 
@@ -8,6 +8,10 @@ export interface PortClasses {
   admin: Record<Transport, PortSet>;
   highRisk: Record<Transport, PortSet>;
   authorized: Record<Transport, PortSet>;
+  /** High-risk ports that are not admin ports (`sg-open-high-risk-port`: "other than admin"). */
+  highRiskOnly: Record<Transport, PortSet>;
+  /** Admin, high-risk and authorized ports: what `sg-open-unauthorized-port` ("any other port") leaves out. */
+  classed: Record<Transport, PortSet>;
 }
 
 const classesByConfig = new WeakMap<Config, PortClasses>();
@@ -29,10 +33,15 @@ export function portSetsBySpec(specs: readonly PortSpec[]): Record<Transport, Po
 export function portClasses(config: Config): PortClasses {
   let classes = classesByConfig.get(config);
   if (!classes) {
+    const admin = portSetsBySpec(config.adminPorts);
+    const highRisk = portSetsBySpec(config.highRiskPorts);
+    const authorized = portSetsBySpec(config.authorizedPorts);
     classes = {
-      admin: portSetsBySpec(config.adminPorts),
-      highRisk: portSetsBySpec(config.highRiskPorts),
-      authorized: portSetsBySpec(config.authorizedPorts),
+      admin,
+      highRisk,
+      authorized,
+      highRiskOnly: { tcp: subtract(highRisk.tcp, admin.tcp), udp: subtract(highRisk.udp, admin.udp) },
+      classed: portSetsBySpec([...config.adminPorts, ...config.highRiskPorts, ...config.authorizedPorts]),
     };
     classesByConfig.set(config, classes);
   }

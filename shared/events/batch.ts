@@ -1,6 +1,6 @@
 import { emptyScope } from './event-table';
 import { type TriageOptions, triageEvent } from './parse';
-import { addedRuleKey, type EventScope, type Ignored, type ParsedEvent } from './types';
+import { addedNaclEntryKey, addedRuleKey, type EventScope, type Ignored, type ParsedEvent } from './types';
 
 // DESIGN §14 "Coalescing": each message of a batch is triaged on its own, duplicate event ids
 // count once, and the rest are grouped by account and region so that each group's slice is read,
@@ -128,6 +128,7 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
     securityGroupNames: union((s) => s.securityGroupNames),
     securityGroupRuleIds: union((s) => s.securityGroupRuleIds),
     addedRules: union((s) => s.addedRules, addedRuleKey),
+    addedNaclEntries: union((s) => s.addedNaclEntries, addedNaclEntryKey),
     networkAclIds: union((s) => s.networkAclIds),
     networkAclAssociationIds: union((s) => s.networkAclAssociationIds),
     subnetIds: union((s) => s.subnetIds),

@@ -1,3 +1,4 @@
+import { requestedNaclEntry } from './nacl-entry';
 import { asObject, distinct, field, members, num, path, text, unwrapRequest, unwrapResponse } from './shapes';
 import {
   type AddedRule,
@@ -76,9 +77,9 @@ function ruleBase(
 }
 
 /**
- * The CIDR rules an Authorize call asked for, read from its request: what a record from before
- * rule ids (`{"_return": true}`) says it added. Without them a redelivery could not report the
- * world rule it added as "already removed" (DESIGN §8 "Order and retries"). Structured
+ * The CIDR and prefix-list rules an Authorize call asked for, read from its request: what a record
+ * from before rule ids (`{"_return": true}`) says it added. Without them a redelivery could not
+ * report the world rule it added as "already removed" (DESIGN §8 "Order and retries"). Structured
  * `ipPermissions.items[]` and the legacy flat form (`cidrIp`, `ipProtocol`, `fromPort` at the top).
  */
 function requestedRules(request: unknown, groupId: string | undefined, egress: boolean): AddedRule[] {
@@ -93,8 +94,10 @@ function requestedRules(request: unknown, groupId: string | undefined, egress: b
       permission === request ? text(field(request, 'cidrIp')) : undefined,
     ];
     const v6 = members(field(permission, 'ipv6Ranges')).map((r) => text(field(r, 'cidrIpv6')));
+    const lists = members(field(permission, 'prefixListIds')).map((r) => text(field(r, 'prefixListId')));
     for (const cidrIpv4 of distinct(v4)) out.push({ ...base, cidrIpv4 });
     for (const cidrIpv6 of distinct(v6)) out.push({ ...base, cidrIpv6 });
+    for (const prefixListId of distinct(lists)) out.push({ ...base, prefixListId });
   }
   return out;
 }
@@ -141,8 +144,12 @@ function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ign
     const added: AddedRule = { ruleId, ...ruleBase(groupId, false, rule, PASCAL) };
     const cidrIpv4 = text(field(rule, 'CidrIpv4'));
     const cidrIpv6 = text(field(rule, 'CidrIpv6'));
+    const prefixListId = text(field(rule, 'PrefixListId'));
+    const referencedGroupId = text(field(rule, 'ReferencedGroupId'));
     if (cidrIpv4) added.cidrIpv4 = cidrIpv4;
     if (cidrIpv6) added.cidrIpv6 = cidrIpv6;
+    if (prefixListId) added.prefixListId = prefixListId;
+    if (referencedGroupId) added.referencedGroupId = referencedGroupId;
     addedRules.push(added);
   }
   const ruleIds = ids(...changes.map((r) => field(r, 'SecurityGroupRuleId')));
@@ -194,10 +201,14 @@ function createNetworkAcl({ request, response }: ExtractContext): ScopeParts | I
   return { networkAclIds, vpcIds: ids(field(request, 'vpcId'), path(response, 'networkAcl', 'vpcId')) };
 }
 
-function networkAclEntry({ request }: ExtractContext): ScopeParts | Ignored {
+/** Create/Replace/DeleteNetworkAclEntry: the NACL; the entry written, when the call wrote one. */
+function networkAclEntry({ eventName, request }: ExtractContext): ScopeParts | Ignored {
   const networkAclIds = ids(field(request, 'networkAclId'));
-  if (networkAclIds.length === 0) return noResource('no networkAclId in the request');
-  return { networkAclIds };
+  const networkAclId = networkAclIds[0];
+  if (networkAclId === undefined) return noResource('no networkAclId in the request');
+  const written =
+    eventName === 'DeleteNetworkAclEntry' ? undefined : requestedNaclEntry(request, networkAclId);
+  return { networkAclIds, addedNaclEntries: written ? [written] : [] };
 }
 
 function replaceNetworkAclAssociation({ request, response }: ExtractContext): ScopeParts | Ignored {
@@ -385,6 +396,7 @@ export function emptyScope(eventName: string, area: EventArea): EventScope {
     securityGroupNames: [],
     securityGroupRuleIds: [],
     addedRules: [],
+    addedNaclEntries: [],
     networkAclIds: [],
     networkAclAssociationIds: [],
     subnetIds: [],

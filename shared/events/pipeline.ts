@@ -17,7 +17,7 @@ import type { AutoFix } from '../rules/types';
 import { type Assessment, assessSlice, findingsAfter } from '../scope/assess';
 import { type BatchMessage, type EventGroup, mergeScopes, type TriagedBatch, triageBatch } from './batch';
 import type { TriageOptions } from './parse';
-import { type AddedRule, addedRuleKey, type EventScope } from './types';
+import type { EventScope } from './types';
 
 /** A loaded slice: the snapshot, and whether every read succeeded. */
 export interface SliceSource {
@@ -103,7 +103,10 @@ export async function runGroupPipeline(
   };
   const scopes = group.members.map((m) => m.scope);
   const scope = mergeScopes(scopes);
-  const slice = await loadGroupSlice(scopes, scope, where, ports);
+  // The loader reads the prefix lists of added rules gone from their group, for "already removed"
+  // (DESIGN §8): news only on a redelivery, so a first delivery's added rules are not given to it.
+  const loading = group.members.map((m) => (m.redelivered ? m.scope : { ...m.scope, addedRules: [] }));
+  const slice = await loadGroupSlice(loading, mergeScopes(loading), where, ports);
   const base: Omit<NoticeInput, 'findings' | 'open' | 'fixed' | 'results' | 'skipped' | 'dryRun'> = {
     ...where,
     calls: group.members.map(({ event, scope: own }) => ({ event, scope: own })),
@@ -134,6 +137,7 @@ export async function runGroupPipeline(
   const assessment = assessSlice(scopes, slice.snapshot, config, {
     now: options.now,
     sliceComplete: true,
+    retried: group.members.map((m) => m.redelivered),
     ...(options.autoFixOf ? { autoFixOf: options.autoFixOf } : {}),
   });
   // Act first, then tell: the caller publishes after this returns.
@@ -152,7 +156,9 @@ export async function runGroupPipeline(
     // this delivery is a retry of one that may have removed it itself (DESIGN §8, §14).
     results: gone.reported,
     goneFindings: state.goneByOthers,
-    alreadyRemoved: redelivery ? redeliveredRemovals(group, assessment.alreadyRemoved) : [],
+    // Looked for in redelivered messages only (assessSlice's `retried`).
+    alreadyRemoved: assessment.alreadyRemoved,
+    removedEntries: assessment.removedEntries,
     skipped: assessment.plan.skipped,
     dryRun: assessment.plan.dryRun,
   };
@@ -247,18 +253,6 @@ function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource
     }
   }
   return out;
-}
-
-/** World-open rules that redelivered messages added and that the slice no longer holds. */
-function redeliveredRemovals<R extends AddedRule>(group: EventGroup, removed: readonly R[]): R[] {
-  const keys = new Set(
-    group.members.filter((m) => m.redelivered).flatMap((m) => m.scope.addedRules.map(addedRuleKey)),
-  );
-  const seen = new Set<string>();
-  return removed.filter((r) => {
-    const key = addedRuleKey(r);
-    return keys.has(key) && !seen.has(key) && seen.add(key);
-  });
 }
 
 /** The calls found already done, split into news (a redelivery's own) and the rest (not news). */

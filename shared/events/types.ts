@@ -65,6 +65,32 @@ export function addedRuleKey(rule: AddedRule): string {
   return [rule.groupId, rule.egress, rule.ipProtocol, rule.fromPort, rule.toPort, source].join('|');
 }
 
+/**
+ * A NACL entry an event wrote (CreateNetworkAclEntry, ReplaceNetworkAclEntry), as its request
+ * gives it: what a redelivery compares with the slice's entry at that number, to report a
+ * world-open entry that is already gone as "already removed" (DESIGN §8 "Order and retries").
+ */
+export interface AddedNaclEntry {
+  networkAclId: string;
+  ruleNumber: number;
+  egress: boolean;
+  /** `allow` or `deny`, lower case. */
+  ruleAction: string;
+  /** The protocol as written (`"6"`, `"-1"`, `tcp`). */
+  protocol: string;
+  cidrBlock?: string;
+  ipv6CidrBlock?: string;
+  fromPort?: number;
+  toPort?: number;
+}
+
+/** What tells added NACL entries apart: the NACL, the direction, the number and the content. */
+export function addedNaclEntryKey(entry: AddedNaclEntry): string {
+  const { networkAclId, egress, ruleNumber, ruleAction, protocol, fromPort, toPort } = entry;
+  const cidr = entry.cidrBlock ?? entry.ipv6CidrBlock ?? '';
+  return [networkAclId, egress, ruleNumber, ruleAction, protocol, fromPort, toPort, cidr].join('|');
+}
+
 /** An exemption tag set or removed by CreateTags / DeleteTags. */
 export interface ExemptionChange {
   change: 'set' | 'removed';
@@ -94,6 +120,8 @@ export interface EventScope {
   securityGroupRuleIds: string[];
   /** Rules the event added (empty for records from before rule ids). */
   addedRules: AddedRule[];
+  /** NACL entries the event wrote (CreateNetworkAclEntry, ReplaceNetworkAclEntry). */
+  addedNaclEntries: AddedNaclEntry[];
   networkAclIds: string[];
   /** NACL association ids (ReplaceNetworkAclAssociation) that pick the subnet out of the NACL's. */
   networkAclAssociationIds: string[];

@@ -3,6 +3,7 @@ import { ec2Protocol } from '../net/protocol';
 import { oneSource, portsOk, protocolKind, uniqueRuleNumbers } from './cross-checks';
 import {
   bool,
+  describeValue,
   format,
   type Infer,
   type InferInput,
@@ -12,7 +13,9 @@ import {
   oneOf,
   optional,
   type Refinement,
+  report,
   required,
+  type Schema,
   str,
   withDefault,
 } from './schema-kit';
@@ -266,13 +269,31 @@ export const NatGatewaySchema = obj({
 
 const groupRefs = list(obj({ GroupId: str(), GroupName: optStr }));
 
+const POLICY = 'a policy document (JSON text, or the policy object itself)';
+
+/**
+ * An endpoint's policy: the JSON text DescribeVpcEndpoints returns, or the policy as an object (a
+ * hand-made snapshot, CloudFormation's `PolicyDocument`). The rule compares meaning, not text
+ * (DESIGN §5), so both are read; anything else (a list, a number) is an error naming the path.
+ */
+const policyDocument: Schema<string | Record<string, unknown>> = {
+  expected: POLICY,
+  emit: (e, v) =>
+    `if (typeof ${v} !== "string" && (${v} === null || typeof ${v} !== "object" || ${e.bind(Array.isArray)}(${v}))) return false;`,
+  check: (v, x) => {
+    if (typeof v === 'string' || (v !== null && typeof v === 'object' && !Array.isArray(v))) return true;
+    if (x) report(x, undefined, `expected ${POLICY}, got ${describeValue(v)}`);
+    return false;
+  },
+};
+
 export const VpcEndpointSchema = obj({
   VpcEndpointId: str(),
   VpcId: optStr,
   VpcEndpointType: optStr,
   ServiceName: optStr,
   State: optStr,
-  PolicyDocument: optStr,
+  PolicyDocument: optional(policyDocument),
   RouteTableIds: list(str()),
   SubnetIds: list(str()),
   Groups: groupRefs,

@@ -38,6 +38,11 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
       `World-open rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} is already removed.`,
     );
   }
+  for (const entry of (input.removedEntries ?? []).slice(0, MAX_ITEMS)) {
+    notes.push(
+      `World-open entry ${entry.ruleNumber} (${entry.egress ? 'outbound' : 'inbound'}) of ${entry.networkAclId} is already ${entry.blocked ? 'blocked by an entry before it' : 'removed'}.`,
+    );
+  }
   for (const finding of input.goneFindings.slice(0, MAX_ITEMS)) {
     // Only a redelivery reports these: the earlier attempt may have been this guardrail's own.
     notes.push(`Closed before this retry (by an earlier attempt or someone else): ${headline(finding)}.`);

@@ -188,16 +188,32 @@ function actionLines(input: NoticeInput): string[] {
 }
 
 function alreadyRemovedLines(input: NoticeInput): string[] {
-  if (input.alreadyRemoved.length === 0) return [];
-  const lines = ['ALREADY REMOVED: world-open rules these calls added are no longer there'];
+  const entries = input.removedEntries ?? [];
+  if (input.alreadyRemoved.length === 0 && entries.length === 0) return [];
+  const lines = [
+    `ALREADY REMOVED: world-open rules these calls added are no longer there${entries.some((e) => e.blocked) ? ' (or no longer open)' : ''}`,
+  ];
+  const portsText = (from: number | undefined, to: number | undefined) =>
+    from === undefined ? 'all ports' : `${from}-${to ?? from}`;
   for (const rule of cap(input.alreadyRemoved, MAX_LINES_PER_SECTION)) {
-    const ports =
-      rule.fromPort === undefined ? 'all ports' : `${rule.fromPort}-${rule.toPort ?? rule.fromPort}`;
+    // A prefix-list source was judged by the list's entries as the slice read them.
+    const source =
+      rule.prefixListId !== undefined
+        ? `prefix list ${sanitize(rule.prefixListId, 64)} (it holds the whole internet)`
+        : sanitize(rule.cidrIpv4 ?? rule.cidrIpv6, 64);
     lines.push(
-      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${ports} from ${sanitize(
-        rule.cidrIpv4 ?? rule.cidrIpv6,
+      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)} from ${source}`,
+    );
+  }
+  for (const entry of cap(entries, MAX_LINES_PER_SECTION)) {
+    const state = entry.blocked
+      ? 'still there, but an entry before it now denies the internet on its admin ports'
+      : 'gone, or no longer this entry';
+    lines.push(
+      `  entry ${entry.ruleNumber} (${entry.egress ? 'outbound' : 'inbound'}) of ${sanitize(entry.networkAclId, 64)}: ${sanitize(entry.ruleAction, 8)} protocol ${sanitize(entry.protocol, 8)} ${portsText(entry.fromPort, entry.toPort)} from ${sanitize(
+        entry.cidrBlock ?? entry.ipv6CidrBlock,
         64,
-      )}`,
+      )} (${state})`,
     );
   }
   lines.push('');

@@ -11,7 +11,7 @@ import { sanitize, shortId } from './sanitize';
 /**
  * Whether a digest deserves a message: a reported finding at or above `notifyMinSeverity`, a call
  * this invocation made, a failure, "could not evaluate", an exemption tag change, or (on a
- * redelivery) a rule that is already gone. Findings below the threshold are listed, never the cause.
+ * redelivery) a rule or NACL entry that is already gone. Findings below the threshold are listed, never the cause.
  */
 export function shouldNotify(input: NoticeInput): boolean {
   const loud = (f: Finding) => isLoud(f, input.notifyMinSeverity);
@@ -19,6 +19,7 @@ export function shouldNotify(input: NoticeInput): boolean {
     input.couldNotEvaluate !== undefined ||
     input.calls.some((c) => c.scope.exemption !== undefined) ||
     input.alreadyRemoved.length > 0 ||
+    (input.removedEntries?.length ?? 0) > 0 ||
     input.goneFindings.length > 0 ||
     input.results.some((r) => r.status === 'failed' || r.status === 'done') ||
     input.open.some(loud) ||
@@ -68,9 +69,12 @@ export function noticeSeverity(input: NoticeInput): Severity {
   return atOrAbove(reported, 'high') ? reported : 'high';
 }
 
-/** The worst severity of the findings the already-removed rules made, else `info`. */
+/** The worst severity of the findings the already-removed rules and NACL entries made, else `info`. */
 export function removedSeverity(input: NoticeInput): Severity {
-  return input.alreadyRemoved.reduce<Severity>((worst, r) => worse(worst, r.severity ?? 'info'), 'info');
+  return [...input.alreadyRemoved, ...(input.removedEntries ?? [])].reduce<Severity>(
+    (worst, r) => worse(worst, r.severity ?? 'info'),
+    'info',
+  );
 }
 
 function worse(a: Severity, b: Severity): Severity {

@@ -1,12 +1,5 @@
-import type { Finding, ResourceType, Severity } from '../findings';
-import {
-  byHeadline,
-  type HeadlineFit,
-  headline,
-  isLoud,
-  openInHeadlineOrder,
-  removedSeverity,
-} from './notice-policy';
+import { type Finding, type ResourceType, type Severity, severityRank } from '../findings';
+import { byHeadline, type HeadlineFit, headline, isLoud, openInHeadlineOrder } from './notice-policy';
 import { MAX_SUBJECT_LENGTH, type NoticeAction, type NoticeInput } from './notice-types';
 import { sanitize, truncate } from './sanitize';
 
@@ -79,7 +72,7 @@ function leadSubject(input: NoticeInput, lead: Finding, open: readonly Finding[]
   return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1], input.registry)}`, suffix);
 }
 
-/** The subject of news that is no finding: an exemption change, a rule already removed. */
+/** The subject of news that is no finding: an exemption change, a rule or NACL entry already removed. */
 function newsSubject(input: NoticeInput, suffix: string): string | undefined {
   const exemption = input.calls.find((c) => c.scope.exemption)?.scope.exemption;
   const first = input.calls[0]?.event;
@@ -93,12 +86,25 @@ function newsSubject(input: NoticeInput, suffix: string): string | undefined {
       suffix,
     );
   }
-  const removed = input.alreadyRemoved[0];
-  if (removed)
-    return fitSubject(
-      `[${removedSeverity(input).toUpperCase()}] world-open rule on ${sanitize(removed.groupId, 40)} already removed`,
-      suffix,
-    );
+  // The news already says "already removed": an outcome saying it again is left out.
+  const outcome = suffix === ' — already removed' ? '' : suffix;
+  // The worst of them leads (its severity is the tag), then how many more (DESIGN §14: resource
+  // and count); rules before NACL entries at equal severity.
+  const items = [
+    ...input.alreadyRemoved.map((r) => ({
+      severity: r.severity ?? 'info',
+      text: `world-open rule on ${sanitize(r.groupId, 40)} already removed`,
+    })),
+    ...(input.removedEntries ?? []).map((e) => ({
+      severity: e.severity ?? 'info',
+      text: `world-open entry ${e.ruleNumber} of ${sanitize(e.networkAclId, 40)} already ${e.blocked ? 'blocked' : 'removed'}`,
+    })),
+  ];
+  const lead = [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0];
+  if (lead) {
+    const more = items.length > 1 ? ` (+${items.length - 1} more)` : '';
+    return fitSubject(`[${lead.severity.toUpperCase()}] ${lead.text}${more}`, outcome);
+  }
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import type { AddedRule, EventScope, ParsedEvent } from '../events/types';
+import type { AddedNaclEntry, AddedRule, EventScope, ParsedEvent } from '../events/types';
 import type { Finding, Severity } from '../findings';
 import type { ActionResult, PlannedAction, SkippedFinding } from '../remediation/types';
 import type { RuleRegistry } from '../rules/registry';
@@ -76,9 +76,19 @@ export interface NoticeInput {
   dryRun: boolean;
   /**
    * World-open rules redelivered calls added that are already gone (DESIGN §8: news on a retry),
-   * each with the severity of the finding it made (the notice's `severity` counts it).
+   * each with the severity and rules of the finding it made (the notice's `severity` and `ruleIds`
+   * count them).
    */
-  alreadyRemoved: readonly (AddedRule & { severity?: Severity })[];
+  alreadyRemoved: readonly (AddedRule & { severity?: Severity; ruleIds?: readonly string[] })[];
+  /**
+   * World-open NACL entries redelivered calls wrote that are gone or changed (as `alreadyRemoved`),
+   * or still there but `blocked` by an entry before them that denies what they allowed.
+   */
+  removedEntries?: readonly (AddedNaclEntry & {
+    severity?: Severity;
+    ruleIds?: readonly string[];
+    blocked?: true;
+  })[];
   /** Findings closed by someone else's removal, reported on a redelivery. */
   goneFindings: readonly Finding[];
   /** True when some message of the group is a redelivery. */

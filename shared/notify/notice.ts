@@ -22,7 +22,10 @@ export {
 export function buildNotice(input: NoticeInput): Notice {
   const action = noticeAction(input);
   const severity = noticeSeverity(input);
-  const ruleIds = [...new Set(reportedFindings(input).map((f) => f.ruleId))].sort();
+  // The rules whose findings the already-removed rules made count too: a subscription filtered on
+  // `ruleIds` hears of them as one filtered on `severity` does.
+  const removed = [...input.alreadyRemoved, ...(input.removedEntries ?? [])].flatMap((r) => r.ruleIds ?? []);
+  const ruleIds = [...new Set([...reportedFindings(input).map((f) => f.ruleId), ...removed])].sort();
   const attributes: Record<string, MessageAttribute> = {
     severity: { DataType: 'String', StringValue: severity },
     // Omitted when empty: a filter policy on rule ids should not match a notice without findings.

@@ -31,6 +31,8 @@ interface PortTexts {
   shown: string;
   /** All of them (the detail). */
   joined: string;
+  /** All of them, the finding's evidence key (as the other port rules key theirs: `22/tcp,443/tcp`). */
+  key: string;
 }
 
 /**
@@ -57,7 +59,7 @@ class PortFormatter {
       const list = formatTransportPorts(ports);
       const joined = list.join(', ');
       const shown = shownPorts(list);
-      texts = { specs: portSpecsOf(ports), shown, joined };
+      texts = { specs: portSpecsOf(ports), shown, joined, key: list.join(',') };
       this.exposed.set(ports, texts);
     }
     return texts;
@@ -134,6 +136,9 @@ export const eniInternetExposed = defineRule({
         controls: [],
         ports: texts.specs,
         evidence,
+        // The id follows the exposed ports, as a sg-open-* finding's does: an interface newly
+        // reachable on 22 is news to a consumer deduplicating by id, not a repeat of its 443.
+        evidenceKey: texts.key,
       });
     }
     return out;

@@ -35,7 +35,7 @@ import {
   type TransportPorts,
 } from './sg-open-common';
 import type { RuleContext } from './types';
-import { worldOpenHeadline } from './world-open-hooks';
+import { worldOpenAdminSource, worldOpenHeadline } from './world-open-hooks';
 
 const ID = 'nacl-open-admin-port';
 const CONTROLS = ['CIS 5.1', 'FSBP EC2.21'] as const;
@@ -279,7 +279,7 @@ export const naclOpenAdminPort = defineRule({
     fixActions: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAclEntry', 'ec2:ReplaceNetworkAclEntry'],
     parameters: ['adminPorts', 'worldOpenCoverage', 'naclAdminSources', 'naclEntryLimit'],
     precedenceGroup: NACL_ADMIN_INBOUND,
-    hooks: { headline: worldOpenHeadline },
+    hooks: { headline: worldOpenHeadline, offendingSource: worldOpenAdminSource },
   },
   evaluate(context) {
     const { analysis, model, config } = context;

@@ -1,3 +1,4 @@
+import type { NotJudged } from '../analysis/not-judged';
 import type { NatGatewayItem } from '../model/snapshot-schema';
 import { defineRule, draftsOf, reportOnly } from './define-rule';
 import { routeTableAssociation } from './subnet-common';
@@ -12,8 +13,9 @@ const LIVE_STATES = new Set(['pending', 'available']);
  * A public NAT gateway (`ConnectivityType` public or absent) in a subnet without an active IPv4
  * default route to an internet gateway: the traffic it translates cannot leave the VPC. Private
  * NAT gateways are meant to sit there. Gateways that are failed, being deleted or deleted are
- * ignored (a state absent from the snapshot counts as live). A gateway whose subnet the snapshot
- * lacks cannot be judged, and is listed as such.
+ * ignored (a state absent from the snapshot counts as live). A gateway whose subnet, or whose
+ * subnet's route table (neither an explicit one nor the VPC's main one), the snapshot lacks cannot
+ * be judged, and is listed as such: a finding would be a guess on missing routing, a pass a silence.
  */
 export const natGatewayInPrivateSubnet = defineRule({
   meta: reportOnly(ID, 'medium', {
@@ -25,7 +27,8 @@ export const natGatewayInPrivateSubnet = defineRule({
       const connectivity = judgedConnectivity(nat);
       if (!connectivity) return undefined;
       const subnet = model.subnets.get(nat.SubnetId);
-      if (!subnet) return undefined;
+      // Without the subnet or its route table the routing is unknown: not judged (below).
+      if (!subnet?.routeTableId) return undefined;
       if (analysis.defaultIgwRoute(subnet.id, 'ipv4')) return undefined;
       const label = subnet.name ? ` (${subnet.name})` : '';
       return {
@@ -37,26 +40,32 @@ export const natGatewayInPrivateSubnet = defineRule({
         title: `NAT gateway ${nat.NatGatewayId} sits in subnet ${subnet.id}${label} with no internet route`,
         detail:
           `Public NAT gateway ${nat.NatGatewayId} is in subnet ${subnet.id}${label}, whose route table ` +
-          `${subnet.routeTableId ?? '(none in the snapshot)'} has no active 0.0.0.0/0 route to an internet ` +
+          `${subnet.routeTableId} has no active 0.0.0.0/0 route to an internet ` +
           'gateway, so the traffic it translates cannot reach the internet. Move it to a public subnet.',
         controls: [],
         evidence: {
           subnetId: subnet.id,
-          routeTableId: subnet.routeTableId ?? null,
+          routeTableId: subnet.routeTableId,
           routeTableAssociation: routeTableAssociation(subnet),
           connectivityType: connectivity,
           ...(nat.State ? { state: nat.State } : {}),
         },
       };
     }),
-  notJudged: ({ model }: RuleContext) =>
-    [...model.natGateways.values()]
-      .filter((nat) => judgedConnectivity(nat) && !model.subnets.has(nat.SubnetId))
-      .map((nat) => ({
-        resourceId: nat.NatGatewayId,
-        reason: `its subnet ${nat.SubnetId} is not in the snapshot`,
-        ruleId: ID,
-      })),
+  notJudged: ({ model }: RuleContext) => {
+    const out: NotJudged[] = [];
+    for (const nat of model.natGateways.values()) {
+      if (!judgedConnectivity(nat)) continue;
+      const subnet = model.subnets.get(nat.SubnetId);
+      const reason = !subnet
+        ? `its subnet ${nat.SubnetId} is not in the snapshot`
+        : subnet.routeTableId
+          ? undefined
+          : `no route table of its subnet ${nat.SubnetId} is in the snapshot (neither an explicit one nor the VPC's main one)`;
+      if (reason) out.push({ resourceId: nat.NatGatewayId, reason, ruleId: ID });
+    }
+    return out;
+  },
 });
 
 /** The connectivity of a gateway the rule judges (public and live), else undefined. */

@@ -1,7 +1,10 @@
 import { intersectPorts, somePorts } from './sg-open-common';
 import { sgOpenRule } from './sg-world-open';
 
-/** World-open on a high-risk port (FSBP EC2.19's list); admin ports are reported above it. */
+/**
+ * World-open on a high-risk port (FSBP EC2.19's list) other than an admin port (DESIGN §5): admin
+ * ports are `sg-open-admin-port`'s, whether that rule is on or off.
+ */
 export const sgOpenHighRiskPort = sgOpenRule(
   {
     id: 'sg-open-high-risk-port',
@@ -11,5 +14,5 @@ export const sgOpenHighRiskPort = sgOpenRule(
     parameters: ['adminPorts', 'highRiskPorts', 'worldOpenCoverage'],
     why: 'These ports carry databases, file transfer, mail and consoles that attackers scan for.',
   },
-  ({ world }, classes) => somePorts((t, f) => intersectPorts(world[t][f], classes.highRisk[t])),
+  ({ world }, classes) => somePorts((t, f) => intersectPorts(world[t][f], classes.highRiskOnly[t])),
 );

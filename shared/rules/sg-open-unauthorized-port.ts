@@ -2,8 +2,8 @@ import { somePorts, subtractPorts } from './sg-open-common';
 import { sgOpenRule } from './sg-world-open';
 
 /**
- * World-open on a tcp/udp port that is not authorized (80/443 by default); admin and high-risk
- * ports are reported above it.
+ * World-open on any other tcp/udp port (DESIGN §5): not authorized (80/443 by default), not admin,
+ * not high-risk — those are the rules' above it, whether they are on or off.
  */
 export const sgOpenUnauthorizedPort = sgOpenRule(
   {
@@ -14,5 +14,5 @@ export const sgOpenUnauthorizedPort = sgOpenRule(
     parameters: ['adminPorts', 'highRiskPorts', 'authorizedPorts', 'worldOpenCoverage'],
     why: 'Only authorized ports (authorizedPorts in the configuration) should face the internet.',
   },
-  ({ world }, classes) => somePorts((t, f) => subtractPorts(world[t][f], classes.authorized[t])),
+  ({ world }, classes) => somePorts((t, f) => subtractPorts(world[t][f], classes.classed[t])),
 );

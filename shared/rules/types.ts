@@ -21,8 +21,9 @@ export interface RuleContext {
 }
 
 /**
- * One ingress or egress source rule as an event added it (`AuthorizeSecurityGroupIngress`): the
- * shape the "offending source" hook judges; the event parser's `AddedRule` extends it.
+ * One ingress or egress source rule as an event added it (`AuthorizeSecurityGroupIngress`), or an
+ * allow entry a NACL event wrote read as one: the shape the "offending source" hook judges; the
+ * event parser's `AddedRule` extends it.
  */
 export interface SourceRule {
   egress: boolean;
@@ -31,6 +32,11 @@ export interface SourceRule {
   toPort?: number;
   cidrIpv4?: string;
   cidrIpv6?: string;
+  /**
+   * The CIDRs of the rule's prefix-list source, as the slice read the list (absent: no list
+   * source, or a list not read — then the source is not judged world-open).
+   */
+  prefixListCidrs?: readonly string[];
 }
 
 /** How a headline is shortened to fit a notice's subject. */
@@ -51,7 +57,8 @@ export interface RuleHooks {
   headline?(finding: Finding, fit: HeadlineFit): string | undefined;
   /**
    * True when a source rule of this shape is one the rule's remediation removes: used to tell
-   * "already removed" on a retried event, when the rule is gone from the slice.
+   * "already removed" on a retried event, when the rule is gone from the slice. Asked only of the
+   * rules judging the kind it came from (a group's rule, or a NACL's allow entry).
    */
   offendingSource?(rule: SourceRule, config: Config): boolean;
 }

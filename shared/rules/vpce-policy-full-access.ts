@@ -36,12 +36,14 @@ function hasCondition(condition: unknown): boolean {
  * access). `NotAction`/`NotResource`/`NotPrincipal` statements never count as full access (they are
  * deliberate carve-outs).
  */
-export function judgePolicy(text: string): Verdict {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'unreadable', reason: `not JSON (${(error as Error).message})` };
+export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
+  let doc: unknown = policy;
+  if (typeof policy === 'string') {
+    try {
+      doc = JSON.parse(policy);
+    } catch (error) {
+      return { kind: 'unreadable', reason: `not JSON (${(error as Error).message})` };
+    }
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     return { kind: 'unreadable', reason: 'not a JSON object' };
@@ -82,8 +84,9 @@ export const vpcePolicyFullAccess = defineRule({
   }),
   evaluate: ({ model }: RuleContext) =>
     draftsOf(model.vpcEndpoints.values(), (endpoint) => {
-      if (endpoint.PolicyDocument === undefined || endpoint.PolicyDocument.trim() === '') return undefined;
-      const verdict = judgePolicy(endpoint.PolicyDocument);
+      const policy = endpoint.PolicyDocument;
+      if (policy === undefined || (typeof policy === 'string' && policy.trim() === '')) return undefined;
+      const verdict = judgePolicy(policy);
       if (verdict.kind === 'restricted') return undefined;
       const id = endpoint.VpcEndpointId;
       const service = endpoint.ServiceName ? ` (${endpoint.ServiceName})` : '';

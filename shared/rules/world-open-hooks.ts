@@ -21,10 +21,28 @@ export function worldOpenHeadline(finding: Finding, fit: HeadlineFit): string | 
 
 /**
  * True when an added source rule is one the `sg-open-*` rules revoke: ingress, its own source the
- * whole internet (`0.0.0.0/0`, `::/0`), on some port that is not authorized (ICMP never counts).
+ * whole internet (`0.0.0.0/0`, `::/0`, or a prefix list holding one), on some port that is not
+ * authorized (ICMP never counts).
  */
 export function worldOpenSource(rule: SourceRule, config: Config): boolean {
   return !rule.egress && isWorldCidr(rule) && offendingPorts(rule, config);
+}
+
+/**
+ * True when an added NACL entry, read as a source rule (allow entries only), is one
+ * `nacl-open-admin-port` fixes: inbound, from the whole internet, on some configured admin port.
+ */
+export function worldOpenAdminSource(rule: SourceRule, config: Config): boolean {
+  if (rule.egress || !isWorldCidr(rule)) return false;
+  const protocol = parseProtocol(rule.ipProtocol);
+  if (protocol !== 'all' && protocol !== 'tcp' && protocol !== 'udp') return false;
+  // An all-protocol entry carries no port range: every port.
+  const all = protocol === 'all' || rule.fromPort === undefined;
+  const from = all ? 0 : (rule.fromPort ?? 0);
+  const to = all ? 65535 : (rule.toPort ?? from);
+  return config.adminPorts.some(
+    (p) => (protocol === 'all' || p.protocol === protocol) && p.from <= to && p.to >= from,
+  );
 }
 
 /** Whether a world rule on these ports makes an `sg-open-*` finding: not ICMP, not only authorized ports. */
@@ -46,8 +64,9 @@ function offendingPorts(rule: SourceRule, config: Config): boolean {
   return true;
 }
 
+/** Its own source is the whole internet: a `/0`, or a prefix list holding one (DESIGN §8). */
 function isWorldCidr(rule: SourceRule): boolean {
   if (rule.cidrIpv4 !== undefined) return parseCidr4(rule.cidrIpv4)?.prefix === 0;
   if (rule.cidrIpv6 !== undefined) return parseCidr6(rule.cidrIpv6)?.prefix === 0;
-  return false;
+  return (rule.prefixListCidrs ?? []).some((c) => (parseCidr4(c) ?? parseCidr6(c))?.prefix === 0);
 }

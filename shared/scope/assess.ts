@@ -1,15 +1,22 @@
 import type { Config } from '../config';
 import { evaluateModel, evaluateModelReport, type NotJudged } from '../engine';
-import type { AddedRule, EventScope } from '../events/types';
-import type { Finding, IpPermissionInput, Severity } from '../findings';
-import { buildModel, type Model, type SgRule } from '../model/model';
+import {
+  type AddedNaclEntry,
+  type AddedRule,
+  addedNaclEntryKey,
+  addedRuleKey,
+  type EventScope,
+} from '../events/types';
+import type { Finding, IpPermissionInput, ResourceType } from '../findings';
+import { buildModel, type Model, type NaclEntry, type SgRule } from '../model/model';
 import type { Snapshot } from '../model/snapshot-schema';
+import { parseProtocol } from '../net/protocol';
 import { isRevoke } from '../remediation/narrow';
 import { planRemediation } from '../remediation/plan';
 import type { RemediationPlanResult } from '../remediation/types';
 import { REGISTRY } from '../rules/registry';
-import type { AutoFix } from '../rules/types';
-import { removedRuleSeverity } from './removed-severity';
+import type { AutoFix, SourceRule } from '../rules/types';
+import { judgeRemovedEntry, judgeRemovedRule, type RemovedJudgement } from './removed-severity';
 import { findingsInScope, type ResolvedScope, resolveScope } from './resolve';
 
 export interface AssessOptions {
@@ -18,6 +25,12 @@ export interface AssessOptions {
   /** False when some Describe* call failed: findings are still reported, nothing is remediated. */
   sliceComplete: boolean;
   autoFixOf?: (ruleId: string) => AutoFix;
+  /**
+   * Per scope, whether its message is a redelivery. Only those scopes' added rules and entries are
+   * looked for "already removed": on a first delivery a rule already gone is not news (DESIGN §8
+   * "Order and retries", §14), so that work is skipped. Absent: no scope is a redelivery.
+   */
+  retried?: readonly boolean[];
 }
 
 /** What the pure part of the pipeline decides for a batch's events and their one slice. */
@@ -35,12 +48,23 @@ export interface Assessment {
    * failed notice still tells a person.
    */
   alreadyRemoved: RemovedRule[];
+  /**
+   * NACL entries the retried events wrote, world-open on an admin port, that the slice no longer
+   * holds as written, or holds behind an entry that now denies what they allowed (`blocked`).
+   */
+  removedEntries: RemovedEntry[];
   /** What the slice lacks to judge (an interface whose subnet or NACL is not in it, …). */
   notJudged: NotJudged[];
 }
 
-/** An added world-open rule found gone, with the severity of the finding it made (DESIGN §8). */
-export type RemovedRule = AddedRule & { severity: Severity };
+/** An added world-open rule found gone, with the severity and rules of the finding it made (DESIGN §8). */
+export type RemovedRule = AddedRule & RemovedJudgement;
+
+/**
+ * An added world-open NACL entry found gone or changed (or, `blocked`, still there behind an entry
+ * that denies what it allowed), with the severity of the finding it made.
+ */
+export type RemovedEntry = AddedNaclEntry & RemovedJudgement & { blocked?: true };
 
 /**
  * Slice → findings in scope → remediation plan (DESIGN §7, §8, §14). Each event's scope is resolved
@@ -68,13 +92,35 @@ export function assessSlice(
       if (ids) action.revoked = asRemoved(snapshot, ids, action.revoked ?? []);
     }
   }
-  const removed = scopes.flatMap((scope) =>
-    alreadyRemoved(scope, model, config).map((rule) => ({
-      ...rule,
-      severity: removedRuleSeverity(rule, config),
-    })),
-  );
-  return { resolved, perEvent, findings, plan, alreadyRemoved: removed, notJudged: report.notJudged };
+  const retried = scopes.filter((_, i) => options.retried?.[i] === true);
+  const removed = distinctBy(
+    retried.flatMap((scope) => alreadyRemoved(scope, model, config)),
+    addedRuleKey,
+  ).map((rule) => ({
+    ...rule,
+    ...judgeRemovedRule(rule, config, prefixListCidrs(model, rule.prefixListId)),
+  }));
+  const removedEntries = distinctBy(
+    retried.flatMap((scope) => entriesGone(scope, model, config, report)),
+    addedNaclEntryKey,
+  ).map((entry) => ({ ...entry, ...judgeRemovedEntry(entry, config) }));
+  return {
+    resolved,
+    perEvent,
+    findings,
+    plan,
+    alreadyRemoved: removed,
+    removedEntries,
+    notJudged: report.notJudged,
+  };
+}
+
+function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    return !seen.has(k) && seen.add(k);
+  });
 }
 
 /** The findings in `resolved` after the slice changed (actions applied in memory): no new reads. */
@@ -135,10 +181,29 @@ function asRemoved(
   });
 }
 
+/** Whether a rule of the catalogue judging `resourceType` would have removed this source rule. */
+function offending(resourceType: ResourceType, rule: SourceRule, config: Config): boolean {
+  return REGISTRY.rules.some(
+    (r) => r.meta.resourceType === resourceType && r.meta.hooks?.offendingSource?.(rule, config) === true,
+  );
+}
+
+/** The CIDRs of a prefix list as the slice read it (none when it is not in the slice). */
+function prefixListCidrs(model: Model, prefixListId: string | undefined): string[] {
+  const list = prefixListId !== undefined ? model.prefixLists.get(prefixListId) : undefined;
+  return list ? [...list.cidrs4, ...list.cidrs6].map((c) => c.cidr) : [];
+}
+
 function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedRule[] {
   return scope.addedRules.filter((rule) => {
-    // The rules say which added rules they would have revoked (their `offendingSource` hook).
-    if (!REGISTRY.rules.some((r) => r.meta.hooks?.offendingSource?.(rule, config))) return false;
+    // The rules say which added rules they would have revoked (their `offendingSource` hook). A
+    // prefix-list source is judged by the list's entries, which the slice loader reads for the
+    // added rules of a redelivery even when the rule is gone; a list not read is not judged.
+    const source: SourceRule =
+      rule.prefixListId !== undefined
+        ? { ...rule, prefixListCidrs: prefixListCidrs(model, rule.prefixListId) }
+        : rule;
+    if (!offending('AWS::EC2::SecurityGroup', source, config)) return false;
     const group = model.securityGroups.get(rule.groupId);
     if (!group) return false;
     // By id when the slice carries rule ids; else by content (a group left with no rule at all
@@ -154,12 +219,16 @@ function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedR
   });
 }
 
-/** The rule as a described ingress rule: same protocol, ports and world CIDR. */
+/** The rule as a described ingress rule: same protocol, ports and world CIDR (or prefix list). */
 function sameRule(r: SgRule, rule: AddedRule): boolean {
   const cidr = rule.cidrIpv4 ?? rule.cidrIpv6;
-  if (r.source.kind !== 'ipv4' && r.source.kind !== 'ipv6') return false;
-  if (cidr === undefined || r.source.range.prefix !== 0 || !cidr.endsWith('/0')) return false;
-  if ((r.source.kind === 'ipv6') !== cidr.includes(':')) return false;
+  if (rule.prefixListId !== undefined) {
+    if (r.source.kind !== 'prefix-list' || r.source.prefixListId !== rule.prefixListId) return false;
+  } else {
+    if (r.source.kind !== 'ipv4' && r.source.kind !== 'ipv6') return false;
+    if (cidr === undefined || r.source.range.prefix !== 0 || !cidr.endsWith('/0')) return false;
+    if ((r.source.kind === 'ipv6') !== cidr.includes(':')) return false;
+  }
   const protocol = normalProtocol(rule.ipProtocol);
   if (protocol !== normalProtocol(r.ipProtocol)) return false;
   if (protocol === '-1') return true;
@@ -173,4 +242,64 @@ function normalProtocol(ipProtocol: string): string {
   if (lower === '17') return 'udp';
   if (lower === 'all') return '-1';
   return lower;
+}
+
+/**
+ * Allow entries the event wrote that `nacl-open-admin-port` fixes (its `offendingSource` hook) and
+ * that the slice's NACL no longer holds as written: no entry at that number and direction, or one
+ * with other content (narrowed to the VPC's CIDR, replaced). An entry still there as written whose
+ * NACL the judging rules now find nothing open on (judged, not off) is closed all the same: an
+ * entry before it denies what it allowed (the deny the NACL fix inserts) — `blocked`. A NACL the
+ * slice lacks is not judged.
+ */
+function entriesGone(
+  scope: EventScope,
+  model: Model,
+  config: Config,
+  report: { findings: readonly Finding[]; notJudged: readonly NotJudged[] },
+): (AddedNaclEntry & { blocked?: true })[] {
+  const out: (AddedNaclEntry & { blocked?: true })[] = [];
+  for (const entry of scope.addedNaclEntries) {
+    if (entry.ruleAction !== 'allow') continue;
+    const source: SourceRule = {
+      egress: entry.egress,
+      ipProtocol: entry.protocol,
+      ...(entry.fromPort !== undefined ? { fromPort: entry.fromPort } : {}),
+      ...(entry.toPort !== undefined ? { toPort: entry.toPort } : {}),
+      ...(entry.cidrBlock !== undefined ? { cidrIpv4: entry.cidrBlock } : {}),
+      ...(entry.ipv6CidrBlock !== undefined ? { cidrIpv6: entry.ipv6CidrBlock } : {}),
+    };
+    const judges = REGISTRY.rules.filter(
+      (r) =>
+        r.meta.resourceType === 'AWS::EC2::NetworkAcl' &&
+        r.meta.hooks?.offendingSource?.(source, config) === true,
+    );
+    if (judges.length === 0) continue;
+    const acl = model.networkAcls.get(entry.networkAclId);
+    if (!acl) continue;
+    const now = (entry.egress ? acl.egress : acl.ingress).find((e) => e.ruleNumber === entry.ruleNumber);
+    if (now === undefined || !sameEntry(now, entry)) {
+      out.push(entry);
+      continue;
+    }
+    const ids = new Set(judges.map((r) => r.meta.id));
+    const judged =
+      judges.every((r) => config.rules[r.meta.id] !== 'off') &&
+      !report.notJudged.some((n) => n.resourceId === acl.id);
+    const open = report.findings.some((f) => f.resourceId === acl.id && ids.has(f.ruleId));
+    if (judged && !open) out.push({ ...entry, blocked: true });
+  }
+  return out;
+}
+
+/**
+ * The slice's entry is the world-open one written: allow, same protocol, the whole internet of the
+ * same family (EC2 stores `1.2.3.4/0` as `0.0.0.0/0`), and for tcp/udp the same ports.
+ */
+function sameEntry(e: NaclEntry, entry: AddedNaclEntry): boolean {
+  if (!e.allow || e.protocol !== parseProtocol(entry.protocol)) return false;
+  if (e.family !== (entry.cidrBlock !== undefined ? 'ipv4' : 'ipv6')) return false;
+  if ((e.range4 ?? e.range6)?.prefix !== 0) return false;
+  if (e.protocol !== 'tcp' && e.protocol !== 'udp') return true;
+  return e.fromPort === (entry.fromPort ?? 0) && e.toPort === (entry.toPort ?? 65535);
 }

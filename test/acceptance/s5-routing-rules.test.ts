@@ -335,6 +335,28 @@ describe('not judged is said (DESIGN §3): a subnet or NAT gateway whose path is
     ]);
   });
 
+  it('a live public NAT gateway whose subnet has no route table in the snapshot is listed, not reported', () => {
+    // Prepare: the subnet is there, but neither an explicit table nor the VPC's main one is.
+    const { findings, notJudged } = evaluateReport(
+      parseSnapshot({
+        Subnets: [subnet('subnet-1', 'nat-a')],
+        RouteTables: [table('rtb-other', [LOCAL, IGW4], { subnetIds: ['subnet-2'] })],
+        NatGateways: [{ NatGatewayId: 'nat-1', SubnetId: 'subnet-1', VpcId: 'vpc-1', State: 'available' }],
+      }),
+      DEFAULT_CONFIG,
+    );
+    // Assess: no finding on missing routing (it used to say "route table (none in the snapshot)").
+    expect(findings.filter((f) => f.ruleId === 'nat-gateway-in-private-subnet')).toEqual([]);
+    expect(notJudged).toEqual([
+      {
+        resourceId: 'nat-1',
+        reason:
+          "no route table of its subnet subnet-1 is in the snapshot (neither an explicit one nor the VPC's main one)",
+        ruleId: 'nat-gateway-in-private-subnet',
+      },
+    ]);
+  });
+
   it('a rule set to off lists nothing', () => {
     const snapshot = parseSnapshot({ Subnets: [subnet('subnet-priv', 'private')] });
     const config = { ...DEFAULT_CONFIG, rules: { 'subnet-private-has-igw-route': 'off' as const } };

@@ -113,4 +113,29 @@ describe('vpce-policy-full-access: meaning, not text (DESIGN §5)', () => {
   it('an endpoint without a policy document is not flagged', () => {
     expect(flagged(undefined)).toBe(false);
   });
+
+  it('a policy given as an object rather than JSON text is read by meaning too', () => {
+    // Prepare: a hand-made snapshot (or CloudFormation's PolicyDocument) holds the object itself.
+    const asObject = (policy: Record<string, unknown>) => ({
+      VpcEndpoints: [{ ...endpoint('vpce-1', undefined), PolicyDocument: policy }],
+    });
+    // Act
+    const full = audit(
+      asObject({ Statement: { Effect: 'Allow', Principal: { AWS: '*' }, Action: '*', Resource: ['*'] } }),
+      {
+        rules: ['vpce-policy-full-access'],
+      },
+    );
+    const narrow = audit(asObject(allow({ Action: 's3:GetObject' })), { rules: ['vpce-policy-full-access'] });
+    // Assess
+    expect(triples(full)).toEqual([['vpce-policy-full-access', 'vpce-1', 'low', undefined]]);
+    expect(narrow).toEqual([]);
+  });
+
+  it('a policy that is neither text nor an object is an input error naming its path', () => {
+    const snapshot = { VpcEndpoints: [{ ...endpoint('vpce-1', undefined), PolicyDocument: [allow({})] }] };
+    expect(() => audit(snapshot)).toThrow(
+      'VpcEndpoints[0].PolicyDocument: expected a policy document (JSON text, or the policy object itself), got an array',
+    );
+  });
 });

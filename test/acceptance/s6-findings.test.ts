@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../shared/findings';
 import { findingId } from '../../shared/findings';
-import { audit, entry, groups, nacl, perm, sg } from '../helpers';
+import { audit, buildWorld, ENI, entry, groups, nacl, perm, sg } from '../helpers';
 
 const TAG = 'vpc-guardrail:exempt';
 const NOW = new Date('2025-06-15T12:00:00Z');
@@ -88,6 +89,26 @@ describe('findings (DESIGN §6)', () => {
     expect(more[0]?.id).not.toBe(findings[0]?.id);
     const renamed = audit(groups(sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')], { name: 'other' })));
     expect(renamed[0]?.id).toBe(findings[0]?.id);
+  });
+
+  it("an interface's eni-internet-exposed id follows its exposed ports, as a group's sg-open-* id does", () => {
+    // Prepare: the same interface, exposed on 443 alone, then on 443 and 22.
+    const exposedOn = (...ports: number[]) =>
+      audit({
+        ...buildWorld({
+          groupId: 'sg-0web',
+          rules: ports.map((p, i) => ({ id: `sgr-${i}`, from: p, cidr: '0.0.0.0/0' })),
+        }),
+      });
+    const eniOf = (findings: readonly Finding[]) => findings.find((f) => f.ruleId === 'eni-internet-exposed');
+    // Act
+    const web = eniOf(exposedOn(443));
+    const again = eniOf(exposedOn(443));
+    const ssh = eniOf(exposedOn(443, 22));
+    // Assess: a port newly reachable is news to a consumer deduplicating by id; the same exposure is not.
+    expect(web?.id).toBe(findingId('eni-internet-exposed', ENI, '443/tcp'));
+    expect(again?.id).toBe(web?.id);
+    expect(ssh?.id).toBe(findingId('eni-internet-exposed', ENI, '22/tcp,443/tcp'));
   });
 });
 

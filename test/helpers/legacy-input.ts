@@ -1,4 +1,4 @@
-import type { AddedRule, EventScope, ParsedEvent } from '../../shared/events/types';
+import type { EventScope, ParsedEvent } from '../../shared/events/types';
 import type { Finding } from '../../shared/findings';
 import type { FixedFinding, NoticeInput } from '../../shared/notify/notice';
 import type { ActionResult, SkippedFinding } from '../../shared/remediation/types';
@@ -14,7 +14,8 @@ export interface OneCall {
   results: readonly ActionResult[];
   skipped: readonly SkippedFinding[];
   dryRun: boolean;
-  alreadyRemoved: readonly AddedRule[];
+  alreadyRemoved: NoticeInput['alreadyRemoved'];
+  removedEntries?: NoticeInput['removedEntries'];
   mode: string;
   exemptionTagKey: string;
   redelivery?: boolean;
@@ -37,8 +38,10 @@ export function oneCall(input: OneCall): NoticeInput {
     skipped: input.skipped,
     dryRun: input.dryRun,
     alreadyRemoved: input.alreadyRemoved,
+    ...(input.removedEntries ? { removedEntries: input.removedEntries } : {}),
     goneFindings: [],
-    redelivery: input.redelivery ?? input.alreadyRemoved.length > 0,
+    redelivery:
+      input.redelivery ?? (input.alreadyRemoved.length > 0 || (input.removedEntries?.length ?? 0) > 0),
     mode: input.mode,
     exemptionTagKey: input.exemptionTagKey,
     notifyMinSeverity: input.notifyMinSeverity ?? 'low',

@@ -149,7 +149,8 @@ export async function loadSlice(
       return true;
     });
   const prefixListsRead = new Set<string>();
-  const prefixListEntries = async (prefixListId: string) => {
+  /** Reads a list's entries; an `optional` list that cannot be read is just missing from the slice. */
+  const prefixListEntries = async (prefixListId: string, optional = false) => {
     // Each list is read once: a list that failed is not asked again by a later round.
     if (prefixListsRead.has(prefixListId)) return;
     prefixListsRead.add(prefixListId);
@@ -166,7 +167,7 @@ export async function loadSlice(
           cause: error.cause,
         });
       }
-      errors.push(`${error.operation} ${prefixListId}: ${errorText(error.cause)}`);
+      if (!optional) errors.push(`${error.operation} ${prefixListId}: ${errorText(error.cause)}`);
     }
   };
 
@@ -238,7 +239,7 @@ export async function loadSlice(
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
     scope.networkAclIds.length > 0 || nameInSeveralVpcs ? describeVpcs('vpc', vpcs) : undefined,
     describeGroups('id', described(interfaceGroups(loaded))),
-    ...referencedPrefixLists(loaded).map(prefixListEntries),
+    ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
   ]);
 
   // Round 3: groups of interfaces found in round 2; the rules-only groups described instead when
@@ -250,9 +251,13 @@ export async function loadSlice(
       'id',
       rulesRead ? described(interfaceGroups(loaded)) : unloadedGroups(interfaceGroups(loaded)),
     ),
-    ...referencedPrefixLists(loaded).map(prefixListEntries),
+    ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
+    // The list of an added prefix-list rule that is gone tells whether it was world-open: what a
+    // redelivery reports "already removed" (DESIGN §8). The pipeline gives only redeliveries' rules.
+    // Optional: nothing judged depends on it (a list deleted since is just not reported).
+    ...goneRuleLists(scope, loaded).map((id) => prefixListEntries(id, true)),
   ]);
-  await Promise.all(referencedPrefixLists(loaded).map(prefixListEntries));
+  await Promise.all(referencedPrefixLists(loaded).map((id) => prefixListEntries(id)));
 
   return { ...toSnapshot(loaded, where, errors), errors, calls };
 }
@@ -266,6 +271,16 @@ function interfaceGroups(loaded: Loaded, using?: ReadonlySet<string>): string[] 
     for (const group of groups) if (group.GroupId) ids.push(group.GroupId);
   }
   return ids;
+}
+
+/** Prefix lists of the scope's added rules that the loaded rules no longer hold. */
+function goneRuleLists(scope: EventScope, loaded: Loaded): string[] {
+  const ids = new Set<string>();
+  for (const rule of scope.addedRules) {
+    if (rule.prefixListId === undefined || !loaded.rulesOf.has(rule.groupId)) continue;
+    if (rule.ruleId === undefined || !loaded.rules.has(rule.ruleId)) ids.add(rule.prefixListId);
+  }
+  return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
 }
 
 function referencedPrefixLists(loaded: Loaded): string[] {

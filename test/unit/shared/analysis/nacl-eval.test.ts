@@ -175,6 +175,35 @@ describe('NACL first-match evaluation against a rule-order walk', () => {
     );
   });
 
+  it('holds for long entry lists too (past 30 entries, segments are keyed by a list of positions)', () => {
+    // A direction holds up to 40 entries by quota (more on request): the evaluation then keys its
+    // segments by a string of entry positions instead of a bit mask, a path the lists above never reach.
+    const long = fc.uniqueArray(
+      genEntry.chain((e) => fc.integer({ min: 1, max: 32766 }).map((ruleNumber) => ({ ...e, ruleNumber }))),
+      { selector: (e) => e.ruleNumber, minLength: 31, maxLength: 45 },
+    );
+    fc.assert(
+      fc.property(
+        long,
+        fc.constantFrom('tcp', 'udp') as fc.Arbitrary<'tcp' | 'udp'>,
+        fc.array(fc.tuple(fc.integer({ min: 0, max: MAX_PORT + 1 }), addr4, addr6), { maxLength: 8 }),
+        (list, transport, samples) => {
+          const segments = evaluateNacl(modelEntries(list), transport);
+          const points = [
+            ...samples,
+            ...list.map((e) => [e.from, e.v4?.base ?? 0, e.v6?.base ?? 0n] as const),
+          ];
+          for (const [port, a4, a6] of points) {
+            const permitted = permittedAt(segments, port);
+            expect(contains(permitted.v4, a4)).toBe(oracle(list, transport, port, { v4: a4 }));
+            expect(contains(permitted.v6, a6)).toBe(oracle(list, transport, port, { v6: a6 }));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('permittedOnWholeRange is the peers permitted on every port of the range', () => {
     fc.assert(
       fc.property(

@@ -113,11 +113,40 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
     ],
     [
       'CreateNetworkAclEntry--egress-all-protocols-anywhere-panther.json',
-      { area: 'network-acl', networkAclIds: ['acl-1'] },
+      {
+        area: 'network-acl',
+        networkAclIds: ['acl-1'],
+        // The entry written, for "already removed" on a redelivery (DESIGN §8).
+        addedNaclEntries: [
+          {
+            networkAclId: 'acl-1',
+            ruleNumber: 500,
+            egress: true,
+            ruleAction: 'allow',
+            protocol: '-1',
+            cidrBlock: '0.0.0.0/0',
+          },
+        ],
+      },
     ],
     [
       'CreateNetworkAclEntry--ingress-tcp-port-range-anywhere-panther.json',
-      { area: 'network-acl', networkAclIds: ['acl-1111'] },
+      {
+        area: 'network-acl',
+        networkAclIds: ['acl-1111'],
+        addedNaclEntries: [
+          {
+            networkAclId: 'acl-1111',
+            ruleNumber: 12,
+            egress: false,
+            ruleAction: 'allow',
+            protocol: '6',
+            cidrBlock: '0.0.0.0/0',
+            fromPort: 700,
+            toPort: 702,
+          },
+        ],
+      },
     ],
     ['CreateRoute--igw-default-route-panther.json', { area: 'route', routeTableIds: ['rtb-1'] }],
     ['CreateRoute--igw-eventbridge-aws-sample-sanitized.json', { area: 'route', routeTableIds: ['rtb-xxx'] }],
@@ -210,6 +239,104 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
       'AuthorizeSecurityGroupIngress--ipv4-anywhere-ssh-with-ruleset-console.json',
     );
     expect(handled(triageEvent(envelope(record), OPTIONS))).toEqual(handled(triageEvent(record, OPTIONS)));
+  });
+
+  it('reads a ModifySecurityGroupRules rule moved to a prefix list as added from that list', () => {
+    // The SDK's SecurityGroupRuleRequest: CidrIpv4 | CidrIpv6 | PrefixListId | ReferencedGroupId.
+    const record = {
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'ModifySecurityGroupRules',
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+      requestParameters: {
+        ModifySecurityGroupRulesRequest: {
+          GroupId: 'sg-0aaa',
+          SecurityGroupRule: {
+            SecurityGroupRuleId: 'sgr-1',
+            SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListId: 'pl-0world' },
+            tag: 1,
+          },
+        },
+      },
+      responseElements: { ModifySecurityGroupRulesResponse: { return: true } },
+    };
+    expect(handled(triageEvent(record, OPTIONS)).addedRules).toEqual([
+      {
+        ruleId: 'sgr-1',
+        groupId: 'sg-0aaa',
+        egress: false,
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        prefixListId: 'pl-0world',
+      },
+    ]);
+  });
+
+  it('reads the prefix-list sources of a record from before rule ids ({"_return": true})', () => {
+    const record = {
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'AuthorizeSecurityGroupIngress',
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+      requestParameters: {
+        groupId: 'sg-0aaa',
+        ipPermissions: {
+          items: [
+            {
+              ipProtocol: 'tcp',
+              fromPort: 22,
+              toPort: 22,
+              groups: {},
+              ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] },
+              ipv6Ranges: {},
+              prefixListIds: { items: [{ prefixListId: 'pl-0world' }] },
+            },
+          ],
+        },
+      },
+      responseElements: { _return: true },
+    };
+    const base = { groupId: 'sg-0aaa', egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22 };
+    expect(handled(triageEvent(record, OPTIONS)).addedRules).toEqual([
+      { ...base, cidrIpv4: '0.0.0.0/0' },
+      { ...base, prefixListId: 'pl-0world' },
+    ]);
+  });
+
+  it('reads the entry a ReplaceNetworkAclEntry writes (IPv6, string number) and none for a delete', () => {
+    const record = (eventName: string, requestParameters: unknown) => ({
+      eventSource: 'ec2.amazonaws.com',
+      eventName,
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+      requestParameters,
+      responseElements: { _return: true },
+    });
+    const replace = record('ReplaceNetworkAclEntry', {
+      networkAclId: 'acl-0aaa',
+      ruleNumber: '101',
+      egress: 'false',
+      ruleAction: 'ALLOW',
+      aclProtocol: '6',
+      ipv6CidrBlock: '::/0',
+      portRange: { from: 3389, to: 3389 },
+      icmpTypeCode: {},
+    });
+    expect(handled(triageEvent(replace, OPTIONS)).addedNaclEntries).toEqual([
+      {
+        networkAclId: 'acl-0aaa',
+        ruleNumber: 101,
+        egress: false,
+        ruleAction: 'allow',
+        protocol: '6',
+        ipv6CidrBlock: '::/0',
+        fromPort: 3389,
+        toPort: 3389,
+      },
+    ]);
+    const remove = cloudTrailFixture('DeleteNetworkAclEntry--ingress-rule-100-cli.json');
+    expect(handled(triageEvent(remove, OPTIONS)).addedNaclEntries).toEqual([]);
   });
 
   it('lists every event of DESIGN §7 in the table', () => {

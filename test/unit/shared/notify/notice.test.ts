@@ -221,6 +221,90 @@ describe('buildNotice', () => {
     expect(notice.subject).toBe('[INFO] world-open rule on sg-0abc already removed');
     expect(notice.message).toContain('  sgr-world on sg-0abc: tcp 22-22 from 0.0.0.0/0');
   });
+
+  it('says "already removed" once when the calls made also all found their rules gone', () => {
+    // A redelivery whose revoke found its rule gone and closed no finding entirely (what stays
+    // open is below notifyMinSeverity), while a rule the retried call added is gone too.
+    const notice = buildNotice(
+      input({
+        findings: [],
+        results: [{ action: revoke, status: 'already-done' }],
+        alreadyRemoved: [
+          {
+            ruleId: 'sgr-added',
+            groupId: 'sg-0abc',
+            egress: false,
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            cidrIpv4: '0.0.0.0/0',
+            severity: 'critical',
+          },
+        ],
+      }),
+    );
+    expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed');
+  });
+
+  it('leads an "already removed" subject with the worst of them, and counts the others', () => {
+    const rule = (ruleId: string, groupId: string, port: number, severity: 'medium' | 'critical') => ({
+      ruleId,
+      groupId,
+      egress: false,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      cidrIpv4: '0.0.0.0/0',
+      severity,
+    });
+    const notice = buildNotice(
+      input({
+        findings: [],
+        alreadyRemoved: [rule('sgr-a', 'sg-0aaa', 8081, 'medium'), rule('sgr-b', 'sg-0bbb', 22, 'critical')],
+        removedEntries: [
+          {
+            networkAclId: 'acl-0abc',
+            ruleNumber: 100,
+            egress: false,
+            ruleAction: 'allow',
+            protocol: '6',
+            cidrBlock: '0.0.0.0/0',
+            fromPort: 22,
+            toPort: 22,
+            severity: 'high',
+          },
+        ],
+      }),
+    );
+    expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0bbb already removed (+2 more)');
+    expect(notice.attributes.severity?.StringValue).toBe('critical');
+  });
+
+  it('reports world-open NACL entries the event wrote that are already gone', () => {
+    const notice = buildNotice(
+      input({
+        findings: [],
+        removedEntries: [
+          {
+            networkAclId: 'acl-0abc',
+            ruleNumber: 100,
+            egress: false,
+            ruleAction: 'allow',
+            protocol: '6',
+            cidrBlock: '0.0.0.0/0',
+            fromPort: 22,
+            toPort: 22,
+            severity: 'high',
+          },
+        ],
+      }),
+    );
+    expect(notice.subject).toBe('[HIGH] world-open entry 100 of acl-0abc already removed');
+    expect(notice.attributes.severity?.StringValue).toBe('high');
+    expect(notice.message).toContain(
+      '  entry 100 (inbound) of acl-0abc: allow protocol 6 22-22 from 0.0.0.0/0 (gone, or no longer this entry)',
+    );
+  });
 });
 
 describe('shouldNotify', () => {
@@ -246,6 +330,15 @@ describe('shouldNotify', () => {
       cidrIpv4: '0.0.0.0/0',
     };
     expect(shouldNotify(input({ findings: [], alreadyRemoved: [gone] }))).toBe(true);
+    const entry = {
+      networkAclId: 'acl-1',
+      ruleNumber: 100,
+      egress: false,
+      ruleAction: 'allow',
+      protocol: '6',
+      cidrBlock: '0.0.0.0/0',
+    };
+    expect(shouldNotify(input({ findings: [], removedEntries: [entry] }))).toBe(true);
   });
 });
 

@@ -43,6 +43,45 @@ describe('sg-open-* precedence', () => {
     ]);
   });
 
+  it('gives an all-traffic group its other sg-open-* findings when sg-open-all-traffic is off', () => {
+    // Prepare: every port of every protocol from the world.
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('-1', undefined, '0.0.0.0/0')])] };
+
+    // Act
+    const allOn = run(SG_OPEN, snapshot);
+    const allTrafficOff = run(SG_OPEN, snapshot, { rules: { 'sg-open-all-traffic': 'off' } });
+    const onlyAdminAsked = run(sgOpenAdminPort, snapshot);
+
+    // Assess: it does not fire, so it claims nothing (DESIGN §5 "when sg-open-all-traffic fires");
+    // asking for a subset still leaves the port to the rule ranked above, which is on.
+    expect(allOn.map((f) => f.ruleId)).toEqual(['sg-open-all-traffic']);
+    expect(allTrafficOff.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['sg-open-admin-port', 'critical'],
+      ['sg-open-high-risk-port', 'high'],
+      ['sg-open-unauthorized-port', 'medium'],
+    ]);
+    const ports = (id: string) => allTrafficOff.find((f) => f.ruleId === id)?.evidence.ports as string[];
+    expect(ports('sg-open-admin-port')).toEqual(['22/tcp', '3389/tcp', '3389/udp']);
+    expect(ports('sg-open-high-risk-port')).not.toContain('22/tcp');
+    expect(ports('sg-open-unauthorized-port')).not.toContain('22/tcp');
+    expect(ports('sg-open-unauthorized-port')).not.toContain('80/tcp');
+    expect(ports('sg-open-unauthorized-port')).toContain('24/tcp');
+    expect(onlyAdminAsked).toEqual([]);
+  });
+
+  it('never reports an admin or high-risk port as unauthorized, whichever rules are off', () => {
+    // Prepare
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [20, 24], '0.0.0.0/0')])] };
+
+    // Act
+    const off = run(SG_OPEN, snapshot, {
+      rules: { 'sg-open-admin-port': 'off', 'sg-open-high-risk-port': 'off' },
+    });
+
+    // Assess: 20-23 are admin or high-risk ports; only 24 is "any other port".
+    expect(summary(off)).toEqual([['sg-open-unauthorized-port', 'sg-1', ['24/tcp']]]);
+  });
+
   it('splits tcp 0-10000 from 0.0.0.0/0 into admin, high-risk and unauthorized; 80/443 in none', () => {
     // Prepare
     const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [0, 10000], '0.0.0.0/0')])] };
