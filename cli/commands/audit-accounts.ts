@@ -5,7 +5,7 @@ import type { RegionFailure } from '../../shared/audit/types';
 import type { Config } from '../../shared/config';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Severity } from '../../shared/findings';
-import { formatAsff } from '../../shared/report/asff';
+import { toAsffPerAccount } from '../../shared/integrations/security-hub';
 import { formatSarif } from '../../shared/report/sarif';
 import { formatTable } from '../../shared/report/table';
 import { type CliIo, EXIT } from '../io';
@@ -89,7 +89,14 @@ export async function runAccountsAudit(
       io.stdout(formatSarif(findings, {}));
       break;
     case 'asff':
-      io.stdout(formatAsff(findings, { accountId: run.homeAccountId, region: run.regions[0] ?? '', now }));
+      // Each finding under its own account's default product: what that account can import.
+      io.stdout(
+        `${JSON.stringify(
+          toAsffPerAccount(findings, { accountId: run.homeAccountId, region: run.regions[0] ?? '', now }),
+          null,
+          2,
+        )}\n`,
+      );
       break;
     case 'table':
       io.stdout(
