@@ -319,6 +319,14 @@ async function processGroup(
   };
 }
 
+/** Ignore reasons logged at ERROR: something is wrong with the event or the wiring. */
+const ERROR_CODES: ReadonlySet<IgnoreCode> = new Set<IgnoreCode>([
+  'malformed',
+  'no-resource',
+  'unknown-event',
+  'not-ec2',
+]);
+
 function logTriage(logger: Logger, m: MessageTriage): void {
   switch (m.outcome) {
     case 'unreadable':
@@ -333,11 +341,11 @@ function logTriage(logger: Logger, m: MessageTriage): void {
         eventName: m.event?.eventName,
         eventId: m.event?.eventId,
       };
-      // A malformed event is an error to look at, and so is a handled call whose record names no
-      // resource to judge (cut short, or a shape not read): a change went unjudged (DESIGN §13 "a
-      // clear logged error"). The other reasons are the guardrail working.
-      if (m.ignored.code === 'malformed' || m.ignored.code === 'no-resource')
-        logger.error('event ignored', details);
+      // DESIGN §13: a malformed, unknown or hostile event is "a clear logged error". A call of the
+      // table whose record names no resource to judge (cut short, or a shape not read) is one too:
+      // a change went unjudged. So is an event the EventBridge pattern never sends (another source,
+      // a name outside the table): the wiring is wrong. The other reasons are the guardrail working.
+      if (ERROR_CODES.has(m.ignored.code)) logger.error('event ignored', details);
       else logger.info('event ignored', details);
       return;
     }

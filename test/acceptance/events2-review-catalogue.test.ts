@@ -645,7 +645,16 @@ describe('§7 / §13 records that must change nothing: a logged reason, no EC2 c
           }),
         ),
       ),
-      'info',
+      'error',
+    ],
+    [
+      'an event of another service (s3.amazonaws.com)',
+      JSON.stringify(
+        envelope(
+          cloudTrailRecord('PutBucketPolicy', { bucketName: 'b' }, null, { eventSource: 's3.amazonaws.com' }),
+        ),
+      ),
+      'error',
     ],
     [
       'a real failed call outside the table (GetPasswordData)',
