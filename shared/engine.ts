@@ -3,7 +3,7 @@ import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import { type NotJudged, notJudgedOf } from './analysis/not-judged';
 import type { Config, PortSpec } from './config';
-import { acceptedByShape, suppressionFor } from './exemptions';
+import { acceptedByShape, applyPartialAllowLists, suppressionFor } from './exemptions';
 import {
   compareFindings,
   type Finding,
@@ -187,6 +187,8 @@ function toFinding(
   if (ports) finding.evidence = { ports: portTexts(texts, ports), ...fields.evidence };
   const suppressed = suppressionFor(finding, model, config, now, ports) ?? shape;
   if (suppressed) finding.suppressed = suppressed;
+  // An allow-list entry holding some of its ports: still reported, but its fix spares them.
+  else if (config.allowLists.length > 0) applyPartialAllowLists(finding, config, ports);
   return finding;
 }
 

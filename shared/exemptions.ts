@@ -1,8 +1,10 @@
 import type { AllowListEntry, Config, PortSpec } from './config';
-import type { Finding, ResourceType, Suppression } from './findings';
+import type { Finding, ResourceType, RevokeTarget, Suppression } from './findings';
 import type { Model } from './model/model';
 import type { Tag } from './model/snapshot-schema';
-import { isSubset, normalize } from './net/interval-set';
+import { intersect, isSubset, normalize } from './net/interval-set';
+import { formatPortsWithProtocol, type PortSet } from './net/ports';
+import { matchesTransport, parseProtocol } from './net/protocol';
 
 /** One rule id (or `*`) of an exemption tag value, with its optional expiry date. */
 export interface ExemptionEntry {
@@ -118,6 +120,86 @@ export function suppressionFor(
   }
   const allowed = config.allowLists.find((entry) => allowListCovers(entry, finding, ports));
   return allowed ? { by: 'config', reason: allowed.reason } : undefined;
+}
+
+/** The entry names the finding's resource and (when it names rules) its rule. */
+function entryApplies(entry: AllowListEntry, finding: Finding): boolean {
+  return (
+    entry.resourceId === finding.resourceId && (!entry.ruleIds || entry.ruleIds.includes(finding.ruleId))
+  );
+}
+
+const TRANSPORT_NAMES = ['tcp', 'udp'] as const;
+
+/** Ports of specs, per transport, as port sets. */
+function specSets(specs: readonly PortSpec[]): Record<'tcp' | 'udp', PortSet> {
+  return {
+    tcp: normalize(specs.filter((p) => p.protocol === 'tcp').map((p) => [p.from, p.to + 1] as const)),
+    udp: normalize(specs.filter((p) => p.protocol === 'udp').map((p) => [p.from, p.to + 1] as const)),
+  };
+}
+
+/** True when the rule of a revoke target carries traffic on some port of `ports`. */
+function targetTouches(target: RevokeTarget, ports: Record<'tcp' | 'udp', PortSet>): boolean {
+  const protocol = parseProtocol(target.ipPermission.IpProtocol);
+  const { FromPort, ToPort } = target.ipPermission;
+  // No ports, or -1, is every port (an all-traffic rule).
+  const all = protocol === 'all' || FromPort === undefined || FromPort < 0;
+  const from = all ? 0 : FromPort;
+  const to = all || ToPort === undefined || ToPort < 0 ? 65535 : ToPort;
+  return TRANSPORT_NAMES.some(
+    (t) => matchesTransport(protocol, t) && intersect(ports[t], [[from, to + 1]]).length > 0,
+  );
+}
+
+/**
+ * A finding that a port-limited allow-list entry covers in part (DESIGN §8: "a group id allowed to
+ * be world-open on 443"): it stays reported (the entry does not hold all its ports), but its fix
+ * must not take away what the entry allows. A revoke keeps every rule that opens an allow-listed
+ * port (those rules are listed, to narrow by hand); a NACL fix, whose entries serve several ports,
+ * is not planned at all. The evidence names the allow-listed ports and the reasons. Runs only for
+ * an unsuppressed finding with ports when the config has allow-list entries.
+ */
+export function applyPartialAllowLists(
+  finding: Finding,
+  config: Config,
+  ports: readonly PortSpec[] | undefined,
+): void {
+  if (!ports || ports.length === 0) return;
+  const entries = config.allowLists.filter((entry) => entry.ports && entryApplies(entry, finding));
+  if (entries.length === 0) return;
+  const own = specSets(ports);
+  const granted = specSets(entries.flatMap((entry) => entry.ports ?? []));
+  const covered = { tcp: intersect(own.tcp, granted.tcp), udp: intersect(own.udp, granted.udp) };
+  if (covered.tcp.length === 0 && covered.udp.length === 0) return;
+  const text = TRANSPORT_NAMES.flatMap((t) => formatPortsWithProtocol(covered[t], t));
+  const reasons = [...new Set(entries.map((entry) => entry.reason))];
+  finding.evidence.allowListed = { ports: text, reasons };
+  const plan = finding.remediation;
+  if (!plan) return;
+  let spared: string;
+  if (plan.action === 'revoke-security-group-rules') {
+    const kept = plan.rules.filter((target) => targetTouches(target, covered));
+    if (kept.length === 0) return;
+    const rules = plan.rules.filter((target) => !targetTouches(target, covered));
+    finding.evidence.allowListedRulesKept = kept.map((t) => t.securityGroupRuleId ?? describeTarget(t));
+    if (rules.length > 0) finding.remediation = { ...plan, rules };
+    else delete finding.remediation;
+    spared = `the fix does not revoke the ${kept.length === 1 ? 'rule that opens' : `${kept.length} rules that open`} them (allowListedRulesKept; narrow by hand)`;
+  } else {
+    delete finding.remediation;
+    spared = 'no automatic fix of this network ACL is made (narrow by hand)';
+  }
+  finding.detail += ` Allow-listed in the configuration (${reasons.join('; ')}): ${text.join(', ')}; ${spared}.`;
+}
+
+/** A rule without an id, as evidence names it: `tcp 8000-9000 0.0.0.0/0`. */
+function describeTarget(target: RevokeTarget): string {
+  const p = target.ipPermission;
+  const source =
+    p.IpRanges?.[0]?.CidrIp ?? p.Ipv6Ranges?.[0]?.CidrIpv6 ?? p.PrefixListIds?.[0]?.PrefixListId ?? '';
+  const ports = p.FromPort === undefined ? 'all' : `${p.FromPort}-${p.ToPort ?? p.FromPort}`;
+  return `${p.IpProtocol} ${ports} ${source}`.trim();
 }
 
 /** True when the entry names the finding's resource and rule, and holds every one of its ports. */
