@@ -127,6 +127,7 @@ function run(
   // read instead of the evidence text (acceptExposure asks for no other finding's ports).
   const portsOf = new Map<Finding, readonly PortSpec[]>();
   const texts: PortTexts = new Map();
+  const byShapeOnly = new Set<Finding>();
   for (const { rule, report } of plannedRules(registry, config, options.rules)) {
     const group = rule.meta.precedenceGroup;
     let groupClaims: Map<string, PortSpec[]> | undefined;
@@ -151,11 +152,13 @@ function run(
       const shape = rule.meta.acceptedByInterfaceShape ? accepted.get(draft.resourceId) : undefined;
       const finding = toFinding(draft, model, config, options.now, shape, texts);
       if (draft.ports && draft.resourceType === 'AWS::EC2::SecurityGroup') portsOf.set(finding, draft.ports);
+      // Suppressed only by shape: no tag or allow-list exempts the group (see acceptExposure).
+      if (shape && finding.suppressed === shape) byShapeOnly.add(finding);
       findings.push(finding);
     }
   }
   // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
-  acceptExposure(findings, model, config, analysis, options.now, (f) => portsOf.get(f) ?? []);
+  acceptExposure(findings, model, config, analysis, options.now, (f) => portsOf.get(f) ?? [], byShapeOnly);
   addExposureCounts(findings, analysis);
   return {
     findings: findings.sort(compareFindings),

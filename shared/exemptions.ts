@@ -48,6 +48,11 @@ export function exemptionActive(entry: ExemptionEntry, now: Date | undefined): b
   return now.getTime() < Date.parse(`${entry.until}T00:00:00Z`) + 86_400_000;
 }
 
+/** How a suppression by tag names its reason: the tag as set, and the expiry of the entry in force. */
+export function tagReason(key: string, value: string, entry: ExemptionEntry): string {
+  return `${key}=${value}${entry.until ? ` until ${entry.until}` : ''}`;
+}
+
 const NO_TAGS: readonly Tag[] = Object.freeze([]);
 
 /**
@@ -111,10 +116,7 @@ export function suppressionFor(
     // Any entry in force suppresses: an expired `*@…` must not hide a later entry for the rule.
     const matches = entries.filter((e) => e.ruleId === '*' || e.ruleId === finding.ruleId);
     const active = matches.find((e) => exemptionActive(e, now));
-    if (active) {
-      const until = active.until ? ` until ${active.until}` : '';
-      return { by: 'tag', reason: `${config.exemptionTagKey}=${tag.Value}${until}` };
-    }
+    if (active) return { by: 'tag', reason: tagReason(config.exemptionTagKey, tag.Value, active) };
     const expired = matches.map((e) => e.until).filter((d): d is string => d !== undefined);
     if (expired.length > 0) finding.evidence.exemptionExpired = expired.sort().at(-1);
   }
