@@ -6,6 +6,7 @@ import type { Config } from '../../shared/config';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Severity } from '../../shared/findings';
 import { formatAsff } from '../../shared/report/asff';
+import { notJudgedStderrLines } from '../../shared/report/format';
 import { formatSarif } from '../../shared/report/sarif';
 import { formatTable } from '../../shared/report/table';
 import { type CliIo, EXIT } from '../io';
@@ -86,10 +87,11 @@ export async function runAccountsAudit(
       );
       break;
     case 'sarif':
-      io.stdout(formatSarif(findings, {}));
+      io.stdout(formatSarif(findings, { notJudged: summary.notJudged, warnings: summary.warnings ?? [] }));
       break;
     case 'asff':
       io.stdout(formatAsff(findings, { accountId: run.homeAccountId, region: run.regions[0] ?? '', now }));
+      for (const line of notJudgedStderrLines(summary)) io.stderr(line);
       break;
     case 'table':
       io.stdout(
