@@ -128,6 +128,8 @@ function run(
   const portsOf = new Map<Finding, readonly PortSpec[]>();
   const texts: PortTexts = new Map();
   const byShapeOnly = new Set<Finding>();
+  // Rule ids an exemption tag may name (a caller's own rules included).
+  const known = new Set([...registry.rules, ...(options.rules ?? [])].map((rule) => rule.meta.id));
   for (const { rule, report } of plannedRules(registry, config, options.rules)) {
     const group = rule.meta.precedenceGroup;
     let groupClaims: Map<string, PortSpec[]> | undefined;
@@ -150,7 +152,7 @@ function run(
         held.set(draft.resourceId, [...(held.get(draft.resourceId) ?? []), ...draft.ports]);
       if (!report || unused?.has(draft.resourceId)) continue;
       const shape = rule.meta.acceptedByInterfaceShape ? accepted.get(draft.resourceId) : undefined;
-      const finding = toFinding(draft, model, config, options.now, shape, texts);
+      const finding = toFinding(draft, model, config, options.now, shape, texts, known);
       if (draft.ports && draft.resourceType === 'AWS::EC2::SecurityGroup') portsOf.set(finding, draft.ports);
       // Suppressed only by shape: no tag or allow-list exempts the group (see acceptExposure).
       if (shape && finding.suppressed === shape) byShapeOnly.add(finding);
@@ -178,6 +180,7 @@ function toFinding(
   now: Date | undefined,
   shape: Suppression | undefined,
   texts: PortTexts,
+  known: ReadonlySet<string>,
 ): Finding {
   // hot: once per finding, mostly before it is optimized: the rest and the spread are one builtin
   // call each (a for-in copy measured slower in the first evaluation); account and region are
@@ -188,7 +191,7 @@ function toFinding(
   if (model.region) finding.region = model.region;
   // Ports lead the evidence, as the report has always shown them (the key keeps its place).
   if (ports) finding.evidence = { ports: portTexts(texts, ports), ...fields.evidence };
-  const suppressed = suppressionFor(finding, model, config, now, ports) ?? shape;
+  const suppressed = suppressionFor(finding, model, config, now, ports, known) ?? shape;
   if (suppressed) finding.suppressed = suppressed;
   // An allow-list entry holding some of its ports: still reported, but its fix spares them.
   else if (config.allowLists.length > 0) applyPartialAllowLists(finding, config, ports);

@@ -96,6 +96,8 @@ export function suppressionFor(
   config: Config,
   now?: Date,
   ports?: readonly PortSpec[],
+  /** The catalogue's rule ids: a tag entry naming another id (a typo) is shown as unreadable. */
+  knownRuleIds?: ReadonlySet<string>,
 ): Suppression | undefined {
   // A plain loop, no closure: this runs once per finding (tens of thousands on a large region),
   // and almost every resource has no exemption tag and no allow-list entry.
@@ -112,6 +114,13 @@ export function suppressionFor(
   if (!tag && config.allowLists.length === 0) return undefined;
   if (tag) {
     const { entries, invalid } = parseExemptionTag(tag.Value);
+    // A misspelt rule id exempts nothing, like any unreadable part, and is shown the same way.
+    if (knownRuleIds) {
+      for (const e of entries) {
+        if (e.ruleId !== '*' && !knownRuleIds.has(e.ruleId))
+          invalid.push(e.until ? `${e.ruleId}@${e.until}` : e.ruleId);
+      }
+    }
     if (invalid.length > 0) finding.evidence.exemptionTagUnreadable = invalid;
     // Any entry in force suppresses: an expired `*@…` must not hide a later entry for the rule.
     const matches = entries.filter((e) => e.ruleId === '*' || e.ruleId === finding.ruleId);

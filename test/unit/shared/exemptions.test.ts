@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../shared/engine';
 import { exemptionActive, parseExemptionTag } from '../../../shared/exemptions';
+import { parseConfig } from '../../../shared/load-config';
+import { parseSnapshot } from '../../../shared/model/snapshot';
+import { buildWorld } from '../../helpers';
 
 describe('exemption tags', () => {
   it('reads *, rule ids and expiry dates', () => {
@@ -22,5 +26,36 @@ describe('exemption tags', () => {
     expect(exemptionActive(entry, new Date('2026-12-31T23:59:59Z'))).toBe(true);
     expect(exemptionActive(entry, new Date('2027-01-01T00:00:00Z'))).toBe(false);
     expect(exemptionActive({ ruleId: 'x' }, new Date('2099-01-01T00:00:00Z'))).toBe(true);
+  });
+});
+
+describe('exemption tags on a finding', () => {
+  /** The group's sg-open-admin-port finding under an exemption tag value. */
+  function adminFinding(value: string) {
+    const world = buildWorld({
+      groupId: 'sg-0web',
+      rules: [{ id: 'sgr-22', from: 22, cidr: '0.0.0.0/0' }],
+      groupTags: [{ Key: 'vpc-guardrail:exempt', Value: value }],
+    });
+    return evaluate(parseSnapshot(world), parseConfig({}), { now: new Date('2026-12-06T12:00:00Z') }).find(
+      (f) => f.ruleId === 'sg-open-admin-port',
+    );
+  }
+
+  it('shows a rule id the catalogue does not know (a typo) as unreadable: it exempts nothing', () => {
+    const finding = adminFinding('sg-open-admin,sg-open-high-risk-port,sg-open-admn@2026-12-31');
+    expect(finding?.suppressed).toBeUndefined();
+    expect(finding?.evidence.exemptionTagUnreadable).toEqual(['sg-open-admin', 'sg-open-admn@2026-12-31']);
+  });
+
+  it('suppresses by a known id, naming the tag and its expiry; an expired entry is said', () => {
+    expect(adminFinding('sg-open-admin-port@2026-12-06')?.suppressed).toEqual({
+      by: 'tag',
+      reason: 'vpc-guardrail:exempt=sg-open-admin-port@2026-12-06 until 2026-12-06',
+    });
+    const expired = adminFinding('sg-open-admin-port@2026-12-05');
+    expect(expired?.suppressed).toBeUndefined();
+    expect(expired?.evidence.exemptionExpired).toBe('2026-12-05');
+    expect(expired?.evidence.exemptionTagUnreadable).toBeUndefined();
   });
 });
