@@ -67,7 +67,13 @@ export interface SarifLog {
   version: typeof SARIF_VERSION;
   runs: {
     tool: {
-      driver: { name: string; informationUri?: string; version?: string; rules: SarifReportingDescriptor[] };
+      driver: {
+        name: string;
+        informationUri?: string;
+        version?: string;
+        rules: SarifReportingDescriptor[];
+        notifications?: SarifReportingDescriptor[];
+      };
     };
     results: SarifResult[];
     invocations?: SarifInvocation[];
@@ -88,6 +94,19 @@ export interface SarifOptions {
   notJudged?: readonly NotJudged[];
   warnings?: readonly string[];
 }
+
+const NOTIFICATION_DESCRIPTORS: SarifReportingDescriptor[] = [
+  {
+    id: 'not-judged',
+    shortDescription: { text: 'A resource a rule could not judge for lack of data (summary.notJudged)' },
+    defaultConfiguration: { level: 'warning' },
+  },
+  {
+    id: 'input-warning',
+    shortDescription: { text: 'Input that looked odd without being wrong (summary.warnings)' },
+    defaultConfiguration: { level: 'warning' },
+  },
+];
 
 /** The run's invocation carrying not-judged resources and warnings, if there are any. */
 function invocations(options: SarifOptions): SarifInvocation[] | undefined {
@@ -251,6 +270,8 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
             name: 'vpc-guardrail',
             version: options.toolVersion ?? VERSION,
             rules,
+            // The descriptors the notifications' `descriptor.id` refer to (SARIF §3.19.24).
+            ...(notes ? { notifications: NOTIFICATION_DESCRIPTORS } : {}),
           },
         },
         results,

@@ -46,6 +46,10 @@ describe('not-judged resources in every format', () => {
     const { code, stdout } = await audit('sarif');
     expect(code).toBe(0);
     const run = JSON.parse(stdout).runs[0];
+    expect(run.tool.driver.notifications.map((d: { id: string }) => d.id)).toEqual([
+      'not-judged',
+      'input-warning',
+    ]);
     expect(run.invocations).toEqual([
       {
         executionSuccessful: true,
@@ -75,7 +79,9 @@ describe('not-judged resources in every format', () => {
       ),
     });
     await runCli(['audit', '--snapshot', 'snap.json', '--format', 'sarif', '--fail-on', 'none'], env.io);
-    expect(JSON.parse(env.stdout()).runs[0].invocations).toBeUndefined();
+    const run = JSON.parse(env.stdout()).runs[0];
+    expect(run.invocations).toBeUndefined();
+    expect(run.tool.driver.notifications).toBeUndefined();
   });
 
   it('asff: stdout stays the array Security Hub takes; stderr names each not-judged resource', async () => {
