@@ -179,6 +179,10 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
     if (!(error instanceof ConfigError)) throw error;
     for (const issue of error.issues) context.fail('config', issue);
   }
+  // The stack creates the topic and sets it on both functions: another one here would be ignored.
+  if ('topicArn' in config) {
+    context.fail('config', 'topicArn: set by the stack (its own topic; subscribe to the TopicArn output)');
+  }
   const email = context.string('email', {
     pattern: EMAIL,
     expected: 'an e-mail address like ops@example.com',

@@ -79,12 +79,30 @@ export class VpcGuardrailMemberStack extends Stack {
       allowedPattern: '^[a-z]{2}(-[a-z]+)+-\\d{1,2}$',
     });
 
-    // Per region: the same pattern as the single-account stack, to the central bus.
+    // Per region: the same pattern as the single-account stack, to the central bus. EventBridge
+    // assumes the target role with aws:SourceArn = the rule's ARN and aws:SourceAccount = this
+    // account ("Cross-service confused deputy prevention in Amazon EventBridge": for event bus rule
+    // targets aws:SourceArn is the rule ARN), so the trust names this rule only. The rule has a
+    // fixed name: its ARN is then known without a reference to the rule, which already references
+    // the role (a GetAtt would be a circular dependency). Rules are regional, so one name serves
+    // every region of the StackSet.
     const bus = events.EventBus.fromEventBusArn(this, 'CentralBus', busArn.valueAsString);
+    const forwardRole = new iam.Role(this, 'ForwardRole', {
+      description: 'VPC Guardrail: lets the forwarding rule put events on the central bus, nothing else',
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': forwardRuleArn(),
+          },
+        },
+      }),
+    });
     new events.Rule(this, 'NetworkChange', {
+      ruleName: FORWARD_RULE_NAME,
       description: 'EC2 network changes recorded by CloudTrail, forwarded to the central VPC Guardrail',
       eventPattern: networkChangePattern(),
-      targets: [new targets.EventBus(bus)],
+      targets: [new targets.EventBus(bus, { role: forwardRole })],
     });
 
     // Once per account: the member role, only in the primary region.
@@ -138,6 +156,14 @@ export class VpcGuardrailMemberStack extends Stack {
       })),
     );
   }
+}
+
+/** The forwarding rule's name in each member region (fixed: the target role's trust names its ARN). */
+export const FORWARD_RULE_NAME = 'vpc-guardrail-forward-to-central';
+
+/** The forwarding rule's ARN on the default bus of the stack's account and region. */
+function forwardRuleArn(): string {
+  return `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/${FORWARD_RULE_NAME}`;
 }
 
 /** The member role's reads: what the event slice and the region audit call (both use the role). */

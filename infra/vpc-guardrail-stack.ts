@@ -179,7 +179,12 @@ export class VpcGuardrailStack extends Stack {
       logRetention,
     });
     // Both roles are the guardrail's own: the audit's fixes must not come back as events to judge.
-    const ownRoles = Fn.join(',', [onChange.role.roleArn, audit.role.roleArn]);
+    // Principals the configuration names as its own (`ownRoleArn`) stay ignored too.
+    const ownRoles = Fn.join(',', [
+      onChange.role.roleArn,
+      audit.role.roleArn,
+      ...(this.config.ownRoleArn ? [this.config.ownRoleArn] : []),
+    ]);
     for (const fn of [onChange, audit]) fn.function.addEnvironment('VPC_GUARDRAIL_OWN_ROLE_ARN', ownRoles);
     audit.function.configureAsyncInvoke({
       retryAttempts: 1,

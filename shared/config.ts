@@ -210,11 +210,16 @@ export function configFromEnvFor(ruleIds: readonly string[], env: ConfigEnv): Co
   try {
     return parseConfigFor(ruleIds, merged, 'configuration (VPC_GUARDRAIL_* environment)');
   } catch (error) {
-    if (!(error instanceof ConfigError) || fromVariables.length === 0) throw error;
-    // A key set by its own variable is named by that variable: that is what the person set.
+    if (!(error instanceof ConfigError)) throw error;
+    // Each issue names the variable the person set: a key's own variable, else VPC_GUARDRAIL_CONFIG
+    // (the only other source; the defaults are valid), with the key or path inside it.
     const issues = error.issues.map((issue) => {
       const hit = fromVariables.find(([key]) => issue.startsWith(`${key}: `));
-      return hit ? `${hit[1]} (${hit[0]})${issue.slice(hit[0].length)}` : issue;
+      if (hit) return `${hit[1]} (${hit[0]})${issue.slice(hit[0].length)}`;
+      const colon = issue.indexOf(': ');
+      return colon > 0
+        ? `VPC_GUARDRAIL_CONFIG (${issue.slice(0, colon)})${issue.slice(colon)}`
+        : `VPC_GUARDRAIL_CONFIG: ${issue}`;
     });
     throw new ConfigError('invalid configuration (VPC_GUARDRAIL_* environment)', issues, { cause: error });
   }

@@ -29,6 +29,19 @@ export function wantsAccounts(options: AccountOptions): boolean {
   return options.accounts !== undefined || options.organization === true;
 }
 
+/**
+ * Without `--accounts`/`--organization`, `--regions` would be ignored (one region of the
+ * credentials' own account is `--region`): a usage error, so a multi-region run is never
+ * silently narrowed to one region or to a file.
+ */
+export function refuseLoneRegions(options: AccountOptions): void {
+  if (!wantsAccounts(options) && options.regions !== undefined) {
+    throw new InputError('invalid options', [
+      "--regions goes with --accounts or --organization (several regions of the credentials' own account: --accounts <its id> --regions …; one region: --region R)",
+    ]);
+  }
+}
+
 /** Adds `--accounts`, `--organization`, `--role-name` and `--regions` to a command. */
 export function addAccountOptions(command: Command): Command {
   return command

@@ -5,7 +5,7 @@ import type { RegionFailure } from '../../shared/audit/types';
 import type { Config } from '../../shared/config';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Severity } from '../../shared/findings';
-import { formatAsff } from '../../shared/report/asff';
+import { toAsffPerAccount } from '../../shared/integrations/security-hub';
 import { notJudgedStderrLines } from '../../shared/report/format';
 import { formatSarif } from '../../shared/report/sarif';
 import { formatTable } from '../../shared/report/table';
@@ -90,7 +90,15 @@ export async function runAccountsAudit(
       io.stdout(formatSarif(findings, { notJudged: summary.notJudged, warnings: summary.warnings ?? [] }));
       break;
     case 'asff':
-      io.stdout(formatAsff(findings, { accountId: run.homeAccountId, region: run.regions[0] ?? '', now }));
+      // Each finding under its own account's default product: what that account can import.
+      io.stdout(
+        `${JSON.stringify(
+          toAsffPerAccount(findings, { accountId: run.homeAccountId, region: run.regions[0] ?? '', now }),
+          null,
+          2,
+        )}\n`,
+      );
+      // ASFF (a bare array) has no place for what could not be judged: stderr names it.
       for (const line of notJudgedStderrLines(summary)) io.stderr(line);
       break;
     case 'table':

@@ -14,7 +14,7 @@ import {
 import { artifactUri, formatSarif } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
-import { type AccountOptions, addAccountOptions, wantsAccounts } from './accounts';
+import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit } from './audit-accounts';
 import { importToSecurityHub } from './security-hub';
 import { loadLiveSnapshot } from './snapshot';
@@ -149,6 +149,7 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
     }
     return runAccountsAudit(io, options, config);
   }
+  refuseLoneRegions(options);
   const { snapshot, warnings: inputWarnings } = await loadAuditSnapshot(io, options);
   const keep = options.snapshot ? vpcFilter(snapshot, options.vpc ?? []) : undefined;
   const now = io.now();

@@ -1,5 +1,5 @@
 import { loadRegionSnapshot, type RegionSnapshot } from '../../shared/aws/ec2/region';
-import { AssumeRoleDeniedError, RegionLoadError } from '../../shared/aws/errors';
+import { AssumeRoleDeniedError, errorText, isRetryable, RegionLoadError } from '../../shared/aws/errors';
 import { mapLimit } from '../../shared/aws/map-limit';
 import { InputError } from '../../shared/errors';
 import { type CliIo, EXIT } from '../io';
@@ -34,8 +34,15 @@ export async function writeAccountSnapshots(
           ...(options.vpc && options.vpc.length > 0 ? { vpcIds: options.vpc } : {}),
         });
       } catch (error) {
-        if (!(error instanceof RegionLoadError) && !(error instanceof AssumeRoleDeniedError)) throw error;
-        failures.push(`not read: ${target.accountId} ${target.region}: ${error.message}`);
+        // As the audit: a load or AssumeRole failure (denied, or still throttled after the SDK's
+        // retries) is named and the other account-regions are written; anything else is a bug.
+        if (error instanceof RegionLoadError || error instanceof AssumeRoleDeniedError) {
+          failures.push(`not read: ${target.accountId} ${target.region}: ${error.message}`);
+        } else if (isRetryable(error)) {
+          failures.push(
+            `not read: ${target.accountId} ${target.region}: cannot assume the member role (after retries): ${errorText(error)}`,
+          );
+        } else throw error;
       }
       done++;
       progress.onTargetDone(done, run.targets.length, target, snapshot === undefined);

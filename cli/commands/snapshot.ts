@@ -11,7 +11,7 @@ import { RegionLoadError } from '../../shared/aws/errors';
 import { REGION_NAME, VPC_ID } from '../../shared/aws/ids';
 import { InputError } from '../../shared/errors';
 import { type CliIo, EXIT, processIo } from '../io';
-import { type AccountOptions, addAccountOptions, wantsAccounts } from './accounts';
+import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { writeAccountSnapshots } from './snapshot-accounts';
 
 export interface LiveOptions extends AccountOptions {
@@ -128,6 +128,7 @@ export function registerSnapshot(program: Command, io: CliIo, setExit: (code: nu
       setExit(await writeAccountSnapshots(io, options));
       return;
     }
+    refuseLoneRegions(options);
     if (!options.region) {
       throw new InputError('invalid options', [
         "required option '--region <region>' not specified (or give --accounts or --organization with --regions)",

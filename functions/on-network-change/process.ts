@@ -287,6 +287,12 @@ async function processGroup(
         productArn: defaultProductArn(deps.region, deps.accountId),
       },
     });
+    if (plan.otherAccounts.length > 0) {
+      logger.info('member findings not sent to Security Hub: it takes them only from their own account', {
+        group: group.key,
+        notImported: plan.otherAccounts,
+      });
+    }
     securityHub = await syncFindings(deps.securityHub, plan);
     if (securityHub.failed.length > 0) {
       logger.error('findings not taken by Security Hub', { group: group.key, securityHub });

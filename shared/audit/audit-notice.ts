@@ -1,5 +1,5 @@
 import type { Summary } from '../engine';
-import type { Finding } from '../findings';
+import { atOrAbove, type Finding, type Severity } from '../findings';
 import { chatNotification } from '../notify/chat';
 import {
   describeAction,
@@ -60,6 +60,12 @@ function remediationWords(results: readonly ActionResult[]): string {
   }
 }
 
+/** The notice's severity: the worst finding's, raised to high when a region could not be read. */
+function noticeSeverity(highest: Severity | undefined, notEvaluated: boolean): Severity | undefined {
+  if (!notEvaluated) return highest;
+  return highest && atOrAbove(highest, 'high') ? highest : 'high';
+}
+
 /** `222233334444: 2 region(s), 3 finding(s) (critical 1, high 2)` (and the regions not read). */
 export function accountLine(account: AccountSummary): string {
   const { summary } = account;
@@ -93,7 +99,10 @@ export function auditNotice(input: {
     ? `${multi.length} account${multi.length === 1 ? '' : 's'} ${regions.join(',')}`
     : `${accountId} ${regions.join(',')}`;
   const ruleIds = Object.keys(summary.byRule).sort();
-  const level = summary.highestSeverity ? `[${summary.highestSeverity.toUpperCase()}] ` : '';
+  // A region that could not be read is a "could not evaluate": at least high (DESIGN §8), so a
+  // subscription filtered to critical and high still hears that the audit is incomplete.
+  const severity = noticeSeverity(summary.highestSeverity, failures.length > 0);
+  const level = severity ? `[${severity.toUpperCase()}] ` : '';
   const counts =
     summary.total === 0 ? 'no findings' : `${summary.total} finding${summary.total === 1 ? '' : 's'}`;
   const failed = failures.length > 0 ? `, ${failures.length} region(s) not evaluated` : '';
@@ -116,7 +125,7 @@ export function auditNotice(input: {
     subject,
     message: truncateBytes(body, MESSAGE_MAX_BYTES),
     chat: chatNotification(subject, {
-      severity: summary.highestSeverity ?? 'info',
+      severity: severity ?? 'info',
       outcome: outcomeOf(results, failures.length),
       accountId,
       region: regions.join(','),
@@ -142,7 +151,7 @@ export function auditNotice(input: {
       resources: [...new Set(active.map((f) => f.resourceId))],
     }),
     attributes: {
-      severity: text(summary.highestSeverity ?? 'info'),
+      severity: text(severity ?? 'info'),
       // SNS filter policies match String.Array members; an audit with no findings has none.
       ...(ruleIds.length > 0
         ? { ruleIds: { DataType: 'String.Array', StringValue: JSON.stringify(ruleIds) } }

@@ -3,9 +3,13 @@ import { AuditLoadError } from '../aws/errors';
 import type { SecurityHubSync } from '../aws/security-hub';
 import type { Config } from '../config';
 import type { Finding } from '../findings';
-import { type SecurityHubPlan, securityHubPlan, splitByRemediation } from '../integrations/security-hub';
+import {
+  type SecurityHubPlan,
+  securityHubPlan,
+  splitByRemediation,
+  toAsffPerAccount,
+} from '../integrations/security-hub';
 import { isLoud, type Notice } from '../notify/notice';
-import { toAsff } from '../report/asff';
 import { toSarif } from '../report/sarif';
 import { governedAccounts } from './accounts';
 import { auditNotice } from './audit-notice';
@@ -43,19 +47,21 @@ export async function auditAccounts(
   payload: Pick<AuditPayload, 'accounts' | 'organization'>,
   deps: Pick<AuditDeps, 'accountId' | 'config' | 'listAccounts'>,
 ): Promise<{ accounts: string[]; excluded: ExcludedAccount[]; multiAccount: boolean }> {
+  const scope = {
+    homeAccountId: deps.accountId,
+    accounts: deps.config.accounts,
+    excludeAccounts: deps.config.excludeAccounts,
+  };
   if (!payload.accounts && !payload.organization) {
-    return { accounts: [deps.accountId], excluded: [], multiAccount: false };
+    // DESIGN §15: the own account is governed "unless excludeAccounts" lists it — an audit of it
+    // (and above all `remediate: true`) must not act on an excluded account either.
+    return { ...governedAccounts([deps.accountId], scope), multiAccount: false };
   }
   let requested = payload.accounts ?? [];
   if (payload.organization) {
     if (!deps.listAccounts) throw new Error('organization: the organization cannot be listed here');
     requested = await deps.listAccounts();
   }
-  const scope = {
-    homeAccountId: deps.accountId,
-    accounts: deps.config.accounts,
-    excludeAccounts: deps.config.excludeAccounts,
-  };
   return { ...governedAccounts(requested, scope), multiAccount: true };
 }
 
@@ -112,7 +118,12 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
       asff: { accountId: deps.accountId, region: deps.homeRegion, now },
     });
     const sync = await deps.securityHub(plan);
-    securityHub = { ...sync, failedCount: sync.failed.length, failed: sync.failed.slice(0, 100) };
+    securityHub = {
+      ...sync,
+      failedCount: sync.failed.length,
+      failed: sync.failed.slice(0, 100),
+      ...(plan.otherAccounts.length > 0 ? { notImported: plan.otherAccounts } : {}),
+    };
   }
 
   const result: AuditResult = {
@@ -139,7 +150,10 @@ function render(
     case 'json':
       return { findings: [...findings] };
     case 'asff':
-      return { findings: toAsff(findings, { accountId: deps.accountId, region: deps.homeRegion, now }) };
+      // Each finding under its own account's default product: what that account can import.
+      return {
+        findings: toAsffPerAccount(findings, { accountId: deps.accountId, region: deps.homeRegion, now }),
+      };
     case 'sarif':
       return { sarif: toSarif(findings) };
   }

@@ -1,6 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { loadRegionSnapshot } from '../aws/ec2/region';
-import { AssumeRoleDeniedError, errorCode, RegionLoadError } from '../aws/errors';
+import { AssumeRoleDeniedError, errorCode, errorText, isRetryable, RegionLoadError } from '../aws/errors';
 import { mapLimit } from '../aws/map-limit';
 import { executeActions } from '../aws/remediator';
 import type { Config } from '../config';
@@ -100,8 +100,27 @@ async function auditOne(
   named: <T extends object>(target: AuditTarget, value: T) => T,
 ): Promise<Outcome> {
   const { accountId, region } = target;
+  let ec2: EC2Client;
   try {
-    const ec2 = await deps.ec2For(target);
+    ec2 = await deps.ec2For(target);
+  } catch (error) {
+    // DESIGN §15: an account-region that fails is listed, the rest reported. A denied AssumeRole is
+    // an AssumeRoleDeniedError (below); one still throttled or failing server-side after the SDK's
+    // retries is listed the same way rather than failing the whole audit.
+    if (!(error instanceof AssumeRoleDeniedError) && isRetryable(error)) {
+      return {
+        target,
+        failure: named(target, {
+          region,
+          operation: 'AssumeRole',
+          code: errorCode(error),
+          message: `cannot assume the member role in account ${accountId} (after retries): ${errorText(error)}`,
+        }),
+      };
+    }
+    return failedOrThrow(error, target, named);
+  }
+  try {
     const raw = await loadRegionSnapshot(ec2, {
       region,
       accountId,
@@ -130,19 +149,29 @@ async function auditOne(
     const remediation = named(target, { region, dryRun: plan.dryRun, results, skipped: plan.skipped });
     return { target, findings, coverage, remediation, notes };
   } catch (error) {
-    if (error instanceof RegionLoadError) {
-      const { operation, code, message } = error;
-      return { target, failure: named(target, { region, operation, code, message }) };
-    }
-    if (error instanceof AssumeRoleDeniedError) {
-      const code = errorCode(error.cause);
-      return {
-        target,
-        failure: named(target, { region, operation: 'AssumeRole', code, message: error.message }),
-      };
-    }
-    throw error;
+    return failedOrThrow(error, target, named);
   }
+}
+
+/** A load or AssumeRole failure as the account-region's failure entry; anything else rethrown. */
+function failedOrThrow(
+  error: unknown,
+  target: AuditTarget,
+  named: <T extends object>(target: AuditTarget, value: T) => T,
+): Outcome {
+  const { region } = target;
+  if (error instanceof RegionLoadError) {
+    const { operation, code, message } = error;
+    return { target, failure: named(target, { region, operation, code, message }) };
+  }
+  if (error instanceof AssumeRoleDeniedError) {
+    const code = errorCode(error.cause);
+    return {
+      target,
+      failure: named(target, { region, operation: 'AssumeRole', code, message: error.message }),
+    };
+  }
+  throw error;
 }
 
 /** Counts per account, in the order the accounts were given. */

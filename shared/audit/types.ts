@@ -74,8 +74,16 @@ export interface AuditResult {
   /** A multi-account audit (`accounts` or `organization` in the payload): the summary per account. */
   accounts?: AccountSummary[];
   excludedAccounts?: ExcludedAccount[];
-  /** What Security Hub took (when the stack enables it), every rejected finding listed up to 100. */
-  securityHub?: Omit<SecurityHubSync, 'failed'> & { failedCount: number; failed: SecurityHubSync['failed'] };
+  /**
+   * What Security Hub took (when the stack enables it), every rejected finding listed up to 100;
+   * `notImported`: findings of other accounts, not sent (Security Hub takes a default product's
+   * findings only from their own account), counted per account.
+   */
+  securityHub?: Omit<SecurityHubSync, 'failed'> & {
+    failedCount: number;
+    failed: SecurityHubSync['failed'];
+    notImported?: { accountId: string; findings: number }[];
+  };
   /** Set when the findings were cut to fit Lambda's 6 MB response limit. */
   truncated?: { returned: number; total: number };
 }

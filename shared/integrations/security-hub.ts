@@ -17,6 +17,11 @@ export interface SecurityHubPlan {
   closed: AsffFinding[];
   /** Rule × resource pairs in scope with no finding now: archived and resolved if Security Hub holds them. */
   gone: AsffFinding[];
+  /**
+   * Firing and closed findings of other accounts than the one importing them, left out of the
+   * three sets (`accountOnly`), counted per account (sorted by id). Empty when all are its own.
+   */
+  otherAccounts: { accountId: string; findings: number }[];
 }
 
 export interface SecurityHubPlanInput {
@@ -51,6 +56,18 @@ export function closedByRemediation(finding: Finding, results: readonly ActionRe
   if (finding.evidence.notRemediable !== undefined || finding.evidence.notPlanned !== undefined) return false;
   const own = results.filter((r) => r.action.findingIds.includes(finding.id));
   return own.length > 0 && own.every((r) => r.status === 'done' || r.status === 'already-done');
+}
+
+/**
+ * ASFF records each under the default product of the finding's own account (in `options.region`),
+ * for an output file of several accounts: only a finding's own account may import it under a
+ * default product (BatchImportFindings API reference), so each account's records are importable
+ * with that account's credentials. A finding without an account takes `options.accountId`.
+ */
+export function toAsffPerAccount(findings: readonly Finding[], options: AsffOptions): AsffFinding[] {
+  return findings.map((finding) =>
+    toAsffFinding(finding, { ...options, accountId: finding.accountId ?? options.accountId }),
+  );
 }
 
 /** A record turned into its closed form: archived, resolved, and compliant where it had controls. */
@@ -148,7 +165,45 @@ export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
     }
   }
   const activeIds = new Set(active.map((r) => r.Id));
-  return { active: dedupe(active), closed: dedupe(closed.filter((r) => !activeIds.has(r.Id))), gone };
+  return accountOnly({
+    active: dedupe(active),
+    closed: dedupe(closed.filter((r) => !activeIds.has(r.Id))),
+    gone,
+    otherAccounts: [],
+  });
+}
+
+/** The account whose default product (`product/<account>/default`) an ARN names; undefined for another product. */
+function defaultProductAccount(productArn: string): string | undefined {
+  return /^arn:[\w-]+:securityhub:[\w-]+:(\d{12}):product\/(\d{12})\/default$/.exec(productArn)?.[2];
+}
+
+/**
+ * DESIGN §16: "imports member findings only where Security Hub allows it". Under a default product,
+ * BatchImportFindings must be called by the account a finding belongs to (its `AwsAccountId`;
+ * Security Hub API reference, BatchImportFindings) — being the Security Hub administrator of the
+ * member does not change that. So a finding of another account (a member's, seen by the central
+ * account in organization mode) is not sent, to be rejected one by one; it is counted in
+ * `otherAccounts` (the caller logs it). Its closing (BatchUpdateFindings) is left out too: a
+ * finding never imported under this product cannot be resolved under it.
+ */
+function accountOnly(plan: SecurityHubPlan): SecurityHubPlan {
+  const other = new Map<string, number>();
+  const own = (records: AsffFinding[], count: boolean) =>
+    records.filter((record) => {
+      const importer = defaultProductAccount(record.ProductArn);
+      if (importer === undefined || importer === record.AwsAccountId) return true;
+      if (count) other.set(record.AwsAccountId, (other.get(record.AwsAccountId) ?? 0) + 1);
+      return false;
+    });
+  const active = own(plan.active, true);
+  const closed = own(plan.closed, true);
+  // Gone records are only candidates (Security Hub may never have held them): not counted.
+  const gone = own(plan.gone, false);
+  const otherAccounts = [...other]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([accountId, findings]) => ({ accountId, findings }));
+  return { active, closed, gone, otherAccounts };
 }
 
 /**

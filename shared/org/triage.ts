@@ -29,11 +29,15 @@ export function accountNotGoverned(
   return undefined;
 }
 
-/** True for a session of the member role (`arn:aws:iam::<any account>:role/<memberRoleName>`). */
+/**
+ * True for a session of the member role (`arn:aws:iam::<any account>:role/<memberRoleName>`). The
+ * template creates it without a path, so a role of that name under a path is someone else's: its
+ * changes are judged (ignoring them would be a silent false negative).
+ */
 export function isMemberRoleCall(event: ParsedEvent, memberRoleName: string): boolean {
   const issuer = event.actor.issuerArn;
   if (!issuer) return false;
-  const match = /^arn:aws[\w-]*:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(issuer);
+  const match = /^arn:aws[\w-]*:iam::\d{12}:role\/([^/]+)$/.exec(issuer);
   return match?.[1] === memberRoleName;
 }
 

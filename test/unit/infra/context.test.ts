@@ -122,6 +122,10 @@ describe('CDK context (infra/context.ts)', () => {
     ],
     [{ config: '{"adminPort":["22/tcp"]}' }, '-c config: adminPort: unknown key'],
     [{ config: { worldOpenCoverage: 2 } }, /^-c config: worldOpenCoverage: /],
+    [
+      { config: '{"topicArn":"arn:aws:sns:eu-west-1:123456789012:mine"}' },
+      '-c config: topicArn: set by the stack (its own topic; subscribe to the TopicArn output)',
+    ],
   ])('rejects %j naming the key', (context, message) => {
     const result = read(context);
     expect(typeof result).toBe('string');

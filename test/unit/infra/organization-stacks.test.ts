@@ -216,6 +216,48 @@ describe('VpcGuardrailMember', () => {
     });
   });
 
+  it("lets EventBridge assume the forwarding role only for this account's forwarding rule (confused deputy)", () => {
+    const template = Template.fromStack(stacks().member);
+    // The rule's ARN on the default bus, as EventBridge sets aws:SourceArn for a rule target.
+    const ruleArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':events:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':rule/vpc-guardrail-forward-to-central',
+        ],
+      ],
+    };
+    template.hasResourceProperties('AWS::Events::Rule', { Name: 'vpc-guardrail-forward-to-central' });
+    const forwarders = template.findResources('AWS::IAM::Role', {
+      Properties: {
+        AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'events.amazonaws.com' } }] },
+      },
+    });
+    expect(Object.values(forwarders).map((r) => r.Properties.AssumeRolePolicyDocument.Statement)).toEqual([
+      [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': ruleArn },
+          },
+        },
+      ],
+    ]);
+    // The rule's target is that role: the trust and the target cannot drift apart.
+    const [roleId] = Object.keys(forwarders);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [{ RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] } }],
+    });
+  });
+
   it('creates the member role once per account (primary region only), trusted only by the central roles within the organization', () => {
     const template = Template.fromStack(stacks().member);
     template.hasCondition('IsPrimaryRegion', {

@@ -178,6 +178,29 @@ describe('VpcGuardrail stack', () => {
     }
   });
 
+  it("ignores the configuration's own principals (ownRoleArn) besides both function roles", () => {
+    const template = synth({ config: { ownRoleArn: 'arn:aws:iam::111122223333:role/break-glass' } });
+    const roles = Object.keys(template.findResources('AWS::IAM::Role'));
+    const eventRole = roles.find((id) => id.startsWith('OnNetworkChange')) ?? '';
+    const auditRole = roles.find((id) => id.startsWith('Audit')) ?? '';
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          VPC_GUARDRAIL_OWN_ROLE_ARN: {
+            'Fn::Join': [
+              ',',
+              [
+                { 'Fn::GetAtt': [eventRole, 'Arn'] },
+                { 'Fn::GetAtt': [auditRole, 'Arn'] },
+                'arn:aws:iam::111122223333:role/break-glass',
+              ],
+            ],
+          },
+        }),
+      },
+    });
+  });
+
   it('keeps logs in their own groups with a retention', () => {
     // Act
     const template = synth();

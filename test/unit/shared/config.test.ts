@@ -107,7 +107,18 @@ describe('config', () => {
       'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run"',
     ]);
     expect(issuesOf({ VPC_GUARDRAIL_CONFIG: '{"mode":"loud"}' })).toEqual([
-      'mode: expected one of "notify", "remediate", "dry-run"',
+      'VPC_GUARDRAIL_CONFIG (mode): expected one of "notify", "remediate", "dry-run"',
+    ]);
+    expect(
+      issuesOf({
+        VPC_GUARDRAIL_MODE: 'loud',
+        VPC_GUARDRAIL_CONFIG: '{"rules":{"sg-nope":"off"},"accounts":["123"],"nope":1}',
+      }),
+    ).toEqual([
+      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run"',
+      'VPC_GUARDRAIL_CONFIG (rules.sg-nope): unknown rule id (see the rule catalogue in the README)',
+      'VPC_GUARDRAIL_CONFIG (accounts[0]): not a 12-digit AWS account id ("123")',
+      'VPC_GUARDRAIL_CONFIG (nope): unknown key',
     ]);
     expect(issuesOf({ VPC_GUARDRAIL_TOPIC_ARN: 'vpc-guardrail' })).toEqual([
       'VPC_GUARDRAIL_TOPIC_ARN (topicArn): not an SNS topic ARN like "arn:aws:sns:eu-west-1:123456789012:vpc-guardrail" ("vpc-guardrail")',

@@ -135,6 +135,63 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(stderr()).toContain('vpc-guardrail: 1 of 2 account-region(s) could not be read');
   });
 
+  it('lists an account whose AssumeRole is still throttled after the retries, reports the rest and exits 2', async () => {
+    // Prepare
+    sts.on(AssumeRoleCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400 },
+        $retryable: { throttling: true },
+      }),
+    );
+    const { io, stdout, stderr } = memoryIo();
+    // Act
+    const code = await runCli(
+      ['audit', '--accounts', `${CENTRAL},${B}`, '--regions', 'eu-west-1', '--format', 'json'],
+      io,
+    );
+    // Assess
+    expect(code).toBe(2);
+    const out = JSON.parse(stdout()) as {
+      findings: Finding[];
+      errors: { accountId: string; code: string }[];
+    };
+    expect(new Set(out.findings.map((f) => f.accountId))).toEqual(new Set([CENTRAL]));
+    expect(out.errors.map((e) => [e.accountId, e.code])).toEqual([[B, 'Throttling']]);
+    expect(stderr()).toContain(
+      `not read: ${B} eu-west-1: cannot assume the member role in account ${B} (after retries): Throttling: Rate exceeded`,
+    );
+  });
+
+  it("writes --format asff with each finding under its own account's default product", async () => {
+    const { io, stdout } = memoryIo();
+    const code = await runCli(
+      ['audit', '--accounts', `${CENTRAL},${B}`, '--regions', 'eu-west-1', '--format', 'asff'],
+      io,
+    );
+    expect(code).toBe(1);
+    const records = JSON.parse(stdout()) as { AwsAccountId: string; ProductArn: string }[];
+    expect(records.map((r) => [r.AwsAccountId, r.ProductArn])).toEqual([
+      [CENTRAL, `arn:aws:securityhub:eu-west-1:${CENTRAL}:product/${CENTRAL}/default`],
+      [B, `arn:aws:securityhub:eu-west-1:${B}:product/${B}/default`],
+    ]);
+  });
+
+  it('refuses --regions without --accounts or --organization instead of ignoring it (exit 2)', async () => {
+    for (const argv of [
+      ['audit', '--regions', 'eu-west-1,us-east-1'],
+      ['audit', '--snapshot', 'examples/demo-snapshot.json', '--regions', 'eu-west-1'],
+      ['snapshot', '--region', 'eu-west-1', '--regions', 'us-east-1'],
+    ]) {
+      const { io, stdout, stderr } = memoryIo();
+      expect(await runCli(argv, io), argv.join(' ')).toBe(2);
+      expect(stdout()).toBe('');
+      expect(stderr()).toContain('--regions goes with --accounts or --organization');
+    }
+    expect(ec2.calls()).toHaveLength(0);
+    expect(sts.calls()).toHaveLength(0);
+  });
+
   it('skips the accounts the configuration excludes, and says so', async () => {
     // Prepare
     const { io, stdout, stderr } = memoryIo({ 'c.json': JSON.stringify({ excludeAccounts: [B] }) });
@@ -208,6 +265,22 @@ describe('vpc-guardrail snapshot --accounts', () => {
       [B, 'us-east-1', 1],
     ]);
     expect(stderr()).toBe(`read ${B} eu-west-1 (1/2)\nread ${B} us-east-1 (2/2)\n`);
+  });
+
+  it('writes the other account-regions and exits 2 when an AssumeRole stays throttled', async () => {
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(
+        Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: {}, $retryable: {} }),
+      );
+    const { io, stdout, stderr } = memoryIo();
+    const code = await runCli(['snapshot', '--accounts', `${CENTRAL},${B}`, '--regions', 'eu-west-1'], io);
+    expect(code).toBe(2);
+    const snapshots = JSON.parse(stdout()) as { accountId: string }[];
+    expect(snapshots.map((s) => s.accountId)).toEqual([CENTRAL]);
+    expect(stderr()).toContain(
+      `not read: ${B} eu-west-1: cannot assume the member role (after retries): Throttling: Rate exceeded`,
+    );
   });
 });
 

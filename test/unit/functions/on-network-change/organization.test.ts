@@ -12,7 +12,7 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type EventDeps,
   processEvent,
@@ -146,7 +146,7 @@ describe('organization mode: the event path', () => {
     expect(notice?.MessageAttributes?.accountId).toEqual({ DataType: 'String', StringValue: B });
   });
 
-  it("sends Security Hub the member account's ids for what no longer fires, under the central product", async () => {
+  it("sends Security Hub no member account's finding (the default product takes only the caller's own), and says so", async () => {
     // Prepare
     const { build, centralClient } = clientsByAccount();
     const hubClient = new SecurityHubClient({ region: 'us-east-1' });
@@ -156,25 +156,68 @@ describe('organization mode: the event path', () => {
       FailedCount: 0,
       SuccessCount: input.Findings.length,
     }));
-    const deps = { ...orgDeps(build, centralClient, { mode: 'notify' }), securityHub: hubClient };
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const info = vi.spyOn(logger, 'info');
+    const deps = { ...orgDeps(build, centralClient, { mode: 'notify' }), securityHub: hubClient, logger };
 
     // Act
-    await processEvent(worldOpenIn(B), deps);
+    const result = await processEvent(worldOpenIn(B), deps);
+
+    // Assess: BatchImportFindings under a default product must come from the finding's own account
+    // (API reference), so neither the import nor the resolve step is called for account B.
+    expect(result).toMatchObject({
+      status: 'handled',
+      findings: 2,
+      securityHub: { imported: 0, archived: 0, resolved: 0, failed: [], calls: 0 },
+    });
+    expect(hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
+    expect(hub.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(0);
+    expect(info).toHaveBeenCalledWith(
+      'member findings not sent to Security Hub: it takes them only from their own account',
+      // sg-open-admin-port on the group and eni-internet-exposed on its interface.
+      { group: `${B}|us-east-1`, notImported: [{ accountId: B, findings: 2 }] },
+    );
+    // The notice is unaffected.
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it("imports the central account's own findings under its product", async () => {
+    // Prepare
+    const { build, centralClient, central } = clientsByAccount();
+    installFakeEc2(
+      central,
+      buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    const hubClient = new SecurityHubClient({ region: 'us-east-1' });
+    const hub = mockClient(hubClient);
+    hub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+    hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
+      FailedCount: 0,
+      SuccessCount: input.Findings.length,
+    }));
+    const deps = {
+      ...orgDeps(
+        (region, credentials) => (credentials ? build(region, credentials) : centralClient),
+        centralClient,
+        {
+          mode: 'notify',
+        },
+      ),
+      securityHub: hubClient,
+    };
+
+    // Act
+    await processEvent(worldOpenIn(CENTRAL), deps);
 
     // Assess
-    const product = `arn:aws:securityhub:us-east-1:${CENTRAL}:product/${CENTRAL}/default`;
-    const asked = hub
-      .commandCalls(BatchUpdateFindingsCommand)
-      .flatMap((c) => c.args[0].input.FindingIdentifiers ?? []);
     const sent = hub
       .commandCalls(BatchImportFindingsCommand)
       .flatMap((c) => (c.args[0].input.Findings ?? []).map((f) => ({ Id: f.Id, ProductArn: f.ProductArn })));
-    expect(asked.length).toBeGreaterThan(0);
-    expect(sent.length).toBeGreaterThan(0);
-    for (const record of [...asked, ...sent]) {
-      expect(record.Id).toMatch(new RegExp(`^vpc-guardrail/${B}/us-east-1/`));
-      expect(record.ProductArn).toBe(product);
-    }
+    expect(sent).toContainEqual({
+      Id: `vpc-guardrail/${CENTRAL}/us-east-1/sg-open-admin-port/${GROUP}`,
+      ProductArn: `arn:aws:securityhub:us-east-1:${CENTRAL}:product/${CENTRAL}/default`,
+    });
+    for (const record of sent) expect(record.Id).toMatch(new RegExp(`^vpc-guardrail/${CENTRAL}/`));
   });
 
   it('governs the central account with its own client (no AssumeRole), even when accounts does not list it', async () => {
@@ -243,6 +286,13 @@ describe('organization mode: the event path', () => {
     const [notice] = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
     expect(notice?.Subject).toMatch(new RegExp(`^\\[HIGH\\] ${B}: could not evaluate .* — failed$`));
     expect(notice?.Message).toContain(`arn:aws:iam::${B}:role/${ROLE}`);
+    // DESIGN §15: a team filtering on its account (and §8: on critical/high) receives it.
+    expect(notice?.MessageAttributes).toMatchObject({
+      accountId: { DataType: 'String', StringValue: B },
+      region: { DataType: 'String', StringValue: 'us-east-1' },
+      severity: { DataType: 'String', StringValue: 'high' },
+      action: { DataType: 'String', StringValue: 'failed' },
+    });
   });
 
   it("ignores the member role's own calls in any account", async () => {

@@ -9,8 +9,10 @@ import type { AuditTarget } from '../../../../shared/audit/types';
 import { AssumeRoleDeniedError } from '../../../../shared/aws/errors';
 import type { ConfigInput } from '../../../../shared/config';
 import type { Finding } from '../../../../shared/findings';
+import type { SecurityHubPlan } from '../../../../shared/integrations/security-hub';
 import { parseConfig } from '../../../../shared/load-config';
 import type { Notice } from '../../../../shared/notify/notice';
+import type { AsffFinding } from '../../../../shared/report/asff';
 import { mockRegion, sshGroup } from '../../../helpers';
 
 const CENTRAL = '111122223333';
@@ -118,6 +120,38 @@ describe('audit across accounts', () => {
     expect(published[0]?.message).toContain(`NOT EVALUATED: ${C} us-east-1: DescribeVpcs failed`);
   });
 
+  it('sends a notice at least high when a region could not be read, so a critical/high filter still gets it', async () => {
+    // Prepare: eu-west-1 reads clean, us-east-1 is denied.
+    const ec2For = (target: AuditTarget): EC2Client => {
+      const client = new EC2Client({
+        region: target.region,
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      });
+      const mock = mockClient(client);
+      mockRegion(mock, 'vpc-0000000a', [], target.accountId);
+      if (target.region === 'us-east-1') {
+        mock
+          .on(DescribeVpcsCommand)
+          .rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation', $metadata: {} }));
+      }
+      return client;
+    };
+    const published: Notice[] = [];
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ regions: ['eu-west-1', 'us-east-1'], notify: true }),
+      deps(ec2For, {}, published),
+    );
+    // Assess: DESIGN §8, a "could not evaluate" carries severity high and action failed.
+    expect(result.summary.total).toBe(0);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.attributes.severity).toEqual({ DataType: 'String', StringValue: 'high' });
+    expect(published[0]?.attributes.action).toEqual({ DataType: 'String', StringValue: 'failed' });
+    expect(published[0]?.subject).toMatch(
+      /^\[HIGH\] VPC Guardrail audit: no findings, 1 region\(s\) not evaluated in 111122223333 eu-west-1/,
+    );
+  });
+
   it('pages through ListAccounts, skips suspended accounts and honours excludeAccounts', async () => {
     // Prepare
     orgMock
@@ -178,6 +212,47 @@ describe('audit across accounts', () => {
     ]);
   });
 
+  it('lists an account whose AssumeRole is still throttled after the retries, and reports the others', async () => {
+    // Prepare
+    const { ec2For } = clientsPerTarget();
+    const throttled = async (target: AuditTarget) => {
+      if (target.accountId !== B) return ec2For(target);
+      throw Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400 },
+        $retryable: { throttling: true },
+      });
+    };
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [B, C], regions: ['eu-west-1'] }),
+      deps(throttled),
+    );
+    // Assess
+    expect(result.errors).toEqual([
+      {
+        accountId: B,
+        region: 'eu-west-1',
+        operation: 'AssumeRole',
+        code: 'Throttling',
+        message: `cannot assume the member role in account ${B} (after retries): Throttling: Rate exceeded`,
+      },
+    ]);
+    expect(result.accounts?.map((a) => [a.accountId, a.regions, a.failed, a.summary.total])).toEqual([
+      [B, 0, 1, 0],
+      [C, 1, 0, 1],
+    ]);
+  });
+
+  it('still fails on what is not an AWS fault (a bug is not a region to list)', async () => {
+    const broken = async () => {
+      throw new TypeError('x is undefined');
+    };
+    await expect(
+      runAudit(parseAuditPayload({ accounts: [B], regions: ['eu-west-1'] }), deps(broken)),
+    ).rejects.toThrow('x is undefined');
+  });
+
   it('says the organization cannot be listed, naming the AWS error', async () => {
     orgMock.on(ListAccountsCommand).rejects(
       Object.assign(new Error('not a delegated administrator'), {
@@ -212,6 +287,82 @@ describe('audit across accounts', () => {
     // Assess
     expect(result.regions).toHaveLength(20);
     expect(peak).toBe(8);
+  });
+
+  it("imports only the central account's own findings into Security Hub and counts the members' per account", async () => {
+    // Prepare: one world-open group per account-region; the central account is audited too.
+    const { ec2For } = clientsPerTarget();
+    const plans: SecurityHubPlan[] = [];
+    const withHub: AuditDeps = {
+      ...deps(ec2For),
+      securityHub: async (plan) => {
+        plans.push(plan);
+        return { imported: plan.active.length, archived: 0, resolved: 0, failed: [], calls: 1 };
+      },
+    };
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [CENTRAL, B, C], regions: ['eu-west-1', 'us-east-1'] }),
+      withHub,
+    );
+    // Assess: a default product takes findings only from their own account (BatchImportFindings
+    // API reference), so the members' are not sent to be rejected one by one.
+    const [plan] = plans;
+    const product = `arn:aws:securityhub:eu-west-1:${CENTRAL}:product/${CENTRAL}/default`;
+    expect(plan?.active.map((r) => [r.AwsAccountId, r.Resources[0]?.Id, r.ProductArn])).toEqual([
+      [CENTRAL, `arn:aws:ec2:eu-west-1:${CENTRAL}:security-group/sg-11111`, product],
+      [CENTRAL, `arn:aws:ec2:us-east-1:${CENTRAL}:security-group/sg-11111`, product],
+    ]);
+    expect(result.securityHub).toEqual({
+      imported: 2,
+      archived: 0,
+      resolved: 0,
+      failed: [],
+      failedCount: 0,
+      calls: 1,
+      notImported: [
+        { accountId: B, findings: 2 },
+        { accountId: C, findings: 2 },
+      ],
+    });
+  });
+
+  it("renders format asff with each finding under its own account's default product (importable by that account)", async () => {
+    const { ec2For } = clientsPerTarget();
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [CENTRAL, B], regions: ['us-east-1'], format: 'asff' }),
+      deps(ec2For),
+    );
+    const records = (result.findings ?? []) as AsffFinding[];
+    expect(records.map((r) => [r.AwsAccountId, r.ProductArn])).toEqual([
+      [CENTRAL, `arn:aws:securityhub:eu-west-1:${CENTRAL}:product/${CENTRAL}/default`],
+      [B, `arn:aws:securityhub:eu-west-1:${B}:product/${B}/default`],
+    ]);
+  });
+
+  it('neither reads nor remediates its own account when excludeAccounts lists it (no accounts in the payload)', async () => {
+    // Prepare
+    const { ec2For, asked } = clientsPerTarget();
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ remediate: true }),
+      deps(ec2For, { mode: 'remediate', excludeAccounts: [CENTRAL] }),
+    );
+    // Assess
+    expect(asked).toEqual([]);
+    expect(result.summary.total).toBe(0);
+    expect(result.regions).toEqual([]);
+    expect(result.remediation).toEqual([]);
+    expect(result.excludedAccounts).toEqual([
+      { accountId: CENTRAL, reason: `account ${CENTRAL} is in excludeAccounts` },
+    ]);
+  });
+
+  it('audits its own account by default even when the accounts allow-list leaves it out', async () => {
+    const { ec2For, asked } = clientsPerTarget();
+    const result = await runAudit(parseAuditPayload({}), deps(ec2For, { accounts: [B] }));
+    expect(asked).toEqual([`${CENTRAL}/eu-west-1`]);
+    expect(result.excludedAccounts).toBeUndefined();
   });
 
   it('rejects a payload with both accounts and organization, and VPC ids across accounts', () => {

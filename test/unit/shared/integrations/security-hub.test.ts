@@ -111,6 +111,50 @@ describe('securityHubPlan', () => {
   });
 });
 
+describe("another account's findings (organization mode)", () => {
+  const MEMBER = '222233334444';
+  const memberOpen = {
+    ...makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-2' }),
+    accountId: MEMBER,
+  };
+  const memberClosed = {
+    ...makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-3' }),
+    accountId: MEMBER,
+  };
+
+  it("are not sent under the caller's default product, neither imported nor closed, and are counted per account", () => {
+    // Act: as the event function builds it for a member's group (the group's account for records
+    // of what no longer fires, the central account's product).
+    const plan = securityHubPlan({
+      open: [{ ...open, accountId: ASFF.accountId }, memberOpen],
+      closed: [memberClosed],
+      scope: { ...EMPTY_SCOPE, securityGroups: ['sg-2'] },
+      asff: {
+        ...ASFF,
+        accountId: MEMBER,
+        productArn: `arn:aws:securityhub:eu-west-1:${ASFF.accountId}:product/${ASFF.accountId}/default`,
+      },
+    });
+    // Assess
+    expect(plan.active.map((r) => r.Id)).toEqual([
+      'vpc-guardrail/111122223333/eu-west-1/sg-open-admin-port/sg-1',
+    ]);
+    expect(plan.closed).toEqual([]);
+    expect(plan.gone).toEqual([]);
+    expect(plan.otherAccounts).toEqual([{ accountId: MEMBER, findings: 2 }]);
+  });
+
+  it('are sent under another product than a default one (a partner product may carry other accounts)', () => {
+    const plan = securityHubPlan({
+      open: [memberOpen],
+      closed: [],
+      asff: { ...ASFF, productArn: 'arn:aws:securityhub:eu-west-1:999988887777:product/example/guard' },
+    });
+    expect(plan.active.map((r) => r.AwsAccountId)).toEqual([MEMBER]);
+    expect(plan.otherAccounts).toEqual([]);
+  });
+});
+
 describe('gone findings and what was not judged', () => {
   it('never infers gone where the evaluation could not judge the resource', () => {
     // Act
