@@ -5,7 +5,7 @@ import type { Finding } from '../../../shared/findings';
 import { parseConfig } from '../../../shared/load-config';
 import { parseSnapshot } from '../../../shared/model/snapshot';
 import { planRemediation } from '../../../shared/remediation/plan';
-import { buildWorld, type RuleSpec } from '../../helpers';
+import { authorizeIngress, buildWorld, type RuleSpec, simulate, worldSnapshot } from '../../helpers';
 
 // DESIGN §8: config allow-lists ("a group id allowed to be world-open on 443"); exempted findings
 // are never remediated. An entry holding only some of a finding's ports leaves the finding reported
@@ -108,5 +108,28 @@ describe('an allow-list entry holding some of a finding’s ports', () => {
     expect(nacl?.evidence.allowListed).toEqual({ ports: ['22/tcp'], reasons: ['bastion'] });
     expect(nacl?.remediation).toBeUndefined();
     expect(nacl?.detail).toContain('no automatic fix of this network ACL is made');
+  });
+});
+
+describe('the event path (simulate --format json) spares an allow-listed port', () => {
+  it('an AuthorizeSecurityGroupIngress on 9000 revokes the 9000 rule only; the allow-listed 8443 rule stays', async () => {
+    const rules: RuleSpec[] = [
+      { id: 'sgr-8443', from: 8443, cidr: '0.0.0.0/0' },
+      { id: 'sgr-9000', from: 9000, cidr: '0.0.0.0/0' },
+    ];
+    const report = await simulate(
+      authorizeIngress('sg-0web', 9000, [['sgr-9000', '0.0.0.0/0']]),
+      worldSnapshot({ rules }),
+      {
+        mode: 'remediate',
+        config: { allowLists: [{ resourceId: 'sg-0web', ports: ['8443/tcp'], reason: 'public API' }] },
+      },
+    );
+    expect(report.actions).toEqual([
+      {
+        action: 'RevokeSecurityGroupIngress',
+        parameters: { GroupId: 'sg-0web', SecurityGroupRuleIds: ['sgr-9000'] },
+      },
+    ]);
   });
 });
