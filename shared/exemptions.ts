@@ -150,26 +150,29 @@ function specSets(specs: readonly PortSpec[]): Record<'tcp' | 'udp', PortSet> {
   };
 }
 
-/** True when the rule of a revoke target carries traffic on some port of `ports`. */
-function targetTouches(target: RevokeTarget, ports: Record<'tcp' | 'udp', PortSet>): boolean {
+/** The ports, per transport, that the rule of a revoke target carries (-1 or no ports: all). */
+function targetPorts(target: RevokeTarget): Record<'tcp' | 'udp', PortSet> {
   const protocol = parseProtocol(target.ipPermission.IpProtocol);
   const { FromPort, ToPort } = target.ipPermission;
-  // No ports, or -1, is every port (an all-traffic rule).
   const all = protocol === 'all' || FromPort === undefined || FromPort < 0;
   const from = all ? 0 : FromPort;
   const to = all || ToPort === undefined || ToPort < 0 ? 65535 : ToPort;
-  return TRANSPORT_NAMES.some(
-    (t) => matchesTransport(protocol, t) && intersect(ports[t], [[from, to + 1]]).length > 0,
-  );
+  const range: PortSet = [[from, to + 1]];
+  return {
+    tcp: matchesTransport(protocol, 'tcp') ? range : [],
+    udp: matchesTransport(protocol, 'udp') ? range : [],
+  };
 }
 
 /**
  * A finding that a port-limited allow-list entry covers in part (DESIGN §8: "a group id allowed to
  * be world-open on 443"): it stays reported (the entry does not hold all its ports), but its fix
- * must not take away what the entry allows. A revoke keeps every rule that opens an allow-listed
- * port (those rules are listed, to narrow by hand); a NACL fix, whose entries serve several ports,
- * is not planned at all. The evidence names the allow-listed ports and the reasons. Runs only for
- * an unsuppressed finding with ports when the config has allow-list entries.
+ * must not take away what the entry allows. A revoke spares every rule that opens, among the
+ * finding's ports, only allow-listed ones (listed in `allowListedRulesKept`); a rule that also
+ * opens ports the entry does not allow is still revoked (it is the offending rule, DESIGN §8
+ * precision), and the detail says that it closes allow-listed ports too. A NACL fix, whose entries
+ * serve several ports, is not planned at all. The evidence names the allow-listed ports and the
+ * reasons. Runs only for an unsuppressed finding with ports when the config has allow-list entries.
  */
 export function applyPartialAllowLists(
   finding: Finding,
@@ -186,22 +189,55 @@ export function applyPartialAllowLists(
   const text = TRANSPORT_NAMES.flatMap((t) => formatPortsWithProtocol(covered[t], t));
   const reasons = [...new Set(entries.map((entry) => entry.reason))];
   finding.evidence.allowListed = { ports: text, reasons };
+  const notes = spareAllowListed(finding, own, covered);
+  finding.detail += ` Allow-listed in the configuration (${reasons.join('; ')}): ${text.join(', ')}${notes.map((n) => `; ${n}`).join('')}.`;
+}
+
+/** Takes the allow-listed ports out of the finding's fix (see applyPartialAllowLists); what it says. */
+function spareAllowListed(
+  finding: Finding,
+  own: Record<'tcp' | 'udp', PortSet>,
+  covered: Record<'tcp' | 'udp', PortSet>,
+): string[] {
   const plan = finding.remediation;
-  if (!plan) return;
-  let spared: string;
+  if (!plan) return [];
+  const notes: string[] = [];
   if (plan.action === 'revoke-security-group-rules') {
-    const kept = plan.rules.filter((target) => targetTouches(target, covered));
-    if (kept.length === 0) return;
-    const rules = plan.rules.filter((target) => !targetTouches(target, covered));
-    finding.evidence.allowListedRulesKept = kept.map((t) => t.securityGroupRuleId ?? describeTarget(t));
+    const kept: RevokeTarget[] = [];
+    const rules: RevokeTarget[] = [];
+    const closing: RevokeTarget[] = [];
+    for (const target of plan.rules) {
+      const opens = targetPorts(target);
+      const reported = TRANSPORT_NAMES.map((t) => intersect(opens[t], own[t]));
+      const allowed = TRANSPORT_NAMES.map((t) => intersect(opens[t], covered[t]));
+      const onlyAllowed = reported.every((set, i) => isSubset(set, allowed[i] ?? []));
+      const someAllowed = allowed.some((set) => set.length > 0);
+      if (onlyAllowed && someAllowed) kept.push(target);
+      else {
+        rules.push(target);
+        if (someAllowed) closing.push(target);
+      }
+    }
+    if (kept.length === 0 && closing.length === 0) return notes;
+    const names = (targets: RevokeTarget[]) => targets.map((t) => t.securityGroupRuleId ?? describeTarget(t));
+    if (kept.length > 0) {
+      finding.evidence.allowListedRulesKept = names(kept);
+      notes.push(
+        `the fix does not revoke ${names(kept).join(', ')}, which ${kept.length === 1 ? 'opens' : 'open'} only those ports`,
+      );
+    }
+    if (closing.length > 0) {
+      notes.push(
+        `${names(closing).join(', ')} also ${closing.length === 1 ? 'opens' : 'open'} other ports and ${closing.length === 1 ? 'is' : 'are'} revoked all the same (re-add a rule for the allow-listed ports alone)`,
+      );
+    }
     if (rules.length > 0) finding.remediation = { ...plan, rules };
     else delete finding.remediation;
-    spared = `the fix does not revoke the ${kept.length === 1 ? 'rule that opens' : `${kept.length} rules that open`} them (allowListedRulesKept; narrow by hand)`;
   } else {
     delete finding.remediation;
-    spared = 'no automatic fix of this network ACL is made (narrow by hand)';
+    notes.push('no automatic fix of this network ACL is made (narrow by hand)');
   }
-  finding.detail += ` Allow-listed in the configuration (${reasons.join('; ')}): ${text.join(', ')}; ${spared}.`;
+  return notes;
 }
 
 /** A rule without an id, as evidence names it: `tcp 8000-9000 0.0.0.0/0`. */

@@ -56,12 +56,12 @@ describe('an allow-list entry holding some of a finding’s ports', () => {
       ],
     });
     expect(finding?.detail).toContain(
-      'Allow-listed in the configuration (public API): 8443/tcp; the fix does not revoke the rule that opens them (allowListedRulesKept; narrow by hand).',
+      'Allow-listed in the configuration (public API): 8443/tcp; the fix does not revoke sgr-8443, which opens only those ports.',
     );
     expect(revoked).toEqual(['sgr-9000']);
   });
 
-  it('keeps a rule that opens an allow-listed port among others (no fix removes what the entry allows)', () => {
+  it('still revokes a rule that also opens ports the entry does not allow, and says it closes allowed ones too', () => {
     const { findings, revoked } = run(
       [
         { id: 'sgr-range', from: 8400, to: 8500, cidr: '0.0.0.0/0' },
@@ -69,15 +69,29 @@ describe('an allow-list entry holding some of a finding’s ports', () => {
       ],
       { allowLists: [{ ...API, ruleIds: ['sg-open-unauthorized-port'] }] },
     );
-    expect(unauthorized(findings)?.evidence.allowListedRulesKept).toEqual(['sgr-range']);
-    expect(revoked).toEqual(['sgr-9000']);
+    const finding = unauthorized(findings);
+    expect(finding?.evidence.allowListed).toEqual({ ports: ['8443/tcp'], reasons: ['public API'] });
+    expect(finding?.evidence.allowListedRulesKept).toBeUndefined();
+    expect(finding?.detail).toContain(
+      'Allow-listed in the configuration (public API): 8443/tcp; sgr-range also opens other ports and is revoked all the same',
+    );
+    expect(revoked).toEqual(['sgr-9000', 'sgr-range']);
   });
 
-  it('leaves no fix at all when every offending rule opens an allow-listed port', () => {
-    const { findings, revoked } = run([{ id: 'sgr-range', from: 8400, to: 8500, cidr: '0.0.0.0/0' }], {
-      allowLists: [API],
-    });
-    expect(unauthorized(findings)?.remediation).toBeUndefined();
+  it('leaves no fix when the only world-source rule opens nothing but allow-listed ports', () => {
+    // 9000 is world-open only through two half-world ranges: notify-only, no rule to revoke.
+    const { findings, revoked } = run(
+      [
+        { id: 'sgr-8443', from: 8443, cidr: '0.0.0.0/0' },
+        { id: 'sgr-low', from: 9000, cidr: '0.0.0.0/1' },
+        { id: 'sgr-high', from: 9000, cidr: '128.0.0.0/1' },
+      ],
+      { allowLists: [API] },
+    );
+    const finding = unauthorized(findings);
+    expect(finding?.evidence.ports).toEqual(['8443/tcp', '9000/tcp']);
+    expect(finding?.evidence.allowListedRulesKept).toEqual(['sgr-8443']);
+    expect(finding?.remediation).toBeUndefined();
     expect(revoked).toEqual([]);
   });
 
