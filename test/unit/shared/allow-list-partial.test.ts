@@ -78,6 +78,16 @@ describe('an allow-list entry holding some of a finding’s ports', () => {
     expect(revoked).toEqual(['sgr-9000', 'sgr-range']);
   });
 
+  it('an entry for 443 does not keep a world-open all-traffic rule: sg-open-all-traffic still revokes it', () => {
+    const { findings, revoked } = run([{ id: 'sgr-all', protocol: '-1', cidr: '0.0.0.0/0' }], {
+      allowLists: [{ resourceId: 'sg-0web', ports: ['443/tcp'], reason: 'web' }],
+    });
+    const all = findings.find((f) => f.ruleId === 'sg-open-all-traffic');
+    expect(all?.suppressed).toBeUndefined();
+    expect(all?.evidence.allowListed).toEqual({ ports: ['443/tcp'], reasons: ['web'] });
+    expect(revoked).toEqual(['sgr-all']);
+  });
+
   it('leaves no fix when the only world-source rule opens nothing but allow-listed ports', () => {
     // 9000 is world-open only through two half-world ranges: notify-only, no rule to revoke.
     const { findings, revoked } = run(
