@@ -59,3 +59,58 @@ describe('exemption tags on a finding', () => {
     expect(expired?.evidence.exemptionTagUnreadable).toBeUndefined();
   });
 });
+
+describe('which findings a tag suppresses: only those of the resource it is on', () => {
+  type Item = Record<string, unknown>;
+  /** Every finding of the world as [ruleId, resourceId, suppressed by], with one resource tagged `*`. */
+  function tagged(pick: (world: ReturnType<typeof buildWorld>) => Item) {
+    const world = buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-22', from: 22, cidr: '0.0.0.0/0' }] });
+    (world.Subnets[0] as Item).MapPublicIpOnLaunch = true;
+    const item = pick(world);
+    const key = 'NetworkInterfaceId' in item ? 'TagSet' : 'Tags';
+    item[key] = [
+      ...((item[key] as unknown[] | undefined) ?? []),
+      { Key: 'vpc-guardrail:exempt', Value: '*' },
+    ];
+    return evaluate(parseSnapshot(world), parseConfig({})).map((f) => [
+      f.ruleId,
+      f.resourceId,
+      f.suppressed?.by ?? null,
+    ]);
+  }
+  const ALL = [
+    ['eni-internet-exposed', 'eni-0web'],
+    ['sg-open-admin-port', 'sg-0web'],
+    ['nacl-open-admin-port', 'acl-0default'],
+    ['subnet-auto-assign-public-ip', 'subnet-0pub'],
+  ];
+  const expectOnly = (findings: unknown[][], suppressedId: string | undefined) =>
+    expect(findings.map(([ruleId, id, by]) => [ruleId, id, by])).toEqual(
+      ALL.map(([ruleId, id]) => [ruleId, id, id === suppressedId ? 'tag' : null]),
+    );
+
+  it('a VPC tag suppresses nothing (no rule judges a VPC)', () => {
+    expectOnly(
+      tagged((w) => w.Vpcs[0] as Item),
+      undefined,
+    );
+  });
+  it('a subnet tag: the subnet finding only, not the interface in it', () => {
+    expectOnly(
+      tagged((w) => w.Subnets[0] as Item),
+      'subnet-0pub',
+    );
+  });
+  it('a NACL tag: the NACL finding only', () => {
+    expectOnly(
+      tagged((w) => w.NetworkAcls[0] as Item),
+      'acl-0default',
+    );
+  });
+  it('an interface tag: its exposure finding only, not its group', () => {
+    expectOnly(
+      tagged((w) => w.NetworkInterfaces[0] as Item),
+      'eni-0web',
+    );
+  });
+});
