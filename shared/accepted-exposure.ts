@@ -2,7 +2,7 @@ import type { Analysis } from './analysis/analysis';
 import { type ExposedPorts, exposureAnalysis, exposureSeverity } from './analysis/exposure';
 import { TRANSPORTS, type Transport } from './analysis/sg-reach';
 import type { Config, PortSpec } from './config';
-import { exemptionActive, parseExemptionTag, suppressionFor } from './exemptions';
+import { exemptionActive, parseExemptionTag, suppressionFor, tagReason } from './exemptions';
 import type { Finding, Suppression } from './findings';
 import type { Model } from './model/model';
 import { intersect, normalize, subtract, union } from './net/interval-set';
@@ -66,6 +66,7 @@ function groupExemptions(
   findingsOf: readonly Finding[],
   now: Date | undefined,
   portsOf: PortsOf,
+  byShapeOnly: ReadonlySet<Finding>,
 ): GroupExemption[] {
   const out: GroupExemption[] = [];
   const tag = model.securityGroups.get(groupId)?.tags.find((t) => t.Key === config.exemptionTagKey);
@@ -73,10 +74,14 @@ function groupExemptions(
     const whole = parseExemptionTag(tag.Value).entries.find(
       (e) => (e.ruleId === '*' || e.ruleId === ENI_RULE) && exemptionActive(e, now),
     );
-    if (whole) out.push({ by: 'tag', reason: `${config.exemptionTagKey}=${tag.Value}`, ports: ALL });
+    // Worded as the group's own suppressed findings word it: the evidence names each exemption once.
+    if (whole)
+      out.push({ by: 'tag', reason: tagReason(config.exemptionTagKey, tag.Value, whole), ports: ALL });
   }
   for (const finding of findingsOf) {
-    if (!finding.suppressed) continue;
+    // Accepted by shape is no exemption (DESIGN §8: "by tag or allow-list"): the group's interfaces
+    // matched a type, which says nothing about an interface's exposure through it.
+    if (!finding.suppressed || byShapeOnly.has(finding)) continue;
     const ports = specsPorts(portsOf(finding));
     if (!isEmpty(ports)) out.push({ by: finding.suppressed.by, reason: finding.suppressed.reason, ports });
   }
@@ -128,6 +133,8 @@ export function acceptExposure(
   analysis: Analysis,
   now: Date | undefined,
   portsOf: PortsOf,
+  /** Findings suppressed only by their group's interface shape (`allowInterfaceTypes`, …). */
+  byShapeOnly: ReadonlySet<Finding> = new Set(),
 ): void {
   // Only groups with an exemption tag or an allow-list entry can accept anything: in most
   // regions no interface has one, and nothing more is computed.
@@ -153,7 +160,7 @@ export function acceptExposure(
   const exemptionsOf = (groupId: string) => {
     let list = exemptionsCache.get(groupId);
     if (!list) {
-      list = groupExemptions(groupId, model, config, byGroup.get(groupId) ?? [], now, portsOf);
+      list = groupExemptions(groupId, model, config, byGroup.get(groupId) ?? [], now, portsOf, byShapeOnly);
       exemptionsCache.set(groupId, list);
     }
     return list;

@@ -3,7 +3,7 @@ import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import { type NotJudged, notJudgedOf } from './analysis/not-judged';
 import type { Config, PortSpec } from './config';
-import { acceptedByShape, suppressionFor } from './exemptions';
+import { acceptedByShape, applyPartialAllowLists, suppressionFor } from './exemptions';
 import {
   compareFindings,
   type Finding,
@@ -127,6 +127,9 @@ function run(
   // read instead of the evidence text (acceptExposure asks for no other finding's ports).
   const portsOf = new Map<Finding, readonly PortSpec[]>();
   const texts: PortTexts = new Map();
+  const byShapeOnly = new Set<Finding>();
+  // Rule ids an exemption tag may name (a caller's own rules included).
+  const known = new Set([...registry.rules, ...(options.rules ?? [])].map((rule) => rule.meta.id));
   for (const { rule, report } of plannedRules(registry, config, options.rules)) {
     const group = rule.meta.precedenceGroup;
     let groupClaims: Map<string, PortSpec[]> | undefined;
@@ -149,13 +152,15 @@ function run(
         held.set(draft.resourceId, [...(held.get(draft.resourceId) ?? []), ...draft.ports]);
       if (!report || unused?.has(draft.resourceId)) continue;
       const shape = rule.meta.acceptedByInterfaceShape ? accepted.get(draft.resourceId) : undefined;
-      const finding = toFinding(draft, model, config, options.now, shape, texts);
+      const finding = toFinding(draft, model, config, options.now, shape, texts, known);
       if (draft.ports && draft.resourceType === 'AWS::EC2::SecurityGroup') portsOf.set(finding, draft.ports);
+      // Suppressed only by shape: no tag or allow-list exempts the group (see acceptExposure).
+      if (shape && finding.suppressed === shape) byShapeOnly.add(finding);
       findings.push(finding);
     }
   }
   // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
-  acceptExposure(findings, model, config, analysis, options.now, (f) => portsOf.get(f) ?? []);
+  acceptExposure(findings, model, config, analysis, options.now, (f) => portsOf.get(f) ?? [], byShapeOnly);
   addExposureCounts(findings, analysis);
   return {
     findings: findings.sort(compareFindings),
@@ -175,6 +180,7 @@ function toFinding(
   now: Date | undefined,
   shape: Suppression | undefined,
   texts: PortTexts,
+  known: ReadonlySet<string>,
 ): Finding {
   // hot: once per finding, mostly before it is optimized: the rest and the spread are one builtin
   // call each (a for-in copy measured slower in the first evaluation); account and region are
@@ -185,8 +191,10 @@ function toFinding(
   if (model.region) finding.region = model.region;
   // Ports lead the evidence, as the report has always shown them (the key keeps its place).
   if (ports) finding.evidence = { ports: portTexts(texts, ports), ...fields.evidence };
-  const suppressed = suppressionFor(finding, model, config, now, ports) ?? shape;
+  const suppressed = suppressionFor(finding, model, config, now, ports, known) ?? shape;
   if (suppressed) finding.suppressed = suppressed;
+  // An allow-list entry holding some of its ports: still reported, but its fix spares them.
+  else if (config.allowLists.length > 0) applyPartialAllowLists(finding, config, ports);
   return finding;
 }
 

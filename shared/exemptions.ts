@@ -1,8 +1,10 @@
 import type { AllowListEntry, Config, PortSpec } from './config';
-import type { Finding, ResourceType, Suppression } from './findings';
+import type { Finding, ResourceType, RevokeTarget, Suppression } from './findings';
 import type { Model } from './model/model';
 import type { Tag } from './model/snapshot-schema';
-import { isSubset, normalize } from './net/interval-set';
+import { intersect, isSubset, normalize } from './net/interval-set';
+import { formatPortsWithProtocol, type PortSet } from './net/ports';
+import { matchesTransport, parseProtocol } from './net/protocol';
 
 /** One rule id (or `*`) of an exemption tag value, with its optional expiry date. */
 export interface ExemptionEntry {
@@ -44,6 +46,11 @@ function isCalendarDate(date: string): boolean {
 export function exemptionActive(entry: ExemptionEntry, now: Date | undefined): boolean {
   if (!entry.until || !now) return true;
   return now.getTime() < Date.parse(`${entry.until}T00:00:00Z`) + 86_400_000;
+}
+
+/** How a suppression by tag names its reason: the tag as set, and the expiry of the entry in force. */
+export function tagReason(key: string, value: string, entry: ExemptionEntry): string {
+  return `${key}=${value}${entry.until ? ` until ${entry.until}` : ''}`;
 }
 
 const NO_TAGS: readonly Tag[] = Object.freeze([]);
@@ -89,6 +96,8 @@ export function suppressionFor(
   config: Config,
   now?: Date,
   ports?: readonly PortSpec[],
+  /** The catalogue's rule ids: a tag entry naming another id (a typo) is shown as unreadable. */
+  knownRuleIds?: ReadonlySet<string>,
 ): Suppression | undefined {
   // A plain loop, no closure: this runs once per finding (tens of thousands on a large region),
   // and almost every resource has no exemption tag and no allow-list entry.
@@ -105,19 +114,139 @@ export function suppressionFor(
   if (!tag && config.allowLists.length === 0) return undefined;
   if (tag) {
     const { entries, invalid } = parseExemptionTag(tag.Value);
+    // A misspelt rule id exempts nothing, like any unreadable part, and is shown the same way.
+    if (knownRuleIds) {
+      for (const e of entries) {
+        if (e.ruleId !== '*' && !knownRuleIds.has(e.ruleId))
+          invalid.push(e.until ? `${e.ruleId}@${e.until}` : e.ruleId);
+      }
+    }
     if (invalid.length > 0) finding.evidence.exemptionTagUnreadable = invalid;
     // Any entry in force suppresses: an expired `*@…` must not hide a later entry for the rule.
     const matches = entries.filter((e) => e.ruleId === '*' || e.ruleId === finding.ruleId);
     const active = matches.find((e) => exemptionActive(e, now));
-    if (active) {
-      const until = active.until ? ` until ${active.until}` : '';
-      return { by: 'tag', reason: `${config.exemptionTagKey}=${tag.Value}${until}` };
-    }
+    if (active) return { by: 'tag', reason: tagReason(config.exemptionTagKey, tag.Value, active) };
     const expired = matches.map((e) => e.until).filter((d): d is string => d !== undefined);
     if (expired.length > 0) finding.evidence.exemptionExpired = expired.sort().at(-1);
   }
   const allowed = config.allowLists.find((entry) => allowListCovers(entry, finding, ports));
   return allowed ? { by: 'config', reason: allowed.reason } : undefined;
+}
+
+/** The entry names the finding's resource and (when it names rules) its rule. */
+function entryApplies(entry: AllowListEntry, finding: Finding): boolean {
+  return (
+    entry.resourceId === finding.resourceId && (!entry.ruleIds || entry.ruleIds.includes(finding.ruleId))
+  );
+}
+
+const TRANSPORT_NAMES = ['tcp', 'udp'] as const;
+
+/** Ports of specs, per transport, as port sets. */
+function specSets(specs: readonly PortSpec[]): Record<'tcp' | 'udp', PortSet> {
+  return {
+    tcp: normalize(specs.filter((p) => p.protocol === 'tcp').map((p) => [p.from, p.to + 1] as const)),
+    udp: normalize(specs.filter((p) => p.protocol === 'udp').map((p) => [p.from, p.to + 1] as const)),
+  };
+}
+
+/** The ports, per transport, that the rule of a revoke target carries (-1 or no ports: all). */
+function targetPorts(target: RevokeTarget): Record<'tcp' | 'udp', PortSet> {
+  const protocol = parseProtocol(target.ipPermission.IpProtocol);
+  const { FromPort, ToPort } = target.ipPermission;
+  const all = protocol === 'all' || FromPort === undefined || FromPort < 0;
+  const from = all ? 0 : FromPort;
+  const to = all || ToPort === undefined || ToPort < 0 ? 65535 : ToPort;
+  const range: PortSet = [[from, to + 1]];
+  return {
+    tcp: matchesTransport(protocol, 'tcp') ? range : [],
+    udp: matchesTransport(protocol, 'udp') ? range : [],
+  };
+}
+
+/**
+ * A finding that a port-limited allow-list entry covers in part (DESIGN §8: "a group id allowed to
+ * be world-open on 443"): it stays reported (the entry does not hold all its ports), but its fix
+ * must not take away what the entry allows. A revoke spares every rule that opens, among the
+ * finding's ports, only allow-listed ones (listed in `allowListedRulesKept`); a rule that also
+ * opens ports the entry does not allow is still revoked (it is the offending rule, DESIGN §8
+ * precision), and the detail says that it closes allow-listed ports too. A NACL fix, whose entries
+ * serve several ports, is not planned at all. The evidence names the allow-listed ports and the
+ * reasons. Runs only for an unsuppressed finding with ports when the config has allow-list entries.
+ */
+export function applyPartialAllowLists(
+  finding: Finding,
+  config: Config,
+  ports: readonly PortSpec[] | undefined,
+): void {
+  if (!ports || ports.length === 0) return;
+  const entries = config.allowLists.filter((entry) => entry.ports && entryApplies(entry, finding));
+  if (entries.length === 0) return;
+  const own = specSets(ports);
+  const granted = specSets(entries.flatMap((entry) => entry.ports ?? []));
+  const covered = { tcp: intersect(own.tcp, granted.tcp), udp: intersect(own.udp, granted.udp) };
+  if (covered.tcp.length === 0 && covered.udp.length === 0) return;
+  const text = TRANSPORT_NAMES.flatMap((t) => formatPortsWithProtocol(covered[t], t));
+  const reasons = [...new Set(entries.map((entry) => entry.reason))];
+  finding.evidence.allowListed = { ports: text, reasons };
+  const notes = spareAllowListed(finding, own, covered);
+  finding.detail += ` Allow-listed in the configuration (${reasons.join('; ')}): ${text.join(', ')}${notes.map((n) => `; ${n}`).join('')}.`;
+}
+
+/** Takes the allow-listed ports out of the finding's fix (see applyPartialAllowLists); what it says. */
+function spareAllowListed(
+  finding: Finding,
+  own: Record<'tcp' | 'udp', PortSet>,
+  covered: Record<'tcp' | 'udp', PortSet>,
+): string[] {
+  const plan = finding.remediation;
+  if (!plan) return [];
+  const notes: string[] = [];
+  if (plan.action === 'revoke-security-group-rules') {
+    const kept: RevokeTarget[] = [];
+    const rules: RevokeTarget[] = [];
+    const closing: RevokeTarget[] = [];
+    for (const target of plan.rules) {
+      const opens = targetPorts(target);
+      const reported = TRANSPORT_NAMES.map((t) => intersect(opens[t], own[t]));
+      const allowed = TRANSPORT_NAMES.map((t) => intersect(opens[t], covered[t]));
+      const onlyAllowed = reported.every((set, i) => isSubset(set, allowed[i] ?? []));
+      const someAllowed = allowed.some((set) => set.length > 0);
+      if (onlyAllowed && someAllowed) kept.push(target);
+      else {
+        rules.push(target);
+        if (someAllowed) closing.push(target);
+      }
+    }
+    if (kept.length === 0 && closing.length === 0) return notes;
+    const names = (targets: RevokeTarget[]) => targets.map((t) => t.securityGroupRuleId ?? describeTarget(t));
+    if (kept.length > 0) {
+      finding.evidence.allowListedRulesKept = names(kept);
+      notes.push(
+        `the fix does not revoke ${names(kept).join(', ')}, which ${kept.length === 1 ? 'opens' : 'open'} only those ports`,
+      );
+    }
+    if (closing.length > 0) {
+      notes.push(
+        `${names(closing).join(', ')} also ${closing.length === 1 ? 'opens' : 'open'} other ports and ${closing.length === 1 ? 'is' : 'are'} revoked all the same (re-add a rule for the allow-listed ports alone)`,
+      );
+    }
+    if (rules.length > 0) finding.remediation = { ...plan, rules };
+    else delete finding.remediation;
+  } else {
+    delete finding.remediation;
+    notes.push('no automatic fix of this network ACL is made (narrow by hand)');
+  }
+  return notes;
+}
+
+/** A rule without an id, as evidence names it: `tcp 8000-9000 0.0.0.0/0`. */
+function describeTarget(target: RevokeTarget): string {
+  const p = target.ipPermission;
+  const source =
+    p.IpRanges?.[0]?.CidrIp ?? p.Ipv6Ranges?.[0]?.CidrIpv6 ?? p.PrefixListIds?.[0]?.PrefixListId ?? '';
+  const ports = p.FromPort === undefined ? 'all' : `${p.FromPort}-${p.ToPort ?? p.FromPort}`;
+  return `${p.IpProtocol} ${ports} ${source}`.trim();
 }
 
 /** True when the entry names the finding's resource and rule, and holds every one of its ports. */

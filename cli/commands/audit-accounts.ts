@@ -6,6 +6,7 @@ import type { Config } from '../../shared/config';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Severity } from '../../shared/findings';
 import { toAsffPerAccount } from '../../shared/integrations/security-hub';
+import { notJudgedStderrLines } from '../../shared/report/format';
 import { formatSarif } from '../../shared/report/sarif';
 import { formatTable } from '../../shared/report/table';
 import { type CliIo, EXIT } from '../io';
@@ -86,7 +87,7 @@ export async function runAccountsAudit(
       );
       break;
     case 'sarif':
-      io.stdout(formatSarif(findings, {}));
+      io.stdout(formatSarif(findings, { notJudged: summary.notJudged, warnings: summary.warnings ?? [] }));
       break;
     case 'asff':
       // Each finding under its own account's default product: what that account can import.
@@ -97,6 +98,8 @@ export async function runAccountsAudit(
           2,
         )}\n`,
       );
+      // ASFF (a bare array) has no place for what could not be judged: stderr names it.
+      for (const line of notJudgedStderrLines(summary)) io.stderr(line);
       break;
     case 'table':
       io.stdout(

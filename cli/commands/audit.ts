@@ -5,7 +5,12 @@ import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared
 import { type ReadSnapshot, readSnapshot, readSnapshotText } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
 import { asffTargetIssues, formatAsff } from '../../shared/report/asff';
-import { formatReport, jsonReportChunks, REPORT_FORMATS } from '../../shared/report/format';
+import {
+  formatReport,
+  jsonReportChunks,
+  notJudgedStderrLines,
+  REPORT_FORMATS,
+} from '../../shared/report/format';
 import { artifactUri, formatSarif } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
@@ -96,10 +101,13 @@ function renderAudit(
 ): Iterable<string> {
   if (options.format === 'sarif') {
     return [
-      formatSarif(
-        findings,
-        options.snapshot && options.snapshot !== '-' ? { artifactUri: artifactUri(options.snapshot) } : {},
-      ),
+      formatSarif(findings, {
+        ...(options.snapshot && options.snapshot !== '-'
+          ? { artifactUri: artifactUri(options.snapshot) }
+          : {}),
+        notJudged: summary.notJudged,
+        warnings: summary.warnings,
+      }),
     ];
   }
   if (options.format === 'asff') return [formatAsff(findings, { ...asffTarget(options, snapshot), now })];
@@ -156,6 +164,8 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   // Checked before anything is printed or sent: a missing account or region is a usage error.
   const hubTarget = options.importToSecurityHub ? asffTarget(options, snapshot) : undefined;
   for (const chunk of renderAudit(options, snapshot, findings, summary, now)) io.stdout(chunk);
+  // ASFF has no place for them (SARIF carries them as notifications, table and JSON in summary).
+  if (options.format === 'asff') for (const line of notJudgedStderrLines(summary)) io.stderr(line);
   if (hubTarget && !(await importToSecurityHub(io, findings, { ...hubTarget, now }))) return EXIT.usage;
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;

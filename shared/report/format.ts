@@ -6,6 +6,16 @@ import { formatTable } from './table';
 export const REPORT_FORMATS = ['table', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/**
+ * Stderr lines naming what could not be judged, for a format with no place for it (ASFF is a bare
+ * array of findings): DESIGN §3 lets nothing go unjudged in silence.
+ */
+export function notJudgedStderrLines(summary: Pick<Summary, 'notJudged'>): string[] {
+  return summary.notJudged.map(
+    (n) => `not judged: ${n.resourceId}${n.ruleId ? ` (${n.ruleId})` : ''}: ${n.reason}\n`,
+  );
+}
+
 /** Renders findings in one of the report formats. */
 export function formatReport(format: ReportFormat, findings: readonly Finding[], summary: Summary): string {
   switch (format) {

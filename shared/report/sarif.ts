@@ -1,3 +1,4 @@
+import type { NotJudged } from '../analysis/not-judged';
 import type { Finding, Severity } from '../findings';
 import { RULES } from '../rules/registry';
 import type { RuleDefinition } from '../rules/types';
@@ -47,14 +48,35 @@ export interface SarifResult {
   properties: Record<string, unknown>;
 }
 
+/** A tool execution notification (SARIF 2.1.0 §3.58): what the run could not do. */
+export interface SarifNotification {
+  level: SarifLevel;
+  message: SarifMessage;
+  descriptor: { id: string };
+  associatedRule?: { id: string };
+  locations?: SarifLocation[];
+}
+
+export interface SarifInvocation {
+  executionSuccessful: boolean;
+  toolExecutionNotifications: SarifNotification[];
+}
+
 export interface SarifLog {
   $schema: string;
   version: typeof SARIF_VERSION;
   runs: {
     tool: {
-      driver: { name: string; informationUri?: string; version?: string; rules: SarifReportingDescriptor[] };
+      driver: {
+        name: string;
+        informationUri?: string;
+        version?: string;
+        rules: SarifReportingDescriptor[];
+        notifications?: SarifReportingDescriptor[];
+      };
     };
     results: SarifResult[];
+    invocations?: SarifInvocation[];
     properties?: Record<string, unknown>;
   }[];
 }
@@ -64,6 +86,53 @@ export interface SarifOptions {
   toolVersion?: string;
   /** An artifact the findings come from (a snapshot file), as a URI reference (see `artifactUri`). */
   artifactUri?: string;
+  /**
+   * What the evaluation could not judge (DESIGN §3 `summary.notJudged`) and its warnings: written
+   * as the run's tool execution notifications, so a SARIF reader is told rather than shown a
+   * clean run. No invocation is written when both are empty.
+   */
+  notJudged?: readonly NotJudged[];
+  warnings?: readonly string[];
+}
+
+const NOTIFICATION_DESCRIPTORS: SarifReportingDescriptor[] = [
+  {
+    id: 'not-judged',
+    shortDescription: { text: 'A resource a rule could not judge for lack of data (summary.notJudged)' },
+    defaultConfiguration: { level: 'warning' },
+  },
+  {
+    id: 'input-warning',
+    shortDescription: { text: 'Input that looked odd without being wrong (summary.warnings)' },
+    defaultConfiguration: { level: 'warning' },
+  },
+];
+
+/** The run's invocation carrying not-judged resources and warnings, if there are any. */
+function invocations(options: SarifOptions): SarifInvocation[] | undefined {
+  const notJudged = options.notJudged ?? [];
+  const warnings = options.warnings ?? [];
+  if (notJudged.length === 0 && warnings.length === 0) return undefined;
+  const notifications: SarifNotification[] = [
+    ...notJudged.map(
+      (n): SarifNotification => ({
+        level: 'warning',
+        message: { text: `Not judged: ${n.resourceId}: ${n.reason}` },
+        descriptor: { id: 'not-judged' },
+        ...(n.ruleId ? { associatedRule: { id: n.ruleId } } : {}),
+        locations: [{ logicalLocations: [{ name: n.resourceId }] }],
+      }),
+    ),
+    ...warnings.map(
+      (w): SarifNotification => ({
+        level: 'warning',
+        message: { text: w },
+        descriptor: { id: 'input-warning' },
+      }),
+    ),
+  ];
+  // The evaluation itself ran: what it could not judge is said, not a failed run.
+  return [{ executionSuccessful: true, toolExecutionNotifications: notifications }];
 }
 
 /**
@@ -190,6 +259,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
     }
     return result;
   });
+  const notes = invocations(options);
   return {
     $schema: SARIF_SCHEMA,
     version: SARIF_VERSION,
@@ -200,9 +270,12 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
             name: 'vpc-guardrail',
             version: options.toolVersion ?? VERSION,
             rules,
+            // The descriptors the notifications' `descriptor.id` refer to (SARIF §3.19.24).
+            ...(notes ? { notifications: NOTIFICATION_DESCRIPTORS } : {}),
           },
         },
         results,
+        ...(notes ? { invocations: notes } : {}),
       },
     ],
   };

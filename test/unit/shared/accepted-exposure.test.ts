@@ -162,4 +162,37 @@ describe('eni-internet-exposed accepted through exempted groups (DESIGN §8)', (
     expect(finding?.evidence.acceptedPorts).toEqual(['22/tcp']);
     expect(finding?.severity).toBe('medium');
   });
+
+  it('a group accepted only by shape exempts no port, whether or not another group of the interface has a tag', () => {
+    // DESIGN §8: exposure is accepted through groups exempted "by tag or allow-list"; the shape
+    // settings suppress the group's sg-open-* findings only. Before, a tag on the interface's
+    // other group (sg-0base) made the shape-suppressed findings of sg-0web count as exemptions.
+    const config = { allowInterfaceTypes: ['network_load_balancer'] };
+    for (const baseTags of [[], [{ Key: TAG, Value: '*' }]]) {
+      const world = buildWorld({ groupId: 'sg-0web', rules: WEB });
+      (world.NetworkInterfaces[0] as Record<string, unknown>).InterfaceType = 'network_load_balancer';
+      (world.SecurityGroups[1] as Record<string, unknown>).Tags = baseTags;
+      const findings = evaluate(parseSnapshot(world), parseConfig(config));
+      const admin = findings.find((f) => f.ruleId === 'sg-open-admin-port');
+      expect(admin?.suppressed?.reason).toMatch(/^accepted by shape/);
+      const finding = findings.find((f) => f.ruleId === 'eni-internet-exposed');
+      expect(finding?.suppressed).toBeUndefined();
+      expect(finding?.evidence.ports).toEqual(['22/tcp', '8443/tcp']);
+      expect(finding?.evidence.acceptedPorts).toBeUndefined();
+    }
+  });
+
+  it('a dated tag is named once, as the group findings name it', () => {
+    const finding = interfaceFinding(WEB, {
+      tags: [{ Key: TAG, Value: '*@2026-12-31' }],
+      now: new Date('2026-12-06T00:00:00Z'),
+    });
+    expect(finding?.evidence.acceptedThrough).toEqual([
+      {
+        groupId: 'sg-0web',
+        ports: ['22/tcp', '8443/tcp'],
+        exemptions: [{ by: 'tag', reason: `${TAG}=*@2026-12-31 until 2026-12-31` }],
+      },
+    ]);
+  });
 });
