@@ -2,6 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AuditLoadError } from '../aws/errors';
 import type { SecurityHubSync } from '../aws/security-hub';
 import type { Config } from '../config';
+import type { Summary } from '../engine';
 import type { Finding } from '../findings';
 import {
   type SecurityHubPlan,
@@ -137,12 +138,13 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     ...(excluded.length > 0 ? { excludedAccounts: excluded } : {}),
     ...(securityHub ? { securityHub } : {}),
   };
-  return fitResponse(result, findings, (subset) => render(payload.format, subset, deps, now));
+  return fitResponse(result, findings, (subset) => render(payload.format, subset, summary, deps, now));
 }
 
 function render(
   format: AuditPayload['format'],
   findings: readonly Finding[],
+  summary: Summary,
   deps: AuditDeps,
   now: Date,
 ): Pick<AuditResult, 'findings' | 'sarif'> {
@@ -155,7 +157,8 @@ function render(
         findings: toAsffPerAccount(findings, { accountId: deps.accountId, region: deps.homeRegion, now }),
       };
     case 'sarif':
-      return { sarif: toSarif(findings) };
+      // What could not be judged goes into the log too, as the CLI's SARIF has it: never a clean run.
+      return { sarif: toSarif(findings, { notJudged: summary.notJudged, warnings: summary.warnings }) };
   }
 }
 

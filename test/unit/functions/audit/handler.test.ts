@@ -324,6 +324,32 @@ describe('audit handler', () => {
     expect(result.sarif?.runs[0]?.results.some((r) => r.ruleId === 'sg-open-admin-port')).toBe(true);
   });
 
+  it("lists what it could not judge in the SARIF log's notifications, as the CLI does", async () => {
+    // Prepare: an interface whose subnet the region listing does not hold.
+    region(['vpc-0000000a']);
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({
+      NetworkInterfaces: [
+        {
+          NetworkInterfaceId: 'eni-0lost',
+          SubnetId: 'subnet-0gone',
+          VpcId: 'vpc-0000000a',
+          Groups: [{ GroupId: 'sg-0' }],
+          Association: { PublicIp: '203.0.113.9' },
+        },
+      ],
+    });
+    const handler = await loadHandler();
+
+    // Act
+    const result = await handler({ format: 'sarif' }, context);
+
+    // Assess: the summary's notJudged entry is also the log's notification (never a clean run).
+    const lost = result.summary.notJudged.filter((n) => n.resourceId === 'eni-0lost');
+    expect(lost.length).toBe(1);
+    const notes = result.sarif?.runs[0]?.invocations?.[0]?.toolExecutionNotifications ?? [];
+    expect(notes.map((n) => n.message.text)).toContain(`Not judged: eni-0lost: ${lost[0]?.reason}`);
+  });
+
   it('sends no summary notice when nothing at or above notifyMinSeverity was found (no noise)', async () => {
     // Prepare: the only group is open to the world on 443 (authorized): nothing to report.
     region(['vpc-0000000a']);
