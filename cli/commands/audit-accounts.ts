@@ -1,7 +1,8 @@
 import { governedAccounts } from '../../shared/audit/accounts';
 import { accountLine } from '../../shared/audit/audit-notice';
-import { auditTargets } from '../../shared/audit/run-targets';
-import type { RegionFailure } from '../../shared/audit/types';
+import { type AuditRun, auditTargets } from '../../shared/audit/run-targets';
+import type { AuditTarget, RegionFailure } from '../../shared/audit/types';
+import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
 import type { Config } from '../../shared/config';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Severity } from '../../shared/findings';
@@ -76,6 +77,26 @@ export async function runAccountsAudit(
   } finally {
     progress.stop();
   }
+  return reportAccountsRun(io, options, result, {
+    homeAccountId: run.homeAccountId,
+    region: run.regions[0] ?? '',
+    targets: run.targets.length,
+    now,
+  });
+}
+
+/**
+ * Prints a run over several account-regions in the chosen format (the counts per account in JSON
+ * and the table) and returns the exit code: 2 when an account-region could not be read, else by
+ * `--fail-on`.
+ */
+function reportAccountsRun(
+  io: CliIo,
+  options: Pick<AccountsAuditOptions, 'format' | 'failOn'>,
+  result: AuditRun,
+  run: { homeAccountId: string; region: string; targets: number; now: Date },
+): number {
+  const { now } = run;
   const { findings, summary, failures } = result;
   // As for one region: warnings on stderr (and in summary.warnings), never a change of exit code.
   for (const warning of summary.warnings ?? []) io.stderr(`warning: ${warning}\n`);
@@ -93,7 +114,7 @@ export async function runAccountsAudit(
       // Each finding under its own account's default product: what that account can import.
       io.stdout(
         `${JSON.stringify(
-          toAsffPerAccount(findings, { accountId: run.homeAccountId, region: run.regions[0] ?? '', now }),
+          toAsffPerAccount(findings, { accountId: run.homeAccountId, region: run.region, now }),
           null,
           2,
         )}\n`,
@@ -109,12 +130,93 @@ export async function runAccountsAudit(
   }
   for (const failure of failures) io.stderr(`${failureLine(failure)}\n`);
   if (failures.length > 0) {
-    io.stderr(
-      `vpc-guardrail: ${failures.length} of ${run.targets.length} account-region(s) could not be read\n`,
-    );
+    io.stderr(`vpc-guardrail: ${failures.length} of ${run.targets} account-region(s) could not be read\n`);
     return EXIT.usage;
   }
   if (options.failOn === 'none') return EXIT.ok;
   const threshold = options.failOn;
   return findings.some((f) => !f.suppressed && atOrAbove(f.severity, threshold)) ? EXIT.findings : EXIT.ok;
+}
+
+/** The account-region a snapshot of a multi-snapshot file names, or the issues that stop it. */
+function recordedTarget(element: unknown, index: number): AuditTarget | string[] {
+  if (element === null || typeof element !== 'object' || Array.isArray(element)) {
+    return [`[${index}]: expected a snapshot object (the file is an array of snapshots)`];
+  }
+  const { accountId, region } = element as { accountId?: unknown; region?: unknown };
+  const issues: string[] = [];
+  // Each snapshot of the array is judged on its own account-region, as the live audit does; the
+  // pair tells them apart and names their findings (`snapshot --accounts` writes both).
+  if (typeof accountId !== 'string' || !ACCOUNT_ID.test(accountId)) {
+    issues.push(`[${index}].accountId: expected a 12-digit AWS account id in a file of several snapshots`);
+  }
+  if (typeof region !== 'string' || !REGION_NAME.test(region)) {
+    issues.push(`[${index}].region: expected a region name like eu-west-1 in a file of several snapshots`);
+  }
+  return issues.length > 0 || typeof accountId !== 'string' || typeof region !== 'string'
+    ? issues
+    : { accountId, region };
+}
+
+/**
+ * `audit --snapshot FILE` where FILE is what `snapshot --accounts … | --organization` writes (a
+ * JSON array of snapshots, each naming its account and region): each is judged as `audit
+ * --accounts` judges that account-region live, and reported the same way (counts per account).
+ */
+export async function runRecordedAccountsAudit(
+  io: CliIo,
+  options: AccountsAuditOptions & { importToSecurityHub?: boolean },
+  config: Config,
+  elements: readonly unknown[],
+): Promise<number> {
+  const refused: string[] = [];
+  if (options.vpc && options.vpc.length > 0) {
+    refused.push('--vpc: not with a file of several snapshots (record those VPCs with snapshot --vpc)');
+  }
+  if (options.importToSecurityHub) {
+    refused.push(
+      "--import-to-security-hub: imports one account (the credentials' own); not with a file of several snapshots",
+    );
+  }
+  if (refused.length > 0) throw new InputError('invalid options', refused);
+  const invalid = `invalid snapshot ${options.snapshot ?? ''}`.trim();
+  if (elements.length === 0) throw new InputError(invalid, ['(root): the array holds no snapshot']);
+  const named = (e: unknown) => e !== null && typeof e === 'object' && ('accountId' in e || 'region' in e);
+  if (!elements.some(named)) {
+    // Most likely a bare Describe* list (`aws ec2 describe-security-groups --query …`), not what
+    // `snapshot --accounts` writes.
+    throw new InputError(invalid, [
+      '(root): expected an object of Describe* lists, or an array of snapshots each naming its accountId and region (what snapshot --accounts writes)',
+    ]);
+  }
+  const targets: AuditTarget[] = [];
+  const issues: string[] = [];
+  const seen = new Map<string, number>();
+  elements.forEach((element, index) => {
+    const target = recordedTarget(element, index);
+    if (Array.isArray(target)) {
+      issues.push(...target);
+      return;
+    }
+    const key = `${target.accountId} ${target.region}`;
+    const first = seen.get(key);
+    if (first !== undefined) issues.push(`[${index}]: a second snapshot of ${key} (the first is [${first}])`);
+    seen.set(key, index);
+    targets.push(target);
+  });
+  if (issues.length > 0) throw new InputError(invalid, issues);
+  const byTarget = new Map(targets.map((t, index) => [`${t.accountId} ${t.region}`, elements[index]]));
+  const now = io.now();
+  const result = await auditTargets(
+    targets,
+    { remediate: false, multiAccount: true },
+    { config, recorded: (t) => byTarget.get(`${t.accountId} ${t.region}`), now },
+  );
+  const [first] = targets;
+  return reportAccountsRun(io, options, result, {
+    homeAccountId: first?.accountId ?? '',
+    region: first?.region ?? '',
+    targets: targets.length,
+    now,
+  });
 }

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { evaluateReport, type Summary, summarize } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared/findings';
-import { type ReadSnapshot, readSnapshot, readSnapshotText } from '../../shared/model/snapshot';
+import { type ReadSnapshot, readSnapshot } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
 import { asffTargetIssues, formatAsff } from '../../shared/report/asff';
 import {
@@ -12,10 +12,11 @@ import {
   REPORT_FORMATS,
 } from '../../shared/report/format';
 import { artifactUri, formatSarif } from '../../shared/report/sarif';
+import { parseJsonText } from '../../shared/validation';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
-import { runAccountsAudit } from './audit-accounts';
+import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
 import { importToSecurityHub } from './security-hub';
 import { loadLiveSnapshot } from './snapshot';
 
@@ -33,13 +34,24 @@ export interface AuditOptions extends AccountOptions {
   importToSecurityHub?: boolean;
 }
 
-/** Loads the snapshot an audit runs on (a file, `-` for stdin, or a live region), with its warnings. */
-async function loadAuditSnapshot(io: CliIo, options: AuditOptions): Promise<ReadSnapshot> {
+/**
+ * Loads the snapshot an audit runs on (a file, `-` for stdin, or a live region), with its
+ * warnings; or, for a file holding a JSON array (`snapshot --accounts` writes one), its snapshots.
+ */
+async function loadAuditSnapshot(
+  io: CliIo,
+  options: AuditOptions,
+): Promise<ReadSnapshot | { several: unknown[] }> {
   if (options.snapshot && options.region) {
     throw new InputError('invalid options', ['give either --snapshot FILE or --region R, not both']);
   }
-  if (options.snapshot)
-    return readSnapshotText(await io.readText(options.snapshot), `snapshot ${options.snapshot}`);
+  if (options.snapshot) {
+    const source = `snapshot ${options.snapshot}`;
+    const text = await io.readText(options.snapshot);
+    if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
+    const json = parseJsonText(text, source);
+    return Array.isArray(json) ? { several: json } : readSnapshot(json);
+  }
   if (options.region) return readSnapshot(await loadLiveSnapshot(io, options));
   if (options.vpc) throw new InputError('invalid options', ['--vpc needs --snapshot FILE or --region R']);
   throw new InputError('nothing to audit', ['give --snapshot FILE or --region R [--vpc ID ...]']);
@@ -150,7 +162,9 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
     return runAccountsAudit(io, options, config);
   }
   refuseLoneRegions(options);
-  const { snapshot, warnings: inputWarnings } = await loadAuditSnapshot(io, options);
+  const loaded = await loadAuditSnapshot(io, options);
+  if ('several' in loaded) return runRecordedAccountsAudit(io, options, config, loaded.several);
+  const { snapshot, warnings: inputWarnings } = loaded;
   const keep = options.snapshot ? vpcFilter(snapshot, options.vpc ?? []) : undefined;
   const now = io.now();
   const result = evaluateReport(snapshot, config, { now });

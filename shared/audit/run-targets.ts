@@ -5,6 +5,7 @@ import { mapLimit } from '../aws/map-limit';
 import { executeActions } from '../aws/remediator';
 import type { Config } from '../config';
 import { evaluateReport, type NotJudged, type Summary, summarize } from '../engine';
+import { InputError } from '../errors';
 import { compareFindings, type Finding } from '../findings';
 import { readSnapshot } from '../model/snapshot';
 import { planRemediation } from '../remediation/plan';
@@ -14,7 +15,12 @@ import type { AccountSummary, AuditTarget, RegionCoverage, RegionFailure, Region
 export interface TargetDeps {
   config: Config;
   /** The EC2 client of an account and region (assumed-role in another account). */
-  ec2For(target: AuditTarget): EC2Client | Promise<EC2Client>;
+  ec2For?(target: AuditTarget): EC2Client | Promise<EC2Client>;
+  /**
+   * The account-region as recorded (`audit --snapshot` of a `snapshot --accounts` file): judged
+   * as a live read would be, with no EC2 call, so nothing can be remediated.
+   */
+  recorded?(target: AuditTarget): unknown;
   /** The time exemption expiries are judged at. */
   now: Date;
   /** Account-regions read at once (DESIGN §15: 8). */
@@ -47,15 +53,16 @@ interface Notes {
   warnings: string[];
 }
 
-type Outcome =
-  | {
-      target: AuditTarget;
-      findings: Finding[];
-      coverage: RegionCoverage;
-      notes: Notes;
-      remediation?: RegionRemediation;
-    }
-  | { target: AuditTarget; failure: RegionFailure };
+/** An account-region read and judged. */
+interface Judged {
+  target: AuditTarget;
+  findings: Finding[];
+  coverage: RegionCoverage;
+  notes: Notes;
+  remediation?: RegionRemediation;
+}
+
+type Outcome = Judged | { target: AuditTarget; failure: RegionFailure };
 
 /**
  * Reads, evaluates and (when asked) remediates each account-region with bounded concurrency. A
@@ -100,6 +107,18 @@ async function auditOne(
   named: <T extends object>(target: AuditTarget, value: T) => T,
 ): Promise<Outcome> {
   const { accountId, region } = target;
+  if (deps.recorded) {
+    if (options.remediate) throw new Error('a recorded snapshot cannot be remediated');
+    const raw = deps.recorded(target);
+    try {
+      return judged(target, raw, options, deps, named);
+    } catch (error) {
+      // Several snapshots in one file: say which one is malformed.
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(`invalid snapshot of ${accountId} ${region}`, error.issues, { cause: error });
+    }
+  }
+  if (!deps.ec2For) throw new Error('auditTargets: give ec2For or recorded');
   let ec2: EC2Client;
   try {
     ec2 = await deps.ec2For(target);
@@ -126,31 +145,44 @@ async function auditOne(
       accountId,
       ...(options.vpcIds ? { vpcIds: options.vpcIds } : {}),
     });
-    const read = readSnapshot(raw);
-    const { snapshot } = read;
-    const coverage: RegionCoverage = named(target, {
-      region,
-      vpcs: snapshot.Vpcs.length,
-      securityGroups: snapshot.SecurityGroups.length,
-      networkAcls: snapshot.NetworkAcls.length,
-      networkInterfaces: snapshot.NetworkInterfaces.length,
-    });
-    const report = evaluateReport(snapshot, deps.config, { now: deps.now });
-    const { findings } = report;
-    const where = options.multiAccount ? `${accountId} ${region}` : region;
-    const notes: Notes = {
-      notJudged: report.notJudged,
-      warnings: [...read.warnings, ...report.warnings].map((w) => `${where}: ${w}`),
-    };
-    if (!options.remediate) return { target, findings, coverage, notes };
+    const outcome = judged(target, raw, options, deps, named);
+    if (!options.remediate) return outcome;
+    const { findings } = outcome;
     // The region loaded completely (a failed load never gets here), so acting on it is safe.
     const plan = planRemediation(findings, deps.config, { sliceComplete: true });
     const results = await executeActions(ec2, plan);
     const remediation = named(target, { region, dryRun: plan.dryRun, results, skipped: plan.skipped });
-    return { target, findings, coverage, remediation, notes };
+    return { ...outcome, remediation };
   } catch (error) {
     return failedOrThrow(error, target, named);
   }
+}
+
+/** Validates and evaluates one account-region's snapshot (read live or recorded). */
+function judged(
+  target: AuditTarget,
+  raw: unknown,
+  options: TargetOptions,
+  deps: TargetDeps,
+  named: <T extends object>(target: AuditTarget, value: T) => T,
+): Judged {
+  const { accountId, region } = target;
+  const read = readSnapshot(raw);
+  const { snapshot } = read;
+  const coverage: RegionCoverage = named(target, {
+    region,
+    vpcs: snapshot.Vpcs.length,
+    securityGroups: snapshot.SecurityGroups.length,
+    networkAcls: snapshot.NetworkAcls.length,
+    networkInterfaces: snapshot.NetworkInterfaces.length,
+  });
+  const report = evaluateReport(snapshot, deps.config, { now: deps.now });
+  const where = options.multiAccount ? `${accountId} ${region}` : region;
+  const notes: Notes = {
+    notJudged: report.notJudged,
+    warnings: [...read.warnings, ...report.warnings].map((w) => `${where}: ${w}`),
+  };
+  return { target, findings: report.findings, coverage, notes };
 }
 
 /** A load or AssumeRole failure as the account-region's failure entry; anything else rethrown. */
