@@ -146,7 +146,8 @@ export const DESCRIBE = {
   } satisfies DescribeOperation<SecurityGroupRule>,
   networkAcls: {
     operation: 'DescribeNetworkAcls',
-    pageSize: 100,
+    // EC2 takes 5–1000 here (route tables: 5–100); 100 read a 10k-NACL region in 100 pages.
+    pageSize: 1000,
     filters: { vpc: 'vpc-id', id: 'network-acl-id' },
     readers: both,
     page: async (ec2, r) => {
