@@ -158,7 +158,14 @@ export async function processMessages(
         ? { callsMade: made.map((a) => ({ action: a.action, parameters: a.parameters })) }
         : {}),
     });
-    failed.push(...messageIds);
+    // A duplicate of a member is a message of this account and region too (DESIGN §14 "fails only
+    // the messages of that account and region"): it is retried with its twin, never acknowledged
+    // while the twin is not.
+    const members = new Set(messageIds);
+    const duplicates = triaged.messages
+      .filter((m) => m.outcome === 'duplicate' && members.has(m.duplicateOf))
+      .map((m) => m.messageId);
+    failed.push(...messageIds, ...duplicates);
     error ??= result.reason;
     if (failedEvents) {
       for (const m of group.members) if (m.event.eventId !== undefined) failedEvents.add(m.event.eventId);
@@ -312,6 +319,14 @@ async function processGroup(
   };
 }
 
+/** Ignore reasons logged at ERROR: something is wrong with the event or the wiring. */
+const ERROR_CODES: ReadonlySet<IgnoreCode> = new Set<IgnoreCode>([
+  'malformed',
+  'no-resource',
+  'unknown-event',
+  'not-ec2',
+]);
+
 function logTriage(logger: Logger, m: MessageTriage): void {
   switch (m.outcome) {
     case 'unreadable':
@@ -326,8 +341,11 @@ function logTriage(logger: Logger, m: MessageTriage): void {
         eventName: m.event?.eventName,
         eventId: m.event?.eventId,
       };
-      // A malformed event is an error to look at; the other reasons are the guardrail working.
-      if (m.ignored.code === 'malformed') logger.error('event ignored', details);
+      // DESIGN §13: a malformed, unknown or hostile event is "a clear logged error". A call of the
+      // table whose record names no resource to judge (cut short, or a shape not read) is one too:
+      // a change went unjudged. So is an event the EventBridge pattern never sends (another source,
+      // a name outside the table): the wiring is wrong. The other reasons are the guardrail working.
+      if (ERROR_CODES.has(m.ignored.code)) logger.error('event ignored', details);
       else logger.info('event ignored', details);
       return;
     }

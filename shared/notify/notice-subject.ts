@@ -51,61 +51,101 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     open.find((f) => isLoud(f, input.notifyMinSeverity)) ??
     byHeadline(input.fixed.map((f) => f.finding))[0] ??
     byHeadline(input.goneFindings)[0];
-  if (lead) return leadSubject(input, lead, open, suffix);
-  const news = newsSubject(input, suffix);
-  if (news !== undefined) return news;
-  if (open[0]) return leadSubject(input, open[0], open, suffix);
+  const news = newsItems(input);
+  if (lead) {
+    // News more severe than the lead finding leads instead (DESIGN §14 "worst severity"): a
+    // redelivery's 22/tcp world rule already removed over a low finding still open.
+    const worst = news[0];
+    if (worst === undefined || severityRank(worst.severity) >= severityRank(lead.severity)) {
+      return leadSubject(input, lead, open, suffix, news.filter((n) => n.removal).length);
+    }
+    const findings = new Set([
+      ...open.filter((f) => isLoud(f, input.notifyMinSeverity)),
+      ...input.fixed.map((f) => f.finding),
+      ...input.goneFindings,
+    ]);
+    return newsSubject(news, findings.size, suffix);
+  }
+  if (news.length > 0) return newsSubject(news, 0, suffix);
+  if (open[0]) return leadSubject(input, open[0], open, suffix, 0);
   return fitSubject(`[${severity.toUpperCase()}] ${callsText(input)}${onText(input)}`, suffix);
 }
 
 /** `[SEVERITY] <lead's headline> (+N more …) — <outcome>`, shortened until it fits. */
-function leadSubject(input: NoticeInput, lead: Finding, open: readonly Finding[], suffix: string): string {
+function leadSubject(
+  input: NoticeInput,
+  lead: Finding,
+  open: readonly Finding[],
+  suffix: string,
+  /** Rules or NACL entries reported already removed besides the findings: counted too. */
+  news: number,
+): string {
   const others = [...open, ...input.fixed.map((f) => f.finding), ...input.goneFindings].filter(
     (f) => f !== lead,
   );
   // The tag is the lead's own severity: the subject reads as one statement about it.
   const leadTag = `[${lead.severity.toUpperCase()}] `;
   for (const shape of FITS) {
-    const text = `${leadTag}${headline(lead, shape, input.registry)}${moreText(lead, others, shape.countResources)}${suffix}`;
+    const text = `${leadTag}${headline(lead, shape, input.registry)}${moreText(lead, others, shape.countResources, news)}${suffix}`;
     if (text.length <= MAX_SUBJECT_LENGTH) return text;
   }
   return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1], input.registry)}`, suffix);
 }
 
-/** The subject of news that is no finding: an exemption change, a rule or NACL entry already removed. */
-function newsSubject(input: NoticeInput, suffix: string): string | undefined {
-  const exemption = input.calls.find((c) => c.scope.exemption)?.scope.exemption;
-  const first = input.calls[0]?.event;
-  if (exemption && first) {
-    const who = shortActor(first.actor.arn);
+/**
+ * The subject of news that is no finding: an exemption change, a rule or NACL entry already
+ * removed. The worst of them leads (its severity is the tag: DESIGN §14 "worst severity, resource
+ * and count"), then how many more. An exemption change is `info` news: a world-open rule on 22
+ * already removed in the same batch leads over it; at equal severity the exemption (a person's
+ * own act) leads, then rules before NACL entries.
+ */
+interface NewsItem {
+  severity: Severity;
+  text: string;
+  /** The text already says "already removed" or "already blocked". */
+  removal?: true;
+}
+
+function newsItems(input: NoticeInput): NewsItem[] {
+  const items: NewsItem[] = [];
+  // Who: the caller of the tag change itself, not of the batch's first call.
+  const tagCall = input.calls.find((c) => c.scope.exemption);
+  const exemption = tagCall?.scope.exemption;
+  if (tagCall && exemption) {
+    const who = shortActor(tagCall.event.actor.arn);
     const { change, resourceIds } = exemption;
-    return fitSubject(
-      `[INFO] ${exemption.everyTag ? 'every tag removed from' : `exemption ${change === 'set' ? 'set on' : 'removed from'}`} ${sanitize(resourceIds[0], 40)}${
+    items.push({
+      severity: 'info',
+      text: `${exemption.everyTag ? 'every tag removed from' : `exemption ${change === 'set' ? 'set on' : 'removed from'}`} ${sanitize(resourceIds[0], 40)}${
         resourceIds.length > 1 ? ` (+${resourceIds.length - 1})` : ''
       }${who ? ` by ${who}` : ''}`,
-      suffix,
-    );
+    });
   }
-  // The news already says "already removed": an outcome saying it again is left out.
-  const outcome = suffix === ' — already removed' ? '' : suffix;
-  // The worst of them leads (its severity is the tag), then how many more (DESIGN §14: resource
-  // and count); rules before NACL entries at equal severity.
-  const items = [
+  items.push(
     ...input.alreadyRemoved.map((r) => ({
       severity: r.severity ?? 'info',
       text: `world-open rule on ${sanitize(r.groupId, 40)} already removed`,
+      removal: true as const,
     })),
     ...(input.removedEntries ?? []).map((e) => ({
       severity: e.severity ?? 'info',
       text: `world-open entry ${e.ruleNumber} of ${sanitize(e.networkAclId, 40)} already ${e.blocked ? 'blocked' : 'removed'}`,
+      removal: true as const,
     })),
-  ];
-  const lead = [...items].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0];
-  if (lead) {
-    const more = items.length > 1 ? ` (+${items.length - 1} more)` : '';
-    return fitSubject(`[${lead.severity.toUpperCase()}] ${lead.text}${more}`, outcome);
-  }
-  return undefined;
+  );
+  // Worst first; a stable sort, so at equal severity the order above stands.
+  return items.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+}
+
+/** `[SEVERITY] <the worst news> (+N more)`, N counting the other news and `findings` reported. */
+function newsSubject(items: readonly NewsItem[], findings: number, suffix: string): string {
+  const [lead] = items;
+  if (lead === undefined) return '';
+  const others = items.length - 1 + findings;
+  const more = others > 0 ? ` (+${others} more)` : '';
+  // A lead that already says "already removed" leaves out an outcome saying it again.
+  const outcome = lead.removal && suffix === ' — already removed' ? '' : suffix;
+  return fitSubject(`[${lead.severity.toUpperCase()}] ${lead.text}${more}`, outcome);
 }
 
 function fitSubject(head: string, suffix: string): string {
@@ -113,16 +153,17 @@ function fitSubject(head: string, suffix: string): string {
 }
 
 /**
- * ` (+4 more on 2 groups)`: the other findings, and how many resources of the lead's kind they are
+ * ` (+4 more on 2 groups)`: the other findings (and `news` rules or entries already removed), and how many resources of the lead's kind they are
  * on when more than the lead's own (interfaces exposed through a group are not counted as groups).
  */
-function moreText(lead: Finding, others: readonly Finding[], countResources: boolean): string {
-  if (others.length === 0) return '';
+function moreText(lead: Finding, others: readonly Finding[], countResources: boolean, news = 0): string {
+  const count = others.length + news;
+  if (count === 0) return '';
   const sameKind = new Set(
     [lead, ...others].filter((f) => f.resourceType === lead.resourceType).map((f) => f.resourceId),
   );
-  if (!countResources || sameKind.size === 1) return ` (+${others.length} more)`;
-  return ` (+${others.length} more on ${sameKind.size} ${NOUN[lead.resourceType]})`;
+  if (!countResources || sameKind.size === 1) return ` (+${count} more)`;
+  return ` (+${count} more on ${sameKind.size} ${NOUN[lead.resourceType]})`;
 }
 
 const NOUN: Record<ResourceType, string> = {

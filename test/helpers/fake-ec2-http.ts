@@ -48,8 +48,19 @@ function filters(params: URLSearchParams): Map<string, string[]> {
   return out;
 }
 
+/** What the fake does besides answering. */
+export interface FakeAwsOptions {
+  /** SNS answers every Publish with a 500 InternalError (the SDK retries, then gives up). */
+  failPublish?: boolean;
+}
+
 /** Starts the fake with one group in one VPC holding `rules` (no interface uses it yet). */
-export async function startFakeAws(groupId: string, vpcId: string, rules: HttpRule[]): Promise<FakeAws> {
+export async function startFakeAws(
+  groupId: string,
+  vpcId: string,
+  rules: HttpRule[],
+  options: FakeAwsOptions = {},
+): Promise<FakeAws> {
   const state: FakeAws = {
     endpoint: '',
     actions: [],
@@ -126,6 +137,12 @@ export async function startFakeAws(groupId: string, vpcId: string, rules: HttpRu
   };
 
   const sns = (params: URLSearchParams): { status: number; body: string } => {
+    if (options.failPublish) {
+      return {
+        status: 500,
+        body: `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>Receiver</Type><Code>InternalError</Code><Message>try again</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+      };
+    }
     const attributes: Record<string, string> = {};
     for (const [key, value] of params) {
       const m = /^MessageAttributes\.entry\.(\d+)\.Name$/.exec(key);

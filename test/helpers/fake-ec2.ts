@@ -87,12 +87,23 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
       'subnet-id': (e) => str(e.SubnetId),
     }),
   );
-  mock.on(DescribeNetworkAclsCommand).callsFake(
-    describe('NetworkAcls', () => world.NetworkAcls, {
-      'network-acl-id': (a) => str(a.NetworkAclId),
-      'vpc-id': (a) => str(a.VpcId),
-    }),
-  );
+  const describeAcls = describe('NetworkAcls', () => world.NetworkAcls, {
+    'network-acl-id': (a) => str(a.NetworkAclId),
+    'vpc-id': (a) => str(a.VpcId),
+  });
+  mock.on(DescribeNetworkAclsCommand).callsFake((input: { NetworkAclIds?: string[]; Filters?: Filter[] }) => {
+    const ids = input.NetworkAclIds;
+    if (!ids || ids.length === 0) return describeAcls(input);
+    // By ids, as EC2 answers them: every id must exist, else the whole call is NotFound.
+    const found = world.NetworkAcls.filter((a) => ids.includes(String(a.NetworkAclId)));
+    if (found.length !== new Set(ids).size) {
+      throw Object.assign(new Error(`The network ACL ID '${ids.join(',')}' does not exist`), {
+        name: 'InvalidNetworkAclID.NotFound',
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    return { NetworkAcls: filtered(found, input.Filters, { 'vpc-id': (a) => str(a.VpcId) }) };
+  });
   mock.on(DescribeRouteTablesCommand).callsFake(
     describe('RouteTables', () => world.RouteTables, {
       'route-table-id': (t) => str(t.RouteTableId),
@@ -110,11 +121,23 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
     .callsFake(
       describe('NatGateways', () => world.NatGateways, { 'nat-gateway-id': (n) => str(n.NatGatewayId) }),
     );
+  const describeEndpoints = describe('VpcEndpoints', () => world.VpcEndpoints, {
+    'vpc-endpoint-id': (e) => str(e.VpcEndpointId),
+  });
   mock
     .on(DescribeVpcEndpointsCommand)
-    .callsFake(
-      describe('VpcEndpoints', () => world.VpcEndpoints, { 'vpc-endpoint-id': (e) => str(e.VpcEndpointId) }),
-    );
+    .callsFake((input: { VpcEndpointIds?: string[]; Filters?: Filter[] }) => {
+      const ids = input.VpcEndpointIds;
+      if (!ids || ids.length === 0) return describeEndpoints(input);
+      const found = world.VpcEndpoints.filter((e) => ids.includes(String(e.VpcEndpointId)));
+      if (found.length !== new Set(ids).size) {
+        throw Object.assign(new Error(`The VPC endpoint ID '${ids.join(',')}' does not exist`), {
+          name: 'InvalidVpcEndpointId.NotFound',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return { VpcEndpoints: found };
+    });
   mock
     .on(DescribeVpcsCommand)
     .callsFake(describe('Vpcs', () => world.Vpcs, { 'vpc-id': (v) => str(v.VpcId) }));

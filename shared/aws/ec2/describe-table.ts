@@ -26,10 +26,35 @@ import {
   type Vpc,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
+import { errorCode } from '../errors';
 
 // The one table of EC2 reads. Both readers (the event slice, ./slice.ts, and the region snapshot,
 // ./region.ts) call EC2 only through it, and the IAM read policy of each function is generated
 // from its `readers` column (infra/permissions.ts). A new Describe call is one row here.
+
+/**
+ * Resources by id through the call's id parameter (`NetworkAclIds`, `VpcEndpointIds`), which
+ * every EC2 implementation takes, for the two reads whose id filter EC2 emulators (moto) answer
+ * with a server error: an event on a NACL or an endpoint could never be judged against them. A
+ * deleted resource stays an empty answer, as with a filter: EC2 rejects the whole call when one id
+ * is gone (`InvalidNetworkAclID.NotFound`, …), so the ids are then read one by one. An answer by
+ * ids is one page (EC2 takes no page size with ids).
+ */
+async function byIds<T>(ids: readonly string[], read: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  try {
+    return await read([...ids]);
+  } catch (error) {
+    if (!errorCode(error).endsWith('.NotFound')) throw error;
+    if (ids.length === 1) return [];
+    return (await Promise.all(ids.map((id) => byIds([id], read)))).flat();
+  }
+}
+
+/** The values of the request's only filter when it is `name` (a read by id), else undefined. */
+function idsOf(r: PageRequest, name: string): string[] | undefined {
+  const [only, ...rest] = r.filters ?? [];
+  return only?.Name === name && rest.length === 0 ? (only.Values ?? []) : undefined;
+}
 
 /** One page of a paginated EC2 `Describe*` call. */
 export interface Page<T> {
@@ -125,6 +150,12 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'network-acl-id' },
     readers: both,
     page: async (ec2, r) => {
+      const ids = idsOf(r, 'network-acl-id');
+      if (ids) {
+        const read = async (NetworkAclIds: string[]) =>
+          (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds }))).NetworkAcls ?? [];
+        return { items: await byIds(ids, read) };
+      }
       const out = await ec2.send(new DescribeNetworkAclsCommand(scan(r)));
       return { items: out.NetworkAcls ?? [], nextToken: out.NextToken };
     },
@@ -168,6 +199,12 @@ export const DESCRIBE = {
     filters: { vpc: 'vpc-id', id: 'vpc-endpoint-id' },
     readers: both,
     page: async (ec2, r) => {
+      const ids = idsOf(r, 'vpc-endpoint-id');
+      if (ids) {
+        const read = async (VpcEndpointIds: string[]) =>
+          (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds }))).VpcEndpoints ?? [];
+        return { items: await byIds(ids, read) };
+      }
       const out = await ec2.send(new DescribeVpcEndpointsCommand(scan(r)));
       return { items: out.VpcEndpoints ?? [], nextToken: out.NextToken };
     },

@@ -259,6 +259,35 @@ describe('a burst in one batch (DESIGN §14)', () => {
     expect(published()[0]?.MessageAttributes?.region?.StringValue).toBe('us-east-1');
   });
 
+  it("fails a duplicate of a failed group's message with it (a message of that account and region), and only it", async () => {
+    // Prepare: eu-west-1 throttles; its one event arrives twice (a fresh and a redelivered copy).
+    install(buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] }));
+    const throttling = new EC2Client({ region: 'eu-west-1' });
+    throttling.send = async () => {
+      throw Object.assign(new Error('Rate exceeded'), {
+        name: 'RequestLimitExceeded',
+        $metadata: { httpStatusCode: 503 },
+      });
+    };
+    const home = new EC2Client({ region: 'us-east-1' });
+    const sg = authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]);
+    const euw1 = envelope({ ...sg, ...actor(2), awsRegion: 'eu-west-1' }, '111122223333', 'eu-west-1');
+    const use1 = envelope({ ...sg, ...actor(1) }, '111122223333', 'us-east-1');
+    const batch = [
+      ...messages([euw1], 1, 'euw1'),
+      ...messages([use1, use1], 1, 'use1'),
+      ...messages([euw1], 2, 'euw1-again'),
+    ];
+    // Act
+    const result = await processMessages(
+      batch,
+      deps({ anyOrigin: true, ec2For: (where) => (where.region === 'eu-west-1' ? throttling : home) }),
+    );
+    // Assess: the us-east-1 duplicate is acknowledged with its group; both eu-west-1 copies retried.
+    expect(result.failedMessageIds.sort()).toEqual(['euw1-0', 'euw1-again-0']);
+    expect(published()).toHaveLength(1);
+  });
+
   it('revokes exactly the id still present after a racing NotFound, and says revoked only for it', async () => {
     // Prepare: a concurrent batch removes sgr-w22 just before our two-id revoke reaches EC2.
     const world = install(

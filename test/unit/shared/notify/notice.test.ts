@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyScope } from '../../../../shared/events/event-table';
 import type { ParsedEvent } from '../../../../shared/events/types';
@@ -10,7 +12,7 @@ import {
   undoCommand,
 } from '../../../../shared/notify/notice';
 import { sanitize, utf8Length } from '../../../../shared/notify/sanitize';
-import type { PlannedAction } from '../../../../shared/remediation/types';
+import type { ActionResult, PlannedAction } from '../../../../shared/remediation/types';
 import { makeFinding, type OneCall, oneCall, revokePlan } from '../../../helpers';
 
 const event: ParsedEvent = {
@@ -201,6 +203,95 @@ describe('buildNotice', () => {
     expect(notice.attributes.ruleIds).toBeUndefined();
   });
 
+  it('leads with a world-open rule already removed over an exemption change in the same batch (worst severity first)', () => {
+    // A redelivered batch: bob's AuthorizeSecurityGroupIngress (its 22/tcp world rule already
+    // gone) and alice's CreateTags on another group. The critical news leads, the exemption counts.
+    const tagScope = {
+      ...emptyScope('CreateTags', 'exemption'),
+      securityGroupIds: ['sg-0tag'],
+      exemption: {
+        change: 'set' as const,
+        key: 'vpc-guardrail:exempt',
+        value: '*',
+        resourceIds: ['sg-0tag'],
+      },
+    };
+    const bob = {
+      ...event,
+      eventId: 'ev-bob',
+      actor: { ...event.actor, arn: 'arn:aws:iam::111122223333:user/bob' },
+    };
+    const world22 = {
+      ruleId: 'sgr-world',
+      groupId: 'sg-0abc',
+      egress: false,
+      ipProtocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: '0.0.0.0/0',
+      severity: 'critical' as const,
+      ruleIds: ['sg-open-admin-port'],
+    };
+    const base = input({ findings: [], alreadyRemoved: [world22] });
+    const notice = buildNotice({
+      ...base,
+      calls: [
+        {
+          event: bob,
+          scope: {
+            ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+            securityGroupIds: ['sg-0abc'],
+          },
+        },
+        { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
+      ],
+    });
+    expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed (+1 more)');
+    expect(notice.attributes.severity?.StringValue).toBe('critical');
+    expect(JSON.parse(notice.attributes.ruleIds?.StringValue ?? '[]')).toEqual(['sg-open-admin-port']);
+    // Alone with info news, the exemption leads and names the tag's own caller, not the batch's first.
+    const quiet = buildNotice({
+      ...base,
+      alreadyRemoved: [{ ...world22, severity: 'info' }],
+      calls: [
+        {
+          event: bob,
+          scope: {
+            ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+            securityGroupIds: ['sg-0abc'],
+          },
+        },
+        { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
+      ],
+    });
+    expect(quiet.subject).toBe('[INFO] exemption set on sg-0tag by alice (+1 more)');
+  });
+
+  it('leads with a rule already removed that is worse than every finding still open, counting them', () => {
+    const low = makeFinding({
+      ruleId: 'sg-broad-public-source',
+      resourceId: 'sg-0abc',
+      severity: 'low',
+      title: 'sg-0abc open to a broad public range',
+    });
+    const removed = {
+      ruleId: 'sgr-world',
+      groupId: 'sg-0abc',
+      egress: false,
+      ipProtocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: '0.0.0.0/0',
+      severity: 'critical' as const,
+    };
+    const notice = buildNotice(input({ findings: [low], alreadyRemoved: [removed] }));
+    expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed (+1 more)');
+    expect(notice.attributes.severity?.StringValue).toBe('critical');
+    // At equal severity the finding still open leads.
+    const open22 = buildNotice(input({ findings: [admin], alreadyRemoved: [removed] }));
+    expect(open22.subject).toBe('[CRITICAL] sg-0abc world-open on 22/tcp (+1 more)');
+  });
+
   it('reports world-open rules the event added that are already gone', () => {
     const notice = buildNotice(
       input({
@@ -381,5 +472,165 @@ describe('sanitize', () => {
     expect(sanitize('a\u0007b\nc\u202ed', 100)).toBe('a b c d');
     expect(sanitize('x'.repeat(10), 5)).toBe('xxxx…');
     expect(sanitize(undefined)).toBe('');
+  });
+});
+
+describe("the README's subscription filter example (DESIGN §8: it must deliver 'could not evaluate')", () => {
+  // The filter policy exactly as the README's `aws sns subscribe` example gives it.
+  const readme = readFileSync('README.md', 'utf8');
+  const quoted = /--attributes '\{"FilterPolicy":"(.*?)"\}'/.exec(readme)?.[1];
+  const policy = JSON.parse((quoted ?? '{}').replaceAll('\\"', '"')) as Record<string, string[]>;
+
+  /** SNS attribute-based filtering of exact string values: every key must match one listed value. */
+  function delivers(attributes: Record<string, { DataType: string; StringValue: string }>): boolean {
+    return Object.entries(policy).every(([key, allowed]) => {
+      const attribute = attributes[key];
+      if (attribute === undefined) return false;
+      const values =
+        attribute.DataType === 'String.Array'
+          ? (JSON.parse(attribute.StringValue) as string[])
+          : [attribute.StringValue];
+      return values.some((v) => allowed.includes(v));
+    });
+  }
+
+  it('is the severity filter the README describes', () => {
+    expect(policy).toEqual({ severity: ['critical', 'high'] });
+  });
+
+  it('delivers could not evaluate, a revoke of a critical rule and a critical rule already removed; drops an exemption change', () => {
+    const blind = buildNotice(
+      input({ findings: [], couldNotEvaluate: 'DescribeSecurityGroups: UnauthorizedOperation' }),
+    );
+    expect(blind.attributes.action?.StringValue).toBe('failed');
+    expect(delivers(blind.attributes)).toBe(true);
+    expect(delivers(buildNotice(input({ results: [{ action: revoke, status: 'done' }] })).attributes)).toBe(
+      true,
+    );
+    const gone = buildNotice(
+      input({
+        findings: [],
+        alreadyRemoved: [
+          {
+            ruleId: 'sgr-world',
+            groupId: 'sg-0abc',
+            egress: false,
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            cidrIpv4: '0.0.0.0/0',
+            severity: 'critical',
+            ruleIds: ['sg-open-admin-port'],
+          },
+        ],
+      }),
+    );
+    expect(delivers(gone.attributes)).toBe(true);
+    const tag = buildNotice(
+      input({
+        findings: [],
+        event: { ...event, eventName: 'CreateTags' },
+        scope: {
+          ...emptyScope('CreateTags', 'exemption'),
+          securityGroupIds: ['sg-0abc'],
+          exemption: { change: 'set', key: 'vpc-guardrail:exempt', value: '*', resourceIds: ['sg-0abc'] },
+        },
+      }),
+    );
+    expect(delivers(tag.attributes)).toBe(false);
+  });
+});
+
+describe('every subject form (DESIGN §8, §14): at most 99 characters, one line, the worst news leading', () => {
+  const SEVERITY = fc.constantFrom('critical', 'high', 'medium', 'low', 'info') as fc.Arbitrary<
+    'critical' | 'high' | 'medium' | 'low' | 'info'
+  >;
+  const id = (prefix: string) => fc.string({ minLength: 1, maxLength: 120 }).map((s) => `${prefix}${s}`);
+  const rank = ['critical', 'high', 'medium', 'low', 'info'];
+
+  it('holds over random mixes of findings, removed rules and entries, exemptions, outcomes and failures', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          findings: fc.array(
+            fc.record({ id: id('sg-'), severity: SEVERITY, title: fc.string({ maxLength: 300 }) }),
+            {
+              maxLength: 4,
+            },
+          ),
+          removed: fc.array(fc.record({ groupId: id('sg-'), severity: SEVERITY }), { maxLength: 3 }),
+          entries: fc.array(
+            fc.record({ aclId: id('acl-'), n: fc.integer({ min: 1, max: 32766 }), severity: SEVERITY }),
+            { maxLength: 3 },
+          ),
+          exemption: fc.option(fc.record({ resource: id('sg-'), arn: fc.string({ maxLength: 300 }) })),
+          status: fc.constantFrom('none', 'done', 'already-done', 'failed', 'dry-run'),
+          blind: fc.boolean(),
+        }),
+        ({ findings, removed, entries, exemption, status, blind }) => {
+          const made = findings.map((f, i) =>
+            makeFinding({
+              ruleId: 'sg-open-admin-port',
+              resourceId: f.id,
+              severity: f.severity,
+              title: f.title,
+              evidence: { i },
+            }),
+          );
+          const tagCall = exemption
+            ? [
+                {
+                  event: { ...event, eventName: 'CreateTags', actor: { ...event.actor, arn: exemption.arn } },
+                  scope: {
+                    ...emptyScope('CreateTags', 'exemption'),
+                    exemption: {
+                      change: 'set' as const,
+                      key: 'vpc-guardrail:exempt',
+                      value: '*',
+                      resourceIds: [exemption.resource],
+                    },
+                  },
+                },
+              ]
+            : [];
+          const base = input({
+            findings: made,
+            results: status === 'none' ? [] : [{ action: revoke, status } as ActionResult],
+            alreadyRemoved: removed.map((r, i) => ({
+              ruleId: `sgr-${i}`,
+              groupId: r.groupId,
+              egress: false,
+              ipProtocol: 'tcp',
+              fromPort: 22,
+              toPort: 22,
+              cidrIpv4: '0.0.0.0/0',
+              severity: r.severity,
+            })),
+            removedEntries: entries.map((e) => ({
+              networkAclId: e.aclId,
+              ruleNumber: e.n,
+              egress: false,
+              ruleAction: 'allow' as const,
+              protocol: '6',
+              cidrBlock: '0.0.0.0/0',
+              fromPort: 22,
+              toPort: 22,
+              severity: e.severity,
+            })),
+            ...(blind ? { couldNotEvaluate: 'DescribeSecurityGroups: UnauthorizedOperation' } : {}),
+          });
+          const notice = buildNotice({ ...base, calls: [...base.calls, ...tagCall] });
+          const { subject } = notice;
+          expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+          expect(subject).toMatch(/^\[(CRITICAL|HIGH|MEDIUM|LOW|INFO)\] [^\n\r]*$/);
+          if (blind) return;
+          // No news (a rule or entry already removed) is worse than the subject's tag.
+          const tag = (/^\[([A-Z]+)\]/.exec(subject)?.[1] ?? '').toLowerCase();
+          for (const r of [...removed, ...entries])
+            expect(rank.indexOf(r.severity)).toBeGreaterThanOrEqual(rank.indexOf(tag));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

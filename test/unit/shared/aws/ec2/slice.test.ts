@@ -5,6 +5,7 @@ import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   EC2Client,
   GetManagedPrefixListEntriesCommand,
@@ -311,14 +312,56 @@ describe('loadSlice', () => {
     ]);
   });
 
+  it('reads a deleted NACL as an empty answer, and the others of the call one by one', async () => {
+    installFakeEc2(ec2Mock, world);
+    const gone = await loadSlice(ec2, {
+      ...emptyScope('DeleteNetworkAclEntry', 'network-acl'),
+      networkAclIds: ['acl-0gone'],
+    });
+    expect(gone.complete).toBe(true);
+    expect(gone.snapshot.NetworkAcls).toEqual([]);
+    ec2Mock.resetHistory();
+    const scope = {
+      ...emptyScope('CreateNetworkAclEntry', 'network-acl'),
+      networkAclIds: ['acl-0gone', ACL],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.NetworkAcls.map((a) => a.NetworkAclId)).toEqual([ACL]);
+    expect(
+      ec2Mock.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input.NetworkAclIds),
+    ).toEqual([['acl-0gone', ACL], ['acl-0gone'], [ACL], undefined]);
+  });
+
+  it('reads endpoints by id through VpcEndpointIds: a deleted one is an empty answer, a live one beside it is read', async () => {
+    const withEndpoint = {
+      ...world,
+      VpcEndpoints: [{ VpcEndpointId: 'vpce-0a1', VpcId: VPC, VpcEndpointType: 'Gateway' }],
+    };
+    installFakeEc2(ec2Mock, withEndpoint);
+    const scope = {
+      ...emptyScope('ModifyVpcEndpoint', 'vpc-endpoint'),
+      vpcEndpointIds: ['vpce-0gone', 'vpce-0a1'],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.VpcEndpoints.map((e) => e.VpcEndpointId)).toEqual(['vpce-0a1']);
+    expect(ec2Mock.commandCalls(DescribeVpcEndpointsCommand).map((c) => c.args[0].input)).toEqual([
+      { VpcEndpointIds: ['vpce-0gone', 'vpce-0a1'] },
+      { VpcEndpointIds: ['vpce-0gone'] },
+      { VpcEndpointIds: ['vpce-0a1'] },
+    ]);
+  });
+
   it('loads a NACL event: the NACL, its VPC context, the interfaces of the VPC and their groups', async () => {
     installFakeEc2(ec2Mock, world);
     const scope = { ...emptyScope('CreateNetworkAclEntry', 'network-acl'), networkAclIds: [ACL] };
     const slice = await loadSlice(ec2, scope);
     expect(slice.complete).toBe(true);
-    expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input.Filters)).toEqual([
-      [{ Name: 'network-acl-id', Values: [ACL] }],
-      [{ Name: 'vpc-id', Values: [VPC] }],
+    // By id through NetworkAclIds (EC2 emulators refuse the network-acl-id filter), then the VPC's.
+    expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input)).toEqual([
+      { NetworkAclIds: [ACL] },
+      { Filters: [{ Name: 'vpc-id', Values: [VPC] }] },
     ]);
     expect(slice.snapshot.Subnets.map((s) => s.Tags)).toEqual([[{ Key: 'Name', Value: 'public-a' }]]);
     expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
