@@ -243,7 +243,7 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
     )
     .requiredOption(
       '--snapshot <file>',
-      'snapshot JSON (see "Snapshot format" in the README) standing in for EC2',
+      'snapshot JSON standing in for EC2 after the calls (the events are not applied to it; "Snapshot format" in the README)',
     )
     .addOption(new Option('--mode <mode>', 'override the configured mode').choices([...MODES]))
     .option(
