@@ -23,7 +23,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   };
   const program = new Command()
     .name('vpc-guardrail')
-    .description('Guardrail for AWS VPC network security: audit snapshots and regions, simulate events.')
+    .description(
+      'Guardrail for AWS VPC network security: audit snapshots, regions and organizations, simulate CloudTrail events, record snapshots.',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .addHelpText('after', HELP_FOOTER)
     .exitOverride()
