@@ -7,7 +7,8 @@ import { registerSnapshot } from './commands/snapshot';
 import { type CliIo, EXIT, processIo } from './io';
 
 const HELP_FOOTER = `
-Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or input error.
+Exit codes: audit: 0 no unsuppressed finding at or above --fail-on, 1 at least one; simulate,
+snapshot: 0 done; every command: 2 usage or input error (the message on stderr names it).
 Documentation: README.md of the package (snapshot format, rules, configuration).
 Installed from the package, this runs the bundled CLI. In a source checkout, a bundle older
 than its sources (cli/, shared/, scripts/, package.json) is never run: the sources run instead,
@@ -22,7 +23,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   };
   const program = new Command()
     .name('vpc-guardrail')
-    .description('Guardrail for AWS VPC network security: audit snapshots and regions, simulate events.')
+    .description(
+      'Guardrail for AWS VPC network security: audit snapshots, regions and organizations, simulate CloudTrail events, record snapshots.',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .addHelpText('after', HELP_FOOTER)
     .exitOverride()

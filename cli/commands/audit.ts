@@ -191,22 +191,35 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
   const command = program
     .command('audit')
     .description('evaluate a snapshot (or a live region, or accounts of an organization) and report findings')
+    // DESIGN §11's usage line (README "The vpc-guardrail command"), then the organization form.
+    .usage(
+      '[--snapshot FILE | --region R] [--vpc ID ...] [--format table|json|sarif|asff]\n' +
+        '                           [--fail-on SEVERITY|none] [--config FILE] [--import-to-security-hub]\n' +
+        '       vpc-guardrail audit (--accounts IDS | --organization) --regions R,... [--role-name NAME]\n' +
+        '                           [--vpc ID ...] [--format ...] [--fail-on ...] [--config FILE]',
+    )
     .option(
       '--snapshot <file>',
       'snapshot JSON (see "Snapshot format" in the README); - reads standard input',
     )
-    .option('--region <region>', 'audit a live region with local credentials')
+    .option('--region <region>', 'audit a live region with local credentials (AWS_PROFILE, SSO, …)')
     .option(
       '--vpc <id...>',
       'only these VPCs (repeatable): with --region only they are read, with --snapshot the whole file is evaluated and only their findings are reported',
     )
     .addOption(new Option('--format <format>', 'output format').choices([...AUDIT_FORMATS]).default('table'))
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when an unsuppressed finding is at or above this severity (none: never)',
+      )
         .choices([...SEVERITIES, 'none'])
         .default('high'),
     )
-    .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)')
+    .option(
+      '--config <file>',
+      'config JSON ("Configuration" in the README; the schema of VPC_GUARDRAIL_CONFIG)',
+    )
     .option(
       '--import-to-security-hub',
       "also import the findings into AWS Security Hub (the snapshot's account and region, local credentials)",

@@ -229,19 +229,27 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
   program
     .command('simulate')
     .description(
-      'show what the event Lambda would do with one batch of CloudTrail events, a snapshot standing in for EC2',
+      'show what the event Lambda would do with one batch of CloudTrail events, a snapshot standing in for EC2 (nothing is called)',
+    )
+    // DESIGN §11's usage line (README "The vpc-guardrail command").
+    .usage(
+      '--event FILE --snapshot FILE [--mode notify|remediate|dry-run]\n' +
+        '                              [--config FILE] [--format text|json]',
     )
     .requiredOption(
       '--event <file>',
-      'CloudTrail record, EventBridge event, array of them, or CloudTrail log file {"Records":[...]} (JSON); repeat for several files: they form one batch',
+      'CloudTrail record, EventBridge event, array of them, CloudTrail log file {"Records":[...]} or SQS event of them (JSON); repeat for several files: they form one batch',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .requiredOption(
       '--snapshot <file>',
-      'snapshot JSON (see "Snapshot format" in the README) standing in for EC2',
+      'snapshot JSON standing in for EC2 after the calls (the events are not applied to it; "Snapshot format" in the README)',
     )
     .addOption(new Option('--mode <mode>', 'override the configured mode').choices([...MODES]))
-    .option('--config <file>', 'config JSON (same schema as VPC_GUARDRAIL_CONFIG)')
+    .option(
+      '--config <file>',
+      'config JSON ("Configuration" in the README; the schema of VPC_GUARDRAIL_CONFIG)',
+    )
     .addOption(
       new Option('--format <format>', 'output format').choices([...SIMULATE_FORMATS]).default('text'),
     )

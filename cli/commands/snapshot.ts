@@ -121,7 +121,12 @@ export function registerSnapshot(program: Command, io: CliIo, setExit: (code: nu
   const command = program
     .command('snapshot')
     .description('record a snapshot of a region (or some VPCs) with local credentials; JSON on stdout')
-    .option('--region <region>', 'AWS region to read')
+    // DESIGN §11's usage line (README "The vpc-guardrail command"), then the organization form.
+    .usage(
+      '--region R [--vpc ID ...] > FILE\n' +
+        '       vpc-guardrail snapshot (--accounts IDS | --organization) --regions R,... [--role-name NAME] > FILE',
+    )
+    .option('--region <region>', 'AWS region to read (local credentials: AWS_PROFILE, SSO, …)')
     .option('--vpc <id...>', 'only these VPCs (repeatable)');
   addAccountOptions(command).action(async (options: LiveOptions) => {
     if (wantsAccounts(options)) {
