@@ -32,7 +32,7 @@ const GONE = new Set([
 /**
  * Makes the planned EC2 calls in order and reports each outcome. A dry run calls nothing. A rule
  * or entry already gone, or an identical deny entry already present, counts as done — except that a
- * multi-id revoke answered NotFound is verified (DESIGN §8 "Verified outcome"); a permanent failure
+ * revoke of several ids or permissions answered NotFound is verified (DESIGN §8 "Verified outcome"); a permanent failure
  * (access denied, …) is reported and the other calls still run; a transient one throws.
  */
 export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult): Promise<ActionResult[]> {
@@ -72,6 +72,8 @@ async function executeInOrder(
       const code = errorCode(error);
       if (GONE.has(code) && isRevokeById(action)) {
         results.push(...(await verifiedRevoke(ec2, action, errorText(error))));
+      } else if (GONE.has(code) && isRevoke(action) && (action.parameters.IpPermissions?.length ?? 0) > 1) {
+        results.push(...(await verifiedPermissionRevoke(ec2, action, errorText(error), true)));
       } else if (GONE.has(code)) {
         results.push({ action, status: 'already-done', error: errorText(error) });
       } else if (
@@ -197,6 +199,103 @@ async function verifiedRevoke(
     });
   }
   return results;
+}
+
+/**
+ * A revoke by several permissions answered NotFound removed nothing (in a non-default VPC EC2
+ * rejects the whole call when one permission is missing): a concurrent batch that removed one of
+ * them must not leave the others open and unreported. Re-read the group's rules, revoke in one more
+ * call the permissions still present, and report each truthfully, as `verifiedRevoke` does by id.
+ */
+async function verifiedPermissionRevoke(
+  ec2: EC2Client,
+  action: RevokeAction,
+  notFound: string,
+  retry: boolean,
+): Promise<ActionResult[]> {
+  const egress = action.action === 'RevokeSecurityGroupEgress';
+  const present = await presentSources(ec2, action.parameters.GroupId, egress);
+  if (!(present instanceof Set))
+    return [{ action, status: 'failed', error: `${notFound}; ${present.unverified}` }];
+  // A permission of the plan names one source; it is gone when none of its sources is left.
+  const gone = (action.parameters.IpPermissions ?? []).map((p) => !sourceKeys(p).some((k) => present.has(k)));
+  const results: ActionResult[] = [];
+  if (gone.some((g) => g))
+    results.push({ action: withPermissions(action, gone, true), status: 'already-done', error: notFound });
+  if (gone.every((g) => g)) return results;
+  const left = withPermissions(action, gone, false);
+  if (!retry)
+    return [
+      ...results,
+      { action: left, status: 'failed', error: `still present after a second revoke: ${notFound}` },
+    ];
+  try {
+    results.push(...(await attempt(ec2, left)));
+  } catch (error) {
+    if (GONE.has(errorCode(error)))
+      return [...results, ...(await verifiedPermissionRevoke(ec2, left, errorText(error), false))];
+    if (isRetryable(error)) {
+      throw new RemediationRetryableError(`${action.action} failed: ${errorText(error)}`, { cause: error });
+    }
+    results.push({ action: left, status: 'failed', error: errorText(error) });
+  }
+  return results;
+}
+
+const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+
+/** One key per source: protocol, ports (-1 where EC2 leaves them out) and source. */
+function sourceKey(
+  protocol: string | undefined,
+  from: number | undefined,
+  to: number | undefined,
+  source: string,
+) {
+  const name = (protocol ?? '').toLowerCase();
+  return `${PROTOCOL_NAMES[name] ?? name}|${from ?? -1}|${to ?? -1}|${source}`;
+}
+
+function sourceKeys(p: IpPermission): string[] {
+  const key = (source: string | undefined) => sourceKey(p.IpProtocol, p.FromPort, p.ToPort, source ?? '');
+  return [
+    ...(p.IpRanges ?? []).map((r) => key(r.CidrIp)),
+    ...(p.Ipv6Ranges ?? []).map((r) => key(r.CidrIpv6)),
+    ...(p.PrefixListIds ?? []).map((r) => key(r.PrefixListId)),
+    ...(p.UserIdGroupPairs ?? []).map((r) => key(r.GroupId)),
+  ];
+}
+
+/** The source keys of the group's rules in one direction, read with DescribeSecurityGroupRules. */
+async function presentSources(
+  ec2: EC2Client,
+  groupId: string,
+  egress: boolean,
+): Promise<Set<string> | { unverified: string }> {
+  try {
+    const rules = await readListing(ec2, DESCRIBE.securityGroupRules, {
+      filters: [{ Name: 'group-id', Values: [groupId] }],
+    });
+    const keys = rules
+      .filter((r) => r.GroupId === groupId && (r.IsEgress ?? false) === egress)
+      .map((r) =>
+        sourceKey(
+          r.IpProtocol,
+          r.FromPort,
+          r.ToPort,
+          r.CidrIpv4 ?? r.CidrIpv6 ?? r.PrefixListId ?? r.ReferencedGroupInfo?.GroupId ?? '',
+        ),
+      );
+    return new Set(keys);
+  } catch (error) {
+    const cause = error instanceof DescribeError ? error.cause : error;
+    if (isRetryable(cause)) {
+      throw new RemediationRetryableError(`DescribeSecurityGroupRules failed: ${errorText(cause)}`, {
+        cause,
+      });
+    }
+    // Unverifiable (access denied, …): a failure, never a claimed outcome.
+    return { unverified: `cannot verify which rules remain: ${errorText(cause)}` };
+  }
 }
 
 /**

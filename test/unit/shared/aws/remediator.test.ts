@@ -242,6 +242,112 @@ describe('executeActions', () => {
     expect(result?.status).toBe('already-done');
   });
 
+  describe('a revoke by several permissions answered NotFound (EC2 then removes none of them)', () => {
+    // Found by scripts/emulator/burst.py: a batch read the group's permissions before a concurrent
+    // batch's revoke and its rules after it, so it revoked by permissions and met NotFound. In a
+    // non-default VPC EC2 rejects the whole call when one permission is missing and revokes nothing
+    // (RevokeSecurityGroupIngress reference): the rules still present must be revoked, not reported
+    // "already removed" (a first delivery's already-done is silent: an open port never heard of).
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const rdp = { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+    const all = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const byPermissions: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [ssh, rdp, all] },
+      findingIds: ['f-1'],
+      revoked: [ssh, rdp, all],
+    };
+    const rule = (fields: Record<string, unknown>) => ({ GroupId: 'sg-1', IsEgress: false, ...fields });
+
+    it('revokes in one more call exactly the permissions still present, and reports each truthfully', async () => {
+      ec2Mock
+        .on(RevokeSecurityGroupIngressCommand)
+        .rejectsOnce(awsError('InvalidPermission.NotFound'))
+        .resolves({ Return: true });
+      ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+        SecurityGroupRules: [
+          rule({
+            SecurityGroupRuleId: 'sgr-r',
+            IpProtocol: 'tcp',
+            FromPort: 3389,
+            ToPort: 3389,
+            CidrIpv6: '::/0',
+          }),
+          rule({
+            SecurityGroupRuleId: 'sgr-x',
+            IpProtocol: '-1',
+            FromPort: -1,
+            ToPort: -1,
+            CidrIpv4: '0.0.0.0/0',
+          }),
+          // The same source egress, and another group's ssh rule: neither is this permission.
+          rule({
+            SecurityGroupRuleId: 'sgr-e',
+            IsEgress: true,
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+            CidrIpv4: '0.0.0.0/0',
+          }),
+          rule({
+            SecurityGroupRuleId: 'sgr-o',
+            GroupId: 'sg-2',
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+            CidrIpv4: '0.0.0.0/0',
+          }),
+        ],
+      });
+      const results = await executeActions(ec2, { dryRun: false, actions: [byPermissions], skipped: [] });
+      expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+        { GroupId: 'sg-1', IpPermissions: [ssh, rdp, all] },
+        { GroupId: 'sg-1', IpPermissions: [rdp, all] },
+      ]);
+      expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)[0]?.args[0].input.Filters).toEqual([
+        { Name: 'group-id', Values: ['sg-1'] },
+      ]);
+      expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+        ['already-done', { GroupId: 'sg-1', IpPermissions: [ssh] }],
+        ['done', { GroupId: 'sg-1', IpPermissions: [rdp, all] }],
+      ]);
+      expect(
+        results.map((r) => (r.action.action === 'RevokeSecurityGroupIngress' ? r.action.revoked : [])),
+      ).toEqual([[ssh], [rdp, all]]);
+    });
+
+    it('counts it already done, with no second revoke, when the re-read shows every permission gone', async () => {
+      ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.NotFound'));
+      ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+      const results = await executeActions(ec2, { dryRun: false, actions: [byPermissions], skipped: [] });
+      expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+      expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+        ['already-done', { GroupId: 'sg-1', IpPermissions: [ssh, rdp, all] }],
+      ]);
+    });
+
+    it('reports a permission still present after the second revoke as failed', async () => {
+      ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.NotFound'));
+      ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+        SecurityGroupRules: [rule({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' })],
+      });
+      const results = await executeActions(ec2, { dryRun: false, actions: [byPermissions], skipped: [] });
+      expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(2);
+      expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+        ['already-done', { GroupId: 'sg-1', IpPermissions: [rdp, all] }],
+        ['failed', { GroupId: 'sg-1', IpPermissions: [ssh] }],
+      ]);
+    });
+
+    it('fails, never claims, when the rules cannot be re-read', async () => {
+      ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.NotFound'));
+      ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('UnauthorizedOperation', 403));
+      const results = await executeActions(ec2, { dryRun: false, actions: [byPermissions], skipped: [] });
+      expect(results.map((r) => r.status)).toEqual(['failed']);
+      expect(results[0]?.error).toMatch(/cannot verify which rules remain: .*UnauthorizedOperation/);
+    });
+  });
+
   it('says done only for the permissions a revoke by permissions removed; those EC2 answers unknown are already done', async () => {
     // DESIGN §8 "Verified outcome": a notice says revoked only for what this call removed.
     const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
