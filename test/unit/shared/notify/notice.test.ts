@@ -54,6 +54,19 @@ const revoke: PlannedAction = {
   revoked: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
 };
 
+/** A world-open ssh entry the event wrote, found gone on a redelivery. */
+const worldSshEntry: NonNullable<NoticeInput['removedEntries']>[number] = {
+  networkAclId: 'acl-0abc',
+  ruleNumber: 100,
+  egress: false,
+  ruleAction: 'allow',
+  protocol: '6',
+  cidrBlock: '0.0.0.0/0',
+  fromPort: 22,
+  toPort: 22,
+  severity: 'high',
+};
+
 function input(overrides: Partial<OneCall> = {}): NoticeInput {
   return oneCall({
     event,
@@ -352,19 +365,7 @@ describe('buildNotice', () => {
       input({
         findings: [],
         alreadyRemoved: [rule('sgr-a', 'sg-0aaa', 8081, 'medium'), rule('sgr-b', 'sg-0bbb', 22, 'critical')],
-        removedEntries: [
-          {
-            networkAclId: 'acl-0abc',
-            ruleNumber: 100,
-            egress: false,
-            ruleAction: 'allow',
-            protocol: '6',
-            cidrBlock: '0.0.0.0/0',
-            fromPort: 22,
-            toPort: 22,
-            severity: 'high',
-          },
-        ],
+        removedEntries: [worldSshEntry],
       }),
     );
     expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0bbb already removed (+2 more)');
@@ -375,19 +376,7 @@ describe('buildNotice', () => {
     const notice = buildNotice(
       input({
         findings: [],
-        removedEntries: [
-          {
-            networkAclId: 'acl-0abc',
-            ruleNumber: 100,
-            egress: false,
-            ruleAction: 'allow',
-            protocol: '6',
-            cidrBlock: '0.0.0.0/0',
-            fromPort: 22,
-            toPort: 22,
-            severity: 'high',
-          },
-        ],
+        removedEntries: [worldSshEntry],
       }),
     );
     expect(notice.subject).toBe('[HIGH] world-open entry 100 of acl-0abc already removed');
