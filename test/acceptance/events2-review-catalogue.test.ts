@@ -12,7 +12,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type EventDeps, processMessages } from '../../functions/on-network-change/process';
+import { processMessages } from '../../functions/on-network-change/process';
 import { networkChangePattern } from '../../infra/event-pattern';
 import type { HandledEventName } from '../../shared/events/event-table';
 import { parseConfig } from '../../shared/load-config';
@@ -22,6 +22,7 @@ import {
   cloudTrailRecord,
   ENI,
   envelope,
+  eventDeps,
   INSTANCE,
   installFakeEc2,
   publishedNotices,
@@ -450,18 +451,7 @@ const CASES: Record<HandledEventName, Case> = {
   },
 };
 
-function deps(): EventDeps {
-  return {
-    config: parseConfig({ mode: 'remediate', ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
-    topicArn: 'arn:aws:sns:us-east-1:111122223333:vpc-guardrail',
-    ec2: new EC2Client({ region: 'us-east-1' }),
-    sns: new SNSClient({ region: 'us-east-1' }),
-    logger: new Logger({ logLevel: 'SILENT' }),
-    accountId: '111122223333',
-    region: 'us-east-1',
-    now: () => new Date('2025-06-16T00:00:00Z'),
-  };
-}
+const deps = () => eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' });
 
 beforeEach(() => {
   ec2Mock.reset();
