@@ -245,19 +245,21 @@ describe('buildNotice', () => {
       severity: 'critical' as const,
       ruleIds: ['sg-open-admin-port'],
     };
+    // Bob's authorize on sg-0abc, then alice's exemption tag on sg-0tag, in one batch.
+    const authorizeThenTag: NoticeInput['calls'] = [
+      {
+        event: bob,
+        scope: {
+          ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+          securityGroupIds: ['sg-0abc'],
+        },
+      },
+      { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
+    ];
     const base = input({ findings: [], alreadyRemoved: [world22] });
     const notice = buildNotice({
       ...base,
-      calls: [
-        {
-          event: bob,
-          scope: {
-            ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
-            securityGroupIds: ['sg-0abc'],
-          },
-        },
-        { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
-      ],
+      calls: authorizeThenTag,
     });
     expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed (+1 more)');
     expect(notice.attributes.severity?.StringValue).toBe('critical');
@@ -266,16 +268,7 @@ describe('buildNotice', () => {
     const quiet = buildNotice({
       ...base,
       alreadyRemoved: [{ ...world22, severity: 'info' }],
-      calls: [
-        {
-          event: bob,
-          scope: {
-            ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
-            securityGroupIds: ['sg-0abc'],
-          },
-        },
-        { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
-      ],
+      calls: authorizeThenTag,
     });
     expect(quiet.subject).toBe('[INFO] exemption set on sg-0tag by alice (+1 more)');
   });
