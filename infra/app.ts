@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { InputError } from '../shared/errors';
 import { contextReader, stackPropsFromContext } from './context';
 import { VpcGuardrailMemberStack } from './member-stack';
-import { organizationFromContext } from './org-context';
+import { organizationConfig, organizationFromContext } from './org-context';
 import { VpcGuardrailStack, type VpcGuardrailStackProps } from './vpc-guardrail-stack';
 
 // `npx cdk synth|deploy [-c mode=remediate] [-c email=ops@example.com] [-c createTrail=true]
@@ -23,12 +23,7 @@ export function addOrganizationStacks(
   props: VpcGuardrailStackProps,
   context: NonNullable<ReturnType<typeof organizationFromContext>>,
 ): void {
-  const base = props.config !== null && typeof props.config === 'object' ? props.config : {};
-  const config = {
-    ...base,
-    ...(context.accounts.length > 0 ? { accounts: context.accounts } : {}),
-    ...(context.excludeAccounts.length > 0 ? { excludeAccounts: context.excludeAccounts } : {}),
-  };
+  const config = organizationConfig(props.config, context);
   const { organization } = context;
   new VpcGuardrailStack(app, 'VpcGuardrailCentral', { ...props, config, organization });
   new VpcGuardrailMemberStack(app, 'VpcGuardrailMember', {

@@ -1,6 +1,6 @@
 import { ACCOUNT_ID, REGION_NAME } from '../shared/aws/ids';
 import { ROLE_NAME } from '../shared/org/settings';
-import type { ContextReader } from './context';
+import { ContextError, type ContextReader } from './context';
 import type { OrganizationProps } from './organization';
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -61,4 +61,41 @@ export function organizationFromContext(context: ContextReader): OrganizationCon
     accounts: [...new Set(accounts)],
     excludeAccounts: [...new Set(excludeAccounts)],
   };
+}
+
+/**
+ * The configuration the organization stacks get: `-c config` with `-c accounts` / `-c
+ * excludeAccounts` as its keys of the same names. Both places naming a list, with different
+ * accounts, is an error naming the key (one would silently win); an allow-list whose every account
+ * is excluded too is an error (the StackSet would deploy the member template nowhere).
+ */
+export function organizationConfig(base: unknown, context: OrganizationContext): Record<string, unknown> {
+  const config: Record<string, unknown> =
+    base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...base } : {};
+  const issues: string[] = [];
+  for (const key of ['accounts', 'excludeAccounts'] as const) {
+    const fromContext = context[key];
+    if (fromContext.length === 0) continue;
+    const inConfig = config[key];
+    if (Array.isArray(inConfig) && !sameSet(inConfig, fromContext)) {
+      issues.push(
+        `${key}: -c ${key} and the ${key} of -c config name different accounts; give the list once`,
+      );
+    }
+    config[key] = fromContext;
+  }
+  const accounts = Array.isArray(config.accounts) ? config.accounts : [];
+  const excluded = new Set(Array.isArray(config.excludeAccounts) ? config.excludeAccounts : []);
+  if (accounts.length > 0 && accounts.every((a) => excluded.has(a))) {
+    issues.push(
+      'accounts: every account it names is in excludeAccounts too: the member template would go nowhere',
+    );
+  }
+  if (issues.length > 0) throw new ContextError('invalid CDK context', issues);
+  return config;
+}
+
+function sameSet(a: readonly unknown[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  return left.size === new Set(b).size && b.every((x) => left.has(x));
 }

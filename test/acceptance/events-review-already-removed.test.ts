@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   CreateNetworkAclEntryCommand,
   type CreateNetworkAclEntryCommandInput,
@@ -14,7 +13,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type EventDeps, processMessages } from '../../functions/on-network-change/process';
 import type { ConfigInput } from '../../shared/config';
-import { parseConfig } from '../../shared/load-config';
 import {
   ACL,
   buildWorld,
@@ -22,6 +20,7 @@ import {
   cloudTrailRecord,
   type Ec2Mock,
   envelope,
+  eventDeps,
   installFakeEc2,
   publishedNotices,
   type World,
@@ -38,20 +37,7 @@ function deps(
   config: ConfigInput = {},
   where = { accountId: '111122223333', region: 'us-east-1' },
 ): EventDeps {
-  return {
-    config: parseConfig({
-      mode: 'remediate',
-      rules: { 'nacl-open-admin-port': 'remediate' },
-      ownRoleArn: 'arn:aws:iam::111122223333:role/guardrail',
-      ...config,
-    }),
-    topicArn: 'arn:aws:sns:us-east-1:111122223333:vpc-guardrail',
-    ec2: new EC2Client({ region: where.region }),
-    sns: new SNSClient({ region: where.region }),
-    logger: new Logger({ logLevel: 'SILENT' }),
-    ...where,
-    now: () => new Date('2025-06-16T00:00:00Z'),
-  };
+  return eventDeps({ rules: { 'nacl-open-admin-port': 'remediate' }, ...config }, where);
 }
 
 /** CreateNetworkAclEntry in the shape of the real record (CreateNetworkAclEntry--ingress-tcp-port-range-anywhere-panther.json). */

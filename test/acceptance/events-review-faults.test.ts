@@ -8,13 +8,13 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type EventDeps, processMessages } from '../../functions/on-network-change/process';
-import { parseConfig } from '../../shared/load-config';
+import { processMessages } from '../../functions/on-network-change/process';
 import {
   authorizeIngress,
   buildWorld,
   type Ec2Mock,
   envelope,
+  eventDeps,
   installFakeEc2,
   publishedNotices,
 } from '../helpers';
@@ -27,18 +27,7 @@ const ec2Mock: Ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
 const GROUP = 'sg-0web';
 
-function deps(): EventDeps {
-  return {
-    config: parseConfig({ mode: 'remediate', ownRoleArn: 'arn:aws:iam::111122223333:role/guardrail' }),
-    topicArn: 'arn:aws:sns:us-east-1:111122223333:vpc-guardrail',
-    ec2: new EC2Client({ region: 'us-east-1' }),
-    sns: new SNSClient({ region: 'us-east-1' }),
-    logger: new Logger({ logLevel: 'SILENT' }),
-    accountId: '111122223333',
-    region: 'us-east-1',
-    now: () => new Date('2025-06-16T00:00:00Z'),
-  };
-}
+const deps = () => eventDeps();
 
 /** The group holds the world rule on 22 (page 1) and more rules on later pages; page 2 fails. */
 function failingSecondPage(error: Error): void {

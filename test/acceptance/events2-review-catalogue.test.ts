@@ -12,7 +12,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type EventDeps, processMessages } from '../../functions/on-network-change/process';
+import { processMessages } from '../../functions/on-network-change/process';
 import { networkChangePattern } from '../../infra/event-pattern';
 import type { HandledEventName } from '../../shared/events/event-table';
 import { parseConfig } from '../../shared/load-config';
@@ -22,6 +22,7 @@ import {
   cloudTrailRecord,
   ENI,
   envelope,
+  eventDeps,
   INSTANCE,
   installFakeEc2,
   publishedNotices,
@@ -88,6 +89,38 @@ const SG_READS = [
   'DescribeSecurityGroupRules',
   'DescribeSecurityGroups',
 ];
+
+/** A NACL event: its NACL, the VPC's NACLs, and what the exposure of its subnets needs. */
+const NACL_READS = [
+  'DescribeNetworkAcls',
+  'DescribeNetworkAcls',
+  'DescribeNetworkInterfaces',
+  'DescribeRouteTables',
+  'DescribeSecurityGroups',
+  'DescribeSubnets',
+  'DescribeVpcs',
+];
+
+/** A route-table event: its table, the main table, and what the exposure of its subnets needs. */
+const ROUTE_READS = [
+  'DescribeNetworkAcls',
+  'DescribeNetworkInterfaces',
+  'DescribeRouteTables',
+  'DescribeRouteTables',
+  'DescribeSecurityGroups',
+  'DescribeSubnets',
+];
+
+/** An interface event: the interface, its groups, NACL and route table. */
+const INTERFACE_READS = [
+  'DescribeNetworkAcls',
+  'DescribeNetworkInterfaces',
+  'DescribeRouteTables',
+  'DescribeSecurityGroups',
+];
+
+/** The subject of a notice about the world's exposed interface (open on 22 and more). */
+const EXPOSED_SUBJECT = '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp (+1 more)';
 
 interface Case {
   record: () => Record<string, unknown>;
@@ -186,12 +219,7 @@ const CASES: Record<HandledEventName, Case> = {
         networkInterfaceId: ENI,
         groupSet: { items: [{ groupId: GROUP }, { groupId: 'sg-0base' }] },
       }),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-    ],
+    calls: INTERFACE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
   AssociateAddress: {
@@ -201,12 +229,7 @@ const CASES: Record<HandledEventName, Case> = {
         { allocationId: 'eipalloc-1', networkInterfaceId: ENI, allowReassociation: false },
         { requestId: 'r', _return: true, associationId: 'eipassoc-1' },
       ),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-    ],
+    calls: INTERFACE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
   AttachNetworkInterface: {
@@ -216,12 +239,7 @@ const CASES: Record<HandledEventName, Case> = {
         { networkInterfaceId: ENI, instanceId: INSTANCE, deviceIndex: 1 },
         { requestId: 'r', attachmentId: 'eni-attach-1', networkCardIndex: 0 },
       ),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-    ],
+    calls: INTERFACE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
   RunInstances: {
@@ -240,12 +258,7 @@ const CASES: Record<HandledEventName, Case> = {
           },
         },
       ),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-    ],
+    calls: INTERFACE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
   CreateNetworkAcl: {
@@ -255,30 +268,14 @@ const CASES: Record<HandledEventName, Case> = {
         { vpcId: VPC },
         { networkAcl: { networkAclId: ACL, vpcId: VPC, entrySet: {}, associationSet: {}, tagSet: {} } },
       ),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-      'DescribeVpcs',
-    ],
-    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp (+1 more)',
+    calls: NACL_READS,
+    subject: EXPOSED_SUBJECT,
   },
   CreateNetworkAclEntry: {
     record: () =>
       real('CreateNetworkAclEntry--ingress-tcp-port-range-anywhere-panther.json', { 'acl-1111': ACL }),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-      'DescribeVpcs',
-    ],
-    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp (+1 more)',
+    calls: NACL_READS,
+    subject: EXPOSED_SUBJECT,
   },
   ReplaceNetworkAclEntry: {
     record: () =>
@@ -292,29 +289,13 @@ const CASES: Record<HandledEventName, Case> = {
         icmpTypeCode: {},
         portRange: {},
       }),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-      'DescribeVpcs',
-    ],
-    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp (+1 more)',
+    calls: NACL_READS,
+    subject: EXPOSED_SUBJECT,
   },
   DeleteNetworkAclEntry: {
     record: () => real('DeleteNetworkAclEntry--ingress-rule-100-cli.json', { 'acl-0af9cb843511d66d4': ACL }),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-      'DescribeVpcs',
-    ],
-    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp (+1 more)',
+    calls: NACL_READS,
+    subject: EXPOSED_SUBJECT,
   },
   ReplaceNetworkAclAssociation: {
     record: () =>
@@ -323,28 +304,13 @@ const CASES: Record<HandledEventName, Case> = {
         { associationId: 'aclassoc-0old', networkAclId: ACL },
         { requestId: 'r', newAssociationId: 'aclassoc-0new' },
       ),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-      'DescribeVpcs',
-    ],
-    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp (+1 more)',
+    calls: NACL_READS,
+    subject: EXPOSED_SUBJECT,
   },
   CreateRoute: {
     record: () =>
       real('CreateRoute--igw-default-route-panther.json', { 'rtb-1': 'rtb-0main', 'igw-1': 'igw-0a1' }),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-    ],
+    calls: ROUTE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
   ReplaceRoute: {
@@ -354,40 +320,19 @@ const CASES: Record<HandledEventName, Case> = {
         destinationCidrBlock: '0.0.0.0/0',
         gatewayId: 'igw-0a1',
       }),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-    ],
+    calls: ROUTE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
   DeleteRoute: {
     record: () =>
       cloudTrailRecord('DeleteRoute', { routeTableId: 'rtb-0main', destinationCidrBlock: '192.0.2.0/24' }),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-    ],
+    calls: ROUTE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
   CreateRouteTable: {
     record: () =>
       real('CreateRouteTable--sanitized.json', { 'rtb-bcbcbcbc': 'rtb-0main', 'vpc-abababab': VPC }),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-    ],
+    calls: ROUTE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
   AssociateRouteTable: {
@@ -415,14 +360,7 @@ const CASES: Record<HandledEventName, Case> = {
         { associationId: 'rtbassoc-0main', routeTableId: 'rtb-0main' },
         { requestId: 'r', newAssociationId: 'rtbassoc-2', associationState: { state: 'associated' } },
       ),
-    calls: [
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeRouteTables',
-      'DescribeRouteTables',
-      'DescribeSecurityGroups',
-      'DescribeSubnets',
-    ],
+    calls: ROUTE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
   AttachInternetGateway: {
@@ -513,18 +451,7 @@ const CASES: Record<HandledEventName, Case> = {
   },
 };
 
-function deps(): EventDeps {
-  return {
-    config: parseConfig({ mode: 'remediate', ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
-    topicArn: 'arn:aws:sns:us-east-1:111122223333:vpc-guardrail',
-    ec2: new EC2Client({ region: 'us-east-1' }),
-    sns: new SNSClient({ region: 'us-east-1' }),
-    logger: new Logger({ logLevel: 'SILENT' }),
-    accountId: '111122223333',
-    region: 'us-east-1',
-    now: () => new Date('2025-06-16T00:00:00Z'),
-  };
-}
+const deps = () => eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' });
 
 beforeEach(() => {
   ec2Mock.reset();

@@ -4,6 +4,7 @@ export * from './cli-io';
 export * from './cloudtrail';
 export * from './ec2-fixtures';
 export * from './evaluate';
+export * from './event-deps';
 export * from './fake-ec2';
 export * from './fake-ec2-http';
 export * from './findings';

@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContextError, ContextReader } from '../../../infra/context';
 import { memberReadActions, VpcGuardrailMemberStack } from '../../../infra/member-stack';
-import { organizationFromContext } from '../../../infra/org-context';
+import { organizationConfig, organizationFromContext } from '../../../infra/org-context';
 import { writeActionsByResource } from '../../../infra/permissions';
 import { VpcGuardrailStack } from '../../../infra/vpc-guardrail-stack';
 import { HANDLED_EVENT_NAMES } from '../../../shared/events/event-table';
@@ -360,5 +360,48 @@ describe('organization context', () => {
     const stray = reader({ regions: 'eu-west-1' });
     organizationFromContext(stray);
     expect(stray.issues).toEqual(['-c regions: needs organizationId (organization mode)']);
+  });
+});
+
+describe('organizationConfig (-c accounts / -c excludeAccounts with -c config)', () => {
+  const context = (accounts: string[], excludeAccounts: string[] = []) => ({
+    organization,
+    accounts,
+    excludeAccounts,
+  });
+
+  it('adds the context lists to the config, and accepts the same list given in both places', () => {
+    // Act
+    const merged = organizationConfig({ mode: 'remediate' }, context(['222233334444'], ['555566667777']));
+    const same = organizationConfig({ accounts: ['222233334444'] }, context(['222233334444']));
+    // Assess
+    expect(merged).toEqual({
+      mode: 'remediate',
+      accounts: ['222233334444'],
+      excludeAccounts: ['555566667777'],
+    });
+    expect(same).toEqual({ accounts: ['222233334444'] });
+  });
+
+  it('refuses two different lists for one key, naming the key (one would silently win)', () => {
+    // Act / Assess
+    expect(() => organizationConfig({ accounts: ['111122223333'] }, context(['222233334444']))).toThrow(
+      /accounts: -c accounts and the accounts of -c config name different accounts/,
+    );
+    expect(() =>
+      organizationConfig({ excludeAccounts: ['111122223333'] }, context([], ['222233334444'])),
+    ).toThrow(ContextError);
+  });
+
+  it('refuses an allow-list whose every account is excluded (the member template would go nowhere)', () => {
+    // Act / Assess
+    expect(() =>
+      organizationConfig({ excludeAccounts: ['222233334444'] }, context(['222233334444'])),
+    ).toThrow(/every account it names is in excludeAccounts too/);
+    expect(organizationConfig({}, context(['222233334444', '333344445555'], ['222233334444']))).toMatchObject(
+      {
+        accounts: ['222233334444', '333344445555'],
+      },
+    );
   });
 });

@@ -54,6 +54,19 @@ const revoke: PlannedAction = {
   revoked: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
 };
 
+/** A world-open ssh entry the event wrote, found gone on a redelivery. */
+const worldSshEntry: NonNullable<NoticeInput['removedEntries']>[number] = {
+  networkAclId: 'acl-0abc',
+  ruleNumber: 100,
+  egress: false,
+  ruleAction: 'allow',
+  protocol: '6',
+  cidrBlock: '0.0.0.0/0',
+  fromPort: 22,
+  toPort: 22,
+  severity: 'high',
+};
+
 function input(overrides: Partial<OneCall> = {}): NoticeInput {
   return oneCall({
     event,
@@ -232,19 +245,21 @@ describe('buildNotice', () => {
       severity: 'critical' as const,
       ruleIds: ['sg-open-admin-port'],
     };
+    // Bob's authorize on sg-0abc, then alice's exemption tag on sg-0tag, in one batch.
+    const authorizeThenTag: NoticeInput['calls'] = [
+      {
+        event: bob,
+        scope: {
+          ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+          securityGroupIds: ['sg-0abc'],
+        },
+      },
+      { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
+    ];
     const base = input({ findings: [], alreadyRemoved: [world22] });
     const notice = buildNotice({
       ...base,
-      calls: [
-        {
-          event: bob,
-          scope: {
-            ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
-            securityGroupIds: ['sg-0abc'],
-          },
-        },
-        { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
-      ],
+      calls: authorizeThenTag,
     });
     expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed (+1 more)');
     expect(notice.attributes.severity?.StringValue).toBe('critical');
@@ -253,16 +268,7 @@ describe('buildNotice', () => {
     const quiet = buildNotice({
       ...base,
       alreadyRemoved: [{ ...world22, severity: 'info' }],
-      calls: [
-        {
-          event: bob,
-          scope: {
-            ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
-            securityGroupIds: ['sg-0abc'],
-          },
-        },
-        { event: { ...event, eventId: 'ev-tag', eventName: 'CreateTags' }, scope: tagScope },
-      ],
+      calls: authorizeThenTag,
     });
     expect(quiet.subject).toBe('[INFO] exemption set on sg-0tag by alice (+1 more)');
   });
@@ -352,19 +358,7 @@ describe('buildNotice', () => {
       input({
         findings: [],
         alreadyRemoved: [rule('sgr-a', 'sg-0aaa', 8081, 'medium'), rule('sgr-b', 'sg-0bbb', 22, 'critical')],
-        removedEntries: [
-          {
-            networkAclId: 'acl-0abc',
-            ruleNumber: 100,
-            egress: false,
-            ruleAction: 'allow',
-            protocol: '6',
-            cidrBlock: '0.0.0.0/0',
-            fromPort: 22,
-            toPort: 22,
-            severity: 'high',
-          },
-        ],
+        removedEntries: [worldSshEntry],
       }),
     );
     expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0bbb already removed (+2 more)');
@@ -375,19 +369,7 @@ describe('buildNotice', () => {
     const notice = buildNotice(
       input({
         findings: [],
-        removedEntries: [
-          {
-            networkAclId: 'acl-0abc',
-            ruleNumber: 100,
-            egress: false,
-            ruleAction: 'allow',
-            protocol: '6',
-            cidrBlock: '0.0.0.0/0',
-            fromPort: 22,
-            toPort: 22,
-            severity: 'high',
-          },
-        ],
+        removedEntries: [worldSshEntry],
       }),
     );
     expect(notice.subject).toBe('[HIGH] world-open entry 100 of acl-0abc already removed');
