@@ -51,12 +51,13 @@ interface Loaded {
 /**
  * Loads the slice an event's scope needs (DESIGN §7): the scope's resources; for security groups
  * their rules (with ids) and the interfaces using them; the route tables and NACLs of their VPCs;
- * the rules of those interfaces' other groups (read with the event's groups' rules: the engine
- * needs their reach, not the groups); referenced prefix lists. Independent calls run concurrently;
- * every call is paginated and filtered (a deleted resource is an empty result, not an error).
- * A security-group event costs 5 calls (groups and interfaces; then rules, route tables and NACLs),
- * plus one per referenced prefix list (DESIGN §12: ≤ 6 with one list), plus pages and chunks of
- * 200 filter values.
+ * those interfaces' other groups (described and their rules read with the event's groups': their
+ * reach is part of the interfaces' exposure, their exemption tags accept it as in the audit);
+ * referenced prefix lists. Independent calls run concurrently; every call is paginated and
+ * filtered (a deleted resource is an empty result, not an error). A security-group event costs 5
+ * calls (interfaces; then groups, rules, route tables and NACLs — the tables and NACLs in a third
+ * round when no interface uses the group, its VPC known from it), plus one per referenced prefix
+ * list (DESIGN §12: ≤ 6 with one list), plus pages and chunks of 200 filter values.
  */
 export async function loadSlice(
   ec2: EC2Client,
@@ -187,9 +188,11 @@ export async function loadSlice(
   // Round 1: the scope's own resources, concurrently. Interfaces named by id are read by id only
   // when no instance is in scope: an instance's interfaces come with it (RunInstances names both,
   // and is one interface read), and an id the instance read did not return is read after it.
+  // The event's groups are described in round 2, in one call with the other groups of their
+  // interfaces: those groups' tags (exemptions, DESIGN §8) accept the interfaces' exposure as in
+  // the audit, and the group ids are only known once the interfaces are read.
   const interfacesById = scope.instanceIds.length === 0 ? scope.networkInterfaceIds : [];
   await Promise.all([
-    describeGroups('id', unloadedGroups(groupIds)),
     describeInterfaces('group', groupIds),
     describeInterfaces('id', interfacesById),
     describeInterfaces('instance', scope.instanceIds),
@@ -206,14 +209,11 @@ export async function loadSlice(
     );
   }
 
-  // The rules of the event's groups, and of the other groups of the interfaces using them: only
-  // their rules count (their reach is part of those interfaces' union exposure), so they are read
-  // with the event's groups' rules in one DescribeSecurityGroupRules and become rules-only groups.
+  // The rules of the event's groups, and of the other groups of the interfaces using them (their
+  // reach is part of those interfaces' union exposure), in one DescribeSecurityGroupRules: the
+  // rule ids remediation needs. Those groups are described too, in round 2's one
+  // DescribeSecurityGroups (their tags exempt; the event's groups' VPC and prefix lists).
   const ruleGroups = [...new Set([...groupIds, ...interfaceGroups(loaded, new Set(groupIds))])];
-  const byRules = new Set(ruleGroups);
-  // Other interfaces' groups (interface events, and VPC-wide interfaces of NACL and route events)
-  // are described as before.
-  const described = (ids: Iterable<string>) => unloadedGroups(ids).filter((id) => !byRules.has(id));
 
   // Round 2: the rules, and the context of their VPCs.
   const vpcIds = new Set(scope.vpcIds);
@@ -230,27 +230,35 @@ export async function loadSlice(
     scope.networkAclIds.length + scope.routeTableIds.length + scope.internetGatewayIds.length > 0;
   const subnetWide = scope.subnetIds.length + scope.natGatewayIds.length > 0;
   const rulesLoad = describeRules(ruleGroups);
+  const vpcContext = (ids: string[]) => [
+    ids.length > 0 ? describeTables('vpc', ids) : undefined,
+    exposure || networkWide ? describeAcls('vpc', ids) : undefined,
+  ];
+  // An event's group that no interface uses has its VPC known only from its description (this
+  // round): the route tables and NACLs then wait for it (round 3), so that a batch still reads
+  // them in one call each, for every VPC.
+  const usedGroups = new Set(interfaceGroups(loaded));
+  const vpcUnknown = groupIds.some((id) => !loaded.groups.has(id) && !usedGroups.has(id));
   await Promise.all([
     rulesLoad,
-    vpcs.length > 0 ? describeTables('vpc', vpcs) : undefined,
-    exposure || networkWide ? describeAcls('vpc', vpcs) : undefined,
+    ...(vpcUnknown ? [] : vpcContext(vpcs)),
     networkWide || subnetWide ? describeSubnets('vpc', vpcs) : undefined,
     networkWide ? describeInterfaces('vpc', vpcs) : undefined,
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
     scope.networkAclIds.length > 0 || nameInSeveralVpcs ? describeVpcs('vpc', vpcs) : undefined,
-    describeGroups('id', described(interfaceGroups(loaded))),
+    describeGroups('id', unloadedGroups([...ruleGroups, ...interfaceGroups(loaded)])),
     ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
   ]);
 
-  // Round 3: groups of interfaces found in round 2; the rules-only groups described instead when
-  // their rules could not be read (their permissions still count for exposure); prefix lists only
-  // rules read since reference (usually none: the event's groups' lists were read in round 2).
-  const rulesRead = await rulesLoad;
+  // Round 3: groups of interfaces found in round 2; the route tables and NACLs deferred above (or
+  // of a VPC only a group named); prefix lists the groups and rules read in round 2 reference.
+  const groupVpcs = [...loaded.groups.values()]
+    .map((g) => g.VpcId)
+    .filter((id): id is string => id !== undefined && !vpcIds.has(id));
+  const laterVpcs = [...new Set([...(vpcUnknown ? vpcs : []), ...groupVpcs])].sort();
   await Promise.all([
-    describeGroups(
-      'id',
-      rulesRead ? described(interfaceGroups(loaded)) : unloadedGroups(interfaceGroups(loaded)),
-    ),
+    describeGroups('id', unloadedGroups(interfaceGroups(loaded))),
+    ...vpcContext(laterVpcs),
     ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
     // The list of an added prefix-list rule that is gone tells whether it was world-open: what a
     // redelivery reports "already removed" (DESIGN §8). The pipeline gives only redeliveries' rules.

@@ -94,7 +94,7 @@ describe('loadSlice', () => {
     ec2Mock.reset();
   });
 
-  it('loads a security-group event in 5 EC2 read calls: group and interfaces, then rules (the other groups too) and VPC context', async () => {
+  it('loads a security-group event in 5 EC2 read calls: interfaces, then groups and rules (the other groups too) and VPC context', async () => {
     // Prepare
     installFakeEc2(ec2Mock, world);
     // Act
@@ -121,11 +121,11 @@ describe('loadSlice', () => {
       Filters: [{ Name: 'vpc-id', Values: [VPC] }],
     });
     expect(ec2Mock.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
-    // Only the event's group is described; the interface's other group is its rules.
+    // One describe: the event's group and the interface's other group (its tags exempt, §8).
     expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.Filters)).toEqual([
-      [{ Name: 'group-id', Values: [GROUP] }],
+      [{ Name: 'group-id', Values: [GROUP, OTHER_GROUP] }],
     ]);
-    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toEqual([GROUP]);
+    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toEqual([GROUP, OTHER_GROUP]);
     expect(slice.snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId)).toContain('sgr-world22');
     expect(slice.snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId)).toContain('sgr-0base-egress');
     expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
@@ -165,8 +165,8 @@ describe('loadSlice', () => {
     expect(slice.snapshot.ManagedPrefixLists).toEqual([
       { PrefixListId: 'pl-0cust', Entries: [{ Cidr: '0.0.0.0/1' }] },
     ]);
-    // The other group is a rules-only (stub) group: not described, its rules loaded.
-    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toEqual([GROUP]);
+    // The other group is described (with the event's group, one call) and its rules loaded.
+    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toEqual([GROUP, OTHER_GROUP]);
     expect(
       slice.snapshot.SecurityGroupRules.filter((r) => r.GroupId === OTHER_GROUP).map(
         (r) => r.SecurityGroupRuleId,
@@ -185,7 +185,7 @@ describe('loadSlice', () => {
     expect(assessment.findings.filter((f) => f.resourceId === OTHER_GROUP)).toEqual([]);
     // Nothing of the other group is remediated (its world-open 3389 is someone else's change).
     expect(JSON.stringify(assessment.plan.actions)).not.toContain(OTHER_GROUP);
-    // Unfiltered, the engine does judge the stub group: the scope is what keeps it out.
+    // Unfiltered, the engine does judge the other group: the scope is what keeps it out.
     const all = evaluateModel(buildModel(slice.snapshot), parseConfig({}));
     expect(all.some((f) => f.resourceId === OTHER_GROUP && f.ruleId === 'sg-open-admin-port')).toBe(true);
   });
@@ -196,7 +196,7 @@ describe('loadSlice', () => {
     installFakeEc2(ec2Mock, w);
     const slice = await loadSlice(ec2, sgScope);
     expect(slice.complete).toBe(true);
-    expect(slice.calls).toBeLessThanOrEqual(5);
+    expect(slice.calls).toBe(5);
     expect(ec2Mock.calls()).toHaveLength(slice.calls);
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)[0]?.args[0].input).toEqual({
       Filters: [{ Name: 'group-id', Values: [GROUP] }],
@@ -204,6 +204,33 @@ describe('loadSlice', () => {
     expect(slice.snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId).sort()).toEqual(
       ['sgr-egress-sg-0web', 'sgr-world22'].sort(),
     );
+    // The group's VPC, known from its description, still gives the route tables and NACLs.
+    expect(ec2Mock.commandCalls(DescribeRouteTablesCommand).map((c) => c.args[0].input)).toEqual([
+      { Filters: [{ Name: 'vpc-id', Values: [VPC] }] },
+    ]);
+    expect(slice.snapshot.NetworkAcls.map((a) => a.NetworkAclId)).toEqual([ACL]);
+  });
+
+  it('reads the VPC context once for a used group and an unused one of another VPC (a batch keeps its cost)', async () => {
+    const w = buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] });
+    w.SecurityGroups.push({
+      GroupId: 'sg-0lone',
+      GroupName: 'lone',
+      VpcId: 'vpc-0b2',
+      IpPermissions: [],
+      IpPermissionsEgress: [],
+      Tags: [],
+    });
+    installFakeEc2(ec2Mock, w);
+    const slice = await loadSlice(ec2, { ...sgScope, securityGroupIds: [GROUP, 'sg-0lone'] });
+    expect(slice.complete).toBe(true);
+    expect(slice.calls).toBe(5);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.Filters)).toEqual([
+      [{ Name: 'group-id', Values: [GROUP, 'sg-0lone', OTHER_GROUP] }],
+    ]);
+    expect(ec2Mock.commandCalls(DescribeRouteTablesCommand).map((c) => c.args[0].input)).toEqual([
+      { Filters: [{ Name: 'vpc-id', Values: [VPC, 'vpc-0b2'] }] },
+    ]);
   });
 
   it('reads a prefix list only the other groups reference in one more round', async () => {
@@ -265,8 +292,13 @@ describe('loadSlice', () => {
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)[0]?.args[0].input).toEqual({
       Filters: [{ Name: 'group-id', Values: [GROUP, OTHER_GROUP] }],
     });
-    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(1);
-    expect(slice.calls).toBe(5);
+    // The name's describe comes first (the id is needed to find the interfaces); the interface's
+    // other group is described with the rules' round, for its tags (§8): one call more than by id.
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.Filters)).toEqual([
+      [{ Name: 'group-name', Values: ['web'] }],
+      [{ Name: 'group-id', Values: [OTHER_GROUP] }],
+    ]);
+    expect(slice.calls).toBe(6);
   });
 
   it('marks the slice incomplete, naming the call, when a describe is denied', async () => {
