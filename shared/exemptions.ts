@@ -1,8 +1,10 @@
+import { portSetsBySpec } from './analysis/port-classes';
+import { TRANSPORTS } from './analysis/sg-reach';
 import type { AllowListEntry, Config, PortSpec } from './config';
 import type { Finding, ResourceType, RevokeTarget, Suppression } from './findings';
 import type { Model } from './model/model';
 import type { Tag } from './model/snapshot-schema';
-import { intersect, isSubset, normalize } from './net/interval-set';
+import { intersect, isSubset } from './net/interval-set';
 import { formatPortsWithProtocol, type PortSet } from './net/ports';
 import { matchesTransport, parseProtocol } from './net/protocol';
 
@@ -140,16 +142,6 @@ function entryApplies(entry: AllowListEntry, finding: Finding): boolean {
   );
 }
 
-const TRANSPORT_NAMES = ['tcp', 'udp'] as const;
-
-/** Ports of specs, per transport, as port sets. */
-function specSets(specs: readonly PortSpec[]): Record<'tcp' | 'udp', PortSet> {
-  return {
-    tcp: normalize(specs.filter((p) => p.protocol === 'tcp').map((p) => [p.from, p.to + 1] as const)),
-    udp: normalize(specs.filter((p) => p.protocol === 'udp').map((p) => [p.from, p.to + 1] as const)),
-  };
-}
-
 /** The ports, per transport, that the rule of a revoke target carries (-1 or no ports: all). */
 function targetPorts(target: RevokeTarget): Record<'tcp' | 'udp', PortSet> {
   const protocol = parseProtocol(target.ipPermission.IpProtocol);
@@ -182,11 +174,11 @@ export function applyPartialAllowLists(
   if (!ports || ports.length === 0) return;
   const entries = config.allowLists.filter((entry) => entry.ports && entryApplies(entry, finding));
   if (entries.length === 0) return;
-  const own = specSets(ports);
-  const granted = specSets(entries.flatMap((entry) => entry.ports ?? []));
+  const own = portSetsBySpec(ports);
+  const granted = portSetsBySpec(entries.flatMap((entry) => entry.ports ?? []));
   const covered = { tcp: intersect(own.tcp, granted.tcp), udp: intersect(own.udp, granted.udp) };
   if (covered.tcp.length === 0 && covered.udp.length === 0) return;
-  const text = TRANSPORT_NAMES.flatMap((t) => formatPortsWithProtocol(covered[t], t));
+  const text = TRANSPORTS.flatMap((t) => formatPortsWithProtocol(covered[t], t));
   const reasons = [...new Set(entries.map((entry) => entry.reason))];
   finding.evidence.allowListed = { ports: text, reasons };
   const notes = spareAllowListed(finding, own, covered);
@@ -208,8 +200,8 @@ function spareAllowListed(
     const closing: RevokeTarget[] = [];
     for (const target of plan.rules) {
       const opens = targetPorts(target);
-      const reported = TRANSPORT_NAMES.map((t) => intersect(opens[t], own[t]));
-      const allowed = TRANSPORT_NAMES.map((t) => intersect(opens[t], covered[t]));
+      const reported = TRANSPORTS.map((t) => intersect(opens[t], own[t]));
+      const allowed = TRANSPORTS.map((t) => intersect(opens[t], covered[t]));
       const onlyAllowed = reported.every((set, i) => isSubset(set, allowed[i] ?? []));
       const someAllowed = allowed.some((set) => set.length > 0);
       if (onlyAllowed && someAllowed) kept.push(target);
@@ -255,19 +247,13 @@ function allowListCovers(
   finding: Finding,
   ports: readonly PortSpec[] | undefined,
 ): boolean {
-  if (entry.resourceId !== finding.resourceId) return false;
-  if (entry.ruleIds && !entry.ruleIds.includes(finding.ruleId)) return false;
+  if (!entryApplies(entry, finding)) return false;
   if (!entry.ports) return true;
   // An entry limited to ports cannot cover a finding that is not about ports.
   if (!ports || ports.length === 0) return false;
-  for (const protocol of ['tcp', 'udp'] as const) {
-    const wanted = ports.filter((p) => p.protocol === protocol).map((p) => [p.from, p.to + 1] as const);
-    const allowed = entry.ports
-      .filter((p) => p.protocol === protocol)
-      .map((p) => [p.from, p.to + 1] as const);
-    if (!isSubset(normalize(wanted), normalize(allowed))) return false;
-  }
-  return true;
+  const wanted = portSetsBySpec(ports);
+  const allowed = portSetsBySpec(entry.ports);
+  return TRANSPORTS.every((t) => isSubset(wanted[t], allowed[t]));
 }
 
 /**
