@@ -15,7 +15,7 @@ import { isRevoke } from '../remediation/narrow';
 import { planRemediation } from '../remediation/plan';
 import type { RemediationPlanResult } from '../remediation/types';
 import { REGISTRY } from '../rules/registry';
-import type { AutoFix, SourceRule } from '../rules/types';
+import type { AutoFix, RuleDefinition, SourceRule } from '../rules/types';
 import { judgeRemovedEntry, judgeRemovedRule, type RemovedJudgement } from './removed-severity';
 import { findingsInScope, type ResolvedScope, resolveScope } from './resolve';
 
@@ -181,9 +181,9 @@ function asRemoved(
   });
 }
 
-/** Whether a rule of the catalogue judging `resourceType` would have removed this source rule. */
-function offending(resourceType: ResourceType, rule: SourceRule, config: Config): boolean {
-  return REGISTRY.rules.some(
+/** The catalogue's rules judging `resourceType` that would have removed this source rule. */
+function offendedRules(resourceType: ResourceType, rule: SourceRule, config: Config): RuleDefinition[] {
+  return REGISTRY.rules.filter(
     (r) => r.meta.resourceType === resourceType && r.meta.hooks?.offendingSource?.(rule, config) === true,
   );
 }
@@ -203,7 +203,7 @@ function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedR
       rule.prefixListId !== undefined
         ? { ...rule, prefixListCidrs: prefixListCidrs(model, rule.prefixListId) }
         : rule;
-    if (!offending('AWS::EC2::SecurityGroup', source, config)) return false;
+    if (offendedRules('AWS::EC2::SecurityGroup', source, config).length === 0) return false;
     const group = model.securityGroups.get(rule.groupId);
     if (!group) return false;
     // By id when the slice carries rule ids; else by content (a group left with no rule at all
@@ -269,11 +269,7 @@ function entriesGone(
       ...(entry.cidrBlock !== undefined ? { cidrIpv4: entry.cidrBlock } : {}),
       ...(entry.ipv6CidrBlock !== undefined ? { cidrIpv6: entry.ipv6CidrBlock } : {}),
     };
-    const judges = REGISTRY.rules.filter(
-      (r) =>
-        r.meta.resourceType === 'AWS::EC2::NetworkAcl' &&
-        r.meta.hooks?.offendingSource?.(source, config) === true,
-    );
+    const judges = offendedRules('AWS::EC2::NetworkAcl', source, config);
     if (judges.length === 0) continue;
     const acl = model.networkAcls.get(entry.networkAclId);
     if (!acl) continue;
