@@ -35,6 +35,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 
+from identity import assumed_role_identity
+
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5077")
 REGION = os.environ.get("AWS_REGION", "eu-west-1")
 ACCOUNT = "123456789012"  # moto's
@@ -95,14 +97,7 @@ def proxy_for(tag):
 
 # --- the world and the calls --------------------------------------------------------------------
 
-identity = {
-    "type": "AssumedRole",
-    "principalId": "AROAEXAMPLE:terraform",
-    "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/Deployer/terraform",
-    "accountId": ACCOUNT,
-    "sessionContext": {"sessionIssuer": {"type": "Role", "arn": f"arn:aws:iam::{ACCOUNT}:role/Deployer",
-                                         "accountId": ACCOUNT, "userName": "Deployer"}},
-}
+identity = assumed_role_identity(ACCOUNT, "Deployer", "terraform")
 TF_AGENT = ("APN/1.0 HashiCorp/1.0 Terraform/1.9.8 (+https://www.terraform.io) terraform-provider-aws/5.80.0 "
             "(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.32.6 api/ec2#1.195.0")
 

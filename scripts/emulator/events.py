@@ -15,6 +15,8 @@ import sys
 
 import boto3
 
+from identity import assumed_role_identity
+
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5077")
 REGION = os.environ.get("AWS_REGION", "eu-west-1")
 ACCOUNT = "123456789012"
@@ -29,14 +31,7 @@ os.makedirs(out_dir, exist_ok=True)
 topic = sns.create_topic(Name="vpc-guardrail")["TopicArn"]
 queue_sub = None
 
-identity = {
-    "type": "AssumedRole",
-    "principalId": "AROAEXAMPLE:alice",
-    "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/Admin/alice",
-    "accountId": ACCOUNT,
-    "sessionContext": {"sessionIssuer": {"type": "Role", "arn": f"arn:aws:iam::{ACCOUNT}:role/Admin",
-                                         "accountId": ACCOUNT, "userName": "Admin"}},
-}
+identity = assumed_role_identity(ACCOUNT, "Admin", "alice")
 
 
 def envelope(name, request, response, event_id):
