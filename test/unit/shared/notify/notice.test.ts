@@ -54,6 +54,17 @@ const revoke: PlannedAction = {
   revoked: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
 };
 
+/** A world-open ssh rule the event added, found gone on a redelivery. */
+const worldSshRule = {
+  ruleId: 'sgr-world',
+  groupId: 'sg-0abc',
+  egress: false,
+  ipProtocol: 'tcp',
+  fromPort: 22,
+  toPort: 22,
+  cidrIpv4: '0.0.0.0/0',
+};
+
 /** A world-open ssh entry the event wrote, found gone on a redelivery. */
 const worldSshEntry: NonNullable<NoticeInput['removedEntries']>[number] = {
   networkAclId: 'acl-0abc',
@@ -234,17 +245,7 @@ describe('buildNotice', () => {
       eventId: 'ev-bob',
       actor: { ...event.actor, arn: 'arn:aws:iam::111122223333:user/bob' },
     };
-    const world22 = {
-      ruleId: 'sgr-world',
-      groupId: 'sg-0abc',
-      egress: false,
-      ipProtocol: 'tcp',
-      fromPort: 22,
-      toPort: 22,
-      cidrIpv4: '0.0.0.0/0',
-      severity: 'critical' as const,
-      ruleIds: ['sg-open-admin-port'],
-    };
+    const world22 = { ...worldSshRule, severity: 'critical' as const, ruleIds: ['sg-open-admin-port'] };
     // Bob's authorize on sg-0abc, then alice's exemption tag on sg-0tag, in one batch.
     const authorizeThenTag: NoticeInput['calls'] = [
       {
@@ -280,16 +281,7 @@ describe('buildNotice', () => {
       severity: 'low',
       title: 'sg-0abc open to a broad public range',
     });
-    const removed = {
-      ruleId: 'sgr-world',
-      groupId: 'sg-0abc',
-      egress: false,
-      ipProtocol: 'tcp',
-      fromPort: 22,
-      toPort: 22,
-      cidrIpv4: '0.0.0.0/0',
-      severity: 'critical' as const,
-    };
+    const removed = { ...worldSshRule, severity: 'critical' as const };
     const notice = buildNotice(input({ findings: [low], alreadyRemoved: [removed] }));
     expect(notice.subject).toBe('[CRITICAL] world-open rule on sg-0abc already removed (+1 more)');
     expect(notice.attributes.severity?.StringValue).toBe('critical');
@@ -302,17 +294,7 @@ describe('buildNotice', () => {
     const notice = buildNotice(
       input({
         findings: [],
-        alreadyRemoved: [
-          {
-            ruleId: 'sgr-world',
-            groupId: 'sg-0abc',
-            egress: false,
-            ipProtocol: 'tcp',
-            fromPort: 22,
-            toPort: 22,
-            cidrIpv4: '0.0.0.0/0',
-          },
-        ],
+        alreadyRemoved: [worldSshRule],
       }),
     );
     expect(notice.subject).toBe('[INFO] world-open rule on sg-0abc already removed');
@@ -492,19 +474,7 @@ describe("the README's subscription filter example (DESIGN §8: it must deliver 
     const gone = buildNotice(
       input({
         findings: [],
-        alreadyRemoved: [
-          {
-            ruleId: 'sgr-world',
-            groupId: 'sg-0abc',
-            egress: false,
-            ipProtocol: 'tcp',
-            fromPort: 22,
-            toPort: 22,
-            cidrIpv4: '0.0.0.0/0',
-            severity: 'critical',
-            ruleIds: ['sg-open-admin-port'],
-          },
-        ],
+        alreadyRemoved: [{ ...worldSshRule, severity: 'critical', ruleIds: ['sg-open-admin-port'] }],
       }),
     );
     expect(delivers(gone.attributes)).toBe(true);
