@@ -3,7 +3,14 @@
 // NACL fix at both ends of the rule-number space (1 and 32766).
 
 import { describe, expect, it } from 'vitest';
-import { ACL, authorizeIngress, cloudTrailRecord, simulate, worldSnapshot } from '../helpers';
+import {
+  ACL,
+  allowAllWorldEntryRecord,
+  authorizeIngress,
+  naclEntryAction,
+  simulate,
+  worldSnapshot,
+} from '../helpers';
 
 const GROUP = 'sg-0web';
 
@@ -65,16 +72,7 @@ describe('§8 "removes only what made the finding … the other CIDRs of the sam
 });
 
 describe('§8 "NACL precision" at the ends of the rule-number space', () => {
-  const event = cloudTrailRecord('CreateNetworkAclEntry', {
-    networkAclId: ACL,
-    ruleNumber: 100,
-    egress: false,
-    ruleAction: 'allow',
-    aclProtocol: '-1',
-    cidrBlock: '0.0.0.0/0',
-    portRange: {},
-    icmpTypeCode: {},
-  });
+  const event = allowAllWorldEntryRecord(ACL);
   const optIn = { rules: { 'nacl-open-admin-port': 'remediate' } };
   const entry = (
     action: 'CreateNetworkAclEntry' | 'ReplaceNetworkAclEntry',
@@ -83,19 +81,7 @@ describe('§8 "NACL precision" at the ends of the rule-number space', () => {
     protocol: string,
     port: number,
     cidr: string,
-  ) => ({
-    action,
-    parameters: {
-      NetworkAclId: ACL,
-      RuleNumber: n,
-      Protocol: protocol,
-      RuleAction: ruleAction,
-      Egress: false,
-      ...(action === 'ReplaceNetworkAclEntry' ? { PortRange: { From: port, To: port } } : {}),
-      ...(cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
-      ...(action === 'CreateNetworkAclEntry' ? { PortRange: { From: port, To: port } } : {}),
-    },
-  });
+  ) => naclEntryAction(ACL, action, n, ruleAction, protocol, port, cidr);
 
   it('narrows admin-only entries at 32766 and 32765, the further kept sources taking the largest free numbers below', async () => {
     const snapshot = worldSnapshot({

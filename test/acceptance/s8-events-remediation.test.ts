@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeIngress, cloudTrailRecord, type RuleSpec, simulate, worldSnapshot } from '../helpers';
+import {
+  allowAllWorldEntryRecord,
+  authorizeIngress,
+  cloudTrailRecord,
+  naclEntryAction,
+  type RuleSpec,
+  simulate,
+  worldSnapshot,
+} from '../helpers';
 
 const GROUP = 'sg-0web';
 const ACL = 'acl-0default';
@@ -269,16 +277,7 @@ describe('§8 exemptions are never remediated', () => {
 });
 
 describe('§8 NACL precision', () => {
-  const naclEvent = cloudTrailRecord('CreateNetworkAclEntry', {
-    networkAclId: ACL,
-    ruleNumber: 100,
-    egress: false,
-    ruleAction: 'allow',
-    aclProtocol: '-1',
-    cidrBlock: '0.0.0.0/0',
-    portRange: {},
-    icmpTypeCode: {},
-  });
+  const naclEvent = allowAllWorldEntryRecord(ACL);
 
   const optIn = { rules: { 'nacl-open-admin-port': 'remediate' } };
   const entryCall = (
@@ -288,18 +287,7 @@ describe('§8 NACL precision', () => {
     protocol: string,
     port: number,
     cidr: string,
-  ) => ({
-    action,
-    parameters: {
-      NetworkAclId: ACL,
-      RuleNumber: n,
-      Protocol: protocol,
-      RuleAction: ruleAction,
-      Egress: false,
-      ...(cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
-      PortRange: { From: port, To: port },
-    },
-  });
+  ) => naclEntryAction(ACL, action, n, ruleAction, protocol, port, cidr);
   const create = (n: number, ruleAction: 'allow' | 'deny', protocol: string, port: number, cidr: string) =>
     entryCall('CreateNetworkAclEntry', n, ruleAction, protocol, port, cidr);
 

@@ -1,6 +1,6 @@
 import { runCli } from '../../cli/main';
 import { memoryIo } from './cli-io';
-import { buildWorld, type WorldOptions } from './world';
+import { buildWorld, cloudTrailRecord, type WorldOptions } from './world';
 
 /** The JSON `vpc-guardrail simulate --format json` prints (DESIGN §11), loosely typed for assertions. */
 export interface SimulateJson {
@@ -53,4 +53,42 @@ export function findingKeys(report: SimulateJson): string[] {
 /** The test world of test/helpers/world.ts as a snapshot (one group sg-0web, eni-0web, subnet-0pub). */
 export function worldSnapshot(options: Partial<WorldOptions> & Pick<WorldOptions, 'rules'>) {
   return buildWorld({ groupId: 'sg-0web', ...options });
+}
+
+/** A CreateNetworkAclEntry record: entry 100 of `acl` allows all traffic inbound from 0.0.0.0/0. */
+export function allowAllWorldEntryRecord(acl: string) {
+  return cloudTrailRecord('CreateNetworkAclEntry', {
+    networkAclId: acl,
+    ruleNumber: 100,
+    egress: false,
+    ruleAction: 'allow',
+    aclProtocol: '-1',
+    cidrBlock: '0.0.0.0/0',
+    portRange: {},
+    icmpTypeCode: {},
+  });
+}
+
+/** The action a NACL fix plans for one inbound entry on one port, as `simulate` prints it. */
+export function naclEntryAction(
+  acl: string,
+  action: 'CreateNetworkAclEntry' | 'ReplaceNetworkAclEntry',
+  n: number,
+  ruleAction: 'allow' | 'deny',
+  protocol: string,
+  port: number,
+  cidr: string,
+) {
+  return {
+    action,
+    parameters: {
+      NetworkAclId: acl,
+      RuleNumber: n,
+      Protocol: protocol,
+      RuleAction: ruleAction,
+      Egress: false,
+      ...(cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr }),
+      PortRange: { From: port, To: port },
+    },
+  };
 }
