@@ -112,7 +112,9 @@ export function buildModel(snapshot: Snapshot): Model {
 
   for (const list of snapshot.ManagedPrefixLists) {
     const node: PrefixListNode = { id: list.PrefixListId, name: list.PrefixListName, cidrs4: [], cidrs6: [] };
-    for (const entry of list.Entries) {
+    // No entries: an AWS-managed list (the schema requires them of a customer's), whose addresses
+    // are an AWS service's, never internet sources: resolved, and empty.
+    for (const entry of list.Entries ?? []) {
       const r4 = parseCidr4(entry.Cidr);
       if (r4) node.cidrs4.push({ cidr: entry.Cidr, range: r4 });
       else {

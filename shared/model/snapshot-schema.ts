@@ -14,7 +14,6 @@ import {
   optional,
   type Refinement,
   report,
-  required,
   type Schema,
   str,
   withDefault,
@@ -328,22 +327,41 @@ export const NetworkInterfaceSchema = obj({
   Tags: optional(tags),
 });
 
-export const ManagedPrefixListSchema = obj({
-  PrefixListId: str(),
-  PrefixListName: optStr,
-  AddressFamily: optStr,
-  OwnerId: optStr,
-  // Required: `describe-managed-prefix-lists` prints no entries (they come from
-  // `get-managed-prefix-list-entries`); a list read as empty would hide a world-open source.
-  Entries: required(
-    list(
-      obj({
-        Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
-        Description: optStr,
-      }),
+/**
+ * An AWS-managed list (`com.amazonaws.<region>.s3`, CloudFront's origin-facing list, …): EC2 prints
+ * `OwnerId` "AWS" for it, and a customer's list may not take a name starting `com.amazonaws.`. It
+ * holds an AWS service's own addresses, never the internet at large (DESIGN §3 and §4 name only an
+ * unresolved *customer* list as unknown).
+ */
+export function isAwsManagedPrefixList(list: { OwnerId?: string; PrefixListName?: string }): boolean {
+  return list.OwnerId === 'AWS' || list.PrefixListName?.startsWith('com.amazonaws.') === true;
+}
+
+export const ManagedPrefixListSchema = obj(
+  {
+    PrefixListId: str(),
+    PrefixListName: optStr,
+    AddressFamily: optStr,
+    OwnerId: optStr,
+    Entries: optional(
+      list(
+        obj({
+          Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
+          Description: optStr,
+        }),
+      ),
     ),
-  ),
-});
+  },
+  // Required of a customer's list: `describe-managed-prefix-lists` prints no entries (they come
+  // from `get-managed-prefix-list-entries`), and a list read as empty would hide a world-open
+  // source. An AWS-managed list as that call prints it is accepted without them: its addresses are
+  // an AWS service's, so it is no internet source and nothing is left unjudged.
+  (list, issue) => {
+    if (list.Entries !== undefined || isAwsManagedPrefixList(list)) return true;
+    issue('Entries', 'is required (expected an array)');
+    return false;
+  },
+);
 
 export const SnapshotSchema = obj({
   accountId: optStr,

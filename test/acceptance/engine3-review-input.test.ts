@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/main';
+import type { Finding } from '../../shared/findings';
+import { memoryIo } from '../helpers';
+import { ec2Fixture } from '../helpers/ec2-fixtures';
+
+// DESIGN §3/§4 input readings pinned by the engine3 review, through the CLI a user runs
+// (`vpc-guardrail audit --snapshot F --format json`), on real EC2 output where there is one.
+
+type Json = Record<string, unknown>;
+
+interface Report {
+  findings: Finding[];
+  summary: { warnings: string[]; notJudged: { resourceId: string; reason: string; ruleId?: string }[] };
+}
+
+async function auditJson(snapshot: unknown) {
+  const env = memoryIo({ 'in.json': JSON.stringify(snapshot) });
+  const code = await runCli(['audit', '--snapshot', 'in.json', '--format', 'json'], env.io);
+  const out = env.stdout();
+  return { code, report: out ? (JSON.parse(out) as Report) : undefined, stderr: env.stderr() };
+}
+
+/** `describe-managed-prefix-lists` as EC2 prints it (test/fixtures/ec2, Placebo recording). */
+const PREFIX_LISTS = ec2Fixture('DescribeManagedPrefixLists--aws-and-customer-lists-placebo').PrefixLists as Json[];
+const byId = (id: string) => PREFIX_LISTS.find((l) => l.PrefixListId === id) as Json;
+/** AWS-managed: `com.amazonaws.us-east-1.s3`, OwnerId "AWS". */
+const S3_LIST = byId('pl-63a5400a');
+/** Customer-managed: "All VPC CIDR", OwnerId 644160558196. */
+const CUSTOMER_LIST = byId('pl-02d12d37020480a5f');
+
+function groupFrom(listId: string, port: number): Json {
+  return {
+    GroupId: 'sg-1',
+    GroupName: 'web',
+    VpcId: 'vpc-1',
+    IpPermissions: [
+      { IpProtocol: 'tcp', FromPort: port, ToPort: port, PrefixListIds: [{ PrefixListId: listId }] },
+    ],
+    IpPermissionsEgress: [],
+  };
+}
+
+describe('ManagedPrefixLists: an AWS-managed list is no unknown source (DESIGN §3 "customer prefix list")', () => {
+  it('an AWS-managed list as describe-managed-prefix-lists prints it (no Entries) is accepted: no finding, nothing unjudged', async () => {
+    const { code, report, stderr } = await auditJson({
+      SecurityGroups: [groupFrom('pl-63a5400a', 22)],
+      ManagedPrefixLists: [S3_LIST],
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(report?.findings).toEqual([]);
+    expect(report?.summary.notJudged).toEqual([]);
+  });
+
+  it('known as AWS-managed by its com.amazonaws. name alone (a customer list may not take it)', async () => {
+    const { code, report } = await auditJson({
+      SecurityGroups: [groupFrom('pl-63a5400a', 22)],
+      ManagedPrefixLists: [{ PrefixListId: 'pl-63a5400a', PrefixListName: 'com.amazonaws.us-east-1.s3' }],
+    });
+    expect(code).toBe(0);
+    expect(report?.summary.notJudged).toEqual([]);
+  });
+
+  it("a customer's list without Entries is still an error naming the path (read as empty it could hide the world)", async () => {
+    const { code, report, stderr } = await auditJson({
+      SecurityGroups: [groupFrom('pl-02d12d37020480a5f', 22)],
+      ManagedPrefixLists: [CUSTOMER_LIST],
+    });
+    expect(code).toBe(2);
+    expect(report).toBeUndefined();
+    expect(stderr).toContain('ManagedPrefixLists[0].Entries: is required (expected an array)');
+  });
+
+  it('an AWS-managed list whose Entries are given is read from them', async () => {
+    const { code, report } = await auditJson({
+      SecurityGroups: [groupFrom('pl-63a5400a', 3389)],
+      ManagedPrefixLists: [{ ...S3_LIST, Entries: [{ Cidr: '0.0.0.0/0' }] }],
+    });
+    expect(code).toBe(1);
+    expect(report?.findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+      ['sg-open-admin-port', 'sg-1', ['3389/tcp']],
+    ]);
+  });
+
+  it('a list absent from the snapshot stays not judged, whoever owns it (its id does not say)', async () => {
+    const { code, report } = await auditJson({ SecurityGroups: [groupFrom('pl-63a5400a', 22)] });
+    expect(code).toBe(0);
+    expect(report?.summary.notJudged).toEqual([
+      {
+        resourceId: 'sg-1',
+        reason:
+          "an ingress rule's source is prefix list pl-63a5400a, whose entries are not in the snapshot (add it to ManagedPrefixLists)",
+      },
+    ]);
+  });
+});
