@@ -22,7 +22,8 @@ async function auditJson(snapshot: unknown) {
 }
 
 /** `describe-managed-prefix-lists` as EC2 prints it (test/fixtures/ec2, Placebo recording). */
-const PREFIX_LISTS = ec2Fixture('DescribeManagedPrefixLists--aws-and-customer-lists-placebo').PrefixLists as Json[];
+const PREFIX_LISTS = ec2Fixture('DescribeManagedPrefixLists--aws-and-customer-lists-placebo')
+  .PrefixLists as Json[];
 const byId = (id: string) => PREFIX_LISTS.find((l) => l.PrefixListId === id) as Json;
 /** AWS-managed: `com.amazonaws.us-east-1.s3`, OwnerId "AWS". */
 const S3_LIST = byId('pl-63a5400a');
@@ -93,5 +94,61 @@ describe('ManagedPrefixLists: an AWS-managed list is no unknown source (DESIGN Â
           "an ingress rule's source is prefix list pl-63a5400a, whose entries are not in the snapshot (add it to ManagedPrefixLists)",
       },
     ]);
+  });
+});
+
+describe('accountId and region of one snapshot are labels (README "Input rules")', () => {
+  const openSsh = {
+    GroupId: 'sg-1',
+    GroupName: 'ssh',
+    VpcId: 'vpc-1',
+    IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    IpPermissionsEgress: [],
+  };
+
+  it('are copied onto every finding as given', async () => {
+    const { code, report } = await auditJson({
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      SecurityGroups: [openSsh],
+    });
+    expect(code).toBe(1);
+    expect(report?.findings.map((f) => [f.ruleId, f.accountId, f.region])).toEqual([
+      ['sg-open-admin-port', '111122223333', 'eu-west-1'],
+    ]);
+  });
+
+  it('any string is read (an event slice carries the CloudTrail record\'s own, sanitised samples\' "000000000" included); only formats that need a real account check it', async () => {
+    const { code, report, stderr } = await auditJson({ accountId: '000000000', SecurityGroups: [openSsh] });
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(report?.findings.map((f) => [f.ruleId, f.accountId, 'region' in f])).toEqual([
+      ['sg-open-admin-port', '000000000', false],
+    ]);
+  });
+
+  it('a value that is not a string is an error naming the key', async () => {
+    const { code, stderr } = await auditJson({ accountId: 111122223333, SecurityGroups: [openSsh] });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'vpc-guardrail: invalid snapshot:\n  accountId: expected a string, got a number (111122223333)\n',
+    );
+  });
+});
+
+describe('a VPC\'s default group missing from the snapshot (README "Not judged")', () => {
+  it('is neither a finding nor not judged: sg-default-not-restricted judges the default groups the snapshot holds', async () => {
+    // The VPC and another of its groups are given, its default group is not (a filtered
+    // describe-security-groups): every VPC has one, but listing it would flag most hand-made
+    // snapshots and every event slice, which loads only the groups an event touched.
+    const { code, report } = await auditJson({
+      Vpcs: [{ VpcId: 'vpc-1', CidrBlock: '10.0.0.0/16', IsDefault: false }],
+      SecurityGroups: [
+        { GroupId: 'sg-web', GroupName: 'web', VpcId: 'vpc-1', IpPermissions: [], IpPermissionsEgress: [] },
+      ],
+    });
+    expect(code).toBe(0);
+    expect(report?.findings).toEqual([]);
+    expect(report?.summary.notJudged).toEqual([]);
   });
 });
