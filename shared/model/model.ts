@@ -167,9 +167,15 @@ export function buildModel(snapshot: Snapshot): Model {
 
   for (const table of snapshot.RouteTables) {
     const isMain = table.Associations.some((a) => a.Main === true);
-    const subnetIds = table.Associations.filter((a) => a.SubnetId && a.Main !== true && associated(a)).map(
-      (a) => a.SubnetId as string,
-    );
+    // Sorted and once each, as a NACL's are: the evidence reads the same whatever order EC2 listed
+    // the associations in (and an association listed twice is one).
+    const subnetIds = [
+      ...new Set(
+        table.Associations.filter((a) => a.SubnetId && a.Main !== true && associated(a)).map(
+          (a) => a.SubnetId as string,
+        ),
+      ),
+    ].sort();
     model.routeTables.set(table.RouteTableId, {
       item: table,
       id: table.RouteTableId,
