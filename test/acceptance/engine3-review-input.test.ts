@@ -152,3 +152,89 @@ describe('a VPC\'s default group missing from the snapshot (README "Not judged")
     expect(report?.summary.notJudged).toEqual([]);
   });
 });
+
+describe('a protocol written as a JSON number (DESIGN §3: "or a number 0–255")', () => {
+  const world = [{ CidrIp: '0.0.0.0/0' }];
+
+  it('is read as its text: -1 is all traffic, 6 is tcp (a security group, its rule list and a NACL)', async () => {
+    const { code, report, stderr } = await auditJson({
+      SecurityGroups: [
+        {
+          GroupId: 'sg-all',
+          GroupName: 'all',
+          VpcId: 'vpc-1',
+          IpPermissions: [{ IpProtocol: -1, IpRanges: world }],
+          IpPermissionsEgress: [],
+        },
+      ],
+      SecurityGroupRules: [
+        {
+          SecurityGroupRuleId: 'sgr-1',
+          GroupId: 'sg-rdp',
+          IsEgress: false,
+          IpProtocol: 6,
+          FromPort: 3389,
+          ToPort: 3389,
+          CidrIpv4: '0.0.0.0/0',
+        },
+      ],
+      NetworkAcls: [
+        {
+          NetworkAclId: 'acl-1',
+          VpcId: 'vpc-1',
+          IsDefault: false,
+          Associations: [],
+          Entries: [
+            {
+              RuleNumber: 100,
+              Protocol: 6,
+              RuleAction: 'allow',
+              Egress: false,
+              CidrBlock: '0.0.0.0/0',
+              PortRange: { From: 22, To: 22 },
+            },
+            { RuleNumber: 100, Protocol: -1, RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0' },
+          ],
+        },
+      ],
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(report?.findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+      ['sg-open-admin-port', 'sg-rdp', ['3389/tcp']],
+      ['sg-open-all-traffic', 'sg-all', ['0-65535/tcp', '0-65535/udp']],
+      ['nacl-open-admin-port', 'acl-1', ['22/tcp']],
+      // The outbound -1 entry serves tcp and udp, and no inbound entry lets their replies back.
+      [
+        'nacl-ephemeral-return-blocked',
+        'acl-1',
+        ['1024-3388/tcp', '3390-65535/tcp', '1024-3388/udp', '3390-65535/udp'],
+      ],
+    ]);
+    const all = report?.findings.find((f) => f.resourceId === 'sg-all');
+    expect(all?.evidence.rules).toEqual([{ protocol: '-1', ports: 'all', source: '0.0.0.0/0' }]);
+  });
+
+  it('a number EC2 refuses is still an error naming the path; a fraction is no protocol at all', async () => {
+    const group = (IpProtocol: unknown) => ({
+      SecurityGroups: [
+        {
+          GroupId: 'sg-1',
+          VpcId: 'vpc-1',
+          IpPermissions: [{ IpProtocol, FromPort: 22, ToPort: 22, IpRanges: world }],
+          IpPermissionsEgress: [],
+        },
+      ],
+    });
+    const big = await auditJson(group(256));
+    expect(big.code).toBe(2);
+    expect(big.stderr).toBe(
+      'vpc-guardrail: invalid snapshot:\n  SecurityGroups[0].IpPermissions[0].IpProtocol: not a protocol EC2 accepts (-1, tcp, udp, icmp, icmpv6 or a number 0–255) ("256")\n',
+    );
+    const fraction = await auditJson(group(6.5));
+    expect(fraction.code).toBe(2);
+    expect(fraction.stderr).toBe(
+      'vpc-guardrail: invalid snapshot:\n  SecurityGroups[0].IpPermissions[0].IpProtocol: expected a string, got a number (6.5)\n',
+    );
+  });
+});
