@@ -106,6 +106,16 @@ class BuiltModel implements Model {
   }
 }
 
+/** The VPC of each security group an interface of the snapshot uses (a group lives in one VPC). */
+function vpcsOfGroupsByInterface(snapshot: Snapshot): Map<string, string> {
+  const vpcs = new Map<string, string>();
+  for (const eni of snapshot.NetworkInterfaces) {
+    if (eni.VpcId === undefined) continue;
+    for (const group of eni.Groups) if (!vpcs.has(group.GroupId)) vpcs.set(group.GroupId, eni.VpcId);
+  }
+  return vpcs;
+}
+
 /** Builds the normalized model from a validated snapshot. */
 export function buildModel(snapshot: Snapshot): Model {
   const model = new BuiltModel(snapshot);
@@ -154,10 +164,16 @@ export function buildModel(snapshot: Snapshot): Model {
   }
   // A snapshot may carry rules of groups it does not describe (an event slice, for the other
   // groups of an interface; describe-security-group-rules alone): evaluated from them, no warning.
+  let stubVpcs: Map<string, string> | undefined;
   for (const [groupId, rules] of rulesByGroup) {
     if (model.securityGroups.has(groupId)) continue;
+    // A rule item names no VPC: the group's is that of an interface using it (a finding's vpcId,
+    // which `--vpc` filters by), read only when some group is known from its rules alone.
+    stubVpcs ??= vpcsOfGroupsByInterface(snapshot);
+    const vpcId = stubVpcs.get(groupId);
     const stub: SecurityGroupItem = {
       GroupId: groupId,
+      ...(vpcId !== undefined ? { VpcId: vpcId } : {}),
       IpPermissions: [],
       IpPermissionsEgress: [],
       Tags: [],

@@ -238,3 +238,65 @@ describe('a protocol written as a JSON number (DESIGN §3: "or a number 0–255"
     );
   });
 });
+
+describe('a group known only from SecurityGroupRules (DESIGN §3 "Two views")', () => {
+  // describe-security-group-rules, AWS CLI example: one rule of sg-1234567890abcdef0, which names no VPC.
+  const [exampleRule] = ec2Fixture('DescribeSecurityGroupRules--awscli-example-single-rule')
+    .SecurityGroupRules as Json[];
+  const worldRdp = {
+    ...exampleRule,
+    SecurityGroupRuleId: 'sgr-0rdp',
+    IsEgress: false,
+    IpProtocol: 'tcp',
+    FromPort: 3389,
+    ToPort: 3389,
+  };
+
+  it("takes the VPC of an interface that uses it as the finding's vpcId (what --vpc filters by)", async () => {
+    const { code, report } = await auditJson({
+      SecurityGroupRules: [exampleRule, worldRdp],
+      NetworkInterfaces: [
+        {
+          NetworkInterfaceId: 'eni-1',
+          VpcId: 'vpc-0a1b2c3d',
+          SubnetId: 'subnet-1',
+          Groups: [{ GroupId: 'sg-1234567890abcdef0', GroupName: 'app' }],
+        },
+      ],
+    });
+    expect(code).toBe(1);
+    expect(report?.findings.map((f) => [f.ruleId, f.resourceId, f.vpcId, f.evidence.rules])).toEqual([
+      [
+        'sg-open-admin-port',
+        'sg-1234567890abcdef0',
+        'vpc-0a1b2c3d',
+        [{ ruleId: 'sgr-0rdp', protocol: 'tcp', ports: '3389', source: '0.0.0.0/0' }],
+      ],
+    ]);
+    const env = memoryIo({
+      'in.json': JSON.stringify({
+        SecurityGroupRules: [worldRdp],
+        NetworkInterfaces: [
+          {
+            NetworkInterfaceId: 'eni-1',
+            VpcId: 'vpc-0a1b2c3d',
+            Groups: [{ GroupId: 'sg-1234567890abcdef0' }],
+          },
+        ],
+      }),
+    });
+    const filtered = await runCli(
+      ['audit', '--snapshot', 'in.json', '--format', 'json', '--vpc', 'vpc-0a1b2c3d'],
+      env.io,
+    );
+    expect(filtered).toBe(1);
+    expect((JSON.parse(env.stdout()) as Report).findings.map((f) => f.resourceId)).toEqual([
+      'sg-1234567890abcdef0',
+    ]);
+  });
+
+  it('no interface uses it: its VPC stays unknown (empty)', async () => {
+    const { report } = await auditJson({ SecurityGroupRules: [worldRdp] });
+    expect(report?.findings.map((f) => [f.resourceId, f.vpcId])).toEqual([['sg-1234567890abcdef0', '']]);
+  });
+});
