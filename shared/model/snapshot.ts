@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
 import { parseJsonText } from '../validation';
 import { oneOwnerIssues } from './cross-checks';
-import { validate } from './schema-kit';
+import { foldKey, validate } from './schema-kit';
 import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
 /** A validated snapshot and what was odd about it without being wrong (DESIGN §3 "Keys"). */
@@ -11,13 +11,8 @@ export interface ReadSnapshot {
   warnings: string[];
 }
 
-/** A key folded the way a typo drifts: case ignored, trailing `s` dropped (`SecurityGroupss` too). */
-function fold(key: string): string {
-  return key.toLowerCase().replace(/s+$/, '');
-}
-
 const KNOWN = new Set<string>(SNAPSHOT_KEYS);
-const BY_FOLD = new Map<string, string>(SNAPSHOT_KEYS.map((key) => [fold(key), key]));
+const BY_FOLD = new Map<string, string>(SNAPSHOT_KEYS.map((key) => [foldKey(key), key]));
 const LISTS = SNAPSHOT_KEYS.filter((key) => key !== 'accountId' && key !== 'region');
 
 /**
@@ -30,7 +25,7 @@ function checkKeys(input: Record<string, unknown>): string[] {
   const warnings: string[] = [];
   for (const key of Object.keys(input)) {
     if (KNOWN.has(key)) continue;
-    const resembles = BY_FOLD.get(fold(key));
+    const resembles = BY_FOLD.get(foldKey(key));
     if (resembles) errors.push(`${key}: unknown key; did you mean ${resembles}?`);
     else warnings.push(`${key}: unknown top-level key, ignored`);
   }

@@ -300,3 +300,101 @@ describe('a group known only from SecurityGroupRules (DESIGN §3 "Two views")', 
     expect(report?.findings.map((f) => [f.resourceId, f.vpcId])).toEqual([['sg-1234567890abcdef0', '']]);
   });
 });
+
+describe('a key inside an item spelled like one the engine reads but for case or a trailing s (DESIGN §3 "Keys")', () => {
+  // describe-security-groups (Placebo recording): sg-0d40e803b8b644e79 opens tcp 22 to 0.0.0.0/0.
+  const groups = ec2Fixture('DescribeSecurityGroups--19-groups-ports-cidrs-placebo').SecurityGroups as Json[];
+  const sshIndex = groups.findIndex((g) => g.GroupId === 'sg-0d40e803b8b644e79');
+  const ssh = groups[sshIndex] as Json;
+  const [sshPermission] = ssh.IpPermissions as Json[];
+
+  /** The snapshot of all 19 groups with the ssh group replaced by `changed`. */
+  const withSsh = (changed: Json) => ({
+    SecurityGroups: groups.map((g, i) => (i === sshIndex ? changed : g)),
+  });
+
+  it('as given, the group is reported (sg-open-admin-port)', async () => {
+    const { report } = await auditJson({ SecurityGroups: groups });
+    expect(
+      report?.findings.filter((f) => f.resourceId === 'sg-0d40e803b8b644e79').map((f) => f.ruleId),
+    ).toEqual(['sg-open-admin-port']);
+  });
+
+  it.each([
+    [
+      'IPRanges in a permission',
+      () => {
+        const { IpRanges, ...rest } = sshPermission as Json;
+        return withSsh({ ...ssh, IpPermissions: [{ ...rest, IPRanges: IpRanges }] });
+      },
+      `SecurityGroups[${sshIndex}].IpPermissions[0].IPRanges: unknown key; did you mean IpRanges?`,
+    ],
+    [
+      'ipPermissions in a group',
+      () => {
+        const { IpPermissions, ...rest } = ssh;
+        return withSsh({ ...rest, ipPermissions: IpPermissions });
+      },
+      `SecurityGroups[${sshIndex}].ipPermissions: unknown key; did you mean IpPermissions?`,
+    ],
+  ])('%s is an error naming it, never a clean group', async (_name, snapshot, issue) => {
+    const { code, report, stderr } = await auditJson(snapshot());
+    expect(code).toBe(2);
+    expect(report).toBeUndefined();
+    expect(stderr).toBe(`vpc-guardrail: invalid snapshot:\n  ${issue}\n`);
+  });
+
+  it('the same for a rule item without its source, a route state, a subnet flag and a NAT type', async () => {
+    const { code, stderr } = await auditJson({
+      SecurityGroupRules: [
+        {
+          SecurityGroupRuleId: 'sgr-1',
+          GroupId: 'sg-1',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          cidrIpv4: '0.0.0.0/0',
+        },
+      ],
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-1',
+          VpcId: 'vpc-1',
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', state: 'blackhole' }],
+          Associations: [],
+        },
+      ],
+      Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', mapPublicIpOnLaunch: true }],
+      NatGateways: [{ NatGatewayId: 'nat-1', SubnetId: 'subnet-1', connectivityType: 'private' }],
+    });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      [
+        'vpc-guardrail: invalid snapshot:',
+        '  Subnets[0].mapPublicIpOnLaunch: unknown key; did you mean MapPublicIpOnLaunch?',
+        '  SecurityGroupRules[0].cidrIpv4: unknown key; did you mean CidrIpv4?',
+        '  RouteTables[0].Routes[0].state: unknown key; did you mean State?',
+        '  NatGateways[0].connectivityType: unknown key; did you mean ConnectivityType?',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("keys the engine does not read, and a group's or an interface's own tag lists, are left alone", async () => {
+    const { code } = await auditJson({
+      SecurityGroups: [
+        {
+          GroupId: 'sg-1',
+          GroupName: 'web',
+          VpcId: 'vpc-1',
+          IpPermissions: [],
+          IpPermissionsEgress: [],
+          tags: [],
+        },
+      ],
+      NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Groups: [], Tags: [], OwnerIds: 'x' }],
+    });
+    expect(code).toBe(0);
+  });
+});
