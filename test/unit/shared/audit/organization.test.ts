@@ -375,3 +375,24 @@ describe('audit across accounts', () => {
     expect(() => parseAuditPayload({ accounts: ['12345'] })).toThrow('not a 12-digit AWS account id');
   });
 });
+
+describe('audit payload: organization', () => {
+  it('reads organization: false as leaving it out, and refuses a value that is not a boolean', async () => {
+    // Prepare
+    orgMock.reset();
+    const { ec2For, asked } = clientsPerTarget();
+    // Act
+    const result = await runAudit(parseAuditPayload({ organization: false }), deps(ec2For));
+    // Assess: the own account only, no ListAccounts, no per-account counts (a one-account audit).
+    expect(asked).toEqual([`${CENTRAL}/eu-west-1`]);
+    expect(orgMock.commandCalls(ListAccountsCommand)).toHaveLength(0);
+    expect(result.accounts).toBeUndefined();
+    expect(parseAuditPayload({ organization: false, accounts: [B] }).accounts).toEqual([B]);
+    expect(() => parseAuditPayload({ organization: 'yes' })).toThrow(
+      'organization: expected a boolean, got a string ("yes")',
+    );
+    expect(() => parseAuditPayload({ organization: true, accounts: [B] })).toThrow(
+      'organization: give either accounts or organization: true, not both',
+    );
+  });
+});
