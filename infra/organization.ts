@@ -17,37 +17,18 @@ export interface OrganizationProps {
   memberRoleName: string;
 }
 
-/** The central bus's name (fixed: the member template's forwarding rule targets it by ARN). */
-const CENTRAL_BUS_NAME = 'vpc-guardrail-central';
-
-/**
- * The central bus: principals of the organization may put events on it, nobody else. The policy
- * is the bus's own `Policy` property rather than an `AWS::Events::EventBusPolicy` resource: one
- * resource, and no deprecation warning at synth (CDK's EventBusPolicy construct trips one in its
- * generated L1 class).
- */
+/** The central bus: principals of the organization may put events on it, nobody else. */
 export function centralBus(scope: Construct, organizationId: string): events.EventBus {
-  const bus = new events.EventBus(scope, 'CentralBus', { eventBusName: CENTRAL_BUS_NAME });
-  const cfn = bus.node.defaultChild as events.CfnEventBus;
-  // The bus's own ARN, formatted (a Fn::GetAtt of itself would be a circular reference).
-  const arn = Stack.of(scope).formatArn({
-    service: 'events',
-    resource: 'event-bus',
-    resourceName: CENTRAL_BUS_NAME,
-  });
-  cfn.policy = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'OrganizationPutEvents',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: 'events:PutEvents',
-        Resource: arn,
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
-      },
-    ],
-  };
+  const bus = new events.EventBus(scope, 'CentralBus', { eventBusName: 'vpc-guardrail-central' });
+  bus.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'OrganizationPutEvents',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+    }),
+  );
   return bus;
 }
 

@@ -1,7 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
-import { type ClientCredentials, ec2Client } from './clients';
 import { partitionOf } from '../report/asff';
+import { type ClientCredentials, ec2Client } from './clients';
 import { AssumeRoleDeniedError, errorText, isRetryable } from './errors';
 
 // Organization mode (DESIGN §15): the central functions act in a member account through the
