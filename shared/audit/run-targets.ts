@@ -155,7 +155,13 @@ async function auditOne(
       accountId,
       ...(options.vpcIds ? { vpcIds: options.vpcIds } : {}),
     });
-    const outcome = judged(target, raw, options, deps, named);
+    let outcome: Judged;
+    try {
+      outcome = judged(target, raw, options, deps, named);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return invalidLiveData(target, error, named);
+    }
     if (!options.remediate) return outcome;
     const { findings } = outcome;
     // The region loaded completely (a failed load never gets here), so acting on it is safe.
@@ -169,6 +175,29 @@ async function auditOne(
   } catch (error) {
     return failedOrThrow(error, target, named);
   }
+}
+
+/**
+ * What EC2 answered for an account-region does not validate (a shape the reader does not know):
+ * that account-region is not judged, and is listed as such with the first issues; the others are
+ * still reported (DESIGN §15), rather than one odd answer failing a whole organization's audit.
+ */
+function invalidLiveData(
+  target: AuditTarget,
+  error: InputError,
+  named: <T extends object>(target: AuditTarget, value: T) => T,
+): Outcome {
+  const shown = error.issues.slice(0, 5).join('; ');
+  const more = error.issues.length > 5 ? `; … (${error.issues.length - 5} more)` : '';
+  return {
+    target,
+    failure: named(target, {
+      region: target.region,
+      operation: 'ValidateSnapshot',
+      code: 'InvalidData',
+      message: `what EC2 returned could not be judged: ${shown}${more}`,
+    }),
+  };
 }
 
 /** Why the calls after a throttled one were not made (the audit stops acting in that account-region). */

@@ -212,6 +212,47 @@ describe('audit across accounts', () => {
     ]);
   });
 
+  it('lists an account-region whose EC2 answer does not validate, and reports the others', async () => {
+    // Prepare: C's eu-west-1 answers a group rule with a port EC2 never writes as text.
+    const { ec2For } = clientsPerTarget();
+    const odd = (target: AuditTarget) => {
+      if (target.accountId !== C || target.region !== 'eu-west-1') return ec2For(target);
+      const client = new EC2Client({
+        region: target.region,
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      });
+      const group = {
+        GroupId: 'sg-0odd',
+        VpcId: 'vpc-0000000a',
+        OwnerId: C,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 'abc' as unknown as number }],
+      };
+      mockRegion(mockClient(client), 'vpc-0000000a', [{ group, rules: [] }], C);
+      return client;
+    };
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [B, C], regions: ['eu-west-1', 'us-east-1'] }),
+      deps(odd),
+    );
+    // Assess: one account-region not judged, said so; the three others reported.
+    expect(result.errors).toEqual([
+      {
+        accountId: C,
+        region: 'eu-west-1',
+        operation: 'ValidateSnapshot',
+        code: 'InvalidData',
+        message:
+          'what EC2 returned could not be judged: SecurityGroups[0].IpPermissions[0].FromPort: expected a number, got a string ("abc")',
+      },
+    ]);
+    expect(result.accounts?.map((a) => [a.accountId, a.regions, a.failed])).toEqual([
+      [B, 2, 0],
+      [C, 1, 1],
+    ]);
+    expect(result.summary.total).toBe(3);
+  });
+
   it('lists an account whose AssumeRole is still throttled after the retries, and reports the others', async () => {
     // Prepare
     const { ec2For } = clientsPerTarget();
