@@ -212,8 +212,7 @@ export const NOT_MADE_AFTER_THROTTLING =
  * made stay reported as made, the throttled one is a failed action with the AWS error, and the
  * planned calls after it are failed as not made (EC2 throttles an account-region's writes as a
  * whole: more calls now would meet the same limit). The report, its notice (`partially-remediated`
- * or `failed`)
- * and the other account-regions stand.
+ * or `failed`) and the other account-regions stand.
  */
 export function throttledResults(
   actions: readonly PlannedAction[],
