@@ -145,8 +145,17 @@ export function buildModel(snapshot: Snapshot): Model {
     push(rulesByGroup, rule.GroupId, rule);
   }
   const groups = snapshot.SecurityGroups;
+  // A group's VPC, when its item or rules do not name it (a hand-made item, a group known only from
+  // its rules): that of an interface using it, so its findings carry the vpcId `--vpc` filters by.
+  let vpcByGroup: Map<string, string> | undefined;
+  const vpcOf = (groupId: string) => {
+    vpcByGroup ??= vpcsOfGroupsByInterface(snapshot);
+    return vpcByGroup.get(groupId);
+  };
   for (let i = 0; i < groups.length; i++) {
-    const group = groups[i] as SecurityGroupItem;
+    const listed = groups[i] as SecurityGroupItem;
+    const vpcId = listed.VpcId === undefined ? vpcOf(listed.GroupId) : undefined;
+    const group = vpcId === undefined ? listed : { ...listed, VpcId: vpcId };
     const rules = rulesByGroup.get(group.GroupId);
     if (!rules) {
       model.securityGroups.set(group.GroupId, buildGroup(group, undefined));
@@ -164,13 +173,9 @@ export function buildModel(snapshot: Snapshot): Model {
   }
   // A snapshot may carry rules of groups it does not describe (an event slice, for the other
   // groups of an interface; describe-security-group-rules alone): evaluated from them, no warning.
-  let stubVpcs: Map<string, string> | undefined;
   for (const [groupId, rules] of rulesByGroup) {
     if (model.securityGroups.has(groupId)) continue;
-    // A rule item names no VPC: the group's is that of an interface using it (a finding's vpcId,
-    // which `--vpc` filters by), read only when some group is known from its rules alone.
-    stubVpcs ??= vpcsOfGroupsByInterface(snapshot);
-    const vpcId = stubVpcs.get(groupId);
+    const vpcId = vpcOf(groupId);
     const stub: SecurityGroupItem = {
       GroupId: groupId,
       ...(vpcId !== undefined ? { VpcId: vpcId } : {}),

@@ -295,6 +295,27 @@ describe('a group known only from SecurityGroupRules (DESIGN §3 "Two views")', 
     ]);
   });
 
+  it('the same for a SecurityGroups item that names no VpcId (hand-made)', async () => {
+    const { report } = await auditJson({
+      SecurityGroups: [
+        {
+          GroupId: 'sg-web',
+          GroupName: 'web',
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+          ],
+          IpPermissionsEgress: [],
+        },
+      ],
+      NetworkInterfaces: [
+        { NetworkInterfaceId: 'eni-1', VpcId: 'vpc-0a1b2c3d', Groups: [{ GroupId: 'sg-web' }] },
+      ],
+    });
+    expect(report?.findings.map((f) => [f.ruleId, f.resourceId, f.vpcId])).toEqual([
+      ['sg-open-admin-port', 'sg-web', 'vpc-0a1b2c3d'],
+    ]);
+  });
+
   it('no interface uses it: its VPC stays unknown (empty)', async () => {
     const { report } = await auditJson({ SecurityGroupRules: [worldRdp] });
     expect(report?.findings.map((f) => [f.resourceId, f.vpcId])).toEqual([['sg-1234567890abcdef0', '']]);
