@@ -158,15 +158,6 @@ export function optional<O, I>(
   >;
 }
 
-/**
- * The field must be present: a list without its `[]` default, for a list whose absence does not
- * mean "none" (a prefix list without `Entries` is one whose entries were not fetched, not an
- * empty one: read as empty, it would hide a world-open source).
- */
-export function required<O, I>(schema: Schema<O[], I[] | undefined>): Field<O[], I[]> {
-  return { ...schema, fallback: undefined } as Field<O[], I[]>;
-}
-
 /** The field is `value` when absent (written into the input: validation copies nothing). */
 export function withDefault<O, I>(schema: Schema<O, I>, value: O): Field<O, I | undefined> {
   return { ...schema, fallback: () => value } as Field<O, I | undefined>;
