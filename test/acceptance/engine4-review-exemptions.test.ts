@@ -1,0 +1,200 @@
+// DESIGN §8 "Exemptions", "Accepted by shape", `judgeUnused`, and §9's keys that change the
+// readings, black-box through `vpc-guardrail audit --snapshot F --config C --format json`: the
+// findings, their suppression, evidence and the exit code, exactly.
+
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/main';
+import type { Finding } from '../../shared/findings';
+import { memoryIo } from '../helpers';
+
+const KEY = 'vpc-guardrail:exempt';
+const NOW = new Date('2026-12-06T12:00:00Z');
+
+type Tag = { Key: string; Value: string };
+type Permission = Record<string, unknown>;
+
+/** An ingress permission as describe-security-groups prints it. */
+function permission(protocol: string, from: number, to: number, cidr: string): Permission {
+  return {
+    IpProtocol: protocol,
+    FromPort: from,
+    ToPort: to,
+    IpRanges: [{ CidrIp: cidr }],
+    Ipv6Ranges: [],
+    PrefixListIds: [],
+    UserIdGroupPairs: [],
+  };
+}
+
+function group(id: string, permissions: Permission[], tags: Tag[] = []) {
+  return {
+    GroupId: id,
+    GroupName: id,
+    Description: id,
+    OwnerId: '111122223333',
+    VpcId: 'vpc-0e4',
+    IpPermissions: permissions,
+    IpPermissionsEgress: [],
+    Tags: tags,
+  };
+}
+
+/** An instance interface with a public IPv4 address in the public subnet. */
+function networkInterface(id: string, groupIds: string[], extra: Record<string, unknown> = {}) {
+  return {
+    NetworkInterfaceId: id,
+    SubnetId: 'subnet-0e4',
+    VpcId: 'vpc-0e4',
+    Status: 'in-use',
+    InterfaceType: 'interface',
+    PrivateIpAddress: '10.40.1.10',
+    Association: { PublicIp: '54.240.1.200' },
+    Groups: groupIds.map((GroupId) => ({ GroupId, GroupName: GroupId })),
+    ...extra,
+  };
+}
+
+/**
+ * One VPC: a public subnet (default route to igw-0e4) whose NACL allows everything both ways (as
+ * a VPC's default NACL does), the given groups and interfaces.
+ */
+function snapshot(groups: unknown[], interfaces: unknown[]) {
+  const entry = (egress: boolean, number: number, action: string) => ({
+    RuleNumber: number,
+    Protocol: '-1',
+    RuleAction: action,
+    Egress: egress,
+    CidrBlock: '0.0.0.0/0',
+  });
+  return {
+    Vpcs: [{ VpcId: 'vpc-0e4', CidrBlock: '10.40.0.0/16', IsDefault: false }],
+    Subnets: [
+      {
+        SubnetId: 'subnet-0e4',
+        VpcId: 'vpc-0e4',
+        CidrBlock: '10.40.1.0/24',
+        MapPublicIpOnLaunch: false,
+        Tags: [{ Key: 'Name', Value: 'web' }],
+      },
+    ],
+    RouteTables: [
+      {
+        RouteTableId: 'rtb-0e4',
+        VpcId: 'vpc-0e4',
+        Associations: [{ Main: true, RouteTableId: 'rtb-0e4' }],
+        Routes: [
+          { DestinationCidrBlock: '10.40.0.0/16', GatewayId: 'local', State: 'active' },
+          { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0e4', State: 'active' },
+        ],
+      },
+    ],
+    InternetGateways: [
+      { InternetGatewayId: 'igw-0e4', Attachments: [{ VpcId: 'vpc-0e4', State: 'available' }] },
+    ],
+    NetworkAcls: [
+      {
+        NetworkAclId: 'acl-0e4',
+        VpcId: 'vpc-0e4',
+        IsDefault: true,
+        Associations: [{ NetworkAclId: 'acl-0e4', SubnetId: 'subnet-0e4' }],
+        Entries: [
+          entry(false, 100, 'allow'),
+          entry(false, 32767, 'deny'),
+          entry(true, 100, 'allow'),
+          entry(true, 32767, 'deny'),
+        ],
+      },
+    ],
+    SecurityGroups: groups,
+    NetworkInterfaces: interfaces,
+  };
+}
+
+/** `audit --snapshot --config --format json` at NOW: exit code, findings and summary. */
+async function audit(snap: unknown, config: unknown = {}, failOn?: string) {
+  const env = memoryIo({ 'snap.json': JSON.stringify(snap), 'config.json': JSON.stringify(config) }, NOW);
+  const argv = ['audit', '--snapshot', 'snap.json', '--config', 'config.json', '--format', 'json'];
+  const code = await runCli(failOn ? [...argv, '--fail-on', failOn] : argv, env.io);
+  const out = JSON.parse(env.stdout()) as {
+    findings: Finding[];
+    summary: { notJudged: unknown[]; total: number; suppressed: number };
+  };
+  return { code, stderr: env.stderr(), ...out };
+}
+
+const brief = (f: Finding) => ({
+  ruleId: f.ruleId,
+  resourceId: f.resourceId,
+  severity: f.severity,
+  ports: f.evidence.ports,
+  ...(f.suppressed ? { suppressed: f.suppressed } : {}),
+});
+const of = (findings: Finding[], ruleId: string, resourceId: string) =>
+  findings.find((f) => f.ruleId === ruleId && f.resourceId === resourceId);
+
+describe('eni-internet-exposed: a port stays reported while the unexempted groups still open it together', () => {
+  const ssh = (cidr: string) => permission('tcp', 22, 22, cidr);
+
+  it('sg-1 (world, tag *) exempted; sg-2 0.0.0.0/1 and sg-3 128.0.0.0/1 are not: 22 stays critical', async () => {
+    // Without sg-1 the interface is still world-open on 22 through sg-2 ∪ sg-3: no one accepted that path.
+    const snap = snapshot(
+      [
+        group('sg-0e4a', [ssh('0.0.0.0/0')], [{ Key: KEY, Value: '*' }]),
+        group('sg-0e4b', [ssh('0.0.0.0/1')]),
+        group('sg-0e4c', [ssh('128.0.0.0/1')]),
+      ],
+      [networkInterface('eni-0e4', ['sg-0e4a', 'sg-0e4b', 'sg-0e4c'])],
+    );
+    const { code, findings } = await audit(snap);
+    const eni = of(findings, 'eni-internet-exposed', 'eni-0e4');
+    expect(eni && brief(eni)).toEqual({
+      ruleId: 'eni-internet-exposed',
+      resourceId: 'eni-0e4',
+      severity: 'critical',
+      ports: ['22/tcp'],
+    });
+    expect(eni?.evidence.acceptedPorts).toBeUndefined();
+    expect(code).toBe(1);
+  });
+
+  it('with sg-3 exempted too (tag *), only sg-2 is left, not world-open alone: 22 is accepted', async () => {
+    const snap = snapshot(
+      [
+        group('sg-0e4a', [ssh('0.0.0.0/0')], [{ Key: KEY, Value: '*' }]),
+        group('sg-0e4b', [ssh('0.0.0.0/1')]),
+        group('sg-0e4c', [ssh('128.0.0.0/1')], [{ Key: KEY, Value: '*' }]),
+      ],
+      [networkInterface('eni-0e4', ['sg-0e4a', 'sg-0e4b', 'sg-0e4c'])],
+    );
+    const { findings } = await audit(snap);
+    const eni = of(findings, 'eni-internet-exposed', 'eni-0e4');
+    expect(eni?.suppressed).toEqual({
+      by: 'tag',
+      reason: `every security group that opens 22/tcp to the internet is exempted for them: sg-0e4a (tag: ${KEY}=*)`,
+    });
+  });
+
+  it('the unexempted pair covers 22 only: 8443, opened by the exempted group alone, is accepted', async () => {
+    const snap = snapshot(
+      [
+        group(
+          'sg-0e4a',
+          [ssh('0.0.0.0/0'), permission('tcp', 8443, 8443, '0.0.0.0/0')],
+          [{ Key: KEY, Value: '*' }],
+        ),
+        group('sg-0e4b', [ssh('0.0.0.0/1')]),
+        group('sg-0e4c', [ssh('128.0.0.0/1')]),
+      ],
+      [networkInterface('eni-0e4', ['sg-0e4a', 'sg-0e4b', 'sg-0e4c'])],
+    );
+    const { findings } = await audit(snap);
+    const eni = of(findings, 'eni-internet-exposed', 'eni-0e4');
+    expect(eni && brief(eni)).toEqual({
+      ruleId: 'eni-internet-exposed',
+      resourceId: 'eni-0e4',
+      severity: 'critical',
+      ports: ['22/tcp'],
+    });
+    expect(eni?.evidence.acceptedPorts).toEqual(['8443/tcp']);
+  });
+});
