@@ -181,6 +181,8 @@ export function acceptExposure(
   portsOf: PortsOf,
   /** Findings suppressed only by their group's interface shape (`allowInterfaceTypes`, …). */
   byShapeOnly: ReadonlySet<Finding> = new Set(),
+  /** The catalogue's rule ids, as the first judgement of the interface's own tag had them. */
+  knownRuleIds?: ReadonlySet<string>,
 ): void {
   // Only groups with an exemption tag or an allow-list entry can accept anything: in most
   // regions no interface has one, and nothing more is computed.
@@ -292,7 +294,8 @@ export function acceptExposure(
     );
     finding.detail += ` Accepted, as every security group opening them is exempted for them: ${acceptedText.join(', ')} through ${names}; still reported: ${reported.join(', ')}.`;
     // An allow-list entry of the interface itself may cover what is left.
-    const own = suppressionFor(finding, model, config, now, portSpecsOf(remaining));
+    // Judged with the same rule ids: the tag's unreadable parts (a misspelt id) are shown again as before.
+    const own = suppressionFor(finding, model, config, now, portSpecsOf(remaining), knownRuleIds);
     if (own) finding.suppressed = own;
   }
 }

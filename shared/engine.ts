@@ -160,7 +160,16 @@ function run(
     }
   }
   // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
-  acceptExposure(findings, model, config, analysis, options.now, (f) => portsOf.get(f) ?? [], byShapeOnly);
+  acceptExposure(
+    findings,
+    model,
+    config,
+    analysis,
+    options.now,
+    (f) => portsOf.get(f) ?? [],
+    byShapeOnly,
+    known,
+  );
   addExposureCounts(findings, analysis);
   return {
     findings: findings.sort(compareFindings),

@@ -198,3 +198,29 @@ describe('eni-internet-exposed: a port stays reported while the unexempted group
     expect(eni?.evidence.acceptedPorts).toEqual(['8443/tcp']);
   });
 });
+
+describe('an exemption tag that cannot be read is said, whatever else happens to the finding', () => {
+  it("an interface tag with a misspelt id stays shown after its group's exemption narrowed the finding", async () => {
+    // sg-0e4a's 8443 is exempted, so the interface's finding is judged again on 22 alone.
+    const snap = snapshot(
+      [
+        group(
+          'sg-0e4a',
+          [permission('tcp', 22, 22, '0.0.0.0/0'), permission('tcp', 8443, 8443, '0.0.0.0/0')],
+          [{ Key: KEY, Value: 'sg-open-unauthorized-port' }],
+        ),
+      ],
+      [
+        networkInterface('eni-0e4', ['sg-0e4a'], {
+          TagSet: [{ Key: KEY, Value: 'eni-internet-exposd,bad@@' }],
+        }),
+      ],
+    );
+    const { findings } = await audit(snap);
+    const eni = of(findings, 'eni-internet-exposed', 'eni-0e4');
+    expect(eni?.evidence.ports).toEqual(['22/tcp']);
+    expect(eni?.evidence.acceptedPorts).toEqual(['8443/tcp']);
+    expect(eni?.evidence.exemptionTagUnreadable).toEqual(['bad@@', 'eni-internet-exposd']);
+    expect(eni?.suppressed).toBeUndefined();
+  });
+});
