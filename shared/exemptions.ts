@@ -35,6 +35,9 @@ export function parseExemptionTag(value: string): { entries: ExemptionEntry[]; i
     }
     entries.push(date ? { ruleId: m[1] as string, until: date } : { ruleId: m[1] as string });
   }
+  // An empty value (the console lets a tag be set with a key alone) names nothing: said, like any
+  // unreadable value, rather than read in silence as "exempt nothing" (or taken for `*`).
+  if (entries.length === 0 && invalid.length === 0) invalid.push(value);
   return { entries, invalid };
 }
 

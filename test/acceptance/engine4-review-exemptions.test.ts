@@ -223,4 +223,21 @@ describe('an exemption tag that cannot be read is said, whatever else happens to
     expect(eni?.evidence.exemptionTagUnreadable).toEqual(['bad@@', 'eni-internet-exposd']);
     expect(eni?.suppressed).toBeUndefined();
   });
+
+  it('an empty value (a key set alone) exempts nothing and is shown as unreadable', async () => {
+    const snap = snapshot(
+      [group('sg-0e4a', [permission('tcp', 8443, 8443, '0.0.0.0/0')], [{ Key: KEY, Value: '' }])],
+      [],
+    );
+    const { code, findings } = await audit(snap, {}, 'medium');
+    const open = of(findings, 'sg-open-unauthorized-port', 'sg-0e4a');
+    expect(open && brief(open)).toEqual({
+      ruleId: 'sg-open-unauthorized-port',
+      resourceId: 'sg-0e4a',
+      severity: 'medium',
+      ports: ['8443/tcp'],
+    });
+    expect(open?.evidence.exemptionTagUnreadable).toEqual(['']);
+    expect(code).toBe(1);
+  });
 });
