@@ -3,7 +3,7 @@ import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import { type NotJudged, notJudgedOf } from './analysis/not-judged';
 import type { Config, PortSpec } from './config';
-import { acceptedByShape, applyPartialAllowLists, suppressionFor } from './exemptions';
+import { acceptedByShape, allowListWarnings, applyPartialAllowLists, suppressionFor } from './exemptions';
 import {
   compareFindings,
   type Finding,
@@ -76,7 +76,19 @@ export function evaluateModelReport(
   const notJudged = [...lacking.filter((n) => !skipped.has(n.resourceId)), ...declared, ...unused].sort(
     (a, b) => compareText(a.resourceId, b.resourceId) || compareText(a.reason, b.reason),
   );
-  return { findings, notJudged, warnings: model.warnings };
+  // An allow-list entry that can suppress nothing is said (a VPC id, a rule of another kind).
+  const allowList =
+    config.allowLists.length > 0
+      ? allowListWarnings(
+          config,
+          [...(options.registry ?? REGISTRY).rules, ...(options.rules ?? [])].map((rule) => rule.meta),
+        )
+      : [];
+  return {
+    findings,
+    notJudged,
+    warnings: allowList.length > 0 ? [...model.warnings, ...allowList] : model.warnings,
+  };
 }
 
 /** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */

@@ -138,6 +138,53 @@ export function suppressionFor(
   return allowed ? { by: 'config', reason: allowed.reason } : undefined;
 }
 
+const ENI_RULE_ID = 'eni-internet-exposed';
+
+/** The id prefix of each kind of resource a rule judges, and its name in a warning. */
+const KINDS: Record<ResourceType, { prefix: string; name: string }> = {
+  'AWS::EC2::SecurityGroup': { prefix: 'sg-', name: 'security groups' },
+  'AWS::EC2::NetworkAcl': { prefix: 'acl-', name: 'network ACLs' },
+  'AWS::EC2::Subnet': { prefix: 'subnet-', name: 'subnets' },
+  'AWS::EC2::RouteTable': { prefix: 'rtb-', name: 'route tables' },
+  'AWS::EC2::NatGateway': { prefix: 'nat-', name: 'NAT gateways' },
+  'AWS::EC2::VPCEndpoint': { prefix: 'vpce-', name: 'VPC endpoints' },
+  'AWS::EC2::NetworkInterface': { prefix: 'eni-', name: 'network interfaces' },
+};
+
+/**
+ * Allow-list entries that can suppress nothing, as warnings: a resource of a kind no rule judges
+ * (a VPC, an instance, a security-group rule `sgr-`), or a listed rule that judges another kind
+ * (`nacl-open-admin-port` for a group). Such an entry would otherwise be a silent no-op, the
+ * operator believing a finding allowed (DESIGN §8 says the same of a tag on an instance or a VPC).
+ * `rules`: the catalogue's id and resource type of each rule.
+ */
+export function allowListWarnings(
+  config: Config,
+  rules: readonly { id: string; resourceType: ResourceType }[],
+): string[] {
+  const warnings: string[] = [];
+  const kinds = Object.values(KINDS);
+  config.allowLists.forEach((entry, i) => {
+    const kind = kinds.find((k) => entry.resourceId.startsWith(k.prefix));
+    if (!kind) {
+      warnings.push(
+        `config allowLists[${i}].resourceId ${entry.resourceId}: no rule judges this kind of resource, so the entry suppresses nothing; name what the rules judge instead (ids ${kinds.map((k) => k.prefix).join(', ')})`,
+      );
+      return;
+    }
+    for (const ruleId of entry.ruleIds ?? []) {
+      const type = rules.find((rule) => rule.id === ruleId)?.resourceType;
+      // A group's entry for `eni-internet-exposed` accepts its interfaces' exposure (accepted-exposure.ts).
+      const groupForInterfaces = ruleId === ENI_RULE_ID && kind.prefix === 'sg-';
+      if (type && KINDS[type] !== kind && !groupForInterfaces)
+        warnings.push(
+          `config allowLists[${i}].ruleIds: ${ruleId} judges ${KINDS[type].name} (${KINDS[type].prefix}…), not ${entry.resourceId}: it suppresses nothing there`,
+        );
+    }
+  });
+  return warnings;
+}
+
 /** The entry names the finding's resource and (when it names rules) its rule. */
 function entryApplies(entry: AllowListEntry, finding: Finding): boolean {
   return (

@@ -117,7 +117,7 @@ async function audit(snap: unknown, config: unknown = {}, failOn?: string) {
   const code = await runCli(failOn ? [...argv, '--fail-on', failOn] : argv, env.io);
   const out = JSON.parse(env.stdout()) as {
     findings: Finding[];
-    summary: { notJudged: unknown[]; total: number; suppressed: number };
+    summary: { notJudged: unknown[]; warnings: string[]; total: number; suppressed: number };
   };
   return { code, stderr: env.stderr(), ...out };
 }
@@ -238,6 +238,35 @@ describe('an exemption tag that cannot be read is said, whatever else happens to
       ports: ['8443/tcp'],
     });
     expect(open?.evidence.exemptionTagUnreadable).toEqual(['']);
+    expect(code).toBe(1);
+  });
+});
+
+describe('an allow-list entry that can suppress nothing is said (summary.warnings, stderr)', () => {
+  it('a VPC id, an instance id, and a NACL rule listed for a group: warned; a group entry for eni-internet-exposed is not', async () => {
+    const snap = snapshot([group('sg-0e4a', [permission('tcp', 22, 22, '0.0.0.0/0')])], []);
+    const config = {
+      allowLists: [
+        { resourceId: 'vpc-0e4' },
+        { resourceId: 'i-0e4', ports: ['22/tcp'] },
+        { resourceId: 'sg-0e4a', ruleIds: ['nacl-open-admin-port', 'sg-open-admin-port'] },
+        { resourceId: 'sg-0e4a', ruleIds: ['eni-internet-exposed'], ports: ['22/tcp'] },
+      ],
+    };
+    const { code, findings, summary, stderr } = await audit(snap, config);
+    const warnings = [
+      'config allowLists[0].resourceId vpc-0e4: no rule judges this kind of resource, so the entry suppresses nothing; name what the rules judge instead (ids sg-, acl-, subnet-, rtb-, nat-, vpce-, eni-)',
+      'config allowLists[1].resourceId i-0e4: no rule judges this kind of resource, so the entry suppresses nothing; name what the rules judge instead (ids sg-, acl-, subnet-, rtb-, nat-, vpce-, eni-)',
+      'config allowLists[2].ruleIds: nacl-open-admin-port judges network ACLs (acl-…), not sg-0e4a: it suppresses nothing there',
+    ];
+    expect(summary.warnings).toEqual(warnings);
+    expect(stderr).toBe(warnings.map((w) => `warning: ${w}\n`).join(''));
+    // The group's own entry still holds; the NACL is reported (the warnings change no finding).
+    expect(of(findings, 'sg-open-admin-port', 'sg-0e4a')?.suppressed).toEqual({
+      by: 'config',
+      reason: 'allow-listed in configuration',
+    });
+    expect(of(findings, 'nacl-open-admin-port', 'acl-0e4')?.suppressed).toBeUndefined();
     expect(code).toBe(1);
   });
 });
