@@ -270,3 +270,27 @@ describe('an allow-list entry that can suppress nothing is said (summary.warning
     expect(code).toBe(1);
   });
 });
+
+describe('exposure on a security-group finding counts exposed interfaces, suppressed or not', () => {
+  it("an interface whose exposure is accepted through the group's tag still counts (the network's fact)", async () => {
+    const snap = snapshot(
+      [
+        group(
+          'sg-0e4a',
+          [permission('tcp', 22, 22, '0.0.0.0/0')],
+          [{ Key: KEY, Value: 'sg-open-admin-port' }],
+        ),
+      ],
+      [networkInterface('eni-0e4', ['sg-0e4a'])],
+    );
+    const { code, findings, summary } = await audit(snap);
+    expect(of(findings, 'eni-internet-exposed', 'eni-0e4')?.suppressed?.by).toBe('tag');
+    const admin = of(findings, 'sg-open-admin-port', 'sg-0e4a');
+    expect(admin?.exposure).toBe(1);
+    expect(admin?.suppressed).toEqual({ by: 'tag', reason: `${KEY}=sg-open-admin-port` });
+    // Only the NACL's admin port is left open (high): suppressed findings never fail --fail-on.
+    expect(summary.suppressed).toBe(2);
+    expect(findings.filter((f) => !f.suppressed).map((f) => f.ruleId)).toEqual(['nacl-open-admin-port']);
+    expect(code).toBe(1);
+  });
+});
