@@ -18,7 +18,7 @@ import { buildModel, type Model } from './model/model';
 import type { Snapshot } from './model/snapshot-schema';
 import { REGISTRY, type RuleRegistry } from './rules/registry';
 import type { RuleContext, RuleDefinition } from './rules/types';
-import { unusedResources } from './unused';
+import { unusedResources, unusedWarnings } from './unused';
 
 export interface EvaluateOptions {
   /** The time exemption expiries are judged at; the engine reads no clock. Undated exemptions ignore it. */
@@ -59,7 +59,7 @@ export function evaluateModelReport(
   config: Config,
   options: EvaluateOptions = {},
 ): EngineResult {
-  const { findings, analysis, unused } = run(model, config, options);
+  const { findings, analysis, unused, unusedById } = run(model, config, options);
   const running = (options.rules ?? (options.registry ?? REGISTRY).rules).filter(
     (rule) => config.rules[rule.meta.id] !== 'off',
   );
@@ -84,11 +84,8 @@ export function evaluateModelReport(
           [...(options.registry ?? REGISTRY).rules, ...(options.rules ?? [])].map((rule) => rule.meta),
         )
       : [];
-  return {
-    findings,
-    notJudged,
-    warnings: allowList.length > 0 ? [...model.warnings, ...allowList] : model.warnings,
-  };
+  const extra = [...allowList, ...unusedWarnings(model, unusedById)];
+  return { findings, notJudged, warnings: extra.length > 0 ? [...model.warnings, ...extra] : model.warnings };
 }
 
 /** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
@@ -127,7 +124,12 @@ function run(
   model: Model,
   config: Config,
   options: EvaluateOptions,
-): { findings: Finding[]; analysis: Analysis; unused: NotJudged[] } {
+): {
+  findings: Finding[];
+  analysis: Analysis;
+  unused: NotJudged[];
+  unusedById: ReadonlyMap<string, NotJudged> | undefined;
+} {
   const registry = options.registry ?? REGISTRY;
   const analysis = new Analysis(model, config);
   const unused = config.judgeUnused ? undefined : unusedResources(model);
@@ -187,6 +189,7 @@ function run(
     findings: findings.sort(compareFindings),
     analysis,
     unused: unused ? [...unused.values()] : [],
+    unusedById: unused,
   };
 }
 

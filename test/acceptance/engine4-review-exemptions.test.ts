@@ -294,3 +294,53 @@ describe('exposure on a security-group finding counts exposed interfaces, suppre
     expect(code).toBe(1);
   });
 });
+
+describe('judgeUnused: false', () => {
+  const snap = () => {
+    const s = snapshot(
+      [
+        group('sg-0e4a', [permission('tcp', 22, 22, '0.0.0.0/0')]),
+        { ...group('sg-0e4d', []), GroupName: 'default' },
+      ],
+      [],
+    );
+    // A second NACL that no subnet uses.
+    s.NetworkAcls.push({
+      ...s.NetworkAcls[0],
+      NetworkAclId: 'acl-0e4idle',
+      IsDefault: false,
+      Associations: [],
+    } as never);
+    return s;
+  };
+
+  it('a snapshot with groups but no interface: every group is unused, listed, and a warning says why', async () => {
+    const { code, findings, summary, stderr } = await audit(snap(), { judgeUnused: false });
+    expect(findings.map((f) => `${f.ruleId} ${f.resourceId}`)).toEqual(['nacl-open-admin-port acl-0e4']);
+    expect(summary.notJudged).toEqual([
+      { resourceId: 'acl-0e4idle', reason: 'unused' },
+      { resourceId: 'sg-0e4a', reason: 'unused' },
+      { resourceId: 'sg-0e4d', reason: 'unused' },
+    ]);
+    const warning =
+      'judgeUnused is false and the snapshot lists no network interface: all 2 security group(s) are taken as unused and not judged (add NetworkInterfaces, or set judgeUnused to true, if the region has interfaces)';
+    expect(summary.warnings).toEqual([warning]);
+    expect(stderr).toBe(`warning: ${warning}\n`);
+    expect(code).toBe(1);
+  });
+
+  it('no warning when an interface is listed, nor by default (everything judged)', async () => {
+    const withEni = snap();
+    withEni.NetworkInterfaces = [networkInterface('eni-0e4', ['sg-0e4a'])];
+    const off = await audit(withEni, { judgeUnused: false });
+    expect(off.summary.warnings).toEqual([]);
+    expect(off.summary.notJudged).toEqual([
+      { resourceId: 'acl-0e4idle', reason: 'unused' },
+      { resourceId: 'sg-0e4d', reason: 'unused' },
+    ]);
+    const on = await audit(snap());
+    expect(on.summary.warnings).toEqual([]);
+    expect(on.summary.notJudged).toEqual([]);
+    expect(of(on.findings, 'sg-open-admin-port', 'sg-0e4a')?.exposure).toBe(0);
+  });
+});
