@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import type { Finding } from '../../shared/findings';
-import { memoryIo } from '../helpers';
+import { ec2Fixture, memoryIo } from '../helpers';
 
 const KEY = 'vpc-guardrail:exempt';
 const NOW = new Date('2026-12-06T12:00:00Z');
@@ -342,5 +342,54 @@ describe('judgeUnused: false', () => {
     expect(on.summary.warnings).toEqual([]);
     expect(on.summary.notJudged).toEqual([]);
     expect(of(on.findings, 'sg-open-admin-port', 'sg-0e4a')?.exposure).toBe(0);
+  });
+});
+
+describe('accepted by shape on a real DescribeNetworkInterfaces answer (Placebo, 10 interfaces)', () => {
+  // test/fixtures/ec2/DescribeNetworkInterfaces--mixed-types-public-ip-placebo.json: sg-08d3f62092b3ec2dd
+  // is used by the two vpc_endpoint interfaces only (RequesterId 644160558196, the endpoint
+  // service's account); sg-0ad159022dbc679a4 by two `interface` ones. Each group here admits the
+  // world on 8443; sg-0e4idle is attached to nothing.
+  const fixture = () => {
+    const { NetworkInterfaces } = ec2Fixture('DescribeNetworkInterfaces--mixed-types-public-ip-placebo');
+    const world8443 = [permission('tcp', 8443, 8443, '0.0.0.0/0')];
+    const vpc = 'vpc-08bbc74c36b8a08dd';
+    const groups = ['sg-08d3f62092b3ec2dd', 'sg-0ad159022dbc679a4', 'sg-0e4idle'].map((id) => ({
+      ...group(id, world8443),
+      VpcId: vpc,
+    }));
+    return { SecurityGroups: groups, NetworkInterfaces };
+  };
+  const openRows = (findings: Finding[]) =>
+    findings
+      .filter((f) => f.ruleId === 'sg-open-unauthorized-port')
+      .map((f) => [f.resourceId, f.suppressed ? `${f.suppressed.by}: ${f.suppressed.reason}` : 'active']);
+
+  it("allowInterfaceTypes [vpc_endpoint]: only the endpoints' group is suppressed, naming the setting", async () => {
+    const { code, findings } = await audit(fixture(), { allowInterfaceTypes: ['vpc_endpoint'] }, 'medium');
+    expect(openRows(findings)).toEqual([
+      [
+        'sg-08d3f62092b3ec2dd',
+        'config: accepted by shape: all 2 attached interfaces match allowInterfaceTypes (vpc_endpoint)',
+      ],
+      ['sg-0ad159022dbc679a4', 'active'],
+      ['sg-0e4idle', 'active'],
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('allowRequesterIds [644160558196] accepts the same group; judgeUnused false leaves the idle one unjudged', async () => {
+    const { findings, summary } = await audit(fixture(), {
+      allowRequesterIds: ['644160558196'],
+      judgeUnused: false,
+    });
+    expect(openRows(findings)).toEqual([
+      [
+        'sg-08d3f62092b3ec2dd',
+        'config: accepted by shape: all 2 attached interfaces match allowRequesterIds (644160558196)',
+      ],
+      ['sg-0ad159022dbc679a4', 'active'],
+    ]);
+    expect(summary.notJudged).toContainEqual({ resourceId: 'sg-0e4idle', reason: 'unused' });
   });
 });
