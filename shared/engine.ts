@@ -3,7 +3,13 @@ import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import { type NotJudged, notJudgedOf } from './analysis/not-judged';
 import type { Config, PortSpec } from './config';
-import { acceptedByShape, allowListWarnings, applyPartialAllowLists, suppressionFor } from './exemptions';
+import {
+  acceptedByShape,
+  allowListWarnings,
+  applyPartialAllowLists,
+  suppressionFor,
+  unjudgedTagWarnings,
+} from './exemptions';
 import {
   compareFindings,
   type Finding,
@@ -50,7 +56,10 @@ export function evaluateReport(
   config: Config,
   options: EvaluateOptions = {},
 ): EngineResult {
-  return evaluateModelReport(buildModel(snapshot), config, options);
+  const result = evaluateModelReport(buildModel(snapshot), config, options);
+  // An exemption tag where no rule looks (a VPC, a security-group rule) is said, not ignored.
+  const tags = unjudgedTagWarnings(snapshot, config.exemptionTagKey);
+  return tags.length > 0 ? { ...result, warnings: [...result.warnings, ...tags] } : result;
 }
 
 /** `evaluateReport` of an already-built model (the event path scopes findings with the model). */

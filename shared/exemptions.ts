@@ -3,7 +3,7 @@ import { TRANSPORTS } from './analysis/sg-reach';
 import type { AllowListEntry, Config, PortSpec } from './config';
 import type { Finding, ResourceType, RevokeTarget, Suppression } from './findings';
 import type { Model } from './model/model';
-import type { Tag } from './model/snapshot-schema';
+import type { Snapshot, Tag } from './model/snapshot-schema';
 import { intersect, isSubset } from './net/interval-set';
 import { formatPortsWithProtocol, type PortSet } from './net/ports';
 import { matchesTransport, parseProtocol } from './net/protocol';
@@ -183,6 +183,35 @@ export function allowListWarnings(
     }
   });
   return warnings;
+}
+
+/**
+ * Exemption tags on resources of the snapshot that no rule judges, as warnings (DESIGN §8: such a
+ * tag "has no effect", and the operator must be told what to tag instead): a VPC, an internet
+ * gateway, a security-group rule (`sgr-`, taggable in EC2, but its group is what is judged).
+ */
+export function unjudgedTagWarnings(snapshot: Snapshot, key: string): string[] {
+  const out: string[] = [];
+  const has = (tags: readonly Tag[] | undefined) => tags?.some((t) => t.Key === key) ?? false;
+  const instead = 'tag the security groups, network ACLs, subnets or interfaces it holds instead';
+  for (const vpc of snapshot.Vpcs)
+    if (has(vpc.Tags))
+      out.push(`the ${key} tag on ${vpc.VpcId} has no effect: no rule judges a VPC; ${instead}`);
+  for (const igw of snapshot.InternetGateways)
+    if (has(igw.Tags))
+      out.push(
+        `the ${key} tag on ${igw.InternetGatewayId} has no effect: no rule judges an internet gateway; ${instead}`,
+      );
+  // hot: one step per rule of the region (most have no tag at all).
+  const rules = snapshot.SecurityGroupRules;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as Snapshot['SecurityGroupRules'][number];
+    if (rule.Tags && rule.Tags.length > 0 && has(rule.Tags))
+      out.push(
+        `the ${key} tag on ${rule.SecurityGroupRuleId ?? `a rule of ${rule.GroupId}`} has no effect: rules judge the group; tag ${rule.GroupId} with the rule ids to exempt, or allow-list it with ports`,
+      );
+  }
+  return out;
 }
 
 /** The entry names the finding's resource and (when it names rules) its rule. */

@@ -393,3 +393,38 @@ describe('accepted by shape on a real DescribeNetworkInterfaces answer (Placebo,
     expect(summary.notJudged).toContainEqual({ resourceId: 'sg-0e4idle', reason: 'unused' });
   });
 });
+
+describe('an exemption tag where no rule looks is said (DESIGN §8: "has no effect")', () => {
+  it('on the VPC, the internet gateway and a security-group rule: warnings naming what to tag instead', async () => {
+    const snap = snapshot([group('sg-0e4a', [permission('tcp', 22, 22, '0.0.0.0/0')])], []);
+    const star = [{ Key: KEY, Value: '*' }];
+    const s = {
+      ...snap,
+      Vpcs: snap.Vpcs.map((v) => ({ ...v, Tags: star })),
+      InternetGateways: snap.InternetGateways.map((g) => ({ ...g, Tags: star })),
+      SecurityGroupRules: [
+        {
+          SecurityGroupRuleId: 'sgr-0e4a22',
+          GroupId: 'sg-0e4a',
+          GroupOwnerId: '111122223333',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          CidrIpv4: '0.0.0.0/0',
+          Tags: [{ Key: KEY, Value: 'sg-open-admin-port' }],
+        },
+      ],
+    };
+    const { code, findings, summary } = await audit(s);
+    expect(summary.warnings).toEqual([
+      `the ${KEY} tag on vpc-0e4 has no effect: no rule judges a VPC; tag the security groups, network ACLs, subnets or interfaces it holds instead`,
+      `the ${KEY} tag on igw-0e4 has no effect: no rule judges an internet gateway; tag the security groups, network ACLs, subnets or interfaces it holds instead`,
+      `the ${KEY} tag on sgr-0e4a22 has no effect: rules judge the group; tag sg-0e4a with the rule ids to exempt, or allow-list it with ports`,
+    ]);
+    // Nothing is suppressed: the group's finding stays open.
+    expect(of(findings, 'sg-open-admin-port', 'sg-0e4a')?.suppressed).toBeUndefined();
+    expect(summary.suppressed).toBe(0);
+    expect(code).toBe(1);
+  });
+});
