@@ -35,7 +35,9 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   }
   for (const rule of input.alreadyRemoved.slice(0, MAX_ITEMS)) {
     notes.push(
-      `World-open rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} is already removed.`,
+      rule.unverified
+        ? `Rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} from prefix list ${rule.prefixListId} is gone; the list could not be read, so whether it was world-open is not verified.`
+        : `World-open rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} is already removed.`,
     );
   }
   for (const entry of (input.removedEntries ?? []).slice(0, MAX_ITEMS)) {

@@ -191,16 +191,19 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
   const entries = input.removedEntries ?? [];
   if (input.alreadyRemoved.length === 0 && entries.length === 0) return [];
   const lines = [
-    `ALREADY REMOVED: world-open rules these calls added are no longer there${entries.some((e) => e.blocked) ? ' (or no longer open)' : ''}`,
+    `ALREADY REMOVED: world-open rules these calls added are no longer there${entries.some((e) => e.blocked) ? ' (or no longer open)' : ''}${input.alreadyRemoved.some((r) => r.unverified) ? ' (or could not be verified)' : ''}`,
   ];
   const portsText = (from: number | undefined, to: number | undefined) =>
     from === undefined ? 'all ports' : `${from}-${to ?? from}`;
   for (const rule of cap(input.alreadyRemoved, MAX_LINES_PER_SECTION)) {
-    // A prefix-list source was judged by the list's entries as the slice read them.
+    // A prefix-list source was judged by the list's entries as the slice read them; a list that
+    // could not be read leaves the rule unverified, and the line says so.
     const source =
-      rule.prefixListId !== undefined
-        ? `prefix list ${sanitize(rule.prefixListId, 64)} (it holds the whole internet)`
-        : sanitize(rule.cidrIpv4 ?? rule.cidrIpv6, 64);
+      rule.prefixListId === undefined
+        ? sanitize(rule.cidrIpv4 ?? rule.cidrIpv6, 64)
+        : rule.unverified
+          ? `prefix list ${sanitize(rule.prefixListId, 64)} (NOT VERIFIED: the rule is gone and the list could not be read, so whether it held the whole internet is not known)`
+          : `prefix list ${sanitize(rule.prefixListId, 64)} (it holds the whole internet)`;
     lines.push(
       `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)} from ${source}`,
     );

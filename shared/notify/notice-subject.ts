@@ -124,7 +124,9 @@ function newsItems(input: NoticeInput): NewsItem[] {
   items.push(
     ...input.alreadyRemoved.map((r) => ({
       severity: r.severity ?? 'info',
-      text: `world-open rule on ${sanitize(r.groupId, 40)} already removed`,
+      text: r.unverified
+        ? `prefix-list rule on ${sanitize(r.groupId, 40)} gone, not verified`
+        : `world-open rule on ${sanitize(r.groupId, 40)} already removed`,
       removal: true as const,
     })),
     ...(input.removedEntries ?? []).map((e) => ({

@@ -77,9 +77,14 @@ export interface NoticeInput {
   /**
    * World-open rules redelivered calls added that are already gone (DESIGN §8: news on a retry),
    * each with the severity and rules of the finding it made (the notice's `severity` and `ruleIds`
-   * count them).
+   * count them). `unverified`: a rule from a prefix list that could not be read, judged as if the
+   * list held the whole internet; the notice says it is not verified.
    */
-  alreadyRemoved: readonly (AddedRule & { severity?: Severity; ruleIds?: readonly string[] })[];
+  alreadyRemoved: readonly (AddedRule & {
+    severity?: Severity;
+    ruleIds?: readonly string[];
+    unverified?: true;
+  })[];
   /**
    * World-open NACL entries redelivered calls wrote that are gone or changed (as `alreadyRemoved`),
    * or still there but `blocked` by an entry before them that denies what they allowed.

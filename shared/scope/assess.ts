@@ -57,8 +57,13 @@ export interface Assessment {
   notJudged: NotJudged[];
 }
 
-/** An added world-open rule found gone, with the severity and rules of the finding it made (DESIGN §8). */
-export type RemovedRule = AddedRule & RemovedJudgement;
+/**
+ * An added world-open rule found gone, with the severity and rules of the finding it made (DESIGN §8).
+ * `unverified`: its source was a prefix list the slice could not read (deleted since, or the read
+ * was refused), so whether it held the whole internet is not known; it is judged as if it did (the
+ * worst it can have been) and the notice says it was not verified, rather than saying nothing.
+ */
+export type RemovedRule = AddedRule & RemovedJudgement & { unverified?: true };
 
 /**
  * An added world-open NACL entry found gone or changed (or, `blocked`, still there behind an entry
@@ -98,7 +103,7 @@ export function assessSlice(
     addedRuleKey,
   ).map((rule) => ({
     ...rule,
-    ...judgeRemovedRule(rule, config, prefixListCidrs(model, rule.prefixListId)),
+    ...judgeRemovedRule(rule, config, rule.unverified ? WORLD : prefixListCidrs(model, rule.prefixListId)),
   }));
   const removedEntries = distinctBy(
     retried.flatMap((scope) => entriesGone(scope, model, config, report)),
@@ -194,29 +199,51 @@ function prefixListCidrs(model: Model, prefixListId: string | undefined): string
   return list ? [...list.cidrs4, ...list.cidrs6].map((c) => c.cidr) : [];
 }
 
-function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedRule[] {
-  return scope.addedRules.filter((rule) => {
-    // The rules say which added rules they would have revoked (their `offendingSource` hook). A
-    // prefix-list source is judged by the list's entries, which the slice loader reads for the
-    // added rules of a redelivery even when the rule is gone; a list not read is not judged.
-    const source: SourceRule =
-      rule.prefixListId !== undefined
-        ? { ...rule, prefixListCidrs: prefixListCidrs(model, rule.prefixListId) }
-        : rule;
-    if (offendedRules('AWS::EC2::SecurityGroup', source, config).length === 0) return false;
-    const group = model.securityGroups.get(rule.groupId);
-    if (!group) return false;
-    // By id when the slice carries rule ids; else by content (a group left with no rule at all
-    // carries no ids either, and its world rule is then gone all the same). A rule described only
-    // in IpPermissions (two views that disagree, evaluated as their union) has no id: by content.
-    // A rule read from a record before rule ids has no id: by content.
-    if (group.hasRuleIds && rule.ruleId !== undefined) {
-      return ![...group.ingress, ...group.egress].some(
-        (r) => r.ruleId === rule.ruleId || (r.ruleId === undefined && sameRule(r, rule)),
-      );
-    }
-    return !group.ingress.some((r) => sameRule(r, rule));
-  });
+/** The whole internet of both families: how a gone rule whose prefix list could not be read is judged. */
+const WORLD = ['0.0.0.0/0', '::/0'];
+
+function alreadyRemoved(
+  scope: EventScope,
+  model: Model,
+  config: Config,
+): (AddedRule & { unverified?: true })[] {
+  return scope.addedRules.flatMap((rule) =>
+    goneAndOffending(rule, model, config) ? [unverifiedIfUnread(rule, model)] : [],
+  );
+}
+
+/** A prefix-list rule whose list the slice did not read (it is read on redeliveries): not verified. */
+function unverifiedIfUnread(rule: AddedRule, model: Model): AddedRule & { unverified?: true } {
+  return rule.prefixListId !== undefined && !model.prefixLists.has(rule.prefixListId)
+    ? { ...rule, unverified: true }
+    : rule;
+}
+
+function goneAndOffending(rule: AddedRule, model: Model, config: Config): boolean {
+  // The rules say which added rules they would have revoked (their `offendingSource` hook). A
+  // prefix-list source is judged by the list's entries, which the slice loader reads for the
+  // added rules of a redelivery even when the rule is gone. A list it could not read (deleted
+  // since, or the read refused) is judged as if it held the whole internet: the rule is then
+  // reported as not verified, never left out in silence (a rule on authorized ports only is not
+  // news even from the whole internet).
+  const listRead = rule.prefixListId === undefined || model.prefixLists.has(rule.prefixListId);
+  const source: SourceRule =
+    rule.prefixListId !== undefined
+      ? { ...rule, prefixListCidrs: listRead ? prefixListCidrs(model, rule.prefixListId) : WORLD }
+      : rule;
+  if (offendedRules('AWS::EC2::SecurityGroup', source, config).length === 0) return false;
+  const group = model.securityGroups.get(rule.groupId);
+  if (!group) return false;
+  // By id when the slice carries rule ids; else by content (a group left with no rule at all
+  // carries no ids either, and its world rule is then gone all the same). A rule described only
+  // in IpPermissions (two views that disagree, evaluated as their union) has no id: by content.
+  // A rule read from a record before rule ids has no id: by content.
+  if (group.hasRuleIds && rule.ruleId !== undefined) {
+    return ![...group.ingress, ...group.egress].some(
+      (r) => r.ruleId === rule.ruleId || (r.ruleId === undefined && sameRule(r, rule)),
+    );
+  }
+  return !group.ingress.some((r) => sameRule(r, rule));
 }
 
 /** The rule as a described ingress rule: same protocol, ports and world CIDR (or prefix list). */
