@@ -129,7 +129,8 @@ function securityGroupRuleChange({ eventName, request, response }: ExtractContex
  * `{SecurityGroupRuleId, SecurityGroupRule: {IpProtocol, FromPort, ToPort, CidrIpv4 | …}}`. The rules
  * as modified count as added (a retry reports one found gone as "already removed"); the request
  * names no direction, and only ingress rules can be that news, so they are read as ingress (an
- * egress rule is still found by its id, so it is never reported gone).
+ * egress rule still there is found by its id, so it is never reported gone; one deleted since is,
+ * and the notice then says the record names no direction, `directionUnknown`).
  */
 function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ignored {
   const securityGroupIds = ids(field(request, 'GroupId'));
@@ -141,7 +142,7 @@ function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ign
     const ruleId = text(field(change, 'SecurityGroupRuleId'));
     const rule = asObject(field(change, 'SecurityGroupRule'));
     if (ruleId === undefined || rule === undefined) continue;
-    const added: AddedRule = { ruleId, ...ruleBase(groupId, false, rule, PASCAL) };
+    const added: AddedRule = { ruleId, ...ruleBase(groupId, false, rule, PASCAL), directionUnknown: true };
     const cidrIpv4 = text(field(rule, 'CidrIpv4'));
     const cidrIpv6 = text(field(rule, 'CidrIpv6'));
     const prefixListId = text(field(rule, 'PrefixListId'));

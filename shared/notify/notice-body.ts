@@ -204,8 +204,12 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
         : rule.unverified
           ? `prefix list ${sanitize(rule.prefixListId, 64)} (NOT VERIFIED: the rule is gone and the list could not be read, so whether it held the whole internet is not known)`
           : `prefix list ${sanitize(rule.prefixListId, 64)} (it holds the whole internet)`;
+    // A ModifySecurityGroupRules record names no direction: "from" would call the rule inbound.
+    const direction = rule.directionUnknown
+      ? ` with ${source} (inbound or outbound: a ModifySecurityGroupRules record names no direction)`
+      : ` from ${source}`;
     lines.push(
-      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)} from ${source}`,
+      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)}${direction}`,
     );
   }
   for (const entry of cap(entries, MAX_LINES_PER_SECTION)) {

@@ -355,7 +355,25 @@ describe('§8 "already removed" for ModifySecurityGroupRules (a rule modified in
     const notices = published();
     expect(notices).toHaveLength(1);
     expect(notices[0]?.Subject).toBe('[CRITICAL] world-open rule on sg-0web already removed');
-    expect(notices[0]?.Message).toContain('sgr-was-private on sg-0web: tcp 3389-3389 from 0.0.0.0/0');
+    // The record names no direction: the line must not call the rule inbound ("from").
+    expect(notices[0]?.Message).toContain(
+      'sgr-was-private on sg-0web: tcp 3389-3389 with 0.0.0.0/0 (inbound or outbound: a ModifySecurityGroupRules record names no direction)',
+    );
+    expect(notices[0]?.Message).not.toContain('3389-3389 from 0.0.0.0/0');
+  });
+
+  it('redelivered after a world EGRESS rule it modified was deleted: reported, never as an inbound rule', async () => {
+    // Prepare: the modified rule was egress (0.0.0.0/0 on 3389 out) and is gone; nothing in the
+    // record or the slice tells its direction any more.
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Act
+    await processMessages([{ id: 'msg-1', body: JSON.stringify(modify), receiveCount: 2 }], deps(ACCOUNT));
+    // Assess
+    const message = published()[0]?.Message ?? '';
+    const line = message.split('\n').find((l) => l.includes('sgr-was-private on sg-0web')) ?? '';
+    expect(line).toContain('inbound or outbound');
+    expect(line).not.toMatch(/ from 0\.0\.0\.0\/0/);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
   });
 
   it('on a first delivery, rule gone: no notice', async () => {

@@ -269,6 +269,8 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
         fromPort: 22,
         toPort: 22,
         prefixListId: 'pl-0world',
+        // Read as ingress, but the record names no direction (a notice says so).
+        directionUnknown: true,
       },
     ]);
   });
