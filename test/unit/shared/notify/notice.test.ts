@@ -102,6 +102,34 @@ describe('buildNotice', () => {
     expect(notice.subject).toBe('[CRITICAL] sg-0abc world-open on 22/tcp (+1 more) — revoked');
   });
 
+  it('keeps a shortened subnet id recognisable when the subject must shrink to fit', () => {
+    // Arrange: the moto run's subnet finding with a failed fix (the longest outcome)
+    const subnet = makeFinding({
+      ruleId: 'subnet-auto-assign-public-ip',
+      resourceType: 'AWS::EC2::Subnet',
+      resourceId: 'subnet-bb00ec013a25840da',
+      severity: 'medium',
+      title: 'Subnet subnet-bb00ec013a25840da (web-public) assigns public IPv4 addresses on launch',
+    });
+    const modify: PlannedAction = {
+      action: 'ModifySubnetAttribute',
+      parameters: { SubnetId: subnet.resourceId, MapPublicIpOnLaunch: { Value: false } },
+      findingIds: [subnet.id],
+    };
+    // Act
+    const { subject } = buildNotice(
+      input({
+        findings: [subnet],
+        results: [{ action: modify, status: 'failed', error: 'UnauthorizedOperation' }],
+      }),
+    );
+    // Assess: the id keeps 4 characters after its prefix (it was cut to "subnet-…", naming no subnet)
+    expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+    expect(subject).toMatch(
+      /^\[MEDIUM\] Subnet subnet-bb00… \(web-public\) assigns .* — remediation failed$/,
+    );
+  });
+
   it('sets the filter attributes: lower-case severity, rule ids as a String.Array, action, account, region', () => {
     const notice = buildNotice(input({ results: [{ action: revoke, status: 'done' }] }));
     expect(notice.attributes).toEqual({
