@@ -175,6 +175,9 @@ export function callLines(events: readonly ParsedEvent[], indent = '  '): string
   });
 }
 
+/** Calls named on a fixed finding's "fixed by" line; the rest are counted (ACTIONS lists them all). */
+const MAX_FIXED_BY = 5;
+
 function findingBlock(
   f: Finding,
   state: 'open' | 'fixed' | 'gone',
@@ -187,7 +190,11 @@ function findingBlock(
   const label = state === 'fixed' ? 'FIXED' : state === 'gone' ? 'ALREADY REMOVED' : 'OPEN';
   const how =
     state === 'fixed' && by && by.length > 0
-      ? [`      fixed by: ${cap(by, 5).map(describeAction).join('; ')}`]
+      ? [
+          `      fixed by: ${cap(by, MAX_FIXED_BY).map(describeAction).join('; ')}${
+            by.length > MAX_FIXED_BY ? ` (+${by.length - MAX_FIXED_BY} more calls, under ACTIONS)` : ''
+          }`,
+        ]
       : state === 'gone'
         ? ['      closed before this retry (by an earlier attempt or someone else)']
         : [];

@@ -130,6 +130,42 @@ describe('buildNotice', () => {
     );
   });
 
+  it("counts the calls a fixed finding's line leaves out, rather than cutting the list in silence", () => {
+    // Arrange: a NACL fix of 7 calls (the moto run's had 11)
+    const nacl = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-0abc',
+      severity: 'high',
+      title: 'acl-0abc world-open on 22/tcp',
+    });
+    const calls: PlannedAction[] = [98, 97, 96, 95, 94, 93, 99].map((n) => ({
+      action: 'CreateNetworkAclEntry',
+      parameters: {
+        NetworkAclId: 'acl-0abc',
+        RuleNumber: n,
+        Protocol: '6',
+        RuleAction: n === 99 ? 'deny' : 'allow',
+        Egress: false,
+        CidrBlock: n === 99 ? '0.0.0.0/0' : `10.${n}.0.0/16`,
+        PortRange: { From: 22, To: 22 },
+      },
+      findingIds: [nacl.id],
+    }));
+    // Act
+    const { message } = buildNotice(
+      input({
+        findings: [],
+        fixed: [{ finding: nacl, by: calls }],
+        results: calls.map((action) => ({ action, status: 'done' as const })),
+      }),
+    );
+    // Assess
+    const line = message.split('\n').find((l) => l.includes('fixed by:')) ?? '';
+    expect(line.match(/CreateNetworkAclEntry/g)).toHaveLength(5);
+    expect(line).toMatch(/ \(\+2 more calls, under ACTIONS\)$/);
+  });
+
   it('sets the filter attributes: lower-case severity, rule ids as a String.Array, action, account, region', () => {
     const notice = buildNotice(input({ results: [{ action: revoke, status: 'done' }] }));
     expect(notice.attributes).toEqual({
