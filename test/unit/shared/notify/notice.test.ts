@@ -166,6 +166,34 @@ describe('buildNotice', () => {
     expect(line).toMatch(/ \(\+2 more calls, under ACTIONS\)$/);
   });
 
+  it('keeps the "+N more" count when even the shortest headline is too long (the headline end is cut)', () => {
+    // Arrange: the moto mixed batch — a private subnet routed to an IGW still open (high) leads, the
+    // critical group rule and exposure behind it were fixed by the revoke
+    const subnet = makeFinding({
+      ruleId: 'subnet-private-has-igw-route',
+      resourceType: 'AWS::EC2::Subnet',
+      resourceId: 'subnet-b23c8e0a51f7d2c44',
+      severity: 'high',
+      title: 'Private subnet subnet-b23c8e0a51f7d2c44 (app-private) routes to igw-e7efb39f42f8f559a',
+    });
+    // Act
+    const { subject } = buildNotice(
+      input({
+        findings: [subnet],
+        fixed: [
+          { finding: admin, by: [revoke] },
+          { finding: exposure, by: [revoke] },
+        ],
+        results: [{ action: revoke, status: 'done' }],
+      }),
+    );
+    // Assess
+    expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+    expect(subject).toMatch(
+      /^\[HIGH\] Private subnet subnet-b23c… \(app-private\) routes to igw-.*… \(\+2 more\) — revoked$/,
+    );
+  });
+
   it('sets the filter attributes: lower-case severity, rule ids as a String.Array, action, account, region', () => {
     const notice = buildNotice(input({ results: [{ action: revoke, status: 'done' }] }));
     expect(notice.attributes).toEqual({
