@@ -998,6 +998,49 @@ def s_nacl_default_remediate():
                                                                  "sub": bool(sub)}
 
 
+# --- scenarios: no noise, one notice per batch ----------------------------------------------------
+
+
+def s_no_noise_web_launch():
+    """A web server launched exposed only on 443 (info): listed, never a notice on its own (§8 "No noise")."""
+    w = exposed_world()
+    web = group(w["vpc"], "web-443", tcp(443))
+    r = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, NetworkInterfaces=[{
+        "DeviceIndex": 0, "SubnetId": w["public"], "AssociatePublicIpAddress": True, "Groups": [web]}])
+    inst = r["Instances"][0]
+    ni = inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    response = {"requestId": "r", "reservationId": r["ReservationId"], "ownerId": ACCOUNT, "groupSet": {},
+                "instancesSet": items([{"instanceId": inst["InstanceId"], "networkInterfaceSet": items([{
+                    "networkInterfaceId": ni, "subnetId": w["public"], "vpcId": w["vpc"]}])}])}
+    out = deliver("no-noise-web-launch", [record("RunInstances", {"instancesSet": items(
+        [{"imageId": "ami-12c6146b", "minCount": 1, "maxCount": 1}])}, response)])
+    return out, expect(out, notices=0)
+
+
+def s_mixed_batch():
+    """Four calls of four areas in one SQS batch: one notice for the account and region, every call named."""
+    w = exposed_world()
+    rt = table(w["vpc"], "private", subnets=[w["private"]])
+    ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=w["igw"])
+    route = record("CreateRoute", {"routeTableId": rt, "destinationCidrBlock": "0.0.0.0/0", "gatewayId": w["igw"]},
+                   ok_response())
+    sg = world_open_call(w)
+    ec2.modify_subnet_attribute(SubnetId=w["public"], MapPublicIpOnLaunch={"Value": True})
+    sub = record("ModifySubnetAttribute", {"subnetId": w["public"], "mapPublicIpOnLaunch": {"value": True}},
+                 ok_response())
+    ec2.create_tags(Resources=[w["vpc"]], Tags=[{"Key": EXEMPT, "Value": "*"}])
+    tag = record("CreateTags", tag_request(w["vpc"], "*"), ok_response())
+    out = deliver("mixed-batch", [route, sg, sub, tag], mode="remediate")
+    text = out["notices"][0]["text"] if out["notices"] else ""
+    return out, expect(out, subject=r"\[HIGH\] Private subnet .* \(\+\d+ more\) — revoked", severity="critical",
+                       rule_ids=["eni-internet-exposed", "sg-open-admin-port", "subnet-auto-assign-public-ip",
+                                 "subnet-private-has-igw-route"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"], describe_max=12) | {
+        "every call named": all(n in text for n in ("CreateRoute", "AuthorizeSecurityGroupIngress",
+                                                    "ModifySubnetAttribute", "CreateTags")),
+        "the VPC tag said to have no effect": "has no effect" in text}
+
+
 # --- scenarios: AWS faults (DESIGN §13, §14 "Partial failure") -----------------------------------
 
 
