@@ -1087,6 +1087,44 @@ def s_fault_publish():
                  "the whole notice in the log at ERROR": '"level":"ERROR"' in log and "HOW TO UNDO" in log}
 
 
+def s_fault_revoke_denied():
+    """The revoke refused: the finding stays OPEN, `failed`, "remediation failed"; acknowledged."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    out = deliver("fault-revoke-denied", [ev], mode="remediate",
+                  fault=lambda a, p: (403, "UnauthorizedOperation") if a == "RevokeSecurityGroupIngress" else None)
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp, 3389/tcp — remediation failed",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="failed",
+                       body=["OPEN", "FAILED", "UnauthorizedOperation"], writes=["RevokeSecurityGroupIngress"])
+
+
+def s_fault_revoke_throttled():
+    """The revoke throttled past the SDK's retries: the message fails (the retry acts again), nothing
+    reported as failed."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    out = deliver("fault-revoke-throttled", [ev], mode="remediate",
+                  fault=lambda a, p: (400, "RequestLimitExceeded") if a == "RevokeSecurityGroupIngress" else None)
+    failures = (out["answer"] or {}).get("batchItemFailures") or []
+    return out, {"the message failed": len(failures) == 1,
+                 "no notice calling it failed": all(n["attributes"].get("action") != "failed" for n in out["notices"])}
+
+
+def s_nacl_no_free_numbers():
+    """An admin-only world entry at rule 1 with a further kept source to add below it: no free number,
+    notify only, saying why; nothing written."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(1, "6", (22, 22), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 1, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-no-free-numbers", [ev], mode="remediate", config={
+        "rules": {"nacl-open-admin-port": "remediate"}, "naclAdminSources": ["172.16.50.0/24"]})
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 22/tcp", severity="high",
+                       rule_ids=["nacl-open-admin-port"], action="notified", body=["OPEN", r"free|number"],
+                       writes=[]) | {"entry 1 unchanged": inbound(acl) == [(1, "6", (22, 22), "0.0.0.0/0", "allow")]}
+
+
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
 
 
