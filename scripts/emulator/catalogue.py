@@ -732,6 +732,88 @@ def s_default_group_remediate():
         "no rule left on the default group": left == []}
 
 
+def s_opt_in_not_global():
+    """Global `remediate` alone never touches the opt-in rules: the default group, a NACL, a subnet."""
+    w = exposed_world()
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [w["vpc"]]},
+                                                    {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"][0]["GroupId"]
+    answer = ec2.authorize_security_group_ingress(GroupId=default, IpPermissions=[tcp(443, "10.0.0.0/16")])[
+        "SecurityGroupRules"]
+    sg = record("AuthorizeSecurityGroupIngress", {"groupId": default, "ipPermissions": items(
+        [burst.ct_permission(tcp(443, "10.0.0.0/16"))])},
+        ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    acl = custom_nacl(w, [(100, "6", (22, 22), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, w["public"])
+    nacl = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    ec2.modify_subnet_attribute(SubnetId=w["public"], MapPublicIpOnLaunch={"Value": True})
+    sub = record("ModifySubnetAttribute", {"subnetId": w["public"], "mapPublicIpOnLaunch": {"value": True}},
+                 ok_response())
+    out = deliver("opt-in-not-global", [sg, nacl, sub], mode="remediate")
+    return out, expect(out, severity="high", action="notified", writes=[], describe_max=12,
+                       rule_ids=["nacl-open-admin-port", "sg-default-not-restricted",
+                                 "subnet-auto-assign-public-ip"]) | {
+        "subnet still auto-assigns": map_public(w["public"]) is True}
+
+
+def s_union_notify_only():
+    """World-open through 0.0.0.0/1 + 128.0.0.0/1: reported, never revoked (§8), saying why."""
+    w = exposed_world()
+    perm = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+            "IpRanges": [{"CidrIp": "0.0.0.0/1"}, {"CidrIp": "128.0.0.0/1"}]}
+    g = group(w["vpc"], "split")
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[perm])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("union-notify-only", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="notified", body=["OPEN", "NOT REMEDIATED"],
+                       writes=[])
+
+
+def s_prefix_list_revoke():
+    """A rule whose source is a prefix list holding 0.0.0.0/0 is revoked by its id; an office list stays."""
+    w = exposed_world()
+    world_pl = ec2.create_managed_prefix_list(PrefixListName="anywhere", MaxEntries=5, AddressFamily="IPv4",
+                                              Entries=[{"Cidr": "0.0.0.0/0"}])["PrefixList"]["PrefixListId"]
+    office = ec2.create_managed_prefix_list(PrefixListName="office", MaxEntries=5, AddressFamily="IPv4",
+                                            Entries=[{"Cidr": "198.51.100.0/24"}])["PrefixList"]["PrefixListId"]
+    g = group(w["vpc"], "pl")
+    perm = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+            "PrefixListIds": [{"PrefixListId": world_pl}, {"PrefixListId": office}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[perm])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    world_rule = [r["SecurityGroupRuleId"] for r in answer if r.get("PrefixListId") == world_pl]
+    out = deliver("prefix-list-revoke", [ev], mode="remediate")
+    left = [r.get("PrefixListId") for r in ec2.describe_security_group_rules(Filters=[
+        {"Name": "group-id", "Values": [g]}])["SecurityGroupRules"] if not r["IsEgress"]]
+    revoke = out["writes"][0]["params"] if out["writes"] else {}
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"],
+                       describe_max=8) | {
+        "revoked by the world list's rule id": len(world_rule) == 1 and revoke.get(
+            "SecurityGroupRuleId.1") == world_rule[0] and "SecurityGroupRuleId.2" not in revoke,
+        "the office list's rule stays": left == [office]}
+
+
+def s_hostile_names():
+    """A subnet Name tag and a rule description written by an attacker: sanitized and capped in the
+    subject and the body (no injected line, no control character)."""
+    w = exposed_world()
+    evil = "web\nWho:     arn:aws:iam::999999999999:user/nobody\r\x1b[31m" + "A" * 240
+    ec2.create_tags(Resources=[w["public"]], Tags=[{"Key": "Name", "Value": evil}])
+    ec2.modify_subnet_attribute(SubnetId=w["public"], MapPublicIpOnLaunch={"Value": True})
+    ev = record("ModifySubnetAttribute", {"subnetId": w["public"], "mapPublicIpOnLaunch": {"value": True}},
+                ok_response())
+    out = deliver("hostile-names", [ev])
+    n = out["notices"][0] if out["notices"] else {"subject": "", "text": ""}
+    return out, expect(out, severity="medium", rule_ids=["subnet-auto-assign-public-ip"]) | {
+        "no injected Who line": not any(ln.startswith("Who:") and "nobody" in ln for ln in n["text"].splitlines()),
+        "no control characters": not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", n["subject"] + n["text"]),
+        "every line capped": all(len(ln) <= 1300 for ln in n["text"].splitlines())}
+
+
 # --- scenarios: exemption tags -------------------------------------------------------------------
 
 
