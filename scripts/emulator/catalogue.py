@@ -997,6 +997,17 @@ def s_nacl_fix():
         "no write failed": all(w["status"] == 200 for w in out["writes"])}
 
 
+def s_nacl_fix_redelivered():
+    """The fix ran, then the notice failed: the redelivery writes nothing and reports the entry it
+    wrote as already removed (narrowed), with the severity of the finding it made."""
+    vpc, v6, acl, ev = nacl_fix_world()
+    deliver("nacl-fix-first", [ev], mode="remediate", config=NACL_FIX)
+    out = deliver("nacl-fix-redelivered", [ev], mode="remediate", config=NACL_FIX, receive=2)
+    return out, expect(out, subject=rf"\[HIGH\] world-open entry 100 of {idre(acl)} already removed", severity="high",
+                       rule_ids=["nacl-open-admin-port"], action="notified", writes=[],
+                       body=[rf"entry 100 \(inbound\) of {acl}: allow protocol 6 22-22 from 0.0.0.0/0"])
+
+
 def s_nacl_fix_dry_run():
     vpc, v6, acl, ev = nacl_fix_world()
     before = inbound(acl)
