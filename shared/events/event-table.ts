@@ -136,7 +136,9 @@ function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ign
   const securityGroupIds = ids(field(request, 'GroupId'));
   const groupId = securityGroupIds[0];
   if (groupId === undefined) return noResource('no GroupId in ModifySecurityGroupRulesRequest');
-  const changes = members(field(request, 'SecurityGroupRule'));
+  // CloudTrail writes the Query name `SecurityGroupRule`; the API's (and boto3's) `SecurityGroupRules`
+  // is read too, so a record built from SDK parameters still names its rules.
+  const changes = members(field(request, 'SecurityGroupRule') ?? field(request, 'SecurityGroupRules'));
   const addedRules: AddedRule[] = [];
   for (const change of changes) {
     const ruleId = text(field(change, 'SecurityGroupRuleId'));

@@ -241,6 +241,34 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
     expect(handled(triageEvent(envelope(record), OPTIONS))).toEqual(handled(triageEvent(record, OPTIONS)));
   });
 
+  it("reads ModifySecurityGroupRules written with the SDK's parameter names (SecurityGroupRules, unwrapped)", () => {
+    // Arrange: a record built from boto3 / SDK parameters rather than CloudTrail's Query names
+    const record = {
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'ModifySecurityGroupRules',
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+      requestParameters: {
+        GroupId: 'sg-0aaa',
+        SecurityGroupRules: [
+          {
+            SecurityGroupRuleId: 'sgr-1',
+            SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' },
+          },
+        ],
+      },
+      responseElements: { Return: true },
+    };
+    // Act
+    const scope = handled(triageEvent(record, OPTIONS));
+    // Assess: the rule is named (a redelivery can report it gone), not only the group
+    expect(scope.securityGroupIds).toEqual(['sg-0aaa']);
+    expect(scope.securityGroupRuleIds).toEqual(['sgr-1']);
+    expect(scope.addedRules.map((r) => [r.ruleId, r.cidrIpv4, r.fromPort])).toEqual([
+      ['sgr-1', '0.0.0.0/0', 22],
+    ]);
+  });
+
   it('reads a ModifySecurityGroupRules rule moved to a prefix list as added from that list', () => {
     // The SDK's SecurityGroupRuleRequest: CidrIpv4 | CidrIpv6 | PrefixListId | ReferencedGroupId.
     const record = {
