@@ -28,7 +28,8 @@ export function parsePortSpec(text: string): PortSpec | undefined {
   return { protocol, from, to };
 }
 
-const portSpec = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
+// Any number is taken here so that 22.5 or 70000 gets the same message as a bad string.
+const portSpec = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const spec = parsePortSpec(String(value));
   if (!spec) {
     // The issue formatter appends a string input itself; only a number needs showing here.
@@ -39,8 +40,15 @@ const portSpec = z.union([z.number().int(), z.string()]).transform((value, ctx) 
   return spec;
 });
 
+const port = z
+  .number()
+  .int({ message: 'not a port number (an integer from 0 to 65535)' })
+  .min(0, { message: 'not a port number (an integer from 0 to 65535)' })
+  .max(65535, { message: 'not a port number (an integer from 0 to 65535)' });
+// Strict: a mistyped key ({ "from": 1024, "too": 65535 }) is an error, not silently dropped.
 const portRange = z
-  .object({ from: z.number().int().min(0).max(65535), to: z.number().int().min(0).max(65535) })
+  .object({ from: port, to: port })
+  .strict()
   .refine((r) => r.from <= r.to, { message: 'from must not exceed to' });
 
 const EXEMPTION_TAG = 'vpc-guardrail:exempt';
@@ -63,7 +71,11 @@ const naclAdminSource = z.string().superRefine((value, ctx) => {
     });
 });
 
+const allowListPorts = 'give at least one port, or leave ports out to allow every port';
+const allowListRules = 'give at least one rule id, or leave ruleIds out to allow every rule';
+
 const unknownRule = 'unknown rule id (see the rule catalogue in the README)';
+const coverage = 'a fraction above 0 and at most 1, e.g. 0.99 (not a percentage)';
 
 // The stack sets these to the topic's and the roles' ARNs; anything else would be found only at
 // the first publish (a lost notice) or would never match a caller (a remediation loop).
@@ -109,17 +121,33 @@ export function configSchema(ruleIds: readonly string[]) {
       /** Ports a stateless peer uses for return traffic. */
       ephemeralPorts: portRange.default({ from: 1024, to: 65535 }),
       /** Fraction of the public address space that counts as world-open. */
-      worldOpenCoverage: z.number().gt(0).lte(1).default(0.99),
-      exemptionTagKey: z.string().min(1).default(EXEMPTION_TAG),
+      worldOpenCoverage: z.number().gt(0, { message: coverage }).lte(1, { message: coverage }).default(0.99),
+      // An EC2 tag key: 1–128 characters; `aws:` is AWS's own prefix, which no one can tag with,
+      // so such a key would silently exempt nothing.
+      exemptionTagKey: z
+        .string()
+        .min(1, { message: 'must not be empty' })
+        .max(128, { message: 'longer than the 128 characters of an EC2 tag key' })
+        .refine((key) => !key.toLowerCase().startsWith('aws:'), {
+          message: 'the aws: prefix is reserved by AWS (no tag can carry it)',
+        })
+        .default(EXEMPTION_TAG),
       /** Findings allowed by configuration (reported as suppressed). */
       allowLists: z
         .array(
-          z.object({
-            resourceId: z.string().min(1),
-            ruleIds: z.array(z.string().refine(isRuleId, { message: unknownRule })).optional(),
-            ports: z.array(portSpec).optional(),
-            reason: z.string().default('allow-listed in configuration'),
-          }),
+          z
+            .object({
+              resourceId: z.string().min(1),
+              ruleIds: z
+                .array(z.string().refine(isRuleId, { message: unknownRule }))
+                .min(1, { message: allowListRules })
+                .optional(),
+              ports: z.array(portSpec).min(1, { message: allowListPorts }).optional(),
+              reason: z.string().default('allow-listed in configuration'),
+            })
+            // Strict: a mistyped `ruleId` dropped silently would allow-list every rule of the
+            // resource (a silent false negative).
+            .strict(),
         )
         .default([]),
       /**

@@ -28,8 +28,11 @@ export const AuditPayloadSchema = z
       .min(1)
       .max(10_000)
       .optional(),
-    /** Organization mode: every ACTIVE account of the organization (organizations:ListAccounts). */
-    organization: z.literal(true).optional(),
+    /**
+     * Organization mode: every ACTIVE account of the organization (organizations:ListAccounts).
+     * `false` is the same as leaving it out (a scheduler's template often sets every flag).
+     */
+    organization: z.boolean().optional(),
     format: z.enum(AUDIT_FORMATS).default('json'),
     /** Apply the configured remediation (VPC_GUARDRAIL_MODE / per-rule modes) to what the audit finds. */
     remediate: z.boolean().default(false),

@@ -1,6 +1,13 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { loadRegionSnapshot } from '../aws/ec2/region';
-import { AssumeRoleDeniedError, errorCode, errorText, isRetryable, RegionLoadError } from '../aws/errors';
+import {
+  AssumeRoleDeniedError,
+  errorCode,
+  errorText,
+  isRetryable,
+  RegionLoadError,
+  RemediationRetryableError,
+} from '../aws/errors';
 import { mapLimit } from '../aws/map-limit';
 import { executeActions } from '../aws/remediator';
 import type { Config } from '../config';
@@ -9,6 +16,7 @@ import { InputError } from '../errors';
 import { compareFindings, type Finding } from '../findings';
 import { readSnapshot } from '../model/snapshot';
 import { planRemediation } from '../remediation/plan';
+import type { ActionResult, PlannedAction } from '../remediation/types';
 import type { AccountSummary, AuditTarget, RegionCoverage, RegionFailure, RegionRemediation } from './types';
 
 /** How the account-regions are read and judged (the audit function and the CLI supply their own). */
@@ -67,7 +75,9 @@ type Outcome = Judged | { target: AuditTarget; failure: RegionFailure };
 /**
  * Reads, evaluates and (when asked) remediates each account-region with bounded concurrency. A
  * region that cannot be read, or an account whose member role cannot be assumed, is a failure
- * entry; the others are still reported. Anything else (a bug, a transient write fault) throws.
+ * entry; the others are still reported. A remediation call still throttled after the SDK's
+ * retries is a failed action of its account-region (see `throttledResults`). Anything else (a
+ * bug) throws.
  */
 export async function auditTargets(
   targets: readonly AuditTarget[],
@@ -145,17 +155,94 @@ async function auditOne(
       accountId,
       ...(options.vpcIds ? { vpcIds: options.vpcIds } : {}),
     });
-    const outcome = judged(target, raw, options, deps, named);
+    let outcome: Judged;
+    try {
+      outcome = judged(target, raw, options, deps, named);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return invalidLiveData(target, error, named);
+    }
     if (!options.remediate) return outcome;
     const { findings } = outcome;
     // The region loaded completely (a failed load never gets here), so acting on it is safe.
     const plan = planRemediation(findings, deps.config, { sliceComplete: true });
-    const results = await executeActions(ec2, plan);
+    const results = await executeActions(ec2, plan).catch((error: unknown) => {
+      if (error instanceof RemediationRetryableError) return throttledResults(plan.actions, error);
+      throw error;
+    });
     const remediation = named(target, { region, dryRun: plan.dryRun, results, skipped: plan.skipped });
     return { ...outcome, remediation };
   } catch (error) {
     return failedOrThrow(error, target, named);
   }
+}
+
+/**
+ * What EC2 answered for an account-region does not validate (a shape the reader does not know):
+ * that account-region is not judged, and is listed as such with the first issues; the others are
+ * still reported (DESIGN §15), rather than one odd answer failing a whole organization's audit.
+ */
+function invalidLiveData(
+  target: AuditTarget,
+  error: InputError,
+  named: <T extends object>(target: AuditTarget, value: T) => T,
+): Outcome {
+  const shown = error.issues.slice(0, 5).join('; ');
+  const more = error.issues.length > 5 ? `; … (${error.issues.length - 5} more)` : '';
+  return {
+    target,
+    failure: named(target, {
+      region: target.region,
+      operation: 'ValidateSnapshot',
+      code: 'InvalidData',
+      message: `what EC2 returned could not be judged: ${shown}${more}`,
+    }),
+  };
+}
+
+/** Why the calls after a throttled one were not made (the audit stops acting in that account-region). */
+export const NOT_MADE_AFTER_THROTTLING =
+  "not made: an earlier remediation call in this account-region was throttled past the SDK's retries; re-run the audit to retry";
+
+/**
+ * The outcome of an audit's remediation that a call still throttled after the SDK's retries
+ * stopped. The event function fails its invocation so that the retry acts again (README "Readings
+ * of the event pipeline"); an audit has no such retry: failing it would throw away every
+ * account-region's report, and a synchronous caller would see only "audit failed". So the calls
+ * made stay reported as made, the throttled one is a failed action with the AWS error, and the
+ * planned calls after it are failed as not made (EC2 throttles an account-region's writes as a
+ * whole: more calls now would meet the same limit). The report, its notice (`partially-remediated`
+ * or `failed`) and the other account-regions stand.
+ */
+export function throttledResults(
+  actions: readonly PlannedAction[],
+  error: RemediationRetryableError,
+): ActionResult[] {
+  const { done } = error;
+  // A call's results name it, or a narrowed copy of it (a revoke split by outcome): same call,
+  // same group, same findings.
+  const madeBy = (result: ActionResult, action: PlannedAction) =>
+    result.action === action ||
+    (result.action.action === action.action &&
+      result.action.findingIds === action.findingIds &&
+      'GroupId' in result.action.parameters &&
+      'GroupId' in action.parameters &&
+      result.action.parameters.GroupId === action.parameters.GroupId);
+  const notMade = actions.filter((action) => !done.some((result) => madeBy(result, action)));
+  const [throttled, ...after] = notMade;
+  return [
+    ...done,
+    ...(throttled
+      ? [
+          {
+            action: throttled,
+            status: 'failed' as const,
+            error: `${error.message} (throttled past the SDK's retries; re-run the audit to retry)`,
+          },
+        ]
+      : []),
+    ...after.map((action) => ({ action, status: 'failed' as const, error: NOT_MADE_AFTER_THROTTLING })),
+  ];
 }
 
 /** Validates and evaluates one account-region's snapshot (read live or recorded). */

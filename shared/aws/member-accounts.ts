@@ -1,5 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { partitionOf } from '../report/asff';
 import { type ClientCredentials, ec2Client } from './clients';
 import { AssumeRoleDeniedError, errorText, isRetryable } from './errors';
 
@@ -44,9 +45,13 @@ interface Cached {
   expiration: Date;
 }
 
-/** The ARN of the member role in an account (the `aws` partition; GovCloud and China are out of scope). */
-export function memberRoleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
+/**
+ * The ARN of the member role in an account. IAM is global, but its ARNs carry the partition: the
+ * one of the region the role is reached from (`aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`),
+ * as an organization never spans partitions. A hard-coded `aws` would be denied in China and GovCloud.
+ */
+export function memberRoleArn(accountId: string, roleName: string, region: string): string {
+  return `arn:${partitionOf(region)}:iam::${accountId}:role/${roleName}`;
 }
 
 /** A session name STS accepts (`[\w+=,.@-]`, 2 to 64 characters) that names the invocation. */
@@ -69,9 +74,14 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
   /** Per account, the session name of the latest invocation that asked for it (used on renewal). */
   const sessionNames = new Map<string, string>();
 
-  const assume = async (accountId: string, roleName: string, sts: STSClient): Promise<Cached> => {
+  const assume = async (
+    accountId: string,
+    roleName: string,
+    region: string,
+    sts: STSClient,
+  ): Promise<Cached> => {
     const RoleSessionName = sessionNames.get(accountId) ?? sessionNameFor(undefined);
-    const RoleArn = memberRoleArn(accountId, roleName);
+    const RoleArn = memberRoleArn(accountId, roleName, region);
     try {
       const out = await sts.send(
         new AssumeRoleCommand({
@@ -99,12 +109,17 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
   };
 
   /** Credentials for an account: the cached ones while they last, else a new AssumeRole (one at a time). */
-  const credentialsFor = async (accountId: string, roleName: string, sts: STSClient): Promise<Cached> => {
+  const credentialsFor = async (
+    accountId: string,
+    roleName: string,
+    region: string,
+    sts: STSClient,
+  ): Promise<Cached> => {
     const cached = credentials.get(accountId);
     if (cached && cached.expiration.getTime() - now().getTime() > RENEW_BEFORE_MS) return cached;
     let inFlight = pending.get(accountId);
     if (!inFlight) {
-      inFlight = assume(accountId, roleName, sts).finally(() => pending.delete(accountId));
+      inFlight = assume(accountId, roleName, region, sts).finally(() => pending.delete(accountId));
       pending.set(accountId, inFlight);
     }
     const fresh = await inFlight;
@@ -129,10 +144,10 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
         throw new Error(`account ${accountId} is not this account and organization mode is off`);
       }
       // Assume now, so a denied role is known before any read (and named in the notice).
-      await credentialsFor(accountId, memberRoleName, sts);
+      await credentialsFor(accountId, memberRoleName, region, sts);
       let client = clients.get(key);
       if (!client) {
-        client = build(region, () => credentialsFor(accountId, memberRoleName, sts));
+        client = build(region, () => credentialsFor(accountId, memberRoleName, region, sts));
         clients.set(key, client);
       }
       return client;

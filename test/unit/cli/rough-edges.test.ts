@@ -155,6 +155,28 @@ describe('input errors', () => {
     );
   });
 
+  it('refuses a mistyped allow-list key naming it, rather than allow-listing every rule of the group', async () => {
+    // Before: `ruleId` was dropped silently and the entry (no ruleIds) suppressed every finding of sg-0a.
+    const { code, stdout, stderr } = await cli(
+      ['audit', '--snapshot', 'examples/demo-snapshot.json', '--config', 'c.json'],
+      {
+        'c.json': JSON.stringify({
+          allowLists: [{ resourceId: 'sg-0a', ruleId: ['sg-open-high-risk-port'] }],
+          ephemeralPorts: { from: 1024, to: 65535, form: 1 },
+          worldOpenCoverage: 99,
+        }),
+      },
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'vpc-guardrail: invalid config file c.json:\n' +
+        '  ephemeralPorts.form: unknown key\n' +
+        '  worldOpenCoverage: a fraction above 0 and at most 1, e.g. 0.99 (not a percentage)\n' +
+        '  allowLists[0].ruleId: unknown key\n',
+    );
+  });
+
   it('says a directory is a directory', async () => {
     const { code, stdout, stderr } = await cli(['audit', '--snapshot', dir]);
     expect(code).toBe(2);

@@ -136,7 +136,7 @@ describe('VpcGuardrail stack', () => {
       synth({ batchWindowSeconds: 0 }).findResources('AWS::Lambda::EventSourceMapping'),
     )[0] as { Properties: Record<string, unknown> };
     expect(mapping.Properties.BatchSize).toBe(10);
-    expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
+    expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBe(0);
     synth({ batchWindowSeconds: 60 }).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 100,
       MaximumBatchingWindowInSeconds: 60,

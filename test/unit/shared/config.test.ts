@@ -62,6 +62,88 @@ describe('config', () => {
     expect(() => parseConfig({ naclEntryLimit: 2.5 })).toThrow(/naclEntryLimit/);
   });
 
+  it.each([
+    // A mistyped key inside an entry would be dropped, and an entry without ruleIds allows every rule.
+    [
+      { allowLists: [{ resourceId: 'sg-1', ruleId: ['sg-open-admin-port'] }] },
+      'allowLists[0].ruleId: unknown key',
+    ],
+    [
+      { allowLists: [{ resourceId: 'sg-1', ruleIds: [] }] },
+      'allowLists[0].ruleIds: give at least one rule id, or leave ruleIds out to allow every rule',
+    ],
+    [
+      { allowLists: [{ resourceId: 'sg-1', ports: [] }] },
+      'allowLists[0].ports: give at least one port, or leave ports out to allow every port',
+    ],
+    [{ ephemeralPorts: { from: 1024, to: 65535, too: 1 } }, 'ephemeralPorts.too: unknown key'],
+    [{ ephemeralPorts: { from: 2000, to: 1024 } }, 'ephemeralPorts: from must not exceed to'],
+    [
+      { ephemeralPorts: { from: 1024, to: 65536 } },
+      'ephemeralPorts.to: not a port number (an integer from 0 to 65535)',
+    ],
+    [
+      { ephemeralPorts: { from: -1, to: 65535 } },
+      'ephemeralPorts.from: not a port number (an integer from 0 to 65535)',
+    ],
+    [{ adminPorts: [22.5] }, 'adminPorts[0]: not a port spec like "22/tcp" or "8000-8100/udp" (22.5)'],
+    [
+      { adminPorts: ['0-65536/udp'] },
+      'adminPorts[0]: not a port spec like "22/tcp" or "8000-8100/udp" ("0-65536/udp")',
+    ],
+    [
+      { worldOpenCoverage: 99 },
+      'worldOpenCoverage: a fraction above 0 and at most 1, e.g. 0.99 (not a percentage)',
+    ],
+    [
+      { worldOpenCoverage: 0 },
+      'worldOpenCoverage: a fraction above 0 and at most 1, e.g. 0.99 (not a percentage)',
+    ],
+    [
+      { exemptionTagKey: 'aws:exempt' },
+      'exemptionTagKey: the aws: prefix is reserved by AWS (no tag can carry it) ("aws:exempt")',
+    ],
+    [{ exemptionTagKey: '' }, 'exemptionTagKey: must not be empty ("")'],
+  ])('rejects %j naming the key', (input, issue) => {
+    expect(() => parseConfig(input)).toThrow(ConfigError);
+    try {
+      parseConfig(input);
+    } catch (error) {
+      expect((error as ConfigError).issues).toEqual([issue]);
+    }
+  });
+
+  it('accepts the edges of each range: ports 0 and 65535, coverage 1, a 128-character tag key', () => {
+    const config = parseConfig({
+      ephemeralPorts: { from: 0, to: 65535 },
+      adminPorts: [0, '65535/udp'],
+      worldOpenCoverage: 1,
+      exemptionTagKey: 'k'.repeat(128),
+    });
+    expect(config.ephemeralPorts).toEqual({ from: 0, to: 65535 });
+    expect(config.adminPorts).toEqual([
+      { protocol: 'tcp', from: 0, to: 0 },
+      { protocol: 'udp', from: 65535, to: 65535 },
+    ]);
+    expect(() => parseConfig({ exemptionTagKey: 'k'.repeat(129) })).toThrow(
+      'longer than the 128 characters of an EC2 tag key',
+    );
+  });
+
+  it('names a mistyped allow-list key from VPC_GUARDRAIL_CONFIG', () => {
+    const env = {
+      VPC_GUARDRAIL_CONFIG: JSON.stringify({ allowLists: [{ resourceId: 'sg-1', port: ['22'] }] }),
+    };
+    expect(() => configFromEnv(env)).toThrow(ConfigError);
+    try {
+      configFromEnv(env);
+    } catch (error) {
+      expect((error as ConfigError).issues).toEqual([
+        'VPC_GUARDRAIL_CONFIG (allowLists[0].port): unknown key',
+      ]);
+    }
+  });
+
   it('rejects unknown rule ids, naming them', () => {
     expect(() => parseConfig({ rules: { 'sg-open-admin-ports': 'off' } })).toThrow(
       /rules\.sg-open-admin-ports: unknown rule id/,

@@ -212,6 +212,47 @@ describe('audit across accounts', () => {
     ]);
   });
 
+  it('lists an account-region whose EC2 answer does not validate, and reports the others', async () => {
+    // Prepare: C's eu-west-1 answers a group rule with a port EC2 never writes as text.
+    const { ec2For } = clientsPerTarget();
+    const odd = (target: AuditTarget) => {
+      if (target.accountId !== C || target.region !== 'eu-west-1') return ec2For(target);
+      const client = new EC2Client({
+        region: target.region,
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      });
+      const group = {
+        GroupId: 'sg-0odd',
+        VpcId: 'vpc-0000000a',
+        OwnerId: C,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 'abc' as unknown as number }],
+      };
+      mockRegion(mockClient(client), 'vpc-0000000a', [{ group, rules: [] }], C);
+      return client;
+    };
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ accounts: [B, C], regions: ['eu-west-1', 'us-east-1'] }),
+      deps(odd),
+    );
+    // Assess: one account-region not judged, said so; the three others reported.
+    expect(result.errors).toEqual([
+      {
+        accountId: C,
+        region: 'eu-west-1',
+        operation: 'ValidateSnapshot',
+        code: 'InvalidData',
+        message:
+          'what EC2 returned could not be judged: SecurityGroups[0].IpPermissions[0].FromPort: expected a number, got a string ("abc")',
+      },
+    ]);
+    expect(result.accounts?.map((a) => [a.accountId, a.regions, a.failed])).toEqual([
+      [B, 2, 0],
+      [C, 1, 1],
+    ]);
+    expect(result.summary.total).toBe(3);
+  });
+
   it('lists an account whose AssumeRole is still throttled after the retries, and reports the others', async () => {
     // Prepare
     const { ec2For } = clientsPerTarget();
@@ -373,5 +414,26 @@ describe('audit across accounts', () => {
       'vpcIds: VPC ids belong to one account',
     );
     expect(() => parseAuditPayload({ accounts: ['12345'] })).toThrow('not a 12-digit AWS account id');
+  });
+});
+
+describe('audit payload: organization', () => {
+  it('reads organization: false as leaving it out, and refuses a value that is not a boolean', async () => {
+    // Prepare
+    orgMock.reset();
+    const { ec2For, asked } = clientsPerTarget();
+    // Act
+    const result = await runAudit(parseAuditPayload({ organization: false }), deps(ec2For));
+    // Assess: the own account only, no ListAccounts, no per-account counts (a one-account audit).
+    expect(asked).toEqual([`${CENTRAL}/eu-west-1`]);
+    expect(orgMock.commandCalls(ListAccountsCommand)).toHaveLength(0);
+    expect(result.accounts).toBeUndefined();
+    expect(parseAuditPayload({ organization: false, accounts: [B] }).accounts).toEqual([B]);
+    expect(() => parseAuditPayload({ organization: 'yes' })).toThrow(
+      'organization: expected a boolean, got a string ("yes")',
+    );
+    expect(() => parseAuditPayload({ organization: true, accounts: [B] })).toThrow(
+      'organization: give either accounts or organization: true, not both',
+    );
   });
 });

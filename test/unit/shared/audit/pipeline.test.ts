@@ -4,6 +4,8 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAuditPayload } from '../../../../shared/audit/payload';
 import { runAudit } from '../../../../shared/audit/pipeline';
+import { NOT_MADE_AFTER_THROTTLING, throttledResults } from '../../../../shared/audit/run-targets';
+import { RemediationRetryableError } from '../../../../shared/aws/errors';
 import { parseConfig } from '../../../../shared/load-config';
 import type { Notice } from '../../../../shared/notify/notice';
 import { mockRegion, sshGroup } from '../../../helpers';
@@ -103,6 +105,113 @@ describe('audit pipeline: the summary notice says when it remediated', () => {
     // Assess
     expect(published.map((n) => n.subject)).toEqual([
       '[CRITICAL] VPC Guardrail audit: 1 finding, remediation failed (1 call) in 111122223333 eu-west-1',
+    ]);
+  });
+});
+
+describe('audit pipeline: a remediation call throttled past the SDK retries', () => {
+  const throttled = () =>
+    Object.assign(new Error('Request limit exceeded.'), {
+      name: 'RequestLimitExceeded',
+      $metadata: { httpStatusCode: 503 },
+      $retryable: { throttling: true },
+    });
+
+  beforeEach(() => {
+    ec2Mock.reset();
+    mockRegion(ec2Mock, VPC, [
+      sshGroup('sg-0a', VPC, ['0.0.0.0/0']),
+      sshGroup('sg-0b', VPC, ['0.0.0.0/0']),
+      sshGroup('sg-0c', VPC, ['0.0.0.0/0']),
+    ]);
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    ec2Mock.on(RevokeSecurityGroupIngressCommand, { GroupId: 'sg-0b' }).rejects(throttled());
+  });
+
+  it('is a failed action, the calls after it not made, and every region still reported', async () => {
+    // Prepare
+    const published: Notice[] = [];
+    // Act
+    const result = await runAudit(
+      parseAuditPayload({ remediate: true, notify: true, regions: ['eu-west-1', 'us-east-1'] }),
+      deps('remediate', published),
+    );
+    // Assess: no throw; both regions judged and each region's calls reported truthfully.
+    expect(result.summary.total).toBe(6);
+    expect(result.errors).toBeUndefined();
+    const outcome = (result.remediation ?? []).map((r) => ({
+      region: r.region,
+      results: r.results.map((a) => [
+        'GroupId' in a.action.parameters ? a.action.parameters.GroupId : '',
+        a.status,
+        a.error,
+      ]),
+    }));
+    const perRegion = [
+      ['sg-0a', 'done', undefined],
+      [
+        'sg-0b',
+        'failed',
+        "RevokeSecurityGroupIngress failed: RequestLimitExceeded: Request limit exceeded. (throttled past the SDK's retries; re-run the audit to retry)",
+      ],
+      ['sg-0c', 'failed', NOT_MADE_AFTER_THROTTLING],
+    ];
+    expect(outcome).toEqual([
+      { region: 'eu-west-1', results: perRegion },
+      { region: 'us-east-1', results: perRegion },
+    ]);
+    // sg-0c was never called: the audit stops writing in an account-region that EC2 throttles.
+    // (The two regions run at once, so their calls interleave.)
+    expect(
+      ec2Mock
+        .commandCalls(RevokeSecurityGroupIngressCommand)
+        .map((c) => c.args[0].input.GroupId)
+        .sort(),
+    ).toEqual(['sg-0a', 'sg-0a', 'sg-0b', 'sg-0b']);
+    expect(published.map((n) => n.attributes.action?.StringValue)).toEqual(['partially-remediated']);
+  });
+});
+
+describe('throttledResults', () => {
+  it('counts a call split by outcome (a narrowed revoke) as made, and fails only the calls not made', () => {
+    // Prepare
+    const revokeA = {
+      action: 'RevokeSecurityGroupIngress' as const,
+      parameters: { GroupId: 'sg-0a', SecurityGroupRuleIds: ['sgr-1', 'sgr-2'] },
+      findingIds: ['f-a'],
+    };
+    const revokeB = {
+      ...revokeA,
+      parameters: { GroupId: 'sg-0b', SecurityGroupRuleIds: ['sgr-3'] },
+      findingIds: ['f-b'],
+    };
+    const entry = {
+      action: 'DeleteNetworkAclEntry' as const,
+      parameters: { NetworkAclId: 'acl-0c', RuleNumber: 100, Egress: false },
+      findingIds: ['f-c'],
+    };
+    const narrowed = { ...revokeA, parameters: { GroupId: 'sg-0a', SecurityGroupRuleIds: ['sgr-1'] } };
+    const error = new RemediationRetryableError('RevokeSecurityGroupIngress failed: Throttling: slow down', {
+      done: [
+        { action: narrowed, status: 'done' },
+        {
+          action: { ...narrowed, parameters: { GroupId: 'sg-0a', SecurityGroupRuleIds: ['sgr-2'] } },
+          status: 'already-done',
+        },
+      ],
+    });
+    // Act
+    const results = throttledResults([revokeA, revokeB, entry], error);
+    // Assess
+    expect(results.map((r) => [r.action.findingIds[0], r.status, r.error])).toEqual([
+      ['f-a', 'done', undefined],
+      ['f-a', 'already-done', undefined],
+      [
+        'f-b',
+        'failed',
+        "RevokeSecurityGroupIngress failed: Throttling: slow down (throttled past the SDK's retries; re-run the audit to retry)",
+      ],
+      ['f-c', 'failed', NOT_MADE_AFTER_THROTTLING],
     ]);
   });
 });

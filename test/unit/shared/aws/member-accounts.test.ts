@@ -100,6 +100,22 @@ describe('accountClients: credentials per account', () => {
     });
   });
 
+  it.each([
+    ['eu-west-1', 'aws'],
+    ['cn-north-1', 'aws-cn'],
+    ['cn-northwest-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+  ])('assumes the member role under the partition of the region (%s → %s)', async (region, partition) => {
+    // Prepare
+    const { clients } = setup({ now: new Date('2026-01-01T00:00:00Z') });
+    // Act
+    await clients.ec2(B, region, 'evt-1');
+    // Assess: China and GovCloud deny an arn:aws: role ARN, so the partition follows the region.
+    expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([
+      `arn:${partition}:iam::${B}:role/VpcGuardrailMember`,
+    ]);
+  });
+
   it('refuses another account when organization mode is off', async () => {
     const clients = accountClients({ homeAccountId: HOME, purpose: 'event' });
     await expect(clients.ec2(B, 'eu-west-1')).rejects.toThrow(
