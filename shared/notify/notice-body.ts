@@ -1,4 +1,5 @@
 import type { ParsedEvent } from '../events/types';
+import { exemptionActive, parseExemptionTag } from '../exemptions';
 import { cap, describeAction, STATUS_LABEL, shellWord, undoCommand } from './action-text';
 import { callLines, resourceLines } from './notice-resources';
 import { MAX_MESSAGE_BYTES, type NoticeAction, type NoticeInput } from './notice-types';
@@ -150,10 +151,11 @@ function exemptionLines(input: NoticeInput): string[] {
       ).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
     );
     if (judged.length > 0) {
+      const on = cap(judged, 20).join(', ');
       lines.push(
-        exemption.change === 'set'
-          ? `  Findings of the named rules on ${cap(judged, 20).join(', ')} are now reported as suppressed and never remediated.`
-          : `  Findings on ${cap(judged, 20).join(', ')} are reported (and remediated where configured) again.`,
+        ...(exemption.change === 'set'
+          ? setTagEffect(exemption.value ?? '', on, input.now)
+          : [`  Findings on ${on} are reported (and remediated where configured) again.`]),
       );
     }
     for (const id of exemption.resourceIds) {
@@ -169,6 +171,42 @@ function exemptionLines(input: NoticeInput): string[] {
       );
     }
     lines.push('');
+  }
+  return lines;
+}
+
+/**
+ * What an exemption tag just set does, read from its value as the rules read it: the entries in
+ * force suppress; an entry whose date has passed, or a part that is no `*` / rule id (`@YYYY-MM-DD`
+ * optional), exempts nothing — the notice says so instead of promising a suppression.
+ */
+function setTagEffect(value: string, on: string, now: Date | undefined): string[] {
+  const { entries, invalid } = parseExemptionTag(value);
+  const inForce = entries.filter((e) => exemptionActive(e, now));
+  const expired = entries.filter((e) => !exemptionActive(e, now));
+  const lines: string[] = [];
+  if (inForce.length > 0) {
+    const rules = inForce.some((e) => e.ruleId === '*')
+      ? 'every rule'
+      : `the rules ${inForce.map((e) => sanitize(e.ruleId, 64)).join(', ')}`;
+    lines.push(`  Findings of ${rules} on ${on} are now reported as suppressed and never remediated.`);
+  }
+  if (expired.length > 0) {
+    lines.push(
+      `  Already expired, no effect: ${expired.map((e) => `${sanitize(e.ruleId, 64)}@${e.until ?? ''}`).join(', ')} (the date has passed).`,
+    );
+  }
+  if (invalid.length > 0) {
+    lines.push(
+      `  Not understood, no effect: ${cap(invalid, 10)
+        .map((x) => sanitize(x, 64))
+        .join(', ')} (the value is * or rule ids, each optionally @YYYY-MM-DD).`,
+    );
+  }
+  if (inForce.length === 0) {
+    lines.push(
+      `  Nothing is exempted: findings on ${on} are reported (and remediated where configured) as before.`,
+    );
   }
   return lines;
 }

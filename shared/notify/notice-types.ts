@@ -57,6 +57,8 @@ export interface UntaggableResource {
 export interface NoticeInput {
   accountId?: string;
   region?: string;
+  /** When the batch was judged: tells an exemption tag's expired dates from those in force. */
+  now?: Date;
   /** The calls of the batch for this account and region, in order, duplicates removed. */
   calls: readonly NoticeCall[];
   /** Set when the slice could not be loaded: the reason (no findings, no remediation). */
