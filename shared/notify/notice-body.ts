@@ -1,5 +1,6 @@
 import type { ParsedEvent } from '../events/types';
 import { exemptionActive, parseExemptionTag } from '../exemptions';
+import { REGISTRY, type RuleRegistry } from '../rules/registry';
 import { cap, describeAction, STATUS_LABEL, shellWord, undoCommand } from './action-text';
 import { callLines, resourceLines } from './notice-resources';
 import { MAX_MESSAGE_BYTES, type NoticeAction, type NoticeInput } from './notice-types';
@@ -154,7 +155,7 @@ function exemptionLines(input: NoticeInput): string[] {
       const on = cap(judged, 20).join(', ');
       lines.push(
         ...(exemption.change === 'set'
-          ? setTagEffect(exemption.value ?? '', on, input.now)
+          ? setTagEffect(exemption.value ?? '', on, input.now, input.registry ?? REGISTRY)
           : [`  Findings on ${on} are reported (and remediated where configured) again.`]),
       );
     }
@@ -180,8 +181,15 @@ function exemptionLines(input: NoticeInput): string[] {
  * force suppress; an entry whose date has passed, or a part that is no `*` / rule id (`@YYYY-MM-DD`
  * optional), exempts nothing — the notice says so instead of promising a suppression.
  */
-function setTagEffect(value: string, on: string, now: Date | undefined): string[] {
-  const { entries, invalid } = parseExemptionTag(value);
+function setTagEffect(value: string, on: string, now: Date | undefined, registry: RuleRegistry): string[] {
+  const parsed = parseExemptionTag(value);
+  // A rule id the catalogue does not know exempts nothing either (a typo: `sg-open-admin-prot`).
+  const known = (e: { ruleId: string }) => e.ruleId === '*' || registry.byId(e.ruleId) !== undefined;
+  const entries = parsed.entries.filter(known);
+  const invalid = [
+    ...parsed.invalid,
+    ...parsed.entries.filter((e) => !known(e)).map((e) => `${e.ruleId} (no such rule)`),
+  ];
   const inForce = entries.filter((e) => exemptionActive(e, now));
   const expired = entries.filter((e) => !exemptionActive(e, now));
   const lines: string[] = [];

@@ -225,14 +225,14 @@ describe('§8 an exemption tag set with a date that has passed, or a value not u
   it('tells the entries in force from those expired and the parts not understood', async () => {
     // Act
     const message = await tagged(
-      'sg-open-admin-port@2099-12-31, eni-internet-exposed@2020-01-31, bogus rule',
+      'sg-open-admin-port@2099-12-31, eni-internet-exposed@2020-01-31, bogus rule, sg-open-admin-prot',
     );
     // Assess
     expect(message).toContain(
       `Findings of the rules sg-open-admin-port on ${GROUP} are now reported as suppressed and never remediated.`,
     );
     expect(message).toContain('Already expired, no effect: eni-internet-exposed@2020-01-31');
-    expect(message).toContain('Not understood, no effect: bogus rule');
+    expect(message).toContain('Not understood, no effect: bogus rule, sg-open-admin-prot (no such rule)');
     expect(message).not.toContain('Nothing is exempted');
   });
 });
