@@ -959,6 +959,26 @@ def s_redelivery_prefix_list_unreadable():
             "it holds the whole internet" in ln for ln in readable["notices"][0]["text"].splitlines())}
 
 
+def s_create_tags_expired():
+    """An exemption whose date has passed exempts nothing: the tag change notifies, and remediate
+    revokes the world rule it names (a dated one in the future holds, as create-tags-group)."""
+    w = exposed_world()
+    ec2.create_tags(Resources=[w["ssh"]], Tags=[{"Key": EXEMPT, "Value": "sg-open-admin-port@2020-01-31"}])
+    ev = record("CreateTags", tag_request(w["ssh"], "sg-open-admin-port@2020-01-31"), ok_response())
+    out = deliver("create-tags-expired", [ev], mode="remediate")
+    later = ec2.create_security_group(GroupName="later", Description="later", VpcId=w["vpc"])["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=later, IpPermissions=[tcp(22)])
+    ec2.create_tags(Resources=[later], Tags=[{"Key": EXEMPT, "Value": "sg-open-admin-port@2099-12-31"}])
+    held = deliver("create-tags-future", [record("CreateTags", tag_request(later, "sg-open-admin-port@2099-12-31"),
+                                                 ok_response())], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp.* — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"], body=["EXEMPTION TAG CHANGED", "FIXED", "Already expired, no effect"],
+                       not_body=["now reported as suppressed"]) | {
+        "a future date holds: nothing revoked, INFO": held["writes"] == [] and len(held["notices"]) == 1
+        and held["notices"][0]["attributes"].get("severity") == "info"}
+
+
 # --- scenarios: the NACL fix (DESIGN §8 "NACL precision") ----------------------------------------
 
 
@@ -1263,6 +1283,25 @@ def s_nacl_no_free_numbers():
     return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 22/tcp", severity="high",
                        rule_ids=["nacl-open-admin-port"], action="notified", body=["OPEN", r"free|number"],
                        writes=[]) | {"entry 1 unchanged": inbound(acl) == [(1, "6", (22, 22), "0.0.0.0/0", "allow")]}
+
+
+def s_nacl_shadowing_entry():
+    """An admin-only world entry (90 allow tcp 22) before the default NACL's allow-all (100): narrowing
+    90 alone would leave 22 open through 100, so the fix must close 22 for good."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = default_nacl(vpc)["NetworkAclId"]
+    entry(acl, 90, "6", (22, 22), "0.0.0.0/0")
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 90, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-shadowing-entry", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    after = out["after"] = inbound(acl)
+    # Open on 22 from the world after the fix? First match in rule order for a world source (8.8.8.8).
+    first = next((e for e in after if e[1] in ("6", "-1") and (e[2] is None or e[2][0] <= 22 <= e[2][1])
+                  and e[3] == "0.0.0.0/0"), None)
+    return out, expect(out, severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=[w["action"] for w in out["writes"]]) | {
+        "22 closed to the world": first is not None and first[4] == "deny", "sub": bool(sub)}
 
 
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
