@@ -106,13 +106,25 @@ class BuiltModel implements Model {
   }
 }
 
+/** The VPC of each security group an interface of the snapshot uses (a group lives in one VPC). */
+function vpcsOfGroupsByInterface(snapshot: Snapshot): Map<string, string> {
+  const vpcs = new Map<string, string>();
+  for (const eni of snapshot.NetworkInterfaces) {
+    if (eni.VpcId === undefined) continue;
+    for (const group of eni.Groups) if (!vpcs.has(group.GroupId)) vpcs.set(group.GroupId, eni.VpcId);
+  }
+  return vpcs;
+}
+
 /** Builds the normalized model from a validated snapshot. */
 export function buildModel(snapshot: Snapshot): Model {
   const model = new BuiltModel(snapshot);
 
   for (const list of snapshot.ManagedPrefixLists) {
     const node: PrefixListNode = { id: list.PrefixListId, name: list.PrefixListName, cidrs4: [], cidrs6: [] };
-    for (const entry of list.Entries) {
+    // No entries: an AWS-managed list (the schema requires them of a customer's), whose addresses
+    // are an AWS service's, never internet sources: resolved, and empty.
+    for (const entry of list.Entries ?? []) {
       const r4 = parseCidr4(entry.Cidr);
       if (r4) node.cidrs4.push({ cidr: entry.Cidr, range: r4 });
       else {
@@ -133,8 +145,17 @@ export function buildModel(snapshot: Snapshot): Model {
     push(rulesByGroup, rule.GroupId, rule);
   }
   const groups = snapshot.SecurityGroups;
+  // A group's VPC, when its item or rules do not name it (a hand-made item, a group known only from
+  // its rules): that of an interface using it, so its findings carry the vpcId `--vpc` filters by.
+  let vpcByGroup: Map<string, string> | undefined;
+  const vpcOf = (groupId: string) => {
+    vpcByGroup ??= vpcsOfGroupsByInterface(snapshot);
+    return vpcByGroup.get(groupId);
+  };
   for (let i = 0; i < groups.length; i++) {
-    const group = groups[i] as SecurityGroupItem;
+    const listed = groups[i] as SecurityGroupItem;
+    const vpcId = listed.VpcId === undefined ? vpcOf(listed.GroupId) : undefined;
+    const group = vpcId === undefined ? listed : { ...listed, VpcId: vpcId };
     const rules = rulesByGroup.get(group.GroupId);
     if (!rules) {
       model.securityGroups.set(group.GroupId, buildGroup(group, undefined));
@@ -154,8 +175,10 @@ export function buildModel(snapshot: Snapshot): Model {
   // groups of an interface; describe-security-group-rules alone): evaluated from them, no warning.
   for (const [groupId, rules] of rulesByGroup) {
     if (model.securityGroups.has(groupId)) continue;
+    const vpcId = vpcOf(groupId);
     const stub: SecurityGroupItem = {
       GroupId: groupId,
+      ...(vpcId !== undefined ? { VpcId: vpcId } : {}),
       IpPermissions: [],
       IpPermissionsEgress: [],
       Tags: [],
@@ -165,9 +188,15 @@ export function buildModel(snapshot: Snapshot): Model {
 
   for (const table of snapshot.RouteTables) {
     const isMain = table.Associations.some((a) => a.Main === true);
-    const subnetIds = table.Associations.filter((a) => a.SubnetId && a.Main !== true && associated(a)).map(
-      (a) => a.SubnetId as string,
-    );
+    // Sorted and once each, as a NACL's are: the evidence reads the same whatever order EC2 listed
+    // the associations in (and an association listed twice is one).
+    const subnetIds = [
+      ...new Set(
+        table.Associations.filter((a) => a.SubnetId && a.Main !== true && associated(a)).map(
+          (a) => a.SubnetId as string,
+        ),
+      ),
+    ].sort();
     model.routeTables.set(table.RouteTableId, {
       item: table,
       id: table.RouteTableId,

@@ -46,6 +46,11 @@ export interface Schema<Out, In = Out> {
 interface Field<Out, In> extends Schema<Out, In> {
   readonly optional?: true;
   readonly fallback?: () => unknown;
+  /**
+   * Whether the field, when absent, is looked for under a near-miss spelling: a list unless it
+   * says `false` (see `list`), an optional field only when it says `true` (see `optional`).
+   */
+  readonly nearMiss?: boolean;
 }
 
 export type Infer<S> = S extends { _types?: { out: infer O } } ? O : never;
@@ -137,19 +142,20 @@ export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
   };
 }
 
-/** The field may be absent. */
-export function optional<O, I>(schema: Schema<O, I>): Field<O | undefined, I | undefined> {
-  // An optional list stays absent when absent (no `[]` default): absence can mean "unknown".
-  return { ...schema, optional: true, fallback: undefined } as Field<O | undefined, I | undefined>;
-}
-
 /**
- * The field must be present: a list without its `[]` default, for a list whose absence does not
- * mean "none" (a prefix list without `Entries` is one whose entries were not fetched, not an
- * empty one: read as empty, it would hide a world-open source).
+ * The field may be absent. `nearMiss`: when absent, the object is searched for the field under a
+ * near-miss spelling (`mapPublicIpOnLaunch`), as lists always are: for a field whose absence reads
+ * as "safe" and that EC2 always prints (a search per absent field, so not for fields often absent).
  */
-export function required<O, I>(schema: Schema<O[], I[] | undefined>): Field<O[], I[]> {
-  return { ...schema, fallback: undefined } as Field<O[], I[]>;
+export function optional<O, I>(
+  schema: Schema<O, I>,
+  options: { nearMiss?: boolean } = {},
+): Field<O | undefined, I | undefined> {
+  // An optional list stays absent when absent (no `[]` default): absence can mean "unknown".
+  return { ...schema, optional: true, fallback: undefined, nearMiss: options.nearMiss === true } as Field<
+    O | undefined,
+    I | undefined
+  >;
 }
 
 /** The field is `value` when absent (written into the input: validation copies nothing). */
@@ -165,6 +171,11 @@ export function withDefault<O, I>(schema: Schema<O, I>, value: O): Field<O, I | 
 export interface ListOptions {
   uniqueBy?: string;
   separate?: boolean;
+  /**
+   * `false`: an absent list is not looked for under a near-miss spelling (a list EC2 leaves out
+   * when empty on many items, whose misspelling hides nothing: a group's exemption tags).
+   */
+  nearMiss?: boolean;
 }
 
 /** An array of `item`, `[]` when absent; `uniqueBy` makes a duplicate id an error naming both indexes. */
@@ -228,7 +239,13 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
     compiled ??= compileCheck({ expected: 'an array', check, emit: loop }, uniqueBy ?? 'list');
     return `if (!${e.bind(compiled)}(${v})) return false;`;
   };
-  return { expected: 'an array', check, emit, fallback: () => [] } as Field<O[], I[] | undefined>;
+  return {
+    expected: 'an array',
+    check,
+    emit,
+    fallback: () => [],
+    nearMiss: options.nearMiss !== false,
+  } as Field<O[], I[] | undefined>;
 }
 
 type Shape = Record<string, Schema<unknown, unknown>>;
@@ -260,6 +277,11 @@ export function obj<S extends Shape>(
   const keys = Object.keys(shape);
   const fields = keys.map((k) => shape[k] as Field<unknown, unknown>);
   const count = keys.length;
+  const declared = new Set(keys);
+  const misses = keys.map((key) => nearMissOf(key, declared));
+  // Which absent fields are looked for under a near-miss spelling: a required one (its absence is
+  // an error anyway, named better), and a list or optional field that asks for it.
+  const searched = fields.map((field) => (field.optional || field.fallback ? field.nearMiss === true : true));
   const check: CheckFn = (v, x) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return typeError(x, 'an object', v);
     const o = v as Record<string, unknown>;
@@ -269,7 +291,12 @@ export function obj<S extends Shape>(
       const field = fields[i] as Field<unknown, unknown>;
       const value = o[key];
       if (value === undefined) {
-        if (field.fallback) o[key] = field.fallback();
+        const miss = searched[i] ? (misses[i] as NearMiss)(o) : undefined;
+        if (miss !== undefined) {
+          if (!x) return false;
+          report(x, miss, `unknown key; did you mean ${key}?`);
+          ok = false;
+        } else if (field.fallback) o[key] = field.fallback();
         else if (!field.optional) {
           if (!x) return false;
           report(x, key, `is required (expected ${field.expected})`);
@@ -293,10 +320,13 @@ export function obj<S extends Shape>(
     const lines = fields.map((field, i) => {
       const key = JSON.stringify(keys[i]);
       const v = e.local('v');
+      // An absent field is looked for under a near-miss spelling first (read as absent, a list
+      // would be empty); present fields, the usual case, pay nothing for it.
+      const miss = searched[i] ? `if (${e.bind(misses[i])}(${o}) !== undefined) return false;` : '';
       const absent = field.fallback
-        ? `${o}[${key}] = ${e.bind(field.fallback)}();`
+        ? `${miss} ${o}[${key}] = ${e.bind(field.fallback)}();`
         : field.optional
-          ? ''
+          ? miss
           : 'return false;';
       return `var ${v} = ${o}[${key}];
         if (${v} === undefined) { ${absent} } else { ${field.emit(e, v)} }`;
@@ -307,6 +337,32 @@ export function obj<S extends Shape>(
       ${refined}`;
   };
   return { expected: 'an object', check, emit };
+}
+
+/** The key of an object spelled like a field but for case and/or trailing `s`, if there is one. */
+type NearMiss = (o: Record<string, unknown>) => string | undefined;
+
+/** A key folded the way a typo drifts: case ignored, trailing `s` dropped (`IPRanges`, `IpRange`). */
+export function foldKey(key: string): string {
+  return key.toLowerCase().replace(/s+$/, '');
+}
+
+/**
+ * The near-miss test of one field (DESIGN §3 "Keys", applied inside items: `"IPRanges"` read as
+ * absent would leave a rule without its sources, and the group clean). Keys the object declares
+ * are never one; a key is folded only when its length could fold to the field's.
+ */
+function nearMissOf(field: string, declared: ReadonlySet<string>): NearMiss {
+  const folded = foldKey(field);
+  const min = folded.length;
+  const max = field.length + 2;
+  return (o) => {
+    for (const key in o) {
+      if (key.length < min || key.length > max || declared.has(key)) continue;
+      if (foldKey(key) === folded) return key;
+    }
+    return undefined;
+  };
 }
 
 /** Compiles the fast walk of `schema`: true when valid; only this module's own templates reach it. */

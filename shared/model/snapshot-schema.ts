@@ -14,7 +14,6 @@ import {
   optional,
   type Refinement,
   report,
-  required,
   type Schema,
   str,
   withDefault,
@@ -47,9 +46,18 @@ const protocol = format(
     ec2Protocol(s) !== undefined,
 );
 const optStr = optional(str());
+/**
+ * Optional fields EC2 always prints and whose absence reads as the safe answer (not public, not
+ * default, active): a near-miss spelling of one is an error rather than a silent absence.
+ */
+const NEAR_MISS = { nearMiss: true } as const;
 
 const TagSchema = obj({ Key: str(), Value: withDefault(str(), '') });
-const tags = list(TagSchema);
+// EC2 leaves `Tags` out of an untagged group, interface…: not searched under a near-miss spelling
+// when absent (a misspelt exemption tag list over-reports, never hides). A subnet's Name is read
+// by the naming rules, so its tags are (subnets are few).
+const tags = list(TagSchema, { nearMiss: false });
+const subnetTags = list(TagSchema);
 
 const SG_PORTS = ['FromPort', 'ToPort'] as const;
 const sgPorts: Refinement<{ IpProtocol: string; FromPort?: number; ToPort?: number }> = (p, issue) =>
@@ -76,9 +84,10 @@ export const SubnetSchema = obj({
   VpcId: str(),
   CidrBlock: optional(cidr4),
   AvailabilityZone: optStr,
-  MapPublicIpOnLaunch: optional(bool()),
+  // Absent reads as false: a misspelt key must not turn the rule off (EC2 always prints it).
+  MapPublicIpOnLaunch: optional(bool(), NEAR_MISS),
   OwnerId: optStr,
-  Tags: tags,
+  Tags: subnetTags,
 });
 
 const UserIdGroupPairSchema = obj({
@@ -110,7 +119,8 @@ const permissions = list(IpPermissionSchema, { separate: true });
 
 export const SecurityGroupSchema = obj({
   GroupId: str(),
-  GroupName: optStr,
+  // `default` names the VPC's default group (sg-default-not-restricted).
+  GroupName: optional(str(), NEAR_MISS),
   Description: optStr,
   VpcId: optStr,
   OwnerId: optStr,
@@ -206,7 +216,7 @@ export const NetworkAclSchema = obj(
   {
     NetworkAclId: str(),
     VpcId: str(),
-    IsDefault: optional(bool()),
+    IsDefault: optional(bool(), NEAR_MISS),
     OwnerId: optStr,
     Entries: list(NetworkAclEntrySchema),
     Associations: list(obj({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: str() })),
@@ -229,7 +239,8 @@ export const RouteSchema = obj({
   CarrierGatewayId: optStr,
   LocalGatewayId: optStr,
   CoreNetworkArn: optStr,
-  State: optStr,
+  // Absent reads as active.
+  State: optional(str(), NEAR_MISS),
   Origin: optStr,
 });
 
@@ -262,8 +273,8 @@ export const NatGatewaySchema = obj({
   NatGatewayId: str(),
   SubnetId: str(),
   VpcId: optStr,
-  State: optStr,
-  ConnectivityType: optStr,
+  State: optional(str(), NEAR_MISS),
+  ConnectivityType: optional(str(), NEAR_MISS),
   Tags: tags,
 });
 
@@ -293,7 +304,7 @@ export const VpcEndpointSchema = obj({
   VpcEndpointType: optStr,
   ServiceName: optStr,
   State: optStr,
-  PolicyDocument: optional(policyDocument),
+  PolicyDocument: optional(policyDocument, NEAR_MISS),
   RouteTableIds: list(str()),
   SubnetIds: list(str()),
   Groups: groupRefs,
@@ -301,6 +312,8 @@ export const VpcEndpointSchema = obj({
   Tags: tags,
 });
 
+// Not searched under a near-miss spelling: most interfaces have no public address, and the
+// search per interface would cost a large region's validation measurably.
 const association = optional(obj({ PublicIp: optional(ipv4) }));
 
 export const NetworkInterfaceSchema = obj({
@@ -328,22 +341,41 @@ export const NetworkInterfaceSchema = obj({
   Tags: optional(tags),
 });
 
-export const ManagedPrefixListSchema = obj({
-  PrefixListId: str(),
-  PrefixListName: optStr,
-  AddressFamily: optStr,
-  OwnerId: optStr,
-  // Required: `describe-managed-prefix-lists` prints no entries (they come from
-  // `get-managed-prefix-list-entries`); a list read as empty would hide a world-open source.
-  Entries: required(
-    list(
-      obj({
-        Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
-        Description: optStr,
-      }),
+/**
+ * An AWS-managed list (`com.amazonaws.<region>.s3`, CloudFront's origin-facing list, …): EC2 prints
+ * `OwnerId` "AWS" for it, and a customer's list may not take a name starting `com.amazonaws.`. It
+ * holds an AWS service's own addresses, never the internet at large (DESIGN §3 and §4 name only an
+ * unresolved *customer* list as unknown).
+ */
+export function isAwsManagedPrefixList(list: { OwnerId?: string; PrefixListName?: string }): boolean {
+  return list.OwnerId === 'AWS' || list.PrefixListName?.startsWith('com.amazonaws.') === true;
+}
+
+export const ManagedPrefixListSchema = obj(
+  {
+    PrefixListId: str(),
+    PrefixListName: optStr,
+    AddressFamily: optStr,
+    OwnerId: optStr,
+    Entries: optional(
+      list(
+        obj({
+          Cidr: format('a valid IPv4 or IPv6 CIDR', (c) => isCidr4(c) || isCidr6(c)),
+          Description: optStr,
+        }),
+      ),
     ),
-  ),
-});
+  },
+  // Required of a customer's list: `describe-managed-prefix-lists` prints no entries (they come
+  // from `get-managed-prefix-list-entries`), and a list read as empty would hide a world-open
+  // source. An AWS-managed list as that call prints it is accepted without them: its addresses are
+  // an AWS service's, so it is no internet source and nothing is left unjudged.
+  (list, issue) => {
+    if (list.Entries !== undefined || isAwsManagedPrefixList(list)) return true;
+    issue('Entries', 'is required (expected an array)');
+    return false;
+  },
+);
 
 export const SnapshotSchema = obj({
   accountId: optStr,

@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
 import { parseJsonText } from '../validation';
 import { oneOwnerIssues } from './cross-checks';
-import { validate } from './schema-kit';
+import { foldKey, validate } from './schema-kit';
 import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
 /** A validated snapshot and what was odd about it without being wrong (DESIGN §3 "Keys"). */
@@ -11,13 +11,8 @@ export interface ReadSnapshot {
   warnings: string[];
 }
 
-/** A key folded the way a typo drifts: case ignored, trailing `s` dropped (`SecurityGroupss` too). */
-function fold(key: string): string {
-  return key.toLowerCase().replace(/s+$/, '');
-}
-
 const KNOWN = new Set<string>(SNAPSHOT_KEYS);
-const BY_FOLD = new Map<string, string>(SNAPSHOT_KEYS.map((key) => [fold(key), key]));
+const BY_FOLD = new Map<string, string>(SNAPSHOT_KEYS.map((key) => [foldKey(key), key]));
 const LISTS = SNAPSHOT_KEYS.filter((key) => key !== 'accountId' && key !== 'region');
 
 /**
@@ -30,7 +25,7 @@ function checkKeys(input: Record<string, unknown>): string[] {
   const warnings: string[] = [];
   for (const key of Object.keys(input)) {
     if (KNOWN.has(key)) continue;
-    const resembles = BY_FOLD.get(fold(key));
+    const resembles = BY_FOLD.get(foldKey(key));
     if (resembles) errors.push(`${key}: unknown key; did you mean ${resembles}?`);
     else warnings.push(`${key}: unknown top-level key, ignored`);
   }
@@ -44,7 +39,11 @@ export function readSnapshot(input: unknown): ReadSnapshot {
     throw new InputError('invalid snapshot', ['(root): expected an object of Describe* lists']);
   }
   const warnings = checkKeys(input as Record<string, unknown>);
-  const issues = validate(SnapshotSchema, input);
+  let issues = validate(SnapshotSchema, input);
+  // Only on a refused input (the valid path pays nothing): a protocol written as a JSON number is
+  // read as the same number in text, then checked again.
+  if (issues && numericProtocolsAsText(input as Record<string, unknown>))
+    issues = validate(SnapshotSchema, input);
   if (issues) throw new InputError('invalid snapshot', capped(issues));
   const snapshot = input as Snapshot;
   const ownerIssues = oneOwnerIssues(snapshot);
@@ -53,6 +52,37 @@ export function readSnapshot(input: unknown): ReadSnapshot {
     warnings.push('(root): the snapshot holds no resources (every Describe* list is empty or absent)');
   }
   return { snapshot, warnings };
+}
+
+/**
+ * Rewrites each `IpProtocol` / NACL `Protocol` written as a JSON integer (`6`, `-1`, as
+ * CloudFormation templates write them) as its decimal text, the form EC2 prints; true when one was.
+ * The number means one protocol only, so it is read rather than refused (DESIGN §3 allows "a
+ * number 0–255"); the text is then checked like any other (`256` is still refused, naming the path).
+ */
+function numericProtocolsAsText(input: Record<string, unknown>): boolean {
+  let changed = false;
+  const fix = (item: unknown, key: string) => {
+    if (item === null || typeof item !== 'object') return;
+    const o = item as Record<string, unknown>;
+    const value = o[key];
+    if (typeof value === 'number' && Number.isInteger(value)) {
+      o[key] = String(value);
+      changed = true;
+    }
+  };
+  const each = (list: unknown, f: (item: Record<string, unknown>) => void) => {
+    if (!Array.isArray(list)) return;
+    for (const item of list)
+      if (item !== null && typeof item === 'object') f(item as Record<string, unknown>);
+  };
+  each(input.SecurityGroups, (group) => {
+    each(group.IpPermissions, (p) => fix(p, 'IpProtocol'));
+    each(group.IpPermissionsEgress, (p) => fix(p, 'IpProtocol'));
+  });
+  each(input.SecurityGroupRules, (rule) => fix(rule, 'IpProtocol'));
+  each(input.NetworkAcls, (acl) => each(acl.Entries, (entry) => fix(entry, 'Protocol')));
+  return changed;
 }
 
 /** Validates a parsed JSON value as a snapshot (DESIGN §3); errors name the JSON path. */
