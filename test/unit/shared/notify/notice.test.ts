@@ -164,6 +164,8 @@ describe('buildNotice', () => {
     const line = message.split('\n').find((l) => l.includes('fixed by:')) ?? '';
     expect(line.match(/CreateNetworkAclEntry/g)).toHaveLength(5);
     expect(line).toMatch(/ \(\+2 more calls, under ACTIONS\)$/);
+    // The deny (99, planned last) closed the port: it is named first, the kept sources' allows after.
+    expect(line).toMatch(/fixed by: CreateNetworkAclEntry acl-0abc ingress rule 99: deny /);
   });
 
   it('keeps the "+N more" count when even the shortest headline is too long (the headline end is cut)', () => {
