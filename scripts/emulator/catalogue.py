@@ -71,7 +71,7 @@ def attributes(params):
     return out
 
 
-def start(name, events, mode="notify", config=None, receive=1, fault=None):
+def start(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None):
     """Starts the built bundle on one SQS batch of `events`, behind its own proxy (calls tagged `name`)."""
     batch = burst.sqs_batch(events, counter[0] * 10)
     for r in batch["Records"]:
@@ -83,7 +83,7 @@ def start(name, events, mode="notify", config=None, receive=1, fault=None):
     env = dict(os.environ, AWS_ENDPOINT_URL=f"http://127.0.0.1:{server.server_address[1]}", AWS_REGION=REGION,
                AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", VPC_GUARDRAIL_MODE=mode,
                VPC_GUARDRAIL_TOPIC_ARN=topic, VPC_GUARDRAIL_CONFIG=json.dumps(config or {}),
-               OUT=os.path.join(WORK, f"{name}-answer.json"))
+               OUT=os.path.join(WORK, f"{name}-answer.json"), **(extra_env or {}))
     log = open(os.path.join(WORK, f"{name}-log.jsonl"), "w")
     proc = subprocess.Popen(["node", os.path.join(HERE, "invoke.mjs"), "on-network-change", path], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -99,10 +99,10 @@ def finish(run):
     return outcome(name, rc, mine)
 
 
-def deliver(name, events, mode="notify", config=None, receive=1, fault=None):
+def deliver(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None):
     """Runs the built bundle on one SQS batch of `events`; returns what it called and published."""
     calls.clear()
-    return finish(start(name, events, mode, config, receive, fault))
+    return finish(start(name, events, mode, config, receive, fault, extra_env))
 
 
 def outcome(name, rc, calls):
@@ -1199,6 +1199,28 @@ def s_mixed_batch():
         "every call named": all(n in text for n in ("CreateRoute", "AuthorizeSecurityGroupIngress",
                                                     "ModifySubnetAttribute", "CreateTags")),
         "the VPC tag said to have no effect": "has no effect" in text}
+
+
+def s_triage_ignored():
+    """§7: a call by the guardrail's own role (matched on the session issuer), a failed call, and a
+    call from another account are acknowledged without a read, a write or a notice."""
+    w = exposed_world()
+    own = world_open_call(w)
+    own["detail"]["userIdentity"] = assumed_role_identity(ACCOUNT, "VpcGuardrail-EventFunction", "i-123")
+    failed = json.loads(json.dumps(own))
+    failed["detail"]["userIdentity"] = identity
+    failed["detail"]["eventID"] = failed["id"] = "c0000000-0000-4000-8000-0000000000f1"
+    failed["detail"]["errorCode"] = "Client.InvalidPermission.Duplicate"
+    other = json.loads(json.dumps(failed))
+    other["detail"].pop("errorCode")
+    other["detail"]["eventID"] = other["id"] = "c0000000-0000-4000-8000-0000000000f2"
+    other["account"] = "999999999999"
+    other["detail"]["recipientAccountId"] = "999999999999"
+    role = f"arn:aws:iam::{ACCOUNT}:role/VpcGuardrail-EventFunction"
+    out = deliver("triage-ignored", [own, failed, other], mode="remediate",
+                  extra_env={"VPC_GUARDRAIL_OWN_ROLE_ARN": role})
+    return out, expect(out, notices=0, describe_max=0) | {
+        "no read at all": out["describeCount"] == 0, "no write": out["writes"] == []}
 
 
 # --- scenarios: AWS faults (DESIGN §13, §14 "Partial failure") -----------------------------------
