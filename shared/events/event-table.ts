@@ -75,8 +75,7 @@ function ruleBase(
  * report the world rule it added as "already removed" (DESIGN §8 "Order and retries"). Structured
  * `ipPermissions.items[]` and the legacy flat form (`cidrIp`, `ipProtocol`, `fromPort` at the top).
  */
-function requestedRules(request: unknown, groupId: string | undefined, egress: boolean): AddedRule[] {
-  if (groupId === undefined) return [];
+function requestedRules(request: unknown, groupId: string, egress: boolean): AddedRule[] {
   const permissions = members(field(request, 'ipPermissions'));
   const flat = text(field(request, 'cidrIp')) !== undefined ? [request] : [];
   const out: AddedRule[] = [];
@@ -96,6 +95,17 @@ function requestedRules(request: unknown, groupId: string | undefined, egress: b
 }
 
 /**
+ * The rules a record from before rule ids asked for, of the group it names by id, or only by name
+ * (default VPC): then `groupName` stands for the group until the slice resolves it.
+ */
+function requestedOf(request: unknown, name: string | undefined, egress: boolean): AddedRule[] {
+  const groupId = text(field(request, 'groupId'));
+  if (groupId !== undefined) return requestedRules(request, groupId, egress);
+  if (name === undefined) return [];
+  return requestedRules(request, '', egress).map((rule) => ({ ...rule, groupName: name }));
+}
+
+/**
  * Authorize/Revoke Ingress/Egress: the group by id (structured or legacy flat form), by the rule
  * set's group ids, or by name (default VPC, CloudFormation) when no id is anywhere.
  */
@@ -108,7 +118,7 @@ function securityGroupRuleChange({ eventName, request, response }: ExtractContex
   const added: AddedRule[] =
     identified.length > 0 || !authorize
       ? identified
-      : requestedRules(request, text(field(request, 'groupId')), eventName.endsWith('Egress'));
+      : requestedOf(request, name, eventName.endsWith('Egress'));
   return {
     securityGroupIds,
     securityGroupNames: securityGroupIds.length === 0 && name ? [name] : [],

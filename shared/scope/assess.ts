@@ -97,7 +97,10 @@ export function assessSlice(
       if (ids) action.revoked = asRemoved(snapshot, ids, action.revoked ?? []);
     }
   }
-  const retried = scopes.filter((_, i) => options.retried?.[i] === true);
+  const retried = scopes.flatMap((scope, i) => {
+    const own = perEvent[i];
+    return options.retried?.[i] === true && own ? [withNamedGroups(scope, own, model)] : [];
+  });
   const removed = distinctBy(
     retried.flatMap((scope) => alreadyRemoved(scope, model, config)),
     addedRuleKey,
@@ -197,6 +200,21 @@ function offendedRules(resourceType: ResourceType, rule: SourceRule, config: Con
 function prefixListCidrs(model: Model, prefixListId: string | undefined): string[] {
   const list = prefixListId !== undefined ? model.prefixLists.get(prefixListId) : undefined;
   return list ? [...list.cidrs4, ...list.cidrs6].map((c) => c.cidr) : [];
+}
+
+/**
+ * A by-name record's rules (`groupName`, no id) given the group its call resolved to, as the slice
+ * shows it: the rules of a record from before rule ids in the default VPC can then be found gone.
+ */
+function withNamedGroups(scope: EventScope, resolved: ResolvedScope, model: Model): EventScope {
+  if (!scope.addedRules.some((r) => r.groupId === '' && r.groupName !== undefined)) return scope;
+  const addedRules = scope.addedRules.flatMap((rule) => {
+    if (rule.groupId !== '' || rule.groupName === undefined) return [rule];
+    return resolved.securityGroups
+      .filter((id) => model.securityGroups.get(id)?.name === rule.groupName)
+      .map((groupId) => ({ ...rule, groupId }));
+  });
+  return { ...scope, addedRules };
 }
 
 /** The whole internet of both families: how a gone rule whose prefix list could not be read is judged. */

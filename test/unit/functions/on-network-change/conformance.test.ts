@@ -478,3 +478,40 @@ describe('§8 "A notice says revoked only for rules that this invocation\'s own 
     expect(notices[0]?.Message).toContain('ALREADY REMOVED [CRITICAL] sg-0web world-open on 22/tcp');
   });
 });
+
+describe('§8 "already removed" for a record from before rule ids that names its group only by name', () => {
+  const ACCOUNT = '111122223333';
+  // The legacy flat form of the default VPC (DataDog's Stratus record shape), by name, {"_return": true}.
+  const byName = envelope(
+    cloudTrailRecord(
+      'AuthorizeSecurityGroupIngress',
+      {
+        groupName: 'web',
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidrIp: '0.0.0.0/0',
+        ipPermissions: {},
+      },
+      { _return: true },
+    ),
+    ACCOUNT,
+  );
+
+  it('redelivered after the rule was revoked: reported already removed on the group the name resolves to', async () => {
+    // Prepare: the group "web" no longer holds the world rule
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Act
+    await processMessages([{ id: 'msg-1', body: JSON.stringify(byName), receiveCount: 2 }], deps(ACCOUNT));
+    // Assess
+    const notices = published();
+    expect(notices.map((n) => n.Subject)).toEqual(['[CRITICAL] world-open rule on sg-0web already removed']);
+    expect(notices[0]?.Message).toContain('rule (no id in the record) on sg-0web: tcp 22-22 from 0.0.0.0/0');
+  });
+
+  it('on a first delivery, rule gone: no notice', async () => {
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    await processMessages([{ id: 'msg-1', body: JSON.stringify(byName), receiveCount: 1 }], deps(ACCOUNT));
+    expect(published()).toEqual([]);
+  });
+});
