@@ -298,6 +298,9 @@ describe('buildNotice', () => {
     );
     expect(notice.message).toContain('COULD NOT EVALUATE');
     expect(notice.message).toContain('DescribeNetworkInterfaces: UnauthorizedOperation');
+    expect(notice.message).toContain(
+      '  Nothing was remediated. Check the function role’s ec2:Describe* permissions, then review the change by hand.',
+    );
     expect(notice.attributes.action?.StringValue).toBe('failed');
   });
 
