@@ -218,7 +218,7 @@ function setTagEffect(value: string, on: string, now: Date | undefined, registry
   if (invalid.length > 0) {
     lines.push(
       `  Not understood, no effect: ${cap(invalid, 10)
-        .map((x) => sanitize(x, 64))
+        .map((x) => sanitize(x, 64) || '""')
         .join(', ')} (the value is * or rule ids, each optionally @YYYY-MM-DD).`,
     );
   }

@@ -235,4 +235,13 @@ describe('§8 an exemption tag set with a date that has passed, or a value not u
     expect(message).toContain('Not understood, no effect: bogus rule, sg-open-admin-prot (no such rule)');
     expect(message).not.toContain('Nothing is exempted');
   });
+
+  it('shows an empty tag value (a key set alone in the console) as "" and exempts nothing', async () => {
+    // Act
+    const message = await tagged('');
+    // Assess
+    expect(message).toContain('Not understood, no effect: "" (the value is * or rule ids');
+    expect(message).toContain(`Nothing is exempted: findings on ${GROUP} are reported`);
+    expect(message).toMatch(/FIXED \[CRITICAL\] sg-0web world-open on 22\/tcp/);
+  });
 });
