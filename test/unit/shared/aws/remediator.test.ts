@@ -37,6 +37,14 @@ const deny: NaclEntryInput = {
   PortRange: { From: 22, To: 22 },
 };
 const create: PlannedAction = { action: 'CreateNetworkAclEntry', parameters: deny, findingIds: ['f2'] };
+/** A concurrent NACL fix's kept-source allow (98) and narrowed entry (100), as a moto race left them. */
+const allow98: NaclEntryInput = { ...deny, RuleNumber: 98, RuleAction: 'allow', CidrBlock: '10.0.0.0/16' };
+const narrowed100: NaclEntryInput = {
+  ...deny,
+  RuleNumber: 100,
+  RuleAction: 'allow',
+  CidrBlock: '10.0.0.0/16',
+};
 
 function awsError(name: string, status = 400): Error {
   return Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
@@ -382,18 +390,6 @@ describe('executeActions', () => {
   it('meets a concurrent fix of the same NACL: its entries already there are done, its narrowing not re-made, one read', async () => {
     // Prepare: the moto race — another batch made this fix's allow 98 and deny 99 and narrowed 100
     // between this batch's read and its calls (EC2 answers a replace that changes nothing with success)
-    const allow98: NaclEntryInput = {
-      ...deny,
-      RuleNumber: 98,
-      RuleAction: 'allow',
-      CidrBlock: '10.0.0.0/16',
-    };
-    const narrowed100: NaclEntryInput = {
-      ...deny,
-      RuleNumber: 100,
-      RuleAction: 'allow',
-      CidrBlock: '10.0.0.0/16',
-    };
     const actions: PlannedAction[] = [
       { action: 'CreateNetworkAclEntry', parameters: allow98, findingIds: ['f2'] },
       create,
@@ -414,18 +410,6 @@ describe('executeActions', () => {
 
   it('still narrows an entry the concurrent fix has not reached yet', async () => {
     // Prepare: the other batch made allow 98 but entry 100 is still world-open
-    const allow98: NaclEntryInput = {
-      ...deny,
-      RuleNumber: 98,
-      RuleAction: 'allow',
-      CidrBlock: '10.0.0.0/16',
-    };
-    const narrowed100: NaclEntryInput = {
-      ...deny,
-      RuleNumber: 100,
-      RuleAction: 'allow',
-      CidrBlock: '10.0.0.0/16',
-    };
     ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
     ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
     ec2Mock.on(DescribeNetworkAclsCommand).resolves({
