@@ -1,5 +1,6 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Command } from 'commander';
-import { regionEc2Client } from '../../shared/aws/clients';
+import { regionEc2Client, stsClient } from '../../shared/aws/clients';
 import {
   type LoadProgress,
   loadRegionSnapshot,
@@ -105,7 +106,7 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
       onProgress: progress.onProgress,
     });
     progress.done(snapshot);
-    return snapshot;
+    return snapshot.accountId ? snapshot : await withCallerAccount(snapshot);
   } catch (error) {
     progress.fail();
     // An AWS failure (credentials, permissions, throttling) is the user's to fix: say which call.
@@ -113,6 +114,22 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
       throw new InputError(`cannot load ${region}`, [error.message], { cause: error });
     }
     throw error;
+  }
+}
+
+/**
+ * A region without VPCs names no account (the loader takes it from the VPCs' OwnerId), yet the
+ * account is the local credentials' own: asked of STS, so that `--format asff` of a region whose
+ * default VPC was deleted prints its (empty) findings instead of failing, and the recorded file
+ * says whose it is. If STS does not answer, the snapshot stays unlabelled, as before: what needs
+ * the account (ASFF, Security Hub) then says it is missing.
+ */
+async function withCallerAccount(snapshot: RegionSnapshot): Promise<RegionSnapshot> {
+  try {
+    const { Account } = await stsClient(snapshot.region).send(new GetCallerIdentityCommand({}));
+    return Account ? { accountId: Account, ...snapshot } : snapshot;
+  } catch {
+    return snapshot;
   }
 }
 

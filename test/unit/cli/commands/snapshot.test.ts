@@ -13,6 +13,7 @@ import {
   EC2Client,
   EC2ServiceException,
 } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +22,22 @@ import { parseSnapshotText } from '../../../../shared/model/snapshot';
 import { memoryIo } from '../../../helpers';
 
 const ec2 = mockClient(EC2Client);
+const sts = mockClient(STSClient);
+
+/** A region whose default VPC was deleted: every list empty. */
+function emptyRegion(): void {
+  ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+  ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [] });
+  ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+  ec2.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
+  ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [] });
+  ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [] });
+  ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [] });
+  ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+  ec2.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [] });
+}
 
 /** One VPC with one group open to the world on 22/tcp. */
 function region(): void {
@@ -139,6 +156,71 @@ describe('vpc-guardrail snapshot', () => {
     expect(stderr()).toBe(
       'vpc-guardrail: cannot load eu-west-1:\n  DescribeNetworkInterfaces failed in eu-west-1: UnauthorizedOperation: denied\n',
     );
+  });
+});
+
+describe('a region without VPCs (its default VPC deleted)', () => {
+  beforeEach(() => {
+    ec2.reset();
+    sts.reset();
+  });
+
+  it("records the credentials' account, which no VPC names, and asks STS only then", async () => {
+    // Prepare
+    emptyRegion();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
+    const { io, stdout } = memoryIo();
+
+    // Act
+    const code = await runCli(['snapshot', '--region', 'us-west-1'], io);
+    const withVpc = memoryIo();
+    region();
+    await runCli(['snapshot', '--region', 'eu-west-1'], withVpc.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(Object.keys(JSON.parse(stdout()) as object).slice(0, 2)).toEqual(['accountId', 'region']);
+    expect(parseSnapshotText(stdout())).toMatchObject({ accountId: '111122223333', region: 'us-west-1' });
+    // The VPC's OwnerId labelled the second region: one STS call in all.
+    expect(sts).toHaveReceivedCommandTimes(GetCallerIdentityCommand, 1);
+  });
+
+  it('prints an empty ASFF array and exits 0, instead of "accountId: missing"', async () => {
+    // Prepare
+    emptyRegion();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
+    const { io, stdout, stderr } = memoryIo();
+
+    // Act
+    const code = await runCli(['audit', '--region', 'us-west-1', '--format', 'asff'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout())).toEqual([]);
+    expect(stderr()).not.toContain('ASFF (Security Hub) needs');
+  });
+
+  it('stays unlabelled when STS does not answer: the snapshot is still written', async () => {
+    // Prepare
+    emptyRegion();
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(
+        new STSServiceException({
+          name: 'ExpiredToken',
+          $fault: 'client',
+          $metadata: {},
+          message: 'expired',
+        }),
+      );
+    const { io, stdout } = memoryIo();
+
+    // Act
+    const code = await runCli(['snapshot', '--region', 'us-west-1'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout())).not.toHaveProperty('accountId');
   });
 });
 
