@@ -10,6 +10,7 @@ import { type AccountClients, accountClients } from '../../shared/aws/member-acc
 import { InputError } from '../../shared/errors';
 import { ROLE_NAME } from '../../shared/org/settings';
 import { type CliIo, processIo } from '../io';
+import { optionValue } from '../option-value';
 
 // Organization mode on the command line (DESIGN §15): `--accounts …` or `--organization`, with
 // `--role-name` and `--regions`, read with local credentials. The caller's own account is read
@@ -45,14 +46,22 @@ export function refuseLoneRegions(options: AccountOptions): void {
 /** Adds `--accounts`, `--organization`, `--role-name` and `--regions` to a command. */
 export function addAccountOptions(command: Command): Command {
   return command
-    .option('--accounts <ids>', 'these accounts (comma-separated), the others through --role-name')
+    .option(
+      '--accounts <ids>',
+      'these accounts (comma-separated), the others through --role-name',
+      optionValue,
+    )
     .option('--organization', 'every ACTIVE account of the organization (organizations:ListAccounts)')
     .addOption(
-      new Option('--role-name <name>', 'the member role assumed in the other accounts').default(
-        'VpcGuardrailMember',
-      ),
+      new Option('--role-name <name>', 'the member role assumed in the other accounts')
+        .default('VpcGuardrailMember')
+        .argParser(optionValue),
     )
-    .option('--regions <names>', 'with --accounts or --organization: these regions (comma-separated)');
+    .option(
+      '--regions <names>',
+      'with --accounts or --organization: these regions (comma-separated)',
+      optionValue,
+    );
 }
 
 const list = (text: string | undefined): string[] => [

@@ -12,6 +12,7 @@ import { RegionLoadError } from '../../shared/aws/errors';
 import { REGION_NAME, VPC_ID } from '../../shared/aws/ids';
 import { InputError } from '../../shared/errors';
 import { type CliIo, EXIT, processIo } from '../io';
+import { optionValue, optionValues } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { writeAccountSnapshots } from './snapshot-accounts';
 
@@ -143,8 +144,8 @@ export function registerSnapshot(program: Command, io: CliIo, setExit: (code: nu
       '--region R [--vpc ID ...] > FILE\n' +
         '       vpc-guardrail snapshot (--accounts IDS | --organization) --regions R,... [--role-name NAME] > FILE',
     )
-    .option('--region <region>', 'AWS region to read (local credentials: AWS_PROFILE, SSO, …)')
-    .option('--vpc <id...>', 'only these VPCs (repeatable)');
+    .option('--region <region>', 'AWS region to read (local credentials: AWS_PROFILE, SSO, …)', optionValue)
+    .option('--vpc <id...>', 'only these VPCs (repeatable)', optionValues);
   addAccountOptions(command).action(async (options: LiveOptions) => {
     if (wantsAccounts(options)) {
       setExit(await writeAccountSnapshots(io, options));
