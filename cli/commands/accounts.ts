@@ -9,6 +9,7 @@ import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
 import { type AccountClients, accountClients } from '../../shared/aws/member-accounts';
 import { InputError } from '../../shared/errors';
 import { ROLE_NAME } from '../../shared/org/settings';
+import { credentialHints } from '../credential-hint';
 import { type CliIo, processIo } from '../io';
 import { optionValue } from '../option-value';
 
@@ -132,7 +133,8 @@ export async function resolveAccounts(options: AccountOptions, now = new Date())
   try {
     homeAccountId = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
   } catch (error) {
-    throw new InputError('cannot tell which account the local credentials belong to', [errorText(error)], {
+    const issues = [errorText(error), ...credentialHints(error)];
+    throw new InputError('cannot tell which account the local credentials belong to', issues, {
       cause: error,
     });
   }

@@ -11,6 +11,7 @@ import {
 import { RegionLoadError } from '../../shared/aws/errors';
 import { REGION_NAME, VPC_ID } from '../../shared/aws/ids';
 import { InputError } from '../../shared/errors';
+import { credentialHints } from '../credential-hint';
 import { type CliIo, EXIT, processIo } from '../io';
 import { optionValue, optionValues } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
@@ -112,7 +113,9 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
     progress.fail();
     // An AWS failure (credentials, permissions, throttling) is the user's to fix: say which call.
     if (error instanceof RegionLoadError) {
-      throw new InputError(`cannot load ${region}`, [error.message], { cause: error });
+      throw new InputError(`cannot load ${region}`, [error.message, ...credentialHints(error.cause)], {
+        cause: error,
+      });
     }
     throw error;
   }

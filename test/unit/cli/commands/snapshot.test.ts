@@ -203,16 +203,14 @@ describe('a region without VPCs (its default VPC deleted)', () => {
   it('stays unlabelled when STS does not answer: the snapshot is still written', async () => {
     // Prepare
     emptyRegion();
-    sts
-      .on(GetCallerIdentityCommand)
-      .rejects(
-        new STSServiceException({
-          name: 'ExpiredToken',
-          $fault: 'client',
-          $metadata: {},
-          message: 'expired',
-        }),
-      );
+    sts.on(GetCallerIdentityCommand).rejects(
+      new STSServiceException({
+        name: 'ExpiredToken',
+        $fault: 'client',
+        $metadata: {},
+        message: 'expired',
+      }),
+    );
     const { io, stdout } = memoryIo();
 
     // Act
@@ -221,6 +219,82 @@ describe('a region without VPCs (its default VPC deleted)', () => {
     // Assess
     expect(code).toBe(0);
     expect(JSON.parse(stdout())).not.toHaveProperty('accountId');
+  });
+});
+
+describe('an error about the local credentials', () => {
+  beforeEach(() => {
+    ec2.reset();
+    sts.reset();
+  });
+
+  /** The error the SDK's default chain throws when it finds nothing. */
+  function noCredentials(): Error {
+    const error = new Error('Could not load credentials from any providers');
+    error.name = 'CredentialsProviderError';
+    return error;
+  }
+
+  it('says what to set, after the failed call', async () => {
+    // Prepare
+    ec2.onAnyCommand().rejects(noCredentials());
+    const { io, stdout, stderr } = memoryIo();
+
+    // Act
+    const code = await runCli(['audit', '--region', 'eu-west-1'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toMatch(
+      /^vpc-guardrail: cannot load eu-west-1:\n {2}Describe\w+ failed in eu-west-1: CredentialsProviderError: Could not load credentials from any providers\n {2}no AWS credentials found: set AWS_PROFILE \(after `aws sso login` for an SSO profile\), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n$/,
+    );
+  });
+
+  it('says the credentials expired, for an organization audit', async () => {
+    // Prepare
+    sts.on(GetCallerIdentityCommand).rejects(
+      new STSServiceException({
+        name: 'ExpiredToken',
+        $fault: 'client',
+        $metadata: {},
+        message: 'The security token included in the request is expired',
+      }),
+    );
+    const { io, stderr } = memoryIo();
+
+    // Act
+    const code = await runCli(['audit', '--organization', '--regions', 'eu-west-1'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr()).toBe(
+      'vpc-guardrail: cannot tell which account the local credentials belong to:\n' +
+        '  ExpiredToken: The security token included in the request is expired\n' +
+        '  the AWS credentials have expired: renew them (`aws sso login`, or new session credentials)\n',
+    );
+  });
+
+  it('adds nothing to an error that is not about them', async () => {
+    // Prepare
+    region();
+    ec2.on(DescribeNetworkInterfacesCommand).rejects(
+      new EC2ServiceException({
+        name: 'UnauthorizedOperation',
+        $fault: 'client',
+        $metadata: {},
+        message: 'denied',
+      }),
+    );
+    const { io, stderr } = memoryIo();
+
+    // Act
+    await runCli(['audit', '--region', 'eu-west-1'], io);
+
+    // Assess
+    expect(stderr()).toBe(
+      'vpc-guardrail: cannot load eu-west-1:\n  DescribeNetworkInterfaces failed in eu-west-1: UnauthorizedOperation: denied\n',
+    );
   });
 });
 
