@@ -101,6 +101,8 @@ export function checkLiveOptions(options: LiveOptions): { region: string; vpcIds
 export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise<RegionSnapshot> {
   const { region, vpcIds } = checkLiveOptions(options);
   const progress = progressReporter(io, io === processIo && process.stderr.isTTY === true);
+  // Asked alongside the reads; it never fails the load (see callerAccount).
+  const caller = callerAccount(region);
   try {
     const snapshot = await loadRegionSnapshot(regionEc2Client(region), {
       region,
@@ -108,7 +110,11 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
       onProgress: progress.onProgress,
     });
     progress.done(snapshot);
-    return snapshot.accountId ? snapshot : await withCallerAccount(snapshot);
+    const accountId = await caller;
+    if (!accountId) return snapshot;
+    const labelled: RegionSnapshot = { accountId, ...snapshot };
+    labelled.accountId = accountId;
+    return labelled;
   } catch (error) {
     progress.fail();
     // An AWS failure (credentials, permissions, throttling) is the user's to fix: say which call.
@@ -122,18 +128,20 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
 }
 
 /**
- * A region without VPCs names no account (the loader takes it from the VPCs' OwnerId), yet the
- * account is the local credentials' own: asked of STS, so that `--format asff` of a region whose
- * default VPC was deleted prints its (empty) findings instead of failing, and the recorded file
- * says whose it is. If STS does not answer, the snapshot stays unlabelled, as before: what needs
- * the account (ASFF, Security Hub) then says it is missing.
+ * The account of the local credentials (STS GetCallerIdentity), which is the account a live
+ * region's snapshot describes. The loader's fallback, the first VPC's OwnerId, is wrong where VPCs
+ * are shared through AWS RAM: a participant account sees the owner's VPC, with the owner's id, and
+ * a workload account of a landing zone often has no VPC of its own; its findings, ASFF records and
+ * Security Hub import went to the network account. A region without VPCs had no account at all,
+ * and `--format asff` failed there for want of one. Undefined when STS does not answer: the
+ * OwnerId stands, as before (what needs an account and has none says so).
  */
-async function withCallerAccount(snapshot: RegionSnapshot): Promise<RegionSnapshot> {
+async function callerAccount(region: string): Promise<string | undefined> {
   try {
-    const { Account } = await stsClient(snapshot.region).send(new GetCallerIdentityCommand({}));
-    return Account ? { accountId: Account, ...snapshot } : snapshot;
+    const answer = await stsClient(region).send(new GetCallerIdentityCommand({}));
+    return answer?.Account || undefined;
   } catch {
-    return snapshot;
+    return undefined;
   }
 }
 

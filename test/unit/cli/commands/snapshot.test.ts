@@ -159,13 +159,13 @@ describe('vpc-guardrail snapshot', () => {
   });
 });
 
-describe('a region without VPCs (its default VPC deleted)', () => {
+describe("the live snapshot's account: the credentials' own", () => {
   beforeEach(() => {
     ec2.reset();
     sts.reset();
   });
 
-  it("records the credentials' account, which no VPC names, and asks STS only then", async () => {
+  it("records the credentials' account, which no VPC names", async () => {
     // Prepare
     emptyRegion();
     sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
@@ -173,15 +173,11 @@ describe('a region without VPCs (its default VPC deleted)', () => {
 
     // Act
     const code = await runCli(['snapshot', '--region', 'us-west-1'], io);
-    const withVpc = memoryIo();
-    region();
-    await runCli(['snapshot', '--region', 'eu-west-1'], withVpc.io);
 
     // Assess
     expect(code).toBe(0);
     expect(Object.keys(JSON.parse(stdout()) as object).slice(0, 2)).toEqual(['accountId', 'region']);
     expect(parseSnapshotText(stdout())).toMatchObject({ accountId: '111122223333', region: 'us-west-1' });
-    // The VPC's OwnerId labelled the second region: one STS call in all.
     expect(sts).toHaveReceivedCommandTimes(GetCallerIdentityCommand, 1);
   });
 
@@ -198,6 +194,46 @@ describe('a region without VPCs (its default VPC deleted)', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout())).toEqual([]);
     expect(stderr()).not.toContain('ASFF (Security Hub) needs');
+  });
+
+  it("is the credentials' account, not the OwnerId of a VPC shared with it through RAM", async () => {
+    // Prepare: the participant 111122223333 sees the network account's VPC (OwnerId 999988887777).
+    region();
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0000000a', OwnerId: '999988887777' }] });
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
+    const { io, stdout } = memoryIo();
+
+    // Act
+    const code = await runCli(['audit', '--region', 'eu-west-1', '--format', 'asff'], io);
+
+    // Assess: the participant's own group, under the participant's product.
+    expect(code).toBe(1);
+    const asff = JSON.parse(stdout()) as {
+      AwsAccountId: string;
+      ProductArn: string;
+      Resources: { Id: string }[];
+    }[];
+    expect(asff.map((f) => [f.AwsAccountId, f.ProductArn])).toEqual([
+      ['111122223333', 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default'],
+    ]);
+  });
+
+  it("keeps the VPCs' OwnerId when STS does not answer", async () => {
+    // Prepare
+    region();
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(
+        new STSServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'denied' }),
+      );
+    const { io, stdout } = memoryIo();
+
+    // Act
+    const code = await runCli(['snapshot', '--region', 'eu-west-1'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(parseSnapshotText(stdout())).toMatchObject({ accountId: '111122223333' });
   });
 
   it('stays unlabelled when STS does not answer: the snapshot is still written', async () => {
