@@ -218,6 +218,44 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(out.accounts.map((a) => a.accountId)).toEqual([CENTRAL]);
   });
 
+  it('exits 2 when every account asked for is excluded, instead of a clean report of nothing', async () => {
+    // Prepare
+    const { io, stdout, stderr } = memoryIo({ 'c.json': JSON.stringify({ excludeAccounts: [B, CENTRAL] }) });
+    // Act
+    const code = await runCli(
+      ['audit', '--accounts', `${B},${CENTRAL}`, '--regions', 'eu-west-1', '--config', 'c.json'],
+      io,
+    );
+    // Assess: before, exit 0 and "VPC Guardrail: no findings" with nothing read.
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toBe(
+      `skipped: account ${B} is in excludeAccounts\n` +
+        `skipped: account ${CENTRAL} is in excludeAccounts\n` +
+        'vpc-guardrail: nothing to audit:\n' +
+        '  every account asked for is outside the accounts / excludeAccounts of --config\n',
+    );
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    [['audit', '--organization', '--regions', 'eu-west-1']],
+    [['snapshot', '--organization', '--regions', 'eu-west-1']],
+  ])('%j exits 2 when the organization lists no ACTIVE account', async (argv) => {
+    // Prepare
+    org.on(ListAccountsCommand).resolves({ Accounts: [{ Id: B, State: 'SUSPENDED' }] });
+    const { io, stdout, stderr } = memoryIo();
+    // Act
+    const code = await runCli(argv, io);
+    // Assess: before, exit 0 with an empty report (audit) or [] (snapshot).
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toBe(
+      'vpc-guardrail: --organization:\n  organizations:ListAccounts listed no ACTIVE account: nothing to read\n',
+    );
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
   it.each([
     [
       ['audit', '--accounts', B, '--organization', '--regions', 'eu-west-1'],
