@@ -2,7 +2,7 @@
 """DESIGN §15 (organization mode) checked on the BUILT bundles and CLI against moto: a manual check,
 never part of `npm test` or CI (scripts/emulator/README.md, section "Organization", shows how to run it).
 
-    python3 scripts/emulator/org.py [audit|accounts|cli|events|all]   (after `npm run build`, moto running)
+    python3 scripts/emulator/org.py [audit|accounts|cli|events|allowlist|all]   (after `npm run build`, moto running)
 
 The world (moto is reset first): an organization whose management account is moto's own
 123456789012, which plays the central account (the functions' own: no AssumeRole for it), and four
@@ -27,6 +27,9 @@ PASS or FAIL with what it saw; the exit code is 1 when one fails.
   events    event bundle (remediate mode), one SQS batch: a world-open change in a (revoked through
             the member role), in the central account (its own role), in e (excluded), in c (AssumeRole
             denied: a "could not evaluate" notice, acknowledged) and the member role's own call in b
+  allowlist the configuration's `accounts` allow-list [a] instead: the audit bundle's organization audit
+            reads the central account and a only; in the event bundle b's change is rejected, the
+            central account's (not listed, always governed) revoked
 
 Environment: AWS_ENDPOINT_URL (moto, default http://127.0.0.1:5077), KEEP (a directory to keep the
 answers, logs, calls and notices in; default a temporary one, printed at the end).
@@ -208,9 +211,11 @@ def world():
 
 def env(ids, **extra):
     """The environment of a bundle or CLI run: through the proxy, organization mode, e excluded."""
-    return dict(os.environ, AWS_ENDPOINT_URL=PROXY, AWS_REGION="eu-west-1", AWS_ACCESS_KEY_ID="testing",
-                AWS_SECRET_ACCESS_KEY="testing", VPC_GUARDRAIL_MEMBER_ROLE_NAME=ROLE,
-                VPC_GUARDRAIL_CONFIG=json.dumps({"excludeAccounts": [ids["e"]]}), **extra)
+    out = dict(os.environ, AWS_ENDPOINT_URL=PROXY, AWS_REGION="eu-west-1", AWS_ACCESS_KEY_ID="testing",
+               AWS_SECRET_ACCESS_KEY="testing", VPC_GUARDRAIL_MEMBER_ROLE_NAME=ROLE,
+               VPC_GUARDRAIL_CONFIG=json.dumps({"excludeAccounts": [ids["e"]]}))
+    out.update(extra)
+    return out
 
 
 def invoke(name, ids, function, payload, **extra):
@@ -359,13 +364,13 @@ def scenario_cli(ids, bundle_answer):
 # --- the event bundle ---------------------------------------------------------------------------
 
 
-def envelope(account, region, group, rules, event_id, identity):
+def envelope(account, region, group, rules, event_id, identity, port):
     req = {"groupId": group, "ipPermissions": {"items": [{
-        "ipProtocol": "tcp", "fromPort": 3306, "toPort": 3306, "groups": {},
+        "ipProtocol": "tcp", "fromPort": port, "toPort": port, "groups": {},
         "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0"}]}, "ipv6Ranges": {}, "prefixListIds": {}}]}}
     resp = {"requestId": event_id, "_return": True, "securityGroupRuleSet": {"items": [{
         "groupOwnerId": account, "groupId": group, "securityGroupRuleId": r["SecurityGroupRuleId"],
-        "isEgress": False, "ipProtocol": "tcp", "fromPort": 3306, "toPort": 3306, "cidrIpv4": "0.0.0.0/0",
+        "isEgress": False, "ipProtocol": "tcp", "fromPort": port, "toPort": port, "cidrIpv4": "0.0.0.0/0",
         "securityGroupRuleArn": f"arn:aws:ec2:{region}:{account}:security-group-rule/{r['SecurityGroupRuleId']}",
     } for r in rules]}}
     return {"version": "0", "id": event_id, "detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2",
@@ -377,20 +382,75 @@ def envelope(account, region, group, rules, event_id, identity):
                        "eventID": event_id, "eventType": "AwsApiCall", "recipientAccountId": account}}
 
 
-def change(ids, who, n, role="Admin", session="alice"):
-    """Opens 3306/tcp to 0.0.0.0/0 on `who`'s group (really, in moto) and returns the call's event."""
+def change(ids, who, n, role="Admin", session="alice", port=3306):
+    """Opens `port`/tcp to 0.0.0.0/0 on `who`'s group (really, in moto) and returns the call's event."""
     account, group = ids[who], ids["groups"][who]
     region = "us-east-1" if who == "b" else "eu-west-1"
     rules = ec2_of(account, region).authorize_security_group_ingress(GroupId=group, IpPermissions=[{
-        "IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])["SecurityGroupRules"]
+        "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])["SecurityGroupRules"]
     return envelope(account, region, group, rules, f"0000000{n}-0000-4000-8000-000000000000",
-                    assumed_role_identity(account, role, session))
+                    assumed_role_identity(account, role, session), port)
 
 
 def world_rules(account, region, group):
     rules = ec2_of(account, region).describe_security_group_rules(
         Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroupRules"]
     return sorted(f"{r['FromPort']}" for r in rules if not r.get("IsEgress") and r.get("CidrIpv4") == "0.0.0.0/0")
+
+
+def sqs_batch(events):
+    """An SQS event of the EventBridge events (message ids m-<key>), as the central queue delivers them."""
+    return {"Records": [{
+        "messageId": f"m-{k}", "receiptHandle": f"rh-{k}", "body": json.dumps(v),
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1765054800000", "SenderId": "AIDAEVENTBRIDGE",
+                       "ApproximateFirstReceiveTimestamp": "1765054800000"},
+        "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:eu-west-1:{CENTRAL}:VpcGuardrailCentral-EventQueue", "awsRegion": "eu-west-1",
+    } for k, v in events.items()]}
+
+
+def ignored_log(name, message_id):
+    """The function's "event ignored" log records of one message."""
+    with open(os.path.join(WORK, f"{name}-log.jsonl")) as f:
+        log = [json.loads(line) for line in f if line.startswith("{")]
+    return [r for r in log if r.get("message") == "event ignored" and r.get("messageId") == message_id]
+
+
+def scenario_allowlist(ids):
+    """The configuration's `accounts` allow-list ([a]): b is not governed, the central account is."""
+    config = json.dumps({"accounts": [ids["a"]]})
+    s = "allow-list: audit bundle {organization:true}"
+    calls.clear()
+    rc, answer = invoke("allow-audit", ids, "audit", json.dumps({"organization": True, "regions": ["eu-west-1"]}),
+                        VPC_GUARDRAIL_CONFIG=config)
+    reported = sorted(r["accountId"] for r in answer.get("regions", []))
+    check(s, "reported and read only the central account and a", rc == 0 and reported == sorted([CENTRAL, ids["a"]])
+          and sorted(a for a, _ in read_by_calls()) == reported, f"reported {reported}, read {read_by_calls()}")
+    excluded = {x["accountId"]: x["reason"] for x in answer.get("excludedAccounts", [])}
+    check(s, "b, c and e listed as outside the allow-list (and never assumed)",
+          sorted(excluded) == sorted(ids[k] for k in "bce")
+          and all("not in the accounts allow-list" in r for r in excluded.values())
+          and not any(assumed(ids[k]) for k in "bce"), json.dumps(excluded))
+
+    s = "allow-list: event bundle"
+    topic = boto3.client("sns", region_name="eu-west-1", **KW).create_topic(Name="vpc-guardrail")["TopicArn"]
+    events = {"b": change(ids, "b", 6, port=5432), "central": change(ids, "central", 7, port=5432)}
+    path = os.path.join(WORK, "allow-events-batch.json")
+    keep("allow-events-batch.json", sqs_batch(events))
+    calls.clear()
+    rc, answer = invoke("allow-events", ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
+                        VPC_GUARDRAIL_TOPIC_ARN=topic, VPC_GUARDRAIL_CONFIG=config)
+    keep("allow-events-calls.json", calls)
+    b_log = ignored_log("allow-events", "m-b")
+    check(s, "b's event rejected with a logged reason (not in the accounts allow-list), b never assumed",
+          rc == 0 and b_log and b_log[0].get("code") == "other-account"
+          and "not in the accounts allow-list" in b_log[0].get("reason", "") and not assumed(ids["b"]),
+          json.dumps(b_log)[:300])
+    check(s, "b's world rules stay", "5432" in world_rules(ids["b"], "us-east-1", ids["groups"]["b"]))
+    revokes = sorted((c["account"], c["params"].get("GroupId")) for c in calls if c["action"] == "RevokeSecurityGroupIngress")
+    check(s, "the central account, not in the list, is governed: its change revoked with its own role",
+          revokes == [(CENTRAL, ids["groups"]["central"])] and not assumed(CENTRAL)
+          and world_rules(CENTRAL, "eu-west-1", ids["groups"]["central"]) == [], f"{revokes}")
 
 
 def scenario_events(ids):
@@ -403,15 +463,8 @@ def scenario_events(ids):
         "c": change(ids, "c", 4),
         "own": change(ids, "b", 5, role=ROLE, session="vpc-guardrail-earlier-invocation"),
     }
-    batch = {"Records": [{
-        "messageId": f"m-{k}", "receiptHandle": f"rh-{k}", "body": json.dumps(v),
-        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1765054800000", "SenderId": "AIDAEVENTBRIDGE",
-                       "ApproximateFirstReceiveTimestamp": "1765054800000"},
-        "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-        "eventSourceARN": f"arn:aws:sqs:eu-west-1:{CENTRAL}:VpcGuardrailCentral-EventQueue", "awsRegion": "eu-west-1",
-    } for k, v in events.items()]}
     path = os.path.join(WORK, "events-batch.json")
-    keep("events-batch.json", batch)
+    keep("events-batch.json", sqs_batch(events))
     calls.clear()
     rc, answer = invoke("events", ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
                         VPC_GUARDRAIL_TOPIC_ARN=topic)
@@ -468,8 +521,8 @@ def scenario_events(ids):
 
 def main():
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if which not in ("audit", "accounts", "cli", "events", "all"):
-        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|cli|events|all]")
+    if which not in ("audit", "accounts", "cli", "events", "allowlist", "all"):
+        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|cli|events|allowlist|all]")
     ids = world()
     print(json.dumps({k: v for k, v in ids.items()}), flush=True)
     bundle_answer = None
@@ -480,7 +533,9 @@ def main():
     if which in ("cli", "all"):
         scenario_cli(ids, bundle_answer)
     if which in ("events", "all"):
-        scenario_events(ids)  # last: it changes the world
+        scenario_events(ids)  # it changes the world: after the audits
+    if which in ("allowlist", "all"):
+        scenario_allowlist(ids)
     failed = [r for r in results if not r[2]]
     print(f"\n{len(results) - len(failed)} PASS, {len(failed)} FAIL; kept in {WORK}")
     server.shutdown()
