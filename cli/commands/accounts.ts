@@ -146,13 +146,6 @@ export async function resolveAccounts(options: AccountOptions, now = new Date())
       throw new InputError('--organization', [error.message], { cause: error });
     throw error;
   }
-  // An organization always lists its management account; none ACTIVE means nothing to read, and
-  // an empty report would pass as a clean organization.
-  if (ids.length === 0) {
-    throw new InputError('--organization', [
-      'organizations:ListAccounts listed no ACTIVE account: nothing to read',
-    ]);
-  }
   return {
     targets: ids.flatMap((accountId) => regions.map((region) => ({ accountId, region }))),
     regions,

@@ -251,7 +251,7 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(code).toBe(2);
     expect(stdout()).toBe('');
     expect(stderr()).toBe(
-      'vpc-guardrail: --organization:\n  organizations:ListAccounts listed no ACTIVE account: nothing to read\n',
+      'vpc-guardrail: --organization:\n  organizations:ListAccounts listed no ACTIVE account: nothing to audit\n',
     );
     expect(ec2.calls()).toHaveLength(0);
   });
