@@ -2,7 +2,7 @@
 """DESIGN §15 (organization mode) checked on the BUILT bundles and CLI against moto: a manual check,
 never part of `npm test` or CI (scripts/emulator/README.md, section "Organization", shows how to run it).
 
-    python3 scripts/emulator/org.py [audit|accounts|cli|events|allowlist|all]   (after `npm run build`, moto running)
+    python3 scripts/emulator/org.py [audit|accounts|cli|events|allowlist|noorg|all]   (after `npm run build`, moto running)
 
 The world (moto is reset first): an organization whose management account is moto's own
 123456789012, which plays the central account (the functions' own: no AssumeRole for it), and four
@@ -30,6 +30,8 @@ PASS or FAIL with what it saw; the exit code is 1 when one fails.
   allowlist the configuration's `accounts` allow-list [a] instead: the audit bundle's organization audit
             reads the central account and a only; in the event bundle b's change is rejected, the
             central account's (not listed, always governed) revoked
+  noorg     before the world: moto without an organization (ListAccounts lists nothing): the audit
+            bundle and the CLI fail naming it instead of answering a clean audit of no account
 
 Environment: AWS_ENDPOINT_URL (moto, default http://127.0.0.1:5077), KEEP (a directory to keep the
 answers, logs, calls and notices in; default a temporary one, printed at the end).
@@ -519,10 +521,27 @@ def scenario_events(ids):
     check(s, "three notices in all (a, central, c)", len(sent) == 3, json.dumps([n["subject"] for n in sent]))
 
 
+def scenario_noorg():
+    """moto without an organization: ListAccounts answers an empty list, which must not read as clean."""
+    s = "no organization"
+    reset()
+    ids = {"e": "000000000000"}
+    rc, answer = invoke("noorg-audit", ids, "audit", json.dumps({"organization": True, "regions": ["eu-west-1"]}))
+    check(s, "audit bundle {organization:true} fails naming it, not an empty clean answer",
+          rc == 1 and "no ACTIVE account" in answer.get("error", ""), json.dumps(answer)[:300])
+    with open(os.path.join(WORK, "noorg-cli.err"), "w") as err:
+        rc = subprocess.run(["node", "dist/cli/vpc-guardrail.mjs", "audit", "--organization", "--regions", "eu-west-1"],
+                            cwd=ROOT, env=env(ids), stdout=subprocess.DEVNULL, stderr=err).returncode
+    text = open(os.path.join(WORK, "noorg-cli.err")).read()
+    check(s, "CLI audit --organization exits 2 naming it", rc == 2 and "no ACTIVE account" in text, f"exit {rc}: {text}")
+
+
 def main():
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if which not in ("audit", "accounts", "cli", "events", "allowlist", "all"):
-        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|cli|events|allowlist|all]")
+    if which not in ("audit", "accounts", "cli", "events", "allowlist", "noorg", "all"):
+        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|cli|events|allowlist|noorg|all]")
+    if which in ("noorg", "all"):
+        scenario_noorg()
     ids = world()
     print(json.dumps({k: v for k, v in ids.items()}), flush=True)
     bundle_answer = None
