@@ -55,8 +55,10 @@ calls = []  # {batch, action, params, status, error}
 calls_lock = threading.Lock()
 
 
-def proxy_for(tag):
-    """A proxy to moto on a free loopback port; every request it forwards is recorded under `tag`."""
+def proxy_for(tag, fault=None):
+    """A proxy to moto on a free loopback port; every request it forwards is recorded under `tag`.
+    `fault(action, params)` may return `(status, code)`: that call is answered with that EC2 error
+    instead of being forwarded (catalogue.py's injected failures)."""
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -71,6 +73,20 @@ def proxy_for(tag):
             else:
                 params = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
                 action = params.get("Action", "?")
+            injected = fault(action, params) if fault else None
+            if injected:
+                status, code = injected
+                data = (f'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>{code}</Code>'
+                        f'<Message>injected by the harness</Message></Error></Errors>'
+                        f'<RequestID>injected</RequestID></Response>').encode()
+                with calls_lock:
+                    calls.append({"batch": tag, "action": action, "params": params, "status": status, "error": code})
+                self.send_response(status)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             conn = http.client.HTTPConnection(MOTO.hostname, MOTO.port, timeout=60)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
             conn.request("POST", self.path, body=body, headers=headers)

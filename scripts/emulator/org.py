@@ -514,6 +514,9 @@ def scenario_events(ids):
           len(c_notice) == 1 and "could not evaluate" in c_notice[0]["subject"].lower()
           and ids["c"] in c_notice[0]["message"] and role_arn in c_notice[0]["message"],
           json.dumps(c_notice)[:400])
+    check(s, "c: the notice says to deploy the member template (not the central role's Describe permissions)",
+          len(c_notice) == 1 and "Deploy the member template" in c_notice[0]["message"]
+          and "ec2:Describe* permissions" not in c_notice[0]["message"], json.dumps(c_notice)[:400])
     check(s, "c: its world rules stay", world_rules(ids["c"], "eu-west-1", ids["groups"]["c"]) == ["22", "3306"])
     check(s, "member sessions named after the invocation (vpc-guardrail-<request id>)",
           all(p.get("RoleSessionName", "").startswith("vpc-guardrail-emulator-") for p in

@@ -1,7 +1,6 @@
 import {
   CreateNetworkAclEntryCommand,
   DeleteNetworkAclEntryCommand,
-  DescribeNetworkAclsCommand,
   type EC2Client,
   type Filter,
   type IpPermission,
@@ -10,12 +9,12 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import type { NaclEntryInput } from '../findings';
 import { isRevoke, isRevokeById, narrowed, type RevokeAction } from '../remediation/narrow';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
 import { DESCRIBE } from './ec2/describe-table';
 import { readListing } from './ec2/pages';
 import { DescribeError, errorCode, errorText, isRetryable, RemediationRetryableError } from './errors';
+import { NaclEntryReads } from './nacl-entries';
 
 /** What is already gone counts as done (DESIGN §8): a retry or a person got there first. */
 const GONE = new Set([
@@ -42,7 +41,7 @@ export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult
   // its calls fails, the rest of that NACL's calls are not made, so a deny never lands alone.
   const brokenNacls = new Set<string>();
   try {
-    await executeInOrder(ec2, plan.actions, results, brokenNacls);
+    await executeInOrder(ec2, plan.actions, results, brokenNacls, new NaclEntryReads(ec2));
   } catch (error) {
     // The calls made before the fault stay made: the error carries them to the log.
     if (error instanceof RemediationRetryableError) {
@@ -58,11 +57,20 @@ async function executeInOrder(
   actions: readonly PlannedAction[],
   results: ActionResult[],
   brokenNacls: Set<string>,
+  nacls: NaclEntryReads,
 ): Promise<void> {
   for (const action of actions) {
     const acl = naclOf(action);
     if (acl !== undefined && brokenNacls.has(acl)) {
       results.push({ action, status: 'failed', error: NACL_FIX_STOPPED });
+      continue;
+    }
+    if (
+      action.action === 'ReplaceNetworkAclEntry' &&
+      nacls.concurrent.has(action.parameters.NetworkAclId) &&
+      (await nacls.holds(action.parameters))
+    ) {
+      results.push({ action, status: 'already-done', error: ALREADY_AS_PLANNED });
       continue;
     }
     const before = results.length;
@@ -79,8 +87,9 @@ async function executeInOrder(
       } else if (
         code === 'NetworkAclEntryAlreadyExists' &&
         action.action === 'CreateNetworkAclEntry' &&
-        (await identicalEntryExists(ec2, action.parameters))
+        (await nacls.holds(action.parameters))
       ) {
+        nacls.concurrent.add(action.parameters.NetworkAclId);
         results.push({ action, status: 'already-done', error: errorText(error) });
       } else if (isRetryable(error)) {
         throw new RemediationRetryableError(`${action.action} failed: ${errorText(error)}`, { cause: error });
@@ -91,6 +100,9 @@ async function executeInOrder(
     if (acl !== undefined && results.slice(before).some((r) => r.status === 'failed')) brokenNacls.add(acl);
   }
 }
+
+const ALREADY_AS_PLANNED =
+  'the entry already reads as planned: another attempt of this fix (a concurrent batch) made it';
 
 const NACL_FIX_STOPPED =
   "not made: an earlier call of this NACL's fix failed, and the rest of a fix is never applied alone " +
@@ -403,26 +415,5 @@ async function call(ec2: EC2Client, action: PlannedAction): Promise<CallOutcome>
       return plainCall(ec2.send(new ReplaceNetworkAclEntryCommand(action.parameters)));
     case 'ModifySubnetAttribute':
       return plainCall(ec2.send(new ModifySubnetAttributeCommand(action.parameters)));
-  }
-}
-
-/** True when the NACL already holds exactly this entry (a concurrent or earlier attempt made it). */
-async function identicalEntryExists(ec2: EC2Client, wanted: NaclEntryInput): Promise<boolean> {
-  try {
-    const out = await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [wanted.NetworkAclId] }));
-    const entry = out.NetworkAcls?.[0]?.Entries?.find(
-      (e) => e.RuleNumber === wanted.RuleNumber && e.Egress === wanted.Egress,
-    );
-    if (!entry) return false;
-    return (
-      entry.Protocol === wanted.Protocol &&
-      entry.RuleAction === wanted.RuleAction &&
-      (entry.CidrBlock ?? undefined) === wanted.CidrBlock &&
-      (entry.Ipv6CidrBlock ?? undefined) === wanted.Ipv6CidrBlock &&
-      entry.PortRange?.From === wanted.PortRange?.From &&
-      entry.PortRange?.To === wanted.PortRange?.To
-    );
-  } catch {
-    return false;
   }
 }

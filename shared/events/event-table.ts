@@ -1,26 +1,21 @@
+import { type ExtractContext, ids, noResource, type ScopeParts } from './extract';
 import { requestedNaclEntry } from './nacl-entry';
-import { asObject, distinct, field, members, num, path, text, unwrapRequest, unwrapResponse } from './shapes';
 import {
-  type AddedRule,
-  type EventArea,
-  type EventScope,
-  type ExemptionChange,
-  IGNORE_REASONS,
-  type Ignored,
-} from './types';
+  asObject,
+  distinct,
+  either,
+  field,
+  members,
+  num,
+  path,
+  text,
+  unwrapRequest,
+  unwrapResponse,
+} from './shapes';
+import { tagEvent } from './tag-event';
+import { type AddedRule, type EventArea, type EventScope, IGNORE_REASONS, type Ignored } from './types';
 
-/** What an extractor reads: the unwrapped request and response, and the config it needs. */
-export interface ExtractContext {
-  eventName: string;
-  /** `requestParameters`, unwrapped from `<Action>Request` when wrapped. */
-  request: unknown;
-  /** `responseElements`, unwrapped from `<Action>Response` when wrapped. */
-  response: unknown;
-  exemptionTagKey: string;
-}
-
-/** Scope lists an extractor fills (the rest of EventScope is set by `scopeFromEvent`). */
-export type ScopeParts = Partial<Omit<EventScope, 'eventName' | 'area'>>;
+export type { ExtractContext, ScopeParts } from './extract';
 
 /** One row of the event table. */
 export interface EventDefinition {
@@ -29,14 +24,12 @@ export interface EventDefinition {
   extract(context: ExtractContext): ScopeParts | Ignored;
 }
 
-const ids = (...values: unknown[]): string[] => distinct(values.map(text));
-
 // --- security groups -------------------------------------------------------------------------
 
 /** Rules of `responseElements.securityGroupRuleSet` (absent before rule ids existed). */
 function ruleSet(response: unknown): IdentifiedRule[] {
   const out: IdentifiedRule[] = [];
-  for (const item of members(field(response, 'securityGroupRuleSet'))) {
+  for (const item of members(either(response, 'securityGroupRuleSet', 'SecurityGroupRules'))) {
     const ruleId = text(field(item, 'securityGroupRuleId'));
     const groupId = text(field(item, 'groupId'));
     if (!ruleId || !groupId) continue;
@@ -82,8 +75,7 @@ function ruleBase(
  * report the world rule it added as "already removed" (DESIGN §8 "Order and retries"). Structured
  * `ipPermissions.items[]` and the legacy flat form (`cidrIp`, `ipProtocol`, `fromPort` at the top).
  */
-function requestedRules(request: unknown, groupId: string | undefined, egress: boolean): AddedRule[] {
-  if (groupId === undefined) return [];
+function requestedRules(request: unknown, groupId: string, egress: boolean): AddedRule[] {
   const permissions = members(field(request, 'ipPermissions'));
   const flat = text(field(request, 'cidrIp')) !== undefined ? [request] : [];
   const out: AddedRule[] = [];
@@ -103,6 +95,17 @@ function requestedRules(request: unknown, groupId: string | undefined, egress: b
 }
 
 /**
+ * The rules a record from before rule ids asked for, of the group it names by id, or only by name
+ * (default VPC): then `groupName` stands for the group until the slice resolves it.
+ */
+function requestedOf(request: unknown, name: string | undefined, egress: boolean): AddedRule[] {
+  const groupId = text(field(request, 'groupId'));
+  if (groupId !== undefined) return requestedRules(request, groupId, egress);
+  if (name === undefined) return [];
+  return requestedRules(request, '', egress).map((rule) => ({ ...rule, groupName: name }));
+}
+
+/**
  * Authorize/Revoke Ingress/Egress: the group by id (structured or legacy flat form), by the rule
  * set's group ids, or by name (default VPC, CloudFormation) when no id is anywhere.
  */
@@ -115,7 +118,7 @@ function securityGroupRuleChange({ eventName, request, response }: ExtractContex
   const added: AddedRule[] =
     identified.length > 0 || !authorize
       ? identified
-      : requestedRules(request, text(field(request, 'groupId')), eventName.endsWith('Egress'));
+      : requestedOf(request, name, eventName.endsWith('Egress'));
   return {
     securityGroupIds,
     securityGroupNames: securityGroupIds.length === 0 && name ? [name] : [],
@@ -129,19 +132,22 @@ function securityGroupRuleChange({ eventName, request, response }: ExtractContex
  * `{SecurityGroupRuleId, SecurityGroupRule: {IpProtocol, FromPort, ToPort, CidrIpv4 | …}}`. The rules
  * as modified count as added (a retry reports one found gone as "already removed"); the request
  * names no direction, and only ingress rules can be that news, so they are read as ingress (an
- * egress rule is still found by its id, so it is never reported gone).
+ * egress rule still there is found by its id, so it is never reported gone; one deleted since is,
+ * and the notice then says the record names no direction, `directionUnknown`).
  */
 function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ignored {
   const securityGroupIds = ids(field(request, 'GroupId'));
   const groupId = securityGroupIds[0];
   if (groupId === undefined) return noResource('no GroupId in ModifySecurityGroupRulesRequest');
-  const changes = members(field(request, 'SecurityGroupRule'));
+  // CloudTrail writes the Query name `SecurityGroupRule`; the API's (and boto3's) `SecurityGroupRules`
+  // is read too, so a record built from SDK parameters still names its rules.
+  const changes = members(either(request, 'SecurityGroupRule', 'SecurityGroupRules'));
   const addedRules: AddedRule[] = [];
   for (const change of changes) {
     const ruleId = text(field(change, 'SecurityGroupRuleId'));
     const rule = asObject(field(change, 'SecurityGroupRule'));
     if (ruleId === undefined || rule === undefined) continue;
-    const added: AddedRule = { ruleId, ...ruleBase(groupId, false, rule, PASCAL) };
+    const added: AddedRule = { ruleId, ...ruleBase(groupId, false, rule, PASCAL), directionUnknown: true };
     const cidrIpv4 = text(field(rule, 'CidrIpv4'));
     const cidrIpv6 = text(field(rule, 'CidrIpv6'));
     const prefixListId = text(field(rule, 'PrefixListId'));
@@ -180,11 +186,13 @@ function interfaceEvent({ request }: ExtractContext): ScopeParts | Ignored {
 
 /** RunInstances: the instances and their interfaces from `instancesSet`. */
 function runInstances({ response }: ExtractContext): ScopeParts | Ignored {
-  const instances = members(field(response, 'instancesSet'));
+  const instances = members(either(response, 'instancesSet', 'Instances'));
   const instanceIds = ids(...instances.map((i) => field(i, 'instanceId')));
   const networkInterfaceIds = ids(
     ...instances.flatMap((i) =>
-      members(field(i, 'networkInterfaceSet')).map((n) => field(n, 'networkInterfaceId')),
+      members(either(i, 'networkInterfaceSet', 'NetworkInterfaces')).map((n) =>
+        field(n, 'networkInterfaceId'),
+      ),
     ),
   );
   if (instanceIds.length === 0 && networkInterfaceIds.length === 0) {
@@ -275,68 +283,6 @@ function modifyVpcEndpoint({ request }: ExtractContext): ScopeParts | Ignored {
   const vpcEndpointIds = ids(field(request, 'VpcEndpointId'));
   if (vpcEndpointIds.length === 0) return noResource('no VpcEndpointId in the request');
   return { vpcEndpointIds };
-}
-
-// --- exemption tags ----------------------------------------------------------------------------
-
-/** Where a tagged resource goes in the scope, by id prefix (other resources are only named). */
-const TAGGABLE: readonly [string, keyof ScopeParts][] = [
-  ['sg-', 'securityGroupIds'],
-  ['acl-', 'networkAclIds'],
-  ['subnet-', 'subnetIds'],
-  ['rtb-', 'routeTableIds'],
-  ['eni-', 'networkInterfaceIds'],
-  ['nat-', 'natGatewayIds'],
-  ['vpce-', 'vpcEndpointIds'],
-  // No rule judges an instance; its interfaces are loaded so the notice can name what to tag instead.
-  ['i-', 'instanceIds'],
-];
-
-/** Id prefixes of the resources the rules judge (the slots above but the instance). */
-const JUDGED_BY_RULES = TAGGABLE.filter(([, slot]) => slot !== 'instanceIds').map(([prefix]) => prefix);
-
-function tagEvent(change: ExemptionChange['change']) {
-  return ({ request, exemptionTagKey }: ExtractContext): ScopeParts | Ignored => {
-    const tags = members(field(request, 'tagSet'));
-    const tag = tags.find((t) => text(field(t, 'key')) === exemptionTagKey);
-    // DeleteTags without tags deletes every user tag, so an exemption too: re-evaluate, notify.
-    const everyTag = change === 'removed' && tags.length === 0;
-    if (!tag && !everyTag) {
-      return { code: IGNORE_REASONS.notExemptionTag, reason: `the tags changed are not ${exemptionTagKey}` };
-    }
-    const named = ids(...members(field(request, 'resourcesSet')).map((r) => field(r, 'resourceId')));
-    // Every tag gone from an AMI or an instance says nothing of an exemption: only judged kinds count.
-    const resourceIds = everyTag
-      ? named.filter((id) => JUDGED_BY_RULES.some((p) => id.startsWith(p)))
-      : named;
-    if (everyTag && named.length > 0 && resourceIds.length === 0) {
-      return {
-        code: IGNORE_REASONS.notExemptionTag,
-        reason: 'every tag removed from resources no rule judges',
-      };
-    }
-    if (resourceIds.length === 0) return noResource('no resourcesSet in the request');
-    const value = typeof field(tag, 'value') === 'string' ? (field(tag, 'value') as string) : undefined;
-    const exemption: ExemptionChange = {
-      change,
-      key: exemptionTagKey,
-      resourceIds,
-      ...(value !== undefined ? { value } : {}),
-      ...(everyTag ? { everyTag: true } : {}),
-    };
-    const parts: ScopeParts = { exemption };
-    for (const id of resourceIds) {
-      const slot = TAGGABLE.find(([prefix]) => id.startsWith(prefix));
-      if (!slot) continue;
-      const key = slot[1] as 'securityGroupIds';
-      parts[key] = [...(parts[key] ?? []), id];
-    }
-    return parts;
-  };
-}
-
-function noResource(reason: string): Ignored {
-  return { code: IGNORE_REASONS.noResource, reason };
 }
 
 /**

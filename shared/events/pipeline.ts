@@ -114,6 +114,8 @@ export async function runGroupPipeline(
     exemptionTagKey: config.exemptionTagKey,
     notifyMinSeverity: config.notifyMinSeverity,
     redelivery: group.members.some((m) => m.redelivered),
+    // The notice says whether a dated exemption tag just set is in force or already expired.
+    now: options.now,
     alreadyRemoved: [],
     goneFindings: [],
   };

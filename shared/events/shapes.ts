@@ -27,6 +27,19 @@ export function field(value: unknown, name: string): unknown {
   return undefined;
 }
 
+/**
+ * The first of `names` the object has: CloudTrail's Query-style name (`securityGroupRuleSet`,
+ * `instancesSet`), else the SDK's (`SecurityGroupRules`, `Instances`) that a record built from SDK
+ * answers carries — read alike, so such a record is not taken for one that names nothing.
+ */
+export function either(value: unknown, ...names: string[]): unknown {
+  for (const name of names) {
+    const found = field(value, name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** A nested field: `path(record, 'userIdentity', 'sessionContext', 'sessionIssuer', 'arn')`. */
 export function path(value: unknown, ...names: string[]): unknown {
   let current = value;

@@ -56,6 +56,18 @@ export interface AddedRule extends SourceRule {
   groupId: string;
   prefixListId?: string;
   referencedGroupId?: string;
+  /**
+   * The record names no direction (ModifySecurityGroupRules: neither the request, the response nor
+   * the rule id says ingress or egress). Read as ingress — only ingress rules are news — but a
+   * notice about it gone says it may have been either, rather than calling it inbound.
+   */
+  directionUnknown?: true;
+  /**
+   * A record from before rule ids that names its group only by name (default VPC): `groupId` is
+   * empty, and the group the slice resolves for that name stands in (assess), so a redelivery can
+   * still report the rule gone.
+   */
+  groupName?: string;
 }
 
 /** What tells added rules apart: the rule id, else (a record before rule ids) the rule's content. */

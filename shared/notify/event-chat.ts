@@ -1,6 +1,6 @@
 import { describeAction, undoCommand } from './action-text';
 import { type ChatFacts, chatNotification } from './chat';
-import { exemptHowToLines } from './notice-body';
+import { couldNotEvaluateRemedy, exemptHowToLines } from './notice-body';
 import { headline, openInHeadlineOrder } from './notice-policy';
 import type { Notice, NoticeInput } from './notice-types';
 
@@ -16,7 +16,7 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   const notes: string[] = [];
   if (input.couldNotEvaluate !== undefined) {
     notes.push(
-      `Could not evaluate: ${input.couldNotEvaluate}. Nothing was remediated; review the change by hand.`,
+      `Could not evaluate: ${input.couldNotEvaluate}. Nothing was remediated. ${couldNotEvaluateRemedy(input.couldNotEvaluate)}, then review the change by hand.`,
     );
   }
   for (const { event, scope } of input.calls) {
@@ -35,7 +35,9 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   }
   for (const rule of input.alreadyRemoved.slice(0, MAX_ITEMS)) {
     notes.push(
-      `World-open rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} is already removed.`,
+      rule.unverified
+        ? `Rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} from prefix list ${rule.prefixListId} is gone; the list could not be read, so whether it was world-open is not verified.`
+        : `World-open rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} is already removed.`,
     );
   }
   for (const entry of (input.removedEntries ?? []).slice(0, MAX_ITEMS)) {

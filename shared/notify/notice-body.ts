@@ -1,4 +1,6 @@
 import type { ParsedEvent } from '../events/types';
+import { exemptionActive, parseExemptionTag } from '../exemptions';
+import { REGISTRY, type RuleRegistry } from '../rules/registry';
 import { cap, describeAction, STATUS_LABEL, shellWord, undoCommand } from './action-text';
 import { callLines, resourceLines } from './notice-resources';
 import { MAX_MESSAGE_BYTES, type NoticeAction, type NoticeInput } from './notice-types';
@@ -122,10 +124,21 @@ function couldNotEvaluateLines(input: NoticeInput): string[] {
   return [
     'COULD NOT EVALUATE',
     `  The resources these calls touched could not be fully read: ${sanitize(input.couldNotEvaluate, 1000)}`,
-    '  Nothing was remediated. Check the function role’s ec2:Describe* permissions, then review the change by hand.',
+    `  Nothing was remediated. ${couldNotEvaluateRemedy(input.couldNotEvaluate)}, then review the change by hand.`,
     ...callLines(input.calls.map((c) => c.event)),
     '',
   ];
+}
+
+/**
+ * What to check first. A member account whose role could not be assumed (the reason is the message
+ * of `AssumeRoleDeniedError`, "cannot assume <role ARN> in account <id>: …") is not onboarded or
+ * does not trust the central functions: the central role's Describe permissions are not the cause.
+ */
+export function couldNotEvaluateRemedy(reason: string): string {
+  return reason.startsWith('cannot assume ')
+    ? 'Deploy the member template in that account (the StackSet, or the member stack where a StackSet does not reach) and check that its role trusts the central functions'
+    : 'Check the function role’s ec2:Describe* permissions';
 }
 
 function exemptionLines(input: NoticeInput): string[] {
@@ -150,10 +163,11 @@ function exemptionLines(input: NoticeInput): string[] {
       ).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
     );
     if (judged.length > 0) {
+      const on = cap(judged, 20).join(', ');
       lines.push(
-        exemption.change === 'set'
-          ? `  Findings of the named rules on ${cap(judged, 20).join(', ')} are now reported as suppressed and never remediated.`
-          : `  Findings on ${cap(judged, 20).join(', ')} are reported (and remediated where configured) again.`,
+        ...(exemption.change === 'set'
+          ? setTagEffect(exemption.value ?? '', on, input.now, input.registry ?? REGISTRY)
+          : [`  Findings on ${on} are reported (and remediated where configured) again.`]),
       );
     }
     for (const id of exemption.resourceIds) {
@@ -169,6 +183,49 @@ function exemptionLines(input: NoticeInput): string[] {
       );
     }
     lines.push('');
+  }
+  return lines;
+}
+
+/**
+ * What an exemption tag just set does, read from its value as the rules read it: the entries in
+ * force suppress; an entry whose date has passed, or a part that is no `*` / rule id (`@YYYY-MM-DD`
+ * optional), exempts nothing — the notice says so instead of promising a suppression.
+ */
+function setTagEffect(value: string, on: string, now: Date | undefined, registry: RuleRegistry): string[] {
+  const parsed = parseExemptionTag(value);
+  // A rule id the catalogue does not know exempts nothing either (a typo: `sg-open-admin-prot`).
+  const known = (e: { ruleId: string }) => e.ruleId === '*' || registry.byId(e.ruleId) !== undefined;
+  const entries = parsed.entries.filter(known);
+  const invalid = [
+    ...parsed.invalid,
+    ...parsed.entries.filter((e) => !known(e)).map((e) => `${e.ruleId} (no such rule)`),
+  ];
+  const inForce = entries.filter((e) => exemptionActive(e, now));
+  const expired = entries.filter((e) => !exemptionActive(e, now));
+  const lines: string[] = [];
+  if (inForce.length > 0) {
+    const rules = inForce.some((e) => e.ruleId === '*')
+      ? 'every rule'
+      : `the rules ${inForce.map((e) => sanitize(e.ruleId, 64)).join(', ')}`;
+    lines.push(`  Findings of ${rules} on ${on} are now reported as suppressed and never remediated.`);
+  }
+  if (expired.length > 0) {
+    lines.push(
+      `  Already expired, no effect: ${expired.map((e) => `${sanitize(e.ruleId, 64)}@${e.until ?? ''}`).join(', ')} (the date has passed).`,
+    );
+  }
+  if (invalid.length > 0) {
+    lines.push(
+      `  Not understood, no effect: ${cap(invalid, 10)
+        .map((x) => sanitize(x, 64))
+        .join(', ')} (the value is * or rule ids, each optionally @YYYY-MM-DD).`,
+    );
+  }
+  if (inForce.length === 0) {
+    lines.push(
+      `  Nothing is exempted: findings on ${on} are reported (and remediated where configured) as before.`,
+    );
   }
   return lines;
 }
@@ -191,18 +248,25 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
   const entries = input.removedEntries ?? [];
   if (input.alreadyRemoved.length === 0 && entries.length === 0) return [];
   const lines = [
-    `ALREADY REMOVED: world-open rules these calls added are no longer there${entries.some((e) => e.blocked) ? ' (or no longer open)' : ''}`,
+    `ALREADY REMOVED: world-open rules these calls added are no longer there${entries.some((e) => e.blocked) ? ' (or no longer open)' : ''}${input.alreadyRemoved.some((r) => r.unverified) ? ' (or could not be verified)' : ''}`,
   ];
   const portsText = (from: number | undefined, to: number | undefined) =>
     from === undefined ? 'all ports' : `${from}-${to ?? from}`;
   for (const rule of cap(input.alreadyRemoved, MAX_LINES_PER_SECTION)) {
-    // A prefix-list source was judged by the list's entries as the slice read them.
+    // A prefix-list source was judged by the list's entries as the slice read them; a list that
+    // could not be read leaves the rule unverified, and the line says so.
     const source =
-      rule.prefixListId !== undefined
-        ? `prefix list ${sanitize(rule.prefixListId, 64)} (it holds the whole internet)`
-        : sanitize(rule.cidrIpv4 ?? rule.cidrIpv6, 64);
+      rule.prefixListId === undefined
+        ? sanitize(rule.cidrIpv4 ?? rule.cidrIpv6, 64)
+        : rule.unverified
+          ? `prefix list ${sanitize(rule.prefixListId, 64)} (NOT VERIFIED: the rule is gone and the list could not be read, so whether it held the whole internet is not known)`
+          : `prefix list ${sanitize(rule.prefixListId, 64)} (it holds the whole internet)`;
+    // A ModifySecurityGroupRules record names no direction: "from" would call the rule inbound.
+    const direction = rule.directionUnknown
+      ? ` with ${source} (inbound or outbound: a ModifySecurityGroupRules record names no direction)`
+      : ` from ${source}`;
     lines.push(
-      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)} from ${source}`,
+      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)}${direction}`,
     );
   }
   for (const entry of cap(entries, MAX_LINES_PER_SECTION)) {

@@ -175,6 +175,20 @@ export function callLines(events: readonly ParsedEvent[], indent = '  '): string
   });
 }
 
+/**
+ * The calls that close the port first (a deny, a narrowing, a deletion, a revoke), then the allows
+ * a NACL fix adds for its kept sources, which keep admin access but close nothing: when the line
+ * is cut, it still names what closed the finding. Stable otherwise.
+ */
+function closingFirst(by: readonly PlannedAction[]): PlannedAction[] {
+  const keeps = (a: PlannedAction) =>
+    a.action === 'CreateNetworkAclEntry' && a.parameters.RuleAction === 'allow';
+  return [...by.filter((a) => !keeps(a)), ...by.filter(keeps)];
+}
+
+/** Calls named on a fixed finding's "fixed by" line; the rest are counted (ACTIONS lists them all). */
+const MAX_FIXED_BY = 5;
+
 function findingBlock(
   f: Finding,
   state: 'open' | 'fixed' | 'gone',
@@ -187,7 +201,11 @@ function findingBlock(
   const label = state === 'fixed' ? 'FIXED' : state === 'gone' ? 'ALREADY REMOVED' : 'OPEN';
   const how =
     state === 'fixed' && by && by.length > 0
-      ? [`      fixed by: ${cap(by, 5).map(describeAction).join('; ')}`]
+      ? [
+          `      fixed by: ${cap(closingFirst(by), MAX_FIXED_BY).map(describeAction).join('; ')}${
+            by.length > MAX_FIXED_BY ? ` (+${by.length - MAX_FIXED_BY} more calls, under ACTIONS)` : ''
+          }`,
+        ]
       : state === 'gone'
         ? ['      closed before this retry (by an earlier attempt or someone else)']
         : [];

@@ -89,7 +89,13 @@ function leadSubject(
     const text = `${leadTag}${headline(lead, shape, input.registry)}${moreText(lead, others, shape.countResources, news)}${suffix}`;
     if (text.length <= MAX_SUBJECT_LENGTH) return text;
   }
-  return fitSubject(`${leadTag}${headline(lead, FITS[FITS.length - 1], input.registry)}`, suffix);
+  // Still too long: the headline's end is cut, never the count — "(+3 more)" is how a person
+  // learns that the lead is not all (two critical findings fixed behind a high one still open).
+  const last = FITS[FITS.length - 1] ?? {};
+  return fitSubject(
+    `${leadTag}${headline(lead, last, input.registry)}`,
+    `${moreText(lead, others, false, news)}${suffix}`,
+  );
 }
 
 /**
@@ -124,7 +130,9 @@ function newsItems(input: NoticeInput): NewsItem[] {
   items.push(
     ...input.alreadyRemoved.map((r) => ({
       severity: r.severity ?? 'info',
-      text: `world-open rule on ${sanitize(r.groupId, 40)} already removed`,
+      text: r.unverified
+        ? `prefix-list rule on ${sanitize(r.groupId, 40)} gone, not verified`
+        : `world-open rule on ${sanitize(r.groupId, 40)} already removed`,
       removal: true as const,
     })),
     ...(input.removedEntries ?? []).map((e) => ({

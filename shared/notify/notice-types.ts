@@ -57,6 +57,8 @@ export interface UntaggableResource {
 export interface NoticeInput {
   accountId?: string;
   region?: string;
+  /** When the batch was judged: tells an exemption tag's expired dates from those in force. */
+  now?: Date;
   /** The calls of the batch for this account and region, in order, duplicates removed. */
   calls: readonly NoticeCall[];
   /** Set when the slice could not be loaded: the reason (no findings, no remediation). */
@@ -77,9 +79,14 @@ export interface NoticeInput {
   /**
    * World-open rules redelivered calls added that are already gone (DESIGN §8: news on a retry),
    * each with the severity and rules of the finding it made (the notice's `severity` and `ruleIds`
-   * count them).
+   * count them). `unverified`: a rule from a prefix list that could not be read, judged as if the
+   * list held the whole internet; the notice says it is not verified.
    */
-  alreadyRemoved: readonly (AddedRule & { severity?: Severity; ruleIds?: readonly string[] })[];
+  alreadyRemoved: readonly (AddedRule & {
+    severity?: Severity;
+    ruleIds?: readonly string[];
+    unverified?: true;
+  })[];
   /**
    * World-open NACL entries redelivered calls wrote that are gone or changed (as `alreadyRemoved`),
    * or still there but `blocked` by an entry before them that denies what they allowed.

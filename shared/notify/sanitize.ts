@@ -46,8 +46,17 @@ export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-/** A resource id sanitized and cut to `idMax` characters, an ellipsis marking the cut (subjects). */
+/**
+ * A resource id sanitized and cut to `idMax` characters, an ellipsis marking the cut (subjects).
+ * The cut keeps at least 4 characters after the type prefix: `subnet-…` (8 characters) would name
+ * no subnet at all, `subnet-bcd2…` still tells a person which one to look for.
+ */
 export function shortId(resourceId: string, idMax = 40): string {
   const full = sanitize(resourceId, 40);
-  return full.length > idMax ? `${full.slice(0, Math.max(1, idMax - 1))}…` : full;
+  const prefix = /^[a-z]+-/.exec(full)?.[0].length ?? 0;
+  const keep = Math.max(1, idMax - 1, prefix + ID_CHARS_KEPT);
+  return full.length > keep + 1 ? `${full.slice(0, keep)}…` : full;
 }
+
+/** Characters of an id kept after its type prefix (`sg-`, `subnet-`) when a subject shortens it. */
+const ID_CHARS_KEPT = 4;

@@ -57,8 +57,13 @@ export interface Assessment {
   notJudged: NotJudged[];
 }
 
-/** An added world-open rule found gone, with the severity and rules of the finding it made (DESIGN §8). */
-export type RemovedRule = AddedRule & RemovedJudgement;
+/**
+ * An added world-open rule found gone, with the severity and rules of the finding it made (DESIGN §8).
+ * `unverified`: its source was a prefix list the slice could not read (deleted since, or the read
+ * was refused), so whether it held the whole internet is not known; it is judged as if it did (the
+ * worst it can have been) and the notice says it was not verified, rather than saying nothing.
+ */
+export type RemovedRule = AddedRule & RemovedJudgement & { unverified?: true };
 
 /**
  * An added world-open NACL entry found gone or changed (or, `blocked`, still there behind an entry
@@ -92,13 +97,16 @@ export function assessSlice(
       if (ids) action.revoked = asRemoved(snapshot, ids, action.revoked ?? []);
     }
   }
-  const retried = scopes.filter((_, i) => options.retried?.[i] === true);
+  const retried = scopes.flatMap((scope, i) => {
+    const own = perEvent[i];
+    return options.retried?.[i] === true && own ? [withNamedGroups(scope, own, model)] : [];
+  });
   const removed = distinctBy(
     retried.flatMap((scope) => alreadyRemoved(scope, model, config)),
     addedRuleKey,
   ).map((rule) => ({
     ...rule,
-    ...judgeRemovedRule(rule, config, prefixListCidrs(model, rule.prefixListId)),
+    ...judgeRemovedRule(rule, config, rule.unverified ? WORLD : prefixListCidrs(model, rule.prefixListId)),
   }));
   const removedEntries = distinctBy(
     retried.flatMap((scope) => entriesGone(scope, model, config, report)),
@@ -194,29 +202,66 @@ function prefixListCidrs(model: Model, prefixListId: string | undefined): string
   return list ? [...list.cidrs4, ...list.cidrs6].map((c) => c.cidr) : [];
 }
 
-function alreadyRemoved(scope: EventScope, model: Model, config: Config): AddedRule[] {
-  return scope.addedRules.filter((rule) => {
-    // The rules say which added rules they would have revoked (their `offendingSource` hook). A
-    // prefix-list source is judged by the list's entries, which the slice loader reads for the
-    // added rules of a redelivery even when the rule is gone; a list not read is not judged.
-    const source: SourceRule =
-      rule.prefixListId !== undefined
-        ? { ...rule, prefixListCidrs: prefixListCidrs(model, rule.prefixListId) }
-        : rule;
-    if (offendedRules('AWS::EC2::SecurityGroup', source, config).length === 0) return false;
-    const group = model.securityGroups.get(rule.groupId);
-    if (!group) return false;
-    // By id when the slice carries rule ids; else by content (a group left with no rule at all
-    // carries no ids either, and its world rule is then gone all the same). A rule described only
-    // in IpPermissions (two views that disagree, evaluated as their union) has no id: by content.
-    // A rule read from a record before rule ids has no id: by content.
-    if (group.hasRuleIds && rule.ruleId !== undefined) {
-      return ![...group.ingress, ...group.egress].some(
-        (r) => r.ruleId === rule.ruleId || (r.ruleId === undefined && sameRule(r, rule)),
-      );
-    }
-    return !group.ingress.some((r) => sameRule(r, rule));
+/**
+ * A by-name record's rules (`groupName`, no id) given the group its call resolved to, as the slice
+ * shows it: the rules of a record from before rule ids in the default VPC can then be found gone.
+ */
+function withNamedGroups(scope: EventScope, resolved: ResolvedScope, model: Model): EventScope {
+  if (!scope.addedRules.some((r) => r.groupId === '' && r.groupName !== undefined)) return scope;
+  const addedRules = scope.addedRules.flatMap((rule) => {
+    if (rule.groupId !== '' || rule.groupName === undefined) return [rule];
+    return resolved.securityGroups
+      .filter((id) => model.securityGroups.get(id)?.name === rule.groupName)
+      .map((groupId) => ({ ...rule, groupId }));
   });
+  return { ...scope, addedRules };
+}
+
+/** The whole internet of both families: how a gone rule whose prefix list could not be read is judged. */
+const WORLD = ['0.0.0.0/0', '::/0'];
+
+function alreadyRemoved(
+  scope: EventScope,
+  model: Model,
+  config: Config,
+): (AddedRule & { unverified?: true })[] {
+  return scope.addedRules.flatMap((rule) =>
+    goneAndOffending(rule, model, config) ? [unverifiedIfUnread(rule, model)] : [],
+  );
+}
+
+/** A prefix-list rule whose list the slice did not read (it is read on redeliveries): not verified. */
+function unverifiedIfUnread(rule: AddedRule, model: Model): AddedRule & { unverified?: true } {
+  return rule.prefixListId !== undefined && !model.prefixLists.has(rule.prefixListId)
+    ? { ...rule, unverified: true }
+    : rule;
+}
+
+function goneAndOffending(rule: AddedRule, model: Model, config: Config): boolean {
+  // The rules say which added rules they would have revoked (their `offendingSource` hook). A
+  // prefix-list source is judged by the list's entries, which the slice loader reads for the
+  // added rules of a redelivery even when the rule is gone. A list it could not read (deleted
+  // since, or the read refused) is judged as if it held the whole internet: the rule is then
+  // reported as not verified, never left out in silence (a rule on authorized ports only is not
+  // news even from the whole internet).
+  const listRead = rule.prefixListId === undefined || model.prefixLists.has(rule.prefixListId);
+  const source: SourceRule =
+    rule.prefixListId !== undefined
+      ? { ...rule, prefixListCidrs: listRead ? prefixListCidrs(model, rule.prefixListId) : WORLD }
+      : rule;
+  if (offendedRules('AWS::EC2::SecurityGroup', source, config).length === 0) return false;
+  const group = model.securityGroups.get(rule.groupId);
+  if (!group) return false;
+  // By id when the slice carries rule ids; else by content (a group left with no rule at all
+  // carries no ids either, and its world rule is then gone all the same). A rule described only
+  // in IpPermissions (two views that disagree, evaluated as their union) has no id: by content.
+  // A rule read from a record before rule ids has no id: by content.
+  if (group.hasRuleIds && rule.ruleId !== undefined) {
+    return ![...group.ingress, ...group.egress].some(
+      (r) => r.ruleId === rule.ruleId || (r.ruleId === undefined && sameRule(r, rule)),
+    );
+  }
+  return !group.ingress.some((r) => sameRule(r, rule));
 }
 
 /** The rule as a described ingress rule: same protocol, ports and world CIDR (or prefix list). */

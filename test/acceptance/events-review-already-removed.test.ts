@@ -367,7 +367,38 @@ describe('§8 "already removed" for a world rule whose source was a prefix list'
     expect(publishedNotices(snsMock)).toEqual([]);
   });
 
-  it('does not report it, and still evaluates, when the list was deleted since', async () => {
+  it.each([
+    ['deleted since', 'InvalidPrefixListID.NotFound', 400],
+    ['whose read is refused', 'UnauthorizedOperation', 403],
+  ])(
+    'reports the gone rule as not verified, and still evaluates, when the list was %s',
+    async (_, name, status) => {
+      // Arrange
+      listWorld(['0.0.0.0/0']);
+      ec2Mock
+        .on(GetManagedPrefixListEntriesCommand)
+        .rejects(Object.assign(new Error('no list'), { name, $metadata: { httpStatusCode: status } }));
+      // Act
+      const result = await processMessages([{ id: 'm', body, receiveCount: 2 }], deps());
+      // Assess: never silent (the rule may have opened 22 to the world), never a claim it was world-open;
+      // not a "could not evaluate" either (the list judges nothing left in the slice).
+      expect(result.failedMessageIds).toEqual([]);
+      const notices = publishedNotices(snsMock);
+      expect(notices.map((n) => n.Subject)).toEqual([
+        '[CRITICAL] prefix-list rule on sg-0web gone, not verified',
+      ]);
+      expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('critical');
+      expect(notices[0]?.MessageAttributes?.ruleIds?.StringValue).toBe('["sg-open-admin-port"]');
+      expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('notified');
+      expect(notices[0]?.Message).toContain(
+        'sgr-pl22 on sg-0web: tcp 22-22 from prefix list pl-0admins (NOT VERIFIED: the rule is gone and the list could not be read, so whether it held the whole internet is not known)',
+      );
+      expect(notices[0]?.Message).not.toContain('could not evaluate');
+    },
+  );
+
+  it('leaves out a gone rule on authorized ports whose list cannot be read (not news even from the world)', async () => {
+    // Arrange
     listWorld(['0.0.0.0/0']);
     ec2Mock.on(GetManagedPrefixListEntriesCommand).rejects(
       Object.assign(new Error('gone'), {
@@ -375,9 +406,15 @@ describe('§8 "already removed" for a world rule whose source was a prefix list'
         $metadata: { httpStatusCode: 400 },
       }),
     );
-    const result = await processMessages([{ id: 'm', body, receiveCount: 2 }], deps());
-    expect(result.failedMessageIds).toEqual([]);
-    // Not a "could not evaluate": the list judged nothing in the slice.
+    const on443 = JSON.parse(
+      JSON.stringify(authorizeFromList('sg-0web', 'sgr-pl22', 'pl-0admins'))
+        .replaceAll('"fromPort":22', '"fromPort":443')
+        .replaceAll('"toPort":22', '"toPort":443'),
+    );
+    // Act
+    await processMessages([{ id: 'm', body: JSON.stringify(envelope(on443)), receiveCount: 2 }], deps());
+    // Assess
+    expect(listReads()).toEqual([{ PrefixListId: 'pl-0admins' }]);
     expect(publishedNotices(snsMock)).toEqual([]);
   });
 

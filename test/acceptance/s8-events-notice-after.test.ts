@@ -195,3 +195,44 @@ describe('§8 a tag on a resource no rule judges', () => {
     expect(report.notification?.message).toContain('tag the security groups, network ACLs');
   });
 });
+
+describe('§8 an exemption tag set with a date that has passed, or a value not understood', () => {
+  /** CreateTags of `value` on the group, and the snapshot as the call left it (the tag on the group). */
+  async function tagged(value: string) {
+    const tag = cloudTrailRecord('CreateTags', {
+      resourcesSet: { items: [{ resourceId: GROUP }] },
+      tagSet: { items: [{ key: KEY, value }] },
+    });
+    const world = worldSnapshot({
+      rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }],
+      groupTags: [{ Key: KEY, Value: value }],
+    });
+    return (await simulate(tag, world, { mode: 'remediate' })).notification?.message ?? '';
+  }
+
+  it('says an expired exemption exempts nothing, never that findings are now suppressed (the rule is revoked)', async () => {
+    // Act
+    const message = await tagged('sg-open-admin-port@2020-01-31');
+    // Assess
+    expect(message).toContain(
+      'Already expired, no effect: sg-open-admin-port@2020-01-31 (the date has passed).',
+    );
+    expect(message).toContain(`Nothing is exempted: findings on ${GROUP} are reported`);
+    expect(message).not.toContain('are now reported as suppressed');
+    expect(message).toMatch(/FIXED \[CRITICAL\] sg-0web world-open on 22\/tcp/);
+  });
+
+  it('tells the entries in force from those expired and the parts not understood', async () => {
+    // Act
+    const message = await tagged(
+      'sg-open-admin-port@2099-12-31, eni-internet-exposed@2020-01-31, bogus rule, sg-open-admin-prot',
+    );
+    // Assess
+    expect(message).toContain(
+      `Findings of the rules sg-open-admin-port on ${GROUP} are now reported as suppressed and never remediated.`,
+    );
+    expect(message).toContain('Already expired, no effect: eni-internet-exposed@2020-01-31');
+    expect(message).toContain('Not understood, no effect: bogus rule, sg-open-admin-prot (no such rule)');
+    expect(message).not.toContain('Nothing is exempted');
+  });
+});

@@ -27,18 +27,24 @@ import {
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { errorCode } from '../errors';
+import { mapLimit } from '../map-limit';
 
 // The one table of EC2 reads. Both readers (the event slice, ./slice.ts, and the region snapshot,
 // ./region.ts) call EC2 only through it, and the IAM read policy of each function is generated
 // from its `readers` column (infra/permissions.ts). A new Describe call is one row here.
+
+/** At most this many one-id re-reads in flight after a NotFound (the region scan's own bound is 4). */
+export const BY_ID_CONCURRENCY = 4;
 
 /**
  * Resources by id through the call's id parameter (`NetworkAclIds`, `VpcEndpointIds`), which
  * every EC2 implementation takes, for the two reads whose id filter EC2 emulators (moto) answer
  * with a server error: an event on a NACL or an endpoint could never be judged against them. A
  * deleted resource stays an empty answer, as with a filter: EC2 rejects the whole call when one id
- * is gone (`InvalidNetworkAclID.NotFound`, …), so the ids are then read one by one. An answer by
- * ids is one page (EC2 takes no page size with ids).
+ * is gone (`InvalidNetworkAclID.NotFound`, …), so the ids are then read one by one, at most
+ * `BY_ID_CONCURRENCY` at a time: a read names up to 200 ids, and 200 calls at once would invite the
+ * throttling that the SDK's retries then spend the invocation's time on. An answer by ids is one
+ * page (EC2 takes no page size with ids).
  */
 async function byIds<T>(ids: readonly string[], read: (ids: string[]) => Promise<T[]>): Promise<T[]> {
   try {
@@ -46,7 +52,15 @@ async function byIds<T>(ids: readonly string[], read: (ids: string[]) => Promise
   } catch (error) {
     if (!errorCode(error).endsWith('.NotFound')) throw error;
     if (ids.length === 1) return [];
-    return (await Promise.all(ids.map((id) => byIds([id], read)))).flat();
+    const one = async (id: string): Promise<T[]> => {
+      try {
+        return await read([id]);
+      } catch (error) {
+        if (errorCode(error).endsWith('.NotFound')) return [];
+        throw error;
+      }
+    };
+    return (await mapLimit(ids, BY_ID_CONCURRENCY, one)).flat();
   }
 }
 

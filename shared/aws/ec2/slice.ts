@@ -192,13 +192,18 @@ export async function loadSlice(
   // interfaces: those groups' tags (exemptions, DESIGN §8) accept the interfaces' exposure as in
   // the audit, and the group ids are only known once the interfaces are read.
   const interfacesById = scope.instanceIds.length === 0 ? scope.networkInterfaceIds : [];
+  // A subnet named beside a route table or NACL (AssociateRouteTable) is in their VPC, whose
+  // subnets round 2 reads anyway: read by id it would only cost a call (7 for that event). One that
+  // round 2 does not return (another VPC of a merged batch, or deleted) is read by id after it.
+  const networkWide =
+    scope.networkAclIds.length + scope.routeTableIds.length + scope.internetGatewayIds.length > 0;
   await Promise.all([
     describeInterfaces('group', groupIds),
     describeInterfaces('id', interfacesById),
     describeInterfaces('instance', scope.instanceIds),
     describeAcls('id', scope.networkAclIds),
     describeTables('id', scope.routeTableIds),
-    describeSubnets('id', scope.subnetIds),
+    describeSubnets('id', networkWide ? [] : scope.subnetIds),
     describeNatGateways('id', scope.natGatewayIds),
     describeEndpoints('id', scope.vpcEndpointIds),
   ]);
@@ -226,13 +231,15 @@ export async function loadSlice(
   for (const n of loaded.natGateways.values()) addVpc(n.VpcId);
   const vpcs = [...vpcIds].sort();
   const exposure = groupIds.length + scope.networkInterfaceIds.length + scope.instanceIds.length > 0;
-  const networkWide =
-    scope.networkAclIds.length + scope.routeTableIds.length + scope.internetGatewayIds.length > 0;
   const subnetWide = scope.subnetIds.length + scope.natGatewayIds.length > 0;
   const rulesLoad = describeRules(ruleGroups);
+  // The VPC's NACLs tell each subnet's NACL. A scope whose only network-wide part is NACLs needs
+  // none but its own (read in round 1): the subnets whose interfaces it decides are those the
+  // NACLs list as associated (a default NACL lists every subnet using it), so 6 calls, not 7.
+  const everyNacl = exposure || scope.routeTableIds.length + scope.internetGatewayIds.length > 0;
   const vpcContext = (ids: string[]) => [
     ids.length > 0 ? describeTables('vpc', ids) : undefined,
-    exposure || networkWide ? describeAcls('vpc', ids) : undefined,
+    everyNacl ? describeAcls('vpc', ids) : undefined,
   ];
   // An event's group that no interface uses has its VPC known only from its description (this
   // round): the route tables and NACLs then wait for it (round 3), so that a batch still reads
@@ -264,8 +271,19 @@ export async function loadSlice(
     // redelivery reports "already removed" (DESIGN §8). The pipeline gives only redeliveries' rules.
     // Optional: nothing judged depends on it (a list deleted since is just not reported).
     ...goneRuleLists(scope, loaded).map((id) => prefixListEntries(id, true)),
+    describeSubnets('id', networkWide ? scope.subnetIds.filter((id) => !loaded.subnets.has(id)) : []),
   ]);
-  await Promise.all(referencedPrefixLists(loaded).map((id) => prefixListEntries(id)));
+  // Round 4, rare: the route tables (and NACLs) of a VPC only a subnet read late revealed.
+  const known = new Set([...vpcs, ...laterVpcs]);
+  const subnetVpcs = [
+    ...new Set([...loaded.subnets.values()].map((s) => s.VpcId).filter((id): id is string => !!id)),
+  ]
+    .filter((id) => !known.has(id))
+    .sort();
+  await Promise.all([
+    ...vpcContext(subnetVpcs),
+    ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
+  ]);
 
   return { ...toSnapshot(loaded, where, errors), errors, calls };
 }

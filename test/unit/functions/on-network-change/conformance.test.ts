@@ -355,7 +355,25 @@ describe('§8 "already removed" for ModifySecurityGroupRules (a rule modified in
     const notices = published();
     expect(notices).toHaveLength(1);
     expect(notices[0]?.Subject).toBe('[CRITICAL] world-open rule on sg-0web already removed');
-    expect(notices[0]?.Message).toContain('sgr-was-private on sg-0web: tcp 3389-3389 from 0.0.0.0/0');
+    // The record names no direction: the line must not call the rule inbound ("from").
+    expect(notices[0]?.Message).toContain(
+      'sgr-was-private on sg-0web: tcp 3389-3389 with 0.0.0.0/0 (inbound or outbound: a ModifySecurityGroupRules record names no direction)',
+    );
+    expect(notices[0]?.Message).not.toContain('3389-3389 from 0.0.0.0/0');
+  });
+
+  it('redelivered after a world EGRESS rule it modified was deleted: reported, never as an inbound rule', async () => {
+    // Prepare: the modified rule was egress (0.0.0.0/0 on 3389 out) and is gone; nothing in the
+    // record or the slice tells its direction any more.
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Act
+    await processMessages([{ id: 'msg-1', body: JSON.stringify(modify), receiveCount: 2 }], deps(ACCOUNT));
+    // Assess
+    const message = published()[0]?.Message ?? '';
+    const line = message.split('\n').find((l) => l.includes('sgr-was-private on sg-0web')) ?? '';
+    expect(line).toContain('inbound or outbound');
+    expect(line).not.toMatch(/ from 0\.0\.0\.0\/0/);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
   });
 
   it('on a first delivery, rule gone: no notice', async () => {
@@ -458,5 +476,42 @@ describe('§8 "A notice says revoked only for rules that this invocation\'s own 
     expect(notices[0]?.Subject).toBe('[CRITICAL] sg-0web world-open on 22/tcp (+1 more) — already removed');
     expect(notices[0]?.Subject).not.toContain('revoked');
     expect(notices[0]?.Message).toContain('ALREADY REMOVED [CRITICAL] sg-0web world-open on 22/tcp');
+  });
+});
+
+describe('§8 "already removed" for a record from before rule ids that names its group only by name', () => {
+  const ACCOUNT = '111122223333';
+  // The legacy flat form of the default VPC (DataDog's Stratus record shape), by name, {"_return": true}.
+  const byName = envelope(
+    cloudTrailRecord(
+      'AuthorizeSecurityGroupIngress',
+      {
+        groupName: 'web',
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidrIp: '0.0.0.0/0',
+        ipPermissions: {},
+      },
+      { _return: true },
+    ),
+    ACCOUNT,
+  );
+
+  it('redelivered after the rule was revoked: reported already removed on the group the name resolves to', async () => {
+    // Prepare: the group "web" no longer holds the world rule
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Act
+    await processMessages([{ id: 'msg-1', body: JSON.stringify(byName), receiveCount: 2 }], deps(ACCOUNT));
+    // Assess
+    const notices = published();
+    expect(notices.map((n) => n.Subject)).toEqual(['[CRITICAL] world-open rule on sg-0web already removed']);
+    expect(notices[0]?.Message).toContain('rule (no id in the record) on sg-0web: tcp 22-22 from 0.0.0.0/0');
+  });
+
+  it('on a first delivery, rule gone: no notice', async () => {
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    await processMessages([{ id: 'msg-1', body: JSON.stringify(byName), receiveCount: 1 }], deps(ACCOUNT));
+    expect(published()).toEqual([]);
   });
 });

@@ -286,6 +286,13 @@ describe('organization mode: the event path', () => {
     const [notice] = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
     expect(notice?.Subject).toMatch(new RegExp(`^\\[HIGH\\] ${B}: could not evaluate .* — failed$`));
     expect(notice?.Message).toContain(`arn:aws:iam::${B}:role/${ROLE}`);
+    // The remedy is onboarding the account, not the central role's Describe permissions.
+    const body = JSON.parse(notice?.Message ?? '{}') as { default: string; https: string };
+    expect(body.default).toContain(
+      'Nothing was remediated. Deploy the member template in that account (the StackSet, or the member stack where a StackSet does not reach) and check that its role trusts the central functions, then review the change by hand.',
+    );
+    expect(body.default).not.toContain('ec2:Describe* permissions');
+    expect(body.https).toContain('Deploy the member template in that account');
     // DESIGN §15: a team filtering on its account (and §8: on critical/high) receives it.
     expect(notice?.MessageAttributes).toMatchObject({
       accountId: { DataType: 'String', StringValue: B },

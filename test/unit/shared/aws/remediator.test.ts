@@ -379,6 +379,75 @@ describe('executeActions', () => {
     expect(result?.status).toBe('already-done');
   });
 
+  it('meets a concurrent fix of the same NACL: its entries already there are done, its narrowing not re-made, one read', async () => {
+    // Prepare: the moto race — another batch made this fix's allow 98 and deny 99 and narrowed 100
+    // between this batch's read and its calls (EC2 answers a replace that changes nothing with success)
+    const allow98: NaclEntryInput = {
+      ...deny,
+      RuleNumber: 98,
+      RuleAction: 'allow',
+      CidrBlock: '10.0.0.0/16',
+    };
+    const narrowed100: NaclEntryInput = {
+      ...deny,
+      RuleNumber: 100,
+      RuleAction: 'allow',
+      CidrBlock: '10.0.0.0/16',
+    };
+    const actions: PlannedAction[] = [
+      { action: 'CreateNetworkAclEntry', parameters: allow98, findingIds: ['f2'] },
+      create,
+      { action: 'ReplaceNetworkAclEntry', parameters: narrowed100, findingIds: ['f2'] },
+    ];
+    ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
+    ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
+    ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+      NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [allow98, deny, narrowed100] }],
+    });
+    // Act
+    const results = await executeActions(ec2, { dryRun: false, actions, skipped: [] });
+    // Assess: nothing claimed as this batch's own fix (a notice would report another batch's news)
+    expect(results.map((r) => r.status)).toEqual(['already-done', 'already-done', 'already-done']);
+    expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand)).toHaveLength(0);
+    expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
+  });
+
+  it('still narrows an entry the concurrent fix has not reached yet', async () => {
+    // Prepare: the other batch made allow 98 but entry 100 is still world-open
+    const allow98: NaclEntryInput = {
+      ...deny,
+      RuleNumber: 98,
+      RuleAction: 'allow',
+      CidrBlock: '10.0.0.0/16',
+    };
+    const narrowed100: NaclEntryInput = {
+      ...deny,
+      RuleNumber: 100,
+      RuleAction: 'allow',
+      CidrBlock: '10.0.0.0/16',
+    };
+    ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
+    ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
+    ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+      NetworkAcls: [
+        { NetworkAclId: 'acl-1', Entries: [allow98, { ...narrowed100, CidrBlock: '0.0.0.0/0' }] },
+      ],
+    });
+    // Act
+    const results = await executeActions(ec2, {
+      dryRun: false,
+      actions: [
+        { action: 'CreateNetworkAclEntry', parameters: allow98, findingIds: ['f2'] },
+        { action: 'ReplaceNetworkAclEntry', parameters: narrowed100, findingIds: ['f2'] },
+      ],
+      skipped: [],
+    });
+    // Assess: one read for the create, one fresh read before the replace (the cache did not hold it)
+    expect(results.map((r) => r.status)).toEqual(['already-done', 'done']);
+    expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand)).toHaveLength(1);
+    expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(2);
+  });
+
   it('fails when a different entry holds the rule number', async () => {
     ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
     ec2Mock.on(DescribeNetworkAclsCommand).resolves({

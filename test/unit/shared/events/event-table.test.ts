@@ -241,6 +241,86 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
     expect(handled(triageEvent(envelope(record), OPTIONS))).toEqual(handled(triageEvent(record, OPTIONS)));
   });
 
+  it("reads ModifySecurityGroupRules written with the SDK's parameter names (SecurityGroupRules, unwrapped)", () => {
+    // Arrange: a record built from boto3 / SDK parameters rather than CloudTrail's Query names
+    const record = {
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'ModifySecurityGroupRules',
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+      requestParameters: {
+        GroupId: 'sg-0aaa',
+        SecurityGroupRules: [
+          {
+            SecurityGroupRuleId: 'sgr-1',
+            SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' },
+          },
+        ],
+      },
+      responseElements: { Return: true },
+    };
+    // Act
+    const scope = handled(triageEvent(record, OPTIONS));
+    // Assess: the rule is named (a redelivery can report it gone), not only the group
+    expect(scope.securityGroupIds).toEqual(['sg-0aaa']);
+    expect(scope.securityGroupRuleIds).toEqual(['sgr-1']);
+    expect(scope.addedRules.map((r) => [r.ruleId, r.cidrIpv4, r.fromPort])).toEqual([
+      ['sgr-1', '0.0.0.0/0', 22],
+    ]);
+  });
+
+  it.each([
+    [
+      'AuthorizeSecurityGroupIngress with the SDK answer (SecurityGroupRules)',
+      'AuthorizeSecurityGroupIngress',
+      {
+        GroupId: 'sg-0aaa',
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      },
+      {
+        Return: true,
+        SecurityGroupRules: [
+          {
+            SecurityGroupRuleId: 'sgr-1',
+            GroupId: 'sg-0aaa',
+            IsEgress: false,
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+            CidrIpv4: '0.0.0.0/0',
+          },
+        ],
+      },
+      { securityGroupIds: ['sg-0aaa'], securityGroupRuleIds: ['sgr-1'] },
+    ],
+    [
+      'RunInstances with the SDK answer (Instances, NetworkInterfaces)',
+      'RunInstances',
+      { ImageId: 'ami-1', MinCount: 1, MaxCount: 1 },
+      { Instances: [{ InstanceId: 'i-0aaa', NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0aaa' }] }] },
+      { instanceIds: ['i-0aaa'], networkInterfaceIds: ['eni-0aaa'] },
+    ],
+    [
+      'CreateTags with the SDK parameters (Resources, Tags)',
+      'CreateTags',
+      { Resources: ['sg-0aaa'], Tags: [{ Key: 'vpc-guardrail:exempt', Value: '*' }] },
+      { Return: true },
+      { securityGroupIds: ['sg-0aaa'] },
+    ],
+  ])('reads %s', (_, eventName, requestParameters, responseElements, expected) => {
+    // Arrange: a record built from SDK parameters and answers, not CloudTrail's Query-style names
+    const record = {
+      eventSource: 'ec2.amazonaws.com',
+      eventName,
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+      requestParameters,
+      responseElements,
+    };
+    // Act / Assess: the resources are named, not "no resource" (a call that would go unjudged)
+    expect(handled(triageEvent(record, OPTIONS))).toMatchObject(expected);
+  });
+
   it('reads a ModifySecurityGroupRules rule moved to a prefix list as added from that list', () => {
     // The SDK's SecurityGroupRuleRequest: CidrIpv4 | CidrIpv6 | PrefixListId | ReferencedGroupId.
     const record = {
@@ -269,6 +349,8 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
         fromPort: 22,
         toPort: 22,
         prefixListId: 'pl-0world',
+        // Read as ingress, but the record names no direction (a notice says so).
+        directionUnknown: true,
       },
     ]);
   });

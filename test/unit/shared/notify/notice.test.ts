@@ -102,6 +102,100 @@ describe('buildNotice', () => {
     expect(notice.subject).toBe('[CRITICAL] sg-0abc world-open on 22/tcp (+1 more) — revoked');
   });
 
+  it('keeps a shortened subnet id recognisable when the subject must shrink to fit', () => {
+    // Arrange: the moto run's subnet finding with a failed fix (the longest outcome)
+    const subnet = makeFinding({
+      ruleId: 'subnet-auto-assign-public-ip',
+      resourceType: 'AWS::EC2::Subnet',
+      resourceId: 'subnet-bb00ec013a25840da',
+      severity: 'medium',
+      title: 'Subnet subnet-bb00ec013a25840da (web-public) assigns public IPv4 addresses on launch',
+    });
+    const modify: PlannedAction = {
+      action: 'ModifySubnetAttribute',
+      parameters: { SubnetId: subnet.resourceId, MapPublicIpOnLaunch: { Value: false } },
+      findingIds: [subnet.id],
+    };
+    // Act
+    const { subject } = buildNotice(
+      input({
+        findings: [subnet],
+        results: [{ action: modify, status: 'failed', error: 'UnauthorizedOperation' }],
+      }),
+    );
+    // Assess: the id keeps 4 characters after its prefix (it was cut to "subnet-…", naming no subnet)
+    expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+    expect(subject).toMatch(
+      /^\[MEDIUM\] Subnet subnet-bb00… \(web-public\) assigns .* — remediation failed$/,
+    );
+  });
+
+  it("counts the calls a fixed finding's line leaves out, rather than cutting the list in silence", () => {
+    // Arrange: a NACL fix of 7 calls (the moto run's had 11)
+    const nacl = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-0abc',
+      severity: 'high',
+      title: 'acl-0abc world-open on 22/tcp',
+    });
+    const calls: PlannedAction[] = [98, 97, 96, 95, 94, 93, 99].map((n) => ({
+      action: 'CreateNetworkAclEntry',
+      parameters: {
+        NetworkAclId: 'acl-0abc',
+        RuleNumber: n,
+        Protocol: '6',
+        RuleAction: n === 99 ? 'deny' : 'allow',
+        Egress: false,
+        CidrBlock: n === 99 ? '0.0.0.0/0' : `10.${n}.0.0/16`,
+        PortRange: { From: 22, To: 22 },
+      },
+      findingIds: [nacl.id],
+    }));
+    // Act
+    const { message } = buildNotice(
+      input({
+        findings: [],
+        fixed: [{ finding: nacl, by: calls }],
+        results: calls.map((action) => ({ action, status: 'done' as const })),
+      }),
+    );
+    // Assess
+    const line = message.split('\n').find((l) => l.includes('fixed by:')) ?? '';
+    expect(line.match(/CreateNetworkAclEntry/g)).toHaveLength(5);
+    expect(line).toMatch(/ \(\+2 more calls, under ACTIONS\)$/);
+    // The deny (99, planned last) closed the port: it is named first, the kept sources' allows after.
+    expect(line).toMatch(/fixed by: CreateNetworkAclEntry acl-0abc ingress rule 99: deny /);
+  });
+
+  it('keeps the "+N more" count when even the shortest headline is too long (the headline end is cut)', () => {
+    // Arrange: the moto mixed batch — a private subnet routed to an IGW still open (high) leads, the
+    // critical group rule and exposure behind it were fixed by the revoke
+    const subnet = makeFinding({
+      ruleId: 'subnet-private-has-igw-route',
+      resourceType: 'AWS::EC2::Subnet',
+      resourceId: 'subnet-b23c8e0a51f7d2c44',
+      severity: 'high',
+      title: 'Private subnet subnet-b23c8e0a51f7d2c44 (app-private) routes to igw-e7efb39f42f8f559a',
+    });
+    // Act
+    const { subject } = buildNotice(
+      input({
+        findings: [subnet],
+        fixed: [
+          { finding: admin, by: [revoke] },
+          { finding: exposure, by: [revoke] },
+        ],
+        results: [{ action: revoke, status: 'done' }],
+      }),
+    );
+    // Assess
+    expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+    expect(subject).toMatch(
+      /^\[HIGH\] Private subnet subnet-b23c… \(app-private\) routes to igw-.*… \(\+2 more\) — revoked$/,
+    );
+  });
+
   it('sets the filter attributes: lower-case severity, rule ids as a String.Array, action, account, region', () => {
     const notice = buildNotice(input({ results: [{ action: revoke, status: 'done' }] }));
     expect(notice.attributes).toEqual({
@@ -204,6 +298,9 @@ describe('buildNotice', () => {
     );
     expect(notice.message).toContain('COULD NOT EVALUATE');
     expect(notice.message).toContain('DescribeNetworkInterfaces: UnauthorizedOperation');
+    expect(notice.message).toContain(
+      '  Nothing was remediated. Check the function role’s ec2:Describe* permissions, then review the change by hand.',
+    );
     expect(notice.attributes.action?.StringValue).toBe('failed');
   });
 

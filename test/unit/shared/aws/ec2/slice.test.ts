@@ -362,7 +362,7 @@ describe('loadSlice', () => {
     expect(slice.snapshot.NetworkAcls.map((a) => a.NetworkAclId)).toEqual([ACL]);
     expect(
       ec2Mock.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input.NetworkAclIds),
-    ).toEqual([['acl-0gone', ACL], ['acl-0gone'], [ACL], undefined]);
+    ).toEqual([['acl-0gone', ACL], ['acl-0gone'], [ACL]]);
   });
 
   it('reads endpoints by id through VpcEndpointIds: a deleted one is an empty answer, a live one beside it is read', async () => {
@@ -390,11 +390,13 @@ describe('loadSlice', () => {
     const scope = { ...emptyScope('CreateNetworkAclEntry', 'network-acl'), networkAclIds: [ACL] };
     const slice = await loadSlice(ec2, scope);
     expect(slice.complete).toBe(true);
-    // By id through NetworkAclIds (EC2 emulators refuse the network-acl-id filter), then the VPC's.
+    // By id through NetworkAclIds (EC2 emulators refuse the network-acl-id filter), and only it:
+    // the subnets it decides are those it lists as associated, so the VPC's other NACLs are not
+    // read (6 calls in all, not 7).
     expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input)).toEqual([
       { NetworkAclIds: [ACL] },
-      { Filters: [{ Name: 'vpc-id', Values: [VPC] }] },
     ]);
+    expect(slice.calls).toBe(6);
     expect(slice.snapshot.Subnets.map((s) => s.Tags)).toEqual([[{ Key: 'Name', Value: 'public-a' }]]);
     expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
     expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId).sort()).toEqual([OTHER_GROUP, GROUP].sort());
@@ -405,6 +407,56 @@ describe('loadSlice', () => {
     ]);
     expect(slice.snapshot.Vpcs.map((v) => [v.VpcId, v.CidrBlockAssociationSet?.[0]?.CidrBlock])).toEqual([
       [VPC, '10.0.0.0/16'],
+    ]);
+  });
+
+  it('a subnet named beside a route table is not read by id; one of another VPC (merged batch) is, with its tables', async () => {
+    // Arrange: AssociateRouteTable on the world's main table, merged with a call on a subnet of another VPC
+    const other = {
+      ...world,
+      Subnets: [
+        ...world.Subnets,
+        {
+          SubnetId: 'subnet-0dev',
+          VpcId: 'vpc-0dev',
+          CidrBlock: '10.9.1.0/24',
+          MapPublicIpOnLaunch: true,
+          Tags: [],
+        },
+      ],
+      RouteTables: [
+        ...world.RouteTables,
+        {
+          RouteTableId: 'rtb-0dev',
+          VpcId: 'vpc-0dev',
+          Routes: [{ DestinationCidrBlock: '10.9.0.0/16', GatewayId: 'local', State: 'active' }],
+          Associations: [{ Main: true, RouteTableAssociationId: 'rtbassoc-0dev', RouteTableId: 'rtb-0dev' }],
+          Tags: [],
+        },
+      ],
+    };
+    installFakeEc2(ec2Mock, other);
+    const alone = {
+      ...emptyScope('AssociateRouteTable', 'route'),
+      routeTableIds: ['rtb-0main'],
+      subnetIds: [SUBNET],
+    };
+    // Act
+    const slice = await loadSlice(ec2, alone);
+    ec2Mock.resetHistory();
+    const merged = await loadSlice(ec2, { ...alone, subnetIds: [SUBNET, 'subnet-0dev'] });
+    // Assess: 6 calls alone (the subnet comes with its VPC's); merged, the other VPC's subnet is
+    // read by id after round 2, then its VPC's route tables (and NACLs), so it is still judged.
+    expect(slice.calls).toBe(6);
+    expect(slice.snapshot.Subnets.map((s) => s.SubnetId)).toEqual([SUBNET]);
+    expect(
+      ec2Mock.commandCalls(DescribeSubnetsCommand).map((c) => c.args[0].input.Filters?.[0]?.Name),
+    ).toEqual(['vpc-id', 'subnet-id']);
+    expect(merged.snapshot.Subnets.map((s) => s.SubnetId).sort()).toEqual(['subnet-0dev', SUBNET].sort());
+    expect(merged.snapshot.RouteTables.map((t) => t.RouteTableId).sort()).toEqual(['rtb-0dev', 'rtb-0main']);
+    const findings = evaluateModel(buildModel(merged.snapshot), parseConfig({}));
+    expect(findings.filter((f) => f.resourceId === 'subnet-0dev').map((f) => f.ruleId)).toEqual([
+      'subnet-auto-assign-public-ip',
     ]);
   });
 

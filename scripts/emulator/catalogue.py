@@ -1,0 +1,1367 @@
+#!/usr/bin/env python3
+"""Every event name of DESIGN §7's table, and the opt-in remediations of §8, driven on the BUILT event
+bundle against moto (a manual check, never part of `npm test` or CI; scripts/emulator/README.md).
+
+    python3 scripts/emulator/catalogue.py [SCENARIO ...]   (after `npm run build`, moto running)
+
+Each scenario resets moto, builds a small world with boto3, makes the real call, writes its CloudTrail
+record as EC2 writes it (requestParameters / responseElements in the shapes of test/fixtures/cloudtrail:
+camelCase `{items:[…]}` sets, PascalCase request wrappers for the newer calls), delivers it in an SQS
+batch to `invoke.mjs on-network-change` behind burst.py's counting proxy, and checks the outcome
+against the spec exactly: how many notices, the subject, the MessageAttributes, lines of the body,
+which EC2 writes were made (and what moto holds after them), and the Describe calls (≤ 6).
+Prints one line per scenario (PASS/FAIL and the failed checks) and, with -v, the figures as JSON.
+Environment: AWS_ENDPOINT_URL (moto), AWS_REGION (eu-west-1), KEEP (keep batches, logs, notices).
+"""
+
+import ipaddress
+import json
+import os
+import re
+import subprocess
+import sys
+
+import burst
+from burst import ACCOUNT, REGION, calls, ec2, proxy_for, reset, sns
+from identity import assumed_role_identity
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+WORK = burst.WORK
+EXEMPT = "vpc-guardrail:exempt"
+VERBOSE = "-v" in sys.argv
+identity = assumed_role_identity(ACCOUNT, "Admin", "alice")
+counter = [0]
+
+
+def record(name, request, response):
+    """The EventBridge envelope of a CloudTrail record of `name` (request and response as written)."""
+    counter[0] += 1
+    event_id = f"c0000000-0000-4000-8000-{counter[0]:012d}"
+    time = f"2026-12-06T22:{counter[0] % 60:02d}:00Z"
+    return {"version": "0", "id": f"eb-{event_id}", "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.ec2", "account": ACCOUNT, "time": time, "region": REGION, "resources": [],
+            "detail": {"eventVersion": "1.10", "userIdentity": identity, "eventTime": time,
+                       "eventSource": "ec2.amazonaws.com", "eventName": name, "awsRegion": REGION,
+                       "sourceIPAddress": "198.51.100.7", "userAgent": "aws-cli/2.22.0",
+                       "requestParameters": request, "responseElements": response,
+                       "requestID": f"req-{counter[0]}", "eventID": event_id, "readOnly": False,
+                       "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": ACCOUNT,
+                       "eventCategory": "Management"}}
+
+
+def ok_response(**extra):
+    return {"requestId": f"req-{counter[0] + 1}", "_return": True, **extra}
+
+
+def items(values):
+    return {"items": values} if values else {}
+
+
+def attributes(params):
+    """The MessageAttributes of a Query-protocol Publish: {name: value or list}."""
+    out = {}
+    for key, name in params.items():
+        m = re.fullmatch(r"MessageAttributes\.entry\.(\d+)\.Name", key)
+        if not m:
+            continue
+        n = m.group(1)
+        kind = params.get(f"MessageAttributes.entry.{n}.Value.DataType")
+        value = params.get(f"MessageAttributes.entry.{n}.Value.StringValue")
+        out[name] = json.loads(value) if kind == "String.Array" else value
+    return out
+
+
+def start(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None):
+    """Starts the built bundle on one SQS batch of `events`, behind its own proxy (calls tagged `name`)."""
+    batch = burst.sqs_batch(events, counter[0] * 10)
+    for r in batch["Records"]:
+        r["attributes"]["ApproximateReceiveCount"] = str(receive)
+    path = os.path.join(WORK, f"{name}-batch.json")
+    json.dump(batch, open(path, "w"), indent=1)
+    server = proxy_for(name, fault)
+    topic = sns.create_topic(Name="vpc-guardrail")["TopicArn"]
+    env = dict(os.environ, AWS_ENDPOINT_URL=f"http://127.0.0.1:{server.server_address[1]}", AWS_REGION=REGION,
+               AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", VPC_GUARDRAIL_MODE=mode,
+               VPC_GUARDRAIL_TOPIC_ARN=topic, VPC_GUARDRAIL_CONFIG=json.dumps(config or {}),
+               OUT=os.path.join(WORK, f"{name}-answer.json"), **(extra_env or {}))
+    log = open(os.path.join(WORK, f"{name}-log.jsonl"), "w")
+    proc = subprocess.Popen(["node", os.path.join(HERE, "invoke.mjs"), "on-network-change", path], cwd=ROOT,
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    return name, proc, server
+
+
+def finish(run):
+    """Waits for a started batch; returns what it called and published."""
+    name, proc, server = run
+    rc = proc.wait()
+    server.shutdown()
+    mine = [c for c in calls if c["batch"] == name]
+    return outcome(name, rc, mine)
+
+
+def deliver(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None):
+    """Runs the built bundle on one SQS batch of `events`; returns what it called and published."""
+    calls.clear()
+    return finish(start(name, events, mode, config, receive, fault, extra_env))
+
+
+def outcome(name, rc, calls):
+    answer = json.load(open(os.path.join(WORK, f"{name}-answer.json")))
+    describes = {}
+    for c in calls:
+        if c["action"].startswith("Describe"):
+            describes[c["action"]] = describes.get(c["action"], 0) + 1
+    writes = [{"action": c["action"], "params": {k: v for k, v in c["params"].items() if k not in ("Action", "Version")},
+               "status": c["status"], "error": c["error"]}
+              for c in calls if not c["action"].startswith(("Describe", "Get")) and c["action"] not in
+              ("Publish", "CreateTopic")]
+    notices = []
+    for c in calls:
+        if c["action"] != "Publish":
+            continue
+        message = c["params"].get("Message", "")
+        text = json.loads(message).get("default", "") if c["params"].get("MessageStructure") == "json" else message
+        notices.append({"subject": c["params"].get("Subject"), "text": text, "attributes": attributes(c["params"])})
+    json.dump(calls, open(os.path.join(WORK, f"{name}-calls.json"), "w"), indent=1)
+    with open(os.path.join(WORK, f"{name}-notices.txt"), "w") as f:
+        for n in notices:
+            f.write(f"--- {n['subject']}\n{json.dumps(n['attributes'])}\n{n['text']}\n")
+    return {"exit": rc, "answer": answer, "describes": describes, "describeCount": sum(describes.values()),
+            "writes": writes, "notices": notices}
+
+
+# --- expectations --------------------------------------------------------------------------------
+
+
+def expect(out, notices=1, subject=None, severity=None, rule_ids=None, action=None, body=(), not_body=(),
+           writes=(), describe_max=6):
+    """The checks of one delivery: `subject` is a regex matched on the whole subject, `body` regexes
+    that must each match a line of the text, `not_body` strings that must appear nowhere,
+    `writes` the EC2 write actions made, in order."""
+    checks = {"exit 0, nothing failed": out["exit"] == 0 and not (out["answer"] or {}).get("batchItemFailures"),
+              f"{notices} notice(s)": len(out["notices"]) == notices,
+              f"<= {describe_max} Describe calls": out["describeCount"] <= describe_max,
+              f"writes {list(writes)}": [w["action"] for w in out["writes"]] == list(writes)}
+    if notices and out["notices"]:
+        n = out["notices"][0]
+        a = n["attributes"]
+        lines = n["text"].splitlines()
+        if subject is not None:
+            checks[f"subject ~ {subject}"] = re.fullmatch(subject, n["subject"] or "") is not None
+        if severity is not None:
+            checks[f"severity {severity}"] = a.get("severity") == severity
+        if rule_ids is not None:
+            checks[f"ruleIds {sorted(rule_ids)}"] = sorted(a.get("ruleIds") or []) == sorted(rule_ids)
+        if action is not None:
+            checks[f"action {action}"] = a.get("action") == action
+        checks["accountId/region"] = a.get("accountId") == ACCOUNT and a.get("region") == REGION
+        checks["subject < 100"] = len(n["subject"] or "") < 100
+        for pattern in body:
+            checks[f"body line ~ {pattern}"] = any(re.search(pattern, ln) for ln in lines)
+        for text in not_body:
+            checks[f"body lacks {text}"] = text not in n["text"]
+    return checks
+
+
+# --- world pieces --------------------------------------------------------------------------------
+
+
+def tag_spec(kind, name, extra=None):
+    tags = [{"Key": "Name", "Value": name}] + [{"Key": k, "Value": v} for k, v in (extra or {}).items()]
+    return [{"ResourceType": kind, "Tags": tags}]
+
+
+def vpc_with(cidr="10.0.0.0/16", ipv6=False, extra_cidrs=()):
+    args = {"CidrBlock": cidr, "TagSpecifications": tag_spec("vpc", "app")}
+    if ipv6:
+        args["AmazonProvidedIpv6CidrBlock"] = True
+    vpc = ec2.create_vpc(**args)["Vpc"]["VpcId"]
+    for c in extra_cidrs:
+        ec2.associate_vpc_cidr_block(VpcId=vpc, CidrBlock=c)
+    return vpc
+
+
+def igw_for(vpc):
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    return igw
+
+
+def subnet(vpc, cidr, name):
+    return ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, TagSpecifications=tag_spec("subnet", name))["Subnet"]["SubnetId"]
+
+
+def table(vpc, name, igw=None, subnets=()):
+    rt = ec2.create_route_table(VpcId=vpc, TagSpecifications=tag_spec("route-table", name))["RouteTable"]["RouteTableId"]
+    if igw:
+        ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    for s in subnets:
+        ec2.associate_route_table(RouteTableId=rt, SubnetId=s)
+    return rt
+
+
+def main_table(vpc):
+    return ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                              {"Name": "association.main", "Values": ["true"]}])["RouteTables"][0]
+
+
+def group(vpc, name, *permissions):
+    g = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+    if permissions:
+        ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=list(permissions))
+    return g
+
+
+def tcp(port, cidr="0.0.0.0/0"):
+    return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}
+
+
+def public_eni(sub, groups, name="app"):
+    """An interface with an Elastic IP (Association.PublicIp), as a public instance has."""
+    eni = ec2.create_network_interface(SubnetId=sub, Groups=groups, Description=name)["NetworkInterface"][
+        "NetworkInterfaceId"]
+    alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    ec2.associate_address(AllocationId=alloc, NetworkInterfaceId=eni)
+    return eni
+
+
+def default_nacl(vpc):
+    return ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                              {"Name": "default", "Values": ["true"]}])["NetworkAcls"][0]
+
+
+def nacl_entries(acl):
+    return ec2.describe_network_acls(NetworkAclIds=[acl])["NetworkAcls"][0]["Entries"]
+
+
+def entry(acl, number, protocol, ports, cidr, egress=False, action="allow"):
+    args = dict(NetworkAclId=acl, RuleNumber=number, Protocol=protocol, RuleAction=action, Egress=egress)
+    args["Ipv6CidrBlock" if ":" in cidr else "CidrBlock"] = cidr
+    if ports:
+        args["PortRange"] = {"From": ports[0], "To": ports[1]}
+    ec2.create_network_acl_entry(**args)
+
+
+def entry_request(acl, number, protocol, ports, cidr, egress=False, action="allow"):
+    request = {"networkAclId": acl, "ruleNumber": number, "egress": egress, "ruleAction": action,
+               "icmpTypeCode": {}, "portRange": {"from": ports[0], "to": ports[1]} if ports else {},
+               "aclProtocol": protocol}
+    request["ipv6CidrBlock" if ":" in cidr else "cidrBlock"] = cidr
+    return request
+
+
+def exposed_world():
+    """A VPC with an IGW; `app-private` (10.0.1.0/24) holds an interface with an Elastic IP behind a
+    group world-open on 22 but has no route to the IGW yet; `web-public` is on a table with one."""
+    vpc = vpc_with()
+    igw = igw_for(vpc)
+    private = subnet(vpc, "10.0.1.0/24", "app-private")
+    public = subnet(vpc, "10.0.2.0/24", "web-public")
+    rt_public = table(vpc, "public", igw, [public])
+    ssh = group(vpc, "ssh-open", tcp(22))
+    eni = public_eni(private, [ssh])
+    return dict(vpc=vpc, igw=igw, private=private, public=public, rtPublic=rt_public, ssh=ssh, eni=eni)
+
+
+EXPOSED = r"\[CRITICAL\] {eni} .*22/tcp.*"
+
+
+def idre(resource_id):
+    """A subject's id, which may be shortened (`subnet-bcd2…`) to fit 99 characters."""
+    prefix, _, rest = resource_id.partition("-")
+    return rf"{prefix}-{rest[:3]}[0-9a-f]*…?"
+
+# --- scenarios: routes ---------------------------------------------------------------------------
+
+
+def s_create_route():
+    w = exposed_world()
+    rt = table(w["vpc"], "private", subnets=[w["private"]])
+    ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=w["igw"])
+    ev = record("CreateRoute", {"routeTableId": rt, "destinationCidrBlock": "0.0.0.0/0", "gatewayId": w["igw"]},
+                ok_response())
+    out = deliver("create-route", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+1 more\)", severity="critical",
+                       rule_ids=["eni-internet-exposed", "subnet-private-has-igw-route"], action="notified",
+                       body=[w["private"], w["eni"], "CreateRoute"], not_body=[w["ssh"] + " (sg-open", "sg-open-admin-port"])
+
+
+def s_replace_route_main():
+    """ReplaceRoute on the MAIN table: the subnets using it implicitly and the one associated
+    explicitly with it are in scope."""
+    w = exposed_world()
+    main = main_table(w["vpc"])["RouteTableId"]
+    other = subnet(w["vpc"], "10.0.3.0/24", "db-private")
+    ec2.associate_route_table(RouteTableId=main, SubnetId=other)
+    nat_subnet = w["public"]
+    nat = ec2.create_nat_gateway(SubnetId=nat_subnet, AllocationId=ec2.allocate_address(Domain="vpc")["AllocationId"])[
+        "NatGateway"]["NatGatewayId"]
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+    ec2.replace_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=w["igw"])
+    ev = record("ReplaceRoute", {"routeTableId": main, "destinationCidrBlock": "0.0.0.0/0", "gatewayId": w["igw"]},
+                ok_response())
+    out = deliver("replace-route", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+2 more.*\)", severity="critical",
+                       rule_ids=["eni-internet-exposed", "subnet-private-has-igw-route"], action="notified",
+                       body=[w["private"], other, w["eni"]], not_body=[w["public"]])
+
+
+def s_delete_route():
+    w = exposed_world()
+    ec2.delete_route(RouteTableId=w["rtPublic"], DestinationCidrBlock="0.0.0.0/0")
+    ev = record("DeleteRoute", {"routeTableId": w["rtPublic"], "destinationCidrBlock": "0.0.0.0/0"}, ok_response())
+    out = deliver("delete-route", [ev])
+    return out, expect(out, subject=rf"\[LOW\] Public subnet {idre(w['public'])} \(web-public\) has no route to an internet gateway", severity="low",
+                       rule_ids=["subnet-public-no-igw-route"], action="notified", body=[w["public"]],
+                       not_body=[w["eni"], w["private"]])
+
+
+def s_create_route_table():
+    w = exposed_world()
+    rt = ec2.create_route_table(VpcId=w["vpc"])["RouteTable"]
+    response = ok_response(routeTable={"routeTableId": rt["RouteTableId"], "vpcId": w["vpc"], "routeSet": items([
+        {"destinationCidrBlock": "10.0.0.0/16", "gatewayId": "local", "state": "active", "origin": "CreateRouteTable"}]),
+        "associationSet": {}, "propagatingVgwSet": {}, "tagSet": {}})
+    response.pop("_return")
+    ev = record("CreateRouteTable", {"vpcId": w["vpc"]}, response)
+    out = deliver("create-route-table", [ev])
+    return out, expect(out, notices=0)
+
+
+def s_associate_route_table():
+    w = exposed_world()
+    assoc = ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])["AssociationId"]
+    ev = record("AssociateRouteTable", {"routeTableId": w["rtPublic"], "subnetId": w["private"]},
+                {"requestId": "r", "associationId": assoc, "associationState": {"state": "associated"}})
+    out = deliver("associate-route-table", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+1 more\)", severity="critical",
+                       rule_ids=["eni-internet-exposed", "subnet-private-has-igw-route"], action="notified")
+
+
+def s_replace_route_table_association():
+    w = exposed_world()
+    rt_private = table(w["vpc"], "private", subnets=[w["private"]])
+    assoc = [a for a in ec2.describe_route_tables(RouteTableIds=[rt_private])["RouteTables"][0]["Associations"]
+             if a.get("SubnetId") == w["private"]][0]["RouteTableAssociationId"]
+    new = ec2.replace_route_table_association(AssociationId=assoc, RouteTableId=w["rtPublic"])["NewAssociationId"]
+    ev = record("ReplaceRouteTableAssociation", {"associationId": assoc, "routeTableId": w["rtPublic"]},
+                {"requestId": "r", "newAssociationId": new, "associationState": {"state": "associated"}})
+    out = deliver("replace-route-table-association", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+1 more\)", severity="critical",
+                       rule_ids=["eni-internet-exposed", "subnet-private-has-igw-route"], action="notified")
+
+
+def s_attach_internet_gateway():
+    """The VPC's tables that target the gateway and their subnets; a `public` subnet on a table
+    without that gateway is not in scope (its subnet-public-no-igw-route is context)."""
+    vpc = vpc_with("10.5.0.0/16")
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    private = subnet(vpc, "10.5.1.0/24", "batch-private")
+    lonely = subnet(vpc, "10.5.2.0/24", "lonely-public")
+    table(vpc, "to-igw", igw, [private])
+    table(vpc, "no-igw", None, [lonely])
+    ssh = group(vpc, "ssh-open", tcp(22))
+    eni = public_eni(private, [ssh])
+    ev = record("AttachInternetGateway", {"internetGatewayId": igw, "vpcId": vpc}, {"_return": True})
+    out = deliver("attach-internet-gateway", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=eni) + r"\(\+1 more\)", severity="critical",
+                       rule_ids=["eni-internet-exposed", "subnet-private-has-igw-route"], action="notified",
+                       body=[private, eni], not_body=[lonely])
+
+
+# --- scenarios: NACLs ----------------------------------------------------------------------------
+
+
+def s_create_network_acl():
+    vpc = vpc_with()
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ev = record("CreateNetworkAcl", {"vpcId": vpc}, {"requestId": "r", "networkAcl": {
+        "networkAclId": acl, "vpcId": vpc, "default": False, "entrySet": items([
+            {"ruleNumber": 32767, "protocol": "-1", "ruleAction": "deny", "egress": True, "cidrBlock": "0.0.0.0/0"},
+            {"ruleNumber": 32767, "protocol": "-1", "ruleAction": "deny", "egress": False, "cidrBlock": "0.0.0.0/0"}]),
+        "associationSet": {}, "tagSet": {}}})
+    out = deliver("create-network-acl", [ev])
+    return out, expect(out, notices=0)
+
+
+# Outbound: only the return range (so no outbound service whose replies the inbound side must let in).
+RETURN_ONLY = ((100, "6", (1024, 65535), "0.0.0.0/0"), (110, "17", (1024, 65535), "0.0.0.0/0"),
+               (120, "6", (1024, 65535), "::/0"), (130, "17", (1024, 65535), "::/0"))
+
+
+def custom_nacl(w, inbound, outbound=((100, "-1", None, "0.0.0.0/0"),), name="app"):
+    acl = ec2.create_network_acl(VpcId=w["vpc"], TagSpecifications=tag_spec("network-acl", name))["NetworkAcl"][
+        "NetworkAclId"]
+    for n, proto, ports, cidr in inbound:
+        entry(acl, n, proto, ports, cidr)
+    for n, proto, ports, cidr in outbound:
+        entry(acl, n, proto, ports, cidr, egress=True)
+    return acl
+
+
+def associate_nacl(acl, sub):
+    current = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [sub]}])["NetworkAcls"][0]
+    assoc = [a for a in current["Associations"] if a["SubnetId"] == sub][0]["NetworkAclAssociationId"]
+    new = ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=acl)["NewAssociationId"]
+    return assoc, new
+
+
+def s_replace_network_acl_entry():
+    w = exposed_world()
+    rt = table(w["vpc"], "to-igw", w["igw"])
+    ec2.associate_route_table(RouteTableId=rt, SubnetId=w["private"])
+    acl = custom_nacl(w, [(100, "6", (80, 80), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, w["private"])
+    ec2.replace_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                                  CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22})
+    ev = record("ReplaceNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("replace-network-acl-entry", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+1 more\)", severity="critical",
+                       rule_ids=["eni-internet-exposed", "nacl-open-admin-port"], action="notified",
+                       body=[acl, w["eni"]], not_body=["subnet-private-has-igw-route"])
+
+
+def s_delete_network_acl_entry():
+    w = exposed_world()
+    acl = custom_nacl(w, [(100, "6", (443, 443), "0.0.0.0/0")], [(100, "6", (1024, 65535), "0.0.0.0/0")])
+    associate_nacl(acl, w["public"])
+    ec2.delete_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Egress=True)
+    ev = record("DeleteNetworkAclEntry", {"egress": True, "networkAclId": acl, "ruleNumber": 100}, ok_response())
+    out = deliver("delete-network-acl-entry", [ev])
+    return out, expect(out, subject=rf"\[MEDIUM\] {idre(acl)}: Network ACL blocks the return traffic of a service it allows", severity="medium",
+                       rule_ids=["nacl-ephemeral-return-blocked"], action="notified", body=[acl])
+
+
+def s_replace_network_acl_association():
+    """The NACL and the subnet: the subnet's own finding (named private, routed to the IGW) too."""
+    w = exposed_world()
+    ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])
+    acl = custom_nacl(w, [(100, "6", (22, 22), "0.0.0.0/0")], RETURN_ONLY, name="open-ssh")
+    old = [a for a in default_nacl(w["vpc"])["Associations"] if a["SubnetId"] == w["private"]][0][
+        "NetworkAclAssociationId"]
+    new = ec2.replace_network_acl_association(AssociationId=old, NetworkAclId=acl)["NewAssociationId"]
+    ev = record("ReplaceNetworkAclAssociation", {"associationId": old, "networkAclId": acl},
+                {"requestId": "r", "newAssociationId": new})
+    out = deliver("replace-network-acl-association", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+2 more.*\)", severity="critical",
+                       rule_ids=["eni-internet-exposed", "nacl-open-admin-port", "subnet-private-has-igw-route"],
+                       action="notified", body=[acl, w["private"], w["eni"]], not_body=[w["public"]])
+
+
+# --- scenarios: subnets, NAT, endpoints ----------------------------------------------------------
+
+
+def s_create_subnet():
+    w = exposed_world()
+    s = ec2.create_subnet(VpcId=w["vpc"], CidrBlock="10.0.9.0/24", TagSpecifications=tag_spec("subnet", "web-public-b"))[
+        "Subnet"]
+    request = {"vpcId": w["vpc"], "cidrBlock": "10.0.9.0/24", "tagSpecificationSet": items([
+        {"resourceType": "subnet", "tags": [{"key": "Name", "value": "web-public-b"}]}])}
+    response = {"requestId": "r", "subnet": {"subnetId": s["SubnetId"], "vpcId": w["vpc"], "state": "pending",
+                                             "cidrBlock": "10.0.9.0/24", "mapPublicIpOnLaunch": False,
+                                             "ipv6CidrBlockAssociationSet": {}, "tagSet": items(
+                                                 [{"key": "Name", "value": "web-public-b"}])}}
+    out = deliver("create-subnet", [record("CreateSubnet", request, response)])
+    return out, expect(out, subject=rf"\[LOW\] Public subnet {idre(s['SubnetId'])} \(web-public-b\) .*", severity="low",
+                       rule_ids=["subnet-public-no-igw-route"], action="notified", not_body=[w["private"]])
+
+
+def modify_subnet_world():
+    w = exposed_world()
+    ec2.modify_subnet_attribute(SubnetId=w["public"], MapPublicIpOnLaunch={"Value": True})
+    ev = record("ModifySubnetAttribute", {"subnetId": w["public"], "mapPublicIpOnLaunch": {"value": True}},
+                ok_response())
+    return w, ev
+
+
+def map_public(sub):
+    return ec2.describe_subnets(SubnetIds=[sub])["Subnets"][0]["MapPublicIpOnLaunch"]
+
+
+def s_modify_subnet_attribute():
+    w, ev = modify_subnet_world()
+    out = deliver("modify-subnet-attribute", [ev])
+    return out, expect(out, subject=rf"\[MEDIUM\] Subnet {idre(w['public'])} \(web-public\) assigns public IPv4 addresses on launch", severity="medium",
+                       rule_ids=["subnet-auto-assign-public-ip"], action="notified") | {
+        "still true on moto": map_public(w["public"]) is True}
+
+
+AUTO_ASSIGN = {"rules": {"subnet-auto-assign-public-ip": "remediate"}}
+
+
+def s_modify_subnet_attribute_remediate():
+    w, ev = modify_subnet_world()
+    out = deliver("modify-subnet-attribute-remediate", [ev], mode="remediate", config=AUTO_ASSIGN)
+    return out, expect(out, subject=rf"\[MEDIUM\] Subnet {idre(w['public'])} \(web-public\) .* — remediated", severity="medium",
+                       rule_ids=["subnet-auto-assign-public-ip"], action="remediated", body=["FIXED"],
+                       writes=["ModifySubnetAttribute"]) | {
+        "false on moto": map_public(w["public"]) is False,
+        "ModifySubnetAttribute MapPublicIpOnLaunch false": out["writes"][:1] and out["writes"][0]["params"].get(
+            "MapPublicIpOnLaunch.Value") == "false" and out["writes"][0]["params"].get("SubnetId") == w["public"]}
+
+
+def s_modify_subnet_attribute_dry_run():
+    w, ev = modify_subnet_world()
+    out = deliver("modify-subnet-attribute-dry-run", [ev], mode="dry-run", config=AUTO_ASSIGN)
+    return out, expect(out, subject=rf"\[MEDIUM\] Subnet {idre(w['public'])} \(web-public\) .* — dry run", severity="medium",
+                       rule_ids=["subnet-auto-assign-public-ip"], action="dry-run", body=["would call"]) | {
+        "still true on moto": map_public(w["public"]) is True}
+
+
+def s_modify_subnet_attribute_failed():
+    w, ev = modify_subnet_world()
+    out = deliver("modify-subnet-attribute-failed", [ev], mode="remediate", config=AUTO_ASSIGN,
+                  fault=lambda a, p: (403, "UnauthorizedOperation") if a == "ModifySubnetAttribute" else None)
+    return out, expect(out, subject=rf"\[MEDIUM\] Subnet {idre(w['public'])} \(web-public\) .* — remediation failed", severity="medium",
+                       rule_ids=["subnet-auto-assign-public-ip"], action="failed", body=["OPEN"],
+                       writes=["ModifySubnetAttribute"])
+
+
+def s_create_nat_gateway():
+    w = exposed_world()
+    alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=w["private"], AllocationId=alloc)["NatGateway"]
+    request = {"CreateNatGatewayRequest": {"AllocationId": alloc, "SubnetId": w["private"]}}
+    response = {"CreateNatGatewayResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/", "natGateway": {
+        "createTime": "2026-12-06T22:00:00.000Z", "natGatewayAddressSet": {"item": {"allocationId": alloc}},
+        "natGatewayId": nat["NatGatewayId"], "state": "pending", "subnetId": w["private"], "vpcId": w["vpc"],
+        "connectivityType": "public"}, "requestId": "r"}}
+    out = deliver("create-nat-gateway", [record("CreateNatGateway", request, response)])
+    return out, expect(out, subject=rf"\[MEDIUM\] NAT gateway {idre(nat['NatGatewayId'])} sits in subnet .*", severity="medium",
+                       rule_ids=["nat-gateway-in-private-subnet"], action="notified", not_body=[w["eni"]])
+
+
+def endpoint_response(ep, vpc):
+    return {"CreateVpcEndpointResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/", "requestId": "r",
+                                          "vpcEndpoint": {"vpcEndpointId": ep, "vpcEndpointType": "Gateway",
+                                                          "vpcId": vpc, "serviceName": f"com.amazonaws.{REGION}.s3",
+                                                          "state": "available", "policyDocument": "{}",
+                                                          "routeTableIdSet": "", "subnetIdSet": "",
+                                                          "ownerId": int(ACCOUNT)}}}
+
+
+def s_create_vpc_endpoint():
+    w = exposed_world()
+    ep = ec2.create_vpc_endpoint(VpcId=w["vpc"], ServiceName=f"com.amazonaws.{REGION}.s3", VpcEndpointType="Gateway",
+                                 RouteTableIds=[w["rtPublic"]])["VpcEndpoint"]["VpcEndpointId"]
+    request = {"CreateVpcEndpointRequest": {"VpcId": w["vpc"], "ServiceName": f"com.amazonaws.{REGION}.s3",
+                                            "VpcEndpointType": "Gateway",
+                                            "RouteTableId": {"content": w["rtPublic"], "tag": 1}}}
+    out = deliver("create-vpc-endpoint", [record("CreateVpcEndpoint", request, endpoint_response(ep, w["vpc"]))])
+    return out, expect(out, subject=rf"\[LOW\] VPC endpoint {idre(ep)} \(com.amazonaws.{REGION}.s3\) allows full access", severity="low", rule_ids=["vpce-policy-full-access"],
+                       action="notified")
+
+
+def s_modify_vpc_endpoint():
+    w = exposed_world()
+    restrictive = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*"}]})
+    ep = ec2.create_vpc_endpoint(VpcId=w["vpc"], ServiceName=f"com.amazonaws.{REGION}.s3", VpcEndpointType="Gateway",
+                                 PolicyDocument=restrictive)["VpcEndpoint"]["VpcEndpointId"]
+    full = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["*"], "Resource": "*"}]})
+    ec2.modify_vpc_endpoint(VpcEndpointId=ep, PolicyDocument=full)
+    request = {"ModifyVpcEndpointRequest": {"VpcEndpointId": ep, "PolicyDocument": full}}
+    response = {"ModifyVpcEndpointResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/", "requestId": "r",
+                                              "return": True}}
+    out = deliver("modify-vpc-endpoint", [record("ModifyVpcEndpoint", request, response)])
+    return out, expect(out, subject=rf"\[LOW\] VPC endpoint {idre(ep)} \(com.amazonaws.{REGION}.s3\) allows full access", severity="low", rule_ids=["vpce-policy-full-access"],
+                       action="notified")
+
+
+# --- scenarios: interfaces -----------------------------------------------------------------------
+
+
+def s_run_instances():
+    w = exposed_world()
+    r = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                          NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": w["public"],
+                                              "AssociatePublicIpAddress": True, "Groups": [w["ssh"]]}])
+    inst = r["Instances"][0]
+    ni = inst["NetworkInterfaces"][0]
+    response = {"requestId": "r", "reservationId": r["ReservationId"], "ownerId": ACCOUNT, "groupSet": {},
+                "instancesSet": items([{"instanceId": inst["InstanceId"], "imageId": "ami-12c6146b",
+                                        "instanceState": {"code": 0, "name": "pending"}, "subnetId": w["public"],
+                                        "vpcId": w["vpc"], "groupSet": items([{"groupId": w["ssh"],
+                                                                               "groupName": "ssh-open"}]),
+                                        "networkInterfaceSet": items([{
+                                            "networkInterfaceId": ni["NetworkInterfaceId"], "subnetId": w["public"],
+                                            "vpcId": w["vpc"], "status": "in-use",
+                                            "attachment": {"deviceIndex": 0, "status": "attaching"}}])}])}
+    request = {"instancesSet": items([{"imageId": "ami-12c6146b", "minCount": 1, "maxCount": 1}]),
+               "instanceType": "t3.micro", "networkInterfaceSet": items([{
+                   "deviceIndex": 0, "subnetId": w["public"], "associatePublicIpAddress": True,
+                   "groupSet": items([{"groupId": w["ssh"]}])}])}
+    out = deliver("run-instances", [record("RunInstances", request, response)])
+    return out, expect(out, subject=EXPOSED.format(eni=ni["NetworkInterfaceId"]), severity="critical",
+                       rule_ids=["eni-internet-exposed"], action="notified", body=[inst["InstanceId"]],
+                       not_body=[w["eni"], "sg-open-admin-port"])
+
+
+def public_subnet_eni(w, groups):
+    return ec2.create_network_interface(SubnetId=w["public"], Groups=groups)["NetworkInterface"]["NetworkInterfaceId"]
+
+
+def s_associate_address():
+    w = exposed_world()
+    eni = public_subnet_eni(w, [w["ssh"]])
+    alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    assoc = ec2.associate_address(AllocationId=alloc, NetworkInterfaceId=eni)["AssociationId"]
+    ev = record("AssociateAddress", {"allocationId": alloc, "networkInterfaceId": eni, "allowReassociation": False},
+                ok_response(associationId=assoc))
+    out = deliver("associate-address", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
+                       action="notified", not_body=[w["eni"]])
+
+
+def s_associate_address_instance():
+    w = exposed_world()
+    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=w["public"],
+                             SecurityGroupIds=[w["ssh"]])["Instances"][0]
+    eni = inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    assoc = ec2.associate_address(AllocationId=alloc, InstanceId=inst["InstanceId"])["AssociationId"]
+    ev = record("AssociateAddress", {"instanceId": inst["InstanceId"], "allocationId": alloc},
+                ok_response(associationId=assoc))
+    out = deliver("associate-address-instance", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
+                       action="notified", not_body=[w["eni"]])
+
+
+def s_attach_network_interface():
+    w = exposed_world()
+    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=w["public"],
+                             SecurityGroupIds=[w["ssh"]])["Instances"][0]
+    closed = group(w["vpc"], "closed", tcp(443, "10.0.0.0/16"))
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=inst["NetworkInterfaces"][0]["NetworkInterfaceId"],
+                                           Groups=[closed])
+    eni = public_eni(w["public"], [w["ssh"]], "second")
+    attachment = ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=inst["InstanceId"], DeviceIndex=1)[
+        "AttachmentId"]
+    ev = record("AttachNetworkInterface", {"networkInterfaceId": eni, "instanceId": inst["InstanceId"],
+                                           "deviceIndex": 1}, {"requestId": "r", "attachmentId": attachment,
+                                                               "networkCardIndex": 0})
+    out = deliver("attach-network-interface", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
+                       action="notified", not_body=[w["eni"]])
+
+
+def s_modify_network_interface_attribute():
+    w = exposed_world()
+    closed = group(w["vpc"], "closed", tcp(443, "10.0.0.0/16"))
+    eni = public_eni(w["public"], [closed], "web")
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, Groups=[closed, w["ssh"]])
+    ev = record("ModifyNetworkInterfaceAttribute", {"networkInterfaceId": eni, "groupSet": items(
+        [{"groupId": closed}, {"groupId": w["ssh"]}])}, ok_response())
+    out = deliver("modify-network-interface-attribute", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
+                       action="notified", not_body=[w["eni"]])
+
+
+# --- scenarios: security groups ------------------------------------------------------------------
+
+
+def s_modify_security_group_rules():
+    w = exposed_world()
+    web = group(w["vpc"], "web")
+    eni = public_eni(w["public"], [web], "web")
+    rule = ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[tcp(22, "10.0.0.0/16")])[
+        "SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    ec2.modify_security_group_rules(GroupId=web, SecurityGroupRules=[{"SecurityGroupRuleId": rule, "SecurityGroupRule": {
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "0.0.0.0/0"}}])
+    now = [r["SecurityGroupRuleId"] for r in ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [web]}])["SecurityGroupRules"] if not r["IsEgress"]]
+    request = {"ModifySecurityGroupRulesRequest": {"GroupId": web, "SecurityGroupRule": {
+        "SecurityGroupRuleId": now[0], "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                                                             "CidrIpv4": "0.0.0.0/0"}, "tag": 1}}}
+    response = {"ModifySecurityGroupRulesResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/",
+                                                     "requestId": "r", "return": True}}
+    out = deliver("modify-security-group-rules", [record("ModifySecurityGroupRules", request, response)],
+                  mode="remediate")
+    left = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [web]}])["SecurityGroupRules"]
+    return out, expect(out, subject=rf"\[CRITICAL\] {web} world-open on 22/tcp \(\+1 more\) — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port", "eni-internet-exposed"],
+                       action="remediated", body=["FIXED", eni], writes=["RevokeSecurityGroupIngress"]) | {
+        "the rule is gone, egress kept": left != [] and all(r["IsEgress"] for r in left)}
+
+
+def s_create_security_group():
+    w = exposed_world()
+    g = ec2.create_security_group(GroupName="new", Description="new", VpcId=w["vpc"])["GroupId"]
+    ev = record("CreateSecurityGroup", {"groupName": "new", "groupDescription": "new", "vpcId": w["vpc"]},
+                ok_response(groupId=g, securityGroupArn=f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{g}"))
+    out = deliver("create-security-group", [ev])
+    return out, expect(out, notices=0)
+
+
+def s_authorize_egress():
+    w = exposed_world()
+    g = group(w["vpc"], "egress")
+    answer = ec2.authorize_security_group_egress(GroupId=g, IpPermissions=[tcp(22)])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupEgress", {"groupId": g, "ipPermissions": items([burst.ct_permission(tcp(22))])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("authorize-egress", [ev], mode="remediate")
+    return out, expect(out, notices=0)
+
+
+def s_revoke_ingress():
+    w = exposed_world()
+    rule = [r for r in ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [w["ssh"]]}])[
+        "SecurityGroupRules"] if not r["IsEgress"]][0]["SecurityGroupRuleId"]
+    ec2.revoke_security_group_ingress(GroupId=w["ssh"], SecurityGroupRuleIds=[rule])
+    ev = record("RevokeSecurityGroupIngress", {"groupId": w["ssh"], "securityGroupRuleIds": items(
+        [{"securityGroupRuleId": rule}])}, ok_response())
+    out = deliver("revoke-ingress", [ev])
+    return out, expect(out, notices=0)
+
+
+def s_revoke_egress():
+    w = exposed_world()
+    rule = [r for r in ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [w["ssh"]]}])[
+        "SecurityGroupRules"] if r["IsEgress"]][0]["SecurityGroupRuleId"]
+    ec2.revoke_security_group_egress(GroupId=w["ssh"], SecurityGroupRuleIds=[rule])
+    ev = record("RevokeSecurityGroupEgress", {"groupId": w["ssh"], "securityGroupRuleIds": items(
+        [{"securityGroupRuleId": rule}])}, ok_response())
+    out = deliver("revoke-egress", [ev])
+    # The group is still world-open on 22 (its interface has no route to the IGW: not exposed).
+    return out, expect(out, subject=rf"\[CRITICAL\] {w['ssh']} world-open on 22/tcp", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="notified")
+
+
+def s_default_group_remediate():
+    """sg-default-not-restricted set to remediate: every rule of the default group revoked, one call
+    per direction; the notice tells it FIXED."""
+    vpc = vpc_with()
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                    {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"][0]["GroupId"]
+    answer = ec2.authorize_security_group_ingress(GroupId=default, IpPermissions=[tcp(443, "10.0.0.0/16")])[
+        "SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": default, "ipPermissions": items(
+        [burst.ct_permission(tcp(443, "10.0.0.0/16"))])},
+        ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("default-group-remediate", [ev], mode="remediate",
+                  config={"rules": {"sg-default-not-restricted": "remediate"}})
+    left = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [default]}])["SecurityGroupRules"]
+    return out, expect(out, subject=rf"\[MEDIUM\] {idre(default)}: VPC's default security group has rules — revoked", severity="medium",
+                       rule_ids=["sg-default-not-restricted"], action="remediated", body=["FIXED"],
+                       writes=["RevokeSecurityGroupEgress", "RevokeSecurityGroupIngress"]) | {
+        "no rule left on the default group": left == []}
+
+
+def s_opt_in_not_global():
+    """Global `remediate` alone never touches the opt-in rules: the default group, a NACL, a subnet."""
+    w = exposed_world()
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [w["vpc"]]},
+                                                    {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"][0]["GroupId"]
+    answer = ec2.authorize_security_group_ingress(GroupId=default, IpPermissions=[tcp(443, "10.0.0.0/16")])[
+        "SecurityGroupRules"]
+    sg = record("AuthorizeSecurityGroupIngress", {"groupId": default, "ipPermissions": items(
+        [burst.ct_permission(tcp(443, "10.0.0.0/16"))])},
+        ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    acl = custom_nacl(w, [(100, "6", (22, 22), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, w["public"])
+    nacl = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    ec2.modify_subnet_attribute(SubnetId=w["public"], MapPublicIpOnLaunch={"Value": True})
+    sub = record("ModifySubnetAttribute", {"subnetId": w["public"], "mapPublicIpOnLaunch": {"value": True}},
+                 ok_response())
+    out = deliver("opt-in-not-global", [sg, nacl, sub], mode="remediate")
+    return out, expect(out, severity="high", action="notified", writes=[], describe_max=12,
+                       rule_ids=["nacl-open-admin-port", "sg-default-not-restricted",
+                                 "subnet-auto-assign-public-ip"]) | {
+        "subnet still auto-assigns": map_public(w["public"]) is True}
+
+
+def s_union_notify_only():
+    """World-open through 0.0.0.0/1 + 128.0.0.0/1: reported, never revoked (§8), saying why."""
+    w = exposed_world()
+    perm = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+            "IpRanges": [{"CidrIp": "0.0.0.0/1"}, {"CidrIp": "128.0.0.0/1"}]}
+    g = group(w["vpc"], "split")
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[perm])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("union-notify-only", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="notified", body=["OPEN", "NOT REMEDIATED"],
+                       writes=[])
+
+
+def s_prefix_list_revoke():
+    """A rule whose source is a prefix list holding 0.0.0.0/0 is revoked by its id; an office list stays."""
+    w = exposed_world()
+    world_pl = ec2.create_managed_prefix_list(PrefixListName="anywhere", MaxEntries=5, AddressFamily="IPv4",
+                                              Entries=[{"Cidr": "0.0.0.0/0"}])["PrefixList"]["PrefixListId"]
+    office = ec2.create_managed_prefix_list(PrefixListName="office", MaxEntries=5, AddressFamily="IPv4",
+                                            Entries=[{"Cidr": "198.51.100.0/24"}])["PrefixList"]["PrefixListId"]
+    g = group(w["vpc"], "pl")
+    perm = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+            "PrefixListIds": [{"PrefixListId": world_pl}, {"PrefixListId": office}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[perm])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    world_rule = [r["SecurityGroupRuleId"] for r in answer if r.get("PrefixListId") == world_pl]
+    out = deliver("prefix-list-revoke", [ev], mode="remediate")
+    left = [r.get("PrefixListId") for r in ec2.describe_security_group_rules(Filters=[
+        {"Name": "group-id", "Values": [g]}])["SecurityGroupRules"] if not r["IsEgress"]]
+    revoke = out["writes"][0]["params"] if out["writes"] else {}
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"],
+                       describe_max=8) | {
+        "revoked by the world list's rule id": len(world_rule) == 1 and revoke.get(
+            "SecurityGroupRuleId.1") == world_rule[0] and "SecurityGroupRuleId.2" not in revoke,
+        "the office list's rule stays": left == [office]}
+
+
+def s_hostile_names():
+    """A subnet Name tag and a rule description written by an attacker: sanitized and capped in the
+    subject and the body (no injected line, no control character)."""
+    w = exposed_world()
+    evil = "web\nWho:     arn:aws:iam::999999999999:user/nobody\r\x1b[31m" + "A" * 240
+    ec2.create_tags(Resources=[w["public"]], Tags=[{"Key": "Name", "Value": evil}])
+    ec2.modify_subnet_attribute(SubnetId=w["public"], MapPublicIpOnLaunch={"Value": True})
+    ev = record("ModifySubnetAttribute", {"subnetId": w["public"], "mapPublicIpOnLaunch": {"value": True}},
+                ok_response())
+    out = deliver("hostile-names", [ev])
+    n = out["notices"][0] if out["notices"] else {"subject": "", "text": ""}
+    return out, expect(out, severity="medium", rule_ids=["subnet-auto-assign-public-ip"]) | {
+        "no injected Who line": not any(ln.startswith("Who:") and "nobody" in ln for ln in n["text"].splitlines()),
+        "no control characters": not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", n["subject"] + n["text"]),
+        "every line capped": all(len(ln) <= 1300 for ln in n["text"].splitlines())}
+
+
+# --- scenarios: exemption tags -------------------------------------------------------------------
+
+
+def tag_request(resource, value=None):
+    tag = {"key": EXEMPT} | ({"value": value} if value is not None else {})
+    return {"resourcesSet": items([{"resourceId": resource}]), "tagSet": items([tag])}
+
+
+def s_create_tags_group():
+    w = exposed_world()
+    ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])
+    ec2.create_tags(Resources=[w["ssh"]], Tags=[{"Key": EXEMPT, "Value": "sg-open-admin-port"}])
+    ev = record("CreateTags", tag_request(w["ssh"], "sg-open-admin-port"), ok_response())
+    out = deliver("create-tags-group", [ev], mode="remediate")
+    return out, expect(out, subject=r"\[INFO\] .*" + w["ssh"] + ".*", severity="info", action="notified",
+                       body=[w["ssh"], "alice"]) | {
+        "nothing revoked": out["writes"] == [],
+        "the rule stays": len([r for r in ec2.describe_security_group_rules(Filters=[
+            {"Name": "group-id", "Values": [w["ssh"]]}])["SecurityGroupRules"] if not r["IsEgress"]]) == 1}
+
+
+def s_create_tags_instance():
+    w = exposed_world()
+    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=w["public"],
+                             SecurityGroupIds=[w["ssh"]])["Instances"][0]
+    eni = inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    ec2.create_tags(Resources=[inst["InstanceId"]], Tags=[{"Key": EXEMPT, "Value": "*"}])
+    ev = record("CreateTags", tag_request(inst["InstanceId"], "*"), ok_response())
+    out = deliver("create-tags-instance", [ev])
+    return out, expect(out, severity="info", action="notified",
+                       body=[rf"{inst['InstanceId']}.*no effect", rf"{eni}|{w['ssh']}"])
+
+
+def s_create_tags_vpc():
+    w = exposed_world()
+    ec2.create_tags(Resources=[w["vpc"]], Tags=[{"Key": EXEMPT, "Value": "*"}])
+    ev = record("CreateTags", tag_request(w["vpc"], "*"), ok_response())
+    out = deliver("create-tags-vpc", [ev])
+    return out, expect(out, severity="info", action="notified", body=[rf"{w['vpc']}.*no effect", r"tag the security groups, network ACLs, subnets, route tables or interfaces"])
+
+
+def s_delete_tags_group():
+    """Removing the exemption re-evaluates the group: remediate revokes the rule and the notice says who
+    removed the tag."""
+    w = exposed_world()
+    ec2.create_tags(Resources=[w["ssh"]], Tags=[{"Key": EXEMPT, "Value": "*"}])
+    ec2.delete_tags(Resources=[w["ssh"]], Tags=[{"Key": EXEMPT}])
+    ev = record("DeleteTags", tag_request(w["ssh"]), ok_response())
+    out = deliver("delete-tags-group", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {w['ssh']} world-open on 22/tcp.* — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", body=["alice", "FIXED"],
+                       writes=["RevokeSecurityGroupIngress"])
+
+
+def s_create_tags_instance_exposed():
+    """A tag on an exposed instance: no effect, and its interface's exposure is not promised away."""
+    w = exposed_world()
+    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, NetworkInterfaces=[{
+        "DeviceIndex": 0, "SubnetId": w["public"], "AssociatePublicIpAddress": True, "Groups": [w["ssh"]]}])[
+        "Instances"][0]
+    eni = inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    ec2.create_tags(Resources=[inst["InstanceId"]], Tags=[{"Key": EXEMPT, "Value": "eni-internet-exposed"}])
+    ev = record("CreateTags", tag_request(inst["InstanceId"], "eni-internet-exposed"), ok_response())
+    out = deliver("create-tags-instance-exposed", [ev])
+    return out, expect(out, body=[rf"{inst['InstanceId']}.*no effect", rf"tag what they are about instead: .*{eni}"])
+
+
+# --- scenarios: redeliveries (DESIGN §8 "Order and retries") ---------------------------------------
+
+
+def s_redelivery_already_removed():
+    """A world rule the call added, revoked before the redelivery: "already removed", critical."""
+    w = exposed_world()
+    answer = ec2.authorize_security_group_ingress(GroupId=w["ssh"], IpPermissions=[tcp(3389)])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": w["ssh"], "ipPermissions": items(
+        [burst.ct_permission(tcp(3389))])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    ec2.revoke_security_group_ingress(GroupId=w["ssh"], SecurityGroupRuleIds=[answer[0]["SecurityGroupRuleId"]])
+    out = deliver("redelivery-already-removed", [ev], receive=2)
+    first = deliver("redelivery-already-removed-first", [ev], receive=1)
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp \(\+1 more\)",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="notified",
+                       body=["ALREADY REMOVED", rf"{answer[0]['SecurityGroupRuleId']} on {w['ssh']}: tcp 3389-3389 from 0.0.0.0/0"]) | {
+        "first delivery: the 22 rule only, nothing already removed": len(first["notices"]) == 1 and "ALREADY REMOVED"
+        not in first["notices"][0]["text"]}
+
+
+def s_redelivery_modified_egress_gone():
+    """ModifySecurityGroupRules made an egress rule world-open on 3389, deleted before the redelivery:
+    reported without a direction (the record names none), never as an inbound rule."""
+    w = exposed_world()
+    g = group(w["vpc"], "egress-only")
+    rule = ec2.authorize_security_group_egress(GroupId=g, IpPermissions=[tcp(3389, "10.0.0.0/8")])[
+        "SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    ec2.modify_security_group_rules(GroupId=g, SecurityGroupRules=[{"SecurityGroupRuleId": rule, "SecurityGroupRule": {
+        "IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "CidrIpv4": "0.0.0.0/0"}}])
+    now = [r for r in ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [g]}])[
+        "SecurityGroupRules"] if r.get("FromPort") == 3389][0]["SecurityGroupRuleId"]
+    request = {"ModifySecurityGroupRulesRequest": {"GroupId": g, "SecurityGroupRule": {
+        "SecurityGroupRuleId": now, "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389,
+                                                          "CidrIpv4": "0.0.0.0/0"}, "tag": 1}}}
+    response = {"ModifySecurityGroupRulesResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/",
+                                                     "requestId": "r", "return": True}}
+    ec2.revoke_security_group_egress(GroupId=g, SecurityGroupRuleIds=[now])
+    out = deliver("redelivery-modified-egress-gone", [record("ModifySecurityGroupRules", request, response)], receive=2)
+    return out, expect(out, body=[rf"{now} on {g}: tcp 3389-3389 with 0.0.0.0/0 \(inbound or outbound"],
+                       not_body=["3389-3389 from 0.0.0.0/0"])
+
+
+def s_redelivery_prefix_list_unreadable():
+    """A world rule from a prefix list, gone before the redelivery, whose list cannot be read:
+    reported NOT VERIFIED (never silent)."""
+    w = exposed_world()
+    pl = ec2.create_managed_prefix_list(PrefixListName="anywhere", MaxEntries=5, AddressFamily="IPv4",
+                                        Entries=[{"Cidr": "0.0.0.0/0"}])["PrefixList"]["PrefixListId"]
+    perm = {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "PrefixListIds": [{"PrefixListId": pl}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=w["ssh"], IpPermissions=[perm])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": w["ssh"], "ipPermissions": items(
+        [burst.ct_permission(perm)])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    ec2.revoke_security_group_ingress(GroupId=w["ssh"], SecurityGroupRuleIds=[answer[0]["SecurityGroupRuleId"]])
+    out = deliver("redelivery-prefix-list-unreadable", [ev], receive=2,
+                  fault=lambda a, p: (403, "UnauthorizedOperation") if a == "GetManagedPrefixListEntries" else None)
+    readable = deliver("redelivery-prefix-list-readable", [ev], receive=2)
+    return out, expect(out, severity="critical", action="notified", body=["NOT VERIFIED", pl],
+                       describe_max=7) | {
+        "list readable: reported already removed, verified": len(readable["notices"]) == 1 and any(
+            "it holds the whole internet" in ln for ln in readable["notices"][0]["text"].splitlines())}
+
+
+def s_create_tags_expired():
+    """An exemption whose date has passed exempts nothing: the tag change notifies, and remediate
+    revokes the world rule it names (a dated one in the future holds, as create-tags-group)."""
+    w = exposed_world()
+    ec2.create_tags(Resources=[w["ssh"]], Tags=[{"Key": EXEMPT, "Value": "sg-open-admin-port@2020-01-31"}])
+    ev = record("CreateTags", tag_request(w["ssh"], "sg-open-admin-port@2020-01-31"), ok_response())
+    out = deliver("create-tags-expired", [ev], mode="remediate")
+    later = ec2.create_security_group(GroupName="later", Description="later", VpcId=w["vpc"])["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=later, IpPermissions=[tcp(22)])
+    ec2.create_tags(Resources=[later], Tags=[{"Key": EXEMPT, "Value": "sg-open-admin-port@2099-12-31"}])
+    held = deliver("create-tags-future", [record("CreateTags", tag_request(later, "sg-open-admin-port@2099-12-31"),
+                                                 ok_response())], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp.* — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"], body=["EXEMPTION TAG CHANGED", "FIXED", "Already expired, no effect"],
+                       not_body=["now reported as suppressed"]) | {
+        "a future date holds: nothing revoked, INFO": held["writes"] == [] and len(held["notices"]) == 1
+        and held["notices"][0]["attributes"].get("severity") == "info"}
+
+
+# --- scenarios: the NACL fix (DESIGN §8 "NACL precision") ----------------------------------------
+
+
+NACL_FIX = {"rules": {"nacl-open-admin-port": "remediate"}, "naclAdminSources": ["172.16.50.0/24"]}
+
+
+def nacl_fix_world():
+    """A VPC 10.0.0.0/16 + 10.1.0.0/16 + an Amazon IPv6 /56; a NACL on `app-private` with
+    100 allow tcp 22 0.0.0.0/0 (admin only), 110 allow tcp 3389 ::/0 (admin only, IPv6),
+    120 allow tcp 1024-65535 0.0.0.0/0 (return range, holds 3389), 130 allow udp 3389 0.0.0.0/0."""
+    vpc = vpc_with(ipv6=True, extra_cidrs=["10.1.0.0/16"])
+    v6 = canonical(ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"])
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "6", (22, 22), "0.0.0.0/0"), (110, "6", (3389, 3389), "::/0"),
+                                     (120, "6", (1024, 65535), "0.0.0.0/0"), (130, "17", (3389, 3389), "0.0.0.0/0")],
+                      RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    return vpc, v6, acl, ev
+
+
+def nacl_expected(v6):
+    """The entries after the fix: (number, protocol, ports, cidr, action) of the inbound side."""
+    return sorted([
+        (98, "6", (22, 22), "172.16.50.0/24", "allow"), (99, "6", (22, 22), "10.1.0.0/16", "allow"),
+        (100, "6", (22, 22), "10.0.0.0/16", "allow"), (110, "6", (3389, 3389), v6, "allow"),
+        (116, "6", (3389, 3389), "172.16.50.0/24", "allow"), (117, "6", (3389, 3389), "10.1.0.0/16", "allow"),
+        (118, "6", (3389, 3389), "10.0.0.0/16", "allow"), (119, "6", (3389, 3389), "0.0.0.0/0", "deny"),
+        (120, "6", (1024, 65535), "0.0.0.0/0", "allow"), (128, "17", (3389, 3389), "172.16.50.0/24", "allow"),
+        (129, "17", (3389, 3389), "10.1.0.0/16", "allow"), (130, "17", (3389, 3389), "10.0.0.0/16", "allow")])
+
+
+def canonical(cidr):
+    """A CIDR as RFC 5952 writes it: moto hands out IPv6 blocks with leading zeros (`…:0800::/56`),
+    the fix writes them canonically (`…:800::/56`); both are the same block."""
+    return str(ipaddress.ip_network(cidr, strict=False))
+
+
+def inbound(acl):
+    return sorted((e["RuleNumber"], e["Protocol"], (e["PortRange"]["From"], e["PortRange"]["To"]) if e.get(
+        "PortRange") else None, canonical(e.get("CidrBlock") or e.get("Ipv6CidrBlock")), e["RuleAction"])
+                  for e in nacl_entries(acl) if not e["Egress"] and e["RuleNumber"] < 32767)
+
+
+def s_nacl_fix():
+    vpc, v6, acl, ev = nacl_fix_world()
+    out = deliver("nacl-fix", [ev], mode="remediate", config=NACL_FIX)
+    after = out["after"] = inbound(acl)
+    creates = [w for w in out["writes"] if w["action"] == "CreateNetworkAclEntry"]
+    deny = [i for i, c in enumerate(creates) if c["params"].get("RuleAction") == "deny"]
+    allows_3389 = [i for i, c in enumerate(creates) if c["params"].get("RuleAction") == "allow" and c["params"].get(
+        "Protocol") == "6" and c["params"].get("PortRange.From") == "3389"]
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 22/tcp, 3389/tcp, 3389/udp — remediated",
+                       severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
+                       body=["FIXED"], writes=["CreateNetworkAclEntry"] * 8 + ["ReplaceNetworkAclEntry"] * 3) | {
+        "entries after the fix": after == nacl_expected(v6),
+        "the deny after its allows": len(deny) == 1 and len(allows_3389) == 3 and max(allows_3389) < deny[0],
+        "new entries carry the protocol number": all(c["params"].get("Protocol") in ("6", "17") for c in creates),
+        "no write failed": all(w["status"] == 200 for w in out["writes"])}
+
+
+def s_nacl_fix_redelivered():
+    """The fix ran, then the notice failed: the redelivery writes nothing and reports the entry it
+    wrote as already removed (narrowed), with the severity of the finding it made."""
+    vpc, v6, acl, ev = nacl_fix_world()
+    deliver("nacl-fix-first", [ev], mode="remediate", config=NACL_FIX)
+    out = deliver("nacl-fix-redelivered", [ev], mode="remediate", config=NACL_FIX, receive=2)
+    return out, expect(out, subject=rf"\[HIGH\] world-open entry 100 of {idre(acl)} already removed", severity="high",
+                       rule_ids=["nacl-open-admin-port"], action="notified", writes=[],
+                       body=[rf"entry 100 \(inbound\) of {acl}: allow protocol 6 22-22 from 0.0.0.0/0"])
+
+
+def s_nacl_fix_race():
+    """Two batches fix the same NACL at once (the same event delivered twice, as SQS may): no call
+    fails, both are acknowledged, and the NACL ends closed to the internet on the admin ports (a batch
+    that read the NACL mid-fix may add duplicate allows: harmless)."""
+    vpc, v6, acl, ev = nacl_fix_world()
+    calls.clear()
+    runs = [start(f"nacl-fix-race-{k}", [ev], mode="remediate", config=NACL_FIX) for k in (1, 2)]
+    outs = [finish(r) for r in runs]
+    after = inbound(acl)
+    texts = [n["text"] for o in outs for n in o["notices"]]
+    fixed = [t for t in texts if "FIXED [HIGH]" in t]
+    world_admin = [e for e in after if e[4] == "allow" and e[3] in ("0.0.0.0/0", "::/0") and e[2] is not None
+                   and e[2][0] <= 22 <= e[2][1] and not any(d[4] == "deny" and d[0] < e[0] for d in after)]
+    out = outs[0] | {"notices": [n for o in outs for n in o["notices"]],
+                     "writes": [w for o in outs for w in o["writes"]],
+                     "describeCount": max(o["describeCount"] for o in outs)}
+    # Figures, not checks: when the two batches interleave call by call each may make part of the
+    # fix (both then say FIXED for what their own calls closed, a replace may land twice: EC2 has no
+    # conditional write), and each contested entry may cost a re-read.
+    print(f"   nacl-fix-race: {len(fixed)} notice(s) say FIXED; Describe calls per batch "
+          f"{[o['describeCount'] for o in outs]}; writes per batch {[len(o['writes']) for o in outs]}")
+    return out, {"at least one notice says FIXED": len(fixed) >= 1,
+                 "no write failed": all(w["error"] in (None, "NetworkAclEntryAlreadyExists") for w in out["writes"]),
+                 "both acknowledged": all(o["exit"] == 0 and not (o["answer"] or {}).get("batchItemFailures")
+                                          for o in outs),
+                 "entry 100 narrowed, tcp 3389 denied": (100, "6", (22, 22), "10.0.0.0/16", "allow") in after and any(
+                     e[4] == "deny" and e[2] == (3389, 3389) and e[1] == "6" for e in after),
+                 "no world allow on 22 left": world_admin == []}
+
+
+def s_nacl_fix_dry_run():
+    vpc, v6, acl, ev = nacl_fix_world()
+    before = inbound(acl)
+    out = deliver("nacl-fix-dry-run", [ev], mode="dry-run", config=NACL_FIX)
+    return out, expect(out, subject=rf"\[HIGH\] {acl} .* — dry run", severity="high",
+                       rule_ids=["nacl-open-admin-port"], action="dry-run", body=["would call"]) | {
+        "NACL unchanged": inbound(acl) == before}
+
+
+def s_nacl_fix_partial():
+    """One call of the NACL's fix refused: the rest of that NACL's calls are not made (a deny is never
+    left without its allows), the finding stays OPEN, partially-remediated or failed."""
+    vpc, v6, acl, ev = nacl_fix_world()
+    state = {"n": 0}
+
+    def fault(action, params):
+        if action == "CreateNetworkAclEntry":
+            state["n"] += 1
+            if state["n"] == 3:
+                return 403, "UnauthorizedOperation"
+        return None
+
+    out = deliver("nacl-fix-partial", [ev], mode="remediate", config=NACL_FIX, fault=fault)
+    after = inbound(acl)
+    return out, expect(out, subject=rf"\[HIGH\] {acl} .* — (partially remediated|remediation failed)",
+                       severity="high", rule_ids=["nacl-open-admin-port"],
+                       writes=[w["action"] for w in out["writes"]], body=["OPEN"]) | {
+        "action partially-remediated or failed": out["notices"][:1] != [] and out["notices"][0]["attributes"].get(
+            "action") in ("partially-remediated", "failed"),
+        "no deny without its allows": all(not (e[4] == "deny") for e in after) or all(
+            any(a[0] == e[0] - 1 and a[4] == "allow" for a in after) for e in after if e[4] == "deny")}
+
+
+def s_nacl_delete_no_v6():
+    """An admin-only IPv6 entry in a VPC without an IPv6 block: no kept source of that family, deleted."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "6", (22, 22), "::/0"), (200, "6", (443, 443), "0.0.0.0/0")],
+                      RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "::/0"), ok_response())
+    out = deliver("nacl-delete-no-v6", [ev], mode="remediate", config={"rules": {"nacl-open-admin-port": "remediate"}})
+    return out, expect(out, subject=rf"\[HIGH\] {acl} .* — remediated", severity="high",
+                       rule_ids=["nacl-open-admin-port"], action="remediated", body=["FIXED"],
+                       writes=["DeleteNetworkAclEntry"]) | {
+        "only entry 200 left": inbound(acl) == [(200, "6", (443, 443), "0.0.0.0/0", "allow")]}
+
+
+def s_nacl_entry_limit():
+    """More inbound entries than naclEntryLimit: notify only, saying why."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "6", (22, 22), "0.0.0.0/0")] + [
+        (200 + i, "6", (8000 + i, 8000 + i), "10.0.0.0/16") for i in range(4)], RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-entry-limit", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}, "naclEntryLimit": 3})
+    return out, expect(out, subject=rf"\[HIGH\] {acl} .*", severity="high", rule_ids=["nacl-open-admin-port"],
+                       action="notified", body=["OPEN", r"naclEntryLimit|entries"], writes=[])
+
+
+def s_nacl_default_remediate():
+    """The default NACL (100 allow all): denies for the admin ports with allows for the VPC block,
+    the README's example: 98/99 tcp 22, 96/97 tcp 3389, 94/95 udp 3389."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = default_nacl(vpc)["NetworkAclId"]
+    entry_request(acl, 100, "-1", None, "0.0.0.0/0")
+    ev = record("ReplaceNetworkAclEntry", entry_request(acl, 100, "-1", None, "0.0.0.0/0"), ok_response())
+    ec2.replace_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="-1", RuleAction="allow", Egress=False,
+                                  CidrBlock="0.0.0.0/0")
+    out = deliver("nacl-default", [ev], mode="remediate", config={"rules": {"nacl-open-admin-port": "remediate"}})
+    expected = sorted([(94, "17", (3389, 3389), "10.0.0.0/16", "allow"), (95, "17", (3389, 3389), "0.0.0.0/0", "deny"),
+                       (96, "6", (3389, 3389), "10.0.0.0/16", "allow"), (97, "6", (3389, 3389), "0.0.0.0/0", "deny"),
+                       (98, "6", (22, 22), "10.0.0.0/16", "allow"), (99, "6", (22, 22), "0.0.0.0/0", "deny"),
+                       (100, "-1", None, "0.0.0.0/0", "allow")])
+    return out, expect(out, subject=rf"\[HIGH\] {acl} .* — remediated", severity="high",
+                       rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=["CreateNetworkAclEntry"] * 6) | {"entries after the fix": inbound(acl) == expected,
+                                                                 "sub": bool(sub)}
+
+
+# --- scenarios: no noise, one notice per batch ----------------------------------------------------
+
+
+def s_no_noise_web_launch():
+    """A web server launched exposed only on 443 (info): listed, never a notice on its own (§8 "No noise")."""
+    w = exposed_world()
+    web = group(w["vpc"], "web-443", tcp(443))
+    r = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, NetworkInterfaces=[{
+        "DeviceIndex": 0, "SubnetId": w["public"], "AssociatePublicIpAddress": True, "Groups": [web]}])
+    inst = r["Instances"][0]
+    ni = inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    response = {"requestId": "r", "reservationId": r["ReservationId"], "ownerId": ACCOUNT, "groupSet": {},
+                "instancesSet": items([{"instanceId": inst["InstanceId"], "networkInterfaceSet": items([{
+                    "networkInterfaceId": ni, "subnetId": w["public"], "vpcId": w["vpc"]}])}])}
+    out = deliver("no-noise-web-launch", [record("RunInstances", {"instancesSet": items(
+        [{"imageId": "ami-12c6146b", "minCount": 1, "maxCount": 1}])}, response)])
+    return out, expect(out, notices=0)
+
+
+def s_mixed_batch():
+    """Four calls of four areas in one SQS batch: one notice for the account and region, every call named."""
+    w = exposed_world()
+    rt = table(w["vpc"], "private", subnets=[w["private"]])
+    ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=w["igw"])
+    route = record("CreateRoute", {"routeTableId": rt, "destinationCidrBlock": "0.0.0.0/0", "gatewayId": w["igw"]},
+                   ok_response())
+    sg = world_open_call(w)
+    ec2.modify_subnet_attribute(SubnetId=w["public"], MapPublicIpOnLaunch={"Value": True})
+    sub = record("ModifySubnetAttribute", {"subnetId": w["public"], "mapPublicIpOnLaunch": {"value": True}},
+                 ok_response())
+    ec2.create_tags(Resources=[w["vpc"]], Tags=[{"Key": EXEMPT, "Value": "*"}])
+    tag = record("CreateTags", tag_request(w["vpc"], "*"), ok_response())
+    out = deliver("mixed-batch", [route, sg, sub, tag], mode="remediate")
+    text = out["notices"][0]["text"] if out["notices"] else ""
+    return out, expect(out, subject=r"\[HIGH\] Private subnet .* \(\+\d+ more\) — revoked", severity="critical",
+                       rule_ids=["eni-internet-exposed", "sg-open-admin-port", "subnet-auto-assign-public-ip",
+                                 "subnet-private-has-igw-route"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"], describe_max=12) | {
+        "every call named": all(n in text for n in ("CreateRoute", "AuthorizeSecurityGroupIngress",
+                                                    "ModifySubnetAttribute", "CreateTags")),
+        "the VPC tag said to have no effect": "has no effect" in text}
+
+
+def s_triage_ignored():
+    """§7: a call by the guardrail's own role (matched on the session issuer), a failed call, and a
+    call from another account are acknowledged without a read, a write or a notice."""
+    w = exposed_world()
+    own = world_open_call(w)
+    own["detail"]["userIdentity"] = assumed_role_identity(ACCOUNT, "VpcGuardrail-EventFunction", "i-123")
+    failed = json.loads(json.dumps(own))
+    failed["detail"]["userIdentity"] = identity
+    failed["detail"]["eventID"] = failed["id"] = "c0000000-0000-4000-8000-0000000000f1"
+    failed["detail"]["errorCode"] = "Client.InvalidPermission.Duplicate"
+    other = json.loads(json.dumps(failed))
+    other["detail"].pop("errorCode")
+    other["detail"]["eventID"] = other["id"] = "c0000000-0000-4000-8000-0000000000f2"
+    other["account"] = "999999999999"
+    other["detail"]["recipientAccountId"] = "999999999999"
+    role = f"arn:aws:iam::{ACCOUNT}:role/VpcGuardrail-EventFunction"
+    out = deliver("triage-ignored", [own, failed, other], mode="remediate",
+                  extra_env={"VPC_GUARDRAIL_OWN_ROLE_ARN": role})
+    return out, expect(out, notices=0, describe_max=0) | {
+        "no read at all": out["describeCount"] == 0, "no write": out["writes"] == []}
+
+
+# --- scenarios: AWS faults (DESIGN §13, §14 "Partial failure") -----------------------------------
+
+
+def world_open_call(w):
+    answer = ec2.authorize_security_group_ingress(GroupId=w["ssh"], IpPermissions=[tcp(3389)])["SecurityGroupRules"]
+    return record("AuthorizeSecurityGroupIngress", {"groupId": w["ssh"], "ipPermissions": items(
+        [burst.ct_permission(tcp(3389))])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+
+
+def s_fault_describe_denied():
+    """A Describe refused: "could not evaluate" (high, failed), nothing remediated, acknowledged."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    out = deliver("fault-describe-denied", [ev], mode="remediate",
+                  fault=lambda a, p: (403, "UnauthorizedOperation") if a == "DescribeSecurityGroupRules" else None)
+    return out, expect(out, subject=r"\[HIGH\] could not evaluate AuthorizeSecurityGroupIngress on .* — failed",
+                       severity="high", action="failed", body=["UnauthorizedOperation"])
+
+
+def s_fault_throttled():
+    """Throttling past the SDK's retries: the message fails (redelivered by SQS), nothing written or sent."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    out = deliver("fault-throttled", [ev], mode="remediate",
+                  fault=lambda a, p: (400, "RequestLimitExceeded") if a == "DescribeSecurityGroups" else None)
+    failures = (out["answer"] or {}).get("batchItemFailures") or []
+    return out, {"the message failed": len(failures) == 1, "no notice": out["notices"] == [],
+                 "no write": out["writes"] == []}
+
+
+def s_fault_publish():
+    """The publish fails: act first (the revoke stands), the notice logged at ERROR, the message failed."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    out = deliver("fault-publish", [ev], mode="remediate",
+                  fault=lambda a, p: (500, "InternalError") if a == "Publish" else None)
+    failures = (out["answer"] or {}).get("batchItemFailures") or []
+    log = open(os.path.join(WORK, "fault-publish-log.jsonl")).read()
+    left = [r for r in ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [w["ssh"]]}])[
+        "SecurityGroupRules"] if not r["IsEgress"]]
+    return out, {"the message failed": len(failures) == 1,
+                 "revoked before the publish": [x["action"] for x in out["writes"]] == ["RevokeSecurityGroupIngress"],
+                 "both world rules gone": left == [],
+                 "the whole notice in the log at ERROR": '"level":"ERROR"' in log and "HOW TO UNDO" in log}
+
+
+def s_fault_revoke_denied():
+    """The revoke refused: the finding stays OPEN, `failed`, "remediation failed"; acknowledged."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    out = deliver("fault-revoke-denied", [ev], mode="remediate",
+                  fault=lambda a, p: (403, "UnauthorizedOperation") if a == "RevokeSecurityGroupIngress" else None)
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp, 3389/tcp — remediation failed",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="failed",
+                       body=["OPEN", "FAILED", "UnauthorizedOperation"], writes=["RevokeSecurityGroupIngress"])
+
+
+def s_fault_revoke_throttled():
+    """The revoke throttled past the SDK's retries: the message fails (the retry acts again), nothing
+    reported as failed."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    out = deliver("fault-revoke-throttled", [ev], mode="remediate",
+                  fault=lambda a, p: (400, "RequestLimitExceeded") if a == "RevokeSecurityGroupIngress" else None)
+    failures = (out["answer"] or {}).get("batchItemFailures") or []
+    return out, {"the message failed": len(failures) == 1,
+                 "no notice calling it failed": all(n["attributes"].get("action") != "failed" for n in out["notices"])}
+
+
+def s_nacl_no_free_numbers():
+    """An admin-only world entry at rule 1 with a further kept source to add below it: no free number,
+    notify only, saying why; nothing written."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(1, "6", (22, 22), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 1, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-no-free-numbers", [ev], mode="remediate", config={
+        "rules": {"nacl-open-admin-port": "remediate"}, "naclAdminSources": ["172.16.50.0/24"]})
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 22/tcp", severity="high",
+                       rule_ids=["nacl-open-admin-port"], action="notified", body=["OPEN", r"free|number"],
+                       writes=[]) | {"entry 1 unchanged": inbound(acl) == [(1, "6", (22, 22), "0.0.0.0/0", "allow")]}
+
+
+def s_nacl_shadowing_entry():
+    """An admin-only world entry (90 allow tcp 22) before the default NACL's allow-all (100): narrowing
+    90 alone would leave 22 open through 100, so the fix must close 22 for good."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = default_nacl(vpc)["NetworkAclId"]
+    entry(acl, 90, "6", (22, 22), "0.0.0.0/0")
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 90, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-shadowing-entry", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    after = out["after"] = inbound(acl)
+    # Open on 22 from the world after the fix? First match in rule order for a world source (8.8.8.8).
+    first = next((e for e in after if e[1] in ("6", "-1") and (e[2] is None or e[2][0] <= 22 <= e[2][1])
+                  and e[3] == "0.0.0.0/0"), None)
+    return out, expect(out, severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=[w["action"] for w in out["writes"]]) | {
+        "22 closed to the world": first is not None and first[4] == "deny", "sub": bool(sub)}
+
+
+SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
+
+
+def main():
+    wanted = [a for a in sys.argv[1:] if not a.startswith("-")] or list(SCENARIOS)
+    failed = 0
+    report = {}
+    for name in wanted:
+        reset()
+        try:
+            out, checks = SCENARIOS[name]()
+        except Exception as error:  # a scenario that cannot run is a failure to look at, not a crash
+            print(f"ERROR {name}: {error!r}")
+            failed += 1
+            continue
+        bad = [k for k, v in checks.items() if not v]
+        failed += bool(bad)
+        subject = out["notices"][0]["subject"] if out["notices"] else "(no notice)"
+        attrs = out["notices"][0]["attributes"] if out["notices"] else {}
+        print(f"{'FAIL' if bad else 'PASS'} {name}: {subject} {json.dumps(attrs)} describes={out['describeCount']} "
+              f"writes={[w['action'] for w in out['writes']]}" + (f"\n   failed: {bad}" if bad else ""))
+        report[name] = {"after": out.get("after"), "checks": checks, "describes": out["describes"], "writes": out["writes"],
+                        "notices": out["notices"], "answer": out["answer"]}
+    json.dump(report, open(os.path.join(WORK, "catalogue.json"), "w"), indent=1)
+    if VERBOSE:
+        print(json.dumps(report, indent=1))
+    print(f"{len(wanted) - failed}/{len(wanted)} scenarios pass; kept in {WORK}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+import { type ExtractContext, ids, noResource, type ScopeParts } from './extract';
+import { either, field, members, text } from './shapes';
+import { type ExemptionChange, IGNORE_REASONS, type Ignored } from './types';
+
+// CreateTags / DeleteTags rows of the event table (./event-table.ts): exemption tag changes.
+
+/** Where a tagged resource goes in the scope, by id prefix (other resources are only named). */
+const TAGGABLE: readonly [string, keyof ScopeParts][] = [
+  ['sg-', 'securityGroupIds'],
+  ['acl-', 'networkAclIds'],
+  ['subnet-', 'subnetIds'],
+  ['rtb-', 'routeTableIds'],
+  ['eni-', 'networkInterfaceIds'],
+  ['nat-', 'natGatewayIds'],
+  ['vpce-', 'vpcEndpointIds'],
+  // No rule judges an instance; its interfaces are loaded so the notice can name what to tag instead.
+  ['i-', 'instanceIds'],
+];
+
+/** Id prefixes of the resources the rules judge (the slots above but the instance). */
+const JUDGED_BY_RULES = TAGGABLE.filter(([, slot]) => slot !== 'instanceIds').map(([prefix]) => prefix);
+
+export function tagEvent(change: ExemptionChange['change']) {
+  return ({ request, exemptionTagKey }: ExtractContext): ScopeParts | Ignored => {
+    const tags = members(either(request, 'tagSet', 'Tags'));
+    const tag = tags.find((t) => text(field(t, 'key')) === exemptionTagKey);
+    // DeleteTags without tags deletes every user tag, so an exemption too: re-evaluate, notify.
+    const everyTag = change === 'removed' && tags.length === 0;
+    if (!tag && !everyTag) {
+      return { code: IGNORE_REASONS.notExemptionTag, reason: `the tags changed are not ${exemptionTagKey}` };
+    }
+    // `resourcesSet.items[].resourceId`, or the SDK's `Resources`: a list of ids.
+    const named = ids(
+      ...members(either(request, 'resourcesSet', 'Resources')).map((r) =>
+        typeof r === 'string' ? r : field(r, 'resourceId'),
+      ),
+    );
+    // Every tag gone from an AMI or an instance says nothing of an exemption: only judged kinds count.
+    const resourceIds = everyTag
+      ? named.filter((id) => JUDGED_BY_RULES.some((p) => id.startsWith(p)))
+      : named;
+    if (everyTag && named.length > 0 && resourceIds.length === 0) {
+      return {
+        code: IGNORE_REASONS.notExemptionTag,
+        reason: 'every tag removed from resources no rule judges',
+      };
+    }
+    if (resourceIds.length === 0) return noResource('no resourcesSet in the request');
+    const value = typeof field(tag, 'value') === 'string' ? (field(tag, 'value') as string) : undefined;
+    const exemption: ExemptionChange = {
+      change,
+      key: exemptionTagKey,
+      resourceIds,
+      ...(value !== undefined ? { value } : {}),
+      ...(everyTag ? { everyTag: true } : {}),
+    };
+    const parts: ScopeParts = { exemption };
+    for (const id of resourceIds) {
+      const slot = TAGGABLE.find(([prefix]) => id.startsWith(prefix));
+      if (!slot) continue;
+      const key = slot[1] as 'securityGroupIds';
+      parts[key] = [...(parts[key] ?? []), id];
+    }
+    return parts;
+  };
+}
