@@ -192,6 +192,23 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(sts.calls()).toHaveLength(0);
   });
 
+  it('refuses --role-name without --accounts or --organization instead of ignoring it (exit 2)', async () => {
+    for (const argv of [
+      ['audit', '--region', 'eu-west-1', '--role-name', 'GuardrailReader'],
+      ['snapshot', '--region', 'eu-west-1', '--role-name', 'VpcGuardrailMember'],
+    ]) {
+      const { io, stdout, stderr } = memoryIo();
+      // Before: the credentials' own region audited (exit 1), the role never used.
+      expect(await runCli(argv, io), argv.join(' ')).toBe(2);
+      expect(stdout()).toBe('');
+      expect(stderr()).toBe(
+        'vpc-guardrail: invalid options:\n' +
+          '  --role-name goes with --accounts or --organization (the role assumed in the other accounts)\n',
+      );
+    }
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
   it('skips the accounts the configuration excludes, and says so', async () => {
     // Prepare
     const { io, stdout, stderr } = memoryIo({ 'c.json': JSON.stringify({ excludeAccounts: [B] }) });
