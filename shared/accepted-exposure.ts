@@ -1,11 +1,11 @@
 import type { Analysis } from './analysis/analysis';
 import { type ExposedPorts, exposureAnalysis, exposureSeverity } from './analysis/exposure';
-import { TRANSPORTS, type Transport } from './analysis/sg-reach';
+import { EMPTY_REACH, type Family, TRANSPORTS, type Transport } from './analysis/sg-reach';
 import type { Config, PortSpec } from './config';
 import { exemptionActive, parseExemptionTag, suppressionFor, tagReason } from './exemptions';
 import type { Finding, Suppression } from './findings';
 import type { Model } from './model/model';
-import { intersect, normalize, subtract, union } from './net/interval-set';
+import { intersect, isSubset, normalize, subtract, union } from './net/interval-set';
 import { ALL_PORTS, formatPortsWithProtocol, type PortSet } from './net/ports';
 import { interfaceTitle, shownPorts } from './rules/eni-internet-exposed';
 import { portSpecsOf } from './rules/sg-open-common';
@@ -104,6 +104,52 @@ function groupExemptions(
   return out;
 }
 
+/**
+ * The candidate ports less those that the groups not exempted for them still open to the world
+ * together: with sg-1 world-open on 22 and exempted, and sg-2 (0.0.0.0/1) and sg-3 (128.0.0.0/1)
+ * not, the interface stays world-open on 22 without sg-1, a path no one accepted. Each run of
+ * ports on which the same groups are unexempted is judged with the union of those groups (two or
+ * more with a public source; one alone would have been an unexempted opener already).
+ */
+function openThroughUnexempted(
+  candidate: ExposedPorts,
+  family: Family,
+  groupIds: readonly string[],
+  analysis: Analysis,
+  exemptionsOf: (groupId: string) => GroupExemption[],
+): ExposedPorts {
+  if (isEmpty(candidate) || groupIds.length < 2) return candidate;
+  const publicGroups = groupIds.filter((id) => analysis.groupReach(id) !== EMPTY_REACH);
+  if (publicGroups.length < 2) return candidate;
+  const exempt = publicGroups.map((id) =>
+    exemptionsOf(id).reduce((a, e) => combine(a, e.ports, union), NONE),
+  );
+  const out: ExposedPorts = { tcp: candidate.tcp, udp: candidate.udp };
+  for (const t of TRANSPORTS) {
+    let stillOpen: PortSet = [];
+    for (const [from, to] of candidate[t]) {
+      // Cut the run where some group's exemption starts or ends: inside a piece, each group is
+      // exempted for all of it or for none of it.
+      const cuts = new Set<number>([from, to]);
+      for (const set of exempt)
+        for (const [a, b] of set[t]) {
+          if (a > from && a < to) cuts.add(a);
+          if (b > from && b < to) cuts.add(b);
+        }
+      const points = [...cuts].sort((x, y) => x - y);
+      for (let i = 0; i + 1 < points.length; i++) {
+        const piece: PortSet = [[points[i] as number, points[i + 1] as number]];
+        const unexempted = publicGroups.filter((_, k) => !isSubset(piece, exempt[k]?.[t] ?? []));
+        if (unexempted.length < 2) continue;
+        const world = analysis.unionReach(unexempted)[t].worldOpen[family];
+        stillOpen = union(stillOpen, intersect(piece, world));
+      }
+    }
+    out[t] = subtract(candidate[t], stillOpen);
+  }
+  return out;
+}
+
 /** True when one of the groups has an exemption tag or an allow-list entry (only those accept). */
 function someExemptable(
   groupIds: readonly string[],
@@ -135,6 +181,8 @@ export function acceptExposure(
   portsOf: PortsOf,
   /** Findings suppressed only by their group's interface shape (`allowInterfaceTypes`, …). */
   byShapeOnly: ReadonlySet<Finding> = new Set(),
+  /** The catalogue's rule ids, as the first judgement of the interface's own tag had them. */
+  knownRuleIds?: ReadonlySet<string>,
 ): void {
   // Only groups with an exemption tag or an allow-list entry can accept anything: in most
   // regions no interface has one, and nothing more is computed.
@@ -193,7 +241,13 @@ export function acceptExposure(
         const exempt = exemptionsOf(groupId).reduce((a, e) => combine(a, e.ports, union), NONE);
         unexempted = combine(unexempted, combine(world, exempt, subtract), union);
       }
-      const accepted = combine(opened, unexempted, subtract);
+      const accepted = openThroughUnexempted(
+        combine(opened, unexempted, subtract),
+        family.family,
+        family.path.securityGroupIds,
+        analysis,
+        exemptionsOf,
+      );
       remaining = combine(remaining, combine(family.ports, accepted, subtract), union);
       for (const { groupId, world } of openers) {
         const ports = combine(world, accepted, intersect);
@@ -240,7 +294,8 @@ export function acceptExposure(
     );
     finding.detail += ` Accepted, as every security group opening them is exempted for them: ${acceptedText.join(', ')} through ${names}; still reported: ${reported.join(', ')}.`;
     // An allow-list entry of the interface itself may cover what is left.
-    const own = suppressionFor(finding, model, config, now, portSpecsOf(remaining));
+    // Judged with the same rule ids: the tag's unreadable parts (a misspelt id) are shown again as before.
+    const own = suppressionFor(finding, model, config, now, portSpecsOf(remaining), knownRuleIds);
     if (own) finding.suppressed = own;
   }
 }

@@ -3,7 +3,13 @@ import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import { type NotJudged, notJudgedOf } from './analysis/not-judged';
 import type { Config, PortSpec } from './config';
-import { acceptedByShape, applyPartialAllowLists, suppressionFor } from './exemptions';
+import {
+  acceptedByShape,
+  allowListWarnings,
+  applyPartialAllowLists,
+  suppressionFor,
+  unjudgedTagWarnings,
+} from './exemptions';
 import {
   compareFindings,
   type Finding,
@@ -18,7 +24,7 @@ import { buildModel, type Model } from './model/model';
 import type { Snapshot } from './model/snapshot-schema';
 import { REGISTRY, type RuleRegistry } from './rules/registry';
 import type { RuleContext, RuleDefinition } from './rules/types';
-import { unusedResources } from './unused';
+import { unusedResources, unusedWarnings } from './unused';
 
 export interface EvaluateOptions {
   /** The time exemption expiries are judged at; the engine reads no clock. Undated exemptions ignore it. */
@@ -50,7 +56,10 @@ export function evaluateReport(
   config: Config,
   options: EvaluateOptions = {},
 ): EngineResult {
-  return evaluateModelReport(buildModel(snapshot), config, options);
+  const result = evaluateModelReport(buildModel(snapshot), config, options);
+  // An exemption tag where no rule looks (a VPC, a security-group rule) is said, not ignored.
+  const tags = unjudgedTagWarnings(snapshot, config.exemptionTagKey);
+  return tags.length > 0 ? { ...result, warnings: [...result.warnings, ...tags] } : result;
 }
 
 /** `evaluateReport` of an already-built model (the event path scopes findings with the model). */
@@ -59,7 +68,7 @@ export function evaluateModelReport(
   config: Config,
   options: EvaluateOptions = {},
 ): EngineResult {
-  const { findings, analysis, unused } = run(model, config, options);
+  const { findings, analysis, unused, unusedById } = run(model, config, options);
   const running = (options.rules ?? (options.registry ?? REGISTRY).rules).filter(
     (rule) => config.rules[rule.meta.id] !== 'off',
   );
@@ -76,7 +85,16 @@ export function evaluateModelReport(
   const notJudged = [...lacking.filter((n) => !skipped.has(n.resourceId)), ...declared, ...unused].sort(
     (a, b) => compareText(a.resourceId, b.resourceId) || compareText(a.reason, b.reason),
   );
-  return { findings, notJudged, warnings: model.warnings };
+  // An allow-list entry that can suppress nothing is said (a VPC id, a rule of another kind).
+  const allowList =
+    config.allowLists.length > 0
+      ? allowListWarnings(
+          config,
+          [...(options.registry ?? REGISTRY).rules, ...(options.rules ?? [])].map((rule) => rule.meta),
+        )
+      : [];
+  const extra = [...allowList, ...unusedWarnings(model, unusedById)];
+  return { findings, notJudged, warnings: extra.length > 0 ? [...model.warnings, ...extra] : model.warnings };
 }
 
 /** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
@@ -115,7 +133,12 @@ function run(
   model: Model,
   config: Config,
   options: EvaluateOptions,
-): { findings: Finding[]; analysis: Analysis; unused: NotJudged[] } {
+): {
+  findings: Finding[];
+  analysis: Analysis;
+  unused: NotJudged[];
+  unusedById: ReadonlyMap<string, NotJudged> | undefined;
+} {
   const registry = options.registry ?? REGISTRY;
   const analysis = new Analysis(model, config);
   const unused = config.judgeUnused ? undefined : unusedResources(model);
@@ -160,12 +183,22 @@ function run(
     }
   }
   // Interface exposure accepted through exempted groups (DESIGN §8), once every SG finding is known.
-  acceptExposure(findings, model, config, analysis, options.now, (f) => portsOf.get(f) ?? [], byShapeOnly);
+  acceptExposure(
+    findings,
+    model,
+    config,
+    analysis,
+    options.now,
+    (f) => portsOf.get(f) ?? [],
+    byShapeOnly,
+    known,
+  );
   addExposureCounts(findings, analysis);
   return {
     findings: findings.sort(compareFindings),
     analysis,
     unused: unused ? [...unused.values()] : [],
+    unusedById: unused,
   };
 }
 

@@ -3,7 +3,7 @@ import { TRANSPORTS } from './analysis/sg-reach';
 import type { AllowListEntry, Config, PortSpec } from './config';
 import type { Finding, ResourceType, RevokeTarget, Suppression } from './findings';
 import type { Model } from './model/model';
-import type { Tag } from './model/snapshot-schema';
+import type { Snapshot, Tag } from './model/snapshot-schema';
 import { intersect, isSubset } from './net/interval-set';
 import { formatPortsWithProtocol, type PortSet } from './net/ports';
 import { matchesTransport, parseProtocol } from './net/protocol';
@@ -35,6 +35,9 @@ export function parseExemptionTag(value: string): { entries: ExemptionEntry[]; i
     }
     entries.push(date ? { ruleId: m[1] as string, until: date } : { ruleId: m[1] as string });
   }
+  // An empty value (the console lets a tag be set with a key alone) names nothing: said, like any
+  // unreadable value, rather than read in silence as "exempt nothing" (or taken for `*`).
+  if (entries.length === 0 && invalid.length === 0) invalid.push(value);
   return { entries, invalid };
 }
 
@@ -133,6 +136,82 @@ export function suppressionFor(
   }
   const allowed = config.allowLists.find((entry) => allowListCovers(entry, finding, ports));
   return allowed ? { by: 'config', reason: allowed.reason } : undefined;
+}
+
+const ENI_RULE_ID = 'eni-internet-exposed';
+
+/** The id prefix of each kind of resource a rule judges, and its name in a warning. */
+const KINDS: Record<ResourceType, { prefix: string; name: string }> = {
+  'AWS::EC2::SecurityGroup': { prefix: 'sg-', name: 'security groups' },
+  'AWS::EC2::NetworkAcl': { prefix: 'acl-', name: 'network ACLs' },
+  'AWS::EC2::Subnet': { prefix: 'subnet-', name: 'subnets' },
+  'AWS::EC2::RouteTable': { prefix: 'rtb-', name: 'route tables' },
+  'AWS::EC2::NatGateway': { prefix: 'nat-', name: 'NAT gateways' },
+  'AWS::EC2::VPCEndpoint': { prefix: 'vpce-', name: 'VPC endpoints' },
+  'AWS::EC2::NetworkInterface': { prefix: 'eni-', name: 'network interfaces' },
+};
+
+/**
+ * Allow-list entries that can suppress nothing, as warnings: a resource of a kind no rule judges
+ * (a VPC, an instance, a security-group rule `sgr-`), or a listed rule that judges another kind
+ * (`nacl-open-admin-port` for a group). Such an entry would otherwise be a silent no-op, the
+ * operator believing a finding allowed (DESIGN §8 says the same of a tag on an instance or a VPC).
+ * `rules`: the catalogue's id and resource type of each rule.
+ */
+export function allowListWarnings(
+  config: Config,
+  rules: readonly { id: string; resourceType: ResourceType }[],
+): string[] {
+  const warnings: string[] = [];
+  const kinds = Object.values(KINDS);
+  config.allowLists.forEach((entry, i) => {
+    const kind = kinds.find((k) => entry.resourceId.startsWith(k.prefix));
+    if (!kind) {
+      warnings.push(
+        `config allowLists[${i}].resourceId ${entry.resourceId}: no rule judges this kind of resource, so the entry suppresses nothing; name what the rules judge instead (ids ${kinds.map((k) => k.prefix).join(', ')})`,
+      );
+      return;
+    }
+    for (const ruleId of entry.ruleIds ?? []) {
+      const type = rules.find((rule) => rule.id === ruleId)?.resourceType;
+      // A group's entry for `eni-internet-exposed` accepts its interfaces' exposure (accepted-exposure.ts).
+      const groupForInterfaces = ruleId === ENI_RULE_ID && kind.prefix === 'sg-';
+      if (type && KINDS[type] !== kind && !groupForInterfaces)
+        warnings.push(
+          `config allowLists[${i}].ruleIds: ${ruleId} judges ${KINDS[type].name} (${KINDS[type].prefix}…), not ${entry.resourceId}: it suppresses nothing there`,
+        );
+    }
+  });
+  return warnings;
+}
+
+/**
+ * Exemption tags on resources of the snapshot that no rule judges, as warnings (DESIGN §8: such a
+ * tag "has no effect", and the operator must be told what to tag instead): a VPC, an internet
+ * gateway, a security-group rule (`sgr-`, taggable in EC2, but its group is what is judged).
+ */
+export function unjudgedTagWarnings(snapshot: Snapshot, key: string): string[] {
+  const out: string[] = [];
+  const has = (tags: readonly Tag[] | undefined) => tags?.some((t) => t.Key === key) ?? false;
+  const instead = 'tag the security groups, network ACLs, subnets or interfaces it holds instead';
+  for (const vpc of snapshot.Vpcs)
+    if (has(vpc.Tags))
+      out.push(`the ${key} tag on ${vpc.VpcId} has no effect: no rule judges a VPC; ${instead}`);
+  for (const igw of snapshot.InternetGateways)
+    if (has(igw.Tags))
+      out.push(
+        `the ${key} tag on ${igw.InternetGatewayId} has no effect: no rule judges an internet gateway; ${instead}`,
+      );
+  // hot: one step per rule of the region (most have no tag at all).
+  const rules = snapshot.SecurityGroupRules;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as Snapshot['SecurityGroupRules'][number];
+    if (rule.Tags && rule.Tags.length > 0 && has(rule.Tags))
+      out.push(
+        `the ${key} tag on ${rule.SecurityGroupRuleId ?? `a rule of ${rule.GroupId}`} has no effect: rules judge the group; tag ${rule.GroupId} with the rule ids to exempt, or allow-list it with ports`,
+      );
+  }
+  return out;
 }
 
 /** The entry names the finding's resource and (when it names rules) its rule. */
