@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { SingleBar } from 'cli-progress';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { organizationAccounts } from '../../shared/audit/accounts';
 import type { AuditTarget } from '../../shared/audit/types';
 import { organizationsClient, stsClient } from '../../shared/aws/clients';
@@ -9,7 +9,9 @@ import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
 import { type AccountClients, accountClients } from '../../shared/aws/member-accounts';
 import { InputError } from '../../shared/errors';
 import { ROLE_NAME } from '../../shared/org/settings';
+import { credentialHints } from '../credential-hint';
 import { type CliIo, processIo } from '../io';
+import { optionValue } from '../option-value';
 
 // Organization mode on the command line (DESIGN §15): `--accounts …` or `--organization`, with
 // `--role-name` and `--regions`, read with local credentials. The caller's own account is read
@@ -30,29 +32,49 @@ export function wantsAccounts(options: AccountOptions): boolean {
 }
 
 /**
- * Without `--accounts`/`--organization`, `--regions` would be ignored (one region of the
- * credentials' own account is `--region`): a usage error, so a multi-region run is never
- * silently narrowed to one region or to a file.
+ * Without `--accounts`/`--organization`, `--regions` and `--role-name` would be ignored (one
+ * region of the credentials' own account is `--region`): a usage error, so a multi-region run is
+ * never silently narrowed to one region or to a file, nor a member account's audit to one's own.
  */
 export function refuseLoneRegions(options: AccountOptions): void {
-  if (!wantsAccounts(options) && options.regions !== undefined) {
-    throw new InputError('invalid options', [
+  if (wantsAccounts(options)) return;
+  const issues: string[] = [];
+  if (options.regions !== undefined) {
+    issues.push(
       "--regions goes with --accounts or --organization (several regions of the credentials' own account: --accounts <its id> --regions …; one region: --region R)",
-    ]);
+    );
   }
+  if (options.roleName !== undefined) {
+    issues.push(
+      '--role-name goes with --accounts or --organization (the role assumed in the other accounts)',
+    );
+  }
+  if (issues.length > 0) throw new InputError('invalid options', issues);
 }
 
 /** Adds `--accounts`, `--organization`, `--role-name` and `--regions` to a command. */
 export function addAccountOptions(command: Command): Command {
-  return command
-    .option('--accounts <ids>', 'these accounts (comma-separated), the others through --role-name')
-    .option('--organization', 'every ACTIVE account of the organization (organizations:ListAccounts)')
-    .addOption(
-      new Option('--role-name <name>', 'the member role assumed in the other accounts').default(
-        'VpcGuardrailMember',
-      ),
-    )
-    .option('--regions <names>', 'with --accounts or --organization: these regions (comma-separated)');
+  return (
+    command
+      .option(
+        '--accounts <ids>',
+        'these accounts (comma-separated), the others through --role-name',
+        optionValue,
+      )
+      .option('--organization', 'every ACTIVE account of the organization (organizations:ListAccounts)')
+      // No commander default: an explicit --role-name without account options is refused (above);
+      // checkAccountOptions applies the default.
+      .option(
+        '--role-name <name>',
+        'the member role assumed in the other accounts (default: VpcGuardrailMember)',
+        optionValue,
+      )
+      .option(
+        '--regions <names>',
+        'with --accounts or --organization: these regions (comma-separated)',
+        optionValue,
+      )
+  );
 }
 
 const list = (text: string | undefined): string[] => [
@@ -123,7 +145,8 @@ export async function resolveAccounts(options: AccountOptions, now = new Date())
   try {
     homeAccountId = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
   } catch (error) {
-    throw new InputError('cannot tell which account the local credentials belong to', [errorText(error)], {
+    const issues = [errorText(error), ...credentialHints(error)];
+    throw new InputError('cannot tell which account the local credentials belong to', issues, {
       cause: error,
     });
   }

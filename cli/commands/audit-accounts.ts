@@ -48,6 +48,12 @@ export async function runAccountsAudit(
     },
   );
   for (const { reason } of excluded) io.stderr(`skipped: ${reason}\n`);
+  if (governed.length === 0) {
+    // Nothing read is not "no findings": exit 2 rather than a clean report a gate would pass.
+    throw new InputError('nothing to audit', [
+      'every account asked for is outside the accounts / excludeAccounts of --config',
+    ]);
+  }
   const run = { ...resolved, targets: resolved.targets.filter((t) => governed.includes(t.accountId)) };
   const accounts = new Set(run.targets.map((t) => t.accountId));
   if (options.vpc && options.vpc.length > 0 && accounts.size > 1) {

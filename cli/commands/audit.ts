@@ -15,6 +15,7 @@ import { artifactUri, formatSarif } from '../../shared/report/sarif';
 import { parseJsonText } from '../../shared/validation';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
+import { optionValue, optionValues } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
 import { importToSecurityHub } from './security-hub';
@@ -201,11 +202,17 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     .option(
       '--snapshot <file>',
       'snapshot JSON (see "Snapshot format" in the README); - reads standard input',
+      optionValue,
     )
-    .option('--region <region>', 'audit a live region with local credentials (AWS_PROFILE, SSO, …)')
+    .option(
+      '--region <region>',
+      'audit a live region with local credentials (AWS_PROFILE, SSO, …)',
+      optionValue,
+    )
     .option(
       '--vpc <id...>',
       'only these VPCs (repeatable): with --region only they are read, with --snapshot the whole file is evaluated and only their findings are reported',
+      optionValues,
     )
     .addOption(new Option('--format <format>', 'output format').choices([...AUDIT_FORMATS]).default('table'))
     .addOption(
@@ -219,6 +226,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     .option(
       '--config <file>',
       'config JSON ("Configuration" in the README; the schema of VPC_GUARDRAIL_CONFIG)',
+      optionValue,
     )
     .option(
       '--import-to-security-hub',

@@ -10,6 +10,7 @@ import { type ChatNotification, chatFromText } from '../../shared/notify/chat';
 import type { Ec2Call } from '../../shared/remediation/types';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
+import { optionValue, optionValues } from '../option-value';
 import { eventMessages } from './simulate-input';
 
 export const SIMULATE_FORMATS = ['text', 'json'] as const;
@@ -239,16 +240,18 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
     .requiredOption(
       '--event <file>',
       'CloudTrail record, EventBridge event, array of them, CloudTrail log file {"Records":[...]} or SQS event of them (JSON); repeat for several files: they form one batch',
-      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      optionValues,
     )
     .requiredOption(
       '--snapshot <file>',
       'snapshot JSON standing in for EC2 after the calls (the events are not applied to it; "Snapshot format" in the README)',
+      optionValue,
     )
     .addOption(new Option('--mode <mode>', 'override the configured mode').choices([...MODES]))
     .option(
       '--config <file>',
       'config JSON ("Configuration" in the README; the schema of VPC_GUARDRAIL_CONFIG)',
+      optionValue,
     )
     .addOption(
       new Option('--format <format>', 'output format').choices([...SIMULATE_FORMATS]).default('text'),

@@ -1,5 +1,6 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Command } from 'commander';
-import { regionEc2Client } from '../../shared/aws/clients';
+import { regionEc2Client, stsClient } from '../../shared/aws/clients';
 import {
   type LoadProgress,
   loadRegionSnapshot,
@@ -10,7 +11,9 @@ import {
 import { RegionLoadError } from '../../shared/aws/errors';
 import { REGION_NAME, VPC_ID } from '../../shared/aws/ids';
 import { InputError } from '../../shared/errors';
+import { credentialHints } from '../credential-hint';
 import { type CliIo, EXIT, processIo } from '../io';
+import { optionValue, optionValues } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { writeAccountSnapshots } from './snapshot-accounts';
 
@@ -98,6 +101,8 @@ export function checkLiveOptions(options: LiveOptions): { region: string; vpcIds
 export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise<RegionSnapshot> {
   const { region, vpcIds } = checkLiveOptions(options);
   const progress = progressReporter(io, io === processIo && process.stderr.isTTY === true);
+  // Asked alongside the reads; it never fails the load (see callerAccount).
+  const caller = callerAccount(region);
   try {
     const snapshot = await loadRegionSnapshot(regionEc2Client(region), {
       region,
@@ -105,14 +110,38 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
       onProgress: progress.onProgress,
     });
     progress.done(snapshot);
-    return snapshot;
+    const accountId = await caller;
+    if (!accountId) return snapshot;
+    const labelled: RegionSnapshot = { accountId, ...snapshot };
+    labelled.accountId = accountId;
+    return labelled;
   } catch (error) {
     progress.fail();
     // An AWS failure (credentials, permissions, throttling) is the user's to fix: say which call.
     if (error instanceof RegionLoadError) {
-      throw new InputError(`cannot load ${region}`, [error.message], { cause: error });
+      throw new InputError(`cannot load ${region}`, [error.message, ...credentialHints(error.cause)], {
+        cause: error,
+      });
     }
     throw error;
+  }
+}
+
+/**
+ * The account of the local credentials (STS GetCallerIdentity), which is the account a live
+ * region's snapshot describes. The loader's fallback, the first VPC's OwnerId, is wrong where VPCs
+ * are shared through AWS RAM: a participant account sees the owner's VPC, with the owner's id, and
+ * a workload account of a landing zone often has no VPC of its own; its findings, ASFF records and
+ * Security Hub import went to the network account. A region without VPCs had no account at all,
+ * and `--format asff` failed there for want of one. Undefined when STS does not answer: the
+ * OwnerId stands, as before (what needs an account and has none says so).
+ */
+async function callerAccount(region: string): Promise<string | undefined> {
+  try {
+    const answer = await stsClient(region).send(new GetCallerIdentityCommand({}));
+    return answer?.Account || undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -126,8 +155,8 @@ export function registerSnapshot(program: Command, io: CliIo, setExit: (code: nu
       '--region R [--vpc ID ...] > FILE\n' +
         '       vpc-guardrail snapshot (--accounts IDS | --organization) --regions R,... [--role-name NAME] > FILE',
     )
-    .option('--region <region>', 'AWS region to read (local credentials: AWS_PROFILE, SSO, …)')
-    .option('--vpc <id...>', 'only these VPCs (repeatable)');
+    .option('--region <region>', 'AWS region to read (local credentials: AWS_PROFILE, SSO, …)', optionValue)
+    .option('--vpc <id...>', 'only these VPCs (repeatable)', optionValues);
   addAccountOptions(command).action(async (options: LiveOptions) => {
     if (wantsAccounts(options)) {
       setExit(await writeAccountSnapshots(io, options));

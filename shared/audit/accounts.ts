@@ -9,13 +9,14 @@ import type { ExcludedAccount } from './types';
  * the management account or a delegated administrator). Suspended and closing accounts are skipped.
  */
 export async function organizationAccounts(org: OrganizationsClient): Promise<string[]> {
+  let active: string[];
   try {
     const accounts = await allPages(async (NextToken) => {
       const out = await org.send(new ListAccountsCommand({ NextToken }));
       return { items: out.Accounts ?? [], nextToken: out.NextToken };
     });
     // `State` replaces the deprecated `Status`; either says ACTIVE for a live account.
-    return accounts
+    active = accounts
       .filter((a) => (a.State ?? a.Status) === 'ACTIVE')
       .flatMap((a) => (a.Id ? [a.Id] : []))
       .sort();
@@ -24,6 +25,13 @@ export async function organizationAccounts(org: OrganizationsClient): Promise<st
       cause: error,
     });
   }
+  // An organization always lists its management account: none ACTIVE means the answer is not an
+  // organization's (an emulator without one answers so), and an audit of no account would report
+  // a clean organization.
+  if (active.length === 0) {
+    throw new AccountListError('organizations:ListAccounts listed no ACTIVE account: nothing to audit');
+  }
+  return active;
 }
 
 /** The accounts of a request that are governed (distinct, in order), and the others with the reason. */

@@ -192,6 +192,23 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(sts.calls()).toHaveLength(0);
   });
 
+  it('refuses --role-name without --accounts or --organization instead of ignoring it (exit 2)', async () => {
+    for (const argv of [
+      ['audit', '--region', 'eu-west-1', '--role-name', 'GuardrailReader'],
+      ['snapshot', '--region', 'eu-west-1', '--role-name', 'VpcGuardrailMember'],
+    ]) {
+      const { io, stdout, stderr } = memoryIo();
+      // Before: the credentials' own region audited (exit 1), the role never used.
+      expect(await runCli(argv, io), argv.join(' ')).toBe(2);
+      expect(stdout()).toBe('');
+      expect(stderr()).toBe(
+        'vpc-guardrail: invalid options:\n' +
+          '  --role-name goes with --accounts or --organization (the role assumed in the other accounts)\n',
+      );
+    }
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
   it('skips the accounts the configuration excludes, and says so', async () => {
     // Prepare
     const { io, stdout, stderr } = memoryIo({ 'c.json': JSON.stringify({ excludeAccounts: [B] }) });
@@ -216,6 +233,44 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
     const out = JSON.parse(stdout()) as { accounts: { accountId: string }[] };
     expect(out.accounts.map((a) => a.accountId)).toEqual([CENTRAL]);
+  });
+
+  it('exits 2 when every account asked for is excluded, instead of a clean report of nothing', async () => {
+    // Prepare
+    const { io, stdout, stderr } = memoryIo({ 'c.json': JSON.stringify({ excludeAccounts: [B, CENTRAL] }) });
+    // Act
+    const code = await runCli(
+      ['audit', '--accounts', `${B},${CENTRAL}`, '--regions', 'eu-west-1', '--config', 'c.json'],
+      io,
+    );
+    // Assess: before, exit 0 and "VPC Guardrail: no findings" with nothing read.
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toBe(
+      `skipped: account ${B} is in excludeAccounts\n` +
+        `skipped: account ${CENTRAL} is in excludeAccounts\n` +
+        'vpc-guardrail: nothing to audit:\n' +
+        '  every account asked for is outside the accounts / excludeAccounts of --config\n',
+    );
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    [['audit', '--organization', '--regions', 'eu-west-1']],
+    [['snapshot', '--organization', '--regions', 'eu-west-1']],
+  ])('%j exits 2 when the organization lists no ACTIVE account', async (argv) => {
+    // Prepare
+    org.on(ListAccountsCommand).resolves({ Accounts: [{ Id: B, State: 'SUSPENDED' }] });
+    const { io, stdout, stderr } = memoryIo();
+    // Act
+    const code = await runCli(argv, io);
+    // Assess: before, exit 0 with an empty report (audit) or [] (snapshot).
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toBe(
+      'vpc-guardrail: --organization:\n  organizations:ListAccounts listed no ACTIVE account: nothing to audit\n',
+    );
+    expect(ec2.calls()).toHaveLength(0);
   });
 
   it.each([

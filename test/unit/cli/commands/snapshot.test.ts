@@ -13,6 +13,7 @@ import {
   EC2Client,
   EC2ServiceException,
 } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +22,22 @@ import { parseSnapshotText } from '../../../../shared/model/snapshot';
 import { memoryIo } from '../../../helpers';
 
 const ec2 = mockClient(EC2Client);
+const sts = mockClient(STSClient);
+
+/** A region whose default VPC was deleted: every list empty. */
+function emptyRegion(): void {
+  ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+  ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [] });
+  ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+  ec2.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
+  ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [] });
+  ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [] });
+  ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [] });
+  ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+  ec2.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [] });
+}
 
 /** One VPC with one group open to the world on 22/tcp. */
 function region(): void {
@@ -136,6 +153,181 @@ describe('vpc-guardrail snapshot', () => {
     // Assess
     expect(code).toBe(2);
     expect(stdout()).toBe('');
+    expect(stderr()).toBe(
+      'vpc-guardrail: cannot load eu-west-1:\n  DescribeNetworkInterfaces failed in eu-west-1: UnauthorizedOperation: denied\n',
+    );
+  });
+});
+
+describe("the live snapshot's account: the credentials' own", () => {
+  beforeEach(() => {
+    ec2.reset();
+    sts.reset();
+  });
+
+  it("records the credentials' account, which no VPC names", async () => {
+    // Prepare
+    emptyRegion();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
+    const { io, stdout } = memoryIo();
+
+    // Act
+    const code = await runCli(['snapshot', '--region', 'us-west-1'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(Object.keys(JSON.parse(stdout()) as object).slice(0, 2)).toEqual(['accountId', 'region']);
+    expect(parseSnapshotText(stdout())).toMatchObject({ accountId: '111122223333', region: 'us-west-1' });
+    expect(sts).toHaveReceivedCommandTimes(GetCallerIdentityCommand, 1);
+  });
+
+  it('prints an empty ASFF array and exits 0, instead of "accountId: missing"', async () => {
+    // Prepare
+    emptyRegion();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
+    const { io, stdout, stderr } = memoryIo();
+
+    // Act
+    const code = await runCli(['audit', '--region', 'us-west-1', '--format', 'asff'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout())).toEqual([]);
+    expect(stderr()).not.toContain('ASFF (Security Hub) needs');
+  });
+
+  it("is the credentials' account, not the OwnerId of a VPC shared with it through RAM", async () => {
+    // Prepare: the participant 111122223333 sees the network account's VPC (OwnerId 999988887777).
+    region();
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0000000a', OwnerId: '999988887777' }] });
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
+    const { io, stdout } = memoryIo();
+
+    // Act
+    const code = await runCli(['audit', '--region', 'eu-west-1', '--format', 'asff'], io);
+
+    // Assess: the participant's own group, under the participant's product.
+    expect(code).toBe(1);
+    const asff = JSON.parse(stdout()) as {
+      AwsAccountId: string;
+      ProductArn: string;
+      Resources: { Id: string }[];
+    }[];
+    expect(asff.map((f) => [f.AwsAccountId, f.ProductArn])).toEqual([
+      ['111122223333', 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default'],
+    ]);
+  });
+
+  it("keeps the VPCs' OwnerId when STS does not answer", async () => {
+    // Prepare
+    region();
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(
+        new STSServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'denied' }),
+      );
+    const { io, stdout } = memoryIo();
+
+    // Act
+    const code = await runCli(['snapshot', '--region', 'eu-west-1'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(parseSnapshotText(stdout())).toMatchObject({ accountId: '111122223333' });
+  });
+
+  it('stays unlabelled when STS does not answer: the snapshot is still written', async () => {
+    // Prepare
+    emptyRegion();
+    sts.on(GetCallerIdentityCommand).rejects(
+      new STSServiceException({
+        name: 'ExpiredToken',
+        $fault: 'client',
+        $metadata: {},
+        message: 'expired',
+      }),
+    );
+    const { io, stdout } = memoryIo();
+
+    // Act
+    const code = await runCli(['snapshot', '--region', 'us-west-1'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout())).not.toHaveProperty('accountId');
+  });
+});
+
+describe('an error about the local credentials', () => {
+  beforeEach(() => {
+    ec2.reset();
+    sts.reset();
+  });
+
+  /** The error the SDK's default chain throws when it finds nothing. */
+  function noCredentials(): Error {
+    const error = new Error('Could not load credentials from any providers');
+    error.name = 'CredentialsProviderError';
+    return error;
+  }
+
+  it('says what to set, after the failed call', async () => {
+    // Prepare
+    ec2.onAnyCommand().rejects(noCredentials());
+    const { io, stdout, stderr } = memoryIo();
+
+    // Act
+    const code = await runCli(['audit', '--region', 'eu-west-1'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toMatch(
+      /^vpc-guardrail: cannot load eu-west-1:\n {2}Describe\w+ failed in eu-west-1: CredentialsProviderError: Could not load credentials from any providers\n {2}no AWS credentials found: set AWS_PROFILE \(after `aws sso login` for an SSO profile\), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n$/,
+    );
+  });
+
+  it('says the credentials expired, for an organization audit', async () => {
+    // Prepare
+    sts.on(GetCallerIdentityCommand).rejects(
+      new STSServiceException({
+        name: 'ExpiredToken',
+        $fault: 'client',
+        $metadata: {},
+        message: 'The security token included in the request is expired',
+      }),
+    );
+    const { io, stderr } = memoryIo();
+
+    // Act
+    const code = await runCli(['audit', '--organization', '--regions', 'eu-west-1'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr()).toBe(
+      'vpc-guardrail: cannot tell which account the local credentials belong to:\n' +
+        '  ExpiredToken: The security token included in the request is expired\n' +
+        '  the AWS credentials have expired: renew them (`aws sso login`, or new session credentials)\n',
+    );
+  });
+
+  it('adds nothing to an error that is not about them', async () => {
+    // Prepare
+    region();
+    ec2.on(DescribeNetworkInterfacesCommand).rejects(
+      new EC2ServiceException({
+        name: 'UnauthorizedOperation',
+        $fault: 'client',
+        $metadata: {},
+        message: 'denied',
+      }),
+    );
+    const { io, stderr } = memoryIo();
+
+    // Act
+    await runCli(['audit', '--region', 'eu-west-1'], io);
+
+    // Assess
     expect(stderr()).toBe(
       'vpc-guardrail: cannot load eu-west-1:\n  DescribeNetworkInterfaces failed in eu-west-1: UnauthorizedOperation: denied\n',
     );

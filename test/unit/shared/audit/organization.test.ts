@@ -307,6 +307,16 @@ describe('audit across accounts', () => {
     );
   });
 
+  it('fails, instead of a clean report of no account, when the organization lists no ACTIVE account', async () => {
+    // Prepare: moto without an organization answers an empty list; a closed account is not ACTIVE.
+    orgMock.on(ListAccountsCommand).resolves({ Accounts: [{ Id: B, State: 'SUSPENDED' }] });
+    const { ec2For } = clientsPerTarget();
+    // Act, Assess: before, an answer with no region, no account and no error.
+    await expect(runAudit(parseAuditPayload({ organization: true }), deps(ec2For))).rejects.toThrow(
+      'organizations:ListAccounts listed no ACTIVE account: nothing to audit',
+    );
+  });
+
   it('reads at most 8 account-regions at once', async () => {
     // Prepare
     let inFlight = 0;

@@ -1,0 +1,26 @@
+import { InvalidArgumentError } from 'commander';
+
+// Commander gives an option that takes a value the next argument whatever it is, so a forgotten
+// value took the next option as the value: `audit --snapshot --format json` read the file
+// "--format" and then complained of "too many arguments: json", and `audit --vpc --region
+// eu-west-1` said "--vpc needs --snapshot FILE or --region R" to someone who gave --region. An
+// empty value (`--region "$REGION"` with REGION unset) was read as the option not given:
+// `--snapshot F --region ""` audited the file as if --region were absent. Both are usage errors
+// naming the option (commander prefixes "option '--snapshot <file>' argument … is invalid.").
+
+/** A value that is an option's name (`--format`, `-h`); `-` alone (standard input) is a value. */
+const OPTION_LIKE = /^(?:--[A-Za-z]|-[A-Za-z]$)/;
+
+/** Parses an option's value: refuses an empty one and one that is the next option's name. */
+export function optionValue(value: string): string {
+  if (value === '') throw new InvalidArgumentError('The value is empty.');
+  if (OPTION_LIKE.test(value)) {
+    throw new InvalidArgumentError(`The value is missing (${value} is the next option).`);
+  }
+  return value;
+}
+
+/** The same for a repeatable option (`--vpc ID ...`, `--event FILE` repeated): the values in order. */
+export function optionValues(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), optionValue(value)];
+}
