@@ -52,15 +52,7 @@ async function byIds<T>(ids: readonly string[], read: (ids: string[]) => Promise
   } catch (error) {
     if (!errorCode(error).endsWith('.NotFound')) throw error;
     if (ids.length === 1) return [];
-    const one = async (id: string): Promise<T[]> => {
-      try {
-        return await read([id]);
-      } catch (error) {
-        if (errorCode(error).endsWith('.NotFound')) return [];
-        throw error;
-      }
-    };
-    return (await mapLimit(ids, BY_ID_CONCURRENCY, one)).flat();
+    return (await mapLimit(ids, BY_ID_CONCURRENCY, (id) => byIds([id], read))).flat();
   }
 }
 
