@@ -15,8 +15,6 @@ import {
 import { tagEvent } from './tag-event';
 import { type AddedRule, type EventArea, type EventScope, IGNORE_REASONS, type Ignored } from './types';
 
-export type { ExtractContext, ScopeParts } from './extract';
-
 /** One row of the event table. */
 export interface EventDefinition {
   area: EventArea;
