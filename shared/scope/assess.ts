@@ -106,7 +106,7 @@ export function assessSlice(
     addedRuleKey,
   ).map((rule) => ({
     ...rule,
-    ...judgeRemovedRule(rule, config, rule.unverified ? WORLD : prefixListCidrs(model, rule.prefixListId)),
+    ...judgeRemovedRule(rule, config, prefixListCidrs(model, rule.prefixListId)),
   }));
   const removedEntries = distinctBy(
     retried.flatMap((scope) => entriesGone(scope, model, config, report)),
@@ -196,10 +196,18 @@ function offendedRules(resourceType: ResourceType, rule: SourceRule, config: Con
   );
 }
 
-/** The CIDRs of a prefix list as the slice read it (none when it is not in the slice). */
+/** The whole internet of both families: how a gone rule whose prefix list could not be read is judged. */
+const WORLD = ['0.0.0.0/0', '::/0'];
+
+/**
+ * The CIDRs a prefix-list source is judged by: the list's entries as the slice read them, or, for a
+ * list the slice could not read, the whole internet (the worst it can have been: the rule is then
+ * reported as not verified, `unverifiedIfUnread`). None without a list.
+ */
 function prefixListCidrs(model: Model, prefixListId: string | undefined): string[] {
-  const list = prefixListId !== undefined ? model.prefixLists.get(prefixListId) : undefined;
-  return list ? [...list.cidrs4, ...list.cidrs6].map((c) => c.cidr) : [];
+  if (prefixListId === undefined) return [];
+  const list = model.prefixLists.get(prefixListId);
+  return list ? [...list.cidrs4, ...list.cidrs6].map((c) => c.cidr) : WORLD;
 }
 
 /**
@@ -216,9 +224,6 @@ function withNamedGroups(scope: EventScope, resolved: ResolvedScope, model: Mode
   });
   return { ...scope, addedRules };
 }
-
-/** The whole internet of both families: how a gone rule whose prefix list could not be read is judged. */
-const WORLD = ['0.0.0.0/0', '::/0'];
 
 function alreadyRemoved(
   scope: EventScope,
@@ -244,10 +249,9 @@ function goneAndOffending(rule: AddedRule, model: Model, config: Config): boolea
   // since, or the read refused) is judged as if it held the whole internet: the rule is then
   // reported as not verified, never left out in silence (a rule on authorized ports only is not
   // news even from the whole internet).
-  const listRead = rule.prefixListId === undefined || model.prefixLists.has(rule.prefixListId);
   const source: SourceRule =
     rule.prefixListId !== undefined
-      ? { ...rule, prefixListCidrs: listRead ? prefixListCidrs(model, rule.prefixListId) : WORLD }
+      ? { ...rule, prefixListCidrs: prefixListCidrs(model, rule.prefixListId) }
       : rule;
   if (offendedRules('AWS::EC2::SecurityGroup', source, config).length === 0) return false;
   const group = model.securityGroups.get(rule.groupId);
