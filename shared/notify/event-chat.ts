@@ -1,6 +1,6 @@
 import { describeAction, undoCommand } from './action-text';
 import { type ChatFacts, chatNotification } from './chat';
-import { couldNotEvaluateRemedy, exemptHowToLines } from './notice-body';
+import { couldNotEvaluateAdvice, exemptHowToLines } from './notice-body';
 import { headline, openInHeadlineOrder } from './notice-policy';
 import type { Notice, NoticeInput } from './notice-types';
 
@@ -16,7 +16,7 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   const notes: string[] = [];
   if (input.couldNotEvaluate !== undefined) {
     notes.push(
-      `Could not evaluate: ${input.couldNotEvaluate}. Nothing was remediated. ${couldNotEvaluateRemedy(input.couldNotEvaluate)}, then review the change by hand.`,
+      `Could not evaluate: ${input.couldNotEvaluate}. ${couldNotEvaluateAdvice(input.couldNotEvaluate)}`,
     );
   }
   for (const { event, scope } of input.calls) {
