@@ -240,7 +240,12 @@ async function processGroup(
           // Not onboarded yet (or its trust is broken): say so, acknowledge, do not retry.
           if (!(error instanceof AssumeRoleDeniedError)) throw error;
           logger.error('member role not assumed', { accountId: error.accountId, roleArn: error.roleArn });
-          return { snapshot: parseSnapshot({}), complete: false, errors: [error.message] };
+          return {
+            snapshot: parseSnapshot({}),
+            complete: false,
+            errors: [error.message],
+            memberRoleDenied: true,
+          };
         }
         const slice = await loadSlice(client, scope, where);
         logger.info('slice loaded', {

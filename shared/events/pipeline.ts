@@ -24,6 +24,11 @@ export interface SliceSource {
   snapshot: Snapshot;
   complete: boolean;
   errors: string[];
+  /**
+   * Nothing was read: the account's member role could not be assumed (`AssumeRoleDeniedError`), so
+   * the account is not onboarded or its role does not trust the central functions.
+   */
+  memberRoleDenied?: true;
 }
 
 /** The account and region a group's calls go to (per-account clients plug in here). */
@@ -125,6 +130,7 @@ export async function runGroupPipeline(
     const input: NoticeInput = {
       ...base,
       couldNotEvaluate,
+      ...(slice.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
       findings: [],
       open: [],
       fixed: [],
@@ -201,6 +207,7 @@ async function loadGroupSlice(
     snapshot: unionSnapshots(a.snapshot, b.snapshot),
     complete: a.complete && b.complete,
     errors: [...a.errors, ...b.errors],
+    ...(a.memberRoleDenied || b.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
   };
 }
 

@@ -15,9 +15,7 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   const open = input.couldNotEvaluate === undefined ? openInHeadlineOrder(input) : [];
   const notes: string[] = [];
   if (input.couldNotEvaluate !== undefined) {
-    notes.push(
-      `Could not evaluate: ${input.couldNotEvaluate}. ${couldNotEvaluateAdvice(input.couldNotEvaluate)}`,
-    );
+    notes.push(`Could not evaluate: ${input.couldNotEvaluate}. ${couldNotEvaluateAdvice(input)}`);
   }
   for (const { event, scope } of input.calls) {
     const exemption = scope.exemption;

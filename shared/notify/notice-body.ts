@@ -124,7 +124,7 @@ function couldNotEvaluateLines(input: NoticeInput): string[] {
   return [
     'COULD NOT EVALUATE',
     `  The resources these calls touched could not be fully read: ${sanitize(input.couldNotEvaluate, 1000)}`,
-    `  ${couldNotEvaluateAdvice(input.couldNotEvaluate)}`,
+    `  ${couldNotEvaluateAdvice(input)}`,
     ...callLines(input.calls.map((c) => c.event)),
     '',
   ];
@@ -132,12 +132,11 @@ function couldNotEvaluateLines(input: NoticeInput): string[] {
 
 /**
  * What a "could not evaluate" notice tells the reader to do (plain text and chat), the check first.
- * A member account whose role could not be assumed (the reason is the message of
- * `AssumeRoleDeniedError`, "cannot assume <role ARN> in account <id>: …") is not onboarded or does
+ * A member account whose role could not be assumed (`memberRoleDenied`) is not onboarded or does
  * not trust the central functions: the central role's Describe permissions are not the cause.
  */
-export function couldNotEvaluateAdvice(reason: string): string {
-  const check = reason.startsWith('cannot assume ')
+export function couldNotEvaluateAdvice(input: Pick<NoticeInput, 'memberRoleDenied'>): string {
+  const check = input.memberRoleDenied
     ? 'Deploy the member template in that account (the StackSet, or the member stack where a StackSet does not reach) and check that its role trusts the central functions'
     : 'Check the function role’s ec2:Describe* permissions';
   return `Nothing was remediated. ${check}, then review the change by hand.`;

@@ -63,6 +63,8 @@ export interface NoticeInput {
   calls: readonly NoticeCall[];
   /** Set when the slice could not be loaded: the reason (no findings, no remediation). */
   couldNotEvaluate?: string;
+  /** With `couldNotEvaluate`: the account's member role could not be assumed (the remedy is onboarding it). */
+  memberRoleDenied?: true;
   resolved?: ResolvedScope;
   /** Each call's own resolved scope, in the order of `calls`. */
   perEvent?: readonly ResolvedScope[];
