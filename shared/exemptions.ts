@@ -1,7 +1,13 @@
 import { portSetsBySpec } from './analysis/port-classes';
 import { TRANSPORTS } from './analysis/sg-reach';
 import type { AllowListEntry, Config, PortSpec } from './config';
-import type { Finding, ResourceType, RevokeTarget, Suppression } from './findings';
+import {
+  type Finding,
+  RESOURCE_KINDS,
+  type ResourceType,
+  type RevokeTarget,
+  type Suppression,
+} from './findings';
 import type { Model } from './model/model';
 import type { Snapshot, Tag } from './model/snapshot-schema';
 import { intersect, isSubset } from './net/interval-set';
@@ -140,17 +146,6 @@ export function suppressionFor(
 
 const ENI_RULE_ID = 'eni-internet-exposed';
 
-/** The id prefix of each kind of resource a rule judges, and its name in a warning. */
-const KINDS: Record<ResourceType, { prefix: string; name: string }> = {
-  'AWS::EC2::SecurityGroup': { prefix: 'sg-', name: 'security groups' },
-  'AWS::EC2::NetworkAcl': { prefix: 'acl-', name: 'network ACLs' },
-  'AWS::EC2::Subnet': { prefix: 'subnet-', name: 'subnets' },
-  'AWS::EC2::RouteTable': { prefix: 'rtb-', name: 'route tables' },
-  'AWS::EC2::NatGateway': { prefix: 'nat-', name: 'NAT gateways' },
-  'AWS::EC2::VPCEndpoint': { prefix: 'vpce-', name: 'VPC endpoints' },
-  'AWS::EC2::NetworkInterface': { prefix: 'eni-', name: 'network interfaces' },
-};
-
 /**
  * Allow-list entries that can suppress nothing, as warnings: a resource of a kind no rule judges
  * (a VPC, an instance, a security-group rule `sgr-`), or a listed rule that judges another kind
@@ -163,7 +158,7 @@ export function allowListWarnings(
   rules: readonly { id: string; resourceType: ResourceType }[],
 ): string[] {
   const warnings: string[] = [];
-  const kinds = Object.values(KINDS);
+  const kinds = Object.values(RESOURCE_KINDS);
   config.allowLists.forEach((entry, i) => {
     const kind = kinds.find((k) => entry.resourceId.startsWith(k.prefix));
     if (!kind) {
@@ -176,9 +171,9 @@ export function allowListWarnings(
       const type = rules.find((rule) => rule.id === ruleId)?.resourceType;
       // A group's entry for `eni-internet-exposed` accepts its interfaces' exposure (accepted-exposure.ts).
       const groupForInterfaces = ruleId === ENI_RULE_ID && kind.prefix === 'sg-';
-      if (type && KINDS[type] !== kind && !groupForInterfaces)
+      if (type && RESOURCE_KINDS[type] !== kind && !groupForInterfaces)
         warnings.push(
-          `config allowLists[${i}].ruleIds: ${ruleId} judges ${KINDS[type].name} (${KINDS[type].prefix}…), not ${entry.resourceId}: it suppresses nothing there`,
+          `config allowLists[${i}].ruleIds: ${ruleId} judges ${RESOURCE_KINDS[type].name} (${RESOURCE_KINDS[type].prefix}…), not ${entry.resourceId}: it suppresses nothing there`,
         );
     }
   });

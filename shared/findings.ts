@@ -24,6 +24,23 @@ export type ResourceType =
   | 'AWS::EC2::VPCEndpoint'
   | 'AWS::EC2::NetworkInterface';
 
+/** The id prefix of each kind of resource a rule judges, and its name in a message. */
+export const RESOURCE_KINDS: Record<ResourceType, { prefix: string; name: string }> = {
+  'AWS::EC2::SecurityGroup': { prefix: 'sg-', name: 'security groups' },
+  'AWS::EC2::NetworkAcl': { prefix: 'acl-', name: 'network ACLs' },
+  'AWS::EC2::Subnet': { prefix: 'subnet-', name: 'subnets' },
+  'AWS::EC2::RouteTable': { prefix: 'rtb-', name: 'route tables' },
+  'AWS::EC2::NatGateway': { prefix: 'nat-', name: 'NAT gateways' },
+  'AWS::EC2::VPCEndpoint': { prefix: 'vpce-', name: 'VPC endpoints' },
+  'AWS::EC2::NetworkInterface': { prefix: 'eni-', name: 'network interfaces' },
+};
+const KIND_LIST = Object.values(RESOURCE_KINDS);
+
+/** True for the id of a kind of resource some rule judges: an exemption anywhere else has no effect. */
+export function isJudgedResourceId(id: string): boolean {
+  return KIND_LIST.some((k) => id.startsWith(k.prefix));
+}
+
 /** One permission as the EC2 API takes it (RevokeSecurityGroupIngress `IpPermissions`). */
 export interface IpPermissionInput {
   IpProtocol: string;
