@@ -74,18 +74,12 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
   /** Per account, the session name of the latest invocation that asked for it (used on renewal). */
   const sessionNames = new Map<string, string>();
 
-  const assume = async (
-    accountId: string,
-    roleName: string,
-    region: string,
-    sts: STSClient,
-  ): Promise<Cached> => {
+  const assume = async (accountId: string, roleArn: string, sts: STSClient): Promise<Cached> => {
     const RoleSessionName = sessionNames.get(accountId) ?? sessionNameFor(undefined);
-    const RoleArn = memberRoleArn(accountId, roleName, region);
     try {
       const out = await sts.send(
         new AssumeRoleCommand({
-          RoleArn,
+          RoleArn: roleArn,
           RoleSessionName,
           DurationSeconds: SESSION_SECONDS,
         }),
@@ -104,22 +98,17 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
       // Throttling and server faults are retried by the caller's retry (the message stays queued);
       // anything else means the role is missing or does not trust us: not retried.
       if (isRetryable(error)) throw error;
-      throw new AssumeRoleDeniedError(accountId, RoleArn, errorText(error), { cause: error });
+      throw new AssumeRoleDeniedError(accountId, roleArn, errorText(error), { cause: error });
     }
   };
 
   /** Credentials for an account: the cached ones while they last, else a new AssumeRole (one at a time). */
-  const credentialsFor = async (
-    accountId: string,
-    roleName: string,
-    region: string,
-    sts: STSClient,
-  ): Promise<Cached> => {
+  const credentialsFor = async (accountId: string, roleArn: string, sts: STSClient): Promise<Cached> => {
     const cached = credentials.get(accountId);
     if (cached && cached.expiration.getTime() - now().getTime() > RENEW_BEFORE_MS) return cached;
     let inFlight = pending.get(accountId);
     if (!inFlight) {
-      inFlight = assume(accountId, roleName, region, sts).finally(() => pending.delete(accountId));
+      inFlight = assume(accountId, roleArn, sts).finally(() => pending.delete(accountId));
       pending.set(accountId, inFlight);
     }
     const fresh = await inFlight;
@@ -143,11 +132,12 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
       if (!memberRoleName || !sts) {
         throw new Error(`account ${accountId} is not this account and organization mode is off`);
       }
+      const roleArn = memberRoleArn(accountId, memberRoleName, region);
       // Assume now, so a denied role is known before any read (and named in the notice).
-      await credentialsFor(accountId, memberRoleName, region, sts);
+      await credentialsFor(accountId, roleArn, sts);
       let client = clients.get(key);
       if (!client) {
-        client = build(region, () => credentialsFor(accountId, memberRoleName, region, sts));
+        client = build(region, () => credentialsFor(accountId, roleArn, sts));
         clients.set(key, client);
       }
       return client;
