@@ -68,7 +68,7 @@ export function evaluateModelReport(
   config: Config,
   options: EvaluateOptions = {},
 ): EngineResult {
-  const { findings, analysis, unused, unusedById } = run(model, config, options);
+  const { findings, analysis, unused } = run(model, config, options);
   const running = (options.rules ?? (options.registry ?? REGISTRY).rules).filter(
     (rule) => config.rules[rule.meta.id] !== 'off',
   );
@@ -93,7 +93,7 @@ export function evaluateModelReport(
           [...(options.registry ?? REGISTRY).rules, ...(options.rules ?? [])].map((rule) => rule.meta),
         )
       : [];
-  const extra = [...allowList, ...unusedWarnings(model, unusedById)];
+  const extra = config.judgeUnused ? allowList : [...allowList, ...unusedWarnings(model)];
   return { findings, notJudged, warnings: extra.length > 0 ? [...model.warnings, ...extra] : model.warnings };
 }
 
@@ -133,12 +133,7 @@ function run(
   model: Model,
   config: Config,
   options: EvaluateOptions,
-): {
-  findings: Finding[];
-  analysis: Analysis;
-  unused: NotJudged[];
-  unusedById: ReadonlyMap<string, NotJudged> | undefined;
-} {
+): { findings: Finding[]; analysis: Analysis; unused: NotJudged[] } {
   const registry = options.registry ?? REGISTRY;
   const analysis = new Analysis(model, config);
   const unused = config.judgeUnused ? undefined : unusedResources(model);
@@ -198,7 +193,6 @@ function run(
     findings: findings.sort(compareFindings),
     analysis,
     unused: unused ? [...unused.values()] : [],
-    unusedById: unused,
   };
 }
 
