@@ -1,7 +1,14 @@
 import { portSetsBySpec } from './analysis/port-classes';
 import { TRANSPORTS } from './analysis/sg-reach';
 import type { AllowListEntry, Config, PortSpec } from './config';
-import type { Finding, ResourceType, RevokeTarget, Suppression } from './findings';
+import {
+  type Finding,
+  ID_PREFIXES,
+  judgedTypeOf,
+  type ResourceType,
+  type RevokeTarget,
+  type Suppression,
+} from './findings';
 import type { Model } from './model/model';
 import type { Snapshot, Tag } from './model/snapshot-schema';
 import { intersect, isSubset } from './net/interval-set';
@@ -140,15 +147,15 @@ export function suppressionFor(
 
 const ENI_RULE_ID = 'eni-internet-exposed';
 
-/** The id prefix of each kind of resource a rule judges, and its name in a warning. */
-const KINDS: Record<ResourceType, { prefix: string; name: string }> = {
-  'AWS::EC2::SecurityGroup': { prefix: 'sg-', name: 'security groups' },
-  'AWS::EC2::NetworkAcl': { prefix: 'acl-', name: 'network ACLs' },
-  'AWS::EC2::Subnet': { prefix: 'subnet-', name: 'subnets' },
-  'AWS::EC2::RouteTable': { prefix: 'rtb-', name: 'route tables' },
-  'AWS::EC2::NatGateway': { prefix: 'nat-', name: 'NAT gateways' },
-  'AWS::EC2::VPCEndpoint': { prefix: 'vpce-', name: 'VPC endpoints' },
-  'AWS::EC2::NetworkInterface': { prefix: 'eni-', name: 'network interfaces' },
+/** Each kind of resource a rule judges, as a warning names it. */
+const KIND_NAMES: Record<ResourceType, string> = {
+  'AWS::EC2::SecurityGroup': 'security groups',
+  'AWS::EC2::NetworkAcl': 'network ACLs',
+  'AWS::EC2::Subnet': 'subnets',
+  'AWS::EC2::RouteTable': 'route tables',
+  'AWS::EC2::NatGateway': 'NAT gateways',
+  'AWS::EC2::VPCEndpoint': 'VPC endpoints',
+  'AWS::EC2::NetworkInterface': 'network interfaces',
 };
 
 /**
@@ -163,22 +170,21 @@ export function allowListWarnings(
   rules: readonly { id: string; resourceType: ResourceType }[],
 ): string[] {
   const warnings: string[] = [];
-  const kinds = Object.values(KINDS);
   config.allowLists.forEach((entry, i) => {
-    const kind = kinds.find((k) => entry.resourceId.startsWith(k.prefix));
+    const kind = judgedTypeOf(entry.resourceId);
     if (!kind) {
       warnings.push(
-        `config allowLists[${i}].resourceId ${entry.resourceId}: no rule judges this kind of resource, so the entry suppresses nothing; name what the rules judge instead (ids ${kinds.map((k) => k.prefix).join(', ')})`,
+        `config allowLists[${i}].resourceId ${entry.resourceId}: no rule judges this kind of resource, so the entry suppresses nothing; name what the rules judge instead (ids ${Object.values(ID_PREFIXES).join(', ')})`,
       );
       return;
     }
     for (const ruleId of entry.ruleIds ?? []) {
       const type = rules.find((rule) => rule.id === ruleId)?.resourceType;
       // A group's entry for `eni-internet-exposed` accepts its interfaces' exposure (accepted-exposure.ts).
-      const groupForInterfaces = ruleId === ENI_RULE_ID && kind.prefix === 'sg-';
-      if (type && KINDS[type] !== kind && !groupForInterfaces)
+      const groupForInterfaces = ruleId === ENI_RULE_ID && kind === 'AWS::EC2::SecurityGroup';
+      if (type && type !== kind && !groupForInterfaces)
         warnings.push(
-          `config allowLists[${i}].ruleIds: ${ruleId} judges ${KINDS[type].name} (${KINDS[type].prefix}…), not ${entry.resourceId}: it suppresses nothing there`,
+          `config allowLists[${i}].ruleIds: ${ruleId} judges ${KIND_NAMES[type]} (${ID_PREFIXES[type]}…), not ${entry.resourceId}: it suppresses nothing there`,
         );
     }
   });

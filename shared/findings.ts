@@ -24,6 +24,28 @@ export type ResourceType =
   | 'AWS::EC2::VPCEndpoint'
   | 'AWS::EC2::NetworkInterface';
 
+/** The id prefix of each resource type the rules judge (`sg-0abc…`). */
+export const ID_PREFIXES: Readonly<Record<ResourceType, string>> = {
+  'AWS::EC2::SecurityGroup': 'sg-',
+  'AWS::EC2::NetworkAcl': 'acl-',
+  'AWS::EC2::Subnet': 'subnet-',
+  'AWS::EC2::RouteTable': 'rtb-',
+  'AWS::EC2::NatGateway': 'nat-',
+  'AWS::EC2::VPCEndpoint': 'vpce-',
+  'AWS::EC2::NetworkInterface': 'eni-',
+};
+
+/**
+ * The type of the resource an id names, by its prefix, when rules judge that kind; undefined for
+ * anything else (a VPC, an instance, a security-group rule `sgr-`), where a tag or an allow-list
+ * entry has no effect.
+ */
+export function judgedTypeOf(resourceId: string): ResourceType | undefined {
+  for (const [type, prefix] of Object.entries(ID_PREFIXES))
+    if (resourceId.startsWith(prefix)) return type as ResourceType;
+  return undefined;
+}
+
 /** One permission as the EC2 API takes it (RevokeSecurityGroupIngress `IpPermissions`). */
 export interface IpPermissionInput {
   IpProtocol: string;

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Finding } from '../findings';
+import { type Finding, judgedTypeOf } from '../findings';
 import type { Snapshot } from '../model/snapshot-schema';
 import { withChat } from '../notify/event-chat';
 import {
@@ -232,9 +232,6 @@ function unionSnapshots(a: Snapshot, b: Snapshot): Snapshot {
   };
 }
 
-/** Id prefixes of the resources rules judge: an exemption tag anywhere else has no effect. */
-const JUDGED_PREFIXES = ['sg-', 'acl-', 'subnet-', 'rtb-', 'eni-', 'nat-', 'vpce-'];
-
 /**
  * Tagged resources no rule judges (DESIGN §8 "Exemptions"): an instance (name its interfaces and
  * their groups, from the slice), a VPC or anything else (no suggestion).
@@ -244,7 +241,7 @@ function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource
   const seen = new Set<string>();
   for (const member of group.members) {
     for (const id of member.scope.exemption?.resourceIds ?? []) {
-      if (seen.has(id) || JUDGED_PREFIXES.some((p) => id.startsWith(p))) continue;
+      if (seen.has(id) || judgedTypeOf(id) !== undefined) continue;
       seen.add(id);
       const interfaces = snapshot.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === id);
       const groups = interfaces.flatMap((e) => e.Groups.map((g) => g.GroupId));

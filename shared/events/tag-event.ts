@@ -1,3 +1,4 @@
+import { judgedTypeOf } from '../findings';
 import { type ExtractContext, ids, noResource, type ScopeParts } from './extract';
 import { either, field, members, text } from './shapes';
 import { type ExemptionChange, IGNORE_REASONS, type Ignored } from './types';
@@ -17,9 +18,6 @@ const TAGGABLE: readonly [string, keyof ScopeParts][] = [
   ['i-', 'instanceIds'],
 ];
 
-/** Id prefixes of the resources the rules judge (the slots above but the instance). */
-const JUDGED_BY_RULES = TAGGABLE.filter(([, slot]) => slot !== 'instanceIds').map(([prefix]) => prefix);
-
 export function tagEvent(change: ExemptionChange['change']) {
   return ({ request, exemptionTagKey }: ExtractContext): ScopeParts | Ignored => {
     const tags = members(either(request, 'tagSet', 'Tags'));
@@ -36,9 +34,7 @@ export function tagEvent(change: ExemptionChange['change']) {
       ),
     );
     // Every tag gone from an AMI or an instance says nothing of an exemption: only judged kinds count.
-    const resourceIds = everyTag
-      ? named.filter((id) => JUDGED_BY_RULES.some((p) => id.startsWith(p)))
-      : named;
+    const resourceIds = everyTag ? named.filter((id) => judgedTypeOf(id) !== undefined) : named;
     if (everyTag && named.length > 0 && resourceIds.length === 0) {
       return {
         code: IGNORE_REASONS.notExemptionTag,
