@@ -104,6 +104,10 @@ function groupExemptions(
   return out;
 }
 
+/** The ports a group's exemptions cover together. */
+const coveredPorts = (exemptions: readonly GroupExemption[]): ExposedPorts =>
+  exemptions.reduce((a, e) => combine(a, e.ports, union), NONE);
+
 /**
  * The candidate ports less those that the groups not exempted for them still open to the world
  * together: with sg-1 world-open on 22 and exempted, and sg-2 (0.0.0.0/1) and sg-3 (128.0.0.0/1)
@@ -121,9 +125,7 @@ function openThroughUnexempted(
   if (isEmpty(candidate) || groupIds.length < 2) return candidate;
   const publicGroups = groupIds.filter((id) => analysis.groupReach(id) !== EMPTY_REACH);
   if (publicGroups.length < 2) return candidate;
-  const exempt = publicGroups.map((id) =>
-    exemptionsOf(id).reduce((a, e) => combine(a, e.ports, union), NONE),
-  );
+  const exempt = publicGroups.map((id) => coveredPorts(exemptionsOf(id)));
   const out: ExposedPorts = { tcp: candidate.tcp, udp: candidate.udp };
   for (const t of TRANSPORTS) {
     let stillOpen: PortSet = [];
@@ -238,7 +240,7 @@ export function acceptExposure(
         if (isEmpty(world)) continue;
         openers.push({ groupId, world });
         opened = combine(opened, world, union);
-        const exempt = exemptionsOf(groupId).reduce((a, e) => combine(a, e.ports, union), NONE);
+        const exempt = coveredPorts(exemptionsOf(groupId));
         unexempted = combine(unexempted, combine(world, exempt, subtract), union);
       }
       const accepted = openThroughUnexempted(
