@@ -198,7 +198,7 @@ export function allowListWarnings(
  */
 export function unjudgedTagWarnings(snapshot: Snapshot, key: string): string[] {
   const out: string[] = [];
-  const has = (tags: readonly Tag[] | undefined) => tags?.some((t) => t.Key === key) ?? false;
+  const has = (tags: readonly Tag[]) => tags.some((t) => t.Key === key);
   const instead = 'tag the security groups, network ACLs, subnets or interfaces it holds instead';
   for (const vpc of snapshot.Vpcs)
     if (has(vpc.Tags))
@@ -212,7 +212,7 @@ export function unjudgedTagWarnings(snapshot: Snapshot, key: string): string[] {
   const rules = snapshot.SecurityGroupRules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i] as Snapshot['SecurityGroupRules'][number];
-    if (rule.Tags && rule.Tags.length > 0 && has(rule.Tags))
+    if (rule.Tags.length > 0 && has(rule.Tags))
       out.push(
         `the ${key} tag on ${rule.SecurityGroupRuleId ?? `a rule of ${rule.GroupId}`} has no effect: rules judge the group; tag ${rule.GroupId} with the rule ids to exempt, or allow-list it with ports`,
       );
