@@ -90,7 +90,7 @@ export function evaluateModelReport(
     config.allowLists.length > 0
       ? allowListWarnings(
           config,
-          [...(options.registry ?? REGISTRY).rules, ...(options.rules ?? [])].map((rule) => rule.meta),
+          catalogue(options).map((rule) => rule.meta),
         )
       : [];
   const extra = config.judgeUnused ? allowList : [...allowList, ...unusedWarnings(model)];
@@ -125,6 +125,11 @@ function plannedRules(
   return ordered.map((rule) => ({ rule, report: reported.has(rule) }));
 }
 
+/** The rules a tag or an allow-list entry may name: the registry's and a caller's own. */
+function catalogue(options: EvaluateOptions): RuleDefinition[] {
+  return [...(options.registry ?? REGISTRY).rules, ...(options.rules ?? [])];
+}
+
 /**
  * One evaluation: the findings, the analysis they came from (its memos answer `notJudged`), and
  * the resources left unjudged as unused (`judgeUnused: false`).
@@ -147,7 +152,7 @@ function run(
   const texts: PortTexts = new Map();
   const byShapeOnly = new Set<Finding>();
   // Rule ids an exemption tag may name (a caller's own rules included).
-  const known = new Set([...registry.rules, ...(options.rules ?? [])].map((rule) => rule.meta.id));
+  const known = new Set(catalogue(options).map((rule) => rule.meta.id));
   for (const { rule, report } of plannedRules(registry, config, options.rules)) {
     const group = rule.meta.precedenceGroup;
     let groupClaims: Map<string, PortSpec[]> | undefined;
