@@ -179,9 +179,9 @@ export function acceptExposure(
   now: Date | undefined,
   portsOf: PortsOf,
   /** Findings suppressed only by their group's interface shape (`allowInterfaceTypes`, …). */
-  byShapeOnly: ReadonlySet<Finding> = new Set(),
+  byShapeOnly: ReadonlySet<Finding>,
   /** The catalogue's rule ids, as the first judgement of the interface's own tag had them. */
-  knownRuleIds?: ReadonlySet<string>,
+  knownRuleIds: ReadonlySet<string>,
 ): void {
   // Only groups with an exemption tag or an allow-list entry can accept anything: in most
   // regions no interface has one, and nothing more is computed.
