@@ -1,11 +1,12 @@
 import type { Analysis } from './analysis/analysis';
 import { type ExposedPorts, exposureAnalysis, exposureSeverity } from './analysis/exposure';
+import { segmentPorts } from './analysis/segments';
 import { EMPTY_REACH, type Family, TRANSPORTS, type Transport } from './analysis/sg-reach';
 import type { Config, PortSpec } from './config';
 import { exemptionActive, parseExemptionTag, suppressionFor, tagReason } from './exemptions';
 import type { Finding, Suppression } from './findings';
 import type { Model } from './model/model';
-import { intersect, isSubset, normalize, subtract, union } from './net/interval-set';
+import { intersect, normalize, subtract, union } from './net/interval-set';
 import { ALL_PORTS, formatPortsWithProtocol, type PortSet } from './net/ports';
 import { interfaceTitle, shownPorts } from './rules/eni-internet-exposed';
 import { portSpecsOf } from './rules/sg-open-common';
@@ -104,6 +105,10 @@ function groupExemptions(
   return out;
 }
 
+/** The ports a group's exemptions cover together. */
+const coveredPorts = (exemptions: readonly GroupExemption[]): ExposedPorts =>
+  exemptions.reduce((a, e) => combine(a, e.ports, union), NONE);
+
 /**
  * The candidate ports less those that the groups not exempted for them still open to the world
  * together: with sg-1 world-open on 22 and exempted, and sg-2 (0.0.0.0/1) and sg-3 (128.0.0.0/1)
@@ -121,29 +126,23 @@ function openThroughUnexempted(
   if (isEmpty(candidate) || groupIds.length < 2) return candidate;
   const publicGroups = groupIds.filter((id) => analysis.groupReach(id) !== EMPTY_REACH);
   if (publicGroups.length < 2) return candidate;
-  const exempt = publicGroups.map((id) =>
-    exemptionsOf(id).reduce((a, e) => combine(a, e.ports, union), NONE),
-  );
+  const exempt = publicGroups.map((id) => coveredPorts(exemptionsOf(id)));
   const out: ExposedPorts = { tcp: candidate.tcp, udp: candidate.udp };
   for (const t of TRANSPORTS) {
+    // Swept together, the candidate's runs (group -1) and each group's exempted runs give the
+    // pieces of the candidate over which the same groups are exempted. A port set's run ends one
+    // past its last port; a segment's range is inclusive.
+    const runs = [
+      ...candidate[t].map((ports) => ({ group: -1, ports })),
+      ...exempt.flatMap((set, group) => set[t].map((ports) => ({ group, ports }))),
+    ];
     let stillOpen: PortSet = [];
-    for (const [from, to] of candidate[t]) {
-      // Cut the run where some group's exemption starts or ends: inside a piece, each group is
-      // exempted for all of it or for none of it.
-      const cuts = new Set<number>([from, to]);
-      for (const set of exempt)
-        for (const [a, b] of set[t]) {
-          if (a > from && a < to) cuts.add(a);
-          if (b > from && b < to) cuts.add(b);
-        }
-      const points = [...cuts].sort((x, y) => x - y);
-      for (let i = 0; i + 1 < points.length; i++) {
-        const piece: PortSet = [[points[i] as number, points[i + 1] as number]];
-        const unexempted = publicGroups.filter((_, k) => !isSubset(piece, exempt[k]?.[t] ?? []));
-        if (unexempted.length < 2) continue;
-        const world = analysis.unionReach(unexempted)[t].worldOpen[family];
-        stillOpen = union(stillOpen, intersect(piece, world));
-      }
+    for (const segment of segmentPorts(runs, (run) => [run.ports[0], run.ports[1] - 1])) {
+      if (!segment.items.some((run) => run.group < 0)) continue;
+      const unexempted = publicGroups.filter((_, k) => !segment.items.some((run) => run.group === k));
+      if (unexempted.length < 2) continue;
+      const world = analysis.unionReach(unexempted)[t].worldOpen[family];
+      stillOpen = union(stillOpen, intersect([[segment.from, segment.to + 1]], world));
     }
     out[t] = subtract(candidate[t], stillOpen);
   }
@@ -180,9 +179,9 @@ export function acceptExposure(
   now: Date | undefined,
   portsOf: PortsOf,
   /** Findings suppressed only by their group's interface shape (`allowInterfaceTypes`, …). */
-  byShapeOnly: ReadonlySet<Finding> = new Set(),
+  byShapeOnly: ReadonlySet<Finding>,
   /** The catalogue's rule ids, as the first judgement of the interface's own tag had them. */
-  knownRuleIds?: ReadonlySet<string>,
+  knownRuleIds: ReadonlySet<string>,
 ): void {
   // Only groups with an exemption tag or an allow-list entry can accept anything: in most
   // regions no interface has one, and nothing more is computed.
@@ -238,7 +237,7 @@ export function acceptExposure(
         if (isEmpty(world)) continue;
         openers.push({ groupId, world });
         opened = combine(opened, world, union);
-        const exempt = exemptionsOf(groupId).reduce((a, e) => combine(a, e.ports, union), NONE);
+        const exempt = coveredPorts(exemptionsOf(groupId));
         unexempted = combine(unexempted, combine(world, exempt, subtract), union);
       }
       const accepted = openThroughUnexempted(

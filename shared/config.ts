@@ -40,11 +40,8 @@ const portSpec = z.union([z.number(), z.string()]).transform((value, ctx) => {
   return spec;
 });
 
-const port = z
-  .number()
-  .int({ message: 'not a port number (an integer from 0 to 65535)' })
-  .min(0, { message: 'not a port number (an integer from 0 to 65535)' })
-  .max(65535, { message: 'not a port number (an integer from 0 to 65535)' });
+const notAPort = { message: 'not a port number (an integer from 0 to 65535)' };
+const port = z.number().int(notAPort).min(0, notAPort).max(65535, notAPort);
 // Strict: a mistyped key ({ "from": 1024, "too": 65535 }) is an error, not silently dropped.
 const portRange = z
   .object({ from: port, to: port })

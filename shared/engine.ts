@@ -68,7 +68,7 @@ export function evaluateModelReport(
   config: Config,
   options: EvaluateOptions = {},
 ): EngineResult {
-  const { findings, analysis, unused, unusedById } = run(model, config, options);
+  const { findings, analysis, unused } = run(model, config, options);
   const running = (options.rules ?? (options.registry ?? REGISTRY).rules).filter(
     (rule) => config.rules[rule.meta.id] !== 'off',
   );
@@ -90,10 +90,10 @@ export function evaluateModelReport(
     config.allowLists.length > 0
       ? allowListWarnings(
           config,
-          [...(options.registry ?? REGISTRY).rules, ...(options.rules ?? [])].map((rule) => rule.meta),
+          catalogue(options).map((rule) => rule.meta),
         )
       : [];
-  const extra = [...allowList, ...unusedWarnings(model, unusedById)];
+  const extra = config.judgeUnused ? allowList : [...allowList, ...unusedWarnings(model)];
   return { findings, notJudged, warnings: extra.length > 0 ? [...model.warnings, ...extra] : model.warnings };
 }
 
@@ -125,6 +125,11 @@ function plannedRules(
   return ordered.map((rule) => ({ rule, report: reported.has(rule) }));
 }
 
+/** The rules a tag or an allow-list entry may name: the registry's and a caller's own. */
+function catalogue(options: EvaluateOptions): RuleDefinition[] {
+  return [...(options.registry ?? REGISTRY).rules, ...(options.rules ?? [])];
+}
+
 /**
  * One evaluation: the findings, the analysis they came from (its memos answer `notJudged`), and
  * the resources left unjudged as unused (`judgeUnused: false`).
@@ -133,12 +138,7 @@ function run(
   model: Model,
   config: Config,
   options: EvaluateOptions,
-): {
-  findings: Finding[];
-  analysis: Analysis;
-  unused: NotJudged[];
-  unusedById: ReadonlyMap<string, NotJudged> | undefined;
-} {
+): { findings: Finding[]; analysis: Analysis; unused: NotJudged[] } {
   const registry = options.registry ?? REGISTRY;
   const analysis = new Analysis(model, config);
   const unused = config.judgeUnused ? undefined : unusedResources(model);
@@ -152,7 +152,7 @@ function run(
   const texts: PortTexts = new Map();
   const byShapeOnly = new Set<Finding>();
   // Rule ids an exemption tag may name (a caller's own rules included).
-  const known = new Set([...registry.rules, ...(options.rules ?? [])].map((rule) => rule.meta.id));
+  const known = new Set(catalogue(options).map((rule) => rule.meta.id));
   for (const { rule, report } of plannedRules(registry, config, options.rules)) {
     const group = rule.meta.precedenceGroup;
     let groupClaims: Map<string, PortSpec[]> | undefined;
@@ -198,7 +198,6 @@ function run(
     findings: findings.sort(compareFindings),
     analysis,
     unused: unused ? [...unused.values()] : [],
-    unusedById: unused,
   };
 }
 

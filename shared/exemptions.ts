@@ -3,7 +3,8 @@ import { TRANSPORTS } from './analysis/sg-reach';
 import type { AllowListEntry, Config, PortSpec } from './config';
 import {
   type Finding,
-  RESOURCE_KINDS,
+  ID_PREFIXES,
+  judgedTypeOf,
   type ResourceType,
   type RevokeTarget,
   type Suppression,
@@ -146,6 +147,17 @@ export function suppressionFor(
 
 const ENI_RULE_ID = 'eni-internet-exposed';
 
+/** Each kind of resource a rule judges, as a warning names it. */
+const KIND_NAMES: Record<ResourceType, string> = {
+  'AWS::EC2::SecurityGroup': 'security groups',
+  'AWS::EC2::NetworkAcl': 'network ACLs',
+  'AWS::EC2::Subnet': 'subnets',
+  'AWS::EC2::RouteTable': 'route tables',
+  'AWS::EC2::NatGateway': 'NAT gateways',
+  'AWS::EC2::VPCEndpoint': 'VPC endpoints',
+  'AWS::EC2::NetworkInterface': 'network interfaces',
+};
+
 /**
  * Allow-list entries that can suppress nothing, as warnings: a resource of a kind no rule judges
  * (a VPC, an instance, a security-group rule `sgr-`), or a listed rule that judges another kind
@@ -158,22 +170,21 @@ export function allowListWarnings(
   rules: readonly { id: string; resourceType: ResourceType }[],
 ): string[] {
   const warnings: string[] = [];
-  const kinds = Object.values(RESOURCE_KINDS);
   config.allowLists.forEach((entry, i) => {
-    const kind = kinds.find((k) => entry.resourceId.startsWith(k.prefix));
+    const kind = judgedTypeOf(entry.resourceId);
     if (!kind) {
       warnings.push(
-        `config allowLists[${i}].resourceId ${entry.resourceId}: no rule judges this kind of resource, so the entry suppresses nothing; name what the rules judge instead (ids ${kinds.map((k) => k.prefix).join(', ')})`,
+        `config allowLists[${i}].resourceId ${entry.resourceId}: no rule judges this kind of resource, so the entry suppresses nothing; name what the rules judge instead (ids ${Object.values(ID_PREFIXES).join(', ')})`,
       );
       return;
     }
     for (const ruleId of entry.ruleIds ?? []) {
       const type = rules.find((rule) => rule.id === ruleId)?.resourceType;
       // A group's entry for `eni-internet-exposed` accepts its interfaces' exposure (accepted-exposure.ts).
-      const groupForInterfaces = ruleId === ENI_RULE_ID && kind.prefix === 'sg-';
-      if (type && RESOURCE_KINDS[type] !== kind && !groupForInterfaces)
+      const groupForInterfaces = ruleId === ENI_RULE_ID && kind === 'AWS::EC2::SecurityGroup';
+      if (type && type !== kind && !groupForInterfaces)
         warnings.push(
-          `config allowLists[${i}].ruleIds: ${ruleId} judges ${RESOURCE_KINDS[type].name} (${RESOURCE_KINDS[type].prefix}…), not ${entry.resourceId}: it suppresses nothing there`,
+          `config allowLists[${i}].ruleIds: ${ruleId} judges ${KIND_NAMES[type]} (${ID_PREFIXES[type]}…), not ${entry.resourceId}: it suppresses nothing there`,
         );
     }
   });
@@ -187,7 +198,7 @@ export function allowListWarnings(
  */
 export function unjudgedTagWarnings(snapshot: Snapshot, key: string): string[] {
   const out: string[] = [];
-  const has = (tags: readonly Tag[] | undefined) => tags?.some((t) => t.Key === key) ?? false;
+  const has = (tags: readonly Tag[]) => tags.some((t) => t.Key === key);
   const instead = 'tag the security groups, network ACLs, subnets or interfaces it holds instead';
   for (const vpc of snapshot.Vpcs)
     if (has(vpc.Tags))
@@ -201,7 +212,7 @@ export function unjudgedTagWarnings(snapshot: Snapshot, key: string): string[] {
   const rules = snapshot.SecurityGroupRules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i] as Snapshot['SecurityGroupRules'][number];
-    if (rule.Tags && rule.Tags.length > 0 && has(rule.Tags))
+    if (rule.Tags.length > 0 && has(rule.Tags))
       out.push(
         `the ${key} tag on ${rule.SecurityGroupRuleId ?? `a rule of ${rule.GroupId}`} has no effect: rules judge the group; tag ${rule.GroupId} with the rule ids to exempt, or allow-list it with ports`,
       );

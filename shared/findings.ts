@@ -24,21 +24,26 @@ export type ResourceType =
   | 'AWS::EC2::VPCEndpoint'
   | 'AWS::EC2::NetworkInterface';
 
-/** The id prefix of each kind of resource a rule judges, and its name in a message. */
-export const RESOURCE_KINDS: Record<ResourceType, { prefix: string; name: string }> = {
-  'AWS::EC2::SecurityGroup': { prefix: 'sg-', name: 'security groups' },
-  'AWS::EC2::NetworkAcl': { prefix: 'acl-', name: 'network ACLs' },
-  'AWS::EC2::Subnet': { prefix: 'subnet-', name: 'subnets' },
-  'AWS::EC2::RouteTable': { prefix: 'rtb-', name: 'route tables' },
-  'AWS::EC2::NatGateway': { prefix: 'nat-', name: 'NAT gateways' },
-  'AWS::EC2::VPCEndpoint': { prefix: 'vpce-', name: 'VPC endpoints' },
-  'AWS::EC2::NetworkInterface': { prefix: 'eni-', name: 'network interfaces' },
+/** The id prefix of each resource type the rules judge (`sg-0abc…`). */
+export const ID_PREFIXES: Readonly<Record<ResourceType, string>> = {
+  'AWS::EC2::SecurityGroup': 'sg-',
+  'AWS::EC2::NetworkAcl': 'acl-',
+  'AWS::EC2::Subnet': 'subnet-',
+  'AWS::EC2::RouteTable': 'rtb-',
+  'AWS::EC2::NatGateway': 'nat-',
+  'AWS::EC2::VPCEndpoint': 'vpce-',
+  'AWS::EC2::NetworkInterface': 'eni-',
 };
-const KIND_LIST = Object.values(RESOURCE_KINDS);
 
-/** True for the id of a kind of resource some rule judges: an exemption anywhere else has no effect. */
-export function isJudgedResourceId(id: string): boolean {
-  return KIND_LIST.some((k) => id.startsWith(k.prefix));
+/**
+ * The type of the resource an id names, by its prefix, when rules judge that kind; undefined for
+ * anything else (a VPC, an instance, a security-group rule `sgr-`), where a tag or an allow-list
+ * entry has no effect.
+ */
+export function judgedTypeOf(resourceId: string): ResourceType | undefined {
+  for (const [type, prefix] of Object.entries(ID_PREFIXES))
+    if (resourceId.startsWith(prefix)) return type as ResourceType;
+  return undefined;
 }
 
 /** One permission as the EC2 API takes it (RevokeSecurityGroupIngress `IpPermissions`). */

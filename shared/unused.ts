@@ -29,18 +29,13 @@ export function unusedResources(model: Model): Map<string, NotJudged> {
  * no group. Said as a warning, so that a clean result is not taken for a judged one; not for a
  * region whose only groups are the VPCs' default ones (an unused region, no news).
  */
-export function unusedWarnings(model: Model, unused: ReadonlyMap<string, NotJudged> | undefined): string[] {
-  if (!unused || model.networkInterfaces.size > 0) return [];
-  let groups = 0;
-  let own = false;
-  for (const group of model.securityGroups.values()) {
-    if (!unused.has(group.id)) continue;
-    groups++;
-    if (!group.isDefault) own = true;
-  }
-  // Only default groups (a region nobody uses, as an organization audit reads dozens of): no news.
-  if (!own) return [];
+export function unusedWarnings(model: Model): string[] {
+  if (model.networkInterfaces.size > 0) return [];
+  // No interface: every group is unused (`unusedResources`). Only default groups (a region nobody
+  // uses, as an organization audit reads dozens of): no news.
+  const groups = [...model.securityGroups.values()];
+  if (groups.every((group) => group.isDefault)) return [];
   return [
-    `judgeUnused is false and the snapshot lists no network interface: all ${groups} security group(s) are taken as unused and not judged (add NetworkInterfaces, or set judgeUnused to true, if the region has interfaces)`,
+    `judgeUnused is false and the snapshot lists no network interface: all ${groups.length} security group(s) are taken as unused and not judged (add NetworkInterfaces, or set judgeUnused to true, if the region has interfaces)`,
   ];
 }

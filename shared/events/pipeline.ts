@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { type Finding, isJudgedResourceId } from '../findings';
+import { type Finding, judgedTypeOf } from '../findings';
 import type { Snapshot } from '../model/snapshot-schema';
 import { withChat } from '../notify/event-chat';
 import {
@@ -248,7 +248,7 @@ function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource
   const seen = new Set<string>();
   for (const member of group.members) {
     for (const id of member.scope.exemption?.resourceIds ?? []) {
-      if (seen.has(id) || isJudgedResourceId(id)) continue;
+      if (seen.has(id) || judgedTypeOf(id) !== undefined) continue;
       seen.add(id);
       const interfaces = snapshot.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === id);
       const groups = interfaces.flatMap((e) => e.Groups.map((g) => g.GroupId));

@@ -1,4 +1,4 @@
-import { isJudgedResourceId } from '../findings';
+import { judgedTypeOf } from '../findings';
 import { type ExtractContext, ids, noResource, type ScopeParts } from './extract';
 import { either, field, members, text } from './shapes';
 import { type ExemptionChange, IGNORE_REASONS, type Ignored } from './types';
@@ -34,7 +34,7 @@ export function tagEvent(change: ExemptionChange['change']) {
       ),
     );
     // Every tag gone from an AMI or an instance says nothing of an exemption: only judged kinds count.
-    const resourceIds = everyTag ? named.filter(isJudgedResourceId) : named;
+    const resourceIds = everyTag ? named.filter((id) => judgedTypeOf(id) !== undefined) : named;
     if (everyTag && named.length > 0 && resourceIds.length === 0) {
       return {
         code: IGNORE_REASONS.notExemptionTag,
