@@ -36,6 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 
 from identity import assumed_role_identity
+from relay import error_code, forward, read_call, reply
 
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5077")
 REGION = os.environ.get("AWS_REGION", "eu-west-1")
@@ -65,44 +66,20 @@ def proxy_for(tag, fault=None):
             pass
 
         def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            ctype = self.headers.get("Content-Type", "")
-            if "json" in ctype:  # a JSON-protocol client names the action in X-Amz-Target
-                action = (self.headers.get("X-Amz-Target") or "?").split(".")[-1]
-                params = json.loads(body or b"{}")
-            else:
-                params = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
-                action = params.get("Action", "?")
+            body, action, params = read_call(self)
             injected = fault(action, params) if fault else None
             if injected:
                 status, code = injected
                 data = (f'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>{code}</Code>'
                         f'<Message>injected by the harness</Message></Error></Errors>'
                         f'<RequestID>injected</RequestID></Response>').encode()
-                with calls_lock:
-                    calls.append({"batch": tag, "action": action, "params": params, "status": status, "error": code})
-                self.send_response(status)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                return
-            conn = http.client.HTTPConnection(MOTO.hostname, MOTO.port, timeout=60)
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            conn.request("POST", self.path, body=body, headers=headers)
-            answer = conn.getresponse()
-            data = answer.read()
-            error = re.search(rb"<Code>([^<]+)</Code>", data) if answer.status >= 400 else None
+                headers = [("Content-Type", "text/xml")]
+            else:
+                status, headers, data = forward(self, MOTO, body)
+                code = error_code(status, data)
             with calls_lock:
-                calls.append({"batch": tag, "action": action, "params": params, "status": answer.status,
-                              "error": error.group(1).decode() if error else None})
-            self.send_response(answer.status)
-            for k, v in answer.getheaders():
-                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+                calls.append({"batch": tag, "action": action, "params": params, "status": status, "error": code})
+            reply(self, status, headers, data)
 
         do_GET = do_POST
 

@@ -51,6 +51,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 
 from identity import assumed_role_identity
+from relay import error_code, forward, read_call, reply
 
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5077")
 MOTO = urllib.parse.urlparse(ENDPOINT)
@@ -87,13 +88,7 @@ class Proxy(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if "json" in self.headers.get("Content-Type", ""):  # JSON protocol: the action is in X-Amz-Target
-            action = (self.headers.get("X-Amz-Target") or "?").split(".")[-1]
-            params = json.loads(body or b"{}")
-        else:
-            params = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
-            action = params.get("Action", "?")
+        body, action, params = read_call(self)
         key = re.search(r"Credential=([^/]+)/\d{8}/([^/]+)/", self.headers.get("Authorization", ""))
         with lock:
             account = key_account.get(key.group(1) if key else "", "?")
@@ -102,27 +97,16 @@ class Proxy(BaseHTTPRequestHandler):
         if target and target.group(1) in deny:
             status, headers, data = 403, [("Content-Type", "text/xml")], DENIED
         else:
-            conn = http.client.HTTPConnection(MOTO.hostname, MOTO.port, timeout=60)
-            fwd = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            conn.request("POST", self.path, body=body, headers=fwd)
-            answer = conn.getresponse()
-            status, headers, data = answer.status, answer.getheaders(), answer.read()
+            status, headers, data = forward(self, MOTO, body)
             if target and status == 200:
                 issued = re.search(rb"<AccessKeyId>([^<]+)</AccessKeyId>", data)
                 if issued:
                     with lock:
                         key_account[issued.group(1).decode()] = target.group(1)
-        error = re.search(rb"<Code>([^<]+)</Code>", data) if status >= 400 else None
         with lock:
             calls.append({"action": action, "account": account, "region": region, "params": params, "status": status,
-                          "error": error.group(1).decode() if error else None})
-        self.send_response(status)
-        for k, v in headers:
-            if k.lower() not in ("transfer-encoding", "connection", "content-length"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+                          "error": error_code(status, data)})
+        reply(self, status, headers, data)
 
     do_GET = do_POST
 
