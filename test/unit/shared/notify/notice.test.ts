@@ -15,6 +15,15 @@ import { sanitize, utf8Length } from '../../../../shared/notify/sanitize';
 import type { ActionResult, PlannedAction } from '../../../../shared/remediation/types';
 import { makeFinding, type OneCall, oneCall, revokePlan } from '../../../helpers';
 
+/** The scope of a CreateTags that set the exemption tag to `value` on `resourceId`. */
+function tagSetScope(resourceId: string, value: string, securityGroupIds: string[] = [resourceId]) {
+  return {
+    ...emptyScope('CreateTags', 'exemption'),
+    securityGroupIds,
+    exemption: { change: 'set' as const, key: 'vpc-guardrail:exempt', value, resourceIds: [resourceId] },
+  };
+}
+
 const event: ParsedEvent = {
   eventId: 'ev-1',
   eventName: 'AuthorizeSecurityGroupIngress',
@@ -305,16 +314,7 @@ describe('buildNotice', () => {
   });
 
   it('says who exempted what when an exemption tag is set', () => {
-    const scope = {
-      ...emptyScope('CreateTags', 'exemption'),
-      securityGroupIds: ['sg-0abc'],
-      exemption: {
-        change: 'set' as const,
-        key: 'vpc-guardrail:exempt',
-        value: '*@2030-01-01',
-        resourceIds: ['sg-0abc'],
-      },
-    };
+    const scope = tagSetScope('sg-0abc', '*@2030-01-01');
     const notice = buildNotice(input({ scope, findings: [], event: { ...event, eventName: 'CreateTags' } }));
     expect(notice.subject).toBe('[INFO] exemption set on sg-0abc by alice');
     expect(notice.message).toContain(
@@ -327,16 +327,7 @@ describe('buildNotice', () => {
   it('leads with a world-open rule already removed over an exemption change in the same batch (worst severity first)', () => {
     // A redelivered batch: bob's AuthorizeSecurityGroupIngress (its 22/tcp world rule already
     // gone) and alice's CreateTags on another group. The critical news leads, the exemption counts.
-    const tagScope = {
-      ...emptyScope('CreateTags', 'exemption'),
-      securityGroupIds: ['sg-0tag'],
-      exemption: {
-        change: 'set' as const,
-        key: 'vpc-guardrail:exempt',
-        value: '*',
-        resourceIds: ['sg-0tag'],
-      },
-    };
+    const tagScope = tagSetScope('sg-0tag', '*');
     const bob = {
       ...event,
       eventId: 'ev-bob',
@@ -579,11 +570,7 @@ describe("the README's subscription filter example (DESIGN §8: it must deliver 
       input({
         findings: [],
         event: { ...event, eventName: 'CreateTags' },
-        scope: {
-          ...emptyScope('CreateTags', 'exemption'),
-          securityGroupIds: ['sg-0abc'],
-          exemption: { change: 'set', key: 'vpc-guardrail:exempt', value: '*', resourceIds: ['sg-0abc'] },
-        },
+        scope: tagSetScope('sg-0abc', '*'),
       }),
     );
     expect(delivers(tag.attributes)).toBe(false);
@@ -630,15 +617,7 @@ describe('every subject form (DESIGN §8, §14): at most 99 characters, one line
             ? [
                 {
                   event: { ...event, eventName: 'CreateTags', actor: { ...event.actor, arn: exemption.arn } },
-                  scope: {
-                    ...emptyScope('CreateTags', 'exemption'),
-                    exemption: {
-                      change: 'set' as const,
-                      key: 'vpc-guardrail:exempt',
-                      value: '*',
-                      resourceIds: [exemption.resource],
-                    },
-                  },
+                  scope: tagSetScope(exemption.resource, '*', []),
                 },
               ]
             : [];
