@@ -222,8 +222,11 @@ describe('a burst in one batch (DESIGN §14)', () => {
     expect(published()).toHaveLength(1);
   });
 
-  it('fails only the messages of an account-region group that throttles past the retries; the other group is notified', async () => {
-    // Prepare: two regions, each with its own EC2; eu-west-1 throttles.
+  /**
+   * A world-open SG rule on GROUP in both regions; eu-west-1's EC2 client throttles on every call
+   * (past the SDK's retries), us-east-1's (`home`) answers from the installed world.
+   */
+  function twoRegionsOneThrottling() {
     install(buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] }));
     const throttling = new EC2Client({ region: 'eu-west-1' });
     throttling.send = async () => {
@@ -233,7 +236,12 @@ describe('a burst in one batch (DESIGN §14)', () => {
       });
     };
     const home = new EC2Client({ region: 'us-east-1' });
-    const sg = authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]);
+    return { throttling, home, sg: authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]) };
+  }
+
+  it('fails only the messages of an account-region group that throttles past the retries; the other group is notified', async () => {
+    // Prepare: two regions, each with its own EC2; eu-west-1 throttles.
+    const { throttling, home, sg } = twoRegionsOneThrottling();
     const batch = [
       ...messages([envelope({ ...sg, ...actor(1) }, '111122223333', 'us-east-1')], 1, 'use1'),
       ...messages(
@@ -261,16 +269,7 @@ describe('a burst in one batch (DESIGN §14)', () => {
 
   it("fails a duplicate of a failed group's message with it (a message of that account and region), and only it", async () => {
     // Prepare: eu-west-1 throttles; its one event arrives twice (a fresh and a redelivered copy).
-    install(buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] }));
-    const throttling = new EC2Client({ region: 'eu-west-1' });
-    throttling.send = async () => {
-      throw Object.assign(new Error('Rate exceeded'), {
-        name: 'RequestLimitExceeded',
-        $metadata: { httpStatusCode: 503 },
-      });
-    };
-    const home = new EC2Client({ region: 'us-east-1' });
-    const sg = authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]);
+    const { throttling, home, sg } = twoRegionsOneThrottling();
     const euw1 = envelope({ ...sg, ...actor(2), awsRegion: 'eu-west-1' }, '111122223333', 'eu-west-1');
     const use1 = envelope({ ...sg, ...actor(1) }, '111122223333', 'us-east-1');
     const batch = [
