@@ -110,23 +110,29 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(stdout()).toContain(`Per account:\n  ${B}: 1 region(s), `);
   });
 
+  /** `audit --accounts CENTRAL,B --regions eu-west-1 --format json`: exit code, report, stderr. */
+  async function auditCentralAndB() {
+    const { io, stdout, stderr } = memoryIo();
+    const code = await runCli(
+      ['audit', '--accounts', `${CENTRAL},${B}`, '--regions', 'eu-west-1', '--format', 'json'],
+      io,
+    );
+    const out = JSON.parse(stdout()) as {
+      findings: Finding[];
+      errors: { accountId: string; operation: string; code: string }[];
+    };
+    return { code, out, stderr };
+  }
+
   it('reports the rest and exits 2 when an account cannot be read, naming account and role', async () => {
     // Prepare
     sts
       .on(AssumeRoleCommand)
       .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: {} }));
-    const { io, stdout, stderr } = memoryIo();
     // Act
-    const code = await runCli(
-      ['audit', '--accounts', `${CENTRAL},${B}`, '--regions', 'eu-west-1', '--format', 'json'],
-      io,
-    );
+    const { code, out, stderr } = await auditCentralAndB();
     // Assess
     expect(code).toBe(2);
-    const out = JSON.parse(stdout()) as {
-      findings: Finding[];
-      errors: { accountId: string; operation: string }[];
-    };
     expect(new Set(out.findings.map((f) => f.accountId))).toEqual(new Set([CENTRAL]));
     expect(out.errors.map((e) => [e.accountId, e.operation])).toEqual([[B, 'AssumeRole']]);
     expect(stderr()).toContain(
@@ -144,18 +150,10 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
         $retryable: { throttling: true },
       }),
     );
-    const { io, stdout, stderr } = memoryIo();
     // Act
-    const code = await runCli(
-      ['audit', '--accounts', `${CENTRAL},${B}`, '--regions', 'eu-west-1', '--format', 'json'],
-      io,
-    );
+    const { code, out, stderr } = await auditCentralAndB();
     // Assess
     expect(code).toBe(2);
-    const out = JSON.parse(stdout()) as {
-      findings: Finding[];
-      errors: { accountId: string; code: string }[];
-    };
     expect(new Set(out.findings.map((f) => f.accountId))).toEqual(new Set([CENTRAL]));
     expect(out.errors.map((e) => [e.accountId, e.code])).toEqual([[B, 'Throttling']]);
     expect(stderr()).toContain(
