@@ -1,4 +1,5 @@
 import type { SecurityGroupNode } from '../model/model';
+import { union } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
 import type { Analysis } from './analysis';
 import { worldSourceFamilies } from './sg-families';
@@ -57,8 +58,13 @@ const worldGroupsByAnalysis = new WeakMap<Analysis, GroupWorldOpen[]>();
 function worldOpenOf(reach: Reach): WorldOpen {
   // The reach's own family ports: nothing is copied.
   const world: TransportPorts = { tcp: reach.tcp.worldOpen, udp: reach.udp.worldOpen };
+  const { ipv4, ipv6 } = world.tcp;
   return {
-    allTraffic: isAll(world.tcp.ipv4) || isAll(world.tcp.ipv6),
+    // A port is world-open when it is so in either family (DESIGN §4): every tcp port open to the
+    // world may be split between them (0-32767 from 0.0.0.0/0, the rest from ::/0). The union is
+    // built only when neither family holds every port alone (a few world-open groups).
+    allTraffic:
+      isAll(ipv4) || isAll(ipv6) || (ipv4.length > 0 && ipv6.length > 0 && isAll(union(ipv4, ipv6))),
     world,
     any:
       world.tcp.ipv4.length > 0 ||

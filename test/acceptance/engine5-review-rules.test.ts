@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../shared/findings';
+import { audit, ec2Fixture, only, triples } from '../helpers';
+
+// DESIGN §5/§6 statements pinned by the engine5 review, on real EC2 output varied as accounts vary it.
+
+type Json = Record<string, unknown>;
+
+// describe-security-groups, Cloud Custodian placebo recording: test-isolation-group (vpc-3d05f145)
+// admits tcp 80 from 192.168.0.1/31 and prefix list pl-63a5400b.
+const REAL_GROUP = (
+  ec2Fixture('DescribeSecurityGroups--prefix-list-and-referenced-group-placebo').SecurityGroups as Json[]
+).find((g) => g.GroupId === 'sg-01a19f602ecaf25f4') as Json;
+const GROUP_ID = 'sg-01a19f602ecaf25f4';
+
+/** A tcp/udp/-1 permission as describe-security-groups prints it. */
+function permission(
+  protocol: string,
+  ports: [number, number] | undefined,
+  v4: string[],
+  v6: string[] = [],
+): Json {
+  return {
+    IpProtocol: protocol,
+    ...(ports ? { FromPort: ports[0], ToPort: ports[1] } : {}),
+    IpRanges: v4.map((CidrIp) => ({ CidrIp })),
+    Ipv6Ranges: v6.map((CidrIpv6) => ({ CidrIpv6 })),
+    PrefixListIds: [],
+    UserIdGroupPairs: [],
+  };
+}
+
+/** The real group with these ingress permissions, alone in a snapshot. */
+function withIngress(...ingress: Json[]): Json {
+  return { SecurityGroups: [{ ...REAL_GROUP, IpPermissions: ingress }] };
+}
+
+const SG_RULES = [
+  'sg-open-all-traffic',
+  'sg-open-admin-port',
+  'sg-open-high-risk-port',
+  'sg-open-unauthorized-port',
+  'sg-broad-public-source',
+];
+
+function sgFindings(snapshot: Json): Finding[] {
+  return audit(snapshot, { rules: SG_RULES });
+}
+
+describe('sg-open-all-traffic: every tcp port world-open, whichever family opens each (DESIGN §4/§5)', () => {
+  it('tcp 0-32767 from 0.0.0.0/0 and 32768-65535 from ::/0 is all traffic, both rules revoked', () => {
+    const findings = sgFindings(
+      withIngress(
+        permission('tcp', [0, 32767], ['0.0.0.0/0']),
+        permission('tcp', [32768, 65535], [], ['::/0']),
+      ),
+    );
+    expect(triples(findings)).toEqual([['sg-open-all-traffic', GROUP_ID, 'critical', ['0-65535/tcp']]]);
+    const finding = only(findings, 'sg-open-all-traffic');
+    expect(finding.evidence.ipv4).toEqual(['0-32767/tcp']);
+    expect(finding.evidence.ipv6).toEqual(['32768-65535/tcp']);
+    expect(finding.remediation).toEqual({
+      action: 'revoke-security-group-rules',
+      groupId: GROUP_ID,
+      rules: [
+        {
+          direction: 'ingress',
+          ipPermission: {
+            IpProtocol: 'tcp',
+            FromPort: 0,
+            ToPort: 32767,
+            IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+          },
+        },
+        {
+          direction: 'ingress',
+          ipPermission: {
+            IpProtocol: 'tcp',
+            FromPort: 32768,
+            ToPort: 65535,
+            Ipv6Ranges: [{ CidrIpv6: '::/0' }],
+          },
+        },
+      ],
+    });
+  });
+
+  it('a tcp port open to the world in neither family (80 over IPv6 only from 2000::/4) is not all traffic', () => {
+    const findings = sgFindings(
+      withIngress(
+        permission('tcp', [0, 79], ['0.0.0.0/0']),
+        permission('tcp', [80, 80], [], ['2000::/4']),
+        permission('tcp', [81, 65535], [], ['::/0']),
+      ),
+    );
+    expect(findings.map((f) => f.ruleId)).toEqual([
+      'sg-open-admin-port',
+      'sg-open-high-risk-port',
+      'sg-open-unauthorized-port',
+      'sg-broad-public-source',
+    ]);
+  });
+});
