@@ -1,4 +1,7 @@
+import type { TransportReach } from '../analysis/sg-reach';
 import type { FindingDraft } from '../findings';
+import { subtract } from '../net/interval-set';
+import type { PortSet } from '../net/ports';
 import { defineRule, reportOnly } from './define-rule';
 import {
   familyText,
@@ -17,8 +20,10 @@ const ID = 'sg-broad-public-source';
 
 /**
  * Ports where the group admits at least 2^24 public IPv4 (2^96 IPv6) sources without being
- * world-open in that family on that port: a /8-sized hole is usually a typo or a shortcut. Judged
- * per protocol, port and family; 80/443 are not exempt, and all-traffic does not silence it.
+ * world-open on that port: a /8-sized hole is usually a typo or a shortcut. Judged per protocol and
+ * port (DESIGN §5: "broad but not world-open on that same port"): a port world-open in one family
+ * is reported once, by the sg-open-* rules, not again as broad in the other (as
+ * nacl-broad-public-source reads it). 80/443 are not exempt, and all-traffic does not silence it.
  */
 export const sgBroadPublicSource = defineRule({
   meta: reportOnly(ID, 'low', {
@@ -30,7 +35,7 @@ export const sgBroadPublicSource = defineRule({
     const drafts: FindingDraft[] = [];
     for (const { group, reach } of analysis.reachingGroups()) {
       // The reach's own family ports: nothing is built for the many groups without a broad port.
-      const ports: TransportPorts = { tcp: reach.tcp.broad, udp: reach.udp.broad };
+      const ports: TransportPorts = { tcp: broadOnly(reach.tcp), udp: broadOnly(reach.udp) };
       if (isEmptyPorts(ports)) continue;
       const merged = mergedFamilies(ports);
       const portList = formatTransportPorts(merged);
@@ -58,3 +63,18 @@ export const sgBroadPublicSource = defineRule({
     return drafts;
   },
 });
+
+/**
+ * One transport's broad ports of each family less the ports world-open in the other family (a
+ * family's own world-open ports are never broad). The reach's own sets when nothing is taken away.
+ */
+function broadOnly(reach: TransportReach): TransportPorts['tcp'] {
+  const { broad, worldOpen } = reach;
+  const ipv4 = less(broad.ipv4, worldOpen.ipv6);
+  const ipv6 = less(broad.ipv6, worldOpen.ipv4);
+  return ipv4 === broad.ipv4 && ipv6 === broad.ipv6 ? broad : { ipv4, ipv6 };
+}
+
+function less(ports: PortSet, taken: PortSet): PortSet {
+  return ports.length === 0 || taken.length === 0 ? ports : subtract(ports, taken);
+}

@@ -8,10 +8,12 @@ import type { SecurityGroupNode, SgRule } from '../model/model';
 import { intersect, subtract } from '../net/interval-set';
 import { defineRule } from './define-rule';
 import {
+  familyOnly,
   familyText,
   formatTransportPorts,
   groupLabel,
   hitsPorts,
+  intersectPorts,
   isEmptyPorts,
   mapPorts,
   mergedFamilies,
@@ -19,6 +21,7 @@ import {
   portSpecsOf,
   publicFamilies,
   revokeTarget,
+  somePorts,
   type TransportPorts,
 } from './sg-open-common';
 import type { RuleContext, RuleDefinition, RuleMeta } from './types';
@@ -55,12 +58,21 @@ function sgOpenDraft(
   const merged = mergedFamilies(ports);
   const portList = formatTransportPorts(merged);
 
+  const reach = analysis.groupReach(group.id);
+  // Ports world-open in one family and broad in the other: no broad finding names them (DESIGN
+  // §5, one finding per port), so this one does, and lists the broad rules its fix leaves.
+  const alsoBroad = somePorts((t, f) =>
+    intersectPorts(ports[t][f === 'ipv4' ? 'ipv6' : 'ipv4'], reach[t].broad[f]),
+  );
+
   const contributing: SgRule[] = [];
   const targets: SgRule[] = [];
   // Only a rule whose source may be public can open a port to the internet.
   for (const rule of group.publicIngress) {
     if (hitsPorts(rule, worldSourceFamilies(rule, prefixLists), ports)) targets.push(rule);
-    if (hitsPorts(rule, publicFamilies(rule, analysis), ports)) contributing.push(rule);
+    const families = publicFamilies(rule, analysis);
+    if (hitsPorts(rule, families, ports) || (alsoBroad && hitsPorts(rule, families, alsoBroad)))
+      contributing.push(rule);
   }
 
   const residual = residualReach(analysis, group);
@@ -73,10 +85,19 @@ function sgOpenDraft(
     if (stuck.length > 0) notRemediable[family] = stuck;
   }
 
-  const unresolved = analysis.groupReach(group.id).unresolvedPrefixLists;
+  const unresolved = reach.unresolvedPrefixLists;
   const evidence = openPortsEvidence(ports, contributing, unresolved);
   const stuckFamilies = Object.keys(notRemediable).length > 0;
   if (stuckFamilies) evidence.notRemediable = notRemediable;
+  const broadList = alsoBroad ? formatTransportPorts(mergedFamilies(alsoBroad)) : [];
+  if (alsoBroad) {
+    const broad: Partial<Record<Family, string[]>> = {};
+    for (const family of FAMILIES) {
+      const list = formatTransportPorts(familyOnly(alsoBroad, family));
+      if (list.length > 0) broad[family] = list;
+    }
+    evidence.alsoBroad = broad;
+  }
 
   let detail =
     `Security group ${groupLabel(group)} admits the whole internet (${familyText(ports)}) ` +
@@ -88,6 +109,12 @@ function sgOpenDraft(
     detail +=
       ' Some ports stay world-open through a union of narrower ranges (see notRemediable): ' +
       'they are reported only, narrow those sources by hand.';
+  }
+  if (broadList.length > 0) {
+    detail +=
+      ` ${broadList.join(', ')} also admit${broadList.length === 1 ? 's' : ''} a very broad public range ` +
+      `of the other address family (${familyText(alsoBroad as TransportPorts)}, see alsoBroad), which revoking ` +
+      'the whole-internet rules leaves: narrow it by hand.';
   }
   if (unresolved.length > 0) {
     detail += ` Prefix lists ${unresolved.join(', ')} could not be resolved; their entries are unknown.`;

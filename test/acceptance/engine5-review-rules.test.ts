@@ -101,3 +101,52 @@ describe('sg-open-all-traffic: every tcp port world-open, whichever family opens
     ]);
   });
 });
+
+describe('sg-broad-public-source: broad but not world-open on that same port, either family (DESIGN §5)', () => {
+  it('22 world-open over IPv4 and 2000::/4 over IPv6: admin only, as nacl-broad-public-source reads it', () => {
+    const findings = sgFindings(withIngress(permission('tcp', [22, 22], ['0.0.0.0/0'], ['2000::/4'])));
+    expect(triples(findings)).toEqual([['sg-open-admin-port', GROUP_ID, 'critical', ['22/tcp']]]);
+    // The broad part is not lost: the world-open finding names it, and its fix leaves it.
+    const finding = only(findings, 'sg-open-admin-port');
+    expect(finding.evidence).toEqual({
+      ports: ['22/tcp'],
+      ipv4: ['22/tcp'],
+      ipv6: [],
+      rules: [
+        { protocol: 'tcp', ports: '22', source: '0.0.0.0/0' },
+        { protocol: 'tcp', ports: '22', source: '2000::/4' },
+      ],
+      alsoBroad: { ipv6: ['22/tcp'] },
+    });
+    expect(finding.detail).toContain('22/tcp also admits a very broad public range of the other address family');
+    expect(finding.remediation).toEqual({
+      action: 'revoke-security-group-rules',
+      groupId: GROUP_ID,
+      rules: [
+        {
+          direction: 'ingress',
+          ipPermission: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        },
+      ],
+    });
+  });
+
+  it('22 world-open over IPv6 and 0.0.0.0/1 over IPv4: admin only', () => {
+    const findings = sgFindings(withIngress(permission('tcp', [22, 22], ['0.0.0.0/1'], ['::/0'])));
+    expect(triples(findings)).toEqual([['sg-open-admin-port', GROUP_ID, 'critical', ['22/tcp']]]);
+  });
+
+  it('the other ports of the broad source stay broad (20-25 from 2000::/4, only 22 world-open)', () => {
+    const findings = sgFindings(
+      withIngress(permission('tcp', [22, 22], ['0.0.0.0/0']), permission('tcp', [20, 25], [], ['2000::/4'])),
+    );
+    expect(triples(findings)).toEqual([
+      ['sg-open-admin-port', GROUP_ID, 'critical', ['22/tcp']],
+      ['sg-broad-public-source', GROUP_ID, 'low', ['20-21/tcp', '23-25/tcp']],
+    ]);
+    expect(only(findings, 'sg-broad-public-source').evidence).toMatchObject({
+      ipv4: [],
+      ipv6: ['20-21/tcp', '23-25/tcp'],
+    });
+  });
+});

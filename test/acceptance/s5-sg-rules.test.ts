@@ -189,11 +189,10 @@ describe('sg-open-* classes and precedence (DESIGN §5)', () => {
     });
   });
 
-  it('protocol -1 world-open over IPv4 with a broad IPv6 source on 22: all-traffic plus broad for IPv6', () => {
+  it('protocol -1 world-open over IPv4 with a broad IPv6 source on 22: all-traffic only (22 is world-open)', () => {
     const findings = sgFindings([perm('-1', undefined, '0.0.0.0/0'), perm('tcp', [22, 22], '2000::/4')]);
     expect(triples(findings)).toEqual([
       ['sg-open-all-traffic', 'sg-1', 'critical', ['0-65535/tcp', '0-65535/udp']],
-      ['sg-broad-public-source', 'sg-1', 'low', ['22/tcp']],
     ]);
   });
 

@@ -159,13 +159,24 @@ describe('sg-open-* precedence', () => {
     ]);
   });
 
-  it('does not let all-traffic silence sg-broad-public-source', () => {
+  it('does not let all-traffic silence sg-broad-public-source on a port that is not world-open', () => {
+    const snapshot = {
+      SecurityGroups: [
+        sg('sg-1', [perm('tcp', [0, 65535], '0.0.0.0/0'), perm('udp', [5000, 5000], '0.0.0.0/1')]),
+      ],
+    };
+    expect(summary(run([...SG_OPEN, sgBroadPublicSource], snapshot))).toEqual([
+      ['sg-open-all-traffic', 'sg-1', ['0-65535/tcp']],
+      ['sg-broad-public-source', 'sg-1', ['5000/udp']],
+    ]);
+  });
+
+  it('reports a port world-open over IPv4 once, not again as broad over IPv6 (DESIGN §5)', () => {
     const snapshot = {
       SecurityGroups: [sg('sg-1', [perm('-1', undefined, '0.0.0.0/0'), perm('tcp', [22, 22], '2000::/4')])],
     };
     expect(summary(run([...SG_OPEN, sgBroadPublicSource], snapshot))).toEqual([
       ['sg-open-all-traffic', 'sg-1', ['0-65535/tcp', '0-65535/udp']],
-      ['sg-broad-public-source', 'sg-1', ['22/tcp']],
     ]);
   });
 
