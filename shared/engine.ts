@@ -224,7 +224,13 @@ function toFinding(
   // Ports lead the evidence, as the report has always shown them (the key keeps its place).
   if (ports) finding.evidence = { ports: portTexts(texts, ports), ...fields.evidence };
   const suppressed = suppressionFor(finding, model, config, now, ports, known) ?? shape;
-  if (suppressed) finding.suppressed = suppressed;
+  if (suppressed) {
+    finding.suppressed = suppressed;
+    // Exempted findings are never remediated (DESIGN §8): no plan is shown for one (in JSON, the
+    // table's "fix:" line, SARIF or ASFF) that a reader or a downstream tool could take as pending.
+    // The detail still says what the fix would be, should the exemption go.
+    if (finding.remediation) delete finding.remediation;
+  }
   // An allow-list entry holding some of its ports: still reported, but its fix spares them.
   else if (config.allowLists.length > 0) applyPartialAllowLists(finding, config, ports);
   return finding;

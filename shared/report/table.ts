@@ -153,9 +153,9 @@ function findingLines(finding: Finding): string[] {
   lines.push(...wrap(finding.detail, '    '));
   const meta = [finding.controls.length > 0 ? `controls: ${finding.controls.join(', ')}` : undefined];
   if (finding.exposure) meta.push(`used by ${finding.exposure} internet-exposed interface(s)`);
-  const fix = describeFix(finding);
-  if (fix) meta.push(fix);
-  meta.push(notRemediableLine(finding), ...exemptionLines(finding));
+  // A suppressed finding is never remediated: neither its fix nor what the fix would leave is news.
+  if (!finding.suppressed) meta.push(describeFix(finding), notRemediableLine(finding));
+  meta.push(...exemptionLines(finding));
   if (finding.suppressed) meta.push(`suppressed by ${finding.suppressed.by}: ${finding.suppressed.reason}`);
   for (const m of meta) if (m) lines.push(...wrap(m, '    '));
   return lines;

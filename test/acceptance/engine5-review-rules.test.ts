@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { summarize } from '../../shared/engine';
 import type { Finding } from '../../shared/findings';
+import { formatTable } from '../../shared/report/table';
 import { audit, ec2Fixture, only, triples } from '../helpers';
 
 // DESIGN §5/§6 statements pinned by the engine5 review, on real EC2 output varied as accounts vary it.
@@ -118,7 +120,9 @@ describe('sg-broad-public-source: broad but not world-open on that same port, ei
       ],
       alsoBroad: { ipv6: ['22/tcp'] },
     });
-    expect(finding.detail).toContain('22/tcp also admits a very broad public range of the other address family');
+    expect(finding.detail).toContain(
+      '22/tcp also admits a very broad public range of the other address family',
+    );
     expect(finding.remediation).toEqual({
       action: 'revoke-security-group-rules',
       groupId: GROUP_ID,
@@ -148,5 +152,57 @@ describe('sg-broad-public-source: broad but not world-open on that same port, ei
       ipv4: [],
       ipv6: ['20-21/tcp', '23-25/tcp'],
     });
+  });
+});
+
+describe('a suppressed finding carries no remediation plan: exempted findings are never remediated (DESIGN §8)', () => {
+  const tagged = (value: string) => ({
+    SecurityGroups: [
+      {
+        ...REAL_GROUP,
+        IpPermissions: [
+          permission('tcp', [22, 22], ['0.0.0.0/0']),
+          permission('tcp', [3389, 3389], ['0.0.0.0/1', '128.0.0.0/1']),
+          permission('tcp', [3306, 3306], ['0.0.0.0/0']),
+        ],
+        Tags: [{ Key: 'vpc-guardrail:exempt', Value: value }],
+      },
+    ],
+  });
+
+  it('the tagged rule has no plan (JSON) nor "fix:" / "not fixable" line (table); the other keeps its plan', () => {
+    const findings = sgFindings(tagged('sg-open-admin-port'));
+    const admin = only(findings, 'sg-open-admin-port');
+    expect(admin.suppressed).toEqual({ by: 'tag', reason: 'vpc-guardrail:exempt=sg-open-admin-port' });
+    expect('remediation' in admin).toBe(false);
+    const highRisk = only(findings, 'sg-open-high-risk-port');
+    expect(highRisk.suppressed).toBeUndefined();
+    expect(highRisk.remediation).toMatchObject({ action: 'revoke-security-group-rules', groupId: GROUP_ID });
+
+    const table = formatTable(findings, summarize(findings));
+    const suppressedPart = table.slice(table.indexOf('SUPPRESSED (1)'));
+    expect(suppressedPart).toContain('sg-open-admin-port');
+    expect(suppressedPart).not.toContain('fix:');
+    expect(suppressedPart).not.toContain('not fixable automatically');
+    expect(table.slice(0, table.indexOf('SUPPRESSED (1)'))).toContain(
+      'fix: revoke ingress rule (tcp 3306 0.0.0.0/0)',
+    );
+  });
+
+  it('a config allow-list entry drops the plan too', () => {
+    const snapshot = tagged('');
+    const allowListed = sgFindings({
+      ...snapshot,
+      SecurityGroups: [{ ...(snapshot.SecurityGroups[0] as Json), Tags: [] }],
+    });
+    expect(allowListed.every((f) => 'remediation' in f)).toBe(true);
+    const byConfig = audit(
+      { SecurityGroups: [{ ...(snapshot.SecurityGroups[0] as Json), Tags: [] }] },
+      { rules: SG_RULES, config: { allowLists: [{ resourceId: GROUP_ID }] } },
+    );
+    expect(byConfig.map((f) => [f.ruleId, f.suppressed?.by, 'remediation' in f])).toEqual([
+      ['sg-open-admin-port', 'config', false],
+      ['sg-open-high-risk-port', 'config', false],
+    ]);
   });
 });
