@@ -1,3 +1,5 @@
+import type { Model } from '../model/model';
+import type { VpcEndpointItem } from '../model/snapshot-schema';
 import { defineRule, draftsOf, reportOnly } from './define-rule';
 import type { RuleContext } from './types';
 
@@ -95,7 +97,7 @@ export const vpcePolicyFullAccess = defineRule({
         severity: 'low' as const,
         resourceType: 'AWS::EC2::VPCEndpoint' as const,
         resourceId: id,
-        vpcId: endpoint.VpcId ?? '',
+        vpcId: endpointVpc(model, endpoint),
         controls: [],
       };
       if (verdict.kind === 'full-access') {
@@ -130,3 +132,29 @@ export const vpcePolicyFullAccess = defineRule({
       }
     }),
 });
+
+/**
+ * The endpoint's VPC: its `VpcId` (EC2 always lists it), else that of a subnet, route table,
+ * interface or security group it names (a hand-made snapshot), so that `--vpc` still reports it
+ * and the finding is not filed under no VPC. Empty only when nothing it names is in the snapshot.
+ */
+function endpointVpc(model: Model, endpoint: VpcEndpointItem): string {
+  if (endpoint.VpcId) return endpoint.VpcId;
+  for (const id of endpoint.SubnetIds) {
+    const subnet = model.subnets.get(id);
+    if (subnet) return subnet.vpcId;
+  }
+  for (const id of endpoint.RouteTableIds) {
+    const table = model.routeTables.get(id);
+    if (table) return table.vpcId;
+  }
+  for (const id of endpoint.NetworkInterfaceIds) {
+    const vpcId = model.networkInterfaces.get(id)?.vpcId;
+    if (vpcId) return vpcId;
+  }
+  for (const group of endpoint.Groups) {
+    const vpcId = model.securityGroups.get(group.GroupId)?.vpcId;
+    if (vpcId) return vpcId;
+  }
+  return '';
+}

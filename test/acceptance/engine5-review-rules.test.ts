@@ -206,3 +206,39 @@ describe('a suppressed finding carries no remediation plan: exempted findings ar
     ]);
   });
 });
+
+describe('vpce-policy-full-access: an endpoint listed without VpcId is filed under its VPC (DESIGN §6 vpcId)', () => {
+  // describe-vpc-endpoints, Cloud Custodian placebo recording: a Gateway endpoint (two route tables)
+  // and an Interface endpoint (two subnets, interfaces, the default group), both full access.
+  const endpoints = ec2Fixture('DescribeVpcEndpoints--gateway-and-interface-placebo').VpcEndpoints as Json[];
+  const endpoint = (id: string) => {
+    const { VpcId: _vpc, ...rest } = endpoints.find((e) => e.VpcEndpointId === id) as Json;
+    return rest;
+  };
+  const VPC = 'vpc-072f438c953672ace';
+
+  it('takes the VPC of a route table (Gateway) or a subnet (Interface) it names', () => {
+    const findings = audit({
+      VpcEndpoints: [endpoint('vpce-0bc8bcfcc74fa2db9'), endpoint('vpce-08ff0494faf0210d3')],
+      RouteTables: [{ RouteTableId: 'rtb-09e9ec4e3854addd7', VpcId: VPC, Routes: [], Associations: [] }],
+      Subnets: [{ SubnetId: 'subnet-03ec1a55eadb55221', VpcId: VPC, CidrBlock: '172.31.0.0/20' }],
+    });
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.vpcId])).toEqual([
+      ['vpce-policy-full-access', 'vpce-08ff0494faf0210d3', VPC],
+      ['vpce-policy-full-access', 'vpce-0bc8bcfcc74fa2db9', VPC],
+    ]);
+  });
+
+  it('takes the VPC of its security group when its subnets are not in the snapshot', () => {
+    const findings = audit({
+      VpcEndpoints: [endpoint('vpce-08ff0494faf0210d3')],
+      SecurityGroups: [{ ...REAL_GROUP, GroupId: 'sg-0d30141b566cfa039', VpcId: VPC, IpPermissions: [] }],
+    });
+    expect(findings.map((f) => [f.ruleId, f.vpcId])).toEqual([['vpce-policy-full-access', VPC]]);
+  });
+
+  it('keeps vpcId empty when nothing it names is in the snapshot', () => {
+    const findings = audit({ VpcEndpoints: [endpoint('vpce-0bc8bcfcc74fa2db9')] });
+    expect(findings.map((f) => [f.ruleId, f.vpcId])).toEqual([['vpce-policy-full-access', '']]);
+  });
+});
