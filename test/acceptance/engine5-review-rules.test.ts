@@ -242,3 +242,61 @@ describe('vpce-policy-full-access: an endpoint listed without VpcId is filed und
     expect(findings.map((f) => [f.ruleId, f.vpcId])).toEqual([['vpce-policy-full-access', '']]);
   });
 });
+
+describe('an interface exposure is accepted only through a world-open rule exemption (DESIGN §8)', () => {
+  // describe-network-interfaces, placebo: eni-0605e38e04785b878 (public 107.20.239.31) in
+  // subnet-0897a33a30b9945ed with launch-wizard-7; the AWS CLI example's dual-stack default NACL
+  // (allow all, both families) moved into its VPC; a main route table to an internet gateway.
+  const VPC = 'vpc-08bbc74c36b8a08dd';
+  const eni = (
+    ec2Fixture('DescribeNetworkInterfaces--mixed-types-public-ip-placebo').NetworkInterfaces as Json[]
+  ).find((e) => e.NetworkInterfaceId === 'eni-0605e38e04785b878') as Json;
+  const acl = (
+    ec2Fixture('DescribeNetworkAcls--awscli-example-default-nacls-ipv6').NetworkAcls as Json[]
+  ).find((a) => a.NetworkAclId === 'acl-0e2a78e4e2EXAMPLE') as Json;
+  const region = (group: Json): Json => ({
+    Subnets: [{ SubnetId: 'subnet-0897a33a30b9945ed', VpcId: VPC, CidrBlock: '172.31.32.0/20' }],
+    RouteTables: [
+      {
+        RouteTableId: 'rtb-main',
+        VpcId: VPC,
+        Associations: [{ Main: true, RouteTableId: 'rtb-main', RouteTableAssociationId: 'rtbassoc-main' }],
+        Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' }],
+      },
+    ],
+    NetworkAcls: [{ ...acl, VpcId: VPC }],
+    SecurityGroups: [{ ...group, GroupId: 'sg-0ad159022dbc679a4', VpcId: VPC }],
+    NetworkInterfaces: [eni],
+  });
+
+  it('a group tagged for sg-broad-public-source does not accept its world-open 22 (was suppressed)', () => {
+    const findings = audit(
+      region({
+        ...REAL_GROUP,
+        IpPermissions: [permission('tcp', [22, 22], ['0.0.0.0/0'], ['2000::/4'])],
+        Tags: [{ Key: 'vpc-guardrail:exempt', Value: 'sg-broad-public-source' }],
+      }),
+      { rules: [...SG_RULES, 'eni-internet-exposed'] },
+    );
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports, f.suppressed?.by])).toEqual([
+      ['eni-internet-exposed', 'eni-0605e38e04785b878', ['22/tcp'], undefined],
+      ['sg-open-admin-port', 'sg-0ad159022dbc679a4', ['22/tcp'], undefined],
+    ]);
+    expect(only(findings, 'eni-internet-exposed').evidence.acceptedPorts).toBeUndefined();
+  });
+
+  it('tagged for sg-open-admin-port, the same path is accepted', () => {
+    const findings = audit(
+      region({
+        ...REAL_GROUP,
+        IpPermissions: [permission('tcp', [22, 22], ['0.0.0.0/0'], ['2000::/4'])],
+        Tags: [{ Key: 'vpc-guardrail:exempt', Value: 'sg-open-admin-port' }],
+      }),
+      { rules: [...SG_RULES, 'eni-internet-exposed'] },
+    );
+    expect(findings.map((f) => [f.ruleId, f.suppressed?.by])).toEqual([
+      ['eni-internet-exposed', 'tag'],
+      ['sg-open-admin-port', 'tag'],
+    ]);
+  });
+});
