@@ -1,3 +1,4 @@
+import { isDefaultDestination } from '../analysis/analysis';
 import { reportOnly } from './define-rule';
 import { routeTarget } from './route-target';
 import {
@@ -28,7 +29,10 @@ const judged = namedSubnetRule(
       return undefined;
     const table = model.routeTables.get(subnet.routeTableId);
     const defaults = (table?.item.Routes ?? [])
-      .filter((r) => r.DestinationCidrBlock === '0.0.0.0/0' || r.DestinationIpv6CidrBlock === '::/0')
+      .filter(
+        (r) =>
+          isDefaultDestination(r.DestinationCidrBlock) || isDefaultDestination(r.DestinationIpv6CidrBlock),
+      )
       .map((r) => ({
         destination: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock,
         target: routeTarget(r),

@@ -300,3 +300,46 @@ describe('an interface exposure is accepted only through a world-open rule exemp
     ]);
   });
 });
+
+describe('a default route is any /0 to an igw-, however the CIDR is written (DESIGN §5 route resolution)', () => {
+  // describe-route-tables, AWS CLI example: rtb-07a98f76e5EXAMPLE sends 0.0.0.0/0 to
+  // igw-06cf664d80EXAMPLE for subnet-0d3d002af8EXAMPLE (vpc-0065acced4EXAMPLE).
+  const table = (
+    ec2Fixture('DescribeRouteTables--awscli-example-nat-blackhole-igw').RouteTables as Json[]
+  ).find((t) => t.RouteTableId === 'rtb-07a98f76e5EXAMPLE') as Json;
+  const local = (table.Routes as Json[])[0] as Json;
+  const withDefault = (name: string, route: Json): Json => ({
+    Subnets: [
+      {
+        SubnetId: 'subnet-0d3d002af8EXAMPLE',
+        VpcId: 'vpc-0065acced4EXAMPLE',
+        CidrBlock: '10.0.1.0/24',
+        Tags: [{ Key: 'Name', Value: name }],
+      },
+    ],
+    RouteTables: [
+      { ...table, Routes: [local, { ...route, GatewayId: 'igw-06cf664d80EXAMPLE', State: 'active' }] },
+    ],
+  });
+  const rules = ['subnet-private-has-igw-route', 'subnet-public-no-igw-route'];
+
+  it.each([
+    ['IPv6 "0::/0"', { DestinationIpv6CidrBlock: '0::/0' }],
+    ['IPv6 "::0/0"', { DestinationIpv6CidrBlock: '::0/0' }],
+    ['IPv4 with host bits "1.2.3.4/0" (EC2 clears them)', { DestinationCidrBlock: '1.2.3.4/0' }],
+  ])(
+    '%s is a default route: a "private" subnet on it is reported, a "public" one is not',
+    (_label, route) => {
+      const privateOne = audit(withDefault('app-private-a', route), { rules });
+      expect(privateOne.map((f) => [f.ruleId, f.resourceId])).toEqual([
+        ['subnet-private-has-igw-route', 'subnet-0d3d002af8EXAMPLE'],
+      ]);
+      expect(audit(withDefault('app-public-a', route), { rules })).toEqual([]);
+    },
+  );
+
+  it('a /1 to the igw is not a default route (the spec defines it as 0.0.0.0/0 or ::/0)', () => {
+    const findings = audit(withDefault('app-public-a', { DestinationCidrBlock: '0.0.0.0/1' }), { rules });
+    expect(findings.map((f) => f.ruleId)).toEqual(['subnet-public-no-igw-route']);
+  });
+});
