@@ -113,8 +113,8 @@ function sgOpenDraft(
   if (broadList.length > 0) {
     detail +=
       ` ${broadList.join(', ')} also admit${broadList.length === 1 ? 's' : ''} a very broad public range ` +
-      `of the other address family (${familyText(alsoBroad as TransportPorts)}, see alsoBroad), which revoking ` +
-      'the whole-internet rules leaves: narrow it by hand.';
+      `of the other address family (${familyText(alsoBroad as TransportPorts)}, see alsoBroad), which no ` +
+      'revoke of a whole-internet rule removes: narrow it by hand.';
   }
   if (unresolved.length > 0) {
     detail += ` Prefix lists ${unresolved.join(', ')} could not be resolved; their entries are unknown.`;
