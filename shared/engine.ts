@@ -7,6 +7,7 @@ import {
   acceptedByShape,
   allowListWarnings,
   applyPartialAllowLists,
+  misdirectedTagWarnings,
   suppressionFor,
   unjudgedTagWarnings,
 } from './exemptions';
@@ -58,7 +59,15 @@ export function evaluateReport(
 ): EngineResult {
   const result = evaluateModelReport(buildModel(snapshot), config, options);
   // An exemption tag where no rule looks (a VPC, a security-group rule) is said, not ignored.
-  const tags = unjudgedTagWarnings(snapshot, config.exemptionTagKey);
+  const tags = [
+    ...unjudgedTagWarnings(snapshot, config.exemptionTagKey),
+    // A tag naming a rule of another kind of resource (an interface tagged sg-open-admin-port).
+    ...misdirectedTagWarnings(
+      snapshot,
+      config.exemptionTagKey,
+      catalogue(options).map((rule) => rule.meta),
+    ),
+  ];
   return tags.length > 0 ? { ...result, warnings: [...result.warnings, ...tags] } : result;
 }
 

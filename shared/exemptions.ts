@@ -220,6 +220,53 @@ export function unjudgedTagWarnings(snapshot: Snapshot, key: string): string[] {
   return out;
 }
 
+/**
+ * Exemption tags naming a rule that does not judge the tagged kind of resource (an interface
+ * tagged `sg-open-admin-port`: that rule judges its groups), as warnings: the entry has no effect
+ * there, said as for an allow-list entry of another kind. `*`, unknown ids (shown as unreadable in
+ * the resource's findings) and `eni-internet-exposed` on a group (it accepts the path) are not.
+ */
+export function misdirectedTagWarnings(
+  snapshot: Snapshot,
+  key: string,
+  rules: readonly { id: string; resourceType: ResourceType }[],
+): string[] {
+  const out: string[] = [];
+  const check = (id: string, tags: readonly Tag[] | undefined, groups?: readonly { GroupId: string }[]) => {
+    // hot: one step per resource of the region (most have no tag at all).
+    if (tags === undefined || tags.length === 0) return;
+    const tag = tags.find((t) => t.Key === key);
+    const kind = tag && judgedTypeOf(id);
+    if (!tag || !kind) return;
+    const elsewhere = parseExemptionTag(tag.Value).entries.filter(({ ruleId }) => {
+      const type = rules.find((rule) => rule.id === ruleId)?.resourceType;
+      return type && type !== kind && !(ruleId === ENI_RULE_ID && kind === 'AWS::EC2::SecurityGroup');
+    });
+    for (const { ruleId } of elsewhere) {
+      const type = rules.find((rule) => rule.id === ruleId)?.resourceType as ResourceType;
+      const its =
+        type === 'AWS::EC2::SecurityGroup' && groups?.length
+          ? ` (${groups.map((g) => g.GroupId).join(', ')})`
+          : '';
+      out.push(
+        `the ${key} tag on ${id} names ${ruleId}, which judges ${KIND_NAMES[type]} (${ID_PREFIXES[type]}…), not ${KIND_NAMES[kind]}: it has no effect there; tag the ${KIND_NAMES[type].replace(/s$/, '')}${its} instead`,
+      );
+    }
+  };
+  for (const g of snapshot.SecurityGroups) check(g.GroupId, g.Tags);
+  for (const a of snapshot.NetworkAcls) check(a.NetworkAclId, a.Tags);
+  for (const n of snapshot.Subnets) check(n.SubnetId, n.Tags);
+  for (const t of snapshot.RouteTables) check(t.RouteTableId, t.Tags);
+  for (const n of snapshot.NatGateways) check(n.NatGatewayId, n.Tags);
+  for (const e of snapshot.VpcEndpoints) check(e.VpcEndpointId, e.Tags);
+  const interfaces = snapshot.NetworkInterfaces;
+  for (let i = 0; i < interfaces.length; i++) {
+    const eni = interfaces[i] as Snapshot['NetworkInterfaces'][number];
+    check(eni.NetworkInterfaceId, eni.Tags ? [...eni.TagSet, ...eni.Tags] : eni.TagSet, eni.Groups);
+  }
+  return out;
+}
+
 /** The entry names the finding's resource and (when it names rules) its rule. */
 function entryApplies(entry: AllowListEntry, finding: Finding): boolean {
   return (

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../shared/engine';
+import { DEFAULT_CONFIG } from '../../shared/config';
+import { evaluateReport, summarize } from '../../shared/engine';
 import type { Finding } from '../../shared/findings';
+import { readSnapshot } from '../../shared/model/snapshot';
 import { formatTable } from '../../shared/report/table';
 import { audit, ec2Fixture, only, triples } from '../helpers';
 
@@ -341,5 +343,39 @@ describe('a default route is any /0 to an igw-, however the CIDR is written (DES
   it('a /1 to the igw is not a default route (the spec defines it as 0.0.0.0/0 or ::/0)', () => {
     const findings = audit(withDefault('app-public-a', { DestinationCidrBlock: '0.0.0.0/1' }), { rules });
     expect(findings.map((f) => f.ruleId)).toEqual(['subnet-public-no-igw-route']);
+  });
+});
+
+describe('an exemption tag naming a rule of another kind of resource is said, not ignored (DESIGN §8)', () => {
+  // The placebo interface eni-0605e38e04785b878 (launch-wizard-7) with a public IP, tagged as
+  // an operator would who meant to exempt its SSH: the rule judges the group, not the interface.
+  const eni = (
+    ec2Fixture('DescribeNetworkInterfaces--mixed-types-public-ip-placebo').NetworkInterfaces as Json[]
+  ).find((e) => e.NetworkInterfaceId === 'eni-0605e38e04785b878') as Json;
+  const group = {
+    ...REAL_GROUP,
+    GroupId: 'sg-0ad159022dbc679a4',
+    IpPermissions: [permission('tcp', [22, 22], ['0.0.0.0/0'])],
+    Tags: [{ Key: 'vpc-guardrail:exempt', Value: 'eni-internet-exposed,nacl-open-admin-port' }],
+  };
+  const report = () =>
+    evaluateReport(
+      readSnapshot({
+        SecurityGroups: [group],
+        NetworkInterfaces: [
+          { ...eni, TagSet: [{ Key: 'vpc-guardrail:exempt', Value: 'sg-open-admin-port,*@2020-01-01' }] },
+        ],
+      }).snapshot,
+      DEFAULT_CONFIG,
+    );
+
+  it('warns for each such rule id, naming what to tag instead; a group may name eni-internet-exposed', () => {
+    const { findings, warnings } = report();
+    expect(warnings).toEqual([
+      'the vpc-guardrail:exempt tag on sg-0ad159022dbc679a4 names nacl-open-admin-port, which judges network ACLs (acl-…), not security groups: it has no effect there; tag the network ACL instead',
+      'the vpc-guardrail:exempt tag on eni-0605e38e04785b878 names sg-open-admin-port, which judges security groups (sg-…), not network interfaces: it has no effect there; tag the security group (sg-0ad159022dbc679a4) instead',
+    ]);
+    // Nothing it names is suppressed: the group's SSH finding stays open.
+    expect(only(findings, 'sg-open-admin-port').suppressed).toBeUndefined();
   });
 });
