@@ -899,6 +899,25 @@ def s_create_tags_instance_exposed():
     return out, expect(out, body=[rf"{inst['InstanceId']}.*no effect", rf"tag what they are about instead: .*{eni}"])
 
 
+def s_create_security_group_exempt():
+    """A group created with the exemption tag (TagSpecifications: CloudTrail records no CreateTags),
+    then opened to the world on 22 in the same batch: the exemption is told (who exempted what), the
+    rule is suppressed, not revoked."""
+    w = exposed_world()
+    g = ec2.create_security_group(GroupName="quiet", Description="quiet", VpcId=w["vpc"], TagSpecifications=[
+        {"ResourceType": "security-group", "Tags": [{"Key": EXEMPT, "Value": "*"}]}])["GroupId"]
+    create = record("CreateSecurityGroup", {"groupName": "quiet", "groupDescription": "quiet", "vpcId": w["vpc"],
+                                            "tagSpecificationSet": items([{"resourceType": "security-group",
+                                                                           "tags": [{"key": EXEMPT, "value": "*"}]}])},
+                    ok_response(groupId=g))
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22)])["SecurityGroupRules"]
+    open22 = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(tcp(22))])},
+                    ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("create-security-group-exempt", [create, open22], mode="remediate")
+    return out, expect(out, subject=rf"\[INFO\] exemption set on {idre(g)} by Admin/alice", severity="info",
+                       action="notified", body=["EXEMPTION TAG CHANGED", "SUPPRESSED", g], writes=[])
+
+
 # --- scenarios: redeliveries (DESIGN §8 "Order and retries") ---------------------------------------
 
 
