@@ -1101,6 +1101,34 @@ def s_nacl_fix_race():
                  "no world allow on 22 left": world_admin == []}
 
 
+def s_nacl_fix_race_replace_only():
+    """Two batches fix, at once, a NACL whose fix is one narrowing replace (one kept source: the VPC's
+    only block, no naclAdminSources, no IPv6): no create meets the other batch, and EC2 answers a
+    replace that changes nothing with success. The NACL is read once before the replace: a batch that
+    finds it already narrowed makes no call and says nothing (first delivery)."""
+    vpc = vpc_with("10.7.0.0/16")
+    sub = subnet(vpc, "10.7.1.0/24", "jump-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "6", (22, 22), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    config = {"rules": {"nacl-open-admin-port": "remediate"}}
+    calls.clear()
+    runs = [start(f"nacl-fix-race-replace-only-{k}", [ev], mode="remediate", config=config) for k in (1, 2)]
+    outs = [finish(r) for r in runs]
+    fixed = [n for o in outs for n in o["notices"] if "FIXED [HIGH]" in n["text"]]
+    replaces = [w for o in outs for w in o["writes"] if w["action"] == "ReplaceNetworkAclEntry"]
+    out = outs[0] | {"notices": [n for o in outs for n in o["notices"]], "writes": [w for o in outs for w in o["writes"]],
+                     "describeCount": max(o["describeCount"] for o in outs)}
+    # A figure, not a check: two batches that read the NACL before either replaces both make it.
+    print(f"   nacl-fix-race-replace-only: {len(fixed)} notice(s) say FIXED, {len(replaces)} replace(s); "
+          f"Describe calls per batch {[o['describeCount'] for o in outs]}")
+    return out, {"at least one notice says FIXED": len(fixed) >= 1,
+                 "both acknowledged": all(o["exit"] == 0 and not (o["answer"] or {}).get("batchItemFailures")
+                                          for o in outs),
+                 "entry 100 narrowed to the VPC block": inbound(acl) == [(100, "6", (22, 22), "10.7.0.0/16", "allow")],
+                 "<= 7 Describe calls per batch": all(o["describeCount"] <= 7 for o in outs)}
+
+
 def s_nacl_fix_dry_run():
     vpc, v6, acl, ev = nacl_fix_world()
     before = inbound(acl)

@@ -40,9 +40,10 @@ export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult
   // its calls fails, the rest of that NACL's calls are not made, so a deny never lands alone.
   const brokenNacls = new Set<string>();
   const nacls = new NaclEntryReads(ec2);
+  const replaceOnly = replaceOnlyNacls(plan.actions);
   for (const [index, action] of plan.actions.entries()) {
     try {
-      await executeOne(ec2, action, results, brokenNacls, nacls);
+      await executeOne(ec2, action, results, brokenNacls, nacls, replaceOnly);
     } catch (error) {
       // The calls made before the fault stay made: the error carries them to the log (and the audit).
       if (error instanceof RemediationRetryableError) {
@@ -65,16 +66,22 @@ async function executeOne(
   out: ActionResult[],
   brokenNacls: Set<string>,
   nacls: NaclEntryReads,
+  replaceOnly: ReadonlySet<string>,
 ): Promise<void> {
   const acl = naclOf(action);
   if (acl !== undefined && brokenNacls.has(acl)) {
     out.push({ action, status: 'failed', error: NACL_FIX_STOPPED });
     return;
   }
+  // A narrowing replace already as planned was made by another attempt of this fix (a concurrent
+  // batch): checked where one was met (a refused create), and, read once before the first
+  // replace, where the fix is replaces only (no create can meet the other attempt).
+  const replace = action.action === 'ReplaceNetworkAclEntry' ? action.parameters : undefined;
   if (
-    action.action === 'ReplaceNetworkAclEntry' &&
-    nacls.concurrent.has(action.parameters.NetworkAclId) &&
-    (await nacls.holds(action.parameters))
+    replace &&
+    (nacls.concurrent.has(replace.NetworkAclId)
+      ? await nacls.holds(replace)
+      : replaceOnly.has(replace.NetworkAclId) && (await nacls.holds(replace, false)))
   ) {
     out.push({ action, status: 'already-done', error: ALREADY_AS_PLANNED });
     return;
@@ -105,6 +112,22 @@ async function executeOne(
     }
   }
   if (acl !== undefined && out.slice(before).some((r) => r.status === 'failed')) brokenNacls.add(acl);
+}
+
+/**
+ * NACLs whose fix is made only of narrowing replaces (one kept source, nothing to create). EC2
+ * answers a replace that changes nothing with success, and no create meets
+ * `NetworkAclEntryAlreadyExists` to reveal a concurrent attempt of the same fix: the NACL is read
+ * once before its first replace, and a replace already as planned is someone else's (§14).
+ */
+function replaceOnlyNacls(actions: readonly PlannedAction[]): Set<string> {
+  const replaced = new Set<string>();
+  const created = new Set<string>();
+  for (const a of actions) {
+    if (a.action === 'ReplaceNetworkAclEntry') replaced.add(a.parameters.NetworkAclId);
+    if (a.action === 'CreateNetworkAclEntry') created.add(a.parameters.NetworkAclId);
+  }
+  return new Set([...replaced].filter((id) => !created.has(id)));
 }
 
 const ALREADY_AS_PLANNED =

@@ -461,6 +461,46 @@ describe('executeActions', () => {
     expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
   });
 
+  describe('a fix made only of narrowing replaces (one kept source: nothing to create)', () => {
+    // No create meets NetworkAclEntryAlreadyExists to reveal a concurrent batch fixing the same
+    // NACL, and EC2 answers a replace that changes nothing with success: both batches reported
+    // the fix as their own (note "Noticed, not fixed"). The NACL is now read once before.
+    const world100: NaclEntryInput = { ...narrowed100, CidrBlock: '0.0.0.0/0' };
+    const narrowed110: NaclEntryInput = {
+      ...narrowed100,
+      RuleNumber: 110,
+      PortRange: { From: 3389, To: 3389 },
+    };
+    const actions: PlannedAction[] = [
+      { action: 'ReplaceNetworkAclEntry', parameters: narrowed100, findingIds: ['f2'] },
+      { action: 'ReplaceNetworkAclEntry', parameters: narrowed110, findingIds: ['f2'] },
+    ];
+
+    it('does not make a replace another batch already made: already done, one read', async () => {
+      ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
+      ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+        NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [narrowed100, narrowed110] }],
+      });
+      const results = await executeActions(ec2, { dryRun: false, actions, skipped: [] });
+      expect(results.map((r) => r.status)).toEqual(['already-done', 'already-done']);
+      expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand)).toHaveLength(0);
+      expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
+    });
+
+    it('makes the replaces the NACL still needs, reading it once for all of them', async () => {
+      ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
+      ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+        NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [world100, narrowed110] }],
+      });
+      const results = await executeActions(ec2, { dryRun: false, actions, skipped: [] });
+      expect(results.map((r) => r.status)).toEqual(['done', 'already-done']);
+      expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand).map((c) => c.args[0].input)).toEqual([
+        narrowed100,
+      ]);
+      expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
+    });
+  });
+
   it('still narrows an entry the concurrent fix has not reached yet', async () => {
     // Prepare: the other batch made allow 98 but entry 100 is still world-open
     ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
