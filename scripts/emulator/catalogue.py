@@ -937,6 +937,23 @@ def s_redelivery_already_removed():
         not in first["notices"][0]["text"]}
 
 
+def s_redelivery_group_deleted():
+    """A world rule the call added, then its group deleted before the redelivery: the rule is gone
+    with it, "already removed" (critical), saying the group is gone (before: nothing was said)."""
+    w = exposed_world()
+    g = group(w["vpc"], "short-lived")
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(3389)])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items(
+        [burst.ct_permission(tcp(3389))])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    ec2.delete_security_group(GroupId=g)
+    out = deliver("redelivery-group-deleted", [ev], receive=2)
+    first = deliver("redelivery-group-deleted-first", [ev], receive=1)
+    return out, expect(out, subject=rf"\[CRITICAL\] world-open rule on {idre(g)} already removed", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="notified",
+                       body=[rf"{answer[0]['SecurityGroupRuleId']} on {g}: tcp 3389-3389 from 0.0.0.0/0 \(the group itself is gone\)"]) | {
+        "first delivery: nothing": first["notices"] == []}
+
+
 def s_redelivery_modified_egress_gone():
     """ModifySecurityGroupRules made an egress rule world-open on 3389, deleted before the redelivery:
     reported without a direction (the record names none), never as an inbound rule."""
