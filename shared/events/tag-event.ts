@@ -84,7 +84,9 @@ export function exemptionOnCreate(
     );
     if (tag === undefined) continue;
     const type = text(field(spec, 'resourceType'));
-    resourceIds.push(...(type === undefined ? Object.values(created).flat() : (created[type] ?? [])));
+    // `hasOwn`: a hostile `resourceType` such as `constructor` names no created resource.
+    const ofType = type !== undefined && Object.hasOwn(created, type) ? (created[type] ?? []) : [];
+    resourceIds.push(...(type === undefined ? Object.values(created).flat() : ofType));
     const tagValue = field(tag, 'value');
     if (value === undefined && typeof tagValue === 'string') value = tagValue;
   }

@@ -505,3 +505,24 @@ describe('the exemption tag set by a Create call (tag on create: no CreateTags i
     expect(handled(triageEvent(record, OPTIONS)).exemption).toBeUndefined();
   });
 });
+
+describe('a hostile tag specification on a Create call', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'resourceType %s names no created resource, and triage does not throw',
+    (resourceType) => {
+      const record = {
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'CreateSecurityGroup',
+        requestParameters: {
+          groupName: 'x',
+          vpcId: 'vpc-1',
+          tagSpecificationSet: {
+            items: [{ resourceType, tags: [{ key: OPTIONS.exemptionTagKey, value: '*' }] }],
+          },
+        },
+        responseElements: { groupId: 'sg-1' },
+      };
+      expect(handled(triageEvent(record, OPTIONS)).exemption).toBeUndefined();
+    },
+  );
+});
