@@ -198,9 +198,9 @@ async function attempt(ec2: EC2Client, action: PlannedAction, out: ActionResult[
  * EC2 rejects a whole multi-id revoke when one id is gone (a concurrent fix), removing nothing.
  * Re-read the ids, revoke in one more call those still present, and report per rule: removed by
  * this call (`done`), found gone (`already-done`, someone else's news), still present (`failed`).
- * Raced again (that call answered NotFound too), the ids are not read a third time — a batch's
- * reads stay within DESIGN §14's six — but revoked one by one: a one-id revoke is its own
- * verification (removed by this call, or NotFound: gone).
+ * Raced again (that call answered NotFound too), the ids it named are read once more: only a read
+ * tells a rule still there (failed) from one another batch removed meanwhile (not news) — the one
+ * case where a batch reads a seventh time.
  */
 async function verifiedRevoke(
   ec2: EC2Client,
@@ -227,45 +227,26 @@ async function verifiedRevoke(
     const revoked = present.filter((id) => !missed.includes(id));
     if (revoked.length > 0) out.push({ action: narrowed(action, revoked), status: 'done' });
     if (missed.length === 0) return;
-    if (present.length === 1) {
-      // Its own one-id answer says it was not removed: asking again would get the same answer.
-      out.push({ action: retry, status: 'failed', error: `still present after a second revoke: ${why}` });
-      return;
-    }
   } catch (error) {
     if (!GONE.has(errorCode(error))) {
       if (isRetryable(error)) throw throttled(retry, error);
       out.push({ action: retry, status: 'failed', error: errorText(error) });
       return;
     }
-    // A one-id revoke answered NotFound: that rule is gone (someone else's fix).
-    if (present.length === 1) {
-      out.push({ action: retry, status: 'already-done', error: errorText(error) });
-      return;
-    }
     missed = present;
+    why = errorText(error);
   }
-  for (const id of missed) await revokeOne(ec2, narrowed(action, [id]), out);
-}
-
-/** A revoke of one rule id: removed by this call (`done`), NotFound (`already-done`), or failed. */
-async function revokeOne(ec2: EC2Client, action: RevokeAction, out: ActionResult[]): Promise<void> {
-  try {
-    const outcome = await call(ec2, action);
-    out.push(
-      outcome.notRevoked.length === 0
-        ? { action, status: 'done' }
-        : {
-            action,
-            status: 'failed',
-            error:
-              'still present after a second revoke: not among the RevokedSecurityGroupRules of its answer',
-          },
-    );
-  } catch (error) {
-    if (GONE.has(errorCode(error))) out.push({ action, status: 'already-done', error: errorText(error) });
-    else if (isRetryable(error)) throw throttled(action, error);
-    else out.push({ action, status: 'failed', error: errorText(error) });
+  // Raced again: what is still there after the second call is a failure, what left is others' news.
+  const reread = await presentRuleIds(ec2, narrowed(action, missed), missed);
+  const still = Array.isArray(reread) ? reread : missed;
+  const left = missed.filter((id) => !still.includes(id));
+  if (left.length > 0) out.push({ action: narrowed(action, left), status: 'already-done', error: why });
+  if (still.length > 0) {
+    out.push({
+      action: narrowed(action, still),
+      status: 'failed',
+      error: `still present after a second revoke: ${why}`,
+    });
   }
 }
 

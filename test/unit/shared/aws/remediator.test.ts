@@ -179,12 +179,7 @@ describe('executeActions', () => {
     ]);
   });
 
-  // Raced twice (the one more call answered NotFound too): a third read would pass DESIGN §14's six
-  // Describe calls a batch (5 + the re-read), so the ids are revoked one by one instead — a one-id
-  // revoke is its own verification. (This case once read the ids a third time, the 7th call, and
-  // then called sgr-b failed because the mock's re-read still listed it; a one-id NotFound is EC2
-  // saying that rule is not in the group.)
-  it('takes a one-id second revoke answered NotFound as gone, with no third read', async () => {
+  it('reports a rule still present after the second revoke as failed', async () => {
     ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
     ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
       SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false }],
@@ -192,56 +187,8 @@ describe('executeActions', () => {
     const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
     expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
       ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
-      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+      ['failed', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
     ]);
-    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(1);
-  });
-
-  describe('raced twice: the second call answered NotFound too', () => {
-    const three: PlannedAction = {
-      ...revoke,
-      parameters: { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a', 'sgr-b', 'sgr-c'] },
-    };
-    const ids = (ruleIds: string[]) => ({ GroupId: 'sg-1', SecurityGroupRuleIds: ruleIds });
-    beforeEach(() => {
-      // sgr-a went before the first call, sgr-c between the re-read and the second call.
-      ec2Mock
-        .on(RevokeSecurityGroupIngressCommand)
-        .rejects(awsError('InvalidSecurityGroupRuleId.NotFound'))
-        .on(RevokeSecurityGroupIngressCommand, ids(['sgr-b']))
-        .resolves({ Return: true });
-      ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
-        SecurityGroupRules: ['sgr-b', 'sgr-c'].map((id) => ({ SecurityGroupRuleId: id, GroupId: 'sg-1' })),
-      });
-    });
-
-    it('revokes the ids one by one, each answer its own verification, and reads nothing more', async () => {
-      const results = await executeActions(ec2, { dryRun: false, actions: [three], skipped: [] });
-      expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
-        ids(['sgr-a', 'sgr-b', 'sgr-c']),
-        ids(['sgr-b', 'sgr-c']),
-        ids(['sgr-b']),
-        ids(['sgr-c']),
-      ]);
-      expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
-        ['already-done', ids(['sgr-a'])],
-        ['done', ids(['sgr-b'])],
-        ['already-done', ids(['sgr-c'])],
-      ]);
-      expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(1);
-    });
-
-    it('reports a rule its own one-id revoke could not remove as failed', async () => {
-      ec2Mock
-        .on(RevokeSecurityGroupIngressCommand, ids(['sgr-b']))
-        .rejects(awsError('UnauthorizedOperation', 403));
-      const results = await executeActions(ec2, { dryRun: false, actions: [three], skipped: [] });
-      expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
-        ['already-done', ids(['sgr-a'])],
-        ['failed', ids(['sgr-b'])],
-        ['already-done', ids(['sgr-c'])],
-      ]);
-    });
   });
 
   it('takes RevokedSecurityGroupRules at its word: an id it leaves out is verified, not claimed', async () => {
