@@ -50,6 +50,18 @@ export function somePorts(f: (transport: Transport, family: Family) => PortSet):
 const isAll = (set: readonly (readonly [number, number])[]) =>
   set.length === 1 && set[0]?.[0] === 0 && set[0]?.[1] === 65536;
 
+const ALL_TCP_PORTS = 65536;
+
+/** How many ports a set holds (its half-open intervals' lengths). */
+function portCount(set: PortSet): number {
+  let n = 0;
+  for (let i = 0; i < set.length; i++) {
+    const interval = set[i] as readonly [number, number];
+    n += interval[1] - interval[0];
+  }
+  return n;
+}
+
 const residualByAnalysis = new WeakMap<Analysis, Map<string, Reach>>();
 
 const worldGroupsByAnalysis = new WeakMap<Analysis, GroupWorldOpen[]>();
@@ -62,9 +74,12 @@ function worldOpenOf(reach: Reach): WorldOpen {
   return {
     // A port is world-open when it is so in either family (DESIGN §4): every tcp port open to the
     // world may be split between them (0-32767 from 0.0.0.0/0, the rest from ::/0). The union is
-    // built only when neither family holds every port alone (a few world-open groups).
+    // built only when neither family holds every port alone and both together hold enough ports
+    // (most dual-stack groups are world-open on a few ports: counted, nothing allocated).
     allTraffic:
-      isAll(ipv4) || isAll(ipv6) || (ipv4.length > 0 && ipv6.length > 0 && isAll(union(ipv4, ipv6))),
+      isAll(ipv4) ||
+      isAll(ipv6) ||
+      (portCount(ipv4) + portCount(ipv6) >= ALL_TCP_PORTS && isAll(union(ipv4, ipv6))),
     world,
     any:
       world.tcp.ipv4.length > 0 ||
