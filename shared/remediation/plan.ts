@@ -49,6 +49,12 @@ export function planRemediation(
   for (const finding of findings) {
     const plan = finding.remediation;
     const unfixable = unfixableText(finding);
+    // A suppressed finding carries no plan (the engine drops it: never remediated), yet a rule that
+    // remediates still says why it left the finding alone.
+    if (finding.suppressed && autoFixOf(finding.ruleId) !== 'no') {
+      skip(finding, `suppressed (${finding.suppressed.by})`);
+      continue;
+    }
     // A finding with nothing planned is skipped silently unless part of it cannot be fixed: that
     // part is named, so a notify-only port is never left out of both the actions and the skips.
     if (!plan && !unfixable) continue;

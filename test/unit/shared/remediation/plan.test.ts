@@ -155,6 +155,14 @@ describe('planRemediation', () => {
     expect(plan.skipped[0]?.reason).toBe('suppressed (tag)');
   });
 
+  it('says why a suppressed finding of a remediating rule is left alone, though it carries no plan', () => {
+    const { remediation: _plan, ...withoutPlan } = admin;
+    const exempt = { ...withoutPlan, suppressed: { by: 'config' as const, reason: 'allow-listed' } };
+    const plan = planRemediation([exempt], parseConfig({ mode: 'remediate' }), complete);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped.map((s) => s.reason)).toEqual(['suppressed (config)']);
+  });
+
   it('plans nothing on an incomplete slice', () => {
     const plan = planRemediation([admin], parseConfig({ mode: 'remediate' }), {
       sliceComplete: false,
