@@ -1,7 +1,8 @@
 import { InputError } from '../errors';
 import { parseJsonText } from '../validation';
 import { oneOwnerIssues } from './cross-checks';
-import { foldKey, validate } from './schema-kit';
+import { foldKey } from './near-miss';
+import { validate } from './schema-kit';
 import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
 /** A validated snapshot and what was odd about it without being wrong (DESIGN §3 "Keys"). */
