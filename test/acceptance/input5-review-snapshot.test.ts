@@ -4,7 +4,7 @@ import type { Finding } from '../../shared/findings';
 import { memoryIo } from '../helpers';
 import { ec2Fixture } from '../helpers/ec2-fixtures';
 
-// DESIGN §3 ("Keys") as the input5 review found it missing, through
+// DESIGN §3 ("Keys", "Values": host bits cleared) as the input5 review found them missing, through
 // the CLI a user runs (`vpc-guardrail audit --snapshot F --format json`), on real EC2 output.
 
 type Json = Record<string, unknown>;
@@ -96,6 +96,77 @@ describe('the control: the recorded region with a public address and world-open 
     expect(stderr).toBe('');
     expect(code).toBe(1);
     expect(exposures(report)).toEqual(EXPOSED);
+  });
+});
+
+describe('host bits of a default route are cleared, as EC2 does (DESIGN §3 "Values")', () => {
+  it('1.2.3.4/0 is 0.0.0.0/0: the interface is exposed through it (it was read as no default route)', async () => {
+    const { code, report } = await auditJson(
+      region({ routes: [LOCAL_ROUTE, { ...IGW_ROUTE, DestinationCidrBlock: '1.2.3.4/0' }] }),
+    );
+    expect(code).toBe(1);
+    expect(exposures(report)).toEqual(EXPOSED);
+  });
+
+  it('0::/0 and 2001:db8::1/0 are ::/0 for an IPv6 address', async () => {
+    for (const destination of ['0::/0', '2001:db8::1/0', '0:0:0:0:0:0:0:0/0']) {
+      const { report } = await auditJson(
+        region({
+          eni: { ...ENI, Ipv6Addresses: [{ Ipv6Address: '2600:1f18:1:2::5' }] },
+          routes: [
+            LOCAL_ROUTE,
+            { DestinationIpv6CidrBlock: destination, GatewayId: 'igw-bda12fd8', State: 'active' },
+          ],
+          more: {
+            SecurityGroups: [
+              {
+                ...GROUP,
+                IpPermissions: [
+                  { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+                ],
+              },
+            ],
+            NetworkAcls: [
+              {
+                ...NACL,
+                VpcId: 'vpc-65db9700',
+                Entries: [
+                  {
+                    RuleNumber: 100,
+                    Protocol: '-1',
+                    Egress: true,
+                    Ipv6CidrBlock: '::/0',
+                    RuleAction: 'allow',
+                  },
+                  {
+                    RuleNumber: 100,
+                    Protocol: '-1',
+                    Egress: false,
+                    Ipv6CidrBlock: '::/0',
+                    RuleAction: 'allow',
+                  },
+                ],
+              },
+            ],
+          },
+        }),
+      );
+      expect(exposures(report), destination).toEqual([
+        'eni-0d47bf614f6182182 critical ipv6 {"tcp":["22"],"udp":[]} igw-bda12fd8 rtb-5bc59b3e acl-6c9db915 sg-f1850a95',
+      ]);
+    }
+  });
+
+  it('a private subnet named so reports the route as EC2 stores it (0.0.0.0/0)', async () => {
+    const { report } = await auditJson(
+      region({
+        routes: [LOCAL_ROUTE, { ...IGW_ROUTE, DestinationCidrBlock: '10.1.2.3/0' }],
+        more: { Subnets: SUBNETS.map((s) => ({ ...s, Tags: [{ Key: 'Name', Value: 'private-web' }] })) },
+      }),
+    );
+    const finding = report?.findings.find((f) => f.ruleId === 'subnet-private-has-igw-route');
+    expect(finding?.resourceId).toBe('subnet-b2cb8788');
+    expect(JSON.stringify(finding?.evidence)).toContain('"0.0.0.0/0"');
   });
 });
 
@@ -198,5 +269,36 @@ describe('a misspelt key that would hide an internet path is an error naming it 
     const { code, report } = await auditJson(region({ routes: [LOCAL_ROUTE, IGW_ROUTE, odb] }));
     expect(code).toBe(1);
     expect(exposures(report)).toEqual(EXPOSED);
+  });
+});
+
+describe('a VPC endpoint item without VpcId (hand-made; EC2 always prints it)', () => {
+  // The AWS CLI example's interface and gateway endpoints (full-access policies), moved into the
+  // recorded region: the interface endpoint into subnet-b2cb8788, the gateway one onto rtb-5bc59b3e.
+  const [gateway, iface] = list(
+    'DescribeVpcEndpoints--awscli-example-gateway-interface-gwlb',
+    'VpcEndpoints',
+  ) as [Json, Json];
+  const withoutVpc = ({ VpcId: _vpc, ...rest }: Json) => rest;
+
+  it("takes the VPC of a subnet or route table it names: its finding's vpcId is what --vpc filters by", async () => {
+    const { code, report } = await auditJson(
+      region({
+        more: {
+          VpcEndpoints: [
+            { ...withoutVpc(iface), SubnetIds: ['subnet-404', 'subnet-b2cb8788'] },
+            { ...withoutVpc(gateway), RouteTableIds: ['rtb-5bc59b3e'] },
+            { ...withoutVpc(gateway), VpcEndpointId: 'vpce-elsewhere', RouteTableIds: ['rtb-404'] },
+          ],
+        },
+      }),
+    );
+    expect(code).toBe(1);
+    expect(
+      report?.findings
+        .filter((f) => f.ruleId === 'vpce-policy-full-access')
+        .map((f) => `${f.resourceId} ${f.vpcId}`),
+      // Sorted by vpcId first: the one whose VPC stays unknown (it names nothing in the snapshot) leads.
+    ).toEqual(['vpce-elsewhere ', 'vpce-032a826a vpc-65db9700', 'vpce-0f89a33420c1931d7 vpc-65db9700']);
   });
 });
