@@ -302,3 +302,38 @@ describe('a VPC endpoint item without VpcId (hand-made; EC2 always prints it)', 
     ).toEqual(['vpce-elsewhere ', 'vpce-032a826a vpc-65db9700', 'vpce-0f89a33420c1931d7 vpc-65db9700']);
   });
 });
+
+describe('a top-level key given twice (a snapshot pasted together from AWS CLI output)', () => {
+  // The README's recipe, run for two VPCs with the same key twice: JSON.parse kept the second
+  // list alone, and the world-open group of the first was never judged (exit 0).
+  const pasted = [
+    '{',
+    '"SecurityGroups":',
+    JSON.stringify([GROUP], null, 4),
+    ',',
+    '"SecurityGroups":',
+    '[]',
+    '}',
+  ].join('\n');
+
+  it('is an error naming the key (exit 2), never the last list alone', async () => {
+    const env = memoryIo({ 'in.json': pasted });
+    const code = await runCli(['audit', '--snapshot', 'in.json', '--format', 'json'], env.io);
+    expect(env.stderr()).toBe(
+      'vpc-guardrail: invalid snapshot in.json:\n' +
+        '  (root): duplicate key "SecurityGroups" (JSON keeps only the last of its values; give each key once, with the items of both in one list)\n',
+    );
+    expect(code).toBe(2);
+    expect(env.stdout()).toBe('');
+  });
+
+  it('in a file of several snapshots, the one that repeats it is named', async () => {
+    const several = `[{"accountId": "111111111111", "region": "eu-west-1"},\n${pasted.replace('{', '{"accountId": "222222222222", "region": "eu-west-1",')}]`;
+    const env = memoryIo({ 'in.json': several });
+    const code = await runCli(['audit', '--snapshot', 'in.json', '--format', 'json'], env.io);
+    expect(env.stderr()).toMatch(
+      /^vpc-guardrail: invalid snapshot in\.json:\n {2}\[1\]: duplicate key "SecurityGroups" /,
+    );
+    expect(code).toBe(2);
+  });
+});
