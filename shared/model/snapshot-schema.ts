@@ -241,12 +241,15 @@ export const RouteSchema = obj(
     CarrierGatewayId: optStr,
     LocalGatewayId: optStr,
     CoreNetworkArn: optStr,
-    // Absent reads as active.
-    State: optional(str(), NEAR_MISS),
+    // Absent reads as active. The states EC2 prints, in its case: an `Active` read as not active
+    // dropped the internet route, a `Blackhole` the route-blackhole finding.
+    State: optional(oneOf(['active', 'blackhole']), NEAR_MISS),
     Origin: optStr,
   },
   routeKeysOk,
 );
+
+const ASSOCIATION_STATES = ['associating', 'associated', 'disassociating', 'disassociated', 'failed'];
 
 export const RouteTableSchema = obj({
   RouteTableId: str(),
@@ -262,7 +265,8 @@ export const RouteTableSchema = obj({
       RouteTableId: optStr,
       SubnetId: optional(str(), NEAR_MISS),
       GatewayId: optStr,
-      AssociationState: optional(obj({ State: optStr })),
+      // Only associating/associated hold: an `Associated` read as neither left the subnet on main.
+      AssociationState: optional(obj({ State: optional(oneOf(ASSOCIATION_STATES)) })),
     }),
   ),
   Tags: tags,
@@ -279,8 +283,9 @@ export const NatGatewaySchema = obj({
   NatGatewayId: str(),
   SubnetId: str(),
   VpcId: optStr,
-  State: optional(str(), NEAR_MISS),
-  ConnectivityType: optional(str(), NEAR_MISS),
+  // Only public, live gateways are judged: `Public` or `Available` read as other values skipped one.
+  State: optional(oneOf(['pending', 'failed', 'available', 'deleting', 'deleted']), NEAR_MISS),
+  ConnectivityType: optional(oneOf(['public', 'private']), NEAR_MISS),
   Tags: tags,
 });
 

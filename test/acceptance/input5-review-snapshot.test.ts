@@ -272,6 +272,49 @@ describe('a misspelt key that would hide an internet path is an error naming it 
   });
 });
 
+describe('a state written otherwise than EC2 prints it is an error naming it (DESIGN §3 "Values")', () => {
+  const [association] = INTERNET_TABLE.Associations as [Json];
+  const [nat] = list('DescribeNatGateways--awscli-example-public', 'NatGateways') as [Json];
+
+  it.each([
+    [
+      'a route State "Active" (read as not active, the internet route was dropped)',
+      region({ routes: [LOCAL_ROUTE, { ...IGW_ROUTE, State: 'Active' }] }),
+      'RouteTables[1].Routes[1].State: expected one of "active", "blackhole", got a string ("Active")',
+    ],
+    [
+      'an association State "Associated" (read as not in force, the subnet fell back to the main table)',
+      region({ associations: [{ ...association, AssociationState: { State: 'Associated' } }] }),
+      'RouteTables[1].Associations[0].AssociationState.State: expected one of "associating", "associated", "disassociating", "disassociated", "failed", got a string ("Associated")',
+    ],
+    [
+      'a NAT gateway ConnectivityType "Public" (read as not public, the gateway was not judged)',
+      region({
+        more: { NatGateways: [{ ...nat, SubnetId: 'subnet-b2cb8788', ConnectivityType: 'Public' }] },
+      }),
+      'NatGateways[0].ConnectivityType: expected one of "public", "private", got a string ("Public")',
+    ],
+    [
+      'a NAT gateway State "Available"',
+      region({ more: { NatGateways: [{ ...nat, SubnetId: 'subnet-b2cb8788', State: 'Available' }] } }),
+      'NatGateways[0].State: expected one of "pending", "failed", "available", "deleting", "deleted", got a string ("Available")',
+    ],
+  ])('%s', async (_name, snapshot, issue) => {
+    const { code, stderr } = await auditJson(snapshot);
+    expect(stderr).toBe(`vpc-guardrail: invalid snapshot:\n  ${issue}\n`);
+    expect(code).toBe(2);
+  });
+
+  it('the recorded NAT gateway as EC2 prints it, in a subnet without an internet route, is reported (the control)', async () => {
+    const { report } = await auditJson(
+      region({ more: { NatGateways: [{ ...nat, SubnetId: 'subnet-cdcb87f7' }] } }),
+    );
+    expect(
+      report?.findings.filter((f) => f.ruleId === 'nat-gateway-in-private-subnet').map((f) => f.resourceId),
+    ).toEqual([nat.NatGatewayId]);
+  });
+});
+
 describe('a VPC endpoint item without VpcId (hand-made; EC2 always prints it)', () => {
   // The AWS CLI example's interface and gateway endpoints (full-access policies), moved into the
   // recorded region: the interface endpoint into subnet-b2cb8788, the gateway one onto rtb-5bc59b3e.
