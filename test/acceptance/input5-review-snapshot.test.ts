@@ -380,3 +380,27 @@ describe('a top-level key given twice (a snapshot pasted together from AWS CLI o
     expect(code).toBe(2);
   });
 });
+
+describe("describe-managed-prefix-lists' own key (PrefixLists)", () => {
+  it('is still a warning, saying where its lists go (a group of the list stays not judged)', async () => {
+    const pls = list('DescribeManagedPrefixLists--aws-and-customer-lists-placebo', 'PrefixLists');
+    const group = {
+      ...GROUP,
+      IpPermissions: [
+        {
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          PrefixListIds: [{ PrefixListId: 'pl-02d12d37020480a5f' }],
+        },
+      ],
+    };
+    const { code, report } = await auditJson({ SecurityGroups: [group], PrefixLists: pls });
+    expect(code).toBe(0);
+    expect(report?.summary.warnings).toEqual([
+      'PrefixLists: unknown top-level key, ignored (describe-managed-prefix-lists prints its lists as PrefixLists, ' +
+        'without their entries: give each list with its get-managed-prefix-list-entries Entries under ManagedPrefixLists)',
+    ]);
+    expect(report?.summary.notJudged.map((n) => n.resourceId)).toEqual(['sg-f1850a95']);
+  });
+});
