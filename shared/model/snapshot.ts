@@ -23,6 +23,11 @@ const HINTS = new Map([
     ' (describe-managed-prefix-lists prints its lists as PrefixLists, without their entries: give' +
       ' each list with its get-managed-prefix-list-entries Entries under ManagedPrefixLists)',
   ],
+  [
+    'NextToken',
+    ' (a Describe* output holding NextToken is one page of a longer answer: the items of the' +
+      ' pages after it are not in the snapshot; run the command without --max-items)',
+  ],
 ]);
 
 /**

@@ -404,3 +404,14 @@ describe("describe-managed-prefix-lists' own key (PrefixLists)", () => {
     expect(report?.summary.notJudged.map((n) => n.resourceId)).toEqual(['sg-f1850a95']);
   });
 });
+
+describe('a NextToken pasted with a page of AWS CLI output (--max-items)', () => {
+  it('is still a warning, saying that the pages after it are missing', async () => {
+    const { code, report } = await auditJson({ ...region(), NextToken: 'eyJOZXh0VG9rZW4iOiBudWxsfQ==' });
+    expect(code).toBe(1);
+    expect(report?.summary.warnings).toEqual([
+      'NextToken: unknown top-level key, ignored (a Describe* output holding NextToken is one page of a longer ' +
+        'answer: the items of the pages after it are not in the snapshot; run the command without --max-items)',
+    ]);
+  });
+});
