@@ -177,7 +177,8 @@ function entryMeaning(e: NaclEntryShape): string {
   return JSON.stringify([e.RuleAction, protocol, e.CidrBlock ?? e.Ipv6CidrBlock, ...ports]);
 }
 
-interface NaclEntryShape {
+/** The fields of a NACL entry the checks read. */
+export interface NaclEntryShape {
   RuleNumber: number;
   Egress: boolean;
   RuleAction: string;

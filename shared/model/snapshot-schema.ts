@@ -1,6 +1,7 @@
 import { isCidr4, isCidr6, isIpv4, isIpv6 } from '../net/cidr';
 import { ec2Protocol } from '../net/protocol';
 import { oneSource, portsOk, protocolKind, uniqueRuleNumbers } from './cross-checks';
+import { naclEntryOk } from './nacl-entry';
 import { noMisspeltKeys, routeKeysOk } from './near-miss';
 import {
   bool,
@@ -61,8 +62,13 @@ const tags = list(TagSchema, { nearMiss: false });
 const subnetTags = list(TagSchema);
 
 const SG_PORTS = ['FromPort', 'ToPort'] as const;
-const sgPorts: Refinement<{ IpProtocol: string; FromPort?: number; ToPort?: number }> = (p, issue) =>
-  portsOk(protocolKind(p.IpProtocol), p.FromPort, p.ToPort, SG_PORTS, issue);
+const sgPorts: Refinement<{ IpProtocol: string; FromPort?: number; ToPort?: number }> = (p, issue) => {
+  const kind = protocolKind(p.IpProtocol);
+  // A port under a near-miss key (`fromPort`) is named rather than said to be missing.
+  const missing = (p.FromPort === undefined || p.ToPort === undefined) && (kind === 'tcp' || kind === 'udp');
+  if (missing && !noMisspeltKeys(p, SG_PORTS, issue)) return false;
+  return portsOk(kind, p.FromPort, p.ToPort, SG_PORTS, issue);
+};
 
 const blockState = optional(obj({ State: optStr }));
 
@@ -161,11 +167,6 @@ export const SecurityGroupRuleSchema = obj(
   },
 );
 
-const NACL_PORTS = ['PortRange.From', 'PortRange.To'] as const;
-const NACL_BLOCKS = ['CidrBlock', 'Ipv6CidrBlock'];
-const ICMP_FIELDS = ['IcmpTypeCode.Type', 'IcmpTypeCode.Code'] as const;
-const RULE_NUMBERS = 'must be 1–32766, or 32767/32768 for the listed IPv4/IPv6 final deny';
-
 export const NetworkAclEntrySchema = obj(
   {
     RuleNumber: int(),
@@ -177,40 +178,7 @@ export const NetworkAclEntrySchema = obj(
     PortRange: optional(obj({ From: optional(int()), To: optional(int()) })),
     IcmpTypeCode: optional(obj({ Type: optional(int()), Code: optional(int()) })),
   },
-  (e, issue) => {
-    let ok = true;
-    const v4 = e.CidrBlock !== undefined;
-    const v6 = e.Ipv6CidrBlock !== undefined;
-    if (v4 === v6) {
-      // Neither: a near-miss key (`cidrBlock`) is named rather than the block said to be missing.
-      if (v4) issue(undefined, 'has both a CidrBlock and an Ipv6CidrBlock (expected one)');
-      else if (noMisspeltKeys(e, NACL_BLOCKS, issue))
-        issue(undefined, 'needs a CidrBlock or an Ipv6CidrBlock');
-      ok = false;
-    }
-    const n = e.RuleNumber;
-    if (n === 32767 || n === 32768) {
-      const family = n === 32767 ? 'IPv4' : 'IPv6';
-      if (e.RuleAction !== 'deny' || (n === 32767 ? !v4 : !v6)) {
-        issue(
-          'RuleNumber',
-          `${n} is the ${family} final deny: expected RuleAction "deny" and an ${family} block`,
-        );
-        ok = false;
-      }
-    } else if (n < 1 || n > 32766) {
-      issue('RuleNumber', `${RULE_NUMBERS} (got ${n})`);
-      ok = false;
-    }
-    const kind = protocolKind(e.Protocol);
-    if (kind === 'tcp' || kind === 'udp') {
-      if (!portsOk(kind, e.PortRange?.From, e.PortRange?.To, NACL_PORTS, issue)) ok = false;
-    } else if (kind === 'icmp' || kind === 'icmpv6') {
-      const code = e.IcmpTypeCode;
-      if (!portsOk(kind, code?.Type, code?.Code, ICMP_FIELDS, issue)) ok = false;
-    }
-    return ok;
-  },
+  naclEntryOk,
 );
 
 export const NetworkAclSchema = obj(

@@ -415,3 +415,37 @@ describe('a NextToken pasted with a page of AWS CLI output (--max-items)', () =>
     ]);
   });
 });
+
+describe('ports under a near-miss key are named, rather than said to be missing', () => {
+  const [permission] = GROUP.IpPermissions as [Json];
+  const { FromPort: from, ...withoutFrom } = permission;
+  const entry = {
+    RuleNumber: 100,
+    Protocol: '6',
+    Egress: false,
+    CidrBlock: '0.0.0.0/0',
+    RuleAction: 'allow',
+  };
+
+  it.each([
+    [
+      "a permission's fromPort",
+      { SecurityGroups: [{ ...GROUP, IpPermissions: [{ ...withoutFrom, fromPort: from }] }] },
+      'SecurityGroups[0].IpPermissions[0].fromPort: unknown key; did you mean FromPort?',
+    ],
+    [
+      "a NACL entry's portRange",
+      { NetworkAcls: [{ ...NACL, Entries: [{ ...entry, portRange: { From: 22, To: 22 } }] }] },
+      'NetworkAcls[0].Entries[0].portRange: unknown key; did you mean PortRange?',
+    ],
+    [
+      'PortRange.from (as CloudTrail writes it)',
+      { NetworkAcls: [{ ...NACL, Entries: [{ ...entry, PortRange: { from: 22, To: 22 } }] }] },
+      'NetworkAcls[0].Entries[0].PortRange.from: unknown key; did you mean From?',
+    ],
+  ])('%s', async (_name, snapshot, issue) => {
+    const { code, stderr } = await auditJson(snapshot);
+    expect(stderr).toBe(`vpc-guardrail: invalid snapshot:\n  ${issue}\n`);
+    expect(code).toBe(2);
+  });
+});
