@@ -417,7 +417,7 @@ describe('a NextToken pasted with a page of AWS CLI output (--max-items)', () =>
 });
 
 describe('ports under a near-miss key are named, rather than said to be missing', () => {
-  const [permission] = GROUP.IpPermissions as [Json];
+  const [permission] = GROUP.IpPermissions as Json[] as [Json];
   const { FromPort: from, ...withoutFrom } = permission;
   const entry = {
     RuleNumber: 100,
