@@ -73,9 +73,11 @@ export function accountLine(account: AccountSummary): string {
     .filter(([, n]) => n > 0)
     .map(([severity, n]) => `${severity} ${n}`);
   const failed = account.failed > 0 ? `, ${account.failed} not evaluated` : '';
+  // A resource that could not be judged is not a clean one (DESIGN §3): counted beside the findings.
+  const notJudged = summary.notJudged.length > 0 ? `, ${summary.notJudged.length} not judged` : '';
   return `${account.accountId}: ${account.regions} region(s)${failed}, ${summary.total} finding(s)${
     counts.length > 0 ? ` (${counts.join(', ')})` : ''
-  }`;
+  }${notJudged}`;
 }
 
 /** The one summary notice of an audit: counts in the subject, the table report as the body. */

@@ -17,7 +17,14 @@ import { compareFindings, type Finding } from '../findings';
 import { readSnapshot } from '../model/snapshot';
 import { planRemediation } from '../remediation/plan';
 import type { ActionResult, PlannedAction } from '../remediation/types';
-import type { AccountSummary, AuditTarget, RegionCoverage, RegionFailure, RegionRemediation } from './types';
+import type {
+  AccountSummary,
+  AuditTarget,
+  LocatedNotJudged,
+  RegionCoverage,
+  RegionFailure,
+  RegionRemediation,
+} from './types';
 
 /** How the account-regions are read and judged (the audit function and the CLI supply their own). */
 export interface TargetDeps {
@@ -42,6 +49,11 @@ export interface TargetOptions {
   remediate: boolean;
   /** Name the account on every coverage, failure and remediation entry, and count per account. */
   multiAccount: boolean;
+}
+
+/** The options of one account-region: also whether its not-judged entries name where they are. */
+interface OneTargetOptions extends TargetOptions {
+  located: boolean;
 }
 
 /** What the account-regions gave: every finding (sorted), what was read, what failed, what was done. */
@@ -86,9 +98,12 @@ export async function auditTargets(
 ): Promise<AuditRun> {
   const named = <T extends object>(target: AuditTarget, value: T): T =>
     options.multiAccount ? { accountId: target.accountId, ...value } : value;
+  // Over several account-regions a resource id alone does not say where a resource could not be
+  // judged: each entry then names its account-region, as the warnings do.
+  const located = options.multiAccount || new Set(targets.map((t) => t.region)).size > 1;
   let done = 0;
   const outcomes = await mapLimit(targets, deps.concurrency ?? 8, async (target): Promise<Outcome> => {
-    const outcome = await auditOne(target, options, deps, named);
+    const outcome = await auditOne(target, { ...options, located }, deps, named);
     done++;
     deps.onTargetDone?.(done, targets.length, target, 'failure' in outcome);
     return outcome;
@@ -112,7 +127,7 @@ export async function auditTargets(
 
 async function auditOne(
   target: AuditTarget,
-  options: TargetOptions,
+  options: OneTargetOptions,
   deps: TargetDeps,
   named: <T extends object>(target: AuditTarget, value: T) => T,
 ): Promise<Outcome> {
@@ -249,7 +264,7 @@ export function throttledResults(
 function judged(
   target: AuditTarget,
   raw: unknown,
-  options: TargetOptions,
+  options: OneTargetOptions,
   deps: TargetDeps,
   named: <T extends object>(target: AuditTarget, value: T) => T,
 ): Judged {
@@ -266,7 +281,9 @@ function judged(
   const report = evaluateReport(snapshot, deps.config, { now: deps.now });
   const where = options.multiAccount ? `${accountId} ${region}` : region;
   const notes: Notes = {
-    notJudged: report.notJudged,
+    notJudged: options.located
+      ? report.notJudged.map((n): LocatedNotJudged => ({ ...named(target, { region }), ...n }))
+      : report.notJudged,
     warnings: [...read.warnings, ...report.warnings].map((w) => `${where}: ${w}`),
   };
   return { target, findings: report.findings, coverage, notes };
@@ -302,11 +319,17 @@ function perAccount(
   const accounts = [...new Set(targets.map((t) => t.accountId))];
   return accounts.map((accountId) => {
     const mine = outcomes.filter((o) => o.target.accountId === accountId);
+    // What could not be judged in the account counts with it: without it, an account whose
+    // interfaces could not be followed would read "0 finding(s)", as clean as a judged one.
+    const notes = mine.flatMap((o) => ('notes' in o ? [o.notes] : []));
     return {
       accountId,
       regions: mine.filter((o) => 'findings' in o).length,
       failed: mine.filter((o) => 'failure' in o).length,
-      summary: summarize(findings.filter((f) => f.accountId === accountId)),
+      summary: summarize(
+        findings.filter((f) => f.accountId === accountId),
+        { notJudged: notes.flatMap((n) => n.notJudged), warnings: notes.flatMap((n) => n.warnings) },
+      ),
     };
   });
 }
