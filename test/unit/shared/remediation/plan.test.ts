@@ -134,7 +134,8 @@ describe('planRemediation', () => {
     });
     const plan = planRemediation(
       [finding],
-      parseConfig({ mode: 'remediate', rules: { 'sg-broad-public-source': 'remediate' } }),
+      // parseConfig refuses this setting; the planner must hold even for a config built without it.
+      { ...parseConfig({ mode: 'remediate' }), rules: { 'sg-broad-public-source': 'remediate' } },
       complete,
     );
     expect(plan.actions).toEqual([]);
