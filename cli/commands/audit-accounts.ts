@@ -212,17 +212,31 @@ export async function runRecordedAccountsAudit(
   });
   if (issues.length > 0) throw new InputError(invalid, issues);
   const byTarget = new Map(targets.map((t, index) => [`${t.accountId} ${t.region}`, elements[index]]));
+  // The configuration's allow-list and exclusions hold as for a live run of the same accounts. A
+  // file does not say who recorded it, so no account is exempt from the allow-list as the
+  // caller's own is live.
+  const { accounts: governed, excluded } = governedAccounts(
+    targets.map((t) => t.accountId),
+    { homeAccountId: '', accounts: config.accounts, excludeAccounts: config.excludeAccounts },
+  );
+  for (const { reason } of excluded) io.stderr(`skipped: ${reason}\n`);
+  if (governed.length === 0) {
+    throw new InputError('nothing to audit', [
+      'every account of the file is outside the accounts / excludeAccounts of --config',
+    ]);
+  }
+  const kept = targets.filter((t) => governed.includes(t.accountId));
   const now = io.now();
   const result = await auditTargets(
-    targets,
+    kept,
     { remediate: false, multiAccount: true },
     { config, recorded: (t) => byTarget.get(`${t.accountId} ${t.region}`), now },
   );
-  const [first] = targets;
+  const [first] = kept;
   return reportAccountsRun(io, options, result, {
     homeAccountId: first?.accountId ?? '',
     region: first?.region ?? '',
-    targets: targets.length,
+    targets: kept.length,
     now,
   });
 }

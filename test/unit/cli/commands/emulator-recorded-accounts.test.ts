@@ -84,6 +84,32 @@ describe('audit --snapshot of a snapshot --accounts file', () => {
     expect(out.stdout).toContain(B);
   });
 
+  it('holds the accounts / excludeAccounts of --config as the live audit does', async () => {
+    // Prepare
+    const targets = ['--accounts', `${B},${CENTRAL}`, '--regions', 'eu-west-1'];
+    const recorded = (await cli(['snapshot', ...targets])).stdout;
+    const files = { 'org.json': recorded, 'ex.json': JSON.stringify({ excludeAccounts: [B] }) };
+    // Act
+    const live = await cli(['audit', ...targets, '--config', 'ex.json', '--format', 'json'], files);
+    const fromFile = await cli(
+      ['audit', '--snapshot', 'org.json', '--config', 'ex.json', '--format', 'json'],
+      files,
+    );
+    const none = await cli(['audit', '--snapshot', 'org.json', '--config', 'all.json'], {
+      ...files,
+      'all.json': JSON.stringify({ excludeAccounts: [B, CENTRAL] }),
+    });
+    // Assess: B is skipped (named on stderr), never judged: excluded means not governed.
+    expect(fromFile.stderr).toContain(`skipped: account ${B} is in excludeAccounts`);
+    const file = JSON.parse(fromFile.stdout) as AccountsReport;
+    expect(file.accounts.map((a) => a.accountId)).toEqual([CENTRAL]);
+    expect(new Set(file.findings.map((f) => f.accountId))).toEqual(new Set([CENTRAL]));
+    expect(file).toEqual(JSON.parse(live.stdout));
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('nothing to audit');
+  });
+
   it('names each malformed element by its index, and a repeated account-region', async () => {
     const one = JSON.parse(
       (await cli(['snapshot', '--accounts', B, '--regions', 'eu-west-1'])).stdout,
