@@ -1,7 +1,7 @@
 import { governedAccounts } from '../../shared/audit/accounts';
 import { accountLine } from '../../shared/audit/audit-notice';
 import { type AuditRun, auditTargets } from '../../shared/audit/run-targets';
-import type { AuditTarget, RegionFailure } from '../../shared/audit/types';
+import type { AuditTarget, ExcludedAccount, RegionFailure } from '../../shared/audit/types';
 import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
 import type { Config } from '../../shared/config';
 import { InputError } from '../../shared/errors';
@@ -84,6 +84,7 @@ export async function runAccountsAudit(
     progress.stop();
   }
   return reportAccountsRun(io, options, result, {
+    excluded,
     homeAccountId: run.homeAccountId,
     region: run.regions[0] ?? '',
     targets: run.targets.length,
@@ -100,7 +101,7 @@ function reportAccountsRun(
   io: CliIo,
   options: Pick<AccountsAuditOptions, 'format' | 'failOn'>,
   result: AuditRun,
-  run: { homeAccountId: string; region: string; targets: number; now: Date },
+  run: { excluded: ExcludedAccount[]; homeAccountId: string; region: string; targets: number; now: Date },
 ): number {
   const { now } = run;
   const { findings, summary, failures } = result;
@@ -110,7 +111,18 @@ function reportAccountsRun(
   switch (options.format) {
     case 'json':
       io.stdout(
-        `${JSON.stringify({ findings, summary, accounts: perAccount, ...(failures.length > 0 ? { errors: failures } : {}) }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            findings,
+            summary,
+            accounts: perAccount,
+            ...(failures.length > 0 ? { errors: failures } : {}),
+            // As the audit function answers: the accounts asked for that were not read, and why.
+            ...(run.excluded.length > 0 ? { excludedAccounts: run.excluded } : {}),
+          },
+          null,
+          2,
+        )}\n`,
       );
       break;
     case 'sarif':
@@ -234,6 +246,7 @@ export async function runRecordedAccountsAudit(
   );
   const [first] = kept;
   return reportAccountsRun(io, options, result, {
+    excluded,
     homeAccountId: first?.accountId ?? '',
     region: first?.region ?? '',
     targets: kept.length,

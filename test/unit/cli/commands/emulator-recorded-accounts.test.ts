@@ -20,6 +20,7 @@ interface AccountsReport {
   findings: Finding[];
   summary: { total: number; byRule: Record<string, number> };
   accounts: { accountId: string; regions: number; failed: number }[];
+  excludedAccounts?: { accountId: string; reason: string }[];
 }
 
 async function cli(args: string[], files: Record<string, string> = {}) {
@@ -103,6 +104,7 @@ describe('audit --snapshot of a snapshot --accounts file', () => {
     expect(fromFile.stderr).toContain(`skipped: account ${B} is in excludeAccounts`);
     const file = JSON.parse(fromFile.stdout) as AccountsReport;
     expect(file.accounts.map((a) => a.accountId)).toEqual([CENTRAL]);
+    expect(file.excludedAccounts).toEqual([{ accountId: B, reason: `account ${B} is in excludeAccounts` }]);
     expect(new Set(file.findings.map((f) => f.accountId))).toEqual(new Set([CENTRAL]));
     expect(file).toEqual(JSON.parse(live.stdout));
     expect(none.code).toBe(2);
