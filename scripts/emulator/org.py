@@ -327,6 +327,8 @@ def scenario_cli(ids, bundle_answer):
     check(s, "accounts: central, a, b with 2 regions read each, c with 2 failed",
           counts == sorted([(ids["central"], 2, 0), (ids["a"], 2, 0), (ids["b"], 2, 0), (ids["c"], 0, 2)]), f"{counts}")
     skipped = re.findall(r"^skipped: account (\d{12}) is in excludeAccounts$", err, re.M)
+    check(s, "the JSON lists e under excludedAccounts, as the bundle answers",
+          [x["accountId"] for x in report.get("excludedAccounts", [])] == [ids["e"]], json.dumps(report.get("excludedAccounts")))
     common_org_checks(s, ids, reported, report.get("errors", []), report.get("findings", []),
                       [{"accountId": a} for a in skipped])
     sessions = {p.get("RoleSessionName", "") for p in (c["params"] for c in calls if c["action"] == "AssumeRole")}
@@ -417,6 +419,12 @@ def scenario_allowlist(ids):
           sorted(excluded) == sorted(ids[k] for k in "bce")
           and all("not in the accounts allow-list" in r for r in excluded.values())
           and not any(assumed(ids[k]) for k in "bce"), json.dumps(excluded))
+    calls.clear()
+    rc, answer = invoke("allow-none", ids, "audit", json.dumps({"accounts": [ids["b"]], "regions": ["eu-west-1"]}),
+                        VPC_GUARDRAIL_CONFIG=config)
+    check(s, "{accounts:[b]} with b outside the allow-list fails naming it, nothing read (not a clean answer)",
+          rc != 0 and "nothing to audit" in answer.get("error", "") and ids["b"] in answer.get("error", "")
+          and not read_by_calls() and not assumed(ids["b"]), json.dumps(answer)[:300])
 
     s = "allow-list: event bundle"
     topic = boto3.client("sns", region_name="eu-west-1", **KW).create_topic(Name="vpc-guardrail")["TopicArn"]
