@@ -112,6 +112,42 @@ describe('audit --snapshot of a snapshot --accounts file', () => {
     expect(none.stderr).toContain('nothing to audit');
   });
 
+  it('names the account-region of what could not be judged: in the JSON entries and on the stderr lines of ASFF', async () => {
+    // Prepare: B's interface has a public address and no SubnetId (its path cannot be followed).
+    const file = JSON.stringify([
+      {
+        accountId: B,
+        region: 'eu-west-1',
+        NetworkInterfaces: [
+          {
+            NetworkInterfaceId: 'eni-0b',
+            VpcId: 'vpc-0b',
+            Groups: [],
+            Association: { PublicIp: '54.1.1.1' },
+          },
+        ],
+      },
+      { accountId: CENTRAL, region: 'eu-west-1', Vpcs: [{ VpcId: 'vpc-0c', CidrBlock: '10.0.0.0/16' }] },
+    ]);
+    // Act
+    const json = await cli(['audit', '--snapshot', 'f.json', '--format', 'json'], { 'f.json': file });
+    const asff = await cli(['audit', '--snapshot', 'f.json', '--format', 'asff'], { 'f.json': file });
+    // Assess
+    const report = JSON.parse(json.stdout) as { summary: { notJudged: unknown[] } };
+    expect(report.summary.notJudged).toEqual([
+      {
+        accountId: B,
+        region: 'eu-west-1',
+        resourceId: 'eni-0b',
+        reason: 'the interface has no SubnetId',
+        ruleId: 'eni-internet-exposed',
+      },
+    ]);
+    expect(asff.stderr).toContain(
+      `not judged: ${B} eu-west-1 eni-0b (eni-internet-exposed): the interface has no SubnetId\n`,
+    );
+  });
+
   it('names each malformed element by its index, and a repeated account-region', async () => {
     const one = JSON.parse(
       (await cli(['snapshot', '--accounts', B, '--regions', 'eu-west-1'])).stdout,
