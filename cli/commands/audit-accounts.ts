@@ -1,10 +1,9 @@
 import { governedAccounts } from '../../shared/audit/accounts';
-import { accountLine } from '../../shared/audit/audit-notice';
+import { accountLine, locatedForText } from '../../shared/audit/audit-notice';
 import { type AuditRun, auditTargets } from '../../shared/audit/run-targets';
-import type { AuditTarget, ExcludedAccount, LocatedNotJudged, RegionFailure } from '../../shared/audit/types';
+import type { AuditTarget, ExcludedAccount, RegionFailure } from '../../shared/audit/types';
 import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
 import type { Config } from '../../shared/config';
-import type { NotJudged } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Severity } from '../../shared/findings';
 import { toAsffPerAccount } from '../../shared/integrations/security-hub';
@@ -19,13 +18,6 @@ export interface AccountsAuditOptions extends AccountOptions {
   vpc?: string[];
   format: 'table' | 'json' | 'sarif' | 'asff';
   failOn: Severity | 'none';
-}
-
-/** A not-judged entry whose resource id names its account-region, for a line of text. */
-function located(entry: LocatedNotJudged): NotJudged {
-  const { accountId, region, ...rest } = entry;
-  const where = [accountId, region].filter((part) => part !== undefined).join(' ');
-  return where ? { ...rest, resourceId: `${where} ${rest.resourceId}` } : rest;
 }
 
 const failureLine = (f: RegionFailure) => `not read: ${f.accountId ?? ''} ${f.region}: ${f.message}`;
@@ -147,11 +139,11 @@ function reportAccountsRun(
       );
       // ASFF (a bare array) has no place for what could not be judged: stderr names it, with the
       // account-region each entry carries here (a resource id alone does not say where it is).
-      for (const line of notJudgedStderrLines({ notJudged: summary.notJudged.map(located) })) io.stderr(line);
+      for (const line of notJudgedStderrLines(locatedForText(summary))) io.stderr(line);
       break;
     case 'table':
       io.stdout(
-        `${formatTable(findings, summary)}\nPer account:\n${perAccount.map((a) => `  ${accountLine(a)}`).join('\n')}\n`,
+        `${formatTable(findings, locatedForText(summary))}\nPer account:\n${perAccount.map((a) => `  ${accountLine(a)}`).join('\n')}\n`,
       );
       break;
   }

@@ -1,4 +1,4 @@
-import type { Summary } from '../engine';
+import type { NotJudged, Summary } from '../engine';
 import { atOrAbove, type Finding, type Severity } from '../findings';
 import { chatNotification } from '../notify/chat';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../notify/notice';
 import type { ActionResult } from '../remediation/types';
 import { formatTable } from '../report/table';
-import type { AccountSummary, RegionFailure, RegionRemediation } from './types';
+import type { AccountSummary, LocatedNotJudged, RegionFailure, RegionRemediation } from './types';
 
 /** The whole message under SNS's 256 KB (kept well under). */
 const MESSAGE_MAX_BYTES = 200_000;
@@ -64,6 +64,20 @@ function remediationWords(results: readonly ActionResult[]): string {
 function noticeSeverity(highest: Severity | undefined, notEvaluated: boolean): Severity | undefined {
   if (!notEvaluated) return highest;
   return highest && atOrAbove(highest, 'high') ? highest : 'high';
+}
+
+/**
+ * A summary whose not-judged entries name their account-region in the resource id, for text (the
+ * table's footer, stderr lines): over several account-regions a resource id alone does not say
+ * where the resource is. Entries without a location are left as they are.
+ */
+export function locatedForText<T extends Pick<Summary, 'notJudged'>>(summary: T): T {
+  const notJudged = summary.notJudged.map((entry: LocatedNotJudged): NotJudged => {
+    const { accountId, region, ...rest } = entry;
+    const where = [accountId, region].filter((part) => part !== undefined).join(' ');
+    return where ? { ...rest, resourceId: `${where} ${rest.resourceId}` } : rest;
+  });
+  return { ...summary, notJudged };
 }
 
 /** `222233334444: 2 region(s), 3 finding(s) (critical 1, high 2)` (and the regions not read). */
@@ -118,7 +132,7 @@ export function auditNotice(input: {
     ...failures.map((f) => `NOT EVALUATED: ${f.accountId ? `${f.accountId} ` : ''}${f.region}: ${f.message}`),
     ...(failures.length > 0 ? [''] : []),
     ...(actionLines.length > 0 ? ['ACTIONS', ...actionLines, ''] : []),
-    formatTable(findings, summary),
+    formatTable(findings, locatedForText(summary)),
     'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
   ].join('\n');
   const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`);

@@ -143,6 +143,8 @@ describe('audit --snapshot of a snapshot --accounts file', () => {
         ruleId: 'eni-internet-exposed',
       },
     ]);
+    const table = await cli(['audit', '--snapshot', 'f.json'], { 'f.json': file });
+    expect(table.stdout).toContain(`Not judged (1): ${B} eu-west-1 eni-0b (the interface has no SubnetId)`);
     expect(asff.stderr).toContain(
       `not judged: ${B} eu-west-1 eni-0b (eni-internet-exposed): the interface has no SubnetId\n`,
     );

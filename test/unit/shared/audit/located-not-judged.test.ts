@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountLine } from '../../../../shared/audit/audit-notice';
+import { accountLine, auditNotice } from '../../../../shared/audit/audit-notice';
 import { auditTargets } from '../../../../shared/audit/run-targets';
 import type { AuditTarget } from '../../../../shared/audit/types';
 import { DEFAULT_CONFIG } from '../../../../shared/config';
@@ -81,6 +81,32 @@ describe('not judged in an audit of several account-regions', () => {
     expect(second?.summary.total).toBe(1);
     expect(first && accountLine(first)).toBe(`${A}: 1 region(s), 0 finding(s), 1 not judged`);
     expect(second && accountLine(second)).toBe(`${B}: 1 region(s), 1 finding(s) (critical 1)`);
+  });
+
+  it('names the account-region in the notice body of such an audit (the table footer and the per-account line)', async () => {
+    // Act
+    const result = await run(
+      [
+        { accountId: A, region: 'eu-west-1' },
+        { accountId: B, region: 'eu-west-1' },
+      ],
+      { [`${A} eu-west-1`]: unfollowable, [`${B} eu-west-1`]: sshOpen },
+      true,
+    );
+    const notice = auditNotice({
+      findings: result.findings,
+      summary: result.summary,
+      failures: result.failures,
+      accountId: A,
+      regions: ['eu-west-1'],
+      ...(result.accounts ? { accounts: result.accounts } : {}),
+    });
+
+    // Assert
+    expect(notice.message).toContain(
+      `Not judged (1): ${A} eu-west-1 eni-0aaa (the interface has no SubnetId)`,
+    );
+    expect(notice.message).toContain(`${A}: 1 region(s), 0 finding(s), 1 not judged`);
   });
 
   it("keeps an account's warnings in its own summary", async () => {
