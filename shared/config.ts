@@ -94,31 +94,15 @@ const ownRoleArn = z.string().refine(
  * The config schema for a rule catalogue. The ids come from the caller (the registry hands them
  * over, see `shared/load-config.ts`): config never imports the rules, which import config.
  * A mistyped rule id would silently change nothing, so it is rejected where the config is read.
- * `fixableIds` (default: every id) are the rules with an automatic fix: `remediate` on another
- * rule would silently change nothing too (DESIGN §8: only auto-fix rules remediate).
  */
-export function configSchema(ruleIds: readonly string[], fixableIds: readonly string[] = ruleIds) {
+export function configSchema(ruleIds: readonly string[]) {
   const known = new Set(ruleIds);
-  const fixable = new Set(fixableIds);
   const isRuleId = (id: string) => known.has(id);
   return z
     .object({
       mode: z.enum(MODES).default('notify'),
       /** Per-rule mode; a rule absent here follows `mode`. */
-      rules: z
-        .record(z.string().refine(isRuleId, { message: unknownRule }), z.enum(RULE_MODES))
-        .superRefine((rules, ctx) => {
-          for (const [id, mode] of Object.entries(rules)) {
-            if (mode !== 'remediate' || !known.has(id) || fixable.has(id)) continue;
-            ctx.addIssue({
-              code: 'custom',
-              path: [id],
-              message:
-                'remediate: this rule has no automatic fix, so nothing would be remediated (use "notify" or "off"; the rule catalogue in the README lists the fixes)',
-            });
-          }
-        })
-        .default({}),
+      rules: z.record(z.string().refine(isRuleId, { message: unknownRule }), z.enum(RULE_MODES)).default({}),
       adminPorts: z
         .array(portSpec)
         .default(['22/tcp', '3389/tcp', '3389/udp'].map((s) => parsePortSpecOrThrow(s))),
@@ -207,16 +191,9 @@ function parsePortSpecOrThrow(text: string): PortSpec {
  * Validates a config object against a catalogue's rule ids, filling defaults; throws ConfigError
  * naming each bad key. Callers use `parseConfig` from `shared/load-config.ts` (the catalogue's ids).
  */
-export function parseConfigFor(
-  ruleIds: readonly string[],
-  input: unknown,
-  source = 'config',
-  fixableIds: readonly string[] = ruleIds,
-): Config {
+export function parseConfigFor(ruleIds: readonly string[], input: unknown, source = 'config'): Config {
   // Only a config left out is the defaults: a file holding `null` is an error like one holding `[]`.
-  const result = configSchema(ruleIds, fixableIds).safeParse(input === undefined ? {} : input, {
-    reportInput: true,
-  });
+  const result = configSchema(ruleIds).safeParse(input === undefined ? {} : input, { reportInput: true });
   if (result.success) return result.data;
   throw new ConfigError(`invalid ${source}`, formatIssues(result.error));
 }
@@ -243,11 +220,7 @@ const ENV_KEYS: readonly (readonly [key: string, variable: keyof ConfigEnv])[] =
  * Builds the config from environment variables (the values are passed in: the engine reads no env).
  * `VPC_GUARDRAIL_CONFIG` holds JSON with any key; the dedicated variables win over it.
  */
-export function configFromEnvFor(
-  ruleIds: readonly string[],
-  env: ConfigEnv,
-  fixableIds: readonly string[] = ruleIds,
-): Config {
+export function configFromEnvFor(ruleIds: readonly string[], env: ConfigEnv): Config {
   let base: Record<string, unknown> = {};
   const json = env.VPC_GUARDRAIL_CONFIG?.trim();
   if (json) {
@@ -261,7 +234,7 @@ export function configFromEnvFor(
   const fromVariables = ENV_KEYS.filter(([, variable]) => env[variable]);
   for (const [key, variable] of fromVariables) merged[key] = env[variable];
   try {
-    return parseConfigFor(ruleIds, merged, 'configuration (VPC_GUARDRAIL_* environment)', fixableIds);
+    return parseConfigFor(ruleIds, merged, 'configuration (VPC_GUARDRAIL_* environment)');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // Each issue names the variable the person set: a key's own variable, else VPC_GUARDRAIL_CONFIG

@@ -4,15 +4,12 @@ import { REGISTRY } from './rules/registry';
 // The registry hands config its rule ids: config validates them without importing the rules
 // (which import config), so no import circle runs through the rule catalogue.
 
-/** The rules with an automatic fix: only they may be set to `remediate` (DESIGN §8). */
-const FIXABLE_IDS = REGISTRY.rules.filter((rule) => rule.meta.autoFix !== 'no').map((rule) => rule.meta.id);
-
 /** Validates a config object against the rule catalogue, filling defaults; throws ConfigError naming each bad key. */
 export function parseConfig(input: unknown, source = 'config'): Config {
-  return parseConfigFor(REGISTRY.ids, input, source, FIXABLE_IDS);
+  return parseConfigFor(REGISTRY.ids, input, source);
 }
 
 /** Builds the config from environment variables (DESIGN §9), rule ids checked against the catalogue. */
 export function configFromEnv(env: ConfigEnv): Config {
-  return configFromEnvFor(REGISTRY.ids, env, FIXABLE_IDS);
+  return configFromEnvFor(REGISTRY.ids, env);
 }

