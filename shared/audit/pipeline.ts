@@ -3,7 +3,6 @@ import { AuditLoadError } from '../aws/errors';
 import type { SecurityHubSync } from '../aws/security-hub';
 import type { Config } from '../config';
 import type { Summary } from '../engine';
-import { InputError } from '../errors';
 import type { Finding } from '../findings';
 import {
   type SecurityHubPlan,
@@ -76,15 +75,6 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   const regions = payload.regions ? [...new Set(payload.regions)] : [deps.homeRegion];
   const now = deps.now();
   const { accounts, excluded, multiAccount } = await auditAccounts(payload, deps);
-  if (accounts.length === 0) {
-    // Nothing read is not "no findings": an answer of zero findings would pass for a clean audit
-    // (a scheduled one above all). Failed, naming why, as the CLI exits 2 and as an organization
-    // listing no ACTIVE account fails.
-    throw new InputError('nothing to audit', [
-      ...excluded.map((e) => e.reason),
-      'every account asked for is outside the accounts / excludeAccounts of the configuration',
-    ]);
-  }
   const targets = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
   const run = await auditTargets(
     targets,
