@@ -1,5 +1,5 @@
 import { governedAccounts } from '../../shared/audit/accounts';
-import { accountLine, locatedForText } from '../../shared/audit/audit-notice';
+import { accountLine } from '../../shared/audit/audit-notice';
 import { type AuditRun, auditTargets } from '../../shared/audit/run-targets';
 import type { AuditTarget, ExcludedAccount, RegionFailure } from '../../shared/audit/types';
 import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
@@ -139,11 +139,11 @@ function reportAccountsRun(
       );
       // ASFF (a bare array) has no place for what could not be judged: stderr names it, with the
       // account-region each entry carries here (a resource id alone does not say where it is).
-      for (const line of notJudgedStderrLines(locatedForText(summary))) io.stderr(line);
+      for (const line of notJudgedStderrLines({ notJudged: result.notJudgedText })) io.stderr(line);
       break;
     case 'table':
       io.stdout(
-        `${formatTable(findings, locatedForText(summary))}\nPer account:\n${perAccount.map((a) => `  ${accountLine(a)}`).join('\n')}\n`,
+        `${formatTable(findings, { ...summary, notJudged: result.notJudgedText })}\nPer account:\n${perAccount.map((a) => `  ${accountLine(a)}`).join('\n')}\n`,
       );
       break;
   }

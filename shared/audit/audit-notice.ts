@@ -12,7 +12,7 @@ import {
 } from '../notify/notice';
 import type { ActionResult } from '../remediation/types';
 import { formatTable } from '../report/table';
-import type { AccountSummary, LocatedNotJudged, RegionFailure, RegionRemediation } from './types';
+import type { AccountSummary, RegionFailure, RegionRemediation } from './types';
 
 /** The whole message under SNS's 256 KB (kept well under). */
 const MESSAGE_MAX_BYTES = 200_000;
@@ -66,20 +66,6 @@ function noticeSeverity(highest: Severity | undefined, notEvaluated: boolean): S
   return highest && atOrAbove(highest, 'high') ? highest : 'high';
 }
 
-/**
- * A summary whose not-judged entries name their account-region in the resource id, for text (the
- * table's footer, stderr lines): over several account-regions a resource id alone does not say
- * where the resource is. Entries without a location are left as they are.
- */
-export function locatedForText<T extends Pick<Summary, 'notJudged'>>(summary: T): T {
-  const notJudged = summary.notJudged.map((entry: LocatedNotJudged): NotJudged => {
-    const { accountId, region, ...rest } = entry;
-    const where = [accountId, region].filter((part) => part !== undefined).join(' ');
-    return where ? { ...rest, resourceId: `${where} ${rest.resourceId}` } : rest;
-  });
-  return { ...summary, notJudged };
-}
-
 /** `222233334444: 2 region(s), 3 finding(s) (critical 1, high 2)` (and the regions not read). */
 export function accountLine(account: AccountSummary): string {
   const { summary } = account;
@@ -104,6 +90,8 @@ export function auditNotice(input: {
   regions: readonly string[];
   /** A multi-account audit: its counts per account. */
   accounts?: readonly AccountSummary[];
+  /** `summary.notJudged` as text shows it (AuditRun.notJudgedText: led by account and region). */
+  notJudgedText?: readonly NotJudged[];
 }): Notice {
   const { findings, summary, failures, accountId, regions } = input;
   const results = (input.remediation ?? []).flatMap((r) => r.results);
@@ -132,7 +120,7 @@ export function auditNotice(input: {
     ...failures.map((f) => `NOT EVALUATED: ${f.accountId ? `${f.accountId} ` : ''}${f.region}: ${f.message}`),
     ...(failures.length > 0 ? [''] : []),
     ...(actionLines.length > 0 ? ['ACTIONS', ...actionLines, ''] : []),
-    formatTable(findings, locatedForText(summary)),
+    formatTable(findings, { ...summary, notJudged: [...(input.notJudgedText ?? summary.notJudged)] }),
     'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
   ].join('\n');
   const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`);

@@ -17,14 +17,7 @@ import { compareFindings, type Finding } from '../findings';
 import { readSnapshot } from '../model/snapshot';
 import { planRemediation } from '../remediation/plan';
 import type { ActionResult, PlannedAction } from '../remediation/types';
-import type {
-  AccountSummary,
-  AuditTarget,
-  LocatedNotJudged,
-  RegionCoverage,
-  RegionFailure,
-  RegionRemediation,
-} from './types';
+import type { AccountSummary, AuditTarget, RegionCoverage, RegionFailure, RegionRemediation } from './types';
 
 /** How the account-regions are read and judged (the audit function and the CLI supply their own). */
 export interface TargetDeps {
@@ -65,11 +58,18 @@ export interface AuditRun {
   remediation: RegionRemediation[];
   /** Multi-account runs only. */
   accounts?: AccountSummary[];
+  /**
+   * `summary.notJudged` as text shows it (the table's footer, stderr lines, the notice): over
+   * several account-regions each resource id is led by its account and region, since an id alone
+   * does not say where the resource is. The JSON keeps DESIGN §3's `{resourceId, reason, ruleId?}`.
+   */
+  notJudgedText: NotJudged[];
 }
 
-/** What could not be judged, and what looked odd, named with the account-region it was seen in. */
+/** What could not be judged (also as text shows it), and what looked odd, named with the account-region it was seen in. */
 interface Notes {
   notJudged: NotJudged[];
+  notJudgedText: NotJudged[];
   warnings: string[];
 }
 
@@ -99,7 +99,7 @@ export async function auditTargets(
   const named = <T extends object>(target: AuditTarget, value: T): T =>
     options.multiAccount ? { accountId: target.accountId, ...value } : value;
   // Over several account-regions a resource id alone does not say where a resource could not be
-  // judged: each entry then names its account-region, as the warnings do.
+  // judged: text then names its account-region, as the warnings do.
   const located = options.multiAccount || new Set(targets.map((t) => t.region)).size > 1;
   let done = 0;
   const outcomes = await mapLimit(targets, deps.concurrency ?? 8, async (target): Promise<Outcome> => {
@@ -120,6 +120,7 @@ export async function auditTargets(
     coverage: outcomes.flatMap((o) => ('coverage' in o ? [o.coverage] : [])),
     failures,
     remediation: outcomes.flatMap((o) => ('remediation' in o && o.remediation ? [o.remediation] : [])),
+    notJudgedText: outcomes.flatMap((o) => ('notes' in o ? o.notes.notJudgedText : [])),
   };
   if (options.multiAccount) run.accounts = perAccount(targets, outcomes, findings);
   return run;
@@ -281,8 +282,9 @@ function judged(
   const report = evaluateReport(snapshot, deps.config, { now: deps.now });
   const where = options.multiAccount ? `${accountId} ${region}` : region;
   const notes: Notes = {
-    notJudged: options.located
-      ? report.notJudged.map((n): LocatedNotJudged => ({ ...named(target, { region }), ...n }))
+    notJudged: report.notJudged,
+    notJudgedText: options.located
+      ? report.notJudged.map((n) => ({ ...n, resourceId: `${where} ${n.resourceId}` }))
       : report.notJudged,
     warnings: [...read.warnings, ...report.warnings].map((w) => `${where}: ${w}`),
   };

@@ -1,5 +1,5 @@
 import type { SecurityHubSync } from '../aws/security-hub';
-import type { NotJudged, Summary } from '../engine';
+import type { Summary } from '../engine';
 import type { Finding } from '../findings';
 import type { ActionResult, SkippedFinding } from '../remediation/types';
 import type { AsffFinding } from '../report/asff';
@@ -23,15 +23,6 @@ export interface RegionFailure {
   operation: string;
   code: string;
   message: string;
-}
-
-/**
- * A resource not judged, in an audit of several account-regions: where it is (the account in a
- * multi-account audit), since a resource id alone does not say.
- */
-export interface LocatedNotJudged extends NotJudged {
-  accountId?: string;
-  region?: string;
 }
 
 /** What was loaded per region. */

@@ -112,7 +112,7 @@ describe('audit --snapshot of a snapshot --accounts file', () => {
     expect(none.stderr).toContain('nothing to audit');
   });
 
-  it('names the account-region of what could not be judged: in the JSON entries and on the stderr lines of ASFF', async () => {
+  it('names the account-region of what could not be judged: per account in the JSON, in the table footer and on the stderr lines of ASFF', async () => {
     // Prepare: B's interface has a public address and no SubnetId (its path cannot be followed).
     const file = JSON.stringify([
       {
@@ -133,15 +133,17 @@ describe('audit --snapshot of a snapshot --accounts file', () => {
     const json = await cli(['audit', '--snapshot', 'f.json', '--format', 'json'], { 'f.json': file });
     const asff = await cli(['audit', '--snapshot', 'f.json', '--format', 'asff'], { 'f.json': file });
     // Assess
-    const report = JSON.parse(json.stdout) as { summary: { notJudged: unknown[] } };
+    const report = JSON.parse(json.stdout) as {
+      summary: { notJudged: unknown[] };
+      accounts: { accountId: string; summary: { notJudged: unknown[] } }[];
+    };
+    // The JSON keeps DESIGN §3's entry shape; the per-account summary says whose it is.
     expect(report.summary.notJudged).toEqual([
-      {
-        accountId: B,
-        region: 'eu-west-1',
-        resourceId: 'eni-0b',
-        reason: 'the interface has no SubnetId',
-        ruleId: 'eni-internet-exposed',
-      },
+      { resourceId: 'eni-0b', reason: 'the interface has no SubnetId', ruleId: 'eni-internet-exposed' },
+    ]);
+    expect(report.accounts.map((a) => [a.accountId, a.summary.notJudged.length])).toEqual([
+      [B, 1],
+      [CENTRAL, 0],
     ]);
     const table = await cli(['audit', '--snapshot', 'f.json'], { 'f.json': file });
     expect(table.stdout).toContain(`Not judged (1): ${B} eu-west-1 eni-0b (the interface has no SubnetId)`);

@@ -54,7 +54,7 @@ async function run(targets: AuditTarget[], snapshots: Record<string, unknown>, m
 }
 
 describe('not judged in an audit of several account-regions', () => {
-  it("counts an account's not-judged resources in its own summary and names the account-region of each entry", async () => {
+  it("counts an account's not-judged resources in its own summary and names the account-region of each entry in text", async () => {
     // Act
     const result = await run(
       [
@@ -65,15 +65,14 @@ describe('not judged in an audit of several account-regions', () => {
       true,
     );
 
-    // Assert
+    // Assert: the JSON entries keep DESIGN §3's shape; text leads them with the account-region.
     const entry = {
-      accountId: A,
-      region: 'eu-west-1',
       resourceId: 'eni-0aaa',
       reason: 'the interface has no SubnetId',
       ruleId: 'eni-internet-exposed',
     };
     expect(result.summary.notJudged).toEqual([entry]);
+    expect(result.notJudgedText).toEqual([{ ...entry, resourceId: `${A} eu-west-1 eni-0aaa` }]);
     const [first, second] = result.accounts ?? [];
     expect(first?.summary.total).toBe(0);
     expect(first?.summary.notJudged).toEqual([entry]);
@@ -100,6 +99,7 @@ describe('not judged in an audit of several account-regions', () => {
       accountId: A,
       regions: ['eu-west-1'],
       ...(result.accounts ? { accounts: result.accounts } : {}),
+      notJudgedText: result.notJudgedText,
     });
 
     // Assert
@@ -127,7 +127,7 @@ describe('not judged in an audit of several account-regions', () => {
     expect(result.accounts?.[1]?.summary.warnings).toEqual([]);
   });
 
-  it('names the region of each entry in a one-account audit of several regions, and nothing in a one-region audit', async () => {
+  it('names the region of each entry in text in a one-account audit of several regions, and nothing in a one-region audit', async () => {
     // Act
     const several = await run(
       [
@@ -144,16 +144,14 @@ describe('not judged in an audit of several account-regions', () => {
     );
 
     // Assert
-    expect(several.summary.notJudged).toEqual([
-      {
-        region: 'us-east-1',
-        resourceId: 'eni-0aaa',
-        reason: 'the interface has no SubnetId',
-        ruleId: 'eni-internet-exposed',
-      },
-    ]);
-    expect(one.summary.notJudged).toEqual([
-      { resourceId: 'eni-0aaa', reason: 'the interface has no SubnetId', ruleId: 'eni-internet-exposed' },
-    ]);
+    const entry = {
+      resourceId: 'eni-0aaa',
+      reason: 'the interface has no SubnetId',
+      ruleId: 'eni-internet-exposed',
+    };
+    expect(several.summary.notJudged).toEqual([entry]);
+    expect(several.notJudgedText).toEqual([{ ...entry, resourceId: 'us-east-1 eni-0aaa' }]);
+    expect(one.summary.notJudged).toEqual([entry]);
+    expect(one.notJudgedText).toEqual([entry]);
   });
 });
