@@ -21,6 +21,7 @@ import type { IgnoreCode } from '../../shared/events/types';
 import { securityHubPlan, splitByState } from '../../shared/integrations/security-hub';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import { subjectWithAccount } from '../../shared/notify/account-subject';
+import type { Notice } from '../../shared/notify/notice';
 import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { ActionStatus } from '../../shared/remediation/types';
 import { defaultProductArn } from '../../shared/report/asff';
@@ -263,10 +264,11 @@ async function processGroup(
   logOutcome(logger, outcome, messageIds);
 
   let messageId: string | undefined;
-  // A member account's notice names the account in its subject (the attributes always carry it).
+  // A member account's notice names the account in its subject (the attributes always carry it),
+  // and so does its chat form, whose title is the subject.
   const notice =
     outcome.notice && group.accountId !== undefined && group.accountId !== deps.accountId
-      ? { ...outcome.notice, subject: subjectWithAccount(outcome.notice.subject, group.accountId) }
+      ? withAccount(outcome.notice, group.accountId)
       : outcome.notice;
   if (notice) {
     try {
@@ -321,6 +323,31 @@ async function processGroup(
     notified: outcome.notice !== undefined,
     ...(messageId ? { messageId } : {}),
     ...(securityHub ? { securityHub } : {}),
+  };
+}
+
+/** A member account's notice: the account after the severity tag of its subject and chat title. */
+function withAccount(notice: Notice, accountId: string): Notice {
+  const { chat } = notice;
+  return {
+    ...notice,
+    subject: subjectWithAccount(notice.subject, accountId),
+    ...(chat
+      ? {
+          chat: {
+            ...chat,
+            content: { ...chat.content, title: subjectWithAccount(chat.content.title, accountId) },
+            ...(chat.metadata?.summary !== undefined
+              ? {
+                  metadata: {
+                    ...chat.metadata,
+                    summary: subjectWithAccount(chat.metadata.summary, accountId),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -899,6 +899,25 @@ def s_create_tags_instance_exposed():
     return out, expect(out, body=[rf"{inst['InstanceId']}.*no effect", rf"tag what they are about instead: .*{eni}"])
 
 
+def s_create_security_group_exempt():
+    """A group created with the exemption tag (TagSpecifications: CloudTrail records no CreateTags),
+    then opened to the world on 22 in the same batch: the exemption is told (who exempted what), the
+    rule is suppressed, not revoked."""
+    w = exposed_world()
+    g = ec2.create_security_group(GroupName="quiet", Description="quiet", VpcId=w["vpc"], TagSpecifications=[
+        {"ResourceType": "security-group", "Tags": [{"Key": EXEMPT, "Value": "*"}]}])["GroupId"]
+    create = record("CreateSecurityGroup", {"groupName": "quiet", "groupDescription": "quiet", "vpcId": w["vpc"],
+                                            "tagSpecificationSet": items([{"resourceType": "security-group",
+                                                                           "tags": [{"key": EXEMPT, "value": "*"}]}])},
+                    ok_response(groupId=g))
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22)])["SecurityGroupRules"]
+    open22 = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(tcp(22))])},
+                    ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("create-security-group-exempt", [create, open22], mode="remediate")
+    return out, expect(out, subject=rf"\[INFO\] exemption set on {idre(g)} by Admin/alice", severity="info",
+                       action="notified", body=["EXEMPTION TAG CHANGED", "SUPPRESSED", g], writes=[])
+
+
 # --- scenarios: redeliveries (DESIGN §8 "Order and retries") ---------------------------------------
 
 
@@ -916,6 +935,23 @@ def s_redelivery_already_removed():
                        body=["ALREADY REMOVED", rf"{answer[0]['SecurityGroupRuleId']} on {w['ssh']}: tcp 3389-3389 from 0.0.0.0/0"]) | {
         "first delivery: the 22 rule only, nothing already removed": len(first["notices"]) == 1 and "ALREADY REMOVED"
         not in first["notices"][0]["text"]}
+
+
+def s_redelivery_group_deleted():
+    """A world rule the call added, then its group deleted before the redelivery: the rule is gone
+    with it, "already removed" (critical), saying the group is gone (before: nothing was said)."""
+    w = exposed_world()
+    g = group(w["vpc"], "short-lived")
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(3389)])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items(
+        [burst.ct_permission(tcp(3389))])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    ec2.delete_security_group(GroupId=g)
+    out = deliver("redelivery-group-deleted", [ev], receive=2)
+    first = deliver("redelivery-group-deleted-first", [ev], receive=1)
+    return out, expect(out, subject=rf"\[CRITICAL\] world-open rule on {idre(g)} already removed", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="notified",
+                       body=[rf"{answer[0]['SecurityGroupRuleId']} on {g}: tcp 3389-3389 from 0.0.0.0/0 \(the group itself is gone\)"]) | {
+        "first delivery: nothing": first["notices"] == []}
 
 
 def s_redelivery_modified_egress_gone():
@@ -1080,6 +1116,34 @@ def s_nacl_fix_race():
                  "entry 100 narrowed, tcp 3389 denied": (100, "6", (22, 22), "10.0.0.0/16", "allow") in after and any(
                      e[4] == "deny" and e[2] == (3389, 3389) and e[1] == "6" for e in after),
                  "no world allow on 22 left": world_admin == []}
+
+
+def s_nacl_fix_race_replace_only():
+    """Two batches fix, at once, a NACL whose fix is one narrowing replace (one kept source: the VPC's
+    only block, no naclAdminSources, no IPv6): no create meets the other batch, and EC2 answers a
+    replace that changes nothing with success. The NACL is read once before the replace: a batch that
+    finds it already narrowed makes no call and says nothing (first delivery)."""
+    vpc = vpc_with("10.7.0.0/16")
+    sub = subnet(vpc, "10.7.1.0/24", "jump-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "6", (22, 22), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    config = {"rules": {"nacl-open-admin-port": "remediate"}}
+    calls.clear()
+    runs = [start(f"nacl-fix-race-replace-only-{k}", [ev], mode="remediate", config=config) for k in (1, 2)]
+    outs = [finish(r) for r in runs]
+    fixed = [n for o in outs for n in o["notices"] if "FIXED [HIGH]" in n["text"]]
+    replaces = [w for o in outs for w in o["writes"] if w["action"] == "ReplaceNetworkAclEntry"]
+    out = outs[0] | {"notices": [n for o in outs for n in o["notices"]], "writes": [w for o in outs for w in o["writes"]],
+                     "describeCount": max(o["describeCount"] for o in outs)}
+    # A figure, not a check: two batches that read the NACL before either replaces both make it.
+    print(f"   nacl-fix-race-replace-only: {len(fixed)} notice(s) say FIXED, {len(replaces)} replace(s); "
+          f"Describe calls per batch {[o['describeCount'] for o in outs]}")
+    return out, {"at least one notice says FIXED": len(fixed) >= 1,
+                 "both acknowledged": all(o["exit"] == 0 and not (o["answer"] or {}).get("batchItemFailures")
+                                          for o in outs),
+                 "entry 100 narrowed to the VPC block": inbound(acl) == [(100, "6", (22, 22), "10.7.0.0/16", "allow")],
+                 "<= 7 Describe calls per batch": all(o["describeCount"] <= 7 for o in outs)}
 
 
 def s_nacl_fix_dry_run():

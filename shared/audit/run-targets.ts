@@ -235,6 +235,19 @@ export function throttledResults(
   error: RemediationRetryableError,
 ): ActionResult[] {
   const { done } = error;
+  // The remediator says where it stopped (the call, or the part of it still to do, that was
+  // throttled) and what it did not make: a call stopped half-way keeps its known outcomes.
+  if (error.stopped) {
+    return [
+      ...done,
+      { action: error.stopped, status: 'failed' as const, error: throttledText(error) },
+      ...error.notMade.map((action) => ({
+        action,
+        status: 'failed' as const,
+        error: NOT_MADE_AFTER_THROTTLING,
+      })),
+    ];
+  }
   // A call's results name it, or a narrowed copy of it (a revoke split by outcome): same call,
   // same group, same findings.
   const madeBy = (result: ActionResult, action: PlannedAction) =>
@@ -253,12 +266,16 @@ export function throttledResults(
           {
             action: throttled,
             status: 'failed' as const,
-            error: `${error.message} (throttled past the SDK's retries; re-run the audit to retry)`,
+            error: throttledText(error),
           },
         ]
       : []),
     ...after.map((action) => ({ action, status: 'failed' as const, error: NOT_MADE_AFTER_THROTTLING })),
   ];
+}
+
+function throttledText(error: RemediationRetryableError): string {
+  return `${error.message} (throttled past the SDK's retries; re-run the audit to retry)`;
 }
 
 /** Validates and evaluates one account-region's snapshot (read live or recorded). */

@@ -12,7 +12,7 @@
 //   the region snapshot fails the region with the same text.
 // - Never a partial list: a listing that failed on any page or chunk counts as not read.
 
-import type { ActionResult } from '../remediation/types';
+import type { ActionResult, PlannedAction } from '../remediation/types';
 
 const RETRYABLE_CODES = new Set([
   'Throttling',
@@ -112,12 +112,30 @@ export class RegionLoadError extends Error {
 /** A write call failed with a transient fault after the SDK's retries: the invocation is retried. */
 export class RemediationRetryableError extends Error {
   override readonly name = 'RemediationRetryableError';
-  /** What this attempt's calls did before the fault: logged, so no change made goes untold. */
+  /**
+   * What this attempt's calls did before the fault, including the outcomes already known of the
+   * call it stopped in (a revoke whose rules were partly removed, or found gone, before the
+   * throttled one): logged, so no change made goes untold.
+   */
   readonly done: readonly ActionResult[];
+  /** Where it stopped: the call (or the part of it still to do) that was throttled. */
+  readonly stopped?: PlannedAction;
+  /** The planned calls after it, not made. */
+  readonly notMade: readonly PlannedAction[];
 
-  constructor(message: string, options: { cause?: unknown; done?: readonly ActionResult[] } = {}) {
+  constructor(
+    message: string,
+    options: {
+      cause?: unknown;
+      done?: readonly ActionResult[];
+      stopped?: PlannedAction;
+      notMade?: readonly PlannedAction[];
+    } = {},
+  ) {
     super(message, { cause: options.cause });
     this.done = options.done ?? [];
+    if (options.stopped) this.stopped = options.stopped;
+    this.notMade = options.notMade ?? [];
   }
 }
 
@@ -151,4 +169,12 @@ export class AssumeRoleDeniedError extends Error {
 /** The organization's accounts could not be listed (not the management account or a delegated administrator, …). */
 export class AccountListError extends Error {
   override readonly name = 'AccountListError';
+}
+
+/** A transient fault of a remediation call `action` (or of the read verifying it): the invocation is retried. */
+export function throttled(action: PlannedAction, error: unknown, operation: string = action.action) {
+  return new RemediationRetryableError(`${operation} failed: ${errorText(error)}`, {
+    cause: error,
+    stopped: action,
+  });
 }

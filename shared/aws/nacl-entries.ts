@@ -18,10 +18,15 @@ export class NaclEntryReads {
 
   constructor(private readonly ec2: EC2Client) {}
 
-  /** True when the NACL holds exactly `wanted` (same number, direction and content). */
-  async holds(wanted: NaclEntryInput): Promise<boolean> {
+  /**
+   * True when the NACL holds exactly `wanted` (same number, direction and content). `again`: read
+   * again when the last read did not show it (the other attempt may have written it since); else a
+   * NACL is read at most once.
+   */
+  async holds(wanted: NaclEntryInput, again = true): Promise<boolean> {
     const cached = this.entries.get(wanted.NetworkAclId);
     if (cached?.some((e) => sameEntry(e, wanted))) return true;
+    if (cached !== undefined && !again) return false;
     return (await this.read(wanted.NetworkAclId)).some((e) => sameEntry(e, wanted));
   }
 

@@ -2,7 +2,6 @@ import {
   CreateNetworkAclEntryCommand,
   DeleteNetworkAclEntryCommand,
   type EC2Client,
-  type Filter,
   type IpPermission,
   ModifySubnetAttributeCommand,
   ReplaceNetworkAclEntryCommand,
@@ -11,10 +10,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { isRevoke, isRevokeById, narrowed, type RevokeAction } from '../remediation/narrow';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
-import { DESCRIBE } from './ec2/describe-table';
-import { readListing } from './ec2/pages';
-import { DescribeError, errorCode, errorText, isRetryable, RemediationRetryableError } from './errors';
+import { errorCode, errorText, isRetryable, RemediationRetryableError, throttled } from './errors';
 import { NaclEntryReads } from './nacl-entries';
+import { presentRuleIds, presentSources, sourceKeys } from './present-rules';
 
 /** What is already gone counts as done (DESIGN §8): a retry or a person got there first. */
 const GONE = new Set([
@@ -32,7 +30,8 @@ const GONE = new Set([
  * Makes the planned EC2 calls in order and reports each outcome. A dry run calls nothing. A rule
  * or entry already gone, or an identical deny entry already present, counts as done — except that a
  * revoke of several ids or permissions answered NotFound is verified (DESIGN §8 "Verified outcome"); a permanent failure
- * (access denied, …) is reported and the other calls still run; a transient one throws.
+ * (access denied, …) is reported and the other calls still run; a transient one throws, carrying
+ * the outcomes known so far (those of the call it stopped in included), that call and the rest.
  */
 export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult): Promise<ActionResult[]> {
   if (plan.dryRun) return plan.actions.map((action) => ({ action, status: 'dry-run' }));
@@ -40,65 +39,95 @@ export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult
   // A NACL fix works only as a whole (its allows for the kept sources before its deny): once one of
   // its calls fails, the rest of that NACL's calls are not made, so a deny never lands alone.
   const brokenNacls = new Set<string>();
-  try {
-    await executeInOrder(ec2, plan.actions, results, brokenNacls, new NaclEntryReads(ec2));
-  } catch (error) {
-    // The calls made before the fault stay made: the error carries them to the log.
-    if (error instanceof RemediationRetryableError) {
-      throw new RemediationRetryableError(error.message, { cause: error.cause, done: results });
+  const nacls = new NaclEntryReads(ec2);
+  const replaceOnly = replaceOnlyNacls(plan.actions);
+  for (const [index, action] of plan.actions.entries()) {
+    try {
+      await executeOne(ec2, action, results, brokenNacls, nacls, replaceOnly);
+    } catch (error) {
+      // The calls made before the fault stay made: the error carries them to the log (and the audit).
+      if (error instanceof RemediationRetryableError) {
+        throw new RemediationRetryableError(error.message, {
+          cause: error.cause,
+          done: results,
+          stopped: error.stopped ?? action,
+          notMade: plan.actions.slice(index + 1),
+        });
+      }
+      throw error;
     }
-    throw error;
   }
   return results;
 }
 
-async function executeInOrder(
+async function executeOne(
   ec2: EC2Client,
-  actions: readonly PlannedAction[],
-  results: ActionResult[],
+  action: PlannedAction,
+  out: ActionResult[],
   brokenNacls: Set<string>,
   nacls: NaclEntryReads,
+  replaceOnly: ReadonlySet<string>,
 ): Promise<void> {
-  for (const action of actions) {
-    const acl = naclOf(action);
-    if (acl !== undefined && brokenNacls.has(acl)) {
-      results.push({ action, status: 'failed', error: NACL_FIX_STOPPED });
-      continue;
-    }
-    if (
-      action.action === 'ReplaceNetworkAclEntry' &&
-      nacls.concurrent.has(action.parameters.NetworkAclId) &&
+  const acl = naclOf(action);
+  if (acl !== undefined && brokenNacls.has(acl)) {
+    out.push({ action, status: 'failed', error: NACL_FIX_STOPPED });
+    return;
+  }
+  // A narrowing replace already as planned was made by another attempt of this fix (a concurrent
+  // batch): checked where one was met (a refused create), and, read once before the first
+  // replace, where the fix is replaces only (no create can meet the other attempt).
+  const replace = action.action === 'ReplaceNetworkAclEntry' ? action.parameters : undefined;
+  if (
+    replace &&
+    (nacls.concurrent.has(replace.NetworkAclId)
+      ? await nacls.holds(replace)
+      : replaceOnly.has(replace.NetworkAclId) && (await nacls.holds(replace, false)))
+  ) {
+    out.push({ action, status: 'already-done', error: ALREADY_AS_PLANNED });
+    return;
+  }
+  const before = out.length;
+  try {
+    await attempt(ec2, action, out);
+  } catch (error) {
+    if (error instanceof RemediationRetryableError) throw error;
+    const code = errorCode(error);
+    if (GONE.has(code) && isRevokeById(action)) {
+      await verifiedRevoke(ec2, action, errorText(error), out);
+    } else if (GONE.has(code) && isRevoke(action) && (action.parameters.IpPermissions?.length ?? 0) > 1) {
+      await verifiedPermissionRevoke(ec2, action, errorText(error), true, out);
+    } else if (GONE.has(code)) {
+      out.push({ action, status: 'already-done', error: errorText(error) });
+    } else if (
+      code === 'NetworkAclEntryAlreadyExists' &&
+      action.action === 'CreateNetworkAclEntry' &&
       (await nacls.holds(action.parameters))
     ) {
-      results.push({ action, status: 'already-done', error: ALREADY_AS_PLANNED });
-      continue;
+      nacls.concurrent.add(action.parameters.NetworkAclId);
+      out.push({ action, status: 'already-done', error: errorText(error) });
+    } else if (isRetryable(error)) {
+      throw throttled(action, error);
+    } else {
+      out.push({ action, status: 'failed', error: errorText(error) });
     }
-    const before = results.length;
-    try {
-      results.push(...(await attempt(ec2, action)));
-    } catch (error) {
-      const code = errorCode(error);
-      if (GONE.has(code) && isRevokeById(action)) {
-        results.push(...(await verifiedRevoke(ec2, action, errorText(error))));
-      } else if (GONE.has(code) && isRevoke(action) && (action.parameters.IpPermissions?.length ?? 0) > 1) {
-        results.push(...(await verifiedPermissionRevoke(ec2, action, errorText(error), true)));
-      } else if (GONE.has(code)) {
-        results.push({ action, status: 'already-done', error: errorText(error) });
-      } else if (
-        code === 'NetworkAclEntryAlreadyExists' &&
-        action.action === 'CreateNetworkAclEntry' &&
-        (await nacls.holds(action.parameters))
-      ) {
-        nacls.concurrent.add(action.parameters.NetworkAclId);
-        results.push({ action, status: 'already-done', error: errorText(error) });
-      } else if (isRetryable(error)) {
-        throw new RemediationRetryableError(`${action.action} failed: ${errorText(error)}`, { cause: error });
-      } else {
-        results.push({ action, status: 'failed', error: errorText(error) });
-      }
-    }
-    if (acl !== undefined && results.slice(before).some((r) => r.status === 'failed')) brokenNacls.add(acl);
   }
+  if (acl !== undefined && out.slice(before).some((r) => r.status === 'failed')) brokenNacls.add(acl);
+}
+
+/**
+ * NACLs whose fix is made only of narrowing replaces (one kept source, nothing to create). EC2
+ * answers a replace that changes nothing with success, and no create meets
+ * `NetworkAclEntryAlreadyExists` to reveal a concurrent attempt of the same fix: the NACL is read
+ * once before its first replace, and a replace already as planned is someone else's (§14).
+ */
+function replaceOnlyNacls(actions: readonly PlannedAction[]): Set<string> {
+  const replaced = new Set<string>();
+  const created = new Set<string>();
+  for (const a of actions) {
+    if (a.action === 'ReplaceNetworkAclEntry') replaced.add(a.parameters.NetworkAclId);
+    if (a.action === 'CreateNetworkAclEntry') created.add(a.parameters.NetworkAclId);
+  }
+  return new Set([...replaced].filter((id) => !created.has(id)));
 }
 
 const ALREADY_AS_PLANNED =
@@ -118,16 +147,20 @@ function naclOf(action: PlannedAction): string | undefined {
 }
 
 /**
- * One call. A revoke by permissions that EC2 answers with every permission unknown removed
- * nothing; a revoke by ids whose answer lists the rules it revoked (`RevokedSecurityGroupRules`)
- * is taken at its word: the ids it leaves out are verified like a NotFound.
+ * One call; its outcomes go to `out`. A revoke by permissions that EC2 answers with every
+ * permission unknown removed nothing; a revoke by ids whose answer lists the rules it revoked
+ * (`RevokedSecurityGroupRules`) is taken at its word: the ids it leaves out are verified like a
+ * NotFound. The call's own error is thrown as it came.
  */
-async function attempt(ec2: EC2Client, action: PlannedAction): Promise<ActionResult[]> {
+async function attempt(ec2: EC2Client, action: PlannedAction, out: ActionResult[]): Promise<void> {
   const outcome = await call(ec2, action);
   if (outcome.unknownAll) {
-    return [
-      { action, status: 'already-done', error: 'UnknownIpPermissions: none of the permissions was present' },
-    ];
+    out.push({
+      action,
+      status: 'already-done',
+      error: 'UnknownIpPermissions: none of the permissions was present',
+    });
+    return;
   }
   if (outcome.unknown.length > 0 && isRevoke(action)) {
     // Some permissions were not there: this call removed only the others (DESIGN §8 "Verified
@@ -135,48 +168,55 @@ async function attempt(ec2: EC2Client, action: PlannedAction): Promise<ActionRes
     const asked = action.parameters.IpPermissions ?? [];
     const gone = asked.map((p) => permissionKeys(p).every((k) => outcome.unknown.includes(k)));
     if (gone.some((g) => g) && !gone.every((g) => g)) {
-      return [
+      out.push(
         { action: withPermissions(action, gone, false), status: 'done' },
         {
           action: withPermissions(action, gone, true),
           status: 'already-done',
           error: 'UnknownIpPermissions: these permissions were not present',
         },
-      ];
+      );
+      return;
     }
   }
-  if (outcome.notRevoked.length === 0 || !isRevokeById(action)) return [{ action, status: 'done' }];
+  if (outcome.notRevoked.length === 0 || !isRevokeById(action)) {
+    out.push({ action, status: 'done' });
+    return;
+  }
   const ids = action.parameters.SecurityGroupRuleIds;
   const revoked = ids.filter((id) => !outcome.notRevoked.includes(id));
-  return [
-    ...(revoked.length > 0 ? [{ action: narrowed(action, revoked), status: 'done' as const }] : []),
-    ...(await verifiedRevoke(
-      ec2,
-      narrowed(action, outcome.notRevoked),
-      'not among the RevokedSecurityGroupRules of the answer',
-    )),
-  ];
+  if (revoked.length > 0) out.push({ action: narrowed(action, revoked), status: 'done' });
+  await verifiedRevoke(
+    ec2,
+    narrowed(action, outcome.notRevoked),
+    'not among the RevokedSecurityGroupRules of the answer',
+    out,
+  );
 }
 
 /**
  * EC2 rejects a whole multi-id revoke when one id is gone (a concurrent fix), removing nothing.
  * Re-read the ids, revoke in one more call those still present, and report per rule: removed by
  * this call (`done`), found gone (`already-done`, someone else's news), still present (`failed`).
+ * Raced again (that call answered NotFound too), the ids it named are read once more: only a read
+ * tells a rule still there (failed) from one another batch removed meanwhile (not news) — the one
+ * case where a batch reads a seventh time.
  */
 async function verifiedRevoke(
   ec2: EC2Client,
   action: RevokeAction,
   notFound: string,
-): Promise<ActionResult[]> {
+  out: ActionResult[],
+): Promise<void> {
   const ids = action.parameters.SecurityGroupRuleIds ?? [];
-  const present = await presentRuleIds(ec2, action.parameters.GroupId, ids);
-  if (!Array.isArray(present))
-    return [{ action, status: 'failed', error: `${notFound}; ${present.unverified}` }];
+  const present = await presentRuleIds(ec2, action, ids);
+  if (!Array.isArray(present)) {
+    out.push({ action, status: 'failed', error: `${notFound}; ${present.unverified}` });
+    return;
+  }
   const gone = ids.filter((id) => !present.includes(id));
-  const results: ActionResult[] = [];
-  if (gone.length > 0)
-    results.push({ action: narrowed(action, gone), status: 'already-done', error: notFound });
-  if (present.length === 0) return results;
+  if (gone.length > 0) out.push({ action: narrowed(action, gone), status: 'already-done', error: notFound });
+  if (present.length === 0) return;
   const retry = narrowed(action, present);
   let missed: string[];
   let why: string;
@@ -185,32 +225,29 @@ async function verifiedRevoke(
     missed = outcome.notRevoked;
     why = 'not among the RevokedSecurityGroupRules of the second answer';
     const revoked = present.filter((id) => !missed.includes(id));
-    if (revoked.length > 0) results.push({ action: narrowed(action, revoked), status: 'done' });
-    if (missed.length === 0) return results;
+    if (revoked.length > 0) out.push({ action: narrowed(action, revoked), status: 'done' });
+    if (missed.length === 0) return;
   } catch (error) {
     if (!GONE.has(errorCode(error))) {
-      if (isRetryable(error)) {
-        throw new RemediationRetryableError(`${action.action} failed: ${errorText(error)}`, { cause: error });
-      }
-      results.push({ action: retry, status: 'failed', error: errorText(error) });
-      return results;
+      if (isRetryable(error)) throw throttled(retry, error);
+      out.push({ action: retry, status: 'failed', error: errorText(error) });
+      return;
     }
     missed = present;
     why = errorText(error);
   }
   // Raced again: what is still there after the second call is a failure, what left is others' news.
-  const reread = await presentRuleIds(ec2, action.parameters.GroupId, missed);
+  const reread = await presentRuleIds(ec2, narrowed(action, missed), missed);
   const still = Array.isArray(reread) ? reread : missed;
   const left = missed.filter((id) => !still.includes(id));
-  if (left.length > 0) results.push({ action: narrowed(action, left), status: 'already-done', error: why });
+  if (left.length > 0) out.push({ action: narrowed(action, left), status: 'already-done', error: why });
   if (still.length > 0) {
-    results.push({
+    out.push({
       action: narrowed(action, still),
       status: 'failed',
       error: `still present after a second revoke: ${why}`,
     });
   }
-  return results;
 }
 
 /**
@@ -218,135 +255,41 @@ async function verifiedRevoke(
  * rejects the whole call when one permission is missing): a concurrent batch that removed one of
  * them must not leave the others open and unreported. Re-read the group's rules, revoke in one more
  * call the permissions still present, and report each truthfully, as `verifiedRevoke` does by id.
+ * A permission has no id to revoke it by alone, so one still listed after a second NotFound is read
+ * again (a permission EC2 does not match as written must end `failed`, never "already gone").
  */
 async function verifiedPermissionRevoke(
   ec2: EC2Client,
   action: RevokeAction,
   notFound: string,
   retry: boolean,
-): Promise<ActionResult[]> {
+  out: ActionResult[],
+): Promise<void> {
   const egress = action.action === 'RevokeSecurityGroupEgress';
-  const present = await presentSources(ec2, action.parameters.GroupId, egress);
-  if (!(present instanceof Set))
-    return [{ action, status: 'failed', error: `${notFound}; ${present.unverified}` }];
+  const present = await presentSources(ec2, action, egress);
+  if (!(present instanceof Set)) {
+    out.push({ action, status: 'failed', error: `${notFound}; ${present.unverified}` });
+    return;
+  }
   // A permission of the plan names one source; it is gone when none of its sources is left.
   const gone = (action.parameters.IpPermissions ?? []).map((p) => !sourceKeys(p).some((k) => present.has(k)));
-  const results: ActionResult[] = [];
   if (gone.some((g) => g))
-    results.push({ action: withPermissions(action, gone, true), status: 'already-done', error: notFound });
-  if (gone.every((g) => g)) return results;
+    out.push({ action: withPermissions(action, gone, true), status: 'already-done', error: notFound });
+  if (gone.every((g) => g)) return;
   const left = withPermissions(action, gone, false);
-  if (!retry)
-    return [
-      ...results,
-      { action: left, status: 'failed', error: `still present after a second revoke: ${notFound}` },
-    ];
-  try {
-    results.push(...(await attempt(ec2, left)));
-  } catch (error) {
-    if (GONE.has(errorCode(error)))
-      return [...results, ...(await verifiedPermissionRevoke(ec2, left, errorText(error), false))];
-    if (isRetryable(error)) {
-      throw new RemediationRetryableError(`${action.action} failed: ${errorText(error)}`, { cause: error });
-    }
-    results.push({ action: left, status: 'failed', error: errorText(error) });
+  if (!retry) {
+    out.push({ action: left, status: 'failed', error: `still present after a second revoke: ${notFound}` });
+    return;
   }
-  return results;
-}
-
-const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
-
-/** One key per source: protocol, ports (-1 where EC2 leaves them out) and source. */
-function sourceKey(
-  protocol: string | undefined,
-  from: number | undefined,
-  to: number | undefined,
-  source: string,
-) {
-  const name = (protocol ?? '').toLowerCase();
-  return `${PROTOCOL_NAMES[name] ?? name}|${from ?? -1}|${to ?? -1}|${source}`;
-}
-
-function sourceKeys(p: IpPermission): string[] {
-  const key = (source: string | undefined) => sourceKey(p.IpProtocol, p.FromPort, p.ToPort, source ?? '');
-  return [
-    ...(p.IpRanges ?? []).map((r) => key(r.CidrIp)),
-    ...(p.Ipv6Ranges ?? []).map((r) => key(r.CidrIpv6)),
-    ...(p.PrefixListIds ?? []).map((r) => key(r.PrefixListId)),
-    ...(p.UserIdGroupPairs ?? []).map((r) => key(r.GroupId)),
-  ];
-}
-
-/** The source keys of the group's rules in one direction, read with DescribeSecurityGroupRules. */
-async function presentSources(
-  ec2: EC2Client,
-  groupId: string,
-  egress: boolean,
-): Promise<Set<string> | { unverified: string }> {
   try {
-    const rules = await readListing(ec2, DESCRIBE.securityGroupRules, {
-      filters: [{ Name: 'group-id', Values: [groupId] }],
-    });
-    const keys = rules
-      .filter((r) => r.GroupId === groupId && (r.IsEgress ?? false) === egress)
-      .map((r) =>
-        sourceKey(
-          r.IpProtocol,
-          r.FromPort,
-          r.ToPort,
-          r.CidrIpv4 ?? r.CidrIpv6 ?? r.PrefixListId ?? r.ReferencedGroupInfo?.GroupId ?? '',
-        ),
-      );
-    return new Set(keys);
+    await attempt(ec2, left, out);
   } catch (error) {
-    const cause = error instanceof DescribeError ? error.cause : error;
-    if (isRetryable(cause)) {
-      throw new RemediationRetryableError(`DescribeSecurityGroupRules failed: ${errorText(cause)}`, {
-        cause,
-      });
+    if (GONE.has(errorCode(error))) {
+      await verifiedPermissionRevoke(ec2, left, errorText(error), false, out);
+      return;
     }
-    // Unverifiable (access denied, …): a failure, never a claimed outcome.
-    return { unverified: `cannot verify which rules remain: ${errorText(cause)}` };
-  }
-}
-
-/**
- * The ids of `ids` that the group still holds: DescribeSecurityGroupRules with the
- * `security-group-rule-id` filter (DESIGN §8), or, where that filter is refused, the group's rules.
- */
-async function presentRuleIds(
-  ec2: EC2Client,
-  groupId: string,
-  ids: readonly string[],
-): Promise<string[] | { unverified: string }> {
-  const read = async (filter: Filter) => {
-    // Read through the describe table; its DescribeError is unwrapped so the AWS code decides below.
-    const rules = await readListing(ec2, DESCRIBE.securityGroupRules, { filters: [filter] }).catch(
-      (error: unknown) => {
-        throw error instanceof DescribeError ? error.cause : error;
-      },
-    );
-    const found = new Set(rules.filter((r) => r.GroupId === groupId).map((r) => r.SecurityGroupRuleId));
-    return ids.filter((id) => found.has(id));
-  };
-  const unverified = (error: unknown) => {
-    if (isRetryable(error)) {
-      throw new RemediationRetryableError(`DescribeSecurityGroupRules failed: ${errorText(error)}`, {
-        cause: error,
-      });
-    }
-    // Unverifiable (access denied, …): a failure, never a claimed outcome.
-    return { unverified: `cannot verify which rules remain: ${errorText(error)}` };
-  };
-  try {
-    return await read({ Name: 'security-group-rule-id', Values: [...ids] });
-  } catch (error) {
-    if (isRetryable(error) || /Unauthorized|AccessDenied/.test(errorCode(error))) return unverified(error);
-    try {
-      return await read({ Name: 'group-id', Values: [groupId] });
-    } catch (second) {
-      return unverified(second);
-    }
+    if (isRetryable(error)) throw throttled(left, error);
+    out.push({ action: left, status: 'failed', error: errorText(error) });
   }
 }
 

@@ -12,7 +12,7 @@ import {
   unwrapRequest,
   unwrapResponse,
 } from './shapes';
-import { tagEvent } from './tag-event';
+import { exemptionOnCreate, tagEvent } from './tag-event';
 import { type AddedRule, type EventArea, type EventScope, IGNORE_REASONS, type Ignored } from './types';
 
 /** One row of the event table. */
@@ -161,11 +161,14 @@ function modifySecurityGroupRules({ request }: ExtractContext): ScopeParts | Ign
 }
 
 /** CreateSecurityGroup: the new id is only in the response; else look it up by name in its VPC. */
-function createSecurityGroup({ request, response }: ExtractContext): ScopeParts | Ignored {
+function createSecurityGroup({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
   const securityGroupIds = ids(field(response, 'groupId'));
   const name = text(field(request, 'groupName'));
   const vpcIds = ids(field(request, 'vpcId'));
-  if (securityGroupIds.length > 0) return { securityGroupIds, vpcIds };
+  if (securityGroupIds.length > 0) {
+    const tagged = exemptionOnCreate(request, exemptionTagKey, { 'security-group': securityGroupIds });
+    return { securityGroupIds, vpcIds, ...tagged };
+  }
   if (name) return { securityGroupNames: [name], vpcIds };
   return noResource('no groupId in the response and no groupName in the request');
 }
@@ -183,7 +186,7 @@ function interfaceEvent({ request }: ExtractContext): ScopeParts | Ignored {
 }
 
 /** RunInstances: the instances and their interfaces from `instancesSet`. */
-function runInstances({ response }: ExtractContext): ScopeParts | Ignored {
+function runInstances({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
   const instances = members(either(response, 'instancesSet', 'Instances'));
   const instanceIds = ids(...instances.map((i) => field(i, 'instanceId')));
   const networkInterfaceIds = ids(
@@ -196,15 +199,20 @@ function runInstances({ response }: ExtractContext): ScopeParts | Ignored {
   if (instanceIds.length === 0 && networkInterfaceIds.length === 0) {
     return noResource('no instancesSet in the response');
   }
-  return { instanceIds, networkInterfaceIds };
+  const created = { instance: instanceIds, 'network-interface': networkInterfaceIds };
+  return { instanceIds, networkInterfaceIds, ...exemptionOnCreate(request, exemptionTagKey, created) };
 }
 
 // --- network ACLs ------------------------------------------------------------------------------
 
-function createNetworkAcl({ request, response }: ExtractContext): ScopeParts | Ignored {
+function createNetworkAcl({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
   const networkAclIds = ids(path(response, 'networkAcl', 'networkAclId'));
   if (networkAclIds.length === 0) return noResource('no networkAcl.networkAclId in the response');
-  return { networkAclIds, vpcIds: ids(field(request, 'vpcId'), path(response, 'networkAcl', 'vpcId')) };
+  return {
+    networkAclIds,
+    vpcIds: ids(field(request, 'vpcId'), path(response, 'networkAcl', 'vpcId')),
+    ...exemptionOnCreate(request, exemptionTagKey, { 'network-acl': networkAclIds }),
+  };
 }
 
 /** Create/Replace/DeleteNetworkAclEntry: the NACL; the entry written, when the call wrote one. */
@@ -234,10 +242,14 @@ function routeTableEvent({ request }: ExtractContext): ScopeParts | Ignored {
   return { routeTableIds, subnetIds: ids(field(request, 'subnetId')) };
 }
 
-function createRouteTable({ request, response }: ExtractContext): ScopeParts | Ignored {
+function createRouteTable({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
   const routeTableIds = ids(path(response, 'routeTable', 'routeTableId'));
   if (routeTableIds.length === 0) return noResource('no routeTable.routeTableId in the response');
-  return { routeTableIds, vpcIds: ids(field(request, 'vpcId'), path(response, 'routeTable', 'vpcId')) };
+  return {
+    routeTableIds,
+    vpcIds: ids(field(request, 'vpcId'), path(response, 'routeTable', 'vpcId')),
+    ...exemptionOnCreate(request, exemptionTagKey, { 'route-table': routeTableIds }),
+  };
 }
 
 function attachInternetGateway({ request }: ExtractContext): ScopeParts | Ignored {
@@ -251,10 +263,14 @@ function attachInternetGateway({ request }: ExtractContext): ScopeParts | Ignore
 
 // --- subnets, NAT gateways, endpoints -----------------------------------------------------------
 
-function createSubnet({ request, response }: ExtractContext): ScopeParts | Ignored {
+function createSubnet({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
   const subnetIds = ids(path(response, 'subnet', 'subnetId'));
   if (subnetIds.length === 0) return noResource('no subnet.subnetId in the response');
-  return { subnetIds, vpcIds: ids(field(request, 'vpcId'), path(response, 'subnet', 'vpcId')) };
+  return {
+    subnetIds,
+    vpcIds: ids(field(request, 'vpcId'), path(response, 'subnet', 'vpcId')),
+    ...exemptionOnCreate(request, exemptionTagKey, { subnet: subnetIds }),
+  };
 }
 
 function modifySubnetAttribute({ request }: ExtractContext): ScopeParts | Ignored {
@@ -263,18 +279,25 @@ function modifySubnetAttribute({ request }: ExtractContext): ScopeParts | Ignore
   return { subnetIds };
 }
 
-function createNatGateway({ request, response }: ExtractContext): ScopeParts | Ignored {
+function createNatGateway({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
   const gateway = field(response, 'natGateway');
   const natGatewayIds = ids(field(gateway, 'natGatewayId'));
   const subnetIds = ids(field(gateway, 'subnetId'), field(request, 'SubnetId'));
   if (natGatewayIds.length === 0) return noResource('no natGateway.natGatewayId in the response');
-  return { natGatewayIds, subnetIds };
+  return {
+    natGatewayIds,
+    subnetIds,
+    ...exemptionOnCreate(request, exemptionTagKey, { natgateway: natGatewayIds }),
+  };
 }
 
-function createVpcEndpoint({ response }: ExtractContext): ScopeParts | Ignored {
+function createVpcEndpoint({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
   const vpcEndpointIds = ids(path(response, 'vpcEndpoint', 'vpcEndpointId'));
   if (vpcEndpointIds.length === 0) return noResource('no vpcEndpoint.vpcEndpointId in the response');
-  return { vpcEndpointIds };
+  return {
+    vpcEndpointIds,
+    ...exemptionOnCreate(request, exemptionTagKey, { 'vpc-endpoint': vpcEndpointIds }),
+  };
 }
 
 function modifyVpcEndpoint({ request }: ExtractContext): ScopeParts | Ignored {

@@ -60,3 +60,44 @@ export function tagEvent(change: ExemptionChange['change']) {
     return parts;
   };
 }
+
+/**
+ * The exemption tag a Create call sets on what it creates (`tagSpecificationSet.items[]` with
+ * `resourceType` and `tags` or `tagSet`, the SDK's `TagSpecifications`, a PascalCase wrapper's
+ * `TagSpecification` with `Tag` members): an exemption set as surely as by CreateTags, which
+ * CloudTrail then does not record. Told like one (DESIGN §8: exemption changes always notify, who
+ * exempted what); without it a group created exempt and opened to the world right after was never
+ * heard of. `created` gives, per tag `resourceType`, the ids the call created (a specification
+ * without a type tags them all).
+ */
+export function exemptionOnCreate(
+  request: unknown,
+  exemptionTagKey: string,
+  created: Readonly<Record<string, readonly string[]>>,
+): ScopeParts {
+  const specs = members(either(request, 'tagSpecificationSet', 'TagSpecifications', 'TagSpecification'));
+  const resourceIds: string[] = [];
+  let value: string | undefined;
+  for (const spec of specs) {
+    const tag = members(either(spec, 'tags', 'tagSet', 'Tag')).find(
+      (t) => text(field(t, 'key')) === exemptionTagKey,
+    );
+    if (tag === undefined) continue;
+    const type = text(field(spec, 'resourceType'));
+    // `hasOwn`: a hostile `resourceType` such as `constructor` names no created resource.
+    const ofType = type !== undefined && Object.hasOwn(created, type) ? (created[type] ?? []) : [];
+    resourceIds.push(...(type === undefined ? Object.values(created).flat() : ofType));
+    const tagValue = field(tag, 'value');
+    if (value === undefined && typeof tagValue === 'string') value = tagValue;
+  }
+  const ids = [...new Set(resourceIds)];
+  if (ids.length === 0) return {};
+  return {
+    exemption: {
+      change: 'set',
+      key: exemptionTagKey,
+      resourceIds: ids,
+      ...(value !== undefined ? { value } : {}),
+    },
+  };
+}

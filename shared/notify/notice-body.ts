@@ -267,13 +267,15 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
       ? ` with ${source} (inbound or outbound: a ModifySecurityGroupRules record names no direction)`
       : ` from ${source}`;
     lines.push(
-      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)}${direction}`,
+      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)}${direction}${rule.groupGone ? ' (the group itself is gone)' : ''}`,
     );
   }
   for (const entry of cap(entries, MAX_LINES_PER_SECTION)) {
     const state = entry.blocked
       ? 'still there, but an entry before it now denies the internet on its admin ports'
-      : 'gone, or no longer this entry';
+      : entry.aclGone
+        ? 'gone with the network ACL itself'
+        : 'gone, or no longer this entry';
     lines.push(
       `  entry ${entry.ruleNumber} (${entry.egress ? 'outbound' : 'inbound'}) of ${sanitize(entry.networkAclId, 64)}: ${sanitize(entry.ruleAction, 8)} protocol ${sanitize(entry.protocol, 8)} ${portsText(entry.fromPort, entry.toPort)} from ${sanitize(
         entry.cidrBlock ?? entry.ipv6CidrBlock,

@@ -88,6 +88,8 @@ export interface NoticeInput {
     severity?: Severity;
     ruleIds?: readonly string[];
     unverified?: true;
+    /** The rule's group itself is gone (deleted since the call). */
+    groupGone?: true;
   })[];
   /**
    * World-open NACL entries redelivered calls wrote that are gone or changed (as `alreadyRemoved`),
@@ -97,6 +99,8 @@ export interface NoticeInput {
     severity?: Severity;
     ruleIds?: readonly string[];
     blocked?: true;
+    /** The entry's NACL itself is gone (deleted since the call). */
+    aclGone?: true;
   })[];
   /** Findings closed by someone else's removal, reported on a redelivery. */
   goneFindings: readonly Finding[];

@@ -63,13 +63,13 @@ export interface Assessment {
  * was refused), so whether it held the whole internet is not known; it is judged as if it did (the
  * worst it can have been) and the notice says it was not verified, rather than saying nothing.
  */
-export type RemovedRule = AddedRule & RemovedJudgement & { unverified?: true };
+export type RemovedRule = AddedRule & RemovedJudgement & { unverified?: true; groupGone?: true };
 
 /**
  * An added world-open NACL entry found gone or changed (or, `blocked`, still there behind an entry
  * that denies what it allowed), with the severity of the finding it made.
  */
-export type RemovedEntry = AddedNaclEntry & RemovedJudgement & { blocked?: true };
+export type RemovedEntry = AddedNaclEntry & RemovedJudgement & { blocked?: true; aclGone?: true };
 
 /**
  * Slice → findings in scope → remediation plan (DESIGN §7, §8, §14). Each event's scope is resolved
@@ -229,10 +229,12 @@ function alreadyRemoved(
   scope: EventScope,
   model: Model,
   config: Config,
-): (AddedRule & { unverified?: true })[] {
-  return scope.addedRules.flatMap((rule) =>
-    goneAndOffending(rule, model, config) ? [unverifiedIfUnread(rule, model)] : [],
-  );
+): (AddedRule & { unverified?: true; groupGone?: true })[] {
+  return scope.addedRules.flatMap((rule) => {
+    if (!goneAndOffending(rule, model, config)) return [];
+    const judged = unverifiedIfUnread(rule, model);
+    return [model.securityGroups.has(rule.groupId) ? judged : { ...judged, groupGone: true as const }];
+  });
 }
 
 /** A prefix-list rule whose list the slice did not read (it is read on redeliveries): not verified. */
@@ -255,7 +257,9 @@ function goneAndOffending(rule: AddedRule, model: Model, config: Config): boolea
       : rule;
   if (offendedRules('AWS::EC2::SecurityGroup', source, config).length === 0) return false;
   const group = model.securityGroups.get(rule.groupId);
-  if (!group) return false;
+  // A group the event named by id is read by id; absent from a complete slice, it was deleted,
+  // and its rules with it (DESIGN §8: an added offending rule already gone is told on a retry).
+  if (!group) return rule.groupId !== '';
   // By id when the slice carries rule ids; else by content (a group left with no rule at all
   // carries no ids either, and its world rule is then gone all the same). A rule described only
   // in IpPermissions (two views that disagree, evaluated as their union) has no id: by content.
@@ -299,15 +303,15 @@ function normalProtocol(ipProtocol: string): string {
  * with other content (narrowed to the VPC's CIDR, replaced). An entry still there as written whose
  * NACL the judging rules now find nothing open on (judged, not off) is closed all the same: an
  * entry before it denies what it allowed (the deny the NACL fix inserts) — `blocked`. A NACL the
- * slice lacks is not judged.
+ * complete slice lacks was deleted: its entry is gone too (`aclGone`).
  */
 function entriesGone(
   scope: EventScope,
   model: Model,
   config: Config,
   report: { findings: readonly Finding[]; notJudged: readonly NotJudged[] },
-): (AddedNaclEntry & { blocked?: true })[] {
-  const out: (AddedNaclEntry & { blocked?: true })[] = [];
+): (AddedNaclEntry & { blocked?: true; aclGone?: true })[] {
+  const out: (AddedNaclEntry & { blocked?: true; aclGone?: true })[] = [];
   for (const entry of scope.addedNaclEntries) {
     if (entry.ruleAction !== 'allow') continue;
     const source: SourceRule = {
@@ -321,7 +325,11 @@ function entriesGone(
     const judges = offendedRules('AWS::EC2::NetworkAcl', source, config);
     if (judges.length === 0) continue;
     const acl = model.networkAcls.get(entry.networkAclId);
-    if (!acl) continue;
+    // Read by id, absent from a complete slice: the NACL was deleted, and the entry with it.
+    if (!acl) {
+      out.push({ ...entry, aclGone: true });
+      continue;
+    }
     const now = (entry.egress ? acl.egress : acl.ingress).find((e) => e.ruleNumber === entry.ruleNumber);
     if (now === undefined || !sameEntry(now, entry)) {
       out.push(entry);

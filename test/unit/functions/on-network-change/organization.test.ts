@@ -144,6 +144,10 @@ describe('organization mode: the event path', () => {
     expect(notice?.Subject).toMatch(new RegExp(`^\\[CRITICAL\\] ${B}: sg-0web world-open on 22/tcp`));
     expect(notice?.Subject?.endsWith(' — revoked')).toBe(true);
     expect(notice?.MessageAttributes?.accountId).toEqual({ DataType: 'String', StringValue: B });
+    // The chat form's title is the subject: it names the member account too (it did not).
+    const chat = JSON.parse(JSON.parse(notice?.Message ?? '{}').https ?? '{}');
+    expect(chat.content.title).toBe(notice?.Subject);
+    expect(chat.metadata.summary).toBe(notice?.Subject);
   });
 
   it("sends Security Hub no member account's finding (the default product takes only the caller's own), and says so", async () => {

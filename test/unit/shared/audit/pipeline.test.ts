@@ -173,6 +173,38 @@ describe('audit pipeline: a remediation call throttled past the SDK retries', ()
 });
 
 describe('throttledResults', () => {
+  it('keeps the known outcomes of a call stopped half-way, fails the part throttled and the calls after it', () => {
+    // A revoke of sgr-1 and sgr-2 answered NotFound: sgr-1 found gone, the second revoke of sgr-2
+    // throttled past the SDK's retries; the NACL entry after it not made (the remediator says so).
+    const revokeA = {
+      action: 'RevokeSecurityGroupIngress' as const,
+      parameters: { GroupId: 'sg-0a', SecurityGroupRuleIds: ['sgr-1', 'sgr-2'] },
+      findingIds: ['f-a'],
+    };
+    const entry = {
+      action: 'DeleteNetworkAclEntry' as const,
+      parameters: { NetworkAclId: 'acl-0c', RuleNumber: 100, Egress: false },
+      findingIds: ['f-c'],
+    };
+    const only = (id: string) => ({
+      ...revokeA,
+      parameters: { GroupId: 'sg-0a', SecurityGroupRuleIds: [id] },
+    });
+    const error = new RemediationRetryableError('RevokeSecurityGroupIngress failed: Throttling: slow down', {
+      done: [{ action: only('sgr-1'), status: 'already-done' }],
+      stopped: only('sgr-2'),
+      notMade: [entry],
+    });
+    const results = throttledResults([revokeA, entry], error);
+    expect(results.map((r) => [r.action.parameters, r.status])).toEqual([
+      [{ GroupId: 'sg-0a', SecurityGroupRuleIds: ['sgr-1'] }, 'already-done'],
+      [{ GroupId: 'sg-0a', SecurityGroupRuleIds: ['sgr-2'] }, 'failed'],
+      [entry.parameters, 'failed'],
+    ]);
+    expect(results[1]?.error).toContain('re-run the audit to retry');
+    expect(results[2]?.error).toBe(NOT_MADE_AFTER_THROTTLING);
+  });
+
   it('counts a call split by outcome (a narrowed revoke) as made, and fails only the calls not made', () => {
     // Prepare
     const revokeA = {

@@ -408,6 +408,46 @@ describe('executeActions', () => {
     expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
   });
 
+  describe('a fix made only of narrowing replaces (one kept source: nothing to create)', () => {
+    // No create meets NetworkAclEntryAlreadyExists to reveal a concurrent batch fixing the same
+    // NACL, and EC2 answers a replace that changes nothing with success: both batches reported
+    // the fix as their own (note "Noticed, not fixed"). The NACL is now read once before.
+    const world100: NaclEntryInput = { ...narrowed100, CidrBlock: '0.0.0.0/0' };
+    const narrowed110: NaclEntryInput = {
+      ...narrowed100,
+      RuleNumber: 110,
+      PortRange: { From: 3389, To: 3389 },
+    };
+    const actions: PlannedAction[] = [
+      { action: 'ReplaceNetworkAclEntry', parameters: narrowed100, findingIds: ['f2'] },
+      { action: 'ReplaceNetworkAclEntry', parameters: narrowed110, findingIds: ['f2'] },
+    ];
+
+    it('does not make a replace another batch already made: already done, one read', async () => {
+      ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
+      ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+        NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [narrowed100, narrowed110] }],
+      });
+      const results = await executeActions(ec2, { dryRun: false, actions, skipped: [] });
+      expect(results.map((r) => r.status)).toEqual(['already-done', 'already-done']);
+      expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand)).toHaveLength(0);
+      expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
+    });
+
+    it('makes the replaces the NACL still needs, reading it once for all of them', async () => {
+      ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
+      ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+        NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [world100, narrowed110] }],
+      });
+      const results = await executeActions(ec2, { dryRun: false, actions, skipped: [] });
+      expect(results.map((r) => r.status)).toEqual(['done', 'already-done']);
+      expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand).map((c) => c.args[0].input)).toEqual([
+        narrowed100,
+      ]);
+      expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
+    });
+  });
+
   it('still narrows an entry the concurrent fix has not reached yet', async () => {
     // Prepare: the other batch made allow 98 but entry 100 is still world-open
     ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
@@ -510,6 +550,52 @@ describe('executeActions', () => {
     await expect(
       executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] }),
     ).rejects.toBeInstanceOf(RemediationRetryableError);
+  });
+  describe('a transient fault inside a verified revoke', () => {
+    // The outcomes already known of the call it stopped in travel with the error: the event
+    // function logs the rules removed, the audit reports them (and names the part throttled).
+    const after: PlannedAction = { ...create, findingIds: ['f3'] };
+
+    it('carries the part found gone, the part stopped and the calls not made', async () => {
+      ec2Mock
+        .on(RevokeSecurityGroupIngressCommand)
+        .rejectsOnce(awsError('InvalidSecurityGroupRuleId.NotFound'))
+        .rejects(awsError('RequestLimitExceeded', 503));
+      ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+        SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1' }],
+      });
+      const error = await executeActions(ec2, { dryRun: false, actions: [revoke, after], skipped: [] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(RemediationRetryableError);
+      const { done, stopped, notMade } = error as RemediationRetryableError;
+      expect(done.map((r) => [r.status, r.action.parameters])).toEqual([
+        ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+      ]);
+      expect(stopped?.parameters).toEqual({ GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] });
+      expect(notMade).toEqual([after]);
+      expect(ec2Mock.commandCalls(CreateNetworkAclEntryCommand)).toHaveLength(0);
+    });
+
+    it('keeps the rules a revoke removed when verifying the rest is throttled', async () => {
+      // EC2 removed sgr-b and says so; reading sgr-a back is throttled past the SDK's retries.
+      ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({
+        Return: true,
+        RevokedSecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1' }],
+      });
+      ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('RequestLimitExceeded', 503));
+      const error = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const { done, stopped, notMade } = error as RemediationRetryableError;
+      expect(done.map((r) => [r.status, r.action.parameters])).toEqual([
+        ['done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+      ]);
+      expect(stopped?.parameters).toEqual({ GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] });
+      expect(notMade).toEqual([]);
+    });
   });
 });
 

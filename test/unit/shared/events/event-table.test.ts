@@ -425,3 +425,104 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
     expect(HANDLED_EVENT_NAMES).toEqual([...DESIGN_EVENT_NAMES].sort());
   });
 });
+
+describe('the exemption tag set by a Create call (tag on create: no CreateTags in CloudTrail)', () => {
+  // DESIGN §8: exemption changes always notify (who exempted what). A group created with the tag
+  // and opened to the world right after was never told: its findings were suppressed in silence.
+  const KEY = OPTIONS.exemptionTagKey;
+  const withRequest = (fixture: string, extra: Record<string, unknown>) => {
+    const record = cloudTrailFixture(fixture) as { requestParameters: Record<string, unknown> };
+    return { ...record, requestParameters: { ...record.requestParameters, ...extra } };
+  };
+
+  it('reads tagSpecificationSet of CreateSecurityGroup (CloudTrail: items with resourceType and tags)', () => {
+    const record = withRequest('CreateSecurityGroup--terraform-panther.json', {
+      tagSpecificationSet: {
+        items: [
+          {
+            resourceType: 'security-group',
+            tags: [
+              { key: 'Name', value: 'web' },
+              { key: KEY, value: 'sg-open-admin-port@2027-01-31' },
+            ],
+          },
+        ],
+      },
+    });
+    expect(handled(triageEvent(record, OPTIONS)).exemption).toEqual({
+      change: 'set',
+      key: KEY,
+      value: 'sg-open-admin-port@2027-01-31',
+      resourceIds: ['sg-04d018d184a18f647'],
+    });
+  });
+
+  it("reads a PascalCase wrapper's TagSpecification (the real CreateVpcEndpoint record, its tag renamed)", () => {
+    const record = cloudTrailFixture(
+      'CreateVpcEndpoint--interface-console-wrapped-request-trimmed-record.json',
+    ) as { requestParameters: { CreateVpcEndpointRequest: { TagSpecification: { Tag: { Key: string } } } } };
+    record.requestParameters.CreateVpcEndpointRequest.TagSpecification.Tag.Key = KEY;
+    expect(handled(triageEvent(record, OPTIONS)).exemption).toEqual({
+      change: 'set',
+      key: KEY,
+      value: 'myVPCEndpoint1',
+      resourceIds: ['vpce-db0c0ffee984e07fa'],
+    });
+  });
+
+  it('gives a RunInstances tag the resources of its resourceType (the instance: no rule judges it)', () => {
+    const record = {
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'RunInstances',
+      requestParameters: {
+        tagSpecificationSet: {
+          items: [
+            { resourceType: 'volume', tagSet: { items: [{ key: KEY, value: '*' }] } },
+            { resourceType: 'instance', tagSet: { items: [{ key: KEY, value: '*' }] } },
+          ],
+        },
+      },
+      responseElements: {
+        instancesSet: {
+          items: [{ instanceId: 'i-0a', networkInterfaceSet: { items: [{ networkInterfaceId: 'eni-0a' }] } }],
+        },
+      },
+    };
+    expect(handled(triageEvent(record, OPTIONS)).exemption).toEqual({
+      change: 'set',
+      key: KEY,
+      value: '*',
+      resourceIds: ['i-0a'],
+    });
+  });
+
+  it('sets no exemption for other tags (the fixtures above carry Name tags only)', () => {
+    const record = withRequest('CreateSecurityGroup--terraform-panther.json', {
+      tagSpecificationSet: {
+        items: [{ resourceType: 'security-group', tags: [{ key: 'Owner', value: KEY }] }],
+      },
+    });
+    expect(handled(triageEvent(record, OPTIONS)).exemption).toBeUndefined();
+  });
+});
+
+describe('a hostile tag specification on a Create call', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'resourceType %s names no created resource, and triage does not throw',
+    (resourceType) => {
+      const record = {
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'CreateSecurityGroup',
+        requestParameters: {
+          groupName: 'x',
+          vpcId: 'vpc-1',
+          tagSpecificationSet: {
+            items: [{ resourceType, tags: [{ key: OPTIONS.exemptionTagKey, value: '*' }] }],
+          },
+        },
+        responseElements: { groupId: 'sg-1' },
+      };
+      expect(handled(triageEvent(record, OPTIONS)).exemption).toBeUndefined();
+    },
+  );
+});

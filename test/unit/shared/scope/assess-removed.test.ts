@@ -55,3 +55,60 @@ describe('assessSlice: rules already removed', () => {
     ]);
   });
 });
+
+describe('assessSlice: what the call changed was deleted since (DESIGN §8: a retry still tells it)', () => {
+  // The group (or NACL) the call named is read by id; a complete slice without it means it was
+  // deleted, and the world rule (entry) the call added with it. Before, nothing was said.
+  const snapshot = parseSnapshot(buildWorld({ groupId: 'sg-0web', rules: [] }));
+  const config = parseConfig({});
+
+  it('reports the world rule of a deleted group already removed, saying the group is gone', () => {
+    const scope = scopeOf(authorizeIngress('sg-0deleted', 3389, [['sgr-gone', '0.0.0.0/0']]));
+    const { alreadyRemoved } = assessSlice([scope], snapshot, config, {
+      sliceComplete: true,
+      retried: [true],
+    });
+    expect(alreadyRemoved).toEqual([
+      expect.objectContaining({
+        ruleId: 'sgr-gone',
+        groupId: 'sg-0deleted',
+        fromPort: 3389,
+        groupGone: true,
+        severity: 'critical',
+        ruleIds: ['sg-open-admin-port'],
+      }),
+    ]);
+    // Not news on a first delivery.
+    expect(assessSlice([scope], snapshot, config, { sliceComplete: true }).alreadyRemoved).toEqual([]);
+  });
+
+  it('reports the world entry of a deleted NACL already removed, with its NACL gone', () => {
+    const scope = scopeOf({
+      eventName: 'CreateNetworkAclEntry',
+      requestParameters: {
+        networkAclId: 'acl-0deleted',
+        ruleNumber: 100,
+        egress: false,
+        ruleAction: 'allow',
+        aclProtocol: '6',
+        cidrBlock: '0.0.0.0/0',
+        portRange: { from: 22, to: 22 },
+        icmpTypeCode: {},
+      },
+      responseElements: { requestId: 'r', _return: true },
+    });
+    const { removedEntries } = assessSlice([scope], snapshot, config, {
+      sliceComplete: true,
+      retried: [true],
+    });
+    expect(removedEntries).toEqual([
+      expect.objectContaining({
+        networkAclId: 'acl-0deleted',
+        ruleNumber: 100,
+        aclGone: true,
+        severity: 'high',
+        ruleIds: ['nacl-open-admin-port'],
+      }),
+    ]);
+  });
+});
