@@ -44,7 +44,7 @@ export interface TargetOptions {
   multiAccount: boolean;
 }
 
-/** The options of one account-region: also whether its not-judged entries name where they are. */
+/** The options of one account-region: also whether text names the account-region of what it could not judge. */
 interface OneTargetOptions extends TargetOptions {
   located: boolean;
 }
