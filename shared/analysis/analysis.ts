@@ -288,23 +288,14 @@ export class Analysis {
     if (!table) return undefined;
     for (const route of table.item.Routes) {
       const destination = family === 'ipv4' ? route.DestinationCidrBlock : route.DestinationIpv6CidrBlock;
-      if (!isDefaultDestination(destination) || !route.GatewayId?.startsWith('igw-')) continue;
+      // The model writes every /0 as EC2 stores it (1.2.3.4/0 is 0.0.0.0/0, 0::/0 is ::/0).
+      const isDefault = family === 'ipv4' ? destination === '0.0.0.0/0' : destination === '::/0';
+      if (!isDefault || !route.GatewayId?.startsWith('igw-')) continue;
       if (route.State !== undefined && route.State !== 'active') continue;
       return { internetGatewayId: route.GatewayId, routeTableId };
     }
     return undefined;
   }
-}
-
-/**
- * True for a route's destination that holds every address of its family: `0.0.0.0/0` or `::/0`,
- * however the validated CIDR is written (host bits set, `1.2.3.4/0`, are cleared as EC2 clears
- * them; `0::/0` and `::0/0` are `::/0`). A string compare would miss those and call a subnet with
- * an internet route private.
- */
-export function isDefaultDestination(destination: string | undefined): boolean {
-  // A validated CIDR's prefix has no leading zero: "/0" ends only a /0.
-  return destination?.endsWith('/0') === true;
 }
 
 /**

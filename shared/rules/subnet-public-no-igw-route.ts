@@ -1,4 +1,3 @@
-import { isDefaultDestination } from '../analysis/analysis';
 import { reportOnly } from './define-rule';
 import { routeTarget } from './route-target';
 import {
@@ -29,10 +28,7 @@ const judged = namedSubnetRule(
       return undefined;
     const table = model.routeTables.get(subnet.routeTableId);
     const defaults = (table?.item.Routes ?? [])
-      .filter(
-        (r) =>
-          isDefaultDestination(r.DestinationCidrBlock) || isDefaultDestination(r.DestinationIpv6CidrBlock),
-      )
+      .filter((r) => r.DestinationCidrBlock === '0.0.0.0/0' || r.DestinationIpv6CidrBlock === '::/0')
       .map((r) => ({
         destination: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock,
         target: routeTarget(r),

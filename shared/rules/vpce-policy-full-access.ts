@@ -134,20 +134,12 @@ export const vpcePolicyFullAccess = defineRule({
 });
 
 /**
- * The endpoint's VPC: its `VpcId` (EC2 always lists it), else that of a subnet, route table,
- * interface or security group it names (a hand-made snapshot), so that `--vpc` still reports it
- * and the finding is not filed under no VPC. Empty only when nothing it names is in the snapshot.
+ * The endpoint's VPC: its `VpcId` (EC2 always lists it; the model fills a hand-made item's from
+ * the subnets or route tables it names), else that of an interface or security group it names,
+ * so that `--vpc` still reports it. Empty only when nothing it names is in the snapshot.
  */
 function endpointVpc(model: Model, endpoint: VpcEndpointItem): string {
   if (endpoint.VpcId) return endpoint.VpcId;
-  for (const id of endpoint.SubnetIds) {
-    const subnet = model.subnets.get(id);
-    if (subnet) return subnet.vpcId;
-  }
-  for (const id of endpoint.RouteTableIds) {
-    const table = model.routeTables.get(id);
-    if (table) return table.vpcId;
-  }
   for (const id of endpoint.NetworkInterfaceIds) {
     const vpcId = model.networkInterfaces.get(id)?.vpcId;
     if (vpcId) return vpcId;
