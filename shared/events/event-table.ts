@@ -185,6 +185,27 @@ function interfaceEvent({ request }: ExtractContext): ScopeParts | Ignored {
   return networkInterfaceIds.length > 0 ? { networkInterfaceIds } : { instanceIds };
 }
 
+/**
+ * ModifyInstanceAttribute (not in DESIGN §7's list, added: it replaces an instance's security
+ * groups as ModifyNetworkInterfaceAttribute does an interface's). Only that attribute changes
+ * exposure: `groupSet.items[].groupId` (the CLI's `--groups`), or the `attribute: "groupSet"` +
+ * `value` form (a real record of the form: test/fixtures/cloudtrail/PROVENANCE.md). EC2 refuses it
+ * for an instance with several interfaces, so the instance's interface is the scope, as an
+ * interface event's (§7 "interface events → the interface"). Every other attribute (instance type,
+ * user data, termination protection, source/dest check…) is ignored with the attribute named.
+ */
+function modifyInstanceAttribute({ request }: ExtractContext): ScopeParts | Ignored {
+  const instanceIds = ids(field(request, 'instanceId'));
+  if (instanceIds.length === 0) return noResource('no instanceId in the request');
+  const attribute = text(field(request, 'attribute'));
+  const groups = either(request, 'groupSet', 'Groups');
+  if (groups === undefined && attribute?.toLowerCase() !== 'groupset') {
+    const named = attribute ?? Object.keys(asObject(request) ?? {}).filter((k) => k !== 'instanceId')[0];
+    return noResource(`ModifyInstanceAttribute changes no security group (${named ?? 'no attribute named'})`);
+  }
+  return { instanceIds };
+}
+
 /** RunInstances: the instances and their interfaces from `instancesSet`. */
 function runInstances({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
   const instances = members(either(response, 'instancesSet', 'Instances'));
@@ -240,6 +261,19 @@ function routeTableEvent({ request }: ExtractContext): ScopeParts | Ignored {
   const routeTableIds = ids(field(request, 'routeTableId'));
   if (routeTableIds.length === 0) return noResource('no routeTableId in the request');
   return { routeTableIds, subnetIds: ids(field(request, 'subnetId')) };
+}
+
+/**
+ * DisassociateRouteTable (beyond §7's list, added: the subnet falls back to its VPC's main table,
+ * which may route to an igw-). The record names only the association (`associationId`; the
+ * response is `{requestId, _return}`), and the association is gone once the call succeeded: neither
+ * the subnet nor the VPC can be read back. So the scope is what the subnet can have fallen back to:
+ * the region's main route tables that route to an internet gateway, and the subnets using them
+ * (the route-event scope of §7) — a main table that routes nowhere exposes nothing.
+ */
+function disassociateRouteTable({ request }: ExtractContext): ScopeParts | Ignored {
+  if (ids(field(request, 'associationId')).length === 0) return noResource('no associationId in the request');
+  return { mainRouteTables: true };
 }
 
 function createRouteTable({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
@@ -321,6 +355,8 @@ export const EVENT_TABLE = {
   AssociateAddress: { area: 'network-interface', extract: interfaceEvent },
   AttachNetworkInterface: { area: 'network-interface', extract: interfaceEvent },
   RunInstances: { area: 'network-interface', extract: runInstances },
+  // Beyond §7's "at least" list: a change of groups by instance (see modifyInstanceAttribute).
+  ModifyInstanceAttribute: { area: 'network-interface', extract: modifyInstanceAttribute },
   CreateNetworkAcl: { area: 'network-acl', extract: createNetworkAcl },
   CreateNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
   ReplaceNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
@@ -331,6 +367,8 @@ export const EVENT_TABLE = {
   DeleteRoute: { area: 'route', extract: routeTableEvent },
   CreateRouteTable: { area: 'route', extract: createRouteTable },
   AssociateRouteTable: { area: 'route', extract: routeTableEvent },
+  // Beyond §7's "at least" list: a subnet falls back to its VPC's main table (see above).
+  DisassociateRouteTable: { area: 'route', extract: disassociateRouteTable },
   ReplaceRouteTableAssociation: { area: 'route', extract: routeTableEvent },
   AttachInternetGateway: { area: 'route', extract: attachInternetGateway },
   CreateSubnet: { area: 'subnet', extract: createSubnet },

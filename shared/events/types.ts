@@ -145,6 +145,11 @@ export interface EventScope {
   vpcEndpointIds: string[];
   networkInterfaceIds: string[];
   instanceIds: string[];
+  /**
+   * DisassociateRouteTable: the region's main route tables that route to an igw- are in scope
+   * (with the subnets using them), since the record does not say which subnet fell back to one.
+   */
+  mainRouteTables?: true;
   exemption?: ExemptionChange;
 }
 

@@ -1,0 +1,166 @@
+// Two calls that change internet exposure beyond DESIGN §7's "at least" list, handled as an
+// on-call engineer expects: ModifyInstanceAttribute replacing an instance's groups (its interface is
+// judged, as for ModifyNetworkInterfaceAttribute; every other attribute is ignored, named), and
+// DisassociateRouteTable (the record names only the association, so the scope is the region's main
+// tables that route to an igw- and the subnets using them). Through the event function's batch path
+// with the EC2 fake behind aws-sdk-client-mock.
+
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { processMessages } from '../../functions/on-network-change/process';
+import { triageEvent } from '../../shared/events/parse';
+import {
+  buildWorld,
+  cloudTrailFixture,
+  cloudTrailRecord,
+  envelope,
+  eventDeps,
+  INSTANCE,
+  installFakeEc2,
+  publishedNotices,
+  SUBNET,
+  VPC,
+  type World,
+} from '../helpers';
+
+const ec2Mock = mockClient(EC2Client);
+const snsMock = mockClient(SNSClient);
+const OPTIONS = { exemptionTagKey: 'vpc-guardrail:exempt' };
+
+beforeEach(() => {
+  ec2Mock.reset();
+  snsMock.reset();
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
+
+const world = (): World =>
+  buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] });
+
+async function run(w: World, record: Record<string, unknown>) {
+  installFakeEc2(ec2Mock, w);
+  const result = await processMessages(
+    [{ id: 'm', body: JSON.stringify(envelope(record)), receiveCount: 1 }],
+    eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
+  );
+  const calls = ec2Mock
+    .calls()
+    .map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, ''));
+  return { result, calls: calls.sort(), notices: publishedNotices(snsMock) };
+}
+
+describe('ModifyInstanceAttribute: a change of the instance’s security groups', () => {
+  it('judges the instance’s interface when its groups are replaced (groupSet)', async () => {
+    const { result, calls, notices } = await run(
+      world(),
+      cloudTrailRecord(
+        'ModifyInstanceAttribute',
+        { instanceId: INSTANCE, groupSet: { items: [{ groupId: 'sg-0web' }] } },
+        { requestId: 'r', _return: true },
+      ),
+    );
+    expect(result.messages[0]?.outcome).toBe('handled');
+    expect(calls).toEqual([
+      'DescribeNetworkAcls',
+      'DescribeNetworkInterfaces',
+      'DescribeRouteTables',
+      'DescribeSecurityGroups',
+    ]);
+    expect(notices.map((n) => n.Subject)).toEqual([
+      '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+    ]);
+  });
+
+  it('reads the attribute + value form of a change of groups too', () => {
+    const triage = triageEvent(
+      cloudTrailRecord('ModifyInstanceAttribute', {
+        instanceId: INSTANCE,
+        attribute: 'groupSet',
+        value: 'sg-0web',
+      }),
+      OPTIONS,
+    );
+    expect(triage.kind === 'handle' ? triage.scope.instanceIds : triage.ignored).toEqual([INSTANCE]);
+  });
+
+  it('ignores every other attribute, naming it (real record: termination protection)', () => {
+    const triage = triageEvent(
+      cloudTrailFixture('ModifyInstanceAttribute--attribute-value-form-lambda-log.json'),
+      OPTIONS,
+    );
+    expect(triage.kind === 'ignore' ? triage.ignored : triage.kind).toEqual({
+      code: 'no-resource',
+      reason: 'ModifyInstanceAttribute changes no security group (disableApiTermination)',
+    });
+    const type = triageEvent(
+      cloudTrailRecord('ModifyInstanceAttribute', {
+        instanceId: INSTANCE,
+        instanceType: { value: 't3.micro' },
+      }),
+      OPTIONS,
+    );
+    expect(type.kind === 'ignore' ? type.ignored.reason : type.kind).toBe(
+      'ModifyInstanceAttribute changes no security group (instanceType)',
+    );
+  });
+});
+
+describe('DisassociateRouteTable: the subnet falls back to its VPC’s main table', () => {
+  const record = () =>
+    cloudTrailRecord(
+      'DisassociateRouteTable',
+      { associationId: 'rtbassoc-0pub' },
+      { requestId: 'r', _return: true },
+    );
+
+  it('reports the interfaces of the subnets now on a main table that routes to an igw-', async () => {
+    // The subnet was on its own table; after the call it uses the main table (igw-0a1).
+    const { calls, notices } = await run(world(), record());
+    expect(calls).toEqual([
+      'DescribeNetworkAcls',
+      'DescribeNetworkInterfaces',
+      'DescribeRouteTables',
+      'DescribeRouteTables',
+      'DescribeSecurityGroups',
+      'DescribeSubnets',
+    ]);
+    expect(notices.map((n) => n.Subject)).toEqual([
+      '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+    ]);
+    expect(notices[0]?.Message).toContain('DisassociateRouteTable');
+  });
+
+  it('reads one call and says nothing when no main table routes to the internet', async () => {
+    const w = world();
+    // The main table is private; the public table is explicitly associated with the subnet.
+    const main = w.RouteTables[0];
+    if (!main) throw new Error('no main table');
+    main.Routes = [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }];
+    w.RouteTables.push({
+      RouteTableId: 'rtb-0pub',
+      VpcId: VPC,
+      Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0a1', State: 'active' }],
+      Associations: [
+        {
+          Main: false,
+          SubnetId: SUBNET,
+          RouteTableAssociationId: 'rtbassoc-0pub2',
+          RouteTableId: 'rtb-0pub',
+        },
+      ],
+      Tags: [],
+    });
+    const { result, calls, notices } = await run(w, record());
+    expect(result.messages[0]?.outcome).toBe('handled');
+    expect(calls).toEqual(['DescribeRouteTables']);
+    expect(notices).toEqual([]);
+  });
+
+  it('ignores a record without an association id', () => {
+    const triage = triageEvent(cloudTrailRecord('DisassociateRouteTable', {}), OPTIONS);
+    expect(triage.kind === 'ignore' ? triage.ignored.reason : triage.kind).toBe(
+      'no associationId in the request',
+    );
+  });
+});
