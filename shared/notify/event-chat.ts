@@ -25,10 +25,22 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
       : `Exemption tag ${exemption.key}${exemption.value !== undefined ? ` = ${exemption.value}` : ''} ${
           exemption.change === 'set' ? 'set on' : 'removed from'
         }`;
+    // A removal that left the tag in place (value named not the tag's): said, as in the plain text.
+    const kept =
+      exemption.change === 'removed'
+        ? (input.stillTagged ?? []).filter((s) => exemption.resourceIds.includes(s.resourceId))
+        : [];
     notes.push(
       `${what} ${exemption.resourceIds.slice(0, 10).join(', ')}${exemption.resourceIds.length > 10 ? ', …' : ''} by ${
         event.actor.arn ?? '(unknown principal)'
-      }.`,
+      }.${
+        kept.length > 0
+          ? ` Still tagged, exemption unchanged: ${kept
+              .slice(0, 10)
+              .map((s) => s.resourceId)
+              .join(', ')}.`
+          : ''
+      }`,
     );
   }
   for (const rule of input.alreadyRemoved.slice(0, MAX_ITEMS)) {

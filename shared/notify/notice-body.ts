@@ -163,13 +163,11 @@ function exemptionLines(input: NoticeInput): string[] {
         50,
       ).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
     );
-    if (judged.length > 0) {
+    if (judged.length > 0 && exemption.change === 'set') {
       const on = cap(judged, 20).join(', ');
-      lines.push(
-        ...(exemption.change === 'set'
-          ? setTagEffect(exemption.value ?? '', on, input.now, input.registry ?? REGISTRY)
-          : [`  Findings on ${on} are reported (and remediated where configured) again.`]),
-      );
+      lines.push(...setTagEffect(exemption.value ?? '', on, input.now, input.registry ?? REGISTRY));
+    } else if (judged.length > 0) {
+      lines.push(...removedTagEffect(judged, exemption.value, input));
     }
     for (const id of exemption.resourceIds) {
       const instead = untaggable.get(id);
@@ -184,6 +182,40 @@ function exemptionLines(input: NoticeInput): string[] {
       );
     }
     lines.push('');
+  }
+  return lines;
+}
+
+/**
+ * What a removal did, resource by resource, as the slice read after it shows: where the tag is gone
+ * findings are reported again; where it is still there EC2 deleted nothing (DeleteTags deletes a
+ * tag only when the value it names, if any, is the tag's value, and answers success either way) —
+ * or it was set again since — and the exemption stays.
+ */
+function removedTagEffect(
+  judged: readonly string[],
+  named: string | undefined,
+  input: NoticeInput,
+): string[] {
+  const still = new Map((input.stillTagged ?? []).map((s) => [s.resourceId, s.value]));
+  const gone = judged.filter((id) => !still.has(id));
+  const lines: string[] = [];
+  if (gone.length > 0) {
+    lines.push(
+      `  Findings on ${cap(gone, 20).join(', ')} are reported (and remediated where configured) again.`,
+    );
+  }
+  for (const id of cap(
+    judged.filter((id) => still.has(id)),
+    20,
+  )) {
+    const why =
+      named !== undefined
+        ? 'EC2 deleted nothing there: it deletes the tag only when the value named is the tag’s value'
+        : 'it was set again since';
+    lines.push(
+      `  ${sanitize(id, 64)} still carries the tag (= ${sanitize(still.get(id) ?? '', 200)}): ${why}. Its exemption stays.`,
+    );
   }
   return lines;
 }

@@ -108,6 +108,12 @@ export interface NoticeInput {
   redelivery: boolean;
   /** Tagged resources no rule judges (DESIGN §8 "Exemptions"). */
   untaggable?: readonly UntaggableResource[];
+  /**
+   * Resources a DeleteTags named that still carry the exemption tag in the slice read after it, with
+   * its value: EC2 deletes a tag only when the value named (if any) is its value, and answers
+   * success either way — so nothing was deleted there (or the tag was set again since).
+   */
+  stillTagged?: readonly { resourceId: string; value: string }[];
   /** The effective global mode, printed in the notice. */
   mode: string;
   exemptionTagKey: string;

@@ -164,3 +164,39 @@ describe('DisassociateRouteTable: the subnet falls back to its VPC’s main tabl
     );
   });
 });
+
+describe('DeleteTags naming a value that is not the tag’s: EC2 deletes nothing', () => {
+  const KEY = 'vpc-guardrail:exempt';
+  const deleteTags = (value: string) =>
+    cloudTrailRecord('DeleteTags', {
+      resourcesSet: { items: [{ resourceId: 'sg-0web' }] },
+      tagSet: { items: [{ key: KEY, value }] },
+    });
+
+  it('says the tag and its exemption stay, instead of "reported again", and revokes nothing', async () => {
+    const w = buildWorld({
+      groupId: 'sg-0web',
+      rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }],
+      groupTags: [{ Key: KEY, Value: '*' }],
+    });
+    // EC2 answered success and left `*` in place: the slice read after the call still has it.
+    const { calls, notices } = await run(w, deleteTags('sg-open-admin-port'));
+    expect(calls).not.toContain('RevokeSecurityGroupIngress');
+    expect(notices.map((n) => n.Subject)).toEqual([
+      '[INFO] exemption not removed from sg-0web by Admin/alice',
+    ]);
+    const message = notices[0]?.Message ?? '';
+    expect(message).toContain(
+      'sg-0web still carries the tag (= *): EC2 deleted nothing there: it deletes the tag only when the value named is the tag’s value. Its exemption stays.',
+    );
+    expect(message).not.toContain('reported (and remediated where configured) again');
+  });
+
+  it('still says "reported again" where the tag is gone', async () => {
+    const { notices } = await run(world(), deleteTags('*'));
+    expect(notices[0]?.Message).toContain(
+      'Findings on sg-0web are reported (and remediated where configured) again.',
+    );
+    expect(notices[0]?.Message).not.toContain('still carries the tag');
+  });
+});
