@@ -178,12 +178,23 @@ function exemptionLines(input: NoticeInput): string[] {
           ? `  To exempt its findings, tag what they are about instead: ${cap(instead, 20)
               .map((x) => sanitize(x, 64))
               .join(', ')}.`
-          : '  To exempt findings, tag the security groups, network ACLs, subnets, route tables or interfaces they are about.',
+          : untaggedAdvice(id),
       );
     }
     lines.push('');
   }
   return lines;
+}
+
+/**
+ * Where to put an exemption instead of on a resource no rule judges. A security-group rule (`sgr-`)
+ * is judged as part of its group: the group carries the exemption (a rule id in the value narrows
+ * it to that rule's findings, an allow-list entry to its ports).
+ */
+function untaggedAdvice(id: string): string {
+  return id.startsWith('sgr-')
+    ? '  A security-group rule has no exemption of its own: tag its security group (sg-…) instead, with the rule ids to exempt as the value (e.g. sg-open-admin-port), or allow-list the group’s port in the config.'
+    : '  To exempt findings, tag the security groups, network ACLs, subnets, route tables or interfaces they are about.';
 }
 
 /**

@@ -5,7 +5,7 @@
 // tables that route to an igw- and the subnets using them). Through the event function's batch path
 // with the EC2 fake behind aws-sdk-client-mock.
 
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -38,8 +38,16 @@ beforeEach(() => {
 const world = (): World =>
   buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] });
 
-async function run(w: World, record: Record<string, unknown>) {
+/** The chat form of a published notice (the `https` protocol message). */
+function chatOf(index = 0): { metadata?: { relatedResources?: string[] }; content: { description: string } } {
+  const input = snsMock.commandCalls(PublishCommand)[index]?.args[0].input;
+  const message = JSON.parse(input?.Message ?? '{}') as { https?: string };
+  return JSON.parse(message.https ?? '{}');
+}
+
+async function run(w: World, record: Record<string, unknown>, fault?: () => void) {
   installFakeEc2(ec2Mock, w);
+  fault?.();
   const result = await processMessages(
     [{ id: 'm', body: JSON.stringify(envelope(record)), receiveCount: 1 }],
     eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
@@ -198,5 +206,45 @@ describe('DeleteTags naming a value that is not the tag’s: EC2 deletes nothing
       'Findings on sg-0web are reported (and remediated where configured) again.',
     );
     expect(notices[0]?.Message).not.toContain('still carries the tag');
+  });
+});
+
+describe('the chat message names the resources even without findings', () => {
+  it('a "could not evaluate" chat message lists the resources the call named', async () => {
+    const { notices } = await run(
+      world(),
+      cloudTrailRecord('ModifyNetworkInterfaceAttribute', {
+        networkInterfaceId: 'eni-0web',
+        groupSet: { items: [{ groupId: 'sg-0web' }] },
+      }),
+      () =>
+        ec2Mock.on(DescribeSecurityGroupsCommand).rejects(
+          Object.assign(new Error('not authorized'), {
+            name: 'UnauthorizedOperation',
+            $metadata: { httpStatusCode: 403 },
+          }),
+        ),
+    );
+    expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('failed');
+    expect(chatOf().metadata?.relatedResources).toEqual(['eni-0web']);
+  });
+});
+
+describe('an exemption tag on a security-group rule (sgr-…)', () => {
+  it('says to tag the rule’s security group instead, in the text and in chat', async () => {
+    const { notices } = await run(
+      world(),
+      cloudTrailRecord('CreateTags', {
+        resourcesSet: { items: [{ resourceId: 'sgr-w22' }] },
+        tagSet: { items: [{ key: 'vpc-guardrail:exempt', value: '*' }] },
+      }),
+    );
+    expect(notices[0]?.Message).toContain(
+      'A security-group rule has no exemption of its own: tag its security group (sg-…) instead',
+    );
+    expect(notices[0]?.Message).not.toContain('To exempt findings, tag the security groups, network ACLs');
+    expect(chatOf().content.description).toContain(
+      'The exemption tag on sgr-w22 has no effect; tag its security group (a rule has no exemption of its own) instead.',
+    );
   });
 });
