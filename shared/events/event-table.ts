@@ -18,6 +18,11 @@ import { type AddedRule, type EventArea, type EventScope, IGNORE_REASONS, type I
 /** One row of the event table. */
 export interface EventDefinition {
   area: EventArea;
+  /**
+   * The created resources' ids are only in the response: a successful call whose record names none
+   * (the response left out) is "could not evaluate", not an ignored event (DESIGN §8 "Safety").
+   */
+  creates?: true;
   /** The resources the event touches, or why there is nothing to evaluate. */
   extract(context: ExtractContext): ScopeParts | Ignored;
 }
@@ -350,14 +355,14 @@ export const EVENT_TABLE = {
   RevokeSecurityGroupIngress: { area: 'security-group', extract: securityGroupRuleChange },
   RevokeSecurityGroupEgress: { area: 'security-group', extract: securityGroupRuleChange },
   ModifySecurityGroupRules: { area: 'security-group', extract: modifySecurityGroupRules },
-  CreateSecurityGroup: { area: 'security-group', extract: createSecurityGroup },
+  CreateSecurityGroup: { area: 'security-group', creates: true, extract: createSecurityGroup },
   ModifyNetworkInterfaceAttribute: { area: 'network-interface', extract: interfaceEvent },
   AssociateAddress: { area: 'network-interface', extract: interfaceEvent },
   AttachNetworkInterface: { area: 'network-interface', extract: interfaceEvent },
-  RunInstances: { area: 'network-interface', extract: runInstances },
+  RunInstances: { area: 'network-interface', creates: true, extract: runInstances },
   // Beyond §7's "at least" list: a change of groups by instance (see modifyInstanceAttribute).
   ModifyInstanceAttribute: { area: 'network-interface', extract: modifyInstanceAttribute },
-  CreateNetworkAcl: { area: 'network-acl', extract: createNetworkAcl },
+  CreateNetworkAcl: { area: 'network-acl', creates: true, extract: createNetworkAcl },
   CreateNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
   ReplaceNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
   DeleteNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
@@ -365,16 +370,16 @@ export const EVENT_TABLE = {
   CreateRoute: { area: 'route', extract: routeTableEvent },
   ReplaceRoute: { area: 'route', extract: routeTableEvent },
   DeleteRoute: { area: 'route', extract: routeTableEvent },
-  CreateRouteTable: { area: 'route', extract: createRouteTable },
+  CreateRouteTable: { area: 'route', creates: true, extract: createRouteTable },
   AssociateRouteTable: { area: 'route', extract: routeTableEvent },
   // Beyond §7's "at least" list: a subnet falls back to its VPC's main table (see above).
   DisassociateRouteTable: { area: 'route', extract: disassociateRouteTable },
   ReplaceRouteTableAssociation: { area: 'route', extract: routeTableEvent },
   AttachInternetGateway: { area: 'route', extract: attachInternetGateway },
-  CreateSubnet: { area: 'subnet', extract: createSubnet },
+  CreateSubnet: { area: 'subnet', creates: true, extract: createSubnet },
   ModifySubnetAttribute: { area: 'subnet', extract: modifySubnetAttribute },
-  CreateNatGateway: { area: 'nat-gateway', extract: createNatGateway },
-  CreateVpcEndpoint: { area: 'vpc-endpoint', extract: createVpcEndpoint },
+  CreateNatGateway: { area: 'nat-gateway', creates: true, extract: createNatGateway },
+  CreateVpcEndpoint: { area: 'vpc-endpoint', creates: true, extract: createVpcEndpoint },
   ModifyVpcEndpoint: { area: 'vpc-endpoint', extract: modifyVpcEndpoint },
   CreateTags: { area: 'exemption', extract: tagEvent('set') },
   DeleteTags: { area: 'exemption', extract: tagEvent('removed') },
@@ -432,7 +437,17 @@ export function scopeFromEvent(
     response: unwrapResponse(responseElements, eventName),
     exemptionTagKey,
   });
-  if (isIgnored(parts)) return parts;
+  if (isIgnored(parts)) {
+    // A call that succeeded (failed ones are ignored before) created something: told, not dropped.
+    if (parts.code !== IGNORE_REASONS.noResource || !('creates' in definition)) return parts;
+    const dropped = responseElements === undefined || responseElements === null;
+    return {
+      ...emptyScope(eventName, definition.area),
+      unreadable: dropped
+        ? 'the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response), so what the call created is not known'
+        : `the record does not name what the call created (${parts.reason})`,
+    };
+  }
   return { ...emptyScope(eventName, definition.area), ...parts };
 }
 

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { type Finding, judgedTypeOf } from '../findings';
+import { parseSnapshot } from '../model/snapshot';
 import type { Snapshot } from '../model/snapshot-schema';
 import { withChat } from '../notify/event-chat';
 import {
@@ -108,10 +109,18 @@ export async function runGroupPipeline(
   };
   const scopes = group.members.map((m) => m.scope);
   const scope = mergeScopes(scopes);
+  // Calls whose record does not name what they created: nothing to read for them (DESIGN §8
+  // "Safety": could not evaluate, with the reason); the other calls of the group are judged as usual.
+  const unevaluated = group.members.flatMap(({ event, scope: own }) =>
+    own.unreadable !== undefined ? [`${event.eventName}: ${own.unreadable}`] : [],
+  );
+  const allUnreadable = unevaluated.length === group.members.length;
   // The loader reads the prefix lists of added rules gone from their group, for "already removed"
   // (DESIGN §8): news only on a redelivery, so a first delivery's added rules are not given to it.
   const loading = group.members.map((m) => (m.redelivered ? m.scope : { ...m.scope, addedRules: [] }));
-  const slice = await loadGroupSlice(loading, mergeScopes(loading), where, ports);
+  const slice: SliceSource = allUnreadable
+    ? { snapshot: parseSnapshot({}), complete: false, errors: unevaluated }
+    : await loadGroupSlice(loading, mergeScopes(loading), where, ports);
   const base: Omit<NoticeInput, 'findings' | 'open' | 'fixed' | 'results' | 'skipped' | 'dryRun'> = {
     ...where,
     calls: group.members.map(({ event, scope: own }) => ({ event, scope: own })),
@@ -131,6 +140,7 @@ export async function runGroupPipeline(
       ...base,
       couldNotEvaluate,
       ...(slice.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
+      ...(allUnreadable ? { responseDropped: true as const } : {}),
       findings: [],
       open: [],
       fixed: [],
@@ -170,6 +180,7 @@ export async function runGroupPipeline(
     skipped: assessment.plan.skipped,
     dryRun: assessment.plan.dryRun,
   };
+  if (unevaluated.length > 0) input.unevaluated = unevaluated;
   const untaggable = untaggableOf(group, slice.snapshot);
   if (untaggable.length > 0) input.untaggable = untaggable;
   const stillTagged = stillTaggedOf(group, slice.snapshot, config.exemptionTagKey);

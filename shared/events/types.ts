@@ -150,6 +150,12 @@ export interface EventScope {
    * (with the subnets using them), since the record does not say which subnet fell back to one.
    */
   mainRouteTables?: true;
+  /**
+   * A successful Create call whose record does not name what it created (`responseElements`
+   * missing: CloudTrail leaves out a field over its size limit, as a big RunInstances' response):
+   * why. Nothing can be judged for it; the notice says "could not evaluate", naming the call.
+   */
+  unreadable?: string;
   exemption?: ExemptionChange;
 }
 

@@ -18,6 +18,9 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   if (input.couldNotEvaluate !== undefined) {
     notes.push(`Could not evaluate: ${input.couldNotEvaluate}. ${couldNotEvaluateAdvice(input)}`);
   }
+  for (const u of (input.unevaluated ?? []).slice(0, MAX_ITEMS)) {
+    notes.push(`Could not evaluate ${u}. ${couldNotEvaluateAdvice({ responseDropped: true })}`);
+  }
   for (const { event, scope } of input.calls) {
     const exemption = scope.exemption;
     if (!exemption) continue;

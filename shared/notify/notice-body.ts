@@ -119,11 +119,26 @@ function scopeSummary(input: NoticeInput): string {
   return parts.length > 0 ? parts.join('; ') : '(no resource found)';
 }
 
+/** What to do about a call whose record does not name what it created. */
+const UNEVALUATED_ADVICE =
+  'Nothing was evaluated or remediated for it. Find what the call created (its time and caller are below) and run `vpc-guardrail audit --region <region>` on it, or review it by hand.';
+
 function couldNotEvaluateLines(input: NoticeInput): string[] {
-  if (input.couldNotEvaluate === undefined) return [];
+  if (input.couldNotEvaluate === undefined) {
+    const unevaluated = input.unevaluated ?? [];
+    if (unevaluated.length === 0) return [];
+    return [
+      'COULD NOT EVALUATE (some calls)',
+      ...cap(unevaluated, 20).map((u) => `  ${sanitize(u, 400)}`),
+      `  ${UNEVALUATED_ADVICE}`,
+      '',
+    ];
+  }
   return [
     'COULD NOT EVALUATE',
-    `  The resources these calls touched could not be fully read: ${sanitize(input.couldNotEvaluate, 1000)}`,
+    input.responseDropped
+      ? `  What these calls created is not known: ${sanitize(input.couldNotEvaluate, 1000)}`
+      : `  The resources these calls touched could not be fully read: ${sanitize(input.couldNotEvaluate, 1000)}`,
     `  ${couldNotEvaluateAdvice(input)}`,
     ...callLines(input.calls.map((c) => c.event)),
     '',
@@ -135,7 +150,10 @@ function couldNotEvaluateLines(input: NoticeInput): string[] {
  * A member account whose role could not be assumed (`memberRoleDenied`) is not onboarded or does
  * not trust the central functions: the central role's Describe permissions are not the cause.
  */
-export function couldNotEvaluateAdvice(input: Pick<NoticeInput, 'memberRoleDenied'>): string {
+export function couldNotEvaluateAdvice(
+  input: Pick<NoticeInput, 'memberRoleDenied' | 'responseDropped'>,
+): string {
+  if (input.responseDropped) return UNEVALUATED_ADVICE;
   const check = input.memberRoleDenied
     ? 'Deploy the member template in that account (the StackSet, or the member stack where a StackSet does not reach) and check that its role trusts the central functions'
     : 'Check the function role’s ec2:Describe* permissions';

@@ -63,6 +63,16 @@ export interface NoticeInput {
   calls: readonly NoticeCall[];
   /** Set when the slice could not be loaded: the reason (no findings, no remediation). */
   couldNotEvaluate?: string;
+  /**
+   * With `couldNotEvaluate`: every call's record lacks what it created (`responseElements` left out),
+   * so nothing was read; the remedy is an audit, not the read permissions.
+   */
+  responseDropped?: true;
+  /**
+   * Calls of an evaluated digest whose record does not name what they created (`Call: why`): told
+   * as "could not evaluate" beside the findings of the others (at least `high`, always notified).
+   */
+  unevaluated?: readonly string[];
   /** With `couldNotEvaluate`: the account's member role could not be assumed (the remedy is onboarding it). */
   memberRoleDenied?: true;
   resolved?: ResolvedScope;

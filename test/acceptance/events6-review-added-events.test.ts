@@ -248,3 +248,72 @@ describe('an exemption tag on a security-group rule (sgr-…)', () => {
     );
   });
 });
+
+describe('a Create record whose responseElements was left out (CloudTrail’s size limit)', () => {
+  // A big RunInstances: CloudTrail drops the response, and with it every instance id.
+  const bigRun = () => {
+    const record = cloudTrailRecord('RunInstances', {
+      instancesSet: { items: [{ imageId: 'ami-1', minCount: 500, maxCount: 500 }] },
+      subnetId: SUBNET,
+    });
+    delete record.responseElements;
+    return record;
+  };
+
+  it('is a "could not evaluate" notice naming the call (high, failed), with no EC2 read', async () => {
+    const { result, calls, notices } = await run(world(), bigRun());
+    expect(result.messages[0]?.outcome).toBe('handled');
+    expect(calls).toEqual([]);
+    expect(notices.map((n) => n.Subject)).toEqual(['[HIGH] could not evaluate RunInstances — failed']);
+    expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('high');
+    expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('failed');
+    const message = notices[0]?.Message ?? '';
+    expect(message).toContain(
+      'What these calls created is not known: RunInstances: the record has no responseElements (CloudTrail leaves out a field over its size limit',
+    );
+    expect(message).toContain('run `vpc-guardrail audit --region <region>`');
+    expect(message).not.toContain('ec2:Describe* permissions');
+  });
+
+  it('beside a readable call in the same batch: that call is judged and acted on, the other told', async () => {
+    installFakeEc2(ec2Mock, world());
+    await processMessages(
+      [
+        { id: 'a', body: JSON.stringify(envelope(bigRun())), receiveCount: 1 },
+        {
+          id: 'b',
+          body: JSON.stringify(
+            envelope(
+              cloudTrailRecord(
+                'ModifyNetworkInterfaceAttribute',
+                { networkInterfaceId: 'eni-0web', groupSet: { items: [{ groupId: 'sg-0web' }] } },
+                { _return: true },
+                { eventID: 'evt-2' },
+              ),
+            ),
+          ),
+          receiveCount: 1,
+        },
+      ],
+      eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
+    );
+    const notices = publishedNotices(snsMock);
+    expect(notices.map((n) => n.Subject)).toEqual([
+      '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+    ]);
+    expect(notices[0]?.Message).toContain('COULD NOT EVALUATE (some calls)');
+    expect(notices[0]?.Message).toContain('  RunInstances: the record has no responseElements');
+  });
+
+  it('a readable response without ids is told too; a failed call stays ignored', () => {
+    const noIds = triageEvent(cloudTrailRecord('CreateSubnet', { vpcId: VPC }, { requestId: 'r' }), OPTIONS);
+    expect(noIds.kind === 'handle' ? noIds.scope.unreadable : noIds.kind).toBe(
+      'the record does not name what the call created (no subnet.subnetId in the response)',
+    );
+    const failed = triageEvent(
+      cloudTrailRecord('RunInstances', {}, null, { errorCode: 'Client.UnauthorizedOperation' }),
+      OPTIONS,
+    );
+    expect(failed.kind).toBe('ignore');
+  });
+});
