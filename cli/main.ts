@@ -8,7 +8,9 @@ import { type CliIo, EXIT, processIo } from './io';
 
 const HELP_FOOTER = `
 Exit codes: audit: 0 no unsuppressed finding at or above --fail-on, 1 at least one; simulate,
-snapshot: 0 done; every command: 2 usage or input error (the message on stderr names it).
+snapshot: 0 done; every command: 2 usage or input error (the message on stderr names it), and
+with --accounts or --organization an account-region that could not be read (the report is
+incomplete; stderr names it).
 Documentation: README.md of the package (snapshot format, rules, configuration).
 Installed from the package, this runs the bundled CLI. In a source checkout, a bundle older
 than its sources (cli/, shared/, scripts/, package.json) is never run: the sources run instead,

@@ -192,7 +192,8 @@ function parsePortSpecOrThrow(text: string): PortSpec {
  * naming each bad key. Callers use `parseConfig` from `shared/load-config.ts` (the catalogue's ids).
  */
 export function parseConfigFor(ruleIds: readonly string[], input: unknown, source = 'config'): Config {
-  const result = configSchema(ruleIds).safeParse(input ?? {}, { reportInput: true });
+  // Only a config left out is the defaults: a file holding `null` is an error like one holding `[]`.
+  const result = configSchema(ruleIds).safeParse(input === undefined ? {} : input, { reportInput: true });
   if (result.success) return result.data;
   throw new ConfigError(`invalid ${source}`, formatIssues(result.error));
 }

@@ -66,17 +66,100 @@ function describe(value: unknown): string {
   return `${ARTICLE[typeof value] ?? typeof value} (${String(value)})`;
 }
 
-/** Parses JSON text, or throws `errorType` (`invalid <what>`, `(root): not JSON (…)`). */
+/**
+ * Parses JSON text, or throws `errorType` (`invalid <what>`, `(root): not JSON (…)`). A key that
+ * the root object, or an object directly in a root array, repeats is refused too (`(root):
+ * duplicate key "SecurityGroups" …`): JSON.parse keeps the last value without a word, so a
+ * snapshot pasted together with `"SecurityGroups"` twice read as the second list alone.
+ */
 export function parseJsonText(
   text: string,
   what: string,
   errorType: typeof InputError = InputError,
 ): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new errorType(`invalid ${what}`, [`(root): not JSON (${(error as Error).message})`], {
       cause: error,
     });
   }
+  if (text.length <= DUPLICATE_SCAN_LIMIT && parsed !== null && typeof parsed === 'object') {
+    const duplicate = repeatedTopKey(text);
+    if (duplicate) {
+      throw new errorType(`invalid ${what}`, [
+        `${duplicate.where}: duplicate key ${JSON.stringify(duplicate.key)} (JSON keeps only the last of ` +
+          'its values; give each key once, with the items of both in one list)',
+      ]);
+    }
+  }
+  return parsed;
+}
+
+/**
+ * Texts up to this length are searched for repeated keys. The search is a pass over the text (a
+ * repeated key can only be told from it: the parsed object keeps no trace of the value it dropped,
+ * and where a top-level key sits is known only once every value before it is skipped, bracket by
+ * bracket): ~1.5–3 ns a character on the bench's machine, a sixth to a quarter of JSON.parse's
+ * own time. Up to 16 MiB (a snapshot pasted together from AWS CLI output for a few thousand
+ * groups) that is some tens of milliseconds. On the bench's 124 MB region it would be 0.2–0.4 s,
+ * more than the whole validation budget (0.3× the parse) has left; files that large are written
+ * by programs (`vpc-guardrail snapshot`, `JSON.stringify`, jq), which cannot repeat a key.
+ */
+export const DUPLICATE_SCAN_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The first key repeated in the root object, or in an object that is an element of a root array
+ * (a file of several snapshots), with its path; undefined when none is. `text` is valid JSON.
+ */
+export function repeatedTopKey(text: string): { key: string; where: string } | undefined {
+  const n = text.length;
+  let depth = 0;
+  let keyDepth = 1;
+  let element = -1;
+  let keys = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      const start = i;
+      i = stringEnd(text, i);
+      if (depth !== keyDepth) continue;
+      // A string of the object's own level is a key when a colon follows it (else a value).
+      let j = i + 1;
+      while (j < n && isJsonSpace(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) !== 58 /* : */) continue;
+      const key = JSON.parse(text.slice(start, i + 1)) as string;
+      if (keys.has(key)) return { key, where: element < 0 ? '(root)' : `[${element}]` };
+      keys.add(key);
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth++;
+      if (depth === 1 && c === 91) {
+        keyDepth = 2;
+        element = 0;
+      } else if (depth === 2 && keyDepth === 2 && c === 123) keys = new Set();
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+    else if (c === 44 /* , */ && depth === 1 && keyDepth === 2) element++;
+  }
+  return undefined;
+}
+
+/**
+ * The index of the quote that closes the string opened at `open`. Found by the engine's own
+ * search (most strings are ids and CIDRs a few characters long); a quote after an odd run of
+ * backslashes is escaped, and the search goes on.
+ */
+function stringEnd(text: string, open: number): number {
+  let close = text.indexOf('"', open + 1);
+  while (close > 0 && text.charCodeAt(close - 1) === 92 /* \ */) {
+    let run = 1;
+    while (text.charCodeAt(close - 1 - run) === 92) run++;
+    if (run % 2 === 0) break;
+    close = text.indexOf('"', close + 1);
+  }
+  return close < 0 ? text.length : close;
+}
+
+function isJsonSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }

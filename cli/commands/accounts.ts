@@ -1,12 +1,11 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { organizationAccounts } from '../../shared/audit/accounts';
 import type { AuditTarget } from '../../shared/audit/types';
 import { organizationsClient, stsClient } from '../../shared/aws/clients';
 import { AccountListError, errorText } from '../../shared/aws/errors';
 import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
-import { type AccountClients, accountClients } from '../../shared/aws/member-accounts';
+import { type AccountClients, accountClients, organizationAccounts } from '../../shared/aws/member-accounts';
 import { InputError } from '../../shared/errors';
 import { ROLE_NAME } from '../../shared/org/settings';
 import { credentialHints } from '../credential-hint';

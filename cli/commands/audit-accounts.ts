@@ -1,7 +1,7 @@
 import { governedAccounts } from '../../shared/audit/accounts';
 import { accountLine } from '../../shared/audit/audit-notice';
 import { type AuditRun, auditTargets } from '../../shared/audit/run-targets';
-import type { AuditTarget, RegionFailure } from '../../shared/audit/types';
+import type { AuditTarget, ExcludedAccount, RegionFailure } from '../../shared/audit/types';
 import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
 import type { Config } from '../../shared/config';
 import { InputError } from '../../shared/errors';
@@ -84,6 +84,7 @@ export async function runAccountsAudit(
     progress.stop();
   }
   return reportAccountsRun(io, options, result, {
+    excluded,
     homeAccountId: run.homeAccountId,
     region: run.regions[0] ?? '',
     targets: run.targets.length,
@@ -100,7 +101,7 @@ function reportAccountsRun(
   io: CliIo,
   options: Pick<AccountsAuditOptions, 'format' | 'failOn'>,
   result: AuditRun,
-  run: { homeAccountId: string; region: string; targets: number; now: Date },
+  run: { excluded: ExcludedAccount[]; homeAccountId: string; region: string; targets: number; now: Date },
 ): number {
   const { now } = run;
   const { findings, summary, failures } = result;
@@ -110,7 +111,18 @@ function reportAccountsRun(
   switch (options.format) {
     case 'json':
       io.stdout(
-        `${JSON.stringify({ findings, summary, accounts: perAccount, ...(failures.length > 0 ? { errors: failures } : {}) }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            findings,
+            summary,
+            accounts: perAccount,
+            ...(failures.length > 0 ? { errors: failures } : {}),
+            // As the audit function answers: the accounts asked for that were not read, and why.
+            ...(run.excluded.length > 0 ? { excludedAccounts: run.excluded } : {}),
+          },
+          null,
+          2,
+        )}\n`,
       );
       break;
     case 'sarif':
@@ -125,12 +137,13 @@ function reportAccountsRun(
           2,
         )}\n`,
       );
-      // ASFF (a bare array) has no place for what could not be judged: stderr names it.
-      for (const line of notJudgedStderrLines(summary)) io.stderr(line);
+      // ASFF (a bare array) has no place for what could not be judged: stderr names it, with the
+      // account-region each entry carries here (a resource id alone does not say where it is).
+      for (const line of notJudgedStderrLines({ notJudged: result.notJudgedText })) io.stderr(line);
       break;
     case 'table':
       io.stdout(
-        `${formatTable(findings, summary)}\nPer account:\n${perAccount.map((a) => `  ${accountLine(a)}`).join('\n')}\n`,
+        `${formatTable(findings, { ...summary, notJudged: result.notJudgedText })}\nPer account:\n${perAccount.map((a) => `  ${accountLine(a)}`).join('\n')}\n`,
       );
       break;
   }
@@ -212,17 +225,32 @@ export async function runRecordedAccountsAudit(
   });
   if (issues.length > 0) throw new InputError(invalid, issues);
   const byTarget = new Map(targets.map((t, index) => [`${t.accountId} ${t.region}`, elements[index]]));
+  // The configuration's allow-list and exclusions hold as for a live run of the same accounts. A
+  // file does not say who recorded it, so no account is exempt from the allow-list as the
+  // caller's own is live.
+  const { accounts: governed, excluded } = governedAccounts(
+    targets.map((t) => t.accountId),
+    { homeAccountId: '', accounts: config.accounts, excludeAccounts: config.excludeAccounts },
+  );
+  for (const { reason } of excluded) io.stderr(`skipped: ${reason}\n`);
+  if (governed.length === 0) {
+    throw new InputError('nothing to audit', [
+      'every account of the file is outside the accounts / excludeAccounts of --config',
+    ]);
+  }
+  const kept = targets.filter((t) => governed.includes(t.accountId));
   const now = io.now();
   const result = await auditTargets(
-    targets,
+    kept,
     { remediate: false, multiAccount: true },
     { config, recorded: (t) => byTarget.get(`${t.accountId} ${t.region}`), now },
   );
-  const [first] = targets;
+  const [first] = kept;
   return reportAccountsRun(io, options, result, {
+    excluded,
     homeAccountId: first?.accountId ?? '',
     region: first?.region ?? '',
-    targets: targets.length,
+    targets: kept.length,
     now,
   });
 }

@@ -4,7 +4,7 @@ import type { BatchMessage, MessageTriage } from '../../shared/events/batch';
 import { type GroupOutcome, runGroupPipeline, triageMessages } from '../../shared/events/pipeline';
 import type { ParsedEvent } from '../../shared/events/types';
 import type { Finding } from '../../shared/findings';
-import { parseSnapshotText } from '../../shared/model/snapshot';
+import { readSnapshotText } from '../../shared/model/snapshot';
 import { describeAction } from '../../shared/notify/action-text';
 import { type ChatNotification, chatFromText } from '../../shared/notify/chat';
 import type { Ec2Call } from '../../shared/remediation/types';
@@ -61,6 +61,8 @@ export interface SimulateReport extends SimulateGroup {
   records: SimulateRecord[];
   /** Every account-region group, when the events span more than one. */
   groups?: SimulateGroup[];
+  /** What looked odd in the snapshot file (also on stderr); left out when nothing did. */
+  warnings?: string[];
 }
 
 /**
@@ -76,7 +78,13 @@ export async function simulate(io: CliIo, options: SimulateOptions): Promise<Sim
   for (const path of [options.event].flat()) {
     messages.push(...eventMessages(await io.readText(path), path, messages.length));
   }
-  const snapshot = parseSnapshotText(await io.readText(options.snapshot), `snapshot ${options.snapshot}`);
+  const { snapshot, warnings } = readSnapshotText(
+    await io.readText(options.snapshot),
+    `snapshot ${options.snapshot}`,
+  );
+  // DESIGN §3: warnings go to stderr (and, in JSON, beside the report). The snapshot is the user's
+  // own file here, so what looked odd in it (an unknown key, no item at all) is theirs to see.
+  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
   const pipelineOptions = { now: io.now() };
   const triaged = triageMessages(messages, config, pipelineOptions);
   const outcomes: GroupOutcome[] = [];
@@ -97,7 +105,8 @@ export async function simulate(io: CliIo, options: SimulateOptions): Promise<Sim
       ),
     );
   }
-  return report(triaged.messages, outcomes);
+  const result = report(triaged.messages, outcomes);
+  return warnings.length > 0 ? { ...result, warnings } : result;
 }
 
 function report(messages: readonly MessageTriage[], outcomes: readonly GroupOutcome[]): SimulateReport {

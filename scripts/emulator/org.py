@@ -2,7 +2,7 @@
 """DESIGN §15 (organization mode) checked on the BUILT bundles and CLI against moto: a manual check,
 never part of `npm test` or CI (scripts/emulator/README.md, section "Organization", shows how to run it).
 
-    python3 scripts/emulator/org.py [audit|accounts|cli|events|allowlist|noorg|all]   (after `npm run build`, moto running)
+    python3 scripts/emulator/org.py [audit|accounts|hub|cli|events|allowlist|noorg|all]   (after `npm run build`, moto running)
 
 The world (moto is reset first): an organization whose management account is moto's own
 123456789012, which plays the central account (the functions' own: no AssumeRole for it), and four
@@ -22,6 +22,9 @@ PASS or FAIL with what it saw; the exit code is 1 when one fails.
 
   audit     audit bundle, payload {"organization": true, "regions": ["eu-west-1", "us-east-1"]}
   accounts  audit bundle, payload {"accounts": [a, b], "regions": ["eu-west-1"]}
+  hub       audit bundle with VPC_GUARDRAIL_SECURITY_HUB=true, the organization audit: only the central
+            account's findings imported (BatchImportFindings, at most 100 a call, its default product),
+            the members' counted under securityHub.notImported
   cli       vpc-guardrail audit --organization --role-name VpcGuardrailMember --regions eu-west-1,us-east-1
             and audit --accounts a,b --regions eu-west-1 (the built CLI, dist/cli/vpc-guardrail.mjs)
   events    event bundle (remediate mode), one SQS batch: a world-open change in a (revoked through
@@ -83,12 +86,17 @@ DENIED = (b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Er
           b"</Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>")
 
 
+HUB_PATHS = {"/findings/import": "BatchImportFindings", "/findings/batchupdate": "BatchUpdateFindings"}
+
+
 class Proxy(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
     def do_POST(self):
         body, action, params = read_call(self)
+        # Security Hub is REST-JSON: the path, not X-Amz-Target, names the call.
+        action = HUB_PATHS.get(self.path.split("?")[0], action)
         key = re.search(r"Credential=([^/]+)/\d{8}/([^/]+)/", self.headers.get("Authorization", ""))
         with lock:
             account = key_account.get(key.group(1) if key else "", "?")
@@ -282,6 +290,53 @@ def scenario_audit(ids):
     return answer
 
 
+def scenario_hub(ids):
+    """DESIGN §16 in organization mode: the audit bundle with Security Hub on imports the central
+    account's own findings only (a default product takes a finding only from its own account), at
+    most 100 per call, under arn:aws:securityhub:<region>:<central>:product/<central>/default, and
+    counts the members' findings under notImported."""
+    s = "Security Hub: audit bundle {organization:true}"
+    # Enough findings in the central account for two BatchImportFindings calls (at most 100 each).
+    ec2 = ec2_of(CENTRAL, "us-east-1")
+    vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
+    for n in range(105):
+        group = ec2.create_security_group(GroupName=f"hub-{n}", Description="hub", VpcId=vpc)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    calls.clear()
+    rc, answer = invoke("hub-audit", ids, "audit", json.dumps({"organization": True, "regions": REGIONS}),
+                        VPC_GUARDRAIL_SECURITY_HUB="true")
+    keep("hub-audit-calls.json", calls)
+    hub = answer.get("securityHub") or {}
+    findings = answer.get("findings", [])
+    own = [f for f in findings if f.get("accountId") == CENTRAL]
+    want_ids = sorted(f"vpc-guardrail/{CENTRAL}/{f['region']}/{f['ruleId']}/{f['resourceId']}" for f in own)
+    members = {}
+    for f in findings:
+        if f.get("accountId") != CENTRAL:
+            members[f["accountId"]] = members.get(f["accountId"], 0) + 1
+    check(s, "answered; every central finding imported, none failed", rc == 0 and hub.get("imported") == len(own) > 0
+          and hub.get("failedCount") == 0, json.dumps(hub)[:300])
+    check(s, "members' findings counted per account under notImported, not sent",
+          hub.get("notImported") == [{"accountId": a, "findings": n} for a, n in sorted(members.items())],
+          json.dumps(hub.get("notImported")))
+    imports = [c for c in calls if c["action"] == "BatchImportFindings"]
+    sent = [f for c in imports for f in c["params"].get("Findings", [])]
+    product = f"arn:aws:securityhub:eu-west-1:{CENTRAL}:product/{CENTRAL}/default"
+    check(s, "BatchImportFindings with the central account's own credentials, at most 100 findings a call",
+          imports and all(c["account"] == CENTRAL and c["region"] == "eu-west-1" and len(c["params"].get("Findings", [])) <= 100
+                          for c in imports) and len(imports) == hub.get("calls") == -(-len(own) // 100),
+          json.dumps([(c["account"], c["region"], len(c["params"].get("Findings", []))) for c in imports]))
+    check(s, "exactly the central findings sent, each under the central account's default product",
+          sorted(f["Id"] for f in sent) == want_ids and all(f["ProductArn"] == product and f["AwsAccountId"] == CENTRAL
+                                                            for f in sent), json.dumps(sorted(f["Id"] for f in sent))[:300])
+    hub_client = boto3.client("securityhub", region_name="eu-west-1", **KW)
+    held = [f for page in hub_client.get_paginator("get_findings").paginate() for f in page["Findings"]]
+    check(s, "Security Hub (moto) holds exactly those findings, ACTIVE",
+          sorted(f["Id"] for f in held) == want_ids and all(f.get("RecordState") == "ACTIVE" for f in held),
+          json.dumps(sorted(f["Id"] for f in held))[:300])
+
+
 def scenario_accounts(ids):
     s = "audit bundle {accounts:[a,b]}"
     calls.clear()
@@ -327,6 +382,8 @@ def scenario_cli(ids, bundle_answer):
     check(s, "accounts: central, a, b with 2 regions read each, c with 2 failed",
           counts == sorted([(ids["central"], 2, 0), (ids["a"], 2, 0), (ids["b"], 2, 0), (ids["c"], 0, 2)]), f"{counts}")
     skipped = re.findall(r"^skipped: account (\d{12}) is in excludeAccounts$", err, re.M)
+    check(s, "the JSON lists e under excludedAccounts, as the bundle answers",
+          [x["accountId"] for x in report.get("excludedAccounts", [])] == [ids["e"]], json.dumps(report.get("excludedAccounts")))
     common_org_checks(s, ids, reported, report.get("errors", []), report.get("findings", []),
                       [{"accountId": a} for a in skipped])
     sessions = {p.get("RoleSessionName", "") for p in (c["params"] for c in calls if c["action"] == "AssumeRole")}
@@ -417,6 +474,12 @@ def scenario_allowlist(ids):
           sorted(excluded) == sorted(ids[k] for k in "bce")
           and all("not in the accounts allow-list" in r for r in excluded.values())
           and not any(assumed(ids[k]) for k in "bce"), json.dumps(excluded))
+    calls.clear()
+    rc, answer = invoke("allow-none", ids, "audit", json.dumps({"accounts": [ids["b"]], "regions": ["eu-west-1"]}),
+                        VPC_GUARDRAIL_CONFIG=config)
+    check(s, "{accounts:[b]} with b outside the allow-list: nothing read, b listed under excludedAccounts",
+          rc == 0 and [x["accountId"] for x in answer.get("excludedAccounts", [])] == [ids["b"]]
+          and answer.get("regions") == [] and not read_by_calls() and not assumed(ids["b"]), json.dumps(answer)[:300])
 
     s = "allow-list: event bundle"
     topic = boto3.client("sns", region_name="eu-west-1", **KW).create_topic(Name="vpc-guardrail")["TopicArn"]
@@ -525,8 +588,8 @@ def scenario_noorg():
 
 def main():
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if which not in ("audit", "accounts", "cli", "events", "allowlist", "noorg", "all"):
-        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|cli|events|allowlist|noorg|all]")
+    if which not in ("audit", "accounts", "hub", "cli", "events", "allowlist", "noorg", "all"):
+        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|hub|cli|events|allowlist|noorg|all]")
     if which in ("noorg", "all"):
         scenario_noorg()
     ids = world()
@@ -542,6 +605,8 @@ def main():
         scenario_events(ids)  # it changes the world: after the audits
     if which in ("allowlist", "all"):
         scenario_allowlist(ids)
+    if which in ("hub", "all"):
+        scenario_hub(ids)  # it adds groups to the central account: last
     failed = [r for r in results if not r[2]]
     print(f"\n{len(results) - len(failed)} PASS, {len(failed)} FAIL; kept in {WORK}")
     server.shutdown()

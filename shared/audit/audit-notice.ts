@@ -1,4 +1,4 @@
-import type { Summary } from '../engine';
+import type { NotJudged, Summary } from '../engine';
 import { atOrAbove, type Finding, type Severity } from '../findings';
 import { chatNotification } from '../notify/chat';
 import {
@@ -73,9 +73,11 @@ export function accountLine(account: AccountSummary): string {
     .filter(([, n]) => n > 0)
     .map(([severity, n]) => `${severity} ${n}`);
   const failed = account.failed > 0 ? `, ${account.failed} not evaluated` : '';
+  // A resource that could not be judged is not a clean one (DESIGN §3): counted beside the findings.
+  const notJudged = summary.notJudged.length > 0 ? `, ${summary.notJudged.length} not judged` : '';
   return `${account.accountId}: ${account.regions} region(s)${failed}, ${summary.total} finding(s)${
     counts.length > 0 ? ` (${counts.join(', ')})` : ''
-  }`;
+  }${notJudged}`;
 }
 
 /** The one summary notice of an audit: counts in the subject, the table report as the body. */
@@ -88,6 +90,8 @@ export function auditNotice(input: {
   regions: readonly string[];
   /** A multi-account audit: its counts per account. */
   accounts?: readonly AccountSummary[];
+  /** `summary.notJudged` as text shows it (AuditRun.notJudgedText: led by account and region). */
+  notJudgedText?: readonly NotJudged[];
 }): Notice {
   const { findings, summary, failures, accountId, regions } = input;
   const results = (input.remediation ?? []).flatMap((r) => r.results);
@@ -116,7 +120,7 @@ export function auditNotice(input: {
     ...failures.map((f) => `NOT EVALUATED: ${f.accountId ? `${f.accountId} ` : ''}${f.region}: ${f.message}`),
     ...(failures.length > 0 ? [''] : []),
     ...(actionLines.length > 0 ? ['ACTIONS', ...actionLines, ''] : []),
-    formatTable(findings, summary),
+    formatTable(findings, { ...summary, notJudged: [...(input.notJudgedText ?? summary.notJudged)] }),
     'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
   ].join('\n');
   const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`);

@@ -104,6 +104,7 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
           accountId: deps.accountId,
           regions,
           ...(run.accounts ? { accounts: run.accounts } : {}),
+          notJudgedText: run.notJudgedText,
         }),
       );
     }

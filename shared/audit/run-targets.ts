@@ -44,6 +44,11 @@ export interface TargetOptions {
   multiAccount: boolean;
 }
 
+/** The options of one account-region: also whether text names the account-region of what it could not judge. */
+interface OneTargetOptions extends TargetOptions {
+  located: boolean;
+}
+
 /** What the account-regions gave: every finding (sorted), what was read, what failed, what was done. */
 export interface AuditRun {
   findings: Finding[];
@@ -53,11 +58,18 @@ export interface AuditRun {
   remediation: RegionRemediation[];
   /** Multi-account runs only. */
   accounts?: AccountSummary[];
+  /**
+   * `summary.notJudged` as text shows it (the table's footer, stderr lines, the notice): over
+   * several account-regions each resource id is led by its account and region, since an id alone
+   * does not say where the resource is. The JSON keeps DESIGN §3's `{resourceId, reason, ruleId?}`.
+   */
+  notJudgedText: NotJudged[];
 }
 
-/** What could not be judged, and what looked odd, named with the account-region it was seen in. */
+/** What could not be judged (also as text shows it), and what looked odd, named with the account-region it was seen in. */
 interface Notes {
   notJudged: NotJudged[];
+  notJudgedText: NotJudged[];
   warnings: string[];
 }
 
@@ -86,9 +98,12 @@ export async function auditTargets(
 ): Promise<AuditRun> {
   const named = <T extends object>(target: AuditTarget, value: T): T =>
     options.multiAccount ? { accountId: target.accountId, ...value } : value;
+  // Over several account-regions a resource id alone does not say where a resource could not be
+  // judged: text then names its account-region, as the warnings do.
+  const located = options.multiAccount || new Set(targets.map((t) => t.region)).size > 1;
   let done = 0;
   const outcomes = await mapLimit(targets, deps.concurrency ?? 8, async (target): Promise<Outcome> => {
-    const outcome = await auditOne(target, options, deps, named);
+    const outcome = await auditOne(target, { ...options, located }, deps, named);
     done++;
     deps.onTargetDone?.(done, targets.length, target, 'failure' in outcome);
     return outcome;
@@ -105,6 +120,7 @@ export async function auditTargets(
     coverage: outcomes.flatMap((o) => ('coverage' in o ? [o.coverage] : [])),
     failures,
     remediation: outcomes.flatMap((o) => ('remediation' in o && o.remediation ? [o.remediation] : [])),
+    notJudgedText: outcomes.flatMap((o) => ('notes' in o ? o.notes.notJudgedText : [])),
   };
   if (options.multiAccount) run.accounts = perAccount(targets, outcomes, findings);
   return run;
@@ -112,7 +128,7 @@ export async function auditTargets(
 
 async function auditOne(
   target: AuditTarget,
-  options: TargetOptions,
+  options: OneTargetOptions,
   deps: TargetDeps,
   named: <T extends object>(target: AuditTarget, value: T) => T,
 ): Promise<Outcome> {
@@ -266,7 +282,7 @@ function throttledText(error: RemediationRetryableError): string {
 function judged(
   target: AuditTarget,
   raw: unknown,
-  options: TargetOptions,
+  options: OneTargetOptions,
   deps: TargetDeps,
   named: <T extends object>(target: AuditTarget, value: T) => T,
 ): Judged {
@@ -284,6 +300,9 @@ function judged(
   const where = options.multiAccount ? `${accountId} ${region}` : region;
   const notes: Notes = {
     notJudged: report.notJudged,
+    notJudgedText: options.located
+      ? report.notJudged.map((n) => ({ ...n, resourceId: `${where} ${n.resourceId}` }))
+      : report.notJudged,
     warnings: [...read.warnings, ...report.warnings].map((w) => `${where}: ${w}`),
   };
   return { target, findings: report.findings, coverage, notes };
@@ -319,11 +338,17 @@ function perAccount(
   const accounts = [...new Set(targets.map((t) => t.accountId))];
   return accounts.map((accountId) => {
     const mine = outcomes.filter((o) => o.target.accountId === accountId);
+    // What could not be judged in the account counts with it: without it, an account whose
+    // interfaces could not be followed would read "0 finding(s)", as clean as a judged one.
+    const notes = mine.flatMap((o) => ('notes' in o ? [o.notes] : []));
     return {
       accountId,
       regions: mine.filter((o) => 'findings' in o).length,
       failed: mine.filter((o) => 'failure' in o).length,
-      summary: summarize(findings.filter((f) => f.accountId === accountId)),
+      summary: summarize(
+        findings.filter((f) => f.accountId === accountId),
+        { notJudged: notes.flatMap((n) => n.notJudged), warnings: notes.flatMap((n) => n.warnings) },
+      ),
     };
   });
 }

@@ -1,8 +1,10 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ListAccountsCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { partitionOf } from '../report/asff';
 import { type ClientCredentials, ec2Client } from './clients';
-import { AssumeRoleDeniedError, errorText, isRetryable } from './errors';
+import { allPages } from './ec2/pages';
+import { AccountListError, AssumeRoleDeniedError, errorText, isRetryable } from './errors';
 
 // Organization mode (DESIGN §15): the central functions act in a member account through the
 // member role, with credentials from STS. Credentials are cached per account until shortly before
@@ -143,4 +145,34 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
       return client;
     },
   };
+}
+
+/**
+ * The ACTIVE accounts of the organization (`organizations:ListAccounts`, every page; it answers in
+ * the management account or a delegated administrator). Suspended and closing accounts are skipped.
+ */
+export async function organizationAccounts(org: OrganizationsClient): Promise<string[]> {
+  let active: string[];
+  try {
+    const accounts = await allPages(async (NextToken) => {
+      const out = await org.send(new ListAccountsCommand({ NextToken }));
+      return { items: out.Accounts ?? [], nextToken: out.NextToken };
+    });
+    // `State` replaces the deprecated `Status`; either says ACTIVE for a live account.
+    active = accounts
+      .filter((a) => (a.State ?? a.Status) === 'ACTIVE')
+      .flatMap((a) => (a.Id ? [a.Id] : []))
+      .sort();
+  } catch (error) {
+    throw new AccountListError(`cannot list the organization's accounts: ${errorText(error)}`, {
+      cause: error,
+    });
+  }
+  // An organization always lists its management account: none ACTIVE means the answer is not an
+  // organization's (an emulator without one answers so), and an audit of no account would report
+  // a clean organization.
+  if (active.length === 0) {
+    throw new AccountListError('organizations:ListAccounts listed no ACTIVE account: nothing to audit');
+  }
+  return active;
 }

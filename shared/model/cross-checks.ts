@@ -1,5 +1,5 @@
 import { type Protocol, parseProtocol } from '../net/protocol';
-import { foldKey } from './schema-kit';
+import { noMisspeltKeys } from './near-miss';
 
 // Checks across the items of one list or the fields of one item that EC2 enforces and a snapshot
 // could break: each breach would otherwise be read one way and hide the other.
@@ -105,28 +105,13 @@ export function oneSource(
     (rule.CidrIpv6 !== undefined ? 1 : 0) +
     (rule.PrefixListId !== undefined ? 1 : 0) +
     (rule.ReferencedGroupInfo !== undefined ? 1 : 0);
-  if (count === 0) return noMisspeltSource(rule, issue);
+  // None: a rule with a source under a near-miss spelling (`cidrIpv4`) would permit nothing and
+  // hide a world-open rule, so it is an error naming the key. Only sourceless rules are searched.
+  if (count === 0) return noMisspeltKeys(rule, RULE_SOURCES, issue);
   if (count === 1) return true;
   const given = RULE_SOURCES.filter((key) => rule[key] !== undefined);
   issue(undefined, `has more than one source (${given.join(', ')}): expected one`);
   return false;
-}
-
-/**
- * A rule with no source whose object holds one under a near-miss spelling (`cidrIpv4`): read as
- * sourceless it would permit nothing and hide a world-open rule, so it is an error naming the key.
- * Only sourceless rules are searched (rare), so the usual rule pays nothing.
- */
-function noMisspeltSource(rule: object, issue: Issue): boolean {
-  let ok = true;
-  for (const key of Object.keys(rule)) {
-    const folded = foldKey(key);
-    const meant = RULE_SOURCES.find((source) => source !== key && foldKey(source) === folded);
-    if (meant === undefined) continue;
-    issue(key, `unknown key; did you mean ${meant}?`);
-    ok = false;
-  }
-  return ok;
 }
 
 /**
@@ -192,7 +177,8 @@ function entryMeaning(e: NaclEntryShape): string {
   return JSON.stringify([e.RuleAction, protocol, e.CidrBlock ?? e.Ipv6CidrBlock, ...ports]);
 }
 
-interface NaclEntryShape {
+/** The fields of a NACL entry the checks read. */
+export interface NaclEntryShape {
   RuleNumber: number;
   Egress: boolean;
   RuleAction: string;

@@ -8,6 +8,7 @@ import type {
   NatGatewayItem,
   NetworkAclItem,
   NetworkInterfaceItem,
+  RouteItem,
   RouteTableItem,
   SecurityGroupItem,
   SecurityGroupRuleItem,
@@ -81,7 +82,7 @@ class BuiltModel implements Model {
     this.vpcs = new Map(snapshot.Vpcs.map((v) => [v.VpcId, v]));
     this.internetGateways = new Map(snapshot.InternetGateways.map((g) => [g.InternetGatewayId, g]));
     this.natGateways = new Map(snapshot.NatGateways.map((g) => [g.NatGatewayId, g]));
-    this.vpcEndpoints = new Map(snapshot.VpcEndpoints.map((e) => [e.VpcEndpointId, e]));
+    this.vpcEndpoints = new Map(snapshot.VpcEndpoints.map((e) => [e.VpcEndpointId, withVpc(e, snapshot)]));
   }
 
   // Indexes no rule of the catalogue reads: built on first read (50k interfaces cost ~30 ms).
@@ -186,7 +187,8 @@ export function buildModel(snapshot: Snapshot): Model {
     model.securityGroups.set(groupId, buildGroup(stub, rules));
   }
 
-  for (const table of snapshot.RouteTables) {
+  for (const listed of snapshot.RouteTables) {
+    const table = withCanonicalDefaults(listed);
     const isMain = table.Associations.some((a) => a.Main === true);
     // Sorted and once each, as a NACL's are: the evidence reads the same whatever order EC2 listed
     // the associations in (and an association listed twice is one).
@@ -249,6 +251,47 @@ export function buildModel(snapshot: Snapshot): Model {
     model.networkInterfaces.set(node.id, node);
   }
   return model;
+}
+
+/**
+ * An endpoint item that names no VpcId (hand-made: EC2 always prints it) takes the VPC of a subnet
+ * or route table it names, as a group takes an interface's: its findings then carry the vpcId that
+ * `--vpc` filters by, instead of an empty one no filter matches.
+ */
+function withVpc(endpoint: VpcEndpointItem, snapshot: Snapshot): VpcEndpointItem {
+  if (endpoint.VpcId !== undefined) return endpoint;
+  const vpcId =
+    snapshot.Subnets.find((s) => endpoint.SubnetIds.includes(s.SubnetId))?.VpcId ??
+    snapshot.RouteTables.find((t) => endpoint.RouteTableIds.includes(t.RouteTableId))?.VpcId;
+  return vpcId === undefined ? endpoint : { ...endpoint, VpcId: vpcId };
+}
+
+/**
+ * The table with each `/0` destination written as EC2 stores it: host bits are cleared (DESIGN
+ * §3), so `1.2.3.4/0` is `0.0.0.0/0` and `0::/0` is `::/0`, and the rules recognise a default
+ * route by that text. The listed item is kept when nothing needs rewriting (the usual case).
+ */
+function withCanonicalDefaults(table: RouteTableItem): RouteTableItem {
+  if (!table.Routes.some(nonCanonicalDefault)) return table;
+  const Routes = table.Routes.map((route) =>
+    nonCanonicalDefault(route)
+      ? {
+          ...route,
+          ...(route.DestinationCidrBlock?.endsWith('/0') ? { DestinationCidrBlock: '0.0.0.0/0' } : {}),
+          ...(route.DestinationIpv6CidrBlock?.endsWith('/0') ? { DestinationIpv6CidrBlock: '::/0' } : {}),
+        }
+      : route,
+  );
+  return { ...table, Routes };
+}
+
+function nonCanonicalDefault(route: RouteItem): boolean {
+  const v4 = route.DestinationCidrBlock;
+  const v6 = route.DestinationIpv6CidrBlock;
+  return (
+    (v4 !== undefined && v4 !== '0.0.0.0/0' && v4.endsWith('/0')) ||
+    (v6 !== undefined && v6 !== '::/0' && v6.endsWith('/0'))
+  );
 }
 
 function associated(a: RouteTableItem['Associations'][number]): boolean {

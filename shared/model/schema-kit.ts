@@ -1,4 +1,5 @@
 import { formatPath } from '../validation';
+import { type NearMiss, nearMissOf } from './near-miss';
 
 /**
  * A small compiled validator for the snapshot (DESIGN §3, §12 "End to end"). A schema is built once
@@ -337,32 +338,6 @@ export function obj<S extends Shape>(
       ${refined}`;
   };
   return { expected: 'an object', check, emit };
-}
-
-/** The key of an object spelled like a field but for case and/or trailing `s`, if there is one. */
-type NearMiss = (o: Record<string, unknown>) => string | undefined;
-
-/** A key folded the way a typo drifts: case ignored, trailing `s` dropped (`IPRanges`, `IpRange`). */
-export function foldKey(key: string): string {
-  return key.toLowerCase().replace(/s+$/, '');
-}
-
-/**
- * The near-miss test of one field (DESIGN §3 "Keys", applied inside items: `"IPRanges"` read as
- * absent would leave a rule without its sources, and the group clean). Keys the object declares
- * are never one; a key is folded only when its length could fold to the field's.
- */
-function nearMissOf(field: string, declared: ReadonlySet<string>): NearMiss {
-  const folded = foldKey(field);
-  const min = folded.length;
-  const max = field.length + 2;
-  return (o) => {
-    for (const key in o) {
-      if (key.length < min || key.length > max || declared.has(key)) continue;
-      if (foldKey(key) === folded) return key;
-    }
-    return undefined;
-  };
 }
 
 /** Compiles the fast walk of `schema`: true when valid; only this module's own templates reach it. */

@@ -1,7 +1,8 @@
 import { InputError } from '../errors';
 import { parseJsonText } from '../validation';
 import { oneOwnerIssues } from './cross-checks';
-import { foldKey, validate } from './schema-kit';
+import { foldKey } from './near-miss';
+import { validate } from './schema-kit';
 import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
 /** A validated snapshot and what was odd about it without being wrong (DESIGN §3 "Keys"). */
@@ -15,6 +16,20 @@ const KNOWN = new Set<string>(SNAPSHOT_KEYS);
 const BY_FOLD = new Map<string, string>(SNAPSHOT_KEYS.map((key) => [foldKey(key), key]));
 const LISTS = SNAPSHOT_KEYS.filter((key) => key !== 'accountId' && key !== 'region');
 
+/** What to do instead, for the keys of Describe* outputs that look like a snapshot's but are not. */
+const HINTS = new Map([
+  [
+    'PrefixLists',
+    ' (describe-managed-prefix-lists prints its lists as PrefixLists, without their entries: give' +
+      ' each list with its get-managed-prefix-list-entries Entries under ManagedPrefixLists)',
+  ],
+  [
+    'NextToken',
+    ' (a Describe* output holding NextToken is one page of a longer answer: the items of the' +
+      ' pages after it are not in the snapshot; run the command without --max-items)',
+  ],
+]);
+
 /**
  * Sorts the top-level keys: a near miss of a known key (`securityGroups`, `SecurityGroup`) is an
  * error naming the key it resembles — read as absent it would hide every item under it; any other
@@ -27,7 +42,7 @@ function checkKeys(input: Record<string, unknown>): string[] {
     if (KNOWN.has(key)) continue;
     const resembles = BY_FOLD.get(foldKey(key));
     if (resembles) errors.push(`${key}: unknown key; did you mean ${resembles}?`);
-    else warnings.push(`${key}: unknown top-level key, ignored`);
+    else warnings.push(`${key}: unknown top-level key, ignored${HINTS.get(key) ?? ''}`);
   }
   if (errors.length > 0) throw new InputError('invalid snapshot', errors);
   return warnings;

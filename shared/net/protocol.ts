@@ -22,7 +22,8 @@ const BY_TEXT = new Map<string, Protocol>(Object.entries(BY_NAME));
 /** Normalizes `-1`, `6`/`tcp`, `17`/`udp`, `1`/`icmp`, `58`/`icmpv6` (any case); anything else is `other`. */
 export function parseProtocol(text: string): Protocol {
   // Exact spellings first: EC2 writes "-1", "6", "tcp"; trimming and lower-casing allocate.
-  return BY_TEXT.get(text) ?? BY_NAME[text.trim().toLowerCase()] ?? 'other';
+  // A Map, not the object: `constructor` or `__proto__` must read as no protocol, not Object's own.
+  return BY_TEXT.get(text) ?? BY_TEXT.get(text.trim().toLowerCase()) ?? 'other';
 }
 
 /** True when a rule of protocol `rule` carries traffic of transport protocol `transport`. */

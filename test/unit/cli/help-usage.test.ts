@@ -31,3 +31,13 @@ describe('usage lines', () => {
     for (const form of forms) expect(readmeForms()).toContain(form);
   });
 });
+
+describe('the exit codes --help states', () => {
+  it('include exit 2 for an account-region that could not be read (DESIGN §15, README "Audits across the organization")', async () => {
+    const env = memoryIo();
+    expect(await runCli(['--help'], env.io)).toBe(0);
+    expect(squeeze(env.stdout())).toContain(
+      'with --accounts or --organization an account-region that could not be read (the report is incomplete; stderr names it)',
+    );
+  });
+});

@@ -223,3 +223,18 @@ describe('config', () => {
     expect(config.topicArn).toMatch(/fifo$/);
   });
 });
+
+describe('config: what is read as the defaults', () => {
+  it('accepts remediate on a rule without an automatic fix (DESIGN §8: only auto-fix rules remediate; the plan says why it skips them)', () => {
+    expect(parseConfig({ rules: { 'sg-broad-public-source': 'remediate' } }).rules).toEqual({
+      'sg-broad-public-source': 'remediate',
+    });
+  });
+
+  it('reads a config left out as the defaults, but refuses one that is null', () => {
+    expect(parseConfig(undefined)).toEqual(DEFAULT_CONFIG);
+    expect(() => parseConfig(null, 'config file c.json')).toThrow(
+      /invalid config file c\.json:\n {2}\(root\): expected an object/,
+    );
+  });
+});

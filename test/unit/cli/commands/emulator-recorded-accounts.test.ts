@@ -20,6 +20,7 @@ interface AccountsReport {
   findings: Finding[];
   summary: { total: number; byRule: Record<string, number> };
   accounts: { accountId: string; regions: number; failed: number }[];
+  excludedAccounts?: { accountId: string; reason: string }[];
 }
 
 async function cli(args: string[], files: Record<string, string> = {}) {
@@ -82,6 +83,73 @@ describe('audit --snapshot of a snapshot --accounts file', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('Per account:');
     expect(out.stdout).toContain(B);
+  });
+
+  it('holds the accounts / excludeAccounts of --config as the live audit does', async () => {
+    // Prepare
+    const targets = ['--accounts', `${B},${CENTRAL}`, '--regions', 'eu-west-1'];
+    const recorded = (await cli(['snapshot', ...targets])).stdout;
+    const files = { 'org.json': recorded, 'ex.json': JSON.stringify({ excludeAccounts: [B] }) };
+    // Act
+    const live = await cli(['audit', ...targets, '--config', 'ex.json', '--format', 'json'], files);
+    const fromFile = await cli(
+      ['audit', '--snapshot', 'org.json', '--config', 'ex.json', '--format', 'json'],
+      files,
+    );
+    const none = await cli(['audit', '--snapshot', 'org.json', '--config', 'all.json'], {
+      ...files,
+      'all.json': JSON.stringify({ excludeAccounts: [B, CENTRAL] }),
+    });
+    // Assess: B is skipped (named on stderr), never judged: excluded means not governed.
+    expect(fromFile.stderr).toContain(`skipped: account ${B} is in excludeAccounts`);
+    const file = JSON.parse(fromFile.stdout) as AccountsReport;
+    expect(file.accounts.map((a) => a.accountId)).toEqual([CENTRAL]);
+    expect(file.excludedAccounts).toEqual([{ accountId: B, reason: `account ${B} is in excludeAccounts` }]);
+    expect(new Set(file.findings.map((f) => f.accountId))).toEqual(new Set([CENTRAL]));
+    expect(file).toEqual(JSON.parse(live.stdout));
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('nothing to audit');
+  });
+
+  it('names the account-region of what could not be judged: per account in the JSON, in the table footer and on the stderr lines of ASFF', async () => {
+    // Prepare: B's interface has a public address and no SubnetId (its path cannot be followed).
+    const file = JSON.stringify([
+      {
+        accountId: B,
+        region: 'eu-west-1',
+        NetworkInterfaces: [
+          {
+            NetworkInterfaceId: 'eni-0b',
+            VpcId: 'vpc-0b',
+            Groups: [],
+            Association: { PublicIp: '54.1.1.1' },
+          },
+        ],
+      },
+      { accountId: CENTRAL, region: 'eu-west-1', Vpcs: [{ VpcId: 'vpc-0c', CidrBlock: '10.0.0.0/16' }] },
+    ]);
+    // Act
+    const json = await cli(['audit', '--snapshot', 'f.json', '--format', 'json'], { 'f.json': file });
+    const asff = await cli(['audit', '--snapshot', 'f.json', '--format', 'asff'], { 'f.json': file });
+    // Assess
+    const report = JSON.parse(json.stdout) as {
+      summary: { notJudged: unknown[] };
+      accounts: { accountId: string; summary: { notJudged: unknown[] } }[];
+    };
+    // The JSON keeps DESIGN §3's entry shape; the per-account summary says whose it is.
+    expect(report.summary.notJudged).toEqual([
+      { resourceId: 'eni-0b', reason: 'the interface has no SubnetId', ruleId: 'eni-internet-exposed' },
+    ]);
+    expect(report.accounts.map((a) => [a.accountId, a.summary.notJudged.length])).toEqual([
+      [B, 1],
+      [CENTRAL, 0],
+    ]);
+    const table = await cli(['audit', '--snapshot', 'f.json'], { 'f.json': file });
+    expect(table.stdout).toContain(`Not judged (1): ${B} eu-west-1 eni-0b (the interface has no SubnetId)`);
+    expect(asff.stderr).toContain(
+      `not judged: ${B} eu-west-1 eni-0b (eni-internet-exposed): the interface has no SubnetId\n`,
+    );
   });
 
   it('names each malformed element by its index, and a repeated account-region', async () => {

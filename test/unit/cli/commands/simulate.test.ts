@@ -51,6 +51,27 @@ describe('vpc-guardrail simulate', () => {
     expect(report.ignored).toBeUndefined();
   });
 
+  it('says on stderr and in the JSON what looked odd in the snapshot file (DESIGN §3 warnings), and nothing when all is well', async () => {
+    // Act
+    const odd = await simulateJson(['--event', EVENT, '--snapshot', 'odd.json'], {
+      'odd.json': '{"Instances": []}',
+    });
+    const clean = await simulateJson(['--event', EVENT, '--snapshot', SNAPSHOT]);
+    // Assess: an empty snapshot explains "nothing found in the snapshot"
+    const warnings = [
+      'Instances: unknown top-level key, ignored',
+      '(root): the snapshot holds no resources (every Describe* list is empty or absent)',
+    ];
+    expect(odd.code).toBe(0);
+    expect(odd.report.warnings).toEqual(warnings);
+    expect(odd.stderr.split('\n').filter(Boolean)).toEqual(
+      odd.report.warnings.map((w: string) => `warning: ${w}`),
+    );
+    expect(odd.report.scope.missing).toEqual([BASTION]);
+    expect(clean.report.warnings).toBeUndefined();
+    expect(clean.stderr).toBe('');
+  });
+
   it('lists no action in notify mode', async () => {
     const { report } = await simulateJson(['--event', EVENT, '--snapshot', SNAPSHOT, '--mode', 'notify']);
     expect(report.actions).toEqual([]);

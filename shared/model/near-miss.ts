@@ -1,0 +1,114 @@
+// Keys spelled like a key the engine reads but for case and/or a trailing `s` (DESIGN §3 "Keys",
+// applied inside items too): read as absent, such a key would leave a list empty or a field unset,
+// and a world-open rule or an internet route would vanish without a word.
+
+/** A key folded the way a typo drifts: case ignored, trailing `s` dropped (`IPRanges`, `IpRange`). */
+export function foldKey(key: string): string {
+  return key.toLowerCase().replace(/s+$/, '');
+}
+
+/** The key of an object spelled like a field but for case and/or trailing `s`, if there is one. */
+export type NearMiss = (o: Record<string, unknown>) => string | undefined;
+
+/**
+ * True when `key` folds to `folded` (what `foldKey(key) === folded` answers), compared in place:
+ * hot, it runs for keys of items that lack a field, and a fold allocates two strings.
+ */
+function foldsTo(key: string, folded: string): boolean {
+  let end = key.length;
+  while (end > 0 && (key.charCodeAt(end - 1) | 32) === 115 /* s or S */) end--;
+  // A field's fold is ASCII, and no other character lower-cases into ASCII but one for one.
+  if (end !== folded.length) return false;
+  for (let i = 0; i < end; i++) {
+    const c = key.charCodeAt(i);
+    // Beyond ASCII, lower-casing may change the length: the fold itself decides.
+    if (c > 127) return foldKey(key) === folded;
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== folded.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * The near-miss test of one field (`"IPRanges"` for `IpRanges`). Keys the object declares are never
+ * one; a key is compared only when its length could fold to the field's.
+ */
+export function nearMissOf(field: string, declared: ReadonlySet<string>): NearMiss {
+  const folded = foldKey(field);
+  const min = folded.length;
+  const max = field.length + 2;
+  return (o) => {
+    for (const key in o) {
+      if (key.length < min || key.length > max || declared.has(key)) continue;
+      if (foldsTo(key, folded)) return key;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Reports each key of `o` that is a near miss of one of `names` (and not one of them itself):
+ * `gatewayId: unknown key; did you mean GatewayId?`. True when there is none. For a check that
+ * found none of `names` where one was expected (a rule without a source, a route without a
+ * target), so that the usual item never pays for the search.
+ */
+export function noMisspeltKeys(
+  o: object,
+  names: readonly string[],
+  issue: (key: string, message: string) => void,
+): boolean {
+  let ok = true;
+  for (const key of Object.keys(o)) {
+    if (names.includes(key)) continue;
+    const folded = foldKey(key);
+    const meant = names.find((name) => foldKey(name) === folded);
+    if (meant === undefined) continue;
+    issue(key, `unknown key; did you mean ${meant}?`);
+    ok = false;
+  }
+  return ok;
+}
+
+const ROUTE_KEYS = [
+  'DestinationCidrBlock',
+  'DestinationIpv6CidrBlock',
+  'DestinationPrefixListId',
+  'GatewayId',
+  'NatGatewayId',
+  'InstanceId',
+  'NetworkInterfaceId',
+  'TransitGatewayId',
+  'VpcPeeringConnectionId',
+  'EgressOnlyInternetGatewayId',
+  'CarrierGatewayId',
+  'LocalGatewayId',
+  'CoreNetworkArn',
+] as const;
+
+/**
+ * A route EC2 prints names its destination and its target. One without a known destination or
+ * target whose object holds one under a near-miss spelling (`gatewayId`, `destinationCidrBlock`)
+ * would be read as leading nowhere, and an internet route (an exposed interface) would vanish: an
+ * error naming the key. Without such a key it is accepted as before (a target type EC2 adds later).
+ */
+export function routeKeysOk(
+  route: Partial<Record<(typeof ROUTE_KEYS)[number], unknown>>,
+  issue: (key: string, message: string) => void,
+): boolean {
+  // Hot-ish (every route): most routes answer at the first or second read.
+  const destination =
+    route.DestinationCidrBlock !== undefined ||
+    route.DestinationIpv6CidrBlock !== undefined ||
+    route.DestinationPrefixListId !== undefined;
+  const target =
+    route.GatewayId !== undefined ||
+    route.NatGatewayId !== undefined ||
+    route.VpcPeeringConnectionId !== undefined ||
+    route.TransitGatewayId !== undefined ||
+    route.NetworkInterfaceId !== undefined ||
+    route.InstanceId !== undefined ||
+    route.EgressOnlyInternetGatewayId !== undefined ||
+    route.CarrierGatewayId !== undefined ||
+    route.LocalGatewayId !== undefined ||
+    route.CoreNetworkArn !== undefined;
+  return (destination && target) || noMisspeltKeys(route, ROUTE_KEYS, issue);
+}
