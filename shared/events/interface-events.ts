@@ -1,7 +1,7 @@
 import { type ExtractContext, ids, noResource, type ScopeParts } from './extract';
 import { asObject, either, field, members, text } from './shapes';
 import { exemptionOnCreate } from './tag-event';
-import type { Ignored } from './types';
+import { IGNORE_REASONS, type Ignored } from './types';
 
 // The interface rows of the event table (./event-table.ts).
 
@@ -31,7 +31,12 @@ export function modifyInstanceAttribute({ request }: ExtractContext): ScopeParts
   const groups = either(request, 'groupSet', 'Groups');
   if (groups === undefined && attribute?.toLowerCase() !== 'groupset') {
     const named = attribute ?? Object.keys(asObject(request) ?? {}).filter((k) => k !== 'instanceId')[0];
-    return noResource(`ModifyInstanceAttribute changes no security group (${named ?? 'no attribute named'})`);
+    // The guardrail working, not a record it cannot read: logged at INFO (an instance type change
+    // is routine), unlike `no-resource`.
+    return {
+      code: IGNORE_REASONS.notExposureChange,
+      reason: `ModifyInstanceAttribute changes no security group (${named ?? 'no attribute named'})`,
+    };
   }
   return { instanceIds };
 }

@@ -169,6 +169,8 @@ export const IGNORE_REASONS = {
   otherAccount: 'other-account',
   otherRegion: 'other-region',
   notExemptionTag: 'not-exemption-tag',
+  /** A handled call that changed nothing exposure depends on (ModifyInstanceAttribute's type, user data…). */
+  notExposureChange: 'not-exposure-change',
   noResource: 'no-resource',
 } as const;
 export type IgnoreCode = (typeof IGNORE_REASONS)[keyof typeof IGNORE_REASONS];

@@ -8,7 +8,7 @@
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { processMessages } from '../../functions/on-network-change/process';
 import { triageEvent } from '../../shared/events/parse';
 import {
@@ -92,13 +92,34 @@ describe('ModifyInstanceAttribute: a change of the instance’s security groups'
     expect(triage.kind === 'handle' ? triage.scope.instanceIds : triage.ignored).toEqual([INSTANCE]);
   });
 
+  it('logs an instance type change at INFO, not ERROR (the guardrail working, not a record unread)', async () => {
+    const deps = eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' });
+    const info = vi.spyOn(deps.logger, 'info');
+    const error = vi.spyOn(deps.logger, 'error');
+    const body = JSON.stringify(
+      envelope(
+        cloudTrailRecord('ModifyInstanceAttribute', {
+          instanceId: INSTANCE,
+          instanceType: { value: 't3.micro' },
+        }),
+      ),
+    );
+    await processMessages([{ id: 'm', body, receiveCount: 1 }], deps);
+    expect(info).toHaveBeenCalledWith(
+      'event ignored',
+      expect.objectContaining({ code: 'not-exposure-change' }),
+    );
+    expect(error).not.toHaveBeenCalled();
+    expect(ec2Mock.calls()).toEqual([]);
+  });
+
   it('ignores every other attribute, naming it (real record: termination protection)', () => {
     const triage = triageEvent(
       cloudTrailFixture('ModifyInstanceAttribute--attribute-value-form-lambda-log.json'),
       OPTIONS,
     );
     expect(triage.kind === 'ignore' ? triage.ignored : triage.kind).toEqual({
-      code: 'no-resource',
+      code: 'not-exposure-change',
       reason: 'ModifyInstanceAttribute changes no security group (disableApiTermination)',
     });
     const type = triageEvent(
