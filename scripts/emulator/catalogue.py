@@ -339,6 +339,32 @@ def s_associate_route_table():
                        rule_ids=["eni-internet-exposed", "subnet-private-has-igw-route"], action="notified")
 
 
+def s_disassociate_route_table():
+    """Beyond §7's list: the subnet falls back to its VPC's main table, which routes to the IGW. The
+    record names only the association, so the scope is the region's main tables that route out."""
+    w = exposed_world()
+    main = main_table(w["vpc"])["RouteTableId"]
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=w["igw"])
+    rt_private = table(w["vpc"], "private")
+    assoc = ec2.associate_route_table(RouteTableId=rt_private, SubnetId=w["private"])["AssociationId"]
+    ec2.disassociate_route_table(AssociationId=assoc)
+    ev = record("DisassociateRouteTable", {"associationId": assoc}, ok_response())
+    out = deliver("disassociate-route-table", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+1 more\)", severity="critical",
+                       rule_ids=["eni-internet-exposed", "subnet-private-has-igw-route"], action="notified",
+                       body=[w["private"], "DisassociateRouteTable"])
+
+
+def s_disassociate_route_table_private_main():
+    """The main table routes nowhere: falling back to it exposes nothing, and nothing is told."""
+    w = exposed_world()
+    assoc = ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])["AssociationId"]
+    ec2.disassociate_route_table(AssociationId=assoc)
+    ev = record("DisassociateRouteTable", {"associationId": assoc}, ok_response())
+    out = deliver("disassociate-route-table-private-main", [ev])
+    return out, expect(out, notices=0)
+
+
 def s_replace_route_table_association():
     w = exposed_world()
     rt_private = table(w["vpc"], "private", subnets=[w["private"]])
@@ -659,6 +685,48 @@ def s_modify_network_interface_attribute():
                        action="notified", not_body=[w["eni"]])
 
 
+def s_modify_instance_attribute():
+    """Beyond §7's list: an instance's groups replaced by instance (`--groups`), judged as its interface."""
+    w = exposed_world()
+    closed = group(w["vpc"], "closed", tcp(443, "10.0.0.0/16"))
+    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, NetworkInterfaces=[{
+        "DeviceIndex": 0, "SubnetId": w["public"], "AssociatePublicIpAddress": True, "Groups": [closed]}])[
+        "Instances"][0]
+    eni = inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    ec2.modify_instance_attribute(InstanceId=inst["InstanceId"], Groups=[w["ssh"]])
+    ev = record("ModifyInstanceAttribute", {"instanceId": inst["InstanceId"],
+                                            "groupSet": items([{"groupId": w["ssh"]}])}, ok_response())
+    out = deliver("modify-instance-attribute", [ev])
+    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
+                       action="notified", not_body=[w["eni"]])
+
+
+def s_modify_instance_attribute_other():
+    """Any other attribute (here the instance type, in the real record's attribute + value form) is ignored."""
+    w = exposed_world()
+    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=w["public"],
+                             SecurityGroupIds=[w["ssh"]])["Instances"][0]
+    ev = record("ModifyInstanceAttribute", {"instanceId": inst["InstanceId"], "attribute": "disableApiTermination",
+                                            "value": "<sensitiveDataRemoved>"}, ok_response())
+    out = deliver("modify-instance-attribute-other", [ev])
+    return out, expect(out, notices=0, describe_max=0)
+
+
+def s_run_instances_response_dropped():
+    """A big RunInstances whose responseElements CloudTrail left out: a "could not evaluate" notice
+    naming the call (high, failed), nothing read."""
+    w = exposed_world()
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=3, MaxCount=3, SubnetId=w["public"],
+                      SecurityGroupIds=[w["ssh"]])
+    request = {"instancesSet": items([{"imageId": "ami-12c6146b", "minCount": 3, "maxCount": 3}]),
+               "subnetId": w["public"], "groupSet": items([{"groupId": w["ssh"]}])}
+    out = deliver("run-instances-response-dropped", [record("RunInstances", request, None)])
+    return out, expect(out, subject=r"\[HIGH\] could not evaluate RunInstances — failed", severity="high",
+                       action="failed", body=[r"RunInstances: the record has no responseElements",
+                                              r"vpc-guardrail audit --region"],
+                       not_body=["ec2:Describe*"], describe_max=0)
+
+
 # --- scenarios: security groups ------------------------------------------------------------------
 
 
@@ -884,6 +952,34 @@ def s_delete_tags_group():
     return out, expect(out, subject=rf"\[CRITICAL\] {w['ssh']} world-open on 22/tcp.* — revoked", severity="critical",
                        rule_ids=["sg-open-admin-port"], action="remediated", body=["alice", "FIXED"],
                        writes=["RevokeSecurityGroupIngress"])
+
+
+def s_delete_tags_value_mismatch():
+    """DeleteTags naming a value that is not the tag's: EC2 deletes nothing; the notice says the tag and
+    its exemption stay, and nothing is revoked."""
+    w = exposed_world()
+    ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])
+    ec2.create_tags(Resources=[w["ssh"]], Tags=[{"Key": EXEMPT, "Value": "*"}])
+    ec2.delete_tags(Resources=[w["ssh"]], Tags=[{"Key": EXEMPT, "Value": "sg-open-admin-port"}])
+    still = [t for t in ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [w["ssh"]]}])["Tags"]
+             if t["Key"] == EXEMPT]
+    ev = record("DeleteTags", tag_request(w["ssh"], "sg-open-admin-port"), ok_response())
+    out = deliver("delete-tags-value-mismatch", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[INFO\] exemption not removed from {w['ssh']}.*", severity="info",
+                       action="notified", body=[rf"{w['ssh']} still carries the tag \(= \*\)"],
+                       not_body=["again."]) | {"moto kept the tag (as EC2 does)": len(still) == 1}
+
+
+def s_create_tags_rule():
+    """An exemption tag on a security-group rule: no effect; the notice says to tag its group."""
+    w = exposed_world()
+    rule = [r for r in ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [w["ssh"]]}])[
+        "SecurityGroupRules"] if not r["IsEgress"]][0]["SecurityGroupRuleId"]
+    ec2.create_tags(Resources=[rule], Tags=[{"Key": EXEMPT, "Value": "*"}])
+    ev = record("CreateTags", tag_request(rule, "*"), ok_response())
+    out = deliver("create-tags-rule", [ev])
+    return out, expect(out, severity="info", action="notified",
+                       body=[rf"{rule}.*no effect", r"tag its security group \(sg-…\) instead"])
 
 
 def s_create_tags_instance_exposed():

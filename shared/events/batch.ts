@@ -139,6 +139,7 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
     vpcEndpointIds: union((s) => s.vpcEndpointIds),
     networkInterfaceIds: union((s) => s.networkInterfaceIds),
     instanceIds: union((s) => s.instanceIds),
+    ...(scopes.some((s) => s.mainRouteTables) ? { mainRouteTables: true as const } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { type ExtractContext, ids, noResource, type ScopeParts } from './extract';
+import { interfaceEvent, modifyInstanceAttribute, runInstances } from './interface-events';
 import { requestedNaclEntry } from './nacl-entry';
 import {
   asObject,
@@ -18,6 +19,11 @@ import { type AddedRule, type EventArea, type EventScope, IGNORE_REASONS, type I
 /** One row of the event table. */
 export interface EventDefinition {
   area: EventArea;
+  /**
+   * The created resources' ids are only in the response: a successful call whose record names none
+   * (the response left out) is "could not evaluate", not an ignored event (DESIGN §8 "Safety").
+   */
+  creates?: true;
   /** The resources the event touches, or why there is nothing to evaluate. */
   extract(context: ExtractContext): ScopeParts | Ignored;
 }
@@ -173,36 +179,6 @@ function createSecurityGroup({ request, response, exemptionTagKey }: ExtractCont
   return noResource('no groupId in the response and no groupName in the request');
 }
 
-// --- interfaces --------------------------------------------------------------------------------
-
-function interfaceEvent({ request }: ExtractContext): ScopeParts | Ignored {
-  const networkInterfaceIds = ids(field(request, 'networkInterfaceId'));
-  const instanceIds = ids(field(request, 'instanceId'));
-  if (networkInterfaceIds.length === 0 && instanceIds.length === 0) {
-    return noResource('no networkInterfaceId or instanceId in the request');
-  }
-  // An interface named directly is the scope; the instance is only a way to find interfaces.
-  return networkInterfaceIds.length > 0 ? { networkInterfaceIds } : { instanceIds };
-}
-
-/** RunInstances: the instances and their interfaces from `instancesSet`. */
-function runInstances({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
-  const instances = members(either(response, 'instancesSet', 'Instances'));
-  const instanceIds = ids(...instances.map((i) => field(i, 'instanceId')));
-  const networkInterfaceIds = ids(
-    ...instances.flatMap((i) =>
-      members(either(i, 'networkInterfaceSet', 'NetworkInterfaces')).map((n) =>
-        field(n, 'networkInterfaceId'),
-      ),
-    ),
-  );
-  if (instanceIds.length === 0 && networkInterfaceIds.length === 0) {
-    return noResource('no instancesSet in the response');
-  }
-  const created = { instance: instanceIds, 'network-interface': networkInterfaceIds };
-  return { instanceIds, networkInterfaceIds, ...exemptionOnCreate(request, exemptionTagKey, created) };
-}
-
 // --- network ACLs ------------------------------------------------------------------------------
 
 function createNetworkAcl({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
@@ -240,6 +216,19 @@ function routeTableEvent({ request }: ExtractContext): ScopeParts | Ignored {
   const routeTableIds = ids(field(request, 'routeTableId'));
   if (routeTableIds.length === 0) return noResource('no routeTableId in the request');
   return { routeTableIds, subnetIds: ids(field(request, 'subnetId')) };
+}
+
+/**
+ * DisassociateRouteTable (beyond §7's list, added: the subnet falls back to its VPC's main table,
+ * which may route to an igw-). The record names only the association (`associationId`; the
+ * response is `{requestId, _return}`), and the association is gone once the call succeeded: neither
+ * the subnet nor the VPC can be read back. So the scope is what the subnet can have fallen back to:
+ * the region's main route tables that route to an internet gateway, and the subnets using them
+ * (the route-event scope of §7) — a main table that routes nowhere exposes nothing.
+ */
+function disassociateRouteTable({ request }: ExtractContext): ScopeParts | Ignored {
+  if (ids(field(request, 'associationId')).length === 0) return noResource('no associationId in the request');
+  return { mainRouteTables: true };
 }
 
 function createRouteTable({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
@@ -316,12 +305,14 @@ export const EVENT_TABLE = {
   RevokeSecurityGroupIngress: { area: 'security-group', extract: securityGroupRuleChange },
   RevokeSecurityGroupEgress: { area: 'security-group', extract: securityGroupRuleChange },
   ModifySecurityGroupRules: { area: 'security-group', extract: modifySecurityGroupRules },
-  CreateSecurityGroup: { area: 'security-group', extract: createSecurityGroup },
+  CreateSecurityGroup: { area: 'security-group', creates: true, extract: createSecurityGroup },
   ModifyNetworkInterfaceAttribute: { area: 'network-interface', extract: interfaceEvent },
   AssociateAddress: { area: 'network-interface', extract: interfaceEvent },
   AttachNetworkInterface: { area: 'network-interface', extract: interfaceEvent },
-  RunInstances: { area: 'network-interface', extract: runInstances },
-  CreateNetworkAcl: { area: 'network-acl', extract: createNetworkAcl },
+  RunInstances: { area: 'network-interface', creates: true, extract: runInstances },
+  // Beyond §7's "at least" list: a change of groups by instance (see modifyInstanceAttribute).
+  ModifyInstanceAttribute: { area: 'network-interface', extract: modifyInstanceAttribute },
+  CreateNetworkAcl: { area: 'network-acl', creates: true, extract: createNetworkAcl },
   CreateNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
   ReplaceNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
   DeleteNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
@@ -329,14 +320,16 @@ export const EVENT_TABLE = {
   CreateRoute: { area: 'route', extract: routeTableEvent },
   ReplaceRoute: { area: 'route', extract: routeTableEvent },
   DeleteRoute: { area: 'route', extract: routeTableEvent },
-  CreateRouteTable: { area: 'route', extract: createRouteTable },
+  CreateRouteTable: { area: 'route', creates: true, extract: createRouteTable },
   AssociateRouteTable: { area: 'route', extract: routeTableEvent },
+  // Beyond §7's "at least" list: a subnet falls back to its VPC's main table (see above).
+  DisassociateRouteTable: { area: 'route', extract: disassociateRouteTable },
   ReplaceRouteTableAssociation: { area: 'route', extract: routeTableEvent },
   AttachInternetGateway: { area: 'route', extract: attachInternetGateway },
-  CreateSubnet: { area: 'subnet', extract: createSubnet },
+  CreateSubnet: { area: 'subnet', creates: true, extract: createSubnet },
   ModifySubnetAttribute: { area: 'subnet', extract: modifySubnetAttribute },
-  CreateNatGateway: { area: 'nat-gateway', extract: createNatGateway },
-  CreateVpcEndpoint: { area: 'vpc-endpoint', extract: createVpcEndpoint },
+  CreateNatGateway: { area: 'nat-gateway', creates: true, extract: createNatGateway },
+  CreateVpcEndpoint: { area: 'vpc-endpoint', creates: true, extract: createVpcEndpoint },
   ModifyVpcEndpoint: { area: 'vpc-endpoint', extract: modifyVpcEndpoint },
   CreateTags: { area: 'exemption', extract: tagEvent('set') },
   DeleteTags: { area: 'exemption', extract: tagEvent('removed') },
@@ -394,7 +387,17 @@ export function scopeFromEvent(
     response: unwrapResponse(responseElements, eventName),
     exemptionTagKey,
   });
-  if (isIgnored(parts)) return parts;
+  if (isIgnored(parts)) {
+    // A call that succeeded (failed ones are ignored before) created something: told, not dropped.
+    if (parts.code !== IGNORE_REASONS.noResource || !('creates' in definition)) return parts;
+    const dropped = responseElements === undefined || responseElements === null;
+    return {
+      ...emptyScope(eventName, definition.area),
+      unreadable: dropped
+        ? 'the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response), so what the call created is not known'
+        : `the record does not name what the call created (${parts.reason})`,
+    };
+  }
   return { ...emptyScope(eventName, definition.area), ...parts };
 }
 

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { type Finding, judgedTypeOf } from '../findings';
+import { parseSnapshot } from '../model/snapshot';
 import type { Snapshot } from '../model/snapshot-schema';
 import { withChat } from '../notify/event-chat';
 import {
@@ -108,10 +109,18 @@ export async function runGroupPipeline(
   };
   const scopes = group.members.map((m) => m.scope);
   const scope = mergeScopes(scopes);
+  // Calls whose record does not name what they created: nothing to read for them (DESIGN §8
+  // "Safety": could not evaluate, with the reason); the other calls of the group are judged as usual.
+  const unevaluated = group.members.flatMap(({ event, scope: own }) =>
+    own.unreadable !== undefined ? [`${event.eventName}: ${own.unreadable}`] : [],
+  );
+  const allUnreadable = unevaluated.length === group.members.length;
   // The loader reads the prefix lists of added rules gone from their group, for "already removed"
   // (DESIGN §8): news only on a redelivery, so a first delivery's added rules are not given to it.
   const loading = group.members.map((m) => (m.redelivered ? m.scope : { ...m.scope, addedRules: [] }));
-  const slice = await loadGroupSlice(loading, mergeScopes(loading), where, ports);
+  const slice: SliceSource = allUnreadable
+    ? { snapshot: parseSnapshot({}), complete: false, errors: unevaluated }
+    : await loadGroupSlice(loading, mergeScopes(loading), where, ports);
   const base: Omit<NoticeInput, 'findings' | 'open' | 'fixed' | 'results' | 'skipped' | 'dryRun'> = {
     ...where,
     calls: group.members.map(({ event, scope: own }) => ({ event, scope: own })),
@@ -131,6 +140,7 @@ export async function runGroupPipeline(
       ...base,
       couldNotEvaluate,
       ...(slice.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
+      ...(allUnreadable ? { responseDropped: true as const } : {}),
       findings: [],
       open: [],
       fixed: [],
@@ -170,8 +180,11 @@ export async function runGroupPipeline(
     skipped: assessment.plan.skipped,
     dryRun: assessment.plan.dryRun,
   };
+  if (unevaluated.length > 0) input.unevaluated = unevaluated;
   const untaggable = untaggableOf(group, slice.snapshot);
   if (untaggable.length > 0) input.untaggable = untaggable;
+  const stillTagged = stillTaggedOf(group, slice.snapshot, config.exemptionTagKey);
+  if (stillTagged.length > 0) input.stillTagged = stillTagged;
   const draft = withChat(buildNotice(input), input);
   return {
     group,
@@ -259,6 +272,55 @@ function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource
     }
   }
   return out;
+}
+
+/**
+ * Resources a DeleteTags named that the slice (read after the call) shows still carrying the
+ * exemption tag: EC2 deleted nothing there (the value named was not the tag's; it answers success
+ * anyway), or the tag was set again since. The notice says so rather than "reported again".
+ */
+function stillTaggedOf(
+  group: EventGroup,
+  snapshot: Snapshot,
+  key: string,
+): { resourceId: string; value: string }[] {
+  const out: { resourceId: string; value: string }[] = [];
+  const seen = new Set<string>();
+  for (const member of group.members) {
+    const exemption = member.scope.exemption;
+    if (exemption?.change !== 'removed') continue;
+    for (const id of exemption.resourceIds) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const tag = snapshotTags(snapshot, id).find((t) => t.Key === key);
+      if (tag) out.push({ resourceId: id, value: tag.Value ?? '' });
+    }
+  }
+  return out;
+}
+
+/** The tags the slice holds for a resource of a judged kind, by its id (none when not loaded). */
+function snapshotTags(snapshot: Snapshot, id: string): readonly { Key?: string; Value?: string }[] {
+  switch (judgedTypeOf(id)) {
+    case 'AWS::EC2::SecurityGroup':
+      return snapshot.SecurityGroups.find((x) => x.GroupId === id)?.Tags ?? [];
+    case 'AWS::EC2::NetworkAcl':
+      return snapshot.NetworkAcls.find((x) => x.NetworkAclId === id)?.Tags ?? [];
+    case 'AWS::EC2::Subnet':
+      return snapshot.Subnets.find((x) => x.SubnetId === id)?.Tags ?? [];
+    case 'AWS::EC2::RouteTable':
+      return snapshot.RouteTables.find((x) => x.RouteTableId === id)?.Tags ?? [];
+    case 'AWS::EC2::NatGateway':
+      return snapshot.NatGateways.find((x) => x.NatGatewayId === id)?.Tags ?? [];
+    case 'AWS::EC2::VPCEndpoint':
+      return snapshot.VpcEndpoints.find((x) => x.VpcEndpointId === id)?.Tags ?? [];
+    case 'AWS::EC2::NetworkInterface': {
+      const eni = snapshot.NetworkInterfaces.find((x) => x.NetworkInterfaceId === id);
+      return eni?.TagSet ?? eni?.Tags ?? [];
+    }
+    default:
+      return [];
+  }
 }
 
 /** The calls found already done, split into news (a redelivery's own) and the rest (not news). */

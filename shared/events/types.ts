@@ -145,6 +145,17 @@ export interface EventScope {
   vpcEndpointIds: string[];
   networkInterfaceIds: string[];
   instanceIds: string[];
+  /**
+   * DisassociateRouteTable: the region's main route tables that route to an igw- are in scope
+   * (with the subnets using them), since the record does not say which subnet fell back to one.
+   */
+  mainRouteTables?: true;
+  /**
+   * A successful Create call whose record does not name what it created (`responseElements`
+   * missing: CloudTrail leaves out a field over its size limit, as a big RunInstances' response):
+   * why. Nothing can be judged for it; the notice says "could not evaluate", naming the call.
+   */
+  unreadable?: string;
   exemption?: ExemptionChange;
 }
 
@@ -158,6 +169,8 @@ export const IGNORE_REASONS = {
   otherAccount: 'other-account',
   otherRegion: 'other-region',
   notExemptionTag: 'not-exemption-tag',
+  /** A handled call that changed nothing exposure depends on (ModifyInstanceAttribute's type, user data…). */
+  notExposureChange: 'not-exposure-change',
   noResource: 'no-resource',
 } as const;
 export type IgnoreCode = (typeof IGNORE_REASONS)[keyof typeof IGNORE_REASONS];

@@ -1,3 +1,4 @@
+import type { EventScope } from '../events/types';
 import { describeAction, undoCommand } from './action-text';
 import { type ChatFacts, chatNotification } from './chat';
 import { couldNotEvaluateAdvice, exemptHowToLines } from './notice-body';
@@ -17,6 +18,9 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   if (input.couldNotEvaluate !== undefined) {
     notes.push(`Could not evaluate: ${input.couldNotEvaluate}. ${couldNotEvaluateAdvice(input)}`);
   }
+  for (const u of (input.unevaluated ?? []).slice(0, MAX_ITEMS)) {
+    notes.push(`Could not evaluate ${u}. ${couldNotEvaluateAdvice({ responseDropped: true })}`);
+  }
   for (const { event, scope } of input.calls) {
     const exemption = scope.exemption;
     if (!exemption) continue;
@@ -25,10 +29,22 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
       : `Exemption tag ${exemption.key}${exemption.value !== undefined ? ` = ${exemption.value}` : ''} ${
           exemption.change === 'set' ? 'set on' : 'removed from'
         }`;
+    // A removal that left the tag in place (value named not the tag's): said, as in the plain text.
+    const kept =
+      exemption.change === 'removed'
+        ? (input.stillTagged ?? []).filter((s) => exemption.resourceIds.includes(s.resourceId))
+        : [];
     notes.push(
       `${what} ${exemption.resourceIds.slice(0, 10).join(', ')}${exemption.resourceIds.length > 10 ? ', …' : ''} by ${
         event.actor.arn ?? '(unknown principal)'
-      }.`,
+      }.${
+        kept.length > 0
+          ? ` Still tagged, exemption unchanged: ${kept
+              .slice(0, 10)
+              .map((s) => s.resourceId)
+              .join(', ')}.`
+          : ''
+      }`,
     );
   }
   for (const rule of input.alreadyRemoved.slice(0, MAX_ITEMS)) {
@@ -48,9 +64,10 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
     notes.push(`Closed before this retry (by an earlier attempt or someone else): ${headline(finding)}.`);
   }
   for (const u of (input.untaggable ?? []).slice(0, MAX_ITEMS)) {
-    notes.push(
-      `The exemption tag on ${u.resourceId} has no effect; tag ${u.instead.join(', ') || 'its interfaces or groups'} instead.`,
-    );
+    const instead = u.resourceId.startsWith('sgr-')
+      ? 'its security group (a rule has no exemption of its own)'
+      : u.instead.join(', ') || 'its interfaces or groups';
+    notes.push(`The exemption tag on ${u.resourceId} has no effect; tag ${instead} instead.`);
   }
   for (const skipped of input.skipped.filter((s) => !s.reason.startsWith('suppressed')).slice(0, MAX_ITEMS)) {
     notes.push(`Not remediated: ${skipped.ruleId} on ${skipped.resourceId}: ${skipped.reason}.`);
@@ -93,8 +110,9 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
       .filter((line) => line.startsWith('  aws '))
       .map((line) => line.trim())
       .slice(0, 3),
-    resources:
-      resources.length > 0 ? resources : input.calls.flatMap((c) => c.scope.exemption?.resourceIds ?? []),
+    // Without findings (an exemption change, "could not evaluate"): what the calls named, so the
+    // message still links the resources a person must look at.
+    resources: resources.length > 0 ? resources : [...new Set(input.calls.flatMap((c) => namedIds(c.scope)))],
   };
 }
 
@@ -102,4 +120,20 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
 export function withChat(notice: Notice, input: NoticeInput): Notice {
   const id = input.calls.length === 1 ? input.calls[0]?.event.eventId : undefined;
   return { ...notice, chat: chatNotification(notice.subject, eventChatFacts(input, notice), id) };
+}
+
+/** The resource ids a call named (its scope as read from the record), exemption targets first. */
+function namedIds(scope: EventScope): string[] {
+  return [
+    ...(scope.exemption?.resourceIds ?? []),
+    ...scope.securityGroupIds,
+    ...scope.networkInterfaceIds,
+    ...scope.instanceIds,
+    ...scope.networkAclIds,
+    ...scope.routeTableIds,
+    ...scope.subnetIds,
+    ...scope.internetGatewayIds,
+    ...scope.natGatewayIds,
+    ...scope.vpcEndpointIds,
+  ];
 }

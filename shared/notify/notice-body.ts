@@ -119,11 +119,26 @@ function scopeSummary(input: NoticeInput): string {
   return parts.length > 0 ? parts.join('; ') : '(no resource found)';
 }
 
+/** What to do about a call whose record does not name what it created. */
+const UNEVALUATED_ADVICE =
+  'Nothing was evaluated or remediated for it. Find what the call created (its time and caller are below) and run `vpc-guardrail audit --region <region>` on it, or review it by hand.';
+
 function couldNotEvaluateLines(input: NoticeInput): string[] {
-  if (input.couldNotEvaluate === undefined) return [];
+  if (input.couldNotEvaluate === undefined) {
+    const unevaluated = input.unevaluated ?? [];
+    if (unevaluated.length === 0) return [];
+    return [
+      'COULD NOT EVALUATE (some calls)',
+      ...cap(unevaluated, 20).map((u) => `  ${sanitize(u, 400)}`),
+      `  ${UNEVALUATED_ADVICE}`,
+      '',
+    ];
+  }
   return [
     'COULD NOT EVALUATE',
-    `  The resources these calls touched could not be fully read: ${sanitize(input.couldNotEvaluate, 1000)}`,
+    input.responseDropped
+      ? `  What these calls created is not known: ${sanitize(input.couldNotEvaluate, 1000)}`
+      : `  The resources these calls touched could not be fully read: ${sanitize(input.couldNotEvaluate, 1000)}`,
     `  ${couldNotEvaluateAdvice(input)}`,
     ...callLines(input.calls.map((c) => c.event)),
     '',
@@ -135,7 +150,10 @@ function couldNotEvaluateLines(input: NoticeInput): string[] {
  * A member account whose role could not be assumed (`memberRoleDenied`) is not onboarded or does
  * not trust the central functions: the central role's Describe permissions are not the cause.
  */
-export function couldNotEvaluateAdvice(input: Pick<NoticeInput, 'memberRoleDenied'>): string {
+export function couldNotEvaluateAdvice(
+  input: Pick<NoticeInput, 'memberRoleDenied' | 'responseDropped'>,
+): string {
+  if (input.responseDropped) return UNEVALUATED_ADVICE;
   const check = input.memberRoleDenied
     ? 'Deploy the member template in that account (the StackSet, or the member stack where a StackSet does not reach) and check that its role trusts the central functions'
     : 'Check the function role’s ec2:Describe* permissions';
@@ -163,13 +181,11 @@ function exemptionLines(input: NoticeInput): string[] {
         50,
       ).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
     );
-    if (judged.length > 0) {
+    if (judged.length > 0 && exemption.change === 'set') {
       const on = cap(judged, 20).join(', ');
-      lines.push(
-        ...(exemption.change === 'set'
-          ? setTagEffect(exemption.value ?? '', on, input.now, input.registry ?? REGISTRY)
-          : [`  Findings on ${on} are reported (and remediated where configured) again.`]),
-      );
+      lines.push(...setTagEffect(exemption.value ?? '', on, input.now, input.registry ?? REGISTRY));
+    } else if (judged.length > 0) {
+      lines.push(...removedTagEffect(judged, exemption.value, input));
     }
     for (const id of exemption.resourceIds) {
       const instead = untaggable.get(id);
@@ -180,10 +196,55 @@ function exemptionLines(input: NoticeInput): string[] {
           ? `  To exempt its findings, tag what they are about instead: ${cap(instead, 20)
               .map((x) => sanitize(x, 64))
               .join(', ')}.`
-          : '  To exempt findings, tag the security groups, network ACLs, subnets, route tables or interfaces they are about.',
+          : untaggedAdvice(id),
       );
     }
     lines.push('');
+  }
+  return lines;
+}
+
+/**
+ * Where to put an exemption instead of on a resource no rule judges. A security-group rule (`sgr-`)
+ * is judged as part of its group: the group carries the exemption (a rule id in the value narrows
+ * it to that rule's findings, an allow-list entry to its ports).
+ */
+function untaggedAdvice(id: string): string {
+  return id.startsWith('sgr-')
+    ? '  A security-group rule has no exemption of its own: tag its security group (sg-…) instead, with the rule ids to exempt as the value (e.g. sg-open-admin-port), or allow-list the group’s port in the config.'
+    : '  To exempt findings, tag the security groups, network ACLs, subnets, route tables or interfaces they are about.';
+}
+
+/**
+ * What a removal did, resource by resource, as the slice read after it shows: where the tag is gone
+ * findings are reported again; where it is still there EC2 deleted nothing (DeleteTags deletes a
+ * tag only when the value it names, if any, is the tag's value, and answers success either way) —
+ * or it was set again since — and the exemption stays.
+ */
+function removedTagEffect(
+  judged: readonly string[],
+  named: string | undefined,
+  input: NoticeInput,
+): string[] {
+  const still = new Map((input.stillTagged ?? []).map((s) => [s.resourceId, s.value]));
+  const gone = judged.filter((id) => !still.has(id));
+  const lines: string[] = [];
+  if (gone.length > 0) {
+    lines.push(
+      `  Findings on ${cap(gone, 20).join(', ')} are reported (and remediated where configured) again.`,
+    );
+  }
+  for (const id of cap(
+    judged.filter((id) => still.has(id)),
+    20,
+  )) {
+    const why =
+      named !== undefined
+        ? 'EC2 deleted nothing there: it deletes the tag only when the value named is the tag’s value'
+        : 'it was set again since';
+    lines.push(
+      `  ${sanitize(id, 64)} still carries the tag (= ${sanitize(still.get(id) ?? '', 200)}): ${why}. Its exemption stays.`,
+    );
   }
   return lines;
 }

@@ -17,6 +17,7 @@ export function shouldNotify(input: NoticeInput): boolean {
   const loud = (f: Finding) => isLoud(f, input.notifyMinSeverity);
   return (
     input.couldNotEvaluate !== undefined ||
+    (input.unevaluated?.length ?? 0) > 0 ||
     input.calls.some((c) => c.scope.exemption !== undefined) ||
     input.alreadyRemoved.length > 0 ||
     (input.removedEntries?.length ?? 0) > 0 ||
@@ -65,7 +66,7 @@ export function highestSeverity(findings: readonly Finding[]): Severity {
  */
 export function noticeSeverity(input: NoticeInput): Severity {
   const reported = worse(highestSeverity(reportedFindings(input)), removedSeverity(input));
-  if (input.couldNotEvaluate === undefined) return reported;
+  if (input.couldNotEvaluate === undefined && (input.unevaluated?.length ?? 0) === 0) return reported;
   return atOrAbove(reported, 'high') ? reported : 'high';
 }
 

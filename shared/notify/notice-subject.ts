@@ -120,9 +120,15 @@ function newsItems(input: NoticeInput): NewsItem[] {
   if (tagCall && exemption) {
     const who = shortActor(tagCall.event.actor.arn);
     const { change, resourceIds } = exemption;
+    // A removal that deleted nothing (every resource still tagged: the value named was not the tag's).
+    const still = new Set((input.stillTagged ?? []).map((s) => s.resourceId));
+    const kept = change === 'removed' && !exemption.everyTag && resourceIds.every((id) => still.has(id));
+    const verb = kept
+      ? 'exemption not removed from'
+      : `exemption ${change === 'set' ? 'set on' : 'removed from'}`;
     items.push({
       severity: 'info',
-      text: `${exemption.everyTag ? 'every tag removed from' : `exemption ${change === 'set' ? 'set on' : 'removed from'}`} ${sanitize(resourceIds[0], 40)}${
+      text: `${exemption.everyTag ? 'every tag removed from' : verb} ${sanitize(resourceIds[0], 40)}${
         resourceIds.length > 1 ? ` (+${resourceIds.length - 1})` : ''
       }${who ? ` by ${who}` : ''}`,
     });

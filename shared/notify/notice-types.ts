@@ -63,6 +63,16 @@ export interface NoticeInput {
   calls: readonly NoticeCall[];
   /** Set when the slice could not be loaded: the reason (no findings, no remediation). */
   couldNotEvaluate?: string;
+  /**
+   * With `couldNotEvaluate`: every call's record lacks what it created (`responseElements` left out),
+   * so nothing was read; the remedy is an audit, not the read permissions.
+   */
+  responseDropped?: true;
+  /**
+   * Calls of an evaluated digest whose record does not name what they created (`Call: why`): told
+   * as "could not evaluate" beside the findings of the others (at least `high`, always notified).
+   */
+  unevaluated?: readonly string[];
   /** With `couldNotEvaluate`: the account's member role could not be assumed (the remedy is onboarding it). */
   memberRoleDenied?: true;
   resolved?: ResolvedScope;
@@ -108,6 +118,12 @@ export interface NoticeInput {
   redelivery: boolean;
   /** Tagged resources no rule judges (DESIGN §8 "Exemptions"). */
   untaggable?: readonly UntaggableResource[];
+  /**
+   * Resources a DeleteTags named that still carry the exemption tag in the slice read after it, with
+   * its value: EC2 deletes a tag only when the value named (if any) is its value, and answers
+   * success either way — so nothing was deleted there (or the tag was set again since).
+   */
+  stillTagged?: readonly { resourceId: string; value: string }[];
   /** The effective global mode, printed in the notice. */
   mode: string;
   exemptionTagKey: string;

@@ -45,6 +45,14 @@ export function resolveScope(scope: EventScope, model: Model): ResolvedScope {
     }
   }
 
+  // DisassociateRouteTable: the main tables the subnet can have fallen back to, those routing to an
+  // igw- (the only fallback that can expose it).
+  if (scope.mainRouteTables) {
+    for (const table of model.routeTables.values()) {
+      if (table.isMain && routesToInternet(table.item.Routes)) tables.add(table.id);
+    }
+  }
+
   // Subnets reported as resources: named by the event, and those using an affected route table.
   const subnets = new Set(scope.subnetIds.filter((id) => known(id, model.subnets.has(id))));
   for (const subnet of model.subnets.values()) {
@@ -138,4 +146,22 @@ function groupsNamed(model: Model, name: string, vpcIds: readonly string[], miss
   if (inDefault.length > 0) return inDefault.map((g) => g.id);
   missing.add(`group named ${name} (ambiguous: found in ${vpcs.size} VPCs, none known as the default VPC)`);
   return [];
+}
+
+/** A route shape both the SDK's and the snapshot's route tables share. */
+interface RouteLike {
+  DestinationCidrBlock?: string | undefined;
+  DestinationIpv6CidrBlock?: string | undefined;
+  GatewayId?: string | undefined;
+  State?: string | undefined;
+}
+
+/** Whether a table has an active default route (`0.0.0.0/0` or `::/0`) to an igw- (DESIGN §5). */
+export function routesToInternet(routes: readonly RouteLike[]): boolean {
+  return routes.some(
+    (r) =>
+      (r.DestinationCidrBlock === '0.0.0.0/0' || r.DestinationIpv6CidrBlock === '::/0') &&
+      r.GatewayId?.startsWith('igw-') === true &&
+      r.State !== 'blackhole',
+  );
 }

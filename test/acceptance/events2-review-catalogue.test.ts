@@ -260,6 +260,19 @@ const CASES: Record<HandledEventName, Case> = {
     calls: INTERFACE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
+  // Not in §7's list; added (a change of groups by instance). Shape: `groupSet.items[].groupId` as
+  // ModifyNetworkInterfaceAttribute's, the response `{requestId, _return}` of the real record in
+  // test/fixtures/cloudtrail (ModifyInstanceAttribute--attribute-value-form-lambda-log.json).
+  ModifyInstanceAttribute: {
+    record: () =>
+      cloudTrailRecord(
+        'ModifyInstanceAttribute',
+        { instanceId: INSTANCE, groupSet: { items: [{ groupId: GROUP }] } },
+        { requestId: 'r', _return: true },
+      ),
+    calls: INTERFACE_READS,
+    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+  },
   CreateNetworkAcl: {
     record: () =>
       cloudTrailRecord(
@@ -342,6 +355,18 @@ const CASES: Record<HandledEventName, Case> = {
         { requestId: 'r', associationId: 'rtbassoc-1', associationState: { state: 'associated' } },
       ),
     // The subnet is in the table's VPC, whose subnets are read anyway: not read by id too.
+    calls: ROUTE_READS,
+    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+  },
+  // Not in §7's list; added. The record names only the association (EC2 API reference: request
+  // AssociationId, response return): the region's main tables routing to an igw- are the scope.
+  DisassociateRouteTable: {
+    record: () =>
+      cloudTrailRecord(
+        'DisassociateRouteTable',
+        { associationId: 'rtbassoc-9' },
+        { requestId: 'r', _return: true },
+      ),
     calls: ROUTE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },

@@ -108,6 +108,9 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
     describe('RouteTables', () => world.RouteTables, {
       'route-table-id': (t) => str(t.RouteTableId),
       'vpc-id': (t) => str(t.VpcId),
+      // EC2's `association.main`: "true" for a VPC's main table, else "false".
+      'association.main': (t) =>
+        str(String(((t.Associations ?? []) as { Main?: boolean }[]).some((a) => a.Main === true))),
     }),
   );
   mock.on(DescribeSubnetsCommand).callsFake(

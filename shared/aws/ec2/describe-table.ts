@@ -73,7 +73,7 @@ export const READERS = ['slice', 'region'] as const;
 export type Reader = (typeof READERS)[number];
 
 /** What selects the items of a filtered read; the value is the EC2 filter name. */
-export type FilterKey = 'vpc' | 'id' | 'name' | 'group' | 'instance' | 'rule';
+export type FilterKey = 'vpc' | 'id' | 'name' | 'group' | 'instance' | 'rule' | 'main';
 
 /** One page request: filters (at most 200 values each), the page token, and the page size. */
 export interface PageRequest {
@@ -170,7 +170,8 @@ export const DESCRIBE = {
   routeTables: {
     operation: 'DescribeRouteTables',
     pageSize: 100,
-    filters: { vpc: 'vpc-id', id: 'route-table-id' },
+    // `main`: the main tables of the region (DisassociateRouteTable's scope).
+    filters: { vpc: 'vpc-id', id: 'route-table-id', main: 'association.main' },
     readers: both,
     page: async (ec2, r) => {
       const out = await ec2.send(new DescribeRouteTablesCommand(scan(r)));

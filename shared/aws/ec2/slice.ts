@@ -15,6 +15,7 @@ import { InputError } from '../../errors';
 import type { EventScope } from '../../events/types';
 import { parseSnapshot } from '../../model/snapshot';
 import type { Snapshot } from '../../model/snapshot-schema';
+import { routesToInternet } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
@@ -196,8 +197,13 @@ export async function loadSlice(
   // subnets round 2 reads anyway: read by id it would only cost a call (7 for that event). One that
   // round 2 does not return (another VPC of a merged batch, or deleted) is read by id after it.
   const networkWide =
-    scope.networkAclIds.length + scope.routeTableIds.length + scope.internetGatewayIds.length > 0;
+    scope.networkAclIds.length + scope.routeTableIds.length + scope.internetGatewayIds.length > 0 ||
+    scope.mainRouteTables === true;
   await Promise.all([
+    // DisassociateRouteTable: the region's main tables, in the one call round 1 makes for tables
+    // (6 calls in all, as AssociateRouteTable); only those routing to an igw- are kept (below), so
+    // round 2 reads only their VPCs.
+    scope.mainRouteTables ? describeTables('main', ['true']) : undefined,
     describeInterfaces('group', groupIds),
     describeInterfaces('id', interfacesById),
     describeInterfaces('instance', scope.instanceIds),
@@ -207,6 +213,13 @@ export async function loadSlice(
     describeNatGateways('id', scope.natGatewayIds),
     describeEndpoints('id', scope.vpcEndpointIds),
   ]);
+  if (scope.mainRouteTables) {
+    for (const [id, table] of loaded.tables) {
+      const named = scope.routeTableIds.includes(id);
+      if (table.Associations?.some((a) => a.Main === true) && !named && !routesToInternet(table.Routes ?? []))
+        loaded.tables.delete(id);
+    }
+  }
   if (interfacesById.length === 0) {
     await describeInterfaces(
       'id',
@@ -236,7 +249,10 @@ export async function loadSlice(
   // The VPC's NACLs tell each subnet's NACL. A scope whose only network-wide part is NACLs needs
   // none but its own (read in round 1): the subnets whose interfaces it decides are those the
   // NACLs list as associated (a default NACL lists every subnet using it), so 6 calls, not 7.
-  const everyNacl = exposure || scope.routeTableIds.length + scope.internetGatewayIds.length > 0;
+  const everyNacl =
+    exposure ||
+    scope.routeTableIds.length + scope.internetGatewayIds.length > 0 ||
+    scope.mainRouteTables === true;
   const vpcContext = (ids: string[]) => [
     ids.length > 0 ? describeTables('vpc', ids) : undefined,
     everyNacl ? describeAcls('vpc', ids) : undefined,
