@@ -8,7 +8,7 @@
  *
  * The outputs stay out of the repository (they are large and derived); only this script is kept.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateRegion } from '../bench/generate';
 import type { CliIo } from '../cli/io';
@@ -72,12 +72,19 @@ async function main(): Promise<void> {
   }
   if (command === 'record') mkdirSync(dir, { recursive: true });
   let differences = 0;
+  let unrecorded = 0;
   const all = cases();
   for (const [name, argv] of all) {
     const output = await run(argv);
     const path = join(dir, name);
     if (command === 'record') {
       writeFileSync(path, output);
+      continue;
+    }
+    // A case added since the recording (a new fixture) has nothing to compare with: said, not thrown.
+    if (!existsSync(path)) {
+      unrecorded++;
+      process.stdout.write(`NEW ${name} (no recorded output to compare with)\n`);
       continue;
     }
     const before = readFileSync(path, 'utf8');
@@ -92,7 +99,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     command === 'record'
       ? `recorded ${all.length} outputs in ${dir}\n`
-      : `${all.length - differences} of ${all.length} outputs identical\n`,
+      : `${all.length - differences - unrecorded} of ${all.length - unrecorded} recorded outputs identical` +
+          (unrecorded > 0 ? `, ${unrecorded} new\n` : '\n'),
   );
   if (differences > 0) process.exitCode = 1;
 }
