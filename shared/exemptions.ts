@@ -148,7 +148,7 @@ export function suppressionFor(
 const ENI_RULE_ID = 'eni-internet-exposed';
 
 /** Each kind of resource a rule judges, as a warning names it. */
-const KIND_NAMES: Record<ResourceType, string> = {
+export const KIND_NAMES: Record<ResourceType, string> = {
   'AWS::EC2::SecurityGroup': 'security groups',
   'AWS::EC2::NetworkAcl': 'network ACLs',
   'AWS::EC2::Subnet': 'subnets',
@@ -163,7 +163,7 @@ const KIND_NAMES: Record<ResourceType, string> = {
  * `kind` resource suppresses nothing; undefined for `*`, an id not in `rules`, and a group's
  * `eni-internet-exposed` (it accepts its interfaces' exposure: accepted-exposure.ts).
  */
-function otherKindJudged(
+export function otherKindJudged(
   ruleId: string,
   kind: ResourceType,
   rules: readonly { id: string; resourceType: ResourceType }[],
