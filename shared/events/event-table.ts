@@ -1,4 +1,4 @@
-import { type ExtractContext, ids, noResource, type ScopeParts } from './extract';
+import { type ExtractContext, ids, noResource, overLongId, type ScopeParts } from './extract';
 import { interfaceEvent, modifyInstanceAttribute, runInstances } from './interface-events';
 import { requestedNaclEntry } from './nacl-entry';
 import {
@@ -398,7 +398,7 @@ export function scopeFromEvent(
         : `the record does not name what the call created (${parts.reason})`,
     };
   }
-  return { ...emptyScope(eventName, definition.area), ...parts };
+  return overLongId(parts) ?? { ...emptyScope(eventName, definition.area), ...parts };
 }
 
 /** Type guard for an extractor's "nothing to evaluate". */

@@ -23,3 +23,43 @@ export function noResource(reason: string): Ignored {
 
 /** The distinct non-empty string ids among `values`, in first-seen order. */
 export const ids = (...values: unknown[]): string[] => distinct(values.map(text));
+
+/** Longer than any EC2 resource id (the longest are a prefix and 17 hex digits). */
+const MAX_ID_LENGTH = 128;
+
+/** The id lists of a scope, and the longest value each may hold (a group name: 255, EC2's limit). */
+const ID_BOUNDS: readonly [keyof ScopeParts, number][] = [
+  ['securityGroupIds', MAX_ID_LENGTH],
+  ['securityGroupNames', 255],
+  ['securityGroupRuleIds', MAX_ID_LENGTH],
+  ['networkAclIds', MAX_ID_LENGTH],
+  ['networkAclAssociationIds', MAX_ID_LENGTH],
+  ['subnetIds', MAX_ID_LENGTH],
+  ['routeTableIds', MAX_ID_LENGTH],
+  ['internetGatewayIds', MAX_ID_LENGTH],
+  ['vpcIds', MAX_ID_LENGTH],
+  ['natGatewayIds', MAX_ID_LENGTH],
+  ['vpcEndpointIds', MAX_ID_LENGTH],
+  ['networkInterfaceIds', MAX_ID_LENGTH],
+  ['instanceIds', MAX_ID_LENGTH],
+];
+
+/**
+ * A hostile record's id far longer than any EC2 id (`sgr-` and 17 hex digits) names no resource:
+ * the event is malformed, said so, rather than sent to EC2 as a filter and copied into the log.
+ */
+export function overLongId(parts: ScopeParts): Ignored | undefined {
+  for (const [list, bound] of ID_BOUNDS) {
+    const values = parts[list];
+    const long = Array.isArray(values)
+      ? values.find((v) => typeof v === 'string' && v.length > bound)
+      : undefined;
+    if (typeof long === 'string') {
+      return {
+        code: IGNORE_REASONS.malformed,
+        reason: `${list}: a value of ${long.length} characters (${long.slice(0, 24)}…), longer than any EC2 one (${bound})`,
+      };
+    }
+  }
+  return undefined;
+}
