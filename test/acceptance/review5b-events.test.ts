@@ -1,0 +1,59 @@
+// Review of the session's event-path additions (DESIGN §7, §8, §14), through the event function's
+// batch path with the EC2 fake behind aws-sdk-client-mock.
+
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { processMessages } from '../../functions/on-network-change/process';
+import {
+  buildWorld,
+  cloudTrailRecord,
+  envelope,
+  eventDeps,
+  installFakeEc2,
+  publishedNotices,
+  SUBNET,
+  type World,
+} from '../helpers';
+
+const ec2Mock = mockClient(EC2Client);
+const snsMock = mockClient(SNSClient);
+
+beforeEach(() => {
+  ec2Mock.reset();
+  snsMock.reset();
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
+
+/** Delivers the records as one SQS batch to the event function; the notices it published. */
+async function deliver(w: World, records: Record<string, unknown>[]) {
+  installFakeEc2(ec2Mock, w);
+  await processMessages(
+    records.map((record, i) => ({ id: `m${i}`, body: JSON.stringify(envelope(record)), receiveCount: 1 })),
+    eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
+  );
+  return publishedNotices(snsMock);
+}
+
+describe('a Create call left unevaluated beside a readable call with nothing to report', () => {
+  it('is a failed, high notice whose subject says what could not be evaluated', async () => {
+    // Prepare: a big RunInstances (responseElements left out) and a clean group change.
+    const big = cloudTrailRecord('RunInstances', { subnetId: SUBNET });
+    delete big.responseElements;
+    const clean = cloudTrailRecord(
+      'ModifyNetworkInterfaceAttribute',
+      { networkInterfaceId: 'eni-0web', groupSet: { items: [{ groupId: 'sg-0web' }] } },
+      { _return: true },
+      { eventID: 'evt-2' },
+    );
+    const w = buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22', from: 22, cidr: '10.0.0.0/8' }] });
+    // Act
+    const notices = await deliver(w, [big, clean]);
+    // Assess: DESIGN §8, a "could not evaluate" notice carries severity high and action failed.
+    expect(notices.map((n) => n.Subject)).toEqual(['[HIGH] could not evaluate RunInstances']);
+    expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('high');
+    expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('failed');
+    expect(notices[0]?.Message).toContain('COULD NOT EVALUATE (some calls)');
+  });
+});
