@@ -6,11 +6,13 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { processMessages } from '../../functions/on-network-change/process';
+import { triageEvent } from '../../shared/events/parse';
 import {
   buildWorld,
   cloudTrailRecord,
   envelope,
   eventDeps,
+  INSTANCE,
   installFakeEc2,
   publishedNotices,
   SUBNET,
@@ -55,5 +57,27 @@ describe('a Create call left unevaluated beside a readable call with nothing to 
     expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('high');
     expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('failed');
     expect(notices[0]?.Message).toContain('COULD NOT EVALUATE (some calls)');
+  });
+});
+
+describe('ModifyInstanceAttribute in a shape the table does not spell', () => {
+  const triage = (request: Record<string, unknown>) =>
+    triageEvent(cloudTrailRecord('ModifyInstanceAttribute', request), {
+      exemptionTagKey: 'vpc-guardrail:exempt',
+    });
+
+  it('judges the instance when the groups come under another name (EC2 query form GroupId)', () => {
+    const t = triage({ ModifyInstanceAttributeRequest: { InstanceId: INSTANCE, GroupId: ['sg-0web'] } });
+    expect(t.kind === 'handle' ? t.scope.instanceIds : t.ignored).toEqual([INSTANCE]);
+  });
+
+  it('judges the instance for an attribute it does not know, ignores the known others', () => {
+    const unknown = triage({ instanceId: INSTANCE, attribute: 'networkSettings', value: 'x' });
+    expect(unknown.kind === 'handle' ? unknown.scope.instanceIds : unknown.ignored).toEqual([INSTANCE]);
+    const known = triage({ instanceId: INSTANCE, userData: { value: 'IyEvYmluL3No' }, dryRun: false });
+    expect(known.kind === 'ignore' ? known.ignored : known.kind).toEqual({
+      code: 'not-exposure-change',
+      reason: 'ModifyInstanceAttribute changes no security group (userData)',
+    });
   });
 });
