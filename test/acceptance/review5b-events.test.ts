@@ -81,3 +81,27 @@ describe('ModifyInstanceAttribute in a shape the table does not spell', () => {
     });
   });
 });
+
+describe('DeleteTags naming the value the tag holds again after the call', () => {
+  it('says the tag was set again since, not that EC2 deleted nothing', async () => {
+    // Prepare: the slice read after the call shows the very value the call deleted (set again since).
+    const KEY = 'vpc-guardrail:exempt';
+    const w = buildWorld({
+      groupId: 'sg-0web',
+      rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }],
+      groupTags: [{ Key: KEY, Value: '*' }],
+    });
+    const record = cloudTrailRecord('DeleteTags', {
+      resourcesSet: { items: [{ resourceId: 'sg-0web' }] },
+      tagSet: { items: [{ key: KEY, value: '*' }] },
+    });
+    // Act
+    const notices = await deliver(w, [record]);
+    // Assess
+    const message = notices[0]?.Message ?? '';
+    expect(message).toContain(
+      'sg-0web still carries the tag (= *): it was set again since. Its exemption stays.',
+    );
+    expect(message).not.toContain('EC2 deleted nothing there');
+  });
+});
