@@ -137,7 +137,9 @@ export async function runGroupPipeline(
   };
 
   if (!slice.complete) {
-    const couldNotEvaluate = slice.errors.join('; ') || 'the slice could not be loaded';
+    // The calls left unevaluated beside a slice that failed are named too (else only their call line).
+    const reasons = allUnreadable ? slice.errors : [...slice.errors, ...unevaluated];
+    const couldNotEvaluate = reasons.join('; ') || 'the slice could not be loaded';
     const input: NoticeInput = {
       ...base,
       couldNotEvaluate,

@@ -1,7 +1,7 @@
 // Review of the session's event-path additions (DESIGN §7, §8, §14), through the event function's
 // batch path with the EC2 fake behind aws-sdk-client-mock.
 
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -103,5 +103,40 @@ describe('DeleteTags naming the value the tag holds again after the call', () =>
       'sg-0web still carries the tag (= *): it was set again since. Its exemption stays.',
     );
     expect(message).not.toContain('EC2 deleted nothing there');
+  });
+});
+
+describe('a Create call left unevaluated beside a call whose slice cannot be read', () => {
+  it('names both reasons in the one "could not evaluate" notice', async () => {
+    // Prepare: the readable call's group cannot be described (access denied).
+    const big = cloudTrailRecord('RunInstances', { subnetId: SUBNET });
+    delete big.responseElements;
+    const denied = cloudTrailRecord(
+      'ModifyNetworkInterfaceAttribute',
+      { networkInterfaceId: 'eni-0web', groupSet: { items: [{ groupId: 'sg-0web' }] } },
+      { _return: true },
+      { eventID: 'evt-2' },
+    );
+    installFakeEc2(ec2Mock, buildWorld({ groupId: 'sg-0web', rules: [] }));
+    ec2Mock
+      .on(DescribeSecurityGroupsCommand)
+      .rejects(
+        Object.assign(new Error('not authorized'), {
+          name: 'UnauthorizedOperation',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+    // Act
+    await processMessages(
+      [big, denied].map((r, i) => ({ id: `m${i}`, body: JSON.stringify(envelope(r)), receiveCount: 1 })),
+      eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
+    );
+    // Assess
+    const notices = publishedNotices(snsMock);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('failed');
+    const message = notices[0]?.Message ?? '';
+    expect(message).toContain('not authorized');
+    expect(message).toContain('RunInstances: the record has no responseElements');
   });
 });
