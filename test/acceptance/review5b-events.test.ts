@@ -29,8 +29,9 @@ beforeEach(() => {
 });
 
 /** Delivers the records as one SQS batch to the event function; the notices it published. */
-async function deliver(w: World, records: Record<string, unknown>[]) {
+async function deliver(w: World, records: Record<string, unknown>[], fault?: () => void) {
   installFakeEc2(ec2Mock, w);
+  fault?.();
   await processMessages(
     records.map((record, i) => ({ id: `m${i}`, body: JSON.stringify(envelope(record)), receiveCount: 1 })),
     eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
@@ -38,20 +39,28 @@ async function deliver(w: World, records: Record<string, unknown>[]) {
   return publishedNotices(snsMock);
 }
 
+/** A big RunInstances: CloudTrail left out its responseElements, and with them every id. */
+function bigRun(): Record<string, unknown> {
+  const record = cloudTrailRecord('RunInstances', { subnetId: SUBNET });
+  delete record.responseElements;
+  return record;
+}
+
+/** A readable call of the same account and region: eni-0web's groups replaced. */
+const groupChange = () =>
+  cloudTrailRecord(
+    'ModifyNetworkInterfaceAttribute',
+    { networkInterfaceId: 'eni-0web', groupSet: { items: [{ groupId: 'sg-0web' }] } },
+    { _return: true },
+    { eventID: 'evt-2' },
+  );
+
 describe('a Create call left unevaluated beside a readable call with nothing to report', () => {
   it('is a failed, high notice whose subject says what could not be evaluated', async () => {
     // Prepare: a big RunInstances (responseElements left out) and a clean group change.
-    const big = cloudTrailRecord('RunInstances', { subnetId: SUBNET });
-    delete big.responseElements;
-    const clean = cloudTrailRecord(
-      'ModifyNetworkInterfaceAttribute',
-      { networkInterfaceId: 'eni-0web', groupSet: { items: [{ groupId: 'sg-0web' }] } },
-      { _return: true },
-      { eventID: 'evt-2' },
-    );
     const w = buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22', from: 22, cidr: '10.0.0.0/8' }] });
     // Act
-    const notices = await deliver(w, [big, clean]);
+    const notices = await deliver(w, [bigRun(), groupChange()]);
     // Assess: DESIGN §8, a "could not evaluate" notice carries severity high and action failed.
     expect(notices.map((n) => n.Subject)).toEqual(['[HIGH] could not evaluate RunInstances']);
     expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('high');
@@ -109,30 +118,20 @@ describe('DeleteTags naming the value the tag holds again after the call', () =>
 describe('a Create call left unevaluated beside a call whose slice cannot be read', () => {
   it('names both reasons in the one "could not evaluate" notice', async () => {
     // Prepare: the readable call's group cannot be described (access denied).
-    const big = cloudTrailRecord('RunInstances', { subnetId: SUBNET });
-    delete big.responseElements;
-    const denied = cloudTrailRecord(
-      'ModifyNetworkInterfaceAttribute',
-      { networkInterfaceId: 'eni-0web', groupSet: { items: [{ groupId: 'sg-0web' }] } },
-      { _return: true },
-      { eventID: 'evt-2' },
-    );
-    installFakeEc2(ec2Mock, buildWorld({ groupId: 'sg-0web', rules: [] }));
-    ec2Mock
-      .on(DescribeSecurityGroupsCommand)
-      .rejects(
+    const denied = () =>
+      ec2Mock.on(DescribeSecurityGroupsCommand).rejects(
         Object.assign(new Error('not authorized'), {
           name: 'UnauthorizedOperation',
           $metadata: { httpStatusCode: 403 },
         }),
       );
     // Act
-    await processMessages(
-      [big, denied].map((r, i) => ({ id: `m${i}`, body: JSON.stringify(envelope(r)), receiveCount: 1 })),
-      eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
+    const notices = await deliver(
+      buildWorld({ groupId: 'sg-0web', rules: [] }),
+      [bigRun(), groupChange()],
+      denied,
     );
     // Assess
-    const notices = publishedNotices(snsMock);
     expect(notices).toHaveLength(1);
     expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('failed');
     const message = notices[0]?.Message ?? '';
