@@ -148,7 +148,7 @@ export function suppressionFor(
 const ENI_RULE_ID = 'eni-internet-exposed';
 
 /** Each kind of resource a rule judges, as a warning names it. */
-const KIND_NAMES: Record<ResourceType, string> = {
+export const KIND_NAMES: Record<ResourceType, string> = {
   'AWS::EC2::SecurityGroup': 'security groups',
   'AWS::EC2::NetworkAcl': 'network ACLs',
   'AWS::EC2::Subnet': 'subnets',
@@ -157,6 +157,21 @@ const KIND_NAMES: Record<ResourceType, string> = {
   'AWS::EC2::VPCEndpoint': 'VPC endpoints',
   'AWS::EC2::NetworkInterface': 'network interfaces',
 };
+
+/**
+ * The kind of resource `ruleId` judges when it is not `kind`, so that an entry naming it on a
+ * `kind` resource suppresses nothing; undefined for `*`, an id not in `rules`, and a group's
+ * `eni-internet-exposed` (it accepts its interfaces' exposure: accepted-exposure.ts).
+ */
+export function otherKindJudged(
+  ruleId: string,
+  kind: ResourceType,
+  rules: readonly { id: string; resourceType: ResourceType }[],
+): ResourceType | undefined {
+  const type = rules.find((rule) => rule.id === ruleId)?.resourceType;
+  if (type === undefined || type === kind) return undefined;
+  return ruleId === ENI_RULE_ID && kind === 'AWS::EC2::SecurityGroup' ? undefined : type;
+}
 
 /**
  * Allow-list entries that can suppress nothing, as warnings: a resource of a kind no rule judges
@@ -179,10 +194,8 @@ export function allowListWarnings(
       return;
     }
     for (const ruleId of entry.ruleIds ?? []) {
-      const type = rules.find((rule) => rule.id === ruleId)?.resourceType;
-      // A group's entry for `eni-internet-exposed` accepts its interfaces' exposure (accepted-exposure.ts).
-      const groupForInterfaces = ruleId === ENI_RULE_ID && kind === 'AWS::EC2::SecurityGroup';
-      if (type && type !== kind && !groupForInterfaces)
+      const type = otherKindJudged(ruleId, kind, rules);
+      if (type)
         warnings.push(
           `config allowLists[${i}].ruleIds: ${ruleId} judges ${KIND_NAMES[type]} (${ID_PREFIXES[type]}…), not ${entry.resourceId}: it suppresses nothing there`,
         );
@@ -238,12 +251,9 @@ export function misdirectedTagWarnings(
     const tag = tags.find((t) => t.Key === key);
     const kind = tag && judgedTypeOf(id);
     if (!tag || !kind) return;
-    const elsewhere = parseExemptionTag(tag.Value).entries.filter(({ ruleId }) => {
-      const type = rules.find((rule) => rule.id === ruleId)?.resourceType;
-      return type && type !== kind && !(ruleId === ENI_RULE_ID && kind === 'AWS::EC2::SecurityGroup');
-    });
-    for (const { ruleId } of elsewhere) {
-      const type = rules.find((rule) => rule.id === ruleId)?.resourceType as ResourceType;
+    for (const { ruleId } of parseExemptionTag(tag.Value).entries) {
+      const type = otherKindJudged(ruleId, kind, rules);
+      if (!type) continue;
       const its =
         type === 'AWS::EC2::SecurityGroup' && groups?.length
           ? ` (${groups.map((g) => g.GroupId).join(', ')})`

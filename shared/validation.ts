@@ -88,9 +88,14 @@ export function parseJsonText(
   if (text.length <= DUPLICATE_SCAN_LIMIT && parsed !== null && typeof parsed === 'object') {
     const duplicate = repeatedTopKey(text);
     if (duplicate) {
+      // Merging is the advice for a list (a snapshot's); a config's `"mode"` twice is not one.
+      const holder = duplicate.element < 0 ? parsed : (parsed as unknown[])[duplicate.element];
+      const kept = (holder as Record<string, unknown>)[duplicate.key];
+      const advice = Array.isArray(kept)
+        ? 'give each key once, with the items of both in one list'
+        : 'give each key once';
       throw new errorType(`invalid ${what}`, [
-        `${duplicate.where}: duplicate key ${JSON.stringify(duplicate.key)} (JSON keeps only the last of ` +
-          'its values; give each key once, with the items of both in one list)',
+        `${duplicate.where}: duplicate key ${JSON.stringify(duplicate.key)} (JSON keeps only the last of its values; ${advice})`,
       ]);
     }
   }
@@ -111,9 +116,10 @@ export const DUPLICATE_SCAN_LIMIT = 16 * 1024 * 1024;
 
 /**
  * The first key repeated in the root object, or in an object that is an element of a root array
- * (a file of several snapshots), with its path; undefined when none is. `text` is valid JSON.
+ * (a file of several snapshots), with its path and that element's index (-1 for the root object);
+ * undefined when none is. `text` is valid JSON.
  */
-export function repeatedTopKey(text: string): { key: string; where: string } | undefined {
+export function repeatedTopKey(text: string): { key: string; where: string; element: number } | undefined {
   const n = text.length;
   let depth = 0;
   let keyDepth = 1;
@@ -130,7 +136,7 @@ export function repeatedTopKey(text: string): { key: string; where: string } | u
       while (j < n && isJsonSpace(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) !== 58 /* : */) continue;
       const key = JSON.parse(text.slice(start, i + 1)) as string;
-      if (keys.has(key)) return { key, where: element < 0 ? '(root)' : `[${element}]` };
+      if (keys.has(key)) return { key, where: element < 0 ? '(root)' : `[${element}]`, element };
       keys.add(key);
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       depth++;

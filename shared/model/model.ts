@@ -82,7 +82,7 @@ class BuiltModel implements Model {
     this.vpcs = new Map(snapshot.Vpcs.map((v) => [v.VpcId, v]));
     this.internetGateways = new Map(snapshot.InternetGateways.map((g) => [g.InternetGatewayId, g]));
     this.natGateways = new Map(snapshot.NatGateways.map((g) => [g.NatGatewayId, g]));
-    this.vpcEndpoints = new Map(snapshot.VpcEndpoints.map((e) => [e.VpcEndpointId, withVpc(e, snapshot)]));
+    this.vpcEndpoints = new Map(snapshot.VpcEndpoints.map((e) => [e.VpcEndpointId, e]));
   }
 
   // Indexes no rule of the catalogue reads: built on first read (50k interfaces cost ~30 ms).
@@ -251,19 +251,6 @@ export function buildModel(snapshot: Snapshot): Model {
     model.networkInterfaces.set(node.id, node);
   }
   return model;
-}
-
-/**
- * An endpoint item that names no VpcId (hand-made: EC2 always prints it) takes the VPC of a subnet
- * or route table it names, as a group takes an interface's: its findings then carry the vpcId that
- * `--vpc` filters by, instead of an empty one no filter matches.
- */
-function withVpc(endpoint: VpcEndpointItem, snapshot: Snapshot): VpcEndpointItem {
-  if (endpoint.VpcId !== undefined) return endpoint;
-  const vpcId =
-    snapshot.Subnets.find((s) => endpoint.SubnetIds.includes(s.SubnetId))?.VpcId ??
-    snapshot.RouteTables.find((t) => endpoint.RouteTableIds.includes(t.RouteTableId))?.VpcId;
-  return vpcId === undefined ? endpoint : { ...endpoint, VpcId: vpcId };
 }
 
 /**

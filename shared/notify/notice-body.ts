@@ -1,5 +1,6 @@
 import type { ParsedEvent } from '../events/types';
-import { exemptionActive, parseExemptionTag } from '../exemptions';
+import { exemptionActive, KIND_NAMES, otherKindJudged, parseExemptionTag } from '../exemptions';
+import { ID_PREFIXES, judgedTypeOf } from '../findings';
 import { REGISTRY, type RuleRegistry } from '../rules/registry';
 import { cap, describeAction, STATUS_LABEL, shellWord, undoCommand } from './action-text';
 import { callLines, resourceLines } from './notice-resources';
@@ -182,8 +183,7 @@ function exemptionLines(input: NoticeInput): string[] {
       ).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
     );
     if (judged.length > 0 && exemption.change === 'set') {
-      const on = cap(judged, 20).join(', ');
-      lines.push(...setTagEffect(exemption.value ?? '', on, input.now, input.registry ?? REGISTRY));
+      lines.push(...setTagEffect(exemption.value ?? '', judged, input.now, input.registry ?? REGISTRY));
     } else if (judged.length > 0) {
       lines.push(...removedTagEffect(judged, exemption.value, input));
     }
@@ -255,11 +255,27 @@ function removedTagEffect(
  * force suppress; an entry whose date has passed, or a part that is no `*` / rule id (`@YYYY-MM-DD`
  * optional), exempts nothing — the notice says so instead of promising a suppression.
  */
-function setTagEffect(value: string, on: string, now: Date | undefined, registry: RuleRegistry): string[] {
+function setTagEffect(
+  value: string,
+  judged: readonly string[],
+  now: Date | undefined,
+  registry: RuleRegistry,
+): string[] {
+  const on = cap(judged, 20).join(', ');
   const parsed = parseExemptionTag(value);
   // A rule id the catalogue does not know exempts nothing either (a typo: `sg-open-admin-prot`).
   const known = (e: { ruleId: string }) => e.ruleId === '*' || registry.byId(e.ruleId) !== undefined;
-  const entries = parsed.entries.filter(known);
+  // Nor does a rule that judges none of the tagged resources (an interface tagged
+  // sg-open-admin-port: that rule judges its groups), as the audit's warning says.
+  const meta = registry.rules.map((rule) => rule.meta);
+  const elsewhere = (e: { ruleId: string }) =>
+    e.ruleId !== '*' &&
+    judged.every((id) => {
+      const kind = judgedTypeOf(id);
+      return kind !== undefined && otherKindJudged(e.ruleId, kind, meta) !== undefined;
+    });
+  const misdirected = parsed.entries.filter((e) => known(e) && elsewhere(e));
+  const entries = parsed.entries.filter((e) => known(e) && !elsewhere(e));
   const invalid = [
     ...parsed.invalid,
     ...parsed.entries.filter((e) => !known(e)).map((e) => `${e.ruleId} (no such rule)`),
@@ -276,6 +292,13 @@ function setTagEffect(value: string, on: string, now: Date | undefined, registry
   if (expired.length > 0) {
     lines.push(
       `  Already expired, no effect: ${expired.map((e) => `${sanitize(e.ruleId, 64)}@${e.until ?? ''}`).join(', ')} (the date has passed).`,
+    );
+  }
+  for (const e of misdirected) {
+    const type = registry.byId(e.ruleId)?.meta.resourceType;
+    const kind = type ? `${KIND_NAMES[type]} (${ID_PREFIXES[type]}…)` : 'another kind of resource';
+    lines.push(
+      `  No effect here: ${sanitize(e.ruleId, 64)} judges ${kind}, not what was tagged; tag those instead.`,
     );
   }
   if (invalid.length > 0) {

@@ -49,19 +49,16 @@ export function planRemediation(
   for (const finding of findings) {
     const plan = finding.remediation;
     const unfixable = unfixableText(finding);
-    // A suppressed finding carries no plan (the engine drops it: never remediated), yet a rule that
-    // remediates still says why it left the finding alone.
-    if (finding.suppressed && autoFixOf(finding.ruleId) !== 'no') {
-      skip(finding, `suppressed (${finding.suppressed.by})`);
+    // Never remediated (DESIGN §8). The engine drops a suppressed finding's plan, so a rule that
+    // remediates says why it left the finding alone even without one.
+    if (finding.suppressed) {
+      if (plan || unfixable || autoFixOf(finding.ruleId) !== 'no')
+        skip(finding, `suppressed (${finding.suppressed.by})`);
       continue;
     }
     // A finding with nothing planned is skipped silently unless part of it cannot be fixed: that
     // part is named, so a notify-only port is never left out of both the actions and the skips.
     if (!plan && !unfixable) continue;
-    if (finding.suppressed) {
-      skip(finding, `suppressed (${finding.suppressed.by})`);
-      continue;
-    }
     const autoFix = autoFixOf(finding.ruleId);
     const mode = ruleMode(config, finding.ruleId);
     if (autoFix === 'no') {

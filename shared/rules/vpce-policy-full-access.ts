@@ -134,19 +134,17 @@ export const vpcePolicyFullAccess = defineRule({
 });
 
 /**
- * The endpoint's VPC: its `VpcId` (EC2 always lists it; the model fills a hand-made item's from
- * the subnets or route tables it names), else that of an interface or security group it names,
- * so that `--vpc` still reports it. Empty only when nothing it names is in the snapshot.
+ * The endpoint's VPC: its `VpcId` (EC2 always lists it), else, for a hand-made item, that of the
+ * first subnet, route table, interface or security group it names that the snapshot holds, so
+ * that `--vpc` still reports it. Empty only when nothing it names is in the snapshot.
  */
 function endpointVpc(model: Model, endpoint: VpcEndpointItem): string {
   if (endpoint.VpcId) return endpoint.VpcId;
-  for (const id of endpoint.NetworkInterfaceIds) {
-    const vpcId = model.networkInterfaces.get(id)?.vpcId;
-    if (vpcId) return vpcId;
-  }
-  for (const group of endpoint.Groups) {
-    const vpcId = model.securityGroups.get(group.GroupId)?.vpcId;
-    if (vpcId) return vpcId;
-  }
-  return '';
+  const named = [
+    ...endpoint.SubnetIds.map((id) => model.subnets.get(id)?.vpcId),
+    ...endpoint.RouteTableIds.map((id) => model.routeTables.get(id)?.vpcId),
+    ...endpoint.NetworkInterfaceIds.map((id) => model.networkInterfaces.get(id)?.vpcId),
+    ...endpoint.Groups.map((group) => model.securityGroups.get(group.GroupId)?.vpcId),
+  ];
+  return named.find((vpcId) => vpcId !== undefined && vpcId !== '') ?? '';
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
-import type { Finding } from '../../shared/findings';
-import { memoryIo } from '../helpers';
+import { type AuditJsonReport, auditJson, memoryIo } from '../helpers';
 import { ec2Fixture } from '../helpers/ec2-fixtures';
 
 // DESIGN §3/§4 input readings pinned by the engine3 review, through the CLI a user runs
@@ -9,17 +8,7 @@ import { ec2Fixture } from '../helpers/ec2-fixtures';
 
 type Json = Record<string, unknown>;
 
-interface Report {
-  findings: Finding[];
-  summary: { warnings: string[]; notJudged: { resourceId: string; reason: string; ruleId?: string }[] };
-}
-
-async function auditJson(snapshot: unknown) {
-  const env = memoryIo({ 'in.json': JSON.stringify(snapshot) });
-  const code = await runCli(['audit', '--snapshot', 'in.json', '--format', 'json'], env.io);
-  const out = env.stdout();
-  return { code, report: out ? (JSON.parse(out) as Report) : undefined, stderr: env.stderr() };
-}
+type Report = AuditJsonReport;
 
 /** `describe-managed-prefix-lists` as EC2 prints it (test/fixtures/ec2, Placebo recording). */
 const PREFIX_LISTS = ec2Fixture('DescribeManagedPrefixLists--aws-and-customer-lists-placebo')

@@ -271,15 +271,19 @@ describe('an interface exposure is accepted only through a world-open rule exemp
     NetworkInterfaces: [eni],
   });
 
-  it('a group tagged for sg-broad-public-source does not accept its world-open 22 (was suppressed)', () => {
-    const findings = audit(
+  /** The findings when the group, world-open on 22 over IPv4 and broad over IPv6, carries this tag. */
+  const taggedGroup = (exempt: string) =>
+    audit(
       region({
         ...REAL_GROUP,
         IpPermissions: [permission('tcp', [22, 22], ['0.0.0.0/0'], ['2000::/4'])],
-        Tags: [{ Key: 'vpc-guardrail:exempt', Value: 'sg-broad-public-source' }],
+        Tags: [{ Key: 'vpc-guardrail:exempt', Value: exempt }],
       }),
       { rules: [...SG_RULES, 'eni-internet-exposed'] },
     );
+
+  it('a group tagged for sg-broad-public-source does not accept its world-open 22 (was suppressed)', () => {
+    const findings = taggedGroup('sg-broad-public-source');
     expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports, f.suppressed?.by])).toEqual([
       ['eni-internet-exposed', 'eni-0605e38e04785b878', ['22/tcp'], undefined],
       ['sg-open-admin-port', 'sg-0ad159022dbc679a4', ['22/tcp'], undefined],
@@ -288,14 +292,7 @@ describe('an interface exposure is accepted only through a world-open rule exemp
   });
 
   it('tagged for sg-open-admin-port, the same path is accepted', () => {
-    const findings = audit(
-      region({
-        ...REAL_GROUP,
-        IpPermissions: [permission('tcp', [22, 22], ['0.0.0.0/0'], ['2000::/4'])],
-        Tags: [{ Key: 'vpc-guardrail:exempt', Value: 'sg-open-admin-port' }],
-      }),
-      { rules: [...SG_RULES, 'eni-internet-exposed'] },
-    );
+    const findings = taggedGroup('sg-open-admin-port');
     expect(findings.map((f) => [f.ruleId, f.suppressed?.by])).toEqual([
       ['eni-internet-exposed', 'tag'],
       ['sg-open-admin-port', 'tag'],

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
-import type { Finding } from '../../shared/findings';
-import { memoryIo } from '../helpers';
+import { type AuditJsonReport, auditJson, memoryIo } from '../helpers';
 import { ec2Fixture } from '../helpers/ec2-fixtures';
 
 // DESIGN §3 ("Keys", "Values": host bits cleared) as the input5 review found them missing, through
@@ -9,17 +8,7 @@ import { ec2Fixture } from '../helpers/ec2-fixtures';
 
 type Json = Record<string, unknown>;
 
-interface Report {
-  findings: Finding[];
-  summary: { warnings: string[]; notJudged: { resourceId: string; reason: string; ruleId?: string }[] };
-}
-
-async function auditJson(snapshot: unknown) {
-  const env = memoryIo({ 'in.json': JSON.stringify(snapshot) });
-  const code = await runCli(['audit', '--snapshot', 'in.json', '--format', 'json'], env.io);
-  const out = env.stdout();
-  return { code, report: out ? (JSON.parse(out) as Report) : undefined, stderr: env.stderr() };
-}
+type Report = AuditJsonReport;
 
 const list = (name: string, key: string) => ec2Fixture(name)[key] as Json[];
 

@@ -6,7 +6,7 @@ import { evaluateReport } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import type { Finding } from '../../shared/findings';
 import { readSnapshot } from '../../shared/model/snapshot';
-import { memoryIo } from '../helpers';
+import { auditJson, memoryIo } from '../helpers';
 
 // Every "Why" case of issue #9 (DESIGN §3, hardened snapshots): an error naming the path, a
 // warning, a notJudged entry, or the finding that was hidden — never a clean audit by accident.
@@ -18,16 +18,6 @@ const BASTION_ENI = 'eni-0d3m0000000000b51';
 
 function demoWith(changes: Json): Json {
   return { ...structuredClone(DEMO), ...changes };
-}
-
-async function auditJson(snapshot: Json, ...args: string[]) {
-  const env = memoryIo({ 'in.json': JSON.stringify(snapshot) });
-  const code = await runCli(['audit', '--snapshot', 'in.json', '--format', 'json', ...args], env.io);
-  const out = env.stdout();
-  const report = out
-    ? (JSON.parse(out) as { findings: Finding[]; summary: { warnings: string[]; notJudged: unknown[] } })
-    : undefined;
-  return { code, report, stderr: env.stderr() };
 }
 
 /** The issues of the InputError that reading `input` throws. */

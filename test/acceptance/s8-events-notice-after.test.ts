@@ -236,6 +236,37 @@ describe('§8 an exemption tag set with a date that has passed, or a value not u
     expect(message).not.toContain('Nothing is exempted');
   });
 
+  it('says a rule id that judges another kind of resource exempts nothing there (an interface tagged sg-open-admin-port)', async () => {
+    // Arrange: the tag goes on the interface; sg-open-admin-port judges its groups.
+    const tag = cloudTrailRecord('CreateTags', {
+      resourcesSet: { items: [{ resourceId: ENI }] },
+      tagSet: { items: [{ key: KEY, value: 'sg-open-admin-port, eni-internet-exposed@2020-01-31' }] },
+    });
+    // Act
+    const report = await simulate(tag, worldSnapshot({ rules: [] }), { mode: 'notify' });
+    const message = report.notification?.message ?? '';
+    // Assess
+    expect(message).toContain(
+      '  No effect here: sg-open-admin-port judges security groups (sg-…), not what was tagged; tag those instead.',
+    );
+    expect(message).toContain('Already expired, no effect: eni-internet-exposed@2020-01-31');
+    expect(message).toContain(`Nothing is exempted: findings on ${ENI} are reported`);
+    expect(message).not.toContain('are now reported as suppressed');
+  });
+
+  it('keeps a rule id in force when it judges one of the tagged resources', async () => {
+    // Act: the group and its interface tagged together; the rule judges the group.
+    const tag = cloudTrailRecord('CreateTags', {
+      resourcesSet: { items: [{ resourceId: GROUP }, { resourceId: ENI }] },
+      tagSet: { items: [{ key: KEY, value: 'sg-open-admin-port' }] },
+    });
+    const report = await simulate(tag, worldSnapshot({ rules: [] }), { mode: 'notify' });
+    const message = report.notification?.message ?? '';
+    // Assess
+    expect(message).toContain('Findings of the rules sg-open-admin-port on');
+    expect(message).not.toContain('No effect here');
+  });
+
   it('shows an empty tag value (a key set alone in the console) as "" and exempts nothing', async () => {
     // Act
     const message = await tagged('');

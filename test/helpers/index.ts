@@ -1,4 +1,5 @@
 // The one helpers module of the test tree: import everything from here.
+export * from './audit-cli';
 export * from './burst-events';
 export * from './cli-io';
 export * from './cloudtrail';

@@ -26,7 +26,9 @@ describe('repeatedTopKey', () => {
       fc.property(PAIRS, fc.boolean(), (pairs, pretty) => {
         const found = repeatedTopKey(render(pairs, pretty));
         const repeat = firstRepeat(pairs.map(([k]) => k));
-        expect(found).toEqual(repeat === undefined ? undefined : { key: repeat, where: '(root)' });
+        expect(found).toEqual(
+          repeat === undefined ? undefined : { key: repeat, where: '(root)', element: -1 },
+        );
       }),
       { numRuns: 3000 },
     );
@@ -41,7 +43,9 @@ describe('repeatedTopKey', () => {
         );
         const pairs = elements[at];
         expect(repeatedTopKey(text)).toEqual(
-          at < 0 || !pairs ? undefined : { key: firstRepeat(pairs.map(([k]) => k)), where: `[${at}]` },
+          at < 0 || !pairs
+            ? undefined
+            : { key: firstRepeat(pairs.map(([k]) => k)), where: `[${at}]`, element: at },
         );
       }),
       { numRuns: 1000 },
@@ -52,6 +56,7 @@ describe('repeatedTopKey', () => {
     expect(repeatedTopKey('{"Vpcs": [], "Vpc\\u0073": [{"Vpcs": 1}]}')).toEqual({
       key: 'Vpcs',
       where: '(root)',
+      element: -1,
     });
     expect(repeatedTopKey('{"a": {"a": 1, "a": 2}, "b": "\\"a\\": 1"}')).toBeUndefined();
   });
@@ -71,6 +76,26 @@ describe('parseJsonText', () => {
         '(root): duplicate key "SecurityGroups" (JSON keeps only the last of its values; give each key once, with the items of both in one list)',
       ]);
     }
+  });
+
+  it('advises merging the two only when the value is a list (a config key given twice is not one)', () => {
+    const issues = (text: string) => {
+      try {
+        parseJsonText(text, 'config file c.json', ConfigError);
+      } catch (error) {
+        return (error as ConfigError).issues;
+      }
+      return expect.unreachable();
+    };
+    expect(issues('{"mode": "notify", "mode": "remediate"}')).toEqual([
+      '(root): duplicate key "mode" (JSON keeps only the last of its values; give each key once)',
+    ]);
+    expect(issues('[{"Vpcs": []}, {"region": "eu-west-1", "Vpcs": [], "region": "us-east-1"}]')).toEqual([
+      '[1]: duplicate key "region" (JSON keeps only the last of its values; give each key once)',
+    ]);
+    expect(issues('[{}, {"Vpcs": [], "Vpcs": []}]')).toEqual([
+      '[1]: duplicate key "Vpcs" (JSON keeps only the last of its values; give each key once, with the items of both in one list)',
+    ]);
   });
 
   it('does not scan a text longer than the limit (the bench region; files that large are written by programs)', () => {
