@@ -27,10 +27,12 @@ export const ids = (...values: unknown[]): string[] => distinct(values.map(text)
 /** Longer than any EC2 resource id (the longest are a prefix and 17 hex digits). */
 const MAX_ID_LENGTH = 128;
 
-/** The id lists of a scope, and the longest value each may hold (a group name: 255, EC2's limit). */
+/**
+ * The id lists of a scope, each value at most MAX_ID_LENGTH long. Group names are not bounded here:
+ * a name is the caller's text, sanitized where it is shown, like the record's other strings.
+ */
 const ID_BOUNDS: readonly [keyof ScopeParts, number][] = [
   ['securityGroupIds', MAX_ID_LENGTH],
-  ['securityGroupNames', 255],
   ['securityGroupRuleIds', MAX_ID_LENGTH],
   ['networkAclIds', MAX_ID_LENGTH],
   ['networkAclAssociationIds', MAX_ID_LENGTH],
