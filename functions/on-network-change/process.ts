@@ -64,6 +64,18 @@ export interface EventDeps {
   failedEvents?: Set<string>;
 }
 
+/**
+ * The longest event id logged whole. CloudTrail's are 36-character UUIDs; a hostile record's may be
+ * megabytes, and the correlation id is repeated on every line of the invocation (DESIGN §13: the
+ * log stays readable, and CloudWatch cuts an event at 256 KB). Notices clip it too (to 64).
+ */
+const MAX_LOGGED_ID = 128;
+
+/** The event id as logged: whole up to MAX_LOGGED_ID characters, else clipped with an ellipsis. */
+function loggedId(id: string | undefined): string | undefined {
+  return id === undefined || id.length <= MAX_LOGGED_ID ? id : `${id.slice(0, MAX_LOGGED_ID - 1)}…`;
+}
+
 /** How many failed event ids an environment remembers (oldest forgotten first). */
 const FAILED_EVENTS_KEPT = 1000;
 
@@ -131,7 +143,7 @@ export async function processMessages(
   // One event (a direct invocation, a batch of one): its CloudTrail id correlates the log lines.
   const handled = triaged.groups.flatMap((g) => g.members);
   const only = handled.length === 1 ? handled[0]?.event.eventId : undefined;
-  if (only) logger.setCorrelationId(only);
+  if (only) logger.setCorrelationId(loggedId(only));
 
   const settled = await Promise.allSettled(triaged.groups.map((group) => processGroup(group, deps, options)));
   const groups: GroupReport[] = [];
@@ -169,7 +181,11 @@ export async function processMessages(
     failed.push(...messageIds, ...duplicates);
     error ??= result.reason;
     if (failedEvents) {
-      for (const m of group.members) if (m.event.eventId !== undefined) failedEvents.add(m.event.eventId);
+      for (const m of group.members) {
+        // A hostile id longer than any CloudTrail id is not kept: the set would hold megabytes.
+        const id = m.event.eventId;
+        if (id !== undefined && id.length <= MAX_LOGGED_ID) failedEvents.add(id);
+      }
       for (const id of [...failedEvents].slice(0, Math.max(0, failedEvents.size - FAILED_EVENTS_KEPT))) {
         failedEvents.delete(id);
       }
@@ -371,7 +387,7 @@ function logTriage(logger: Logger, m: MessageTriage): void {
         code: m.ignored.code,
         reason: m.ignored.reason,
         eventName: m.event?.eventName,
-        eventId: m.event?.eventId,
+        eventId: loggedId(m.event?.eventId),
       };
       // DESIGN §13: a malformed, unknown or hostile event is "a clear logged error". A call of the
       // table whose record names no resource to judge (cut short, or a shape not read) is one too:
@@ -384,14 +400,14 @@ function logTriage(logger: Logger, m: MessageTriage): void {
     case 'duplicate':
       logger.info('duplicate event counted once', {
         messageId: m.messageId,
-        eventId: m.event.eventId,
+        eventId: loggedId(m.event.eventId),
         duplicateOf: m.duplicateOf,
       });
       return;
     case 'handled':
       logger.info('event accepted', {
         messageId: m.messageId,
-        eventId: m.event.eventId,
+        eventId: loggedId(m.event.eventId),
         eventName: m.event.eventName,
         group: m.group,
       });
@@ -402,7 +418,7 @@ function logOutcome(logger: Logger, outcome: GroupOutcome, messageIds: string[])
   logger.info('group evaluated', {
     group: outcome.group.key,
     messageIds,
-    eventIds: outcome.group.members.map((m) => m.event.eventId),
+    eventIds: outcome.group.members.map((m) => loggedId(m.event.eventId)),
     scope: outcome.assessment?.resolved ?? outcome.scope,
     findings: (outcome.assessment?.findings ?? []).map((f) => ({
       id: f.id,

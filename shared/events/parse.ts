@@ -26,9 +26,6 @@ const EnvelopeSchema = z.looseObject({
 
 const EC2_SOURCE = 'ec2.amazonaws.com';
 
-/** The longest `eventID` read (as `eventName`'s bound): CloudTrail's are 36 characters. */
-const MAX_EVENT_ID_LENGTH = 128;
-
 /**
  * Reads an EventBridge "AWS API Call via CloudTrail" envelope or a bare CloudTrail record.
  * Returns the normalized event, or why it cannot be read.
@@ -54,14 +51,6 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
     return malformed(issues.join('; '));
   }
   const detail = parsed.data;
-  // CloudTrail's event ids are 36-character UUIDs. A longer one is no CloudTrail record's, and it
-  // would be copied into every log line of the invocation (the correlation id) and kept among the
-  // failed ids: refused here, as an over-long eventName is.
-  const eventId = text(field(detail, 'eventID'));
-  if (eventId !== undefined && eventId.length > MAX_EVENT_ID_LENGTH) {
-    const where = isEnvelope ? 'detail.eventID' : 'eventID';
-    return malformed(`${where}: ${eventId.length} characters, more than ${MAX_EVENT_ID_LENGTH}`);
-  }
   const event: ParsedEvent = {
     eventName: detail.eventName,
     actor: actorOf(detail),
@@ -69,7 +58,7 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
     responseElements: detail.responseElements,
     envelope: isEnvelope,
   };
-  assign(event, 'eventId', eventId);
+  assign(event, 'eventId', text(field(detail, 'eventID')));
   assign(event, 'eventSource', nonEmpty(detail.eventSource));
   assign(event, 'eventTime', text(field(detail, 'eventTime')));
   assign(event, 'accountId', envelopeAccount ?? text(field(detail, 'recipientAccountId')));

@@ -39,8 +39,10 @@ const LINE_BOUND = 8_000;
 function measuredLogger() {
   const logger = new Logger({ logLevel: 'SILENT' });
   const lines: { level: string; message: string; size: number }[] = [];
+  const correlationIds: unknown[] = [];
   let correlation = 0;
   vi.spyOn(logger, 'setCorrelationId').mockImplementation((id?: unknown) => {
+    correlationIds.push(id);
     correlation = JSON.stringify(id ?? '').length;
   });
   for (const level of ['debug', 'info', 'warn', 'error'] as const) {
@@ -49,7 +51,7 @@ function measuredLogger() {
       lines.push({ level, message: String(message), size: size + correlation });
     });
   }
-  return { logger, lines };
+  return { logger, lines, correlationIds };
 }
 
 /** The fixture with the string at `at` (by index among its string leaves) made `HUGE` long. */
@@ -80,30 +82,27 @@ describe('fuzz6: an over-long string of a record never floods the log', () => {
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
   });
 
-  it('refuses a 300,000-character eventID as malformed: logged at ERROR, bounded, nothing called', async () => {
+  it('handles a record with a 300,000-character eventID, logging the id clipped to 128 characters', async () => {
     // Found by the fuzz6 campaign on the built bundle: the id was logged whole on the accepted
     // line and on every later line as the correlation id (a 300 KB line, past CloudWatch's cut).
     const record = { ...(authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']]) as object) };
-    const { logger, lines } = measuredLogger();
-    const result = await processEvent(envelope({ ...record, eventID: 'e'.repeat(300_000) }), {
-      ...eventDeps(),
-      logger,
-    });
-    expect(result).toEqual({
-      status: 'ignored',
-      code: 'malformed',
-      reason: 'not a CloudTrail record: detail.eventID: 300000 characters, more than 128',
-    });
-    expect(lines.map((l) => [l.level, l.message])).toEqual([['error', 'event ignored']]);
+    const { logger, lines, correlationIds } = measuredLogger();
+    const eventID = 'e'.repeat(300_000);
+    const result = await processEvent(envelope({ ...record, eventID }), { ...eventDeps(), logger });
+    // Still judged and fixed (the id is metadata; notices clip it too).
+    expect(result).toMatchObject({ status: 'handled', actions: [{ action: 'RevokeSecurityGroupIngress' }] });
+    expect(correlationIds).toEqual([`${'e'.repeat(127)}…`]);
+    expect(lines.find((l) => l.message === 'event accepted')?.size).toBeLessThan(1_000);
     expect(Math.max(...lines.map((l) => l.size))).toBeLessThan(LINE_BOUND);
-    expect(ec2Mock.calls()).toHaveLength(0);
   });
 
-  it('keeps a CloudTrail-length eventID (36 characters) and one of 128', async () => {
+  it('logs a CloudTrail-length eventID (36 characters) and one of 128 whole', async () => {
     const record = authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']]) as object;
     for (const eventID of ['52601748-2659-4ed8-b5fd-c530547b07ec', 'i'.repeat(128)]) {
-      const result = await processEvent(envelope({ ...record, eventID }), eventDeps());
+      const { logger, correlationIds } = measuredLogger();
+      const result = await processEvent(envelope({ ...record, eventID }), { ...eventDeps(), logger });
       expect(result).toMatchObject({ status: 'handled', eventId: eventID });
+      expect(correlationIds).toEqual([eventID]);
     }
   });
 
