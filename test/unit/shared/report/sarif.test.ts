@@ -191,6 +191,22 @@ describe('artifactUri', () => {
   });
 });
 
+describe('rule descriptors as GitHub code scanning reads them', () => {
+  it('at most 10 tags per rule (GitHub shows 10, rejects more than 20) and a score where the rule has one severity', () => {
+    const rules = toSarif([]).runs[0]?.tool.driver.rules ?? [];
+    for (const rule of rules) {
+      const tags = rule.properties?.tags as string[];
+      expect(tags.length, rule.id).toBeLessThanOrEqual(10);
+      expect(tags, rule.id).toContain('security');
+    }
+    // GitHub takes `security-severity` from the rule only: by-ports eni-internet-exposed has none
+    // (README), its results rank by their own level.
+    expect(rules.filter((r) => r.properties?.['security-severity'] === undefined).map((r) => r.id)).toEqual([
+      'eni-internet-exposed',
+    ]);
+  });
+});
+
 describe('sarifSizeWarning', () => {
   it('warns only above the 25,000 results GitHub code scanning takes in one run', () => {
     expect(sarifSizeWarning(25_000)).toBeUndefined();
