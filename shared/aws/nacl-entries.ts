@@ -37,7 +37,9 @@ export class NaclEntryReads {
       this.entries.set(networkAclId, entries);
       return entries;
     } catch {
-      // Not known to be there: the caller reports the write as it was answered.
+      // Not known to be there: the caller reports the write as it was answered. Remembered as
+      // read, so a replace-only fix whose read failed makes it once, not once per replace.
+      this.entries.set(networkAclId, []);
       return [];
     }
   }

@@ -21,25 +21,56 @@ export function interfaceEvent({ request }: ExtractContext): ScopeParts | Ignore
  * exposure: `groupSet.items[].groupId` (the CLI's `--groups`), or the `attribute: "groupSet"` +
  * `value` form (a real record of the form: test/fixtures/cloudtrail/PROVENANCE.md). EC2 refuses it
  * for an instance with several interfaces, so the instance's interface is the scope, as an
- * interface event's (§7 "interface events → the interface"). Every other attribute (instance type,
- * user data, termination protection, source/dest check…) is ignored with the attribute named.
+ * interface event's (§7 "interface events → the interface"). A record naming only attributes that
+ * are not the groups (instance type, user data, termination protection, source/dest check…) is
+ * ignored with the attribute named; any other shape is judged, since a change of groups it spells
+ * differently must not pass unseen (a silent false negative costs more than an interface's reads).
  */
 export function modifyInstanceAttribute({ request }: ExtractContext): ScopeParts | Ignored {
   const instanceIds = ids(field(request, 'instanceId'));
   if (instanceIds.length === 0) return noResource('no instanceId in the request');
   const attribute = text(field(request, 'attribute'));
-  const groups = either(request, 'groupSet', 'Groups');
-  if (groups === undefined && attribute?.toLowerCase() !== 'groupset') {
-    const named = attribute ?? Object.keys(asObject(request) ?? {}).filter((k) => k !== 'instanceId')[0];
+  const others =
+    attribute !== undefined
+      ? [attribute]
+      : Object.keys(asObject(request) ?? {}).filter((k) => !NOT_ATTRIBUTES.has(k.toLowerCase()));
+  if (others.length > 0 && others.every((a) => OTHER_ATTRIBUTES.has(a.toLowerCase()))) {
     // The guardrail working, not a record it cannot read: logged at INFO (an instance type change
     // is routine), unlike `no-resource`.
     return {
       code: IGNORE_REASONS.notExposureChange,
-      reason: `ModifyInstanceAttribute changes no security group (${named ?? 'no attribute named'})`,
+      reason: `ModifyInstanceAttribute changes no security group (${others.join(', ')})`,
     };
   }
   return { instanceIds };
 }
+
+/** Request keys that name no attribute. */
+const NOT_ATTRIBUTES: ReadonlySet<string> = new Set(['instanceid', 'dryrun', 'value']);
+
+/**
+ * The instance attributes other than its security groups (EC2's ModifyInstanceAttribute members
+ * and `attribute` values, lower case, CloudTrail's `…Set` spellings included).
+ */
+const OTHER_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'instancetype',
+  'kernel',
+  'ramdisk',
+  'userdata',
+  'disableapitermination',
+  'disableapistop',
+  'instanceinitiatedshutdownbehavior',
+  'rootdevicename',
+  'blockdevicemapping',
+  'blockdevicemappings',
+  'blockdevicemappingset',
+  'productcodes',
+  'sourcedestcheck',
+  'ebsoptimized',
+  'sriovnetsupport',
+  'enasupport',
+  'enclaveoptions',
+]);
 
 /** RunInstances: the instances and their interfaces from `instancesSet`. */
 export function runInstances({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {

@@ -1,5 +1,7 @@
 import type { Config } from '../config';
+import { resourceTags } from '../exemptions';
 import { type Finding, judgedTypeOf } from '../findings';
+import type { Model } from '../model/model';
 import { parseSnapshot } from '../model/snapshot';
 import type { Snapshot } from '../model/snapshot-schema';
 import { withChat } from '../notify/event-chat';
@@ -135,7 +137,9 @@ export async function runGroupPipeline(
   };
 
   if (!slice.complete) {
-    const couldNotEvaluate = slice.errors.join('; ') || 'the slice could not be loaded';
+    // The calls left unevaluated beside a slice that failed are named too (else only their call line).
+    const reasons = allUnreadable ? slice.errors : [...slice.errors, ...unevaluated];
+    const couldNotEvaluate = reasons.join('; ') || 'the slice could not be loaded';
     const input: NoticeInput = {
       ...base,
       couldNotEvaluate,
@@ -183,7 +187,7 @@ export async function runGroupPipeline(
   if (unevaluated.length > 0) input.unevaluated = unevaluated;
   const untaggable = untaggableOf(group, slice.snapshot);
   if (untaggable.length > 0) input.untaggable = untaggable;
-  const stillTagged = stillTaggedOf(group, slice.snapshot, config.exemptionTagKey);
+  const stillTagged = stillTaggedOf(group, assessment.model, config.exemptionTagKey);
   if (stillTagged.length > 0) input.stillTagged = stillTagged;
   const draft = withChat(buildNotice(input), input);
   return {
@@ -281,7 +285,7 @@ function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource
  */
 function stillTaggedOf(
   group: EventGroup,
-  snapshot: Snapshot,
+  model: Model,
   key: string,
 ): { resourceId: string; value: string }[] {
   const out: { resourceId: string; value: string }[] = [];
@@ -290,37 +294,14 @@ function stillTaggedOf(
     const exemption = member.scope.exemption;
     if (exemption?.change !== 'removed') continue;
     for (const id of exemption.resourceIds) {
-      if (seen.has(id)) continue;
+      const type = judgedTypeOf(id);
+      if (seen.has(id) || type === undefined) continue;
       seen.add(id);
-      const tag = snapshotTags(snapshot, id).find((t) => t.Key === key);
+      const tag = resourceTags(model, type, id).find((t) => t.Key === key);
       if (tag) out.push({ resourceId: id, value: tag.Value ?? '' });
     }
   }
   return out;
-}
-
-/** The tags the slice holds for a resource of a judged kind, by its id (none when not loaded). */
-function snapshotTags(snapshot: Snapshot, id: string): readonly { Key?: string; Value?: string }[] {
-  switch (judgedTypeOf(id)) {
-    case 'AWS::EC2::SecurityGroup':
-      return snapshot.SecurityGroups.find((x) => x.GroupId === id)?.Tags ?? [];
-    case 'AWS::EC2::NetworkAcl':
-      return snapshot.NetworkAcls.find((x) => x.NetworkAclId === id)?.Tags ?? [];
-    case 'AWS::EC2::Subnet':
-      return snapshot.Subnets.find((x) => x.SubnetId === id)?.Tags ?? [];
-    case 'AWS::EC2::RouteTable':
-      return snapshot.RouteTables.find((x) => x.RouteTableId === id)?.Tags ?? [];
-    case 'AWS::EC2::NatGateway':
-      return snapshot.NatGateways.find((x) => x.NatGatewayId === id)?.Tags ?? [];
-    case 'AWS::EC2::VPCEndpoint':
-      return snapshot.VpcEndpoints.find((x) => x.VpcEndpointId === id)?.Tags ?? [];
-    case 'AWS::EC2::NetworkInterface': {
-      const eni = snapshot.NetworkInterfaces.find((x) => x.NetworkInterfaceId === id);
-      return eni?.TagSet ?? eni?.Tags ?? [];
-    }
-    default:
-      return [];
-  }
 }
 
 /** The calls found already done, split into news (a redelivery's own) and the rest (not news). */

@@ -238,8 +238,9 @@ function removedTagEffect(
     judged.filter((id) => still.has(id)),
     20,
   )) {
+    // The value named is the one there now: EC2 deleted it, and it was set again since.
     const why =
-      named !== undefined
+      named !== undefined && named !== still.get(id)
         ? 'EC2 deleted nothing there: it deletes the tag only when the value named is the tag’s value'
         : 'it was set again since';
     lines.push(

@@ -36,7 +36,9 @@ export function isLoud(finding: Finding, notifyMinSeverity: Severity): boolean {
 /** The `action` attribute: what happened, for subscription filter policies. */
 export function noticeAction(input: NoticeInput): NoticeAction {
   if (input.couldNotEvaluate !== undefined) return 'failed';
-  return outcomeOf(input.results);
+  // A call left unevaluated is a failure of the digest, as a "could not evaluate" notice is (DESIGN
+  // §8: action `failed`), so a subscription filtered on failures hears of it.
+  return outcomeOf(input.results, input.unevaluated?.length ?? 0);
 }
 
 /**

@@ -133,6 +133,16 @@ function newsItems(input: NoticeInput): NewsItem[] {
       }${who ? ` by ${who}` : ''}`,
     });
   }
+  // Calls whose record does not name what they created: nothing was judged for them (at least high).
+  const unread = [
+    ...new Set(input.calls.filter((c) => c.scope.unreadable !== undefined).map((c) => c.event.eventName)),
+  ];
+  if (unread.length > 0) {
+    items.push({
+      severity: 'high',
+      text: `could not evaluate ${unread.map((n) => sanitize(n, 40)).join(', ')}`,
+    });
+  }
   items.push(
     ...input.alreadyRemoved.map((r) => ({
       severity: r.severity ?? 'info',

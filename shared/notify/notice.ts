@@ -1,5 +1,5 @@
 import { messageOf } from './notice-body';
-import { noticeAction, noticeSeverity, reportedFindings } from './notice-policy';
+import { noticeAction, noticeSeverity, outcomeOf, reportedFindings } from './notice-policy';
 import { subjectOf } from './notice-subject';
 import type { MessageAttribute, Notice, NoticeInput } from './notice-types';
 import { sanitize } from './sanitize';
@@ -38,5 +38,7 @@ export function buildNotice(input: NoticeInput): Notice {
   const region = sanitize(input.region, 64);
   if (accountId) attributes.accountId = { DataType: 'String', StringValue: accountId };
   if (region) attributes.region = { DataType: 'String', StringValue: region };
-  return { subject: subjectOf(input, action, severity), message: messageOf(input, action), attributes };
+  // The subject's outcome is what the calls did: a call left unevaluated is news of its own there.
+  const subject = subjectOf(input, outcomeOf(input.results), severity);
+  return { subject, message: messageOf(input, action), attributes };
 }

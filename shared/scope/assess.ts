@@ -55,6 +55,8 @@ export interface Assessment {
   removedEntries: RemovedEntry[];
   /** What the slice lacks to judge (an interface whose subnet or NACL is not in it, …). */
   notJudged: NotJudged[];
+  /** The slice as the engine read it (its resources and their tags, before any action). */
+  model: Model;
 }
 
 /**
@@ -120,6 +122,7 @@ export function assessSlice(
     alreadyRemoved: removed,
     removedEntries,
     notJudged: report.notJudged,
+    model,
   };
 }
 

@@ -25,6 +25,13 @@ const unfollowable = {
     { GroupId: 'sg-0a', GroupName: 'a', VpcId: 'vpc-0a', IpPermissions: [], IpPermissionsEgress: [] },
   ],
 };
+/** What the audit lists for `unfollowable`'s interface (DESIGN §3's shape). */
+const entry = {
+  resourceId: 'eni-0aaa',
+  reason: 'the interface has no SubnetId',
+  ruleId: 'eni-internet-exposed',
+};
+
 const sshOpen = {
   SecurityGroups: [
     {
@@ -66,11 +73,6 @@ describe('not judged in an audit of several account-regions', () => {
     );
 
     // Assert: the JSON entries keep DESIGN §3's shape; text leads them with the account-region.
-    const entry = {
-      resourceId: 'eni-0aaa',
-      reason: 'the interface has no SubnetId',
-      ruleId: 'eni-internet-exposed',
-    };
     expect(result.summary.notJudged).toEqual([entry]);
     expect(result.notJudgedText).toEqual([{ ...entry, resourceId: `${A} eu-west-1 eni-0aaa` }]);
     const [first, second] = result.accounts ?? [];
@@ -144,11 +146,6 @@ describe('not judged in an audit of several account-regions', () => {
     );
 
     // Assert
-    const entry = {
-      resourceId: 'eni-0aaa',
-      reason: 'the interface has no SubnetId',
-      ruleId: 'eni-internet-exposed',
-    };
     expect(several.summary.notJudged).toEqual([entry]);
     expect(several.notJudgedText).toEqual([{ ...entry, resourceId: 'us-east-1 eni-0aaa' }]);
     expect(one.summary.notJudged).toEqual([entry]);

@@ -446,6 +446,15 @@ describe('executeActions', () => {
       ]);
       expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
     });
+
+    it('makes every replace as planned when the read fails, reading once, not once per replace', async () => {
+      ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
+      ec2Mock.on(DescribeNetworkAclsCommand).rejects(awsError('UnauthorizedOperation'));
+      const results = await executeActions(ec2, { dryRun: false, actions, skipped: [] });
+      expect(results.map((r) => r.status)).toEqual(['done', 'done']);
+      expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand)).toHaveLength(2);
+      expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
+    });
   });
 
   it('still narrows an entry the concurrent fix has not reached yet', async () => {
