@@ -195,11 +195,7 @@ export function formatTable(findings: readonly Finding[], summary: Summary): str
     for (const finding of exempted) out.push(...findingLines(finding));
   }
   const footer = notJudgedLine(summary);
-  if (footer) {
-    // Wrapped like the findings (five long reasons are several hundred columns), hanging indent.
-    const [first = '', ...rest] = wrap(footer, '  ');
-    out.push('', first.trimStart(), ...rest);
-  }
+  if (footer) out.push('', footer);
   return `${out.join('\n')}\n`;
 }
 

@@ -145,38 +145,6 @@ describe('table: hostile text neither drives the terminal nor breaks the 80 colu
   });
 });
 
-describe('table: the Not judged footer (DESIGN §3) is wrapped like the findings', () => {
-  it('ten interfaces without SubnetId (real describe-network-interfaces): 80 columns, hanging indent, none lost', async () => {
-    // Prepare
-    const interfaces = (
-      ec2Fixture('DescribeNetworkInterfaces--mixed-types-public-ip-placebo').NetworkInterfaces as Json[]
-    ).map(({ SubnetId: _subnet, ...rest }) => rest);
-    const env = memoryIo({ 'in.json': JSON.stringify({ NetworkInterfaces: interfaces }) });
-
-    // Act
-    const code = await runCli(['audit', '--snapshot', 'in.json'], env.io);
-
-    // Assess: not judged changes no exit code; the footer is one paragraph, no line over 80.
-    expect(code).toBe(0);
-    const footer = env.stdout().slice(env.stdout().indexOf('Not judged (10): '));
-    expect(footer.split('\n').filter((line) => line.length > 80)).toEqual([]);
-    expect(
-      footer
-        .split('\n')
-        .slice(1, -1)
-        .every((line) => line.startsWith('  ')),
-    ).toBe(true);
-    expect(footer.replace(/\n {2}/g, ' ')).toBe(
-      `Not judged (10): ${interfaces
-        .map((i) => String(i.NetworkInterfaceId))
-        .sort()
-        .slice(0, 5)
-        .map((id) => `${id} (the interface has no SubnetId)`)
-        .join('; ')}; … and 5 more (--format json lists all)\n`,
-    );
-  });
-});
-
 describe('exit codes (DESIGN §11) are the same in every format', () => {
   it.each(['table', 'json', 'sarif', 'asff'])(
     '%s: 1 at or above --fail-on, 0 below it or with none',
