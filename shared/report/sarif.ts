@@ -115,12 +115,15 @@ const NOTIFICATION_DESCRIPTORS: SarifReportingDescriptor[] = [
 /**
  * A message's plain text. Names, descriptions and tag values in it come from whoever created the
  * resource: control characters, escape sequences and bidi overrides become spaces (as in the
- * notices, DESIGN §8), and `\`, `[` and `]` are escaped with a backslash (SARIF §3.11.6, as its
- * example `para\[0\]\\spans\[2\]`), so a group named `[docs](https://…)` is shown as written,
- * never as an embedded link.
+ * notices, DESIGN §8). A text that could hold an embedded link (SARIF §3.11.6: `[text](target)`)
+ * has its `\`, `[` and `]` escaped with a backslash (as the spec's example
+ * `para\[0\]\\spans\[2\]`), so a group named `[docs](https://…)` is shown as written, never as
+ * a link.
  */
 export function messageText(text: string): string {
-  return sanitize(text, Number.POSITIVE_INFINITY).replace(/[\\[\]]/g, '\\$&');
+  const clean = sanitize(text, Number.POSITIVE_INFINITY);
+  // Only a `](` can close a link: without one, `SecurityGroups[0]` in a warning stays as written.
+  return clean.includes('](') ? clean.replace(/[\\[\]]/g, '\\$&') : clean;
 }
 
 /** The run's invocation carrying not-judged resources and warnings, if there are any. */

@@ -3,6 +3,7 @@ import type { Finding } from '../../../../shared/findings';
 import {
   artifactUri,
   formatSarif,
+  messageText,
   sarifLevel,
   sarifSizeWarning,
   toSarif,
@@ -204,6 +205,22 @@ describe('rule descriptors as GitHub code scanning reads them', () => {
     expect(rules.filter((r) => r.properties?.['security-severity'] === undefined).map((r) => r.id)).toEqual([
       'eni-internet-exposed',
     ]);
+  });
+});
+
+describe('messageText', () => {
+  it.each([
+    // A path in a warning has brackets but no link: as written.
+    [
+      'SecurityGroups[0].IpPermissions[1].FromPort: expected a number',
+      'SecurityGroups[0].IpPermissions[1].FromPort: expected a number',
+    ],
+    // A link-shaped name: every `\`, `[`, `]` escaped (SARIF §3.11.6), so no consumer renders a link.
+    ['sg-1 ([docs](https://evil.example) a\\b)', 'sg-1 (\\[docs\\](https://evil.example) a\\\\b)'],
+    // Control characters and bidi overrides become spaces, runs collapse.
+    ['web\u001b[31m\r\nfake\u202Eline', 'web [31m fake line'],
+  ])('%j → %j', (text, expected) => {
+    expect(messageText(text)).toBe(expected);
   });
 });
 
