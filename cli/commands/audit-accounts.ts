@@ -128,7 +128,8 @@ function reportAccountsRun(
     case 'sarif': {
       const tooMany = sarifSizeWarning(findings.length);
       if (tooMany) io.stderr(`warning: ${tooMany}\n`);
-      io.stdout(formatSarif(findings, { notJudged: summary.notJudged, warnings: summary.warnings ?? [] }));
+      // As the table and the ASFF stderr lines: each not-judged notification names its account-region.
+      io.stdout(formatSarif(findings, { notJudged: result.notJudgedText, warnings: summary.warnings ?? [] }));
       break;
     }
     case 'asff':

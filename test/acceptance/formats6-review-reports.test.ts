@@ -82,6 +82,35 @@ describe('SARIF: what GitHub code scanning takes', () => {
   });
 });
 
+describe('SARIF of a multi-account snapshot file (an array, as snapshot --accounts writes)', () => {
+  it("names each not-judged interface's account-region and gives each result a location", async () => {
+    // Prepare: account 1 has real interfaces without SubnetId (not judged), account 2 the real groups.
+    const interfaces = (
+      ec2Fixture('DescribeNetworkInterfaces--mixed-types-public-ip-placebo').NetworkInterfaces as Json[]
+    ).map(({ SubnetId: _subnet, ...rest }) => rest);
+    const first = { accountId: '111111111111', region: REGION, NetworkInterfaces: interfaces.slice(0, 1) };
+    const env = memoryIo({ 'all.json': JSON.stringify([first, snapshot()]) });
+
+    // Act
+    const code = await runCli(['audit', '--snapshot', 'all.json', '--format', 'sarif'], env.io);
+
+    // Assess
+    expect(code).toBe(1);
+    const log = JSON.parse(env.stdout()) as SarifOut & {
+      runs: { invocations?: { toolExecutionNotifications: { message: { text: string } }[] }[] }[];
+    };
+    const run = log.runs[0];
+    expect(run?.invocations?.[0]?.toolExecutionNotifications.map((n) => n.message.text)).toEqual([
+      `Not judged: 111111111111 ${REGION} ${String(interfaces[0]?.NetworkInterfaceId)}: the interface has no SubnetId`,
+    ]);
+    for (const r of run?.results ?? []) {
+      expect(r.locations[0]?.physicalLocation?.artifactLocation.uri).toBe(
+        `${ACCOUNT}/${REGION}/${r.properties.vpcId}/${r.properties.resourceId}`,
+      );
+    }
+  });
+});
+
 interface AsffOut {
   Resources: { Id: string }[];
   Title: string;
