@@ -8,7 +8,7 @@ import { InputError } from '../../shared/errors';
 import { atOrAbove, type Severity } from '../../shared/findings';
 import { toAsffPerAccount } from '../../shared/integrations/security-hub';
 import { notJudgedStderrLines } from '../../shared/report/format';
-import { formatSarif } from '../../shared/report/sarif';
+import { formatSarif, sarifSizeWarning } from '../../shared/report/sarif';
 import { formatTable } from '../../shared/report/table';
 import { type CliIo, EXIT } from '../io';
 import { type AccountOptions, resolveAccounts, targetProgress } from './accounts';
@@ -125,9 +125,13 @@ function reportAccountsRun(
         )}\n`,
       );
       break;
-    case 'sarif':
-      io.stdout(formatSarif(findings, { notJudged: summary.notJudged, warnings: summary.warnings ?? [] }));
+    case 'sarif': {
+      const tooMany = sarifSizeWarning(findings.length);
+      if (tooMany) io.stderr(`warning: ${tooMany}\n`);
+      // As the table and the ASFF stderr lines: each not-judged notification names its account-region.
+      io.stdout(formatSarif(findings, { notJudged: result.notJudgedText, warnings: summary.warnings ?? [] }));
       break;
+    }
     case 'asff':
       // Each finding under its own account's default product: what that account can import.
       io.stdout(

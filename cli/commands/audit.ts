@@ -11,7 +11,7 @@ import {
   notJudgedStderrLines,
   REPORT_FORMATS,
 } from '../../shared/report/format';
-import { artifactUri, formatSarif } from '../../shared/report/sarif';
+import { artifactUri, formatSarif, sarifSizeWarning } from '../../shared/report/sarif';
 import { parseJsonText } from '../../shared/validation';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
@@ -106,6 +106,7 @@ function vpcFilter(
  * account and region.
  */
 function renderAudit(
+  io: CliIo,
   options: AuditOptions,
   snapshot: Snapshot,
   findings: readonly Finding[],
@@ -113,6 +114,8 @@ function renderAudit(
   now: Date,
 ): Iterable<string> {
   if (options.format === 'sarif') {
+    const tooMany = sarifSizeWarning(findings.length);
+    if (tooMany) io.stderr(`warning: ${tooMany}\n`);
     return [
       formatSarif(findings, {
         ...(options.snapshot && options.snapshot !== '-'
@@ -178,7 +181,7 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   const summary = summarize(findings, { notJudged: result.notJudged, warnings });
   // Checked before anything is printed or sent: a missing account or region is a usage error.
   const hubTarget = options.importToSecurityHub ? asffTarget(options, snapshot) : undefined;
-  for (const chunk of renderAudit(options, snapshot, findings, summary, now)) io.stdout(chunk);
+  for (const chunk of renderAudit(io, options, snapshot, findings, summary, now)) io.stdout(chunk);
   // ASFF has no place for them (SARIF carries them as notifications, table and JSON in summary).
   if (options.format === 'asff') for (const line of notJudgedStderrLines(summary)) io.stderr(line);
   if (hubTarget && !(await importToSecurityHub(io, findings, { ...hubTarget, now }))) return EXIT.usage;

@@ -1,4 +1,5 @@
 import type { Finding, RemediationPlan, ResourceType, Severity } from '../findings';
+import { sanitize } from '../notify/sanitize';
 
 // AWS Security Finding Format, ready for Security Hub `BatchImportFindings` through the account's
 // default custom-integration product (`product/<account>/default`). Pure: the time is passed in.
@@ -126,8 +127,36 @@ export function defaultProductArn(region: string, accountId: string): string {
   return `arn:${partitionOf(region)}:securityhub:${region}:${accountId}:product/${accountId}/default`;
 }
 
-function cap(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** A run of non-spaces longer than this (a pasted name, not a word) is shortened when text must be cut. */
+const LONG_WORD = 64;
+const LONG_WORDS = /\S{65,}/gu;
+
+/**
+ * Text for a field of at most `max` characters (Security Hub counts UTF-16 units, as JavaScript
+ * does). Names, descriptions and tag values in it come from whoever created the resource: control
+ * characters, escape sequences and bidi overrides become spaces, as in the notices (DESIGN §8), so
+ * a finding cannot forge lines or read differently in the console, a chat or a ticket; a line
+ * break would also fail the fields' `.*\S.*` pattern. Too long, an over-long word among others is
+ * shortened first (a 3,000-character group name must not push out what the finding says), then
+ * the end is cut with `…`, never between the two halves of a surrogate pair.
+ */
+function fitText(text: string, max: number): string {
+  let clean = sanitize(text, Number.POSITIVE_INFINITY);
+  if (clean.length <= max) return clean;
+  if (clean.includes(' ')) {
+    clean = clean.replace(
+      LONG_WORDS,
+      (word) =>
+        `${Array.from(word)
+          .slice(0, LONG_WORD - 1)
+          .join('')}…`,
+    );
+    if (clean.length <= max) return clean;
+  }
+  let end = max - 1;
+  const last = clean.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${clean.slice(0, end)}…`;
 }
 
 function recommendation(plan: RemediationPlan | undefined, title: string): string {
@@ -182,7 +211,7 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
   if (finding.exposure !== undefined) productFields['vpc-guardrail/Exposure'] = String(finding.exposure);
   if (finding.suppressed) {
     productFields['vpc-guardrail/SuppressedBy'] = finding.suppressed.by;
-    productFields['vpc-guardrail/SuppressedReason'] = cap(finding.suppressed.reason, LIMITS.productField);
+    productFields['vpc-guardrail/SuppressedReason'] = fitText(finding.suppressed.reason, LIMITS.productField);
   }
   const findingTypes = types(finding);
   const severity = { Label: LABELS[finding.severity], Original: finding.severity };
@@ -202,8 +231,9 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
     CreatedAt: now,
     UpdatedAt: now,
     Severity: severity,
-    Title: cap(finding.title, LIMITS.title),
-    Description: cap(finding.detail || finding.title, LIMITS.description),
+    Title: fitText(finding.title, LIMITS.title),
+    // Never empty (Security Hub requires one): a detail of nothing but control characters is the title.
+    Description: fitText(finding.detail, LIMITS.description) || fitText(finding.title, LIMITS.description),
     Resources: [
       {
         Type: resource.type,
@@ -223,7 +253,7 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
       : {}),
     Remediation: {
       Recommendation: {
-        Text: cap(recommendation(finding.remediation, finding.title), LIMITS.recommendation),
+        Text: fitText(recommendation(finding.remediation, finding.title), LIMITS.recommendation),
       },
     },
     Workflow: { Status: finding.suppressed ? 'SUPPRESSED' : 'NEW' },

@@ -1,12 +1,15 @@
 import type { NotJudged } from '../analysis/not-judged';
 import type { Finding, Severity } from '../findings';
+import { sanitize } from '../notify/sanitize';
 import { RULES } from '../rules/registry';
 import type { RuleDefinition } from '../rules/types';
 import { VERSION } from '../version';
 
 // SARIF 2.1.0 (OASIS): the shape code-scanning tools read. A finding is about a cloud resource, not
-// a file, so its location is logical (the resource); a physical location is added only when the
-// caller names an artifact (e.g. the snapshot file), which GitHub code scanning requires.
+// a file, so its location is logical (the resource). GitHub code scanning rejects a whole upload
+// when one result has no `physicalLocation.artifactLocation.uri` ("expected artifact location"),
+// so every result has one: the snapshot file the caller names, else (a live audit, standard input,
+// several accounts) a relative path naming the resource, stable from run to run.
 
 export const SARIF_VERSION = '2.1.0';
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -33,6 +36,7 @@ export interface SarifLogicalLocation {
 }
 
 export interface SarifLocation {
+  /** Always on a result (GitHub code scanning requires it); absent on a notification's location. */
   physicalLocation?: { artifactLocation: { uri: string } };
   logicalLocations?: SarifLogicalLocation[];
 }
@@ -108,6 +112,20 @@ const NOTIFICATION_DESCRIPTORS: SarifReportingDescriptor[] = [
   },
 ];
 
+/**
+ * A message's plain text. Names, descriptions and tag values in it come from whoever created the
+ * resource: control characters, escape sequences and bidi overrides become spaces (as in the
+ * notices, DESIGN §8). A text that could hold an embedded link (SARIF §3.11.6: `[text](target)`)
+ * has its `\`, `[` and `]` escaped with a backslash (as the spec's example
+ * `para\[0\]\\spans\[2\]`), so a group named `[docs](https://…)` is shown as written, never as
+ * a link.
+ */
+export function messageText(text: string): string {
+  const clean = sanitize(text, Number.POSITIVE_INFINITY);
+  // Only a `](` can close a link: without one, `SecurityGroups[0]` in a warning stays as written.
+  return clean.includes('](') ? clean.replace(/[\\[\]]/g, '\\$&') : clean;
+}
+
 /** The run's invocation carrying not-judged resources and warnings, if there are any. */
 function invocations(options: SarifOptions): SarifInvocation[] | undefined {
   const notJudged = options.notJudged ?? [];
@@ -117,7 +135,7 @@ function invocations(options: SarifOptions): SarifInvocation[] | undefined {
     ...notJudged.map(
       (n): SarifNotification => ({
         level: 'warning',
-        message: { text: `Not judged: ${n.resourceId}: ${n.reason}` },
+        message: { text: messageText(`Not judged: ${n.resourceId}: ${n.reason}`) },
         descriptor: { id: 'not-judged' },
         ...(n.ruleId ? { associatedRule: { id: n.ruleId } } : {}),
         locations: [{ logicalLocations: [{ name: n.resourceId }] }],
@@ -126,13 +144,19 @@ function invocations(options: SarifOptions): SarifInvocation[] | undefined {
     ...warnings.map(
       (w): SarifNotification => ({
         level: 'warning',
-        message: { text: w },
+        message: { text: messageText(w) },
         descriptor: { id: 'input-warning' },
       }),
     ),
   ];
   // The evaluation itself ran: what it could not judge is said, not a failed run.
   return [{ executionSuccessful: true, toolExecutionNotifications: notifications }];
+}
+
+/** One path segment percent-encoded as UTF-8; a lone surrogate (encodeURIComponent throws on it)
+ * becomes U+FFFD, what a UTF-8 reader would show. */
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment.replace(/\p{Surrogate}/gu, '\uFFFD'));
 }
 
 /**
@@ -142,16 +166,12 @@ function invocations(options: SarifOptions): SarifInvocation[] | undefined {
  */
 export function artifactUri(path: string): string {
   const drive = /^[A-Za-z]:[\\/]/.test(path);
-  // encodeURIComponent throws on a lone surrogate; U+FFFD is what a UTF-8 reader would show.
-  const segments = path
-    .replace(/\p{Surrogate}/gu, '\uFFFD')
-    .replaceAll('\\', '/')
-    .split('/');
+  const segments = path.replaceAll('\\', '/').split('/');
   if (drive) {
     // `C:\a b\s.json` → `file:///C:/a%20b/s.json` (the drive's colon stays as written).
-    return `file:///${segments[0]}/${segments.slice(1).map(encodeURIComponent).join('/')}`;
+    return `file:///${segments[0]}/${segments.slice(1).map(encodeSegment).join('/')}`;
   }
-  const encoded = segments.map(encodeURIComponent).join('/');
+  const encoded = segments.map(encodeSegment).join('/');
   // `//server/share/s.json` (UNC) → `file://server/share/s.json`; `/a/s.json` → `file:///a/s.json`.
   if (encoded.startsWith('//')) return `file:${encoded}`;
   if (encoded.startsWith('/')) return `file://${encoded}`;
@@ -206,13 +226,18 @@ function descriptor(rule: RuleDefinition): SarifReportingDescriptor {
   };
 }
 
-function location(finding: Finding, artifactUri: string | undefined): SarifLocation {
-  const path = [finding.accountId, finding.region, finding.vpcId, finding.resourceId]
-    .filter(Boolean)
-    .join('/');
+function location(finding: Finding, snapshotUri: string | undefined): SarifLocation {
+  const segments = [finding.accountId, finding.region, finding.vpcId, finding.resourceId].filter(
+    (segment): segment is string => Boolean(segment),
+  );
+  // Without a file, the resource's own path (`111122223333/eu-west-1/vpc-1/sg-1`, each segment
+  // percent-encoded) is the artifact: GitHub shows it as the alert's file and keys the alert on it.
+  const uri = snapshotUri ?? segments.map(encodeSegment).join('/');
   return {
-    ...(artifactUri ? { physicalLocation: { artifactLocation: { uri: artifactUri } } } : {}),
-    logicalLocations: [{ name: finding.resourceId, fullyQualifiedName: path, kind: finding.resourceType }],
+    physicalLocation: { artifactLocation: { uri } },
+    logicalLocations: [
+      { name: finding.resourceId, fullyQualifiedName: segments.join('/'), kind: finding.resourceType },
+    ],
   };
 }
 
@@ -230,7 +255,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
     const result: SarifResult = {
       ruleId: finding.ruleId,
       level: sarifLevel(finding.severity),
-      message: { text: `${finding.title}: ${finding.detail}` },
+      message: { text: messageText(`${finding.title}: ${finding.detail}`) },
       locations: [location(finding, options.artifactUri)],
       partialFingerprints: { 'vpcGuardrailFindingId/v1': finding.id },
       properties: {
@@ -279,6 +304,18 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
       },
     ],
   };
+}
+
+/** Results GitHub code scanning takes in one run: it rejects the whole upload above this. */
+export const GITHUB_MAX_RESULTS = 25_000;
+
+/** A stderr warning when the log is more than GitHub code scanning takes (the log stays whole). */
+export function sarifSizeWarning(resultCount: number): string | undefined {
+  if (resultCount <= GITHUB_MAX_RESULTS) return undefined;
+  return (
+    `SARIF: ${resultCount} results, GitHub code scanning rejects a run of more than ` +
+    `${GITHUB_MAX_RESULTS} (audit and upload the VPCs in parts with --vpc ID ...)`
+  );
 }
 
 /** SARIF as pretty JSON text with a final newline. */

@@ -11,7 +11,11 @@ export function wrap(text: string, indent: string, width = WIDTH): string[] {
   // Names, tags and descriptions come from whoever created the resource: an escape sequence or a
   // carriage return in them must not reach the terminal (the notices' sanitizer, uncut: a report
   // hides nothing).
-  for (const word of sanitize(text, Number.POSITIVE_INFINITY).split(' ').filter(Boolean)) {
+  const room = Math.max(1, width - indent.length);
+  const words = sanitize(text, Number.POSITIVE_INFINITY).split(' ').filter(Boolean);
+  // A word wider than a line (a 3,000-character group name) is cut into line-wide pieces, so no
+  // line of the table runs past `width` columns; nothing of it is dropped.
+  for (const word of words.flatMap((w) => (w.length > room ? pieces(w, room) : [w]))) {
     const candidate = line.trim() === '' ? `${indent}${word}` : `${line} ${word}`;
     if (candidate.length > width && line.trim() !== '') {
       lines.push(line);
@@ -20,6 +24,14 @@ export function wrap(text: string, indent: string, width = WIDTH): string[] {
   }
   if (line.trim() !== '') lines.push(line);
   return lines;
+}
+
+/** `word` in pieces of at most `size` code points (a surrogate pair is never split). */
+function pieces(word: string, size: number): string[] {
+  const chars = Array.from(word);
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
+  return out;
 }
 
 function describePermission(p: IpPermissionInput): string {

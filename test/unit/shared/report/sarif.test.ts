@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { artifactUri, formatSarif, sarifLevel, toSarif } from '../../../../shared/report/sarif';
+import type { Finding } from '../../../../shared/findings';
+import {
+  artifactUri,
+  formatSarif,
+  messageText,
+  sarifLevel,
+  sarifSizeWarning,
+  toSarif,
+} from '../../../../shared/report/sarif';
 import { RULES } from '../../../../shared/rules/registry';
 import { VERSION } from '../../../../shared/version';
 import { SAMPLE_FINDINGS } from '../../../helpers';
@@ -59,6 +67,10 @@ describe('toSarif', () => {
       },
       locations: [
         {
+          // No file named: the resource's path is the artifact (GitHub rejects a result without one).
+          physicalLocation: {
+            artifactLocation: { uri: '111122223333/eu-west-1/vpc-0a1b2c3d/sg-0123456789abcdef0' },
+          },
           logicalLocations: [
             {
               name: 'sg-0123456789abcdef0',
@@ -76,7 +88,6 @@ describe('toSarif', () => {
         exposure: 2,
       },
     });
-    expect(result?.locations[0]?.physicalLocation).toBeUndefined();
     expect(run?.results.map((r) => r.ruleId)).toEqual([
       'sg-open-admin-port',
       'route-blackhole',
@@ -112,6 +123,25 @@ describe('toSarif', () => {
     expect(withArtifact.runs[0]?.results[0]?.locations[0]?.physicalLocation).toEqual({
       artifactLocation: { uri: 'snapshots/prod.json' },
     });
+  });
+
+  it('gives every result a physical location when no file is named (live audit, stdin, accounts)', () => {
+    // Arrange: GitHub code scanning rejects the whole upload when one result has no
+    // physicalLocation.artifactLocation.uri ("locationFromSarifResult: expected artifact location").
+    const odd = { ...SAMPLE_FINDINGS[0], resourceId: 'sg-a b/#\uD800', accountId: undefined } as Finding;
+
+    // Act
+    const results = toSarif([...SAMPLE_FINDINGS, odd]).runs[0]?.results ?? [];
+
+    // Assess
+    expect(results.map((r) => r.locations[0]?.physicalLocation?.artifactLocation.uri)).toEqual([
+      '111122223333/eu-west-1/vpc-0a1b2c3d/sg-0123456789abcdef0',
+      ...SAMPLE_FINDINGS.slice(1).map((f) =>
+        [f.accountId, f.region, f.vpcId, f.resourceId].filter(Boolean).join('/'),
+      ),
+      // Each segment percent-encoded, a lone surrogate as U+FFFD: one valid relative reference.
+      'eu-west-1/vpc-0a1b2c3d/sg-a%20b%2F%23%EF%BF%BD',
+    ]);
   });
 
   it('writes a valid log with no results when there are no findings', () => {
@@ -159,6 +189,47 @@ describe('artifactUri', () => {
       expect(resolved.search).toBe('');
       expect(decodeURIComponent(resolved.pathname)).toBe(`/repo/${path}`);
     }
+  });
+});
+
+describe('rule descriptors as GitHub code scanning reads them', () => {
+  it('at most 10 tags per rule (GitHub shows 10, rejects more than 20) and a score where the rule has one severity', () => {
+    const rules = toSarif([]).runs[0]?.tool.driver.rules ?? [];
+    for (const rule of rules) {
+      const tags = rule.properties?.tags as string[];
+      expect(tags.length, rule.id).toBeLessThanOrEqual(10);
+      expect(tags, rule.id).toContain('security');
+    }
+    // GitHub takes `security-severity` from the rule only: by-ports eni-internet-exposed has none
+    // (README), its results rank by their own level.
+    expect(rules.filter((r) => r.properties?.['security-severity'] === undefined).map((r) => r.id)).toEqual([
+      'eni-internet-exposed',
+    ]);
+  });
+});
+
+describe('messageText', () => {
+  it.each([
+    // A path in a warning has brackets but no link: as written.
+    [
+      'SecurityGroups[0].IpPermissions[1].FromPort: expected a number',
+      'SecurityGroups[0].IpPermissions[1].FromPort: expected a number',
+    ],
+    // A link-shaped name: every `\`, `[`, `]` escaped (SARIF §3.11.6), so no consumer renders a link.
+    ['sg-1 ([docs](https://evil.example) a\\b)', 'sg-1 (\\[docs\\](https://evil.example) a\\\\b)'],
+    // Control characters and bidi overrides become spaces, runs collapse.
+    ['web\u001b[31m\r\nfake\u202Eline', 'web [31m fake line'],
+  ])('%j → %j', (text, expected) => {
+    expect(messageText(text)).toBe(expected);
+  });
+});
+
+describe('sarifSizeWarning', () => {
+  it('warns only above the 25,000 results GitHub code scanning takes in one run', () => {
+    expect(sarifSizeWarning(25_000)).toBeUndefined();
+    expect(sarifSizeWarning(25_001)).toBe(
+      'SARIF: 25001 results, GitHub code scanning rejects a run of more than 25000 (audit and upload the VPCs in parts with --vpc ID ...)',
+    );
   });
 });
 
