@@ -629,6 +629,12 @@ def public_subnet_eni(w, groups):
     return ec2.create_network_interface(SubnetId=w["public"], Groups=groups)["NetworkInterface"]["NetworkInterfaceId"]
 
 
+def expect_exposed(out, w, eni):
+    """The interface events' outcome: one critical notice about `eni` newly exposed, not the world's own."""
+    return expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
+                  action="notified", not_body=[w["eni"]])
+
+
 def s_associate_address():
     w = exposed_world()
     eni = public_subnet_eni(w, [w["ssh"]])
@@ -637,8 +643,7 @@ def s_associate_address():
     ev = record("AssociateAddress", {"allocationId": alloc, "networkInterfaceId": eni, "allowReassociation": False},
                 ok_response(associationId=assoc))
     out = deliver("associate-address", [ev])
-    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
-                       action="notified", not_body=[w["eni"]])
+    return out, expect_exposed(out, w, eni)
 
 
 def s_associate_address_instance():
@@ -651,8 +656,7 @@ def s_associate_address_instance():
     ev = record("AssociateAddress", {"instanceId": inst["InstanceId"], "allocationId": alloc},
                 ok_response(associationId=assoc))
     out = deliver("associate-address-instance", [ev])
-    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
-                       action="notified", not_body=[w["eni"]])
+    return out, expect_exposed(out, w, eni)
 
 
 def s_attach_network_interface():
@@ -669,8 +673,7 @@ def s_attach_network_interface():
                                            "deviceIndex": 1}, {"requestId": "r", "attachmentId": attachment,
                                                                "networkCardIndex": 0})
     out = deliver("attach-network-interface", [ev])
-    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
-                       action="notified", not_body=[w["eni"]])
+    return out, expect_exposed(out, w, eni)
 
 
 def s_modify_network_interface_attribute():
@@ -681,8 +684,7 @@ def s_modify_network_interface_attribute():
     ev = record("ModifyNetworkInterfaceAttribute", {"networkInterfaceId": eni, "groupSet": items(
         [{"groupId": closed}, {"groupId": w["ssh"]}])}, ok_response())
     out = deliver("modify-network-interface-attribute", [ev])
-    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
-                       action="notified", not_body=[w["eni"]])
+    return out, expect_exposed(out, w, eni)
 
 
 def s_modify_instance_attribute():
@@ -697,8 +699,7 @@ def s_modify_instance_attribute():
     ev = record("ModifyInstanceAttribute", {"instanceId": inst["InstanceId"],
                                             "groupSet": items([{"groupId": w["ssh"]}])}, ok_response())
     out = deliver("modify-instance-attribute", [ev])
-    return out, expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
-                       action="notified", not_body=[w["eni"]])
+    return out, expect_exposed(out, w, eni)
 
 
 def s_modify_instance_attribute_other():
