@@ -629,6 +629,12 @@ def public_subnet_eni(w, groups):
     return ec2.create_network_interface(SubnetId=w["public"], Groups=groups)["NetworkInterface"]["NetworkInterfaceId"]
 
 
+def ssh_instance(w):
+    """An instance in the world's public subnet behind its world-open ssh group (its own interface)."""
+    return ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=w["public"],
+                             SecurityGroupIds=[w["ssh"]])["Instances"][0]
+
+
 def expect_exposed(out, w, eni):
     """The interface events' outcome: one critical notice about `eni` newly exposed, not the world's own."""
     return expect(out, subject=EXPOSED.format(eni=eni), severity="critical", rule_ids=["eni-internet-exposed"],
@@ -648,8 +654,7 @@ def s_associate_address():
 
 def s_associate_address_instance():
     w = exposed_world()
-    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=w["public"],
-                             SecurityGroupIds=[w["ssh"]])["Instances"][0]
+    inst = ssh_instance(w)
     eni = inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
     alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
     assoc = ec2.associate_address(AllocationId=alloc, InstanceId=inst["InstanceId"])["AssociationId"]
@@ -661,8 +666,7 @@ def s_associate_address_instance():
 
 def s_attach_network_interface():
     w = exposed_world()
-    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=w["public"],
-                             SecurityGroupIds=[w["ssh"]])["Instances"][0]
+    inst = ssh_instance(w)
     closed = group(w["vpc"], "closed", tcp(443, "10.0.0.0/16"))
     ec2.modify_network_interface_attribute(NetworkInterfaceId=inst["NetworkInterfaces"][0]["NetworkInterfaceId"],
                                            Groups=[closed])
@@ -705,8 +709,7 @@ def s_modify_instance_attribute():
 def s_modify_instance_attribute_other():
     """Any other attribute (here the instance type, in the real record's attribute + value form) is ignored."""
     w = exposed_world()
-    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=w["public"],
-                             SecurityGroupIds=[w["ssh"]])["Instances"][0]
+    inst = ssh_instance(w)
     ev = record("ModifyInstanceAttribute", {"instanceId": inst["InstanceId"], "attribute": "disableApiTermination",
                                             "value": "<sensitiveDataRemoved>"}, ok_response())
     out = deliver("modify-instance-attribute-other", [ev])
@@ -924,8 +927,7 @@ def s_create_tags_group():
 
 def s_create_tags_instance():
     w = exposed_world()
-    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=w["public"],
-                             SecurityGroupIds=[w["ssh"]])["Instances"][0]
+    inst = ssh_instance(w)
     eni = inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
     ec2.create_tags(Resources=[inst["InstanceId"]], Tags=[{"Key": EXEMPT, "Value": "*"}])
     ev = record("CreateTags", tag_request(inst["InstanceId"], "*"), ok_response())
