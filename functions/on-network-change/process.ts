@@ -10,6 +10,7 @@ import { executeActions } from '../../shared/aws/remediator';
 import { type SecurityHubSync, syncFindings } from '../../shared/aws/security-hub';
 import type { Config } from '../../shared/config';
 import type { BatchMessage, EventGroup, MessageTriage } from '../../shared/events/batch';
+import { clip } from '../../shared/events/parse';
 import {
   type GroupOutcome,
   type PipelineOptions,
@@ -65,15 +66,12 @@ export interface EventDeps {
 }
 
 /**
- * The longest event id logged whole. CloudTrail's are 36-character UUIDs; a hostile record's may be
- * megabytes, and the correlation id is repeated on every line of the invocation (DESIGN §13: the
- * log stays readable, and CloudWatch cuts an event at 256 KB). Notices clip it too (to 64).
+ * The event id as logged: CloudTrail's are 36-character UUIDs; a hostile record's may be megabytes,
+ * and the correlation id is repeated on every line of the invocation (DESIGN §13: the log stays
+ * readable, and CloudWatch cuts an event at 256 KB). Clipped as parse.ts clips any value it quotes.
  */
-const MAX_LOGGED_ID = 128;
-
-/** The event id as logged: whole up to MAX_LOGGED_ID characters, else clipped with an ellipsis. */
 function loggedId(id: string | undefined): string | undefined {
-  return id === undefined || id.length <= MAX_LOGGED_ID ? id : `${id.slice(0, MAX_LOGGED_ID - 1)}…`;
+  return id === undefined ? undefined : clip(id);
 }
 
 /** How many failed event ids an environment remembers (oldest forgotten first). */
@@ -184,7 +182,7 @@ export async function processMessages(
       for (const m of group.members) {
         // A hostile id longer than any CloudTrail id is not kept: the set would hold megabytes.
         const id = m.event.eventId;
-        if (id !== undefined && id.length <= MAX_LOGGED_ID) failedEvents.add(id);
+        if (id !== undefined && clip(id) === id) failedEvents.add(id);
       }
       for (const id of [...failedEvents].slice(0, Math.max(0, failedEvents.size - FAILED_EVENTS_KEPT))) {
         failedEvents.delete(id);

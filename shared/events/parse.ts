@@ -173,8 +173,8 @@ function malformed(reason: string): Ignored {
   return { code: IGNORE_REASONS.malformed, reason: `not a CloudTrail record: ${reason}` };
 }
 
-/** A value of the event quoted in a reason: bounded, so a hostile string cannot flood the log. */
-function clip(value: string): string {
+/** A value of the event quoted in a reason or a log: bounded, so a hostile string cannot flood the log. */
+export function clip(value: string): string {
   return value.length > 128 ? `${value.slice(0, 127)}…` : value;
 }
 
