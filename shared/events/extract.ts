@@ -31,19 +31,19 @@ const MAX_ID_LENGTH = 128;
  * The id lists of a scope, each value at most MAX_ID_LENGTH long. Group names are not bounded here:
  * a name is the caller's text, sanitized where it is shown, like the record's other strings.
  */
-const ID_BOUNDS: readonly [keyof ScopeParts, number][] = [
-  ['securityGroupIds', MAX_ID_LENGTH],
-  ['securityGroupRuleIds', MAX_ID_LENGTH],
-  ['networkAclIds', MAX_ID_LENGTH],
-  ['networkAclAssociationIds', MAX_ID_LENGTH],
-  ['subnetIds', MAX_ID_LENGTH],
-  ['routeTableIds', MAX_ID_LENGTH],
-  ['internetGatewayIds', MAX_ID_LENGTH],
-  ['vpcIds', MAX_ID_LENGTH],
-  ['natGatewayIds', MAX_ID_LENGTH],
-  ['vpcEndpointIds', MAX_ID_LENGTH],
-  ['networkInterfaceIds', MAX_ID_LENGTH],
-  ['instanceIds', MAX_ID_LENGTH],
+const ID_LISTS: readonly (keyof ScopeParts)[] = [
+  'securityGroupIds',
+  'securityGroupRuleIds',
+  'networkAclIds',
+  'networkAclAssociationIds',
+  'subnetIds',
+  'routeTableIds',
+  'internetGatewayIds',
+  'vpcIds',
+  'natGatewayIds',
+  'vpcEndpointIds',
+  'networkInterfaceIds',
+  'instanceIds',
 ];
 
 /**
@@ -51,15 +51,15 @@ const ID_BOUNDS: readonly [keyof ScopeParts, number][] = [
  * the event is malformed, said so, rather than sent to EC2 as a filter and copied into the log.
  */
 export function overLongId(parts: ScopeParts): Ignored | undefined {
-  for (const [list, bound] of ID_BOUNDS) {
+  for (const list of ID_LISTS) {
     const values = parts[list];
     const long = Array.isArray(values)
-      ? values.find((v) => typeof v === 'string' && v.length > bound)
+      ? values.find((v) => typeof v === 'string' && v.length > MAX_ID_LENGTH)
       : undefined;
     if (typeof long === 'string') {
       return {
         code: IGNORE_REASONS.malformed,
-        reason: `${list}: a value of ${long.length} characters (${long.slice(0, 24)}…), longer than any EC2 one (${bound})`,
+        reason: `${list}: a value of ${long.length} characters (${long.slice(0, 24)}…), longer than any EC2 one (${MAX_ID_LENGTH})`,
       };
     }
   }
