@@ -1,5 +1,5 @@
 import type { Finding, RemediationPlan, ResourceType, Severity } from '../findings';
-import { sanitize } from '../notify/sanitize';
+import { sanitize, truncate } from '../notify/sanitize';
 
 // AWS Security Finding Format, ready for Security Hub `BatchImportFindings` through the account's
 // default custom-integration product (`product/<account>/default`). Pure: the time is passed in.
@@ -129,7 +129,7 @@ export function defaultProductArn(region: string, accountId: string): string {
 
 /** A run of non-spaces longer than this (a pasted name, not a word) is shortened when text must be cut. */
 const LONG_WORD = 64;
-const LONG_WORDS = /\S{65,}/gu;
+const LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, 'gu');
 
 /**
  * Text for a field of at most `max` characters (Security Hub counts UTF-16 units, as JavaScript
@@ -144,13 +144,7 @@ function fitText(text: string, max: number): string {
   let clean = sanitize(text, Number.POSITIVE_INFINITY);
   if (clean.length <= max) return clean;
   if (clean.includes(' ')) {
-    clean = clean.replace(
-      LONG_WORDS,
-      (word) =>
-        `${Array.from(word)
-          .slice(0, LONG_WORD - 1)
-          .join('')}…`,
-    );
+    clean = clean.replace(LONG_WORDS, (word) => truncate(word, LONG_WORD));
     if (clean.length <= max) return clean;
   }
   let end = max - 1;
