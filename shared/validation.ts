@@ -67,10 +67,12 @@ function describe(value: unknown): string {
 }
 
 /**
- * Parses JSON text, or throws `errorType` (`invalid <what>`, `(root): not JSON (…)`). A key that
- * the root object, or an object directly in a root array, repeats is refused too (`(root):
- * duplicate key "SecurityGroups" …`): JSON.parse keeps the last value without a word, so a
- * snapshot pasted together with `"SecurityGroups"` twice read as the second list alone.
+ * Parses JSON text, or throws `errorType` (`invalid <what>`, `(root): not JSON (…)`). A key that an
+ * object repeats, at any depth, is refused too, naming its path (`SecurityGroups[0].IpPermissions:
+ * duplicate key …`): JSON.parse keeps the last value without a word, so a group written with
+ * `"IpPermissions"` twice read as the second list alone, and a world-open rule of the first was
+ * never judged. The same for every text read through here: snapshots, `--config` files,
+ * `VPC_GUARDRAIL_CONFIG`, `simulate --event` files.
  */
 export function parseJsonText(
   text: string,
@@ -86,16 +88,14 @@ export function parseJsonText(
     });
   }
   if (text.length <= DUPLICATE_SCAN_LIMIT && parsed !== null && typeof parsed === 'object') {
-    const duplicate = repeatedTopKey(text);
-    if (duplicate) {
+    const path = repeatedKey(text);
+    if (path) {
       // Merging is the advice for a list (a snapshot's); a config's `"mode"` twice is not one.
-      const holder = duplicate.element < 0 ? parsed : (parsed as unknown[])[duplicate.element];
-      const kept = (holder as Record<string, unknown>)[duplicate.key];
-      const advice = Array.isArray(kept)
+      const advice = Array.isArray(valueAt(parsed, path))
         ? 'give each key once, with the items of both in one list'
         : 'give each key once';
       throw new errorType(`invalid ${what}`, [
-        `${duplicate.where}: duplicate key ${JSON.stringify(duplicate.key)} (JSON keeps only the last of its values; ${advice})`,
+        `${keyPath(path)}: duplicate key (JSON keeps only the last of its values; ${advice})`,
       ]);
     }
   }
@@ -103,51 +103,185 @@ export function parseJsonText(
 }
 
 /**
- * Texts up to this length are searched for repeated keys. The search is a pass over the text (a
- * repeated key can only be told from it: the parsed object keeps no trace of the value it dropped,
- * and where a top-level key sits is known only once every value before it is skipped, bracket by
- * bracket): ~1.5–3 ns a character on the bench's machine, a sixth to a quarter of JSON.parse's
- * own time. Up to 16 MiB (a snapshot pasted together from AWS CLI output for a few thousand
- * groups) that is some tens of milliseconds. On the bench's 124 MB region it would be 0.2–0.4 s,
- * more than the whole validation budget (0.3× the parse) has left; files that large are written
- * by programs (`vpc-guardrail snapshot`, `JSON.stringify`, jq), which cannot repeat a key.
+ * `formatPath`, with a key that is not a plain word quoted (`Tags[0]["a.b"]`, `[""]`): the key
+ * repeated may be anything, and an empty one would read as `(root)`.
  */
-export const DUPLICATE_SCAN_LIMIT = 16 * 1024 * 1024;
+function keyPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (!PLAIN_KEY.test(key)) out += `[${JSON.stringify(key)}]`;
+    else out += out === '' ? key : `.${key}`;
+  }
+  return out;
+}
+
+const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
+
+/** The value JSON.parse kept at `path`, if the path still leads somewhere. */
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
 
 /**
- * The first key repeated in the root object, or in an object that is an element of a root array
- * (a file of several snapshots), with its path and that element's index (-1 for the root object);
- * undefined when none is. `text` is valid JSON.
+ * Texts up to this length are searched for repeated keys. The search is a pass over the text (a
+ * repeated key can only be told from it: the parsed object keeps no trace of the value it dropped):
+ * ~2–2.5 ns a character on the bench's machine, compact or printed with the AWS CLI's indentation
+ * (a third of JSON.parse's time on compact text, about its time on indented text, which it parses
+ * faster). Up to 64 MiB (the bench's M region — 10k groups — as the AWS CLI prints it is 62 MB)
+ * that is at most ~150 ms. The bench's 124 MB L region is not searched: ~0.3 s there would cost
+ * more than the whole-path budget has left; files that large are written by programs
+ * (`vpc-guardrail snapshot`, `JSON.stringify`, jq), which cannot repeat a key.
  */
-export function repeatedTopKey(text: string): { key: string; where: string; element: number } | undefined {
+export const DUPLICATE_SCAN_LIMIT = 64 * 1024 * 1024;
+
+/** Objects with more keys than this are searched through a Set (a list search would be quadratic). */
+const LINEAR_KEYS = 24;
+
+/**
+ * The keys of the open objects, one entry per key, pushed and popped with their objects: where the
+ * key's opening quote is, its decoded length, whether it holds an escape (then its decoded text is
+ * in `decoded`, under its entry's index).
+ */
+interface KeyStack {
+  readonly text: string;
+  readonly offsets: number[];
+  readonly lengths: number[];
+  readonly escaped: boolean[];
+  readonly decoded: Map<number, string>;
+}
+
+/**
+ * The path of the first key that an object of `text` repeats (`["SecurityGroups", 0,
+ * "IpPermissions"]`, found at its second occurrence), at any depth; undefined when none is. `text`
+ * is valid JSON. Keys are compared as JSON.parse reads them (`"Vpc\\u0073"` is `"Vpcs"`).
+ *
+ * One pass: strings are skipped by the engine's own search, every other character is looked at
+ * once. A key is compared with the earlier keys of its object by length, then by its characters,
+ * so nothing is allocated but for a key written with escapes; an object of many keys moves to a Set.
+ */
+export function repeatedKey(text: string): (string | number)[] | undefined {
   const n = text.length;
+  const stack: KeyStack = { text, offsets: [], lengths: [], escaped: [], decoded: new Map() };
+  const { offsets, lengths, escaped } = stack;
+  // Per depth (1 = the root value): an object or an array; an object's first key on the stack, its
+  // current key and its Set once it has many keys; an array's current index.
+  const isObject: boolean[] = [false];
+  const keyBase: number[] = [0];
+  const current: number[] = [0];
+  const sets: (Set<string> | undefined)[] = [undefined];
+  let top = 0;
   let depth = 0;
-  let keyDepth = 1;
-  let element = -1;
-  let keys = new Set<string>();
+  // In an object, whether the next string is a key (after `{` or `,`) or a value (after `:`).
+  let expectKey = false;
+  let backslash = -1;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    // Most characters outside strings are the indentation of printed JSON: one compare each.
+    if (c <= 32) continue;
     if (c === 34 /* " */) {
-      const start = i;
+      const open = i;
       i = stringEnd(text, i);
-      if (depth !== keyDepth) continue;
-      // A string of the object's own level is a key when a colon follows it (else a value).
-      let j = i + 1;
-      while (j < n && isJsonSpace(text.charCodeAt(j))) j++;
-      if (text.charCodeAt(j) !== 58 /* : */) continue;
-      const key = JSON.parse(text.slice(start, i + 1)) as string;
-      if (keys.has(key)) return { key, where: element < 0 ? '(root)' : `[${element}]`, element };
-      keys.add(key);
-    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (!expectKey) continue;
+      expectKey = false;
+      // Whether the key holds an escape: the next backslash of the text, searched again only once
+      // passed (so the whole text is searched once).
+      if (backslash < open) {
+        const at = text.indexOf('\\', open);
+        backslash = at < 0 ? n : at;
+      }
+      const withEscape = backslash < i;
+      let length = i - open - 1;
+      offsets[top] = open;
+      escaped[top] = withEscape;
+      if (withEscape) {
+        const key = JSON.parse(text.slice(open, i + 1)) as string;
+        stack.decoded.set(top, key);
+        length = key.length;
+      }
+      lengths[top] = length;
+      const base = keyBase[depth] as number;
+      const set = sets[depth];
+      let repeated = false;
+      if (set) {
+        const key = keyAt(stack, top);
+        repeated = set.has(key);
+        set.add(key);
+      } else {
+        for (let k = base; k < top && !repeated; k++) {
+          repeated = lengths[k] === length && sameKey(stack, k, top);
+        }
+      }
+      if (repeated) return pathTo(stack, depth, isObject, current, top);
+      current[depth] = top;
+      top++;
+      if (!set && top - base > LINEAR_KEYS) {
+        const all = new Set<string>();
+        for (let k = base; k < top; k++) all.add(keyAt(stack, k));
+        sets[depth] = all;
+      }
+    } else if (c === 123 /* { */) {
       depth++;
-      if (depth === 1 && c === 91) {
-        keyDepth = 2;
-        element = 0;
-      } else if (depth === 2 && keyDepth === 2 && c === 123) keys = new Set();
-    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
-    else if (c === 44 /* , */ && depth === 1 && keyDepth === 2) element++;
+      isObject[depth] = true;
+      keyBase[depth] = top;
+      sets[depth] = undefined;
+      expectKey = true;
+    } else if (c === 91 /* [ */) {
+      depth++;
+      isObject[depth] = false;
+      current[depth] = 0;
+      expectKey = false;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (c === 125) top = keyBase[depth] as number;
+      depth--;
+      // A value of the enclosing object or array has ended: a `,` comes next, or its end.
+      expectKey = false;
+    } else if (c === 44 /* , */) {
+      if (isObject[depth]) expectKey = true;
+      else current[depth] = (current[depth] as number) + 1;
+    }
   }
   return undefined;
+}
+
+/** The path of key `last` (on the stack) of the object at `depth`: each level's current key or index. */
+function pathTo(
+  stack: KeyStack,
+  depth: number,
+  isObject: readonly boolean[],
+  current: readonly number[],
+  last: number,
+): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let level = 1; level < depth; level++) {
+    const at = current[level] as number;
+    path.push(isObject[level] ? keyAt(stack, at) : at);
+  }
+  path.push(keyAt(stack, last));
+  return path;
+}
+
+/** The text of stack entry `k` as JSON.parse reads it. */
+function keyAt(stack: KeyStack, k: number): string {
+  if (stack.escaped[k]) return stack.decoded.get(k) as string;
+  const open = stack.offsets[k] as number;
+  return stack.text.slice(open + 1, open + 1 + (stack.lengths[k] as number));
+}
+
+/** Whether stack entries `a` and `b` (of equal decoded length) are the same key. */
+function sameKey(stack: KeyStack, a: number, b: number): boolean {
+  if (stack.escaped[a] || stack.escaped[b]) return keyAt(stack, a) === keyAt(stack, b);
+  const { text } = stack;
+  const x = (stack.offsets[a] as number) + 1;
+  const y = (stack.offsets[b] as number) + 1;
+  const length = stack.lengths[a] as number;
+  for (let j = 0; j < length; j++) if (text.charCodeAt(x + j) !== text.charCodeAt(y + j)) return false;
+  return true;
 }
 
 /**
@@ -164,8 +298,4 @@ function stringEnd(text: string, open: number): number {
     close = text.indexOf('"', close + 1);
   }
   return close < 0 ? text.length : close;
-}
-
-function isJsonSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
 }

@@ -353,7 +353,7 @@ describe('a top-level key given twice (a snapshot pasted together from AWS CLI o
     const code = await runCli(['audit', '--snapshot', 'in.json', '--format', 'json'], env.io);
     expect(env.stderr()).toBe(
       'vpc-guardrail: invalid snapshot in.json:\n' +
-        '  (root): duplicate key "SecurityGroups" (JSON keeps only the last of its values; give each key once, with the items of both in one list)\n',
+        '  SecurityGroups: duplicate key (JSON keeps only the last of its values; give each key once, with the items of both in one list)\n',
     );
     expect(code).toBe(2);
     expect(env.stdout()).toBe('');
@@ -364,7 +364,7 @@ describe('a top-level key given twice (a snapshot pasted together from AWS CLI o
     const env = memoryIo({ 'in.json': several });
     const code = await runCli(['audit', '--snapshot', 'in.json', '--format', 'json'], env.io);
     expect(env.stderr()).toMatch(
-      /^vpc-guardrail: invalid snapshot in\.json:\n {2}\[1\]: duplicate key "SecurityGroups" /,
+      /^vpc-guardrail: invalid snapshot in\.json:\n {2}\[1\]\.SecurityGroups: duplicate key /,
     );
     expect(code).toBe(2);
   });

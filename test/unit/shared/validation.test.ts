@@ -1,64 +1,108 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../../../shared/errors';
-import { DUPLICATE_SCAN_LIMIT, parseJsonText, repeatedTopKey } from '../../../shared/validation';
+import { DUPLICATE_SCAN_LIMIT, parseJsonText, repeatedKey } from '../../../shared/validation';
 
 // JSON.parse keeps the last value of a repeated key without a word: a snapshot pasted together with
-// "SecurityGroups" twice read as the second list alone. parseJsonText refuses a repeated key of
-// the root object (or of an object directly in a root array), found by a scan of the text.
+// "SecurityGroups" twice read as the second list alone, a group with "IpPermissions" twice as its
+// second list alone. parseJsonText refuses a key repeated by any object, at any depth, found by a
+// scan of the text, and names its path.
 
-/** An object written by hand from its pairs (repeats kept), compact or indented. */
-function render(pairs: [string, unknown][], pretty: boolean): string {
-  const gap = pretty ? '\n  ' : '';
-  const body = pairs.map(
-    ([k, v]) => `${gap}${JSON.stringify(k)}${pretty ? ' : ' : ':'}${JSON.stringify(v, null, pretty ? 2 : 0)}`,
+/** A JSON value written by hand: objects as pairs (repeats kept), keys in a chosen spelling. */
+type Tree = { leaf: unknown } | { list: Tree[] } | { pairs: [Key, Tree][] };
+/** A key as JSON.parse reads it, and how the text spells it (`"Vpc\u0073"` for `Vpcs`). */
+type Key = { key: string; spelled: string };
+
+const KEY: fc.Arbitrary<Key> = fc.oneof(
+  fc
+    .constantFrom('a', 'b', 'Vpcs', 'a"b', 'é', '\\', 'x:y', '{', ']', '', 'IpPermissions', '[0]')
+    .map((key) => ({ key, spelled: JSON.stringify(key) })),
+  // Escapes JSON.parse reads as the same key as the plain spelling.
+  fc.constant({ key: 'Vpcs', spelled: '"Vpc\\u0073"' }),
+  fc.constant({ key: 'a', spelled: '"\\u0061"' }),
+);
+
+const TREE = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.jsonValue({ maxDepth: 1 }).map((leaf) => ({ leaf })),
+    fc.array(tie('tree'), { maxLength: 4 }).map((list) => ({ list })),
+    fc.array(fc.tuple(KEY, tie('tree')), { maxLength: 5 }).map((pairs) => ({ pairs })),
+  ),
+})).tree;
+
+function render(tree: Tree, pretty: boolean, indent = ''): string {
+  const inner = `${indent}    `;
+  const gap = pretty ? `\n${inner}` : '';
+  const end = pretty ? `\n${indent}` : '';
+  if ('leaf' in tree) return JSON.stringify(tree.leaf, null, pretty ? 4 : 0) ?? 'null';
+  if ('list' in tree) return `[${tree.list.map((t) => gap + render(t, pretty, inner)).join(',')}${end}]`;
+  const body = tree.pairs.map(
+    ([k, v]) => `${gap}${k.spelled}${pretty ? ': ' : ':'}${render(v, pretty, inner)}`,
   );
-  return `{${body.join(',')}${gap}}`;
+  return `{${body.join(',')}${end}}`;
 }
 
-const KEY = fc.constantFrom('a', 'b', 'Vpcs', 'a"b', 'é', '\\', 'x:y', '{', ']');
-const PAIRS = fc.array(fc.tuple(KEY, fc.jsonValue({ maxDepth: 2 })), { maxLength: 6 });
-const firstRepeat = (keys: string[]) => keys.find((k, i) => keys.indexOf(k) !== i);
+/** The oracle: the path of the first key (in text order) that its object repeats. */
+function firstRepeat(tree: Tree, path: (string | number)[] = []): (string | number)[] | undefined {
+  if ('leaf' in tree) return undefined;
+  if ('list' in tree) {
+    for (const [i, t] of tree.list.entries()) {
+      const found = firstRepeat(t, [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (const [k, v] of tree.pairs) {
+    if (seen.has(k.key)) return [...path, k.key];
+    seen.add(k.key);
+    const found = firstRepeat(v, [...path, k.key]);
+    if (found) return found;
+  }
+  return undefined;
+}
 
-describe('repeatedTopKey', () => {
-  it('finds the first repeated key of the root object, whatever the nested values and the spacing', () => {
+describe('repeatedKey', () => {
+  it('finds the first key an object repeats, at any depth, with its path, whatever the spacing and escapes', () => {
     fc.assert(
-      fc.property(PAIRS, fc.boolean(), (pairs, pretty) => {
-        const found = repeatedTopKey(render(pairs, pretty));
-        const repeat = firstRepeat(pairs.map(([k]) => k));
-        expect(found).toEqual(
-          repeat === undefined ? undefined : { key: repeat, where: '(root)', element: -1 },
-        );
+      fc.property(TREE, fc.boolean(), (tree, pretty) => {
+        const text = render(tree, pretty);
+        expect(() => JSON.parse(text)).not.toThrow();
+        expect(repeatedKey(text)).toEqual(firstRepeat(tree));
       }),
-      { numRuns: 3000 },
+      { numRuns: 4000, seed: 6006 },
     );
   });
 
-  it('and of each object element of a root array, naming its index', () => {
-    fc.assert(
-      fc.property(fc.array(fc.oneof(PAIRS, fc.constant(null)), { maxLength: 4 }), (elements) => {
-        const text = `[${elements.map((pairs) => (pairs === null ? '"{\\"a\\":1,\\"a\\":2}"' : render(pairs, false))).join(', ')}]`;
-        const at = elements.findIndex(
-          (pairs) => pairs !== null && firstRepeat(pairs.map(([k]) => k)) !== undefined,
-        );
-        const pairs = elements[at];
-        expect(repeatedTopKey(text)).toEqual(
-          at < 0 || !pairs
-            ? undefined
-            : { key: firstRepeat(pairs.map(([k]) => k)), where: `[${at}]`, element: at },
-        );
-      }),
-      { numRuns: 1000 },
-    );
+  it('finds a key repeated deep in a group (the open rules read as none)', () => {
+    const open = '{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}';
+    const text = `{"SecurityGroups": [{"GroupId": "sg-0"}, {"GroupId": "sg-1", "IpPermissions": [${open}], "IpPermissions": []}]}`;
+    expect(repeatedKey(text)).toEqual(['SecurityGroups', 1, 'IpPermissions']);
+    expect(
+      repeatedKey('[{"Vpcs": []}, {"SecurityGroups": [{"Tags": [{"Key": "a", "Value": "b", "Key": "c"}]}]}]'),
+    ).toEqual([1, 'SecurityGroups', 0, 'Tags', 0, 'Key']);
   });
 
-  it('reads a key written with escapes as JSON.parse does', () => {
-    expect(repeatedTopKey('{"Vpcs": [], "Vpc\\u0073": [{"Vpcs": 1}]}')).toEqual({
-      key: 'Vpcs',
-      where: '(root)',
-      element: -1,
-    });
-    expect(repeatedTopKey('{"a": {"a": 1, "a": 2}, "b": "\\"a\\": 1"}')).toBeUndefined();
+  it('reads a key written with escapes as JSON.parse does, and never a value string as a key', () => {
+    expect(repeatedKey('{"Vpcs": [], "Vpc\\u0073": [{"Vpcs": 1}]}')).toEqual(['Vpcs']);
+    expect(
+      repeatedKey('{"a": {"b": 1, "c": 2}, "b": "\\"a\\": 1", "c": ["a", "a"], "d": {"a": "a"}}'),
+    ).toBeUndefined();
+    expect(repeatedKey('{"a\\\\": 1, "a\\\\": 2}')).toEqual(['a\\']);
+    expect(repeatedKey('{"a\\\\": 1, "a\\"": 2}')).toBeUndefined();
+    // A value that ends an object or a list is followed by a value, not a key.
+    expect(repeatedKey('[{"a": 1}, "a", {}, "a", [], "a"]')).toBeUndefined();
+    expect(repeatedKey('{"x": [{}, "a"], "a": 1, "y": {"a": {}}, "z": 2, "a": 3}')).toEqual(['a']);
+  });
+
+  it('in an object of many keys (searched through a Set), exactly as in a small one', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `"k${i}": ${i}`);
+    expect(repeatedKey(`{${keys.join(', ')}}`)).toBeUndefined();
+    expect(repeatedKey(`{"x": {${keys.join(', ')}, "k3": 0}}`)).toEqual(['x', 'k3']);
+    expect(repeatedKey(`{${keys.join(', ')}, "k\\u0033\\u0039": 0}`)).toEqual(['k39']);
+    // The Set of an object is its own: a sibling object with the same keys is no repeat.
+    expect(repeatedKey(`[{${keys.join(', ')}}, {${keys.join(', ')}}]`)).toBeUndefined();
   });
 });
 
@@ -73,34 +117,57 @@ describe('parseJsonText', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as InputError).message).toMatch(/^invalid config file c\.json:/);
       expect((error as InputError).issues).toEqual([
-        '(root): duplicate key "SecurityGroups" (JSON keeps only the last of its values; give each key once, with the items of both in one list)',
+        'SecurityGroups: duplicate key (JSON keeps only the last of its values; give each key once, with the items of both in one list)',
       ]);
     }
   });
 
+  const issues = (text: string) => {
+    try {
+      parseJsonText(text, 'config file c.json', ConfigError);
+    } catch (error) {
+      return (error as ConfigError).issues;
+    }
+    return expect.unreachable();
+  };
+
   it('advises merging the two only when the value is a list (a config key given twice is not one)', () => {
-    const issues = (text: string) => {
-      try {
-        parseJsonText(text, 'config file c.json', ConfigError);
-      } catch (error) {
-        return (error as ConfigError).issues;
-      }
-      return expect.unreachable();
-    };
     expect(issues('{"mode": "notify", "mode": "remediate"}')).toEqual([
-      '(root): duplicate key "mode" (JSON keeps only the last of its values; give each key once)',
+      'mode: duplicate key (JSON keeps only the last of its values; give each key once)',
     ]);
     expect(issues('[{"Vpcs": []}, {"region": "eu-west-1", "Vpcs": [], "region": "us-east-1"}]')).toEqual([
-      '[1]: duplicate key "region" (JSON keeps only the last of its values; give each key once)',
+      '[1].region: duplicate key (JSON keeps only the last of its values; give each key once)',
     ]);
     expect(issues('[{}, {"Vpcs": [], "Vpcs": []}]')).toEqual([
-      '[1]: duplicate key "Vpcs" (JSON keeps only the last of its values; give each key once, with the items of both in one list)',
+      '[1].Vpcs: duplicate key (JSON keeps only the last of its values; give each key once, with the items of both in one list)',
+    ]);
+  });
+
+  it('names a repeat at any depth by its path, quoting a key that is not a plain word', () => {
+    expect(
+      issues(
+        '{"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "-1"}], "IpPermissions": []}]}',
+      ),
+    ).toEqual([
+      'SecurityGroups[0].IpPermissions: duplicate key (JSON keeps only the last of its values; give each key once, with the items of both in one list)',
+    ]);
+    expect(issues('{"rules": {"sg-open-admin-port": {"severity": "low", "severity": "high"}}}')).toEqual([
+      'rules.sg-open-admin-port.severity: duplicate key (JSON keeps only the last of its values; give each key once)',
+    ]);
+    expect(issues('{"a": {"x.y": {"": 1, "": 2}}}')).toEqual([
+      'a["x.y"][""]: duplicate key (JSON keeps only the last of its values; give each key once)',
+    ]);
+    // The value kept may sit where the path no longer leads (a repeat inside a value dropped later).
+    expect(issues('{"a": {"b": [], "b": []}, "a": 1}')).toEqual([
+      'a.b: duplicate key (JSON keeps only the last of its values; give each key once)',
     ]);
   });
 
   it('does not scan a text longer than the limit (the bench region; files that large are written by programs)', () => {
     const padding = ' '.repeat(DUPLICATE_SCAN_LIMIT);
-    expect(parseJsonText(`{"a": 1, "a": 2}${padding}`, 'x')).toEqual({ a: 2 });
-    expect(() => parseJsonText(`{"a": 1, "a": 2}${padding.slice(20)}`, 'x')).toThrow(/duplicate key "a"/);
+    expect(parseJsonText(`{"a": {"b": 1, "b": 2}}${padding}`, 'x')).toEqual({ a: { b: 2 } });
+    expect(() => parseJsonText(`{"a": {"b": 1, "b": 2}}${padding.slice(30)}`, 'x')).toThrow(
+      /a\.b: duplicate key/,
+    );
   });
 });
