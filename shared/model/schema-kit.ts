@@ -108,6 +108,45 @@ export function format(what: string, test: (text: string) => boolean): Schema<st
   };
 }
 
+/**
+ * Longer than any EC2 id (`sg-`, `subnet-`, `vpce-` plus 8 or 17 hex digits: 24 characters at most
+ * today): the bound the event function puts on the ids of an event (shared/events/extract.ts).
+ * An id over it is no EC2 id, and a finding on it could not be imported into Security Hub (the
+ * ASFF `Id` that carries it may hold 512 characters).
+ */
+export const MAX_ID_LENGTH = 128;
+
+/**
+ * An EC2 resource id: a string of at most MAX_ID_LENGTH characters. `own`: the item's own id (the
+ * resource a finding names), which may not be empty either.
+ */
+export function ec2Id(own = false): Schema<string> {
+  return {
+    expected: 'a string',
+    emit: (_, v) =>
+      `if (typeof ${v} !== "string" || ${v}.length > ${MAX_ID_LENGTH}${own ? ` || ${v}.length === 0` : ''}) return false;`,
+    check: (v, x) => {
+      if (typeof v !== 'string') return typeError(x, 'a string', v);
+      if (v.length > MAX_ID_LENGTH) {
+        if (x) {
+          const start = JSON.stringify(v.slice(0, 24));
+          report(
+            x,
+            undefined,
+            `an id of ${v.length} characters (${start}…), longer than any EC2 id (at most ${MAX_ID_LENGTH})`,
+          );
+        }
+        return false;
+      }
+      if (own && v.length === 0) {
+        if (x) report(x, undefined, 'is empty (expected the resource id EC2 prints)');
+        return false;
+      }
+      return true;
+    },
+  };
+}
+
 /** An integer (JSON numbers may be fractional; no EC2 field of the snapshot is). */
 export function int(): Schema<number> {
   return {

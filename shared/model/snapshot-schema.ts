@@ -6,6 +6,7 @@ import { noMisspeltKeys, routeKeysOk } from './near-miss';
 import {
   bool,
   describeValue,
+  ec2Id,
   format,
   type Infer,
   type InferInput,
@@ -48,6 +49,10 @@ const protocol = format(
     ec2Protocol(s) !== undefined,
 );
 const optStr = optional(str());
+// Ids: at most MAX_ID_LENGTH characters; an item's own id (the resource a finding names) not empty.
+const ownId = ec2Id(true);
+const refId = ec2Id();
+const optId = optional(refId);
 /**
  * Optional fields EC2 always prints and whose absence reads as the safe answer (not public, not
  * default, active): a near-miss spelling of one is an error rather than a silent absence.
@@ -73,7 +78,7 @@ const sgPorts: Refinement<{ IpProtocol: string; FromPort?: number; ToPort?: numb
 const blockState = optional(obj({ State: optStr }));
 
 export const VpcSchema = obj({
-  VpcId: str(),
+  VpcId: ownId,
   CidrBlock: optional(cidr4),
   // The NACL fix keeps admin access from the VPC's own blocks (DESIGN §8): absent means unknown
   // for IPv4 (then `CidrBlock` is the only block) and none for IPv6 (as DescribeVpcs omits it).
@@ -87,8 +92,8 @@ export const VpcSchema = obj({
 });
 
 export const SubnetSchema = obj({
-  SubnetId: str(),
-  VpcId: str(),
+  SubnetId: ownId,
+  VpcId: refId,
   CidrBlock: optional(cidr4),
   AvailabilityZone: optStr,
   // Absent reads as false: a misspelt key must not turn the rule off (EC2 always prints it).
@@ -98,11 +103,11 @@ export const SubnetSchema = obj({
 });
 
 const UserIdGroupPairSchema = obj({
-  GroupId: optStr,
+  GroupId: optId,
   GroupName: optStr,
   UserId: optStr,
-  VpcId: optStr,
-  VpcPeeringConnectionId: optStr,
+  VpcId: optId,
+  VpcPeeringConnectionId: optId,
   PeeringStatus: optStr,
   Description: optStr,
 });
@@ -114,7 +119,7 @@ export const IpPermissionSchema = obj(
     ToPort: optional(int()),
     IpRanges: list(obj({ CidrIp: cidr4, Description: optStr })),
     Ipv6Ranges: list(obj({ CidrIpv6: cidr6, Description: optStr })),
-    PrefixListIds: list(obj({ PrefixListId: str(), Description: optStr })),
+    PrefixListIds: list(obj({ PrefixListId: refId, Description: optStr })),
     UserIdGroupPairs: list(UserIdGroupPairSchema),
   },
   sgPorts,
@@ -125,12 +130,12 @@ export const IpPermissionSchema = obj(
 const permissions = list(IpPermissionSchema, { separate: true });
 
 export const SecurityGroupSchema = obj({
-  GroupId: str(),
+  GroupId: ownId,
   // `default` names the VPC's default group (sg-default-not-restricted).
   GroupName: optional(str(), NEAR_MISS),
   Description: optStr,
   // Its findings' vpcId, which `--vpc` filters by: a misspelt key must not drop them from view.
-  VpcId: optional(str(), NEAR_MISS),
+  VpcId: optional(refId, NEAR_MISS),
   OwnerId: optStr,
   IpPermissions: permissions,
   IpPermissionsEgress: permissions,
@@ -139,8 +144,8 @@ export const SecurityGroupSchema = obj({
 
 export const SecurityGroupRuleSchema = obj(
   {
-    SecurityGroupRuleId: str(),
-    GroupId: str(),
+    SecurityGroupRuleId: ownId,
+    GroupId: ownId,
     GroupOwnerId: optStr,
     IsEgress: bool(),
     IpProtocol: protocol,
@@ -148,13 +153,13 @@ export const SecurityGroupRuleSchema = obj(
     ToPort: optional(int()),
     CidrIpv4: optional(cidr4),
     CidrIpv6: optional(cidr6),
-    PrefixListId: optStr,
+    PrefixListId: optId,
     ReferencedGroupInfo: optional(
       obj({
-        GroupId: optStr,
+        GroupId: optId,
         UserId: optStr,
-        VpcId: optStr,
-        VpcPeeringConnectionId: optStr,
+        VpcId: optId,
+        VpcPeeringConnectionId: optId,
         PeeringStatus: optStr,
       }),
     ),
@@ -183,12 +188,12 @@ export const NetworkAclEntrySchema = obj(
 
 export const NetworkAclSchema = obj(
   {
-    NetworkAclId: str(),
-    VpcId: str(),
+    NetworkAclId: ownId,
+    VpcId: refId,
     IsDefault: optional(bool(), NEAR_MISS),
     OwnerId: optStr,
     Entries: list(NetworkAclEntrySchema),
-    Associations: list(obj({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: str() })),
+    Associations: list(obj({ NetworkAclAssociationId: optId, NetworkAclId: optId, SubnetId: refId })),
     Tags: tags,
   },
   uniqueRuleNumbers,
@@ -198,16 +203,16 @@ export const RouteSchema = obj(
   {
     DestinationCidrBlock: optional(cidr4),
     DestinationIpv6CidrBlock: optional(cidr6),
-    DestinationPrefixListId: optStr,
-    GatewayId: optStr,
-    NatGatewayId: optStr,
-    InstanceId: optStr,
-    NetworkInterfaceId: optStr,
-    TransitGatewayId: optStr,
-    VpcPeeringConnectionId: optStr,
-    EgressOnlyInternetGatewayId: optStr,
-    CarrierGatewayId: optStr,
-    LocalGatewayId: optStr,
+    DestinationPrefixListId: optId,
+    GatewayId: optId,
+    NatGatewayId: optId,
+    InstanceId: optId,
+    NetworkInterfaceId: optId,
+    TransitGatewayId: optId,
+    VpcPeeringConnectionId: optId,
+    EgressOnlyInternetGatewayId: optId,
+    CarrierGatewayId: optId,
+    LocalGatewayId: optId,
     CoreNetworkArn: optStr,
     // Absent reads as active. The states EC2 prints, in its case: an `Active` read as not active
     // dropped the internet route, a `Blackhole` the route-blackhole finding.
@@ -220,8 +225,8 @@ export const RouteSchema = obj(
 const ASSOCIATION_STATES = ['associating', 'associated', 'disassociating', 'disassociated', 'failed'];
 
 export const RouteTableSchema = obj({
-  RouteTableId: str(),
-  VpcId: str(),
+  RouteTableId: ownId,
+  VpcId: refId,
   OwnerId: optStr,
   Routes: list(RouteSchema),
   Associations: list(
@@ -229,10 +234,10 @@ export const RouteTableSchema = obj({
       // EC2 prints Main on every association, and SubnetId on all but the main one's and a
       // gateway's: read as absent, a misspelt one leaves the subnet on the main table.
       Main: optional(bool(), NEAR_MISS),
-      RouteTableAssociationId: optStr,
-      RouteTableId: optStr,
-      SubnetId: optional(str(), NEAR_MISS),
-      GatewayId: optStr,
+      RouteTableAssociationId: optId,
+      RouteTableId: optId,
+      SubnetId: optional(refId, NEAR_MISS),
+      GatewayId: optId,
       // Only associating/associated hold: an `Associated` read as neither left the subnet on main.
       AssociationState: optional(obj({ State: optional(oneOf(ASSOCIATION_STATES)) })),
     }),
@@ -241,23 +246,23 @@ export const RouteTableSchema = obj({
 });
 
 export const InternetGatewaySchema = obj({
-  InternetGatewayId: str(),
+  InternetGatewayId: ownId,
   OwnerId: optStr,
-  Attachments: list(obj({ State: optStr, VpcId: str() })),
+  Attachments: list(obj({ State: optStr, VpcId: refId })),
   Tags: tags,
 });
 
 export const NatGatewaySchema = obj({
-  NatGatewayId: str(),
-  SubnetId: str(),
-  VpcId: optStr,
+  NatGatewayId: ownId,
+  SubnetId: refId,
+  VpcId: optId,
   // Only public, live gateways are judged: `Public` or `Available` read as other values skipped one.
   State: optional(oneOf(['pending', 'failed', 'available', 'deleting', 'deleted']), NEAR_MISS),
   ConnectivityType: optional(oneOf(['public', 'private']), NEAR_MISS),
   Tags: tags,
 });
 
-const groupRefs = list(obj({ GroupId: str(), GroupName: optStr }));
+const groupRefs = list(obj({ GroupId: refId, GroupName: optStr }));
 
 const POLICY = 'a policy document (JSON text, or the policy object itself)';
 
@@ -278,16 +283,16 @@ const policyDocument: Schema<string | Record<string, unknown>> = {
 };
 
 export const VpcEndpointSchema = obj({
-  VpcEndpointId: str(),
-  VpcId: optional(str(), NEAR_MISS),
+  VpcEndpointId: ownId,
+  VpcId: optional(refId, NEAR_MISS),
   VpcEndpointType: optStr,
   ServiceName: optStr,
   State: optStr,
   PolicyDocument: optional(policyDocument, NEAR_MISS),
-  RouteTableIds: list(str()),
-  SubnetIds: list(str()),
+  RouteTableIds: list(refId),
+  SubnetIds: list(refId),
   Groups: groupRefs,
-  NetworkInterfaceIds: list(str()),
+  NetworkInterfaceIds: list(refId),
   Tags: tags,
 });
 
@@ -300,10 +305,10 @@ const association = optional(publicIp, NEAR_MISS);
 const privateIpAssociation = optional(publicIp);
 
 export const NetworkInterfaceSchema = obj({
-  NetworkInterfaceId: str(),
+  NetworkInterfaceId: ownId,
   // Always printed by EC2; misspelt, the interface would be "not judged" for want of a subnet.
-  SubnetId: optional(str(), NEAR_MISS),
-  VpcId: optional(str(), NEAR_MISS),
+  SubnetId: optional(refId, NEAR_MISS),
+  VpcId: optional(refId, NEAR_MISS),
   InterfaceType: optStr,
   /** Who created a requester-managed interface (`amazon-elb`, …): read by `allowRequesterIds`. */
   RequesterId: optStr,
@@ -318,7 +323,7 @@ export const NetworkInterfaceSchema = obj({
   // `Tags`): most interfaces have none.
   Ipv6Prefixes: optional(list(obj({ Ipv6Prefix: cidr6 }))),
   Groups: groupRefs,
-  Attachment: optional(obj({ InstanceId: optStr, InstanceOwnerId: optStr })),
+  Attachment: optional(obj({ InstanceId: optId, InstanceOwnerId: optStr })),
   TagSet: tags,
   // EC2 names an interface's tags TagSet; `Tags` is read when a hand-made snapshot uses it. Not
   // defaulted: adding a key to 50k parsed interfaces costs a shape change each.
@@ -337,7 +342,7 @@ export function isAwsManagedPrefixList(list: { OwnerId?: string; PrefixListName?
 
 export const ManagedPrefixListSchema = obj(
   {
-    PrefixListId: str(),
+    PrefixListId: ownId,
     PrefixListName: optStr,
     AddressFamily: optStr,
     OwnerId: optStr,
