@@ -226,14 +226,14 @@ export function ipv6FirstGroup(text: string): number {
 }
 
 /**
- * Parses any IPv6 address text: surrounding space, a zone (`%eth0`), an embedded IPv4 tail. The
- * general reading that `scanIpv6` agrees with on the usual hex-and-colon form (a property test
- * holds them equal).
+ * Parses any IPv6 address text EC2 accepts: hex groups, `::`, an embedded IPv4 tail
+ * (`::ffff:192.0.2.1`). The general reading that `scanIpv6` agrees with on the usual hex-and-colon
+ * form (a property test holds them equal). Surrounding space and a zone (`fe80::1%eth0`) are
+ * refused: EC2 neither prints nor takes them, and an IPv4 text with a space was refused already.
  */
 export function parseIpv6General(text: string): bigint | undefined {
-  let s = text.trim();
-  const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
+  let s = text;
+  // Hex digits, colons and an IPv4 tail's dots only: no space, no zone.
   if (s === '' || /[^0-9a-fA-F:.]/.test(s)) return undefined;
   if (s.includes('.')) {
     const lastColon = s.lastIndexOf(':');

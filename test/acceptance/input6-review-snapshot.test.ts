@@ -78,3 +78,57 @@ describe('resource ids longer than any EC2 id', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('IPv6 texts are checked as EC2 checks them', () => {
+  const withSource = (cidr: string) => ({
+    SecurityGroups: [
+      {
+        ...OPEN,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [], Ipv6Ranges: [{ CidrIpv6: cidr }] },
+        ],
+      },
+    ],
+  });
+
+  it('a zone or surrounding space is an error naming the path, as for IPv4 (it was read, zone dropped)', async () => {
+    for (const cidr of [' ::/0', '::/0 ', 'fe80::1%eth0/64']) {
+      const { code, stderr } = await audit(withSource(cidr));
+      expect(stderr).toBe(
+        'vpc-guardrail: invalid snapshot:\n' +
+          `  SecurityGroups[0].IpPermissions[0].Ipv6Ranges[0].CidrIpv6: not a valid IPv6 CIDR (${JSON.stringify(cidr)})\n`,
+      );
+      expect(code).toBe(2);
+    }
+    const eni = {
+      NetworkInterfaceId: 'eni-1',
+      SubnetId: 'subnet-1',
+      Ipv6Addresses: [{ Ipv6Address: '2a05:d018::5 ' }],
+    };
+    const { code, stderr } = await audit({ NetworkInterfaces: [eni] });
+    expect(stderr).toContain(
+      'NetworkInterfaces[0].Ipv6Addresses[0].Ipv6Address: not a valid IPv6 address ("2a05:d018::5 ")',
+    );
+    expect(code).toBe(2);
+  });
+
+  it('every spelling of the IPv6 world EC2 takes is the world (zeros written out, leading zeros, upper case, host bits, an IPv4 tail)', async () => {
+    for (const cidr of [
+      '::/0',
+      '0::/0',
+      '0:0:0:0:0:0:0:0/0',
+      '::0/0',
+      '0000::/0',
+      'FFFF::/0',
+      '2001:0DB8::1/0',
+      '::ffff:1.2.3.4/0',
+    ]) {
+      const { code, stdout } = await audit(withSource(cidr), '--format', 'json');
+      const report = JSON.parse(stdout) as { findings: { ruleId: string; resourceId: string }[] };
+      expect(report.findings.map((f) => `${f.ruleId} ${f.resourceId}`)).toEqual([
+        'sg-open-admin-port sg-0d40e803b8b644e79',
+      ]);
+      expect(code).toBe(1);
+    }
+  });
+});

@@ -107,8 +107,12 @@ describe('IPv6 parsing', () => {
     expect(parseIpv6('1:2:3:4:5:6:7::')).toBe(0x00010002000300040005000600070000n);
     expect(parseIpv6('1:2:3:4:5:6:7:8:9')).toBeUndefined();
     expect(parseIpv6('12345::')).toBeUndefined();
-    // Other texts go to the general parser: zone, surrounding space, embedded IPv4.
-    expect(isIpv6(' fe80::1%eth0 ')).toBe(true);
+    // Other texts go to the general parser: an embedded IPv4 is read; a zone or surrounding space
+    // is refused, as EC2 refuses them (and as an IPv4 text with a space always was).
+    expect(isIpv6(' fe80::1%eth0 ')).toBe(false);
+    expect(isIpv6('fe80::1%eth0')).toBe(false);
+    expect(isIpv6(' ::1')).toBe(false);
+    expect(parseCidr6(' ::/0')).toBeUndefined();
     expect(isIpv6('::ffff:192.0.2.1')).toBe(true);
     expect(isIpv6('::ffff:192.0.2.256')).toBe(false);
   });
