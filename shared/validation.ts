@@ -66,40 +66,67 @@ function describe(value: unknown): string {
   return `${ARTICLE[typeof value] ?? typeof value} (${String(value)})`;
 }
 
+/** What `parseJsonText` refuses of the keys of an object besides a repeat. */
+export interface KeyChecks {
+  /**
+   * Two keys of one object that differ only in the case of ASCII letters (`IpPermissions` and
+   * `ipPermissions`): for a snapshot, whose items EC2 prints in one spelling. JSON keeps both and
+   * the engine reads one, so the rules under the other would vanish. Not for events (a user's map,
+   * such as a Lambda function's environment, may hold `PATH` and `path`).
+   */
+  caseVariants?: boolean;
+}
+
 /**
  * Parses JSON text, or throws `errorType` (`invalid <what>`, `(root): not JSON (…)`). A key that an
  * object repeats, at any depth, is refused too, naming its path (`SecurityGroups[0].IpPermissions:
  * duplicate key …`): JSON.parse keeps the last value without a word, so a group written with
  * `"IpPermissions"` twice read as the second list alone, and a world-open rule of the first was
  * never judged. The same for every text read through here: snapshots, `--config` files,
- * `VPC_GUARDRAIL_CONFIG`, `simulate --event` files.
+ * `VPC_GUARDRAIL_CONFIG`, `simulate --event` files. `checks` adds what a snapshot refuses.
  */
 export function parseJsonText(
   text: string,
   what: string,
   errorType: typeof InputError = InputError,
+  checks: KeyChecks = {},
 ): unknown {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new errorType(`invalid ${what}`, [`(root): not JSON (${(error as Error).message})`], {
+    throw new errorType(`invalid ${what}`, [`(root): not JSON (${notJsonReason(error as Error)})`], {
       cause: error,
     });
   }
   if (text.length <= DUPLICATE_SCAN_LIMIT && parsed !== null && typeof parsed === 'object') {
-    const path = repeatedKey(text);
-    if (path) {
+    const found = repeatedKey(text, checks.caseVariants === true);
+    if (found?.sameAs !== undefined) {
+      throw new errorType(`invalid ${what}`, [
+        `${keyPath(found.path)}: the same key as ${JSON.stringify(found.sameAs)} but for case (JSON keeps both, and only one spelling is read; give it once, spelled as EC2 prints it)`,
+      ]);
+    }
+    if (found) {
       // Merging is the advice for a list (a snapshot's); a config's `"mode"` twice is not one.
-      const advice = Array.isArray(valueAt(parsed, path))
+      const advice = Array.isArray(valueAt(parsed, found.path))
         ? 'give each key once, with the items of both in one list'
         : 'give each key once';
       throw new errorType(`invalid ${what}`, [
-        `${keyPath(path)}: duplicate key (JSON keeps only the last of its values; ${advice})`,
+        `${keyPath(found.path)}: duplicate key (JSON keeps only the last of its values; ${advice})`,
       ]);
     }
   }
   return parsed;
+}
+
+/**
+ * JSON.parse's message, and for a second value after the first (Describe outputs run one after
+ * another into one file, JSON Lines) what to do instead.
+ */
+function notJsonReason(error: Error): string {
+  const { message } = error;
+  if (!/after JSON/.test(message)) return message;
+  return `${message}: a second JSON value follows the first (several Describe outputs one after another?); give their lists as the keys of one object`;
 }
 
 /**
@@ -165,7 +192,10 @@ interface KeyStack {
  * once. A key is compared with the earlier keys of its object by length, then by its characters,
  * so nothing is allocated but for a key written with escapes; an object of many keys moves to a Set.
  */
-export function repeatedKey(text: string): (string | number)[] | undefined {
+export function repeatedKey(
+  text: string,
+  caseVariants = false,
+): { path: (string | number)[]; sameAs?: string } | undefined {
   const n = text.length;
   const stack: KeyStack = { text, offsets: [], lengths: [], escaped: [], decoded: new Map() };
   const { offsets, lengths, escaped } = stack;
@@ -174,7 +204,7 @@ export function repeatedKey(text: string): (string | number)[] | undefined {
   const isObject: boolean[] = [false];
   const keyBase: number[] = [0];
   const current: number[] = [0];
-  const sets: (Set<string> | undefined)[] = [undefined];
+  const sets: (KeySet | undefined)[] = [undefined];
   let top = 0;
   let depth = 0;
   // In an object, whether the next string is a key (after `{` or `,`) or a value (after `:`).
@@ -207,22 +237,26 @@ export function repeatedKey(text: string): (string | number)[] | undefined {
       lengths[top] = length;
       const base = keyBase[depth] as number;
       const set = sets[depth];
-      let repeated = false;
+      // 0: no earlier key alike; else the earlier key's entry + 1 (negative: alike but for case).
+      let alike = 0;
       if (set) {
-        const key = keyAt(stack, top);
-        repeated = set.has(key);
-        set.add(key);
+        alike = set.find(keyAt(stack, top), caseVariants, top);
       } else {
-        for (let k = base; k < top && !repeated; k++) {
-          repeated = lengths[k] === length && sameKey(stack, k, top);
+        for (let k = base; k < top && alike === 0; k++) {
+          if (lengths[k] !== length) continue;
+          const same = sameKey(stack, k, top, caseVariants);
+          if (same !== 0) alike = same > 0 ? k + 1 : -(k + 1);
         }
       }
-      if (repeated) return pathTo(stack, depth, isObject, current, top);
+      if (alike > 0) return { path: pathTo(stack, depth, isObject, current, top) };
+      if (alike < 0) {
+        return { path: pathTo(stack, depth, isObject, current, top), sameAs: keyAt(stack, -alike - 1) };
+      }
       current[depth] = top;
       top++;
       if (!set && top - base > LINEAR_KEYS) {
-        const all = new Set<string>();
-        for (let k = base; k < top; k++) all.add(keyAt(stack, k));
+        const all = new KeySet();
+        for (let k = base; k < top; k++) all.find(keyAt(stack, k), caseVariants, k);
         sets[depth] = all;
       }
     } else if (c === 123 /* { */) {
@@ -273,15 +307,62 @@ function keyAt(stack: KeyStack, k: number): string {
   return stack.text.slice(open + 1, open + 1 + (stack.lengths[k] as number));
 }
 
-/** Whether stack entries `a` and `b` (of equal decoded length) are the same key. */
-function sameKey(stack: KeyStack, a: number, b: number): boolean {
-  if (stack.escaped[a] || stack.escaped[b]) return keyAt(stack, a) === keyAt(stack, b);
+/**
+ * Whether stack entries `a` and `b` (of equal decoded length) are the same key (1), the same but
+ * for the case of ASCII letters when `caseVariants` is asked (-1), or neither (0).
+ */
+function sameKey(stack: KeyStack, a: number, b: number, caseVariants: boolean): number {
+  if (stack.escaped[a] || stack.escaped[b]) {
+    const x = keyAt(stack, a);
+    const y = keyAt(stack, b);
+    if (x === y) return 1;
+    return caseVariants && foldCase(x) === foldCase(y) ? -1 : 0;
+  }
   const { text } = stack;
   const x = (stack.offsets[a] as number) + 1;
   const y = (stack.offsets[b] as number) + 1;
   const length = stack.lengths[a] as number;
-  for (let j = 0; j < length; j++) if (text.charCodeAt(x + j) !== text.charCodeAt(y + j)) return false;
-  return true;
+  let exact = 1;
+  for (let j = 0; j < length; j++) {
+    const p = text.charCodeAt(x + j);
+    const q = text.charCodeAt(y + j);
+    if (p === q) continue;
+    if (!caseVariants || lowerAscii(p) !== lowerAscii(q)) return 0;
+    exact = -1;
+  }
+  return exact;
+}
+
+/** An ASCII capital as its small letter; any other character unchanged. */
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** `text` with its ASCII capitals as small letters (the fold `sameKey` compares by). */
+function foldCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+}
+
+/** The keys of an object of many keys: each key, and each key's case fold, with its stack entry. */
+class KeySet {
+  private readonly exact = new Map<string, number>();
+  private readonly folded = new Map<string, number>();
+
+  /**
+   * Adds `key` (stack entry `entry`): 0 when no earlier key is alike, else the earlier key's
+   * entry + 1, negative when it is alike but for case (looked for only when `caseVariants`).
+   */
+  find(key: string, caseVariants: boolean, entry: number): number {
+    const same = this.exact.get(key);
+    if (same !== undefined) return same + 1;
+    this.exact.set(key, entry);
+    if (!caseVariants) return 0;
+    const fold = foldCase(key);
+    const like = this.folded.get(fold);
+    if (like !== undefined) return -(like + 1);
+    this.folded.set(fold, entry);
+    return 0;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { evaluateReport, type Summary, summarize } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared/findings';
-import { type ReadSnapshot, readSnapshot } from '../../shared/model/snapshot';
+import { parseSnapshotJson, type ReadSnapshot, readSnapshot } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
 import { asffTargetIssues, formatAsff } from '../../shared/report/asff';
 import {
@@ -12,7 +12,6 @@ import {
   REPORT_FORMATS,
 } from '../../shared/report/format';
 import { artifactUri, formatSarif, sarifSizeWarning } from '../../shared/report/sarif';
-import { parseJsonText } from '../../shared/validation';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
 import { optionValue, optionValues } from '../option-value';
@@ -50,7 +49,7 @@ async function loadAuditSnapshot(
     const source = `snapshot ${options.snapshot}`;
     const text = await io.readText(options.snapshot);
     if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
-    const json = parseJsonText(text, source);
+    const json = parseSnapshotJson(text, source);
     return Array.isArray(json) ? { several: json } : readSnapshot(json);
   }
   if (options.region) return readSnapshot(await loadLiveSnapshot(io, options));

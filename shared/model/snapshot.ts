@@ -112,10 +112,19 @@ function capped(issues: string[]): string[] {
   return [...issues.slice(0, MAX_ISSUES), `… and ${issues.length - MAX_ISSUES} more`];
 }
 
+/**
+ * Parses the JSON text of a snapshot file (one snapshot, or an array of them), refusing a key an
+ * object repeats and two keys of an object that differ only in case (`IpPermissions` beside
+ * `ipPermissions`: JSON keeps both, the engine reads one, and the rules under the other vanished).
+ */
+export function parseSnapshotJson(text: string, source = 'snapshot'): unknown {
+  return parseJsonText(text, source, InputError, { caseVariants: true });
+}
+
 /** Parses snapshot text (a file's contents) with its warnings; empty or non-JSON text is an InputError. */
 export function readSnapshotText(text: string, source = 'snapshot'): ReadSnapshot {
   if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
-  return readSnapshot(parseJsonText(text, source));
+  return readSnapshot(parseSnapshotJson(text, source));
 }
 
 /** Parses snapshot text (a file's contents); empty or non-JSON text is an InputError. */

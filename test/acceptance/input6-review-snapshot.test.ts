@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import { auditJson, memoryIo } from '../helpers';
+import { cloudTrailFixture } from '../helpers/cloudtrail';
 import { ec2Fixture } from '../helpers/ec2-fixtures';
 
 // DESIGN §3 and §4 as the input6 review found them missing, through the CLI a user runs, on real
@@ -130,5 +131,49 @@ describe('IPv6 texts are checked as EC2 checks them', () => {
       ]);
       expect(code).toBe(1);
     }
+  });
+});
+
+describe('two keys of an item that differ only in case', () => {
+  // The group as a script might write it: EC2's IpPermissions left empty, its rules under the
+  // camelCase spelling CloudTrail uses. JSON keeps both keys; the engine reads IpPermissions, so
+  // the open rules were never judged (exit 0 on this file before).
+  const { IpPermissions, ...rest } = OPEN;
+  const both = { SecurityGroups: [{ ...rest, IpPermissions: [], ipPermissions: IpPermissions }] };
+
+  it('are an error naming the path (exit 2) in audit and simulate, never the empty spelling alone', async () => {
+    const { code, stderr } = await audit(both);
+    const issue =
+      '  SecurityGroups[0].ipPermissions: the same key as "IpPermissions" but for case (JSON keeps both, and only one spelling is read; give it once, spelled as EC2 prints it)\n';
+    expect(stderr).toBe(`vpc-guardrail: invalid snapshot in.json:\n${issue}`);
+    expect(code).toBe(2);
+    const record = cloudTrailFixture('AuthorizeSecurityGroupIngress--go-sdk-anywhere-ssh-panther.json');
+    const env = memoryIo({ 'e.json': JSON.stringify(record), 's.json': JSON.stringify(both) });
+    const simulated = await runCli(['simulate', '--event', 'e.json', '--snapshot', 's.json'], env.io);
+    expect(env.stderr()).toBe(`vpc-guardrail: invalid snapshot s.json:\n${issue}`);
+    expect(simulated).toBe(2);
+  });
+
+  it('inside a rule too; a key EC2 prints beside an unrelated one of another name passes', async () => {
+    const rule = { ...(IpPermissions as Json[])[0], ipRanges: [{ CidrIp: '0.0.0.0/0' }], IpRanges: [] };
+    const { code, stderr } = await audit({ SecurityGroups: [{ ...OPEN, IpPermissions: [rule] }] });
+    expect(stderr).toContain(
+      'SecurityGroups[0].IpPermissions[0].ipRanges: the same key as "IpRanges" but for case',
+    );
+    expect(code).toBe(2);
+    // The CLI's own Describe* outputs hold no such pair: the real sample passes as it is.
+    expect((await audit({ SecurityGroups: GROUPS })).code).toBe(1);
+  });
+});
+
+describe('several Describe outputs run into one file', () => {
+  it('is "not JSON", saying what to do', async () => {
+    const text = `${JSON.stringify({ SecurityGroups: [OPEN] }, null, 4)}\n${JSON.stringify({ NetworkAcls: [] }, null, 4)}\n`;
+    const env = memoryIo({ 'in.json': text });
+    const code = await runCli(['audit', '--snapshot', 'in.json'], env.io);
+    expect(env.stderr()).toMatch(
+      /^vpc-guardrail: invalid snapshot in\.json:\n {2}\(root\): not JSON \(Unexpected non-whitespace character after JSON at position \d+.*: a second JSON value follows the first \(several Describe outputs one after another\?\); give their lists as the keys of one object\)\n$/,
+    );
+    expect(code).toBe(2);
   });
 });

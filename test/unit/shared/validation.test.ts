@@ -63,13 +63,16 @@ function firstRepeat(tree: Tree, path: (string | number)[] = []): (string | numb
   return undefined;
 }
 
+/** What repeatedKey answers for a repeat at `path` (a plain repeat: no `sameAs`). */
+const at = (path: (string | number)[] | undefined) => (path ? { path } : undefined);
+
 describe('repeatedKey', () => {
   it('finds the first key an object repeats, at any depth, with its path, whatever the spacing and escapes', () => {
     fc.assert(
       fc.property(TREE, fc.boolean(), (tree, pretty) => {
         const text = render(tree, pretty);
         expect(() => JSON.parse(text)).not.toThrow();
-        expect(repeatedKey(text)).toEqual(firstRepeat(tree));
+        expect(repeatedKey(text)).toEqual(at(firstRepeat(tree)));
       }),
       { numRuns: 4000, seed: 6006 },
     );
@@ -78,31 +81,122 @@ describe('repeatedKey', () => {
   it('finds a key repeated deep in a group (the open rules read as none)', () => {
     const open = '{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}';
     const text = `{"SecurityGroups": [{"GroupId": "sg-0"}, {"GroupId": "sg-1", "IpPermissions": [${open}], "IpPermissions": []}]}`;
-    expect(repeatedKey(text)).toEqual(['SecurityGroups', 1, 'IpPermissions']);
+    expect(repeatedKey(text)).toEqual(at(['SecurityGroups', 1, 'IpPermissions']));
     expect(
       repeatedKey('[{"Vpcs": []}, {"SecurityGroups": [{"Tags": [{"Key": "a", "Value": "b", "Key": "c"}]}]}]'),
-    ).toEqual([1, 'SecurityGroups', 0, 'Tags', 0, 'Key']);
+    ).toEqual(at([1, 'SecurityGroups', 0, 'Tags', 0, 'Key']));
   });
 
   it('reads a key written with escapes as JSON.parse does, and never a value string as a key', () => {
-    expect(repeatedKey('{"Vpcs": [], "Vpc\\u0073": [{"Vpcs": 1}]}')).toEqual(['Vpcs']);
+    expect(repeatedKey('{"Vpcs": [], "Vpc\\u0073": [{"Vpcs": 1}]}')).toEqual(at(['Vpcs']));
     expect(
       repeatedKey('{"a": {"b": 1, "c": 2}, "b": "\\"a\\": 1", "c": ["a", "a"], "d": {"a": "a"}}'),
     ).toBeUndefined();
-    expect(repeatedKey('{"a\\\\": 1, "a\\\\": 2}')).toEqual(['a\\']);
+    expect(repeatedKey('{"a\\\\": 1, "a\\\\": 2}')).toEqual(at(['a\\']));
     expect(repeatedKey('{"a\\\\": 1, "a\\"": 2}')).toBeUndefined();
     // A value that ends an object or a list is followed by a value, not a key.
     expect(repeatedKey('[{"a": 1}, "a", {}, "a", [], "a"]')).toBeUndefined();
-    expect(repeatedKey('{"x": [{}, "a"], "a": 1, "y": {"a": {}}, "z": 2, "a": 3}')).toEqual(['a']);
+    expect(repeatedKey('{"x": [{}, "a"], "a": 1, "y": {"a": {}}, "z": 2, "a": 3}')).toEqual(at(['a']));
   });
 
   it('in an object of many keys (searched through a Set), exactly as in a small one', () => {
     const keys = Array.from({ length: 40 }, (_, i) => `"k${i}": ${i}`);
     expect(repeatedKey(`{${keys.join(', ')}}`)).toBeUndefined();
-    expect(repeatedKey(`{"x": {${keys.join(', ')}, "k3": 0}}`)).toEqual(['x', 'k3']);
-    expect(repeatedKey(`{${keys.join(', ')}, "k\\u0033\\u0039": 0}`)).toEqual(['k39']);
+    expect(repeatedKey(`{"x": {${keys.join(', ')}, "k3": 0}}`)).toEqual(at(['x', 'k3']));
+    expect(repeatedKey(`{${keys.join(', ')}, "k\\u0033\\u0039": 0}`)).toEqual(at(['k39']));
     // The Set of an object is its own: a sibling object with the same keys is no repeat.
     expect(repeatedKey(`[{${keys.join(', ')}}, {${keys.join(', ')}}]`)).toBeUndefined();
+  });
+});
+
+describe('repeatedKey with caseVariants (snapshots)', () => {
+  /** The keys of a tree with each key's ASCII letters in a random case: the oracle folds them. */
+  const fold = (k: string) => k.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  /** A leaf value as a tree (its objects' keys are unique, in the order JSON.stringify writes them). */
+  const asTree = (value: unknown): Tree => {
+    if (Array.isArray(value)) return { list: value.map(asTree) };
+    if (value !== null && typeof value === 'object') {
+      return {
+        pairs: Object.entries(value).map(([key, v]): [Key, Tree] => [
+          { key, spelled: JSON.stringify(key) },
+          asTree(v),
+        ]),
+      };
+    }
+    return { leaf: null };
+  };
+  function firstAlike(
+    tree: Tree,
+    path: (string | number)[] = [],
+  ): { path: (string | number)[]; sameAs?: string } | undefined {
+    if ('leaf' in tree) {
+      const { leaf } = tree;
+      return leaf !== null && typeof leaf === 'object' ? firstAlike(asTree(leaf), path) : undefined;
+    }
+    if ('list' in tree) {
+      for (const [i, t] of tree.list.entries()) {
+        const found = firstAlike(t, [...path, i]);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    const seen = new Map<string, string>();
+    for (const [k, v] of tree.pairs) {
+      const earlier = seen.get(fold(k.key));
+      if (earlier === k.key) return { path: [...path, k.key] };
+      if (earlier !== undefined) return { path: [...path, k.key], sameAs: earlier };
+      seen.set(fold(k.key), k.key);
+      const found = firstAlike(v, [...path, k.key]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const CASED: fc.Arbitrary<Key> = fc
+    .constantFrom(
+      'IpPermissions',
+      'ipPermissions',
+      'IPPERMISSIONS',
+      'Vpcs',
+      'vpcs',
+      'a',
+      'A',
+      'É',
+      'é',
+      'a-B',
+    )
+    .map((key) => ({ key, spelled: JSON.stringify(key) }));
+  const CASED_TREE = fc.letrec<{ tree: Tree }>((tie) => ({
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.jsonValue({ maxDepth: 1 }).map((leaf) => ({ leaf })),
+      fc.array(tie('tree'), { maxLength: 3 }).map((list) => ({ list })),
+      fc.array(fc.tuple(fc.oneof(CASED, KEY), tie('tree')), { maxLength: 5 }).map((pairs) => ({ pairs })),
+    ),
+  })).tree;
+
+  it('also finds the first key that differs from an earlier one of its object only in ASCII case', () => {
+    fc.assert(
+      fc.property(CASED_TREE, fc.boolean(), (tree, pretty) => {
+        const text = render(tree, pretty);
+        expect(repeatedKey(text, true)).toEqual(firstAlike(tree));
+        // Without the option, only exact repeats.
+        expect(repeatedKey(text)).toEqual(at(firstRepeat(tree)));
+      }),
+      { numRuns: 3000, seed: 6007 },
+    );
+  });
+
+  it('in an object of many keys as in a small one, escapes read as JSON.parse reads them', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `"k${i}": ${i}`);
+    expect(repeatedKey(`{"x": {${keys.join(', ')}, "K3": 0}}`, true)).toEqual({
+      path: ['x', 'K3'],
+      sameAs: 'k3',
+    });
+    expect(repeatedKey(`{"x": {${keys.join(', ')}, "K3": 0}}`)).toBeUndefined();
+    expect(repeatedKey('{"Vpcs": [], "\\u0056pcs": 1}', true)).toEqual({ path: ['Vpcs'] });
+    expect(repeatedKey('{"Vpcs": [], "\\u0076pcs": 1}', true)).toEqual({ path: ['vpcs'], sameAs: 'Vpcs' });
+    // Only ASCII letters fold: é and É are two keys, as EC2 never prints either.
+    expect(repeatedKey('{"é": 1, "É": 2}', true)).toBeUndefined();
   });
 });
 
@@ -161,6 +255,24 @@ describe('parseJsonText', () => {
     expect(issues('{"a": {"b": [], "b": []}, "a": 1}')).toEqual([
       'a.b: duplicate key (JSON keeps only the last of its values; give each key once)',
     ]);
+  });
+
+  it('refuses two keys of a snapshot object that differ only in case, when asked', () => {
+    const text =
+      '{"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [], "ipPermissions": [{"IpProtocol": "-1"}]}]}';
+    expect(parseJsonText(text, 'x')).toBeTypeOf('object');
+    expect(() => parseJsonText(text, 'snapshot s.json', InputError, { caseVariants: true })).toThrow(
+      'invalid snapshot s.json:\n  SecurityGroups[0].ipPermissions: the same key as "IpPermissions" but for case (JSON keeps both, and only one spelling is read; give it once, spelled as EC2 prints it)',
+    );
+  });
+
+  it('says what to do with two JSON values one after another (Describe outputs run into one file)', () => {
+    expect(issues('{"SecurityGroups": []}\n{"NetworkAcls": []}')).toEqual([
+      expect.stringMatching(
+        /^\(root\): not JSON \(Unexpected non-whitespace character after JSON at position 23.*\): a second JSON value follows the first \(several Describe outputs one after another\?\); give their lists as the keys of one object\)$/,
+      ),
+    ]);
+    expect(issues('{"a": }')).toEqual([expect.not.stringContaining('second JSON value')]);
   });
 
   it('does not scan a text longer than the limit (the bench region; files that large are written by programs)', () => {
