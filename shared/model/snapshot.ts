@@ -31,6 +31,17 @@ const HINTS = new Map([
 ]);
 
 /**
+ * For an unknown key whose value holds a snapshot's lists (a recording's `{"status_code", "data":
+ * {...}}`, an SDK answer nested by hand): that they are not read, and where they go.
+ */
+function wrapped(value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return '';
+  const held = LISTS.filter((key) => Object.hasOwn(value, key));
+  if (held.length === 0) return '';
+  return ` (it holds ${held.join(', ')}, which are not read there: give them at the top level)`;
+}
+
+/**
  * Sorts the top-level keys: a near miss of a known key (`securityGroups`, `SecurityGroup`) is an
  * error naming the key it resembles — read as absent it would hide every item under it; any other
  * unknown key is a warning naming it.
@@ -42,7 +53,7 @@ function checkKeys(input: Record<string, unknown>): string[] {
     if (KNOWN.has(key)) continue;
     const resembles = BY_FOLD.get(foldKey(key));
     if (resembles) errors.push(`${key}: unknown key; did you mean ${resembles}?`);
-    else warnings.push(`${key}: unknown top-level key, ignored${HINTS.get(key) ?? ''}`);
+    else warnings.push(`${key}: unknown top-level key, ignored${HINTS.get(key) ?? wrapped(input[key])}`);
   }
   if (errors.length > 0) throw new InputError('invalid snapshot', errors);
   return warnings;

@@ -177,3 +177,17 @@ describe('several Describe outputs run into one file', () => {
     expect(code).toBe(2);
   });
 });
+
+describe('a snapshot inside a wrapper (a Placebo recording as it is stored)', () => {
+  it('stays a warning (DESIGN §3: an unknown key), which now says its lists are not read and where they go', async () => {
+    const recording = { status_code: 200, data: { SecurityGroups: [OPEN], ResponseMetadata: {} } };
+    const { code, report, stderr } = await auditJson(recording);
+    expect(report?.summary.warnings).toEqual([
+      'status_code: unknown top-level key, ignored',
+      'data: unknown top-level key, ignored (it holds SecurityGroups, which are not read there: give them at the top level)',
+      '(root): the snapshot holds no resources (every Describe* list is empty or absent)',
+    ]);
+    expect(stderr).toContain('warning: data: unknown top-level key, ignored (it holds SecurityGroups');
+    expect(code).toBe(0);
+  });
+});
