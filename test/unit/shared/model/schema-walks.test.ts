@@ -111,6 +111,10 @@ const ODD = fc.oneof(
     'fd00::1/64',
     '1::2::3/64',
     'sg-1',
+    // An id at and over its bound, and empty (an item's own id may not be).
+    `sg-${'a'.repeat(125)}`,
+    `sg-${'a'.repeat(126)}`,
+    '',
     [],
     {},
     [{}],
