@@ -69,10 +69,10 @@ function describe(value: unknown): string {
 /** What `parseJsonText` refuses of the keys of an object besides a repeat. */
 export interface KeyChecks {
   /**
-   * Two keys of one object that differ only in the case of ASCII letters (`IpPermissions` and
-   * `ipPermissions`): for a snapshot, whose items EC2 prints in one spelling. JSON keeps both and
-   * the engine reads one, so the rules under the other would vanish. Not for events (a user's map,
-   * such as a Lambda function's environment, may hold `PATH` and `path`).
+   * Two keys of one object that differ only in the case of ASCII letters and/or a trailing `s`
+   * (`IpPermissions` and `ipPermissions` or `IpPermission`: DESIGN §3's near miss): for a snapshot,
+   * whose items EC2 prints in one spelling. JSON keeps both and the engine reads one, so the rules
+   * under the other would vanish. Not for events (a real CloudTrail record holds `Tag` and `tag`).
    */
   caseVariants?: boolean;
 }
@@ -102,8 +102,15 @@ export function parseJsonText(
   if (text.length <= DUPLICATE_SCAN_LIMIT && parsed !== null && typeof parsed === 'object') {
     const found = repeatedKey(text, checks.caseVariants === true);
     if (found?.sameAs !== undefined) {
+      const key = String(found.path[found.path.length - 1]);
+      const how =
+        key.length === found.sameAs.length
+          ? 'case'
+          : withoutTrailingS(key) === withoutTrailingS(found.sameAs)
+            ? 'a trailing s'
+            : 'case and a trailing s';
       throw new errorType(`invalid ${what}`, [
-        `${keyPath(found.path)}: the same key as ${JSON.stringify(found.sameAs)} but for case (JSON keeps both, and only one spelling is read; give it once, spelled as EC2 prints it)`,
+        `${keyPath(found.path)}: the same key as ${JSON.stringify(found.sameAs)} but for ${how} (JSON keeps both, and only one spelling is read; give it once, spelled as EC2 prints it)`,
       ]);
     }
     if (found) {
@@ -179,6 +186,8 @@ interface KeyStack {
   readonly text: string;
   readonly offsets: number[];
   readonly lengths: number[];
+  /** The decoded length without a trailing run of `s`/`S` (with `caseVariants`; else the length). */
+  readonly stems: number[];
   readonly escaped: boolean[];
   readonly decoded: Map<number, string>;
 }
@@ -197,8 +206,8 @@ export function repeatedKey(
   caseVariants = false,
 ): { path: (string | number)[]; sameAs?: string } | undefined {
   const n = text.length;
-  const stack: KeyStack = { text, offsets: [], lengths: [], escaped: [], decoded: new Map() };
-  const { offsets, lengths, escaped } = stack;
+  const stack: KeyStack = { text, offsets: [], lengths: [], stems: [], escaped: [], decoded: new Map() };
+  const { offsets, lengths, stems, escaped } = stack;
   // Per depth (1 = the root value): an object or an array; an object's first key on the stack, its
   // current key and its Set once it has many keys; an array's current index.
   const isObject: boolean[] = [false];
@@ -235,6 +244,8 @@ export function repeatedKey(
         length = key.length;
       }
       lengths[top] = length;
+      const stem = caseVariants ? stemLength(stack, top) : length;
+      stems[top] = stem;
       const base = keyBase[depth] as number;
       const set = sets[depth];
       // 0: no earlier key alike; else the earlier key's entry + 1 (negative: alike but for case).
@@ -243,9 +254,10 @@ export function repeatedKey(
         alike = set.find(keyAt(stack, top), caseVariants, top);
       } else {
         for (let k = base; k < top && alike === 0; k++) {
-          if (lengths[k] !== length) continue;
-          const same = sameKey(stack, k, top, caseVariants);
-          if (same !== 0) alike = same > 0 ? k + 1 : -(k + 1);
+          if (lengths[k] === length) {
+            const same = sameKey(stack, k, top, caseVariants);
+            if (same !== 0) alike = same > 0 ? k + 1 : -(k + 1);
+          } else if (stems[k] === stem && caseVariants && sameStem(stack, k, top)) alike = -(k + 1);
         }
       }
       if (alike > 0) return { path: pathTo(stack, depth, isObject, current, top) };
@@ -333,6 +345,42 @@ function sameKey(stack: KeyStack, a: number, b: number, caseVariants: boolean): 
   return exact;
 }
 
+/** The length of stack entry `k` without its trailing run of `s` and `S`. */
+function stemLength(stack: KeyStack, k: number): number {
+  let m = stack.lengths[k] as number;
+  if (stack.escaped[k]) {
+    const key = stack.decoded.get(k) as string;
+    while (m > 0 && (key.charCodeAt(m - 1) | 32) === 115 /* s */) m--;
+    return m;
+  }
+  const open = stack.offsets[k] as number;
+  while (m > 0 && (stack.text.charCodeAt(open + m) | 32) === 115 /* s */) m--;
+  return m;
+}
+
+/** Whether stack entries `a` and `b` (of equal stems) are the same key but for case and trailing `s`. */
+function sameStem(stack: KeyStack, a: number, b: number): boolean {
+  if (stack.escaped[a] || stack.escaped[b]) return foldStem(keyAt(stack, a)) === foldStem(keyAt(stack, b));
+  const { text } = stack;
+  const x = (stack.offsets[a] as number) + 1;
+  const y = (stack.offsets[b] as number) + 1;
+  const stem = stack.stems[a] as number;
+  for (let j = 0; j < stem; j++) {
+    if (lowerAscii(text.charCodeAt(x + j)) !== lowerAscii(text.charCodeAt(y + j))) return false;
+  }
+  return true;
+}
+
+/** `key` without its trailing run of `s` and `S`. */
+function withoutTrailingS(key: string): string {
+  return key.replace(/[sS]+$/, '');
+}
+
+/** A key folded as `sameKey` and `sameStem` compare it: ASCII capitals small, no trailing `s`. */
+function foldStem(key: string): string {
+  return withoutTrailingS(foldCase(key));
+}
+
 /** An ASCII capital as its small letter; any other character unchanged. */
 function lowerAscii(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
@@ -343,21 +391,22 @@ function foldCase(text: string): string {
   return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
 }
 
-/** The keys of an object of many keys: each key, and each key's case fold, with its stack entry. */
+/** The keys of an object of many keys: each key, and each key's fold (`foldStem`), with its stack entry. */
 class KeySet {
   private readonly exact = new Map<string, number>();
   private readonly folded = new Map<string, number>();
 
   /**
    * Adds `key` (stack entry `entry`): 0 when no earlier key is alike, else the earlier key's
-   * entry + 1, negative when it is alike but for case (looked for only when `caseVariants`).
+   * entry + 1, negative when it is alike but for case and/or a trailing `s` (looked for only when
+   * `caseVariants`).
    */
   find(key: string, caseVariants: boolean, entry: number): number {
     const same = this.exact.get(key);
     if (same !== undefined) return same + 1;
     this.exact.set(key, entry);
     if (!caseVariants) return 0;
-    const fold = foldCase(key);
+    const fold = foldStem(key);
     const like = this.folded.get(fold);
     if (like !== undefined) return -(like + 1);
     this.folded.set(fold, entry);

@@ -134,7 +134,7 @@ describe('IPv6 texts are checked as EC2 checks them', () => {
   });
 });
 
-describe('two keys of an item that differ only in case', () => {
+describe('two keys of an item that differ only in case or a trailing s', () => {
   // The group as a script might write it: EC2's IpPermissions left empty, its rules under the
   // camelCase spelling CloudTrail uses. JSON keeps both keys; the engine reads IpPermissions, so
   // the open rules were never judged (exit 0 on this file before).
@@ -161,6 +161,13 @@ describe('two keys of an item that differ only in case', () => {
       'SecurityGroups[0].IpPermissions[0].ipRanges: the same key as "IpRanges" but for case',
     );
     expect(code).toBe(2);
+    // A trailing s (DESIGN §3's other near miss): the singular beside EC2's list.
+    const singular = { SecurityGroups: [{ ...rest, IpPermissions: [], IpPermission: IpPermissions }] };
+    const plural = await audit(singular);
+    expect(plural.stderr).toContain(
+      'SecurityGroups[0].IpPermission: the same key as "IpPermissions" but for a trailing s (',
+    );
+    expect(plural.code).toBe(2);
     // The CLI's own Describe* outputs hold no such pair: the real sample passes as it is.
     expect((await audit({ SecurityGroups: GROUPS })).code).toBe(1);
   });

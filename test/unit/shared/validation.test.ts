@@ -110,8 +110,8 @@ describe('repeatedKey', () => {
 });
 
 describe('repeatedKey with caseVariants (snapshots)', () => {
-  /** The keys of a tree with each key's ASCII letters in a random case: the oracle folds them. */
-  const fold = (k: string) => k.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  /** The oracle's fold: ASCII capitals small, a trailing run of s dropped (DESIGN §3's near miss). */
+  const fold = (k: string) => k.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/s+$/, '');
   /** A leaf value as a tree (its objects' keys are unique, in the order JSON.stringify writes them). */
   const asTree = (value: unknown): Tree => {
     if (Array.isArray(value)) return { list: value.map(asTree) };
@@ -156,10 +156,16 @@ describe('repeatedKey with caseVariants (snapshots)', () => {
       'IpPermissions',
       'ipPermissions',
       'IPPERMISSIONS',
+      'IpPermission',
+      'IpPermissionsS',
       'Vpcs',
       'vpcs',
+      'Vpc',
+      'Address',
+      'Addresses',
       'a',
       'A',
+      's',
       'É',
       'é',
       'a-B',
@@ -174,7 +180,7 @@ describe('repeatedKey with caseVariants (snapshots)', () => {
     ),
   })).tree;
 
-  it('also finds the first key that differs from an earlier one of its object only in ASCII case', () => {
+  it('also finds the first key that differs from an earlier one of its object only in ASCII case and/or a trailing s', () => {
     fc.assert(
       fc.property(CASED_TREE, fc.boolean(), (tree, pretty) => {
         const text = render(tree, pretty);
@@ -193,6 +199,18 @@ describe('repeatedKey with caseVariants (snapshots)', () => {
       sameAs: 'k3',
     });
     expect(repeatedKey(`{"x": {${keys.join(', ')}, "K3": 0}}`)).toBeUndefined();
+    expect(repeatedKey(`{"x": {${keys.join(', ')}, "k3s": 0}}`, true)).toEqual({
+      path: ['x', 'k3s'],
+      sameAs: 'k3',
+    });
+    expect(repeatedKey('{"Vpcs": [], "Vp\\u0063": 1}', true)).toEqual({ path: ['Vpc'], sameAs: 'Vpcs' });
+    // EC2 prints an address and its list side by side: not a near miss of each other.
+    expect(
+      repeatedKey(
+        '{"Ipv6Address": "::1", "Ipv6Addresses": [], "PrivateIpAddress": "", "PrivateIpAddresses": []}',
+        true,
+      ),
+    ).toBeUndefined();
     expect(repeatedKey('{"Vpcs": [], "\\u0056pcs": 1}', true)).toEqual({ path: ['Vpcs'] });
     expect(repeatedKey('{"Vpcs": [], "\\u0076pcs": 1}', true)).toEqual({ path: ['vpcs'], sameAs: 'Vpcs' });
     // Only ASCII letters fold: é and É are two keys, as EC2 never prints either.
@@ -257,12 +275,26 @@ describe('parseJsonText', () => {
     ]);
   });
 
-  it('refuses two keys of a snapshot object that differ only in case, when asked', () => {
+  it('refuses two keys of a snapshot object that differ only in case and/or a trailing s, when asked', () => {
     const text =
       '{"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [], "ipPermissions": [{"IpProtocol": "-1"}]}]}';
     expect(parseJsonText(text, 'x')).toBeTypeOf('object');
     expect(() => parseJsonText(text, 'snapshot s.json', InputError, { caseVariants: true })).toThrow(
       'invalid snapshot s.json:\n  SecurityGroups[0].ipPermissions: the same key as "IpPermissions" but for case (JSON keeps both, and only one spelling is read; give it once, spelled as EC2 prints it)',
+    );
+    const issue = (t: string) => {
+      try {
+        parseJsonText(t, 'snapshot s.json', InputError, { caseVariants: true });
+      } catch (error) {
+        return (error as InputError).issues[0];
+      }
+      return expect.unreachable();
+    };
+    expect(issue('{"IpPermissions": [], "IpPermission": []}')).toMatch(
+      /^IpPermission: the same key as "IpPermissions" but for a trailing s \(/,
+    );
+    expect(issue('{"IpPermission": [], "ipPermissions": []}')).toMatch(
+      /^ipPermissions: the same key as "IpPermission" but for case and a trailing s \(/,
     );
   });
 
