@@ -19,7 +19,7 @@ import {
   type Where,
 } from '../../shared/events/pipeline';
 import type { IgnoreCode } from '../../shared/events/types';
-import { securityHubPlan, splitByState } from '../../shared/integrations/security-hub';
+import { observedSince, securityHubPlan, splitByState } from '../../shared/integrations/security-hub';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import { subjectWithAccount } from '../../shared/notify/account-subject';
 import type { Notice } from '../../shared/notify/notice';
@@ -312,6 +312,11 @@ async function processGroup(
         accountId: group.accountId ?? deps.accountId,
         region: group.region ?? deps.region,
         now: options.now,
+        // FirstObservedAt: when the change the evaluation follows was made (README, Security Hub).
+        firstObservedAt: observedSince(
+          group.members.map((m) => m.event.eventTime),
+          options.now,
+        ),
         productArn: defaultProductArn(deps.region, deps.accountId),
       },
     });

@@ -70,6 +70,23 @@ export function toAsffPerAccount(findings: readonly Finding[], options: AsffOpti
   );
 }
 
+/**
+ * The FirstObservedAt of an event group's records: the latest valid CloudTrail `eventTime` of its
+ * calls not after `now`. The evaluated state held from that moment at the latest (every change of
+ * the batch was made); the earliest could predate the call that opened a port. Undefined without
+ * one (the records then use `now`).
+ */
+export function observedSince(eventTimes: readonly (string | undefined)[], now: Date): Date | undefined {
+  let latest: number | undefined;
+  for (const text of eventTimes) {
+    if (text === undefined) continue;
+    const time = Date.parse(text);
+    if (Number.isNaN(time) || time > now.getTime()) continue;
+    if (latest === undefined || time > latest) latest = time;
+  }
+  return latest === undefined ? undefined : new Date(latest);
+}
+
 /** A record turned into its closed form: archived, resolved, and compliant where it had controls. */
 export function archivedRecord(record: AsffFinding): AsffFinding {
   return {

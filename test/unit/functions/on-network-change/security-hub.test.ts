@@ -104,6 +104,28 @@ describe('on-network-change with Security Hub', () => {
     });
   });
 
+  it("dates the records: FirstObservedAt is the call's CloudTrail eventTime, CreatedAt = UpdatedAt = LastObservedAt the evaluation", async () => {
+    // Prepare: Security Hub replaces CreatedAt on every import and wants it equal to UpdatedAt when
+    // it creates a finding, so the change's time goes to FirstObservedAt (README, Security Hub).
+    vi.useFakeTimers({ now: new Date('2025-06-15T10:53:00.000Z'), toFake: ['Date'] });
+    hubMock.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+    const { handler } = await loadHandler();
+
+    // Act
+    await handler(envelope(authorizeIngress('sg-0web', 22, [['sgr-world22', '0.0.0.0/0']])), context);
+    vi.useRealTimers();
+
+    // Assess: the record's eventTime is 2025-06-15T10:51:12Z.
+    const record = imported().get(id('sg-open-admin-port', 'sg-0web'));
+    expect(record).toMatchObject({
+      RecordState: 'ACTIVE',
+      CreatedAt: '2025-06-15T10:53:00.000Z',
+      UpdatedAt: '2025-06-15T10:53:00.000Z',
+      FirstObservedAt: '2025-06-15T10:51:12.000Z',
+      LastObservedAt: '2025-06-15T10:53:00.000Z',
+    });
+  });
+
   it('in notify mode imports the open finding as active, and archives only findings Security Hub holds that no longer fire', async () => {
     // Prepare
     const stale = id('sg-open-high-risk-port', 'sg-0web');
