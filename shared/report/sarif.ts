@@ -53,7 +53,7 @@ export interface SarifResult {
   message: SarifMessage;
   locations: SarifLocation[];
   partialFingerprints: Record<string, string>;
-  suppressions?: { kind: 'inSource' | 'external'; justification: string }[];
+  suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string }[];
   properties: Record<string, unknown>;
 }
 
@@ -313,7 +313,10 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
     if (finding.suppressed) {
       result.suppressions = [
         {
+          // A tag is on the resource itself (in the snapshot), a configuration entry outside it.
           kind: finding.suppressed.by === 'tag' ? 'inSource' : 'external',
+          // The exemption is in force (SARIF §3.35.3), not a request under review.
+          status: 'accepted',
           justification: finding.suppressed.reason,
         },
       ];

@@ -107,10 +107,10 @@ describe('toSarif', () => {
   it('writes suppressed findings with a suppression and its justification', () => {
     // Assess
     expect(run?.results[1]?.suppressions).toEqual([
-      { kind: 'inSource', justification: 'vpc-guardrail:exempt=route-blackhole' },
+      { kind: 'inSource', status: 'accepted', justification: 'vpc-guardrail:exempt=route-blackhole' },
     ]);
     expect(run?.results[2]?.suppressions).toEqual([
-      { kind: 'external', justification: 'allow-listed in configuration' },
+      { kind: 'external', status: 'accepted', justification: 'allow-listed in configuration' },
     ]);
     expect(run?.results[0]?.suppressions).toBeUndefined();
   });
