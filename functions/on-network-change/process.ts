@@ -306,6 +306,8 @@ async function processGroup(
       ...splitByState(before, outcome.after),
       scope: outcome.assessment.resolved,
       notJudged: outcome.assessment.notJudged,
+      // Exemption tags set or removed by these calls: their findings' Workflow follows them.
+      exemptionChanges: group.members.flatMap((m) => (m.scope.exemption ? [m.scope.exemption] : [])),
       // Records of resources no longer firing carry no account or region of their own: they are the
       // group's (a member account in organization mode), imported under this account's product.
       asff: {
