@@ -42,7 +42,10 @@ export interface SarifLogicalLocation {
 
 export interface SarifLocation {
   /** Always on a result (GitHub code scanning requires it); absent on a notification's location. */
-  physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } };
+  physicalLocation?: {
+    artifactLocation: { uri: string };
+    region?: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+  };
   logicalLocations?: SarifLogicalLocation[];
 }
 
@@ -240,6 +243,8 @@ function descriptor(rule: RuleDefinition): SarifReportingDescriptor {
   };
 }
 
+const LINE_ONE = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+
 function location(finding: Finding, snapshotUri: string | undefined): SarifLocation {
   const segments = [finding.accountId, finding.region, finding.vpcId, finding.resourceId].filter(
     (segment): segment is string => Boolean(segment),
@@ -248,8 +253,9 @@ function location(finding: Finding, snapshotUri: string | undefined): SarifLocat
   // percent-encoded) is the artifact: GitHub shows it as the alert's file and keys the alert on it.
   const uri = snapshotUri ?? segments.map(encodeSegment).join('/');
   return {
-    // GitHub's table marks `region.startLine` required; a resource has no line, so the first one.
-    physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } },
+    // GitHub's table marks the region's start and end line and column required; a resource has no
+    // line, so the start of the artifact (an empty region, as SARIF allows).
+    physicalLocation: { artifactLocation: { uri }, region: LINE_ONE },
     logicalLocations: [
       { name: finding.resourceId, fullyQualifiedName: segments.join('/'), kind: finding.resourceType },
     ],

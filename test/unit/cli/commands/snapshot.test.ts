@@ -404,7 +404,7 @@ describe('vpc-guardrail audit --region', () => {
     const result = sarif.runs[0]?.results.find((r) => r.ruleId === 'sg-open-admin-port');
     expect(result?.locations[0]?.physicalLocation).toEqual({
       artifactLocation: { uri: 'snap.json' },
-      region: { startLine: 1 },
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
     });
   });
 

@@ -93,8 +93,14 @@ describe('primaryLocationLineHash: the alert identity GitHub reads', () => {
     expect(hashes[1]).toMatch(/^[0-9a-f]{16}:1$/);
     expect(hashes[0]).not.toBe(hashes[1]);
     expect(results.map((r) => r.locations[0]?.physicalLocation)).toEqual([
-      { artifactLocation: { uri: 'snapshot.json' }, region: { startLine: 1 } },
-      { artifactLocation: { uri: 'snapshot.json' }, region: { startLine: 1 } },
+      {
+        artifactLocation: { uri: 'snapshot.json' },
+        region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+      },
+      {
+        artifactLocation: { uri: 'snapshot.json' },
+        region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+      },
     ]);
   });
 

@@ -123,7 +123,7 @@ describe('toSarif', () => {
     // GitHub code scanning marks region.startLine required: a resource has no line, so line 1.
     expect(withArtifact.runs[0]?.results[0]?.locations[0]?.physicalLocation).toEqual({
       artifactLocation: { uri: 'snapshots/prod.json' },
-      region: { startLine: 1 },
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
     });
   });
 
