@@ -166,7 +166,7 @@ function refuseExcludedFile(io: CliIo, snapshot: Snapshot, config: Config): void
   const accountId = snapshot.accountId ?? snapshot.Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
   if (accountId === undefined) {
     io.stderr(
-      'warning: the snapshot names no account (a top-level accountId, or a VPC\'s OwnerId): excludeAccounts of --config could not be applied\n',
+      "warning: the snapshot names no account (a top-level accountId, or a VPC's OwnerId): excludeAccounts of --config could not be applied\n",
     );
     return;
   }

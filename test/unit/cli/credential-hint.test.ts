@@ -31,7 +31,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'vpc-guardrail-hint-'));
   const config = join(dir, 'config');
   const credentials = join(dir, 'credentials');
-  writeFileSync(config, '[default]\nregion = eu-west-1\n[profile dev]\nsso_session = corp\n[sso-session corp]\n');
+  writeFileSync(
+    config,
+    '[default]\nregion = eu-west-1\n[profile dev]\nsso_session = corp\n[sso-session corp]\n',
+  );
   writeFileSync(credentials, '[ci]\naws_access_key_id = AKIA\naws_secret_access_key = x\n');
   files = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, HOME: dir };
 });

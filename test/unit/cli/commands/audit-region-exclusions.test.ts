@@ -99,7 +99,9 @@ describe('audit --region with accounts / excludeAccounts of --config', () => {
     // Prepare
     region();
     sts.on(GetCallerIdentityCommand).resolves({ Account: OWN });
-    const { io, stdout } = memoryIo(config({ accounts: ['444455556666'], excludeAccounts: ['777788889999'] }));
+    const { io, stdout } = memoryIo(
+      config({ accounts: ['444455556666'], excludeAccounts: ['777788889999'] }),
+    );
 
     // Act
     const code = await runCli(AUDIT, io);
@@ -173,7 +175,9 @@ describe('audit --snapshot FILE (one snapshot) with excludeAccounts of --config'
           GroupId: 'sg-1',
           GroupName: 'ssh',
           VpcId: 'vpc-0000000a',
-          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+          ],
           IpPermissionsEgress: [],
         },
       ],
@@ -224,7 +228,9 @@ describe('audit --snapshot FILE (one snapshot) with excludeAccounts of --config'
     // Assess
     expect(code).toBe(1);
     expect(stderr()).toBe('');
-    expect(JSON.parse(stdout()).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['sg-open-admin-port']);
+    expect(JSON.parse(stdout()).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      'sg-open-admin-port',
+    ]);
   });
 
   it('warns when the snapshot names no account at all, and judges it', async () => {
