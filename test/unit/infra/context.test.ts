@@ -120,7 +120,7 @@ describe('CDK context (infra/context.ts)', () => {
       { config: '{"rules":{"sg-nope":"remediate"}}' },
       '-c config: rules.sg-nope: unknown rule id (see the rule catalogue in the README)',
     ],
-    [{ config: '{"adminPort":["22/tcp"]}' }, '-c config: adminPort: unknown key'],
+    [{ config: '{"adminPort":["22/tcp"]}' }, '-c config: adminPort: unknown key; did you mean adminPorts?'],
     [{ config: { worldOpenCoverage: 2 } }, /^-c config: worldOpenCoverage: /],
     [
       { config: '{"topicArn":"arn:aws:sns:eu-west-1:123456789012:mine"}' },
