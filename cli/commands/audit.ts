@@ -16,7 +16,7 @@ import { artifactUri, formatSarif, sarifSizeWarning } from '../../shared/report/
 import { parseJsonText } from '../../shared/validation';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
-import { optionValue, optionValues } from '../option-value';
+import { optionValue, optionValues, refuseStdinTwice } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
 import { importToSecurityHub } from './security-hub';
@@ -179,6 +179,10 @@ function refuseExcludedFile(io: CliIo, snapshot: Snapshot, config: Config): void
 
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
+  refuseStdinTwice([
+    ['--snapshot', options.snapshot],
+    ['--config', options.config],
+  ]);
   const config = await loadConfigFile(io, options.config);
   if (wantsAccounts(options)) {
     // Security Hub's default product takes only the calling account's findings (README).

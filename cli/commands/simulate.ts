@@ -14,7 +14,7 @@ import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { Ec2Call } from '../../shared/remediation/types';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
-import { optionValue, optionValues } from '../option-value';
+import { optionValue, optionValues, refuseStdinTwice } from '../option-value';
 import { eventMessages } from './simulate-input';
 
 export const SIMULATE_FORMATS = ['text', 'json'] as const;
@@ -114,6 +114,11 @@ export interface SimulateReport extends SimulateGroup {
  * notice reads as the Lambda's would.
  */
 export async function simulate(io: CliIo, options: SimulateOptions): Promise<SimulateReport> {
+  refuseStdinTwice([
+    ...[options.event].flat().map((path) => ['--event', path] as const),
+    ['--snapshot', options.snapshot],
+    ['--config', options.config],
+  ]);
   const fileConfig = await loadConfigFile(io, options.config);
   const config: Config = options.mode ? { ...fileConfig, mode: options.mode } : fileConfig;
   const org = simulationScope(options, config);
