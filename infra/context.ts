@@ -71,8 +71,14 @@ export class ContextReader {
   ): number | undefined {
     const value = this.raw(key);
     if (value === undefined) return undefined;
+    // Digits only: Number() reads " " as 0, "0x1e" as 30 and "1e2" as 100, none of which is what
+    // a person typed a whole number as.
     const number =
-      typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)
+          ? Number(value.trim())
+          : Number.NaN;
     if (!Number.isInteger(number)) return this.fail(key, `expected a whole number, got ${shown(value)}`);
     if (limits.allowed && !limits.allowed.includes(number)) {
       return this.fail(key, `expected one of ${limits.allowed.join(', ')}, got ${shown(value)}`);

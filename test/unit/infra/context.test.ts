@@ -80,6 +80,16 @@ describe('CDK context (infra/context.ts)', () => {
     expect(read({ batchWindowSeconds: 'ten' })).toContain(
       '-c batchWindowSeconds: expected a whole number, got "ten"',
     );
+    expect(read({ batchWindowSeconds: ' 30 ' })).toMatchObject({ batchWindowSeconds: 30 });
+    expect(read({ batchWindowSeconds: -1 })).toContain(
+      '-c batchWindowSeconds: expected a number from 0 to 300, got -1',
+    );
+    // Number() would read these as 0, 30, 100 and 5: a whole number is digits only.
+    for (const typed of [' ', '0x1e', '1e2', '5.0']) {
+      expect(read({ batchWindowSeconds: typed })).toContain(
+        `-c batchWindowSeconds: expected a whole number, got ${JSON.stringify(typed)}`,
+      );
+    }
   });
 
   it('reads JSON values as cdk.json holds them, and defaults when absent', () => {
