@@ -142,7 +142,13 @@ export function configSchema(ruleIds: readonly string[]) {
                 .min(1, { message: allowListRules })
                 .optional(),
               ports: z.array(portSpec).min(1, { message: allowListPorts }).optional(),
-              reason: z.string().default('allow-listed in configuration'),
+              // A blank reason read "suppressed by config: " in every report and none in ASFF.
+              reason: z
+                .string()
+                .refine((r) => r.trim() !== '', {
+                  message: 'must not be blank (leave reason out for "allow-listed in configuration")',
+                })
+                .default('allow-listed in configuration'),
             })
             // Strict: a mistyped `ruleId` dropped silently would allow-list every rule of the
             // resource (a silent false negative).

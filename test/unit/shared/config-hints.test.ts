@@ -67,6 +67,9 @@ describe('configuration near misses', () => {
     expect(issuesOf({ allowLists: [{ resourceId: '' }] })).toEqual([
       'allowLists[0].resourceId: must not be empty ("")',
     ]);
+    expect(issuesOf({ allowLists: [{ resourceId: 'sg-1', reason: ' ' }] })).toEqual([
+      'allowLists[0].reason: must not be blank (leave reason out for "allow-listed in configuration") (" ")',
+    ]);
     expect(issuesOf({ allowInterfaceTypes: [''], allowRequesterIds: [''] })).toEqual([
       'allowInterfaceTypes[0]: must not be empty ("")',
       'allowRequesterIds[0]: must not be empty ("")',
