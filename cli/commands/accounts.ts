@@ -102,6 +102,10 @@ export function checkAccountOptions(options: AccountOptions): {
   for (const id of accounts ?? []) {
     if (!ACCOUNT_ID.test(id)) issues.push(`--accounts: not a 12-digit account id (${JSON.stringify(id)})`);
   }
+  // `--region R` stands for `--regions R` here; both at once would silently drop one of them.
+  if (options.regions !== undefined && options.region !== undefined) {
+    issues.push('give either --region or --regions, not both (--regions eu-west-1,us-east-1 lists several)');
+  }
   const regions =
     options.regions !== undefined ? list(options.regions) : options.region ? [options.region] : [];
   if (regions.length === 0)

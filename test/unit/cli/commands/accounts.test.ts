@@ -222,6 +222,23 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(sts.calls()).toHaveLength(0);
   });
 
+  it('refuses --region beside --regions with account options rather than drop one (exit 2)', async () => {
+    // Act
+    const { io, stdout, stderr } = memoryIo();
+    const code = await runCli(
+      ['audit', '--accounts', CENTRAL, '--region', 'eu-west-1', '--regions', 'us-east-1'],
+      io,
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toBe(
+      'vpc-guardrail: invalid options:\n  give either --region or --regions, not both (--regions eu-west-1,us-east-1 lists several)\n',
+    );
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
   it('refuses --role-name without --accounts or --organization instead of ignoring it (exit 2)', async () => {
     for (const argv of [
       ['audit', '--region', 'eu-west-1', '--role-name', 'GuardrailReader'],
