@@ -351,8 +351,20 @@ export function configFromEnvFor(ruleIds: readonly string[], env: ConfigEnv): Co
   const merged: Record<string, unknown> = { ...base };
   const fromVariables = ENV_KEYS.filter(([, variable]) => env[variable]);
   for (const [key, variable] of fromVariables) merged[key] = env[variable];
+  // A key that its own variable overrides is still checked where it is written: a bad value in
+  // VPC_GUARDRAIL_CONFIG ({"mode": "remediat"}) is an error, not silently unused.
+  if (fromVariables.some(([key]) => Object.hasOwn(base, key))) parseEnvConfig(ruleIds, base, []);
+  return parseEnvConfig(ruleIds, merged, fromVariables);
+}
+
+/** Parses the environment's configuration; each issue names the variable it came from. */
+function parseEnvConfig(
+  ruleIds: readonly string[],
+  input: Record<string, unknown>,
+  fromVariables: typeof ENV_KEYS,
+): Config {
   try {
-    return parseConfigFor(ruleIds, merged, 'configuration (VPC_GUARDRAIL_* environment)');
+    return parseConfigFor(ruleIds, input, 'configuration (VPC_GUARDRAIL_* environment)');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // Each issue names the variable the person set: a key's own variable, else VPC_GUARDRAIL_CONFIG

@@ -87,3 +87,21 @@ describe('configuration near misses', () => {
     expect(meantName('something', ['mode', 'rules'])).toBeUndefined();
   });
 });
+
+describe('a key set both in VPC_GUARDRAIL_CONFIG and by its own variable', () => {
+  it('takes the variable, and still refuses a bad value where the JSON writes it', () => {
+    const env = { VPC_GUARDRAIL_MODE: 'notify', VPC_GUARDRAIL_CONFIG: '{"mode":"remediat"}' };
+    expect(() => configFromEnv(env)).toThrow(
+      'VPC_GUARDRAIL_CONFIG (mode): expected one of "notify", "remediate", "dry-run"',
+    );
+    expect(
+      configFromEnv({ VPC_GUARDRAIL_MODE: 'notify', VPC_GUARDRAIL_CONFIG: '{"mode":"remediate"}' }).mode,
+    ).toBe('notify');
+    expect(() =>
+      configFromEnv({
+        VPC_GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:t',
+        VPC_GUARDRAIL_CONFIG: '{"topicArn":"t"}',
+      }),
+    ).toThrow(/VPC_GUARDRAIL_CONFIG \(topicArn\): not an SNS topic ARN/);
+  });
+});
