@@ -185,6 +185,16 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
     if (!(error instanceof ConfigError)) throw error;
     for (const issue of error.issues) context.fail('config', issue);
   }
+  // As `-c accounts` / `-c excludeAccounts`: keys only organization mode reads. The single-account
+  // event function would ignore them while its audit function honoured an excluded own account.
+  if (context.raw('organizationId') === undefined) {
+    for (const key of ['accounts', 'excludeAccounts']) {
+      const value = config[key];
+      if (Array.isArray(value) && value.length > 0) {
+        context.fail('config', `${key}: needs organizationId (organization mode; DESIGN §15)`);
+      }
+    }
+  }
   // The stack creates the topic and sets it on both functions: another one here would be ignored.
   if ('topicArn' in config) {
     context.fail('config', 'topicArn: set by the stack (its own topic; subscribe to the TopicArn output)');

@@ -23,6 +23,23 @@ function read(context: Record<string, unknown>): ReturnType<typeof stackPropsFro
 }
 
 describe('CDK context (infra/context.ts)', () => {
+  it('refuses accounts / excludeAccounts in -c config without organizationId, as -c accounts is', () => {
+    expect(read({ config: '{"excludeAccounts":["111122223333"],"accounts":["222233334444"]}' })).toBe(
+      'invalid CDK context:\n' +
+        '  -c config: accounts: needs organizationId (organization mode; DESIGN §15)\n' +
+        '  -c config: excludeAccounts: needs organizationId (organization mode; DESIGN §15)',
+    );
+    expect(read({ config: '{"accounts":[],"excludeAccounts":[]}' })).toMatchObject({ createTrail: false });
+    expect(
+      read({
+        organizationId: 'o-a1b2c3d4e5',
+        targetOus: 'ou-ab12-cd34ef56',
+        regions: 'eu-west-1',
+        config: '{"excludeAccounts":["111122223333"]}',
+      }),
+    ).toMatchObject({ config: { excludeAccounts: ['111122223333'] } });
+  });
+
   it('reads securityHub and the Slack channel (both ids together), and names a bad or lone one', () => {
     expect(
       read({ securityHub: 'true', slackWorkspaceId: 'T0123456789', slackChannelId: 'C0123456789' }),
