@@ -3,9 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_CONFIG } from '../shared/config';
 import { evaluateReport, summarize } from '../shared/engine';
-import { readSnapshot } from '../shared/model/snapshot';
+import { parseSnapshotJson, readSnapshot } from '../shared/model/snapshot';
 import { jsonReportChunks } from '../shared/report/format';
-import { parseJsonText } from '../shared/validation';
 
 /** The phases of one audit, in milliseconds (also the `endToEnd` report's phases). */
 export interface CliPhases {
@@ -31,7 +30,7 @@ async function cliPath(file: string): Promise<CliPath> {
   const t0 = performance.now();
   const text = await readFile(file, 'utf8');
   const t1 = performance.now();
-  const parsed = parseJsonText(text, `snapshot ${file}`);
+  const parsed = parseSnapshotJson(text, `snapshot ${file}`);
   const t2 = performance.now();
   const { snapshot, warnings } = readSnapshot(parsed);
   const t3 = performance.now();

@@ -1,3 +1,4 @@
+import { MAX_ID_LENGTH } from '../model/schema-kit';
 import { distinct, text } from './shapes';
 import { type EventScope, IGNORE_REASONS, type Ignored } from './types';
 
@@ -23,9 +24,6 @@ export function noResource(reason: string): Ignored {
 
 /** The distinct non-empty string ids among `values`, in first-seen order. */
 export const ids = (...values: unknown[]): string[] => distinct(values.map(text));
-
-/** Longer than any EC2 resource id (the longest are a prefix and 17 hex digits). */
-const MAX_ID_LENGTH = 128;
 
 /**
  * The id lists of a scope, each value at most MAX_ID_LENGTH long. Group names are not bounded here:
