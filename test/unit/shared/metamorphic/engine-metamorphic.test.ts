@@ -1,0 +1,425 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { evaluateReport } from '../../../../shared/engine';
+import type { Finding } from '../../../../shared/findings';
+import { parseConfig } from '../../../../shared/load-config';
+import { parseSnapshot } from '../../../../shared/model/snapshot';
+import { parseCidr4, parseCidr6 } from '../../../../shared/net/cidr';
+import { type Ports, parsePorts, TRANSPORTS } from './oracle';
+import {
+  type Entry,
+  isV6,
+  type Perm,
+  PLAIN,
+  render,
+  type Spelling,
+  spelling,
+  type World,
+  world,
+} from './world';
+
+// Metamorphic relations of the engine (DESIGN §4–§6): two inputs whose outputs the spec fixes
+// relative to each other. Where the spec says two inputs mean the same (a spelling, a split, an
+// order), the findings must be the same, ids included (§6: hash of rule, resource and evidence
+// key); where one input permits more than the other, the findings may only move one way.
+// Bounded: fixed seeds, a few hundred runs each.
+
+const CONFIG = parseConfig({});
+
+function evaluateSnapshot(snapshot: unknown) {
+  return evaluateReport(parseSnapshot(snapshot), CONFIG);
+}
+
+const findingsOf = (w: World, s: Spelling = PLAIN) => evaluateSnapshot(render(w, s)).findings;
+
+/** What a relation compares: each finding's id, rule, resource, severity, ports and exposure, in output order. */
+const key = (findings: readonly Finding[]) =>
+  findings.map((f) => [
+    f.id,
+    f.ruleId,
+    f.resourceId,
+    f.severity,
+    f.evidence.ports ?? null,
+    f.exposure ?? null,
+  ]);
+
+const sortedKey = (rows: ReturnType<typeof key>) =>
+  [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+const find = (findings: readonly Finding[], ruleId: string, resourceId: string) =>
+  findings.find((f) => f.ruleId === ruleId && f.resourceId === resourceId);
+
+/** The ports a set of rules reports for a resource, merged. */
+function ports(findings: readonly Finding[], ruleIds: readonly string[], resourceId: string): Ports {
+  return parsePorts(
+    ruleIds.flatMap((r) => (find(findings, r, resourceId)?.evidence.ports as string[]) ?? []),
+  );
+}
+
+const within = (a: Ports, b: Ports) =>
+  TRANSPORTS.every((t) => a[t].every(([x, y]) => b[t].some(([u, v]) => u <= x && y <= v)));
+
+/** The ports less the authorized ones (tcp 80 and 443 by default). */
+function withoutAuthorized(p: Ports): Ports {
+  const cut = (ranges: [number, number][], port: number) =>
+    ranges.flatMap(([a, b]): [number, number][] =>
+      a <= port && port <= b
+        ? (
+            [
+              [a, port - 1],
+              [port + 1, b],
+            ] as [number, number][]
+          ).filter(([x, y]) => x <= y)
+        : [[a, b]],
+    );
+  return { tcp: cut(cut(p.tcp, 80), 443), udp: p.udp };
+}
+
+const SG_OPEN = [
+  'sg-open-all-traffic',
+  'sg-open-admin-port',
+  'sg-open-high-risk-port',
+  'sg-open-unauthorized-port',
+];
+
+/** A copy of the world (relations edit it). */
+const copy = (w: World): World => structuredClone(w);
+
+// --- input rewrites -------------------------------------------------------------------------
+
+/** The two halves of a CIDR (undefined for a single address). */
+function halves(cidr: string): [string, string] | undefined {
+  if (isV6(cidr)) {
+    const r = parseCidr6(cidr);
+    if (!r || r.prefix >= 128) return undefined;
+    const mid = r.start + (r.end - r.start) / 2n;
+    return [`${v6Text(r.start)}/${r.prefix + 1}`, `${v6Text(mid)}/${r.prefix + 1}`];
+  }
+  const r = parseCidr4(cidr);
+  if (!r || r.prefix >= 32) return undefined;
+  const mid = r.start + (r.end - r.start) / 2;
+  return [`${v4Text(r.start)}/${r.prefix + 1}`, `${v4Text(mid)}/${r.prefix + 1}`];
+}
+
+const v4Text = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+const v6Text = (n: bigint) =>
+  Array.from({ length: 8 }, (_, i) => ((n >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':');
+
+/** Shuffles every list and the keys of every object of a JSON value (a seeded permutation). */
+function shuffleDeep(value: unknown, random: () => number): unknown {
+  const shuffle = <T>(items: T[]): T[] => {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  };
+  if (Array.isArray(value)) return shuffle(value.map((v) => shuffleDeep(v, random)));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      shuffle(Object.entries(value as Record<string, unknown>)).map(([k, v]) => [k, shuffleDeep(v, random)]),
+    );
+  return value;
+}
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+/** The places of a world's permissions, [group, permission]. */
+const permPlaces = (w: World) => w.groups.flatMap((g, gi) => g.ingress.map((_, pi) => [gi, pi] as const));
+const entryPlaces = (w: World) => w.acls.flatMap((a, ai) => a.entries.map((_, ei) => [ai, ei] as const));
+
+const pick = <T>(items: readonly T[], n: number): T | undefined =>
+  items.length === 0 ? undefined : items[n % items.length];
+
+const choice = fc.nat(1000);
+
+describe('spelling invariance (DESIGN §3, §4): the same rules written differently give the same findings and ids', () => {
+  it('protocol names/numbers/case, -1 with or without ports, IpPermissions vs SecurityGroupRules vs both, one permission per source, host bits', () => {
+    fc.assert(
+      fc.property(world, spelling, (w, s) => {
+        const got = key(findingsOf(w, s));
+        const plain = key(findingsOf(w));
+        // A group given only as SecurityGroupRules names no VPC: one no interface uses has an
+        // empty vpcId, and findings are ordered by VPC before resource (§6 order), so only the
+        // set is the same there.
+        if (s.view === 'rules') expect(sortedKey(got)).toEqual(sortedKey(plain));
+        else expect(got).toEqual(plain);
+      }),
+      { numRuns: 200, seed: 7101 },
+    );
+  });
+
+  it('key order and the order of every list (§6: ids and finding order unchanged)', () => {
+    fc.assert(
+      fc.property(world, fc.integer({ min: 1, max: 2 ** 31 }), (w, seed) => {
+        const snapshot = render(w);
+        const shuffled = shuffleDeep(snapshot, seeded(seed));
+        expect(key(evaluateSnapshot(shuffled).findings)).toEqual(key(evaluateSnapshot(snapshot).findings));
+      }),
+      { numRuns: 200, seed: 7102 },
+    );
+  });
+
+  it('a port range split in two (22-80 vs 22-22 + 23-80), in a group and in a NACL entry', () => {
+    fc.assert(
+      fc.property(world, choice, choice, fc.boolean(), (w, n, cut, inNacl) => {
+        const after = copy(w);
+        if (inNacl) {
+          const place = pick(
+            entryPlaces(w).filter(([a, e]) => {
+              const x = w.acls[a]?.entries[e];
+              return x !== undefined && (x.proto === 'tcp' || x.proto === 'udp') && x.from < x.to;
+            }),
+            n,
+          );
+          if (!place) return;
+          const acl = after.acls[place[0]];
+          const e = acl?.entries[place[1]] as Entry;
+          const mid = e.from + (cut % (e.to - e.from));
+          // The second half takes the next free number: nothing can match in between.
+          acl?.entries.push({ ...e, number: e.number + 1, from: mid + 1 });
+          e.to = mid;
+        } else {
+          const place = pick(
+            permPlaces(w).filter(([g, p]) => {
+              const x = w.groups[g]?.ingress[p];
+              return x !== undefined && (x.proto === 'tcp' || x.proto === 'udp') && x.from < x.to;
+            }),
+            n,
+          );
+          if (!place) return;
+          const group = after.groups[place[0]];
+          const p = group?.ingress[place[1]] as Perm;
+          const mid = p.from + (cut % (p.to - p.from));
+          group?.ingress.push({ ...p, from: mid + 1 });
+          p.to = mid;
+        }
+        expect(key(findingsOf(after))).toEqual(key(findingsOf(w)));
+      }),
+      { numRuns: 200, seed: 7103 },
+    );
+  });
+
+  it('a CIDR split in halves (0.0.0.0/0 vs 0.0.0.0/1 + 128.0.0.0/1: world-open either way, §4), in a group and in a NACL entry', () => {
+    fc.assert(
+      fc.property(world, choice, fc.boolean(), (w, n, inNacl) => {
+        const after = copy(w);
+        if (inNacl) {
+          const place = pick(entryPlaces(w), n);
+          if (!place) return;
+          const acl = after.acls[place[0]];
+          const e = acl?.entries[place[1]] as Entry;
+          const parts = halves(e.cidr);
+          if (!parts) return;
+          e.cidr = parts[0];
+          acl?.entries.push({ ...e, number: e.number + 1, cidr: parts[1] });
+        } else {
+          const place = pick(
+            permPlaces(w).filter(([g, p]) => w.groups[g]?.ingress[p]?.sources.some((x) => 'cidr' in x)),
+            n,
+          );
+          if (!place) return;
+          const p = after.groups[place[0]]?.ingress[place[1]] as Perm;
+          p.sources = p.sources.flatMap((x) => {
+            const parts = 'cidr' in x ? halves(x.cidr) : undefined;
+            return parts ? parts.map((cidr) => ({ cidr })) : [x];
+          });
+        }
+        expect(key(findingsOf(after))).toEqual(key(findingsOf(w)));
+      }),
+      { numRuns: 200, seed: 7104 },
+    );
+  });
+
+  it('a resolved prefix list vs its CIDRs written in the rule', () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const after = copy(w);
+        for (const g of after.groups)
+          for (const p of g.ingress)
+            p.sources = p.sources.flatMap((x) =>
+              'prefixList' in x
+                ? (w.prefixLists.find((l) => l.id === x.prefixList)?.cidrs ?? []).map((cidr) => ({ cidr }))
+                : [x],
+            );
+        expect(key(findingsOf(after))).toEqual(key(findingsOf(w)));
+      }),
+      { numRuns: 150, seed: 7105 },
+    );
+  });
+});
+
+describe('monotonicity (DESIGN §4, §5): permitting more never hides, permitting less never adds', () => {
+  /** Every interface's exposed ports, and every group's world-open and broad ports. */
+  function reach(w: World) {
+    const findings = findingsOf(w);
+    return {
+      findings,
+      eni: new Map(w.enis.map((e) => [e.id, ports(findings, ['eni-internet-exposed'], e.id)])),
+      open: new Map(w.groups.map((g) => [g.id, ports(findings, SG_OPEN, g.id)])),
+      openOrBroad: new Map(
+        w.groups.map((g) => [g.id, ports(findings, [...SG_OPEN, 'sg-broad-public-source'], g.id)]),
+      ),
+      openOrBroadUnauthorized: new Map(
+        w.groups.map((g) => [
+          g.id,
+          withoutAuthorized(ports(findings, [...SG_OPEN, 'sg-broad-public-source'], g.id)),
+        ]),
+      ),
+      nacl: new Map(w.acls.map((a) => [a.id, ports(findings, ['nacl-open-admin-port'], a.id)])),
+      naclOrBroad: new Map(
+        w.acls.map((a) => [
+          a.id,
+          ports(findings, ['nacl-open-admin-port', 'nacl-broad-public-source'], a.id),
+        ]),
+      ),
+    };
+  }
+
+  type Reach = ReturnType<typeof reach>;
+  type Field = Exclude<keyof Reach, 'findings'>;
+
+  /** `small`'s ports of each resource within `large`'s, for each field named. */
+  function grows(small: Reach, large: Reach, fields: readonly Field[]) {
+    for (const field of fields)
+      for (const [id, p] of small[field]) {
+        const q = large[field].get(id) ?? { tcp: [], udp: [] };
+        if (!within(p, q)) expect({ field, id, ports: p }).toEqual({ field, id, ports: q });
+      }
+  }
+
+  // Groups judged by the whole-internet share: a rule added can only add sources. A port may
+  // MOVE between the sg-open-* rules (an admin port joins all-traffic), never leave them (§5).
+  const extraPerm: fc.Arbitrary<Perm> = fc
+    .record({
+      proto: fc.constantFrom<Perm['proto']>('tcp', 'udp', 'all'),
+      from: fc.integer({ min: 0, max: 65535 }),
+      len: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 65535 })),
+      cidr: fc.constantFrom('0.0.0.0/0', '::/0', '0.0.0.0/1', '128.0.0.0/1', '2000::/3', '1.0.0.0/8'),
+    })
+    .map(({ proto, from, len, cidr }) => ({
+      proto,
+      from,
+      to: Math.min(65535, from + len),
+      sources: [{ cidr }],
+    }));
+
+  it('adding an ingress rule to a group never removes a world-open, broad or exposed port', () => {
+    fc.assert(
+      fc.property(world, choice, extraPerm, (w, n, extra) => {
+        const after = copy(w);
+        after.groups[n % after.groups.length]?.ingress.push(extra);
+        grows(reach(w), reach(after), ['eni', 'open', 'openOrBroadUnauthorized']);
+      }),
+      { numRuns: 200, seed: 7201 },
+    );
+  });
+
+  it('widening a source CIDR (to the whole family) never turns world-open into not world-open', () => {
+    fc.assert(
+      fc.property(world, choice, (w, n) => {
+        const place = pick(permPlaces(w), n);
+        if (!place) return;
+        const after = copy(w);
+        const p = after.groups[place[0]]?.ingress[place[1]] as Perm;
+        p.sources = p.sources.map((x) => ('cidr' in x ? { cidr: isV6(x.cidr) ? '::/0' : '0.0.0.0/0' } : x));
+        // 'openOrBroad' is not monotone on authorized ports: broad 80/tcp that becomes world-open
+        // leaves sg-broad-public-source ("… but is not world-open") for no sg-open-* rule
+        // (sg-open-unauthorized-port: "any other tcp/udp port not authorized"), as DESIGN §5 says.
+        grows(reach(w), reach(after), ['eni', 'open', 'openOrBroadUnauthorized']);
+      }),
+      { numRuns: 200, seed: 7202 },
+    );
+  });
+
+  it('a NACL deny entry numbered before the rest never adds exposure; an allow after the rest never removes it', () => {
+    const rule = fc.record({
+      proto: fc.constantFrom<Entry['proto']>('tcp', 'udp', 'all'),
+      from: fc.integer({ min: 0, max: 65535 }),
+      len: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 65535 })),
+      cidr: fc.constantFrom('0.0.0.0/0', '::/0', '0.0.0.0/1', '2000::/4', '10.0.0.0/8'),
+      egress: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(world, choice, rule, fc.boolean(), (w, n, r, deny) => {
+        const after = copy(w);
+        const acl = after.acls[n % after.acls.length];
+        acl?.entries.push({
+          number: deny ? 1 : 32000,
+          proto: r.proto,
+          from: r.from,
+          to: Math.min(65535, r.from + r.len),
+          allow: !deny,
+          egress: r.egress,
+          cidr: r.cidr,
+        });
+        const fields: Field[] = ['eni', 'nacl', 'naclOrBroad'];
+        if (deny) grows(reach(after), reach(w), fields);
+        else grows(reach(w), reach(after), fields);
+      }),
+      { numRuns: 200, seed: 7203 },
+    );
+  });
+
+  it('removing the igw route: exposure and subnet-private-has-igw-route only shrink, subnet-public-no-igw-route only grows', () => {
+    fc.assert(
+      fc.property(world, choice, fc.constantFrom('v4', 'v6'), (w, n, family) => {
+        const after = copy(w);
+        const table = after.tables[n % after.tables.length];
+        if (!table) return;
+        if (family === 'v4') table.v4 = 'none';
+        else table.v6 = 'none';
+        const before = reach(w);
+        const now = reach(after);
+        grows(now, before, ['eni']);
+        const ids = (r: Reach, ruleId: string) =>
+          r.findings.filter((f) => f.ruleId === ruleId).map((f) => f.resourceId);
+        expect(ids(before, 'subnet-private-has-igw-route')).toEqual(
+          expect.arrayContaining(ids(now, 'subnet-private-has-igw-route')),
+        );
+        expect(ids(now, 'subnet-public-no-igw-route')).toEqual(
+          expect.arrayContaining(ids(before, 'subnet-public-no-igw-route')),
+        );
+      }),
+      { numRuns: 150, seed: 7204 },
+    );
+  });
+
+  it('a public address or one more group on an interface never removes an exposed port', () => {
+    fc.assert(
+      fc.property(world, choice, fc.constantFrom('ip', 'ipv6', 'group'), (w, n, what) => {
+        const after = copy(w);
+        const eni = after.enis[n % after.enis.length];
+        if (!eni) return;
+        if (what === 'ip') eni.publicIp = true;
+        else if (what === 'ipv6') eni.ipv6 = 'public';
+        else eni.groups = ['sg-a', 'sg-b', 'sg-c'];
+        grows(reach(w), reach(after), ['eni']);
+      }),
+      { numRuns: 150, seed: 7205 },
+    );
+  });
+});
+
+describe('determinism (DESIGN §6)', () => {
+  it('the same input gives the same output, byte for byte (findings, not judged, warnings)', () => {
+    fc.assert(
+      fc.property(world, spelling, (w, s) => {
+        const snapshot = render(w, s);
+        const first = JSON.stringify(evaluateSnapshot(snapshot));
+        expect(JSON.stringify(evaluateSnapshot(structuredClone(snapshot)))).toBe(first);
+        expect(JSON.stringify(evaluateSnapshot(snapshot))).toBe(first);
+      }),
+      { numRuns: 100, seed: 7301 },
+    );
+  });
+});
