@@ -258,6 +258,55 @@ describe('spelling invariance (DESIGN §3, §4): the same rules written differen
   });
 });
 
+describe('independence: what one resource is judged from is its own (DESIGN §5 route and NACL resolution)', () => {
+  /** The snapshot's ids renamed into a second VPC (its own main table, default NACL, groups…). */
+  function renamed(snapshot: Record<string, unknown>): Record<string, unknown> {
+    const text = JSON.stringify(snapshot)
+      .replaceAll('"vpc-1"', '"vpc-2"')
+      .replaceAll('igw-1', 'igw-2')
+      .replace(/"(subnet|rtb|acl|sg|sgr|eni|rtbassoc|aclassoc)-/g, '"$1-z');
+    const { accountId: _a, region: _r, ManagedPrefixLists: _l, ...rest } = JSON.parse(text) as Record<string, unknown>;
+    return rest;
+  }
+
+  const rows = (findings: readonly Finding[]) =>
+    findings
+      .map((f) => JSON.stringify([f.ruleId, f.resourceId, f.vpcId, f.severity, f.evidence.ports ?? null, f.exposure ?? null]))
+      .sort();
+
+  it('two VPCs in one snapshot: each is judged as if alone (no main table, default NACL or group crosses over)', () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const one = render(w);
+        const two = renamed(one);
+        const merged: Record<string, unknown> = { ...one };
+        for (const [k, v] of Object.entries(two)) merged[k] = [...((one[k] as unknown[]) ?? []), ...(v as unknown[])];
+        const alone = evaluateSnapshot(one).findings;
+        const copyFindings = rows(evaluateSnapshot({ ...two, ManagedPrefixLists: one.ManagedPrefixLists }).findings);
+        expect(rows(evaluateSnapshot(merged).findings)).toEqual([...rows(alone), ...copyFindings].sort());
+        // The first VPC's ids are unchanged by the second.
+        const ids = new Set(alone.map((f) => f.id));
+        expect(evaluateSnapshot(merged).findings.filter((f) => ids.has(f.id)).length).toBe(alone.length);
+      }),
+      { numRuns: 100, seed: 7151 },
+    );
+  });
+
+  it('removing an interface changes no other interface and, of its groups, only their exposure count', () => {
+    fc.assert(
+      fc.property(world, choice, (w, n) => {
+        const after = copy(w);
+        const [gone] = after.enis.splice(n % after.enis.length, 1);
+        if (!gone) return;
+        const strip = (findings: readonly Finding[]) =>
+          findings.filter((f) => f.resourceId !== gone.id).map((f) => [f.id, f.ruleId, f.resourceId, f.severity]);
+        expect(strip(findingsOf(after))).toEqual(strip(findingsOf(w)));
+      }),
+      { numRuns: 150, seed: 7152 },
+    );
+  });
+});
+
 describe('monotonicity (DESIGN §4, §5): permitting more never hides, permitting less never adds', () => {
   /** Every interface's exposed ports, and every group's world-open and broad ports. */
   function reach(w: World) {
@@ -409,6 +458,103 @@ describe('monotonicity (DESIGN §4, §5): permitting more never hides, permittin
     );
   });
 });
+
+describe('remediation precision (DESIGN §8): the revoke plan removes exactly the whole-internet rules on the offending ports', () => {
+  /** The world's name of a revoke target's source. */
+  function targetSource(permission: Record<string, unknown>): string | undefined {
+    const first = (key: string, field: string) =>
+      (permission[key] as Record<string, string>[] | undefined)?.[0]?.[field];
+    return first('IpRanges', 'CidrIp') ?? first('Ipv6Ranges', 'CidrIpv6') ?? first('PrefixListIds', 'PrefixListId');
+  }
+
+  const WORLD = ['0.0.0.0/0', '::/0'];
+
+  it('each target is a rule of the group whose own source is the whole internet on a reported port; after the revokes only notRemediable ports stay world-open', () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const before = findingsOf(w);
+        const after = copy(w);
+        for (const g of w.groups) {
+          const open = before.filter((f) => f.resourceId === g.id && SG_OPEN.includes(f.ruleId));
+          if (open.length === 0) continue;
+          const reported = parsePorts(open.flatMap((f) => f.evidence.ports as string[]));
+          const group = after.groups.find((x) => x.id === g.id) as (typeof after.groups)[number];
+          for (const f of open) {
+            const plan = f.remediation;
+            if (!plan) continue;
+            expect(plan.action).toBe('revoke-security-group-rules');
+            if (plan.action !== 'revoke-security-group-rules') continue;
+            for (const target of plan.rules) {
+              const permission = target.ipPermission as unknown as Record<string, unknown>;
+              const source = targetSource(permission);
+              const proto = permission.IpProtocol === '-1' ? 'all' : permission.IpProtocol;
+              const perm = g.ingress.find(
+                (p) =>
+                  p.proto === proto &&
+                  (proto === 'all' || (p.from === permission.FromPort && p.to === permission.ToPort)) &&
+                  p.sources.some((x) => ('cidr' in x ? x.cidr : 'prefixList' in x ? x.prefixList : '') === source),
+              );
+              // A target names a rule the group has, whose own source is the whole internet…
+              expect({ target, found: perm !== undefined }).toEqual({ target, found: true });
+              const world =
+                WORLD.includes(source ?? '') ||
+                w.prefixLists.some((l) => l.id === source && l.cidrs.some((c) => WORLD.includes(c)));
+              expect({ target, world }).toEqual({ target, world: true });
+              // … and carries a port the group's findings report.
+              const carries = TRANSPORTS.some((t) =>
+                reported[t].some(([a, b]) => proto === 'all' || (proto === t && perm && perm.from <= b && a <= perm.to)),
+              );
+              expect({ target, carries }).toEqual({ target, carries: true });
+              // Revoked in the copy (several findings may name the same rule; EC2 holds a rule
+              // once, so a permission repeated in the generated input is the same rule).
+              for (const same of group.ingress)
+                if (
+                  perm &&
+                  same.proto === perm.proto &&
+                  (perm.proto === 'all' || (same.from === perm.from && same.to === perm.to))
+                )
+                  same.sources = same.sources.filter(
+                    (x) => ('cidr' in x ? x.cidr : 'prefixList' in x ? x.prefixList : '') !== source,
+                  );
+            }
+          }
+          // Every reported port either closes or is listed as notRemediable (DESIGN §8: "World-open
+          // via a union of narrower ranges is notify-only").
+          const stuck = parsePorts(
+            open.flatMap((f) => {
+              const n = (f.evidence.notRemediable ?? {}) as Record<string, string[]>;
+              return [...(n.ipv4 ?? []), ...(n.ipv6 ?? [])];
+            }),
+          );
+          const again = findingsOf(after);
+          const still = parsePorts(
+            again.filter((f) => f.resourceId === g.id && SG_OPEN.includes(f.ruleId)).flatMap((f) => f.evidence.ports as string[]),
+          );
+          const stillReported: Ports = {
+            tcp: still.tcp.flatMap(([a, b]) =>
+              reported.tcp.flatMap(([c, d]): [number, number][] => (Math.max(a, c) <= Math.min(b, d) ? [[Math.max(a, c), Math.min(b, d)]] : [])),
+            ),
+            udp: still.udp.flatMap(([a, b]) =>
+              reported.udp.flatMap(([c, d]): [number, number][] => (Math.max(a, c) <= Math.min(b, d) ? [[Math.max(a, c), Math.min(b, d)]] : [])),
+            ),
+          };
+          // Still reported ⊆ notRemediable, and notRemediable is still open (still reported, but
+          // for the authorized ports, which no rule reports once all-traffic no longer fires).
+          const stillOpen = parsePorts([...toTexts(stillReported)]);
+          expect({ group: g.id, closed: within(stillOpen, stuck), listed: within(withoutAuthorized(stuck), stillOpen) }).toEqual({
+            group: g.id,
+            closed: true,
+            listed: true,
+          });
+        }
+      }),
+      { numRuns: 200, seed: 7251 },
+    );
+  });
+});
+
+const toTexts = (p: Ports) =>
+  TRANSPORTS.flatMap((t) => p[t].map(([a, b]) => `${a === b ? a : `${a}-${b}`}/${t}`));
 
 describe('determinism (DESIGN §6)', () => {
   it('the same input gives the same output, byte for byte (findings, not judged, warnings)', () => {

@@ -1,17 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ConfigInput } from '../../../../shared/config';
 import { evaluate } from '../../../../shared/engine';
 import type { Finding } from '../../../../shared/findings';
 import { parseConfig } from '../../../../shared/load-config';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import {
   acceptedOf,
+  type Classes,
+  DEFAULT_CLASSES,
   exposureOf,
   groupVerdict,
   igwRoute,
   naclVerdict,
   parseFamilyPorts,
   parsePorts,
+  portsOfSpecs,
+  returnBlocked,
   segments,
   severityOf,
   tableOf,
@@ -24,9 +29,44 @@ import { PLAIN, render, type Spelling, spelling, type World, world } from './wor
 // spec: every port-bearing rule's ports and severity, the subnet rules, and `exposure` counts.
 // Bounded: fixed seeds and a few hundred runs (the whole file stays within seconds).
 
-function findingsOf(w: World, s: Spelling = PLAIN): Finding[] {
-  return evaluate(parseSnapshot(render(w, s)), parseConfig({}));
+function findingsOf(w: World, s: Spelling = PLAIN, config: ConfigInput = {}): Finding[] {
+  return evaluate(parseSnapshot(render(w, s)), parseConfig(config));
 }
+
+/**
+ * The port classes as configured (DESIGN §4: "All configurable"; the ephemeral range too): the
+ * defaults, or sets that overlap each other (an authorized admin port, an admin range, udp ports,
+ * a Linux or Windows ephemeral range).
+ */
+const classes: fc.Arbitrary<{ config: ConfigInput; c: Classes }> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant({ config: {}, c: DEFAULT_CLASSES }) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        admin: fc.subarray(['22/tcp', '3389/tcp', '3389/udp', '20-23/tcp', '53/udp', '0/tcp'], { minLength: 1 }),
+        high: fc.subarray(['21/tcp', '23/tcp', '8080/tcp', '1000-2000/tcp', '161/udp', '22/tcp'], { minLength: 1 }),
+        authorized: fc.subarray(['80/tcp', '443/tcp', '22/tcp', '8080/tcp', '123/udp', '32768-65535/tcp'], {
+          minLength: 1,
+        }),
+        ephemeral: fc.constantFrom<[number, number]>([1024, 65535], [32768, 60999], [49152, 65535]),
+      })
+      .map(({ admin, high, authorized, ephemeral }) => ({
+        config: {
+          adminPorts: admin,
+          highRiskPorts: high,
+          authorizedPorts: authorized,
+          ephemeralPorts: { from: ephemeral[0], to: ephemeral[1] },
+        },
+        c: {
+          admin: portsOfSpecs(admin),
+          high: portsOfSpecs(high),
+          authorized: portsOfSpecs(authorized),
+          ephemeral,
+        },
+      })),
+  },
+);
 
 const find = (findings: readonly Finding[], ruleId: string, resourceId: string) =>
   findings.find((f) => f.ruleId === ruleId && f.resourceId === resourceId);
@@ -36,12 +76,12 @@ const portsOf = (f: Finding | undefined) => parsePorts(f?.evidence.ports);
 describe('engine against a brute-force reading of DESIGN §5', () => {
   it('eni-internet-exposed: ports per family, their union, severity (§5), and each group’s exposure count', () => {
     fc.assert(
-      fc.property(world, (w) => {
-        const findings = findingsOf(w);
-        const starts = segments(w);
+      fc.property(world, classes, (w, { config, c }) => {
+        const findings = findingsOf(w, PLAIN, config);
+        const starts = segments(w, c);
         const exposed = new Set<string>();
         for (const eni of w.enis) {
-          const expected = exposureOf(w, eni, starts);
+          const expected = exposureOf(w, eni, starts, c);
           const got = find(findings, 'eni-internet-exposed', eni.id);
           const families = got?.evidence.families as Record<string, { ports?: unknown }> | undefined;
           expect({
@@ -70,11 +110,11 @@ describe('engine against a brute-force reading of DESIGN §5', () => {
 
   it('sg-open-* precedence and sg-broad-public-source: each world-open port under exactly the first rule that applies', () => {
     fc.assert(
-      fc.property(world, (w) => {
-        const findings = findingsOf(w);
-        const starts = segments(w);
+      fc.property(world, classes, (w, { config, c }) => {
+        const findings = findingsOf(w, PLAIN, config);
+        const starts = segments(w, c);
         for (const g of w.groups) {
-          const expected = groupVerdict(w, g.id, starts);
+          const expected = groupVerdict(w, g.id, starts, c);
           expect({
             group: g.id,
             all: portsOf(find(findings, 'sg-open-all-traffic', g.id)),
@@ -106,10 +146,11 @@ describe('engine against a brute-force reading of DESIGN §5', () => {
 
   it('nacl-open-admin-port / nacl-broad-public-source, the subnet rules and route-blackhole', () => {
     fc.assert(
-      fc.property(world, (w) => {
-        const findings = findingsOf(w);
+      fc.property(world, classes, (w, { config, c }) => {
+        const findings = findingsOf(w, PLAIN, config);
+        const starts = segments(w, c);
         for (const acl of w.acls) {
-          const expected = naclVerdict(acl);
+          const expected = naclVerdict(acl, starts, c);
           expect({
             acl: acl.id,
             open: portsOf(find(findings, 'nacl-open-admin-port', acl.id)),
@@ -143,6 +184,23 @@ describe('engine against a brute-force reading of DESIGN §5', () => {
         });
       }),
       { numRuns: 250, seed: 7003 },
+    );
+  });
+
+  it('nacl-ephemeral-return-blocked: the blocked return ports of each direction, over both families', () => {
+    fc.assert(
+      fc.property(world, classes, (w, { config, c }) => {
+        const findings = findingsOf(w, PLAIN, config);
+        const starts = segments(w, c);
+        for (const acl of w.acls) {
+          const expected = returnBlocked(acl, starts, c);
+          const got = find(findings, 'nacl-ephemeral-return-blocked', acl.id);
+          const directions = (got?.evidence.directions ?? []) as { direction: string; blockedPorts: string[] }[];
+          const of = (d: string) => parsePorts(directions.find((x) => x.direction === d)?.blockedPorts);
+          expect({ acl: acl.id, ingress: of('ingress'), egress: of('egress') }).toEqual({ acl: acl.id, ...expected });
+        }
+      }),
+      { numRuns: 200, seed: 7006 },
     );
   });
 

@@ -14,18 +14,34 @@ export type Family = 'v4' | 'v6';
 export const FAMILIES: readonly Family[] = ['v4', 'v6'];
 export const TRANSPORTS: readonly Transport[] = ['tcp', 'udp'];
 
-/** DESIGN §4 defaults. */
-export const ADMIN = new Set(['22/tcp', '3389/tcp', '3389/udp']);
-export const HIGH_RISK = new Set(
-  [
-    20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080,
-    8088, 8888, 9200, 9300,
-  ].map((p) => `${p}/tcp`),
-);
-export const AUTHORIZED = new Set(['80/tcp', '443/tcp']);
-
 /** A set of ports per transport, as inclusive ranges, merged and sorted. */
 export type Ports = Record<Transport, [number, number][]>;
+
+/** The catalogue's port classes (DESIGN §4, all configurable) and the ephemeral range. */
+export interface Classes {
+  admin: Ports;
+  high: Ports;
+  authorized: Ports;
+  ephemeral: [number, number];
+}
+
+/** Port specs as the config writes them (`22/tcp`, `1024-65535/tcp`) as merged ranges. */
+export function portsOfSpecs(specs: readonly string[]): Ports {
+  return parsePorts(specs);
+}
+
+/** DESIGN §4 defaults. */
+export const DEFAULT_CLASSES: Classes = {
+  admin: portsOfSpecs(['22/tcp', '3389/tcp', '3389/udp']),
+  high: portsOfSpecs(
+    [
+      20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080,
+      8088, 8888, 9200, 9300,
+    ].map((p) => `${p}/tcp`),
+  ),
+  authorized: portsOfSpecs(['80/tcp', '443/tcp']),
+  ephemeral: [1024, 65535],
+};
 
 type Block = { v4: Interval<number> } | { v6: Interval<bigint> };
 
@@ -52,6 +68,17 @@ class Peers {
   worldOpen(f: Family): boolean {
     return f === 'v4' ? isWorldOpen4(normalize(this.v4), 0.99) : isWorldOpen6(normalize(this.v6), 0.99);
   }
+  /** Adds another set's peers. */
+  addAll(other: Peers) {
+    this.v4.push(...other.v4);
+    this.v6.push(...other.v6);
+  }
+  /** True when every peer of the family is also in `other`. */
+  within(other: Peers, f: Family): boolean {
+    return f === 'v4'
+      ? subtract(normalize(this.v4), normalize(other.v4)).length === 0
+      : subtract(normalize(this.v6), normalize(other.v6)).length === 0;
+  }
   broad(f: Family): boolean {
     return f === 'v4'
       ? publicCount4(normalize(this.v4)) >= 2 ** 24
@@ -63,7 +90,7 @@ const carries = (x: { proto: string; from: number; to: number }, t: Transport, p
   x.proto === 'all' || (x.proto === t && x.from <= p && p <= x.to);
 
 /** The starts of the port segments: every port where some answer may change. */
-export function segments(w: World): number[] {
+export function segments(w: World, c: Classes = DEFAULT_CLASSES): number[] {
   const cuts = new Set<number>([0]);
   const cut = (from: number, to: number) => {
     cuts.add(from);
@@ -71,10 +98,8 @@ export function segments(w: World): number[] {
   };
   for (const g of w.groups) for (const p of g.ingress) cut(p.from, p.to);
   for (const a of w.acls) for (const e of a.entries) cut(e.from, e.to);
-  for (const text of [...ADMIN, ...HIGH_RISK, ...AUTHORIZED]) {
-    const n = Number(text.split('/')[0]);
-    cut(n, n);
-  }
+  for (const set of [c.admin, c.high, c.authorized]) for (const t of TRANSPORTS) for (const [a, b] of set[t]) cut(a, b);
+  cut(c.ephemeral[0], c.ephemeral[1]);
   return [...cuts].sort((a, b) => a - b);
 }
 
@@ -175,7 +200,12 @@ export interface Exposure {
 }
 
 /** DESIGN §5 `eni-internet-exposed`, word by word; undefined when the interface is not exposed. */
-export function exposureOf(w: World, eni: Eni, starts = segments(w)): Exposure | undefined {
+export function exposureOf(
+  w: World,
+  eni: Eni,
+  starts = segments(w),
+  c: Classes = DEFAULT_CLASSES,
+): Exposure | undefined {
   const acl = aclOf(w, eni.subnet);
   const table = tableOf(w, eni.subnet);
   const per = {} as Record<Family, Ports>;
@@ -197,7 +227,7 @@ export function exposureOf(w: World, eni: Eni, starts = segments(w)): Exposure |
   }
   const all = portsWhere(starts, (t, p) => has(per.v4, t, p) || has(per.v6, t, p));
   if (isEmpty(all)) return undefined;
-  const severity = severityOf(all);
+  const severity = severityOf(all, c);
   return { v4: per.v4, v6: per.v6, all, severity };
 }
 
@@ -210,7 +240,7 @@ export interface GroupVerdict {
 }
 
 /** DESIGN §5 `sg-open-*` precedence and `sg-broad-public-source` for one group. */
-export function groupVerdict(w: World, groupId: string, starts = segments(w)): GroupVerdict {
+export function groupVerdict(w: World, groupId: string, starts = segments(w), c: Classes = DEFAULT_CLASSES): GroupVerdict {
   const open = (t: Transport, p: number) => {
     const peers = groupPeers(w, [groupId], t, p);
     return peers.worldOpen('v4') || peers.worldOpen('v6');
@@ -218,18 +248,15 @@ export function groupVerdict(w: World, groupId: string, starts = segments(w)): G
   const world = portsWhere(starts, open);
   const everyTcp = world.tcp.length === 1 && world.tcp[0]?.[0] === 0 && world.tcp[0]?.[1] === 65535;
   const none: Ports = { tcp: [], udp: [] };
-  const is = (set: Set<string>, t: Transport, p: number) => set.has(`${p}/${t}`);
   return {
     all: everyTcp ? world : none,
-    admin: everyTcp ? none : portsWhere(starts, (t, p) => open(t, p) && is(ADMIN, t, p)),
-    high: everyTcp
-      ? none
-      : portsWhere(starts, (t, p) => open(t, p) && !is(ADMIN, t, p) && is(HIGH_RISK, t, p)),
+    admin: everyTcp ? none : portsWhere(starts, (t, p) => open(t, p) && has(c.admin, t, p)),
+    high: everyTcp ? none : portsWhere(starts, (t, p) => open(t, p) && !has(c.admin, t, p) && has(c.high, t, p)),
     other: everyTcp
       ? none
       : portsWhere(
           starts,
-          (t, p) => open(t, p) && !is(ADMIN, t, p) && !is(HIGH_RISK, t, p) && !is(AUTHORIZED, t, p),
+          (t, p) => open(t, p) && !has(c.admin, t, p) && !has(c.high, t, p) && !has(c.authorized, t, p),
         ),
     broad: portsWhere(starts, (t, p) => {
       if (open(t, p)) return false;
@@ -240,21 +267,16 @@ export function groupVerdict(w: World, groupId: string, starts = segments(w)): G
 }
 
 /** DESIGN §5 `nacl-open-admin-port` and `nacl-broad-public-source` for one NACL (admin ports, inbound). */
-export function naclVerdict(acl: Acl): { open: Ports; broad: Ports } {
-  const open: Ports = { tcp: [], udp: [] };
-  const broad: Ports = { tcp: [], udp: [] };
-  for (const text of ADMIN) {
-    const [n = '', t] = text.split('/') as [string, Transport];
-    const p = Number(n);
-    const peers = FAMILIES.map((f) => [f, naclPeers(acl, false, f, t, p)] as const);
-    if (peers.some(([f, x]) => x.worldOpen(f))) open[t].push([p, p]);
-    else if (peers.some(([f, x]) => x.broad(f))) broad[t].push([p, p]);
-  }
-  for (const t of TRANSPORTS) {
-    open[t].sort((a, b) => a[0] - b[0]);
-    broad[t].sort((a, b) => a[0] - b[0]);
-  }
-  return { open, broad };
+export function naclVerdict(acl: Acl, starts: readonly number[], c: Classes = DEFAULT_CLASSES): { open: Ports; broad: Ports } {
+  const peers = (t: Transport, p: number) => FAMILIES.map((f) => [f, naclPeers(acl, false, f, t, p)] as const);
+  const open = (t: Transport, p: number) => has(c.admin, t, p) && peers(t, p).some(([f, x]) => x.worldOpen(f));
+  return {
+    open: portsWhere(starts, open),
+    broad: portsWhere(
+      starts,
+      (t, p) => has(c.admin, t, p) && !open(t, p) && peers(t, p).some(([f, x]) => x.broad(f)),
+    ),
+  };
 }
 
 /** `["22/tcp", "1024-65535/tcp"]` (a finding's `evidence.ports`) as merged ranges per transport. */
@@ -334,15 +356,43 @@ export function acceptedOf(
 }
 
 /** DESIGN §5 severity of a set of exposed ports. */
-export function severityOf(all: Ports): Exposure['severity'] {
-  const any = (set: Set<string>) =>
-    TRANSPORTS.some((t) => [...set].some((s) => s.endsWith(`/${t}`) && has(all, t, Number(s.split('/')[0]))));
+export function severityOf(all: Ports, c: Classes = DEFAULT_CLASSES): Exposure['severity'] {
+  const meets = (set: Ports) =>
+    TRANSPORTS.some((t) => all[t].some(([a, b]) => set[t].some(([x, y]) => Math.max(a, x) <= Math.min(b, y))));
   const everyTcp = all.tcp.length === 1 && all.tcp[0]?.[0] === 0 && all.tcp[0]?.[1] === 65535;
   const onlyAuthorized = TRANSPORTS.every((t) =>
-    all[t].every(([a, b]) => {
-      for (let p = a; p <= b; p++) if (!AUTHORIZED.has(`${p}/${t}`)) return false;
-      return true;
-    }),
+    all[t].every(([a, b]) => c.authorized[t].some(([x, y]) => x <= a && b <= y)),
   );
-  return any(ADMIN) || everyTcp ? 'critical' : any(HIGH_RISK) ? 'high' : onlyAuthorized ? 'info' : 'medium';
+  return meets(c.admin) || everyTcp ? 'critical' : meets(c.high) ? 'high' : onlyAuthorized ? 'info' : 'medium';
+}
+
+/**
+ * DESIGN §5 `nacl-ephemeral-return-blocked` (default ephemeral range 1024–65535), per direction:
+ * the peers that the allow entries serve below the ephemeral range (after rule ordering) must be
+ * permitted in the other direction on every ephemeral port of the same protocol, admin ports
+ * excepted. The blocked ports of each direction, over both families.
+ */
+export function returnBlocked(
+  acl: Acl,
+  starts: readonly number[],
+  c: Classes = DEFAULT_CLASSES,
+): Record<'ingress' | 'egress', Ports> {
+  const [from, to] = c.ephemeral;
+  const low = starts.filter((p) => p < from);
+  const blocked = (egress: boolean): Ports => {
+    const served = (f: Family, t: Transport) => {
+      const peers = new Peers();
+      for (const p of low) peers.addAll(naclPeers(acl, egress, f, t, p));
+      return peers;
+    };
+    const peers = {
+      v4: { tcp: served('v4', 'tcp'), udp: served('v4', 'udp') },
+      v6: { tcp: served('v6', 'tcp'), udp: served('v6', 'udp') },
+    };
+    return portsWhere(starts, (t, q) => {
+      if (q < from || q > to || has(c.admin, t, q)) return false;
+      return FAMILIES.some((f) => !peers[f][t].within(naclPeers(acl, !egress, f, t, q), f));
+    });
+  };
+  return { ingress: blocked(false), egress: blocked(true) };
 }
