@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateReport } from '../../../../shared/engine';
-import type { Finding } from '../../../../shared/findings';
+import { type Finding, findingId } from '../../../../shared/findings';
 import { parseConfig } from '../../../../shared/load-config';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { parseCidr4, parseCidr6 } from '../../../../shared/net/cidr';
@@ -265,13 +265,27 @@ describe('independence: what one resource is judged from is its own (DESIGN §5 
       .replaceAll('"vpc-1"', '"vpc-2"')
       .replaceAll('igw-1', 'igw-2')
       .replace(/"(subnet|rtb|acl|sg|sgr|eni|rtbassoc|aclassoc)-/g, '"$1-z');
-    const { accountId: _a, region: _r, ManagedPrefixLists: _l, ...rest } = JSON.parse(text) as Record<string, unknown>;
+    const {
+      accountId: _a,
+      region: _r,
+      ManagedPrefixLists: _l,
+      ...rest
+    } = JSON.parse(text) as Record<string, unknown>;
     return rest;
   }
 
   const rows = (findings: readonly Finding[]) =>
     findings
-      .map((f) => JSON.stringify([f.ruleId, f.resourceId, f.vpcId, f.severity, f.evidence.ports ?? null, f.exposure ?? null]))
+      .map((f) =>
+        JSON.stringify([
+          f.ruleId,
+          f.resourceId,
+          f.vpcId,
+          f.severity,
+          f.evidence.ports ?? null,
+          f.exposure ?? null,
+        ]),
+      )
       .sort();
 
   it('two VPCs in one snapshot: each is judged as if alone (no main table, default NACL or group crosses over)', () => {
@@ -280,9 +294,12 @@ describe('independence: what one resource is judged from is its own (DESIGN §5 
         const one = render(w);
         const two = renamed(one);
         const merged: Record<string, unknown> = { ...one };
-        for (const [k, v] of Object.entries(two)) merged[k] = [...((one[k] as unknown[]) ?? []), ...(v as unknown[])];
+        for (const [k, v] of Object.entries(two))
+          merged[k] = [...((one[k] as unknown[]) ?? []), ...(v as unknown[])];
         const alone = evaluateSnapshot(one).findings;
-        const copyFindings = rows(evaluateSnapshot({ ...two, ManagedPrefixLists: one.ManagedPrefixLists }).findings);
+        const copyFindings = rows(
+          evaluateSnapshot({ ...two, ManagedPrefixLists: one.ManagedPrefixLists }).findings,
+        );
         expect(rows(evaluateSnapshot(merged).findings)).toEqual([...rows(alone), ...copyFindings].sort());
         // The first VPC's ids are unchanged by the second.
         const ids = new Set(alone.map((f) => f.id));
@@ -299,7 +316,9 @@ describe('independence: what one resource is judged from is its own (DESIGN §5 
         const [gone] = after.enis.splice(n % after.enis.length, 1);
         if (!gone) return;
         const strip = (findings: readonly Finding[]) =>
-          findings.filter((f) => f.resourceId !== gone.id).map((f) => [f.id, f.ruleId, f.resourceId, f.severity]);
+          findings
+            .filter((f) => f.resourceId !== gone.id)
+            .map((f) => [f.id, f.ruleId, f.resourceId, f.severity]);
         expect(strip(findingsOf(after))).toEqual(strip(findingsOf(w)));
       }),
       { numRuns: 150, seed: 7152 },
@@ -464,7 +483,9 @@ describe('remediation precision (DESIGN §8): the revoke plan removes exactly th
   function targetSource(permission: Record<string, unknown>): string | undefined {
     const first = (key: string, field: string) =>
       (permission[key] as Record<string, string>[] | undefined)?.[0]?.[field];
-    return first('IpRanges', 'CidrIp') ?? first('Ipv6Ranges', 'CidrIpv6') ?? first('PrefixListIds', 'PrefixListId');
+    return (
+      first('IpRanges', 'CidrIp') ?? first('Ipv6Ranges', 'CidrIpv6') ?? first('PrefixListIds', 'PrefixListId')
+    );
   }
 
   const WORLD = ['0.0.0.0/0', '::/0'];
@@ -492,7 +513,9 @@ describe('remediation precision (DESIGN §8): the revoke plan removes exactly th
                 (p) =>
                   p.proto === proto &&
                   (proto === 'all' || (p.from === permission.FromPort && p.to === permission.ToPort)) &&
-                  p.sources.some((x) => ('cidr' in x ? x.cidr : 'prefixList' in x ? x.prefixList : '') === source),
+                  p.sources.some(
+                    (x) => ('cidr' in x ? x.cidr : 'prefixList' in x ? x.prefixList : '') === source,
+                  ),
               );
               // A target names a rule the group has, whose own source is the whole internet…
               expect({ target, found: perm !== undefined }).toEqual({ target, found: true });
@@ -502,7 +525,9 @@ describe('remediation precision (DESIGN §8): the revoke plan removes exactly th
               expect({ target, world }).toEqual({ target, world: true });
               // … and carries a port the group's findings report.
               const carries = TRANSPORTS.some((t) =>
-                reported[t].some(([a, b]) => proto === 'all' || (proto === t && perm && perm.from <= b && a <= perm.to)),
+                reported[t].some(
+                  ([a, b]) => proto === 'all' || (proto === t && perm && perm.from <= b && a <= perm.to),
+                ),
               );
               expect({ target, carries }).toEqual({ target, carries: true });
               // Revoked in the copy (several findings may name the same rule; EC2 holds a rule
@@ -528,20 +553,30 @@ describe('remediation precision (DESIGN §8): the revoke plan removes exactly th
           );
           const again = findingsOf(after);
           const still = parsePorts(
-            again.filter((f) => f.resourceId === g.id && SG_OPEN.includes(f.ruleId)).flatMap((f) => f.evidence.ports as string[]),
+            again
+              .filter((f) => f.resourceId === g.id && SG_OPEN.includes(f.ruleId))
+              .flatMap((f) => f.evidence.ports as string[]),
           );
           const stillReported: Ports = {
             tcp: still.tcp.flatMap(([a, b]) =>
-              reported.tcp.flatMap(([c, d]): [number, number][] => (Math.max(a, c) <= Math.min(b, d) ? [[Math.max(a, c), Math.min(b, d)]] : [])),
+              reported.tcp.flatMap(([c, d]): [number, number][] =>
+                Math.max(a, c) <= Math.min(b, d) ? [[Math.max(a, c), Math.min(b, d)]] : [],
+              ),
             ),
             udp: still.udp.flatMap(([a, b]) =>
-              reported.udp.flatMap(([c, d]): [number, number][] => (Math.max(a, c) <= Math.min(b, d) ? [[Math.max(a, c), Math.min(b, d)]] : [])),
+              reported.udp.flatMap(([c, d]): [number, number][] =>
+                Math.max(a, c) <= Math.min(b, d) ? [[Math.max(a, c), Math.min(b, d)]] : [],
+              ),
             ),
           };
           // Still reported ⊆ notRemediable, and notRemediable is still open (still reported, but
           // for the authorized ports, which no rule reports once all-traffic no longer fires).
           const stillOpen = parsePorts([...toTexts(stillReported)]);
-          expect({ group: g.id, closed: within(stillOpen, stuck), listed: within(withoutAuthorized(stuck), stillOpen) }).toEqual({
+          expect({
+            group: g.id,
+            closed: within(stillOpen, stuck),
+            listed: within(withoutAuthorized(stuck), stillOpen),
+          }).toEqual({
             group: g.id,
             closed: true,
             listed: true,
@@ -557,6 +592,41 @@ const toTexts = (p: Ports) =>
   TRANSPORTS.flatMap((t) => p[t].map(([a, b]) => `${a === b ? a : `${a}-${b}`}/${t}`));
 
 describe('determinism (DESIGN §6)', () => {
+  it('ids: a finding about ports hashes the ports it reports, any other its rule and resource (README "Finding ids")', () => {
+    const tag = fc.constantFrom(
+      undefined,
+      '*',
+      'sg-open-unauthorized-port',
+      'eni-internet-exposed',
+      'sg-open-admin-port',
+    );
+    fc.assert(
+      fc.property(world, fc.tuple(tag, tag, tag), (w0, tags) => {
+        const w: World = { ...w0, groups: w0.groups.map((g, i) => ({ ...g, exempt: tags[i] })) };
+        for (const f of findingsOf(w)) {
+          const ports = f.evidence.ports as string[] | undefined;
+          if (f.ruleId === 'route-blackhole') continue; // keyed by its routes' destinations
+          // The return-path rule keys its blocked ports per direction (`ingress:1024-65535/tcp|egress:…`).
+          const directions = f.evidence.directions as
+            | { direction: string; blockedPorts: string[] }[]
+            | undefined;
+          const key =
+            f.ruleId === 'nacl-ephemeral-return-blocked'
+              ? (directions ?? []).map((d) => `${d.direction}:${d.blockedPorts.join(',')}`).join('|')
+              : ports
+                ? ports.join(',')
+                : '';
+          expect([f.ruleId, f.resourceId, f.id]).toEqual([
+            f.ruleId,
+            f.resourceId,
+            findingId(f.ruleId, f.resourceId, key),
+          ]);
+        }
+      }),
+      { numRuns: 150, seed: 7302 },
+    );
+  });
+
   it('the same input gives the same output, byte for byte (findings, not judged, warnings)', () => {
     fc.assert(
       fc.property(world, spelling, (w, s) => {

@@ -6,7 +6,9 @@ import type { Finding } from '../../../../shared/findings';
 import { parseConfig } from '../../../../shared/load-config';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import {
+  type AllowEntry,
   acceptedOf,
+  aclOf,
   type Classes,
   DEFAULT_CLASSES,
   exposureOf,
@@ -19,6 +21,7 @@ import {
   returnBlocked,
   segments,
   severityOf,
+  TRANSPORTS,
   tableOf,
   tagRules,
 } from './oracle';
@@ -44,8 +47,12 @@ const classes: fc.Arbitrary<{ config: ConfigInput; c: Classes }> = fc.oneof(
     weight: 2,
     arbitrary: fc
       .record({
-        admin: fc.subarray(['22/tcp', '3389/tcp', '3389/udp', '20-23/tcp', '53/udp', '0/tcp'], { minLength: 1 }),
-        high: fc.subarray(['21/tcp', '23/tcp', '8080/tcp', '1000-2000/tcp', '161/udp', '22/tcp'], { minLength: 1 }),
+        admin: fc.subarray(['22/tcp', '3389/tcp', '3389/udp', '20-23/tcp', '53/udp', '0/tcp'], {
+          minLength: 1,
+        }),
+        high: fc.subarray(['21/tcp', '23/tcp', '8080/tcp', '1000-2000/tcp', '161/udp', '22/tcp'], {
+          minLength: 1,
+        }),
         authorized: fc.subarray(['80/tcp', '443/tcp', '22/tcp', '8080/tcp', '123/udp', '32768-65535/tcp'], {
           minLength: 1,
         }),
@@ -83,7 +90,9 @@ describe('engine against a brute-force reading of DESIGN §5', () => {
         for (const eni of w.enis) {
           const expected = exposureOf(w, eni, starts, c);
           const got = find(findings, 'eni-internet-exposed', eni.id);
-          const families = got?.evidence.families as Record<string, { ports?: unknown }> | undefined;
+          const families = got?.evidence.families as
+            | Record<string, { ports?: unknown; path?: unknown }>
+            | undefined;
           expect({
             ports: portsOf(got),
             v4: parseFamilyPorts(families?.ipv4?.ports),
@@ -96,6 +105,26 @@ describe('engine against a brute-force reading of DESIGN §5', () => {
             severity: expected?.severity,
           });
           if (expected) exposed.add(eni.id);
+          // The path of each exposed family: the igw, the subnet's table and NACL as §5 resolves
+          // them (explicit, else the VPC's main table / default NACL), the interface's groups.
+          const table = tableOf(w, eni.subnet);
+          const acl = aclOf(w, eni.subnet);
+          for (const [name, family] of [
+            ['ipv4', 'v4'],
+            ['ipv6', 'v6'],
+          ] as const) {
+            if (!expected || expected[family].tcp.length + expected[family].udp.length === 0) continue;
+            expect({ eni: eni.id, name, path: families?.[name]?.path }).toEqual({
+              eni: eni.id,
+              name,
+              path: [
+                { type: 'internet-gateway', id: 'igw-1' },
+                { type: 'route-table', id: table.id, association: table.main ? 'main' : 'explicit' },
+                { type: 'network-acl', id: acl.id, association: acl.isDefault ? 'default' : 'explicit' },
+                { type: 'security-groups', ids: expect.arrayContaining(eni.groups) },
+              ],
+            });
+          }
         }
         for (const g of w.groups) {
           const count = w.enis.filter((e) => exposed.has(e.id) && e.groups.includes(g.id)).length;
@@ -195,14 +224,49 @@ describe('engine against a brute-force reading of DESIGN §5', () => {
         for (const acl of w.acls) {
           const expected = returnBlocked(acl, starts, c);
           const got = find(findings, 'nacl-ephemeral-return-blocked', acl.id);
-          const directions = (got?.evidence.directions ?? []) as { direction: string; blockedPorts: string[] }[];
+          const directions = (got?.evidence.directions ?? []) as {
+            direction: string;
+            blockedPorts: string[];
+          }[];
           const of = (d: string) => parsePorts(directions.find((x) => x.direction === d)?.blockedPorts);
-          expect({ acl: acl.id, ingress: of('ingress'), egress: of('egress') }).toEqual({ acl: acl.id, ...expected });
+          expect({ acl: acl.id, ingress: of('ingress'), egress: of('egress') }).toEqual({
+            acl: acl.id,
+            ...expected,
+          });
         }
       }),
       { numRuns: 200, seed: 7006 },
     );
   });
+
+  const allowEntry: fc.Arbitrary<AllowEntry> = fc
+    .record({
+      resourceId: fc.constantFrom('sg-a', 'sg-b', 'sg-c'),
+      ruleIds: fc.option(
+        fc.constantFrom(
+          ['eni-internet-exposed'],
+          ['sg-open-admin-port'],
+          ['sg-open-unauthorized-port', 'sg-open-all-traffic'],
+          ['sg-broad-public-source'],
+        ),
+        { nil: undefined },
+      ),
+      ports: fc.option(
+        fc.constantFrom(
+          ['443/tcp'],
+          ['22/tcp'],
+          ['0-65535/tcp', '0-65535/udp'],
+          ['1024-65535/tcp'],
+          ['3389/tcp', '3389/udp'],
+        ),
+        { nil: undefined },
+      ),
+    })
+    .map(({ resourceId, ruleIds, ports }) => ({
+      resourceId,
+      ...(ruleIds ? { ruleIds: [...ruleIds] } : {}),
+      ...(ports ? { ports: [...ports] } : {}),
+    }));
 
   it('exemptions (§8): an exposure is suppressed for the ports every world-opening group is exempted for; the rest stays reported', () => {
     const tag = fc.option(
@@ -218,43 +282,68 @@ describe('engine against a brute-force reading of DESIGN §5', () => {
       { nil: undefined },
     );
     fc.assert(
-      fc.property(world, fc.tuple(tag, tag, tag), (w0, tags) => {
-        const w: World = { ...w0, groups: w0.groups.map((g, i) => ({ ...g, exempt: tags[i] })) };
-        const findings = findingsOf(w);
-        const starts = segments(w);
-        for (const eni of w.enis) {
-          const exposure = exposureOf(w, eni, starts);
-          const { remaining, accepted } = acceptedOf(w, eni, starts);
-          const got = find(findings, 'eni-internet-exposed', eni.id);
-          const suppressed =
-            exposure !== undefined && accepted && remaining.tcp.length + remaining.udp.length === 0;
-          expect({
-            eni: eni.id,
-            reported: got === undefined ? undefined : portsOf(got),
-            severity: got?.severity,
-            suppressed: got?.suppressed !== undefined,
-            accepted: got?.evidence.acceptedPorts !== undefined,
-          }).toEqual({
-            eni: eni.id,
-            // A wholly accepted finding keeps its ports (suppressed); a partly accepted one shrinks.
-            reported: exposure === undefined ? undefined : suppressed ? exposure.all : remaining,
-            severity:
-              exposure === undefined ? undefined : suppressed ? exposure.severity : severityOf(remaining),
-            suppressed,
-            accepted,
-          });
-        }
-        // A group's own findings: suppressed exactly for the rules its tag names (or `*`).
-        for (const f of findings) {
-          if (f.resourceType !== 'AWS::EC2::SecurityGroup') continue;
-          const rules = tagRules(w.groups.find((g) => g.id === f.resourceId)?.exempt);
-          expect([f.ruleId, f.resourceId, f.suppressed !== undefined]).toEqual([
-            f.ruleId,
-            f.resourceId,
-            rules.includes('*') || rules.includes(f.ruleId),
-          ]);
-        }
-      }),
+      fc.property(
+        world,
+        fc.tuple(tag, tag, tag),
+        fc.array(allowEntry, { maxLength: 2 }),
+        (w0, tags, allowLists) => {
+          const w: World = { ...w0, groups: w0.groups.map((g, i) => ({ ...g, exempt: tags[i] })) };
+          const findings = findingsOf(w, PLAIN, { allowLists });
+          // The allow-listed ranges' bounds are bounds of the answers too.
+          const cuts = parsePorts(allowLists.flatMap((e) => e.ports ?? []));
+          const starts = [
+            ...new Set([
+              ...segments(w),
+              ...TRANSPORTS.flatMap((t) => cuts[t].flatMap(([a, b]) => (b < 65535 ? [a, b + 1] : [a]))),
+            ]),
+          ].sort((a, b) => a - b);
+          for (const eni of w.enis) {
+            const exposure = exposureOf(w, eni, starts);
+            const { remaining, accepted } = acceptedOf(w, eni, starts, allowLists);
+            const got = find(findings, 'eni-internet-exposed', eni.id);
+            const suppressed =
+              exposure !== undefined && accepted && remaining.tcp.length + remaining.udp.length === 0;
+            expect({
+              eni: eni.id,
+              reported: got === undefined ? undefined : portsOf(got),
+              severity: got?.severity,
+              suppressed: got?.suppressed !== undefined,
+              accepted: got?.evidence.acceptedPorts !== undefined,
+            }).toEqual({
+              eni: eni.id,
+              // A wholly accepted finding keeps its ports (suppressed); a partly accepted one shrinks.
+              reported: exposure === undefined ? undefined : suppressed ? exposure.all : remaining,
+              severity:
+                exposure === undefined ? undefined : suppressed ? exposure.severity : severityOf(remaining),
+              suppressed,
+              accepted,
+            });
+          }
+          // A group's own findings: suppressed exactly for the rules its tag names (or `*`), or by an
+          // allow-list entry naming the group (and the rule, if it names rules) that holds every
+          // port of the finding.
+          for (const f of findings) {
+            if (f.resourceType !== 'AWS::EC2::SecurityGroup') continue;
+            const rules = tagRules(w.groups.find((g) => g.id === f.resourceId)?.exempt);
+            const own = portsOf(f);
+            const listed = allowLists.some(
+              (e) =>
+                e.resourceId === f.resourceId &&
+                (!e.ruleIds || e.ruleIds.includes(f.ruleId)) &&
+                (!e.ports ||
+                  (f.evidence.ports !== undefined &&
+                    TRANSPORTS.every((t) =>
+                      own[t].every(([a, b]) => parsePorts(e.ports)[t].some(([x, y]) => x <= a && b <= y)),
+                    ))),
+            );
+            expect([f.ruleId, f.resourceId, f.suppressed !== undefined]).toEqual([
+              f.ruleId,
+              f.resourceId,
+              rules.includes('*') || rules.includes(f.ruleId) || listed,
+            ]);
+          }
+        },
+      ),
       { numRuns: 250, seed: 7005 },
     );
   });

@@ -35,8 +35,8 @@ export const DEFAULT_CLASSES: Classes = {
   admin: portsOfSpecs(['22/tcp', '3389/tcp', '3389/udp']),
   high: portsOfSpecs(
     [
-      20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080,
-      8088, 8888, 9200, 9300,
+      20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601,
+      8080, 8088, 8888, 9200, 9300,
     ].map((p) => `${p}/tcp`),
   ),
   authorized: portsOfSpecs(['80/tcp', '443/tcp']),
@@ -98,7 +98,8 @@ export function segments(w: World, c: Classes = DEFAULT_CLASSES): number[] {
   };
   for (const g of w.groups) for (const p of g.ingress) cut(p.from, p.to);
   for (const a of w.acls) for (const e of a.entries) cut(e.from, e.to);
-  for (const set of [c.admin, c.high, c.authorized]) for (const t of TRANSPORTS) for (const [a, b] of set[t]) cut(a, b);
+  for (const set of [c.admin, c.high, c.authorized])
+    for (const t of TRANSPORTS) for (const [a, b] of set[t]) cut(a, b);
   cut(c.ephemeral[0], c.ephemeral[1]);
   return [...cuts].sort((a, b) => a - b);
 }
@@ -240,7 +241,12 @@ export interface GroupVerdict {
 }
 
 /** DESIGN §5 `sg-open-*` precedence and `sg-broad-public-source` for one group. */
-export function groupVerdict(w: World, groupId: string, starts = segments(w), c: Classes = DEFAULT_CLASSES): GroupVerdict {
+export function groupVerdict(
+  w: World,
+  groupId: string,
+  starts = segments(w),
+  c: Classes = DEFAULT_CLASSES,
+): GroupVerdict {
   const open = (t: Transport, p: number) => {
     const peers = groupPeers(w, [groupId], t, p);
     return peers.worldOpen('v4') || peers.worldOpen('v6');
@@ -251,7 +257,9 @@ export function groupVerdict(w: World, groupId: string, starts = segments(w), c:
   return {
     all: everyTcp ? world : none,
     admin: everyTcp ? none : portsWhere(starts, (t, p) => open(t, p) && has(c.admin, t, p)),
-    high: everyTcp ? none : portsWhere(starts, (t, p) => open(t, p) && !has(c.admin, t, p) && has(c.high, t, p)),
+    high: everyTcp
+      ? none
+      : portsWhere(starts, (t, p) => open(t, p) && !has(c.admin, t, p) && has(c.high, t, p)),
     other: everyTcp
       ? none
       : portsWhere(
@@ -267,9 +275,15 @@ export function groupVerdict(w: World, groupId: string, starts = segments(w), c:
 }
 
 /** DESIGN §5 `nacl-open-admin-port` and `nacl-broad-public-source` for one NACL (admin ports, inbound). */
-export function naclVerdict(acl: Acl, starts: readonly number[], c: Classes = DEFAULT_CLASSES): { open: Ports; broad: Ports } {
-  const peers = (t: Transport, p: number) => FAMILIES.map((f) => [f, naclPeers(acl, false, f, t, p)] as const);
-  const open = (t: Transport, p: number) => has(c.admin, t, p) && peers(t, p).some(([f, x]) => x.worldOpen(f));
+export function naclVerdict(
+  acl: Acl,
+  starts: readonly number[],
+  c: Classes = DEFAULT_CLASSES,
+): { open: Ports; broad: Ports } {
+  const peers = (t: Transport, p: number) =>
+    FAMILIES.map((f) => [f, naclPeers(acl, false, f, t, p)] as const);
+  const open = (t: Transport, p: number) =>
+    has(c.admin, t, p) && peers(t, p).some(([f, x]) => x.worldOpen(f));
   return {
     open: portsWhere(starts, open),
     broad: portsWhere(
@@ -324,10 +338,28 @@ export function tagRules(value: string | undefined): string[] {
  * As the README reads it, a port that the groups not exempted for it still open to the world
  * together (a union of narrower ranges) stays reported: no one accepted that path.
  */
+/** A config `allowLists` entry (DESIGN §8 "config allow-lists"). */
+export interface AllowEntry {
+  resourceId: string;
+  ruleIds?: string[];
+  ports?: string[];
+}
+
+/** True when the allow-list entry exempts the group's port, as the README reads §8. */
+function allowListed(entry: AllowEntry, verdict: GroupVerdict | undefined, t: Transport, p: number): boolean {
+  if (entry.ports && !has(portsOfSpecs(entry.ports), t, p)) return false;
+  if (!entry.ruleIds || entry.ruleIds.includes('eni-internet-exposed')) return true;
+  return entry.ruleIds.some((r) => {
+    const field = VERDICT_OF[r];
+    return field !== undefined && verdict !== undefined && has(verdict[field], t, p);
+  });
+}
+
 export function acceptedOf(
   w: World,
   eni: Eni,
   starts = segments(w),
+  allowLists: readonly AllowEntry[] = [],
 ): { remaining: Ports; accepted: boolean } {
   const exposure = exposureOf(w, eni, starts);
   const none: Ports = { tcp: [], udp: [] };
@@ -337,6 +369,7 @@ export function acceptedOf(
     const rules = tagRules(w.groups.find((g) => g.id === groupId)?.exempt);
     if (rules.includes('*') || rules.includes('eni-internet-exposed')) return true;
     const verdict = verdicts.get(groupId);
+    if (allowLists.some((e) => e.resourceId === groupId && allowListed(e, verdict, t, p))) return true;
     return rules.some((r) => {
       const field = VERDICT_OF[r];
       return field !== undefined && verdict !== undefined && has(verdict[field], t, p);
@@ -358,12 +391,20 @@ export function acceptedOf(
 /** DESIGN §5 severity of a set of exposed ports. */
 export function severityOf(all: Ports, c: Classes = DEFAULT_CLASSES): Exposure['severity'] {
   const meets = (set: Ports) =>
-    TRANSPORTS.some((t) => all[t].some(([a, b]) => set[t].some(([x, y]) => Math.max(a, x) <= Math.min(b, y))));
+    TRANSPORTS.some((t) =>
+      all[t].some(([a, b]) => set[t].some(([x, y]) => Math.max(a, x) <= Math.min(b, y))),
+    );
   const everyTcp = all.tcp.length === 1 && all.tcp[0]?.[0] === 0 && all.tcp[0]?.[1] === 65535;
   const onlyAuthorized = TRANSPORTS.every((t) =>
     all[t].every(([a, b]) => c.authorized[t].some(([x, y]) => x <= a && b <= y)),
   );
-  return meets(c.admin) || everyTcp ? 'critical' : meets(c.high) ? 'high' : onlyAuthorized ? 'info' : 'medium';
+  return meets(c.admin) || everyTcp
+    ? 'critical'
+    : meets(c.high)
+      ? 'high'
+      : onlyAuthorized
+        ? 'info'
+        : 'medium';
 }
 
 /**

@@ -169,7 +169,8 @@ const eni = (id: string) =>
   fc
     .record({
       subnet: fc.constantFrom('subnet-a', 'subnet-b'),
-      groups: fc.subarray(['sg-a', 'sg-b', 'sg-c'], { minLength: 1 }),
+      // In any order: interfaces of one group set share memoized answers, whatever the order.
+      groups: fc.shuffledSubarray(['sg-a', 'sg-b', 'sg-c'], { minLength: 1 }),
       publicIp: fc.constantFrom(true, true, true, false),
       ipv6: fc.constantFrom<Eni['ipv6']>('public', 'ula', 'none'),
     })
@@ -190,7 +191,7 @@ export const world: fc.Arbitrary<World> = fc
     // subnet-b on its own NACL (or the default one)
     ownAcl: fc.option(acl, { nil: undefined }),
     groups: fc.tuple(group('sg-a'), group('sg-b'), group('sg-c')),
-    enis: fc.tuple(eni('eni-1'), eni('eni-2'), eni('eni-3')),
+    enis: fc.tuple(eni('eni-1'), eni('eni-2'), eni('eni-3'), eni('eni-4')),
     worldList: fc.constantFrom(['0.0.0.0/1', '128.0.0.0/1'], ['0.0.0.0/0'], ['203.0.113.0/24']),
   })
   .map((w): World => {
@@ -221,40 +222,69 @@ export const world: fc.Arbitrary<World> = fc
 // Rendering: one world, many spellings.
 
 export interface Spelling {
-  /** How each protocol is written: `tcp`, `6` or `TCP` (udp alike); `-1` with or without ports. */
-  proto: 'name' | 'number' | 'upper';
+  /**
+   * How each protocol is written: `tcp`, `6`, `TCP`, or a JSON number (`6`, `-1`: CloudFormation's
+   * form, which the README accepts as the same protocol); udp alike.
+   */
+  proto: 'name' | 'number' | 'upper' | 'json';
+  /** `-1` with FromPort/ToPort -1 (DescribeSecurityGroupRules' form) or without ports. */
   allPorts: boolean;
-  /** Where a group's rules are given. */
-  view: 'permissions' | 'rules' | 'both';
+  /** tcp/udp 0–65535 written as FromPort/ToPort -1 ("-1 on both means all ports", DESIGN §3). */
+  fullRangeAsMinusOne: boolean;
+  /**
+   * Where a group's rules are given: `partial` gives each rule in one view or both (a stale or
+   * partial SecurityGroupRules list: the union is evaluated, DESIGN §3).
+   */
+  view: 'permissions' | 'rules' | 'both' | 'partial';
   /** Several sources in one permission, or a permission per source. */
   onePermPerSource: boolean;
   /** Host bits set on every CIDR (`10.0.0.1/8`, `::1/0`). */
   hostBits: boolean;
+  /** IPv6 text as written: compressed, every group written out, or upper case hex. */
+  v6Form: 'short' | 'expanded' | 'upper';
+  /** Empty lists left out of permissions (old recordings have no `Ipv6Ranges` key). */
+  sparse: boolean;
 }
 
 export const PLAIN: Spelling = {
   proto: 'name',
   allPorts: false,
+  fullRangeAsMinusOne: false,
   view: 'permissions',
   onePermPerSource: false,
   hostBits: false,
+  v6Form: 'short',
+  sparse: false,
 };
 
 export const spelling: fc.Arbitrary<Spelling> = fc.record({
-  proto: fc.constantFrom<Spelling['proto']>('name', 'number', 'upper'),
+  proto: fc.constantFrom<Spelling['proto']>('name', 'number', 'upper', 'json'),
   allPorts: fc.boolean(),
-  view: fc.constantFrom<Spelling['view']>('permissions', 'rules', 'both'),
+  fullRangeAsMinusOne: fc.boolean(),
+  view: fc.constantFrom<Spelling['view']>('permissions', 'rules', 'both', 'partial'),
   onePermPerSource: fc.boolean(),
   hostBits: fc.boolean(),
+  v6Form: fc.constantFrom<Spelling['v6Form']>('short', 'expanded', 'upper'),
+  sparse: fc.boolean(),
 });
 
 const NUMBERS: Record<Proto | 'esp', string> = { tcp: '6', udp: '17', icmp: '1', all: '-1', esp: '50' };
 
-function protoText(proto: Proto | 'esp', s: Spelling): string {
+function protoText(proto: Proto | 'esp', s: Spelling): string | number {
+  if (s.proto === 'json') return Number(NUMBERS[proto]);
   if (proto === 'all') return '-1';
   if (proto === 'esp') return '50';
   if (s.proto === 'number') return NUMBERS[proto];
   return s.proto === 'upper' ? proto.toUpperCase() : proto;
+}
+
+/** Every group of an IPv6 address written out (`0:0:0:0:0:0:0:0`). */
+function expand6(address: string): string {
+  const [head = '', tail] = address.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].join(':');
 }
 
 /** A CIDR with host bits set, as EC2 accepts and clears them (DESIGN §3). */
@@ -271,14 +301,20 @@ export function withHostBits(text: string): string {
 
 /** The ports a permission or rule carries (none for the protocols without them). */
 function portsOf(proto: Proto, from: number, to: number, s: Spelling, rule: boolean) {
-  if (proto === 'tcp' || proto === 'udp') return { FromPort: from, ToPort: to };
+  if (proto === 'tcp' || proto === 'udp')
+    return s.fullRangeAsMinusOne && from === 0 && to === 65535
+      ? { FromPort: -1, ToPort: -1 }
+      : { FromPort: from, ToPort: to };
   if (proto === 'icmp') return { FromPort: -1, ToPort: -1 };
   // `-1`: DescribeSecurityGroupRules prints -1/-1, DescribeSecurityGroups prints none.
   return rule || s.allPorts ? { FromPort: -1, ToPort: -1 } : {};
 }
 
 function cidrText(c: string, s: Spelling): string {
-  return s.hostBits ? withHostBits(c) : c;
+  const text = s.hostBits ? withHostBits(c) : c;
+  if (!isV6(text) || s.v6Form === 'short') return text;
+  const [address = '', prefix] = text.split('/');
+  return s.v6Form === 'upper' ? text.toUpperCase() : `${expand6(address)}/${prefix}`;
 }
 
 function permission(p: Perm, sources: Source[], s: Spelling): Record<string, unknown> {
@@ -286,13 +322,11 @@ function permission(p: Perm, sources: Source[], s: Spelling): Record<string, unk
   const v6 = sources.flatMap((x) => ('cidr' in x && isV6(x.cidr) ? [{ CidrIpv6: cidrText(x.cidr, s) }] : []));
   const lists = sources.flatMap((x) => ('prefixList' in x ? [{ PrefixListId: x.prefixList }] : []));
   const groups = sources.flatMap((x) => ('group' in x ? [{ GroupId: x.group, UserId: '123412341234' }] : []));
+  const lists_ = { IpRanges: v4, Ipv6Ranges: v6, PrefixListIds: lists, UserIdGroupPairs: groups };
   return {
     ...portsOf(p.proto, p.from, p.to, s, false),
     IpProtocol: protoText(p.proto, s),
-    IpRanges: v4,
-    Ipv6Ranges: v6,
-    PrefixListIds: lists,
-    UserIdGroupPairs: groups,
+    ...(s.sparse ? Object.fromEntries(Object.entries(lists_).filter(([, v]) => v.length > 0)) : lists_),
   };
 }
 
@@ -329,9 +363,15 @@ function securityGroups(w: World, s: Spelling) {
   const groups: Record<string, unknown>[] = [];
   const rules: Record<string, unknown>[] = [];
   for (const g of w.groups) {
-    const perms = s.onePermPerSource
-      ? g.ingress.flatMap((p) => p.sources.map((x) => permission(p, [x], s)))
-      : g.ingress.map((p) => permission(p, p.sources, s));
+    // `partial`: rule k of the group is in the permissions unless k % 3 === 1, in the rules unless
+    // k % 3 === 0 (each rule in at least one view).
+    let k = 0;
+    const inPerms = (): boolean => s.view !== 'partial' || k++ % 3 !== 1;
+    const perms = (
+      s.onePermPerSource || s.view === 'partial'
+        ? g.ingress.flatMap((p) => p.sources.flatMap((x) => (inPerms() ? [permission(p, [x], s)] : [])))
+        : g.ingress.map((p) => permission(p, p.sources, s))
+    ).filter((p) => s.view !== 'partial' || Object.keys(p).length > 0);
     if (s.view !== 'rules')
       groups.push({
         Description: `group ${g.id}`,
@@ -345,7 +385,11 @@ function securityGroups(w: World, s: Spelling) {
       });
     if (s.view !== 'permissions') {
       let n = 0;
-      for (const p of g.ingress) for (const x of p.sources) rules.push(rule(g.id, p, x, s, n++));
+      for (const p of g.ingress)
+        for (const x of p.sources) {
+          if (s.view !== 'partial' || n % 3 !== 0) rules.push(rule(g.id, p, x, s, n));
+          n++;
+        }
       rules.push({
         SecurityGroupRuleId: `sgr-${g.id.slice(3)}egress`,
         GroupId: g.id,
@@ -445,7 +489,7 @@ function routeTable(t: Table): Record<string, unknown> {
 }
 
 function networkInterface(e: Eni): Record<string, unknown> {
-  const address = e.id === 'eni-1' ? '107.20.239.31' : e.id === 'eni-2' ? '54.0.0.2' : '3.3.3.3';
+  const address = `${['107.20.239', '54.0.0', '3.3.3', '18.200.1'][Number(e.id.slice(4)) - 1] ?? '3.3.3'}.${e.id.slice(4)}`;
   return {
     ...(e.publicIp
       ? {
