@@ -57,19 +57,22 @@ const classes: fc.Arbitrary<{ config: ConfigInput; c: Classes }> = fc.oneof(
           minLength: 1,
         }),
         ephemeral: fc.constantFrom<[number, number]>([1024, 65535], [32768, 60999], [49152, 65535]),
+        coverage: fc.constantFrom(0.99, 1, 0.5, 0.25),
       })
-      .map(({ admin, high, authorized, ephemeral }) => ({
+      .map(({ admin, high, authorized, ephemeral, coverage }) => ({
         config: {
           adminPorts: admin,
           highRiskPorts: high,
           authorizedPorts: authorized,
           ephemeralPorts: { from: ephemeral[0], to: ephemeral[1] },
+          worldOpenCoverage: coverage,
         },
         c: {
           admin: portsOfSpecs(admin),
           high: portsOfSpecs(high),
           authorized: portsOfSpecs(authorized),
           ephemeral,
+          coverage,
         },
       })),
   },

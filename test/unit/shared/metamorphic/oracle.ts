@@ -23,6 +23,8 @@ export interface Classes {
   high: Ports;
   authorized: Ports;
   ephemeral: [number, number];
+  /** `worldOpenCoverage`. */
+  coverage: number;
 }
 
 /** Port specs as the config writes them (`22/tcp`, `1024-65535/tcp`) as merged ranges. */
@@ -41,6 +43,7 @@ export const DEFAULT_CLASSES: Classes = {
   ),
   authorized: portsOfSpecs(['80/tcp', '443/tcp']),
   ephemeral: [1024, 65535],
+  coverage: 0.99,
 };
 
 type Block = { v4: Interval<number> } | { v6: Interval<bigint> };
@@ -65,8 +68,11 @@ class Peers {
     if ('v4' in b) this.v4.push(b.v4);
     else this.v6.push(b.v6);
   }
-  worldOpen(f: Family): boolean {
-    return f === 'v4' ? isWorldOpen4(normalize(this.v4), 0.99) : isWorldOpen6(normalize(this.v6), 0.99);
+  /** At least `coverage` of the family's public space (DESIGN §4: 99% unless configured). */
+  worldOpen(f: Family, coverage = 0.99): boolean {
+    return f === 'v4'
+      ? isWorldOpen4(normalize(this.v4), coverage)
+      : isWorldOpen6(normalize(this.v6), coverage);
   }
   /** Adds another set's peers. */
   addAll(other: Peers) {
@@ -213,8 +219,8 @@ export function exposureOf(
   for (const f of FAMILIES) {
     const address = f === 'v4' ? eni.publicIp : eni.ipv6 === 'public';
     const wayBack: Record<Transport, boolean> = {
-      tcp: starts.some((q) => naclPeers(acl, true, f, 'tcp', q).worldOpen(f)),
-      udp: starts.some((q) => naclPeers(acl, true, f, 'udp', q).worldOpen(f)),
+      tcp: starts.some((q) => naclPeers(acl, true, f, 'tcp', q).worldOpen(f, c.coverage)),
+      udp: starts.some((q) => naclPeers(acl, true, f, 'udp', q).worldOpen(f, c.coverage)),
     };
     per[f] = portsWhere(
       starts,
@@ -222,8 +228,8 @@ export function exposureOf(
         address &&
         igwRoute(table, f) &&
         wayBack[t] &&
-        naclPeers(acl, false, f, t, p).worldOpen(f) &&
-        groupPeers(w, eni.groups, t, p).worldOpen(f),
+        naclPeers(acl, false, f, t, p).worldOpen(f, c.coverage) &&
+        groupPeers(w, eni.groups, t, p).worldOpen(f, c.coverage),
     );
   }
   const all = portsWhere(starts, (t, p) => has(per.v4, t, p) || has(per.v6, t, p));
@@ -249,7 +255,7 @@ export function groupVerdict(
 ): GroupVerdict {
   const open = (t: Transport, p: number) => {
     const peers = groupPeers(w, [groupId], t, p);
-    return peers.worldOpen('v4') || peers.worldOpen('v6');
+    return peers.worldOpen('v4', c.coverage) || peers.worldOpen('v6', c.coverage);
   };
   const world = portsWhere(starts, open);
   const everyTcp = world.tcp.length === 1 && world.tcp[0]?.[0] === 0 && world.tcp[0]?.[1] === 65535;
@@ -283,7 +289,7 @@ export function naclVerdict(
   const peers = (t: Transport, p: number) =>
     FAMILIES.map((f) => [f, naclPeers(acl, false, f, t, p)] as const);
   const open = (t: Transport, p: number) =>
-    has(c.admin, t, p) && peers(t, p).some(([f, x]) => x.worldOpen(f));
+    has(c.admin, t, p) && peers(t, p).some(([f, x]) => x.worldOpen(f, c.coverage));
   return {
     open: portsWhere(starts, open),
     broad: portsWhere(
