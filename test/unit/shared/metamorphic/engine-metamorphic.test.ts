@@ -158,12 +158,16 @@ describe('spelling invariance (DESIGN §3, §4): the same rules written differen
     );
   });
 
-  it('key order and the order of every list (§6: ids and finding order unchanged)', () => {
+  it('key order and the order of every list: the same findings, byte for byte (§6), evidence and fix plans included', () => {
     fc.assert(
-      fc.property(world, fc.integer({ min: 1, max: 2 ** 31 }), (w, seed) => {
-        const snapshot = render(w);
+      fc.property(world, spelling, fc.integer({ min: 1, max: 2 ** 31 }), (w, s, seed) => {
+        const snapshot = render(w, { ...s, view: s.view === 'partial' ? 'both' : s.view });
         const shuffled = shuffleDeep(snapshot, seeded(seed));
-        expect(key(evaluateSnapshot(shuffled).findings)).toEqual(key(evaluateSnapshot(snapshot).findings));
+        const a = evaluateSnapshot(snapshot);
+        const b = evaluateSnapshot(shuffled);
+        expect(JSON.stringify(b.findings)).toBe(JSON.stringify(a.findings));
+        expect(b.notJudged).toEqual(a.notJudged);
+        expect([...b.warnings].sort()).toEqual([...a.warnings].sort());
       }),
       { numRuns: 200, seed: 7102 },
     );
@@ -306,6 +310,44 @@ describe('independence: what one resource is judged from is its own (DESIGN §5 
         expect(evaluateSnapshot(merged).findings.filter((f) => ids.has(f.id)).length).toBe(alone.length);
       }),
       { numRuns: 100, seed: 7151 },
+    );
+  });
+
+  it('a slice (an interface, its subnet, route table, NACL and groups, as the event path loads it) judges the interface and its groups as the whole region does', () => {
+    fc.assert(
+      fc.property(world, choice, (w, n) => {
+        const eni = w.enis[n % w.enis.length];
+        if (!eni) return;
+        const subnet = w.subnets.find((x) => x.id === eni.subnet);
+        const table = w.tables.find((t) =>
+          t.subnets.includes(eni.subnet)
+            ? true
+            : t.main && !w.tables.some((o) => o.subnets.includes(eni.subnet)),
+        );
+        const acl = w.acls.find((a) =>
+          a.subnets.includes(eni.subnet)
+            ? true
+            : a.isDefault && !w.acls.some((o) => o.subnets.includes(eni.subnet)),
+        );
+        if (!subnet || !table || !acl) return;
+        const slice: World = {
+          ...w,
+          subnets: [subnet],
+          tables: [table],
+          acls: [acl],
+          groups: w.groups.filter((g) => eni.groups.includes(g.id)),
+          enis: [eni],
+        };
+        // What the slice holds is judged the same, but a group's exposure count (the region's
+        // other interfaces are not in the slice) and what concerns the subnets left out.
+        const ids = new Set([eni.id, ...eni.groups, acl.id]);
+        const pick = (findings: readonly Finding[]) =>
+          findings
+            .filter((f) => ids.has(f.resourceId))
+            .map((f) => [f.id, f.ruleId, f.resourceId, f.severity, f.evidence.ports ?? null]);
+        expect(pick(findingsOf(slice))).toEqual(pick(findingsOf(w)));
+      }),
+      { numRuns: 150, seed: 7153 },
     );
   });
 
