@@ -368,6 +368,57 @@ describe('independence: what one resource is judged from is its own (DESIGN §5 
   });
 });
 
+describe('not judged is said (DESIGN §3): an interface whose path lacks a piece is listed, never judged clean', () => {
+  it('without its route table or NACL an interface is listed as not judged; without one of its groups, also reported on what the others open', () => {
+    fc.assert(
+      fc.property(world, choice, fc.constantFrom('table', 'acl', 'group'), (w, n, what) => {
+        const eni = w.enis[n % w.enis.length];
+        if (!eni) return;
+        const snapshot = render(w);
+        // An explicit association lives in its table's (NACL's) item: without the item, the subnet
+        // is on the main table (default NACL), as EC2 reads it. So the main one goes too.
+        const own = <T extends { id: string; subnets: string[] }>(
+          items: T[],
+          fallback: (x: T) => boolean,
+        ) => [items.find((x) => x.subnets.includes(eni.subnet))?.id, items.find(fallback)?.id];
+        const cut = (key: string, idKey: string, ids: (string | undefined)[]) => {
+          snapshot[key] = (snapshot[key] as Record<string, unknown>[]).filter(
+            (x) => !ids.includes(x[idKey] as string),
+          );
+        };
+        if (what === 'table')
+          cut(
+            'RouteTables',
+            'RouteTableId',
+            own(w.tables, (t) => t.main),
+          );
+        else if (what === 'acl')
+          cut(
+            'NetworkAcls',
+            'NetworkAclId',
+            own(w.acls, (a) => a.isDefault),
+          );
+        else cut('SecurityGroups', 'GroupId', [eni.groups[0]]);
+        const report = evaluateSnapshot(snapshot);
+        const listed = report.notJudged.filter((x) => x.resourceId === eni.id);
+        expect({ eni: eni.id, what, listed: listed.length > 0 }).toEqual({ eni: eni.id, what, listed: true });
+        const exposure = (findings: readonly Finding[]) =>
+          findings.find((f) => f.ruleId === 'eni-internet-exposed' && f.resourceId === eni.id)?.evidence
+            .ports;
+        if (what !== 'group') expect(exposure(report.findings)).toBeUndefined();
+        else {
+          // What the groups in the snapshot open is known, and reported (a lower bound: the
+          // missing group can only add ports); the rest is what "not judged" says.
+          const emptied = copy(w);
+          for (const g of emptied.groups) if (g.id === eni.groups[0]) g.ingress = [];
+          expect(exposure(report.findings)).toEqual(exposure(findingsOf(emptied)));
+        }
+      }),
+      { numRuns: 150, seed: 7161 },
+    );
+  });
+});
+
 describe('monotonicity (DESIGN §4, §5): permitting more never hides, permitting less never adds', () => {
   /** Every interface's exposed ports, and every group's world-open and broad ports. */
   function reach(w: World) {
