@@ -86,6 +86,62 @@ describe('configuration and rule-selection relations', () => {
     );
   });
 
+  it('the mode (notify, remediate, per rule) changes no finding: what is found does not depend on what is done', () => {
+    fc.assert(
+      fc.property(
+        world,
+        fc.constantFrom('notify', 'remediate'),
+        fc.subarray(['sg-open-admin-port', 'nacl-open-admin-port', 'sg-default-not-restricted']),
+        (w, mode, remediated) => {
+          const config: ConfigInput = {
+            mode,
+            rules: Object.fromEntries(remediated.map((id) => [id, 'remediate'])),
+          };
+          expect(JSON.stringify(run(w, config))).toBe(JSON.stringify(run(w)));
+        },
+      ),
+      { numRuns: 60, seed: 7407 },
+    );
+  });
+
+  it('an exemption past its date is no exemption; one in force is the undated one (README "Exemptions")', () => {
+    const now = new Date('2026-12-07T03:00:00Z');
+    const at = (w: World, suffix: string) => {
+      const tagged: World = {
+        ...w,
+        groups: w.groups.map((g) => ({
+          ...g,
+          exempt: `sg-open-admin-port${suffix},eni-internet-exposed${suffix}`,
+        })),
+      };
+      return evaluate(parseSnapshot(render(tagged)), parseConfig({}), { now });
+    };
+    const shape = (findings: readonly Finding[]) =>
+      findings.map((f) => [
+        f.id,
+        f.ruleId,
+        f.resourceId,
+        f.severity,
+        f.evidence.ports ?? null,
+        f.suppressed ?? null,
+      ]);
+    fc.assert(
+      fc.property(world, (w) => {
+        const expired = at(w, '@2026-12-06');
+        expect(shape(expired)).toEqual(shape(evaluate(parseSnapshot(render(w)), parseConfig({}), { now })));
+        for (const f of expired.filter((x) => x.ruleId === 'sg-open-admin-port'))
+          expect(f.evidence.exemptionExpired).toBe('2026-12-06');
+        // The day itself still counts ("holds through the end of that day, UTC").
+        const today = at(w, '@2026-12-07');
+        const undated = at(w, '');
+        expect(today.map((f) => [f.id, f.ruleId, f.resourceId, f.suppressed !== undefined])).toEqual(
+          undated.map((f) => [f.id, f.ruleId, f.resourceId, f.suppressed !== undefined]),
+        );
+      }),
+      { numRuns: 80, seed: 7408 },
+    );
+  });
+
   it('judgeUnused false: the findings of used resources are unchanged, unused ones are listed as not judged', () => {
     fc.assert(
       fc.property(world, (w) => {
