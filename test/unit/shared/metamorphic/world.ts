@@ -120,7 +120,10 @@ const cidr = fc.oneof(
 
 const source: fc.Arbitrary<Source> = fc.oneof(
   { weight: 8, arbitrary: cidr.map((c) => ({ cidr: c })) },
-  { weight: 1, arbitrary: fc.constantFrom('pl-world', 'pl-office').map((p) => ({ prefixList: p })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('pl-world', 'pl-office', 'pl-world6').map((p) => ({ prefixList: p })),
+  },
   { weight: 1, arbitrary: fc.constantFrom('sg-a', 'sg-b').map((g) => ({ group: g })) },
 );
 
@@ -193,6 +196,7 @@ export const world: fc.Arbitrary<World> = fc
     groups: fc.tuple(group('sg-a'), group('sg-b'), group('sg-c')),
     enis: fc.tuple(eni('eni-1'), eni('eni-2'), eni('eni-3'), eni('eni-4')),
     worldList: fc.constantFrom(['0.0.0.0/1', '128.0.0.0/1'], ['0.0.0.0/0'], ['203.0.113.0/24']),
+    worldList6: fc.constantFrom(['::/0'], ['2000::/4', '3000::/4'], ['2001:db8::/32'], ['2000::/4']),
   })
   .map((w): World => {
     const tables: Table[] = [
@@ -214,6 +218,7 @@ export const world: fc.Arbitrary<World> = fc
       prefixLists: [
         { id: 'pl-world', cidrs: [...w.worldList] },
         { id: 'pl-office', cidrs: ['198.51.100.0/24', '192.0.2.0/24'] },
+        { id: 'pl-world6', cidrs: [...w.worldList6] },
       ],
     };
   });
