@@ -428,34 +428,34 @@ const FINAL_DENIES = [false, true].flatMap((egress) => [
   { Ipv6CidrBlock: '::/0', Egress: egress, Protocol: '-1', RuleAction: 'deny', RuleNumber: 32768 },
 ]);
 
-function routes(t: Table): Record<string, unknown>[] {
+function routes(t: Table, s: Spelling): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [
     { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
   ];
   if (t.v4 === 'igw' || t.v4 === 'igw-blackhole')
     out.push({
-      DestinationCidrBlock: '0.0.0.0/0',
+      DestinationCidrBlock: cidrText('0.0.0.0/0', s),
       GatewayId: 'igw-1',
       Origin: 'CreateRoute',
       State: t.v4 === 'igw' ? 'active' : 'blackhole',
     });
   if (t.v4 === 'nat')
     out.push({
-      DestinationCidrBlock: '0.0.0.0/0',
+      DestinationCidrBlock: cidrText('0.0.0.0/0', s),
       NatGatewayId: 'nat-1',
       Origin: 'CreateRoute',
       State: 'active',
     });
   if (t.v6 === 'igw')
     out.push({
-      DestinationIpv6CidrBlock: '::/0',
+      DestinationIpv6CidrBlock: cidrText('::/0', s),
       GatewayId: 'igw-1',
       Origin: 'CreateRoute',
       State: 'active',
     });
   if (t.v6 === 'eigw')
     out.push({
-      DestinationIpv6CidrBlock: '::/0',
+      DestinationIpv6CidrBlock: cidrText('::/0', s),
       EgressOnlyInternetGatewayId: 'eigw-1',
       Origin: 'CreateRoute',
       State: 'active',
@@ -463,7 +463,7 @@ function routes(t: Table): Record<string, unknown>[] {
   return out;
 }
 
-function routeTable(t: Table): Record<string, unknown> {
+function routeTable(t: Table, s: Spelling): Record<string, unknown> {
   const associations: Record<string, unknown>[] = t.main
     ? [
         {
@@ -486,7 +486,7 @@ function routeTable(t: Table): Record<string, unknown> {
     Associations: associations,
     PropagatingVgws: [],
     RouteTableId: t.id,
-    Routes: routes(t),
+    Routes: routes(t, s),
     Tags: [],
     VpcId: 'vpc-1',
     OwnerId: '123412341234',
@@ -565,7 +565,7 @@ export function render(w: World, s: Spelling = PLAIN): Record<string, unknown> {
       VpcId: 'vpc-1',
       OwnerId: '123412341234',
     })),
-    RouteTables: w.tables.map(routeTable),
+    RouteTables: w.tables.map((t) => routeTable(t, s)),
     InternetGateways: [
       { Attachments: [{ State: 'available', VpcId: 'vpc-1' }], InternetGatewayId: 'igw-1', Tags: [] },
     ],
