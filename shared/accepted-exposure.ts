@@ -4,7 +4,7 @@ import { segmentPorts } from './analysis/segments';
 import { EMPTY_REACH, type Family, TRANSPORTS, type Transport } from './analysis/sg-reach';
 import type { Config, PortSpec } from './config';
 import { exemptionActive, parseExemptionTag, suppressionFor, tagReason } from './exemptions';
-import type { Finding, Suppression } from './findings';
+import { type Finding, findingId, type Suppression } from './findings';
 import type { Model } from './model/model';
 import { intersect, normalize, subtract, union } from './net/interval-set';
 import { ALL_PORTS, formatPortsWithProtocol, type PortSet } from './net/ports';
@@ -284,6 +284,9 @@ export function acceptExposure(
     }
     const reported = portsText(remaining);
     finding.evidence.ports = reported;
+    // The id follows what is reported (DESIGN §6: the evidence key is the reported ports): the
+    // same as with the accepted ports closed, and unchanged when an accepted port opens or closes.
+    finding.id = findingId(ENI_RULE, finding.resourceId, reported.join(','));
     finding.severity = exposureSeverity(remaining, config);
     const instanceId = finding.evidence.instanceId;
     finding.title = interfaceTitle(

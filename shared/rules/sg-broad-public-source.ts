@@ -4,6 +4,7 @@ import { subtract } from '../net/interval-set';
 import type { PortSet } from '../net/ports';
 import { defineRule, reportOnly } from './define-rule';
 import {
+  compareRules,
   familyText,
   formatTransportPorts,
   groupLabel,
@@ -40,9 +41,9 @@ export const sgBroadPublicSource = defineRule({
       const merged = mergedFamilies(ports);
       const portList = formatTransportPorts(merged);
       // Only a rule whose source may be public can admit public addresses.
-      const rules = group.publicIngress.filter((rule) =>
-        hitsPorts(rule, publicFamilies(rule, analysis), ports),
-      );
+      const rules = group.publicIngress
+        .filter((rule) => hitsPorts(rule, publicFamilies(rule, analysis), ports))
+        .sort(compareRules);
       drafts.push({
         ruleId: ID,
         severity: 'low',

@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../findings';
 import { defineRule } from './define-rule';
-import { groupLabel, revokeTarget, shownRules } from './sg-open-common';
+import { compareRules, groupLabel, revokeTarget, shownRules } from './sg-open-common';
 
 const ID = 'sg-default-not-restricted';
 const CONTROLS = ['CIS 5.4', 'FSBP EC2.2'] as const;
@@ -24,13 +24,16 @@ export const sgDefaultNotRestricted = defineRule({
   evaluate({ analysis }) {
     const drafts: FindingDraft[] = [];
     for (const group of analysis.defaultGroups()) {
-      const rules = [...group.ingress, ...group.egress];
-      if (rules.length === 0) continue;
+      if (group.ingress.length === 0 && group.egress.length === 0) continue;
+      // In the findings' own order, not EC2's listing order (see compareRules).
+      const inbound = [...group.ingress].sort(compareRules);
+      const outbound = [...group.egress].sort(compareRules);
+      const rules = [...inbound, ...outbound];
       const evidence: Record<string, unknown> = {
-        inboundRules: group.ingress.length,
-        outboundRules: group.egress.length,
-        inbound: shownRules(group.ingress),
-        outbound: shownRules(group.egress),
+        inboundRules: inbound.length,
+        outboundRules: outbound.length,
+        inbound: shownRules(inbound),
+        outbound: shownRules(outbound),
       };
       drafts.push({
         ruleId: ID,

@@ -159,6 +159,49 @@ export function hitsPorts(rule: SgRule, families: readonly Family[], ports: Tran
   return false;
 }
 
+// All traffic first, then tcp and udp (as port lists run: `22/tcp`, `3389/udp`), then the rest.
+const PROTOCOL_ORDER: Record<SgRule['protocol'], number> = {
+  all: 0,
+  tcp: 1,
+  udp: 2,
+  icmp: 3,
+  icmpv6: 4,
+  other: 5,
+};
+
+const SOURCE_ORDER: Record<SgRule['source']['kind'], number> = {
+  ipv4: 0,
+  ipv6: 1,
+  'prefix-list': 2,
+  group: 3,
+};
+
+function sourceText(rule: SgRule): string {
+  const { source } = rule;
+  if (source.kind === 'ipv4' || source.kind === 'ipv6') return source.cidr;
+  return source.kind === 'prefix-list' ? source.prefixListId : (source.groupId ?? '');
+}
+
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The order a finding lists its rules in (evidence and revoke plan): by protocol, ports, source,
+ * then rule id — not the order EC2 happened to list them in, which may differ from one describe
+ * call to the next and between the two views of a group (DESIGN §6: the same rules, the same
+ * output). Only the few rules of a finding are sorted.
+ */
+export function compareRules(a: SgRule, b: SgRule): number {
+  return (
+    PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol] ||
+    a.fromPort - b.fromPort ||
+    a.toPort - b.toPort ||
+    SOURCE_ORDER[a.source.kind] - SOURCE_ORDER[b.source.kind] ||
+    text(sourceText(a), sourceText(b)) ||
+    text(a.ipProtocol, b.ipProtocol) ||
+    text(a.ruleId ?? '', b.ruleId ?? '')
+  );
+}
+
 /** Rules as evidence lists them: the first `MAX_RULES_IN_EVIDENCE`, described. */
 export function shownRules(rules: readonly SgRule[]): Record<string, string>[] {
   return rules.slice(0, MAX_RULES_IN_EVIDENCE).map(describeRule);

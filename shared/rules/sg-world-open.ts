@@ -8,6 +8,7 @@ import type { SecurityGroupNode, SgRule } from '../model/model';
 import { intersect, subtract } from '../net/interval-set';
 import { defineRule } from './define-rule';
 import {
+  compareRules,
   familyOnly,
   familyText,
   formatTransportPorts,
@@ -74,6 +75,9 @@ function sgOpenDraft(
     if (hitsPorts(rule, families, ports) || (alsoBroad && hitsPorts(rule, families, alsoBroad)))
       contributing.push(rule);
   }
+
+  contributing.sort(compareRules);
+  targets.sort(compareRules);
 
   const residual = residualReach(analysis, group);
   const notRemediable: Partial<Record<Family, string[]>> = {};

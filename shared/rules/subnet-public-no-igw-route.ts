@@ -33,7 +33,13 @@ const judged = namedSubnetRule(
         destination: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock,
         target: routeTarget(r),
         state: r.State,
-      }));
+      }))
+      // IPv4 first, then by target: not in the order the table happened to list its routes.
+      .sort(
+        (a, b) =>
+          Number(a.destination !== '0.0.0.0/0') - Number(b.destination !== '0.0.0.0/0') ||
+          ((a.target ?? '') < (b.target ?? '') ? -1 : (a.target ?? '') > (b.target ?? '') ? 1 : 0),
+      );
     return {
       title: `Public subnet ${subnet.id} (${subnet.name}) has no route to an internet gateway`,
       detail:

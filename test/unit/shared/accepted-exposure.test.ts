@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../../shared/config';
 import { evaluate } from '../../../shared/engine';
-import type { Finding } from '../../../shared/findings';
+import { type Finding, findingId } from '../../../shared/findings';
 import { parseConfig } from '../../../shared/load-config';
 import { parseSnapshot } from '../../../shared/model/snapshot';
 import { buildWorld, ENI, type RuleSpec } from '../../helpers';
@@ -64,6 +64,19 @@ describe('eni-internet-exposed accepted through exempted groups (DESIGN §8)', (
     expect(finding?.detail).toContain(
       'Accepted, as every security group opening them is exempted for them: 8443/tcp',
     );
+  });
+
+  it('a partly accepted finding has the id of what it reports: the same as with 8443 closed (DESIGN §6, README "Finding ids")', () => {
+    // Prepare: 8443 accepted through the group's tag, and the same group without the 8443 rule.
+    const accepted = interfaceFinding(WEB, { tags: [{ Key: TAG, Value: 'sg-open-unauthorized-port' }] });
+    const closed = interfaceFinding(WEB.filter((r) => r.from === 22));
+    // Assess: both report 22/tcp only, so both are the same finding for a consumer deduplicating
+    // by id (the id used to hash the accepted 8443 as well: a new id whenever an accepted port
+    // opened or closed, though nothing reported changed).
+    expect(accepted?.evidence.ports).toEqual(['22/tcp']);
+    expect(closed?.evidence.ports).toEqual(['22/tcp']);
+    expect(accepted?.id).toBe(closed?.id);
+    expect(accepted?.id).toBe(findingId('eni-internet-exposed', ENI, '22/tcp'));
   });
 
   it('group exempted for 8443 by a config allow-list entry: the same, named by its reason', () => {

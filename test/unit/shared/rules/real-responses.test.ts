@@ -79,7 +79,8 @@ describe('real DescribeSecurityGroups responses', () => {
     });
     expect(wide.map((f) => [f.ruleId, revokeRules(f)])).toEqual([
       ['sg-open-admin-port', [tcp(1234, 4321)]],
-      ['sg-open-high-risk-port', [tcp(8080, 8080), tcp(1234, 4321)]],
+      // In the plans' own order (protocol, ports, source), not the recording's (8080 first).
+      ['sg-open-high-risk-port', [tcp(1234, 4321), tcp(8080, 8080)]],
       ['sg-open-unauthorized-port', [tcp(1234, 4321)]],
     ]);
     const ssh = all.find((f) => f.resourceId === 'sg-0d40e803b8b644e79');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sgDefaultNotRestricted } from '../../../../shared/rules/sg-default-not-restricted';
-import { perm, run, sg } from '../../../helpers';
+import { ec2Fixture, perm, run, sg } from '../../../helpers';
 
 describe('sg-default-not-restricted', () => {
   it('fires on a default group with rules and plans to revoke every rule of both directions', () => {
@@ -75,5 +75,30 @@ describe('sg-default-not-restricted', () => {
         },
       ],
     });
+  });
+});
+
+describe('sg-default-not-restricted on a real default group (placebo DescribeSecurityGroups--default-vpc-groups)', () => {
+  it('lists the rules and plans the revoke in one order, whatever order EC2 lists them in (DESIGN §6)', () => {
+    // Prepare: the recorded default group sg-6c7fa917 (all traffic from a /32 and from itself),
+    // its one permission split in two, given in both orders.
+    const recorded = ec2Fixture('DescribeSecurityGroups--default-vpc-groups-placebo');
+    const group = (recorded.SecurityGroups as Record<string, unknown>[])[1] as Record<string, unknown>;
+    const [permission] = group.IpPermissions as Record<string, unknown>[];
+    const cidr = { ...permission, UserIdGroupPairs: [] };
+    const self = { ...permission, IpRanges: [] };
+    const snapshot = (permissions: unknown[]) => ({
+      SecurityGroups: [{ ...group, IpPermissions: permissions }],
+    });
+    // Act
+    const [first] = run(sgDefaultNotRestricted, snapshot([cidr, self]));
+    const [second] = run(sgDefaultNotRestricted, snapshot([self, cidr]));
+    // Assess: the CIDR before the group reference, both times.
+    expect(first?.evidence.inbound).toEqual([
+      { protocol: '-1', ports: 'all', source: '108.56.181.242/32' },
+      { protocol: '-1', ports: 'all', source: 'sg-6c7fa917' },
+    ]);
+    expect(second?.evidence).toEqual(first?.evidence);
+    expect(second?.remediation).toEqual(first?.remediation);
   });
 });
