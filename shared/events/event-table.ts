@@ -175,7 +175,15 @@ function createSecurityGroup({ request, response, exemptionTagKey }: ExtractCont
     const tagged = exemptionOnCreate(request, exemptionTagKey, { 'security-group': securityGroupIds });
     return { securityGroupIds, vpcIds, ...tagged };
   }
-  if (name) return { securityGroupNames: [name], vpcIds };
+  if (name) {
+    // An exemption given at creation is told as with an id; the id comes from the slice (pipeline).
+    const { exemption } = exemptionOnCreate(request, exemptionTagKey, { 'security-group': [name] });
+    return {
+      securityGroupNames: [name],
+      vpcIds,
+      ...(exemption ? { exemption: { ...exemption, resourceIds: [], groupName: name } } : {}),
+    };
+  }
   return noResource('no groupId in the response and no groupName in the request');
 }
 

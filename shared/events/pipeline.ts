@@ -18,6 +18,7 @@ import { isRevokeById, narrowed } from '../remediation/narrow';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
 import type { AutoFix } from '../rules/types';
 import { type Assessment, assessSlice, findingsAfter } from '../scope/assess';
+import type { ResolvedScope } from '../scope/resolve';
 import { type BatchMessage, type EventGroup, mergeScopes, type TriagedBatch, triageBatch } from './batch';
 import type { TriageOptions } from './parse';
 import type { EventScope } from './types';
@@ -169,6 +170,7 @@ export async function runGroupPipeline(
   const state = stateAfter(slice.snapshot, assessment, results, gone, config, options.now);
   const input: NoticeInput = {
     ...base,
+    calls: withResolvedExemptions(base.calls, assessment.perEvent),
     resolved: assessment.resolved,
     perEvent: assessment.perEvent,
     findings: assessment.findings,
@@ -254,6 +256,22 @@ function unionSnapshots(a: Snapshot, b: Snapshot): Snapshot {
     NetworkInterfaces: union(a.NetworkInterfaces, b.NetworkInterfaces, (v) => v.NetworkInterfaceId),
     ManagedPrefixLists: union(a.ManagedPrefixLists, b.ManagedPrefixLists, (v) => v.PrefixListId),
   };
+}
+
+/**
+ * The calls with each exemption set on a group created by name given the group's id, as the slice
+ * resolved it (the record has no response to give it); one not found keeps its name only.
+ */
+function withResolvedExemptions(
+  calls: NoticeInput['calls'],
+  perEvent: readonly ResolvedScope[],
+): NoticeInput['calls'] {
+  return calls.map((call, i) => {
+    const exemption = call.scope.exemption;
+    const groups = perEvent[i]?.securityGroups ?? [];
+    if (exemption?.groupName === undefined || groups.length === 0) return call;
+    return { ...call, scope: { ...call.scope, exemption: { ...exemption, resourceIds: groups } } };
+  });
 }
 
 /**

@@ -1,0 +1,87 @@
+// Corners of DESIGN §7/§8 found by the events7 review on the emulator (scripts/emulator/catalogue.py),
+// pinned through the event function's batch path with the EC2 fake behind aws-sdk-client-mock.
+
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { processMessages } from '../../functions/on-network-change/process';
+import {
+  buildWorld,
+  cloudTrailRecord,
+  envelope,
+  eventDeps,
+  installFakeEc2,
+  publishedNotices,
+  VPC,
+  type World,
+} from '../helpers';
+
+const ec2Mock = mockClient(EC2Client);
+const snsMock = mockClient(SNSClient);
+const KEY = 'vpc-guardrail:exempt';
+
+beforeEach(() => {
+  ec2Mock.reset();
+  snsMock.reset();
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
+
+async function run(w: World, record: Record<string, unknown>) {
+  installFakeEc2(ec2Mock, w);
+  const result = await processMessages(
+    [{ id: 'm', body: JSON.stringify(envelope(record)), receiveCount: 1 }],
+    eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
+  );
+  return { result, notices: publishedNotices(snsMock) };
+}
+
+describe('CreateSecurityGroup naming its group only by name (no responseElements)', () => {
+  const created = (tagged: boolean) =>
+    cloudTrailRecord(
+      'CreateSecurityGroup',
+      {
+        groupName: 'quiet',
+        groupDescription: 'quiet',
+        vpcId: VPC,
+        ...(tagged
+          ? {
+              tagSpecificationSet: {
+                items: [{ resourceType: 'security-group', tags: [{ key: KEY, value: '*' }] }],
+              },
+            }
+          : {}),
+      },
+      null,
+    );
+
+  it('tells the exemption set at creation, naming the group the slice resolved', async () => {
+    // Before: the by-name path dropped TagSpecifications, so a group created exempt was never told.
+    const w = buildWorld({
+      groupId: 'sg-0quiet',
+      groupName: 'quiet',
+      rules: [{ id: 'sgr-q22', from: 22, cidr: '0.0.0.0/0' }],
+      groupTags: [{ Key: KEY, Value: '*' }],
+    });
+    const { result, notices } = await run(w, created(true));
+    expect(result.messages[0]?.outcome).toBe('handled');
+    expect(notices.map((n) => n.Subject)).toEqual(['[INFO] exemption set on sg-0quiet by Admin/alice']);
+    const text = notices[0]?.Message ?? '';
+    expect(text).toContain('EXEMPTION TAG CHANGED');
+    expect(text).toMatch(/set the tag vpc-guardrail:exempt = \*\n {2}on sg-0quiet/);
+    expect(ec2Mock.calls().some((c) => c.args[0].constructor.name.startsWith('Revoke'))).toBe(false);
+  });
+
+  it('names the group by its name when it is gone since (no id to give)', async () => {
+    const w = buildWorld({ groupId: 'sg-0other', groupName: 'other', rules: [] });
+    const { notices } = await run(w, created(true));
+    expect(notices.map((n) => n.Subject)).toEqual(['[INFO] exemption set on group quiet by Admin/alice']);
+    expect(notices[0]?.Message).toContain('on the group named quiet (not found since)');
+  });
+
+  it('stays silent without the tag (a new empty group is no news)', async () => {
+    const w = buildWorld({ groupId: 'sg-0quiet', groupName: 'quiet', rules: [] });
+    const { notices } = await run(w, created(false));
+    expect(notices).toEqual([]);
+  });
+});
