@@ -402,7 +402,7 @@ export function scopeFromEvent(
     return {
       ...emptyScope(eventName, definition.area),
       unreadable: dropped
-        ? 'the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response), so what the call created is not known'
+        ? 'the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response)'
         : `the record does not name what the call created (${parts.reason})`,
     };
   }

@@ -85,3 +85,24 @@ describe('CreateSecurityGroup naming its group only by name (no responseElements
     expect(notices).toEqual([]);
   });
 });
+
+describe('a batch whose every call is unreadable', () => {
+  it('says once that what the calls created is not known, with the reason', async () => {
+    // Before: "What these calls created is not known: RunInstances: …, so what the call created is
+    // not known" — the reason repeated the line's own words.
+    const w = buildWorld({ groupId: 'sg-0web', rules: [] });
+    const record = cloudTrailRecord(
+      'RunInstances',
+      { instancesSet: { items: [{ imageId: 'ami-1', minCount: 3, maxCount: 3 }] } },
+      null,
+    );
+    const { notices } = await run(w, record);
+    expect(notices.map((n) => n.Subject)).toEqual(['[HIGH] could not evaluate RunInstances — failed']);
+    const text = notices[0]?.Message ?? '';
+    expect(text).toContain(
+      '  What these calls created is not known: RunInstances: the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response)\n',
+    );
+    expect(text.match(/not known/g)).toHaveLength(1);
+    expect(ec2Mock.calls()).toEqual([]);
+  });
+});
