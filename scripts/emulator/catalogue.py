@@ -1496,6 +1496,279 @@ def s_nacl_shadowing_entry():
         "22 closed to the world": first is not None and first[4] == "deny", "sub": bool(sub)}
 
 
+# --- scenarios: corners of §7/§8 (events7 review) --------------------------------------------------
+
+
+def rules_of(g, egress=False):
+    return [r for r in ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [g]}])[
+        "SecurityGroupRules"] if r["IsEgress"] == egress]
+
+
+def source_of(r):
+    return (r.get("CidrIpv4") or r.get("CidrIpv6") or r.get("PrefixListId")
+            or (r.get("ReferencedGroupInfo") or {}).get("GroupId"))
+
+
+def revoked_ids(write):
+    return sorted(v for k, v in write["params"].items() if k.startswith("SecurityGroupRuleId."))
+
+
+def s_sg_shared_permission():
+    """One permission opening 22 to 0.0.0.0/0 (with a description), 10.0.0.0/16, ::/0, a group and an
+    office prefix list: only the two world rules are revoked, by id, in one call (§8 "the other CIDRs
+    of the same API call stay"); the VPC range, the group and the office list stay."""
+    w = exposed_world()
+    office = ec2.create_managed_prefix_list(PrefixListName="office", MaxEntries=5, AddressFamily="IPv4",
+                                            Entries=[{"Cidr": "198.51.100.0/24"}])["PrefixList"]["PrefixListId"]
+    lb = group(w["vpc"], "lb")
+    g = group(w["vpc"], "mixed")
+    perm = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "vendor access"}, {"CidrIp": "10.0.0.0/16"}],
+            "Ipv6Ranges": [{"CidrIpv6": "::/0"}], "UserIdGroupPairs": [{"GroupId": lb}],
+            "PrefixListIds": [{"PrefixListId": office}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[perm])["SecurityGroupRules"]
+    world = sorted(r["SecurityGroupRuleId"] for r in answer if source_of(r) in ("0.0.0.0/0", "::/0"))
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("sg-shared-permission", [ev], mode="remediate")
+    left = sorted(source_of(r) for r in rules_of(g))
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", body=["FIXED"],
+                       writes=["RevokeSecurityGroupIngress"], describe_max=8) | {
+        "5 rules made": len(answer) == 5 and len(world) == 2,
+        "the two world rules revoked by id, nothing else": out["writes"][:1] != [] and revoked_ids(
+            out["writes"][0]) == world and not any(k.startswith("IpPermissions") for k in out["writes"][0]["params"]),
+        "VPC range, group and office list stay": left == sorted(["10.0.0.0/16", lb, office])}
+
+
+def s_sg_all_traffic_with_vpc_range():
+    """terraform's `ingress { protocol = "-1", cidr_blocks = ["0.0.0.0/0", "10.0.0.0/16"] }`: the
+    all-traffic finding, only the world rule revoked; the VPC rule keeps the VPC's traffic."""
+    w = exposed_world()
+    g = group(w["vpc"], "everything")
+    perm = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}, {"CidrIp": "10.0.0.0/16"}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[perm])["SecurityGroupRules"]
+    world = [r["SecurityGroupRuleId"] for r in answer if source_of(r) == "0.0.0.0/0"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("sg-all-traffic-with-vpc-range", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} .* — revoked", severity="critical",
+                       rule_ids=["sg-open-all-traffic"], action="remediated", body=["FIXED"],
+                       writes=["RevokeSecurityGroupIngress"]) | {
+        "the world rule revoked by id": out["writes"][:1] != [] and revoked_ids(out["writes"][0]) == world,
+        "the VPC rule stays": [source_of(r) for r in rules_of(g)] == ["10.0.0.0/16"]}
+
+
+def s_sg_legacy_flat_redelivered():
+    """A record in the legacy flat form (`cidrIp`, `ipProtocol`, `fromPort` at the top, `ipPermissions: {}`)
+    from before rule ids (`{_return: true}`), redelivered after the rule it added was revoked: the
+    rule is reported "already removed" (§8 "Order and retries"); the group's own 22 rule stays open."""
+    w = exposed_world()
+    ec2.authorize_security_group_ingress(GroupId=w["ssh"], IpProtocol="tcp", FromPort=3389, ToPort=3389,
+                                         CidrIp="0.0.0.0/0")
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": w["ssh"], "ipPermissions": {}, "cidrIp": "0.0.0.0/0",
+                                                  "ipProtocol": "tcp", "fromPort": 3389, "toPort": 3389},
+                {"_return": True})
+    rule = [r["SecurityGroupRuleId"] for r in rules_of(w["ssh"]) if r.get("FromPort") == 3389]
+    ec2.revoke_security_group_ingress(GroupId=w["ssh"], SecurityGroupRuleIds=rule)
+    out = deliver("sg-legacy-flat-redelivered", [ev], receive=2)
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp \(\+1 more\)",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="notified",
+                       body=["ALREADY REMOVED", rf"on {w['ssh']}: tcp 3389-3389 from 0.0.0.0/0"])
+
+
+def default_vpc():
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    return vpcs[0]["VpcId"] if vpcs else ec2.create_default_vpc()["Vpc"]["VpcId"]
+
+
+def s_sg_group_name_default_vpc():
+    """CloudFormation/EC2-Classic style: the group named only by `groupName` (default VPC), no rule set
+    in the response. A group of the same name in another VPC is not the one the call changed: only the
+    default VPC's is judged and revoked, the other is left alone and not reported."""
+    dvpc = default_vpc()
+    w = exposed_world()
+    g = ec2.create_security_group(GroupName="legacy-web", Description="legacy", VpcId=dvpc)["GroupId"]
+    twin = group(w["vpc"], "legacy-web", tcp(3389))
+    ec2.authorize_security_group_ingress(GroupName="legacy-web", IpPermissions=[tcp(3389)])
+    ev = record("AuthorizeSecurityGroupIngress", {"groupName": "legacy-web", "ipPermissions": items(
+        [burst.ct_permission(tcp(3389))])}, {"_return": True})
+    out = deliver("sg-group-name-default-vpc", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 3389/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", body=["FIXED"],
+                       writes=["RevokeSecurityGroupIngress"], not_body=[twin]) | {
+        "the default VPC's group revoked": out["writes"][:1] != [] and out["writes"][0]["params"].get("GroupId") == g,
+        "the default VPC's group closed": rules_of(g) == [],
+        "the twin in the other VPC untouched": [source_of(r) for r in rules_of(twin)] == ["0.0.0.0/0"]}
+
+
+def s_create_security_group_by_name_exempt():
+    """A CreateSecurityGroup record without responseElements (the group named by its name only) that
+    sets the exemption tag at creation: still told as an exemption set on the group (as with an id)."""
+    w = exposed_world()
+    g = ec2.create_security_group(GroupName="quiet-by-name", Description="q", VpcId=w["vpc"], TagSpecifications=[
+        {"ResourceType": "security-group", "Tags": [{"Key": EXEMPT, "Value": "*"}]}])["GroupId"]
+    create = record("CreateSecurityGroup", {"groupName": "quiet-by-name", "groupDescription": "q", "vpcId": w["vpc"],
+                                            "tagSpecificationSet": items([{"resourceType": "security-group",
+                                                                           "tags": [{"key": EXEMPT, "value": "*"}]}])},
+                    None)
+    out = deliver("create-security-group-by-name-exempt", [create], mode="remediate")
+    return out, expect(out, subject=rf"\[INFO\] exemption set on {idre(g)} by Admin/alice", severity="info",
+                       action="notified", body=["EXEMPTION TAG CHANGED", g], writes=[])
+
+
+def s_per_rule_mode():
+    """Global notify, `sg-open-admin-port` remediate: 22 revoked, 3306 (high-risk, notify) left open and
+    told as open; the subject leads with what stays open."""
+    w = exposed_world()
+    g = group(w["vpc"], "db-admin")
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22), tcp(3306)])["SecurityGroupRules"]
+    answer = rules_of(g)
+    r22 = [r["SecurityGroupRuleId"] for r in answer if r.get("FromPort") == 22]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items(
+        [burst.ct_permission(tcp(22)), burst.ct_permission(tcp(3306))])},
+        ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("per-rule-mode", [ev], mode="notify", config={"rules": {"sg-open-admin-port": "remediate"}})
+    return out, expect(out, subject=rf"\[HIGH\] {idre(g)} world-open on 3306/tcp.*", severity="critical",
+                       rule_ids=["sg-open-admin-port", "sg-open-high-risk-port"],
+                       body=["FIXED", "OPEN"], writes=["RevokeSecurityGroupIngress"]) | {
+        "22 revoked by id": out["writes"][:1] != [] and revoked_ids(out["writes"][0]) == r22,
+        "3306 stays": [r.get("FromPort") for r in rules_of(g)] == [3306]}
+
+
+def s_nacl_v6_all_traffic():
+    """An allow-all entry from ::/0 (not admin-only) in a VPC with an IPv6 block and two IPv4 blocks,
+    an IPv4 and an IPv6 `naclAdminSources`: per admin port a deny for ::/0 with, before it, an allow
+    from the VPC's IPv6 block then from the IPv6 admin source (91–99); the IPv4 side is not
+    world-open there and gets nothing, the IPv4 admin source is not used for IPv6."""
+    vpc = vpc_with(ipv6=True, extra_cidrs=["10.1.0.0/16"])
+    v6 = canonical(ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"])
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "-1", None, "::/0"), (110, "6", (443, 443), "0.0.0.0/0")],
+                      [(100, "6", (1024, 65535), "0.0.0.0/0"), (101, "-1", None, "::/0")])
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "-1", None, "::/0"), ok_response())
+    vpn6 = "2001:db8:1::/48"
+    out = deliver("nacl-v6-all-traffic", [ev], mode="remediate", config={
+        "rules": {"nacl-open-admin-port": "remediate"}, "naclAdminSources": ["172.16.50.0/24", vpn6]})
+    expected = sorted([(91, "17", (3389, 3389), vpn6, "allow"), (92, "17", (3389, 3389), v6, "allow"),
+                       (93, "17", (3389, 3389), "::/0", "deny"),
+                       (94, "6", (3389, 3389), vpn6, "allow"), (95, "6", (3389, 3389), v6, "allow"),
+                       (96, "6", (3389, 3389), "::/0", "deny"),
+                       (97, "6", (22, 22), vpn6, "allow"), (98, "6", (22, 22), v6, "allow"),
+                       (99, "6", (22, 22), "::/0", "deny"),
+                       (100, "-1", None, "::/0", "allow"), (110, "6", (443, 443), "0.0.0.0/0", "allow")])
+    after = out["after"] = inbound(acl)
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 22/tcp, 3389/tcp, 3389/udp — remediated",
+                       severity="high", rule_ids=["nacl-open-admin-port"], action="remediated", body=["FIXED"],
+                       writes=["CreateNetworkAclEntry"] * 9) | {"entries after the fix": after == expected}
+
+
+def s_nacl_number_collision():
+    """Entry 99 taken inbound (allow tcp 80), 98 taken outbound only: the allow for the second VPC block
+    goes to 98 (the largest number free in the inbound list), entry 100 narrowed to the first block."""
+    vpc = vpc_with(extra_cidrs=["10.1.0.0/16"])
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(99, "6", (80, 80), "0.0.0.0/0"), (100, "6", (22, 22), "0.0.0.0/0")],
+                      [(98, "6", (1024, 65535), "0.0.0.0/0")])
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-number-collision", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    expected = sorted([(98, "6", (22, 22), "10.1.0.0/16", "allow"), (99, "6", (80, 80), "0.0.0.0/0", "allow"),
+                       (100, "6", (22, 22), "10.0.0.0/16", "allow")])
+    after = out["after"] = inbound(acl)
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 22/tcp — remediated", severity="high",
+                       rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=["CreateNetworkAclEntry", "ReplaceNetworkAclEntry"]) | {
+        "entries after the fix": after == expected}
+
+
+def s_nacl_disassociated_block():
+    """A secondary VPC block disassociated since: not a kept source (only associated blocks are)."""
+    vpc = vpc_with(extra_cidrs=["10.1.0.0/16"])
+    assoc = [a for a in ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["CidrBlockAssociationSet"]
+             if a["CidrBlock"] == "10.1.0.0/16"][0]["AssociationId"]
+    ec2.disassociate_vpc_cidr_block(AssociationId=assoc)
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "6", (22, 22), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-disassociated-block", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    after = out["after"] = inbound(acl)
+    return out, expect(out, severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=["ReplaceNetworkAclEntry"]) | {
+        "entry 100 narrowed to the associated block only": after == [(100, "6", (22, 22), "10.0.0.0/16", "allow")]}
+
+
+
+def world_open_group(w, name, *perms):
+    g = group(w["vpc"], name)
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=list(perms))["SecurityGroupRules"]
+    answer = rules_of(g)  # moto answers with the last permission's rules only
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items(
+        [burst.ct_permission(p) for p in perms])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    return g, ev
+
+
+def s_sg_dry_run():
+    """Global dry-run: the revoke is planned and told ("would call"), never made; the rule stays."""
+    w = exposed_world()
+    g, ev = world_open_group(w, "dry", tcp(3389))
+    out = deliver("sg-dry-run", [ev], mode="dry-run")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 3389/tcp — dry run", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="dry-run",
+                       body=["would call", "RevokeSecurityGroupIngress"], writes=[]) | {
+        "the rule stays": [source_of(r) for r in rules_of(g)] == ["0.0.0.0/0"]}
+
+
+def s_sg_rule_off():
+    """`sg-open-admin-port` off, global remediate: the rule does not fire, so nothing is revoked and,
+    the group having no other finding, nothing is sent."""
+    w = exposed_world()
+    g, ev = world_open_group(w, "off", tcp(22))
+    out = deliver("sg-rule-off", [ev], mode="remediate", config={"rules": {"sg-open-admin-port": "off"}})
+    return out, expect(out, notices=0) | {"the rule stays": [source_of(r) for r in rules_of(g)] == ["0.0.0.0/0"]}
+
+
+def s_sg_response_null():
+    """An Authorize record whose responseElements CloudTrail left out (null): the group is in the
+    request, so it is judged and fixed as usual."""
+    w = exposed_world()
+    g = group(w["vpc"], "no-response")
+    ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22)])
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(tcp(22))])},
+                None)
+    out = deliver("sg-response-null", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"]) | {
+        "closed": rules_of(g) == []}
+
+
+def s_modify_one_of_two_rules():
+    """ModifySecurityGroupRules widens one of two VPC rules on 22 to the world: that rule is revoked,
+    the other VPC rule stays (the bastion path inside the VPC keeps working)."""
+    w = exposed_world()
+    g = group(w["vpc"], "two-rules")
+    ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22, "10.0.0.0/16")])
+    ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22, "172.16.0.0/12")])
+    target = [r for r in rules_of(g) if r.get("CidrIpv4") == "172.16.0.0/12"][0]["SecurityGroupRuleId"]
+    ec2.modify_security_group_rules(GroupId=g, SecurityGroupRules=[{"SecurityGroupRuleId": target, "SecurityGroupRule": {
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "0.0.0.0/0"}}])
+    now = [r for r in rules_of(g) if r.get("CidrIpv4") == "0.0.0.0/0"][0]["SecurityGroupRuleId"]
+    request = {"ModifySecurityGroupRulesRequest": {"GroupId": g, "SecurityGroupRule": {
+        "SecurityGroupRuleId": now, "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                                                          "CidrIpv4": "0.0.0.0/0"}, "tag": 1}}}
+    response = {"ModifySecurityGroupRulesResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/",
+                                                     "requestId": "r", "return": True}}
+    out = deliver("modify-one-of-two-rules", [record("ModifySecurityGroupRules", request, response)], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"]) | {
+        "only the world rule revoked": out["writes"][:1] != [] and revoked_ids(out["writes"][0]) == [now],
+        "the VPC rule stays": [source_of(r) for r in rules_of(g)] == ["10.0.0.0/16"]}
+
+
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
 
 
