@@ -74,9 +74,11 @@ def attributes(params):
 
 def start(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None):
     """Starts the built bundle on one SQS batch of `events`, behind its own proxy (calls tagged `name`)."""
-    batch = burst.sqs_batch(events, counter[0] * 10)
-    for r in batch["Records"]:
+    batch = burst.sqs_batch([None if isinstance(e, bytes) else e for e in events], counter[0] * 10)
+    for r, e in zip(batch["Records"], events):
         r["attributes"]["ApproximateReceiveCount"] = str(receive)
+        if isinstance(e, bytes):  # a raw message body (not JSON, truncated…)
+            r["body"] = e.decode("utf-8", "replace")
     path = os.path.join(WORK, f"{name}-batch.json")
     json.dump(batch, open(path, "w"), indent=1)
     server = proxy_for(name, fault)
@@ -1767,6 +1769,142 @@ def s_modify_one_of_two_rules():
                        rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"]) | {
         "only the world rule revoked": out["writes"][:1] != [] and revoked_ids(out["writes"][0]) == [now],
         "the VPC rule stays": [source_of(r) for r in rules_of(g)] == ["10.0.0.0/16"]}
+
+
+
+FIXTURES = os.path.join(ROOT, "test", "fixtures", "cloudtrail")
+
+
+def fixture_event(name, subs):
+    """A real CloudTrail sample of test/fixtures/cloudtrail with its ids replaced by moto's (`subs`),
+    in this account and region; a bare record is wrapped in an EventBridge envelope as is."""
+    text = open(os.path.join(FIXTURES, name)).read()
+    for old, new in subs.items():
+        text = text.replace(old, new)
+    data = json.loads(text)
+    data = data[0] if isinstance(data, list) else data
+    if "detail" in data:
+        data["account"], data["region"] = ACCOUNT, REGION
+        data["detail"]["awsRegion"] = REGION
+        return data
+    data["awsRegion"] = REGION
+    counter[0] += 1
+    return {"version": "0", "id": f"eb-fixture-{counter[0]}", "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.ec2", "account": ACCOUNT, "time": data.get("eventTime"), "region": REGION,
+            "resources": [], "detail": data}
+
+
+def s_fixture_records():
+    """Three real records in one batch: the console launch wizard's trimmed CreateSecurityGroup and
+    AuthorizeSecurityGroupIngress (no userIdentity, no recipientAccountId, `errorCode: null`) and a
+    Root console call opening 22 to 0.0.0.0/0 and ::/0 in one permission, from before rule ids
+    (EventBridge envelope, no recipientAccountId). One notice; one revoke per group; the null
+    errorCode is no error."""
+    w = exposed_world()
+    wizard = ec2.create_security_group(GroupName="launch-wizard-2", Description="wizard", VpcId=w["vpc"])["GroupId"]
+    rule = ec2.authorize_security_group_ingress(GroupId=wizard, IpPermissions=[tcp(22)])["SecurityGroupRules"][0][
+        "SecurityGroupRuleId"]
+    root = group(w["vpc"], "root-web")
+    ec2.authorize_security_group_ingress(GroupId=root, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+        "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    subs = {"sg-db0c0ffeec0e67ce0": wizard, "sgr-db0c0ffee14167c6d": rule, "vpc-db0c0ffee56bc40db": w["vpc"],
+            "200802171337": ACCOUNT, "sg-0db7d4784c4db8612": root, "963584523464": ACCOUNT}
+    events = [fixture_event("CreateSecurityGroup--console-launch-wizard-trimmed-record.json", subs),
+              fixture_event("AuthorizeSecurityGroupIngress--console-launch-wizard-anywhere-ssh-trimmed-record.json", subs),
+              fixture_event("AuthorizeSecurityGroupIngress--ipv4-and-ipv6-anywhere-eventbridge-no-ruleset.json", subs)]
+    out = deliver("fixture-records", events, mode="remediate")
+    groups = sorted(x["params"].get("GroupId") for x in out["writes"])
+    return out, expect(out, subject=r"\[CRITICAL\] sg-[0-9a-f…]+ world-open on 22/tcp \(\+1 more on 2 groups\) — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"] * 2,
+                       body=[rf"arn:aws:iam::{ACCOUNT}:root", "CreateSecurityGroup", "unknown"]) | {
+        "one revoke per group": groups == sorted([wizard, root]),
+        "both closed": rules_of(wizard) == [] and rules_of(root) == []}
+
+
+
+def s_batch_duplicate_and_garbage():
+    """§14: the same event twice in one batch counts once (one revoke, one call line), a body that is
+    not JSON is logged at ERROR and acknowledged (never retried forever); one notice."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    out = deliver("batch-duplicate-and-garbage", [ev, json.loads(json.dumps(ev)), b'{"detail": {"eventName": '],
+                  mode="remediate")
+    log = open(os.path.join(WORK, "batch-duplicate-and-garbage-log.jsonl")).read()
+    text = out["notices"][0]["text"] if out["notices"] else ""
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp, 3389/tcp — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"]) | {
+        "one call (the duplicate counted once)": "\nCall:    AuthorizeSecurityGroupIngress" in text
+        and "calls (1):" in text,
+        "the garbage logged at ERROR": '"level":"ERROR"' in log}
+
+
+def s_nacl_port_already_denied():
+    """A NACL with `50 deny tcp 22 0.0.0.0/0` before `100 allow all 0.0.0.0/0`: 22 is closed, only
+    tcp and udp 3389 get a deny (99, 97) with the VPC's allow before each (98, 96)."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(50, "6", (22, 22), "0.0.0.0/0"), (100, "-1", None, "0.0.0.0/0")],
+                      [(100, "-1", None, "0.0.0.0/0")])
+    ec2.replace_network_acl_entry(NetworkAclId=acl, RuleNumber=50, Protocol="6", RuleAction="deny", Egress=False,
+                                  CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22})
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "-1", None, "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-port-already-denied", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    expected = sorted([(50, "6", (22, 22), "0.0.0.0/0", "deny"), (96, "17", (3389, 3389), "10.0.0.0/16", "allow"),
+                       (97, "17", (3389, 3389), "0.0.0.0/0", "deny"), (98, "6", (3389, 3389), "10.0.0.0/16", "allow"),
+                       (99, "6", (3389, 3389), "0.0.0.0/0", "deny"), (100, "-1", None, "0.0.0.0/0", "allow")])
+    after = out["after"] = inbound(acl)
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 3389/tcp, 3389/udp — remediated",
+                       severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=["CreateNetworkAclEntry"] * 4) | {"entries after the fix": after == expected}
+
+
+def s_nacl_union_entries():
+    """tcp 22 allowed from 0.0.0.0/1 (entry 100) and 128.0.0.0/1 (entry 110): world-open through two
+    admin-only entries; each is narrowed to the VPC block (§8: "narrow each")."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "6", (22, 22), "0.0.0.0/1"), (110, "6", (22, 22), "128.0.0.0/1")],
+                      RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 110, "6", (22, 22), "128.0.0.0/1"), ok_response())
+    out = deliver("nacl-union-entries", [ev], mode="remediate", config={"rules": {"nacl-open-admin-port": "remediate"}})
+    after = out["after"] = inbound(acl)
+    return out, expect(out, severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=["ReplaceNetworkAclEntry"] * 2) | {
+        "both narrowed to the VPC block": after == [(100, "6", (22, 22), "10.0.0.0/16", "allow"),
+                                                     (110, "6", (22, 22), "10.0.0.0/16", "allow")]}
+
+
+def s_default_group_self_reference():
+    """The default group as EC2 makes it (inbound all from itself, outbound all to 0.0.0.0/0 and ::/0),
+    `sg-default-not-restricted` remediate: every rule revoked by id, one call per direction."""
+    vpc = vpc_with(ipv6=True)
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                    {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"][0]["GroupId"]
+    if not any(r.get("CidrIpv6") == "::/0" for r in rules_of(default, egress=True)):
+        ec2.authorize_security_group_egress(GroupId=default, IpPermissions=[
+            {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    perm = {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": default}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=default, IpPermissions=[perm])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": default, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    every = {"egress": sorted(r["SecurityGroupRuleId"] for r in rules_of(default, True)),
+             "ingress": sorted(r["SecurityGroupRuleId"] for r in rules_of(default))}
+    out = deliver("default-group-self-reference", [ev], mode="remediate",
+                  config={"rules": {"sg-default-not-restricted": "remediate"}})
+    by = {x["action"]: revoked_ids(x) for x in out["writes"]}
+    return out, expect(out, severity="medium", rule_ids=["sg-default-not-restricted"], action="remediated",
+                       writes=["RevokeSecurityGroupEgress", "RevokeSecurityGroupIngress"]) | {
+        "egress ::/0 and 0.0.0.0/0, ingress self": len(every["egress"]) == 2 and len(every["ingress"]) == 1,
+        "every rule revoked by id": by.get("RevokeSecurityGroupEgress") == every["egress"]
+        and by.get("RevokeSecurityGroupIngress") == every["ingress"],
+        "nothing left": rules_of(default) == [] and rules_of(default, True) == []}
 
 
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
