@@ -320,6 +320,9 @@ export const EVENT_TABLE = {
   RunInstances: { area: 'network-interface', creates: true, extract: runInstances },
   // Beyond §7's "at least" list: a change of groups by instance (see modifyInstanceAttribute).
   ModifyInstanceAttribute: { area: 'network-interface', extract: modifyInstanceAttribute },
+  // Beyond §7's list: an IPv6 address given to an interface is its IPv6 exposure, as an Elastic IP
+  // (AssociateAddress) is its IPv4 one; the record names the interface (`networkInterfaceId`).
+  AssignIpv6Addresses: { area: 'network-interface', extract: interfaceEvent },
   CreateNetworkAcl: { area: 'network-acl', creates: true, extract: createNetworkAcl },
   CreateNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
   ReplaceNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
