@@ -1907,6 +1907,59 @@ def s_default_group_self_reference():
         "nothing left": rules_of(default) == [] and rules_of(default, True) == []}
 
 
+
+def s_allow_list_port():
+    """allowLists holds the group's 8081/tcp: that finding is suppressed and its rule stays; 22 is
+    revoked (§8: exempted findings are reported as suppressed, never remediated)."""
+    w = exposed_world()
+    g, ev = world_open_group(w, "metrics", tcp(22), tcp(8081))
+    out = deliver("allow-list-port", [ev], mode="remediate", config={
+        "allowLists": [{"resourceId": g, "ports": ["8081/tcp"], "reason": "public metrics"}]})
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"],
+                       body=["SUPPRESSED", "public metrics"]) | {
+        "8081 stays": [r.get("FromPort") for r in rules_of(g)] == [8081]}
+
+
+def s_triage_other_region():
+    """§7: an event of another region than the function's is rejected with a logged reason: no read,
+    no write, no notice."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    ev["region"] = ev["detail"]["awsRegion"] = "us-west-2"
+    out = deliver("triage-other-region", [ev], mode="remediate")
+    log = open(os.path.join(WORK, "triage-other-region-log.jsonl")).read()
+    return out, expect(out, notices=0, describe_max=0) | {"no write": out["writes"] == [],
+                                                          "the reason logged": "us-west-2" in log}
+
+
+
+def s_assign_ipv6_addresses():
+    """Beyond §7's list: an interface without a public IPv4 given an IPv6 address, in a subnet routing
+    ::/0 to the IGW, behind a group open on 22 from ::/0: its IPv6 exposure is told (critical)."""
+    vpc = vpc_with(ipv6=True)
+    block = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    igw = igw_for(vpc)
+    net = ipaddress.ip_network(block, strict=False)
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=str(next(net.subnets(new_prefix=64))),
+                            TagSpecifications=tag_spec("subnet", "web-v6"))["Subnet"]["SubnetId"]
+    rt = table(vpc, "v6", None, [sub])
+    ec2.create_route(RouteTableId=rt, DestinationIpv6CidrBlock="::/0", GatewayId=igw)
+    acl = default_nacl(vpc)["NetworkAclId"]
+    for egress in (False, True):  # EC2's default NACL of a VPC with an IPv6 block (moto's has none)
+        entry(acl, 101, "-1", None, "::/0", egress=egress)
+    g = group(vpc, "ssh-v6", {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]})
+    eni = ec2.create_network_interface(SubnetId=sub, Groups=[g])["NetworkInterface"]["NetworkInterfaceId"]
+    assigned = ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6AddressCount=1)["AssignedIpv6Addresses"]
+    ev = record("AssignIpv6Addresses", {"networkInterfaceId": eni, "ipv6AddressCount": 1},
+                {"requestId": "r", "networkInterfaceId": eni,
+                 "assignedIpv6Addresses": items([{"ipv6Address": a} for a in assigned])})
+    out = deliver("assign-ipv6-addresses", [ev])
+    return out, expect(out, subject=rf"\[CRITICAL\] {eni} .*22/tcp.*", severity="critical",
+                       rule_ids=["eni-internet-exposed"], action="notified", body=["AssignIpv6Addresses"],
+                       not_body=["sg-open-admin-port"]) | {"moto assigned one": len(assigned) == 1}
+
+
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
 
 
