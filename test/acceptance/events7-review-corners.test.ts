@@ -9,6 +9,7 @@ import { processMessages } from '../../functions/on-network-change/process';
 import {
   buildWorld,
   cloudTrailRecord,
+  ENI,
   envelope,
   eventDeps,
   installFakeEc2,
@@ -104,5 +105,43 @@ describe('a batch whose every call is unreadable', () => {
     );
     expect(text.match(/not known/g)).toHaveLength(1);
     expect(ec2Mock.calls()).toEqual([]);
+  });
+});
+
+describe('AssignIpv6Addresses (beyond §7’s list): an interface’s IPv6 exposure', () => {
+  /** The interface has no public IPv4; its group opens 22 to ::/0; its subnet routes ::/0 to the igw. */
+  const v6Only = (): World => {
+    const w = buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22v6', from: 22, cidr: '::/0' }] });
+    for (const eni of w.NetworkInterfaces) delete eni.Association;
+    return w;
+  };
+
+  it.each([
+    [
+      'CloudTrail form',
+      { networkInterfaceId: ENI, ipv6AddressCount: 1 },
+      {
+        requestId: 'r',
+        networkInterfaceId: ENI,
+        assignedIpv6Addresses: { items: [{ ipv6Address: '2600:1f18::10' }] },
+      },
+    ],
+    [
+      'PascalCase request wrapper',
+      { AssignIpv6AddressesRequest: { NetworkInterfaceId: ENI, Ipv6AddressCount: 1 } },
+      { requestId: 'r', _return: true },
+    ],
+  ])('tells the interface newly reachable over IPv6 (%s)', async (_shape, request, response) => {
+    // Before: the name was not in the event table, so the event was ignored (a silent false negative).
+    const { result, notices } = await run(
+      v6Only(),
+      cloudTrailRecord('AssignIpv6Addresses', request, response),
+    );
+    expect(result.messages[0]?.outcome).toBe('handled');
+    expect(notices.map((n) => n.Subject)).toEqual([
+      '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+    ]);
+    expect(notices[0]?.Message).toContain('AssignIpv6Addresses');
+    expect(notices[0]?.Message).not.toContain('sg-open-admin-port');
   });
 });
