@@ -72,13 +72,16 @@ def attributes(params):
     return out
 
 
-def start(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None):
-    """Starts the built bundle on one SQS batch of `events`, behind its own proxy (calls tagged `name`)."""
+def start(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None, direct=False):
+    """Starts the built bundle on one SQS batch of `events`, behind its own proxy (calls tagged `name`);
+    `direct`: the one event itself is the invocation's payload (a direct invocation, no SQS)."""
     batch = burst.sqs_batch([None if isinstance(e, bytes) else e for e in events], counter[0] * 10)
     for r, e in zip(batch["Records"], events):
         r["attributes"]["ApproximateReceiveCount"] = str(receive)
         if isinstance(e, bytes):  # a raw message body (not JSON, truncated…)
             r["body"] = e.decode("utf-8", "replace")
+    if direct:
+        batch = events[0]
     path = os.path.join(WORK, f"{name}-batch.json")
     json.dump(batch, open(path, "w"), indent=1)
     server = proxy_for(name, fault)
@@ -102,10 +105,10 @@ def finish(run):
     return outcome(name, rc, mine)
 
 
-def deliver(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None):
+def deliver(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None, direct=False):
     """Runs the built bundle on one SQS batch of `events`; returns what it called and published."""
     calls.clear()
-    return finish(start(name, events, mode, config, receive, fault, extra_env))
+    return finish(start(name, events, mode, config, receive, fault, extra_env, direct))
 
 
 def outcome(name, rc, calls):
@@ -1958,6 +1961,31 @@ def s_assign_ipv6_addresses():
     return out, expect(out, subject=rf"\[CRITICAL\] {eni} .*22/tcp.*", severity="critical",
                        rule_ids=["eni-internet-exposed"], action="notified", body=["AssignIpv6Addresses"],
                        not_body=["sg-open-admin-port"]) | {"moto assigned one": len(assigned) == 1}
+
+
+
+def s_direct_invocations():
+    """A direct invocation (no SQS, DESIGN §14 "a batch of one"): the EventBridge event, then the bare
+    CloudTrail record, each revoked and told; then a JSON array holding a record (the Stratus sample's
+    file shape), which is no event: refused with a logged error, no read, no write, no notice."""
+    w = exposed_world()
+    g1, ev1 = world_open_group(w, "direct-1", tcp(3389))
+    out = deliver("direct-envelope", [ev1], mode="remediate", direct=True)
+    g2, ev2 = world_open_group(w, "direct-2", tcp(3389))
+    bare = deliver("direct-bare-record", [ev2["detail"]], mode="remediate", direct=True)
+    g3, ev3 = world_open_group(w, "direct-3", tcp(3389))
+    array = deliver("direct-array", [[ev3["detail"]]], mode="remediate", direct=True)
+    log = open(os.path.join(WORK, "direct-array-log.jsonl")).read()
+    bare_checks = expect(bare, subject=rf"\[CRITICAL\] {idre(g2)} world-open on 3389/tcp — revoked",
+                         severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                         writes=["RevokeSecurityGroupIngress"])
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g1)} world-open on 3389/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"]) | {
+        f"bare record: {k}": v for k, v in bare_checks.items()} | {
+        "array: no read, write or notice": array["describeCount"] == 0 and array["writes"] == []
+        and array["notices"] == [],
+        "array: an error logged": '"level":"ERROR"' in log,
+        "array: group 3 untouched": [source_of(r) for r in rules_of(g3)] == ["0.0.0.0/0"]}
 
 
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
