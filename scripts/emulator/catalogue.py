@@ -1988,6 +1988,29 @@ def s_direct_invocations():
         "array: group 3 untouched": [source_of(r) for r in rules_of(g3)] == ["0.0.0.0/0"]}
 
 
+
+def s_nacl_fix_closes_exposure():
+    """The NACL fix on the subnet of an exposed interface: the interface's exposure is reported FIXED
+    by the NACL's calls (§8 "Notices tell the state after the actions"), nothing left open. 7 reads:
+    the slice's 6 (the interface's group included) and the NACL read again just before a replace-only
+    fix (nacl-fix-race-replace-only), as the revoke's verification re-read counts."""
+    w = exposed_world()
+    rt = table(w["vpc"], "to-igw", w["igw"])
+    ec2.associate_route_table(RouteTableId=rt, SubnetId=w["private"])
+    acl = custom_nacl(w, [(100, "6", (22, 22), "0.0.0.0/0"), (110, "6", (443, 443), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, w["private"])
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-fix-closes-exposure", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    text = out["notices"][0]["text"] if out["notices"] else ""
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+1 more\) — remediated", severity="critical",
+                       rule_ids=["eni-internet-exposed", "nacl-open-admin-port"], action="remediated",
+                       writes=["ReplaceNetworkAclEntry"], body=[rf"FIXED \[CRITICAL\] {w['eni']}", "fixed by: ReplaceNetworkAclEntry"],
+                       describe_max=7) | {
+        "nothing open": "0 open)" in text,
+        "entry 100 narrowed": inbound(acl)[0] == (100, "6", (22, 22), "10.0.0.0/16", "allow")}
+
+
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
 
 
