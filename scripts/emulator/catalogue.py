@@ -2011,6 +2011,26 @@ def s_nacl_fix_closes_exposure():
         "entry 100 narrowed": inbound(acl)[0] == (100, "6", (22, 22), "10.0.0.0/16", "allow")}
 
 
+
+def s_revoke_leaves_exempt_path():
+    """An exposed interface behind two groups open on 22: `a` (the event's) and `b` (exempt from
+    sg-open-admin-port by tag). Revoking `a`'s rules leaves 22 open only through the exempted `b`: the
+    interface's exposure is then accepted (listed SUPPRESSED on 22/tcp), neither open nor FIXED
+    (before: "FIXED … reachable on 22/tcp, 3389/tcp"), and `b`'s rule stays."""
+    w = exposed_world()
+    ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])
+    b = group(w["vpc"], "b-exempt", tcp(22))
+    ec2.create_tags(Resources=[b], Tags=[{"Key": EXEMPT, "Value": "sg-open-admin-port"}])
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=w["eni"], Groups=[w["ssh"], b])
+    ev = world_open_call(w)  # 3389 on the world's ssh group (`a`), which also opens 22
+    out = deliver("revoke-leaves-exempt-path", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp, 3389/tcp — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"], not_body=[f"FIXED [CRITICAL] {w['eni']}"],
+                       body=["FIXED", rf"SUPPRESSED \(1\)", rf"- \[CRITICAL\] {w['eni']} is reachable from the internet on 22/tcp \("]) | {
+        "a closed": rules_of(w["ssh"]) == [], "b's rule stays": [source_of(r) for r in rules_of(b)] == ["0.0.0.0/0"]}
+
+
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
 
 

@@ -7,12 +7,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { processMessages } from '../../functions/on-network-change/process';
 import {
+  authorizeIngress,
   buildWorld,
   cloudTrailRecord,
   ENI,
   envelope,
   eventDeps,
   installFakeEc2,
+  OTHER_GROUP,
   publishedNotices,
   VPC,
   type World,
@@ -143,5 +145,59 @@ describe('AssignIpv6Addresses (beyond §7’s list): an interface’s IPv6 expos
     ]);
     expect(notices[0]?.Message).toContain('AssignIpv6Addresses');
     expect(notices[0]?.Message).not.toContain('sg-open-admin-port');
+  });
+});
+
+describe('a revoke that leaves an interface reachable only through an exempted group', () => {
+  it('reports the group fixed and the interface’s remaining exposure as suppressed, not as fixed', async () => {
+    // The interface uses sg-0web (22 and 3389 from the world, the event's group) and sg-0base (22
+    // from the world, tagged exempt from sg-open-admin-port). The revoke closes 3389; 22 stays
+    // reachable through sg-0base, an accepted path. Before: "FIXED … reachable on 22/tcp, 3389/tcp".
+    const w = buildWorld({
+      groupId: 'sg-0web',
+      rules: [
+        { id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' },
+        { id: 'sgr-w3389', from: 3389, cidr: '0.0.0.0/0' },
+      ],
+    });
+    const base = w.SecurityGroups.find((g) => g.GroupId === OTHER_GROUP);
+    if (!base) throw new Error('world without sg-0base');
+    base.IpPermissions = [
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [] },
+    ];
+    base.Tags = [{ Key: KEY, Value: 'sg-open-admin-port' }];
+    w.SecurityGroupRules.push({
+      SecurityGroupRuleId: 'sgr-b22',
+      GroupId: OTHER_GROUP,
+      GroupOwnerId: '111122223333',
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      CidrIpv4: '0.0.0.0/0',
+      Tags: [],
+    });
+    const deps = eventDeps();
+    installFakeEc2(ec2Mock, w);
+    await processMessages(
+      [
+        {
+          id: 'm',
+          body: JSON.stringify(envelope(authorizeIngress('sg-0web', 3389, [['sgr-w3389', '0.0.0.0/0']]))),
+          receiveCount: 1,
+        },
+      ],
+      deps,
+    );
+    const notices = publishedNotices(snsMock);
+    expect(notices.map((n) => n.Subject)).toEqual([
+      '[CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp — revoked',
+    ]);
+    const text = notices[0]?.Message ?? '';
+    expect(text).toContain('FIXED [CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp');
+    expect(text).not.toMatch(/FIXED \[CRITICAL\] eni-0web/);
+    expect(text).toMatch(
+      /SUPPRESSED \(1\)[^\n]*\n {2}- \[CRITICAL\] eni-0web \(i-0web\) is reachable from the internet on 22\/tcp/,
+    );
   });
 });
