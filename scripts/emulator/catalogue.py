@@ -2031,6 +2031,25 @@ def s_revoke_leaves_exempt_path():
         "a closed": rules_of(w["ssh"]) == [], "b's rule stays": [source_of(r) for r in rules_of(b)] == ["0.0.0.0/0"]}
 
 
+
+def s_context_group_untouched():
+    """An SG event on group `a` (443 from the VPC added) of an exposed interface whose other group `b`
+    is world-open on 22: the interface's exposure is told (an SG event reports the interfaces using
+    the group), `b` is context — neither reported nor revoked, even in remediate mode."""
+    w = exposed_world()
+    ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])
+    a = group(w["vpc"], "a-web")
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=w["eni"], Groups=[a, w["ssh"]])
+    answer = ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=[tcp(443, "10.0.0.0/16")])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": a, "ipPermissions": items([burst.ct_permission(
+        tcp(443, "10.0.0.0/16"))])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("context-group-untouched", [ev], mode="remediate")
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]), severity="critical",
+                       rule_ids=["eni-internet-exposed"], action="notified", writes=[],
+                       not_body=["sg-open-admin-port"]) | {
+        "b's rule stays": [source_of(r) for r in rules_of(w["ssh"])] == ["0.0.0.0/0"]}
+
+
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
 
 
