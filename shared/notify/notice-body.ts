@@ -203,11 +203,13 @@ function exemptionLines(input: NoticeInput): string[] {
 
 /**
  * The resources an exemption change names, as a notice shows them: a group created by name whose
- * id the slice did not resolve (deleted since) is named by its name.
+ * id the slice did not resolve (deleted since, or the slice could not be read) is named by its name.
  */
 export function exemptionTargets(exemption: ExemptionChange): string[] {
   if (exemption.resourceIds.length === 0 && exemption.groupName !== undefined)
-    return [`the group named ${sanitize(exemption.groupName, 255)} (not found since)`];
+    return [
+      `the group named ${sanitize(exemption.groupName, 255)} (the record gives no id, and the group was not read)`,
+    ];
   return exemption.resourceIds.map((id) => sanitize(id, 64));
 }
 

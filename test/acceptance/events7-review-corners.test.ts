@@ -79,7 +79,9 @@ describe('CreateSecurityGroup naming its group only by name (no responseElements
     const w = buildWorld({ groupId: 'sg-0other', groupName: 'other', rules: [] });
     const { notices } = await run(w, created(true));
     expect(notices.map((n) => n.Subject)).toEqual(['[INFO] exemption set on group quiet by Admin/alice']);
-    expect(notices[0]?.Message).toContain('on the group named quiet (not found since)');
+    expect(notices[0]?.Message).toContain(
+      'on the group named quiet (the record gives no id, and the group was not read)',
+    );
   });
 
   it('stays silent without the tag (a new empty group is no news)', async () => {
