@@ -2050,6 +2050,22 @@ def s_context_group_untouched():
         "b's rule stays": [source_of(r) for r in rules_of(w["ssh"])] == ["0.0.0.0/0"]}
 
 
+
+def s_sg_numeric_protocol():
+    """Rules written with protocol numbers (`6` for tcp 22, `17` for udp 3389), as terraform lets
+    one write them: judged as tcp/udp (moto keeps the number as given), both revoked by id."""
+    w = exposed_world()
+    perms = [{"IpProtocol": "6", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+             {"IpProtocol": "17", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    g, ev = world_open_group(w, "numeric", *perms)
+    stored = sorted(r["IpProtocol"] for r in rules_of(g))
+    out = deliver("sg-numeric-protocol", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp, 3389/udp — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"]) | {"closed": rules_of(g) == [],
+                                                                 f"moto stored {stored}": True}
+
+
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
 
 
