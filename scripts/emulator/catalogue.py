@@ -2015,8 +2015,8 @@ def s_nacl_fix_closes_exposure():
 def s_revoke_leaves_exempt_path():
     """An exposed interface behind two groups open on 22: `a` (the event's) and `b` (exempt from
     sg-open-admin-port by tag). Revoking `a`'s rules leaves 22 open only through the exempted `b`: the
-    interface's exposure is then accepted (listed SUPPRESSED on 22/tcp), neither open nor FIXED
-    (before: "FIXED … reachable on 22/tcp, 3389/tcp"), and `b`'s rule stays."""
+    interface's exposure is FIXED but for 22, accepted: a line under it says so and SUPPRESSED lists it
+    (before: "FIXED … reachable on 22/tcp, 3389/tcp" alone), and `b`'s rule stays."""
     w = exposed_world()
     ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])
     b = group(w["vpc"], "b-exempt", tcp(22))
@@ -2024,10 +2024,11 @@ def s_revoke_leaves_exempt_path():
     ec2.modify_network_interface_attribute(NetworkInterfaceId=w["eni"], Groups=[w["ssh"], b])
     ev = world_open_call(w)  # 3389 on the world's ssh group (`a`), which also opens 22
     out = deliver("revoke-leaves-exempt-path", [ev], mode="remediate")
-    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp, 3389/tcp — revoked",
-                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
-                       writes=["RevokeSecurityGroupIngress"], not_body=[f"FIXED [CRITICAL] {w['eni']}"],
-                       body=["FIXED", rf"SUPPRESSED \(1\)", rf"- \[CRITICAL\] {w['eni']} is reachable from the internet on 22/tcp \("]) | {
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp, 3389/tcp \(\+1 more\) — revoked",
+                       severity="critical", rule_ids=["eni-internet-exposed", "sg-open-admin-port"],
+                       action="remediated", writes=["RevokeSecurityGroupIngress"],
+                       body=[rf"FIXED \[CRITICAL\] {w['eni']}", rf"still reachable through an accepted path .*{w['eni']} is reachable from the internet on 22/tcp$",
+                             rf"SUPPRESSED \(1\)", rf"- \[CRITICAL\] {w['eni']} is reachable from the internet on 22/tcp \("]) | {
         "a closed": rules_of(w["ssh"]) == [], "b's rule stays": [source_of(r) for r in rules_of(b)] == ["0.0.0.0/0"]}
 
 

@@ -410,9 +410,10 @@ function stateAfter(
   const after = done.length > 0 ? evaluate(done, found) : baseline;
   const keys = (findings: readonly Finding[]) => new Set(findings.filter((f) => !f.suppressed).map(keyOf));
   const inBaseline = keys(baseline);
-  // Fixed: gone after the calls. One only suppressed after them (an interface still reachable
-  // through an exempted group) is not closed: it is reported as the suppressed finding it now is.
-  const inAfter = new Set(after.map(keyOf));
+  const inAfter = keys(after);
+  // A finding closed but for ports now accepted (suppressed after: an interface still reachable
+  // only through an exempted group) is fixed, and says what stays reachable (not all is closed).
+  const accepted = new Map(after.filter((f) => f.suppressed).map((f) => [keyOf(f), f]));
   const before = assessment.findings.filter((f) => !f.suppressed);
   // What the news closed, as it read before it: after the quiet removals when there were any.
   const beforeNews =
@@ -425,7 +426,10 @@ function stateAfter(
     open: after,
     fixed: baseline
       .filter((f) => !f.suppressed && !inAfter.has(keyOf(f)))
-      .map((finding) => ({ finding, by: closedBy(finding, before, done) })),
+      .map((finding) => {
+        const rest = accepted.get(keyOf(finding));
+        return { finding, by: closedBy(finding, before, done), ...(rest ? { accepted: rest } : {}) };
+      }),
     goneByOthers: beforeNews.filter((f) => !inBaseline.has(keyOf(f))),
   };
 }

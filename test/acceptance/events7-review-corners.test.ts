@@ -150,11 +150,14 @@ describe('AssignIpv6Addresses (beyond §7’s list): an interface’s IPv6 expos
   });
 });
 
-describe('a revoke that leaves an interface reachable only through an exempted group', () => {
-  it('reports the group fixed and the interface’s remaining exposure as suppressed, not as fixed', async () => {
+describe('a revoke after which a finding stays only through an accepted path', () => {
+  const deps = eventDeps;
+
+  it('says under the fixed interface what stays reachable through the exempted group', async () => {
     // The interface uses sg-0web (22 and 3389 from the world, the event's group) and sg-0base (22
     // from the world, tagged exempt from sg-open-admin-port). The revoke closes 3389; 22 stays
-    // reachable through sg-0base, an accepted path. Before: "FIXED … reachable on 22/tcp, 3389/tcp".
+    // reachable through sg-0base, an accepted path. Before: "FIXED … reachable on 22/tcp, 3389/tcp"
+    // and nothing under it said that 22 was not closed.
     const w = buildWorld({
       groupId: 'sg-0web',
       rules: [
@@ -179,27 +182,47 @@ describe('a revoke that leaves an interface reachable only through an exempted g
       CidrIpv4: '0.0.0.0/0',
       Tags: [],
     });
-    const deps = eventDeps();
     installFakeEc2(ec2Mock, w);
-    await processMessages(
-      [
-        {
-          id: 'm',
-          body: JSON.stringify(envelope(authorizeIngress('sg-0web', 3389, [['sgr-w3389', '0.0.0.0/0']]))),
-          receiveCount: 1,
-        },
+    const record = authorizeIngress('sg-0web', 3389, [['sgr-w3389', '0.0.0.0/0']]);
+    await processMessages([{ id: 'm', body: JSON.stringify(envelope(record)), receiveCount: 1 }], deps());
+    const notices = publishedNotices(snsMock);
+    expect(notices.map((n) => n.Subject)).toEqual([
+      '[CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp (+1 more) — revoked',
+    ]);
+    const text = notices[0]?.Message ?? '';
+    expect(text).toContain(
+      '    - FIXED [CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp, 3389/tcp\n' +
+        '      fixed by: RevokeSecurityGroupIngress sg-0web rules sgr-w22, sgr-w3389 (tcp 22 from 0.0.0.0/0; tcp 3389 from 0.0.0.0/0)\n' +
+        '      still reachable through an accepted path (listed under SUPPRESSED): eni-0web (i-0web) is reachable from the internet on 22/tcp\n',
+    );
+    expect(text).toMatch(
+      /SUPPRESSED \(1\)[^\n]*\n {2}- \[CRITICAL\] eni-0web \(i-0web\) is reachable from the internet on 22\/tcp/,
+    );
+  });
+
+  it('keeps a revoke of a world-open port told at its severity when the group’s other port is allow-listed', async () => {
+    // sg-open-admin-port on 22 and 3389; 3389 allow-listed: 22's rule is revoked, 3389's stays. The
+    // finding is FIXED (critical: a filter on critical hears of the revoke), 3389 named as accepted.
+    const w = buildWorld({
+      groupId: 'sg-0web',
+      rules: [
+        { id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' },
+        { id: 'sgr-w3389', from: 3389, cidr: '0.0.0.0/0' },
       ],
-      deps,
+    });
+    installFakeEc2(ec2Mock, w);
+    const record = authorizeIngress('sg-0web', 22, [['sgr-w22', '0.0.0.0/0']]);
+    await processMessages(
+      [{ id: 'm', body: JSON.stringify(envelope(record)), receiveCount: 1 }],
+      deps({ allowLists: [{ resourceId: 'sg-0web', ports: ['3389/tcp'] }] }),
     );
     const notices = publishedNotices(snsMock);
     expect(notices.map((n) => n.Subject)).toEqual([
-      '[CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp — revoked',
+      '[CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp (+1 more) — revoked',
     ]);
-    const text = notices[0]?.Message ?? '';
-    expect(text).toContain('FIXED [CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp');
-    expect(text).not.toMatch(/FIXED \[CRITICAL\] eni-0web/);
-    expect(text).toMatch(
-      /SUPPRESSED \(1\)[^\n]*\n {2}- \[CRITICAL\] eni-0web \(i-0web\) is reachable from the internet on 22\/tcp/,
+    expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('critical');
+    expect(notices[0]?.Message).toContain(
+      '      still reachable through an accepted path (listed under SUPPRESSED): sg-0web world-open on 3389/tcp\n',
     );
   });
 });
