@@ -258,10 +258,7 @@ function unionSnapshots(a: Snapshot, b: Snapshot): Snapshot {
   };
 }
 
-/**
- * The calls with each exemption set on a group created by name given the group's id, as the slice
- * resolved it (the record has no response to give it); one not found keeps its name only.
- */
+/** Calls whose exemption is set on a group created by name, given the id the slice resolved. */
 function withResolvedExemptions(
   calls: NoticeInput['calls'],
   perEvent: readonly ResolvedScope[],
@@ -411,8 +408,8 @@ function stateAfter(
   const keys = (findings: readonly Finding[]) => new Set(findings.filter((f) => !f.suppressed).map(keyOf));
   const inBaseline = keys(baseline);
   const inAfter = keys(after);
-  // A finding closed but for ports now accepted (suppressed after: an interface still reachable
-  // only through an exempted group) is fixed, and says what stays reachable (not all is closed).
+  // A finding closed but for ports now accepted (suppressed after: reachable only through an
+  // exempted group) is fixed, and says what stays reachable.
   const accepted = new Map(after.filter((f) => f.suppressed).map((f) => [keyOf(f), f]));
   const before = assessment.findings.filter((f) => !f.suppressed);
   // What the news closed, as it read before it: after the quiet removals when there were any.
