@@ -8,5 +8,7 @@ import type { CliIo } from './io';
 export async function loadConfigFile(io: CliIo, path: string | undefined): Promise<Config> {
   if (!path) return DEFAULT_CONFIG;
   const text = await io.readText(path);
+  // An empty file is not the defaults: `--config` names a configuration that is not there.
+  if (text.trim() === '') throw new ConfigError(`invalid config file ${path}`, ['(root): the file is empty']);
   return parseConfig(parseJsonText(text, `config file ${path}`, ConfigError), `config file ${path}`);
 }

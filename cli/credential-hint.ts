@@ -1,26 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { errorCode } from '../shared/aws/errors';
 
 // What a person at a terminal does about an AWS error that is about the local credentials rather
-// than the audit: the SDK's "Could not load credentials from any providers" names no fix.
+// than the audit: the SDK's "Could not load credentials from any providers" names no fix. With
+// AWS_PROFILE set, "set AWS_PROFILE" is no help: the SDK reads that profile and nothing else (no
+// fallback to the environment's keys), so the hint says whether the profile exists at all.
+
+/** The variables the SDK's default chain reads for a profile (the SDK for JavaScript's names). */
+export interface CredentialEnv {
+  AWS_PROFILE?: string;
+  AWS_CONFIG_FILE?: string;
+  AWS_SHARED_CREDENTIALS_FILE?: string;
+  HOME?: string;
+}
 
 const NONE =
   'no AWS credentials found: set AWS_PROFILE (after `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
 const EXPIRED = 'the AWS credentials have expired: renew them (`aws sso login`, or new session credentials)';
 const REFUSED = 'AWS did not accept these credentials: check AWS_PROFILE or the access key';
 
-const HINTS: Record<string, string> = {
-  CredentialsProviderError: NONE,
-  ExpiredToken: EXPIRED,
-  ExpiredTokenException: EXPIRED,
-  TokenRefreshRequired: EXPIRED,
-  AuthFailure: REFUSED,
-  InvalidClientTokenId: REFUSED,
-  UnrecognizedClientException: REFUSED,
-  SignatureDoesNotMatch: REFUSED,
+type Kind = 'none' | 'expired' | 'refused';
+
+const KINDS: Record<string, Kind> = {
+  CredentialsProviderError: 'none',
+  ExpiredToken: 'expired',
+  ExpiredTokenException: 'expired',
+  TokenRefreshRequired: 'expired',
+  AuthFailure: 'refused',
+  InvalidClientTokenId: 'refused',
+  UnrecognizedClientException: 'refused',
+  SignatureDoesNotMatch: 'refused',
 };
 
+/** The shared config and credentials files the SDK reads (its variables, else `~/.aws/…`). */
+function profileFiles(env: CredentialEnv): { config: string; credentials: string } {
+  const home = env.HOME || homedir();
+  return {
+    config: env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
+    credentials: env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+  };
+}
+
+/** The section names of an INI file (`[profile dev]` → `profile dev`); none when it cannot be read. */
+function sections(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(/^\s*\[\s*([^\]]+?)\s*\]/gm)].map((m) => m[1] ?? '');
+}
+
+/**
+ * True when a file names the profile: `[profile NAME]` (or `[NAME]`, which `default` is) in the
+ * config file, `[NAME]` in the credentials file.
+ */
+function profileExists(name: string, files: { config: string; credentials: string }): boolean {
+  const inConfig = sections(files.config).some((s) => s === name || s.replace(/^profile\s+/, '') === name);
+  return inConfig || sections(files.credentials).includes(name);
+}
+
+/** The hint for a profile that gave nothing: it does not exist, or it exists and holds no credentials. */
+function profileHint(profile: string, env: CredentialEnv): string {
+  const files = profileFiles(env);
+  const quoted = JSON.stringify(profile);
+  if (!profileExists(profile, files)) {
+    return `AWS_PROFILE is ${quoted}, a profile that is in neither ${files.config} nor ${files.credentials}: name one they hold (\`aws configure list-profiles\`), or unset AWS_PROFILE to use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+  }
+  return `the profile ${quoted} (AWS_PROFILE) gave no credentials: for an SSO profile run \`aws sso login --profile ${profile}\`; otherwise check its settings (\`aws configure list --profile ${profile}\`)`;
+}
+
 /** The hint for an error about the credentials (by its AWS code or name), else none. */
-export function credentialHints(error: unknown): string[] {
-  const hint = HINTS[errorCode(error)];
-  return hint ? [hint] : [];
+export function credentialHints(error: unknown, env: CredentialEnv = process.env): string[] {
+  const kind = KINDS[errorCode(error)];
+  if (!kind) return [];
+  const profile = env.AWS_PROFILE?.trim();
+  if (!profile) return [kind === 'none' ? NONE : kind === 'expired' ? EXPIRED : REFUSED];
+  const quoted = JSON.stringify(profile);
+  if (kind === 'none') return [profileHint(profile, env)];
+  if (kind === 'expired') {
+    return [
+      `the credentials of the profile ${quoted} (AWS_PROFILE) have expired: renew them (\`aws sso login --profile ${profile}\` for an SSO profile, or new session credentials)`,
+    ];
+  }
+  return [
+    `AWS did not accept the credentials of the profile ${quoted} (AWS_PROFILE): check its access key, or name another profile`,
+  ];
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { InputError } from '../shared/errors';
 
 // Commander gives an option that takes a value the next argument whatever it is, so a forgotten
 // value took the next option as the value: `audit --snapshot --format json` read the file
@@ -23,4 +24,20 @@ export function optionValue(value: string): string {
 /** The same for a repeatable option (`--vpc ID ...`, `--event FILE` repeated): the values in order. */
 export function optionValues(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), optionValue(value)];
+}
+
+/**
+ * Standard input can be read once: a second option naming `-` would read nothing (or, read first,
+ * take the other's text: `--snapshot - --config -` judged the snapshot as a configuration and
+ * reported its keys as unknown). A usage error naming the options.
+ */
+export function refuseStdinTwice(
+  files: readonly (readonly [option: string, value: string | undefined])[],
+): void {
+  const stdin = files.filter(([, value]) => value === '-').map(([option]) => option);
+  if (stdin.length > 1) {
+    throw new InputError('invalid options', [
+      `${stdin.join(' and ')}: standard input (-) can be read only once; give a file for all but one`,
+    ]);
+  }
 }

@@ -71,8 +71,14 @@ export class ContextReader {
   ): number | undefined {
     const value = this.raw(key);
     if (value === undefined) return undefined;
+    // Digits only: Number() reads " " as 0, "0x1e" as 30 and "1e2" as 100, none of which is what
+    // a person typed a whole number as.
     const number =
-      typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)
+          ? Number(value.trim())
+          : Number.NaN;
     if (!Number.isInteger(number)) return this.fail(key, `expected a whole number, got ${shown(value)}`);
     if (limits.allowed && !limits.allowed.includes(number)) {
       return this.fail(key, `expected one of ${limits.allowed.join(', ')}, got ${shown(value)}`);
@@ -178,6 +184,16 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const issue of error.issues) context.fail('config', issue);
+  }
+  // As `-c accounts` / `-c excludeAccounts`: keys only organization mode reads. The single-account
+  // event function would ignore them while its audit function honoured an excluded own account.
+  if (context.raw('organizationId') === undefined) {
+    for (const key of ['accounts', 'excludeAccounts']) {
+      const value = config[key];
+      if (Array.isArray(value) && value.length > 0) {
+        context.fail('config', `${key}: needs organizationId (organization mode; DESIGN §15)`);
+      }
+    }
   }
   // The stack creates the topic and sets it on both functions: another one here would be ignored.
   if ('topicArn' in config) {

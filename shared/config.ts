@@ -3,7 +3,7 @@ import { ConfigError } from './errors';
 import { SEVERITIES } from './findings';
 import { parseCidr4, parseCidr6 } from './net/cidr';
 import type { PortSpec, TransportProtocol } from './net/ports';
-import { formatIssues, parseJsonText } from './validation';
+import { formatIssues, formatPath, parseJsonText } from './validation';
 
 /** Global modes: notify only, act, or plan without calling EC2. */
 export const MODES = ['notify', 'remediate', 'dry-run'] as const;
@@ -72,6 +72,8 @@ const allowListPorts = 'give at least one port, or leave ports out to allow ever
 const allowListRules = 'give at least one rule id, or leave ruleIds out to allow every rule';
 
 const unknownRule = 'unknown rule id (see the rule catalogue in the README)';
+const entryCount = { message: 'not an entry count (an integer from 1 to 32766)' };
+const notEmpty = { message: 'must not be empty' };
 const coverage = 'a fraction above 0 and at most 1, e.g. 0.99 (not a percentage)';
 
 // The stack sets these to the topic's and the roles' ARNs; anything else would be found only at
@@ -134,13 +136,19 @@ export function configSchema(ruleIds: readonly string[]) {
         .array(
           z
             .object({
-              resourceId: z.string().min(1),
+              resourceId: z.string().min(1, notEmpty),
               ruleIds: z
                 .array(z.string().refine(isRuleId, { message: unknownRule }))
                 .min(1, { message: allowListRules })
                 .optional(),
               ports: z.array(portSpec).min(1, { message: allowListPorts }).optional(),
-              reason: z.string().default('allow-listed in configuration'),
+              // A blank reason read "suppressed by config: " in every report and none in ASFF.
+              reason: z
+                .string()
+                .refine((r) => r.trim() !== '', {
+                  message: 'must not be blank (leave reason out for "allow-listed in configuration")',
+                })
+                .default('allow-listed in configuration'),
             })
             // Strict: a mistyped `ruleId` dropped silently would allow-list every rule of the
             // resource (a silent false negative).
@@ -153,7 +161,7 @@ export function configSchema(ruleIds: readonly string[]) {
        */
       naclAdminSources: z.array(naclAdminSource).default([]),
       /** Inbound entries a NACL may hold (per address family, AWS's default quota): beyond it, notify only. */
-      naclEntryLimit: z.number().int().min(1).max(32766).default(20),
+      naclEntryLimit: z.number().int(entryCount).min(1, entryCount).max(32766, entryCount).default(20),
       /** Events made by this principal are ignored (no loops). */
       ownRoleArn: ownRoleArn.optional(),
       topicArn: topicArn.optional(),
@@ -167,9 +175,9 @@ export function configSchema(ruleIds: readonly string[]) {
        * EC2 `InterfaceType` values (e.g. `network_load_balancer`): a security group whose every
        * attached interface has one of them gets its `sg-open-*` findings suppressed (DESIGN §8).
        */
-      allowInterfaceTypes: z.array(z.string().min(1)).default([]),
+      allowInterfaceTypes: z.array(z.string().min(1, notEmpty)).default([]),
       /** EC2 `RequesterId` values (e.g. `amazon-elb`), accepted like `allowInterfaceTypes`. */
-      allowRequesterIds: z.array(z.string().min(1)).default([]),
+      allowRequesterIds: z.array(z.string().min(1, notEmpty)).default([]),
       /** False: groups attached to no interface and NACLs associated with no subnet are not judged. */
       judgeUnused: z.boolean().default(true),
     })
@@ -188,6 +196,116 @@ function parsePortSpecOrThrow(text: string): PortSpec {
 }
 
 /**
+ * Edit distance (insert, delete or replace a character, or swap two neighbours: `form` is one
+ * edit from `from`); beyond `max` the exact figure does not matter.
+ */
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    const up = rows[i - 1] ?? [];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(
+        (up[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        (up[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      }
+      row.push(d);
+    }
+    rows.push(row);
+  }
+  return rows[a.length]?.[b.length] ?? max + 1;
+}
+
+/**
+ * The name a mistyped one most likely meant (`Mode`, `ruleId`, `excludedAccounts`,
+ * `sg-open-admin-prot`): the same but for case, or at most two edits away (one for short names).
+ */
+export function meantName(typed: string, names: readonly string[]): string | undefined {
+  const lower = typed.toLowerCase();
+  const same = names.find((name) => name.toLowerCase() === lower);
+  if (same) return same;
+  const max = typed.length <= 4 ? 1 : 2;
+  let best: string | undefined;
+  let bestDistance = max + 1;
+  for (const name of names) {
+    const d = distance(lower, name.toLowerCase(), max);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  return best;
+}
+
+/**
+ * Keys people put in the configuration that belong elsewhere: CDK context of the stacks, or a
+ * variable of its own. "unknown key" alone would send them looking for a typo.
+ */
+const ELSEWHERE: Record<string, string> = {
+  memberRoleName:
+    "organization mode's member role is VPC_GUARDRAIL_MEMBER_ROLE_NAME (CDK context memberRoleName), not a configuration key",
+  securityHub:
+    'the Security Hub integration is VPC_GUARDRAIL_SECURITY_HUB (CDK context securityHub), not a configuration key',
+};
+for (const key of [
+  'batchWindowSeconds',
+  'email',
+  'createTrail',
+  'logRetentionDays',
+  'organizationId',
+  'targetOus',
+  'regions',
+  'auditSchedule',
+  'slackWorkspaceId',
+  'slackChannelId',
+]) {
+  ELSEWHERE[key] = `a CDK context key of the stacks (-c ${key}=…), not a configuration key`;
+}
+
+/** The keys each strict object of the schema knows, by the path of that object (`[]` top level). */
+function knownKeys(ruleIds: readonly string[], path: readonly PropertyKey[]): readonly string[] {
+  const shape = configSchema(ruleIds).shape;
+  if (path.length === 0) return Object.keys(shape);
+  if (path[0] === 'ephemeralPorts') return ['from', 'to'];
+  if (path[0] === 'allowLists') return ['resourceId', 'ruleIds', 'ports', 'reason'];
+  return [];
+}
+
+/**
+ * ConfigError issues, an unknown key or rule id followed by what it most likely meant (`Mode:
+ * unknown key; did you mean mode?`), or where it belongs: the person fixes the typo at once, and
+ * a key silently ignored is never the outcome (the keys are strict).
+ */
+function configIssues(ruleIds: readonly string[], error: z.ZodError): string[] {
+  const hints = new Map<string, string>();
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const meant = issue.path.length === 0 ? ELSEWHERE[key] : undefined;
+        const name = meant ? undefined : meantName(key, knownKeys(ruleIds, issue.path));
+        const hint = meant ?? (name ? `did you mean ${name}?` : undefined);
+        if (hint) hints.set(`${formatPath([...issue.path, key])}: unknown key`, `; ${hint}`);
+      }
+    }
+    // A rule id: a key of `rules` (the line is `rules.ID: …`) or an entry of an allow-list's
+    // `ruleIds` (the line ends with the id, as every string input is shown).
+    const where = formatPath(issue.path);
+    const typed = issue.code === 'invalid_key' ? issue.path.at(-1) : issue.input;
+    if (typeof typed === 'string' && (issue.code === 'invalid_key' || issue.message === unknownRule)) {
+      const name = meantName(typed, ruleIds);
+      const line =
+        issue.code === 'invalid_key'
+          ? `${where}: ${unknownRule}`
+          : `${where}: ${unknownRule} (${JSON.stringify(typed.slice(0, 80))})`;
+      if (name) hints.set(line, `; did you mean ${name}?`);
+    }
+  }
+  return formatIssues(error).map((line) => line + (hints.get(line) ?? ''));
+}
+
+/**
  * Validates a config object against a catalogue's rule ids, filling defaults; throws ConfigError
  * naming each bad key. Callers use `parseConfig` from `shared/load-config.ts` (the catalogue's ids).
  */
@@ -195,7 +313,7 @@ export function parseConfigFor(ruleIds: readonly string[], input: unknown, sourc
   // Only a config left out is the defaults: a file holding `null` is an error like one holding `[]`.
   const result = configSchema(ruleIds).safeParse(input === undefined ? {} : input, { reportInput: true });
   if (result.success) return result.data;
-  throw new ConfigError(`invalid ${source}`, formatIssues(result.error));
+  throw new ConfigError(`invalid ${source}`, configIssues(ruleIds, result.error));
 }
 
 /** The default configuration (names no rule, so it needs no catalogue). */
@@ -233,8 +351,20 @@ export function configFromEnvFor(ruleIds: readonly string[], env: ConfigEnv): Co
   const merged: Record<string, unknown> = { ...base };
   const fromVariables = ENV_KEYS.filter(([, variable]) => env[variable]);
   for (const [key, variable] of fromVariables) merged[key] = env[variable];
+  // A key that its own variable overrides is still checked where it is written: a bad value in
+  // VPC_GUARDRAIL_CONFIG ({"mode": "remediat"}) is an error, not silently unused.
+  if (fromVariables.some(([key]) => Object.hasOwn(base, key))) parseEnvConfig(ruleIds, base, []);
+  return parseEnvConfig(ruleIds, merged, fromVariables);
+}
+
+/** Parses the environment's configuration; each issue names the variable it came from. */
+function parseEnvConfig(
+  ruleIds: readonly string[],
+  input: Record<string, unknown>,
+  fromVariables: typeof ENV_KEYS,
+): Config {
   try {
-    return parseConfigFor(ruleIds, merged, 'configuration (VPC_GUARDRAIL_* environment)');
+    return parseConfigFor(ruleIds, input, 'configuration (VPC_GUARDRAIL_* environment)');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // Each issue names the variable the person set: a key's own variable, else VPC_GUARDRAIL_CONFIG

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { AuditTarget } from '../../shared/audit/types';
 import { organizationsClient, stsClient } from '../../shared/aws/clients';
 import { AccountListError, errorText } from '../../shared/aws/errors';
-import { ACCOUNT_ID, REGION_NAME } from '../../shared/aws/ids';
+import { ACCOUNT_ID, REGION_NAME, VPC_ID } from '../../shared/aws/ids';
 import { type AccountClients, accountClients, organizationAccounts } from '../../shared/aws/member-accounts';
 import { InputError } from '../../shared/errors';
 import { ROLE_NAME } from '../../shared/org/settings';
@@ -23,6 +23,8 @@ export interface AccountOptions {
   roleName?: string;
   regions?: string;
   region?: string;
+  /** `--vpc`: with account options, VPCs of one account in one region. */
+  vpc?: string[];
 }
 
 /** True when the options ask for more than the caller's own account. */
@@ -100,6 +102,10 @@ export function checkAccountOptions(options: AccountOptions): {
   for (const id of accounts ?? []) {
     if (!ACCOUNT_ID.test(id)) issues.push(`--accounts: not a 12-digit account id (${JSON.stringify(id)})`);
   }
+  // `--region R` stands for `--regions R` here; both at once would silently drop one of them.
+  if (options.regions !== undefined && options.region !== undefined) {
+    issues.push('give either --region or --regions, not both (--regions eu-west-1,us-east-1 lists several)');
+  }
   const regions =
     options.regions !== undefined ? list(options.regions) : options.region ? [options.region] : [];
   if (regions.length === 0)
@@ -108,6 +114,15 @@ export function checkAccountOptions(options: AccountOptions): {
     );
   for (const region of regions) {
     if (!REGION_NAME.test(region)) issues.push(`--regions: not a region name (${JSON.stringify(region)})`);
+  }
+  // As the audit function's payload: a VPC id belongs to one region, and is checked before any
+  // call (else each other region failed with "not a VPC of region …" and the run exited 2).
+  const vpcIds = options.vpc ?? [];
+  for (const id of vpcIds) {
+    if (!VPC_ID.test(id)) issues.push(`--vpc: not a VPC id (${JSON.stringify(id)})`);
+  }
+  if (vpcIds.length > 0 && regions.length > 1) {
+    issues.push('--vpc: VPC ids belong to one region; give one region with --regions');
   }
   const roleName = options.roleName ?? 'VpcGuardrailMember';
   if (!ROLE_NAME.test(roleName))

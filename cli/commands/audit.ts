@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import type { Config } from '../../shared/config';
 import { evaluateReport, type Summary, summarize } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared/findings';
@@ -15,7 +16,7 @@ import { artifactUri, formatSarif, sarifSizeWarning } from '../../shared/report/
 import { parseJsonText } from '../../shared/validation';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
-import { optionValue, optionValues } from '../option-value';
+import { optionValue, optionValues, refuseStdinTwice } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
 import { importToSecurityHub } from './security-hub';
@@ -42,6 +43,7 @@ export interface AuditOptions extends AccountOptions {
 async function loadAuditSnapshot(
   io: CliIo,
   options: AuditOptions,
+  config: Config,
 ): Promise<ReadSnapshot | { several: unknown[] }> {
   if (options.snapshot && options.region) {
     throw new InputError('invalid options', ['give either --snapshot FILE or --region R, not both']);
@@ -53,7 +55,7 @@ async function loadAuditSnapshot(
     const json = parseJsonText(text, source);
     return Array.isArray(json) ? { several: json } : readSnapshot(json);
   }
-  if (options.region) return readSnapshot(await loadLiveSnapshot(io, options));
+  if (options.region) return readSnapshot(await loadLiveSnapshot(io, options, config.excludeAccounts));
   if (options.vpc) throw new InputError('invalid options', ['--vpc needs --snapshot FILE or --region R']);
   throw new InputError('nothing to audit', ['give --snapshot FILE or --region R [--vpc ID ...]']);
 }
@@ -153,8 +155,34 @@ function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: str
   return { accountId, region };
 }
 
+/**
+ * A snapshot file of an account that `excludeAccounts` of `--config` lists is not judged (exit 2,
+ * as live): "never governed, the central one included" (DESIGN §15) holds whoever recorded it. The
+ * `accounts` allow-list is not applied to one snapshot: it may be the central account's, which is
+ * governed whether or not the list names it (a file of several snapshots applies it, README).
+ */
+function refuseExcludedFile(io: CliIo, snapshot: Snapshot, config: Config): void {
+  if (config.excludeAccounts.length === 0) return;
+  const accountId = snapshot.accountId ?? snapshot.Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
+  if (accountId === undefined) {
+    io.stderr(
+      "warning: the snapshot names no account (a top-level accountId, or a VPC's OwnerId): excludeAccounts of --config could not be applied\n",
+    );
+    return;
+  }
+  if (config.excludeAccounts.includes(accountId)) {
+    throw new InputError('nothing to audit', [
+      `account ${accountId} (the snapshot's) is in excludeAccounts of --config: it is never governed, so it is not judged`,
+    ]);
+  }
+}
+
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {
+  refuseStdinTwice([
+    ['--snapshot', options.snapshot],
+    ['--config', options.config],
+  ]);
   const config = await loadConfigFile(io, options.config);
   if (wantsAccounts(options)) {
     // Security Hub's default product takes only the calling account's findings (README).
@@ -166,9 +194,10 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
     return runAccountsAudit(io, options, config);
   }
   refuseLoneRegions(options);
-  const loaded = await loadAuditSnapshot(io, options);
+  const loaded = await loadAuditSnapshot(io, options, config);
   if ('several' in loaded) return runRecordedAccountsAudit(io, options, config, loaded.several);
   const { snapshot, warnings: inputWarnings } = loaded;
+  if (options.snapshot) refuseExcludedFile(io, snapshot, config);
   const keep = options.snapshot ? vpcFilter(snapshot, options.vpc ?? []) : undefined;
   const now = io.now();
   const result = evaluateReport(snapshot, config, { now });

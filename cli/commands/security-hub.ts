@@ -3,6 +3,7 @@ import { importFindings } from '../../shared/aws/security-hub';
 import type { Finding } from '../../shared/findings';
 import { securityHubPlan } from '../../shared/integrations/security-hub';
 import { defaultProductArn } from '../../shared/report/asff';
+import { credentialHints } from '../credential-hint';
 import type { CliIo } from '../io';
 
 /** Failures listed one per line; the rest are counted. */
@@ -39,5 +40,9 @@ export async function importToSecurityHub(
   if (report.failed.length > SHOWN_FAILURES) {
     io.stderr(`  … and ${report.failed.length - SHOWN_FAILURES} more not imported\n`);
   }
+  // A call that failed for want of credentials fails every finding alike: what to do, said once.
+  const codes = new Set(report.failed.map((f) => f.code));
+  const [code] = codes;
+  if (codes.size === 1 && code) for (const hint of credentialHints({ name: code })) io.stderr(`  ${hint}\n`);
   return report.failed.length === 0;
 }

@@ -13,6 +13,8 @@ const EXPECTED =
  * expected and where.
  */
 export function eventMessages(text: string, path: string, firstIndex: number): BatchMessage[] {
+  // As for a snapshot: an empty file (a failed redirect, `-` with nothing piped) says so.
+  if (text.trim() === '') throw new InputError(`invalid event ${path}`, ['(root): the file is empty']);
   const json = parseJsonText(text, `event ${path}`);
   const fail = (where: string, what: string): never => {
     throw new InputError(`invalid event ${path}`, [`${where}: ${what}; ${EXPECTED}`]);

@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
+import { ACCOUNT_ID } from '../../shared/aws/ids';
 import { type Config, MODES, type Mode } from '../../shared/config';
+import { InputError } from '../../shared/errors';
 import type { BatchMessage, MessageTriage } from '../../shared/events/batch';
 import { type GroupOutcome, runGroupPipeline, triageMessages } from '../../shared/events/pipeline';
 import type { ParsedEvent } from '../../shared/events/types';
@@ -7,10 +9,12 @@ import type { Finding } from '../../shared/findings';
 import { readSnapshotText } from '../../shared/model/snapshot';
 import { describeAction } from '../../shared/notify/action-text';
 import { type ChatNotification, chatFromText } from '../../shared/notify/chat';
+import { ROLE_NAME } from '../../shared/org/settings';
+import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { Ec2Call } from '../../shared/remediation/types';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
-import { optionValue, optionValues } from '../option-value';
+import { optionValue, optionValues, refuseStdinTwice } from '../option-value';
 import { eventMessages } from './simulate-input';
 
 export const SIMULATE_FORMATS = ['text', 'json'] as const;
@@ -23,6 +27,44 @@ export interface SimulateOptions {
   mode?: Mode;
   config?: string;
   format: SimulateFormat;
+  /** Organization mode's member role (VPC_GUARDRAIL_MEMBER_ROLE_NAME of the central functions). */
+  roleName?: string;
+  /** Organization mode's central account (the functions' own): governed unless excluded. */
+  centralAccount?: string;
+}
+
+/** The member role the central stack names when its context does not (DESIGN §15). */
+const DEFAULT_ROLE_NAME = 'VpcGuardrailMember';
+
+/**
+ * The organization scope a simulation triages with, as the central event function does (DESIGN
+ * §15), or undefined for the single-account function. Organization mode is on when the options
+ * name the member role or the central account, or the configuration names `accounts` or
+ * `excludeAccounts` (keys only organization mode reads; the central stack sets them). Without
+ * `--central-account` no account is spared the allow-list, as for a file of several snapshots:
+ * the events of the central account then read as the Lambda's only when `accounts` lists it.
+ */
+export function simulationScope(options: SimulateOptions, config: Config): OrgScope | undefined {
+  const issues: string[] = [];
+  if (options.roleName !== undefined && !ROLE_NAME.test(options.roleName)) {
+    issues.push(`--role-name: not an IAM role name (${JSON.stringify(options.roleName)})`);
+  }
+  if (options.centralAccount !== undefined && !ACCOUNT_ID.test(options.centralAccount)) {
+    issues.push(`--central-account: not a 12-digit account id (${JSON.stringify(options.centralAccount)})`);
+  }
+  if (issues.length > 0) throw new InputError('invalid options', issues);
+  const on =
+    options.roleName !== undefined ||
+    options.centralAccount !== undefined ||
+    config.accounts.length > 0 ||
+    config.excludeAccounts.length > 0;
+  if (!on) return undefined;
+  return {
+    homeAccountId: options.centralAccount ?? '',
+    memberRoleName: options.roleName ?? DEFAULT_ROLE_NAME,
+    accounts: config.accounts,
+    excludeAccounts: config.excludeAccounts,
+  };
 }
 
 /** What triage decided for one record, in input order. */
@@ -72,8 +114,14 @@ export interface SimulateReport extends SimulateGroup {
  * notice reads as the Lambda's would.
  */
 export async function simulate(io: CliIo, options: SimulateOptions): Promise<SimulateReport> {
+  refuseStdinTwice([
+    ...[options.event].flat().map((path) => ['--event', path] as const),
+    ['--snapshot', options.snapshot],
+    ['--config', options.config],
+  ]);
   const fileConfig = await loadConfigFile(io, options.config);
   const config: Config = options.mode ? { ...fileConfig, mode: options.mode } : fileConfig;
+  const org = simulationScope(options, config);
   const messages: BatchMessage[] = [];
   for (const path of [options.event].flat()) {
     messages.push(...eventMessages(await io.readText(path), path, messages.length));
@@ -86,7 +134,10 @@ export async function simulate(io: CliIo, options: SimulateOptions): Promise<Sim
   // own file here, so what looked odd in it (an unknown key, no item at all) is theirs to see.
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
   const pipelineOptions = { now: io.now() };
-  const triaged = triageMessages(messages, config, pipelineOptions);
+  const all = triageMessages(messages, config, pipelineOptions);
+  // Organization mode: ungoverned accounts and the member role's own calls are ignored, with the
+  // reason the central function logs (the same triage it runs).
+  const triaged = org ? orgTriageBatch(all, org) : all;
   const outcomes: GroupOutcome[] = [];
   for (const group of triaged.groups) {
     outcomes.push(
@@ -244,7 +295,8 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
     // DESIGN §11's usage line (README "The vpc-guardrail command").
     .usage(
       '--event FILE --snapshot FILE [--mode notify|remediate|dry-run]\n' +
-        '                              [--config FILE] [--format text|json]',
+        '                              [--config FILE] [--format text|json]\n' +
+        '                              [--role-name NAME] [--central-account ID]',
     )
     .requiredOption(
       '--event <file>',
@@ -264,6 +316,16 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
     )
     .addOption(
       new Option('--format <format>', 'output format').choices([...SIMULATE_FORMATS]).default('text'),
+    )
+    .option(
+      '--role-name <name>',
+      "organization mode: the member role, whose calls are the guardrail's own (default: VpcGuardrailMember; on with accounts/excludeAccounts in --config)",
+      optionValue,
+    )
+    .option(
+      '--central-account <id>',
+      'organization mode: the central account, governed whether or not accounts lists it (unless excludeAccounts does)',
+      optionValue,
     )
     .action(async (options: SimulateOptions) => {
       const result = await simulate(io, options);

@@ -96,13 +96,22 @@ export function checkLiveOptions(options: LiveOptions): { region: string; vpcIds
 
 /**
  * Loads a region (or some VPCs) with the local credentials (the SDK's default chain: AWS_PROFILE,
- * SSO, environment, …), showing progress on stderr.
+ * SSO, environment, …), showing progress on stderr. `excludeAccounts` (of `--config`): an account
+ * the configuration never governs is not read (DESIGN §15: the own account is governed "unless
+ * excludeAccounts" lists it, as in the audit function) — an input error naming the exclusion.
  */
-export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise<RegionSnapshot> {
+export async function loadLiveSnapshot(
+  io: CliIo,
+  options: LiveOptions,
+  excludeAccounts: readonly string[] = [],
+): Promise<RegionSnapshot> {
   const { region, vpcIds } = checkLiveOptions(options);
   const progress = progressReporter(io, io === processIo && process.stderr.isTTY === true);
   // Asked alongside the reads; it never fails the load (see callerAccount).
   const caller = callerAccount(region);
+  // With exclusions the account is known before anything is read (STS answers in one call); a
+  // region is not read, possibly for minutes, only to be refused.
+  if (excludeAccounts.length > 0) refuseExcluded(await caller, excludeAccounts);
   try {
     const snapshot = await loadRegionSnapshot(regionEc2Client(region), {
       region,
@@ -111,7 +120,11 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
     });
     progress.done(snapshot);
     const accountId = await caller;
-    if (!accountId) return snapshot;
+    if (!accountId) {
+      // STS did not answer: the VPCs' owner (the loader's fallback) is the best account there is.
+      if (excludeAccounts.length > 0) refuseExcluded(snapshot.accountId, excludeAccounts, io);
+      return snapshot;
+    }
     const labelled: RegionSnapshot = { accountId, ...snapshot };
     labelled.accountId = accountId;
     return labelled;
@@ -124,6 +137,25 @@ export async function loadLiveSnapshot(io: CliIo, options: LiveOptions): Promise
       });
     }
     throw error;
+  }
+}
+
+/**
+ * Refuses an account `excludeAccounts` lists: nothing is audited, which is exit 2, never a clean
+ * report (the CLI's exit code gates pipelines; `audit --accounts` does the same). An account that
+ * cannot be told (no STS answer, no VPC) is a warning when `io` is given: the exclusions could not
+ * be applied.
+ */
+function refuseExcluded(accountId: string | undefined, excludeAccounts: readonly string[], io?: CliIo): void {
+  if (accountId && excludeAccounts.includes(accountId)) {
+    throw new InputError('nothing to audit', [
+      `account ${accountId} (the local credentials') is in excludeAccounts of --config: it is never governed, so it is not read`,
+    ]);
+  }
+  if (!accountId && io) {
+    io.stderr(
+      'warning: the account of the local credentials is not known (STS GetCallerIdentity did not answer, no VPC names its owner): excludeAccounts of --config could not be applied\n',
+    );
   }
 }
 

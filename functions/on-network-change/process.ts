@@ -19,7 +19,7 @@ import {
   type Where,
 } from '../../shared/events/pipeline';
 import type { IgnoreCode } from '../../shared/events/types';
-import { securityHubPlan, splitByState } from '../../shared/integrations/security-hub';
+import { observedSince, securityHubPlan, splitByState } from '../../shared/integrations/security-hub';
 import { parseSnapshot } from '../../shared/model/snapshot';
 import { subjectWithAccount } from '../../shared/notify/account-subject';
 import type { Notice } from '../../shared/notify/notice';
@@ -306,12 +306,19 @@ async function processGroup(
       ...splitByState(before, outcome.after),
       scope: outcome.assessment.resolved,
       notJudged: outcome.assessment.notJudged,
+      // Exemption tags set or removed by these calls: their findings' Workflow follows them.
+      exemptionChanges: group.members.flatMap((m) => (m.scope.exemption ? [m.scope.exemption] : [])),
       // Records of resources no longer firing carry no account or region of their own: they are the
       // group's (a member account in organization mode), imported under this account's product.
       asff: {
         accountId: group.accountId ?? deps.accountId,
         region: group.region ?? deps.region,
         now: options.now,
+        // FirstObservedAt: when the change the evaluation follows was made (README, Security Hub).
+        firstObservedAt: observedSince(
+          group.members.map((m) => m.event.eventTime),
+          options.now,
+        ),
         productArn: defaultProductArn(deps.region, deps.accountId),
       },
     });

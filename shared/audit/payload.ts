@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ACCOUNT_ID, REGION_NAME, VPC_ID } from '../aws/ids';
+import { meantName } from '../config';
 import { InputError } from '../errors';
 import { parseWith } from '../validation';
 
@@ -13,20 +14,20 @@ export const AuditPayloadSchema = z
     /** Whole VPCs to audit (in the one region audited). */
     vpcIds: z
       .array(z.string().regex(VPC_ID, { message: 'not a VPC id like vpc-0123456789abcdef0' }))
-      .min(1)
-      .max(200)
+      .min(1, { message: 'give at least one VPC id, or leave vpcIds out to audit whole regions' })
+      .max(200, { message: 'at most 200 VPC ids in one audit' })
       .optional(),
     /** Regions to audit (default: the function's own region). */
     regions: z
       .array(z.string().regex(REGION_NAME, { message: 'not a region name like eu-west-1' }))
-      .min(1)
-      .max(40)
+      .min(1, { message: "give at least one region, or leave regions out for the function's own" })
+      .max(40, { message: 'at most 40 regions in one audit' })
       .optional(),
     /** Organization mode: these accounts (through the member role; the own account directly). */
     accounts: z
       .array(z.string().regex(ACCOUNT_ID, { message: 'not a 12-digit AWS account id' }))
-      .min(1)
-      .max(10_000)
+      .min(1, { message: 'give at least one account id (or organization: true), or leave accounts out' })
+      .max(10_000, { message: 'at most 10,000 accounts in one audit' })
       .optional(),
     /**
      * Organization mode: every ACTIVE account of the organization (organizations:ListAccounts).
@@ -67,11 +68,33 @@ export const AuditPayloadSchema = z
 
 export type AuditPayload = z.infer<typeof AuditPayloadSchema>;
 
-/** Validates an invocation payload; `null`/absent is `{}` (an `aws lambda invoke` without payload). */
+const KEYS = Object.keys(AuditPayloadSchema.shape);
+
+/**
+ * Validates an invocation payload; `null`/absent is `{}` (an `aws lambda invoke` without payload).
+ * An unknown key names the key it most likely meant (`region` → `regions`); an EventBridge event
+ * (a rule or schedule that targets the function without an input) says to give it one.
+ */
 export function parseAuditPayload(input: unknown): AuditPayload {
   const value = input ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError('invalid audit payload', ['(root): expected a JSON object']);
   }
-  return parseWith(AuditPayloadSchema, value, 'audit payload');
+  const o = value as Record<string, unknown>;
+  if (typeof o['detail-type'] === 'string' && typeof o.source === 'string') {
+    throw new InputError('invalid audit payload', [
+      `(root): an EventBridge event ("${o['detail-type'].slice(0, 80)}"), not an audit payload: give the rule's target a constant input, e.g. {"notify": true} (the stack's auditSchedule does)`,
+    ]);
+  }
+  try {
+    return parseWith(AuditPayloadSchema, value, 'audit payload');
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const issues = error.issues.map((issue) => {
+      const unknown = /^([^.[\]]+): unknown key$/.exec(issue);
+      const meant = unknown?.[1] === undefined ? undefined : meantName(unknown[1], KEYS);
+      return meant ? `${issue}; did you mean ${meant}?` : issue;
+    });
+    throw new InputError('invalid audit payload', issues, { cause: error });
+  }
 }

@@ -4,7 +4,7 @@ import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { partitionOf } from '../report/asff';
 import { type ClientCredentials, ec2Client } from './clients';
 import { allPages } from './ec2/pages';
-import { AccountListError, AssumeRoleDeniedError, errorText, isRetryable } from './errors';
+import { AccountListError, AssumeRoleDeniedError, errorCode, errorText, isRetryable } from './errors';
 
 // Organization mode (DESIGN §15): the central functions act in a member account through the
 // member role, with credentials from STS. Credentials are cached per account until shortly before
@@ -147,6 +147,13 @@ export function accountClients(options: AccountClientsOptions): AccountClients {
   };
 }
 
+/** What to do about the usual ListAccounts refusals (the AWS message names no fix). */
+const LIST_HINTS: Record<string, string> = {
+  AccessDeniedException:
+    'ListAccounts answers in the management account or a delegated administrator: run there, or register this account with aws organizations register-delegated-administrator; or name the accounts',
+  AWSOrganizationsNotInUseException: 'this account is not in an organization: name the accounts instead',
+};
+
 /**
  * The ACTIVE accounts of the organization (`organizations:ListAccounts`, every page; it answers in
  * the management account or a delegated administrator). Suspended and closing accounts are skipped.
@@ -164,9 +171,11 @@ export async function organizationAccounts(org: OrganizationsClient): Promise<st
       .flatMap((a) => (a.Id ? [a.Id] : []))
       .sort();
   } catch (error) {
-    throw new AccountListError(`cannot list the organization's accounts: ${errorText(error)}`, {
-      cause: error,
-    });
+    const hint = LIST_HINTS[errorCode(error)];
+    throw new AccountListError(
+      `cannot list the organization's accounts: ${errorText(error)}${hint ? ` (${hint})` : ''}`,
+      { cause: error },
+    );
   }
   // An organization always lists its management account: none ACTIVE means the answer is not an
   // organization's (an emulator without one answers so), and an audit of no account would report

@@ -166,8 +166,51 @@ export interface SecurityHubSync {
   imported: number;
   archived: number;
   resolved: number;
+  /**
+   * Findings whose Workflow.Status was set to follow an exemption change (SUPPRESSED or NEW again);
+   * absent when no exemption changed.
+   */
+  workflowSet?: number;
   failed: SecurityHubFailure[];
   calls: number;
+}
+
+/**
+ * Sets `Workflow.Status` of findings Security Hub holds (BatchUpdateFindings, at most 100 a call).
+ * A finding it does not hold yet (`FindingNotFound`) was created by this evaluation's import with
+ * the same status, so it is no failure.
+ */
+export async function setWorkflow(
+  client: SecurityHubClient,
+  records: readonly AsffFinding[],
+  status: 'NEW' | 'SUPPRESSED',
+): Promise<{ updated: number; failed: SecurityHubFailure[]; calls: number }> {
+  const report = { updated: 0, failed: [] as SecurityHubFailure[], calls: 0 };
+  for (let i = 0; i < records.length; i += ASFF_BATCH_SIZE) {
+    const chunk = records.slice(i, i + ASFF_BATCH_SIZE);
+    report.calls++;
+    try {
+      const out = await client.send(
+        new BatchUpdateFindingsCommand({
+          FindingIdentifiers: chunk.map((f) => ({ Id: f.Id, ProductArn: f.ProductArn })),
+          Workflow: { Status: status },
+        }),
+      );
+      report.updated += (out.ProcessedFindings ?? []).length;
+      for (const failure of out.UnprocessedFindings ?? []) {
+        if (failure.ErrorCode === 'FindingNotFound') continue;
+        report.failed.push({
+          id: failure.FindingIdentifier?.Id ?? '(no id)',
+          code: failure.ErrorCode ?? 'Unknown',
+          message: failure.ErrorMessage ?? '',
+        });
+      }
+    } catch (error) {
+      const { code, message } = callFailure(error);
+      for (const f of chunk) report.failed.push({ id: f.Id, code, message });
+    }
+  }
+  return report;
 }
 
 /** Sends a plan: the firing findings as ACTIVE, then closes the closed and gone ones. */
@@ -180,12 +223,18 @@ export async function syncFindings(
     plan.closed.length + plan.gone.length > 0
       ? await resolveFindings(client, plan.closed, plan.gone)
       : { archived: 0, resolved: 0, failed: [], calls: 0 };
+  // After the import (which cannot change the Workflow of an existing finding): an exemption set
+  // or removed by the calls evaluated moves the findings it decides.
+  const suppress = await setWorkflow(client, plan.workflow.suppress, 'SUPPRESSED');
+  const reopen = await setWorkflow(client, plan.workflow.reopen, 'NEW');
+  const workflowCalls = suppress.calls + reopen.calls;
   return {
     imported: imported.imported,
     archived: closing.archived,
     resolved: closing.resolved,
-    failed: [...imported.failed, ...closing.failed],
-    calls: imported.calls + closing.calls,
+    ...(workflowCalls > 0 ? { workflowSet: suppress.updated + reopen.updated } : {}),
+    failed: [...imported.failed, ...closing.failed, ...suppress.failed, ...reopen.failed],
+    calls: imported.calls + closing.calls + workflowCalls,
   };
 }
 

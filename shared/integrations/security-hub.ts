@@ -1,7 +1,7 @@
 import type { NotJudged } from '../engine';
 import type { Finding, ResourceType } from '../findings';
 import type { ActionResult } from '../remediation/types';
-import { type AsffFinding, type AsffOptions, toAsffFinding } from '../report/asff';
+import { type AsffFinding, type AsffOptions, asffFindingId, toAsffFinding } from '../report/asff';
 import { RULES, ruleById } from '../rules/registry';
 import type { ResolvedScope } from '../scope/resolve';
 
@@ -17,6 +17,13 @@ export interface SecurityHubPlan {
   closed: AsffFinding[];
   /** Rule × resource pairs in scope with no finding now: archived and resolved if Security Hub holds them. */
   gone: AsffFinding[];
+  /**
+   * Firing findings whose resource had its exemption tag set or removed by a call of this
+   * evaluation, with the workflow that change implies: a provider's import cannot change the
+   * Workflow of an existing finding, so without these an exemption removed later would leave the
+   * finding SUPPRESSED (hidden from Security Hub's default views) while it fires again.
+   */
+  workflow: { suppress: AsffFinding[]; reopen: AsffFinding[] };
   /**
    * Firing and closed findings of other accounts than the one importing them, left out of the
    * three sets (`accountOnly`), counted per account (sorted by id). Empty when all are its own.
@@ -35,6 +42,8 @@ export interface SecurityHubPlanInput {
    * longer fires there. Unset (an audit): nothing is inferred about findings not seen.
    */
   scope?: ResolvedScope;
+  /** Exemption tags set or removed by the calls evaluated (CreateTags / DeleteTags), if any. */
+  exemptionChanges?: readonly { change: 'set' | 'removed'; resourceIds: readonly string[] }[];
   /**
    * What the evaluation could not judge: never inferred gone (a rule with no finding on a resource
    * it could not judge says nothing about that resource). `ruleId` unset: every rule of it.
@@ -68,6 +77,23 @@ export function toAsffPerAccount(findings: readonly Finding[], options: AsffOpti
   return findings.map((finding) =>
     toAsffFinding(finding, { ...options, accountId: finding.accountId ?? options.accountId }),
   );
+}
+
+/**
+ * The FirstObservedAt of an event group's records: the latest valid CloudTrail `eventTime` of its
+ * calls not after `now`. The evaluated state held from that moment at the latest (every change of
+ * the batch was made); the earliest could predate the call that opened a port. Undefined without
+ * one (the records then use `now`).
+ */
+export function observedSince(eventTimes: readonly (string | undefined)[], now: Date): Date | undefined {
+  let latest: number | undefined;
+  for (const text of eventTimes) {
+    if (text === undefined) continue;
+    const time = Date.parse(text);
+    if (Number.isNaN(time) || time > now.getTime()) continue;
+    if (latest === undefined || time > latest) latest = time;
+  }
+  return latest === undefined ? undefined : new Date(latest);
 }
 
 /** A record turned into its closed form: archived, resolved, and compliant where it had controls. */
@@ -165,7 +191,9 @@ export function securityHubPlan(input: SecurityHubPlanInput): SecurityHubPlan {
     }
   }
   const activeIds = new Set(active.map((r) => r.Id));
+  const workflow = workflowChanges(input, dedupe(active));
   return accountOnly({
+    workflow,
     active: dedupe(active),
     closed: dedupe(closed.filter((r) => !activeIds.has(r.Id))),
     gone,
@@ -188,6 +216,11 @@ function defaultProductAccount(productArn: string): string | undefined {
  * finding never imported under this product cannot be resolved under it.
  */
 function accountOnly(plan: SecurityHubPlan): SecurityHubPlan {
+  const importable = (records: AsffFinding[]) =>
+    records.filter((record) => {
+      const importer = defaultProductAccount(record.ProductArn);
+      return importer === undefined || importer === record.AwsAccountId;
+    });
   const other = new Map<string, number>();
   const own = (records: AsffFinding[], count: boolean) =>
     records.filter((record) => {
@@ -203,7 +236,45 @@ function accountOnly(plan: SecurityHubPlan): SecurityHubPlan {
   const otherAccounts = [...other]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([accountId, findings]) => ({ accountId, findings }));
-  return { active, closed, gone, otherAccounts };
+  const workflow = {
+    suppress: importable(plan.workflow.suppress),
+    reopen: importable(plan.workflow.reopen),
+  };
+  return { active, closed, gone, workflow, otherAccounts };
+}
+
+/**
+ * The active records whose Workflow follows an exemption change of this evaluation: a finding now
+ * suppressed on a resource whose exemption was set is SUPPRESSED, one now firing unsuppressed on a
+ * resource whose exemption was removed is NEW again. Only in the direction of the change, so an
+ * analyst's NOTIFIED or RESOLVED on other findings is left alone.
+ */
+function workflowChanges(
+  input: SecurityHubPlanInput,
+  active: readonly AsffFinding[],
+): SecurityHubPlan['workflow'] {
+  const set = new Set<string>();
+  const removed = new Set<string>();
+  for (const change of input.exemptionChanges ?? []) {
+    for (const id of change.resourceIds) (change.change === 'set' ? set : removed).add(id);
+  }
+  if (set.size === 0 && removed.size === 0) return { suppress: [], reopen: [] };
+  const suppressIds = new Set<string>();
+  const reopenIds = new Set<string>();
+  for (const finding of input.open) {
+    const id = asffFindingId(
+      finding.accountId ?? input.asff.accountId,
+      finding.region ?? input.asff.region,
+      finding.ruleId,
+      finding.resourceId,
+    );
+    if (finding.suppressed && set.has(finding.resourceId)) suppressIds.add(id);
+    if (!finding.suppressed && removed.has(finding.resourceId)) reopenIds.add(id);
+  }
+  return {
+    suppress: active.filter((r) => suppressIds.has(r.Id)),
+    reopen: active.filter((r) => reopenIds.has(r.Id)),
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Finding, RemediationPlan, ResourceType, Severity } from '../findings';
 import { sanitize, truncate } from '../notify/sanitize';
 
@@ -8,8 +9,20 @@ export const ASFF_SCHEMA_VERSION = '2018-10-08';
 /** BatchImportFindings takes at most 100 findings per call. */
 export const ASFF_BATCH_SIZE = 100;
 
-/** Length limits of the ASFF fields we fill. */
-const LIMITS = { title: 256, description: 1024, recommendation: 512, productField: 2048, requirements: 32 };
+/**
+ * Length limits of the ASFF fields we fill (AwsSecurityFinding, API reference): Id 512, Title 256,
+ * Description 1024, Remediation.Recommendation.Text 512, a ProductFields value 2048 (50 pairs, keys
+ * of 128 at most), Compliance.RelatedRequirements 32 items, Region and Resources[].Region 16.
+ */
+const LIMITS = {
+  id: 512,
+  title: 256,
+  description: 1024,
+  recommendation: 512,
+  productField: 2048,
+  requirements: 32,
+  region: 16,
+};
 
 export type AsffSeverityLabel = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
 
@@ -31,8 +44,13 @@ export interface AsffFinding {
   AwsAccountId: string;
   Region: string;
   Types: string[];
+  /** When the record was written: Security Hub wants CreatedAt = UpdatedAt when it creates one. */
   CreatedAt: string;
   UpdatedAt: string;
+  /** When the exposure was first seen: the change's CloudTrail time (event function), else now. */
+  FirstObservedAt: string;
+  /** This evaluation. */
+  LastObservedAt: string;
   Severity: { Label: AsffSeverityLabel; Original: Severity };
   Title: string;
   Description: string;
@@ -55,8 +73,13 @@ export interface AsffOptions {
   accountId: string;
   /** The region a finding without `region` belongs to (and of the product ARN). */
   region: string;
-  /** CreatedAt / UpdatedAt. */
+  /** CreatedAt / UpdatedAt / LastObservedAt: when the state was evaluated and the record written. */
   now: Date;
+  /**
+   * FirstObservedAt: the earliest time the evaluated state is known to have held (the CloudTrail
+   * `eventTime` of the change the event function evaluates); `now` when unset, invalid or later.
+   */
+  firstObservedAt?: Date | undefined;
   /** Another product ARN than the account's default custom integration. */
   productArn?: string;
 }
@@ -114,7 +137,7 @@ export function asffTargetIssues(
   }
   if (target.region === undefined || target.region === '') {
     issues.push(`region: missing (${sources.region})`);
-  } else if (!REGION.test(target.region)) {
+  } else if (!REGION.test(target.region) || target.region.length > LIMITS.region) {
     issues.push(
       `region: not a region name like "eu-west-1", got ${JSON.stringify(target.region)} (${sources.region})`,
     );
@@ -181,9 +204,31 @@ function types(finding: Finding): string[] {
   return out;
 }
 
-/** The ASFF `Id` of a rule's finding on one resource: stable while the finding fires and after. */
+/**
+ * The ASFF `Id` of a rule's finding on one resource: stable while the finding fires and after. At
+ * most 512 characters (Security Hub rejects a longer one): a resource id that does not fit (a
+ * snapshot's ids are not length-checked) keeps its start and ends with `~` and 16 hex digits of
+ * its SHA-256, so two long ids stay two findings and one id always maps to the same finding.
+ */
 export function asffFindingId(accountId: string, region: string, ruleId: string, resourceId: string): string {
-  return `vpc-guardrail/${accountId}/${region}/${ruleId}/${resourceId}`;
+  const id = `vpc-guardrail/${accountId}/${region}/${ruleId}/${resourceId}`;
+  if (id.length <= LIMITS.id) return id;
+  const digest = createHash('sha256').update(resourceId).digest('hex').slice(0, 16);
+  const prefix = `vpc-guardrail/${accountId}/${region}/${ruleId}/`;
+  let keep = Math.max(0, LIMITS.id - prefix.length - digest.length - 1);
+  // Never half a surrogate pair.
+  const last = resourceId.charCodeAt(keep - 1);
+  if (last >= 0xd800 && last <= 0xdbff) keep -= 1;
+  return `${prefix}${resourceId.slice(0, keep)}~${digest}`;
+}
+
+/** The record's FirstObservedAt: the given time when it is a valid one not after `now`. */
+function firstObserved(options: AsffOptions): string {
+  const first = options.firstObservedAt;
+  if (first && !Number.isNaN(first.getTime()) && first.getTime() <= options.now.getTime()) {
+    return first.toISOString();
+  }
+  return options.now.toISOString();
 }
 
 /** Converts one finding to ASFF. */
@@ -193,11 +238,12 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
   const partition = partitionOf(region);
   const resource = RESOURCES[finding.resourceType];
   const now = options.now.toISOString();
+  // Values of at most 2,048 characters (a snapshot's ids are not length-checked).
   const productFields: Record<string, string> = {
-    'vpc-guardrail/RuleId': finding.ruleId,
-    'vpc-guardrail/FindingId': finding.id,
-    'vpc-guardrail/VpcId': finding.vpcId,
-    'vpc-guardrail/ResourceId': finding.resourceId,
+    'vpc-guardrail/RuleId': fitText(finding.ruleId, LIMITS.productField),
+    'vpc-guardrail/FindingId': fitText(finding.id, LIMITS.productField),
+    'vpc-guardrail/VpcId': fitText(finding.vpcId, LIMITS.productField),
+    'vpc-guardrail/ResourceId': fitText(finding.resourceId, LIMITS.productField),
   };
   // A resolved record of a finding that no longer fires has no engine id or VPC to give; ASFF
   // product field values must not be empty.
@@ -222,8 +268,13 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
     AwsAccountId: accountId,
     Region: region,
     Types: findingTypes,
+    // Security Hub replaces CreatedAt and FirstObservedAt on every import of an Id (it keeps no
+    // first sighting for a provider), and wants CreatedAt = UpdatedAt when it creates a finding:
+    // without state, the record's own time is the only CreatedAt valid in both cases (README).
     CreatedAt: now,
     UpdatedAt: now,
+    FirstObservedAt: firstObserved(options),
+    LastObservedAt: now,
     Severity: severity,
     Title: fitText(finding.title, LIMITS.title),
     // Never empty (Security Hub requires one): a detail of nothing but control characters is the title.

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { NotJudged } from '../analysis/not-judged';
 import type { Finding, Severity } from '../findings';
 import { sanitize } from '../notify/sanitize';
 import { RULES } from '../rules/registry';
 import type { RuleDefinition } from '../rules/types';
 import { VERSION } from '../version';
+import { RULE_HELP, ruleHelp, ruleHelpUri } from './rule-help';
 
 // SARIF 2.1.0 (OASIS): the shape code-scanning tools read. A finding is about a cloud resource, not
 // a file, so its location is logical (the resource). GitHub code scanning rejects a whole upload
@@ -25,6 +27,9 @@ export interface SarifReportingDescriptor {
   name?: string;
   shortDescription?: SarifMessage;
   fullDescription?: SarifMessage;
+  /** Required by GitHub code scanning, which shows `markdown` (else `text`) beside the alert. */
+  help?: { text: string; markdown?: string };
+  helpUri?: string;
   defaultConfiguration?: { level: SarifLevel };
   properties?: Record<string, unknown>;
 }
@@ -37,7 +42,10 @@ export interface SarifLogicalLocation {
 
 export interface SarifLocation {
   /** Always on a result (GitHub code scanning requires it); absent on a notification's location. */
-  physicalLocation?: { artifactLocation: { uri: string } };
+  physicalLocation?: {
+    artifactLocation: { uri: string };
+    region?: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+  };
   logicalLocations?: SarifLogicalLocation[];
 }
 
@@ -48,7 +56,7 @@ export interface SarifResult {
   message: SarifMessage;
   locations: SarifLocation[];
   partialFingerprints: Record<string, string>;
-  suppressions?: { kind: 'inSource' | 'external'; justification: string }[];
+  suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string }[];
   properties: Record<string, unknown>;
 }
 
@@ -206,6 +214,8 @@ export function securitySeverity(severity: Severity): string {
 
 function descriptor(rule: RuleDefinition): SarifReportingDescriptor {
   const level = rule.meta.severity === 'by-ports' ? 'warning' : sarifLevel(rule.meta.severity);
+  const help = ruleHelp(rule);
+  const helpUri = ruleHelpUri(rule);
   return {
     id: rule.meta.id,
     name: rule.meta.id
@@ -213,10 +223,17 @@ function descriptor(rule: RuleDefinition): SarifReportingDescriptor {
       .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
       .join(''),
     shortDescription: { text: rule.meta.title },
-    fullDescription: { text: `${rule.meta.title}. Resource type ${rule.meta.resourceType}.` },
+    // What fires the rule (GitHub shows it under the title, at most 1,024 characters).
+    fullDescription: {
+      text: RULE_HELP[rule.meta.id]?.fires ?? `${rule.meta.title}. Resource type ${rule.meta.resourceType}.`,
+    },
+    ...(help ? { help } : {}),
+    ...(helpUri ? { helpUri } : {}),
     defaultConfiguration: { level },
     properties: {
       tags: ['security', 'aws', 'vpc', ...rule.meta.controls],
+      // GitHub orders alerts by level, then precision (`very-high` … `low`).
+      ...(RULE_HELP[rule.meta.id] ? { precision: RULE_HELP[rule.meta.id]?.precision } : {}),
       controls: [...rule.meta.controls],
       ...(rule.meta.severity === 'by-ports'
         ? {}
@@ -226,6 +243,8 @@ function descriptor(rule: RuleDefinition): SarifReportingDescriptor {
   };
 }
 
+const LINE_ONE = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+
 function location(finding: Finding, snapshotUri: string | undefined): SarifLocation {
   const segments = [finding.accountId, finding.region, finding.vpcId, finding.resourceId].filter(
     (segment): segment is string => Boolean(segment),
@@ -234,11 +253,23 @@ function location(finding: Finding, snapshotUri: string | undefined): SarifLocat
   // percent-encoded) is the artifact: GitHub shows it as the alert's file and keys the alert on it.
   const uri = snapshotUri ?? segments.map(encodeSegment).join('/');
   return {
-    physicalLocation: { artifactLocation: { uri } },
+    // GitHub's table marks the region's start and end line and column required; a resource has no
+    // line, so the start of the artifact (an empty region, as SARIF allows).
+    physicalLocation: { artifactLocation: { uri }, region: LINE_ONE },
     logicalLocations: [
       { name: finding.resourceId, fullyQualifiedName: segments.join('/'), kind: finding.resourceType },
     ],
   };
+}
+
+/**
+ * GitHub's alert identity for a result (`<16 hex>:1`, the form its own upload action writes): the
+ * rule and file are combined with it there, so it names the resource only, by account, region and
+ * id. The same group open on other ports stays one alert, updated; another group is another.
+ */
+export function primaryLocationLineHash(finding: Finding): string {
+  const key = [finding.accountId ?? '', finding.region ?? '', finding.resourceId].join('\u0000');
+  return `${createHash('sha256').update(key).digest('hex').slice(0, 16)}:1`;
 }
 
 /** Converts findings to one SARIF 2.1.0 log with one run; rules are the catalogue plus any unknown ids. */
@@ -248,7 +279,13 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
   for (const finding of findings) {
     if (!index.has(finding.ruleId)) {
       index.set(finding.ruleId, rules.length);
-      rules.push({ id: finding.ruleId, shortDescription: { text: finding.title } });
+      // GitHub requires both descriptions and the help text of every rule.
+      rules.push({
+        id: finding.ruleId,
+        shortDescription: { text: finding.title },
+        fullDescription: { text: finding.title },
+        help: { text: finding.title },
+      });
     }
   }
   const results = findings.map((finding): SarifResult => {
@@ -257,7 +294,12 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
       level: sarifLevel(finding.severity),
       message: { text: messageText(`${finding.title}: ${finding.detail}`) },
       locations: [location(finding, options.artifactUri)],
-      partialFingerprints: { 'vpcGuardrailFindingId/v1': finding.id },
+      partialFingerprints: {
+        // The only key GitHub code scanning reads; with every result in one file on line 1 it is
+        // what keeps two resources' alerts apart (and one resource's alert the same from run to run).
+        primaryLocationLineHash: primaryLocationLineHash(finding),
+        'vpcGuardrailFindingId/v1': finding.id,
+      },
       properties: {
         severity: finding.severity,
         'security-severity': securitySeverity(finding.severity),
@@ -277,7 +319,10 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
     if (finding.suppressed) {
       result.suppressions = [
         {
+          // A tag is on the resource itself (in the snapshot), a configuration entry outside it.
           kind: finding.suppressed.by === 'tag' ? 'inSource' : 'external',
+          // The exemption is in force (SARIF §3.35.3), not a request under review.
+          status: 'accepted',
           justification: finding.suppressed.reason,
         },
       ];
@@ -308,14 +353,24 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
 
 /** Results GitHub code scanning takes in one run: it rejects the whole upload above this. */
 export const GITHUB_MAX_RESULTS = 25_000;
+/** Results of one run GitHub code scanning keeps (the most severe); it drops the rest silently. */
+export const GITHUB_SHOWN_RESULTS = 5_000;
 
-/** A stderr warning when the log is more than GitHub code scanning takes (the log stays whole). */
+/** A stderr warning when the log is more than GitHub code scanning takes or shows (the log stays whole). */
 export function sarifSizeWarning(resultCount: number): string | undefined {
-  if (resultCount <= GITHUB_MAX_RESULTS) return undefined;
-  return (
-    `SARIF: ${resultCount} results, GitHub code scanning rejects a run of more than ` +
-    `${GITHUB_MAX_RESULTS} (audit and upload the VPCs in parts with --vpc ID ...)`
-  );
+  if (resultCount > GITHUB_MAX_RESULTS) {
+    return (
+      `SARIF: ${resultCount} results, GitHub code scanning rejects a run of more than ` +
+      `${GITHUB_MAX_RESULTS} (audit and upload the VPCs in parts with --vpc ID ...)`
+    );
+  }
+  if (resultCount > GITHUB_SHOWN_RESULTS) {
+    return (
+      `SARIF: ${resultCount} results, GitHub code scanning keeps only the ${GITHUB_SHOWN_RESULTS} most ` +
+      'severe of a run and drops the rest (audit and upload the VPCs in parts with --vpc ID ...)'
+    );
+  }
+  return undefined;
 }
 
 /** SARIF as pretty JSON text with a final newline. */

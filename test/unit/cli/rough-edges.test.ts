@@ -171,9 +171,9 @@ describe('input errors', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe(
       'vpc-guardrail: invalid config file c.json:\n' +
-        '  ephemeralPorts.form: unknown key\n' +
+        '  ephemeralPorts.form: unknown key; did you mean from?\n' +
         '  worldOpenCoverage: a fraction above 0 and at most 1, e.g. 0.99 (not a percentage)\n' +
-        '  allowLists[0].ruleId: unknown key\n',
+        '  allowLists[0].ruleId: unknown key; did you mean ruleIds?\n',
     );
   });
 

@@ -23,6 +23,23 @@ function read(context: Record<string, unknown>): ReturnType<typeof stackPropsFro
 }
 
 describe('CDK context (infra/context.ts)', () => {
+  it('refuses accounts / excludeAccounts in -c config without organizationId, as -c accounts is', () => {
+    expect(read({ config: '{"excludeAccounts":["111122223333"],"accounts":["222233334444"]}' })).toBe(
+      'invalid CDK context:\n' +
+        '  -c config: accounts: needs organizationId (organization mode; DESIGN §15)\n' +
+        '  -c config: excludeAccounts: needs organizationId (organization mode; DESIGN §15)',
+    );
+    expect(read({ config: '{"accounts":[],"excludeAccounts":[]}' })).toMatchObject({ createTrail: false });
+    expect(
+      read({
+        organizationId: 'o-a1b2c3d4e5',
+        targetOus: 'ou-ab12-cd34ef56',
+        regions: 'eu-west-1',
+        config: '{"excludeAccounts":["111122223333"]}',
+      }),
+    ).toMatchObject({ config: { excludeAccounts: ['111122223333'] } });
+  });
+
   it('reads securityHub and the Slack channel (both ids together), and names a bad or lone one', () => {
     expect(
       read({ securityHub: 'true', slackWorkspaceId: 'T0123456789', slackChannelId: 'C0123456789' }),
@@ -80,6 +97,16 @@ describe('CDK context (infra/context.ts)', () => {
     expect(read({ batchWindowSeconds: 'ten' })).toContain(
       '-c batchWindowSeconds: expected a whole number, got "ten"',
     );
+    expect(read({ batchWindowSeconds: ' 30 ' })).toMatchObject({ batchWindowSeconds: 30 });
+    expect(read({ batchWindowSeconds: -1 })).toContain(
+      '-c batchWindowSeconds: expected a number from 0 to 300, got -1',
+    );
+    // Number() would read these as 0, 30, 100 and 5: a whole number is digits only.
+    for (const typed of [' ', '0x1e', '1e2', '5.0']) {
+      expect(read({ batchWindowSeconds: typed })).toContain(
+        `-c batchWindowSeconds: expected a whole number, got ${JSON.stringify(typed)}`,
+      );
+    }
   });
 
   it('reads JSON values as cdk.json holds them, and defaults when absent', () => {
@@ -120,7 +147,7 @@ describe('CDK context (infra/context.ts)', () => {
       { config: '{"rules":{"sg-nope":"remediate"}}' },
       '-c config: rules.sg-nope: unknown rule id (see the rule catalogue in the README)',
     ],
-    [{ config: '{"adminPort":["22/tcp"]}' }, '-c config: adminPort: unknown key'],
+    [{ config: '{"adminPort":["22/tcp"]}' }, '-c config: adminPort: unknown key; did you mean adminPorts?'],
     [{ config: { worldOpenCoverage: 2 } }, /^-c config: worldOpenCoverage: /],
     [
       { config: '{"topicArn":"arn:aws:sns:eu-west-1:123456789012:mine"}' },

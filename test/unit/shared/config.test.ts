@@ -66,7 +66,7 @@ describe('config', () => {
     // A mistyped key inside an entry would be dropped, and an entry without ruleIds allows every rule.
     [
       { allowLists: [{ resourceId: 'sg-1', ruleId: ['sg-open-admin-port'] }] },
-      'allowLists[0].ruleId: unknown key',
+      'allowLists[0].ruleId: unknown key; did you mean ruleIds?',
     ],
     [
       { allowLists: [{ resourceId: 'sg-1', ruleIds: [] }] },
@@ -76,7 +76,10 @@ describe('config', () => {
       { allowLists: [{ resourceId: 'sg-1', ports: [] }] },
       'allowLists[0].ports: give at least one port, or leave ports out to allow every port',
     ],
-    [{ ephemeralPorts: { from: 1024, to: 65535, too: 1 } }, 'ephemeralPorts.too: unknown key'],
+    [
+      { ephemeralPorts: { from: 1024, to: 65535, too: 1 } },
+      'ephemeralPorts.too: unknown key; did you mean to?',
+    ],
     [{ ephemeralPorts: { from: 2000, to: 1024 } }, 'ephemeralPorts: from must not exceed to'],
     [
       { ephemeralPorts: { from: 1024, to: 65536 } },
@@ -139,7 +142,7 @@ describe('config', () => {
       configFromEnv(env);
     } catch (error) {
       expect((error as ConfigError).issues).toEqual([
-        'VPC_GUARDRAIL_CONFIG (allowLists[0].port): unknown key',
+        'VPC_GUARDRAIL_CONFIG (allowLists[0].port): unknown key; did you mean ports?',
       ]);
     }
   });

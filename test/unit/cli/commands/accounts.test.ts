@@ -190,6 +190,55 @@ describe('vpc-guardrail audit --accounts / --organization', () => {
     expect(sts.calls()).toHaveLength(0);
   });
 
+  it('refuses --vpc with several regions, or a malformed VPC id, before any call (as the audit payload does)', async () => {
+    for (const [command, verb] of [
+      ['audit', 'audit'],
+      ['snapshot', 'snapshot'],
+    ] as const) {
+      // Act
+      const several = memoryIo();
+      const severalCode = await runCli(
+        [command, '--accounts', CENTRAL, '--regions', 'eu-west-1,us-east-1', '--vpc', 'vpc-0000000a'],
+        several.io,
+      );
+      const malformed = memoryIo();
+      const malformedCode = await runCli(
+        [command, '--accounts', CENTRAL, '--regions', 'eu-west-1', '--vpc', 'sg-0000000a'],
+        malformed.io,
+      );
+
+      // Assess
+      expect(severalCode, verb).toBe(2);
+      expect(several.stdout()).toBe('');
+      expect(several.stderr()).toBe(
+        'vpc-guardrail: invalid options:\n  --vpc: VPC ids belong to one region; give one region with --regions\n',
+      );
+      expect(malformedCode, verb).toBe(2);
+      expect(malformed.stderr()).toBe(
+        'vpc-guardrail: invalid options:\n  --vpc: not a VPC id ("sg-0000000a")\n',
+      );
+    }
+    expect(ec2.calls()).toHaveLength(0);
+    expect(sts.calls()).toHaveLength(0);
+  });
+
+  it('refuses --region beside --regions with account options rather than drop one (exit 2)', async () => {
+    // Act
+    const { io, stdout, stderr } = memoryIo();
+    const code = await runCli(
+      ['audit', '--accounts', CENTRAL, '--region', 'eu-west-1', '--regions', 'us-east-1'],
+      io,
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toBe(
+      'vpc-guardrail: invalid options:\n  give either --region or --regions, not both (--regions eu-west-1,us-east-1 lists several)\n',
+    );
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
   it('refuses --role-name without --accounts or --organization instead of ignoring it (exit 2)', async () => {
     for (const argv of [
       ['audit', '--region', 'eu-west-1', '--role-name', 'GuardrailReader'],

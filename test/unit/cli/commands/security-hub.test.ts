@@ -118,3 +118,36 @@ describe('audit --import-to-security-hub', () => {
     expect(hub.calls()).toHaveLength(0);
   });
 });
+
+describe('audit --import-to-security-hub without credentials', () => {
+  it('lists the findings not imported, then says once what to do about the credentials', async () => {
+    // Prepare
+    hub.on(BatchImportFindingsCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
+    const env = memoryIo();
+    const profile = process.env.AWS_PROFILE;
+    delete process.env.AWS_PROFILE;
+
+    // Act
+    const code = await runCli(
+      ['audit', '--snapshot', DEMO, '--fail-on', 'none', '--import-to-security-hub'],
+      env.io,
+    ).finally(() => {
+      if (profile !== undefined) process.env.AWS_PROFILE = profile;
+    });
+
+    // Assess
+    expect(code).toBe(2);
+    const lines = env.stderr().split('\n');
+    expect(lines.filter((line) => line.startsWith('  not imported: '))).toHaveLength(12);
+    expect(
+      lines.filter((line) => line.startsWith('  no AWS credentials found: set AWS_PROFILE')),
+    ).toHaveLength(1);
+    expect(lines.at(-2)).toBe(
+      '  no AWS credentials found: set AWS_PROFILE (after `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    );
+  });
+});

@@ -402,7 +402,10 @@ describe('vpc-guardrail audit --region', () => {
     };
     expect(sarif.version).toBe('2.1.0');
     const result = sarif.runs[0]?.results.find((r) => r.ruleId === 'sg-open-admin-port');
-    expect(result?.locations[0]?.physicalLocation).toEqual({ artifactLocation: { uri: 'snap.json' } });
+    expect(result?.locations[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: 'snap.json' },
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+    });
   });
 
   it('exits 2 when ASFF has no account to name', async () => {

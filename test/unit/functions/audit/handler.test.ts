@@ -262,6 +262,36 @@ describe('audit handler', () => {
     [{ vpcId: 'vpc-0000000a' }, /vpcId: unknown key/],
     [[], /\(root\): expected a JSON object/],
     ['audit', /\(root\): expected a JSON object/],
+    // Words a person acts on, not the validator's ("Too small: expected array to have >=1 items").
+    [
+      { regions: [] },
+      /^invalid audit payload:\n {2}regions: give at least one region, or leave regions out for the function's own$/,
+    ],
+    [
+      { vpcIds: [] },
+      /^invalid audit payload:\n {2}vpcIds: give at least one VPC id, or leave vpcIds out to audit whole regions$/,
+    ],
+    [
+      { accounts: [] },
+      /^invalid audit payload:\n {2}accounts: give at least one account id \(or organization: true\), or leave accounts out$/,
+    ],
+    [
+      { regions: Array(41).fill('eu-west-1') },
+      /^invalid audit payload:\n {2}regions: at most 40 regions in one audit$/,
+    ],
+    [{ region: 'eu-west-1' }, /^invalid audit payload:\n {2}region: unknown key; did you mean regions\?$/],
+    [
+      { organisation: true },
+      /^invalid audit payload:\n {2}organisation: unknown key; did you mean organization\?$/,
+    ],
+    [
+      { Vpcids: ['vpc-0000000a'], zzz: 1 },
+      /^invalid audit payload:\n {2}Vpcids: unknown key; did you mean vpcIds\?\n {2}zzz: unknown key$/,
+    ],
+    [
+      { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
+      /^invalid audit payload:\n {2}\(root\): an EventBridge event \("Scheduled Event"\), not an audit payload: give the rule's target a constant input, e\.g\. \{"notify": true\}/,
+    ],
   ])('rejects the bad payload %j with an error naming the path', async (payload, message) => {
     // Prepare
     const handler = await loadHandler();

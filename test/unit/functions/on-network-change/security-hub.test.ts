@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventResult } from '../../../../functions/on-network-change/process';
 import type { AsffFinding } from '../../../../shared/report/asff';
-import { authorizeIngress, buildWorld, envelope, installFakeEc2 } from '../../../helpers';
+import { authorizeIngress, buildWorld, cloudTrailRecord, envelope, installFakeEc2 } from '../../../helpers';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
@@ -102,6 +102,56 @@ describe('on-network-change with Security Hub', () => {
       status: 'handled',
       securityHub: { imported: 0, archived: 2, failed: [] },
     });
+  });
+
+  it("dates the records: FirstObservedAt is the call's CloudTrail eventTime, CreatedAt = UpdatedAt = LastObservedAt the evaluation", async () => {
+    // Prepare: Security Hub replaces CreatedAt on every import and wants it equal to UpdatedAt when
+    // it creates a finding, so the change's time goes to FirstObservedAt (README, Security Hub).
+    vi.useFakeTimers({ now: new Date('2025-06-15T10:53:00.000Z'), toFake: ['Date'] });
+    hubMock.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+    const { handler } = await loadHandler();
+
+    // Act
+    await handler(envelope(authorizeIngress('sg-0web', 22, [['sgr-world22', '0.0.0.0/0']])), context);
+    vi.useRealTimers();
+
+    // Assess: the record's eventTime is 2025-06-15T10:51:12Z.
+    const record = imported().get(id('sg-open-admin-port', 'sg-0web'));
+    expect(record).toMatchObject({
+      RecordState: 'ACTIVE',
+      CreatedAt: '2025-06-15T10:53:00.000Z',
+      UpdatedAt: '2025-06-15T10:53:00.000Z',
+      FirstObservedAt: '2025-06-15T10:51:12.000Z',
+      LastObservedAt: '2025-06-15T10:53:00.000Z',
+    });
+  });
+
+  it('sets Workflow NEW again on the findings of a group whose exemption tag was removed (an import cannot)', async () => {
+    // Prepare: the group was exempted (its findings imported SUPPRESSED); DeleteTags removes the tag.
+    hubMock.on(BatchUpdateFindingsCommand).callsFake((input: { FindingIdentifiers: { Id: string }[] }) => ({
+      ProcessedFindings: input.FindingIdentifiers,
+      UnprocessedFindings: [],
+    }));
+    const { handler } = await loadHandler();
+    const deleteTags = cloudTrailRecord('DeleteTags', {
+      resourcesSet: { items: [{ resourceId: 'sg-0web' }] },
+      tagSet: { items: [{ key: 'vpc-guardrail:exempt' }] },
+    });
+
+    // Act
+    const result = await handler(envelope(deleteTags), context);
+
+    // Assess
+    const admin = id('sg-open-admin-port', 'sg-0web');
+    expect(imported().get(admin)).toMatchObject({ RecordState: 'ACTIVE', Workflow: { Status: 'NEW' } });
+    const workflowCalls = hubMock
+      .commandCalls(BatchUpdateFindingsCommand)
+      .map((c) => c.args[0].input)
+      .filter((input) => input.Workflow?.Status === 'NEW');
+    expect(workflowCalls.flatMap((input) => (input.FindingIdentifiers ?? []).map((f) => f.Id))).toEqual([
+      admin,
+    ]);
+    expect(result).toMatchObject({ securityHub: { workflowSet: 1, failed: [] } });
   });
 
   it('in notify mode imports the open finding as active, and archives only findings Security Hub holds that no longer fire', async () => {

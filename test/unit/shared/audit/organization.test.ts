@@ -303,7 +303,20 @@ describe('audit across accounts', () => {
     );
     const { ec2For } = clientsPerTarget();
     await expect(runAudit(parseAuditPayload({ organization: true }), deps(ec2For))).rejects.toThrow(
-      "cannot list the organization's accounts: AccessDeniedException: not a delegated administrator",
+      "cannot list the organization's accounts: AccessDeniedException: not a delegated administrator (ListAccounts answers in the management account or a delegated administrator: run there, or register this account with aws organizations register-delegated-administrator; or name the accounts)",
+    );
+  });
+
+  it('says an account outside any organization should name its accounts', async () => {
+    orgMock.on(ListAccountsCommand).rejects(
+      Object.assign(new Error('Your account is not a member of an organization.'), {
+        name: 'AWSOrganizationsNotInUseException',
+        $metadata: {},
+      }),
+    );
+    const { ec2For } = clientsPerTarget();
+    await expect(runAudit(parseAuditPayload({ organization: true }), deps(ec2For))).rejects.toThrow(
+      "cannot list the organization's accounts: AWSOrganizationsNotInUseException: Your account is not a member of an organization. (this account is not in an organization: name the accounts instead)",
     );
   });
 

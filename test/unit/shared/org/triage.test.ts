@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isIgnored } from '../../../../shared/events/event-table';
 import { parseEvent } from '../../../../shared/events/parse';
 import type { ParsedEvent } from '../../../../shared/events/types';
-import { isMemberRoleCall } from '../../../../shared/org/triage';
+import { accountNotGoverned, isMemberRoleCall } from '../../../../shared/org/triage';
 import { authorizeIngress, envelope } from '../../../helpers';
 
 const MEMBER = '222233334444';
@@ -46,5 +46,34 @@ describe('isMemberRoleCall (DESIGN §15: sessionIssuer.arn = arn:aws:iam::<any>:
     ]) {
       expect(isMemberRoleCall(callBy(issuer), 'VpcGuardrailMember'), issuer).toBe(false);
     }
+  });
+});
+
+describe('accountNotGoverned (DESIGN §15: the central account "whether or not accounts lists it, unless excludeAccounts does")', () => {
+  const scope = {
+    homeAccountId: '111122223333',
+    accounts: ['222233334444', '333344445555'],
+    excludeAccounts: ['333344445555'],
+  };
+
+  it('governs the central account outside the allow-list, and an allow-listed member', () => {
+    expect(accountNotGoverned('111122223333', scope)).toBeUndefined();
+    expect(accountNotGoverned('222233334444', scope)).toBeUndefined();
+  });
+
+  it('excludes an account both lists name (exclusion wins), and the central account when excluded', () => {
+    expect(accountNotGoverned('333344445555', scope)).toBe('account 333344445555 is in excludeAccounts');
+    expect(accountNotGoverned('111122223333', { ...scope, excludeAccounts: ['111122223333'] })).toBe(
+      'account 111122223333 is in excludeAccounts',
+    );
+  });
+
+  it('rejects a member outside a non-empty allow-list, and governs every account without one', () => {
+    expect(accountNotGoverned('444455556666', scope)).toBe(
+      'account 444455556666 is not in the accounts allow-list',
+    );
+    expect(
+      accountNotGoverned('444455556666', { ...scope, accounts: [], excludeAccounts: [] }),
+    ).toBeUndefined();
   });
 });

@@ -107,10 +107,10 @@ describe('toSarif', () => {
   it('writes suppressed findings with a suppression and its justification', () => {
     // Assess
     expect(run?.results[1]?.suppressions).toEqual([
-      { kind: 'inSource', justification: 'vpc-guardrail:exempt=route-blackhole' },
+      { kind: 'inSource', status: 'accepted', justification: 'vpc-guardrail:exempt=route-blackhole' },
     ]);
     expect(run?.results[2]?.suppressions).toEqual([
-      { kind: 'external', justification: 'allow-listed in configuration' },
+      { kind: 'external', status: 'accepted', justification: 'allow-listed in configuration' },
     ]);
     expect(run?.results[0]?.suppressions).toBeUndefined();
   });
@@ -120,8 +120,10 @@ describe('toSarif', () => {
     const withArtifact = toSarif(SAMPLE_FINDINGS.slice(0, 1), { artifactUri: 'snapshots/prod.json' });
 
     // Assess
+    // GitHub code scanning marks region.startLine required: a resource has no line, so line 1.
     expect(withArtifact.runs[0]?.results[0]?.locations[0]?.physicalLocation).toEqual({
       artifactLocation: { uri: 'snapshots/prod.json' },
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
     });
   });
 
@@ -225,8 +227,15 @@ describe('messageText', () => {
 });
 
 describe('sarifSizeWarning', () => {
-  it('warns only above the 25,000 results GitHub code scanning takes in one run', () => {
-    expect(sarifSizeWarning(25_000)).toBeUndefined();
+  it('warns above the 5,000 results GitHub code scanning keeps of a run (it drops the rest silently)', () => {
+    expect(sarifSizeWarning(5_000)).toBeUndefined();
+    expect(sarifSizeWarning(5_001)).toBe(
+      'SARIF: 5001 results, GitHub code scanning keeps only the 5000 most severe of a run and drops the rest (audit and upload the VPCs in parts with --vpc ID ...)',
+    );
+  });
+
+  it('says rejected above the 25,000 results GitHub code scanning takes in one run', () => {
+    expect(sarifSizeWarning(25_000)).toContain('keeps only the 5000');
     expect(sarifSizeWarning(25_001)).toBe(
       'SARIF: 25001 results, GitHub code scanning rejects a run of more than 25000 (audit and upload the VPCs in parts with --vpc ID ...)',
     );
