@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ContextReader, stackPropsFromContext } from '../../infra/context';
+import { ContextReader, LOG_RETENTION_DAYS, stackPropsFromContext } from '../../infra/context';
 import { organizationFromContext } from '../../infra/org-context';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { EVENT_TABLE, HANDLED_EVENT_NAMES } from '../../shared/events/event-table';
@@ -164,6 +164,12 @@ describe('the README CDK context tables', () => {
         .filter((key) => key !== 'organizationId')
         .sort(),
     );
+  });
+
+  it('lists the log retention values the synth accepts', () => {
+    const stated =
+      /`logRetentionDays` one of CloudWatch Logs' values\s+\(([\d,\s]+)\)/.exec(readme)?.[1] ?? '';
+    expect(stated.split(/,\s*/).map(Number)).toEqual([...LOG_RETENTION_DAYS]);
   });
 
   it('lists every key of organization mode', () => {
