@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/main';
 import { ContextReader, LOG_RETENTION_DAYS, stackPropsFromContext } from '../../infra/context';
 import { organizationFromContext } from '../../infra/org-context';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { EVENT_TABLE, HANDLED_EVENT_NAMES } from '../../shared/events/event-table';
 import { REGISTRY } from '../../shared/rules/registry';
+import { memoryIo } from '../helpers';
 
 // The README's tables restate code tables (the rule catalogue, the event table, the configuration
 // defaults, the CDK context keys). A new user reads the README, not the code: these tests hold the
@@ -213,5 +215,25 @@ describe('the README itself', () => {
     const named = new Set(readme.match(/VPC_GUARDRAIL_[A-Z_]+/g));
     expect(named.size).toBeGreaterThan(4);
     expect([...named].filter((name) => !code.has(name))).toEqual([]);
+  });
+});
+
+describe('the README command lines', () => {
+  /** Each `vpc-guardrail <command> …` the README shows (code blocks and inline code). */
+  const lines = [...readme.matchAll(/vpc-guardrail (audit|simulate|snapshot)\b([^`\n|>#]*)/g)].map((m) => ({
+    command: m[1] ?? '',
+    text: m[0],
+  }));
+
+  it.each(['audit', 'simulate', 'snapshot'])('use only options %s --help lists', async (command) => {
+    const env = memoryIo();
+    expect(await runCli([command, '--help'], env.io)).toBe(0);
+    const listed = new Set(env.stdout().match(/--[a-z-]+/g));
+    const used = lines.filter((line) => line.command === command);
+    expect(used.length).toBeGreaterThan(1);
+    for (const line of used) {
+      for (const option of line.text.match(/--[a-z][a-z-]*/g) ?? [])
+        expect(listed, line.text).toContain(option);
+    }
   });
 });
