@@ -3,7 +3,7 @@ import { ConfigError } from './errors';
 import { SEVERITIES } from './findings';
 import { parseCidr4, parseCidr6 } from './net/cidr';
 import type { PortSpec, TransportProtocol } from './net/ports';
-import { formatIssues, formatPath, parseJsonText } from './validation';
+import { formatIssues, formatPath, parseJsonText, quoted } from './validation';
 
 /** Global modes: notify only, act, or plan without calling EC2. */
 export const MODES = ['notify', 'remediate', 'dry-run'] as const;
@@ -298,7 +298,7 @@ function configIssues(ruleIds: readonly string[], error: z.ZodError): string[] {
       const line =
         issue.code === 'invalid_key'
           ? `${where}: ${unknownRule}`
-          : `${where}: ${unknownRule} (${JSON.stringify(typed.slice(0, 80))})`;
+          : `${where}: ${unknownRule} (${quoted(typed, 80)})`;
       if (name) hints.set(line, `; did you mean ${name}?`);
     }
   }

@@ -189,10 +189,10 @@ describe('config', () => {
 
     // Assess
     expect(issuesOf({ VPC_GUARDRAIL_MODE: 'loud' })).toEqual([
-      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run"',
+      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run", got a string ("loud")',
     ]);
     expect(issuesOf({ VPC_GUARDRAIL_CONFIG: '{"mode":"loud"}' })).toEqual([
-      'VPC_GUARDRAIL_CONFIG (mode): expected one of "notify", "remediate", "dry-run"',
+      'VPC_GUARDRAIL_CONFIG (mode): expected one of "notify", "remediate", "dry-run", got a string ("loud")',
     ]);
     expect(
       issuesOf({
@@ -200,7 +200,7 @@ describe('config', () => {
         VPC_GUARDRAIL_CONFIG: '{"rules":{"sg-nope":"off"},"accounts":["123"],"nope":1}',
       }),
     ).toEqual([
-      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run"',
+      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run", got a string ("loud")',
       'VPC_GUARDRAIL_CONFIG (rules.sg-nope): unknown rule id (see the rule catalogue in the README)',
       'VPC_GUARDRAIL_CONFIG (accounts[0]): not a 12-digit AWS account id ("123")',
       'VPC_GUARDRAIL_CONFIG (nope): unknown key',
