@@ -52,7 +52,7 @@ async function loadAuditSnapshot(
     const text = await io.readText(options.snapshot);
     if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
     const json = parseSnapshotJson(text, source);
-    return Array.isArray(json) ? { several: json } : readSnapshot(json);
+    return Array.isArray(json) ? { several: json } : readSnapshot(json, source);
   }
   if (options.region) return readSnapshot(await loadLiveSnapshot(io, options, config.excludeAccounts));
   if (options.vpc) throw new InputError('invalid options', ['--vpc needs --snapshot FILE or --region R']);

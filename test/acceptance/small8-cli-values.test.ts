@@ -73,3 +73,49 @@ describe('option values in any case: --fail-on, --format, simulate --mode', () =
     );
   });
 });
+
+describe('a refused snapshot is named by its file, whatever refused it', () => {
+  const badPort = JSON.stringify({
+    SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: '22', ToPort: 22 }] }],
+  });
+  const line = '  SecurityGroups[0].IpPermissions[0].FromPort: expected a number, got a string ("22")\n';
+
+  it('audit: the schema, a misspelt top-level key and a parse error', async () => {
+    const schema = await cli(['audit', '--snapshot', 'bad.json'], { 'bad.json': badPort });
+    expect(schema.code).toBe(2);
+    expect(schema.stderr).toBe(`vpc-guardrail: invalid snapshot bad.json:\n${line}`);
+    const key = await cli(['audit', '--snapshot', 'bad.json'], { 'bad.json': '{"securityGroups": []}' });
+    expect(key.stderr).toBe(
+      'vpc-guardrail: invalid snapshot bad.json:\n  securityGroups: unknown key; did you mean SecurityGroups?\n',
+    );
+    const notObject = await cli(['audit', '--snapshot', 'bad.json'], { 'bad.json': '42' });
+    expect(notObject.stderr).toBe(
+      'vpc-guardrail: invalid snapshot bad.json:\n  (root): expected an object of Describe* lists\n',
+    );
+    const parse = await cli(['audit', '--snapshot', 'bad.json'], { 'bad.json': '{"Vpcs": [' });
+    expect(parse.stderr).toMatch(/^vpc-guardrail: invalid snapshot bad\.json:\n {2}\(root\): not JSON/);
+  });
+
+  it('simulate names the file too', async () => {
+    const event = readFileSync(
+      new URL('../../examples/events/authorize-bastion-ssh-world-and-office.json', import.meta.url),
+      'utf8',
+    );
+    const { code, stderr } = await cli(['simulate', '--event', 'e.json', '--snapshot', 'bad.json'], {
+      'e.json': event,
+      'bad.json': badPort,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toBe(`vpc-guardrail: invalid snapshot bad.json:\n${line}`);
+  });
+
+  it('a file of several snapshots: the file, the element and its account-region', async () => {
+    const several = JSON.stringify([
+      { accountId: '111122223333', region: 'eu-west-1', Vpcs: [] },
+      { accountId: '444455556666', region: 'eu-west-1', ...JSON.parse(badPort) },
+    ]);
+    const { code, stderr } = await cli(['audit', '--snapshot', 'all.json'], { 'all.json': several });
+    expect(code).toBe(2);
+    expect(stderr).toBe(`vpc-guardrail: invalid snapshot all.json [1] (444455556666 eu-west-1):\n${line}`);
+  });
+});
