@@ -165,7 +165,7 @@ function notJsonReason(error: Error): string {
  * `formatPath`, with a key that is not a plain word quoted (`Tags[0]["a.b"]`, `[""]`): the key
  * repeated may be anything, and an empty one would read as `(root)`.
  */
-function keyPath(path: readonly (string | number)[]): string {
+export function keyPath(path: readonly (string | number)[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
