@@ -68,7 +68,8 @@ export function evaluateReport(
       catalogue(options).map((rule) => rule.meta),
     ),
   ];
-  return tags.length > 0 ? { ...result, warnings: [...result.warnings, ...tags] } : result;
+  // Sorted (by resource id, the text's lead): the same warnings whatever order EC2 listed them in.
+  return tags.length > 0 ? { ...result, warnings: [...result.warnings, ...sortedTexts(tags)] } : result;
 }
 
 /** `evaluateReport` of an already-built model (the event path scopes findings with the model). */
@@ -103,7 +104,11 @@ export function evaluateModelReport(
         )
       : [];
   const extra = config.judgeUnused ? allowList : [...allowList, ...unusedWarnings(model)];
-  return { findings, notJudged, warnings: extra.length > 0 ? [...model.warnings, ...extra] : model.warnings };
+  // The model's warnings (one per group whose two views disagree) follow the snapshot's lists: sorted,
+  // so a reordered snapshot warns in the same order. Usually none, so nothing is sorted or copied.
+  // The allow-list's follow the configuration, whose indexes they name.
+  const warnings = model.warnings.length > 1 ? sortedTexts(model.warnings) : model.warnings;
+  return { findings, notJudged, warnings: extra.length > 0 ? [...warnings, ...extra] : warnings };
 }
 
 /** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
@@ -260,6 +265,11 @@ function portTexts(texts: PortTexts, ports: readonly PortSpec[]): string[] {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A sorted copy (code-unit order: the same on every machine, unlike localeCompare). */
+function sortedTexts(texts: readonly string[]): string[] {
+  return texts.length > 1 ? [...texts].sort(compareText) : [...texts];
 }
 
 /**

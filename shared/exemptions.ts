@@ -254,10 +254,8 @@ export function misdirectedTagWarnings(
     for (const { ruleId } of parseExemptionTag(tag.Value).entries) {
       const type = otherKindJudged(ruleId, kind, rules);
       if (!type) continue;
-      const its =
-        type === 'AWS::EC2::SecurityGroup' && groups?.length
-          ? ` (${groups.map((g) => g.GroupId).join(', ')})`
-          : '';
+      const ids = type === 'AWS::EC2::SecurityGroup' && groups ? groups.map((g) => g.GroupId).sort() : [];
+      const its = ids.length > 0 ? ` (${ids.join(', ')})` : '';
       out.push(
         `the ${key} tag on ${id} names ${ruleId}, which judges ${KIND_NAMES[type]} (${ID_PREFIXES[type]}…), not ${KIND_NAMES[kind]}: it has no effect there; tag the ${KIND_NAMES[type].replace(/s$/, '')}${its} instead`,
       );
