@@ -61,3 +61,54 @@ describe('warnings in an order of their own', () => {
     expect(backward.stderr).toBe(forward.stderr);
   });
 });
+
+describe("an interface's public IPv4 addresses in evidence and detail", () => {
+  const BASTION_ENI = 'eni-0d3m0000000000b51';
+
+  function withAddresses(privateIps: Json[], association?: Json): Json {
+    const snapshot = structuredClone(DEMO);
+    const eni = (snapshot.NetworkInterfaces as Json[]).find(
+      (e) => e.NetworkInterfaceId === BASTION_ENI,
+    ) as Json;
+    if (association) eni.Association = association;
+    else delete eni.Association;
+    eni.PrivateIpAddresses = privateIps;
+    return snapshot;
+  }
+  const address = (ip: string, publicIp: string, primary: boolean) => ({
+    PrivateIpAddress: ip,
+    Primary: primary,
+    Association: { PublicIp: publicIp },
+  });
+
+  async function exposure(snapshot: Json) {
+    const { report } = await auditJson(snapshot, '--fail-on', 'none');
+    const finding = report?.findings.find(
+      (f) => f.ruleId === 'eni-internet-exposed' && f.resourceId === BASTION_ENI,
+    );
+    const families = finding?.evidence.families as { ipv4?: { addresses: string[] } } | undefined;
+    return { addresses: families?.ipv4?.addresses, detail: finding?.detail ?? '' };
+  }
+
+  it('the primary first (EC2 names it in Association), then the secondaries in numeric order, whatever the listing order', async () => {
+    const primary = address('10.20.0.20', '54.9.0.1', true);
+    const second = address('10.20.0.21', '100.20.0.1', false);
+    const third = address('10.20.0.22', '3.3.3.3', false);
+    for (const order of [
+      [primary, second, third],
+      [third, second, primary],
+      [second, primary, third],
+    ]) {
+      const { addresses, detail } = await exposure(withAddresses(order, { PublicIp: '54.9.0.1' }));
+      expect(addresses).toEqual(['54.9.0.1', '3.3.3.3', '100.20.0.1']);
+      expect(detail).toContain('over IPv4 (54.9.0.1, 3.3.3.3, 100.20.0.1) on 22/tcp');
+    }
+  });
+
+  it('without an Association (a hand-made item), numeric order alone', async () => {
+    const { addresses } = await exposure(
+      withAddresses([address('10.20.0.21', '100.20.0.1', false), address('10.20.0.22', '3.3.3.3', false)]),
+    );
+    expect(addresses).toEqual(['3.3.3.3', '100.20.0.1']);
+  });
+});
