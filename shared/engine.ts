@@ -3,14 +3,7 @@ import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import { type NotJudged, notJudgedOf } from './analysis/not-judged';
 import type { Config, PortSpec } from './config';
-import {
-  acceptedByShape,
-  allowListWarnings,
-  applyPartialAllowLists,
-  misdirectedTagWarnings,
-  suppressionFor,
-  unjudgedTagWarnings,
-} from './exemptions';
+import { acceptedByShape, allowListWarnings, applyPartialAllowLists, suppressionFor } from './exemptions';
 import {
   compareFindings,
   type Finding,
@@ -25,6 +18,7 @@ import { buildModel, type Model } from './model/model';
 import type { Snapshot } from './model/snapshot-schema';
 import { REGISTRY, type RuleRegistry } from './rules/registry';
 import type { RuleContext, RuleDefinition } from './rules/types';
+import { misdirectedTagWarnings, unjudgedTagWarnings } from './tag-warnings';
 import { unusedResources, unusedWarnings } from './unused';
 
 export interface EvaluateOptions {
@@ -68,8 +62,7 @@ export function evaluateReport(
       catalogue(options).map((rule) => rule.meta),
     ),
   ];
-  // Sorted (by resource id, the text's lead): the same warnings whatever order EC2 listed them in.
-  return tags.length > 0 ? { ...result, warnings: [...result.warnings, ...sortedTexts(tags)] } : result;
+  return tags.length > 0 ? { ...result, warnings: [...result.warnings, ...tags] } : result;
 }
 
 /** `evaluateReport` of an already-built model (the event path scopes findings with the model). */
