@@ -68,26 +68,28 @@ function readPolicyText(policy: string): { doc: unknown } | { reason: string } {
 /**
  * Two keys of one object that differ only in case (`"Effect"` and `"effect"`), with their path:
  * IAM Access Analyzer reports them as an error ("duplicate keys with different case"), and which
- * one counts is not documented. Policies are small: a walk of every object.
+ * one counts is not documented. Policies are small: a walk of every object, `path` a stack.
  */
 function caseClash(value: unknown, path: (string | number)[] = []): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = caseClash(item, [...path, index]);
-      if (found) return found;
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? [...value.entries()]
+    : Object.entries(value);
+  let seen: Map<string, string> | undefined;
+  for (const [key, item] of entries) {
+    if (typeof key === 'string' && !Array.isArray(value)) {
+      seen ??= new Map();
+      const other = seen.get(key.toLowerCase());
+      if (other !== undefined) {
+        const where = path.length === 0 ? 'the policy' : keyPath(path);
+        return `${where} has keys that differ only in case, ${JSON.stringify(other)} and ${JSON.stringify(key)} (IAM Access Analyzer reports them as an error; which one counts is not documented)`;
+      }
+      seen.set(key.toLowerCase(), key);
     }
-    return undefined;
-  }
-  const seen = new Map<string, string>();
-  for (const [key, item] of Object.entries(value)) {
-    const other = seen.get(key.toLowerCase());
-    if (other !== undefined) {
-      const where = path.length === 0 ? 'the policy' : keyPath(path);
-      return `${where} has keys that differ only in case, ${JSON.stringify(other)} and ${JSON.stringify(key)} (IAM Access Analyzer reports them as an error; which one counts is not documented)`;
-    }
-    seen.set(key.toLowerCase(), key);
-    const found = caseClash(item, [...path, key]);
+    if (item === null || typeof item !== 'object') continue;
+    path.push(key);
+    const found = caseClash(item, path);
+    path.pop();
     if (found) return found;
   }
   return undefined;
