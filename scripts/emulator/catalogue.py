@@ -72,11 +72,16 @@ def attributes(params):
     return out
 
 
-def start(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None):
-    """Starts the built bundle on one SQS batch of `events`, behind its own proxy (calls tagged `name`)."""
-    batch = burst.sqs_batch(events, counter[0] * 10)
-    for r in batch["Records"]:
+def start(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None, direct=False):
+    """Starts the built bundle on one SQS batch of `events`, behind its own proxy (calls tagged `name`);
+    `direct`: the one event itself is the invocation's payload (a direct invocation, no SQS)."""
+    batch = burst.sqs_batch([None if isinstance(e, bytes) else e for e in events], counter[0] * 10)
+    for r, e in zip(batch["Records"], events):
         r["attributes"]["ApproximateReceiveCount"] = str(receive)
+        if isinstance(e, bytes):  # a raw message body (not JSON, truncated…)
+            r["body"] = e.decode("utf-8", "replace")
+    if direct:
+        batch = events[0]
     path = os.path.join(WORK, f"{name}-batch.json")
     json.dump(batch, open(path, "w"), indent=1)
     server = proxy_for(name, fault)
@@ -100,10 +105,10 @@ def finish(run):
     return outcome(name, rc, mine)
 
 
-def deliver(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None):
+def deliver(name, events, mode="notify", config=None, receive=1, fault=None, extra_env=None, direct=False):
     """Runs the built bundle on one SQS batch of `events`; returns what it called and published."""
     calls.clear()
-    return finish(start(name, events, mode, config, receive, fault, extra_env))
+    return finish(start(name, events, mode, config, receive, fault, extra_env, direct))
 
 
 def outcome(name, rc, calls):
@@ -1494,6 +1499,572 @@ def s_nacl_shadowing_entry():
     return out, expect(out, severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
                        writes=[w["action"] for w in out["writes"]]) | {
         "22 closed to the world": first is not None and first[4] == "deny", "sub": bool(sub)}
+
+
+# --- scenarios: corners of §7/§8 (events7 review) --------------------------------------------------
+
+
+def rules_of(g, egress=False):
+    return [r for r in ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [g]}])[
+        "SecurityGroupRules"] if r["IsEgress"] == egress]
+
+
+def source_of(r):
+    return (r.get("CidrIpv4") or r.get("CidrIpv6") or r.get("PrefixListId")
+            or (r.get("ReferencedGroupInfo") or {}).get("GroupId"))
+
+
+def revoked_ids(write):
+    return sorted(v for k, v in write["params"].items() if k.startswith("SecurityGroupRuleId."))
+
+
+def s_sg_shared_permission():
+    """One permission opening 22 to 0.0.0.0/0 (with a description), 10.0.0.0/16, ::/0, a group and an
+    office prefix list: only the two world rules are revoked, by id, in one call (§8 "the other CIDRs
+    of the same API call stay"); the VPC range, the group and the office list stay."""
+    w = exposed_world()
+    office = ec2.create_managed_prefix_list(PrefixListName="office", MaxEntries=5, AddressFamily="IPv4",
+                                            Entries=[{"Cidr": "198.51.100.0/24"}])["PrefixList"]["PrefixListId"]
+    lb = group(w["vpc"], "lb")
+    g = group(w["vpc"], "mixed")
+    perm = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "vendor access"}, {"CidrIp": "10.0.0.0/16"}],
+            "Ipv6Ranges": [{"CidrIpv6": "::/0"}], "UserIdGroupPairs": [{"GroupId": lb}],
+            "PrefixListIds": [{"PrefixListId": office}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[perm])["SecurityGroupRules"]
+    world = sorted(r["SecurityGroupRuleId"] for r in answer if source_of(r) in ("0.0.0.0/0", "::/0"))
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("sg-shared-permission", [ev], mode="remediate")
+    left = sorted(source_of(r) for r in rules_of(g))
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", body=["FIXED"],
+                       writes=["RevokeSecurityGroupIngress"], describe_max=8) | {
+        "5 rules made": len(answer) == 5 and len(world) == 2,
+        "the two world rules revoked by id, nothing else": out["writes"][:1] != [] and revoked_ids(
+            out["writes"][0]) == world and not any(k.startswith("IpPermissions") for k in out["writes"][0]["params"]),
+        "VPC range, group and office list stay": left == sorted(["10.0.0.0/16", lb, office])}
+
+
+def s_sg_all_traffic_with_vpc_range():
+    """terraform's `ingress { protocol = "-1", cidr_blocks = ["0.0.0.0/0", "10.0.0.0/16"] }`: the
+    all-traffic finding, only the world rule revoked; the VPC rule keeps the VPC's traffic."""
+    w = exposed_world()
+    g = group(w["vpc"], "everything")
+    perm = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}, {"CidrIp": "10.0.0.0/16"}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[perm])["SecurityGroupRules"]
+    world = [r["SecurityGroupRuleId"] for r in answer if source_of(r) == "0.0.0.0/0"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("sg-all-traffic-with-vpc-range", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} .* — revoked", severity="critical",
+                       rule_ids=["sg-open-all-traffic"], action="remediated", body=["FIXED"],
+                       writes=["RevokeSecurityGroupIngress"]) | {
+        "the world rule revoked by id": out["writes"][:1] != [] and revoked_ids(out["writes"][0]) == world,
+        "the VPC rule stays": [source_of(r) for r in rules_of(g)] == ["10.0.0.0/16"]}
+
+
+def s_sg_legacy_flat_redelivered():
+    """A record in the legacy flat form (`cidrIp`, `ipProtocol`, `fromPort` at the top, `ipPermissions: {}`)
+    from before rule ids (`{_return: true}`), redelivered after the rule it added was revoked: the
+    rule is reported "already removed" (§8 "Order and retries"); the group's own 22 rule stays open."""
+    w = exposed_world()
+    ec2.authorize_security_group_ingress(GroupId=w["ssh"], IpProtocol="tcp", FromPort=3389, ToPort=3389,
+                                         CidrIp="0.0.0.0/0")
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": w["ssh"], "ipPermissions": {}, "cidrIp": "0.0.0.0/0",
+                                                  "ipProtocol": "tcp", "fromPort": 3389, "toPort": 3389},
+                {"_return": True})
+    rule = [r["SecurityGroupRuleId"] for r in rules_of(w["ssh"]) if r.get("FromPort") == 3389]
+    ec2.revoke_security_group_ingress(GroupId=w["ssh"], SecurityGroupRuleIds=rule)
+    out = deliver("sg-legacy-flat-redelivered", [ev], receive=2)
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp \(\+1 more\)",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="notified",
+                       body=["ALREADY REMOVED", rf"on {w['ssh']}: tcp 3389-3389 from 0.0.0.0/0"])
+
+
+def default_vpc():
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    return vpcs[0]["VpcId"] if vpcs else ec2.create_default_vpc()["Vpc"]["VpcId"]
+
+
+def s_sg_group_name_default_vpc():
+    """CloudFormation/EC2-Classic style: the group named only by `groupName` (default VPC), no rule set
+    in the response. A group of the same name in another VPC is not the one the call changed: only the
+    default VPC's is judged and revoked, the other is left alone and not reported."""
+    dvpc = default_vpc()
+    w = exposed_world()
+    g = ec2.create_security_group(GroupName="legacy-web", Description="legacy", VpcId=dvpc)["GroupId"]
+    twin = group(w["vpc"], "legacy-web", tcp(3389))
+    ec2.authorize_security_group_ingress(GroupName="legacy-web", IpPermissions=[tcp(3389)])
+    ev = record("AuthorizeSecurityGroupIngress", {"groupName": "legacy-web", "ipPermissions": items(
+        [burst.ct_permission(tcp(3389))])}, {"_return": True})
+    out = deliver("sg-group-name-default-vpc", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 3389/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", body=["FIXED"],
+                       writes=["RevokeSecurityGroupIngress"], not_body=[twin]) | {
+        "the default VPC's group revoked": out["writes"][:1] != [] and out["writes"][0]["params"].get("GroupId") == g,
+        "the default VPC's group closed": rules_of(g) == [],
+        "the twin in the other VPC untouched": [source_of(r) for r in rules_of(twin)] == ["0.0.0.0/0"]}
+
+
+def s_create_security_group_by_name_exempt():
+    """A CreateSecurityGroup record without responseElements (the group named by its name only) that
+    sets the exemption tag at creation: still told as an exemption set on the group (as with an id)."""
+    w = exposed_world()
+    g = ec2.create_security_group(GroupName="quiet-by-name", Description="q", VpcId=w["vpc"], TagSpecifications=[
+        {"ResourceType": "security-group", "Tags": [{"Key": EXEMPT, "Value": "*"}]}])["GroupId"]
+    create = record("CreateSecurityGroup", {"groupName": "quiet-by-name", "groupDescription": "q", "vpcId": w["vpc"],
+                                            "tagSpecificationSet": items([{"resourceType": "security-group",
+                                                                           "tags": [{"key": EXEMPT, "value": "*"}]}])},
+                    None)
+    out = deliver("create-security-group-by-name-exempt", [create], mode="remediate")
+    return out, expect(out, subject=rf"\[INFO\] exemption set on {idre(g)} by Admin/alice", severity="info",
+                       action="notified", body=["EXEMPTION TAG CHANGED", g], writes=[])
+
+
+def s_per_rule_mode():
+    """Global notify, `sg-open-admin-port` remediate: 22 revoked, 3306 (high-risk, notify) left open and
+    told as open; the subject leads with what stays open."""
+    w = exposed_world()
+    g = group(w["vpc"], "db-admin")
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22), tcp(3306)])["SecurityGroupRules"]
+    answer = rules_of(g)
+    r22 = [r["SecurityGroupRuleId"] for r in answer if r.get("FromPort") == 22]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items(
+        [burst.ct_permission(tcp(22)), burst.ct_permission(tcp(3306))])},
+        ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("per-rule-mode", [ev], mode="notify", config={"rules": {"sg-open-admin-port": "remediate"}})
+    return out, expect(out, subject=rf"\[HIGH\] {idre(g)} world-open on 3306/tcp.*", severity="critical",
+                       rule_ids=["sg-open-admin-port", "sg-open-high-risk-port"],
+                       body=["FIXED", "OPEN"], writes=["RevokeSecurityGroupIngress"]) | {
+        "22 revoked by id": out["writes"][:1] != [] and revoked_ids(out["writes"][0]) == r22,
+        "3306 stays": [r.get("FromPort") for r in rules_of(g)] == [3306]}
+
+
+def s_nacl_v6_all_traffic():
+    """An allow-all entry from ::/0 (not admin-only) in a VPC with an IPv6 block and two IPv4 blocks,
+    an IPv4 and an IPv6 `naclAdminSources`: per admin port a deny for ::/0 with, before it, an allow
+    from the VPC's IPv6 block then from the IPv6 admin source (91–99); the IPv4 side is not
+    world-open there and gets nothing, the IPv4 admin source is not used for IPv6."""
+    vpc = vpc_with(ipv6=True, extra_cidrs=["10.1.0.0/16"])
+    v6 = canonical(ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"])
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "-1", None, "::/0"), (110, "6", (443, 443), "0.0.0.0/0")],
+                      [(100, "6", (1024, 65535), "0.0.0.0/0"), (101, "-1", None, "::/0")])
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "-1", None, "::/0"), ok_response())
+    vpn6 = "2001:db8:1::/48"
+    out = deliver("nacl-v6-all-traffic", [ev], mode="remediate", config={
+        "rules": {"nacl-open-admin-port": "remediate"}, "naclAdminSources": ["172.16.50.0/24", vpn6]})
+    expected = sorted([(91, "17", (3389, 3389), vpn6, "allow"), (92, "17", (3389, 3389), v6, "allow"),
+                       (93, "17", (3389, 3389), "::/0", "deny"),
+                       (94, "6", (3389, 3389), vpn6, "allow"), (95, "6", (3389, 3389), v6, "allow"),
+                       (96, "6", (3389, 3389), "::/0", "deny"),
+                       (97, "6", (22, 22), vpn6, "allow"), (98, "6", (22, 22), v6, "allow"),
+                       (99, "6", (22, 22), "::/0", "deny"),
+                       (100, "-1", None, "::/0", "allow"), (110, "6", (443, 443), "0.0.0.0/0", "allow")])
+    after = out["after"] = inbound(acl)
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 22/tcp, 3389/tcp, 3389/udp — remediated",
+                       severity="high", rule_ids=["nacl-open-admin-port"], action="remediated", body=["FIXED"],
+                       writes=["CreateNetworkAclEntry"] * 9) | {"entries after the fix": after == expected}
+
+
+def s_nacl_number_collision():
+    """Entry 99 taken inbound (allow tcp 80), 98 taken outbound only: the allow for the second VPC block
+    goes to 98 (the largest number free in the inbound list), entry 100 narrowed to the first block."""
+    vpc = vpc_with(extra_cidrs=["10.1.0.0/16"])
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(99, "6", (80, 80), "0.0.0.0/0"), (100, "6", (22, 22), "0.0.0.0/0")],
+                      [(98, "6", (1024, 65535), "0.0.0.0/0")])
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-number-collision", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    expected = sorted([(98, "6", (22, 22), "10.1.0.0/16", "allow"), (99, "6", (80, 80), "0.0.0.0/0", "allow"),
+                       (100, "6", (22, 22), "10.0.0.0/16", "allow")])
+    after = out["after"] = inbound(acl)
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 22/tcp — remediated", severity="high",
+                       rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=["CreateNetworkAclEntry", "ReplaceNetworkAclEntry"]) | {
+        "entries after the fix": after == expected}
+
+
+def s_nacl_disassociated_block():
+    """A secondary VPC block disassociated since: not a kept source (only associated blocks are)."""
+    vpc = vpc_with(extra_cidrs=["10.1.0.0/16"])
+    assoc = [a for a in ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["CidrBlockAssociationSet"]
+             if a["CidrBlock"] == "10.1.0.0/16"][0]["AssociationId"]
+    ec2.disassociate_vpc_cidr_block(AssociationId=assoc)
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "6", (22, 22), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-disassociated-block", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    after = out["after"] = inbound(acl)
+    return out, expect(out, severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=["ReplaceNetworkAclEntry"]) | {
+        "entry 100 narrowed to the associated block only": after == [(100, "6", (22, 22), "10.0.0.0/16", "allow")]}
+
+
+
+def world_open_group(w, name, *perms):
+    g = group(w["vpc"], name)
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=list(perms))["SecurityGroupRules"]
+    answer = rules_of(g)  # moto answers with the last permission's rules only
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items(
+        [burst.ct_permission(p) for p in perms])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    return g, ev
+
+
+def s_sg_dry_run():
+    """Global dry-run: the revoke is planned and told ("would call"), never made; the rule stays."""
+    w = exposed_world()
+    g, ev = world_open_group(w, "dry", tcp(3389))
+    out = deliver("sg-dry-run", [ev], mode="dry-run")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 3389/tcp — dry run", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="dry-run",
+                       body=["would call", "RevokeSecurityGroupIngress"], writes=[]) | {
+        "the rule stays": [source_of(r) for r in rules_of(g)] == ["0.0.0.0/0"]}
+
+
+def s_sg_rule_off():
+    """`sg-open-admin-port` off, global remediate: the rule does not fire, so nothing is revoked and,
+    the group having no other finding, nothing is sent."""
+    w = exposed_world()
+    g, ev = world_open_group(w, "off", tcp(22))
+    out = deliver("sg-rule-off", [ev], mode="remediate", config={"rules": {"sg-open-admin-port": "off"}})
+    return out, expect(out, notices=0) | {"the rule stays": [source_of(r) for r in rules_of(g)] == ["0.0.0.0/0"]}
+
+
+def s_sg_response_null():
+    """An Authorize record whose responseElements CloudTrail left out (null): the group is in the
+    request, so it is judged and fixed as usual."""
+    w = exposed_world()
+    g = group(w["vpc"], "no-response")
+    ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22)])
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(tcp(22))])},
+                None)
+    out = deliver("sg-response-null", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"]) | {
+        "closed": rules_of(g) == []}
+
+
+def s_modify_one_of_two_rules():
+    """ModifySecurityGroupRules widens one of two VPC rules on 22 to the world: that rule is revoked,
+    the other VPC rule stays (the bastion path inside the VPC keeps working)."""
+    w = exposed_world()
+    g = group(w["vpc"], "two-rules")
+    ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22, "10.0.0.0/16")])
+    ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[tcp(22, "172.16.0.0/12")])
+    target = [r for r in rules_of(g) if r.get("CidrIpv4") == "172.16.0.0/12"][0]["SecurityGroupRuleId"]
+    ec2.modify_security_group_rules(GroupId=g, SecurityGroupRules=[{"SecurityGroupRuleId": target, "SecurityGroupRule": {
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "0.0.0.0/0"}}])
+    now = [r for r in rules_of(g) if r.get("CidrIpv4") == "0.0.0.0/0"][0]["SecurityGroupRuleId"]
+    request = {"ModifySecurityGroupRulesRequest": {"GroupId": g, "SecurityGroupRule": {
+        "SecurityGroupRuleId": now, "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                                                          "CidrIpv4": "0.0.0.0/0"}, "tag": 1}}}
+    response = {"ModifySecurityGroupRulesResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/",
+                                                     "requestId": "r", "return": True}}
+    out = deliver("modify-one-of-two-rules", [record("ModifySecurityGroupRules", request, response)], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"]) | {
+        "only the world rule revoked": out["writes"][:1] != [] and revoked_ids(out["writes"][0]) == [now],
+        "the VPC rule stays": [source_of(r) for r in rules_of(g)] == ["10.0.0.0/16"]}
+
+
+
+FIXTURES = os.path.join(ROOT, "test", "fixtures", "cloudtrail")
+
+
+def fixture_event(name, subs):
+    """A real CloudTrail sample of test/fixtures/cloudtrail with its ids replaced by moto's (`subs`),
+    in this account and region; a bare record is wrapped in an EventBridge envelope as is."""
+    text = open(os.path.join(FIXTURES, name)).read()
+    for old, new in subs.items():
+        text = text.replace(old, new)
+    data = json.loads(text)
+    data = data[0] if isinstance(data, list) else data
+    if "detail" in data:
+        data["account"], data["region"] = ACCOUNT, REGION
+        data["detail"]["awsRegion"] = REGION
+        return data
+    data["awsRegion"] = REGION
+    counter[0] += 1
+    return {"version": "0", "id": f"eb-fixture-{counter[0]}", "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.ec2", "account": ACCOUNT, "time": data.get("eventTime"), "region": REGION,
+            "resources": [], "detail": data}
+
+
+def s_fixture_records():
+    """Three real records in one batch: the console launch wizard's trimmed CreateSecurityGroup and
+    AuthorizeSecurityGroupIngress (no userIdentity, no recipientAccountId, `errorCode: null`) and a
+    Root console call opening 22 to 0.0.0.0/0 and ::/0 in one permission, from before rule ids
+    (EventBridge envelope, no recipientAccountId). One notice; one revoke per group; the null
+    errorCode is no error."""
+    w = exposed_world()
+    wizard = ec2.create_security_group(GroupName="launch-wizard-2", Description="wizard", VpcId=w["vpc"])["GroupId"]
+    rule = ec2.authorize_security_group_ingress(GroupId=wizard, IpPermissions=[tcp(22)])["SecurityGroupRules"][0][
+        "SecurityGroupRuleId"]
+    root = group(w["vpc"], "root-web")
+    ec2.authorize_security_group_ingress(GroupId=root, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+        "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    subs = {"sg-db0c0ffeec0e67ce0": wizard, "sgr-db0c0ffee14167c6d": rule, "vpc-db0c0ffee56bc40db": w["vpc"],
+            "200802171337": ACCOUNT, "sg-0db7d4784c4db8612": root, "963584523464": ACCOUNT}
+    events = [fixture_event("CreateSecurityGroup--console-launch-wizard-trimmed-record.json", subs),
+              fixture_event("AuthorizeSecurityGroupIngress--console-launch-wizard-anywhere-ssh-trimmed-record.json", subs),
+              fixture_event("AuthorizeSecurityGroupIngress--ipv4-and-ipv6-anywhere-eventbridge-no-ruleset.json", subs)]
+    out = deliver("fixture-records", events, mode="remediate")
+    groups = sorted(x["params"].get("GroupId") for x in out["writes"])
+    return out, expect(out, subject=r"\[CRITICAL\] sg-[0-9a-f…]+ world-open on 22/tcp \(\+1 more on 2 groups\) — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"] * 2,
+                       body=[rf"arn:aws:iam::{ACCOUNT}:root", "CreateSecurityGroup", "unknown"]) | {
+        "one revoke per group": groups == sorted([wizard, root]),
+        "both closed": rules_of(wizard) == [] and rules_of(root) == []}
+
+
+
+def s_batch_duplicate_and_garbage():
+    """§14: the same event twice in one batch counts once (one revoke, one call line), a body that is
+    not JSON is logged at ERROR and acknowledged (never retried forever); one notice."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    out = deliver("batch-duplicate-and-garbage", [ev, json.loads(json.dumps(ev)), b'{"detail": {"eventName": '],
+                  mode="remediate")
+    log = open(os.path.join(WORK, "batch-duplicate-and-garbage-log.jsonl")).read()
+    text = out["notices"][0]["text"] if out["notices"] else ""
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp, 3389/tcp — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"]) | {
+        "one call (the duplicate counted once)": "\nCall:    AuthorizeSecurityGroupIngress" in text
+        and "calls (1):" in text,
+        "the garbage logged at ERROR": '"level":"ERROR"' in log}
+
+
+def s_nacl_port_already_denied():
+    """A NACL with `50 deny tcp 22 0.0.0.0/0` before `100 allow all 0.0.0.0/0`: 22 is closed, only
+    tcp and udp 3389 get a deny (99, 97) with the VPC's allow before each (98, 96)."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(50, "6", (22, 22), "0.0.0.0/0"), (100, "-1", None, "0.0.0.0/0")],
+                      [(100, "-1", None, "0.0.0.0/0")])
+    ec2.replace_network_acl_entry(NetworkAclId=acl, RuleNumber=50, Protocol="6", RuleAction="deny", Egress=False,
+                                  CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22})
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "-1", None, "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-port-already-denied", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    expected = sorted([(50, "6", (22, 22), "0.0.0.0/0", "deny"), (96, "17", (3389, 3389), "10.0.0.0/16", "allow"),
+                       (97, "17", (3389, 3389), "0.0.0.0/0", "deny"), (98, "6", (3389, 3389), "10.0.0.0/16", "allow"),
+                       (99, "6", (3389, 3389), "0.0.0.0/0", "deny"), (100, "-1", None, "0.0.0.0/0", "allow")])
+    after = out["after"] = inbound(acl)
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on 3389/tcp, 3389/udp — remediated",
+                       severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=["CreateNetworkAclEntry"] * 4) | {"entries after the fix": after == expected}
+
+
+def s_nacl_union_entries():
+    """tcp 22 allowed from 0.0.0.0/1 (entry 100) and 128.0.0.0/1 (entry 110): world-open through two
+    admin-only entries; each is narrowed to the VPC block (§8: "narrow each")."""
+    vpc = vpc_with()
+    sub = subnet(vpc, "10.0.1.0/24", "app-private")
+    acl = custom_nacl({"vpc": vpc}, [(100, "6", (22, 22), "0.0.0.0/1"), (110, "6", (22, 22), "128.0.0.0/1")],
+                      RETURN_ONLY)
+    associate_nacl(acl, sub)
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 110, "6", (22, 22), "128.0.0.0/1"), ok_response())
+    out = deliver("nacl-union-entries", [ev], mode="remediate", config={"rules": {"nacl-open-admin-port": "remediate"}})
+    after = out["after"] = inbound(acl)
+    return out, expect(out, severity="high", rule_ids=["nacl-open-admin-port"], action="remediated",
+                       writes=["ReplaceNetworkAclEntry"] * 2) | {
+        "both narrowed to the VPC block": after == [(100, "6", (22, 22), "10.0.0.0/16", "allow"),
+                                                     (110, "6", (22, 22), "10.0.0.0/16", "allow")]}
+
+
+def s_default_group_self_reference():
+    """The default group as EC2 makes it (inbound all from itself, outbound all to 0.0.0.0/0 and ::/0),
+    `sg-default-not-restricted` remediate: every rule revoked by id, one call per direction."""
+    vpc = vpc_with(ipv6=True)
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                    {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"][0]["GroupId"]
+    if not any(r.get("CidrIpv6") == "::/0" for r in rules_of(default, egress=True)):
+        ec2.authorize_security_group_egress(GroupId=default, IpPermissions=[
+            {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    perm = {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": default}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=default, IpPermissions=[perm])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": default, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    every = {"egress": sorted(r["SecurityGroupRuleId"] for r in rules_of(default, True)),
+             "ingress": sorted(r["SecurityGroupRuleId"] for r in rules_of(default))}
+    out = deliver("default-group-self-reference", [ev], mode="remediate",
+                  config={"rules": {"sg-default-not-restricted": "remediate"}})
+    by = {x["action"]: revoked_ids(x) for x in out["writes"]}
+    return out, expect(out, severity="medium", rule_ids=["sg-default-not-restricted"], action="remediated",
+                       writes=["RevokeSecurityGroupEgress", "RevokeSecurityGroupIngress"]) | {
+        "egress ::/0 and 0.0.0.0/0, ingress self": len(every["egress"]) == 2 and len(every["ingress"]) == 1,
+        "every rule revoked by id": by.get("RevokeSecurityGroupEgress") == every["egress"]
+        and by.get("RevokeSecurityGroupIngress") == every["ingress"],
+        "nothing left": rules_of(default) == [] and rules_of(default, True) == []}
+
+
+
+def s_allow_list_port():
+    """allowLists holds the group's 8081/tcp: that finding is suppressed and its rule stays; 22 is
+    revoked (§8: exempted findings are reported as suppressed, never remediated)."""
+    w = exposed_world()
+    g, ev = world_open_group(w, "metrics", tcp(22), tcp(8081))
+    out = deliver("allow-list-port", [ev], mode="remediate", config={
+        "allowLists": [{"resourceId": g, "ports": ["8081/tcp"], "reason": "public metrics"}]})
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"],
+                       body=["SUPPRESSED", "public metrics"]) | {
+        "8081 stays": [r.get("FromPort") for r in rules_of(g)] == [8081]}
+
+
+def s_triage_other_region():
+    """§7: an event of another region than the function's is rejected with a logged reason: no read,
+    no write, no notice."""
+    w = exposed_world()
+    ev = world_open_call(w)
+    ev["region"] = ev["detail"]["awsRegion"] = "us-west-2"
+    out = deliver("triage-other-region", [ev], mode="remediate")
+    log = open(os.path.join(WORK, "triage-other-region-log.jsonl")).read()
+    return out, expect(out, notices=0, describe_max=0) | {"no write": out["writes"] == [],
+                                                          "the reason logged": "us-west-2" in log}
+
+
+
+def s_assign_ipv6_addresses():
+    """Beyond §7's list: an interface without a public IPv4 given an IPv6 address, in a subnet routing
+    ::/0 to the IGW, behind a group open on 22 from ::/0: its IPv6 exposure is told (critical)."""
+    vpc = vpc_with(ipv6=True)
+    block = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    igw = igw_for(vpc)
+    net = ipaddress.ip_network(block, strict=False)
+    sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=str(next(net.subnets(new_prefix=64))),
+                            TagSpecifications=tag_spec("subnet", "web-v6"))["Subnet"]["SubnetId"]
+    rt = table(vpc, "v6", None, [sub])
+    ec2.create_route(RouteTableId=rt, DestinationIpv6CidrBlock="::/0", GatewayId=igw)
+    acl = default_nacl(vpc)["NetworkAclId"]
+    for egress in (False, True):  # EC2's default NACL of a VPC with an IPv6 block (moto's has none)
+        entry(acl, 101, "-1", None, "::/0", egress=egress)
+    g = group(vpc, "ssh-v6", {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]})
+    eni = ec2.create_network_interface(SubnetId=sub, Groups=[g])["NetworkInterface"]["NetworkInterfaceId"]
+    assigned = ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6AddressCount=1)["AssignedIpv6Addresses"]
+    ev = record("AssignIpv6Addresses", {"networkInterfaceId": eni, "ipv6AddressCount": 1},
+                {"requestId": "r", "networkInterfaceId": eni,
+                 "assignedIpv6Addresses": items([{"ipv6Address": a} for a in assigned])})
+    out = deliver("assign-ipv6-addresses", [ev])
+    return out, expect(out, subject=rf"\[CRITICAL\] {eni} .*22/tcp.*", severity="critical",
+                       rule_ids=["eni-internet-exposed"], action="notified", body=["AssignIpv6Addresses"],
+                       not_body=["sg-open-admin-port"]) | {"moto assigned one": len(assigned) == 1}
+
+
+
+def s_direct_invocations():
+    """A direct invocation (no SQS, DESIGN §14 "a batch of one"): the EventBridge event, then the bare
+    CloudTrail record, each revoked and told; then a JSON array holding a record (the Stratus sample's
+    file shape), which is no event: refused with a logged error, no read, no write, no notice."""
+    w = exposed_world()
+    g1, ev1 = world_open_group(w, "direct-1", tcp(3389))
+    out = deliver("direct-envelope", [ev1], mode="remediate", direct=True)
+    g2, ev2 = world_open_group(w, "direct-2", tcp(3389))
+    bare = deliver("direct-bare-record", [ev2["detail"]], mode="remediate", direct=True)
+    g3, ev3 = world_open_group(w, "direct-3", tcp(3389))
+    array = deliver("direct-array", [[ev3["detail"]]], mode="remediate", direct=True)
+    log = open(os.path.join(WORK, "direct-array-log.jsonl")).read()
+    bare_checks = expect(bare, subject=rf"\[CRITICAL\] {idre(g2)} world-open on 3389/tcp — revoked",
+                         severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                         writes=["RevokeSecurityGroupIngress"])
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g1)} world-open on 3389/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"]) | {
+        f"bare record: {k}": v for k, v in bare_checks.items()} | {
+        "array: no read, write or notice": array["describeCount"] == 0 and array["writes"] == []
+        and array["notices"] == [],
+        "array: an error logged": '"level":"ERROR"' in log,
+        "array: group 3 untouched": [source_of(r) for r in rules_of(g3)] == ["0.0.0.0/0"]}
+
+
+
+def s_nacl_fix_closes_exposure():
+    """The NACL fix on the subnet of an exposed interface: the interface's exposure is reported FIXED
+    by the NACL's calls (§8 "Notices tell the state after the actions"), nothing left open. 7 reads:
+    the slice's 6 (the interface's group included) and the NACL read again just before a replace-only
+    fix (nacl-fix-race-replace-only), as the revoke's verification re-read counts."""
+    w = exposed_world()
+    rt = table(w["vpc"], "to-igw", w["igw"])
+    ec2.associate_route_table(RouteTableId=rt, SubnetId=w["private"])
+    acl = custom_nacl(w, [(100, "6", (22, 22), "0.0.0.0/0"), (110, "6", (443, 443), "0.0.0.0/0")], RETURN_ONLY)
+    associate_nacl(acl, w["private"])
+    ev = record("CreateNetworkAclEntry", entry_request(acl, 100, "6", (22, 22), "0.0.0.0/0"), ok_response())
+    out = deliver("nacl-fix-closes-exposure", [ev], mode="remediate",
+                  config={"rules": {"nacl-open-admin-port": "remediate"}})
+    text = out["notices"][0]["text"] if out["notices"] else ""
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+1 more\) — remediated", severity="critical",
+                       rule_ids=["eni-internet-exposed", "nacl-open-admin-port"], action="remediated",
+                       writes=["ReplaceNetworkAclEntry"], body=[rf"FIXED \[CRITICAL\] {w['eni']}", "fixed by: ReplaceNetworkAclEntry"],
+                       describe_max=7) | {
+        "nothing open": "0 open)" in text,
+        "entry 100 narrowed": inbound(acl)[0] == (100, "6", (22, 22), "10.0.0.0/16", "allow")}
+
+
+
+def s_revoke_leaves_exempt_path():
+    """An exposed interface behind two groups open on 22: `a` (the event's) and `b` (exempt from
+    sg-open-admin-port by tag). Revoking `a`'s rules leaves 22 open only through the exempted `b`: the
+    interface's exposure is FIXED but for 22, accepted: a line under it says so and SUPPRESSED lists it
+    (before: "FIXED … reachable on 22/tcp, 3389/tcp" alone), and `b`'s rule stays."""
+    w = exposed_world()
+    ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])
+    b = group(w["vpc"], "b-exempt", tcp(22))
+    ec2.create_tags(Resources=[b], Tags=[{"Key": EXEMPT, "Value": "sg-open-admin-port"}])
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=w["eni"], Groups=[w["ssh"], b])
+    ev = world_open_call(w)  # 3389 on the world's ssh group (`a`), which also opens 22
+    out = deliver("revoke-leaves-exempt-path", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp, 3389/tcp \(\+1 more\) — revoked",
+                       severity="critical", rule_ids=["eni-internet-exposed", "sg-open-admin-port"],
+                       action="remediated", writes=["RevokeSecurityGroupIngress"],
+                       body=[rf"FIXED \[CRITICAL\] {w['eni']}", rf"still reachable through an accepted path .*{w['eni']} is reachable from the internet on 22/tcp$",
+                             rf"SUPPRESSED \(1\)", rf"- \[CRITICAL\] {w['eni']} is reachable from the internet on 22/tcp \("]) | {
+        "a closed": rules_of(w["ssh"]) == [], "b's rule stays": [source_of(r) for r in rules_of(b)] == ["0.0.0.0/0"]}
+
+
+
+def s_context_group_untouched():
+    """An SG event on group `a` (443 from the VPC added) of an exposed interface whose other group `b`
+    is world-open on 22: the interface's exposure is told (an SG event reports the interfaces using
+    the group), `b` is context — neither reported nor revoked, even in remediate mode."""
+    w = exposed_world()
+    ec2.associate_route_table(RouteTableId=w["rtPublic"], SubnetId=w["private"])
+    a = group(w["vpc"], "a-web")
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=w["eni"], Groups=[a, w["ssh"]])
+    answer = ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=[tcp(443, "10.0.0.0/16")])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": a, "ipPermissions": items([burst.ct_permission(
+        tcp(443, "10.0.0.0/16"))])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("context-group-untouched", [ev], mode="remediate")
+    return out, expect(out, subject=EXPOSED.format(eni=w["eni"]), severity="critical",
+                       rule_ids=["eni-internet-exposed"], action="notified", writes=[],
+                       not_body=["sg-open-admin-port"]) | {
+        "b's rule stays": [source_of(r) for r in rules_of(w["ssh"])] == ["0.0.0.0/0"]}
+
+
+
+def s_sg_numeric_protocol():
+    """Rules written with protocol numbers (`6` for tcp 22, `17` for udp 3389), as terraform lets
+    one write them: judged as tcp/udp (moto keeps the number as given), both revoked by id."""
+    w = exposed_world()
+    perms = [{"IpProtocol": "6", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+             {"IpProtocol": "17", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    g, ev = world_open_group(w, "numeric", *perms)
+    stored = sorted(r["IpProtocol"] for r in rules_of(g))
+    out = deliver("sg-numeric-protocol", [ev], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp, 3389/udp — revoked",
+                       severity="critical", rule_ids=["sg-open-admin-port"], action="remediated",
+                       writes=["RevokeSecurityGroupIngress"]) | {"closed": rules_of(g) == [],
+                                                                 f"moto stored {stored}": True}
 
 
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}

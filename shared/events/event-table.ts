@@ -175,7 +175,15 @@ function createSecurityGroup({ request, response, exemptionTagKey }: ExtractCont
     const tagged = exemptionOnCreate(request, exemptionTagKey, { 'security-group': securityGroupIds });
     return { securityGroupIds, vpcIds, ...tagged };
   }
-  if (name) return { securityGroupNames: [name], vpcIds };
+  if (name) {
+    // An exemption given at creation is told as with an id; the id comes from the slice (pipeline).
+    const { exemption } = exemptionOnCreate(request, exemptionTagKey, { 'security-group': [name] });
+    return {
+      securityGroupNames: [name],
+      vpcIds,
+      ...(exemption ? { exemption: { ...exemption, resourceIds: [], groupName: name } } : {}),
+    };
+  }
   return noResource('no groupId in the response and no groupName in the request');
 }
 
@@ -312,6 +320,9 @@ export const EVENT_TABLE = {
   RunInstances: { area: 'network-interface', creates: true, extract: runInstances },
   // Beyond §7's "at least" list: a change of groups by instance (see modifyInstanceAttribute).
   ModifyInstanceAttribute: { area: 'network-interface', extract: modifyInstanceAttribute },
+  // Beyond §7's list: an IPv6 address given to an interface is its IPv6 exposure, as an Elastic IP
+  // (AssociateAddress) is its IPv4 one; the record names the interface (`networkInterfaceId`).
+  AssignIpv6Addresses: { area: 'network-interface', extract: interfaceEvent },
   CreateNetworkAcl: { area: 'network-acl', creates: true, extract: createNetworkAcl },
   CreateNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
   ReplaceNetworkAclEntry: { area: 'network-acl', extract: networkAclEntry },
@@ -394,7 +405,7 @@ export function scopeFromEvent(
     return {
       ...emptyScope(eventName, definition.area),
       unreadable: dropped
-        ? 'the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response), so what the call created is not known'
+        ? 'the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response)'
         : `the record does not name what the call created (${parts.reason})`,
     };
   }

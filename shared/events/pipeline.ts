@@ -18,6 +18,7 @@ import { isRevokeById, narrowed } from '../remediation/narrow';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
 import type { AutoFix } from '../rules/types';
 import { type Assessment, assessSlice, findingsAfter } from '../scope/assess';
+import type { ResolvedScope } from '../scope/resolve';
 import { type BatchMessage, type EventGroup, mergeScopes, type TriagedBatch, triageBatch } from './batch';
 import type { TriageOptions } from './parse';
 import type { EventScope } from './types';
@@ -169,6 +170,7 @@ export async function runGroupPipeline(
   const state = stateAfter(slice.snapshot, assessment, results, gone, config, options.now);
   const input: NoticeInput = {
     ...base,
+    calls: withResolvedExemptions(base.calls, assessment.perEvent),
     resolved: assessment.resolved,
     perEvent: assessment.perEvent,
     findings: assessment.findings,
@@ -254,6 +256,19 @@ function unionSnapshots(a: Snapshot, b: Snapshot): Snapshot {
     NetworkInterfaces: union(a.NetworkInterfaces, b.NetworkInterfaces, (v) => v.NetworkInterfaceId),
     ManagedPrefixLists: union(a.ManagedPrefixLists, b.ManagedPrefixLists, (v) => v.PrefixListId),
   };
+}
+
+/** Calls whose exemption is set on a group created by name, given the id the slice resolved. */
+function withResolvedExemptions(
+  calls: NoticeInput['calls'],
+  perEvent: readonly ResolvedScope[],
+): NoticeInput['calls'] {
+  return calls.map((call, i) => {
+    const exemption = call.scope.exemption;
+    const groups = perEvent[i]?.securityGroups ?? [];
+    if (exemption?.groupName === undefined || groups.length === 0) return call;
+    return { ...call, scope: { ...call.scope, exemption: { ...exemption, resourceIds: groups } } };
+  });
 }
 
 /**
@@ -393,6 +408,9 @@ function stateAfter(
   const keys = (findings: readonly Finding[]) => new Set(findings.filter((f) => !f.suppressed).map(keyOf));
   const inBaseline = keys(baseline);
   const inAfter = keys(after);
+  // A finding closed but for ports now accepted (suppressed after: reachable only through an
+  // exempted group) is fixed, and says what stays reachable.
+  const accepted = new Map(after.filter((f) => f.suppressed).map((f) => [keyOf(f), f]));
   const before = assessment.findings.filter((f) => !f.suppressed);
   // What the news closed, as it read before it: after the quiet removals when there were any.
   const beforeNews =
@@ -405,7 +423,10 @@ function stateAfter(
     open: after,
     fixed: baseline
       .filter((f) => !f.suppressed && !inAfter.has(keyOf(f)))
-      .map((finding) => ({ finding, by: closedBy(finding, before, done) })),
+      .map((finding) => {
+        const rest = accepted.get(keyOf(finding));
+        return { finding, by: closedBy(finding, before, done), ...(rest ? { accepted: rest } : {}) };
+      }),
     goneByOthers: beforeNews.filter((f) => !inBaseline.has(keyOf(f))),
   };
 }

@@ -115,6 +115,11 @@ export interface ExemptionChange {
    * included if one was set. Whether one was is not known, so a notice must not claim it was.
    */
   everyTag?: true;
+  /**
+   * CreateSecurityGroup naming its new group only by name (the record has no response): the id is
+   * known once the slice resolves the name; until then `resourceIds` is empty.
+   */
+  groupName?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ParsedEvent } from '../events/types';
+import type { ExemptionChange, ParsedEvent } from '../events/types';
 import { exemptionActive, KIND_NAMES, otherKindJudged, parseExemptionTag } from '../exemptions';
 import { ID_PREFIXES, judgedTypeOf } from '../findings';
 import { REGISTRY, type RuleRegistry } from '../rules/registry';
@@ -177,10 +177,7 @@ function exemptionLines(input: NoticeInput): string[] {
     lines.push(
       'EXEMPTION TAG CHANGED',
       `  ${who} ${verb} ${what}`,
-      `  on ${cap(
-        exemption.resourceIds.map((id) => sanitize(id, 64)),
-        50,
-      ).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
+      `  on ${cap(exemptionTargets(exemption), 50).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
     );
     if (judged.length > 0 && exemption.change === 'set') {
       lines.push(...setTagEffect(exemption.value ?? '', judged, input.now, input.registry ?? REGISTRY));
@@ -202,6 +199,18 @@ function exemptionLines(input: NoticeInput): string[] {
     lines.push('');
   }
   return lines;
+}
+
+/**
+ * The resources an exemption change names, as a notice shows them: a group created by name whose
+ * id the slice did not resolve (deleted since, or the slice could not be read) is named by its name.
+ */
+export function exemptionTargets(exemption: ExemptionChange): string[] {
+  if (exemption.resourceIds.length === 0 && exemption.groupName !== undefined)
+    return [
+      `the group named ${sanitize(exemption.groupName, 255)} (the record gives no id, and the group was not read)`,
+    ];
+  return exemption.resourceIds.map((id) => sanitize(id, 64));
 }
 
 /**

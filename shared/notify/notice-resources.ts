@@ -4,7 +4,7 @@ import type { PlannedAction } from '../remediation/types';
 import type { ResolvedScope } from '../scope/resolve';
 import { cap, describeAction, STATUS_LABEL } from './action-text';
 import { byHeadline, headline } from './notice-policy';
-import type { NoticeInput } from './notice-types';
+import type { FixedFinding, NoticeInput } from './notice-types';
 import { sanitize, utf8Length } from './sanitize';
 
 // The digest's core section (DESIGN §14): per resource, its findings, the actions on it and every
@@ -20,7 +20,7 @@ const MAX_CALL_LINES = 200;
 export function resourceLines(input: NoticeInput, budget: number): string[] {
   if (input.couldNotEvaluate !== undefined) return [];
   const open = byHeadline(input.open.filter((f) => !f.suppressed));
-  const fixedBy = new Map(input.fixed.map((f) => [f.finding.id, f.by]));
+  const fixedBy = new Map(input.fixed.map((f) => [f.finding.id, f]));
   const fixed = byHeadline(input.fixed.map((f) => f.finding));
   const gone = byHeadline(input.goneFindings);
   const suppressed = input.open.filter((f) => f.suppressed);
@@ -192,14 +192,15 @@ const MAX_FIXED_BY = 5;
 function findingBlock(
   f: Finding,
   state: 'open' | 'fixed' | 'gone',
-  by: readonly PlannedAction[] | undefined,
+  fix: FixedFinding | undefined,
   registry: NoticeInput['registry'],
 ): string[] {
+  const by = fix?.by;
   const head = headline(f, {}, registry);
   const controls = f.controls.length > 0 ? f.controls.map((c) => sanitize(c, 40)).join(', ') : '—';
   const exposure = f.exposure !== undefined ? `; internet-exposed interfaces using it: ${f.exposure}` : '';
   const label = state === 'fixed' ? 'FIXED' : state === 'gone' ? 'ALREADY REMOVED' : 'OPEN';
-  const how =
+  const how: string[] =
     state === 'fixed' && by && by.length > 0
       ? [
           `      fixed by: ${cap(closingFirst(by), MAX_FIXED_BY).map(describeAction).join('; ')}${
@@ -209,6 +210,11 @@ function findingBlock(
       : state === 'gone'
         ? ['      closed before this retry (by an earlier attempt or someone else)']
         : [];
+  if (state === 'fixed' && fix?.accepted) {
+    how.push(
+      `      still reachable through an accepted path (listed under SUPPRESSED): ${headline(fix.accepted, {}, registry)}`,
+    );
+  }
   return [
     `    - ${label} [${f.severity.toUpperCase()}] ${head}`,
     ...how,

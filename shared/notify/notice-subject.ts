@@ -128,7 +128,7 @@ function newsItems(input: NoticeInput): NewsItem[] {
       : `exemption ${change === 'set' ? 'set on' : 'removed from'}`;
     items.push({
       severity: 'info',
-      text: `${exemption.everyTag ? 'every tag removed from' : verb} ${sanitize(resourceIds[0], 40)}${
+      text: `${exemption.everyTag ? 'every tag removed from' : verb} ${sanitize(resourceIds[0] ?? `group ${exemption.groupName ?? ''}`, 40)}${
         resourceIds.length > 1 ? ` (+${resourceIds.length - 1})` : ''
       }${who ? ` by ${who}` : ''}`,
     });

@@ -44,6 +44,11 @@ export interface NoticeCall {
 export interface FixedFinding {
   finding: Finding;
   by: PlannedAction[];
+  /**
+   * The same rule's finding on the resource after the actions, suppressed: what stays reachable
+   * through an accepted path (an exempted group, an allow-listed port), so not everything closed.
+   */
+  accepted?: Finding;
 }
 
 /** A tagged resource no rule judges: the tag has no effect; what to tag instead. */

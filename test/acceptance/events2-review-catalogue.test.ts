@@ -231,6 +231,22 @@ const CASES: Record<HandledEventName, Case> = {
     calls: INTERFACE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
+  // Not in §7's list; added: an interface's IPv6 exposure (EC2 API reference: request
+  // NetworkInterfaceId + Ipv6AddressCount | Ipv6Addresses, response assignedIpv6Addresses).
+  AssignIpv6Addresses: {
+    record: () =>
+      cloudTrailRecord(
+        'AssignIpv6Addresses',
+        { networkInterfaceId: ENI, ipv6AddressCount: 1 },
+        {
+          requestId: 'r',
+          networkInterfaceId: ENI,
+          assignedIpv6Addresses: { items: [{ ipv6Address: '2600:1f18::10' }] },
+        },
+      ),
+    calls: INTERFACE_READS,
+    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+  },
   AttachNetworkInterface: {
     record: () =>
       cloudTrailRecord(

@@ -421,7 +421,7 @@ describe('event table: every CloudTrail fixture resolves to its scope', () => {
     expect(handled(triageEvent(remove, OPTIONS)).addedNaclEntries).toEqual([]);
   });
 
-  it('lists every event of DESIGN §7 in the table, and the two added beyond its list', () => {
+  it('lists every event of DESIGN §7 in the table, and those added beyond its list', () => {
     expect(HANDLED_EVENT_NAMES).toEqual([...DESIGN_EVENT_NAMES, ...ADDED_EVENT_NAMES].sort());
   });
 });
