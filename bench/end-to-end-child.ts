@@ -32,7 +32,7 @@ async function cliPath(file: string): Promise<CliPath> {
   const t1 = performance.now();
   const parsed = parseSnapshotJson(text, `snapshot ${file}`);
   const t2 = performance.now();
-  const { snapshot, warnings } = readSnapshot(parsed);
+  const { snapshot, warnings } = readSnapshot(parsed, `snapshot ${file}`);
   const t3 = performance.now();
   const result = evaluateReport(snapshot, DEFAULT_CONFIG, { now: new Date() });
   const t4 = performance.now();

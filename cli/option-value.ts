@@ -41,3 +41,21 @@ export function refuseStdinTwice(
     ]);
   }
 }
+
+/**
+ * Parses an option with a fixed set of values (`--format`, `--fail-on`, `--mode`) in any case:
+ * `--fail-on HIGH` (Security Hub writes severities in capitals) and `--format JSON` mean the one
+ * value they can mean, as EC2 reads `TCP` as `tcp`. Anything else (a stray space, a misspelling)
+ * is a usage error naming the accepted values. Commander's own `choices` compares exactly; it is
+ * still set, for `--help`.
+ */
+export function choiceOf<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    const lower = value.toLowerCase();
+    const hit = choices.find((choice) => choice === lower);
+    if (hit === undefined) {
+      throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')} (in any case).`);
+    }
+    return hit;
+  };
+}

@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import { ConfigError } from './errors';
 import { SEVERITIES } from './findings';
-import { parseCidr4, parseCidr6 } from './net/cidr';
+import { type Cidr4, type Cidr6, parseCidr4, parseCidr6 } from './net/cidr';
+import { normalize } from './net/interval-set';
 import type { PortSpec, TransportProtocol } from './net/ports';
-import { formatIssues, formatPath, parseJsonText } from './validation';
+import { BROAD_IPV4, BROAD_IPV6, publicCount4, publicCount6 } from './net/public-space';
+import { formatIssues, formatPath, parseJsonText, quoted } from './validation';
 
 /** Global modes: notify only, act, or plan without calling EC2. */
 export const MODES = ['notify', 'remediate', 'dry-run'] as const;
@@ -66,6 +68,49 @@ const naclAdminSource = z.string().superRefine((value, ctx) => {
       code: 'custom',
       message: 'a kept admin source cannot be the whole address space',
     });
+  else {
+    const broad = broadPublic(value.includes(':') ? { v6: [cidr as Cidr6] } : { v4: [cidr as Cidr4] });
+    if (broad) ctx.addIssue({ code: 'custom', message: `admits ${broad}` });
+  }
+});
+
+/**
+ * How many public addresses a set of kept admin sources admits, when that is as many as
+ * `nacl-broad-public-source` reports on an admin port (2^24 public IPv4, 2^96 public IPv6, DESIGN
+ * §5): a NACL fix keeping such a source (`0.0.0.0/1`: half the internet) would leave the port open
+ * to a finding of its own. Private ranges count for nothing (`10.0.0.0/8` is a VPN's usual range).
+ */
+function broadPublic(cidrs: { v4?: readonly Cidr4[]; v6?: readonly Cidr6[] }): string | undefined {
+  const v4 = publicCount4(normalize((cidrs.v4 ?? []).map((c) => [c.start, c.end] as const)));
+  if (v4 >= BROAD_IPV4) {
+    return `${v4.toLocaleString('en-US')} public IPv4 addresses; a kept admin network must admit fewer than 2^24 (16,777,216): from that many on, nacl-broad-public-source reports the admin port`;
+  }
+  const v6 = publicCount6(normalize((cidrs.v6 ?? []).map((c) => [c.start, c.end] as const)));
+  if (v6 >= BROAD_IPV6) {
+    return 'at least 2^96 public IPv6 addresses (a /32 of 2000::/3); a kept admin network must admit fewer: from that many on, nacl-broad-public-source reports the admin port';
+  }
+  return undefined;
+}
+
+/** The kept admin sources together: several narrower ranges may add up to a broad one. */
+const naclAdminSources = z.array(naclAdminSource).superRefine((values, ctx) => {
+  if (values.length < 2) return;
+  const v4: Cidr4[] = [];
+  const v6: Cidr6[] = [];
+  for (const value of values) {
+    if (value.includes(':')) {
+      const cidr = parseCidr6(value);
+      if (cidr) v6.push(cidr);
+    } else {
+      const cidr = parseCidr4(value);
+      if (cidr) v4.push(cidr);
+    }
+  }
+  // Each one alone is reported on its own entry; only a sum of narrower ones is news here.
+  const alone = [...v4.map((c) => broadPublic({ v4: [c] })), ...v6.map((c) => broadPublic({ v6: [c] }))];
+  if (alone.some((b) => b !== undefined)) return;
+  const broad = broadPublic({ v4 }) ?? broadPublic({ v6 });
+  if (broad) ctx.addIssue({ code: 'custom', message: `the kept admin sources together admit ${broad}` });
 });
 
 const allowListPorts = 'give at least one port, or leave ports out to allow every port';
@@ -159,7 +204,7 @@ export function configSchema(ruleIds: readonly string[]) {
        * Admin networks (e.g. a VPN range) that keep admin-port access when the NACL fix closes a port
        * to the internet, after the VPC's own CIDR blocks (DESIGN §8 "NACL precision").
        */
-      naclAdminSources: z.array(naclAdminSource).default([]),
+      naclAdminSources: naclAdminSources.default([]),
       /** Inbound entries a NACL may hold (per address family, AWS's default quota): beyond it, notify only. */
       naclEntryLimit: z.number().int(entryCount).min(1, entryCount).max(32766, entryCount).default(20),
       /** Events made by this principal are ignored (no loops). */
@@ -298,7 +343,7 @@ function configIssues(ruleIds: readonly string[], error: z.ZodError): string[] {
       const line =
         issue.code === 'invalid_key'
           ? `${where}: ${unknownRule}`
-          : `${where}: ${unknownRule} (${JSON.stringify(typed.slice(0, 80))})`;
+          : `${where}: ${unknownRule} (${quoted(typed, 80)})`;
       if (name) hints.set(line, `; did you mean ${name}?`);
     }
   }

@@ -3,14 +3,7 @@ import { Analysis } from './analysis/analysis';
 import { exposureAnalysis } from './analysis/exposure';
 import { type NotJudged, notJudgedOf } from './analysis/not-judged';
 import type { Config, PortSpec } from './config';
-import {
-  acceptedByShape,
-  allowListWarnings,
-  applyPartialAllowLists,
-  misdirectedTagWarnings,
-  suppressionFor,
-  unjudgedTagWarnings,
-} from './exemptions';
+import { acceptedByShape, allowListWarnings, applyPartialAllowLists, suppressionFor } from './exemptions';
 import {
   compareFindings,
   type Finding,
@@ -25,6 +18,7 @@ import { buildModel, type Model } from './model/model';
 import type { Snapshot } from './model/snapshot-schema';
 import { REGISTRY, type RuleRegistry } from './rules/registry';
 import type { RuleContext, RuleDefinition } from './rules/types';
+import { misdirectedTagWarnings, unjudgedTagWarnings } from './tag-warnings';
 import { unusedResources, unusedWarnings } from './unused';
 
 export interface EvaluateOptions {
@@ -103,7 +97,11 @@ export function evaluateModelReport(
         )
       : [];
   const extra = config.judgeUnused ? allowList : [...allowList, ...unusedWarnings(model)];
-  return { findings, notJudged, warnings: extra.length > 0 ? [...model.warnings, ...extra] : model.warnings };
+  // The model's warnings (one per group whose two views disagree) follow the snapshot's lists: sorted,
+  // so a reordered snapshot warns in the same order. Usually none, so nothing is sorted or copied.
+  // The allow-list's follow the configuration, whose indexes they name.
+  const warnings = model.warnings.length > 1 ? sortedTexts(model.warnings) : model.warnings;
+  return { findings, notJudged, warnings: extra.length > 0 ? [...warnings, ...extra] : warnings };
 }
 
 /** Evaluates an already-built model (lets callers reuse the model, e.g. to scope findings). */
@@ -260,6 +258,11 @@ function portTexts(texts: PortTexts, ports: readonly PortSpec[]): string[] {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A sorted copy (code-unit order: the same on every machine, unlike localeCompare). */
+function sortedTexts(texts: readonly string[]): string[] {
+  return texts.length > 1 ? [...texts].sort(compareText) : [...texts];
 }
 
 /**

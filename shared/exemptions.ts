@@ -10,7 +10,7 @@ import {
   type Suppression,
 } from './findings';
 import type { Model } from './model/model';
-import type { Snapshot, Tag } from './model/snapshot-schema';
+import type { Tag } from './model/snapshot-schema';
 import { intersect, isSubset } from './net/interval-set';
 import { formatPortsWithProtocol, type PortSet } from './net/ports';
 import { matchesTransport, parseProtocol } from './net/protocol';
@@ -202,79 +202,6 @@ export function allowListWarnings(
     }
   });
   return warnings;
-}
-
-/**
- * Exemption tags on resources of the snapshot that no rule judges, as warnings (DESIGN §8: such a
- * tag "has no effect", and the operator must be told what to tag instead): a VPC, an internet
- * gateway, a security-group rule (`sgr-`, taggable in EC2, but its group is what is judged).
- */
-export function unjudgedTagWarnings(snapshot: Snapshot, key: string): string[] {
-  const out: string[] = [];
-  const has = (tags: readonly Tag[]) => tags.some((t) => t.Key === key);
-  const instead = 'tag the security groups, network ACLs, subnets or interfaces it holds instead';
-  for (const vpc of snapshot.Vpcs)
-    if (has(vpc.Tags))
-      out.push(`the ${key} tag on ${vpc.VpcId} has no effect: no rule judges a VPC; ${instead}`);
-  for (const igw of snapshot.InternetGateways)
-    if (has(igw.Tags))
-      out.push(
-        `the ${key} tag on ${igw.InternetGatewayId} has no effect: no rule judges an internet gateway; ${instead}`,
-      );
-  // hot: one step per rule of the region (most have no tag at all).
-  const rules = snapshot.SecurityGroupRules;
-  for (let i = 0; i < rules.length; i++) {
-    const rule = rules[i] as Snapshot['SecurityGroupRules'][number];
-    if (rule.Tags.length > 0 && has(rule.Tags))
-      out.push(
-        `the ${key} tag on ${rule.SecurityGroupRuleId ?? `a rule of ${rule.GroupId}`} has no effect: rules judge the group; tag ${rule.GroupId} with the rule ids to exempt, or allow-list it with ports`,
-      );
-  }
-  return out;
-}
-
-/**
- * Exemption tags naming a rule that does not judge the tagged kind of resource (an interface
- * tagged `sg-open-admin-port`: that rule judges its groups), as warnings: the entry has no effect
- * there, said as for an allow-list entry of another kind. `*`, unknown ids (shown as unreadable in
- * the resource's findings) and `eni-internet-exposed` on a group (it accepts the path) are not.
- */
-export function misdirectedTagWarnings(
-  snapshot: Snapshot,
-  key: string,
-  rules: readonly { id: string; resourceType: ResourceType }[],
-): string[] {
-  const out: string[] = [];
-  const check = (id: string, tags: readonly Tag[] | undefined, groups?: readonly { GroupId: string }[]) => {
-    // hot: one step per resource of the region (most have no tag at all).
-    if (tags === undefined || tags.length === 0) return;
-    const tag = tags.find((t) => t.Key === key);
-    const kind = tag && judgedTypeOf(id);
-    if (!tag || !kind) return;
-    for (const { ruleId } of parseExemptionTag(tag.Value).entries) {
-      const type = otherKindJudged(ruleId, kind, rules);
-      if (!type) continue;
-      const its =
-        type === 'AWS::EC2::SecurityGroup' && groups?.length
-          ? ` (${groups.map((g) => g.GroupId).join(', ')})`
-          : '';
-      out.push(
-        `the ${key} tag on ${id} names ${ruleId}, which judges ${KIND_NAMES[type]} (${ID_PREFIXES[type]}…), not ${KIND_NAMES[kind]}: it has no effect there; tag the ${KIND_NAMES[type].replace(/s$/, '')}${its} instead`,
-      );
-    }
-  };
-  for (const g of snapshot.SecurityGroups) check(g.GroupId, g.Tags);
-  for (const a of snapshot.NetworkAcls) check(a.NetworkAclId, a.Tags);
-  for (const n of snapshot.Subnets) check(n.SubnetId, n.Tags);
-  for (const t of snapshot.RouteTables) check(t.RouteTableId, t.Tags);
-  for (const n of snapshot.NatGateways) check(n.NatGatewayId, n.Tags);
-  for (const e of snapshot.VpcEndpoints) check(e.VpcEndpointId, e.Tags);
-  const interfaces = snapshot.NetworkInterfaces;
-  for (let i = 0; i < interfaces.length; i++) {
-    const eni = interfaces[i] as Snapshot['NetworkInterfaces'][number];
-    check(eni.NetworkInterfaceId, eni.Tags ? [...eni.TagSet, ...eni.Tags] : eni.TagSet, eni.Groups);
-  }
-  return out;
 }
 
 /** The entry names the finding's resource and (when it names rules) its rule. */

@@ -36,15 +36,14 @@ export function formatIssues(error: z.ZodError, maxIssues = 20): string[] {
       const missing = issue.input === undefined;
       return missing
         ? `${where}: is required (expected ${expected})`
-        : `${where}: expected ${expected}, got ${describe(issue.input)}`;
+        : `${where}: expected ${expected}, got ${describeValue(issue.input)}`;
     }
     if (issue.code === 'invalid_value' && 'values' in issue) {
-      return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      // The value given too: `" remediate "` and `"Remediate"` are refused for what they are.
+      const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      return `${where}: expected one of ${values}, got ${describeValue(issue.input)}`;
     }
-    const got =
-      'input' in issue && typeof issue.input === 'string'
-        ? ` (${JSON.stringify(issue.input.slice(0, 80))})`
-        : '';
+    const got = 'input' in issue && typeof issue.input === 'string' ? ` (${quoted(issue.input, 80)})` : '';
     return `${where}: ${issue.message}${got}`;
   });
   if (error.issues.length > maxIssues) lines.push(`… and ${error.issues.length - maxIssues} more`);
@@ -58,12 +57,38 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: 
   throw new InputError(`invalid ${what}`, formatIssues(result.error));
 }
 
-function describe(value: unknown): string {
+/**
+ * A value given in the input, for an error line: its type, and the value itself when it is short
+ * to show (`a string (" remediate ")`, `a number (3)`).
+ */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.slice(0, 40))})`;
+  if (typeof value === 'string') return `a string (${quoted(value, 40)})`;
   if (typeof value === 'object') return 'an object';
-  return `${ARTICLE[typeof value] ?? typeof value} (${String(value)})`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${ARTICLE[typeof value]} (${value})`;
+  return typeof value;
+}
+
+/**
+ * Characters JSON.stringify leaves as they are that would still garble or disguise an error line
+ * on a terminal or in a log: DEL and the C1 controls, zero-width and bidi marks (U+202E turns the
+ * rest of the line around), the line and paragraph separators, the byte-order mark.
+ */
+const INVISIBLE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * Text from the input quoted for an error line: JSON-escaped (quotes, control characters, a lone
+ * surrogate left by the cut), the invisible characters above as `\uXXXX`, and at most `max`
+ * characters, followed by `…` when cut.
+ */
+export function quoted(text: string, max: number): string {
+  const cut = text.length > max;
+  const shown = JSON.stringify(cut ? text.slice(0, max) : text).replace(
+    INVISIBLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return cut ? `${shown}…` : shown;
 }
 
 /** What `parseJsonText` refuses of the keys of an object besides a repeat. */
@@ -140,7 +165,7 @@ function notJsonReason(error: Error): string {
  * `formatPath`, with a key that is not a plain word quoted (`Tags[0]["a.b"]`, `[""]`): the key
  * repeated may be anything, and an empty one would read as `(root)`.
  */
-function keyPath(path: readonly (string | number)[]): string {
+export function keyPath(path: readonly (string | number)[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;

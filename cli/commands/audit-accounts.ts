@@ -229,6 +229,7 @@ export async function runRecordedAccountsAudit(
   });
   if (issues.length > 0) throw new InputError(invalid, issues);
   const byTarget = new Map(targets.map((t, index) => [`${t.accountId} ${t.region}`, elements[index]]));
+  const indexOf = new Map(targets.map((t, index) => [`${t.accountId} ${t.region}`, index]));
   // The configuration's allow-list and exclusions hold as for a live run of the same accounts. A
   // file does not say who recorded it, so no account is exempt from the allow-list as the
   // caller's own is live.
@@ -247,7 +248,14 @@ export async function runRecordedAccountsAudit(
   const result = await auditTargets(
     kept,
     { remediate: false, multiAccount: true },
-    { config, recorded: (t) => byTarget.get(`${t.accountId} ${t.region}`), now },
+    {
+      config,
+      recorded: (t) => byTarget.get(`${t.accountId} ${t.region}`),
+      // A schema error names the file and the array element, as a parse error names the file.
+      recordedName: (t) =>
+        `${options.snapshot ?? ''} [${indexOf.get(`${t.accountId} ${t.region}`)}] (${t.accountId} ${t.region})`,
+      now,
+    },
   );
   const [first] = kept;
   return reportAccountsRun(io, options, result, {

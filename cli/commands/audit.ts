@@ -15,7 +15,7 @@ import {
 import { artifactUri, formatSarif, sarifSizeWarning } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
-import { optionValue, optionValues, refuseStdinTwice } from '../option-value';
+import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
 import { importToSecurityHub } from './security-hub';
@@ -52,7 +52,7 @@ async function loadAuditSnapshot(
     const text = await io.readText(options.snapshot);
     if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
     const json = parseSnapshotJson(text, source);
-    return Array.isArray(json) ? { several: json } : readSnapshot(json);
+    return Array.isArray(json) ? { several: json } : readSnapshot(json, source);
   }
   if (options.region) return readSnapshot(await loadLiveSnapshot(io, options, config.excludeAccounts));
   if (options.vpc) throw new InputError('invalid options', ['--vpc needs --snapshot FILE or --region R']);
@@ -245,13 +245,19 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       'only these VPCs (repeatable): with --region only they are read, with --snapshot the whole file is evaluated and only their findings are reported',
       optionValues,
     )
-    .addOption(new Option('--format <format>', 'output format').choices([...AUDIT_FORMATS]).default('table'))
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices([...AUDIT_FORMATS])
+        .argParser(choiceOf(AUDIT_FORMATS))
+        .default('table'),
+    )
     .addOption(
       new Option(
         '--fail-on <severity>',
         'exit 1 when an unsuppressed finding is at or above this severity (none: never)',
       )
         .choices([...SEVERITIES, 'none'])
+        .argParser(choiceOf([...SEVERITIES, 'none']))
         .default('high'),
     )
     .option(

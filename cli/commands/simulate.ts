@@ -14,7 +14,7 @@ import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { Ec2Call } from '../../shared/remediation/types';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
-import { optionValue, optionValues, refuseStdinTwice } from '../option-value';
+import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
 import { eventMessages } from './simulate-input';
 
 export const SIMULATE_FORMATS = ['text', 'json'] as const;
@@ -308,14 +308,21 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
       'snapshot JSON standing in for EC2 after the calls (the events are not applied to it; "Snapshot format" in the README)',
       optionValue,
     )
-    .addOption(new Option('--mode <mode>', 'override the configured mode').choices([...MODES]))
+    .addOption(
+      new Option('--mode <mode>', 'override the configured mode')
+        .choices([...MODES])
+        .argParser(choiceOf(MODES)),
+    )
     .option(
       '--config <file>',
       'config JSON ("Configuration" in the README; the schema of VPC_GUARDRAIL_CONFIG)',
       optionValue,
     )
     .addOption(
-      new Option('--format <format>', 'output format').choices([...SIMULATE_FORMATS]).default('text'),
+      new Option('--format <format>', 'output format')
+        .choices([...SIMULATE_FORMATS])
+        .argParser(choiceOf(SIMULATE_FORMATS))
+        .default('text'),
     )
     .option(
       '--role-name <name>',

@@ -29,6 +29,11 @@ export interface TargetDeps {
    * as a live read would be, with no EC2 call, so nothing can be remediated.
    */
   recorded?(target: AuditTarget): unknown;
+  /**
+   * How an error names a recorded snapshot that is malformed (the CLI: its file and index);
+   * by default `of ACCOUNT REGION`.
+   */
+  recordedName?(target: AuditTarget): string;
   /** The time exemption expiries are judged at. */
   now: Date;
   /** Account-regions read at once (DESIGN §15: 8). */
@@ -141,7 +146,8 @@ async function auditOne(
     } catch (error) {
       // Several snapshots in one file: say which one is malformed.
       if (!(error instanceof InputError)) throw error;
-      throw new InputError(`invalid snapshot of ${accountId} ${region}`, error.issues, { cause: error });
+      const name = deps.recordedName?.(target) ?? `of ${accountId} ${region}`;
+      throw new InputError(`invalid snapshot ${name}`, error.issues, { cause: error });
     }
   }
   if (!deps.ec2For) throw new Error('auditTargets: give ec2For or recorded');

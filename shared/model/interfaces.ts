@@ -1,4 +1,4 @@
-import { parseCidr6 } from '../net/cidr';
+import { parseCidr6, parseIpv4 } from '../net/cidr';
 import { isPublicIpv6 } from '../net/public-space';
 import { compareStrings, push, sortSmall } from './common';
 import type { NetworkInterfaceItem, Tag } from './snapshot-schema';
@@ -29,7 +29,11 @@ function groupIdsOf(eni: NetworkInterfaceItem): string[] {
   return sortedSmall(ids);
 }
 
-/** Its distinct public IPv4 addresses (primary and secondary), sorted. */
+/**
+ * Its distinct public IPv4 addresses: the primary's first (`Association.PublicIp`, EC2's public
+ * address of the interface, the one its public DNS name resolves to), then the secondaries' in
+ * numeric order, whatever order `PrivateIpAddresses` lists them in.
+ */
 function publicIpsOf(eni: NetworkInterfaceItem): string[] {
   // hot: for every interface of the region, mostly before it is optimized: no closure, and an
   // indexed loop (a for-of step in unoptimized code allocates an iterator result).
@@ -41,7 +45,22 @@ function publicIpsOf(eni: NetworkInterfaceItem): string[] {
     const ip = addresses[i]?.Association?.PublicIp;
     if (ip) ips = withUnique(ips, ip);
   }
-  return sortedSmall(ips);
+  if (ips.length < 2) return ips;
+  // Rare (secondary public addresses): the list is sorted, the primary put back in front.
+  sortSmall(ips, compareIpv4);
+  if (primary && ips[0] !== primary) {
+    ips.splice(ips.indexOf(primary), 1);
+    ips.unshift(primary);
+  }
+  return ips;
+}
+
+/** Numeric order of dotted quads (`3.3.3.3` before `100.20.0.1`); text order for anything else. */
+function compareIpv4(a: string, b: string): number {
+  const x = parseIpv4(a);
+  const y = parseIpv4(b);
+  if (x === undefined || y === undefined) return compareStrings(a, b);
+  return x - y;
 }
 
 /** Its distinct IPv6 addresses (the list and the single field), sorted. */

@@ -1,4 +1,4 @@
-import { formatPath } from '../validation';
+import { describeValue, formatPath, quoted } from '../validation';
 import { type NearMiss, nearMissOf } from './near-miss';
 
 /**
@@ -63,17 +63,6 @@ export function report(explain: Explain, key: string | number | undefined, messa
   explain.issues.push(`${formatPath(path)}: ${message}`);
 }
 
-/** How a wrong value reads in a message: its type, and a short rendering of it. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.slice(0, 40))})`;
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number') return `a number (${value})`;
-  if (typeof value === 'boolean') return `a boolean (${value})`;
-  return typeof value;
-}
-
 function typeError(explain: Explain | null, expected: string, value: unknown): false {
   if (explain) report(explain, undefined, `expected ${expected}, got ${describeValue(value)}`);
   return false;
@@ -102,7 +91,7 @@ export function format(what: string, test: (text: string) => boolean): Schema<st
     check: (v, x) => {
       if (typeof v !== 'string') return typeError(x, 'a string', v);
       if (test(v)) return true;
-      if (x) report(x, undefined, `not ${what} (${JSON.stringify(v.slice(0, 80))})`);
+      if (x) report(x, undefined, `not ${what} (${quoted(v, 80)})`);
       return false;
     },
   };
@@ -129,11 +118,10 @@ export function ec2Id(own = false): Schema<string> {
       if (typeof v !== 'string') return typeError(x, 'a string', v);
       if (v.length > MAX_ID_LENGTH) {
         if (x) {
-          const start = JSON.stringify(v.slice(0, 24));
           report(
             x,
             undefined,
-            `an id of ${v.length} characters (${start}…), longer than any EC2 id (at most ${MAX_ID_LENGTH})`,
+            `an id of ${v.length} characters (${quoted(v, 24)}), longer than any EC2 id (at most ${MAX_ID_LENGTH})`,
           );
         }
         return false;

@@ -1,11 +1,11 @@
 import { isCidr4, isCidr6, isIpv4, isIpv6 } from '../net/cidr';
 import { ec2Protocol } from '../net/protocol';
+import { describeValue } from '../validation';
 import { oneSource, portsOk, protocolKind, uniqueRuleNumbers } from './cross-checks';
 import { naclEntryOk } from './nacl-entry';
 import { noMisspeltKeys, routeKeysOk } from './near-miss';
 import {
   bool,
-  describeValue,
   ec2Id,
   format,
   type Infer,

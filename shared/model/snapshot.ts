@@ -46,7 +46,7 @@ function wrapped(value: unknown): string {
  * error naming the key it resembles — read as absent it would hide every item under it; any other
  * unknown key is a warning naming it.
  */
-function checkKeys(input: Record<string, unknown>): string[] {
+function checkKeys(input: Record<string, unknown>, source: string): string[] {
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const key of Object.keys(input)) {
@@ -55,25 +55,28 @@ function checkKeys(input: Record<string, unknown>): string[] {
     if (resembles) errors.push(`${key}: unknown key; did you mean ${resembles}?`);
     else warnings.push(`${key}: unknown top-level key, ignored${HINTS.get(key) ?? wrapped(input[key])}`);
   }
-  if (errors.length > 0) throw new InputError('invalid snapshot', errors);
+  if (errors.length > 0) throw new InputError(`invalid ${source}`, errors);
   return warnings;
 }
 
-/** Validates a parsed JSON value as a snapshot (DESIGN §3); errors name the JSON path, warnings are returned. */
-export function readSnapshot(input: unknown): ReadSnapshot {
+/**
+ * Validates a parsed JSON value as a snapshot (DESIGN §3); errors name the JSON path, warnings are
+ * returned. `source` names it in the error's headline (`snapshot FILE`), as the JSON parse does.
+ */
+export function readSnapshot(input: unknown, source = 'snapshot'): ReadSnapshot {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new InputError('invalid snapshot', ['(root): expected an object of Describe* lists']);
+    throw new InputError(`invalid ${source}`, ['(root): expected an object of Describe* lists']);
   }
-  const warnings = checkKeys(input as Record<string, unknown>);
+  const warnings = checkKeys(input as Record<string, unknown>, source);
   let issues = validate(SnapshotSchema, input);
   // Only on a refused input (the valid path pays nothing): a protocol written as a JSON number is
   // read as the same number in text, then checked again.
   if (issues && numericProtocolsAsText(input as Record<string, unknown>))
     issues = validate(SnapshotSchema, input);
-  if (issues) throw new InputError('invalid snapshot', capped(issues));
+  if (issues) throw new InputError(`invalid ${source}`, capped(issues));
   const snapshot = input as Snapshot;
   const ownerIssues = oneOwnerIssues(snapshot);
-  if (ownerIssues.length > 0) throw new InputError('invalid snapshot', capped(ownerIssues));
+  if (ownerIssues.length > 0) throw new InputError(`invalid ${source}`, capped(ownerIssues));
   if (LISTS.every((key) => snapshot[key].length === 0)) {
     warnings.push('(root): the snapshot holds no resources (every Describe* list is empty or absent)');
   }
@@ -135,7 +138,7 @@ export function parseSnapshotJson(text: string, source = 'snapshot'): unknown {
 /** Parses snapshot text (a file's contents) with its warnings; empty or non-JSON text is an InputError. */
 export function readSnapshotText(text: string, source = 'snapshot'): ReadSnapshot {
   if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
-  return readSnapshot(parseSnapshotJson(text, source));
+  return readSnapshot(parseSnapshotJson(text, source), source);
 }
 
 /** Parses snapshot text (a file's contents); empty or non-JSON text is an InputError. */

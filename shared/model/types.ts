@@ -144,7 +144,7 @@ export interface NetworkInterfaceNode {
   subnetId?: string;
   /** Security group ids, sorted, without duplicates. */
   readonly groupIds: string[];
-  /** Public IPv4 addresses (primary association and secondary private IPs), sorted. */
+  /** Public IPv4 addresses: the primary association's first, then the secondaries' in numeric order. */
   readonly publicIps: string[];
   readonly ipv6Addresses: string[];
   /**

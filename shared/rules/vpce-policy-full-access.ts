@@ -1,5 +1,6 @@
 import type { Model } from '../model/model';
 import type { VpcEndpointItem } from '../model/snapshot-schema';
+import { keyPath, repeatedKey } from '../validation';
 import { defineRule, draftsOf, reportOnly } from './define-rule';
 import type { RuleContext } from './types';
 
@@ -32,24 +33,88 @@ function hasCondition(condition: unknown): boolean {
 }
 
 /**
+ * The policy object of an endpoint's `PolicyDocument` text, or why it cannot be read. EC2 returns
+ * the JSON text; IAM's and some tools' outputs URL-encode it (`%7B%22Version%22…`), which no JSON
+ * object text can start with, so it is decoded first. A key an object repeats is unreadable: JSON
+ * keeps the last value (`"Effect":"Deny","Effect":"Allow"` would read as Allow) and IAM does not
+ * document which one it reads, so neither reading may be chosen in silence.
+ */
+function readPolicyText(policy: string): { doc: unknown } | { reason: string } {
+  let text = policy.trim();
+  let how = '';
+  if (text.startsWith('%')) {
+    try {
+      text = decodeURIComponent(text);
+      how = 'URL-decoded, ';
+    } catch {
+      return { reason: 'URL-encoded text that does not decode' };
+    }
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    return { reason: `${how}not JSON (${(error as Error).message})` };
+  }
+  const repeated = repeatedKey(text);
+  if (repeated) {
+    return {
+      reason: `${how}the key ${keyPath(repeated.path)} is given twice (JSON keeps the last value; which one IAM reads is not documented)`,
+    };
+  }
+  return { doc };
+}
+
+/**
+ * Two keys of one object that differ only in case (`"Effect"` and `"effect"`), with their path:
+ * IAM Access Analyzer reports them as an error ("duplicate keys with different case"), and which
+ * one counts is not documented. Policies are small: a walk of every object, `path` a stack.
+ */
+function caseClash(value: unknown, path: (string | number)[] = []): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? [...value.entries()]
+    : Object.entries(value);
+  let seen: Map<string, string> | undefined;
+  for (const [key, item] of entries) {
+    if (typeof key === 'string' && !Array.isArray(value)) {
+      seen ??= new Map();
+      const other = seen.get(key.toLowerCase());
+      if (other !== undefined) {
+        const where = path.length === 0 ? 'the policy' : keyPath(path);
+        return `${where} has keys that differ only in case, ${JSON.stringify(other)} and ${JSON.stringify(key)} (IAM Access Analyzer reports them as an error; which one counts is not documented)`;
+      }
+      seen.set(key.toLowerCase(), key);
+    }
+    if (item === null || typeof item !== 'object') continue;
+    path.push(key);
+    const found = caseClash(item, path);
+    path.pop();
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
  * Reads an endpoint policy by meaning: full access is an Allow statement with any principal, every
  * action and every resource, and no condition, in a policy with no Deny statement (a Deny, e.g.
  * "everything except outside my buckets", takes something away, so the meaning is no longer full
  * access). `NotAction`/`NotResource`/`NotPrincipal` statements never count as full access (they are
- * deliberate carve-outs).
+ * deliberate carve-outs). A policy with a repeated key or keys that differ only in case is
+ * unreadable (see `readPolicyText`, `caseClash`).
  */
 export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
   let doc: unknown = policy;
   if (typeof policy === 'string') {
-    try {
-      doc = JSON.parse(policy);
-    } catch (error) {
-      return { kind: 'unreadable', reason: `not JSON (${(error as Error).message})` };
-    }
+    const read = readPolicyText(policy);
+    if ('reason' in read) return { kind: 'unreadable', reason: read.reason };
+    doc = read.doc;
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     return { kind: 'unreadable', reason: 'not a JSON object' };
   }
+  const clash = caseClash(doc);
+  if (clash) return { kind: 'unreadable', reason: clash };
   const raw = (doc as Record<string, unknown>).Statement;
   const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   const denies = statements.some(

@@ -120,7 +120,7 @@ describe('accountId and region of one snapshot are labels (README "Input rules")
     const { code, stderr } = await auditJson({ accountId: 111122223333, SecurityGroups: [openSsh] });
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'vpc-guardrail: invalid snapshot:\n  accountId: expected a string, got a number (111122223333)\n',
+      'vpc-guardrail: invalid snapshot in.json:\n  accountId: expected a string, got a number (111122223333)\n',
     );
   });
 });
@@ -218,12 +218,12 @@ describe('a protocol written as a JSON number (DESIGN §3: "or a number 0–255"
     const big = await auditJson(group(256));
     expect(big.code).toBe(2);
     expect(big.stderr).toBe(
-      'vpc-guardrail: invalid snapshot:\n  SecurityGroups[0].IpPermissions[0].IpProtocol: not a protocol EC2 accepts (-1, tcp, udp, icmp, icmpv6 or a number 0–255) ("256")\n',
+      'vpc-guardrail: invalid snapshot in.json:\n  SecurityGroups[0].IpPermissions[0].IpProtocol: not a protocol EC2 accepts (-1, tcp, udp, icmp, icmpv6 or a number 0–255) ("256")\n',
     );
     const fraction = await auditJson(group(6.5));
     expect(fraction.code).toBe(2);
     expect(fraction.stderr).toBe(
-      'vpc-guardrail: invalid snapshot:\n  SecurityGroups[0].IpPermissions[0].IpProtocol: expected a string, got a number (6.5)\n',
+      'vpc-guardrail: invalid snapshot in.json:\n  SecurityGroups[0].IpPermissions[0].IpProtocol: expected a string, got a number (6.5)\n',
     );
   });
 });
@@ -351,7 +351,7 @@ describe('a key inside an item spelled like one the engine reads but for case or
     const { code, report, stderr } = await auditJson(snapshot());
     expect(code).toBe(2);
     expect(report).toBeUndefined();
-    expect(stderr).toBe(`vpc-guardrail: invalid snapshot:\n  ${issue}\n`);
+    expect(stderr).toBe(`vpc-guardrail: invalid snapshot in.json:\n  ${issue}\n`);
   });
 
   it('the same for a rule item without its source, a route state, a subnet flag and a NAT type', async () => {
@@ -381,7 +381,7 @@ describe('a key inside an item spelled like one the engine reads but for case or
     expect(code).toBe(2);
     expect(stderr).toBe(
       [
-        'vpc-guardrail: invalid snapshot:',
+        'vpc-guardrail: invalid snapshot in.json:',
         '  Subnets[0].mapPublicIpOnLaunch: unknown key; did you mean MapPublicIpOnLaunch?',
         '  SecurityGroupRules[0].cidrIpv4: unknown key; did you mean CidrIpv4?',
         '  RouteTables[0].Routes[0].state: unknown key; did you mean State?',

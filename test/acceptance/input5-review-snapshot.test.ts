@@ -160,7 +160,7 @@ describe('host bits of a default route are cleared, as EC2 does (DESIGN §3 "Val
 });
 
 describe('a misspelt key that would hide an internet path is an error naming it (DESIGN §3 "Keys")', () => {
-  const refused = (issue: string) => `vpc-guardrail: invalid snapshot:\n  ${issue}\n`;
+  const refused = (issue: string) => `vpc-guardrail: invalid snapshot in.json:\n  ${issue}\n`;
   const { GatewayId: igw, ...igwRouteWithoutTarget } = IGW_ROUTE;
   const { DestinationCidrBlock: world, ...igwRouteWithoutDestination } = IGW_ROUTE;
   const [association] = INTERNET_TABLE.Associations as [Json, Json];
@@ -290,7 +290,7 @@ describe('a state written otherwise than EC2 prints it is an error naming it (DE
     ],
   ])('%s', async (_name, snapshot, issue) => {
     const { code, stderr } = await auditJson(snapshot);
-    expect(stderr).toBe(`vpc-guardrail: invalid snapshot:\n  ${issue}\n`);
+    expect(stderr).toBe(`vpc-guardrail: invalid snapshot in.json:\n  ${issue}\n`);
     expect(code).toBe(2);
   });
 
@@ -434,7 +434,7 @@ describe('ports under a near-miss key are named, rather than said to be missing'
     ],
   ])('%s', async (_name, snapshot, issue) => {
     const { code, stderr } = await auditJson(snapshot);
-    expect(stderr).toBe(`vpc-guardrail: invalid snapshot:\n  ${issue}\n`);
+    expect(stderr).toBe(`vpc-guardrail: invalid snapshot in.json:\n  ${issue}\n`);
     expect(code).toBe(2);
   });
 });

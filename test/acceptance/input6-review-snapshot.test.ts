@@ -29,7 +29,7 @@ describe('resource ids longer than any EC2 id', () => {
       SecurityGroups: [{ ...OPEN, GroupId: long }],
     });
     expect(stderr).toBe(
-      'vpc-guardrail: invalid snapshot:\n' +
+      'vpc-guardrail: invalid snapshot in.json:\n' +
         '  SecurityGroups[0].GroupId: an id of 603 characters ("sg-000000000000000000000"…), longer than any EC2 id (at most 128)\n',
     );
     expect(code).toBe(2);
@@ -52,7 +52,7 @@ describe('resource ids longer than any EC2 id', () => {
     };
     const { code, stderr } = await audit({ NetworkInterfaces: [eni], SecurityGroupRules: [rule] });
     expect(stderr).toBe(
-      'vpc-guardrail: invalid snapshot:\n' +
+      'vpc-guardrail: invalid snapshot in.json:\n' +
         '  SecurityGroupRules[0].SecurityGroupRuleId: is empty (expected the resource id EC2 prints)\n' +
         '  NetworkInterfaces[0].Groups[0].GroupId: an id of 603 characters ("sg-000000000000000000000"…), longer than any EC2 id (at most 128)\n',
     );
@@ -96,7 +96,7 @@ describe('IPv6 texts are checked as EC2 checks them', () => {
     for (const cidr of [' ::/0', '::/0 ', 'fe80::1%eth0/64']) {
       const { code, stderr } = await audit(withSource(cidr));
       expect(stderr).toBe(
-        'vpc-guardrail: invalid snapshot:\n' +
+        'vpc-guardrail: invalid snapshot in.json:\n' +
           `  SecurityGroups[0].IpPermissions[0].Ipv6Ranges[0].CidrIpv6: not a valid IPv6 CIDR (${JSON.stringify(cidr)})\n`,
       );
       expect(code).toBe(2);

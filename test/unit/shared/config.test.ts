@@ -59,6 +59,37 @@ describe('config', () => {
       /naclAdminSources\[0\]: a kept admin source cannot be the whole address space \("::\/0"\)$/m,
     );
     expect(() => parseConfig({ naclEntryLimit: 0 })).toThrow(/naclEntryLimit/);
+  });
+
+  it('refuses kept admin sources as broad as nacl-broad-public-source reports, alone or together (small8)', () => {
+    const issuesOf = (naclAdminSources: string[]): string[] => {
+      try {
+        parseConfig({ naclAdminSources });
+      } catch (error) {
+        return (error as ConfigError).issues;
+      }
+      return [];
+    };
+    const v4 =
+      'public IPv4 addresses; a kept admin network must admit fewer than 2^24 (16,777,216): from that many on, nacl-broad-public-source reports the admin port';
+    // A NACL fix narrowing an admin entry to 0.0.0.0/1 would leave half the internet on the port.
+    expect(issuesOf(['0.0.0.0/1'])).toEqual([
+      `naclAdminSources[0]: admits 2,092,957,696 ${v4} ("0.0.0.0/1")`,
+    ]);
+    expect(issuesOf(['172.16.50.0/24', '11.0.0.0/8'])).toEqual([
+      `naclAdminSources[1]: admits 16,777,216 ${v4} ("11.0.0.0/8")`,
+    ]);
+    expect(issuesOf(['11.0.0.0/9', '11.128.0.0/9'])).toEqual([
+      `naclAdminSources: the kept admin sources together admit 16,777,216 ${v4}`,
+    ]);
+    expect(issuesOf(['2600::/32'])).toEqual([
+      'naclAdminSources[0]: admits at least 2^96 public IPv6 addresses (a /32 of 2000::/3); a kept admin network must admit fewer: from that many on, nacl-broad-public-source reports the admin port ("2600::/32")',
+    ]);
+    // Private ranges are not public space: a VPN's 10.0.0.0/8 is a kept source like any other;
+    // 100.0.0.0/8 holds 2^24 - 2^22 public addresses (100.64.0.0/10 is shared space), as the rule counts.
+    expect(issuesOf(['10.0.0.0/8', '100.0.0.0/8', '2600::/33', '198.51.100.0/24'])).toEqual([]);
+    // Host bits are cleared as EC2 clears them (as snapshots are read): the fix writes 10.0.0.0/8.
+    expect(parseConfig({ naclAdminSources: ['10.0.0.1/8'] }).naclAdminSources).toEqual(['10.0.0.1/8']);
     expect(() => parseConfig({ naclEntryLimit: 2.5 })).toThrow(/naclEntryLimit/);
   });
 
@@ -189,10 +220,10 @@ describe('config', () => {
 
     // Assess
     expect(issuesOf({ VPC_GUARDRAIL_MODE: 'loud' })).toEqual([
-      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run"',
+      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run", got a string ("loud")',
     ]);
     expect(issuesOf({ VPC_GUARDRAIL_CONFIG: '{"mode":"loud"}' })).toEqual([
-      'VPC_GUARDRAIL_CONFIG (mode): expected one of "notify", "remediate", "dry-run"',
+      'VPC_GUARDRAIL_CONFIG (mode): expected one of "notify", "remediate", "dry-run", got a string ("loud")',
     ]);
     expect(
       issuesOf({
@@ -200,7 +231,7 @@ describe('config', () => {
         VPC_GUARDRAIL_CONFIG: '{"rules":{"sg-nope":"off"},"accounts":["123"],"nope":1}',
       }),
     ).toEqual([
-      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run"',
+      'VPC_GUARDRAIL_MODE (mode): expected one of "notify", "remediate", "dry-run", got a string ("loud")',
       'VPC_GUARDRAIL_CONFIG (rules.sg-nope): unknown rule id (see the rule catalogue in the README)',
       'VPC_GUARDRAIL_CONFIG (accounts[0]): not a 12-digit AWS account id ("123")',
       'VPC_GUARDRAIL_CONFIG (nope): unknown key',

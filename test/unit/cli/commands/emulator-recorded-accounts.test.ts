@@ -179,7 +179,7 @@ describe('audit --snapshot of a snapshot --accounts file', () => {
     if (permission) permission.FromPort = 'twenty-two';
     const out = await cli(['audit', '--snapshot', 'bad.json'], { 'bad.json': JSON.stringify([snapshot]) });
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain(`invalid snapshot of ${B} eu-west-1:`);
+    expect(out.stderr).toContain(`invalid snapshot bad.json [0] (${B} eu-west-1):`);
     expect(out.stderr).toContain('SecurityGroups[0].IpPermissions[0].FromPort');
   });
 

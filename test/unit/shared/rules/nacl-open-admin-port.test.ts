@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../../../shared/config';
+import { evaluate } from '../../../../shared/engine';
 import type { Finding, RemediationPlan } from '../../../../shared/findings';
+import { parseConfig } from '../../../../shared/load-config';
+import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { naclOpenAdminPort } from '../../../../shared/rules/nacl-open-admin-port';
 import { entry, nacl, run, summary, vpc } from '../../../helpers';
 
@@ -406,10 +409,17 @@ describe('nacl-open-admin-port', () => {
   });
 
   it('kept sources that are world-open themselves cannot close the port: notify only', () => {
-    const [finding] = evaluateAcl([entry(100, 'in', 'allow', '-1', '0.0.0.0/0')], [VPC_CIDR], {
-      adminPorts: ['22/tcp'],
+    // The config schema refuses such sources (small8: broad public admin sources), so the
+    // parsed config is amended past it: the fix must still not trust kept sources blindly.
+    const config = {
+      ...parseConfig({ adminPorts: ['22/tcp'] }),
       naclAdminSources: ['0.0.0.0/1', '128.0.0.0/1'],
+    };
+    const snapshot = parseSnapshot({
+      Vpcs: [vpc('vpc-1', VPC_CIDR)],
+      NetworkAcls: [nacl('acl-1', [entry(100, 'in', 'allow', '-1', '0.0.0.0/0')])],
     });
+    const [finding] = evaluate(snapshot, config, { rules: [naclOpenAdminPort] });
     expect(finding?.remediation).toBeUndefined();
     expect(finding?.evidence.notPlanned).toEqual([
       "22/tcp ipv4: the kept sources of IPv4 (the VPC's blocks and naclAdminSources) are world-open themselves",

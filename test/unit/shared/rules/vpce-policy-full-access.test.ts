@@ -74,4 +74,72 @@ describe('vpce-policy-full-access', () => {
     });
     expect(judgePolicy(single)).toEqual({ kind: 'full-access', statement: 0 });
   });
+
+  describe('readings that must not be chosen in silence (small8)', () => {
+    const FULL =
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}';
+
+    it('a key given twice is unreadable, whichever value JSON keeps', () => {
+      // JSON.parse keeps the last value: Deny-then-Allow read as full access, Allow-then-Deny as
+      // restricted; IAM does not document its reading, so both are said to be unreadable.
+      const denyAllow =
+        '{"Statement":[{"Effect":"Deny","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}';
+      const allowDeny =
+        '{"Statement":[{"Effect":"Allow","Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}';
+      const twoStatements =
+        '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}],"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}';
+      expect(judgePolicy(denyAllow)).toEqual({
+        kind: 'unreadable',
+        reason:
+          'the key Statement[0].Effect is given twice (JSON keeps the last value; which one IAM reads is not documented)',
+      });
+      expect(judgePolicy(allowDeny)).toMatchObject({ kind: 'unreadable' });
+      expect(judgePolicy(twoStatements)).toEqual({
+        kind: 'unreadable',
+        reason:
+          'the key Statement is given twice (JSON keeps the last value; which one IAM reads is not documented)',
+      });
+      const [finding] = run(vpcePolicyFullAccess, endpoint(allowDeny));
+      expect(finding?.title).toBe(
+        'VPC endpoint vpce-1 (com.amazonaws.eu-west-1.s3) has a policy that cannot be read',
+      );
+      expect(finding?.evidence.unreadablePolicy).toMatch(/^the key Statement\[0\]\.Effect is given twice/);
+    });
+
+    it('keys that differ only in case are unreadable (an error for IAM Access Analyzer)', () => {
+      const clash =
+        '{"Statement":[{"Effect":"Deny","effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}';
+      expect(judgePolicy(clash)).toEqual({
+        kind: 'unreadable',
+        reason:
+          'Statement[0] has keys that differ only in case, "Effect" and "effect" (IAM Access Analyzer reports them as an error; which one counts is not documented)',
+      });
+    });
+
+    it('a URL-encoded document (as IAM and some tools print policies) is read by meaning', () => {
+      expect(judgePolicy(encodeURIComponent(FULL))).toEqual({ kind: 'full-access', statement: 0 });
+      expect(run(vpcePolicyFullAccess, endpoint(encodeURIComponent(FULL)))).toHaveLength(1);
+      const narrow = FULL.replace('"Action":"*"', '"Action":"s3:GetObject"');
+      expect(run(vpcePolicyFullAccess, endpoint(encodeURIComponent(narrow)))).toEqual([]);
+      expect(judgePolicy('%7B%22Statement%22%3A%5B')).toMatchObject({
+        kind: 'unreadable',
+        reason: expect.stringMatching(/^URL-decoded, not JSON/),
+      });
+      expect(judgePolicy('%E0%A4%A')).toEqual({
+        kind: 'unreadable',
+        reason: 'URL-encoded text that does not decode',
+      });
+    });
+
+    it('NotAction, NotResource and NotPrincipal carve-outs and a Condition are not full access', () => {
+      for (const fields of [
+        { Action: undefined, NotAction: 's3:DeleteBucket' },
+        { Resource: undefined, NotResource: 'arn:aws:s3:::secret/*' },
+        { Principal: undefined, NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' } },
+        { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-123' } } },
+      ]) {
+        expect(judgePolicy(statement(fields))).toEqual({ kind: 'restricted' });
+      }
+    });
+  });
 });
