@@ -1,6 +1,7 @@
+import { repeatedKey } from '../json-keys';
 import type { Model } from '../model/model';
 import type { VpcEndpointItem } from '../model/snapshot-schema';
-import { keyPath, repeatedKey } from '../validation';
+import { keyPath } from '../validation';
 import { defineRule, draftsOf, reportOnly } from './define-rule';
 import type { RuleContext } from './types';
 

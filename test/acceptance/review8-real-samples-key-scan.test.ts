@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
+import { repeatedKey } from '../../shared/json-keys';
 import { parseSnapshotJson } from '../../shared/model/snapshot';
-import { parseJsonText, repeatedKey } from '../../shared/validation';
+import { parseJsonText } from '../../shared/validation';
 import { memoryIo } from '../helpers';
 
 // The key scan of a snapshot refuses two keys of one object that differ only in case and/or a

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../../../shared/errors';
-import { DUPLICATE_SCAN_LIMIT, parseJsonText, repeatedKey } from '../../../shared/validation';
+import { repeatedKey } from '../../../shared/json-keys';
+import { DUPLICATE_SCAN_LIMIT, parseJsonText } from '../../../shared/validation';
 
 // JSON.parse keeps the last value of a repeated key without a word: a snapshot pasted together with
 // "SecurityGroups" twice read as the second list alone, a group with "IpPermissions" twice as its

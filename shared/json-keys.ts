@@ -1,0 +1,258 @@
+// The repeated-key search of JSON text (`parseJsonText`'s, and an endpoint policy's): apart from
+// validation.ts, which formats what it finds.
+
+/** Objects with more keys than this are searched through a Set (a list search would be quadratic). */
+const LINEAR_KEYS = 24;
+
+/**
+ * The keys of the open objects, one entry per key, pushed and popped with their objects: where the
+ * key's opening quote is, its decoded length, whether it holds an escape (then its decoded text is
+ * in `decoded`, under its entry's index).
+ */
+interface KeyStack {
+  readonly text: string;
+  readonly offsets: number[];
+  readonly lengths: number[];
+  /** The decoded length without a trailing run of `s`/`S` (with `caseVariants`; else the length). */
+  readonly stems: number[];
+  readonly escaped: boolean[];
+  readonly decoded: Map<number, string>;
+}
+
+/**
+ * The path of the first key that an object of `text` repeats (`["SecurityGroups", 0,
+ * "IpPermissions"]`, found at its second occurrence), at any depth; undefined when none is. `text`
+ * is valid JSON. Keys are compared as JSON.parse reads them (`"Vpc\\u0073"` is `"Vpcs"`).
+ *
+ * One pass: strings are skipped by the engine's own search, every other character is looked at
+ * once. A key is compared with the earlier keys of its object by length, then by its characters,
+ * so nothing is allocated but for a key written with escapes; an object of many keys moves to a Set.
+ */
+export function repeatedKey(
+  text: string,
+  caseVariants = false,
+): { path: (string | number)[]; sameAs?: string } | undefined {
+  const n = text.length;
+  const stack: KeyStack = { text, offsets: [], lengths: [], stems: [], escaped: [], decoded: new Map() };
+  const { offsets, lengths, stems, escaped } = stack;
+  // Per depth (1 = the root value): an object or an array; an object's first key on the stack, its
+  // current key and its Set once it has many keys; an array's current index.
+  const isObject: boolean[] = [false];
+  const keyBase: number[] = [0];
+  const current: number[] = [0];
+  const sets: (KeySet | undefined)[] = [undefined];
+  let top = 0;
+  let depth = 0;
+  // In an object, whether the next string is a key (after `{` or `,`) or a value (after `:`).
+  let expectKey = false;
+  let backslash = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    // Most characters outside strings are the indentation of printed JSON: one compare each.
+    if (c <= 32) continue;
+    if (c === 34 /* " */) {
+      const open = i;
+      i = stringEnd(text, i);
+      if (!expectKey) continue;
+      expectKey = false;
+      // Whether the key holds an escape: the next backslash of the text, searched again only once
+      // passed (so the whole text is searched once).
+      if (backslash < open) {
+        const at = text.indexOf('\\', open);
+        backslash = at < 0 ? n : at;
+      }
+      const withEscape = backslash < i;
+      let length = i - open - 1;
+      offsets[top] = open;
+      escaped[top] = withEscape;
+      if (withEscape) {
+        const key = JSON.parse(text.slice(open, i + 1)) as string;
+        stack.decoded.set(top, key);
+        length = key.length;
+      }
+      lengths[top] = length;
+      const stem = caseVariants ? stemLength(stack, top) : length;
+      stems[top] = stem;
+      const base = keyBase[depth] as number;
+      const set = sets[depth];
+      // 0: no earlier key alike; else the earlier key's entry + 1 (negative: alike but for case).
+      let alike = 0;
+      if (set) {
+        alike = set.find(keyAt(stack, top), caseVariants, top);
+      } else {
+        for (let k = base; k < top && alike === 0; k++) {
+          if (lengths[k] === length) {
+            const same = sameKey(stack, k, top, caseVariants);
+            if (same !== 0) alike = same > 0 ? k + 1 : -(k + 1);
+          } else if (stems[k] === stem && caseVariants && sameStem(stack, k, top)) alike = -(k + 1);
+        }
+      }
+      if (alike > 0) return { path: pathTo(stack, depth, isObject, current, top) };
+      if (alike < 0) {
+        return { path: pathTo(stack, depth, isObject, current, top), sameAs: keyAt(stack, -alike - 1) };
+      }
+      current[depth] = top;
+      top++;
+      if (!set && top - base > LINEAR_KEYS) {
+        const all = new KeySet();
+        for (let k = base; k < top; k++) all.find(keyAt(stack, k), caseVariants, k);
+        sets[depth] = all;
+      }
+    } else if (c === 123 /* { */) {
+      depth++;
+      isObject[depth] = true;
+      keyBase[depth] = top;
+      sets[depth] = undefined;
+      expectKey = true;
+    } else if (c === 91 /* [ */) {
+      depth++;
+      isObject[depth] = false;
+      current[depth] = 0;
+      expectKey = false;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (c === 125) top = keyBase[depth] as number;
+      depth--;
+      // A value of the enclosing object or array has ended: a `,` comes next, or its end.
+      expectKey = false;
+    } else if (c === 44 /* , */) {
+      if (isObject[depth]) expectKey = true;
+      else current[depth] = (current[depth] as number) + 1;
+    }
+  }
+  return undefined;
+}
+
+/** The path of key `last` (on the stack) of the object at `depth`: each level's current key or index. */
+function pathTo(
+  stack: KeyStack,
+  depth: number,
+  isObject: readonly boolean[],
+  current: readonly number[],
+  last: number,
+): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let level = 1; level < depth; level++) {
+    const at = current[level] as number;
+    path.push(isObject[level] ? keyAt(stack, at) : at);
+  }
+  path.push(keyAt(stack, last));
+  return path;
+}
+
+/** The text of stack entry `k` as JSON.parse reads it. */
+function keyAt(stack: KeyStack, k: number): string {
+  if (stack.escaped[k]) return stack.decoded.get(k) as string;
+  const open = stack.offsets[k] as number;
+  return stack.text.slice(open + 1, open + 1 + (stack.lengths[k] as number));
+}
+
+/**
+ * Whether stack entries `a` and `b` (of equal decoded length) are the same key (1), the same but
+ * for the case of ASCII letters when `caseVariants` is asked (-1), or neither (0).
+ */
+function sameKey(stack: KeyStack, a: number, b: number, caseVariants: boolean): number {
+  if (stack.escaped[a] || stack.escaped[b]) {
+    const x = keyAt(stack, a);
+    const y = keyAt(stack, b);
+    if (x === y) return 1;
+    return caseVariants && foldCase(x) === foldCase(y) ? -1 : 0;
+  }
+  const { text } = stack;
+  const x = (stack.offsets[a] as number) + 1;
+  const y = (stack.offsets[b] as number) + 1;
+  const length = stack.lengths[a] as number;
+  let exact = 1;
+  for (let j = 0; j < length; j++) {
+    const p = text.charCodeAt(x + j);
+    const q = text.charCodeAt(y + j);
+    if (p === q) continue;
+    if (!caseVariants || lowerAscii(p) !== lowerAscii(q)) return 0;
+    exact = -1;
+  }
+  return exact;
+}
+
+/** The length of stack entry `k` without its trailing run of `s` and `S`. */
+function stemLength(stack: KeyStack, k: number): number {
+  let m = stack.lengths[k] as number;
+  if (stack.escaped[k]) {
+    const key = stack.decoded.get(k) as string;
+    while (m > 0 && (key.charCodeAt(m - 1) | 32) === 115 /* s */) m--;
+    return m;
+  }
+  const open = stack.offsets[k] as number;
+  while (m > 0 && (stack.text.charCodeAt(open + m) | 32) === 115 /* s */) m--;
+  return m;
+}
+
+/** Whether stack entries `a` and `b` (of equal stems) are the same key but for case and trailing `s`. */
+function sameStem(stack: KeyStack, a: number, b: number): boolean {
+  if (stack.escaped[a] || stack.escaped[b]) return foldStem(keyAt(stack, a)) === foldStem(keyAt(stack, b));
+  const { text } = stack;
+  const x = (stack.offsets[a] as number) + 1;
+  const y = (stack.offsets[b] as number) + 1;
+  const stem = stack.stems[a] as number;
+  for (let j = 0; j < stem; j++) {
+    if (lowerAscii(text.charCodeAt(x + j)) !== lowerAscii(text.charCodeAt(y + j))) return false;
+  }
+  return true;
+}
+
+/** `key` without its trailing run of `s` and `S`. */
+export function withoutTrailingS(key: string): string {
+  return key.replace(/[sS]+$/, '');
+}
+
+/** A key folded as `sameKey` and `sameStem` compare it: ASCII capitals small, no trailing `s`. */
+function foldStem(key: string): string {
+  return withoutTrailingS(foldCase(key));
+}
+
+/** An ASCII capital as its small letter; any other character unchanged. */
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** `text` with its ASCII capitals as small letters (the fold `sameKey` compares by). */
+function foldCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+}
+
+/** The keys of an object of many keys: each key, and each key's fold (`foldStem`), with its stack entry. */
+class KeySet {
+  private readonly exact = new Map<string, number>();
+  private readonly folded = new Map<string, number>();
+
+  /**
+   * Adds `key` (stack entry `entry`): 0 when no earlier key is alike, else the earlier key's
+   * entry + 1, negative when it is alike but for case and/or a trailing `s` (looked for only when
+   * `caseVariants`).
+   */
+  find(key: string, caseVariants: boolean, entry: number): number {
+    const same = this.exact.get(key);
+    if (same !== undefined) return same + 1;
+    this.exact.set(key, entry);
+    if (!caseVariants) return 0;
+    const fold = foldStem(key);
+    const like = this.folded.get(fold);
+    if (like !== undefined) return -(like + 1);
+    this.folded.set(fold, entry);
+    return 0;
+  }
+}
+
+/**
+ * The index of the quote that closes the string opened at `open`. Found by the engine's own
+ * search (most strings are ids and CIDRs a few characters long); a quote after an odd run of
+ * backslashes is escaped, and the search goes on.
+ */
+function stringEnd(text: string, open: number): number {
+  let close = text.indexOf('"', open + 1);
+  while (close > 0 && text.charCodeAt(close - 1) === 92 /* \ */) {
+    let run = 1;
+    while (text.charCodeAt(close - 1 - run) === 92) run++;
+    if (run % 2 === 0) break;
+    close = text.indexOf('"', close + 1);
+  }
+  return close < 0 ? text.length : close;
+}
