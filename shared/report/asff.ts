@@ -206,9 +206,10 @@ function types(finding: Finding): string[] {
 
 /**
  * The ASFF `Id` of a rule's finding on one resource: stable while the finding fires and after. At
- * most 512 characters (Security Hub rejects a longer one): a resource id that does not fit (a
- * snapshot's ids are not length-checked) keeps its start and ends with `~` and 16 hex digits of
- * its SHA-256, so two long ids stay two findings and one id always maps to the same finding.
+ * most 512 characters (Security Hub rejects a longer one): a resource id that does not fit keeps
+ * its start and ends with `~` and 16 hex digits of its SHA-256, so two long ids stay two findings
+ * and one id always maps to the same finding. Snapshot and event ids are at most 128 characters
+ * (schema-kit's MAX_ID_LENGTH), so this holds for findings built by any other caller.
  */
 export function asffFindingId(accountId: string, region: string, ruleId: string, resourceId: string): string {
   const id = `vpc-guardrail/${accountId}/${region}/${ruleId}/${resourceId}`;
@@ -238,7 +239,7 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
   const partition = partitionOf(region);
   const resource = RESOURCES[finding.resourceType];
   const now = options.now.toISOString();
-  // Values of at most 2,048 characters (a snapshot's ids are not length-checked).
+  // Values of at most 2,048 characters, whatever the finding's caller put in them.
   const productFields: Record<string, string> = {
     'vpc-guardrail/RuleId': fitText(finding.ruleId, LIMITS.productField),
     'vpc-guardrail/FindingId': fitText(finding.id, LIMITS.productField),
