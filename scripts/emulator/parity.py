@@ -588,6 +588,9 @@ def compare(name, ev, desc, out, evaluated, full, audit):
         diffs.append(f"scope: {rid} reported but not in DESIGN §7's scope (as recomputed)")
     if full is None:
         full = []
+    # The INFO line's ids and the DEBUG line's findings are the same evaluation.
+    if sorted(f["id"] for f in evaluated.get("findings", [])) != sorted(f["id"] for f in full):
+        diffs.append("the 'group evaluated' ids differ from the 'findings in scope' findings")
     ev_by_res, au_by_res = {}, {}
     iface_rules = {"eni-internet-exposed"}
     for f in full:
