@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { MODES } from '../shared/config';
+import { MODES, meantName } from '../shared/config';
 import { ConfigError, InputError } from '../shared/errors';
 import { parseConfig } from '../shared/load-config';
 import type { VpcGuardrailStackProps } from './vpc-guardrail-stack';
@@ -23,11 +23,42 @@ export const LOG_RETENTION_DAYS: readonly number[] = Object.values(logs.Retentio
 /** Loose on purpose (SNS checks the address); catches a missing `@`, spaces, a list. */
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
+/**
+ * Every context key the stacks read (single-account, then organization mode). A key given that is
+ * not one of them but is spelt like one (`createtrail`, `emial`, `excludeAccount`) would be
+ * ignored by CDK without a word: no trail, no subscription, an account governed.
+ */
+export const CONTEXT_KEYS = [
+  'mode',
+  'config',
+  'email',
+  'createTrail',
+  'auditSchedule',
+  'logRetentionDays',
+  'batchWindowSeconds',
+  'securityHub',
+  'slackWorkspaceId',
+  'slackChannelId',
+  'organizationId',
+  'targetOus',
+  'regions',
+  'memberRoleName',
+  'accounts',
+  'excludeAccounts',
+] as const;
+
 /** Reads typed values from CDK context, collecting a message per bad key; `done()` throws them. */
 export class ContextReader {
   readonly issues: string[] = [];
 
-  constructor(private readonly lookup: (key: string) => unknown) {}
+  /**
+   * `given` lists the context keys present (all of them: cdk.json's, CDK's own, lookups), so that
+   * `done()` can name one that is a misspelling of ours; keys that resemble none are left alone.
+   */
+  constructor(
+    private readonly lookup: (key: string) => unknown,
+    private readonly given: () => readonly string[] = () => [],
+  ) {}
 
   /** The raw value, or undefined when the key is absent, null or an empty string. */
   raw(key: string): unknown {
@@ -145,6 +176,12 @@ export class ContextReader {
 
   /** Throws a ContextError listing every problem recorded so far. */
   done(): void {
+    const known: readonly string[] = CONTEXT_KEYS;
+    for (const key of this.given()) {
+      if (known.includes(key)) continue;
+      const meant = meantName(key, known);
+      if (meant) this.fail(key, `unknown context key; did you mean ${meant}?`);
+    }
     if (this.issues.length > 0) throw new ContextError('invalid CDK context', [...this.issues]);
   }
 }
@@ -166,7 +203,10 @@ function parsedArray(text: string): unknown[] {
 
 /** A reader of the app's context (`-c key=value`, cdk.json, cdk.context.json). */
 export function contextReader(app: App): ContextReader {
-  return new ContextReader((key) => app.node.tryGetContext(key));
+  return new ContextReader(
+    (key) => app.node.tryGetContext(key),
+    () => Object.keys(app.node.getAllContext() as Record<string, unknown>),
+  );
 }
 
 /**
