@@ -84,6 +84,27 @@ describe('a NACL event’s slice and the audit agree', () => {
     expect(assessment.findings.filter((f) => f.resourceId === LOCKED_ENI)).toEqual([]);
   });
 
+  it('a default-NACL event batched with a subnet event reads every NACL: the named subnet is kept, behind its own NACL', async () => {
+    const w = world();
+    installFakeEc2(ec2Mock, w);
+    const nacl = { ...emptyScope('CreateNetworkAclEntry', 'network-acl'), networkAclIds: [ACL] };
+    const subnet = { ...emptyScope('ModifySubnetAttribute', 'subnet'), subnetIds: [LOCKED_SUBNET] };
+    const merged = { ...nacl, subnetIds: [LOCKED_SUBNET] };
+    const slice = await loadSlice(ec2, merged, { accountId: w.accountId, region: w.region });
+    expect(slice.snapshot.NetworkAcls.map((a) => a.NetworkAclId).sort()).toEqual([ACL, LOCKED_ACL].sort());
+    expect(slice.snapshot.Subnets.map((s) => s.SubnetId).sort()).toEqual(
+      [LOCKED_SUBNET, 'subnet-0pub'].sort(),
+    );
+    const assessment = assessSlice([nacl, subnet], slice.snapshot, config, { sliceComplete: slice.complete });
+    expect(assessment.resolved.networkInterfaces).toEqual([ENI]);
+    const reported = new Set([
+      ...assessment.resolved.networkAcls,
+      ...assessment.resolved.subnets,
+      ...assessment.resolved.networkInterfaces,
+    ]);
+    expect(sortById(assessment.findings)).toEqual(sortById(auditOf(w, reported)));
+  });
+
   it('an explicit NACL’s event reports its own subnets’ interfaces, as the audit judges them', async () => {
     // The locked NACL admits 22 from the world too: its interface is exposed through it.
     const w = world([
