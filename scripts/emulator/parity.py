@@ -406,7 +406,8 @@ def ipv6(rng, w):
 def tags(rng, w):
     g = rng.choice(w["groups"])
     if rng.random() < 0.5:
-        value = rng.choice(["sg-open-admin-port", "*", "eni-internet-exposed"])
+        value = rng.choice(["sg-open-admin-port", "*", "eni-internet-exposed", "sg-open-admin-port@2020-01-31",
+                            "sg-open-admin-port@2099-12-31,sg-open-high-risk-port"])
         ec2.create_tags(Resources=[g], Tags=[{"Key": EXEMPT, "Value": value}])
         return cat.record("CreateTags", cat.tag_request(g, value), cat.ok_response()), f"CreateTags {g} {value}"
     ec2.delete_tags(Resources=[g], Tags=[{"Key": EXEMPT}])
@@ -613,6 +614,10 @@ def compare(name, ev, desc, out, evaluated, full, audit):
         should_notify = True
     if should_notify != bool(out["notices"]):
         diffs.append(f"notice: expected {'one' if should_notify else 'none'}, got {len(out['notices'])}")
+    if out["notices"]:  # the notice names every resource with an active finding (§8: findings listed)
+        text = out["notices"][0]["text"]
+        for rid in sorted({f["resourceId"] for f in active} - {rid for rid in resolved if rid in text}):
+            diffs.append(f"notice: {rid} has an active finding but the notice does not name it")
     if out["notices"] and should_notify and not d_tags(ev):
         got = sorted(set(out["notices"][0]["attributes"].get("ruleIds") or []))
         if got != sorted({f["ruleId"] for f in active}):
