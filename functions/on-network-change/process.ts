@@ -435,6 +435,11 @@ function logOutcome(logger: Logger, outcome: GroupOutcome, messageIds: string[])
     actions: outcome.results.map((r) => ({ ...r.action, status: r.status, error: r.error })),
     ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
   });
+  // The findings in full (severity, evidence, exposure) only at DEBUG (POWERTOOLS_LOG_LEVEL): what an
+  // operator compares with an audit's findings for the same resources (scripts/emulator/parity.py).
+  if (outcome.assessment && logger.getLevelName() === 'DEBUG') {
+    logger.debug('findings in scope', { group: outcome.group.key, findings: outcome.assessment.findings });
+  }
   for (const failed of outcome.results.filter((r) => r.status === 'failed')) {
     logger.error('remediation failed', {
       action: failed.action.action,

@@ -123,35 +123,19 @@ export async function resolveFindings(
   closed: readonly AsffFinding[],
   gone: readonly AsffFinding[],
 ): Promise<SecurityHubResolveReport> {
-  const report: SecurityHubResolveReport = { archived: 0, resolved: 0, failed: [], calls: 0 };
   const all = [...closed, ...gone];
-  const found = new Set<string>();
   const closedIds = new Set(closed.map((f) => f.Id));
-  for (let i = 0; i < all.length; i += ASFF_BATCH_SIZE) {
-    const chunk = all.slice(i, i + ASFF_BATCH_SIZE);
-    report.calls++;
-    try {
-      const out = await client.send(
-        new BatchUpdateFindingsCommand({
-          FindingIdentifiers: chunk.map((f) => ({ Id: f.Id, ProductArn: f.ProductArn })),
-          // Workflow only: a Note would overwrite what an analyst wrote on the finding.
-          Workflow: { Status: 'RESOLVED' },
-        }),
-      );
-      for (const processed of out.ProcessedFindings ?? []) if (processed.Id) found.add(processed.Id);
-      for (const failure of out.UnprocessedFindings ?? []) {
-        const id = failure.FindingIdentifier?.Id ?? '(no id)';
-        // Not found: never imported (or not yet visible). Not a failure: a closed one is created
-        // resolved below, a gone one was never there.
-        if (failure.ErrorCode === 'FindingNotFound') continue;
-        report.failed.push({ id, code: failure.ErrorCode ?? 'Unknown', message: failure.ErrorMessage ?? '' });
-      }
-    } catch (error) {
-      const { code, message } = callFailure(error);
-      // Without an answer nothing is known about the gone ones: leave them as they are.
-      for (const f of chunk) report.failed.push({ id: f.Id, code, message });
-    }
-  }
+  // Workflow only: a Note would overwrite what an analyst wrote on the finding. Not found: never
+  // imported (or not yet visible) — a closed one is created resolved below, a gone one never was.
+  // Without an answer nothing is known about the gone ones of a chunk: they are left as they are.
+  const updated = await updateWorkflow(client, all, 'RESOLVED');
+  const found = updated.processed;
+  const report: SecurityHubResolveReport = {
+    archived: 0,
+    resolved: 0,
+    failed: updated.failed,
+    calls: updated.calls,
+  };
   report.resolved = found.size;
   const archive = all.filter((f) => closedIds.has(f.Id) || found.has(f.Id));
   const imported = await importFindings(client, archive);
@@ -185,10 +169,27 @@ export async function setWorkflow(
   records: readonly AsffFinding[],
   status: 'NEW' | 'SUPPRESSED',
 ): Promise<{ updated: number; failed: SecurityHubFailure[]; calls: number }> {
-  const report = { updated: 0, failed: [] as SecurityHubFailure[], calls: 0 };
+  const { processed, failed, calls } = await updateWorkflow(client, records, status);
+  return { updated: processed.size, failed, calls };
+}
+
+/**
+ * BatchUpdateFindings of `Workflow.Status` alone, at most 100 findings a call: the ids Security Hub
+ * processed, and every failure but `FindingNotFound` (a finding it does not hold yet is the
+ * caller's to read: created by this evaluation's import, or never imported). A call that fails
+ * as a whole fails each finding of its chunk.
+ */
+async function updateWorkflow(
+  client: SecurityHubClient,
+  records: readonly AsffFinding[],
+  status: 'NEW' | 'SUPPRESSED' | 'RESOLVED',
+): Promise<{ processed: Set<string>; failed: SecurityHubFailure[]; calls: number }> {
+  const processed = new Set<string>();
+  const failed: SecurityHubFailure[] = [];
+  let calls = 0;
   for (let i = 0; i < records.length; i += ASFF_BATCH_SIZE) {
     const chunk = records.slice(i, i + ASFF_BATCH_SIZE);
-    report.calls++;
+    calls++;
     try {
       const out = await client.send(
         new BatchUpdateFindingsCommand({
@@ -196,10 +197,10 @@ export async function setWorkflow(
           Workflow: { Status: status },
         }),
       );
-      report.updated += (out.ProcessedFindings ?? []).length;
+      for (const done of out.ProcessedFindings ?? []) if (done.Id) processed.add(done.Id);
       for (const failure of out.UnprocessedFindings ?? []) {
         if (failure.ErrorCode === 'FindingNotFound') continue;
-        report.failed.push({
+        failed.push({
           id: failure.FindingIdentifier?.Id ?? '(no id)',
           code: failure.ErrorCode ?? 'Unknown',
           message: failure.ErrorMessage ?? '',
@@ -207,10 +208,10 @@ export async function setWorkflow(
       }
     } catch (error) {
       const { code, message } = callFailure(error);
-      for (const f of chunk) report.failed.push({ id: f.Id, code, message });
+      for (const f of chunk) failed.push({ id: f.Id, code, message });
     }
   }
-  return report;
+  return { processed, failed, calls };
 }
 
 /** Sends a plan: the firing findings as ACTIVE, then closes the closed and gone ones. */

@@ -47,6 +47,8 @@ interface Loaded {
   endpoints: Map<string, VpcEndpoint>;
   vpcs: Map<string, Vpc>;
   prefixLists: Map<string, PrefixListEntry[]>;
+  /** VPCs whose every NACL was read (by VPC); in the others only the NACLs an event named. */
+  aclsOfVpc: Set<string>;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function loadSlice(
     endpoints: new Map(),
     vpcs: new Map(),
     prefixLists: new Map(),
+    aclsOfVpc: new Set(),
   };
   const errors: string[] = [];
   let calls = 0;
@@ -249,14 +252,20 @@ export async function loadSlice(
   // The VPC's NACLs tell each subnet's NACL. A scope whose only network-wide part is NACLs needs
   // none but its own (read in round 1): the subnets whose interfaces it decides are those the
   // NACLs list as associated (a default NACL lists every subnet using it), so 6 calls, not 7.
+  // A subnet a batch also names (a subnet event beside a NACL event) is kept whatever NACL it is
+  // behind, so then every NACL is read, to tell which.
   const everyNacl =
     exposure ||
     scope.routeTableIds.length + scope.internetGatewayIds.length > 0 ||
-    scope.mainRouteTables === true;
-  const vpcContext = (ids: string[]) => [
-    ids.length > 0 ? describeTables('vpc', ids) : undefined,
-    everyNacl ? describeAcls('vpc', ids) : undefined,
-  ];
+    scope.mainRouteTables === true ||
+    (scope.networkAclIds.length > 0 && subnetWide);
+  const vpcContext = (ids: string[]) => {
+    if (everyNacl) for (const id of ids) loaded.aclsOfVpc.add(id);
+    return [
+      ids.length > 0 ? describeTables('vpc', ids) : undefined,
+      everyNacl && ids.length > 0 ? describeAcls('vpc', ids) : undefined,
+    ];
+  };
   // An event's group that no interface uses has its VPC known only from its description (this
   // round): the route tables and NACLs then wait for it (round 3), so that a batch still reads
   // them in one call each, for every VPC.
@@ -337,6 +346,32 @@ function referencedPrefixLists(loaded: Loaded): string[] {
 }
 
 /**
+ * Subnets behind a NACL the slice did not read: in a VPC whose NACLs were read only by id (a NACL
+ * event) and whose default NACL is among them, a subnet no loaded NACL lists. EC2 lists every
+ * subnet using the default NACL among its associations, so such a subnet is behind another NACL;
+ * left in the slice, the model would put it behind the default NACL (DESIGN §5 "Route resolution"
+ * for a subnet without an association), which then reported its interfaces as exposed through
+ * the default NACL's entries and named the subnet in the default NACL's evidence — what the audit,
+ * reading every NACL, does not say. They and their interfaces are context the event does not need.
+ */
+function behindUnreadAcl(loaded: Loaded): Set<string> {
+  const partial = new Set<string>();
+  const listed = new Set<string>();
+  for (const acl of loaded.acls.values()) {
+    if (acl.IsDefault === true && acl.VpcId && !loaded.aclsOfVpc.has(acl.VpcId)) partial.add(acl.VpcId);
+    for (const a of acl.Associations ?? []) if (a.SubnetId) listed.add(a.SubnetId);
+  }
+  const out = new Set<string>();
+  if (partial.size === 0) return out;
+  const consider = (id: string | undefined, vpcId: string | undefined) => {
+    if (id && vpcId && partial.has(vpcId) && !listed.has(id)) out.add(id);
+  };
+  for (const subnet of loaded.subnets.values()) consider(subnet.SubnetId, subnet.VpcId);
+  for (const eni of loaded.interfaces.values()) consider(eni.SubnetId, eni.VpcId);
+  return out;
+}
+
+/**
  * The snapshot of what was loaded. Subnets not described (security-group and interface events)
  * are written from the NACL associations and interfaces that name them: id and VPC are all the
  * exposure analysis needs, and subnet findings are out of those events' scope.
@@ -348,8 +383,10 @@ function toSnapshot(
 ): { snapshot: Snapshot; complete: boolean } {
   const subnets: { SubnetId: string; VpcId: string }[] = [];
   const seen = new Set<string>();
+  const elsewhere = behindUnreadAcl(loaded);
   const addSubnet = (subnet: { SubnetId?: string; VpcId?: string }) => {
-    if (!subnet.SubnetId || !subnet.VpcId || seen.has(subnet.SubnetId)) return;
+    if (!subnet.SubnetId || !subnet.VpcId || seen.has(subnet.SubnetId) || elsewhere.has(subnet.SubnetId))
+      return;
     seen.add(subnet.SubnetId);
     subnets.push({ ...subnet, SubnetId: subnet.SubnetId, VpcId: subnet.VpcId });
   };
@@ -370,7 +407,7 @@ function toSnapshot(
     RouteTables: [...loaded.tables.values()],
     NatGateways: [...loaded.natGateways.values()],
     VpcEndpoints: [...loaded.endpoints.values()],
-    NetworkInterfaces: [...loaded.interfaces.values()],
+    NetworkInterfaces: [...loaded.interfaces.values()].filter((e) => !elsewhere.has(e.SubnetId ?? '')),
     ManagedPrefixLists: [...loaded.prefixLists.entries()].map(([PrefixListId, entries]) => ({
       PrefixListId,
       Entries: entries.filter((e) => e.Cidr).map((e) => ({ Cidr: e.Cidr })),
