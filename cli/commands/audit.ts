@@ -133,20 +133,24 @@ function renderAudit(
 }
 
 /**
- * The account and region ASFF findings belong to: the snapshot's `accountId` (else its VPCs'
- * `OwnerId`) and `region` (else `--region`). Missing or malformed, the message names the key.
+ * The account and region ASFF findings belong to: the snapshot's `accountId` (else the one
+ * `OwnerId` its resources carry — several, as in a shared VPC's participant, name no single
+ * account: the first VPC's would file the participant's findings under the VPC owner) and `region`
+ * (else `--region`). Missing or malformed, the message names the key.
  */
 function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: string; region: string } {
-  const accountId = snapshot.accountId ?? snapshot.Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
+  const owners = snapshot.accountId === undefined ? ownerAccounts(snapshot) : [];
+  const accountId = snapshot.accountId ?? (owners.length === 1 ? owners[0] : undefined);
   const region = snapshot.region ?? options.region;
+  const several = owners.length > 1 ? ` (its resources belong to ${owners.join(', ')})` : '';
   const issues = asffTargetIssues(
     { accountId, region },
     options.snapshot
       ? {
-          accountId: 'add "accountId": "123456789012" at the top level of the snapshot',
+          accountId: `add "accountId": "123456789012" at the top level of the snapshot${several}`,
           region: 'add "region": "eu-west-1" at the top level of the snapshot',
         }
-      : { accountId: 'the OwnerId of the VPCs read', region: 'give --region' },
+      : { accountId: `the OwnerId of the VPCs read${several}`, region: 'give --region' },
   );
   if (issues.length > 0 || !accountId || !region) {
     throw new InputError('ASFF (Security Hub) needs the AWS account and region of the findings', issues);

@@ -69,3 +69,31 @@ describe('audit --snapshot of a shared-VPC participant, the VPC owner excluded',
     expect(own.stderr).toContain(`account ${NETWORK} (the snapshot's) is in excludeAccounts of --config`);
   });
 });
+
+describe('audit --snapshot --format asff of a shared-VPC participant', () => {
+  async function asff(snapshot: string) {
+    const { io, stdout, stderr } = memoryIo({
+      's.json': JSON.stringify({ ...JSON.parse(snapshot), region: 'eu-west-1' }),
+    });
+    const code = await runCli(['audit', '--snapshot', 's.json', '--format', 'asff'], io);
+    return { code, stdout: stdout(), stderr: stderr() };
+  }
+
+  it("does not file the participant's findings under the VPC owner: the account is asked for", async () => {
+    const { code, stdout, stderr } = await asff(participantSnapshot());
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      `accountId: missing (add "accountId": "123456789012" at the top level of the snapshot (its resources belong to ${WORKLOAD}, ${NETWORK}))`,
+    );
+  });
+
+  it('takes the one OwnerId a snapshot of one account carries, or its top-level accountId', async () => {
+    const own = await asff(participantSnapshot(NETWORK));
+    expect(own.code).toBe(1);
+    expect(JSON.parse(own.stdout)[0].AwsAccountId).toBe(NETWORK);
+    const named = await asff(JSON.stringify({ ...JSON.parse(participantSnapshot()), accountId: WORKLOAD }));
+    expect(named.code).toBe(1);
+    expect(JSON.parse(named.stdout)[0].AwsAccountId).toBe(WORKLOAD);
+  });
+});
