@@ -14,41 +14,48 @@ export function unjudgedTagWarnings(snapshot: Snapshot, key: string): string[] {
   const out: string[] = [];
   const has = (tags: readonly Tag[]) => tags.some((t) => t.Key === key);
   const instead = 'tag the security groups, network ACLs, subnets or interfaces it holds instead';
-  let from = 0;
-  for (const vpc of snapshot.Vpcs)
-    if (has(vpc.Tags))
-      out.push(`the ${key} tag on ${vpc.VpcId} has no effect: no rule judges a VPC; ${instead}`);
-  from = sortedFrom(out, from);
-  for (const igw of snapshot.InternetGateways)
-    if (has(igw.Tags))
-      out.push(
-        `the ${key} tag on ${igw.InternetGatewayId} has no effect: no rule judges an internet gateway; ${instead}`,
-      );
-  from = sortedFrom(out, from);
-  // hot: one step per rule of the region (most have no tag at all).
-  const rules = snapshot.SecurityGroupRules;
-  for (let i = 0; i < rules.length; i++) {
-    const rule = rules[i] as Snapshot['SecurityGroupRules'][number];
-    if (rule.Tags.length > 0 && has(rule.Tags))
-      out.push(
-        `the ${key} tag on ${rule.SecurityGroupRuleId ?? `a rule of ${rule.GroupId}`} has no effect: rules judge the group; tag ${rule.GroupId} with the rule ids to exempt, or allow-list it with ports`,
-      );
-  }
-  sortedFrom(out, from);
+  const kind = byKind(out);
+  kind(() => {
+    for (const vpc of snapshot.Vpcs)
+      if (has(vpc.Tags))
+        out.push(`the ${key} tag on ${vpc.VpcId} has no effect: no rule judges a VPC; ${instead}`);
+  });
+  kind(() => {
+    for (const igw of snapshot.InternetGateways)
+      if (has(igw.Tags))
+        out.push(
+          `the ${key} tag on ${igw.InternetGatewayId} has no effect: no rule judges an internet gateway; ${instead}`,
+        );
+  });
+  kind(() => {
+    // hot: one step per rule of the region (most have no tag at all).
+    const rules = snapshot.SecurityGroupRules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as Snapshot['SecurityGroupRules'][number];
+      if (rule.Tags.length > 0 && has(rule.Tags))
+        out.push(
+          `the ${key} tag on ${rule.SecurityGroupRuleId ?? `a rule of ${rule.GroupId}`} has no effect: rules judge the group; tag ${rule.GroupId} with the rule ids to exempt, or allow-list it with ports`,
+        );
+    }
+  });
   return out;
 }
 
 /**
- * Sorts `out` from `from` on, in place, and returns its length: the warnings of one kind of
- * resource, in the order of their text (led by the resource id) rather than the order the
- * snapshot listed them in, so a reordered snapshot warns alike. Kinds keep their fixed order.
+ * Runs one kind of resource's checks at a time, each kind's warnings sorted among themselves, in
+ * the order of their text (led by the resource id) rather than the order the snapshot listed them
+ * in, so a reordered snapshot warns alike. Kinds keep the order they are run in.
  */
-function sortedFrom(out: string[], from: number): number {
-  if (out.length - from > 1) {
-    const sorted = out.slice(from).sort();
-    for (let i = 0; i < sorted.length; i++) out[from + i] = sorted[i] as string;
-  }
-  return out.length;
+function byKind(out: string[]): (fill: () => void) => void {
+  let from = 0;
+  return (fill) => {
+    fill();
+    if (out.length - from > 1) {
+      const sorted = out.slice(from).sort();
+      for (let i = 0; i < sorted.length; i++) out[from + i] = sorted[i] as string;
+    }
+    from = out.length;
+  };
 }
 
 /**
@@ -79,24 +86,31 @@ export function misdirectedTagWarnings(
       );
     }
   };
-  let from = 0;
-  for (const g of snapshot.SecurityGroups) check(g.GroupId, g.Tags);
-  from = sortedFrom(out, from);
-  for (const a of snapshot.NetworkAcls) check(a.NetworkAclId, a.Tags);
-  from = sortedFrom(out, from);
-  for (const n of snapshot.Subnets) check(n.SubnetId, n.Tags);
-  from = sortedFrom(out, from);
-  for (const t of snapshot.RouteTables) check(t.RouteTableId, t.Tags);
-  from = sortedFrom(out, from);
-  for (const n of snapshot.NatGateways) check(n.NatGatewayId, n.Tags);
-  from = sortedFrom(out, from);
-  for (const e of snapshot.VpcEndpoints) check(e.VpcEndpointId, e.Tags);
-  from = sortedFrom(out, from);
-  const interfaces = snapshot.NetworkInterfaces;
-  for (let i = 0; i < interfaces.length; i++) {
-    const eni = interfaces[i] as Snapshot['NetworkInterfaces'][number];
-    check(eni.NetworkInterfaceId, eni.Tags ? [...eni.TagSet, ...eni.Tags] : eni.TagSet, eni.Groups);
-  }
-  sortedFrom(out, from);
+  const kind = byKind(out);
+  kind(() => {
+    for (const g of snapshot.SecurityGroups) check(g.GroupId, g.Tags);
+  });
+  kind(() => {
+    for (const a of snapshot.NetworkAcls) check(a.NetworkAclId, a.Tags);
+  });
+  kind(() => {
+    for (const n of snapshot.Subnets) check(n.SubnetId, n.Tags);
+  });
+  kind(() => {
+    for (const t of snapshot.RouteTables) check(t.RouteTableId, t.Tags);
+  });
+  kind(() => {
+    for (const n of snapshot.NatGateways) check(n.NatGatewayId, n.Tags);
+  });
+  kind(() => {
+    for (const e of snapshot.VpcEndpoints) check(e.VpcEndpointId, e.Tags);
+  });
+  kind(() => {
+    const interfaces = snapshot.NetworkInterfaces;
+    for (let i = 0; i < interfaces.length; i++) {
+      const eni = interfaces[i] as Snapshot['NetworkInterfaces'][number];
+      check(eni.NetworkInterfaceId, eni.Tags ? [...eni.TagSet, ...eni.Tags] : eni.TagSet, eni.Groups);
+    }
+  });
   return out;
 }
