@@ -12,7 +12,13 @@ import {
   notJudgedStderrLines,
   REPORT_FORMATS,
 } from '../../shared/report/format';
-import { artifactUri, formatSarif, sarifSizeWarning } from '../../shared/report/sarif';
+import {
+  artifactUri,
+  formatSarif,
+  type SarifScope,
+  sarifCategory,
+  sarifSizeWarning,
+} from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
@@ -124,12 +130,29 @@ function renderAudit(
           : {}),
         notJudged: summary.notJudged,
         warnings: summary.warnings,
+        category: sarifCategory(snapshotScope(options, snapshot)),
       }),
     ];
   }
   if (options.format === 'asff') return [formatAsff(findings, { ...asffTarget(options, snapshot), now })];
   if (options.format === 'json') return jsonReportChunks(findings, summary);
   return [formatReport(options.format, findings, summary)];
+}
+
+/**
+ * What a one-snapshot audit covers, for its SARIF category: the snapshot's account (its
+ * `accountId`, else the one OwnerId its resources carry; a live region's is the credentials'),
+ * its region (else `--region`), and the `--vpc` asked for.
+ */
+function snapshotScope(options: AuditOptions, snapshot: Snapshot): SarifScope {
+  const owners = snapshot.accountId === undefined ? ownerAccounts(snapshot) : [];
+  const accountId = snapshot.accountId ?? (owners.length === 1 ? owners[0] : undefined);
+  const region = snapshot.region ?? options.region;
+  return {
+    ...(accountId ? { accounts: [accountId] } : {}),
+    ...(region ? { regions: [region] } : {}),
+    ...(options.vpc && options.vpc.length > 0 ? { vpcIds: options.vpc } : {}),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { importFindings } from '../../shared/aws/security-hub';
+import { syncFindings } from '../../shared/aws/security-hub';
 import type { Finding } from '../../shared/findings';
 import { securityHubPlan } from '../../shared/integrations/security-hub';
 import { defaultProductArn } from '../../shared/report/asff';
@@ -11,8 +11,10 @@ const SHOWN_FAILURES = 20;
 
 /**
  * `audit --import-to-security-hub`: imports the findings into Security Hub in the snapshot's
- * account and region with the local credentials (the SDK's default chain), at most 100 per call.
- * Says on stderr what was taken and every finding that was not; returns whether all were taken.
+ * account and region with the local credentials (the SDK's default chain), at most 100 per call,
+ * then sets the Workflow of those whose exemption the import cannot move (as the audit function
+ * does: every exempted finding SUPPRESSED, one whose exemption expired NEW). Says on stderr what
+ * was taken and every finding that was not; returns whether all were taken.
  */
 export async function importToSecurityHub(
   io: CliIo,
@@ -24,14 +26,21 @@ export async function importToSecurityHub(
     maxAttempts: 6,
   }),
 ): Promise<boolean> {
-  const { active } = securityHubPlan({ open: findings, closed: [], asff: target });
-  const report = await importFindings(client, active);
+  const plan = securityHubPlan({ open: findings, closed: [], asff: target, reconcileWorkflow: true });
+  const { active } = plan;
+  const report = await syncFindings(client, plan);
   io.stderr(
     `Security Hub: imported ${report.imported} of ${active.length} finding${active.length === 1 ? '' : 's'} into ${defaultProductArn(
       target.region,
       target.accountId,
     )}\n`,
   );
+  const { suppress, reopen } = plan.workflow;
+  if (suppress.length + reopen.length > 0) {
+    io.stderr(
+      `Security Hub: workflow set on ${report.workflowSet ?? 0} of ${suppress.length + reopen.length} (SUPPRESSED: ${suppress.length} exempted; NEW: ${reopen.length} whose exemption expired)\n`,
+    );
+  }
   for (const failure of report.failed.slice(0, SHOWN_FAILURES)) {
     io.stderr(
       `  not imported: ${failure.id}: ${failure.code}${failure.message ? `: ${failure.message}` : ''}\n`,
