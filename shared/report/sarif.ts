@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NotJudged } from '../analysis/not-judged';
-import type { Finding, Severity } from '../findings';
 import { ACCOUNT_ID, REGION_NAME, VPC_ID } from '../aws/ids';
+import type { Finding, Severity } from '../findings';
 import { sanitize } from '../notify/sanitize';
 import { RULES } from '../rules/registry';
 import type { RuleDefinition } from '../rules/types';

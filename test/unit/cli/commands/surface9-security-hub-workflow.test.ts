@@ -21,7 +21,8 @@ import { memoryIo, mockRegion, sshGroup } from '../../../helpers';
 // moved it), and one exempted since its first import stayed NEW.
 
 const hub = mockClient(SecurityHubClient);
-const ID = (ruleId: string, resourceId: string) => `vpc-guardrail/111122223333/eu-west-1/${ruleId}/${resourceId}`;
+const ID = (ruleId: string, resourceId: string) =>
+  `vpc-guardrail/111122223333/eu-west-1/${ruleId}/${resourceId}`;
 
 /** The demo, with the bastion's world-open SSH exempted until a date before the clock (2026-11-25). */
 function demoWithExpiredExemption(): string {
@@ -30,7 +31,10 @@ function demoWithExpiredExemption(): string {
   };
   for (const group of demo.SecurityGroups) {
     if (group.GroupId === 'sg-0d3m00000000000b1') {
-      group.Tags = [...(group.Tags ?? []), { Key: 'vpc-guardrail:exempt', Value: 'sg-open-admin-port@2026-10-31' }];
+      group.Tags = [
+        ...(group.Tags ?? []),
+        { Key: 'vpc-guardrail:exempt', Value: 'sg-open-admin-port@2026-10-31' },
+      ];
     }
   }
   return JSON.stringify(demo);
@@ -62,7 +66,16 @@ describe('audit --import-to-security-hub: the Workflow follows the exemptions th
 
     // Act
     const code = await runCli(
-      ['audit', '--snapshot', 'expired.json', '--format', 'json', '--fail-on', 'none', '--import-to-security-hub'],
+      [
+        'audit',
+        '--snapshot',
+        'expired.json',
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+        '--import-to-security-hub',
+      ],
       env.io,
     );
 
@@ -74,7 +87,11 @@ describe('audit --import-to-security-hub: the Workflow follows the exemptions th
     ]);
     // Imported first: BatchUpdateFindings moves only findings Security Hub holds.
     const order = hub.calls().map((c) => c.args[0].constructor.name);
-    expect(order).toEqual(['BatchImportFindingsCommand', 'BatchUpdateFindingsCommand', 'BatchUpdateFindingsCommand']);
+    expect(order).toEqual([
+      'BatchImportFindingsCommand',
+      'BatchUpdateFindingsCommand',
+      'BatchUpdateFindingsCommand',
+    ]);
     expect(env.stderr()).toContain(
       'Security Hub: workflow set on 2 of 2 (SUPPRESSED: 1 exempted; NEW: 1 whose exemption expired)\n',
     );
@@ -82,9 +99,9 @@ describe('audit --import-to-security-hub: the Workflow follows the exemptions th
 
   it('moves no Workflow of a finding the import did not take, and lists each failure once', async () => {
     // Prepare
-    hub.on(BatchImportFindingsCommand).rejects(
-      Object.assign(new Error('not subscribed'), { name: 'InvalidAccessException' }),
-    );
+    hub
+      .on(BatchImportFindingsCommand)
+      .rejects(Object.assign(new Error('not subscribed'), { name: 'InvalidAccessException' }));
     const env = memoryIo({ 'expired.json': demoWithExpiredExemption() });
 
     // Act
@@ -107,7 +124,10 @@ describe('audit --import-to-security-hub: the Workflow follows the exemptions th
 describe('audit function: the Security Hub plan of an audit', () => {
   it('puts every exempted finding under SUPPRESSED and every expired exemption under NEW', async () => {
     // Prepare: three world-open SSH groups: exempted, exemption expired, never exempted.
-    const client = new EC2Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const client = new EC2Client({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
     const tagged = (groupId: string, value?: string) => {
       const g = sshGroup(groupId, 'vpc-0000000a', ['0.0.0.0/0']);
       if (value) g.group.Tags = [{ Key: 'vpc-guardrail:exempt', Value: value }];
