@@ -12,8 +12,8 @@ const SHOWN_FAILURES = 20;
 /**
  * `audit --import-to-security-hub`: imports the findings into Security Hub in the snapshot's
  * account and region with the local credentials (the SDK's default chain), at most 100 per call,
- * then sets the Workflow of those whose exemption the import cannot move (as the audit function
- * does: every exempted finding SUPPRESSED, one whose exemption expired NEW). Says on stderr what
+ * then sets NEW the Workflow of those whose exemption expired (the import cannot move it; as the
+ * audit function does). Says on stderr what
  * was taken and every finding that was not; returns whether all were taken.
  */
 export async function importToSecurityHub(
@@ -26,7 +26,7 @@ export async function importToSecurityHub(
     maxAttempts: 6,
   }),
 ): Promise<boolean> {
-  const plan = securityHubPlan({ open: findings, closed: [], asff: target, reconcileWorkflow: true });
+  const plan = securityHubPlan({ open: findings, closed: [], asff: target });
   const { active } = plan;
   const report = await syncFindings(client, plan);
   io.stderr(
@@ -35,10 +35,10 @@ export async function importToSecurityHub(
       target.accountId,
     )}\n`,
   );
-  const { suppress, reopen } = plan.workflow;
-  if (suppress.length + reopen.length > 0) {
+  const { reopen } = plan.workflow;
+  if (reopen.length > 0) {
     io.stderr(
-      `Security Hub: workflow set on ${report.workflowSet ?? 0} of ${suppress.length + reopen.length} (SUPPRESSED: ${suppress.length} exempted; NEW: ${reopen.length} whose exemption expired)\n`,
+      `Security Hub: workflow set to NEW on ${report.workflowSet ?? 0} of ${reopen.length} finding${reopen.length === 1 ? '' : 's'} whose exemption expired\n`,
     );
   }
   for (const failure of report.failed.slice(0, SHOWN_FAILURES)) {

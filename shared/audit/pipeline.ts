@@ -118,8 +118,6 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
         remediation.flatMap((r) => r.results),
       ),
       asff: { accountId: deps.accountId, region: deps.homeRegion, now },
-      // No tag change is seen here: the Workflow follows what the audit sees (README).
-      reconcileWorkflow: true,
     });
     const sync = await deps.securityHub(plan);
     securityHub = {

@@ -45,12 +45,6 @@ export interface SecurityHubPlanInput {
   /** Exemption tags set or removed by the calls evaluated (CreateTags / DeleteTags), if any. */
   exemptionChanges?: readonly { change: 'set' | 'removed'; resourceIds: readonly string[] }[];
   /**
-   * An audit, which sees no tag change: every suppressed finding is set SUPPRESSED (an exemption
-   * set since the last import). Where an exemption was removed it cannot tell (that takes a
-   * `GetFindings` read, outside DESIGN §16's permissions): the event function's DeleteTags does.
-   */
-  reconcileWorkflow?: boolean;
-  /**
    * What the evaluation could not judge: never inferred gone (a rule with no finding on a resource
    * it could not judge says nothing about that resource). `ruleId` unset: every rule of it.
    */
@@ -253,15 +247,15 @@ function accountOnly(plan: SecurityHubPlan): SecurityHubPlan {
  * The active records whose Workflow follows what the evaluation knows of their exemption. Only in
  * the direction a change implies, so an analyst's NOTIFIED or RESOLVED on other findings is left
  * alone:
- * - SUPPRESSED: a finding now suppressed on a resource whose exemption tag this evaluation saw set;
- *   in an audit (`reconcileWorkflow`), every suppressed finding — the audit sees no tag change, and
- *   an exemption set while no event reached the event function (or before Security Hub was on)
- *   left its finding NEW, as created.
+ * - SUPPRESSED: a finding now suppressed on a resource whose exemption tag this evaluation saw set.
  * - NEW: a finding firing unsuppressed on a resource whose exemption tag this evaluation saw
- *   removed, and, in both paths, one whose exemption for its rule has expired
- *   (`evidence.exemptionExpired`): a date passing is no API call, so no event ever says so, and the
- *   finding imported SUPPRESSED while the exemption held stayed out of Security Hub's default views
- *   while it fired again. Moved on each evaluation while the expired tag stays (renew or remove it).
+ *   removed, and, in every evaluation (the audit's too, which sees no tag change), one whose
+ *   exemption for its rule has expired (`evidence.exemptionExpired`): a date passing is no API
+ *   call, so no event ever says so, and the finding imported SUPPRESSED while the exemption held
+ *   stayed out of Security Hub's default views while it fired again. Moved on each evaluation
+ *   while the expired tag stays (renew or remove it).
+ * An exempted finding is not set SUPPRESSED without a tag change seen: that would rewrite, on every
+ * audit, the Workflow an analyst gave it, for a finding that is visible rather than hidden.
  */
 function workflowChanges(
   input: SecurityHubPlanInput,
@@ -275,7 +269,7 @@ function workflowChanges(
   const suppressIds = new Set<string>();
   const reopenIds = new Set<string>();
   for (const finding of input.open) {
-    const suppress = finding.suppressed && (input.reconcileWorkflow || set.has(finding.resourceId));
+    const suppress = finding.suppressed !== undefined && set.has(finding.resourceId);
     const reopen =
       !finding.suppressed &&
       (removed.has(finding.resourceId) || finding.evidence.exemptionExpired !== undefined);

@@ -18,7 +18,7 @@ import { memoryIo, mockRegion, sshGroup } from '../../../helpers';
 // reference, BatchImportFindings). Before, `audit --import-to-security-hub` and the audit function
 // only imported: a finding imported SUPPRESSED while its exemption held stayed SUPPRESSED — out of
 // Security Hub's default views — after the exemption's date passed (no API call, so no event ever
-// moved it), and one exempted since its first import stayed NEW.
+// moved it). An exempted finding is left as it is (the analyst's Workflow; it is visible).
 
 const hub = mockClient(SecurityHubClient);
 const ID = (ruleId: string, resourceId: string) =>
@@ -60,7 +60,7 @@ beforeEach(() => {
 });
 
 describe('audit --import-to-security-hub: the Workflow follows the exemptions the audit sees', () => {
-  it('sets NEW on a finding whose exemption expired and SUPPRESSED on an exempted one, after the import', async () => {
+  it('sets NEW on a finding whose exemption expired, after the import, and leaves the exempted one as it is', async () => {
     // Prepare
     const env = memoryIo({ 'expired.json': demoWithExpiredExemption() });
 
@@ -82,18 +82,13 @@ describe('audit --import-to-security-hub: the Workflow follows the exemptions th
     // Assess
     expect(code).toBe(0);
     expect(workflowCalls()).toEqual([
-      { status: 'SUPPRESSED', ids: [ID('sg-broad-public-source', 'sg-0d3m0000000000f00')] },
       { status: 'NEW', ids: [ID('sg-open-admin-port', 'sg-0d3m00000000000b1')] },
     ]);
     // Imported first: BatchUpdateFindings moves only findings Security Hub holds.
     const order = hub.calls().map((c) => c.args[0].constructor.name);
-    expect(order).toEqual([
-      'BatchImportFindingsCommand',
-      'BatchUpdateFindingsCommand',
-      'BatchUpdateFindingsCommand',
-    ]);
+    expect(order).toEqual(['BatchImportFindingsCommand', 'BatchUpdateFindingsCommand']);
     expect(env.stderr()).toContain(
-      'Security Hub: workflow set on 2 of 2 (SUPPRESSED: 1 exempted; NEW: 1 whose exemption expired)\n',
+      'Security Hub: workflow set to NEW on 1 of 1 finding whose exemption expired\n',
     );
   });
 
@@ -122,7 +117,7 @@ describe('audit --import-to-security-hub: the Workflow follows the exemptions th
 });
 
 describe('audit function: the Security Hub plan of an audit', () => {
-  it('puts every exempted finding under SUPPRESSED and every expired exemption under NEW', async () => {
+  it('puts every expired exemption under NEW, and no exempted finding under SUPPRESSED', async () => {
     // Prepare: three world-open SSH groups: exempted, exemption expired, never exempted.
     const client = new EC2Client({
       region: 'eu-west-1',
@@ -148,17 +143,17 @@ describe('audit function: the Security Hub plan of an audit', () => {
       ec2For: () => client,
       securityHub: async (p) => {
         plan = p;
-        return { imported: p.active.length, archived: 0, resolved: 0, workflowSet: 2, failed: [], calls: 3 };
+        return { imported: p.active.length, archived: 0, resolved: 0, workflowSet: 1, failed: [], calls: 2 };
       },
       now: () => new Date('2026-11-25T12:00:00Z'),
     });
 
     // Assess
-    expect(plan?.workflow.suppress.map((r) => r.Id)).toEqual(
-      plan?.active.filter((r) => r.Id.endsWith('/sg-0000000e')).map((r) => r.Id),
-    );
-    expect(plan?.workflow.suppress.length).toBeGreaterThan(0);
+    expect(plan?.workflow.suppress).toEqual([]);
+    expect(
+      plan?.active.some((r) => r.Id.endsWith('/sg-0000000e') && r.Workflow?.Status === 'SUPPRESSED'),
+    ).toBe(true);
     expect(plan?.workflow.reopen.map((r) => r.Id)).toEqual([ID('sg-open-admin-port', 'sg-0000000x')]);
-    expect(result.securityHub?.workflowSet).toBe(2);
+    expect(result.securityHub?.workflowSet).toBe(1);
   });
 });

@@ -21,15 +21,9 @@ describe('securityHubPlan: expired exemptions and the audit', () => {
     expect(plan.workflow).toEqual({ suppress: [], reopen: [expect.objectContaining({ Id: ID('sg-1') })] });
   });
 
-  it('in an audit, also suppresses every exempted finding, and leaves the others to the analyst', () => {
-    const plan = securityHubPlan({
-      open: [expired, exempted, plain],
-      closed: [],
-      asff: ASFF,
-      reconcileWorkflow: true,
-    });
-    expect(plan.workflow.suppress.map((r) => r.Id)).toEqual([ID('sg-2')]);
-    expect(plan.workflow.reopen.map((r) => r.Id)).toEqual([ID('sg-1')]);
+  it('sets no exempted finding SUPPRESSED without a tag change seen (the analyst keeps its Workflow)', () => {
+    const plan = securityHubPlan({ open: [exempted], closed: [], asff: ASFF });
+    expect(plan.workflow.suppress).toEqual([]);
   });
 
   it('does not reopen an expired exemption whose finding another exemption still suppresses', () => {
