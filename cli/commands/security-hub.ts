@@ -13,8 +13,8 @@ const SHOWN_FAILURES = 20;
  * `audit --import-to-security-hub`: imports the findings into Security Hub in the snapshot's
  * account and region with the local credentials (the SDK's default chain), at most 100 per call,
  * then sets NEW the Workflow of those whose exemption expired (the import cannot move it; as the
- * audit function does). Says on stderr what
- * was taken and every finding that was not; returns whether all were taken.
+ * audit function does). Says on stderr what was taken and every finding that was not; returns
+ * whether all were taken.
  */
 export async function importToSecurityHub(
   io: CliIo,

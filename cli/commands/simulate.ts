@@ -77,15 +77,9 @@ function centralAccountHint(io: CliIo, triaged: TriagedBatch, config: Config): v
   if (config.accounts.length === 0) return;
   const rejected = new Set<string>();
   for (const m of triaged.messages) {
-    const account = m.outcome === 'ignored' ? m.event?.accountId : undefined;
-    if (
-      account &&
-      m.outcome === 'ignored' &&
-      m.ignored.code === 'other-account' &&
-      !config.excludeAccounts.includes(account)
-    ) {
-      rejected.add(account);
-    }
+    if (m.outcome !== 'ignored' || m.ignored.code !== 'other-account') continue;
+    const account = m.event?.accountId;
+    if (account && !config.excludeAccounts.includes(account)) rejected.add(account);
   }
   for (const account of rejected) {
     io.stderr(
