@@ -345,8 +345,11 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
   const lines = [
     `ALREADY REMOVED: world-open rules these calls added are no longer there${entries.some((e) => e.blocked) ? ' (or no longer open)' : ''}${input.alreadyRemoved.some((r) => r.unverified) ? ' (or could not be verified)' : ''}`,
   ];
+  // EC2 (and CloudTrail's rule set) writes -1 for the ports of an all-traffic rule: "-1 -1--1" is
+  // not a rule a person can recognize.
   const portsText = (from: number | undefined, to: number | undefined) =>
-    from === undefined ? 'all ports' : `${from}-${to ?? from}`;
+    from === undefined || from === -1 ? 'all ports' : `${from}-${to ?? from}`;
+  const protocolText = (protocol: string) => (protocol === '-1' ? 'all protocols' : sanitize(protocol, 8));
   for (const rule of cap(input.alreadyRemoved, MAX_LINES_PER_SECTION)) {
     // A prefix-list source was judged by the list's entries as the slice read them; a list that
     // could not be read leaves the rule unverified, and the line says so.
@@ -361,7 +364,7 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
       ? ` with ${source} (inbound or outbound: a ModifySecurityGroupRules record names no direction)`
       : ` from ${source}`;
     lines.push(
-      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${sanitize(rule.ipProtocol, 8)} ${portsText(rule.fromPort, rule.toPort)}${direction}${rule.groupGone ? ' (the group itself is gone)' : ''}`,
+      `  ${sanitize(rule.ruleId ?? 'rule (no id in the record)', 64)} on ${sanitize(rule.groupId, 64)}: ${protocolText(rule.ipProtocol)} ${portsText(rule.fromPort, rule.toPort)}${direction}${rule.groupGone ? ' (the group itself is gone)' : ''}`,
     );
   }
   for (const entry of cap(entries, MAX_LINES_PER_SECTION)) {

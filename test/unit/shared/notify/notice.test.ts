@@ -389,6 +389,15 @@ describe('buildNotice', () => {
     expect(notice.message).toContain('  sgr-world on sg-0abc: tcp 22-22 from 0.0.0.0/0');
   });
 
+  it('names an all-traffic rule already removed in words, not as EC2 writes its ports (-1 -1--1)', () => {
+    // The rule set of a CloudTrail record (and DescribeSecurityGroupRules) gives an all-traffic rule
+    // fromPort/toPort -1; found on moto by scripts/emulator/remedy.py --redeliver.
+    const allTraffic = { ...worldSshRule, ruleId: 'sgr-all', ipProtocol: '-1', fromPort: -1, toPort: -1 };
+    const notice = buildNotice(input({ findings: [], alreadyRemoved: [allTraffic] }));
+    expect(notice.message).toContain('  sgr-all on sg-0abc: all protocols all ports from 0.0.0.0/0');
+    expect(notice.message).not.toContain('-1--1');
+  });
+
   it('says "already removed" once when the calls made also all found their rules gone', () => {
     // A redelivery whose revoke found its rule gone and closed no finding entirely (what stays
     // open is below notifyMinSeverity), while a rule the retried call added is gone too.
