@@ -12,6 +12,8 @@ export interface PortClasses {
   highRiskOnly: Record<Transport, PortSet>;
   /** Admin, high-risk and authorized ports: what `sg-open-unauthorized-port` ("any other port") leaves out. */
   classed: Record<Transport, PortSet>;
+  /** Authorized ports that are neither admin nor high-risk: no sg-open-* rule but all-traffic reports them. */
+  authorizedOnly: Record<Transport, PortSet>;
 }
 
 const classesByConfig = new WeakMap<Config, PortClasses>();
@@ -42,6 +44,10 @@ export function portClasses(config: Config): PortClasses {
       authorized,
       highRiskOnly: { tcp: subtract(highRisk.tcp, admin.tcp), udp: subtract(highRisk.udp, admin.udp) },
       classed: portSetsBySpec([...config.adminPorts, ...config.highRiskPorts, ...config.authorizedPorts]),
+      authorizedOnly: {
+        tcp: subtract(subtract(authorized.tcp, admin.tcp), highRisk.tcp),
+        udp: subtract(subtract(authorized.udp, admin.udp), highRisk.udp),
+      },
     };
     classesByConfig.set(config, classes);
   }

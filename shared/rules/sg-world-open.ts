@@ -23,6 +23,7 @@ import {
   publicFamilies,
   revokeTarget,
   somePorts,
+  subtractPorts,
   type TransportPorts,
 } from './sg-open-common';
 import type { RuleContext, RuleDefinition, RuleMeta } from './types';
@@ -54,6 +55,7 @@ function sgOpenDraft(
   group: SecurityGroupNode,
   meta: SgOpenMeta,
   ports: TransportPorts,
+  classes: PortClasses,
 ): FindingDraft {
   const { prefixLists } = analysis.model;
   const merged = mergedFamilies(ports);
@@ -66,11 +68,15 @@ function sgOpenDraft(
     intersectPorts(ports[t][f === 'ipv4' ? 'ipv6' : 'ipv4'], reach[t].broad[f]),
   );
 
+  // The ports a revoke is for: the finding's, less the authorized ones no sg-open-* rule reports on
+  // their own (only `sg-open-all-traffic` lists them): a world rule on tcp 80 beside an allow-all
+  // rule is the group's website, not what made the finding (README, Remediation safety).
+  const fixPorts = mapPorts((t, f) => subtractPorts(ports[t][f], classes.authorizedOnly[t]));
   const contributing: SgRule[] = [];
   const targets: SgRule[] = [];
   // Only a rule whose source may be public can open a port to the internet.
   for (const rule of group.publicIngress) {
-    if (hitsPorts(rule, worldSourceFamilies(rule, prefixLists), ports)) targets.push(rule);
+    if (hitsPorts(rule, worldSourceFamilies(rule, prefixLists), fixPorts)) targets.push(rule);
     const families = publicFamilies(rule, analysis);
     if (hitsPorts(rule, families, ports) || (alsoBroad && hitsPorts(rule, families, alsoBroad)))
       contributing.push(rule);
@@ -164,7 +170,7 @@ function evaluateSgOpen(context: RuleContext, meta: SgOpenMeta, select: WorldOpe
       ports = mapPorts((t, f) => subtract(open[t][f], taken[t]));
       if (isEmptyPorts(ports)) continue;
     }
-    drafts.push(sgOpenDraft(analysis, group, meta, ports));
+    drafts.push(sgOpenDraft(analysis, group, meta, ports, classes));
   }
   return drafts;
 }
