@@ -1,7 +1,7 @@
 import { repeatedKey } from '../json-keys';
 import type { Model } from '../model/model';
 import type { VpcEndpointItem } from '../model/snapshot-schema';
-import { keyPath } from '../validation';
+import { describeValue, keyPath } from '../validation';
 import { defineRule, draftsOf, reportOnly } from './define-rule';
 import type { RuleContext } from './types';
 
@@ -97,6 +97,24 @@ function caseClash(value: unknown, path: (string | number)[] = []): string | und
 }
 
 /**
+ * The first statement whose `Effect` IAM would not read, said as a reason: the valid values are
+ * `Allow` and `Deny`, and "the Effect value is case sensitive" (IAM's policy element reference), so
+ * `"allow"` is neither an Allow nor a Deny — read as either, the verdict would be a guess (read as
+ * "not Allow", a full-access statement passed in silence). `Effect` is required, too.
+ */
+function invalidEffect(statements: readonly unknown[], listed: boolean): string | undefined {
+  for (const [index, statement] of statements.entries()) {
+    if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) continue;
+    const effect = (statement as Record<string, unknown>).Effect;
+    if (effect === 'Allow' || effect === 'Deny') continue;
+    const where = listed ? `Statement[${index}].Effect` : 'Statement.Effect';
+    const what = effect === undefined ? 'is missing' : `is ${describeValue(effect)}`;
+    return `${where} ${what} (IAM reads only "Allow" or "Deny", case-sensitive)`;
+  }
+  return undefined;
+}
+
+/**
  * Reads an endpoint policy by meaning: full access is an Allow statement with any principal, every
  * action and every resource, and no condition, in a policy with no Deny statement (a Deny, e.g.
  * "everything except outside my buckets", takes something away, so the meaning is no longer full
@@ -118,6 +136,8 @@ export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
   if (clash) return { kind: 'unreadable', reason: clash };
   const raw = (doc as Record<string, unknown>).Statement;
   const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const badEffect = invalidEffect(statements, Array.isArray(raw));
+  if (badEffect) return { kind: 'unreadable', reason: badEffect };
   const denies = statements.some(
     (s) => s !== null && typeof s === 'object' && (s as Record<string, unknown>).Effect === 'Deny',
   );
