@@ -136,7 +136,8 @@ describe('vpce-policy-full-access', () => {
       // Read in exact case before, "allow" was no Allow: a full-access statement passed in silence.
       expect(judgePolicy(statement({ Effect: 'allow' }))).toEqual({
         kind: 'unreadable',
-        reason: 'Statement[0].Effect is a string ("allow") (IAM reads only "Allow" or "Deny", case-sensitive)',
+        reason:
+          'Statement[0].Effect is a string ("allow") (IAM reads only "Allow" or "Deny", case-sensitive)',
       });
       const [finding] = run(vpcePolicyFullAccess, endpoint(statement({ Effect: 'ALLOW' })));
       expect(finding?.title).toBe(
@@ -157,7 +158,9 @@ describe('vpce-policy-full-access', () => {
         reason: 'Statement[0].Effect is missing (IAM reads only "Allow" or "Deny", case-sensitive)',
       });
       expect(
-        judgePolicy(JSON.stringify({ Statement: { Effect: 'Allow ', Principal: '*', Action: '*', Resource: '*' } })),
+        judgePolicy(
+          JSON.stringify({ Statement: { Effect: 'Allow ', Principal: '*', Action: '*', Resource: '*' } }),
+        ),
       ).toMatchObject({ reason: expect.stringMatching(/^Statement\.Effect is a string \("Allow "\)/) });
       expect(judgePolicy(statement({ Effect: 'Allow' }))).toEqual({ kind: 'full-access', statement: 0 });
     });
