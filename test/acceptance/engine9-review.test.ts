@@ -321,3 +321,33 @@ describe('engine9: routes that cover the internet without a default route (DESIG
     expect(internetRoutes(SPLIT4, 'ipv6', 0.99)).toBeUndefined();
   });
 });
+
+describe('engine9: evidence addresses in numeric order (DESIGN §6 deterministic, readable)', () => {
+  it('IPv6 addresses and delegated prefixes of an exposed interface are listed by value, not as text', async () => {
+    // Expected: 2a05:d018::9 before 2a05:d018::10 (text order put ::10 first), the prefixes after
+    // the addresses, each in numeric order; the same whatever order EC2 lists them in.
+    const addresses = ['2a05:d018::10', '2a05:d018::9', '2a05:d018::a', '2a05:d018::1:0'];
+    const prefixes = ['2a05:d018:0:10::/80', '2a05:d018:0:9::/80'];
+    const eni = (order: string[], prefixOrder: string[]) => ({
+      Ipv6Addresses: order.map((Ipv6Address) => ({ Ipv6Address })),
+      Ipv6Prefixes: prefixOrder.map((Ipv6Prefix) => ({ Ipv6Prefix })),
+    });
+    const routes = [{ DestinationIpv6CidrBlock: '::/0', GatewayId: 'igw-1' }];
+    const expected = [
+      '2a05:d018::9',
+      '2a05:d018::a',
+      '2a05:d018::10',
+      '2a05:d018::1:0',
+      ...prefixes.slice().reverse(),
+    ];
+    for (const [a, p] of [
+      [addresses, prefixes],
+      [addresses.slice().reverse(), prefixes.slice().reverse()],
+    ] as const) {
+      const { report } = await auditJson(region({ routes, eni: eni([...a], [...p]) }), '--fail-on', 'none');
+      const finding = one(report?.findings ?? [], 'eni-internet-exposed');
+      expect(finding?.evidence).toMatchObject({ families: { ipv6: { addresses: expected } } });
+      expect(finding?.detail).toContain(`over IPv6 (${expected.join(', ')})`);
+    }
+  });
+});
