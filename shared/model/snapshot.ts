@@ -2,6 +2,7 @@ import { InputError } from '../errors';
 import { parseJsonText } from '../validation';
 import { oneOwnerIssues } from './cross-checks';
 import { foldKey } from './near-miss';
+import { policyKeyRepeat } from './policy-notes';
 import { validate } from './schema-kit';
 import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
@@ -132,7 +133,7 @@ function capped(issues: string[]): string[] {
  * `ipPermissions`: JSON keeps both, the engine reads one, and the rules under the other vanished).
  */
 export function parseSnapshotJson(text: string, source = 'snapshot'): unknown {
-  return parseJsonText(text, source, InputError, { caseVariants: true });
+  return parseJsonText(text, source, InputError, { caseVariants: true, tolerate: policyKeyRepeat });
 }
 
 /** Parses snapshot text (a file's contents) with its warnings; empty or non-JSON text is an InputError. */

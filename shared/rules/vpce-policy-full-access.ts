@@ -1,5 +1,6 @@
 import { repeatedKey } from '../json-keys';
 import type { Model } from '../model/model';
+import { unreadablePolicyReason } from '../model/policy-notes';
 import type { VpcEndpointItem } from '../model/snapshot-schema';
 import { describeValue, keyPath } from '../validation';
 import { defineRule, draftsOf, reportOnly } from './define-rule';
@@ -124,6 +125,11 @@ function invalidEffect(statements: readonly unknown[], listed: boolean): string 
  */
 export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
   let doc: unknown = policy;
+  if (typeof policy === 'object' && policy !== null) {
+    // A key given twice in the object as the snapshot's text wrote it (noted when it was parsed).
+    const noted = unreadablePolicyReason(policy);
+    if (noted) return { kind: 'unreadable', reason: noted };
+  }
   if (typeof policy === 'string') {
     const read = readPolicyText(policy);
     if ('reason' in read) return { kind: 'unreadable', reason: read.reason };

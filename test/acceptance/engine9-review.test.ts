@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/main';
 import { internetRoutes } from '../../shared/analysis/igw-routes';
 import type { Finding } from '../../shared/findings';
-import { auditJson } from '../helpers';
+import { auditJson, memoryIo } from '../helpers';
 
 // engine9's review of DESIGN §3–§6. The region is one VPC as the AWS CLI prints it (a subnet named
 // "private", the AWS default NACL, a group open on 22 to the world, an interface with a public
@@ -349,5 +350,108 @@ describe('engine9: evidence addresses in numeric order (DESIGN §6 deterministic
       expect(finding?.evidence).toMatchObject({ families: { ipv6: { addresses: expected } } });
       expect(finding?.detail).toContain(`over IPv6 (${expected.join(', ')})`);
     }
+  });
+});
+
+/** `audit --format json` of a snapshot file holding exactly `text`: exit code, report, stderr. */
+async function auditText(text: string) {
+  const env = memoryIo({ 'in.json': text });
+  const code = await runCli(
+    ['audit', '--snapshot', 'in.json', '--format', 'json', '--fail-on', 'none'],
+    env.io,
+  );
+  const out = env.stdout();
+  return {
+    code,
+    findings: out ? (JSON.parse(out) as { findings: Finding[] }).findings : [],
+    stderr: env.stderr(),
+  };
+}
+
+describe('engine9: a repeated key inside an endpoint policy object makes that endpoint unreadable, not the snapshot (DESIGN §3, §5)', () => {
+  const endpointWith = (policy: string) =>
+    JSON.stringify(
+      region({
+        extra: {
+          VpcEndpoints: [
+            {
+              VpcEndpointId: 'vpce-1',
+              VpcId: 'vpc-1',
+              ServiceName: 'com.amazonaws.eu-west-1.s3',
+              VpcEndpointType: 'Gateway',
+              State: 'available',
+              RouteTableIds: ['rtb-1'],
+              SubnetIds: [],
+              Groups: [],
+              NetworkInterfaceIds: [],
+              PolicyDocument: '@POLICY@',
+            },
+          ],
+        },
+      }),
+      null,
+      2,
+    ).replace('"@POLICY@"', policy);
+  const statement = (inner: string) =>
+    `{"Version":"2012-10-17","Statement":[{"Principal":"*","Action":"*","Resource":"*",${inner}}]}`;
+
+  it.each([
+    [
+      'Condition keys that differ only in case',
+      statement(
+        '"Effect":"Allow","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1","aws:sourcevpc":"vpc-2"}}',
+      ),
+      'Statement[0].Condition.StringEquals has keys that differ only in case, "aws:SourceVpc" and "aws:sourcevpc" (IAM Access Analyzer reports them as an error; which one counts is not documented)',
+    ],
+    [
+      'an Effect given twice',
+      statement('"Effect":"Deny","Effect":"Allow"'),
+      'the key Statement[0].Effect is given twice (JSON keeps the last value; which one IAM reads is not documented)',
+    ],
+  ])(
+    '%s: the snapshot is judged, the endpoint reported unreadable, as for the same policy as text',
+    async (_label, policy, reason) => {
+      // Expected: exit 0, the region's own findings, and vpce-policy-full-access (low) "cannot be
+      // read" naming the key — as when EC2's JSON text holds the same policy. Before: exit 2, the
+      // whole snapshot refused for a key of one policy.
+      const asObject = await auditText(endpointWith(policy));
+      const asText = await auditText(endpointWith(JSON.stringify(policy)));
+      for (const { code, findings, stderr } of [asObject, asText]) {
+        expect(stderr).toBe('');
+        expect(code).toBe(0);
+        expect(ruleIds(findings)).toEqual([
+          'nacl-open-admin-port',
+          'sg-open-admin-port',
+          'vpce-policy-full-access',
+        ]);
+        expect(one(findings, 'vpce-policy-full-access')).toMatchObject({
+          severity: 'low',
+          title: 'VPC endpoint vpce-1 (com.amazonaws.eu-west-1.s3) has a policy that cannot be read',
+          evidence: { unreadablePolicy: reason },
+        });
+      }
+      // In a file of several snapshots too.
+      const several = await auditText(`[${endpointWith(policy)}]`);
+      expect(several.code).toBe(0);
+      expect(one(several.findings, 'vpce-policy-full-access')?.evidence.unreadablePolicy).toBe(reason);
+    },
+  );
+
+  it('a repeat outside a policy, or of PolicyDocument itself, still refuses the snapshot', async () => {
+    const policy = statement('"Effect":"Allow"');
+    const twice = endpointWith(policy).replace(
+      '"PolicyDocument":',
+      `"PolicyDocument": ${policy}, "PolicyDocument":`,
+    );
+    const refused = await auditText(twice);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('VpcEndpoints[0].PolicyDocument: duplicate key');
+    const group = endpointWith(policy).replace(
+      '"GroupName": "web",',
+      '"GroupName": "web", "groupName": "web",',
+    );
+    const clash = await auditText(group);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('SecurityGroups[0].groupName: the same key as "GroupName" but for case');
   });
 });
