@@ -455,3 +455,63 @@ describe('engine9: a repeated key inside an endpoint policy object makes that en
     expect(clash.stderr).toContain('SecurityGroups[0].groupName: the same key as "GroupName" but for case');
   });
 });
+
+describe('engine9: keys misspelt with a space, `_` or `-` are errors naming the key meant (DESIGN §3)', () => {
+  const routes = [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1' }];
+  it.each([
+    [
+      '"IpPermissions " (a trailing space)',
+      '"IpPermissions":',
+      '"IpPermissions ":',
+      'SecurityGroups[0].IpPermissions : unknown key "IpPermissions "; did you mean IpPermissions?',
+    ],
+    [
+      'Ip_Permissions',
+      '"IpPermissions":',
+      '"Ip_Permissions":',
+      'SecurityGroups[0].Ip_Permissions: unknown key "Ip_Permissions"; did you mean IpPermissions?',
+    ],
+    [
+      'ip-ranges',
+      '"IpRanges":',
+      '"ip-ranges":',
+      'SecurityGroups[0].IpPermissions[0].ip-ranges: unknown key "ip-ranges"; did you mean IpRanges?',
+    ],
+    [
+      '"Gateway Id" in a route',
+      '"GatewayId": "igw-1"',
+      '"Gateway Id": "igw-1"',
+      'RouteTables[0].Routes[1].Gateway Id: unknown key "Gateway Id"; did you mean GatewayId?',
+    ],
+    [
+      'Security_Groups at the top',
+      '"SecurityGroups":',
+      '"Security_Groups":',
+      'Security_Groups: unknown key "Security_Groups"; did you mean SecurityGroups?',
+    ],
+  ])('%s', async (_label, from, to, error) => {
+    // Expected: exit 2 and the error naming the path and the key meant. Before: read as absent,
+    // exit 0 with no finding for the group open on 22 to the world (or the internet route).
+    const text = JSON.stringify(region({ routes }), null, 2);
+    expect(text).toContain(from);
+    const { code, findings, stderr } = await auditText(text.replace(from, to));
+    expect(code).toBe(2);
+    expect(findings).toEqual([]);
+    expect(stderr).toContain(error);
+  });
+
+  it('keys EC2 prints that the engine does not read are still left alone, and the intact region is judged', async () => {
+    const text = JSON.stringify(region({ routes }), null, 2).replace(
+      '"Description": "web",',
+      '"Description": "web", "Owner_Id": "x", "Ip Permission Notes": "y",',
+    );
+    const { code, findings } = await auditText(text);
+    expect(code).toBe(0);
+    expect(ruleIds(findings)).toEqual([
+      'eni-internet-exposed',
+      'nacl-open-admin-port',
+      'sg-open-admin-port',
+      'subnet-private-has-igw-route',
+    ]);
+  });
+});
