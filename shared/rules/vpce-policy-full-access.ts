@@ -1,4 +1,4 @@
-import { repeatedKey } from '../json-keys';
+import { repeatedKey, withoutTrailingS } from '../json-keys';
 import type { Model } from '../model/model';
 import { unreadablePolicyReason } from '../model/policy-notes';
 import type { VpcEndpointItem } from '../model/snapshot-schema';
@@ -78,15 +78,25 @@ function caseClash(value: unknown, path: (string | number)[] = []): string | und
     ? [...value.entries()]
     : Object.entries(value);
   let seen: Map<string, string> | undefined;
+  // Outside a Condition the keys are IAM's elements, so `Actions` beside `Action` is a misspelling
+  // of one of them too; a Condition's keys may be distinct tag keys (`aws:PrincipalTag/team`, `…/teams`).
+  const elements = !path.includes('Condition');
   for (const [key, item] of entries) {
     if (typeof key === 'string' && !Array.isArray(value)) {
       seen ??= new Map();
-      const other = seen.get(key.toLowerCase());
+      const fold = elements ? withoutTrailingS(key.toLowerCase()) : key.toLowerCase();
+      const other = seen.get(fold);
       if (other !== undefined) {
         const where = path.length === 0 ? 'the policy' : keyPath(path);
-        return `${where} has keys that differ only in case, ${JSON.stringify(other)} and ${JSON.stringify(key)} (IAM Access Analyzer reports them as an error; which one counts is not documented)`;
+        const pair = `${JSON.stringify(other)} and ${JSON.stringify(key)}`;
+        if (other.toLowerCase() === key.toLowerCase()) {
+          return `${where} has keys that differ only in case, ${pair} (IAM Access Analyzer reports them as an error; which one counts is not documented)`;
+        }
+        const how =
+          withoutTrailingS(other) === withoutTrailingS(key) ? 'a trailing s' : 'case and a trailing s';
+        return `${where} has keys that differ only in ${how}, ${pair} (IAM knows one element of that name; which one was meant is not known)`;
       }
-      seen.set(key.toLowerCase(), key);
+      seen.set(fold, key);
     }
     if (item === null || typeof item !== 'object') continue;
     path.push(key);

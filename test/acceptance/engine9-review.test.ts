@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import { internetRoutes } from '../../shared/analysis/igw-routes';
 import type { Finding } from '../../shared/findings';
+import { judgePolicy } from '../../shared/rules/vpce-policy-full-access';
 import { auditJson, memoryIo } from '../helpers';
 
 // engine9's review of DESIGN §3–§6. The region is one VPC as the AWS CLI prints it (a subnet named
@@ -408,6 +409,11 @@ describe('engine9: a repeated key inside an endpoint policy object makes that en
       statement('"Effect":"Deny","Effect":"Allow"'),
       'the key Statement[0].Effect is given twice (JSON keeps the last value; which one IAM reads is not documented)',
     ],
+    [
+      'Action beside Actions (an element misspelt)',
+      statement('"Effect":"Allow","Actions":"s3:GetObject"'),
+      'Statement[0] has keys that differ only in a trailing s, "Action" and "Actions" (IAM knows one element of that name; which one was meant is not known)',
+    ],
   ])(
     '%s: the snapshot is judged, the endpoint reported unreadable, as for the same policy as text',
     async (_label, policy, reason) => {
@@ -513,5 +519,27 @@ describe('engine9: keys misspelt with a space, `_` or `-` are errors naming the 
       'sg-open-admin-port',
       'subnet-private-has-igw-route',
     ]);
+  });
+});
+
+describe('engine9: Condition keys that differ in a trailing s are distinct keys, not a misspelling', () => {
+  it('aws:PrincipalTag/team beside aws:PrincipalTag/teams is read (a Condition: not full access)', async () => {
+    const policy = JSON.stringify({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': 'a', 'aws:PrincipalTag/teams': 'b' } },
+        },
+      ],
+    });
+    expect(judgePolicy(policy)).toEqual({ kind: 'restricted' });
+    expect(judgePolicy(JSON.parse(policy) as Record<string, unknown>)).toEqual({ kind: 'restricted' });
+    expect(judgePolicy(policy.replace('"Resource"', '"Resources":"x","Resource"'))).toMatchObject({
+      kind: 'unreadable',
+      reason: expect.stringContaining('differ only in a trailing s, "Resources" and "Resource"'),
+    });
   });
 });
