@@ -20,11 +20,12 @@ export function foldKeyLoose(key: string): string {
   return foldKey(key.replace(SEPARATORS, ''));
 }
 
-const SEPARATORS = /[\s_-]+/g;
+// White space, `_`, `-` and the control characters (isSeparator's c <= 32).
+const SEPARATORS = /[\s\u0000-\u001f_-]+/g;
 
-/** Whether a character code is one `foldKeyLoose` drops: white space, `_`, `-`. */
+/** Whether a character code is one `foldKeyLoose` drops: white space (and controls), `_`, `-`. */
 function isSeparator(c: number): boolean {
-  return c === 32 || c === 95 /* _ */ || c === 45 /* - */ || (c >= 9 && c <= 13) || c === 160;
+  return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || c === 160;
 }
 
 /** The message for a near-miss key: the key quoted when it holds a character a path hides (a trailing space). */
@@ -39,9 +40,31 @@ export type NearMiss = (o: Record<string, unknown>) => string | undefined;
 
 /**
  * True when `key` folds to `folded` (what `foldKeyLoose(key) === folded` answers), compared in
- * place: hot, it runs for keys of items that lack a field, and a fold allocates strings.
+ * place: hot, it runs for keys of items that lack a field, and a fold allocates strings. A key
+ * without a space, `_` or `-` (all of EC2's) is settled by its length and letters, as before such
+ * keys were folded at all; only a longer key is read for them.
  */
 function foldsTo(key: string, folded: string): boolean {
+  let end = key.length;
+  while (end > 0 && (key.charCodeAt(end - 1) | 32) === 115 /* s or S */) end--;
+  if (end !== folded.length) {
+    // Longer: a match must hold a separator (read apart); most keys differ in their first letter.
+    if (end < folded.length) return false;
+    const c = key.charCodeAt(0);
+    return ((c | 32) === folded.charCodeAt(0) || isSeparator(c)) && foldsLooselyTo(key, folded);
+  }
+  // A field's fold is ASCII, and no other character lower-cases into ASCII but one for one.
+  for (let i = 0; i < end; i++) {
+    const c = key.charCodeAt(i);
+    // Beyond ASCII, lower-casing may change the length: the fold itself decides.
+    if (c > 127) return foldKeyLoose(key) === folded;
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== folded.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** `foldsTo` for a key longer than the fold: its separators skipped (most keys differ at once). */
+function foldsLooselyTo(key: string, folded: string): boolean {
   let end = key.length;
   // The trailing run of `s` and separators (`"IpPermissions "` ends in both).
   while (end > 0) {
@@ -49,11 +72,9 @@ function foldsTo(key: string, folded: string): boolean {
     if ((c | 32) !== 115 /* s or S */ && !isSeparator(c)) break;
     end--;
   }
-  // A field's fold is ASCII, and no other character lower-cases into ASCII but one for one.
   let j = 0;
   for (let i = 0; i < end; i++) {
     const c = key.charCodeAt(i);
-    // Beyond ASCII, lower-casing may change the length: the fold itself decides.
     if (c > 127) return foldKeyLoose(key) === folded;
     if (isSeparator(c)) continue;
     if (j === folded.length || (c >= 65 && c <= 90 ? c + 32 : c) !== folded.charCodeAt(j)) return false;
