@@ -12,16 +12,15 @@ export function foldKey(key: string): string {
 
 /**
  * A key folded the way a hand edit drifts further: `foldKey` with spaces, `_` and `-` dropped too
- * (`"IpPermissions "`, `Ip_Permissions`, `ip-ranges`). EC2 prints no key holding one, so inside
- * an item such a key is a misspelling of the field it folds to (read as absent, the list would be
- * empty); at the top level it is named in the unknown-key warning.
+ * (`"IpPermissions "`, `Ip_Permissions`, `ip-ranges`), white space meaning the ASCII controls,
+ * space and no-break space. EC2 prints no key holding one, so such a key is a misspelling of the
+ * field it folds to (read as absent, a list would be empty), at the top level as inside items.
  */
 export function foldKeyLoose(key: string): string {
-  return foldKey(key.replace(SEPARATORS, ''));
+  let kept = '';
+  for (let i = 0; i < key.length; i++) if (!isSeparator(key.charCodeAt(i))) kept += key[i];
+  return foldKey(kept);
 }
-
-// White space, `_`, `-` and the control characters (isSeparator's c <= 32).
-const SEPARATORS = /[\s\u0000-\u001f_-]+/g;
 
 /** Whether a character code is one `foldKeyLoose` drops: white space (and controls), `_`, `-`. */
 function isSeparator(c: number): boolean {
