@@ -543,3 +543,25 @@ describe('engine9: Condition keys that differ in a trailing s are distinct keys,
     });
   });
 });
+
+describe('engine9: an internet gateway id in upper case is an error, not "no internet gateway" (DESIGN §3, §5)', () => {
+  it('IGW-1 as a route target: exit 2 naming the path (read as written, the internet route vanished)', async () => {
+    const text = JSON.stringify(
+      region({ routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'IGW-1' }] }),
+    );
+    const { code, stderr } = await auditText(text);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'RouteTables[0].Routes[1].GatewayId: an internet gateway id in upper case ("IGW-1"); EC2 prints ids in lower case',
+    );
+    // Other targets and lower-case ids are as before.
+    const ok = await auditText(
+      JSON.stringify(region({ routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1' }] })),
+    );
+    expect(ok.code).toBe(0);
+    const vgw = await auditText(
+      JSON.stringify(region({ routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'VGW-1' }] })),
+    );
+    expect(vgw.code).toBe(0);
+  });
+});
