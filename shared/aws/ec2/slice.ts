@@ -178,11 +178,16 @@ export async function loadSlice(
 
   // By-name groups (default VPC, CloudFormation): the describe by name is the group load itself.
   let groupIds = [...scope.securityGroupIds];
-  // A name without a VPC means the default VPC's group (the EC2 API's reading): when the name is
-  // in several VPCs, their VPCs are read to tell which is the default (resolveScope picks it).
+  // A name without a VPC means the default VPC's group (the EC2 API's reading), read as EC2 reads
+  // it (`GroupNames`): no other VPC's group of that name is taken, even when the default VPC's was
+  // deleted before this read. An implementation answering `GroupNames` from every VPC (moto) gives
+  // a name in several VPCs: their VPCs are then read to tell which is the default (resolveScope).
   let nameInSeveralVpcs = false;
   if (scope.securityGroupNames.length > 0) {
-    const found = await describeGroups('name', scope.securityGroupNames);
+    const found = await describeGroups(
+      scope.vpcIds.length === 0 ? 'defaultVpcName' : 'name',
+      scope.securityGroupNames,
+    );
     const inVpc = found.filter((g) => scope.vpcIds.length === 0 || scope.vpcIds.includes(g.VpcId ?? ''));
     groupIds = [...new Set([...groupIds, ...inVpc.map((g) => g.GroupId).filter((id): id is string => !!id)])];
     nameInSeveralVpcs = scope.vpcIds.length === 0 && new Set(inVpc.map((g) => g.VpcId)).size > 1;

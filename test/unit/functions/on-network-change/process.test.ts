@@ -159,7 +159,8 @@ describe('processEvent: precision', () => {
   });
 
   it('finds a group named only by name and revokes by rule id', async () => {
-    world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }]);
+    // In the default VPC: where EC2 reads a name given without a VPC.
+    world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }], { defaultVpc: true });
     const event = cloudTrailRecord('AuthorizeSecurityGroupIngress', {
       groupName: 'web',
       ipProtocol: 'tcp',
@@ -169,9 +170,9 @@ describe('processEvent: precision', () => {
       ipPermissions: {},
     });
     await processEvent(event, deps());
-    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input.Filters).toEqual([
-      { Name: 'group-name', Values: ['web'] },
-    ]);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input).toEqual({
+      GroupNames: ['web'],
+    });
     expect(revokedIds()).toEqual([['sgr-world22']]);
   });
 
