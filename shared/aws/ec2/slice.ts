@@ -253,6 +253,16 @@ export async function loadSlice(
   const vpcs = [...vpcIds].sort();
   const exposure = groupIds.length + scope.networkInterfaceIds.length + scope.instanceIds.length > 0;
   const subnetWide = scope.subnetIds.length + scope.natGatewayIds.length > 0;
+  // Subnets are described where the scope reports subnets (their Name tags and attributes are
+  // judged): route, subnet and NAT events, a NACL association. A NACL entry event reports the NACL
+  // and the exposure of the interfaces behind it, for which a subnet's id and VPC (from the NACL's
+  // associations and the interfaces) are all that is read: 5 calls, so that its fix's one read of
+  // the NACL before a narrowing replace (DESIGN §8, the replace-only race) keeps it at 6.
+  const reportsSubnets =
+    subnetWide ||
+    scope.routeTableIds.length + scope.internetGatewayIds.length + scope.networkAclAssociationIds.length >
+      0 ||
+    scope.mainRouteTables === true;
   const rulesLoad = describeRules(ruleGroups);
   // The VPC's NACLs tell each subnet's NACL. A scope whose only network-wide part is NACLs needs
   // none but its own (read in round 1): the subnets whose interfaces it decides are those the
@@ -279,7 +289,7 @@ export async function loadSlice(
   await Promise.all([
     rulesLoad,
     ...(vpcUnknown ? [] : vpcContext(vpcs)),
-    networkWide || subnetWide ? describeSubnets('vpc', vpcs) : undefined,
+    reportsSubnets ? describeSubnets('vpc', vpcs) : undefined,
     networkWide ? describeInterfaces('vpc', vpcs) : undefined,
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
     scope.networkAclIds.length > 0 || nameInSeveralVpcs ? describeVpcs('vpc', vpcs) : undefined,
@@ -339,11 +349,19 @@ function goneRuleLists(scope: EventScope, loaded: Loaded): string[] {
   return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
 }
 
+/**
+ * The prefix lists the loaded ingress rules name. An egress rule's list decides nothing: the
+ * `sg-open-*` and broad-source rules and the exposure read ingress only (DESIGN §5 "Readings"), and
+ * `sg-default-not-restricted` names a rule by its list id. Its entries (a gateway endpoint's
+ * `com.amazonaws.<region>.s3` list, the common egress one) would cost a call each (EC2 reads one
+ * list per `GetManagedPrefixListEntries`), past §12's 6.
+ */
 function referencedPrefixLists(loaded: Loaded): string[] {
   const ids = new Set<string>();
-  for (const rule of loaded.rules.values()) if (rule.PrefixListId) ids.add(rule.PrefixListId);
+  for (const rule of loaded.rules.values())
+    if (rule.PrefixListId && rule.IsEgress !== true) ids.add(rule.PrefixListId);
   for (const group of loaded.groups.values()) {
-    for (const permission of [...(group.IpPermissions ?? []), ...(group.IpPermissionsEgress ?? [])]) {
+    for (const permission of group.IpPermissions ?? []) {
       for (const p of permission.PrefixListIds ?? []) if (p.PrefixListId) ids.add(p.PrefixListId);
     }
   }

@@ -224,6 +224,54 @@ describe('processEvent: precision', () => {
     expect(revokedIds()).toEqual([]);
   });
 
+  it('narrows an admin-only world entry with 6 EC2 reads in all: the 5 of the slice and the one read before the replace (DESIGN §12)', async () => {
+    // Arrange: the NACL's only inbound entry is allow tcp 22 from the world; the VPC's one IPv4
+    // block is the one kept source, so the fix is a single narrowing replace (replace-only: the
+    // NACL is read once before it, to tell a concurrent batch's fix from its own, DESIGN §8/§14).
+    world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }], {
+      naclIngress: [{ rule: 100, protocol: '6', from: 22, to: 22, cidr: '0.0.0.0/0' }],
+    });
+    const event = cloudTrailRecord('ReplaceNetworkAclEntry', {
+      networkAclId: ACL,
+      ruleNumber: 100,
+      egress: false,
+      ruleAction: 'allow',
+      aclProtocol: '6',
+      cidrBlock: '0.0.0.0/0',
+      portRange: { from: 22, to: 22 },
+      icmpTypeCode: {},
+    });
+    // Act
+    await processEvent(event, deps({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } }));
+    // Assert: the one write, and 6 reads (before: 7 — the slice read the VPC's subnets, which a
+    // NACL entry event does not report and its interfaces' exposure does not need).
+    expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        NetworkAclId: ACL,
+        RuleNumber: 100,
+        Protocol: '6',
+        RuleAction: 'allow',
+        Egress: false,
+        CidrBlock: '10.0.0.0/16',
+        PortRange: { From: 22, To: 22 },
+      },
+    ]);
+    const reads = ec2Mock
+      .calls()
+      .map((c) => String(c.args[0].constructor.name))
+      .filter((name) => /^(Describe|Get)/.test(name))
+      .sort();
+    expect(reads).toEqual([
+      'DescribeNetworkAclsCommand',
+      'DescribeNetworkAclsCommand',
+      'DescribeNetworkInterfacesCommand',
+      'DescribeRouteTablesCommand',
+      'DescribeSecurityGroupsCommand',
+      'DescribeVpcsCommand',
+    ]);
+    expect(published()[0]?.MessageAttributes?.action?.StringValue).toBe('remediated');
+  });
+
   it('makes no NACL call in global remediate mode without the per-rule opt-in, and says how to opt in', async () => {
     world([], { naclIngress: [{ rule: 100, protocol: '6', from: 0, to: 1023, cidr: '0.0.0.0/0' }] });
     const result = await processEvent(naclEvent, deps({ mode: 'remediate' }));

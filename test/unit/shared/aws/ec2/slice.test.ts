@@ -405,6 +405,45 @@ describe('loadSlice', () => {
     expect(slice.calls).toBe(3);
   });
 
+  it('reads no prefix list that only egress rules name: two lists, one read, 6 calls (DESIGN §12)', async () => {
+    // Arrange: the group admits 22 from a customer list holding the world, and sends to S3 through
+    // its gateway endpoint's AWS-managed list (the common egress prefix list).
+    const w = buildWorld({
+      groupId: GROUP,
+      rules: [
+        { id: 'sgr-pl22', from: 22, prefixList: 'pl-0world' },
+        { id: 'sgr-s3', from: 443, prefixList: 'pl-6da54004', egress: true },
+      ],
+    });
+    w.ManagedPrefixLists = [
+      { PrefixListId: 'pl-0world', Entries: [{ Cidr: '0.0.0.0/0' }] },
+      { PrefixListId: 'pl-6da54004', Entries: [{ Cidr: '52.218.0.0/17' }] },
+    ];
+    installFakeEc2(ec2Mock, w);
+    // Act
+    const slice = await loadSlice(ec2, sgScope);
+    const assessment = assessSlice([sgScope], slice.snapshot, parseConfig({ mode: 'remediate' }), {
+      sliceComplete: slice.complete,
+    });
+    // Assert: only the ingress rule's list is read (before: both, 7 calls).
+    expect(slice.calls).toBe(6);
+    expect(ec2Mock.calls()).toHaveLength(6);
+    expect(ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input)).toEqual([
+      { PrefixListId: 'pl-0world' },
+    ]);
+    // Judged as the audit judges it: world-open on 22 through the list, revoked by id, the egress rule kept.
+    expect(assessment.findings.map((f) => [f.ruleId, f.resourceId]).sort()).toEqual(
+      [
+        ['eni-internet-exposed', ENI],
+        ['sg-open-admin-port', GROUP],
+      ].sort(),
+    );
+    expect(assessment.notJudged).toEqual([]);
+    expect(assessment.plan.actions.map((a) => a.parameters)).toEqual([
+      { GroupId: GROUP, SecurityGroupRuleIds: ['sgr-pl22'] },
+    ]);
+  });
+
   it('resolves prefix lists the rules reference', async () => {
     const withList = buildWorld({
       groupId: GROUP,
@@ -469,12 +508,22 @@ describe('loadSlice', () => {
     expect(slice.complete).toBe(true);
     // By id through NetworkAclIds (EC2 emulators refuse the network-acl-id filter), and only it:
     // the subnets it decides are those it lists as associated, so the VPC's other NACLs are not
-    // read (6 calls in all, not 7).
+    // read. Nor are its subnets: it reports none, and a subnet's id and VPC (from the NACL's
+    // associations and the interfaces) are all its interfaces' exposure needs — 5 calls, so that a
+    // replace-only fix's one read of the NACL keeps the event at 6 (DESIGN §12, §14).
     expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input)).toEqual([
       { NetworkAclIds: [ACL] },
     ]);
-    expect(slice.calls).toBe(6);
-    expect(slice.snapshot.Subnets.map((s) => s.Tags)).toEqual([[{ Key: 'Name', Value: 'public-a' }]]);
+    expect(slice.calls).toBe(5);
+    expect(commandNames()).toEqual([
+      'DescribeNetworkAclsCommand',
+      'DescribeNetworkInterfacesCommand',
+      'DescribeRouteTablesCommand',
+      'DescribeSecurityGroupsCommand',
+      'DescribeVpcsCommand',
+    ]);
+    expect(ec2Mock.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
+    expect(slice.snapshot.Subnets).toEqual([{ SubnetId: SUBNET, VpcId: VPC, Tags: [] }]);
     expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
     expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId).sort()).toEqual([OTHER_GROUP, GROUP].sort());
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
