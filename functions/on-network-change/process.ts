@@ -127,7 +127,8 @@ export async function processMessages(
   const { logger } = deps;
   const options =
     deps.anyOrigin || deps.org
-      ? { now: deps.now() }
+      ? // Organization mode acts in the event's account and region: they must read as such (§15).
+        { now: deps.now(), ...(deps.org ? { requireAwsOrigin: true } : {}) }
       : { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region };
   const all = triageMessages(messages, deps.config, options);
   // Organization mode: ungoverned accounts and the member role's own calls are ignored here.

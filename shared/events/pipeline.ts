@@ -56,6 +56,8 @@ export interface PipelineOptions {
   /** The function's own account and region: events elsewhere are rejected. Unset: not checked. */
   expectedAccountId?: string;
   expectedRegion?: string;
+  /** Organization mode: the event's account and region must read as AWS ones (§15; see TriageOptions). */
+  requireAwsOrigin?: boolean;
   autoFixOf?: (ruleId: string) => AutoFix;
 }
 
@@ -83,6 +85,7 @@ function triageOptionsOf(config: Config, options: PipelineOptions): TriageOption
     ...(config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {}),
     ...(options.expectedAccountId !== undefined ? { expectedAccountId: options.expectedAccountId } : {}),
     ...(options.expectedRegion !== undefined ? { expectedRegion: options.expectedRegion } : {}),
+    ...(options.requireAwsOrigin === true ? { requireAwsOrigin: true } : {}),
   };
 }
 
