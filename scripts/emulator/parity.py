@@ -607,6 +607,21 @@ def compare(name, ev, desc, out, evaluated, full, audit):
         a = sorted(au_by_res.get(rid, []))
         if e != a:
             diffs.append(f"{rid}: event {e}\n      audit {a}")
+    # DESIGN §3 "Not judged is said": what the event could not judge about the resources it reports
+    # on is what the audit could not judge about them (the 'group evaluated' line's `notJudged`, the
+    # event's share of the engine's; the audit's `summary.notJudged`). For an interface only what
+    # stops its one reported rule (`eni-internet-exposed`, or no rule named).
+    def nj_key(n):
+        return json.dumps({k: n.get(k) for k in ("resourceId", "reason", "ruleId")}, sort_keys=True)
+
+    if "notJudged" not in evaluated:
+        diffs.append("notJudged: the 'group evaluated' line carries no notJudged")
+    ev_nj = sorted(nj_key(n) for n in evaluated.get("notJudged") or [])
+    au_nj = sorted(nj_key(n) for n in (audit.get("summary") or {}).get("notJudged") or []
+                   if n["resourceId"] in resolved
+                   and (not n["resourceId"].startswith("eni-") or n.get("ruleId") in (None, "eni-internet-exposed")))
+    if ev_nj != au_nj:
+        diffs.append(f"notJudged: event {ev_nj}\n      audit {au_nj}")
     active = [f for f in full if not f.get("suppressed")]
     floor = SEVERITY_RANK[CONFIG.get("notifyMinSeverity", "low")]
     should_notify = any(SEVERITY_RANK[f["severity"]] >= floor for f in active)

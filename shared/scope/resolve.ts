@@ -122,6 +122,26 @@ export function findingsInScope(findings: readonly Finding[], scope: ResolvedSco
   return findings.filter((finding) => byType[finding.resourceType].has(finding.resourceId));
 }
 
+/**
+ * What the evaluation could not judge about a resource of the resolved scope (DESIGN §3 "Not judged
+ * is said"): the event's share of the engine's `notJudged`. The rest of the slice is context.
+ */
+export function notJudgedInScope<T extends { resourceId: string }>(
+  notJudged: readonly T[],
+  scope: ResolvedScope,
+): T[] {
+  const ids = new Set([
+    ...scope.securityGroups,
+    ...scope.networkAcls,
+    ...scope.subnets,
+    ...scope.routeTables,
+    ...scope.natGateways,
+    ...scope.vpcEndpoints,
+    ...scope.networkInterfaces,
+  ]);
+  return notJudged.filter((n) => ids.has(n.resourceId));
+}
+
 function sorted(values: Iterable<string>): string[] {
   return [...values].sort();
 }

@@ -373,6 +373,26 @@ describe('processEvent: faults', () => {
     expect(published()).toEqual([]);
   });
 
+  it("logs what could not be judged about the event's resources (its share of the audit's notJudged), not the context's", async () => {
+    // Arrange: judgeUnused false, an event on a group no interface uses (the audit lists it
+    // "unused"); the interface's own groups in the world are context, not the event's.
+    const w = world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }]);
+    w.NetworkInterfaces = [];
+    installFakeEc2(ec2Mock, w);
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const info = vi.spyOn(logger, 'info');
+    // Act
+    await processEvent(
+      envelope(authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']])),
+      deps({ mode: 'notify', judgeUnused: false }, logger),
+    );
+    // Assert: the 'group evaluated' line carries it (before: no notJudged in any event output).
+    const evaluated = info.mock.calls.find(([message]) => message === 'group evaluated')?.[1] as
+      | { notJudged?: unknown }
+      | undefined;
+    expect(evaluated?.notJudged).toEqual([{ resourceId: GROUP, reason: 'unused' }]);
+  });
+
   it('logs the whole notice and fails when SNS fails; the retry does not remediate twice and reports "already removed"', async () => {
     // Prepare: the first attempt revokes, then the publish fails.
     world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }]);
