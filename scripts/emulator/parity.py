@@ -642,10 +642,11 @@ def compare(name, ev, desc, out, evaluated, full, audit):
 
 def sg_read_allowance(name, ev):
     """DESIGN §12: "An SG event costs <= 6 EC2 read calls". README (Events, 2. Slice): "A security-group
-    event costs 5 calls ... plus one per referenced prefix list: 6 with one list", and "A group named
-    by name (default VPC) is described by name first: one call more when its interfaces have other
-    groups"; "when the name exists in several VPCs, those VPCs are read (`DescribeVpcs`, one more call
-    in the same round)". So: 5 + lists read (+ those two by-name calls); <= 6 with at most one list."""
+    event costs 5 calls ... plus one GetManagedPrefixListEntries per prefix list those groups' ingress
+    rules name", and a group named by name without a VPC "is described by name first ... One call more
+    when its interfaces have other groups; an EC2 that answers GroupNames from every VPC (moto) gets its
+    VPCs read" (DescribeVpcs). So: 5 + lists read (+ those two by-name calls on moto); <= 6 with at
+    most one ingress list."""
     mine = [c["action"] for c in burst.calls if c["batch"] == name]
     allowed = 5 + mine.count("GetManagedPrefixListEntries")
     if "groupName" in ev["detail"]["requestParameters"]:
