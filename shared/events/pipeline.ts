@@ -50,14 +50,11 @@ export interface PipelinePorts {
   execute(plan: RemediationPlanResult, where: Where): Promise<ActionResult[]>;
 }
 
-export interface PipelineOptions {
+/** The triage's origin checks (the function's own account and region; organization mode's), and: */
+export interface PipelineOptions
+  extends Pick<TriageOptions, 'expectedAccountId' | 'expectedRegion' | 'requireAwsOrigin'> {
   /** The time exemption expiries are judged at. */
   now: Date;
-  /** The function's own account and region: events elsewhere are rejected. Unset: not checked. */
-  expectedAccountId?: string;
-  expectedRegion?: string;
-  /** Organization mode: the event's account and region must read as AWS ones (§15; see TriageOptions). */
-  requireAwsOrigin?: boolean;
   autoFixOf?: (ruleId: string) => AutoFix;
 }
 
