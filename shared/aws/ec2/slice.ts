@@ -19,6 +19,7 @@ import { routesToInternet } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
+import { ingressPrefixLists } from './prefix-lists';
 
 /** The IAM actions the slice loader calls (the event function's read policy). */
 export const SLICE_READ_ACTIONS = readActions('slice');
@@ -294,7 +295,7 @@ export async function loadSlice(
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
     scope.networkAclIds.length > 0 || nameInSeveralVpcs ? describeVpcs('vpc', vpcs) : undefined,
     describeGroups('id', unloadedGroups([...ruleGroups, ...interfaceGroups(loaded)])),
-    ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
+    ...ingressPrefixLists(loaded).map((id) => prefixListEntries(id)),
   ]);
 
   // Round 3: groups of interfaces found in round 2; the route tables and NACLs deferred above (or
@@ -306,7 +307,7 @@ export async function loadSlice(
   await Promise.all([
     describeGroups('id', unloadedGroups(interfaceGroups(loaded))),
     ...vpcContext(laterVpcs),
-    ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
+    ...ingressPrefixLists(loaded).map((id) => prefixListEntries(id)),
     // The list of an added prefix-list rule that is gone tells whether it was world-open: what a
     // redelivery reports "already removed" (DESIGN §8). The pipeline gives only redeliveries' rules.
     // Optional: nothing judged depends on it (a list deleted since is just not reported).
@@ -322,7 +323,7 @@ export async function loadSlice(
     .sort();
   await Promise.all([
     ...vpcContext(subnetVpcs),
-    ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
+    ...ingressPrefixLists(loaded).map((id) => prefixListEntries(id)),
   ]);
 
   return { ...toSnapshot(loaded, where, errors), errors, calls };
@@ -345,25 +346,6 @@ function goneRuleLists(scope: EventScope, loaded: Loaded): string[] {
   for (const rule of scope.addedRules) {
     if (rule.prefixListId === undefined || !loaded.rulesOf.has(rule.groupId)) continue;
     if (rule.ruleId === undefined || !loaded.rules.has(rule.ruleId)) ids.add(rule.prefixListId);
-  }
-  return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
-}
-
-/**
- * The prefix lists the loaded ingress rules name. An egress rule's list decides nothing: the
- * `sg-open-*` and broad-source rules and the exposure read ingress only (DESIGN §5 "Readings"), and
- * `sg-default-not-restricted` names a rule by its list id. Its entries (a gateway endpoint's
- * `com.amazonaws.<region>.s3` list, the common egress one) would cost a call each (EC2 reads one
- * list per `GetManagedPrefixListEntries`), past §12's 6.
- */
-function referencedPrefixLists(loaded: Loaded): string[] {
-  const ids = new Set<string>();
-  for (const rule of loaded.rules.values())
-    if (rule.PrefixListId && rule.IsEgress !== true) ids.add(rule.PrefixListId);
-  for (const group of loaded.groups.values()) {
-    for (const permission of group.IpPermissions ?? []) {
-      for (const p of permission.PrefixListIds ?? []) if (p.PrefixListId) ids.add(p.PrefixListId);
-    }
   }
   return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
 }

@@ -405,18 +405,20 @@ describe('loadSlice', () => {
     expect(slice.calls).toBe(3);
   });
 
-  it('reads no prefix list that only egress rules name: two lists, one read, 6 calls (DESIGN §12)', async () => {
-    // Arrange: the group admits 22 from a customer list holding the world, and sends to S3 through
-    // its gateway endpoint's AWS-managed list (the common egress prefix list).
+  it('reads no prefix list that only egress or ICMP rules name: three lists, one read, 6 calls (DESIGN §12)', async () => {
+    // Arrange: the group admits 22 from a customer list holding the world, ping from a monitoring
+    // list, and sends to S3 through its gateway endpoint's AWS-managed list (the common egress one).
     const w = buildWorld({
       groupId: GROUP,
       rules: [
         { id: 'sgr-pl22', from: 22, prefixList: 'pl-0world' },
+        { id: 'sgr-ping', protocol: 'icmp', from: 8, to: -1, prefixList: 'pl-0monitor' },
         { id: 'sgr-s3', from: 443, prefixList: 'pl-6da54004', egress: true },
       ],
     });
     w.ManagedPrefixLists = [
       { PrefixListId: 'pl-0world', Entries: [{ Cidr: '0.0.0.0/0' }] },
+      { PrefixListId: 'pl-0monitor', Entries: [{ Cidr: '0.0.0.0/0' }] },
       { PrefixListId: 'pl-6da54004', Entries: [{ Cidr: '52.218.0.0/17' }] },
     ];
     installFakeEc2(ec2Mock, w);
@@ -425,7 +427,7 @@ describe('loadSlice', () => {
     const assessment = assessSlice([sgScope], slice.snapshot, parseConfig({ mode: 'remediate' }), {
       sliceComplete: slice.complete,
     });
-    // Assert: only the ingress rule's list is read (before: both, 7 calls).
+    // Assert: only the tcp ingress rule's list is read (before: all three, 8 calls).
     expect(slice.calls).toBe(6);
     expect(ec2Mock.calls()).toHaveLength(6);
     expect(ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input)).toEqual([
