@@ -8,7 +8,7 @@ import { InputError } from '../../shared/errors';
 import { atOrAbove, type Severity } from '../../shared/findings';
 import { toAsffPerAccount } from '../../shared/integrations/security-hub';
 import { notJudgedStderrLines } from '../../shared/report/format';
-import { formatSarif, sarifSizeWarning } from '../../shared/report/sarif';
+import { formatSarif, sarifCategory, sarifSizeWarning } from '../../shared/report/sarif';
 import { formatTable } from '../../shared/report/table';
 import { type CliIo, EXIT } from '../io';
 import { type AccountOptions, resolveAccounts, targetProgress } from './accounts';
@@ -89,6 +89,11 @@ export async function runAccountsAudit(
     region: run.regions[0] ?? '',
     targets: run.targets.length,
     now,
+    category: sarifCategory({
+      accounts: options.organization ? 'organization' : [...accounts],
+      regions: run.regions,
+      ...(options.vpc && options.vpc.length > 0 ? { vpcIds: options.vpc } : {}),
+    }),
   });
 }
 
@@ -101,7 +106,15 @@ function reportAccountsRun(
   io: CliIo,
   options: Pick<AccountsAuditOptions, 'format' | 'failOn'>,
   result: AuditRun,
-  run: { excluded: ExcludedAccount[]; homeAccountId: string; region: string; targets: number; now: Date },
+  run: {
+    excluded: ExcludedAccount[];
+    homeAccountId: string;
+    region: string;
+    targets: number;
+    now: Date;
+    /** The SARIF run's category (`sarifCategory` of what was audited). */
+    category: string;
+  },
 ): number {
   const { now } = run;
   const { findings, summary, failures } = result;
@@ -129,7 +142,13 @@ function reportAccountsRun(
       const tooMany = sarifSizeWarning(findings.length);
       if (tooMany) io.stderr(`warning: ${tooMany}\n`);
       // As the table and the ASFF stderr lines: each not-judged notification names its account-region.
-      io.stdout(formatSarif(findings, { notJudged: result.notJudgedText, warnings: summary.warnings ?? [] }));
+      io.stdout(
+        formatSarif(findings, {
+          notJudged: result.notJudgedText,
+          warnings: summary.warnings ?? [],
+          category: run.category,
+        }),
+      );
       break;
     }
     case 'asff':
@@ -264,5 +283,9 @@ export async function runRecordedAccountsAudit(
     region: first?.region ?? '',
     targets: kept.length,
     now,
+    category: sarifCategory({
+      accounts: kept.map((t) => t.accountId),
+      regions: kept.map((t) => t.region),
+    }),
   });
 }

@@ -12,12 +12,19 @@ import {
   notJudgedStderrLines,
   REPORT_FORMATS,
 } from '../../shared/report/format';
-import { artifactUri, formatSarif, sarifSizeWarning } from '../../shared/report/sarif';
+import {
+  artifactUri,
+  formatSarif,
+  type SarifScope,
+  sarifCategory,
+  sarifSizeWarning,
+} from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
+import { type ExclusionWords, ownerAccounts, refuseExcluded } from './owners';
 import { importToSecurityHub } from './security-hub';
 import { loadLiveSnapshot } from './snapshot';
 
@@ -124,12 +131,29 @@ function renderAudit(
           : {}),
         notJudged: summary.notJudged,
         warnings: summary.warnings,
+        category: sarifCategory(snapshotScope(options, snapshot)),
       }),
     ];
   }
   if (options.format === 'asff') return [formatAsff(findings, { ...asffTarget(options, snapshot), now })];
   if (options.format === 'json') return jsonReportChunks(findings, summary);
   return [formatReport(options.format, findings, summary)];
+}
+
+/**
+ * What a one-snapshot audit covers, for its SARIF category: the snapshot's account (its
+ * `accountId`, else the one OwnerId its resources carry; a live region's is the credentials'),
+ * its region (else `--region`), and the `--vpc` asked for.
+ */
+function snapshotScope(options: AuditOptions, snapshot: Snapshot): SarifScope {
+  const owners = snapshot.accountId === undefined ? ownerAccounts(snapshot) : [];
+  const accountId = snapshot.accountId ?? (owners.length === 1 ? owners[0] : undefined);
+  const region = snapshot.region ?? options.region;
+  return {
+    ...(accountId ? { accounts: [accountId] } : {}),
+    ...(region ? { regions: [region] } : {}),
+    ...(options.vpc && options.vpc.length > 0 ? { vpcIds: options.vpc } : {}),
+  };
 }
 
 /**
@@ -165,49 +189,20 @@ function asffTarget(options: AuditOptions, snapshot: Snapshot): { accountId: str
  * governed whether or not the list names it (a file of several snapshots applies it, README).
  */
 function refuseExcludedFile(io: CliIo, snapshot: Snapshot, config: Config): void {
-  if (config.excludeAccounts.length === 0) return;
   const owners = snapshot.accountId !== undefined ? [snapshot.accountId] : ownerAccounts(snapshot);
-  if (owners.length === 0) {
-    io.stderr(
-      "warning: the snapshot names no account (a top-level accountId, or a VPC's OwnerId): excludeAccounts of --config could not be applied\n",
-    );
-    return;
-  }
-  const excluded = owners.filter((id) => config.excludeAccounts.includes(id));
-  // Whoever recorded it is excluded when every account it names is.
-  if (excluded.length === owners.length) {
-    throw new InputError('nothing to audit', [
-      owners.length === 1
-        ? `account ${owners[0]} (the snapshot's) is in excludeAccounts of --config: it is never governed, so it is not judged`
-        : `accounts ${owners.join(', ')} (every one the snapshot names) are in excludeAccounts of --config: they are never governed, so it is not judged`,
-    ]);
-  }
-  if (excluded.length > 0) {
-    io.stderr(
-      `warning: the snapshot's resources belong to several accounts (${owners.join(', ')}: a shared VPC is its owner's), so which one recorded it is not known; give its top-level accountId: excludeAccounts of --config (${excluded.join(', ')}) could not be applied\n`,
-    );
-  }
+  refuseExcluded(io, owners, config.excludeAccounts, FILE_WORDS);
 }
 
-/**
- * The distinct OwnerIds of a snapshot's resources, sorted. In a shared VPC a participant's
- * snapshot lists the owner's VPC and subnets (the owner's id) beside its own groups: the first
- * VPC's OwnerId alone named the owner, and an excluded owner refused the participant's audit.
- */
-function ownerAccounts(snapshot: Snapshot): string[] {
-  const ids = new Set<string>();
-  for (const list of [
-    snapshot.Vpcs,
-    snapshot.Subnets,
-    snapshot.SecurityGroups,
-    snapshot.NetworkAcls,
-    snapshot.RouteTables,
-    snapshot.InternetGateways,
-  ]) {
-    for (const item of list as readonly { OwnerId?: string }[]) if (item.OwnerId) ids.add(item.OwnerId);
-  }
-  return [...ids].sort();
-}
+/** How the refusal of an excluded file names it. */
+const FILE_WORDS: ExclusionWords = {
+  one: "(the snapshot's)",
+  all: '(every one the snapshot names)',
+  verb: 'judged',
+  unknown: "the snapshot names no account (a top-level accountId, or a VPC's OwnerId)",
+  // Whoever recorded it is excluded only when every account it names is.
+  several: (owners, excluded) =>
+    `the snapshot's resources belong to several accounts (${owners.join(', ')}: a shared VPC is its owner's), so which one recorded it is not known; give its top-level accountId: excludeAccounts of --config (${excluded.join(', ')}) could not be applied`,
+};
 
 /** Runs an audit and returns the exit code: 1 when a finding is at or above `--fail-on`. */
 export async function runAudit(io: CliIo, options: AuditOptions): Promise<number> {

@@ -1,5 +1,5 @@
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { importFindings } from '../../shared/aws/security-hub';
+import { syncFindings } from '../../shared/aws/security-hub';
 import type { Finding } from '../../shared/findings';
 import { securityHubPlan } from '../../shared/integrations/security-hub';
 import { defaultProductArn } from '../../shared/report/asff';
@@ -11,8 +11,10 @@ const SHOWN_FAILURES = 20;
 
 /**
  * `audit --import-to-security-hub`: imports the findings into Security Hub in the snapshot's
- * account and region with the local credentials (the SDK's default chain), at most 100 per call.
- * Says on stderr what was taken and every finding that was not; returns whether all were taken.
+ * account and region with the local credentials (the SDK's default chain), at most 100 per call,
+ * then sets NEW the Workflow of those whose exemption expired (the import cannot move it; as the
+ * audit function does). Says on stderr what was taken and every finding that was not; returns
+ * whether all were taken.
  */
 export async function importToSecurityHub(
   io: CliIo,
@@ -24,14 +26,21 @@ export async function importToSecurityHub(
     maxAttempts: 6,
   }),
 ): Promise<boolean> {
-  const { active } = securityHubPlan({ open: findings, closed: [], asff: target });
-  const report = await importFindings(client, active);
+  const plan = securityHubPlan({ open: findings, closed: [], asff: target });
+  const { active } = plan;
+  const report = await syncFindings(client, plan);
   io.stderr(
     `Security Hub: imported ${report.imported} of ${active.length} finding${active.length === 1 ? '' : 's'} into ${defaultProductArn(
       target.region,
       target.accountId,
     )}\n`,
   );
+  const { reopen } = plan.workflow;
+  if (reopen.length > 0) {
+    io.stderr(
+      `Security Hub: workflow set to NEW on ${report.workflowSet ?? 0} of ${reopen.length} finding${reopen.length === 1 ? '' : 's'} whose exemption expired\n`,
+    );
+  }
   for (const failure of report.failed.slice(0, SHOWN_FAILURES)) {
     io.stderr(
       `  not imported: ${failure.id}: ${failure.code}${failure.message ? `: ${failure.message}` : ''}\n`,

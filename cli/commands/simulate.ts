@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { ACCOUNT_ID } from '../../shared/aws/ids';
 import { type Config, MODES, type Mode } from '../../shared/config';
 import { InputError } from '../../shared/errors';
-import type { BatchMessage, MessageTriage } from '../../shared/events/batch';
+import type { BatchMessage, MessageTriage, TriagedBatch } from '../../shared/events/batch';
 import { type GroupOutcome, runGroupPipeline, triageMessages } from '../../shared/events/pipeline';
 import type { ParsedEvent } from '../../shared/events/types';
 import type { Finding } from '../../shared/findings';
@@ -65,6 +65,27 @@ export function simulationScope(options: SimulateOptions, config: Config): OrgSc
     accounts: config.accounts,
     excludeAccounts: config.excludeAccounts,
   };
+}
+
+/**
+ * Without `--central-account` the simulation cannot know the central account (nothing is called,
+ * not even STS): an event the allow-list rejects may be the central account's, which the Lambda
+ * governs whether or not `accounts` lists it. Said once per account on stderr (the JSON keeps the
+ * reason the Lambda logs), with the option that settles it.
+ */
+function centralAccountHint(io: CliIo, triaged: TriagedBatch, config: Config): void {
+  if (config.accounts.length === 0) return;
+  const rejected = new Set<string>();
+  for (const m of triaged.messages) {
+    if (m.outcome !== 'ignored' || m.ignored.code !== 'other-account') continue;
+    const account = m.event?.accountId;
+    if (account && !config.excludeAccounts.includes(account)) rejected.add(account);
+  }
+  for (const account of rejected) {
+    io.stderr(
+      `note: account ${account} is not in accounts of --config; if it is the central account (governed whether or not accounts lists it), give --central-account ${account}\n`,
+    );
+  }
 }
 
 /** What triage decided for one record, in input order. */
@@ -138,6 +159,7 @@ export async function simulate(io: CliIo, options: SimulateOptions): Promise<Sim
   // Organization mode: ungoverned accounts and the member role's own calls are ignored, with the
   // reason the central function logs (the same triage it runs).
   const triaged = org ? orgTriageBatch(all, org) : all;
+  if (org && options.centralAccount === undefined) centralAccountHint(io, triaged, config);
   const outcomes: GroupOutcome[] = [];
   for (const group of triaged.groups) {
     outcomes.push(

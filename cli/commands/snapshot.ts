@@ -15,6 +15,7 @@ import { credentialHints } from '../credential-hint';
 import { type CliIo, EXIT, processIo } from '../io';
 import { optionValue, optionValues } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
+import { type ExclusionWords, ownerAccounts, refuseExcluded } from './owners';
 import { writeAccountSnapshots } from './snapshot-accounts';
 
 export interface LiveOptions extends AccountOptions {
@@ -111,7 +112,8 @@ export async function loadLiveSnapshot(
   const caller = callerAccount(region);
   // With exclusions the account is known before anything is read (STS answers in one call); a
   // region is not read, possibly for minutes, only to be refused.
-  if (excludeAccounts.length > 0) refuseExcluded(await caller, excludeAccounts);
+  const known = excludeAccounts.length > 0 ? await caller : undefined;
+  if (known) refuseExcluded(io, [known], excludeAccounts, CREDENTIALS_WORDS);
   try {
     const snapshot = await loadRegionSnapshot(regionEc2Client(region), {
       region,
@@ -121,9 +123,13 @@ export async function loadLiveSnapshot(
     progress.done(snapshot);
     const accountId = await caller;
     if (!accountId) {
-      // STS did not answer: the VPCs' owner (the loader's fallback) is the best account there is.
-      if (excludeAccounts.length > 0) refuseExcluded(snapshot.accountId, excludeAccounts, io);
-      return snapshot;
+      // STS did not answer: the account is the one owner of everything read, as for a file
+      // without accountId. The loader's first VPC's OwnerId is not: in a shared VPC it is the
+      // owner's, and a participant's findings (and its exclusion) would be the owner's.
+      const owners = ownerAccounts(snapshot);
+      refuseExcluded(io, owners, excludeAccounts, OWNERS_WORDS);
+      const { accountId: _first, ...rest } = snapshot;
+      return owners.length === 1 ? { ...snapshot, accountId: owners[0] } : rest;
     }
     const labelled: RegionSnapshot = { accountId, ...snapshot };
     labelled.accountId = accountId;
@@ -140,24 +146,25 @@ export async function loadLiveSnapshot(
   }
 }
 
-/**
- * Refuses an account `excludeAccounts` lists: nothing is audited, which is exit 2, never a clean
- * report (the CLI's exit code gates pipelines; `audit --accounts` does the same). An account that
- * cannot be told (no STS answer, no VPC) is a warning when `io` is given: the exclusions could not
- * be applied.
- */
-function refuseExcluded(accountId: string | undefined, excludeAccounts: readonly string[], io?: CliIo): void {
-  if (accountId && excludeAccounts.includes(accountId)) {
-    throw new InputError('nothing to audit', [
-      `account ${accountId} (the local credentials') is in excludeAccounts of --config: it is never governed, so it is not read`,
-    ]);
-  }
-  if (!accountId && io) {
-    io.stderr(
-      'warning: the account of the local credentials is not known (STS GetCallerIdentity did not answer, no VPC names its owner): excludeAccounts of --config could not be applied\n',
-    );
-  }
-}
+/** How the refusal names the account STS answered with. */
+const CREDENTIALS_WORDS: ExclusionWords = {
+  one: "(the local credentials')",
+  all: "(the local credentials')",
+  verb: 'read',
+  unknown: 'the account of the local credentials is not known',
+  several: () => '',
+};
+
+/** How it names the account of the resources read, when STS did not answer. */
+const OWNERS_WORDS: ExclusionWords = {
+  one: "(the local credentials')",
+  all: '(every one owning the resources read)',
+  verb: 'read',
+  unknown:
+    'the account of the local credentials is not known (STS GetCallerIdentity did not answer, no VPC names its owner)',
+  several: (owners, excluded) =>
+    `the account of the local credentials is not known (STS GetCallerIdentity did not answer, and the resources read belong to several accounts: ${owners.join(', ')}; a shared VPC is its owner's): excludeAccounts of --config (${excluded.join(', ')}) could not be applied`,
+};
 
 /**
  * The account of the local credentials (STS GetCallerIdentity), which is the account a live
@@ -165,8 +172,8 @@ function refuseExcluded(accountId: string | undefined, excludeAccounts: readonly
  * are shared through AWS RAM: a participant account sees the owner's VPC, with the owner's id, and
  * a workload account of a landing zone often has no VPC of its own; its findings, ASFF records and
  * Security Hub import went to the network account. A region without VPCs had no account at all,
- * and `--format asff` failed there for want of one. Undefined when STS does not answer: the
- * OwnerId stands, as before (what needs an account and has none says so).
+ * and `--format asff` failed there for want of one. Undefined when STS does not answer: then the
+ * one OwnerId of everything read, else none (what needs an account and has none says so).
  */
 async function callerAccount(region: string): Promise<string | undefined> {
   try {

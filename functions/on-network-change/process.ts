@@ -23,7 +23,7 @@ import { observedSince, securityHubPlan, splitByState } from '../../shared/integ
 import { parseSnapshot } from '../../shared/model/snapshot';
 import { subjectWithAccount } from '../../shared/notify/account-subject';
 import type { Notice } from '../../shared/notify/notice';
-import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
+import { excludedOwnAccount, type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { ActionStatus } from '../../shared/remediation/types';
 import { defaultProductArn } from '../../shared/report/asff';
 import { notJudgedInScope } from '../../shared/scope/resolve';
@@ -132,8 +132,11 @@ export async function processMessages(
         { now: deps.now(), ...(deps.org ? { requireAwsOrigin: true } : {}) }
       : { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region };
   const all = triageMessages(messages, deps.config, options);
-  // Organization mode: ungoverned accounts and the member role's own calls are ignored here.
-  const triaged = deps.org ? orgTriageBatch(all, deps.org.scope) : all;
+  // Organization mode: ungoverned accounts and the member role's own calls are ignored here; alone,
+  // the own account when excludeAccounts lists it.
+  const triaged = deps.org
+    ? orgTriageBatch(all, deps.org.scope)
+    : excludedOwnAccount(all, deps.accountId, deps.config.excludeAccounts);
   const failedEvents = deps.failedEvents;
   for (const member of triaged.groups.flatMap((g) => g.members)) {
     const id = member.event.eventId;

@@ -8,6 +8,13 @@ import { parseWith } from '../validation';
 export const AUDIT_FORMATS = ['json', 'asff', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
+/** The format a value names in any case (`"SARIF"` → `sarif`), or undefined. */
+function formatOf(value: unknown): AuditFormat | undefined {
+  if (typeof value !== 'string') return undefined;
+  const lower = value.toLowerCase();
+  return AUDIT_FORMATS.find((format) => format === lower);
+}
+
 /** The audit Lambda's payload (unknown keys are an error, so a typo is not silently ignored). */
 export const AuditPayloadSchema = z
   .object({
@@ -34,7 +41,14 @@ export const AuditPayloadSchema = z
      * `false` is the same as leaving it out (a scheduler's template often sets every flag).
      */
     organization: z.boolean().optional(),
-    format: z.enum(AUDIT_FORMATS).default('json'),
+    /**
+     * In any case, as the CLI's `--format` (`"SARIF"` means the one value it can mean); the
+     * answer's `format` is the canonical lower-case name.
+     */
+    format: z
+      // Only a value that is a format once lower-cased is rewritten: an error shows what was given.
+      .preprocess((value) => formatOf(value) ?? value, z.enum(AUDIT_FORMATS))
+      .default('json'),
     /** Apply the configured remediation (VPC_GUARDRAIL_MODE / per-rule modes) to what the audit finds. */
     remediate: z.boolean().default(false),
     /** Send one summary notice to the topic. */

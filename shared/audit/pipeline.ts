@@ -11,7 +11,7 @@ import {
   toAsffPerAccount,
 } from '../integrations/security-hub';
 import { isLoud, type Notice } from '../notify/notice';
-import { toSarif } from '../report/sarif';
+import { sarifCategory, toSarif } from '../report/sarif';
 import { governedAccounts } from './accounts';
 import { auditNotice } from './audit-notice';
 import type { AuditPayload } from './payload';
@@ -139,7 +139,15 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     ...(excluded.length > 0 ? { excludedAccounts: excluded } : {}),
     ...(securityHub ? { securityHub } : {}),
   };
-  return fitResponse(result, findings, (subset) => render(payload.format, subset, summary, deps, now));
+  // The SARIF run's category: what was asked for, so the same audit always lands in the same one.
+  const category = sarifCategory({
+    accounts: payload.organization ? 'organization' : multiAccount ? accounts : [deps.accountId],
+    regions,
+    ...(payload.vpcIds ? { vpcIds: payload.vpcIds } : {}),
+  });
+  return fitResponse(result, findings, (subset) =>
+    render(payload.format, subset, summary, deps, now, category),
+  );
 }
 
 function render(
@@ -148,6 +156,7 @@ function render(
   summary: Summary,
   deps: AuditDeps,
   now: Date,
+  category: string,
 ): Pick<AuditResult, 'findings' | 'sarif'> {
   switch (format) {
     case 'json':
@@ -159,7 +168,9 @@ function render(
       };
     case 'sarif':
       // What could not be judged goes into the log too, as the CLI's SARIF has it: never a clean run.
-      return { sarif: toSarif(findings, { notJudged: summary.notJudged, warnings: summary.warnings }) };
+      return {
+        sarif: toSarif(findings, { notJudged: summary.notJudged, warnings: summary.warnings, category }),
+      };
   }
 }
 

@@ -224,10 +224,13 @@ export async function syncFindings(
     plan.closed.length + plan.gone.length > 0
       ? await resolveFindings(client, plan.closed, plan.gone)
       : { archived: 0, resolved: 0, failed: [], calls: 0 };
-  // After the import (which cannot change the Workflow of an existing finding): an exemption set
-  // or removed by the calls evaluated moves the findings it decides.
-  const suppress = await setWorkflow(client, plan.workflow.suppress, 'SUPPRESSED');
-  const reopen = await setWorkflow(client, plan.workflow.reopen, 'NEW');
+  // After the import (which cannot change the Workflow of an existing finding): an exemption set,
+  // removed or expired moves the findings it decides. A finding the import did not take is left
+  // out: Security Hub may not hold it, and its failure is already listed once.
+  const notTaken = new Set(imported.failed.map((f) => f.id));
+  const taken = (records: readonly AsffFinding[]) => records.filter((r) => !notTaken.has(r.Id));
+  const suppress = await setWorkflow(client, taken(plan.workflow.suppress), 'SUPPRESSED');
+  const reopen = await setWorkflow(client, taken(plan.workflow.reopen), 'NEW');
   const workflowCalls = suppress.calls + reopen.calls;
   return {
     imported: imported.imported,

@@ -18,10 +18,10 @@ export interface SecurityHubPlan {
   /** Rule × resource pairs in scope with no finding now: archived and resolved if Security Hub holds them. */
   gone: AsffFinding[];
   /**
-   * Firing findings whose resource had its exemption tag set or removed by a call of this
-   * evaluation, with the workflow that change implies: a provider's import cannot change the
-   * Workflow of an existing finding, so without these an exemption removed later would leave the
-   * finding SUPPRESSED (hidden from Security Hub's default views) while it fires again.
+   * Firing findings whose exemption changed (`workflowChanges`), with the workflow that change
+   * implies: a provider's import cannot change the Workflow of an existing finding, so without
+   * these an exemption removed later would leave the finding SUPPRESSED (hidden from Security
+   * Hub's default views) while it fires again.
    */
   workflow: { suppress: AsffFinding[]; reopen: AsffFinding[] };
   /**
@@ -244,10 +244,18 @@ function accountOnly(plan: SecurityHubPlan): SecurityHubPlan {
 }
 
 /**
- * The active records whose Workflow follows an exemption change of this evaluation: a finding now
- * suppressed on a resource whose exemption was set is SUPPRESSED, one now firing unsuppressed on a
- * resource whose exemption was removed is NEW again. Only in the direction of the change, so an
- * analyst's NOTIFIED or RESOLVED on other findings is left alone.
+ * The active records whose Workflow follows what the evaluation knows of their exemption. Only in
+ * the direction a change implies, so an analyst's NOTIFIED or RESOLVED on other findings is left
+ * alone:
+ * - SUPPRESSED: a finding now suppressed on a resource whose exemption tag this evaluation saw set.
+ * - NEW: a finding firing unsuppressed on a resource whose exemption tag this evaluation saw
+ *   removed, and, in every evaluation (the audit's too, which sees no tag change), one whose
+ *   exemption for its rule has expired (`evidence.exemptionExpired`): a date passing is no API
+ *   call, so no event ever says so, and the finding imported SUPPRESSED while the exemption held
+ *   stayed out of Security Hub's default views while it fired again. Moved on each evaluation
+ *   while the expired tag stays (renew or remove it).
+ * An exempted finding is not set SUPPRESSED without a tag change seen: that would rewrite, on every
+ * audit, the Workflow an analyst gave it, for a finding that is visible rather than hidden.
  */
 function workflowChanges(
   input: SecurityHubPlanInput,
@@ -258,18 +266,21 @@ function workflowChanges(
   for (const change of input.exemptionChanges ?? []) {
     for (const id of change.resourceIds) (change.change === 'set' ? set : removed).add(id);
   }
-  if (set.size === 0 && removed.size === 0) return { suppress: [], reopen: [] };
   const suppressIds = new Set<string>();
   const reopenIds = new Set<string>();
   for (const finding of input.open) {
+    const suppress = finding.suppressed !== undefined && set.has(finding.resourceId);
+    const reopen =
+      !finding.suppressed &&
+      (removed.has(finding.resourceId) || finding.evidence.exemptionExpired !== undefined);
+    if (!suppress && !reopen) continue;
     const id = asffFindingId(
       finding.accountId ?? input.asff.accountId,
       finding.region ?? input.asff.region,
       finding.ruleId,
       finding.resourceId,
     );
-    if (finding.suppressed && set.has(finding.resourceId)) suppressIds.add(id);
-    if (!finding.suppressed && removed.has(finding.resourceId)) reopenIds.add(id);
+    (suppress ? suppressIds : reopenIds).add(id);
   }
   return {
     suppress: active.filter((r) => suppressIds.has(r.Id)),

@@ -1,4 +1,4 @@
-import { sanitize, truncate } from './sanitize';
+import { sanitize, truncate, utf8Length } from './sanitize';
 
 // The chat form of a notice (DESIGN §16): the custom-notification JSON of Amazon Q Developer in
 // chat applications (formerly AWS Chatbot), which SNS delivers to it on the `https` protocol of a
@@ -56,8 +56,12 @@ export interface ChatFacts {
 }
 
 /**
- * Bounds chosen for chat: Slack renders a message section of at most 3,000 characters and shows
- * a handful of buttons/lines; a longer description is cut with a pointer to the e-mail and log.
+ * Bounds chosen for chat. Amazon Q Developer's custom-notification schema gives field types and no
+ * length limits (administrator guide, "Custom notifications", and its OpenAPI schema); the limits
+ * that bite are the clients': Slack renders a message section of at most 3,000 characters, and
+ * Microsoft Teams refuses a message over about 28 KB. So the description is cut at 3,000
+ * characters, with a pointer to the e-mail and log, and the whole custom notification at `bytes`
+ * of UTF-8 (the description is cut further when multi-byte text would pass it).
  */
 export const CHAT_LIMITS = {
   title: 250,
@@ -67,7 +71,25 @@ export const CHAT_LIMITS = {
   keywords: 10,
   keyword: 50,
   relatedResources: 10,
+  bytes: 24_000,
 } as const;
+
+/**
+ * The notification within `CHAT_LIMITS.bytes` of UTF-8 JSON: the description (the only field
+ * whose bound allows that many bytes) is cut until it fits. Every other field together stays far
+ * below it (at most ~19 KB of 4-byte characters).
+ */
+function withinBytes(notification: ChatNotification): ChatNotification {
+  let description = notification.content.description;
+  for (;;) {
+    const candidate = { ...notification, content: { ...notification.content, description } };
+    const size = utf8Length(JSON.stringify(candidate));
+    if (size <= CHAT_LIMITS.bytes || description.length <= 1) return candidate;
+    // Each character is at most 4 bytes (2 UTF-16 units): cut at least what is over.
+    const over = size - CHAT_LIMITS.bytes;
+    description = truncate(description, Math.max(1, [...description].length - Math.ceil(over / 4) - 1));
+  }
+}
 
 const EVENT_TYPE = 'VpcGuardrailNotice';
 
@@ -174,7 +196,10 @@ export function chatNotification(subject: string, facts: ChatFacts, id?: string)
   const additionalContext: Record<string, string> = { severity: facts.severity, action: facts.outcome };
   if (facts.accountId) additionalContext.accountId = sanitize(facts.accountId, 64);
   if (facts.region) additionalContext.region = sanitize(facts.region, 64);
-  return {
+  // No metadata.threadId: Amazon Q posts every later message of a thread as a reply under its first
+  // one, so a resource opened again weeks later would be news buried in an old thread, out of the
+  // channel's view; and a notice covers an account-region batch, not one resource (README, Chat).
+  return withinBytes({
     version: '1.0',
     source: 'custom',
     ...(id ? { id: sanitize(id, 128) } : {}),
@@ -191,7 +216,7 @@ export function chatNotification(subject: string, facts: ChatFacts, id?: string)
       relatedResources: facts.resources.slice(0, CHAT_LIMITS.relatedResources).map((r) => sanitize(r, 128)),
       additionalContext,
     },
-  };
+  });
 }
 
 /**
@@ -217,7 +242,7 @@ export function chatFromText(notice: {
   }
   const cut =
     kept.length < lines.length ? `\n… ${lines.length - kept.length} more lines in the e-mail notice` : '';
-  return {
+  return withinBytes({
     version: '1.0',
     source: 'custom',
     content: {
@@ -227,5 +252,5 @@ export function chatFromText(notice: {
       keywords: [severity, outcome].map((k) => chatText(k, CHAT_LIMITS.keyword)),
     },
     metadata: { summary: chatText(notice.subject, CHAT_LIMITS.title), eventType: EVENT_TYPE },
-  };
+  });
 }

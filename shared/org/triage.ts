@@ -77,3 +77,23 @@ export function orgTriageBatch(batch: TriagedBatch, scope: OrgScope): TriagedBat
   });
   return { messages, groups };
 }
+
+/**
+ * Single-account mode (no member role): the function's own account, when `excludeAccounts` lists
+ * it, is not governed — its events are ignored with the reason, as the audit function reads
+ * nothing there and `audit --region` refuses it (DESIGN §15: never governed "unless
+ * excludeAccounts" lists it). Synth refuses that configuration for a single-account stack; a
+ * local run with these variables now does what the other two paths do rather than act on it.
+ */
+export function excludedOwnAccount(
+  batch: TriagedBatch,
+  accountId: string,
+  excludeAccounts: readonly string[],
+): TriagedBatch {
+  if (!excludeAccounts.includes(accountId)) return batch;
+  const ignored: Ignored = { code: 'other-account', reason: `account ${accountId} is in excludeAccounts` };
+  const messages: MessageTriage[] = batch.messages.map((m) =>
+    m.outcome === 'handled' ? { messageId: m.messageId, outcome: 'ignored', event: m.event, ignored } : m,
+  );
+  return { messages, groups: [] };
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NotJudged } from '../analysis/not-judged';
+import { ACCOUNT_ID, REGION_NAME, VPC_ID } from '../aws/ids';
 import type { Finding, Severity } from '../findings';
 import { sanitize } from '../notify/sanitize';
 import { RULES } from '../rules/registry';
@@ -89,6 +90,8 @@ export interface SarifLog {
     };
     results: SarifResult[];
     invocations?: SarifInvocation[];
+    /** SARIF §3.17 runAutomationDetails: `id` is the category (ends with `/`; see `sarifCategory`). */
+    automationDetails?: { id: string };
     properties?: Record<string, unknown>;
   }[];
 }
@@ -105,6 +108,53 @@ export interface SarifOptions {
    */
   notJudged?: readonly NotJudged[];
   warnings?: readonly string[];
+  /** The run's `automationDetails.id` (`sarifCategory`); none is written without it. */
+  category?: string;
+}
+
+/** What an audit covered, for its SARIF category. */
+export interface SarifScope {
+  /** The accounts audited (`organization`: every account of the organization); unset: not known. */
+  accounts?: readonly string[] | 'organization';
+  /** The regions audited; unset: not known. */
+  regions?: readonly string[];
+  /** Only these VPCs (`--vpc`); unset or empty: every VPC. */
+  vpcIds?: readonly string[];
+}
+
+/** A list part of a category longer than this is written as its count and a digest. */
+const CATEGORY_PART_MAX = 100;
+
+/**
+ * One part of a category: the distinct values, sorted, joined by `+`. Values that are not the id
+ * they should be (a snapshot may name anything), and lists too long to read, are written as
+ * `<count>-<first 12 hex digits of the SHA-256 of the sorted list>`: stable, distinct per list, and
+ * free of characters a category should not hold.
+ */
+function categoryPart(values: readonly string[], valid: RegExp): string {
+  const sorted = [...new Set(values)].sort();
+  const joined = sorted.join('+');
+  if (joined.length <= CATEGORY_PART_MAX && sorted.every((v) => valid.test(v))) return joined;
+  return `${sorted.length}-${createHash('sha256').update(sorted.join('\n')).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * The run's category, SARIF §3.17.4 `runAutomationDetails.id`: `vpc-guardrail/<accounts>/<regions>/`
+ * and `<vpcs>/` when only some VPCs were audited; a part that is not known is left out. GitHub code
+ * scanning keeps one analysis per tool and category: a later upload closes every alert of the same
+ * category it does not repeat. Without a category, uploads of two accounts or regions (or of a
+ * region's VPCs in parts, as the > 5,000 results warning suggests) to one repository closed each
+ * other's alerts. The trailing `/` says the whole id is the category, with no run instance part
+ * (GitHub ignores that part; a date there would change nothing). Stable: the same scope, the same
+ * category, whatever the run.
+ */
+export function sarifCategory(scope: SarifScope): string {
+  const parts = ['vpc-guardrail'];
+  if (scope.accounts === 'organization') parts.push('organization');
+  else if (scope.accounts && scope.accounts.length > 0) parts.push(categoryPart(scope.accounts, ACCOUNT_ID));
+  if (scope.regions && scope.regions.length > 0) parts.push(categoryPart(scope.regions, REGION_NAME));
+  if (scope.vpcIds && scope.vpcIds.length > 0) parts.push(`vpcs-${categoryPart(scope.vpcIds, VPC_ID)}`);
+  return `${parts.join('/')}/`;
 }
 
 const NOTIFICATION_DESCRIPTORS: SarifReportingDescriptor[] = [
@@ -346,6 +396,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions = {}
         },
         results,
         ...(notes ? { invocations: notes } : {}),
+        ...(options.category ? { automationDetails: { id: options.category } } : {}),
       },
     ],
   };
