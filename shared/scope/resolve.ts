@@ -122,6 +122,26 @@ export function findingsInScope(findings: readonly Finding[], scope: ResolvedSco
   return findings.filter((finding) => byType[finding.resourceType].has(finding.resourceId));
 }
 
+/**
+ * What the evaluation could not judge about a resource of the resolved scope (DESIGN §3 "Not judged
+ * is said"): the event's share of the engine's `notJudged`. The rest of the slice is context.
+ */
+export function notJudgedInScope<T extends { resourceId: string }>(
+  notJudged: readonly T[],
+  scope: ResolvedScope,
+): T[] {
+  const ids = new Set([
+    ...scope.securityGroups,
+    ...scope.networkAcls,
+    ...scope.subnets,
+    ...scope.routeTables,
+    ...scope.natGateways,
+    ...scope.vpcEndpoints,
+    ...scope.networkInterfaces,
+  ]);
+  return notJudged.filter((n) => ids.has(n.resourceId));
+}
+
 function sorted(values: Iterable<string>): string[] {
   return [...values].sort();
 }
@@ -140,9 +160,17 @@ function groupsNamed(model: Model, name: string, vpcIds: readonly string[], miss
     missing.add(`group named ${name}`);
     return [];
   }
-  const vpcs = new Set(matches.map((g) => g.vpcId));
-  if (vpcIds.length > 0 || vpcs.size === 1) return matches.map((g) => g.id);
-  const inDefault = matches.filter((g) => model.vpcs.get(g.vpcId)?.IsDefault === true);
+  if (vpcIds.length > 0) return matches.map((g) => g.id);
+  // Without a VPC the name is the default VPC's: a group in a VPC the slice shows is not the default
+  // (a whole snapshot under simulate, a VPC read for a NACL) is not the call's, whatever its name.
+  const candidates = matches.filter((g) => model.vpcs.get(g.vpcId)?.IsDefault !== false);
+  if (candidates.length === 0) {
+    missing.add(`group named ${name} (not in the default VPC)`);
+    return [];
+  }
+  const vpcs = new Set(candidates.map((g) => g.vpcId));
+  if (vpcs.size === 1) return candidates.map((g) => g.id);
+  const inDefault = candidates.filter((g) => model.vpcs.get(g.vpcId)?.IsDefault === true);
   if (inDefault.length > 0) return inDefault.map((g) => g.id);
   missing.add(`group named ${name} (ambiguous: found in ${vpcs.size} VPCs, none known as the default VPC)`);
   return [];

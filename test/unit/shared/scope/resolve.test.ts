@@ -157,6 +157,23 @@ describe('resolveScope: a group named only by name', () => {
     ]);
   });
 
+  it('takes no group of a VPC the slice shows is not the default, even as the only match (a whole snapshot under simulate)', () => {
+    // The default VPC's group of that name is gone; only another VPC's twin is left.
+    const model = buildModel(
+      parseSnapshot({
+        Vpcs: [
+          { VpcId: 'vpc-1', IsDefault: false },
+          { VpcId: 'vpc-2', IsDefault: true },
+        ],
+        SecurityGroups: [{ GroupId: 'sg-dflt-1', GroupName: 'default', VpcId: 'vpc-1' }],
+      }),
+    );
+    const resolved = resolveScope(byName, model);
+    // Before: the one match was taken, whatever its VPC.
+    expect(resolved.securityGroups).toEqual([]);
+    expect(resolved.missing).toEqual(['group named default (not in the default VPC)']);
+  });
+
   it('takes the group of the VPC the call named', () => {
     const resolved = resolveScope({ ...byName, vpcIds: ['vpc-1'] }, twoDefaults([]));
     expect(resolved.securityGroups).toEqual(['sg-dflt-1']);
