@@ -15,7 +15,7 @@ import { InputError } from '../../errors';
 import type { EventScope } from '../../events/types';
 import { parseSnapshot } from '../../model/snapshot';
 import type { Snapshot } from '../../model/snapshot-schema';
-import { routesToInternet } from '../../scope/resolve';
+import { routesToIgw } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
@@ -225,7 +225,7 @@ export async function loadSlice(
   if (scope.mainRouteTables) {
     for (const [id, table] of loaded.tables) {
       const named = scope.routeTableIds.includes(id);
-      if (table.Associations?.some((a) => a.Main === true) && !named && !routesToInternet(table.Routes ?? []))
+      if (table.Associations?.some((a) => a.Main === true) && !named && !routesToIgw(table.Routes ?? []))
         loaded.tables.delete(id);
     }
   }
