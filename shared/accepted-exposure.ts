@@ -105,6 +105,43 @@ function groupExemptions(
   return out;
 }
 
+/**
+ * The latest date on which an exemption of one of `groupIds` (the groups opening an interface to
+ * the world) stopped accepting its exposure: a tag entry for `*` or `eni-internet-exposed` past its
+ * date, or the expired exemption of one of the group's own findings that nothing else suppresses
+ * (`evidence.exemptionExpired`, set by `suppressionFor`). Set on the interface's finding as on a
+ * group's own, so that whatever imported it SUPPRESSED while the exemption held reopens it (a date
+ * passing is no API call: shared/integrations/security-hub.ts).
+ */
+function expiredAcceptance(
+  groupIds: ReadonlySet<string>,
+  model: Model,
+  config: Config,
+  byGroup: ReadonlyMap<string, readonly Finding[]>,
+  now: Date | undefined,
+): string | undefined {
+  let latest: string | undefined;
+  const consider = (date: string) => {
+    if (latest === undefined || date > latest) latest = date;
+  };
+  for (const groupId of groupIds) {
+    const tag = model.securityGroups.get(groupId)?.tags.find((t) => t.Key === config.exemptionTagKey);
+    if (tag) {
+      // As for a group's own findings, any entry in force accepts: an expired one beside it moves nothing.
+      const entries = parseExemptionTag(tag.Value).entries.filter(
+        (e) => e.ruleId === '*' || e.ruleId === ENI_RULE,
+      );
+      if (!entries.some((e) => exemptionActive(e, now)))
+        for (const e of entries) if (e.until) consider(e.until);
+    }
+    for (const finding of byGroup.get(groupId) ?? []) {
+      const date = finding.evidence.exemptionExpired;
+      if (!finding.suppressed && typeof date === 'string') consider(date);
+    }
+  }
+  return latest;
+}
+
 /** The ports a group's exemptions cover together. */
 const coveredPorts = (exemptions: readonly GroupExemption[]): ExposedPorts =>
   exemptions.reduce((a, e) => combine(a, e.ports, union), NONE);
@@ -223,6 +260,7 @@ export function acceptExposure(
     if (!exposure) continue;
     let remaining: ExposedPorts = NONE;
     const through = new Map<string, { ports: ExposedPorts; exemptions: GroupExemption[] }>();
+    const openerIds = new Set<string>();
     for (const family of exposure.families) {
       let opened: ExposedPorts = NONE;
       let unexempted: ExposedPorts = NONE;
@@ -236,6 +274,7 @@ export function acceptExposure(
         );
         if (isEmpty(world)) continue;
         openers.push({ groupId, world });
+        openerIds.add(groupId);
         opened = combine(opened, world, union);
         const exempt = coveredPorts(exemptionsOf(groupId));
         unexempted = combine(unexempted, combine(world, exempt, subtract), union);
@@ -258,6 +297,10 @@ export function acceptExposure(
           exemptions: known ? [...new Set([...known.exemptions, ...used])] : used,
         });
       }
+    }
+    if (!isEmpty(remaining)) {
+      const expired = expiredAcceptance(openerIds, model, config, byGroup, now);
+      if (expired !== undefined) finding.evidence.exemptionExpired = expired;
     }
     const acceptedPorts = combine(exposure.ports, remaining, subtract);
     if (isEmpty(acceptedPorts)) continue;

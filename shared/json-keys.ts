@@ -19,10 +19,17 @@ interface KeyStack {
   readonly decoded: Map<number, string>;
 }
 
+/** A key an object repeats: its path, and the earlier key when the two differ in case or a trailing `s`. */
+export interface RepeatedKey {
+  path: (string | number)[];
+  sameAs?: string;
+}
+
 /**
  * The path of the first key that an object of `text` repeats (`["SecurityGroups", 0,
  * "IpPermissions"]`, found at its second occurrence), at any depth; undefined when none is. `text`
- * is valid JSON. Keys are compared as JSON.parse reads them (`"Vpc\\u0073"` is `"Vpcs"`).
+ * is valid JSON. Keys are compared as JSON.parse reads them (`"Vpc\\u0073"` is `"Vpcs"`). A repeat
+ * that `tolerate` accepts is passed over (the caller has noted it) and the search goes on.
  *
  * One pass: strings are skipped by the engine's own search, every other character is looked at
  * once. A key is compared with the earlier keys of its object by length, then by its characters,
@@ -31,7 +38,8 @@ interface KeyStack {
 export function repeatedKey(
   text: string,
   caseVariants = false,
-): { path: (string | number)[]; sameAs?: string } | undefined {
+  tolerate?: (found: RepeatedKey) => boolean,
+): RepeatedKey | undefined {
   const n = text.length;
   const stack: KeyStack = { text, offsets: [], lengths: [], stems: [], escaped: [], decoded: new Map() };
   const { offsets, lengths, stems, escaped } = stack;
@@ -87,9 +95,11 @@ export function repeatedKey(
           } else if (stems[k] === stem && caseVariants && sameStem(stack, k, top)) alike = -(k + 1);
         }
       }
-      if (alike > 0) return { path: pathTo(stack, depth, isObject, current, top) };
-      if (alike < 0) {
-        return { path: pathTo(stack, depth, isObject, current, top), sameAs: keyAt(stack, -alike - 1) };
+      if (alike !== 0) {
+        const path = pathTo(stack, depth, isObject, current, top);
+        const found: RepeatedKey = alike > 0 ? { path } : { path, sameAs: keyAt(stack, -alike - 1) };
+        // A repeat the caller judges itself (an endpoint policy's keys): the search goes on.
+        if (!tolerate?.(found)) return found;
       }
       current[depth] = top;
       top++;

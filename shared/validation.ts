@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { InputError } from './errors';
-import { repeatedKey, withoutTrailingS } from './json-keys';
+import { type RepeatedKey, repeatedKey, withoutTrailingS } from './json-keys';
 
 const ARTICLE: Record<string, string> = {
   array: 'an array',
@@ -101,6 +101,12 @@ export interface KeyChecks {
    * under the other would vanish. Not for events (a real CloudTrail record holds `Tag` and `tag`).
    */
   caseVariants?: boolean;
+  /**
+   * A repeat that is not refused here because the caller judges it itself (an endpoint policy's
+   * keys: that one endpoint is unreadable, the rest of the snapshot is not); `parsed` is the value
+   * JSON.parse returned. True to pass it over.
+   */
+  tolerate?: (found: RepeatedKey, parsed: unknown) => boolean;
 }
 
 /**
@@ -126,7 +132,8 @@ export function parseJsonText(
     });
   }
   if (text.length <= DUPLICATE_SCAN_LIMIT && parsed !== null && typeof parsed === 'object') {
-    const found = repeatedKey(text, checks.caseVariants === true);
+    const { tolerate } = checks;
+    const found = repeatedKey(text, checks.caseVariants === true, tolerate && ((f) => tolerate(f, parsed)));
     if (found?.sameAs !== undefined) {
       const key = String(found.path[found.path.length - 1]);
       const how =
@@ -179,7 +186,7 @@ export function keyPath(path: readonly (string | number)[]): string {
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
 
 /** The value JSON.parse kept at `path`, if the path still leads somewhere. */
-function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   let value = root;
   for (const key of path) {
     if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;

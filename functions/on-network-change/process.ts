@@ -26,6 +26,7 @@ import type { Notice } from '../../shared/notify/notice';
 import { excludedOwnAccount, type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { ActionStatus } from '../../shared/remediation/types';
 import { defaultProductArn } from '../../shared/report/asff';
+import { notJudgedInScope } from '../../shared/scope/resolve';
 
 /** What one invocation needs; built once at cold start (see handler.ts), injected by tests. */
 export interface EventDeps {
@@ -127,7 +128,8 @@ export async function processMessages(
   const { logger } = deps;
   const options =
     deps.anyOrigin || deps.org
-      ? { now: deps.now() }
+      ? // Organization mode acts in the event's account and region: they must read as such (§15).
+        { now: deps.now(), ...(deps.org ? { requireAwsOrigin: true } : {}) }
       : { now: deps.now(), expectedAccountId: deps.accountId, expectedRegion: deps.region };
   const all = triageMessages(messages, deps.config, options);
   // Organization mode: ungoverned accounts and the member role's own calls are ignored here; alone,
@@ -436,6 +438,11 @@ function logOutcome(logger: Logger, outcome: GroupOutcome, messageIds: string[])
     })),
     open: outcome.after.filter((f) => !f.suppressed).map((f) => f.id),
     actions: outcome.results.map((r) => ({ ...r.action, status: r.status, error: r.error })),
+    // What could not be judged about the reported resources (DESIGN §3): the audit's summary.notJudged
+    // for them (scripts/emulator/parity.py compares the two).
+    ...(outcome.assessment
+      ? { notJudged: notJudgedInScope(outcome.assessment.notJudged, outcome.assessment.resolved) }
+      : {}),
     ...(outcome.couldNotEvaluate ? { couldNotEvaluate: outcome.couldNotEvaluate } : {}),
   });
   // The findings in full (severity, evidence, exposure) only at DEBUG (POWERTOOLS_LOG_LEVEL): what an

@@ -892,6 +892,36 @@ def s_prefix_list_revoke():
         "the office list's rule stays": left == [office]}
 
 
+def s_prefix_list_egress_not_read():
+    """DESIGN §12 (events9): a group admitting 22 from a list holding the world and reaching S3 through
+    another list in an egress rule (a gateway endpoint's list, the common egress one): the egress
+    list decides nothing and is not read, so the event costs 6 reads (5 + the ingress list), not 7."""
+    w = exposed_world()
+    world_pl = ec2.create_managed_prefix_list(PrefixListName="anywhere", MaxEntries=5, AddressFamily="IPv4",
+                                              Entries=[{"Cidr": "0.0.0.0/0"}])["PrefixList"]["PrefixListId"]
+    s3 = ec2.create_managed_prefix_list(PrefixListName="s3-stand-in", MaxEntries=5, AddressFamily="IPv4",
+                                        Entries=[{"Cidr": "52.218.0.0/17"}])["PrefixList"]["PrefixListId"]
+    g = group(w["vpc"], "pl-egress")
+    ec2.authorize_security_group_egress(GroupId=g, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": s3}]}])
+    public_eni(w["private"], [g], name="pl-egress")
+    perm = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": world_pl}]}
+    answer = ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[perm])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": g, "ipPermissions": items([burst.ct_permission(perm)])},
+                ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("prefix-list-egress-not-read", [ev], mode="remediate")
+    calls = json.load(open(os.path.join(WORK, "prefix-list-egress-not-read-calls.json")))
+    lists = [c["params"].get("PrefixListId") for c in calls if c["action"] == "GetManagedPrefixListEntries"]
+    left = [r.get("PrefixListId") for r in ec2.describe_security_group_rules(Filters=[
+        {"Name": "group-id", "Values": [g]}])["SecurityGroupRules"]]
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(g)} world-open on 22/tcp — revoked", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="remediated", writes=["RevokeSecurityGroupIngress"],
+                       describe_max=5) | {
+        "only the ingress list read": lists == [world_pl],
+        "6 reads in all": out["describeCount"] + len(lists) == 6,
+        "the egress list's rule stays": s3 in left and world_pl not in left}
+
+
 def s_hostile_names():
     """A subnet Name tag and a rule description written by an attacker: sanitized and capped in the
     subject and the body (no injected line, no control character)."""

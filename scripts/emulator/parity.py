@@ -607,6 +607,21 @@ def compare(name, ev, desc, out, evaluated, full, audit):
         a = sorted(au_by_res.get(rid, []))
         if e != a:
             diffs.append(f"{rid}: event {e}\n      audit {a}")
+    # DESIGN §3 "Not judged is said": what the event could not judge about the resources it reports
+    # on is what the audit could not judge about them (the 'group evaluated' line's `notJudged`, the
+    # event's share of the engine's; the audit's `summary.notJudged`). For an interface only what
+    # stops its one reported rule (`eni-internet-exposed`, or no rule named).
+    def nj_key(n):
+        return json.dumps({k: n.get(k) for k in ("resourceId", "reason", "ruleId")}, sort_keys=True)
+
+    if "notJudged" not in evaluated:
+        diffs.append("notJudged: the 'group evaluated' line carries no notJudged")
+    ev_nj = sorted(nj_key(n) for n in evaluated.get("notJudged") or [])
+    au_nj = sorted(nj_key(n) for n in (audit.get("summary") or {}).get("notJudged") or []
+                   if n["resourceId"] in resolved
+                   and (not n["resourceId"].startswith("eni-") or n.get("ruleId") in (None, "eni-internet-exposed")))
+    if ev_nj != au_nj:
+        diffs.append(f"notJudged: event {ev_nj}\n      audit {au_nj}")
     active = [f for f in full if not f.get("suppressed")]
     floor = SEVERITY_RANK[CONFIG.get("notifyMinSeverity", "low")]
     should_notify = any(SEVERITY_RANK[f["severity"]] >= floor for f in active)
@@ -627,10 +642,11 @@ def compare(name, ev, desc, out, evaluated, full, audit):
 
 def sg_read_allowance(name, ev):
     """DESIGN §12: "An SG event costs <= 6 EC2 read calls". README (Events, 2. Slice): "A security-group
-    event costs 5 calls ... plus one per referenced prefix list: 6 with one list", and "A group named
-    by name (default VPC) is described by name first: one call more when its interfaces have other
-    groups"; "when the name exists in several VPCs, those VPCs are read (`DescribeVpcs`, one more call
-    in the same round)". So: 5 + lists read (+ those two by-name calls); <= 6 with at most one list."""
+    event costs 5 calls ... plus one GetManagedPrefixListEntries per prefix list those groups' ingress
+    rules name", and a group named by name without a VPC "is described by name first ... One call more
+    when its interfaces have other groups; an EC2 that answers GroupNames from every VPC (moto) gets its
+    VPCs read" (DescribeVpcs). So: 5 + lists read (+ those two by-name calls on moto); <= 6 with at
+    most one ingress list."""
     mine = [c["action"] for c in burst.calls if c["batch"] == name]
     allowed = 5 + mine.count("GetManagedPrefixListEntries")
     if "groupName" in ev["detail"]["requestParameters"]:

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Model, NaclEntry, SecurityGroupNode } from '../model/model';
 import { HASH_SEED } from '../net/small-hash';
+import { internetRoutes } from './igw-routes';
 import { evaluateNacl, type NaclSegment, transportFree } from './nacl-eval';
 import { EMPTY_REACH, type Reach, ReachCollector, type Transport } from './sg-reach';
 
@@ -16,6 +17,11 @@ export interface GroupReach {
 export interface IgwRoute {
   internetGatewayId: string;
   routeTableId: string;
+  /**
+   * The routes it is: the default route, or the igw- routes that cover the internet together
+   * (`0.0.0.0/1` + `128.0.0.0/1`, see `internetRoutes`); `internetGatewayId` is the first one's.
+   */
+  routes: readonly { destination: string; gatewayId: string }[];
 }
 
 /**
@@ -282,19 +288,24 @@ export class Analysis {
     return route;
   }
 
-  /** The table's active default route to an `igw-` for a family. */
+  /**
+   * The table's active default route to an `igw-` for a family, or the igw- routes that cover the
+   * internet without it (`0.0.0.0/1` + `128.0.0.0/1`: `internetRoutes`).
+   */
   tableIgwRoute(routeTableId: string, family: 'ipv4' | 'ipv6'): IgwRoute | undefined {
     const table = this.model.routeTables.get(routeTableId);
     if (!table) return undefined;
-    for (const route of table.item.Routes) {
-      const destination = family === 'ipv4' ? route.DestinationCidrBlock : route.DestinationIpv6CidrBlock;
-      // The model writes every /0 as EC2 stores it (1.2.3.4/0 is 0.0.0.0/0, 0::/0 is ::/0).
-      const isDefault = family === 'ipv4' ? destination === '0.0.0.0/0' : destination === '::/0';
-      if (!isDefault || !route.GatewayId?.startsWith('igw-')) continue;
-      if (route.State !== undefined && route.State !== 'active') continue;
-      return { internetGatewayId: route.GatewayId, routeTableId };
-    }
-    return undefined;
+    // The model writes every /0 as EC2 stores it (1.2.3.4/0 is 0.0.0.0/0, 0::/0 is ::/0).
+    const found = internetRoutes(table.item.Routes, family, this.config.worldOpenCoverage);
+    if (!found) return undefined;
+    const routes = found.map((route) => ({
+      destination: (family === 'ipv4'
+        ? route.DestinationCidrBlock
+        : route.DestinationIpv6CidrBlock) as string,
+      gatewayId: route.GatewayId as string,
+    }));
+    const first = routes[0];
+    return first && { internetGatewayId: first.gatewayId, routeTableId, routes };
   }
 }
 

@@ -63,6 +63,11 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
   assign(event, 'eventTime', text(field(detail, 'eventTime')));
   assign(event, 'accountId', envelopeAccount ?? text(field(detail, 'recipientAccountId')));
   assign(event, 'region', envelopeRegion ?? text(field(detail, 'awsRegion')));
+  const prefix = isEnvelope ? 'detail.' : '';
+  event.originFields = {
+    account: envelopeAccount !== undefined ? 'account' : `${prefix}recipientAccountId`,
+    region: envelopeRegion !== undefined ? 'region' : `${prefix}awsRegion`,
+  };
   assign(event, 'errorCode', nonEmpty(detail.errorCode ?? undefined));
   assign(event, 'errorMessage', nonEmpty(detail.errorMessage ?? undefined));
   return event;
@@ -92,6 +97,12 @@ export interface TriageOptions {
   expectedAccountId?: string;
   /** The function's own region: events of another region are rejected. Unset: not checked. */
   expectedRegion?: string;
+  /**
+   * Organization mode (DESIGN §15): the event's account and region are where the function acts (an
+   * AssumeRole into the account, EC2 clients of the region), so they must read as an AWS account id
+   * (12 digits) and region name; anything else is refused as malformed, naming the field.
+   */
+  requireAwsOrigin?: boolean;
 }
 
 /**
@@ -120,6 +131,10 @@ export function triageEvent(input: unknown, options: TriageOptions): Triage {
   );
   if (own) {
     return ignore({ code: IGNORE_REASONS.ownRole, reason: `made by the guardrail's own role ${own}` });
+  }
+  if (options.requireAwsOrigin === true) {
+    const bad = badOrigin(event);
+    if (bad) return ignore(bad);
   }
   if (options.expectedAccountId !== undefined && event.accountId !== options.expectedAccountId) {
     return ignore({
@@ -167,6 +182,32 @@ export function sameRole(arn: string | undefined, own: string): boolean {
     role[2] === session[2] &&
     role[3] === session[3]
   );
+}
+
+/**
+ * An AWS region name as the SDK's partitions write them (`eu-west-1`, `us-gov-west-1`,
+ * `us-isob-east-1`, `eusc-de-east-1`): letters, dash-separated words, a number. A well-formed name
+ * of no region still fails at its endpoint (a "could not evaluate" notice naming the call).
+ */
+const REGION_NAME = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** Why the event's account or region cannot be where the function acts, naming the field. */
+function badOrigin(event: ParsedEvent): Ignored | undefined {
+  const fields = event.originFields ?? {};
+  if (event.accountId !== undefined && !ACCOUNT_ID.test(event.accountId)) {
+    return {
+      code: IGNORE_REASONS.malformed,
+      reason: `the event's account ${JSON.stringify(clip(event.accountId))} (${fields.account ?? 'account'}) is not a 12-digit AWS account id`,
+    };
+  }
+  if (event.region !== undefined && !REGION_NAME.test(event.region)) {
+    return {
+      code: IGNORE_REASONS.malformed,
+      reason: `the event's region ${JSON.stringify(clip(event.region))} (${fields.region ?? 'region'}) is not an AWS region name (like eu-west-1)`,
+    };
+  }
+  return undefined;
 }
 
 function malformed(reason: string): Ignored {

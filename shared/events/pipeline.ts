@@ -50,12 +50,11 @@ export interface PipelinePorts {
   execute(plan: RemediationPlanResult, where: Where): Promise<ActionResult[]>;
 }
 
-export interface PipelineOptions {
+/** The triage's origin checks (the function's own account and region; organization mode's), and: */
+export interface PipelineOptions
+  extends Pick<TriageOptions, 'expectedAccountId' | 'expectedRegion' | 'requireAwsOrigin'> {
   /** The time exemption expiries are judged at. */
   now: Date;
-  /** The function's own account and region: events elsewhere are rejected. Unset: not checked. */
-  expectedAccountId?: string;
-  expectedRegion?: string;
   autoFixOf?: (ruleId: string) => AutoFix;
 }
 
@@ -83,6 +82,7 @@ function triageOptionsOf(config: Config, options: PipelineOptions): TriageOption
     ...(config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {}),
     ...(options.expectedAccountId !== undefined ? { expectedAccountId: options.expectedAccountId } : {}),
     ...(options.expectedRegion !== undefined ? { expectedRegion: options.expectedRegion } : {}),
+    ...(options.requireAwsOrigin === true ? { requireAwsOrigin: true } : {}),
   };
 }
 

@@ -37,6 +37,8 @@ export interface ParsedEvent {
   accountId?: string;
   /** The envelope's `region`, else `detail.awsRegion`. */
   region?: string;
+  /** Where `accountId` and `region` were read (`account` or `detail.recipientAccountId`, …): named in a refusal. */
+  originFields?: { account?: string; region?: string };
   actor: Actor;
   errorCode?: string;
   errorMessage?: string;

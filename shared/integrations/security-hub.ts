@@ -268,11 +268,12 @@ function workflowChanges(
   }
   const suppressIds = new Set<string>();
   const reopenIds = new Set<string>();
+  const changed = (finding: Finding, ids: ReadonlySet<string>) =>
+    ids.size > 0 && decidingResources(finding).some((id) => ids.has(id));
   for (const finding of input.open) {
-    const suppress = finding.suppressed !== undefined && set.has(finding.resourceId);
+    const suppress = finding.suppressed !== undefined && changed(finding, set);
     const reopen =
-      !finding.suppressed &&
-      (removed.has(finding.resourceId) || finding.evidence.exemptionExpired !== undefined);
+      !finding.suppressed && (changed(finding, removed) || finding.evidence.exemptionExpired !== undefined);
     if (!suppress && !reopen) continue;
     const id = asffFindingId(
       finding.accountId ?? input.asff.accountId,
@@ -286,6 +287,28 @@ function workflowChanges(
     suppress: active.filter((r) => suppressIds.has(r.Id)),
     reopen: active.filter((r) => reopenIds.has(r.Id)),
   };
+}
+
+/**
+ * The resources whose exemption tags decide a finding: its own, and for an interface's exposure the
+ * security groups on its paths (a group's `eni-internet-exposed` or `*` exemption, or its exempted
+ * findings, accept the interface's exposure through it: accepted-exposure.ts). A tag set or removed
+ * on such a group moves the interface's finding as it moves the group's own.
+ */
+function decidingResources(finding: Finding): string[] {
+  const ids = [finding.resourceId];
+  if (finding.ruleId !== 'eni-internet-exposed') return ids;
+  const families = finding.evidence.families;
+  if (typeof families !== 'object' || families === null) return ids;
+  for (const family of Object.values(families as Record<string, unknown>)) {
+    const path = (family as { path?: unknown } | null)?.path;
+    if (!Array.isArray(path)) continue;
+    for (const hop of path as { type?: unknown; ids?: unknown }[]) {
+      if (hop?.type !== 'security-groups' || !Array.isArray(hop.ids)) continue;
+      for (const id of hop.ids) if (typeof id === 'string') ids.push(id);
+    }
+  }
+  return ids;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseCidr6, parseIpv4 } from '../net/cidr';
+import { parseCidr6, parseIpv4, parseIpv6 } from '../net/cidr';
 import { isPublicIpv6 } from '../net/public-space';
 import { compareStrings, push, sortSmall } from './common';
 import type { NetworkInterfaceItem, Tag } from './snapshot-schema';
@@ -63,14 +63,30 @@ function compareIpv4(a: string, b: string): number {
   return x - y;
 }
 
-/** Its distinct IPv6 addresses (the list and the single field), sorted. */
+/** Its distinct IPv6 addresses (the list and the single field), in numeric order. */
 function ipv6AddressesOf(eni: NetworkInterfaceItem): string[] {
   let ips: string[] = NO_ADDRESSES;
   const list = eni.Ipv6Addresses;
   for (let i = 0; i < list.length; i++)
     ips = withUnique(ips, (list[i] as NetworkInterfaceItem['Ipv6Addresses'][number]).Ipv6Address);
   if (eni.Ipv6Address) ips = withUnique(ips, eni.Ipv6Address);
-  return sortedSmall(ips);
+  if (ips.length > 1) sortSmall(ips, compareIpv6);
+  return ips;
+}
+
+/**
+ * Numeric order of IPv6 addresses and prefixes (`2001:db8::9` before `2001:db8::10`, which text
+ * order reverses; then the longer prefix after), text order for anything unread and for equal values.
+ */
+function compareIpv6(a: string, b: string): number {
+  const x = a.includes('/') ? parseCidr6(a) : undefined;
+  const y = b.includes('/') ? parseCidr6(b) : undefined;
+  const p = x ? x.start : parseIpv6(a);
+  const q = y ? y.start : parseIpv6(b);
+  if (p === undefined || q === undefined || p === q) {
+    return (x?.prefix ?? 128) - (y?.prefix ?? 128) || compareStrings(a, b);
+  }
+  return p < q ? -1 : 1;
 }
 
 /** The start of IPv6 public space (2000::/3) and its end (exclusive). */
@@ -90,7 +106,8 @@ function publicIpv6PrefixesOf(eni: NetworkInterfaceItem): string[] {
     if (range && range.start < PUBLIC6_END && range.end > PUBLIC6_START)
       prefixes = withUnique(prefixes, text);
   }
-  return sortedSmall(prefixes);
+  if (prefixes.length > 1) sortSmall(prefixes, compareIpv6);
+  return prefixes;
 }
 
 const NO_PREFIXES: { Ipv6Prefix: string }[] = [];

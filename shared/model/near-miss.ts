@@ -2,30 +2,84 @@
 // applied inside items too): read as absent, such a key would leave a list empty or a field unset,
 // and a world-open rule or an internet route would vanish without a word.
 
-/** A key folded the way a typo drifts: case ignored, trailing `s` dropped (`IPRanges`, `IpRange`). */
+/**
+ * A key folded the way DESIGN §3 names a near miss of a top-level key: case ignored, trailing `s`
+ * dropped (`IPRanges`, `IpRange`).
+ */
 export function foldKey(key: string): string {
   return key.toLowerCase().replace(/s+$/, '');
+}
+
+/**
+ * A key folded the way a hand edit drifts further: `foldKey` with spaces, `_` and `-` dropped too
+ * (`"IpPermissions "`, `Ip_Permissions`, `ip-ranges`), white space meaning the ASCII controls,
+ * space and no-break space. EC2 prints no key holding one, so such a key is a misspelling of the
+ * field it folds to (read as absent, a list would be empty), at the top level as inside items.
+ */
+export function foldKeyLoose(key: string): string {
+  let kept = '';
+  for (let i = 0; i < key.length; i++) if (!isSeparator(key.charCodeAt(i))) kept += key[i];
+  return foldKey(kept);
+}
+
+/** Whether a character code is one `foldKeyLoose` drops: white space (and controls), `_`, `-`. */
+function isSeparator(c: number): boolean {
+  return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || c === 160;
+}
+
+/** The message for a near-miss key: the key quoted when it holds a character a path hides (a trailing space). */
+export function nearMissMessage(key: string, meant: string): string {
+  return /^[A-Za-z0-9]*$/.test(key)
+    ? `unknown key; did you mean ${meant}?`
+    : `unknown key ${JSON.stringify(key)}; did you mean ${meant}?`;
 }
 
 /** The key of an object spelled like a field but for case and/or trailing `s`, if there is one. */
 export type NearMiss = (o: Record<string, unknown>) => string | undefined;
 
 /**
- * True when `key` folds to `folded` (what `foldKey(key) === folded` answers), compared in place:
- * hot, it runs for keys of items that lack a field, and a fold allocates two strings.
+ * True when `key` folds to `folded` (what `foldKeyLoose(key) === folded` answers), compared in
+ * place: hot, it runs for keys of items that lack a field, and a fold allocates strings. A key
+ * without a space, `_` or `-` (all of EC2's) is settled by its length and letters, as before such
+ * keys were folded at all; only a longer key is read for them.
  */
 function foldsTo(key: string, folded: string): boolean {
   let end = key.length;
   while (end > 0 && (key.charCodeAt(end - 1) | 32) === 115 /* s or S */) end--;
+  if (end !== folded.length) {
+    // Longer: a match must hold a separator (read apart); most keys differ in their first letter.
+    if (end < folded.length) return false;
+    const c = key.charCodeAt(0);
+    return ((c | 32) === folded.charCodeAt(0) || isSeparator(c)) && foldsLooselyTo(key, folded);
+  }
   // A field's fold is ASCII, and no other character lower-cases into ASCII but one for one.
-  if (end !== folded.length) return false;
   for (let i = 0; i < end; i++) {
     const c = key.charCodeAt(i);
     // Beyond ASCII, lower-casing may change the length: the fold itself decides.
-    if (c > 127) return foldKey(key) === folded;
+    if (c > 127) return foldKeyLoose(key) === folded;
     if ((c >= 65 && c <= 90 ? c + 32 : c) !== folded.charCodeAt(i)) return false;
   }
   return true;
+}
+
+/** `foldsTo` for a key longer than the fold: its separators skipped (most keys differ at once). */
+function foldsLooselyTo(key: string, folded: string): boolean {
+  let end = key.length;
+  // The trailing run of `s` and separators (`"IpPermissions "` ends in both).
+  while (end > 0) {
+    const c = key.charCodeAt(end - 1);
+    if ((c | 32) !== 115 /* s or S */ && !isSeparator(c)) break;
+    end--;
+  }
+  let j = 0;
+  for (let i = 0; i < end; i++) {
+    const c = key.charCodeAt(i);
+    if (c > 127) return foldKeyLoose(key) === folded;
+    if (isSeparator(c)) continue;
+    if (j === folded.length || (c >= 65 && c <= 90 ? c + 32 : c) !== folded.charCodeAt(j)) return false;
+    j++;
+  }
+  return j === folded.length;
 }
 
 /**
@@ -33,9 +87,9 @@ function foldsTo(key: string, folded: string): boolean {
  * one; a key is compared only when its length could fold to the field's.
  */
 export function nearMissOf(field: string, declared: ReadonlySet<string>): NearMiss {
-  const folded = foldKey(field);
+  const folded = foldKeyLoose(field);
   const min = folded.length;
-  const max = field.length + 2;
+  const max = field.length + 3;
   return (o) => {
     for (const key in o) {
       if (key.length < min || key.length > max || declared.has(key)) continue;
@@ -59,10 +113,10 @@ export function noMisspeltKeys(
   let ok = true;
   for (const key of Object.keys(o)) {
     if (names.includes(key)) continue;
-    const folded = foldKey(key);
-    const meant = names.find((name) => foldKey(name) === folded);
+    const folded = foldKeyLoose(key);
+    const meant = names.find((name) => foldKeyLoose(name) === folded);
     if (meant === undefined) continue;
-    issue(key, `unknown key; did you mean ${meant}?`);
+    issue(key, nearMissMessage(key, meant));
     ok = false;
   }
   return ok;

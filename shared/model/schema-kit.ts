@@ -1,5 +1,5 @@
 import { describeValue, formatPath, quoted } from '../validation';
-import { type NearMiss, nearMissOf } from './near-miss';
+import { type NearMiss, nearMissMessage, nearMissOf } from './near-miss';
 
 /**
  * A small compiled validator for the snapshot (DESIGN §3, §12 "End to end"). A schema is built once
@@ -322,7 +322,7 @@ export function obj<S extends Shape>(
         const miss = searched[i] ? (misses[i] as NearMiss)(o) : undefined;
         if (miss !== undefined) {
           if (!x) return false;
-          report(x, miss, `unknown key; did you mean ${key}?`);
+          report(x, miss, nearMissMessage(miss, key));
           ok = false;
         } else if (field.fallback) o[key] = field.fallback();
         else if (!field.optional) {

@@ -219,8 +219,23 @@ export const RouteSchema = obj(
     State: optional(oneOf(['active', 'blackhole']), NEAR_MISS),
     Origin: optStr,
   },
-  routeKeysOk,
+  (route, issue) => routeKeysOk(route, issue) && gatewayCaseOk(route.GatewayId, issue),
 );
+
+/**
+ * An internet gateway's id in another case (`IGW-1`): EC2 ids are lower case, and read as written
+ * it would be no internet gateway — the internet route, and the exposure behind it, would vanish
+ * (as an `Active` state would). Hot (every route): one character read for the usual id.
+ */
+function gatewayCaseOk(id: string | undefined, issue: (key: string, message: string) => void): boolean {
+  if (id === undefined || (id.charCodeAt(0) | 32) !== 105 /* i */ || id.startsWith('igw-')) return true;
+  if (id.slice(0, 4).toLowerCase() !== 'igw-') return true;
+  issue(
+    'GatewayId',
+    `an internet gateway id in upper case (${JSON.stringify(id)}); EC2 prints ids in lower case`,
+  );
+  return false;
+}
 
 const ASSOCIATION_STATES = ['associating', 'associated', 'disassociating', 'disassociated', 'failed'];
 

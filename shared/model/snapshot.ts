@@ -1,7 +1,8 @@
 import { InputError } from '../errors';
 import { parseJsonText } from '../validation';
 import { oneOwnerIssues } from './cross-checks';
-import { foldKey } from './near-miss';
+import { foldKeyLoose, nearMissMessage } from './near-miss';
+import { policyKeyRepeat } from './policy-notes';
 import { validate } from './schema-kit';
 import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
@@ -13,7 +14,10 @@ export interface ReadSnapshot {
 }
 
 const KNOWN = new Set<string>(SNAPSHOT_KEYS);
-const BY_FOLD = new Map<string, string>(SNAPSHOT_KEYS.map((key) => [foldKey(key), key]));
+// DESIGN §3's near miss (case, a trailing `s`), and a space, `_` or `-` besides (`Security_Groups`,
+// `"SecurityGroups "`): EC2 prints no key holding one, and read as unknown, every item under it
+// would be ignored with exit 0, a clean result for a region never read.
+const BY_FOLD = new Map<string, string>(SNAPSHOT_KEYS.map((key) => [foldKeyLoose(key), key]));
 const LISTS = SNAPSHOT_KEYS.filter((key) => key !== 'accountId' && key !== 'region');
 
 /** What to do instead, for the keys of Describe* outputs that look like a snapshot's but are not. */
@@ -51,8 +55,8 @@ function checkKeys(input: Record<string, unknown>, source: string): string[] {
   const warnings: string[] = [];
   for (const key of Object.keys(input)) {
     if (KNOWN.has(key)) continue;
-    const resembles = BY_FOLD.get(foldKey(key));
-    if (resembles) errors.push(`${key}: unknown key; did you mean ${resembles}?`);
+    const resembles = BY_FOLD.get(foldKeyLoose(key));
+    if (resembles) errors.push(`${key}: ${nearMissMessage(key, resembles)}`);
     else warnings.push(`${key}: unknown top-level key, ignored${HINTS.get(key) ?? wrapped(input[key])}`);
   }
   if (errors.length > 0) throw new InputError(`invalid ${source}`, errors);
@@ -132,7 +136,7 @@ function capped(issues: string[]): string[] {
  * `ipPermissions`: JSON keeps both, the engine reads one, and the rules under the other vanished).
  */
 export function parseSnapshotJson(text: string, source = 'snapshot'): unknown {
-  return parseJsonText(text, source, InputError, { caseVariants: true });
+  return parseJsonText(text, source, InputError, { caseVariants: true, tolerate: policyKeyRepeat });
 }
 
 /** Parses snapshot text (a file's contents) with its warnings; empty or non-JSON text is an InputError. */

@@ -84,7 +84,7 @@ export const RULE_HELP: Readonly<Record<string, RuleHelp>> = {
   },
   'subnet-private-has-igw-route': {
     fires:
-      'A subnet whose Name tag contains "private" (any case) uses a route table (its own or the VPC main table) with an active default route (0.0.0.0/0 or ::/0) to an internet gateway.',
+      'A subnet whose Name tag contains "private" (any case) uses a route table (its own or the VPC main table) with an active default route (0.0.0.0/0 or ::/0) to an internet gateway, or active internet-gateway routes that together cover the public address space (0.0.0.0/1 + 128.0.0.0/1).',
     why: 'Instances in a subnet named private are assumed unreachable; with an internet gateway route, any of them given a public address is directly on the internet.',
     fix: 'Route the subnet through a NAT gateway (IPv4) or an egress-only internet gateway (IPv6), or rename the subnet if it is meant to be public. There is no automatic fix.',
     precision: 'high',

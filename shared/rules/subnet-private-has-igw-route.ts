@@ -1,3 +1,4 @@
+import type { IgwRoute } from '../analysis/analysis';
 import { reportOnly } from './define-rule';
 import {
   namedSubnetRule,
@@ -32,8 +33,15 @@ const judged = namedSubnetRule(
       internetGatewayId: string;
       routeTableId: string;
     }[] = [];
-    if (route4) routes.push({ family: 'ipv4', destination: '0.0.0.0/0', ...route4 });
-    if (route6) routes.push({ family: 'ipv6', destination: '::/0', ...route6 });
+    // The default route, or the igw- routes that cover the internet without it (0.0.0.0/1 + 128.0.0.0/1).
+    const add = (family: 'ipv4' | 'ipv6', found: IgwRoute | undefined) => {
+      for (const r of found?.routes ?? []) {
+        const { routeTableId } = found as IgwRoute;
+        routes.push({ family, destination: r.destination, internetGatewayId: r.gatewayId, routeTableId });
+      }
+    };
+    add('ipv4', route4);
+    add('ipv6', route6);
     const first = routes[0];
     if (!first) return undefined;
     return {

@@ -1,7 +1,8 @@
-import { repeatedKey } from '../json-keys';
+import { repeatedKey, withoutTrailingS } from '../json-keys';
 import type { Model } from '../model/model';
+import { unreadablePolicyReason } from '../model/policy-notes';
 import type { VpcEndpointItem } from '../model/snapshot-schema';
-import { keyPath } from '../validation';
+import { describeValue, keyPath } from '../validation';
 import { defineRule, draftsOf, reportOnly } from './define-rule';
 import type { RuleContext } from './types';
 
@@ -77,21 +78,49 @@ function caseClash(value: unknown, path: (string | number)[] = []): string | und
     ? [...value.entries()]
     : Object.entries(value);
   let seen: Map<string, string> | undefined;
+  // Outside a Condition the keys are IAM's elements, so `Actions` beside `Action` is a misspelling
+  // of one of them too; a Condition's keys may be distinct tag keys (`aws:PrincipalTag/team`, `…/teams`).
+  const elements = !path.includes('Condition');
   for (const [key, item] of entries) {
     if (typeof key === 'string' && !Array.isArray(value)) {
       seen ??= new Map();
-      const other = seen.get(key.toLowerCase());
+      const fold = elements ? withoutTrailingS(key.toLowerCase()) : key.toLowerCase();
+      const other = seen.get(fold);
       if (other !== undefined) {
         const where = path.length === 0 ? 'the policy' : keyPath(path);
-        return `${where} has keys that differ only in case, ${JSON.stringify(other)} and ${JSON.stringify(key)} (IAM Access Analyzer reports them as an error; which one counts is not documented)`;
+        const pair = `${JSON.stringify(other)} and ${JSON.stringify(key)}`;
+        if (other.toLowerCase() === key.toLowerCase()) {
+          return `${where} has keys that differ only in case, ${pair} (IAM Access Analyzer reports them as an error; which one counts is not documented)`;
+        }
+        const how =
+          withoutTrailingS(other) === withoutTrailingS(key) ? 'a trailing s' : 'case and a trailing s';
+        return `${where} has keys that differ only in ${how}, ${pair} (IAM knows one element of that name; which one was meant is not known)`;
       }
-      seen.set(key.toLowerCase(), key);
+      seen.set(fold, key);
     }
     if (item === null || typeof item !== 'object') continue;
     path.push(key);
     const found = caseClash(item, path);
     path.pop();
     if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The first statement whose `Effect` IAM would not read, said as a reason: the valid values are
+ * `Allow` and `Deny`, and "the Effect value is case sensitive" (IAM's policy element reference), so
+ * `"allow"` is neither an Allow nor a Deny — read as either, the verdict would be a guess (read as
+ * "not Allow", a full-access statement passed in silence). `Effect` is required, too.
+ */
+function invalidEffect(statements: readonly unknown[], listed: boolean): string | undefined {
+  for (const [index, statement] of statements.entries()) {
+    if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) continue;
+    const effect = (statement as Record<string, unknown>).Effect;
+    if (effect === 'Allow' || effect === 'Deny') continue;
+    const where = listed ? `Statement[${index}].Effect` : 'Statement.Effect';
+    const what = effect === undefined ? 'is missing' : `is ${describeValue(effect)}`;
+    return `${where} ${what} (IAM reads only "Allow" or "Deny", case-sensitive)`;
   }
   return undefined;
 }
@@ -106,6 +135,11 @@ function caseClash(value: unknown, path: (string | number)[] = []): string | und
  */
 export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
   let doc: unknown = policy;
+  if (typeof policy === 'object' && policy !== null) {
+    // A key given twice in the object as the snapshot's text wrote it (noted when it was parsed).
+    const noted = unreadablePolicyReason(policy);
+    if (noted) return { kind: 'unreadable', reason: noted };
+  }
   if (typeof policy === 'string') {
     const read = readPolicyText(policy);
     if ('reason' in read) return { kind: 'unreadable', reason: read.reason };
@@ -118,6 +152,8 @@ export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
   if (clash) return { kind: 'unreadable', reason: clash };
   const raw = (doc as Record<string, unknown>).Statement;
   const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const badEffect = invalidEffect(statements, Array.isArray(raw));
+  if (badEffect) return { kind: 'unreadable', reason: badEffect };
   const denies = statements.some(
     (s) => s !== null && typeof s === 'object' && (s as Record<string, unknown>).Effect === 'Deny',
   );

@@ -85,7 +85,7 @@ export function assessSlice(
   options: AssessOptions,
 ): Assessment {
   const model = buildModel(snapshot);
-  const perEvent = scopes.map((scope) => resolveScope(scope, model));
+  const perEvent = scopes.map((scope) => resolveScope(scope, model, config.worldOpenCoverage));
   const resolved = unionResolved(perEvent);
   const report = evaluateModelReport(model, config, options.now ? { now: options.now } : {});
   const findings = findingsInScope(report.findings, resolved);

@@ -1,3 +1,5 @@
+import { internetRoutes, type RouteLike } from '../analysis/igw-routes';
+import { DEFAULT_CONFIG } from '../config';
 import type { EventScope } from '../events/types';
 import type { Finding } from '../findings';
 import type { Model } from '../model/model';
@@ -21,7 +23,11 @@ export interface ResolvedScope {
 }
 
 /** Widens an event's scope with what the slice shows: groups by name, subnets of tables, interfaces. */
-export function resolveScope(scope: EventScope, model: Model): ResolvedScope {
+export function resolveScope(
+  scope: EventScope,
+  model: Model,
+  coverage: number = DEFAULT_CONFIG.worldOpenCoverage,
+): ResolvedScope {
   const missing = new Set<string>();
   const known = (id: string, present: boolean): boolean => {
     if (!present) missing.add(id);
@@ -49,7 +55,7 @@ export function resolveScope(scope: EventScope, model: Model): ResolvedScope {
   // igw- (the only fallback that can expose it).
   if (scope.mainRouteTables) {
     for (const table of model.routeTables.values()) {
-      if (table.isMain && routesToInternet(table.item.Routes)) tables.add(table.id);
+      if (table.isMain && routesToInternet(table.item.Routes, coverage)) tables.add(table.id);
     }
   }
 
@@ -122,6 +128,26 @@ export function findingsInScope(findings: readonly Finding[], scope: ResolvedSco
   return findings.filter((finding) => byType[finding.resourceType].has(finding.resourceId));
 }
 
+/**
+ * What the evaluation could not judge about a resource of the resolved scope (DESIGN §3 "Not judged
+ * is said"): the event's share of the engine's `notJudged`. The rest of the slice is context.
+ */
+export function notJudgedInScope<T extends { resourceId: string }>(
+  notJudged: readonly T[],
+  scope: ResolvedScope,
+): T[] {
+  const ids = new Set([
+    ...scope.securityGroups,
+    ...scope.networkAcls,
+    ...scope.subnets,
+    ...scope.routeTables,
+    ...scope.natGateways,
+    ...scope.vpcEndpoints,
+    ...scope.networkInterfaces,
+  ]);
+  return notJudged.filter((n) => ids.has(n.resourceId));
+}
+
 function sorted(values: Iterable<string>): string[] {
   return [...values].sort();
 }
@@ -140,28 +166,40 @@ function groupsNamed(model: Model, name: string, vpcIds: readonly string[], miss
     missing.add(`group named ${name}`);
     return [];
   }
-  const vpcs = new Set(matches.map((g) => g.vpcId));
-  if (vpcIds.length > 0 || vpcs.size === 1) return matches.map((g) => g.id);
-  const inDefault = matches.filter((g) => model.vpcs.get(g.vpcId)?.IsDefault === true);
+  if (vpcIds.length > 0) return matches.map((g) => g.id);
+  // Without a VPC the name is the default VPC's: a group in a VPC the slice shows is not the default
+  // (a whole snapshot under simulate, a VPC read for a NACL) is not the call's, whatever its name.
+  const candidates = matches.filter((g) => model.vpcs.get(g.vpcId)?.IsDefault !== false);
+  if (candidates.length === 0) {
+    missing.add(`group named ${name} (not in the default VPC)`);
+    return [];
+  }
+  const vpcs = new Set(candidates.map((g) => g.vpcId));
+  if (vpcs.size === 1) return candidates.map((g) => g.id);
+  const inDefault = candidates.filter((g) => model.vpcs.get(g.vpcId)?.IsDefault === true);
   if (inDefault.length > 0) return inDefault.map((g) => g.id);
   missing.add(`group named ${name} (ambiguous: found in ${vpcs.size} VPCs, none known as the default VPC)`);
   return [];
 }
 
-/** A route shape both the SDK's and the snapshot's route tables share. */
-interface RouteLike {
-  DestinationCidrBlock?: string | undefined;
-  DestinationIpv6CidrBlock?: string | undefined;
-  GatewayId?: string | undefined;
-  State?: string | undefined;
+/**
+ * Whether a table sends internet traffic of either family to an igw- (DESIGN §5's default route,
+ * read as the rules read it: an active `0.0.0.0/0` or `::/0`, or active igw- routes that together
+ * cover `coverage` of the public space, such as `0.0.0.0/1` + `128.0.0.0/1`; shared/analysis/igw-routes.ts).
+ */
+export function routesToInternet(routes: readonly RouteLike[], coverage: number): boolean {
+  return (
+    internetRoutes(routes, 'ipv4', coverage) !== undefined ||
+    internetRoutes(routes, 'ipv6', coverage) !== undefined
+  );
 }
 
-/** Whether a table has an active default route (`0.0.0.0/0` or `::/0`) to an igw- (DESIGN §5). */
-export function routesToInternet(routes: readonly RouteLike[]): boolean {
+/**
+ * Whether a table has any active route to an igw-: what a slice keeps of the main tables it read
+ * (it knows no config; `resolveScope` then reads them as the rules do).
+ */
+export function routesToIgw(routes: readonly RouteLike[]): boolean {
   return routes.some(
-    (r) =>
-      (r.DestinationCidrBlock === '0.0.0.0/0' || r.DestinationIpv6CidrBlock === '::/0') &&
-      r.GatewayId?.startsWith('igw-') === true &&
-      r.State !== 'blackhole',
+    (r) => r.GatewayId?.startsWith('igw-') === true && (r.State === undefined || r.State === 'active'),
   );
 }

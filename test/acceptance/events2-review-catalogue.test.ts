@@ -90,7 +90,10 @@ const SG_READS = [
   'DescribeSecurityGroups',
 ];
 
-/** A NACL event: its NACL (it lists the subnets it decides), and what the exposure of its subnets needs. */
+/**
+ * A NACL association event: its NACL (it lists the subnets it decides), the subnet it reports, and
+ * what the exposure of its subnets needs.
+ */
 const NACL_READS = [
   'DescribeNetworkAcls',
   'DescribeNetworkInterfaces',
@@ -99,6 +102,13 @@ const NACL_READS = [
   'DescribeSubnets',
   'DescribeVpcs',
 ];
+
+/**
+ * A NACL or NACL-entry event reports no subnet: no DescribeSubnets (the ids and VPCs its interfaces'
+ * exposure needs come with the NACL's associations and the interfaces). 5 reads, so that a
+ * replace-only fix's one read of the NACL before its replace keeps it at 6 (DESIGN §12, §14).
+ */
+const NACL_ENTRY_READS = NACL_READS.filter((call) => call !== 'DescribeSubnets');
 
 /** A route-table event: its table, the main table, and what the exposure of its subnets needs. */
 const ROUTE_READS = [
@@ -296,13 +306,13 @@ const CASES: Record<HandledEventName, Case> = {
         { vpcId: VPC },
         { networkAcl: { networkAclId: ACL, vpcId: VPC, entrySet: {}, associationSet: {}, tagSet: {} } },
       ),
-    calls: NACL_READS,
+    calls: NACL_ENTRY_READS,
     subject: EXPOSED_SUBJECT,
   },
   CreateNetworkAclEntry: {
     record: () =>
       real('CreateNetworkAclEntry--ingress-tcp-port-range-anywhere-panther.json', { 'acl-1111': ACL }),
-    calls: NACL_READS,
+    calls: NACL_ENTRY_READS,
     subject: EXPOSED_SUBJECT,
   },
   ReplaceNetworkAclEntry: {
@@ -317,12 +327,12 @@ const CASES: Record<HandledEventName, Case> = {
         icmpTypeCode: {},
         portRange: {},
       }),
-    calls: NACL_READS,
+    calls: NACL_ENTRY_READS,
     subject: EXPOSED_SUBJECT,
   },
   DeleteNetworkAclEntry: {
     record: () => real('DeleteNetworkAclEntry--ingress-rule-100-cli.json', { 'acl-0af9cb843511d66d4': ACL }),
-    calls: NACL_READS,
+    calls: NACL_ENTRY_READS,
     subject: EXPOSED_SUBJECT,
   },
   ReplaceNetworkAclAssociation: {

@@ -65,13 +65,30 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
       );
       return { [key]: slice, ...(next ? { NextToken: next } : {}) };
     };
-  mock.on(DescribeSecurityGroupsCommand).callsFake(
-    describe('SecurityGroups', () => world.SecurityGroups, {
-      'group-id': (g) => str(g.GroupId),
-      'group-name': (g) => str(g.GroupName),
-      'vpc-id': (g) => str(g.VpcId),
-    }),
-  );
+  const describeGroups = describe('SecurityGroups', () => world.SecurityGroups, {
+    'group-id': (g) => str(g.GroupId),
+    'group-name': (g) => str(g.GroupName),
+    'vpc-id': (g) => str(g.VpcId),
+  });
+  mock.on(DescribeSecurityGroupsCommand).callsFake((input: { GroupNames?: string[]; Filters?: Filter[] }) => {
+    const names = input.GroupNames;
+    if (!names || names.length === 0) return describeGroups(input);
+    // `GroupNames`, as EC2 reads it: in the default VPC only; a name not there fails the whole call.
+    const defaults = new Set(world.Vpcs.filter((v) => v.IsDefault === true).map((v) => v.VpcId));
+    const found = world.SecurityGroups.filter(
+      (g) => names.includes(String(g.GroupName)) && defaults.has(g.VpcId),
+    );
+    if (new Set(found.map((g) => g.GroupName)).size !== new Set(names).size) {
+      throw Object.assign(
+        new Error(`The security group '${names.join(',')}' does not exist in default VPC`),
+        {
+          name: 'InvalidGroup.NotFound',
+          $metadata: { httpStatusCode: 400 },
+        },
+      );
+    }
+    return { SecurityGroups: found };
+  });
   mock.on(DescribeSecurityGroupRulesCommand).callsFake(
     describe('SecurityGroupRules', () => world.SecurityGroupRules, {
       'group-id': (r) => str(r.GroupId),

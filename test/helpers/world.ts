@@ -63,6 +63,11 @@ export interface WorldOptions {
   naclEgress?: NaclEntrySpec[];
   accountId?: string;
   region?: string;
+  /**
+   * The VPC is the region's default VPC: a call naming a group by name without a VPC (the EC2 API
+   * reads such a name in the default VPC only) finds the world's group.
+   */
+  defaultVpc?: boolean;
 }
 
 /** The ingress/egress of a rule as a DescribeSecurityGroups permission. */
@@ -143,6 +148,7 @@ export function buildWorld(options: WorldOptions): World {
     Vpcs: [
       {
         VpcId: VPC,
+        ...(options.defaultVpc ? { IsDefault: true } : {}),
         OwnerId: '111122223333',
         CidrBlock: '10.0.0.0/16',
         CidrBlockAssociationSet: [

@@ -56,6 +56,9 @@ async function byIds<T>(ids: readonly string[], read: (ids: string[]) => Promise
   }
 }
 
+/** Not an EC2 filter: the marker of a read through `DescribeSecurityGroups`' `GroupNames` parameter. */
+const DEFAULT_VPC_NAMES = 'GroupNames';
+
 /** The values of the request's only filter when it is `name` (a read by id), else undefined. */
 function idsOf(r: PageRequest, name: string): string[] | undefined {
   const [only, ...rest] = r.filters ?? [];
@@ -73,7 +76,7 @@ export const READERS = ['slice', 'region'] as const;
 export type Reader = (typeof READERS)[number];
 
 /** What selects the items of a filtered read; the value is the EC2 filter name. */
-export type FilterKey = 'vpc' | 'id' | 'name' | 'group' | 'instance' | 'rule' | 'main';
+export type FilterKey = 'vpc' | 'id' | 'name' | 'defaultVpcName' | 'group' | 'instance' | 'rule' | 'main';
 
 /** One page request: filters (at most 200 values each), the page token, and the page size. */
 export interface PageRequest {
@@ -132,9 +135,19 @@ export const DESCRIBE = {
   securityGroups: {
     operation: 'DescribeSecurityGroups',
     pageSize: 1000,
-    filters: { vpc: 'vpc-id', id: 'group-id', name: 'group-name' },
+    // `defaultVpcName`: a name as a call without a VPC means it, through the `GroupNames`
+    // parameter, which EC2 resolves in the default VPC only ("[Default VPC]"): the `group-name`
+    // filter matches every VPC, and a default-VPC group deleted since would be taken for another
+    // VPC's group of that name. A name not there is an empty answer (`InvalidGroup.NotFound`).
+    filters: { vpc: 'vpc-id', id: 'group-id', name: 'group-name', defaultVpcName: DEFAULT_VPC_NAMES },
     readers: both,
     page: async (ec2, r) => {
+      const names = idsOf(r, DEFAULT_VPC_NAMES);
+      if (names) {
+        const read = async (GroupNames: string[]) =>
+          (await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames }))).SecurityGroups ?? [];
+        return { items: await byIds(names, read) };
+      }
       const out = await ec2.send(new DescribeSecurityGroupsCommand(scan(r)));
       return { items: out.SecurityGroups ?? [], nextToken: out.NextToken };
     },

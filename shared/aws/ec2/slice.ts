@@ -15,10 +15,11 @@ import { InputError } from '../../errors';
 import type { EventScope } from '../../events/types';
 import { parseSnapshot } from '../../model/snapshot';
 import type { Snapshot } from '../../model/snapshot-schema';
-import { routesToInternet } from '../../scope/resolve';
+import { routesToIgw } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
+import { ingressPrefixLists } from './prefix-lists';
 
 /** The IAM actions the slice loader calls (the event function's read policy). */
 export const SLICE_READ_ACTIONS = readActions('slice');
@@ -178,11 +179,16 @@ export async function loadSlice(
 
   // By-name groups (default VPC, CloudFormation): the describe by name is the group load itself.
   let groupIds = [...scope.securityGroupIds];
-  // A name without a VPC means the default VPC's group (the EC2 API's reading): when the name is
-  // in several VPCs, their VPCs are read to tell which is the default (resolveScope picks it).
+  // A name without a VPC means the default VPC's group (the EC2 API's reading), read as EC2 reads
+  // it (`GroupNames`): no other VPC's group of that name is taken, even when the default VPC's was
+  // deleted before this read. An implementation answering `GroupNames` from every VPC (moto) gives
+  // a name in several VPCs: their VPCs are then read to tell which is the default (resolveScope).
   let nameInSeveralVpcs = false;
   if (scope.securityGroupNames.length > 0) {
-    const found = await describeGroups('name', scope.securityGroupNames);
+    const found = await describeGroups(
+      scope.vpcIds.length === 0 ? 'defaultVpcName' : 'name',
+      scope.securityGroupNames,
+    );
     const inVpc = found.filter((g) => scope.vpcIds.length === 0 || scope.vpcIds.includes(g.VpcId ?? ''));
     groupIds = [...new Set([...groupIds, ...inVpc.map((g) => g.GroupId).filter((id): id is string => !!id)])];
     nameInSeveralVpcs = scope.vpcIds.length === 0 && new Set(inVpc.map((g) => g.VpcId)).size > 1;
@@ -219,7 +225,7 @@ export async function loadSlice(
   if (scope.mainRouteTables) {
     for (const [id, table] of loaded.tables) {
       const named = scope.routeTableIds.includes(id);
-      if (table.Associations?.some((a) => a.Main === true) && !named && !routesToInternet(table.Routes ?? []))
+      if (table.Associations?.some((a) => a.Main === true) && !named && !routesToIgw(table.Routes ?? []))
         loaded.tables.delete(id);
     }
   }
@@ -248,6 +254,16 @@ export async function loadSlice(
   const vpcs = [...vpcIds].sort();
   const exposure = groupIds.length + scope.networkInterfaceIds.length + scope.instanceIds.length > 0;
   const subnetWide = scope.subnetIds.length + scope.natGatewayIds.length > 0;
+  // Subnets are described where the scope reports subnets (their Name tags and attributes are
+  // judged): route, subnet and NAT events, a NACL association. A NACL entry event reports the NACL
+  // and the exposure of the interfaces behind it, for which a subnet's id and VPC (from the NACL's
+  // associations and the interfaces) are all that is read: 5 calls, so that its fix's one read of
+  // the NACL before a narrowing replace (DESIGN §8, the replace-only race) keeps it at 6.
+  const reportsSubnets =
+    subnetWide ||
+    scope.routeTableIds.length + scope.internetGatewayIds.length + scope.networkAclAssociationIds.length >
+      0 ||
+    scope.mainRouteTables === true;
   const rulesLoad = describeRules(ruleGroups);
   // The VPC's NACLs tell each subnet's NACL. A scope whose only network-wide part is NACLs needs
   // none but its own (read in round 1): the subnets whose interfaces it decides are those the
@@ -274,12 +290,12 @@ export async function loadSlice(
   await Promise.all([
     rulesLoad,
     ...(vpcUnknown ? [] : vpcContext(vpcs)),
-    networkWide || subnetWide ? describeSubnets('vpc', vpcs) : undefined,
+    reportsSubnets ? describeSubnets('vpc', vpcs) : undefined,
     networkWide ? describeInterfaces('vpc', vpcs) : undefined,
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
     scope.networkAclIds.length > 0 || nameInSeveralVpcs ? describeVpcs('vpc', vpcs) : undefined,
     describeGroups('id', unloadedGroups([...ruleGroups, ...interfaceGroups(loaded)])),
-    ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
+    ...ingressPrefixLists(loaded).map((id) => prefixListEntries(id)),
   ]);
 
   // Round 3: groups of interfaces found in round 2; the route tables and NACLs deferred above (or
@@ -291,7 +307,7 @@ export async function loadSlice(
   await Promise.all([
     describeGroups('id', unloadedGroups(interfaceGroups(loaded))),
     ...vpcContext(laterVpcs),
-    ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
+    ...ingressPrefixLists(loaded).map((id) => prefixListEntries(id)),
     // The list of an added prefix-list rule that is gone tells whether it was world-open: what a
     // redelivery reports "already removed" (DESIGN §8). The pipeline gives only redeliveries' rules.
     // Optional: nothing judged depends on it (a list deleted since is just not reported).
@@ -307,7 +323,7 @@ export async function loadSlice(
     .sort();
   await Promise.all([
     ...vpcContext(subnetVpcs),
-    ...referencedPrefixLists(loaded).map((id) => prefixListEntries(id)),
+    ...ingressPrefixLists(loaded).map((id) => prefixListEntries(id)),
   ]);
 
   return { ...toSnapshot(loaded, where, errors), errors, calls };
@@ -330,17 +346,6 @@ function goneRuleLists(scope: EventScope, loaded: Loaded): string[] {
   for (const rule of scope.addedRules) {
     if (rule.prefixListId === undefined || !loaded.rulesOf.has(rule.groupId)) continue;
     if (rule.ruleId === undefined || !loaded.rules.has(rule.ruleId)) ids.add(rule.prefixListId);
-  }
-  return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
-}
-
-function referencedPrefixLists(loaded: Loaded): string[] {
-  const ids = new Set<string>();
-  for (const rule of loaded.rules.values()) if (rule.PrefixListId) ids.add(rule.PrefixListId);
-  for (const group of loaded.groups.values()) {
-    for (const permission of [...(group.IpPermissions ?? []), ...(group.IpPermissionsEgress ?? [])]) {
-      for (const p of permission.PrefixListIds ?? []) if (p.PrefixListId) ids.add(p.PrefixListId);
-    }
   }
   return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
 }

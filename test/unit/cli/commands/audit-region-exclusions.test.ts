@@ -1,23 +1,11 @@
-import {
-  DescribeInternetGatewaysCommand,
-  DescribeManagedPrefixListsCommand,
-  DescribeNatGatewaysCommand,
-  DescribeNetworkAclsCommand,
-  DescribeNetworkInterfacesCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../cli/main';
 import { memoryIo } from '../../../helpers';
+import { mockRegion, sshGroup } from '../../../helpers/region-mock';
 
 // DESIGN §15: "The central account is governed with the function's own role …, whether or not
 // `accounts` lists it, unless `excludeAccounts` does." `audit --region` reads the local
@@ -31,40 +19,7 @@ const OWN = '111122223333';
 
 /** One VPC of `owner` with one group open to the world on 22/tcp. */
 function region(owner = OWN): void {
-  ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0000000a', OwnerId: owner }] });
-  ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [] });
-  ec2.on(DescribeSecurityGroupsCommand).resolves({
-    SecurityGroups: [
-      {
-        GroupId: 'sg-1',
-        GroupName: 'ssh',
-        VpcId: 'vpc-0000000a',
-        OwnerId: owner,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-        IpPermissionsEgress: [],
-      },
-    ],
-  });
-  ec2.on(DescribeSecurityGroupRulesCommand).resolves({
-    SecurityGroupRules: [
-      {
-        SecurityGroupRuleId: 'sgr-1',
-        GroupId: 'sg-1',
-        IsEgress: false,
-        IpProtocol: 'tcp',
-        FromPort: 22,
-        ToPort: 22,
-        CidrIpv4: '0.0.0.0/0',
-      },
-    ],
-  });
-  ec2.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
-  ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [] });
-  ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [] });
-  ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [] });
-  ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
-  ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
-  ec2.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [] });
+  mockRegion(ec2, 'vpc-0000000a', [sshGroup('sg-1', 'vpc-0000000a', ['0.0.0.0/0'], owner)], owner);
 }
 
 const config = (keys: Record<string, unknown>) => ({ 'config.json': JSON.stringify(keys) });
@@ -133,10 +88,8 @@ describe('audit --region with accounts / excludeAccounts of --config', () => {
 
   it('without an STS answer and without a VPC, audits and warns that the exclusions were not applied', async () => {
     // Prepare
-    region();
+    mockRegion(ec2, 'vpc-0000000a', []);
     ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
-    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
-    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
     sts.on(GetCallerIdentityCommand).rejects(new Error('endpoint unreachable'));
     const { io, stderr } = memoryIo(config({ excludeAccounts: [OWN] }));
 

@@ -1,22 +1,10 @@
-import {
-  DescribeInternetGatewaysCommand,
-  DescribeManagedPrefixListsCommand,
-  DescribeNatGatewaysCommand,
-  DescribeNetworkAclsCommand,
-  DescribeNetworkInterfacesCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../cli/main';
 import { memoryIo } from '../../../helpers';
+import { mockRegion, sshGroup } from '../../../helpers/region-mock';
 
 // A live region when STS GetCallerIdentity does not answer: the loader took the first VPC's
 // OwnerId for the account. In a participant account of a shared VPC that is the VPC owner's: the
@@ -31,40 +19,7 @@ const VPC_OWNER = '999988887777';
 
 /** The owner's shared VPC, and the participant's own group in it, open on 22 to the world. */
 function sharedVpc(groupOwner = PARTICIPANT): void {
-  ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0000000a', OwnerId: VPC_OWNER }] });
-  ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [] });
-  ec2.on(DescribeSecurityGroupsCommand).resolves({
-    SecurityGroups: [
-      {
-        GroupId: 'sg-1',
-        GroupName: 'ssh',
-        VpcId: 'vpc-0000000a',
-        OwnerId: groupOwner,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-        IpPermissionsEgress: [],
-      },
-    ],
-  });
-  ec2.on(DescribeSecurityGroupRulesCommand).resolves({
-    SecurityGroupRules: [
-      {
-        SecurityGroupRuleId: 'sgr-1',
-        GroupId: 'sg-1',
-        IsEgress: false,
-        IpProtocol: 'tcp',
-        FromPort: 22,
-        ToPort: 22,
-        CidrIpv4: '0.0.0.0/0',
-      },
-    ],
-  });
-  ec2.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
-  ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [] });
-  ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [] });
-  ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [] });
-  ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
-  ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
-  ec2.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [] });
+  mockRegion(ec2, 'vpc-0000000a', [sshGroup('sg-1', 'vpc-0000000a', ['0.0.0.0/0'], groupOwner)], VPC_OWNER);
 }
 
 beforeEach(() => {

@@ -81,14 +81,22 @@ describe('audit --import-to-security-hub: the Workflow follows the exemptions th
 
     // Assess
     expect(code).toBe(0);
+    // The bastion's interface, accepted through the group's exemption while it held, fires again
+    // with it (evidence.exemptionExpired on the interface's finding too).
     expect(workflowCalls()).toEqual([
-      { status: 'NEW', ids: [ID('sg-open-admin-port', 'sg-0d3m00000000000b1')] },
+      {
+        status: 'NEW',
+        ids: [
+          ID('eni-internet-exposed', 'eni-0d3m0000000000b51'),
+          ID('sg-open-admin-port', 'sg-0d3m00000000000b1'),
+        ],
+      },
     ]);
     // Imported first: BatchUpdateFindings moves only findings Security Hub holds.
     const order = hub.calls().map((c) => c.args[0].constructor.name);
     expect(order).toEqual(['BatchImportFindingsCommand', 'BatchUpdateFindingsCommand']);
     expect(env.stderr()).toContain(
-      'Security Hub: workflow set to NEW on 1 of 1 finding whose exemption expired\n',
+      'Security Hub: workflow set to NEW on 2 of 2 findings whose exemption expired\n',
     );
   });
 

@@ -159,7 +159,13 @@ describe('a burst in one batch (DESIGN §14)', () => {
 
   it('still finds a group named without a VPC when another call of the batch names a VPC', async () => {
     // Prepare: a by-name call (default-VPC style) and a CreateSecurityGroup in another VPC.
-    install(buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] }));
+    install(
+      buildWorld({
+        groupId: 'sg-0web',
+        rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }],
+        defaultVpc: true,
+      }),
+    );
     const byName = cloudTrailRecord(
       'AuthorizeSecurityGroupIngress',
       {

@@ -3,6 +3,7 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
+  DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
   EC2Client,
   RevokeSecurityGroupIngressCommand,
@@ -41,8 +42,8 @@ function deps(accountId: string, config: ConfigInput = { mode: 'remediate' }): E
   };
 }
 
-function world(groupId: string, accountId: string, rules: RuleSpec[]): void {
-  installFakeEc2(ec2Mock, buildWorld({ groupId, rules, accountId, region: 'us-east-1' }));
+function world(groupId: string, accountId: string, rules: RuleSpec[], defaultVpc = false): void {
+  installFakeEc2(ec2Mock, buildWorld({ groupId, rules, accountId, region: 'us-east-1', defaultVpc }));
 }
 
 function published() {
@@ -311,8 +312,13 @@ describe('§7 "groupName instead of groupId (default VPC, CloudFormation) … fa
       [{ id: 'msg-1', body: JSON.stringify(envelope(byName, ACCOUNT)), receiveCount: 1 }],
       deps(ACCOUNT),
     );
-    // Assess
-    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(1);
+    // Assess: the name is read as EC2 reads it (`GroupNames`: the default VPC's group only), so no
+    // VPC needs reading to tell which group the call meant (before: the group-name filter found
+    // both, and a DescribeVpcs told them apart).
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input).toEqual({
+      GroupNames: ['web'],
+    });
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(0);
     expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
       { GroupId: 'sg-0default', SecurityGroupRuleIds: ['sgr-default22'] },
     ]);
@@ -377,7 +383,7 @@ describe('§8 "already removed" for ModifySecurityGroupRules (a rule modified in
   });
 
   it('on a first delivery, rule gone: no notice', async () => {
-    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }], true);
     await processMessages([{ id: 'msg-1', body: JSON.stringify(modify), receiveCount: 1 }], deps(ACCOUNT));
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
@@ -499,8 +505,9 @@ describe('§8 "already removed" for a record from before rule ids that names its
   );
 
   it('redelivered after the rule was revoked: reported already removed on the group the name resolves to', async () => {
-    // Prepare: the group "web" no longer holds the world rule
-    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }]);
+    // Prepare: the group "web" no longer holds the world rule (in the default VPC, where EC2 reads
+    // a name given without a VPC)
+    world('sg-0web', ACCOUNT, [{ id: 'sgr-office', from: 22, cidr: '198.51.100.0/24' }], true);
     // Act
     await processMessages([{ id: 'msg-1', body: JSON.stringify(byName), receiveCount: 2 }], deps(ACCOUNT));
     // Assess

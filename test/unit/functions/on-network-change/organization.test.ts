@@ -270,6 +270,41 @@ describe('organization mode: the event path', () => {
     expect(snsMock.calls()).toHaveLength(0);
   });
 
+  it('refuses an event whose region or account is not an AWS one, naming the field: no AssumeRole, no read, no notice', async () => {
+    // Prepare: in organization mode the event's account and region are where the function acts.
+    const { built, build, centralClient } = clientsByAccount();
+    const deps = orgDeps(build, centralClient);
+    const record = { ...authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']]), recipientAccountId: B };
+    // Act
+    const bareRegion = await processEvent({ ...record, awsRegion: 'eu-west-1; rm -rf' }, deps);
+    const envelopeRegion = await processEvent(envelope(record, B, 'the moon'), deps);
+    const envelopeAccount = await processEvent(envelope(record, 'B-team', 'us-east-1'), deps);
+    // Assess: a clear refusal naming the field (before: an AssumeRole into the account, then an EC2
+    // client of that "region" whose every call failed: a "could not evaluate" notice).
+    expect(bareRegion).toEqual({
+      status: 'ignored',
+      code: 'malformed',
+      reason:
+        'the event\'s region "eu-west-1; rm -rf" (awsRegion) is not an AWS region name (like eu-west-1)',
+    });
+    expect(envelopeRegion).toEqual({
+      status: 'ignored',
+      code: 'malformed',
+      reason: 'the event\'s region "the moon" (region) is not an AWS region name (like eu-west-1)',
+    });
+    expect(envelopeAccount).toEqual({
+      status: 'ignored',
+      code: 'malformed',
+      reason: 'the event\'s account "B-team" (account) is not a 12-digit AWS account id',
+    });
+    expect(stsMock.calls()).toHaveLength(0);
+    expect(built.size).toBe(0);
+    expect(snsMock.calls()).toHaveLength(0);
+    // A region of another partition is a region: handled.
+    const gov = await processEvent(envelope(record, B, 'us-gov-west-1'), deps);
+    expect(gov).toMatchObject({ status: 'handled' });
+  });
+
   it('turns a denied AssumeRole into an acknowledged "could not evaluate" notice naming account and role', async () => {
     // Prepare
     stsMock.on(AssumeRoleCommand).rejects(

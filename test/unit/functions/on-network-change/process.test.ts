@@ -159,7 +159,8 @@ describe('processEvent: precision', () => {
   });
 
   it('finds a group named only by name and revokes by rule id', async () => {
-    world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }]);
+    // In the default VPC: where EC2 reads a name given without a VPC.
+    world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }], { defaultVpc: true });
     const event = cloudTrailRecord('AuthorizeSecurityGroupIngress', {
       groupName: 'web',
       ipProtocol: 'tcp',
@@ -169,9 +170,9 @@ describe('processEvent: precision', () => {
       ipPermissions: {},
     });
     await processEvent(event, deps());
-    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input.Filters).toEqual([
-      { Name: 'group-name', Values: ['web'] },
-    ]);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input).toEqual({
+      GroupNames: ['web'],
+    });
     expect(revokedIds()).toEqual([['sgr-world22']]);
   });
 
@@ -221,6 +222,54 @@ describe('processEvent: precision', () => {
     expect(ec2Mock.commandCalls(DeleteNetworkAclEntryCommand)).toHaveLength(0);
     // A NACL event reports the NACL, not the groups of its interfaces: no revoke.
     expect(revokedIds()).toEqual([]);
+  });
+
+  it('narrows an admin-only world entry with 6 EC2 reads in all: the 5 of the slice and the one read before the replace (DESIGN §12)', async () => {
+    // Arrange: the NACL's only inbound entry is allow tcp 22 from the world; the VPC's one IPv4
+    // block is the one kept source, so the fix is a single narrowing replace (replace-only: the
+    // NACL is read once before it, to tell a concurrent batch's fix from its own, DESIGN §8/§14).
+    world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }], {
+      naclIngress: [{ rule: 100, protocol: '6', from: 22, to: 22, cidr: '0.0.0.0/0' }],
+    });
+    const event = cloudTrailRecord('ReplaceNetworkAclEntry', {
+      networkAclId: ACL,
+      ruleNumber: 100,
+      egress: false,
+      ruleAction: 'allow',
+      aclProtocol: '6',
+      cidrBlock: '0.0.0.0/0',
+      portRange: { from: 22, to: 22 },
+      icmpTypeCode: {},
+    });
+    // Act
+    await processEvent(event, deps({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } }));
+    // Assert: the one write, and 6 reads (before: 7 — the slice read the VPC's subnets, which a
+    // NACL entry event does not report and its interfaces' exposure does not need).
+    expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        NetworkAclId: ACL,
+        RuleNumber: 100,
+        Protocol: '6',
+        RuleAction: 'allow',
+        Egress: false,
+        CidrBlock: '10.0.0.0/16',
+        PortRange: { From: 22, To: 22 },
+      },
+    ]);
+    const reads = ec2Mock
+      .calls()
+      .map((c) => String(c.args[0].constructor.name))
+      .filter((name) => /^(Describe|Get)/.test(name))
+      .sort();
+    expect(reads).toEqual([
+      'DescribeNetworkAclsCommand',
+      'DescribeNetworkAclsCommand',
+      'DescribeNetworkInterfacesCommand',
+      'DescribeRouteTablesCommand',
+      'DescribeSecurityGroupsCommand',
+      'DescribeVpcsCommand',
+    ]);
+    expect(published()[0]?.MessageAttributes?.action?.StringValue).toBe('remediated');
   });
 
   it('makes no NACL call in global remediate mode without the per-rule opt-in, and says how to opt in', async () => {
@@ -322,6 +371,26 @@ describe('processEvent: faults', () => {
     });
     expect(revokedIds()).toEqual([['sgr-world22']]);
     expect(published()).toEqual([]);
+  });
+
+  it("logs what could not be judged about the event's resources (its share of the audit's notJudged), not the context's", async () => {
+    // Arrange: judgeUnused false, an event on a group no interface uses (the audit lists it
+    // "unused"); the interface's own groups in the world are context, not the event's.
+    const w = world([{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }]);
+    w.NetworkInterfaces = [];
+    installFakeEc2(ec2Mock, w);
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const info = vi.spyOn(logger, 'info');
+    // Act
+    await processEvent(
+      envelope(authorizeIngress(GROUP, 22, [['sgr-world22', '0.0.0.0/0']])),
+      deps({ mode: 'notify', judgeUnused: false }, logger),
+    );
+    // Assert: the 'group evaluated' line carries it (before: no notJudged in any event output).
+    const evaluated = info.mock.calls.find(([message]) => message === 'group evaluated')?.[1] as
+      | { notJudged?: unknown }
+      | undefined;
+    expect(evaluated?.notJudged).toEqual([{ resourceId: GROUP, reason: 'unused' }]);
   });
 
   it('logs the whole notice and fails when SNS fails; the retry does not remediate twice and reports "already removed"', async () => {

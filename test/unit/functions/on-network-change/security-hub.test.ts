@@ -148,10 +148,12 @@ describe('on-network-change with Security Hub', () => {
       .commandCalls(BatchUpdateFindingsCommand)
       .map((c) => c.args[0].input)
       .filter((input) => input.Workflow?.Status === 'NEW');
+    // The group's interface, accepted through the group's exemption, fires again with it.
     expect(workflowCalls.flatMap((input) => (input.FindingIdentifiers ?? []).map((f) => f.Id))).toEqual([
+      id('eni-internet-exposed', 'eni-0web'),
       admin,
     ]);
-    expect(result).toMatchObject({ securityHub: { workflowSet: 1, failed: [] } });
+    expect(result).toMatchObject({ securityHub: { workflowSet: 2, failed: [] } });
   });
 
   it('in notify mode imports the open finding as active, and archives only findings Security Hub holds that no longer fire', async () => {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldKey, nearMissOf, noMisspeltKeys, routeKeysOk } from '../../../../shared/model/near-miss';
+import { foldKeyLoose, nearMissOf, noMisspeltKeys, routeKeysOk } from '../../../../shared/model/near-miss';
 
 // nearMissOf compares keys in place (no fold allocated, hot on interfaces without an Association):
-// it must answer exactly what the fold does (case ignored, trailing `s` dropped, length bounded).
+// it must answer exactly what the fold does (case ignored, spaces, `_` and `-` and a trailing `s`
+// dropped, length bounded).
 
 const FIELDS = [
   'IpRanges',
@@ -21,15 +22,18 @@ const drifted = fc
   .tuple(
     fc.constantFrom(...FIELDS),
     fc.array(fc.boolean(), { maxLength: 14 }),
-    fc.constantFrom('', 's', 'S', 'ss', 'x', '\u212a'),
+    fc.constantFrom('', 's', 'S', 'ss', 'x', '\u212a', ' ', 's ', '_', '\t', '\u00a0'),
     fc.boolean(),
+    fc.constantFrom('', '_', '-', ' ', '__'),
+    fc.nat(14),
   )
-  .map(([field, flips, tail, cut]) => {
+  .map(([field, flips, tail, cut, separator, at]) => {
     const letters = [...field.slice(0, cut ? -1 : undefined)].map((c, i) => {
       if (!flips[i]) return c;
       if (c === 'k') return '\u212a';
       return c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase();
     });
+    letters.splice(Math.min(at, letters.length), 0, separator);
     return letters.join('') + tail;
   });
 
@@ -40,8 +44,8 @@ describe('nearMissOf', () => {
         fc.constantFrom(...FIELDS),
         fc.oneof(drifted, fc.string({ maxLength: 14 })),
         (field, key) => {
-          const folds = foldKey(key) === foldKey(field);
-          const inLength = key.length >= foldKey(field).length && key.length <= field.length + 2;
+          const folds = foldKeyLoose(key) === foldKeyLoose(field);
+          const inLength = key.length >= foldKeyLoose(field).length && key.length <= field.length + 3;
           const expected = key !== field && folds && inLength ? key : undefined;
           expect(nearMissOf(field, new Set([field]))({ [key]: 1 })).toBe(expected);
         },
@@ -52,6 +56,19 @@ describe('nearMissOf', () => {
 
   it('never names a key the object declares', () => {
     expect(nearMissOf('Groups', new Set(['Groups', 'GroupS']))({ GroupS: [] })).toBeUndefined();
+  });
+});
+
+describe('near misses beyond case and a trailing s (engine9)', () => {
+  it('a space, `_` or `-` in or after a field’s name is a near miss, named quoted', () => {
+    const miss = nearMissOf('IpPermissions', new Set(['IpPermissions']));
+    expect(miss({ 'IpPermissions ': [] })).toBe('IpPermissions ');
+    expect(miss({ Ip_Permissions: [] })).toBe('Ip_Permissions');
+    expect(miss({ 'ip-permissions': [] })).toBe('ip-permissions');
+    expect(miss({ IpPermissionsEgress: [] })).toBeUndefined();
+    const issues: string[] = [];
+    noMisspeltKeys({ 'Gateway Id': 'igw-1' }, ['GatewayId'], (k, m) => issues.push(`${k}: ${m}`));
+    expect(issues).toEqual(['Gateway Id: unknown key "Gateway Id"; did you mean GatewayId?']);
   });
 });
 

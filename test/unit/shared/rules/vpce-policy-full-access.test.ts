@@ -131,6 +131,40 @@ describe('vpce-policy-full-access', () => {
       });
     });
 
+    it('an Effect IAM does not read (case-sensitive "Allow"/"Deny", required) makes the policy unreadable (engine9)', () => {
+      // IAM: "Valid values for Effect are Allow and Deny. The Effect value is case sensitive."
+      // Read in exact case before, "allow" was no Allow: a full-access statement passed in silence.
+      expect(judgePolicy(statement({ Effect: 'allow' }))).toEqual({
+        kind: 'unreadable',
+        reason:
+          'Statement[0].Effect is a string ("allow") (IAM reads only "Allow" or "Deny", case-sensitive)',
+      });
+      const [finding] = run(vpcePolicyFullAccess, endpoint(statement({ Effect: 'ALLOW' })));
+      expect(finding?.title).toBe(
+        'VPC endpoint vpce-1 (com.amazonaws.eu-west-1.s3) has a policy that cannot be read',
+      );
+      // "deny" is no Deny either: read as one, the Allow beside it was judged restricted.
+      const denyBeside = JSON.stringify({
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+          { Effect: 'deny', Principal: '*', Action: 's3:DeleteBucket', Resource: '*' },
+        ],
+      });
+      expect(judgePolicy(denyBeside)).toMatchObject({
+        kind: 'unreadable',
+        reason: expect.stringMatching(/^Statement\[1\]\.Effect is a string \("deny"\)/),
+      });
+      expect(judgePolicy(statement({ Effect: undefined }))).toMatchObject({
+        reason: 'Statement[0].Effect is missing (IAM reads only "Allow" or "Deny", case-sensitive)',
+      });
+      expect(
+        judgePolicy(
+          JSON.stringify({ Statement: { Effect: 'Allow ', Principal: '*', Action: '*', Resource: '*' } }),
+        ),
+      ).toMatchObject({ reason: expect.stringMatching(/^Statement\.Effect is a string \("Allow "\)/) });
+      expect(judgePolicy(statement({ Effect: 'Allow' }))).toEqual({ kind: 'full-access', statement: 0 });
+    });
+
     it('NotAction, NotResource and NotPrincipal carve-outs and a Condition are not full access', () => {
       for (const fields of [
         { Action: undefined, NotAction: 's3:DeleteBucket' },

@@ -157,8 +157,76 @@ describe('resolveScope: a group named only by name', () => {
     ]);
   });
 
+  it('takes no group of a VPC the slice shows is not the default, even as the only match (a whole snapshot under simulate)', () => {
+    // The default VPC's group of that name is gone; only another VPC's twin is left.
+    const model = buildModel(
+      parseSnapshot({
+        Vpcs: [
+          { VpcId: 'vpc-1', IsDefault: false },
+          { VpcId: 'vpc-2', IsDefault: true },
+        ],
+        SecurityGroups: [{ GroupId: 'sg-dflt-1', GroupName: 'default', VpcId: 'vpc-1' }],
+      }),
+    );
+    const resolved = resolveScope(byName, model);
+    // Before: the one match was taken, whatever its VPC.
+    expect(resolved.securityGroups).toEqual([]);
+    expect(resolved.missing).toEqual(['group named default (not in the default VPC)']);
+  });
+
   it('takes the group of the VPC the call named', () => {
     const resolved = resolveScope({ ...byName, vpcIds: ['vpc-1'] }, twoDefaults([]));
     expect(resolved.securityGroups).toEqual(['sg-dflt-1']);
+  });
+});
+
+describe('resolveScope: DisassociateRouteTable and a main table routing the internet through split routes', () => {
+  const withMain = (routes: Record<string, string>[]) =>
+    buildModel(
+      parseSnapshot({
+        Subnets: [{ SubnetId: 'subnet-a', VpcId: 'vpc-1' }],
+        RouteTables: [
+          {
+            RouteTableId: 'rtb-main',
+            VpcId: 'vpc-1',
+            Routes: routes,
+            Associations: [{ Main: true, RouteTableId: 'rtb-main' }],
+          },
+        ],
+        NetworkInterfaces: [
+          { NetworkInterfaceId: 'eni-a', SubnetId: 'subnet-a', VpcId: 'vpc-1', Groups: [] },
+        ],
+      }),
+    );
+  const scope = { ...emptyScope('DisassociateRouteTable', 'route'), mainRouteTables: true as const };
+
+  it('0.0.0.0/1 + 128.0.0.0/1 to an igw- is the internet, as the rules read it: its subnets are reported', () => {
+    const model = withMain([
+      { DestinationCidrBlock: '0.0.0.0/1', GatewayId: 'igw-1', State: 'active' },
+      { DestinationCidrBlock: '128.0.0.0/1', GatewayId: 'igw-1', State: 'active' },
+    ]);
+    expect(resolveScope(scope, model)).toMatchObject({ routeTables: ['rtb-main'], subnets: ['subnet-a'] });
+  });
+
+  it('::/1 + 8000::/1 likewise', () => {
+    const model = withMain([
+      { DestinationIpv6CidrBlock: '::/1', GatewayId: 'igw-1', State: 'active' },
+      { DestinationIpv6CidrBlock: '8000::/1', GatewayId: 'igw-1', State: 'active' },
+    ]);
+    expect(resolveScope(scope, model)).toMatchObject({ routeTables: ['rtb-main'], subnets: ['subnet-a'] });
+  });
+
+  it('one half only, or below the configured coverage, is not', () => {
+    const half = withMain([{ DestinationCidrBlock: '0.0.0.0/1', GatewayId: 'igw-1', State: 'active' }]);
+    expect(resolveScope(scope, half)).toMatchObject({ routeTables: [], subnets: [] });
+    const split = withMain([
+      { DestinationCidrBlock: '0.0.0.0/1', GatewayId: 'igw-1', State: 'active' },
+      { DestinationCidrBlock: '128.0.0.0/2', GatewayId: 'igw-1', State: 'active' },
+    ]);
+    expect(resolveScope(scope, split, 0.99)).toMatchObject({ routeTables: [], subnets: [] });
+    expect(resolveScope(scope, split, 0.7)).toMatchObject({
+      routeTables: ['rtb-main'],
+      subnets: ['subnet-a'],
+    });
   });
 });

@@ -89,6 +89,13 @@ function error(name: string, message = name): Error {
   return Object.assign(new Error(message), { name, $metadata: {} });
 }
 
+/** The world with its VPC as the region's default VPC (where a name without a VPC is read). */
+function asDefaultVpc(w: World): World {
+  const copy = structuredClone(w);
+  for (const vpc of copy.Vpcs) vpc.IsDefault = true;
+  return copy;
+}
+
 describe('loadSlice', () => {
   beforeEach(() => {
     ec2Mock.reset();
@@ -278,15 +285,16 @@ describe('loadSlice', () => {
     );
   });
 
-  it('finds a group by name, then loads its rules and interfaces', async () => {
-    installFakeEc2(ec2Mock, world);
+  it('finds a group by name in the default VPC (GroupNames), then loads its rules and interfaces', async () => {
+    installFakeEc2(ec2Mock, asDefaultVpc(world));
     const scope = {
       ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
       securityGroupNames: ['web'],
     };
     const slice = await loadSlice(ec2, scope);
+    // EC2's own reading of a name without a VPC: `GroupNames` answers from the default VPC only.
     expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input).toEqual({
-      Filters: [{ Name: 'group-name', Values: ['web'] }],
+      GroupNames: ['web'],
     });
     expect(slice.snapshot.SecurityGroupRules.map((r) => r.SecurityGroupRuleId)).toContain('sgr-world22');
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)[0]?.args[0].input).toEqual({
@@ -294,11 +302,80 @@ describe('loadSlice', () => {
     });
     // The name's describe comes first (the id is needed to find the interfaces); the interface's
     // other group is described with the rules' round, for its tags (§8): one call more than by id.
-    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.Filters)).toEqual([
-      [{ Name: 'group-name', Values: ['web'] }],
-      [{ Name: 'group-id', Values: [OTHER_GROUP] }],
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupNames: ['web'] },
+      { Filters: [{ Name: 'group-id', Values: [OTHER_GROUP] }] },
     ]);
     expect(slice.calls).toBe(6);
+  });
+
+  it("takes no other VPC's group for a by-name call whose default-VPC group was deleted before the read", async () => {
+    // Arrange: the call named 'web' (default VPC); by the time of the read, the default VPC's 'web'
+    // is gone and another VPC holds a group 'web', world-open on 22, used by an interface.
+    const w = asDefaultVpc(world);
+    w.Vpcs.push({ VpcId: 'vpc-0prod', IsDefault: false, CidrBlock: '10.9.0.0/16' });
+    const web = w.SecurityGroups.find((g) => g.GroupId === GROUP);
+    if (!web) throw new Error('no web group');
+    web.VpcId = 'vpc-0prod';
+    installFakeEc2(ec2Mock, w);
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupNames: ['web'],
+    };
+    // Act
+    const slice = await loadSlice(ec2, scope);
+    const assessment = assessSlice([scope], slice.snapshot, parseConfig({ mode: 'remediate' }), {
+      sliceComplete: slice.complete,
+    });
+    // Assert: the name is read as EC2 reads it (nothing there: an empty answer, not an error), so the
+    // other VPC's 'web' is neither judged nor revoked (before: the group-name filter found it, the
+    // only VPC holding the name, and its 22 rule was revoked for a call that never touched it).
+    expect(slice.complete).toBe(true);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupNames: ['web'] },
+    ]);
+    expect(slice.snapshot.SecurityGroups).toEqual([]);
+    expect(assessment.resolved.securityGroups).toEqual([]);
+    expect(assessment.resolved.missing).toEqual(['group named web']);
+    expect(assessment.findings).toEqual([]);
+    expect(assessment.plan.actions).toEqual([]);
+    expect(slice.calls).toBe(1);
+  });
+
+  it('an EC2 answering GroupNames from every VPC (moto) still gets the default VPC told apart by DescribeVpcs', async () => {
+    const w = asDefaultVpc(world);
+    w.Vpcs.push({ VpcId: 'vpc-0prod', IsDefault: false, CidrBlock: '10.9.0.0/16' });
+    const twin = { GroupId: 'sg-0twin', GroupName: 'web', VpcId: 'vpc-0prod', IpPermissions: [], Tags: [] };
+    w.SecurityGroups.push(twin);
+    installFakeEc2(ec2Mock, w);
+    const web = w.SecurityGroups.find((g) => g.GroupId === GROUP);
+    ec2Mock
+      .on(DescribeSecurityGroupsCommand, { GroupNames: ['web'] })
+      .resolves({ SecurityGroups: [web ?? {}, twin] });
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupNames: ['web'],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(1);
+    const assessment = assessSlice([scope], slice.snapshot, parseConfig({}), {
+      sliceComplete: slice.complete,
+    });
+    expect(assessment.resolved.securityGroups).toEqual([GROUP]);
+  });
+
+  it('a by-name call in a VPC the record names still reads by the group-name filter there', async () => {
+    installFakeEc2(ec2Mock, world);
+    const scope = {
+      ...emptyScope('CreateSecurityGroup', 'security-group'),
+      securityGroupNames: ['web'],
+      vpcIds: [VPC],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input).toEqual({
+      Filters: [{ Name: 'group-name', Values: ['web'] }],
+    });
+    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toContain(GROUP);
   });
 
   it('marks the slice incomplete, naming the call, when a describe is denied', async () => {
@@ -326,6 +403,47 @@ describe('loadSlice', () => {
     expect(slice.complete).toBe(true);
     expect(slice.snapshot.SecurityGroups).toEqual([]);
     expect(slice.calls).toBe(3);
+  });
+
+  it('reads no prefix list that only egress or ICMP rules name: three lists, one read, 6 calls (DESIGN §12)', async () => {
+    // Arrange: the group admits 22 from a customer list holding the world, ping from a monitoring
+    // list, and sends to S3 through its gateway endpoint's AWS-managed list (the common egress one).
+    const w = buildWorld({
+      groupId: GROUP,
+      rules: [
+        { id: 'sgr-pl22', from: 22, prefixList: 'pl-0world' },
+        { id: 'sgr-ping', protocol: 'icmp', from: 8, to: -1, prefixList: 'pl-0monitor' },
+        { id: 'sgr-s3', from: 443, prefixList: 'pl-6da54004', egress: true },
+      ],
+    });
+    w.ManagedPrefixLists = [
+      { PrefixListId: 'pl-0world', Entries: [{ Cidr: '0.0.0.0/0' }] },
+      { PrefixListId: 'pl-0monitor', Entries: [{ Cidr: '0.0.0.0/0' }] },
+      { PrefixListId: 'pl-6da54004', Entries: [{ Cidr: '52.218.0.0/17' }] },
+    ];
+    installFakeEc2(ec2Mock, w);
+    // Act
+    const slice = await loadSlice(ec2, sgScope);
+    const assessment = assessSlice([sgScope], slice.snapshot, parseConfig({ mode: 'remediate' }), {
+      sliceComplete: slice.complete,
+    });
+    // Assert: only the tcp ingress rule's list is read (before: all three, 8 calls).
+    expect(slice.calls).toBe(6);
+    expect(ec2Mock.calls()).toHaveLength(6);
+    expect(ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input)).toEqual([
+      { PrefixListId: 'pl-0world' },
+    ]);
+    // Judged as the audit judges it: world-open on 22 through the list, revoked by id, the egress rule kept.
+    expect(assessment.findings.map((f) => [f.ruleId, f.resourceId]).sort()).toEqual(
+      [
+        ['eni-internet-exposed', ENI],
+        ['sg-open-admin-port', GROUP],
+      ].sort(),
+    );
+    expect(assessment.notJudged).toEqual([]);
+    expect(assessment.plan.actions.map((a) => a.parameters)).toEqual([
+      { GroupId: GROUP, SecurityGroupRuleIds: ['sgr-pl22'] },
+    ]);
   });
 
   it('resolves prefix lists the rules reference', async () => {
@@ -392,12 +510,22 @@ describe('loadSlice', () => {
     expect(slice.complete).toBe(true);
     // By id through NetworkAclIds (EC2 emulators refuse the network-acl-id filter), and only it:
     // the subnets it decides are those it lists as associated, so the VPC's other NACLs are not
-    // read (6 calls in all, not 7).
+    // read. Nor are its subnets: it reports none, and a subnet's id and VPC (from the NACL's
+    // associations and the interfaces) are all its interfaces' exposure needs — 5 calls, so that a
+    // replace-only fix's one read of the NACL keeps the event at 6 (DESIGN §12, §14).
     expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input)).toEqual([
       { NetworkAclIds: [ACL] },
     ]);
-    expect(slice.calls).toBe(6);
-    expect(slice.snapshot.Subnets.map((s) => s.Tags)).toEqual([[{ Key: 'Name', Value: 'public-a' }]]);
+    expect(slice.calls).toBe(5);
+    expect(commandNames()).toEqual([
+      'DescribeNetworkAclsCommand',
+      'DescribeNetworkInterfacesCommand',
+      'DescribeRouteTablesCommand',
+      'DescribeSecurityGroupsCommand',
+      'DescribeVpcsCommand',
+    ]);
+    expect(ec2Mock.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
+    expect(slice.snapshot.Subnets).toEqual([{ SubnetId: SUBNET, VpcId: VPC, Tags: [] }]);
     expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
     expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId).sort()).toEqual([OTHER_GROUP, GROUP].sort());
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);

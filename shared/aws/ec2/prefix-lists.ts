@@ -1,0 +1,40 @@
+import type { PrefixListEntry, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
+import { parseProtocol } from '../../net/protocol';
+
+/** What the slice loader holds that decides which prefix lists it reads (./slice.ts). */
+export interface LoadedRules {
+  rules: ReadonlyMap<string, SecurityGroupRule>;
+  groups: ReadonlyMap<string, SecurityGroup>;
+  /** Lists already read (or tried). */
+  prefixLists: ReadonlyMap<string, PrefixListEntry[]>;
+}
+
+/**
+ * The prefix lists the loaded tcp, udp and all-traffic ingress rules name: the only ones whose
+ * entries decide anything. The `sg-open-*` and broad-source rules and the exposure read ingress
+ * only (DESIGN §5 "Readings"), ICMP and other protocols never count towards them (§5, and an
+ * unresolved list is "not judged" only on such a rule, §3), and `sg-default-not-restricted` names a
+ * rule by its list id. Every other list (an egress rule's — a gateway endpoint's
+ * `com.amazonaws.<region>.s3`, the common second list —, an ICMP rule's) would cost a call each
+ * (EC2 reads one list per `GetManagedPrefixListEntries`), past §12's 6.
+ */
+export function ingressPrefixLists(loaded: LoadedRules): string[] {
+  const ids = new Set<string>();
+  for (const rule of loaded.rules.values()) {
+    if (rule.PrefixListId && rule.IsEgress !== true && carriesPorts(rule.IpProtocol))
+      ids.add(rule.PrefixListId);
+  }
+  for (const group of loaded.groups.values()) {
+    for (const permission of group.IpPermissions ?? []) {
+      if (!carriesPorts(permission.IpProtocol)) continue;
+      for (const p of permission.PrefixListIds ?? []) if (p.PrefixListId) ids.add(p.PrefixListId);
+    }
+  }
+  return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
+}
+
+/** A rule of tcp, udp or every protocol (an absent protocol is read as every one: nothing is skipped on doubt). */
+function carriesPorts(ipProtocol: string | undefined): boolean {
+  const protocol = ipProtocol === undefined ? 'all' : parseProtocol(ipProtocol);
+  return protocol === 'tcp' || protocol === 'udp' || protocol === 'all';
+}
