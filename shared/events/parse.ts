@@ -39,7 +39,7 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
   // `detail-type` marks an EventBridge event even when its `detail` is missing (then malformed).
   const isEnvelope = Object.hasOwn(object, 'detail') || Object.hasOwn(object, 'detail-type');
   if (isEnvelope) {
-    const envelope = EnvelopeSchema.safeParse(object, { reportInput: true });
+    const envelope = EnvelopeSchema.safeParse(readDetail(object), { reportInput: true });
     if (!envelope.success) return malformed(formatIssues(envelope.error, 5).join('; '));
     record = envelope.data.detail;
     envelopeAccount = nonEmpty(envelope.data.account);
@@ -71,6 +71,22 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
   assign(event, 'errorCode', nonEmpty(detail.errorCode ?? undefined));
   assign(event, 'errorMessage', nonEmpty(detail.errorMessage ?? undefined));
   return event;
+}
+
+/**
+ * The envelope with `detail` read: a JSON text holding an object (what a forwarder that re-sends an
+ * event through PutEvents, or a hand-written test event, carries) is the same record. Anything else
+ * is left for the schema to name.
+ */
+function readDetail(envelope: Record<string, unknown>): Record<string, unknown> {
+  const detail = envelope.detail;
+  if (typeof detail !== 'string') return envelope;
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    return asObject(parsed) ? { ...envelope, detail: parsed } : envelope;
+  } catch {
+    return envelope;
+  }
 }
 
 function actorOf(detail: unknown): Actor {
