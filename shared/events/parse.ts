@@ -68,7 +68,8 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
     account: envelopeAccount !== undefined ? 'account' : `${prefix}recipientAccountId`,
     region: envelopeRegion !== undefined ? 'region' : `${prefix}awsRegion`,
   };
-  assign(event, 'errorCode', nonEmpty(detail.errorCode ?? undefined));
+  // Present is failed, even empty: CloudTrail writes the key only for a failed call (DESIGN §7).
+  assign(event, 'errorCode', detail.errorCode === '' ? '""' : (detail.errorCode ?? undefined));
   assign(event, 'errorMessage', nonEmpty(detail.errorMessage ?? undefined));
   return event;
 }
