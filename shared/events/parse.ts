@@ -39,6 +39,8 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
   // `detail-type` marks an EventBridge event even when its `detail` is missing (then malformed).
   const isEnvelope = Object.hasOwn(object, 'detail') || Object.hasOwn(object, 'detail-type');
   if (isEnvelope) {
+    const notApiCall = notEc2ApiCall(object);
+    if (notApiCall) return notApiCall;
     const envelope = EnvelopeSchema.safeParse(readDetail(object), { reportInput: true });
     if (!envelope.success) return malformed(formatIssues(envelope.error, 5).join('; '));
     record = envelope.data.detail;
@@ -72,6 +74,38 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
   assign(event, 'errorCode', detail.errorCode === '' ? '""' : (detail.errorCode ?? undefined));
   assign(event, 'errorMessage', nonEmpty(detail.errorMessage ?? undefined));
   return event;
+}
+
+const API_CALL = 'AWS API Call via CloudTrail';
+const EC2_EVENT_SOURCE = 'aws.ec2';
+
+/**
+ * An EventBridge event that is not an EC2 API call recorded by CloudTrail: another `source` (an
+ * event the pattern never sends: the wiring is wrong, or someone's own event claims to be EC2's) or
+ * another `detail-type` (a state-change notification, a service event). Named by the field, before
+ * `detail` is read: "detail.eventName is required" would hide what is wrong.
+ */
+function notEc2ApiCall(envelope: Record<string, unknown>): Ignored | undefined {
+  const source = envelope.source;
+  if (source !== undefined && source !== EC2_EVENT_SOURCE) {
+    return {
+      code: IGNORE_REASONS.notEc2,
+      reason: `the EventBridge event's source ${quoted(source)} is not ${EC2_EVENT_SOURCE}`,
+    };
+  }
+  const type = envelope['detail-type'];
+  if (type !== undefined && type !== API_CALL) {
+    return {
+      code: IGNORE_REASONS.unknownEvent,
+      reason: `the EventBridge event's detail-type ${quoted(type)} is not ${JSON.stringify(API_CALL)}`,
+    };
+  }
+  return undefined;
+}
+
+/** A value of any type quoted in a reason, bounded (an object could be megabytes). */
+function quoted(value: unknown): string {
+  return clip(JSON.stringify(value) ?? String(value));
 }
 
 /**
