@@ -39,7 +39,9 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
   // `detail-type` marks an EventBridge event even when its `detail` is missing (then malformed).
   const isEnvelope = Object.hasOwn(object, 'detail') || Object.hasOwn(object, 'detail-type');
   if (isEnvelope) {
-    const envelope = EnvelopeSchema.safeParse(object, { reportInput: true });
+    const notApiCall = notEc2ApiCall(object);
+    if (notApiCall) return notApiCall;
+    const envelope = EnvelopeSchema.safeParse(readDetail(object), { reportInput: true });
     if (!envelope.success) return malformed(formatIssues(envelope.error, 5).join('; '));
     record = envelope.data.detail;
     envelopeAccount = nonEmpty(envelope.data.account);
@@ -68,9 +70,58 @@ export function parseEvent(input: unknown): ParsedEvent | Ignored {
     account: envelopeAccount !== undefined ? 'account' : `${prefix}recipientAccountId`,
     region: envelopeRegion !== undefined ? 'region' : `${prefix}awsRegion`,
   };
-  assign(event, 'errorCode', nonEmpty(detail.errorCode ?? undefined));
+  // Present is failed, even empty: CloudTrail writes the key only for a failed call (DESIGN §7).
+  assign(event, 'errorCode', detail.errorCode === '' ? '""' : (detail.errorCode ?? undefined));
   assign(event, 'errorMessage', nonEmpty(detail.errorMessage ?? undefined));
   return event;
+}
+
+const API_CALL = 'AWS API Call via CloudTrail';
+const EC2_EVENT_SOURCE = 'aws.ec2';
+
+/**
+ * An EventBridge event that is not an EC2 API call recorded by CloudTrail: another `source` (an
+ * event the pattern never sends: the wiring is wrong, or someone's own event claims to be EC2's) or
+ * another `detail-type` (a state-change notification, a service event). Named by the field, before
+ * `detail` is read: "detail.eventName is required" would hide what is wrong.
+ */
+function notEc2ApiCall(envelope: Record<string, unknown>): Ignored | undefined {
+  const source = envelope.source;
+  if (source !== undefined && source !== EC2_EVENT_SOURCE) {
+    return {
+      code: IGNORE_REASONS.notEc2,
+      reason: `the EventBridge event's source ${quoted(source)} is not ${EC2_EVENT_SOURCE}`,
+    };
+  }
+  const type = envelope['detail-type'];
+  if (type !== undefined && type !== API_CALL) {
+    return {
+      code: IGNORE_REASONS.unknownEvent,
+      reason: `the EventBridge event's detail-type ${quoted(type)} is not ${JSON.stringify(API_CALL)}`,
+    };
+  }
+  return undefined;
+}
+
+/** A value of any type quoted in a reason, bounded (an object could be megabytes). */
+function quoted(value: unknown): string {
+  return clip(JSON.stringify(value) ?? String(value));
+}
+
+/**
+ * The envelope with `detail` read: a JSON text holding an object (what a forwarder that re-sends an
+ * event through PutEvents, or a hand-written test event, carries) is the same record. Anything else
+ * is left for the schema to name.
+ */
+function readDetail(envelope: Record<string, unknown>): Record<string, unknown> {
+  const detail = envelope.detail;
+  if (typeof detail !== 'string') return envelope;
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    return asObject(parsed) ? { ...envelope, detail: parsed } : envelope;
+  } catch {
+    return envelope;
+  }
 }
 
 function actorOf(detail: unknown): Actor {

@@ -85,7 +85,12 @@ describe('on-network-change handler', () => {
   it('returns normally for an event it ignores', async () => {
     const { handler } = await loadHandler();
     const result = await handler({ 'detail-type': 'Scheduled Event', detail: {} }, context);
-    expect(result).toMatchObject({ status: 'ignored', code: 'malformed' });
+    // Named by its detail-type (what is wrong), not as a record missing its eventName.
+    expect(result).toEqual({
+      status: 'ignored',
+      code: 'unknown-event',
+      reason: `the EventBridge event's detail-type "Scheduled Event" is not "AWS API Call via CloudTrail"`,
+    });
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 
