@@ -328,6 +328,13 @@ def run(args, env, out_path):
     return p.returncode
 
 
+def function_answer(path, log):
+    """The function's answer, or what stopped invoke.mjs from writing one (its stderr)."""
+    if os.path.exists(path):
+        return json.load(open(path))
+    return {"error": open(log + ".err").read()[-600:] if os.path.exists(log + ".err") else "no answer"}
+
+
 def cli_json(path):
     text = open(path).read()
     return json.loads(text) if text.strip() else {"error": open(path + ".err").read()}
@@ -381,8 +388,10 @@ def four_paths(seed, endpoint):
                      f"{base}-b-file.json")
     out["b"] = cli_json(f"{base}-b-file.json")
     fn = f"{base}-c-function.json"
+    if os.path.exists(fn):  # a kept run's answer must not stand in for this one
+        os.remove(fn)
     run(["node", os.path.join(HERE, "invoke.mjs"), "audit", "{}"], env_for(endpoint, {"OUT": fn}), f"{base}-c-log.jsonl")
-    out["c"] = json.load(open(fn))
+    out["c"] = function_answer(fn, f"{base}-c-log.jsonl")
     codes["d-recipe"] = readme_recipe(endpoint, f"{base}-d-recipe-snapshot.json")
     codes["d"] = run(["node", CLI, "audit", "--snapshot", f"{base}-d-recipe-snapshot.json", "--format", "json"], env,
                      f"{base}-d-recipe.json")
@@ -430,9 +439,11 @@ def vpc_paths(seed, endpoint, vpc):
                      f"{base}-f.json")
     out["f"] = cli_json(f"{base}-f.json")
     fn = f"{base}-g.json"
+    if os.path.exists(fn):
+        os.remove(fn)
     run(["node", os.path.join(HERE, "invoke.mjs"), "audit", json.dumps({"vpcIds": [vpc]})],
         env_for(endpoint, {"OUT": fn}), f"{base}-g-log.jsonl")
-    out["g"] = json.load(open(fn))
+    out["g"] = function_answer(fn, f"{base}-g-log.jsonl")
     snap = json.load(open(f"{base}-snapshot.json")) if codes["snap"] == 0 else {}
     return out, codes, snap
 
