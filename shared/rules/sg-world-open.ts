@@ -71,7 +71,12 @@ function sgOpenDraft(
   // The ports a revoke is for: the finding's, less the authorized ones no sg-open-* rule reports on
   // their own (only `sg-open-all-traffic` lists them): a world rule on tcp 80 beside an allow-all
   // rule is the group's website, not what made the finding (README, Remediation safety).
-  const fixPorts = mapPorts((t, f) => subtractPorts(ports[t][f], classes.authorizedOnly[t]));
+  // Only the all-traffic rule reports such ports: the other rules' ports are admin, high-risk or
+  // unclassed ones, so theirs stay as they are (no port set built per finding for nothing).
+  const fixPorts =
+    meta.id === 'sg-open-all-traffic'
+      ? mapPorts((t, f) => subtractPorts(ports[t][f], classes.authorizedOnly[t]))
+      : ports;
   const contributing: SgRule[] = [];
   const targets: SgRule[] = [];
   // Only a rule whose source may be public can open a port to the internet.
