@@ -62,6 +62,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import burst
 import catalogue as cat
 import parity
+import relay
 from botocore.exceptions import ClientError
 from burst import REGION, ec2
 
@@ -163,13 +164,7 @@ def start_proxy():
                 if b"<nextToken>pg-" in data:
                     with pages_lock:
                         pages[action] = pages.get(action, 0) + 1
-            self.send_response(status)
-            for k, v in hdrs:
-                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            relay.reply(self, status, hdrs, data)
 
         do_GET = do_POST
 

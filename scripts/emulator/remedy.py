@@ -40,6 +40,7 @@ import sys
 
 import burst
 import catalogue as cat
+import parity
 from botocore.exceptions import ClientError
 from burst import REGION, calls, ec2
 
@@ -51,16 +52,8 @@ YESTERDAY = TODAY - datetime.timedelta(days=1)
 SEV = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
-def arg(name, default):
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
-
-
-def seeds_of(text):
-    out = []
-    for part in text.split(","):
-        lo, _, hi = part.partition("-")
-        out += list(range(int(lo), int(hi or lo) + 1))
-    return out
+arg = parity.arg
+seeds_of = parity.seeds_of
 
 
 # --- interval arithmetic (DESIGN §4: exact, IPv6 as 128-bit) --------------------------------------
