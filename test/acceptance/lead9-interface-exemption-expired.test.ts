@@ -10,91 +10,22 @@ import { runCli } from '../../cli/main';
 import type { Finding } from '../../shared/findings';
 import { securityHubPlan } from '../../shared/integrations/security-hub';
 import { memoryIo } from '../helpers';
+import { group, networkInterface, permission, snapshot } from '../helpers/exemption-world';
 
 const KEY = 'vpc-guardrail:exempt';
 const NOW = new Date('2026-12-06T12:00:00Z');
 
-const ssh = {
-  IpProtocol: 'tcp',
-  FromPort: 22,
-  ToPort: 22,
-  IpRanges: [{ CidrIp: '0.0.0.0/0' }],
-  Ipv6Ranges: [],
-  PrefixListIds: [],
-  UserIdGroupPairs: [],
-};
+const ssh = permission('tcp', 22, 22, '0.0.0.0/0');
+const tagged = (id: string, tags: { Key: string; Value: string }[]) => group(id, [ssh], tags);
 
-function group(id: string, tags: { Key: string; Value: string }[]) {
-  return {
-    GroupId: id,
-    GroupName: id,
-    Description: id,
-    OwnerId: '111122223333',
-    VpcId: 'vpc-0e9',
-    IpPermissions: [ssh],
-    IpPermissionsEgress: [],
-    Tags: tags,
-  };
-}
-
-/** One public subnet (default route to the IGW, an allow-all NACL), the groups and one interface behind all of them. */
-function snapshot(groups: ReturnType<typeof group>[]) {
-  const entry = (egress: boolean, number: number, action: string) => ({
-    RuleNumber: number,
-    Protocol: '-1',
-    RuleAction: action,
-    Egress: egress,
-    CidrBlock: '0.0.0.0/0',
-  });
-  return {
-    accountId: '111122223333',
-    region: 'eu-west-1',
-    Vpcs: [{ VpcId: 'vpc-0e9', CidrBlock: '10.9.0.0/16', IsDefault: false }],
-    Subnets: [
-      { SubnetId: 'subnet-0e9', VpcId: 'vpc-0e9', CidrBlock: '10.9.1.0/24', MapPublicIpOnLaunch: false },
-    ],
-    RouteTables: [
-      {
-        RouteTableId: 'rtb-0e9',
-        VpcId: 'vpc-0e9',
-        Associations: [{ Main: true, RouteTableId: 'rtb-0e9' }],
-        Routes: [
-          { DestinationCidrBlock: '10.9.0.0/16', GatewayId: 'local', State: 'active' },
-          { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0e9', State: 'active' },
-        ],
-      },
-    ],
-    InternetGateways: [
-      { InternetGatewayId: 'igw-0e9', Attachments: [{ VpcId: 'vpc-0e9', State: 'available' }] },
-    ],
-    NetworkAcls: [
-      {
-        NetworkAclId: 'acl-0e9',
-        VpcId: 'vpc-0e9',
-        IsDefault: true,
-        Associations: [{ NetworkAclId: 'acl-0e9', SubnetId: 'subnet-0e9' }],
-        Entries: [
-          entry(false, 100, 'allow'),
-          entry(false, 32767, 'deny'),
-          entry(true, 100, 'allow'),
-          entry(true, 32767, 'deny'),
-        ],
-      },
-    ],
-    SecurityGroups: groups,
-    NetworkInterfaces: [
-      {
-        NetworkInterfaceId: 'eni-0e9',
-        SubnetId: 'subnet-0e9',
-        VpcId: 'vpc-0e9',
-        Status: 'in-use',
-        InterfaceType: 'interface',
-        PrivateIpAddress: '10.9.1.10',
-        Association: { PublicIp: '54.240.9.9' },
-        Groups: groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName })),
-      },
-    ],
-  };
+/** The exemption tests' world (a public subnet, an allow-all NACL): one interface behind all the groups. */
+function world(groups: ReturnType<typeof group>[]) {
+  return snapshot(groups, [
+    networkInterface(
+      'eni-0e9',
+      groups.map((g) => g.GroupId),
+    ),
+  ]);
 }
 
 async function findings(snap: unknown): Promise<Finding[]> {
@@ -111,7 +42,7 @@ const ENI_ASFF_ID = 'vpc-guardrail/111122223333/eu-west-1/eni-internet-exposed/e
 describe('an interface accepted through its group: the exemption expires', () => {
   it('a group tag eni-internet-exposed@date in force: the interface is suppressed, nothing expired', async () => {
     const eni = eniOf(
-      await findings(snapshot([group('sg-0e9a', [{ Key: KEY, Value: 'eni-internet-exposed@2027-01-31' }])])),
+      await findings(world([tagged('sg-0e9a', [{ Key: KEY, Value: 'eni-internet-exposed@2027-01-31' }])])),
     );
     expect(eni?.suppressed?.by).toBe('tag');
     expect(eni?.evidence.exemptionExpired).toBeUndefined();
@@ -119,7 +50,7 @@ describe('an interface accepted through its group: the exemption expires', () =>
 
   it('past its date: the interface fires with exemptionExpired, and Security Hub reopens it', async () => {
     const all = await findings(
-      snapshot([group('sg-0e9a', [{ Key: KEY, Value: 'eni-internet-exposed@2026-11-30' }])]),
+      world([tagged('sg-0e9a', [{ Key: KEY, Value: 'eni-internet-exposed@2026-11-30' }])]),
     );
     const eni = eniOf(all);
     expect(eni?.suppressed).toBeUndefined();
@@ -130,14 +61,14 @@ describe('an interface accepted through its group: the exemption expires', () =>
 
   it("a group's expired rule exemption (sg-open-admin-port@date) that had accepted 22: the interface carries the latest date", async () => {
     const all = await findings(
-      snapshot([
-        group('sg-0e9a', [{ Key: KEY, Value: 'sg-open-admin-port@2026-10-01, sg-world-open@2026-10-01' }]),
-        group('sg-0e9b', [{ Key: KEY, Value: '*@2026-11-15' }]),
+      world([
+        tagged('sg-0e9a', [{ Key: KEY, Value: 'sg-open-admin-port@2026-10-01, sg-world-open@2026-10-01' }]),
+        tagged('sg-0e9b', [{ Key: KEY, Value: '*@2026-11-15' }]),
       ]),
     );
     expect(eniOf(all)?.evidence.exemptionExpired).toBe('2026-11-15');
     const alone = await findings(
-      snapshot([group('sg-0e9a', [{ Key: KEY, Value: 'sg-open-admin-port@2026-10-01' }])]),
+      world([tagged('sg-0e9a', [{ Key: KEY, Value: 'sg-open-admin-port@2026-10-01' }])]),
     );
     expect(eniOf(alone)?.evidence.exemptionExpired).toBe('2026-10-01');
   });
@@ -145,7 +76,7 @@ describe('an interface accepted through its group: the exemption expires', () =>
   it('an expired entry beside one in force on the same group moves nothing', async () => {
     const eni = eniOf(
       await findings(
-        snapshot([group('sg-0e9a', [{ Key: KEY, Value: '*@2026-11-01, eni-internet-exposed@2027-03-01' }])]),
+        world([tagged('sg-0e9a', [{ Key: KEY, Value: '*@2026-11-01, eni-internet-exposed@2027-03-01' }])]),
       ),
     );
     expect(eni?.suppressed?.by).toBe('tag');
@@ -154,9 +85,9 @@ describe('an interface accepted through its group: the exemption expires', () =>
 
   it('one group still exempted, another expired, the interface still open only through the expired one: reported with its date', async () => {
     const all = await findings(
-      snapshot([
-        group('sg-0e9a', [{ Key: KEY, Value: 'eni-internet-exposed' }]),
-        group('sg-0e9b', [{ Key: KEY, Value: 'eni-internet-exposed@2026-12-01' }]),
+      world([
+        tagged('sg-0e9a', [{ Key: KEY, Value: 'eni-internet-exposed' }]),
+        tagged('sg-0e9b', [{ Key: KEY, Value: 'eni-internet-exposed@2026-12-01' }]),
       ]),
     );
     const eni = eniOf(all);
@@ -167,7 +98,7 @@ describe('an interface accepted through its group: the exemption expires', () =>
 
 describe("an exemption tag set or removed on an interface's group moves the interface's Workflow", () => {
   it('removed from the group: the interface, firing again, is reopened with the group', async () => {
-    const all = await findings(snapshot([group('sg-0e9a', [])]));
+    const all = await findings(world([tagged('sg-0e9a', [])]));
     const plan = securityHubPlan({
       open: all,
       closed: [],
@@ -182,7 +113,7 @@ describe("an exemption tag set or removed on an interface's group moves the inte
   });
 
   it('set on the group (eni-internet-exposed): the interface, now suppressed, is set SUPPRESSED; the group findings are not exempted', async () => {
-    const all = await findings(snapshot([group('sg-0e9a', [{ Key: KEY, Value: 'eni-internet-exposed' }])]));
+    const all = await findings(world([tagged('sg-0e9a', [{ Key: KEY, Value: 'eni-internet-exposed' }])]));
     const plan = securityHubPlan({
       open: all,
       closed: [],
@@ -194,7 +125,7 @@ describe("an exemption tag set or removed on an interface's group moves the inte
   });
 
   it('a tag change on another group moves nothing of this interface', async () => {
-    const all = await findings(snapshot([group('sg-0e9a', [])]));
+    const all = await findings(world([tagged('sg-0e9a', [])]));
     const plan = securityHubPlan({
       open: all,
       closed: [],
