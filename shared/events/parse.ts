@@ -33,6 +33,8 @@ const EC2_SOURCE = 'ec2.amazonaws.com';
 export function parseEvent(input: unknown): ParsedEvent | Ignored {
   const object = asObject(input);
   if (!object) return malformed('(root): expected an object (an EventBridge event or a CloudTrail record)');
+  const wrapped = wrapperOf(object);
+  if (wrapped) return malformed(wrapped);
   let record: unknown = object;
   let envelopeAccount: string | undefined;
   let envelopeRegion: string | undefined;
@@ -257,6 +259,23 @@ function badOrigin(event: ParsedEvent): Ignored | undefined {
       code: IGNORE_REASONS.malformed,
       reason: `the event's region ${JSON.stringify(clip(event.region))} (${fields.region ?? 'region'}) is not an AWS region name (like eu-west-1)`,
     };
+  }
+  return undefined;
+}
+
+/**
+ * Two deliveries that wrap events rather than being one, named for what they are (a record-schema
+ * error, "eventName is required", would hide the wiring mistake): an SNS notification (an SNS
+ * subscription without raw message delivery between EventBridge and the queue) and a CloudTrail
+ * log file's `Records` (S3 delivery, which this function does not read).
+ */
+function wrapperOf(object: Record<string, unknown>): string | undefined {
+  if (Object.hasOwn(object, 'eventName') || Object.hasOwn(object, 'detail')) return undefined;
+  if (object.Type === 'Notification' && typeof object.Message === 'string') {
+    return '(root): an SNS notification wrapping the event (deliver the EventBridge event to the queue directly, or enable raw message delivery on the SNS subscription)';
+  }
+  if (Array.isArray(object.Records)) {
+    return `(root): a CloudTrail log file's Records (${object.Records.length}), not one event (the function reads the EventBridge "AWS API Call via CloudTrail" events, one per message)`;
   }
   return undefined;
 }

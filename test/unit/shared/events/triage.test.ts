@@ -394,3 +394,40 @@ describe('members', () => {
     expect(members(input)).toEqual(expected);
   });
 });
+
+describe('triageEvent: deliveries that wrap events are named for what they are', () => {
+  const record = cloudTrailFixture('AuthorizeSecurityGroupIngress--go-sdk-anywhere-ssh-panther.json');
+
+  it('an SNS notification (a subscription without raw message delivery) is malformed, naming the wrapper', () => {
+    const sns = {
+      Type: 'Notification',
+      MessageId: '5b1c3d0e-0000-4000-8000-000000000001',
+      TopicArn: 'arn:aws:sns:eu-west-1:111122223333:relay',
+      Message: JSON.stringify(envelope(record)),
+    };
+    expect(triageEvent(sns, { exemptionTagKey: KEY })).toEqual({
+      kind: 'ignore',
+      ignored: {
+        code: 'malformed',
+        reason:
+          'not a CloudTrail record: (root): an SNS notification wrapping the event (deliver the EventBridge event to the queue directly, or enable raw message delivery on the SNS subscription)',
+      },
+    });
+  });
+
+  it("a CloudTrail log file's Records is malformed, naming the file shape and its count", () => {
+    expect(triageEvent({ Records: [record, record] }, { exemptionTagKey: KEY })).toEqual({
+      kind: 'ignore',
+      ignored: {
+        code: 'malformed',
+        reason:
+          'not a CloudTrail record: (root): a CloudTrail log file\'s Records (2), not one event (the function reads the EventBridge "AWS API Call via CloudTrail" events, one per message)',
+      },
+    });
+  });
+
+  it('the record itself and its EventBridge envelope are still read', () => {
+    expect(triageEvent(record, { exemptionTagKey: KEY }).kind).toBe('handle');
+    expect(triageEvent(envelope(record), { exemptionTagKey: KEY }).kind).toBe('handle');
+  });
+});
