@@ -1,3 +1,5 @@
+import { repeatedKey } from '../json-keys';
+import { keyPath } from '../validation';
 import { emptyScope } from './event-table';
 import { type TriageOptions, triageEvent } from './parse';
 import { addedNaclEntryKey, addedRuleKey, type EventScope, type Ignored, type ParsedEvent } from './types';
@@ -146,8 +148,20 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
 /** The message body as an event: SQS delivers text, a direct invocation an object. */
 function readBody(body: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
   if (typeof body !== 'string') return { ok: true, value: body };
+  const text = body.replace(/^\uFEFF/, '');
   try {
-    return { ok: true, value: JSON.parse(body.replace(/^\uFEFF/, '')) };
+    const value: unknown = JSON.parse(text);
+    // A key given twice is read by its last value (as the snapshot, config and `simulate --event`
+    // inputs refuse it): the record judged would not be the record sent. EventBridge never writes
+    // one; a hand-sent or forged message may.
+    const found = typeof value === 'object' && value !== null ? repeatedKey(text) : undefined;
+    if (found) {
+      return {
+        ok: false,
+        reason: `the message body repeats the key ${keyPath(found.path)} (JSON keeps only the last of its values; send each key once)`,
+      };
+    }
+    return { ok: true, value };
   } catch (error) {
     const preview = body.length > 80 ? `${body.slice(0, 80)}…` : body;
     return {

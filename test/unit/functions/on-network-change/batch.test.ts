@@ -228,6 +228,32 @@ describe('a burst in one batch (DESIGN §14)', () => {
     expect(published()).toHaveLength(1);
   });
 
+  it('acknowledges a message that repeats a key (its record would be read by the last value), logged at ERROR, and evaluates the rest', async () => {
+    install(buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] }));
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const errors: unknown[][] = [];
+    logger.error = (...args: unknown[]) => {
+      errors.push(args);
+    };
+    // The record's detail given twice: JSON.parse keeps the second, a harmless DescribeVpcs.
+    const sent = JSON.stringify(envelope(authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']])));
+    const twice = `${sent.slice(0, -1)},"detail":{"eventName":"DescribeVpcs","eventSource":"ec2.amazonaws.com"}}`;
+    const batch: BatchMessage[] = [
+      { id: 'twice', body: twice, receiveCount: 1 },
+      ...messages([envelope(authorizeIngress(GROUP, 22, [['sgr-w22', '0.0.0.0/0']]))]),
+    ];
+    const result = await processMessages(batch, deps({ logger }));
+    expect(result.failedMessageIds).toEqual([]);
+    expect(result.messages[0]).toEqual({
+      messageId: 'twice',
+      outcome: 'unreadable',
+      reason:
+        'the message body repeats the key detail (JSON keeps only the last of its values; send each key once)',
+    });
+    expect(errors.some(([message]) => message === 'message ignored')).toBe(true);
+    expect(published()).toHaveLength(1);
+  });
+
   /**
    * A world-open SG rule on GROUP in both regions; eu-west-1's EC2 client throttles on every call
    * (past the SDK's retries), us-east-1's (`home`) answers from the installed world.
