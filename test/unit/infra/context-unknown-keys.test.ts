@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ContextError, contextReader, stackPropsFromContext } from '../../../infra/context';
 import { organizationFromContext } from '../../../infra/org-context';
+import { synthWithContext } from '../../helpers/synth-app';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -66,19 +66,8 @@ describe('a misspelt CDK context key (README "Deploy": context is validated befo
   });
 
   it('makes `cdk synth` fail with the message and no stack trace', () => {
-    // Prepare: the app as cdk.json runs it, with the typo as `-c createtrail=true` passes it.
-    const env = {
-      ...process.env,
-      CDK_CONTEXT_JSON: JSON.stringify({ createtrail: 'true' }),
-      CDK_OUTDIR: fileURLToPath(new URL('../../../cdk.out/context-unknown-test', import.meta.url)),
-    };
-
-    // Act
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-    });
+    // Act: the app as cdk.json runs it, with the typo as `-c createtrail=true` passes it.
+    const run = synthWithContext({ createtrail: 'true' }, 'context-unknown-test');
 
     // Assess
     expect(run.status).toBe(1);

@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,8 +7,7 @@ import {
   LOG_RETENTION_DAYS,
   stackPropsFromContext,
 } from '../../../infra/context';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+import { synthWithContext } from '../../helpers/synth-app';
 
 /** The stack props for a context, or the ContextError's message. */
 function read(context: Record<string, unknown>): ReturnType<typeof stackPropsFromContext> | string {
@@ -200,19 +197,8 @@ describe('CDK context (infra/context.ts)', () => {
   });
 
   it('makes `cdk synth` fail with the message and no stack trace', () => {
-    // Prepare: the app as cdk.json runs it, with context as `-c` passes it.
-    const env = {
-      ...process.env,
-      CDK_CONTEXT_JSON: JSON.stringify({ createTrail: 'yes' }),
-      CDK_OUTDIR: fileURLToPath(new URL('../../../cdk.out/context-test', import.meta.url)),
-    };
-
-    // Act
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-    });
+    // Act: the app as cdk.json runs it, with context as `-c` passes it.
+    const run = synthWithContext({ createTrail: 'yes' }, 'context-test');
 
     // Assess
     expect(run.status).toBe(1);
