@@ -8,7 +8,7 @@ import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { RULE_IDS, ruleById } from '../../../../shared/rules/registry';
 import type { RuleDefinition } from '../../../../shared/rules/types';
 import { type Ports, parsePorts, TRANSPORTS } from './oracle';
-import { render, type World, world } from './world';
+import { key, render, type World, world } from './world';
 
 // Relations between two evaluations of the same region under two configurations or rule
 // selections (DESIGN §5, §8, §9 as the README reads them). Bounded: fixed seeds.
@@ -17,16 +17,6 @@ function run(w: World, config: ConfigInput = {}, rules?: readonly string[]): Fin
   const defs = rules?.map((id) => ruleById(id) as RuleDefinition);
   return evaluate(parseSnapshot(render(w)), parseConfig(config), defs ? { rules: defs } : {});
 }
-
-const key = (findings: readonly Finding[]) =>
-  findings.map((f) => [
-    f.id,
-    f.ruleId,
-    f.resourceId,
-    f.severity,
-    f.evidence.ports ?? null,
-    f.exposure ?? null,
-  ]);
 
 const within = (a: Ports, b: Ports) =>
   TRANSPORTS.every((t) => a[t].every(([x, y]) => b[t].some(([u, v]) => u <= x && y <= v)));

@@ -9,6 +9,7 @@ import { type Ports, parsePorts, TRANSPORTS } from './oracle';
 import {
   type Entry,
   isV6,
+  key,
   type Perm,
   PLAIN,
   render,
@@ -31,17 +32,6 @@ function evaluateSnapshot(snapshot: unknown) {
 }
 
 const findingsOf = (w: World, s: Spelling = PLAIN) => evaluateSnapshot(render(w, s)).findings;
-
-/** What a relation compares: each finding's id, rule, resource, severity, ports and exposure, in output order. */
-const key = (findings: readonly Finding[]) =>
-  findings.map((f) => [
-    f.id,
-    f.ruleId,
-    f.resourceId,
-    f.severity,
-    f.evidence.ports ?? null,
-    f.exposure ?? null,
-  ]);
 
 const sortedKey = (rows: ReturnType<typeof key>) =>
   [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));

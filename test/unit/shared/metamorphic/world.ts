@@ -12,6 +12,7 @@
 // GroupId}]`, `Ipv6Addresses[{Ipv6Address}]`). The renderer's options are the spellings a real
 // account varies; every property compares two renderings or two worlds.
 import fc from 'fast-check';
+import type { Finding } from '../../../../shared/findings';
 
 export type Proto = 'tcp' | 'udp' | 'icmp' | 'all';
 export type Transport = 'tcp' | 'udp';
@@ -579,3 +580,14 @@ export function render(w: World, s: Spelling = PLAIN): Record<string, unknown> {
     region: 'us-east-1',
   };
 }
+
+/** What a relation compares: each finding's id, rule, resource, severity, ports and exposure, in output order. */
+export const key = (findings: readonly Finding[]) =>
+  findings.map((f) => [
+    f.id,
+    f.ruleId,
+    f.resourceId,
+    f.severity,
+    f.evidence.ports ?? null,
+    f.exposure ?? null,
+  ]);
