@@ -113,14 +113,25 @@ FULL = {4: [(0, V4_MAX)], 6: [(0, V6_MAX)]}
 BROAD = {4: 1 << 24, 6: 1 << 96}
 
 
+def pairs_of(items):
+    """Config ports ("22/tcp", "5985-5986", "53/udp") as a set of (proto, port)."""
+    out = set()
+    for it in items:
+        rng, _, proto = it.partition("/")
+        lo, _, hi = rng.partition("-")
+        for p in range(int(lo), int(hi or lo) + 1):
+            out.add((proto or "tcp", p))
+    return out
+
+
 class Cfg:
     def __init__(self, raw):
         self.raw = raw
-        self.admin = {("tcp", 22), ("tcp", 3389), ("udp", 3389)}
         hr = [20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432,
               5500, 5601, 8080, 8088, 8888, 9200, 9300]
-        self.high = {("tcp", p) for p in hr}
-        self.auth = {("tcp", 80), ("tcp", 443)}
+        self.admin = pairs_of(raw.get("adminPorts", ["22/tcp", "3389/tcp", "3389/udp"]))
+        self.high = pairs_of(raw.get("highRiskPorts", [f"{p}/tcp" for p in hr]))
+        self.auth = pairs_of(raw.get("authorizedPorts", ["80/tcp", "443/tcp"]))
         eph = raw.get("ephemeralPorts", {"from": 1024, "to": 65535})
         self.eph = (eph["from"], eph["to"])
         self.coverage = Fraction(str(raw.get("worldOpenCoverage", 0.99)))
@@ -469,7 +480,7 @@ def evaluate(snap, raw_cfg, brute=False):
 
     vpcs = {v["VpcId"]: v for v in snap.get("Vpcs", [])}
     subnets = {s["SubnetId"]: s for s in snap.get("Subnets", [])}
-    groups = {g["GroupId"]: g for g in snap.get("SecurityGroups", [])}
+    groups = merged_groups(snap)
     pls = {p["PrefixListId"]: p for p in snap.get("ManagedPrefixLists", [])}
     tables = snap.get("RouteTables", [])
     acls = snap.get("NetworkAcls", [])
@@ -636,9 +647,14 @@ def evaluate(snap, raw_cfg, brute=False):
         nid = n["NetworkInterfaceId"]
         s = subnets.get(n.get("SubnetId"))
         gids = [g["GroupId"] for g in n.get("Groups", [])]
-        if s is None or acl_of(s) is None or rt_of(s) is None or any(g not in groups for g in gids):
+        if s is None or acl_of(s) is None or rt_of(s) is None:
             not_judged.add((nid, "eni-internet-exposed", False))
             continue
+        if any(g not in groups for g in gids):
+            # listed as not judged; the exposure through the groups it has is certain (groups
+            # only add), so it is still reported (README readings)
+            not_judged.add((nid, "eni-internet-exposed", False))
+            gids = [g for g in gids if g in groups]
         fams = []
         if "PublicIp" in n.get("Association", {}) or any(
                 "PublicIp" in p.get("Association", {}) for p in n.get("PrivateIpAddresses", [])):
@@ -737,6 +753,30 @@ def evaluate(snap, raw_cfg, brute=False):
                    for n in used_groups[res]):
                 f["suppressed"] = True
     return findings, not_judged
+
+
+def perm_of_rule(r):
+    """A SecurityGroupRules item as an IpPermissions item."""
+    perm = {"IpProtocol": str(r["IpProtocol"])}
+    for k in ("FromPort", "ToPort"):
+        if k in r:
+            perm[k] = r[k]
+    perm["IpRanges"] = [{"CidrIp": r["CidrIpv4"]}] if "CidrIpv4" in r else []
+    perm["Ipv6Ranges"] = [{"CidrIpv6": r["CidrIpv6"]}] if "CidrIpv6" in r else []
+    perm["PrefixListIds"] = [{"PrefixListId": r["PrefixListId"]}] if "PrefixListId" in r else []
+    perm["UserIdGroupPairs"] = [r["ReferencedGroupInfo"]] if "ReferencedGroupInfo" in r else []
+    return perm
+
+
+def merged_groups(snap):
+    """DESIGN §3 two views: the union of IpPermissions and SecurityGroupRules (rules permit a union,
+    so appending the rule items as permissions is the union); a group known only from the rules."""
+    groups = {g["GroupId"]: dict(g) for g in snap.get("SecurityGroups", [])}
+    for r in snap.get("SecurityGroupRules", []):
+        g = groups.setdefault(r["GroupId"], {"GroupId": r["GroupId"], "IpPermissions": [], "IpPermissionsEgress": []})
+        key = "IpPermissionsEgress" if r["IsEgress"] else "IpPermissions"
+        g[key] = list(g.get(key, [])) + [perm_of_rule(r)]
+    return groups
 
 
 def group_exempt_for(cfg, g, gid, sg_findings, proto, port):
@@ -892,13 +932,13 @@ class Gen:
     def chance(self, p):
         return self.r.random() < p
 
-    def exempt_tag(self, rules):
-        if not self.chance(0.15):
+    def exempt_tag(self, rules, p=0.15):
+        if not self.chance(p):
             return []
         items = []
         for _ in range(self.r.randint(1, 2)):
             rid = self.pick(rules + ["*"])
-            d = self.pick(["", "", "@2020-01-01", "@2099-12-31"])
+            d = self.pick(["", "", "@2020-01-01", "@2099-12-31", "@2026-12-07", "@2026-12-06"])
             items.append(rid + d)
         return [{"Key": "vpc-guardrail:exempt", "Value": ",".join(items)}]
 
@@ -911,12 +951,18 @@ class Gen:
             perm["FromPort"], perm["ToPort"] = lo, hi
         elif proto in ("icmp", "icmpv6"):
             perm["FromPort"], perm["ToPort"] = self.pick([(8, 0), (-1, -1), (3, 4)])
+        if proto in ("6", "17", "-1") and self.chance(0.3):
+            perm["IpProtocol"] = int(proto)  # as CloudFormation writes it
+        elif proto == "tcp" and self.chance(0.1):
+            perm["IpProtocol"] = "TCP"
         perm["IpRanges"] = []
         perm["Ipv6Ranges"] = []
         perm["PrefixListIds"] = []
         perm["UserIdGroupPairs"] = []
         kind = r.random()
-        if kind < 0.55:
+        if kind < 0.25:
+            perm["IpRanges"] = [{"CidrIp": "0.0.0.0/0"}]
+        elif kind < 0.55:
             perm["IpRanges"] = [{"CidrIp": c} for c in self.pick(V4_SOURCES)]
         elif kind < 0.75:
             perm["Ipv6Ranges"] = [{"CidrIpv6": c} for c in self.pick(V6_SOURCES)]
@@ -927,6 +973,36 @@ class Gen:
         if self.chance(0.15):
             perm["Ipv6Ranges"] += [{"CidrIpv6": c} for c in self.pick(V6_SOURCES)]
         return perm
+
+    def rules_view(self, snap, g, extra=None):
+        """SecurityGroupRules items for g's permissions (one per source), sometimes with a rule
+        present in this view only, sometimes with one missing (the union is evaluated)."""
+        items = []
+        for egress, key in ((False, "IpPermissions"), (True, "IpPermissionsEgress")):
+            perms = list(g.get(key, []))
+            if extra or self.chance(0.2):
+                perms.append(self.sg_perm(not egress, [g["GroupId"]], []))
+            for perm in perms:
+                base = {"GroupId": g["GroupId"], "GroupOwnerId": "111122223333", "IsEgress": egress,
+                        "IpProtocol": perm["IpProtocol"]}
+                if "FromPort" in perm:
+                    base["FromPort"], base["ToPort"] = perm["FromPort"], perm["ToPort"]
+                else:
+                    base["FromPort"], base["ToPort"] = -1, -1
+                for r in perm["IpRanges"]:
+                    items.append(dict(base, CidrIpv4=r["CidrIp"]))
+                for r in perm["Ipv6Ranges"]:
+                    items.append(dict(base, CidrIpv6=r["CidrIpv6"]))
+                for r in perm["PrefixListIds"]:
+                    items.append(dict(base, PrefixListId=r["PrefixListId"]))
+                for r in perm["UserIdGroupPairs"]:
+                    items.append(dict(base, ReferencedGroupInfo={"GroupId": r["GroupId"], "UserId": r["UserId"]}))
+        if items and extra is None and self.chance(0.2):
+            items.pop(self.r.randrange(len(items)))
+        for it in items:
+            it["SecurityGroupRuleId"] = self.id("sgr")
+            it["Tags"] = []
+        snap.setdefault("SecurityGroupRules", []).extend(items)
 
     def nacl_entries(self):
         r = self.r
@@ -950,7 +1026,7 @@ class Gen:
                     if (egress, fam, num) in used:
                         continue
                     used.add((egress, fam, num))
-                    proto = self.pick(["-1", "6", "6", "6", "17", "1", "tcp"])
+                    proto = self.pick(["-1", "6", "6", "6", "17", "1", "tcp", "udp", "50"])
                     if fam == 4:
                         blk = {"CidrBlock": self.pick(["0.0.0.0/0", "0.0.0.0/0", "0.0.0.0/1", "128.0.0.0/1",
                                                        "10.0.0.0/8", "10.1.0.0/16", "52.0.0.0/8", "64.0.0.0/2",
@@ -962,7 +1038,7 @@ class Gen:
                         proto = "58"
                     e = {"RuleNumber": num, "Protocol": proto,
                          "RuleAction": "allow" if self.chance(0.65) else "deny", "Egress": egress, **blk}
-                    if proto in ("6", "17", "tcp"):
+                    if proto in ("6", "17", "tcp", "udp"):
                         lo, hi = self.pick([p for p in PORTS if p[0] >= 0])
                         e["PortRange"] = {"From": lo, "To": hi}
                     elif proto in ("1", "58"):
@@ -1090,6 +1166,16 @@ class Gen:
                 tables.append({"RouteTableId": tid, "VpcId": vpc, "Routes": routes, "Associations": [],
                                "OwnerId": "111122223333",
                                "Tags": self.exempt_tag(["route-blackhole"])})
+            if self.chance(0.6):
+                # a clean public table: more interfaces with a path from the internet
+                t = tables[-1]
+                t["Routes"] = [x for x in t["Routes"] if x.get("DestinationCidrBlock") not in ("0.0.0.0/0",)
+                               and x.get("DestinationIpv6CidrBlock") != "::/0"]
+                t["Routes"].append({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": igw or "igw-0000000000000dead",
+                                    "Origin": "CreateRoute", "State": "active"})
+                if self.chance(0.6):
+                    t["Routes"].append({"DestinationIpv6CidrBlock": "::/0", "GatewayId": igw or "igw-000000000000dead",
+                                        "Origin": "CreateRoute", "State": "active"})
             if self.chance(0.92):
                 tables[0]["Associations"].append({"Main": True, "RouteTableId": tables[0]["RouteTableId"],
                                                   "RouteTableAssociationId": self.id("rtbassoc"),
@@ -1099,13 +1185,14 @@ class Gen:
                     t = self.pick(tables)
                     t["Associations"].append({"Main": False, "SubnetId": sid, "RouteTableId": t["RouteTableId"],
                                               "RouteTableAssociationId": self.id("rtbassoc"),
-                                              "AssociationState": {"State": "associated"}})
+                                              "AssociationState": {"State": self.pick(
+                                                  ["associated", "associated", "associating", "disassociated"])}})
             snap["RouteTables"] += tables
             # NACLs
             nacls = []
             if self.chance(0.9):
                 d = {"NetworkAclId": self.id("acl"), "VpcId": vpc, "IsDefault": True,
-                     "Entries": self.default_nacl_entries() if self.chance(0.5) else self.nacl_entries(),
+                     "Entries": self.default_nacl_entries() if self.chance(0.7) else self.nacl_entries(),
                      "Associations": [], "OwnerId": "111122223333",
                      "Tags": self.exempt_tag(["nacl-open-admin-port", "nacl-broad-public-source",
                                               "nacl-ephemeral-return-blocked"])}
@@ -1116,7 +1203,7 @@ class Gen:
                               "Tags": self.exempt_tag(["nacl-open-admin-port", "nacl-broad-public-source",
                                                        "nacl-ephemeral-return-blocked"])})
             for sid in subnets:
-                if nacls and self.chance(0.6):
+                if nacls and self.chance(0.4):
                     a = self.pick(nacls)
                     a["Associations"].append({"NetworkAclAssociationId": self.id("aclassoc"),
                                               "NetworkAclId": a["NetworkAclId"], "SubnetId": sid})
@@ -1124,14 +1211,22 @@ class Gen:
             # groups
             gids = [self.id("sg") for _ in range(r.randint(1, 4))]
             all_groups += gids
+            group_ids_of_vpc = gids
             for gi, gid in enumerate(gids):
                 g = {"GroupId": gid, "GroupName": "default" if gi == 0 else f"g{gi}", "Description": "d",
                      "VpcId": vpc, "OwnerId": "111122223333"}
-                g["IpPermissions"] = [self.sg_perm(True, gids, pl_ids) for _ in range(r.randint(0, 4))]
+                g["IpPermissions"] = [self.sg_perm(True, gids, pl_ids) for _ in range(r.randint(0 if gi == 0 else 1, 4))]
                 g["IpPermissionsEgress"] = [self.sg_perm(False, gids, pl_ids) for _ in range(r.randint(0, 2))]
                 g["Tags"] = self.exempt_tag(["sg-open-all-traffic", "sg-open-admin-port", "sg-open-high-risk-port",
                                              "sg-open-unauthorized-port", "sg-broad-public-source",
-                                             "sg-default-not-restricted", "eni-internet-exposed"])
+                                             "sg-default-not-restricted", "eni-internet-exposed"], 0.3)
+                if self.chance(0.25):
+                    self.rules_view(snap, g)
+                if self.chance(0.05) and gi > 0:
+                    # known only from SecurityGroupRules (an event slice's other groups)
+                    g = dict(g, IpPermissions=[], IpPermissionsEgress=[])
+                    self.rules_view(snap, g, extra=3)
+                    continue
                 snap["SecurityGroups"].append(g)
             # NAT gateways
             for _ in range(r.randint(0, 2)):
@@ -1152,7 +1247,7 @@ class Gen:
                     e["PolicyDocument"] = self.policy()
                 snap["VpcEndpoints"].append(e)
             # interfaces
-            for _ in range(r.randint(0, 4)):
+            for _ in range(r.randint(0, 5)):
                 nid = self.id("eni")
                 n = {"NetworkInterfaceId": nid, "VpcId": vpc, "Status": "in-use",
                      "InterfaceType": self.pick(["interface", "interface", "network_load_balancer", "vpc_endpoint"]),
@@ -1162,7 +1257,7 @@ class Gen:
                 if self.chance(0.93):
                     n["SubnetId"] = self.pick(subnets) if self.chance(0.95) else self.id("subnet")
                 k = r.randint(1, 3)
-                gs = r.sample(gids, min(k, len(gids)))
+                gs = r.sample(group_ids_of_vpc, min(k, len(group_ids_of_vpc)))
                 if self.chance(0.04):
                     gs.append(self.id("sg"))
                 n["Groups"] = [{"GroupId": g, "GroupName": "x"} for g in gs]
@@ -1177,6 +1272,8 @@ class Gen:
                                                     "Association": {"PublicIp": "34.1.2.3", "IpOwnerId": "amazon"}})
                 if self.chance(0.35):
                     n["Ipv6Addresses"] = [{"Ipv6Address": self.pick(["2a05:d018::10", "fd00::5", "2001:db8::1"])}]
+                if self.chance(0.05):
+                    n["Ipv6Prefixes"] = [{"Ipv6Prefix": self.pick(["2a05:d018:1:2::/80", "fd00:1::/80"])}]
                 n["TagSet"] = self.exempt_tag(["eni-internet-exposed"])
                 snap["NetworkInterfaces"].append(n)
         # config
@@ -1184,14 +1281,17 @@ class Gen:
         if self.chance(0.3):
             al = []
             for _ in range(r.randint(1, 2)):
-                e = {"resourceId": self.pick(all_groups)}
+                kinds = [x["NetworkInterfaceId"] for x in snap["NetworkInterfaces"]]
+                kinds += [x["NetworkAclId"] for x in snap["NetworkAcls"]]
+                e = {"resourceId": self.pick(all_groups) if self.chance(0.7) or not kinds else self.pick(kinds)}
                 if self.chance(0.5):
                     e["ruleIds"] = [self.pick(["sg-open-admin-port", "sg-open-unauthorized-port", "sg-open-all-traffic",
                                                "sg-open-high-risk-port", "eni-internet-exposed",
-                                               "sg-broad-public-source"])]
+                                               "sg-broad-public-source", "nacl-open-admin-port",
+                                               "nacl-ephemeral-return-blocked"])]
                 if self.chance(0.5):
                     e["ports"] = self.pick([["22/tcp"], ["443"], ["9100-9110/tcp"], ["0-65535/tcp", "0-65535/udp"],
-                                            ["8080/tcp", "22/tcp"]])
+                                            ["8080/tcp", "22/tcp"], ["22", "3389/tcp", "3389/udp"], ["0-1023/tcp"]])
                 al.append(e)
             cfg["allowLists"] = al
         if self.chance(0.15):
@@ -1200,6 +1300,15 @@ class Gen:
             cfg["allowRequesterIds"] = ["amazon-elb"]
         if self.chance(0.15):
             cfg["judgeUnused"] = False
+        if self.chance(0.1):
+            cfg["adminPorts"] = self.pick([["22/tcp"], ["22/tcp", "3389/tcp", "3389/udp", "5985-5986/tcp"],
+                                           ["2222/tcp", "3389"]])
+        if self.chance(0.1):
+            cfg["highRiskPorts"] = self.pick([["3306", "5432", "53/udp"], ["20-25/tcp", "8080/tcp"]])
+        if self.chance(0.1):
+            cfg["authorizedPorts"] = self.pick([["80/tcp", "443/tcp", "53/udp"], ["443"], ["8443/tcp", "80"]])
+        if self.chance(0.1):
+            cfg["worldOpenCoverage"] = self.pick([0.5, 0.9, 1, 0.999])
         if self.chance(0.15):
             cfg["ephemeralPorts"] = self.pick([{"from": 32768, "to": 60999}, {"from": 49152, "to": 65535}])
         return snap, cfg
@@ -1294,14 +1403,17 @@ def main():
         mine, mine_nj = evaluate(snap, cfg, a.brute)
         out = run_cli(a.cli, snap, cfg, a.keep, s)
         theirs, theirs_nj = engine_view(out)
-        for k in theirs:
+        for k, v in theirs.items():
             counts[k[0]] = counts.get(k[0], 0) + 1
+            if v["suppressed"]:
+                counts["suppressed " + k[0]] = counts.get("suppressed " + k[0], 0) + 1
+        counts["notJudged"] = counts.get("notJudged", 0) + len(theirs_nj)
         diffs = compare(mine, mine_nj, theirs, theirs_nj)
         if diffs:
             bad += 1
-            print(f"seed {s}: {len(diffs)} difference(s)")
+            print(f"seed {s}: {len(diffs)} difference(s)", flush=True)
             for d in diffs:
-                print("  " + d)
+                print("  " + d, flush=True)
     print(f"{len(list(seeds))} seeds, {bad} with differences; engine findings by rule: "
           + json.dumps(dict(sorted(counts.items()))))
     return 1 if bad else 0
