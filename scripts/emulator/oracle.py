@@ -723,6 +723,9 @@ def evaluate(snap, raw_cfg, brute=False):
             acc_all = a_f if acc_all is None else ps_inter(acc_all, a_f)
         left = ps_minus(ports, acc_all or {})
         tags = n.get("TagSet", [])
+        if tag_exempts(tags, "eni-internet-exposed"):
+            # the interface's own exemption suppresses the whole finding, reported whole
+            left = ports
         shown = left if not ps_empty(left) else ports
         sev = eni_severity(cfg, shown)
         f = add("eni-internet-exposed", nid, sev, shown, tags)
@@ -921,6 +924,9 @@ class Gen:
         self.r = random.Random(seed)
         self.n = 0
         self.seed = seed
+        # one seed in four: a world built for interface exposure (public tables, open NACLs,
+        # world-open groups, exemptions and allow-lists): DESIGN §5 eni-internet-exposed, §8
+        self.focus = seed % 4 == 3
 
     def id(self, prefix):
         self.n += 1
@@ -960,7 +966,7 @@ class Gen:
         perm["PrefixListIds"] = []
         perm["UserIdGroupPairs"] = []
         kind = r.random()
-        if kind < 0.25:
+        if kind < (0.5 if self.focus else 0.25):
             perm["IpRanges"] = [{"CidrIp": "0.0.0.0/0"}]
         elif kind < 0.55:
             perm["IpRanges"] = [{"CidrIp": c} for c in self.pick(V4_SOURCES)]
@@ -1166,7 +1172,7 @@ class Gen:
                 tables.append({"RouteTableId": tid, "VpcId": vpc, "Routes": routes, "Associations": [],
                                "OwnerId": "111122223333",
                                "Tags": self.exempt_tag(["route-blackhole"])})
-            if self.chance(0.6):
+            if self.focus or self.chance(0.6):
                 # a clean public table: more interfaces with a path from the internet
                 t = tables[-1]
                 t["Routes"] = [x for x in t["Routes"] if x.get("DestinationCidrBlock") not in ("0.0.0.0/0",)
@@ -1176,7 +1182,7 @@ class Gen:
                 if self.chance(0.6):
                     t["Routes"].append({"DestinationIpv6CidrBlock": "::/0", "GatewayId": igw or "igw-000000000000dead",
                                         "Origin": "CreateRoute", "State": "active"})
-            if self.chance(0.92):
+            if self.focus or self.chance(0.92):
                 tables[0]["Associations"].append({"Main": True, "RouteTableId": tables[0]["RouteTableId"],
                                                   "RouteTableAssociationId": self.id("rtbassoc"),
                                                   "AssociationState": {"State": "associated"}})
@@ -1192,7 +1198,7 @@ class Gen:
             nacls = []
             if self.chance(0.9):
                 d = {"NetworkAclId": self.id("acl"), "VpcId": vpc, "IsDefault": True,
-                     "Entries": self.default_nacl_entries() if self.chance(0.7) else self.nacl_entries(),
+                     "Entries": self.default_nacl_entries() if self.focus or self.chance(0.7) else self.nacl_entries(),
                      "Associations": [], "OwnerId": "111122223333",
                      "Tags": self.exempt_tag(["nacl-open-admin-port", "nacl-broad-public-source",
                                               "nacl-ephemeral-return-blocked"])}
@@ -1203,7 +1209,7 @@ class Gen:
                               "Tags": self.exempt_tag(["nacl-open-admin-port", "nacl-broad-public-source",
                                                        "nacl-ephemeral-return-blocked"])})
             for sid in subnets:
-                if nacls and self.chance(0.4):
+                if nacls and self.chance(0.15 if self.focus else 0.4):
                     a = self.pick(nacls)
                     a["Associations"].append({"NetworkAclAssociationId": self.id("aclassoc"),
                                               "NetworkAclId": a["NetworkAclId"], "SubnetId": sid})
@@ -1219,7 +1225,8 @@ class Gen:
                 g["IpPermissionsEgress"] = [self.sg_perm(False, gids, pl_ids) for _ in range(r.randint(0, 2))]
                 g["Tags"] = self.exempt_tag(["sg-open-all-traffic", "sg-open-admin-port", "sg-open-high-risk-port",
                                              "sg-open-unauthorized-port", "sg-broad-public-source",
-                                             "sg-default-not-restricted", "eni-internet-exposed"], 0.3)
+                                             "sg-default-not-restricted", "eni-internet-exposed"],
+                                            0.5 if self.focus else 0.3)
                 if self.chance(0.25):
                     self.rules_view(snap, g)
                 if self.chance(0.05) and gi > 0:
@@ -1262,7 +1269,7 @@ class Gen:
                     gs.append(self.id("sg"))
                 n["Groups"] = [{"GroupId": g, "GroupName": "x"} for g in gs]
                 prim = {"Primary": True, "PrivateIpAddress": "10.0.0.5"}
-                if self.chance(0.6):
+                if self.chance(0.9 if self.focus else 0.6):
                     ip = f"{self.pick([3, 52, 54, 18])}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
                     n["Association"] = {"PublicIp": ip, "IpOwnerId": "amazon"}
                     prim["Association"] = dict(n["Association"])
@@ -1278,7 +1285,7 @@ class Gen:
                 snap["NetworkInterfaces"].append(n)
         # config
         cfg = {}
-        if self.chance(0.3):
+        if self.chance(0.6 if self.focus else 0.3):
             al = []
             for _ in range(r.randint(1, 2)):
                 kinds = [x["NetworkInterfaceId"] for x in snap["NetworkInterfaces"]]
