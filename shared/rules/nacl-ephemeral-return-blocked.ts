@@ -7,10 +7,10 @@ import type { FindingDraft } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { formatSet4, formatSet6 } from '../net/cidr-format';
 import { type Interval, type IntervalSet, intersect, normalize, subtract, union } from '../net/interval-set';
-import { type PortSet, portRangeSet } from '../net/ports';
+import { type PortSet, type PortSpec, portRangeSet } from '../net/ports';
 import { defineRule, reportOnly } from './define-rule';
 import { aclLabel, describeEntry, subnetsUsing } from './nacl-common';
-import { formatTransportPorts } from './sg-open-common';
+import { formatTransportPorts, portSpecsOf } from './sg-open-common';
 
 const ID = 'nacl-ephemeral-return-blocked';
 const TITLE = 'Network ACL blocks the return traffic of a service it allows';
@@ -139,7 +139,8 @@ function reaches(entry: NaclEntry, cut: Peers): boolean {
 
 /** Everything a finding says that depends only on the NACL's entries (not on its id or subnets). */
 interface ReturnTemplate {
-  ports: string[];
+  /** The blocked return ports, structured: the engine writes `evidence.ports`, allow-lists read them. */
+  ports: PortSpec[];
   directions: Record<string, unknown>[];
   summary: string;
   evidenceKey: string;
@@ -201,7 +202,7 @@ function returnTemplate(
     })
     .join('; ');
   return {
-    ports: formatTransportPorts(allPorts),
+    ports: portSpecsOf(allPorts),
     directions,
     summary,
     evidenceKey: keys.join('|'),
@@ -252,10 +253,10 @@ export const naclEphemeralReturnBlocked = defineRule({
       const subnetIds = subnetsUsing(context, acl);
       const associated = subnetIds.length > 0;
       // Key order is the evidence's order in the report.
+      // `ports` leads the evidence: the engine writes it from the draft's structured ports.
       const evidence: Record<string, unknown> = associated
-        ? { ports: template.ports, ephemeralPorts, associated, subnetIds, directions: template.directions }
+        ? { ephemeralPorts, associated, subnetIds, directions: template.directions }
         : {
-            ports: template.ports,
             ephemeralPorts,
             associated,
             subnetIds,
@@ -272,6 +273,7 @@ export const naclEphemeralReturnBlocked = defineRule({
         detail: `Network ACL ${aclLabel(acl, subnetIds)}: ${template.summary}. ${tail}`,
         controls: [],
         evidence,
+        ports: template.ports,
         evidenceKey: template.evidenceKey,
       });
     }

@@ -171,4 +171,52 @@ describe('nacl-ephemeral-return-blocked', () => {
       ['nacl-ephemeral-return-blocked', 'acl-1', ['1024-3388/tcp', '3390-32767/tcp', '61000-65535/tcp']],
     ]);
   });
+
+  // Found by scripts/emulator/oracle.py (seed 3096): the finding's ports reached the evidence as
+  // text only, so an allow-list entry with `ports` (README Configuration: "suppressed when … all
+  // its ports are within `ports`") never covered it, and a partial one was not shown.
+  describe('allow-lists read its blocked return ports', () => {
+    const snapshot = {
+      NetworkAcls: [nacl('acl-1', [entry(100, 'in', 'allow', '17', '0.0.0.0/0', [53, 53])])],
+    };
+
+    it('an entry holding every blocked port suppresses the finding', () => {
+      const findings = run(naclEphemeralReturnBlocked, snapshot, {
+        allowLists: [{ resourceId: 'acl-1', ports: ['1024-65535/udp'], reason: 'no udp replies' }],
+      });
+      expect(summary(findings)).toEqual([['nacl-ephemeral-return-blocked', 'acl-1', UDP_RETURN]]);
+      expect(findings[0]?.suppressed).toEqual({ by: 'config', reason: 'no udp replies' });
+      expect(Object.keys(findings[0]?.evidence ?? {})[0]).toBe('ports');
+    });
+
+    it('an entry naming the rule and holding every blocked port suppresses it too', () => {
+      const findings = run(naclEphemeralReturnBlocked, snapshot, {
+        allowLists: [
+          {
+            resourceId: 'acl-1',
+            ruleIds: ['nacl-ephemeral-return-blocked'],
+            ports: ['0-65535/tcp', '0-65535/udp'],
+          },
+        ],
+      });
+      expect(findings[0]?.suppressed).toEqual({ by: 'config', reason: 'allow-listed in configuration' });
+    });
+
+    it('an entry holding some of them leaves it reported and names them', () => {
+      const findings = run(naclEphemeralReturnBlocked, snapshot, {
+        allowLists: [{ resourceId: 'acl-1', ports: ['1024-3388/udp'], reason: 'low range' }],
+      });
+      expect(summary(findings)).toEqual([['nacl-ephemeral-return-blocked', 'acl-1', UDP_RETURN]]);
+      expect(findings[0]?.suppressed).toBeUndefined();
+      expect(findings[0]?.evidence.allowListed).toEqual({ ports: ['1024-3388/udp'], reasons: ['low range'] });
+    });
+
+    it('an entry of other ports changes nothing', () => {
+      const findings = run(naclEphemeralReturnBlocked, snapshot, {
+        allowLists: [{ resourceId: 'acl-1', ports: ['1024-65535/tcp'] }],
+      });
+      expect(findings[0]?.suppressed).toBeUndefined();
+      expect(findings[0]?.evidence.allowListed).toBeUndefined();
+    });
+  });
 });
