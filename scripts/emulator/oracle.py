@@ -431,20 +431,35 @@ def table_has_igw_default(cfg, table, fam):
 NOW = date(2026, 12, 7)
 
 
+CATALOGUE = {
+    "sg-open-all-traffic", "sg-open-admin-port", "sg-open-high-risk-port", "sg-open-unauthorized-port",
+    "sg-broad-public-source", "sg-default-not-restricted", "nacl-open-admin-port", "nacl-broad-public-source",
+    "nacl-ephemeral-return-blocked", "subnet-private-has-igw-route", "subnet-public-no-igw-route",
+    "subnet-auto-assign-public-ip", "nat-gateway-in-private-subnet", "route-blackhole", "vpce-policy-full-access",
+    "eni-internet-exposed",
+}
+
+
 def exempt_rules(tags):
-    """Rule ids (or '*') exempted by the tag value, entries in force only."""
+    """Rule ids (or '*') exempted by the tag value, entries in force only. An entry that cannot be
+    read (an impossible date, a rule id not in the catalogue) exempts nothing; the others still do
+    (README Exemptions: "any matching entry in force suppresses"); an empty value exempts nothing."""
     for t in tags or []:
         if t.get("Key") == "vpc-guardrail:exempt":
             out = set()
             for part in t["Value"].split(","):
                 part = part.strip()
-                if "@" in part:
-                    rid, d = part.split("@")
-                    if date.fromisoformat(d) < NOW:
+                rid, _, d = part.partition("@")
+                if rid != "*" and rid not in CATALOGUE:
+                    continue
+                if d:
+                    try:
+                        until = date.fromisoformat(d)
+                    except ValueError:
                         continue
-                    out.add(rid)
-                else:
-                    out.add(part)
+                    if until < NOW:
+                        continue
+                out.add(rid)
             return out
     return set()
 
@@ -864,6 +879,9 @@ def ephemeral_blocked(cfg, n, brute=False):
 
 def policy_full_access(doc):
     if isinstance(doc, str):
+        from urllib.parse import unquote
+        if doc.startswith("%7B"):
+            doc = unquote(doc)
         try:
             doc = json.loads(doc)
         except ValueError:
@@ -943,9 +961,12 @@ class Gen:
             return []
         items = []
         for _ in range(self.r.randint(1, 2)):
-            rid = self.pick(rules + ["*"])
-            d = self.pick(["", "", "@2020-01-01", "@2099-12-31", "@2026-12-07", "@2026-12-06"])
+            rid = self.pick(rules + ["*"] + (["sg-open-admin"] if self.chance(0.1) else []))
+            d = self.pick(["", "", "@2020-01-01", "@2099-12-31", "@2026-12-07", "@2026-12-06"]
+                          + (["@2025-02-30"] if self.chance(0.1) else []))
             items.append(rid + d)
+        if self.chance(0.03):
+            items = [""]
         return [{"Key": "vpc-guardrail:exempt", "Value": ",".join(items)}]
 
     def sg_perm(self, ingress, group_ids, pl_ids):
@@ -1081,7 +1102,19 @@ class Gen:
         sts = [st]
         if self.chance(0.1):
             sts.append({"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket", "Resource": "*"})
+        if self.chance(0.05):
+            st["NotResource"] = "arn:aws:s3:::secret/*"
+        if self.chance(0.05):
+            st["Condition"] = {}
         doc = {"Version": "2008-10-17", "Statement": sts if self.chance(0.7) or len(sts) > 1 else st}
+        form = self.r.random()
+        if form < 0.1:
+            return doc  # the policy object itself (CloudFormation's form)
+        if form < 0.15:
+            return json.dumps(doc)[:-1]  # not JSON: reported as unreadable
+        if form < 0.2:
+            from urllib.parse import quote
+            return quote(json.dumps(doc))
         return json.dumps(doc)
 
     def world(self):
