@@ -585,7 +585,12 @@ def evaluate(snap, raw_cfg, brute=False):
             out.append(("sg-default-not-restricted", "medium", None))
         sg_findings[gid] = out
         for rid, sev, ps in out:
-            add(rid, gid, sev, ps, tags)
+            f = add(rid, gid, sev, ps, tags)
+            if ps is not None:
+                # per family: the finding's ports that family opens (world-open, or broad there)
+                src = w if rid != "sg-broad-public-source" else {
+                    4: sg_broad_ports(cfg, rules, 4, brute), 6: sg_broad_ports(cfg, rules, 6, brute)}
+                f["families"] = {4: ps_inter(ps, src[4]), 6: ps_inter(ps, src[6])}
 
     # ---- NACLs
     for a in acls:
@@ -599,18 +604,22 @@ def evaluate(snap, raw_cfg, brute=False):
         admin_ps = ps_from_pairs(cfg.admin)
         open_admin = ps_inter(ps_union(win[4], win[6]), admin_ps)
         if not ps_empty(open_admin):
-            add("nacl-open-admin-port", aid, "high", open_admin, tags)
-        brd = []
+            f = add("nacl-open-admin-port", aid, "high", open_admin, tags)
+            f["families"] = {fam: ps_inter(open_admin, win[fam]) for fam in (4, 6)}
+        brd = {4: [], 6: []}
         for proto, p in sorted(cfg.admin):
             if any(lo <= p <= hi for lo, hi in open_admin.get(proto, [])):
                 continue
-            if any(broad(f, n.permitted(False, f, proto, p)) for f in (4, 6)):
-                brd.append((proto, p))
-        if brd:
-            add("nacl-broad-public-source", aid, "medium", ps_from_pairs(brd), tags)
-        blocked = ephemeral_blocked(cfg, n, brute)
+            for fam in (4, 6):
+                if broad(fam, n.permitted(False, fam, proto, p)):
+                    brd[fam].append((proto, p))
+        if brd[4] or brd[6]:
+            f = add("nacl-broad-public-source", aid, "medium", ps_from_pairs(brd[4] + brd[6]), tags)
+            f["families"] = {fam: ps_from_pairs(brd[fam]) for fam in (4, 6)}
+        blocked, per_dir = ephemeral_blocked(cfg, n, brute)
         if not ps_empty(blocked):
-            add("nacl-ephemeral-return-blocked", aid, "medium", blocked, tags)
+            f = add("nacl-ephemeral-return-blocked", aid, "medium", blocked, tags)
+            f["directions"] = per_dir
 
     # ---- subnets
     for sid, s in subnets.items():
@@ -713,6 +722,9 @@ def evaluate(snap, raw_cfg, brute=False):
                 for gid in gids:
                     bounds |= rules_bounds(sg_rules(groups[gid], pls)[0])
                 bounds |= cfg.special_ports()
+                for e in cfg.allow_lists:  # exemptions by allow-list change at its ports' edges
+                    for lo, hi in parse_cfg_ports(e.get("ports", [])).get(proto, []):
+                        bounds |= {lo, hi + 1}
                 grs = {gid: sg_rules(groups[gid], pls)[0] for gid in gids}
 
                 def ok(p, proto=proto, f=f, grs=grs, ivs=ivs):
@@ -744,6 +756,7 @@ def evaluate(snap, raw_cfg, brute=False):
         shown = left if not ps_empty(left) else ports
         sev = eni_severity(cfg, shown)
         f = add("eni-internet-exposed", nid, sev, shown, tags)
+        f["families"] = {fam: per_fam.get(fam, {}) for fam in (4, 6)}
         if ps_empty(left):
             f["suppressed"] = True
     for gid, lst in sg_findings.items():
@@ -845,6 +858,7 @@ def ephemeral_blocked(cfg, n, brute=False):
     """nacl-ephemeral-return-blocked: blocked return ports {proto: intervals} (empty: fine)."""
     elo, ehi = cfg.eph
     blocked = {}
+    per_dir = {"ingress": {}, "egress": {}}
     for egress in (False, True):
         for fam in (4, 6):
             for e in n.dir_entries(egress, fam):
@@ -874,7 +888,9 @@ def ephemeral_blocked(cfg, n, brute=False):
                     b = portset_from(cut, ret_bounds, brute)
                     if b:
                         blocked[proto] = union(blocked.get(proto, []), b)
-    return clean(blocked)
+                        d = per_dir["egress" if egress else "ingress"]
+                        d[proto] = union(d.get(proto, []), b)
+    return clean(blocked), {k: clean(v) for k, v in per_dir.items()}
 
 
 def policy_full_access(doc):
@@ -889,6 +905,8 @@ def policy_full_access(doc):
     st = doc.get("Statement", [])
     if isinstance(st, dict):
         st = [st]
+    if any(k in s and "Not" + k in s for s in st for k in ("Action", "Resource", "Principal")):
+        return True  # IAM refuses Resource beside NotResource: unreadable, reported
     if any(s.get("Effect") == "Deny" for s in st):
         return False
 
@@ -1103,6 +1121,7 @@ class Gen:
         if self.chance(0.1):
             sts.append({"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket", "Resource": "*"})
         if self.chance(0.05):
+            del st["Resource"]  # a carve-out (IAM takes Resource or NotResource, never both)
             st["NotResource"] = "arn:aws:s3:::secret/*"
         if self.chance(0.05):
             st["Condition"] = {}
@@ -1273,7 +1292,7 @@ class Gen:
                 nat = {"NatGatewayId": self.id("nat"), "VpcId": vpc,
                        "SubnetId": self.pick(subnets) if self.chance(0.9) else self.id("subnet"),
                        "State": self.pick(["available", "available", "pending", "failed", "deleted"]),
-                       "NatGatewayAddresses": []}
+                       "NatGatewayAddresses": [], "Tags": self.exempt_tag(["nat-gateway-in-private-subnet"])}
                 ct = self.pick(["public", "public", "private", None])
                 if ct:
                     nat["ConnectivityType"] = ct
@@ -1282,7 +1301,7 @@ class Gen:
             for _ in range(r.randint(0, 2)):
                 e = {"VpcEndpointId": self.id("vpce"), "VpcEndpointType": self.pick(["Gateway", "Interface"]),
                      "VpcId": vpc, "ServiceName": "com.amazonaws.eu-west-1.s3", "State": "available",
-                     "RouteTableIds": [], "SubnetIds": []}
+                     "RouteTableIds": [], "SubnetIds": [], "Tags": self.exempt_tag(["vpce-policy-full-access"])}
                 if self.chance(0.85):
                     e["PolicyDocument"] = self.policy()
                 snap["VpcEndpoints"].append(e)
@@ -1300,6 +1319,8 @@ class Gen:
                 gs = r.sample(group_ids_of_vpc, min(k, len(group_ids_of_vpc)))
                 if self.chance(0.04):
                     gs.append(self.id("sg"))
+                if self.chance(0.03):
+                    gs.append(gs[0])  # listed twice
                 n["Groups"] = [{"GroupId": g, "GroupName": "x"} for g in gs]
                 prim = {"Primary": True, "PrivateIpAddress": "10.0.0.5"}
                 if self.chance(0.9 if self.focus else 0.6):
@@ -1366,6 +1387,20 @@ def engine_view(out):
         ports = ports_text_to_set(ev["ports"]) if "ports" in ev else None
         f[key] = {"severity": x["severity"], "ports": ports, "suppressed": "suppressed" in x,
                   "exposure": x.get("exposure")}
+        if x["ruleId"].startswith("sg-open-") or x["ruleId"] in (
+                "sg-broad-public-source", "nacl-open-admin-port", "nacl-broad-public-source"):
+            f[key]["families"] = {4: ports_text_to_set(ev.get("ipv4", [])), 6: ports_text_to_set(ev.get("ipv6", []))}
+        elif x["ruleId"] == "nacl-ephemeral-return-blocked":
+            dirs = {"ingress": {}, "egress": {}}
+            for d in ev.get("directions", []):
+                dirs[d["direction"]] = ports_text_to_set(d["blockedPorts"])
+            f[key]["directions"] = dirs
+        elif x["ruleId"] == "eni-internet-exposed":
+            fams = {}
+            for fam, name in ((4, "ipv4"), (6, "ipv6")):
+                per = ev.get("families", {}).get(name, {}).get("ports", {})
+                fams[fam] = ports_text_to_set([f"{r}/{proto}" for proto, rs in per.items() for r in rs])
+            f[key]["families"] = fams
     nj = set()
     for x in out["summary"].get("notJudged", []):
         nj.add((x["resourceId"], x.get("ruleId"), x["reason"] == "unused"))
@@ -1393,6 +1428,12 @@ def compare(mine, mine_nj, theirs, theirs_nj):
             diffs.append(f"severity {key}: oracle {a['severity']} engine {b['severity']}")
         if key[0] in PORT_RULES and clean(a["ports"] or {}) != clean(b["ports"] or {}):
             diffs.append(f"ports {key}: oracle {fmt_ports(a['ports'] or {})} engine {fmt_ports(b['ports'] or {})}")
+        if "families" in a and "families" in b and any(
+                clean(a["families"][fam]) != clean(b["families"][fam]) for fam in (4, 6)):
+            diffs.append(f"families {key}: oracle " + str({fam: fmt_ports(a['families'][fam]) for fam in (4, 6)})
+                         + " engine " + str({fam: fmt_ports(b['families'][fam]) for fam in (4, 6)}))
+        if "directions" in a and a["directions"] != b.get("directions"):
+            diffs.append(f"directions {key}: oracle {a['directions']} engine {b.get('directions')}")
         if a["suppressed"] != b["suppressed"]:
             diffs.append(f"suppressed {key}: oracle {a['suppressed']} engine {b['suppressed']}")
         if "exposure" in a and b["exposure"] is not None and a["exposure"] != b["exposure"]:
