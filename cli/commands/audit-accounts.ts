@@ -9,7 +9,7 @@ import { atOrAbove, type Severity } from '../../shared/findings';
 import { toAsffPerAccount } from '../../shared/integrations/security-hub';
 import { notJudgedStderrLines } from '../../shared/report/format';
 import { formatSarif, sarifCategory, sarifSizeWarning } from '../../shared/report/sarif';
-import { formatTable } from '../../shared/report/table';
+import { formatTable, wrapHanging } from '../../shared/report/table';
 import { type CliIo, EXIT } from '../io';
 import { type AccountOptions, resolveAccounts, targetProgress } from './accounts';
 
@@ -165,8 +165,10 @@ function reportAccountsRun(
       for (const line of notJudgedStderrLines({ notJudged: result.notJudgedText })) io.stderr(line);
       break;
     case 'table':
+      // Each finding names its account and region, as the not-judged lines do: a resource id
+      // alone does not say where the resource is.
       io.stdout(
-        `${formatTable(findings, { ...summary, notJudged: result.notJudgedText })}\nPer account:\n${perAccount.map((a) => `  ${accountLine(a)}`).join('\n')}\n`,
+        `${formatTable(findings, { ...summary, notJudged: result.notJudgedText }, { location: 'account-region' })}\nPer account:\n${perAccount.flatMap((a) => wrapHanging(accountLine(a), '  ', '    ')).join('\n')}\n`,
       );
       break;
   }
