@@ -4,18 +4,8 @@ import { VERSION } from '../shared/version';
 import { registerAudit } from './commands/audit';
 import { registerSimulate } from './commands/simulate';
 import { registerSnapshot } from './commands/snapshot';
+import { programHelpFooter, readmePath } from './help';
 import { type CliIo, EXIT, processIo } from './io';
-
-const HELP_FOOTER = `
-Exit codes: audit: 0 no unsuppressed finding at or above --fail-on, 1 at least one; simulate,
-snapshot: 0 done; every command: 2 usage or input error (the message on stderr names it), and
-with --accounts or --organization an account-region that could not be read (the report is
-incomplete; stderr names it).
-Documentation: README.md of the package (snapshot format, rules, configuration).
-Installed from the package, this runs the bundled CLI. In a source checkout, a bundle older
-than its sources (cli/, shared/, scripts/, package.json) is never run: the sources run instead,
-through tsx.
-`;
 
 /**
  * What an error line must not carry raw: C0 controls but the line feed (an escape sequence can
@@ -60,7 +50,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       'Guardrail for AWS VPC network security: audit snapshots, regions and organizations, simulate CloudTrail events, record snapshots.',
     )
     .version(VERSION, '-V, --version', 'print the version')
-    .addHelpText('after', HELP_FOOTER)
+    // A function: the README's path is looked up only when help is shown.
+    .addHelpText('after', () => programHelpFooter(readmePath()))
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s),

@@ -20,6 +20,7 @@ import {
   sarifSizeWarning,
 } from '../../shared/report/sarif';
 import { loadConfigFile } from '../config-file';
+import { AUDIT_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
@@ -253,10 +254,13 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     .description('evaluate a snapshot (or a live region, or accounts of an organization) and report findings')
     // DESIGN §11's usage line (README "The vpc-guardrail command"), then the organization form.
     .usage(
-      '[--snapshot FILE | --region R] [--vpc ID ...] [--format table|json|sarif|asff]\n' +
-        '                           [--fail-on SEVERITY|none] [--config FILE] [--import-to-security-hub]\n' +
-        '       vpc-guardrail audit (--accounts IDS | --organization) --regions R,... [--role-name NAME]\n' +
-        '                           [--vpc ID ...] [--format ...] [--fail-on ...] [--config FILE]',
+      '[--snapshot FILE | --region R] [--vpc ID ...]\n' +
+        '                           [--format table|json|sarif|asff]\n' +
+        '                           [--fail-on SEVERITY|none] [--config FILE]\n' +
+        '                           [--import-to-security-hub]\n' +
+        '       vpc-guardrail audit (--accounts IDS | --organization) --regions R,...\n' +
+        '                           [--role-name NAME] [--vpc ID ...] [--format ...]\n' +
+        '                           [--fail-on ...] [--config FILE]',
     )
     .option(
       '--snapshot <file>',
@@ -297,7 +301,9 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       '--import-to-security-hub',
       "also import the findings into AWS Security Hub (the snapshot's account and region, local credentials)",
     );
-  addAccountOptions(command).action(async (options: AuditOptions) => {
-    setExit(await runAudit(io, options));
-  });
+  addAccountOptions(command)
+    .addHelpText('after', AUDIT_HELP_FOOTER)
+    .action(async (options: AuditOptions) => {
+      setExit(await runAudit(io, options));
+    });
 }

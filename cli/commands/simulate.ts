@@ -13,6 +13,7 @@ import { ROLE_NAME } from '../../shared/org/settings';
 import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { Ec2Call } from '../../shared/remediation/types';
 import { loadConfigFile } from '../config-file';
+import { SIMULATE_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
 import { eventMessages } from './simulate-input';
@@ -316,9 +317,10 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
     )
     // DESIGN §11's usage line (README "The vpc-guardrail command").
     .usage(
-      '--event FILE --snapshot FILE [--mode notify|remediate|dry-run]\n' +
-        '                              [--config FILE] [--format text|json]\n' +
-        '                              [--role-name NAME] [--central-account ID]',
+      '--event FILE --snapshot FILE\n' +
+        '                              [--mode notify|remediate|dry-run] [--config FILE]\n' +
+        '                              [--format text|json] [--role-name NAME]\n' +
+        '                              [--central-account ID]',
     )
     .requiredOption(
       '--event <file>',
@@ -356,6 +358,7 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
       'organization mode: the central account, governed whether or not accounts lists it (unless excludeAccounts does)',
       optionValue,
     )
+    .addHelpText('after', SIMULATE_HELP_FOOTER)
     .action(async (options: SimulateOptions) => {
       const result = await simulate(io, options);
       io.stdout(
