@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VpcGuardrailMemberStack } from '../../infra/member-stack';
 import { VpcGuardrailStack } from '../../infra/vpc-guardrail-stack';
+import { InputError } from '../../shared/errors';
 
 // QA s17, the user path (DESIGN §10, §15): what the README's deploy steps name is what the
 // templates hold. Step 4 of "Organization" deploys the member template by hand with
@@ -97,5 +99,50 @@ describe('QA s17: the README deploy steps against the templates', () => {
     expect([...listed.matchAll(/`(\w+)`/g)].map((m) => m[1]).sort()).toEqual(
       Object.keys(single.Outputs as object).sort(),
     );
+  });
+
+  it("keeps the cdk-nag acknowledgments, with their reasons, in the stack's metadata (README Deploy), citing no document the user lacks", () => {
+    // Prepare
+    const out = mkdtempSync(join(tmpdir(), 'vpc-guardrail-qa-cdkout-'));
+    try {
+      const app = new App({ builtinCloudFormationValidation: false, outdir: out });
+      new VpcGuardrailStack(app, 'VpcGuardrail', { bundlesDir, config: {} });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+      // Act: what `cdk synth` writes
+      app.synth();
+      const metadata = JSON.parse(readFileSync(join(out, 'VpcGuardrail.metadata.json'), 'utf8')) as Record<
+        string,
+        { type: string; data: unknown }[]
+      >;
+
+      // Assess
+      const reasons = Object.values(metadata)
+        .flat()
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) => Object.values(entry.data as Record<string, string>));
+      expect(reasons.length).toBeGreaterThan(5);
+      expect(reasons).toContain('Node.js 22 is the runtime the bundles are built, measured and tested for.');
+      expect(reasons.filter((reason) => /DESIGN|§/.test(reason))).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with what to run when the function bundles are not built, not a stack trace from aws-cdk-lib', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'vpc-guardrail-qa-nobundles-'));
+    try {
+      const build = () =>
+        new VpcGuardrailStack(new App({ builtinCloudFormationValidation: false }), 'VpcGuardrail', {
+          bundlesDir: empty,
+          config: {},
+        });
+      expect(build).toThrow(InputError);
+      expect(build).toThrow(
+        `the function bundles are not built:\n  ${join(empty, 'on-network-change', 'index.mjs')}: not found; run npm run build first (cdk synth and cdk deploy run it through cdk.json)`,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
