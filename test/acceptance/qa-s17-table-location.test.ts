@@ -84,7 +84,9 @@ describe('QA s17: where each finding is, in a table over several account-regions
         {
           RouteTableId: 'rtb-1',
           VpcId: 'vpc-1',
-          Routes: [{ DestinationCidrBlock: '172.31.0.0/16', VpcPeeringConnectionId: 'pcx-1', State: 'blackhole' }],
+          Routes: [
+            { DestinationCidrBlock: '172.31.0.0/16', VpcPeeringConnectionId: 'pcx-1', State: 'blackhole' },
+          ],
           Associations: [{ Main: true, RouteTableId: 'rtb-1' }],
         },
       ],
