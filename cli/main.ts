@@ -38,6 +38,22 @@ export function escapeErrorLine(text: string): string {
   return out;
 }
 
+/**
+ * Commander's usage errors with what to do where its own line does not say it: a stray argument
+ * (`audit snapshot.json`, `--regions eu-west-1 us-east-1`) and a command it cannot guess.
+ */
+export function withUsageHint(text: string): string {
+  const stray = /^error: too many arguments for '([\w-]+)'/.exec(text);
+  if (stray) {
+    const command = stray[1] ?? '';
+    return `${text}(each value follows its option, e.g. --snapshot FILE; lists are comma-separated, e.g. --regions eu-west-1,us-east-1; see vpc-guardrail ${command} --help)\n`;
+  }
+  if (/^error: unknown command /.test(text) && !text.includes('Did you mean')) {
+    return `${text}(the commands are audit, snapshot and simulate; see vpc-guardrail --help)\n`;
+  }
+  return text;
+}
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -56,7 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(escapeErrorLine(s)),
+      outputError: (s, write) => write(escapeErrorLine(withUsageHint(s))),
     });
   registerAudit(program, io, setExit);
   registerSnapshot(program, io, setExit);

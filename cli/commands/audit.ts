@@ -22,7 +22,7 @@ import {
 import { loadConfigFile } from '../config-file';
 import { AUDIT_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
-import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
+import { choiceOf, idValues, optionValue, refuseStdinTwice } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
 import { type ExclusionWords, ownerAccounts, refuseExcluded } from './owners';
@@ -274,8 +274,8 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     )
     .option(
       '--vpc <id...>',
-      'only these VPCs (repeatable): with --region only they are read, with --snapshot the whole file is evaluated and only their findings are reported',
-      optionValues,
+      'only these VPCs (repeatable, or comma-separated): with --region only they are read, with --snapshot the whole file is evaluated and only their findings are reported',
+      idValues,
     )
     .addOption(
       new Option('--format <format>', 'output format')

@@ -14,7 +14,7 @@ import { InputError } from '../../shared/errors';
 import { credentialHints } from '../credential-hint';
 import { SNAPSHOT_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT, processIo } from '../io';
-import { optionValue, optionValues } from '../option-value';
+import { idValues, optionValue } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { type ExclusionWords, ownerAccounts, refuseExcluded } from './owners';
 import { writeAccountSnapshots } from './snapshot-accounts';
@@ -197,7 +197,7 @@ export function registerSnapshot(program: Command, io: CliIo, setExit: (code: nu
         '                              [--role-name NAME] > FILE',
     )
     .option('--region <region>', 'AWS region to read (local credentials: AWS_PROFILE, SSO, …)', optionValue)
-    .option('--vpc <id...>', 'only these VPCs (repeatable)', optionValues);
+    .option('--vpc <id...>', 'only these VPCs (repeatable, or comma-separated)', idValues);
   addAccountOptions(command)
     .addHelpText('after', SNAPSHOT_HELP_FOOTER)
     .action(async (options: LiveOptions) => {
