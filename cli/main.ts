@@ -6,37 +6,9 @@ import { registerSimulate } from './commands/simulate';
 import { registerSnapshot } from './commands/snapshot';
 import { programHelpFooter, readmePath } from './help';
 import { type CliIo, EXIT, processIo } from './io';
+import { escapeErrorLine } from './terminal-text';
 
-/**
- * What an error line must not carry raw: C0 controls but the line feed (an escape sequence can
- * rewrite the terminal), DEL and C1, and the invisible characters `quoted` escapes in our own
- * errors (bidi overrides such as U+202E turn the rest of the line around, zero-width marks hide
- * text). Commander echoes the argument it refuses (`unknown option '--x…'`, `argument '…' is
- * invalid`, `unknown command '…'`) as given.
- */
-function unsafeInErrors(code: number): boolean {
-  return (
-    (code <= 0x1f && code !== 0x0a) ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x061c ||
-    (code >= 0x200b && code <= 0x200f) ||
-    (code >= 0x2028 && code <= 0x202e) ||
-    (code >= 0x2060 && code <= 0x2069) ||
-    code === 0xfeff ||
-    // A lone surrogate (the iterator yields one alone only when it is unpaired).
-    (code >= 0xd800 && code <= 0xdfff)
-  );
-}
-
-/** Commander's error line with those characters as `\uXXXX`, as our own errors show them. */
-export function escapeErrorLine(text: string): string {
-  let out = '';
-  for (const c of text) {
-    const code = c.charCodeAt(0);
-    out += c.length === 1 && unsafeInErrors(code) ? `\\u${code.toString(16).padStart(4, '0')}` : c;
-  }
-  return out;
-}
+export { escapeErrorLine };
 
 /**
  * Commander's usage errors with what to do where its own line does not say it: a stray argument
@@ -86,7 +58,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof InputError) {
-      io.stderr(`vpc-guardrail: ${error.message}\n`);
+      // The message may quote the input (a JSON parse error quotes the file's bytes, an issue a key).
+      io.stderr(`vpc-guardrail: ${escapeErrorLine(error.message)}\n`);
       return EXIT.usage;
     }
     throw error;

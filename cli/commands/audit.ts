@@ -23,6 +23,7 @@ import { loadConfigFile } from '../config-file';
 import { AUDIT_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, idValues, optionValue, refuseStdinTwice } from '../option-value';
+import { escapeErrorLine } from '../terminal-text';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
 import { type ExclusionWords, ownerAccounts, refuseExcluded } from './owners';
@@ -234,13 +235,14 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   // What could not be judged is listed whatever --vpc says: a not-judged resource has no finding
   // to filter by, and leaving it out would be the silence DESIGN §3 forbids.
   const warnings = [...inputWarnings, ...result.warnings];
-  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  for (const warning of warnings) io.stderr(`warning: ${escapeErrorLine(warning)}\n`);
   const summary = summarize(findings, { notJudged: result.notJudged, warnings });
   // Checked before anything is printed or sent: a missing account or region is a usage error.
   const hubTarget = options.importToSecurityHub ? asffTarget(options, snapshot) : undefined;
   for (const chunk of renderAudit(io, options, snapshot, findings, summary, now)) io.stdout(chunk);
   // ASFF has no place for them (SARIF carries them as notifications, table and JSON in summary).
-  if (options.format === 'asff') for (const line of notJudgedStderrLines(summary)) io.stderr(line);
+  if (options.format === 'asff')
+    for (const line of notJudgedStderrLines(summary)) io.stderr(escapeErrorLine(line));
   if (hubTarget && !(await importToSecurityHub(io, findings, { ...hubTarget, now }))) return EXIT.usage;
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;

@@ -16,6 +16,7 @@ import { loadConfigFile } from '../config-file';
 import { SIMULATE_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
+import { escapeErrorLine } from '../terminal-text';
 import { eventMessages } from './simulate-input';
 
 export const SIMULATE_FORMATS = ['text', 'json'] as const;
@@ -154,7 +155,7 @@ export async function simulate(io: CliIo, options: SimulateOptions): Promise<Sim
   );
   // DESIGN §3: warnings go to stderr (and, in JSON, beside the report). The snapshot is the user's
   // own file here, so what looked odd in it (an unknown key, no item at all) is theirs to see.
-  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  for (const warning of warnings) io.stderr(`warning: ${escapeErrorLine(warning)}\n`);
   const pipelineOptions = { now: io.now() };
   const all = triageMessages(messages, config, pipelineOptions);
   // Organization mode: ungoverned accounts and the member role's own calls are ignored, with the
