@@ -257,6 +257,12 @@ function recordOf(m: MessageTriage, index: number): SimulateRecord {
 
 /** The text form: what a person reads in a terminal. */
 export function formatSimulateText(r: SimulateReport): string {
+  // Event ids, names and scope ids come from the event file, reasons from tags: on a terminal,
+  // their control characters and bidi overrides are written as \uXXXX (the notice is sanitized).
+  return escapeErrorLine(simulateLines(r));
+}
+
+function simulateLines(r: SimulateReport): string {
   const lines: string[] = [];
   if (r.records.length === 1) {
     lines.push(

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import { memoryIo } from '../helpers';
@@ -50,5 +51,32 @@ describe('QA s17: what the CLI writes on stderr cannot drive the terminal', () =
     const out = await audit(JSON.stringify({ 'X\u001b[2Jy': [], SecurityGroups: [] }), ['--format', 'json']);
     const report = JSON.parse(out.stdout) as { summary: { warnings: string[] } };
     expect(report.summary.warnings).toContain('X\u001b[2Jy: unknown top-level key, ignored');
+  });
+
+  it("simulate's text form escapes what the event file and the snapshot's tags carry", async () => {
+    // Prepare: the shipped example event with an escape sequence in its id, and the demo snapshot
+    // with one in the exemption tag whose reason the suppressed finding prints
+    const event = JSON.parse(
+      readFileSync('examples/events/authorize-bastion-ssh-world-and-office.json', 'utf8'),
+    ) as {
+      detail: { eventID: string };
+    };
+    event.detail.eventID = 'abc\u001b[2Jdef';
+    const snapshot = JSON.parse(readFileSync('examples/demo-snapshot.json', 'utf8')) as {
+      SecurityGroups: { GroupId: string; Tags?: { Key: string; Value: string }[] }[];
+    };
+    const bastion = snapshot.SecurityGroups.find((g) => g.GroupId === 'sg-0d3m00000000000b1');
+    if (!bastion) throw new Error('the demo bastion group');
+    bastion.Tags = [{ Key: 'vpc-guardrail:exempt', Value: 'sg-open-admin-port\u202e' }];
+    const { io, stdout } = memoryIo({ 'e.json': JSON.stringify(event), 's.json': JSON.stringify(snapshot) });
+
+    // Act
+    const code = await runCli(['simulate', '--event', 'e.json', '--snapshot', 's.json'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    const text = stdout();
+    expect(text.split('\n')[0]).toBe('event:   AuthorizeSecurityGroupIngress (abc\\u001b[2Jdef)');
+    expect(text).not.toMatch(UNSAFE);
   });
 });
