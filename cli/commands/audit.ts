@@ -23,6 +23,7 @@ import { loadConfigFile } from '../config-file';
 import { AUDIT_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, idValues, optionValue, refuseStdinTwice } from '../option-value';
+import { refuseEventAsSnapshot } from '../snapshot-file';
 import { escapeErrorLine } from '../terminal-text';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
@@ -61,6 +62,7 @@ async function loadAuditSnapshot(
     const text = await io.readText(options.snapshot);
     if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
     const json = parseSnapshotJson(text, source);
+    refuseEventAsSnapshot(json, source);
     return Array.isArray(json) ? { several: json } : readSnapshot(json, source);
   }
   if (options.region) return readSnapshot(await loadLiveSnapshot(io, options, config.excludeAccounts));

@@ -108,3 +108,48 @@ describe('QA s17: a stray argument or an unknown command says what to do', () =>
     expect((await cli(['aduit'])).stderr).toBe("error: unknown command 'aduit'\n(Did you mean audit?)\n");
   });
 });
+
+describe('QA s17: an event given where the snapshot goes is an input error, not a clean report', () => {
+  // Found running `simulate --event E --snapshot E` and `audit --snapshot E` (the files swapped):
+  // eight "unknown top-level key" warnings, "the snapshot holds no resources", exit 0.
+  const EVENT_FILE = 'examples/events/authorize-bastion-ssh-world-and-office.json';
+  const eventBridge = readFileSync(EVENT_FILE, 'utf8');
+  const record = JSON.stringify((JSON.parse(eventBridge) as { detail: unknown }).detail);
+  const message = (keys: string) =>
+    `(root): a CloudTrail or EventBridge event (${keys}), not a snapshot of Describe* lists ("Snapshot format" in the README); an event goes to simulate --event FILE --snapshot SNAPSHOT`;
+
+  it.each([
+    ['an EventBridge event', eventBridge, 'detail-type, detail'],
+    ['a CloudTrail record', record, 'eventVersion, eventSource, eventName'],
+    ['a CloudTrail log file', JSON.stringify({ Records: [JSON.parse(record)] }), 'Records'],
+  ])('audit --snapshot of %s: exit 2, where an event goes', async (_what, text, keys) => {
+    const out = await cli(['audit', '--snapshot', 'e.json'], { 'e.json': text });
+    expect(out).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `vpc-guardrail: invalid snapshot e.json:\n  ${message(keys)}\n`,
+    });
+  });
+
+  it("simulate with the two files swapped: exit 2 naming the snapshot option's file", async () => {
+    const out = await cli(['simulate', '--event', EVENT_FILE, '--snapshot', EVENT_FILE]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toBe(
+      `vpc-guardrail: invalid snapshot ${EVENT_FILE}:\n  ${message('detail-type, detail')}\n`,
+    );
+  });
+
+  it('still reads a snapshot that holds a list beside such a key, and {} stays a warning (README)', async () => {
+    const withList = await cli(['audit', '--snapshot', 's.json', '--fail-on', 'none'], {
+      's.json': JSON.stringify({ SecurityGroups: [], detail: {} }),
+    });
+    expect(withList.code).toBe(0);
+    expect(withList.stderr).toContain('warning: detail: unknown top-level key, ignored\n');
+    const empty = await cli(['audit', '--snapshot', 'e.json'], { 'e.json': '{}' });
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toBe(
+      'warning: (root): the snapshot holds no resources (every Describe* list is empty or absent)\n',
+    );
+  });
+});
