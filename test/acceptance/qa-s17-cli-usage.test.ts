@@ -131,6 +131,18 @@ describe('QA s17: an event given where the snapshot goes is an input error, not 
     });
   });
 
+  it('audit --snapshot of an array of events: exit 2 naming each element (at most 3), not "[0].accountId: expected …"', async () => {
+    const event = JSON.parse(eventBridge) as object;
+    const out = await cli(['audit', '--snapshot', 'e.json'], {
+      'e.json': JSON.stringify([event, event, event, event]),
+    });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(
+      'vpc-guardrail: invalid snapshot e.json:\n' +
+        [0, 1, 2].map((i) => `  ${message('detail-type, detail').replace('(root)', `[${i}]`)}\n`).join(''),
+    );
+  });
+
   it("simulate with the two files swapped: exit 2 naming the snapshot option's file", async () => {
     const out = await cli(['simulate', '--event', EVENT_FILE, '--snapshot', EVENT_FILE]);
     expect(out.code).toBe(2);
