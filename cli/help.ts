@@ -48,7 +48,8 @@ run: the sources run instead, through tsx.`;
 export const AUDIT_HELP_FOOTER = `
 Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 at least one;
 2 usage or input error (stderr names it), or with --accounts or --organization
-an account-region that could not be read (stderr names it).
+an account-region that could not be read (stderr names it), or with
+--import-to-security-hub findings Security Hub did not take.
 
 Examples:
   vpc-guardrail audit --snapshot snapshot.json

@@ -35,7 +35,7 @@ describe('QA s17: --help', () => {
   it('audit --help states its exit codes (DESIGN §11) and shows examples', async () => {
     const text = (await help(['audit', '--help'])).replace(/\s+/g, ' ');
     expect(text).toContain(
-      'Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 at least one; 2 usage or input error (stderr names it), or with --accounts or --organization an account-region that could not be read (stderr names it).',
+      'Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 at least one; 2 usage or input error (stderr names it), or with --accounts or --organization an account-region that could not be read (stderr names it), or with --import-to-security-hub findings Security Hub did not take.',
     );
     expect(text).toContain('Examples: vpc-guardrail audit --snapshot snapshot.json');
   });
