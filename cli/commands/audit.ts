@@ -282,7 +282,10 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       idValues,
     )
     .addOption(
-      new Option('--format <format>', 'output format')
+      new Option(
+        '--format <format>',
+        'table (by severity, 80 columns), json (findings and summary), sarif (SARIF 2.1.0, for code scanning) or asff (Security Hub findings)',
+      )
         .choices([...AUDIT_FORMATS])
         .argParser(choiceOf(AUDIT_FORMATS))
         .default('table'),
