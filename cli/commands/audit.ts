@@ -6,12 +6,7 @@ import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared
 import { parseSnapshotJson, type ReadSnapshot, readSnapshot } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
 import { asffTargetIssues, formatAsff } from '../../shared/report/asff';
-import {
-  formatReport,
-  jsonReportChunks,
-  notJudgedStderrLines,
-  REPORT_FORMATS,
-} from '../../shared/report/format';
+import { jsonReportChunks, notJudgedStderrLines, REPORT_FORMATS } from '../../shared/report/format';
 import {
   artifactUri,
   formatSarif,
@@ -19,6 +14,7 @@ import {
   sarifCategory,
   sarifSizeWarning,
 } from '../../shared/report/sarif';
+import { formatTable } from '../../shared/report/table';
 import { loadConfigFile } from '../config-file';
 import { AUDIT_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
@@ -141,7 +137,20 @@ function renderAudit(
   }
   if (options.format === 'asff') return [formatAsff(findings, { ...asffTarget(options, snapshot), now })];
   if (options.format === 'json') return jsonReportChunks(findings, summary);
-  return [formatReport(options.format, findings, summary)];
+  // Which account and region the report is about, as far as the snapshot (or --region) says: a
+  // report read later, or pasted into a ticket, names them.
+  return [formatTable(findings, summary, { scope: accountRegionOf(options, snapshot) })];
+}
+
+/**
+ * The account and region of a one-snapshot audit: the snapshot's `accountId` (else the one
+ * OwnerId its resources carry; a live region's is the credentials') and `region` (else `--region`).
+ */
+function accountRegionOf(options: AuditOptions, snapshot: Snapshot): { accountId?: string; region?: string } {
+  const owners = snapshot.accountId === undefined ? ownerAccounts(snapshot) : [];
+  const accountId = snapshot.accountId ?? (owners.length === 1 ? owners[0] : undefined);
+  const region = snapshot.region ?? options.region;
+  return { ...(accountId ? { accountId } : {}), ...(region ? { region } : {}) };
 }
 
 /**
@@ -150,9 +159,7 @@ function renderAudit(
  * its region (else `--region`), and the `--vpc` asked for.
  */
 function snapshotScope(options: AuditOptions, snapshot: Snapshot): SarifScope {
-  const owners = snapshot.accountId === undefined ? ownerAccounts(snapshot) : [];
-  const accountId = snapshot.accountId ?? (owners.length === 1 ? owners[0] : undefined);
-  const region = snapshot.region ?? options.region;
+  const { accountId, region } = accountRegionOf(options, snapshot);
   return {
     ...(accountId ? { accounts: [accountId] } : {}),
     ...(region ? { regions: [region] } : {}),

@@ -170,6 +170,17 @@ export type TableLocation = 'one' | 'region' | 'account-region';
 export interface TableOptions {
   /** Default `one`. */
   location?: TableLocation;
+  /** The one account-region the report covers, as far as it is known: named under the counts. */
+  scope?: { accountId?: string; region?: string };
+}
+
+/** `account 111122223333, region eu-west-1` (what is known of it), or nothing. */
+function scopeLine(scope: TableOptions['scope']): string | undefined {
+  const parts = [
+    ...(scope?.accountId ? [`account ${scope.accountId}`] : []),
+    ...(scope?.region ? [`region ${scope.region}`] : []),
+  ];
+  return parts.length > 0 ? sanitize(parts.join(', '), 200) : undefined;
 }
 
 /**
@@ -223,6 +234,8 @@ export function formatTable(
   const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : '';
   out.push(`VPC Guardrail: ${summary.total === 0 ? 'no' : summary.total} ${noun}${suppressed}`);
   if (counts.length > 0) out.push(counts.join(', '));
+  const scope = scopeLine(options.scope);
+  if (scope) out.push(scope);
   for (const severity of SEVERITIES) {
     const group = findings.filter((f) => !f.suppressed && f.severity === severity);
     if (group.length === 0) continue;

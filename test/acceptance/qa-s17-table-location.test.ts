@@ -117,6 +117,37 @@ describe('QA s17: where each finding is, in a table over several account-regions
     expect(perAccount.split('\n').every((line) => line.length <= 80)).toBe(true);
   });
 
+  it('names the one account and region of a single-snapshot table under its counts', async () => {
+    // Prepare: as the snapshot names them; without accountId (and no OwnerId), the region alone;
+    // without either, nothing
+    const owned = sshOpen(A, 'eu-west-1') as Record<string, unknown>;
+    const { accountId: _a, ...noAccount } = owned;
+    const { accountId: _b, region: _c, ...neither } = owned;
+    const { io, stdout } = memoryIo({
+      'one.json': JSON.stringify(owned),
+      'no-account.json': JSON.stringify(noAccount),
+      'neither.json': JSON.stringify(neither),
+    });
+    const head = async (file: string, extra: string[] = []) => {
+      const before = stdout().length;
+      await runCli(['audit', '--snapshot', file, ...extra], io);
+      return stdout().slice(before).split('\n').slice(0, 3);
+    };
+
+    // Act / Assess
+    expect(await head('one.json')).toEqual([
+      'VPC Guardrail: 1 finding',
+      '1 critical',
+      `account ${A}, region eu-west-1`,
+    ]);
+    expect(await head('no-account.json')).toEqual([
+      'VPC Guardrail: 1 finding',
+      '1 critical',
+      'region eu-west-1',
+    ]);
+    expect(await head('neither.json')).toEqual(['VPC Guardrail: 1 finding', '1 critical', '']);
+  });
+
   it('leaves the table of one account-region as it was (no location line)', async () => {
     const { io, stdout } = memoryIo({ 'one.json': JSON.stringify(sshOpen(A, 'eu-west-1')) });
     await runCli(['audit', '--snapshot', 'one.json'], io);
