@@ -73,9 +73,41 @@ function profileHint(profile: string, env: CredentialEnv): string {
   return `the profile ${quoted} (AWS_PROFILE) gave no credentials: for an SSO profile run \`aws sso login --profile ${profile}\`; otherwise check its settings (\`aws configure list --profile ${profile}\`)`;
 }
 
-/** The hint for an error about the credentials (by its AWS code or name), else none. */
-export function credentialHints(error: unknown, env: CredentialEnv = process.env): string[] {
-  const kind = KINDS[errorCode(error)];
+/**
+ * A network error before AWS answered: the endpoint's name did not resolve (a region name that
+ * reads right but does not exist, `eu-west-4`, fails this way after the SDK's retries) or the
+ * endpoint could not be reached.
+ */
+function connectionHint(
+  code: string,
+  env: CredentialEnv & { AWS_ENDPOINT_URL?: string },
+): string | undefined {
+  const endpoint = env.AWS_ENDPOINT_URL?.trim();
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return endpoint
+      ? `the endpoint's host name did not resolve: check AWS_ENDPOINT_URL (${endpoint}) and the network (DNS)`
+      : "the AWS endpoint's host name did not resolve: check the region name (a region that does not exist has no endpoint) and the network (DNS, proxy)";
+  }
+  if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
+    return endpoint
+      ? `the endpoint could not be reached: check AWS_ENDPOINT_URL (${endpoint}) and the network`
+      : 'the AWS endpoint could not be reached: check the network (proxy, firewall)';
+  }
+  return undefined;
+}
+
+/**
+ * What to do about an error of the local set-up rather than the audit: the credentials (by the
+ * error's AWS code or name), or the network before AWS answered; else nothing.
+ */
+export function credentialHints(
+  error: unknown,
+  env: CredentialEnv & { AWS_ENDPOINT_URL?: string } = process.env,
+): string[] {
+  const code = errorCode(error);
+  const connection = connectionHint(code, env);
+  if (connection) return [connection];
+  const kind = KINDS[code];
   if (!kind) return [];
   const profile = env.AWS_PROFILE?.trim();
   if (!profile) return [kind === 'none' ? NONE : kind === 'expired' ? EXPIRED : REFUSED];

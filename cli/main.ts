@@ -4,48 +4,26 @@ import { VERSION } from '../shared/version';
 import { registerAudit } from './commands/audit';
 import { registerSimulate } from './commands/simulate';
 import { registerSnapshot } from './commands/snapshot';
+import { programHelpFooter, readmePath } from './help';
 import { type CliIo, EXIT, processIo } from './io';
+import { escapeErrorLine } from './terminal-text';
 
-const HELP_FOOTER = `
-Exit codes: audit: 0 no unsuppressed finding at or above --fail-on, 1 at least one; simulate,
-snapshot: 0 done; every command: 2 usage or input error (the message on stderr names it), and
-with --accounts or --organization an account-region that could not be read (the report is
-incomplete; stderr names it).
-Documentation: README.md of the package (snapshot format, rules, configuration).
-Installed from the package, this runs the bundled CLI. In a source checkout, a bundle older
-than its sources (cli/, shared/, scripts/, package.json) is never run: the sources run instead,
-through tsx.
-`;
+export { escapeErrorLine };
 
 /**
- * What an error line must not carry raw: C0 controls but the line feed (an escape sequence can
- * rewrite the terminal), DEL and C1, and the invisible characters `quoted` escapes in our own
- * errors (bidi overrides such as U+202E turn the rest of the line around, zero-width marks hide
- * text). Commander echoes the argument it refuses (`unknown option '--x…'`, `argument '…' is
- * invalid`, `unknown command '…'`) as given.
+ * Commander's usage errors with what to do where its own line does not say it: a stray argument
+ * (`audit snapshot.json`, `--regions eu-west-1 us-east-1`) and a command it cannot guess.
  */
-function unsafeInErrors(code: number): boolean {
-  return (
-    (code <= 0x1f && code !== 0x0a) ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x061c ||
-    (code >= 0x200b && code <= 0x200f) ||
-    (code >= 0x2028 && code <= 0x202e) ||
-    (code >= 0x2060 && code <= 0x2069) ||
-    code === 0xfeff ||
-    // A lone surrogate (the iterator yields one alone only when it is unpaired).
-    (code >= 0xd800 && code <= 0xdfff)
-  );
-}
-
-/** Commander's error line with those characters as `\uXXXX`, as our own errors show them. */
-export function escapeErrorLine(text: string): string {
-  let out = '';
-  for (const c of text) {
-    const code = c.charCodeAt(0);
-    out += c.length === 1 && unsafeInErrors(code) ? `\\u${code.toString(16).padStart(4, '0')}` : c;
+export function withUsageHint(text: string): string {
+  const stray = /^error: too many arguments for '([\w-]+)'/.exec(text);
+  if (stray) {
+    const command = stray[1] ?? '';
+    return `${text}(each value follows its option, e.g. --snapshot FILE; lists are comma-separated, e.g. --regions eu-west-1,us-east-1; see vpc-guardrail ${command} --help)\n`;
   }
-  return out;
+  if (/^error: unknown command /.test(text) && !text.includes('Did you mean')) {
+    return `${text}(the commands are audit, snapshot and simulate; see vpc-guardrail --help)\n`;
+  }
+  return text;
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -60,12 +38,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       'Guardrail for AWS VPC network security: audit snapshots, regions and organizations, simulate CloudTrail events, record snapshots.',
     )
     .version(VERSION, '-V, --version', 'print the version')
-    .addHelpText('after', HELP_FOOTER)
+    // A function: the README's path is looked up only when help is shown.
+    .addHelpText('after', () => programHelpFooter(readmePath()))
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(escapeErrorLine(s)),
+      outputError: (s, write) => write(escapeErrorLine(withUsageHint(s))),
     });
   registerAudit(program, io, setExit);
   registerSnapshot(program, io, setExit);
@@ -79,7 +58,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof InputError) {
-      io.stderr(`vpc-guardrail: ${error.message}\n`);
+      // The message may quote the input (a JSON parse error quotes the file's bytes, an issue a key).
+      io.stderr(`vpc-guardrail: ${escapeErrorLine(error.message)}\n`);
       return EXIT.usage;
     }
     throw error;

@@ -27,6 +27,19 @@ export function optionValues(value: string, previous: string[] | undefined): str
 }
 
 /**
+ * `--vpc`: ids given apart (`--vpc a b`, `--vpc a --vpc b`) or comma-separated (`--vpc a,b`, as
+ * `--accounts` and `--regions` take them; an id has no comma), in order.
+ */
+export function idValues(value: string, previous: string[] | undefined): string[] {
+  const ids = optionValue(value)
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0) throw new InvalidArgumentError('The value holds no id.');
+  return [...(previous ?? []), ...ids];
+}
+
+/**
  * Standard input can be read once: a second option naming `-` would read nothing (or, read first,
  * take the other's text: `--snapshot - --config -` judged the snapshot as a configuration and
  * reported its keys as unknown). A usage error naming the options.

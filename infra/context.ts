@@ -231,7 +231,7 @@ export function stackPropsFromContext(context: ContextReader): VpcGuardrailStack
     for (const key of ['accounts', 'excludeAccounts']) {
       const value = config[key];
       if (Array.isArray(value) && value.length > 0) {
-        context.fail('config', `${key}: needs organizationId (organization mode; DESIGN §15)`);
+        context.fail('config', `${key}: needs organizationId (organization mode)`);
       }
     }
   }

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { InputError } from '../shared/errors';
 
 export interface GuardrailFunctionProps {
   /** The folder under functions/ and dist/functions/. */
@@ -29,6 +31,14 @@ export class GuardrailFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: GuardrailFunctionProps) {
     super(scope, id);
+    // `cdk synth` and `cdk deploy` build first (cdk.json); the app run any other way (`cdk --app
+    // …`, `node infra/app.ts`) before a build would stop in aws-cdk-lib with a stack trace.
+    const bundle = join(props.bundlesDir, props.name, 'index.mjs');
+    if (!existsSync(bundle)) {
+      throw new InputError('the function bundles are not built', [
+        `${bundle}: not found; run npm run build first (cdk synth and cdk deploy run it through cdk.json)`,
+      ]);
+    }
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,

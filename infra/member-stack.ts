@@ -71,7 +71,7 @@ export class VpcGuardrailMemberStack extends Stack {
     });
     const roleArns = new CfnParameter(this, MEMBER_PARAMETERS.centralRoleArns, {
       type: 'CommaDelimitedList',
-      description: 'The central functions roles (VpcGuardrailCentral output CentralRoleArns)',
+      description: "The central functions' roles (VpcGuardrailCentral output CentralRoleArns)",
     });
     const primaryRegion = new CfnParameter(this, MEMBER_PARAMETERS.primaryRegion, {
       type: 'String',

@@ -202,7 +202,7 @@ export class VpcGuardrailStack extends Stack {
     ] as const) {
       Validations.of(fn.function).acknowledge({
         id: 'AwsSolutions::AwsSolutions-L1',
-        reason: 'Node.js 22 is the runtime the bundles are built, measured and tested for (DESIGN §10).',
+        reason: 'Node.js 22 is the runtime the bundles are built, measured and tested for.',
       });
       fn.role.addToPolicy(
         new iam.PolicyStatement({ sid: 'Ec2Reads', actions: [...reads], resources: ['*'] }),

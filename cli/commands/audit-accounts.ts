@@ -9,8 +9,9 @@ import { atOrAbove, type Severity } from '../../shared/findings';
 import { toAsffPerAccount } from '../../shared/integrations/security-hub';
 import { notJudgedStderrLines } from '../../shared/report/format';
 import { formatSarif, sarifCategory, sarifSizeWarning } from '../../shared/report/sarif';
-import { formatTable } from '../../shared/report/table';
+import { formatTable, wrapHanging } from '../../shared/report/table';
 import { type CliIo, EXIT } from '../io';
+import { escapeErrorLine } from '../terminal-text';
 import { type AccountOptions, resolveAccounts, targetProgress } from './accounts';
 
 export interface AccountsAuditOptions extends AccountOptions {
@@ -119,7 +120,7 @@ function reportAccountsRun(
   const { now } = run;
   const { findings, summary, failures } = result;
   // As for one region: warnings on stderr (and in summary.warnings), never a change of exit code.
-  for (const warning of summary.warnings ?? []) io.stderr(`warning: ${warning}\n`);
+  for (const warning of summary.warnings ?? []) io.stderr(`warning: ${escapeErrorLine(warning)}\n`);
   const perAccount = result.accounts ?? [];
   switch (options.format) {
     case 'json':
@@ -162,15 +163,18 @@ function reportAccountsRun(
       );
       // ASFF (a bare array) has no place for what could not be judged: stderr names it, with the
       // account-region each entry carries here (a resource id alone does not say where it is).
-      for (const line of notJudgedStderrLines({ notJudged: result.notJudgedText })) io.stderr(line);
+      for (const line of notJudgedStderrLines({ notJudged: result.notJudgedText }))
+        io.stderr(escapeErrorLine(line));
       break;
     case 'table':
+      // Each finding names its account and region, as the not-judged lines do: a resource id
+      // alone does not say where the resource is.
       io.stdout(
-        `${formatTable(findings, { ...summary, notJudged: result.notJudgedText })}\nPer account:\n${perAccount.map((a) => `  ${accountLine(a)}`).join('\n')}\n`,
+        `${formatTable(findings, { ...summary, notJudged: result.notJudgedText }, { location: 'account-region' })}\nPer account:\n${perAccount.flatMap((a) => wrapHanging(accountLine(a), '  ', '    ')).join('\n')}\n`,
       );
       break;
   }
-  for (const failure of failures) io.stderr(`${failureLine(failure)}\n`);
+  for (const failure of failures) io.stderr(`${escapeErrorLine(failureLine(failure))}\n`);
   if (failures.length > 0) {
     io.stderr(`vpc-guardrail: ${failures.length} of ${run.targets} account-region(s) could not be read\n`);
     return EXIT.usage;

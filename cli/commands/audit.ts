@@ -6,12 +6,7 @@ import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared
 import { parseSnapshotJson, type ReadSnapshot, readSnapshot } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
 import { asffTargetIssues, formatAsff } from '../../shared/report/asff';
-import {
-  formatReport,
-  jsonReportChunks,
-  notJudgedStderrLines,
-  REPORT_FORMATS,
-} from '../../shared/report/format';
+import { jsonReportChunks, notJudgedStderrLines, REPORT_FORMATS } from '../../shared/report/format';
 import {
   artifactUri,
   formatSarif,
@@ -19,9 +14,13 @@ import {
   sarifCategory,
   sarifSizeWarning,
 } from '../../shared/report/sarif';
+import { formatTable } from '../../shared/report/table';
 import { loadConfigFile } from '../config-file';
+import { AUDIT_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
-import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
+import { choiceOf, idValues, optionValue, refuseStdinTwice } from '../option-value';
+import { refuseEventAsSnapshot } from '../snapshot-file';
+import { escapeErrorLine } from '../terminal-text';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
 import { type ExclusionWords, ownerAccounts, refuseExcluded } from './owners';
@@ -59,6 +58,7 @@ async function loadAuditSnapshot(
     const text = await io.readText(options.snapshot);
     if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
     const json = parseSnapshotJson(text, source);
+    refuseEventAsSnapshot(json, source);
     return Array.isArray(json) ? { several: json } : readSnapshot(json, source);
   }
   if (options.region) return readSnapshot(await loadLiveSnapshot(io, options, config.excludeAccounts));
@@ -137,7 +137,20 @@ function renderAudit(
   }
   if (options.format === 'asff') return [formatAsff(findings, { ...asffTarget(options, snapshot), now })];
   if (options.format === 'json') return jsonReportChunks(findings, summary);
-  return [formatReport(options.format, findings, summary)];
+  // Which account and region the report is about, as far as the snapshot (or --region) says: a
+  // report read later, or pasted into a ticket, names them.
+  return [formatTable(findings, summary, { scope: accountRegionOf(options, snapshot) })];
+}
+
+/**
+ * The account and region of a one-snapshot audit: the snapshot's `accountId` (else the one
+ * OwnerId its resources carry; a live region's is the credentials') and `region` (else `--region`).
+ */
+function accountRegionOf(options: AuditOptions, snapshot: Snapshot): { accountId?: string; region?: string } {
+  const owners = snapshot.accountId === undefined ? ownerAccounts(snapshot) : [];
+  const accountId = snapshot.accountId ?? (owners.length === 1 ? owners[0] : undefined);
+  const region = snapshot.region ?? options.region;
+  return { ...(accountId ? { accountId } : {}), ...(region ? { region } : {}) };
 }
 
 /**
@@ -146,9 +159,7 @@ function renderAudit(
  * its region (else `--region`), and the `--vpc` asked for.
  */
 function snapshotScope(options: AuditOptions, snapshot: Snapshot): SarifScope {
-  const owners = snapshot.accountId === undefined ? ownerAccounts(snapshot) : [];
-  const accountId = snapshot.accountId ?? (owners.length === 1 ? owners[0] : undefined);
-  const region = snapshot.region ?? options.region;
+  const { accountId, region } = accountRegionOf(options, snapshot);
   return {
     ...(accountId ? { accounts: [accountId] } : {}),
     ...(region ? { regions: [region] } : {}),
@@ -233,13 +244,14 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   // What could not be judged is listed whatever --vpc says: a not-judged resource has no finding
   // to filter by, and leaving it out would be the silence DESIGN §3 forbids.
   const warnings = [...inputWarnings, ...result.warnings];
-  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  for (const warning of warnings) io.stderr(`warning: ${escapeErrorLine(warning)}\n`);
   const summary = summarize(findings, { notJudged: result.notJudged, warnings });
   // Checked before anything is printed or sent: a missing account or region is a usage error.
   const hubTarget = options.importToSecurityHub ? asffTarget(options, snapshot) : undefined;
   for (const chunk of renderAudit(io, options, snapshot, findings, summary, now)) io.stdout(chunk);
   // ASFF has no place for them (SARIF carries them as notifications, table and JSON in summary).
-  if (options.format === 'asff') for (const line of notJudgedStderrLines(summary)) io.stderr(line);
+  if (options.format === 'asff')
+    for (const line of notJudgedStderrLines(summary)) io.stderr(escapeErrorLine(line));
   if (hubTarget && !(await importToSecurityHub(io, findings, { ...hubTarget, now }))) return EXIT.usage;
   const threshold = options.failOn;
   if (threshold === 'none') return EXIT.ok;
@@ -253,10 +265,13 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     .description('evaluate a snapshot (or a live region, or accounts of an organization) and report findings')
     // DESIGN §11's usage line (README "The vpc-guardrail command"), then the organization form.
     .usage(
-      '[--snapshot FILE | --region R] [--vpc ID ...] [--format table|json|sarif|asff]\n' +
-        '                           [--fail-on SEVERITY|none] [--config FILE] [--import-to-security-hub]\n' +
-        '       vpc-guardrail audit (--accounts IDS | --organization) --regions R,... [--role-name NAME]\n' +
-        '                           [--vpc ID ...] [--format ...] [--fail-on ...] [--config FILE]',
+      '[--snapshot FILE | --region R] [--vpc ID ...]\n' +
+        '                           [--format table|json|sarif|asff]\n' +
+        '                           [--fail-on SEVERITY|none] [--config FILE]\n' +
+        '                           [--import-to-security-hub]\n' +
+        '       vpc-guardrail audit (--accounts IDS | --organization) --regions R,...\n' +
+        '                           [--role-name NAME] [--vpc ID ...] [--format ...]\n' +
+        '                           [--fail-on ...] [--config FILE]',
     )
     .option(
       '--snapshot <file>',
@@ -270,11 +285,14 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     )
     .option(
       '--vpc <id...>',
-      'only these VPCs (repeatable): with --region only they are read, with --snapshot the whole file is evaluated and only their findings are reported',
-      optionValues,
+      'only these VPCs (repeatable, or comma-separated): with --region only they are read, with --snapshot the whole file is evaluated and only their findings are reported',
+      idValues,
     )
     .addOption(
-      new Option('--format <format>', 'output format')
+      new Option(
+        '--format <format>',
+        'table (by severity, 80 columns), json (findings and summary), sarif (SARIF 2.1.0, for code scanning) or asff (Security Hub findings)',
+      )
         .choices([...AUDIT_FORMATS])
         .argParser(choiceOf(AUDIT_FORMATS))
         .default('table'),
@@ -297,7 +315,9 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       '--import-to-security-hub',
       "also import the findings into AWS Security Hub (the snapshot's account and region, local credentials)",
     );
-  addAccountOptions(command).action(async (options: AuditOptions) => {
-    setExit(await runAudit(io, options));
-  });
+  addAccountOptions(command)
+    .addHelpText('after', AUDIT_HELP_FOOTER)
+    .action(async (options: AuditOptions) => {
+      setExit(await runAudit(io, options));
+    });
 }

@@ -1,5 +1,6 @@
 import { InputError } from '../../shared/errors';
 import type { CliIo } from '../io';
+import { escapeErrorLine } from '../terminal-text';
 
 // Which account a snapshot describes, when nothing says so outright (a file without a top-level
 // accountId, a live region whose STS call did not answer), and the refusal of an account that
@@ -73,5 +74,5 @@ export function refuseExcluded(
         : `accounts ${accounts.join(', ')} ${words.all} are in excludeAccounts of --config: they are never governed, so it is not ${words.verb}`,
     ]);
   }
-  if (excluded.length > 0) io.stderr(`warning: ${words.several(accounts, excluded)}\n`);
+  if (excluded.length > 0) io.stderr(`warning: ${escapeErrorLine(words.several(accounts, excluded))}\n`);
 }

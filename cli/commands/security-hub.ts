@@ -5,6 +5,7 @@ import { securityHubPlan } from '../../shared/integrations/security-hub';
 import { defaultProductArn } from '../../shared/report/asff';
 import { credentialHints } from '../credential-hint';
 import type { CliIo } from '../io';
+import { escapeErrorLine } from '../terminal-text';
 
 /** Failures listed one per line; the rest are counted. */
 const SHOWN_FAILURES = 20;
@@ -43,7 +44,7 @@ export async function importToSecurityHub(
   }
   for (const failure of report.failed.slice(0, SHOWN_FAILURES)) {
     io.stderr(
-      `  not imported: ${failure.id}: ${failure.code}${failure.message ? `: ${failure.message}` : ''}\n`,
+      `  not imported: ${escapeErrorLine(`${failure.id}: ${failure.code}${failure.message ? `: ${failure.message}` : ''}`)}\n`,
     );
   }
   if (report.failed.length > SHOWN_FAILURES) {

@@ -6,15 +6,18 @@ import type { BatchMessage, MessageTriage, TriagedBatch } from '../../shared/eve
 import { type GroupOutcome, runGroupPipeline, triageMessages } from '../../shared/events/pipeline';
 import type { ParsedEvent } from '../../shared/events/types';
 import type { Finding } from '../../shared/findings';
-import { readSnapshotText } from '../../shared/model/snapshot';
+import { parseSnapshotJson, readSnapshot } from '../../shared/model/snapshot';
 import { describeAction } from '../../shared/notify/action-text';
 import { type ChatNotification, chatFromText } from '../../shared/notify/chat';
 import { ROLE_NAME } from '../../shared/org/settings';
 import { type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { Ec2Call } from '../../shared/remediation/types';
 import { loadConfigFile } from '../config-file';
+import { SIMULATE_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
+import { refuseEventAsSnapshot } from '../snapshot-file';
+import { escapeErrorLine } from '../terminal-text';
 import { eventMessages } from './simulate-input';
 
 export const SIMULATE_FORMATS = ['text', 'json'] as const;
@@ -147,13 +150,15 @@ export async function simulate(io: CliIo, options: SimulateOptions): Promise<Sim
   for (const path of [options.event].flat()) {
     messages.push(...eventMessages(await io.readText(path), path, messages.length));
   }
-  const { snapshot, warnings } = readSnapshotText(
-    await io.readText(options.snapshot),
-    `snapshot ${options.snapshot}`,
-  );
+  const source = `snapshot ${options.snapshot}`;
+  const text = await io.readText(options.snapshot);
+  if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
+  const json = parseSnapshotJson(text, source);
+  refuseEventAsSnapshot(json, source);
+  const { snapshot, warnings } = readSnapshot(json, source);
   // DESIGN §3: warnings go to stderr (and, in JSON, beside the report). The snapshot is the user's
   // own file here, so what looked odd in it (an unknown key, no item at all) is theirs to see.
-  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  for (const warning of warnings) io.stderr(`warning: ${escapeErrorLine(warning)}\n`);
   const pipelineOptions = { now: io.now() };
   const all = triageMessages(messages, config, pipelineOptions);
   // Organization mode: ungoverned accounts and the member role's own calls are ignored, with the
@@ -255,6 +260,12 @@ function recordOf(m: MessageTriage, index: number): SimulateRecord {
 
 /** The text form: what a person reads in a terminal. */
 export function formatSimulateText(r: SimulateReport): string {
+  // Event ids, names and scope ids come from the event file, reasons from tags: on a terminal,
+  // their control characters and bidi overrides are written as \uXXXX (the notice is sanitized).
+  return escapeErrorLine(simulateLines(r));
+}
+
+function simulateLines(r: SimulateReport): string {
   const lines: string[] = [];
   if (r.records.length === 1) {
     lines.push(
@@ -316,9 +327,10 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
     )
     // DESIGN §11's usage line (README "The vpc-guardrail command").
     .usage(
-      '--event FILE --snapshot FILE [--mode notify|remediate|dry-run]\n' +
-        '                              [--config FILE] [--format text|json]\n' +
-        '                              [--role-name NAME] [--central-account ID]',
+      '--event FILE --snapshot FILE\n' +
+        '                              [--mode notify|remediate|dry-run] [--config FILE]\n' +
+        '                              [--format text|json] [--role-name NAME]\n' +
+        '                              [--central-account ID]',
     )
     .requiredOption(
       '--event <file>',
@@ -356,6 +368,7 @@ export function registerSimulate(program: Command, io: CliIo, setExit: (code: nu
       'organization mode: the central account, governed whether or not accounts lists it (unless excludeAccounts does)',
       optionValue,
     )
+    .addHelpText('after', SIMULATE_HELP_FOOTER)
     .action(async (options: SimulateOptions) => {
       const result = await simulate(io, options);
       io.stdout(

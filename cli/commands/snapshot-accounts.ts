@@ -3,6 +3,7 @@ import { AssumeRoleDeniedError, errorText, isRetryable, RegionLoadError } from '
 import { mapLimit } from '../../shared/aws/map-limit';
 import { InputError } from '../../shared/errors';
 import { type CliIo, EXIT } from '../io';
+import { escapeErrorLine } from '../terminal-text';
 import { type AccountOptions, resolveAccounts, targetProgress } from './accounts';
 
 /**
@@ -58,6 +59,6 @@ export async function writeAccountSnapshots(
       2,
     )}\n`,
   );
-  for (const line of failures) io.stderr(`${line}\n`);
+  for (const line of failures) io.stderr(`${escapeErrorLine(line)}\n`);
   return failures.length > 0 ? EXIT.usage : EXIT.ok;
 }

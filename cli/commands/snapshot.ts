@@ -12,8 +12,9 @@ import { RegionLoadError } from '../../shared/aws/errors';
 import { REGION_NAME, VPC_ID } from '../../shared/aws/ids';
 import { InputError } from '../../shared/errors';
 import { credentialHints } from '../credential-hint';
+import { SNAPSHOT_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT, processIo } from '../io';
-import { optionValue, optionValues } from '../option-value';
+import { idValues, optionValue } from '../option-value';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { type ExclusionWords, ownerAccounts, refuseExcluded } from './owners';
 import { writeAccountSnapshots } from './snapshot-accounts';
@@ -192,23 +193,26 @@ export function registerSnapshot(program: Command, io: CliIo, setExit: (code: nu
     // DESIGN §11's usage line (README "The vpc-guardrail command"), then the organization form.
     .usage(
       '--region R [--vpc ID ...] > FILE\n' +
-        '       vpc-guardrail snapshot (--accounts IDS | --organization) --regions R,... [--role-name NAME] > FILE',
+        '       vpc-guardrail snapshot (--accounts IDS | --organization) --regions R,...\n' +
+        '                              [--role-name NAME] > FILE',
     )
     .option('--region <region>', 'AWS region to read (local credentials: AWS_PROFILE, SSO, …)', optionValue)
-    .option('--vpc <id...>', 'only these VPCs (repeatable)', optionValues);
-  addAccountOptions(command).action(async (options: LiveOptions) => {
-    if (wantsAccounts(options)) {
-      setExit(await writeAccountSnapshots(io, options));
-      return;
-    }
-    refuseLoneRegions(options);
-    if (!options.region) {
-      throw new InputError('invalid options', [
-        "required option '--region <region>' not specified (or give --accounts or --organization with --regions)",
-      ]);
-    }
-    const snapshot = await loadLiveSnapshot(io, options);
-    io.stdout(`${JSON.stringify(snapshot, null, 2)}\n`);
-    setExit(EXIT.ok);
-  });
+    .option('--vpc <id...>', 'only these VPCs (repeatable, or comma-separated)', idValues);
+  addAccountOptions(command)
+    .addHelpText('after', SNAPSHOT_HELP_FOOTER)
+    .action(async (options: LiveOptions) => {
+      if (wantsAccounts(options)) {
+        setExit(await writeAccountSnapshots(io, options));
+        return;
+      }
+      refuseLoneRegions(options);
+      if (!options.region) {
+        throw new InputError('invalid options', [
+          "required option '--region <region>' not specified (or give --accounts or --organization with --regions)",
+        ]);
+      }
+      const snapshot = await loadLiveSnapshot(io, options);
+      io.stdout(`${JSON.stringify(snapshot, null, 2)}\n`);
+      setExit(EXIT.ok);
+    });
 }

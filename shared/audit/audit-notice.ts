@@ -120,7 +120,12 @@ export function auditNotice(input: {
     ...failures.map((f) => `NOT EVALUATED: ${f.accountId ? `${f.accountId} ` : ''}${f.region}: ${f.message}`),
     ...(failures.length > 0 ? [''] : []),
     ...(actionLines.length > 0 ? ['ACTIONS', ...actionLines, ''] : []),
-    formatTable(findings, { ...summary, notJudged: [...(input.notJudgedText ?? summary.notJudged)] }),
+    formatTable(
+      findings,
+      { ...summary, notJudged: [...(input.notJudgedText ?? summary.notJudged)] },
+      // Where each finding is, as the not-judged lines say it: an id alone does not.
+      { location: multi ? 'account-region' : regions.length > 1 ? 'region' : 'one' },
+    ),
     'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
   ].join('\n');
   const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`);

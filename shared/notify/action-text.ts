@@ -26,7 +26,7 @@ export function describeAction(action: PlannedAction): string {
       const p = action.parameters;
       return `${action.action} ${sanitize(p.NetworkAclId, 64)} ${p.Egress ? 'egress' : 'ingress'} rule ${p.RuleNumber}: ${
         p.RuleAction
-      } protocol ${sanitize(p.Protocol, 8)} ports ${p.PortRange ? `${p.PortRange.From}-${p.PortRange.To}` : 'all'} from ${sanitize(
+      } protocol ${sanitize(p.Protocol, 8)} ports ${p.PortRange ? rangeText(p.PortRange.From, p.PortRange.To) : 'all'} from ${sanitize(
         p.CidrBlock ?? p.Ipv6CidrBlock,
         64,
       )}`;
@@ -38,6 +38,11 @@ export function describeAction(action: PlannedAction): string {
     case 'ModifySubnetAttribute':
       return `ModifySubnetAttribute ${sanitize(action.parameters.SubnetId, 64)} MapPublicIpOnLaunch=false`;
   }
+}
+
+/** `22`, or `1024-65535`: one port is not written as a range. */
+function rangeText(from: number | undefined, to: number | undefined): string {
+  return from === to || to === undefined ? `${from}` : `${from}-${to}`;
 }
 
 /** `tcp 22 from 0.0.0.0/0`. */

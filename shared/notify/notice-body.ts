@@ -348,7 +348,11 @@ function alreadyRemovedLines(input: NoticeInput): string[] {
   // EC2 (and CloudTrail's rule set) writes -1 for the ports of an all-traffic rule: "-1 -1--1" is
   // not a rule a person can recognize.
   const portsText = (from: number | undefined, to: number | undefined) =>
-    from === undefined || from === -1 ? 'all ports' : `${from}-${to ?? from}`;
+    from === undefined || from === -1
+      ? 'all ports'
+      : to === undefined || to === from
+        ? `${from}`
+        : `${from}-${to}`;
   const protocolText = (protocol: string) => (protocol === '-1' ? 'all protocols' : sanitize(protocol, 8));
   for (const rule of cap(input.alreadyRemoved, MAX_LINES_PER_SECTION)) {
     // A prefix-list source was judged by the list's entries as the slice read them; a list that

@@ -158,9 +158,55 @@ function exemptionLines(finding: Finding): string[] {
   return lines;
 }
 
-function findingLines(finding: Finding): string[] {
+/**
+ * What a finding's head names besides its resource: nothing more (`one`: the report covers one
+ * account-region), its region (one account, several regions) or its account and region (several
+ * accounts). Resource ids are unique per account-region only, and the on-call reader of a report
+ * over several must know where to look.
+ */
+export type TableLocation = 'one' | 'region' | 'account-region';
+
+/** Options of `formatTable`. */
+export interface TableOptions {
+  /** Default `one`. */
+  location?: TableLocation;
+  /** The one account-region the report covers, as far as it is known: named under the counts. */
+  scope?: { accountId?: string; region?: string };
+}
+
+/** `account 111122223333, region eu-west-1` (what is known of it), or nothing. */
+function scopeLine(scope: TableOptions['scope']): string | undefined {
+  const parts = [
+    ...(scope?.accountId ? [`account ${scope.accountId}`] : []),
+    ...(scope?.region ? [`region ${scope.region}`] : []),
+  ];
+  return parts.length > 0 ? sanitize(parts.join(', '), 200) : undefined;
+}
+
+/**
+ * `text` wrapped to `width` columns, its first line indented by `first` and the others by the
+ * deeper `rest`, so a wrapped entry never reads as the next one.
+ */
+export function wrapHanging(text: string, first: string, rest: string, width = WIDTH): string[] {
+  const [head = '', ...tail] = wrap(text, rest, width);
+  return [`${first}${head.slice(rest.length)}`, ...tail];
+}
+
+/** Where a finding is, when the report covers more than one account-region. */
+function locationLine(finding: Finding, location: TableLocation): string | undefined {
+  const region = finding.region ?? '(region not known)';
+  if (location === 'region') return `region ${region}`;
+  if (location === 'account-region') {
+    return `account ${finding.accountId ?? '(not known)'}, region ${region}`;
+  }
+  return undefined;
+}
+
+function findingLines(finding: Finding, location: TableLocation): string[] {
   const where = finding.vpcId ? `${finding.resourceId} (${finding.vpcId})` : finding.resourceId;
-  const lines = wrap(`${finding.ruleId}  ${where}`, '  ');
+  const lines = wrapHanging(`${finding.ruleId} ${where}`, '  ', '    ');
+  const place = locationLine(finding, location);
+  if (place) lines.push(...wrap(place, '    '));
   lines.push(...wrap(finding.title, '    '));
   lines.push(...wrap(finding.detail, '    '));
   const meta = [finding.controls.length > 0 ? `controls: ${finding.controls.join(', ')}` : undefined];
@@ -174,7 +220,12 @@ function findingLines(finding: Finding): string[] {
 }
 
 /** A plain-text report grouped by severity that reads well in 80 columns. */
-export function formatTable(findings: readonly Finding[], summary: Summary): string {
+export function formatTable(
+  findings: readonly Finding[],
+  summary: Summary,
+  options: TableOptions = {},
+): string {
+  const location = options.location ?? 'one';
   const out: string[] = [];
   const counts = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map(
     (s) => `${summary.bySeverity[s]} ${s}`,
@@ -183,16 +234,18 @@ export function formatTable(findings: readonly Finding[], summary: Summary): str
   const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : '';
   out.push(`VPC Guardrail: ${summary.total === 0 ? 'no' : summary.total} ${noun}${suppressed}`);
   if (counts.length > 0) out.push(counts.join(', '));
+  const scope = scopeLine(options.scope);
+  if (scope) out.push(scope);
   for (const severity of SEVERITIES) {
     const group = findings.filter((f) => !f.suppressed && f.severity === severity);
     if (group.length === 0) continue;
     out.push('', `${severity.toUpperCase()} (${group.length})`);
-    for (const finding of group) out.push(...findingLines(finding));
+    for (const finding of group) out.push(...findingLines(finding, location));
   }
   const exempted = findings.filter((f) => f.suppressed);
   if (exempted.length > 0) {
     out.push('', `SUPPRESSED (${exempted.length})`);
-    for (const finding of exempted) out.push(...findingLines(finding));
+    for (const finding of exempted) out.push(...findingLines(finding, location));
   }
   const footer = notJudgedLine(summary);
   if (footer) out.push('', footer);

@@ -104,7 +104,7 @@ function sshWorld(): World {
   return world;
 }
 
-const SSH_ENTRY = 'entry 100 (inbound) of acl-0default: allow protocol 6 22-22 from 0.0.0.0/0';
+const SSH_ENTRY = 'entry 100 (inbound) of acl-0default: allow protocol 6 22 from 0.0.0.0/0';
 
 describe('§8 "already removed" for NACL entries a redelivered call wrote', () => {
   beforeEach(() => {
@@ -356,7 +356,7 @@ describe('§8 "already removed" for a world rule whose source was a prefix list'
     expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('critical');
     expect(notices[0]?.MessageAttributes?.ruleIds?.StringValue).toBe('["sg-open-admin-port"]');
     expect(notices[0]?.Message).toContain(
-      'sgr-pl22 on sg-0web: tcp 22-22 from prefix list pl-0admins (it holds the whole internet)',
+      'sgr-pl22 on sg-0web: tcp 22 from prefix list pl-0admins (it holds the whole internet)',
     );
   });
 
@@ -391,7 +391,7 @@ describe('§8 "already removed" for a world rule whose source was a prefix list'
       expect(notices[0]?.MessageAttributes?.ruleIds?.StringValue).toBe('["sg-open-admin-port"]');
       expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('notified');
       expect(notices[0]?.Message).toContain(
-        'sgr-pl22 on sg-0web: tcp 22-22 from prefix list pl-0admins (NOT VERIFIED: the rule is gone and the list could not be read, so whether it held the whole internet is not known)',
+        'sgr-pl22 on sg-0web: tcp 22 from prefix list pl-0admins (NOT VERIFIED: the rule is gone and the list could not be read, so whether it held the whole internet is not known)',
       );
       expect(notices[0]?.Message).not.toContain('could not evaluate');
     },
@@ -426,7 +426,7 @@ describe('§8 "already removed" for a world rule whose source was a prefix list'
     const notices = publishedNotices(snsMock);
     expect(notices.map((n) => n.Subject)).toEqual(['[CRITICAL] world-open rule on sg-0web already removed']);
     expect(notices[0]?.Message).toContain(
-      'rule (no id in the record) on sg-0web: tcp 22-22 from prefix list pl-0admins (it holds the whole internet)',
+      'rule (no id in the record) on sg-0web: tcp 22 from prefix list pl-0admins (it holds the whole internet)',
     );
   });
 

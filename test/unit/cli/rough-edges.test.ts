@@ -53,7 +53,7 @@ describe('--version and --help', () => {
       for (const doc of stdout.match(/\b[\w-]+\.md\b/g) ?? []) expect(['README.md']).toContain(doc);
       if (argv[0] === '--help') {
         expect(stdout).toContain(
-          'a bundle older\nthan its sources (cli/, shared/, scripts/, package.json) is never run: the sources run instead,\nthrough tsx.',
+          'a\nbundle older than its sources (cli/, shared/, scripts/, package.json) is never\nrun: the sources run instead, through tsx.',
         );
       }
     },

@@ -23,8 +23,8 @@ describe('CDK context (infra/context.ts)', () => {
   it('refuses accounts / excludeAccounts in -c config without organizationId, as -c accounts is', () => {
     expect(read({ config: '{"excludeAccounts":["111122223333"],"accounts":["222233334444"]}' })).toBe(
       'invalid CDK context:\n' +
-        '  -c config: accounts: needs organizationId (organization mode; DESIGN §15)\n' +
-        '  -c config: excludeAccounts: needs organizationId (organization mode; DESIGN §15)',
+        '  -c config: accounts: needs organizationId (organization mode)\n' +
+        '  -c config: excludeAccounts: needs organizationId (organization mode)',
     );
     expect(read({ config: '{"accounts":[],"excludeAccounts":[]}' })).toMatchObject({ createTrail: false });
     expect(

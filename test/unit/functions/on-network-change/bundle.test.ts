@@ -205,7 +205,7 @@ describe('the on-network-change bundle on a mixed SQS batch (DESIGN §7, §8, §
       expect(aws.notices).toHaveLength(1);
       const [notice] = aws.notices;
       expect(notice?.subject).toBe('[CRITICAL] sg-0tf world-open on 22/tcp (+1 more) — revoked');
-      expect(notice?.message).toContain('sgr-w3389 on sg-0tf: tcp 3389-3389 from 0.0.0.0/0');
+      expect(notice?.message).toContain('sgr-w3389 on sg-0tf: tcp 3389 from 0.0.0.0/0');
       expect(notice?.attributes).toEqual({
         severity: 'critical',
         ruleIds: '["sg-open-admin-port"]',

@@ -82,7 +82,7 @@ describe('§8 "on a retry, offending rules that this event added and that are al
     expect(notice?.Subject).toBe(`[CRITICAL] world-open rule on ${GO_SDK_GROUP} already removed`);
     expect(notice?.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: 'critical' });
     expect(notice?.Message).toContain('ALREADY REMOVED');
-    expect(notice?.Message).toContain(`on ${GO_SDK_GROUP}: tcp 22-22 from 0.0.0.0/0`);
+    expect(notice?.Message).toContain(`on ${GO_SDK_GROUP}: tcp 22 from 0.0.0.0/0`);
   });
 
   it('the same record on a first delivery, rule gone: no notice (a concurrent batch told it)', async () => {
@@ -125,8 +125,8 @@ describe('§8 "on a retry, offending rules that this event added and that are al
     expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
     const notices = published();
     expect(notices).toHaveLength(1);
-    expect(notices[0]?.Message).toContain('on sg-0db7d4784c4db8612: tcp 22-22 from 0.0.0.0/0');
-    expect(notices[0]?.Message).toContain('on sg-0db7d4784c4db8612: tcp 22-22 from ::/0');
+    expect(notices[0]?.Message).toContain('on sg-0db7d4784c4db8612: tcp 22 from 0.0.0.0/0');
+    expect(notices[0]?.Message).toContain('on sg-0db7d4784c4db8612: tcp 22 from ::/0');
   });
 
   it('a redelivered legacy flat-form record (cidrIp at the top, no rule set): reported already removed', async () => {
@@ -147,7 +147,7 @@ describe('§8 "on a retry, offending rules that this event added and that are al
     const notices = published();
     expect(notices).toHaveLength(1);
     expect(notices[0]?.Subject).toBe(`[CRITICAL] world-open rule on ${request.groupId} already removed`);
-    expect(notices[0]?.Message).toContain(`on ${request.groupId}: tcp 22-22 from 208.236.235.254/0`);
+    expect(notices[0]?.Message).toContain(`on ${request.groupId}: tcp 22 from 208.236.235.254/0`);
   });
 });
 
@@ -363,9 +363,9 @@ describe('§8 "already removed" for ModifySecurityGroupRules (a rule modified in
     expect(notices[0]?.Subject).toBe('[CRITICAL] world-open rule on sg-0web already removed');
     // The record names no direction: the line must not call the rule inbound ("from").
     expect(notices[0]?.Message).toContain(
-      'sgr-was-private on sg-0web: tcp 3389-3389 with 0.0.0.0/0 (inbound or outbound: a ModifySecurityGroupRules record names no direction)',
+      'sgr-was-private on sg-0web: tcp 3389 with 0.0.0.0/0 (inbound or outbound: a ModifySecurityGroupRules record names no direction)',
     );
-    expect(notices[0]?.Message).not.toContain('3389-3389 from 0.0.0.0/0');
+    expect(notices[0]?.Message).not.toContain('3389 from 0.0.0.0/0');
   });
 
   it('redelivered after a world EGRESS rule it modified was deleted: reported, never as an inbound rule', async () => {
@@ -513,7 +513,7 @@ describe('§8 "already removed" for a record from before rule ids that names its
     // Assess
     const notices = published();
     expect(notices.map((n) => n.Subject)).toEqual(['[CRITICAL] world-open rule on sg-0web already removed']);
-    expect(notices[0]?.Message).toContain('rule (no id in the record) on sg-0web: tcp 22-22 from 0.0.0.0/0');
+    expect(notices[0]?.Message).toContain('rule (no id in the record) on sg-0web: tcp 22 from 0.0.0.0/0');
   });
 
   it('on a first delivery, rule gone: no notice', async () => {

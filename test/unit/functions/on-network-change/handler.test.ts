@@ -187,7 +187,7 @@ describe('on-network-change handler', () => {
     expect(sent).toHaveLength(2);
     expect(sent[1]?.Subject).toBe('[CRITICAL] world-open rule on sg-0web already removed');
     const text = (JSON.parse(sent[1]?.Message ?? '{}') as { default?: string }).default ?? '';
-    expect(text).toContain('sgr-world22 on sg-0web: tcp 22-22 from 0.0.0.0/0');
+    expect(text).toContain('sgr-world22 on sg-0web: tcp 22 from 0.0.0.0/0');
   });
 
   it('logs cold_start true on the first invocation of a fresh environment and false after', async () => {

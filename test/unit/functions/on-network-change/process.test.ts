@@ -424,7 +424,7 @@ describe('processEvent: faults', () => {
     const notices = published();
     expect(notices).toHaveLength(2);
     expect(notices[1]?.Message).toContain('ALREADY REMOVED');
-    expect(notices[1]?.Message).toContain(`sgr-world22 on ${GROUP}: tcp 22-22 from 0.0.0.0/0`);
+    expect(notices[1]?.Message).toContain(`sgr-world22 on ${GROUP}: tcp 22 from 0.0.0.0/0`);
   });
 });
 

@@ -386,7 +386,7 @@ describe('buildNotice', () => {
       }),
     );
     expect(notice.subject).toBe('[INFO] world-open rule on sg-0abc already removed');
-    expect(notice.message).toContain('  sgr-world on sg-0abc: tcp 22-22 from 0.0.0.0/0');
+    expect(notice.message).toContain('  sgr-world on sg-0abc: tcp 22 from 0.0.0.0/0');
   });
 
   it('names an all-traffic rule already removed in words, not as EC2 writes its ports (-1 -1--1)', () => {
@@ -454,7 +454,7 @@ describe('buildNotice', () => {
     expect(notice.subject).toBe('[HIGH] world-open entry 100 of acl-0abc already removed');
     expect(notice.attributes.severity?.StringValue).toBe('high');
     expect(notice.message).toContain(
-      '  entry 100 (inbound) of acl-0abc: allow protocol 6 22-22 from 0.0.0.0/0 (gone, or no longer this entry)',
+      '  entry 100 (inbound) of acl-0abc: allow protocol 6 22 from 0.0.0.0/0 (gone, or no longer this entry)',
     );
   });
 });

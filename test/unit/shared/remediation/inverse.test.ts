@@ -99,7 +99,7 @@ describe('how to undo a NACL narrowing (the notice line)', () => {
       'aws ec2 replace-network-acl-entry --network-acl-id acl-1 --rule-number 100 --ingress --protocol 6 --rule-action allow --cidr-block 0.0.0.0/0 --port-range From=22,To=22',
     );
     expect(describeAction(action)).toBe(
-      'ReplaceNetworkAclEntry acl-1 ingress rule 100: allow protocol 6 ports 22-22 from 10.0.0.0/16',
+      'ReplaceNetworkAclEntry acl-1 ingress rule 100: allow protocol 6 ports 22 from 10.0.0.0/16',
     );
   });
 });
