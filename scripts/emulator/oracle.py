@@ -139,6 +139,7 @@ class Cfg:
         self.types = set(raw.get("allowInterfaceTypes", []))
         self.requesters = set(raw.get("allowRequesterIds", []))
         self.judge_unused = raw.get("judgeUnused", True)
+        self.off = {r for r, m in raw.get("rules", {}).items() if m == "off"}
 
     def special_ports(self):
         s = set()
@@ -532,6 +533,8 @@ def evaluate(snap, raw_cfg, brute=False):
         return any(table_has_igw_default(cfg, t, f) for f in fams)
 
     def add(rule, res, sev, ports=None, tags=None, **kw):
+        if rule in cfg.off:
+            return {}  # a rule turned off reports nothing (and claims nothing: README Rules)
         f = {"severity": sev, "ports": clean(ports) if ports is not None else None,
              "suppressed": bool(tags is not None and tag_exempts(tags, rule))}
         f.update(kw)
@@ -566,7 +569,7 @@ def evaluate(snap, raw_cfg, brute=False):
         tags = g.get("Tags", [])
         world = ps_union(w[4], w[6])
         out = []
-        all_tcp = world.get("tcp") == [(0, 65535)]
+        all_tcp = world.get("tcp") == [(0, 65535)] and "sg-open-all-traffic" not in cfg.off
         if all_tcp:
             out.append(("sg-open-all-traffic", "critical", world))
         else:
@@ -583,6 +586,7 @@ def evaluate(snap, raw_cfg, brute=False):
             out.append(("sg-broad-public-source", "low", br))
         if g.get("GroupName") == "default" and (g.get("IpPermissions") or g.get("IpPermissionsEgress")):
             out.append(("sg-default-not-restricted", "medium", None))
+        out = [x for x in out if x[0] not in cfg.off]
         sg_findings[gid] = out
         for rid, sev, ps in out:
             f = add(rid, gid, sev, ps, tags)
@@ -1370,6 +1374,9 @@ class Gen:
             cfg["authorizedPorts"] = self.pick([["80/tcp", "443/tcp", "53/udp"], ["443"], ["8443/tcp", "80"]])
         if self.chance(0.1):
             cfg["worldOpenCoverage"] = self.pick([0.5, 0.9, 1, 0.999])
+        if self.chance(0.1):
+            cfg["rules"] = {self.pick(["sg-open-all-traffic", "sg-open-admin-port", "nacl-open-admin-port",
+                                       "sg-open-high-risk-port", "eni-internet-exposed"]): "off"}
         if self.chance(0.15):
             cfg["ephemeralPorts"] = self.pick([{"from": 32768, "to": 60999}, {"from": 49152, "to": 65535}])
         return snap, cfg

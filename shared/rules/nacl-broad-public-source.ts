@@ -5,7 +5,7 @@ import { type Family, TRANSPORTS, type Transport } from '../analysis/sg-reach';
 import type { PortSpec } from '../config';
 import type { FindingDraft } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
-import { intersect, subtract } from '../net/interval-set';
+import { intersect, subtract, union } from '../net/interval-set';
 import { formatPortsWithProtocol, type PortSet } from '../net/ports';
 import {
   BROAD_IPV4,
@@ -78,8 +78,10 @@ function judgeSegment(
 
 /**
  * The admin ports on which the NACL's inbound, after first match, permits at least 2^24 public
- * IPv4 (2^96 IPv6) sources without being world-open, less the ports a rule above it in the NACL
- * precedence group (`nacl-open-admin-port`) already reported.
+ * IPv4 (2^96 IPv6) sources without being world-open there (in either family: DESIGN §5 "not
+ * world-open there", a port world-open over IPv6 and broad over IPv4 is a world-open port, also
+ * when `nacl-open-admin-port` is off and claims nothing), less the ports a rule above it in the
+ * NACL precedence group (`nacl-open-admin-port`) already reported.
  */
 function broadParts(context: RuleContext, acl: NetworkAclNode): BroadPart[] {
   const { analysis, config } = context;
@@ -90,6 +92,9 @@ function broadParts(context: RuleContext, acl: NetworkAclNode): BroadPart[] {
     const wanted = subtract(admin[transport], claimed[transport]);
     if (wanted.length === 0) continue;
     const segments = analysis.naclEntries(acl.ingress, transport);
+    const first = parts.length;
+    /** Wanted ports world-open in some family: never broad, whichever family is broad there. */
+    let open: PortSet = [];
     for (const family of FAMILIES) {
       for (const segment of segments) {
         // Most segments permit nobody in one family or the other: no count to take.
@@ -97,8 +102,10 @@ function broadParts(context: RuleContext, acl: NetworkAclNode): BroadPart[] {
         if (segment.to < (wanted[0]?.[0] ?? 0) || segment.from >= (wanted.at(-1)?.[1] ?? 0)) continue;
         const ports = intersect(wanted, [[segment.from, segment.to + 1]]);
         if (ports.length === 0) continue;
-        const { broad, open, share } = judgeSegment(segment, family, config.worldOpenCoverage);
-        if (!broad || open) continue;
+        const judged = judgeSegment(segment, family, config.worldOpenCoverage);
+        if (judged.open) open = union(open, ports);
+        if (!judged.broad || judged.open) continue;
+        const share = judged.share;
         // Every entry either spans a whole segment or misses it: the segment's first port stands for all.
         const entries = publicContributors(acl.ingress, transport, family, segment.from, segment.from);
         const last = parts.at(-1);
@@ -110,6 +117,14 @@ function broadParts(context: RuleContext, acl: NetworkAclNode): BroadPart[] {
         if (last && same) last.ports = [...last.ports, ...ports];
         else parts.push({ transport, family, ports, publicShare: share, entries });
       }
+    }
+    // Rare (claimed ports already hold them while nacl-open-admin-port is on): only when it is off.
+    if (open.length > 0) {
+      const kept = parts.splice(first).flatMap((p) => {
+        const left = subtract(p.ports, open);
+        return left.length > 0 ? [{ ...p, ports: left }] : [];
+      });
+      parts.push(...kept);
     }
   }
   return parts;

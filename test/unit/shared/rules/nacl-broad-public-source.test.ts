@@ -121,6 +121,49 @@ describe('nacl-broad-public-source', () => {
     expect(off).toEqual([]);
   });
 
+  // Found by scripts/emulator/oracle.py (seed 30039): with nacl-open-admin-port off, a port
+  // world-open over IPv6 and broad over IPv4 was reported as broad. DESIGN §5: broad "but is not
+  // world-open there"; README: "a world-open NACL port [is] never a broad one", whatever is off.
+  it('never reports a port world-open in the other family, even with nacl-open-admin-port off', () => {
+    // Prepare: tcp 22 from half of public IPv4 (broad), from all of public IPv6 (world-open).
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(90, 'in', 'deny', '6', '0.0.0.0/1', [22, 22]),
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 3389]),
+          entry(100, 'in', 'allow', '6', '2000::/3', [22, 22]),
+        ]),
+      ],
+    };
+
+    // Act
+    const on = run(NACL_RULES, snapshot);
+    const off = run(NACL_RULES, snapshot, { rules: { 'nacl-open-admin-port': 'off' } });
+    const alone = run(naclBroadPublicSource, snapshot);
+
+    // Assess: 22 is world-open (IPv6), so never broad; 3389 is world-open over IPv4.
+    expect(summary(on)).toEqual([['nacl-open-admin-port', 'acl-1', ['22/tcp', '3389/tcp']]]);
+    expect(on[0]?.evidence.ipv6).toEqual(['22/tcp']);
+    expect(off).toEqual([]);
+    expect(alone).toEqual([]);
+  });
+
+  it('still reports the broad family of a port world-open in neither', () => {
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(90, 'in', 'deny', '6', '0.0.0.0/1', [22, 22]),
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
+          entry(100, 'in', 'allow', '6', '2000::/4', [22, 22]),
+        ]),
+      ],
+    };
+    const off = run(NACL_RULES, snapshot, { rules: { 'nacl-open-admin-port': 'off' } });
+    expect(summary(off)).toEqual([['nacl-broad-public-source', 'acl-1', ['22/tcp']]]);
+    expect(off[0]?.evidence.ipv4).toEqual(['22/tcp']);
+    expect(off[0]?.evidence.ipv6).toEqual(['22/tcp']);
+  });
+
   it('says so when the NACL is associated with no subnet', () => {
     // Act
     const findings = audit(
