@@ -787,6 +787,8 @@ def evaluate(snap, raw_cfg, brute=False):
             if all(n.get("InterfaceType") in cfg.types or n.get("RequesterId") in cfg.requesters
                    for n in used_groups[res]):
                 f["suppressed"] = True
+    # a rule turned off judges nothing, so nothing is "not judged" for it either
+    not_judged = {x for x in not_judged if x[1] not in cfg.off}
     return findings, not_judged
 
 
