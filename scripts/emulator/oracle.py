@@ -494,14 +494,12 @@ def evaluate(snap, raw_cfg, brute=False):
     findings = {}  # (ruleId, resourceId) -> dict(severity, ports, suppressed, exposure)
     not_judged = set()  # (resourceId, ruleId or None, unused bool)
 
-    vpcs = {v["VpcId"]: v for v in snap.get("Vpcs", [])}
     subnets = {s["SubnetId"]: s for s in snap.get("Subnets", [])}
     groups = merged_groups(snap)
     pls = {p["PrefixListId"]: p for p in snap.get("ManagedPrefixLists", [])}
     tables = snap.get("RouteTables", [])
     acls = snap.get("NetworkAcls", [])
     enis = snap.get("NetworkInterfaces", [])
-    del vpcs
 
     # route table of a subnet
     explicit_rt, main_rt = {}, {}
@@ -754,8 +752,14 @@ def evaluate(snap, raw_cfg, brute=False):
             acc_all = a_f if acc_all is None else ps_inter(acc_all, a_f)
         left = ps_minus(ports, acc_all or {})
         tags = n.get("TagSet", [])
-        if tag_exempts(tags, "eni-internet-exposed"):
-            # the interface's own exemption suppresses the whole finding, reported whole
+        own_entry = any(
+            e["resourceId"] == nid and ("ruleIds" not in e or "eni-internet-exposed" in e["ruleIds"])
+            and ("ports" not in e or ps_empty(ps_minus(ports, parse_cfg_ports(e["ports"]))))
+            for e in cfg.allow_lists)
+        if tag_exempts(tags, "eni-internet-exposed") or own_entry:
+            # the interface's own exemption (tag, or an allow-list entry holding all its ports)
+            # suppresses the whole finding, reported whole; an entry holding only the ports its
+            # groups' exemptions leave is judged below, on those
             left = ports
         shown = left if not ps_empty(left) else ports
         sev = eni_severity(cfg, shown)
@@ -833,8 +837,6 @@ def group_exempt_for(cfg, g, gid, sg_findings, proto, port):
             if "ports" in e and not ps_empty(ps_minus(ps, parse_cfg_ports(e["ports"]))):
                 continue
             return True
-        if rid.startswith("sg-open-") and gid in sg_findings:
-            pass
     for e in cfg.allow_lists:
         if e["resourceId"] != gid:
             continue
