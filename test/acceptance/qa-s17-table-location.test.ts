@@ -31,6 +31,32 @@ function sshOpen(accountId: string, region: string) {
   };
 }
 
+/** The audit function's notice over `targets` (each holding `sshOpen`), as shared/audit builds it. */
+async function noticeOver(
+  targets: { accountId: string; region: string }[],
+  multiAccount: boolean,
+  regions: string[],
+) {
+  const result = await auditTargets(
+    targets,
+    { remediate: false, multiAccount },
+    {
+      config: DEFAULT_CONFIG,
+      recorded: (t) => sshOpen(t.accountId, t.region),
+      now: new Date('2026-12-07T00:00:00Z'),
+    },
+  );
+  return auditNotice({
+    findings: result.findings,
+    summary: result.summary,
+    failures: result.failures,
+    accountId: A,
+    regions,
+    ...(result.accounts ? { accounts: result.accounts } : {}),
+    notJudgedText: result.notJudgedText,
+  });
+}
+
 /** The lines of the `sg-open-admin-port` entries: the head and the line under it. */
 function adminHeads(table: string): string[] {
   const lines = table.split('\n');
@@ -157,29 +183,15 @@ describe('QA s17: where each finding is, in a table over several account-regions
   });
 
   it('names the region of each finding in the notice of a one-account audit of several regions', async () => {
-    // Prepare: the audit function's run over eu-west-1 and us-east-1 of its own account
-    const result = await auditTargets(
+    // Prepare + Act: the audit function's run over eu-west-1 and us-east-1 of its own account
+    const notice = await noticeOver(
       [
         { accountId: A, region: 'eu-west-1' },
         { accountId: A, region: 'us-east-1' },
       ],
-      { remediate: false, multiAccount: false },
-      {
-        config: DEFAULT_CONFIG,
-        recorded: (t) => sshOpen(t.accountId, t.region),
-        now: new Date('2026-12-07T00:00:00Z'),
-      },
+      false,
+      ['eu-west-1', 'us-east-1'],
     );
-
-    // Act
-    const notice = auditNotice({
-      findings: result.findings,
-      summary: result.summary,
-      failures: result.failures,
-      accountId: A,
-      regions: ['eu-west-1', 'us-east-1'],
-      notJudgedText: result.notJudgedText,
-    });
 
     // Assess
     expect(adminHeads(notice.message).sort()).toEqual([
@@ -189,30 +201,15 @@ describe('QA s17: where each finding is, in a table over several account-regions
   });
 
   it('names account and region of each finding in the notice of an organization audit', async () => {
-    // Prepare
-    const result = await auditTargets(
+    // Prepare + Act
+    const notice = await noticeOver(
       [
         { accountId: A, region: 'eu-west-1' },
         { accountId: B, region: 'eu-west-1' },
       ],
-      { remediate: false, multiAccount: true },
-      {
-        config: DEFAULT_CONFIG,
-        recorded: (t) => sshOpen(t.accountId, t.region),
-        now: new Date('2026-12-07T00:00:00Z'),
-      },
+      true,
+      ['eu-west-1'],
     );
-
-    // Act
-    const notice = auditNotice({
-      findings: result.findings,
-      summary: result.summary,
-      failures: result.failures,
-      accountId: A,
-      regions: ['eu-west-1'],
-      ...(result.accounts ? { accounts: result.accounts } : {}),
-      notJudgedText: result.notJudgedText,
-    });
 
     // Assess
     expect(adminHeads(notice.message).sort()).toEqual([
