@@ -1,5 +1,7 @@
 import { InputError } from '../shared/errors';
+import { parseSnapshotJson } from '../shared/model/snapshot';
 import { SNAPSHOT_KEYS } from '../shared/model/snapshot-schema';
+import type { CliIo } from './io';
 
 // A snapshot file holding a CloudTrail or EventBridge event instead (the two are side by side in
 // `simulate --event E --snapshot S`, and swapped easily): read as a snapshot it has no list, only
@@ -35,4 +37,28 @@ export function refuseEventAsSnapshot(json: unknown, source: string): void {
         ];
   });
   if (issues.length > 0) throw new InputError(`invalid ${source}`, issues.slice(0, 3));
+}
+
+/**
+ * The issue line for an input with nothing in it: a file, or standard input (`-`) with nothing piped
+ * (a failed redirect, a command before the pipe that printed nothing).
+ */
+export function emptyInput(path: string): string {
+  return path === '-'
+    ? '(root): standard input is empty (nothing was piped in)'
+    : '(root): the file is empty';
+}
+
+/**
+ * Reads the snapshot file `path` (`-`: standard input) as `audit --snapshot` and `simulate
+ * --snapshot` take it: refused when empty, not JSON, repeating a key or holding an event; a JSON
+ * array is a file of several snapshots, left to the caller. `source` names it in errors.
+ */
+export async function readSnapshotFile(io: CliIo, path: string): Promise<{ json: unknown; source: string }> {
+  const source = `snapshot ${path}`;
+  const text = await io.readText(path);
+  if (text.trim() === '') throw new InputError(`invalid ${source}`, [emptyInput(path)]);
+  const json = parseSnapshotJson(text, source);
+  refuseEventAsSnapshot(json, source);
+  return { json, source };
 }

@@ -3,7 +3,7 @@ import type { Config } from '../../shared/config';
 import { evaluateReport, type Summary, summarize } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
 import { atOrAbove, type Finding, SEVERITIES, type Severity } from '../../shared/findings';
-import { parseSnapshotJson, type ReadSnapshot, readSnapshot } from '../../shared/model/snapshot';
+import { type ReadSnapshot, readSnapshot } from '../../shared/model/snapshot';
 import type { Snapshot } from '../../shared/model/snapshot-schema';
 import { asffTargetIssues, formatAsff } from '../../shared/report/asff';
 import { jsonReportChunks, notJudgedStderrLines, REPORT_FORMATS } from '../../shared/report/format';
@@ -19,7 +19,7 @@ import { loadConfigFile } from '../config-file';
 import { AUDIT_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, idValues, optionValue, refuseStdinTwice } from '../option-value';
-import { refuseEventAsSnapshot } from '../snapshot-file';
+import { readSnapshotFile } from '../snapshot-file';
 import { escapeErrorLine } from '../terminal-text';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
@@ -54,11 +54,7 @@ async function loadAuditSnapshot(
     throw new InputError('invalid options', ['give either --snapshot FILE or --region R, not both']);
   }
   if (options.snapshot) {
-    const source = `snapshot ${options.snapshot}`;
-    const text = await io.readText(options.snapshot);
-    if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
-    const json = parseSnapshotJson(text, source);
-    refuseEventAsSnapshot(json, source);
+    const { json, source } = await readSnapshotFile(io, options.snapshot);
     return Array.isArray(json) ? { several: json } : readSnapshot(json, source);
   }
   if (options.region) return readSnapshot(await loadLiveSnapshot(io, options, config.excludeAccounts));

@@ -1,6 +1,7 @@
 import { InputError } from '../../shared/errors';
 import type { BatchMessage } from '../../shared/events/batch';
 import { parseJsonText } from '../../shared/validation';
+import { emptyInput } from '../snapshot-file';
 
 const EXPECTED =
   'expected a CloudTrail record (with "eventName"), an EventBridge event (with "detail"), an array of them, ' +
@@ -14,7 +15,7 @@ const EXPECTED =
  */
 export function eventMessages(text: string, path: string, firstIndex: number): BatchMessage[] {
   // As for a snapshot: an empty file (a failed redirect, `-` with nothing piped) says so.
-  if (text.trim() === '') throw new InputError(`invalid event ${path}`, ['(root): the file is empty']);
+  if (text.trim() === '') throw new InputError(`invalid event ${path}`, [emptyInput(path)]);
   const json = parseJsonText(text, `event ${path}`);
   const fail = (where: string, what: string): never => {
     throw new InputError(`invalid event ${path}`, [`${where}: ${what}; ${EXPECTED}`]);

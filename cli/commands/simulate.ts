@@ -6,7 +6,7 @@ import type { BatchMessage, MessageTriage, TriagedBatch } from '../../shared/eve
 import { type GroupOutcome, runGroupPipeline, triageMessages } from '../../shared/events/pipeline';
 import type { ParsedEvent } from '../../shared/events/types';
 import type { Finding } from '../../shared/findings';
-import { parseSnapshotJson, readSnapshot } from '../../shared/model/snapshot';
+import { readSnapshot } from '../../shared/model/snapshot';
 import { describeAction } from '../../shared/notify/action-text';
 import { type ChatNotification, chatFromText } from '../../shared/notify/chat';
 import { ROLE_NAME } from '../../shared/org/settings';
@@ -16,7 +16,7 @@ import { loadConfigFile } from '../config-file';
 import { SIMULATE_HELP_FOOTER } from '../help';
 import { type CliIo, EXIT } from '../io';
 import { choiceOf, optionValue, optionValues, refuseStdinTwice } from '../option-value';
-import { refuseEventAsSnapshot } from '../snapshot-file';
+import { readSnapshotFile } from '../snapshot-file';
 import { escapeErrorLine } from '../terminal-text';
 import { eventMessages } from './simulate-input';
 
@@ -150,11 +150,7 @@ export async function simulate(io: CliIo, options: SimulateOptions): Promise<Sim
   for (const path of [options.event].flat()) {
     messages.push(...eventMessages(await io.readText(path), path, messages.length));
   }
-  const source = `snapshot ${options.snapshot}`;
-  const text = await io.readText(options.snapshot);
-  if (text.trim() === '') throw new InputError(`invalid ${source}`, ['(root): the file is empty']);
-  const json = parseSnapshotJson(text, source);
-  refuseEventAsSnapshot(json, source);
+  const { json, source } = await readSnapshotFile(io, options.snapshot);
   const { snapshot, warnings } = readSnapshot(json, source);
   // DESIGN §3: warnings go to stderr (and, in JSON, beside the report). The snapshot is the user's
   // own file here, so what looked odd in it (an unknown key, no item at all) is theirs to see.

@@ -77,3 +77,24 @@ describe('an empty file', () => {
     expect(stderr()).toBe(`vpc-guardrail: ${what}:\n  (root): the file is empty\n`);
   });
 });
+
+describe('empty standard input', () => {
+  it.each([
+    [['audit', '--snapshot', '-'], 'invalid snapshot -'],
+    [['simulate', '--event', EVENT, '--snapshot', '-'], 'invalid snapshot -'],
+    [['simulate', '--event', '-', '--snapshot', SNAPSHOT], 'invalid event -'],
+    [['audit', '--snapshot', SNAPSHOT, '--config', '-'], 'invalid config file -'],
+  ])('%j says nothing was piped in, not that a file is empty', async (args, what) => {
+    // Prepare: `-` with nothing piped (a failed command before the pipe)
+    const { io, stderr } = withStdin(' \n');
+
+    // Act
+    const code = await runCli(args, io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr()).toBe(
+      `vpc-guardrail: ${what}:\n  (root): standard input is empty (nothing was piped in)\n`,
+    );
+  });
+});
