@@ -9,7 +9,6 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type EventDeps, processEvent, processMessages } from '../../functions/on-network-change/process';
@@ -22,6 +21,7 @@ import {
   cloudTrailRecord,
   envelope,
   installFakeEc2,
+  lambdaContext,
   type RuleSpec,
 } from '../helpers';
 
@@ -270,20 +270,7 @@ describe('Lambda: act first, then notify', () => {
 });
 
 describe('Lambda handler: cold start', () => {
-  const context = {
-    functionName: 'vpc-guardrail-on-network-change',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:vpc-guardrail-on-network-change',
-    memoryLimitInMB: '256',
-    awsRequestId: 'req-0001',
-    logGroupName: '/aws/lambda/vpc-guardrail-on-network-change',
-    logStreamName: 's',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  } satisfies Context;
+  const context = lambdaContext({ name: 'vpc-guardrail-on-network-change' });
 
   beforeEach(() => {
     ec2Mock.reset();

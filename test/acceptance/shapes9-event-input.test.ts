@@ -7,7 +7,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { processEvent, processMessages } from '../../functions/on-network-change/process';
@@ -18,6 +17,7 @@ import {
   envelope,
   eventDeps,
   installFakeEc2,
+  lambdaContext,
   OWN_ROLE_ARN,
   publishedNotices,
 } from '../helpers';
@@ -536,20 +536,12 @@ describe('wrong shapes: a clear logged reason, acknowledged, nothing read or cha
 });
 
 describe('the deployed path: the handler answers an SQS batch with exactly the messages to retry', () => {
-  const context = {
-    functionName: 'vpc-guardrail-on-network-change',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:vpc-guardrail-on-network-change`,
-    memoryLimitInMB: '256',
+  const context = lambdaContext({
+    name: 'vpc-guardrail-on-network-change',
+    region: REGION,
+    accountId: ACCOUNT,
     awsRequestId: 'req-s9',
-    logGroupName: '/aws/lambda/vpc-guardrail-on-network-change',
-    logStreamName: 's',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  } satisfies Context;
+  });
   const sqs = (messageId: string, body: string) => ({
     messageId,
     receiptHandle: `rh-${messageId}`,

@@ -10,6 +10,7 @@ export * from './fake-ec2';
 export * from './fake-ec2-http';
 export * from './findings';
 export * from './json-paths';
+export * from './lambda-context';
 export * from './legacy-input';
 export * from './notices';
 export * from './region-mock';

@@ -1,10 +1,9 @@
 import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { authorizeIngress, buildWorld, envelope, installFakeEc2 } from '../../helpers';
+import { authorizeIngress, buildWorld, envelope, installFakeEc2, lambdaContext } from '../../helpers';
 
 const CENTRAL = '111122223333';
 const B = '222233334444';
@@ -12,21 +11,7 @@ const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
 const stsMock = mockClient(STSClient);
 
-const context = (name: string) =>
-  ({
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${CENTRAL}:function:${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'req-0001',
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 's',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  }) satisfies Context;
+const context = (name: string) => lambdaContext({ name, accountId: CENTRAL, memoryLimitInMB: '512' });
 
 describe('organization mode from the environment', () => {
   beforeEach(() => {

@@ -21,6 +21,7 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { lambdaContext } from '../../../helpers';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditResult } from '../../../../shared/audit/types';
@@ -31,20 +32,13 @@ const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:vpc-guardrail';
 
-const context = {
-  functionName: 'vpc-guardrail-audit',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:vpc-guardrail-audit',
+const context = lambdaContext({
+  name: 'vpc-guardrail-audit',
+  region: 'eu-west-1',
   memoryLimitInMB: '512',
   awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/vpc-guardrail-audit',
-  logStreamName: 's',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as Context;
+  remainingMs: 60_000,
+});
 
 type Handler = (event: unknown, context: Context) => Promise<AuditResult>;
 

@@ -1,27 +1,13 @@
 import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { authorizeIngress, buildWorld, envelope, installFakeEc2 } from '../../../helpers';
+import { authorizeIngress, buildWorld, envelope, installFakeEc2, lambdaContext } from '../../../helpers';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
 
-const context = {
-  functionName: 'vpc-guardrail-on-network-change',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:vpc-guardrail-on-network-change',
-  memoryLimitInMB: '256',
-  awsRequestId: 'req-0001',
-  logGroupName: '/aws/lambda/vpc-guardrail-on-network-change',
-  logStreamName: 's',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const context = lambdaContext({ name: 'vpc-guardrail-on-network-change' });
 
 async function loadHandler() {
   vi.resetModules();
