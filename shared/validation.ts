@@ -74,9 +74,11 @@ export function describeValue(value: unknown): string {
 /**
  * Characters JSON.stringify leaves as they are that would still garble or disguise an error line
  * on a terminal or in a log: DEL and the C1 controls, zero-width and bidi marks (U+202E turns the
- * rest of the line around), the line and paragraph separators, the byte-order mark.
+ * rest of the line around), the line and paragraph separators, the byte-order mark: the ranges of a
+ * regular expression's character class (the CLI's terminal escaping adds the C0 controls to them).
  */
-const INVISIBLE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+export const INVISIBLE_CHARS = '\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff';
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'g');
 
 /**
  * Text from the input quoted for an error line: JSON-escaped (quotes, control characters, a lone
