@@ -26,15 +26,20 @@ export function optionValues(value: string, previous: string[] | undefined): str
   return [...(previous ?? []), optionValue(value)];
 }
 
+/** The items of a comma-separated list (`a, b,,c`: a, b, c), in order. */
+export function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 /**
  * `--vpc`: ids given apart (`--vpc a b`, `--vpc a --vpc b`) or comma-separated (`--vpc a,b`, as
  * `--accounts` and `--regions` take them; an id has no comma), in order.
  */
 export function idValues(value: string, previous: string[] | undefined): string[] {
-  const ids = optionValue(value)
-    .split(',')
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
+  const ids = commaList(optionValue(value));
   if (ids.length === 0) throw new InvalidArgumentError('The value holds no id.');
   return [...(previous ?? []), ...ids];
 }

@@ -10,7 +10,7 @@ import { InputError } from '../../shared/errors';
 import { ROLE_NAME } from '../../shared/org/settings';
 import { credentialHints } from '../credential-hint';
 import { type CliIo, processIo } from '../io';
-import { optionValue } from '../option-value';
+import { commaList, optionValue } from '../option-value';
 
 // Organization mode on the command line (DESIGN §15): `--accounts …` or `--organization`, with
 // `--role-name` and `--regions`, read with local credentials. The caller's own account is read
@@ -78,14 +78,7 @@ export function addAccountOptions(command: Command): Command {
   );
 }
 
-const list = (text: string | undefined): string[] => [
-  ...new Set(
-    (text ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== ''),
-  ),
-];
+const list = (text: string | undefined): string[] => [...new Set(commaList(text ?? ''))];
 
 /** The validated account options: accounts asked for (undefined with --organization), regions, role. */
 export function checkAccountOptions(options: AccountOptions): {
