@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Model, NaclEntry, SecurityGroupNode } from '../model/model';
 import { HASH_SEED } from '../net/small-hash';
-import { internetRoutes } from './igw-routes';
+import { internetRoutes, unresolvedIgwRouteLists } from './igw-routes';
 import { evaluateNacl, type NaclSegment, transportFree } from './nacl-eval';
 import { EMPTY_REACH, type Reach, ReachCollector, type Transport } from './sg-reach';
 
@@ -289,6 +289,26 @@ export class Analysis {
   }
 
   /**
+   * Why the subnet's way to the internet is not known, or undefined when it is: its route table
+   * sends a prefix list whose entries are not in the model to an `igw-` (it may hold `0.0.0.0/0`),
+   * and no resolved route covers the internet in either family (one that does settles it).
+   */
+  unknownIgwRoute(subnetId: string): string | undefined {
+    const tableId = this.model.subnets.get(subnetId)?.routeTableId;
+    const table = tableId === undefined ? undefined : this.model.routeTables.get(tableId);
+    if (!table) return undefined;
+    const lists = unresolvedIgwRouteLists(table.item.Routes, this.model.prefixLists);
+    if (lists.length === 0) return undefined;
+    if (this.defaultIgwRoute(subnetId, 'ipv4') || this.defaultIgwRoute(subnetId, 'ipv6')) return undefined;
+    const one = lists.length === 1;
+    return (
+      `the route table ${table.id} of subnet ${subnetId} sends prefix list${one ? '' : 's'} ` +
+      `${lists.join(', ')} to an internet gateway, whose entries are not in the snapshot ` +
+      `(add ${one ? 'it' : 'them'} to ManagedPrefixLists)`
+    );
+  }
+
+  /**
    * The table's active default route to an `igw-` for a family, or the igw- routes that cover the
    * internet without it (`0.0.0.0/1` + `128.0.0.0/1`: `internetRoutes`).
    */
@@ -296,12 +316,17 @@ export class Analysis {
     const table = this.model.routeTables.get(routeTableId);
     if (!table) return undefined;
     // The model writes every /0 as EC2 stores it (1.2.3.4/0 is 0.0.0.0/0, 0::/0 is ::/0).
-    const found = internetRoutes(table.item.Routes, family, this.config.worldOpenCoverage);
+    const found = internetRoutes(
+      table.item.Routes,
+      family,
+      this.config.worldOpenCoverage,
+      this.model.prefixLists,
+    );
     if (!found) return undefined;
+    // A prefix-list route is named by its list (the route as written).
     const routes = found.map((route) => ({
-      destination: (family === 'ipv4'
-        ? route.DestinationCidrBlock
-        : route.DestinationIpv6CidrBlock) as string,
+      destination: ((family === 'ipv4' ? route.DestinationCidrBlock : route.DestinationIpv6CidrBlock) ??
+        route.DestinationPrefixListId) as string,
       gatewayId: route.GatewayId as string,
     }));
     const first = routes[0];

@@ -6,8 +6,15 @@ import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
 export interface RouteLike {
   DestinationCidrBlock?: string | undefined;
   DestinationIpv6CidrBlock?: string | undefined;
+  DestinationPrefixListId?: string | undefined;
   GatewayId?: string | undefined;
   State?: string | undefined;
+}
+
+/** A prefix list's entries per family, as the model resolves them (`PrefixListNode`). */
+export interface RoutePrefixList {
+  cidrs4: readonly { cidr: string }[];
+  cidrs6: readonly { cidr: string }[];
 }
 
 /**
@@ -22,27 +29,51 @@ export interface RouteLike {
  * instance in it as unreachable: a silent false negative. Those routes are then the answer, in
  * the table's order. Routes to other targets are not subtracted, as the default route's are not.
  * `/0` destinations must be written as EC2 stores them (the model rewrites `1.2.3.4/0`).
+ * A route whose destination is a prefix list (`DestinationPrefixListId`, resolved from
+ * `prefixLists`) sends that list's entries of the family there: a list holding `0.0.0.0/0`, or
+ * `0.0.0.0/1` + `128.0.0.0/1`, to an igw- is a way to the internet like the CIDRs written out. A
+ * list `prefixLists` does not resolve is not read here (`unresolvedIgwRouteLists` names it).
  */
 export function internetRoutes<R extends RouteLike>(
   routes: readonly R[],
   family: 'ipv4' | 'ipv6',
   coverage: number,
+  prefixLists?: ReadonlyMap<string, RoutePrefixList>,
 ): R[] | undefined {
   let partial: R[] | undefined;
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i] as R;
-    const destination = destinationOf(route, family);
-    if (destination === '' || route.GatewayId?.startsWith('igw-') !== true) continue;
+    if (route.GatewayId?.startsWith('igw-') !== true) continue;
     if (route.State !== undefined && route.State !== 'active') continue;
-    if (destination === (family === 'ipv4' ? '0.0.0.0/0' : '::/0')) return [route];
+    const destination = destinationOf(route, family);
+    if (destination === '') {
+      if (destinationsOf(route, family, prefixLists).length === 0) continue;
+    } else if (destination === (family === 'ipv4' ? '0.0.0.0/0' : '::/0')) return [route];
     partial ??= [];
     partial.push(route);
   }
   // The usual table has no igw- route but the default one: nothing more is looked at.
   if (!partial) return undefined;
   return family === 'ipv4'
-    ? covering(partial, family, coverage, parseCidr4, isWorldOpen4)
-    : covering(partial, family, coverage, parseCidr6, isWorldOpen6);
+    ? covering(partial, family, coverage, parseCidr4, isWorldOpen4, prefixLists)
+    : covering(partial, family, coverage, parseCidr6, isWorldOpen6, prefixLists);
+}
+
+/**
+ * The prefix lists that active routes to an igw- have as their destination and that `prefixLists`
+ * does not resolve, sorted: whether such a table sends the internet to the gateway is not known.
+ */
+export function unresolvedIgwRouteLists(
+  routes: readonly RouteLike[],
+  prefixLists: ReadonlyMap<string, RoutePrefixList>,
+): string[] {
+  const ids = new Set<string>();
+  for (const route of routes) {
+    const id = route.DestinationPrefixListId;
+    if (id === undefined || prefixLists.has(id) || route.GatewayId?.startsWith('igw-') !== true) continue;
+    if (route.State === undefined || route.State === 'active') ids.add(id);
+  }
+  return [...ids].sort();
 }
 
 /**
@@ -55,13 +86,23 @@ function covering<R extends RouteLike, T extends number | bigint>(
   coverage: number,
   parse: (text: string) => { start: T; end: T; prefix: number } | undefined,
   isWorldOpen: (set: IntervalSet<T>, coverage: number) => boolean,
+  prefixLists: ReadonlyMap<string, RoutePrefixList> | undefined,
 ): R[] | undefined {
   const parsed: { route: R; start: T; end: T; prefix: number }[] = [];
+  const ranges: Interval<T>[] = [];
   for (const route of routes) {
-    const cidr = parse(destinationOf(route, family));
-    if (cidr) parsed.push({ route, ...cidr });
+    const written = destinationOf(route, family);
+    // A prefix-list route is placed by its lowest entry; all its entries count towards coverage.
+    let first: { start: T; end: T; prefix: number } | undefined;
+    for (const text of written === '' ? destinationsOf(route, family, prefixLists) : [written]) {
+      const cidr = parse(text);
+      if (!cidr) continue;
+      ranges.push([cidr.start, cidr.end]);
+      if (!first || cidr.start < first.start) first = cidr;
+    }
+    if (first) parsed.push({ route, ...first });
   }
-  if (!isWorldOpen(normalize(parsed.map((p): Interval<T> => [p.start, p.end])), coverage)) return undefined;
+  if (!isWorldOpen(normalize(ranges), coverage)) return undefined;
   parsed.sort(
     (a, b) =>
       (a.start < b.start ? -1 : a.start > b.start ? 1 : 0) ||
@@ -78,4 +119,16 @@ function covering<R extends RouteLike, T extends number | bigint>(
 /** The route's destination of the family, '' when it has none. */
 function destinationOf(route: RouteLike, family: 'ipv4' | 'ipv6'): string {
   return (family === 'ipv4' ? route.DestinationCidrBlock : route.DestinationIpv6CidrBlock) ?? '';
+}
+
+/** The entries of the family of a route's destination prefix list, [] when it names none or it is unresolved. */
+function destinationsOf(
+  route: RouteLike,
+  family: 'ipv4' | 'ipv6',
+  prefixLists: ReadonlyMap<string, RoutePrefixList> | undefined,
+): string[] {
+  const id = route.DestinationPrefixListId;
+  const list = id === undefined ? undefined : prefixLists?.get(id);
+  if (!list) return [];
+  return (family === 'ipv4' ? list.cidrs4 : list.cidrs6).map((entry) => entry.cidr);
 }

@@ -47,7 +47,7 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
       else {
         let path = paths.get(subnetId);
         if (path === undefined) {
-          path = missingPath(model, subnetId) ?? null;
+          path = missingPath(model, subnetId) ?? analysis.unknownIgwRoute(subnetId) ?? null;
           paths.set(subnetId, path);
         }
         reason = path ?? undefined;

@@ -30,6 +30,8 @@ export const natGatewayInPrivateSubnet = defineRule({
       // Without the subnet or its route table the routing is unknown: not judged (below).
       if (!subnet?.routeTableId) return undefined;
       if (analysis.defaultIgwRoute(subnet.id, 'ipv4')) return undefined;
+      // A prefix-list route to an igw- whose entries are unknown: not judged (below).
+      if (analysis.unknownIgwRoute(subnet.id) !== undefined) return undefined;
       const label = subnet.name ? ` (${subnet.name})` : '';
       return {
         ruleId: ID,
@@ -52,7 +54,7 @@ export const natGatewayInPrivateSubnet = defineRule({
         },
       };
     }),
-  notJudged: ({ model }: RuleContext) => {
+  notJudged: ({ model, analysis }: RuleContext) => {
     const out: NotJudged[] = [];
     for (const nat of model.natGateways.values()) {
       if (!judgedConnectivity(nat)) continue;
@@ -60,7 +62,7 @@ export const natGatewayInPrivateSubnet = defineRule({
       const reason = !subnet
         ? `its subnet ${nat.SubnetId} is not in the snapshot`
         : subnet.routeTableId
-          ? undefined
+          ? analysis.unknownIgwRoute(subnet.id)
           : `no route table of its subnet ${nat.SubnetId} is in the snapshot (neither an explicit one nor the VPC's main one)`;
       if (reason) out.push({ resourceId: nat.NatGatewayId, reason, ruleId: ID });
     }

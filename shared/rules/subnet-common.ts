@@ -69,16 +69,15 @@ export function namedSubnetRule(
  * than passed or reported on missing data (DESIGN §3).
  */
 export function subnetsWithoutRouteTable(word: string, ruleId: string) {
-  return ({ model }: RuleContext): NotJudged[] => {
+  return ({ model, analysis }: RuleContext): NotJudged[] => {
     const out: NotJudged[] = [];
     for (const subnet of model.subnets.values()) {
-      if (!isNamed(subnet, word) || subnet.routeTableId) continue;
-      out.push({
-        resourceId: subnet.id,
-        reason:
-          "no route table of the subnet is in the snapshot (neither an explicit one nor the VPC's main one)",
-        ruleId,
-      });
+      if (!isNamed(subnet, word)) continue;
+      // A table that sends an unresolved prefix list to an igw- may route the internet there.
+      const reason = subnet.routeTableId
+        ? analysis.unknownIgwRoute(subnet.id)
+        : "no route table of the subnet is in the snapshot (neither an explicit one nor the VPC's main one)";
+      if (reason !== undefined) out.push({ resourceId: subnet.id, reason, ruleId });
     }
     return out;
   };

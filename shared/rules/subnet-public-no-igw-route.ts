@@ -26,6 +26,8 @@ const judged = namedSubnetRule(
     if (!subnet.routeTableId) return undefined;
     if (analysis.defaultIgwRoute(subnet.id, 'ipv4') || analysis.defaultIgwRoute(subnet.id, 'ipv6'))
       return undefined;
+    // A prefix-list route to an igw- whose entries are unknown: not judged (below), not reported.
+    if (analysis.unknownIgwRoute(subnet.id) !== undefined) return undefined;
     const table = model.routeTables.get(subnet.routeTableId);
     const defaults = (table?.item.Routes ?? [])
       .filter((r) => r.DestinationCidrBlock === '0.0.0.0/0' || r.DestinationIpv6CidrBlock === '::/0')

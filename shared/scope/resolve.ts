@@ -1,4 +1,9 @@
-import { internetRoutes, type RouteLike } from '../analysis/igw-routes';
+import {
+  internetRoutes,
+  type RouteLike,
+  type RoutePrefixList,
+  unresolvedIgwRouteLists,
+} from '../analysis/igw-routes';
 import { DEFAULT_CONFIG } from '../config';
 import type { EventScope } from '../events/types';
 import type { Finding } from '../findings';
@@ -55,7 +60,8 @@ export function resolveScope(
   // igw- (the only fallback that can expose it).
   if (scope.mainRouteTables) {
     for (const table of model.routeTables.values()) {
-      if (table.isMain && routesToInternet(table.item.Routes, coverage)) tables.add(table.id);
+      if (table.isMain && routesToInternet(table.item.Routes, coverage, model.prefixLists))
+        tables.add(table.id);
     }
   }
 
@@ -187,10 +193,17 @@ function groupsNamed(model: Model, name: string, vpcIds: readonly string[], miss
  * read as the rules read it: an active `0.0.0.0/0` or `::/0`, or active igw- routes that together
  * cover `coverage` of the public space, such as `0.0.0.0/1` + `128.0.0.0/1`; shared/analysis/igw-routes.ts).
  */
-export function routesToInternet(routes: readonly RouteLike[], coverage: number): boolean {
+export function routesToInternet(
+  routes: readonly RouteLike[],
+  coverage: number,
+  prefixLists?: ReadonlyMap<string, RoutePrefixList>,
+): boolean {
   return (
-    internetRoutes(routes, 'ipv4', coverage) !== undefined ||
-    internetRoutes(routes, 'ipv6', coverage) !== undefined
+    internetRoutes(routes, 'ipv4', coverage, prefixLists) !== undefined ||
+    internetRoutes(routes, 'ipv6', coverage, prefixLists) !== undefined ||
+    // A list that is not resolved may be the whole internet: the table is kept (its subnets are
+    // then listed as not judged), never dropped as if it had no way out.
+    (prefixLists !== undefined && unresolvedIgwRouteLists(routes, prefixLists).length > 0)
   );
 }
 

@@ -1,4 +1,4 @@
-import type { PrefixListEntry, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
+import type { PrefixListEntry, RouteTable, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { parseProtocol } from '../../net/protocol';
 
 /** What the slice loader holds that decides which prefix lists it reads (./slice.ts). */
@@ -37,4 +37,21 @@ export function ingressPrefixLists(loaded: LoadedRules): string[] {
 function carriesPorts(ipProtocol: string | undefined): boolean {
   const protocol = ipProtocol === undefined ? 'all' : parseProtocol(ipProtocol);
   return protocol === 'tcp' || protocol === 'udp' || protocol === 'all';
+}
+
+/**
+ * The prefix lists that active routes to an `igw-` have as their destination, sorted: their entries
+ * tell whether the table sends the internet there (DESIGN §5's default route to an igw-; a list
+ * holding `0.0.0.0/0` is one). Other routes' lists (a gateway endpoint's `com.amazonaws.…` route
+ * to a `vpce-`) decide nothing and are not read.
+ */
+export function igwRoutePrefixLists(tables: Iterable<RouteTable>): string[] {
+  const ids = new Set<string>();
+  for (const table of tables) {
+    for (const route of table.Routes ?? []) {
+      if (!route.DestinationPrefixListId || route.GatewayId?.startsWith('igw-') !== true) continue;
+      if (route.State === undefined || route.State === 'active') ids.add(route.DestinationPrefixListId);
+    }
+  }
+  return [...ids].sort();
 }

@@ -19,6 +19,7 @@ import { DescribeError, RegionLoadError } from '../errors';
 import { mapLimit } from '../map-limit';
 import { DESCRIBE, type DescribeOperation, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
+import { igwRoutePrefixLists } from './prefix-lists';
 
 /**
  * A region (or some of its VPCs) as EC2 `Describe*` returns it: the snapshot format of DESIGN §3
@@ -83,7 +84,9 @@ export interface RegionLoadOptions {
 /**
  * Loads whole VPCs (or the whole region) with paginated `Describe*` calls: the independent lists
  * concurrently, then the rules of the groups found and the entries of the prefix lists they use.
- * Any failed call fails the load (a partial region would give wrong findings).
+ * Any failed call fails the load (a partial region would give wrong findings), but for a prefix list
+ * deleted between its listing and its entries' read: it is left out, and what names it is then not
+ * judged (DESIGN §3) rather than the whole region failing.
  */
 export async function loadRegionSnapshot(
   client: EC2Client,
@@ -170,23 +173,32 @@ export async function loadRegionSnapshot(
       )
     ).flat();
 
-  const ManagedPrefixLists = await mapLimit(
-    referencedPrefixLists(prefixLists, SecurityGroups, SecurityGroupRules),
+  const read = await mapLimit(
+    referencedPrefixLists(prefixLists, SecurityGroups, SecurityGroupRules, RouteTables),
     concurrency,
     async (list) => {
       const PrefixListId = list.PrefixListId ?? '';
       const Entries = await listing('ManagedPrefixLists', DESCRIBE.prefixListEntries, {
         prefixListId: PrefixListId,
+      }).catch((error: unknown) => {
+        // Deleted since DescribeManagedPrefixLists listed it: left out, as one deleted before that
+        // call is. What names it is then "not judged" (DESIGN §3), never judged as empty, and the
+        // rest of the region is still read and judged.
+        if (error instanceof RegionLoadError && PREFIX_LIST_GONE.test(error.code)) return undefined;
+        throw error;
       });
-      return {
-        PrefixListId,
-        PrefixListName: list.PrefixListName,
-        AddressFamily: list.AddressFamily,
-        OwnerId: list.OwnerId,
-        Entries,
-      };
+      return Entries === undefined
+        ? undefined
+        : {
+            PrefixListId,
+            PrefixListName: list.PrefixListName,
+            AddressFamily: list.AddressFamily,
+            OwnerId: list.OwnerId,
+            Entries,
+          };
     },
   );
+  const ManagedPrefixLists = read.filter((list) => list !== undefined);
 
   const accountId = options.accountId ?? Vpcs.find((vpc) => vpc.OwnerId)?.OwnerId;
   return {
@@ -206,11 +218,18 @@ export async function loadRegionSnapshot(
   };
 }
 
-/** The prefix lists that some security-group rule names as a source or destination, sorted by id. */
+/** EC2's answer for a prefix list that does not exist (any more). */
+const PREFIX_LIST_GONE = /^InvalidPrefixListI[Dd]\.NotFound$/;
+
+/**
+ * The prefix lists that some security-group rule names as a source or destination, or that a
+ * route to an `igw-` has as its destination (whether it sends the internet there), sorted by id.
+ */
 function referencedPrefixLists(
   lists: readonly ManagedPrefixList[],
   groups: readonly SecurityGroup[],
   rules: readonly SecurityGroupRule[],
+  tables: readonly RouteTable[],
 ): ManagedPrefixList[] {
   const used = new Set<string>();
   for (const group of groups) {
@@ -219,6 +238,7 @@ function referencedPrefixLists(
     }
   }
   for (const rule of rules) if (rule.PrefixListId) used.add(rule.PrefixListId);
+  for (const id of igwRoutePrefixLists(tables)) used.add(id);
   return lists
     .filter((list) => list.PrefixListId !== undefined && used.has(list.PrefixListId))
     .sort((a, b) => ((a.PrefixListId ?? '') < (b.PrefixListId ?? '') ? -1 : 1));

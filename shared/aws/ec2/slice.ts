@@ -19,7 +19,7 @@ import { routesToIgw } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
-import { ingressPrefixLists } from './prefix-lists';
+import { igwRoutePrefixLists, ingressPrefixLists } from './prefix-lists';
 
 /** The IAM actions the slice loader calls (the event function's read policy). */
 export const SLICE_READ_ACTIONS = readActions('slice');
@@ -155,6 +155,16 @@ export async function loadSlice(
       return true;
     });
   const prefixListsRead = new Set<string>();
+  /**
+   * The prefix lists whose entries decide findings and are not read yet: the loaded groups' ingress
+   * lists, and the destinations of the loaded tables' routes to an igw- (a list holding
+   * `0.0.0.0/0` there is a default route, DESIGN §5). A table read in one round has its list read
+   * in the next.
+   */
+  const listsToRead = () =>
+    [...new Set([...ingressPrefixLists(loaded), ...igwRoutePrefixLists(loaded.tables.values())])]
+      .filter((id) => !prefixListsRead.has(id))
+      .sort();
   /** Reads a list's entries; an `optional` list that cannot be read is just missing from the slice. */
   const prefixListEntries = async (prefixListId: string, optional = false) => {
     // Each list is read once: a list that failed is not asked again by a later round.
@@ -295,7 +305,7 @@ export async function loadSlice(
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
     scope.networkAclIds.length > 0 || nameInSeveralVpcs ? describeVpcs('vpc', vpcs) : undefined,
     describeGroups('id', unloadedGroups([...ruleGroups, ...interfaceGroups(loaded)])),
-    ...ingressPrefixLists(loaded).map((id) => prefixListEntries(id)),
+    ...listsToRead().map((id) => prefixListEntries(id)),
   ]);
 
   // Round 3: groups of interfaces found in round 2; the route tables and NACLs deferred above (or
@@ -307,7 +317,7 @@ export async function loadSlice(
   await Promise.all([
     describeGroups('id', unloadedGroups(interfaceGroups(loaded))),
     ...vpcContext(laterVpcs),
-    ...ingressPrefixLists(loaded).map((id) => prefixListEntries(id)),
+    ...listsToRead().map((id) => prefixListEntries(id)),
     // The list of an added prefix-list rule that is gone tells whether it was world-open: what a
     // redelivery reports "already removed" (DESIGN §8). The pipeline gives only redeliveries' rules.
     // Optional: nothing judged depends on it (a list deleted since is just not reported).
@@ -321,10 +331,9 @@ export async function loadSlice(
   ]
     .filter((id) => !known.has(id))
     .sort();
-  await Promise.all([
-    ...vpcContext(subnetVpcs),
-    ...ingressPrefixLists(loaded).map((id) => prefixListEntries(id)),
-  ]);
+  await Promise.all([...vpcContext(subnetVpcs), ...listsToRead().map((id) => prefixListEntries(id))]);
+  // The lists of route tables round 4 read (rare: none is left in the usual slice).
+  await Promise.all(listsToRead().map((id) => prefixListEntries(id)));
 
   return { ...toSnapshot(loaded, where, errors), errors, calls };
 }
