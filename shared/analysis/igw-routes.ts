@@ -11,6 +11,9 @@ export interface RouteLike {
   State?: string | undefined;
 }
 
+/** No destinations or lists (shared, never mutated: the usual answer allocates nothing). */
+const NONE: readonly string[] = Object.freeze([]);
+
 /** A prefix list's entries per family, as the model resolves them (`PrefixListNode`). */
 export interface RoutePrefixList {
   cidrs4: readonly { cidr: string }[];
@@ -66,14 +69,19 @@ export function internetRoutes<R extends RouteLike>(
 export function unresolvedIgwRouteLists(
   routes: readonly RouteLike[],
   prefixLists: ReadonlyMap<string, RoutePrefixList>,
-): string[] {
-  const ids = new Set<string>();
-  for (const route of routes) {
+): readonly string[] {
+  let ids: Set<string> | undefined;
+  // hot: once per subnet of the region (not-judged paths); the usual table has no such route and
+  // allocates nothing.
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i] as RouteLike;
     const id = route.DestinationPrefixListId;
     if (id === undefined || prefixLists.has(id) || route.GatewayId?.startsWith('igw-') !== true) continue;
-    if (route.State === undefined || route.State === 'active') ids.add(id);
+    if (route.State !== undefined && route.State !== 'active') continue;
+    ids ??= new Set();
+    ids.add(id);
   }
-  return [...ids].sort();
+  return ids ? [...ids].sort() : NONE;
 }
 
 /**
@@ -126,9 +134,9 @@ function destinationsOf(
   route: RouteLike,
   family: 'ipv4' | 'ipv6',
   prefixLists: ReadonlyMap<string, RoutePrefixList> | undefined,
-): string[] {
+): readonly string[] {
   const id = route.DestinationPrefixListId;
   const list = id === undefined ? undefined : prefixLists?.get(id);
-  if (!list) return [];
+  if (!list) return NONE;
   return (family === 'ipv4' ? list.cidrs4 : list.cidrs6).map((entry) => entry.cidr);
 }
