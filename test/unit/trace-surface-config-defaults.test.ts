@@ -9,7 +9,10 @@ import { parseConfig } from '../../shared/load-config';
 // pass every test while the README said otherwise).
 
 const readme = readFileSync('README.md', 'utf8');
-const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('**Environment of both functions**'));
+const section = readme.slice(
+  readme.indexOf('## Configuration'),
+  readme.indexOf('**Environment of both functions**'),
+);
 
 /** `| \`key\`, \`key2\` | default | meaning |` rows of the defaults table. */
 function rows(): { keys: string[]; value: string }[] {

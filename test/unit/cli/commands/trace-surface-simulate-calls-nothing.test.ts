@@ -10,9 +10,13 @@ import { memoryIo } from '../../../helpers';
 
 // DESIGN §11: `simulate` shows what the Lambda would do with the event; nothing is called — even
 // in remediate mode, with actions planned and a notice composed.
-const clients = [EC2Client, SNSClient, STSClient, SecurityHubClient, OrganizationsClient].map((c) =>
-  mockClient(c),
-);
+const clients = [
+  mockClient(EC2Client),
+  mockClient(SNSClient),
+  mockClient(STSClient),
+  mockClient(SecurityHubClient),
+  mockClient(OrganizationsClient),
+];
 
 describe('simulate calls nothing', () => {
   it('plans the revoke and composes the notice in remediate mode without one AWS call', async () => {
