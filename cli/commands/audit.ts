@@ -311,7 +311,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     )
     .option(
       '--import-to-security-hub',
-      "also import the findings into AWS Security Hub (the snapshot's account and region, local credentials)",
+      "also import the findings into AWS Security Hub (the snapshot's account and region, with local credentials of that account)",
     );
   addAccountOptions(command)
     .addHelpText('after', AUDIT_HELP_FOOTER)
