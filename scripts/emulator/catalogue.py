@@ -292,6 +292,26 @@ def s_create_route():
                        body=[w["private"], w["eni"], "CreateRoute"], not_body=[w["ssh"] + " (sg-open", "sg-open-admin-port"])
 
 
+def s_create_route_prefix_list():
+    """CreateRoute whose destination is a customer prefix list holding 0.0.0.0/0, to the IGW: a
+    default route to an igw- written as a list (DESIGN §5); the slice reads the list's entries."""
+    w = exposed_world()
+    rt = table(w["vpc"], "private", subnets=[w["private"]])
+    pl = ec2.create_managed_prefix_list(PrefixListName="everything", AddressFamily="IPv4", MaxEntries=2,
+                                        Entries=[{"Cidr": "0.0.0.0/0"}])["PrefixList"]["PrefixListId"]
+    ec2.create_route(RouteTableId=rt, DestinationPrefixListId=pl, GatewayId=w["igw"])
+    ev = record("CreateRoute", {"routeTableId": rt, "destinationPrefixListId": pl, "gatewayId": w["igw"]},
+                ok_response())
+    out = deliver("create-route-prefix-list", [ev])
+    checks = expect(out, subject=EXPOSED.format(eni=w["eni"]) + r"\(\+1 more\)", severity="critical",
+                    rule_ids=["eni-internet-exposed", "subnet-private-has-igw-route"], action="notified",
+                    body=[w["private"], w["eni"], "CreateRoute", pl], not_body=["sg-open-admin-port"])
+    calls = json.load(open(os.path.join(WORK, "create-route-prefix-list-calls.json")))
+    lists = [c["params"].get("PrefixListId") for c in calls if c["action"] == "GetManagedPrefixListEntries"]
+    checks[f"the list {pl} read once"] = lists == [pl]
+    return out, checks
+
+
 def s_replace_route_main():
     """ReplaceRoute on the MAIN table: the subnets using it implicitly and the one associated
     explicitly with it are in scope."""
