@@ -15,6 +15,12 @@ interface KeyStack {
   readonly lengths: number[];
   /** The decoded length without a trailing run of `s`/`S` (with `caseVariants`; else the length). */
   readonly stems: number[];
+  /**
+   * With `caseVariants`: the key's first and last letters as a loose fold keeps them (small, with
+   * separators and a trailing run of `s` dropped; see `looseSignature`): keys that differ in it
+   * cannot be the same but for separators, so most pairs are told apart by one compare.
+   */
+  readonly signatures: number[];
   readonly escaped: boolean[];
   readonly decoded: Map<number, string>;
 }
@@ -41,8 +47,16 @@ export function repeatedKey(
   tolerate?: (found: RepeatedKey) => boolean,
 ): RepeatedKey | undefined {
   const n = text.length;
-  const stack: KeyStack = { text, offsets: [], lengths: [], stems: [], escaped: [], decoded: new Map() };
-  const { offsets, lengths, stems, escaped } = stack;
+  const stack: KeyStack = {
+    text,
+    offsets: [],
+    lengths: [],
+    stems: [],
+    signatures: [],
+    escaped: [],
+    decoded: new Map(),
+  };
+  const { offsets, lengths, stems, signatures, escaped } = stack;
   // Per depth (1 = the root value): an object or an array; an object's first key on the stack, its
   // current key and its Set once it has many keys; an array's current index.
   const isObject: boolean[] = [false];
@@ -81,6 +95,8 @@ export function repeatedKey(
       lengths[top] = length;
       const stem = caseVariants ? stemLength(stack, top) : length;
       stems[top] = stem;
+      const signature = caseVariants ? looseSignature(stack, top) : 0;
+      signatures[top] = signature;
       const base = keyBase[depth] as number;
       const set = sets[depth];
       // 0: no earlier key alike; else the earlier key's entry + 1 (negative: alike but for case).
@@ -93,6 +109,10 @@ export function repeatedKey(
             const same = sameKey(stack, k, top, caseVariants);
             if (same !== 0) alike = same > 0 ? k + 1 : -(k + 1);
           } else if (stems[k] === stem && caseVariants && sameStem(stack, k, top)) alike = -(k + 1);
+          // The same but for a space, `_` or `-` (`"IpPermissions "`, `Ip_Permissions`): rare
+          // enough that the signatures settle nearly every pair.
+          if (alike === 0 && caseVariants && signatures[k] === signature && sameLoose(stack, k, top))
+            alike = -(k + 1);
         }
       }
       if (alike !== 0) {
@@ -208,6 +228,87 @@ function sameStem(stack: KeyStack, a: number, b: number): boolean {
   return true;
 }
 
+/**
+ * Whether a character code is one a loose fold of a key drops: white space (and controls), `_`,
+ * `-`. EC2 prints no key holding one, so two keys that differ only in them (and case, a trailing
+ * `s`) are one key misspelt.
+ */
+export function isKeySeparator(c: number): boolean {
+  return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || c === 160;
+}
+
+/**
+ * Stack entry `k`'s text as a loose fold reads it: separators at both ends and a trailing run of
+ * `s` cut off, as offsets into the text (or into its decoded key).
+ */
+function looseSpan(stack: KeyStack, k: number): { text: string; from: number; to: number } {
+  let text = stack.text;
+  let from = (stack.offsets[k] as number) + 1;
+  if (stack.escaped[k]) {
+    text = stack.decoded.get(k) as string;
+    from = 0;
+  }
+  let to = from + (stack.lengths[k] as number);
+  while (from < to && isKeySeparator(text.charCodeAt(from))) from++;
+  while (to > from) {
+    const c = text.charCodeAt(to - 1);
+    if ((c | 32) !== 115 /* s or S */ && !isKeySeparator(c)) break;
+    to--;
+  }
+  return { text, from, to };
+}
+
+/**
+ * The first and last letters of stack entry `k`'s loose fold, small, as one number (0 when empty).
+ * Hot (every key of a snapshot's text): read in place, nothing allocated.
+ */
+function looseSignature(stack: KeyStack, k: number): number {
+  if (stack.escaped[k]) {
+    const { text, from, to } = looseSpan(stack, k);
+    return from === to ? 0 : lowerAscii(text.charCodeAt(from)) * 65536 + lowerAscii(text.charCodeAt(to - 1));
+  }
+  const { text } = stack;
+  let from = (stack.offsets[k] as number) + 1;
+  let to = from + (stack.lengths[k] as number);
+  let c = text.charCodeAt(from);
+  while (from < to && isKeySeparator(c)) c = text.charCodeAt(++from);
+  while (to > from) {
+    const last = text.charCodeAt(to - 1);
+    if ((last | 32) !== 115 /* s or S */ && !isKeySeparator(last)) {
+      return lowerAscii(c) * 65536 + lowerAscii(last);
+    }
+    to--;
+  }
+  return 0;
+}
+
+/**
+ * Whether stack entries `a` and `b` are the same key but for separators (a space, `_`, `-`), the
+ * case of ASCII letters and a trailing `s`: their loose spans compared letter by letter,
+ * separators skipped.
+ */
+function sameLoose(stack: KeyStack, a: number, b: number): boolean {
+  const x = looseSpan(stack, a);
+  const y = looseSpan(stack, b);
+  let i = x.from;
+  let j = y.from;
+  for (;;) {
+    while (i < x.to && isKeySeparator(x.text.charCodeAt(i))) i++;
+    while (j < y.to && isKeySeparator(y.text.charCodeAt(j))) j++;
+    if (i === x.to || j === y.to) return i === x.to && j === y.to;
+    if (lowerAscii(x.text.charCodeAt(i)) !== lowerAscii(y.text.charCodeAt(j))) return false;
+    i++;
+    j++;
+  }
+}
+
+/** `key` folded loosely: `foldStem` with separators dropped (`"Ip_Permissions "` → `ippermission`). */
+export function foldLoose(key: string): string {
+  let kept = '';
+  for (let i = 0; i < key.length; i++) if (!isKeySeparator(key.charCodeAt(i))) kept += key[i];
+  return foldStem(kept);
+}
+
 /** `key` without its trailing run of `s` and `S`. */
 export function withoutTrailingS(key: string): string {
   return key.replace(/[sS]+$/, '');
@@ -232,11 +333,12 @@ function foldCase(text: string): string {
 class KeySet {
   private readonly exact = new Map<string, number>();
   private readonly folded = new Map<string, number>();
+  private readonly loose = new Map<string, number>();
 
   /**
    * Adds `key` (stack entry `entry`): 0 when no earlier key is alike, else the earlier key's
-   * entry + 1, negative when it is alike but for case and/or a trailing `s` (looked for only when
-   * `caseVariants`).
+   * entry + 1, negative when it is alike but for case, a trailing `s` and/or a space, `_` or `-`
+   * (looked for only when `caseVariants`).
    */
   find(key: string, caseVariants: boolean, entry: number): number {
     const same = this.exact.get(key);
@@ -247,6 +349,10 @@ class KeySet {
     const like = this.folded.get(fold);
     if (like !== undefined) return -(like + 1);
     this.folded.set(fold, entry);
+    const loose = foldLoose(key);
+    const near = this.loose.get(loose);
+    if (near !== undefined) return -(near + 1);
+    this.loose.set(loose, entry);
     return 0;
   }
 }
