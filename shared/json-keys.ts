@@ -16,7 +16,7 @@ interface KeyStack {
   /** The decoded length without a trailing run of `s`/`S` (with `caseVariants`; else the length). */
   readonly stems: number[];
   /**
-   * With `caseVariants`: the key's first and last letters as a loose fold keeps them (small, with
+   * With `looseKeys`: the key's first and last letters as a loose fold keeps them (small, with
    * separators and a trailing run of `s` dropped; see `looseSignature`): keys that differ in it
    * cannot be the same but for separators, so most pairs are told apart by one compare.
    */
@@ -36,6 +36,10 @@ export interface RepeatedKey {
  * "IpPermissions"]`, found at its second occurrence), at any depth; undefined when none is. `text`
  * is valid JSON. Keys are compared as JSON.parse reads them (`"Vpc\\u0073"` is `"Vpcs"`). A repeat
  * that `tolerate` accepts is passed over (the caller has noted it) and the search goes on.
+ * `caseVariants`: two keys that differ only in case and/or a trailing `s` count as one (`sameAs`
+ * names the earlier); `looseKeys` (with `caseVariants`): so do two that differ besides by a space,
+ * `_` or `-`, when one of them is in the set (the keys a reader reads: `"Owner_Id"` beside an
+ * unread `OwnerId` hides nothing).
  *
  * One pass: strings are skipped by the engine's own search, every other character is looked at
  * once. A key is compared with the earlier keys of its object by length, then by its characters,
@@ -45,7 +49,9 @@ export function repeatedKey(
   text: string,
   caseVariants = false,
   tolerate?: (found: RepeatedKey) => boolean,
+  looseKeys?: ReadonlySet<string>,
 ): RepeatedKey | undefined {
+  const loose = caseVariants ? looseKeys : undefined;
   const n = text.length;
   const stack: KeyStack = {
     text,
@@ -95,14 +101,14 @@ export function repeatedKey(
       lengths[top] = length;
       const stem = caseVariants ? stemLength(stack, top) : length;
       stems[top] = stem;
-      const signature = caseVariants ? looseSignature(stack, top) : 0;
+      const signature = loose ? looseSignature(stack, top) : 0;
       signatures[top] = signature;
       const base = keyBase[depth] as number;
       const set = sets[depth];
       // 0: no earlier key alike; else the earlier key's entry + 1 (negative: alike but for case).
       let alike = 0;
       if (set) {
-        alike = set.find(keyAt(stack, top), caseVariants, top);
+        alike = set.find(keyAt(stack, top), caseVariants, top, loose);
       } else {
         for (let k = base; k < top && alike === 0; k++) {
           if (lengths[k] === length) {
@@ -111,7 +117,13 @@ export function repeatedKey(
           } else if (stems[k] === stem && caseVariants && sameStem(stack, k, top)) alike = -(k + 1);
           // The same but for a space, `_` or `-` (`"IpPermissions "`, `Ip_Permissions`): rare
           // enough that the signatures settle nearly every pair.
-          if (alike === 0 && caseVariants && signatures[k] === signature && sameLoose(stack, k, top))
+          if (
+            alike === 0 &&
+            loose &&
+            signatures[k] === signature &&
+            sameLoose(stack, k, top) &&
+            (loose.has(keyAt(stack, k)) || loose.has(keyAt(stack, top)))
+          )
             alike = -(k + 1);
         }
       }
@@ -125,7 +137,7 @@ export function repeatedKey(
       top++;
       if (!set && top - base > LINEAR_KEYS) {
         const all = new KeySet();
-        for (let k = base; k < top; k++) all.find(keyAt(stack, k), caseVariants, k);
+        for (let k = base; k < top; k++) all.find(keyAt(stack, k), caseVariants, k, loose);
         sets[depth] = all;
       }
     } else if (c === 123 /* { */) {
@@ -333,14 +345,14 @@ function foldCase(text: string): string {
 class KeySet {
   private readonly exact = new Map<string, number>();
   private readonly folded = new Map<string, number>();
-  private readonly loose = new Map<string, number>();
+  private readonly loose = new Map<string, { key: string; entry: number }>();
 
   /**
    * Adds `key` (stack entry `entry`): 0 when no earlier key is alike, else the earlier key's
-   * entry + 1, negative when it is alike but for case, a trailing `s` and/or a space, `_` or `-`
-   * (looked for only when `caseVariants`).
+   * entry + 1, negative when it is alike but for case and/or a trailing `s` (looked for only when
+   * `caseVariants`), or besides a space, `_` or `-` with one of the two in `looseKeys`.
    */
-  find(key: string, caseVariants: boolean, entry: number): number {
+  find(key: string, caseVariants: boolean, entry: number, looseKeys?: ReadonlySet<string>): number {
     const same = this.exact.get(key);
     if (same !== undefined) return same + 1;
     this.exact.set(key, entry);
@@ -349,10 +361,12 @@ class KeySet {
     const like = this.folded.get(fold);
     if (like !== undefined) return -(like + 1);
     this.folded.set(fold, entry);
+    if (!looseKeys) return 0;
     const loose = foldLoose(key);
     const near = this.loose.get(loose);
-    if (near !== undefined) return -(near + 1);
-    this.loose.set(loose, entry);
+    // Only a pair holding a key of the set counts; the first key of each fold is kept.
+    if (near === undefined) this.loose.set(loose, { key, entry });
+    else if (looseKeys.has(key) || looseKeys.has(near.key)) return -(near.entry + 1);
     return 0;
   }
 }

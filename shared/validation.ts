@@ -105,6 +105,12 @@ export interface KeyChecks {
    */
   caseVariants?: boolean;
   /**
+   * With `caseVariants`: two keys that differ besides by a space, `_` or `-` (`"IpPermissions "`,
+   * `Ip_Permissions` beside `IpPermissions`) are refused too when one of them is in this set (the
+   * keys the reader reads: a misspelling of an unread key hides nothing).
+   */
+  looseKeys?: ReadonlySet<string>;
+  /**
    * A repeat that is not refused here because the caller judges it itself (an endpoint policy's
    * keys: that one endpoint is unreadable, the rest of the snapshot is not); `parsed` is the value
    * JSON.parse returned. True to pass it over.
@@ -136,7 +142,12 @@ export function parseJsonText(
   }
   if (text.length <= DUPLICATE_SCAN_LIMIT && parsed !== null && typeof parsed === 'object') {
     const { tolerate } = checks;
-    const found = repeatedKey(text, checks.caseVariants === true, tolerate && ((f) => tolerate(f, parsed)));
+    const found = repeatedKey(
+      text,
+      checks.caseVariants === true,
+      tolerate && ((f) => tolerate(f, parsed)),
+      checks.looseKeys,
+    );
     if (found?.sameAs !== undefined) {
       const key = String(found.path[found.path.length - 1]);
       const how = variantHow(key, found.sameAs);

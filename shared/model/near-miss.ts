@@ -122,7 +122,7 @@ export function noMisspeltKeys(
   return ok;
 }
 
-const ROUTE_KEYS = [
+export const ROUTE_KEYS = [
   'DestinationCidrBlock',
   'DestinationIpv6CidrBlock',
   'DestinationPrefixListId',
