@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseCidr4, parseCidr6 } from '../../../../shared/net/cidr';
 import { normalize } from '../../../../shared/net/interval-set';
 import {
+  isWorldOpen4,
+  isWorldOpen6,
   NON_PUBLIC_IPV4,
+  PUBLIC_IPV4,
   PUBLIC_IPV4_SIZE,
   publicCount4,
   publicCount6,
@@ -65,5 +68,30 @@ describe('DESIGN §4 public space', () => {
     expect(publicCount6(set6('4000::/3'))).toBe(0n);
     expect(publicCount6(set6('1fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128'))).toBe(0n);
     expect(publicCount6(set6('2001:db8::/128'))).toBe(1n);
+  });
+});
+
+describe('DESIGN §4 world-open: "at least" the coverage', () => {
+  it('a set holding exactly the coverage of public space is world-open; one address less is not', () => {
+    // Prepare: the first half of public IPv4 space, cut inside the interval that crosses it.
+    const half = PUBLIC_IPV4_SIZE / 2;
+    const exactly: [number, number][] = [];
+    let left = half;
+    for (const [start, end] of PUBLIC_IPV4) {
+      if (left === 0) break;
+      const take = Math.min(end - start, left);
+      exactly.push([start, start + take]);
+      left -= take;
+    }
+    const lastIndex = exactly.length - 1;
+    const last = exactly[lastIndex] as [number, number];
+    const less = [...exactly.slice(0, lastIndex), [last[0], last[1] - 1] as [number, number]];
+    // Act / Assess
+    expect(publicCount4(normalize(exactly))).toBe(half);
+    expect(isWorldOpen4(normalize(exactly), 0.5)).toBe(true);
+    expect(isWorldOpen4(normalize(less), 0.5)).toBe(false);
+    // IPv6: 2000::/4 is exactly half of 2000::/3.
+    expect(isWorldOpen6(set6('2000::/4'), 0.5)).toBe(true);
+    expect(isWorldOpen6(set6('2000::/5'), 0.5)).toBe(false);
   });
 });
