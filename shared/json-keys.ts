@@ -315,7 +315,7 @@ function sameLoose(stack: KeyStack, a: number, b: number): boolean {
 }
 
 /** `key` folded loosely: `foldStem` with separators dropped (`"Ip_Permissions "` → `ippermission`). */
-export function foldLoose(key: string): string {
+function foldLoose(key: string): string {
   let kept = '';
   for (let i = 0; i < key.length; i++) if (!isKeySeparator(key.charCodeAt(i))) kept += key[i];
   return foldStem(kept);
