@@ -101,7 +101,10 @@ export function repeatedKey(
       lengths[top] = length;
       const stem = caseVariants ? stemLength(stack, top) : length;
       stems[top] = stem;
-      const signature = loose ? looseSignature(stack, top) : 0;
+      // Computed when first compared (-1 until then): the one key of an object (an `IpRanges`
+      // item's `CidrIp`) never is.
+      signatures[top] = -1;
+      const signature = loose && top > (keyBase[depth] as number) ? looseSignature(stack, top) : -1;
       signatures[top] = signature;
       const base = keyBase[depth] as number;
       const set = sets[depth];
@@ -120,7 +123,7 @@ export function repeatedKey(
           if (
             alike === 0 &&
             loose &&
-            signatures[k] === signature &&
+            signatureOf(stack, k) === signature &&
             sameLoose(stack, k, top) &&
             (loose.has(keyAt(stack, k)) || loose.has(keyAt(stack, top)))
           )
@@ -249,25 +252,30 @@ export function isKeySeparator(c: number): boolean {
   return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || c === 160;
 }
 
-/**
- * Stack entry `k`'s text as a loose fold reads it: separators at both ends and a trailing run of
- * `s` cut off, as offsets into the text (or into its decoded key).
- */
-function looseSpan(stack: KeyStack, k: number): { text: string; from: number; to: number } {
-  let text = stack.text;
-  let from = (stack.offsets[k] as number) + 1;
-  if (stack.escaped[k]) {
-    text = stack.decoded.get(k) as string;
-    from = 0;
-  }
-  let to = from + (stack.lengths[k] as number);
+/** The string stack entry `k`'s characters are read from: its decoded key, or the whole text. */
+function keySource(stack: KeyStack, k: number): string {
+  return stack.escaped[k] ? (stack.decoded.get(k) as string) : stack.text;
+}
+
+/** Where stack entry `k`'s characters start in `keySource`. */
+function keyStart(stack: KeyStack, k: number): number {
+  return stack.escaped[k] ? 0 : (stack.offsets[k] as number) + 1;
+}
+
+/** `from` moved past the separators that open a key (`" IpPermissions"`). */
+function looseFrom(text: string, from: number, to: number): number {
   while (from < to && isKeySeparator(text.charCodeAt(from))) from++;
+  return from;
+}
+
+/** `to` moved back over the key's trailing run of `s` and separators (`"IpPermissions "`). */
+function looseTo(text: string, from: number, to: number): number {
   while (to > from) {
     const c = text.charCodeAt(to - 1);
     if ((c | 32) !== 115 /* s or S */ && !isKeySeparator(c)) break;
     to--;
   }
-  return { text, from, to };
+  return to;
 }
 
 /**
@@ -275,40 +283,43 @@ function looseSpan(stack: KeyStack, k: number): { text: string; from: number; to
  * Hot (every key of a snapshot's text): read in place, nothing allocated.
  */
 function looseSignature(stack: KeyStack, k: number): number {
-  if (stack.escaped[k]) {
-    const { text, from, to } = looseSpan(stack, k);
-    return from === to ? 0 : lowerAscii(text.charCodeAt(from)) * 65536 + lowerAscii(text.charCodeAt(to - 1));
+  const text = keySource(stack, k);
+  const start = keyStart(stack, k);
+  const end = start + (stack.lengths[k] as number);
+  const from = looseFrom(text, start, end);
+  const to = looseTo(text, from, end);
+  return from === to ? 0 : lowerAscii(text.charCodeAt(from)) * 65536 + lowerAscii(text.charCodeAt(to - 1));
+}
+
+/** `looseSignature` of stack entry `k`, computed on first need. */
+function signatureOf(stack: KeyStack, k: number): number {
+  let signature = stack.signatures[k] as number;
+  if (signature < 0) {
+    signature = looseSignature(stack, k);
+    stack.signatures[k] = signature;
   }
-  const { text } = stack;
-  let from = (stack.offsets[k] as number) + 1;
-  let to = from + (stack.lengths[k] as number);
-  let c = text.charCodeAt(from);
-  while (from < to && isKeySeparator(c)) c = text.charCodeAt(++from);
-  while (to > from) {
-    const last = text.charCodeAt(to - 1);
-    if ((last | 32) !== 115 /* s or S */ && !isKeySeparator(last)) {
-      return lowerAscii(c) * 65536 + lowerAscii(last);
-    }
-    to--;
-  }
-  return 0;
+  return signature;
 }
 
 /**
  * Whether stack entries `a` and `b` are the same key but for separators (a space, `_`, `-`), the
- * case of ASCII letters and a trailing `s`: their loose spans compared letter by letter,
- * separators skipped.
+ * case of ASCII letters and a trailing `s`: compared letter by letter, separators skipped, nothing
+ * allocated (keys of equal signatures meet in every rule: `IpRanges` and `Ipv6Ranges`).
  */
 function sameLoose(stack: KeyStack, a: number, b: number): boolean {
-  const x = looseSpan(stack, a);
-  const y = looseSpan(stack, b);
-  let i = x.from;
-  let j = y.from;
+  const x = keySource(stack, a);
+  const y = keySource(stack, b);
+  const xStart = keyStart(stack, a);
+  const yStart = keyStart(stack, b);
+  let i = looseFrom(x, xStart, xStart + (stack.lengths[a] as number));
+  let j = looseFrom(y, yStart, yStart + (stack.lengths[b] as number));
+  const xEnd = looseTo(x, i, xStart + (stack.lengths[a] as number));
+  const yEnd = looseTo(y, j, yStart + (stack.lengths[b] as number));
   for (;;) {
-    while (i < x.to && isKeySeparator(x.text.charCodeAt(i))) i++;
-    while (j < y.to && isKeySeparator(y.text.charCodeAt(j))) j++;
-    if (i === x.to || j === y.to) return i === x.to && j === y.to;
-    if (lowerAscii(x.text.charCodeAt(i)) !== lowerAscii(y.text.charCodeAt(j))) return false;
+    while (i < xEnd && isKeySeparator(x.charCodeAt(i))) i++;
+    while (j < yEnd && isKeySeparator(y.charCodeAt(j))) j++;
+    if (i === xEnd || j === yEnd) return i === xEnd && j === yEnd;
+    if (lowerAscii(x.charCodeAt(i)) !== lowerAscii(y.charCodeAt(j))) return false;
     i++;
     j++;
   }
