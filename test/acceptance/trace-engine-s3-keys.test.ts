@@ -43,6 +43,15 @@ describe('a misspelt key beside the key EC2 prints (DESIGN §3 "Keys")', () => {
     ]);
   });
 
+  it('a key written with escapes is read as JSON.parse reads it ("IpPermissions\\u0020")', () => {
+    const text =
+      '{"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web", "VpcId": "vpc-1", "IpPermissions": [],' +
+      ' "IpPermissionsEgress": [], "Ip\\u0050ermissions\\u0020": []}]}';
+    expect(() => readSnapshotText(text, 'snapshot s.json')).toThrow(
+      `SecurityGroups[0]["IpPermissions "]: the same key as "IpPermissions" but for a space, _ or - ${tail}`,
+    );
+  });
+
   it('a network ACL with Entries and entries_, and a rule with IpRanges and Ip-Ranges', () => {
     const acl = {
       NetworkAclId: 'acl-1',
