@@ -97,6 +97,24 @@ function connectionHint(
 }
 
 /**
+ * What to do about the network errors among these error codes, each hint once: over several
+ * account-regions a region name that does not exist fails in every account alike (DESIGN §15 lists
+ * each account-region; this says once what to check). Credential hints are left out: there, a
+ * member account's error is its role's, not the local credentials'.
+ */
+export function connectionHints(
+  codes: Iterable<string>,
+  env: CredentialEnv & { AWS_ENDPOINT_URL?: string } = process.env,
+): string[] {
+  const hints = new Set<string>();
+  for (const code of codes) {
+    const hint = connectionHint(code, env);
+    if (hint) hints.add(hint);
+  }
+  return [...hints];
+}
+
+/**
  * What to do about an error of the local set-up rather than the audit: the credentials (by the
  * error's AWS code or name), or the network before AWS answered; else nothing.
  */

@@ -10,6 +10,7 @@ import { toAsffPerAccount } from '../../shared/integrations/security-hub';
 import { notJudgedStderrLines } from '../../shared/report/format';
 import { formatSarif, sarifCategory, sarifSizeWarning } from '../../shared/report/sarif';
 import { formatTable, wrapHanging } from '../../shared/report/table';
+import { connectionHints } from '../credential-hint';
 import { type CliIo, EXIT } from '../io';
 import { escapeErrorLine } from '../terminal-text';
 import { type AccountOptions, resolveAccounts, targetProgress } from './accounts';
@@ -175,6 +176,7 @@ function reportAccountsRun(
       break;
   }
   for (const failure of failures) io.stderr(`${escapeErrorLine(failureLine(failure))}\n`);
+  for (const hint of connectionHints(failures.map((f) => f.code))) io.stderr(`  ${hint}\n`);
   if (failures.length > 0) {
     io.stderr(`vpc-guardrail: ${failures.length} of ${run.targets} account-region(s) could not be read\n`);
     return EXIT.usage;

@@ -24,7 +24,7 @@ import { escapeErrorLine } from '../terminal-text';
 import { type AccountOptions, addAccountOptions, refuseLoneRegions, wantsAccounts } from './accounts';
 import { runAccountsAudit, runRecordedAccountsAudit } from './audit-accounts';
 import { type ExclusionWords, ownerAccounts, refuseExcluded } from './owners';
-import { importToSecurityHub } from './security-hub';
+import { importToSecurityHub, refuseOtherCallerAccount } from './security-hub';
 import { loadLiveSnapshot } from './snapshot';
 
 /** Formats of `audit --format`: the report formats plus SARIF 2.1.0 and ASFF. */
@@ -244,6 +244,8 @@ export async function runAudit(io: CliIo, options: AuditOptions): Promise<number
   const summary = summarize(findings, { notJudged: result.notJudged, warnings });
   // Checked before anything is printed or sent: a missing account or region is a usage error.
   const hubTarget = options.importToSecurityHub ? asffTarget(options, snapshot) : undefined;
+  // A live region's account is the credentials' already (STS, `loadLiveSnapshot`); a file's may not be.
+  if (hubTarget && options.snapshot) await refuseOtherCallerAccount(hubTarget);
   for (const chunk of renderAudit(io, options, snapshot, findings, summary, now)) io.stdout(chunk);
   // ASFF has no place for them (SARIF carries them as notifications, table and JSON in summary).
   if (options.format === 'asff')
@@ -309,7 +311,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     )
     .option(
       '--import-to-security-hub',
-      "also import the findings into AWS Security Hub (the snapshot's account and region, local credentials)",
+      "also import the findings into AWS Security Hub (the snapshot's account and region, with local credentials of that account)",
     );
   addAccountOptions(command)
     .addHelpText('after', AUDIT_HELP_FOOTER)

@@ -1,5 +1,8 @@
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { stsClient } from '../../shared/aws/clients';
 import { syncFindings } from '../../shared/aws/security-hub';
+import { InputError } from '../../shared/errors';
 import type { Finding } from '../../shared/findings';
 import { securityHubPlan } from '../../shared/integrations/security-hub';
 import { defaultProductArn } from '../../shared/report/asff';
@@ -9,6 +12,28 @@ import { escapeErrorLine } from '../terminal-text';
 
 /** Failures listed one per line; the rest are counted. */
 const SHOWN_FAILURES = 20;
+
+/**
+ * Refuses `--import-to-security-hub` of a snapshot file whose account is not the local
+ * credentials' (STS GetCallerIdentity in the snapshot's region): Security Hub takes findings under
+ * a default product only from the account they belong to, so it would reject every one of them, one
+ * by one. When STS does not answer, the import goes ahead and Security Hub's answer is listed.
+ */
+export async function refuseOtherCallerAccount(target: { accountId: string; region: string }): Promise<void> {
+  let caller: string | undefined;
+  try {
+    caller = (await stsClient(target.region).send(new GetCallerIdentityCommand({})))?.Account || undefined;
+  } catch {
+    return;
+  }
+  if (caller === undefined || caller === target.accountId) return;
+  throw new InputError(
+    `--import-to-security-hub: the snapshot is of account ${target.accountId}, the local credentials are of account ${caller}`,
+    [
+      `Security Hub takes findings under an account's default product only from that account: run with credentials of ${target.accountId}, or without --import-to-security-hub`,
+    ],
+  );
+}
 
 /**
  * `audit --import-to-security-hub`: imports the findings into Security Hub in the snapshot's

@@ -1,7 +1,14 @@
 import { loadRegionSnapshot, type RegionSnapshot } from '../../shared/aws/ec2/region';
-import { AssumeRoleDeniedError, errorText, isRetryable, RegionLoadError } from '../../shared/aws/errors';
+import {
+  AssumeRoleDeniedError,
+  errorCode,
+  errorText,
+  isRetryable,
+  RegionLoadError,
+} from '../../shared/aws/errors';
 import { mapLimit } from '../../shared/aws/map-limit';
 import { InputError } from '../../shared/errors';
+import { connectionHints } from '../credential-hint';
 import { type CliIo, EXIT } from '../io';
 import { escapeErrorLine } from '../terminal-text';
 import { type AccountOptions, resolveAccounts, targetProgress } from './accounts';
@@ -23,6 +30,7 @@ export async function writeAccountSnapshots(
   }
   const progress = targetProgress(io, run.targets.length, 'read');
   const failures: string[] = [];
+  const codes: string[] = [];
   let done = 0;
   let snapshots: (RegionSnapshot | undefined)[];
   try {
@@ -37,6 +45,7 @@ export async function writeAccountSnapshots(
       } catch (error) {
         // As the audit: a load or AssumeRole failure (denied, or still throttled after the SDK's
         // retries) is named and the other account-regions are written; anything else is a bug.
+        codes.push(error instanceof RegionLoadError ? error.code : errorCode(error));
         if (error instanceof RegionLoadError || error instanceof AssumeRoleDeniedError) {
           failures.push(`not read: ${target.accountId} ${target.region}: ${error.message}`);
         } else if (isRetryable(error)) {
@@ -60,5 +69,6 @@ export async function writeAccountSnapshots(
     )}\n`,
   );
   for (const line of failures) io.stderr(`${escapeErrorLine(line)}\n`);
+  for (const hint of connectionHints(codes)) io.stderr(`  ${hint}\n`);
   return failures.length > 0 ? EXIT.usage : EXIT.ok;
 }

@@ -3,6 +3,7 @@ import {
   BatchUpdateFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../cli/main';
@@ -10,11 +11,15 @@ import type { AsffFinding } from '../../../../shared/report/asff';
 import { memoryIo } from '../../../helpers';
 
 const hub = mockClient(SecurityHubClient);
+// The snapshot's account is the credentials' (the CLI checks before importing).
+const sts = mockClient(STSClient);
 const DEMO = 'examples/demo-snapshot.json';
 const PRODUCT = 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default';
 
 beforeEach(() => {
   hub.reset();
+  sts.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
 });
 
 describe('audit --import-to-security-hub', () => {
@@ -132,6 +137,11 @@ describe('audit --import-to-security-hub', () => {
 describe('audit --import-to-security-hub without credentials', () => {
   it('lists the findings not imported, then says once what to do about the credentials', async () => {
     // Prepare
+    sts.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
     hub.on(BatchImportFindingsCommand).rejects(
       Object.assign(new Error('Could not load credentials from any providers'), {
         name: 'CredentialsProviderError',

@@ -5,6 +5,7 @@ import {
   BatchUpdateFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../cli/main';
@@ -21,6 +22,8 @@ import { memoryIo, mockRegion, sshGroup } from '../../../helpers';
 // moved it). An exempted finding is left as it is (the analyst's Workflow; it is visible).
 
 const hub = mockClient(SecurityHubClient);
+// The snapshot's account is the credentials' (the CLI checks before importing).
+const sts = mockClient(STSClient);
 const ID = (ruleId: string, resourceId: string) =>
   `vpc-guardrail/111122223333/eu-west-1/${ruleId}/${resourceId}`;
 
@@ -49,6 +52,8 @@ function workflowCalls(): { status: string | undefined; ids: string[] }[] {
 
 beforeEach(() => {
   hub.reset();
+  sts.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
   hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
     FailedCount: 0,
     SuccessCount: input.Findings.length,
