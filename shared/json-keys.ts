@@ -15,6 +15,12 @@ interface KeyStack {
   readonly lengths: number[];
   /** The decoded length without a trailing run of `s`/`S` (with `caseVariants`; else the length). */
   readonly stems: number[];
+  /**
+   * With `looseKeys`: the key's first and last letters as a loose fold keeps them (small, with
+   * separators and a trailing run of `s` dropped; see `looseSignature`): keys that differ in it
+   * cannot be the same but for separators, so most pairs are told apart by one compare.
+   */
+  readonly signatures: number[];
   readonly escaped: boolean[];
   readonly decoded: Map<number, string>;
 }
@@ -30,6 +36,10 @@ export interface RepeatedKey {
  * "IpPermissions"]`, found at its second occurrence), at any depth; undefined when none is. `text`
  * is valid JSON. Keys are compared as JSON.parse reads them (`"Vpc\\u0073"` is `"Vpcs"`). A repeat
  * that `tolerate` accepts is passed over (the caller has noted it) and the search goes on.
+ * `caseVariants`: two keys that differ only in case and/or a trailing `s` count as one (`sameAs`
+ * names the earlier); `looseKeys` (with `caseVariants`): so do two that differ besides by a space,
+ * `_` or `-`, when one of them is in the set (the keys a reader reads: `"Owner_Id"` beside an
+ * unread `OwnerId` hides nothing).
  *
  * One pass: strings are skipped by the engine's own search, every other character is looked at
  * once. A key is compared with the earlier keys of its object by length, then by its characters,
@@ -39,10 +49,20 @@ export function repeatedKey(
   text: string,
   caseVariants = false,
   tolerate?: (found: RepeatedKey) => boolean,
+  looseKeys?: ReadonlySet<string>,
 ): RepeatedKey | undefined {
+  const loose = caseVariants ? looseKeys : undefined;
   const n = text.length;
-  const stack: KeyStack = { text, offsets: [], lengths: [], stems: [], escaped: [], decoded: new Map() };
-  const { offsets, lengths, stems, escaped } = stack;
+  const stack: KeyStack = {
+    text,
+    offsets: [],
+    lengths: [],
+    stems: [],
+    signatures: [],
+    escaped: [],
+    decoded: new Map(),
+  };
+  const { offsets, lengths, stems, signatures, escaped } = stack;
   // Per depth (1 = the root value): an object or an array; an object's first key on the stack, its
   // current key and its Set once it has many keys; an array's current index.
   const isObject: boolean[] = [false];
@@ -81,18 +101,33 @@ export function repeatedKey(
       lengths[top] = length;
       const stem = caseVariants ? stemLength(stack, top) : length;
       stems[top] = stem;
+      // Computed when first compared (-1 until then): the one key of an object (an `IpRanges`
+      // item's `CidrIp`) never is.
+      signatures[top] = -1;
+      const signature = loose && top > (keyBase[depth] as number) ? looseSignature(stack, top) : -1;
+      signatures[top] = signature;
       const base = keyBase[depth] as number;
       const set = sets[depth];
       // 0: no earlier key alike; else the earlier key's entry + 1 (negative: alike but for case).
       let alike = 0;
       if (set) {
-        alike = set.find(keyAt(stack, top), caseVariants, top);
+        alike = set.find(keyAt(stack, top), caseVariants, top, loose);
       } else {
         for (let k = base; k < top && alike === 0; k++) {
           if (lengths[k] === length) {
             const same = sameKey(stack, k, top, caseVariants);
             if (same !== 0) alike = same > 0 ? k + 1 : -(k + 1);
           } else if (stems[k] === stem && caseVariants && sameStem(stack, k, top)) alike = -(k + 1);
+          // The same but for a space, `_` or `-` (`"IpPermissions "`, `Ip_Permissions`): rare
+          // enough that the signatures settle nearly every pair.
+          if (
+            alike === 0 &&
+            loose &&
+            signatureOf(stack, k) === signature &&
+            sameLoose(stack, k, top) &&
+            (loose.has(keyAt(stack, k)) || loose.has(keyAt(stack, top)))
+          )
+            alike = -(k + 1);
         }
       }
       if (alike !== 0) {
@@ -105,7 +140,7 @@ export function repeatedKey(
       top++;
       if (!set && top - base > LINEAR_KEYS) {
         const all = new KeySet();
-        for (let k = base; k < top; k++) all.find(keyAt(stack, k), caseVariants, k);
+        for (let k = base; k < top; k++) all.find(keyAt(stack, k), caseVariants, k, loose);
         sets[depth] = all;
       }
     } else if (c === 123 /* { */) {
@@ -208,6 +243,95 @@ function sameStem(stack: KeyStack, a: number, b: number): boolean {
   return true;
 }
 
+/**
+ * Whether a character code is one a loose fold of a key drops: white space (and controls), `_`,
+ * `-`. EC2 prints no key holding one, so two keys that differ only in them (and case, a trailing
+ * `s`) are one key misspelt.
+ */
+export function isKeySeparator(c: number): boolean {
+  return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || c === 160;
+}
+
+/** The string stack entry `k`'s characters are read from: its decoded key, or the whole text. */
+function keySource(stack: KeyStack, k: number): string {
+  return stack.escaped[k] ? (stack.decoded.get(k) as string) : stack.text;
+}
+
+/** Where stack entry `k`'s characters start in `keySource`. */
+function keyStart(stack: KeyStack, k: number): number {
+  return stack.escaped[k] ? 0 : (stack.offsets[k] as number) + 1;
+}
+
+/** `from` moved past the separators that open a key (`" IpPermissions"`). */
+function looseFrom(text: string, from: number, to: number): number {
+  while (from < to && isKeySeparator(text.charCodeAt(from))) from++;
+  return from;
+}
+
+/** `to` moved back over the key's trailing run of `s` and separators (`"IpPermissions "`). */
+function looseTo(text: string, from: number, to: number): number {
+  while (to > from) {
+    const c = text.charCodeAt(to - 1);
+    if ((c | 32) !== 115 /* s or S */ && !isKeySeparator(c)) break;
+    to--;
+  }
+  return to;
+}
+
+/**
+ * The first and last letters of stack entry `k`'s loose fold, small, as one number (0 when empty).
+ * Hot (every key of a snapshot's text): read in place, nothing allocated.
+ */
+function looseSignature(stack: KeyStack, k: number): number {
+  const text = keySource(stack, k);
+  const start = keyStart(stack, k);
+  const end = start + (stack.lengths[k] as number);
+  const from = looseFrom(text, start, end);
+  const to = looseTo(text, from, end);
+  return from === to ? 0 : lowerAscii(text.charCodeAt(from)) * 65536 + lowerAscii(text.charCodeAt(to - 1));
+}
+
+/** `looseSignature` of stack entry `k`, computed on first need. */
+function signatureOf(stack: KeyStack, k: number): number {
+  let signature = stack.signatures[k] as number;
+  if (signature < 0) {
+    signature = looseSignature(stack, k);
+    stack.signatures[k] = signature;
+  }
+  return signature;
+}
+
+/**
+ * Whether stack entries `a` and `b` are the same key but for separators (a space, `_`, `-`), the
+ * case of ASCII letters and a trailing `s`: compared letter by letter, separators skipped, nothing
+ * allocated (keys of equal signatures meet in every rule: `IpRanges` and `Ipv6Ranges`).
+ */
+function sameLoose(stack: KeyStack, a: number, b: number): boolean {
+  const x = keySource(stack, a);
+  const y = keySource(stack, b);
+  const xStart = keyStart(stack, a);
+  const yStart = keyStart(stack, b);
+  let i = looseFrom(x, xStart, xStart + (stack.lengths[a] as number));
+  let j = looseFrom(y, yStart, yStart + (stack.lengths[b] as number));
+  const xEnd = looseTo(x, i, xStart + (stack.lengths[a] as number));
+  const yEnd = looseTo(y, j, yStart + (stack.lengths[b] as number));
+  for (;;) {
+    while (i < xEnd && isKeySeparator(x.charCodeAt(i))) i++;
+    while (j < yEnd && isKeySeparator(y.charCodeAt(j))) j++;
+    if (i === xEnd || j === yEnd) return i === xEnd && j === yEnd;
+    if (lowerAscii(x.charCodeAt(i)) !== lowerAscii(y.charCodeAt(j))) return false;
+    i++;
+    j++;
+  }
+}
+
+/** `key` folded loosely: `foldStem` with separators dropped (`"Ip_Permissions "` → `ippermission`). */
+function foldLoose(key: string): string {
+  let kept = '';
+  for (let i = 0; i < key.length; i++) if (!isKeySeparator(key.charCodeAt(i))) kept += key[i];
+  return foldStem(kept);
+}
+
 /** `key` without its trailing run of `s` and `S`. */
 export function withoutTrailingS(key: string): string {
   return key.replace(/[sS]+$/, '');
@@ -232,13 +356,14 @@ function foldCase(text: string): string {
 class KeySet {
   private readonly exact = new Map<string, number>();
   private readonly folded = new Map<string, number>();
+  private readonly loose = new Map<string, { key: string; entry: number }>();
 
   /**
    * Adds `key` (stack entry `entry`): 0 when no earlier key is alike, else the earlier key's
    * entry + 1, negative when it is alike but for case and/or a trailing `s` (looked for only when
-   * `caseVariants`).
+   * `caseVariants`), or besides a space, `_` or `-` with one of the two in `looseKeys`.
    */
-  find(key: string, caseVariants: boolean, entry: number): number {
+  find(key: string, caseVariants: boolean, entry: number, looseKeys?: ReadonlySet<string>): number {
     const same = this.exact.get(key);
     if (same !== undefined) return same + 1;
     this.exact.set(key, entry);
@@ -247,6 +372,12 @@ class KeySet {
     const like = this.folded.get(fold);
     if (like !== undefined) return -(like + 1);
     this.folded.set(fold, entry);
+    if (!looseKeys) return 0;
+    const loose = foldLoose(key);
+    const near = this.loose.get(loose);
+    // Only a pair holding a key of the set counts; the first key of each fold is kept.
+    if (near === undefined) this.loose.set(loose, { key, entry });
+    else if (looseKeys.has(key) || looseKeys.has(near.key)) return -(near.entry + 1);
     return 0;
   }
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { InputError } from './errors';
-import { type RepeatedKey, repeatedKey, withoutTrailingS } from './json-keys';
+import { isKeySeparator, type RepeatedKey, repeatedKey, withoutTrailingS } from './json-keys';
 
 const ARTICLE: Record<string, string> = {
   array: 'an array',
@@ -97,12 +97,19 @@ export function quoted(text: string, max: number): string {
 /** What `parseJsonText` refuses of the keys of an object besides a repeat. */
 export interface KeyChecks {
   /**
-   * Two keys of one object that differ only in the case of ASCII letters and/or a trailing `s`
-   * (`IpPermissions` and `ipPermissions` or `IpPermission`: DESIGN §3's near miss): for a snapshot,
+   * Two keys of one object that differ only in the case of ASCII letters, a trailing `s` and/or a
+   * space, `_` or `-` (`IpPermissions` and `ipPermissions`, `IpPermission` or `"IpPermissions "`:
+   * DESIGN §3's near miss, as `foldKeyLoose` reads it for a lone key): for a snapshot,
    * whose items EC2 prints in one spelling. JSON keeps both and the engine reads one, so the rules
    * under the other would vanish. Not for events (a real CloudTrail record holds `Tag` and `tag`).
    */
   caseVariants?: boolean;
+  /**
+   * With `caseVariants`: two keys that differ besides by a space, `_` or `-` (`"IpPermissions "`,
+   * `Ip_Permissions` beside `IpPermissions`) are refused too when one of them is in this set (the
+   * keys the reader reads: a misspelling of an unread key hides nothing).
+   */
+  looseKeys?: ReadonlySet<string>;
   /**
    * A repeat that is not refused here because the caller judges it itself (an endpoint policy's
    * keys: that one endpoint is unreadable, the rest of the snapshot is not); `parsed` is the value
@@ -135,15 +142,15 @@ export function parseJsonText(
   }
   if (text.length <= DUPLICATE_SCAN_LIMIT && parsed !== null && typeof parsed === 'object') {
     const { tolerate } = checks;
-    const found = repeatedKey(text, checks.caseVariants === true, tolerate && ((f) => tolerate(f, parsed)));
+    const found = repeatedKey(
+      text,
+      checks.caseVariants === true,
+      tolerate && ((f) => tolerate(f, parsed)),
+      checks.looseKeys,
+    );
     if (found?.sameAs !== undefined) {
       const key = String(found.path[found.path.length - 1]);
-      const how =
-        key.length === found.sameAs.length
-          ? 'case'
-          : withoutTrailingS(key) === withoutTrailingS(found.sameAs)
-            ? 'a trailing s'
-            : 'case and a trailing s';
+      const how = variantHow(key, found.sameAs);
       throw new errorType(`invalid ${what}`, [
         `${keyPath(found.path)}: the same key as ${JSON.stringify(found.sameAs)} but for ${how} (JSON keeps both, and only one spelling is read; give it once, spelled as EC2 prints it)`,
       ]);
@@ -159,6 +166,32 @@ export function parseJsonText(
     }
   }
   return parsed;
+}
+
+/**
+ * How two keys `repeatedKey` found alike differ: `case`, `a trailing s`, `case and a trailing s`,
+ * and/or separators (`a space, _ or -`: `"IpPermissions "`, `Ip_Permissions`).
+ */
+function variantHow(key: string, other: string): string {
+  const a = withoutSeparators(key);
+  const b = withoutSeparators(other);
+  const separators = a !== key || b !== other ? 'a space, _ or -' : '';
+  const rest =
+    a === b
+      ? ''
+      : a.length === b.length
+        ? 'case'
+        : withoutTrailingS(a) === withoutTrailingS(b)
+          ? 'a trailing s'
+          : 'case and a trailing s';
+  return rest && separators ? `${rest} and ${separators}` : rest || separators;
+}
+
+/** `key` without the characters a loose fold drops (`isKeySeparator`). */
+function withoutSeparators(key: string): string {
+  let kept = '';
+  for (let i = 0; i < key.length; i++) if (!isKeySeparator(key.charCodeAt(i))) kept += key[i];
+  return kept;
 }
 
 /**

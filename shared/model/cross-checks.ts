@@ -88,7 +88,7 @@ export function portsOk(
   return true;
 }
 
-const RULE_SOURCES = ['CidrIpv4', 'CidrIpv6', 'PrefixListId', 'ReferencedGroupInfo'] as const;
+export const RULE_SOURCES = ['CidrIpv4', 'CidrIpv6', 'PrefixListId', 'ReferencedGroupInfo'] as const;
 
 /**
  * A rule EC2 reports has one source. Two would be read as one and drop the other (`CidrIpv4`

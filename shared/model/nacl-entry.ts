@@ -5,7 +5,7 @@ import { noMisspeltKeys } from './near-miss';
 // rule number's range and final denies, ports or ICMP type and code as the protocol has them.
 
 const NACL_PORTS = ['PortRange.From', 'PortRange.To'] as const;
-const NACL_BLOCKS = ['CidrBlock', 'Ipv6CidrBlock'];
+export const NACL_BLOCKS = ['CidrBlock', 'Ipv6CidrBlock'] as const;
 const ICMP_FIELDS = ['IcmpTypeCode.Type', 'IcmpTypeCode.Code'] as const;
 const RULE_NUMBERS = 'must be 1–32766, or 32767/32768 for the listed IPv4/IPv6 final deny';
 

@@ -2,6 +2,8 @@
 // applied inside items too): read as absent, such a key would leave a list empty or a field unset,
 // and a world-open rule or an internet route would vanish without a word.
 
+import { isKeySeparator } from '../json-keys';
+
 /**
  * A key folded the way DESIGN §3 names a near miss of a top-level key: case ignored, trailing `s`
  * dropped (`IPRanges`, `IpRange`).
@@ -23,9 +25,7 @@ export function foldKeyLoose(key: string): string {
 }
 
 /** Whether a character code is one `foldKeyLoose` drops: white space (and controls), `_`, `-`. */
-function isSeparator(c: number): boolean {
-  return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || c === 160;
-}
+const isSeparator = isKeySeparator;
 
 /** The message for a near-miss key: the key quoted when it holds a character a path hides (a trailing space). */
 export function nearMissMessage(key: string, meant: string): string {
@@ -122,7 +122,7 @@ export function noMisspeltKeys(
   return ok;
 }
 
-const ROUTE_KEYS = [
+export const ROUTE_KEYS = [
   'DestinationCidrBlock',
   'DestinationIpv6CidrBlock',
   'DestinationPrefixListId',

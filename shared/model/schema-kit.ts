@@ -41,6 +41,11 @@ export interface Schema<Out, In = Out> {
   readonly expected: string;
   /** Types only (never set): what the schema accepts and what a caller may write. */
   readonly _types?: { out: Out; in: In };
+  /**
+   * An object's keys that are looked for under a near-miss spelling when absent, and a list's or
+   * object's inner schemas (for `nearMissKeys`).
+   */
+  readonly parts?: { keys: readonly string[]; inner: readonly Schema<unknown, unknown>[] };
 }
 
 /** An object field: absent is an error unless optional, or filled with a default. */
@@ -273,6 +278,7 @@ export function list<O, I>(item: Schema<O, I>, options: ListOptions = {}): Field
     emit,
     fallback: () => [],
     nearMiss: options.nearMiss !== false,
+    parts: { keys: [], inner: [item as Schema<unknown, unknown>] },
   } as Field<O[], I[] | undefined>;
 }
 
@@ -364,7 +370,30 @@ export function obj<S extends Shape>(
       ${lines.join('\n')}
       ${refined}`;
   };
-  return { expected: 'an object', check, emit };
+  return {
+    expected: 'an object',
+    check,
+    emit,
+    parts: { keys: keys.filter((_, i) => searched[i]), inner: fields },
+  };
+}
+
+/**
+ * Every key that some object of `schema` looks for under a near-miss spelling when it is absent
+ * (lists, required fields, the optional fields that ask), at any depth: the keys whose misspelling
+ * would hide something, and so an error beside the key too (`parseSnapshotJson`).
+ */
+export function nearMissKeys(schema: Schema<unknown, unknown>): Set<string> {
+  const keys = new Set<string>();
+  const seen = new Set<Schema<unknown, unknown>>();
+  const walk = (s: Schema<unknown, unknown>): void => {
+    if (seen.has(s) || !s.parts) return;
+    seen.add(s);
+    for (const key of s.parts.keys) keys.add(key);
+    for (const inner of s.parts.inner) walk(inner);
+  };
+  walk(schema);
+  return keys;
 }
 
 /** Compiles the fast walk of `schema`: true when valid; only this module's own templates reach it. */

@@ -1,9 +1,9 @@
 import { isCidr4, isCidr6, isIpv4, isIpv6 } from '../net/cidr';
 import { ec2Protocol } from '../net/protocol';
 import { describeValue } from '../validation';
-import { oneSource, portsOk, protocolKind, uniqueRuleNumbers } from './cross-checks';
-import { naclEntryOk } from './nacl-entry';
-import { noMisspeltKeys, routeKeysOk } from './near-miss';
+import { oneSource, portsOk, protocolKind, RULE_SOURCES, uniqueRuleNumbers } from './cross-checks';
+import { NACL_BLOCKS, naclEntryOk } from './nacl-entry';
+import { noMisspeltKeys, ROUTE_KEYS, routeKeysOk } from './near-miss';
 import {
   bool,
   ec2Id,
@@ -67,6 +67,21 @@ const tags = list(TagSchema, { nearMiss: false });
 const subnetTags = list(TagSchema);
 
 const SG_PORTS = ['FromPort', 'ToPort'] as const;
+
+/**
+ * The keys the refinements look for under a near-miss spelling when none of them is found (a
+ * permission's ports, a rule's source, a route's destination and target, a NACL entry's block and
+ * ports): with the schema's own (`nearMissKeys`), the keys whose misspelling beside them is refused.
+ */
+export const REFINED_NEAR_MISS_KEYS: readonly string[] = [
+  ...SG_PORTS,
+  ...RULE_SOURCES,
+  ...ROUTE_KEYS,
+  ...NACL_BLOCKS,
+  'PortRange',
+  'From',
+  'To',
+];
 const sgPorts: Refinement<{ IpProtocol: string; FromPort?: number; ToPort?: number }> = (p, issue) => {
   const kind = protocolKind(p.IpProtocol);
   // A port under a near-miss key (`fromPort`) is named rather than said to be missing.

@@ -3,8 +3,8 @@ import { parseJsonText } from '../validation';
 import { oneOwnerIssues } from './cross-checks';
 import { foldKeyLoose, nearMissMessage } from './near-miss';
 import { policyKeyRepeat } from './policy-notes';
-import { validate } from './schema-kit';
-import { SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
+import { nearMissKeys, validate } from './schema-kit';
+import { REFINED_NEAR_MISS_KEYS, SNAPSHOT_KEYS, type Snapshot, SnapshotSchema } from './snapshot-schema';
 
 /** A validated snapshot and what was odd about it without being wrong (DESIGN §3 "Keys"). */
 export interface ReadSnapshot {
@@ -133,11 +133,25 @@ function capped(issues: string[]): string[] {
 /**
  * Parses the JSON text of a snapshot file (one snapshot, or an array of them), refusing a key an
  * object repeats and two keys of an object that differ only in case (`IpPermissions` beside
- * `ipPermissions`: JSON keeps both, the engine reads one, and the rules under the other vanished).
+ * `ipPermissions`: JSON keeps both, the engine reads one, and the rules under the other vanished),
+ * or besides by a space, `_` or `-` beside a key whose lone misspelling is an error (`"IpPermissions "`).
  */
 export function parseSnapshotJson(text: string, source = 'snapshot'): unknown {
-  return parseJsonText(text, source, InputError, { caseVariants: true, tolerate: policyKeyRepeat });
+  GUARDED_KEYS ??= new Set([...nearMissKeys(SnapshotSchema), ...REFINED_NEAR_MISS_KEYS]);
+  return parseJsonText(text, source, InputError, {
+    caseVariants: true,
+    tolerate: policyKeyRepeat,
+    looseKeys: GUARDED_KEYS,
+  });
 }
+
+/**
+ * The keys whose lone misspelling is an error (a list, a required field, an optional field that
+ * reads as safe when absent): beside one of them, a key that differs only in a space, `_` or `-`
+ * (and case, a trailing `s`) is refused too; beside any other key (`Owner_Id` and `OwnerId`) it
+ * hides nothing and is left alone, as it is alone.
+ */
+let GUARDED_KEYS: ReadonlySet<string> | undefined;
 
 /** Parses snapshot text (a file's contents) with its warnings; empty or non-JSON text is an InputError. */
 export function readSnapshotText(text: string, source = 'snapshot'): ReadSnapshot {

@@ -195,10 +195,12 @@ function returnTemplate(
   if (directions.length === 0) return undefined;
   const summary = directions
     .map((d) => {
-      const entries = (d.serviceEntries as { ruleNumber: number }[]).map((e) => e.ruleNumber).join(', ');
+      const numbers = (d.serviceEntries as { ruleNumber: number }[]).map((e) => e.ruleNumber);
       const service = d.direction === 'ingress' ? 'inbound' : 'outbound';
       const back = d.returnDirection === 'ingress' ? 'inbound' : 'outbound';
-      return `${service} entries ${entries} allow a service, but ${back} return traffic to those peers is not allowed on ${(d.blockedPorts as string[]).join(', ')}`;
+      const entries =
+        numbers.length === 1 ? `entry ${numbers[0]} allows` : `entries ${numbers.join(', ')} allow`;
+      return `${service} ${entries} a service, but ${back} return traffic to those peers is not allowed on ${(d.blockedPorts as string[]).join(', ')}`;
     })
     .join('; ');
   return {

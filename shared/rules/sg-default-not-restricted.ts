@@ -43,8 +43,8 @@ export const sgDefaultNotRestricted = defineRule({
         vpcId: group.vpcId,
         title: TITLE,
         detail:
-          `The default security group ${groupLabel(group)} has ${group.ingress.length} inbound and ` +
-          `${group.egress.length} outbound rules. Anything launched without a group lands in it; ` +
+          `The default security group ${groupLabel(group)} has ${ruleCount(group.ingress.length, 'inbound')} and ` +
+          `${ruleCount(group.egress.length, 'outbound')}. Anything launched without a group lands in it; ` +
           'remove its rules and give resources their own groups.',
         controls: [...CONTROLS],
         evidence,
@@ -58,3 +58,8 @@ export const sgDefaultNotRestricted = defineRule({
     return drafts;
   },
 });
+
+/** `1 inbound rule`, `3 outbound rules`. */
+function ruleCount(count: number, direction: 'inbound' | 'outbound'): string {
+  return `${count} ${direction} ${count === 1 ? 'rule' : 'rules'}`;
+}

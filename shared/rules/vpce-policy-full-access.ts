@@ -125,13 +125,39 @@ function invalidEffect(statements: readonly unknown[], listed: boolean): string 
   return undefined;
 }
 
+/** The elements a statement may hold only one of (IAM's policy element reference: mutually exclusive). */
+const EXCLUSIVE = [
+  ['Action', 'NotAction'],
+  ['Principal', 'NotPrincipal'],
+  ['Resource', 'NotResource'],
+] as const;
+
+/**
+ * The first statement holding both an element and its `Not` form (`Resource: "*"` beside
+ * `NotResource`), said as a reason: IAM refuses such a statement, so what it means is not known —
+ * read by its `Resource` alone, a carve-out would be judged full access; by the `NotResource`, a
+ * full-access statement restricted.
+ */
+function exclusivePair(statements: readonly unknown[], listed: boolean): string | undefined {
+  for (const [index, statement] of statements.entries()) {
+    if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) continue;
+    for (const [element, not] of EXCLUSIVE) {
+      if (!Object.hasOwn(statement, element) || !Object.hasOwn(statement, not)) continue;
+      const where = listed ? `Statement[${index}]` : 'Statement';
+      return `${where} has both ${element} and ${not} (IAM refuses a statement with both)`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Reads an endpoint policy by meaning: full access is an Allow statement with any principal, every
  * action and every resource, and no condition, in a policy with no Deny statement (a Deny, e.g.
  * "everything except outside my buckets", takes something away, so the meaning is no longer full
  * access). `NotAction`/`NotResource`/`NotPrincipal` statements never count as full access (they are
  * deliberate carve-outs). A policy with a repeated key or keys that differ only in case is
- * unreadable (see `readPolicyText`, `caseClash`).
+ * unreadable (see `readPolicyText`, `caseClash`), as is one IAM refuses: an `Effect` other than
+ * `Allow`/`Deny`, or a statement with both an element and its `Not` form (`exclusivePair`).
  */
 export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
   let doc: unknown = policy;
@@ -152,7 +178,8 @@ export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
   if (clash) return { kind: 'unreadable', reason: clash };
   const raw = (doc as Record<string, unknown>).Statement;
   const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  const badEffect = invalidEffect(statements, Array.isArray(raw));
+  const badEffect =
+    invalidEffect(statements, Array.isArray(raw)) ?? exclusivePair(statements, Array.isArray(raw));
   if (badEffect) return { kind: 'unreadable', reason: badEffect };
   const denies = statements.some(
     (s) => s !== null && typeof s === 'object' && (s as Record<string, unknown>).Effect === 'Deny',

@@ -22,6 +22,11 @@ describe('nacl-ephemeral-return-blocked', () => {
     // Assess: the outbound 80/443 entries are services too, with no inbound return either.
     expect(summary(findings)).toEqual([['nacl-ephemeral-return-blocked', 'acl-1', TCP_RETURN]]);
     expect(findings[0]).toMatchObject({ severity: 'medium', controls: [] });
+    // One service entry is written as one entry, two as entries.
+    expect(findings[0]?.detail).toContain(
+      'inbound entry 100 allows a service, but outbound return traffic to those peers is not allowed on 1024-3388/tcp, 3390-65535/tcp; ' +
+        'outbound entries 100, 110 allow a service, but inbound return traffic',
+    );
     expect(findings[0]?.remediation).toBeUndefined();
     expect(findings[0]?.evidence.directions).toEqual([
       {

@@ -24,6 +24,8 @@ describe('sg-default-not-restricted', () => {
       controls: ['CIS 5.4', 'FSBP EC2.2'],
       evidence: { inboundRules: 1, outboundRules: 2 },
     });
+    // One rule is one rule in the text, several are rules.
+    expect(findings[0]?.detail).toContain('has 1 inbound rule and 2 outbound rules.');
     expect(findings[0]?.remediation).toEqual({
       action: 'revoke-security-group-rules',
       groupId: 'sg-d',
