@@ -69,6 +69,8 @@ export class Analysis {
     ipv4: new Map(),
     ipv6: new Map(),
   };
+  /** The unresolved prefix lists a table sends to an igw- (`unresolvedIgwRouteLists`), per table. */
+  private readonly unresolvedByTable = new Map<string, readonly string[]>();
 
   constructor(
     readonly model: Model,
@@ -290,16 +292,24 @@ export class Analysis {
 
   /**
    * Why the subnet's way to the internet is not known, or undefined when it is: its route table
-   * sends a prefix list whose entries are not in the model to an `igw-` (it may hold `0.0.0.0/0`),
-   * and no resolved route covers the internet in either family (one that does settles it).
+   * sends a prefix list whose entries are not in the model to an `igw-` (it may hold `0.0.0.0/0`
+   * or `::/0`), and no resolved route covers the internet in `family` (one that does settles it).
+   * Without `family`, a resolved route of either family settles it (the naming rules: one default
+   * route of either family decides them); with it, only that family's does (a NAT gateway's IPv4,
+   * an interface's public address of that family: `::/0` says nothing of the IPv4 way out).
    */
-  unknownIgwRoute(subnetId: string): string | undefined {
+  unknownIgwRoute(subnetId: string, family?: 'ipv4' | 'ipv6'): string | undefined {
     const tableId = this.model.subnets.get(subnetId)?.routeTableId;
     const table = tableId === undefined ? undefined : this.model.routeTables.get(tableId);
     if (!table) return undefined;
-    const lists = unresolvedIgwRouteLists(table.item.Routes, this.model.prefixLists);
+    let lists = this.unresolvedByTable.get(table.id);
+    if (lists === undefined) {
+      lists = unresolvedIgwRouteLists(table.item.Routes, this.model.prefixLists);
+      this.unresolvedByTable.set(table.id, lists);
+    }
     if (lists.length === 0) return undefined;
-    if (this.defaultIgwRoute(subnetId, 'ipv4') || this.defaultIgwRoute(subnetId, 'ipv6')) return undefined;
+    if (family !== 'ipv6' && this.defaultIgwRoute(subnetId, 'ipv4')) return undefined;
+    if (family !== 'ipv4' && this.defaultIgwRoute(subnetId, 'ipv6')) return undefined;
     const one = lists.length === 1;
     return (
       `the route table ${table.id} of subnet ${subnetId} sends prefix list${one ? '' : 's'} ` +

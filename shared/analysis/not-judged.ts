@@ -24,7 +24,9 @@ export interface NotJudgedScope {
 
 /**
  * Everything the model lacks to judge: interfaces without a subnet, or whose subnet, NACL, route
- * table or one of whose security groups is not in the snapshot; groups with a tcp, udp or all-traffic ingress rule whose source is a prefix list
+ * table or one of whose security groups is not in the snapshot, or whose route table sends an
+ * unresolved prefix list to an igw- (for a family it has a public address of, that no resolved
+ * route settles); groups with a tcp, udp or all-traffic ingress rule whose source is a prefix list
  * the snapshot does not resolve (its entries could be the whole internet; ICMP and other protocols
  * never count towards exposure). Sorted by resource id, then reason.
  */
@@ -35,6 +37,7 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
     // hot: once per interface of the region. A subnet's path is judged once (a few interfaces
     // share each subnet): one lookup per interface instead of the subnet's and its NACL's.
     const paths = new Map<string, string | null>();
+    const unknownRoutes = new Map<string, UnknownIgwRoutes | null>();
     const { securityGroups } = model;
     // An array, read by index: a for-of step over the map allocates an iterator result until
     // the loop is optimized (this loop runs once per evaluation).
@@ -47,10 +50,25 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
       else {
         let path = paths.get(subnetId);
         if (path === undefined) {
-          path = missingPath(model, subnetId) ?? analysis.unknownIgwRoute(subnetId) ?? null;
+          path = missingPath(model, subnetId) ?? null;
           paths.set(subnetId, path);
         }
         reason = path ?? undefined;
+        if (reason === undefined) {
+          // A route to an igw- through an unresolved prefix list: unknown per family (DESIGN §5
+          // judges exposure per family), so only for the families the interface has a public
+          // address of; `::/0` to the igw- says nothing of the IPv4 way out.
+          let unknown = unknownRoutes.get(subnetId);
+          if (unknown === undefined) {
+            unknown = unknownIgwRoutes(analysis, subnetId);
+            unknownRoutes.set(subnetId, unknown);
+          }
+          if (unknown !== null) {
+            reason =
+              (eni.publicIps.length > 0 ? unknown.ipv4 : undefined) ??
+              (eni.publicIpv6Addresses.length > 0 ? unknown.ipv6 : undefined);
+          }
+        }
       }
       if (reason === undefined) {
         // The raw list, not `groupIds`: that sorted copy is derived (and kept) on first read, and
@@ -103,4 +121,17 @@ function missingGroups(model: Model, groupIds: readonly string[]): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Why a subnet's way to the internet is unknown, per family (`Analysis.unknownIgwRoute`). */
+interface UnknownIgwRoutes {
+  ipv4: string | undefined;
+  ipv6: string | undefined;
+}
+
+/** The subnet's unknown ways out per family, null when both are known (the usual subnet). */
+function unknownIgwRoutes(analysis: Analysis, subnetId: string): UnknownIgwRoutes | null {
+  const ipv4 = analysis.unknownIgwRoute(subnetId, 'ipv4');
+  const ipv6 = analysis.unknownIgwRoute(subnetId, 'ipv6');
+  return ipv4 === undefined && ipv6 === undefined ? null : { ipv4, ipv6 };
 }

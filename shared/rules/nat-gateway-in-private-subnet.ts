@@ -31,7 +31,7 @@ export const natGatewayInPrivateSubnet = defineRule({
       if (!subnet?.routeTableId) return undefined;
       if (analysis.defaultIgwRoute(subnet.id, 'ipv4')) return undefined;
       // A prefix-list route to an igw- whose entries are unknown: not judged (below).
-      if (analysis.unknownIgwRoute(subnet.id) !== undefined) return undefined;
+      if (analysis.unknownIgwRoute(subnet.id, 'ipv4') !== undefined) return undefined;
       const label = subnet.name ? ` (${subnet.name})` : '';
       return {
         ruleId: ID,
@@ -62,7 +62,7 @@ export const natGatewayInPrivateSubnet = defineRule({
       const reason = !subnet
         ? `its subnet ${nat.SubnetId} is not in the snapshot`
         : subnet.routeTableId
-          ? analysis.unknownIgwRoute(subnet.id)
+          ? analysis.unknownIgwRoute(subnet.id, 'ipv4')
           : `no route table of its subnet ${nat.SubnetId} is in the snapshot (neither an explicit one nor the VPC's main one)`;
       if (reason) out.push({ resourceId: nat.NatGatewayId, reason, ruleId: ID });
     }
