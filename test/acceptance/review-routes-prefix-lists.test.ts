@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { evaluateReport } from '../../shared/engine';
 import { parseSnapshot } from '../../shared/model/snapshot';
-import { buildWorld, ENI, SUBNET, type World } from '../helpers';
+import {
+  authorizeIngress,
+  buildWorld,
+  cloudTrailRecord,
+  ENI,
+  findingKeys,
+  SUBNET,
+  simulate,
+  type World,
+} from '../helpers';
 
 // Review of routes whose destination is a prefix list (DESIGN §5 "Route resolution", §5
 // eni-internet-exposed "judged per address family", §3 "Not judged is said"): the world of
@@ -205,5 +214,38 @@ describe('a list the snapshot lacks is judged per family (never a clean pass, ne
     const r = report(w);
     expect(findingsOf(r, 'nat-0a1')).toEqual([]);
     expect(r.notJudged.filter((n) => n.resourceId === 'nat-0a1')).toEqual([]);
+  });
+});
+
+describe('remediation is unchanged by a route through a prefix list (DESIGN §8 precision)', () => {
+  const resolved = [{ id: LIST, entries: ['0.0.0.0/0'] }];
+
+  it('an SG event revokes the same world-open rules whether the list is resolved, unresolved or absent', async () => {
+    const sgEvent = authorizeIngress('sg-0web', 22, [['sgr-22', '0.0.0.0/0']]);
+    const plain = await simulate(sgEvent, world([toIgw({ DestinationCidrBlock: '0.0.0.0/0' })]), {
+      mode: 'remediate',
+    });
+    const revoke = [
+      {
+        action: 'RevokeSecurityGroupIngress',
+        parameters: { GroupId: 'sg-0web', SecurityGroupRuleIds: ['sgr-22', 'sgr-22-6'] },
+      },
+    ];
+    expect(plain.actions).toEqual(revoke);
+    for (const lists of [resolved, undefined]) {
+      const r = await simulate(sgEvent, world([listRoute], lists), { mode: 'remediate' });
+      expect(r.actions).toEqual(revoke);
+    }
+  });
+
+  it('a CreateRoute to the igw- through a list reports the subnet and the interface and acts on nothing', async () => {
+    const event = cloudTrailRecord('CreateRoute', {
+      routeTableId: 'rtb-0main',
+      destinationPrefixListId: LIST,
+      gatewayId: 'igw-0a1',
+    });
+    const r = await simulate(event, world([listRoute], resolved), { mode: 'remediate' });
+    expect(findingKeys(r)).toEqual([`eni-internet-exposed ${ENI}`, `subnet-private-has-igw-route ${SUBNET}`]);
+    expect(r.actions).toEqual([]);
   });
 });
