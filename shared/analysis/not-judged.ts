@@ -36,8 +36,9 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
   if (scope.interfaceRuleIds.length > 0) {
     // hot: once per interface of the region. A subnet's path is judged once (a few interfaces
     // share each subnet): one lookup per interface instead of the subnet's and its NACL's.
-    const paths = new Map<string, string | null>();
-    const unknownRoutes = new Map<string, UnknownIgwRoutes | null>();
+    // Per subnet: what is missing (text), a route to an igw- through an unresolved prefix list
+    // (unknown per family: DESIGN §5 judges exposure per family), or null when the path is known.
+    const paths = new Map<string, string | UnknownIgwRoutes | null>();
     const { securityGroups } = model;
     // An array, read by index: a for-of step over the map allocates an iterator result until
     // the loop is optimized (this loop runs once per evaluation).
@@ -50,24 +51,16 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
       else {
         let path = paths.get(subnetId);
         if (path === undefined) {
-          path = missingPath(model, subnetId) ?? null;
+          path = missingPath(model, subnetId) ?? unknownIgwRoutes(analysis, subnetId);
           paths.set(subnetId, path);
         }
-        reason = path ?? undefined;
-        if (reason === undefined) {
-          // A route to an igw- through an unresolved prefix list: unknown per family (DESIGN §5
-          // judges exposure per family), so only for the families the interface has a public
-          // address of; `::/0` to the igw- says nothing of the IPv4 way out.
-          let unknown = unknownRoutes.get(subnetId);
-          if (unknown === undefined) {
-            unknown = unknownIgwRoutes(analysis, subnetId);
-            unknownRoutes.set(subnetId, unknown);
-          }
-          if (unknown !== null) {
-            reason =
-              (eni.publicIps.length > 0 ? unknown.ipv4 : undefined) ??
-              (eni.publicIpv6Addresses.length > 0 ? unknown.ipv6 : undefined);
-          }
+        if (typeof path === 'string') reason = path;
+        else if (path !== null) {
+          // Only for the families the interface has a public address of: `::/0` to the igw-
+          // says nothing of the IPv4 way out, and an address-less family cannot be exposed.
+          reason =
+            (eni.publicIps.length > 0 ? path.ipv4 : undefined) ??
+            (eni.publicIpv6Addresses.length > 0 ? path.ipv6 : undefined);
         }
       }
       if (reason === undefined) {
