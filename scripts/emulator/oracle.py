@@ -407,7 +407,10 @@ class Nacl:
 # ---------------------------------------------------------------------------------------------
 # Routes
 
-def table_has_igw_default(cfg, table, fam):
+def table_has_igw_default(cfg, table, fam, pls):
+    """README readings: a route to an igw- whose destination is a prefix list sends that list's
+    entries of the family there (resolved from ManagedPrefixLists; an unresolved one sends nothing
+    known here, `unresolved_igw_lists` names it)."""
     igw = []
     for r in table.get("Routes", []):
         if r.get("State") != "active":
@@ -415,15 +418,27 @@ def table_has_igw_default(cfg, table, fam):
         if not str(r.get("GatewayId", "")).startswith("igw-"):
             continue
         dest = r.get("DestinationCidrBlock") if fam == 4 else r.get("DestinationIpv6CidrBlock")
-        if dest is None:
+        if dest is not None:
+            dests = [dest]
+        elif r.get("DestinationPrefixListId") in pls:
+            dests = [e["Cidr"] for e in pls[r["DestinationPrefixListId"]].get("Entries") or []]
+        else:
             continue
-        f, iv = cidr(dest)
-        if f != fam:
-            continue
-        if iv == FULL[fam][0]:
-            return True
-        igw.append(iv)
+        for d in dests:
+            f, iv = cidr(d)
+            if f != fam:
+                continue
+            if iv == FULL[fam][0]:
+                return True
+            igw.append(iv)
     return world_open(cfg, fam, igw)
+
+
+def unresolved_igw_lists(table, pls):
+    """The prefix lists active routes to an igw- have as destination that ManagedPrefixLists lacks."""
+    return sorted({r["DestinationPrefixListId"] for r in table.get("Routes", [])
+                   if r.get("State") == "active" and str(r.get("GatewayId", "")).startswith("igw-")
+                   and "DestinationPrefixListId" in r and r["DestinationPrefixListId"] not in pls})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,7 +543,13 @@ def evaluate(snap, raw_cfg, brute=False):
     def has_igw(sub, fam=None):
         t = rt_of(sub)
         fams = (4, 6) if fam is None else (fam,)
-        return any(table_has_igw_default(cfg, t, f) for f in fams)
+        return any(table_has_igw_default(cfg, t, f, pls) for f in fams)
+
+    def unknown_igw(sub, fam=None):
+        """README: an unresolved list to an igw- leaves the way out unknown unless a resolved route
+        settles it: of either family for the naming rules (fam None), of that family otherwise."""
+        t = rt_of(sub)
+        return t is not None and bool(unresolved_igw_lists(t, pls)) and not has_igw(sub, fam)
 
     def add(rule, res, sev, ports=None, tags=None, **kw):
         if rule in cfg.off:
@@ -629,12 +650,12 @@ def evaluate(snap, raw_cfg, brute=False):
         name = next((t["Value"] for t in tags if t["Key"] == "Name"), "").lower()
         t = rt_of(s)
         if "private" in name:
-            if t is None:
+            if t is None or unknown_igw(s):
                 not_judged.add((sid, "subnet-private-has-igw-route", False))
             elif has_igw(s):
                 add("subnet-private-has-igw-route", sid, "high", None, tags)
         if "public" in name:
-            if t is None:
+            if t is None or unknown_igw(s):
                 not_judged.add((sid, "subnet-public-no-igw-route", False))
             elif not has_igw(s):
                 add("subnet-public-no-igw-route", sid, "low", None, tags)
@@ -648,7 +669,7 @@ def evaluate(snap, raw_cfg, brute=False):
         if nat.get("ConnectivityType", "public") != "public":
             continue
         s = subnets.get(nat.get("SubnetId"))
-        if s is None or rt_of(s) is None:
+        if s is None or rt_of(s) is None or unknown_igw(s, 4):
             not_judged.add((nat["NatGatewayId"], "nat-gateway-in-private-subnet", False))
             continue
         # a public NAT gateway's traffic leaves over IPv4 (its Elastic IP): an IPv4 internet route
@@ -689,6 +710,9 @@ def evaluate(snap, raw_cfg, brute=False):
         v6 += [p["Ipv6Prefix"] for p in n.get("Ipv6Prefixes", [])]
         if any(intersect([cidr(a)[1]], PUBLIC[6]) for a in v6):
             fams.append(6)
+        # README: a family it has a public address of whose way out an unresolved list leaves unknown
+        if any(unknown_igw(s, f) for f in fams):
+            not_judged.add((nid, "eni-internet-exposed", False))
         acl = Nacl(acl_of(s))
         rules = []
         for gid in gids:
