@@ -24,7 +24,7 @@ export function foldKeyLoose(key: string): string {
   return foldKey(kept);
 }
 
-/** Whether a character code is one `foldKeyLoose` drops: white space (and controls), `_`, `-`. */
+/** Whether a character code is one `foldKeyLoose` drops: white space (any blank, and controls), `_`, `-`. */
 const isSeparator = isKeySeparator;
 
 /** The message for a near-miss key: the key quoted when it holds a character a path hides (a trailing space). */
