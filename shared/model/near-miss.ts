@@ -3,6 +3,7 @@
 // and a world-open rule or an internet route would vanish without a word.
 
 import { isKeySeparator } from '../json-keys';
+import { quotedKey } from '../validation';
 
 /**
  * A key folded the way DESIGN §3 names a near miss of a top-level key: case ignored, trailing `s`
@@ -31,7 +32,7 @@ const isSeparator = isKeySeparator;
 export function nearMissMessage(key: string, meant: string): string {
   return /^[A-Za-z0-9]*$/.test(key)
     ? `unknown key; did you mean ${meant}?`
-    : `unknown key ${JSON.stringify(key)}; did you mean ${meant}?`;
+    : `unknown key ${quotedKey(key)}; did you mean ${meant}?`;
 }
 
 /** The key of an object spelled like a field but for case and/or trailing `s`, if there is one. */

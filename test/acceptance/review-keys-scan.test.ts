@@ -23,6 +23,11 @@ function issuesOf(text: string): string[] {
   return [];
 }
 
+/** `key` quoted with its blank written as an escape, as the message shows it (`"IpPermissions\\u3000"`). */
+function escaped(key: string): string {
+  return JSON.stringify(key).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const OPEN_SSH = [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
 
 describe('real EC2 Describe output passes the key scan (no false refusal)', () => {
@@ -114,7 +119,7 @@ describe('a key with an invisible blank is a misspelling as "IpPermissions " is'
     const text = JSON.stringify({ SecurityGroups: [group({ IpPermissions: [], [key]: OPEN_SSH })] });
     // Was accepted: the world-open rule under the misspelt key never judged.
     expect(issuesOf(text)).toEqual([
-      `SecurityGroups[0]${JSON.stringify([key])}: the same key as "IpPermissions" but for a space, _ or - ${tail}`,
+      `SecurityGroups[0][${escaped(key)}]: the same key as "IpPermissions" but for a space, _ or - ${tail}`,
     ]);
   });
 
@@ -123,6 +128,6 @@ describe('a key with an invisible blank is a misspelling as "IpPermissions " is'
     const text = JSON.stringify({ SecurityGroups: [group({ [key]: OPEN_SSH })] });
     const issues = issuesOf(text);
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toContain(`unknown key ${JSON.stringify(key)}; did you mean IpPermissions?`);
+    expect(issues[0]).toContain(`unknown key ${escaped(key)}; did you mean IpPermissions?`);
   });
 });
