@@ -246,10 +246,29 @@ function sameStem(stack: KeyStack, a: number, b: number): boolean {
 /**
  * Whether a character code is one a loose fold of a key drops: white space (and controls), `_`,
  * `-`. EC2 prints no key holding one, so two keys that differ only in them (and case, a trailing
- * `s`) are one key misspelt.
+ * `s`) are one key misspelt. White space is every blank a key can carry unseen (pasted from a page
+ * or a document): JavaScript's (`\s`: U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+ * U+205F, U+3000, U+FEFF), the zero-width ones (U+200B–U+200D, U+2060) and DEL and C1 controls.
  */
 export function isKeySeparator(c: number): boolean {
-  return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || c === 160;
+  return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || (c >= 127 && isWideBlank(c));
+}
+
+/** `isKeySeparator` beyond ASCII (and DEL): a blank or a control nobody sees in a key. */
+function isWideBlank(c: number): boolean {
+  if (c <= 160) return true; // DEL, the C1 controls, U+00A0
+  if (c < 0x1680) return false;
+  return (
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200d) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x2060 ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** The string stack entry `k`'s characters are read from: its decoded key, or the whole text. */

@@ -212,13 +212,25 @@ export function keyPath(path: readonly (string | number)[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else if (!PLAIN_KEY.test(key)) out += `[${JSON.stringify(key)}]`;
+    else if (!PLAIN_KEY.test(key)) out += `[${quotedKey(key)}]`;
     else out += out === '' ? key : `.${key}`;
   }
   return out;
 }
 
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
+
+/**
+ * `key` as a JSON string whose invisible characters are written as escapes (`"IpPermissions\u3000"`,
+ * `"\ufeffVpcs"`): JSON.stringify escapes only the C0 controls, and a message that shows a key
+ * with a no-break, typographic or zero-width space as it is looks like the key it misspells.
+ */
+export function quotedKey(key: string): string {
+  return JSON.stringify(key).replace(
+    /[\u007f-\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
 
 /** The value JSON.parse kept at `path`, if the path still leads somewhere. */
 export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {

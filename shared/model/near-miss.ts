@@ -3,6 +3,7 @@
 // and a world-open rule or an internet route would vanish without a word.
 
 import { isKeySeparator } from '../json-keys';
+import { quotedKey } from '../validation';
 
 /**
  * A key folded the way DESIGN §3 names a near miss of a top-level key: case ignored, trailing `s`
@@ -24,14 +25,14 @@ export function foldKeyLoose(key: string): string {
   return foldKey(kept);
 }
 
-/** Whether a character code is one `foldKeyLoose` drops: white space (and controls), `_`, `-`. */
+/** Whether a character code is one `foldKeyLoose` drops: white space (any blank, and controls), `_`, `-`. */
 const isSeparator = isKeySeparator;
 
 /** The message for a near-miss key: the key quoted when it holds a character a path hides (a trailing space). */
 export function nearMissMessage(key: string, meant: string): string {
   return /^[A-Za-z0-9]*$/.test(key)
     ? `unknown key; did you mean ${meant}?`
-    : `unknown key ${JSON.stringify(key)}; did you mean ${meant}?`;
+    : `unknown key ${quotedKey(key)}; did you mean ${meant}?`;
 }
 
 /** The key of an object spelled like a field but for case and/or trailing `s`, if there is one. */

@@ -141,8 +141,12 @@ const EXCLUSIVE = [
 function exclusivePair(statements: readonly unknown[], listed: boolean): string | undefined {
   for (const [index, statement] of statements.entries()) {
     if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) continue;
+    const s = statement as Record<string, unknown>;
     for (const [element, not] of EXCLUSIVE) {
-      if (!Object.hasOwn(statement, element) || !Object.hasOwn(statement, not)) continue;
+      // An element whose value is `undefined` (a policy object built in code) is absent, as in its
+      // JSON text and as the rest of the rule reads it; `null` is a value IAM refuses, so it counts.
+      if (!Object.hasOwn(s, element) || !Object.hasOwn(s, not)) continue;
+      if (s[element] === undefined || s[not] === undefined) continue;
       const where = listed ? `Statement[${index}]` : 'Statement';
       return `${where} has both ${element} and ${not} (IAM refuses a statement with both)`;
     }

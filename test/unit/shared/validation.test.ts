@@ -115,7 +115,16 @@ describe('repeatedKey with caseVariants (snapshots)', () => {
   const fold = (k: string) => k.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/s+$/, '');
   /** `fold` with white space, controls, `_` and `-` dropped first (as a lone key is read: `foldKeyLoose`). */
   const looseFold = (k: string) =>
-    fold([...k].filter((c) => c.charCodeAt(0) > 32 && c !== '_' && c !== '-' && c !== '\u00a0').join(''));
+    fold(
+      [...k]
+        .filter((c) => {
+          const code = c.charCodeAt(0);
+          // Controls (C0, DEL, C1), JavaScript's white space, the zero-width blanks, `_` and `-`.
+          const blank = code <= 32 || (code >= 127 && code <= 159) || /[\s\u200b-\u200d\u2060_-]/.test(c);
+          return !blank;
+        })
+        .join(''),
+    );
   /** The keys whose misspelling with a separator beside them counts (the snapshot's guarded keys). */
   const GUARDED: ReadonlySet<string> = new Set(['IpPermissions', 'Vpcs']);
   /** Whether `earlier` and `key` are one key misspelt: case and a trailing s, or separators beside a guarded key. */
