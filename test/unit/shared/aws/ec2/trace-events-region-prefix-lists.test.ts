@@ -1,15 +1,5 @@
 import {
-  DescribeInternetGatewaysCommand,
   DescribeManagedPrefixListsCommand,
-  DescribeNatGatewaysCommand,
-  DescribeNetworkAclsCommand,
-  DescribeNetworkInterfacesCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
   EC2Client,
   EC2ServiceException,
   GetManagedPrefixListEntriesCommand,
@@ -22,6 +12,7 @@ import { RegionLoadError } from '../../../../../shared/aws/errors';
 import { DEFAULT_CONFIG } from '../../../../../shared/config';
 import { evaluateReport } from '../../../../../shared/engine';
 import { parseSnapshot } from '../../../../../shared/model/snapshot';
+import { mockRegion } from '../../../../helpers';
 
 // The live region load and prefix lists that change under it (DESIGN §3 "Not judged is said",
 // §13 "not found"): a list deleted between DescribeManagedPrefixLists and its
@@ -43,41 +34,18 @@ const notFound = (code: string) =>
   });
 
 function region(prefixLists: string[]): void {
-  ec2
-    .on(DescribeVpcsCommand)
-    .resolves({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: '111122223333', CidrBlock: '10.0.0.0/16' }] });
-  ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [] });
-  ec2.on(DescribeSecurityGroupsCommand).resolves({
-    SecurityGroups: [
-      {
-        GroupId: 'sg-gone',
-        GroupName: 'gone',
-        VpcId: 'vpc-1',
-        OwnerId: '111122223333',
-        IpPermissions: [
-          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListIds: [{ PrefixListId: 'pl-gone' }] },
-        ],
-        IpPermissionsEgress: [],
-      },
-      {
-        GroupId: 'sg-kept',
-        GroupName: 'kept',
-        VpcId: 'vpc-1',
-        OwnerId: '111122223333',
-        IpPermissions: [
-          { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, PrefixListIds: [{ PrefixListId: 'pl-kept' }] },
-        ],
-        IpPermissionsEgress: [],
-      },
-    ],
+  const group = (GroupId: string, port: number, PrefixListId: string) => ({
+    group: {
+      GroupId,
+      GroupName: GroupId.slice(3),
+      VpcId: 'vpc-1',
+      OwnerId: '111122223333',
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, PrefixListIds: [{ PrefixListId }] }],
+      IpPermissionsEgress: [],
+    },
+    rules: [],
   });
-  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
-  ec2.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
-  ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [] });
-  ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [] });
-  ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [] });
-  ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
-  ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+  mockRegion(ec2, 'vpc-1', [group('sg-gone', 22, 'pl-gone'), group('sg-kept', 3389, 'pl-kept')]);
   ec2.on(DescribeManagedPrefixListsCommand).resolves({
     PrefixLists: prefixLists.map((id) => ({
       PrefixListId: id,
