@@ -103,7 +103,6 @@ export function repeatedKey(
       stems[top] = stem;
       // Computed when first compared (-1 until then): the one key of an object (an `IpRanges`
       // item's `CidrIp`) never is.
-      signatures[top] = -1;
       const signature = loose && top > (keyBase[depth] as number) ? looseSignature(stack, top) : -1;
       signatures[top] = signature;
       const base = keyBase[depth] as number;
@@ -346,9 +345,14 @@ function sameLoose(stack: KeyStack, a: number, b: number): boolean {
 
 /** `key` folded loosely: `foldStem` with separators dropped (`"Ip_Permissions "` → `ippermission`). */
 function foldLoose(key: string): string {
+  return foldStem(withoutKeySeparators(key));
+}
+
+/** `key` without the characters a loose fold drops (`isKeySeparator`). */
+export function withoutKeySeparators(key: string): string {
   let kept = '';
   for (let i = 0; i < key.length; i++) if (!isKeySeparator(key.charCodeAt(i))) kept += key[i];
-  return foldStem(kept);
+  return kept;
 }
 
 /** `key` without its trailing run of `s` and `S`. */

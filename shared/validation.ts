@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { InputError } from './errors';
-import { isKeySeparator, type RepeatedKey, repeatedKey, withoutTrailingS } from './json-keys';
+import { type RepeatedKey, repeatedKey, withoutKeySeparators, withoutTrailingS } from './json-keys';
 
 const ARTICLE: Record<string, string> = {
   array: 'an array',
@@ -173,8 +173,8 @@ export function parseJsonText(
  * and/or separators (`a space, _ or -`: `"IpPermissions "`, `Ip_Permissions`).
  */
 function variantHow(key: string, other: string): string {
-  const a = withoutSeparators(key);
-  const b = withoutSeparators(other);
+  const a = withoutKeySeparators(key);
+  const b = withoutKeySeparators(other);
   const separators = a !== key || b !== other ? 'a space, _ or -' : '';
   const rest =
     a === b
@@ -185,13 +185,6 @@ function variantHow(key: string, other: string): string {
           ? 'a trailing s'
           : 'case and a trailing s';
   return rest && separators ? `${rest} and ${separators}` : rest || separators;
-}
-
-/** `key` without the characters a loose fold drops (`isKeySeparator`). */
-function withoutSeparators(key: string): string {
-  let kept = '';
-  for (let i = 0; i < key.length; i++) if (!isKeySeparator(key.charCodeAt(i))) kept += key[i];
-  return kept;
 }
 
 /**
