@@ -42,9 +42,13 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE
 export function errorCode(error: unknown): string {
   if (error !== null && typeof error === 'object') {
     const e = error as { name?: unknown; Code?: unknown; code?: unknown };
+    // `Error` and `AggregateError` (Node's refused dual-stack connection: its `code` says why) are
+    // class names, not what went wrong.
     for (const value of [e.Code, e.name, e.code]) {
-      if (typeof value === 'string' && value !== '' && value !== 'Error') return value;
+      if (typeof value === 'string' && value !== '' && value !== 'Error' && value !== 'AggregateError')
+        return value;
     }
+    if (e.name === 'AggregateError') return 'AggregateError';
   }
   return 'Error';
 }

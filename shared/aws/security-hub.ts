@@ -8,6 +8,7 @@ import {
 import { ConfigError } from '../errors';
 import type { SecurityHubPlan } from '../integrations/security-hub';
 import { ASFF_BATCH_SIZE, type AsffFinding, batchImportRequests } from '../report/asff';
+import { errorCode } from './errors';
 
 // AWS Security Hub (DESIGN §16): findings go in with BatchImportFindings under the account's default
 // custom product. A provider cannot change Workflow through BatchImportFindings once a finding
@@ -63,9 +64,10 @@ export function sdkFinding(record: AsffFinding): AwsSecurityFinding {
 
 /** The error code and message of a failed call, as a per-finding failure of each finding it carried. */
 function callFailure(error: unknown): { code: string; message: string } {
-  const e = error as { name?: unknown; message?: unknown };
+  const e = error as { message?: unknown };
   return {
-    code: typeof e.name === 'string' ? e.name : 'Error',
+    // A refused connection is an Error whose code says why (ECONNREFUSED): the CLI's hint reads it.
+    code: errorCode(error),
     message: typeof e.message === 'string' ? e.message : String(error),
   };
 }

@@ -171,3 +171,42 @@ describe('audit --import-to-security-hub without credentials', () => {
     );
   });
 });
+
+describe('audit --import-to-security-hub with the endpoint unreachable', () => {
+  // Node's refused connection: an Error whose code says why, or (dual-stack, Node ≥ 20's
+  // autoSelectFamily) an AggregateError carrying the same code.
+  const refused = () =>
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5077'), { code: 'ECONNREFUSED' });
+  const aggregate = () =>
+    Object.assign(new AggregateError([refused(), refused()], 'connect ECONNREFUSED'), {
+      code: 'ECONNREFUSED',
+    });
+
+  it.each([
+    ['an Error', refused],
+    ['an AggregateError', aggregate],
+  ])('lists the findings not imported, then says once what to check (%s)', async (_label, error) => {
+    // Prepare
+    sts.on(GetCallerIdentityCommand).rejects(error());
+    hub.on(BatchImportFindingsCommand).rejects(error());
+    const env = memoryIo();
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    delete process.env.AWS_ENDPOINT_URL;
+
+    // Act
+    const code = await runCli(
+      ['audit', '--snapshot', DEMO, '--fail-on', 'none', '--import-to-security-hub'],
+      env.io,
+    ).finally(() => {
+      if (endpoint !== undefined) process.env.AWS_ENDPOINT_URL = endpoint;
+    });
+
+    // Assess
+    expect(code).toBe(2);
+    const lines = env.stderr().split('\n');
+    expect(lines.filter((line) => line.startsWith('  not imported: '))).toHaveLength(12);
+    expect(lines.filter((line) => line.includes('could not be reached'))).toEqual([
+      '  the AWS endpoint could not be reached: check the network (proxy, firewall)',
+    ]);
+  });
+});
