@@ -11,6 +11,13 @@ export interface RouteLike {
   State?: string | undefined;
 }
 
+/** Whether a route is an active one to an internet gateway (a route without a state is active). */
+export function isActiveIgwRoute(route: RouteLike): boolean {
+  return (
+    route.GatewayId?.startsWith('igw-') === true && (route.State === undefined || route.State === 'active')
+  );
+}
+
 /** No destinations or lists (shared, never mutated: the usual answer allocates nothing). */
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -46,8 +53,7 @@ export function internetRoutes<R extends RouteLike>(
   let partial: R[] | undefined;
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i] as R;
-    if (route.GatewayId?.startsWith('igw-') !== true) continue;
-    if (route.State !== undefined && route.State !== 'active') continue;
+    if (!isActiveIgwRoute(route)) continue;
     const destination = destinationOf(route, family);
     if (destination === '') {
       if (destinationsOf(route, family, prefixLists).length === 0) continue;
@@ -76,8 +82,7 @@ export function unresolvedIgwRouteLists(
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i] as RouteLike;
     const id = route.DestinationPrefixListId;
-    if (id === undefined || prefixLists.has(id) || route.GatewayId?.startsWith('igw-') !== true) continue;
-    if (route.State !== undefined && route.State !== 'active') continue;
+    if (id === undefined || prefixLists.has(id) || !isActiveIgwRoute(route)) continue;
     ids ??= new Set();
     ids.add(id);
   }

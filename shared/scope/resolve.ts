@@ -1,5 +1,6 @@
 import {
   internetRoutes,
+  isActiveIgwRoute,
   type RouteLike,
   type RoutePrefixList,
   unresolvedIgwRouteLists,
@@ -212,7 +213,5 @@ export function routesToInternet(
  * (it knows no config; `resolveScope` then reads them as the rules do).
  */
 export function routesToIgw(routes: readonly RouteLike[]): boolean {
-  return routes.some(
-    (r) => r.GatewayId?.startsWith('igw-') === true && (r.State === undefined || r.State === 'active'),
-  );
+  return routes.some(isActiveIgwRoute);
 }

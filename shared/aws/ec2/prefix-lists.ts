@@ -1,4 +1,5 @@
 import type { PrefixListEntry, RouteTable, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
+import { isActiveIgwRoute } from '../../analysis/igw-routes';
 import { parseProtocol } from '../../net/protocol';
 
 /** What the slice loader holds that decides which prefix lists it reads (./slice.ts). */
@@ -49,8 +50,7 @@ export function igwRoutePrefixLists(tables: Iterable<RouteTable>): string[] {
   const ids = new Set<string>();
   for (const table of tables) {
     for (const route of table.Routes ?? []) {
-      if (!route.DestinationPrefixListId || route.GatewayId?.startsWith('igw-') !== true) continue;
-      if (route.State === undefined || route.State === 'active') ids.add(route.DestinationPrefixListId);
+      if (route.DestinationPrefixListId && isActiveIgwRoute(route)) ids.add(route.DestinationPrefixListId);
     }
   }
   return [...ids].sort();
