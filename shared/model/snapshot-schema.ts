@@ -231,7 +231,8 @@ export const RouteSchema = obj(
     CoreNetworkArn: optStr,
     // Absent reads as active. The states EC2 prints, in its case: an `Active` read as not active
     // dropped the internet route, a `Blackhole` the route-blackhole finding.
-    State: optional(oneOf(['active', 'blackhole']), NEAR_MISS),
+    // `filtered` (RouteState since VPC Route Server) forwards nothing, as `blackhole` does.
+    State: optional(oneOf(['active', 'blackhole', 'filtered']), NEAR_MISS),
     Origin: optStr,
   },
   (route, issue) => routeKeysOk(route, issue) && gatewayCaseOk(route.GatewayId, issue),
@@ -284,8 +285,12 @@ export const InternetGatewaySchema = obj({
 
 export const NatGatewaySchema = obj({
   NatGatewayId: ownId,
-  SubnetId: refId,
+  // A zonal gateway sits in a subnet; a regional one (`AvailabilityMode` regional) is created for
+  // its VPC and has none, but a route table of its own (`RouteTableId`) that AWS gives an igw- route.
+  SubnetId: optional(refId, NEAR_MISS),
   VpcId: optId,
+  AvailabilityMode: optStr,
+  RouteTableId: optId,
   // Only public, live gateways are judged: `Public` or `Available` read as other values skipped one.
   State: optional(oneOf(['pending', 'failed', 'available', 'deleting', 'deleted']), NEAR_MISS),
   ConnectivityType: optional(oneOf(['public', 'private']), NEAR_MISS),

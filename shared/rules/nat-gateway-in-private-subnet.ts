@@ -1,4 +1,6 @@
+import { unresolvedIgwRouteLists } from '../analysis/igw-routes';
 import type { NotJudged } from '../analysis/not-judged';
+import type { Model, SubnetNode } from '../model/model';
 import type { NatGatewayItem } from '../model/snapshot-schema';
 import { defineRule, draftsOf, reportOnly } from './define-rule';
 import { routeTableAssociation } from './subnet-common';
@@ -9,13 +11,21 @@ const ID = 'nat-gateway-in-private-subnet';
 /** States of a NAT gateway that can still carry traffic; `failed`, `deleting`, `deleted` cannot. */
 const LIVE_STATES = new Set(['pending', 'available']);
 
+/** Where a judged gateway's traffic goes out: its subnet's route table, or a regional one's own. */
+type Place =
+  | { kind: 'subnet'; subnet: SubnetNode; routeTableId: string }
+  | { kind: 'regional'; routeTableId: string }
+  | { kind: 'not-judged'; reason: string };
+
 /**
- * A public NAT gateway (`ConnectivityType` public or absent) in a subnet without an active IPv4
+ * A public NAT gateway (`ConnectivityType` public or absent) whose way out has no active IPv4
  * default route to an internet gateway: the traffic it translates cannot leave the VPC. Private
  * NAT gateways are meant to sit there. Gateways that are failed, being deleted or deleted are
- * ignored (a state absent from the snapshot counts as live). A gateway whose subnet, or whose
- * subnet's route table (neither an explicit one nor the VPC's main one), the snapshot lacks cannot
- * be judged, and is listed as such: a finding would be a guess on missing routing, a pass a silence.
+ * ignored (a state absent from the snapshot counts as live). A zonal gateway goes out through its
+ * subnet's route table; a regional one (`AvailabilityMode` regional, created for a VPC: no
+ * `SubnetId`) through the route table AWS made for it (`RouteTableId`, given a route to the igw-).
+ * A gateway whose subnet or route table the snapshot lacks cannot be judged, and is listed as such:
+ * a finding would be a guess on missing routing, a pass a silence.
  */
 export const natGatewayInPrivateSubnet = defineRule({
   meta: reportOnly(ID, 'medium', {
@@ -26,31 +36,53 @@ export const natGatewayInPrivateSubnet = defineRule({
     draftsOf(model.natGateways.values(), (nat) => {
       const connectivity = judgedConnectivity(nat);
       if (!connectivity) return undefined;
-      const subnet = model.subnets.get(nat.SubnetId);
-      // Without the subnet or its route table the routing is unknown: not judged (below).
-      if (!subnet?.routeTableId) return undefined;
-      if (analysis.defaultIgwRoute(subnet.id, 'ipv4')) return undefined;
+      const place = placeOf(nat, model);
+      // Not judged (below) when the routing is unknown.
+      if (place.kind === 'not-judged') return undefined;
+      if (analysis.tableIgwRoute(place.routeTableId, 'ipv4')) return undefined;
       // A prefix-list route to an igw- whose entries are unknown: not judged (below).
-      if (analysis.unknownIgwRoute(subnet.id, 'ipv4') !== undefined) return undefined;
+      if (unresolvedLists(model, place.routeTableId).length > 0) return undefined;
+      const common = {
+        ruleId: ID,
+        severity: 'medium' as const,
+        resourceType: 'AWS::EC2::NatGateway' as const,
+        resourceId: nat.NatGatewayId,
+        controls: [],
+      };
+      const state = nat.State ? { state: nat.State } : {};
+      if (place.kind === 'regional') {
+        return {
+          ...common,
+          vpcId: nat.VpcId ?? model.routeTables.get(place.routeTableId)?.vpcId ?? '',
+          title: `Regional NAT gateway ${nat.NatGatewayId} has no internet route in its route table ${place.routeTableId}`,
+          detail:
+            `Public regional NAT gateway ${nat.NatGatewayId} sends its traffic out through route table ` +
+            `${place.routeTableId}, which has no active 0.0.0.0/0 route to an internet gateway, so the ` +
+            'traffic it translates cannot reach the internet. Restore the route to the VPC’s internet gateway.',
+          evidence: {
+            availabilityMode: 'regional',
+            routeTableId: place.routeTableId,
+            connectivityType: connectivity,
+            ...state,
+          },
+        };
+      }
+      const { subnet } = place;
       const label = subnet.name ? ` (${subnet.name})` : '';
       return {
-        ruleId: ID,
-        severity: 'medium',
-        resourceType: 'AWS::EC2::NatGateway',
-        resourceId: nat.NatGatewayId,
+        ...common,
         vpcId: nat.VpcId ?? subnet.vpcId,
         title: `NAT gateway ${nat.NatGatewayId} sits in subnet ${subnet.id}${label} with no internet route`,
         detail:
           `Public NAT gateway ${nat.NatGatewayId} is in subnet ${subnet.id}${label}, whose route table ` +
-          `${subnet.routeTableId} has no active 0.0.0.0/0 route to an internet ` +
+          `${place.routeTableId} has no active 0.0.0.0/0 route to an internet ` +
           'gateway, so the traffic it translates cannot reach the internet. Move it to a public subnet.',
-        controls: [],
         evidence: {
           subnetId: subnet.id,
-          routeTableId: subnet.routeTableId,
+          routeTableId: place.routeTableId,
           routeTableAssociation: routeTableAssociation(subnet),
           connectivityType: connectivity,
-          ...(nat.State ? { state: nat.State } : {}),
+          ...state,
         },
       };
     }),
@@ -58,12 +90,13 @@ export const natGatewayInPrivateSubnet = defineRule({
     const out: NotJudged[] = [];
     for (const nat of model.natGateways.values()) {
       if (!judgedConnectivity(nat)) continue;
-      const subnet = model.subnets.get(nat.SubnetId);
-      const reason = !subnet
-        ? `its subnet ${nat.SubnetId} is not in the snapshot`
-        : subnet.routeTableId
-          ? analysis.unknownIgwRoute(subnet.id, 'ipv4')
-          : `no route table of its subnet ${nat.SubnetId} is in the snapshot (neither an explicit one nor the VPC's main one)`;
+      const place = placeOf(nat, model);
+      const reason =
+        place.kind === 'not-judged'
+          ? place.reason
+          : place.kind === 'subnet'
+            ? analysis.unknownIgwRoute(place.subnet.id, 'ipv4')
+            : unknownRegionalRoute(model, analysis, place.routeTableId);
       if (reason) out.push({ resourceId: nat.NatGatewayId, reason, ruleId: ID });
     }
     return out;
@@ -76,4 +109,55 @@ function judgedConnectivity(nat: NatGatewayItem): string | undefined {
   if (connectivity !== 'public') return undefined;
   if (nat.State !== undefined && !LIVE_STATES.has(nat.State)) return undefined;
   return connectivity;
+}
+
+/** The route table a gateway's traffic leaves by, or why the snapshot does not tell it. */
+function placeOf(nat: NatGatewayItem, model: Model): Place {
+  if (nat.AvailabilityMode === 'regional' || nat.SubnetId === undefined) {
+    const tableId = nat.RouteTableId;
+    if (tableId === undefined) {
+      return {
+        kind: 'not-judged',
+        reason: 'a regional NAT gateway without a RouteTableId: its way to the internet is not known',
+      };
+    }
+    if (!model.routeTables.has(tableId)) {
+      return {
+        kind: 'not-judged',
+        reason: `its route table ${tableId} (a regional NAT gateway) is not in the snapshot`,
+      };
+    }
+    return { kind: 'regional', routeTableId: tableId };
+  }
+  const subnet = model.subnets.get(nat.SubnetId);
+  if (!subnet) return { kind: 'not-judged', reason: `its subnet ${nat.SubnetId} is not in the snapshot` };
+  if (!subnet.routeTableId) {
+    return {
+      kind: 'not-judged',
+      reason: `no route table of its subnet ${nat.SubnetId} is in the snapshot (neither an explicit one nor the VPC's main one)`,
+    };
+  }
+  return { kind: 'subnet', subnet, routeTableId: subnet.routeTableId };
+}
+
+/** The unresolved prefix lists the table sends to an igw- (NAT gateways are few: not memoized). */
+function unresolvedLists(model: Model, routeTableId: string): readonly string[] {
+  const table = model.routeTables.get(routeTableId);
+  return table ? unresolvedIgwRouteLists(table.item.Routes, model.prefixLists) : [];
+}
+
+/** Why a regional gateway's table's IPv4 way out is unknown (`Analysis.unknownIgwRoute`'s reading). */
+function unknownRegionalRoute(
+  model: Model,
+  analysis: RuleContext['analysis'],
+  routeTableId: string,
+): string | undefined {
+  const lists = unresolvedLists(model, routeTableId);
+  if (lists.length === 0 || analysis.tableIgwRoute(routeTableId, 'ipv4')) return undefined;
+  const one = lists.length === 1;
+  return (
+    `the route table ${routeTableId} of the regional NAT gateway sends prefix list${one ? '' : 's'} ` +
+    `${lists.join(', ')} to an internet gateway, whose entries are not in the snapshot ` +
+    `(add ${one ? 'it' : 'them'} to ManagedPrefixLists)`
+  );
 }
