@@ -73,6 +73,8 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
             break;
           }
         }
+        // Rare (a load balancer's interface): a subnet id is known here (its absence is a reason).
+        if (groups.length === 0 && subnetId) reason = withoutGroups(analysis, eni, subnetId);
       }
       if (reason === undefined) continue;
       for (const ruleId of scope.interfaceRuleIds) out.push({ resourceId: eni.id, reason, ruleId });
@@ -104,6 +106,31 @@ function missingPath(model: Model, subnetId: string): string | undefined {
   // Without its route table (explicit or the VPC's main one) the path to an igw- cannot be followed.
   if (!subnet.routeTableId) return `no route table of its subnet ${subnetId} is in the snapshot`;
   return undefined;
+}
+
+/**
+ * Why an interface that no security group filters cannot be judged, if it cannot: with a public
+ * address of a family its subnet routes to an igw-, what reaches it is what its owner accepts (an
+ * internet-facing network load balancer made without security groups: its listeners), which no
+ * Describe* call of the snapshot tells. A NAT gateway's interface accepts no connection from the
+ * internet, and is judged. EC2 gives every instance's interface a group: one listed without any
+ * (a hand-made snapshot) lacks them.
+ */
+function withoutGroups(analysis: Analysis, eni: NetworkInterfaceNode, subnetId: string): string | undefined {
+  const type = eni.item.InterfaceType;
+  // EC2 prints `nat_gateway` (the recorded responses in test/fixtures/ec2); the SDK's enum says `natGateway`.
+  if (type === 'nat_gateway' || type === 'natGateway') return undefined;
+  const routed =
+    (eni.publicIps.length > 0 && analysis.defaultIgwRoute(subnetId, 'ipv4') !== undefined) ||
+    (eni.publicIpv6Addresses.length > 0 && analysis.defaultIgwRoute(subnetId, 'ipv6') !== undefined);
+  if (!routed) return undefined;
+  if (type === undefined || type === 'interface') {
+    return 'it has a public address and no security group in the snapshot (EC2 gives every instance interface one: add its Groups)';
+  }
+  return (
+    `it has a public address and no security group (InterfaceType ${type}): what reaches it is what ` +
+    'the service owning it accepts (a load balancer’s listeners), which the snapshot does not describe'
+  );
 }
 
 /** The security groups the interface uses but the snapshot lacks (some are): they could open any port. */

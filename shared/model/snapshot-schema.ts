@@ -22,10 +22,9 @@ import {
   withDefault,
 } from './schema-kit';
 
-// The snapshot is EC2 Describe* output as the AWS API / CLI prints it (PascalCase). Only the
-// fields the engine reads are declared; other keys of an item are left alone and never read.
-// Values are checked as EC2 checks them (DESIGN §3): a value EC2 would refuse is an error naming
-// its path, never a silent misreading that could hide an exposure.
+// The snapshot is EC2 Describe* output as the AWS API / CLI prints it (PascalCase). Only the fields
+// the engine reads are declared; other keys are left alone. Values are checked as EC2 checks them
+// (DESIGN §3): a value EC2 would refuse is an error naming its path, never a silent misreading.
 
 // CIDRs are checked by a scan of their characters (nothing allocated, no memo lookup): the model
 // parses each one when it reads it, memoized there.
@@ -53,10 +52,7 @@ const optStr = optional(str());
 const ownId = ec2Id(true);
 const refId = ec2Id();
 const optId = optional(refId);
-/**
- * Optional fields EC2 always prints and whose absence reads as the safe answer (not public, not
- * default, active): a near-miss spelling of one is an error rather than a silent absence.
- */
+/** Optional fields whose absence reads as the safe answer: a near-miss spelling is an error, not an absence. */
 const NEAR_MISS = { nearMiss: true } as const;
 
 const TagSchema = obj({ Key: str(), Value: withDefault(str(), '') });
@@ -229,9 +225,8 @@ export const RouteSchema = obj(
     CarrierGatewayId: optId,
     LocalGatewayId: optId,
     CoreNetworkArn: optStr,
-    // Absent reads as active. The states EC2 prints, in its case: an `Active` read as not active
-    // dropped the internet route, a `Blackhole` the route-blackhole finding.
-    // `filtered` (RouteState since VPC Route Server) forwards nothing, as `blackhole` does.
+    // Absent reads as active; `filtered` (RouteState) forwards nothing. The states EC2 prints, in its
+    // case: an `Active` read as not active dropped the internet route, a `Blackhole` the finding.
     State: optional(oneOf(['active', 'blackhole', 'filtered']), NEAR_MISS),
     Origin: optStr,
   },
@@ -285,8 +280,7 @@ export const InternetGatewaySchema = obj({
 
 export const NatGatewaySchema = obj({
   NatGatewayId: ownId,
-  // A zonal gateway sits in a subnet; a regional one (`AvailabilityMode` regional) is created for
-  // its VPC and has none, but a route table of its own (`RouteTableId`) that AWS gives an igw- route.
+  // A regional gateway (`AvailabilityMode`) has no subnet, but a route table of its own.
   SubnetId: optional(refId, NEAR_MISS),
   VpcId: optId,
   AvailabilityMode: optStr,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { evaluateReport } from '../../shared/engine';
 import { parseSnapshot } from '../../shared/model/snapshot';
-import { IGW_ROUTES, LOCAL_ROUTES, subnet } from '../helpers';
+import { buildWorld, ENI, ec2Fixture, IGW_ROUTES, LOCAL_ROUTES, SUBNET, subnet, VPC } from '../helpers';
 
 // AWS API model audit of the Describe* response shapes (@aws-sdk/client-ec2 3.1169's models and
 // enums.d.ts): values and shapes EC2 returns today that the snapshot format (DESIGN §3) and the
@@ -10,7 +10,7 @@ import { IGW_ROUTES, LOCAL_ROUTES, subnet } from '../helpers';
 
 type Item = Record<string, unknown>;
 
-const report = (snapshot: Item) => evaluateReport(parseSnapshot(snapshot), DEFAULT_CONFIG);
+const report = (snapshot: object) => evaluateReport(parseSnapshot(snapshot), DEFAULT_CONFIG);
 
 /** `[ruleId, resourceId]` of each finding. */
 const pairs = (r: ReturnType<typeof report>) => r.findings.map((f) => [f.ruleId, f.resourceId]);
@@ -152,5 +152,79 @@ describe('route states (RouteState: active | blackhole | filtered)', () => {
 
   it('a state EC2 does not print is still an error naming the path', () => {
     expect(() => parseSnapshot(snapshot('Active'))).toThrow(/RouteTables\[0\]\.Routes\[1\]\.State/);
+  });
+});
+
+describe('interfaces no security group filters (NetworkInterface.Groups empty)', () => {
+  // An internet-facing network load balancer made without security groups (the only kind before
+  // August 2023): DescribeNetworkInterfaces gives its interface a public address and no group.
+  // What reaches it is what its listeners accept, which no Describe* call here tells.
+  const nlb = (fields: Item = {}): Item => ({
+    NetworkInterfaceId: 'eni-0nlb',
+    SubnetId: SUBNET,
+    VpcId: VPC,
+    InterfaceType: 'network_load_balancer',
+    RequesterId: 'amazon-elb',
+    Status: 'in-use',
+    Description: 'ELB net/web/0123456789abcdef',
+    PrivateIpAddress: '10.0.1.20',
+    Association: { IpOwnerId: 'amazon', PublicIp: '54.0.0.20' },
+    Groups: [],
+    TagSet: [],
+    ...fields,
+  });
+  const world = (eni: Item) => {
+    const w = buildWorld({ groupId: 'sg-0web', rules: [] });
+    w.NetworkInterfaces.push(eni);
+    return w;
+  };
+
+  it('one with a public address in a subnet routed to an igw- is said to be not judged (it passed in silence)', () => {
+    // Act
+    const r = report(world(nlb()));
+    // Assess
+    expect(r.findings.filter((f) => f.resourceId === 'eni-0nlb')).toEqual([]);
+    expect(r.notJudged).toEqual([
+      {
+        resourceId: 'eni-0nlb',
+        ruleId: 'eni-internet-exposed',
+        reason:
+          'it has a public address and no security group (InterfaceType network_load_balancer): what reaches it is what the service owning it accepts (a load balancer’s listeners), which the snapshot does not describe',
+      },
+    ]);
+  });
+
+  it('a NAT gateway’s interface (no group, a public address) is judged: it accepts no connection from the internet', () => {
+    // Prepare: the recorded NAT gateway interface (EC2 prints `nat_gateway`; the SDK's
+    // NetworkInterfaceType enum says `natGateway`), moved into the world's igw-routed subnet.
+    const recorded = (
+      ec2Fixture('DescribeNetworkInterfaces--mixed-types-public-ip-placebo').NetworkInterfaces as Item[]
+    ).find((e) => e.NetworkInterfaceId === 'eni-0a97f5badf0f2b1db') as Item;
+    expect(recorded).toMatchObject({
+      InterfaceType: 'nat_gateway',
+      Groups: [],
+      Association: { PublicIp: '52.86.57.191' },
+    });
+    // Act / Assess: both spellings
+    for (const InterfaceType of ['nat_gateway', 'natGateway']) {
+      const r = report(world({ ...recorded, InterfaceType, SubnetId: SUBNET, VpcId: VPC }));
+      expect(r.notJudged).toEqual([]);
+      expect(r.findings.filter((f) => f.resourceId === 'eni-0a97f5badf0f2b1db')).toEqual([]);
+    }
+  });
+
+  it('nothing is left unjudged without a public address, or without an internet route for its family', () => {
+    const { Association: _, ...privateNlb } = nlb();
+    expect(report(world(privateNlb)).notJudged).toEqual([]);
+    const noRoute = world(nlb());
+    (noRoute.RouteTables[0] as { Routes: Item[] }).Routes = [...LOCAL_ROUTES];
+    expect(report(noRoute).notJudged).toEqual([]);
+  });
+
+  it('an interface with groups is judged as before (the world’s instance: exposed, nothing unjudged)', () => {
+    const w = buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-22', from: 22, cidr: '0.0.0.0/0' }] });
+    const r = report(w);
+    expect(pairs(r)).toContainEqual(['eni-internet-exposed', ENI]);
+    expect(r.notJudged).toEqual([]);
   });
 });

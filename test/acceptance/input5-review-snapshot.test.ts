@@ -269,7 +269,7 @@ describe('a state written otherwise than EC2 prints it is an error naming it (DE
     [
       'a route State "Active" (read as not active, the internet route was dropped)',
       region({ routes: [LOCAL_ROUTE, { ...IGW_ROUTE, State: 'Active' }] }),
-      'RouteTables[1].Routes[1].State: expected one of "active", "blackhole", got a string ("Active")',
+      'RouteTables[1].Routes[1].State: expected one of "active", "blackhole", "filtered", got a string ("Active")',
     ],
     [
       'an association State "Associated" (read as not in force, the subnet fell back to the main table)',
