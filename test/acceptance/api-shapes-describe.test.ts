@@ -1,8 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { processMessages } from '../../functions/on-network-change/process';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { evaluateReport } from '../../shared/engine';
 import { parseSnapshot } from '../../shared/model/snapshot';
-import { buildWorld, ENI, ec2Fixture, IGW_ROUTES, LOCAL_ROUTES, SUBNET, subnet, VPC } from '../helpers';
+import {
+  buildWorld,
+  cloudTrailRecord,
+  ENI,
+  ec2Fixture,
+  envelope,
+  eventDeps,
+  IGW_ROUTES,
+  installFakeEc2,
+  LOCAL_ROUTES,
+  publishedNotices,
+  SUBNET,
+  subnet,
+  VPC,
+} from '../helpers';
 
 // AWS API model audit of the Describe* response shapes (@aws-sdk/client-ec2 3.1169's models and
 // enums.d.ts): values and shapes EC2 returns today that the snapshot format (DESIGN §3) and the
@@ -226,5 +244,68 @@ describe('interfaces no security group filters (NetworkInterface.Groups empty)',
     const r = report(w);
     expect(pairs(r)).toContainEqual(['eni-internet-exposed', ENI]);
     expect(r.notJudged).toEqual([]);
+  });
+});
+
+describe('a regional NAT gateway through the event function (CreateNatGateway, DESIGN §7 scope "the gateway")', () => {
+  const ec2Mock = mockClient(EC2Client);
+  const snsMock = mockClient(SNSClient);
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  /** The world with a regional gateway whose own route table has `routes`. */
+  const regionalWorld = (routes: Item[]) => {
+    const w = buildWorld({ groupId: 'sg-0web', rules: [] });
+    w.NatGateways = [
+      {
+        NatGatewayId: 'nat-0reg',
+        VpcId: VPC,
+        State: 'available',
+        ConnectivityType: 'public',
+        AvailabilityMode: 'regional',
+        RouteTableId: 'rtb-0nat',
+        NatGatewayAddresses: [],
+      },
+    ];
+    w.RouteTables.push({ RouteTableId: 'rtb-0nat', VpcId: VPC, Routes: routes, Associations: [], Tags: [] });
+    return w;
+  };
+  // CreateNatGateway of a regional gateway: no subnetId in the request or the response.
+  const record = cloudTrailRecord(
+    'CreateNatGateway',
+    { CreateNatGatewayRequest: { VpcId: VPC, AvailabilityMode: 'regional', ConnectivityType: 'public' } },
+    {
+      CreateNatGatewayResponse: {
+        natGateway: { natGatewayId: 'nat-0reg', vpcId: VPC, availabilityMode: 'regional', state: 'pending' },
+      },
+    },
+  );
+  const run = async (routes: Item[]) => {
+    installFakeEc2(ec2Mock, regionalWorld(routes));
+    const result = await processMessages(
+      [{ id: 'm', body: JSON.stringify(envelope(record)), receiveCount: 1 }],
+      eventDeps(),
+    );
+    return { result, notices: publishedNotices(snsMock) };
+  };
+
+  it('reports the gateway whose route table has no igw- route (the slice was refused: "could not evaluate")', async () => {
+    // Act
+    const { result, notices } = await run(LOCAL_ROUTES);
+    // Assess
+    expect(result.messages[0]?.outcome).toBe('handled');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toContain('nat-0reg');
+    expect(notices[0]?.Message).toContain('nat-gateway-in-private-subnet');
+    expect(notices[0]?.Message).not.toContain('could not evaluate');
+  });
+
+  it('sends nothing when its route table routes 0.0.0.0/0 to the igw-', async () => {
+    const { result, notices } = await run(IGW_ROUTES);
+    expect(result.messages[0]?.outcome).toBe('handled');
+    expect(notices).toEqual([]);
   });
 });
