@@ -212,6 +212,13 @@ export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
  * policy that cannot be read is reported too (detail says so) rather than silently skipped: EC2
  * never returns one, so it means a hand-edited or truncated snapshot worth a look.
  */
+/**
+ * Endpoint states in which it carries no traffic and never will again, so its policy opens nothing
+ * (as the NAT gateway rule skips failed and deleted gateways). DescribeVpcEndpoints prints them in
+ * lower case (`deleted`; the SDK's `State` enum capitalizes them): compared in any case.
+ */
+const GONE_STATES = new Set(['deleting', 'deleted', 'rejected', 'failed', 'expired']);
+
 export const vpcePolicyFullAccess = defineRule({
   meta: reportOnly(ID, 'low', {
     title: 'VPC endpoint policy allows full access',
@@ -221,6 +228,7 @@ export const vpcePolicyFullAccess = defineRule({
     draftsOf(model.vpcEndpoints.values(), (endpoint) => {
       const policy = endpoint.PolicyDocument;
       if (policy === undefined || (typeof policy === 'string' && policy.trim() === '')) return undefined;
+      if (endpoint.State !== undefined && GONE_STATES.has(endpoint.State.toLowerCase())) return undefined;
       const verdict = judgePolicy(policy);
       if (verdict.kind === 'restricted') return undefined;
       const id = endpoint.VpcEndpointId;

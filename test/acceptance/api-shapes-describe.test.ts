@@ -309,3 +309,33 @@ describe('a regional NAT gateway through the event function (CreateNatGateway, D
     expect(notices).toEqual([]);
   });
 });
+
+describe('VPC endpoint states (DescribeVpcEndpoints State: pendingAcceptance | pending | available | deleting | deleted | rejected | failed | expired | partial)', () => {
+  const endpoint = (State: string): Item => ({
+    VpcEndpointId: 'vpce-0s3',
+    VpcEndpointType: 'Gateway',
+    VpcId: 'vpc-1',
+    ServiceName: 'com.amazonaws.eu-west-1.s3',
+    State,
+    PolicyDocument: JSON.stringify({
+      Version: '2008-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }],
+    }),
+    RouteTableIds: [],
+  });
+  const ruleIds = (State: string) => pairs(report({ VpcEndpoints: [endpoint(State)] })).map(([rule]) => rule);
+
+  it.each(['available', 'pending', 'pendingAcceptance', 'partial', 'Available'])(
+    'a full-access policy is reported while the endpoint is %s',
+    (state) => {
+      expect(ruleIds(state)).toEqual(['vpce-policy-full-access']);
+    },
+  );
+
+  it.each(['deleting', 'deleted', 'rejected', 'failed', 'expired', 'Deleted'])(
+    'not once it is %s: it carries no traffic any more',
+    (state) => {
+      expect(ruleIds(state)).toEqual([]);
+    },
+  );
+});
