@@ -47,7 +47,6 @@ export const natGatewayInPrivateSubnet = defineRule({
         severity: 'medium' as const,
         resourceType: 'AWS::EC2::NatGateway' as const,
         resourceId: nat.NatGatewayId,
-        controls: [],
       };
       const state = nat.State ? { state: nat.State } : {};
       if (place.kind === 'regional') {
@@ -59,6 +58,7 @@ export const natGatewayInPrivateSubnet = defineRule({
             `Public regional NAT gateway ${nat.NatGatewayId} sends its traffic out through route table ` +
             `${place.routeTableId}, which has no active 0.0.0.0/0 route to an internet gateway, so the ` +
             'traffic it translates cannot reach the internet. Restore the route to the VPC’s internet gateway.',
+          controls: [],
           evidence: {
             availabilityMode: 'regional',
             routeTableId: place.routeTableId,
@@ -77,6 +77,7 @@ export const natGatewayInPrivateSubnet = defineRule({
           `Public NAT gateway ${nat.NatGatewayId} is in subnet ${subnet.id}${label}, whose route table ` +
           `${place.routeTableId} has no active 0.0.0.0/0 route to an internet ` +
           'gateway, so the traffic it translates cannot reach the internet. Move it to a public subnet.',
+        controls: [],
         evidence: {
           subnetId: subnet.id,
           routeTableId: place.routeTableId,
