@@ -117,10 +117,11 @@ function placeOf(nat: NatGatewayItem, model: Model): Place {
   if (nat.AvailabilityMode === 'regional' || nat.SubnetId === undefined) {
     const tableId = nat.RouteTableId;
     if (tableId === undefined) {
-      return {
-        kind: 'not-judged',
-        reason: 'a regional NAT gateway without a RouteTableId: its way to the internet is not known',
-      };
+      const reason =
+        nat.AvailabilityMode === 'regional'
+          ? 'a regional NAT gateway without a RouteTableId: its way to the internet is not known'
+          : 'it names neither a subnet (SubnetId) nor a route table (RouteTableId): its way to the internet is not known';
+      return { kind: 'not-judged', reason };
     }
     if (!model.routeTables.has(tableId)) {
       return {

@@ -120,6 +120,18 @@ describe('regional NAT gateways (NatGateway.AvailabilityMode "regional": no Subn
     ]);
   });
 
+  it('a hand-made gateway that names neither a subnet nor a route table is said to be not judged', () => {
+    const r = report(world({ NatGatewayId: 'nat-0bare', VpcId: 'vpc-1', State: 'available' }, []));
+    expect(r.notJudged).toEqual([
+      {
+        resourceId: 'nat-0bare',
+        ruleId: 'nat-gateway-in-private-subnet',
+        reason:
+          'it names neither a subnet (SubnetId) nor a route table (RouteTableId): its way to the internet is not known',
+      },
+    ]);
+  });
+
   it('a private regional gateway and a deleted one are not the rule’s business', () => {
     const r = report(world(regional({ ConnectivityType: 'private' }), []));
     expect(pairs(r).filter(([, id]) => id === 'nat-0regional')).toEqual([]);
