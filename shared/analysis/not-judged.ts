@@ -39,6 +39,12 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
     // Per subnet: what is missing (text), a route to an igw- through an unresolved prefix list
     // (unknown per family: DESIGN §5 judges exposure per family), or null when the path is known.
     const paths = new Map<string, string | UnknownIgwRoutes | null>();
+    // VPC → its internet gateway's edge table (ingress routing), read on the first subnet asked.
+    let edges: Map<string, EdgeTable> | undefined;
+    const edgesOf = () => {
+      edges ??= ingressEdges(model);
+      return edges;
+    };
     const { securityGroups } = model;
     // An array, read by index: a for-of step over the map allocates an iterator result until
     // the loop is optimized (this loop runs once per evaluation).
@@ -51,7 +57,7 @@ export function notJudgedOf(analysis: Analysis, scope: NotJudgedScope): NotJudge
       else {
         let path = paths.get(subnetId);
         if (path === undefined) {
-          path = missingPath(model, subnetId) ?? unknownIgwRoutes(analysis, subnetId);
+          path = missingPath(model, subnetId) ?? unknownIgwRoutes(analysis, subnetId, edgesOf);
           paths.set(subnetId, path);
         }
         if (typeof path === 'string') reason = path;
@@ -150,8 +156,77 @@ interface UnknownIgwRoutes {
 }
 
 /** The subnet's unknown ways out per family, null when both are known (the usual subnet). */
-function unknownIgwRoutes(analysis: Analysis, subnetId: string): UnknownIgwRoutes | null {
-  const ipv4 = analysis.unknownIgwRoute(subnetId, 'ipv4');
-  const ipv6 = analysis.unknownIgwRoute(subnetId, 'ipv6');
+function unknownIgwRoutes(
+  analysis: Analysis,
+  subnetId: string,
+  edgesOf: () => ReadonlyMap<string, EdgeTable>,
+): UnknownIgwRoutes | null {
+  const ipv4 =
+    analysis.unknownIgwRoute(subnetId, 'ipv4') ?? throughAppliance(analysis, subnetId, 'ipv4', edgesOf);
+  const ipv6 =
+    analysis.unknownIgwRoute(subnetId, 'ipv6') ?? throughAppliance(analysis, subnetId, 'ipv6', edgesOf);
   return ipv4 === undefined && ipv6 === undefined ? null : { ipv4, ipv6 };
+}
+
+/** A route table associated with an internet gateway (`Associations[].GatewayId`: ingress routing). */
+interface EdgeTable {
+  routeTableId: string;
+  internetGatewayId: string;
+}
+
+/** Each VPC's edge table of its internet gateway (a VPC has one gateway, so one such table). */
+function ingressEdges(model: Analysis['model']): Map<string, EdgeTable> {
+  const edges = new Map<string, EdgeTable>();
+  for (const table of model.routeTables.values()) {
+    for (const a of table.item.Associations) {
+      const state = a.AssociationState?.State;
+      if (
+        !a.GatewayId?.startsWith('igw-') ||
+        (state !== undefined && state !== 'associated' && state !== 'associating')
+      )
+        continue;
+      if (!edges.has(table.vpcId))
+        edges.set(table.vpcId, { routeTableId: table.id, internetGatewayId: a.GatewayId });
+    }
+  }
+  return edges;
+}
+
+/**
+ * Why the subnet's way to the internet in a family is not known, when it goes through an appliance:
+ * its default route leads to a middlebox (a Gateway Load Balancer endpoint `vpce-`, an interface or
+ * an instance) and the VPC's internet gateway routes what it receives through an edge table (ingress
+ * routing, the GWLB "distributed" design). An interface with a public address there is reached from
+ * the internet as far as the appliance lets it: neither exposed nor safe on what the snapshot holds.
+ * Without an edge table the same route (a NAT instance) leaves no way in: the reply to the
+ * internet's packet would not return through the gateway that translated it.
+ */
+function throughAppliance(
+  analysis: Analysis,
+  subnetId: string,
+  family: 'ipv4' | 'ipv6',
+  edgesOf: () => ReadonlyMap<string, EdgeTable>,
+): string | undefined {
+  const { model } = analysis;
+  const subnet = model.subnets.get(subnetId);
+  const edge = subnet ? edgesOf().get(subnet.vpcId) : undefined;
+  if (!subnet?.routeTableId || !edge || analysis.defaultIgwRoute(subnetId, family)) return undefined;
+  const destination = family === 'ipv4' ? '0.0.0.0/0' : '::/0';
+  const routes = model.routeTables.get(subnet.routeTableId)?.item.Routes ?? [];
+  for (const route of routes) {
+    if ((family === 'ipv4' ? route.DestinationCidrBlock : route.DestinationIpv6CidrBlock) !== destination)
+      continue;
+    if (route.State !== undefined && route.State !== 'active') continue;
+    const target =
+      route.NetworkInterfaceId ??
+      route.InstanceId ??
+      (route.GatewayId?.startsWith('vpce-') === true ? route.GatewayId : undefined);
+    if (target === undefined) continue;
+    return (
+      `its subnet ${subnetId} routes ${destination} to ${target}, and the internet gateway ` +
+      `${edge.internetGatewayId} sends what it receives through route table ${edge.routeTableId} ` +
+      '(ingress routing): whether the internet reaches it through that appliance is not in the snapshot'
+    );
+  }
+  return undefined;
 }

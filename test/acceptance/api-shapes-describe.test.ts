@@ -351,3 +351,77 @@ describe('VPC endpoint states (DescribeVpcEndpoints State: pendingAcceptance | p
     },
   );
 });
+
+describe('ingress routing (a route table edge-associated with the internet gateway: RouteTableAssociation.GatewayId)', () => {
+  // The Gateway Load Balancer "distributed" design: the internet gateway's edge table sends the
+  // subnet's traffic to a GWLB endpoint, and the subnet's default route goes back through it. An
+  // instance there with a public address is reached from the internet through the appliance.
+  const EDGE: Item = {
+    RouteTableId: 'rtb-0edge',
+    VpcId: VPC,
+    Routes: [
+      {
+        DestinationCidrBlock: '10.0.0.0/16',
+        GatewayId: 'local',
+        State: 'active',
+        Origin: 'CreateRouteTable',
+      },
+      {
+        DestinationCidrBlock: '10.0.1.0/24',
+        GatewayId: 'vpce-0gwlb',
+        State: 'active',
+        Origin: 'CreateRoute',
+      },
+    ],
+    Associations: [
+      {
+        Main: false,
+        RouteTableAssociationId: 'rtbassoc-0edge',
+        RouteTableId: 'rtb-0edge',
+        GatewayId: 'igw-0a1',
+        AssociationState: { State: 'associated' },
+      },
+    ],
+    Tags: [],
+  };
+  const world = (defaultRoute: Item, edge: boolean) => {
+    const w = buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-22', from: 22, cidr: '0.0.0.0/0' }] });
+    (w.RouteTables[0] as { Routes: Item[] }).Routes = [
+      { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' },
+      { DestinationCidrBlock: '0.0.0.0/0', State: 'active', ...defaultRoute },
+    ];
+    if (edge) w.RouteTables.push(EDGE);
+    return w;
+  };
+  const reason = (target: string) =>
+    `its subnet ${SUBNET} routes 0.0.0.0/0 to ${target}, and the internet gateway igw-0a1 sends what it receives through route table rtb-0edge (ingress routing): whether the internet reaches it through that appliance is not in the snapshot`;
+
+  it.each([
+    [{ GatewayId: 'vpce-0gwlb' }, 'vpce-0gwlb'],
+    [{ NetworkInterfaceId: 'eni-0fw' }, 'eni-0fw'],
+    [{ InstanceId: 'i-0fw', NetworkInterfaceId: 'eni-0fw' }, 'eni-0fw'],
+  ])(
+    'an interface with a public IPv4 behind %o is said to be not judged (it passed as unreachable)',
+    (route, target) => {
+      // Act
+      const r = report(world(route, true));
+      // Assess
+      expect(r.findings.filter((f) => f.resourceId === ENI)).toEqual([]);
+      expect(r.notJudged).toEqual([
+        { resourceId: ENI, ruleId: 'eni-internet-exposed', reason: reason(target) },
+      ]);
+    },
+  );
+
+  it('without ingress routing the same default route (a NAT instance) is judged: no way in', () => {
+    const r = report(world({ NetworkInterfaceId: 'eni-0nat' }, false));
+    expect(r.findings.filter((f) => f.resourceId === ENI)).toEqual([]);
+    expect(r.notJudged).toEqual([]);
+  });
+
+  it('a subnet with a default route to the igw- is judged as before, edge table or not', () => {
+    const r = report(world({ GatewayId: 'igw-0a1' }, true));
+    expect(pairs(r)).toContainEqual(['eni-internet-exposed', ENI]);
+    expect(r.notJudged).toEqual([]);
+  });
+});
