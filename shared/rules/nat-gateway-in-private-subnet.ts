@@ -39,9 +39,15 @@ export const natGatewayInPrivateSubnet = defineRule({
       const place = placeOf(nat, model);
       // Not judged (below) when the routing is unknown.
       if (place.kind === 'not-judged') return undefined;
-      if (analysis.tableIgwRoute(place.routeTableId, 'ipv4')) return undefined;
-      // A prefix-list route to an igw- whose entries are unknown: not judged (below).
-      if (unresolvedLists(model, place.routeTableId).length > 0) return undefined;
+      // A prefix-list route to an igw- whose entries are unknown: not judged (below). A subnet's
+      // answers are the memoized ones the other rules share.
+      if (place.kind === 'subnet') {
+        if (analysis.defaultIgwRoute(place.subnet.id, 'ipv4')) return undefined;
+        if (analysis.unknownIgwRoute(place.subnet.id, 'ipv4') !== undefined) return undefined;
+      } else {
+        if (analysis.tableIgwRoute(place.routeTableId, 'ipv4')) return undefined;
+        if (unresolvedLists(model, place.routeTableId).length > 0) return undefined;
+      }
       const common = {
         ruleId: ID,
         severity: 'medium' as const,

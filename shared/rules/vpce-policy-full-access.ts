@@ -206,19 +206,20 @@ export function judgePolicy(policy: string | Record<string, unknown>): Verdict {
 }
 
 /**
- * A VPC endpoint whose policy allows anyone to do anything to any resource through it (AWS's
- * default policy included), so the endpoint does not narrow what a compromised host can reach.
- * An endpoint without a policy document (e.g. Gateway Load Balancer endpoints) is not flagged. A
- * policy that cannot be read is reported too (detail says so) rather than silently skipped: EC2
- * never returns one, so it means a hand-edited or truncated snapshot worth a look.
- */
-/**
  * Endpoint states in which it carries no traffic and never will again, so its policy opens nothing
  * (as the NAT gateway rule skips failed and deleted gateways). DescribeVpcEndpoints prints them in
  * lower case (`deleted`; the SDK's `State` enum capitalizes them): compared in any case.
  */
 const GONE_STATES = new Set(['deleting', 'deleted', 'rejected', 'failed', 'expired']);
 
+/**
+ * A VPC endpoint whose policy allows anyone to do anything to any resource through it (AWS's
+ * default policy included), so the endpoint does not narrow what a compromised host can reach.
+ * An endpoint without a policy document (e.g. Gateway Load Balancer endpoints), or gone
+ * (`GONE_STATES`), is not flagged. A
+ * policy that cannot be read is reported too (detail says so) rather than silently skipped: EC2
+ * never returns one, so it means a hand-edited or truncated snapshot worth a look.
+ */
 export const vpcePolicyFullAccess = defineRule({
   meta: reportOnly(ID, 'low', {
     title: 'VPC endpoint policy allows full access',
