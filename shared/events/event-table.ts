@@ -303,6 +303,27 @@ function modifyVpcEndpoint({ request }: ExtractContext): ScopeParts | Ignored {
   return { vpcEndpointIds };
 }
 
+// --- managed prefix lists -----------------------------------------------------------------------
+
+/**
+ * ModifyManagedPrefixList / RestoreManagedPrefixListVersion (beyond §7's list, added: a list's
+ * entries are the sources of every security-group rule and the destinations of every route naming
+ * it, so `0.0.0.0/0` added to a list an ingress rule names opens that group to the world without a
+ * security-group call). `{ModifyManagedPrefixListRequest: {PrefixListId, CurrentVersion, AddEntry,
+ * RemoveEntry}}` in CloudTrail (the Query names; the SDK's `AddEntries` is read too). Removed
+ * entries can only close what a rule opened, and are not read.
+ */
+function managedPrefixListChange({ eventName, request }: ExtractContext): ScopeParts | Ignored {
+  const prefixListIds = ids(field(request, 'PrefixListId'));
+  const prefixListId = prefixListIds[0];
+  if (prefixListId === undefined) return noResource('no PrefixListId in the request');
+  const added =
+    eventName === 'ModifyManagedPrefixList'
+      ? distinct(members(either(request, 'AddEntry', 'AddEntries')).map((e) => text(field(e, 'Cidr'))))
+      : [];
+  return { prefixListIds, addedPrefixListEntries: added.map((cidr) => ({ prefixListId, cidr })) };
+}
+
 /**
  * The event table (DESIGN §7): every handled CloudTrail event name, its area, and how to read the
  * resources it touches from every shape seen. The EventBridge pattern is generated from its keys.
@@ -342,6 +363,9 @@ export const EVENT_TABLE = {
   CreateNatGateway: { area: 'nat-gateway', creates: true, extract: createNatGateway },
   CreateVpcEndpoint: { area: 'vpc-endpoint', creates: true, extract: createVpcEndpoint },
   ModifyVpcEndpoint: { area: 'vpc-endpoint', extract: modifyVpcEndpoint },
+  // Beyond §7's list: a list's entries are what the rules and routes naming it permit (see above).
+  ModifyManagedPrefixList: { area: 'prefix-list', extract: managedPrefixListChange },
+  RestoreManagedPrefixListVersion: { area: 'prefix-list', extract: managedPrefixListChange },
   CreateTags: { area: 'exemption', extract: tagEvent('set') },
   DeleteTags: { area: 'exemption', extract: tagEvent('removed') },
 } as const satisfies Record<string, EventDefinition>;
@@ -378,6 +402,8 @@ export function emptyScope(eventName: string, area: EventArea): EventScope {
     vpcEndpointIds: [],
     networkInterfaceIds: [],
     instanceIds: [],
+    prefixListIds: [],
+    addedPrefixListEntries: [],
   };
 }
 

@@ -42,6 +42,7 @@ const ID_LISTS: readonly (keyof ScopeParts)[] = [
   'vpcEndpointIds',
   'networkInterfaceIds',
   'instanceIds',
+  'prefixListIds',
 ];
 
 /**

@@ -9,6 +9,7 @@ export const EVENT_AREAS = [
   'subnet',
   'nat-gateway',
   'vpc-endpoint',
+  'prefix-list',
   'exemption',
 ] as const;
 export type EventArea = (typeof EVENT_AREAS)[number];
@@ -105,6 +106,12 @@ export function addedNaclEntryKey(entry: AddedNaclEntry): string {
   return [networkAclId, egress, ruleNumber, ruleAction, protocol, fromPort, toPort, cidr].join('|');
 }
 
+/** An entry a ModifyManagedPrefixList call added to a list (`AddEntry[].Cidr`). */
+export interface AddedPrefixListEntry {
+  prefixListId: string;
+  cidr: string;
+}
+
 /** An exemption tag set or removed by CreateTags / DeleteTags. */
 export interface ExemptionChange {
   change: 'set' | 'removed';
@@ -152,6 +159,17 @@ export interface EventScope {
   vpcEndpointIds: string[];
   networkInterfaceIds: string[];
   instanceIds: string[];
+  /**
+   * Customer-managed prefix lists whose entries the event changed (ModifyManagedPrefixList,
+   * RestoreManagedPrefixListVersion): the groups whose ingress rules and the route tables whose
+   * routes name them are in scope (found by EC2 filter in the slice, by `resolveScope` in the model).
+   */
+  prefixListIds: string[];
+  /**
+   * Entries a ModifyManagedPrefixList call added. EC2 applies the change asynchronously
+   * (`modify-in-progress`): a slice whose read of the list lacks one of them is not complete.
+   */
+  addedPrefixListEntries: AddedPrefixListEntry[];
   /**
    * DisassociateRouteTable: the region's main route tables that route to an igw- are in scope
    * (with the subnets using them), since the record does not say which subnet fell back to one.

@@ -135,5 +135,6 @@ function namedIds(scope: EventScope): string[] {
     ...scope.internetGatewayIds,
     ...scope.natGatewayIds,
     ...scope.vpcEndpointIds,
+    ...scope.prefixListIds,
   ];
 }

@@ -110,6 +110,11 @@ function scopeSummary(input: NoticeInput): string {
   add('subnets', r?.subnets ?? all((s) => s.subnetIds));
   add('NAT gateways', r?.natGateways ?? all((s) => s.natGatewayIds));
   add('VPC endpoints', r?.vpcEndpoints ?? all((s) => s.vpcEndpointIds));
+  // The lists a prefix-list call changed: what its groups and tables are in scope for.
+  add(
+    'prefix lists changed',
+    all((s) => s.prefixListIds),
+  );
   add('interfaces', r?.networkInterfaces ?? all((s) => s.networkInterfaceIds));
   if (!r)
     add(

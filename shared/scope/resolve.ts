@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG } from '../config';
 import type { EventScope } from '../events/types';
 import type { Finding } from '../findings';
 import type { Model } from '../model/model';
+import type { RuleSource } from '../model/types';
 
 /**
  * The resources an event's findings are reported for (DESIGN §7 "Scope"), resolved against the
@@ -49,6 +50,18 @@ export function resolveScope(
 
   const acls = new Set(scope.networkAclIds.filter((id) => known(id, model.networkAcls.has(id))));
   const tables = new Set(scope.routeTableIds.filter((id) => known(id, model.routeTables.has(id))));
+  // ModifyManagedPrefixList: the groups whose ingress and the tables whose routes name a changed list.
+  if (scope.prefixListIds.length > 0) {
+    const lists = new Set(scope.prefixListIds);
+    const names = (source: RuleSource) => source.kind === 'prefix-list' && lists.has(source.prefixListId);
+    for (const group of model.securityGroups.values()) {
+      if (group.publicIngress.some((rule) => names(rule.source))) groups.add(group.id);
+    }
+    for (const table of model.routeTables.values()) {
+      const id = (route: { DestinationPrefixListId?: string | undefined }) => route.DestinationPrefixListId;
+      if (table.item.Routes.some((route) => lists.has(id(route) ?? ''))) tables.add(table.id);
+    }
+  }
   // AttachInternetGateway: the VPC's tables that target that gateway.
   for (const gatewayId of scope.internetGatewayIds) {
     for (const table of model.routeTables.values()) {
@@ -88,7 +101,8 @@ export function resolveScope(
 
   // Subnets whose interfaces' exposure the event decides (NACL and route events only): the subnets
   // above, plus every subnet behind an affected NACL.
-  const decidesExposure = scope.area === 'network-acl' || scope.area === 'route';
+  const decidesExposure =
+    scope.area === 'network-acl' || scope.area === 'route' || scope.area === 'prefix-list';
   const exposureSubnets = new Set(decidesExposure ? subnets : []);
   // A NACL event, or an association the slice does not show (a record without newAssociationId):
   // every subnet behind the NACL.

@@ -82,6 +82,33 @@ function world(): World {
   return w;
 }
 
+/** The world with sg-0web also admitting 3389 from pl-0office, a list holding `entries`. */
+function officeList(entries: string[]): (w: World) => void {
+  return (w) => {
+    const group = w.SecurityGroups.find((g) => g.GroupId === GROUP);
+    const permissions = (group?.IpPermissions ?? []) as unknown[];
+    permissions.push({
+      IpProtocol: 'tcp',
+      FromPort: 3389,
+      ToPort: 3389,
+      IpRanges: [],
+      Ipv6Ranges: [],
+      PrefixListIds: [{ PrefixListId: 'pl-0office' }],
+      UserIdGroupPairs: [],
+    });
+    w.SecurityGroupRules.push({
+      SecurityGroupRuleId: 'sgr-pl3389',
+      GroupId: GROUP,
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: 3389,
+      ToPort: 3389,
+      PrefixListId: 'pl-0office',
+    });
+    w.ManagedPrefixLists = [{ PrefixListId: 'pl-0office', Entries: entries.map((Cidr) => ({ Cidr })) }];
+  };
+}
+
 const SG_READS = [
   'DescribeNetworkAcls',
   'DescribeNetworkInterfaces',
@@ -118,6 +145,21 @@ const ROUTE_READS = [
   'DescribeRouteTables',
   'DescribeSecurityGroups',
   'DescribeSubnets',
+];
+
+/**
+ * A prefix-list event: the groups and route tables naming the list (EC2 filters) and its entries,
+ * then a security-group event's reads for those groups, and the route tables of their VPC (8).
+ */
+const PREFIX_LIST_READS = [
+  'DescribeNetworkAcls',
+  'DescribeNetworkInterfaces',
+  'DescribeRouteTables',
+  'DescribeRouteTables',
+  'DescribeSecurityGroupRules',
+  'DescribeSecurityGroups',
+  'DescribeSecurityGroups',
+  'GetManagedPrefixListEntries',
 ];
 
 /** An interface event: the interface, its groups, NACL and route table. */
@@ -482,6 +524,38 @@ const CASES: Record<HandledEventName, Case> = {
       }),
     calls: [...SG_READS],
     subject: '[INFO] exemption set on sg-0web by Admin/alice',
+  },
+  ModifyManagedPrefixList: {
+    record: () =>
+      cloudTrailRecord(
+        'ModifyManagedPrefixList',
+        {
+          ModifyManagedPrefixListRequest: {
+            PrefixListId: 'pl-0office',
+            CurrentVersion: 1,
+            AddEntry: { Cidr: '0.0.0.0/0', tag: 1 },
+          },
+        },
+        { ModifyManagedPrefixListResponse: { prefixList: { prefixListId: 'pl-0office' } } },
+      ),
+    after: officeList(['203.0.113.0/24', '0.0.0.0/0']),
+    calls: [...PREFIX_LIST_READS, 'RevokeSecurityGroupIngress'],
+    // 3389 opened by the list; 22 was open before (a list change reports every finding of the group).
+    subject: '[CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp (+1 more) \u2014 revoked',
+  },
+  RestoreManagedPrefixListVersion: {
+    record: () =>
+      cloudTrailRecord('RestoreManagedPrefixListVersion', {
+        RestoreManagedPrefixListVersionRequest: {
+          PrefixListId: 'pl-0office',
+          PreviousVersion: 1,
+          CurrentVersion: 2,
+        },
+      }),
+    after: officeList(['0.0.0.0/0']),
+    calls: [...PREFIX_LIST_READS, 'RevokeSecurityGroupIngress'],
+    // 3389 opened by the list; 22 was open before (a list change reports every finding of the group).
+    subject: '[CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp (+1 more) \u2014 revoked',
   },
   DeleteTags: {
     record: () =>

@@ -60,11 +60,14 @@ export const DESIGN_EVENT_NAMES: readonly string[] = [
 /**
  * Event names handled beyond §7's "at least" list, each because it changes internet exposure:
  * ModifyInstanceAttribute (an instance's groups replaced), DisassociateRouteTable (a subnet falls
- * back to its VPC's main table) and AssignIpv6Addresses (an interface given an IPv6 address). Listed
- * apart so that the pin on §7's names stays deliberate.
+ * back to its VPC's main table), AssignIpv6Addresses (an interface given an IPv6 address), and
+ * ModifyManagedPrefixList / RestoreManagedPrefixListVersion (the entries of a list that group rules
+ * and routes name). Listed apart so that the pin on §7's names stays deliberate.
  */
 export const ADDED_EVENT_NAMES: readonly string[] = [
   'ModifyInstanceAttribute',
   'DisassociateRouteTable',
   'AssignIpv6Addresses',
+  'ModifyManagedPrefixList',
+  'RestoreManagedPrefixListVersion',
 ];

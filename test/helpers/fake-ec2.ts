@@ -69,6 +69,10 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
     'group-id': (g) => str(g.GroupId),
     'group-name': (g) => str(g.GroupName),
     'vpc-id': (g) => str(g.VpcId),
+    'ip-permission.prefix-list-id': (g) =>
+      ((g.IpPermissions ?? []) as { PrefixListIds?: { PrefixListId?: string }[] }[]).flatMap((p) =>
+        (p.PrefixListIds ?? []).map((l) => l.PrefixListId),
+      ),
   });
   mock.on(DescribeSecurityGroupsCommand).callsFake((input: { GroupNames?: string[]; Filters?: Filter[] }) => {
     const names = input.GroupNames;
@@ -128,6 +132,8 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
       // EC2's `association.main`: "true" for a VPC's main table, else "false".
       'association.main': (t) =>
         str(String(((t.Associations ?? []) as { Main?: boolean }[]).some((a) => a.Main === true))),
+      'route.destination-prefix-list-id': (t) =>
+        ((t.Routes ?? []) as { DestinationPrefixListId?: string }[]).map((r) => r.DestinationPrefixListId),
     }),
   );
   mock.on(DescribeSubnetsCommand).callsFake(

@@ -15,6 +15,7 @@ import { InputError } from '../../errors';
 import type { EventScope } from '../../events/types';
 import { parseSnapshot } from '../../model/snapshot';
 import type { Snapshot } from '../../model/snapshot-schema';
+import { parseCidr4, parseCidr6 } from '../../net/cidr';
 import { routesToIgw } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
@@ -203,6 +204,23 @@ export async function loadSlice(
     groupIds = [...new Set([...groupIds, ...inVpc.map((g) => g.GroupId).filter((id): id is string => !!id)])];
     nameInSeveralVpcs = scope.vpcIds.length === 0 && new Set(inVpc.map((g) => g.VpcId)).size > 1;
   }
+  // A prefix-list event: the groups an ingress rule of which and the tables a route of which name
+  // the list, by EC2's filters (the list decides nothing elsewhere), with the list's entries. The
+  // groups are then the event's groups and the tables its tables: read on as a group or route event.
+  let routeTableIds = scope.routeTableIds;
+  if (scope.prefixListIds.length > 0) {
+    const [byList, tablesByList] = await Promise.all([
+      describeGroups('prefixList', scope.prefixListIds),
+      describeTables('prefixList', scope.prefixListIds),
+      ...scope.prefixListIds.map((id) => prefixListEntries(id)),
+    ]);
+    const named = (id: string | undefined): id is string => !!id;
+    groupIds = [...new Set([...groupIds, ...byList.map((g) => g.GroupId).filter(named)])];
+    routeTableIds = [
+      ...new Set([...routeTableIds, ...tablesByList.map((t) => t.RouteTableId).filter(named)]),
+    ];
+    if (byList.length + tablesByList.length > 0) errors.push(...notYetApplied(scope, loaded.prefixLists));
+  }
   const unloadedGroups = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => !loaded.groups.has(id));
 
   // Round 1: the scope's own resources, concurrently. Interfaces named by id are read by id only
@@ -216,7 +234,7 @@ export async function loadSlice(
   // subnets round 2 reads anyway: read by id it would only cost a call (7 for that event). One that
   // round 2 does not return (another VPC of a merged batch, or deleted) is read by id after it.
   const networkWide =
-    scope.networkAclIds.length + scope.routeTableIds.length + scope.internetGatewayIds.length > 0 ||
+    scope.networkAclIds.length + routeTableIds.length + scope.internetGatewayIds.length > 0 ||
     scope.mainRouteTables === true;
   await Promise.all([
     // DisassociateRouteTable: the region's main tables, in the one call round 1 makes for tables
@@ -271,8 +289,7 @@ export async function loadSlice(
   // the NACL before a narrowing replace (DESIGN §8, the replace-only race) keeps it at 6.
   const reportsSubnets =
     subnetWide ||
-    scope.routeTableIds.length + scope.internetGatewayIds.length + scope.networkAclAssociationIds.length >
-      0 ||
+    routeTableIds.length + scope.internetGatewayIds.length + scope.networkAclAssociationIds.length > 0 ||
     scope.mainRouteTables === true;
   const rulesLoad = describeRules(ruleGroups);
   // The VPC's NACLs tell each subnet's NACL. A scope whose only network-wide part is NACLs needs
@@ -282,7 +299,7 @@ export async function loadSlice(
   // behind, so then every NACL is read, to tell which.
   const everyNacl =
     exposure ||
-    scope.routeTableIds.length + scope.internetGatewayIds.length > 0 ||
+    routeTableIds.length + scope.internetGatewayIds.length > 0 ||
     scope.mainRouteTables === true ||
     (scope.networkAclIds.length > 0 && subnetWide);
   const vpcContext = (ids: string[]) => {
@@ -336,6 +353,37 @@ export async function loadSlice(
   await Promise.all(listsToRead().map((id) => prefixListEntries(id)));
 
   return { ...toSnapshot(loaded, where, errors), errors, calls };
+}
+
+/**
+ * Why a prefix-list event cannot be judged yet: an entry ModifyManagedPrefixList added that the
+ * list as read does not hold. EC2 applies a modification asynchronously (the call answers
+ * `modify-in-progress`): judged from the old entries, a world range just added would pass in
+ * silence, and judged from the request, a rule could be revoked for an entry EC2 never took (or
+ * removed since). So the slice is not complete: no remediation, and a "could not evaluate" notice.
+ */
+function notYetApplied(scope: EventScope, lists: ReadonlyMap<string, PrefixListEntry[]>): string[] {
+  const out: string[] = [];
+  for (const { prefixListId, cidr } of scope.addedPrefixListEntries) {
+    const entries = lists.get(prefixListId);
+    if (entries === undefined || entries.some((e) => e.Cidr !== undefined && sameCidr(e.Cidr, cidr)))
+      continue;
+    out.push(
+      `${prefixListId}: GetManagedPrefixListEntries does not show ${cidr} that ModifyManagedPrefixList added yet (EC2 applies it asynchronously; audit once the list is modify-complete)`,
+    );
+  }
+  return out;
+}
+
+/** Whether two CIDRs are the same block, as EC2 compares them (host bits cleared, any IPv6 spelling). */
+function sameCidr(a: string, b: string): boolean {
+  if (a === b) return true;
+  const a4 = parseCidr4(a);
+  const b4 = parseCidr4(b);
+  if (a4 && b4) return a4.start === b4.start && a4.prefix === b4.prefix;
+  const a6 = parseCidr6(a);
+  const b6 = parseCidr6(b);
+  return a6 !== undefined && b6 !== undefined && a6.start === b6.start && a6.prefix === b6.prefix;
 }
 
 /** The groups of the loaded interfaces; with `using`, of those interfaces using one of those groups. */
