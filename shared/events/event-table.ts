@@ -1,5 +1,10 @@
 import { type ExtractContext, ids, noResource, overLongId, type ScopeParts } from './extract';
-import { interfaceEvent, modifyInstanceAttribute, runInstances } from './interface-events';
+import {
+  createNetworkInterface,
+  interfaceEvent,
+  modifyInstanceAttribute,
+  runInstances,
+} from './interface-events';
 import { requestedNaclEntry } from './nacl-entry';
 import {
   asObject,
@@ -339,6 +344,9 @@ export const EVENT_TABLE = {
   AssociateAddress: { area: 'network-interface', extract: interfaceEvent },
   AttachNetworkInterface: { area: 'network-interface', extract: interfaceEvent },
   RunInstances: { area: 'network-interface', creates: true, extract: runInstances },
+  // Beyond §7's list: how AWS services (ECS/Fargate, Lambda, ELB, EKS) put an interface into a
+  // subnet, attached with no AttachNetworkInterface in the account: RunInstances' twin for them.
+  CreateNetworkInterface: { area: 'network-interface', creates: true, extract: createNetworkInterface },
   // Beyond §7's "at least" list: a change of groups by instance (see modifyInstanceAttribute).
   ModifyInstanceAttribute: { area: 'network-interface', extract: modifyInstanceAttribute },
   // Beyond §7's list: an IPv6 address given to an interface is its IPv6 exposure, as an Elastic IP
@@ -359,6 +367,9 @@ export const EVENT_TABLE = {
   ReplaceRouteTableAssociation: { area: 'route', extract: routeTableEvent },
   AttachInternetGateway: { area: 'route', extract: attachInternetGateway },
   CreateSubnet: { area: 'subnet', creates: true, extract: createSubnet },
+  // Beyond §7's list: EC2 makes a default subnet with MapPublicIpOnLaunch true (FSBP EC2.15), the
+  // change ModifySubnetAttribute would make; the result is `subnet` as CreateSubnet's.
+  CreateDefaultSubnet: { area: 'subnet', creates: true, extract: createSubnet },
   ModifySubnetAttribute: { area: 'subnet', extract: modifySubnetAttribute },
   CreateNatGateway: { area: 'nat-gateway', creates: true, extract: createNatGateway },
   CreateVpcEndpoint: { area: 'vpc-endpoint', creates: true, extract: createVpcEndpoint },

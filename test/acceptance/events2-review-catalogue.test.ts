@@ -328,6 +328,16 @@ const CASES: Record<HandledEventName, Case> = {
     calls: INTERFACE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
+  CreateNetworkInterface: {
+    record: () =>
+      cloudTrailRecord(
+        'CreateNetworkInterface',
+        { subnetId: SUBNET, groupSet: { items: [{ groupId: GROUP }] } },
+        { requestId: 'r', networkInterface: { networkInterfaceId: ENI, subnetId: SUBNET, vpcId: VPC } },
+      ),
+    calls: INTERFACE_READS,
+    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+  },
   // Not in §7's list; added (a change of groups by instance). Shape: `groupSet.items[].groupId` as
   // ModifyNetworkInterfaceAttribute's, the response `{requestId, _return}` of the real record in
   // test/fixtures/cloudtrail (ModifyInstanceAttribute--attribute-value-form-lambda-log.json).
@@ -472,6 +482,20 @@ const CASES: Record<HandledEventName, Case> = {
       ),
     calls: ['DescribeRouteTables', 'DescribeSubnets', 'DescribeSubnets'],
     subject: null,
+  },
+  CreateDefaultSubnet: {
+    after: (w) => {
+      const subnet = w.Subnets.find((x) => x.SubnetId === SUBNET);
+      if (subnet) subnet.MapPublicIpOnLaunch = true;
+    },
+    record: () =>
+      cloudTrailRecord(
+        'CreateDefaultSubnet',
+        { availabilityZone: 'us-east-1a' },
+        { subnet: { subnetId: SUBNET, vpcId: VPC, mapPublicIpOnLaunch: true, defaultForAz: true } },
+      ),
+    calls: ['DescribeRouteTables', 'DescribeSubnets', 'DescribeSubnets'],
+    subject: '[MEDIUM] Subnet subnet-0pub (public-a) assigns public IPv4 addresses on launch',
   },
   ModifySubnetAttribute: {
     after: (w) => {

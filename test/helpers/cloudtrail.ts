@@ -62,7 +62,8 @@ export const DESIGN_EVENT_NAMES: readonly string[] = [
  * ModifyInstanceAttribute (an instance's groups replaced), DisassociateRouteTable (a subnet falls
  * back to its VPC's main table), AssignIpv6Addresses (an interface given an IPv6 address), and
  * ModifyManagedPrefixList / RestoreManagedPrefixListVersion (the entries of a list that group rules
- * and routes name). Listed apart so that the pin on §7's names stays deliberate.
+ * and routes name), CreateDefaultSubnet (a subnet made with MapPublicIpOnLaunch true) and
+ * CreateNetworkInterface (a service's interface, attached with no call in the account). Listed apart so that the pin on §7's names stays deliberate.
  */
 export const ADDED_EVENT_NAMES: readonly string[] = [
   'ModifyInstanceAttribute',
@@ -70,4 +71,6 @@ export const ADDED_EVENT_NAMES: readonly string[] = [
   'AssignIpv6Addresses',
   'ModifyManagedPrefixList',
   'RestoreManagedPrefixListVersion',
+  'CreateDefaultSubnet',
+  'CreateNetworkInterface',
 ];
