@@ -366,6 +366,9 @@ export const EVENT_TABLE = {
   DisassociateRouteTable: { area: 'route', extract: disassociateRouteTable },
   ReplaceRouteTableAssociation: { area: 'route', extract: routeTableEvent },
   AttachInternetGateway: { area: 'route', extract: attachInternetGateway },
+  // Beyond §7's list: the routes to the gateway turn `blackhole` (route-blackhole, and public subnets
+  // left without an internet route); same request (`internetGatewayId`, `vpcId`), same scope.
+  DetachInternetGateway: { area: 'route', extract: attachInternetGateway },
   CreateSubnet: { area: 'subnet', creates: true, extract: createSubnet },
   // Beyond §7's list: EC2 makes a default subnet with MapPublicIpOnLaunch true (FSBP EC2.15), the
   // change ModifySubnetAttribute would make; the result is `subnet` as CreateSubnet's.

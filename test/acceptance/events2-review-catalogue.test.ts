@@ -473,6 +473,24 @@ const CASES: Record<HandledEventName, Case> = {
     ],
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
+  DetachInternetGateway: {
+    after: (w) => {
+      for (const table of w.RouteTables) {
+        table.Routes = ((table.Routes ?? []) as Record<string, unknown>[]).map((r) =>
+          r.GatewayId === 'igw-0a1' ? { ...r, State: 'blackhole' } : r,
+        );
+      }
+    },
+    record: () => cloudTrailRecord('DetachInternetGateway', { internetGatewayId: 'igw-0a1', vpcId: VPC }),
+    calls: [
+      'DescribeNetworkAcls',
+      'DescribeNetworkInterfaces',
+      'DescribeRouteTables',
+      'DescribeSecurityGroups',
+      'DescribeSubnets',
+    ],
+    subject: '[LOW] Route table rtb-0main has 2 blackhole routes (+1 more)',
+  },
   CreateSubnet: {
     record: () =>
       cloudTrailRecord(

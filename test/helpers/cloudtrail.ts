@@ -63,7 +63,8 @@ export const DESIGN_EVENT_NAMES: readonly string[] = [
  * back to its VPC's main table), AssignIpv6Addresses (an interface given an IPv6 address), and
  * ModifyManagedPrefixList / RestoreManagedPrefixListVersion (the entries of a list that group rules
  * and routes name), CreateDefaultSubnet (a subnet made with MapPublicIpOnLaunch true) and
- * CreateNetworkInterface (a service's interface, attached with no call in the account). Listed apart so that the pin on §7's names stays deliberate.
+ * CreateNetworkInterface (a service's interface, attached with no call in the account), and
+ * DetachInternetGateway (the routes to the gateway turn blackhole). Listed apart so that the pin on §7's names stays deliberate.
  */
 export const ADDED_EVENT_NAMES: readonly string[] = [
   'ModifyInstanceAttribute',
@@ -73,4 +74,5 @@ export const ADDED_EVENT_NAMES: readonly string[] = [
   'RestoreManagedPrefixListVersion',
   'CreateDefaultSubnet',
   'CreateNetworkInterface',
+  'DetachInternetGateway',
 ];
