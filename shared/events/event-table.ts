@@ -439,8 +439,18 @@ export function scopeFromEvent(
     exemptionTagKey,
   });
   if (isIgnored(parts)) {
-    // A call that succeeded (failed ones are ignored before) created something: told, not dropped.
-    if (parts.code !== IGNORE_REASONS.noResource || !('creates' in definition)) return parts;
+    if (parts.code !== IGNORE_REASONS.noResource) return parts;
+    // A call that succeeded (failed ones are ignored before) and whose parameters CloudTrail left
+    // out (over its 100 KB field limit: a large Authorize, its rule set with it) changed something
+    // that cannot be named: told, not dropped — a silent false negative otherwise.
+    if (requestParameters === undefined || requestParameters === null) {
+      return {
+        ...emptyScope(eventName, definition.area),
+        unreadable: `the record has no requestParameters (CloudTrail leaves out a field over its size limit, 100 KB) and does not name what the call changed (${parts.reason})`,
+      };
+    }
+    // A call that succeeded created something: told, not dropped.
+    if (!('creates' in definition)) return parts;
     const dropped = responseElements === undefined || responseElements === null;
     return {
       ...emptyScope(eventName, definition.area),
