@@ -146,6 +146,10 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
       (s) => s.addedPrefixListEntries,
       (e) => `${e.prefixListId}|${e.cidr}`,
     ),
+    restoredPrefixListVersions: union(
+      (s) => s.restoredPrefixListVersions,
+      (v) => `${v.prefixListId}|${v.version}`,
+    ),
     ...(scopes.some((s) => s.mainRouteTables) ? { mainRouteTables: true as const } : {}),
   };
 }

@@ -112,6 +112,12 @@ export interface AddedPrefixListEntry {
   cidr: string;
 }
 
+/** A version a RestoreManagedPrefixListVersion call restores a list to (`PreviousVersion`). */
+export interface RestoredPrefixListVersion {
+  prefixListId: string;
+  version: number;
+}
+
 /** An exemption tag set or removed by CreateTags / DeleteTags. */
 export interface ExemptionChange {
   change: 'set' | 'removed';
@@ -170,6 +176,11 @@ export interface EventScope {
    * (`modify-in-progress`): a slice whose read of the list lacks one of them is not complete.
    */
   addedPrefixListEntries: AddedPrefixListEntry[];
+  /**
+   * Versions a RestoreManagedPrefixListVersion call restores (`PreviousVersion`), applied
+   * asynchronously too: a slice whose list lacks an entry of that version is not complete.
+   */
+  restoredPrefixListVersions: RestoredPrefixListVersion[];
   /**
    * DisassociateRouteTable: the region's main route tables that route to an igw- are in scope
    * (with the subnets using them), since the record does not say which subnet fell back to one.

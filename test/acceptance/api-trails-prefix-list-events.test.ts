@@ -186,17 +186,41 @@ describe('ModifyManagedPrefixList: a list that security-group rules name', () =>
 });
 
 describe('RestoreManagedPrefixListVersion: a list restored to a version holding the world', () => {
-  it('judges the groups naming the list with its entries as EC2 now holds them', async () => {
-    const record = cloudTrailRecord('RestoreManagedPrefixListVersion', {
+  const restore = () =>
+    cloudTrailRecord('RestoreManagedPrefixListVersion', {
       RestoreManagedPrefixListVersionRequest: { PrefixListId: LIST, PreviousVersion: 1, CurrentVersion: 4 },
     });
-    const { notices } = await run(listWorld(['0.0.0.0/0']), record);
-    expect(notices.map((n) => n.Subject)).toEqual([
-      expect.stringMatching(/^\[CRITICAL\] sg-0web world-open on 22\/tcp/),
+
+  it('reads the version restored (PreviousVersion) from the wrapped request', () => {
+    const triage = triageEvent(envelope(restore()), OPTIONS);
+    expect(triage.kind === 'handle' ? triage.scope.restoredPrefixListVersions : triage).toEqual([
+      { prefixListId: LIST, version: 1 },
     ]);
+  });
+
+  it('judges the groups naming the list once EC2 holds the restored entries', async () => {
+    const w = listWorld(['0.0.0.0/0']);
+    const list = w.ManagedPrefixLists[0];
+    if (list) list.Versions = { 1: [{ Cidr: '0.0.0.0/0' }] };
+    const { notices } = await run(w, restore());
+    expect(notices.map((n) => n.Subject)).toEqual([
+      expect.stringMatching(/^\[CRITICAL\] sg-0web world-open on 22\/tcp.* — revoked$/),
+    ]);
+    // The current entries, and the restored version's (TargetVersion) to compare them with.
     expect(
-      ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input.PrefixListId),
-    ).toContain(LIST);
+      ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input.TargetVersion),
+    ).toEqual(expect.arrayContaining([undefined, 1]));
+  });
+
+  it('says "could not evaluate" while the list does not hold the restored entries yet, and revokes nothing', async () => {
+    const w = listWorld(['203.0.113.0/24']);
+    const list = w.ManagedPrefixLists[0];
+    if (list) list.Versions = { 1: [{ Cidr: '0.0.0.0/0' }] };
+    const { result } = await run(w, restore());
+    expect(result.groups[0]?.couldNotEvaluate).toMatch(
+      /pl-0office: .*does not show 0\.0\.0\.0\/0 that RestoreManagedPrefixListVersion restored \(version 1\) yet/,
+    );
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toEqual([]);
   });
 
   it('is no resource when the record names no list', () => {

@@ -594,8 +594,13 @@ const CASES: Record<HandledEventName, Case> = {
           CurrentVersion: 2,
         },
       }),
-    after: officeList(['0.0.0.0/0']),
-    calls: [...PREFIX_LIST_READS, 'RevokeSecurityGroupIngress'],
+    after: (w) => {
+      officeList(['0.0.0.0/0'])(w);
+      const list = w.ManagedPrefixLists[0];
+      if (list) list.Versions = { 1: [{ Cidr: '0.0.0.0/0' }] };
+    },
+    // One more: the restored version's entries, to tell whether EC2 has applied the restore.
+    calls: [...PREFIX_LIST_READS, 'GetManagedPrefixListEntries', 'RevokeSecurityGroupIngress'].sort(),
     // 3389 opened by the list; 22 was open before (a list change reports every finding of the group).
     subject: '[CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp (+1 more) \u2014 revoked',
   },

@@ -169,10 +169,20 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
     .callsFake(describe('Vpcs', () => world.Vpcs, { 'vpc-id': (v) => str(v.VpcId) }));
   mock.on(RevokeSecurityGroupIngressCommand).callsFake((input) => revoke(world, input, false));
   mock.on(RevokeSecurityGroupEgressCommand).callsFake((input) => revoke(world, input, true));
-  mock.on(GetManagedPrefixListEntriesCommand).callsFake((input: { PrefixListId?: string }) => {
-    const list = world.ManagedPrefixLists.find((l) => l.PrefixListId === input.PrefixListId);
-    return { Entries: list?.Entries ?? [] };
-  });
+  mock
+    .on(GetManagedPrefixListEntriesCommand)
+    .callsFake((input: { PrefixListId?: string; TargetVersion?: number }) => {
+      const list = world.ManagedPrefixLists.find((l) => l.PrefixListId === input.PrefixListId);
+      if (input.TargetVersion === undefined) return { Entries: list?.Entries ?? [] };
+      const entries = list?.Versions?.[input.TargetVersion];
+      if (!entries) {
+        throw Object.assign(new Error(`The version ${input.TargetVersion} does not exist`), {
+          name: 'InvalidParameterValue',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return { Entries: entries };
+    });
 }
 
 /**

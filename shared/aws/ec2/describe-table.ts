@@ -95,6 +95,8 @@ export interface PageRequest {
   pageSize?: number | undefined;
   /** GetManagedPrefixListEntries only: the list read. */
   prefixListId?: string;
+  /** GetManagedPrefixListEntries only: a version other than the current one. */
+  targetVersion?: number;
 }
 
 /** One row of the table. */
@@ -288,6 +290,7 @@ export const DESCRIBE = {
       const out = await ec2.send(
         new GetManagedPrefixListEntriesCommand({
           PrefixListId: r.prefixListId ?? '',
+          TargetVersion: r.targetVersion,
           NextToken: r.nextToken,
           MaxResults: r.pageSize,
         }),

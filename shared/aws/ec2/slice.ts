@@ -12,7 +12,7 @@ import type {
   VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '../../errors';
-import type { EventScope } from '../../events/types';
+import type { AddedPrefixListEntry, EventScope, RestoredPrefixListVersion } from '../../events/types';
 import { parseSnapshot } from '../../model/snapshot';
 import type { Snapshot } from '../../model/snapshot-schema';
 import { parseCidr4, parseCidr6 } from '../../net/cidr';
@@ -188,6 +188,31 @@ export async function loadSlice(
     }
   };
 
+  /**
+   * The entries of the version a RestoreManagedPrefixListVersion call restores (`TargetVersion`):
+   * what the list must hold once EC2 has applied it. Undefined when that read failed (recorded).
+   */
+  const versionEntries = async ({ prefixListId, version }: RestoredPrefixListVersion) => {
+    try {
+      const entries = await readListing(ec2, DESCRIBE.prefixListEntries, {
+        prefixListId,
+        targetVersion: version,
+        onRequest: () => calls++,
+      });
+      const by = `RestoreManagedPrefixListVersion restored (version ${version})`;
+      return entries.flatMap((e) => (e.Cidr ? [{ prefixListId, cidr: e.Cidr, by }] : []));
+    } catch (error) {
+      if (!(error instanceof DescribeError)) throw error;
+      if (error.retryable) {
+        throw new SliceLoadError(`${error.operation} failed: ${errorText(error.cause)}`, {
+          cause: error.cause,
+        });
+      }
+      errors.push(`${error.operation} ${prefixListId} version ${version}: ${errorText(error.cause)}`);
+      return undefined;
+    }
+  };
+
   // By-name groups (default VPC, CloudFormation): the describe by name is the group load itself.
   let groupIds = [...scope.securityGroupIds];
   // A name without a VPC means the default VPC's group (the EC2 API's reading), read as EC2 reads
@@ -209,9 +234,10 @@ export async function loadSlice(
   // groups are then the event's groups and the tables its tables: read on as a group or route event.
   let routeTableIds = scope.routeTableIds;
   if (scope.prefixListIds.length > 0) {
-    const [byList, tablesByList] = await Promise.all([
+    const [byList, tablesByList, ...restored] = await Promise.all([
       describeGroups('prefixList', scope.prefixListIds),
       describeTables('prefixList', scope.prefixListIds),
+      ...scope.restoredPrefixListVersions.map((v) => versionEntries(v)),
       ...scope.prefixListIds.map((id) => prefixListEntries(id)),
     ]);
     const named = (id: string | undefined): id is string => !!id;
@@ -219,7 +245,13 @@ export async function loadSlice(
     routeTableIds = [
       ...new Set([...routeTableIds, ...tablesByList.map((t) => t.RouteTableId).filter(named)]),
     ];
-    if (byList.length + tablesByList.length > 0) errors.push(...notYetApplied(scope, loaded.prefixLists));
+    if (byList.length + tablesByList.length > 0) {
+      const expected = [
+        ...scope.addedPrefixListEntries.map((e) => ({ ...e, by: 'ModifyManagedPrefixList added' })),
+        ...restored.flatMap((r) => r ?? []),
+      ];
+      errors.push(...notYetApplied(expected, loaded.prefixLists));
+    }
   }
   const unloadedGroups = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => !loaded.groups.has(id));
 
@@ -356,20 +388,24 @@ export async function loadSlice(
 }
 
 /**
- * Why a prefix-list event cannot be judged yet: an entry ModifyManagedPrefixList added that the
- * list as read does not hold. EC2 applies a modification asynchronously (the call answers
- * `modify-in-progress`): judged from the old entries, a world range just added would pass in
- * silence, and judged from the request, a rule could be revoked for an entry EC2 never took (or
- * removed since). So the slice is not complete: no remediation, and a "could not evaluate" notice.
+ * Why a prefix-list event cannot be judged yet: an entry the call put in the list (added by
+ * ModifyManagedPrefixList, or of the version RestoreManagedPrefixListVersion restores) that the
+ * list as read does not hold. EC2 applies both asynchronously (the call answers `…-in-progress`):
+ * judged from the old entries, a world range just put in would pass in silence, and judged from
+ * the request, a rule could be revoked for an entry EC2 never took (or removed since). So the
+ * slice is not complete: no remediation, and a "could not evaluate" notice.
  */
-function notYetApplied(scope: EventScope, lists: ReadonlyMap<string, PrefixListEntry[]>): string[] {
+function notYetApplied(
+  expected: readonly (AddedPrefixListEntry & { by: string })[],
+  lists: ReadonlyMap<string, PrefixListEntry[]>,
+): string[] {
   const out: string[] = [];
-  for (const { prefixListId, cidr } of scope.addedPrefixListEntries) {
+  for (const { prefixListId, cidr, by } of expected) {
     const entries = lists.get(prefixListId);
     if (entries === undefined || entries.some((e) => e.Cidr !== undefined && sameCidr(e.Cidr, cidr)))
       continue;
     out.push(
-      `${prefixListId}: GetManagedPrefixListEntries does not show ${cidr} that ModifyManagedPrefixList added yet (EC2 applies it asynchronously; audit once the list is modify-complete)`,
+      `${prefixListId}: GetManagedPrefixListEntries does not show ${cidr} that ${by} yet (EC2 applies it asynchronously; audit once the list's state is complete)`,
     );
   }
   return out;
