@@ -1,26 +1,12 @@
-import type {
-  EC2Client,
-  NatGateway,
-  NetworkAcl,
-  NetworkInterface,
-  PrefixListEntry,
-  RouteTable,
-  SecurityGroup,
-  SecurityGroupRule,
-  Subnet,
-  Vpc,
-  VpcEndpoint,
-} from '@aws-sdk/client-ec2';
-import { InputError } from '../../errors';
-import type { AddedPrefixListEntry, EventScope, RestoredPrefixListVersion } from '../../events/types';
-import { parseSnapshot } from '../../model/snapshot';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EventScope, RestoredPrefixListVersion } from '../../events/types';
 import type { Snapshot } from '../../model/snapshot-schema';
-import { parseCidr4, parseCidr6 } from '../../net/cidr';
 import { routesToIgw } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
-import { igwRoutePrefixLists, ingressPrefixLists } from './prefix-lists';
+import { igwRoutePrefixLists, ingressPrefixLists, notYetApplied } from './prefix-lists';
+import { type Loaded, toSnapshot } from './slice-snapshot';
 
 /** The IAM actions the slice loader calls (the event function's read policy). */
 export const SLICE_READ_ACTIONS = readActions('slice');
@@ -34,23 +20,6 @@ export interface Slice {
   errors: string[];
   /** EC2 read calls made (pages included). */
   calls: number;
-}
-
-interface Loaded {
-  groups: Map<string, SecurityGroup>;
-  rules: Map<string, SecurityGroupRule>;
-  /** Groups whose rules were read (DescribeSecurityGroupRules). */
-  rulesOf: Set<string>;
-  interfaces: Map<string, NetworkInterface>;
-  acls: Map<string, NetworkAcl>;
-  tables: Map<string, RouteTable>;
-  subnets: Map<string, Subnet>;
-  natGateways: Map<string, NatGateway>;
-  endpoints: Map<string, VpcEndpoint>;
-  vpcs: Map<string, Vpc>;
-  prefixLists: Map<string, PrefixListEntry[]>;
-  /** VPCs whose every NACL was read (by VPC); in the others only the NACLs an event named. */
-  aclsOfVpc: Set<string>;
 }
 
 /**
@@ -387,41 +356,6 @@ export async function loadSlice(
   return { ...toSnapshot(loaded, where, errors), errors, calls };
 }
 
-/**
- * Why a prefix-list event cannot be judged yet: an entry the call put in the list (added by
- * ModifyManagedPrefixList, or of the version RestoreManagedPrefixListVersion restores) that the
- * list as read does not hold. EC2 applies both asynchronously (the call answers `…-in-progress`):
- * judged from the old entries, a world range just put in would pass in silence, and judged from
- * the request, a rule could be revoked for an entry EC2 never took (or removed since). So the
- * slice is not complete: no remediation, and a "could not evaluate" notice.
- */
-function notYetApplied(
-  expected: readonly (AddedPrefixListEntry & { by: string })[],
-  lists: ReadonlyMap<string, PrefixListEntry[]>,
-): string[] {
-  const out: string[] = [];
-  for (const { prefixListId, cidr, by } of expected) {
-    const entries = lists.get(prefixListId);
-    if (entries === undefined || entries.some((e) => e.Cidr !== undefined && sameCidr(e.Cidr, cidr)))
-      continue;
-    out.push(
-      `${prefixListId}: GetManagedPrefixListEntries does not show ${cidr} that ${by} yet (EC2 applies it asynchronously; audit once the list's state is complete)`,
-    );
-  }
-  return out;
-}
-
-/** Whether two CIDRs are the same block, as EC2 compares them (host bits cleared, any IPv6 spelling). */
-function sameCidr(a: string, b: string): boolean {
-  if (a === b) return true;
-  const a4 = parseCidr4(a);
-  const b4 = parseCidr4(b);
-  if (a4 && b4) return a4.start === b4.start && a4.prefix === b4.prefix;
-  const a6 = parseCidr6(a);
-  const b6 = parseCidr6(b);
-  return a6 !== undefined && b6 !== undefined && a6.start === b6.start && a6.prefix === b6.prefix;
-}
-
 /** The groups of the loaded interfaces; with `using`, of those interfaces using one of those groups. */
 function interfaceGroups(loaded: Loaded, using?: ReadonlySet<string>): string[] {
   const ids: string[] = [];
@@ -441,81 +375,4 @@ function goneRuleLists(scope: EventScope, loaded: Loaded): string[] {
     if (rule.ruleId === undefined || !loaded.rules.has(rule.ruleId)) ids.add(rule.prefixListId);
   }
   return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
-}
-
-/**
- * Subnets behind a NACL the slice did not read: in a VPC whose NACLs were read only by id (a NACL
- * event) and whose default NACL is among them, a subnet no loaded NACL lists. EC2 lists every
- * subnet using the default NACL among its associations, so such a subnet is behind another NACL;
- * left in the slice, the model would put it behind the default NACL (DESIGN §5 "Route resolution"
- * for a subnet without an association), which then reported its interfaces as exposed through
- * the default NACL's entries and named the subnet in the default NACL's evidence — what the audit,
- * reading every NACL, does not say. They and their interfaces are context the event does not need.
- */
-function behindUnreadAcl(loaded: Loaded): Set<string> {
-  const partial = new Set<string>();
-  const listed = new Set<string>();
-  for (const acl of loaded.acls.values()) {
-    if (acl.IsDefault === true && acl.VpcId && !loaded.aclsOfVpc.has(acl.VpcId)) partial.add(acl.VpcId);
-    for (const a of acl.Associations ?? []) if (a.SubnetId) listed.add(a.SubnetId);
-  }
-  const out = new Set<string>();
-  if (partial.size === 0) return out;
-  const consider = (id: string | undefined, vpcId: string | undefined) => {
-    if (id && vpcId && partial.has(vpcId) && !listed.has(id)) out.add(id);
-  };
-  for (const subnet of loaded.subnets.values()) consider(subnet.SubnetId, subnet.VpcId);
-  for (const eni of loaded.interfaces.values()) consider(eni.SubnetId, eni.VpcId);
-  return out;
-}
-
-/**
- * The snapshot of what was loaded. Subnets not described (security-group and interface events)
- * are written from the NACL associations and interfaces that name them: id and VPC are all the
- * exposure analysis needs, and subnet findings are out of those events' scope.
- */
-function toSnapshot(
-  loaded: Loaded,
-  where: { accountId?: string; region?: string },
-  errors: string[],
-): { snapshot: Snapshot; complete: boolean } {
-  const subnets: { SubnetId: string; VpcId: string }[] = [];
-  const seen = new Set<string>();
-  const elsewhere = behindUnreadAcl(loaded);
-  const addSubnet = (subnet: { SubnetId?: string; VpcId?: string }) => {
-    if (!subnet.SubnetId || !subnet.VpcId || seen.has(subnet.SubnetId) || elsewhere.has(subnet.SubnetId))
-      return;
-    seen.add(subnet.SubnetId);
-    subnets.push({ ...subnet, SubnetId: subnet.SubnetId, VpcId: subnet.VpcId });
-  };
-  for (const subnet of loaded.subnets.values()) addSubnet(subnet);
-  for (const acl of loaded.acls.values()) {
-    for (const a of acl.Associations ?? []) addSubnet({ SubnetId: a.SubnetId, VpcId: acl.VpcId });
-  }
-  for (const eni of loaded.interfaces.values()) addSubnet({ SubnetId: eni.SubnetId, VpcId: eni.VpcId });
-
-  const raw = {
-    ...(where.accountId ? { accountId: where.accountId } : {}),
-    ...(where.region ? { region: where.region } : {}),
-    Vpcs: [...loaded.vpcs.values()],
-    Subnets: subnets,
-    SecurityGroups: [...loaded.groups.values()],
-    SecurityGroupRules: [...loaded.rules.values()].filter((r) => r.GroupId && loaded.rulesOf.has(r.GroupId)),
-    NetworkAcls: [...loaded.acls.values()],
-    RouteTables: [...loaded.tables.values()],
-    NatGateways: [...loaded.natGateways.values()],
-    VpcEndpoints: [...loaded.endpoints.values()],
-    NetworkInterfaces: [...loaded.interfaces.values()].filter((e) => !elsewhere.has(e.SubnetId ?? '')),
-    ManagedPrefixLists: [...loaded.prefixLists.entries()].map(([PrefixListId, entries]) => ({
-      PrefixListId,
-      Entries: entries.filter((e) => e.Cidr).map((e) => ({ Cidr: e.Cidr })),
-    })),
-  };
-  try {
-    return { snapshot: parseSnapshot(raw), complete: errors.length === 0 };
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    errors.push(`EC2 returned data the engine cannot read: ${error.issues.slice(0, 3).join('; ')}`);
-    return { snapshot: parseSnapshot({}), complete: false };
-  }
 }
