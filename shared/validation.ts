@@ -16,7 +16,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
+    else {
+      // A key with a blank or an invisible character is quoted in brackets with them escaped, as
+      // the key scan names it (`["IpPermissions\u3000"]`): shown as it is, it reads as the key it misspells.
+      if (typeof key === 'string' && UNSEEN_IN_KEY.test(key)) out += `[${quotedKey(key)}]`;
+      else out += out === '' ? String(key) : `.${String(key)}`;
+    }
   }
   return out === '' ? '(root)' : out;
 }
@@ -213,6 +218,9 @@ export function keyPath(path: readonly (string | number)[]): string {
 
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
 
+/** What `formatPath` quotes a key for: any blank (ASCII ones included) and the characters `quotedKey` escapes. */
+const UNSEEN_IN_KEY = /[\s\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2069\u3000\ufeff]/;
+
 /**
  * `key` as a JSON string whose invisible characters are written as escapes (`"IpPermissions\u3000"`,
  * `"\ufeffVpcs"`): JSON.stringify escapes only the C0 controls, and a message that shows a key
@@ -220,7 +228,7 @@ const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
  */
 export function quotedKey(key: string): string {
   return JSON.stringify(key).replace(
-    /[\u007f-\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/g,
+    /[\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2069\u3000\ufeff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

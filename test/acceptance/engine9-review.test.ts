@@ -469,7 +469,7 @@ describe('engine9: keys misspelt with a space, `_` or `-` are errors naming the 
       '"IpPermissions " (a trailing space)',
       '"IpPermissions":',
       '"IpPermissions ":',
-      'SecurityGroups[0].IpPermissions : unknown key "IpPermissions "; did you mean IpPermissions?',
+      'SecurityGroups[0]["IpPermissions "]: unknown key "IpPermissions "; did you mean IpPermissions?',
     ],
     [
       'Ip_Permissions',
@@ -487,7 +487,7 @@ describe('engine9: keys misspelt with a space, `_` or `-` are errors naming the 
       '"Gateway Id" in a route',
       '"GatewayId": "igw-1"',
       '"Gateway Id": "igw-1"',
-      'RouteTables[0].Routes[1].Gateway Id: unknown key "Gateway Id"; did you mean GatewayId?',
+      'RouteTables[0].Routes[1]["Gateway Id"]: unknown key "Gateway Id"; did you mean GatewayId?',
     ],
     [
       'Security_Groups at the top',

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../../../shared/errors';
 import { repeatedKey } from '../../../shared/json-keys';
-import { DUPLICATE_SCAN_LIMIT, parseJsonText } from '../../../shared/validation';
+import { DUPLICATE_SCAN_LIMIT, formatPath, parseJsonText } from '../../../shared/validation';
 
 // JSON.parse keeps the last value of a repeated key without a word: a snapshot pasted together with
 // "SecurityGroups" twice read as the second list alone, a group with "IpPermissions" twice as its
@@ -337,5 +337,26 @@ describe('parseJsonText', () => {
     expect(() => parseJsonText(`{"a": {"b": 1, "b": 2}}${padding.slice(30)}`, 'x')).toThrow(
       /a\.b: duplicate key/,
     );
+  });
+});
+
+describe('formatPath', () => {
+  it('writes plain keys dotted, indexes in brackets and composite parts as given', () => {
+    expect(formatPath([])).toBe('(root)');
+    expect(formatPath(['SecurityGroups', 0, 'IpPermissions', 3, 'PortRange.from'])).toBe(
+      'SecurityGroups[0].IpPermissions[3].PortRange.from',
+    );
+  });
+
+  it('quotes a key with a blank or an invisible character, escaped, in brackets (as the key scan names it)', () => {
+    // Shown raw, `IpPermissions\u200b` and `IpPermissions ` read as the key they misspell, and a
+    // U+202E turns the rest of the error line around.
+    expect(formatPath(['SecurityGroups', 0, 'IpPermissions '])).toBe('SecurityGroups[0]["IpPermissions "]');
+    expect(formatPath(['SecurityGroups', 0, 'IpPermissions\u200b', 1])).toBe(
+      'SecurityGroups[0]["IpPermissions\\u200b"][1]',
+    );
+    expect(formatPath(['\ufeffVpcs'])).toBe('["\\ufeffVpcs"]');
+    expect(formatPath(['Tags', 0, 'Key\u202eeulaV'])).toBe('Tags[0]["Key\\u202eeulaV"]');
+    expect(formatPath(['a\tb'])).toBe('["a\\tb"]');
   });
 });
