@@ -146,6 +146,7 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
       (s) => s.addedPrefixListEntries,
       (e) => `${e.prefixListId}|${e.cidr}`,
     ),
+    newVpcIds: union((s) => s.newVpcIds),
     restoredPrefixListVersions: union(
       (s) => s.restoredPrefixListVersions,
       (v) => `${v.prefixListId}|${v.version}`,

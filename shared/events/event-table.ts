@@ -8,6 +8,14 @@ import {
 import { requestedNaclEntry } from './nacl-entry';
 import { managedPrefixListChange } from './prefix-list-events';
 import {
+  createNatGateway,
+  createSubnet,
+  createVpc,
+  createVpcEndpoint,
+  modifySubnetAttribute,
+  modifyVpcEndpoint,
+} from './resource-events';
+import {
   asObject,
   distinct,
   either,
@@ -264,51 +272,6 @@ function attachInternetGateway({ request }: ExtractContext): ScopeParts | Ignore
   return { internetGatewayIds, vpcIds };
 }
 
-// --- subnets, NAT gateways, endpoints -----------------------------------------------------------
-
-function createSubnet({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
-  const subnetIds = ids(path(response, 'subnet', 'subnetId'));
-  if (subnetIds.length === 0) return noResource('no subnet.subnetId in the response');
-  return {
-    subnetIds,
-    vpcIds: ids(field(request, 'vpcId'), path(response, 'subnet', 'vpcId')),
-    ...exemptionOnCreate(request, exemptionTagKey, { subnet: subnetIds }),
-  };
-}
-
-function modifySubnetAttribute({ request }: ExtractContext): ScopeParts | Ignored {
-  const subnetIds = ids(field(request, 'subnetId'));
-  if (subnetIds.length === 0) return noResource('no subnetId in the request');
-  return { subnetIds };
-}
-
-function createNatGateway({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
-  const gateway = field(response, 'natGateway');
-  const natGatewayIds = ids(field(gateway, 'natGatewayId'));
-  const subnetIds = ids(field(gateway, 'subnetId'), field(request, 'SubnetId'));
-  if (natGatewayIds.length === 0) return noResource('no natGateway.natGatewayId in the response');
-  return {
-    natGatewayIds,
-    subnetIds,
-    ...exemptionOnCreate(request, exemptionTagKey, { natgateway: natGatewayIds }),
-  };
-}
-
-function createVpcEndpoint({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
-  const vpcEndpointIds = ids(path(response, 'vpcEndpoint', 'vpcEndpointId'));
-  if (vpcEndpointIds.length === 0) return noResource('no vpcEndpoint.vpcEndpointId in the response');
-  return {
-    vpcEndpointIds,
-    ...exemptionOnCreate(request, exemptionTagKey, { 'vpc-endpoint': vpcEndpointIds }),
-  };
-}
-
-function modifyVpcEndpoint({ request }: ExtractContext): ScopeParts | Ignored {
-  const vpcEndpointIds = ids(field(request, 'VpcEndpointId'));
-  if (vpcEndpointIds.length === 0) return noResource('no VpcEndpointId in the request');
-  return { vpcEndpointIds };
-}
-
 /**
  * The event table (DESIGN §7): every handled CloudTrail event name, its area, and how to read the
  * resources it touches from every shape seen. The EventBridge pattern is generated from its keys.
@@ -349,6 +312,9 @@ export const EVENT_TABLE = {
   // Beyond §7's list: the routes to the gateway turn `blackhole` (route-blackhole, and public subnets
   // left without an internet route); same request (`internetGatewayId`, `vpcId`), same scope.
   DetachInternetGateway: { area: 'route', extract: attachInternetGateway },
+  // Beyond §7's list: a VPC comes with a default group and NACL the rules judge (see createVpc).
+  CreateVpc: { area: 'vpc', creates: true, extract: createVpc },
+  CreateDefaultVpc: { area: 'vpc', creates: true, extract: createVpc },
   CreateSubnet: { area: 'subnet', creates: true, extract: createSubnet },
   // Beyond §7's list: EC2 makes a default subnet with MapPublicIpOnLaunch true (FSBP EC2.15), the
   // change ModifySubnetAttribute would make; the result is `subnet` as CreateSubnet's.
@@ -399,6 +365,7 @@ export function emptyScope(eventName: string, area: EventArea): EventScope {
     prefixListIds: [],
     addedPrefixListEntries: [],
     restoredPrefixListVersions: [],
+    newVpcIds: [],
   };
 }
 

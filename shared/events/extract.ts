@@ -43,6 +43,7 @@ const ID_LISTS: readonly (keyof ScopeParts)[] = [
   'networkInterfaceIds',
   'instanceIds',
   'prefixListIds',
+  'newVpcIds',
 ];
 
 /**

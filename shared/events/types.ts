@@ -10,6 +10,7 @@ export const EVENT_AREAS = [
   'nat-gateway',
   'vpc-endpoint',
   'prefix-list',
+  'vpc',
   'exemption',
 ] as const;
 export type EventArea = (typeof EVENT_AREAS)[number];
@@ -181,6 +182,11 @@ export interface EventScope {
    * asynchronously too: a slice whose list lacks an entry of that version is not complete.
    */
   restoredPrefixListVersions: RestoredPrefixListVersion[];
+  /**
+   * VPCs the event created (CreateVpc, CreateDefaultVpc): their default security group, default
+   * NACL and subnets are in scope, named nowhere in the record.
+   */
+  newVpcIds: string[];
   /**
    * DisassociateRouteTable: the region's main route tables that route to an igw- are in scope
    * (with the subnets using them), since the record does not say which subnet fell back to one.

@@ -136,5 +136,6 @@ function namedIds(scope: EventScope): string[] {
     ...scope.natGatewayIds,
     ...scope.vpcEndpointIds,
     ...scope.prefixListIds,
+    ...scope.newVpcIds,
   ];
 }

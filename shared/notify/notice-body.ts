@@ -115,6 +115,10 @@ function scopeSummary(input: NoticeInput): string {
     'prefix lists changed',
     all((s) => s.prefixListIds),
   );
+  add(
+    'VPCs created',
+    all((s) => s.newVpcIds),
+  );
   add('interfaces', r?.networkInterfaces ?? all((s) => s.networkInterfaceIds));
   if (!r)
     add(

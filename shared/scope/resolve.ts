@@ -50,6 +50,17 @@ export function resolveScope(
 
   const acls = new Set(scope.networkAclIds.filter((id) => known(id, model.networkAcls.has(id))));
   const tables = new Set(scope.routeTableIds.filter((id) => known(id, model.routeTables.has(id))));
+  // CreateVpc: what EC2 made in the new VPC, named nowhere in the record (its subnets are below).
+  const newVpcs = new Set(scope.newVpcIds);
+  if (newVpcs.size > 0) {
+    for (const group of model.securityGroups.values()) {
+      if (group.isDefault && newVpcs.has(group.vpcId)) groups.add(group.id);
+    }
+    for (const vpcId of newVpcs) {
+      const acl = model.defaultNetworkAclByVpc.get(vpcId);
+      if (acl !== undefined) acls.add(acl);
+    }
+  }
   // ModifyManagedPrefixList: the groups whose ingress and the tables whose routes name a changed list.
   if (scope.prefixListIds.length > 0) {
     const lists = new Set(scope.prefixListIds);
@@ -83,6 +94,7 @@ export function resolveScope(
   const subnets = new Set(scope.subnetIds.filter((id) => known(id, model.subnets.has(id))));
   for (const subnet of model.subnets.values()) {
     if (subnet.routeTableId !== undefined && tables.has(subnet.routeTableId)) subnets.add(subnet.id);
+    if (newVpcs.has(subnet.vpcId)) subnets.add(subnet.id);
   }
   // ReplaceNetworkAclAssociation: the subnet whose new association the event made.
   const associationIds = new Set(scope.networkAclAssociationIds);

@@ -491,6 +491,31 @@ const CASES: Record<HandledEventName, Case> = {
     ],
     subject: '[LOW] Route table rtb-0main has 2 blackhole routes (+1 more)',
   },
+  CreateVpc: {
+    record: () =>
+      cloudTrailRecord('CreateVpc', { cidrBlock: '10.0.0.0/16' }, { requestId: 'r', vpc: { vpcId: VPC } }),
+    // The groups of the VPC (this world's has no group named default), then its context.
+    calls: [
+      'DescribeNetworkAcls',
+      'DescribeRouteTables',
+      'DescribeSecurityGroups',
+      'DescribeSubnets',
+      'DescribeVpcs',
+    ],
+    subject: '[HIGH] acl-0default world-open on 22/tcp, 3389/tcp, 3389/udp',
+  },
+  CreateDefaultVpc: {
+    record: () =>
+      cloudTrailRecord('CreateDefaultVpc', {}, { requestId: 'r', vpc: { vpcId: VPC, isDefault: true } }),
+    calls: [
+      'DescribeNetworkAcls',
+      'DescribeRouteTables',
+      'DescribeSecurityGroups',
+      'DescribeSubnets',
+      'DescribeVpcs',
+    ],
+    subject: '[HIGH] acl-0default world-open on 22/tcp, 3389/tcp, 3389/udp',
+  },
   CreateSubnet: {
     record: () =>
       cloudTrailRecord(

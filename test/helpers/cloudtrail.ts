@@ -64,7 +64,8 @@ export const DESIGN_EVENT_NAMES: readonly string[] = [
  * ModifyManagedPrefixList / RestoreManagedPrefixListVersion (the entries of a list that group rules
  * and routes name), CreateDefaultSubnet (a subnet made with MapPublicIpOnLaunch true) and
  * CreateNetworkInterface (a service's interface, attached with no call in the account), and
- * DetachInternetGateway (the routes to the gateway turn blackhole). Listed apart so that the pin on §7's names stays deliberate.
+ * DetachInternetGateway (the routes to the gateway turn blackhole), CreateVpc and CreateDefaultVpc
+ * (a default group, a default NACL and, for a default VPC, subnets the rules judge). Listed apart so that the pin on §7's names stays deliberate.
  */
 export const ADDED_EVENT_NAMES: readonly string[] = [
   'ModifyInstanceAttribute',
@@ -75,4 +76,6 @@ export const ADDED_EVENT_NAMES: readonly string[] = [
   'CreateDefaultSubnet',
   'CreateNetworkInterface',
   'DetachInternetGateway',
+  'CreateVpc',
+  'CreateDefaultVpc',
 ];

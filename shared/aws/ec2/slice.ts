@@ -202,6 +202,13 @@ export async function loadSlice(
   // the list, by EC2's filters (the list decides nothing elsewhere), with the list's entries. The
   // groups are then the event's groups and the tables its tables: read on as a group or route event.
   let routeTableIds = scope.routeTableIds;
+  // A new VPC (CreateVpc): its default group is the event's group, read by VPC (the record names
+  // none); its tables, NACLs and subnets come with the VPC's context below.
+  if (scope.newVpcIds.length > 0) {
+    const inVpc = await describeGroups('vpc', scope.newVpcIds);
+    const defaults = inVpc.filter((g) => g.GroupName === 'default').map((g) => g.GroupId);
+    groupIds = [...new Set([...groupIds, ...defaults.filter((id): id is string => !!id)])];
+  }
   if (scope.prefixListIds.length > 0) {
     const [byList, tablesByList, ...restored] = await Promise.all([
       describeGroups('prefixList', scope.prefixListIds),
@@ -291,6 +298,7 @@ export async function loadSlice(
   const reportsSubnets =
     subnetWide ||
     routeTableIds.length + scope.internetGatewayIds.length + scope.networkAclAssociationIds.length > 0 ||
+    scope.newVpcIds.length > 0 ||
     scope.mainRouteTables === true;
   const rulesLoad = describeRules(ruleGroups);
   // The VPC's NACLs tell each subnet's NACL. A scope whose only network-wide part is NACLs needs
@@ -300,7 +308,7 @@ export async function loadSlice(
   // behind, so then every NACL is read, to tell which.
   const everyNacl =
     exposure ||
-    routeTableIds.length + scope.internetGatewayIds.length > 0 ||
+    routeTableIds.length + scope.internetGatewayIds.length + scope.newVpcIds.length > 0 ||
     scope.mainRouteTables === true ||
     (scope.networkAclIds.length > 0 && subnetWide);
   const vpcContext = (ids: string[]) => {
@@ -321,7 +329,9 @@ export async function loadSlice(
     reportsSubnets ? describeSubnets('vpc', vpcs) : undefined,
     networkWide ? describeInterfaces('vpc', vpcs) : undefined,
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
-    scope.networkAclIds.length > 0 || nameInSeveralVpcs ? describeVpcs('vpc', vpcs) : undefined,
+    scope.networkAclIds.length + scope.newVpcIds.length > 0 || nameInSeveralVpcs
+      ? describeVpcs('vpc', vpcs)
+      : undefined,
     describeGroups('id', unloadedGroups([...ruleGroups, ...interfaceGroups(loaded)])),
     ...listsToRead().map((id) => prefixListEntries(id)),
   ]);
