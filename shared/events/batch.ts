@@ -141,6 +141,16 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
     vpcEndpointIds: union((s) => s.vpcEndpointIds),
     networkInterfaceIds: union((s) => s.networkInterfaceIds),
     instanceIds: union((s) => s.instanceIds),
+    prefixListIds: union((s) => s.prefixListIds),
+    addedPrefixListEntries: union(
+      (s) => s.addedPrefixListEntries,
+      (e) => `${e.prefixListId}|${e.cidr}`,
+    ),
+    newVpcIds: union((s) => s.newVpcIds),
+    restoredPrefixListVersions: union(
+      (s) => s.restoredPrefixListVersions,
+      (v) => `${v.prefixListId}|${v.version}`,
+    ),
     ...(scopes.some((s) => s.mainRouteTables) ? { mainRouteTables: true as const } : {}),
   };
 }

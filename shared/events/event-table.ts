@@ -1,6 +1,20 @@
 import { type ExtractContext, ids, noResource, overLongId, type ScopeParts } from './extract';
-import { interfaceEvent, modifyInstanceAttribute, runInstances } from './interface-events';
+import {
+  createNetworkInterface,
+  interfaceEvent,
+  modifyInstanceAttribute,
+  runInstances,
+} from './interface-events';
 import { requestedNaclEntry } from './nacl-entry';
+import { managedPrefixListChange } from './prefix-list-events';
+import {
+  createNatGateway,
+  createSubnet,
+  createVpc,
+  createVpcEndpoint,
+  modifySubnetAttribute,
+  modifyVpcEndpoint,
+} from './resource-events';
 import {
   asObject,
   distinct,
@@ -258,51 +272,6 @@ function attachInternetGateway({ request }: ExtractContext): ScopeParts | Ignore
   return { internetGatewayIds, vpcIds };
 }
 
-// --- subnets, NAT gateways, endpoints -----------------------------------------------------------
-
-function createSubnet({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
-  const subnetIds = ids(path(response, 'subnet', 'subnetId'));
-  if (subnetIds.length === 0) return noResource('no subnet.subnetId in the response');
-  return {
-    subnetIds,
-    vpcIds: ids(field(request, 'vpcId'), path(response, 'subnet', 'vpcId')),
-    ...exemptionOnCreate(request, exemptionTagKey, { subnet: subnetIds }),
-  };
-}
-
-function modifySubnetAttribute({ request }: ExtractContext): ScopeParts | Ignored {
-  const subnetIds = ids(field(request, 'subnetId'));
-  if (subnetIds.length === 0) return noResource('no subnetId in the request');
-  return { subnetIds };
-}
-
-function createNatGateway({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
-  const gateway = field(response, 'natGateway');
-  const natGatewayIds = ids(field(gateway, 'natGatewayId'));
-  const subnetIds = ids(field(gateway, 'subnetId'), field(request, 'SubnetId'));
-  if (natGatewayIds.length === 0) return noResource('no natGateway.natGatewayId in the response');
-  return {
-    natGatewayIds,
-    subnetIds,
-    ...exemptionOnCreate(request, exemptionTagKey, { natgateway: natGatewayIds }),
-  };
-}
-
-function createVpcEndpoint({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {
-  const vpcEndpointIds = ids(path(response, 'vpcEndpoint', 'vpcEndpointId'));
-  if (vpcEndpointIds.length === 0) return noResource('no vpcEndpoint.vpcEndpointId in the response');
-  return {
-    vpcEndpointIds,
-    ...exemptionOnCreate(request, exemptionTagKey, { 'vpc-endpoint': vpcEndpointIds }),
-  };
-}
-
-function modifyVpcEndpoint({ request }: ExtractContext): ScopeParts | Ignored {
-  const vpcEndpointIds = ids(field(request, 'VpcEndpointId'));
-  if (vpcEndpointIds.length === 0) return noResource('no VpcEndpointId in the request');
-  return { vpcEndpointIds };
-}
-
 /**
  * The event table (DESIGN §7): every handled CloudTrail event name, its area, and how to read the
  * resources it touches from every shape seen. The EventBridge pattern is generated from its keys.
@@ -318,6 +287,9 @@ export const EVENT_TABLE = {
   AssociateAddress: { area: 'network-interface', extract: interfaceEvent },
   AttachNetworkInterface: { area: 'network-interface', extract: interfaceEvent },
   RunInstances: { area: 'network-interface', creates: true, extract: runInstances },
+  // Beyond §7's list: how AWS services (ECS/Fargate, Lambda, ELB, EKS) put an interface into a
+  // subnet, attached with no AttachNetworkInterface in the account: RunInstances' twin for them.
+  CreateNetworkInterface: { area: 'network-interface', creates: true, extract: createNetworkInterface },
   // Beyond §7's "at least" list: a change of groups by instance (see modifyInstanceAttribute).
   ModifyInstanceAttribute: { area: 'network-interface', extract: modifyInstanceAttribute },
   // Beyond §7's list: an IPv6 address given to an interface is its IPv6 exposure, as an Elastic IP
@@ -337,11 +309,23 @@ export const EVENT_TABLE = {
   DisassociateRouteTable: { area: 'route', extract: disassociateRouteTable },
   ReplaceRouteTableAssociation: { area: 'route', extract: routeTableEvent },
   AttachInternetGateway: { area: 'route', extract: attachInternetGateway },
+  // Beyond §7's list: the routes to the gateway turn `blackhole` (route-blackhole, and public subnets
+  // left without an internet route); same request (`internetGatewayId`, `vpcId`), same scope.
+  DetachInternetGateway: { area: 'route', extract: attachInternetGateway },
+  // Beyond §7's list: a VPC comes with a default group and NACL the rules judge (see createVpc).
+  CreateVpc: { area: 'vpc', creates: true, extract: createVpc },
+  CreateDefaultVpc: { area: 'vpc', creates: true, extract: createVpc },
   CreateSubnet: { area: 'subnet', creates: true, extract: createSubnet },
+  // Beyond §7's list: EC2 makes a default subnet with MapPublicIpOnLaunch true (FSBP EC2.15), the
+  // change ModifySubnetAttribute would make; the result is `subnet` as CreateSubnet's.
+  CreateDefaultSubnet: { area: 'subnet', creates: true, extract: createSubnet },
   ModifySubnetAttribute: { area: 'subnet', extract: modifySubnetAttribute },
   CreateNatGateway: { area: 'nat-gateway', creates: true, extract: createNatGateway },
   CreateVpcEndpoint: { area: 'vpc-endpoint', creates: true, extract: createVpcEndpoint },
   ModifyVpcEndpoint: { area: 'vpc-endpoint', extract: modifyVpcEndpoint },
+  // Beyond §7's list: a list's entries are what the rules and routes naming it permit (see above).
+  ModifyManagedPrefixList: { area: 'prefix-list', extract: managedPrefixListChange },
+  RestoreManagedPrefixListVersion: { area: 'prefix-list', extract: managedPrefixListChange },
   CreateTags: { area: 'exemption', extract: tagEvent('set') },
   DeleteTags: { area: 'exemption', extract: tagEvent('removed') },
 } as const satisfies Record<string, EventDefinition>;
@@ -378,6 +362,10 @@ export function emptyScope(eventName: string, area: EventArea): EventScope {
     vpcEndpointIds: [],
     networkInterfaceIds: [],
     instanceIds: [],
+    prefixListIds: [],
+    addedPrefixListEntries: [],
+    restoredPrefixListVersions: [],
+    newVpcIds: [],
   };
 }
 
@@ -399,8 +387,18 @@ export function scopeFromEvent(
     exemptionTagKey,
   });
   if (isIgnored(parts)) {
-    // A call that succeeded (failed ones are ignored before) created something: told, not dropped.
-    if (parts.code !== IGNORE_REASONS.noResource || !('creates' in definition)) return parts;
+    if (parts.code !== IGNORE_REASONS.noResource) return parts;
+    // A call that succeeded (failed ones are ignored before) and whose parameters CloudTrail left
+    // out (over its 100 KB field limit: a large Authorize, its rule set with it) changed something
+    // that cannot be named: told, not dropped — a silent false negative otherwise.
+    if (requestParameters === undefined || requestParameters === null) {
+      return {
+        ...emptyScope(eventName, definition.area),
+        unreadable: `the record has no requestParameters (CloudTrail leaves out a field over its size limit, 100 KB) and does not name what the call changed (${parts.reason})`,
+      };
+    }
+    // A call that succeeded created something: told, not dropped.
+    if (!('creates' in definition)) return parts;
     const dropped = responseElements === undefined || responseElements === null;
     return {
       ...emptyScope(eventName, definition.area),

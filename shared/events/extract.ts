@@ -42,6 +42,8 @@ const ID_LISTS: readonly (keyof ScopeParts)[] = [
   'vpcEndpointIds',
   'networkInterfaceIds',
   'instanceIds',
+  'prefixListIds',
+  'newVpcIds',
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { type ExtractContext, ids, noResource, type ScopeParts } from './extract';
-import { asObject, either, field, members, text } from './shapes';
+import { asObject, either, field, members, path, text } from './shapes';
 import { exemptionOnCreate } from './tag-event';
 import { IGNORE_REASONS, type Ignored } from './types';
 
@@ -71,6 +71,20 @@ const OTHER_ATTRIBUTES: ReadonlySet<string> = new Set([
   'enasupport',
   'enclaveoptions',
 ]);
+
+/** CreateNetworkInterface: the interface the response names (`networkInterface.networkInterfaceId`). */
+export function createNetworkInterface({
+  request,
+  response,
+  exemptionTagKey,
+}: ExtractContext): ScopeParts | Ignored {
+  const networkInterfaceIds = ids(path(response, 'networkInterface', 'networkInterfaceId'));
+  if (networkInterfaceIds.length === 0) {
+    return noResource('no networkInterface.networkInterfaceId in the response');
+  }
+  const created = { 'network-interface': networkInterfaceIds };
+  return { networkInterfaceIds, ...exemptionOnCreate(request, exemptionTagKey, created) };
+}
 
 /** RunInstances: the instances and their interfaces from `instancesSet`. */
 export function runInstances({ request, response, exemptionTagKey }: ExtractContext): ScopeParts | Ignored {

@@ -9,6 +9,8 @@ export const EVENT_AREAS = [
   'subnet',
   'nat-gateway',
   'vpc-endpoint',
+  'prefix-list',
+  'vpc',
   'exemption',
 ] as const;
 export type EventArea = (typeof EVENT_AREAS)[number];
@@ -105,6 +107,18 @@ export function addedNaclEntryKey(entry: AddedNaclEntry): string {
   return [networkAclId, egress, ruleNumber, ruleAction, protocol, fromPort, toPort, cidr].join('|');
 }
 
+/** An entry a ModifyManagedPrefixList call added to a list (`AddEntry[].Cidr`). */
+export interface AddedPrefixListEntry {
+  prefixListId: string;
+  cidr: string;
+}
+
+/** A version a RestoreManagedPrefixListVersion call restores a list to (`PreviousVersion`). */
+export interface RestoredPrefixListVersion {
+  prefixListId: string;
+  version: number;
+}
+
 /** An exemption tag set or removed by CreateTags / DeleteTags. */
 export interface ExemptionChange {
   change: 'set' | 'removed';
@@ -152,6 +166,27 @@ export interface EventScope {
   vpcEndpointIds: string[];
   networkInterfaceIds: string[];
   instanceIds: string[];
+  /**
+   * Customer-managed prefix lists whose entries the event changed (ModifyManagedPrefixList,
+   * RestoreManagedPrefixListVersion): the groups whose ingress rules and the route tables whose
+   * routes name them are in scope (found by EC2 filter in the slice, by `resolveScope` in the model).
+   */
+  prefixListIds: string[];
+  /**
+   * Entries a ModifyManagedPrefixList call added. EC2 applies the change asynchronously
+   * (`modify-in-progress`): a slice whose read of the list lacks one of them is not complete.
+   */
+  addedPrefixListEntries: AddedPrefixListEntry[];
+  /**
+   * Versions a RestoreManagedPrefixListVersion call restores (`PreviousVersion`), applied
+   * asynchronously too: a slice whose list lacks an entry of that version is not complete.
+   */
+  restoredPrefixListVersions: RestoredPrefixListVersion[];
+  /**
+   * VPCs the event created (CreateVpc, CreateDefaultVpc): their default security group, default
+   * NACL and subnets are in scope, named nowhere in the record.
+   */
+  newVpcIds: string[];
   /**
    * DisassociateRouteTable: the region's main route tables that route to an igw- are in scope
    * (with the subnets using them), since the record does not say which subnet fell back to one.

@@ -135,5 +135,7 @@ function namedIds(scope: EventScope): string[] {
     ...scope.internetGatewayIds,
     ...scope.natGatewayIds,
     ...scope.vpcEndpointIds,
+    ...scope.prefixListIds,
+    ...scope.newVpcIds,
   ];
 }

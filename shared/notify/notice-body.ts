@@ -110,6 +110,15 @@ function scopeSummary(input: NoticeInput): string {
   add('subnets', r?.subnets ?? all((s) => s.subnetIds));
   add('NAT gateways', r?.natGateways ?? all((s) => s.natGatewayIds));
   add('VPC endpoints', r?.vpcEndpoints ?? all((s) => s.vpcEndpointIds));
+  // The lists a prefix-list call changed: what its groups and tables are in scope for.
+  add(
+    'prefix lists changed',
+    all((s) => s.prefixListIds),
+  );
+  add(
+    'VPCs created',
+    all((s) => s.newVpcIds),
+  );
   add('interfaces', r?.networkInterfaces ?? all((s) => s.networkInterfaceIds));
   if (!r)
     add(
@@ -122,7 +131,7 @@ function scopeSummary(input: NoticeInput): string {
 
 /** What to do about a call whose record does not name what it created. */
 const UNEVALUATED_ADVICE =
-  'Nothing was evaluated or remediated for it. Find what the call created (its time and caller are below) and run `vpc-guardrail audit --region <region>` on it, or review it by hand.';
+  'Nothing was evaluated or remediated for it. Find what the call created or changed (its time and caller are below) and run `vpc-guardrail audit --region <region>` on it, or review it by hand.';
 
 function couldNotEvaluateLines(input: NoticeInput): string[] {
   if (input.couldNotEvaluate === undefined) {
@@ -138,7 +147,7 @@ function couldNotEvaluateLines(input: NoticeInput): string[] {
   return [
     'COULD NOT EVALUATE',
     input.responseDropped
-      ? `  What these calls created is not known: ${sanitize(input.couldNotEvaluate, 1000)}`
+      ? `  What these calls created or changed is not known: ${sanitize(input.couldNotEvaluate, 1000)}`
       : `  The resources these calls touched could not be fully read: ${sanitize(input.couldNotEvaluate, 1000)}`,
     `  ${couldNotEvaluateAdvice(input)}`,
     ...callLines(input.calls.map((c) => c.event)),

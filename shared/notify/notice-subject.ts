@@ -222,7 +222,9 @@ function onText(input: NoticeInput): string {
       s.natGatewayIds[0] ??
       s.vpcEndpointIds[0] ??
       s.networkInterfaceIds[0] ??
-      s.instanceIds[0];
+      s.instanceIds[0] ??
+      s.prefixListIds[0] ??
+      s.newVpcIds[0];
     if (id !== undefined) return ` on ${sanitize(id, 40)}`;
   }
   return '';

@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG } from '../config';
 import type { EventScope } from '../events/types';
 import type { Finding } from '../findings';
 import type { Model } from '../model/model';
+import type { RuleSource } from '../model/types';
 
 /**
  * The resources an event's findings are reported for (DESIGN §7 "Scope"), resolved against the
@@ -49,6 +50,29 @@ export function resolveScope(
 
   const acls = new Set(scope.networkAclIds.filter((id) => known(id, model.networkAcls.has(id))));
   const tables = new Set(scope.routeTableIds.filter((id) => known(id, model.routeTables.has(id))));
+  // CreateVpc: what EC2 made in the new VPC, named nowhere in the record (its subnets are below).
+  const newVpcs = new Set(scope.newVpcIds);
+  if (newVpcs.size > 0) {
+    for (const group of model.securityGroups.values()) {
+      if (group.isDefault && newVpcs.has(group.vpcId)) groups.add(group.id);
+    }
+    for (const vpcId of newVpcs) {
+      const acl = model.defaultNetworkAclByVpc.get(vpcId);
+      if (acl !== undefined) acls.add(acl);
+    }
+  }
+  // ModifyManagedPrefixList: the groups whose ingress and the tables whose routes name a changed list.
+  if (scope.prefixListIds.length > 0) {
+    const lists = new Set(scope.prefixListIds);
+    const names = (source: RuleSource) => source.kind === 'prefix-list' && lists.has(source.prefixListId);
+    for (const group of model.securityGroups.values()) {
+      if (group.publicIngress.some((rule) => names(rule.source))) groups.add(group.id);
+    }
+    for (const table of model.routeTables.values()) {
+      const id = (route: { DestinationPrefixListId?: string | undefined }) => route.DestinationPrefixListId;
+      if (table.item.Routes.some((route) => lists.has(id(route) ?? ''))) tables.add(table.id);
+    }
+  }
   // AttachInternetGateway: the VPC's tables that target that gateway.
   for (const gatewayId of scope.internetGatewayIds) {
     for (const table of model.routeTables.values()) {
@@ -70,6 +94,7 @@ export function resolveScope(
   const subnets = new Set(scope.subnetIds.filter((id) => known(id, model.subnets.has(id))));
   for (const subnet of model.subnets.values()) {
     if (subnet.routeTableId !== undefined && tables.has(subnet.routeTableId)) subnets.add(subnet.id);
+    if (newVpcs.has(subnet.vpcId)) subnets.add(subnet.id);
   }
   // ReplaceNetworkAclAssociation: the subnet whose new association the event made.
   const associationIds = new Set(scope.networkAclAssociationIds);
@@ -88,7 +113,8 @@ export function resolveScope(
 
   // Subnets whose interfaces' exposure the event decides (NACL and route events only): the subnets
   // above, plus every subnet behind an affected NACL.
-  const decidesExposure = scope.area === 'network-acl' || scope.area === 'route';
+  const decidesExposure =
+    scope.area === 'network-acl' || scope.area === 'route' || scope.area === 'prefix-list';
   const exposureSubnets = new Set(decidesExposure ? subnets : []);
   // A NACL event, or an association the slice does not show (a record without newAssociationId):
   // every subnet behind the NACL.

@@ -82,6 +82,33 @@ function world(): World {
   return w;
 }
 
+/** The world with sg-0web also admitting 3389 from pl-0office, a list holding `entries`. */
+function officeList(entries: string[]): (w: World) => void {
+  return (w) => {
+    const group = w.SecurityGroups.find((g) => g.GroupId === GROUP);
+    const permissions = (group?.IpPermissions ?? []) as unknown[];
+    permissions.push({
+      IpProtocol: 'tcp',
+      FromPort: 3389,
+      ToPort: 3389,
+      IpRanges: [],
+      Ipv6Ranges: [],
+      PrefixListIds: [{ PrefixListId: 'pl-0office' }],
+      UserIdGroupPairs: [],
+    });
+    w.SecurityGroupRules.push({
+      SecurityGroupRuleId: 'sgr-pl3389',
+      GroupId: GROUP,
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: 3389,
+      ToPort: 3389,
+      PrefixListId: 'pl-0office',
+    });
+    w.ManagedPrefixLists = [{ PrefixListId: 'pl-0office', Entries: entries.map((Cidr) => ({ Cidr })) }];
+  };
+}
+
 const SG_READS = [
   'DescribeNetworkAcls',
   'DescribeNetworkInterfaces',
@@ -118,6 +145,21 @@ const ROUTE_READS = [
   'DescribeRouteTables',
   'DescribeSecurityGroups',
   'DescribeSubnets',
+];
+
+/**
+ * A prefix-list event: the groups and route tables naming the list (EC2 filters) and its entries,
+ * then a security-group event's reads for those groups, and the route tables of their VPC (8).
+ */
+const PREFIX_LIST_READS = [
+  'DescribeNetworkAcls',
+  'DescribeNetworkInterfaces',
+  'DescribeRouteTables',
+  'DescribeRouteTables',
+  'DescribeSecurityGroupRules',
+  'DescribeSecurityGroups',
+  'DescribeSecurityGroups',
+  'GetManagedPrefixListEntries',
 ];
 
 /** An interface event: the interface, its groups, NACL and route table. */
@@ -286,6 +328,16 @@ const CASES: Record<HandledEventName, Case> = {
     calls: INTERFACE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
+  CreateNetworkInterface: {
+    record: () =>
+      cloudTrailRecord(
+        'CreateNetworkInterface',
+        { subnetId: SUBNET, groupSet: { items: [{ groupId: GROUP }] } },
+        { requestId: 'r', networkInterface: { networkInterfaceId: ENI, subnetId: SUBNET, vpcId: VPC } },
+      ),
+    calls: INTERFACE_READS,
+    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+  },
   // Not in §7's list; added (a change of groups by instance). Shape: `groupSet.items[].groupId` as
   // ModifyNetworkInterfaceAttribute's, the response `{requestId, _return}` of the real record in
   // test/fixtures/cloudtrail (ModifyInstanceAttribute--attribute-value-form-lambda-log.json).
@@ -421,6 +473,49 @@ const CASES: Record<HandledEventName, Case> = {
     ],
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
+  DetachInternetGateway: {
+    after: (w) => {
+      for (const table of w.RouteTables) {
+        table.Routes = ((table.Routes ?? []) as Record<string, unknown>[]).map((r) =>
+          r.GatewayId === 'igw-0a1' ? { ...r, State: 'blackhole' } : r,
+        );
+      }
+    },
+    record: () => cloudTrailRecord('DetachInternetGateway', { internetGatewayId: 'igw-0a1', vpcId: VPC }),
+    calls: [
+      'DescribeNetworkAcls',
+      'DescribeNetworkInterfaces',
+      'DescribeRouteTables',
+      'DescribeSecurityGroups',
+      'DescribeSubnets',
+    ],
+    subject: '[LOW] Route table rtb-0main has 2 blackhole routes (+1 more)',
+  },
+  CreateVpc: {
+    record: () =>
+      cloudTrailRecord('CreateVpc', { cidrBlock: '10.0.0.0/16' }, { requestId: 'r', vpc: { vpcId: VPC } }),
+    // The groups of the VPC (this world's has no group named default), then its context.
+    calls: [
+      'DescribeNetworkAcls',
+      'DescribeRouteTables',
+      'DescribeSecurityGroups',
+      'DescribeSubnets',
+      'DescribeVpcs',
+    ],
+    subject: '[HIGH] acl-0default world-open on 22/tcp, 3389/tcp, 3389/udp',
+  },
+  CreateDefaultVpc: {
+    record: () =>
+      cloudTrailRecord('CreateDefaultVpc', {}, { requestId: 'r', vpc: { vpcId: VPC, isDefault: true } }),
+    calls: [
+      'DescribeNetworkAcls',
+      'DescribeRouteTables',
+      'DescribeSecurityGroups',
+      'DescribeSubnets',
+      'DescribeVpcs',
+    ],
+    subject: '[HIGH] acl-0default world-open on 22/tcp, 3389/tcp, 3389/udp',
+  },
   CreateSubnet: {
     record: () =>
       cloudTrailRecord(
@@ -430,6 +525,20 @@ const CASES: Record<HandledEventName, Case> = {
       ),
     calls: ['DescribeRouteTables', 'DescribeSubnets', 'DescribeSubnets'],
     subject: null,
+  },
+  CreateDefaultSubnet: {
+    after: (w) => {
+      const subnet = w.Subnets.find((x) => x.SubnetId === SUBNET);
+      if (subnet) subnet.MapPublicIpOnLaunch = true;
+    },
+    record: () =>
+      cloudTrailRecord(
+        'CreateDefaultSubnet',
+        { availabilityZone: 'us-east-1a' },
+        { subnet: { subnetId: SUBNET, vpcId: VPC, mapPublicIpOnLaunch: true, defaultForAz: true } },
+      ),
+    calls: ['DescribeRouteTables', 'DescribeSubnets', 'DescribeSubnets'],
+    subject: '[MEDIUM] Subnet subnet-0pub (public-a) assigns public IPv4 addresses on launch',
   },
   ModifySubnetAttribute: {
     after: (w) => {
@@ -482,6 +591,43 @@ const CASES: Record<HandledEventName, Case> = {
       }),
     calls: [...SG_READS],
     subject: '[INFO] exemption set on sg-0web by Admin/alice',
+  },
+  ModifyManagedPrefixList: {
+    record: () =>
+      cloudTrailRecord(
+        'ModifyManagedPrefixList',
+        {
+          ModifyManagedPrefixListRequest: {
+            PrefixListId: 'pl-0office',
+            CurrentVersion: 1,
+            AddEntry: { Cidr: '0.0.0.0/0', tag: 1 },
+          },
+        },
+        { ModifyManagedPrefixListResponse: { prefixList: { prefixListId: 'pl-0office' } } },
+      ),
+    after: officeList(['203.0.113.0/24', '0.0.0.0/0']),
+    calls: [...PREFIX_LIST_READS, 'RevokeSecurityGroupIngress'],
+    // 3389 opened by the list; 22 was open before (a list change reports every finding of the group).
+    subject: '[CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp (+1 more) \u2014 revoked',
+  },
+  RestoreManagedPrefixListVersion: {
+    record: () =>
+      cloudTrailRecord('RestoreManagedPrefixListVersion', {
+        RestoreManagedPrefixListVersionRequest: {
+          PrefixListId: 'pl-0office',
+          PreviousVersion: 1,
+          CurrentVersion: 2,
+        },
+      }),
+    after: (w) => {
+      officeList(['0.0.0.0/0'])(w);
+      const list = w.ManagedPrefixLists[0];
+      if (list) list.Versions = { 1: [{ Cidr: '0.0.0.0/0' }] };
+    },
+    // One more: the restored version's entries, to tell whether EC2 has applied the restore.
+    calls: [...PREFIX_LIST_READS, 'GetManagedPrefixListEntries', 'RevokeSecurityGroupIngress'].sort(),
+    // 3389 opened by the list; 22 was open before (a list change reports every finding of the group).
+    subject: '[CRITICAL] sg-0web world-open on 22/tcp, 3389/tcp (+1 more) \u2014 revoked',
   },
   DeleteTags: {
     record: () =>

@@ -290,7 +290,7 @@ describe('a Create record whose responseElements was left out (CloudTrail’s si
     expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('failed');
     const message = notices[0]?.Message ?? '';
     expect(message).toContain(
-      'What these calls created is not known: RunInstances: the record has no responseElements (CloudTrail leaves out a field over its size limit',
+      'What these calls created or changed is not known: RunInstances: the record has no responseElements (CloudTrail leaves out a field over its size limit',
     );
     expect(message).toContain('run `vpc-guardrail audit --region <region>`');
     expect(message).not.toContain('ec2:Describe* permissions');

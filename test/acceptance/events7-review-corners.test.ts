@@ -105,7 +105,7 @@ describe('a batch whose every call is unreadable', () => {
     expect(notices.map((n) => n.Subject)).toEqual(['[HIGH] could not evaluate RunInstances — failed']);
     const text = notices[0]?.Message ?? '';
     expect(text).toContain(
-      '  What these calls created is not known: RunInstances: the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response)\n',
+      '  What these calls created or changed is not known: RunInstances: the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response)\n',
     );
     expect(text.match(/not known/g)).toHaveLength(1);
     expect(ec2Mock.calls()).toEqual([]);

@@ -130,13 +130,15 @@ describe('§7 events ignored: failed calls, own role, unknown names', () => {
     expect(triageEvent(envelope(sgRecord()), { ...HERE, ownRoleArn: OWN_ROLE }).kind).toBe('handle');
   });
 
-  it.each(['DescribeSecurityGroups', 'CreateVpc', 'DeleteSecurityGroup', 'authorizesecuritygroupingress'])(
-    'ignores the event name %s outside the table',
-    (name) => {
-      const record = cloudTrailRecord(name, { groupId: 'sg-0aaa' });
-      expect(ignoredCode(triageEvent(envelope(record), HERE))).toBe('unknown-event');
-    },
-  );
+  it.each([
+    'DescribeSecurityGroups',
+    'CreateVpcPeeringConnection',
+    'DeleteSecurityGroup',
+    'authorizesecuritygroupingress',
+  ])('ignores the event name %s outside the table', (name) => {
+    const record = cloudTrailRecord(name, { groupId: 'sg-0aaa' });
+    expect(ignoredCode(triageEvent(envelope(record), HERE))).toBe('unknown-event');
+  });
 
   it('does not treat inherited Object properties as event names', () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {

@@ -92,7 +92,10 @@ describe('Lambda: ignored and hostile events return normally, touch nothing', ()
       () => ({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ec2' }),
     ],
     ['a detail of the wrong type', () => ({ 'detail-type': 'AWS API Call via CloudTrail', detail: 'x' })],
-    ['an unknown event', () => envelope(cloudTrailRecord('CreateVpc', { cidrBlock: '10.0.0.0/16' }))],
+    [
+      'an unknown event',
+      () => envelope(cloudTrailRecord('CreateVpcPeeringConnection', { vpcId: 'vpc-0a1' })),
+    ],
     [
       'a failed call',
       () => envelope({ ...authorizeIngress(GROUP, 22, []), errorCode: 'Client.UnauthorizedOperation' }),

@@ -60,11 +60,22 @@ export const DESIGN_EVENT_NAMES: readonly string[] = [
 /**
  * Event names handled beyond §7's "at least" list, each because it changes internet exposure:
  * ModifyInstanceAttribute (an instance's groups replaced), DisassociateRouteTable (a subnet falls
- * back to its VPC's main table) and AssignIpv6Addresses (an interface given an IPv6 address). Listed
- * apart so that the pin on §7's names stays deliberate.
+ * back to its VPC's main table), AssignIpv6Addresses (an interface given an IPv6 address), and
+ * ModifyManagedPrefixList / RestoreManagedPrefixListVersion (the entries of a list that group rules
+ * and routes name), CreateDefaultSubnet (a subnet made with MapPublicIpOnLaunch true) and
+ * CreateNetworkInterface (a service's interface, attached with no call in the account), and
+ * DetachInternetGateway (the routes to the gateway turn blackhole), CreateVpc and CreateDefaultVpc
+ * (a default group, a default NACL and, for a default VPC, subnets the rules judge). Listed apart so that the pin on §7's names stays deliberate.
  */
 export const ADDED_EVENT_NAMES: readonly string[] = [
   'ModifyInstanceAttribute',
   'DisassociateRouteTable',
   'AssignIpv6Addresses',
+  'ModifyManagedPrefixList',
+  'RestoreManagedPrefixListVersion',
+  'CreateDefaultSubnet',
+  'CreateNetworkInterface',
+  'DetachInternetGateway',
+  'CreateVpc',
+  'CreateDefaultVpc',
 ];

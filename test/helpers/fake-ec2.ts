@@ -69,6 +69,10 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
     'group-id': (g) => str(g.GroupId),
     'group-name': (g) => str(g.GroupName),
     'vpc-id': (g) => str(g.VpcId),
+    'ip-permission.prefix-list-id': (g) =>
+      ((g.IpPermissions ?? []) as { PrefixListIds?: { PrefixListId?: string }[] }[]).flatMap((p) =>
+        (p.PrefixListIds ?? []).map((l) => l.PrefixListId),
+      ),
   });
   mock.on(DescribeSecurityGroupsCommand).callsFake((input: { GroupNames?: string[]; Filters?: Filter[] }) => {
     const names = input.GroupNames;
@@ -128,6 +132,8 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
       // EC2's `association.main`: "true" for a VPC's main table, else "false".
       'association.main': (t) =>
         str(String(((t.Associations ?? []) as { Main?: boolean }[]).some((a) => a.Main === true))),
+      'route.destination-prefix-list-id': (t) =>
+        ((t.Routes ?? []) as { DestinationPrefixListId?: string }[]).map((r) => r.DestinationPrefixListId),
     }),
   );
   mock.on(DescribeSubnetsCommand).callsFake(
@@ -163,10 +169,20 @@ export function installFakeEc2(mock: Ec2Mock, world: World, pageSize = 1000): vo
     .callsFake(describe('Vpcs', () => world.Vpcs, { 'vpc-id': (v) => str(v.VpcId) }));
   mock.on(RevokeSecurityGroupIngressCommand).callsFake((input) => revoke(world, input, false));
   mock.on(RevokeSecurityGroupEgressCommand).callsFake((input) => revoke(world, input, true));
-  mock.on(GetManagedPrefixListEntriesCommand).callsFake((input: { PrefixListId?: string }) => {
-    const list = world.ManagedPrefixLists.find((l) => l.PrefixListId === input.PrefixListId);
-    return { Entries: list?.Entries ?? [] };
-  });
+  mock
+    .on(GetManagedPrefixListEntriesCommand)
+    .callsFake((input: { PrefixListId?: string; TargetVersion?: number }) => {
+      const list = world.ManagedPrefixLists.find((l) => l.PrefixListId === input.PrefixListId);
+      if (input.TargetVersion === undefined) return { Entries: list?.Entries ?? [] };
+      const entries = list?.Versions?.[input.TargetVersion];
+      if (!entries) {
+        throw Object.assign(new Error(`The version ${input.TargetVersion} does not exist`), {
+          name: 'InvalidParameterValue',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return { Entries: entries };
+    });
 }
 
 /**

@@ -18,7 +18,12 @@ export interface World {
   NatGateways: Item[];
   VpcEndpoints: Item[];
   NetworkInterfaces: Item[];
-  ManagedPrefixLists: { PrefixListId: string; Entries: { Cidr: string }[] }[];
+  ManagedPrefixLists: {
+    PrefixListId: string;
+    Entries: { Cidr: string }[];
+    /** Entries of earlier versions, by version number (GetManagedPrefixListEntries' TargetVersion). */
+    Versions?: Record<number, { Cidr: string }[]>;
+  }[];
 }
 
 /** One security-group rule with one source. */

@@ -76,7 +76,16 @@ export const READERS = ['slice', 'region'] as const;
 export type Reader = (typeof READERS)[number];
 
 /** What selects the items of a filtered read; the value is the EC2 filter name. */
-export type FilterKey = 'vpc' | 'id' | 'name' | 'defaultVpcName' | 'group' | 'instance' | 'rule' | 'main';
+export type FilterKey =
+  | 'vpc'
+  | 'id'
+  | 'name'
+  | 'defaultVpcName'
+  | 'group'
+  | 'instance'
+  | 'rule'
+  | 'main'
+  | 'prefixList';
 
 /** One page request: filters (at most 200 values each), the page token, and the page size. */
 export interface PageRequest {
@@ -86,6 +95,8 @@ export interface PageRequest {
   pageSize?: number | undefined;
   /** GetManagedPrefixListEntries only: the list read. */
   prefixListId?: string;
+  /** GetManagedPrefixListEntries only: a version other than the current one. */
+  targetVersion?: number;
 }
 
 /** One row of the table. */
@@ -139,7 +150,14 @@ export const DESCRIBE = {
     // parameter, which EC2 resolves in the default VPC only ("[Default VPC]"): the `group-name`
     // filter matches every VPC, and a default-VPC group deleted since would be taken for another
     // VPC's group of that name. A name not there is an empty answer (`InvalidGroup.NotFound`).
-    filters: { vpc: 'vpc-id', id: 'group-id', name: 'group-name', defaultVpcName: DEFAULT_VPC_NAMES },
+    // `prefixList`: the groups an ingress rule of which names a list (ModifyManagedPrefixList).
+    filters: {
+      vpc: 'vpc-id',
+      id: 'group-id',
+      name: 'group-name',
+      defaultVpcName: DEFAULT_VPC_NAMES,
+      prefixList: 'ip-permission.prefix-list-id',
+    },
     readers: both,
     page: async (ec2, r) => {
       const names = idsOf(r, DEFAULT_VPC_NAMES);
@@ -183,8 +201,14 @@ export const DESCRIBE = {
   routeTables: {
     operation: 'DescribeRouteTables',
     pageSize: 100,
-    // `main`: the main tables of the region (DisassociateRouteTable's scope).
-    filters: { vpc: 'vpc-id', id: 'route-table-id', main: 'association.main' },
+    // `main`: the main tables of the region (DisassociateRouteTable's scope); `prefixList`: the
+    // tables with a route to a list (ModifyManagedPrefixList).
+    filters: {
+      vpc: 'vpc-id',
+      id: 'route-table-id',
+      main: 'association.main',
+      prefixList: 'route.destination-prefix-list-id',
+    },
     readers: both,
     page: async (ec2, r) => {
       const out = await ec2.send(new DescribeRouteTablesCommand(scan(r)));
@@ -266,6 +290,7 @@ export const DESCRIBE = {
       const out = await ec2.send(
         new GetManagedPrefixListEntriesCommand({
           PrefixListId: r.prefixListId ?? '',
+          TargetVersion: r.targetVersion,
           NextToken: r.nextToken,
           MaxResults: r.pageSize,
         }),

@@ -44,6 +44,7 @@ export interface ListingRequest {
   filters?: Filter[];
   pageSize?: number;
   prefixListId?: string;
+  targetVersion?: number;
   /** Called before each page request (the event slice counts its calls). */
   onRequest?: () => void;
   onPage?: PageListener;
@@ -66,6 +67,7 @@ export async function readListing<T>(
         nextToken,
         pageSize: request.pageSize,
         ...(request.prefixListId !== undefined ? { prefixListId: request.prefixListId } : {}),
+        ...(request.targetVersion !== undefined ? { targetVersion: request.targetVersion } : {}),
       });
     }, request.onPage);
   } catch (error) {

@@ -1,5 +1,7 @@
 import type { PrefixListEntry, RouteTable, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { isActiveIgwRoute } from '../../analysis/igw-routes';
+import type { AddedPrefixListEntry } from '../../events/types';
+import { parseCidr4, parseCidr6 } from '../../net/cidr';
 import { parseProtocol } from '../../net/protocol';
 
 /** What the slice loader holds that decides which prefix lists it reads (./slice.ts). */
@@ -54,4 +56,39 @@ export function igwRoutePrefixLists(tables: Iterable<RouteTable>): string[] {
     }
   }
   return [...ids].sort();
+}
+
+/**
+ * Why a prefix-list event cannot be judged yet: an entry the call put in the list (added by
+ * ModifyManagedPrefixList, or of the version RestoreManagedPrefixListVersion restores) that the
+ * list as read does not hold. EC2 applies both asynchronously (the call answers `…-in-progress`):
+ * judged from the old entries, a world range just put in would pass in silence, and judged from
+ * the request, a rule could be revoked for an entry EC2 never took (or removed since). So the
+ * slice is not complete: no remediation, and a "could not evaluate" notice.
+ */
+export function notYetApplied(
+  expected: readonly (AddedPrefixListEntry & { by: string })[],
+  lists: ReadonlyMap<string, PrefixListEntry[]>,
+): string[] {
+  const out: string[] = [];
+  for (const { prefixListId, cidr, by } of expected) {
+    const entries = lists.get(prefixListId);
+    if (entries === undefined || entries.some((e) => e.Cidr !== undefined && sameCidr(e.Cidr, cidr)))
+      continue;
+    out.push(
+      `${prefixListId}: GetManagedPrefixListEntries does not show ${cidr} that ${by} yet (EC2 applies it asynchronously; audit once the list's state is complete)`,
+    );
+  }
+  return out;
+}
+
+/** Whether two CIDRs are the same block, as EC2 compares them (host bits cleared, any IPv6 spelling). */
+function sameCidr(a: string, b: string): boolean {
+  if (a === b) return true;
+  const a4 = parseCidr4(a);
+  const b4 = parseCidr4(b);
+  if (a4 && b4) return a4.start === b4.start && a4.prefix === b4.prefix;
+  const a6 = parseCidr6(a);
+  const b6 = parseCidr6(b);
+  return a6 !== undefined && b6 !== undefined && a6.start === b6.start && a6.prefix === b6.prefix;
 }

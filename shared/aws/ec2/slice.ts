@@ -1,25 +1,12 @@
-import type {
-  EC2Client,
-  NatGateway,
-  NetworkAcl,
-  NetworkInterface,
-  PrefixListEntry,
-  RouteTable,
-  SecurityGroup,
-  SecurityGroupRule,
-  Subnet,
-  Vpc,
-  VpcEndpoint,
-} from '@aws-sdk/client-ec2';
-import { InputError } from '../../errors';
-import type { EventScope } from '../../events/types';
-import { parseSnapshot } from '../../model/snapshot';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EventScope, RestoredPrefixListVersion } from '../../events/types';
 import type { Snapshot } from '../../model/snapshot-schema';
 import { routesToIgw } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
-import { igwRoutePrefixLists, ingressPrefixLists } from './prefix-lists';
+import { igwRoutePrefixLists, ingressPrefixLists, notYetApplied } from './prefix-lists';
+import { type Loaded, toSnapshot } from './slice-snapshot';
 
 /** The IAM actions the slice loader calls (the event function's read policy). */
 export const SLICE_READ_ACTIONS = readActions('slice');
@@ -33,23 +20,6 @@ export interface Slice {
   errors: string[];
   /** EC2 read calls made (pages included). */
   calls: number;
-}
-
-interface Loaded {
-  groups: Map<string, SecurityGroup>;
-  rules: Map<string, SecurityGroupRule>;
-  /** Groups whose rules were read (DescribeSecurityGroupRules). */
-  rulesOf: Set<string>;
-  interfaces: Map<string, NetworkInterface>;
-  acls: Map<string, NetworkAcl>;
-  tables: Map<string, RouteTable>;
-  subnets: Map<string, Subnet>;
-  natGateways: Map<string, NatGateway>;
-  endpoints: Map<string, VpcEndpoint>;
-  vpcs: Map<string, Vpc>;
-  prefixLists: Map<string, PrefixListEntry[]>;
-  /** VPCs whose every NACL was read (by VPC); in the others only the NACLs an event named. */
-  aclsOfVpc: Set<string>;
 }
 
 /**
@@ -187,6 +157,31 @@ export async function loadSlice(
     }
   };
 
+  /**
+   * The entries of the version a RestoreManagedPrefixListVersion call restores (`TargetVersion`):
+   * what the list must hold once EC2 has applied it. Undefined when that read failed (recorded).
+   */
+  const versionEntries = async ({ prefixListId, version }: RestoredPrefixListVersion) => {
+    try {
+      const entries = await readListing(ec2, DESCRIBE.prefixListEntries, {
+        prefixListId,
+        targetVersion: version,
+        onRequest: () => calls++,
+      });
+      const by = `RestoreManagedPrefixListVersion restored (version ${version})`;
+      return entries.flatMap((e) => (e.Cidr ? [{ prefixListId, cidr: e.Cidr, by }] : []));
+    } catch (error) {
+      if (!(error instanceof DescribeError)) throw error;
+      if (error.retryable) {
+        throw new SliceLoadError(`${error.operation} failed: ${errorText(error.cause)}`, {
+          cause: error.cause,
+        });
+      }
+      errors.push(`${error.operation} ${prefixListId} version ${version}: ${errorText(error.cause)}`);
+      return undefined;
+    }
+  };
+
   // By-name groups (default VPC, CloudFormation): the describe by name is the group load itself.
   let groupIds = [...scope.securityGroupIds];
   // A name without a VPC means the default VPC's group (the EC2 API's reading), read as EC2 reads
@@ -203,6 +198,37 @@ export async function loadSlice(
     groupIds = [...new Set([...groupIds, ...inVpc.map((g) => g.GroupId).filter((id): id is string => !!id)])];
     nameInSeveralVpcs = scope.vpcIds.length === 0 && new Set(inVpc.map((g) => g.VpcId)).size > 1;
   }
+  // A prefix-list event: the groups an ingress rule of which and the tables a route of which name
+  // the list, by EC2's filters (the list decides nothing elsewhere), with the list's entries. The
+  // groups are then the event's groups and the tables its tables: read on as a group or route event.
+  let routeTableIds = scope.routeTableIds;
+  // A new VPC (CreateVpc): its default group is the event's group, read by VPC (the record names
+  // none); its tables, NACLs and subnets come with the VPC's context below.
+  if (scope.newVpcIds.length > 0) {
+    const inVpc = await describeGroups('vpc', scope.newVpcIds);
+    const defaults = inVpc.filter((g) => g.GroupName === 'default').map((g) => g.GroupId);
+    groupIds = [...new Set([...groupIds, ...defaults.filter((id): id is string => !!id)])];
+  }
+  if (scope.prefixListIds.length > 0) {
+    const [byList, tablesByList, ...restored] = await Promise.all([
+      describeGroups('prefixList', scope.prefixListIds),
+      describeTables('prefixList', scope.prefixListIds),
+      ...scope.restoredPrefixListVersions.map((v) => versionEntries(v)),
+      ...scope.prefixListIds.map((id) => prefixListEntries(id)),
+    ]);
+    const named = (id: string | undefined): id is string => !!id;
+    groupIds = [...new Set([...groupIds, ...byList.map((g) => g.GroupId).filter(named)])];
+    routeTableIds = [
+      ...new Set([...routeTableIds, ...tablesByList.map((t) => t.RouteTableId).filter(named)]),
+    ];
+    if (byList.length + tablesByList.length > 0) {
+      const expected = [
+        ...scope.addedPrefixListEntries.map((e) => ({ ...e, by: 'ModifyManagedPrefixList added' })),
+        ...restored.flatMap((r) => r ?? []),
+      ];
+      errors.push(...notYetApplied(expected, loaded.prefixLists));
+    }
+  }
   const unloadedGroups = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => !loaded.groups.has(id));
 
   // Round 1: the scope's own resources, concurrently. Interfaces named by id are read by id only
@@ -216,7 +242,7 @@ export async function loadSlice(
   // subnets round 2 reads anyway: read by id it would only cost a call (7 for that event). One that
   // round 2 does not return (another VPC of a merged batch, or deleted) is read by id after it.
   const networkWide =
-    scope.networkAclIds.length + scope.routeTableIds.length + scope.internetGatewayIds.length > 0 ||
+    scope.networkAclIds.length + routeTableIds.length + scope.internetGatewayIds.length > 0 ||
     scope.mainRouteTables === true;
   await Promise.all([
     // DisassociateRouteTable: the region's main tables, in the one call round 1 makes for tables
@@ -271,8 +297,8 @@ export async function loadSlice(
   // the NACL before a narrowing replace (DESIGN §8, the replace-only race) keeps it at 6.
   const reportsSubnets =
     subnetWide ||
-    scope.routeTableIds.length + scope.internetGatewayIds.length + scope.networkAclAssociationIds.length >
-      0 ||
+    routeTableIds.length + scope.internetGatewayIds.length + scope.networkAclAssociationIds.length > 0 ||
+    scope.newVpcIds.length > 0 ||
     scope.mainRouteTables === true;
   const rulesLoad = describeRules(ruleGroups);
   // The VPC's NACLs tell each subnet's NACL. A scope whose only network-wide part is NACLs needs
@@ -282,7 +308,7 @@ export async function loadSlice(
   // behind, so then every NACL is read, to tell which.
   const everyNacl =
     exposure ||
-    scope.routeTableIds.length + scope.internetGatewayIds.length > 0 ||
+    routeTableIds.length + scope.internetGatewayIds.length + scope.newVpcIds.length > 0 ||
     scope.mainRouteTables === true ||
     (scope.networkAclIds.length > 0 && subnetWide);
   const vpcContext = (ids: string[]) => {
@@ -303,7 +329,9 @@ export async function loadSlice(
     reportsSubnets ? describeSubnets('vpc', vpcs) : undefined,
     networkWide ? describeInterfaces('vpc', vpcs) : undefined,
     // A NACL finding's fix keeps admin access from the VPC's own CIDR blocks (DESIGN §8).
-    scope.networkAclIds.length > 0 || nameInSeveralVpcs ? describeVpcs('vpc', vpcs) : undefined,
+    scope.networkAclIds.length + scope.newVpcIds.length > 0 || nameInSeveralVpcs
+      ? describeVpcs('vpc', vpcs)
+      : undefined,
     describeGroups('id', unloadedGroups([...ruleGroups, ...interfaceGroups(loaded)])),
     ...listsToRead().map((id) => prefixListEntries(id)),
   ]);
@@ -357,81 +385,4 @@ function goneRuleLists(scope: EventScope, loaded: Loaded): string[] {
     if (rule.ruleId === undefined || !loaded.rules.has(rule.ruleId)) ids.add(rule.prefixListId);
   }
   return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
-}
-
-/**
- * Subnets behind a NACL the slice did not read: in a VPC whose NACLs were read only by id (a NACL
- * event) and whose default NACL is among them, a subnet no loaded NACL lists. EC2 lists every
- * subnet using the default NACL among its associations, so such a subnet is behind another NACL;
- * left in the slice, the model would put it behind the default NACL (DESIGN §5 "Route resolution"
- * for a subnet without an association), which then reported its interfaces as exposed through
- * the default NACL's entries and named the subnet in the default NACL's evidence — what the audit,
- * reading every NACL, does not say. They and their interfaces are context the event does not need.
- */
-function behindUnreadAcl(loaded: Loaded): Set<string> {
-  const partial = new Set<string>();
-  const listed = new Set<string>();
-  for (const acl of loaded.acls.values()) {
-    if (acl.IsDefault === true && acl.VpcId && !loaded.aclsOfVpc.has(acl.VpcId)) partial.add(acl.VpcId);
-    for (const a of acl.Associations ?? []) if (a.SubnetId) listed.add(a.SubnetId);
-  }
-  const out = new Set<string>();
-  if (partial.size === 0) return out;
-  const consider = (id: string | undefined, vpcId: string | undefined) => {
-    if (id && vpcId && partial.has(vpcId) && !listed.has(id)) out.add(id);
-  };
-  for (const subnet of loaded.subnets.values()) consider(subnet.SubnetId, subnet.VpcId);
-  for (const eni of loaded.interfaces.values()) consider(eni.SubnetId, eni.VpcId);
-  return out;
-}
-
-/**
- * The snapshot of what was loaded. Subnets not described (security-group and interface events)
- * are written from the NACL associations and interfaces that name them: id and VPC are all the
- * exposure analysis needs, and subnet findings are out of those events' scope.
- */
-function toSnapshot(
-  loaded: Loaded,
-  where: { accountId?: string; region?: string },
-  errors: string[],
-): { snapshot: Snapshot; complete: boolean } {
-  const subnets: { SubnetId: string; VpcId: string }[] = [];
-  const seen = new Set<string>();
-  const elsewhere = behindUnreadAcl(loaded);
-  const addSubnet = (subnet: { SubnetId?: string; VpcId?: string }) => {
-    if (!subnet.SubnetId || !subnet.VpcId || seen.has(subnet.SubnetId) || elsewhere.has(subnet.SubnetId))
-      return;
-    seen.add(subnet.SubnetId);
-    subnets.push({ ...subnet, SubnetId: subnet.SubnetId, VpcId: subnet.VpcId });
-  };
-  for (const subnet of loaded.subnets.values()) addSubnet(subnet);
-  for (const acl of loaded.acls.values()) {
-    for (const a of acl.Associations ?? []) addSubnet({ SubnetId: a.SubnetId, VpcId: acl.VpcId });
-  }
-  for (const eni of loaded.interfaces.values()) addSubnet({ SubnetId: eni.SubnetId, VpcId: eni.VpcId });
-
-  const raw = {
-    ...(where.accountId ? { accountId: where.accountId } : {}),
-    ...(where.region ? { region: where.region } : {}),
-    Vpcs: [...loaded.vpcs.values()],
-    Subnets: subnets,
-    SecurityGroups: [...loaded.groups.values()],
-    SecurityGroupRules: [...loaded.rules.values()].filter((r) => r.GroupId && loaded.rulesOf.has(r.GroupId)),
-    NetworkAcls: [...loaded.acls.values()],
-    RouteTables: [...loaded.tables.values()],
-    NatGateways: [...loaded.natGateways.values()],
-    VpcEndpoints: [...loaded.endpoints.values()],
-    NetworkInterfaces: [...loaded.interfaces.values()].filter((e) => !elsewhere.has(e.SubnetId ?? '')),
-    ManagedPrefixLists: [...loaded.prefixLists.entries()].map(([PrefixListId, entries]) => ({
-      PrefixListId,
-      Entries: entries.filter((e) => e.Cidr).map((e) => ({ Cidr: e.Cidr })),
-    })),
-  };
-  try {
-    return { snapshot: parseSnapshot(raw), complete: errors.length === 0 };
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    errors.push(`EC2 returned data the engine cannot read: ${error.issues.slice(0, 3).join('; ')}`);
-    return { snapshot: parseSnapshot({}), complete: false };
-  }
 }
