@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Model, NaclEntry, SecurityGroupNode } from '../model/model';
 import { HASH_SEED } from '../net/small-hash';
-import { internetRoutes, unresolvedIgwRouteLists } from './igw-routes';
+import { filteredIgwRoutes, internetRoutes, unresolvedIgwRouteLists } from './igw-routes';
 import { evaluateNacl, type NaclSegment, transportFree } from './nacl-eval';
 import { EMPTY_REACH, type Reach, ReachCollector, type Transport } from './sg-reach';
 
@@ -71,6 +71,12 @@ export class Analysis {
   };
   /** The unresolved prefix lists a table sends to an igw- (`unresolvedIgwRouteLists`), per table. */
   private readonly unresolvedByTable = new Map<string, readonly string[]>();
+  /** The destinations of a table's `filtered` routes to an igw- (`filteredIgwRoutes`), per table and family. */
+  private readonly filteredByTable: Record<'ipv4' | 'ipv6' | 'any', Map<string, readonly string[]>> = {
+    ipv4: new Map(),
+    ipv6: new Map(),
+    any: new Map(),
+  };
 
   constructor(
     readonly model: Model,
@@ -293,7 +299,8 @@ export class Analysis {
   /**
    * Why the subnet's way to the internet is not known, or undefined when it is: its route table
    * sends a prefix list whose entries are not in the model to an `igw-` (it may hold `0.0.0.0/0`
-   * or `::/0`), and no resolved route covers the internet in `family` (one that does settles it).
+   * or `::/0`), or has a route of `family` to an `igw-` in state `filtered` (undescribed: it may
+   * carry the internet), and no resolved route covers the internet in `family` (one that does settles it).
    * Without `family`, a resolved route of either family settles it (the naming rules: one default
    * route of either family decides them); with it, only that family's does (a NAT gateway's IPv4,
    * an interface's public address of that family: `::/0` says nothing of the IPv4 way out).
@@ -307,9 +314,23 @@ export class Analysis {
       lists = unresolvedIgwRouteLists(table.item.Routes, this.model.prefixLists);
       this.unresolvedByTable.set(table.id, lists);
     }
-    if (lists.length === 0) return undefined;
+    const filteredOf = this.filteredByTable[family ?? 'any'];
+    let filtered = filteredOf.get(table.id);
+    if (filtered === undefined) {
+      filtered = filteredIgwRoutes(table.item.Routes, family);
+      filteredOf.set(table.id, filtered);
+    }
+    if (lists.length === 0 && filtered.length === 0) return undefined;
     if (family !== 'ipv6' && this.defaultIgwRoute(subnetId, 'ipv4')) return undefined;
     if (family !== 'ipv4' && this.defaultIgwRoute(subnetId, 'ipv6')) return undefined;
+    if (lists.length === 0) {
+      const one = filtered.length === 1;
+      return (
+        `the route table ${table.id} of subnet ${subnetId} has route${one ? '' : 's'} to ${filtered.join(', ')} ` +
+        `to an internet gateway in state filtered, which the EC2 API reference does not describe: ` +
+        'whether the internet is routed there is not known'
+      );
+    }
     const one = lists.length === 1;
     return (
       `the route table ${table.id} of subnet ${subnetId} sends prefix list${one ? '' : 's'} ` +

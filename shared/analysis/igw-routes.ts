@@ -90,6 +90,30 @@ export function unresolvedIgwRouteLists(
 }
 
 /**
+ * The destinations of a table's routes to an `igw-` in state `filtered`, sorted: a state of the
+ * API's `RouteState` its reference does not describe. Whether such a route carries the internet is
+ * not known, so a table holding one is judged only where another route settles it.
+ */
+export function filteredIgwRoutes(routes: readonly RouteLike[], family?: 'ipv4' | 'ipv6'): readonly string[] {
+  let out: Set<string> | undefined;
+  // hot: once per route table and family; the usual table has no such route and allocates nothing.
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i] as RouteLike;
+    if (route.State !== 'filtered' || route.GatewayId?.startsWith('igw-') !== true) continue;
+    // A CIDR route is of its family; a prefix-list route (or one naming no destination) of either.
+    const { DestinationCidrBlock: v4, DestinationIpv6CidrBlock: v6 } = route;
+    if (
+      (family === 'ipv4' && v4 === undefined && v6 !== undefined) ||
+      (family === 'ipv6' && v4 !== undefined)
+    )
+      continue;
+    out ??= new Set();
+    out.add(v4 ?? v6 ?? route.DestinationPrefixListId ?? '(no destination)');
+  }
+  return out ? [...out].sort() : NONE;
+}
+
+/**
  * The routes when their destinations cover `coverage` of the family's public space, in address
  * order (then by prefix and gateway): not in the order the table happened to list them.
  */

@@ -225,7 +225,7 @@ export const RouteSchema = obj(
     CarrierGatewayId: optId,
     LocalGatewayId: optId,
     CoreNetworkArn: optStr,
-    // Absent reads as active; `filtered` (RouteState) forwards nothing. The states EC2 prints, in its
+    // Absent reads as active; `filtered` (RouteState, undescribed) to an igw- is not judged. The states EC2 prints, in its
     // case: an `Active` read as not active dropped the internet route, a `Blackhole` the finding.
     State: optional(oneOf(['active', 'blackhole', 'filtered']), NEAR_MISS),
     Origin: optStr,

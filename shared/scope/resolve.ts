@@ -1,4 +1,5 @@
 import {
+  filteredIgwRoutes,
   internetRoutes,
   isActiveIgwRoute,
   type RouteLike,
@@ -230,14 +231,17 @@ export function routesToInternet(
     internetRoutes(routes, 'ipv6', coverage, prefixLists) !== undefined ||
     // A list that is not resolved may be the whole internet: the table is kept (its subnets are
     // then listed as not judged), never dropped as if it had no way out.
-    (prefixLists !== undefined && unresolvedIgwRouteLists(routes, prefixLists).length > 0)
+    (prefixLists !== undefined && unresolvedIgwRouteLists(routes, prefixLists).length > 0) ||
+    // So may a route to an igw- in the undescribed state `filtered` (Analysis.unknownIgwRoute).
+    filteredIgwRoutes(routes).length > 0
   );
 }
 
 /**
- * Whether a table has any active route to an igw-: what a slice keeps of the main tables it read
- * (it knows no config; `resolveScope` then reads them as the rules do).
+ * Whether a table has any active route to an igw- (or one in the undescribed state `filtered`):
+ * what a slice keeps of the main tables it read (it knows no config; `resolveScope` then reads
+ * them as the rules do).
  */
 export function routesToIgw(routes: readonly RouteLike[]): boolean {
-  return routes.some(isActiveIgwRoute);
+  return routes.some(isActiveIgwRoute) || filteredIgwRoutes(routes).length > 0;
 }

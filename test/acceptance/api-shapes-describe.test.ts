@@ -165,11 +165,110 @@ describe('route states (RouteState: active | blackhole | filtered)', () => {
     ],
   });
 
-  it('reads a "filtered" route (the snapshot was refused) as not forwarding: no internet route, no blackhole', () => {
+  it('reads a "filtered" route to an igw- (the snapshot was refused) as not known: the subnet rules say not judged', () => {
     // Act
     const r = report(snapshot('filtered'));
-    // Assess: the public-named subnet has no active route to the igw-, and the route is no blackhole
-    expect(pairs(r)).toEqual([['subnet-public-no-igw-route', 'subnet-1']]);
+    // Assess: RouteState's reference does not describe `filtered`: neither "no internet route" (a
+    // silent pass for a private subnet, a false subnet-public-no-igw-route here) nor a blackhole.
+    expect(pairs(r)).toEqual([]);
+    const reason =
+      'the route table rtb-main of subnet subnet-1 has route to 0.0.0.0/0 to an internet gateway in state ' +
+      'filtered, which the EC2 API reference does not describe: whether the internet is routed there is not known';
+    expect(r.notJudged.filter((n) => n.resourceId === 'subnet-1')).toEqual([
+      { resourceId: 'subnet-1', ruleId: 'subnet-public-no-igw-route', reason },
+    ]);
+  });
+
+  /** `base` with a group open to the world on `port`, an instance with a public IPv4 and an allow-all default NACL. */
+  const withInstance = (base: Item, port: number): Item => ({
+    ...base,
+    SecurityGroups: [
+      {
+        GroupId: 'sg-1',
+        GroupName: 'web',
+        VpcId: 'vpc-1',
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        ],
+        IpPermissionsEgress: [],
+      },
+    ],
+    NetworkAcls: [
+      {
+        NetworkAclId: 'acl-1',
+        VpcId: 'vpc-1',
+        IsDefault: true,
+        Entries: [false, true].map((Egress) => ({
+          RuleNumber: 100,
+          Protocol: '-1',
+          RuleAction: 'allow',
+          Egress,
+          CidrBlock: '0.0.0.0/0',
+        })),
+        Associations: [{ NetworkAclId: 'acl-1', SubnetId: 'subnet-1' }],
+      },
+    ],
+    NetworkInterfaces: [
+      {
+        NetworkInterfaceId: 'eni-1',
+        SubnetId: 'subnet-1',
+        VpcId: 'vpc-1',
+        InterfaceType: 'interface',
+        Groups: [{ GroupId: 'sg-1' }],
+        Association: { PublicIp: '203.0.113.9' },
+        PrivateIpAddresses: [],
+      },
+    ],
+  });
+
+  it('a "filtered" igw- route in a private subnet: its interface with a public IP and the subnet are not judged, not passed', () => {
+    // Arrange: a private-named subnet whose only igw- route is filtered, an instance with a public IPv4
+    const world = withInstance(
+      { ...snapshot('filtered'), Subnets: [subnet({ subnetName: 'private-a' })] },
+      22,
+    );
+    // Act
+    const r = report(world);
+    // Assess: the group's and the NACL's own findings stand; the interface and the private subnet are not judged
+    expect(pairs(r)).toEqual([
+      ['sg-open-admin-port', 'sg-1'],
+      ['nacl-open-admin-port', 'acl-1'],
+    ]);
+    expect(r.notJudged.map((n) => [n.ruleId, n.resourceId])).toEqual(
+      expect.arrayContaining([
+        ['eni-internet-exposed', 'eni-1'],
+        ['subnet-private-has-igw-route', 'subnet-1'],
+      ]),
+    );
+    expect(r.notJudged.find((n) => n.resourceId === 'eni-1')?.reason).toContain('in state filtered');
+    // The same world with the route active: exposed, and the private subnet reported
+    const active = report(
+      withInstance({ ...snapshot('active'), Subnets: [subnet({ subnetName: 'private-a' })] }, 22),
+    );
+    expect(pairs(active)).toEqual(
+      expect.arrayContaining([
+        ['eni-internet-exposed', 'eni-1'],
+        ['subnet-private-has-igw-route', 'subnet-1'],
+      ]),
+    );
+  });
+
+  it('a "filtered" ::/0 beside an active 0.0.0.0/0 leaves IPv4 judged: the interface is exposed over IPv4', () => {
+    const base = snapshot('active');
+    const table = (base.RouteTables as Item[])[0] as Item;
+    const filtered6 = { DestinationIpv6CidrBlock: '::/0', GatewayId: 'igw-1', State: 'filtered' };
+    const r = report(
+      withInstance(
+        { ...base, RouteTables: [{ ...table, Routes: [...(table.Routes as Item[]), filtered6] }] },
+        443,
+      ),
+    );
+    // 443 is an authorized port (no sg- finding); the interface is reached on it over IPv4
+    expect(pairs(r).sort()).toEqual([
+      ['eni-internet-exposed', 'eni-1'],
+      ['nacl-open-admin-port', 'acl-1'],
+    ]);
+    expect(r.notJudged.filter((n) => n.resourceId === 'eni-1' || n.resourceId === 'subnet-1')).toEqual([]);
   });
 
   it('an active one is the internet route, a blackhole one is reported', () => {
