@@ -287,7 +287,11 @@ export class Analysis {
    */
   defaultIgwRoute(subnetId: string, family: 'ipv4' | 'ipv6'): IgwRoute | undefined {
     const tableId = this.model.subnets.get(subnetId)?.routeTableId;
-    if (!tableId) return undefined;
+    return tableId ? this.memoTableIgwRoute(tableId, family) : undefined;
+  }
+
+  /** `tableIgwRoute`, memoized per table (shared by every subnet on it). */
+  private memoTableIgwRoute(tableId: string, family: 'ipv4' | 'ipv6'): IgwRoute | undefined {
     const memo = this.igwByTable[family];
     const cached = memo.get(tableId);
     if (cached !== undefined) return cached ?? undefined;
@@ -307,7 +311,24 @@ export class Analysis {
    */
   unknownIgwRoute(subnetId: string, family?: 'ipv4' | 'ipv6'): string | undefined {
     const tableId = this.model.subnets.get(subnetId)?.routeTableId;
-    const table = tableId === undefined ? undefined : this.model.routeTables.get(tableId);
+    return tableId === undefined ? undefined : this.tableDoubt(tableId, family, subnetId);
+  }
+
+  /**
+   * `unknownIgwRoute`'s answer for a regional NAT gateway's own route table (which no subnet uses):
+   * a `filtered` route or an unresolved list to an igw- there leaves its way out just as unknown.
+   */
+  unknownNatTableIgwRoute(routeTableId: string, family: 'ipv4' | 'ipv6'): string | undefined {
+    return this.tableDoubt(routeTableId, family, undefined);
+  }
+
+  /** The two above: the table's doubt, named as the subnet's (`subnetId`) or the regional NAT gateway's. */
+  private tableDoubt(
+    routeTableId: string,
+    family: 'ipv4' | 'ipv6' | undefined,
+    subnetId: string | undefined,
+  ): string | undefined {
+    const table = this.model.routeTables.get(routeTableId);
     if (!table) return undefined;
     let lists = this.unresolvedByTable.get(table.id);
     if (lists === undefined) {
@@ -321,19 +342,21 @@ export class Analysis {
       filteredOf.set(table.id, filtered);
     }
     if (lists.length === 0 && filtered.length === 0) return undefined;
-    if (family !== 'ipv6' && this.defaultIgwRoute(subnetId, 'ipv4')) return undefined;
-    if (family !== 'ipv4' && this.defaultIgwRoute(subnetId, 'ipv6')) return undefined;
+    if (family !== 'ipv6' && this.memoTableIgwRoute(table.id, 'ipv4')) return undefined;
+    if (family !== 'ipv4' && this.memoTableIgwRoute(table.id, 'ipv6')) return undefined;
+    // Built only for an answer (this runs once per subnet of the region, twice for interfaces).
+    const owner = subnetId === undefined ? 'the regional NAT gateway' : `subnet ${subnetId}`;
     if (lists.length === 0) {
       const one = filtered.length === 1;
       return (
-        `the route table ${table.id} of subnet ${subnetId} has route${one ? '' : 's'} to ${filtered.join(', ')} ` +
+        `the route table ${table.id} of ${owner} has route${one ? '' : 's'} to ${filtered.join(', ')} ` +
         `to an internet gateway in state filtered, which the EC2 API reference does not describe: ` +
         'whether the internet is routed there is not known'
       );
     }
     const one = lists.length === 1;
     return (
-      `the route table ${table.id} of subnet ${subnetId} sends prefix list${one ? '' : 's'} ` +
+      `the route table ${table.id} of ${owner} sends prefix list${one ? '' : 's'} ` +
       `${lists.join(', ')} to an internet gateway, whose entries are not in the snapshot ` +
       `(add ${one ? 'it' : 'them'} to ManagedPrefixLists)`
     );

@@ -1,4 +1,3 @@
-import { unresolvedIgwRouteLists } from '../analysis/igw-routes';
 import type { NotJudged } from '../analysis/not-judged';
 import type { Model, SubnetNode } from '../model/model';
 import type { NatGatewayItem } from '../model/snapshot-schema';
@@ -24,8 +23,9 @@ type Place =
  * ignored (a state absent from the snapshot counts as live). A zonal gateway goes out through its
  * subnet's route table; a regional one (`AvailabilityMode` regional, created for a VPC: no
  * `SubnetId`) through the route table AWS made for it (`RouteTableId`, given a route to the igw-).
- * A gateway whose subnet or route table the snapshot lacks cannot be judged, and is listed as such:
- * a finding would be a guess on missing routing, a pass a silence.
+ * A gateway whose subnet or route table the snapshot lacks, or whose table's IPv4 way out is not
+ * known (an unresolved prefix list or a `filtered` route to the igw-, either table alike), cannot
+ * be judged, and is listed as such: a finding would be a guess on missing routing, a pass a silence.
  */
 export const natGatewayInPrivateSubnet = defineRule({
   meta: reportOnly(ID, 'medium', {
@@ -39,14 +39,14 @@ export const natGatewayInPrivateSubnet = defineRule({
       const place = placeOf(nat, model);
       // Not judged (below) when the routing is unknown.
       if (place.kind === 'not-judged') return undefined;
-      // A prefix-list route to an igw- whose entries are unknown: not judged (below). A subnet's
-      // answers are the memoized ones the other rules share.
+      // A prefix-list route to an igw- whose entries are unknown, or a `filtered` one: not judged
+      // (below). A subnet's answers are the memoized ones the other rules share.
       if (place.kind === 'subnet') {
         if (analysis.defaultIgwRoute(place.subnet.id, 'ipv4')) return undefined;
         if (analysis.unknownIgwRoute(place.subnet.id, 'ipv4') !== undefined) return undefined;
       } else {
         if (analysis.tableIgwRoute(place.routeTableId, 'ipv4')) return undefined;
-        if (unresolvedLists(model, place.routeTableId).length > 0) return undefined;
+        if (analysis.unknownNatTableIgwRoute(place.routeTableId, 'ipv4') !== undefined) return undefined;
       }
       const common = {
         ruleId: ID,
@@ -103,7 +103,7 @@ export const natGatewayInPrivateSubnet = defineRule({
           ? place.reason
           : place.kind === 'subnet'
             ? analysis.unknownIgwRoute(place.subnet.id, 'ipv4')
-            : unknownRegionalRoute(model, analysis, place.routeTableId);
+            : analysis.unknownNatTableIgwRoute(place.routeTableId, 'ipv4');
       if (reason) out.push({ resourceId: nat.NatGatewayId, reason, ruleId: ID });
     }
     return out;
@@ -146,26 +146,4 @@ function placeOf(nat: NatGatewayItem, model: Model): Place {
     };
   }
   return { kind: 'subnet', subnet, routeTableId: subnet.routeTableId };
-}
-
-/** The unresolved prefix lists the table sends to an igw- (NAT gateways are few: not memoized). */
-function unresolvedLists(model: Model, routeTableId: string): readonly string[] {
-  const table = model.routeTables.get(routeTableId);
-  return table ? unresolvedIgwRouteLists(table.item.Routes, model.prefixLists) : [];
-}
-
-/** Why a regional gateway's table's IPv4 way out is unknown (`Analysis.unknownIgwRoute`'s reading). */
-function unknownRegionalRoute(
-  model: Model,
-  analysis: RuleContext['analysis'],
-  routeTableId: string,
-): string | undefined {
-  const lists = unresolvedLists(model, routeTableId);
-  if (lists.length === 0 || analysis.tableIgwRoute(routeTableId, 'ipv4')) return undefined;
-  const one = lists.length === 1;
-  return (
-    `the route table ${routeTableId} of the regional NAT gateway sends prefix list${one ? '' : 's'} ` +
-    `${lists.join(', ')} to an internet gateway, whose entries are not in the snapshot ` +
-    `(add ${one ? 'it' : 'them'} to ManagedPrefixLists)`
-  );
 }
