@@ -247,26 +247,52 @@ function sameStem(stack: KeyStack, a: number, b: number): boolean {
  * `-`. EC2 prints no key holding one, so two keys that differ only in them (and case, a trailing
  * `s`) are one key misspelt. White space is every blank a key can carry unseen (pasted from a page
  * or a document): JavaScript's (`\s`: U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
- * U+205F, U+3000, U+FEFF), the zero-width ones (U+200B–U+200D, U+2060) and DEL and C1 controls.
+ * U+205F, U+3000, U+FEFF), DEL and the C1 controls, and the characters that show nothing at all
+ * (`KEY_UNSEEN_RANGES`): zero-width spaces and joiners, the bidi marks, embeddings, overrides and
+ * isolates (U+061C, U+200E/F, U+202A–E, U+2066–9), the soft hyphen, the invisible operators,
+ * variation selectors and fillers. A key holding one of those was read as no near miss of the field
+ * it misspells, and an item's unknown key is left alone: `"IpPermissions\u200e"` hid its rules.
+ * (Characters beyond the BMP, the tag characters, are not checked: a surrogate half is no blank.)
  */
 export function isKeySeparator(c: number): boolean {
   return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || (c >= 127 && isWideBlank(c));
 }
 
-/** `isKeySeparator` beyond ASCII (and DEL): a blank or a control nobody sees in a key. */
+/**
+ * The characters of `isWideBlank`, as the ranges of a regular expression's character class:
+ * `quotedKey` writes them as escapes and `formatPath` quotes a key that holds one (test/unit keeps
+ * the two in step).
+ */
+export const KEY_UNSEEN_RANGES =
+  '\\u007f-\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f\\u2000-\\u200f' +
+  '\\u2028-\\u202f\\u205f-\\u206f\\u3000\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\ufffb';
+
+/** `isKeySeparator` beyond ASCII (and DEL): a blank, a control or a mark nobody sees in a key. */
 function isWideBlank(c: number): boolean {
   if (c <= 160) return true; // DEL, the C1 controls, U+00A0
-  if (c < 0x1680) return false;
+  if (c < 0x2000) {
+    return (
+      c === 0xad ||
+      c === 0x34f ||
+      c === 0x61c ||
+      c === 0x115f ||
+      c === 0x1160 ||
+      c === 0x1680 ||
+      c === 0x17b4 ||
+      c === 0x17b5 ||
+      (c >= 0x180b && c <= 0x180f)
+    );
+  }
   return (
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200d) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x2060 ||
+    c <= 0x200f ||
+    (c >= 0x2028 && c <= 0x202f) ||
+    (c >= 0x205f && c <= 0x206f) ||
     c === 0x3000 ||
-    c === 0xfeff
+    c === 0x3164 ||
+    (c >= 0xfe00 && c <= 0xfe0f) ||
+    c === 0xfeff ||
+    c === 0xffa0 ||
+    (c >= 0xfff9 && c <= 0xfffb)
   );
 }
 

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import { InputError } from './errors';
-import { type RepeatedKey, repeatedKey, withoutKeySeparators, withoutTrailingS } from './json-keys';
+import {
+  KEY_UNSEEN_RANGES,
+  type RepeatedKey,
+  repeatedKey,
+  withoutKeySeparators,
+  withoutTrailingS,
+} from './json-keys';
 
 const ARTICLE: Record<string, string> = {
   array: 'an array',
@@ -219,7 +225,9 @@ export function keyPath(path: readonly (string | number)[]): string {
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
 
 /** What `formatPath` quotes a key for: any blank (ASCII ones included) and the characters `quotedKey` escapes. */
-const UNSEEN_IN_KEY = /[\s\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2069\u3000\ufeff]/;
+const UNSEEN_IN_KEY = new RegExp(`[\\s${KEY_UNSEEN_RANGES}]`);
+/** The characters `quotedKey` writes as escapes: those the key scan drops as unseen (`isKeySeparator`). */
+const UNSEEN_KEY_CHARS = new RegExp(`[${KEY_UNSEEN_RANGES}]`, 'g');
 
 /**
  * `key` as a JSON string whose invisible characters are written as escapes (`"IpPermissions\u3000"`,
@@ -228,7 +236,7 @@ const UNSEEN_IN_KEY = /[\s\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u
  */
 export function quotedKey(key: string): string {
   return JSON.stringify(key).replace(
-    /[\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2069\u3000\ufeff]/g,
+    UNSEEN_KEY_CHARS,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
