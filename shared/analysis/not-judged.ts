@@ -130,7 +130,7 @@ function withoutGroups(analysis: Analysis, eni: NetworkInterfaceNode, subnetId: 
     (eni.publicIps.length > 0 && analysis.defaultIgwRoute(subnetId, 'ipv4') !== undefined) ||
     (eni.publicIpv6Addresses.length > 0 && analysis.defaultIgwRoute(subnetId, 'ipv6') !== undefined);
   if (!routed) return undefined;
-  if (type === undefined || type === 'interface') {
+  if (type === undefined || INSTANCE_TYPES.has(type)) {
     return 'it has a public address and no security group in the snapshot (EC2 gives every instance interface one: add its Groups)';
   }
   return (
@@ -138,6 +138,12 @@ function withoutGroups(analysis: Analysis, eni: NetworkInterfaceNode, subnetId: 
     'the service owning it accepts (a load balancer’s listeners), which the snapshot does not describe'
   );
 }
+
+/**
+ * The `InterfaceType` values of an instance's own interfaces (NetworkInterfaceType): EC2 gives each
+ * a security group, so one listed without any lacks its Groups (no service decides what reaches it).
+ */
+const INSTANCE_TYPES: ReadonlySet<string> = new Set(['interface', 'efa', 'efa-only', 'trunk', 'branch']);
 
 /** The security groups the interface uses but the snapshot lacks (some are): they could open any port. */
 function missingGroups(model: Model, groupIds: readonly string[]): string {
