@@ -222,7 +222,8 @@ function throughAppliance(
   for (const route of routes) {
     if ((family === 'ipv4' ? route.DestinationCidrBlock : route.DestinationIpv6CidrBlock) !== destination)
       continue;
-    if (route.State !== undefined && route.State !== 'active') continue;
+    // A blackhole route carries nothing; `filtered` (undescribed) may, as for an igw- route.
+    if (route.State === 'blackhole') continue;
     const target =
       route.NetworkInterfaceId ??
       route.InstanceId ??
