@@ -314,10 +314,7 @@ export class Analysis {
     return tableId === undefined ? undefined : this.tableDoubt(tableId, family, subnetId);
   }
 
-  /**
-   * `unknownIgwRoute`'s answer for a regional NAT gateway's own route table (which no subnet uses):
-   * a `filtered` route or an unresolved list to an igw- there leaves its way out just as unknown.
-   */
+  /** `unknownIgwRoute` for a regional NAT gateway's own route table (which no subnet uses). */
   unknownNatTableIgwRoute(routeTableId: string, family: 'ipv4' | 'ipv6'): string | undefined {
     return this.tableDoubt(routeTableId, family, undefined);
   }
@@ -344,7 +341,6 @@ export class Analysis {
     if (lists.length === 0 && filtered.length === 0) return undefined;
     if (family !== 'ipv6' && this.memoTableIgwRoute(table.id, 'ipv4')) return undefined;
     if (family !== 'ipv4' && this.memoTableIgwRoute(table.id, 'ipv6')) return undefined;
-    // Built only for an answer (this runs once per subnet of the region, twice for interfaces).
     const owner = subnetId === undefined ? 'the regional NAT gateway' : `subnet ${subnetId}`;
     if (lists.length === 0) {
       const one = filtered.length === 1;
