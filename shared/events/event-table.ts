@@ -364,6 +364,7 @@ export function emptyScope(eventName: string, area: EventArea): EventScope {
     instanceIds: [],
     prefixListIds: [],
     addedPrefixListEntries: [],
+    removedPrefixListEntries: [],
     restoredPrefixListVersions: [],
     newVpcIds: [],
   };
