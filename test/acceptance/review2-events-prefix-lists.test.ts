@@ -230,3 +230,43 @@ describe('RestoreManagedPrefixListVersion: the entries the restored version lack
     expect(notices).toEqual([]);
   });
 });
+
+describe('the notice of a world range in a list: what the revoke takes with it', () => {
+  it('says that the rule naming the list goes with every range of the list, not that other sources stay', async () => {
+    const { notices } = await run(world(['203.0.113.0/24', '0.0.0.0/0']), [
+      modify(OFFICE, { add: ['0.0.0.0/0'], version: 3 }),
+    ]);
+    const body = notices[0]?.Message ?? '';
+    expect(body).toContain(
+      'Fix: revoke the rule whose source is the whole internet. A rule naming a prefix list (pl-0office) goes with every range of the list; to keep the others, take the world range out of the list instead.',
+    );
+    expect(body).not.toContain('other sources stay');
+  });
+
+  it('keeps "other sources stay" for rules whose own source is the world', async () => {
+    const w = buildWorld({
+      groupId: 'sg-0web',
+      rules: [
+        { id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' },
+        { id: 'sgr-o22', from: 22, cidr: '203.0.113.0/24' },
+      ],
+    });
+    const { notices } = await run(w, [
+      cloudTrailRecord(
+        'AuthorizeSecurityGroupIngress',
+        {
+          groupId: 'sg-0web',
+          ipPermissions: {
+            items: [
+              { ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } },
+            ],
+          },
+        },
+        { _return: true },
+      ),
+    ]);
+    expect(notices[0]?.Message ?? '').toContain(
+      'Fix: revoke the rule whose source is the whole internet; other sources stay.',
+    );
+  });
+});
