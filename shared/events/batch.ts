@@ -144,7 +144,11 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
     prefixListIds: union((s) => s.prefixListIds),
     addedPrefixListEntries: union(
       (s) => s.addedPrefixListEntries,
-      (e) => `${e.prefixListId}|${e.cidr}`,
+      (e) => `${e.prefixListId}|${e.cidr}|${e.version ?? ''}`,
+    ),
+    removedPrefixListEntries: union(
+      (s) => s.removedPrefixListEntries,
+      (e) => `${e.prefixListId}|${e.cidr}|${e.version ?? ''}`,
     ),
     newVpcIds: union((s) => s.newVpcIds),
     restoredPrefixListVersions: union(

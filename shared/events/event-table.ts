@@ -364,6 +364,7 @@ export function emptyScope(eventName: string, area: EventArea): EventScope {
     instanceIds: [],
     prefixListIds: [],
     addedPrefixListEntries: [],
+    removedPrefixListEntries: [],
     restoredPrefixListVersions: [],
     newVpcIds: [],
   };
@@ -395,6 +396,16 @@ export function scopeFromEvent(
       return {
         ...emptyScope(eventName, definition.area),
         unreadable: `the record has no requestParameters (CloudTrail leaves out a field over its size limit, 100 KB) and does not name what the call changed (${parts.reason})`,
+      };
+    }
+    // Or cut: CloudTrail marks a truncated field `omitted: true`; a value that is no object at all
+    // is no request EC2 took either.
+    const request = asObject(requestParameters);
+    const omitted = field(request, 'omitted');
+    if (request === undefined || omitted === true || omitted === 'true') {
+      return {
+        ...emptyScope(eventName, definition.area),
+        unreadable: `the record's requestParameters are cut (CloudTrail truncates a field over its size limit, 100 KB) and do not name what the call changed (${parts.reason})`,
       };
     }
     // A call that succeeded created something: told, not dropped.

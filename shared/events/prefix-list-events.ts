@@ -9,9 +9,10 @@ import type { Ignored } from './types';
  * entries are the sources of every security-group rule and the destinations of every route naming
  * it, so `0.0.0.0/0` added to a list an ingress rule names opens that group to the world without a
  * security-group call). `{ModifyManagedPrefixListRequest: {PrefixListId, CurrentVersion, AddEntry,
- * RemoveEntry}}` in CloudTrail (the Query names; the SDK's `AddEntries` is read too); a restore's
- * `PreviousVersion` is the version whose entries the list takes. Removed entries can only close
- * what a rule opened, and are not read.
+ * RemoveEntry}}` in CloudTrail (the Query names; the SDK's `AddEntries` / `RemoveEntries` are read
+ * too); a restore's `PreviousVersion` is the version whose entries the list takes. Removed entries
+ * are read as well: EC2 applies the call asynchronously, and a list still showing an entry being
+ * removed is not the list the call leaves (./slice.ts `notYetApplied`).
  */
 export function managedPrefixListChange({ eventName, request }: ExtractContext): ScopeParts | Ignored {
   const prefixListIds = ids(field(request, 'PrefixListId'));
@@ -24,8 +25,16 @@ export function managedPrefixListChange({ eventName, request }: ExtractContext):
       restoredPrefixListVersions: version === undefined ? [] : [{ prefixListId, version }],
     };
   }
-  const added = distinct(
-    members(either(request, 'AddEntry', 'AddEntries')).map((e) => text(field(e, 'Cidr'))),
-  );
-  return { prefixListIds, addedPrefixListEntries: added.map((cidr) => ({ prefixListId, cidr })) };
+  const version = num(field(request, 'CurrentVersion'));
+  const entries = (...names: string[]) =>
+    distinct(members(either(request, ...names)).map((e) => text(field(e, 'Cidr')))).map((cidr) => ({
+      prefixListId,
+      cidr,
+      ...(version !== undefined ? { version } : {}),
+    }));
+  return {
+    prefixListIds,
+    addedPrefixListEntries: entries('AddEntry', 'AddEntries'),
+    removedPrefixListEntries: entries('RemoveEntry', 'RemoveEntries'),
+  };
 }

@@ -107,10 +107,15 @@ export function addedNaclEntryKey(entry: AddedNaclEntry): string {
   return [networkAclId, egress, ruleNumber, ruleAction, protocol, fromPort, toPort, cidr].join('|');
 }
 
-/** An entry a ModifyManagedPrefixList call added to a list (`AddEntry[].Cidr`). */
+/**
+ * An entry a ModifyManagedPrefixList call added to a list (`AddEntry[].Cidr`) or removed from it
+ * (`RemoveEntry[].Cidr`), with the call's `CurrentVersion` when the record gives it: in a batch
+ * that adds and removes the same entry, the call made on the later version decides.
+ */
 export interface AddedPrefixListEntry {
   prefixListId: string;
   cidr: string;
+  version?: number;
 }
 
 /** A version a RestoreManagedPrefixListVersion call restores a list to (`PreviousVersion`). */
@@ -177,6 +182,12 @@ export interface EventScope {
    * (`modify-in-progress`): a slice whose read of the list lacks one of them is not complete.
    */
   addedPrefixListEntries: AddedPrefixListEntry[];
+  /**
+   * Entries a ModifyManagedPrefixList call removed, applied asynchronously as well: a slice whose
+   * read of the list still holds one of them is not complete (judged, it would revoke a rule for
+   * the very range the person is taking out of the list).
+   */
+  removedPrefixListEntries: AddedPrefixListEntry[];
   /**
    * Versions a RestoreManagedPrefixListVersion call restores (`PreviousVersion`), applied
    * asynchronously too: a slice whose list lacks an entry of that version is not complete.

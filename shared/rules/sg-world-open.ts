@@ -118,7 +118,16 @@ function sgOpenDraft(
     `Security group ${groupLabel(group)} admits the whole internet (${familyText(ports)}) ` +
     `on ${portList.join(', ')}. ${meta.why}`;
   if (targets.length > 0) {
-    detail += ` Fix: revoke the ${targets.length === 1 ? 'rule' : `${targets.length} rules`} whose source is the whole internet; other sources stay.`;
+    const rules = targets.length === 1 ? 'rule' : `${targets.length} rules`;
+    // A rule whose source is a list holding the world is revoked whole (DESIGN §8): the list's
+    // other ranges lose that access with it, which "other sources stay" would deny.
+    const lists = [
+      ...new Set(targets.flatMap((t) => (t.source.kind === 'prefix-list' ? [t.source.prefixListId] : []))),
+    ];
+    detail +=
+      lists.length === 0
+        ? ` Fix: revoke the ${rules} whose source is the whole internet; other sources stay.`
+        : ` Fix: revoke the ${rules} whose source is the whole internet. A rule naming a prefix list (${lists.join(', ')}) goes with every range of the list; to keep the others, take the world range out of the list instead.`;
   }
   if (stuckFamilies) {
     detail +=

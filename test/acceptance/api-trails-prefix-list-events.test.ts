@@ -99,7 +99,8 @@ describe('ModifyManagedPrefixList: a list that security-group rules name', () =>
   it('reads the list id and the added entries from the wrapped request (AddEntry, one or several)', () => {
     const one = triageEvent(envelope(modifyRecord(['0.0.0.0/0'])), OPTIONS);
     expect(one.kind === 'handle' ? [one.scope.prefixListIds, one.scope.addedPrefixListEntries] : one).toEqual(
-      [[LIST], [{ prefixListId: LIST, cidr: '0.0.0.0/0' }]],
+      // The call's CurrentVersion orders an add and a removal of the same entry in one batch.
+      [[LIST], [{ prefixListId: LIST, cidr: '0.0.0.0/0', version: 3 }]],
     );
     const two = triageEvent(envelope(modifyRecord(['0.0.0.0/1', '128.0.0.0/1'])), OPTIONS);
     expect(two.kind === 'handle' ? two.scope.addedPrefixListEntries.map((e) => e.cidr) : two).toEqual([

@@ -58,27 +58,64 @@ export function igwRoutePrefixLists(tables: Iterable<RouteTable>): string[] {
   return [...ids].sort();
 }
 
+/** An entry a prefix-list call put in a list or took out of it, and which call (for the reason). */
+export type ListEntryChange = AddedPrefixListEntry & { by: string };
+
 /**
  * Why a prefix-list event cannot be judged yet: an entry the call put in the list (added by
  * ModifyManagedPrefixList, or of the version RestoreManagedPrefixListVersion restores) that the
- * list as read does not hold. EC2 applies both asynchronously (the call answers `…-in-progress`):
- * judged from the old entries, a world range just put in would pass in silence, and judged from
- * the request, a rule could be revoked for an entry EC2 never took (or removed since). So the
- * slice is not complete: no remediation, and a "could not evaluate" notice.
+ * list as read does not hold, or one it took out (removed by ModifyManagedPrefixList, or missing
+ * from the restored version) that the list as read still holds. EC2 applies both asynchronously
+ * (the call answers `…-in-progress`): judged from the old entries, a world range just put in would
+ * pass in silence, and a world range being taken out would get the rule naming the list revoked;
+ * judged from the request, a rule could be revoked for an entry EC2 never took (or removed since).
+ * So the slice is not complete: no remediation, and a "could not evaluate" notice. Of a batch that
+ * puts the same entry in and takes it out, the call made on the later `CurrentVersion` decides;
+ * without both versions, only the entry's presence is expected (the safe side: a world range is
+ * judged, never assumed gone).
  */
 export function notYetApplied(
-  expected: readonly (AddedPrefixListEntry & { by: string })[],
+  added: readonly ListEntryChange[],
+  removed: readonly ListEntryChange[],
   lists: ReadonlyMap<string, PrefixListEntry[]>,
 ): string[] {
+  const same = (a: ListEntryChange, b: ListEntryChange) =>
+    a.prefixListId === b.prefixListId && sameCidr(a.cidr, b.cidr);
+  const later = (a: ListEntryChange, b: ListEntryChange) =>
+    a.version !== undefined && b.version !== undefined && a.version > b.version;
+  const holds = (change: ListEntryChange) =>
+    lists.get(change.prefixListId)?.some((e) => e.Cidr !== undefined && sameCidr(e.Cidr, change.cidr));
   const out: string[] = [];
-  for (const { prefixListId, cidr, by } of expected) {
-    const entries = lists.get(prefixListId);
-    if (entries === undefined || entries.some((e) => e.Cidr !== undefined && sameCidr(e.Cidr, cidr)))
-      continue;
+  for (const entry of added) {
+    if (!lists.has(entry.prefixListId) || holds(entry)) continue;
+    if (removed.some((r) => same(r, entry) && later(r, entry))) continue;
     out.push(
-      `${prefixListId}: GetManagedPrefixListEntries does not show ${cidr} that ${by} yet (EC2 applies it asynchronously; audit once the list's state is complete)`,
+      `${entry.prefixListId}: GetManagedPrefixListEntries does not show ${entry.cidr} that ${entry.by} yet (EC2 applies it asynchronously; audit once the list's state is complete)`,
     );
   }
+  for (const entry of removed) {
+    if (!holds(entry)) continue;
+    if (added.some((a) => same(a, entry) && !later(entry, a))) continue;
+    out.push(
+      `${entry.prefixListId}: GetManagedPrefixListEntries still shows ${entry.cidr} that ${entry.by} (EC2 applies it asynchronously; audit once the list's state is complete)`,
+    );
+  }
+  return out;
+}
+
+/** The lists of `ids` that the ingress rules of `groups` or the routes of `tables` name. */
+export function listsNamed(
+  ids: readonly string[],
+  groups: readonly SecurityGroup[],
+  tables: readonly RouteTable[],
+): Set<string> {
+  const wanted = new Set(ids);
+  const out = new Set<string>();
+  const add = (id: string | undefined) => id !== undefined && wanted.has(id) && out.add(id);
+  for (const group of groups) {
+    for (const p of group.IpPermissions ?? []) for (const l of p.PrefixListIds ?? []) add(l.PrefixListId);
+  }
+  for (const table of tables) for (const route of table.Routes ?? []) add(route.DestinationPrefixListId);
   return out;
 }
 

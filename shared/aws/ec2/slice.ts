@@ -5,7 +5,13 @@ import { routesToIgw } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
-import { igwRoutePrefixLists, ingressPrefixLists, notYetApplied } from './prefix-lists';
+import {
+  igwRoutePrefixLists,
+  ingressPrefixLists,
+  type ListEntryChange,
+  listsNamed,
+  notYetApplied,
+} from './prefix-lists';
 import { type Loaded, toSnapshot } from './slice-snapshot';
 
 /** The IAM actions the slice loader calls (the event function's read policy). */
@@ -135,10 +141,13 @@ export async function loadSlice(
     [...new Set([...ingressPrefixLists(loaded), ...igwRoutePrefixLists(loaded.tables.values())])]
       .filter((id) => !prefixListsRead.has(id))
       .sort();
-  /** Reads a list's entries; an `optional` list that cannot be read is just missing from the slice. */
-  const prefixListEntries = async (prefixListId: string, optional = false) => {
+  /**
+   * Reads a list's entries; an `optional` list that cannot be read is just missing from the slice
+   * (the reason is returned, for a caller that records it only where the list decides something).
+   */
+  const prefixListEntries = async (prefixListId: string, optional = false): Promise<string | undefined> => {
     // Each list is read once: a list that failed is not asked again by a later round.
-    if (prefixListsRead.has(prefixListId)) return;
+    if (prefixListsRead.has(prefixListId)) return undefined;
     prefixListsRead.add(prefixListId);
     try {
       const entries = await readListing(ec2, DESCRIBE.prefixListEntries, {
@@ -146,6 +155,7 @@ export async function loadSlice(
         onRequest: () => calls++,
       });
       loaded.prefixLists.set(prefixListId, entries);
+      return undefined;
     } catch (error) {
       if (!(error instanceof DescribeError)) throw error;
       if (error.retryable) {
@@ -153,23 +163,32 @@ export async function loadSlice(
           cause: error.cause,
         });
       }
-      if (!optional) errors.push(`${error.operation} ${prefixListId}: ${errorText(error.cause)}`);
+      const reason = `${error.operation} ${prefixListId}: ${errorText(error.cause)}`;
+      if (!optional) errors.push(reason);
+      return reason;
     }
   };
 
   /**
    * The entries of the version a RestoreManagedPrefixListVersion call restores (`TargetVersion`):
-   * what the list must hold once EC2 has applied it. Undefined when that read failed (recorded).
+   * what the list must hold once EC2 has applied it; or why that read failed.
    */
-  const versionEntries = async ({ prefixListId, version }: RestoredPrefixListVersion) => {
+  const versionEntries = async ({
+    prefixListId,
+    version,
+  }: RestoredPrefixListVersion): Promise<{
+    prefixListId: string;
+    version: number;
+    cidrs?: string[];
+    error?: string;
+  }> => {
     try {
       const entries = await readListing(ec2, DESCRIBE.prefixListEntries, {
         prefixListId,
         targetVersion: version,
         onRequest: () => calls++,
       });
-      const by = `RestoreManagedPrefixListVersion restored (version ${version})`;
-      return entries.flatMap((e) => (e.Cidr ? [{ prefixListId, cidr: e.Cidr, by }] : []));
+      return { prefixListId, version, cidrs: entries.flatMap((e) => (e.Cidr ? [e.Cidr] : [])) };
     } catch (error) {
       if (!(error instanceof DescribeError)) throw error;
       if (error.retryable) {
@@ -177,8 +196,11 @@ export async function loadSlice(
           cause: error.cause,
         });
       }
-      errors.push(`${error.operation} ${prefixListId} version ${version}: ${errorText(error.cause)}`);
-      return undefined;
+      return {
+        prefixListId,
+        version,
+        error: `${error.operation} ${prefixListId} version ${version}: ${errorText(error.cause)}`,
+      };
     }
   };
 
@@ -210,24 +232,51 @@ export async function loadSlice(
     groupIds = [...new Set([...groupIds, ...defaults.filter((id): id is string => !!id)])];
   }
   if (scope.prefixListIds.length > 0) {
-    const [byList, tablesByList, ...restored] = await Promise.all([
+    const [byList, tablesByList, restored, unread] = await Promise.all([
       describeGroups('prefixList', scope.prefixListIds),
       describeTables('prefixList', scope.prefixListIds),
-      ...scope.restoredPrefixListVersions.map((v) => versionEntries(v)),
-      ...scope.prefixListIds.map((id) => prefixListEntries(id)),
+      Promise.all(scope.restoredPrefixListVersions.map((v) => versionEntries(v))),
+      // Optional here: a list that no group or table names decides nothing (deleted since, say).
+      Promise.all(scope.prefixListIds.map((id) => prefixListEntries(id, true))),
     ]);
     const named = (id: string | undefined): id is string => !!id;
     groupIds = [...new Set([...groupIds, ...byList.map((g) => g.GroupId).filter(named)])];
     routeTableIds = [
       ...new Set([...routeTableIds, ...tablesByList.map((t) => t.RouteTableId).filter(named)]),
     ];
-    if (byList.length + tablesByList.length > 0) {
-      const expected = [
-        ...scope.addedPrefixListEntries.map((e) => ({ ...e, by: 'ModifyManagedPrefixList added' })),
-        ...restored.flatMap((r) => r ?? []),
-      ];
-      errors.push(...notYetApplied(expected, loaded.prefixLists));
+    // Only the lists the groups and tables found name decide anything: another list of a merged
+    // batch, still being modified or gone, must not leave them unjudged.
+    const deciding = listsNamed(scope.prefixListIds, byList, tablesByList);
+    unread.forEach((reason, i) => {
+      if (reason !== undefined && deciding.has(scope.prefixListIds[i] ?? '')) errors.push(reason);
+    });
+    const added: ListEntryChange[] = scope.addedPrefixListEntries.map((e) => ({
+      ...e,
+      by: 'ModifyManagedPrefixList added',
+    }));
+    const removed: ListEntryChange[] = scope.removedPrefixListEntries.map((e) => ({
+      ...e,
+      by: 'ModifyManagedPrefixList removed',
+    }));
+    for (const { prefixListId, version, cidrs, error } of restored) {
+      if (!deciding.has(prefixListId)) continue;
+      if (error !== undefined || cidrs === undefined) {
+        errors.push(error ?? `${prefixListId} version ${version} could not be read`);
+        continue;
+      }
+      const by = `RestoreManagedPrefixListVersion restored (version ${version})`;
+      added.push(...cidrs.map((cidr) => ({ prefixListId, cidr, by })));
+      // What the list holds and the restored version does not is what the restore takes out.
+      const kept = new Set(cidrs);
+      for (const entry of loaded.prefixLists.get(prefixListId) ?? []) {
+        if (entry.Cidr && !kept.has(entry.Cidr)) {
+          const out = `RestoreManagedPrefixListVersion removed (version ${version} lacks it)`;
+          removed.push({ prefixListId, cidr: entry.Cidr, by: out });
+        }
+      }
     }
+    const decides = (e: ListEntryChange) => deciding.has(e.prefixListId);
+    errors.push(...notYetApplied(added.filter(decides), removed.filter(decides), loaded.prefixLists));
   }
   const unloadedGroups = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => !loaded.groups.has(id));
 

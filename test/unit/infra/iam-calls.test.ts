@@ -28,7 +28,11 @@ const world = buildWorld({
     { id: 'sgr-offices', from: 443, prefixList: PREFIX_LIST },
   ],
 });
-world.ManagedPrefixLists.push({ PrefixListId: PREFIX_LIST, Entries: [{ Cidr: '198.51.100.0/24' }] });
+world.ManagedPrefixLists.push({
+  PrefixListId: PREFIX_LIST,
+  Entries: [{ Cidr: '198.51.100.0/24' }],
+  Versions: { 1: [{ Cidr: '198.51.100.0/24' }] },
+});
 
 /** The IAM actions of the EC2 calls made so far (`ec2:<Operation>`), distinct and sorted. */
 function actionsCalled(): string[] {
@@ -49,6 +53,14 @@ const SCOPES: EventScope[] = [
   scope('route', { routeTableIds: ['rtb-0main'], vpcIds: [VPC], internetGatewayIds: ['igw-0a1'] }),
   scope('subnet', { subnetIds: [SUBNET], natGatewayIds: ['nat-0a1'], vpcEndpointIds: ['vpce-0a1'] }),
   scope('network-interface', { networkInterfaceIds: [ENI], instanceIds: [INSTANCE] }),
+  // The prefix-list rows' lookups (groups and tables by list, a restored version's entries) and
+  // CreateVpc's (the new VPC's groups, its VPC record): no read of their own in the role.
+  scope('prefix-list', {
+    prefixListIds: [PREFIX_LIST],
+    addedPrefixListEntries: [{ prefixListId: PREFIX_LIST, cidr: '198.51.100.0/24' }],
+    restoredPrefixListVersions: [{ prefixListId: PREFIX_LIST, version: 1 }],
+  }),
+  scope('vpc', { newVpcIds: [VPC], vpcIds: [VPC] }),
 ];
 
 /** Every remediation call, with the inputs the plan gives them. */
