@@ -67,7 +67,10 @@ const mutation = fc.record({
   ),
 });
 
-function apply(target: unknown, pick: number, kind: Mutation['kind'], value: unknown): void {
+function apply(target: unknown, pick: number, kind: Mutation['kind'], shared: unknown): void {
+  // A copy: fast-check hands every run the same constant object ({ items: [] }), which a later
+  // mutation of the same record could write into itself (a cycle) or into the next run's records.
+  const value = structuredClone(shared);
   const paths = jsonPaths(target);
   const path = paths[pick % paths.length];
   if (!path) return;
