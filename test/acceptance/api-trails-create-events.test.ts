@@ -14,20 +14,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { processMessages } from '../../functions/on-network-change/process';
 import { triageEvent } from '../../shared/events/parse';
-import {
-  buildWorld,
-  cloudTrailRecord,
-  ENI,
-  envelope,
-  eventDeps,
-  installFakeEc2,
-  publishedNotices,
-  SUBNET,
-  VPC,
-  type World,
-} from '../helpers';
+import { buildWorld, cloudTrailRecord, ENI, envelope, runRecord, SUBNET, VPC, type World } from '../helpers';
 
 const ec2Mock = mockClient(EC2Client);
 const snsMock = mockClient(SNSClient);
@@ -39,14 +27,8 @@ beforeEach(() => {
   snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
 });
 
-async function run(w: World, record: Record<string, unknown>) {
-  installFakeEc2(ec2Mock, w);
-  const result = await processMessages(
-    [{ id: 'm', body: JSON.stringify(envelope(record)), receiveCount: 1 }],
-    eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
-  );
-  return { result, notices: publishedNotices(snsMock) };
-}
+const run = (w: World, record: Record<string, unknown>) =>
+  runRecord({ ec2: ec2Mock, sns: snsMock }, w, record);
 
 describe('CreateDefaultSubnet: a subnet EC2 makes with MapPublicIpOnLaunch true', () => {
   const record = () =>

@@ -14,6 +14,7 @@ export * from './lambda-context';
 export * from './legacy-input';
 export * from './notices';
 export * from './region-mock';
+export * from './run-record';
 export * from './sample-findings';
 export * from './simulate';
 export * from './snapshot';
