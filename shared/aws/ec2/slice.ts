@@ -1,4 +1,4 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client, PrefixListEntry } from '@aws-sdk/client-ec2';
 import type { EventScope, RestoredPrefixListVersion } from '../../events/types';
 import type { Snapshot } from '../../model/snapshot-schema';
 import { routesToIgw } from '../../scope/resolve';
@@ -142,20 +142,20 @@ export async function loadSlice(
       .filter((id) => !prefixListsRead.has(id))
       .sort();
   /**
-   * Reads a list's entries; an `optional` list that cannot be read is just missing from the slice
-   * (the reason is returned, for a caller that records it only where the list decides something).
+   * Reads a list's entries (of `targetVersion`, else the current ones), or why that failed. A
+   * transient failure throws (the failure model in ../errors.ts).
    */
-  const prefixListEntries = async (prefixListId: string, optional = false): Promise<string | undefined> => {
-    // Each list is read once: a list that failed is not asked again by a later round.
-    if (prefixListsRead.has(prefixListId)) return undefined;
-    prefixListsRead.add(prefixListId);
+  const readEntries = async (
+    prefixListId: string,
+    targetVersion?: number,
+  ): Promise<{ entries: PrefixListEntry[] } | { error: string }> => {
     try {
       const entries = await readListing(ec2, DESCRIBE.prefixListEntries, {
         prefixListId,
+        ...(targetVersion !== undefined ? { targetVersion } : {}),
         onRequest: () => calls++,
       });
-      loaded.prefixLists.set(prefixListId, entries);
-      return undefined;
+      return { entries };
     } catch (error) {
       if (!(error instanceof DescribeError)) throw error;
       if (error.retryable) {
@@ -163,10 +163,25 @@ export async function loadSlice(
           cause: error.cause,
         });
       }
-      const reason = `${error.operation} ${prefixListId}: ${errorText(error.cause)}`;
-      if (!optional) errors.push(reason);
-      return reason;
+      const version = targetVersion !== undefined ? ` version ${targetVersion}` : '';
+      return { error: `${error.operation} ${prefixListId}${version}: ${errorText(error.cause)}` };
     }
+  };
+  /**
+   * Reads a list's entries; an `optional` list that cannot be read is just missing from the slice
+   * (the reason is returned, for a caller that records it only where the list decides something).
+   */
+  const prefixListEntries = async (prefixListId: string, optional = false): Promise<string | undefined> => {
+    // Each list is read once: a list that failed is not asked again by a later round.
+    if (prefixListsRead.has(prefixListId)) return undefined;
+    prefixListsRead.add(prefixListId);
+    const read = await readEntries(prefixListId);
+    if ('entries' in read) {
+      loaded.prefixLists.set(prefixListId, read.entries);
+      return undefined;
+    }
+    if (!optional) errors.push(read.error);
+    return read.error;
   };
 
   /**
@@ -182,26 +197,9 @@ export async function loadSlice(
     cidrs?: string[];
     error?: string;
   }> => {
-    try {
-      const entries = await readListing(ec2, DESCRIBE.prefixListEntries, {
-        prefixListId,
-        targetVersion: version,
-        onRequest: () => calls++,
-      });
-      return { prefixListId, version, cidrs: entries.flatMap((e) => (e.Cidr ? [e.Cidr] : [])) };
-    } catch (error) {
-      if (!(error instanceof DescribeError)) throw error;
-      if (error.retryable) {
-        throw new SliceLoadError(`${error.operation} failed: ${errorText(error.cause)}`, {
-          cause: error.cause,
-        });
-      }
-      return {
-        prefixListId,
-        version,
-        error: `${error.operation} ${prefixListId} version ${version}: ${errorText(error.cause)}`,
-      };
-    }
+    const read = await readEntries(prefixListId, version);
+    if ('error' in read) return { prefixListId, version, error: read.error };
+    return { prefixListId, version, cidrs: read.entries.flatMap((e) => (e.Cidr ? [e.Cidr] : [])) };
   };
 
   // By-name groups (default VPC, CloudFormation): the describe by name is the group load itself.
