@@ -135,6 +135,14 @@ function placeOf(nat: NatGatewayItem, model: Model): Place {
         reason: `its route table ${tableId} (a regional NAT gateway) is not in the snapshot`,
       };
     }
+    // AWS writes the route of the table it made for the gateway: while the gateway is pending, a
+    // table without it yet is AWS at work, not a misplaced gateway (a notice on every creation).
+    if (nat.State === 'pending') {
+      return {
+        kind: 'not-judged',
+        reason: `a regional NAT gateway still pending: AWS may not have set up its route table ${tableId} yet`,
+      };
+    }
     return { kind: 'regional', routeTableId: tableId };
   }
   const subnet = model.subnets.get(nat.SubnetId);

@@ -106,3 +106,28 @@ describe('a regional NAT gateway whose own route table routes 0.0.0.0/0 to the i
     expect(reasons[0]).toContain('pl-0abc');
   });
 });
+
+describe('a regional NAT gateway still pending', () => {
+  it('is not judged while AWS sets up its table (a finding would be a notice on every creation); available, it is', () => {
+    // Arrange: its own table without the igw- route yet
+    const pending = report(world({ ...REGIONAL, State: 'pending' }, LOCAL_ROUTES));
+    const available = report(world(REGIONAL, LOCAL_ROUTES));
+    const zonalPending = report(world({ ...ZONAL, State: 'pending' }, LOCAL_ROUTES));
+    // Assess
+    expect(pending.findings.filter((f) => f.resourceId === 'nat-0a')).toEqual([]);
+    expect(pending.notJudged.filter((n) => n.resourceId === 'nat-0a')).toEqual([
+      {
+        resourceId: 'nat-0a',
+        ruleId: 'nat-gateway-in-private-subnet',
+        reason: 'a regional NAT gateway still pending: AWS may not have set up its route table rtb-0nat yet',
+      },
+    ]);
+    expect(available.findings.filter((f) => f.resourceId === 'nat-0a').map((f) => f.ruleId)).toEqual([
+      'nat-gateway-in-private-subnet',
+    ]);
+    // A zonal gateway's subnet table is the owner's, pending or not: judged
+    expect(zonalPending.findings.filter((f) => f.resourceId === 'nat-0a').map((f) => f.ruleId)).toEqual([
+      'nat-gateway-in-private-subnet',
+    ]);
+  });
+});
