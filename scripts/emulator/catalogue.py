@@ -9,8 +9,9 @@ record as EC2 writes it (requestParameters / responseElements in the shapes of t
 camelCase `{items:[…]}` sets, PascalCase request wrappers for the newer calls), delivers it in an SQS
 batch to `invoke.mjs on-network-change` behind burst.py's counting proxy, and checks the outcome
 against the spec exactly: how many notices, the subject, the MessageAttributes, lines of the body,
-which EC2 writes were made (and what moto holds after them), and the Describe calls (≤ 6).
-Prints one line per scenario (PASS/FAIL and the failed checks) and, with -v, the figures as JSON.
+which EC2 writes were made (and what moto holds after them), and the Describe calls (≤ 6, or exactly).
+Prints one line per scenario (PASS/FAIL and the failed checks; SKIP and why for what moto cannot run)
+and, with -v, the figures as JSON.
 Environment: AWS_ENDPOINT_URL (moto), AWS_REGION (eu-west-1), KEEP (keep batches, logs, notices).
 """
 
@@ -21,8 +22,12 @@ import re
 import subprocess
 import sys
 
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
 import burst
-from burst import ACCOUNT, REGION, calls, ec2, proxy_for, reset, sns
+from burst import ACCOUNT, REGION, calls, ec2, kw, proxy_for, reset, sns
 from identity import assumed_role_identity
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,16 +39,18 @@ identity = assumed_role_identity(ACCOUNT, "Admin", "alice")
 counter = [0]
 
 
-def record(name, request, response):
-    """The EventBridge envelope of a CloudTrail record of `name` (request and response as written)."""
+def record(name, request, response, who=None, via=None):
+    """The EventBridge envelope of a CloudTrail record of `name` (request and response as written);
+    `who`: another caller's userIdentity, `via`: the AWS service that made the call for it (CloudTrail
+    then writes the service as sourceIPAddress and userAgent)."""
     counter[0] += 1
     event_id = f"c0000000-0000-4000-8000-{counter[0]:012d}"
     time = f"2026-12-06T22:{counter[0] % 60:02d}:00Z"
     return {"version": "0", "id": f"eb-{event_id}", "detail-type": "AWS API Call via CloudTrail",
             "source": "aws.ec2", "account": ACCOUNT, "time": time, "region": REGION, "resources": [],
-            "detail": {"eventVersion": "1.10", "userIdentity": identity, "eventTime": time,
+            "detail": {"eventVersion": "1.10", "userIdentity": who or identity, "eventTime": time,
                        "eventSource": "ec2.amazonaws.com", "eventName": name, "awsRegion": REGION,
-                       "sourceIPAddress": "198.51.100.7", "userAgent": "aws-cli/2.22.0",
+                       "sourceIPAddress": via or "198.51.100.7", "userAgent": via or "aws-cli/2.22.0",
                        "requestParameters": request, "responseElements": response,
                        "requestID": f"req-{counter[0]}", "eventID": event_id, "readOnly": False,
                        "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": ACCOUNT,
@@ -140,14 +147,18 @@ def outcome(name, rc, calls):
 
 
 def expect(out, notices=1, subject=None, severity=None, rule_ids=None, action=None, body=(), not_body=(),
-           writes=(), describe_max=6):
+           writes=(), describe_max=6, describes=None):
     """The checks of one delivery: `subject` is a regex matched on the whole subject, `body` regexes
     that must each match a line of the text, `not_body` strings that must appear nowhere,
-    `writes` the EC2 write actions made, in order."""
+    `writes` the EC2 write actions made, in order; `describes` the exact number of Describe calls
+    (else at most `describe_max`)."""
     checks = {"exit 0, nothing failed": out["exit"] == 0 and not (out["answer"] or {}).get("batchItemFailures"),
               f"{notices} notice(s)": len(out["notices"]) == notices,
-              f"<= {describe_max} Describe calls": out["describeCount"] <= describe_max,
               f"writes {list(writes)}": [w["action"] for w in out["writes"]] == list(writes)}
+    if describes is None:
+        checks[f"<= {describe_max} Describe calls"] = out["describeCount"] <= describe_max
+    else:
+        checks[f"{describes} Describe calls"] = out["describeCount"] == describes
     if notices and out["notices"]:
         n = out["notices"][0]
         a = n["attributes"]
@@ -1987,9 +1998,9 @@ def s_triage_other_region():
 
 
 
-def s_assign_ipv6_addresses():
-    """Beyond §7's list: an interface without a public IPv4 given an IPv6 address, in a subnet routing
-    ::/0 to the IGW, behind a group open on 22 from ::/0: its IPv6 exposure is told (critical)."""
+def ipv6_ssh_world():
+    """A VPC with an Amazon IPv6 block; subnet `web-v6` (10.0.1.0/24 + a /64) on a table routing ::/0
+    to the IGW, behind the default NACL with EC2's IPv6 entries; group `ssh-v6` open on 22 from ::/0."""
     vpc = vpc_with(ipv6=True)
     block = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
     igw = igw_for(vpc)
@@ -2002,6 +2013,13 @@ def s_assign_ipv6_addresses():
     for egress in (False, True):  # EC2's default NACL of a VPC with an IPv6 block (moto's has none)
         entry(acl, 101, "-1", None, "::/0", egress=egress)
     g = group(vpc, "ssh-v6", {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]})
+    return vpc, sub, g
+
+
+def s_assign_ipv6_addresses():
+    """Beyond §7's list: an interface without a public IPv4 given an IPv6 address, in a subnet routing
+    ::/0 to the IGW, behind a group open on 22 from ::/0: its IPv6 exposure is told (critical)."""
+    vpc, sub, g = ipv6_ssh_world()
     eni = ec2.create_network_interface(SubnetId=sub, Groups=[g])["NetworkInterface"]["NetworkInterfaceId"]
     assigned = ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6AddressCount=1)["AssignedIpv6Addresses"]
     ev = record("AssignIpv6Addresses", {"networkInterfaceId": eni, "ipv6AddressCount": 1},
@@ -2117,6 +2135,355 @@ def s_sg_numeric_protocol():
                                                                  f"moto stored {stored}": True}
 
 
+# --- scenarios: the rows the API model audit added (beyond §7's list) -----------------------------
+
+
+class Skip(Exception):
+    """A scenario moto cannot run: printed as SKIP with the reason, counted apart, never a pass."""
+
+
+def moto_answers(call):
+    """Whether moto answers `call` (a boto3 call on a client that does not retry): False when it fails
+    with HTTP 500, which is how moto 5.2.1 answers a filter or an action it does not implement."""
+    try:
+        call(boto3.client("ec2", config=Config(retries={"max_attempts": 1}), **kw))
+        return True
+    except ClientError as error:
+        return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != 500
+    except Exception:  # botocore's parse error on moto's HTML 500 page
+        return False
+
+
+ECS_IDENTITY = {"type": "AssumedRole", "principalId": "AROAECSEXAMPLE:ecs-service-scheduler",
+                "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSServiceRoleForECS/ecs-service-scheduler",
+                "accountId": ACCOUNT, "invokedBy": "ecs.amazonaws.com",
+                "sessionContext": {"sessionIssuer": {
+                    "type": "Role", "accountId": ACCOUNT, "userName": "AWSServiceRoleForECS",
+                    "arn": f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"}}}
+
+
+def ct_interface(eni):
+    """A NetworkInterface of moto's answer as CloudTrail writes it in responseElements.networkInterface."""
+    return {"networkInterfaceId": eni["NetworkInterfaceId"], "subnetId": eni["SubnetId"], "vpcId": eni["VpcId"],
+            "availabilityZone": eni.get("AvailabilityZone"), "description": eni.get("Description", ""),
+            "ownerId": ACCOUNT, "requesterManaged": False, "status": "pending",
+            "macAddress": eni.get("MacAddress", "02:00:00:00:00:01"),
+            "privateIpAddress": eni["PrivateIpAddress"], "sourceDestCheck": True, "interfaceType": "interface",
+            "groupSet": items([{"groupId": g["GroupId"], "groupName": g["GroupName"]} for g in eni["Groups"]]),
+            "privateIpAddressesSet": items([{"privateIpAddress": a["PrivateIpAddress"], "primary": a["Primary"]}
+                                            for a in eni.get("PrivateIpAddresses", [])]),
+            "ipv6AddressesSet": items([{"ipv6Address": a["Ipv6Address"]} for a in eni.get("Ipv6Addresses", [])]),
+            "tagSet": {}}
+
+
+def s_create_network_interface():
+    """ECS puts a task's interface, with an IPv6 address, into a subnet routing ::/0 to the IGW, behind
+    a group open on 22 from ::/0 (CreateNetworkInterface: attached by the service, no
+    AttachNetworkInterface in the account): its exposure is told as it appears, an interface event's
+    4 reads, the group neither reported nor revoked."""
+    vpc, sub, g = ipv6_ssh_world()
+    description = f"arn:aws:ecs:{REGION}:{ACCOUNT}:attachment/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+    eni = ec2.create_network_interface(SubnetId=sub, Groups=[g], Ipv6AddressCount=1, Description=description)[
+        "NetworkInterface"]
+    request = {"subnetId": sub, "description": description, "groupSet": items([{"groupId": g}]),
+               "privateIpAddressesSet": {}, "ipv6AddressCount": 1}
+    response = {"requestId": "r", "networkInterface": ct_interface(eni)}
+    ev = record("CreateNetworkInterface", request, response, who=ECS_IDENTITY, via="ecs.amazonaws.com")
+    out = deliver("create-network-interface", [ev], mode="remediate")
+    eni_id = eni["NetworkInterfaceId"]
+    return out, expect(out, subject=rf"\[CRITICAL\] {eni_id} is reachable from the internet on 22/tcp", severity="critical",
+                       rule_ids=["eni-internet-exposed"], action="notified", body=["CreateNetworkInterface", eni_id],
+                       not_body=["sg-open-admin-port"], writes=[], describes=4) | {
+        "Via: ecs.amazonaws.com": bool(out["notices"]) and "Via:     ecs.amazonaws.com" in out["notices"][0]["text"],
+        "moto gave it one IPv6 address": len(eni.get("Ipv6Addresses", [])) == 1,
+        "the group's rule stays": [source_of(r) for r in rules_of(g)] == ["::/0"]}
+
+
+def default_subnet_world():
+    """moto's default VPC with its eu-west-1c subnet (172.31.32.0/20) deleted, then made again by
+    CreateDefaultSubnet (moto gives it the next free /20 of 172.31.0.0/16, that one)."""
+    vpc = default_vpc()
+    gone = [s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+            if s["CidrBlock"] == "172.31.32.0/20"][0]
+    ec2.delete_subnet(SubnetId=gone["SubnetId"])
+    made = ec2.create_default_subnet(AvailabilityZone=gone["AvailabilityZone"])["Subnet"]
+    response = {"requestId": "r", "subnet": {
+        "subnetId": made["SubnetId"], "subnetArn": made["SubnetArn"], "state": "available", "vpcId": vpc,
+        "cidrBlock": made["CidrBlock"], "ipv6CidrBlockAssociationSet": {}, "availableIpAddressCount": 4091,
+        "availabilityZone": made["AvailabilityZone"], "availabilityZoneId": made["AvailabilityZoneId"],
+        "defaultForAz": True, "mapPublicIpOnLaunch": True, "mapCustomerOwnedIpOnLaunch": False,
+        "assignIpv6AddressOnCreation": False, "ipv6Native": False, "ownerId": ACCOUNT, "tagSet": {}}}
+    ev = record("CreateDefaultSubnet", {"availabilityZone": made["AvailabilityZone"]}, response)
+    return made, ev
+
+
+def s_create_default_subnet():
+    """CreateDefaultSubnet: EC2 makes it with MapPublicIpOnLaunch true (FSBP EC2.15): a subnet event on
+    the subnet of the response, as CreateSubnet's (3 reads), `subnet-auto-assign-public-ip` told
+    (medium), nothing written (the fix is opt-in)."""
+    made, ev = default_subnet_world()
+    out = deliver("create-default-subnet", [ev])
+    sub = made["SubnetId"]
+    return out, expect(out, subject=rf"\[MEDIUM\] Subnet {idre(sub)} assigns public IPv4 addresses on launch",
+                       severity="medium", rule_ids=["subnet-auto-assign-public-ip"], action="notified",
+                       body=[sub, "CreateDefaultSubnet"], writes=[], describes=3) | {
+        "moto made it with MapPublicIpOnLaunch true": made["MapPublicIpOnLaunch"] is True,
+        "still true on moto": map_public(sub) is True}
+
+
+def s_create_default_subnet_remediate():
+    """The same with `subnet-auto-assign-public-ip` set to remediate (opt-in, §8): ModifySubnetAttribute
+    turns it off (moto then says false), told FIXED."""
+    made, ev = default_subnet_world()
+    out = deliver("create-default-subnet-remediate", [ev], mode="remediate", config=AUTO_ASSIGN)
+    sub = made["SubnetId"]
+    return out, expect(out, subject=rf"\[MEDIUM\] Subnet {idre(sub)} assigns public IPv4 addresses on launch — remediated",
+                       severity="medium", rule_ids=["subnet-auto-assign-public-ip"], action="remediated",
+                       body=["FIXED", sub], writes=["ModifySubnetAttribute"], describes=3) | {
+        "false on moto": map_public(sub) is False,
+        "ModifySubnetAttribute of that subnet": bool(out["writes"]) and out["writes"][0]["params"].get(
+            "SubnetId") == sub and out["writes"][0]["params"].get("MapPublicIpOnLaunch.Value") == "false"}
+
+
+def s_detach_internet_gateway():
+    """DetachInternetGateway (AttachInternetGateway's request and scope): the VPC's table routing to the
+    gateway, its subnet `web-public` and their interfaces are read (5 reads). EC2 turns the route
+    `blackhole` (route-blackhole, and subnet-public-no-igw-route on web-public); moto keeps it `active`
+    (a route to a detached gateway, as to a deleted interface: README, the world), so on moto the
+    subnet still routes to the gateway and nothing is told. The interface has no public address: EC2
+    refuses the detach while the VPC holds running instances with Elastic IP or public IPv4
+    addresses (API reference, DetachInternetGateway)."""
+    vpc = vpc_with("10.5.0.0/16")
+    igw = igw_for(vpc)
+    public = subnet(vpc, "10.5.2.0/24", "web-public")
+    rt = table(vpc, "public", igw, [public])
+    ssh = group(vpc, "ssh-open", tcp(22))
+    ec2.create_network_interface(SubnetId=public, Groups=[ssh])
+    ec2.detach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    ev = record("DetachInternetGateway", {"internetGatewayId": igw, "vpcId": vpc}, ok_response())
+    out = deliver("detach-internet-gateway", [ev], mode="remediate")
+    state = [r["State"] for r in ec2.describe_route_tables(RouteTableIds=[rt])["RouteTables"][0]["Routes"]
+             if r.get("GatewayId") == igw]
+    attached = ec2.describe_internet_gateways(InternetGatewayIds=[igw])["InternetGateways"][0]["Attachments"]
+    scopes = [json.loads(ln)["scope"] for ln in open(os.path.join(WORK, "detach-internet-gateway-log.jsonl"))
+              if '"group evaluated"' in ln]
+    checks = {"moto detached it": attached == [],
+              "scope: the table routing to it and its subnet": [(s["routeTables"], s["subnets"]) for s in scopes]
+              == [([rt], [public])]}
+    if state == ["blackhole"]:  # as EC2 leaves it
+        checks |= expect(out, subject=rf"\[LOW\] .*", severity="low", action="notified",
+                         rule_ids=["route-blackhole", "subnet-public-no-igw-route"], body=[rt, public],
+                         not_body=["eni-internet-exposed"], writes=[], describes=5)
+    else:
+        print(f"   ~ moto: the route to the detached {igw} stays {state} (EC2: blackhole); its findings not shown")
+        checks |= expect(out, notices=0, writes=[], describes=5) | {"moto keeps the route active": state == ["active"]}
+    return out, checks
+
+
+def vpc_response(vpc):
+    """A Vpc of moto's answer as CloudTrail writes it in responseElements.vpc."""
+    return {"vpcId": vpc["VpcId"], "ownerId": ACCOUNT, "state": "pending", "cidrBlock": vpc["CidrBlock"],
+            "cidrBlockAssociationSet": items([{"cidrBlock": a["CidrBlock"], "associationId": a["AssociationId"],
+                                               "cidrBlockState": {"state": "associated"}}
+                                              for a in vpc["CidrBlockAssociationSet"]]),
+            "ipv6CidrBlockAssociationSet": {}, "dhcpOptionsId": vpc["DhcpOptionsId"],
+            "instanceTenancy": "default", "tagSet": items([{"key": t["Key"], "value": t["Value"]}
+                                                           for t in vpc.get("Tags", [])]),
+            "isDefault": vpc["IsDefault"]}
+
+
+def default_group_of(vpc):
+    return ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                 {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+
+
+def s_create_vpc():
+    """CreateVpc: the default group (moto's: outbound all, no inbound self-reference, unlike EC2's) and
+    the default NACL (allow all from 0.0.0.0/0) EC2 makes with the VPC, named nowhere in the record:
+    `nacl-open-admin-port` (high) and `sg-default-not-restricted` (medium) told, 7 reads; both fixes
+    are opt-in, so nothing is written even in remediate mode."""
+    vpc = ec2.create_vpc(CidrBlock="10.7.0.0/16", TagSpecifications=tag_spec("vpc", "fresh"))["Vpc"]
+    request = {"cidrBlock": "10.7.0.0/16", "tagSpecificationSet": items([
+        {"resourceType": "vpc", "tags": [{"key": "Name", "value": "fresh"}]}])}
+    ev = record("CreateVpc", request, {"requestId": "r", "vpc": vpc_response(vpc)})
+    out = deliver("create-vpc", [ev], mode="remediate")
+    acl = default_nacl(vpc["VpcId"])["NetworkAclId"]
+    sg = default_group_of(vpc["VpcId"])
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on .*\(\+1 more\)", severity="high",
+                       rule_ids=["nacl-open-admin-port", "sg-default-not-restricted"], action="notified",
+                       body=[acl, sg["GroupId"], "CreateVpc"], writes=[], describes=7) | {
+        "the default group keeps its rule": len(sg["IpPermissionsEgress"]) == 1}
+
+
+def s_create_default_vpc():
+    """CreateDefaultVpc (after the default VPC was deleted: EC2 refuses a second one): its default
+    group and NACL as CreateVpc's, and its three default subnets assigning public IPv4 addresses
+    (`subnet-auto-assign-public-ip`, one each). moto makes no internet gateway for it (EC2 makes one
+    and routes 0.0.0.0/0 to it), which none of these findings depends on. 7 reads, nothing written."""
+    old = default_vpc()
+    for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [old]}])["Subnets"]:
+        ec2.delete_subnet(SubnetId=s["SubnetId"])
+    ec2.delete_vpc(VpcId=old)
+    vpc = ec2.create_default_vpc()["Vpc"]
+    ev = record("CreateDefaultVpc", {}, {"requestId": "r", "vpc": vpc_response(vpc)})
+    out = deliver("create-default-vpc", [ev], mode="remediate")
+    acl = default_nacl(vpc["VpcId"])["NetworkAclId"]
+    sg = default_group_of(vpc["VpcId"])["GroupId"]
+    subs = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]]
+    return out, expect(out, subject=rf"\[HIGH\] {idre(acl)} world-open on .*\(\+4 more.*\)", severity="high",
+                       rule_ids=["nacl-open-admin-port", "sg-default-not-restricted", "subnet-auto-assign-public-ip"],
+                       action="notified", body=[acl, sg, "CreateDefaultVpc", *subs], writes=[], describes=7) | {
+        "moto made three default subnets": len(subs) == 3,
+        "they still assign public IPv4": all(map_public(s) for s in subs)}
+
+
+def s_modify_managed_prefix_list_unnamed():
+    """ModifyManagedPrefixList adding 0.0.0.0/0 to a list nothing in the region names: the lookups
+    (groups by `ip-permission.prefix-list-id`, tables by `route.destination-prefix-list-id`) and the
+    list's entries, 3 reads, then silence (README). moto 5.2.1 implements neither filter: it
+    evaluates them item by item and answers HTTP 500 at the first group or table, so this region
+    holds none (the default VPC deleted): the only state in which moto can answer them. A list that
+    a group names (the revoke) is not runnable on moto; it is unit-tested
+    (test/acceptance/api-trails-prefix-list-events.test.ts)."""
+    old = default_vpc()
+    for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [old]}])["Subnets"]:
+        ec2.delete_subnet(SubnetId=s["SubnetId"])
+    ec2.delete_vpc(VpcId=old)
+    pl = ec2.create_managed_prefix_list(PrefixListName="partners", AddressFamily="IPv4", MaxEntries=4,
+                                        Entries=[{"Cidr": "203.0.113.0/24"}])["PrefixList"]["PrefixListId"]
+    after = ec2.modify_managed_prefix_list(PrefixListId=pl, CurrentVersion=1,
+                                           AddEntries=[{"Cidr": "0.0.0.0/0", "Description": "temp"}])["PrefixList"]
+    request = {"ModifyManagedPrefixListRequest": {"PrefixListId": pl, "CurrentVersion": 1,
+                                                  "AddEntry": {"Cidr": "0.0.0.0/0", "Description": "temp", "tag": 1}}}
+    response = {"ModifyManagedPrefixListResponse": {
+        "xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/", "requestId": "r",
+        "prefixList": {"prefixListId": pl, "addressFamily": "IPv4", "state": "modify-in-progress",
+                       "prefixListArn": after["PrefixListArn"], "prefixListName": "partners", "maxEntries": 4,
+                       "version": 1, "ownerId": ACCOUNT}}}
+    out = deliver("modify-managed-prefix-list-unnamed", [record("ModifyManagedPrefixList", request, response)],
+                  mode="remediate")
+    calls = json.load(open(os.path.join(WORK, "modify-managed-prefix-list-unnamed-calls.json")))
+    reads = sorted(c["action"] for c in calls if c["action"].startswith(("Describe", "Get")))
+    filters = sorted(c["params"].get("Filter.1.Name") for c in calls if c["action"].startswith("Describe"))
+    return out, expect(out, notices=0, writes=[], describes=2) | {
+        "3 reads: the two lookups and the entries": reads == ["DescribeRouteTables", "DescribeSecurityGroups",
+                                                              "GetManagedPrefixListEntries"],
+        "by the two filters": filters == ["ip-permission.prefix-list-id", "route.destination-prefix-list-id"],
+        "moto applied it": after["Version"] == 2}
+
+
+def s_modify_managed_prefix_list():
+    """ModifyManagedPrefixList adding 0.0.0.0/0 to a list a group's ingress on 22 names: revoked by its id
+    (README). Not runnable on moto 5.2.1 (the lookup by filter answers HTTP 500); skipped, saying so."""
+    if not moto_answers(lambda c: c.describe_security_groups(
+            Filters=[{"Name": "ip-permission.prefix-list-id", "Values": ["pl-00000000000000000"]}])):
+        raise Skip("moto answers HTTP 500 to DescribeSecurityGroups filtered on ip-permission.prefix-list-id "
+                   "(and DescribeRouteTables on route.destination-prefix-list-id) while a group or table exists; "
+                   "modify-managed-prefix-list-unnamed runs the empty region, the revoke is unit-tested")
+    raise AssertionError("moto now answers the ip-permission.prefix-list-id filter: write this scenario")
+
+
+def s_restore_managed_prefix_list_version():
+    """RestoreManagedPrefixListVersion: moto 5.2.1 does not implement the call, so it cannot be made and
+    no record of it written from moto's state; skipped, saying so."""
+    pl = ec2.create_managed_prefix_list(PrefixListName="probe", AddressFamily="IPv4", MaxEntries=2,
+                                        Entries=[{"Cidr": "10.0.0.0/8"}])["PrefixList"]["PrefixListId"]
+    ec2.modify_managed_prefix_list(PrefixListId=pl, CurrentVersion=1, AddEntries=[{"Cidr": "10.1.0.0/16"}])
+    if not moto_answers(lambda c: c.restore_managed_prefix_list_version(PrefixListId=pl, PreviousVersion=1,
+                                                                        CurrentVersion=2)):
+        raise Skip("moto answers HTTP 500 to RestoreManagedPrefixListVersion (not implemented), and the lookups "
+                   "by prefix list as for ModifyManagedPrefixList; unit-tested "
+                   "(test/acceptance/api-trails-prefix-list-events.test.ts)")
+    raise AssertionError("moto now implements RestoreManagedPrefixListVersion: write this scenario")
+
+
+def cut_world():
+    """exposed_world() with 3389 opened to the world on its ssh group by a real call (a large Authorize,
+    say), its record to be cut: what the call did is in moto, the record names none of it."""
+    w = exposed_world()
+    ec2.authorize_security_group_ingress(GroupId=w["ssh"], IpPermissions=[tcp(3389)])
+    return w
+
+
+def world_sources(g):
+    return sorted(f"{r['FromPort']} {source_of(r)}" for r in rules_of(g))
+
+
+def s_request_cut():
+    """An AuthorizeSecurityGroupIngress record whose requestParameters and responseElements CloudTrail cut
+    (`{"omitted": true}`, its mark of a truncated field): nothing names what changed, so "could not
+    evaluate" (high, failed), nothing read, nothing written even in remediate mode; the rules stay."""
+    w = cut_world()
+    ev = record("AuthorizeSecurityGroupIngress", {"omitted": True}, {"omitted": True})
+    out = deliver("request-cut", [ev], mode="remediate")
+    return out, expect(out, subject=r"\[HIGH\] could not evaluate AuthorizeSecurityGroupIngress — failed",
+                       severity="high", rule_ids=[], action="failed",
+                       body=[r"AuthorizeSecurityGroupIngress: the record's requestParameters are cut \(CloudTrail truncates",
+                             r"vpc-guardrail audit --region"], writes=[], describes=0) | {
+        "no ruleIds attribute": "ruleIds" not in (out["notices"][0]["attributes"] if out["notices"] else {}),
+        "the rules stay": world_sources(w["ssh"]) == ["22 0.0.0.0/0", "3389 0.0.0.0/0"]}
+
+
+def s_request_missing():
+    """The same record without requestParameters at all (CloudTrail leaves a field over 100 KB out) and
+    `responseElements: null`: "could not evaluate", nothing read or written."""
+    w = cut_world()
+    ev = record("AuthorizeSecurityGroupIngress", None, None)
+    del ev["detail"]["requestParameters"]
+    out = deliver("request-missing", [ev], mode="remediate")
+    return out, expect(out, subject=r"\[HIGH\] could not evaluate AuthorizeSecurityGroupIngress — failed",
+                       severity="high", rule_ids=[], action="failed",
+                       body=[r"AuthorizeSecurityGroupIngress: the record has no requestParameters \(CloudTrail leaves out"],
+                       writes=[], describes=0) | {
+        "no ruleIds attribute": "ruleIds" not in (out["notices"][0]["attributes"] if out["notices"] else {}),
+        "the rules stay": world_sources(w["ssh"]) == ["22 0.0.0.0/0", "3389 0.0.0.0/0"]}
+
+
+def s_request_cut_in_batch():
+    """A cut record (`{"omitted": true}`) beside a readable call in one batch: the readable one is judged
+    and acted on as usual (22 revoked by id), the cut one is the digest's COULD NOT EVALUATE section;
+    `action` `partially-remediated` (README), the subject led by the critical finding, 5 reads (the
+    readable call's alone)."""
+    w = cut_world()
+    other = group(w["vpc"], "other")
+    answer = ec2.authorize_security_group_ingress(GroupId=other, IpPermissions=[tcp(22)])["SecurityGroupRules"]
+    readable = record("AuthorizeSecurityGroupIngress", {"groupId": other, "ipPermissions": items([
+        burst.ct_permission(tcp(22))])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    cut = record("AuthorizeSecurityGroupIngress", {"omitted": True}, {"omitted": True})
+    out = deliver("request-cut-in-batch", [cut, readable], mode="remediate")
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(other)} world-open on 22/tcp.* — .*", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="partially-remediated",
+                       body=[r"^COULD NOT EVALUATE", r"AuthorizeSecurityGroupIngress: the record's requestParameters are cut",
+                             rf"FIXED \[CRITICAL\] {other}"], writes=["RevokeSecurityGroupIngress"], describes=5) | {
+        "other closed": rules_of(other) == [],
+        "the cut call's rules stay": world_sources(w["ssh"]) == ["22 0.0.0.0/0", "3389 0.0.0.0/0"]}
+
+
+def s_request_cut_prefix_list():
+    """A ModifyManagedPrefixList that put 0.0.0.0/0 into the list a group's ingress on 22 names, its
+    requestParameters cut: the list cannot be named, so "could not evaluate" with no read (so moto's
+    missing filters do not matter here) and no revoke; the rule naming the list stays."""
+    w = exposed_world()
+    pl = ec2.create_managed_prefix_list(PrefixListName="office", AddressFamily="IPv4", MaxEntries=4,
+                                        Entries=[{"Cidr": "203.0.113.0/24"}])["PrefixList"]["PrefixListId"]
+    g = group(w["vpc"], "office-ssh", {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                                       "PrefixListIds": [{"PrefixListId": pl}]})
+    ec2.modify_managed_prefix_list(PrefixListId=pl, CurrentVersion=1, AddEntries=[{"Cidr": "0.0.0.0/0"}])
+    response = {"ModifyManagedPrefixListResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/",
+                                                    "requestId": "r", "prefixList": {
+                                                        "prefixListId": pl, "state": "modify-in-progress",
+                                                        "version": 1}}}
+    ev = record("ModifyManagedPrefixList", {"omitted": True}, response)
+    out = deliver("request-cut-prefix-list", [ev], mode="remediate")
+    return out, expect(out, subject=r"\[HIGH\] could not evaluate ModifyManagedPrefixList — failed",
+                       severity="high", rule_ids=[], action="failed",
+                       body=[r"ModifyManagedPrefixList: the record's requestParameters are cut"], writes=[],
+                       describes=0) | {
+        "no read at all": not [c for c in json.load(open(os.path.join(WORK, "request-cut-prefix-list-calls.json")))
+                               if c["action"].startswith(("Describe", "Get"))],
+        "the rule naming the list stays": [source_of(r) for r in rules_of(g)] == [pl]}
+
+
 SCENARIOS = {name[2:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("s_")}
 
 
@@ -2124,10 +2491,15 @@ def main():
     wanted = [a for a in sys.argv[1:] if not a.startswith("-")] or list(SCENARIOS)
     failed = 0
     report = {}
+    skipped = 0
     for name in wanted:
         reset()
         try:
             out, checks = SCENARIOS[name]()
+        except Skip as reason:  # moto cannot run it: said, and counted apart
+            print(f"SKIP {name}: {reason}")
+            skipped += 1
+            continue
         except Exception as error:  # a scenario that cannot run is a failure to look at, not a crash
             print(f"ERROR {name}: {error!r}")
             failed += 1
@@ -2143,7 +2515,9 @@ def main():
     json.dump(report, open(os.path.join(WORK, "catalogue.json"), "w"), indent=1)
     if VERBOSE:
         print(json.dumps(report, indent=1))
-    print(f"{len(wanted) - failed}/{len(wanted)} scenarios pass; kept in {WORK}")
+    ran = len(wanted) - skipped
+    print(f"{ran - failed}/{ran} scenarios pass" + (f", {skipped} skipped (moto cannot run them)" if skipped else "")
+          + f"; kept in {WORK}")
     sys.exit(1 if failed else 0)
 
 
