@@ -39,6 +39,14 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     outcome = 'revoked';
   }
   const suffix = outcome ? ` — ${outcome}` : '';
+  // A call of the batch left unevaluated (its record names nothing to read) is news of its own;
+  // where a finding leads, the subject says so: "— revoked" alone told an on-call engineer that
+  // the whole batch was handled.
+  const unevaluated = input.unevaluated?.length ?? 0;
+  const leadSuffix =
+    unevaluated > 0
+      ? `${suffix}${outcome ? ';' : ' —'} ${unevaluated} call${unevaluated === 1 ? '' : 's'} not evaluated`
+      : suffix;
   const tag = `[${severity.toUpperCase()}] `;
 
   if (input.couldNotEvaluate !== undefined) {
@@ -57,7 +65,7 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     // redelivery's 22/tcp world rule already removed over a low finding still open.
     const worst = news[0];
     if (worst === undefined || severityRank(worst.severity) >= severityRank(lead.severity)) {
-      return leadSubject(input, lead, open, suffix, news.filter((n) => n.removal).length);
+      return leadSubject(input, lead, open, leadSuffix, news.filter((n) => n.removal).length);
     }
     const findings = new Set([
       ...open.filter((f) => isLoud(f, input.notifyMinSeverity)),
@@ -67,7 +75,7 @@ export function subjectOf(input: NoticeInput, action: NoticeAction, severity: Se
     return newsSubject(news, findings.size, suffix);
   }
   if (news.length > 0) return newsSubject(news, 0, suffix);
-  if (open[0]) return leadSubject(input, open[0], open, suffix, 0);
+  if (open[0]) return leadSubject(input, open[0], open, leadSuffix, 0);
   return fitSubject(`[${severity.toUpperCase()}] ${callsText(input)}${onText(input)}`, suffix);
 }
 

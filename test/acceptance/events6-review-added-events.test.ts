@@ -319,11 +319,33 @@ describe('a Create record whose responseElements was left out (CloudTrail’s si
       eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
     );
     const notices = publishedNotices(snsMock);
+    // The subject says a call was not evaluated (it read as if the batch were all judged).
     expect(notices.map((n) => n.Subject)).toEqual([
-      '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+      '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp — 1 call not evaluated',
     ]);
     expect(notices[0]?.Message).toContain('COULD NOT EVALUATE (some calls)');
     expect(notices[0]?.Message).toContain('  RunInstances: the record has no responseElements');
+  });
+
+  it('two such calls beside a readable one: the subject counts them ("2 calls not evaluated")', async () => {
+    installFakeEc2(ec2Mock, world());
+    const readable = cloudTrailRecord(
+      'ModifyNetworkInterfaceAttribute',
+      { networkInterfaceId: 'eni-0web', groupSet: { items: [{ groupId: 'sg-0web' }] } },
+      { _return: true },
+      { eventID: 'evt-3' },
+    );
+    await processMessages(
+      [
+        { id: 'a', body: JSON.stringify(envelope({ ...bigRun(), eventID: 'evt-1' })), receiveCount: 1 },
+        { id: 'b', body: JSON.stringify(envelope({ ...bigRun(), eventID: 'evt-2' })), receiveCount: 1 },
+        { id: 'c', body: JSON.stringify(envelope(readable)), receiveCount: 1 },
+      ],
+      eventDeps({ ownRoleArn: 'arn:aws:iam::111122223333:role/vpc-guardrail' }),
+    );
+    expect(publishedNotices(snsMock).map((n) => n.Subject)).toEqual([
+      '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp — 2 calls not evaluated',
+    ]);
   });
 
   it('a readable response without ids is told too; a failed call stays ignored', () => {
