@@ -2,7 +2,14 @@ import { repeatedKey } from '../json-keys';
 import { keyPath } from '../validation';
 import { emptyScope } from './event-table';
 import { type TriageOptions, triageEvent } from './parse';
-import { addedNaclEntryKey, addedRuleKey, type EventScope, type Ignored, type ParsedEvent } from './types';
+import {
+  addedNaclEntryKey,
+  addedRuleKey,
+  type EventScope,
+  type Ignored,
+  type ParsedEvent,
+  prefixListEntryKey,
+} from './types';
 
 // DESIGN §14 "Coalescing": each message of a batch is triaged on its own, duplicate event ids
 // count once, and the rest are grouped by account and region so that each group's slice is read,
@@ -142,14 +149,8 @@ export function mergeScopes(scopes: readonly EventScope[]): EventScope {
     networkInterfaceIds: union((s) => s.networkInterfaceIds),
     instanceIds: union((s) => s.instanceIds),
     prefixListIds: union((s) => s.prefixListIds),
-    addedPrefixListEntries: union(
-      (s) => s.addedPrefixListEntries,
-      (e) => `${e.prefixListId}|${e.cidr}|${e.version ?? ''}`,
-    ),
-    removedPrefixListEntries: union(
-      (s) => s.removedPrefixListEntries,
-      (e) => `${e.prefixListId}|${e.cidr}|${e.version ?? ''}`,
-    ),
+    addedPrefixListEntries: union((s) => s.addedPrefixListEntries, prefixListEntryKey),
+    removedPrefixListEntries: union((s) => s.removedPrefixListEntries, prefixListEntryKey),
     newVpcIds: union((s) => s.newVpcIds),
     restoredPrefixListVersions: union(
       (s) => s.restoredPrefixListVersions,

@@ -118,6 +118,11 @@ export interface AddedPrefixListEntry {
   version?: number;
 }
 
+/** What tells prefix-list entry changes apart in a merged batch: the list, the CIDR and the version. */
+export function prefixListEntryKey(entry: AddedPrefixListEntry): string {
+  return `${entry.prefixListId}|${entry.cidr}|${entry.version ?? ''}`;
+}
+
 /** A version a RestoreManagedPrefixListVersion call restores a list to (`PreviousVersion`). */
 export interface RestoredPrefixListVersion {
   prefixListId: string;
