@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VpcGuardrailStack, type VpcGuardrailStackProps } from '../../../infra/vpc-guardrail-stack';
+import { parseAuditPayload } from '../../../shared/audit/payload';
+
+// Spec conformance (DESIGN §15, README "Audits across the organization" and "Organization →
+// Architecture"): what the central stack does that the single-account stack does differently.
+// A scheduled audit that read only the central account, or a central role whose fixes were
+// limited to the stack's region, would leave members or regions unjudged or unfixed in silence.
+
+const ORG = 'o-a1b2c3d4e5';
+const REGIONS = ['eu-west-1', 'us-east-1'];
+const organization = {
+  organizationId: ORG,
+  targetOus: ['ou-ab12-cd34ef56'],
+  regions: REGIONS,
+  memberRoleName: 'VpcGuardrailMember',
+};
+let bundlesDir = '';
+
+beforeAll(() => {
+  bundlesDir = mkdtempSync(join(tmpdir(), 'vpc-guardrail-bundles-'));
+  for (const name of ['on-network-change', 'audit']) {
+    mkdirSync(join(bundlesDir, name));
+    writeFileSync(join(bundlesDir, name, 'index.mjs'), 'export const handler = async () => ({});\n');
+  }
+});
+
+afterAll(() => {
+  rmSync(bundlesDir, { recursive: true, force: true });
+});
+
+function synth(props: Omit<VpcGuardrailStackProps, 'bundlesDir'>, id = 'VpcGuardrailCentral'): Template {
+  const app = new App({ builtinCloudFormationValidation: false });
+  return Template.fromStack(new VpcGuardrailStack(app, id, { ...props, bundlesDir }));
+}
+
+interface Target {
+  Input?: string;
+  Arn?: unknown;
+}
+
+/** The constant inputs the schedule rule gives the audit function. */
+function scheduleInputs(template: Template): unknown[] {
+  const rules = Object.values(template.findResources('AWS::Events::Rule')) as {
+    Properties: { ScheduleExpression?: string; Targets?: Target[] };
+  }[];
+  return rules
+    .filter((rule) => rule.Properties.ScheduleExpression !== undefined)
+    .flatMap((rule) => (rule.Properties.Targets ?? []).map((t) => JSON.parse(t.Input ?? 'null') as unknown));
+}
+
+interface Statement {
+  Sid?: string;
+  Resource: unknown;
+}
+
+/** The remediation statements of every policy, with their resource rendered as text. */
+function remediationResources(template: Template): string[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap(
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+    )
+    .filter((s) => s.Sid?.startsWith('Remediate'))
+    .map((s) => JSON.stringify(s.Resource));
+}
+
+describe('spec §15: the central stack governs the whole organization', () => {
+  it("schedules an audit of every account of the organization in the context's regions, a payload the audit function takes", () => {
+    // Act
+    const central = synth({ organization, auditSchedule: 'rate(1 day)' });
+    const single = synth({ auditSchedule: 'rate(1 day)' }, 'VpcGuardrail');
+
+    // Assess
+    const [orgInput, ...others] = scheduleInputs(central);
+    expect(others).toEqual([]);
+    expect(orgInput).toEqual({ notify: true, organization: true, regions: REGIONS });
+    expect(parseAuditPayload(orgInput)).toMatchObject({ notify: true, organization: true, regions: REGIONS });
+    // The single-account stack audits its own region only: organization needs the member role.
+    expect(scheduleInputs(single)).toEqual([{ notify: true }]);
+  });
+
+  it("lets both central roles fix the central account's resources in every region, not only the stack's", () => {
+    // Act
+    const central = synth({ organization, config: { mode: 'remediate' } });
+    const single = synth({ config: { mode: 'remediate' } }, 'VpcGuardrail');
+
+    // Assess: two roles × security-group (the rules on by default in remediate mode).
+    const centralResources = remediationResources(central);
+    expect(centralResources).toHaveLength(2);
+    for (const resource of centralResources) {
+      expect(resource).toContain('":ec2:*:"');
+      expect(resource).toContain(':security-group/*');
+    }
+    const singleResources = remediationResources(single);
+    expect(singleResources).toHaveLength(2);
+    for (const resource of singleResources) expect(resource).toContain('{"Ref":"AWS::Region"}');
+  });
+});
