@@ -71,6 +71,58 @@ function remediationResources(template: Template): string[] {
     .map((s) => JSON.stringify(s.Resource));
 }
 
+/** The rules' logical ids allowed to send to a queue (by a statement for events.amazonaws.com). */
+function senders(template: Template, queuePrefix: string): string[] {
+  const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as {
+    Properties: {
+      Queues: { Ref: string }[];
+      PolicyDocument: {
+        Statement: {
+          Effect: string;
+          Principal?: { Service?: string };
+          Action: string | string[];
+          Condition?: { ArnEquals?: { 'aws:SourceArn'?: { 'Fn::GetAtt'?: [string, string] } } };
+        }[];
+      };
+    };
+  }[];
+  return policies
+    .filter((p) => p.Properties.Queues.some((q) => q.Ref.startsWith(queuePrefix)))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement)
+    .filter(
+      (s) =>
+        s.Effect === 'Allow' &&
+        s.Principal?.Service === 'events.amazonaws.com' &&
+        [s.Action].flat().includes('sqs:SendMessage'),
+    )
+    .map((s) => s.Condition?.ArnEquals?.['aws:SourceArn']?.['Fn::GetAtt']?.[0] ?? '(any rule)')
+    .sort();
+}
+
+describe('spec §10/§14: EventBridge can deliver to the buffer and to the dead-letter queue', () => {
+  it.each([
+    ['VpcGuardrail (default bus)', {}],
+    ['VpcGuardrailCentral (central bus)', { organization }],
+  ])(
+    '%s: only the network-change rule may send to the buffer; it and the schedule to the DLQ',
+    (_name, props) => {
+      // Act: the SSE-SQS buffer takes EventBridge's messages only with this policy (a KMS key would
+      // need a key policy); without it every event would end in the DLQ, judged by nobody.
+      const template = synth({ ...props, auditSchedule: 'rate(1 day)' });
+
+      // Assess
+      const rules = Object.keys(template.findResources('AWS::Events::Rule'));
+      const network = rules.find((id) => id.startsWith('NetworkChange'));
+      const schedule = rules.find((id) => id.startsWith('AuditSchedule'));
+      expect(network).toBeDefined();
+      expect(schedule).toBeDefined();
+      expect(senders(template, 'Events')).toEqual([network]);
+      expect(senders(template, 'DeadLetters')).toEqual([network, schedule].sort());
+      expect(senders(template, 'EventDeadLetters')).toEqual([]);
+    },
+  );
+});
+
 describe('spec §15: the central stack governs the whole organization', () => {
   it("schedules an audit of every account of the organization in the context's regions, a payload the audit function takes", () => {
     // Act
