@@ -123,6 +123,42 @@ describe('spec §10/§14: EventBridge can deliver to the buffer and to the dead-
   );
 });
 
+describe('README "Failures" (DESIGN §13 "Failed invocations land in the dead-letter queue")', () => {
+  it('retries as the README says before the DLQ, and both DLQs keep messages 14 days', () => {
+    // Act
+    const template = synth({ auditSchedule: 'rate(1 day)' }, 'VpcGuardrail');
+
+    // Assess: asynchronous invocations: the event function twice within an hour, the audit once.
+    const configs = Object.entries(template.findResources('AWS::Lambda::EventInvokeConfig')).map(
+      ([id, r]) => [id.replace(/EventInvokeConfig.*$/, ''), (r as { Properties: unknown }).Properties],
+    );
+    expect(Object.fromEntries(configs)).toMatchObject({
+      OnNetworkChangeFunction: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+      AuditFunction: { MaximumRetryAttempts: 1 },
+    });
+    // The schedule's two delivery retries into the DLQ; the network rule's four within 2 hours.
+    const targets = Object.entries(template.findResources('AWS::Events::Rule')).map(([id, r]) => [
+      id.replace(/[0-9A-F]{8}$/, ''),
+      (r as { Properties: { Targets: { RetryPolicy?: unknown; DeadLetterConfig?: unknown }[] } }).Properties
+        .Targets,
+    ]);
+    expect(Object.fromEntries(targets)).toMatchObject({
+      AuditSchedule: [{ RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: expect.anything() }],
+      NetworkChange: [
+        {
+          RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
+          DeadLetterConfig: expect.anything(),
+        },
+      ],
+    });
+    const queues = Object.entries(template.findResources('AWS::SQS::Queue')).map(([id, r]) => [
+      id.replace(/[0-9A-F]{8}$/, ''),
+      (r as { Properties: { MessageRetentionPeriod?: number } }).Properties.MessageRetentionPeriod,
+    ]);
+    expect(Object.fromEntries(queues)).toMatchObject({ DeadLetters: 1_209_600, EventDeadLetters: 1_209_600 });
+  });
+});
+
 describe('spec §15: the central stack governs the whole organization', () => {
   it("schedules an audit of every account of the organization in the context's regions, a payload the audit function takes", () => {
     // Act
