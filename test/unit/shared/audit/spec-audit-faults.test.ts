@@ -11,7 +11,7 @@ import type { AuditTarget } from '../../../../shared/audit/types';
 import type { Finding } from '../../../../shared/findings';
 import { parseConfig } from '../../../../shared/load-config';
 import type { Notice } from '../../../../shared/notify/notice';
-import { mockRegion, sshGroup } from '../../../helpers';
+import { type Ec2Mock, mockRegion, sshGroup } from '../../../helpers';
 
 // Spec conformance, DESIGN §13: "AWS faults (throttling, access denied, not found, timeouts,
 // partial pages) … none leads to a wrong remediation or a lost notification", on the audit path
@@ -35,7 +35,7 @@ const FAULTS = [
  * the fault; us-east-1: one world-open SSH group, read whole. Every client answers revokes.
  */
 function regions(code: string, message: string) {
-  const clients = new Map<string, ReturnType<typeof mockClient<EC2Client>>>();
+  const clients = new Map<string, Ec2Mock>();
   const ec2For = (target: AuditTarget): EC2Client => {
     const client = new EC2Client({
       region: target.region,
