@@ -47,7 +47,11 @@ function recordWaves(ec2: EC2Client): Call[] {
 /** Names by wave, each wave sorted (calls of one wave have no order). */
 function waves(calls: readonly Call[]): string[][] {
   const out: string[][] = [];
-  for (const call of calls) (out[call.wave - 1] ??= []).push(call.name);
+  for (const call of calls) {
+    const wave = out[call.wave - 1] ?? [];
+    wave.push(call.name);
+    out[call.wave - 1] = wave;
+  }
   return out.map((names) => names.sort());
 }
 
