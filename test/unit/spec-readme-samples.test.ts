@@ -33,6 +33,42 @@ function blocksAfter(after: string, count: number): string[] {
   return blocks;
 }
 
+/**
+ * Whether `sample` is `output` as the README abridges it: runs of lines separated by `  …`, the
+ * first run at the very start, each run contiguous in `output` and the runs in order.
+ */
+function abridges(sample: string[], output: string[]): boolean {
+  const runs: string[][] = [[]];
+  for (const line of sample) {
+    if (line === '  …') runs.push([]);
+    else runs.at(-1)?.push(line);
+  }
+  let from = 0;
+  return runs.every((run, index) => {
+    const at = output.findIndex(
+      (_, start) => start >= from && run.every((line, offset) => output[start + offset] === line),
+    );
+    if (at < 0 || (index === 0 && at !== 0)) return false;
+    from = at + run.length;
+    return true;
+  });
+}
+
+describe('README "Quick start": the demo output it shows', () => {
+  it('is what npm run demo prints, abridged at its "…" lines', async () => {
+    // Prepare
+    const [sample = ''] = blocksAfter('The demo prints a report grouped by severity', 1);
+
+    // Act
+    const run = await cli(['audit', '--snapshot', DEMO, '--fail-on', 'none']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(sample.split('\n').length).toBeGreaterThan(8);
+    expect(abridges(sample.split('\n'), run.stdout.split('\n'))).toBe(true);
+  });
+});
+
 describe('README "vpc-guardrail simulate": the sample output', () => {
   it('is the start of what the command it shows prints, line for line, up to its "…"', async () => {
     // Prepare: the command block, then the output block the README prints under it
