@@ -12,6 +12,7 @@ import {
   PUBLIC_IPV6_SIZE,
   publicCount4,
   publicCount6,
+  worldThresholds,
 } from '../net/public-space';
 import { segmentPorts } from './segments';
 
@@ -187,7 +188,7 @@ export class ReachCollector {
     private readonly coverage: number,
   ) {
     this.visit = (protocol, from, to, source) => this.add(protocol, from, to, source);
-    const world6 = (Math.round(coverage * PPM) / PPM) * Number(PUBLIC_IPV6_SIZE);
+    const world6 = Number(worldThresholds(coverage).v6);
     this.threshold6 = Math.min(Number(BROAD_IPV6), world6) / SLACK6 / SLACK6;
   }
 
@@ -398,8 +399,6 @@ function fullOnly(full: Interval<number>[], world: boolean, broad: boolean): Cla
 const NO_PORTS: PortSet = Object.freeze([]) as PortSet;
 
 const MAX_PORT = 65535;
-
-const PPM = 1_000_000;
 
 const range = (s: { from: number; to: number }) => [s.from, s.to] as const;
 

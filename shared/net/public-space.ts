@@ -79,16 +79,45 @@ export function publicCount6(set: IntervalSet<bigint>): bigint {
   return count;
 }
 
-const PPM = 1_000_000;
+/** The least public counts that cover a share of each family's public space. */
+interface WorldThresholds {
+  readonly coverage: number;
+  readonly v4: number;
+  readonly v6: bigint;
+}
+
+let lastThresholds: WorldThresholds | undefined;
+
+/**
+ * The least number of public addresses of each family that covers `coverage` of its public space:
+ * ceil(coverage × size), computed exactly from the decimal the fraction is written as (`0.99` is
+ * 99/100, not the binary double nearest it), so "at least 99 %" holds at the boundary address and
+ * a fraction with more than six decimals (`0.9999996`, `0.0000001`) is not rounded to another.
+ * A pure function of `coverage`; the last answer is kept, since a run uses one coverage throughout.
+ */
+export function worldThresholds(coverage: number): WorldThresholds {
+  if (lastThresholds?.coverage === coverage) return lastThresholds;
+  // toExponential() writes the shortest decimal that reads back as this number: "9.9e-1", "1e-7".
+  const [digits = '', exponent = '0'] = coverage.toExponential().split('e');
+  const [whole = '', fraction = ''] = digits.split('.');
+  const scale = fraction.length - Number(exponent);
+  let numerator = BigInt(whole + fraction);
+  let denominator = 1n;
+  if (scale >= 0) denominator = 10n ** BigInt(scale);
+  else numerator *= 10n ** BigInt(-scale);
+  const least = (size: bigint) => (numerator * size + denominator - 1n) / denominator;
+  lastThresholds = { coverage, v4: Number(least(BigInt(PUBLIC_IPV4_SIZE))), v6: least(PUBLIC_IPV6_SIZE) };
+  return lastThresholds;
+}
 
 /** True when `count` public IPv4 addresses cover at least `coverage` of the public space (exact). */
 export function coversWorld4(count: number, coverage: number): boolean {
-  return count * PPM >= Math.round(coverage * PPM) * PUBLIC_IPV4_SIZE;
+  return count >= worldThresholds(coverage).v4;
 }
 
 /** True when `count` public IPv6 addresses cover at least `coverage` of the public space (exact). */
 export function coversWorld6(count: bigint, coverage: number): boolean {
-  return count * BigInt(PPM) >= BigInt(Math.round(coverage * PPM)) * PUBLIC_IPV6_SIZE;
+  return count >= worldThresholds(coverage).v6;
 }
 
 /** World-open test of an IPv4 source set. */
