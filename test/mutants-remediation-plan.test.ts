@@ -7,7 +7,8 @@ import { planRemediation, ruleMode } from '../shared/remediation/plan';
 import type { AutoFix } from '../shared/rules/types';
 import { makeFinding, revokePlan } from './helpers';
 
-const autoFixOf = (ruleId: string): AutoFix => (ruleId === 'sg-open-admin-port' ? 'yes' : 'no');
+const autoFixOf = (ruleId: string): AutoFix =>
+  ruleId === 'sg-open-admin-port' ? 'yes' : ruleId === 'nacl-open-admin-port' ? 'opt-in' : 'no';
 const complete = { sliceComplete: true, autoFixOf };
 const admin = makeFinding({
   ruleId: 'sg-open-admin-port',
@@ -36,5 +37,75 @@ describe('per-rule modes under a global dry run', () => {
     expect(ruleMode(config, 'sg-open-admin-port')).toBe('off');
     expect(plan.actions).toEqual([]);
     expect(plan.skipped.map((s) => s.reason)).toEqual(['mode off']);
+  });
+
+  it('never plans a finding of a rule set to off under a global remediate', () => {
+    const config = parseConfig({ mode: 'remediate', rules: { 'sg-open-admin-port': 'off' } });
+    const plan = planRemediation([admin], config, complete);
+    expect(plan.dryRun).toBe(false);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped.map((s) => [s.findingId, s.reason])).toEqual([[admin.id, 'mode off']]);
+  });
+});
+
+describe('the part of a finding that cannot be fixed is named, even when it is one reason', () => {
+  it('names a NACL fix with a single notPlanned reason beside the calls planned for the rest', () => {
+    // Prepare: 22/tcp is planned, 3389/tcp is not (one reason): the skip must still say so.
+    const reason = '3389/tcp ipv4: no 2 free rule numbers below 100 for the deny entry and the allow entries of 1 kept source(s)';
+    const finding = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-1',
+      evidence: { notPlanned: [reason] },
+      remediation: {
+        action: 'fix-network-acl-entries',
+        networkAclId: 'acl-1',
+        createEntries: [
+          {
+            NetworkAclId: 'acl-1',
+            RuleNumber: 10,
+            Egress: false,
+            Protocol: '6',
+            RuleAction: 'deny',
+            CidrBlock: '0.0.0.0/0',
+            PortRange: { From: 22, To: 22 },
+          },
+        ],
+        replaceEntries: [],
+        deleteEntries: [],
+        previousEntries: [],
+      },
+    });
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    // Act
+    const plan = planRemediation([finding], config, complete);
+    // Assess
+    expect(plan.actions.map((a) => [a.action, a.findingIds])).toEqual([['CreateNetworkAclEntry', [finding.id]]]);
+    expect(plan.skipped).toEqual([
+      {
+        findingId: finding.id,
+        ruleId: 'nacl-open-admin-port',
+        resourceId: 'acl-1',
+        reason: `not fixable automatically: ${reason}`,
+      },
+    ]);
+  });
+
+  it('skips, never drops, a NACL finding with no plan and a single notPlanned reason', () => {
+    const finding = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-2',
+      evidence: { notPlanned: ['22/tcp ipv4: the NACL would hold 21 inbound IPv4 entries, more than naclEntryLimit (20)'] },
+    });
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    const plan = planRemediation([finding], config, complete);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped.map((s) => [s.resourceId, s.reason])).toEqual([
+      [
+        'acl-2',
+        'not fixable automatically: 22/tcp ipv4: the NACL would hold 21 inbound IPv4 entries, more than naclEntryLimit (20)',
+      ],
+    ]);
   });
 });
