@@ -109,3 +109,63 @@ describe('the part of a finding that cannot be fixed is named, even when it is o
     ]);
   });
 });
+
+describe('merging plans: nothing offending is lost when two targets look alike', () => {
+  it('revokes every permission of a group when the slice carried no rule ids (one call, all of them)', () => {
+    // Prepare: two findings on sg-2, neither target has a rule id (revoke by permission).
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const rdp = { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+    const byPermission = (resource: string, ipPermission: typeof ssh | typeof rdp) =>
+      makeFinding({
+        ruleId: 'sg-open-admin-port',
+        resourceId: 'sg-2',
+        evidence: { resource },
+        remediation: {
+          action: 'revoke-security-group-rules',
+          groupId: 'sg-2',
+          rules: [{ direction: 'ingress', ipPermission }],
+        },
+      });
+    const first = byPermission('a', ssh);
+    const second = byPermission('b', rdp);
+    // Act
+    const plan = planRemediation([first, second], parseConfig({ mode: 'remediate' }), complete);
+    // Assess: one call listing both permissions, both findings named.
+    expect(plan.actions).toHaveLength(1);
+    expect(plan.actions[0]?.action).toBe('RevokeSecurityGroupIngress');
+    expect(plan.actions[0]?.parameters).toEqual({ GroupId: 'sg-2', IpPermissions: [ssh, rdp] });
+    expect(plan.actions[0]?.findingIds).toEqual([first.id, second.id].sort());
+  });
+
+  it('creates an inbound and an outbound NACL entry that share a rule number, both of them', () => {
+    const entry = (egress: boolean) => ({
+      NetworkAclId: 'acl-1',
+      RuleNumber: 10,
+      Egress: egress,
+      Protocol: '6',
+      RuleAction: 'deny' as const,
+      CidrBlock: '0.0.0.0/0',
+      PortRange: { From: 22, To: 22 },
+    });
+    const finding = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-1',
+      remediation: {
+        action: 'fix-network-acl-entries',
+        networkAclId: 'acl-1',
+        createEntries: [entry(true), entry(false)],
+        replaceEntries: [],
+        deleteEntries: [],
+        previousEntries: [],
+      },
+    });
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    const plan = planRemediation([finding], config, complete);
+    // Inbound first (Egress false sorts before true), then outbound.
+    expect(plan.actions.map((a) => [a.action, a.parameters])).toEqual([
+      ['CreateNetworkAclEntry', entry(false)],
+      ['CreateNetworkAclEntry', entry(true)],
+    ]);
+  });
+});
