@@ -168,4 +168,66 @@ describe('merging plans: nothing offending is lost when two targets look alike',
       ['CreateNetworkAclEntry', entry(true)],
     ]);
   });
+
+  it('replaces and deletes inbound and outbound entries sharing a rule number, each with its own undo', () => {
+    const entry = (egress: boolean, cidr: string) => ({
+      NetworkAclId: 'acl-3',
+      RuleNumber: 100,
+      Egress: egress,
+      Protocol: '6',
+      RuleAction: 'allow' as const,
+      CidrBlock: cidr,
+      PortRange: { From: 22, To: 22 },
+    });
+    const narrowed = [entry(false, '10.0.0.0/8'), entry(true, '10.0.0.0/8')];
+    const before = [entry(false, '0.0.0.0/0'), entry(true, '0.0.0.0/0')];
+    const finding = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-3',
+      remediation: {
+        action: 'fix-network-acl-entries',
+        networkAclId: 'acl-3',
+        createEntries: [],
+        replaceEntries: narrowed,
+        deleteEntries: [],
+        previousEntries: before,
+      },
+    });
+    const deleting = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceType: 'AWS::EC2::NetworkAcl',
+      resourceId: 'acl-4',
+      remediation: {
+        action: 'fix-network-acl-entries',
+        networkAclId: 'acl-4',
+        createEntries: [],
+        replaceEntries: [],
+        deleteEntries: [
+          { RuleNumber: 100, Egress: true },
+          { RuleNumber: 100, Egress: false },
+        ],
+        previousEntries: [
+          { ...entry(true, '0.0.0.0/0'), NetworkAclId: 'acl-4' },
+          { ...entry(false, '0.0.0.0/0'), NetworkAclId: 'acl-4' },
+        ],
+      },
+    });
+    const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
+    const plan = planRemediation([finding, deleting], config, complete);
+    expect(plan.actions.map(({ findingIds: _ids, ...rest }) => rest)).toEqual([
+      { action: 'ReplaceNetworkAclEntry', parameters: narrowed[0], replacedEntry: before[0] },
+      { action: 'ReplaceNetworkAclEntry', parameters: narrowed[1], replacedEntry: before[1] },
+      {
+        action: 'DeleteNetworkAclEntry',
+        parameters: { NetworkAclId: 'acl-4', RuleNumber: 100, Egress: false },
+        deletedEntry: { ...entry(false, '0.0.0.0/0'), NetworkAclId: 'acl-4' },
+      },
+      {
+        action: 'DeleteNetworkAclEntry',
+        parameters: { NetworkAclId: 'acl-4', RuleNumber: 100, Egress: true },
+        deletedEntry: { ...entry(true, '0.0.0.0/0'), NetworkAclId: 'acl-4' },
+      },
+    ]);
+  });
 });
