@@ -231,3 +231,46 @@ describe('merging plans: nothing offending is lost when two targets look alike',
     ]);
   });
 });
+
+describe('which findings a call closes, and how a mixed group is revoked', () => {
+  it('names every finding a subnet call closes', () => {
+    const plan = { action: 'disable-subnet-auto-assign-public-ip' as const, subnetId: 'subnet-1' };
+    const a = makeFinding({ ruleId: 'subnet-auto-assign-public-ip', resourceId: 'subnet-1', remediation: plan });
+    const b = makeFinding({
+      ruleId: 'subnet-auto-assign-public-ip',
+      resourceId: 'subnet-1',
+      evidence: { other: true },
+      remediation: plan,
+    });
+    const autoFix = (ruleId: string): AutoFix => (ruleId === 'subnet-auto-assign-public-ip' ? 'opt-in' : 'no');
+    const config = parseConfig({ mode: 'remediate', rules: { 'subnet-auto-assign-public-ip': 'remediate' } });
+    const result = planRemediation([a, b], config, { sliceComplete: true, autoFixOf: autoFix });
+    expect(result.actions).toEqual([
+      {
+        action: 'ModifySubnetAttribute',
+        parameters: { SubnetId: 'subnet-1', MapPublicIpOnLaunch: { Value: false } },
+        findingIds: [a.id, b.id].sort(),
+      },
+    ]);
+  });
+
+  it('revokes by permission when only some of a group\'s targets carry a rule id (never an undefined id)', () => {
+    const withId = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const withoutId = { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const finding = makeFinding({
+      ruleId: 'sg-open-admin-port',
+      resourceId: 'sg-5',
+      remediation: {
+        action: 'revoke-security-group-rules',
+        groupId: 'sg-5',
+        rules: [
+          { direction: 'ingress', securityGroupRuleId: 'sgr-22', ipPermission: withId },
+          { direction: 'ingress', ipPermission: withoutId },
+        ],
+      },
+    });
+    const plan = planRemediation([finding], parseConfig({ mode: 'remediate' }), complete);
+    expect(plan.actions).toHaveLength(1);
+    expect(plan.actions[0]?.parameters).toEqual({ GroupId: 'sg-5', IpPermissions: [withId, withoutId] });
+  });
+});
