@@ -1,0 +1,33 @@
+// Mutation checks of shared/rules/sg-open-common.ts `publicFamilies`: an IPv6 rule that opens the
+// port must be listed in the finding's evidence (the rule a person deletes by hand), as an IPv4 one is.
+import { describe, expect, it } from 'vitest';
+import { sgBroadPublicSource } from '../shared/rules/sg-broad-public-source';
+import { sgOpenAdminPort } from '../shared/rules/sg-open-admin-port';
+import { perm, run, sg } from './helpers';
+
+describe('IPv6 rules are named in the evidence of the findings they make', () => {
+  it('sg-open-admin-port lists the ::/0 rule on 22/tcp', () => {
+    // Prepare
+    const snapshot = { SecurityGroups: [sg('sg-6', [perm('tcp', [22, 22], '::/0')])] };
+    // Act
+    const findings = run(sgOpenAdminPort, snapshot);
+    // Assess
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['sg-open-admin-port', 'sg-6']]);
+    expect(findings[0]?.evidence).toMatchObject({
+      ipv4: [],
+      ipv6: ['22/tcp'],
+      rules: [{ protocol: 'tcp', ports: '22', source: '::/0' }],
+    });
+  });
+
+  it('sg-broad-public-source lists the broad public IPv6 rule (2000::/4)', () => {
+    const snapshot = { SecurityGroups: [sg('sg-7', [perm('tcp', [5432, 5432], '2000::/4')])] };
+    const findings = run(sgBroadPublicSource, snapshot);
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['sg-broad-public-source', 'sg-7']]);
+    expect(findings[0]?.evidence).toMatchObject({
+      ipv4: [],
+      ipv6: ['5432/tcp'],
+      rules: [{ protocol: 'tcp', ports: '5432', source: '2000::/4' }],
+    });
+  });
+});
