@@ -1,0 +1,43 @@
+// Mutation checks of shared/aws/remediator.ts: a revoke of one permission answered NotFound is
+// already done with no re-read (DESIGN §8 "Verified outcome": only a revoke of several ids or
+// permissions is verified), so a retry costs no DescribeSecurityGroupRules call.
+import { DescribeSecurityGroupRulesCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { executeActions } from '../shared/aws/remediator';
+import type { PlannedAction } from '../shared/remediation/types';
+
+const ec2Mock = mockClient(EC2Client);
+const ec2 = new EC2Client({ region: 'eu-west-1' });
+
+function awsError(name: string, status = 400): Error {
+  return Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+}
+
+describe('a revoke of one permission answered NotFound', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('is already done, with one revoke call and no re-read of the group', async () => {
+    // Prepare
+    const permission = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const action: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [permission] },
+      findingIds: ['f1'],
+      revoked: [permission],
+    };
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.NotFound'));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+    // Act
+    const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
+    // Assess
+    expect(results).toHaveLength(1);
+    expect(results[0]?.action).toEqual(action);
+    expect(results[0]?.status).toBe('already-done');
+    expect(results[0]?.error).toContain('InvalidPermission.NotFound');
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+  });
+});
