@@ -41,3 +41,50 @@ describe('a revoke of one permission answered NotFound', () => {
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
   });
 });
+
+describe('a revoke of exactly two permissions answered NotFound', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('is verified: the permission still present is revoked in one more call, never reported gone', async () => {
+    // Prepare: a concurrent batch removed 22/tcp; 3389/tcp ::/0 is still open.
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const rdp = { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+    const action: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [ssh, rdp] },
+      findingIds: ['f1'],
+      revoked: [ssh, rdp],
+    };
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidPermission.NotFound'))
+      .resolves({ Return: true });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        {
+          GroupId: 'sg-1',
+          IsEgress: false,
+          SecurityGroupRuleId: 'sgr-r',
+          IpProtocol: 'tcp',
+          FromPort: 3389,
+          ToPort: 3389,
+          CidrIpv6: '::/0',
+        },
+      ],
+    });
+    // Act
+    const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
+    // Assess
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: 'sg-1', IpPermissions: [ssh, rdp] },
+      { GroupId: 'sg-1', IpPermissions: [rdp] },
+    ]);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(1);
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', IpPermissions: [ssh] }],
+      ['done', { GroupId: 'sg-1', IpPermissions: [rdp] }],
+    ]);
+  });
+});
