@@ -30,4 +30,29 @@ describe('IPv6 rules are named in the evidence of the findings they make', () =>
       rules: [{ protocol: 'tcp', ports: '5432', source: '2000::/4' }],
     });
   });
+
+  it('sg-open-admin-port lists a rule from a prefix list holding only ::/0', () => {
+    const snapshot = {
+      SecurityGroups: [sg('sg-8', [perm('tcp', [22, 22], 'pl-v6')])],
+      ManagedPrefixLists: [{ PrefixListId: 'pl-v6', Entries: [{ Cidr: '::/0' }] }],
+    };
+    const findings = run(sgOpenAdminPort, snapshot);
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['sg-open-admin-port', 'sg-8']]);
+    expect(findings[0]?.evidence).toMatchObject({
+      ipv4: [],
+      ipv6: ['22/tcp'],
+      rules: [{ protocol: 'tcp', ports: '22', source: 'pl-v6' }],
+    });
+  });
+});
+
+describe('a rule is named only for the ports it opens', () => {
+  it('leaves the world-open rule on 21/tcp, next to 22, out of the 22/tcp admin finding', () => {
+    const snapshot = {
+      SecurityGroups: [sg('sg-9', [perm('tcp', [21, 21], '0.0.0.0/0'), perm('tcp', [22, 22], '0.0.0.0/0')])],
+    };
+    const findings = run(sgOpenAdminPort, snapshot);
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['sg-open-admin-port', 'sg-9']]);
+    expect(findings[0]?.evidence.rules).toEqual([{ protocol: 'tcp', ports: '22', source: '0.0.0.0/0' }]);
+  });
 });
