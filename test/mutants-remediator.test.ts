@@ -1,7 +1,13 @@
 // Mutation checks of shared/aws/remediator.ts: a revoke of one permission answered NotFound is
 // already done with no re-read (DESIGN §8 "Verified outcome": only a revoke of several ids or
 // permissions is verified), so a retry costs no DescribeSecurityGroupRules call.
-import { DescribeSecurityGroupRulesCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateNetworkAclEntryCommand,
+  DescribeNetworkAclsCommand,
+  DescribeSecurityGroupRulesCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { executeActions } from '../shared/aws/remediator';
@@ -86,5 +92,31 @@ describe('a revoke of exactly two permissions answered NotFound', () => {
       ['already-done', { GroupId: 'sg-1', IpPermissions: [ssh] }],
       ['done', { GroupId: 'sg-1', IpPermissions: [rdp] }],
     ]);
+  });
+});
+
+describe('a NACL create refused for another reason than NetworkAclEntryAlreadyExists', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('is failed with its error, and the NACL is not read', async () => {
+    const entry = {
+      NetworkAclId: 'acl-1',
+      RuleNumber: 99,
+      Protocol: '6',
+      RuleAction: 'deny' as const,
+      Egress: false,
+      CidrBlock: '0.0.0.0/0',
+      PortRange: { From: 22, To: 22 },
+    };
+    const action: PlannedAction = { action: 'CreateNetworkAclEntry', parameters: entry, findingIds: ['f2'] };
+    ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('UnauthorizedOperation', 403));
+    ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+      NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [entry] }],
+    });
+    const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
+    expect(results.map((r) => [r.status, r.error])).toEqual([['failed', expect.stringContaining('UnauthorizedOperation')]]);
+    expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(0);
   });
 });
