@@ -6,6 +6,7 @@ import {
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupRulesCommand,
   EC2Client,
+  ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -117,6 +118,83 @@ describe('a NACL create refused for another reason than NetworkAclEntryAlreadyEx
     });
     const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
     expect(results.map((r) => [r.status, r.error])).toEqual([['failed', expect.stringContaining('UnauthorizedOperation')]]);
+    expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(0);
+  });
+});
+
+describe('a revoke by permissions whose UnknownIpPermissions EC2 answers in another shape', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('is already done, never "done", when the unknown permissions cover every permission asked in one merged entry', async () => {
+    // EC2's reference: "unknownIpPermissionSet might be in a different format from the request
+    // parameter" — here both asked sources come back as one permission with two ranges.
+    const v4 = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const v6 = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+    const action: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [v4, v6] },
+      findingIds: ['f1'],
+      revoked: [v4, v6],
+    };
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({
+      Return: true,
+      UnknownIpPermissions: [
+        {
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+          Ipv6Ranges: [{ CidrIpv6: '::/0' }],
+        },
+      ],
+    });
+    const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', IpPermissions: [v4, v6] }],
+    ]);
+  });
+});
+
+describe('failures of other calls never stop a NACL fix', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it("makes a NACL's create after a denied revoke of a group, and reads no NACL for a create + replace fix", async () => {
+    const deny = {
+      NetworkAclId: 'acl-1',
+      RuleNumber: 99,
+      Protocol: '6',
+      RuleAction: 'deny' as const,
+      Egress: false,
+      CidrBlock: '0.0.0.0/0',
+      PortRange: { From: 22, To: 22 },
+    };
+    const narrowed = { ...deny, RuleNumber: 100, RuleAction: 'allow' as const, CidrBlock: '10.0.0.0/16' };
+    const actions: PlannedAction[] = [
+      {
+        action: 'RevokeSecurityGroupIngress',
+        parameters: { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] },
+        findingIds: ['f1'],
+      },
+      { action: 'CreateNetworkAclEntry', parameters: deny, findingIds: ['f2'] },
+      { action: 'ReplaceNetworkAclEntry', parameters: narrowed, findingIds: ['f2'] },
+    ];
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 403));
+    ec2Mock.on(CreateNetworkAclEntryCommand).resolves({});
+    ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
+    ec2Mock.on(DescribeNetworkAclsCommand).resolves({
+      NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [narrowed] }],
+    });
+    const results = await executeActions(ec2, { dryRun: false, actions, skipped: [] });
+    expect(results.map((r) => [r.action.action, r.status])).toEqual([
+      ['RevokeSecurityGroupIngress', 'failed'],
+      ['CreateNetworkAclEntry', 'done'],
+      ['ReplaceNetworkAclEntry', 'done'],
+    ]);
+    expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand)).toHaveLength(1);
     expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(0);
   });
 });
