@@ -51,7 +51,8 @@ describe('per-rule modes under a global dry run', () => {
 describe('the part of a finding that cannot be fixed is named, even when it is one reason', () => {
   it('names a NACL fix with a single notPlanned reason beside the calls planned for the rest', () => {
     // Prepare: 22/tcp is planned, 3389/tcp is not (one reason): the skip must still say so.
-    const reason = '3389/tcp ipv4: no 2 free rule numbers below 100 for the deny entry and the allow entries of 1 kept source(s)';
+    const reason =
+      '3389/tcp ipv4: no 2 free rule numbers below 100 for the deny entry and the allow entries of 1 kept source(s)';
     const finding = makeFinding({
       ruleId: 'nacl-open-admin-port',
       resourceType: 'AWS::EC2::NetworkAcl',
@@ -80,7 +81,9 @@ describe('the part of a finding that cannot be fixed is named, even when it is o
     // Act
     const plan = planRemediation([finding], config, complete);
     // Assess
-    expect(plan.actions.map((a) => [a.action, a.findingIds])).toEqual([['CreateNetworkAclEntry', [finding.id]]]);
+    expect(plan.actions.map((a) => [a.action, a.findingIds])).toEqual([
+      ['CreateNetworkAclEntry', [finding.id]],
+    ]);
     expect(plan.skipped).toEqual([
       {
         findingId: finding.id,
@@ -96,7 +99,11 @@ describe('the part of a finding that cannot be fixed is named, even when it is o
       ruleId: 'nacl-open-admin-port',
       resourceType: 'AWS::EC2::NetworkAcl',
       resourceId: 'acl-2',
-      evidence: { notPlanned: ['22/tcp ipv4: the NACL would hold 21 inbound IPv4 entries, more than naclEntryLimit (20)'] },
+      evidence: {
+        notPlanned: [
+          '22/tcp ipv4: the NACL would hold 21 inbound IPv4 entries, more than naclEntryLimit (20)',
+        ],
+      },
     });
     const config = parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } });
     const plan = planRemediation([finding], config, complete);
@@ -235,14 +242,19 @@ describe('merging plans: nothing offending is lost when two targets look alike',
 describe('which findings a call closes, and how a mixed group is revoked', () => {
   it('names every finding a subnet call closes', () => {
     const plan = { action: 'disable-subnet-auto-assign-public-ip' as const, subnetId: 'subnet-1' };
-    const a = makeFinding({ ruleId: 'subnet-auto-assign-public-ip', resourceId: 'subnet-1', remediation: plan });
+    const a = makeFinding({
+      ruleId: 'subnet-auto-assign-public-ip',
+      resourceId: 'subnet-1',
+      remediation: plan,
+    });
     const b = makeFinding({
       ruleId: 'subnet-auto-assign-public-ip',
       resourceId: 'subnet-1',
       evidence: { other: true },
       remediation: plan,
     });
-    const autoFix = (ruleId: string): AutoFix => (ruleId === 'subnet-auto-assign-public-ip' ? 'opt-in' : 'no');
+    const autoFix = (ruleId: string): AutoFix =>
+      ruleId === 'subnet-auto-assign-public-ip' ? 'opt-in' : 'no';
     const config = parseConfig({ mode: 'remediate', rules: { 'subnet-auto-assign-public-ip': 'remediate' } });
     const result = planRemediation([a, b], config, { sliceComplete: true, autoFixOf: autoFix });
     expect(result.actions).toEqual([
@@ -254,9 +266,14 @@ describe('which findings a call closes, and how a mixed group is revoked', () =>
     ]);
   });
 
-  it('revokes by permission when only some of a group\'s targets carry a rule id (never an undefined id)', () => {
+  it("revokes by permission when only some of a group's targets carry a rule id (never an undefined id)", () => {
     const withId = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
-    const withoutId = { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const withoutId = {
+      IpProtocol: 'tcp',
+      FromPort: 3389,
+      ToPort: 3389,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    };
     const finding = makeFinding({
       ruleId: 'sg-open-admin-port',
       resourceId: 'sg-5',

@@ -117,7 +117,9 @@ describe('a NACL create refused for another reason than NetworkAclEntryAlreadyEx
       NetworkAcls: [{ NetworkAclId: 'acl-1', Entries: [entry] }],
     });
     const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
-    expect(results.map((r) => [r.status, r.error])).toEqual([['failed', expect.stringContaining('UnauthorizedOperation')]]);
+    expect(results.map((r) => [r.status, r.error])).toEqual([
+      ['failed', expect.stringContaining('UnauthorizedOperation')],
+    ]);
     expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(0);
   });
 });

@@ -167,7 +167,18 @@ async function attempt(ec2: EC2Client, action: PlannedAction, out: ActionResult[
     // outcome": `revoked` only for what this invocation's own call removed).
     const asked = action.parameters.IpPermissions ?? [];
     const gone = asked.map((p) => permissionKeys(p).every((k) => outcome.unknown.includes(k)));
-    if (gone.some((g) => g) && !gone.every((g) => g)) {
+    // EC2 may answer the unknown permissions in another shape than asked (its reference: "might be
+    // in a different format"; two sources merged into one permission): judged by source, every
+    // permission unknown removed nothing, as `unknownAll` says when the count matches.
+    if (gone.length > 0 && gone.every((g) => g)) {
+      out.push({
+        action,
+        status: 'already-done',
+        error: 'UnknownIpPermissions: none of the permissions was present',
+      });
+      return;
+    }
+    if (gone.some((g) => g)) {
       out.push(
         { action: withPermissions(action, gone, false), status: 'done' },
         {
