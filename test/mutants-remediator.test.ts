@@ -200,3 +200,47 @@ describe('failures of other calls never stop a NACL fix', () => {
     expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(0);
   });
 });
+
+describe('a revoke by ids answered NotFound (verified by re-reading the ids)', () => {
+  const revoke: PlannedAction = {
+    action: 'RevokeSecurityGroupIngress',
+    parameters: { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a', 'sgr-b'] },
+    findingIds: ['f1'],
+  };
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('reads the ids once when the second revoke removes the rest', async () => {
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidSecurityGroupRuleId.NotFound'))
+      .resolves({ Return: true });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false }],
+    });
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+      ['done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+    ]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(2);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(1);
+  });
+
+  it('reports the rule failed, never gone, when the second revoke meets NotFound and the last read is denied', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock
+      .on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({
+        SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false }],
+      })
+      .rejects(awsError('UnauthorizedOperation', 403));
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+      ['failed', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+    ]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(2);
+  });
+});

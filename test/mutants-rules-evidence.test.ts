@@ -29,6 +29,7 @@ describe('IPv6 rules are named in the evidence of the findings they make', () =>
       ipv6: ['5432/tcp'],
       rules: [{ protocol: 'tcp', ports: '5432', source: '2000::/4' }],
     });
+    expect(findings[0]?.detail).toContain('(IPv6)');
   });
 
   it('sg-open-admin-port lists a rule from a prefix list holding only ::/0', () => {
@@ -54,5 +55,21 @@ describe('a rule is named only for the ports it opens', () => {
     const findings = run(sgOpenAdminPort, snapshot);
     expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['sg-open-admin-port', 'sg-9']]);
     expect(findings[0]?.evidence.rules).toEqual([{ protocol: 'tcp', ports: '22', source: '0.0.0.0/0' }]);
+  });
+});
+
+describe('how many rules the evidence lists', () => {
+  const rules = (n: number) =>
+    Array.from({ length: n }, (_, i) => perm('tcp', [22, 22], `${i + 31}.0.0.0/8`));
+  it('lists exactly 20 rules with no rulesNotShown, and says 1 not shown of 21', () => {
+    // 20 /8s of public space on 22 (2^24 each: broad, not world-open).
+    const twenty = run(sgBroadPublicSource, { SecurityGroups: [sg('sg-20', rules(20))] });
+    const twentyOne = run(sgBroadPublicSource, {
+      SecurityGroups: [sg('sg-21', [...rules(20), perm('tcp', [22, 22], '60.0.0.0/8')])],
+    });
+    expect((twenty[0]?.evidence.rules as unknown[]).length).toBe(20);
+    expect(twenty[0]?.evidence).not.toHaveProperty('rulesNotShown');
+    expect((twentyOne[0]?.evidence.rules as unknown[]).length).toBe(20);
+    expect(twentyOne[0]?.evidence.rulesNotShown).toBe(1);
   });
 });
