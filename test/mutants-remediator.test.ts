@@ -228,6 +228,25 @@ describe('a revoke by ids answered NotFound (verified by re-reading the ids)', (
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(1);
   });
 
+  it('reports each id after a second NotFound: the one another batch removed meanwhile gone, the one still there failed', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    const both = [
+      { SecurityGroupRuleId: 'sgr-a', GroupId: 'sg-1', IsEgress: false },
+      { SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false },
+    ];
+    ec2Mock
+      .on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: both })
+      .resolves({ SecurityGroupRules: [both[1]] });
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],
+      ['failed', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-b'] }],
+    ]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(2);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(2);
+  });
+
   it('reports the rule failed, never gone, when the second revoke meets NotFound and the last read is denied', async () => {
     ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
     ec2Mock
