@@ -263,3 +263,40 @@ describe('a revoke by ids answered NotFound (verified by re-reading the ids)', (
     expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(2);
   });
 });
+
+describe('a revoke by permissions raced twice', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('reports the permissions another batch removed between the two revokes as gone, not failed', async () => {
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const rdp = { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const action: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [ssh, rdp] },
+      findingIds: ['f1'],
+      revoked: [ssh, rdp],
+    };
+    const rule = (port: number) => ({
+      GroupId: 'sg-1',
+      IsEgress: false,
+      SecurityGroupRuleId: `sgr-${port}`,
+      IpProtocol: 'tcp',
+      FromPort: port,
+      ToPort: port,
+      CidrIpv4: '0.0.0.0/0',
+    });
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.NotFound'));
+    ec2Mock
+      .on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [rule(22), rule(3389)] })
+      .resolves({ SecurityGroupRules: [] });
+    const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['already-done', { GroupId: 'sg-1', IpPermissions: [ssh, rdp] }],
+    ]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(2);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(2);
+  });
+});
