@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { parseJsonText } from '../validation';
+import { formatPath, parseJsonText } from '../validation';
 import { oneOwnerIssues } from './cross-checks';
 import { foldKeyLoose, nearMissMessage } from './near-miss';
 import { policyKeyRepeat } from './policy-notes';
@@ -56,8 +56,10 @@ function checkKeys(input: Record<string, unknown>, source: string): string[] {
   for (const key of Object.keys(input)) {
     if (KNOWN.has(key)) continue;
     const resembles = BY_FOLD.get(foldKeyLoose(key));
-    if (resembles) errors.push(`${key}: ${nearMissMessage(key, resembles)}`);
-    else warnings.push(`${key}: unknown top-level key, ignored${HINTS.get(key) ?? wrapped(input[key])}`);
+    // The path as every other is written: a key with a blank or an unseen character quoted, escaped.
+    const path = formatPath([key]);
+    if (resembles) errors.push(`${path}: ${nearMissMessage(key, resembles)}`);
+    else warnings.push(`${path}: unknown top-level key, ignored${HINTS.get(key) ?? wrapped(input[key])}`);
   }
   if (errors.length > 0) throw new InputError(`invalid ${source}`, errors);
   return warnings;
