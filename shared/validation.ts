@@ -1,12 +1,7 @@
 import type { z } from 'zod';
 import { InputError } from './errors';
-import {
-  KEY_UNSEEN_RANGES,
-  type RepeatedKey,
-  repeatedKey,
-  withoutKeySeparators,
-  withoutTrailingS,
-} from './json-keys';
+import { type RepeatedKey, repeatedKey, withoutTrailingS } from './json-keys';
+import { KEY_UNSEEN_RANGES, withoutKeySeparators } from './key-separators';
 
 const ARTICLE: Record<string, string> = {
   array: 'an array',

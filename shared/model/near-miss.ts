@@ -2,7 +2,7 @@
 // applied inside items too): read as absent, such a key would leave a list empty or a field unset,
 // and a world-open rule or an internet route would vanish without a word.
 
-import { isKeySeparator, withoutKeySeparators } from '../json-keys';
+import { isKeySeparator, withoutKeySeparators } from '../key-separators';
 import { quotedKey } from '../validation';
 
 /**

@@ -56,10 +56,10 @@ function checkKeys(input: Record<string, unknown>, source: string): string[] {
   for (const key of Object.keys(input)) {
     if (KNOWN.has(key)) continue;
     const resembles = BY_FOLD.get(foldKeyLoose(key));
-    // The path as every other is written: a key with a blank or an unseen character quoted, escaped.
-    const path = formatPath([key]);
-    if (resembles) errors.push(`${path}: ${nearMissMessage(key, resembles)}`);
-    else warnings.push(`${path}: unknown top-level key, ignored${HINTS.get(key) ?? wrapped(input[key])}`);
+    // The error's path as every other is written (a key with a blank or an unseen character quoted,
+    // escaped); a warning keeps the raw key (the CLI escapes what it prints, a JSON consumer reads it).
+    if (resembles) errors.push(`${formatPath([key])}: ${nearMissMessage(key, resembles)}`);
+    else warnings.push(`${key}: unknown top-level key, ignored${HINTS.get(key) ?? wrapped(input[key])}`);
   }
   if (errors.length > 0) throw new InputError(`invalid ${source}`, errors);
   return warnings;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, parseConfigFor } from '../../shared/config';
 import { evaluateReport } from '../../shared/engine';
 import { ConfigError, InputError } from '../../shared/errors';
-import { isKeySeparator, KEY_UNSEEN_RANGES, withoutKeySeparators } from '../../shared/json-keys';
+import { isKeySeparator, KEY_UNSEEN_RANGES, withoutKeySeparators } from '../../shared/key-separators';
 import { readSnapshotText } from '../../shared/model/snapshot';
 import { formatPath, quotedKey } from '../../shared/validation';
 

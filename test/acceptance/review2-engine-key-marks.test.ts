@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { evaluateReport } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
-import { isKeySeparator, KEY_UNSEEN_RANGES } from '../../shared/json-keys';
+import { isKeySeparator, KEY_UNSEEN_RANGES } from '../../shared/key-separators';
 import { readSnapshotText } from '../../shared/model/snapshot';
 import { formatPath, quotedKey } from '../../shared/validation';
 
