@@ -237,7 +237,12 @@ function throughAppliance(
       'whether the internet reaches it through that appliance is not in the snapshot'
     );
   }
-  const lists = unresolvedApplianceRouteLists(routes, model.prefixLists);
+  // A gateway endpoint's route (S3, DynamoDB: their AWS-managed list to a `vpce-`) carries traffic
+  // to that service only, never back out to the internet: its list is no appliance's way out.
+  const lists = unresolvedApplianceRouteLists(
+    routes.filter((route) => !isGatewayEndpoint(model, route.GatewayId)),
+    model.prefixLists,
+  );
   if (lists.length === 0) return undefined;
   const one = lists.length === 1;
   const listed = lists.map((id) => {
@@ -249,6 +254,11 @@ function throughAppliance(
     `the snapshot (add ${one ? 'it' : 'them'} to ManagedPrefixLists), and ${gateway}: whether the ` +
     'internet reaches it through that appliance is not known'
   );
+}
+
+/** Whether `id` names a VPC endpoint the snapshot lists as a gateway endpoint (`VpcEndpointType` `Gateway`). */
+function isGatewayEndpoint(model: Model, id: string | undefined): boolean {
+  return id !== undefined && model.vpcEndpoints.get(id)?.VpcEndpointType === 'Gateway';
 }
 
 /**

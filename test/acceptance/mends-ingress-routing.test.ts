@@ -36,7 +36,10 @@ const EDGE: Item = {
 };
 
 /** The world of test/helpers (SSH open to 0.0.0.0/0 and ::/0; ENI with 54.0.0.10 and 2600:1f18::10), its main table's routes replaced. */
-function world(routes: Item[], options: { edge?: boolean; lists?: Item[]; publicIpv6?: boolean } = {}): Item {
+function world(
+  routes: Item[],
+  options: { edge?: boolean; lists?: Item[]; publicIpv6?: boolean; endpoints?: Item[] } = {},
+): Item {
   const w = buildWorld({
     groupId: 'sg-0web',
     rules: [
@@ -50,7 +53,7 @@ function world(routes: Item[], options: { edge?: boolean; lists?: Item[]; public
   ];
   if (options.edge !== false) w.RouteTables.push(EDGE);
   if (options.publicIpv6 === false) (w.NetworkInterfaces[0] as Item).Ipv6Addresses = [];
-  return { ...w, ManagedPrefixLists: options.lists ?? [] };
+  return { ...w, ManagedPrefixLists: options.lists ?? [], VpcEndpoints: options.endpoints ?? [] };
 }
 
 const gatewayPart =
@@ -199,6 +202,32 @@ describe('ingress routing: what stays judged, as before', () => {
         }),
       ),
     ).toEqual({ findings: [], notJudged: [] });
+  });
+
+  it('an S3 gateway endpoint route (its AWS-managed list, not in the snapshot) is no appliance: judged', () => {
+    // Prepare: the route every gateway endpoint adds, the endpoint listed as DescribeVpcEndpoints prints it
+    const s3Route = { DestinationPrefixListId: 'pl-6da54004', GatewayId: 'vpce-0s3', State: 'active' };
+    const s3 = {
+      VpcEndpointId: 'vpce-0s3',
+      VpcEndpointType: 'Gateway',
+      VpcId: VPC,
+      ServiceName: 'com.amazonaws.us-east-1.s3',
+      State: 'available',
+      RouteTableIds: ['rtb-0main'],
+    };
+    // Act / Assess
+    expect(judged(world([s3Route], { endpoints: [s3] }))).toEqual({ findings: [], notJudged: [] });
+    // Beside the halves to the GWLB endpoint, only those are named.
+    expect(
+      judged(world([s3Route, v4('0.0.0.0/1', GWLB), v4('128.0.0.0/1', GWLB)], { endpoints: [s3] })).notJudged,
+    ).toEqual(notJudged(reason('0.0.0.0/1 and 128.0.0.0/1 to vpce-0gwlb')));
+    // An endpoint the snapshot does not list may be a GWLB endpoint: its unresolved list is not judged.
+    expect(judged(world([s3Route])).notJudged).toEqual(
+      notJudged(
+        `its subnet ${SUBNET} routes prefix list pl-6da54004 to vpce-0s3, whose entries are not in the snapshot ` +
+          `(add it to ManagedPrefixLists), ${gatewayPart}: whether the internet reaches it through that appliance is not known`,
+      ),
+    );
   });
 
   it('a prefix list of private ranges routed to the appliance: judged', () => {
