@@ -58,6 +58,14 @@ describe('exemption tags on a finding', () => {
     expect(expired?.evidence.exemptionExpired).toBe('2026-12-05');
     expect(expired?.evidence.exemptionTagUnreadable).toBeUndefined();
   });
+
+  it('shows a date no calendar has (2027-02-30, which Date.parse rolls over to March 2) as unreadable: it exempts nothing', () => {
+    // DESIGN §8: each id "optionally @YYYY-MM-DD". A rolled-over day would exempt until a date no one wrote.
+    const finding = adminFinding('sg-open-admin-port@2027-02-30');
+    expect(finding?.suppressed).toBeUndefined();
+    expect(finding?.evidence.exemptionTagUnreadable).toEqual(['sg-open-admin-port@2027-02-30']);
+    expect(parseExemptionTag('*@2027-04-31')).toEqual({ entries: [], invalid: ['*@2027-04-31'] });
+  });
 });
 
 describe('which findings a tag suppresses: only those of the resource it is on', () => {
