@@ -1,6 +1,8 @@
 // The repeated-key search of JSON text (`parseJsonText`'s, and an endpoint policy's): apart from
 // validation.ts, which formats what it finds.
 
+import { separatorWidth, separatorWidthBefore, withoutKeySeparators } from './key-separators';
+
 /** Objects with more keys than this are searched through a Set (a list search would be quadratic). */
 const LINEAR_KEYS = 24;
 
@@ -242,60 +244,6 @@ function sameStem(stack: KeyStack, a: number, b: number): boolean {
   return true;
 }
 
-/**
- * Whether a character code is one a loose fold of a key drops: white space (and controls), `_`,
- * `-`. EC2 prints no key holding one, so two keys that differ only in them (and case, a trailing
- * `s`) are one key misspelt. White space is every blank a key can carry unseen (pasted from a page
- * or a document): JavaScript's (`\s`: U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
- * U+205F, U+3000, U+FEFF), DEL and the C1 controls, and the characters that show nothing at all
- * (`KEY_UNSEEN_RANGES`): zero-width spaces and joiners, the bidi marks, embeddings, overrides and
- * isolates (U+061C, U+200E/F, U+202A–E, U+2066–9), the soft hyphen, the invisible operators,
- * variation selectors and fillers. A key holding one of those was read as no near miss of the field
- * it misspells, and an item's unknown key is left alone: `"IpPermissions\u200e"` hid its rules.
- * (Characters beyond the BMP, the tag characters, are not checked: a surrogate half is no blank.)
- */
-export function isKeySeparator(c: number): boolean {
-  return c <= 32 || c === 95 /* _ */ || c === 45 /* - */ || (c >= 127 && isWideBlank(c));
-}
-
-/**
- * The characters of `isWideBlank`, as the ranges of a regular expression's character class:
- * `quotedKey` writes them as escapes and `formatPath` quotes a key that holds one (test/unit keeps
- * the two in step).
- */
-export const KEY_UNSEEN_RANGES =
-  '\\u007f-\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f\\u2000-\\u200f' +
-  '\\u2028-\\u202f\\u205f-\\u206f\\u3000\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\ufffb';
-
-/** `isKeySeparator` beyond ASCII (and DEL): a blank, a control or a mark nobody sees in a key. */
-function isWideBlank(c: number): boolean {
-  if (c <= 160) return true; // DEL, the C1 controls, U+00A0
-  if (c < 0x2000) {
-    return (
-      c === 0xad ||
-      c === 0x34f ||
-      c === 0x61c ||
-      c === 0x115f ||
-      c === 0x1160 ||
-      c === 0x1680 ||
-      c === 0x17b4 ||
-      c === 0x17b5 ||
-      (c >= 0x180b && c <= 0x180f)
-    );
-  }
-  return (
-    c <= 0x200f ||
-    (c >= 0x2028 && c <= 0x202f) ||
-    (c >= 0x205f && c <= 0x206f) ||
-    c === 0x3000 ||
-    c === 0x3164 ||
-    (c >= 0xfe00 && c <= 0xfe0f) ||
-    c === 0xfeff ||
-    c === 0xffa0 ||
-    (c >= 0xfff9 && c <= 0xfffb)
-  );
-}
-
 /** The string stack entry `k`'s characters are read from: its decoded key, or the whole text. */
 function keySource(stack: KeyStack, k: number): string {
   return stack.escaped[k] ? (stack.decoded.get(k) as string) : stack.text;
@@ -308,16 +256,24 @@ function keyStart(stack: KeyStack, k: number): number {
 
 /** `from` moved past the separators that open a key (`" IpPermissions"`). */
 function looseFrom(text: string, from: number, to: number): number {
-  while (from < to && isKeySeparator(text.charCodeAt(from))) from++;
+  while (from < to) {
+    const width = separatorWidth(text, from);
+    if (width === 0) break;
+    from += width;
+  }
   return from;
 }
 
 /** `to` moved back over the key's trailing run of `s` and separators (`"IpPermissions "`). */
 function looseTo(text: string, from: number, to: number): number {
   while (to > from) {
-    const c = text.charCodeAt(to - 1);
-    if ((c | 32) !== 115 /* s or S */ && !isKeySeparator(c)) break;
-    to--;
+    if ((text.charCodeAt(to - 1) | 32) === 115 /* s or S */) {
+      to--;
+      continue;
+    }
+    const width = separatorWidthBefore(text, from, to);
+    if (width === 0) break;
+    to -= width;
   }
   return to;
 }
@@ -360,8 +316,8 @@ function sameLoose(stack: KeyStack, a: number, b: number): boolean {
   const xEnd = looseTo(x, i, xStart + (stack.lengths[a] as number));
   const yEnd = looseTo(y, j, yStart + (stack.lengths[b] as number));
   for (;;) {
-    while (i < xEnd && isKeySeparator(x.charCodeAt(i))) i++;
-    while (j < yEnd && isKeySeparator(y.charCodeAt(j))) j++;
+    i = looseFrom(x, i, xEnd);
+    j = looseFrom(y, j, yEnd);
     if (i === xEnd || j === yEnd) return i === xEnd && j === yEnd;
     if (lowerAscii(x.charCodeAt(i)) !== lowerAscii(y.charCodeAt(j))) return false;
     i++;
@@ -372,13 +328,6 @@ function sameLoose(stack: KeyStack, a: number, b: number): boolean {
 /** `key` folded loosely: `foldStem` with separators dropped (`"Ip_Permissions "` → `ippermission`). */
 function foldLoose(key: string): string {
   return foldStem(withoutKeySeparators(key));
-}
-
-/** `key` without the characters a loose fold drops (`isKeySeparator`). */
-export function withoutKeySeparators(key: string): string {
-  let kept = '';
-  for (let i = 0; i < key.length; i++) if (!isKeySeparator(key.charCodeAt(i))) kept += key[i];
-  return kept;
 }
 
 /** `key` without its trailing run of `s` and `S`. */

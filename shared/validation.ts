@@ -1,12 +1,7 @@
 import type { z } from 'zod';
 import { InputError } from './errors';
-import {
-  KEY_UNSEEN_RANGES,
-  type RepeatedKey,
-  repeatedKey,
-  withoutKeySeparators,
-  withoutTrailingS,
-} from './json-keys';
+import { type RepeatedKey, repeatedKey, withoutTrailingS } from './json-keys';
+import { KEY_UNSEEN_RANGES, withoutKeySeparators } from './key-separators';
 
 const ARTICLE: Record<string, string> = {
   array: 'an array',
@@ -225,20 +220,26 @@ export function keyPath(path: readonly (string | number)[]): string {
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
 
 /** What `formatPath` quotes a key for: any blank (ASCII ones included) and the characters `quotedKey` escapes. */
-const UNSEEN_IN_KEY = new RegExp(`[\\s${KEY_UNSEEN_RANGES}]`);
-/** The characters `quotedKey` writes as escapes: those the key scan drops as unseen (`isKeySeparator`). */
-const UNSEEN_KEY_CHARS = new RegExp(`[${KEY_UNSEEN_RANGES}]`, 'g');
+const UNSEEN_IN_KEY = new RegExp(`[\\s${KEY_UNSEEN_RANGES}]`, 'u');
+/**
+ * The characters `quotedKey` writes as escapes: those the key scan drops as unseen (`isKeySeparator`),
+ * read by code point (`u`): a tag character is matched whole, never as two surrogate halves.
+ */
+const UNSEEN_KEY_CHARS = new RegExp(`[${KEY_UNSEEN_RANGES}]`, 'gu');
 
 /**
  * `key` as a JSON string whose invisible characters are written as escapes (`"IpPermissions\u3000"`,
  * `"\ufeffVpcs"`): JSON.stringify escapes only the C0 controls, and a message that shows a key
- * with a no-break, typographic or zero-width space as it is looks like the key it misspells.
+ * with a no-break, typographic or zero-width space as it is looks like the key it misspells. A
+ * character beyond the BMP (the tag space U+E0020) is written as JSON writes it, its surrogate
+ * pair (`"IpPermissions\udb40\udc20"`): JSON has no longer escape.
  */
 export function quotedKey(key: string): string {
-  return JSON.stringify(key).replace(
-    UNSEEN_KEY_CHARS,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(key).replace(UNSEEN_KEY_CHARS, (c) => {
+    let out = '';
+    for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
 }
 
 /** The value JSON.parse kept at `path`, if the path still leads somewhere. */

@@ -8,6 +8,8 @@ export interface RouteLike {
   DestinationIpv6CidrBlock?: string | undefined;
   DestinationPrefixListId?: string | undefined;
   GatewayId?: string | undefined;
+  InstanceId?: string | undefined;
+  NetworkInterfaceId?: string | undefined;
   State?: string | undefined;
 }
 
@@ -16,6 +18,25 @@ export function isActiveIgwRoute(route: RouteLike): boolean {
   return (
     route.GatewayId?.startsWith('igw-') === true && (route.State === undefined || route.State === 'active')
   );
+}
+
+/**
+ * The appliance a route leads to (a Gateway Load Balancer endpoint `vpce-`, an interface or an
+ * instance: the interface named first, as EC2 lists an instance route's), or undefined when it leads
+ * to none or is a blackhole (it carries nothing; `filtered`, undescribed, may carry, as to an igw-).
+ */
+export function applianceTarget(route: RouteLike): string | undefined {
+  if (route.State === 'blackhole') return undefined;
+  return (
+    route.NetworkInterfaceId ??
+    route.InstanceId ??
+    (route.GatewayId?.startsWith('vpce-') === true ? route.GatewayId : undefined)
+  );
+}
+
+/** Whether a route may carry traffic to an internet gateway or to an appliance (`applianceTarget`). */
+function isIgwOrApplianceRoute(route: RouteLike): boolean {
+  return isActiveIgwRoute(route) || applianceTarget(route) !== undefined;
 }
 
 /** No destinations or lists (shared, never mutated: the usual answer allocates nothing). */
@@ -50,10 +71,62 @@ export function internetRoutes<R extends RouteLike>(
   coverage: number,
   prefixLists?: ReadonlyMap<string, RoutePrefixList>,
 ): R[] | undefined {
+  return routesCovering(routes, family, coverage, prefixLists, isActiveIgwRoute);
+}
+
+/**
+ * The routes through which a table sends a family's internet traffic to an appliance (a `vpce-`,
+ * an interface or an instance: `applianceTarget`), read as `internetRoutes` reads the way to an
+ * igw-: an exact default route to one (`0.0.0.0/0`, `::/0`), else routes to appliances and igw-
+ * targets that together cover `coverage` of the family's public space (`0.0.0.0/1` +
+ * `128.0.0.0/1` to a `vpce-`, a prefix list holding the internet, half to the igw- and half to
+ * the firewall), at least one of them to an appliance. Undefined otherwise: the igw- routes
+ * alone are `internetRoutes`' answer, and a half to an appliance alone leaves the rest of the
+ * internet no way back (judged, as before). Read as `0.0.0.0/0` only, a subnet behind ingress
+ * routing whose appliance routes were split passed as unreachable (a silent false negative).
+ */
+export function applianceRoutes<R extends RouteLike>(
+  routes: readonly R[],
+  family: 'ipv4' | 'ipv6',
+  coverage: number,
+  prefixLists?: ReadonlyMap<string, RoutePrefixList>,
+): R[] | undefined {
+  const found = routesCovering(routes, family, coverage, prefixLists, isIgwOrApplianceRoute);
+  return found?.some((route) => applianceTarget(route) !== undefined) ? found : undefined;
+}
+
+/**
+ * The prefix lists that routes to an appliance (`applianceTarget`) have as their destination and
+ * that `prefixLists` does not resolve, sorted: whether such a table sends the internet through the
+ * appliance is not known.
+ */
+export function unresolvedApplianceRouteLists(
+  routes: readonly RouteLike[],
+  prefixLists: ReadonlyMap<string, RoutePrefixList>,
+): readonly string[] {
+  let ids: Set<string> | undefined;
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i] as RouteLike;
+    const id = route.DestinationPrefixListId;
+    if (id === undefined || prefixLists.has(id) || applianceTarget(route) === undefined) continue;
+    ids ??= new Set();
+    ids.add(id);
+  }
+  return ids ? [...ids].sort() : NONE;
+}
+
+/** `internetRoutes` and `applianceRoutes`: the routes `carries` keeps that cover the internet. */
+function routesCovering<R extends RouteLike>(
+  routes: readonly R[],
+  family: 'ipv4' | 'ipv6',
+  coverage: number,
+  prefixLists: ReadonlyMap<string, RoutePrefixList> | undefined,
+  carries: (route: RouteLike) => boolean,
+): R[] | undefined {
   let partial: R[] | undefined;
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i] as R;
-    if (!isActiveIgwRoute(route)) continue;
+    if (!carries(route)) continue;
     const destination = destinationOf(route, family);
     if (destination === '') {
       if (destinationsOf(route, family, prefixLists).length === 0) continue;

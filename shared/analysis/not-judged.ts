@@ -1,5 +1,11 @@
 import type { Model, NetworkInterfaceItem, NetworkInterfaceNode } from '../model/model';
 import type { Analysis } from './analysis';
+import {
+  applianceRoutes,
+  applianceTarget,
+  type RouteLike,
+  unresolvedApplianceRouteLists,
+} from './igw-routes';
 
 type GroupRef = NetworkInterfaceItem['Groups'][number];
 
@@ -204,6 +210,9 @@ function ingressEdges(model: Analysis['model']): Map<string, EdgeTable> {
  * an instance) and the VPC's internet gateway routes what it receives through an edge table (ingress
  * routing, the GWLB "distributed" design). An interface with a public address there is reached from
  * the internet as far as the appliance lets it: neither exposed nor safe on what the snapshot holds.
+ * The default route is read as the igw- one is (`applianceRoutes`): `0.0.0.0/1` + `128.0.0.0/1` to
+ * the appliance, or a prefix list holding the internet, is one too; so is a list the snapshot does
+ * not resolve (its entries may be the internet) when no resolved route settles it.
  * Without an edge table the same route (a NAT instance) leaves no way in: the reply to the
  * internet's packet would not return through the gateway that translated it.
  */
@@ -217,23 +226,62 @@ function throughAppliance(
   const subnet = model.subnets.get(subnetId);
   const edge = subnet ? edgesOf().get(subnet.vpcId) : undefined;
   if (!subnet?.routeTableId || !edge || analysis.defaultIgwRoute(subnetId, family)) return undefined;
-  const destination = family === 'ipv4' ? '0.0.0.0/0' : '::/0';
   const routes = model.routeTables.get(subnet.routeTableId)?.item.Routes ?? [];
-  for (const route of routes) {
-    if ((family === 'ipv4' ? route.DestinationCidrBlock : route.DestinationIpv6CidrBlock) !== destination)
-      continue;
-    // A blackhole route carries nothing; `filtered` (undescribed) may, as for an igw- route.
-    if (route.State === 'blackhole') continue;
-    const target =
-      route.NetworkInterfaceId ??
-      route.InstanceId ??
-      (route.GatewayId?.startsWith('vpce-') === true ? route.GatewayId : undefined);
-    if (target === undefined) continue;
+  const gateway =
+    `the internet gateway ${edge.internetGatewayId} sends what it receives through route table ` +
+    `${edge.routeTableId} (ingress routing)`;
+  const found = applianceRoutes(routes, family, analysis.config.worldOpenCoverage, model.prefixLists);
+  if (found) {
     return (
-      `its subnet ${subnetId} routes ${destination} to ${target}, and the internet gateway ` +
-      `${edge.internetGatewayId} sends what it receives through route table ${edge.routeTableId} ` +
-      '(ingress routing): whether the internet reaches it through that appliance is not in the snapshot'
+      `its subnet ${subnetId} routes ${routedTo(found, family)}, and ${gateway}: ` +
+      'whether the internet reaches it through that appliance is not in the snapshot'
     );
   }
-  return undefined;
+  // A gateway endpoint's route (S3, DynamoDB: their AWS-managed list to a `vpce-`) carries traffic
+  // to that service only, never back out to the internet: its list is no appliance's way out.
+  const lists = unresolvedApplianceRouteLists(
+    routes.filter((route) => !isGatewayEndpoint(model, route.GatewayId)),
+    model.prefixLists,
+  );
+  if (lists.length === 0) return undefined;
+  const one = lists.length === 1;
+  const listed = lists.map((id) => {
+    const route = routes.find((r) => r.DestinationPrefixListId === id && applianceTarget(r) !== undefined);
+    return `${id} to ${route ? applianceTarget(route) : 'an appliance'}`;
+  });
+  return (
+    `its subnet ${subnetId} routes prefix list${one ? '' : 's'} ${words(listed)}, whose entries are not in ` +
+    `the snapshot (add ${one ? 'it' : 'them'} to ManagedPrefixLists), and ${gateway}: whether the ` +
+    'internet reaches it through that appliance is not known'
+  );
+}
+
+/** Whether `id` names a VPC endpoint the snapshot lists as a gateway endpoint (`VpcEndpointType` `Gateway`). */
+function isGatewayEndpoint(model: Model, id: string | undefined): boolean {
+  return id !== undefined && model.vpcEndpoints.get(id)?.VpcEndpointType === 'Gateway';
+}
+
+/**
+ * The routes' destinations by target, in the routes' order (`0.0.0.0/0 to vpce-1`, `0.0.0.0/1 and
+ * 128.0.0.0/1 to vpce-1`, `0.0.0.0/1 to igw-1 and 128.0.0.0/1 to eni-1`); a prefix-list route is
+ * named by its list.
+ */
+function routedTo(routes: readonly RouteLike[], family: 'ipv4' | 'ipv6'): string {
+  const byTarget = new Map<string, string[]>();
+  for (const route of routes) {
+    const target = applianceTarget(route) ?? route.GatewayId ?? '';
+    const destination =
+      (family === 'ipv4' ? route.DestinationCidrBlock : route.DestinationIpv6CidrBlock) ??
+      route.DestinationPrefixListId ??
+      '';
+    const destinations = byTarget.get(target);
+    if (destinations) destinations.push(destination);
+    else byTarget.set(target, [destination]);
+  }
+  return words([...byTarget].map(([target, destinations]) => `${words(destinations)} to ${target}`));
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function words(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

@@ -2,7 +2,7 @@
 // applied inside items too): read as absent, such a key would leave a list empty or a field unset,
 // and a world-open rule or an internet route would vanish without a word.
 
-import { isKeySeparator } from '../json-keys';
+import { isKeySeparator, withoutKeySeparators } from '../key-separators';
 import { quotedKey } from '../validation';
 
 /**
@@ -20,9 +20,7 @@ export function foldKey(key: string): string {
  * field it folds to (read as absent, a list would be empty), at the top level as inside items.
  */
 export function foldKeyLoose(key: string): string {
-  let kept = '';
-  for (let i = 0; i < key.length; i++) if (!isSeparator(key.charCodeAt(i))) kept += key[i];
-  return foldKey(kept);
+  return foldKey(withoutKeySeparators(key));
 }
 
 /** Whether a character code is one `foldKeyLoose` drops: white space (any blank, and controls), `_`, `-`. */
@@ -50,8 +48,12 @@ function foldsTo(key: string, folded: string): boolean {
   if (end !== folded.length) {
     // Longer: a match must hold a separator (read apart); most keys differ in their first letter.
     if (end < folded.length) return false;
+    // A character beyond the BMP (a tag character) opens with a surrogate: the fold decides.
     const c = key.charCodeAt(0);
-    return ((c | 32) === folded.charCodeAt(0) || isSeparator(c)) && foldsLooselyTo(key, folded);
+    return (
+      ((c | 32) === folded.charCodeAt(0) || isSeparator(c) || (c >= 0xd800 && c <= 0xdbff)) &&
+      foldsLooselyTo(key, folded)
+    );
   }
   // A field's fold is ASCII, and no other character lower-cases into ASCII but one for one.
   for (let i = 0; i < end; i++) {
@@ -69,6 +71,8 @@ function foldsLooselyTo(key: string, folded: string): boolean {
   // The trailing run of `s` and separators (`"IpPermissions "` ends in both).
   while (end > 0) {
     const c = key.charCodeAt(end - 1);
+    // A character beyond the BMP (a tag character after the key): the fold reads it whole.
+    if (c >= 0xdc00 && c <= 0xdfff) return foldKeyLoose(key) === folded;
     if ((c | 32) !== 115 /* s or S */ && !isSeparator(c)) break;
     end--;
   }
@@ -85,15 +89,16 @@ function foldsLooselyTo(key: string, folded: string): boolean {
 
 /**
  * The near-miss test of one field (`"IPRanges"` for `IpRanges`). Keys the object declares are never
- * one; a key is compared only when its length could fold to the field's.
+ * one; a key is compared only when its length could fold to the field's. No longer key is passed
+ * over by its length: separators have no bound (`"IpPermissions    "`, a tag sequence of six
+ * characters, twelve UTF-16 units), and `foldsTo` settles most such keys by their first letter.
  */
 export function nearMissOf(field: string, declared: ReadonlySet<string>): NearMiss {
   const folded = foldKeyLoose(field);
   const min = folded.length;
-  const max = field.length + 3;
   return (o) => {
     for (const key in o) {
-      if (key.length < min || key.length > max || declared.has(key)) continue;
+      if (key.length < min || declared.has(key)) continue;
       if (foldsTo(key, folded)) return key;
     }
     return undefined;

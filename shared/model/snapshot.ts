@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { parseJsonText } from '../validation';
+import { formatPath, parseJsonText } from '../validation';
 import { oneOwnerIssues } from './cross-checks';
 import { foldKeyLoose, nearMissMessage } from './near-miss';
 import { policyKeyRepeat } from './policy-notes';
@@ -56,7 +56,9 @@ function checkKeys(input: Record<string, unknown>, source: string): string[] {
   for (const key of Object.keys(input)) {
     if (KNOWN.has(key)) continue;
     const resembles = BY_FOLD.get(foldKeyLoose(key));
-    if (resembles) errors.push(`${key}: ${nearMissMessage(key, resembles)}`);
+    // The error's path as every other is written (a key with a blank or an unseen character quoted,
+    // escaped); a warning keeps the raw key (the CLI escapes what it prints, a JSON consumer reads it).
+    if (resembles) errors.push(`${formatPath([key])}: ${nearMissMessage(key, resembles)}`);
     else warnings.push(`${key}: unknown top-level key, ignored${HINTS.get(key) ?? wrapped(input[key])}`);
   }
   if (errors.length > 0) throw new InputError(`invalid ${source}`, errors);

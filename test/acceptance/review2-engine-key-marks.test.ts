@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { evaluateReport } from '../../shared/engine';
 import { InputError } from '../../shared/errors';
-import { isKeySeparator, KEY_UNSEEN_RANGES } from '../../shared/json-keys';
+import { isKeySeparator, KEY_UNSEEN_RANGES } from '../../shared/key-separators';
 import { readSnapshotText } from '../../shared/model/snapshot';
 import { formatPath, quotedKey } from '../../shared/validation';
 
@@ -103,7 +103,7 @@ describe('a key with an invisible format character is a misspelling, as one with
 
 describe('the key scan and the error paths agree on what is unseen', () => {
   it('every BMP character past ASCII the scan drops is one quotedKey escapes, and no other', () => {
-    const unseen = new RegExp(`[${KEY_UNSEEN_RANGES}]`);
+    const unseen = new RegExp(`[${KEY_UNSEEN_RANGES}]`, 'u');
     const disagree: string[] = [];
     for (let c = 127; c <= 0xffff; c++) {
       if (c >= 0xd800 && c <= 0xdfff) continue;
