@@ -230,14 +230,12 @@ describe('a revoke by ids answered NotFound (verified by re-reading the ids)', (
 
   it('reports each id after a second NotFound: the one another batch removed meanwhile gone, the one still there failed', async () => {
     ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
-    const both = [
-      { SecurityGroupRuleId: 'sgr-a', GroupId: 'sg-1', IsEgress: false },
-      { SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false },
-    ];
+    const ruleA = { SecurityGroupRuleId: 'sgr-a', GroupId: 'sg-1', IsEgress: false };
+    const ruleB = { SecurityGroupRuleId: 'sgr-b', GroupId: 'sg-1', IsEgress: false };
     ec2Mock
       .on(DescribeSecurityGroupRulesCommand)
-      .resolvesOnce({ SecurityGroupRules: both })
-      .resolves({ SecurityGroupRules: [both[1]] });
+      .resolvesOnce({ SecurityGroupRules: [ruleA, ruleB] })
+      .resolves({ SecurityGroupRules: [ruleB] });
     const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
     expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
       ['already-done', { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a'] }],

@@ -67,9 +67,9 @@ describe('how many rules the evidence lists', () => {
     const twentyOne = run(sgBroadPublicSource, {
       SecurityGroups: [sg('sg-21', [...rules(20), perm('tcp', [22, 22], '60.0.0.0/8')])],
     });
-    expect((twenty[0]?.evidence.rules as unknown[]).length).toBe(20);
+    expect(twenty[0]?.evidence.rules).toHaveLength(20);
     expect(twenty[0]?.evidence).not.toHaveProperty('rulesNotShown');
-    expect((twentyOne[0]?.evidence.rules as unknown[]).length).toBe(20);
+    expect(twentyOne[0]?.evidence.rules).toHaveLength(20);
     expect(twentyOne[0]?.evidence.rulesNotShown).toBe(1);
   });
 });
