@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { RemediationRetryableError } from '../shared/aws/errors';
 import { executeActions } from '../shared/aws/remediator';
 import type { PlannedAction } from '../shared/remediation/types';
 
@@ -296,5 +297,35 @@ describe('a revoke by permissions raced twice', () => {
     ]);
     expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(2);
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(2);
+  });
+
+  it('throws a retryable error when the second revoke is throttled, so the invocation is retried', async () => {
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const rdp = { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const action: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [ssh, rdp] },
+      findingIds: ['f1'],
+      revoked: [ssh, rdp],
+    };
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidPermission.NotFound'))
+      .rejects(awsError('RequestLimitExceeded', 503));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        {
+          GroupId: 'sg-1',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          CidrIpv4: '0.0.0.0/0',
+        },
+      ],
+    });
+    await expect(
+      executeActions(ec2, { dryRun: false, actions: [action], skipped: [] }),
+    ).rejects.toBeInstanceOf(RemediationRetryableError);
   });
 });
