@@ -329,3 +329,31 @@ describe('a revoke by permissions raced twice', () => {
     ).rejects.toBeInstanceOf(RemediationRetryableError);
   });
 });
+
+describe('UnknownIpPermissions naming a prefix-list permission', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('says done only for the CIDR permission removed; the prefix-list one EC2 did not know is already done', async () => {
+    const list = {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      PrefixListIds: [{ PrefixListId: 'pl-world' }],
+    };
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const action: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [list, ssh] },
+      findingIds: ['f1'],
+      revoked: [list, ssh],
+    };
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true, UnknownIpPermissions: [list] });
+    const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['done', { GroupId: 'sg-1', IpPermissions: [ssh] }],
+      ['already-done', { GroupId: 'sg-1', IpPermissions: [list] }],
+    ]);
+  });
+});
