@@ -356,4 +356,21 @@ describe('UnknownIpPermissions naming a prefix-list permission', () => {
       ['already-done', { GroupId: 'sg-1', IpPermissions: [list] }],
     ]);
   });
+
+  it("handles a default group's self-reference the same way (sg-default-not-restricted revokes it)", async () => {
+    const self = { IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-1' }] };
+    const all = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const action: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [self, all] },
+      findingIds: ['f1'],
+      revoked: [self, all],
+    };
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true, UnknownIpPermissions: [self] });
+    const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['done', { GroupId: 'sg-1', IpPermissions: [all] }],
+      ['already-done', { GroupId: 'sg-1', IpPermissions: [self] }],
+    ]);
+  });
 });
