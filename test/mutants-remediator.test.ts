@@ -374,3 +374,48 @@ describe('UnknownIpPermissions naming a prefix-list permission', () => {
     ]);
   });
 });
+
+describe('a revoke by numbered protocols verified against the names EC2 lists', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it("matches '6', '1' and '58' to tcp, icmp and icmpv6: still present, so revoked again, never reported gone", async () => {
+    const tcp = { IpProtocol: '6', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const icmp = { IpProtocol: '1', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const icmp6 = { IpProtocol: '58', FromPort: -1, ToPort: -1, Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+    const action: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [tcp, icmp, icmp6] },
+      findingIds: ['f1'],
+      revoked: [tcp, icmp, icmp6],
+    };
+    const listed = (IpProtocol: string, FromPort: number, ToPort: number, cidr: Record<string, string>) => ({
+      GroupId: 'sg-1',
+      IsEgress: false,
+      IpProtocol,
+      FromPort,
+      ToPort,
+      ...cidr,
+    });
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidPermission.NotFound'))
+      .resolves({ Return: true });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        listed('tcp', 22, 22, { CidrIpv4: '0.0.0.0/0' }),
+        listed('icmp', -1, -1, { CidrIpv4: '0.0.0.0/0' }),
+        listed('icmpv6', -1, -1, { CidrIpv6: '::/0' }),
+      ],
+    });
+    const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input)).toEqual([
+      { GroupId: 'sg-1', IpPermissions: [tcp, icmp, icmp6] },
+      { GroupId: 'sg-1', IpPermissions: [tcp, icmp, icmp6] },
+    ]);
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['done', { GroupId: 'sg-1', IpPermissions: [tcp, icmp, icmp6] }],
+    ]);
+  });
+});
