@@ -418,4 +418,49 @@ describe('a revoke by numbered protocols verified against the names EC2 lists', 
       ['done', { GroupId: 'sg-1', IpPermissions: [tcp, icmp, icmp6] }],
     ]);
   });
+
+  it('finds a prefix-list source and a group reference still present, so revokes them again', async () => {
+    const list = {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      PrefixListIds: [{ PrefixListId: 'pl-world' }],
+    };
+    const self = { IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-1' }] };
+    const action: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [list, self] },
+      findingIds: ['f1'],
+      revoked: [list, self],
+    };
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidPermission.NotFound'))
+      .resolves({ Return: true });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        {
+          GroupId: 'sg-1',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          PrefixListId: 'pl-world',
+        },
+        {
+          GroupId: 'sg-1',
+          IsEgress: false,
+          IpProtocol: '-1',
+          FromPort: -1,
+          ToPort: -1,
+          ReferencedGroupInfo: { GroupId: 'sg-1' },
+        },
+      ],
+    });
+    const results = await executeActions(ec2, { dryRun: false, actions: [action], skipped: [] });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(2);
+    expect(results.map((r) => [r.status, r.action.parameters])).toEqual([
+      ['done', { GroupId: 'sg-1', IpPermissions: [list, self] }],
+    ]);
+  });
 });
