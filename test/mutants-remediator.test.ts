@@ -464,3 +464,32 @@ describe('a revoke by numbered protocols verified against the names EC2 lists', 
     ]);
   });
 });
+
+describe('the re-read of the ids after a NotFound', () => {
+  const revoke: PlannedAction = {
+    action: 'RevokeSecurityGroupIngress',
+    parameters: { GroupId: 'sg-1', SecurityGroupRuleIds: ['sgr-a', 'sgr-b'] },
+    findingIds: ['f1'],
+  };
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('is made once when denied: the revoke is failed (unverified), with no second read by group', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('UnauthorizedOperation', 403));
+    const results = await executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] });
+    expect(results.map((r) => r.status)).toEqual(['failed']);
+    expect(results[0]?.error).toContain('cannot verify which rules remain');
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(1);
+  });
+
+  it('throws retryable on a throttled read, with no second read by group', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('RequestLimitExceeded', 503));
+    await expect(
+      executeActions(ec2, { dryRun: false, actions: [revoke], skipped: [] }),
+    ).rejects.toBeInstanceOf(RemediationRetryableError);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(1);
+  });
+});
