@@ -492,4 +492,20 @@ describe('the re-read of the ids after a NotFound', () => {
     ).rejects.toBeInstanceOf(RemediationRetryableError);
     expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(1);
   });
+
+  it("throws retryable when the group's rules cannot be re-read for a throttle (a revoke by permissions)", async () => {
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const rdp = { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const byPermissions: PlannedAction = {
+      action: 'RevokeSecurityGroupIngress',
+      parameters: { GroupId: 'sg-1', IpPermissions: [ssh, rdp] },
+      findingIds: ['f1'],
+      revoked: [ssh, rdp],
+    };
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.NotFound'));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('RequestLimitExceeded', 503));
+    await expect(
+      executeActions(ec2, { dryRun: false, actions: [byPermissions], skipped: [] }),
+    ).rejects.toBeInstanceOf(RemediationRetryableError);
+  });
 });
