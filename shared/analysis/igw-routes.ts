@@ -34,6 +34,11 @@ export function applianceTarget(route: RouteLike): string | undefined {
   );
 }
 
+/** Whether a route leads to an appliance (`applianceTarget`). */
+function isApplianceRoute(route: RouteLike): boolean {
+  return applianceTarget(route) !== undefined;
+}
+
 /** Whether a route may carry traffic to an internet gateway or to an appliance (`applianceTarget`). */
 function isIgwOrApplianceRoute(route: RouteLike): boolean {
   return isActiveIgwRoute(route) || applianceTarget(route) !== undefined;
@@ -104,15 +109,7 @@ export function unresolvedApplianceRouteLists(
   routes: readonly RouteLike[],
   prefixLists: ReadonlyMap<string, RoutePrefixList>,
 ): readonly string[] {
-  let ids: Set<string> | undefined;
-  for (let i = 0; i < routes.length; i++) {
-    const route = routes[i] as RouteLike;
-    const id = route.DestinationPrefixListId;
-    if (id === undefined || prefixLists.has(id) || applianceTarget(route) === undefined) continue;
-    ids ??= new Set();
-    ids.add(id);
-  }
-  return ids ? [...ids].sort() : NONE;
+  return unresolvedRouteLists(routes, prefixLists, isApplianceRoute);
 }
 
 /** `internetRoutes` and `applianceRoutes`: the routes `carries` keeps that cover the internet. */
@@ -149,13 +146,22 @@ export function unresolvedIgwRouteLists(
   routes: readonly RouteLike[],
   prefixLists: ReadonlyMap<string, RoutePrefixList>,
 ): readonly string[] {
+  return unresolvedRouteLists(routes, prefixLists, isActiveIgwRoute);
+}
+
+/** The prefix lists the routes `carries` keeps have as destination and `prefixLists` lacks, sorted. */
+function unresolvedRouteLists(
+  routes: readonly RouteLike[],
+  prefixLists: ReadonlyMap<string, RoutePrefixList>,
+  carries: (route: RouteLike) => boolean,
+): readonly string[] {
   let ids: Set<string> | undefined;
   // hot: once per subnet of the region (not-judged paths); the usual table has no such route and
   // allocates nothing.
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i] as RouteLike;
     const id = route.DestinationPrefixListId;
-    if (id === undefined || prefixLists.has(id) || !isActiveIgwRoute(route)) continue;
+    if (id === undefined || prefixLists.has(id) || !carries(route)) continue;
     ids ??= new Set();
     ids.add(id);
   }
