@@ -116,7 +116,9 @@ describe('action and severity attributes', () => {
   });
 
   it('ignores suppressed findings in the highest severity', () => {
-    expect(highestSeverity([{ ...critical, suppressed: true } as Finding, low])).toBe('low');
+    expect(
+      highestSeverity([{ ...critical, suppressed: { by: 'config' as const, reason: 'accepted' } }, low]),
+    ).toBe('low');
     expect(highestSeverity([])).toBe('info');
     expect(highestSeverity([low, critical])).toBe('critical');
   });
@@ -156,7 +158,7 @@ describe('what a redelivery and the subject report', () => {
   });
 
   it('never leads the subject with a suppressed finding, nor counts it as one more', () => {
-    const accepted = { ...critical, suppressed: true } as Finding;
+    const accepted = { ...critical, suppressed: { by: 'config' as const, reason: 'accepted' } };
     const notice = buildNotice(
       digest({
         findings: [accepted, low],

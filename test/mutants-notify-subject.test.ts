@@ -237,7 +237,10 @@ describe('news subjects: exemption changes, unreadable calls, NACL entries, call
   });
 
   it('tags a call whose record names nothing to read high', () => {
-    const scope = { ...emptyScope('RunInstances', 'instance'), unreadable: 'no instance id in the response' };
+    const scope = {
+      ...emptyScope('RunInstances', 'network-interface'),
+      unreadable: 'no instance id in the response',
+    };
     const notice = buildNotice(
       digest({ calls: [{ event: { ...event, eventName: 'RunInstances' } as ParsedEvent, scope }] }),
     );
