@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyScope } from '../shared/events/event-table';
 import type { ParsedEvent } from '../shared/events/types';
-import type { Finding } from '../shared/findings';
 import { buildNotice, type NoticeInput, noticeAction, shouldNotify } from '../shared/notify/notice';
 import { highestSeverity, noticeSeverity } from '../shared/notify/notice-policy';
 import type { ActionResult, PlannedAction } from '../shared/remediation/types';
