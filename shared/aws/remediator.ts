@@ -154,7 +154,17 @@ function naclOf(action: PlannedAction): string | undefined {
  */
 async function attempt(ec2: EC2Client, action: PlannedAction, out: ActionResult[]): Promise<void> {
   const outcome = await call(ec2, action);
-  if (outcome.unknownAll) {
+  // Some permissions were not there: this call removed only the others (DESIGN §8 "Verified
+  // outcome": `revoked` only for what this invocation's own call removed). EC2 may answer the
+  // unknown permissions in another shape than asked (its reference: "might be in a different
+  // format"; two sources merged into one permission), so they are matched by source.
+  const gone =
+    outcome.unknown.length > 0 && isRevoke(action)
+      ? (action.parameters.IpPermissions ?? []).map((p) =>
+          permissionKeys(p).every((k) => outcome.unknown.includes(k)),
+        )
+      : [];
+  if (outcome.unknownAll || (gone.length > 0 && gone.every((g) => g))) {
     out.push({
       action,
       status: 'already-done',
@@ -162,33 +172,16 @@ async function attempt(ec2: EC2Client, action: PlannedAction, out: ActionResult[
     });
     return;
   }
-  if (outcome.unknown.length > 0 && isRevoke(action)) {
-    // Some permissions were not there: this call removed only the others (DESIGN §8 "Verified
-    // outcome": `revoked` only for what this invocation's own call removed).
-    const asked = action.parameters.IpPermissions ?? [];
-    const gone = asked.map((p) => permissionKeys(p).every((k) => outcome.unknown.includes(k)));
-    // EC2 may answer the unknown permissions in another shape than asked (its reference: "might be
-    // in a different format"; two sources merged into one permission): judged by source, every
-    // permission unknown removed nothing, as `unknownAll` says when the count matches.
-    if (gone.length > 0 && gone.every((g) => g)) {
-      out.push({
-        action,
+  if (isRevoke(action) && gone.some((g) => g)) {
+    out.push(
+      { action: withPermissions(action, gone, false), status: 'done' },
+      {
+        action: withPermissions(action, gone, true),
         status: 'already-done',
-        error: 'UnknownIpPermissions: none of the permissions was present',
-      });
-      return;
-    }
-    if (gone.some((g) => g)) {
-      out.push(
-        { action: withPermissions(action, gone, false), status: 'done' },
-        {
-          action: withPermissions(action, gone, true),
-          status: 'already-done',
-          error: 'UnknownIpPermissions: these permissions were not present',
-        },
-      );
-      return;
-    }
+        error: 'UnknownIpPermissions: these permissions were not present',
+      },
+    );
+    return;
   }
   if (outcome.notRevoked.length === 0 || !isRevokeById(action)) {
     out.push({ action, status: 'done' });
