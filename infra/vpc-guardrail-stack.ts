@@ -16,6 +16,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '../shared/config';
 import { parseConfig } from '../shared/load-config';
+import { assertEnvironmentFits } from './environment-size';
 import { networkChangePattern } from './event-pattern';
 import { GuardrailFunction } from './guardrail-function';
 import {
@@ -187,6 +188,12 @@ export class VpcGuardrailStack extends Stack {
       ...(this.config.ownRoleArn ? [this.config.ownRoleArn] : []),
     ]);
     for (const fn of [onChange, audit]) fn.function.addEnvironment('VPC_GUARDRAIL_OWN_ROLE_ARN', ownRoles);
+    // Lambda refuses an environment over 4 KB only at deployment; long account lists hit it first.
+    assertEnvironmentFits(
+      this,
+      [onChange.function, audit.function],
+      this.config.accounts.length + this.config.excludeAccounts.length,
+    );
     audit.function.configureAsyncInvoke({
       retryAttempts: 1,
       onFailure: new destinations.SqsDestination(deadLetters),
