@@ -1,7 +1,7 @@
 import type { EC2Client, PrefixListEntry } from '@aws-sdk/client-ec2';
 import type { EventScope, RestoredPrefixListVersion } from '../../events/types';
 import type { Snapshot } from '../../model/snapshot-schema';
-import { routesToIgw } from '../../scope/resolve';
+import { mayCarryInternet } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
@@ -293,8 +293,8 @@ export async function loadSlice(
     scope.mainRouteTables === true;
   await Promise.all([
     // DisassociateRouteTable: the region's main tables, in the one call round 1 makes for tables
-    // (6 calls in all, as AssociateRouteTable); only those routing to an igw- are kept (below), so
-    // round 2 reads only their VPCs.
+    // (6 calls in all, as AssociateRouteTable); only those routing to an igw- or to an appliance
+    // (ingress routing may make it the way in) are kept (below), so round 2 reads only their VPCs.
     scope.mainRouteTables ? describeTables('main', ['true']) : undefined,
     describeInterfaces('group', groupIds),
     describeInterfaces('id', interfacesById),
@@ -308,7 +308,7 @@ export async function loadSlice(
   if (scope.mainRouteTables) {
     for (const [id, table] of loaded.tables) {
       const named = scope.routeTableIds.includes(id);
-      if (table.Associations?.some((a) => a.Main === true) && !named && !routesToIgw(table.Routes ?? []))
+      if (table.Associations?.some((a) => a.Main === true) && !named && !mayCarryInternet(table.Routes ?? []))
         loaded.tables.delete(id);
     }
   }
