@@ -6,6 +6,8 @@ import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
 import {
+  applianceRoutePrefixLists,
+  gatewayEndpointIds,
   igwRoutePrefixLists,
   ingressPrefixLists,
   type ListEntryChange,
@@ -133,12 +135,19 @@ export async function loadSlice(
   const prefixListsRead = new Set<string>();
   /**
    * The prefix lists whose entries decide findings and are not read yet: the loaded groups' ingress
-   * lists, and the destinations of the loaded tables' routes to an igw- (a list holding
-   * `0.0.0.0/0` there is a default route, DESIGN §5). A table read in one round has its list read
-   * in the next.
+   * lists, the destinations of the loaded tables' routes to an igw- (a list holding `0.0.0.0/0`
+   * there is a default route, DESIGN §5), and those of routes to an appliance behind ingress
+   * routing where they decide (`applianceRoutePrefixLists`). A table read in one round has its
+   * list read in the next.
    */
   const listsToRead = () =>
-    [...new Set([...ingressPrefixLists(loaded), ...igwRoutePrefixLists(loaded.tables.values())])]
+    [
+      ...new Set([
+        ...ingressPrefixLists(loaded),
+        ...igwRoutePrefixLists(loaded.tables.values()),
+        ...applianceRoutePrefixLists(loaded.tables.values(), gatewayEndpointIds(loaded.endpoints.values())),
+      ]),
+    ]
       .filter((id) => !prefixListsRead.has(id))
       .sort();
   /**
