@@ -188,12 +188,6 @@ export class VpcGuardrailStack extends Stack {
       ...(this.config.ownRoleArn ? [this.config.ownRoleArn] : []),
     ]);
     for (const fn of [onChange, audit]) fn.function.addEnvironment('VPC_GUARDRAIL_OWN_ROLE_ARN', ownRoles);
-    // Lambda refuses an environment over 4 KB only at deployment; long account lists hit it first.
-    assertEnvironmentFits(
-      this,
-      [onChange.function, audit.function],
-      this.config.accounts.length + this.config.excludeAccounts.length,
-    );
     audit.function.configureAsyncInvoke({
       retryAttempts: 1,
       onFailure: new destinations.SqsDestination(deadLetters),
@@ -303,6 +297,14 @@ export class VpcGuardrailStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetters.queueUrl });
     new CfnOutput(this, 'EventQueueUrl', { value: buffer.queueUrl });
     new CfnOutput(this, 'EventDeadLetterQueueArn', { value: eventDeadLetters.queueArn });
+
+    // Last, once every variable is set: Lambda refuses an environment over 4 KB only at deployment,
+    // and long organization account lists are what reach it.
+    assertEnvironmentFits(
+      this,
+      [onChange.function, audit.function],
+      this.config.accounts.length + this.config.excludeAccounts.length,
+    );
   }
 
   /**
