@@ -338,6 +338,25 @@ describe('resolveScope: a group named by name', () => {
   });
 });
 
+describe('resolveScope: a name without a VPC, in the default VPC and in a VPC the slice does not describe', () => {
+  it('means the default VPC group', () => {
+    const mixed = buildModel(
+      parseSnapshot({
+        Vpcs: [{ VpcId: 'vpc-d', IsDefault: true }],
+        SecurityGroups: [
+          { GroupId: 'sg-d', GroupName: 'web', VpcId: 'vpc-d' },
+          { GroupId: 'sg-u', GroupName: 'web', VpcId: 'vpc-u' },
+        ],
+      }),
+    );
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupNames: ['web'],
+    };
+    expect(resolveScope(scope, mixed)).toEqual({ ...NONE, securityGroups: ['sg-d'] });
+  });
+});
+
 describe('notJudgedInScope: the event share of what the evaluation could not judge', () => {
   it('keeps what is about a resource of each kind in scope, and nothing else', () => {
     const scope = {

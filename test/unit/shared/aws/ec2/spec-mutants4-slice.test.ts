@@ -1,0 +1,70 @@
+import { EC2Client, GetManagedPrefixListEntriesCommand } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadSlice } from '../../../../../shared/aws/ec2/slice';
+import { SliceLoadError } from '../../../../../shared/aws/errors';
+import { emptyScope } from '../../../../../shared/events/event-table';
+import { buildWorld, installFakeEc2 } from '../../../../helpers';
+
+// Mutation checks (notes/spec-mutants.md, mutants4) of what the slice loader reads (DESIGN §7,
+// §12: ≤ 6 reads for a security-group event with one prefix list; a throttle retries the
+// invocation rather than reporting what could be read).
+
+const ec2Mock = mockClient(EC2Client);
+const ec2 = new EC2Client({ region: 'us-east-1' });
+const GROUP = 'sg-0web';
+
+function error(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+beforeEach(() => {
+  ec2Mock.reset();
+});
+
+describe('loadSlice: prefix-list entries', () => {
+  const world = () => {
+    const w = buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-pl22', from: 22, prefixList: 'pl-0cust' }] });
+    w.ManagedPrefixLists = [{ PrefixListId: 'pl-0cust', Entries: [{ Cidr: '0.0.0.0/0' }] }];
+    return w;
+  };
+
+  it('throws a retryable error when the entries read is throttled past the SDK retries', async () => {
+    installFakeEc2(ec2Mock, world());
+    ec2Mock.on(GetManagedPrefixListEntriesCommand).rejects(error('RequestLimitExceeded'));
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: [GROUP],
+    };
+    await expect(loadSlice(ec2, scope)).rejects.toBeInstanceOf(SliceLoadError);
+  });
+
+  it('reads a list once, even when it failed and a gone rule of a redelivery names it too', async () => {
+    installFakeEc2(ec2Mock, world());
+    ec2Mock
+      .on(GetManagedPrefixListEntriesCommand)
+      .rejects(error('UnauthorizedOperation', 'You are not authorized'));
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: [GROUP],
+      addedRules: [
+        {
+          ruleId: 'sgr-gone',
+          groupId: GROUP,
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 3389,
+          toPort: 3389,
+          prefixListId: 'pl-0cust',
+        },
+      ],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand)).toHaveLength(1);
+    expect(slice.calls).toBe(6);
+    expect(slice.complete).toBe(false);
+    expect(slice.errors).toEqual([
+      'GetManagedPrefixListEntries pl-0cust: UnauthorizedOperation: You are not authorized',
+    ]);
+  });
+});
