@@ -357,6 +357,30 @@ describe('resolveScope: a name without a VPC, in the default VPC and in a VPC th
   });
 });
 
+describe('resolveScope: DisassociateRouteTable onto a main table whose igw- route names a list the slice did not resolve', () => {
+  it('keeps the table and its subnets (their interfaces are then not judged), never drops it as having no way out', () => {
+    const unresolved = buildModel(
+      parseSnapshot({
+        Subnets: [{ SubnetId: 'subnet-a', VpcId: 'vpc-1' }],
+        RouteTables: [
+          {
+            RouteTableId: 'rtb-main',
+            VpcId: 'vpc-1',
+            Routes: [{ DestinationPrefixListId: 'pl-unread', GatewayId: 'igw-1', State: 'active' }],
+            Associations: [{ Main: true, RouteTableId: 'rtb-main' }],
+          },
+        ],
+      }),
+    );
+    const scope = { ...emptyScope('DisassociateRouteTable', 'route'), mainRouteTables: true as const };
+    expect(resolveScope(scope, unresolved)).toEqual({
+      ...NONE,
+      routeTables: ['rtb-main'],
+      subnets: ['subnet-a'],
+    });
+  });
+});
+
 describe('notJudgedInScope: the event share of what the evaluation could not judge', () => {
   it('keeps what is about a resource of each kind in scope, and nothing else', () => {
     const scope = {

@@ -67,4 +67,28 @@ describe('loadSlice: prefix-list entries', () => {
       'GetManagedPrefixListEntries pl-0cust: UnauthorizedOperation: You are not authorized',
     ]);
   });
+
+  it('a prefix-list event: a list no group or table names leaves the slice complete, even unread or its version unread', async () => {
+    installFakeEc2(ec2Mock, world());
+    ec2Mock
+      .on(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-gone' })
+      .rejects(error('InvalidPrefixListID.NotFound', 'The prefix list ID pl-gone does not exist'));
+    const scope = {
+      ...emptyScope('ModifyManagedPrefixList', 'prefix-list'),
+      prefixListIds: ['pl-0cust', 'pl-gone'],
+      restoredPrefixListVersions: [{ prefixListId: 'pl-gone', version: 3 }],
+    };
+    const slice = await loadSlice(ec2, scope);
+    // Both reads of pl-gone were made and failed.
+    const inputs = ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input);
+    expect(inputs).toEqual(
+      expect.arrayContaining([{ PrefixListId: 'pl-gone' }, { PrefixListId: 'pl-gone', TargetVersion: 3 }]),
+    );
+    expect(slice.errors).toEqual([]);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.SecurityGroups.map((g) => g.GroupId)).toContain(GROUP);
+    expect(slice.snapshot.ManagedPrefixLists).toEqual([
+      { PrefixListId: 'pl-0cust', Entries: [{ Cidr: '0.0.0.0/0' }] },
+    ]);
+  });
 });
