@@ -91,4 +91,26 @@ describe('loadSlice: prefix-list entries', () => {
       { PrefixListId: 'pl-0cust', Entries: [{ Cidr: '0.0.0.0/0' }] },
     ]);
   });
+
+  it('a restore not yet applied (the list still holds what the restored version lacks): the slice is not complete, nothing is revoked', async () => {
+    const w = world();
+    w.ManagedPrefixLists = [
+      {
+        PrefixListId: 'pl-0cust',
+        Entries: [{ Cidr: '0.0.0.0/0' }, { Cidr: '10.0.0.0/8' }],
+        Versions: { 2: [{ Cidr: '10.0.0.0/8' }] },
+      },
+    ];
+    installFakeEc2(ec2Mock, w);
+    const scope = {
+      ...emptyScope('RestoreManagedPrefixListVersion', 'prefix-list'),
+      prefixListIds: ['pl-0cust'],
+      restoredPrefixListVersions: [{ prefixListId: 'pl-0cust', version: 2 }],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(false);
+    expect(slice.errors).toEqual([
+      "pl-0cust: GetManagedPrefixListEntries still shows 0.0.0.0/0 that RestoreManagedPrefixListVersion removed (version 2 lacks it) (EC2 applies it asynchronously; audit once the list's state is complete)",
+    ]);
+  });
 });
