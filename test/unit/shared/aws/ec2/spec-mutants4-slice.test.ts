@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSlice } from '../../../../../shared/aws/ec2/slice';
 import { SliceLoadError } from '../../../../../shared/aws/errors';
 import { emptyScope } from '../../../../../shared/events/event-table';
-import { buildWorld, installFakeEc2 } from '../../../../helpers';
+import { buildWorld, ENI, installFakeEc2, SUBNET } from '../../../../helpers';
 
 // Mutation checks (notes/spec-mutants.md, mutants4) of what the slice loader reads (DESIGN §7,
 // §12: ≤ 6 reads for a security-group event with one prefix list; a throttle retries the
@@ -112,5 +112,21 @@ describe('loadSlice: prefix-list entries', () => {
     expect(slice.errors).toEqual([
       "pl-0cust: GetManagedPrefixListEntries still shows 0.0.0.0/0 that RestoreManagedPrefixListVersion removed (version 2 lacks it) (EC2 applies it asynchronously; audit once the list's state is complete)",
     ]);
+  });
+});
+
+describe('loadSlice: DisassociateRouteTable (the subnet falls back to a main table)', () => {
+  it('reads the main tables, then the VPC context with its interfaces: the exposed interface is in the slice, in 6 calls', async () => {
+    installFakeEc2(
+      ec2Mock,
+      buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    const scope = { ...emptyScope('DisassociateRouteTable', 'route'), mainRouteTables: true as const };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.RouteTables.map((t) => t.RouteTableId)).toEqual(['rtb-0main']);
+    expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
+    expect(slice.snapshot.Subnets.map((s) => s.SubnetId)).toEqual([SUBNET]);
+    expect(slice.calls).toBe(6);
   });
 });
