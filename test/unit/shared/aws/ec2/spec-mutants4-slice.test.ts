@@ -129,4 +129,20 @@ describe('loadSlice: DisassociateRouteTable (the subnet falls back to a main tab
     expect(slice.snapshot.Subnets.map((s) => s.SubnetId)).toEqual([SUBNET]);
     expect(slice.calls).toBe(6);
   });
+
+  it('keeps a main table the batch also names (a route event on it), though it routes nowhere now', async () => {
+    const w = buildWorld({ groupId: GROUP, rules: [] });
+    const main = w.RouteTables.find((t) => t.RouteTableId === 'rtb-0main');
+    if (!main) throw new Error('no main table');
+    main.Routes = [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }];
+    installFakeEc2(ec2Mock, w);
+    const scope = {
+      ...emptyScope('DeleteRoute', 'route'),
+      routeTableIds: ['rtb-0main'],
+      mainRouteTables: true as const,
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.snapshot.RouteTables.map((t) => t.RouteTableId)).toEqual(['rtb-0main']);
+    expect(slice.snapshot.Subnets.map((s) => s.SubnetId)).toEqual([SUBNET]);
+  });
 });

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { emptyScope } from '../../../../shared/events/event-table';
+import { parseConfig } from '../../../../shared/load-config';
+import { parseSnapshot } from '../../../../shared/model/snapshot';
+import { assessSlice } from '../../../../shared/scope/assess';
+import { buildWorld } from '../../../helpers';
+
+// Mutation checks (notes/spec-mutants.md, mutants4) of assessSlice (DESIGN §8): a revoke's
+// `revoked` is the rules as Authorize… takes them back, descriptions included, so the notice's
+// "how to undo" restores exactly what was removed.
+
+describe('assessSlice: what a revoke by rule id removes', () => {
+  it('carries each revoked rule with its description, in the order of the (sorted) ids', () => {
+    const snapshot = parseSnapshot(
+      buildWorld({
+        groupId: 'sg-0web',
+        rules: [
+          { id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0', description: 'vendor ssh' },
+          { id: 'sgr-world3389', from: 3389, cidr: '::/0' },
+          { id: 'sgr-pl22', from: 22, prefixList: 'pl-world', description: 'partner list' },
+        ],
+      }),
+    );
+    snapshot.ManagedPrefixLists.push({ PrefixListId: 'pl-world', Entries: [{ Cidr: '0.0.0.0/0' }] });
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: ['sg-0web'],
+    };
+    const { plan } = assessSlice([scope], snapshot, parseConfig({ mode: 'remediate' }), {
+      sliceComplete: true,
+    });
+    expect(plan.actions.map((a) => [a.action, a.parameters, 'revoked' in a ? a.revoked : undefined])).toEqual(
+      [
+        [
+          'RevokeSecurityGroupIngress',
+          { GroupId: 'sg-0web', SecurityGroupRuleIds: ['sgr-pl22', 'sgr-world22', 'sgr-world3389'] },
+          [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 22,
+              ToPort: 22,
+              PrefixListIds: [{ PrefixListId: 'pl-world', Description: 'partner list' }],
+            },
+            {
+              IpProtocol: 'tcp',
+              FromPort: 22,
+              ToPort: 22,
+              IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'vendor ssh' }],
+            },
+            { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+          ],
+        ],
+      ],
+    );
+  });
+});
