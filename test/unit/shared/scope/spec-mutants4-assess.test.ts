@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { emptyScope } from '../../../../shared/events/event-table';
+import { emptyScope, isIgnored, scopeFromEvent } from '../../../../shared/events/event-table';
 import { parseConfig } from '../../../../shared/load-config';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { assessSlice } from '../../../../shared/scope/assess';
-import { buildWorld } from '../../../helpers';
+import { authorizeIngress, buildWorld } from '../../../helpers';
 
 // Mutation checks (notes/spec-mutants.md, mutants4) of assessSlice (DESIGN §8): a revoke's
 // `revoked` is the rules as Authorize… takes them back, descriptions included, so the notice's
@@ -52,5 +52,26 @@ describe('assessSlice: what a revoke by rule id removes', () => {
         ],
       ],
     );
+  });
+});
+
+describe('assessSlice: a rule already removed that two redelivered messages name', () => {
+  it('is reported once', () => {
+    const snapshot = parseSnapshot(
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-vpc', from: 22, cidr: '10.0.0.0/16' }] }),
+    );
+    const record = authorizeIngress('sg-0web', 22, [['sgr-gone', '0.0.0.0/0']]);
+    const scope = scopeFromEvent(
+      String(record.eventName),
+      record.requestParameters,
+      record.responseElements,
+      'vpc-guardrail:exempt',
+    );
+    if (isIgnored(scope)) throw new Error(scope.reason);
+    const { alreadyRemoved } = assessSlice([scope, scope], snapshot, parseConfig({}), {
+      sliceComplete: true,
+      retried: [true, true],
+    });
+    expect(alreadyRemoved.map((r) => [r.ruleId, r.severity])).toEqual([['sgr-gone', 'critical']]);
   });
 });

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSlice } from '../../../../../shared/aws/ec2/slice';
 import { SliceLoadError } from '../../../../../shared/aws/errors';
 import { emptyScope } from '../../../../../shared/events/event-table';
-import { buildWorld, ENI, installFakeEc2, SUBNET } from '../../../../helpers';
+import { ACL, buildWorld, ENI, installFakeEc2, SUBNET } from '../../../../helpers';
 
 // Mutation checks (notes/spec-mutants.md, mutants4) of what the slice loader reads (DESIGN §7,
 // §12: ≤ 6 reads for a security-group event with one prefix list; a throttle retries the
@@ -144,5 +144,22 @@ describe('loadSlice: DisassociateRouteTable (the subnet falls back to a main tab
     const slice = await loadSlice(ec2, scope);
     expect(slice.snapshot.RouteTables.map((t) => t.RouteTableId)).toEqual(['rtb-0main']);
     expect(slice.snapshot.Subnets.map((s) => s.SubnetId)).toEqual([SUBNET]);
+  });
+});
+
+describe('loadSlice: an interface event', () => {
+  it("reads its VPC's NACLs, which decide the interface's exposure", async () => {
+    installFakeEc2(
+      ec2Mock,
+      buildWorld({ groupId: GROUP, rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    const scope = {
+      ...emptyScope('ModifyNetworkInterfaceAttribute', 'network-interface'),
+      networkInterfaceIds: [ENI],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.NetworkInterfaces.map((e) => e.NetworkInterfaceId)).toEqual([ENI]);
+    expect(slice.snapshot.NetworkAcls.map((a) => a.NetworkAclId)).toEqual([ACL]);
   });
 });

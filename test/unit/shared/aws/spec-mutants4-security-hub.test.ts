@@ -1,0 +1,42 @@
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { importFindings } from '../../../../shared/aws/security-hub';
+import { toAsff } from '../../../../shared/report/asff';
+import { makeFinding } from '../../../helpers';
+
+// Mutation checks (notes/spec-mutants.md, mutants4) of the Security Hub calls (DESIGN §16): the
+// partition of each resource in ASFF's own spelling, left out where ASFF has none (Security Hub
+// rejects a value outside its enum).
+
+const hubMock = mockClient(SecurityHubClient);
+const hub = new SecurityHubClient({ region: 'eu-west-1' });
+
+beforeEach(() => {
+  hubMock.reset();
+  hubMock.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1 });
+});
+
+describe('importFindings: Resources[].Partition', () => {
+  it.each([
+    ['eu-west-1', 'aws'],
+    ['us-gov-west-1', 'aws-us-gov'],
+    ['us-iso-east-1', 'aws-us-iso'],
+    ['us-isob-east-1', 'aws-us-iso-b'],
+    ['eu-isoe-west-1', undefined],
+  ])('a finding in %s is sent with Partition %s', async (region, partition) => {
+    const records = toAsff([makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-1' })], {
+      accountId: '111122223333',
+      region,
+      now: new Date('2026-01-02T03:04:05.000Z'),
+    });
+    await importFindings(hub, records);
+    const [call] = hubMock.commandCalls(BatchImportFindingsCommand);
+    const resource = call?.args[0].input.Findings?.[0]?.Resources?.[0];
+    expect(resource?.Partition).toBe(partition);
+    expect('Partition' in (resource ?? {})).toBe(partition !== undefined);
+    expect(resource?.Id).toMatch(
+      new RegExp(`^arn:aws[-a-z]*:ec2:${region}:111122223333:security-group/sg-1$`),
+    );
+  });
+});
