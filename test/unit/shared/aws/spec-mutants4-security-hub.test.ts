@@ -40,3 +40,26 @@ describe('importFindings: Resources[].Partition', () => {
     );
   });
 });
+
+describe('importFindings: the count imported', () => {
+  it('without a SuccessCount in the answer, is what was sent less what Security Hub listed as failed', async () => {
+    const records = toAsff(
+      [
+        makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-1' }),
+        makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-2' }),
+      ],
+      { accountId: '111122223333', region: 'eu-west-1', now: new Date('2026-01-02T03:04:05.000Z') },
+    );
+    const rejected = records[0]?.Id ?? '';
+    hubMock.on(BatchImportFindingsCommand).resolves({
+      FailedCount: 1,
+      FailedFindings: [{ Id: rejected, ErrorCode: 'InvalidInput', ErrorMessage: 'bad' }],
+    });
+    const report = await importFindings(hub, records);
+    expect(report).toEqual({
+      imported: 1,
+      failed: [{ id: rejected, code: 'InvalidInput', message: 'bad' }],
+      calls: 1,
+    });
+  });
+});

@@ -163,3 +163,18 @@ describe('loadSlice: an interface event', () => {
     expect(slice.snapshot.NetworkAcls.map((a) => a.NetworkAclId)).toEqual([ACL]);
   });
 });
+
+describe('loadSlice: ReplaceNetworkAclAssociation', () => {
+  it('describes the re-associated subnet (its attributes and Name tag are judged), not only its id', async () => {
+    installFakeEc2(ec2Mock, buildWorld({ groupId: GROUP, rules: [] }));
+    const scope = {
+      ...emptyScope('ReplaceNetworkAclAssociation', 'network-acl'),
+      networkAclIds: [ACL],
+      networkAclAssociationIds: ['aclassoc-0'],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.snapshot.Subnets).toMatchObject([
+      { SubnetId: SUBNET, CidrBlock: '10.0.1.0/24', Tags: [{ Key: 'Name', Value: 'public-a' }] },
+    ]);
+  });
+});
