@@ -63,3 +63,22 @@ describe('importFindings: the count imported', () => {
     });
   });
 });
+
+describe('importFindings: a SuccessCount below what the failures listed say', () => {
+  it('counts what Security Hub says it took (FailedCount may exceed the listed failures)', async () => {
+    const records = toAsff(
+      [
+        makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-1' }),
+        makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-2' }),
+      ],
+      { accountId: '111122223333', region: 'eu-west-1', now: new Date('2026-01-02T03:04:05.000Z') },
+    );
+    const rejected = records[0]?.Id ?? '';
+    hubMock.on(BatchImportFindingsCommand).resolves({
+      SuccessCount: 0,
+      FailedCount: 2,
+      FailedFindings: [{ Id: rejected, ErrorCode: 'InvalidInput', ErrorMessage: 'bad' }],
+    });
+    expect((await importFindings(hub, records)).imported).toBe(0);
+  });
+});

@@ -75,3 +75,30 @@ describe('assessSlice: a rule already removed that two redelivered messages name
     expect(alreadyRemoved.map((r) => [r.ruleId, r.severity])).toEqual([['sgr-gone', 'critical']]);
   });
 });
+
+describe('assessSlice: revoking a default group (sg-default-not-restricted set to remediate)', () => {
+  it("gives its self-reference back with the owner's account, as Authorize… takes it", () => {
+    const snapshot = parseSnapshot(
+      buildWorld({
+        groupId: 'sg-0dflt',
+        groupName: 'default',
+        rules: [{ id: 'sgr-self', from: 443, group: 'sg-0dflt' }],
+      }),
+    );
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: ['sg-0dflt'],
+    };
+    const config = parseConfig({ mode: 'remediate', rules: { 'sg-default-not-restricted': 'remediate' } });
+    const { plan } = assessSlice([scope], snapshot, config, { sliceComplete: true });
+    const ingress = plan.actions.find((a) => a.action === 'RevokeSecurityGroupIngress');
+    expect(ingress && 'revoked' in ingress ? ingress.revoked : undefined).toEqual([
+      {
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        UserIdGroupPairs: [{ GroupId: 'sg-0dflt', UserId: '111122223333' }],
+      },
+    ]);
+  });
+});
