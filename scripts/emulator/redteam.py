@@ -206,6 +206,18 @@ def run_instance(subnet_key, group_keys, out_key):
     return call
 
 
+def start_instance(instance_key):
+    def call(w):
+        r = ec2.start_instances(InstanceIds=[w[instance_key]])["StartingInstances"][0]
+        state = lambda x: {"code": x["Code"], "name": x["Name"]}  # noqa: E731
+        return record("StartInstances", {"instancesSet": items([{"instanceId": w[instance_key]}])},
+                      {"requestId": "r", "instancesSet": items([{"instanceId": w[instance_key],
+                                                                "currentState": state(r["CurrentState"]),
+                                                                "previousState": state(r["PreviousState"])}])})
+    call.label = "StartInstances"
+    return call
+
+
 def create_route(table_key, destination, target="igw"):
     def call(w):
         args = {"RouteTableId": w[table_key], "GatewayId": w[target]}
@@ -428,6 +440,31 @@ walk("ssh-legacy-flat-by-name", "22/tcp in the legacy flat form by groupName (Go
      [("sg-open-admin-port", "legacy", "22/tcp"), ("eni-internet-exposed", "eni", "22/tcp")], mode="remediate",
      setup=s_default_vpc, after=lambda w: {"legacy-web closed": cat.rules_of(w["legacy"]) == []},
      audit_absent=[("eni-internet-exposed", "eni", None)])
+def s_lists(w):
+    """Two customer prefix lists: `everything` (0.0.0.0/0) and `office` (192.0.2.0/24); an interface."""
+    make = lambda name, cidr: ec2.create_managed_prefix_list(  # noqa: E731
+        PrefixListName=name, AddressFamily="IPv4", MaxEntries=2, Entries=[{"Cidr": cidr}])["PrefixList"]["PrefixListId"]
+    w["plWorld"], w["plOffice"] = make("everything", "0.0.0.0/0"), make("office", "192.0.2.0/24")
+    s_public_eni(w)
+
+
+def list_permission(port, *lists):
+    return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "PrefixListIds": [{"PrefixListId": x} for x in lists]}
+
+
+def authorize_lists(port, *keys):
+    def call(w):
+        return authorize("target", list_permission(port, *[w[k] for k in keys]))(w)
+    call.label = "AuthorizeSecurityGroupIngress prefix lists"
+    return call
+
+
+walk("rdp-prefix-list", "3389/tcp from a customer prefix list holding 0.0.0.0/0, beside an office list, one call",
+     [authorize_lists(3389, "plWorld", "plOffice")],
+     [("eni-internet-exposed", "eni", "3389/tcp"), ("sg-open-admin-port", "target", "3389/tcp")], mode="remediate",
+     setup=s_lists, after=lambda w: {"only the office list's rule stays": [
+         r.get("PrefixListId") for r in cat.rules_of(w["target"])] == [w["plOffice"]]},
+     audit_absent=[("sg-open-admin-port", "target", None), ("eni-internet-exposed", "eni", None)])
 walk("rdp-udp-ipv6", "3389/udp from ::/0 on an interface reachable over IPv6 only (no public IPv4)",
      [authorize("target", perm("udp", (3389, 3389), "::/0"))],
      [("sg-open-admin-port", "target", "3389/udp"), ("eni-internet-exposed", "eni", "3389/udp")], ipv6=True,
@@ -487,6 +524,18 @@ walk("ssh-run-instance-then-open", "22/tcp: an instance launched with a public I
      [("eni-internet-exposed", "eni", "22/tcp"), ("sg-open-admin-port", "target", "22/tcp")], mode="remediate",
      after=lambda w: {"target closed": cat.rules_of(w["target"]) == []},
      audit_absent=[("eni-internet-exposed", "eni", None)])
+
+
+def s_stopped_instance(w):
+    """An instance with a public IPv4 in `web-public` behind `target`, stopped; then `target` opened
+    on 22 while it was stopped (on EC2 its interface then has no public address: nothing exposed)."""
+    run_instance("public", ["target"], "eni")(w)
+    ec2.stop_instances(InstanceIds=[w["eniInstance"]])
+    ec2.authorize_security_group_ingress(GroupId=w["target"], IpPermissions=[cat.tcp(22)])
+
+
+walk("ssh-started-instance", "22/tcp: a stopped instance behind a group opened while it was stopped, started",
+     [start_instance("eniInstance")], [("eni-internet-exposed", "eni", "22/tcp")], setup=s_stopped_instance)
 
 
 def s_nacl_deny_22(w):

@@ -123,3 +123,55 @@ describe('goal: a "private" subnet routed to an igw-, reached by renaming it (Cr
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 });
+
+describe('goal: SSH of a running instance reachable, reached by starting a stopped one (StartInstances)', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  /** StartInstances as CloudTrail writes it: `instancesSet.items[].instanceId`, both sides. */
+  function started(instanceId: string) {
+    return envelope(
+      cloudTrailRecord(
+        'StartInstances',
+        { instancesSet: { items: [{ instanceId }] } },
+        {
+          requestId: 'r-1',
+          instancesSet: {
+            items: [
+              {
+                instanceId,
+                currentState: { code: 0, name: 'pending' },
+                previousState: { code: 80, name: 'stopped' },
+              },
+            ],
+          },
+        },
+      ),
+    );
+  }
+
+  it("tells the interface's exposure: a stopped instance has no public IPv4 of its own, a started one gets a new one", async () => {
+    // Prepare: the group was world-open on 22 while the instance was stopped (its interface had no
+    // public address then: nothing exposed, the group's own finding told and left, as notify does).
+    installFakeEc2(
+      ec2Mock,
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-ssh', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    // Act
+    const result = await processEvent(started('i-0web'), deps());
+    // Assess
+    expect(result).toMatchObject({ status: 'handled', notified: true });
+    const notices = publishedNotices(snsMock);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toMatch(
+      /^\[CRITICAL\] eni-0web \(i-0web\) is reachable from the internet on 22\/tcp/,
+    );
+    expect(notices[0]?.MessageAttributes?.ruleIds?.StringValue).toBe('["eni-internet-exposed"]');
+    // An interface event by instance: the instance's interfaces, their groups and rules, the VPC's
+    // tables and NACLs (DESIGN §12).
+    expect(describeCalls()).toBeLessThanOrEqual(6);
+  });
+});
