@@ -4,6 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type EventDeps, processEvent } from '../../functions/on-network-change/process';
+import { triageEvent } from '../../shared/events/parse';
 import { parseConfig } from '../../shared/load-config';
 import {
   buildWorld,
@@ -173,5 +174,45 @@ describe('goal: SSH of a running instance reachable, reached by starting a stopp
     // An interface event by instance: the instance's interfaces, their groups and rules, the VPC's
     // tables and NACLs (DESIGN §12).
     expect(describeCalls()).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('the two rows read every shape a record carries', () => {
+  const options = { exemptionTagKey: 'vpc-guardrail:exempt' };
+  const scopeOf = (eventName: string, request: unknown, response: unknown = { _return: true }) => {
+    const triage = triageEvent(envelope(cloudTrailRecord(eventName, request, response)), options);
+    return triage.kind === 'handle' ? triage.scope : triage.ignored;
+  };
+
+  it("StartInstances: the ids of CloudTrail's instancesSet, or of the SDK's InstanceIds, once each", () => {
+    expect(
+      scopeOf('StartInstances', { instancesSet: { items: [{ instanceId: 'i-1' }, { instanceId: 'i-2' }] } }),
+    ).toMatchObject({
+      area: 'network-interface',
+      instanceIds: ['i-1', 'i-2'],
+    });
+    expect(
+      scopeOf('StartInstances', { InstanceIds: ['i-3'] }, { StartingInstances: [{ InstanceId: 'i-3' }] }),
+    ).toMatchObject({ instanceIds: ['i-3'] });
+    // A record naming no instance anywhere is said, not judged as nothing.
+    expect(scopeOf('StartInstances', { instancesSet: {} }, { _return: true })).toMatchObject({
+      code: 'no-resource',
+    });
+  });
+
+  it("CreateTags Name: the SDK's Resources and Tags read alike; only the subnets among the resources", () => {
+    expect(
+      scopeOf('CreateTags', {
+        Resources: ['subnet-1', 'sg-1', 'i-1'],
+        Tags: [{ Key: 'Name', Value: 'db-private' }],
+      }),
+    ).toMatchObject({ area: 'exemption', subnetIds: ['subnet-1'], securityGroupIds: [], instanceIds: [] });
+    // A key that is not exactly `Name` (EC2 tag keys are case-sensitive) is no subnet's name.
+    expect(
+      scopeOf('CreateTags', {
+        resourcesSet: { items: [{ resourceId: 'subnet-1' }] },
+        tagSet: { items: [{ key: 'name', value: 'private' }] },
+      }),
+    ).toMatchObject({ code: 'not-exemption-tag' });
   });
 });
