@@ -1,7 +1,11 @@
-import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { importFindings } from '../../../../shared/aws/security-hub';
+import { importFindings, resolveFindings } from '../../../../shared/aws/security-hub';
 import { toAsff } from '../../../../shared/report/asff';
 import { makeFinding } from '../../../helpers';
 
@@ -80,5 +84,32 @@ describe('importFindings: a SuccessCount below what the failures listed say', ()
       FailedFindings: [{ Id: rejected, ErrorCode: 'InvalidInput', ErrorMessage: 'bad' }],
     });
     expect((await importFindings(hub, records)).imported).toBe(0);
+  });
+});
+
+describe('resolveFindings: the archiving import fails', () => {
+  it('reports the failure of each record it could not archive, beside the workflow it resolved', async () => {
+    const [record] = toAsff([makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-1' })], {
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      now: new Date('2026-01-02T03:04:05.000Z'),
+    });
+    if (!record) throw new Error('no record');
+    hubMock
+      .on(BatchUpdateFindingsCommand)
+      .resolves({
+        ProcessedFindings: [{ Id: record.Id, ProductArn: record.ProductArn }],
+        UnprocessedFindings: [],
+      });
+    hubMock
+      .on(BatchImportFindingsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+    const report = await resolveFindings(hub, [record], []);
+    expect(report).toEqual({
+      archived: 0,
+      resolved: 1,
+      failed: [{ id: record.Id, code: 'ThrottlingException', message: 'Rate exceeded' }],
+      calls: 2,
+    });
   });
 });

@@ -102,3 +102,39 @@ describe('assessSlice: revoking a default group (sg-default-not-restricted set t
     ]);
   });
 });
+
+describe('assessSlice: a redelivered prefix-list rule already removed', () => {
+  const snapshot = () =>
+    parseSnapshot(
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-vpc', from: 22, cidr: '10.0.0.0/16' }] }),
+    );
+  const scope = {
+    ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+    securityGroupIds: ['sg-0web'],
+    addedRules: [
+      {
+        ruleId: 'sgr-gone-pl',
+        groupId: 'sg-0web',
+        egress: false,
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        prefixListId: 'pl-0six',
+      },
+    ],
+  };
+  const removed = (s: ReturnType<typeof snapshot>) =>
+    assessSlice([scope], s, parseConfig({}), { sliceComplete: true, retried: [true] }).alreadyRemoved.map(
+      (r) => [r.ruleId, r.severity, r.unverified === true],
+    );
+
+  it('is judged by the IPv6 entries of its list too (a list holding only ::/0 is the internet)', () => {
+    const s = snapshot();
+    s.ManagedPrefixLists.push({ PrefixListId: 'pl-0six', Entries: [{ Cidr: '::/0' }] });
+    expect(removed(s)).toEqual([['sgr-gone-pl', 'critical', false]]);
+  });
+
+  it('whose list the slice could not read is judged as the whole internet, and said not verified', () => {
+    expect(removed(snapshot())).toEqual([['sgr-gone-pl', 'critical', true]]);
+  });
+});
