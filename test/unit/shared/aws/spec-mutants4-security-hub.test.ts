@@ -95,12 +95,10 @@ describe('resolveFindings: the archiving import fails', () => {
       now: new Date('2026-01-02T03:04:05.000Z'),
     });
     if (!record) throw new Error('no record');
-    hubMock
-      .on(BatchUpdateFindingsCommand)
-      .resolves({
-        ProcessedFindings: [{ Id: record.Id, ProductArn: record.ProductArn }],
-        UnprocessedFindings: [],
-      });
+    hubMock.on(BatchUpdateFindingsCommand).resolves({
+      ProcessedFindings: [{ Id: record.Id, ProductArn: record.ProductArn }],
+      UnprocessedFindings: [],
+    });
     hubMock
       .on(BatchImportFindingsCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
@@ -111,5 +109,25 @@ describe('resolveFindings: the archiving import fails', () => {
       failed: [{ id: record.Id, code: 'ThrottlingException', message: 'Rate exceeded' }],
       calls: 2,
     });
+  });
+});
+
+describe('resolveFindings: more than 100 findings no longer firing', () => {
+  it('asks BatchUpdateFindings about each once, in calls of at most 100', async () => {
+    const gone = toAsff(
+      Array.from({ length: 150 }, (_, i) =>
+        makeFinding({ ruleId: 'sg-open-admin-port', resourceId: `sg-${i}` }),
+      ),
+      { accountId: '111122223333', region: 'eu-west-1', now: new Date('2026-01-02T03:04:05.000Z') },
+    );
+    hubMock.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+    const report = await resolveFindings(hub, [], gone);
+    const asked = hubMock
+      .commandCalls(BatchUpdateFindingsCommand)
+      .map((c) => (c.args[0].input.FindingIdentifiers ?? []).map((f) => f.Id));
+    expect(asked.map((ids) => ids.length)).toEqual([100, 50]);
+    expect(asked.flat()).toEqual(gone.map((r) => r.Id));
+    // None was found: nothing is archived (no import at all).
+    expect(report).toEqual({ archived: 0, resolved: 0, failed: [], calls: 2 });
   });
 });

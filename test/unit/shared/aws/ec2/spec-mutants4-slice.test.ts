@@ -178,3 +178,29 @@ describe('loadSlice: ReplaceNetworkAclAssociation', () => {
     ]);
   });
 });
+
+describe('loadSlice: a subnet of another VPC in a merged batch (read late, round 4)', () => {
+  it("reads that VPC's route tables and the list one of them routes to an igw-", async () => {
+    const w = buildWorld({ groupId: GROUP, rules: [] });
+    w.Subnets.push({ SubnetId: 'subnet-0two', VpcId: 'vpc-0two', CidrBlock: '10.2.1.0/24', Tags: [] });
+    w.RouteTables.push({
+      RouteTableId: 'rtb-0two',
+      VpcId: 'vpc-0two',
+      Routes: [{ DestinationPrefixListId: 'pl-0route', GatewayId: 'igw-0two', State: 'active' }],
+      Associations: [{ Main: true, RouteTableAssociationId: 'rtbassoc-0two', RouteTableId: 'rtb-0two' }],
+    });
+    w.ManagedPrefixLists = [{ PrefixListId: 'pl-0route', Entries: [{ Cidr: '0.0.0.0/0' }] }];
+    installFakeEc2(ec2Mock, w);
+    const scope = {
+      ...emptyScope('CreateNetworkAclEntry', 'network-acl'),
+      networkAclIds: [ACL],
+      subnetIds: ['subnet-0two'],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.RouteTables.map((t) => t.RouteTableId)).toContain('rtb-0two');
+    expect(slice.snapshot.ManagedPrefixLists).toEqual([
+      { PrefixListId: 'pl-0route', Entries: [{ Cidr: '0.0.0.0/0' }] },
+    ]);
+  });
+});
