@@ -131,3 +131,22 @@ describe('resolveFindings: more than 100 findings no longer firing', () => {
     expect(report).toEqual({ archived: 0, resolved: 0, failed: [], calls: 2 });
   });
 });
+
+describe('resolveFindings: a product ARN other than the default one', () => {
+  it('names each finding to BatchUpdateFindings by its Id and its ProductArn, exactly as imported', async () => {
+    const productArn = 'arn:aws:securityhub:eu-west-1:111122223333:product/Acme/NetworkGuard';
+    const [record] = toAsff([makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-1' })], {
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      now: new Date('2026-01-02T03:04:05.000Z'),
+      productArn,
+    });
+    if (!record) throw new Error('no record');
+    hubMock.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+    await resolveFindings(hub, [], [record]);
+    expect(hubMock.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input).toEqual({
+      FindingIdentifiers: [{ Id: record.Id, ProductArn: productArn }],
+      Workflow: { Status: 'RESOLVED' },
+    });
+  });
+});

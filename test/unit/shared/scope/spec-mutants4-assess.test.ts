@@ -138,3 +138,30 @@ describe('assessSlice: a redelivered prefix-list rule already removed', () => {
     expect(removed(snapshot())).toEqual([['sgr-gone-pl', 'critical', true]]);
   });
 });
+
+describe('assessSlice: a redelivered record from before rule ids (no rule id)', () => {
+  it('finds its rule still there by content, in a group read with rule ids: nothing reported removed', () => {
+    const snapshot = parseSnapshot(
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: ['sg-0web'],
+      addedRules: [
+        {
+          groupId: 'sg-0web',
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: '0.0.0.0/0',
+        },
+      ],
+    };
+    const { alreadyRemoved } = assessSlice([scope], snapshot, parseConfig({}), {
+      sliceComplete: true,
+      retried: [true],
+    });
+    expect(alreadyRemoved).toEqual([]);
+  });
+});

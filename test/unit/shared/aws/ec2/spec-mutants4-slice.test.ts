@@ -1,4 +1,8 @@
-import { EC2Client, GetManagedPrefixListEntriesCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeSecurityGroupRulesCommand,
+  EC2Client,
+  GetManagedPrefixListEntriesCommand,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSlice } from '../../../../../shared/aws/ec2/slice';
@@ -202,5 +206,33 @@ describe('loadSlice: a subnet of another VPC in a merged batch (read late, round
     expect(slice.snapshot.ManagedPrefixLists).toEqual([
       { PrefixListId: 'pl-0route', Entries: [{ Cidr: '0.0.0.0/0' }] },
     ]);
+  });
+});
+
+describe('loadSlice: a redelivery whose group rules could not be read', () => {
+  it('reads no list for its gone prefix-list rule (nothing tells the rule is gone)', async () => {
+    installFakeEc2(ec2Mock, buildWorld({ groupId: GROUP, rules: [] }));
+    ec2Mock
+      .on(DescribeSecurityGroupRulesCommand)
+      .rejects(error('UnauthorizedOperation', 'You are not authorized'));
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: [GROUP],
+      addedRules: [
+        {
+          ruleId: 'sgr-gone',
+          groupId: GROUP,
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          prefixListId: 'pl-0cust',
+        },
+      ],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(false);
+    expect(ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand)).toEqual([]);
+    expect(slice.calls).toBe(5);
   });
 });
