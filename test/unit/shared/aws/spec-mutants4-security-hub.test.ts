@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { importFindings, resolveFindings } from '../../../../shared/aws/security-hub';
+import { importFindings, resolveFindings, syncFindings } from '../../../../shared/aws/security-hub';
 import { toAsff } from '../../../../shared/report/asff';
 import { makeFinding } from '../../../helpers';
 
@@ -147,6 +147,35 @@ describe('resolveFindings: a product ARN other than the default one', () => {
     expect(hubMock.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input).toEqual({
       FindingIdentifiers: [{ Id: record.Id, ProductArn: productArn }],
       Workflow: { Status: 'RESOLVED' },
+    });
+  });
+});
+
+describe('syncFindings: closing a finding fails', () => {
+  it('lists the failure of the archiving import in what it reports', async () => {
+    const [record] = toAsff([makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-1' })], {
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      now: new Date('2026-01-02T03:04:05.000Z'),
+    });
+    if (!record) throw new Error('no record');
+    hubMock.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+    hubMock
+      .on(BatchImportFindingsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+    const sync = await syncFindings(hub, {
+      active: [],
+      closed: [record],
+      gone: [],
+      workflow: { suppress: [], reopen: [] },
+      otherAccounts: [],
+    });
+    expect(sync).toEqual({
+      imported: 0,
+      archived: 0,
+      resolved: 0,
+      failed: [{ id: record.Id, code: 'ThrottlingException', message: 'Rate exceeded' }],
+      calls: 2,
     });
   });
 });

@@ -165,3 +165,50 @@ describe('assessSlice: a redelivered record from before rule ids (no rule id)', 
     expect(alreadyRemoved).toEqual([]);
   });
 });
+
+describe('assessSlice: what a redelivered rule is matched against', () => {
+  const redelivered = (snapshot: ReturnType<typeof parseSnapshot>, ruleId?: string) =>
+    assessSlice(
+      [
+        {
+          ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+          securityGroupIds: ['sg-0web'],
+          addedRules: [
+            {
+              ...(ruleId ? { ruleId } : {}),
+              groupId: 'sg-0web',
+              egress: false,
+              ipProtocol: 'tcp',
+              fromPort: 22,
+              toPort: 22,
+              cidrIpv4: '0.0.0.0/0',
+            },
+          ],
+        },
+      ],
+      snapshot,
+      parseConfig({}),
+      { sliceComplete: true, retried: [true] },
+    ).alreadyRemoved.map((r) => r.severity);
+
+  it('by content: a VPC range on the same port is not the world rule, which is reported gone', () => {
+    const snapshot = parseSnapshot(
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-vpc22', from: 22, cidr: '10.0.0.0/16' }] }),
+    );
+    expect(redelivered(snapshot)).toEqual(['critical']);
+  });
+
+  it('by id, with the rule listed only in IpPermissions (no id there): found still present', () => {
+    const world = buildWorld({
+      groupId: 'sg-0web',
+      rules: [
+        { id: 'sgr-vpc22', from: 22, cidr: '10.0.0.0/16' },
+        { id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' },
+      ],
+    });
+    world.SecurityGroupRules = world.SecurityGroupRules.filter(
+      (r) => r.SecurityGroupRuleId !== 'sgr-world22',
+    );
+    expect(redelivered(parseSnapshot(world), 'sgr-world22')).toEqual([]);
+  });
+});
