@@ -5,7 +5,12 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { importFindings, resolveFindings, syncFindings } from '../../../../shared/aws/security-hub';
+import {
+  importFindings,
+  resolveFindings,
+  securityHubEnabled,
+  syncFindings,
+} from '../../../../shared/aws/security-hub';
 import { toAsff } from '../../../../shared/report/asff';
 import { makeFinding } from '../../../helpers';
 
@@ -177,5 +182,11 @@ describe('syncFindings: closing a finding fails', () => {
       failed: [{ id: record.Id, code: 'ThrottlingException', message: 'Rate exceeded' }],
       calls: 2,
     });
+  });
+});
+
+describe('securityHubEnabled', () => {
+  it('reads an empty value as off, as unset', () => {
+    expect(securityHubEnabled({ VPC_GUARDRAIL_SECURITY_HUB: '' })).toBe(false);
   });
 });

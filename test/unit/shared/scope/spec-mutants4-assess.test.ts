@@ -211,4 +211,11 @@ describe('assessSlice: what a redelivered rule is matched against', () => {
     );
     expect(redelivered(parseSnapshot(world), 'sgr-world22')).toEqual([]);
   });
+
+  it('by content: an IPv6 ::/0 rule on the same port is not the IPv4 world rule, which is reported gone', () => {
+    const snapshot = parseSnapshot(
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world6', from: 22, cidr: '::/0' }] }),
+    );
+    expect(redelivered(snapshot)).toEqual(['critical']);
+  });
 });

@@ -236,3 +236,32 @@ describe('loadSlice: a redelivery whose group rules could not be read', () => {
     expect(slice.calls).toBe(5);
   });
 });
+
+describe('loadSlice: a redelivery whose added prefix-list rule is gone', () => {
+  it("reads the list's entries, which tell whether the rule was world-open", async () => {
+    const w = buildWorld({ groupId: GROUP, rules: [] });
+    w.ManagedPrefixLists = [{ PrefixListId: 'pl-0cust', Entries: [{ Cidr: '0.0.0.0/0' }] }];
+    installFakeEc2(ec2Mock, w);
+    const scope = {
+      ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+      securityGroupIds: [GROUP],
+      addedRules: [
+        {
+          ruleId: 'sgr-gone',
+          groupId: GROUP,
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          prefixListId: 'pl-0cust',
+        },
+      ],
+    };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.ManagedPrefixLists).toEqual([
+      { PrefixListId: 'pl-0cust', Entries: [{ Cidr: '0.0.0.0/0' }] },
+    ]);
+    expect(slice.calls).toBe(6);
+  });
+});
