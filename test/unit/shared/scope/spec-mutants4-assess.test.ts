@@ -167,7 +167,11 @@ describe('assessSlice: a redelivered record from before rule ids (no rule id)', 
 });
 
 describe('assessSlice: what a redelivered rule is matched against', () => {
-  const redelivered = (snapshot: ReturnType<typeof parseSnapshot>, ruleId?: string) =>
+  const redelivered = (
+    snapshot: ReturnType<typeof parseSnapshot>,
+    ruleId?: string,
+    rule: { ipProtocol?: string; toPort?: number } = {},
+  ) =>
     assessSlice(
       [
         {
@@ -182,6 +186,7 @@ describe('assessSlice: what a redelivered rule is matched against', () => {
               fromPort: 22,
               toPort: 22,
               cidrIpv4: '0.0.0.0/0',
+              ...rule,
             },
           ],
         },
@@ -218,4 +223,21 @@ describe('assessSlice: what a redelivered rule is matched against', () => {
     );
     expect(redelivered(snapshot)).toEqual(['critical']);
   });
+
+  it('by content: the world rule on 22 only is not the one on 22-25, which is reported gone', () => {
+    const snapshot = parseSnapshot(
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    expect(redelivered(snapshot, undefined, { toPort: 25 })).toEqual(['critical']);
+  });
+
+  it.each(['6', 'TCP'])(
+    'by content: protocol %s is tcp, so the world rule on 22/tcp still there is that rule',
+    (ipProtocol) => {
+      const snapshot = parseSnapshot(
+        buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world22', from: 22, cidr: '0.0.0.0/0' }] }),
+      );
+      expect(redelivered(snapshot, undefined, { ipProtocol })).toEqual([]);
+    },
+  );
 });
