@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSlice } from '../../../../../shared/aws/ec2/slice';
 import { SliceLoadError } from '../../../../../shared/aws/errors';
 import { emptyScope } from '../../../../../shared/events/event-table';
-import { ACL, buildWorld, ENI, installFakeEc2, SUBNET } from '../../../../helpers';
+import { ACL, buildWorld, ENI, installFakeEc2, SUBNET, VPC } from '../../../../helpers';
 
 // Mutation checks (notes/spec-mutants.md, mutants4) of what the slice loader reads (DESIGN §7,
 // §12: ≤ 6 reads for a security-group event with one prefix list; a throttle retries the
@@ -263,5 +263,16 @@ describe('loadSlice: a redelivery whose added prefix-list rule is gone', () => {
       { PrefixListId: 'pl-0cust', Entries: [{ Cidr: '0.0.0.0/0' }] },
     ]);
     expect(slice.calls).toBe(6);
+  });
+});
+
+describe('loadSlice: CreateVpc', () => {
+  it("describes the VPC's subnets (their attributes are judged), its default group, tables and NACLs", async () => {
+    installFakeEc2(ec2Mock, buildWorld({ groupId: GROUP, rules: [] }));
+    const scope = { ...emptyScope('CreateVpc', 'vpc'), newVpcIds: [VPC] };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.complete).toBe(true);
+    expect(slice.snapshot.Subnets).toMatchObject([{ SubnetId: SUBNET, CidrBlock: '10.0.1.0/24' }]);
+    expect(slice.snapshot.NetworkAcls.map((a) => a.NetworkAclId)).toEqual([ACL]);
   });
 });
