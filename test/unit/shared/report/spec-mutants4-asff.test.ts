@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { toAsffPerAccount } from '../../../../shared/integrations/security-hub';
 import { asffFindingId, asffTargetIssues, partitionOf, toAsffFinding } from '../../../../shared/report/asff';
 import { makeFinding } from '../../../helpers';
 
@@ -74,5 +75,21 @@ describe('asffFindingId of a resource id too long for the 512 characters of Id',
     const digest = createHash('sha256').update(resourceId).digest('hex').slice(0, 16);
     const id = asffFindingId('111122223333', 'eu-west-1', 'sg-open-admin-port', resourceId);
     expect(id).toBe(`${prefix}${'a'.repeat(keep - 1)}~${digest}`);
+  });
+});
+
+describe('toAsffPerAccount: an output file of several accounts', () => {
+  it("puts each record under its own account's default product, a finding without an account under the given one", () => {
+    const records = toAsffPerAccount(
+      [
+        { ...makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-1' }), accountId: '222233334444' },
+        makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-2' }),
+      ],
+      { accountId: '111122223333', region: 'eu-west-1', now: NOW },
+    );
+    expect(records.map((r) => [r.AwsAccountId, r.ProductArn])).toEqual([
+      ['222233334444', 'arn:aws:securityhub:eu-west-1:222233334444:product/222233334444/default'],
+      ['111122223333', 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default'],
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { emptyScope, isIgnored, scopeFromEvent } from '../../../../shared/events
 import { parseConfig } from '../../../../shared/load-config';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { assessSlice } from '../../../../shared/scope/assess';
-import { authorizeIngress, buildWorld } from '../../../helpers';
+import { ACL, authorizeIngress, buildWorld } from '../../../helpers';
 
 // Mutation checks (notes/spec-mutants.md, mutants4) of assessSlice (DESIGN §8): a revoke's
 // `revoked` is the rules as Authorize… takes them back, descriptions included, so the notice's
@@ -240,4 +240,36 @@ describe('assessSlice: what a redelivered rule is matched against', () => {
       expect(redelivered(snapshot, undefined, { ipProtocol })).toEqual([]);
     },
   );
+});
+
+describe('assessSlice: NACL entries a redelivered call wrote, no longer there', () => {
+  const removedEntries = (ruleAction: string) =>
+    assessSlice(
+      [
+        {
+          ...emptyScope('CreateNetworkAclEntry', 'network-acl'),
+          networkAclIds: [ACL],
+          addedNaclEntries: [
+            {
+              networkAclId: ACL,
+              ruleNumber: 90,
+              egress: false,
+              ruleAction,
+              protocol: '6',
+              cidrBlock: '0.0.0.0/0',
+              fromPort: 22,
+              toPort: 22,
+            },
+          ],
+        },
+      ],
+      parseSnapshot(buildWorld({ groupId: 'sg-0web', rules: [] })),
+      parseConfig({}),
+      { sliceComplete: true, retried: [true] },
+    ).removedEntries.map((e) => [e.ruleNumber, e.ruleAction, e.severity]);
+
+  it('reports a world-open allow on 22 gone, and never a deny (closing nothing, it opened nothing)', () => {
+    expect(removedEntries('allow')).toEqual([[90, 'allow', 'high']]);
+    expect(removedEntries('deny')).toEqual([]);
+  });
 });
