@@ -273,3 +273,47 @@ describe('assessSlice: NACL entries a redelivered call wrote, no longer there', 
     expect(removedEntries('deny')).toEqual([]);
   });
 });
+
+describe('assessSlice: a redelivered NACL entry still there as written', () => {
+  const removed = (rules: Record<string, string>) => {
+    const world = buildWorld({ groupId: 'sg-0web', rules: [] });
+    const acl = world.NetworkAcls.find((a) => a.NetworkAclId === ACL);
+    if (!acl) throw new Error('no NACL');
+    acl.Entries.unshift({
+      RuleNumber: 90,
+      Protocol: '6',
+      RuleAction: 'allow',
+      Egress: false,
+      CidrBlock: '0.0.0.0/0',
+      PortRange: { From: 22, To: 22 },
+    });
+    return assessSlice(
+      [
+        {
+          ...emptyScope('CreateNetworkAclEntry', 'network-acl'),
+          networkAclIds: [ACL],
+          addedNaclEntries: [
+            {
+              networkAclId: ACL,
+              ruleNumber: 90,
+              egress: false,
+              ruleAction: 'allow',
+              protocol: '6',
+              cidrBlock: '0.0.0.0/0',
+              fromPort: 22,
+              toPort: 22,
+            },
+          ],
+        },
+      ],
+      parseSnapshot(world),
+      parseConfig({ rules }),
+      { sliceComplete: true, retried: [true] },
+    ).removedEntries;
+  };
+
+  it('is not reported blocked while it is open, nor when the judging rule is off (nothing judged it closed)', () => {
+    expect(removed({})).toEqual([]);
+    expect(removed({ 'nacl-open-admin-port': 'off' })).toEqual([]);
+  });
+});
