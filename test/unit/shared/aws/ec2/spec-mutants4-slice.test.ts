@@ -276,3 +276,23 @@ describe('loadSlice: CreateVpc', () => {
     expect(slice.snapshot.NetworkAcls.map((a) => a.NetworkAclId)).toEqual([ACL]);
   });
 });
+
+describe('loadSlice: a NACL entry event', () => {
+  it('writes every subnet the NACL lists, one without interfaces too (its id and VPC, from the association)', async () => {
+    const w = buildWorld({ groupId: GROUP, rules: [] });
+    const acl = w.NetworkAcls.find((a) => a.NetworkAclId === ACL);
+    if (!acl) throw new Error('no NACL');
+    acl.Associations.push({
+      NetworkAclAssociationId: 'aclassoc-empty',
+      NetworkAclId: ACL,
+      SubnetId: 'subnet-0empty',
+    });
+    installFakeEc2(ec2Mock, w);
+    const scope = { ...emptyScope('CreateNetworkAclEntry', 'network-acl'), networkAclIds: [ACL] };
+    const slice = await loadSlice(ec2, scope);
+    expect(slice.snapshot.Subnets.map((s) => [s.SubnetId, s.VpcId]).sort()).toEqual([
+      ['subnet-0empty', VPC],
+      [SUBNET, VPC],
+    ]);
+  });
+});
