@@ -279,7 +279,7 @@ describe('assessSlice: a redelivered NACL entry still there as written', () => {
     const world = buildWorld({ groupId: 'sg-0web', rules: [] });
     const acl = world.NetworkAcls.find((a) => a.NetworkAclId === ACL);
     if (!acl) throw new Error('no NACL');
-    acl.Entries.unshift({
+    (acl.Entries as Record<string, unknown>[]).unshift({
       RuleNumber: 90,
       Protocol: '6',
       RuleAction: 'allow',

@@ -282,7 +282,7 @@ describe('loadSlice: a NACL entry event', () => {
     const w = buildWorld({ groupId: GROUP, rules: [] });
     const acl = w.NetworkAcls.find((a) => a.NetworkAclId === ACL);
     if (!acl) throw new Error('no NACL');
-    acl.Associations.push({
+    (acl.Associations as Record<string, unknown>[]).push({
       NetworkAclAssociationId: 'aclassoc-empty',
       NetworkAclId: ACL,
       SubnetId: 'subnet-0empty',
