@@ -25,7 +25,7 @@ type Decision = Pick<NaclSegment, 'v4' | 'v6' | 'contributors4' | 'contributors6
  * new count. Items past the count are stale and never read: the arrays are written by index, never
  * emptied (`length = 0` would drop their storage, and every decision would grow it again).
  */
-function insertBounds<T extends Bound>(starts: T[], ends: T[], n: number, s: T, e: T): number {
+export function insertBounds<T extends Bound>(starts: T[], ends: T[], n: number, s: T, e: T): number {
   let i = 0;
   while (i < n && (ends[i] as T) < s) i++;
   let j = i;

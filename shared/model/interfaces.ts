@@ -22,8 +22,10 @@ function sortedSmall(list: string[]): string[] {
 
 /** The interface's distinct group ids, sorted. */
 function groupIdsOf(eni: NetworkInterfaceItem): string[] {
-  let ids: string[] = [];
   const groups = eni.Groups;
+  // Most interfaces have one group: a list of exactly one (a list grown by push keeps room for 16).
+  if (groups.length === 1) return [(groups[0] as NetworkInterfaceItem['Groups'][number]).GroupId];
+  let ids: string[] = [];
   for (let i = 0; i < groups.length; i++)
     ids = withUnique(ids, (groups[i] as NetworkInterfaceItem['Groups'][number]).GroupId);
   return sortedSmall(ids);
