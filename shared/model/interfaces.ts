@@ -23,12 +23,21 @@ function sortedSmall(list: string[]): string[] {
 /** The interface's distinct group ids, sorted. */
 function groupIdsOf(eni: NetworkInterfaceItem): string[] {
   const groups = eni.Groups;
-  // Most interfaces have one group: a list of exactly one (a list grown by push keeps room for 16).
+  // Kept for the interface (an exposed one: its findings and paths name them): a list of exact
+  // size (one grown by push keeps room for 16), most of one group.
   if (groups.length === 1) return [(groups[0] as NetworkInterfaceItem['Groups'][number]).GroupId];
-  let ids: string[] = [];
-  for (let i = 0; i < groups.length; i++)
-    ids = withUnique(ids, (groups[i] as NetworkInterfaceItem['Groups'][number]).GroupId);
-  return sortedSmall(ids);
+  const ids = groups.map(groupIdOf);
+  return sortedSmall(hasRepeat(ids) ? [...new Set(ids)] : ids);
+}
+
+function groupIdOf(group: NetworkInterfaceItem['Groups'][number]): string {
+  return group.GroupId;
+}
+
+/** True when some id is listed twice (a handful of ids: compared pairwise). */
+function hasRepeat(ids: readonly string[]): boolean {
+  for (let i = 1; i < ids.length; i++) for (let j = 0; j < i; j++) if (ids[i] === ids[j]) return true;
+  return false;
 }
 
 /**
