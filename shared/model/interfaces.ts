@@ -128,12 +128,12 @@ const NO_PREFIXES: { Ipv6Prefix: string }[] = [];
  * no public address, and the exposure analysis never asks for their groups.
  */
 export class InterfaceNode implements NetworkInterfaceNode {
+  // 50k interfaces kept for the whole evaluation: what only findings read (tags, every IPv6
+  // address) is read from the item, not kept in a field of each.
   readonly id: string;
   readonly subnetId?: string;
-  readonly tags: Tag[];
   private groups?: string[];
   private publicV4?: string[];
-  private v6?: string[];
   private publicV6?: string[];
 
   constructor(
@@ -142,7 +142,11 @@ export class InterfaceNode implements NetworkInterfaceNode {
   ) {
     this.id = item.NetworkInterfaceId;
     this.subnetId = item.SubnetId;
-    this.tags = item.TagSet.length > 0 ? item.TagSet : (item.Tags ?? item.TagSet);
+  }
+
+  get tags(): Tag[] {
+    const { item } = this;
+    return item.TagSet.length > 0 ? item.TagSet : (item.Tags ?? item.TagSet);
   }
 
   get groupIds(): string[] {
@@ -155,9 +159,9 @@ export class InterfaceNode implements NetworkInterfaceNode {
     return this.publicV4;
   }
 
+  /** Derived on each read: `publicIpv6Addresses`, which keeps its answer, is what the rules read. */
   get ipv6Addresses(): string[] {
-    this.v6 ??= ipv6AddressesOf(this.item);
-    return this.v6;
+    return ipv6AddressesOf(this.item);
   }
 
   get publicIpv6Addresses(): string[] {
