@@ -1,0 +1,151 @@
+// Mutation checks of shared/rules/*.ts (other than sg-open-common.ts), round mutants3: each test
+// kills a mutant the suite let live (ids in /work/notes/spec-mutants.md) by asserting what a user
+// of the rule relies on: which findings, on which resource, with which evidence.
+import { describe, expect, it } from 'vitest';
+import { naclBroadPublicSource } from '../shared/rules/nacl-broad-public-source';
+import { routeBlackhole } from '../shared/rules/route-blackhole';
+import { sgBroadPublicSource } from '../shared/rules/sg-broad-public-source';
+import { sgOpenAdminPort } from '../shared/rules/sg-open-admin-port';
+import { entry, nacl, perm, run, sg } from './helpers';
+
+describe('route-blackhole: what is a dead route, and when the finding is news', () => {
+  const table = (routes: Record<string, unknown>[]) => ({
+    RouteTables: [
+      {
+        RouteTableId: 'rtb-1',
+        VpcId: 'vpc-1',
+        Associations: [{ RouteTableAssociationId: 'rtbassoc-1', RouteTableId: 'rtb-1', SubnetId: 'subnet-1' }],
+        Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }, ...routes],
+      },
+    ],
+  });
+
+  it('reports no route without a state (read as active) and no filtered route as a blackhole (V9)', () => {
+    // Prepare: EC2 omits State on some listings; `filtered` is a live route (ingress routing).
+    const snapshot = table([
+      { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1' },
+      { DestinationCidrBlock: '172.16.0.0/12', NatGatewayId: 'nat-1', State: 'filtered' },
+    ]);
+    // Act
+    const findings = run(routeBlackhole, snapshot);
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it('says "1 blackhole route", singular, for one dead route (V12)', () => {
+    const findings = run(
+      routeBlackhole,
+      table([{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-gone', State: 'blackhole' }]),
+    );
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.title])).toEqual([
+      ['route-blackhole', 'rtb-1', 'Route table rtb-1 has 1 blackhole route'],
+    ]);
+  });
+
+  it('gives a table whose dead route changed destination a new finding id: a new dead route is news (V13)', () => {
+    // Prepare: the same table, one dead route each time, to another destination.
+    const before = run(
+      routeBlackhole,
+      table([{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-gone', State: 'blackhole' }]),
+    );
+    const after = run(
+      routeBlackhole,
+      table([{ DestinationCidrBlock: '192.168.0.0/16', VpcPeeringConnectionId: 'pcx-gone', State: 'blackhole' }]),
+    );
+    // Assess
+    expect(before).toHaveLength(1);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.id).not.toBe(before[0]?.id);
+  });
+});
+
+describe('nacl-common publicContributors: the entries a NACL finding names', () => {
+  it('names the entry that lets the broad range in, not an allow on lower ports before it (V32)', () => {
+    // Prepare: 80 allows 20-21 from anywhere (ends below 22), 90 denies half the internet, 100
+    // allows 22 from anywhere: 22 is broad (not world-open) through entry 100 alone.
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(80, 'in', 'allow', '6', '0.0.0.0/0', [20, 21]),
+          entry(90, 'in', 'deny', '-1', '0.0.0.0/1'),
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
+        ]),
+      ],
+    };
+    // Act
+    const findings = run(naclBroadPublicSource, snapshot);
+    // Assess
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['nacl-broad-public-source', 'acl-1']]);
+    expect(findings[0]?.evidence.broadThrough).toEqual([
+      { ports: ['22/tcp'], family: 'ipv4', publicShare: expect.any(String), entries: [100] },
+    ]);
+    expect(findings[0]?.evidence.entries).toEqual([
+      { ruleNumber: 100, action: 'allow', protocol: '6', ports: '22', cidr: '0.0.0.0/0' },
+    ]);
+  });
+
+  it('leaves out an allow entry wholly shadowed by a deny before it (V34)', () => {
+    // Prepare: 95 allows only addresses 90 already denied: it lets nobody in.
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(90, 'in', 'deny', '-1', '0.0.0.0/1'),
+          entry(95, 'in', 'allow', '6', '0.0.0.0/2', [22, 22]),
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
+        ]),
+      ],
+    };
+    // Act
+    const findings = run(naclBroadPublicSource, snapshot);
+    // Assess
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['nacl-broad-public-source', 'acl-1']]);
+    expect((findings[0]?.evidence.entries as { ruleNumber: number }[]).map((e) => e.ruleNumber)).toEqual([100]);
+    expect(findings[0]?.detail).toContain('through 100 (allow tcp 22 from 0.0.0.0/0)');
+  });
+
+  it('shows a udp entry with its ports, as a tcp one (V36)', () => {
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(90, 'in', 'deny', '-1', '0.0.0.0/1'),
+          entry(100, 'in', 'allow', '17', '0.0.0.0/0', [3389, 3389]),
+        ]),
+      ],
+    };
+    const findings = run(naclBroadPublicSource, snapshot);
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+      ['nacl-broad-public-source', 'acl-1', ['3389/udp']],
+    ]);
+    expect(findings[0]?.evidence.entries).toEqual([
+      { ruleNumber: 100, action: 'allow', protocol: '17', ports: '3389', cidr: '0.0.0.0/0' },
+    ]);
+    expect(findings[0]?.detail).toContain('through 100 (allow udp 3389 from 0.0.0.0/0)');
+  });
+});
+
+describe('sg-broad-public-source: one finding per port, the rules that open it', () => {
+  it('leaves a port broad over IPv4 and world-open over IPv6 to the sg-open-* finding (V29)', () => {
+    // Prepare: 22/tcp from 0.0.0.0/1 (broad) and from ::/0 (world-open).
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/1', '::/0')])] };
+    // Act
+    const findings = run([sgOpenAdminPort, sgBroadPublicSource], snapshot);
+    // Assess: the admin finding names the broad IPv4 side (alsoBroad); no broad finding repeats it.
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+      ['sg-open-admin-port', 'sg-1', ['22/tcp']],
+    ]);
+    expect(findings[0]?.evidence.alsoBroad).toEqual({ ipv4: ['22/tcp'] });
+  });
+
+  it('lists only the rules on the broad ports, not a public rule on another port (V31)', () => {
+    const snapshot = {
+      SecurityGroups: [
+        sg('sg-1', [perm('tcp', [5432, 5432], '64.0.0.0/2'), perm('tcp', [443, 443], '203.0.113.7/32')]),
+      ],
+    };
+    const findings = run(sgBroadPublicSource, snapshot);
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+      ['sg-broad-public-source', 'sg-1', ['5432/tcp']],
+    ]);
+    expect(findings[0]?.evidence.rules).toEqual([{ protocol: 'tcp', ports: '5432', source: '64.0.0.0/2' }]);
+  });
+});
