@@ -139,7 +139,7 @@ describe('sg-broad-public-source: one finding per port, the rules that open it',
   it('lists only the rules on the broad ports, not a public rule on another port (V31)', () => {
     const snapshot = {
       SecurityGroups: [
-        sg('sg-1', [perm('tcp', [5432, 5432], '64.0.0.0/2'), perm('tcp', [443, 443], '203.0.113.7/32')]),
+        sg('sg-1', [perm('tcp', [5432, 5432], '64.0.0.0/2'), perm('tcp', [443, 443], '52.94.0.7/32')]),
       ],
     };
     const findings = run(sgBroadPublicSource, snapshot);
