@@ -2,11 +2,22 @@
 // kills a mutant the suite let live (ids in /work/notes/spec-mutants.md) by asserting what a user
 // of the rule relies on: which findings, on which resource, with which evidence.
 import { describe, expect, it } from 'vitest';
+import { evaluateReport } from '../shared/engine';
+import { parseConfig } from '../shared/load-config';
+import { parseSnapshot } from '../shared/model/snapshot';
 import { naclBroadPublicSource } from '../shared/rules/nacl-broad-public-source';
 import { routeBlackhole } from '../shared/rules/route-blackhole';
 import { sgBroadPublicSource } from '../shared/rules/sg-broad-public-source';
 import { sgOpenAdminPort } from '../shared/rules/sg-open-admin-port';
-import { entry, nacl, perm, run, sg } from './helpers';
+import { subnetPrivateHasIgwRoute } from '../shared/rules/subnet-private-has-igw-route';
+import { subnetPublicNoIgwRoute } from '../shared/rules/subnet-public-no-igw-route';
+import type { RuleDefinition } from '../shared/rules/types';
+import { entry, LOCAL_ROUTES, nacl, perm, run, sg, subnetRegion } from './helpers';
+
+/** Findings and not-judged resources of the given rules, as an audit reports them. */
+function report(rules: readonly RuleDefinition[], snapshot: Record<string, unknown>) {
+  return evaluateReport(parseSnapshot(snapshot), parseConfig({}), { rules });
+}
 
 describe('route-blackhole: what is a dead route, and when the finding is news', () => {
   const table = (routes: Record<string, unknown>[]) => ({
@@ -147,5 +158,49 @@ describe('sg-broad-public-source: one finding per port, the rules that open it',
       ['sg-broad-public-source', 'sg-1', ['5432/tcp']],
     ]);
     expect(findings[0]?.evidence.rules).toEqual([{ protocol: 'tcp', ports: '5432', source: '64.0.0.0/2' }]);
+  });
+});
+
+describe('the subnet naming rules: routing that is not known is said, not guessed', () => {
+  // The subnet's table sends a customer prefix list to the igw-; the list is not in the snapshot.
+  const unknownRoute = { DestinationPrefixListId: 'pl-0unread', GatewayId: 'igw-1', State: 'active' };
+
+  it('lists a "public" subnet routing an unread prefix list to an igw- as not judged, without a finding (V20, V28)', () => {
+    // Prepare
+    const snapshot = subnetRegion({ subnetName: 'public-a', explicitRoutes: [...LOCAL_ROUTES, unknownRoute] });
+    // Act
+    const { findings, notJudged } = report([subnetPublicNoIgwRoute], snapshot);
+    // Assess
+    expect(findings).toEqual([]);
+    expect(notJudged).toEqual([
+      expect.objectContaining({ resourceId: 'subnet-1', ruleId: 'subnet-public-no-igw-route' }),
+    ]);
+    expect(notJudged[0]?.reason).toContain('pl-0unread');
+  });
+
+  it('lists a "private" subnet routing an unread prefix list to an igw- as not judged (V28)', () => {
+    const snapshot = subnetRegion({ subnetName: 'private-a', explicitRoutes: [...LOCAL_ROUTES, unknownRoute] });
+    const { findings, notJudged } = report([subnetPrivateHasIgwRoute], snapshot);
+    expect(findings).toEqual([]);
+    expect(notJudged).toEqual([
+      expect.objectContaining({ resourceId: 'subnet-1', ruleId: 'subnet-private-has-igw-route' }),
+    ]);
+  });
+
+  it("lists a public subnet's default routes that go elsewhere, IPv4 first, whatever the table's order (V21, V22)", () => {
+    // Prepare: ::/0 to an egress-only gateway listed before 0.0.0.0/0 to a NAT gateway.
+    const routes = [
+      ...LOCAL_ROUTES,
+      { DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: 'eigw-1', State: 'active' },
+      { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1', State: 'active' },
+    ];
+    // Act
+    const findings = run(subnetPublicNoIgwRoute, subnetRegion({ subnetName: 'public-a', explicitRoutes: routes }));
+    // Assess
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['subnet-public-no-igw-route', 'subnet-1']]);
+    expect(findings[0]?.evidence.defaultRoutes).toEqual([
+      { destination: '0.0.0.0/0', target: 'nat-1', state: 'active' },
+      { destination: '::/0', target: 'eigw-1', state: 'active' },
+    ]);
   });
 });
