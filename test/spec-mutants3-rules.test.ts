@@ -12,7 +12,7 @@ import { sgOpenAdminPort } from '../shared/rules/sg-open-admin-port';
 import { subnetPrivateHasIgwRoute } from '../shared/rules/subnet-private-has-igw-route';
 import { subnetPublicNoIgwRoute } from '../shared/rules/subnet-public-no-igw-route';
 import type { RuleDefinition } from '../shared/rules/types';
-import { entry, LOCAL_ROUTES, nacl, perm, run, sg, subnetRegion } from './helpers';
+import { entry, LOCAL_ROUTES, nacl, perm, revokeRules, run, sg, subnetRegion } from './helpers';
 
 /** Findings and not-judged resources of the given rules, as an audit reports them. */
 function report(rules: readonly RuleDefinition[], snapshot: Record<string, unknown>) {
@@ -145,6 +145,14 @@ describe('sg-broad-public-source: one finding per port, the rules that open it',
       ['sg-open-admin-port', 'sg-1', ['22/tcp']],
     ]);
     expect(findings[0]?.evidence.alsoBroad).toEqual({ ipv4: ['22/tcp'] });
+    // Both rules are named: the broad one is what the revoke leaves, to narrow by hand (W3).
+    expect(findings[0]?.evidence.rules).toEqual([
+      { protocol: 'tcp', ports: '22', source: '0.0.0.0/1' },
+      { protocol: 'tcp', ports: '22', source: '::/0' },
+    ]);
+    expect(revokeRules(findings[0]).map((r) => r.ipPermission)).toEqual([
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+    ]);
   });
 
   it('lists only the rules on the broad ports, not a public rule on another port (V31)', () => {
