@@ -212,3 +212,60 @@ describe('the subnet naming rules: routing that is not known is said, not guesse
     ]);
   });
 });
+
+describe("sg-open-*: what the finding's detail and plan say about the fix", () => {
+  it('counts the rules a revoke removes: "the rule", "the 2 rules" (W5)', () => {
+    // Prepare
+    const one = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])] };
+    const two = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0', '::/0')])] };
+    // Act
+    const [single] = run(sgOpenAdminPort, one);
+    const [double] = run(sgOpenAdminPort, two);
+    // Assess
+    expect(single?.detail).toContain(
+      'Fix: revoke the rule whose source is the whole internet; other sources stay.',
+    );
+    expect(double?.detail).toContain(
+      'Fix: revoke the 2 rules whose source is the whole internet; other sources stay.',
+    );
+    expect(revokeRules(double)).toHaveLength(2);
+  });
+
+  it('warns that a rule naming a prefix list goes with every range of the list (W6)', () => {
+    const snapshot = {
+      SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], 'pl-world')])],
+      ManagedPrefixLists: [{ PrefixListId: 'pl-world', Entries: [{ Cidr: '0.0.0.0/0' }, { Cidr: '10.0.0.0/8' }] }],
+    };
+    const [finding] = run(sgOpenAdminPort, snapshot);
+    expect(finding?.detail).toContain(
+      'A rule naming a prefix list (pl-world) goes with every range of the list; to keep the others, take the world range out of the list instead.',
+    );
+    expect(finding?.detail).not.toContain('other sources stay');
+  });
+
+  it('says a port world-open in one family "admits" a broad range of the other, singular (W7)', () => {
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/1', '::/0')])] };
+    const [finding] = run(sgOpenAdminPort, snapshot);
+    expect(finding?.detail).toContain('22/tcp also admits a very broad public range of the other address family');
+  });
+
+  it('names the prefix lists it could not resolve (W8)', () => {
+    // Prepare: world-open through 0.0.0.0/0; a second rule names a list the snapshot lacks.
+    const snapshot = {
+      SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0'), perm('tcp', [22, 22], 'pl-0unread')])],
+    };
+    const [finding] = run(sgOpenAdminPort, snapshot);
+    expect(finding?.evidence.unresolvedPrefixLists).toEqual(['pl-0unread']);
+    expect(finding?.detail).toContain('Prefix lists pl-0unread could not be resolved; their entries are unknown.');
+  });
+
+  it('plans no revoke when no rule of its own admits the world (two halves), and says so (W9)', () => {
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/1', '128.0.0.0/1')])] };
+    const findings = run(sgOpenAdminPort, snapshot);
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+      ['sg-open-admin-port', 'sg-1', ['22/tcp']],
+    ]);
+    expect(findings[0]?.remediation).toBeUndefined();
+    expect(findings[0]?.evidence.notRemediable).toEqual({ ipv4: ['22/tcp'] });
+  });
+});
