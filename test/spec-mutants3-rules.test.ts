@@ -6,6 +6,7 @@ import { evaluateReport } from '../shared/engine';
 import { parseConfig } from '../shared/load-config';
 import { parseSnapshot } from '../shared/model/snapshot';
 import { naclBroadPublicSource } from '../shared/rules/nacl-broad-public-source';
+import { natGatewayInPrivateSubnet } from '../shared/rules/nat-gateway-in-private-subnet';
 import { routeBlackhole } from '../shared/rules/route-blackhole';
 import { sgBroadPublicSource } from '../shared/rules/sg-broad-public-source';
 import { sgOpenAdminPort } from '../shared/rules/sg-open-admin-port';
@@ -267,5 +268,30 @@ describe("sg-open-*: what the finding's detail and plan say about the fix", () =
     ]);
     expect(findings[0]?.remediation).toBeUndefined();
     expect(findings[0]?.evidence.notRemediable).toEqual({ ipv4: ['22/tcp'] });
+  });
+});
+
+describe('nat-gateway-in-private-subnet: a gateway whose listing has no State', () => {
+  it('judges it as live: a public gateway in a subnet without an igw- route is reported (N2)', () => {
+    // Prepare: a hand-made or trimmed listing without State, in a subnet on a local-only table.
+    const snapshot = {
+      ...subnetRegion({ subnetName: 'private-a' }),
+      NatGateways: [{ NatGatewayId: 'nat-0nostate', SubnetId: 'subnet-1', VpcId: 'vpc-1' }],
+    };
+    // Act
+    const findings = run(natGatewayInPrivateSubnet, snapshot);
+    // Assess
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence])).toEqual([
+      [
+        'nat-gateway-in-private-subnet',
+        'nat-0nostate',
+        {
+          subnetId: 'subnet-1',
+          routeTableId: 'rtb-main',
+          routeTableAssociation: 'main',
+          connectivityType: 'public',
+        },
+      ],
+    ]);
   });
 });
