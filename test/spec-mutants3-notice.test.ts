@@ -352,3 +352,280 @@ describe('the size budget of the resource section', () => {
     expect(cut.at(-2)).toBe('  … truncated: 1 more entries not shown (SNS size limit); see the function log.');
   });
 });
+
+describe('the header: who, when, what was in scope', () => {
+  it('names the caller of a lone call, the service it went through and where from (Y3)', () => {
+    const input = digest({
+      calls: [
+        call(
+          { securityGroupIds: ['sg-0abc'] },
+          {
+            actor: {
+              arn: 'arn:aws:sts::111122223333:assumed-role/cfn/x',
+              type: 'AssumedRole',
+              invokedBy: 'cloudformation.amazonaws.com',
+              sourceIp: 'cloudformation.amazonaws.com',
+            },
+          },
+        ),
+      ],
+    });
+    const lines = message(input).split('\n');
+    expect(lines.slice(2, 7)).toEqual([
+      'Who:     arn:aws:sts::111122223333:assumed-role/cfn/x (AssumedRole)',
+      'Via:     cloudformation.amazonaws.com',
+      'From:    cloudformation.amazonaws.com',
+      'When:    2025-06-15T10:51:12Z',
+      'Call:    AuthorizeSecurityGroupIngress (CloudTrail event ev-1)',
+    ]);
+  });
+
+  it('counts the callers beyond five and spans the times of a batch, earliest first (Y4, Y5, Y6)', () => {
+    const calls = [6, 1, 5, 2, 4, 3].map((n) =>
+      call(
+        { securityGroupIds: ['sg-0abc'] },
+        { eventId: `ev-${n}`, eventTime: `2025-06-15T10:5${n}:00Z`, actor: { arn: `arn:aws:iam::111122223333:user/u${n}` } },
+      ),
+    );
+    const text = message(digest({ calls }));
+    expect(text).toContain(
+      'Who:     arn:aws:iam::111122223333:user/u6, arn:aws:iam::111122223333:user/u1, arn:aws:iam::111122223333:user/u5, arn:aws:iam::111122223333:user/u2, arn:aws:iam::111122223333:user/u4 (+1 more)',
+    );
+    expect(text).toContain('When:    2025-06-15T10:51:00Z to 2025-06-15T10:56:00Z');
+  });
+
+  it('names the eleventh resource of a kind only as a count (Y7)', () => {
+    const ids = Array.from({ length: 11 }, (_, i) => `sg-0${String(i).padStart(3, '0')}`);
+    const text = message(digest({ calls: [call({ securityGroupIds: ids })] }));
+    expect(text).toContain(`Scope:   security groups ${ids.slice(0, 10).join(', ')} (+1 more)`);
+  });
+
+  it('takes the scope from what the slice resolved, with the ids it did not find; names groups by name only before (Y8, Y9, Y10)', () => {
+    // Prepare: the call named a group by name; the slice resolved it to sg-0named and missed sg-0gone.
+    const named = call({ securityGroupNames: ['web'], securityGroupIds: ['sg-0gone'] });
+    const before = message(digest({ calls: [named] }));
+    const after = message(
+      digest({ calls: [named], resolved: resolved({ securityGroups: ['sg-0named'], missing: ['sg-0gone'] }) }),
+    );
+    // Assess
+    expect(before).toContain('Scope:   security groups sg-0gone; groups named web');
+    expect(after).toContain('Scope:   security groups sg-0named; not found sg-0gone');
+  });
+
+  it('names the prefix lists a call changed and the VPCs it created, and says when it found nothing (Y11, Y12, Y13)', () => {
+    expect(message(digest({ calls: [call({ prefixListIds: ['pl-0abc'] })] }))).toContain(
+      'Scope:   prefix lists changed pl-0abc',
+    );
+    expect(message(digest({ calls: [call({ newVpcIds: ['vpc-0new'] })] }))).toContain('Scope:   VPCs created vpc-0new');
+    expect(message(digest({ calls: [call({})] }))).toContain('Scope:   (no resource found)');
+  });
+});
+
+describe('COULD NOT EVALUATE', () => {
+  it('lists the calls left unevaluated with what to do (Y14)', () => {
+    const text = message(digest({ unevaluated: ['RunInstances ev-9: the record names no instance'] }));
+    expect(text).toContain(
+      'COULD NOT EVALUATE (some calls)\n  RunInstances ev-9: the record names no instance\n  Nothing was evaluated or remediated for it.',
+    );
+  });
+
+  it('tells a dropped response from an unreadable slice, and a member role not onboarded (Y15, Y16, Y17)', () => {
+    const dropped = message(digest({ couldNotEvaluate: 'the response was not recorded', responseDropped: true }));
+    expect(dropped).toContain(
+      '  What these calls created or changed is not known: the response was not recorded\n  Nothing was evaluated or remediated for it.',
+    );
+    const denied = message(digest({ couldNotEvaluate: 'AccessDenied on sts:AssumeRole', memberRoleDenied: true }));
+    expect(denied).toContain('  The resources these calls touched could not be fully read: AccessDenied on sts:AssumeRole');
+    expect(denied).toContain('  Nothing was remediated. Deploy the member template in that account');
+  });
+});
+
+describe('EXEMPTION TAG CHANGED', () => {
+  const now = new Date('2026-01-10T00:00:00Z');
+  const tagged = (value: string | undefined, change: 'set' | 'removed', resourceIds: string[], extra = {}) =>
+    call({ securityGroupIds: resourceIds, exemption: { change, key: 'vpc-guardrail:exempt', ...(value === undefined ? {} : { value }), resourceIds, ...extra } }, { eventName: change === 'set' ? 'CreateTags' : 'DeleteTags' });
+
+  it('says what a removal did: reported again where gone; kept where EC2 deleted nothing or it was set again (Y19, Y27–Y31)', () => {
+    const input = digest({
+      now,
+      calls: [tagged('*', 'removed', ['sg-0gone', 'sg-0kept', 'sg-0reset'])],
+      stillTagged: [
+        { resourceId: 'sg-0kept', value: 'sg-open-admin-port' },
+        { resourceId: 'sg-0reset', value: '*' },
+      ],
+    });
+    const text = message(input);
+    expect(text).toContain('  arn:aws:iam::111122223333:user/alice removed the tag vpc-guardrail:exempt = *');
+    expect(text).toContain('  Findings on sg-0gone are reported (and remediated where configured) again.');
+    expect(text).toContain(
+      '  sg-0kept still carries the tag (= sg-open-admin-port): EC2 deleted nothing there: it deletes the tag only when the value named is the tag’s value. Its exemption stays.',
+    );
+    expect(text).toContain('  sg-0reset still carries the tag (= *): it was set again since. Its exemption stays.');
+    expect(text).not.toContain('Findings on sg-0gone, ');
+  });
+
+  it('says a removal naming no value that left the tag there was set again since (Y31)', () => {
+    const text = message(
+      digest({ now, calls: [tagged(undefined, 'removed', ['sg-0x'])], stillTagged: [{ resourceId: 'sg-0x', value: '*' }] }),
+    );
+    expect(text).toContain('  sg-0x still carries the tag (= *): it was set again since. Its exemption stays.');
+    expect(text).not.toContain('are reported (and remediated where configured) again');
+  });
+
+  it('says a DeleteTags naming no tag removed every tag, and its effect (Y21, Y23)', () => {
+    const text = message(digest({ now, calls: [tagged(undefined, 'removed', ['sg-0x'], { everyTag: true })] }));
+    expect(text).toContain('removed every tag (the tag vpc-guardrail:exempt with them, if it was set)');
+    expect(text).toContain('  Findings on sg-0x are reported (and remediated where configured) again.');
+  });
+
+  it('reads a value set as the rules read it: in force, expired, misdirected, unknown (Y20, Y32–Y42)', () => {
+    const value = 'sg-open-admin-port, subnet-auto-assign-public-ip, sg-open-all-traffic@2025-01-01, sg-open-admin-prot, @bad';
+    const text = message(digest({ now, calls: [tagged(value, 'set', ['sg-0x'])] }));
+    expect(text).toContain(`set the tag vpc-guardrail:exempt = ${value}`);
+    expect(text).toContain(
+      '  Findings of the rules sg-open-admin-port on sg-0x are now reported as suppressed and never remediated.',
+    );
+    expect(text).toContain('  Already expired, no effect: sg-open-all-traffic@2025-01-01 (the date has passed).');
+    expect(text).toContain(
+      '  No effect here: subnet-auto-assign-public-ip judges subnets (subnet-…), not what was tagged; tag those instead.',
+    );
+    expect(text).toContain(
+      '  Not understood, no effect: @bad, sg-open-admin-prot (no such rule) (the value is * or rule ids, each optionally @YYYY-MM-DD).',
+    );
+    expect(text).not.toContain('Nothing is exempted');
+  });
+
+  it('says "every rule" for *, and that nothing is exempted when no entry is in force (Y37, Y38, Y41)', () => {
+    expect(message(digest({ now, calls: [tagged('*', 'set', ['sg-0x'])] }))).toContain(
+      '  Findings of every rule on sg-0x are now reported as suppressed and never remediated.',
+    );
+    const expired = message(digest({ now, calls: [tagged('*@2025-01-01', 'set', ['sg-0x'])] }));
+    expect(expired).toContain('  Nothing is exempted: findings on sg-0x are reported (and remediated where configured) as before.');
+    expect(expired).not.toContain('are now reported as suppressed');
+  });
+
+  it('reads a rule of another kind as misdirected only when it judges none of the tagged resources (Y34, Y35, Y36)', () => {
+    // Prepare: an interface and its group tagged sg-open-admin-port: the group is what the rule judges.
+    const text = message(digest({ now, calls: [tagged('sg-open-admin-port', 'set', ['eni-0x', 'sg-0x'])] }));
+    expect(text).toContain(
+      '  Findings of the rules sg-open-admin-port on eni-0x, sg-0x are now reported as suppressed and never remediated.',
+    );
+    expect(text).not.toContain('No effect here');
+  });
+
+  it('points the tag on a resource no rule judges at what it was meant for (Y18, Y22, Y24, Y26)', () => {
+    const input = digest({
+      now,
+      calls: [tagged('*', 'set', ['i-0abc', 'sgr-0abc'])],
+      untaggable: [
+        { resourceId: 'i-0abc', instead: ['eni-0abc', 'sg-0abc'] },
+        { resourceId: 'sgr-0abc', instead: [] },
+      ],
+    });
+    const text = message(input);
+    expect(text).toContain('  The tag on i-0abc has no effect: no rule judges this kind of resource.');
+    expect(text).toContain('  To exempt its findings, tag what they are about instead: eni-0abc, sg-0abc.');
+    expect(text).toContain('  A security-group rule has no exemption of its own: tag its security group (sg-…) instead');
+    // Nothing was judged: no claim about findings being suppressed.
+    expect(text).not.toContain('are now reported as suppressed');
+    expect(text).not.toContain('Nothing is exempted');
+  });
+
+  it('names a group created by name whose id is not known (Y25)', () => {
+    const text = message(digest({ now, calls: [tagged('*', 'set', [], { groupName: 'web' })] }));
+    expect(text).toContain('  on the group named web (the record gives no id, and the group was not read) at 2025-06-15T10:51:12Z.');
+  });
+});
+
+describe('ACTIONS, ALREADY REMOVED, NOT REMEDIATED, HOW TO EXEMPT, HOW TO UNDO', () => {
+  const revokeA = revoke('sg-0aaa', [sgA.id]);
+
+  it('says a dry run planned without calling, and gives a failure its error (Y43, Y44)', () => {
+    const dry = message(digest({ dryRun: true, results: [{ action: revokeA, status: 'dry-run' }] }));
+    expect(dry).toContain('ACTIONS (dry run: planned, not called)\n  would call:     RevokeSecurityGroupIngress sg-0aaa');
+    const failed = message(digest({ results: [{ action: revokeA, status: 'failed', error: 'UnauthorizedOperation: no' }] }));
+    expect(failed).toContain('  FAILED:         RevokeSecurityGroupIngress sg-0aaa rules sgr-sg-0aaa — UnauthorizedOperation: no');
+  });
+
+  it('counts the actions beyond 200 (Y45)', () => {
+    const results: ActionResult[] = Array.from({ length: 201 }, () => ({ action: revokeA, status: 'failed' }));
+    expect(message(digest({ results }))).toContain('  … and 1 more');
+  });
+
+  it('lists world-open rules already removed as a person reads them (Y46–Y55)', () => {
+    const input = digest({
+      redelivery: true,
+      alreadyRemoved: [
+        { ruleId: 'sgr-1', groupId: 'sg-0a', egress: false, ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '0.0.0.0/0' },
+        { ruleId: 'sgr-2', groupId: 'sg-0a', egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv6: '::/0', directionUnknown: true },
+        { ruleId: 'sgr-3', groupId: 'sg-0b', egress: false, ipProtocol: 'tcp', fromPort: 8000, toPort: 8080, prefixListId: 'pl-0w', groupGone: true },
+        { ruleId: 'sgr-4', groupId: 'sg-0a', egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, prefixListId: 'pl-0u', unverified: true },
+      ],
+      removedEntries: [
+        { networkAclId: 'acl-0a', ruleNumber: 100, egress: false, ruleAction: 'allow', protocol: '6', fromPort: 22, toPort: 22, cidrBlock: '0.0.0.0/0', blocked: true },
+        { networkAclId: 'acl-0b', ruleNumber: 90, egress: true, ruleAction: 'allow', protocol: '-1', cidrBlock: '0.0.0.0/0', aclGone: true },
+        { networkAclId: 'acl-0c', ruleNumber: 80, egress: false, ruleAction: 'allow', protocol: '17', fromPort: 3389, toPort: 3389, ipv6CidrBlock: '::/0' },
+      ],
+    });
+    const text = message(input);
+    const section = text.slice(text.indexOf('ALREADY REMOVED:')).split('\n\n')[0] ?? '';
+    expect(section.split('\n')).toEqual([
+      'ALREADY REMOVED: world-open rules these calls added are no longer there (or no longer open) (or could not be verified)',
+      '  sgr-1 on sg-0a: all protocols all ports from 0.0.0.0/0',
+      '  sgr-2 on sg-0a: tcp 22 with ::/0 (inbound or outbound: a ModifySecurityGroupRules record names no direction)',
+      '  sgr-3 on sg-0b: tcp 8000-8080 from prefix list pl-0w (it holds the whole internet) (the group itself is gone)',
+      '  sgr-4 on sg-0a: tcp 22 from prefix list pl-0u (NOT VERIFIED: the rule is gone and the list could not be read, so whether it held the whole internet is not known)',
+      '  entry 100 (inbound) of acl-0a: allow protocol 6 22 from 0.0.0.0/0 (still there, but an entry before it now denies the internet on its admin ports)',
+      '  entry 90 (outbound) of acl-0b: allow protocol -1 all ports from 0.0.0.0/0 (gone with the network ACL itself)',
+      '  entry 80 (inbound) of acl-0c: allow protocol 17 3389 from ::/0 (gone, or no longer this entry)',
+    ]);
+    // Entries alone make the section too; plain removals add neither note.
+    const entriesOnly = message(digest({ removedEntries: [{ networkAclId: 'acl-0c', ruleNumber: 80, egress: false, ruleAction: 'allow', protocol: '6', fromPort: 22, toPort: 22, cidrBlock: '0.0.0.0/0' }] }));
+    expect(entriesOnly).toContain('ALREADY REMOVED: world-open rules these calls added are no longer there\n');
+  });
+
+  it('lists the findings left alone, not those suppressed (Y59)', () => {
+    const text = message(
+      digest({
+        skipped: [
+          { findingId: 'f1', ruleId: 'sg-open-admin-port', resourceId: 'sg-0a', reason: 'mode is notify' },
+          { findingId: 'f2', ruleId: 'sg-open-admin-port', resourceId: 'sg-0b', reason: 'suppressed (tag)' },
+        ],
+      }),
+    );
+    expect(text).toContain('NOT REMEDIATED\n  sg-open-admin-port on sg-0a: mode is notify\n\n');
+  });
+
+  it('writes how to exempt every open or fixed finding, rules sorted per resource, never a suppressed one (Y60–Y62, Y64)', () => {
+    const second = makeFinding({ ruleId: 'sg-broad-public-source', resourceId: 'sg-0aaa' });
+    const hidden = { ...makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-0hidden' }), suppressed: { by: 'tag' as const, reason: 'x' } };
+    const text = message(
+      digest({
+        findings: [sgA, second, sgB, hidden],
+        open: [sgA, second, hidden],
+        fixed: [{ finding: sgB, by: [] }],
+      }),
+    );
+    const section = text.split('\n\n').find((b) => b.startsWith('HOW TO EXEMPT')) ?? '';
+    expect(section.split('\n').slice(1, 3)).toEqual([
+      '  aws ec2 create-tags --resources sg-0aaa --tags Key=vpc-guardrail:exempt,Value=sg-broad-public-source@YYYY-MM-DD,sg-default-not-restricted@YYYY-MM-DD',
+      '  aws ec2 create-tags --resources sg-0bbb --tags Key=vpc-guardrail:exempt,Value=sg-broad-public-source@YYYY-MM-DD',
+    ]);
+    expect(section).not.toContain('sg-0hidden');
+  });
+
+  it('writes how to undo only the calls made (Y63)', () => {
+    const made = { ...revokeA, revoked: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
+    const text = message(
+      digest({
+        results: [
+          { action: made, status: 'done' },
+          { action: revoke('sg-0gone', []), status: 'already-done' },
+        ],
+      }),
+    );
+    const section = text.split('\n\n').find((b) => b.startsWith('HOW TO UNDO')) ?? '';
+    expect(section.split('\n')).toHaveLength(2);
+    expect(section).toContain('aws ec2 authorize-security-group-ingress --group-id sg-0aaa');
+  });
+});
