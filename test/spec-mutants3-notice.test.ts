@@ -394,6 +394,11 @@ describe('the header: who, when, what was in scope', () => {
     expect(text).toContain('When:    2025-06-15T10:51:00Z to 2025-06-15T10:56:00Z');
   });
 
+  it('gives one time for a batch made in one second (Y5)', () => {
+    const calls = [call({ securityGroupIds: ['sg-0abc'] }), call({ securityGroupIds: ['sg-0abc'] }, { eventId: 'ev-2' })];
+    expect(message(digest({ calls }))).toContain('When:    2025-06-15T10:51:12Z\n');
+  });
+
   it('names the eleventh resource of a kind only as a count (Y7)', () => {
     const ids = Array.from({ length: 11 }, (_, i) => `sg-0${String(i).padStart(3, '0')}`);
     const text = message(digest({ calls: [call({ securityGroupIds: ids })] }));
@@ -427,6 +432,10 @@ describe('COULD NOT EVALUATE', () => {
     expect(text).toContain(
       'COULD NOT EVALUATE (some calls)\n  RunInstances ev-9: the record names no instance\n  Nothing was evaluated or remediated for it.',
     );
+  });
+
+  it('has no such section when every call was evaluated (Y14)', () => {
+    expect(message(digest({ unevaluated: [] }))).not.toContain('COULD NOT EVALUATE');
   });
 
   it('tells a dropped response from an unreadable slice, and a member role not onboarded (Y15, Y16, Y17)', () => {
@@ -531,9 +540,11 @@ describe('EXEMPTION TAG CHANGED', () => {
     expect(text).not.toContain('Nothing is exempted');
   });
 
-  it('names a group created by name whose id is not known (Y25)', () => {
+  it('names a group created by name by its id once known, else by its name (Y25)', () => {
     const text = message(digest({ now, calls: [tagged('*', 'set', [], { groupName: 'web' })] }));
     expect(text).toContain('  on the group named web (the record gives no id, and the group was not read) at 2025-06-15T10:51:12Z.');
+    const resolvedId = message(digest({ now, calls: [tagged('*', 'set', ['sg-0web'], { groupName: 'web' })] }));
+    expect(resolvedId).toContain('  on sg-0web at 2025-06-15T10:51:12Z.');
   });
 });
 
