@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateReport } from '../shared/engine';
 import { parseConfig } from '../shared/load-config';
-import { parseSnapshot } from '../shared/model/snapshot';
+import { parseSnapshot, parseSnapshotText } from '../shared/model/snapshot';
 import { naclBroadPublicSource } from '../shared/rules/nacl-broad-public-source';
 import { natGatewayInPrivateSubnet } from '../shared/rules/nat-gateway-in-private-subnet';
 import { routeBlackhole } from '../shared/rules/route-blackhole';
@@ -12,6 +12,7 @@ import { sgBroadPublicSource } from '../shared/rules/sg-broad-public-source';
 import { sgOpenAdminPort } from '../shared/rules/sg-open-admin-port';
 import { subnetPrivateHasIgwRoute } from '../shared/rules/subnet-private-has-igw-route';
 import { subnetPublicNoIgwRoute } from '../shared/rules/subnet-public-no-igw-route';
+import { vpcePolicyFullAccess } from '../shared/rules/vpce-policy-full-access';
 import type { RuleDefinition } from '../shared/rules/types';
 import { entry, LOCAL_ROUTES, nacl, perm, revokeRules, run, sg, subnetRegion } from './helpers';
 
@@ -293,5 +294,77 @@ describe('nat-gateway-in-private-subnet: a gateway whose listing has no State', 
         },
       ],
     ]);
+  });
+});
+
+describe('vpce-policy-full-access: which endpoints and policies are judged, and how', () => {
+  const FULL = '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}';
+  function endpoint(policy: unknown, extra: Record<string, unknown> = {}) {
+    return {
+      VpcEndpointId: 'vpce-1',
+      VpcEndpointType: 'Gateway',
+      VpcId: 'vpc-1',
+      ServiceName: 'com.amazonaws.eu-west-1.s3',
+      State: 'available',
+      ...(policy === undefined ? {} : { PolicyDocument: policy }),
+      RouteTableIds: ['rtb-1'],
+      SubnetIds: [],
+      Groups: [],
+      NetworkInterfaceIds: [],
+      ...extra,
+    };
+  }
+  const judge = (policy: unknown, extra: Record<string, unknown> = {}) =>
+    run(vpcePolicyFullAccess, { VpcEndpoints: [endpoint(policy, extra)] });
+
+  it('skips endpoints that are gone, in the lower case EC2 prints or the SDK\'s capitals (P15, P16)', () => {
+    expect(judge(FULL, { State: 'expired' })).toEqual([]);
+    expect(judge(FULL, { State: 'Deleted' })).toEqual([]);
+    expect(judge(FULL, { State: 'Available' }).map((f) => f.resourceId)).toEqual(['vpce-1']);
+  });
+
+  it('reads an empty policy text as no policy, not as an unreadable one (P17)', () => {
+    expect(judge('')).toEqual([]);
+    expect(judge('  ')).toEqual([]);
+  });
+
+  it('reads the keys of a Condition as they are: tag keys a trailing s apart are no clash (P5)', () => {
+    const policy = JSON.stringify({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': 'a', 'aws:PrincipalTag/teams': 'b' } },
+        },
+      ],
+    });
+    // A Condition restricts: no finding, neither full access nor unreadable.
+    expect(judge(policy)).toEqual([]);
+  });
+
+  it('calls Action beside Actions unreadable, saying they differ by a trailing s (P6, P7)', () => {
+    const policy = '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Actions":"*","Resource":"*"}]}';
+    const findings = judge(policy);
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['vpce-policy-full-access', 'vpce-1']]);
+    expect(findings[0]?.evidence.unreadablePolicy).toBe(
+      'Statement[0] has keys that differ only in a trailing s, "Action" and "Actions" (IAM knows one element of that name; which one was meant is not known)',
+    );
+  });
+
+  it('calls a policy object whose text gave a key twice unreadable (P21)', () => {
+    // Prepare: the snapshot's text gives Effect twice inside the policy object; JSON keeps Allow.
+    const text = JSON.stringify({ VpcEndpoints: [endpoint({ Statement: [] })] }).replace(
+      '"Statement":[]',
+      '"Statement":[{"Effect":"Deny","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]',
+    );
+    // Act
+    const findings = evaluateReport(parseSnapshotText(text), parseConfig({}), { rules: [vpcePolicyFullAccess] }).findings;
+    // Assess
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.title])).toEqual([
+      ['vpce-policy-full-access', 'vpce-1', 'VPC endpoint vpce-1 (com.amazonaws.eu-west-1.s3) has a policy that cannot be read'],
+    ]);
+    expect(findings[0]?.evidence.unreadablePolicy).toContain('is given twice');
   });
 });
