@@ -6,6 +6,8 @@ import { evaluateReport } from '../shared/engine';
 import { parseConfig } from '../shared/load-config';
 import { parseSnapshot, parseSnapshotText } from '../shared/model/snapshot';
 import { naclBroadPublicSource } from '../shared/rules/nacl-broad-public-source';
+import { naclEphemeralReturnBlocked } from '../shared/rules/nacl-ephemeral-return-blocked';
+import { naclOpenAdminPort } from '../shared/rules/nacl-open-admin-port';
 import { natGatewayInPrivateSubnet } from '../shared/rules/nat-gateway-in-private-subnet';
 import { routeBlackhole } from '../shared/rules/route-blackhole';
 import { sgBroadPublicSource } from '../shared/rules/sg-broad-public-source';
@@ -14,7 +16,7 @@ import { subnetPrivateHasIgwRoute } from '../shared/rules/subnet-private-has-igw
 import { subnetPublicNoIgwRoute } from '../shared/rules/subnet-public-no-igw-route';
 import { vpcePolicyFullAccess } from '../shared/rules/vpce-policy-full-access';
 import type { RuleDefinition } from '../shared/rules/types';
-import { entry, LOCAL_ROUTES, nacl, perm, revokeRules, run, sg, subnetRegion } from './helpers';
+import { entry, LOCAL_ROUTES, nacl, perm, revokeRules, run, sg, subnetRegion, vpc } from './helpers';
 
 /** Findings and not-judged resources of the given rules, as an audit reports them. */
 function report(rules: readonly RuleDefinition[], snapshot: Record<string, unknown>) {
@@ -366,5 +368,178 @@ describe('vpce-policy-full-access: which endpoints and policies are judged, and 
       ['vpce-policy-full-access', 'vpce-1', 'VPC endpoint vpce-1 (com.amazonaws.eu-west-1.s3) has a policy that cannot be read'],
     ]);
     expect(findings[0]?.evidence.unreadablePolicy).toContain('is given twice');
+  });
+});
+
+describe('nacl-open-admin-port: detail and plan per NACL', () => {
+  it('says "entry … allows", singular, for one broader entry, and that an unassociated NACL serves no subnet (A6, A9)', () => {
+    const snapshot = {
+      Vpcs: [vpc('vpc-1', '10.0.0.0/16')],
+      NetworkAcls: [nacl('acl-1', [entry(100, 'in', 'allow', '-1', '0.0.0.0/0')], { subnetIds: [] })],
+    };
+    const [finding] = run(naclOpenAdminPort, snapshot);
+    expect(finding?.detail).toContain(
+      'The admin ports are open through entry 100 (allow all traffic from 0.0.0.0/0), which also allows other ports',
+    );
+    expect(finding?.detail.endsWith(' The NACL is not associated with any subnet today.')).toBe(true);
+    expect(finding?.evidence).toMatchObject({ associated: false, subnetIds: [], association: 'not associated' });
+  });
+
+  it("keeps each VPC's own IPv6 blocks in the fix of NACLs with equal entries in VPCs sharing an IPv4 block (A13)", () => {
+    // Prepare: two VPCs, both 10.0.0.0/16, each its own IPv6 block; one NACL each, same entries.
+    const entries = [entry(100, 'in', 'allow', '-1', '0.0.0.0/0'), entry(101, 'in', 'allow', '-1', '::/0')];
+    const snapshot = {
+      Vpcs: [vpc('vpc-1', '10.0.0.0/16', '2600:1f18:1::/56'), vpc('vpc-2', '10.0.0.0/16', '2600:1f18:2::/56')],
+      NetworkAcls: [
+        nacl('acl-1', entries, { vpcId: 'vpc-1', subnetIds: ['subnet-1'] }),
+        nacl('acl-2', entries, { vpcId: 'vpc-2', subnetIds: ['subnet-2'] }),
+      ],
+    };
+    // Act
+    const findings = run(naclOpenAdminPort, snapshot);
+    // Assess: each plan allows admin access back from its own VPC only.
+    expect(findings.map((f) => [f.resourceId, f.evidence.keptSources])).toEqual([
+      ['acl-1', { ipv4: ['10.0.0.0/16'], ipv6: ['2600:1f18:1::/56'] }],
+      ['acl-2', { ipv4: ['10.0.0.0/16'], ipv6: ['2600:1f18:2::/56'] }],
+    ]);
+    const v6Allows = (i: number) => {
+      const plan = findings[i]?.remediation;
+      if (plan?.action !== 'fix-network-acl-entries') return [];
+      return plan.createEntries.filter((e) => e.RuleAction === 'allow' && e.Ipv6CidrBlock).map((e) => e.Ipv6CidrBlock);
+    };
+    expect(new Set(v6Allows(0))).toEqual(new Set(['2600:1f18:1::/56']));
+    expect(new Set(v6Allows(1))).toEqual(new Set(['2600:1f18:2::/56']));
+  });
+});
+
+describe('nacl-broad-public-source: each broad part with its own entries and share', () => {
+  it('keeps apart two admin ports let in by different entries (B4)', () => {
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(90, 'in', 'deny', '-1', '0.0.0.0/1'),
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
+          entry(110, 'in', 'allow', '6', '0.0.0.0/0', [3389, 3389]),
+        ]),
+      ],
+    };
+    const [finding] = run(naclBroadPublicSource, snapshot);
+    expect(finding?.evidence.broadThrough).toEqual([
+      { ports: ['22/tcp'], family: 'ipv4', publicShare: expect.any(String), entries: [100] },
+      { ports: ['3389/tcp'], family: 'ipv4', publicShare: expect.any(String), entries: [110] },
+    ]);
+  });
+
+  it('keeps apart two admin ports let in by one entry with different shares (B5)', () => {
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(80, 'in', 'deny', '6', '0.0.0.0/1', [22, 22]),
+          entry(81, 'in', 'deny', '6', '0.0.0.0/1', [3389, 3389]),
+          entry(82, 'in', 'deny', '6', '128.0.0.0/2', [3389, 3389]),
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 3389]),
+        ]),
+      ],
+    };
+    const [finding] = run(naclBroadPublicSource, snapshot);
+    const through = finding?.evidence.broadThrough as { ports: string[]; publicShare: string; entries: number[] }[];
+    expect(through.map((t) => [t.ports, t.entries])).toEqual([
+      [['22/tcp'], [100]],
+      [['3389/tcp'], [100]],
+    ]);
+    expect(through[0]?.publicShare).not.toBe(through[1]?.publicShare);
+  });
+});
+
+describe('nacl-ephemeral-return-blocked: which peers, ports and entries', () => {
+  const out = (n: number, cidr: string, ports: [number, number]) => entry(n, 'out', 'allow', '6', cidr, ports);
+
+  it('names the service whose peers lose their replies, not the one whose peers keep them (E2, E7)', () => {
+    // Prepare: 22 from 198.51.100.0/24 and 443 from 203.0.113.0/24; replies go only to the first.
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(100, 'in', 'allow', '6', '198.51.100.0/24', [22, 22]),
+          entry(110, 'in', 'allow', '6', '203.0.113.0/24', [443, 443]),
+          out(100, '198.51.100.0/24', [1024, 65535]),
+        ]),
+      ],
+    };
+    // Act
+    const findings = run(naclEphemeralReturnBlocked, snapshot);
+    // Assess
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['nacl-ephemeral-return-blocked', 'acl-1']]);
+    expect(findings[0]?.evidence.directions).toEqual([
+      expect.objectContaining({
+        direction: 'ingress',
+        serviceEntries: [{ ruleNumber: 110, action: 'allow', protocol: '6', ports: '443', cidr: '203.0.113.0/24' }],
+        blockedPeers: { ipv4: ['203.0.113.0/24'] },
+      }),
+    ]);
+  });
+
+  it('the same over IPv6 (E3)', () => {
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(100, 'in', 'allow', '6', '2001:db8:1::/48', [22, 22]),
+          entry(110, 'in', 'allow', '6', '2001:db8:2::/48', [443, 443]),
+          out(100, '2001:db8:1::/48', [1024, 65535]),
+        ]),
+      ],
+    };
+    const findings = run(naclEphemeralReturnBlocked, snapshot);
+    expect(findings[0]?.evidence.directions).toEqual([
+      expect.objectContaining({ direction: 'ingress', blockedPeers: { ipv6: ['2001:db8:2::/48'] } }),
+    ]);
+  });
+
+  it('does not call an entry that only allows the return range a service (E1)', () => {
+    // Prepare: 110 allows 1024-65535 in from the world (return traffic of outbound calls); the
+    // outbound side lets nothing back to the SSH peers.
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
+          entry(110, 'in', 'allow', '6', '0.0.0.0/0', [1024, 65535]),
+        ]),
+      ],
+    };
+    const findings = run(naclEphemeralReturnBlocked, snapshot);
+    const ingress = (findings[0]?.evidence.directions as { direction: string; serviceEntries: { ruleNumber: number }[] }[]).find(
+      (d) => d.direction === 'ingress',
+    );
+    expect(ingress?.serviceEntries.map((e) => e.ruleNumber)).toEqual([100]);
+  });
+
+  it('judges two NACLs with the same inbound entries by their own outbound ones (E12)', () => {
+    const inbound = [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [443, 443])];
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-ok', [...inbound, out(100, '0.0.0.0/0', [1024, 65535])], { subnetIds: ['subnet-1'] }),
+        nacl('acl-cut', [...inbound, out(100, '0.0.0.0/0', [1024, 2000])], { subnetIds: ['subnet-2'] }),
+      ],
+    };
+    const findings = run(naclEphemeralReturnBlocked, snapshot);
+    expect(findings.map((f) => [f.resourceId, f.evidence.ports])).toEqual([['acl-cut', ['2001-3388/tcp', '3390-65535/tcp']]]);
+  });
+
+  it('finds the IPv6 peers cut off where only the IPv6 return entry ends (E14)', () => {
+    // Prepare: IPv4 replies allowed on the whole range, IPv6 ones only up to 2000.
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [443, 443]),
+          entry(101, 'in', 'allow', '6', '::/0', [443, 443]),
+          out(100, '0.0.0.0/0', [1024, 65535]),
+          out(101, '::/0', [1024, 2000]),
+        ]),
+      ],
+    };
+    const findings = run(naclEphemeralReturnBlocked, snapshot);
+    expect(findings.map((f) => [f.resourceId, f.evidence.ports])).toEqual([['acl-1', ['2001-3388/tcp', '3390-65535/tcp']]]);
+    expect(findings[0]?.evidence.directions).toEqual([
+      expect.objectContaining({ direction: 'ingress', blockedPeers: { ipv6: ['::/0'] } }),
+    ]);
   });
 });
