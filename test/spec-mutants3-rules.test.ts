@@ -524,22 +524,52 @@ describe('nacl-ephemeral-return-blocked: which peers, ports and entries', () => 
     expect(findings.map((f) => [f.resourceId, f.evidence.ports])).toEqual([['acl-cut', ['2001-3388/tcp', '3390-65535/tcp']]]);
   });
 
-  it('finds the IPv6 peers cut off where only the IPv6 return entry ends (E14)', () => {
-    // Prepare: IPv4 replies allowed on the whole range, IPv6 ones only up to 2000.
+  it('finds the IPv6 peers cut off on a return range where no IPv4 entry applies either (E14)', () => {
+    // Prepare: an IPv6-only service; replies allowed to all of IPv6 up to 2000, to one /32 above.
     const snapshot = {
       NetworkAcls: [
         nacl('acl-1', [
-          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [443, 443]),
-          entry(101, 'in', 'allow', '6', '::/0', [443, 443]),
-          out(100, '0.0.0.0/0', [1024, 65535]),
-          out(101, '::/0', [1024, 2000]),
+          entry(100, 'in', 'allow', '6', '::/0', [443, 443]),
+          entry(100, 'out', 'allow', '6', '::/0', [1024, 2000]),
+          entry(110, 'out', 'allow', '6', '2001:db8::/32', [2001, 65535]),
         ]),
       ],
     };
     const findings = run(naclEphemeralReturnBlocked, snapshot);
     expect(findings.map((f) => [f.resourceId, f.evidence.ports])).toEqual([['acl-1', ['2001-3388/tcp', '3390-65535/tcp']]]);
     expect(findings[0]?.evidence.directions).toEqual([
-      expect.objectContaining({ direction: 'ingress', blockedPeers: { ipv6: ['::/0'] } }),
+      expect.objectContaining({ direction: 'ingress', blockedPeers: { ipv6: expect.any(Array) } }),
+    ]);
+  });
+
+  it('reads a return entry on the excepted admin port alone as no cut of the return range (E4)', () => {
+    // Prepare: replies allowed everywhere but 3389, where only the VPC is let out (an admin port).
+    const snapshot = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [443, 443]),
+          entry(100, 'out', 'allow', '6', '0.0.0.0/0', [1024, 3388]),
+          entry(105, 'out', 'allow', '6', '10.0.0.0/8', [3389, 3389]),
+          entry(110, 'out', 'allow', '6', '0.0.0.0/0', [3390, 65535]),
+        ]),
+      ],
+    };
+    expect(run(naclEphemeralReturnBlocked, snapshot)).toEqual([]);
+    // And when replies above 3389 reach only half the internet, only that half's loss is told.
+    const half = {
+      NetworkAcls: [
+        nacl('acl-1', [
+          entry(100, 'in', 'allow', '6', '0.0.0.0/0', [443, 443]),
+          entry(100, 'out', 'allow', '6', '0.0.0.0/0', [1024, 3388]),
+          entry(105, 'out', 'allow', '6', '10.0.0.0/8', [3389, 3389]),
+          entry(110, 'out', 'allow', '6', '0.0.0.0/1', [3390, 65535]),
+        ]),
+      ],
+    };
+    const [finding] = run(naclEphemeralReturnBlocked, half);
+    expect(finding?.evidence.ports).toEqual(['3390-65535/tcp']);
+    expect(finding?.evidence.directions).toEqual([
+      expect.objectContaining({ direction: 'ingress', blockedPeers: { ipv4: ['128.0.0.0/1'] } }),
     ]);
   });
 });
