@@ -107,7 +107,7 @@ describe('eni-internet-exposed: which interfaces, which ports', () => {
   it('reads a NACL open to all but a sliver of the internet as world-open, at the default coverage (X18)', () => {
     const snapshot = region({
       naclEntries: [
-        entry(90, 'in', 'deny', '-1', '198.51.100.0/24'),
+        entry(90, 'in', 'deny', '-1', '52.94.0.0/24'),
         entry(100, 'in', 'allow', '-1', '0.0.0.0/0'),
         entry(100, 'out', 'allow', '-1', '0.0.0.0/0'),
       ],
