@@ -24,7 +24,12 @@ interface Eni {
 }
 
 /** One VPC, one subnet routed to igw-1 (both families unless `routes` says otherwise), its NACL. */
-function region(options: { groups: Group[]; enis: Eni[]; naclEntries?: Entry[]; routes?: Record<string, unknown>[] }) {
+function region(options: {
+  groups: Group[];
+  enis: Eni[];
+  naclEntries?: Entry[];
+  routes?: Record<string, unknown>[];
+}) {
   return {
     Vpcs: [{ VpcId: 'vpc-1' }],
     Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1' }],
@@ -69,7 +74,14 @@ describe('eni-internet-exposed: which interfaces, which ports', () => {
     });
     // Act / Assess: both reachable over IPv4 only.
     const findings = run(eniInternetExposed, snapshot);
-    expect(findings.map((f) => [f.resourceId, f.severity, f.evidence.ports, Object.keys(f.evidence.families as object)])).toEqual([
+    expect(
+      findings.map((f) => [
+        f.resourceId,
+        f.severity,
+        f.evidence.ports,
+        Object.keys(f.evidence.families as object),
+      ]),
+    ).toEqual([
       ['eni-1', 'critical', ['22/tcp'], ['ipv4']],
       ['eni-2', 'critical', ['22/tcp'], ['ipv4']],
     ]);
@@ -140,19 +152,26 @@ describe('eni-internet-exposed: which interfaces, which ports', () => {
 });
 
 describe('eni-internet-exposed: what the finding says', () => {
-  const ports = (n: number) => Array.from({ length: n }, (_, i) => perm('tcp', [10000 + 2 * i, 10000 + 2 * i], '0.0.0.0/0'));
+  const ports = (n: number) =>
+    Array.from({ length: n }, (_, i) => perm('tcp', [10000 + 2 * i, 10000 + 2 * i], '0.0.0.0/0'));
 
   it('shows eight ports whole in the title, and cuts at the ninth (I0)', () => {
     const eight = run(
       eniInternetExposed,
-      region({ groups: [sg('sg-8', ports(8))], enis: [{ id: 'eni-1', groups: ['sg-8'], publicIp: '54.1.2.3' }] }),
+      region({
+        groups: [sg('sg-8', ports(8))],
+        enis: [{ id: 'eni-1', groups: ['sg-8'], publicIp: '54.1.2.3' }],
+      }),
     );
     expect(eight[0]?.title).toBe(
       'eni-1 is reachable from the internet on 10000/tcp, 10002/tcp, 10004/tcp, 10006/tcp, 10008/tcp, 10010/tcp, 10012/tcp, 10014/tcp',
     );
     const nine = run(
       eniInternetExposed,
-      region({ groups: [sg('sg-9', ports(9))], enis: [{ id: 'eni-1', groups: ['sg-9'], publicIp: '54.1.2.3' }] }),
+      region({
+        groups: [sg('sg-9', ports(9))],
+        enis: [{ id: 'eni-1', groups: ['sg-9'], publicIp: '54.1.2.3' }],
+      }),
     );
     expect(nine[0]?.title.endsWith('10014/tcp …')).toBe(true);
   });
@@ -163,7 +182,9 @@ describe('eni-internet-exposed: what the finding says', () => {
       enis: [{ id: 'eni-1', groups: ['sg-v6'], ipv6: ['2600:1f18::1'], type: 'interface' }],
     });
     const [finding] = run(eniInternetExposed, snapshot);
-    expect(finding?.detail).toContain('can be reached from the internet over IPv6 (2600:1f18::1) on 8443/tcp');
+    expect(finding?.detail).toContain(
+      'can be reached from the internet over IPv6 (2600:1f18::1) on 8443/tcp',
+    );
     expect(finding?.evidence.interfaceType).toBe('interface');
   });
 });

@@ -30,18 +30,52 @@ describe('the sg-open-* rules: which added source rules they would have revoked'
   it.each([
     ['a world rule on 22/tcp', { ...world, fromPort: 22, toPort: 22 }, true],
     ['an outbound world rule (H1)', { ...world, egress: true, fromPort: 22, toPort: 22 }, false],
-    ['every protocol (-1) from the world (H9)', { egress: false, ipProtocol: '-1', cidrIpv4: '0.0.0.0/0' }, true],
+    [
+      'every protocol (-1) from the world (H9)',
+      { egress: false, ipProtocol: '-1', cidrIpv4: '0.0.0.0/0' },
+      true,
+    ],
     ['udp 53 from the world (H10)', { ...world, ipProtocol: 'udp', fromPort: 53, toPort: 53 }, true],
-    ['udp 443 from the world: only 443/tcp is authorized (H13)', { ...world, ipProtocol: 'udp', fromPort: 443, toPort: 443 }, true],
+    [
+      'udp 443 from the world: only 443/tcp is authorized (H13)',
+      { ...world, ipProtocol: 'udp', fromPort: 443, toPort: 443 },
+      true,
+    ],
     ['tcp 443, authorized', { ...world, fromPort: 443, toPort: 443 }, false],
     ['tcp 80, authorized (H15, H16)', { ...world, fromPort: 80, toPort: 80 }, false],
     ['tcp 80-81: 81 is not authorized (H17)', { ...world, fromPort: 80, toPort: 81 }, true],
     ['icmp from the world', { ...world, ipProtocol: 'icmp', fromPort: -1, toPort: -1 }, false],
-    ['tcp 22 from 10.0.0.0/8, not the world (H18)', { ...world, cidrIpv4: '10.0.0.0/8', fromPort: 22, toPort: 22 }, false],
-    ['tcp 22 from 2000::/3, not the world (H19)', { egress: false, ipProtocol: 'tcp', cidrIpv6: '2000::/3', fromPort: 22, toPort: 22 }, false],
-    ['tcp 22 from ::/0', { egress: false, ipProtocol: 'tcp', cidrIpv6: '::/0', fromPort: 22, toPort: 22 }, true],
-    ['a prefix list holding 10.0.0.0/8 and 0.0.0.0/0 (H20)', { egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, prefixListCidrs: ['10.0.0.0/8', '0.0.0.0/0'] }, true],
-    ['a prefix list holding only ::/0 (H21)', { egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, prefixListCidrs: ['::/0'] }, true],
+    [
+      'tcp 22 from 10.0.0.0/8, not the world (H18)',
+      { ...world, cidrIpv4: '10.0.0.0/8', fromPort: 22, toPort: 22 },
+      false,
+    ],
+    [
+      'tcp 22 from 2000::/3, not the world (H19)',
+      { egress: false, ipProtocol: 'tcp', cidrIpv6: '2000::/3', fromPort: 22, toPort: 22 },
+      false,
+    ],
+    [
+      'tcp 22 from ::/0',
+      { egress: false, ipProtocol: 'tcp', cidrIpv6: '::/0', fromPort: 22, toPort: 22 },
+      true,
+    ],
+    [
+      'a prefix list holding 10.0.0.0/8 and 0.0.0.0/0 (H20)',
+      {
+        egress: false,
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        prefixListCidrs: ['10.0.0.0/8', '0.0.0.0/0'],
+      },
+      true,
+    ],
+    [
+      'a prefix list holding only ::/0 (H21)',
+      { egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, prefixListCidrs: ['::/0'] },
+      true,
+    ],
   ] as [string, SourceRule, boolean][])('%s → %s', (_name, rule, expected) => {
     expect(offends(rule)).toBe(expected);
   });
@@ -93,7 +127,10 @@ describe('the sg-open-* rules: which added source rules they would have revoked'
       },
     });
     // Act
-    const { alreadyRemoved } = assessSlice([scope], snapshot, config, { sliceComplete: true, retried: [true] });
+    const { alreadyRemoved } = assessSlice([scope], snapshot, config, {
+      sliceComplete: true,
+      retried: [true],
+    });
     // Assess: an outbound rule opens nothing to the internet; no notice says it was removed.
     expect(alreadyRemoved).toEqual([]);
   });
@@ -107,7 +144,11 @@ describe('nacl-open-admin-port: which added entries it would have fixed', () => 
     ['an outbound entry (H2)', { ...world, egress: true, ipProtocol: '6', fromPort: 22, toPort: 22 }, false],
     ['udp 3389 from the world (H3)', { ...world, ipProtocol: '17', fromPort: 3389, toPort: 3389 }, true],
     ['every protocol (-1), no port range (H6)', { ...world, ipProtocol: '-1' }, true],
-    ['udp 22: 22 is an admin port over tcp only', { ...world, ipProtocol: '17', fromPort: 22, toPort: 22 }, false],
+    [
+      'udp 22: 22 is an admin port over tcp only',
+      { ...world, ipProtocol: '17', fromPort: 22, toPort: 22 },
+      false,
+    ],
   ] as [string, SourceRule, boolean][])('%s → %s', (_name, rule, expected) => {
     expect(offendsNacl(rule)).toBe(expected);
   });

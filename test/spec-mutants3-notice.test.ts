@@ -154,7 +154,11 @@ describe('FINDINGS BY RESOURCE: order, counts and labels', () => {
   });
 
   it('lists under a NACL and a subnet the calls on them named by their parameters (R26, R27)', () => {
-    const acl = makeFinding({ ruleId: 'nacl-open-admin-port', resourceId: 'acl-0one', resourceType: 'AWS::EC2::NetworkAcl' });
+    const acl = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceId: 'acl-0one',
+      resourceType: 'AWS::EC2::NetworkAcl',
+    });
     const subnet = makeFinding({
       ruleId: 'subnet-auto-assign-public-ip',
       resourceId: 'subnet-0one',
@@ -195,13 +199,17 @@ describe('FINDINGS BY RESOURCE: order, counts and labels', () => {
     );
   });
 
-  it("repeats the title only when the headline does not hold it, and shows the evidence whole (R41, R42)", () => {
+  it('repeats the title only when the headline does not hold it, and shows the evidence whole (R41, R42)', () => {
     // Prepare: a world-open finding's headline is its own; the title is a separate line.
     const world = makeFinding({
       ruleId: 'sg-open-admin-port',
       resourceId: 'sg-0ccc',
       title: 'Security group open to the internet on an admin port',
-      evidence: { ports: ['22/tcp'], rules: [{ protocol: 'tcp', ports: '22', source: '0.0.0.0/0' }], note: 'x'.repeat(200) },
+      evidence: {
+        ports: ['22/tcp'],
+        rules: [{ protocol: 'tcp', ports: '22', source: '0.0.0.0/0' }],
+        note: 'x'.repeat(200),
+      },
     });
     const text = message(digest({ findings: [world, sgB], open: [world, sgB] }));
     expect(blockOf(text, 'sg-0ccc').slice(1, 3)).toEqual([
@@ -214,7 +222,11 @@ describe('FINDINGS BY RESOURCE: order, counts and labels', () => {
   });
 
   it('names the closing call first on a fixed line, the allows that keep admin access after (R33, R34)', () => {
-    const acl = makeFinding({ ruleId: 'nacl-open-admin-port', resourceId: 'acl-0two', resourceType: 'AWS::EC2::NetworkAcl' });
+    const acl = makeFinding({
+      ruleId: 'nacl-open-admin-port',
+      resourceId: 'acl-0two',
+      resourceType: 'AWS::EC2::NetworkAcl',
+    });
     const entry = (RuleNumber: number, RuleAction: 'allow' | 'deny', CidrBlock: string) =>
       ({
         action: 'CreateNetworkAclEntry',
@@ -256,7 +268,7 @@ describe('FINDINGS BY RESOURCE: order, counts and labels', () => {
 });
 
 describe('the calls named under each resource', () => {
-  it("lists a call under what its resolved scope holds, whatever kind (R17–R23)", () => {
+  it('lists a call under what its resolved scope holds, whatever kind (R17–R23)', () => {
     // Prepare: one call whose own scope names only a subnet; the slice resolved six kinds of resource.
     const kinds: [string, Finding['resourceType'], keyof ResolvedScope][] = [
       ['acl-0k', 'AWS::EC2::NetworkAcl', 'networkAcls'],
@@ -314,13 +326,18 @@ describe('the calls named under each resource', () => {
   });
 
   it('lists a call of one resource too (R10)', () => {
-    const text = message(digest({ findings: [sgB], open: [sgB], calls: [call({ securityGroupIds: ['sg-0bbb'] })] }));
+    const text = message(
+      digest({ findings: [sgB], open: [sgB], calls: [call({ securityGroupIds: ['sg-0bbb'] })] }),
+    );
     expect(blockOf(text, 'sg-0bbb')).toContain('    calls (1):');
   });
 
   it('names under OTHER CALLS the calls of a batch that touched no listed resource, never for a lone call (R11, R12)', () => {
     const two = digest({
-      calls: [call({ securityGroupIds: ['sg-0bbb'] }), call({ securityGroupIds: ['sg-0quiet'] }, { eventId: 'ev-2' })],
+      calls: [
+        call({ securityGroupIds: ['sg-0bbb'] }),
+        call({ securityGroupIds: ['sg-0quiet'] }, { eventId: 'ev-2' }),
+      ],
       findings: [sgB],
       open: [sgB],
     });
@@ -329,10 +346,18 @@ describe('the calls named under each resource', () => {
     expect(text).toContain(
       '  - 2025-06-15T10:51:12Z AuthorizeSecurityGroupIngress by arn:aws:iam::111122223333:user/alice (IAMUser) from (unknown) (CloudTrail event ev-2)',
     );
-    expect(message(digest({ calls: [call({ securityGroupIds: ['sg-0quiet'] })] }))).not.toContain('OTHER CALLS (');
+    expect(message(digest({ calls: [call({ securityGroupIds: ['sg-0quiet'] })] }))).not.toContain(
+      'OTHER CALLS (',
+    );
     // A batch whose every call is listed under a resource has no OTHER CALLS either.
     expect(
-      message(digest({ calls: [call({ securityGroupIds: ['sg-0bbb'] }), call({ securityGroupIds: ['sg-0bbb'] })], findings: [sgB], open: [sgB] })),
+      message(
+        digest({
+          calls: [call({ securityGroupIds: ['sg-0bbb'] }), call({ securityGroupIds: ['sg-0bbb'] })],
+          findings: [sgB],
+          open: [sgB],
+        }),
+      ),
     ).not.toContain('OTHER CALLS (');
   });
 });
@@ -349,7 +374,9 @@ describe('the size budget of the resource section', () => {
     const cut = resourceLines(input, size - 1);
     // Assess
     expect(fits).toEqual(all);
-    expect(cut.at(-2)).toBe('  … truncated: 1 more entries not shown (SNS size limit); see the function log.');
+    expect(cut.at(-2)).toBe(
+      '  … truncated: 1 more entries not shown (SNS size limit); see the function log.',
+    );
   });
 });
 
@@ -384,7 +411,11 @@ describe('the header: who, when, what was in scope', () => {
     const calls = [6, 1, 5, 2, 4, 3].map((n) =>
       call(
         { securityGroupIds: ['sg-0abc'] },
-        { eventId: `ev-${n}`, eventTime: `2025-06-15T10:5${n}:00Z`, actor: { arn: `arn:aws:iam::111122223333:user/u${n}` } },
+        {
+          eventId: `ev-${n}`,
+          eventTime: `2025-06-15T10:5${n}:00Z`,
+          actor: { arn: `arn:aws:iam::111122223333:user/u${n}` },
+        },
       ),
     );
     const text = message(digest({ calls }));
@@ -395,7 +426,10 @@ describe('the header: who, when, what was in scope', () => {
   });
 
   it('gives one time for a batch made in one second (Y5)', () => {
-    const calls = [call({ securityGroupIds: ['sg-0abc'] }), call({ securityGroupIds: ['sg-0abc'] }, { eventId: 'ev-2' })];
+    const calls = [
+      call({ securityGroupIds: ['sg-0abc'] }),
+      call({ securityGroupIds: ['sg-0abc'] }, { eventId: 'ev-2' }),
+    ];
     expect(message(digest({ calls }))).toContain('When:    2025-06-15T10:51:12Z\n');
   });
 
@@ -410,7 +444,10 @@ describe('the header: who, when, what was in scope', () => {
     const named = call({ securityGroupNames: ['web'], securityGroupIds: ['sg-0gone'] });
     const before = message(digest({ calls: [named] }));
     const after = message(
-      digest({ calls: [named], resolved: resolved({ securityGroups: ['sg-0named'], missing: ['sg-0gone'] }) }),
+      digest({
+        calls: [named],
+        resolved: resolved({ securityGroups: ['sg-0named'], missing: ['sg-0gone'] }),
+      }),
     );
     // Assess
     expect(before).toContain('Scope:   security groups sg-0gone; groups named web');
@@ -421,7 +458,9 @@ describe('the header: who, when, what was in scope', () => {
     expect(message(digest({ calls: [call({ prefixListIds: ['pl-0abc'] })] }))).toContain(
       'Scope:   prefix lists changed pl-0abc',
     );
-    expect(message(digest({ calls: [call({ newVpcIds: ['vpc-0new'] })] }))).toContain('Scope:   VPCs created vpc-0new');
+    expect(message(digest({ calls: [call({ newVpcIds: ['vpc-0new'] })] }))).toContain(
+      'Scope:   VPCs created vpc-0new',
+    );
     expect(message(digest({ calls: [call({})] }))).toContain('Scope:   (no resource found)');
   });
 });
@@ -439,12 +478,18 @@ describe('COULD NOT EVALUATE', () => {
   });
 
   it('tells a dropped response from an unreadable slice, and a member role not onboarded (Y15, Y16, Y17)', () => {
-    const dropped = message(digest({ couldNotEvaluate: 'the response was not recorded', responseDropped: true }));
+    const dropped = message(
+      digest({ couldNotEvaluate: 'the response was not recorded', responseDropped: true }),
+    );
     expect(dropped).toContain(
       '  What these calls created or changed is not known: the response was not recorded\n  Nothing was evaluated or remediated for it.',
     );
-    const denied = message(digest({ couldNotEvaluate: 'AccessDenied on sts:AssumeRole', memberRoleDenied: true }));
-    expect(denied).toContain('  The resources these calls touched could not be fully read: AccessDenied on sts:AssumeRole');
+    const denied = message(
+      digest({ couldNotEvaluate: 'AccessDenied on sts:AssumeRole', memberRoleDenied: true }),
+    );
+    expect(denied).toContain(
+      '  The resources these calls touched could not be fully read: AccessDenied on sts:AssumeRole',
+    );
     expect(denied).toContain('  Nothing was remediated. Deploy the member template in that account');
   });
 });
@@ -452,7 +497,19 @@ describe('COULD NOT EVALUATE', () => {
 describe('EXEMPTION TAG CHANGED', () => {
   const now = new Date('2026-01-10T00:00:00Z');
   const tagged = (value: string | undefined, change: 'set' | 'removed', resourceIds: string[], extra = {}) =>
-    call({ securityGroupIds: resourceIds, exemption: { change, key: 'vpc-guardrail:exempt', ...(value === undefined ? {} : { value }), resourceIds, ...extra } }, { eventName: change === 'set' ? 'CreateTags' : 'DeleteTags' });
+    call(
+      {
+        securityGroupIds: resourceIds,
+        exemption: {
+          change,
+          key: 'vpc-guardrail:exempt',
+          ...(value === undefined ? {} : { value }),
+          resourceIds,
+          ...extra,
+        },
+      },
+      { eventName: change === 'set' ? 'CreateTags' : 'DeleteTags' },
+    );
 
   it('says what a removal did: reported again where gone; kept where EC2 deleted nothing or it was set again (Y19, Y27–Y31)', () => {
     const input = digest({
@@ -469,32 +526,45 @@ describe('EXEMPTION TAG CHANGED', () => {
     expect(text).toContain(
       '  sg-0kept still carries the tag (= sg-open-admin-port): EC2 deleted nothing there: it deletes the tag only when the value named is the tag’s value. Its exemption stays.',
     );
-    expect(text).toContain('  sg-0reset still carries the tag (= *): it was set again since. Its exemption stays.');
+    expect(text).toContain(
+      '  sg-0reset still carries the tag (= *): it was set again since. Its exemption stays.',
+    );
     expect(text).not.toContain('Findings on sg-0gone, ');
   });
 
   it('says a removal naming no value that left the tag there was set again since (Y31)', () => {
     const text = message(
-      digest({ now, calls: [tagged(undefined, 'removed', ['sg-0x'])], stillTagged: [{ resourceId: 'sg-0x', value: '*' }] }),
+      digest({
+        now,
+        calls: [tagged(undefined, 'removed', ['sg-0x'])],
+        stillTagged: [{ resourceId: 'sg-0x', value: '*' }],
+      }),
     );
-    expect(text).toContain('  sg-0x still carries the tag (= *): it was set again since. Its exemption stays.');
+    expect(text).toContain(
+      '  sg-0x still carries the tag (= *): it was set again since. Its exemption stays.',
+    );
     expect(text).not.toContain('are reported (and remediated where configured) again');
   });
 
   it('says a DeleteTags naming no tag removed every tag, and its effect (Y21, Y23)', () => {
-    const text = message(digest({ now, calls: [tagged(undefined, 'removed', ['sg-0x'], { everyTag: true })] }));
+    const text = message(
+      digest({ now, calls: [tagged(undefined, 'removed', ['sg-0x'], { everyTag: true })] }),
+    );
     expect(text).toContain('removed every tag (the tag vpc-guardrail:exempt with them, if it was set)');
     expect(text).toContain('  Findings on sg-0x are reported (and remediated where configured) again.');
   });
 
   it('reads a value set as the rules read it: in force, expired, misdirected, unknown (Y20, Y32–Y42)', () => {
-    const value = 'sg-open-admin-port, subnet-auto-assign-public-ip, sg-open-all-traffic@2025-01-01, sg-open-admin-prot, @bad';
+    const value =
+      'sg-open-admin-port, subnet-auto-assign-public-ip, sg-open-all-traffic@2025-01-01, sg-open-admin-prot, @bad';
     const text = message(digest({ now, calls: [tagged(value, 'set', ['sg-0x'])] }));
     expect(text).toContain(`set the tag vpc-guardrail:exempt = ${value}`);
     expect(text).toContain(
       '  Findings of the rules sg-open-admin-port on sg-0x are now reported as suppressed and never remediated.',
     );
-    expect(text).toContain('  Already expired, no effect: sg-open-all-traffic@2025-01-01 (the date has passed).');
+    expect(text).toContain(
+      '  Already expired, no effect: sg-open-all-traffic@2025-01-01 (the date has passed).',
+    );
     expect(text).toContain(
       '  No effect here: subnet-auto-assign-public-ip judges subnets (subnet-…), not what was tagged; tag those instead.',
     );
@@ -509,7 +579,9 @@ describe('EXEMPTION TAG CHANGED', () => {
       '  Findings of every rule on sg-0x are now reported as suppressed and never remediated.',
     );
     const expired = message(digest({ now, calls: [tagged('*@2025-01-01', 'set', ['sg-0x'])] }));
-    expect(expired).toContain('  Nothing is exempted: findings on sg-0x are reported (and remediated where configured) as before.');
+    expect(expired).toContain(
+      '  Nothing is exempted: findings on sg-0x are reported (and remediated where configured) as before.',
+    );
     expect(expired).not.toContain('are now reported as suppressed');
   });
 
@@ -534,7 +606,9 @@ describe('EXEMPTION TAG CHANGED', () => {
     const text = message(input);
     expect(text).toContain('  The tag on i-0abc has no effect: no rule judges this kind of resource.');
     expect(text).toContain('  To exempt its findings, tag what they are about instead: eni-0abc, sg-0abc.');
-    expect(text).toContain('  A security-group rule has no exemption of its own: tag its security group (sg-…) instead');
+    expect(text).toContain(
+      '  A security-group rule has no exemption of its own: tag its security group (sg-…) instead',
+    );
     // Nothing was judged: no claim about findings being suppressed.
     expect(text).not.toContain('are now reported as suppressed');
     expect(text).not.toContain('Nothing is exempted');
@@ -542,8 +616,12 @@ describe('EXEMPTION TAG CHANGED', () => {
 
   it('names a group created by name by its id once known, else by its name (Y25)', () => {
     const text = message(digest({ now, calls: [tagged('*', 'set', [], { groupName: 'web' })] }));
-    expect(text).toContain('  on the group named web (the record gives no id, and the group was not read) at 2025-06-15T10:51:12Z.');
-    const resolvedId = message(digest({ now, calls: [tagged('*', 'set', ['sg-0web'], { groupName: 'web' })] }));
+    expect(text).toContain(
+      '  on the group named web (the record gives no id, and the group was not read) at 2025-06-15T10:51:12Z.',
+    );
+    const resolvedId = message(
+      digest({ now, calls: [tagged('*', 'set', ['sg-0web'], { groupName: 'web' })] }),
+    );
     expect(resolvedId).toContain('  on sg-0web at 2025-06-15T10:51:12Z.');
   });
 });
@@ -553,13 +631,22 @@ describe('ACTIONS, ALREADY REMOVED, NOT REMEDIATED, HOW TO EXEMPT, HOW TO UNDO',
 
   it('says a dry run planned without calling, and gives a failure its error (Y43, Y44)', () => {
     const dry = message(digest({ dryRun: true, results: [{ action: revokeA, status: 'dry-run' }] }));
-    expect(dry).toContain('ACTIONS (dry run: planned, not called)\n  would call:     RevokeSecurityGroupIngress sg-0aaa');
-    const failed = message(digest({ results: [{ action: revokeA, status: 'failed', error: 'UnauthorizedOperation: no' }] }));
-    expect(failed).toContain('  FAILED:         RevokeSecurityGroupIngress sg-0aaa rules sgr-sg-0aaa — UnauthorizedOperation: no');
+    expect(dry).toContain(
+      'ACTIONS (dry run: planned, not called)\n  would call:     RevokeSecurityGroupIngress sg-0aaa',
+    );
+    const failed = message(
+      digest({ results: [{ action: revokeA, status: 'failed', error: 'UnauthorizedOperation: no' }] }),
+    );
+    expect(failed).toContain(
+      '  FAILED:         RevokeSecurityGroupIngress sg-0aaa rules sgr-sg-0aaa — UnauthorizedOperation: no',
+    );
   });
 
   it('counts the actions beyond 200 (Y45)', () => {
-    const results: ActionResult[] = Array.from({ length: 201 }, () => ({ action: revokeA, status: 'failed' }));
+    const results: ActionResult[] = Array.from({ length: 201 }, () => ({
+      action: revokeA,
+      status: 'failed',
+    }));
     expect(message(digest({ results }))).toContain('  … and 1 more');
   });
 
@@ -567,15 +654,77 @@ describe('ACTIONS, ALREADY REMOVED, NOT REMEDIATED, HOW TO EXEMPT, HOW TO UNDO',
     const input = digest({
       redelivery: true,
       alreadyRemoved: [
-        { ruleId: 'sgr-1', groupId: 'sg-0a', egress: false, ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '0.0.0.0/0' },
-        { ruleId: 'sgr-2', groupId: 'sg-0a', egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv6: '::/0', directionUnknown: true },
-        { ruleId: 'sgr-3', groupId: 'sg-0b', egress: false, ipProtocol: 'tcp', fromPort: 8000, toPort: 8080, prefixListId: 'pl-0w', groupGone: true },
-        { ruleId: 'sgr-4', groupId: 'sg-0a', egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, prefixListId: 'pl-0u', unverified: true },
+        {
+          ruleId: 'sgr-1',
+          groupId: 'sg-0a',
+          egress: false,
+          ipProtocol: '-1',
+          fromPort: -1,
+          toPort: -1,
+          cidrIpv4: '0.0.0.0/0',
+        },
+        {
+          ruleId: 'sgr-2',
+          groupId: 'sg-0a',
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv6: '::/0',
+          directionUnknown: true,
+        },
+        {
+          ruleId: 'sgr-3',
+          groupId: 'sg-0b',
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 8000,
+          toPort: 8080,
+          prefixListId: 'pl-0w',
+          groupGone: true,
+        },
+        {
+          ruleId: 'sgr-4',
+          groupId: 'sg-0a',
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          prefixListId: 'pl-0u',
+          unverified: true,
+        },
       ],
       removedEntries: [
-        { networkAclId: 'acl-0a', ruleNumber: 100, egress: false, ruleAction: 'allow', protocol: '6', fromPort: 22, toPort: 22, cidrBlock: '0.0.0.0/0', blocked: true },
-        { networkAclId: 'acl-0b', ruleNumber: 90, egress: true, ruleAction: 'allow', protocol: '-1', cidrBlock: '0.0.0.0/0', aclGone: true },
-        { networkAclId: 'acl-0c', ruleNumber: 80, egress: false, ruleAction: 'allow', protocol: '17', fromPort: 3389, toPort: 3389, ipv6CidrBlock: '::/0' },
+        {
+          networkAclId: 'acl-0a',
+          ruleNumber: 100,
+          egress: false,
+          ruleAction: 'allow',
+          protocol: '6',
+          fromPort: 22,
+          toPort: 22,
+          cidrBlock: '0.0.0.0/0',
+          blocked: true,
+        },
+        {
+          networkAclId: 'acl-0b',
+          ruleNumber: 90,
+          egress: true,
+          ruleAction: 'allow',
+          protocol: '-1',
+          cidrBlock: '0.0.0.0/0',
+          aclGone: true,
+        },
+        {
+          networkAclId: 'acl-0c',
+          ruleNumber: 80,
+          egress: false,
+          ruleAction: 'allow',
+          protocol: '17',
+          fromPort: 3389,
+          toPort: 3389,
+          ipv6CidrBlock: '::/0',
+        },
       ],
     });
     const text = message(input);
@@ -591,8 +740,25 @@ describe('ACTIONS, ALREADY REMOVED, NOT REMEDIATED, HOW TO EXEMPT, HOW TO UNDO',
       '  entry 80 (inbound) of acl-0c: allow protocol 17 3389 from ::/0 (gone, or no longer this entry)',
     ]);
     // Entries alone make the section too; plain removals add neither note.
-    const entriesOnly = message(digest({ removedEntries: [{ networkAclId: 'acl-0c', ruleNumber: 80, egress: false, ruleAction: 'allow', protocol: '6', fromPort: 22, toPort: 22, cidrBlock: '0.0.0.0/0' }] }));
-    expect(entriesOnly).toContain('ALREADY REMOVED: world-open rules these calls added are no longer there\n');
+    const entriesOnly = message(
+      digest({
+        removedEntries: [
+          {
+            networkAclId: 'acl-0c',
+            ruleNumber: 80,
+            egress: false,
+            ruleAction: 'allow',
+            protocol: '6',
+            fromPort: 22,
+            toPort: 22,
+            cidrBlock: '0.0.0.0/0',
+          },
+        ],
+      }),
+    );
+    expect(entriesOnly).toContain(
+      'ALREADY REMOVED: world-open rules these calls added are no longer there\n',
+    );
   });
 
   it('lists the findings left alone, not those suppressed (Y59)', () => {
@@ -609,7 +775,10 @@ describe('ACTIONS, ALREADY REMOVED, NOT REMEDIATED, HOW TO EXEMPT, HOW TO UNDO',
 
   it('writes how to exempt every open or fixed finding, rules sorted per resource, never a suppressed one (Y60–Y62, Y64)', () => {
     const second = makeFinding({ ruleId: 'sg-broad-public-source', resourceId: 'sg-0aaa' });
-    const hidden = { ...makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-0hidden' }), suppressed: { by: 'tag' as const, reason: 'x' } };
+    const hidden = {
+      ...makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-0hidden' }),
+      suppressed: { by: 'tag' as const, reason: 'x' },
+    };
     const text = message(
       digest({
         findings: [sgA, second, sgB, hidden],
@@ -626,7 +795,10 @@ describe('ACTIONS, ALREADY REMOVED, NOT REMEDIATED, HOW TO EXEMPT, HOW TO UNDO',
   });
 
   it('writes how to undo only the calls made (Y63)', () => {
-    const made = { ...revokeA, revoked: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
+    const made = {
+      ...revokeA,
+      revoked: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    };
     const text = message(
       digest({
         results: [

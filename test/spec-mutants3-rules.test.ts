@@ -14,8 +14,8 @@ import { sgBroadPublicSource } from '../shared/rules/sg-broad-public-source';
 import { sgOpenAdminPort } from '../shared/rules/sg-open-admin-port';
 import { subnetPrivateHasIgwRoute } from '../shared/rules/subnet-private-has-igw-route';
 import { subnetPublicNoIgwRoute } from '../shared/rules/subnet-public-no-igw-route';
-import { vpcePolicyFullAccess } from '../shared/rules/vpce-policy-full-access';
 import type { RuleDefinition } from '../shared/rules/types';
+import { vpcePolicyFullAccess } from '../shared/rules/vpce-policy-full-access';
 import { entry, LOCAL_ROUTES, nacl, perm, revokeRules, run, sg, subnetRegion, vpc } from './helpers';
 
 /** Findings and not-judged resources of the given rules, as an audit reports them. */
@@ -29,7 +29,9 @@ describe('route-blackhole: what is a dead route, and when the finding is news', 
       {
         RouteTableId: 'rtb-1',
         VpcId: 'vpc-1',
-        Associations: [{ RouteTableAssociationId: 'rtbassoc-1', RouteTableId: 'rtb-1', SubnetId: 'subnet-1' }],
+        Associations: [
+          { RouteTableAssociationId: 'rtbassoc-1', RouteTableId: 'rtb-1', SubnetId: 'subnet-1' },
+        ],
         Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }, ...routes],
       },
     ],
@@ -65,7 +67,9 @@ describe('route-blackhole: what is a dead route, and when the finding is news', 
     );
     const after = run(
       routeBlackhole,
-      table([{ DestinationCidrBlock: '192.168.0.0/16', VpcPeeringConnectionId: 'pcx-gone', State: 'blackhole' }]),
+      table([
+        { DestinationCidrBlock: '192.168.0.0/16', VpcPeeringConnectionId: 'pcx-gone', State: 'blackhole' },
+      ]),
     );
     // Assess
     expect(before).toHaveLength(1);
@@ -114,7 +118,9 @@ describe('nacl-common publicContributors: the entries a NACL finding names', () 
     const findings = run(naclBroadPublicSource, snapshot);
     // Assess
     expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['nacl-broad-public-source', 'acl-1']]);
-    expect((findings[0]?.evidence.entries as { ruleNumber: number }[]).map((e) => e.ruleNumber)).toEqual([100]);
+    expect(
+      ((findings[0]?.evidence.entries ?? []) as { ruleNumber: number }[]).map((e) => e.ruleNumber),
+    ).toEqual([100]);
     expect(findings[0]?.detail).toContain('through 100 (allow tcp 22 from 0.0.0.0/0)');
   });
 
@@ -179,7 +185,10 @@ describe('the subnet naming rules: routing that is not known is said, not guesse
 
   it('lists a "public" subnet routing an unread prefix list to an igw- as not judged, without a finding (V20, V28)', () => {
     // Prepare
-    const snapshot = subnetRegion({ subnetName: 'public-a', explicitRoutes: [...LOCAL_ROUTES, unknownRoute] });
+    const snapshot = subnetRegion({
+      subnetName: 'public-a',
+      explicitRoutes: [...LOCAL_ROUTES, unknownRoute],
+    });
     // Act
     const { findings, notJudged } = report([subnetPublicNoIgwRoute], snapshot);
     // Assess
@@ -191,7 +200,10 @@ describe('the subnet naming rules: routing that is not known is said, not guesse
   });
 
   it('lists a "private" subnet routing an unread prefix list to an igw- as not judged (V28)', () => {
-    const snapshot = subnetRegion({ subnetName: 'private-a', explicitRoutes: [...LOCAL_ROUTES, unknownRoute] });
+    const snapshot = subnetRegion({
+      subnetName: 'private-a',
+      explicitRoutes: [...LOCAL_ROUTES, unknownRoute],
+    });
     const { findings, notJudged } = report([subnetPrivateHasIgwRoute], snapshot);
     expect(findings).toEqual([]);
     expect(notJudged).toEqual([
@@ -207,9 +219,14 @@ describe('the subnet naming rules: routing that is not known is said, not guesse
       { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1', State: 'active' },
     ];
     // Act
-    const findings = run(subnetPublicNoIgwRoute, subnetRegion({ subnetName: 'public-a', explicitRoutes: routes }));
+    const findings = run(
+      subnetPublicNoIgwRoute,
+      subnetRegion({ subnetName: 'public-a', explicitRoutes: routes }),
+    );
     // Assess
-    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['subnet-public-no-igw-route', 'subnet-1']]);
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([
+      ['subnet-public-no-igw-route', 'subnet-1'],
+    ]);
     expect(findings[0]?.evidence.defaultRoutes).toEqual([
       { destination: '0.0.0.0/0', target: 'nat-1', state: 'active' },
       { destination: '::/0', target: 'eigw-1', state: 'active' },
@@ -238,7 +255,9 @@ describe("sg-open-*: what the finding's detail and plan say about the fix", () =
   it('warns that a rule naming a prefix list goes with every range of the list (W6)', () => {
     const snapshot = {
       SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], 'pl-world')])],
-      ManagedPrefixLists: [{ PrefixListId: 'pl-world', Entries: [{ Cidr: '0.0.0.0/0' }, { Cidr: '10.0.0.0/8' }] }],
+      ManagedPrefixLists: [
+        { PrefixListId: 'pl-world', Entries: [{ Cidr: '0.0.0.0/0' }, { Cidr: '10.0.0.0/8' }] },
+      ],
     };
     const [finding] = run(sgOpenAdminPort, snapshot);
     expect(finding?.detail).toContain(
@@ -250,7 +269,9 @@ describe("sg-open-*: what the finding's detail and plan say about the fix", () =
   it('says a port world-open in one family "admits" a broad range of the other, singular (W7)', () => {
     const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/1', '::/0')])] };
     const [finding] = run(sgOpenAdminPort, snapshot);
-    expect(finding?.detail).toContain('22/tcp also admits a very broad public range of the other address family');
+    expect(finding?.detail).toContain(
+      '22/tcp also admits a very broad public range of the other address family',
+    );
   });
 
   it('names the prefix lists it could not resolve (W8)', () => {
@@ -260,7 +281,9 @@ describe("sg-open-*: what the finding's detail and plan say about the fix", () =
     };
     const [finding] = run(sgOpenAdminPort, snapshot);
     expect(finding?.evidence.unresolvedPrefixLists).toEqual(['pl-0unread']);
-    expect(finding?.detail).toContain('Prefix lists pl-0unread could not be resolved; their entries are unknown.');
+    expect(finding?.detail).toContain(
+      'Prefix lists pl-0unread could not be resolved; their entries are unknown.',
+    );
   });
 
   it('plans no revoke when no rule of its own admits the world (two halves), and says so (W9)', () => {
@@ -319,7 +342,7 @@ describe('vpce-policy-full-access: which endpoints and policies are judged, and 
   const judge = (policy: unknown, extra: Record<string, unknown> = {}) =>
     run(vpcePolicyFullAccess, { VpcEndpoints: [endpoint(policy, extra)] });
 
-  it('skips endpoints that are gone, in the lower case EC2 prints or the SDK\'s capitals (P15, P16)', () => {
+  it("skips endpoints that are gone, in the lower case EC2 prints or the SDK's capitals (P15, P16)", () => {
     expect(judge(FULL, { State: 'expired' })).toEqual([]);
     expect(judge(FULL, { State: 'Deleted' })).toEqual([]);
     expect(judge(FULL, { State: 'Available' }).map((f) => f.resourceId)).toEqual(['vpce-1']);
@@ -347,7 +370,8 @@ describe('vpce-policy-full-access: which endpoints and policies are judged, and 
   });
 
   it('calls Action beside Actions unreadable, saying they differ by a trailing s (P6, P7)', () => {
-    const policy = '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Actions":"*","Resource":"*"}]}';
+    const policy =
+      '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Actions":"*","Resource":"*"}]}';
     const findings = judge(policy);
     expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['vpce-policy-full-access', 'vpce-1']]);
     expect(findings[0]?.evidence.unreadablePolicy).toBe(
@@ -362,10 +386,16 @@ describe('vpce-policy-full-access: which endpoints and policies are judged, and 
       '"Statement":[{"Effect":"Deny","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]',
     );
     // Act
-    const findings = evaluateReport(parseSnapshotText(text), parseConfig({}), { rules: [vpcePolicyFullAccess] }).findings;
+    const findings = evaluateReport(parseSnapshotText(text), parseConfig({}), {
+      rules: [vpcePolicyFullAccess],
+    }).findings;
     // Assess
     expect(findings.map((f) => [f.ruleId, f.resourceId, f.title])).toEqual([
-      ['vpce-policy-full-access', 'vpce-1', 'VPC endpoint vpce-1 (com.amazonaws.eu-west-1.s3) has a policy that cannot be read'],
+      [
+        'vpce-policy-full-access',
+        'vpce-1',
+        'VPC endpoint vpce-1 (com.amazonaws.eu-west-1.s3) has a policy that cannot be read',
+      ],
     ]);
     expect(findings[0]?.evidence.unreadablePolicy).toContain('is given twice');
   });
@@ -382,14 +412,21 @@ describe('nacl-open-admin-port: detail and plan per NACL', () => {
       'The admin ports are open through entry 100 (allow all traffic from 0.0.0.0/0), which also allows other ports',
     );
     expect(finding?.detail.endsWith(' The NACL is not associated with any subnet today.')).toBe(true);
-    expect(finding?.evidence).toMatchObject({ associated: false, subnetIds: [], association: 'not associated' });
+    expect(finding?.evidence).toMatchObject({
+      associated: false,
+      subnetIds: [],
+      association: 'not associated',
+    });
   });
 
   it("keeps each VPC's own IPv6 blocks in the fix of NACLs with equal entries in VPCs sharing an IPv4 block (A13)", () => {
     // Prepare: two VPCs, both 10.0.0.0/16, each its own IPv6 block; one NACL each, same entries.
     const entries = [entry(100, 'in', 'allow', '-1', '0.0.0.0/0'), entry(101, 'in', 'allow', '-1', '::/0')];
     const snapshot = {
-      Vpcs: [vpc('vpc-1', '10.0.0.0/16', '2600:1f18:1::/56'), vpc('vpc-2', '10.0.0.0/16', '2600:1f18:2::/56')],
+      Vpcs: [
+        vpc('vpc-1', '10.0.0.0/16', '2600:1f18:1::/56'),
+        vpc('vpc-2', '10.0.0.0/16', '2600:1f18:2::/56'),
+      ],
       NetworkAcls: [
         nacl('acl-1', entries, { vpcId: 'vpc-1', subnetIds: ['subnet-1'] }),
         nacl('acl-2', entries, { vpcId: 'vpc-2', subnetIds: ['subnet-2'] }),
@@ -405,7 +442,9 @@ describe('nacl-open-admin-port: detail and plan per NACL', () => {
     const v6Allows = (i: number) => {
       const plan = findings[i]?.remediation;
       if (plan?.action !== 'fix-network-acl-entries') return [];
-      return plan.createEntries.filter((e) => e.RuleAction === 'allow' && e.Ipv6CidrBlock).map((e) => e.Ipv6CidrBlock);
+      return plan.createEntries
+        .filter((e) => e.RuleAction === 'allow' && e.Ipv6CidrBlock)
+        .map((e) => e.Ipv6CidrBlock);
     };
     expect(new Set(v6Allows(0))).toEqual(new Set(['2600:1f18:1::/56']));
     expect(new Set(v6Allows(1))).toEqual(new Set(['2600:1f18:2::/56']));
@@ -442,7 +481,11 @@ describe('nacl-broad-public-source: each broad part with its own entries and sha
       ],
     };
     const [finding] = run(naclBroadPublicSource, snapshot);
-    const through = finding?.evidence.broadThrough as { ports: string[]; publicShare: string; entries: number[] }[];
+    const through = finding?.evidence.broadThrough as {
+      ports: string[];
+      publicShare: string;
+      entries: number[];
+    }[];
     expect(through.map((t) => [t.ports, t.entries])).toEqual([
       [['22/tcp'], [100]],
       [['3389/tcp'], [100]],
@@ -452,7 +495,8 @@ describe('nacl-broad-public-source: each broad part with its own entries and sha
 });
 
 describe('nacl-ephemeral-return-blocked: which peers, ports and entries', () => {
-  const out = (n: number, cidr: string, ports: [number, number]) => entry(n, 'out', 'allow', '6', cidr, ports);
+  const out = (n: number, cidr: string, ports: [number, number]) =>
+    entry(n, 'out', 'allow', '6', cidr, ports);
 
   it('names the service whose peers lose their replies, not the one whose peers keep them (E2, E7)', () => {
     // Prepare: 22 from 198.51.100.0/24 and 443 from 203.0.113.0/24; replies go only to the first.
@@ -468,11 +512,15 @@ describe('nacl-ephemeral-return-blocked: which peers, ports and entries', () => 
     // Act
     const findings = run(naclEphemeralReturnBlocked, snapshot);
     // Assess
-    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['nacl-ephemeral-return-blocked', 'acl-1']]);
+    expect(findings.map((f) => [f.ruleId, f.resourceId])).toEqual([
+      ['nacl-ephemeral-return-blocked', 'acl-1'],
+    ]);
     expect(findings[0]?.evidence.directions).toEqual([
       expect.objectContaining({
         direction: 'ingress',
-        serviceEntries: [{ ruleNumber: 110, action: 'allow', protocol: '6', ports: '443', cidr: '203.0.113.0/24' }],
+        serviceEntries: [
+          { ruleNumber: 110, action: 'allow', protocol: '6', ports: '443', cidr: '203.0.113.0/24' },
+        ],
         blockedPeers: { ipv4: ['203.0.113.0/24'] },
       }),
     ]);
@@ -506,9 +554,12 @@ describe('nacl-ephemeral-return-blocked: which peers, ports and entries', () => 
       ],
     };
     const findings = run(naclEphemeralReturnBlocked, snapshot);
-    const ingress = (findings[0]?.evidence.directions as { direction: string; serviceEntries: { ruleNumber: number }[] }[]).find(
-      (d) => d.direction === 'ingress',
-    );
+    const ingress = (
+      (findings[0]?.evidence.directions ?? []) as {
+        direction: string;
+        serviceEntries: { ruleNumber: number }[];
+      }[]
+    ).find((d) => d.direction === 'ingress');
     expect(ingress?.serviceEntries.map((e) => e.ruleNumber)).toEqual([100]);
   });
 
@@ -521,7 +572,9 @@ describe('nacl-ephemeral-return-blocked: which peers, ports and entries', () => 
       ],
     };
     const findings = run(naclEphemeralReturnBlocked, snapshot);
-    expect(findings.map((f) => [f.resourceId, f.evidence.ports])).toEqual([['acl-cut', ['2001-3388/tcp', '3390-65535/tcp']]]);
+    expect(findings.map((f) => [f.resourceId, f.evidence.ports])).toEqual([
+      ['acl-cut', ['2001-3388/tcp', '3390-65535/tcp']],
+    ]);
   });
 
   it('finds the IPv6 peers cut off on a return range where no IPv4 entry applies either (E14)', () => {
@@ -536,7 +589,9 @@ describe('nacl-ephemeral-return-blocked: which peers, ports and entries', () => 
       ],
     };
     const findings = run(naclEphemeralReturnBlocked, snapshot);
-    expect(findings.map((f) => [f.resourceId, f.evidence.ports])).toEqual([['acl-1', ['2001-3388/tcp', '3390-65535/tcp']]]);
+    expect(findings.map((f) => [f.resourceId, f.evidence.ports])).toEqual([
+      ['acl-1', ['2001-3388/tcp', '3390-65535/tcp']],
+    ]);
     expect(findings[0]?.evidence.directions).toEqual([
       expect.objectContaining({ direction: 'ingress', blockedPeers: { ipv6: expect.any(Array) } }),
     ]);
