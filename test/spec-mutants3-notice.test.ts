@@ -98,6 +98,23 @@ describe('FINDINGS BY RESOURCE: order, counts and labels', () => {
     expect(message(digest({ findings: [suppressed], open: [suppressed] }))).toContain('FINDINGS: none open');
   });
 
+  it('gives a resource with two findings one block, both findings in it (R2)', () => {
+    const second = makeFinding({ ruleId: 'sg-broad-public-source', resourceId: 'sg-0aaa', severity: 'low' });
+    const text = message(digest({ findings: [sgA, second], open: [sgA, second] }));
+    expect(text).toContain('FINDINGS BY RESOURCE (1 resources, 0 fixed, 2 open)');
+    expect(text.split('\n').filter((l) => l.startsWith('  sg-0aaa ('))).toHaveLength(1);
+    expect(blockOf(text, 'sg-0aaa').filter((l) => l.startsWith('    - OPEN'))).toHaveLength(2);
+  });
+
+  it('lists no finding in a notice that could not evaluate (R0)', () => {
+    const text = message(
+      digest({ findings: [sgB], open: [sgB], couldNotEvaluate: 'DescribeSecurityGroups: AccessDenied' }),
+    );
+    expect(text).toContain('COULD NOT EVALUATE');
+    expect(text).not.toContain('FINDINGS');
+    expect(text).not.toContain('sg-0bbb (');
+  });
+
   it('puts the resource with the worst finding first, fixed or open (R3, R4, R16)', () => {
     // Prepare: a fixed medium finding on sg-0aaa, an open high one on sg-0bbb.
     const input = digest({
