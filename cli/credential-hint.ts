@@ -74,23 +74,55 @@ function profileHint(profile: string, env: CredentialEnv): string {
 }
 
 /**
+ * The endpoint variables the SDK reads for the services the command calls, in the order it reads
+ * them: `AWS_ENDPOINT_URL_<SERVICE>` (the service id upper-cased: EC2, STS, ORGANIZATIONS,
+ * SECURITYHUB), then `AWS_ENDPOINT_URL` for every service without its own (@smithy/core's
+ * getEndpointUrlConfig). Empty ones are unset to the SDK.
+ */
+export const ENDPOINT_VARIABLES = [
+  'AWS_ENDPOINT_URL_EC2',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_ORGANIZATIONS',
+  'AWS_ENDPOINT_URL_SECURITYHUB',
+  'AWS_ENDPOINT_URL',
+] as const;
+
+/** The environment the hints read: the credential chain's variables and the endpoint ones. */
+export type HintEnv = CredentialEnv &
+  Partial<Record<(typeof ENDPOINT_VARIABLES)[number] | 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', string>>;
+
+/**
+ * `NAME (url)` of each endpoint variable set, joined; empty when none is, or when
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` makes the SDK ignore them all.
+ */
+function configuredEndpoints(env: HintEnv): string[] {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return [];
+  return ENDPOINT_VARIABLES.flatMap((name) => {
+    const url = env[name]?.trim();
+    return url ? [`${name} (${url})`] : [];
+  });
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
  * A network error before AWS answered: the endpoint's name did not resolve (a region name that
  * reads right but does not exist, `eu-west-4`, fails this way after the SDK's retries) or the
- * endpoint could not be reached.
+ * endpoint could not be reached. With an endpoint variable set, the hint names it (and its value).
  */
-function connectionHint(
-  code: string,
-  env: CredentialEnv & { AWS_ENDPOINT_URL?: string },
-): string | undefined {
-  const endpoint = env.AWS_ENDPOINT_URL?.trim();
+function connectionHint(code: string, env: HintEnv): string | undefined {
+  const endpoints = configuredEndpoints(env);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return endpoint
-      ? `the endpoint's host name did not resolve: check AWS_ENDPOINT_URL (${endpoint}) and the network (DNS)`
+    return endpoints.length > 0
+      ? `the endpoint's host name did not resolve: check ${listed([...endpoints, 'the network (DNS)'])}`
       : "the AWS endpoint's host name did not resolve: check the region name (a region that does not exist has no endpoint) and the network (DNS, proxy)";
   }
   if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
-    return endpoint
-      ? `the endpoint could not be reached: check AWS_ENDPOINT_URL (${endpoint}) and the network`
+    return endpoints.length > 0
+      ? `the endpoint could not be reached: check ${listed([...endpoints, 'the network'])}`
       : 'the AWS endpoint could not be reached: check the network (proxy, firewall)';
   }
   return undefined;
@@ -102,10 +134,7 @@ function connectionHint(
  * each account-region; this says once what to check). Credential hints are left out: there, a
  * member account's error is its role's, not the local credentials'.
  */
-export function connectionHints(
-  codes: Iterable<string>,
-  env: CredentialEnv & { AWS_ENDPOINT_URL?: string } = process.env,
-): string[] {
+export function connectionHints(codes: Iterable<string>, env: HintEnv = process.env): string[] {
   const hints = new Set<string>();
   for (const code of codes) {
     const hint = connectionHint(code, env);
@@ -118,10 +147,7 @@ export function connectionHints(
  * What to do about an error of the local set-up rather than the audit: the credentials (by the
  * error's AWS code or name), or the network before AWS answered; else nothing.
  */
-export function credentialHints(
-  error: unknown,
-  env: CredentialEnv & { AWS_ENDPOINT_URL?: string } = process.env,
-): string[] {
+export function credentialHints(error: unknown, env: HintEnv = process.env): string[] {
   const code = errorCode(error);
   const connection = connectionHint(code, env);
   if (connection) return [connection];

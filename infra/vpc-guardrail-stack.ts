@@ -16,6 +16,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '../shared/config';
 import { parseConfig } from '../shared/load-config';
+import { assertEnvironmentFits } from './environment-size';
 import { networkChangePattern } from './event-pattern';
 import { GuardrailFunction } from './guardrail-function';
 import {
@@ -296,6 +297,14 @@ export class VpcGuardrailStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetters.queueUrl });
     new CfnOutput(this, 'EventQueueUrl', { value: buffer.queueUrl });
     new CfnOutput(this, 'EventDeadLetterQueueArn', { value: eventDeadLetters.queueArn });
+
+    // Last, once every variable is set: Lambda refuses an environment over 4 KB only at deployment,
+    // and long organization account lists are what reach it.
+    assertEnvironmentFits(
+      this,
+      [onChange.function, audit.function],
+      this.config.accounts.length + this.config.excludeAccounts.length,
+    );
   }
 
   /**

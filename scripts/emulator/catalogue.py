@@ -401,6 +401,79 @@ def s_disassociate_route_table_private_main():
     return out, expect(out, notices=0)
 
 
+def edge_world():
+    """exposed_world() behind ingress routing: a Gateway Load Balancer endpoint in `web-public` and
+    an edge table on the IGW sending `app-private`'s traffic to it (the GWLB "distributed" design)."""
+    w = exposed_world()
+    gwlb = ec2.create_vpc_endpoint(VpcId=w["vpc"], VpcEndpointType="GatewayLoadBalancer", SubnetIds=[w["public"]],
+                                   ServiceName="com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0")
+    gwlb = gwlb["VpcEndpoint"]["VpcEndpointId"]
+    edge = ec2.create_route_table(VpcId=w["vpc"])["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=edge, GatewayId=w["igw"])
+    ec2.create_route(RouteTableId=edge, DestinationCidrBlock="10.0.1.0/24", VpcEndpointId=gwlb)
+    return w | {"gwlb": gwlb, "edge": edge}
+
+
+def logged_not_judged(name):
+    """The `notJudged` of the event function's `group evaluated` log lines (what parity.py reads)."""
+    return [n for ln in open(os.path.join(WORK, f"{name}-log.jsonl")) if '"group evaluated"' in ln
+            for n in json.loads(ln).get("notJudged", [])]
+
+
+def audit_not_judged(name, resource_id):
+    """The audit bundle's summary.notJudged for one resource, on moto's state after the change."""
+    path = os.path.join(WORK, f"{name}-audit.json")
+    with open(os.path.join(WORK, f"{name}-audit-log.jsonl"), "w") as log:
+        subprocess.run(["node", os.path.join(HERE, "invoke.mjs"), "audit", "{}"], cwd=ROOT,
+                       env=dict(os.environ, OUT=path), stdout=log, stderr=subprocess.STDOUT, check=False)
+    return [n for n in json.load(open(path))["summary"]["notJudged"] if n["resourceId"] == resource_id]
+
+
+def s_disassociate_route_table_appliance_main():
+    """The subnet falls back to a main table whose default route is the GWLB endpoint, behind ingress
+    routing: its interface is not judged, and the event logs it as the audit lists it (parity; before,
+    only main tables routing to an igw- were kept and the event said nothing)."""
+    w = edge_world()
+    main = main_table(w["vpc"])["RouteTableId"]
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", VpcEndpointId=w["gwlb"])
+    assoc = ec2.associate_route_table(RouteTableId=table(w["vpc"], "private"), SubnetId=w["private"])["AssociationId"]
+    ec2.disassociate_route_table(AssociationId=assoc)
+    ev = record("DisassociateRouteTable", {"associationId": assoc}, ok_response())
+    out = deliver("disassociate-route-table-appliance-main", [ev])
+    event = logged_not_judged("disassociate-route-table-appliance-main")
+    audit = audit_not_judged("disassociate-route-table-appliance-main", w["eni"])
+    return out, expect(out, notices=0, writes=[], describes=6) | {
+        "the audit does not judge the interface": len(audit) == 1
+        and f"routes 0.0.0.0/0 to {w['gwlb']}" in audit[0]["reason"],
+        "the event logs the audit's not-judged": event == audit}
+
+
+def s_appliance_prefix_list():
+    """An SG event on the group of an interface whose subnet routes a customer prefix list (the two
+    halves of the internet) to the GWLB endpoint, behind ingress routing: the list's entries are read
+    (5 reads + 1 list), the interface is not judged through the appliance as in the audit, never
+    "add it to ManagedPrefixLists" (which a live audit cannot do)."""
+    w = edge_world()
+    pl = ec2.create_managed_prefix_list(PrefixListName="inspected", AddressFamily="IPv4", MaxEntries=4,
+                                        Entries=[{"Cidr": "0.0.0.0/1"}, {"Cidr": "128.0.0.0/1"}])
+    pl = pl["PrefixList"]["PrefixListId"]
+    rt = table(w["vpc"], "inspected", subnets=[w["private"]])
+    ec2.create_route(RouteTableId=rt, DestinationPrefixListId=pl, VpcEndpointId=w["gwlb"])
+    answer = ec2.authorize_security_group_ingress(GroupId=w["ssh"], IpPermissions=[tcp(3389)])["SecurityGroupRules"]
+    ev = record("AuthorizeSecurityGroupIngress", {"groupId": w["ssh"], "ipPermissions": items([
+        burst.ct_permission(tcp(3389))])}, ok_response(securityGroupRuleSet=items([burst.ct_rule(r) for r in answer])))
+    out = deliver("appliance-prefix-list", [ev])
+    event = logged_not_judged("appliance-prefix-list")
+    audit = audit_not_judged("appliance-prefix-list", w["eni"])
+    lists = [c for c in calls if c["action"] == "GetManagedPrefixListEntries"]
+    return out, expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on .*", severity="critical",
+                       rule_ids=["sg-open-admin-port"], action="notified", writes=[], describes=5) | {
+        "the list is read once": len(lists) == 1,
+        "the audit names the list's route to the appliance": len(audit) == 1
+        and f"routes {pl} to {w['gwlb']}" in audit[0]["reason"] and "add it to" not in audit[0]["reason"],
+        "the event logs the audit's not-judged": event == audit}
+
+
 def s_replace_route_table_association():
     w = exposed_world()
     rt_private = table(w["vpc"], "private", subnets=[w["private"]])

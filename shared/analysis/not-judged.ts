@@ -181,13 +181,13 @@ function unknownIgwRoutes(
 }
 
 /** A route table associated with an internet gateway (`Associations[].GatewayId`: ingress routing). */
-interface EdgeTable {
+export interface EdgeTable {
   routeTableId: string;
   internetGatewayId: string;
 }
 
 /** Each VPC's edge table of its internet gateway (a VPC has one gateway, so one such table). */
-function ingressEdges(model: Analysis['model']): Map<string, EdgeTable> {
+export function ingressEdges(model: Analysis['model']): Map<string, EdgeTable> {
   const edges = new Map<string, EdgeTable>();
   for (const table of model.routeTables.values()) {
     for (const a of table.item.Associations) {
@@ -257,7 +257,7 @@ function throughAppliance(
 }
 
 /** Whether `id` names a VPC endpoint the snapshot lists as a gateway endpoint (`VpcEndpointType` `Gateway`). */
-function isGatewayEndpoint(model: Model, id: string | undefined): boolean {
+export function isGatewayEndpoint(model: Model, id: string | undefined): boolean {
   return id !== undefined && model.vpcEndpoints.get(id)?.VpcEndpointType === 'Gateway';
 }
 

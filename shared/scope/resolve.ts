@@ -1,11 +1,15 @@
 import {
+  applianceRoutes,
+  applianceTarget,
   filteredIgwRoutes,
   internetRoutes,
   isActiveIgwRoute,
   type RouteLike,
   type RoutePrefixList,
+  unresolvedApplianceRouteLists,
   unresolvedIgwRouteLists,
 } from '../analysis/igw-routes';
+import { ingressEdges, isGatewayEndpoint } from '../analysis/not-judged';
 import { DEFAULT_CONFIG } from '../config';
 import type { EventScope } from '../events/types';
 import type { Finding } from '../findings';
@@ -82,11 +86,17 @@ export function resolveScope(
     }
   }
 
-  // DisassociateRouteTable: the main tables the subnet can have fallen back to, those routing to an
-  // igw- (the only fallback that can expose it).
+  // DisassociateRouteTable: the main tables the subnet can have fallen back to, those through which
+  // the internet can reach it: routing to an igw-, or to an appliance behind ingress routing (its
+  // interfaces are then not judged, as in an audit: DESIGN §3).
   if (scope.mainRouteTables) {
+    const edges = ingressEdges(model);
     for (const table of model.routeTables.values()) {
-      if (table.isMain && routesToInternet(table.item.Routes, coverage, model.prefixLists))
+      if (!table.isMain) continue;
+      if (
+        routesToInternet(table.item.Routes, coverage, model.prefixLists) ||
+        (edges.has(table.vpcId) && routesInternetToAppliance(table.item.Routes, model, coverage))
+      )
         tables.add(table.id);
     }
   }
@@ -238,10 +248,32 @@ export function routesToInternet(
 }
 
 /**
- * Whether a table has any active route to an igw- (or one in the undescribed state `filtered`):
- * what a slice keeps of the main tables it read (it knows no config; `resolveScope` then reads
- * them as the rules do).
+ * Whether a table sends internet traffic of either family to an appliance (a GWLB endpoint, an
+ * interface, an instance), as the not-judged reading of an interface behind ingress routing reads
+ * it (shared/analysis/not-judged.ts `throughAppliance`): routes covering the internet with one of
+ * them to an appliance, or a prefix list the snapshot does not resolve routed to one (a gateway
+ * endpoint's list excepted: it carries traffic to its service only).
  */
-export function routesToIgw(routes: readonly RouteLike[]): boolean {
-  return routes.some(isActiveIgwRoute) || filteredIgwRoutes(routes).length > 0;
+function routesInternetToAppliance(routes: readonly RouteLike[], model: Model, coverage: number): boolean {
+  return (
+    applianceRoutes(routes, 'ipv4', coverage, model.prefixLists) !== undefined ||
+    applianceRoutes(routes, 'ipv6', coverage, model.prefixLists) !== undefined ||
+    unresolvedApplianceRouteLists(
+      routes.filter((route) => !isGatewayEndpoint(model, route.GatewayId)),
+      model.prefixLists,
+    ).length > 0
+  );
+}
+
+/**
+ * Whether a table has any active route to an igw- (or one in the undescribed state `filtered`), or
+ * any route to an appliance (which ingress routing can make the internet's way in): what a slice
+ * keeps of the main tables it read. It knows no config and not yet the VPC's edge table, so the
+ * VPCs of those tables are read and `resolveScope` then reads them as the rules do.
+ */
+export function mayCarryInternet(routes: readonly RouteLike[]): boolean {
+  return (
+    routes.some((route) => isActiveIgwRoute(route) || applianceTarget(route) !== undefined) ||
+    filteredIgwRoutes(routes).length > 0
+  );
 }

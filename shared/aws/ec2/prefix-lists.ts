@@ -1,5 +1,5 @@
 import type { PrefixListEntry, RouteTable, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
-import { isActiveIgwRoute } from '../../analysis/igw-routes';
+import { applianceTarget, isActiveIgwRoute } from '../../analysis/igw-routes';
 import type { AddedPrefixListEntry } from '../../events/types';
 import { parseCidr4, parseCidr6 } from '../../net/cidr';
 import { parseProtocol } from '../../net/protocol';
@@ -56,6 +56,62 @@ export function igwRoutePrefixLists(tables: Iterable<RouteTable>): string[] {
     }
   }
   return [...ids].sort();
+}
+
+/**
+ * The prefix lists that routes to an appliance (a GWLB endpoint `vpce-`, an interface, an
+ * instance) have as their destination where their entries decide something, sorted: in the tables
+ * of a VPC whose internet gateway has an edge table among `tables` (ingress routing), whose
+ * subnets' public interfaces are reached through the appliance as far as those entries send the
+ * internet there (shared/analysis/not-judged.ts). Not read: a gateway endpoint's list (`vpce-` ids
+ * in `gatewayEndpoints`: S3 or DynamoDB only, never the internet), and the lists of a table whose
+ * own `0.0.0.0/0` to an igw- or an appliance already settles its IPv4 way (a list would add
+ * nothing there; an IPv6 list of such a table stays unresolved and its interfaces not judged, as
+ * before). Unread, a list is "not judged … add it to ManagedPrefixLists", which a live audit
+ * cannot act on; read, it costs one GetManagedPrefixListEntries (DESIGN §12: 6 with one list).
+ */
+export function applianceRoutePrefixLists(
+  tables: Iterable<RouteTable>,
+  gatewayEndpoints: ReadonlySet<string> = new Set(),
+): string[] {
+  const all = [...tables];
+  const edgeVpcs = new Set(all.filter(isEdgeTable).map((table) => table.VpcId));
+  const ids = new Set<string>();
+  for (const table of all) {
+    if (!edgeVpcs.has(table.VpcId)) continue;
+    const routes = table.Routes ?? [];
+    const settled = routes.some(
+      (r) =>
+        r.DestinationCidrBlock === '0.0.0.0/0' && (isActiveIgwRoute(r) || applianceTarget(r) !== undefined),
+    );
+    if (settled) continue;
+    for (const route of routes) {
+      const target = applianceTarget(route);
+      if (route.DestinationPrefixListId && target !== undefined && !gatewayEndpoints.has(target))
+        ids.add(route.DestinationPrefixListId);
+    }
+  }
+  return [...ids].sort();
+}
+
+/** A table associated with an internet gateway (ingress routing), as not-judged.ts reads one. */
+function isEdgeTable(table: RouteTable): boolean {
+  return (table.Associations ?? []).some((a) => {
+    const state = a.AssociationState?.State;
+    return (
+      a.GatewayId?.startsWith('igw-') === true &&
+      (state === undefined || state === 'associated' || state === 'associating')
+    );
+  });
+}
+
+/** The ids of the gateway endpoints (`VpcEndpointType` `Gateway`) among `endpoints`. */
+export function gatewayEndpointIds(
+  endpoints: Iterable<{ VpcEndpointId?: string | undefined; VpcEndpointType?: string | undefined }>,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const e of endpoints) if (e.VpcEndpointId && e.VpcEndpointType === 'Gateway') ids.add(e.VpcEndpointId);
+  return ids;
 }
 
 /** An entry a prefix-list call put in a list or took out of it, and which call (for the reason). */

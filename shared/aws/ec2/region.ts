@@ -19,7 +19,7 @@ import { DescribeError, RegionLoadError } from '../errors';
 import { mapLimit } from '../map-limit';
 import { DESCRIBE, type DescribeOperation, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
-import { igwRoutePrefixLists } from './prefix-lists';
+import { applianceRoutePrefixLists, gatewayEndpointIds, igwRoutePrefixLists } from './prefix-lists';
 
 /**
  * A region (or some of its VPCs) as EC2 `Describe*` returns it: the snapshot format of DESIGN §3
@@ -174,7 +174,7 @@ export async function loadRegionSnapshot(
     ).flat();
 
   const read = await mapLimit(
-    referencedPrefixLists(prefixLists, SecurityGroups, SecurityGroupRules, RouteTables),
+    referencedPrefixLists(prefixLists, SecurityGroups, SecurityGroupRules, RouteTables, VpcEndpoints),
     concurrency,
     async (list) => {
       const PrefixListId = list.PrefixListId ?? '';
@@ -222,14 +222,16 @@ export async function loadRegionSnapshot(
 const PREFIX_LIST_GONE = /^InvalidPrefixListI[Dd]\.NotFound$/;
 
 /**
- * The prefix lists that some security-group rule names as a source or destination, or that a
- * route to an `igw-` has as its destination (whether it sends the internet there), sorted by id.
+ * The prefix lists that some security-group rule names as a source or destination, that a route
+ * to an `igw-` has as its destination (whether it sends the internet there), or that a route to an
+ * appliance behind ingress routing has (`applianceRoutePrefixLists`), sorted by id.
  */
 function referencedPrefixLists(
   lists: readonly ManagedPrefixList[],
   groups: readonly SecurityGroup[],
   rules: readonly SecurityGroupRule[],
   tables: readonly RouteTable[],
+  endpoints: readonly VpcEndpoint[],
 ): ManagedPrefixList[] {
   const used = new Set<string>();
   for (const group of groups) {
@@ -239,6 +241,7 @@ function referencedPrefixLists(
   }
   for (const rule of rules) if (rule.PrefixListId) used.add(rule.PrefixListId);
   for (const id of igwRoutePrefixLists(tables)) used.add(id);
+  for (const id of applianceRoutePrefixLists(tables, gatewayEndpointIds(endpoints))) used.add(id);
   return lists
     .filter((list) => list.PrefixListId !== undefined && used.has(list.PrefixListId))
     .sort((a, b) => ((a.PrefixListId ?? '') < (b.PrefixListId ?? '') ? -1 : 1));

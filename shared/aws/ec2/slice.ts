@@ -1,11 +1,13 @@
 import type { EC2Client, PrefixListEntry } from '@aws-sdk/client-ec2';
 import type { EventScope, RestoredPrefixListVersion } from '../../events/types';
 import type { Snapshot } from '../../model/snapshot-schema';
-import { routesToIgw } from '../../scope/resolve';
+import { mayCarryInternet } from '../../scope/resolve';
 import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
 import {
+  applianceRoutePrefixLists,
+  gatewayEndpointIds,
   igwRoutePrefixLists,
   ingressPrefixLists,
   type ListEntryChange,
@@ -133,12 +135,19 @@ export async function loadSlice(
   const prefixListsRead = new Set<string>();
   /**
    * The prefix lists whose entries decide findings and are not read yet: the loaded groups' ingress
-   * lists, and the destinations of the loaded tables' routes to an igw- (a list holding
-   * `0.0.0.0/0` there is a default route, DESIGN §5). A table read in one round has its list read
-   * in the next.
+   * lists, the destinations of the loaded tables' routes to an igw- (a list holding `0.0.0.0/0`
+   * there is a default route, DESIGN §5), and those of routes to an appliance behind ingress
+   * routing where they decide (`applianceRoutePrefixLists`). A table read in one round has its
+   * list read in the next.
    */
   const listsToRead = () =>
-    [...new Set([...ingressPrefixLists(loaded), ...igwRoutePrefixLists(loaded.tables.values())])]
+    [
+      ...new Set([
+        ...ingressPrefixLists(loaded),
+        ...igwRoutePrefixLists(loaded.tables.values()),
+        ...applianceRoutePrefixLists(loaded.tables.values(), gatewayEndpointIds(loaded.endpoints.values())),
+      ]),
+    ]
       .filter((id) => !prefixListsRead.has(id))
       .sort();
   /**
@@ -293,8 +302,8 @@ export async function loadSlice(
     scope.mainRouteTables === true;
   await Promise.all([
     // DisassociateRouteTable: the region's main tables, in the one call round 1 makes for tables
-    // (6 calls in all, as AssociateRouteTable); only those routing to an igw- are kept (below), so
-    // round 2 reads only their VPCs.
+    // (6 calls in all, as AssociateRouteTable); only those routing to an igw- or to an appliance
+    // (ingress routing may make it the way in) are kept (below), so round 2 reads only their VPCs.
     scope.mainRouteTables ? describeTables('main', ['true']) : undefined,
     describeInterfaces('group', groupIds),
     describeInterfaces('id', interfacesById),
@@ -308,7 +317,7 @@ export async function loadSlice(
   if (scope.mainRouteTables) {
     for (const [id, table] of loaded.tables) {
       const named = scope.routeTableIds.includes(id);
-      if (table.Associations?.some((a) => a.Main === true) && !named && !routesToIgw(table.Routes ?? []))
+      if (table.Associations?.some((a) => a.Main === true) && !named && !mayCarryInternet(table.Routes ?? []))
         loaded.tables.delete(id);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { filteredIgwRoutes } from '../../../../shared/analysis/igw-routes';
-import { routesToIgw, routesToInternet } from '../../../../shared/scope/resolve';
+import { mayCarryInternet, routesToInternet } from '../../../../shared/scope/resolve';
 
 // RouteState is `active | blackhole | filtered`, and the EC2 API reference describes only the first
 // two. A route to an igw- in state `filtered` may or may not carry the internet: the rules list the
@@ -34,10 +34,10 @@ describe('filteredIgwRoutes', () => {
 });
 
 describe('the event slice keeps a main table whose igw- route is filtered', () => {
-  it('routesToIgw and routesToInternet: true for a filtered igw- route, false for a blackhole one', () => {
-    expect(routesToIgw([LOCAL, v4])).toBe(true);
+  it('mayCarryInternet and routesToInternet: true for a filtered igw- route, false for a blackhole one', () => {
+    expect(mayCarryInternet([LOCAL, v4])).toBe(true);
     expect(routesToInternet([LOCAL, v6], 1)).toBe(true);
-    expect(routesToIgw([LOCAL, { ...v4, State: 'blackhole' }])).toBe(false);
+    expect(mayCarryInternet([LOCAL, { ...v4, State: 'blackhole' }])).toBe(false);
     expect(routesToInternet([LOCAL, { ...v4, State: 'blackhole' }], 1)).toBe(false);
   });
 });
