@@ -147,7 +147,7 @@ describe('FINDINGS BY RESOURCE: order, counts and labels', () => {
     );
   });
 
-  it("lists under a resource only the actions on it, found by finding or by the call's parameters (R8, R24, R25)", () => {
+  it("lists under a resource only the actions on it, found by finding or by the call's parameters (R8, R25)", () => {
     // Prepare: one action per group; the second names no finding, only its group.
     const onA = revoke('sg-0aaa', [sgA.id]);
     const onB = revoke('sg-0bbb', []);
@@ -563,7 +563,7 @@ describe('EXEMPTION TAG CHANGED', () => {
     expect(text).not.toContain('are reported (and remediated where configured) again');
   });
 
-  it('says a DeleteTags naming no tag removed every tag, and its effect (Y21, Y23)', () => {
+  it('says a DeleteTags naming no tag removed every tag, and its effect (Y21)', () => {
     const text = message(
       digest({ now, calls: [tagged(undefined, 'removed', ['sg-0x'], { everyTag: true })] }),
     );

@@ -597,7 +597,7 @@ describe('nacl-ephemeral-return-blocked: which peers, ports and entries', () => 
     ]);
   });
 
-  it('reads a return entry on the excepted admin port alone as no cut of the return range (E4)', () => {
+  it('reads a return entry on the excepted admin port alone as no cut of the return range, and tells only the peers really cut', () => {
     // Prepare: replies allowed everywhere but 3389, where only the VPC is let out (an admin port).
     const snapshot = {
       NetworkAcls: [
