@@ -602,7 +602,7 @@ describe('EXEMPTION TAG CHANGED', () => {
     expect(expired).not.toContain('are now reported as suppressed');
   });
 
-  it('reads a rule of another kind as misdirected only when it judges none of the tagged resources (Y34, Y35, Y36)', () => {
+  it('reads a rule of another kind as misdirected only when it judges none of the tagged resources (Y35, Y36)', () => {
     // Prepare: an interface and its group tagged sg-open-admin-port: the group is what the rule judges.
     const text = message(digest({ now, calls: [tagged('sg-open-admin-port', 'set', ['eni-0x', 'sg-0x'])] }));
     expect(text).toContain(
