@@ -170,6 +170,17 @@ describe('FINDINGS BY RESOURCE: order, counts and labels', () => {
     ]);
   });
 
+  it('lists up to 20 actions under a resource; ACTIONS lists them all (R9)', () => {
+    const results: ActionResult[] = Array.from({ length: 21 }, (_, i) => ({
+      action: revoke('sg-0aaa', [sgA.id]),
+      status: 'failed',
+      error: `e${i}`,
+    }));
+    const text = message(digest({ findings: [sgA], open: [sgA], results }));
+    expect(blockOf(text, 'sg-0aaa').filter((l) => l.startsWith('    action:'))).toHaveLength(20);
+    expect(text.split('\n').filter((l) => l.startsWith('  FAILED:'))).toHaveLength(21);
+  });
+
   it('lists under a NACL and a subnet the calls on them named by their parameters (R26, R27)', () => {
     const acl = makeFinding({
       ruleId: 'nacl-open-admin-port',
