@@ -98,6 +98,22 @@ describe('FINDINGS BY RESOURCE: order, counts and labels', () => {
     expect(message(digest({ findings: [suppressed], open: [suppressed] }))).toContain('FINDINGS: none open');
   });
 
+  it('lists a suppressed finding under SUPPRESSED, with who exempted it and why, never as open (R1, R13)', () => {
+    const world = makeFinding({
+      ruleId: 'sg-open-admin-port',
+      resourceId: 'sg-0exempt',
+      title: 'Security group open to the internet on an admin port',
+      evidence: { ports: ['22/tcp'] },
+      suppressed: { by: 'tag', reason: 'vpc-guardrail:exempt=* until 2026-12-31' },
+    });
+    const text = message(digest({ findings: [world, sgB], open: [world, sgB] }));
+    expect(text).toContain(
+      'SUPPRESSED (1): reported, never remediated\n  - [CRITICAL] Security group open to the internet on an admin port (sg-open-admin-port; tag: vpc-guardrail:exempt=* until 2026-12-31)',
+    );
+    expect(text).toContain('FINDINGS BY RESOURCE (1 resources, 0 fixed, 1 open)');
+    expect(text).not.toContain('  sg-0exempt (');
+  });
+
   it('gives a resource with two findings one block, both findings in it (R2)', () => {
     const second = makeFinding({ ruleId: 'sg-broad-public-source', resourceId: 'sg-0aaa', severity: 'low' });
     const text = message(digest({ findings: [sgA, second], open: [sgA, second] }));
