@@ -7,6 +7,7 @@ import { emptyScope } from '../shared/events/event-table';
 import type { EventScope, ParsedEvent } from '../shared/events/types';
 import type { Finding } from '../shared/findings';
 import { buildNotice, type NoticeInput } from '../shared/notify/notice';
+import { cutToSize } from '../shared/notify/notice-body';
 import { resourceLines } from '../shared/notify/notice-resources';
 import type { ActionResult, PlannedAction } from '../shared/remediation/types';
 import type { ResolvedScope } from '../shared/scope/resolve';
@@ -854,5 +855,20 @@ describe('ACTIONS, ALREADY REMOVED, NOT REMEDIATED, HOW TO EXEMPT, HOW TO UNDO',
     const section = text.split('\n\n').find((b) => b.startsWith('HOW TO UNDO')) ?? '';
     expect(section.split('\n')).toHaveLength(2);
     expect(section).toContain('aws ec2 authorize-security-group-ingress --group-id sg-0aaa');
+  });
+});
+
+describe('the last guard of the SNS size limit', () => {
+  it('cuts at the last whole line, never inside a line or a character (Y1)', () => {
+    // Prepare: three lines; the limit falls inside the third, on a multi-byte character.
+    const message = 'line one\nline two\nthird line: é é é é\n';
+    const note = '\n… truncated: the message exceeded the SNS size limit; see the function log.\n';
+    const max =
+      Buffer.byteLength('line one\nline two\nthird line: é', 'utf8') - 1 + Buffer.byteLength(note, 'utf8');
+    // Act
+    const cut = cutToSize(message, max);
+    // Assess
+    expect(cut).toBe(`line one\nline two${note}`);
+    expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(max);
   });
 });
