@@ -305,6 +305,20 @@ describe('FINDINGS BY RESOURCE: order, counts and labels', () => {
     );
   });
 
+  it('names five closing calls whole, without a "+0 more" count (R35)', () => {
+    const calls = [1, 2, 3, 4, 5].map(() => revoke('sg-0bbb', [sgB.id]));
+    const text = message(
+      digest({
+        findings: [sgB],
+        fixed: [{ finding: sgB, by: calls }],
+        results: calls.map((action) => ({ action, status: 'done' as const })),
+      }),
+    );
+    const fixedBy = text.split('\n').find((l) => l.startsWith('      fixed by:')) ?? '';
+    expect(fixedBy.match(/RevokeSecurityGroupIngress/g)).toHaveLength(5);
+    expect(fixedBy).not.toContain('more calls');
+  });
+
   it('writes no "fixed by" line when no call is named (R43)', () => {
     const text = message(digest({ findings: [sgB], fixed: [{ finding: sgB, by: [] }] }));
     expect(text).toContain('    - FIXED [HIGH] sg-0bbb');
