@@ -4,6 +4,7 @@ import {
   interfaceEvent,
   modifyInstanceAttribute,
   runInstances,
+  startInstances,
 } from './interface-events';
 import { requestedNaclEntry } from './nacl-entry';
 import { managedPrefixListChange } from './prefix-list-events';
@@ -290,6 +291,8 @@ export const EVENT_TABLE = {
   // Beyond §7's list: how AWS services (ECS/Fargate, Lambda, ELB, EKS) put an interface into a
   // subnet, attached with no AttachNetworkInterface in the account: RunInstances' twin for them.
   CreateNetworkInterface: { area: 'network-interface', creates: true, extract: createNetworkInterface },
+  // Beyond §7's list: a started instance gets a new public IPv4 (see startInstances).
+  StartInstances: { area: 'network-interface', extract: startInstances },
   // Beyond §7's "at least" list: a change of groups by instance (see modifyInstanceAttribute).
   ModifyInstanceAttribute: { area: 'network-interface', extract: modifyInstanceAttribute },
   // Beyond §7's list: an IPv6 address given to an interface is its IPv6 exposure, as an Elastic IP

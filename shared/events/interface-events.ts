@@ -103,3 +103,20 @@ export function runInstances({ request, response, exemptionTagKey }: ExtractCont
   const created = { instance: instanceIds, 'network-interface': networkInterfaceIds };
   return { instanceIds, networkInterfaceIds, ...exemptionOnCreate(request, exemptionTagKey, created) };
 }
+
+/**
+ * StartInstances (beyond DESIGN §7's list): EC2 releases an instance's own public IPv4 when it stops
+ * and gives it a new one when it starts, so a stopped instance behind a world-open group exposes
+ * nothing until it is started. The instances are the scope, as AssociateAddress by instance: their
+ * interfaces' exposure is the news. `instancesSet.items[].instanceId` (request or response), or the
+ * SDK's `InstanceIds` (a list of ids).
+ */
+export function startInstances({ request, response }: ExtractContext): ScopeParts | Ignored {
+  const listed = (value: unknown) =>
+    members(either(value, 'instancesSet', 'InstanceIds', 'StartingInstances')).map((i) =>
+      typeof i === 'string' ? i : field(i, 'instanceId'),
+    );
+  const instanceIds = ids(...listed(request), ...listed(response));
+  if (instanceIds.length === 0) return noResource('no instancesSet in the request or the response');
+  return { instanceIds };
+}

@@ -18,21 +18,37 @@ const TAGGABLE: readonly [string, keyof ScopeParts][] = [
   ['i-', 'instanceIds'],
 ];
 
+/**
+ * The tag the subnet naming rules read (`subnet-private-has-igw-route`, `subnet-public-no-igw-route`,
+ * DESIGN §5); EC2 tag keys are case-sensitive, as the model reads it.
+ */
+const NAME_TAG = 'Name';
+
+/**
+ * CreateTags / DeleteTags: an exemption tag set or removed (DESIGN §7, §8), or — beyond §7's list — a
+ * subnet's Name set, which decides the naming rules: the subnet is then the scope, as a subnet event's.
+ * A Name removed leaves no name for those rules to fire on, and is ignored.
+ */
 export function tagEvent(change: ExemptionChange['change']) {
   return ({ request, exemptionTagKey }: ExtractContext): ScopeParts | Ignored => {
     const tags = members(either(request, 'tagSet', 'Tags'));
     const tag = tags.find((t) => text(field(t, 'key')) === exemptionTagKey);
     // DeleteTags without tags deletes every user tag, so an exemption too: re-evaluate, notify.
     const everyTag = change === 'removed' && tags.length === 0;
-    if (!tag && !everyTag) {
-      return { code: IGNORE_REASONS.notExemptionTag, reason: `the tags changed are not ${exemptionTagKey}` };
-    }
     // `resourcesSet.items[].resourceId`, or the SDK's `Resources`: a list of ids.
     const named = ids(
       ...members(either(request, 'resourcesSet', 'Resources')).map((r) =>
         typeof r === 'string' ? r : field(r, 'resourceId'),
       ),
     );
+    if (!tag && !everyTag) {
+      // A subnet's Name is what the two naming rules judge: a subnet routed to an igw- while named
+      // `batch` and renamed `batch-private` after is told now, not at the next audit.
+      const renamed = change === 'set' && tags.some((t) => text(field(t, 'key')) === NAME_TAG);
+      const subnetIds = renamed ? named.filter((id) => id.startsWith('subnet-')) : [];
+      if (subnetIds.length > 0) return { subnetIds };
+      return { code: IGNORE_REASONS.notExemptionTag, reason: `the tags changed are not ${exemptionTagKey}` };
+    }
     // Every tag gone from an AMI or an instance says nothing of an exemption: only judged kinds count.
     const resourceIds = everyTag ? named.filter((id) => judgedTypeOf(id) !== undefined) : named;
     if (everyTag && named.length > 0 && resourceIds.length === 0) {

@@ -351,6 +351,29 @@ const CASES: Record<HandledEventName, Case> = {
     calls: INTERFACE_READS,
     subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
   },
+  // Not in §7's list; added (the attacker's walk): a started instance gets a new public IPv4 (EC2
+  // API reference: request InstanceIds, response StartingInstances with current/previous state).
+  StartInstances: {
+    record: () =>
+      cloudTrailRecord(
+        'StartInstances',
+        { instancesSet: { items: [{ instanceId: INSTANCE }] } },
+        {
+          requestId: 'r',
+          instancesSet: {
+            items: [
+              {
+                instanceId: INSTANCE,
+                currentState: { code: 0, name: 'pending' },
+                previousState: { code: 80, name: 'stopped' },
+              },
+            ],
+          },
+        },
+      ),
+    calls: INTERFACE_READS,
+    subject: '[CRITICAL] eni-0web (i-0web) is reachable from the internet on 22/tcp',
+  },
   CreateNetworkAcl: {
     record: () =>
       cloudTrailRecord(

@@ -65,7 +65,8 @@ export const DESIGN_EVENT_NAMES: readonly string[] = [
  * and routes name), CreateDefaultSubnet (a subnet made with MapPublicIpOnLaunch true) and
  * CreateNetworkInterface (a service's interface, attached with no call in the account), and
  * DetachInternetGateway (the routes to the gateway turn blackhole), CreateVpc and CreateDefaultVpc
- * (a default group, a default NACL and, for a default VPC, subnets the rules judge). Listed apart so that the pin on §7's names stays deliberate.
+ * (a default group, a default NACL and, for a default VPC, subnets the rules judge), StartInstances
+ * (a started instance gets a new public IPv4). Listed apart so that the pin on §7's names stays deliberate.
  */
 export const ADDED_EVENT_NAMES: readonly string[] = [
   'ModifyInstanceAttribute',
@@ -78,4 +79,5 @@ export const ADDED_EVENT_NAMES: readonly string[] = [
   'DetachInternetGateway',
   'CreateVpc',
   'CreateDefaultVpc',
+  'StartInstances',
 ];
