@@ -171,10 +171,10 @@ describe('the world-open headline (a notice subject)', () => {
     if (!finding) throw new Error('no finding');
     // Act
     const full = sgOpenUnauthorizedPort.meta.hooks?.headline?.(finding, {});
-    const three = sgOpenUnauthorizedPort.meta.hooks?.headline?.(finding, { maxPorts: 4 });
+    const four = sgOpenUnauthorizedPort.meta.hooks?.headline?.(finding, { maxPorts: 4 });
     // Assess
     expect(full).toBe('sg-1 world-open on 1000/tcp, 2000/tcp, 4000/tcp, …');
-    expect(three).toBe('sg-1 world-open on 1000/tcp, 2000/tcp, 4000/tcp, 6000/tcp');
+    expect(four).toBe('sg-1 world-open on 1000/tcp, 2000/tcp, 4000/tcp, 6000/tcp');
   });
 });
 
