@@ -151,7 +151,7 @@ function run(
   const unused = config.judgeUnused ? undefined : unusedResources(model);
   const accepted = acceptedByShape(model, config);
   // Ports claimed per precedence group and resource, by the rules evaluated so far.
-  const claims = new Map<string, Map<string, PortSpec[]>>();
+  const claims = new Map<string, Map<string, readonly PortSpec[]>>();
   const findings: Finding[] = [];
   // Each security-group finding's structured ports: what the exemptions of interface exposure
   // read instead of the evidence text (acceptExposure asks for no other finding's ports).
@@ -162,9 +162,9 @@ function run(
   const known = new Set(catalogue(options).map((rule) => rule.meta.id));
   for (const { rule, report } of plannedRules(registry, config, options.rules)) {
     const group = rule.meta.precedenceGroup;
-    let groupClaims: Map<string, PortSpec[]> | undefined;
+    let groupClaims: Map<string, readonly PortSpec[]> | undefined;
     if (group !== undefined) {
-      groupClaims = claims.get(group) ?? new Map<string, PortSpec[]>();
+      groupClaims = claims.get(group) ?? new Map<string, readonly PortSpec[]>();
       claims.set(group, groupClaims);
     }
     const held = groupClaims;
@@ -178,8 +178,12 @@ function run(
     // Indexed: a for-of step allocates an iterator result until `run` is optimized.
     for (let i = 0; i < drafts.length; i++) {
       const draft = drafts[i] as FindingDraft;
-      if (held && draft.ports)
-        held.set(draft.resourceId, [...(held.get(draft.resourceId) ?? []), ...draft.ports]);
+      if (held && draft.ports) {
+        // A resource's first claim is the draft's own list (shared by a rule's findings of one
+        // shape, never changed): no copy per finding. A second claim gets a list of its own.
+        const before = held.get(draft.resourceId);
+        held.set(draft.resourceId, before ? [...before, ...draft.ports] : draft.ports);
+      }
       if (!report || unused?.has(draft.resourceId)) continue;
       const shape = rule.meta.acceptedByInterfaceShape ? accepted.get(draft.resourceId) : undefined;
       const finding = toFinding(draft, model, config, options.now, shape, texts, known);

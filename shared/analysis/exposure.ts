@@ -164,7 +164,9 @@ export class ExposureAnalysis {
     if (reach === EMPTY_REACH) return undefined;
     const subnetPath = this.subnetPath(eni.subnetId);
     if (!subnetPath) return undefined;
-    let families: FamilyExposure[] | undefined;
+    // At most two, kept with the exposure: collected first, then listed at exact size.
+    let first: FamilyExposure | undefined;
+    let second: FamilyExposure | undefined;
     for (const family of FAMILY_ORDER) {
       const addresses = family === 'ipv4' ? eni.publicIps : eni.publicIpv6Addresses;
       if (addresses.length === 0) continue;
@@ -173,8 +175,7 @@ export class ExposureAnalysis {
       if (!route) continue;
       const ports = this.computePorts(family, subnetPath.networkAclId, reach);
       if (ports.tcp.length === 0 && ports.udp.length === 0) continue;
-      families ??= [];
-      families.push({
+      const found: FamilyExposure = {
         family,
         addresses,
         ports,
@@ -186,11 +187,12 @@ export class ExposureAnalysis {
           networkAclAssociation: subnetPath.networkAclAssociation,
           securityGroupIds: eni.groupIds,
         },
-      });
+      };
+      if (first) second = found;
+      else first = found;
     }
-    const first = families?.[0];
-    if (!families || !first) return undefined;
-    const second = families[1];
+    if (!first) return undefined;
+    const families = second ? [first, second] : [first];
     // Both families' port objects are shared (memoized per NACL and group set), so their union is
     // too: interfaces of one dual-stack shape share it, and with it its severity and its texts.
     const ports = second ? this.unionOf(first.ports, second.ports) : first.ports;

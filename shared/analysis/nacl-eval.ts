@@ -25,7 +25,7 @@ type Decision = Pick<NaclSegment, 'v4' | 'v6' | 'contributors4' | 'contributors6
  * new count. Items past the count are stale and never read: the arrays are written by index, never
  * emptied (`length = 0` would drop their storage, and every decision would grow it again).
  */
-function insertBounds<T extends Bound>(starts: T[], ends: T[], n: number, s: T, e: T): number {
+export function insertBounds<T extends Bound>(starts: T[], ends: T[], n: number, s: T, e: T): number {
   let i = 0;
   while (i < n && (ends[i] as T) < s) i++;
   let j = i;
@@ -219,8 +219,10 @@ export function evaluateNacl(entries: readonly NaclEntry[], transport: Transport
     if (matchesTransport(e.protocol, transport)) relevant.push(e);
   }
   const n = relevant.length;
-  const out: NaclSegment[] = [];
-  if (n === 0) return out;
+  if (n === 0) return [];
+  // The segments are kept for the whole evaluation (shared by every NACL of equal entries): built
+  // in `segments`, then copied at exact size (a list grown by push keeps up to half of it empty).
+  let count = 0;
   const bounds: number[] = new Array(2 * n);
   for (let i = 0; i < n; i++) {
     const e = relevant[i] as NaclEntry;
@@ -259,18 +261,21 @@ export function evaluateNacl(entries: readonly NaclEntry[], transport: Transport
       decisions.push(decision);
     }
     if (decision.v4.length > 0 || decision.v6.length > 0) {
-      out.push({
+      segments[count++] = {
         from,
         to: next - 1,
         v4: decision.v4,
         v6: decision.v6,
         contributors4: decision.contributors4,
         contributors6: decision.contributors6,
-      });
+      };
     }
   }
-  return out;
+  return segments.slice(0, count);
 }
+
+/** The segments `evaluateNacl` builds (not reentrant); past its count, stale. */
+const segments: NaclSegment[] = [];
 
 const ascending = (a: number, b: number) => a - b;
 

@@ -22,11 +22,22 @@ function sortedSmall(list: string[]): string[] {
 
 /** The interface's distinct group ids, sorted. */
 function groupIdsOf(eni: NetworkInterfaceItem): string[] {
-  let ids: string[] = [];
   const groups = eni.Groups;
-  for (let i = 0; i < groups.length; i++)
-    ids = withUnique(ids, (groups[i] as NetworkInterfaceItem['Groups'][number]).GroupId);
-  return sortedSmall(ids);
+  // Kept for the interface (an exposed one: its findings and paths name them): a list of exact
+  // size (one grown by push keeps room for 16), most of one group.
+  if (groups.length === 1) return [(groups[0] as NetworkInterfaceItem['Groups'][number]).GroupId];
+  const ids = groups.map(groupIdOf);
+  return sortedSmall(hasRepeat(ids) ? [...new Set(ids)] : ids);
+}
+
+function groupIdOf(group: NetworkInterfaceItem['Groups'][number]): string {
+  return group.GroupId;
+}
+
+/** True when some id is listed twice (a handful of ids: compared pairwise). */
+function hasRepeat(ids: readonly string[]): boolean {
+  for (let i = 1; i < ids.length; i++) for (let j = 0; j < i; j++) if (ids[i] === ids[j]) return true;
+  return false;
 }
 
 /**
@@ -117,12 +128,12 @@ const NO_PREFIXES: { Ipv6Prefix: string }[] = [];
  * no public address, and the exposure analysis never asks for their groups.
  */
 export class InterfaceNode implements NetworkInterfaceNode {
+  // 50k interfaces kept for the whole evaluation: what only findings read (tags, every IPv6
+  // address) is read from the item, not kept in a field of each.
   readonly id: string;
   readonly subnetId?: string;
-  readonly tags: Tag[];
   private groups?: string[];
   private publicV4?: string[];
-  private v6?: string[];
   private publicV6?: string[];
 
   constructor(
@@ -131,7 +142,11 @@ export class InterfaceNode implements NetworkInterfaceNode {
   ) {
     this.id = item.NetworkInterfaceId;
     this.subnetId = item.SubnetId;
-    this.tags = item.TagSet.length > 0 ? item.TagSet : (item.Tags ?? item.TagSet);
+  }
+
+  get tags(): Tag[] {
+    const { item } = this;
+    return item.TagSet.length > 0 ? item.TagSet : (item.Tags ?? item.TagSet);
   }
 
   get groupIds(): string[] {
@@ -144,9 +159,9 @@ export class InterfaceNode implements NetworkInterfaceNode {
     return this.publicV4;
   }
 
+  /** Derived on each read: `publicIpv6Addresses`, which keeps its answer, is what the rules read. */
   get ipv6Addresses(): string[] {
-    this.v6 ??= ipv6AddressesOf(this.item);
-    return this.v6;
+    return ipv6AddressesOf(this.item);
   }
 
   get publicIpv6Addresses(): string[] {

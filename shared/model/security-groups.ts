@@ -95,48 +95,66 @@ function contentKey(rule: SgRule): string {
 const gathered: string[] = [];
 let gatherBusy = false;
 
+/** A group's rules expanded so far (most groups are never read rule by rule). */
+interface ExpandedRules {
+  ingress?: SgRule[];
+  egress?: SgRule[];
+  publicIngress?: SgRule[];
+}
+
 class GroupNode implements SecurityGroupNode {
+  // hot (50k groups, kept for the whole evaluation): six fields. What only findings read (VPC,
+  // name, tags) is read from the item; the scan reads the id, `isDefault` and the permissions.
   readonly id: string;
-  readonly vpcId: string;
-  readonly name: string;
   readonly isDefault: boolean;
-  readonly hasRuleIds: boolean;
-  readonly tags: Tag[];
-  private ingressRules?: SgRule[];
-  private egressRules?: SgRule[];
-  private publicIngressRules?: SgRule[];
   /** The item's ingress permissions, read here once: a walk of every group skips a load per group. */
   private readonly permissions: IpPermissionItem[];
+  private rules: ExpandedRules | undefined;
 
   constructor(
     readonly item: SecurityGroupItem,
     private readonly ruleItems: SecurityGroupRuleItem[] | undefined,
     merged?: { ingress: SgRule[]; egress: SgRule[] },
   ) {
-    this.ingressRules = merged?.ingress;
-    this.egressRules = merged?.egress;
     this.id = item.GroupId;
-    this.vpcId = item.VpcId ?? '';
-    this.name = item.GroupName ?? '';
     this.isDefault = item.GroupName === 'default';
-    this.hasRuleIds = ruleItems !== undefined;
-    this.tags = item.Tags;
     this.permissions = item.IpPermissions;
+    this.rules = merged ? { ingress: merged.ingress, egress: merged.egress } : undefined;
+  }
+
+  get vpcId(): string {
+    return this.item.VpcId ?? '';
+  }
+
+  get name(): string {
+    return this.item.GroupName ?? '';
+  }
+
+  get hasRuleIds(): boolean {
+    return this.ruleItems !== undefined;
+  }
+
+  get tags(): Tag[] {
+    return this.item.Tags;
   }
 
   get ingress(): SgRule[] {
-    this.ingressRules ??= this.expand(false);
-    return this.ingressRules;
+    this.rules ??= {};
+    this.rules.ingress ??= this.expand(false);
+    return this.rules.ingress;
   }
 
   get egress(): SgRule[] {
-    this.egressRules ??= this.expand(true);
-    return this.egressRules;
+    this.rules ??= {};
+    this.rules.egress ??= this.expand(true);
+    return this.rules.egress;
   }
 
   get publicIngress(): SgRule[] {
-    if (!this.publicIngressRules) {
-      if (this.ingressRules) this.publicIngressRules = this.ingressRules.filter(mayBePublic);
+    this.rules ??= {};
+    if (!this.rules.publicIngress) {
+      const ingressRules = this.rules.ingress;
+      if (ingressRules) this.rules.publicIngress = ingressRules.filter(mayBePublic);
       else if (this.ruleItems) {
         const out: SgRule[] = [];
         for (const item of this.ruleItems) {
@@ -144,22 +162,23 @@ class GroupNode implements SecurityGroupNode {
           const rule = fromRuleItem(item);
           if (rule && mayBePublic(rule)) out.push(rule);
         }
-        this.publicIngressRules = out;
+        this.rules.publicIngress = out;
       } else {
         const out: SgRule[] = [];
         for (const permission of this.item.IpPermissions)
           expandPermission(this.id, permission, false, out, true);
-        this.publicIngressRules = out;
+        this.rules.publicIngress = out;
       }
     }
-    return this.publicIngressRules;
+    return this.rules.publicIngress;
   }
 
   forEachIngressSource(
     visit: (protocol: Protocol, fromPort: number, toPort: number, source: RuleSource) => void,
   ): void {
-    if (this.ingressRules) {
-      for (const rule of this.ingressRules) {
+    const ingressRules = this.rules?.ingress;
+    if (ingressRules) {
+      for (const rule of ingressRules) {
         if (rule.source.kind !== 'group') visit(rule.protocol, rule.fromPort, rule.toPort, rule.source);
       }
       return;

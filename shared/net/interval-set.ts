@@ -32,6 +32,20 @@ function pair<T extends Bound>(s: T, e: T): [T, T] {
   return [s, e];
 }
 
+/**
+ * The intervals of the set being built, `n` of them counted by each operation; items past the
+ * count are stale and never read. hot: sets are built here and copied out at exact size. A result
+ * grown by `push` keeps room for 16 intervals (its first push reserves them), and most results hold
+ * one or two, many of them kept for the whole evaluation (reaches, NACL world-open ports): the
+ * scavenger copied the empty room with them. Not reentrant: no operation calls another while it builds.
+ */
+const built: Interval<Bound>[] = [];
+
+/** The first `n` intervals built, as a set of exact size. */
+function builtSet<T extends Bound>(n: number): [T, T][] {
+  return built.slice(0, n) as [T, T][];
+}
+
 const byStart = <T extends Bound>(a: Interval<T>, b: Interval<T>) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
@@ -51,7 +65,7 @@ export function normalize<T extends Bound>(intervals: Iterable<Interval<T>>): In
   const ordered = sorted ? list : [...list].sort(byStart);
   // Each merged run is pushed once it ends (an interval is never widened in place: a pair of
   // small integers must not be handed a double, see `pair`).
-  const out: [T, T][] = [];
+  let n = 0;
   let open = false;
   let runStart = undefined as unknown as T;
   let runEnd = undefined as unknown as T;
@@ -63,22 +77,22 @@ export function normalize<T extends Bound>(intervals: Iterable<Interval<T>>): In
     if (open && s <= runEnd) {
       if (e > runEnd) runEnd = e;
     } else {
-      if (open) out.push(pair(runStart, runEnd));
+      if (open) built[n++] = pair(runStart, runEnd);
       runStart = s;
       runEnd = e;
       open = true;
     }
   }
-  if (open) out.push(pair(runStart, runEnd));
-  return out;
+  if (open) built[n++] = pair(runStart, runEnd);
+  return builtSet(n);
 }
 
 /** Union of two normalized sets: a linear merge (no sort; this runs millions of times per region). */
 export function union<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
-  // Merged runs pushed as they end, as in `normalize`.
-  const out: [T, T][] = [];
+  // Merged runs written as they end, as in `normalize`.
+  let n = 0;
   let open = false;
   let runStart = undefined as unknown as T;
   let runEnd = undefined as unknown as T;
@@ -98,14 +112,14 @@ export function union<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): In
     if (open && next[0] <= runEnd) {
       if (next[1] > runEnd) runEnd = next[1];
     } else {
-      if (open) out.push(pair(runStart, runEnd));
+      if (open) built[n++] = pair(runStart, runEnd);
       runStart = next[0];
       runEnd = next[1];
       open = true;
     }
   }
-  if (open) out.push(pair(runStart, runEnd));
-  return out;
+  if (open) built[n++] = pair(runStart, runEnd);
+  return builtSet(n);
 }
 
 /** Adds one interval to a normalized set. */
@@ -117,7 +131,7 @@ export function add<T extends Bound>(a: IntervalSet<T>, start: T, end: T): Inter
 
 /** Intersection of two normalized sets. */
 export function intersect<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
-  const out: [T, T][] = [];
+  let n = 0;
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
@@ -127,17 +141,17 @@ export function intersect<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>)
     const s = x[0] > y[0] ? x[0] : y[0];
     // biome-ignore lint/complexity/useMathMinMax: bounds may be bigints, which Math.min rejects
     const e = x[1] < y[1] ? x[1] : y[1];
-    if (s < e) out.push(pair(s, e));
+    if (s < e) built[n++] = pair(s, e);
     if (x[1] < y[1]) i++;
     else j++;
   }
-  return out;
+  return builtSet(n);
 }
 
 /** `a` minus `b`, both normalized. */
 export function subtract<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0 || b.length === 0) return a;
-  const out: [T, T][] = [];
+  let n = 0;
   let j = 0;
   // Indexed loops, no destructuring: this runs millions of times per region.
   for (let i = 0; i < a.length; i++) {
@@ -148,14 +162,14 @@ export function subtract<T extends Bound>(a: IntervalSet<T>, b: IntervalSet<T>):
     let k = j;
     while (k < b.length && (b[k] as Interval<T>)[0] < end) {
       const cut = b[k] as Interval<T>;
-      if (cut[0] > s) out.push(pair(s, cut[0]));
+      if (cut[0] > s) built[n++] = pair(s, cut[0]);
       if (cut[1] > s) s = cut[1];
       if (s >= end) break;
       k++;
     }
-    if (s < end) out.push(pair(s, end));
+    if (s < end) built[n++] = pair(s, end);
   }
-  return out;
+  return builtSet(n);
 }
 
 /** True when `value` lies in the set. */

@@ -10,6 +10,7 @@ import { type IntervalSet, intersect, isSubset, normalize } from '../net/interva
 import { formatPortSet, type PortSet, portRangeSet } from '../net/ports';
 import { parseProtocol, protocolNumber } from '../net/protocol';
 import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
+import { SimulatedEntries } from './simulated-entries';
 
 /** The lowest and highest rule numbers a person (or the fix) can give an entry. */
 const LOWEST_RULE_NUMBER = 1;
@@ -198,14 +199,7 @@ export function planNaclFix(
   // Numbers in use now or by an earlier create: a deleted entry's number stays taken, since the
   // creates run before the deletes.
   const taken = new Set(acl.ingress.map((e) => e.ruleNumber));
-  let current: NaclEntry[] = acl.ingress.slice();
-  // hot: the evaluation of `current` per transport, kept until `current` changes (the accepted
-  // candidate's own evaluation then takes its place): each is a whole first-match evaluation.
-  let original = true;
-  let currentEval: Partial<Record<Transport, readonly NaclSegment[]>> = {};
-  const evaluateCurrent = (transport: Transport): readonly NaclSegment[] =>
-    (currentEval[transport] ??=
-      original && evaluated ? evaluated(transport) : evaluateNacl(current, transport));
+  const current = new SimulatedEntries(acl.ingress.slice(), evaluated);
   const changed = new Set<number>();
 
   for (const item of open) {
@@ -219,7 +213,7 @@ export function planNaclFix(
     }
     // An earlier item's change (a custom admin range shared by two specs) may have closed it already.
     const touched = changed.size > 0 || plan.createEntries.length > 0;
-    if (touched && !stillOpen(evaluateCurrent(item.transport), item, config.worldOpenCoverage)) continue;
+    if (touched && !stillOpen(current.evaluation(item.transport), item, config.worldOpenCoverage)) continue;
     const contributors = item.contributors.filter((e) => !changed.has(e.ruleNumber));
     const lowest = contributors[0];
     if (!lowest) continue;
@@ -230,7 +224,7 @@ export function planNaclFix(
     if (contributors.every((e) => adminOnly(e, admin))) {
       candidate = narrowOrDelete(contributors, sources, item.family, taken);
       if (typeof candidate !== 'string') {
-        const entries = apply(current, candidate);
+        const entries = apply(current.entries, candidate);
         const segments = evaluateNacl(entries, item.transport);
         if (stillOpen(segments, item, config.worldOpenCoverage)) candidate = undefined;
         else narrowed = { entries, segments };
@@ -245,15 +239,15 @@ export function planNaclFix(
       refuse(plan, item, candidate);
       continue;
     }
-    const next = narrowed ? narrowed.entries : apply(current, candidate);
+    const next = narrowed ? narrowed.entries : apply(current.entries, candidate);
     const nextEval = narrowed ? narrowed.segments : evaluateNacl(next, item.transport);
     // A fix only takes away: an allow for a kept source placed before an entry that denied it
     // (a taken number between the allow and the anchor) would let in what was kept out.
-    if (widens(evaluateCurrent(item.transport), nextEval)) {
+    if (widens(current.evaluation(item.transport), nextEval)) {
       refuse(plan, item, WIDENS);
       continue;
     }
-    const before = familyCount(current, item.family);
+    const before = familyCount(current.entries, item.family);
     const after = familyCount(next, item.family);
     if (Math.max(before, after) > config.naclEntryLimit) {
       const holds = before > config.naclEntryLimit ? `holds ${before}` : `would hold ${after}`;
@@ -264,9 +258,7 @@ export function planNaclFix(
       );
       continue;
     }
-    current = next;
-    original = false;
-    currentEval = { [item.transport]: nextEval };
+    current.accept(next, item.transport, nextEval);
     for (const create of candidate.creates) {
       taken.add(create.RuleNumber);
       plan.createEntries.push(create);

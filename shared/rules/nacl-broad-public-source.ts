@@ -247,9 +247,17 @@ export const naclBroadPublicSource = defineRule({
     // NACLs with identical inbound entries share one evaluation (the same segment arrays), and
     // their claimed ports come from those entries too: the content is computed once per shape.
     const templates = new Map<readonly NaclSegment[], Map<string, BroadTemplate | null>>();
+    // The claimed ports' keys by list: the claims of one shape are one list (the engine keeps a
+    // rule's shared `ports`), so a key is built per shape, not per NACL.
+    const claimKeys = new Map<readonly PortSpec[], string>();
     for (const acl of context.model.networkAcls.values()) {
       const key = context.analysis.naclEntries(acl.ingress, 'tcp');
-      const claimed = claimKey(context.claimed(acl.id));
+      const claimedPorts = context.claimed(acl.id);
+      let claimed = claimedPorts.length === 0 ? '' : claimKeys.get(claimedPorts);
+      if (claimed === undefined) {
+        claimed = claimKey(claimedPorts);
+        claimKeys.set(claimedPorts, claimed);
+      }
       const template = memoByTwoKeys(templates, key, claimed, () => broadTemplate(broadParts(context, acl)));
       if (template === null) continue;
       drafts.push(broadDraft(acl, template, subnetsUsing(context, acl)));
