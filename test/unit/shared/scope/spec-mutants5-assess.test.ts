@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { emptyScope } from '../../../../shared/events/event-table';
+import { parseConfig } from '../../../../shared/load-config';
+import { parseSnapshot } from '../../../../shared/model/snapshot';
+import { assessSlice } from '../../../../shared/scope/assess';
+import { buildWorld } from '../../../helpers';
+
+// Mutation checks (notes/spec-mutants.md, mutants4 section, run by mutants5) of assessSlice
+// (DESIGN §8 already removed): a redelivered record without a rule id is matched by content, and
+// EC2 takes a protocol by number or name; a rule still there must never be told "already removed".
+
+function alreadyRemoved(
+  described: { protocol: string; from?: number; to?: number },
+  added: { ipProtocol: string; fromPort?: number; toPort?: number },
+): string[] {
+  const snapshot = parseSnapshot(
+    buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-world', cidr: '0.0.0.0/0', ...described }] }),
+  );
+  const scope = {
+    ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+    securityGroupIds: ['sg-0web'],
+    addedRules: [{ groupId: 'sg-0web', egress: false, cidrIpv4: '0.0.0.0/0', ...added }],
+  };
+  return assessSlice([scope], snapshot, parseConfig({}), {
+    sliceComplete: true,
+    retried: [true],
+  }).alreadyRemoved.map((r) => `${r.ruleId ?? ''} ${r.severity}`);
+}
+
+describe('assessSlice: a redelivered rule without a rule id, matched by content', () => {
+  it('all traffic written with ports 0-65535 (EC2 ignores them) is the all-traffic rule still there (D19)', () => {
+    expect(alreadyRemoved({ protocol: '-1' }, { ipProtocol: '-1', fromPort: 0, toPort: 65535 })).toEqual([]);
+  });
+
+  it('protocol "all" is all traffic, still there (D23)', () => {
+    expect(alreadyRemoved({ protocol: '-1' }, { ipProtocol: 'all' })).toEqual([]);
+  });
+
+  it('protocol 17 is udp: the world rule on 3389/udp still there is that rule (D22)', () => {
+    expect(
+      alreadyRemoved({ protocol: 'udp', from: 3389 }, { ipProtocol: '17', fromPort: 3389, toPort: 3389 }),
+    ).toEqual([]);
+  });
+
+  it('and each is reported already removed when the group no longer holds it', () => {
+    // The control: the same records against a group whose world rule is on another port.
+    const other = { protocol: 'tcp', from: 443 };
+    expect(alreadyRemoved(other, { ipProtocol: '-1', fromPort: 0, toPort: 65535 })).toHaveLength(1);
+    expect(alreadyRemoved(other, { ipProtocol: 'all' })).toHaveLength(1);
+    expect(alreadyRemoved(other, { ipProtocol: '17', fromPort: 3389, toPort: 3389 })).toHaveLength(1);
+  });
+});
