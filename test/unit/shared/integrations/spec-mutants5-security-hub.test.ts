@@ -62,3 +62,71 @@ describe('splitByState', () => {
     expect(split.closed.map((f) => [f.ruleId, f.resourceId])).toEqual([['sg-world-open', 'sg-1']]);
   });
 });
+
+describe('securityHubPlan: one record per ASFF id', () => {
+  // Two findings of one rule on one resource (evidence differs: two events of a batch, two slices).
+  const first = makeFinding({
+    ruleId: 'sg-open-admin-port',
+    resourceId: 'sg-1',
+    evidence: { ports: ['22/tcp'] },
+  });
+  const second = makeFinding({
+    ruleId: 'sg-open-admin-port',
+    resourceId: 'sg-1',
+    severity: 'high',
+    evidence: { ports: ['3389/tcp'] },
+  });
+  const ID = 'vpc-guardrail/111122223333/eu-west-1/sg-open-admin-port/sg-1';
+
+  it('imports it once, the first (BatchImportFindings rejects a request naming an id twice) (I21)', () => {
+    // Act
+    const plan = securityHubPlan({ open: [first, second], closed: [], asff: ASFF });
+
+    // Assess
+    expect(plan.active.map((r) => [r.Id, r.Severity.Label])).toEqual([[ID, 'CRITICAL']]);
+  });
+
+  it('never archives the record of a finding that still fires under the same id (I20)', () => {
+    // Act: remediation closed one of the two; the other still fires.
+    const plan = securityHubPlan({ open: [second], closed: [first], asff: ASFF });
+
+    // Assess
+    expect(plan.active.map((r) => [r.Id, r.RecordState])).toEqual([[ID, 'ACTIVE']]);
+    expect(plan.closed).toEqual([]);
+  });
+});
+
+describe('securityHubPlan: workflow under a product other than the default one', () => {
+  it('moves the Workflow of its findings: only a default product is limited to its own account (I22)', () => {
+    // Prepare: a finding suppressed by an exemption tag this evaluation saw set, and one reopened.
+    const asff = {
+      ...ASFF,
+      productArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/acme/vpc-guardrail',
+    };
+    const suppressed = makeFinding({
+      ruleId: 'sg-open-admin-port',
+      resourceId: 'sg-1',
+      suppressed: { by: 'tag', reason: 'bastion' },
+    });
+    const reopened = makeFinding({ ruleId: 'sg-open-admin-port', resourceId: 'sg-2' });
+
+    // Act
+    const plan = securityHubPlan({
+      open: [suppressed, reopened],
+      closed: [],
+      exemptionChanges: [
+        { change: 'set', resourceIds: ['sg-1'] },
+        { change: 'removed', resourceIds: ['sg-2'] },
+      ],
+      asff,
+    });
+
+    // Assess
+    expect(plan.workflow.suppress.map((r) => [r.Id, r.ProductArn])).toEqual([
+      ['vpc-guardrail/111122223333/eu-west-1/sg-open-admin-port/sg-1', asff.productArn],
+    ]);
+    expect(plan.workflow.reopen.map((r) => r.Id)).toEqual([
+      'vpc-guardrail/111122223333/eu-west-1/sg-open-admin-port/sg-2',
+    ]);
+  });
+});
