@@ -44,7 +44,7 @@ describe('toAsffFinding', () => {
     const record = toAsffFinding(finding, ASFF);
 
     // Assess
-    expect(record.Remediation.Recommendation.Text).toBe(
+    expect(record.Remediation?.Recommendation?.Text).toBe(
       'Narrow entries 100, delete entries none and add entries 99 (deny) on acl-1 so admin ports are closed to the internet and kept open to the VPC and naclAdminSources.',
     );
   });
@@ -61,7 +61,7 @@ describe('toAsffFinding', () => {
     );
 
     // Assess
-    expect(record.Remediation.Recommendation.Text).toBe(
+    expect(record.Remediation?.Recommendation?.Text).toBe(
       'Revoke the world-open rules of sg-1 (sgr-0abc), or exempt the group with the vpc-guardrail:exempt tag if it is intended.',
     );
   });
