@@ -130,3 +130,53 @@ describe('securityHubPlan: workflow under a product other than the default one',
     ]);
   });
 });
+
+describe('securityHubPlan: findings of other accounts under the default product', () => {
+  it('sends none and counts them per account, in account order (I25)', () => {
+    // Prepare: organization mode, the central account's default product.
+    const member = (accountId: string, resourceId: string) =>
+      makeFinding({ ruleId: 'sg-open-admin-port', resourceId, accountId });
+
+    // Act
+    const plan = securityHubPlan({
+      open: [member('999988887777', 'sg-9'), member('444455556666', 'sg-4'), member('999988887777', 'sg-8')],
+      closed: [member('444455556666', 'sg-5')],
+      asff: ASFF,
+    });
+
+    // Assess
+    expect([plan.active, plan.closed]).toEqual([[], []]);
+    expect(plan.otherAccounts).toEqual([
+      { accountId: '444455556666', findings: 2 },
+      { accountId: '999988887777', findings: 2 },
+    ]);
+  });
+
+  it('moves no Workflow of theirs: a finding never imported under this product cannot be updated under it (I26)', () => {
+    // Prepare: a member's finding whose exemption expired, and one whose exemption tag was set.
+    const expired = makeFinding({
+      ruleId: 'sg-open-admin-port',
+      resourceId: 'sg-9',
+      accountId: '999988887777',
+      evidence: { exemptionExpired: '2025-12-31' },
+    });
+    const exempted = makeFinding({
+      ruleId: 'sg-open-admin-port',
+      resourceId: 'sg-8',
+      accountId: '999988887777',
+      suppressed: { by: 'tag', reason: 'bastion' },
+    });
+
+    // Act
+    const plan = securityHubPlan({
+      open: [expired, exempted],
+      closed: [],
+      exemptionChanges: [{ change: 'set', resourceIds: ['sg-8'] }],
+      asff: ASFF,
+    });
+
+    // Assess
+    expect(plan.workflow).toEqual({ suppress: [], reopen: [] });
+    expect(plan.otherAccounts).toEqual([{ accountId: '999988887777', findings: 2 }]);
+  });
+});
