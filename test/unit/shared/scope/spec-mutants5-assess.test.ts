@@ -50,3 +50,57 @@ describe('assessSlice: a redelivered rule without a rule id, matched by content'
     expect(alreadyRemoved(other, { ipProtocol: '17', fromPort: 3389, toPort: 3389 })).toHaveLength(1);
   });
 });
+
+describe('assessSlice: a redelivered NACL entry still there as written, on a NACL not judged', () => {
+  it('is never told blocked: nothing judged it closed (D28)', () => {
+    // Prepare: a NACL of no subnet (unused: not judged while judgeUnused is off) holding the
+    // entry, behind a deny that would close it were it judged.
+    const SPARE = 'acl-0spare';
+    const world = buildWorld({ groupId: 'sg-0web', rules: [] });
+    const entry = { Protocol: '6', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 22, To: 22 } };
+    world.NetworkAcls.push({
+      NetworkAclId: SPARE,
+      VpcId: world.Vpcs[0]?.VpcId ?? '',
+      IsDefault: false,
+      Associations: [],
+      Entries: [
+        { ...entry, RuleNumber: 80, RuleAction: 'deny' },
+        { ...entry, RuleNumber: 90, RuleAction: 'allow' },
+      ],
+      Tags: [],
+    } as (typeof world.NetworkAcls)[number]);
+    const scope = {
+      ...emptyScope('CreateNetworkAclEntry', 'network-acl'),
+      networkAclIds: [SPARE],
+      addedNaclEntries: [
+        {
+          networkAclId: SPARE,
+          ruleNumber: 90,
+          egress: false,
+          ruleAction: 'allow',
+          protocol: '6',
+          cidrBlock: '0.0.0.0/0',
+          fromPort: 22,
+          toPort: 22,
+        },
+      ],
+    };
+    const assess = (judgeUnused: boolean) =>
+      assessSlice([scope], parseSnapshot(world), parseConfig({ judgeUnused }), {
+        sliceComplete: true,
+        retried: [true],
+      });
+
+    // Act
+    const unjudged = assess(false);
+    const judged = assess(true);
+
+    // Assess
+    expect(unjudged.notJudged.map((n) => n.resourceId)).toContain(SPARE);
+    expect(unjudged.removedEntries).toEqual([]);
+    // The control: judged, the deny before it is seen to close it.
+    expect(judged.removedEntries.map((e) => [e.networkAclId, e.ruleNumber, e.blocked])).toEqual([
+      [SPARE, 90, true],
+    ]);
+  });
+});
