@@ -3,7 +3,7 @@ import { emptyScope } from '../../../../shared/events/event-table';
 import { parseConfig } from '../../../../shared/load-config';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { assessSlice } from '../../../../shared/scope/assess';
-import { buildWorld } from '../../../helpers';
+import { ACL, buildWorld } from '../../../helpers';
 
 // Mutation checks (notes/spec-mutants.md, mutants4 section, run by mutants5) of assessSlice
 // (DESIGN §8 already removed): a redelivered record without a rule id is matched by content, and
@@ -102,5 +102,48 @@ describe('assessSlice: a redelivered NACL entry still there as written, on a NAC
     expect(judged.removedEntries.map((e) => [e.networkAclId, e.ruleNumber, e.blocked])).toEqual([
       [SPARE, 90, true],
     ]);
+  });
+});
+
+describe('assessSlice: a redelivered world-open NACL allow, against the entry now at its number (sameEntry)', () => {
+  // The event wrote entry 90: allow 0.0.0.0/0 (protocol `protocol`, ports 22 for tcp).
+  const removed = (now: Record<string, unknown>, protocol = '6') => {
+    const world = buildWorld({ groupId: 'sg-0web', rules: [] });
+    const acl = world.NetworkAcls.find((a) => a.NetworkAclId === ACL);
+    if (!acl) throw new Error('no NACL');
+    (acl.Entries as Record<string, unknown>[]).unshift({ RuleNumber: 90, Egress: false, ...now });
+    const tcp = protocol === '6';
+    const scope = {
+      ...emptyScope('CreateNetworkAclEntry', 'network-acl'),
+      networkAclIds: [ACL],
+      addedNaclEntries: [
+        {
+          networkAclId: ACL,
+          ruleNumber: 90,
+          egress: false,
+          ruleAction: 'allow',
+          protocol,
+          cidrBlock: '0.0.0.0/0',
+          ...(tcp ? { fromPort: 22, toPort: 22 } : {}),
+        },
+      ],
+    };
+    return assessSlice([scope], parseSnapshot(world), parseConfig({}), {
+      sliceComplete: true,
+      retried: [true],
+    }).removedEntries.map((e) => [e.ruleNumber, e.blocked ?? false]);
+  };
+  const ssh = { Protocol: '6', PortRange: { From: 22, To: 22 } };
+
+  it('a deny with the same content at that number replaced it: the allow is gone, not blocked (D30)', () => {
+    expect(removed({ ...ssh, RuleAction: 'deny', CidrBlock: '0.0.0.0/0' })).toEqual([[90, false]]);
+  });
+
+  it('an IPv6 ::/0 allow at that number is another entry: the IPv4 allow is gone (D31)', () => {
+    expect(removed({ ...ssh, RuleAction: 'allow', Ipv6CidrBlock: '::/0' })).toEqual([[90, false]]);
+  });
+
+  it('an all-traffic allow still there as written is that entry, whatever its ports: not gone (D34)', () => {
+    expect(removed({ Protocol: '-1', RuleAction: 'allow', CidrBlock: '0.0.0.0/0' }, '-1')).toEqual([]);
   });
 });
