@@ -129,6 +129,32 @@ describe('securityHubPlan: workflow under a product other than the default one',
       'vpc-guardrail/111122223333/eu-west-1/sg-open-admin-port/sg-2',
     ]);
   });
+  it("moves the Workflow of a member account's finding, under that account's id (I37)", () => {
+    // Prepare: organization mode under a custom product (any account may import into it).
+    const asff = {
+      ...ASFF,
+      productArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/acme/vpc-guardrail',
+    };
+    const member = makeFinding({
+      ruleId: 'sg-open-admin-port',
+      resourceId: 'sg-9',
+      accountId: '999988887777',
+      suppressed: { by: 'tag', reason: 'bastion' },
+    });
+
+    // Act
+    const plan = securityHubPlan({
+      open: [member],
+      closed: [],
+      exemptionChanges: [{ change: 'set', resourceIds: ['sg-9'] }],
+      asff,
+    });
+
+    // Assess
+    expect(plan.workflow.suppress.map((r) => [r.Id, r.AwsAccountId])).toEqual([
+      ['vpc-guardrail/999988887777/eu-west-1/sg-open-admin-port/sg-9', '999988887777'],
+    ]);
+  });
 });
 
 describe('securityHubPlan: findings of other accounts under the default product', () => {
