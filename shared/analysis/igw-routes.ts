@@ -1,3 +1,4 @@
+import { associationInForce } from '../model/common';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
 import { type Interval, type IntervalSet, normalize } from '../net/interval-set';
 import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
@@ -247,4 +248,15 @@ function destinationsOf(
   const list = id === undefined ? undefined : prefixLists?.get(id);
   if (!list) return NONE;
   return (family === 'ipv4' ? list.cidrs4 : list.cidrs6).map((entry) => entry.cidr);
+}
+
+/**
+ * Whether a route-table association makes its table an internet gateway's edge table (ingress
+ * routing): associated with an `igw-` and in force.
+ */
+export function isIgwEdgeAssociation(a: {
+  GatewayId?: string | undefined;
+  AssociationState?: { State?: string | undefined } | undefined;
+}): boolean {
+  return a.GatewayId?.startsWith('igw-') === true && associationInForce(a);
 }

@@ -3,6 +3,7 @@ import type { Analysis } from './analysis';
 import {
   applianceRoutes,
   applianceTarget,
+  isIgwEdgeAssociation,
   type RouteLike,
   unresolvedApplianceRouteLists,
 } from './igw-routes';
@@ -191,12 +192,7 @@ export function ingressEdges(model: Analysis['model']): Map<string, EdgeTable> {
   const edges = new Map<string, EdgeTable>();
   for (const table of model.routeTables.values()) {
     for (const a of table.item.Associations) {
-      const state = a.AssociationState?.State;
-      if (
-        !a.GatewayId?.startsWith('igw-') ||
-        (state !== undefined && state !== 'associated' && state !== 'associating')
-      )
-        continue;
+      if (!isIgwEdgeAssociation(a) || a.GatewayId === undefined) continue;
       if (!edges.has(table.vpcId))
         edges.set(table.vpcId, { routeTableId: table.id, internetGatewayId: a.GatewayId });
     }

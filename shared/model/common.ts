@@ -49,3 +49,14 @@ export function sortSmall<T>(list: T[], compare: (a: T, b: T) => number): void {
     list[j + 1] = value;
   }
 }
+
+/**
+ * Whether a route-table association holds, or is about to (`associating`): one being removed, gone
+ * or failed claims nothing. A listing without `AssociationState` is taken as in force.
+ */
+export function associationInForce(a: {
+  AssociationState?: { State?: string | undefined } | undefined;
+}): boolean {
+  const state = a.AssociationState?.State;
+  return state === undefined || state === 'associated' || state === 'associating';
+}

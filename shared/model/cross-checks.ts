@@ -1,4 +1,5 @@
 import { type Protocol, parseProtocol } from '../net/protocol';
+import { associationInForce } from './common';
 import { noMisspeltKeys } from './near-miss';
 
 // Checks across the items of one list or the fields of one item that EC2 enforces and a snapshot
@@ -312,7 +313,7 @@ function tableOwners(tables: readonly OwnedTable[], owners: SubnetOwners, issues
     const associations = table.Associations;
     for (let j = 0; j < associations.length; j++) {
       const a = associations[j] as OwnedTableAssociation;
-      if (!inForce(a)) continue;
+      if (!associationInForce(a)) continue;
       if (a.Main === true) {
         if (claim(mainTable, table.VpcId, id) !== id) tableIssue(tables, i, j, mainTable, found);
       } else if (a.SubnetId && claim(subnetTable, a.SubnetId, id) !== id) {
@@ -392,18 +393,12 @@ function tablePlaces(tables: readonly OwnedTable[]): ClaimPlaces {
   const places: ClaimPlaces = { vpc: new Map(), subnet: new Map() };
   tables.forEach((table, i) => {
     table.Associations.forEach((a, j) => {
-      if (!inForce(a)) return;
+      if (!associationInForce(a)) return;
       if (a.Main === true) firstPlace(places.vpc, table.VpcId, i, j);
       else if (a.SubnetId) firstPlace(places.subnet, a.SubnetId, i, j);
     });
   });
   return places;
-}
-
-/** An association that holds (or is about to): one being removed claims nothing. */
-function inForce(a: OwnedTableAssociation): boolean {
-  const state = a.AssociationState?.State;
-  return state === undefined || state === 'associated' || state === 'associating';
 }
 
 /** The id of the first claimant of `key`: `id` itself when it is the first. */

@@ -1,5 +1,5 @@
 import { parseCidr4, parseCidr6 } from '../net/cidr';
-import { push } from './common';
+import { associationInForce, push } from './common';
 import { InterfaceNode, indexInterfaces } from './interfaces';
 import { buildNacl, type EntryListCache } from './nacls';
 import { buildGroup, buildMergedGroup } from './security-groups';
@@ -194,7 +194,7 @@ export function buildModel(snapshot: Snapshot): Model {
     // the associations in (and an association listed twice is one).
     const subnetIds = [
       ...new Set(
-        table.Associations.filter((a) => a.SubnetId && a.Main !== true && associated(a)).map(
+        table.Associations.filter((a) => a.SubnetId && a.Main !== true && associationInForce(a)).map(
           (a) => a.SubnetId as string,
         ),
       ),
@@ -279,11 +279,6 @@ function nonCanonicalDefault(route: RouteItem): boolean {
     (v4 !== undefined && v4 !== '0.0.0.0/0' && v4.endsWith('/0')) ||
     (v6 !== undefined && v6 !== '::/0' && v6.endsWith('/0'))
   );
-}
-
-function associated(a: RouteTableItem['Associations'][number]): boolean {
-  const state = a.AssociationState?.State;
-  return state === undefined || state === 'associated' || state === 'associating';
 }
 
 export type { NetworkInterfaceItem, RouteTableItem, SecurityGroupItem, SubnetItem };

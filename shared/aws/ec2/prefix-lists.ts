@@ -1,5 +1,5 @@
 import type { PrefixListEntry, RouteTable, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
-import { applianceTarget, isActiveIgwRoute } from '../../analysis/igw-routes';
+import { applianceTarget, isActiveIgwRoute, isIgwEdgeAssociation } from '../../analysis/igw-routes';
 import type { AddedPrefixListEntry } from '../../events/types';
 import { parseCidr4, parseCidr6 } from '../../net/cidr';
 import { parseProtocol } from '../../net/protocol';
@@ -96,13 +96,7 @@ export function applianceRoutePrefixLists(
 
 /** A table associated with an internet gateway (ingress routing), as not-judged.ts reads one. */
 function isEdgeTable(table: RouteTable): boolean {
-  return (table.Associations ?? []).some((a) => {
-    const state = a.AssociationState?.State;
-    return (
-      a.GatewayId?.startsWith('igw-') === true &&
-      (state === undefined || state === 'associated' || state === 'associating')
-    );
-  });
+  return (table.Associations ?? []).some(isIgwEdgeAssociation);
 }
 
 /** The ids of the gateway endpoints (`VpcEndpointType` `Gateway`) among `endpoints`. */
