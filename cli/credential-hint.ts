@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { errorCode } from '../shared/aws/errors';
+import { andList } from '../shared/words';
 
 // What a person at a terminal does about an AWS error that is about the local credentials rather
 // than the audit: the SDK's "Could not load credentials from any providers" names no fix. With
@@ -103,11 +104,6 @@ function configuredEndpoints(env: HintEnv): string[] {
   });
 }
 
-/** `a`, `a and b`, `a, b and c`. */
-function listed(items: readonly string[]): string {
-  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
 /**
  * A network error before AWS answered: the endpoint's name did not resolve (a region name that
  * reads right but does not exist, `eu-west-4`, fails this way after the SDK's retries) or the
@@ -117,12 +113,12 @@ function connectionHint(code: string, env: HintEnv): string | undefined {
   const endpoints = configuredEndpoints(env);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return endpoints.length > 0
-      ? `the endpoint's host name did not resolve: check ${listed([...endpoints, 'the network (DNS)'])}`
+      ? `the endpoint's host name did not resolve: check ${andList([...endpoints, 'the network (DNS)'])}`
       : "the AWS endpoint's host name did not resolve: check the region name (a region that does not exist has no endpoint) and the network (DNS, proxy)";
   }
   if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
     return endpoints.length > 0
-      ? `the endpoint could not be reached: check ${listed([...endpoints, 'the network'])}`
+      ? `the endpoint could not be reached: check ${andList([...endpoints, 'the network'])}`
       : 'the AWS endpoint could not be reached: check the network (proxy, firewall)';
   }
   return undefined;

@@ -1,4 +1,5 @@
 import type { Model, NetworkInterfaceItem, NetworkInterfaceNode } from '../model/model';
+import { andList } from '../words';
 import type { Analysis } from './analysis';
 import {
   applianceRoutes,
@@ -246,7 +247,7 @@ function throughAppliance(
     return `${id} to ${route ? applianceTarget(route) : 'an appliance'}`;
   });
   return (
-    `its subnet ${subnetId} routes prefix list${one ? '' : 's'} ${words(listed)}, whose entries are not in ` +
+    `its subnet ${subnetId} routes prefix list${one ? '' : 's'} ${andList(listed)}, whose entries are not in ` +
     `the snapshot (add ${one ? 'it' : 'them'} to ManagedPrefixLists), and ${gateway}: whether the ` +
     'internet reaches it through that appliance is not known'
   );
@@ -274,10 +275,5 @@ function routedTo(routes: readonly RouteLike[], family: 'ipv4' | 'ipv6'): string
     if (destinations) destinations.push(destination);
     else byTarget.set(target, [destination]);
   }
-  return words([...byTarget].map(([target, destinations]) => `${words(destinations)} to ${target}`));
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-function words(items: readonly string[]): string {
-  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  return andList([...byTarget].map(([target, destinations]) => `${andList(destinations)} to ${target}`));
 }
