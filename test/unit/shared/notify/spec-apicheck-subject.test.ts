@@ -1,4 +1,7 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { publishNotice } from '../../../../shared/aws/notifier';
 import { emptyScope } from '../../../../shared/events/event-table';
 import type { ParsedEvent } from '../../../../shared/events/types';
 import { subjectWithAccount } from '../../../../shared/notify/account-subject';
@@ -36,7 +39,7 @@ function subnetFinding(name: string) {
   });
 }
 
-function subjectFor(name: string): string {
+function noticeFor(name: string) {
   const finding = subnetFinding(name);
   const modify: PlannedAction = {
     action: 'ModifySubnetAttribute',
@@ -55,7 +58,11 @@ function subjectFor(name: string): string {
       mode: 'remediate',
       exemptionTagKey: 'vpc-guardrail:exempt',
     }),
-  ).subject;
+  );
+}
+
+function subjectFor(name: string): string {
+  return noticeFor(name).subject;
 }
 
 describe('SNS Subject: less than 100 characters, counted in UTF-16 units', () => {
@@ -82,5 +89,22 @@ describe('SNS Subject: less than 100 characters, counted in UTF-16 units', () =>
     expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
     expect(subject).toMatch(/^\[MEDIUM\] 222233334444: Subnet subnet-bb00… \(🔥+… — remediation failed$/u);
     expect(subject).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+
+  it('publishes that subject as it is (the Publish request SNS checks)', async () => {
+    const snsMock = mockClient(SNSClient);
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const notice = noticeFor('🔥'.repeat(60));
+
+    await publishNotice(
+      new SNSClient({ region: 'us-east-1' }),
+      'arn:aws:sns:us-east-1:111122223333:t',
+      notice,
+    );
+
+    const subjects = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject ?? '');
+    expect(subjects).toEqual([notice.subject]);
+    expect(subjects.map((s) => s.length <= MAX_SUBJECT_LENGTH)).toEqual([true]);
+    snsMock.restore();
   });
 });

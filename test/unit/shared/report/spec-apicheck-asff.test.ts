@@ -1,4 +1,8 @@
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { syncFindings } from '../../../../shared/aws/security-hub';
+import { securityHubPlan } from '../../../../shared/integrations/security-hub';
 import { parseConfig } from '../../../../shared/load-config';
 import { toAsffFinding } from '../../../../shared/report/asff';
 import { makeFinding } from '../../../helpers';
@@ -47,5 +51,38 @@ describe('ASFF ProductFields: no blank value', () => {
     expect(toAsffFinding(finding, options).ProductFields['vpc-guardrail/SuppressedReason']).toBe(
       'bastion of the VPN team',
     );
+  });
+
+  it('sends Security Hub a finding whose every ProductFields value is non-blank (BatchImportFindings request)', async () => {
+    // Prepare
+    const hubMock = mockClient(SecurityHubClient);
+    hubMock.on(BatchImportFindingsCommand).resolves({ SuccessCount: 1, FailedCount: 0, FailedFindings: [] });
+    const finding = makeFinding({
+      ruleId: 'sg-open-admin-port',
+      resourceId: 'sg-1',
+      suppressed: { by: 'config', reason: '\u200b' },
+    });
+
+    // Act
+    const report = await syncFindings(
+      new SecurityHubClient({ region: 'eu-west-1' }),
+      securityHubPlan({ open: [finding], closed: [], asff: options }),
+    );
+
+    // Assert: one call, one finding, its ProductFields exactly these (no blank SuppressedReason).
+    const sent = hubMock.commandCalls(BatchImportFindingsCommand).map((c) => c.args[0].input.Findings ?? []);
+    expect(sent.map((findings) => findings.map((f) => f.ProductFields))).toEqual([
+      [
+        {
+          'vpc-guardrail/RuleId': 'sg-open-admin-port',
+          'vpc-guardrail/FindingId': finding.id,
+          'vpc-guardrail/VpcId': 'vpc-1',
+          'vpc-guardrail/ResourceId': 'sg-1',
+          'vpc-guardrail/SuppressedBy': 'config',
+        },
+      ],
+    ]);
+    expect(report.imported).toBe(1);
+    hubMock.restore();
   });
 });
