@@ -65,10 +65,12 @@ export function igwRoutePrefixLists(tables: Iterable<RouteTable>): string[] {
  * subnets' public interfaces are reached through the appliance as far as those entries send the
  * internet there (shared/analysis/not-judged.ts). Not read: a gateway endpoint's list (`vpce-` ids
  * in `gatewayEndpoints`: S3 or DynamoDB only, never the internet), and the lists of a table whose
- * own `0.0.0.0/0` to an igw- or an appliance already settles its IPv4 way (a list would add
- * nothing there; an IPv6 list of such a table stays unresolved and its interfaces not judged, as
- * before). Unread, a list is "not judged … add it to ManagedPrefixLists", which a live audit
- * cannot act on; read, it costs one GetManagedPrefixListEntries (DESIGN §12: 6 with one list).
+ * own default routes to an igw- or an appliance already settle both its ways: `0.0.0.0/0` the
+ * IPv4 one, `::/0` the IPv6 one (or no IPv6 at all: no local IPv6 route). A table settled for IPv4
+ * only has its lists read, since any may be an IPv6 list that decides the IPv6 way of an interface
+ * with an IPv6 address (a list's family is not known before it is read). Unread, a list is "not
+ * judged … add it to ManagedPrefixLists", which a live audit cannot act on; read, it costs one
+ * GetManagedPrefixListEntries (DESIGN §12: 6 with one list).
  */
 export function applianceRoutePrefixLists(
   tables: Iterable<RouteTable>,
@@ -80,11 +82,14 @@ export function applianceRoutePrefixLists(
   for (const table of all) {
     if (!edgeVpcs.has(table.VpcId)) continue;
     const routes = table.Routes ?? [];
-    const settled = routes.some(
-      (r) =>
-        r.DestinationCidrBlock === '0.0.0.0/0' && (isActiveIgwRoute(r) || applianceTarget(r) !== undefined),
-    );
-    if (settled) continue;
+    const settles = (r: (typeof routes)[number]) => isActiveIgwRoute(r) || applianceTarget(r) !== undefined;
+    const settled4 = routes.some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && settles(r));
+    // Every table of a VPC with an IPv6 block has its local IPv6 route: without one, no interface
+    // behind the table has an IPv6 address, and no list decides an IPv6 way.
+    const settled6 =
+      routes.some((r) => r.DestinationIpv6CidrBlock === '::/0' && settles(r)) ||
+      !routes.some((r) => r.DestinationIpv6CidrBlock !== undefined);
+    if (settled4 && settled6) continue;
     for (const route of routes) {
       const target = applianceTarget(route);
       if (route.DestinationPrefixListId && target !== undefined && !gatewayEndpoints.has(target))
