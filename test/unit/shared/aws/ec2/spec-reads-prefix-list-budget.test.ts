@@ -1,0 +1,139 @@
+import { EC2Client, GetManagedPrefixListEntriesCommand } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadSlice } from '../../../../../shared/aws/ec2/slice';
+import { DEFAULT_CONFIG } from '../../../../../shared/config';
+import { evaluateReport } from '../../../../../shared/engine';
+import { emptyScope } from '../../../../../shared/events/event-table';
+import { parseSnapshot } from '../../../../../shared/model/snapshot';
+import { assessSlice } from '../../../../../shared/scope/assess';
+import { notJudgedInScope } from '../../../../../shared/scope/resolve';
+import { buildWorld, ENI, installFakeEc2, OTHER_GROUP, type World } from '../../../../helpers';
+
+// reads (a), DESIGN §12 "An SG event costs ≤ 6 EC2 read calls": why an AuthorizeSecurityGroupIngress
+// with two customer prefix lists in play costs 7. The five base reads (the interfaces using the
+// group; then the groups, their rules, the VPC's route tables and NACLs) each carry what no other
+// read gives (who uses the group; the groups' exemption tags; the rule ids a revoke names, §8; each
+// interface's path to the internet). A list's entries come only from GetManagedPrefixListEntries,
+// whose `PrefixListId` is singular (EC2 API reference); DescribeManagedPrefixLists takes several
+// ids (`PrefixListId.N`) but answers no entries, and DescribePrefixLists (several ids, with
+// `Cidrs`) describes AWS services' lists only. So each list read is one call: 5 + N for N lists,
+// all read together in the round after the rules and tables that name them, each once, none
+// skipped (a list left unread is a group "not judged", or a world range passed in silence). These
+// tests pin that floor and that nothing is read beyond it.
+
+const ec2Mock = mockClient(EC2Client);
+const ec2 = new EC2Client({ region: 'us-east-1' });
+const GROUP = 'sg-0web';
+const scope = { ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'), securityGroupIds: [GROUP] };
+
+const LISTS = [
+  { PrefixListId: 'pl-0world', Entries: [{ Cidr: '0.0.0.0/0' }] },
+  { PrefixListId: 'pl-0office', Entries: [{ Cidr: '198.51.100.0/24' }] },
+  { PrefixListId: 'pl-0partner', Entries: [{ Cidr: '0.0.0.0/1' }, { Cidr: '128.0.0.0/1' }] },
+];
+
+/** sg-0web admits 22 from the world list and 443 from the office list; with `third`, sg-0base (the interface's other group) admits 3389 from the partner list. */
+function world(third: boolean): World {
+  const w = buildWorld({
+    groupId: GROUP,
+    rules: [
+      { id: 'sgr-pl22', from: 22, prefixList: 'pl-0world' },
+      { id: 'sgr-pl443', from: 443, prefixList: 'pl-0office' },
+    ],
+  });
+  if (third) {
+    const base = w.SecurityGroups.find((g) => g.GroupId === OTHER_GROUP) as { IpPermissions: unknown[] };
+    base.IpPermissions = [
+      {
+        IpProtocol: 'tcp',
+        FromPort: 3389,
+        ToPort: 3389,
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [{ PrefixListId: 'pl-0partner' }],
+        UserIdGroupPairs: [],
+      },
+    ];
+    (w.SecurityGroupRules as unknown[]).push({
+      SecurityGroupRuleId: 'sgr-0base-pl3389',
+      GroupId: OTHER_GROUP,
+      GroupOwnerId: '111122223333',
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: 3389,
+      ToPort: 3389,
+      PrefixListId: 'pl-0partner',
+      Tags: [],
+    });
+  }
+  w.ManagedPrefixLists = third ? LISTS : LISTS.slice(0, 2);
+  return w;
+}
+
+async function judged(w: World) {
+  installFakeEc2(ec2Mock, w);
+  const slice = await loadSlice(ec2, scope);
+  const assessment = assessSlice([scope], slice.snapshot, DEFAULT_CONFIG, { sliceComplete: slice.complete });
+  const audit = evaluateReport(parseSnapshot(w), DEFAULT_CONFIG);
+  const reported = new Set([GROUP, ENI]);
+  const key = (f: { ruleId: string; resourceId: string }) => `${f.resourceId} ${f.ruleId}`;
+  return {
+    calls: slice.calls,
+    complete: slice.complete,
+    lists: ec2Mock
+      .commandCalls(GetManagedPrefixListEntriesCommand)
+      .map((c) => c.args[0].input.PrefixListId)
+      .sort(),
+    event: assessment.findings.map(key).sort(),
+    audit: audit.findings
+      .filter((f) => reported.has(f.resourceId))
+      .map(key)
+      .sort(),
+    notJudged: notJudgedInScope(assessment.notJudged, assessment.resolved),
+  };
+}
+
+beforeEach(() => {
+  ec2Mock.reset();
+});
+
+describe('the reads of a security-group event with several customer prefix lists (DESIGN §12)', () => {
+  it('two lists of the group: 5 base reads + 2 list reads = 7, each list once, judged as the audit judges', async () => {
+    const out = await judged(world(false));
+    expect(out).toMatchObject({
+      calls: 7,
+      complete: true,
+      lists: ['pl-0office', 'pl-0world'],
+      notJudged: [],
+    });
+    expect(out.event).toEqual(out.audit);
+    expect(out.event).toContain(`${GROUP} sg-open-admin-port`);
+    expect(out.event).toContain(`${ENI} eni-internet-exposed`);
+  });
+
+  it("three lists (the interface's other group names the third): 8, each once; the other group's world-open 3389 reaches the interface's exposure", async () => {
+    const out = await judged(world(true));
+    expect(out).toMatchObject({
+      calls: 8,
+      complete: true,
+      lists: ['pl-0office', 'pl-0partner', 'pl-0world'],
+      notJudged: [],
+    });
+    expect(out.event).toEqual(out.audit);
+    const exposed = (await judgedEvidence(world(true))).join('\n');
+    expect(exposed).toContain('3389');
+  });
+});
+
+/** The evidence of the interface's eni-internet-exposed finding in the event. */
+async function judgedEvidence(w: World): Promise<string[]> {
+  ec2Mock.reset();
+  installFakeEc2(ec2Mock, w);
+  const slice = await loadSlice(ec2, scope);
+  const assessment = assessSlice([scope], slice.snapshot, DEFAULT_CONFIG, { sliceComplete: slice.complete });
+  const finding = assessment.findings.find(
+    (f) => f.resourceId === ENI && f.ruleId === 'eni-internet-exposed',
+  );
+  return finding ? [JSON.stringify(finding.evidence)] : [];
+}
