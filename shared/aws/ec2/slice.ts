@@ -1,4 +1,4 @@
-import type { EC2Client, PrefixListEntry } from '@aws-sdk/client-ec2';
+import type { EC2Client, NetworkInterface, PrefixListEntry } from '@aws-sdk/client-ec2';
 import type { EventScope, RestoredPrefixListVersion } from '../../events/types';
 import type { Snapshot } from '../../model/snapshot-schema';
 import { mayCarryInternet } from '../../scope/resolve';
@@ -11,6 +11,7 @@ import {
   igwRoutePrefixLists,
   ingressPrefixLists,
   type ListEntryChange,
+  type LoadedRules,
   listsNamed,
   notYetApplied,
 } from './prefix-lists';
@@ -133,6 +134,8 @@ export async function loadSlice(
       return true;
     });
   const prefixListsRead = new Set<string>();
+  /** Whether the lists that decide only the interfaces' exposure are read (set below, with the scope's groups). */
+  let exposureLists = () => true;
   /**
    * The prefix lists whose entries decide findings and are not read yet: the loaded groups' ingress
    * lists, the destinations of the loaded tables' routes to an igw- (a list holding `0.0.0.0/0`
@@ -142,11 +145,18 @@ export async function loadSlice(
    */
   const listsToRead = () =>
     [
-      ...new Set([
-        ...ingressPrefixLists(loaded),
-        ...igwRoutePrefixLists(loaded.tables.values()),
-        ...applianceRoutePrefixLists(loaded.tables.values(), gatewayEndpointIds(loaded.endpoints.values())),
-      ]),
+      ...new Set(
+        exposureLists()
+          ? [
+              ...ingressPrefixLists(loaded),
+              ...igwRoutePrefixLists(loaded.tables.values()),
+              ...applianceRoutePrefixLists(
+                loaded.tables.values(),
+                gatewayEndpointIds(loaded.endpoints.values()),
+              ),
+            ]
+          : ingressPrefixLists(ofGroups(loaded, groupIds)),
+      ),
     ]
       .filter((id) => !prefixListsRead.has(id))
       .sort();
@@ -286,6 +296,25 @@ export async function loadSlice(
     errors.push(...notYetApplied(added.filter(decides), removed.filter(decides), loaded.prefixLists));
   }
   const unloadedGroups = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => !loaded.groups.has(id));
+  // A security-group or interface event reports its groups and the interfaces using them or named
+  // (DESIGN §7 "Scope"). A list that only another group of those interfaces, or a route table, names
+  // decides nothing but those interfaces' exposure, which needs a public address (an address-less
+  // family is neither exposed nor "not judged", DESIGN §5): while no interface of the slice may have
+  // one, such lists are not read (a call each, DESIGN §12). The event's groups' own lists always
+  // are (their rules' findings). A scope that names anything else (a batch with a route or NACL
+  // event, say) reports tables, subnets or NACLs that the lists decide: every list is read.
+  const groupsAndInterfacesOnly =
+    scope.networkAclIds.length +
+      routeTableIds.length +
+      scope.internetGatewayIds.length +
+      scope.subnetIds.length +
+      scope.natGatewayIds.length +
+      scope.vpcEndpointIds.length +
+      scope.prefixListIds.length +
+      scope.newVpcIds.length ===
+      0 && scope.mainRouteTables !== true;
+  exposureLists = () =>
+    !groupsAndInterfacesOnly || [...loaded.interfaces.values()].some(mayHavePublicAddress);
 
   // Round 1: the scope's own resources, concurrently. Interfaces named by id are read by id only
   // when no instance is in scope: an instance's interfaces come with it (RunInstances names both,
@@ -441,4 +470,31 @@ function goneRuleLists(scope: EventScope, loaded: Loaded): string[] {
     if (rule.ruleId === undefined || !loaded.rules.has(rule.ruleId)) ids.add(rule.prefixListId);
   }
   return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
+}
+
+/** The loaded groups and rules of `groupIds` only (the lists read whatever the interfaces are). */
+function ofGroups(loaded: Loaded, groupIds: readonly string[]): LoadedRules {
+  const ids = new Set(groupIds);
+  const pick = <T>(map: ReadonlyMap<string, T>, groupOf: (item: T) => string | undefined) =>
+    new Map([...map].filter(([, item]) => ids.has(groupOf(item) ?? '')));
+  return {
+    rules: pick(loaded.rules, (r) => r.GroupId),
+    groups: pick(loaded.groups, (g) => g.GroupId),
+    prefixLists: loaded.prefixLists,
+  };
+}
+
+/**
+ * Whether an interface may have a public address the rules judge (shared/model/interfaces.ts: the
+ * primary's and the secondaries' public IPv4, any IPv6 address or prefix): read generously, a list
+ * is then read rather than missed.
+ */
+function mayHavePublicAddress(eni: NetworkInterface): boolean {
+  return (
+    eni.Association?.PublicIp !== undefined ||
+    (eni.PrivateIpAddresses ?? []).some((a) => a.Association?.PublicIp !== undefined) ||
+    (eni.Ipv6Addresses ?? []).length > 0 ||
+    eni.Ipv6Address !== undefined ||
+    (eni.Ipv6Prefixes ?? []).length > 0
+  );
 }

@@ -137,3 +137,85 @@ async function judgedEvidence(w: World): Promise<string[]> {
   );
   return finding ? [JSON.stringify(finding.evidence)] : [];
 }
+
+/** The world of `world(true)` with the interface's public IPv4 and IPv6 addresses taken away. */
+function privateWorld(): World {
+  const w = world(true);
+  const eni = w.NetworkInterfaces[0] as Record<string, unknown>;
+  delete eni.Association;
+  delete eni.Ipv6Addresses;
+  return w;
+}
+
+describe('lists that decide nothing an SG event reports are not read (DESIGN §7 scope, §12)', () => {
+  it("an interface without a public address: the other group's list and a route's list are not read (7, not 9); the group's own two are", async () => {
+    const w = privateWorld();
+    // The main table's IPv4 default route written as a list to the igw- (DESIGN §5).
+    (w.RouteTables[0] as { Routes: unknown[] }).Routes.push({
+      DestinationPrefixListId: 'pl-0route',
+      GatewayId: 'igw-0a1',
+      State: 'active',
+    });
+    w.ManagedPrefixLists.push({ PrefixListId: 'pl-0route', Entries: [{ Cidr: '0.0.0.0/0' }] });
+    const out = await judged(w);
+    expect(out).toMatchObject({
+      calls: 7,
+      complete: true,
+      lists: ['pl-0office', 'pl-0world'],
+      notJudged: [],
+    });
+    // The group's findings and the (absent) exposure are the audit's.
+    expect(out.event).toEqual(out.audit);
+    expect(out.event).toEqual([`${GROUP} sg-open-admin-port`]);
+  });
+
+  it('with one list of its own the group event costs 6 however many lists its interfaces’ other groups name', async () => {
+    const w = privateWorld();
+    const web = w.SecurityGroups.find((g) => g.GroupId === GROUP) as {
+      IpPermissions: { PrefixListIds?: unknown[] }[];
+    };
+    web.IpPermissions = web.IpPermissions.filter((p) => !JSON.stringify(p).includes('pl-0office'));
+    w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.SecurityGroupRuleId !== 'sgr-pl443');
+    const out = await judged(w);
+    expect(out).toMatchObject({ calls: 6, complete: true, lists: ['pl-0world'], notJudged: [] });
+    expect(out.event).toEqual(out.audit);
+  });
+
+  it('an interface with only an IPv6 address may be exposed: every list is read (8)', async () => {
+    const w = privateWorld();
+    (w.NetworkInterfaces[0] as Record<string, unknown>).Ipv6Addresses = [{ Ipv6Address: '2600:1f18::10' }];
+    const out = await judged(w);
+    expect(out).toMatchObject({ calls: 8, lists: ['pl-0office', 'pl-0partner', 'pl-0world'], notJudged: [] });
+    expect(out.event).toEqual(out.audit);
+  });
+
+  it('an interface event on a private interface reads none of its groups’ lists', async () => {
+    installFakeEc2(ec2Mock, privateWorld());
+    const eniScope = {
+      ...emptyScope('ModifyNetworkInterfaceAttribute', 'network-interface'),
+      networkInterfaceIds: [ENI],
+    };
+    const slice = await loadSlice(ec2, eniScope);
+    expect(slice.complete).toBe(true);
+    expect(ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand)).toHaveLength(0);
+    const assessment = assessSlice([eniScope], slice.snapshot, DEFAULT_CONFIG, {
+      sliceComplete: slice.complete,
+    });
+    expect(assessment.findings).toEqual([]);
+    expect(notJudgedInScope(assessment.notJudged, assessment.resolved)).toEqual([]);
+  });
+
+  it('a batch that also names a route table reads every list as before (its tables are reported)', async () => {
+    const w = privateWorld();
+    installFakeEc2(ec2Mock, w);
+    const merged = { ...scope, routeTableIds: ['rtb-0main'] };
+    const slice = await loadSlice(ec2, merged);
+    expect(
+      ec2Mock
+        .commandCalls(GetManagedPrefixListEntriesCommand)
+        .map((c) => c.args[0].input.PrefixListId)
+        .sort(),
+    ).toEqual(['pl-0office', 'pl-0partner', 'pl-0world']);
+    expect(slice.complete).toBe(true);
+  });
+});
