@@ -134,8 +134,8 @@ export async function loadSlice(
       return true;
     });
   const prefixListsRead = new Set<string>();
-  /** Whether the lists that decide only the interfaces' exposure are read (set below, with the scope's groups). */
-  let exposureLists = () => true;
+  /** Where the lists that decide only the interfaces' exposure are read (set below, with the scope's groups). */
+  let exposureContext = (): ExposureContext | undefined => undefined;
   /**
    * The prefix lists whose entries decide findings and are not read yet: the loaded groups' ingress
    * lists, the destinations of the loaded tables' routes to an igw- (a list holding `0.0.0.0/0`
@@ -143,23 +143,20 @@ export async function loadSlice(
    * routing where they decide (`applianceRoutePrefixLists`). A table read in one round has its
    * list read in the next.
    */
-  const listsToRead = () =>
-    [
-      ...new Set(
-        exposureLists()
-          ? [
-              ...ingressPrefixLists(loaded),
-              ...igwRoutePrefixLists(loaded.tables.values()),
-              ...applianceRoutePrefixLists(
-                loaded.tables.values(),
-                gatewayEndpointIds(loaded.endpoints.values()),
-              ),
-            ]
-          : ingressPrefixLists(ofGroups(loaded, groupIds)),
-      ),
-    ]
-      .filter((id) => !prefixListsRead.has(id))
-      .sort();
+  const listsToRead = () => {
+    const routeLists = [
+      ...igwRoutePrefixLists(loaded.tables.values()),
+      ...applianceRoutePrefixLists(loaded.tables.values(), gatewayEndpointIds(loaded.endpoints.values())),
+    ];
+    const context = exposureContext();
+    const ids = context
+      ? [
+          ...ingressPrefixLists(ofGroups(loaded, context.groups)),
+          ...routeLists.filter((id) => context.routeLists.has(id)),
+        ]
+      : [...ingressPrefixLists(loaded), ...routeLists];
+    return [...new Set(ids)].filter((id) => !prefixListsRead.has(id)).sort();
+  };
   /**
    * Reads a list's entries (of `targetVersion`, else the current ones), or why that failed. A
    * transient failure throws (the failure model in ../errors.ts).
@@ -299,10 +296,11 @@ export async function loadSlice(
   // A security-group or interface event reports its groups and the interfaces using them or named
   // (DESIGN §7 "Scope"). A list that only another group of those interfaces, or a route table, names
   // decides nothing but those interfaces' exposure, which needs a public address (an address-less
-  // family is neither exposed nor "not judged", DESIGN §5): while no interface of the slice may have
-  // one, such lists are not read (a call each, DESIGN §12). The event's groups' own lists always
-  // are (their rules' findings). A scope that names anything else (a batch with a route or NACL
-  // event, say) reports tables, subnets or NACLs that the lists decide: every list is read.
+  // family is neither exposed nor "not judged", DESIGN §5): only the lists of the groups and the
+  // subnets' route tables of interfaces that may have one are read with the event's groups' own
+  // (their rules' findings), a call each fewer (DESIGN §12). A scope that names anything else (a
+  // batch with a route or NACL event, say) reports tables, subnets or NACLs that the lists decide:
+  // every list is read.
   const groupsAndInterfacesOnly =
     scope.networkAclIds.length +
       routeTableIds.length +
@@ -313,8 +311,7 @@ export async function loadSlice(
       scope.prefixListIds.length +
       scope.newVpcIds.length ===
       0 && scope.mainRouteTables !== true;
-  exposureLists = () =>
-    !groupsAndInterfacesOnly || [...loaded.interfaces.values()].some(mayHavePublicAddress);
+  if (groupsAndInterfacesOnly) exposureContext = () => publicContext(loaded, groupIds);
 
   // Round 1: the scope's own resources, concurrently. Interfaces named by id are read by id only
   // when no instance is in scope: an instance's interfaces come with it (RunInstances names both,
@@ -472,11 +469,49 @@ function goneRuleLists(scope: EventScope, loaded: Loaded): string[] {
   return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
 }
 
-/** The loaded groups and rules of `groupIds` only (the lists read whatever the interfaces are). */
-function ofGroups(loaded: Loaded, groupIds: readonly string[]): LoadedRules {
-  const ids = new Set(groupIds);
+/** The groups and route tables whose prefix lists decide what an event reports. */
+interface ExposureContext {
+  /** The event's groups and every group of an interface that may have a public address. */
+  groups: ReadonlySet<string>;
+  /** The lists the routes of those interfaces' subnets' tables name. */
+  routeLists: ReadonlySet<string>;
+}
+
+/**
+ * The groups and route lists that decide the event's groups' findings and the exposure of the
+ * interfaces that may have a public address: their groups, and the routes of their subnets'
+ * tables — the table a subnet is explicitly associated with, whatever the association's state,
+ * and the main tables of their VPCs in every case (read generously: a list is read rather than
+ * missed when an association is changing).
+ */
+function publicContext(loaded: Loaded, groupIds: readonly string[]): ExposureContext {
+  const groups = new Set(groupIds);
+  const subnets = new Set<string>();
+  const vpcs = new Set<string>();
+  for (const eni of loaded.interfaces.values()) {
+    if (!mayHavePublicAddress(eni)) continue;
+    for (const group of eni.Groups ?? []) if (group.GroupId) groups.add(group.GroupId);
+    if (eni.SubnetId) subnets.add(eni.SubnetId);
+    if (eni.VpcId) vpcs.add(eni.VpcId);
+  }
+  const routeLists = new Set<string>();
+  for (const table of loaded.tables.values()) {
+    const serves = (table.Associations ?? []).some(
+      (a) =>
+        (a.SubnetId !== undefined && subnets.has(a.SubnetId)) ||
+        (a.Main === true && vpcs.has(table.VpcId ?? '')),
+    );
+    if (!serves) continue;
+    for (const route of table.Routes ?? [])
+      if (route.DestinationPrefixListId) routeLists.add(route.DestinationPrefixListId);
+  }
+  return { groups, routeLists };
+}
+
+/** The loaded groups and rules of `groupIds` only. */
+function ofGroups(loaded: Loaded, groupIds: ReadonlySet<string>): LoadedRules {
   const pick = <T>(map: ReadonlyMap<string, T>, groupOf: (item: T) => string | undefined) =>
-    new Map([...map].filter(([, item]) => ids.has(groupOf(item) ?? '')));
+    new Map([...map].filter(([, item]) => groupIds.has(groupOf(item) ?? '')));
   return {
     rules: pick(loaded.rules, (r) => r.GroupId),
     groups: pick(loaded.groups, (g) => g.GroupId),

@@ -8,7 +8,7 @@ import { emptyScope } from '../../../../../shared/events/event-table';
 import { parseSnapshot } from '../../../../../shared/model/snapshot';
 import { assessSlice } from '../../../../../shared/scope/assess';
 import { notJudgedInScope } from '../../../../../shared/scope/resolve';
-import { buildWorld, ENI, installFakeEc2, OTHER_GROUP, type World } from '../../../../helpers';
+import { ACL, buildWorld, ENI, installFakeEc2, OTHER_GROUP, VPC, type World } from '../../../../helpers';
 
 // reads (a), DESIGN §12 "An SG event costs ≤ 6 EC2 read calls": why an AuthorizeSecurityGroupIngress
 // with two customer prefix lists in play costs 7. The five base reads (the interfaces using the
@@ -67,7 +67,7 @@ function world(third: boolean): World {
       Tags: [],
     });
   }
-  w.ManagedPrefixLists = third ? LISTS : LISTS.slice(0, 2);
+  w.ManagedPrefixLists = (third ? LISTS : LISTS.slice(0, 2)).map((list) => ({ ...list }));
   return w;
 }
 
@@ -217,5 +217,106 @@ describe('lists that decide nothing an SG event reports are not read (DESIGN §7
         .sort(),
     ).toEqual(['pl-0office', 'pl-0partner', 'pl-0world']);
     expect(slice.complete).toBe(true);
+  });
+});
+
+describe('per interface: only the public interfaces’ groups and subnets’ tables have their lists read', () => {
+  it('a private interface’s other group and a table no public interface’s subnet uses are not read; the public one’s are', async () => {
+    // Prepare: sg-0web (one list of its own) on the public eni-0web (with sg-0base, naming
+    // pl-0partner) and on the private eni-0priv in subnet-0priv (with sg-0ctx, naming pl-0ctx);
+    // subnet-0priv's own table routes pl-0route to the igw-.
+    const w = world(true);
+    const web = w.SecurityGroups.find((g) => g.GroupId === GROUP) as { IpPermissions: unknown[] };
+    web.IpPermissions = web.IpPermissions.filter((p) => !JSON.stringify(p).includes('pl-0office'));
+    w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.SecurityGroupRuleId !== 'sgr-pl443');
+    const permission = (list: string) => ({
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      IpRanges: [],
+      Ipv6Ranges: [],
+      PrefixListIds: [{ PrefixListId: list }],
+      UserIdGroupPairs: [],
+    });
+    (w.SecurityGroups as unknown[]).push({
+      GroupId: 'sg-0ctx',
+      GroupName: 'ctx',
+      VpcId: VPC,
+      IpPermissions: [permission('pl-0ctx')],
+      IpPermissionsEgress: [],
+      Tags: [],
+    });
+    (w.Subnets as unknown[]).push({ SubnetId: 'subnet-0priv', VpcId: VPC, CidrBlock: '10.0.2.0/24' });
+    const acl = w.NetworkAcls[0] as { Associations: unknown[] };
+    acl.Associations.push({
+      NetworkAclAssociationId: 'aclassoc-0priv',
+      NetworkAclId: ACL,
+      SubnetId: 'subnet-0priv',
+    });
+    (w.RouteTables as unknown[]).push({
+      RouteTableId: 'rtb-0priv',
+      VpcId: VPC,
+      Routes: [
+        { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' },
+        { DestinationPrefixListId: 'pl-0route', GatewayId: 'igw-0a1', State: 'active' },
+      ],
+      Associations: [
+        {
+          Main: false,
+          RouteTableAssociationId: 'rtbassoc-0priv',
+          RouteTableId: 'rtb-0priv',
+          SubnetId: 'subnet-0priv',
+          AssociationState: { State: 'associated' },
+        },
+      ],
+      Tags: [],
+    });
+    (w.NetworkInterfaces as unknown[]).push({
+      NetworkInterfaceId: 'eni-0priv',
+      SubnetId: 'subnet-0priv',
+      VpcId: VPC,
+      InterfaceType: 'interface',
+      Status: 'in-use',
+      PrivateIpAddress: '10.0.2.10',
+      Groups: [
+        { GroupId: GROUP, GroupName: 'web' },
+        { GroupId: 'sg-0ctx', GroupName: 'ctx' },
+      ],
+      TagSet: [],
+    });
+    w.ManagedPrefixLists.push(
+      { PrefixListId: 'pl-0ctx', Entries: [{ Cidr: '0.0.0.0/0' }] },
+      { PrefixListId: 'pl-0route', Entries: [{ Cidr: '0.0.0.0/0' }] },
+    );
+
+    // Act
+    installFakeEc2(ec2Mock, w);
+    const slice = await loadSlice(ec2, scope);
+    const assessment = assessSlice([scope], slice.snapshot, DEFAULT_CONFIG, {
+      sliceComplete: slice.complete,
+    });
+    const audit = evaluateReport(parseSnapshot(w), DEFAULT_CONFIG);
+
+    // Assess: 5 + the group's own list + the public interface's other group's list.
+    expect(slice.calls).toBe(7);
+    expect(
+      ec2Mock
+        .commandCalls(GetManagedPrefixListEntriesCommand)
+        .map((c) => c.args[0].input.PrefixListId)
+        .sort(),
+    ).toEqual(['pl-0partner', 'pl-0world']);
+    const reported = new Set([GROUP, ENI, 'eni-0priv']);
+    const key = (f: { ruleId: string; resourceId: string }) => `${f.resourceId} ${f.ruleId}`;
+    expect(assessment.resolved.networkInterfaces).toEqual(['eni-0priv', ENI]);
+    expect(assessment.findings.map(key).sort()).toEqual(
+      audit.findings
+        .filter((f) => reported.has(f.resourceId))
+        .map(key)
+        .sort(),
+    );
+    expect(assessment.findings.map(key)).toContain(`${ENI} eni-internet-exposed`);
+    expect(notJudgedInScope(assessment.notJudged, assessment.resolved)).toEqual(
+      audit.notJudged.filter((n) => reported.has(n.resourceId)),
+    );
   });
 });
