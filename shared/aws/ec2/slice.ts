@@ -1,4 +1,4 @@
-import type { EC2Client, NetworkInterface, PrefixListEntry } from '@aws-sdk/client-ec2';
+import type { EC2Client, PrefixListEntry } from '@aws-sdk/client-ec2';
 import type { EventScope, RestoredPrefixListVersion } from '../../events/types';
 import type { Snapshot } from '../../model/snapshot-schema';
 import { mayCarryInternet } from '../../scope/resolve';
@@ -6,14 +6,11 @@ import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
 import {
-  applianceRoutePrefixLists,
-  gatewayEndpointIds,
-  igwRoutePrefixLists,
-  ingressPrefixLists,
   type ListEntryChange,
-  type LoadedRules,
   listsNamed,
   notYetApplied,
+  prefixListsToRead,
+  reportsOnlyGroupsAndInterfaces,
 } from './prefix-lists';
 import { type Loaded, toSnapshot } from './slice-snapshot';
 
@@ -134,29 +131,9 @@ export async function loadSlice(
       return true;
     });
   const prefixListsRead = new Set<string>();
-  /** Where the lists that decide only the interfaces' exposure are read (set below, with the scope's groups). */
-  let exposureContext = (): ExposureContext | undefined => undefined;
-  /**
-   * The prefix lists whose entries decide findings and are not read yet: the loaded groups' ingress
-   * lists, the destinations of the loaded tables' routes to an igw- (a list holding `0.0.0.0/0`
-   * there is a default route, DESIGN §5), and those of routes to an appliance behind ingress
-   * routing where they decide (`applianceRoutePrefixLists`). A table read in one round has its
-   * list read in the next.
-   */
-  const listsToRead = () => {
-    const routeLists = [
-      ...igwRoutePrefixLists(loaded.tables.values()),
-      ...applianceRoutePrefixLists(loaded.tables.values(), gatewayEndpointIds(loaded.endpoints.values())),
-    ];
-    const context = exposureContext();
-    const ids = context
-      ? [
-          ...ingressPrefixLists(ofGroups(loaded, context.groups)),
-          ...routeLists.filter((id) => context.routeLists.has(id)),
-        ]
-      : [...ingressPrefixLists(loaded), ...routeLists];
-    return [...new Set(ids)].filter((id) => !prefixListsRead.has(id)).sort();
-  };
+  /** The event's groups when the event reports only groups and interfaces (set below). */
+  let reportedGroups: readonly string[] | undefined;
+  const listsToRead = () => prefixListsToRead(loaded, reportedGroups, prefixListsRead);
   /**
    * Reads a list's entries (of `targetVersion`, else the current ones), or why that failed. A
    * transient failure throws (the failure model in ../errors.ts).
@@ -293,25 +270,7 @@ export async function loadSlice(
     errors.push(...notYetApplied(added.filter(decides), removed.filter(decides), loaded.prefixLists));
   }
   const unloadedGroups = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => !loaded.groups.has(id));
-  // A security-group or interface event reports its groups and the interfaces using them or named
-  // (DESIGN §7 "Scope"). A list that only another group of those interfaces, or a route table, names
-  // decides nothing but those interfaces' exposure, which needs a public address (an address-less
-  // family is neither exposed nor "not judged", DESIGN §5): only the lists of the groups and the
-  // subnets' route tables of interfaces that may have one are read with the event's groups' own
-  // (their rules' findings), a call each fewer (DESIGN §12). A scope that names anything else (a
-  // batch with a route or NACL event, say) reports tables, subnets or NACLs that the lists decide:
-  // every list is read.
-  const groupsAndInterfacesOnly =
-    scope.networkAclIds.length +
-      routeTableIds.length +
-      scope.internetGatewayIds.length +
-      scope.subnetIds.length +
-      scope.natGatewayIds.length +
-      scope.vpcEndpointIds.length +
-      scope.prefixListIds.length +
-      scope.newVpcIds.length ===
-      0 && scope.mainRouteTables !== true;
-  if (groupsAndInterfacesOnly) exposureContext = () => publicContext(loaded, groupIds);
+  if (reportsOnlyGroupsAndInterfaces(scope, routeTableIds)) reportedGroups = groupIds;
 
   // Round 1: the scope's own resources, concurrently. Interfaces named by id are read by id only
   // when no instance is in scope: an instance's interfaces come with it (RunInstances names both,
@@ -467,69 +426,4 @@ function goneRuleLists(scope: EventScope, loaded: Loaded): string[] {
     if (rule.ruleId === undefined || !loaded.rules.has(rule.ruleId)) ids.add(rule.prefixListId);
   }
   return [...ids].filter((id) => !loaded.prefixLists.has(id)).sort();
-}
-
-/** The groups and route tables whose prefix lists decide what an event reports. */
-interface ExposureContext {
-  /** The event's groups and every group of an interface that may have a public address. */
-  groups: ReadonlySet<string>;
-  /** The lists the routes of those interfaces' subnets' tables name. */
-  routeLists: ReadonlySet<string>;
-}
-
-/**
- * The groups and route lists that decide the event's groups' findings and the exposure of the
- * interfaces that may have a public address: their groups, and the routes of their subnets'
- * tables — the table a subnet is explicitly associated with, whatever the association's state,
- * and the main tables of their VPCs in every case (read generously: a list is read rather than
- * missed when an association is changing).
- */
-function publicContext(loaded: Loaded, groupIds: readonly string[]): ExposureContext {
-  const groups = new Set(groupIds);
-  const subnets = new Set<string>();
-  const vpcs = new Set<string>();
-  for (const eni of loaded.interfaces.values()) {
-    if (!mayHavePublicAddress(eni)) continue;
-    for (const group of eni.Groups ?? []) if (group.GroupId) groups.add(group.GroupId);
-    if (eni.SubnetId) subnets.add(eni.SubnetId);
-    if (eni.VpcId) vpcs.add(eni.VpcId);
-  }
-  const routeLists = new Set<string>();
-  for (const table of loaded.tables.values()) {
-    const serves = (table.Associations ?? []).some(
-      (a) =>
-        (a.SubnetId !== undefined && subnets.has(a.SubnetId)) ||
-        (a.Main === true && vpcs.has(table.VpcId ?? '')),
-    );
-    if (!serves) continue;
-    for (const route of table.Routes ?? [])
-      if (route.DestinationPrefixListId) routeLists.add(route.DestinationPrefixListId);
-  }
-  return { groups, routeLists };
-}
-
-/** The loaded groups and rules of `groupIds` only. */
-function ofGroups(loaded: Loaded, groupIds: ReadonlySet<string>): LoadedRules {
-  const pick = <T>(map: ReadonlyMap<string, T>, groupOf: (item: T) => string | undefined) =>
-    new Map([...map].filter(([, item]) => groupIds.has(groupOf(item) ?? '')));
-  return {
-    rules: pick(loaded.rules, (r) => r.GroupId),
-    groups: pick(loaded.groups, (g) => g.GroupId),
-    prefixLists: loaded.prefixLists,
-  };
-}
-
-/**
- * Whether an interface may have a public address the rules judge (shared/model/interfaces.ts: the
- * primary's and the secondaries' public IPv4, any IPv6 address or prefix): read generously, a list
- * is then read rather than missed.
- */
-function mayHavePublicAddress(eni: NetworkInterface): boolean {
-  return (
-    eni.Association?.PublicIp !== undefined ||
-    (eni.PrivateIpAddresses ?? []).some((a) => a.Association?.PublicIp !== undefined) ||
-    (eni.Ipv6Addresses ?? []).length > 0 ||
-    eni.Ipv6Address !== undefined ||
-    (eni.Ipv6Prefixes ?? []).length > 0
-  );
 }
