@@ -2445,6 +2445,33 @@ def s_modify_managed_prefix_list_unnamed():
         "moto applied it": after["Version"] == 2}
 
 
+def s_modify_managed_prefix_list_rename():
+    """ModifyManagedPrefixList renaming (and resizing) a list that holds 0.0.0.0/0 and that a group's
+    ingress on 22 names, adding and removing no entry: what the group admits is unchanged (a list is
+    its entries, DESIGN §4), so the call is ignored (`not-exposure-change`, README), as
+    ModifyInstanceAttribute of another attribute is: nothing read, no notice of the standing finding."""
+    w = exposed_world()
+    pl = ec2.create_managed_prefix_list(PrefixListName="anywhere", AddressFamily="IPv4", MaxEntries=2,
+                                        Entries=[{"Cidr": "0.0.0.0/0"}])["PrefixList"]["PrefixListId"]
+    ec2.authorize_security_group_ingress(GroupId=w["ssh"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": pl}]}])
+    after = ec2.modify_managed_prefix_list(PrefixListId=pl, PrefixListName="anywhere-renamed", MaxEntries=4)["PrefixList"]
+    request = {"ModifyManagedPrefixListRequest": {"PrefixListId": pl, "PrefixListName": "anywhere-renamed",
+                                                  "MaxEntries": 4}}
+    response = {"ModifyManagedPrefixListResponse": {
+        "xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/", "requestId": "r",
+        "prefixList": {"prefixListId": pl, "addressFamily": "IPv4", "state": "modify-in-progress",
+                       "prefixListArn": after["PrefixListArn"], "prefixListName": "anywhere-renamed",
+                       "maxEntries": 4, "version": 1, "ownerId": ACCOUNT}}}
+    out = deliver("modify-managed-prefix-list-rename", [record("ModifyManagedPrefixList", request, response)],
+                  mode="remediate")
+    calls = json.load(open(os.path.join(WORK, "modify-managed-prefix-list-rename-calls.json")))
+    reads = [c["action"] for c in calls if c["action"].startswith(("Describe", "Get"))]
+    return out, expect(out, notices=0, writes=[], describes=0) | {
+        "nothing read": reads == [],
+        "moto renamed it": after["PrefixListName"] == "anywhere-renamed"}
+
+
 def s_modify_managed_prefix_list():
     """ModifyManagedPrefixList adding 0.0.0.0/0 to a list a group's ingress on 22 names: revoked by its id
     (README). Not runnable on moto 5.2.1 (the lookup by filter answers HTTP 500); skipped, saying so."""

@@ -1,8 +1,15 @@
-import type { PrefixListEntry, RouteTable, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
+import type {
+  NetworkInterface,
+  PrefixListEntry,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
 import { applianceTarget, isActiveIgwRoute, isIgwEdgeAssociation } from '../../analysis/igw-routes';
-import type { AddedPrefixListEntry } from '../../events/types';
+import type { AddedPrefixListEntry, EventScope } from '../../events/types';
 import { parseCidr4, parseCidr6 } from '../../net/cidr';
 import { parseProtocol } from '../../net/protocol';
+import type { Loaded } from './slice-snapshot';
 
 /** What the slice loader holds that decides which prefix lists it reads (./slice.ts). */
 export interface LoadedRules {
@@ -65,10 +72,12 @@ export function igwRoutePrefixLists(tables: Iterable<RouteTable>): string[] {
  * subnets' public interfaces are reached through the appliance as far as those entries send the
  * internet there (shared/analysis/not-judged.ts). Not read: a gateway endpoint's list (`vpce-` ids
  * in `gatewayEndpoints`: S3 or DynamoDB only, never the internet), and the lists of a table whose
- * own `0.0.0.0/0` to an igw- or an appliance already settles its IPv4 way (a list would add
- * nothing there; an IPv6 list of such a table stays unresolved and its interfaces not judged, as
- * before). Unread, a list is "not judged … add it to ManagedPrefixLists", which a live audit
- * cannot act on; read, it costs one GetManagedPrefixListEntries (DESIGN §12: 6 with one list).
+ * own default routes to an igw- or an appliance already settle both its ways: `0.0.0.0/0` the
+ * IPv4 one, `::/0` the IPv6 one (or no IPv6 at all: no local IPv6 route). A table settled for IPv4
+ * only has its lists read, since any may be an IPv6 list that decides the IPv6 way of an interface
+ * with an IPv6 address (a list's family is not known before it is read). Unread, a list is "not
+ * judged … add it to ManagedPrefixLists", which a live audit cannot act on; read, it costs one
+ * GetManagedPrefixListEntries (DESIGN §12: 6 with one list).
  */
 export function applianceRoutePrefixLists(
   tables: Iterable<RouteTable>,
@@ -80,11 +89,14 @@ export function applianceRoutePrefixLists(
   for (const table of all) {
     if (!edgeVpcs.has(table.VpcId)) continue;
     const routes = table.Routes ?? [];
-    const settled = routes.some(
-      (r) =>
-        r.DestinationCidrBlock === '0.0.0.0/0' && (isActiveIgwRoute(r) || applianceTarget(r) !== undefined),
-    );
-    if (settled) continue;
+    const settles = (r: (typeof routes)[number]) => isActiveIgwRoute(r) || applianceTarget(r) !== undefined;
+    const settled4 = routes.some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && settles(r));
+    // Every table of a VPC with an IPv6 block has its local IPv6 route: without one, no interface
+    // behind the table has an IPv6 address, and no list decides an IPv6 way.
+    const settled6 =
+      routes.some((r) => r.DestinationIpv6CidrBlock === '::/0' && settles(r)) ||
+      !routes.some((r) => r.DestinationIpv6CidrBlock !== undefined);
+    if (settled4 && settled6) continue;
     for (const route of routes) {
       const target = applianceTarget(route);
       if (route.DestinationPrefixListId && target !== undefined && !gatewayEndpoints.has(target))
@@ -178,4 +190,119 @@ function sameCidr(a: string, b: string): boolean {
   const a6 = parseCidr6(a);
   const b6 = parseCidr6(b);
   return a6 !== undefined && b6 !== undefined && a6.start === b6.start && a6.prefix === b6.prefix;
+}
+
+/**
+ * The prefix lists whose entries decide findings and are not in `read` yet, sorted: the loaded
+ * groups' ingress lists, the destinations of the loaded tables' routes to an igw- (a list holding
+ * `0.0.0.0/0` there is a default route, DESIGN §5), and those of routes to an appliance behind
+ * ingress routing where they decide (`applianceRoutePrefixLists`). A table read in one round has
+ * its list read in the next. With `reportedGroups` (an event that reports only its groups and
+ * interfaces, `reportsOnlyGroupsAndInterfaces`), only those groups' lists and the lists that decide
+ * the exposure of an interface that may have a public address (`publicContext`).
+ */
+export function prefixListsToRead(
+  loaded: Loaded,
+  reportedGroups: readonly string[] | undefined,
+  read: ReadonlySet<string>,
+): string[] {
+  const routeLists = [
+    ...igwRoutePrefixLists(loaded.tables.values()),
+    ...applianceRoutePrefixLists(loaded.tables.values(), gatewayEndpointIds(loaded.endpoints.values())),
+  ];
+  const context = reportedGroups && publicContext(loaded, reportedGroups);
+  const ids = context
+    ? [
+        ...ingressPrefixLists(ofGroups(loaded, context.groups)),
+        ...routeLists.filter((id) => context.routeLists.has(id)),
+      ]
+    : [...ingressPrefixLists(loaded), ...routeLists];
+  return [...new Set(ids)].filter((id) => !read.has(id)).sort();
+}
+
+/**
+ * Whether the scope reports only security groups and interfaces (a security-group, interface or
+ * instance event, DESIGN §7 "Scope"). A list that only another group of those interfaces, or a
+ * route table, names then decides nothing but those interfaces' exposure, which needs a public
+ * address (an address-less family is neither exposed nor "not judged", DESIGN §5): only the lists
+ * of the interfaces that may have one are read with the event's groups' own, a call each fewer
+ * (DESIGN §12). A scope naming anything else (a batch with a route or NACL event, say) reports
+ * tables, subnets or NACLs that the lists decide: every list is read.
+ */
+export function reportsOnlyGroupsAndInterfaces(scope: EventScope, routeTableIds: readonly string[]): boolean {
+  const others =
+    scope.networkAclIds.length +
+    routeTableIds.length +
+    scope.internetGatewayIds.length +
+    scope.subnetIds.length +
+    scope.natGatewayIds.length +
+    scope.vpcEndpointIds.length +
+    scope.prefixListIds.length +
+    scope.newVpcIds.length;
+  return others === 0 && scope.mainRouteTables !== true;
+}
+
+/** The groups and route tables whose prefix lists decide what an event reports. */
+interface ExposureContext {
+  /** The event's groups and every group of an interface that may have a public address. */
+  groups: ReadonlySet<string>;
+  /** The lists the routes of those interfaces' subnets' tables name. */
+  routeLists: ReadonlySet<string>;
+}
+
+/**
+ * The groups and route lists that decide the event's groups' findings and the exposure of the
+ * interfaces that may have a public address: their groups, and the routes of their subnets'
+ * tables — the table a subnet is explicitly associated with, whatever the association's state,
+ * and the main tables of their VPCs in every case (read generously: a list is read rather than
+ * missed when an association is changing).
+ */
+function publicContext(loaded: Loaded, groupIds: readonly string[]): ExposureContext {
+  const groups = new Set(groupIds);
+  const subnets = new Set<string>();
+  const vpcs = new Set<string>();
+  for (const eni of loaded.interfaces.values()) {
+    if (!mayHavePublicAddress(eni)) continue;
+    for (const group of eni.Groups ?? []) if (group.GroupId) groups.add(group.GroupId);
+    if (eni.SubnetId) subnets.add(eni.SubnetId);
+    if (eni.VpcId) vpcs.add(eni.VpcId);
+  }
+  const routeLists = new Set<string>();
+  for (const table of loaded.tables.values()) {
+    const serves = (table.Associations ?? []).some(
+      (a) =>
+        (a.SubnetId !== undefined && subnets.has(a.SubnetId)) ||
+        (a.Main === true && vpcs.has(table.VpcId ?? '')),
+    );
+    if (!serves) continue;
+    for (const route of table.Routes ?? [])
+      if (route.DestinationPrefixListId) routeLists.add(route.DestinationPrefixListId);
+  }
+  return { groups, routeLists };
+}
+
+/** The loaded groups and rules of `groupIds` only. */
+function ofGroups(loaded: Loaded, groupIds: ReadonlySet<string>): LoadedRules {
+  const pick = <T>(map: ReadonlyMap<string, T>, groupOf: (item: T) => string | undefined) =>
+    new Map([...map].filter(([, item]) => groupIds.has(groupOf(item) ?? '')));
+  return {
+    rules: pick(loaded.rules, (r) => r.GroupId),
+    groups: pick(loaded.groups, (g) => g.GroupId),
+    prefixLists: loaded.prefixLists,
+  };
+}
+
+/**
+ * Whether an interface may have a public address the rules judge (shared/model/interfaces.ts: the
+ * primary's and the secondaries' public IPv4, any IPv6 address or prefix): read generously, a list
+ * is then read rather than missed.
+ */
+function mayHavePublicAddress(eni: NetworkInterface): boolean {
+  return (
+    eni.Association?.PublicIp !== undefined ||
+    (eni.PrivateIpAddresses ?? []).some((a) => a.Association?.PublicIp !== undefined) ||
+    (eni.Ipv6Addresses ?? []).length > 0 ||
+    eni.Ipv6Address !== undefined ||
+    (eni.Ipv6Prefixes ?? []).length > 0
+  );
 }

@@ -6,13 +6,11 @@ import { DescribeError, errorText, SliceLoadError } from '../errors';
 import { DESCRIBE, type DescribeOperation, type FilterKey, readActions } from './describe-table';
 import { chunks, readListing } from './pages';
 import {
-  applianceRoutePrefixLists,
-  gatewayEndpointIds,
-  igwRoutePrefixLists,
-  ingressPrefixLists,
   type ListEntryChange,
   listsNamed,
   notYetApplied,
+  prefixListsToRead,
+  reportsOnlyGroupsAndInterfaces,
 } from './prefix-lists';
 import { type Loaded, toSnapshot } from './slice-snapshot';
 
@@ -133,23 +131,9 @@ export async function loadSlice(
       return true;
     });
   const prefixListsRead = new Set<string>();
-  /**
-   * The prefix lists whose entries decide findings and are not read yet: the loaded groups' ingress
-   * lists, the destinations of the loaded tables' routes to an igw- (a list holding `0.0.0.0/0`
-   * there is a default route, DESIGN §5), and those of routes to an appliance behind ingress
-   * routing where they decide (`applianceRoutePrefixLists`). A table read in one round has its
-   * list read in the next.
-   */
-  const listsToRead = () =>
-    [
-      ...new Set([
-        ...ingressPrefixLists(loaded),
-        ...igwRoutePrefixLists(loaded.tables.values()),
-        ...applianceRoutePrefixLists(loaded.tables.values(), gatewayEndpointIds(loaded.endpoints.values())),
-      ]),
-    ]
-      .filter((id) => !prefixListsRead.has(id))
-      .sort();
+  /** The event's groups when the event reports only groups and interfaces (set below). */
+  let reportedGroups: readonly string[] | undefined;
+  const listsToRead = () => prefixListsToRead(loaded, reportedGroups, prefixListsRead);
   /**
    * Reads a list's entries (of `targetVersion`, else the current ones), or why that failed. A
    * transient failure throws (the failure model in ../errors.ts).
@@ -286,6 +270,7 @@ export async function loadSlice(
     errors.push(...notYetApplied(added.filter(decides), removed.filter(decides), loaded.prefixLists));
   }
   const unloadedGroups = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => !loaded.groups.has(id));
+  if (reportsOnlyGroupsAndInterfaces(scope, routeTableIds)) reportedGroups = groupIds;
 
   // Round 1: the scope's own resources, concurrently. Interfaces named by id are read by id only
   // when no instance is in scope: an instance's interfaces come with it (RunInstances names both,
