@@ -32,7 +32,10 @@ function digest(extra: Partial<NoticeInput> = {}): NoticeInput {
     calls: [
       {
         event,
-        scope: { ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'), securityGroupIds: [GROUP] },
+        scope: {
+          ...emptyScope('AuthorizeSecurityGroupIngress', 'security-group'),
+          securityGroupIds: [GROUP],
+        },
       },
     ],
     findings: [],
@@ -116,7 +119,10 @@ describe('the outcome word after news that is no removal', () => {
           ...base.calls,
           {
             event: { ...event, eventId: 'ev-2', eventName: 'RunInstances' },
-            scope: { ...emptyScope('RunInstances', 'network-interface'), unreadable: 'no instance id in the response' },
+            scope: {
+              ...emptyScope('RunInstances', 'network-interface'),
+              unreadable: 'no instance id in the response',
+            },
           },
         ],
         findings: [medium],
