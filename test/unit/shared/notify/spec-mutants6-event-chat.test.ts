@@ -439,3 +439,82 @@ describe('the chat facts of findings, actions and resources', () => {
     expect(withChat(buildNotice(two), two).chat).not.toHaveProperty('id');
   });
 });
+
+describe('what a chat message leaves out is counted, not dropped (README "Chat": "the rest counted")', () => {
+  const descriptionOf = (input: NoticeInput) =>
+    withChat(buildNotice(input), input).chat?.content.description ?? '';
+  const moreLine = /^• … (\d+) more \(see the e-mail notice or the function log\)$/;
+  /** The lines of a section, from its heading to the next heading. */
+  function section(description: string, heading: string): string[] {
+    const all = description.split('\n');
+    const start = all.indexOf(heading);
+    if (start < 0) return [];
+    const end = all.findIndex((l, i) => i > start && l.startsWith('*'));
+    return all.slice(start + 1, end < 0 ? undefined : end);
+  }
+  /** Shown plus counted: what the section accounts for. */
+  const accounted = (lines: string[]) =>
+    lines.filter((l) => !moreLine.test(l)).length + Number(moreLine.exec(lines.at(-1) ?? '')?.[1] ?? 0);
+
+  it('gives the number of open findings, all of them, and counts those not shown', () => {
+    const open = Array.from({ length: 45 }, (_, i) => world(`sg-${String(i).padStart(4, '0')}`, 22));
+    const description = descriptionOf(digest({ mode: 'notify', findings: open, open }));
+    expect(description).toContain('*Findings (45):*');
+    expect(accounted(section(description, '*Findings (45):*'))).toBe(45);
+  });
+
+  it('gives the number of findings fixed, all of them', () => {
+    const fixed = Array.from({ length: 25 }, (_, i) => world(`sg-${String(i).padStart(4, '0')}`, 22));
+    const description = descriptionOf(
+      digest({ findings: fixed, fixed: fixed.map((finding) => ({ finding, by: [] })) }),
+    );
+    expect(description).toContain('*Fixed (25):*');
+    expect(accounted(section(description, '*Fixed (25):*'))).toBe(25);
+  });
+
+  it('counts every call made, and every undo command, beyond the twenty listed', () => {
+    const done = Array.from({ length: 25 }, (_, i) => ({
+      action: revokeOf(`sg-${i}`, `sgr-${i}`, `f${i}`, 22),
+      status: 'done' as const,
+    }));
+    const description = descriptionOf(digest({ results: done }));
+    expect(accounted(section(description, '*What was done:*'))).toBe(25);
+    const undo = section(description, '*How to undo:*');
+    // The undo section may itself be left out for room; when shown, it accounts for all 25.
+    if (undo.length > 0) expect(accounted(undo)).toBe(25);
+    else expect(description.endsWith('… more in the e-mail notice and the function log')).toBe(true);
+  });
+
+  it('counts every note beyond the twenty of a kind listed', () => {
+    const rules = Array.from({ length: 25 }, (_, i) => ({
+      ruleId: `sgr-${i}`,
+      groupId: 'sg-0aaa',
+      egress: false,
+      ipProtocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: '0.0.0.0/0',
+    }));
+    const description = descriptionOf(digest({ redelivery: true, alreadyRemoved: rules }));
+    expect(accounted(section(description, '*Notes:*'))).toBe(25);
+  });
+});
+
+describe('the chat message of an audit counts every finding', () => {
+  it('gives the number of findings, all of them, and counts those not shown', async () => {
+    const { auditNotice } = await import('../../../../shared/audit/audit-notice');
+    const { summarize } = await import('../../../../shared/engine');
+    const findings = Array.from({ length: 60 }, (_, i) => world(`sg-${String(i).padStart(4, '0')}`, 22));
+    const notice = auditNotice({
+      findings,
+      summary: summarize(findings),
+      failures: [],
+      accountId: '111122223333',
+      regions: ['us-east-1'],
+    });
+    const lines = notice.chat?.content.description.split('\n') ?? [];
+    expect(lines).toContain('*Findings (60):*');
+    const shown = lines.filter((l) => l.startsWith('• CRITICAL ')).length;
+    expect(lines).toContain(`• … ${60 - shown} more (see the e-mail notice or the function log)`);
+  });
+});
