@@ -196,6 +196,16 @@ describe('the description of a chat message', () => {
     expect(lines(chat).at(-1)).toBe(more(1));
   });
 
+  it('shows a finding whose line ends exactly 80 characters (the room of the "more" line) short of 3,000', () => {
+    // With a caller's ARN of 168 p's the 14th finding line ends at character 2,920; one more and it does not fit.
+    const fits = chatNotification('s', crowded(15, 168));
+    expect(fits.content.description.length - more(1).length - 1).toBe(2920);
+    expect(lines(fits).filter((l) => l.startsWith('• HIGH '))).toHaveLength(14);
+    const over = chatNotification('s', crowded(15, 169));
+    expect(lines(over).filter((l) => l.startsWith('• HIGH '))).toHaveLength(13);
+    expect(lines(over).at(-1)).toBe(more(2));
+  });
+
   it('shows the findings in their order, a shorter one never jumping over one that did not fit', () => {
     // 20 long lines, then 5 short ones: a short one would still fit where the 15th long one does not.
     const mixed = [
@@ -250,6 +260,43 @@ describe('the description of a chat message', () => {
     expect(utf8Length(JSON.stringify(chat))).toBeLessThanOrEqual(24_000);
     expect(chat.content.description.startsWith('*Severity:* CRITICAL · *Outcome:* remediated')).toBe(true);
     expect(chat.content.description.endsWith('…')).toBe(true);
+  });
+});
+
+describe('the 24,000-byte bound, exactly', () => {
+  // The description depends only on the facts it shows; the big fields (title, next steps,
+  // resources) only on the others. So the uncut notification's size is known, and a note of ASCII
+  // `a`s tunes it one byte at a time.
+  const emoji = '🔥'.repeat(600);
+  const kanji = '漢'.repeat(398);
+  const shown = (k: number): ChatFacts =>
+    facts({
+      severity: 'high',
+      outcome: 'notified',
+      notes: [kanji, kanji, kanji, kanji, kanji, '漢'.repeat(50), 'a'.repeat(k)],
+    });
+  const whole = (k: number): ChatFacts => ({
+    ...shown(k),
+    exempt: Array.from({ length: 5 }, () => emoji),
+    resources: Array.from({ length: 10 }, () => emoji),
+  });
+  const uncutSize = (k: number) => {
+    const chat = chatNotification(emoji, whole(k));
+    const description = chatNotification('s', shown(k)).content.description;
+    return utf8Length(JSON.stringify({ ...chat, content: { ...chat.content, description } }));
+  };
+
+  it('sends a notification of exactly 24,000 bytes whole, and cuts the description of one a byte longer', () => {
+    // Each `a` is one byte of the uncut notification.
+    const at = 24_000 - uncutSize(1) + 1;
+    expect(at).toBeGreaterThan(1);
+    expect(uncutSize(at)).toBe(24_000);
+    expect(chatNotification(emoji, whole(at)).content.description).toBe(
+      chatNotification('s', shown(at)).content.description,
+    );
+    const over = chatNotification(emoji, whole(at + 1));
+    expect(over.content.description).not.toBe(chatNotification('s', shown(at + 1)).content.description);
+    expect(utf8Length(JSON.stringify(over))).toBeLessThanOrEqual(24_000);
   });
 });
 
