@@ -335,6 +335,16 @@ describe('the chat form derived from the text of a notice', () => {
     expect(chat.content.description.length).toBeLessThanOrEqual(3000);
   });
 
+  it('keeps a line only when it fits the 2,800-character budget with its line break', () => {
+    // 27 lines of 99 characters and their breaks take 2,700; the next, of 100, would need 2,801.
+    const message = [...Array.from({ length: 27 }, () => 'x'.repeat(99)), 'y'.repeat(100), 'z'].join('\n');
+    const chat = chatFromText({ subject: 's', message, attributes });
+    const description = chat.content.description.split('\n');
+    expect(description.filter((l) => l === 'x'.repeat(99))).toHaveLength(27);
+    expect(description).not.toContain('y'.repeat(100));
+    expect(description.at(-1)).toBe('… 2 more lines in the e-mail notice');
+  });
+
   it('stays within 3,000 characters with a message of many short lines', () => {
     const chat = chatFromText({ subject: 's', message: 'a\n'.repeat(3000), attributes });
     expect(chat.content.description.length).toBeLessThanOrEqual(3000);
