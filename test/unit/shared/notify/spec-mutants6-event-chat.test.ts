@@ -420,11 +420,17 @@ describe('the chat facts of findings, actions and resources', () => {
     ]);
   });
 
-  it('names the resources of the findings, not those of the calls, when there are findings', () => {
+  it('names the resources of the findings, each once, not those of the calls, when there are findings', () => {
     const a = world('sg-0aaa', 22);
-    expect(
-      facts(digest({ calls: [{ event, scope: sgScope('sg-0zzz') }], findings: [a], open: [a] })).resources,
-    ).toEqual(['sg-0aaa']);
+    const b = world('sg-0aaa', 5432, 'high');
+    const c = world('sg-0bbb', 3389);
+    const input = digest({
+      calls: [{ event, scope: sgScope('sg-0zzz') }],
+      findings: [a, b, c],
+      open: [a, b],
+      fixed: [{ finding: c, by: [] }],
+    });
+    expect(facts(input).resources).toEqual(['sg-0aaa', 'sg-0bbb']);
   });
 
   it('carries the event id of a single call, and none for a digest of two', () => {
