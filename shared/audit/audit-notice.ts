@@ -130,6 +130,7 @@ export function auditNotice(input: {
   ].join('\n');
   const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`);
   const active = findings.filter((f) => !f.suppressed);
+  const done = results.filter((r) => r.status === 'done');
   return {
     subject,
     message: truncateBytes(body, MESSAGE_MAX_BYTES),
@@ -146,10 +147,7 @@ export function auditNotice(input: {
         ruleId: f.ruleId,
       })),
       actions: results.slice(0, 20).map((r) => ({ status: r.status, text: describeAction(r.action) })),
-      undo: results
-        .filter((r) => r.status === 'done')
-        .slice(0, 20)
-        .map((r) => undoCommand(r.action)),
+      undo: done.slice(0, 20).map((r) => undoCommand(r.action)),
       notes: [
         ...(multi ?? []).map(accountLine),
         ...failures.map(
@@ -158,6 +156,12 @@ export function auditNotice(input: {
       ],
       exempt: [],
       resources: [...new Set(active.map((f) => f.resourceId))],
+      // Counted in the chat message: `Findings (N)` is every finding, not the 40 listed.
+      notListed: {
+        findings: Math.max(0, active.length - 40),
+        actions: Math.max(0, results.length - 20),
+        undo: Math.max(0, done.length - 20),
+      },
     }),
     attributes: {
       severity: text(severity ?? 'info'),

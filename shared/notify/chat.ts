@@ -53,6 +53,11 @@ export interface ChatFacts {
   exempt: string[];
   /** Resources the notice is about (ids). */
   resources: string[];
+  /**
+   * Items the builder left out of the lists above (it bounds its work): each section counts them
+   * with what it could not show, and `Findings (N)` / `Fixed (N)` give every finding.
+   */
+  notListed?: Partial<Record<'notes' | 'findings' | 'fixed' | 'actions' | 'undo', number>>;
 }
 
 /**
@@ -133,33 +138,42 @@ function description(facts: ChatFacts): string {
       where.length > 0 ? ` · ${where.join(' / ')}` : ''
     }`,
   ];
-  const sections: [string, string[]][] = [
-    ['Who', facts.who.map(whoLine)],
-    ['Notes', facts.notes.map((n) => chatCode(n, 400))],
+  const left = facts.notListed ?? {};
+  const fixed = facts.fixed ?? [];
+  // Each section: its label, its lines, and how many more items it stands for.
+  const sections: [string, string[], number][] = [
+    ['Who', facts.who.map(whoLine), 0],
+    ['Notes', facts.notes.map((n) => chatCode(n, 400)), left.notes ?? 0],
     [
-      `Findings (${facts.findings.length})`,
+      `Findings (${facts.findings.length + (left.findings ?? 0)})`,
       facts.findings.map(
         // The headline names the resource (`sg-0ab… world-open on 22/tcp`).
         (f) =>
           `${chatText(f.severity.toUpperCase(), 16)} ${chatCode(f.headline, 160)} (${chatText(f.ruleId, 64)})`,
       ),
+      left.findings ?? 0,
     ],
     [
-      `Fixed (${(facts.fixed ?? []).length})`,
-      (facts.fixed ?? []).map(
+      `Fixed (${fixed.length + (left.fixed ?? 0)})`,
+      fixed.map(
         (f) =>
           `${chatText(f.severity.toUpperCase(), 16)} ${chatCode(f.headline, 160)} (${chatText(f.ruleId, 64)})`,
       ),
+      left.fixed ?? 0,
     ],
-    ['What was done', facts.actions.map((a) => `${chatText(a.status, 24)}: ${chatCode(a.text, 300)}`)],
-    ['How to undo', facts.undo.map((u) => chatCode(u, 600))],
+    [
+      'What was done',
+      facts.actions.map((a) => `${chatText(a.status, 24)}: ${chatCode(a.text, 300)}`),
+      left.actions ?? 0,
+    ],
+    ['How to undo', facts.undo.map((u) => chatCode(u, 600)), left.undo ?? 0],
   ];
   // Each line goes in only if the "more" line after it still fits; what does not fit is counted.
   const room = 80;
   const lines = [...head];
   const size = () => lines.join('\n').length;
   let omitted = false;
-  for (const [label, items] of sections) {
+  for (const [label, items, notListed] of sections) {
     if (items.length === 0) continue;
     if (size() + label.length + 5 + room > CHAT_LIMITS.description) {
       omitted = true;
@@ -172,8 +186,8 @@ function description(facts: ChatFacts): string {
       lines.push(`• ${item}`);
       shown++;
     }
-    if (shown < items.length)
-      lines.push(`• … ${items.length - shown} more (see the e-mail notice or the function log)`);
+    const total = items.length + notListed;
+    if (shown < total) lines.push(`• … ${total - shown} more (see the e-mail notice or the function log)`);
   }
   if (omitted) lines.push('… more in the e-mail notice and the function log');
   return truncate(lines.join('\n'), CHAT_LIMITS.description);

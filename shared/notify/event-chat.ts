@@ -15,10 +15,16 @@ const MAX_ITEMS = 20;
 export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
   const open = input.couldNotEvaluate === undefined ? openInHeadlineOrder(input) : [];
   const notes: string[] = [];
+  // The first MAX_ITEMS of each kind of note; the rest are counted in the Notes section.
+  let notesLeft = 0;
+  const first = <T>(items: readonly T[]): readonly T[] => {
+    notesLeft += Math.max(0, items.length - MAX_ITEMS);
+    return items.slice(0, MAX_ITEMS);
+  };
   if (input.couldNotEvaluate !== undefined) {
     notes.push(`Could not evaluate: ${input.couldNotEvaluate}. ${couldNotEvaluateAdvice(input)}`);
   }
-  for (const u of (input.unevaluated ?? []).slice(0, MAX_ITEMS)) {
+  for (const u of first(input.unevaluated ?? [])) {
     notes.push(`Could not evaluate ${u}. ${couldNotEvaluateAdvice({ responseDropped: true })}`);
   }
   for (const { event, scope } of input.calls) {
@@ -47,32 +53,33 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
       }`,
     );
   }
-  for (const rule of input.alreadyRemoved.slice(0, MAX_ITEMS)) {
+  for (const rule of first(input.alreadyRemoved)) {
     notes.push(
       rule.unverified
         ? `Rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} from prefix list ${rule.prefixListId} is gone; the list could not be read, so whether it was world-open is not verified.`
         : `World-open rule ${rule.ruleId ?? '(no id in the record)'} on ${rule.groupId} is already removed.`,
     );
   }
-  for (const entry of (input.removedEntries ?? []).slice(0, MAX_ITEMS)) {
+  for (const entry of first(input.removedEntries ?? [])) {
     notes.push(
       `World-open entry ${entry.ruleNumber} (${entry.egress ? 'outbound' : 'inbound'}) of ${entry.networkAclId} is already ${entry.blocked ? 'blocked by an entry before it' : 'removed'}.`,
     );
   }
-  for (const finding of input.goneFindings.slice(0, MAX_ITEMS)) {
+  for (const finding of first(input.goneFindings)) {
     // Only a redelivery reports these: the earlier attempt may have been this guardrail's own.
     notes.push(`Closed before this retry (by an earlier attempt or someone else): ${headline(finding)}.`);
   }
-  for (const u of (input.untaggable ?? []).slice(0, MAX_ITEMS)) {
+  for (const u of first(input.untaggable ?? [])) {
     const instead = u.resourceId.startsWith('sgr-')
       ? 'its security group (a rule has no exemption of its own)'
       : u.instead.join(', ') || 'its interfaces or groups';
     notes.push(`The exemption tag on ${u.resourceId} has no effect; tag ${instead} instead.`);
   }
-  for (const skipped of input.skipped.filter((s) => !s.reason.startsWith('suppressed')).slice(0, MAX_ITEMS)) {
+  for (const skipped of first(input.skipped.filter((s) => !s.reason.startsWith('suppressed')))) {
     notes.push(`Not remediated: ${skipped.ruleId} on ${skipped.resourceId}: ${skipped.reason}.`);
   }
   const resources = [...new Set([...open, ...input.fixed.map((f) => f.finding)].map((f) => f.resourceId))];
+  const done = input.results.filter((r) => r.status === 'done');
   return {
     // The attributes' values, so a chat message and a filter policy never disagree.
     severity: notice.attributes.severity?.StringValue ?? 'info',
@@ -101,10 +108,7 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
       status: input.dryRun ? 'would call' : r.status,
       text: `${describeAction(r.action)}${r.error ? ` — ${r.error}` : ''}`,
     })),
-    undo: input.results
-      .filter((r) => r.status === 'done')
-      .slice(0, MAX_ITEMS)
-      .map((r) => undoCommand(r.action)),
+    undo: done.slice(0, MAX_ITEMS).map((r) => undoCommand(r.action)),
     notes,
     exempt: exemptHowToLines(input)
       .filter((line) => line.startsWith('  aws '))
@@ -113,6 +117,13 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
     // Without findings (an exemption change, "could not evaluate"): what the calls named, so the
     // message still links the resources a person must look at.
     resources: resources.length > 0 ? resources : [...new Set(input.calls.flatMap((c) => namedIds(c.scope)))],
+    notListed: {
+      notes: notesLeft,
+      findings: Math.max(0, open.length - MAX_ITEMS * 2),
+      fixed: Math.max(0, input.fixed.length - MAX_ITEMS),
+      actions: Math.max(0, input.results.length - MAX_ITEMS),
+      undo: Math.max(0, done.length - MAX_ITEMS),
+    },
   };
 }
 

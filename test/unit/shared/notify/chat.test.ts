@@ -179,8 +179,10 @@ describe('the chat form of a notice', () => {
     expect(content.description.length).toBeLessThanOrEqual(CHAT_LIMITS.description);
     const shown = content.description.split('\n').filter((l) => l.startsWith('• CRITICAL')).length;
     expect(shown).toBeGreaterThan(10);
+    // Every finding is counted, not only the 40 the facts list (the label said "Findings (40)").
+    expect(content.description).toContain('*Findings (300):*');
     expect(content.description).toContain(
-      `• … ${40 - shown} more (see the e-mail notice or the function log)`,
+      `• … ${300 - shown} more (see the e-mail notice or the function log)`,
     );
   });
 
