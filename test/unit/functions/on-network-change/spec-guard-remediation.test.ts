@@ -1,0 +1,183 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  CreateNetworkAclEntryCommand,
+  type CreateNetworkAclEntryCommandInput,
+  DeleteNetworkAclEntryCommand,
+  EC2Client,
+  ReplaceNetworkAclEntryCommand,
+} from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { type EventDeps, processMessages } from '../../../../functions/on-network-change/process';
+import type { ConfigInput } from '../../../../shared/config';
+import { parseConfig } from '../../../../shared/load-config';
+import {
+  ACL,
+  buildWorld,
+  cloudTrailRecord,
+  installFakeEc2,
+  publishedNotices,
+  type World,
+} from '../../../helpers';
+
+// DESIGN §8 "NACL precision" and "Order and retries", §14 "Partial failure", from the on-call
+// engineer's side: a NACL fix stopped half-way (the entry quota, throttling) never leaves a deny
+// without the allows of the VPC's own blocks, and what it did make is told.
+
+const ec2Mock = mockClient(EC2Client);
+const snsMock = mockClient(SNSClient);
+const OWN_ROLE = 'arn:aws:iam::111122223333:role/vpc-guardrail-on-network-change';
+
+function deps(config: ConfigInput, logger = new Logger({ logLevel: 'SILENT' })): EventDeps {
+  return {
+    config: parseConfig({ ownRoleArn: OWN_ROLE, mode: 'remediate', ...config }),
+    topicArn: 'arn:aws:sns:us-east-1:111122223333:vpc-guardrail',
+    ec2: new EC2Client({ region: 'us-east-1' }),
+    sns: new SNSClient({ region: 'us-east-1' }),
+    logger,
+    accountId: '111122223333',
+    region: 'us-east-1',
+    now: () => new Date('2025-06-16T00:00:00Z'),
+  };
+}
+
+const NACL_FIX: ConfigInput = { rules: { 'nacl-open-admin-port': 'remediate' } };
+
+/** A CreateNetworkAclEntry of tcp 0-1023 from the world at 100: tcp 22 open through a broader entry. */
+const body = JSON.stringify(
+  cloudTrailRecord('CreateNetworkAclEntry', {
+    networkAclId: ACL,
+    ruleNumber: 100,
+    egress: false,
+    ruleAction: 'allow',
+    aclProtocol: '6',
+    cidrBlock: '0.0.0.0/0',
+    portRange: { from: 0, to: 1023 },
+    icmpTypeCode: {},
+  }),
+);
+
+/** The world with that entry, and EC2's NACL writes applied to it (so a second delivery reads them). */
+function naclWorld(): World {
+  const w = buildWorld({
+    groupId: 'sg-0web',
+    rules: [],
+    naclIngress: [{ rule: 100, protocol: '6', from: 0, to: 1023, cidr: '0.0.0.0/0' }],
+  });
+  installFakeEc2(ec2Mock, w);
+  return w;
+}
+
+/** Makes a create as EC2 would: the entry lands in the world's NACL. */
+function landed(w: World, input: CreateNetworkAclEntryCommandInput): void {
+  const acl = w.NetworkAcls.find((a) => a.NetworkAclId === input.NetworkAclId);
+  if (!acl) throw new Error(`no NACL ${input.NetworkAclId}`);
+  const { NetworkAclId: _id, ...entry } = input;
+  acl.Entries = [...(acl.Entries as unknown[]), entry];
+}
+
+function created(): string[] {
+  return ec2Mock.commandCalls(CreateNetworkAclEntryCommand).map((c) => {
+    const p = c.args[0].input;
+    return `${p.RuleNumber} ${p.RuleAction} ${p.PortRange?.From}-${p.PortRange?.To} ${p.CidrBlock ?? p.Ipv6CidrBlock}`;
+  });
+}
+
+const awsError = (name: string, status: number) =>
+  Object.assign(new Error(`${name} (test)`), { name, $metadata: { httpStatusCode: status } });
+
+describe('DESIGN §8: a NACL fix stopped half-way', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  it('at the entry quota: the allow is made, the deny refused, and the notice tells both and the port still open', async () => {
+    // Prepare: the allow for the VPC's block lands; the deny meets the NACL's entry quota.
+    const w = naclWorld();
+    ec2Mock.on(CreateNetworkAclEntryCommand).callsFake((input: CreateNetworkAclEntryCommandInput) => {
+      if (input.RuleAction === 'deny') throw awsError('NetworkAclEntryLimitExceeded', 400);
+      landed(w, input);
+      return {};
+    });
+
+    // Act
+    const batch = await processMessages([{ id: 'msg-1', body, receiveCount: 1 }], deps(NACL_FIX));
+
+    // Assess: the allow (numbered below) before the deny; no deny ever made alone.
+    expect(created()).toEqual(['98 allow 22-22 10.0.0.0/16', '99 deny 22-22 0.0.0.0/0']);
+    expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand)).toHaveLength(0);
+    expect(ec2Mock.commandCalls(DeleteNetworkAclEntryCommand)).toHaveLength(0);
+    expect(batch.failedMessageIds).toEqual([]);
+    expect(batch.groups[0]?.actions).toEqual([
+      { action: 'CreateNetworkAclEntry', status: 'done' },
+      { action: 'CreateNetworkAclEntry', status: 'failed' },
+    ]);
+    const [notice] = publishedNotices(snsMock);
+    expect(notice?.MessageAttributes?.action?.StringValue).toBe('partially-remediated');
+    expect(notice?.Subject).toBe('[HIGH] acl-0default world-open on 22/tcp (+1 more) — partially remediated');
+    const text = notice?.Message ?? '';
+    expect(text).toContain('NetworkAclEntryLimitExceeded');
+    // The entry made is in the undo, the port is still reported open.
+    expect(text).toContain(
+      'HOW TO UNDO (the exact inverse of each call made)\n  aws ec2 delete-network-acl-entry --network-acl-id acl-0default --rule-number 98 --ingress\n',
+    );
+    expect(text).not.toMatch(/--rule-number 99/);
+    expect(text).not.toContain('FIXED');
+    expect(text).toContain('- OPEN [HIGH] acl-0default world-open on 22/tcp');
+  });
+
+  it('throttled at the deny: the group is retried, the log names the allow made, and the redelivery completes the fix', async () => {
+    // Prepare: the first attempt's deny is throttled past the SDK's retries; the second goes through.
+    const w = naclWorld();
+    let denies = 0;
+    ec2Mock.on(CreateNetworkAclEntryCommand).callsFake((input: CreateNetworkAclEntryCommandInput) => {
+      if (input.RuleAction === 'deny' && denies++ === 0) throw awsError('RequestLimitExceeded', 503);
+      landed(w, input);
+      return {};
+    });
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const errors = vi.spyOn(logger, 'error');
+
+    // Act: the first delivery fails its group; SQS delivers the message again.
+    const first = await processMessages([{ id: 'msg-1', body, receiveCount: 1 }], deps(NACL_FIX, logger));
+    const second = await processMessages([{ id: 'msg-1', body, receiveCount: 2 }], deps(NACL_FIX));
+
+    // Assess: no notice for the stopped attempt, but the change it made is in the log.
+    expect(first.failedMessageIds).toEqual(['msg-1']);
+    expect(errors).toHaveBeenCalledWith(
+      'group not processed; its messages will be retried',
+      expect.objectContaining({
+        callsMade: [
+          {
+            action: 'CreateNetworkAclEntry',
+            parameters: {
+              NetworkAclId: ACL,
+              RuleNumber: 98,
+              Protocol: '6',
+              RuleAction: 'allow',
+              Egress: false,
+              CidrBlock: '10.0.0.0/16',
+              PortRange: { From: 22, To: 22 },
+            },
+          },
+        ],
+      }),
+    );
+    // The redelivery plans again from what EC2 holds (DESIGN §8: each entry at the largest free
+    // number below its anchor): the deny at 99 with a new allow below it, never the deny alone.
+    expect(second.failedMessageIds).toEqual([]);
+    expect(created()).toEqual([
+      '98 allow 22-22 10.0.0.0/16',
+      '99 deny 22-22 0.0.0.0/0',
+      '97 allow 22-22 10.0.0.0/16',
+      '99 deny 22-22 0.0.0.0/0',
+    ]);
+    const notices = publishedNotices(snsMock);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('remediated');
+    expect(notices[0]?.Message).toContain('FIXED');
+  });
+});
