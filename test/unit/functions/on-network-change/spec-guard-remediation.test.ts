@@ -181,3 +181,39 @@ describe('DESIGN §8: a NACL fix stopped half-way', () => {
     expect(notices[0]?.Message).toContain('FIXED');
   });
 });
+
+describe('DESIGN §8 "Order and retries": a NACL fix whose notice was not published', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+  });
+
+  it('is told on the redelivery, and not made twice', async () => {
+    // Prepare: the fix goes through, the publish fails; SQS delivers the message again.
+    const w = naclWorld();
+    ec2Mock.on(CreateNetworkAclEntryCommand).callsFake((input: CreateNetworkAclEntryCommandInput) => {
+      landed(w, input);
+      return {};
+    });
+    snsMock.on(PublishCommand).rejectsOnce(awsError('InternalError', 500)).resolves({ MessageId: 'm-2' });
+
+    // Act
+    const first = await processMessages([{ id: 'msg-1', body, receiveCount: 1 }], deps(NACL_FIX));
+    const second = await processMessages([{ id: 'msg-1', body, receiveCount: 2 }], deps(NACL_FIX));
+
+    // Assess
+    expect(first.failedMessageIds).toEqual(['msg-1']);
+    expect(second.failedMessageIds).toEqual([]);
+    expect(created()).toEqual(['98 allow 22-22 10.0.0.0/16', '99 deny 22-22 0.0.0.0/0']);
+    const notices = publishedNotices(snsMock);
+    // The first notice (FIXED, done) failed; the redelivery writes nothing and tells the entry the
+    // event added as blocked by an entry before it.
+    expect(notices).toHaveLength(2);
+    expect(notices[1]?.Subject).toBe('[HIGH] world-open entry 100 of acl-0default already blocked (+1 more)');
+    expect(notices[1]?.Message).toContain(
+      'entry 100 (inbound) of acl-0default: allow protocol 6 0-1023 from 0.0.0.0/0 (still there, but an entry ' +
+        'before it now denies the internet on its admin ports)',
+    );
+    expect(notices[1]?.Message).not.toContain('done:');
+  });
+});
