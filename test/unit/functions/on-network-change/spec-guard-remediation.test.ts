@@ -5,6 +5,7 @@ import {
   DeleteNetworkAclEntryCommand,
   EC2Client,
   ReplaceNetworkAclEntryCommand,
+  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,8 +15,10 @@ import type { ConfigInput } from '../../../../shared/config';
 import { parseConfig } from '../../../../shared/load-config';
 import {
   ACL,
+  authorizeIngress,
   buildWorld,
   cloudTrailRecord,
+  envelope,
   installFakeEc2,
   publishedNotices,
   type World,
@@ -215,5 +218,64 @@ describe('DESIGN §8 "Order and retries": a NACL fix whose notice was not publis
         'before it now denies the internet on its admin ports)',
     );
     expect(notices[1]?.Message).not.toContain('done:');
+  });
+});
+
+describe('DESIGN §8 "Verified outcome": a revoke raced by someone else', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  const GROUP = 'sg-0web';
+  const event = JSON.stringify(
+    envelope(
+      authorizeIngress(GROUP, 22, [
+        ['sgr-w22', '0.0.0.0/0'],
+        ['sgr-w22v6', '::/0'],
+      ]),
+    ),
+  );
+
+  it('tells a rule still there after the second revoke as failed, and says nothing of the one someone else removed', async () => {
+    // Prepare: another batch removes sgr-w22 just before our revoke of both, which EC2 then rejects
+    // whole; the retry of sgr-w22v6 is answered NotFound too, yet a read still shows the rule.
+    const w = buildWorld({
+      groupId: GROUP,
+      rules: [
+        { id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' },
+        { id: 'sgr-w22v6', from: 22, cidr: '::/0' },
+      ],
+    });
+    installFakeEc2(ec2Mock, w);
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).callsFake(() => {
+      w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.SecurityGroupRuleId !== 'sgr-w22');
+      throw awsError('InvalidSecurityGroupRuleId.NotFound', 400);
+    });
+
+    // Act
+    const batch = await processMessages([{ id: 'msg-1', body: event, receiveCount: 1 }], deps({}));
+
+    // Assess: two revokes (both ids, then the one still present), two reads to verify.
+    expect(
+      ec2Mock
+        .commandCalls(RevokeSecurityGroupIngressCommand)
+        .map((c) => c.args[0].input.SecurityGroupRuleIds),
+    ).toEqual([['sgr-w22', 'sgr-w22v6'], ['sgr-w22v6']]);
+    expect(batch.groups[0]?.actions).toEqual([
+      { action: 'RevokeSecurityGroupIngress', status: 'already-done' },
+      { action: 'RevokeSecurityGroupIngress', status: 'failed' },
+    ]);
+    const [notice] = publishedNotices(snsMock);
+    expect(notice?.MessageAttributes?.action?.StringValue).toBe('failed');
+    const text = notice?.Message ?? '';
+    expect(text).toContain('FAILED');
+    expect(text).toContain('still present after a second revoke');
+    expect(text).toContain('sgr-w22v6');
+    // Not news on a first delivery: the other batch reported it (DESIGN §14 "Concurrency").
+    expect(text).not.toMatch(/sgr-w22\b(?!v6)/);
+    expect(text).not.toContain('revoked');
+    expect(text).not.toContain('ALREADY REMOVED');
   });
 });
