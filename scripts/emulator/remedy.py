@@ -154,6 +154,11 @@ def build_world(rng):
         vpc = ec2.create_vpc(**args)["Vpc"]["VpcId"]
         if rng.random() < 0.4:
             ec2.associate_vpc_cidr_block(VpcId=vpc, CidrBlock=f"10.{v + 50}.0.0/16")
+        # A block no longer in force (moto lists it `disassociated`): never a kept source (DESIGN §8).
+        # Drawn from a copy of the seed's state, so every other draw of the seed stays as it was.
+        if random.Random(hash(rng.getstate())).random() < 0.3:
+            gone = ec2.associate_vpc_cidr_block(VpcId=vpc, CidrBlock=f"10.{v + 80}.0.0/16")
+            ec2.disassociate_vpc_cidr_block(AssociationId=gone["CidrBlockAssociation"]["AssociationId"])
         d = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]
         v4 = [canon(b["CidrBlock"]) for b in d.get("CidrBlockAssociationSet", [])
               if b["CidrBlockState"]["State"] == "associated"]
