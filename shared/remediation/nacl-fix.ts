@@ -52,9 +52,10 @@ export function keptSources(vpc: VpcItem | undefined, config: Config): KeptSourc
     const list = text.includes(':') ? ipv6 : ipv4;
     if (!list.includes(text)) list.push(text);
   };
-  // A block being disassociated (or failed) no longer carries the VPC's traffic.
+  // A block in force, or about to be (`associating`: the VPC's own space, read as associationInForce
+  // reads a route-table association); one being disassociated (or failed) no longer carries its traffic.
   const associated = (state: { State?: string | undefined } | undefined) =>
-    state?.State === undefined || state.State === 'associated';
+    state?.State === undefined || state.State === 'associated' || state.State === 'associating';
   for (const block of vpc.CidrBlockAssociationSet ?? [])
     if (associated(block.CidrBlockState)) add(block.CidrBlock);
   // The primary block cannot be disassociated (EC2): in force even where the set leaves it out.

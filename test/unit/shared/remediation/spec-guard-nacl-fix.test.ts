@@ -79,7 +79,7 @@ const block = (CidrBlock: string, State: string) => ({ CidrBlock, CidrBlockState
 const block6 = (Ipv6CidrBlock: string, State: string) => ({ Ipv6CidrBlock, Ipv6CidrBlockState: { State } });
 
 describe('DESIGN §8 NACL precision: the kept sources are the VPC blocks in force', () => {
-  it('keeps the primary and associated secondary blocks, never one disassociating or still associating', () => {
+  it('keeps the primary and the secondary blocks in force or associating, never one disassociating', () => {
     // Prepare: tcp 22 open to the world through an all-traffic entry (deny path), IPv4 and IPv6.
     const vpc = {
       CidrBlock: '10.0.0.0/16',
@@ -105,17 +105,20 @@ describe('DESIGN §8 NACL precision: the kept sources are the VPC blocks in forc
     // Act
     const result = plan(vpc, entries);
 
-    // Assess: each deny with an allow below it for exactly the blocks in force, in listed order.
+    // Assess: each deny with an allow below it for exactly the blocks in force or associating (the
+    // VPC's own space, about to carry its traffic), in listed order; never the one disassociating.
     expect(calls(result)).toEqual([
-      'CreateNetworkAclEntry 88 allow 6 3389-3389 2600:1f18:cc00::/56',
-      'CreateNetworkAclEntry 89 allow 6 3389-3389 2600:1f18:aa00::/56',
-      'CreateNetworkAclEntry 90 deny 6 3389-3389 ::/0',
-      'CreateNetworkAclEntry 91 allow 6 3389-3389 10.1.0.0/16',
-      'CreateNetworkAclEntry 92 allow 6 3389-3389 10.0.0.0/16',
-      'CreateNetworkAclEntry 93 deny 6 3389-3389 0.0.0.0/0',
-      'CreateNetworkAclEntry 94 allow 6 22-22 2600:1f18:cc00::/56',
-      'CreateNetworkAclEntry 95 allow 6 22-22 2600:1f18:aa00::/56',
-      'CreateNetworkAclEntry 96 deny 6 22-22 ::/0',
+      'CreateNetworkAclEntry 86 allow 6 3389-3389 2600:1f18:cc00::/56',
+      'CreateNetworkAclEntry 87 allow 6 3389-3389 2600:1f18:aa00::/56',
+      'CreateNetworkAclEntry 88 deny 6 3389-3389 ::/0',
+      'CreateNetworkAclEntry 89 allow 6 3389-3389 10.3.0.0/16',
+      'CreateNetworkAclEntry 90 allow 6 3389-3389 10.1.0.0/16',
+      'CreateNetworkAclEntry 91 allow 6 3389-3389 10.0.0.0/16',
+      'CreateNetworkAclEntry 92 deny 6 3389-3389 0.0.0.0/0',
+      'CreateNetworkAclEntry 93 allow 6 22-22 2600:1f18:cc00::/56',
+      'CreateNetworkAclEntry 94 allow 6 22-22 2600:1f18:aa00::/56',
+      'CreateNetworkAclEntry 95 deny 6 22-22 ::/0',
+      'CreateNetworkAclEntry 96 allow 6 22-22 10.3.0.0/16',
       'CreateNetworkAclEntry 97 allow 6 22-22 10.1.0.0/16',
       'CreateNetworkAclEntry 98 allow 6 22-22 10.0.0.0/16',
       'CreateNetworkAclEntry 99 deny 6 22-22 0.0.0.0/0',
