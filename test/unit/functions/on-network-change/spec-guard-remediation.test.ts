@@ -3,7 +3,9 @@ import {
   CreateNetworkAclEntryCommand,
   type CreateNetworkAclEntryCommandInput,
   DeleteNetworkAclEntryCommand,
+  DescribeSubnetsCommand,
   EC2Client,
+  ModifySubnetAttributeCommand,
   ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -21,6 +23,7 @@ import {
   envelope,
   installFakeEc2,
   publishedNotices,
+  SUBNET,
   type World,
 } from '../../../helpers';
 
@@ -277,5 +280,41 @@ describe('DESIGN §8 "Verified outcome": a revoke raced by someone else', () => 
     expect(text).not.toMatch(/sgr-w22\b(?!v6)/);
     expect(text).not.toContain('revoked');
     expect(text).not.toContain('ALREADY REMOVED');
+  });
+});
+
+describe('DESIGN §14 "Concurrency": the subnet fix made by another batch', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  it('is neither made again nor reported: the batch that turned the attribute off told it', async () => {
+    // Prepare: the slice reads the subnet assigning public addresses; by the time of the call a
+    // concurrent batch has turned it off (the read just before the call sees it).
+    const w = buildWorld({ groupId: 'sg-0web', rules: [] });
+    const subnet = w.Subnets.find((s) => s.SubnetId === SUBNET);
+    if (subnet) subnet.MapPublicIpOnLaunch = true;
+    installFakeEc2(ec2Mock, w);
+    ec2Mock.on(DescribeSubnetsCommand, { SubnetIds: [SUBNET] }).resolves({
+      Subnets: [{ SubnetId: SUBNET, MapPublicIpOnLaunch: false }],
+    });
+    ec2Mock.on(ModifySubnetAttributeCommand).resolves({});
+    const record = JSON.stringify(
+      cloudTrailRecord('ModifySubnetAttribute', { subnetId: SUBNET, mapPublicIpOnLaunch: { value: true } }),
+    );
+
+    // Act
+    const batch = await processMessages(
+      [{ id: 'msg-1', body: record, receiveCount: 1 }],
+      deps({ rules: { 'subnet-auto-assign-public-ip': 'remediate' } }),
+    );
+
+    // Assess
+    expect(ec2Mock.commandCalls(ModifySubnetAttributeCommand)).toHaveLength(0);
+    expect(batch.groups[0]?.actions).toEqual([{ action: 'ModifySubnetAttribute', status: 'already-done' }]);
+    expect(batch.groups[0]?.notified).toBe(false);
+    expect(publishedNotices(snsMock)).toEqual([]);
   });
 });
