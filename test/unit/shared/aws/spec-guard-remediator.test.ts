@@ -54,14 +54,12 @@ describe('the subnet fix (subnet-auto-assign-public-ip) claims only what it chan
   });
 
   it('makes the call when the read fails (the call then speaks for itself)', async () => {
-    ec2Mock
-      .on(DescribeSubnetsCommand)
-      .rejects(
-        Object.assign(new Error('denied'), {
-          name: 'UnauthorizedOperation',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    ec2Mock.on(DescribeSubnetsCommand).rejects(
+      Object.assign(new Error('denied'), {
+        name: 'UnauthorizedOperation',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     const results = await executeActions(ec2, { dryRun: false, actions: [turnOff], skipped: [] });
     expect(results.map((r) => r.status)).toEqual(['done']);
     expect(modifies()).toHaveLength(1);
