@@ -37,8 +37,9 @@ export interface KeptSources {
 }
 
 /**
- * Kept sources of a VPC: its associated CIDR blocks of each family in their listed order, then
- * config `naclAdminSources`; written as EC2 writes them (host bits cleared), without repeats.
+ * Kept sources of a VPC: its CIDR blocks in force (associated or associating; the primary always)
+ * of each family in their listed order, then config `naclAdminSources`; written as EC2 writes them
+ * (host bits cleared), without repeats.
  * Undefined when the VPC is not in the snapshot, or names no IPv4 block: its blocks are unknown,
  * so no fix is safe.
  */
