@@ -1,7 +1,7 @@
 import type { EC2Client, Filter, IpPermission } from '@aws-sdk/client-ec2';
 import type { RevokeAction } from '../remediation/narrow';
 import { DESCRIBE } from './ec2/describe-table';
-import { readListing } from './ec2/pages';
+import { chunks, readListing } from './ec2/pages';
 import { DescribeError, errorCode, errorText, isRetryable, throttled } from './errors';
 
 // What a revoke answered NotFound finds when it reads the group back (DESIGN §8 "Verified
@@ -72,14 +72,17 @@ export async function presentRuleIds(
   ids: readonly string[],
 ): Promise<string[] | { unverified: string }> {
   const groupId = action.parameters.GroupId;
-  const read = async (filter: Filter) => {
+  const read = async (filters: Filter[]) => {
     // Read through the describe table; its DescribeError is unwrapped so the AWS code decides below.
-    const rules = await readListing(ec2, DESCRIBE.securityGroupRules, { filters: [filter] }).catch(
-      (error: unknown) => {
-        throw error instanceof DescribeError ? error.cause : error;
-      },
-    );
-    const found = new Set(rules.filter((r) => r.GroupId === groupId).map((r) => r.SecurityGroupRuleId));
+    const found = new Set<string | undefined>();
+    for (const filter of filters) {
+      const rules = await readListing(ec2, DESCRIBE.securityGroupRules, { filters: [filter] }).catch(
+        (error: unknown) => {
+          throw error instanceof DescribeError ? error.cause : error;
+        },
+      );
+      for (const r of rules) if (r.GroupId === groupId) found.add(r.SecurityGroupRuleId);
+    }
     return ids.filter((id) => found.has(id));
   };
   const unverified = (error: unknown) => {
@@ -88,11 +91,13 @@ export async function presentRuleIds(
     return { unverified: `cannot verify which rules remain: ${errorText(error)}` };
   };
   try {
-    return await read({ Name: 'security-group-rule-id', Values: [...ids] });
+    // EC2 takes at most 200 values per filter (FilterLimitExceeded): a revoke of a group's rules
+    // can name up to its 1,000 rules, read back in chunks.
+    return await read(chunks(ids).map((Values) => ({ Name: 'security-group-rule-id', Values })));
   } catch (error) {
     if (isRetryable(error) || /Unauthorized|AccessDenied/.test(errorCode(error))) return unverified(error);
     try {
-      return await read({ Name: 'group-id', Values: [groupId] });
+      return await read([{ Name: 'group-id', Values: [groupId] }]);
     } catch (second) {
       return unverified(second);
     }

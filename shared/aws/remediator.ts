@@ -22,6 +22,8 @@ const GONE = new Set([
   'InvalidNetworkAclEntry.NotFound',
   'InvalidGroup.NotFound',
   'InvalidGroupId.NotFound',
+  // EC2's documented code for a security group that does not exist (API reference, error codes).
+  'InvalidSecurityGroupID.NotFound',
   // The NACL or subnet itself is gone: nothing of it is left open.
   'InvalidNetworkAclID.NotFound',
   'InvalidSubnetID.NotFound',

@@ -1,5 +1,5 @@
 import { MAX_SUBJECT_LENGTH } from './notice-types';
-import { truncate } from './sanitize';
+import { truncateUnits } from './sanitize';
 
 /** A subject's count of the other findings, `(+4 more)` or `(+4 more on 2 groups)`, at its end. */
 const MORE = / \(\+\d+ more(?: on \d+ [a-zA-Z ]+)?\)$/;
@@ -21,5 +21,6 @@ export function subjectWithAccount(subject: string, accountId: string): string {
   const lead = body.slice(0, body.length - more.length);
   const head = `${tag}${accountId}: `;
   const room = MAX_SUBJECT_LENGTH - head.length - suffix.length - more.length;
-  return `${head}${truncate(lead, Math.max(1, room))}${more}${suffix}`;
+  // In UTF-16 units, as SNS counts the subject (a Name tag's emoji is two).
+  return `${head}${truncateUnits(lead, Math.max(1, room))}${more}${suffix}`;
 }

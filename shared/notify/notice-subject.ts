@@ -1,7 +1,7 @@
 import { type Finding, type ResourceType, type Severity, severityRank } from '../findings';
 import { byHeadline, type HeadlineFit, headline, isLoud, openInHeadlineOrder } from './notice-policy';
 import { MAX_SUBJECT_LENGTH, type NoticeAction, type NoticeInput } from './notice-types';
-import { sanitize, truncate } from './sanitize';
+import { sanitize, truncateUnits } from './sanitize';
 
 const OUTCOME: Record<NoticeAction, string> = {
   remediated: 'remediated',
@@ -181,7 +181,8 @@ function newsSubject(items: readonly NewsItem[], findings: number, suffix: strin
 }
 
 function fitSubject(head: string, suffix: string): string {
-  return `${truncate(head, MAX_SUBJECT_LENGTH - suffix.length)}${suffix}`;
+  // In UTF-16 units, as SNS counts the subject's "less than 100 characters" (a Name tag's emoji is two).
+  return `${truncateUnits(head, MAX_SUBJECT_LENGTH - suffix.length)}${suffix}`;
 }
 
 /**

@@ -41,6 +41,21 @@ export function truncate(text: string, max: number): string {
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
+/**
+ * Cuts text to at most `max` UTF-16 units (JavaScript's `length`, and how SNS counts a subject's
+ * characters), ending with `…` when cut, never between the two halves of a surrogate pair. The same
+ * as `truncate` for text inside the BMP; a character outside it (an emoji of a Name tag) counts two.
+ */
+export function truncateUnits(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const char of text) {
+    if (out.length + char.length > max - 1) break;
+    out += char;
+  }
+  return `${out}…`;
+}
+
 /** Bytes of a string in UTF-8 (what SNS counts). */
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');

@@ -252,7 +252,10 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
   if (finding.exposure !== undefined) productFields['vpc-guardrail/Exposure'] = String(finding.exposure);
   if (finding.suppressed) {
     productFields['vpc-guardrail/SuppressedBy'] = finding.suppressed.by;
-    productFields['vpc-guardrail/SuppressedReason'] = fitText(finding.suppressed.reason, LIMITS.productField);
+    // Left out when nothing printable is left of it (a reason of invisible characters): a blank
+    // value fails FieldMap's `.*\S.*`, and Security Hub would reject the whole finding.
+    const reason = fitText(finding.suppressed.reason, LIMITS.productField);
+    if (reason !== '') productFields['vpc-guardrail/SuppressedReason'] = reason;
   }
   const findingTypes = types(finding);
   const severity = { Label: LABELS[finding.severity], Original: finding.severity };
