@@ -1,5 +1,10 @@
 import type { Analysis } from './analysis/analysis';
-import { type ExposedPorts, exposureAnalysis, exposureSeverity } from './analysis/exposure';
+import {
+  type ExposedPorts,
+  exposureAnalysis,
+  exposureSeverity,
+  type InterfaceExposure,
+} from './analysis/exposure';
 import { segmentPorts } from './analysis/segments';
 import { EMPTY_REACH, type Family, TRANSPORTS, type Transport } from './analysis/sg-reach';
 import type { Config, PortSpec } from './config';
@@ -224,13 +229,28 @@ export function acceptExposure(
   // regions no interface has one, and nothing more is computed.
   const allowListed = new Set(config.allowLists.map((e) => e.resourceId));
   // hot: once per finding (plain loops, no closure per call).
+  let reported = false;
+  for (let i = 0; i < findings.length && !reported; i++) {
+    const f = findings[i] as Finding;
+    reported = f.ruleId === ENI_RULE && !f.suppressed;
+  }
+  if (!reported) return;
+  // The interfaces one of whose groups is exempted somehow (usually none), from the exposures the
+  // findings were made of: each holds its interface, where a finding would look it up by id.
+  const exposed = exposureAnalysis(analysis).exposedInterfaces();
+  let exemptable: Set<string> | undefined;
+  for (let i = 0; i < exposed.length; i++) {
+    const exposure = exposed[i] as InterfaceExposure;
+    if (!someExemptable(exposure.networkInterface.groupIds, model, config.exemptionTagKey, allowListed))
+      continue;
+    exemptable ??= new Set();
+    exemptable.add(exposure.networkInterfaceId);
+  }
+  if (exemptable === undefined) return;
   const interfaceFindings: Finding[] = [];
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i] as Finding;
-    if (f.ruleId !== ENI_RULE || f.suppressed) continue;
-    const groupIds = model.networkInterfaces.get(f.resourceId)?.groupIds;
-    if (groupIds && someExemptable(groupIds, model, config.exemptionTagKey, allowListed))
-      interfaceFindings.push(f);
+    if (f.ruleId === ENI_RULE && !f.suppressed && exemptable.has(f.resourceId)) interfaceFindings.push(f);
   }
   if (interfaceFindings.length === 0) return;
   const byGroup = new Map<string, Finding[]>();
@@ -249,11 +269,7 @@ export function acceptExposure(
     }
     return list;
   };
-  const exposures = new Map(
-    exposureAnalysis(analysis)
-      .exposedInterfaces()
-      .map((e) => [e.networkInterfaceId, e]),
-  );
+  const exposures = new Map(exposed.map((e) => [e.networkInterfaceId, e]));
 
   for (const finding of interfaceFindings) {
     const exposure = exposures.get(finding.resourceId);

@@ -228,13 +228,13 @@ function toFinding(
   // hot: once per finding, mostly before it is optimized: the rest and the spread are one builtin
   // call each (a for-in copy measured slower in the first evaluation); account and region are
   // plain assignments, not spreads of throwaway objects.
-  const { evidenceKey, ports, ...fields } = draft;
+  const { evidenceKey, ports, resourceTags, ...fields } = draft;
   const finding: Finding = { id: findingId(draft.ruleId, draft.resourceId, evidenceKey), ...fields };
   if (model.accountId) finding.accountId = model.accountId;
   if (model.region) finding.region = model.region;
   // Ports lead the evidence, as the report has always shown them (the key keeps its place).
   if (ports) finding.evidence = { ports: portTexts(texts, ports), ...fields.evidence };
-  const suppressed = suppressionFor(finding, model, config, now, ports, known) ?? shape;
+  const suppressed = suppressionFor(finding, model, config, now, ports, known, resourceTags) ?? shape;
   if (suppressed) {
     finding.suppressed = suppressed;
     // Exempted findings are never remediated (DESIGN §8): no plan is shown for one (in JSON, the

@@ -110,10 +110,12 @@ export function suppressionFor(
   ports?: readonly PortSpec[],
   /** The catalogue's rule ids: a tag entry naming another id (a typo) is shown as unreadable. */
   knownRuleIds?: ReadonlySet<string>,
+  /** The resource's tags, when the caller holds them (else looked up in the model by id). */
+  tagsOfResource?: readonly Tag[],
 ): Suppression | undefined {
   // A plain loop, no closure: this runs once per finding (tens of thousands on a large region),
   // and almost every resource has no exemption tag and no allow-list entry.
-  const tags = resourceTags(model, finding.resourceType, finding.resourceId);
+  const tags = tagsOfResource ?? resourceTags(model, finding.resourceType, finding.resourceId);
   const key = config.exemptionTagKey;
   let tag: Tag | undefined;
   for (let i = 0; i < tags.length; i++) {

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { Tag } from './model/snapshot-schema';
 import type { PortSpec } from './net/ports';
 
 /** Finding severities, most severe first. */
@@ -143,6 +144,11 @@ export type FindingDraft = Omit<Finding, 'id' | 'accountId' | 'region' | 'suppre
    * allow-lists and precedence read them, never the text.
    */
   ports?: readonly PortSpec[];
+  /**
+   * The resource's tags, when the rule holds the resource (its exemption tag is read from them):
+   * the engine then finds them without a lookup by id. Never part of the finding.
+   */
+  resourceTags?: readonly Tag[];
 };
 
 /** `["22/tcp", "8000-8100/udp"]`: how structured ports read in evidence (in their given order). */

@@ -46,6 +46,8 @@ export interface FamilyExposure {
 /** An interface the internet can reach, on which ports and through which path. */
 export interface InterfaceExposure {
   networkInterfaceId: string;
+  /** The interface itself: its finding reads its item and tags without a lookup by id. */
+  networkInterface: NetworkInterfaceNode;
   vpcId?: string;
   subnetId: string;
   /** The families with at least one exposed port (IPv4 first). */
@@ -198,6 +200,7 @@ export class ExposureAnalysis {
     const ports = second ? this.unionOf(first.ports, second.ports) : first.ports;
     return {
       networkInterfaceId,
+      networkInterface: eni,
       vpcId: eni.vpcId,
       subnetId: eni.subnetId,
       families,

@@ -91,14 +91,16 @@ export const eniInternetExposed = defineRule({
     resourceType: 'AWS::EC2::NetworkInterface',
     parameters: ['adminPorts', 'highRiskPorts', 'authorizedPorts', 'worldOpenCoverage'],
   }),
-  evaluate({ model, analysis }: RuleContext): FindingDraft[] {
+  evaluate({ analysis }: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     const format = new PortFormatter();
     const exposures = exposureAnalysis(analysis).exposedInterfaces();
     // Indexed: a for-of step allocates an iterator result until the loop is optimized.
     for (let i = 0; i < exposures.length; i++) {
       const exposure = exposures[i] as InterfaceExposure;
-      const eni = model.networkInterfaces.get(exposure.networkInterfaceId);
+      // hot (one per exposed interface): the interface the exposure was computed from, not a
+      // lookup by id in the region's 50k (a cold read of the map and of the id each).
+      const eni = exposure.networkInterface;
       const texts = format.texts(exposure.ports);
       // At most two families: plain loops instead of map/flatMap/fromEntries per finding.
       let families = '';
@@ -109,7 +111,7 @@ export const eniInternetExposed = defineRule({
         for (const address of f.addresses) addresses += `${addresses === '' ? '' : ', '}${address}`;
         byFamily[f.family] = familyEvidence(f, format);
       }
-      const instanceId = eni?.item.Attachment?.InstanceId;
+      const instanceId = eni.item.Attachment?.InstanceId;
       const attached = instanceId ? ` (${instanceId})` : '';
       const first = exposure.families[0];
       const path = first
@@ -117,7 +119,7 @@ export const eniInternetExposed = defineRule({
         : '';
       // Evidence keys in the order the report has always shown them (the engine writes `ports` first).
       const evidence: Record<string, unknown> = { subnetId: exposure.subnetId };
-      const interfaceType = eni?.item.InterfaceType;
+      const interfaceType = eni.item.InterfaceType;
       if (interfaceType) evidence.interfaceType = interfaceType;
       if (instanceId) evidence.instanceId = instanceId;
       evidence.families = byFamily;
@@ -139,6 +141,8 @@ export const eniInternetExposed = defineRule({
         // The id follows the exposed ports, as a sg-open-* finding's does: an interface newly
         // reachable on 22 is news to a consumer deduplicating by id, not a repeat of its 443.
         evidenceKey: texts.key,
+        // Read here, where the interface's item was just read (no second lookup of it by id).
+        resourceTags: eni.tags,
       });
     }
     return out;

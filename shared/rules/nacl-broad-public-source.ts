@@ -226,6 +226,7 @@ function broadDraft(acl: NetworkAclNode, template: BroadTemplate, subnetIds: str
           entries: template.entries,
         },
     evidenceKey: template.evidenceKey,
+    resourceTags: acl.tags,
   };
 }
 

@@ -277,6 +277,7 @@ export const naclEphemeralReturnBlocked = defineRule({
         evidence,
         ports: template.ports,
         evidenceKey: template.evidenceKey,
+        resourceTags: acl.tags,
       });
     }
     return drafts;

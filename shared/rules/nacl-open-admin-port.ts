@@ -244,6 +244,7 @@ function adminDraft(acl: NetworkAclNode, template: AdminTemplate, subnetIds: str
     ports: template.ports,
     evidence,
     evidenceKey: template.evidenceKey,
+    resourceTags: acl.tags,
   };
   // Added last, it still follows `evidence` in the finding: the engine drops `evidenceKey`.
   if (hasPlan) {

@@ -27,6 +27,8 @@ export function subnetFindingHead(ruleId: string, severity: Severity, subnet: Su
     resourceType: 'AWS::EC2::Subnet' as const,
     resourceId: subnet.id,
     vpcId: subnet.vpcId,
+    // The engine reads the exemption tag from these (no lookup of the subnet by id).
+    resourceTags: subnet.tags,
   };
 }
 

@@ -86,6 +86,39 @@ describe('findings from drafts', () => {
   });
 });
 
+describe("a draft's resourceTags", () => {
+  it('are the tags its exemption is read from, and no part of the finding', () => {
+    // Prepare: the rule holds its resource and hands its tags over (the engine then looks nothing up).
+    const tagged = defineRule({
+      meta: reportOnly('tagged-rule', 'low', { title: 't', resourceType: 'AWS::EC2::SecurityGroup' }),
+      evaluate: () =>
+        ['sg-a', 'sg-b'].map((resourceId) => ({
+          ruleId: 'tagged-rule',
+          severity: 'low' as const,
+          resourceType: 'AWS::EC2::SecurityGroup' as const,
+          resourceId,
+          vpcId: 'vpc-1',
+          title: 't',
+          detail: 'd',
+          controls: [],
+          evidence: {},
+          resourceTags: resourceId === 'sg-a' ? [{ Key: 'vpc-guardrail:exempt', Value: 'tagged-rule' }] : [],
+        })),
+    });
+    const snapshot = parseSnapshot({ SecurityGroups: [sg('sg-a', []), sg('sg-b', [])] });
+
+    // Act
+    const { findings } = evaluateReport(snapshot, DEFAULT_CONFIG, { rules: [tagged] });
+
+    // Assess
+    expect(findings.map((f) => [f.resourceId, f.suppressed ?? null])).toEqual([
+      ['sg-a', { by: 'tag', reason: 'vpc-guardrail:exempt=tagged-rule' }],
+      ['sg-b', null],
+    ]);
+    for (const f of findings) expect(Object.keys(f)).not.toContain('resourceTags');
+  });
+});
+
 describe("the model's lazy indexes", () => {
   it('list interfaces per group and per subnet, and subnets per VPC (sorted), on first read', () => {
     // Prepare
