@@ -2306,13 +2306,14 @@ def s_create_default_subnet():
 
 def s_create_default_subnet_remediate():
     """The same with `subnet-auto-assign-public-ip` set to remediate (opt-in, §8): ModifySubnetAttribute
-    turns it off (moto then says false), told FIXED."""
+    turns it off (moto then says false), told FIXED. 4 reads: the slice's 3 and the subnet read just
+    before the call (one a concurrent batch turned off already is its news, §14)."""
     made, ev = default_subnet_world()
     out = deliver("create-default-subnet-remediate", [ev], mode="remediate", config=AUTO_ASSIGN)
     sub = made["SubnetId"]
     return out, expect(out, subject=rf"\[MEDIUM\] Subnet {idre(sub)} assigns public IPv4 addresses on launch — remediated",
                        severity="medium", rule_ids=["subnet-auto-assign-public-ip"], action="remediated",
-                       body=["FIXED", sub], writes=["ModifySubnetAttribute"], describes=3) | {
+                       body=["FIXED", sub], writes=["ModifySubnetAttribute"], describes=4) | {
         "false on moto": map_public(sub) is False,
         "ModifySubnetAttribute of that subnet": bool(out["writes"]) and out["writes"][0]["params"].get(
             "SubnetId") == sub and out["writes"][0]["params"].get("MapPublicIpOnLaunch.Value") == "false"}

@@ -154,6 +154,11 @@ def build_world(rng):
         vpc = ec2.create_vpc(**args)["Vpc"]["VpcId"]
         if rng.random() < 0.4:
             ec2.associate_vpc_cidr_block(VpcId=vpc, CidrBlock=f"10.{v + 50}.0.0/16")
+        # A block no longer in force (moto lists it `disassociated`): never a kept source (DESIGN §8).
+        # Drawn from a copy of the seed's state, so every other draw of the seed stays as it was.
+        if random.Random(hash(rng.getstate())).random() < 0.3:
+            gone = ec2.associate_vpc_cidr_block(VpcId=vpc, CidrBlock=f"10.{v + 80}.0.0/16")
+            ec2.disassociate_vpc_cidr_block(AssociationId=gone["CidrBlockAssociation"]["AssociationId"])
         d = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]
         v4 = [canon(b["CidrBlock"]) for b in d.get("CidrBlockAssociationSet", [])
               if b["CidrBlockState"]["State"] == "associated"]
@@ -484,11 +489,14 @@ def sg_findings(group, rules, w):
     return out
 
 
-def expected_revokes(group, st, w, config):
-    """Rule ids revoked in the group: {egress flag: set of ids} (DESIGN §8 precision)."""
+def expected_revokes(group, st, w, config, named=frozenset()):
+    """Rule ids revoked in the group: {egress flag: set of ids} (DESIGN §8 precision). `named`: the
+    groups the batch's calls name, whose interfaces the event bundle reads with one filter."""
     rules, tags = st["rules"], st["groups"][group]["tags"]
     out = {False: set(), True: set()}
-    attached = [e for e, gs in st["enis"].items() if group in gs]
+    # The interfaces the event bundle sees on the group: on moto, not those moto_missed leaves out
+    # (with judgeUnused false a group whose every interface it hides reads as unused, not judged).
+    attached = [e for e, gs in st["enis"].items() if group in gs and not moto_hides(set(gs), named)]
     if not attached and config.get("judgeUnused", True) is False:
         return out  # not judged (DESIGN §8 judgeUnused)
     # Accepted by shape: every attached interface of an accepted type suppresses the sg-open-* findings.
@@ -852,6 +860,7 @@ def expect_outcome(scopes, st, w, config):
     after = {k: st[k] for k in st}  # shallow per kind; replaced where a fix changes it
     after["rules"], after["nacls"], after["subnets"] = dict(st["rules"]), dict(st["nacls"]), dict(st["subnets"])
     writes, notes, refused, seen = [], [], [], set()
+    named = {x["group"] for x in scopes if x.get("group")}
     for scope in scopes:
         for key in ("group", "acl", "subnet"):
             if scope.get(key) in seen:
@@ -859,7 +868,7 @@ def expect_outcome(scopes, st, w, config):
             seen.add(scope.get(key))
         if scope.get("group"):
             g = scope["group"]
-            rev = expected_revokes(g, st, w, config)
+            rev = expected_revokes(g, st, w, config, named)
             for egress in (False, True):
                 if rev[egress]:
                     writes.append(("RevokeSecurityGroupEgress" if egress else "RevokeSecurityGroupIngress",
@@ -958,12 +967,17 @@ def notice_states(text):
     return out
 
 
-def moto_missed(resource, scopes, st):
-    """An interface moto 5.2.1 leaves out of `DescribeNetworkInterfaces` filtered on several group
-    ids: it matches a list attribute only when it is a subset or a superset of the values."""
-    named = {x["group"] for x in scopes if x.get("group")}
-    groups = set(st["enis"].get(resource, []))
+def moto_hides(groups, named):
+    """True when moto 5.2.1 leaves an interface with these groups out of `DescribeNetworkInterfaces`
+    filtered on the `named` group ids: it matches a list attribute only when it is a subset or a
+    superset of several values (EC2: any value)."""
     return len(named) > 1 and bool(groups & named) and not (groups <= named or groups >= named)
+
+
+def moto_missed(resource, scopes, st):
+    """An interface moto 5.2.1 leaves out of `DescribeNetworkInterfaces` filtered on several group ids."""
+    named = {x["group"] for x in scopes if x.get("group")}
+    return moto_hides(set(st["enis"].get(resource, [])), named)
 
 
 def check(name, scopes, config, fault, before, after_exp, writes_exp, planned, refused_items, out, audit_before,
@@ -1001,6 +1015,18 @@ def check(name, scopes, config, fault, before, after_exp, writes_exp, planned, r
         diffs += nacl_properties(before["nacls"][acl]["entries"], actual["nacls"][acl]["entries"], kept)
     # The notice.
     resources = in_scope(scopes, before)
+    # moto_hides: the event bundle never reads those interfaces, and with judgeUnused false a group
+    # whose every interface moto hides reads as unused (not judged): neither can cause the notice.
+    named = {x["group"] for x in scopes if x.get("group")}
+    hidden = {e for e, gs in before["enis"].items() if moto_hides(set(gs), named)}
+    unseen = {g for g in named if config.get("judgeUnused", True) is False
+              and any(g in gs for gs in before["enis"].values())
+              and all(e in hidden for e, gs in before["enis"].items() if g in gs)}
+    if (hidden | unseen) & resources:
+        print(f"   ~ moto: {sorted((hidden | unseen) & resources)} not judged by the event bundle: moto's "
+              "DescribeNetworkInterfaces matches a several-value group-id filter only when the interface's "
+              "groups are a subset or superset of the values (EC2: any value)")
+    resources -= hidden | unseen
     floor = SEV[config.get("notifyMinSeverity", "low")]
     active = [f for f in reported(audit_before, resources) if not f.get("suppressed")]
     loud = any(SEV[f["severity"]] >= floor for f in active)

@@ -1,6 +1,7 @@
 import {
   CreateNetworkAclEntryCommand,
   DeleteNetworkAclEntryCommand,
+  DescribeSubnetsCommand,
   type EC2Client,
   type IpPermission,
   ModifySubnetAttributeCommand,
@@ -88,6 +89,10 @@ async function executeOne(
     out.push({ action, status: 'already-done', error: ALREADY_AS_PLANNED });
     return;
   }
+  if (action.action === 'ModifySubnetAttribute' && (await alreadyOff(ec2, action.parameters.SubnetId))) {
+    out.push({ action, status: 'already-done', error: ALREADY_OFF });
+    return;
+  }
   const before = out.length;
   try {
     await attempt(ec2, action, out);
@@ -131,6 +136,25 @@ function replaceOnlyNacls(actions: readonly PlannedAction[]): Set<string> {
   }
   return new Set([...replaced].filter((id) => !created.has(id)));
 }
+
+/**
+ * True when the subnet already assigns no public IPv4 address: another attempt of the fix (a
+ * concurrent batch) turned it off since the slice was read. EC2 answers the same call with success
+ * all the same, so making it and reporting `done` would claim that batch's fix (DESIGN §8
+ * "Verified outcome", §14 "Concurrency"), as a narrowing replace found already made is not claimed.
+ * A read that fails tells nothing: the call is made and speaks for itself.
+ */
+async function alreadyOff(ec2: EC2Client, subnetId: string): Promise<boolean> {
+  try {
+    const read = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }));
+    return read?.Subnets?.find((s) => s.SubnetId === subnetId)?.MapPublicIpOnLaunch === false;
+  } catch {
+    return false;
+  }
+}
+
+const ALREADY_OFF =
+  'the subnet already assigns no public IPv4 address: another attempt of this fix (a concurrent batch) turned it off';
 
 const ALREADY_AS_PLANNED =
   'the entry already reads as planned: another attempt of this fix (a concurrent batch) made it';

@@ -37,9 +37,11 @@ export interface KeptSources {
 }
 
 /**
- * Kept sources of a VPC: its associated CIDR blocks of each family in their listed order, then
- * config `naclAdminSources`; written as EC2 writes them (host bits cleared), without repeats.
- * Undefined when the VPC is not in the snapshot: its blocks are unknown, so no fix is safe.
+ * Kept sources of a VPC: its CIDR blocks in force (associated or associating; the primary always)
+ * of each family in their listed order, then config `naclAdminSources`; written as EC2 writes them
+ * (host bits cleared), without repeats.
+ * Undefined when the VPC is not in the snapshot, or names no IPv4 block: its blocks are unknown,
+ * so no fix is safe.
  */
 export function keptSources(vpc: VpcItem | undefined, config: Config): KeptSources | undefined {
   if (!vpc) return undefined;
@@ -51,15 +53,18 @@ export function keptSources(vpc: VpcItem | undefined, config: Config): KeptSourc
     const list = text.includes(':') ? ipv6 : ipv4;
     if (!list.includes(text)) list.push(text);
   };
-  // A block being disassociated (or failed) no longer carries the VPC's traffic.
+  // A block in force, or about to be (`associating`: the VPC's own space, read as associationInForce
+  // reads a route-table association); one being disassociated (or failed) no longer carries its traffic.
   const associated = (state: { State?: string | undefined } | undefined) =>
-    state?.State === undefined || state.State === 'associated';
-  if (vpc.CidrBlockAssociationSet) {
-    for (const block of vpc.CidrBlockAssociationSet)
-      if (associated(block.CidrBlockState)) add(block.CidrBlock);
-  } else {
-    add(vpc.CidrBlock);
-  }
+    state?.State === undefined || state.State === 'associated' || state.State === 'associating';
+  for (const block of vpc.CidrBlockAssociationSet ?? [])
+    if (associated(block.CidrBlockState)) add(block.CidrBlock);
+  // The primary block cannot be disassociated (EC2): in force even where the set leaves it out.
+  const primary = vpc.CidrBlock === undefined ? undefined : canonicalCidr(vpc.CidrBlock);
+  if (primary !== undefined && !ipv4.includes(primary)) ipv4.unshift(primary);
+  // Every VPC has an IPv4 block: none known means the VPC was read without them, and a deny
+  // without the allows of its own blocks would cut its admin traffic.
+  if (ipv4.length === 0) return undefined;
   for (const block of vpc.Ipv6CidrBlockAssociationSet ?? [])
     if (associated(block.Ipv6CidrBlockState)) add(block.Ipv6CidrBlock);
   for (const cidr of config.naclAdminSources) add(cidr);

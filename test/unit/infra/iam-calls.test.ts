@@ -149,13 +149,16 @@ describe('IAM against the calls the code makes', () => {
   });
 
   it('the remediator calls only writes a role gets in remediate mode, and reads the event role has', async () => {
-    // Prepare
+    // Prepare: the subnet still assigns public addresses (the fix reads it just before the call).
     const plan = { dryRun: false, actions: EVERY_WRITE, skipped: [] };
+    const subnet = world.Subnets.find((s) => s.SubnetId === SUBNET);
+    if (subnet) subnet.MapPublicIpOnLaunch = true;
 
     // Act: every call succeeds; then the answers that make it verify (a rule already gone, an
     // entry already there).
     await executeActions(ec2, plan);
     const direct = actionsCalled();
+    if (subnet) subnet.MapPublicIpOnLaunch = false;
     ec2Mock.reset();
     ec2Mock
       .onAnyCommand()
@@ -184,7 +187,8 @@ describe('IAM against the calls the code makes', () => {
     expect(direct.filter((a) => !a.startsWith('ec2:Describe'))).toEqual(WRITES);
     for (const action of [...direct, ...verifyRevoke, ...verifyEntry]) expect(allowed).toContain(action);
     // The audit's role may remediate too (`remediate: true`): the same reads are in its list.
-    for (const read of ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeNetworkAcls']) {
+    expect(direct).toContain('ec2:DescribeSubnets');
+    for (const read of ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets']) {
       expect(READ_ACTIONS.audit).toContain(read);
     }
   });
