@@ -46,15 +46,21 @@ function truncateBytes(text: string, maxBytes: number): string {
 function remediationWords(results: readonly ActionResult[]): string {
   if (results.length === 0) return '';
   const calls = (n: number) => `${n} call${n === 1 ? '' : 's'}`;
-  const done = results.filter((r) => r.status === 'done' || r.status === 'already-done').length;
+  // A call that found its rule already gone changed nothing: it is not counted as this audit's
+  // remediation (DESIGN §8 "Verified outcome"), only said.
+  const done = results.filter((r) => r.status === 'done').length;
+  const already = results.filter((r) => r.status === 'already-done').length;
+  const alreadyWords = already > 0 ? `, ${already} already done` : '';
   const failed = results.filter((r) => r.status === 'failed').length;
   switch (outcomeOf(results)) {
     case 'dry-run':
       return `, dry run (${calls(results.length)} planned)`;
     case 'remediated':
-      return `, remediated (${calls(done)})`;
+      return done > 0
+        ? `, remediated (${calls(done)}${alreadyWords})`
+        : `, already remediated (${calls(already)})`;
     case 'partially-remediated':
-      return `, partially remediated (${done} done, ${failed} failed)`;
+      return `, partially remediated (${done} done${alreadyWords}, ${failed} failed)`;
     default:
       return `, remediation failed (${calls(failed)})`;
   }

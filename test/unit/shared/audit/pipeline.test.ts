@@ -1,4 +1,9 @@
-import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeSecurityGroupRulesCommand,
+  type DescribeSecurityGroupRulesCommandInput,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -105,6 +110,29 @@ describe('audit pipeline: the summary notice says when it remediated', () => {
     // Assess
     expect(published.map((n) => n.subject)).toEqual([
       '[CRITICAL] VPC Guardrail audit: 1 finding, remediation failed (1 call) in 111122223333 eu-west-1',
+    ]);
+  });
+
+  it('does not count a call that found the rule already gone as its own remediation (DESIGN §8 verified outcome)', async () => {
+    // Prepare: someone else revoked the rule between the audit's read and its call.
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejects(Object.assign(new Error('gone'), { name: 'InvalidPermission.NotFound', $metadata: {} }));
+    const rules = (await ec2.send(new DescribeSecurityGroupRulesCommand({}))).SecurityGroupRules ?? [];
+    ec2Mock
+      .on(DescribeSecurityGroupRulesCommand)
+      .callsFake((input: DescribeSecurityGroupRulesCommandInput) =>
+        // The re-read by rule id finds it gone; the region's own read still shows it.
+        input.Filters?.some((f) => f.Name === 'security-group-rule-id')
+          ? { SecurityGroupRules: [] }
+          : { SecurityGroupRules: rules },
+      );
+    const published: Notice[] = [];
+    // Act
+    await runAudit(parseAuditPayload({ remediate: true, notify: true }), deps('remediate', published));
+    // Assess
+    expect(published.map((n) => n.subject)).toEqual([
+      '[CRITICAL] VPC Guardrail audit: 1 finding, already remediated (1 call) in 111122223333 eu-west-1',
     ]);
   });
 });
