@@ -169,7 +169,9 @@ function description(facts: ChatFacts): string {
     ['How to undo', facts.undo.map((u) => chatCode(u, 600)), left.undo ?? 0],
   ];
   // Each line goes in only if the "more" line after it still fits; what does not fit is counted.
-  const room = 80;
+  // The room holds a "more" line (≤ 60 characters with its line break) and the closing pointer
+  // (50): the final cut never shortens either.
+  const room = 110;
   const lines = [...head];
   const size = () => lines.join('\n').length;
   let omitted = false;

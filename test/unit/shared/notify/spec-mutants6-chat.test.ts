@@ -196,12 +196,12 @@ describe('the description of a chat message', () => {
     expect(lines(chat).at(-1)).toBe(more(1));
   });
 
-  it('shows a finding whose line ends exactly 80 characters (the room of the "more" line) short of 3,000', () => {
-    // With a caller's ARN of 168 p's the 14th finding line ends at character 2,920; one more and it does not fit.
-    const fits = chatNotification('s', crowded(15, 168));
-    expect(fits.content.description.length - more(1).length - 1).toBe(2920);
+  it('shows a finding whose line ends exactly 110 characters (the room of the "more" line and the pointer) short of 3,000', () => {
+    // With a caller's ARN of 138 p's the 14th finding line ends at character 2,890; one more and it does not fit.
+    const fits = chatNotification('s', crowded(15, 138));
+    expect(fits.content.description.length - more(1).length - 1).toBe(2890);
     expect(lines(fits).filter((l) => l.startsWith('• HIGH '))).toHaveLength(14);
-    const over = chatNotification('s', crowded(15, 169));
+    const over = chatNotification('s', crowded(15, 139));
     expect(lines(over).filter((l) => l.startsWith('• HIGH '))).toHaveLength(13);
     expect(lines(over).at(-1)).toBe(more(2));
   });
@@ -221,21 +221,28 @@ describe('the description of a chat message', () => {
   it('leaves out a section whose heading no longer fits, and says so last', () => {
     const chat = chatNotification(
       's',
-      crowded(40, 71, { fixed: [finding(99)], actions: [{ status: 'done', text: 'x' }], undo: ['aws y'] }),
+      crowded(40, 41, { fixed: [finding(99)], actions: [{ status: 'done', text: 'x' }], undo: ['aws y'] }),
     );
     expect(chat.content.description.length).toBeLessThanOrEqual(3000);
     expect(lines(chat).slice(-3)).toEqual(['*Fixed (1):*', more(1), POINTER]);
     expect(chat.content.description).not.toContain('*What was done:*');
   });
 
-  it('stays within 3,000 characters when the pointer itself does not fit, keeping the count', () => {
-    const chat = chatNotification(
-      's',
-      crowded(40, 80, { fixed: [finding(99)], actions: [{ status: 'done', text: 'x' }], undo: ['aws y'] }),
-    );
-    expect(chat.content.description.length).toBeLessThanOrEqual(3000);
-    expect(chat.content.description.startsWith('*Severity:* HIGH · *Outcome:* notified')).toBe(true);
-    expect(lines(chat)).toContain(more(1));
+  it('stays within 3,000 characters with the count and the whole pointer, however crowded (the room holds both)', () => {
+    // Every caller ARN length moves where the cut falls; none may cut the pointer or the count.
+    for (let arn = 10; arn <= 200; arn++) {
+      const chat = chatNotification(
+        's',
+        crowded(40, arn, { fixed: [finding(99)], actions: [{ status: 'done', text: 'x' }], undo: ['aws y'] }),
+      );
+      expect(chat.content.description.length).toBeLessThanOrEqual(3000);
+      expect(chat.content.description.startsWith('*Severity:* HIGH · *Outcome:* notified')).toBe(true);
+      // Never cut at the end (the final cut would end the text with '…'); what is left is counted.
+      expect(chat.content.description.endsWith('…')).toBe(false);
+      const shown = lines(chat).filter((l) => l.startsWith('• HIGH ')).length;
+      if (shown < 40) expect(lines(chat)).toContain(more(40 - shown));
+      if (!chat.content.description.includes('*How to undo:*')) expect(lines(chat).at(-1)).toBe(POINTER);
+    }
   });
 
   it('keeps a notification of multi-byte text within 24,000 bytes (the README’s bound), cutting the description', () => {
