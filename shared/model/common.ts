@@ -51,12 +51,17 @@ export function sortSmall<T>(list: T[], compare: (a: T, b: T) => number): void {
 }
 
 /**
- * Whether a route-table association holds, or is about to (`associating`): one being removed, gone
- * or failed claims nothing. A listing without `AssociationState` is taken as in force.
+ * Whether an association state (a route table's, a VPC CIDR block's) holds, or is about to
+ * (`associating`): one being removed, gone or failed claims nothing. No state is taken as in force.
  */
+export function stateInForce(state: { State?: string | undefined } | undefined): boolean {
+  const value = state?.State;
+  return value === undefined || value === 'associated' || value === 'associating';
+}
+
+/** Whether a route-table association holds, or is about to (`stateInForce`). */
 export function associationInForce(a: {
   AssociationState?: { State?: string | undefined } | undefined;
 }): boolean {
-  const state = a.AssociationState?.State;
-  return state === undefined || state === 'associated' || state === 'associating';
+  return stateInForce(a.AssociationState);
 }

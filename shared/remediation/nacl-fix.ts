@@ -2,6 +2,7 @@ import { evaluateNacl, type NaclSegment, permittedAt, worldOpenPorts } from '../
 import type { Family, Transport } from '../analysis/sg-reach';
 import type { Config } from '../config';
 import type { NaclEntryInput } from '../findings';
+import { stateInForce } from '../model/common';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import type { VpcItem } from '../model/snapshot-schema';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
@@ -53,12 +54,10 @@ export function keptSources(vpc: VpcItem | undefined, config: Config): KeptSourc
     const list = text.includes(':') ? ipv6 : ipv4;
     if (!list.includes(text)) list.push(text);
   };
-  // A block in force, or about to be (`associating`: the VPC's own space, read as associationInForce
-  // reads a route-table association); one being disassociated (or failed) no longer carries its traffic.
-  const associated = (state: { State?: string | undefined } | undefined) =>
-    state?.State === undefined || state.State === 'associated' || state.State === 'associating';
+  // A block in force, or about to be (`associating`: the VPC's own space); one being disassociated
+  // (or failed) no longer carries its traffic.
   for (const block of vpc.CidrBlockAssociationSet ?? [])
-    if (associated(block.CidrBlockState)) add(block.CidrBlock);
+    if (stateInForce(block.CidrBlockState)) add(block.CidrBlock);
   // The primary block cannot be disassociated (EC2): in force even where the set leaves it out.
   const primary = vpc.CidrBlock === undefined ? undefined : canonicalCidr(vpc.CidrBlock);
   if (primary !== undefined && !ipv4.includes(primary)) ipv4.unshift(primary);
@@ -66,7 +65,7 @@ export function keptSources(vpc: VpcItem | undefined, config: Config): KeptSourc
   // without the allows of its own blocks would cut its admin traffic.
   if (ipv4.length === 0) return undefined;
   for (const block of vpc.Ipv6CidrBlockAssociationSet ?? [])
-    if (associated(block.Ipv6CidrBlockState)) add(block.Ipv6CidrBlock);
+    if (stateInForce(block.Ipv6CidrBlockState)) add(block.Ipv6CidrBlock);
   for (const cidr of config.naclAdminSources) add(cidr);
   return { ipv4, ipv6 };
 }
