@@ -219,13 +219,15 @@ export function planNaclFix(
     const touched = changed.size > 0 || plan.createEntries.length > 0;
     if (touched && !stillOpen(current.evaluation(item.transport), item, config.worldOpenCoverage)) continue;
     const contributors = item.contributors.filter((e) => !changed.has(e.ruleNumber));
-    const lowest = contributors[0];
+    // Every contributor narrowed by an earlier item and the port still open: an entry they shadowed
+    // took over. The deny path below the lowest contributor closes it (not left open unsaid).
+    const lowest = contributors[0] ?? item.contributors[0];
     if (!lowest) continue;
     const sources = kept[item.family];
     let candidate: Candidate | string | undefined;
     // The narrowed entries and their evaluation, reused when that candidate is taken.
     let narrowed: { entries: NaclEntry[]; segments: readonly NaclSegment[] } | undefined;
-    if (contributors.every((e) => adminOnly(e, admin))) {
+    if (contributors.length > 0 && contributors.every((e) => adminOnly(e, admin))) {
       candidate = narrowOrDelete(contributors, sources, item.family, taken);
       if (typeof candidate !== 'string') {
         const entries = apply(current.entries, candidate);
