@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../../../shared/config';
 import { evaluate } from '../../../../shared/engine';
-import type { NaclEntryInput } from '../../../../shared/findings';
+import type { Finding, NaclEntryInput } from '../../../../shared/findings';
 import { parseConfig } from '../../../../shared/load-config';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { planRemediation } from '../../../../shared/remediation/plan';
@@ -43,7 +43,7 @@ function plan(
   vpc: Record<string, unknown>,
   entries: RawEntry[],
   config: ConfigInput = {},
-): RemediationPlanResult {
+): RemediationPlanResult & { findings: Finding[] } {
   const snapshot = parseSnapshot({
     Vpcs: [{ VpcId: VPC, ...vpc }],
     Subnets: [{ SubnetId: 'subnet-0mut9', VpcId: VPC, CidrBlock: '10.0.0.0/24' }],
@@ -62,7 +62,8 @@ function plan(
     rules: { 'nacl-open-admin-port': 'remediate' },
     ...config,
   });
-  return planRemediation(evaluate(snapshot, parsed), parsed, { sliceComplete: true });
+  const findings = evaluate(snapshot, parsed);
+  return { ...planRemediation(findings, parsed, { sliceComplete: true }), findings };
 }
 
 /** The planned calls as `action number rule-action protocol ports source`. */
@@ -117,6 +118,31 @@ describe('DESIGN §8 NACL precision: one change per port, never repeated', () =>
     expect(reasons(result)).toEqual([]);
   });
 
+  it('takes the deny path at the largest free numbers when a narrowing is given up', () => {
+    // Prepare: two IPv4 blocks; 100 opens only 22 (admin-only) but 200 behind it opens everything,
+    // so narrowing 100 would leave 22 open: the deny path below 100, numbers 99, 98, 97 (none of
+    // them held back for the allows of the narrowing that was not made).
+    const vpc = {
+      CidrBlock: '10.0.0.0/16',
+      CidrBlockAssociationSet: [block('10.0.0.0/16'), block('10.1.0.0/16')],
+    };
+    const result = plan(
+      vpc,
+      [entry(100, '6', '0.0.0.0/0', [22, 22]), entry(200, '6', '0.0.0.0/0', [0, 65535])],
+      {
+        adminPorts: ['22/tcp'],
+      },
+    );
+
+    // Assess
+    expect(calls(result)).toEqual([
+      'CreateNetworkAclEntry 97 allow 6 22-22 10.1.0.0/16',
+      'CreateNetworkAclEntry 98 allow 6 22-22 10.0.0.0/16',
+      'CreateNetworkAclEntry 99 deny 6 22-22 0.0.0.0/0',
+    ]);
+    expect(reasons(result)).toEqual([]);
+  });
+
   it('narrows each entry once when two overlapping admin specs share it', () => {
     // Prepare: 22/tcp, then 20-25/tcp; entry 100 opens 22, entry 200 opens 23-25, both admin-only.
     const result = plan(
@@ -125,7 +151,16 @@ describe('DESIGN §8 NACL precision: one change per port, never repeated', () =>
       { adminPorts: ['22/tcp', '20-25/tcp'] },
     );
 
-    // Assess: 100 narrowed for 22; for 20-25 only 200 is left to narrow (100 is not replaced twice).
+    // Assess: 100 narrowed for 22; for 20-25 only 200 is left to narrow (100 is not replaced twice,
+    // in the calls nor in the finding's planned fix and its words).
+    const [finding] = result.findings;
+    expect(finding?.remediation).toMatchObject({
+      replaceEntries: [{ RuleNumber: 100 }, { RuleNumber: 200 }],
+      previousEntries: [{ RuleNumber: 100 }, { RuleNumber: 200 }],
+    });
+    expect(finding?.detail).toContain(
+      'Planned fix (only with rules.nacl-open-admin-port set to "remediate"): narrow entry 100 to 10.0.0.0/16; narrow entry 200 to 10.0.0.0/16.',
+    );
     expect(calls(result)).toEqual([
       'ReplaceNetworkAclEntry 100 allow 6 22-22 10.0.0.0/16',
       'ReplaceNetworkAclEntry 200 allow 6 23-25 10.0.0.0/16',
@@ -163,7 +198,11 @@ describe('DESIGN §8 NACL precision: kept sources that are world-open themselves
     // Prepare: the config schema refuses such sources, so the parsed config is amended past it: the
     // fix must still not trust kept sources blindly (the IPv4 twin is in nacl-open-admin-port.test.ts).
     const config = {
-      ...parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' }, adminPorts: ['22/tcp'] }),
+      ...parseConfig({
+        mode: 'remediate',
+        rules: { 'nacl-open-admin-port': 'remediate' },
+        adminPorts: ['22/tcp'],
+      }),
       naclAdminSources: ['2000::/4', '3000::/4'],
     };
     const snapshot = parseSnapshot({
@@ -186,6 +225,66 @@ describe('DESIGN §8 NACL precision: kept sources that are world-open themselves
     expect(result.actions).toEqual([]);
     expect(reasons(result)).toEqual([
       "not fixable automatically: 22/tcp ipv6: the kept sources of IPv6 (the VPC's blocks and naclAdminSources) are world-open themselves",
+    ]);
+  });
+});
+
+describe('DESIGN §8 NACL precision: naclEntryLimit counts the inbound entries of the family', () => {
+  it('plans a fix that brings the NACL to exactly naclEntryLimit entries (only more is refused)', () => {
+    // Prepare: 17 narrow allows and the tcp allow-all: 18 inbound IPv4 entries; the fix adds 2. The
+    // final denies EC2 lists (32767, 32768 for IPv6) are no entries of the quota.
+    const narrow = Array.from({ length: 17 }, (_, i) => entry(200 + i, '6', `10.${i}.0.0/16`, [443, 443]));
+    const finals = [
+      entry(32767, '-1', '0.0.0.0/0', undefined, 'deny'),
+      entry(32768, '-1', '::/0', undefined, 'deny'),
+    ];
+    const result = plan(
+      { CidrBlock: '10.0.0.0/16' },
+      [entry(100, '6', '0.0.0.0/0', [0, 65535]), ...narrow, ...finals],
+      { adminPorts: ['22/tcp'] },
+    );
+
+    // Assess: 20 entries after the fix, as many as the limit allows.
+    expect(calls(result)).toEqual([
+      'CreateNetworkAclEntry 98 allow 6 22-22 10.0.0.0/16',
+      'CreateNetworkAclEntry 99 deny 6 22-22 0.0.0.0/0',
+    ]);
+    expect(reasons(result)).toEqual([]);
+  });
+
+  it("counts only the fixed family's entries: many IPv6 entries leave room for an IPv4 fix", () => {
+    // Prepare: 19 IPv6 entries (AWS's quota is per family) and the IPv4 tcp allow-all.
+    const narrow6 = Array.from({ length: 19 }, (_, i) =>
+      entry(200 + i, '6', `2600:1f18:${i}::/48`, [443, 443]),
+    );
+    const result = plan(
+      { CidrBlock: '10.0.0.0/16' },
+      [entry(100, '6', '0.0.0.0/0', [0, 65535]), ...narrow6],
+      {
+        adminPorts: ['22/tcp'],
+      },
+    );
+
+    // Assess: 3 IPv4 entries after the fix, far below the limit.
+    expect(calls(result)).toEqual([
+      'CreateNetworkAclEntry 98 allow 6 22-22 10.0.0.0/16',
+      'CreateNetworkAclEntry 99 deny 6 22-22 0.0.0.0/0',
+    ]);
+    expect(reasons(result)).toEqual([]);
+  });
+
+  it('refuses even a delete in a NACL already holding more IPv6 entries than naclEntryLimit', () => {
+    // Prepare: no IPv6 block in the VPC (the admin-only ::/0 allow would be deleted), and 21 inbound
+    // IPv6 entries: the NACL is over the limit before the fix, which must not touch it.
+    const narrow = Array.from({ length: 20 }, (_, i) =>
+      entry(200 + i, '6', `2600:1f18:${i}::/48`, [443, 443]),
+    );
+    const result = plan({ CidrBlock: '10.0.0.0/16' }, [entry(100, '6', '::/0', [22, 22]), ...narrow]);
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(reasons(result)).toEqual([
+      'not fixable automatically: 22/tcp ipv6: the NACL holds 21 inbound IPv6 entries, more than naclEntryLimit (20)',
     ]);
   });
 });
