@@ -288,3 +288,35 @@ describe('DESIGN §8 NACL precision: naclEntryLimit counts the inbound entries o
     ]);
   });
 });
+
+describe('DESIGN §8 NACL precision: narrowing, with an allow per further kept source', () => {
+  const twoBlocks = {
+    CidrBlock: '10.0.0.0/16',
+    CidrBlockAssociationSet: [block('10.0.0.0/16'), block('10.1.0.0/16')],
+  };
+
+  it('gives the allows of each narrowed entry their own numbers', () => {
+    // Prepare: the world in two halves, each an admin-only entry; two kept sources.
+    const result = plan(
+      twoBlocks,
+      [entry(100, '6', '0.0.0.0/1', [22, 22]), entry(101, '6', '128.0.0.0/1', [22, 22])],
+      { adminPorts: ['22/tcp'] },
+    );
+
+    // Assess: each entry narrowed to the first block, one allow each for the second, at 99 and 98.
+    expect(calls(result)).toEqual([
+      'CreateNetworkAclEntry 98 allow 6 22-22 10.1.0.0/16',
+      'CreateNetworkAclEntry 99 allow 6 22-22 10.1.0.0/16',
+      'ReplaceNetworkAclEntry 100 allow 6 22-22 10.0.0.0/16',
+      'ReplaceNetworkAclEntry 101 allow 6 22-22 10.0.0.0/16',
+    ]);
+  });
+
+  it("repeats the narrowed entry's whole port range in the further allows", () => {
+    const result = plan(twoBlocks, [entry(100, '6', '0.0.0.0/0', [20, 25])], { adminPorts: ['20-25/tcp'] });
+    expect(calls(result)).toEqual([
+      'CreateNetworkAclEntry 99 allow 6 20-25 10.1.0.0/16',
+      'ReplaceNetworkAclEntry 100 allow 6 20-25 10.0.0.0/16',
+    ]);
+  });
+});
