@@ -320,3 +320,19 @@ describe('DESIGN §8 NACL precision: narrowing, with an allow per further kept s
     ]);
   });
 });
+
+describe("DESIGN §8 NACL precision: the finding's planned fix in words", () => {
+  const PLANNED = 'Planned fix (only with rules.nacl-open-admin-port set to "remediate"): ';
+
+  it('names the IPv6 block an IPv6 entry is narrowed to', () => {
+    const vpc = { CidrBlock: '10.0.0.0/16', Ipv6CidrBlockAssociationSet: [block6('2600:1f18:aa00::/56')] };
+    const result = plan(vpc, [entry(120, '6', '::/0', [22, 22])]);
+    expect(result.findings[0]?.detail).toContain(`${PLANNED}narrow entry 120 to 2600:1f18:aa00::/56.`);
+  });
+
+  it('names the entry a fix deletes', () => {
+    const result = plan({ CidrBlock: '10.0.0.0/16' }, [entry(120, '6', '::/0', [22, 22])]);
+    expect(calls(result)).toEqual(['DeleteNetworkAclEntry 120 ingress']);
+    expect(result.findings[0]?.detail).toContain(`${PLANNED}delete entry 120.`);
+  });
+});
