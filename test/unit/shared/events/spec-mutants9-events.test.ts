@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { scopeFromEvent } from '../../../../shared/events/event-table';
+import { parseEvent, triageEvent } from '../../../../shared/events/parse';
+import type { EventScope, Triage } from '../../../../shared/events/types';
+import { envelope } from '../../../helpers';
+
+// DESIGN §7, checked where mutants9's mutations of shared/events/ (parse.ts, event-table.ts,
+// shapes.ts, interface-events.ts, tag-event.ts) survived the earlier tests: which events are
+// handled or ignored and why, and the exact scope each one reads.
+
+const KEY = 'vpc-guardrail:exempt';
+const OPTIONS = { exemptionTagKey: KEY };
+
+/** A minimal successful EC2 record (shapes of the kind the fixtures show). */
+function record(
+  eventName: string,
+  requestParameters: unknown,
+  responseElements: unknown = { _return: true },
+) {
+  return {
+    eventVersion: '1.10',
+    eventID: 'e-1',
+    eventTime: '2025-06-15T10:51:12Z',
+    eventSource: 'ec2.amazonaws.com',
+    eventName,
+    awsRegion: 'us-east-1',
+    recipientAccountId: '111122223333',
+    sourceIPAddress: '198.51.100.7',
+    userAgent: 'aws-cli/2',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '444455556666' },
+    requestParameters,
+    responseElements,
+  };
+}
+
+function handled(triage: Triage): EventScope {
+  if (triage.kind !== 'handle') throw new Error(`not handled: ${JSON.stringify(triage)}`);
+  return triage.scope;
+}
+
+/** The non-empty lists of a scope (what the event touches), plus its exemption if any. */
+function lists(scope: EventScope): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(scope)) {
+    if (key === 'eventName' || key === 'area') continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+const scope = (eventName: string, request: unknown, response?: unknown) =>
+  lists(handled(triageEvent(record(eventName, request, response), OPTIONS)));
+
+describe('DESIGN §7: the account and region of an event', () => {
+  it("takes the envelope's account and region over the record's, never the caller's account", () => {
+    // Prepare: every source disagrees (a record relayed from another region's bus).
+    const event = envelope(record('CreateRoute', { routeTableId: 'rtb-1' }), '777788889999', 'eu-west-1');
+
+    // Act
+    const parsed = parseEvent(event);
+
+    // Assess
+    expect(parsed).toMatchObject({ accountId: '777788889999', region: 'eu-west-1' });
+    expect(parsed).toMatchObject({ originFields: { account: 'account', region: 'region' } });
+  });
+
+  it("falls back to the record's recipientAccountId and awsRegion, naming them", () => {
+    const bare = parseEvent(record('CreateRoute', { routeTableId: 'rtb-1' }));
+    expect(bare).toMatchObject({
+      accountId: '111122223333',
+      region: 'us-east-1',
+      originFields: { account: 'recipientAccountId', region: 'awsRegion' },
+    });
+    const {
+      account: _a,
+      region: _r,
+      ...noOrigin
+    } = envelope(record('CreateRoute', { routeTableId: 'rtb-1' })) as Record<string, unknown>;
+    expect(parseEvent(noOrigin)).toMatchObject({
+      accountId: '111122223333',
+      region: 'us-east-1',
+      originFields: { account: 'detail.recipientAccountId', region: 'detail.awsRegion' },
+    });
+  });
+
+  it('rejects an event of another region than the envelope says, not the record', () => {
+    const event = envelope(record('CreateRoute', { routeTableId: 'rtb-1' }), '111122223333', 'eu-west-1');
+    const triage = triageEvent(event, {
+      ...OPTIONS,
+      expectedAccountId: '111122223333',
+      expectedRegion: 'us-east-1',
+    });
+    expect(triage).toMatchObject({
+      kind: 'ignore',
+      ignored: { code: 'other-region', reason: "event of region eu-west-1, not this function's us-east-1" },
+    });
+  });
+});
+
+describe('DESIGN §8 notification "who": the caller as the record names it', () => {
+  it("reads the source IP from the record, not from userIdentity, and the caller's ARN", () => {
+    const event = record('CreateRoute', { routeTableId: 'rtb-1' });
+    const parsed = parseEvent({
+      ...event,
+      userIdentity: { ...event.userIdentity, sourceIPAddress: '203.0.113.9' },
+    });
+    expect(parsed).toMatchObject({
+      actor: {
+        arn: 'arn:aws:iam::111122223333:user/alice',
+        type: 'IAMUser',
+        sourceIp: '198.51.100.7',
+        userAgent: 'aws-cli/2',
+      },
+    });
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseSnapshot } from '../../../../shared/model/snapshot';
+import { applyActions } from '../../../../shared/remediation/apply';
+import type { PlannedAction } from '../../../../shared/remediation/types';
+import { buildWorld } from '../../../helpers';
+
+// DESIGN §8 "Notices tell the state after the actions": the calls made, applied to the slice in
+// memory, checked where mutants9's mutations of shared/remediation/apply.ts survived the earlier
+// tests. A wrong in-memory effect makes the notice call a finding fixed that is still open (or the
+// reverse).
+
+const GROUP = 'sg-0mut9';
+
+/** Ingress and egress rules on the same port and source: only the direction tells them apart. */
+const world = () =>
+  parseSnapshot(
+    buildWorld({
+      groupId: GROUP,
+      rules: [
+        { id: 'sgr-in25', from: 25, cidr: '0.0.0.0/0' },
+        { id: 'sgr-out25', from: 25, cidr: '0.0.0.0/0', egress: true },
+        { id: 'sgr-outall', protocol: '-1', cidr: '0.0.0.0/0', egress: true },
+      ],
+    }),
+  );
+
+const group = (snapshot: ReturnType<typeof world>) =>
+  snapshot.SecurityGroups.find((g) => g.GroupId === GROUP);
+const ports = (permissions: { IpProtocol: string; FromPort?: number; IpRanges: { CidrIp: string }[] }[]) =>
+  permissions.map(
+    (p) => `${p.IpProtocol} ${p.FromPort ?? 'all'} ${p.IpRanges.map((r) => r.CidrIp).join(',')}`,
+  );
+
+const revoke = (
+  action: 'RevokeSecurityGroupIngress' | 'RevokeSecurityGroupEgress',
+  ids: string[],
+): PlannedAction => ({
+  action,
+  parameters: { GroupId: GROUP, SecurityGroupRuleIds: ids },
+  findingIds: [],
+});
+
+describe('applyActions: a revoke acts on its own direction only', () => {
+  it('removes an egress rule and its egress permission, leaving the same ingress rule open', () => {
+    // Act
+    const after = applyActions(world(), [revoke('RevokeSecurityGroupEgress', ['sgr-out25'])]);
+
+    // Assess
+    expect(
+      after.SecurityGroupRules.filter((r) => r.GroupId === GROUP).map((r) => r.SecurityGroupRuleId),
+    ).toEqual(['sgr-in25', 'sgr-outall']);
+    expect(ports(group(after)?.IpPermissionsEgress ?? [])).toEqual(['-1 all 0.0.0.0/0']);
+    expect(ports(group(after)?.IpPermissions ?? [])).toEqual(['tcp 25 0.0.0.0/0']);
+  });
+
+  it('removes an ingress rule and its ingress permission, leaving the same egress rule', () => {
+    const after = applyActions(world(), [revoke('RevokeSecurityGroupIngress', ['sgr-in25'])]);
+    expect(ports(group(after)?.IpPermissions ?? [])).toEqual([]);
+    expect(ports(group(after)?.IpPermissionsEgress ?? [])).toEqual(['tcp 25 0.0.0.0/0', '-1 all 0.0.0.0/0']);
+  });
+});
