@@ -59,3 +59,66 @@ describe('applyActions: a revoke acts on its own direction only', () => {
     expect(ports(group(after)?.IpPermissionsEgress ?? [])).toEqual(['tcp 25 0.0.0.0/0', '-1 all 0.0.0.0/0']);
   });
 });
+
+describe('applyActions: NACL entries as the calls wrote them', () => {
+  it('writes a created and a replaced entry with their whole port range', () => {
+    const acl = world().NetworkAcls[0]?.NetworkAclId ?? '';
+    const after = applyActions(world(), [
+      {
+        action: 'CreateNetworkAclEntry',
+        parameters: {
+          NetworkAclId: acl,
+          RuleNumber: 99,
+          Protocol: '6',
+          RuleAction: 'deny',
+          Egress: false,
+          CidrBlock: '0.0.0.0/0',
+          PortRange: { From: 20, To: 25 },
+        },
+        findingIds: [],
+      },
+      {
+        action: 'ReplaceNetworkAclEntry',
+        parameters: {
+          NetworkAclId: acl,
+          RuleNumber: 100,
+          Protocol: '17',
+          RuleAction: 'allow',
+          Egress: false,
+          CidrBlock: '10.0.0.0/16',
+          PortRange: { From: 3389, To: 3390 },
+        },
+        findingIds: [],
+      },
+    ]);
+    const written = after.NetworkAcls[0]?.Entries.filter((e) => !e.Egress && e.RuleNumber < 101);
+    expect(written?.map((e) => [e.RuleNumber, e.RuleAction, e.Protocol, e.CidrBlock, e.PortRange])).toEqual([
+      [99, 'deny', '6', '0.0.0.0/0', { From: 20, To: 25 }],
+      [100, 'allow', '17', '10.0.0.0/16', { From: 3389, To: 3390 }],
+    ]);
+  });
+
+  it('writes an outbound entry as outbound, next to an inbound entry of the same number', () => {
+    const acl = world().NetworkAcls[0]?.NetworkAclId ?? '';
+    const after = applyActions(world(), [
+      {
+        action: 'CreateNetworkAclEntry',
+        parameters: {
+          NetworkAclId: acl,
+          RuleNumber: 100,
+          Protocol: '6',
+          RuleAction: 'deny',
+          Egress: true,
+          CidrBlock: '0.0.0.0/0',
+          PortRange: { From: 25, To: 25 },
+        },
+        findingIds: [],
+      },
+    ]);
+    const at100 = after.NetworkAcls[0]?.Entries.filter((e) => e.RuleNumber === 100);
+    expect(at100?.map((e) => [e.Egress, e.RuleAction, e.Protocol])).toEqual([
+      [false, 'allow', '-1'],
+      [true, 'deny', '6'],
+    ]);
+  });
+});
