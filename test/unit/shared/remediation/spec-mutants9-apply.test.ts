@@ -121,4 +121,26 @@ describe('applyActions: NACL entries as the calls wrote them', () => {
       [true, 'deny', '6'],
     ]);
   });
+
+  it("changes only the named NACL's entries, not those of another NACL with the same numbers", () => {
+    const before = world();
+    const [first] = before.NetworkAcls;
+    if (!first) throw new Error('the world has a NACL');
+    const other = { ...first, NetworkAclId: 'acl-0other', Associations: [], IsDefault: false };
+    const after = applyActions({ ...before, NetworkAcls: [first, other] }, [
+      {
+        action: 'DeleteNetworkAclEntry',
+        parameters: { NetworkAclId: first.NetworkAclId, RuleNumber: 100, Egress: false },
+        findingIds: [],
+      },
+    ]);
+    const inbound100 = after.NetworkAcls.map((acl) => [
+      acl.NetworkAclId,
+      acl.Entries.some((e) => e.RuleNumber === 100 && !e.Egress),
+    ]);
+    expect(inbound100).toEqual([
+      [first.NetworkAclId, false],
+      ['acl-0other', true],
+    ]);
+  });
 });
