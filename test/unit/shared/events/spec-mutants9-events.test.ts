@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scopeFromEvent } from '../../../../shared/events/event-table';
-import { parseEvent, triageEvent } from '../../../../shared/events/parse';
+import { parseEvent, sameRole, triageEvent } from '../../../../shared/events/parse';
 import type { EventScope, Triage } from '../../../../shared/events/types';
 import { envelope } from '../../../helpers';
 
@@ -113,5 +113,17 @@ describe('DESIGN §8 notification "who": the caller as the record names it', () 
         userAgent: 'aws-cli/2',
       },
     });
+  });
+});
+
+describe("DESIGN §7 no loops: the guardrail's own role", () => {
+  it('is the same role only in the same partition, account and name', () => {
+    const own = 'arn:aws:iam::111122223333:role/ops/vpc-guardrail-fn';
+    expect(sameRole('arn:aws:sts::111122223333:assumed-role/vpc-guardrail-fn/session-1', own)).toBe(true);
+    expect(sameRole('arn:aws-us-gov:sts::111122223333:assumed-role/vpc-guardrail-fn/session-1', own)).toBe(
+      false,
+    );
+    expect(sameRole('arn:aws:sts::444455556666:assumed-role/vpc-guardrail-fn/session-1', own)).toBe(false);
+    expect(sameRole('arn:aws:sts::111122223333:assumed-role/vpc-guardrail-other/session-1', own)).toBe(false);
   });
 });

@@ -144,3 +144,27 @@ describe('applyActions: NACL entries as the calls wrote them', () => {
     ]);
   });
 });
+
+describe('applyActions: a revoke by rule id removes the source the rule stands for', () => {
+  it("removes a prefix-list rule's list from the group's permission, keeping the port's other sources", () => {
+    // Prepare: tcp 22 from a prefix list and from an office range, as two rules.
+    const snapshot = parseSnapshot(
+      buildWorld({
+        groupId: GROUP,
+        rules: [
+          { id: 'sgr-pl22', from: 22, prefixList: 'pl-0world' },
+          { id: 'sgr-office22', from: 22, cidr: '198.51.100.0/24' },
+        ],
+      }),
+    );
+
+    // Act
+    const after = applyActions(snapshot, [revoke('RevokeSecurityGroupIngress', ['sgr-pl22'])]);
+
+    // Assess
+    const permissions = group(after)?.IpPermissions ?? [];
+    expect(permissions.map((p) => [p.FromPort, p.PrefixListIds, p.IpRanges.map((r) => r.CidrIp)])).toEqual([
+      [22, [], ['198.51.100.0/24']],
+    ]);
+  });
+});
