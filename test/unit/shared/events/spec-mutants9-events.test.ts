@@ -127,3 +127,19 @@ describe("DESIGN §7 no loops: the guardrail's own role", () => {
     expect(sameRole('arn:aws:sts::111122223333:assumed-role/vpc-guardrail-other/session-1', own)).toBe(false);
   });
 });
+
+describe('DESIGN §15 organization mode: the origin must read as an AWS account and region', () => {
+  it('takes a region name with a two-digit number as a region, and refuses one that is no name', () => {
+    const org = { ...OPTIONS, requireAwsOrigin: true };
+    const event = (region: string) =>
+      envelope(record('CreateRoute', { routeTableId: 'rtb-1' }), '111122223333', region);
+    expect(triageEvent(event('ap-southeast-10'), org)).toMatchObject({ kind: 'handle' });
+    expect(triageEvent(event('ap-southeast-1x'), org)).toMatchObject({
+      kind: 'ignore',
+      ignored: {
+        code: 'malformed',
+        reason: 'the event\'s region "ap-southeast-1x" (region) is not an AWS region name (like eu-west-1)',
+      },
+    });
+  });
+});

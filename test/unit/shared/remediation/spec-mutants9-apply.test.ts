@@ -167,4 +167,28 @@ describe('applyActions: a revoke by rule id removes the source the rule stands f
       [22, [], ['198.51.100.0/24']],
     ]);
   });
+
+  it('removes the source only from the permission with the same ports', () => {
+    // Prepare: the world on 22, on 20-22 and on 22-25, as three rules.
+    const snapshot = parseSnapshot(
+      buildWorld({
+        groupId: GROUP,
+        rules: [
+          { id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' },
+          { id: 'sgr-w20', from: 20, to: 22, cidr: '0.0.0.0/0' },
+          { id: 'sgr-w25', from: 22, to: 25, cidr: '0.0.0.0/0' },
+        ],
+      }),
+    );
+
+    // Act
+    const after = applyActions(snapshot, [revoke('RevokeSecurityGroupIngress', ['sgr-w22'])]);
+
+    // Assess: the other two permissions still open their ports to the world.
+    const permissions = group(after)?.IpPermissions ?? [];
+    expect(permissions.map((p) => [p.FromPort, p.ToPort, p.IpRanges.map((r) => r.CidrIp)])).toEqual([
+      [20, 22, ['0.0.0.0/0']],
+      [22, 25, ['0.0.0.0/0']],
+    ]);
+  });
 });
