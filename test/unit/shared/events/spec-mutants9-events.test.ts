@@ -142,4 +142,16 @@ describe('DESIGN §15 organization mode: the origin must read as an AWS account 
       },
     });
   });
+
+  it('refuses an account that is not exactly 12 digits', () => {
+    const org = { ...OPTIONS, requireAwsOrigin: true };
+    const event = envelope(record('CreateRoute', { routeTableId: 'rtb-1' }), '1111222233334', 'eu-west-1');
+    expect(triageEvent(event, org)).toMatchObject({
+      kind: 'ignore',
+      ignored: {
+        code: 'malformed',
+        reason: 'the event\'s account "1111222233334" (account) is not a 12-digit AWS account id',
+      },
+    });
+  });
 });

@@ -191,4 +191,30 @@ describe('applyActions: a revoke by rule id removes the source the rule stands f
       [22, 25, ['0.0.0.0/0']],
     ]);
   });
+
+  it('matches a permission whose protocol is written as a number or in capitals (the snapshot accepts both)', () => {
+    // Prepare: the rules say `tcp`; the group's permission lists say `6` and `TCP`.
+    const raw = buildWorld({
+      groupId: GROUP,
+      rules: [
+        { id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' },
+        { id: 'sgr-w25', from: 25, cidr: '0.0.0.0/0' },
+      ],
+    });
+    const rawGroup = raw.SecurityGroups.find((g) => g.GroupId === GROUP);
+    const permissions = rawGroup?.IpPermissions as { IpProtocol: string }[] | undefined;
+    const [p22, p25] = permissions ?? [];
+    if (!p22 || !p25) throw new Error('two permissions');
+    p22.IpProtocol = '6';
+    p25.IpProtocol = 'TCP';
+
+    // Act
+    const after = applyActions(parseSnapshot(raw), [
+      revoke('RevokeSecurityGroupIngress', ['sgr-w22', 'sgr-w25']),
+    ]);
+
+    // Assess: both world sources gone from the permission lists, as from the rules.
+    expect(group(after)?.IpPermissions).toEqual([]);
+    expect(after.SecurityGroupRules.filter((r) => r.GroupId === GROUP && !r.IsEgress)).toEqual([]);
+  });
 });
