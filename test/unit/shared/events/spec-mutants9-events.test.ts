@@ -155,3 +155,72 @@ describe('DESIGN §15 organization mode: the origin must read as an AWS account 
     });
   });
 });
+
+describe('DESIGN §7 security-group events: the rules a record names', () => {
+  const request = {
+    groupId: 'sg-0a',
+    ipPermissions: {
+      items: [
+        { ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } },
+      ],
+    },
+  };
+  const fromRequest = [
+    { groupId: 'sg-0a', egress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' },
+  ];
+
+  it('reads the added rules from the request when the rule set names no group for a rule', () => {
+    const response = {
+      _return: true,
+      securityGroupRuleSet: {
+        items: [{ securityGroupRuleId: 'sgr-0a', ipProtocol: 'tcp', fromPort: 22, toPort: 22 }],
+      },
+    };
+    expect(scope('AuthorizeSecurityGroupIngress', request, response)).toEqual({
+      securityGroupIds: ['sg-0a'],
+      addedRules: fromRequest,
+    });
+  });
+
+  it('reads the added rules from the request when the rule set names no rule id', () => {
+    const response = {
+      _return: true,
+      securityGroupRuleSet: { items: [{ groupId: 'sg-0a', ipProtocol: 'tcp', fromPort: 22, toPort: 22 }] },
+    };
+    expect(scope('AuthorizeSecurityGroupIngress', request, response)).toEqual({
+      securityGroupIds: ['sg-0a'],
+      addedRules: fromRequest,
+    });
+  });
+});
+
+describe('DESIGN §7 exemptions: CreateTags / DeleteTags on the exemption tag key', () => {
+  const tags = (key: string) => ({
+    resourcesSet: { items: [{ resourceId: 'sg-0a' }] },
+    tagSet: { items: [{ key, value: '*' }] },
+  });
+
+  it('reads the tag key exactly as EC2 does (case-sensitive): another case is not the exemption', () => {
+    const triage = triageEvent(record('CreateTags', tags('VPC-Guardrail:Exempt')), OPTIONS);
+    expect(triage).toMatchObject({
+      kind: 'ignore',
+      ignored: { code: 'not-exemption-tag', reason: `the tags changed are not ${KEY}` },
+    });
+    expect(scope('CreateTags', tags(KEY))).toEqual({
+      securityGroupIds: ['sg-0a'],
+      exemption: { change: 'set', key: KEY, resourceIds: ['sg-0a'], value: '*' },
+    });
+  });
+
+  it('ignores a CreateTags that names no tag (only DeleteTags without tags removes every tag)', () => {
+    const request = { resourcesSet: { items: [{ resourceId: 'sg-0a' }] }, tagSet: {} };
+    expect(triageEvent(record('CreateTags', request), OPTIONS)).toMatchObject({
+      kind: 'ignore',
+      ignored: { code: 'not-exemption-tag' },
+    });
+    expect(scope('DeleteTags', request)).toEqual({
+      securityGroupIds: ['sg-0a'],
+      exemption: { change: 'removed', key: KEY, resourceIds: ['sg-0a'], everyTag: true },
+    });
+  });
+});
