@@ -192,6 +192,61 @@ describe('DESIGN §7 security-group events: the rules a record names', () => {
       addedRules: fromRequest,
     });
   });
+  it('reads each rule of the rule set: direction (also as text), protocol, ports and its one source', () => {
+    const item = (id: string, extra: Record<string, unknown>) => ({
+      securityGroupRuleId: id,
+      groupId: 'sg-0a',
+      isEgress: 'true',
+      ...extra,
+    });
+    const response = {
+      _return: true,
+      securityGroupRuleSet: {
+        items: [
+          item('sgr-1', { ipProtocol: 'tcp', fromPort: '22', toPort: '22', cidrIpv4: '0.0.0.0/0' }),
+          item('sgr-2', { ipProtocol: 'udp', fromPort: 53, toPort: 53, cidrIpv6: '::/0' }),
+          item('sgr-3', { ipProtocol: 'tcp', fromPort: 443, toPort: 443, prefixListId: 'pl-0a' }),
+          item('sgr-4', { ipProtocol: '-1', referencedGroupInfo: { groupId: 'sg-0b' } }),
+          item('sgr-5', { cidrIpv4: '10.0.0.0/8' }),
+        ],
+      },
+    };
+    expect(scope('AuthorizeSecurityGroupEgress', { groupId: 'sg-0a' }, response)).toEqual({
+      securityGroupIds: ['sg-0a'],
+      securityGroupRuleIds: ['sgr-1', 'sgr-2', 'sgr-3', 'sgr-4', 'sgr-5'],
+      addedRules: [
+        {
+          ruleId: 'sgr-1',
+          groupId: 'sg-0a',
+          egress: true,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: '0.0.0.0/0',
+        },
+        {
+          ruleId: 'sgr-2',
+          groupId: 'sg-0a',
+          egress: true,
+          ipProtocol: 'udp',
+          fromPort: 53,
+          toPort: 53,
+          cidrIpv6: '::/0',
+        },
+        {
+          ruleId: 'sgr-3',
+          groupId: 'sg-0a',
+          egress: true,
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          prefixListId: 'pl-0a',
+        },
+        { ruleId: 'sgr-4', groupId: 'sg-0a', egress: true, ipProtocol: '-1', referencedGroupId: 'sg-0b' },
+        { ruleId: 'sgr-5', groupId: 'sg-0a', egress: true, ipProtocol: '-1', cidrIpv4: '10.0.0.0/8' },
+      ],
+    });
+  });
 });
 
 describe('DESIGN §7 exemptions: CreateTags / DeleteTags on the exemption tag key', () => {
@@ -222,5 +277,78 @@ describe('DESIGN §7 exemptions: CreateTags / DeleteTags on the exemption tag ke
       securityGroupIds: ['sg-0a'],
       exemption: { change: 'removed', key: KEY, resourceIds: ['sg-0a'], everyTag: true },
     });
+  });
+});
+
+describe('DESIGN §7 records from before rule ids ({"_return": true}): the rules the request asked for', () => {
+  it('reads the legacy flat form (cidrIp, ipProtocol, fromPort at the top)', () => {
+    const request = { groupId: 'sg-0a', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' };
+    expect(scope('AuthorizeSecurityGroupIngress', request)).toEqual({
+      securityGroupIds: ['sg-0a'],
+      addedRules: [
+        {
+          groupId: 'sg-0a',
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: '0.0.0.0/0',
+        },
+      ],
+    });
+  });
+
+  it('reads IPv6 ranges and prefix lists of an egress request, each source its own rule', () => {
+    const request = {
+      groupId: 'sg-0a',
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 3389,
+            toPort: 3389,
+            ipv6Ranges: { items: [{ cidrIpv6: '::/0' }] },
+            prefixListIds: { items: [{ prefixListId: 'pl-0a' }] },
+          },
+        ],
+      },
+    };
+    const base = { groupId: 'sg-0a', egress: true, ipProtocol: 'tcp', fromPort: 3389, toPort: 3389 };
+    expect(scope('AuthorizeSecurityGroupEgress', request)).toEqual({
+      securityGroupIds: ['sg-0a'],
+      addedRules: [
+        { ...base, cidrIpv6: '::/0' },
+        { ...base, prefixListId: 'pl-0a' },
+      ],
+    });
+  });
+
+  it('names the group by name when the request has no id (default VPC), and the rules with it', () => {
+    const request = {
+      groupName: 'default',
+      ipProtocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidrIp: '0.0.0.0/0',
+    };
+    expect(scope('AuthorizeSecurityGroupIngress', request)).toEqual({
+      securityGroupNames: ['default'],
+      addedRules: [
+        {
+          groupId: '',
+          groupName: 'default',
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: '0.0.0.0/0',
+        },
+      ],
+    });
+  });
+
+  it('adds no rule for a revoke, whatever its request names', () => {
+    const request = { groupId: 'sg-0a', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' };
+    expect(scope('RevokeSecurityGroupIngress', request)).toEqual({ securityGroupIds: ['sg-0a'] });
   });
 });
