@@ -352,3 +352,126 @@ describe('DESIGN §7 records from before rule ids ({"_return": true}): the rules
     expect(scope('RevokeSecurityGroupIngress', request)).toEqual({ securityGroupIds: ['sg-0a'] });
   });
 });
+
+describe('DESIGN §7 exemptions: what a tag change puts in scope', () => {
+  const resources = (...ids: string[]) => ({ items: ids.map((resourceId) => ({ resourceId })) });
+
+  it("ignores a subnet's Name removed; a Name set puts only the subnets in scope (exact key `Name`)", () => {
+    expect(
+      triageEvent(
+        record('DeleteTags', { resourcesSet: resources('subnet-0a'), tagSet: { items: [{ key: 'Name' }] } }),
+        OPTIONS,
+      ),
+    ).toMatchObject({ kind: 'ignore', ignored: { code: 'not-exemption-tag' } });
+    expect(
+      scope('CreateTags', {
+        resourcesSet: resources('subnet-0a', 'sg-0a'),
+        tagSet: { items: [{ key: 'Name', value: 'x' }] },
+      }),
+    ).toEqual({ subnetIds: ['subnet-0a'] });
+    expect(
+      triageEvent(
+        record('CreateTags', {
+          resourcesSet: resources('subnet-0a'),
+          tagSet: { items: [{ key: 'name', value: 'x' }] },
+        }),
+        OPTIONS,
+      ),
+    ).toMatchObject({ kind: 'ignore', ignored: { code: 'not-exemption-tag' } });
+  });
+
+  it('every tag removed: only the judged resources count, and none judged is ignored with the reason', () => {
+    expect(scope('DeleteTags', { resourcesSet: resources('sg-0a', 'i-0a', 'ami-0a', 'eni-0a') })).toEqual({
+      securityGroupIds: ['sg-0a'],
+      networkInterfaceIds: ['eni-0a'],
+      exemption: { change: 'removed', key: KEY, resourceIds: ['sg-0a', 'eni-0a'], everyTag: true },
+    });
+    expect(
+      triageEvent(record('DeleteTags', { resourcesSet: resources('ami-0a', 'i-0a') }), OPTIONS),
+    ).toMatchObject({
+      kind: 'ignore',
+      ignored: { code: 'not-exemption-tag', reason: 'every tag removed from resources no rule judges' },
+    });
+  });
+
+  it('puts each tagged resource in its own list (an instance to name its interfaces), and names every one', () => {
+    const request = {
+      resourcesSet: resources('eni-0a', 'i-0a', 'vpc-0a', 'sg-0a'),
+      tagSet: { items: [{ key: KEY }] },
+    };
+    expect(scope('CreateTags', request)).toEqual({
+      securityGroupIds: ['sg-0a'],
+      networkInterfaceIds: ['eni-0a'],
+      instanceIds: ['i-0a'],
+      exemption: { change: 'set', key: KEY, resourceIds: ['eni-0a', 'i-0a', 'vpc-0a', 'sg-0a'] },
+    });
+  });
+
+  it("reads the SDK's Resources (a list of ids) and Tags", () => {
+    expect(scope('CreateTags', { Resources: ['sg-0a'], Tags: [{ Key: KEY, Value: 'x' }] })).toEqual({
+      securityGroupIds: ['sg-0a'],
+      exemption: { change: 'set', key: KEY, resourceIds: ['sg-0a'], value: 'x' },
+    });
+  });
+});
+
+describe('DESIGN §7/§8 an exemption given at creation (tag specifications)', () => {
+  const launched = {
+    instancesSet: {
+      items: [{ instanceId: 'i-0a', networkInterfaceSet: { items: [{ networkInterfaceId: 'eni-0a' }] } }],
+    },
+  };
+
+  it("reads a PascalCase wrapper's TagSpecification with its Tag members", () => {
+    const request = {
+      CreateNetworkInterfaceRequest: {
+        SubnetId: 'subnet-0a',
+        TagSpecification: { ResourceType: 'network-interface', Tag: { Key: KEY, Value: 'a' }, tag: 1 },
+      },
+    };
+    const response = {
+      CreateNetworkInterfaceResponse: { networkInterface: { networkInterfaceId: 'eni-0a' } },
+    };
+    expect(scope('CreateNetworkInterface', request, response)).toEqual({
+      networkInterfaceIds: ['eni-0a'],
+      exemption: { change: 'set', key: KEY, resourceIds: ['eni-0a'], value: 'a' },
+    });
+  });
+
+  it('tags what each specification types (tagSet or tags), the first value told, a hostile type naming nothing', () => {
+    const request = {
+      tagSpecificationSet: {
+        items: [
+          { resourceType: 'instance', tagSet: { items: [{ key: KEY, value: 'first' }] } },
+          { resourceType: 'network-interface', tags: [{ key: KEY, value: 'second' }] },
+          { resourceType: 'constructor', tags: [{ key: KEY, value: 'third' }] },
+        ],
+      },
+    };
+    expect(scope('RunInstances', request, launched)).toEqual({
+      networkInterfaceIds: ['eni-0a'],
+      instanceIds: ['i-0a'],
+      exemption: { change: 'set', key: KEY, resourceIds: ['i-0a', 'eni-0a'], value: 'first' },
+    });
+    const hostile = {
+      tagSpecificationSet: { items: [{ resourceType: 'constructor', tags: [{ key: KEY, value: 'x' }] }] },
+    };
+    expect(scope('RunInstances', hostile, launched)).toEqual({
+      networkInterfaceIds: ['eni-0a'],
+      instanceIds: ['i-0a'],
+    });
+  });
+
+  it('a specification without a type tags everything the call created, each once', () => {
+    const request = {
+      tagSpecificationSet: {
+        items: [{ tags: [{ key: KEY, value: 'all' }] }, { resourceType: 'instance', tags: [{ key: KEY }] }],
+      },
+    };
+    expect(scope('RunInstances', request, launched)).toEqual({
+      networkInterfaceIds: ['eni-0a'],
+      instanceIds: ['i-0a'],
+      exemption: { change: 'set', key: KEY, resourceIds: ['i-0a', 'eni-0a'], value: 'all' },
+    });
+  });
+});
