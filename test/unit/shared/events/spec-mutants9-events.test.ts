@@ -475,3 +475,74 @@ describe('DESIGN §7/§8 an exemption given at creation (tag specifications)', (
     });
   });
 });
+
+describe('DESIGN §7 interface events: the interface, else the instance', () => {
+  it('takes an interface named directly as the scope, the instance only when no interface is named', () => {
+    expect(
+      scope('AttachNetworkInterface', { networkInterfaceId: 'eni-0a', instanceId: 'i-0a', deviceIndex: 1 }),
+    ).toEqual({
+      networkInterfaceIds: ['eni-0a'],
+    });
+    expect(scope('AssociateAddress', { instanceId: 'i-0a', allocationId: 'eipalloc-0a' })).toEqual({
+      instanceIds: ['i-0a'],
+    });
+  });
+
+  it('RunInstances: reads the SDK shapes (Instances, NetworkInterfaces) and interfaces without an instance id', () => {
+    const sdk = {
+      Instances: [{ InstanceId: 'i-0a', NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0a' }] }],
+    };
+    expect(scope('RunInstances', {}, sdk)).toEqual({
+      instanceIds: ['i-0a'],
+      networkInterfaceIds: ['eni-0a'],
+    });
+    const noInstanceId = {
+      instancesSet: { items: [{ networkInterfaceSet: { items: [{ networkInterfaceId: 'eni-0b' }] } }] },
+    };
+    expect(scope('RunInstances', {}, noInstanceId)).toEqual({ networkInterfaceIds: ['eni-0b'] });
+  });
+
+  it('StartInstances: the instances of the request and of the response, in any shape', () => {
+    expect(scope('StartInstances', {}, { instancesSet: { items: [{ instanceId: 'i-0a' }] } })).toEqual({
+      instanceIds: ['i-0a'],
+    });
+    expect(
+      scope('StartInstances', { InstanceIds: ['i-0b'] }, { StartingInstances: [{ InstanceId: 'i-0c' }] }),
+    ).toEqual({
+      instanceIds: ['i-0b', 'i-0c'],
+    });
+  });
+});
+
+describe('ModifyInstanceAttribute: judged unless it names only attributes that are not the groups', () => {
+  const ignoredAs = (request: Record<string, unknown>, named: string) =>
+    expect(triageEvent(record('ModifyInstanceAttribute', request), OPTIONS)).toMatchObject({
+      kind: 'ignore',
+      ignored: {
+        code: 'not-exposure-change',
+        reason: `ModifyInstanceAttribute changes no security group (${named})`,
+      },
+    });
+
+  it('ignores other attributes in any spelling, naming them (request keys other than the instance and dry run)', () => {
+    ignoredAs({ instanceId: 'i-0a', attribute: 'instanceType', value: 't3.micro' }, 'instanceType');
+    ignoredAs({ instanceId: 'i-0a', sourceDestCheck: { value: false } }, 'sourceDestCheck');
+    ignoredAs({ instanceId: 'i-0a', dryRun: false, instanceType: { value: 't3.micro' } }, 'instanceType');
+  });
+
+  it('judges the instance when the groups change, when any attribute is the groups, or when none is named', () => {
+    expect(
+      scope('ModifyInstanceAttribute', { instanceId: 'i-0a', attribute: 'groupSet', value: 'sg-0a' }),
+    ).toEqual({
+      instanceIds: ['i-0a'],
+    });
+    expect(
+      scope('ModifyInstanceAttribute', {
+        instanceId: 'i-0a',
+        instanceType: { value: 't3.micro' },
+        groupSet: { items: [{ groupId: 'sg-0a' }] },
+      }),
+    ).toEqual({ instanceIds: ['i-0a'] });
+    expect(scope('ModifyInstanceAttribute', { instanceId: 'i-0a' })).toEqual({ instanceIds: ['i-0a'] });
+  });
+});
