@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { scopeFromEvent } from '../../../../shared/events/event-table';
 import { parseEvent, sameRole, triageEvent } from '../../../../shared/events/parse';
 import type { EventScope, Triage } from '../../../../shared/events/types';
 import { envelope } from '../../../helpers';
@@ -544,5 +543,223 @@ describe('ModifyInstanceAttribute: judged unless it names only attributes that a
       }),
     ).toEqual({ instanceIds: ['i-0a'] });
     expect(scope('ModifyInstanceAttribute', { instanceId: 'i-0a' })).toEqual({ instanceIds: ['i-0a'] });
+  });
+});
+
+describe('DESIGN §7 the scope of each area, exactly', () => {
+  it('security groups: ids from the rule set when the request names the group only by name', () => {
+    const response = {
+      securityGroupRuleSet: {
+        items: [
+          {
+            securityGroupRuleId: 'sgr-1',
+            groupId: 'sg-0a',
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            cidrIpv4: '0.0.0.0/0',
+          },
+        ],
+      },
+    };
+    expect(scope('AuthorizeSecurityGroupIngress', { groupName: 'default' }, response)).toEqual({
+      securityGroupIds: ['sg-0a'],
+      securityGroupRuleIds: ['sgr-1'],
+      addedRules: [
+        {
+          ruleId: 'sgr-1',
+          groupId: 'sg-0a',
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: '0.0.0.0/0',
+        },
+      ],
+    });
+    expect(
+      triageEvent(record('AuthorizeSecurityGroupIngress', { ipPermissions: {} }), OPTIONS),
+    ).toMatchObject({
+      kind: 'ignore',
+      ignored: { code: 'no-resource', reason: 'no groupId or groupName in the request' },
+    });
+  });
+
+  it("ModifySecurityGroupRules: the SDK's SecurityGroupRules, each rule with its id as modified", () => {
+    const request = {
+      GroupId: 'sg-0a',
+      SecurityGroupRules: [
+        {
+          SecurityGroupRuleId: 'sgr-1',
+          SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' },
+        },
+        { SecurityGroupRule: { IpProtocol: 'tcp', CidrIpv6: '::/0' } },
+      ],
+    };
+    expect(scope('ModifySecurityGroupRules', request)).toEqual({
+      securityGroupIds: ['sg-0a'],
+      securityGroupRuleIds: ['sgr-1'],
+      addedRules: [
+        {
+          ruleId: 'sgr-1',
+          groupId: 'sg-0a',
+          egress: false,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          directionUnknown: true,
+          cidrIpv4: '0.0.0.0/0',
+        },
+      ],
+    });
+  });
+
+  it('CreateSecurityGroup: the id from the response and the VPC; by name when the response is cut short', () => {
+    expect(
+      scope(
+        'CreateSecurityGroup',
+        { groupName: 'web', vpcId: 'vpc-0a' },
+        { _return: true, groupId: 'sg-0n' },
+      ),
+    ).toEqual({
+      securityGroupIds: ['sg-0n'],
+      vpcIds: ['vpc-0a'],
+    });
+    const tagged = {
+      groupName: 'web',
+      vpcId: 'vpc-0a',
+      tagSpecificationSet: { items: [{ resourceType: 'security-group', tags: [{ key: KEY, value: '*' }] }] },
+    };
+    expect(scope('CreateSecurityGroup', tagged, { _return: true })).toEqual({
+      securityGroupNames: ['web'],
+      vpcIds: ['vpc-0a'],
+      exemption: { change: 'set', key: KEY, resourceIds: [], value: '*', groupName: 'web' },
+    });
+    expect(scope('CreateSecurityGroup', tagged, { _return: true, groupId: 'sg-0n' })).toEqual({
+      securityGroupIds: ['sg-0n'],
+      vpcIds: ['vpc-0a'],
+      exemption: { change: 'set', key: KEY, resourceIds: ['sg-0n'], value: '*' },
+    });
+  });
+
+  it('NACLs: the created NACL and both VPC ids; the entry a call wrote (none for a delete); both associations', () => {
+    expect(
+      scope(
+        'CreateNetworkAcl',
+        { vpcId: 'vpc-0a' },
+        { networkAcl: { networkAclId: 'acl-0n', vpcId: 'vpc-0b' } },
+      ),
+    ).toEqual({
+      networkAclIds: ['acl-0n'],
+      vpcIds: ['vpc-0a', 'vpc-0b'],
+    });
+    const written = {
+      networkAclId: 'acl-0a',
+      ruleNumber: 90,
+      egress: false,
+      ruleAction: 'allow',
+      aclProtocol: '6',
+      cidrBlock: '0.0.0.0/0',
+      portRange: { from: 22, to: 22 },
+    };
+    expect(scope('CreateNetworkAclEntry', written)).toEqual({
+      networkAclIds: ['acl-0a'],
+      addedNaclEntries: [
+        {
+          networkAclId: 'acl-0a',
+          ruleNumber: 90,
+          egress: false,
+          ruleAction: 'allow',
+          protocol: '6',
+          cidrBlock: '0.0.0.0/0',
+          fromPort: 22,
+          toPort: 22,
+        },
+      ],
+    });
+    expect(scope('DeleteNetworkAclEntry', written)).toEqual({ networkAclIds: ['acl-0a'] });
+    expect(
+      scope(
+        'ReplaceNetworkAclAssociation',
+        { associationId: 'aclassoc-0old', networkAclId: 'acl-0a' },
+        { newAssociationId: 'aclassoc-0new' },
+      ),
+    ).toEqual({ networkAclIds: ['acl-0a'], networkAclAssociationIds: ['aclassoc-0new', 'aclassoc-0old'] });
+  });
+
+  it('routes: the table and the subnet it is associated with; a created table and both VPC ids; a gateway needs its VPC', () => {
+    expect(scope('AssociateRouteTable', { routeTableId: 'rtb-0a', subnetId: 'subnet-0a' })).toEqual({
+      routeTableIds: ['rtb-0a'],
+      subnetIds: ['subnet-0a'],
+    });
+    expect(
+      scope(
+        'CreateRouteTable',
+        { vpcId: 'vpc-0a' },
+        { routeTable: { routeTableId: 'rtb-0n', vpcId: 'vpc-0b' } },
+      ),
+    ).toEqual({
+      routeTableIds: ['rtb-0n'],
+      vpcIds: ['vpc-0a', 'vpc-0b'],
+    });
+    expect(
+      triageEvent(record('AttachInternetGateway', { internetGatewayId: 'igw-0a' }), OPTIONS),
+    ).toMatchObject({
+      kind: 'ignore',
+      ignored: { code: 'no-resource', reason: 'no internetGatewayId and vpcId in the request' },
+    });
+    expect(
+      scope('AttachInternetGateway', {
+        AttachInternetGatewayRequest: { InternetGatewayId: 'igw-0a', VpcId: 'vpc-0a' },
+      }),
+    ).toEqual({ internetGatewayIds: ['igw-0a'], vpcIds: ['vpc-0a'] });
+  });
+
+  it("an event name of Object's own (constructor) is no row of the table", () => {
+    expect(triageEvent(record('constructor', {}), OPTIONS)).toMatchObject({
+      kind: 'ignore',
+      ignored: { code: 'unknown-event', reason: 'event constructor is not in the event table' },
+    });
+  });
+});
+
+describe('DESIGN §8 Safety: a call that succeeded but whose record names nothing is told, not dropped', () => {
+  const unreadable = (eventName: string, request: unknown, response?: unknown) =>
+    handled(triageEvent(record(eventName, request, response), OPTIONS)).unreadable;
+
+  it('says why: parameters left out (null too), cut (omitted, also as text), or not an object at all', () => {
+    expect(unreadable('CreateRoute', null)).toBe(
+      'the record has no requestParameters (CloudTrail leaves out a field over its size limit, 100 KB) and does not name what the call changed (no routeTableId in the request)',
+    );
+    const cut =
+      "the record's requestParameters are cut (CloudTrail truncates a field over its size limit, 100 KB) and do not name what the call changed (no routeTableId in the request)";
+    expect(unreadable('CreateRoute', { omitted: 'true' })).toBe(cut);
+    expect(unreadable('CreateRoute', 'text')).toBe(cut);
+  });
+
+  it('ignores a whole request that names nothing, but tells a create whose response is missing or names nothing', () => {
+    expect(triageEvent(record('CreateRoute', { destinationCidrBlock: '0.0.0.0/0' }), OPTIONS)).toMatchObject({
+      kind: 'ignore',
+      ignored: { code: 'no-resource', reason: 'no routeTableId in the request' },
+    });
+    expect(unreadable('CreateSubnet', { vpcId: 'vpc-0a' }, null)).toBe(
+      'the record has no responseElements (CloudTrail leaves out a field over its size limit, as a large RunInstances response)',
+    );
+    expect(unreadable('CreateSubnet', { vpcId: 'vpc-0a' }, { subnet: {} })).toBe(
+      'the record does not name what the call created (no subnet.subnetId in the response)',
+    );
+  });
+
+  it('refuses an id longer than any EC2 id as malformed', () => {
+    expect(
+      triageEvent(record('CreateRoute', { routeTableId: `rtb-${'a'.repeat(300)}` }), OPTIONS),
+    ).toMatchObject({
+      kind: 'ignore',
+      ignored: {
+        code: 'malformed',
+        reason:
+          'routeTableIds: a value of 304 characters (rtb-aaaaaaaaaaaaaaaaaaaa…), longer than any EC2 one (128)',
+      },
+    });
   });
 });
