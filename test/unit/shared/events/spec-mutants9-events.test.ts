@@ -763,3 +763,19 @@ describe('DESIGN §8 Safety: a call that succeeded but whose record names nothin
     });
   });
 });
+
+describe('DESIGN §8 exemption changes always notify: a CreateTags record that does not say which tags', () => {
+  it('is told as unreadable (it may have set the exemption tag), not ignored as "not the exemption tag"', () => {
+    // Prepare: requestParameters left out, or cut (CloudTrail's 100 KB field limit).
+    const absent = handled(triageEvent(record('CreateTags', null), OPTIONS));
+    const cut = handled(triageEvent(record('CreateTags', { omitted: true }), OPTIONS));
+
+    // Assess
+    expect(absent.unreadable).toBe(
+      'the record has no requestParameters (CloudTrail leaves out a field over its size limit, 100 KB) and does not name what the call changed (no tagSet in the request)',
+    );
+    expect(cut.unreadable).toBe(
+      "the record's requestParameters are cut (CloudTrail truncates a field over its size limit, 100 KB) and do not name what the call changed (no tagSet in the request)",
+    );
+  });
+});
