@@ -31,7 +31,11 @@ const NAME_TAG = 'Name';
  */
 export function tagEvent(change: ExemptionChange['change']) {
   return ({ request, exemptionTagKey }: ExtractContext): ScopeParts | Ignored => {
-    const tags = members(either(request, 'tagSet', 'Tags'));
+    const tagList = either(request, 'tagSet', 'Tags');
+    // CreateTags always names its tags: none named is a record left out or cut (told as unreadable),
+    // which may have set the exemption tag; never "not the exemption tag".
+    if (change === 'set' && tagList === undefined) return noResource('no tagSet in the request');
+    const tags = members(tagList);
     const tag = tags.find((t) => text(field(t, 'key')) === exemptionTagKey);
     // DeleteTags without tags deletes every user tag, so an exemption too: re-evaluate, notify.
     const everyTag = change === 'removed' && tags.length === 0;
