@@ -225,4 +225,194 @@ describe('NACL entries are checked as EC2 checks them (DESIGN §3 "Values")', ()
       'NetworkAcls[0].Entries[0].egress: unknown key; did you mean Egress?',
     ]);
   });
+
+  it('an entry without RuleNumber is an error: unnumbered, its place in the first-match order is unknown', () => {
+    expect(issuesOf(entry({ RuleNumber: undefined }))).toEqual([
+      'NetworkAcls[0].Entries[0].RuleNumber: is required (expected an integer)',
+    ]);
+  });
+});
+
+describe('ICMP type and code are -1–255 at both ends (DESIGN §3 "Values")', () => {
+  const sg = (IpProtocol: string, FromPort: number, ToPort: number): Json => ({
+    SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol, FromPort, ToPort }] }],
+  });
+  const acl = (Protocol: string, Type: number, Code: number): Json => ({
+    NetworkAcls: [
+      {
+        NetworkAclId: 'acl-1',
+        VpcId: 'vpc-1',
+        Entries: [
+          {
+            RuleNumber: 100,
+            Protocol,
+            RuleAction: 'allow',
+            Egress: false,
+            ...(Protocol === '58' ? { Ipv6CidrBlock: '::/0' } : { CidrBlock: '0.0.0.0/0' }),
+            IcmpTypeCode: { Type, Code },
+          },
+        ],
+      },
+    ],
+  });
+  const at = 'SecurityGroups[0].IpPermissions[0]';
+
+  it('accepts -1 and 255 for the type and the code', () => {
+    for (const [t, c] of [
+      [-1, -1],
+      [255, 255],
+      [-1, 255],
+      [255, -1],
+    ] as const) {
+      expect(issuesOf(sg('icmp', t, c))).toEqual([]);
+      expect(issuesOf(acl('1', t, c))).toEqual([]);
+      expect(issuesOf(acl('58', t, c))).toEqual([]);
+    }
+  });
+
+  it('refuses a type of -2 and a code of 256 (the bound below the type, above the code)', () => {
+    expect(issuesOf(sg('icmp', -2, 0))).toEqual([`${at}.FromPort: must be an icmp type -1–255 (got -2)`]);
+    expect(issuesOf(sg('icmp', 0, 256))).toEqual([`${at}.ToPort: must be an icmp code -1–255 (got 256)`]);
+    expect(issuesOf(acl('1', -2, 0))).toEqual([
+      'NetworkAcls[0].Entries[0].IcmpTypeCode.Type: must be an icmp type -1–255 (got -2)',
+    ]);
+    expect(issuesOf(acl('1', 0, 256))).toEqual([
+      'NetworkAcls[0].Entries[0].IcmpTypeCode.Code: must be an icmp code -1–255 (got 256)',
+    ]);
+    expect(issuesOf(acl('58', 256, 0))).toEqual([
+      'NetworkAcls[0].Entries[0].IcmpTypeCode.Type: must be an icmpv6 type -1–255 (got 256)',
+    ]);
+  });
+});
+
+describe('NACL values: rule numbers, the listed final denies, udp ports', () => {
+  const entries = (...list: Json[]): Json => ({
+    NetworkAcls: [{ NetworkAclId: 'acl-1', VpcId: 'vpc-1', Entries: list }],
+  });
+  const e = (changes: Json): Json => ({
+    RuleNumber: 100,
+    Protocol: '-1',
+    RuleAction: 'allow',
+    Egress: false,
+    CidrBlock: '0.0.0.0/0',
+    ...changes,
+  });
+  const v6 = { CidrBlock: undefined, Ipv6CidrBlock: '::/0' };
+  const RANGE = 'must be 1–32766, or 32767/32768 for the listed IPv4/IPv6 final deny';
+
+  it('accepts 1 and 32766, and the final denies as EC2 lists them (32767 IPv4, 32768 IPv6)', () => {
+    // As describe-network-acls prints a default NACL with IPv6 (shared/fixtures, awscli example).
+    expect(
+      issuesOf(
+        entries(
+          e({ RuleNumber: 1 }),
+          e({ RuleNumber: 32766 }),
+          e({ RuleNumber: 32767, RuleAction: 'deny' }),
+          e({ RuleNumber: 32768, RuleAction: 'deny', ...v6 }),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses 32769, and each final deny in the other family', () => {
+    expect(issuesOf(entries(e({ RuleNumber: 32769 })))).toEqual([
+      `NetworkAcls[0].Entries[0].RuleNumber: ${RANGE} (got 32769)`,
+    ]);
+    expect(issuesOf(entries(e({ RuleNumber: 32767, RuleAction: 'deny', ...v6 })))).toEqual([
+      'NetworkAcls[0].Entries[0].RuleNumber: 32767 is the IPv4 final deny: expected RuleAction "deny" and an IPv4 block',
+    ]);
+    expect(issuesOf(entries(e({ RuleNumber: 32768, RuleAction: 'deny' })))).toEqual([
+      'NetworkAcls[0].Entries[0].RuleNumber: 32768 is the IPv6 final deny: expected RuleAction "deny" and an IPv6 block',
+    ]);
+    expect(issuesOf(entries(e({ RuleNumber: 32768, ...v6 })))).toEqual([
+      'NetworkAcls[0].Entries[0].RuleNumber: 32768 is the IPv6 final deny: expected RuleAction "deny" and an IPv6 block',
+    ]);
+  });
+
+  it('an entry with no block is an error, one with both too', () => {
+    expect(issuesOf(entries(e({ CidrBlock: undefined })))).toEqual([
+      'NetworkAcls[0].Entries[0]: needs a CidrBlock or an Ipv6CidrBlock',
+    ]);
+    expect(issuesOf(entries(e({ Ipv6CidrBlock: '::/0' })))).toEqual([
+      'NetworkAcls[0].Entries[0]: has both a CidrBlock and an Ipv6CidrBlock (expected one)',
+    ]);
+  });
+
+  it('udp ports are checked as tcp ports are', () => {
+    expect(issuesOf(entries(e({ Protocol: '17', PortRange: { From: 3389, To: 22 } })))).toEqual([
+      'NetworkAcls[0].Entries[0].PortRange.From: must not exceed PortRange.To (3389 > 22)',
+    ]);
+    expect(issuesOf(entries(e({ Protocol: 'UDP', PortRange: { From: 0, To: 65536 } })))).toEqual([
+      'NetworkAcls[0].Entries[0].PortRange.To: must be a port 0–65535 for udp, or -1 on both PortRange.From and PortRange.To for all ports (got 65536)',
+    ]);
+  });
+});
+
+describe('NACL rule numbers: two entries sharing one are refused when they differ in meaning', () => {
+  const entries = (...list: Json[]): Json => ({
+    NetworkAcls: [{ NetworkAclId: 'acl-1', VpcId: 'vpc-1', Entries: list }],
+  });
+  const e = (changes: Json): Json => ({
+    RuleNumber: 100,
+    Protocol: '6',
+    RuleAction: 'allow',
+    Egress: false,
+    CidrBlock: '0.0.0.0/0',
+    PortRange: { From: 22, To: 22 },
+    ...changes,
+  });
+  const dup = (family: string) =>
+    `NetworkAcls[0].Entries[1].RuleNumber: duplicate rule number 100 (ingress, ${family}): also at Entries[0]`;
+
+  it('accepts an exact repeat, also when its protocol is spelled the other way (tcp and 6)', () => {
+    expect(issuesOf(entries(e({}), e({ Protocol: 'tcp' })))).toEqual([]);
+    expect(issuesOf(entries(e({}), e({ Protocol: 'TCP' })))).toEqual([]);
+  });
+
+  it('refuses two entries that differ only in the end port, the ICMP code or the IPv6 block', () => {
+    expect(issuesOf(entries(e({}), e({ PortRange: { From: 22, To: 3389 } })))).toEqual([dup('IPv4')]);
+    const icmp = (Code: number) =>
+      e({ Protocol: '1', PortRange: undefined, IcmpTypeCode: { Type: 3, Code } });
+    expect(issuesOf(entries(icmp(1), icmp(4)))).toEqual([dup('IPv4')]);
+    const block = (Ipv6CidrBlock: string) =>
+      e({ Protocol: '-1', PortRange: undefined, CidrBlock: undefined, Ipv6CidrBlock });
+    expect(issuesOf(entries(block('2001:db8::/32'), block('::/0')))).toEqual([dup('IPv6')]);
+  });
+});
+
+describe('a SecurityGroupRules item has exactly one source', () => {
+  const rule = (sources: Json): Json => ({
+    SecurityGroupRules: [
+      {
+        SecurityGroupRuleId: 'sgr-1',
+        GroupId: 'sg-1',
+        IsEgress: false,
+        IpProtocol: '-1',
+        ...sources,
+      },
+    ],
+  });
+  it.each([
+    [{ CidrIpv4: '10.0.0.0/8', PrefixListId: 'pl-1' }, 'CidrIpv4, PrefixListId'],
+    [{ CidrIpv6: '::/0', ReferencedGroupInfo: { GroupId: 'sg-2' } }, 'CidrIpv6, ReferencedGroupInfo'],
+    [{ PrefixListId: 'pl-1', ReferencedGroupInfo: { GroupId: 'sg-2' } }, 'PrefixListId, ReferencedGroupInfo'],
+    [{ CidrIpv6: '::/0', PrefixListId: 'pl-1' }, 'CidrIpv6, PrefixListId'],
+  ])('two sources %j: an error naming both (one would hide the other)', (sources, named) => {
+    expect(issuesOf(rule(sources))).toEqual([
+      `SecurityGroupRules[0]: has more than one source (${named}): expected one`,
+    ]);
+  });
+});
+
+describe('ids: at most 128 characters, an item’s own id not empty', () => {
+  it('accepts a 128-character id and refuses a 129-character one, naming the path', () => {
+    const id = (n: number) => `sg-${'a'.repeat(n - 3)}`;
+    expect(issuesOf({ SecurityGroups: [{ GroupId: id(128) }] })).toEqual([]);
+    expect(issuesOf({ SecurityGroups: [{ GroupId: id(129) }] })).toEqual([
+      'SecurityGroups[0].GroupId: an id of 129 characters ("sg-aaaaaaaaaaaaaaaaaaaaa"…), longer than any EC2 id (at most 128)',
+    ]);
+    expect(issuesOf({ Vpcs: [{ VpcId: '' }] })).toEqual([
+      'Vpcs[0].VpcId: is empty (expected the resource id EC2 prints)',
+    ]);
+  });
 });
