@@ -71,6 +71,36 @@ describe('NACLs of equal entries share them; NACLs that differ in any field neve
     ]);
   });
 
+  it('entries in ascending rule number in each direction, whatever order EC2 lists them in; IsDefault kept', () => {
+    const model = buildModel(
+      parseSnapshot({
+        NetworkAcls: [
+          {
+            NetworkAclId: 'acl-1',
+            VpcId: 'vpc-1',
+            IsDefault: true,
+            Entries: [
+              entry({ RuleNumber: 200, RuleAction: 'deny' }),
+              entry({ RuleNumber: 100 }),
+              entry({ RuleNumber: 300, Egress: true, RuleAction: 'deny' }),
+              entry({ RuleNumber: 110, Egress: true }),
+            ],
+          },
+        ],
+      }),
+    );
+    const node = model.networkAcls.get('acl-1');
+    expect(node?.isDefault).toBe(true);
+    expect(node?.ingress.map((e) => [e.ruleNumber, e.allow])).toEqual([
+      [100, true],
+      [200, false],
+    ]);
+    expect(node?.egress.map((e) => [e.ruleNumber, e.allow])).toEqual([
+      [110, true],
+      [300, false],
+    ]);
+  });
+
   it('NACLs of equal entries share one list (the cache is used)', () => {
     const [a, b] = naclsWith(entry({}), entry({}));
     expect(a?.ingress).toBe(b?.ingress);
@@ -241,5 +271,73 @@ describe('an interface is exposed through any source of its groups (DESIGN §4 "
       exposed(permissionsOnly({ IpRanges: vpc, PrefixListIds: [{ PrefixListId: 'pl-world' }] })),
     ).toEqual([['eni-internet-exposed', ENI]]);
     expect(exposed(permissionsOnly({ IpRanges: vpc }))).toEqual([]);
+  });
+});
+
+describe('an interface’s addresses and groups as EC2 lists them (DESIGN §5 eni-internet-exposed)', () => {
+  /** The model's node of one interface item. */
+  function eni(item: Json) {
+    const model = buildModel(
+      parseSnapshot({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', SubnetId: 'subnet-1', ...item }] }),
+    );
+    const node = model.networkInterfaces.get('eni-1');
+    if (!node) throw new Error('eni-1 not built');
+    return node;
+  }
+
+  it('public IPv4: the primary first (also when PrivateIpAddresses omits it), then the others in numeric order, once each', () => {
+    expect(eni({ Association: { PublicIp: '54.0.0.10' } }).publicIps).toEqual(['54.0.0.10']);
+    expect(
+      eni({ PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.6', Association: { PublicIp: '3.3.3.3' } }] })
+        .publicIps,
+    ).toEqual(['3.3.3.3']);
+    expect(
+      eni({
+        Association: { PublicIp: '100.20.0.1' },
+        PrivateIpAddresses: [
+          { PrivateIpAddress: '10.0.1.5', Association: { PublicIp: '20.0.0.1' } },
+          { PrivateIpAddress: '10.0.1.4', Association: { PublicIp: '100.20.0.1' } },
+          { PrivateIpAddress: '10.0.1.6', Association: { PublicIp: '3.3.3.3' } },
+          { PrivateIpAddress: '10.0.1.7', Association: { PublicIp: '20.0.0.1' } },
+        ],
+      }).publicIps,
+    ).toEqual(['100.20.0.1', '3.3.3.3', '20.0.0.1']);
+  });
+
+  it('public IPv6: the single field and the list, global unicast only, and delegated prefixes that hold public addresses', () => {
+    expect(eni({ Ipv6Address: '2600:1f18::5' }).publicIpv6Addresses).toEqual(['2600:1f18::5']);
+    expect(
+      eni({
+        Ipv6Address: '2600:1f18::10',
+        Ipv6Addresses: [
+          { Ipv6Address: '2600:1f18::9' },
+          { Ipv6Address: 'fd00::1' },
+          { Ipv6Address: '2600:1f18::10' },
+        ],
+      }).publicIpv6Addresses,
+    ).toEqual(['2600:1f18::9', '2600:1f18::10']);
+    expect(
+      eni({
+        Ipv6Prefixes: [
+          { Ipv6Prefix: '2600:1f18::20/80' },
+          { Ipv6Prefix: '1000::/16' },
+          { Ipv6Prefix: '4000::/16' },
+          { Ipv6Prefix: 'fd00::/80' },
+          { Ipv6Prefix: '2600:1f18::10/80' },
+          // The same start: the shorter prefix first (text order would put /100 before /64).
+          { Ipv6Prefix: '2600:1f18:1::/100' },
+          { Ipv6Prefix: '2600:1f18:1::/64' },
+        ],
+      }).publicIpv6Addresses,
+    ).toEqual(['2600:1f18::10/80', '2600:1f18::20/80', '2600:1f18:1::/64', '2600:1f18:1::/100']);
+  });
+
+  it('its groups once each, sorted; its tags from TagSet, or from Tags in a hand-made snapshot', () => {
+    expect(eni({ Groups: [{ GroupId: 'sg-2' }, { GroupId: 'sg-1' }, { GroupId: 'sg-2' }] }).groupIds).toEqual(
+      ['sg-1', 'sg-2'],
+    );
+    const tag = [{ Key: 'vpc-guardrail:exempt', Value: '*' }];
+    expect(eni({ Tags: tag }).tags).toEqual(tag);
+    expect(eni({ TagSet: tag, Tags: [{ Key: 'Name', Value: 'x' }] }).tags).toEqual(tag);
   });
 });
