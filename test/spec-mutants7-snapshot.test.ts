@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../shared/errors';
-import { readSnapshot } from '../shared/model/snapshot';
+import { unreadablePolicyReason } from '../shared/model/policy-notes';
+import { readSnapshot, readSnapshotText } from '../shared/model/snapshot';
 
 // DESIGN §3 ("no audit may come out clean because its input was wrong"): what the mutation checks
 // of the snapshot reader (helper mutants7, 2026-12-08) found without a test that would fail. Each
@@ -414,5 +415,67 @@ describe('ids: at most 128 characters, an item’s own id not empty', () => {
     expect(issuesOf({ Vpcs: [{ VpcId: '' }] })).toEqual([
       'Vpcs[0].VpcId: is empty (expected the resource id EC2 prints)',
     ]);
+  });
+});
+
+describe('how a refused snapshot is told', () => {
+  const ports = (n: number): Json => ({
+    SecurityGroups: [
+      {
+        GroupId: 'sg-1',
+        IpPermissions: Array.from({ length: n }, () => ({
+          IpProtocol: 'tcp',
+          FromPort: 70000,
+          ToPort: 70000,
+        })),
+      },
+    ],
+  });
+  const line = (i: number, end: string) =>
+    `SecurityGroups[0].IpPermissions[${i}].${end}: must be a port 0–65535 for tcp, or -1 on both FromPort and ToPort for all ports (got 70000)`;
+
+  it('up to 20 issues, every one; past 20, the first 20 and how many more', () => {
+    // Two issues per permission: 10 permissions are 20 issues, 11 are 22.
+    const twenty = Array.from({ length: 10 }, (_, i) => [line(i, 'FromPort'), line(i, 'ToPort')]).flat();
+    expect(issuesOf(ports(10))).toEqual(twenty);
+    expect(issuesOf(ports(11))).toEqual([...twenty, '… and 2 more']);
+  });
+});
+
+describe('a protocol written as a JSON number in an egress permission', () => {
+  it('is read as its text (-1: all traffic), as in an ingress permission', () => {
+    const { snapshot } = readSnapshot({
+      SecurityGroups: [
+        { GroupId: 'sg-1', IpPermissionsEgress: [{ IpProtocol: -1, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] },
+      ],
+    });
+    expect(snapshot.SecurityGroups[0]?.IpPermissionsEgress[0]?.IpProtocol).toBe('-1');
+  });
+});
+
+describe('snapshot text: a repeated key refuses the snapshot, but only makes a policy unreadable', () => {
+  it('a key repeated inside an endpoint policy object: the snapshot is read, that policy noted unreadable', () => {
+    const text =
+      '{"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "VpcId": "vpc-1", "PolicyDocument": ' +
+      '{"Statement": [{"Effect": "Deny", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}}]}';
+    const { snapshot } = readSnapshotText(text);
+    const policy = snapshot.VpcEndpoints[0]?.PolicyDocument;
+    expect(typeof policy).toBe('object');
+    expect(unreadablePolicyReason(policy as object)).toBe(
+      'the key Statement[0].Effect is given twice (JSON keeps the last value; which one IAM reads is not documented)',
+    );
+  });
+
+  it('a key repeated anywhere else refuses the snapshot, naming its path', () => {
+    const text =
+      '{"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [], "IpPermissions": [{"IpProtocol": "-1"}]}]}';
+    expect(() => readSnapshotText(text)).toThrow(InputError);
+    try {
+      readSnapshotText(text);
+    } catch (error) {
+      expect((error as InputError).issues).toEqual([
+        'SecurityGroups[0].IpPermissions: duplicate key (JSON keeps only the last of its values; give each key once, with the items of both in one list)',
+      ]);
+    }
   });
 });
