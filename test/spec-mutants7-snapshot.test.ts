@@ -479,3 +479,104 @@ describe('snapshot text: a repeated key refuses the snapshot, but only makes a p
     }
   });
 });
+
+describe('a field whose absence reads as safe, misspelt: an error naming the field it resembles', () => {
+  // Each of these fields, read as absent, turns a check off or drops an item from view (a subnet
+  // not public, a route table not main, an interface without its public address or subnet...).
+  const CASES: [string, string, string, Json][] = [
+    ['Subnets', 'mapPublicIpOnLaunch', 'MapPublicIpOnLaunch', { SubnetId: 'subnet-1', VpcId: 'vpc-1' }],
+    ['SecurityGroups', 'groupName', 'GroupName', { GroupId: 'sg-1' }],
+    ['SecurityGroups', 'vpcid', 'VpcId', { GroupId: 'sg-1' }],
+    ['NetworkAcls', 'isDefault', 'IsDefault', { NetworkAclId: 'acl-1', VpcId: 'vpc-1' }],
+    ['NatGateways', 'subnetId', 'SubnetId', { NatGatewayId: 'nat-1' }],
+    ['NatGateways', 'state', 'State', { NatGatewayId: 'nat-1' }],
+    ['NatGateways', 'connectivityType', 'ConnectivityType', { NatGatewayId: 'nat-1' }],
+    ['VpcEndpoints', 'vpcId', 'VpcId', { VpcEndpointId: 'vpce-1' }],
+    ['VpcEndpoints', 'policyDocument', 'PolicyDocument', { VpcEndpointId: 'vpce-1' }],
+    ['NetworkInterfaces', 'subnetId', 'SubnetId', { NetworkInterfaceId: 'eni-1' }],
+    ['NetworkInterfaces', 'VPCId', 'VpcId', { NetworkInterfaceId: 'eni-1' }],
+    ['NetworkInterfaces', 'association', 'Association', { NetworkInterfaceId: 'eni-1' }],
+    ['ManagedPrefixLists', 'entries', 'Entries', { PrefixListId: 'pl-1', OwnerId: 'AWS' }],
+  ];
+  it.each(CASES)('%s[0].%s (for %s)', (list, key, meant, item) => {
+    expect(issuesOf({ [list]: [{ ...item, [key]: 'x' }] })).toEqual([
+      `${list}[0].${key}: unknown key; did you mean ${meant}?`,
+    ]);
+  });
+
+  it('inside an item: a route table association’s Main and SubnetId, an interface address’s PublicIp', () => {
+    const table = (association: Json) => ({
+      RouteTables: [{ RouteTableId: 'rtb-1', VpcId: 'vpc-1', Associations: [association] }],
+    });
+    expect(issuesOf(table({ main: true }))).toEqual([
+      'RouteTables[0].Associations[0].main: unknown key; did you mean Main?',
+    ]);
+    expect(issuesOf(table({ Main: false, subnetId: 'subnet-1' }))).toEqual([
+      'RouteTables[0].Associations[0].subnetId: unknown key; did you mean SubnetId?',
+    ]);
+    expect(
+      issuesOf({
+        NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Association: { publicIp: '3.3.3.3' } }],
+      }),
+    ).toEqual(['NetworkInterfaces[0].Association.publicIp: unknown key; did you mean PublicIp?']);
+  });
+});
+
+describe('states and types EC2 prints in lower case: another case is an error, never another state', () => {
+  it.each([
+    ['RouteTables[0].Routes[0].State', 'Active', 'one of "active", "blackhole", "filtered"'],
+    [
+      'RouteTables[0].Associations[0].AssociationState.State',
+      'Associated',
+      'one of "associating", "associated", "disassociating", "disassociated", "failed"',
+    ],
+    ['NatGateways[0].State', 'Available', 'one of "pending", "failed", "available", "deleting", "deleted"'],
+    ['NatGateways[0].ConnectivityType', 'Public', 'one of "public", "private"'],
+    ['NetworkAcls[0].Entries[0].RuleAction', 'Allow', 'one of "allow", "deny"'],
+  ])('%s = %j', (path, value, expected) => {
+    const snapshot: Json = {
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-1',
+          VpcId: 'vpc-1',
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' }],
+          Associations: [{ Main: true, AssociationState: { State: 'associated' } }],
+        },
+      ],
+      NatGateways: [
+        { NatGatewayId: 'nat-1', SubnetId: 'subnet-1', State: 'available', ConnectivityType: 'public' },
+      ],
+      NetworkAcls: [
+        {
+          NetworkAclId: 'acl-1',
+          VpcId: 'vpc-1',
+          Entries: [
+            { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' },
+          ],
+        },
+      ],
+    };
+    expect(issuesOf(snapshot)).toEqual([]);
+    setAt(snapshot, path, value);
+    expect(issuesOf(snapshot)).toEqual([`${path}: expected ${expected}, got a string ("${value}")`]);
+  });
+});
+
+describe('ManagedPrefixLists: Entries required of a customer list, not of an AWS-managed one', () => {
+  const REQUIRED = 'ManagedPrefixLists[0].Entries: is required (expected an array)';
+  it('refuses a customer list without Entries; reads an AWS-managed one (owner AWS, or a com.amazonaws. name)', () => {
+    expect(issuesOf({ ManagedPrefixLists: [{ PrefixListId: 'pl-1', OwnerId: '111122223333' }] })).toEqual([
+      REQUIRED,
+    ]);
+    expect(
+      issuesOf({ ManagedPrefixLists: [{ PrefixListId: 'pl-1', PrefixListName: 'office.amazonaws.com' }] }),
+    ).toEqual([REQUIRED]);
+    expect(issuesOf({ ManagedPrefixLists: [{ PrefixListId: 'pl-1', OwnerId: 'AWS' }] })).toEqual([]);
+    expect(
+      issuesOf({
+        ManagedPrefixLists: [{ PrefixListId: 'pl-1', PrefixListName: 'com.amazonaws.us-east-1.s3' }],
+      }),
+    ).toEqual([]);
+    expect(issuesOf({ ManagedPrefixLists: [{ PrefixListId: 'pl-1', Entries: [] }] })).toEqual([]);
+  });
+});
