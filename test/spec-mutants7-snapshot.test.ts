@@ -190,6 +190,19 @@ describe('SecurityGroupRules items are checked as EC2 checks a rule (DESIGN §3 
     ]);
   });
 
+  it('a udp port under a near-miss key is named (not said to be missing), in either view', () => {
+    expect(issuesOf(rule({ IpProtocol: 'udp', FromPort: undefined, fromPort: 53, ToPort: 53 }))).toEqual([
+      'SecurityGroupRules[0].fromPort: unknown key; did you mean FromPort?',
+    ]);
+    expect(
+      issuesOf({
+        SecurityGroups: [
+          { GroupId: 'sg-1', IpPermissions: [{ IpProtocol: '17', FromPort: 53, toport: 53 }] },
+        ],
+      }),
+    ).toEqual(['SecurityGroups[0].IpPermissions[0].toport: unknown key; did you mean ToPort?']);
+  });
+
   it('reads the ports EC2 prints: 0–65535, -1 on both, any icmp type and code', () => {
     expect(issuesOf(rule({ FromPort: 0, ToPort: 65535 }))).toEqual([]);
     expect(issuesOf(rule({ FromPort: -1, ToPort: -1 }))).toEqual([]);
