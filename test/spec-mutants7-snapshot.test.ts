@@ -593,3 +593,33 @@ describe('ManagedPrefixLists: Entries required of a customer list, not of an AWS
     expect(issuesOf({ ManagedPrefixLists: [{ PrefixListId: 'pl-1', Entries: [] }] })).toEqual([]);
   });
 });
+
+describe('optional fields whose misspelling hid an address or a block: an error naming the field (defect)', () => {
+  // Found by the mutation checks (N7): these four fields were read as absent under any other
+  // spelling, without a word. An interface whose only public IPv6 addresses are a delegated prefix
+  // (or its single Ipv6Address) was then never exposed; a VPC\u2019s blocks read as none left the NACL
+  // fix without the VPC\u2019s own admin sources (DESIGN §8).
+  it.each([
+    ['NetworkInterfaces', 'ipv6Prefixes', 'Ipv6Prefixes', [{ Ipv6Prefix: '2600:1f18::10/80' }]],
+    ['NetworkInterfaces', 'IPv6Address', 'Ipv6Address', '2600:1f18::5'],
+    [
+      'Vpcs',
+      'ipv6CidrBlockAssociationSet',
+      'Ipv6CidrBlockAssociationSet',
+      [{ Ipv6CidrBlock: '2600:1f18::/56' }],
+    ],
+    ['Vpcs', 'CidrBlockAssociationSets', 'CidrBlockAssociationSet', [{ CidrBlock: '10.0.0.0/16' }]],
+  ])('%s[0].%s', (list, key, meant, value) => {
+    const id = list === 'Vpcs' ? { VpcId: 'vpc-1' } : { NetworkInterfaceId: 'eni-1', SubnetId: 'subnet-1' };
+    expect(issuesOf({ [list]: [{ ...id, [key]: value }] })).toEqual([
+      `${list}[0].${key}: unknown key; did you mean ${meant}?`,
+    ]);
+  });
+
+  it('the same key with the Kelvin sign (U+212A, lower-cased into ASCII) is the field it folds to', () => {
+    const key = 'CidrBloc\u212aAssociationSet';
+    expect(issuesOf({ Vpcs: [{ VpcId: 'vpc-1', [key]: [{ CidrBlock: '10.0.0.0/16' }] }] })).toEqual([
+      `Vpcs[0].${key}: unknown key "${key}"; did you mean CidrBlockAssociationSet?`,
+    ]);
+  });
+});
