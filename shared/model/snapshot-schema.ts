@@ -92,10 +92,15 @@ export const VpcSchema = obj({
   VpcId: ownId,
   CidrBlock: optional(cidr4),
   // The NACL fix keeps admin access from the VPC's own blocks (DESIGN §8): absent means unknown
-  // for IPv4 (then `CidrBlock` is the only block) and none for IPv6 (as DescribeVpcs omits it).
-  CidrBlockAssociationSet: optional(list(obj({ CidrBlock: optional(cidr4), CidrBlockState: blockState }))),
+  // for IPv4 (then `CidrBlock` is the only block) and none for IPv6 (as DescribeVpcs omits it), so
+  // a misspelt one is an error rather than an absence (VPCs are few: the search costs nothing).
+  CidrBlockAssociationSet: optional(
+    list(obj({ CidrBlock: optional(cidr4), CidrBlockState: blockState })),
+    NEAR_MISS,
+  ),
   Ipv6CidrBlockAssociationSet: optional(
     list(obj({ Ipv6CidrBlock: optional(cidr6), Ipv6CidrBlockState: blockState })),
+    NEAR_MISS,
   ),
   IsDefault: optional(bool()),
   OwnerId: optStr,
@@ -346,11 +351,13 @@ export const NetworkInterfaceSchema = obj({
   PrivateIpAddress: optStr,
   Association: association,
   PrivateIpAddresses: list(obj({ PrivateIpAddress: optStr, Association: privateIpAssociation })),
-  Ipv6Address: optional(ipv6),
+  // Searched under a near-miss spelling as `Association` is (most interfaces have neither): read
+  // as absent, a misspelt one hid the interface's only public IPv6 addresses and their exposure.
+  Ipv6Address: optional(ipv6, NEAR_MISS),
   Ipv6Addresses: list(obj({ Ipv6Address: ipv6 })),
   // Prefix delegation: every address of a delegated prefix is the interface's. Not defaulted (see
   // `Tags`): most interfaces have none.
-  Ipv6Prefixes: optional(list(obj({ Ipv6Prefix: cidr6 }))),
+  Ipv6Prefixes: optional(list(obj({ Ipv6Prefix: cidr6 })), NEAR_MISS),
   Groups: groupRefs,
   Attachment: optional(obj({ InstanceId: optId, InstanceOwnerId: optStr })),
   TagSet: tags,
