@@ -55,3 +55,139 @@ describe('§8 exemption tag values as people type them (X1, X8)', () => {
     expect(finding?.evidence).not.toHaveProperty('exemptionTagUnreadable');
   });
 });
+
+describe('§8 an expired exemption is said with its latest date (X14)', () => {
+  it('names the later of two expired entries matching the rule', () => {
+    const snapshot = {
+      SecurityGroups: [
+        sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')], {
+          tags: [{ Key: TAG, Value: 'sg-open-admin-port@2026-06-01,*@2026-01-01' }],
+        }),
+      ],
+    };
+    const [finding] = audit(snapshot, {
+      rules: ['sg-open-admin-port'],
+      now: new Date('2026-12-08T00:00:00Z'),
+    });
+    expect(finding?.suppressed).toBeUndefined();
+    expect(finding?.evidence.exemptionExpired).toBe('2026-06-01');
+  });
+});
+
+describe('§8 allow-list entries limited to ports: which rule the fix spares (X20, X21, X22)', () => {
+  const allow = (ports: string[]) => ({
+    rules: ['sg-open-all-traffic', 'sg-open-unauthorized-port'],
+    config: { allowLists: [{ resourceId: 'sg-1', ports, reason: 'partner feed' }] },
+  });
+
+  it('revokes a tcp -1/-1 rule (every tcp port) though 443 is allow-listed, and says it closes 443 too', () => {
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('tcp', [-1, -1], '0.0.0.0/0')])] };
+    const [finding, ...rest] = audit(snapshot, allow(['443/tcp']));
+    expect(rest).toEqual([]);
+    expect(finding?.ruleId).toBe('sg-open-all-traffic');
+    expect(finding?.evidence.allowListed).toEqual({ ports: ['443/tcp'], reasons: ['partner feed'] });
+    expect(finding?.evidence).not.toHaveProperty('allowListedRulesKept');
+    expect(finding?.remediation).toEqual({
+      action: 'revoke-security-group-rules',
+      groupId: 'sg-1',
+      rules: [
+        {
+          direction: 'ingress',
+          ipPermission: { IpProtocol: 'tcp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        },
+      ],
+    });
+    // The rule has no id in this snapshot: it is named by protocol, ports and source ("all", not "-1--1").
+    expect(finding?.detail).toContain(
+      '; tcp all 0.0.0.0/0 also opens other ports and is revoked all the same (re-add a rule for the allow-listed ports alone).',
+    );
+  });
+
+  // The same port in both transports, each from its own rule: 8000/tcp and 8000/udp.
+  const twoTransports = {
+    SecurityGroups: [
+      sg('sg-1', [perm('tcp', [8000, 8000], '0.0.0.0/0'), perm('udp', [8000, 8000], '0.0.0.0/0')]),
+    ],
+  };
+  const kept = (f: { remediation?: unknown; evidence: Record<string, unknown> } | undefined) => [
+    f?.evidence.allowListed,
+    f?.evidence.allowListedRulesKept,
+    (f?.remediation as { rules?: { ipPermission: { IpProtocol: string } }[] } | undefined)?.rules?.map(
+      (r) => r.ipPermission.IpProtocol,
+    ),
+  ];
+
+  it('spares the tcp rule when 8000/tcp is allow-listed, revokes the udp one without saying it closes an allowed port', () => {
+    const [finding, ...rest] = audit(twoTransports, allow(['8000/tcp']));
+    expect(rest).toEqual([]);
+    expect(finding?.evidence.ports).toEqual(['8000/tcp', '8000/udp']);
+    expect(kept(finding)).toEqual([
+      { ports: ['8000/tcp'], reasons: ['partner feed'] },
+      ['tcp 8000-8000 0.0.0.0/0'],
+      ['udp'],
+    ]);
+    expect(finding?.detail).not.toContain('revoked all the same');
+  });
+
+  it('spares the udp rule when only 8000/udp is allow-listed', () => {
+    const [finding] = audit(twoTransports, allow(['8000/udp']));
+    expect(kept(finding)).toEqual([
+      { ports: ['8000/udp'], reasons: ['partner feed'] },
+      ['udp 8000-8000 0.0.0.0/0'],
+      ['tcp'],
+    ]);
+  });
+});
+
+describe('§4 prefix lists and unresolved lists (S27, S28)', () => {
+  it('finds ::/0 in a prefix list whose next IPv6 entry is private', () => {
+    for (const entries of [
+      ['::/0', 'fd00::/8'],
+      ['fd00::/8', '::/0'],
+    ]) {
+      const snapshot = {
+        SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], 'pl-0a')])],
+        ManagedPrefixLists: [
+          {
+            PrefixListId: 'pl-0a',
+            PrefixListName: 'admins',
+            AddressFamily: 'IPv6',
+            OwnerId: '111122223333',
+            Entries: entries.map((Cidr) => ({ Cidr })),
+          },
+        ],
+      };
+      const findings = audit(snapshot, { rules: ['sg-open-admin-port'] });
+      expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports, f.evidence.ipv6])).toEqual([
+        ['sg-open-admin-port', 'sg-1', ['22/tcp'], ['22/tcp']],
+      ]);
+    }
+  });
+
+  it('lists the unresolved prefix lists of a group in id order, whatever the rule order', () => {
+    const snapshot = {
+      SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0', 'pl-0b', 'pl-0a')])],
+    };
+    const [finding] = audit(snapshot, { rules: ['sg-open-admin-port'] });
+    expect(finding?.evidence.unresolvedPrefixLists).toEqual(['pl-0a', 'pl-0b']);
+  });
+});
+
+describe('§5 sg-open-all-traffic: every tcp port, split between the families (W1)', () => {
+  it('reports all traffic for tcp 0-32767 from 0.0.0.0/0 and 32768-65535 from ::/0', () => {
+    const snapshot = {
+      SecurityGroups: [
+        sg('sg-1', [perm('tcp', [0, 32767], '0.0.0.0/0'), perm('tcp', [32768, 65535], '::/0')]),
+      ],
+    };
+    const findings = audit(snapshot, {
+      rules: [
+        'sg-open-all-traffic',
+        'sg-open-admin-port',
+        'sg-open-high-risk-port',
+        'sg-open-unauthorized-port',
+      ],
+    });
+    expect(summary(findings)).toEqual([['sg-open-all-traffic', 'sg-1', ['0-65535/tcp']]]);
+  });
+});
