@@ -191,3 +191,104 @@ describe('§5 sg-open-all-traffic: every tcp port, split between the families (W
     expect(summary(findings)).toEqual([['sg-open-all-traffic', 'sg-1', ['0-65535/tcp']]]);
   });
 });
+
+describe('§8 an allow-list entry that keeps every revocable rule leaves no fix', () => {
+  it('plans nothing when the only world-source rule opens allow-listed ports alone', () => {
+    // 8001 is world-open through two halves: reported, not revocable (notify-only).
+    const snapshot = {
+      SecurityGroups: [
+        sg('sg-1', [
+          perm('tcp', [8000, 8000], '0.0.0.0/0'),
+          perm('tcp', [8001, 8001], '0.0.0.0/1', '128.0.0.0/1'),
+        ]),
+      ],
+    };
+    const [finding, ...rest] = audit(snapshot, {
+      rules: ['sg-open-unauthorized-port'],
+      config: { allowLists: [{ resourceId: 'sg-1', ports: ['8000/tcp'], reason: 'partner feed' }] },
+    });
+    expect(rest).toEqual([]);
+    expect(finding?.suppressed).toBeUndefined();
+    expect(finding?.evidence.ports).toEqual(['8000-8001/tcp']);
+    expect(finding?.evidence.allowListedRulesKept).toEqual(['tcp 8000-8000 0.0.0.0/0']);
+    expect(finding).not.toHaveProperty('remediation');
+  });
+});
+
+describe('§8 accepted by shape: every attached interface must match (X32)', () => {
+  const snapshot = (types: (string | undefined)[]) => ({
+    Vpcs: [{ VpcId: 'vpc-1' }],
+    SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])],
+    NetworkInterfaces: types.map((type, i) => ({
+      NetworkInterfaceId: `eni-${i}`,
+      VpcId: 'vpc-1',
+      SubnetId: 'subnet-1',
+      ...(type ? { InterfaceType: type } : {}),
+      Groups: [{ GroupId: 'sg-1' }],
+    })),
+  });
+  const suppressed = (types: (string | undefined)[]) =>
+    audit(snapshot(types), {
+      rules: ['sg-open-admin-port'],
+      config: { allowInterfaceTypes: ['network_load_balancer'] },
+    }).map((f) => [f.ruleId, f.resourceId, f.suppressed]);
+
+  it('does not accept a group whose first interface is an instance and second a load balancer', () => {
+    expect(suppressed(['interface', 'network_load_balancer'])).toEqual([
+      ['sg-open-admin-port', 'sg-1', undefined],
+    ]);
+    expect(suppressed(['network_load_balancer', 'interface'])).toEqual([
+      ['sg-open-admin-port', 'sg-1', undefined],
+    ]);
+    expect(suppressed([undefined, 'network_load_balancer', 'network_load_balancer'])).toEqual([
+      ['sg-open-admin-port', 'sg-1', undefined],
+    ]);
+  });
+
+  it('accepts it when both are load balancers, saying so', () => {
+    expect(suppressed(['network_load_balancer', 'network_load_balancer'])).toEqual([
+      [
+        'sg-open-admin-port',
+        'sg-1',
+        {
+          by: 'config',
+          reason:
+            'accepted by shape: all 2 attached interfaces match allowInterfaceTypes (network_load_balancer)',
+        },
+      ],
+    ]);
+  });
+});
+
+describe('§5 a group world-open in one transport and family only (W3)', () => {
+  it('reports udp open to ::/0 alone', () => {
+    const snapshot = { SecurityGroups: [sg('sg-1', [perm('udp', [5353, 5353], '::/0')])] };
+    const findings = audit(snapshot, { rules: ['sg-open-unauthorized-port', 'sg-open-all-traffic'] });
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports, f.evidence.ipv6])).toEqual([
+      ['sg-open-unauthorized-port', 'sg-1', ['5353/udp'], ['5353/udp']],
+    ]);
+  });
+});
+
+describe('§8 an allow-list entry limited to ports covers only findings about ports (X29)', () => {
+  it('leaves a subnet finding reported though an entry names the subnet with ports', () => {
+    const snapshot = {
+      Vpcs: [{ VpcId: 'vpc-1' }],
+      Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', MapPublicIpOnLaunch: true }],
+    };
+    const entry = { resourceId: 'subnet-1', ports: ['22/tcp'], reason: 'lab' };
+    const findings = audit(snapshot, {
+      rules: ['subnet-auto-assign-public-ip'],
+      config: { allowLists: [entry] },
+    });
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.suppressed])).toEqual([
+      ['subnet-auto-assign-public-ip', 'subnet-1', undefined],
+    ]);
+    // The same entry without ports allows it.
+    const allowed = audit(snapshot, {
+      rules: ['subnet-auto-assign-public-ip'],
+      config: { allowLists: [{ resourceId: 'subnet-1', reason: 'lab' }] },
+    });
+    expect(allowed.map((f) => f.suppressed)).toEqual([{ by: 'config', reason: 'lab' }]);
+  });
+});
