@@ -292,3 +292,28 @@ describe('§8 an allow-list entry limited to ports covers only findings about po
     expect(allowed.map((f) => f.suppressed)).toEqual([{ by: 'config', reason: 'lab' }]);
   });
 });
+
+describe('§8 accepted by shape names the matched settings in order (X36)', () => {
+  it('lists the interface types sorted, whatever the order of the interfaces', () => {
+    const snapshot = {
+      Vpcs: [{ VpcId: 'vpc-1' }],
+      SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])],
+      NetworkInterfaces: ['vpc_endpoint', 'network_load_balancer'].map((InterfaceType, i) => ({
+        NetworkInterfaceId: `eni-${i}`,
+        VpcId: 'vpc-1',
+        SubnetId: 'subnet-1',
+        InterfaceType,
+        Groups: [{ GroupId: 'sg-1' }],
+      })),
+    };
+    const [finding] = audit(snapshot, {
+      rules: ['sg-open-admin-port'],
+      config: { allowInterfaceTypes: ['vpc_endpoint', 'network_load_balancer'] },
+    });
+    expect(finding?.suppressed).toEqual({
+      by: 'config',
+      reason:
+        'accepted by shape: all 2 attached interfaces match allowInterfaceTypes (network_load_balancer, vpc_endpoint)',
+    });
+  });
+});

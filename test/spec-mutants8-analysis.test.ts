@@ -1,0 +1,138 @@
+// Mutation checks of the shared analyses and of interface exposure accepted through exempted
+// groups, round mutants8 (DESIGN §4 union of groups, §5 NACL first match and route resolution, §8
+// exemptions). Each test kills a mutant the suite let live (ids in /work/notes/spec-mutants8.md).
+import { describe, expect, it } from 'vitest';
+import { evaluate, evaluateReport } from '../shared/engine';
+import type { Finding } from '../shared/findings';
+import { parseConfig } from '../shared/load-config';
+import { parseSnapshot } from '../shared/model/snapshot';
+import { ruleById } from '../shared/rules/registry';
+import type { RuleDefinition } from '../shared/rules/types';
+import { entry, nacl, perm, sg } from './helpers';
+import { group, networkInterface, permission, snapshot } from './helpers/exemption-world';
+
+const rulesOf = (ids: readonly string[]) => ids.map((id) => ruleById(id) as RuleDefinition);
+
+const exposure = (findings: readonly Finding[]) =>
+  findings
+    .filter((f) => f.ruleId === 'eni-internet-exposed')
+    .map((f) => [f.resourceId, f.severity, f.evidence.ports, f.suppressed?.by]);
+
+describe("§4 the union of an interface's groups is its own (Y4)", () => {
+  // sg-a and sg-b are world-open on 22 together (0.0.0.0/1 + 128.0.0.0/1); sg-a and sg-c are not.
+  const groups = [
+    group('sg-a', [permission('tcp', 22, 22, '0.0.0.0/1')]),
+    group('sg-b', [permission('tcp', 22, 22, '128.0.0.0/1')]),
+    group('sg-c', [permission('tcp', 3389, 3389, '128.0.0.0/1')]),
+  ];
+
+  it('judges two interfaces sharing their first group each by its own union, in either order', () => {
+    const one = networkInterface('eni-1', ['sg-a', 'sg-b']);
+    const two = networkInterface('eni-2', ['sg-a', 'sg-c']);
+    for (const interfaces of [
+      [one, two],
+      [two, one],
+    ]) {
+      const findings = evaluate(parseSnapshot(snapshot(groups, interfaces)), parseConfig({}), {
+        rules: rulesOf(['eni-internet-exposed']),
+      });
+      expect(exposure(findings)).toEqual([['eni-1', 'critical', ['22/tcp'], undefined]]);
+    }
+  });
+});
+
+describe('§5 NACLs of equal hash but different entries are judged each by its own (Y8)', () => {
+  it('reports 22 and 3389 open on the NACL allowing tcp 0-4097, not on the one allowing tcp 4096 only', () => {
+    // The two port ranges hash alike (4096 ^ 4096 << 12 === 0 ^ 4097 << 12): the content compare decides.
+    const only4096 = nacl('acl-a', [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [4096, 4096])], {
+      subnetIds: ['subnet-a'],
+    });
+    const upTo4097 = nacl('acl-b', [entry(100, 'in', 'allow', '6', '0.0.0.0/0', [0, 4097])], {
+      subnetIds: ['subnet-b'],
+    });
+    for (const acls of [
+      [only4096, upTo4097],
+      [upTo4097, only4096],
+    ]) {
+      const findings = evaluate(
+        parseSnapshot({
+          Vpcs: [{ VpcId: 'vpc-1' }],
+          Subnets: [
+            { SubnetId: 'subnet-a', VpcId: 'vpc-1' },
+            { SubnetId: 'subnet-b', VpcId: 'vpc-1' },
+          ],
+          NetworkAcls: acls,
+        }),
+        parseConfig({}),
+        { rules: rulesOf(['nacl-open-admin-port']) },
+      );
+      expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+        ['nacl-open-admin-port', 'acl-b', ['22/tcp', '3389/tcp']],
+      ]);
+    }
+  });
+});
+
+describe('§5 a route in state filtered is read per family (Y10)', () => {
+  it('says an interface with an IPv6 address is not judged when ::/0 to the igw- is filtered, its IPv4 path judged', () => {
+    const world = snapshot(
+      [group('sg-1', [permission('tcp', 22, 22, '0.0.0.0/0'), { ...perm('tcp', [22, 22], '::/0') }])],
+      [networkInterface('eni-1', ['sg-1'], { Ipv6Addresses: [{ Ipv6Address: '2600:1f18::10' }] })],
+    );
+    const table = world.RouteTables[0] as { Routes: Record<string, string>[] };
+    table.Routes.push({ DestinationIpv6CidrBlock: '::/0', GatewayId: 'igw-0e4', State: 'filtered' });
+    const report = evaluateReport(parseSnapshot(world), parseConfig({}), {
+      rules: rulesOf(['eni-internet-exposed']),
+    });
+    expect(exposure(report.findings)).toEqual([['eni-1', 'critical', ['22/tcp'], undefined]]);
+    expect(report.notJudged).toEqual([
+      {
+        resourceId: 'eni-1',
+        ruleId: 'eni-internet-exposed',
+        reason:
+          'the route table rtb-0e4 of subnet subnet-0e4 has route to ::/0 to an internet gateway in state filtered, which the EC2 API reference does not describe: whether the internet is routed there is not known',
+      },
+    ]);
+  });
+});
+
+describe('§8 allow-list entries of a group and the exposure of its interfaces (K5, K6)', () => {
+  const world = snapshot(
+    [group('sg-1', [permission('tcp', 22, 22, '0.0.0.0/0'), permission('tcp', 8443, 8443, '0.0.0.0/0')])],
+    [networkInterface('eni-1', ['sg-1'])],
+  );
+  const judge = (ruleIds: string[]) =>
+    evaluate(
+      parseSnapshot(world),
+      parseConfig({ allowLists: [{ resourceId: 'sg-1', ruleIds, reason: 'bastion and partner' }] }),
+    ).filter((f) => f.resourceId === 'sg-1' || f.resourceId === 'eni-1');
+
+  it('an entry naming eni-internet-exposed accepts every port the group opens: the interface is suppressed, the group still reported', () => {
+    const findings = judge(['eni-internet-exposed']);
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports, f.suppressed])).toEqual([
+      [
+        'eni-internet-exposed',
+        'eni-1',
+        ['22/tcp', '8443/tcp'],
+        {
+          by: 'config',
+          reason:
+            'every security group that opens 22/tcp, 8443/tcp to the internet is exempted for them: sg-1 (config: bastion and partner)',
+        },
+      ],
+      ['sg-open-admin-port', 'sg-1', ['22/tcp'], undefined],
+      ['sg-open-unauthorized-port', 'sg-1', ['8443/tcp'], undefined],
+    ]);
+  });
+
+  it('an entry naming one sg-open rule accepts only the ports that rule reports: 22 stays reported on the interface', () => {
+    const findings = judge(['sg-open-unauthorized-port']);
+    const eni = findings.find((f) => f.ruleId === 'eni-internet-exposed');
+    expect([eni?.severity, eni?.evidence.ports, eni?.evidence.acceptedPorts, eni?.suppressed]).toEqual([
+      'critical',
+      ['22/tcp'],
+      ['8443/tcp'],
+      undefined,
+    ]);
+  });
+});
