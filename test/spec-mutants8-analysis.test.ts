@@ -8,7 +8,7 @@ import { parseConfig } from '../shared/load-config';
 import { parseSnapshot } from '../shared/model/snapshot';
 import { ruleById } from '../shared/rules/registry';
 import type { RuleDefinition } from '../shared/rules/types';
-import { entry, nacl, perm, sg } from './helpers';
+import { entry, IGW_ROUTES, nacl, OPEN_ENTRIES, perm, sg } from './helpers';
 import { group, networkInterface, permission, snapshot } from './helpers/exemption-world';
 
 const rulesOf = (ids: readonly string[]) => ids.map((id) => ruleById(id) as RuleDefinition);
@@ -73,7 +73,7 @@ describe('§5 NACLs of equal hash but different entries are judged each by its o
   });
 });
 
-describe('§5 a route in state filtered is read per family (Y10)', () => {
+describe('§5 a route in state filtered is read per family (Y10, Y15)', () => {
   it('says an interface with an IPv6 address is not judged when ::/0 to the igw- is filtered, its IPv4 path judged', () => {
     const world = snapshot(
       [group('sg-1', [permission('tcp', 22, 22, '0.0.0.0/0'), { ...perm('tcp', [22, 22], '::/0') }])],
@@ -92,6 +92,26 @@ describe('§5 a route in state filtered is read per family (Y10)', () => {
         reason:
           'the route table rtb-0e4 of subnet subnet-0e4 has route to ::/0 to an internet gateway in state filtered, which the EC2 API reference does not describe: whether the internet is routed there is not known',
       },
+    ]);
+  });
+});
+
+describe('§5 routes in state filtered, named in the not-judged reason (Y15)', () => {
+  it('names both filtered halves of IPv6 space, sorted', () => {
+    const world = snapshot(
+      [group('sg-1', [{ ...perm('tcp', [22, 22], '::/0') }])],
+      [networkInterface('eni-1', ['sg-1'], { Ipv6Addresses: [{ Ipv6Address: '2600:1f18::10' }] })],
+    );
+    const table = world.RouteTables[0] as { Routes: Record<string, string>[] };
+    table.Routes.push(
+      { DestinationIpv6CidrBlock: '::/1', GatewayId: 'igw-0e4', State: 'filtered' },
+      { DestinationIpv6CidrBlock: '8000::/1', GatewayId: 'igw-0e4', State: 'filtered' },
+    );
+    const report = evaluateReport(parseSnapshot(world), parseConfig({}), {
+      rules: rulesOf(['eni-internet-exposed']),
+    });
+    expect(report.notJudged.map((n) => n.reason)).toEqual([
+      'the route table rtb-0e4 of subnet subnet-0e4 has routes to 8000::/1, ::/1 to an internet gateway in state filtered, which the EC2 API reference does not describe: whether the internet is routed there is not known',
     ]);
   });
 });
@@ -133,6 +153,89 @@ describe('§8 allow-list entries of a group and the exposure of its interfaces (
       ['22/tcp'],
       ['8443/tcp'],
       undefined,
+    ]);
+  });
+});
+
+/** One VPC routed to igw-1 in both families, a NACL open both ways, the given groups and interfaces. */
+function dualStack(groups: ReturnType<typeof sg>[], interfaces: Record<string, unknown>[]) {
+  return {
+    Vpcs: [{ VpcId: 'vpc-1' }],
+    Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1' }],
+    RouteTables: [
+      { RouteTableId: 'rtb-1', VpcId: 'vpc-1', Routes: IGW_ROUTES, Associations: [{ Main: true }] },
+    ],
+    NetworkAcls: [nacl('acl-1', OPEN_ENTRIES)],
+    SecurityGroups: groups,
+    NetworkInterfaces: interfaces.map((e) => ({ SubnetId: 'subnet-1', VpcId: 'vpc-1', ...e })),
+  };
+}
+
+const TAG = 'vpc-guardrail:exempt';
+
+describe('§8 an exempted group accepts nothing the unexempted ones open together, per family (K10)', () => {
+  it('keeps 22 reported on an IPv6-only interface when two unexempted groups cover IPv6 space together', () => {
+    const world = dualStack(
+      [
+        sg('sg-1', [perm('tcp', [22, 22], '::/0')], { tags: [{ Key: TAG, Value: '*' }] }),
+        sg('sg-2', [perm('tcp', [22, 22], '2000::/4')]),
+        sg('sg-3', [perm('tcp', [22, 22], '3000::/4')]),
+      ],
+      [
+        {
+          NetworkInterfaceId: 'eni-1',
+          Ipv6Addresses: [{ Ipv6Address: '2600:1f18::10' }],
+          Groups: [{ GroupId: 'sg-1' }, { GroupId: 'sg-2' }, { GroupId: 'sg-3' }],
+        },
+      ],
+    );
+    const findings = evaluate(parseSnapshot(world), parseConfig({}), {
+      rules: rulesOf(['eni-internet-exposed']),
+    });
+    expect(exposure(findings)).toEqual([['eni-1', 'critical', ['22/tcp'], undefined]]);
+    expect(findings[0]?.evidence).not.toHaveProperty('acceptedPorts');
+  });
+});
+
+describe('§8 an expired date is said on an interface only when nothing else accepts the path (K7, K9)', () => {
+  const judge = (tags: { Key: string; Value: string }[], config: Record<string, unknown> = {}) => {
+    const world = snapshot(
+      [
+        group(
+          'sg-1',
+          [permission('tcp', 22, 22, '0.0.0.0/0'), permission('tcp', 8443, 8443, '0.0.0.0/0')],
+          tags,
+        ),
+        group('sg-2', [permission('tcp', 22, 22, '0.0.0.0/0')]),
+      ],
+      [networkInterface('eni-1', ['sg-1', 'sg-2'])],
+    );
+    const findings = evaluate(parseSnapshot(world), parseConfig(config), {
+      now: new Date('2026-12-08T00:00:00Z'),
+    });
+    return findings.find((f) => f.ruleId === 'eni-internet-exposed');
+  };
+
+  it('a tag of the group with * in force beside an expired eni-internet-exposed entry: no expiry on the interface', () => {
+    const eni = judge([{ Key: TAG, Value: '*,eni-internet-exposed@2026-01-01' }]);
+    // 22 stays reported through sg-2; 8443 is accepted through sg-1's tag in force.
+    expect([eni?.evidence.ports, eni?.evidence.acceptedPorts]).toEqual([['22/tcp'], ['8443/tcp']]);
+    expect(eni?.evidence).not.toHaveProperty('exemptionExpired');
+  });
+
+  it('a group finding allow-listed though its tag entry expired: the allow-list accepts, no expiry on the interface', () => {
+    const eni = judge([{ Key: TAG, Value: 'sg-open-unauthorized-port@2026-01-01' }], {
+      allowLists: [{ resourceId: 'sg-1', ruleIds: ['sg-open-unauthorized-port'], reason: 'partner feed' }],
+    });
+    expect([eni?.evidence.ports, eni?.evidence.acceptedPorts]).toEqual([['22/tcp'], ['8443/tcp']]);
+    expect(eni?.evidence).not.toHaveProperty('exemptionExpired');
+  });
+
+  it('the same tag without the allow-list: the interface says the date, 8443 reported again', () => {
+    const eni = judge([{ Key: TAG, Value: 'sg-open-unauthorized-port@2026-01-01' }]);
+    expect([eni?.evidence.ports, eni?.evidence.exemptionExpired]).toEqual([
+      ['22/tcp', '8443/tcp'],
+      '2026-01-01',
     ]);
   });
 });
