@@ -239,3 +239,92 @@ describe('§8 an expired date is said on an interface only when nothing else acc
     ]);
   });
 });
+
+describe('§8 which exemptions an interface names, and its own exemption (K13, K14, K17)', () => {
+  const web = (tags: { Key: string; Value: string }[]) =>
+    group('sg-1', [permission('tcp', 22, 22, '0.0.0.0/0'), permission('tcp', 8443, 8443, '0.0.0.0/0')], tags);
+  const eniOf = (findings: readonly Finding[]) => findings.find((f) => f.ruleId === 'eni-internet-exposed');
+
+  it("an interface's own * tag suppresses it whole: every exposed port, its severity, no accepted ports", () => {
+    const world = snapshot(
+      [web([{ Key: TAG, Value: 'sg-open-unauthorized-port' }])],
+      [
+        networkInterface('eni-1', ['sg-1'], { TagSet: [{ Key: TAG, Value: '*' }] }),
+        networkInterface('eni-2', ['sg-1']),
+      ],
+    );
+    const findings = evaluate(parseSnapshot(world), parseConfig({}));
+    const eni = findings.find((f) => f.resourceId === 'eni-1');
+    expect([eni?.severity, eni?.evidence.ports, eni?.suppressed]).toEqual([
+      'critical',
+      ['22/tcp', '8443/tcp'],
+      { by: 'tag', reason: `${TAG}=*` },
+    ]);
+    expect(eni?.evidence).not.toHaveProperty('acceptedPorts');
+    // Its neighbour, without a tag of its own, has 8443 accepted through the group.
+    const other = findings.find((f) => f.resourceId === 'eni-2');
+    expect([other?.evidence.ports, other?.evidence.acceptedPorts, other?.suppressed]).toEqual([
+      ['22/tcp'],
+      ['8443/tcp'],
+      undefined,
+    ]);
+  });
+
+  it('a group of the interface that opens nothing to the world adds no expired date', () => {
+    const world = snapshot(
+      [
+        web([]),
+        group('sg-2', [permission('tcp', 5432, 5432, '10.0.0.0/8')], [{ Key: TAG, Value: '*@2026-01-01' }]),
+      ],
+      [networkInterface('eni-1', ['sg-1', 'sg-2'])],
+    );
+    const eni = eniOf(
+      evaluate(parseSnapshot(world), parseConfig({}), { now: new Date('2026-12-08T00:00:00Z') }),
+    );
+    expect(eni?.evidence.ports).toEqual(['22/tcp', '8443/tcp']);
+    expect(eni?.evidence).not.toHaveProperty('exemptionExpired');
+  });
+
+  it('names only the exemptions that cover an accepted port', () => {
+    const world = snapshot(
+      [web([{ Key: TAG, Value: 'sg-open-unauthorized-port' }])],
+      [networkInterface('eni-1', ['sg-1'])],
+    );
+    const config = parseConfig({
+      allowLists: [{ resourceId: 'sg-1', ports: ['9000/tcp'], reason: 'metrics' }],
+    });
+    const eni = eniOf(evaluate(parseSnapshot(world), config));
+    expect(eni?.evidence.acceptedThrough).toEqual([
+      {
+        groupId: 'sg-1',
+        ports: ['8443/tcp'],
+        exemptions: [{ by: 'tag', reason: `${TAG}=sg-open-unauthorized-port` }],
+      },
+    ]);
+  });
+});
+
+describe('§5 unresolved prefix lists routed to an igw-, named in order (G8)', () => {
+  it('lists them sorted in the not-judged reason, whatever the route order', () => {
+    const world = snapshot(
+      [group('sg-1', [permission('tcp', 22, 22, '0.0.0.0/0')])],
+      [networkInterface('eni-1', ['sg-1'])],
+    );
+    const table = world.RouteTables[0] as { Routes: Record<string, string>[] };
+    table.Routes = [
+      { DestinationCidrBlock: '10.40.0.0/16', GatewayId: 'local', State: 'active' },
+      { DestinationPrefixListId: 'pl-0b', GatewayId: 'igw-0e4', State: 'active' },
+      { DestinationPrefixListId: 'pl-0a', GatewayId: 'igw-0e4', State: 'active' },
+    ];
+    const report = evaluateReport(parseSnapshot(world), parseConfig({}), {
+      rules: rulesOf(['eni-internet-exposed']),
+    });
+    expect(report.findings).toEqual([]);
+    expect(report.notJudged.map((n) => [n.resourceId, n.reason])).toEqual([
+      [
+        'eni-1',
+        'the route table rtb-0e4 of subnet subnet-0e4 sends prefix lists pl-0a, pl-0b to an internet gateway, whose entries are not in the snapshot (add them to ManagedPrefixLists)',
+      ],
+    ]);
+  });
+});
