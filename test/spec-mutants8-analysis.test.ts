@@ -8,7 +8,7 @@ import { parseConfig } from '../shared/load-config';
 import { parseSnapshot } from '../shared/model/snapshot';
 import { ruleById } from '../shared/rules/registry';
 import type { RuleDefinition } from '../shared/rules/types';
-import { entry, IGW_ROUTES, nacl, OPEN_ENTRIES, perm, sg } from './helpers';
+import { buildWorld, ENI, entry, IGW_ROUTES, nacl, OPEN_ENTRIES, perm, sg, VPC } from './helpers';
 import { group, networkInterface, permission, snapshot } from './helpers/exemption-world';
 
 const rulesOf = (ids: readonly string[]) => ids.map((id) => ruleById(id) as RuleDefinition);
@@ -326,5 +326,99 @@ describe('§5 unresolved prefix lists routed to an igw-, named in order (G8)', (
         'the route table rtb-0e4 of subnet subnet-0e4 sends prefix lists pl-0a, pl-0b to an internet gateway, whose entries are not in the snapshot (add them to ManagedPrefixLists)',
       ],
     ]);
+  });
+});
+
+describe('§8 an interface accepted through tags and allow-lists together is suppressed by tag (K19)', () => {
+  it("says 'tag' when one of the exemptions is a tag and another an allow-list entry", () => {
+    const world = snapshot(
+      [
+        group(
+          'sg-1',
+          [permission('tcp', 22, 22, '0.0.0.0/0'), permission('tcp', 8443, 8443, '0.0.0.0/0')],
+          [{ Key: TAG, Value: 'sg-open-admin-port' }],
+        ),
+      ],
+      [networkInterface('eni-1', ['sg-1'])],
+    );
+    const config = parseConfig({
+      allowLists: [{ resourceId: 'sg-1', ports: ['8443/tcp'], reason: 'partner' }],
+    });
+    const eni = evaluate(parseSnapshot(world), config).find((f) => f.ruleId === 'eni-internet-exposed');
+    expect(eni?.suppressed).toEqual({
+      by: 'tag',
+      reason: `every security group that opens 22/tcp, 8443/tcp to the internet is exempted for them: sg-1 (tag: ${TAG}=sg-open-admin-port; config: partner)`,
+    });
+  });
+});
+
+describe('§5 routes that cover the internet together, in address order (G12)', () => {
+  it('places a prefix-list route by its lowest entry, not its first', () => {
+    const findings = evaluate(
+      parseSnapshot({
+        Vpcs: [{ VpcId: 'vpc-1' }],
+        Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', Tags: [{ Key: 'Name', Value: 'app-private-a' }] }],
+        ManagedPrefixLists: [
+          {
+            PrefixListId: 'pl-0a',
+            PrefixListName: 'most of the internet',
+            AddressFamily: 'IPv4',
+            Entries: [{ Cidr: '192.0.0.0/2' }, { Cidr: '0.0.0.0/1' }],
+          },
+        ],
+        RouteTables: [
+          {
+            RouteTableId: 'rtb-1',
+            VpcId: 'vpc-1',
+            Associations: [{ Main: true }],
+            Routes: [
+              { DestinationCidrBlock: '128.0.0.0/2', GatewayId: 'igw-2', State: 'active' },
+              { DestinationPrefixListId: 'pl-0a', GatewayId: 'igw-1', State: 'active' },
+            ],
+          },
+        ],
+      }),
+      parseConfig({}),
+      { rules: rulesOf(['subnet-private-has-igw-route']) },
+    );
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.igwRoutes])).toEqual([
+      [
+        'subnet-private-has-igw-route',
+        'subnet-1',
+        [
+          { destination: 'pl-0a', gatewayId: 'igw-1' },
+          { destination: '128.0.0.0/2', gatewayId: 'igw-2' },
+        ],
+      ],
+    ]);
+  });
+});
+
+describe('§5 ingress routing needs an edge association in force (G16)', () => {
+  it('judges an interface whose default route goes to a GWLB endpoint when the igw- association is disassociated', () => {
+    const w = buildWorld({
+      groupId: 'sg-0web',
+      rules: [{ id: 'sgr-22', from: 22, cidr: '0.0.0.0/0' }],
+    }) as unknown as {
+      RouteTables: Record<string, unknown>[];
+    };
+    (w.RouteTables[0] as Record<string, unknown>).Routes = [
+      { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' },
+      { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'vpce-0gwlb', State: 'active' },
+    ];
+    const edge = (State: string) => ({
+      RouteTableId: 'rtb-0edge',
+      VpcId: VPC,
+      Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }],
+      Associations: [
+        { Main: false, RouteTableId: 'rtb-0edge', GatewayId: 'igw-0a1', AssociationState: { State } },
+      ],
+    });
+    const notJudged = (State: string) =>
+      evaluateReport(parseSnapshot({ ...w, RouteTables: [...w.RouteTables, edge(State)] }), parseConfig({}), {
+        rules: rulesOf(['eni-internet-exposed']),
+      }).notJudged.map((n) => n.resourceId);
+    expect(notJudged('disassociated')).toEqual([]);
+    expect(notJudged('associated')).toEqual([ENI]);
   });
 });
