@@ -1,6 +1,7 @@
 // Mutation checks of the shared analyses and of interface exposure accepted through exempted
 // groups, round mutants8 (DESIGN §4 union of groups, §5 NACL first match and route resolution, §8
 // exemptions). Each test kills a mutant the suite let live (ids in /work/notes/spec-mutants8.md).
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { evaluate, evaluateReport } from '../shared/engine';
 import type { Finding } from '../shared/findings';
@@ -420,5 +421,40 @@ describe('§5 ingress routing needs an edge association in force (G16)', () => {
       }).notJudged.map((n) => n.resourceId);
     expect(notJudged('disassociated')).toEqual([]);
     expect(notJudged('associated')).toEqual([ENI]);
+  });
+});
+
+describe('§5 an unknown way out counts only for a family the interface has a public address of (J0)', () => {
+  it('lists the interface with a public IPv4 address as not judged, not its neighbour without one', () => {
+    const world = snapshot(
+      [group('sg-1', [permission('tcp', 22, 22, '0.0.0.0/0')])],
+      [
+        networkInterface('eni-1', ['sg-1']),
+        { ...networkInterface('eni-2', ['sg-1']), Association: undefined, PrivateIpAddress: '10.40.1.11' },
+      ],
+    );
+    const table = world.RouteTables[0] as { Routes: Record<string, string>[] };
+    table.Routes = [
+      { DestinationCidrBlock: '10.40.0.0/16', GatewayId: 'local', State: 'active' },
+      { DestinationPrefixListId: 'pl-0a', GatewayId: 'igw-0e4', State: 'active' },
+    ];
+    const report = evaluateReport(parseSnapshot(world), parseConfig({}), {
+      rules: rulesOf(['eni-internet-exposed']),
+    });
+    expect(report.notJudged.map((n) => n.resourceId)).toEqual(['eni-1']);
+  });
+});
+
+describe('§6 a finding id is the stable hash of rule, resource and evidence key (F2, F3)', () => {
+  it('is the first 20 hex digits of sha256("ruleId\\0resourceId\\0ports")', () => {
+    const snapshotOf = { SecurityGroups: [sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')])] };
+    const [finding] = evaluate(parseSnapshot(snapshotOf), parseConfig({}), {
+      rules: rulesOf(['sg-open-admin-port']),
+    });
+    const expected = createHash('sha256')
+      .update('sg-open-admin-port\u0000sg-1\u000022/tcp')
+      .digest('hex')
+      .slice(0, 20);
+    expect(finding?.id).toBe(expected);
   });
 });
