@@ -458,3 +458,38 @@ describe('§6 a finding id is the stable hash of rule, resource and evidence key
     expect(finding?.id).toBe(expected);
   });
 });
+
+describe("§5 a NAT gateway's interface without groups is judged (J8)", () => {
+  it('lists no nat_gateway interface as not judged; a load balancer interface without groups is', () => {
+    const world = snapshot(
+      [],
+      [
+        { ...networkInterface('eni-nat', []), InterfaceType: 'nat_gateway' },
+        { ...networkInterface('eni-nlb', []), InterfaceType: 'network_load_balancer' },
+      ],
+    );
+    const report = evaluateReport(parseSnapshot(world), parseConfig({}), {
+      rules: rulesOf(['eni-internet-exposed']),
+    });
+    expect(report.notJudged.map((n) => n.resourceId)).toEqual(['eni-nlb']);
+  });
+});
+
+describe('§6 findings in a deterministic order: severity, rule, VPC, resource (F6)', () => {
+  it('orders equal findings of two VPCs by VPC before resource id', () => {
+    const findings = evaluate(
+      parseSnapshot({
+        SecurityGroups: [
+          sg('sg-a', [perm('tcp', [22, 22], '0.0.0.0/0')], { vpcId: 'vpc-2' }),
+          sg('sg-b', [perm('tcp', [22, 22], '0.0.0.0/0')], { vpcId: 'vpc-1' }),
+        ],
+      }),
+      parseConfig({}),
+      { rules: rulesOf(['sg-open-admin-port']) },
+    );
+    expect(findings.map((f) => [f.vpcId, f.resourceId])).toEqual([
+      ['vpc-1', 'sg-b'],
+      ['vpc-2', 'sg-a'],
+    ]);
+  });
+});
