@@ -3,7 +3,13 @@
 // G…, J…, X…, K…, U…, F…, N… in /work/notes/spec-mutants8.md): it asserts what a user relies on —
 // which findings, rule ids, resources, ports, suppressions and not-judged entries.
 import { describe, expect, it } from 'vitest';
-import { audit, perm, sg, summary } from './helpers';
+import { evaluate } from '../shared/engine';
+import type { ResourceType } from '../shared/findings';
+import { parseConfig } from '../shared/load-config';
+import type { Model } from '../shared/model/model';
+import { parseSnapshot } from '../shared/model/snapshot';
+import { defineRule, reportOnly } from '../shared/rules/define-rule';
+import { audit, nacl, perm, sg, summary } from './helpers';
 
 const TAG = 'vpc-guardrail:exempt';
 
@@ -315,5 +321,70 @@ describe('§8 accepted by shape names the matched settings in order (X36)', () =
       reason:
         'accepted by shape: all 2 attached interfaces match allowInterfaceTypes (network_load_balancer, vpc_endpoint)',
     });
+  });
+});
+
+describe('§8 an exemption tag is read on every kind of resource a rule judges (X38–X43)', () => {
+  // A caller's own rule that reports every resource of the model without handing the engine its
+  // tags: the engine looks them up by type and id.
+  const kinds: [ResourceType, (model: Model) => Iterable<string>][] = [
+    ['AWS::EC2::NetworkAcl', (m) => m.networkAcls.keys()],
+    ['AWS::EC2::Subnet', (m) => m.subnets.keys()],
+    ['AWS::EC2::RouteTable', (m) => m.routeTables.keys()],
+    ['AWS::EC2::NatGateway', (m) => m.natGateways.keys()],
+    ['AWS::EC2::VPCEndpoint', (m) => m.vpcEndpoints.keys()],
+    ['AWS::EC2::NetworkInterface', (m) => m.networkInterfaces.keys()],
+    ['AWS::EC2::SecurityGroup', (m) => m.securityGroups.keys()],
+  ];
+  const everything = defineRule({
+    meta: reportOnly('probe-everything', 'low', { title: 'probe', resourceType: 'AWS::EC2::Subnet' }),
+    evaluate: ({ model }) =>
+      kinds.flatMap(([resourceType, ids]) =>
+        [...ids(model)].map((resourceId) => ({
+          ruleId: 'probe-everything',
+          severity: 'low' as const,
+          resourceType,
+          resourceId,
+          vpcId: 'vpc-1',
+          title: resourceId,
+          detail: resourceId,
+          controls: [],
+          evidence: {},
+        })),
+      ),
+  });
+  const exempt = [{ Key: TAG, Value: '*' }];
+
+  it('suppresses the finding of each tagged resource, by its own tag', () => {
+    const snapshot = parseSnapshot({
+      Vpcs: [{ VpcId: 'vpc-1' }],
+      Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', Tags: exempt }],
+      NetworkAcls: [{ ...nacl('acl-1', []), Tags: exempt }],
+      RouteTables: [
+        { RouteTableId: 'rtb-1', VpcId: 'vpc-1', Routes: [], Associations: [{ Main: true }], Tags: exempt },
+      ],
+      NatGateways: [
+        { NatGatewayId: 'nat-1', VpcId: 'vpc-1', SubnetId: 'subnet-1', State: 'available', Tags: exempt },
+      ],
+      VpcEndpoints: [{ VpcEndpointId: 'vpce-1', VpcId: 'vpc-1', VpcEndpointType: 'Interface', Tags: exempt }],
+      NetworkInterfaces: [
+        { NetworkInterfaceId: 'eni-1', VpcId: 'vpc-1', SubnetId: 'subnet-1', Groups: [], TagSet: exempt },
+      ],
+      SecurityGroups: [sg('sg-1', [], { tags: exempt })],
+    });
+    const findings = evaluate(snapshot, parseConfig({}), { rules: [everything] });
+    expect(findings.map((f) => [f.resourceType, f.resourceId, f.suppressed?.reason])).toEqual(
+      [
+        ['AWS::EC2::NetworkAcl', 'acl-1'],
+        ['AWS::EC2::Subnet', 'subnet-1'],
+        ['AWS::EC2::RouteTable', 'rtb-1'],
+        ['AWS::EC2::NatGateway', 'nat-1'],
+        ['AWS::EC2::VPCEndpoint', 'vpce-1'],
+        ['AWS::EC2::NetworkInterface', 'eni-1'],
+        ['AWS::EC2::SecurityGroup', 'sg-1'],
+      ]
+        .map(([type, id]) => [type, id, `${TAG}=*`])
+        .sort((a, b) => ((a[1] as string) < (b[1] as string) ? -1 : 1)),
+    );
   });
 });
