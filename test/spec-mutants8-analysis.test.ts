@@ -493,3 +493,30 @@ describe('§6 findings in a deterministic order: severity, rule, VPC, resource (
     ]);
   });
 });
+
+describe('§5 an interface without groups is not judged only for a family it has a public address of (J9, J10)', () => {
+  const nlb = (id: string, extra: Record<string, unknown>) => ({
+    ...networkInterface(id, []),
+    InterfaceType: 'network_load_balancer',
+    Association: undefined,
+    ...extra,
+  });
+  const notJudged = (eni: Record<string, unknown>) => {
+    const world = snapshot([], [eni]);
+    const table = world.RouteTables[0] as { Routes: Record<string, string>[] };
+    table.Routes.push({ DestinationIpv6CidrBlock: '::/0', GatewayId: 'igw-0e4', State: 'active' });
+    return evaluateReport(parseSnapshot(world), parseConfig({}), {
+      rules: rulesOf(['eni-internet-exposed']),
+    }).notJudged.map((n) => n.resourceId);
+  };
+
+  it('judges an internal load balancer interface (private addresses only) in a routed subnet', () => {
+    expect(notJudged(nlb('eni-internal', {}))).toEqual([]);
+  });
+
+  it('does not judge an IPv6 load balancer interface in a subnet routing ::/0 to the igw-', () => {
+    expect(notJudged(nlb('eni-v6', { Ipv6Addresses: [{ Ipv6Address: '2600:1f18::20' }] }))).toEqual([
+      'eni-v6',
+    ]);
+  });
+});
