@@ -520,3 +520,90 @@ describe('§5 an interface without groups is not judged only for a family it has
     ]);
   });
 });
+
+describe('§8 a dual-stack interface accepted through one group in both families (K28, K29)', () => {
+  it('names the ports and the exemptions of both families under the group', () => {
+    const world = dualStack(
+      [
+        sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0'), perm('tcp', [8443, 8443], '::/0')], {
+          tags: [{ Key: TAG, Value: 'sg-open-admin-port' }],
+        }),
+      ],
+      [
+        {
+          NetworkInterfaceId: 'eni-1',
+          Association: { PublicIp: '54.240.1.200' },
+          Ipv6Addresses: [{ Ipv6Address: '2600:1f18::10' }],
+          Groups: [{ GroupId: 'sg-1' }],
+        },
+      ],
+    );
+    const config = parseConfig({
+      allowLists: [{ resourceId: 'sg-1', ports: ['8443/tcp'], reason: 'partner' }],
+    });
+    const eni = evaluate(parseSnapshot(world), config).find((f) => f.ruleId === 'eni-internet-exposed');
+    expect(eni?.evidence.acceptedThrough).toEqual([
+      {
+        groupId: 'sg-1',
+        ports: ['22/tcp', '8443/tcp'],
+        exemptions: [
+          { by: 'tag', reason: `${TAG}=sg-open-admin-port` },
+          { by: 'config', reason: 'partner' },
+        ],
+      },
+    ]);
+    expect(eni?.suppressed?.by).toBe('tag');
+  });
+});
+
+describe('§8 ports still open through unexempted groups together, port by port (K31, K32)', () => {
+  it('reports 23 where the two halves are both unexempted, accepts 22 where one half is exempted', () => {
+    const world = snapshot(
+      [
+        group('sg-1', [permission('tcp', 22, 23, '0.0.0.0/0')], [{ Key: TAG, Value: '*' }]),
+        group('sg-2', [permission('tcp', 22, 23, '0.0.0.0/1')]),
+        group('sg-3', [permission('tcp', 22, 23, '128.0.0.0/1')]),
+      ],
+      [networkInterface('eni-1', ['sg-1', 'sg-2', 'sg-3'])],
+    );
+    const config = parseConfig({
+      allowLists: [{ resourceId: 'sg-2', ports: ['22/tcp'], reason: 'jump host range' }],
+    });
+    const eni = evaluate(parseSnapshot(world), config, { rules: rulesOf(['eni-internet-exposed']) }).find(
+      (f) => f.ruleId === 'eni-internet-exposed',
+    );
+    expect([eni?.evidence.ports, eni?.evidence.acceptedPorts, eni?.suppressed]).toEqual([
+      ['23/tcp'],
+      ['22/tcp'],
+      undefined,
+    ]);
+  });
+});
+
+describe('§4 half of public space is not the whole of it (S31, S33)', () => {
+  it('does not report 2000::/4 alone, nor a prefix list holding 0.0.0.0/1 alone, as world-open', () => {
+    const findings = evaluate(
+      parseSnapshot({
+        SecurityGroups: [
+          sg('sg-6', [perm('tcp', [22, 22], '2000::/4')]),
+          sg('sg-pl', [perm('tcp', [22, 22], 'pl-0half')]),
+        ],
+        ManagedPrefixLists: [
+          {
+            PrefixListId: 'pl-0half',
+            PrefixListName: 'half',
+            AddressFamily: 'IPv4',
+            OwnerId: '111122223333',
+            Entries: [{ Cidr: '0.0.0.0/1' }],
+          },
+        ],
+      }),
+      parseConfig({}),
+      { rules: rulesOf(['sg-open-admin-port', 'sg-broad-public-source']) },
+    );
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+      ['sg-broad-public-source', 'sg-6', ['22/tcp']],
+      ['sg-broad-public-source', 'sg-pl', ['22/tcp']],
+    ]);
+  });
+});

@@ -388,3 +388,21 @@ describe('§8 an exemption tag is read on every kind of resource a rule judges (
     );
   });
 });
+
+describe('§8 allow-listed ports of a finding name each reason once (X45)', () => {
+  it('says the shared reason of two entries once', () => {
+    const snapshot = {
+      SecurityGroups: [sg('sg-1', [perm('tcp', [8000, 8002], '0.0.0.0/0')])],
+    };
+    const [finding] = audit(snapshot, {
+      rules: ['sg-open-unauthorized-port'],
+      config: {
+        allowLists: [
+          { resourceId: 'sg-1', ports: ['8000/tcp'], reason: 'partner feed' },
+          { resourceId: 'sg-1', ports: ['8001/tcp'], reason: 'partner feed' },
+        ],
+      },
+    });
+    expect(finding?.evidence.allowListed).toEqual({ ports: ['8000-8001/tcp'], reasons: ['partner feed'] });
+  });
+});
