@@ -607,3 +607,33 @@ describe('§4 half of public space is not the whole of it (S31, S33)', () => {
     ]);
   });
 });
+
+describe('§5 NACLs whose entries differ only in the protocol as written are judged each by its own (Y21)', () => {
+  it('reports udp 3389 open on the NACL allowing protocol 17, not on the one allowing protocol 16', () => {
+    // "17" and "16" hash alike (same length and first character): the content compare decides.
+    const udp = nacl('acl-a', [entry(100, 'in', 'allow', '17', '0.0.0.0/0', [0, 65535])], {
+      subnetIds: ['subnet-a'],
+    });
+    const chaos = nacl('acl-b', [entry(100, 'in', 'allow', '16', '0.0.0.0/0')], { subnetIds: ['subnet-b'] });
+    for (const acls of [
+      [udp, chaos],
+      [chaos, udp],
+    ]) {
+      const findings = evaluate(
+        parseSnapshot({
+          Vpcs: [{ VpcId: 'vpc-1' }],
+          Subnets: [
+            { SubnetId: 'subnet-a', VpcId: 'vpc-1' },
+            { SubnetId: 'subnet-b', VpcId: 'vpc-1' },
+          ],
+          NetworkAcls: acls,
+        }),
+        parseConfig({}),
+        { rules: rulesOf(['nacl-open-admin-port']) },
+      );
+      expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+        ['nacl-open-admin-port', 'acl-a', ['3389/udp']],
+      ]);
+    }
+  });
+});
