@@ -637,3 +637,36 @@ describe('§5 NACLs whose entries differ only in the protocol as written are jud
     }
   });
 });
+
+describe('§5 NACLs whose entries differ only in a CIDR of equal hash are judged each by its own (Y22)', () => {
+  it('at a world-open share of 100 %, a denied public /32 closes the NACL, a denied private /32 does not', () => {
+    // 9.255.78.53/32 and 10.0.0.0/32 hash alike: their high halves differ by one, their low halves
+    // by 20021, the hash's multiplier (shared/analysis/analysis.ts entriesHash): the content compare decides.
+    const acl = (id: string, denied: string) =>
+      nacl(id, [entry(100, 'in', 'deny', '-1', denied), entry(200, 'in', 'allow', '-1', '0.0.0.0/0')], {
+        subnetIds: [`subnet-${id}`],
+      });
+    const publicDenied = acl('acl-a', '9.255.78.53/32');
+    const privateDenied = acl('acl-b', '10.0.0.0/32');
+    for (const acls of [
+      [publicDenied, privateDenied],
+      [privateDenied, publicDenied],
+    ]) {
+      const findings = evaluate(
+        parseSnapshot({
+          Vpcs: [{ VpcId: 'vpc-1' }],
+          Subnets: [
+            { SubnetId: 'subnet-a', VpcId: 'vpc-1' },
+            { SubnetId: 'subnet-b', VpcId: 'vpc-1' },
+          ],
+          NetworkAcls: acls,
+        }),
+        parseConfig({ worldOpenCoverage: 1 }),
+        { rules: rulesOf(['nacl-open-admin-port']) },
+      );
+      expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+        ['nacl-open-admin-port', 'acl-b', ['22/tcp', '3389/tcp', '3389/udp']],
+      ]);
+    }
+  });
+});
