@@ -670,3 +670,25 @@ describe('§5 NACLs whose entries differ only in a CIDR of equal hash are judged
     }
   });
 });
+
+describe('§5 a return range short of its last port is blocked', () => {
+  it('reports 65535/tcp when the outbound return entry stops at 65534', () => {
+    const findings = evaluate(
+      parseSnapshot({
+        Vpcs: [{ VpcId: 'vpc-1' }],
+        Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1' }],
+        NetworkAcls: [
+          nacl('acl-1', [
+            entry(100, 'in', 'allow', '6', '0.0.0.0/0', [22, 22]),
+            entry(100, 'out', 'allow', '6', '0.0.0.0/0', [1024, 65534]),
+          ]),
+        ],
+      }),
+      parseConfig({}),
+      { rules: rulesOf(['nacl-ephemeral-return-blocked']) },
+    );
+    expect(findings.map((f) => [f.ruleId, f.resourceId, f.evidence.ports])).toEqual([
+      ['nacl-ephemeral-return-blocked', 'acl-1', ['65535/tcp']],
+    ]);
+  });
+});
