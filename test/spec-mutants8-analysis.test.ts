@@ -395,7 +395,7 @@ describe('§5 routes that cover the internet together, in address order (G12)', 
   });
 });
 
-describe('§5 ingress routing needs an edge association in force (G16)', () => {
+describe("§5 ingress routing needs an edge association in force, of the VPC's own gateway (G16, J21)", () => {
   it('judges an interface whose default route goes to a GWLB endpoint when the igw- association is disassociated', () => {
     const w = buildWorld({
       groupId: 'sg-0web',
@@ -407,20 +407,26 @@ describe('§5 ingress routing needs an edge association in force (G16)', () => {
       { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' },
       { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'vpce-0gwlb', State: 'active' },
     ];
-    const edge = (State: string) => ({
+    const edge = (State: string, vpcId = VPC) => ({
       RouteTableId: 'rtb-0edge',
-      VpcId: VPC,
+      VpcId: vpcId,
       Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }],
       Associations: [
         { Main: false, RouteTableId: 'rtb-0edge', GatewayId: 'igw-0a1', AssociationState: { State } },
       ],
     });
-    const notJudged = (State: string) =>
-      evaluateReport(parseSnapshot({ ...w, RouteTables: [...w.RouteTables, edge(State)] }), parseConfig({}), {
-        rules: rulesOf(['eni-internet-exposed']),
-      }).notJudged.map((n) => n.resourceId);
+    const notJudged = (State: string, vpcId = VPC) =>
+      evaluateReport(
+        parseSnapshot({ ...w, RouteTables: [...w.RouteTables, edge(State, vpcId)] }),
+        parseConfig({}),
+        {
+          rules: rulesOf(['eni-internet-exposed']),
+        },
+      ).notJudged.map((n) => n.resourceId);
     expect(notJudged('disassociated')).toEqual([]);
     expect(notJudged('associated')).toEqual([ENI]);
+    // (J21) The edge table of another VPC's gateway says nothing of this VPC's way in.
+    expect(notJudged('associated', 'vpc-0other')).toEqual([]);
   });
 });
 
