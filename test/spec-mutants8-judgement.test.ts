@@ -78,9 +78,26 @@ describe('§8 an expired exemption is said with its latest date (X14)', () => {
     expect(finding?.suppressed).toBeUndefined();
     expect(finding?.evidence.exemptionExpired).toBe('2026-06-01');
   });
+
+  it('says no expiry on a finding whose rule no expired entry names (X48)', () => {
+    const snapshot = {
+      SecurityGroups: [
+        sg('sg-1', [perm('tcp', [22, 22], '0.0.0.0/0')], {
+          tags: [{ Key: TAG, Value: 'sg-open-high-risk-port@2026-01-01' }],
+        }),
+      ],
+    };
+    const [finding, ...rest] = audit(snapshot, {
+      rules: ['sg-open-admin-port'],
+      now: new Date('2026-12-08T00:00:00Z'),
+    });
+    expect(rest).toEqual([]);
+    expect(finding?.suppressed).toBeUndefined();
+    expect(finding?.evidence).not.toHaveProperty('exemptionExpired');
+  });
 });
 
-describe('§8 allow-list entries limited to ports: which rule the fix spares (X20, X21, X22)', () => {
+describe('§8 allow-list entries limited to ports: which rule the fix spares (X21, X22; the -1/-1 naming defect)', () => {
   const allow = (ports: string[]) => ({
     rules: ['sg-open-all-traffic', 'sg-open-unauthorized-port'],
     config: { allowLists: [{ resourceId: 'sg-1', ports, reason: 'partner feed' }] },
