@@ -3,10 +3,10 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { loadSlice } from '../../shared/aws/ec2/slice';
-import { AssumeRoleDeniedError, RemediationRetryableError } from '../../shared/aws/errors';
+import { AssumeRoleDeniedError, errorText, RemediationRetryableError } from '../../shared/aws/errors';
 import type { AccountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
-import { executeActions } from '../../shared/aws/remediator';
+import { executeActions, resultsWhenStopped, type StoppedTexts } from '../../shared/aws/remediator';
 import { type SecurityHubSync, syncFindings } from '../../shared/aws/security-hub';
 import type { Config } from '../../shared/config';
 import type { BatchMessage, EventGroup, MessageTriage } from '../../shared/events/batch';
@@ -63,6 +63,20 @@ export interface EventDeps {
    * a redelivery, so a rule its first attempt removed before the publish failed is still told.
    */
   failedEvents?: Set<string>;
+}
+
+/**
+ * How a notice words the call a transient fault stopped in and the calls after it: the messages
+ * fail, SQS (or Lambda, for a direct invocation) delivers them again, and the redelivery re-reads
+ * the slice and makes what is still needed (README "Failures" for the last attempt).
+ */
+function stoppedTexts(error: RemediationRetryableError): StoppedTexts {
+  return {
+    // The retry first: a notice line is capped, and AWS's message can be long.
+    stopped: `retried when these calls are delivered again (throttled or unavailable past the SDK's retries): ${errorText(error.cause ?? error)}`,
+    notMade:
+      "not made: an earlier remediation call was throttled or unavailable past the SDK's retries; retried when these calls are delivered again",
+  };
 }
 
 /** How many failed event ids an environment remembers (oldest forgotten first). */
@@ -232,6 +246,8 @@ async function processGroup(
   // The session name ties the member account's CloudTrail to this invocation (DESIGN §15: its
   // request id); a local run without one falls back to the group's first event.
   const sessionName = deps.requestId ?? group.members[0]?.event.eventId;
+  // Set when a transient fault stopped the remediation: the group fails after its notice is sent.
+  let stopped: RemediationRetryableError | undefined;
   const clientFor = async (where: Where) =>
     org
       ? org.clients.ec2(where.accountId ?? deps.accountId, where.region ?? deps.region, sessionName)
@@ -266,7 +282,19 @@ async function processGroup(
         });
         return slice;
       },
-      execute: async (plan, where) => executeActions(await clientFor(where), plan),
+      execute: async (plan, where) => {
+        const client = await clientFor(where);
+        try {
+          return await executeActions(client, plan);
+        } catch (error) {
+          if (!(error instanceof RemediationRetryableError)) throw error;
+          // Told before the messages are retried (DESIGN §8 "a notice is never lost silently",
+          // "act first, then notify"; §14 "Partial failure"): a rule revoked before the fault is
+          // gone when the redelivery reads the slice, so its notice would never name it.
+          stopped = error;
+          return resultsWhenStopped(plan.actions, error, stoppedTexts(error));
+        }
+      },
     },
     options,
   );
@@ -283,15 +311,18 @@ async function processGroup(
     try {
       messageId = await publishNotice(deps.sns, deps.topicArn, notice);
     } catch (error) {
-      // Never lost silently: the whole notice is in the log, and the retry sends it again.
+      // Never lost silently: the whole notice is in the log, and the retry sends it again. A
+      // remediation stopped by a transient fault stays the group's error: its log names the calls made.
       logger.error('notice not published', {
         group: group.key,
         notice,
         error: error as Error,
       });
-      throw error;
+      throw stopped ?? error;
     }
   }
+  // The redelivery re-reads the slice and makes the rest of the fix (Security Hub follows it then).
+  if (stopped) throw stopped;
   const before = outcome.assessment?.findings ?? [];
   // After the notice: Security Hub mirrors what the person was told. A failure there is logged and
   // reported, not retried: a retry would evaluate, act and notify again for a secondary copy.

@@ -218,15 +218,21 @@ export function planNaclFix(
     // An earlier item's change (a custom admin range shared by two specs) may have closed it already.
     const touched = changed.size > 0 || plan.createEntries.length > 0;
     if (touched && !stillOpen(current.evaluation(item.transport), item, config.worldOpenCoverage)) continue;
-    const contributors = item.contributors.filter((e) => !changed.has(e.ruleNumber));
+    const sources = kept[item.family];
+    const left = item.contributors.filter((e) => !changed.has(e.ruleNumber));
+    // An allow that admits only kept sources is what the fix keeps, not what it closes: neither an
+    // anchor for the deny nor an entry to narrow (a public admin source, or a VPC's IPv6 block, is
+    // public space). A fix retried after its first allow was made finds that allow so. Only kept
+    // sources left would be world-open themselves: the refusal below says so.
+    const closing = left.filter((e) => !keptOnly(e, sources));
+    const contributors = closing.length > 0 ? closing : left;
     const lowest = contributors[0];
     if (!lowest) continue;
-    const sources = kept[item.family];
     let candidate: Candidate | string | undefined;
     // The narrowed entries and their evaluation, reused when that candidate is taken.
     let narrowed: { entries: NaclEntry[]; segments: readonly NaclSegment[] } | undefined;
     if (contributors.every((e) => adminOnly(e, admin))) {
-      candidate = narrowOrDelete(contributors, sources, item.family, taken);
+      candidate = narrowOrDelete(contributors, sources, item.family, taken, current.entries);
       if (typeof candidate !== 'string') {
         const entries = apply(current.entries, candidate);
         const segments = evaluateNacl(entries, item.transport);
@@ -237,7 +243,7 @@ export function planNaclFix(
     if (candidate === undefined) {
       candidate = keptWorldOpen(sources, item.family, config.worldOpenCoverage)
         ? `the kept sources of ${familyLabel(item.family)} (the VPC's blocks and naclAdminSources) are world-open themselves`
-        : denyAndAllow(item, lowest.ruleNumber, sources, taken);
+        : denyAndAllow(item, lowest.ruleNumber, sources, taken, current.entries);
     }
     if (typeof candidate === 'string') {
       refuse(plan, item, candidate);
@@ -303,27 +309,77 @@ function freeBelow(anchor: number, count: number, taken: ReadonlySet<number>): n
   return out.length === count ? out : undefined;
 }
 
+/** True when the entry's source lies inside one kept source (`sources`: of the entry's family). */
+function keptOnly(entry: NaclEntry, sources: readonly string[]): boolean {
+  for (const source of sources) {
+    if (entry.range4) {
+      const c = parseCidr4(source);
+      if (c && c.start <= entry.range4.start && entry.range4.end <= c.end) return true;
+    } else if (entry.range6) {
+      const c = parseCidr6(source);
+      if (c && c.start <= entry.range6.start && entry.range6.end <= c.end) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * True when an inbound allow entry numbered below `below` already lets `source` in on the whole
+ * port range of the transport: the allow the fix would add is there (DESIGN §8 "an existing
+ * identical entry counts as done"). A fix stopped after its allow (throttled before the deny) and
+ * retried finds its own allow so: it is reused, not doubled at the next free number. An entry
+ * before it that denies part of the source would shadow a new allow (numbered higher) as well.
+ */
+function allowedAlready(
+  entries: readonly NaclEntry[],
+  transport: Transport,
+  source: string,
+  from: number,
+  to: number,
+  below: number,
+): boolean {
+  const ipv6 = source.includes(':');
+  const range4 = ipv6 ? undefined : parseCidr4(source);
+  const range6 = ipv6 ? parseCidr6(source) : undefined;
+  for (const e of entries) {
+    if (e.ruleNumber >= below || !e.allow || e.egress || e.protocol !== transport) continue;
+    if (e.fromPort > from || e.toPort < to) continue;
+    const same = range4
+      ? e.range4 !== undefined && e.range4.start === range4.start && e.range4.end === range4.end
+      : range6 !== undefined &&
+        e.range6 !== undefined &&
+        e.range6.start === range6.start &&
+        e.range6.end === range6.end;
+    if (same) return true;
+  }
+  return false;
+}
+
 /** Narrow each admin-only contributor to the first kept source (plus allows below), or delete it. */
 function narrowOrDelete(
   contributors: readonly NaclEntry[],
   sources: readonly string[],
   family: Family,
   taken: ReadonlySet<number>,
+  entries: readonly NaclEntry[],
 ): Candidate | string {
   const candidate: Candidate = { creates: [], replaces: [], deletes: [] };
-  const [first, ...further] = sources;
+  const [first, ...others] = sources;
   if (first === undefined) {
     candidate.deletes.push(...contributors);
     return candidate;
   }
   const reserved = new Set(taken);
   for (const entry of contributors) {
+    // Same number, action, protocol and ports; the protocol written as its number, as EC2 lists it.
+    const transport = entry.protocol === 'udp' ? 'udp' : 'tcp';
+    const further = others.filter(
+      (cidr) => !allowedAlready(entries, transport, cidr, entry.fromPort, entry.toPort, entry.ruleNumber),
+    );
     const numbers = freeBelow(entry.ruleNumber, further.length, reserved);
     if (!numbers) {
       return `no free rule number below ${entry.ruleNumber} for the allow entries of ${further.length} further kept source(s)`;
     }
-    // Same number, action, protocol and ports; the protocol written as its number, as EC2 lists it.
-    const transport = entry.protocol === 'udp' ? 'udp' : 'tcp';
     const { CidrBlock: _v4, Ipv6CidrBlock: _v6, ...same } = entryInput(entry);
     candidate.replaces.push({
       entry,
@@ -349,9 +405,19 @@ function narrowOrDelete(
 function denyAndAllow(
   item: OpenAdmin,
   anchor: number,
-  sources: readonly string[],
+  kept: readonly string[],
   taken: ReadonlySet<number>,
+  entries: readonly NaclEntry[],
 ): Candidate | string {
+  // The deny takes the largest free number below the anchor however many allows follow; a kept
+  // source an allow before that number already admits on the spec needs none (`allowedAlready`).
+  const deny = freeBelow(anchor, 1, taken)?.[0];
+  const sources =
+    deny === undefined
+      ? kept
+      : kept.filter(
+          (cidr) => !allowedAlready(entries, item.transport, cidr, item.spec.from, item.spec.to, deny),
+        );
   const numbers = freeBelow(anchor, 1 + sources.length, taken);
   if (!numbers) {
     return sources.length === 0
