@@ -362,23 +362,26 @@ function revokes(): string[] {
     .map((c) => `${c.args[0].input.GroupId} ${(c.args[0].input.SecurityGroupRuleIds ?? []).join(',')}`);
 }
 
-/** The fake's revoke, except that the group `failing` answers `error` (once, when `once`). */
+/**
+ * The fake's revoke by ids (both views of the group change, as in EC2), except that the group
+ * `failing` answers `error` (once, when `once`). The worlds here hold one source per port.
+ */
 function revokeFailing(w: World, failing: string, error: Error, once: boolean): void {
   let failed = false;
-  const real = ec2Mock.on(RevokeSecurityGroupIngressCommand);
-  real.callsFake((input: RevokeSecurityGroupIngressCommandInput) => {
+  ec2Mock.on(RevokeSecurityGroupIngressCommand).callsFake((input: RevokeSecurityGroupIngressCommandInput) => {
     if (input.GroupId === failing && !(once && failed)) {
       failed = true;
       throw error;
     }
     const ids = input.SecurityGroupRuleIds ?? [];
-    w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => !ids.includes(String(r.SecurityGroupRuleId)));
+    const gone = w.SecurityGroupRules.filter((r) => ids.includes(String(r.SecurityGroupRuleId)));
+    if (gone.length !== ids.length) throw awsError('InvalidSecurityGroupRuleId.NotFound', 400);
+    w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => !gone.includes(r));
+    const ports = new Set(gone.map((r) => Number(r.FromPort)));
     const group = w.SecurityGroups.find((g) => g.GroupId === input.GroupId);
     if (group) {
-      const gone = new Set(['sgr-b22', 'sgr-w3389'].filter((id) => ids.includes(id)));
-      const port = (p: Record<string, unknown>) => Number(p.FromPort);
       group.IpPermissions = ((group.IpPermissions ?? []) as Record<string, unknown>[]).filter(
-        (p) => !((gone.has('sgr-b22') && port(p) === 22) || (gone.has('sgr-w3389') && port(p) === 3389)),
+        (p) => !ports.has(Number(p.FromPort)),
       );
     }
     return { Return: true };
@@ -550,5 +553,64 @@ describe('DESIGN §8/§14: a pre-existing world-open rule revoked before a throt
       'failed',
       'remediated',
     ]);
+  });
+});
+
+describe('DESIGN §14: two batches on one group, one of them throttled', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  it('the throttled batch says it will retry, the other revokes, the retry reports its own rule already removed and nothing twice', async () => {
+    // Prepare: batch A (a world 22 rule) is throttled at its revoke; batch B (a world 3389 rule on
+    // the same group), running meanwhile, revokes both rules; then A is delivered again.
+    const w = buildWorld({
+      groupId: 'sg-0web',
+      rules: [
+        { id: 'sgr-a22', from: 22, cidr: '0.0.0.0/0' },
+        { id: 'sgr-b3389', from: 3389, cidr: '0.0.0.0/0' },
+      ],
+    });
+    installFakeEc2(ec2Mock, w);
+    revokeFailing(w, 'sg-0web', awsError('ThrottlingException', 400), true);
+    const a = JSON.stringify(
+      envelope({ ...authorizeIngress('sg-0web', 22, [['sgr-a22', '0.0.0.0/0']]), eventID: 'evt-a' }),
+    );
+    const b = JSON.stringify(
+      envelope({ ...authorizeIngress('sg-0web', 3389, [['sgr-b3389', '0.0.0.0/0']]), eventID: 'evt-b' }),
+    );
+
+    // Act
+    const first = await processMessages([{ id: 'msg-a', body: a, receiveCount: 1 }], deps({}));
+    const other = await processMessages([{ id: 'msg-b', body: b, receiveCount: 1 }], deps({}));
+    const again = await processMessages([{ id: 'msg-a', body: a, receiveCount: 2 }], deps({}));
+
+    // Assess: one revoke made it (B's); A's retry writes nothing.
+    expect([first.failedMessageIds, other.failedMessageIds, again.failedMessageIds]).toEqual([
+      ['msg-a'],
+      [],
+      [],
+    ]);
+    expect(revokes()).toEqual(['sg-0web sgr-a22,sgr-b3389', 'sg-0web sgr-a22,sgr-b3389']);
+    const notices = publishedNotices(snsMock);
+    expect(notices.map((n) => n.MessageAttributes?.action?.StringValue)).toEqual([
+      'failed',
+      'remediated',
+      'notified',
+    ]);
+    expect(section(notices[0]?.Message ?? '', 'ACTIONS')).toEqual([
+      `  FAILED:         RevokeSecurityGroupIngress sg-0web rules sgr-a22, sgr-b3389 (tcp 22 from 0.0.0.0/0; tcp 3389 from 0.0.0.0/0) — retried when these calls are delivered again (throttled or unavailable past the SDK's retries): ThrottlingException: ThrottlingException (test)`,
+    ]);
+    expect(notices[1]?.Subject).toMatch(/— revoked$/);
+    // The retry: its own call's rule, already removed (DESIGN §8 "on a retry ... already removed");
+    // B's rule is B's news, not named again.
+    expect(notices[2]?.Subject).toMatch(/already removed/);
+    expect(section(notices[2]?.Message ?? '', 'ALREADY REMOVED')).toEqual([
+      '  sgr-a22 on sg-0web: tcp 22 from 0.0.0.0/0',
+    ]);
+    expect(notices[2]?.Message).not.toContain('sgr-b3389');
+    expect(notices[2]?.Message).not.toMatch(/^ {2}done:/m);
   });
 });
