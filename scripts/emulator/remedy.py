@@ -1287,6 +1287,8 @@ def main():
             diffs, k, out = throttled(name, events, config, before, after_exp, writes_exp, random.Random(seed * 7919))
             total += 1
             failed += bool(diffs)
+            kind = "+".join(e["detail"]["eventName"] for e in events) + " (throttled)"
+            kinds[kind] = kinds.get(kind, 0) + 1
             subject = out["notices"][0]["subject"] if out["notices"] else "(no notice)"
             print(f"{'DIFF' if diffs else 'OK  '} {name}: {desc}\n     write {k} of {len(writes_exp)} throttled: {subject}")
             for d in diffs:
