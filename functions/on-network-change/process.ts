@@ -63,7 +63,19 @@ export interface EventDeps {
    * a redelivery, so a rule its first attempt removed before the publish failed is still told.
    */
   failedEvents?: Set<string>;
+  /**
+   * Notices whose publish failed here, by the CloudTrail event ids of their group (kept across
+   * invocations by the handler). When one of those events comes back (its messages redelivered to
+   * this warm environment), the notice is published then, before the group's own: what its calls
+   * did — a rule that was there before the calls and that they revoked — is then heard of, where
+   * the redelivery alone (which no longer sees that rule) could not tell it. A redelivery in
+   * another environment has only the ERROR log, as before.
+   */
+  unsentNotices?: Map<string, Notice[]>;
 }
+
+/** How many event ids an environment keeps unsent notices for (oldest forgotten first). */
+const UNSENT_NOTICES_KEPT = 200;
 
 /**
  * How a notice words the call a transient fault stopped in and the calls after it: the messages
@@ -307,20 +319,24 @@ async function processGroup(
     outcome.notice && group.accountId !== undefined && group.accountId !== deps.accountId
       ? withAccount(outcome.notice, group.accountId)
       : outcome.notice;
+  const eventIds = group.members.flatMap((m) => (m.event.eventId !== undefined ? [m.event.eventId] : []));
+  // An earlier attempt's notice first (it tells older calls); if SNS refuses it, this one is not tried.
+  let failure = await publishUnsent(deps, group.key, eventIds);
   if (notice) {
     try {
-      messageId = await publishNotice(deps.sns, deps.topicArn, notice);
+      if (failure === undefined) messageId = await publishNotice(deps.sns, deps.topicArn, notice);
     } catch (error) {
-      // Never lost silently: the whole notice is in the log, and the retry sends it again. A
-      // remediation stopped by a transient fault stays the group's error: its log names the calls made.
-      logger.error('notice not published', {
-        group: group.key,
-        notice,
-        error: error as Error,
-      });
-      throw stopped ?? error;
+      failure = error;
+    }
+    if (failure !== undefined) {
+      // Never lost silently: the whole notice is in the log, kept for these events' return here,
+      // and the retry sends it again.
+      remember(deps.unsentNotices, eventIds, notice);
+      logger.error('notice not published', { group: group.key, notice, error: failure as Error });
     }
   }
+  // A remediation stopped by a transient fault stays the group's error: its log names the calls made.
+  if (failure !== undefined) throw stopped ?? failure;
   // The redelivery re-reads the slice and makes the rest of the fix (Security Hub follows it then).
   if (stopped) throw stopped;
   const before = outcome.assessment?.findings ?? [];
@@ -371,6 +387,50 @@ async function processGroup(
     ...(messageId ? { messageId } : {}),
     ...(securityHub ? { securityHub } : {}),
   };
+}
+
+/**
+ * Publishes the notices of earlier attempts of these events whose publish failed in this
+ * environment (`EventDeps.unsentNotices`), oldest first; each is forgotten once sent. A publish
+ * that fails again keeps it, and its error is returned: the group fails, as for its own notice.
+ */
+async function publishUnsent(
+  deps: EventDeps,
+  groupKey: string,
+  eventIds: readonly string[],
+): Promise<unknown> {
+  const unsent = deps.unsentNotices;
+  if (!unsent || unsent.size === 0) return undefined;
+  const notices = [...new Set(eventIds.flatMap((id) => unsent.get(id) ?? []))];
+  for (const notice of notices) {
+    try {
+      const messageId = await publishNotice(deps.sns, deps.topicArn, notice);
+      deps.logger.info('earlier notice published', { group: groupKey, messageId, subject: notice.subject });
+    } catch (error) {
+      deps.logger.error('notice not published', { group: groupKey, notice, error: error as Error });
+      return error;
+    }
+    for (const [id, kept] of unsent) {
+      const left = kept.filter((n) => n !== notice);
+      if (left.length > 0) unsent.set(id, left);
+      else unsent.delete(id);
+    }
+  }
+  return undefined;
+}
+
+/** Keeps a notice whose publish failed under the group's event ids (a bounded number of ids). */
+function remember(
+  unsent: Map<string, Notice[]> | undefined,
+  eventIds: readonly string[],
+  notice: Notice,
+): void {
+  if (!unsent) return;
+  // A hostile id longer than any CloudTrail id is not kept (as in failedEvents).
+  for (const id of eventIds) if (clip(id) === id) unsent.set(id, [...(unsent.get(id) ?? []), notice]);
+  for (const id of [...unsent.keys()].slice(0, Math.max(0, unsent.size - UNSENT_NOTICES_KEPT))) {
+    unsent.delete(id);
+  }
 }
 
 /** A member account's notice: the account after the severity tag of its subject and chat title. */

@@ -614,3 +614,72 @@ describe('DESIGN §14: two batches on one group, one of them throttled', () => {
     expect(notices[2]?.Message).not.toMatch(/^ {2}done:/m);
   });
 });
+
+describe('DESIGN §8 "a notice is never lost silently": a notice whose publish failed', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+  });
+
+  it("is sent when its events come back to the same environment, before the redelivery's own: the pre-existing rule revoked is heard of", async () => {
+    // Prepare: both revokes go through; SNS refuses the first publish (past the SDK's retries).
+    const w = twoGroupWorld();
+    revokeFailing(w, 'sg-none', awsError('RequestLimitExceeded', 503), false);
+    snsMock.on(PublishCommand).rejectsOnce(awsError('InternalError', 500)).resolves({ MessageId: 'm-2' });
+    const unsentNotices = new Map();
+
+    // Act
+    const first = await processMessages(batchOf(1), { ...deps({}), unsentNotices });
+    const kept = [...unsentNotices.keys()];
+    const second = await processMessages(batchOf(2), { ...deps({}), unsentNotices });
+
+    // Assess
+    expect(first.failedMessageIds).toEqual(['msg-1', 'msg-2']);
+    expect(kept).toEqual(['evt-1', 'evt-2']);
+    expect(second.failedMessageIds).toEqual([]);
+    expect(revokes()).toEqual(['sg-0base sgr-b22', 'sg-0web sgr-w3389']);
+    const notices = publishedNotices(snsMock);
+    expect(notices).toHaveLength(3);
+    // The refused notice, sent again as it was, then the redelivery's.
+    expect(notices[1]).toEqual(notices[0]);
+    expect(section(notices[1]?.Message ?? '', 'ACTIONS')).toEqual([
+      '  done:           RevokeSecurityGroupIngress sg-0base rules sgr-b22 (tcp 22 from 0.0.0.0/0)',
+      '  done:           RevokeSecurityGroupIngress sg-0web rules sgr-w3389 (tcp 3389 from 0.0.0.0/0)',
+    ]);
+    expect(notices[2]?.Subject).toMatch(/already removed/);
+    expect(section(notices[2]?.Message ?? '', 'ALREADY REMOVED')).toEqual([
+      '  sgr-w3389 on sg-0web: tcp 3389 from 0.0.0.0/0',
+    ]);
+    expect(unsentNotices.size).toBe(0);
+    expect(second.groups[0]?.messageId).toBe('m-2');
+  });
+
+  it("refused again: the redelivery's own notice is kept too, and both are sent, in order, at the next return", async () => {
+    // Prepare: SNS refuses three publishes (the first delivery's, then the earlier one on the
+    // redelivery — its own is then not tried), then takes them.
+    const w = twoGroupWorld();
+    revokeFailing(w, 'sg-none', awsError('RequestLimitExceeded', 503), false);
+    snsMock
+      .on(PublishCommand)
+      .rejectsOnce(awsError('InternalError', 500))
+      .rejectsOnce(awsError('InternalError', 500))
+      .resolves({ MessageId: 'm-3' });
+    const unsentNotices = new Map();
+
+    // Act
+    await processMessages(batchOf(1), { ...deps({}), unsentNotices });
+    const second = await processMessages(batchOf(2), { ...deps({}), unsentNotices });
+    const third = await processMessages(batchOf(3), { ...deps({}), unsentNotices });
+
+    // Assess: 2 refused publishes, then the two kept notices and the third delivery's own.
+    expect(second.failedMessageIds).toEqual(['msg-1', 'msg-2']);
+    expect(third.failedMessageIds).toEqual([]);
+    const notices = publishedNotices(snsMock);
+    expect(notices).toHaveLength(5);
+    expect(notices[1]).toEqual(notices[0]);
+    expect(notices[2]).toEqual(notices[0]);
+    expect(notices[3]?.Subject).toMatch(/already removed/);
+    expect(notices[4]?.Subject).toMatch(/already removed/);
+    expect(unsentNotices.size).toBe(0);
+  });
+});
