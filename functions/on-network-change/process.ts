@@ -74,8 +74,11 @@ export interface EventDeps {
   unsentNotices?: Map<string, Notice[]>;
 }
 
-/** How many event ids an environment keeps unsent notices for (oldest forgotten first). */
-const UNSENT_NOTICES_KEPT = 200;
+/**
+ * How many unsent notices an environment keeps (oldest forgotten first): a notice can approach
+ * SNS's 256 KB (twice, with its chat form), and a whole SNS outage would otherwise fill the memory.
+ */
+const UNSENT_NOTICES_KEPT = 20;
 
 /**
  * How a notice words the call a transient fault stopped in and the calls after it: the messages
@@ -410,16 +413,21 @@ async function publishUnsent(
       deps.logger.error('notice not published', { group: groupKey, notice, error: error as Error });
       return error;
     }
-    for (const [id, kept] of unsent) {
-      const left = kept.filter((n) => n !== notice);
-      if (left.length > 0) unsent.set(id, left);
-      else unsent.delete(id);
-    }
+    forget(unsent, notice);
   }
   return undefined;
 }
 
-/** Keeps a notice whose publish failed under the group's event ids (a bounded number of ids). */
+/** Drops a notice from every event id it is kept under. */
+function forget(unsent: Map<string, Notice[]>, notice: Notice): void {
+  for (const [id, kept] of unsent) {
+    const left = kept.filter((n) => n !== notice);
+    if (left.length > 0) unsent.set(id, left);
+    else unsent.delete(id);
+  }
+}
+
+/** Keeps a notice whose publish failed under the group's event ids (a bounded number of notices). */
 function remember(
   unsent: Map<string, Notice[]> | undefined,
   eventIds: readonly string[],
@@ -428,9 +436,8 @@ function remember(
   if (!unsent) return;
   // A hostile id longer than any CloudTrail id is not kept (as in failedEvents).
   for (const id of eventIds) if (clip(id) === id) unsent.set(id, [...(unsent.get(id) ?? []), notice]);
-  for (const id of [...unsent.keys()].slice(0, Math.max(0, unsent.size - UNSENT_NOTICES_KEPT))) {
-    unsent.delete(id);
-  }
+  const kept = [...new Set([...unsent.values()].flat())];
+  for (const old of kept.slice(0, Math.max(0, kept.length - UNSENT_NOTICES_KEPT))) forget(unsent, old);
 }
 
 /** A member account's notice: the account after the severity tag of its subject and chat title. */

@@ -682,4 +682,27 @@ describe('DESIGN §8 "a notice is never lost silently": a notice whose publish f
     expect(notices[4]?.Subject).toMatch(/already removed/);
     expect(unsentNotices.size).toBe(0);
   });
+  it('keeps at most 20 notices in an environment, forgetting the oldest (a notice can approach 256 KB)', async () => {
+    // Prepare: notify mode, a world-open rule, SNS down: every delivery has a notice it cannot send.
+    installFakeEc2(
+      ec2Mock,
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22', from: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    snsMock.on(PublishCommand).rejects(awsError('InternalError', 500));
+    const unsentNotices = new Map();
+
+    // Act: 21 different calls, one batch each.
+    for (let i = 0; i < 21; i++) {
+      const body = JSON.stringify(
+        envelope({ ...authorizeIngress('sg-0web', 22, [['sgr-w22', '0.0.0.0/0']]), eventID: `evt-${i}` }),
+      );
+      await processMessages([{ id: `msg-${i}`, body, receiveCount: 1 }], {
+        ...deps({ mode: 'notify' }),
+        unsentNotices,
+      });
+    }
+
+    // Assess
+    expect([...unsentNotices.keys()]).toEqual(Array.from({ length: 20 }, (_, i) => `evt-${i + 1}`));
+  });
 });
