@@ -92,16 +92,86 @@ export const ENDPOINT_VARIABLES = [
 export type HintEnv = CredentialEnv &
   Partial<Record<(typeof ENDPOINT_VARIABLES)[number] | 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', string>>;
 
+/** The services the command's clients call: the environment variable's suffix, the config file's key. */
+const SERVICES = [
+  { variable: 'AWS_ENDPOINT_URL_EC2', key: 'ec2' },
+  { variable: 'AWS_ENDPOINT_URL_STS', key: 'sts' },
+  { variable: 'AWS_ENDPOINT_URL_ORGANIZATIONS', key: 'organizations' },
+  { variable: 'AWS_ENDPOINT_URL_SECURITYHUB', key: 'securityhub' },
+] as const;
+
+/** An INI file as sections of `key = value` lines; a nested block (`ec2 =` then indented lines) as `ec2.key`. */
+function iniSections(path: string): Map<string, Map<string, string>> {
+  const result = new Map<string, Map<string, string>>();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return result;
+  }
+  let section: Map<string, string> | undefined;
+  let parent: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\s*\[\s*([^\]]+?)\s*\]/.exec(line);
+    if (header) {
+      const name = (header[1] ?? '').replace(/\s+/g, ' ');
+      section = result.get(name) ?? new Map<string, string>();
+      result.set(name, section);
+      parent = undefined;
+      continue;
+    }
+    const pair = /^(\s*)([^=#;\s][^=]*?)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!section || !pair) continue;
+    const [, indent = '', key = '', value = ''] = pair;
+    if (indent === '') {
+      parent = value === '' ? key : undefined;
+      section.set(key, value);
+    } else if (parent) {
+      section.set(`${parent}.${key}`, value);
+    }
+  }
+  return result;
+}
+
 /**
- * `NAME (url)` of each endpoint variable set, joined; empty when none is, or when
- * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` makes the SDK ignore them all.
+ * The endpoints the shared config file sets for the services whose environment variables do not
+ * (the SDK reads the file after them, @smithy/core's getEndpointUrlConfig): a `[services NAME]`
+ * section the profile names (`ec2 =` / `  endpoint_url = …`), then the profile's own
+ * `endpoint_url`. None when the profile sets `ignore_configured_endpoint_urls = true`.
+ */
+function configFileEndpoints(env: HintEnv): string[] {
+  const uncovered = SERVICES.filter((service) => !env[service.variable]?.trim());
+  if (uncovered.length === 0 || env.AWS_ENDPOINT_URL?.trim()) return [];
+  const { config } = profileFiles(env);
+  const ini = iniSections(config);
+  const name = env.AWS_PROFILE?.trim() || 'default';
+  const header = name === 'default' && ini.has('default') ? 'default' : `profile ${name}`;
+  const profile = ini.get(header);
+  if (!profile || profile.get('ignore_configured_endpoint_urls') === 'true') return [];
+  const found: string[] = [];
+  const servicesName = profile.get('services');
+  const services = servicesName ? ini.get(`services ${servicesName}`) : undefined;
+  for (const service of uncovered) {
+    const url = services?.get(`${service.key}.endpoint_url`);
+    if (url) found.push(`${service.key}'s endpoint_url in [services ${servicesName}] of ${config} (${url})`);
+  }
+  const url = profile.get('endpoint_url');
+  if (url) found.push(`endpoint_url in [${header}] of ${config} (${url})`);
+  return found;
+}
+
+/**
+ * `NAME (url)` of each endpoint variable set, then the endpoints the shared config file's profile
+ * sets for the other services; empty when none is, or when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
+ * makes the SDK ignore them all.
  */
 function configuredEndpoints(env: HintEnv): string[] {
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return [];
-  return ENDPOINT_VARIABLES.flatMap((name) => {
+  const variables = ENDPOINT_VARIABLES.flatMap((name) => {
     const url = env[name]?.trim();
     return url ? [`${name} (${url})`] : [];
   });
+  return [...variables, ...configFileEndpoints(env)];
 }
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -85,5 +88,59 @@ describe('connection hints name the endpoint variables the SDK reads', () => {
     expect(stderr()).toContain(
       '\n  the endpoint could not be reached: check AWS_ENDPOINT_URL_EC2 (http://127.0.0.1:5999) and the network\n',
     );
+  });
+});
+
+// The SDK reads the shared config file after the variables (@smithy/core getEndpointUrlConfig): a
+// `[services NAME]` section the profile names, then the profile's own `endpoint_url`. A profile
+// pointing at a local emulator that is down used to get "check the region name".
+describe('connection hints name the endpoints the shared config file sets', () => {
+  function configFile(text: string): string {
+    const path = join(mkdtempSync(join(tmpdir(), 'vg-hints-')), 'config');
+    writeFileSync(path, text);
+    return path;
+  }
+
+  it("names the profile's endpoint_url, with the file and section", () => {
+    const config = configFile('[profile local]\nregion = eu-west-1\nendpoint_url = http://127.0.0.1:5000\n');
+    expect(connectionHints(['ECONNREFUSED'], { AWS_PROFILE: 'local', AWS_CONFIG_FILE: config })).toEqual([
+      `the endpoint could not be reached: check endpoint_url in [profile local] of ${config} (http://127.0.0.1:5000) and the network`,
+    ]);
+  });
+
+  it('names the default profile’s, and a services section’s endpoint for a service before the profile’s', () => {
+    const config = configFile(
+      '[default]\nservices = local\nendpoint_url = http://all:1\n\n[services local]\nec2 =\n  endpoint_url = http://ec2:2\nsns =\n  endpoint_url = http://sns:3\n',
+    );
+    expect(connectionHints(['ENOTFOUND'], { AWS_CONFIG_FILE: config })).toEqual([
+      `the endpoint's host name did not resolve: check ec2's endpoint_url in [services local] of ${config} (http://ec2:2), endpoint_url in [default] of ${config} (http://all:1) and the network (DNS)`,
+    ]);
+  });
+
+  it('leaves out what the variables override: a service with its own variable, every service under AWS_ENDPOINT_URL', () => {
+    const config = configFile(
+      '[default]\nservices = local\n[services local]\nec2 =\n  endpoint_url = http://ec2:2\n',
+    );
+    expect(
+      connectionHints(['ETIMEDOUT'], { AWS_CONFIG_FILE: config, AWS_ENDPOINT_URL_EC2: 'http://env-ec2:9' }),
+    ).toEqual([
+      'the endpoint could not be reached: check AWS_ENDPOINT_URL_EC2 (http://env-ec2:9) and the network',
+    ]);
+    const everywhere = configFile('[default]\nendpoint_url = http://all:1\n');
+    expect(
+      connectionHints(['ETIMEDOUT'], { AWS_CONFIG_FILE: everywhere, AWS_ENDPOINT_URL: 'http://env:8' }),
+    ).toEqual(['the endpoint could not be reached: check AWS_ENDPOINT_URL (http://env:8) and the network']);
+  });
+
+  it("ignore_configured_endpoint_urls = true in the profile, or another profile's endpoint: the region name is what to check", () => {
+    const config = configFile(
+      '[profile quiet]\nendpoint_url = http://a:1\nignore_configured_endpoint_urls = true\n[profile other]\nendpoint_url = http://b:2\n',
+    );
+    const region =
+      "the AWS endpoint's host name did not resolve: check the region name (a region that does not exist has no endpoint) and the network (DNS, proxy)";
+    expect(connectionHints(['ENOTFOUND'], { AWS_PROFILE: 'quiet', AWS_CONFIG_FILE: config })).toEqual([
+      region,
+    ]);
+    expect(connectionHints(['ENOTFOUND'], { AWS_CONFIG_FILE: config })).toEqual([region]);
   });
 });
