@@ -88,7 +88,7 @@ const UNSENT_NOTICES_KEPT = 20;
 function stoppedTexts(error: RemediationRetryableError): StoppedTexts {
   return {
     // The retry first: a notice line is capped, and AWS's message can be long.
-    stopped: `retried when these calls are delivered again (throttled or unavailable past the SDK's retries): ${errorText(error.cause ?? error)}`,
+    stopped: `retried when these calls are delivered again (throttled or unavailable past the SDK's retries; after the last attempt a dead-letter queue keeps them): ${errorText(error.cause ?? error)}`,
     notMade:
       "not made: an earlier remediation call was throttled or unavailable past the SDK's retries; retried when these calls are delivered again",
   };

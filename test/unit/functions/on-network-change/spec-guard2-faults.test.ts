@@ -58,7 +58,7 @@ const awsError = (name: string, status: number) =>
   Object.assign(new Error(`${name} (test)`), { name, $metadata: { httpStatusCode: status } });
 
 const THROTTLED = 'RequestLimitExceeded: RequestLimitExceeded (test)';
-const RETRIED = `retried when these calls are delivered again (throttled or unavailable past the SDK's retries): ${THROTTLED}`;
+const RETRIED = `retried when these calls are delivered again (throttled or unavailable past the SDK's retries; after the last attempt a dead-letter queue keeps them): ${THROTTLED}`;
 const NOT_MADE =
   "not made: an earlier remediation call was throttled or unavailable past the SDK's retries; retried when these calls are delivered again";
 
@@ -601,7 +601,7 @@ describe('DESIGN §14: two batches on one group, one of them throttled', () => {
       'notified',
     ]);
     expect(section(notices[0]?.Message ?? '', 'ACTIONS')).toEqual([
-      `  FAILED:         RevokeSecurityGroupIngress sg-0web rules sgr-a22, sgr-b3389 (tcp 22 from 0.0.0.0/0; tcp 3389 from 0.0.0.0/0) — retried when these calls are delivered again (throttled or unavailable past the SDK's retries): ThrottlingException: ThrottlingException (test)`,
+      `  FAILED:         RevokeSecurityGroupIngress sg-0web rules sgr-a22, sgr-b3389 (tcp 22 from 0.0.0.0/0; tcp 3389 from 0.0.0.0/0) — retried when these calls are delivered again (throttled or unavailable past the SDK's retries; after the last attempt a dead-letter queue keeps them): ThrottlingException: ThrottlingException (test)`,
     ]);
     expect(notices[1]?.Subject).toMatch(/— revoked$/);
     // The retry: its own call's rule, already removed (DESIGN §8 "on a retry ... already removed");
