@@ -198,4 +198,59 @@ describe('DESIGN §8: an allow already there for a kept source is the one the fi
       ),
     ).toEqual(['ReplaceNetworkAclEntry 100 allow 6 22-22 10.0.0.0/16']);
   });
+  it('a deny for the VPC block before the deny: no allow reused (a deny is no allow), the fix refused as widening', () => {
+    const result = plan([entry(98, '6', '10.0.0.0/16', [22, 22], 'deny'), BROAD]);
+    expect(calls(result)).toEqual([]);
+    expect(result.skipped.map((x) => x.reason)).toEqual([
+      'not fixable automatically: 22/tcp ipv4: the allow entries for the kept sources would let in traffic an existing entry denies',
+    ]);
+  });
+
+  it('only kept-source allows open the port (kept sources world-open themselves): refused, saying why, never skipped in silence', () => {
+    // The config schema refuses such sources; the parsed config is amended past it, as in
+    // nacl-open-admin-port.test.ts.
+    const snapshot = parseSnapshot({
+      Vpcs: [{ VpcId: 'vpc-0guard2', ...VPC }],
+      NetworkAcls: [
+        {
+          NetworkAclId: ACL,
+          VpcId: 'vpc-0guard2',
+          Associations: [],
+          Entries: [
+            entry(100, '6', '0.0.0.0/1', [22, 22]),
+            entry(101, '6', '128.0.0.0/1', [22, 22]),
+            ...OUTBOUND,
+          ],
+        },
+      ],
+    });
+    const config = {
+      ...parseConfig({ mode: 'remediate', rules: { 'nacl-open-admin-port': 'remediate' } }),
+      naclAdminSources: ['0.0.0.0/1', '128.0.0.0/1'],
+    };
+    const [finding] = evaluate(snapshot, config).filter((f) => f.ruleId === 'nacl-open-admin-port');
+    expect(finding?.remediation).toBeUndefined();
+    expect(finding?.evidence.notPlanned).toEqual([
+      "22/tcp ipv4: the kept sources of IPv4 (the VPC's blocks and naclAdminSources) are world-open themselves",
+    ]);
+  });
+  it('IPv6: an allow for a narrower block at the same start (a /64 of the VPC /56) is not the allow for the /56', () => {
+    expect(
+      calls(plan([entry(97, '6', '2600:1f18::/64', [22, 22]), entry(101, '6', '::/0', [0, 1023])])),
+    ).toEqual([
+      'CreateNetworkAclEntry 99 allow 6 22-22 2600:1f18::/56',
+      'CreateNetworkAclEntry 100 deny 6 22-22 ::/0',
+    ]);
+  });
+  it('an allow for a public block below the kept ones (1.0.0.0/8, 2400::/12) stays a contributor: the deny goes below it', () => {
+    // §8: the deny at the largest free number below the LOWEST contributing entry, so 1.0.0.0/8
+    // loses 22 too, though without it the port would read as closed (1.0.0.0/8 < 99 %).
+    expect(calls(plan([entry(50, '6', '1.0.0.0/8', [0, 1023]), BROAD]))).toEqual([
+      'CreateNetworkAclEntry 48 allow 6 22-22 10.0.0.0/16',
+      'CreateNetworkAclEntry 49 deny 6 22-22 0.0.0.0/0',
+    ]);
+    expect(calls(plan([entry(50, '6', '2400::/12', [0, 1023]), entry(101, '6', '::/0', [0, 1023])]))).toEqual(
+      ['CreateNetworkAclEntry 48 allow 6 22-22 2600:1f18::/56', 'CreateNetworkAclEntry 49 deny 6 22-22 ::/0'],
+    );
+  });
 });
