@@ -308,7 +308,9 @@ function describeTarget(target: RevokeTarget): string {
   const p = target.ipPermission;
   const source =
     p.IpRanges?.[0]?.CidrIp ?? p.Ipv6Ranges?.[0]?.CidrIpv6 ?? p.PrefixListIds?.[0]?.PrefixListId ?? '';
-  const ports = p.FromPort === undefined ? 'all' : `${p.FromPort}-${p.ToPort ?? p.FromPort}`;
+  // EC2 writes every port of tcp/udp as -1/-1 (as it does for protocol -1): said as `all`, not `-1--1`.
+  const ports =
+    p.FromPort === undefined || p.FromPort < 0 ? 'all' : `${p.FromPort}-${p.ToPort ?? p.FromPort}`;
   return `${p.IpProtocol} ${ports} ${source}`.trim();
 }
 

@@ -9,6 +9,7 @@ import { securityHubEnabled } from '../../shared/aws/security-hub';
 import { ConfigError } from '../../shared/errors';
 import type { BatchMessage } from '../../shared/events/batch';
 import { configFromEnv } from '../../shared/load-config';
+import type { Notice } from '../../shared/notify/notice';
 import { memberRoleNameFromEnv, orgScope } from '../../shared/org/settings';
 import { type EventDeps, type EventResult, type OrgDeps, processEvent, processMessages } from './process';
 
@@ -32,6 +33,8 @@ const memberRoleName = memberRoleNameFromEnv(process.env);
 let org: OrgDeps | undefined;
 // Event ids whose group failed here: Lambda's retry of a failed direct invocation is then known.
 const failedEvents = new Set<string>();
+// Notices whose publish failed, by event id: sent when those events come back here (process.ts).
+const unsentNotices = new Map<string, Notice[]>();
 
 /** The organization deps, built on the first invocation (the home account comes from its ARN). */
 function orgDeps(homeAccountId: string): OrgDeps | undefined {
@@ -63,6 +66,7 @@ function depsOf(context: Context): EventDeps {
     now: () => new Date(),
     requestId: context.awsRequestId,
     failedEvents,
+    unsentNotices,
     ...(orgMode ? { org: orgMode } : {}),
   };
 }

@@ -3,10 +3,10 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { loadSlice } from '../../shared/aws/ec2/slice';
-import { AssumeRoleDeniedError, RemediationRetryableError } from '../../shared/aws/errors';
+import { AssumeRoleDeniedError, errorText, RemediationRetryableError } from '../../shared/aws/errors';
 import type { AccountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
-import { executeActions } from '../../shared/aws/remediator';
+import { executeActions, resultsWhenStopped, type StoppedTexts } from '../../shared/aws/remediator';
 import { type SecurityHubSync, syncFindings } from '../../shared/aws/security-hub';
 import type { Config } from '../../shared/config';
 import type { BatchMessage, EventGroup, MessageTriage } from '../../shared/events/batch';
@@ -63,6 +63,35 @@ export interface EventDeps {
    * a redelivery, so a rule its first attempt removed before the publish failed is still told.
    */
   failedEvents?: Set<string>;
+  /**
+   * Notices whose publish failed here, by the CloudTrail event ids of their group (kept across
+   * invocations by the handler). When one of those events comes back (its messages redelivered to
+   * this warm environment), the notice is published then, before the group's own: what its calls
+   * did — a rule that was there before the calls and that they revoked — is then heard of, where
+   * the redelivery alone (which no longer sees that rule) could not tell it. A redelivery in
+   * another environment has only the ERROR log, as before.
+   */
+  unsentNotices?: Map<string, Notice[]>;
+}
+
+/**
+ * How many unsent notices an environment keeps (oldest forgotten first): a notice can approach
+ * SNS's 256 KB (twice, with its chat form), and a whole SNS outage would otherwise fill the memory.
+ */
+const UNSENT_NOTICES_KEPT = 20;
+
+/**
+ * How a notice words the call a transient fault stopped in and the calls after it: the messages
+ * fail, SQS (or Lambda, for a direct invocation) delivers them again, and the redelivery re-reads
+ * the slice and makes what is still needed (README "Failures" for the last attempt).
+ */
+function stoppedTexts(error: RemediationRetryableError): StoppedTexts {
+  return {
+    // The retry first: a notice line is capped, and AWS's message can be long.
+    stopped: `retried when these calls are delivered again (throttled or unavailable past the SDK's retries; after the last attempt a dead-letter queue keeps them): ${errorText(error.cause ?? error)}`,
+    notMade:
+      "not made: an earlier remediation call was throttled or unavailable past the SDK's retries; retried when these calls are delivered again",
+  };
 }
 
 /** How many failed event ids an environment remembers (oldest forgotten first). */
@@ -232,6 +261,8 @@ async function processGroup(
   // The session name ties the member account's CloudTrail to this invocation (DESIGN §15: its
   // request id); a local run without one falls back to the group's first event.
   const sessionName = deps.requestId ?? group.members[0]?.event.eventId;
+  // Set when a transient fault stopped the remediation: the group fails after its notice is sent.
+  let stopped: RemediationRetryableError | undefined;
   const clientFor = async (where: Where) =>
     org
       ? org.clients.ec2(where.accountId ?? deps.accountId, where.region ?? deps.region, sessionName)
@@ -266,7 +297,19 @@ async function processGroup(
         });
         return slice;
       },
-      execute: async (plan, where) => executeActions(await clientFor(where), plan),
+      execute: async (plan, where) => {
+        const client = await clientFor(where);
+        try {
+          return await executeActions(client, plan);
+        } catch (error) {
+          if (!(error instanceof RemediationRetryableError)) throw error;
+          // Told before the messages are retried (DESIGN §8 "a notice is never lost silently",
+          // "act first, then notify"; §14 "Partial failure"): a rule revoked before the fault is
+          // gone when the redelivery reads the slice, so its notice would never name it.
+          stopped = error;
+          return resultsWhenStopped(plan.actions, error, stoppedTexts(error));
+        }
+      },
     },
     options,
   );
@@ -279,19 +322,26 @@ async function processGroup(
     outcome.notice && group.accountId !== undefined && group.accountId !== deps.accountId
       ? withAccount(outcome.notice, group.accountId)
       : outcome.notice;
+  const eventIds = group.members.flatMap((m) => (m.event.eventId !== undefined ? [m.event.eventId] : []));
+  // An earlier attempt's notice first (it tells older calls); if SNS refuses it, this one is not tried.
+  let failure = await publishUnsent(deps, group.key, eventIds);
   if (notice) {
     try {
-      messageId = await publishNotice(deps.sns, deps.topicArn, notice);
+      if (failure === undefined) messageId = await publishNotice(deps.sns, deps.topicArn, notice);
     } catch (error) {
-      // Never lost silently: the whole notice is in the log, and the retry sends it again.
-      logger.error('notice not published', {
-        group: group.key,
-        notice,
-        error: error as Error,
-      });
-      throw error;
+      failure = error;
+    }
+    if (failure !== undefined) {
+      // Never lost silently: the whole notice is in the log, kept for these events' return here,
+      // and the retry sends it again.
+      remember(deps.unsentNotices, eventIds, notice);
+      logger.error('notice not published', { group: group.key, notice, error: failure as Error });
     }
   }
+  // A remediation stopped by a transient fault stays the group's error: its log names the calls made.
+  if (failure !== undefined) throw stopped ?? failure;
+  // The redelivery re-reads the slice and makes the rest of the fix (Security Hub follows it then).
+  if (stopped) throw stopped;
   const before = outcome.assessment?.findings ?? [];
   // After the notice: Security Hub mirrors what the person was told. A failure there is logged and
   // reported, not retried: a retry would evaluate, act and notify again for a secondary copy.
@@ -340,6 +390,54 @@ async function processGroup(
     ...(messageId ? { messageId } : {}),
     ...(securityHub ? { securityHub } : {}),
   };
+}
+
+/**
+ * Publishes the notices of earlier attempts of these events whose publish failed in this
+ * environment (`EventDeps.unsentNotices`), oldest first; each is forgotten once sent. A publish
+ * that fails again keeps it, and its error is returned: the group fails, as for its own notice.
+ */
+async function publishUnsent(
+  deps: EventDeps,
+  groupKey: string,
+  eventIds: readonly string[],
+): Promise<unknown> {
+  const unsent = deps.unsentNotices;
+  if (!unsent || unsent.size === 0) return undefined;
+  const notices = [...new Set(eventIds.flatMap((id) => unsent.get(id) ?? []))];
+  for (const notice of notices) {
+    try {
+      const messageId = await publishNotice(deps.sns, deps.topicArn, notice);
+      deps.logger.info('earlier notice published', { group: groupKey, messageId, subject: notice.subject });
+    } catch (error) {
+      deps.logger.error('notice not published', { group: groupKey, notice, error: error as Error });
+      return error;
+    }
+    forget(unsent, notice);
+  }
+  return undefined;
+}
+
+/** Drops a notice from every event id it is kept under. */
+function forget(unsent: Map<string, Notice[]>, notice: Notice): void {
+  for (const [id, kept] of unsent) {
+    const left = kept.filter((n) => n !== notice);
+    if (left.length > 0) unsent.set(id, left);
+    else unsent.delete(id);
+  }
+}
+
+/** Keeps a notice whose publish failed under the group's event ids (a bounded number of notices). */
+function remember(
+  unsent: Map<string, Notice[]> | undefined,
+  eventIds: readonly string[],
+  notice: Notice,
+): void {
+  if (!unsent) return;
+  // A hostile id longer than any CloudTrail id is not kept (as in failedEvents).
+  for (const id of eventIds) if (clip(id) === id) unsent.set(id, [...(unsent.get(id) ?? []), notice]);
+  const kept = [...new Set([...unsent.values()].flat())];
+  for (const old of kept.slice(0, Math.max(0, kept.length - UNSENT_NOTICES_KEPT))) forget(unsent, old);
 }
 
 /** A member account's notice: the account after the severity tag of its subject and chat title. */

@@ -1590,15 +1590,22 @@ def s_fault_revoke_denied():
 
 
 def s_fault_revoke_throttled():
-    """The revoke throttled past the SDK's retries: the message fails (the retry acts again), nothing
-    reported as failed."""
+    """The revoke throttled past the SDK's retries: the notice tells it first (OPEN, `failed`, the
+    call "retried when these calls are delivered again"), then the message fails (the retry acts
+    again; README "Readings of the event pipeline")."""
     w = exposed_world()
     ev = world_open_call(w)
     out = deliver("fault-revoke-throttled", [ev], mode="remediate",
                   fault=lambda a, p: (400, "RequestLimitExceeded") if a == "RevokeSecurityGroupIngress" else None)
     failures = (out["answer"] or {}).get("batchItemFailures") or []
-    return out, {"the message failed": len(failures) == 1,
-                 "no notice calling it failed": all(n["attributes"].get("action") != "failed" for n in out["notices"])}
+    checks = expect(out, subject=rf"\[CRITICAL\] {idre(w['ssh'])} world-open on 22/tcp, 3389/tcp — remediation failed",
+                    severity="critical", rule_ids=["sg-open-admin-port"], action="failed",
+                    body=["OPEN", r"^  FAILED: .* — retried when these calls are delivered again .*RequestLimitExceeded"],
+                    not_body=["HOW TO UNDO"],
+                    writes=["RevokeSecurityGroupIngress"] * sum(1 for x in out["writes"]))
+    checks.pop("exit 0, nothing failed", None)
+    return out, checks | {"the message failed": len(failures) == 1,
+                          "every write attempt throttled": all(x["status"] == 400 for x in out["writes"])}
 
 
 def s_nacl_no_free_numbers():

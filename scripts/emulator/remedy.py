@@ -2,7 +2,8 @@
 """DESIGN §8's remediation promises, checked on the BUILT event bundle against moto with seeded
 random worlds (a manual check, never part of `npm test` or CI; scripts/emulator/README.md).
 
-    python3 scripts/emulator/remedy.py [--seeds 1-40] [--focus nacl|sg] [-v]   (after `npm run build`, moto running)
+    python3 scripts/emulator/remedy.py [--seeds 1-40] [--focus nacl|sg] [--redeliver | --throttle] [-v]
+    (after `npm run build`, moto running; --throttle: see `throttled`)
 
 Per seed (`random.Random(seed)`: the same seed makes the same world, change and configuration),
 after a moto reset: a random world (VPCs with one or two IPv4 blocks and sometimes an IPv6 block,
@@ -588,6 +589,19 @@ def free_below(anchor, count, taken):
     return out if len(out) == count else None
 
 
+def kept_only(e, sources):
+    """The entry admits only kept sources: what the fix keeps (never its anchor, never narrowed)."""
+    a = iv(e[4])
+    return any(iv(src)[0] <= a[0] and a[1] <= iv(src)[1] for src in sources)
+
+
+def allowed_already(entries, proto, ports, src, below):
+    """An inbound allow before `below` admitting exactly `src` on the whole range: the allow the fix
+    needs is there (§8 "an existing identical entry counts as done"; a retried fix finds its own)."""
+    return any(not e[1] and e[5] == "allow" and e[0] < below and e[2] == proto and e[3]
+               and e[3][0] <= ports[0] and e[3][1] >= ports[1] and iv(e[4]) == iv(src) for e in entries)
+
+
 def apply_fix(entries, creates, replaces, deletes):
     gone = {e[0] for e in deletes} | {e[0] for e in replaces}
     out = [e for e in entries if e[1] or e[0] not in gone]
@@ -607,9 +621,10 @@ def nacl_plan(entries, kept, limit):
             if not world_open(allowed, f):
                 continue
             contributors = [e for e, share in shares if share and e[0] not in changed]
+            sources = kept[f]
+            contributors = [e for e in contributors if not kept_only(e, sources)] or contributors
             if not contributors:
                 continue
-            sources = kept[f]
             cand = None
             if all(admin_only(e) for e in contributors):
                 if not sources:
@@ -617,12 +632,13 @@ def nacl_plan(entries, kept, limit):
                 else:
                     c, r, reserved, ok = [], [], set(taken), True
                     for e in contributors:
-                        nums = free_below(e[0], len(sources) - 1, reserved)
+                        further = [src for src in sources[1:] if not allowed_already(current, e[2], e[3], src, e[0])]
+                        nums = free_below(e[0], len(further), reserved)
                         if nums is None:
                             cand, ok = "no free numbers", False
                             break
                         r.append((e[0], False, e[2], e[3], sources[0], e[5]))
-                        for n, src in zip(nums, sources[1:]):
+                        for n, src in zip(nums, further):
                             reserved.add(n)
                             c.append((n, False, e[2], e[3], src, "allow"))
                     if ok:
@@ -632,13 +648,16 @@ def nacl_plan(entries, kept, limit):
                     if world_open(evaluate(nxt, proto, port, f)[0], f):
                         cand = None  # a broader allow behind would take over: the deny path
             if cand is None:
-                nums = free_below(contributors[0][0], 1 + len(sources), taken)
+                deny = free_below(contributors[0][0], 1, taken)
+                needed = [src for src in sources
+                          if not (deny and allowed_already(current, proto, (port, port), src, deny[0]))]
+                nums = free_below(contributors[0][0], 1 + len(needed), taken)
                 if nums is None:
                     cand = "no free numbers"
                 else:
                     world = "0.0.0.0/0" if f == "v4" else "::/0"
                     c = [(nums[0], False, proto, (port, port), world, "deny")]
-                    c += [(n, False, proto, (port, port), src, "allow") for n, src in zip(nums[1:], sources)]
+                    c += [(n, False, proto, (port, port), src, "allow") for n, src in zip(nums[1:], needed)]
                     cand = (c, [], [])
             if isinstance(cand, str):
                 refused.append((t, port, f, cand))
@@ -796,6 +815,8 @@ CHANGES = [(change_authorize, 6), (change_modify, 2), (lambda r, w: change_nacl_
            (lambda r, w: change_nacl_entry(r, w, True), 2), (change_association, 2),
            (lambda r, w: change_authorize(r, w, True), 1)]
 REDELIVER = "--redeliver" in sys.argv  # after a fix, deliver the batch again (ApproximateReceiveCount 2)
+# A seed whose plan writes: its k-th write throttled past the SDK's retries, then the batch redelivered.
+THROTTLE = "--throttle" in sys.argv
 BATCH = "--batch" in sys.argv  # 2–3 changes per seed, delivered in one SQS batch
 FOCUS = arg("--focus", "all")  # `nacl` or `sg`: only that kind of change, the fix mostly on
 if FOCUS == "nacl":
@@ -1169,6 +1190,63 @@ def redeliver(name, events, config, before, first, audit_after):
     return diffs, len(want)
 
 
+def throttle_at(k):
+    """A proxy fault: the k-th distinct EC2 write call of the delivery (from 1) answers 503
+    RequestLimitExceeded on every attempt, so it stays throttled past the SDK's retries."""
+    seen = []
+
+    def fault(action, params):
+        if action.startswith(("Describe", "Get")) or action in ("Publish", "CreateTopic"):
+            return None
+        key = (action, tuple(sorted((k, v) for k, v in params.items() if k not in ("Action", "Version"))))
+        if key not in seen:
+            seen.append(key)
+        return (503, "RequestLimitExceeded") if seen.index(key) == k - 1 else None
+
+    return fault
+
+
+def throttled(name, events, config, before, after_exp, writes_exp, rng):
+    """§8 "Order and retries" and §14 "Partial failure" under a throttled write: the first delivery
+    makes the writes before the k-th, is throttled there, tells what it made and what is left in ONE
+    notice (`partially-remediated`, or `failed` when k is 1; the stopped call "retried when these
+    calls are delivered again") and fails every message of the batch; the redelivery (receive count
+    2, no fault) makes exactly the rest — every write of the plan made once in all, nothing doubled
+    (an allow the first attempt made is reused) — and the world ends as a fix in one go leaves it."""
+    diffs = []
+    k = rng.randint(1, len(writes_exp))
+    out1 = cat.deliver(f"{name}-throttled", events, mode=config["mode"], config=config, fault=throttle_at(k))
+    failures = {f.get("itemIdentifier") for f in (out1["answer"] or {}).get("batchItemFailures") or []}
+    if len(failures) != len(events):
+        diffs.append(f"throttled delivery: {len(failures)} of {len(events)} messages failed (all must be retried)")
+    if len(out1["notices"]) != 1:
+        diffs.append(f"throttled delivery: {len(out1['notices'])} notices, not 1")
+    else:
+        n = out1["notices"][0]
+        want = "failed" if k == 1 else "partially-remediated"
+        if n["attributes"].get("action") != want:
+            diffs.append(f"throttled delivery: action {n['attributes'].get('action')}, not {want}")
+        if not re.search(r"^  FAILED: .* — retried when these calls are delivered again", n["text"], re.M):
+            diffs.append("throttled delivery: no FAILED line saying the call is retried")
+        done_lines = len(re.findall(r"^  done: ", n["text"], re.M))
+        if done_lines != k - 1:
+            diffs.append(f"throttled delivery: {done_lines} done: lines, {k - 1} calls made")
+    made1 = [write_key(c) for c in out1["writes"] if c["status"] == 200]
+    out2 = cat.deliver(name, events, mode=config["mode"], config=config, receive=2)
+    made2 = [write_key(c) for c in out2["writes"] if c["status"] == 200]
+    if out2["exit"] != 0 or (out2["answer"] or {}).get("batchItemFailures"):
+        diffs.append(f"redelivery failed: {out2['answer']}")
+    if sorted(made1 + made2) != sorted(writes_exp):
+        diffs.append(f"writes in all {made1} + {made2} != the plan {writes_exp}")
+    actual = state()
+    for d in diff({k_: after_exp[k_] for k_ in ("rules", "nacls", "tables", "subnets", "enis")},
+                  {k_: actual[k_] for k_ in ("rules", "nacls", "tables", "subnets", "enis")}):
+        diffs.append(f"world after the redelivery: {d}")
+    if len(out2["notices"]) > 1:
+        diffs.append(f"redelivery: {len(out2['notices'])} notices")
+    return diffs, k, out1
+
+
 def main():
     seeds = seeds_of(arg("--seeds", "1-10"))
     total, failed, kinds = 0, 0, {}
@@ -1203,6 +1281,19 @@ def main():
         # A dry run plans what remediate would do (per-rule `notify` stays notify).
         planned = writes_exp if config["mode"] != "dry-run" else expect_outcome(
             scopes, before, w, dict(config, mode="remediate"))[1]
+        if THROTTLE:
+            if not writes_exp or fault or config["mode"] == "dry-run":
+                continue
+            diffs, k, out = throttled(name, events, config, before, after_exp, writes_exp, random.Random(seed * 7919))
+            total += 1
+            failed += bool(diffs)
+            kind = "+".join(e["detail"]["eventName"] for e in events) + " (throttled)"
+            kinds[kind] = kinds.get(kind, 0) + 1
+            subject = out["notices"][0]["subject"] if out["notices"] else "(no notice)"
+            print(f"{'DIFF' if diffs else 'OK  '} {name}: {desc}\n     write {k} of {len(writes_exp)} throttled: {subject}")
+            for d in diffs:
+                print(f"   ! {d}")
+            continue
         audit_before = run_audit(f"{name}-before", config)
         out = cat.deliver(name, events, mode=config["mode"], config=config, fault=fault)
         audit_after = run_audit(f"{name}-after", config)

@@ -9,7 +9,7 @@ import {
   RemediationRetryableError,
 } from '../aws/errors';
 import { mapLimit } from '../aws/map-limit';
-import { executeActions } from '../aws/remediator';
+import { executeActions, resultsWhenStopped } from '../aws/remediator';
 import type { Config } from '../config';
 import { evaluateReport, type NotJudged, type Summary, summarize } from '../engine';
 import { InputError } from '../errors';
@@ -228,8 +228,8 @@ export const NOT_MADE_AFTER_THROTTLING =
 
 /**
  * The outcome of an audit's remediation that a call still throttled after the SDK's retries
- * stopped. The event function fails its invocation so that the retry acts again (README "Readings
- * of the event pipeline"); an audit has no such retry: failing it would throw away every
+ * stopped. The event function tells the same outcomes, then fails its messages so that the
+ * redelivery acts again (README "Readings of the event pipeline"); an audit has no such retry: failing it would throw away every
  * account-region's report, and a synchronous caller would see only "audit failed". So the calls
  * made stay reported as made, the throttled one is a failed action with the AWS error, and the
  * planned calls after it are failed as not made (EC2 throttles an account-region's writes as a
@@ -240,44 +240,10 @@ export function throttledResults(
   actions: readonly PlannedAction[],
   error: RemediationRetryableError,
 ): ActionResult[] {
-  const { done } = error;
-  // The remediator says where it stopped (the call, or the part of it still to do, that was
-  // throttled) and what it did not make: a call stopped half-way keeps its known outcomes.
-  if (error.stopped) {
-    return [
-      ...done,
-      { action: error.stopped, status: 'failed' as const, error: throttledText(error) },
-      ...error.notMade.map((action) => ({
-        action,
-        status: 'failed' as const,
-        error: NOT_MADE_AFTER_THROTTLING,
-      })),
-    ];
-  }
-  // A call's results name it, or a narrowed copy of it (a revoke split by outcome): same call,
-  // same group, same findings.
-  const madeBy = (result: ActionResult, action: PlannedAction) =>
-    result.action === action ||
-    (result.action.action === action.action &&
-      result.action.findingIds === action.findingIds &&
-      'GroupId' in result.action.parameters &&
-      'GroupId' in action.parameters &&
-      result.action.parameters.GroupId === action.parameters.GroupId);
-  const notMade = actions.filter((action) => !done.some((result) => madeBy(result, action)));
-  const [throttled, ...after] = notMade;
-  return [
-    ...done,
-    ...(throttled
-      ? [
-          {
-            action: throttled,
-            status: 'failed' as const,
-            error: throttledText(error),
-          },
-        ]
-      : []),
-    ...after.map((action) => ({ action, status: 'failed' as const, error: NOT_MADE_AFTER_THROTTLING })),
-  ];
+  return resultsWhenStopped(actions, error, {
+    stopped: throttledText(error),
+    notMade: NOT_MADE_AFTER_THROTTLING,
+  });
 }
 
 function throttledText(error: RemediationRetryableError): string {

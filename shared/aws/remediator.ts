@@ -63,6 +63,53 @@ export async function executeActions(ec2: EC2Client, plan: RemediationPlanResult
   return results;
 }
 
+/** What the outcome list says of the call a transient fault stopped in, and of the calls after it. */
+export interface StoppedTexts {
+  stopped: string;
+  notMade: string;
+}
+
+/**
+ * The outcomes of a plan that a transient fault stopped (`executeActions` threw
+ * `RemediationRetryableError`): the calls made stay reported as made (with the known outcomes of
+ * the call it stopped in), the stopped call (or its part still to do) is failed with
+ * `texts.stopped`, and the planned calls after it are failed as not made. The audit reports these
+ * (it has no retry); the event function tells them before its messages are retried (DESIGN §8
+ * "a notice is never lost silently", §14 "Partial failure").
+ */
+export function resultsWhenStopped(
+  actions: readonly PlannedAction[],
+  error: RemediationRetryableError,
+  texts: StoppedTexts,
+): ActionResult[] {
+  const { done } = error;
+  // The remediator says where it stopped (the call, or the part of it still to do, that was
+  // throttled) and what it did not make: a call stopped half-way keeps its known outcomes.
+  if (error.stopped) {
+    return [
+      ...done,
+      { action: error.stopped, status: 'failed' as const, error: texts.stopped },
+      ...error.notMade.map((action) => ({ action, status: 'failed' as const, error: texts.notMade })),
+    ];
+  }
+  // A call's results name it, or a narrowed copy of it (a revoke split by outcome): same call,
+  // same group, same findings.
+  const madeBy = (result: ActionResult, action: PlannedAction) =>
+    result.action === action ||
+    (result.action.action === action.action &&
+      result.action.findingIds === action.findingIds &&
+      'GroupId' in result.action.parameters &&
+      'GroupId' in action.parameters &&
+      result.action.parameters.GroupId === action.parameters.GroupId);
+  const notMade = actions.filter((action) => !done.some((result) => madeBy(result, action)));
+  const [stopped, ...after] = notMade;
+  return [
+    ...done,
+    ...(stopped ? [{ action: stopped, status: 'failed' as const, error: texts.stopped }] : []),
+    ...after.map((action) => ({ action, status: 'failed' as const, error: texts.notMade })),
+  ];
+}
+
 async function executeOne(
   ec2: EC2Client,
   action: PlannedAction,

@@ -2,16 +2,16 @@ import { evaluateNacl, type NaclSegment, permittedAt, worldOpenPorts } from '../
 import type { Family, Transport } from '../analysis/sg-reach';
 import type { Config } from '../config';
 import type { NaclEntryInput } from '../findings';
-import { stateInForce } from '../model/common';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
-import type { VpcItem } from '../model/snapshot-schema';
 import { parseCidr4, parseCidr6 } from '../net/cidr';
-import { cidrsOf4, cidrsOf6 } from '../net/cidr-format';
 import { type IntervalSet, intersect, isSubset, normalize } from '../net/interval-set';
 import { formatPortSet, type PortSet, portRangeSet } from '../net/ports';
 import { parseProtocol, protocolNumber } from '../net/protocol';
 import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
+import { allowedAlready, type KeptSources, keptOnly } from './kept-sources';
 import { SimulatedEntries } from './simulated-entries';
+
+export { type KeptSources, keptSources } from './kept-sources';
 
 /** The lowest and highest rule numbers a person (or the fix) can give an entry. */
 const LOWEST_RULE_NUMBER = 1;
@@ -29,55 +29,6 @@ export interface OpenAdmin {
   open: PortSet;
   /** Allow entries contributing public peers to the world-open set, ascending by rule number. */
   contributors: NaclEntry[];
-}
-
-/** Sources that keep admin access after the fix, per family, in order (DESIGN §8 "kept sources"). */
-export interface KeptSources {
-  ipv4: string[];
-  ipv6: string[];
-}
-
-/**
- * Kept sources of a VPC: its CIDR blocks in force (associated or associating; the primary always)
- * of each family in their listed order, then config `naclAdminSources`; written as EC2 writes them
- * (host bits cleared), without repeats.
- * Undefined when the VPC is not in the snapshot, or names no IPv4 block: its blocks are unknown,
- * so no fix is safe.
- */
-export function keptSources(vpc: VpcItem | undefined, config: Config): KeptSources | undefined {
-  if (!vpc) return undefined;
-  const ipv4: string[] = [];
-  const ipv6: string[] = [];
-  const add = (cidr: string | undefined) => {
-    const text = cidr === undefined ? undefined : canonicalCidr(cidr);
-    if (text === undefined) return;
-    const list = text.includes(':') ? ipv6 : ipv4;
-    if (!list.includes(text)) list.push(text);
-  };
-  // A block in force, or about to be (`associating`: the VPC's own space); one being disassociated
-  // (or failed) no longer carries its traffic.
-  for (const block of vpc.CidrBlockAssociationSet ?? [])
-    if (stateInForce(block.CidrBlockState)) add(block.CidrBlock);
-  // The primary block cannot be disassociated (EC2): in force even where the set leaves it out.
-  const primary = vpc.CidrBlock === undefined ? undefined : canonicalCidr(vpc.CidrBlock);
-  if (primary !== undefined && !ipv4.includes(primary)) ipv4.unshift(primary);
-  // Every VPC has an IPv4 block: none known means the VPC was read without them, and a deny
-  // without the allows of its own blocks would cut its admin traffic.
-  if (ipv4.length === 0) return undefined;
-  for (const block of vpc.Ipv6CidrBlockAssociationSet ?? [])
-    if (stateInForce(block.Ipv6CidrBlockState)) add(block.Ipv6CidrBlock);
-  for (const cidr of config.naclAdminSources) add(cidr);
-  return { ipv4, ipv6 };
-}
-
-/** A CIDR as EC2 stores it (`10.0.0.5/16` → `10.0.0.0/16`), or undefined when it does not parse. */
-function canonicalCidr(text: string): string | undefined {
-  if (text.includes(':')) {
-    const c = parseCidr6(text);
-    return c ? cidrsOf6(c.start, c.end, 1)[0] : undefined;
-  }
-  const c = parseCidr4(text);
-  return c ? cidrsOf4(c.start, c.end, 1)[0] : undefined;
 }
 
 /** What the fix does to one NACL's inbound entries: EC2 inputs without the NACL id. */
@@ -218,17 +169,23 @@ export function planNaclFix(
     // An earlier item's change (a custom admin range shared by two specs) may have closed it already.
     const touched = changed.size > 0 || plan.createEntries.length > 0;
     if (touched && !stillOpen(current.evaluation(item.transport), item, config.worldOpenCoverage)) continue;
-    const contributors = item.contributors.filter((e) => !changed.has(e.ruleNumber));
+    const sources = kept[item.family];
+    const left = item.contributors.filter((e) => !changed.has(e.ruleNumber));
+    // An allow that admits only kept sources is what the fix keeps, not what it closes: neither an
+    // anchor for the deny nor an entry to narrow (a public admin source, or a VPC's IPv6 block, is
+    // public space). A fix retried after its first allow was made finds that allow so. Only kept
+    // sources left would be world-open themselves: the refusal below says so.
+    const closing = left.filter((e) => !keptOnly(e, sources));
+    const contributors = closing.length > 0 ? closing : left;
     // Every contributor narrowed by an earlier item and the port still open: an entry they shadowed
     // took over. The deny path below the lowest contributor closes it (not left open unsaid).
     const lowest = contributors[0] ?? item.contributors[0];
     if (!lowest) continue;
-    const sources = kept[item.family];
     let candidate: Candidate | string | undefined;
     // The narrowed entries and their evaluation, reused when that candidate is taken.
     let narrowed: { entries: NaclEntry[]; segments: readonly NaclSegment[] } | undefined;
     if (contributors.length > 0 && contributors.every((e) => adminOnly(e, admin))) {
-      candidate = narrowOrDelete(contributors, sources, item.family, taken);
+      candidate = narrowOrDelete(contributors, sources, item.family, taken, current.entries);
       if (typeof candidate !== 'string') {
         const entries = apply(current.entries, candidate);
         const segments = evaluateNacl(entries, item.transport);
@@ -239,7 +196,7 @@ export function planNaclFix(
     if (candidate === undefined) {
       candidate = keptWorldOpen(sources, item.family, config.worldOpenCoverage)
         ? `the kept sources of ${familyLabel(item.family)} (the VPC's blocks and naclAdminSources) are world-open themselves`
-        : denyAndAllow(item, lowest.ruleNumber, sources, taken);
+        : denyAndAllow(item, lowest.ruleNumber, sources, taken, current.entries);
     }
     if (typeof candidate === 'string') {
       refuse(plan, item, candidate);
@@ -311,21 +268,25 @@ function narrowOrDelete(
   sources: readonly string[],
   family: Family,
   taken: ReadonlySet<number>,
+  entries: readonly NaclEntry[],
 ): Candidate | string {
   const candidate: Candidate = { creates: [], replaces: [], deletes: [] };
-  const [first, ...further] = sources;
+  const [first, ...others] = sources;
   if (first === undefined) {
     candidate.deletes.push(...contributors);
     return candidate;
   }
   const reserved = new Set(taken);
   for (const entry of contributors) {
+    // Same number, action, protocol and ports; the protocol written as its number, as EC2 lists it.
+    const transport = entry.protocol === 'udp' ? 'udp' : 'tcp';
+    const further = others.filter(
+      (cidr) => !allowedAlready(entries, transport, cidr, entry.fromPort, entry.toPort, entry.ruleNumber),
+    );
     const numbers = freeBelow(entry.ruleNumber, further.length, reserved);
     if (!numbers) {
       return `no free rule number below ${entry.ruleNumber} for the allow entries of ${further.length} further kept source(s)`;
     }
-    // Same number, action, protocol and ports; the protocol written as its number, as EC2 lists it.
-    const transport = entry.protocol === 'udp' ? 'udp' : 'tcp';
     const { CidrBlock: _v4, Ipv6CidrBlock: _v6, ...same } = entryInput(entry);
     candidate.replaces.push({
       entry,
@@ -351,9 +312,19 @@ function narrowOrDelete(
 function denyAndAllow(
   item: OpenAdmin,
   anchor: number,
-  sources: readonly string[],
+  kept: readonly string[],
   taken: ReadonlySet<number>,
+  entries: readonly NaclEntry[],
 ): Candidate | string {
+  // The deny takes the largest free number below the anchor however many allows follow; a kept
+  // source an allow before that number already admits on the spec needs none (`allowedAlready`).
+  const deny = freeBelow(anchor, 1, taken)?.[0];
+  const sources =
+    deny === undefined
+      ? kept
+      : kept.filter(
+          (cidr) => !allowedAlready(entries, item.transport, cidr, item.spec.from, item.spec.to, deny),
+        );
   const numbers = freeBelow(anchor, 1 + sources.length, taken);
   if (!numbers) {
     return sources.length === 0

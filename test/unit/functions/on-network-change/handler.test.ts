@@ -170,9 +170,11 @@ describe('on-network-change handler', () => {
     expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
     expect(retry).toMatchObject({ status: 'handled', notified: true, actions: [] });
     const sent = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
-    expect(sent).toHaveLength(2);
-    expect(sent[1]?.Subject).toBe('[CRITICAL] world-open rule on sg-0web already removed');
-    const text = (JSON.parse(sent[1]?.Message ?? '{}') as { default?: string }).default ?? '';
+    // The refused notice, kept in the environment, is sent first as it was (spec-guard2-faults).
+    expect(sent).toHaveLength(3);
+    expect(sent[1]).toEqual(sent[0]);
+    expect(sent[2]?.Subject).toBe('[CRITICAL] world-open rule on sg-0web already removed');
+    const text = (JSON.parse(sent[2]?.Message ?? '{}') as { default?: string }).default ?? '';
     expect(text).toContain('sgr-world22 on sg-0web: tcp 22 from 0.0.0.0/0');
   });
 

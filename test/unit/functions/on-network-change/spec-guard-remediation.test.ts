@@ -151,7 +151,7 @@ describe('DESIGN §8: a NACL fix stopped half-way', () => {
     const first = await processMessages([{ id: 'msg-1', body, receiveCount: 1 }], deps(NACL_FIX, logger));
     const second = await processMessages([{ id: 'msg-1', body, receiveCount: 2 }], deps(NACL_FIX));
 
-    // Assess: no notice for the stopped attempt, but the change it made is in the log.
+    // Assess: the change the stopped attempt made is in the log (and its notice: spec-guard2-faults).
     expect(first.failedMessageIds).toEqual(['msg-1']);
     expect(errors).toHaveBeenCalledWith(
       'group not processed; its messages will be retried',
@@ -172,19 +172,20 @@ describe('DESIGN §8: a NACL fix stopped half-way', () => {
         ],
       }),
     );
-    // The redelivery plans again from what EC2 holds (DESIGN §8: each entry at the largest free
-    // number below its anchor): the deny at 99 with a new allow below it, never the deny alone.
+    // The redelivery plans again from what EC2 holds: the first attempt's allow 98 is the allow the
+    // fix needs (DESIGN §8 "an existing identical entry counts as done"), so only the deny is made.
     expect(second.failedMessageIds).toEqual([]);
     expect(created()).toEqual([
       '98 allow 22-22 10.0.0.0/16',
       '99 deny 22-22 0.0.0.0/0',
-      '97 allow 22-22 10.0.0.0/16',
       '99 deny 22-22 0.0.0.0/0',
     ]);
     const notices = publishedNotices(snsMock);
-    expect(notices).toHaveLength(1);
-    expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('remediated');
-    expect(notices[0]?.Message).toContain('FIXED');
+    expect(notices.map((n) => n.MessageAttributes?.action?.StringValue)).toEqual([
+      'partially-remediated',
+      'remediated',
+    ]);
+    expect(notices[1]?.Message).toContain('FIXED');
   });
 });
 
