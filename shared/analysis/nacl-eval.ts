@@ -1,6 +1,6 @@
 import type { NaclEntry } from '../model/model';
 import { IPV4_SPACE, IPV6_SPACE } from '../net/cidr';
-import { type Bound, type Interval, type IntervalSet, intersect, normalize } from '../net/interval-set';
+import { type Bound, type Interval, type IntervalSet, normalize } from '../net/interval-set';
 import { matchesTransport } from '../net/protocol';
 import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
 import type { FamilyPorts, Transport } from './sg-reach';
@@ -333,24 +333,4 @@ export function worldOpenPorts(segments: readonly NaclSegment[], coverage: numbe
     }
   }
   return { ipv4: normalize(v4), ipv6: normalize(v6) };
-}
-
-/** Peers permitted on every port of [from, to] (the intersection over the range), per family. */
-export function permittedOnWholeRange(
-  segments: readonly NaclSegment[],
-  from: number,
-  to: number,
-): { v4: IntervalSet<number>; v6: IntervalSet<bigint> } {
-  let v4: IntervalSet<number> | undefined;
-  let v6: IntervalSet<bigint> | undefined;
-  let covered = from;
-  for (const s of segments) {
-    if (s.to < from || s.from > to) continue;
-    if (s.from > covered) return { v4: [], v6: [] };
-    v4 = v4 === undefined ? s.v4 : intersect(v4, s.v4);
-    v6 = v6 === undefined ? s.v6 : intersect(v6, s.v6);
-    covered = s.to + 1;
-  }
-  if (covered <= to) return { v4: [], v6: [] };
-  return { v4: v4 ?? [], v6: v6 ?? [] };
 }

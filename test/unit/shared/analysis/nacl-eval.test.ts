@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateNacl,
-  permittedAt,
-  permittedOnWholeRange,
-  worldOpenPorts,
-} from '../../../../shared/analysis/nacl-eval';
+import { evaluateNacl, permittedAt, worldOpenPorts } from '../../../../shared/analysis/nacl-eval';
 import { buildModel } from '../../../../shared/model/model';
 import { parseSnapshot } from '../../../../shared/model/snapshot';
 import { contains, type IntervalSet, normalize, subtract, union } from '../../../../shared/net/interval-set';
@@ -201,27 +196,6 @@ describe('NACL first-match evaluation against a rule-order walk', () => {
         },
       ),
       { numRuns: 200 },
-    );
-  });
-
-  it('permittedOnWholeRange is the peers permitted on every port of the range', () => {
-    fc.assert(
-      fc.property(
-        entries,
-        fc.integer({ min: 0, max: MAX_PORT }),
-        fc.integer({ min: 0, max: MAX_PORT }),
-        addr4,
-        addr6,
-        (list, a, b, a4, a6) => {
-          const [from, to] = a < b ? [a, b] : [b, a];
-          const segments = evaluateNacl(modelEntries(list), 'tcp');
-          const whole = permittedOnWholeRange(segments, from, to);
-          const ports = Array.from({ length: to - from + 1 }, (_, i) => from + i);
-          expect(contains(whole.v4, a4)).toBe(ports.every((p) => oracle(list, 'tcp', p, { v4: a4 })));
-          expect(contains(whole.v6, a6)).toBe(ports.every((p) => oracle(list, 'tcp', p, { v6: a6 })));
-        },
-      ),
-      RUNS,
     );
   });
 
