@@ -333,10 +333,10 @@ async function processGroup(
       logger.error('notice not published', { group: group.key, notice, error: failure as Error });
     }
   }
-  // A remediation stopped by a transient fault stays the group's error: its log names the calls made.
-  if (failure !== undefined) throw stopped ?? failure;
-  // The redelivery re-reads the slice and makes the rest of the fix (Security Hub follows it then).
-  if (stopped) throw stopped;
+  // A remediation stopped by a transient fault is the group's error (its log names the calls made),
+  // else a refused publish: the redelivery re-reads the slice and makes the rest (Security Hub then).
+  const groupError = stopped ?? failure;
+  if (groupError !== undefined) throw groupError;
   const before = outcome.assessment?.findings ?? [];
   // After the notice: Security Hub mirrors what the person was told. A failure there is logged and
   // reported, not retried: a retry would evaluate, act and notify again for a secondary copy.

@@ -229,9 +229,9 @@ export const NOT_MADE_AFTER_THROTTLING =
 /**
  * The outcome of an audit's remediation that a call still throttled after the SDK's retries
  * stopped. The event function tells the same outcomes, then fails its messages so that the
- * redelivery acts again (README "Readings of the event pipeline"); an audit has no such retry: failing it would throw away every
- * account-region's report, and a synchronous caller would see only "audit failed". So the calls
- * made stay reported as made, the throttled one is a failed action with the AWS error, and the
+ * redelivery acts again (README "Readings of the event pipeline"); an audit has no such retry:
+ * failing it would throw away every account-region's report, and a synchronous caller would see
+ * only "audit failed". So the calls made stay reported as made, the throttled one is a failed action with the AWS error, and the
  * planned calls after it are failed as not made (EC2 throttles an account-region's writes as a
  * whole: more calls now would meet the same limit). The report, its notice (`partially-remediated`
  * or `failed`) and the other account-regions stand.
