@@ -46,13 +46,7 @@ function profileFiles(env: CredentialEnv): { config: string; credentials: string
 
 /** The section names of an INI file (`[profile dev]` → `profile dev`); none when it cannot be read. */
 function sections(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return [];
-  }
-  return [...text.matchAll(/^\s*\[\s*([^\]]+?)\s*\]/gm)].map((m) => m[1] ?? '');
+  return [...iniSections(path).keys()];
 }
 
 /**
