@@ -11,8 +11,6 @@ import { isWorldOpen4, isWorldOpen6 } from '../net/public-space';
 import { allowedAlready, type KeptSources, keptOnly } from './kept-sources';
 import { SimulatedEntries } from './simulated-entries';
 
-export { type KeptSources, keptSources } from './kept-sources';
-
 /** The lowest and highest rule numbers a person (or the fix) can give an entry. */
 const LOWEST_RULE_NUMBER = 1;
 const HIGHEST_RULE_NUMBER = 32766;

@@ -7,12 +7,11 @@ import type { FindingDraft, NaclEntryInput } from '../findings';
 import type { NaclEntry, NetworkAclNode } from '../model/model';
 import { intersect } from '../net/interval-set';
 import { formatPortsWithProtocol, type PortSet, portRangeSet } from '../net/ports';
+import { type KeptSources, keptSources } from '../remediation/kept-sources';
 import {
   adminOnly,
   type EntryInput,
   fixSummary,
-  type KeptSources,
-  keptSources,
   type NaclFixPlan,
   type OpenAdmin,
   planNaclFix,
