@@ -96,8 +96,10 @@ export function exemptionOnCreate(
   created: Readonly<Record<string, readonly string[]>>,
 ): ScopeParts {
   const specs = members(either(request, 'tagSpecificationSet', 'TagSpecifications', 'TagSpecification'));
-  const resourceIds: string[] = [];
-  let value: string | undefined;
+  // Per value as set (a tag without a value under `undefined`), in the record's order: each is told
+  // with the resources it was given to (DESIGN §8 "exemption changes always notify": every value
+  // that now applies, and to what).
+  const byValue = new Map<string | undefined, string[]>();
   for (const spec of specs) {
     const tag = members(either(spec, 'tags', 'tagSet', 'Tag')).find(
       (t) => text(field(t, 'key')) === exemptionTagKey,
@@ -106,18 +108,38 @@ export function exemptionOnCreate(
     const type = text(field(spec, 'resourceType'));
     // `hasOwn`: a hostile `resourceType` such as `constructor` names no created resource.
     const ofType = type !== undefined && Object.hasOwn(created, type) ? (created[type] ?? []) : [];
-    resourceIds.push(...(type === undefined ? Object.values(created).flat() : ofType));
+    const named = type === undefined ? Object.values(created).flat() : ofType;
+    if (named.length === 0) continue;
     const tagValue = field(tag, 'value');
-    if (value === undefined && typeof tagValue === 'string') value = tagValue;
+    const value = typeof tagValue === 'string' ? tagValue : undefined;
+    byValue.set(value, [...(byValue.get(value) ?? []), ...named]);
   }
-  const ids = [...new Set(resourceIds)];
-  if (ids.length === 0) return {};
+  const parts = [...byValue].map(([value, ids]) => ({
+    ...(value !== undefined ? { value } : {}),
+    resourceIds: [...new Set(ids)],
+  }));
+  const [first] = parts;
+  if (first === undefined) return {};
   return {
     exemption: {
       change: 'set',
       key: exemptionTagKey,
-      resourceIds: ids,
-      ...(value !== undefined ? { value } : {}),
+      resourceIds: [...new Set(parts.flatMap((p) => p.resourceIds))],
+      ...(first.value !== undefined ? { value: first.value } : {}),
+      ...(parts.length > 1 ? { values: parts } : {}),
     },
   };
+}
+
+/**
+ * An exemption change as one change per value it sets: itself, or, for a create call whose tag
+ * specifications gave different values, one per value with the resources given it.
+ */
+export function exemptionParts(exemption: ExemptionChange): ExemptionChange[] {
+  const { values, ...rest } = exemption;
+  if (values === undefined) return [exemption];
+  return values.map((part) => {
+    const { value: _first, ...base } = rest;
+    return { ...base, ...part };
+  });
 }

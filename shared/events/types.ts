@@ -137,6 +137,12 @@ export interface ExemptionChange {
   value?: string;
   resourceIds: string[];
   /**
+   * A create call whose tag specifications give the exemption tag different values (RunInstances
+   * tagging its instance `*` and its interface `sg-open-admin-port`): each value with the ids it was
+   * given to, in the record's order (`value` is then the first's). Read through `exemptionParts`.
+   */
+  values?: { value?: string; resourceIds: string[] }[];
+  /**
    * DeleteTags naming no tag: EC2 then deletes every user tag of the resources, an exemption
    * included if one was set. Whether one was is not known, so a notice must not claim it was.
    */

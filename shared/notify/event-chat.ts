@@ -1,3 +1,4 @@
+import { exemptionParts } from '../events/tag-event';
 import type { EventScope } from '../events/types';
 import { describeAction, undoCommand } from './action-text';
 import { type ChatFacts, chatNotification } from './chat';
@@ -28,30 +29,30 @@ export function eventChatFacts(input: NoticeInput, notice: Notice): ChatFacts {
     notes.push(`Could not evaluate ${u}. ${couldNotEvaluateAdvice({ responseDropped: true })}`);
   }
   for (const { event, scope } of input.calls) {
-    const exemption = scope.exemption;
-    if (!exemption) continue;
-    const what = exemption.everyTag
-      ? `Every tag (${exemption.key} included, if it was set) removed from`
-      : `Exemption tag ${exemption.key}${exemption.value !== undefined ? ` = ${exemption.value}` : ''} ${
-          exemption.change === 'set' ? 'set on' : 'removed from'
-        }`;
-    // A removal that left the tag in place (value named not the tag's): said, as in the plain text.
-    const kept =
-      exemption.change === 'removed'
-        ? (input.stillTagged ?? []).filter((s) => exemption.resourceIds.includes(s.resourceId))
-        : [];
-    notes.push(
-      `${what} ${exemption.resourceIds.slice(0, 10).join(', ')}${exemption.resourceIds.length > 10 ? ', …' : ''} by ${
-        event.actor.arn ?? '(unknown principal)'
-      }.${
-        kept.length > 0
-          ? ` Still tagged, exemption unchanged: ${kept
-              .slice(0, 10)
-              .map((s) => s.resourceId)
-              .join(', ')}.`
-          : ''
-      }`,
-    );
+    for (const exemption of scope.exemption ? exemptionParts(scope.exemption) : []) {
+      const what = exemption.everyTag
+        ? `Every tag (${exemption.key} included, if it was set) removed from`
+        : `Exemption tag ${exemption.key}${exemption.value !== undefined ? ` = ${exemption.value}` : ''} ${
+            exemption.change === 'set' ? 'set on' : 'removed from'
+          }`;
+      // A removal that left the tag in place (value named not the tag's): said, as in the plain text.
+      const kept =
+        exemption.change === 'removed'
+          ? (input.stillTagged ?? []).filter((s) => exemption.resourceIds.includes(s.resourceId))
+          : [];
+      notes.push(
+        `${what} ${exemption.resourceIds.slice(0, 10).join(', ')}${exemption.resourceIds.length > 10 ? ', …' : ''} by ${
+          event.actor.arn ?? '(unknown principal)'
+        }.${
+          kept.length > 0
+            ? ` Still tagged, exemption unchanged: ${kept
+                .slice(0, 10)
+                .map((s) => s.resourceId)
+                .join(', ')}.`
+            : ''
+        }`,
+      );
+    }
   }
   for (const rule of first(input.alreadyRemoved)) {
     notes.push(

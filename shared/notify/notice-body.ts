@@ -1,3 +1,4 @@
+import { exemptionParts } from '../events/tag-event';
 import type { ExemptionChange, ParsedEvent } from '../events/types';
 import { exemptionActive, KIND_NAMES, otherKindJudged, parseExemptionTag } from '../exemptions';
 import { ID_PREFIXES, judgedTypeOf } from '../findings';
@@ -174,39 +175,52 @@ function exemptionLines(input: NoticeInput): string[] {
   const lines: string[] = [];
   const untaggable = new Map((input.untaggable ?? []).map((u) => [u.resourceId, u.instead]));
   for (const { event, scope } of input.calls) {
-    const exemption = scope.exemption;
-    if (!exemption) continue;
-    const who = sanitize(event.actor.arn) || '(unknown principal)';
-    const judged = exemption.resourceIds.filter((id) => !untaggable.has(id));
-    const verb = exemption.change === 'set' ? 'set' : 'removed';
-    const value = exemption.value !== undefined ? ` = ${sanitize(exemption.value, 200)}` : '';
-    const what = exemption.everyTag
-      ? `every tag (the tag ${sanitize(exemption.key, 128)} with them, if it was set)`
-      : `the tag ${sanitize(exemption.key, 128)}${value}`;
-    lines.push(
-      'EXEMPTION TAG CHANGED',
-      `  ${who} ${verb} ${what}`,
-      `  on ${cap(exemptionTargets(exemption), 50).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
-    );
-    if (judged.length > 0 && exemption.change === 'set') {
-      lines.push(...setTagEffect(exemption.value ?? '', judged, input.now, input.registry ?? REGISTRY));
-    } else if (judged.length > 0) {
-      lines.push(...removedTagEffect(judged, exemption.value, input));
+    if (!scope.exemption) continue;
+    for (const exemption of exemptionParts(scope.exemption)) {
+      lines.push(...exemptionChangeLines(event, exemption, untaggable, input));
     }
-    for (const id of exemption.resourceIds) {
-      const instead = untaggable.get(id);
-      if (instead === undefined) continue;
-      lines.push(
-        `  The tag on ${sanitize(id, 64)} has no effect: no rule judges this kind of resource.`,
-        instead.length > 0
-          ? `  To exempt its findings, tag what they are about instead: ${cap(instead, 20)
-              .map((x) => sanitize(x, 64))
-              .join(', ')}.`
-          : untaggedAdvice(id),
-      );
-    }
-    lines.push('');
   }
+  return lines;
+}
+
+/** One exemption change (one value) of a call: who set or removed what, where, and its effect. */
+function exemptionChangeLines(
+  event: ParsedEvent,
+  exemption: ExemptionChange,
+  untaggable: ReadonlyMap<string, readonly string[]>,
+  input: NoticeInput,
+): string[] {
+  const lines: string[] = [];
+  const who = sanitize(event.actor.arn) || '(unknown principal)';
+  const judged = exemption.resourceIds.filter((id) => !untaggable.has(id));
+  const verb = exemption.change === 'set' ? 'set' : 'removed';
+  const value = exemption.value !== undefined ? ` = ${sanitize(exemption.value, 200)}` : '';
+  const what = exemption.everyTag
+    ? `every tag (the tag ${sanitize(exemption.key, 128)} with them, if it was set)`
+    : `the tag ${sanitize(exemption.key, 128)}${value}`;
+  lines.push(
+    'EXEMPTION TAG CHANGED',
+    `  ${who} ${verb} ${what}`,
+    `  on ${cap(exemptionTargets(exemption), 50).join(', ')}${event.eventTime ? ` at ${sanitize(event.eventTime, 64)}` : ''}.`,
+  );
+  if (judged.length > 0 && exemption.change === 'set') {
+    lines.push(...setTagEffect(exemption.value ?? '', judged, input.now, input.registry ?? REGISTRY));
+  } else if (judged.length > 0) {
+    lines.push(...removedTagEffect(judged, exemption.value, input));
+  }
+  for (const id of exemption.resourceIds) {
+    const instead = untaggable.get(id);
+    if (instead === undefined) continue;
+    lines.push(
+      `  The tag on ${sanitize(id, 64)} has no effect: no rule judges this kind of resource.`,
+      instead.length > 0
+        ? `  To exempt its findings, tag what they are about instead: ${cap(instead, 20)
+            .map((x) => sanitize(x, 64))
+            .join(', ')}.`
+        : untaggedAdvice(id),
+    );
+  }
+  lines.push('');
   return lines;
 }
 

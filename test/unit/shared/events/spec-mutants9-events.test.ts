@@ -437,7 +437,7 @@ describe('DESIGN §7/§8 an exemption given at creation (tag specifications)', (
     });
   });
 
-  it('tags what each specification types (tagSet or tags), the first value told, a hostile type naming nothing', () => {
+  it('tags what each specification types (tagSet or tags), each value with its resources, a hostile type naming nothing', () => {
     const request = {
       tagSpecificationSet: {
         items: [
@@ -450,7 +450,17 @@ describe('DESIGN §7/§8 an exemption given at creation (tag specifications)', (
     expect(scope('RunInstances', request, launched)).toEqual({
       networkInterfaceIds: ['eni-0a'],
       instanceIds: ['i-0a'],
-      exemption: { change: 'set', key: KEY, resourceIds: ['i-0a', 'eni-0a'], value: 'first' },
+      exemption: {
+        change: 'set',
+        key: KEY,
+        resourceIds: ['i-0a', 'eni-0a'],
+        value: 'first',
+        // guard3: every value is told with what it was given to (the hostile type's names nothing).
+        values: [
+          { value: 'first', resourceIds: ['i-0a'] },
+          { value: 'second', resourceIds: ['eni-0a'] },
+        ],
+      },
     });
     const hostile = {
       tagSpecificationSet: { items: [{ resourceType: 'constructor', tags: [{ key: KEY, value: 'x' }] }] },
@@ -470,7 +480,30 @@ describe('DESIGN §7/§8 an exemption given at creation (tag specifications)', (
     expect(scope('RunInstances', request, launched)).toEqual({
       networkInterfaceIds: ['eni-0a'],
       instanceIds: ['i-0a'],
-      exemption: { change: 'set', key: KEY, resourceIds: ['i-0a', 'eni-0a'], value: 'all' },
+      exemption: {
+        change: 'set',
+        key: KEY,
+        resourceIds: ['i-0a', 'eni-0a'],
+        value: 'all',
+        // guard3: the instance is also given the tag without a value: both are told.
+        values: [{ value: 'all', resourceIds: ['i-0a', 'eni-0a'] }, { resourceIds: ['i-0a'] }],
+      },
+    });
+  });
+
+  it('one value over several specifications is one change (no values list)', () => {
+    const request = {
+      tagSpecificationSet: {
+        items: [
+          { resourceType: 'instance', tags: [{ key: KEY, value: '*' }] },
+          { resourceType: 'network-interface', tags: [{ key: KEY, value: '*' }] },
+        ],
+      },
+    };
+    expect(scope('RunInstances', request, launched)).toEqual({
+      networkInterfaceIds: ['eni-0a'],
+      instanceIds: ['i-0a'],
+      exemption: { change: 'set', key: KEY, resourceIds: ['i-0a', 'eni-0a'], value: '*' },
     });
   });
 });
