@@ -1,5 +1,6 @@
 import { DescribeNetworkAclsCommand, type EC2Client, type NetworkAclEntry } from '@aws-sdk/client-ec2';
 import type { NaclEntryInput } from '../findings';
+import { isRetryable } from './errors';
 
 /**
  * What the NACLs a fix writes to hold now, read only when a call meets another attempt of the same
@@ -21,7 +22,8 @@ export class NaclEntryReads {
   /**
    * True when the NACL holds exactly `wanted` (same number, direction and content). `again`: read
    * again when the last read did not show it (the other attempt may have written it since); else a
-   * NACL is read at most once.
+   * NACL is read at most once. A read throttled (or unavailable) past the SDK's retries throws its
+   * error: the caller stops the fix there (`throttled`).
    */
   async holds(wanted: NaclEntryInput, again = true): Promise<boolean> {
     const cached = this.entries.get(wanted.NetworkAclId);
@@ -36,9 +38,14 @@ export class NaclEntryReads {
       const entries = out.NetworkAcls?.[0]?.Entries ?? [];
       this.entries.set(networkAclId, entries);
       return entries;
-    } catch {
-      // Not known to be there: the caller reports the write as it was answered. Remembered as
-      // read, so a replace-only fix whose read failed makes it once, not once per replace.
+    } catch (error) {
+      // Throttled or unavailable past the SDK's retries: a transient fault like a write's, thrown
+      // (not remembered) so that the fix stops and its messages are delivered again (DESIGN §14
+      // "Partial failure"); read then as "not there", a create refused as already existing would
+      // end a permanent `failed` that no redelivery retries.
+      if (isRetryable(error)) throw error;
+      // Denied: not known to be there, the caller reports the write as it was answered. Remembered
+      // as read, so a replace-only fix whose read failed makes it once, not once per replace.
       this.entries.set(networkAclId, []);
       return [];
     }

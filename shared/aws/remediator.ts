@@ -9,6 +9,7 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
+import type { NaclEntryInput } from '../findings';
 import { isRevoke, isRevokeById, narrowed, type RevokeAction } from '../remediation/narrow';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
 import { errorCode, errorText, isRetryable, RemediationRetryableError, throttled } from './errors';
@@ -127,11 +128,20 @@ async function executeOne(
   // batch): checked where one was met (a refused create), and, read once before the first
   // replace, where the fix is replaces only (no create can meet the other attempt).
   const replace = action.action === 'ReplaceNetworkAclEntry' ? action.parameters : undefined;
+  // A verifying read throttled past the SDK's retries stops the fix at this call, as a throttled
+  // write does: the redelivery reads the NACL again and makes (or finds made) what is still needed.
+  const holds = async (wanted: NaclEntryInput, again?: boolean) => {
+    try {
+      return await nacls.holds(wanted, again);
+    } catch (error) {
+      throw throttled(action, error, 'DescribeNetworkAcls');
+    }
+  };
   if (
     replace &&
     (nacls.concurrent.has(replace.NetworkAclId)
-      ? await nacls.holds(replace)
-      : replaceOnly.has(replace.NetworkAclId) && (await nacls.holds(replace, false)))
+      ? await holds(replace)
+      : replaceOnly.has(replace.NetworkAclId) && (await holds(replace, false)))
   ) {
     out.push({ action, status: 'already-done', error: ALREADY_AS_PLANNED });
     return;
@@ -155,7 +165,7 @@ async function executeOne(
     } else if (
       code === 'NetworkAclEntryAlreadyExists' &&
       action.action === 'CreateNetworkAclEntry' &&
-      (await nacls.holds(action.parameters))
+      (await holds(action.parameters))
     ) {
       nacls.concurrent.add(action.parameters.NetworkAclId);
       out.push({ action, status: 'already-done', error: errorText(error) });

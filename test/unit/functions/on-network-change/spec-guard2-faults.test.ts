@@ -3,6 +3,7 @@ import {
   CreateNetworkAclEntryCommand,
   type CreateNetworkAclEntryCommandInput,
   DeleteNetworkAclEntryCommand,
+  DescribeNetworkAclsCommand,
   EC2Client,
   ReplaceNetworkAclEntryCommand,
   type ReplaceNetworkAclEntryCommandInput,
@@ -704,5 +705,70 @@ describe('DESIGN §8 "a notice is never lost silently": a notice whose publish f
 
     // Assess
     expect([...unsentNotices.keys()]).toEqual(Array.from({ length: 20 }, (_, i) => `evt-${i + 1}`));
+  });
+});
+
+describe('guard3 (b): a NACL create refused as already existing, its verifying read throttled', () => {
+  // The first try of the allow reached EC2 but its answer was lost; the SDK's retry is answered
+  // NetworkAclEntryAlreadyExists, and the read that would tell "made as planned" is throttled past
+  // the SDK's retries. Before: the create ended a permanent `failed` (acknowledged, never retried),
+  // the deny behind it `not made`, port 22 left world-open with no retry. DESIGN §14: a transient
+  // fault fails the group's messages for redelivery, told first (§8 "a notice is never lost").
+  beforeEach(() => {
+    ec2Mock.reset();
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  it('stops the fix with the "retried" notice, fails the message, and the redelivery makes only the deny', async () => {
+    // Prepare
+    const w = naclWorld({ from: 0, to: 1023 });
+    let verifyThrottled = true;
+    let created = 0;
+    ec2Mock.on(CreateNetworkAclEntryCommand).callsFake((input: CreateNetworkAclEntryCommandInput) => {
+      created += 1;
+      write(w, input);
+      if (created === 1) throw awsError('NetworkAclEntryAlreadyExists', 400);
+      return {};
+    });
+    ec2Mock.on(DescribeNetworkAclsCommand).callsFake((input: { NetworkAclIds?: string[] }) => {
+      // The slice's read comes before any create; the verifying read after the refused one.
+      if (created > 0 && verifyThrottled) throw awsError('RequestLimitExceeded', 503);
+      const ids = input.NetworkAclIds ?? [];
+      return {
+        NetworkAcls: w.NetworkAcls.filter((a) => ids.length === 0 || ids.includes(String(a.NetworkAclId))),
+      };
+    });
+
+    // Act: the first delivery; then the redelivery, the throttling over.
+    const first = await processMessages([{ id: 'msg-1', body: broadEntry, receiveCount: 1 }], deps(NACL_FIX));
+    const afterFirst = naclWrites();
+    verifyThrottled = false;
+    const second = await processMessages(
+      [{ id: 'msg-1', body: broadEntry, receiveCount: 2 }],
+      deps(NACL_FIX),
+    );
+
+    // Assess: the message fails (retried), after one notice telling the stopped create and the deny left.
+    expect(first.failedMessageIds).toEqual(['msg-1']);
+    expect(afterFirst).toEqual(['create 98 allow 6 22-22 10.0.0.0/16']);
+    const notices = publishedNotices(snsMock);
+    expect(notices).toHaveLength(2);
+    const [stopped, done] = notices;
+    expect(stopped?.MessageAttributes?.action?.StringValue).toBe('failed');
+    expect(section(stopped?.Message ?? '', 'ACTIONS')).toEqual([
+      `  FAILED:         CreateNetworkAclEntry acl-0default ingress rule 98: allow protocol 6 ports 22 from 10.0.0.0/16 — ${RETRIED}`,
+      `  FAILED:         CreateNetworkAclEntry acl-0default ingress rule 99: deny protocol 6 ports 22 from 0.0.0.0/0 — ${NOT_MADE}`,
+    ]);
+    // The redelivery finds the allow in place (reused, not made twice) and makes the deny.
+    expect(second.failedMessageIds).toEqual([]);
+    expect(naclWrites().slice(afterFirst.length)).toEqual(['create 99 deny 6 22-22 0.0.0.0/0']);
+    expect(second.groups[0]?.actions).toEqual([{ action: 'CreateNetworkAclEntry', status: 'done' }]);
+    expect(inbound(w)).toEqual([
+      '98 allow 6 22-22 10.0.0.0/16',
+      '99 deny 6 22-22 0.0.0.0/0',
+      '100 allow 6 0-1023 0.0.0.0/0',
+    ]);
+    expect(done?.MessageAttributes?.action?.StringValue).toBe('remediated');
   });
 });

@@ -455,6 +455,37 @@ describe('executeActions', () => {
       expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand)).toHaveLength(2);
       expect(ec2Mock.commandCalls(DescribeNetworkAclsCommand)).toHaveLength(1);
     });
+
+    it('stops at the first replace when the read is throttled past the retries (guard3: retried, not guessed)', async () => {
+      ec2Mock.on(ReplaceNetworkAclEntryCommand).resolves({});
+      ec2Mock.on(DescribeNetworkAclsCommand).rejects(awsError('RequestLimitExceeded', 503));
+      const error = await executeActions(ec2, { dryRun: false, actions, skipped: [] }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(RemediationRetryableError);
+      const stopped = error as RemediationRetryableError;
+      expect(stopped.message).toBe('DescribeNetworkAcls failed: RequestLimitExceeded: RequestLimitExceeded');
+      expect(stopped.done).toEqual([]);
+      expect(stopped.stopped).toBe(actions[0]);
+      expect(stopped.notMade).toEqual([actions[1]]);
+      expect(ec2Mock.commandCalls(ReplaceNetworkAclEntryCommand)).toHaveLength(0);
+    });
+  });
+
+  it('a create refused as already existing whose verifying read is throttled stops the fix there (guard3)', async () => {
+    // Before: read as "not there", the create ended `failed` for good and its deny was never made.
+    ec2Mock.on(CreateNetworkAclEntryCommand).rejects(awsError('NetworkAclEntryAlreadyExists'));
+    ec2Mock.on(DescribeNetworkAclsCommand).rejects(awsError('RequestLimitExceeded', 503));
+    const allow: PlannedAction = { action: 'CreateNetworkAclEntry', parameters: allow98, findingIds: ['f2'] };
+    const error = await executeActions(ec2, { dryRun: false, actions: [allow, create], skipped: [] }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(RemediationRetryableError);
+    const stopped = error as RemediationRetryableError;
+    expect(stopped.stopped).toBe(allow);
+    expect(stopped.notMade).toEqual([create]);
+    expect(stopped.done).toEqual([]);
+    expect(ec2Mock.commandCalls(CreateNetworkAclEntryCommand)).toHaveLength(1);
   });
 
   it('still narrows an entry the concurrent fix has not reached yet', async () => {
