@@ -69,6 +69,8 @@ export interface VpcGuardrailStackProps extends StackProps {
 const EVENT_FUNCTION_TIMEOUT = Duration.seconds(60);
 /** Receives before a message goes to the buffer's dead-letter queue. */
 const EVENTS_MAX_RECEIVE_COUNT = 5;
+/** The buffer's visibility timeout: six times the function's timeout (AWS's advice). */
+const EVENTS_VISIBILITY_SECONDS = EVENT_FUNCTION_TIMEOUT.toSeconds() * 6;
 
 /** The guardrail stack (DESIGN §10, §14): topic, the two functions, the event rule → SQS buffer, DLQs, least-privilege IAM. */
 export class VpcGuardrailStack extends Stack {
@@ -156,10 +158,17 @@ export class VpcGuardrailStack extends Stack {
     const buffer = new sqs.Queue(this, 'Events', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(EVENT_FUNCTION_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(EVENTS_VISIBILITY_SECONDS),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: eventDeadLetters, maxReceiveCount: EVENTS_MAX_RECEIVE_COUNT },
     });
+    // The function words the last receive ("not retried again") and reads a message redriven from
+    // the dead-letter queue (its receives counted from 1 again) from these (README "Redrive"): one
+    // short variable, as every byte of the 4 KB environment is an account id less in organization mode.
+    onChange.function.addEnvironment(
+      'VPC_GUARDRAIL_QUEUE',
+      `${EVENTS_MAX_RECEIVE_COUNT},${EVENTS_VISIBILITY_SECONDS}`,
+    );
     onChange.function.addEventSource(
       new SqsEventSource(buffer, {
         // SQS allows more than 10 messages per batch only with a batching window.

@@ -7,20 +7,22 @@ import { accountOf, GuardrailLogger } from '../../shared/aws/lambda-context';
 import { accountClients } from '../../shared/aws/member-accounts';
 import { securityHubEnabled } from '../../shared/aws/security-hub';
 import { ConfigError } from '../../shared/errors';
-import type { BatchMessage } from '../../shared/events/batch';
 import { configFromEnv } from '../../shared/load-config';
 import type { Notice } from '../../shared/notify/notice';
 import { memberRoleNameFromEnv, orgScope } from '../../shared/org/settings';
 import { type EventDeps, type EventResult, type OrgDeps, processEvent, processMessages } from './process';
+import { type QueueMessage, queueSettingsFromEnv } from './queue-settings';
 
 // Cold start: the environment is read and validated once; an invalid config fails here, loudly.
 const logger = new GuardrailLogger({ serviceName: 'vpc-guardrail-on-network-change' });
 const config = configFromEnv(process.env);
 const topicArn = config.topicArn ?? '';
 const region = process.env.AWS_REGION ?? '';
+const queue = queueSettingsFromEnv(process.env);
 const missing = [
   ...(topicArn ? [] : ['VPC_GUARDRAIL_TOPIC_ARN: is required (the SNS topic for notices)']),
   ...(region ? [] : ['AWS_REGION: is required']),
+  ...queue.issues,
 ];
 if (missing.length > 0) throw new ConfigError('invalid environment', missing);
 
@@ -67,6 +69,7 @@ function depsOf(context: Context): EventDeps {
     requestId: context.awsRequestId,
     failedEvents,
     unsentNotices,
+    ...(queue.settings ? { queue: queue.settings } : {}),
     ...(orgMode ? { org: orgMode } : {}),
   };
 }
@@ -81,9 +84,16 @@ function isSqsEvent(event: unknown): event is SQSEvent {
   );
 }
 
-function messageOf(record: SQSRecord): BatchMessage {
+function messageOf(record: SQSRecord): QueueMessage {
   const count = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-  return { id: record.messageId, body: record.body, receiveCount: Number.isFinite(count) ? count : 1 };
+  // When SQS took the message (epoch milliseconds): a redriven one carries its redrive time.
+  const sent = Number(record.attributes?.SentTimestamp);
+  return {
+    id: record.messageId,
+    body: record.body,
+    receiveCount: Number.isFinite(count) ? count : 1,
+    ...(Number.isFinite(sent) && sent > 0 ? { sentAt: sent } : {}),
+  };
 }
 
 /**

@@ -3,13 +3,13 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { loadSlice } from '../../shared/aws/ec2/slice';
-import { AssumeRoleDeniedError, errorText, RemediationRetryableError } from '../../shared/aws/errors';
+import { AssumeRoleDeniedError, RemediationRetryableError } from '../../shared/aws/errors';
 import type { AccountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
-import { executeActions, resultsWhenStopped, type StoppedTexts } from '../../shared/aws/remediator';
+import { executeActions, resultsWhenStopped } from '../../shared/aws/remediator';
 import { type SecurityHubSync, syncFindings } from '../../shared/aws/security-hub';
 import type { Config } from '../../shared/config';
-import type { BatchMessage, EventGroup, MessageTriage } from '../../shared/events/batch';
+import type { EventGroup, MessageTriage } from '../../shared/events/batch';
 import { clip } from '../../shared/events/parse';
 import {
   type PipelineOptions,
@@ -26,6 +26,13 @@ import { excludedOwnAccount, type OrgScope, orgTriageBatch } from '../../shared/
 import type { ActionStatus } from '../../shared/remediation/types';
 import { defaultProductArn } from '../../shared/report/asff';
 import { loggedId, logOutcome, logTriage } from './log-lines';
+import {
+  lastReceives,
+  markRedriven,
+  type QueueMessage,
+  type QueueSettings,
+  stoppedTexts,
+} from './queue-settings';
 import { publishUnsent, remember } from './unsent-notices';
 
 /** What one invocation needs; built once at cold start (see handler.ts), injected by tests. */
@@ -73,20 +80,11 @@ export interface EventDeps {
    * another environment has only the ERROR log, as before.
    */
   unsentNotices?: Map<string, Notice[]>;
-}
-
-/**
- * How a notice words the call a transient fault stopped in and the calls after it: the messages
- * fail, SQS (or Lambda, for a direct invocation) delivers them again, and the redelivery re-reads
- * the slice and makes what is still needed (README "Failures" for the last attempt).
- */
-function stoppedTexts(error: RemediationRetryableError): StoppedTexts {
-  return {
-    // The retry first: a notice line is capped, and AWS's message can be long.
-    stopped: `retried when these calls are delivered again (throttled or unavailable past the SDK's retries; after the last attempt a dead-letter queue keeps them): ${errorText(error.cause ?? error)}`,
-    notMade:
-      "not made: an earlier remediation call was throttled or unavailable past the SDK's retries; retried when these calls are delivered again",
-  };
+  /**
+   * The SQS buffer's redrive settings (set by the stack): the last receive is told as such, and a
+   * message redriven from the dead-letter queue is read as a redelivery (queue-settings.ts).
+   */
+  queue?: QueueSettings;
 }
 
 /** How many failed event ids an environment remembers (oldest forgotten first). */
@@ -136,7 +134,7 @@ export type EventResult =
  * Groups run concurrently and fail alone: a transient fault marks only its group's messages.
  */
 export async function processMessages(
-  messages: readonly BatchMessage[],
+  messages: readonly QueueMessage[],
   deps: EventDeps,
 ): Promise<BatchResult> {
   const { logger } = deps;
@@ -156,13 +154,39 @@ export async function processMessages(
     const id = member.event.eventId;
     if (id !== undefined && failedEvents?.has(id)) member.redelivered = true;
   }
+  // Redriven from the dead-letter queue (SQS counts its receives from 1 again): a redelivery.
+  const redriven = markRedriven(
+    triaged.groups.flatMap((g) => g.members),
+    new Map(messages.map((m) => [m.id, m.sentAt])),
+    deps.queue,
+  );
+  for (const m of redriven) {
+    logger.info('message read as redriven from the dead-letter queue', {
+      messageId: m.messageId,
+      eventId: loggedId(m.event.eventId),
+      eventTime: m.event.eventTime,
+    });
+  }
   for (const m of triaged.messages) logTriage(logger, m);
   // One event (a direct invocation, a batch of one): its CloudTrail id correlates the log lines.
   const handled = triaged.groups.flatMap((g) => g.members);
   const only = handled.length === 1 ? handled[0]?.event.eventId : undefined;
   if (only) logger.setCorrelationId(loggedId(only));
 
-  const settled = await Promise.allSettled(triaged.groups.map((group) => processGroup(group, deps, options)));
+  // Per group, how many of its messages (members and their duplicates) were on their last receive.
+  const receives = new Map(messages.map((m) => [m.id, m.receiveCount]));
+  const messagesOf = (group: EventGroup) => {
+    const members = new Set(group.members.map((m) => m.messageId));
+    const duplicates = triaged.messages
+      .filter((m) => m.outcome === 'duplicate' && members.has(m.duplicateOf))
+      .map((m) => m.messageId);
+    return [...members, ...duplicates];
+  };
+  const settled = await Promise.allSettled(
+    triaged.groups.map((group) =>
+      processGroup(group, deps, options, lastReceives(messagesOf(group), receives, deps.queue)),
+    ),
+  );
   const groups: GroupReport[] = [];
   const failed: string[] = [];
   let error: unknown;
@@ -179,23 +203,26 @@ export async function processMessages(
       result.reason instanceof RemediationRetryableError
         ? result.reason.done.filter((r) => r.status === 'done').map((r) => r.action)
         : [];
-    logger.error('group not processed; its messages will be retried', {
-      group: group.key,
-      messageIds,
-      error: result.reason as Error,
-      // Changes made before the fault: the retry finds them done, so the log is where they are told.
-      ...(made.length > 0
-        ? { callsMade: made.map((a) => ({ action: a.action, parameters: a.parameters })) }
-        : {}),
-    });
+    const last = lastReceives(messagesOf(group), receives, deps.queue);
+    logger.error(
+      last !== undefined && last.last === last.of
+        ? 'group not processed; last receive: its messages go to the dead-letter queue'
+        : 'group not processed; its messages will be retried',
+      {
+        group: group.key,
+        messageIds,
+        ...(last !== undefined && last.last > 0 ? { lastReceive: last } : {}),
+        error: result.reason as Error,
+        // Changes made before the fault: the retry finds them done, so the log is where they are told.
+        ...(made.length > 0
+          ? { callsMade: made.map((a) => ({ action: a.action, parameters: a.parameters })) }
+          : {}),
+      },
+    );
     // A duplicate of a member is a message of this account and region too (DESIGN §14 "fails only
     // the messages of that account and region"): it is retried with its twin, never acknowledged
     // while the twin is not.
-    const members = new Set(messageIds);
-    const duplicates = triaged.messages
-      .filter((m) => m.outcome === 'duplicate' && members.has(m.duplicateOf))
-      .map((m) => m.messageId);
-    failed.push(...messageIds, ...duplicates);
+    failed.push(...messagesOf(group));
     error ??= result.reason;
     if (failedEvents) {
       for (const m of group.members) {
@@ -221,7 +248,9 @@ export async function processMessages(
  * batch of one. Ignored events return normally; a transient fault throws (the invocation is retried).
  */
 export async function processEvent(input: unknown, deps: EventDeps): Promise<EventResult> {
-  const batch = await processMessages([{ id: 'direct', body: input, receiveCount: 1 }], deps);
+  // Not an SQS message: Lambda's own retries (and DLQ) follow, whatever the buffer's settings.
+  const { queue: _buffer, ...direct } = deps;
+  const batch = await processMessages([{ id: 'direct', body: input, receiveCount: 1 }], direct);
   if (batch.error !== undefined) throw batch.error;
   const triage = batch.messages[0];
   if (!triage || triage.outcome === 'unreadable') {
@@ -249,6 +278,7 @@ async function processGroup(
   group: EventGroup,
   deps: EventDeps,
   options: PipelineOptions,
+  receives: { last: number; of: number } | undefined,
 ): Promise<GroupReport> {
   const { logger } = deps;
   const messageIds = group.members.map((m) => m.messageId);
@@ -302,7 +332,7 @@ async function processGroup(
           // "act first, then notify"; §14 "Partial failure"): a rule revoked before the fault is
           // gone when the redelivery reads the slice, so its notice would never name it.
           stopped = error;
-          return resultsWhenStopped(plan.actions, error, stoppedTexts(error));
+          return resultsWhenStopped(plan.actions, error, stoppedTexts(error, receives));
         }
       },
     },
@@ -330,7 +360,13 @@ async function processGroup(
       // Never lost silently: the whole notice is in the log, kept for these events' return here,
       // and the retry sends it again.
       remember(deps.unsentNotices, eventIds, notice);
-      logger.error('notice not published', { group: group.key, notice, error: failure as Error });
+      logger.error('notice not published', {
+        group: group.key,
+        notice,
+        error: failure as Error,
+        // On the last receive no redelivery will try it again: the dead-letter queue keeps the events.
+        ...(receives !== undefined && receives.last > 0 ? { lastReceive: receives } : {}),
+      });
     }
   }
   // A remediation stopped by a transient fault is the group's error (its log names the calls made),

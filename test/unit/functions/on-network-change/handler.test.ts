@@ -148,6 +148,46 @@ describe('on-network-change handler', () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'a' }] });
   });
 
+  it('reads VPC_GUARDRAIL_QUEUE and SentTimestamp: a message redriven from the DLQ reports its rule already removed (guard3)', async () => {
+    // Prepare: the rule the event added is gone (its first receives revoked it; SNS refused their
+    // notices); the redriven copy has receive count 1 and a SentTimestamp 3 hours after the call.
+    const world = buildWorld({ groupId: 'sg-0web', rules: [] });
+    installFakeEc2(ec2Mock, world);
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    vi.stubEnv('VPC_GUARDRAIL_QUEUE', '5,360');
+    const { handler } = await loadHandler();
+    const body = JSON.stringify(envelope(authorizeIngress('sg-0web', 22, [['sgr-world22', '0.0.0.0/0']])));
+    const sentAt = (ms: number) => ({
+      messageId: 'r',
+      receiptHandle: 'r',
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.parse('2025-06-15T10:51:12Z') + ms),
+        SenderId: 's',
+        ApproximateFirstReceiveTimestamp: '1',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:events',
+      awsRegion: 'us-east-1',
+    });
+    // Act: a copy sent a minute after the call (a first delivery), then the redriven one.
+    const fresh = await handler({ Records: [sentAt(60_000)] }, context);
+    const redriven = await handler({ Records: [sentAt(3 * 3600_000)] }, context);
+    // Assess: the first says nothing (a concurrent batch's news); the redriven one tells it once.
+    expect([fresh, redriven]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    const sent = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(sent.map((n) => n.Subject)).toEqual(['[CRITICAL] world-open rule on sg-0web already removed']);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+  });
+
+  it('fails the cold start on a VPC_GUARDRAIL_QUEUE it cannot read', async () => {
+    vi.stubEnv('VPC_GUARDRAIL_QUEUE', '5');
+    await expect(loadHandler()).rejects.toThrow('VPC_GUARDRAIL_QUEUE: must be');
+  });
+
   it("Lambda's retry of a direct invocation whose publish failed reports the rule it revoked as already removed (DESIGN §8 Order and retries)", async () => {
     // Prepare: the first attempt revokes sgr-world22, then SNS fails; Lambda retries in the same
     // warm environment, with the same event.
