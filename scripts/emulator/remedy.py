@@ -2,8 +2,10 @@
 """DESIGN §8's remediation promises, checked on the BUILT event bundle against moto with seeded
 random worlds (a manual check, never part of `npm test` or CI; scripts/emulator/README.md).
 
-    python3 scripts/emulator/remedy.py [--seeds 1-40] [--focus nacl|sg] [--redeliver | --throttle] [-v]
-    (after `npm run build`, moto running; --throttle: see `throttled`)
+    python3 scripts/emulator/remedy.py [--seeds 1-40] [--focus nacl|sg] [--redeliver | --throttle
+        [--last-receive] | --redrive] [-v]
+    (after `npm run build`, moto running; --throttle: see `throttled`; --redrive: see
+    `refused_then_redriven`)
 
 Per seed (`random.Random(seed)`: the same seed makes the same world, change and configuration),
 after a moto reset: a random world (VPCs with one or two IPv4 blocks and sometimes an IPv6 block,
@@ -815,6 +817,40 @@ CHANGES = [(change_authorize, 6), (change_modify, 2), (lambda r, w: change_nacl_
            (lambda r, w: change_nacl_entry(r, w, True), 2), (change_association, 2),
            (lambda r, w: change_authorize(r, w, True), 1)]
 REDELIVER = "--redeliver" in sys.argv  # after a fix, deliver the batch again (ApproximateReceiveCount 2)
+# The buffer's settings as the stack passes them (maxReceiveCount 5, visibility 360 s).
+QUEUE_ENV = {"VPC_GUARDRAIL_QUEUE": "5,360"}
+# --last-receive (with --throttle): the throttled delivery is the 5th receive; then the batch is
+# redriven from the dead-letter queue (receive count 1 again, SentTimestamp 31 minutes after the
+# call). --redrive: a delivery that writes, SNS refusing on its 5th receive, then the redrive.
+LAST_RECEIVE = "--last-receive" in sys.argv
+REDRIVE = "--redrive" in sys.argv
+REDRIVEN_AFTER_MS = 31 * 60 * 1000
+_sent_late = [False]
+_sqs_batch = burst.sqs_batch
+
+
+def _sqs_batch_sent(events, first):
+    """burst.sqs_batch, with SentTimestamp 31 minutes after each call while a redrive is delivered
+    (SQS gives a redriven message a new SentTimestamp; the product reads it as redriven from that)."""
+    batch = _sqs_batch(events, first)
+    if _sent_late[0]:
+        for r, e in zip(batch["Records"], events):
+            made = datetime.datetime.fromisoformat(e["detail"]["eventTime"].replace("Z", "+00:00"))
+            r["attributes"]["SentTimestamp"] = str(int(made.timestamp() * 1000) + REDRIVEN_AFTER_MS)
+    return batch
+
+
+burst.sqs_batch = _sqs_batch_sent
+
+
+def redriven(name, events, config, fault=None):
+    """Delivers the batch as redriven from the dead-letter queue: receive count 1, sent late."""
+    _sent_late[0] = True
+    try:
+        return cat.deliver(name, events, mode=config["mode"], config=config, receive=1, fault=fault,
+                           extra_env=QUEUE_ENV)
+    finally:
+        _sent_late[0] = False
 # A seed whose plan writes: its k-th write throttled past the SDK's retries, then the batch redelivered.
 THROTTLE = "--throttle" in sys.argv
 BATCH = "--batch" in sys.argv  # 2–3 changes per seed, delivered in one SQS batch
@@ -1146,13 +1182,15 @@ def event_rule_ids(events):
     return out
 
 
-def redeliver(name, events, config, before, first, audit_after):
+def redeliver(name, events, config, before, first, audit_after, redrive=False):
     """§8 "Order and retries": the same batch redelivered (ApproximateReceiveCount 2) after the fix.
     Nothing is written or changed; nothing is called FIXED or `done:` (this invocation removed
     nothing); the offending rules these events added that the first delivery revoked are reported
     "already removed" — each of them, and no other rule — so the person still hears of it."""
     diffs = []
-    out = cat.deliver(f"{name}-again", events, mode=config["mode"], config=config, receive=2)
+    # `redrive`: the same checks for the batch redriven from the dead-letter queue (receive count 1).
+    out = (redriven(f"{name}-redriven", events, config) if redrive else
+           cat.deliver(f"{name}-again", events, mode=config["mode"], config=config, receive=2))
     now = state()
     for d in diff({k: first[k] for k in ("rules", "nacls", "tables", "subnets", "enis")},
                   {k: now[k] for k in ("rules", "nacls", "tables", "subnets", "enis")}):
@@ -1190,6 +1228,30 @@ def redeliver(name, events, config, before, first, audit_after):
     return diffs, len(want)
 
 
+def refused_then_redriven(name, events, config, before, after_exp, writes_exp):
+    """§8 "a notice is never lost silently" past the last receive: the 5th receive makes the fix,
+    SNS refuses its notice past the SDK's retries, every message fails (to the dead-letter queue);
+    the operator redrives the batch (receive count 1 again: SQS treats it as a new message). The
+    redrive writes nothing and its notice reports "already removed" every world rule these events
+    added that the fix revoked, and nothing as FIXED or done: (redeliver's checks)."""
+    diffs = []
+    refuse = lambda a, p: (500, "InternalError") if a == "Publish" else None  # noqa: E731
+    out1 = cat.deliver(f"{name}-refused", events, mode=config["mode"], config=config, fault=refuse, receive=5,
+                       extra_env=QUEUE_ENV)
+    failures = {f.get("itemIdentifier") for f in (out1["answer"] or {}).get("batchItemFailures") or []}
+    if len(failures) != len(events):
+        diffs.append(f"refused publish: {len(failures)} of {len(events)} messages failed (all must go to the DLQ)")
+    made = [write_key(c) for c in out1["writes"] if c["status"] == 200]
+    if sorted(made) != sorted(writes_exp):
+        diffs.append(f"refused publish: writes {made} != the plan {writes_exp}")
+    first = state()
+    for d in diff({k: after_exp[k] for k in ("rules", "nacls", "tables", "subnets", "enis")},
+                  {k: first[k] for k in ("rules", "nacls", "tables", "subnets", "enis")}):
+        diffs.append(f"refused publish: world: {d}")
+    more, _ = redeliver(name, events, config, before, first, None, redrive=True)
+    return diffs + more
+
+
 def throttle_at(k):
     """A proxy fault: the k-th distinct EC2 write call of the delivery (from 1) answers 503
     RequestLimitExceeded on every attempt, so it stays throttled past the SDK's retries."""
@@ -1215,7 +1277,9 @@ def throttled(name, events, config, before, after_exp, writes_exp, rng):
     (an allow the first attempt made is reused) — and the world ends as a fix in one go leaves it."""
     diffs = []
     k = rng.randint(1, len(writes_exp))
-    out1 = cat.deliver(f"{name}-throttled", events, mode=config["mode"], config=config, fault=throttle_at(k))
+    # --last-receive: the 5th receive of a buffer whose maxReceiveCount is 5 (the stack's setting).
+    out1 = cat.deliver(f"{name}-throttled", events, mode=config["mode"], config=config, fault=throttle_at(k),
+                       **({"receive": 5, "extra_env": QUEUE_ENV} if LAST_RECEIVE else {}))
     failures = {f.get("itemIdentifier") for f in (out1["answer"] or {}).get("batchItemFailures") or []}
     if len(failures) != len(events):
         diffs.append(f"throttled delivery: {len(failures)} of {len(events)} messages failed (all must be retried)")
@@ -1226,13 +1290,19 @@ def throttled(name, events, config, before, after_exp, writes_exp, rng):
         want = "failed" if k == 1 else "partially-remediated"
         if n["attributes"].get("action") != want:
             diffs.append(f"throttled delivery: action {n['attributes'].get('action')}, not {want}")
-        if not re.search(r"^  FAILED: .* — retried when these calls are delivered again", n["text"], re.M):
-            diffs.append("throttled delivery: no FAILED line saying the call is retried")
+        said = (r"^  FAILED: .* — not retried again: last receive, the messages? goes? to the dead-letter queue"
+                if LAST_RECEIVE else r"^  FAILED: .* — retried when these calls are delivered again")
+        if not re.search(said, n["text"], re.M):
+            diffs.append(f"throttled delivery: no FAILED line saying {'no retry follows' if LAST_RECEIVE else 'the call is retried'}")
+        if LAST_RECEIVE and "retried when" in n["text"]:
+            diffs.append("throttled delivery: the last receive says a retry follows")
         done_lines = len(re.findall(r"^  done: ", n["text"], re.M))
         if done_lines != k - 1:
             diffs.append(f"throttled delivery: {done_lines} done: lines, {k - 1} calls made")
     made1 = [write_key(c) for c in out1["writes"] if c["status"] == 200]
-    out2 = cat.deliver(name, events, mode=config["mode"], config=config, receive=2)
+    # After the last receive the batch comes back only when redriven from the dead-letter queue.
+    out2 = (redriven(name, events, config) if LAST_RECEIVE else
+            cat.deliver(name, events, mode=config["mode"], config=config, receive=2))
     made2 = [write_key(c) for c in out2["writes"] if c["status"] == 200]
     if out2["exit"] != 0 or (out2["answer"] or {}).get("batchItemFailures"):
         diffs.append(f"redelivery failed: {out2['answer']}")
@@ -1291,6 +1361,18 @@ def main():
             kinds[kind] = kinds.get(kind, 0) + 1
             subject = out["notices"][0]["subject"] if out["notices"] else "(no notice)"
             print(f"{'DIFF' if diffs else 'OK  '} {name}: {desc}\n     write {k} of {len(writes_exp)} throttled: {subject}")
+            for d in diffs:
+                print(f"   ! {d}")
+            continue
+        if REDRIVE:
+            if not writes_exp or fault or config["mode"] == "dry-run":
+                continue
+            diffs = refused_then_redriven(name, events, config, before, after_exp, writes_exp)
+            total += 1
+            failed += bool(diffs)
+            kind = "+".join(e["detail"]["eventName"] for e in events) + " (publish refused, redriven)"
+            kinds[kind] = kinds.get(kind, 0) + 1
+            print(f"{'DIFF' if diffs else 'OK  '} {name}: {desc}\n     config {json.dumps(config)}\n     {len(writes_exp)} writes, SNS refusing, then redriven")
             for d in diffs:
                 print(f"   ! {d}")
             continue
