@@ -205,6 +205,30 @@ describe('(c) DESIGN §8 "on a retry … already removed": a message redriven fr
     expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('notified');
   });
 
+  it('a redriven copy counted as a duplicate of a fresh one makes its twin report like a redelivery', async () => {
+    // Prepare: SQS (at least once) hands the batch a fresh copy and the redriven one of the same call.
+    await firstFiveRefused();
+    const fresh: QueueMessage = {
+      id: 'msg-f',
+      body: worldOpen22('evt-w22'),
+      receiveCount: 1,
+      sentAt: MADE + 4000,
+    };
+    const late: QueueMessage = { ...fresh, id: 'msg-r', sentAt: MADE + 3 * 3600_000 };
+
+    // Act
+    const result = await processMessages([fresh, late], { ...deps(), queue: QUEUE });
+
+    // Assess: one notice, the rule told already removed; both messages acknowledged.
+    expect(result.failedMessageIds).toEqual([]);
+    expect(result.messages.map((m) => m.outcome)).toEqual(['handled', 'duplicate']);
+    const notices = publishedNotices(snsMock);
+    expect(notices.map((n) => n.Subject)).toEqual([expect.stringMatching(/already removed/)]);
+    expect(sections(notices[0]?.Message ?? '', 'ALREADY REMOVED')[0]).toEqual([
+      '  sgr-w22 on sg-0web: tcp 22 from 0.0.0.0/0',
+    ]);
+  });
+
   it("a copy sent soon after its call stays a first delivery (a rule already gone is a concurrent batch's news)", async () => {
     // Prepare: the rule is gone (another batch removed and told it); this copy was sent 2 minutes after the call.
     w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.SecurityGroupRuleId !== 'sgr-w22');
