@@ -155,19 +155,7 @@ export async function processMessages(
     if (id !== undefined && failedEvents?.has(id)) member.redelivered = true;
   }
   // Redriven from the dead-letter queue (SQS counts its receives from 1 again): a redelivery.
-  // A copy counted once as a duplicate speaks for its twin (as a redelivered copy does in triage).
-  const sentAt = new Map(messages.map((m) => [m.id, m.sentAt]));
-  for (const m of triaged.messages) {
-    const late = m.outcome === 'duplicate' ? sentAt.get(m.messageId) : undefined;
-    if (m.outcome === 'duplicate' && late !== undefined && late > (sentAt.get(m.duplicateOf) ?? 0)) {
-      sentAt.set(m.duplicateOf, late);
-    }
-  }
-  const redriven = markRedriven(
-    triaged.groups.flatMap((g) => g.members),
-    sentAt,
-    deps.queue,
-  );
+  const redriven = markRedriven(triaged, messages, deps.queue);
   for (const m of redriven) {
     logger.info('message read as redriven from the dead-letter queue', {
       messageId: m.messageId,

@@ -1,6 +1,6 @@
 import { errorText, type RemediationRetryableError } from '../../shared/aws/errors';
 import type { StoppedTexts } from '../../shared/aws/remediator';
-import type { BatchMessage, GroupMember } from '../../shared/events/batch';
+import type { BatchMessage, GroupMember, TriagedBatch } from '../../shared/events/batch';
 
 // What the event function knows of the SQS buffer it reads (DESIGN §14), from the environment the
 // stack sets: how many receives a message gets before the dead-letter queue, and how long a
@@ -73,14 +73,22 @@ export function lastReceives(
  * removed is reported "already removed" twice. Returns the members marked.
  */
 export function markRedriven(
-  members: readonly GroupMember[],
-  sentAt: ReadonlyMap<string, number | undefined>,
+  batch: TriagedBatch,
+  messages: readonly QueueMessage[],
   settings: QueueSettings | undefined,
 ): GroupMember[] {
   if (settings === undefined) return [];
+  const sentAt = new Map(messages.map((m) => [m.id, m.sentAt]));
+  // A copy counted once as a duplicate speaks for its twin (as a redelivered copy does in triage).
+  for (const m of batch.messages) {
+    const late = m.outcome === 'duplicate' ? sentAt.get(m.messageId) : undefined;
+    if (m.outcome === 'duplicate' && late !== undefined && late > (sentAt.get(m.duplicateOf) ?? 0)) {
+      sentAt.set(m.duplicateOf, late);
+    }
+  }
   const after = settings.maxReceives * settings.visibilitySeconds * 1000;
   const marked: GroupMember[] = [];
-  for (const member of members) {
+  for (const member of batch.groups.flatMap((g) => g.members)) {
     if (member.redelivered) continue;
     const sent = sentAt.get(member.messageId);
     const made = member.event.eventTime === undefined ? Number.NaN : Date.parse(member.event.eventTime);
