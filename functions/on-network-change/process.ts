@@ -3,7 +3,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { loadSlice } from '../../shared/aws/ec2/slice';
-import { AssumeRoleDeniedError, RemediationRetryableError } from '../../shared/aws/errors';
+import { AssumeRoleDeniedError, RemediationRetryableError, SliceLoadError } from '../../shared/aws/errors';
 import type { AccountClients } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
 import { executeActions, resultsWhenStopped } from '../../shared/aws/remediator';
@@ -20,7 +20,7 @@ import {
 import type { IgnoreCode } from '../../shared/events/types';
 import { observedSince, securityHubPlan, splitByState } from '../../shared/integrations/security-hub';
 import { parseSnapshot } from '../../shared/model/snapshot';
-import { subjectWithAccount } from '../../shared/notify/account-subject';
+import { noticeWithAccount } from '../../shared/notify/account-subject';
 import type { Notice } from '../../shared/notify/notice';
 import { excludedOwnAccount, type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { ActionStatus } from '../../shared/remediation/types';
@@ -284,6 +284,8 @@ async function processGroup(
   const sessionName = deps.requestId ?? group.members[0]?.event.eventId;
   // Set when a transient fault stopped the remediation: the group fails after its notice is sent.
   let stopped: RemediationRetryableError | undefined;
+  // Set when a read failed transiently on the last receive: the group fails after its notice.
+  let readFault: SliceLoadError | undefined;
   const clientFor = async (where: Where) =>
     org
       ? org.clients.ec2(where.accountId ?? deps.accountId, where.region ?? deps.region, sessionName)
@@ -309,7 +311,23 @@ async function processGroup(
             memberRoleDenied: true,
           };
         }
-        const slice = await loadSlice(client, scope, where);
+        let slice: Awaited<ReturnType<typeof loadSlice>>;
+        try {
+          slice = await loadSlice(client, scope, where);
+        } catch (error) {
+          // A read throttled past the SDK's retries fails the messages quietly for redelivery
+          // (DESIGN §14); on their last receive none follows: told as "could not evaluate" first.
+          if (!(error instanceof SliceLoadError) || receives === undefined || receives.last < receives.of) {
+            throw error;
+          }
+          readFault = error;
+          return {
+            snapshot: parseSnapshot({}),
+            complete: false,
+            errors: [error.message],
+            lastReceiveReadFault: true,
+          };
+        }
         logger.info('slice loaded', {
           group: group.key,
           calls: slice.calls,
@@ -341,7 +359,7 @@ async function processGroup(
   // and so does its chat form, whose title is the subject.
   const notice =
     outcome.notice && group.accountId !== undefined && group.accountId !== deps.accountId
-      ? withAccount(outcome.notice, group.accountId)
+      ? noticeWithAccount(outcome.notice, group.accountId)
       : outcome.notice;
   const eventIds = group.members.flatMap((m) => (m.event.eventId !== undefined ? [m.event.eventId] : []));
   // An earlier attempt's notice first (it tells older calls); if SNS refuses it, this one is not tried.
@@ -366,8 +384,9 @@ async function processGroup(
     }
   }
   // A remediation stopped by a transient fault is the group's error (its log names the calls made),
-  // else a refused publish: the redelivery re-reads the slice and makes the rest (Security Hub then).
-  const groupError = stopped ?? failure;
+  // else a read that failed so on the last receive, else a refused publish: the redelivery re-reads
+  // the slice and makes the rest (Security Hub then).
+  const groupError = stopped ?? readFault ?? failure;
   if (groupError !== undefined) throw groupError;
   const before = outcome.assessment?.findings ?? [];
   // After the notice: Security Hub mirrors what the person was told. A failure there is logged and
@@ -416,30 +435,5 @@ async function processGroup(
     notified: outcome.notice !== undefined,
     ...(messageId ? { messageId } : {}),
     ...(securityHub ? { securityHub } : {}),
-  };
-}
-
-/** A member account's notice: the account after the severity tag of its subject and chat title. */
-function withAccount(notice: Notice, accountId: string): Notice {
-  const { chat } = notice;
-  return {
-    ...notice,
-    subject: subjectWithAccount(notice.subject, accountId),
-    ...(chat
-      ? {
-          chat: {
-            ...chat,
-            content: { ...chat.content, title: subjectWithAccount(chat.content.title, accountId) },
-            ...(chat.metadata?.summary !== undefined
-              ? {
-                  metadata: {
-                    ...chat.metadata,
-                    summary: subjectWithAccount(chat.metadata.summary, accountId),
-                  },
-                }
-              : {}),
-          },
-        }
-      : {}),
   };
 }

@@ -33,6 +33,12 @@ export interface SliceSource {
    * the account is not onboarded or its role does not trust the central functions.
    */
   memberRoleDenied?: true;
+  /**
+   * The read was throttled (or EC2 unavailable) past the SDK's retries on the messages' last
+   * receive: no redelivery will evaluate them, so the "could not evaluate" notice is sent (and says
+   * so); before the last receive such a read fails the messages quietly (DESIGN §14).
+   */
+  lastReceiveReadFault?: true;
 }
 
 /** The account and region a group's calls go to (per-account clients plug in here). */
@@ -145,6 +151,7 @@ export async function runGroupPipeline(
       ...base,
       couldNotEvaluate,
       ...(slice.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
+      ...(slice.lastReceiveReadFault ? { lastReceiveReadFault: true as const } : {}),
       ...(allUnreadable ? { responseDropped: true as const } : {}),
       findings: [],
       open: [],
@@ -227,6 +234,7 @@ async function loadGroupSlice(
     complete: a.complete && b.complete,
     errors: [...a.errors, ...b.errors],
     ...(a.memberRoleDenied || b.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
+    ...(a.lastReceiveReadFault || b.lastReceiveReadFault ? { lastReceiveReadFault: true as const } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Notice } from './notice';
 import { MAX_SUBJECT_LENGTH } from './notice-types';
 import { truncateUnits } from './sanitize';
 
@@ -23,4 +24,29 @@ export function subjectWithAccount(subject: string, accountId: string): string {
   const room = MAX_SUBJECT_LENGTH - head.length - suffix.length - more.length;
   // In UTF-16 units, as SNS counts the subject (a Name tag's emoji is two).
   return `${head}${truncateUnits(lead, Math.max(1, room))}${more}${suffix}`;
+}
+
+/** A member account's notice: the account after the severity tag of its subject and chat title. */
+export function noticeWithAccount(notice: Notice, accountId: string): Notice {
+  const { chat } = notice;
+  return {
+    ...notice,
+    subject: subjectWithAccount(notice.subject, accountId),
+    ...(chat
+      ? {
+          chat: {
+            ...chat,
+            content: { ...chat.content, title: subjectWithAccount(chat.content.title, accountId) },
+            ...(chat.metadata?.summary !== undefined
+              ? {
+                  metadata: {
+                    ...chat.metadata,
+                    summary: subjectWithAccount(chat.metadata.summary, accountId),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+  };
 }

@@ -80,6 +80,11 @@ export interface NoticeInput {
   unevaluated?: readonly string[];
   /** With `couldNotEvaluate`: the account's member role could not be assumed (the remedy is onboarding it). */
   memberRoleDenied?: true;
+  /**
+   * With `couldNotEvaluate`: a read throttled (or EC2 unavailable) past the SDK's retries on the
+   * messages' last receive (the remedy is a redrive once it is over, not the read permissions).
+   */
+  lastReceiveReadFault?: true;
   resolved?: ResolvedScope;
   /** Each call's own resolved scope, in the order of `calls`. */
   perEvent?: readonly ResolvedScope[];

@@ -1,5 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeSecurityGroupRulesCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -350,5 +354,48 @@ describe('(d) DESIGN §14: the last receive says that no retry follows', () => {
     expect(actionLines(publishedNotices(snsMock)[0]?.Message ?? '')).toEqual([
       `${REVOKE}retried when these calls are delivered again (${FAULT}; 1 of 2 messages on their last receive go to the dead-letter queue: a call only they lead to is not retried): ${CAUSE}`,
     ]);
+  });
+});
+
+describe('(e) DESIGN §8 "failures always notify", §14: a read throttled on the last receive', () => {
+  // Before: a read throttled past the SDK's retries failed the messages with no notice on every
+  // receive (the redelivery evaluates them), the last one included — the call then sat in the
+  // dead-letter queue and nobody heard of it (ERROR log only).
+  beforeEach(() => {
+    installFakeEc2(
+      ec2Mock,
+      buildWorld({ groupId: 'sg-0web', rules: [{ id: 'sgr-w22', from: 22, to: 22, cidr: '0.0.0.0/0' }] }),
+    );
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('RequestLimitExceeded', 503));
+  });
+
+  it('before the last receive: the messages fail quietly (the redelivery evaluates them)', async () => {
+    const message: QueueMessage = { id: 'msg-1', body: worldOpen22('evt-1'), receiveCount: 4 };
+    const result = await processMessages([message], { ...deps(), queue: QUEUE });
+    expect(result.failedMessageIds).toEqual(['msg-1']);
+    expect(publishedNotices(snsMock)).toEqual([]);
+  });
+
+  it('on the last receive: a "could not evaluate" notice saying why and what to do, then the messages fail (to the DLQ)', async () => {
+    // Act
+    const message: QueueMessage = { id: 'msg-1', body: worldOpen22('evt-1'), receiveCount: 5 };
+    const result = await processMessages([message], { ...deps(), queue: QUEUE });
+
+    // Assess
+    expect(result.failedMessageIds).toEqual(['msg-1']);
+    expect(revokeIds()).toEqual([]);
+    const notices = publishedNotices(snsMock);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.Subject).toBe(
+      '[HIGH] could not evaluate AuthorizeSecurityGroupIngress on sg-0web — failed',
+    );
+    expect(notices[0]?.MessageAttributes?.action?.StringValue).toBe('failed');
+    expect(notices[0]?.MessageAttributes?.severity?.StringValue).toBe('high');
+    const text = notices[0]?.Message ?? '';
+    expect(sections(text, 'COULD NOT EVALUATE')[0]?.slice(0, 2)).toEqual([
+      '  The resources these calls touched could not be fully read: DescribeSecurityGroupRules failed: RequestLimitExceeded: RequestLimitExceeded (test)',
+      '  Nothing was remediated. EC2 throttled these reads (or was unavailable) past the retries, on the last receive: the events go to the dead-letter queue. Redrive them once the throttling is over (README "Redrive"), or review the change by hand.',
+    ]);
+    expect(text).not.toContain('ec2:Describe* permissions');
   });
 });
