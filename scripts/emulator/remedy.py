@@ -1290,7 +1290,7 @@ def throttled(name, events, config, before, after_exp, writes_exp, rng):
         want = "failed" if k == 1 else "partially-remediated"
         if n["attributes"].get("action") != want:
             diffs.append(f"throttled delivery: action {n['attributes'].get('action')}, not {want}")
-        said = (r"^  FAILED: .* — not retried again: last receive, the messages? goes? to the dead-letter queue"
+        said = (r"^  FAILED: .* — not retried again: last receive, the (message goes|messages go) to the dead-letter queue"
                 if LAST_RECEIVE else r"^  FAILED: .* — retried when these calls are delivered again")
         if not re.search(said, n["text"], re.M):
             diffs.append(f"throttled delivery: no FAILED line saying {'no retry follows' if LAST_RECEIVE else 'the call is retried'}")
