@@ -1,7 +1,5 @@
 import type { Config } from '../config';
-import { resourceTags } from '../exemptions';
-import { type Finding, judgedTypeOf } from '../findings';
-import type { Model } from '../model/model';
+import type { Finding } from '../findings';
 import { parseSnapshot } from '../model/snapshot';
 import type { Snapshot } from '../model/snapshot-schema';
 import { withChat } from '../notify/event-chat';
@@ -11,15 +9,14 @@ import {
   type Notice,
   type NoticeInput,
   shouldNotify,
-  type UntaggableResource,
 } from '../notify/notice';
 import { applyActions } from '../remediation/apply';
 import { isRevokeById, narrowed } from '../remediation/narrow';
 import type { ActionResult, PlannedAction, RemediationPlanResult } from '../remediation/types';
 import type { AutoFix } from '../rules/types';
 import { type Assessment, assessSlice, findingsAfter } from '../scope/assess';
-import type { ResolvedScope } from '../scope/resolve';
 import { type BatchMessage, type EventGroup, mergeScopes, type TriagedBatch, triageBatch } from './batch';
+import { stillTaggedOf, untaggableOf, withResolvedExemptions } from './exemption-notes';
 import type { TriageOptions } from './parse';
 import type { EventScope } from './types';
 
@@ -264,67 +261,6 @@ function unionSnapshots(a: Snapshot, b: Snapshot): Snapshot {
     NetworkInterfaces: union(a.NetworkInterfaces, b.NetworkInterfaces, (v) => v.NetworkInterfaceId),
     ManagedPrefixLists: union(a.ManagedPrefixLists, b.ManagedPrefixLists, (v) => v.PrefixListId),
   };
-}
-
-/** Calls whose exemption is set on a group created by name, given the id the slice resolved. */
-function withResolvedExemptions(
-  calls: NoticeInput['calls'],
-  perEvent: readonly ResolvedScope[],
-): NoticeInput['calls'] {
-  return calls.map((call, i) => {
-    const exemption = call.scope.exemption;
-    const groups = perEvent[i]?.securityGroups ?? [];
-    if (exemption?.groupName === undefined || groups.length === 0) return call;
-    return { ...call, scope: { ...call.scope, exemption: { ...exemption, resourceIds: groups } } };
-  });
-}
-
-/**
- * Tagged resources no rule judges (DESIGN §8 "Exemptions"): an instance (name its interfaces and
- * their groups, from the slice), a VPC or anything else (no suggestion).
- */
-function untaggableOf(group: EventGroup, snapshot: Snapshot): UntaggableResource[] {
-  const out: UntaggableResource[] = [];
-  const seen = new Set<string>();
-  for (const member of group.members) {
-    for (const id of member.scope.exemption?.resourceIds ?? []) {
-      if (seen.has(id) || judgedTypeOf(id) !== undefined) continue;
-      seen.add(id);
-      const interfaces = snapshot.NetworkInterfaces.filter((e) => e.Attachment?.InstanceId === id);
-      const groups = interfaces.flatMap((e) => e.Groups.map((g) => g.GroupId));
-      out.push({
-        resourceId: id,
-        instead: [...new Set([...interfaces.map((e) => e.NetworkInterfaceId), ...groups])],
-      });
-    }
-  }
-  return out;
-}
-
-/**
- * Resources a DeleteTags named that the slice (read after the call) shows still carrying the
- * exemption tag: EC2 deleted nothing there (the value named was not the tag's; it answers success
- * anyway), or the tag was set again since. The notice says so rather than "reported again".
- */
-function stillTaggedOf(
-  group: EventGroup,
-  model: Model,
-  key: string,
-): { resourceId: string; value: string }[] {
-  const out: { resourceId: string; value: string }[] = [];
-  const seen = new Set<string>();
-  for (const member of group.members) {
-    const exemption = member.scope.exemption;
-    if (exemption?.change !== 'removed') continue;
-    for (const id of exemption.resourceIds) {
-      const type = judgedTypeOf(id);
-      if (seen.has(id) || type === undefined) continue;
-      seen.add(id);
-      const tag = resourceTags(model, type, id).find((t) => t.Key === key);
-      if (tag) out.push({ resourceId: id, value: tag.Value ?? '' });
-    }
-  }
-  return out;
 }
 
 /** The calls found already done, split into news (a redelivery's own) and the rest (not news). */
