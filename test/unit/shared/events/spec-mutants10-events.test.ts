@@ -259,3 +259,44 @@ describe('DESIGN §8 Safety: a RunInstances whose record names no instance is to
     );
   });
 });
+
+describe('DESIGN §8 Safety: a cut request is not trusted to say the call changed nothing that matters', () => {
+  // CloudTrail marks a field it truncated `omitted: true`: what is left of it is not the whole call.
+  // mutants9's T40 (the early return of every ignore but "names nothing") revealed these.
+  const CUT =
+    "the record's requestParameters are cut (CloudTrail truncates a field over its size limit, 100 KB) and do not name what the call changed";
+
+  it('tells a cut CreateTags whose tags left show no exemption key (it may have been cut away)', () => {
+    const request = {
+      omitted: true,
+      resourcesSet: { items: [{ resourceId: 'sg-0a' }] },
+      tagSet: { items: [{ key: 'Owner', value: 'team-a' }] },
+    };
+    expect(handled(triageEvent(record('CreateTags', request), OPTIONS)).unreadable).toBe(
+      `${CUT} (what is left of them reads: the tags changed are not ${KEY})`,
+    );
+  });
+
+  it('tells a cut ModifyInstanceAttribute whose attributes left are not the groups', () => {
+    const request = { omitted: 'true', instanceId: 'i-0a', attribute: 'instanceType', value: 't3.large' };
+    expect(handled(triageEvent(record('ModifyInstanceAttribute', request), OPTIONS)).unreadable).toBe(
+      `${CUT} (what is left of them reads: ModifyInstanceAttribute changes no security group (instanceType))`,
+    );
+  });
+
+  it('still ignores the same requests when they are whole', () => {
+    const tags = {
+      resourcesSet: { items: [{ resourceId: 'sg-0a' }] },
+      tagSet: { items: [{ key: 'Owner', value: 'team-a' }] },
+    };
+    expect(ignored(triageEvent(record('CreateTags', tags), OPTIONS))).toEqual({
+      code: 'not-exemption-tag',
+      reason: `the tags changed are not ${KEY}`,
+    });
+    const attribute = { instanceId: 'i-0a', instanceType: { value: 't3.large' } };
+    expect(ignored(triageEvent(record('ModifyInstanceAttribute', attribute), OPTIONS))).toEqual({
+      code: 'not-exposure-change',
+      reason: 'ModifyInstanceAttribute changes no security group (instanceType)',
+    });
+  });
+});
