@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../shared/errors';
+import { readSnapshot } from '../shared/model/snapshot';
+
+// DESIGN §3 ("no audit may come out clean because its input was wrong"): what the mutation checks
+// of the snapshot reader left by mutants7 and run by mutants10 (2026-12-08) found without a test
+// that would fail. Each test names the exact error line a user reads.
+
+/** The issues of the InputError that reading `input` throws; `[]` when it is read. */
+function issuesOf(input: unknown): string[] {
+  try {
+    readSnapshot(structuredClone(input));
+  } catch (error) {
+    if (error instanceof InputError) return error.issues;
+    throw error;
+  }
+  return [];
+}
+
+const VPCS = [{ VpcId: 'vpc-1' }];
+
+describe('DESIGN §3 Values: a NACL entry has one block, as EC2 checks it', () => {
+  it('names an entry with both a CidrBlock and an Ipv6CidrBlock (not "invalid snapshot, no detail")', () => {
+    const input = {
+      Vpcs: VPCS,
+      NetworkAcls: [
+        {
+          NetworkAclId: 'acl-1',
+          VpcId: 'vpc-1',
+          Associations: [],
+          Entries: [
+            {
+              RuleNumber: 100,
+              Protocol: '-1',
+              RuleAction: 'allow',
+              Egress: false,
+              CidrBlock: '10.0.0.0/8',
+              Ipv6CidrBlock: '::/0',
+            },
+          ],
+        },
+      ],
+    };
+    expect(issuesOf(input)).toEqual([
+      'NetworkAcls[0].Entries[0]: has both a CidrBlock and an Ipv6CidrBlock (expected one)',
+    ]);
+  });
+});
+
+describe('DESIGN §3 one owner: the first claimant named is the one in force', () => {
+  const association = (id: string, extra: Record<string, unknown>, State?: string) => ({
+    RouteTableAssociationId: `rtbassoc-${id}`,
+    ...extra,
+    ...(State ? { AssociationState: { State } } : {}),
+  });
+  const table = (RouteTableId: string, associations: unknown[]) => ({
+    RouteTableId,
+    VpcId: 'vpc-1',
+    Routes: [],
+    Associations: associations,
+  });
+
+  it('skips a disassociated association listed first when it names where the subnet and the main table were claimed', () => {
+    // Prepare: rtb-a held subnet-1 and the main association once (disassociated); rtb-b holds both
+    // now; rtb-c claims them again. The first claimant is rtb-b, at RouteTables[1].
+    const input = {
+      Vpcs: VPCS,
+      RouteTables: [
+        table('rtb-a', [
+          association('a1', { SubnetId: 'subnet-1', Main: false }, 'disassociated'),
+          association('a2', { Main: true }, 'disassociated'),
+        ]),
+        table('rtb-b', [
+          association('b1', { Main: true }, 'associated'),
+          association('b2', { SubnetId: 'subnet-1', Main: false }, 'associated'),
+        ]),
+        table('rtb-c', [
+          association('c1', { SubnetId: 'subnet-1', Main: false }),
+          association('c2', { Main: true }),
+        ]),
+      ],
+    };
+
+    expect(issuesOf(input)).toEqual([
+      'RouteTables[2].Associations[0].SubnetId: subnet-1 is already associated with another route table (rtb-b, at RouteTables[1].Associations[1].SubnetId)',
+      'RouteTables[2].Associations[1].Main: vpc-1 already has a main route table (rtb-b, at RouteTables[1].Associations[0].Main)',
+    ]);
+  });
+});
+
+describe('DESIGN §3: ids of at most 128 characters, as the event side bounds them', () => {
+  it('accepts an id of exactly 128 characters and names only the one of 129, also beside another error', () => {
+    const id128 = `vpc-${'a'.repeat(124)}`;
+    const id129 = `vpc-${'b'.repeat(125)}`;
+
+    // Assess: alone, 128 is read; beside an error the explaining walk names only the real one.
+    expect(issuesOf({ Vpcs: [{ VpcId: id128 }] })).toEqual([]);
+    expect(issuesOf({ Vpcs: [{ VpcId: id128 }, { VpcId: id129 }] })).toEqual([
+      'Vpcs[1].VpcId: an id of 129 characters ("vpc-bbbbbbbbbbbbbbbbbbbb"…), longer than any EC2 id (at most 128)',
+    ]);
+  });
+});
