@@ -19,34 +19,6 @@ function issuesOf(input: unknown): string[] {
 
 const VPCS = [{ VpcId: 'vpc-1' }];
 
-describe('DESIGN §3 Values: a NACL entry has one block, as EC2 checks it', () => {
-  it('names an entry with both a CidrBlock and an Ipv6CidrBlock (not "invalid snapshot, no detail")', () => {
-    const input = {
-      Vpcs: VPCS,
-      NetworkAcls: [
-        {
-          NetworkAclId: 'acl-1',
-          VpcId: 'vpc-1',
-          Associations: [],
-          Entries: [
-            {
-              RuleNumber: 100,
-              Protocol: '-1',
-              RuleAction: 'allow',
-              Egress: false,
-              CidrBlock: '10.0.0.0/8',
-              Ipv6CidrBlock: '::/0',
-            },
-          ],
-        },
-      ],
-    };
-    expect(issuesOf(input)).toEqual([
-      'NetworkAcls[0].Entries[0]: has both a CidrBlock and an Ipv6CidrBlock (expected one)',
-    ]);
-  });
-});
-
 describe('DESIGN §3 one owner: the first claimant named is the one in force', () => {
   const association = (id: string, extra: Record<string, unknown>, State?: string) => ({
     RouteTableAssociationId: `rtbassoc-${id}`,
