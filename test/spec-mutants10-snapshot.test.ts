@@ -72,3 +72,20 @@ describe('DESIGN §3: ids of at most 128 characters, as the event side bounds th
     ]);
   });
 });
+
+describe("DESIGN §3 Keys: a subnet's tags misspelt would hide its Name from the naming rules", () => {
+  it('names `tags` on a subnet (read as none, a private-named subnet routed to an igw- was not found)', () => {
+    const input = {
+      Vpcs: VPCS,
+      Subnets: [
+        {
+          SubnetId: 'subnet-1',
+          VpcId: 'vpc-1',
+          CidrBlock: '10.0.1.0/24',
+          tags: [{ Key: 'Name', Value: 'private-a' }],
+        },
+      ],
+    };
+    expect(issuesOf(input)).toEqual(['Subnets[0].tags: unknown key; did you mean Tags?']);
+  });
+});
