@@ -89,3 +89,20 @@ describe("DESIGN §3 Keys: a subnet's tags misspelt would hide its Name from the
     expect(issuesOf(input)).toEqual(['Subnets[0].tags: unknown key; did you mean Tags?']);
   });
 });
+
+describe('DESIGN §3 Keys: a top-level near miss is an error even beside the key it resembles', () => {
+  it('refuses `securityGroups` next to an empty `SecurityGroups` (read as unknown, its groups were ignored)', () => {
+    const input = {
+      Vpcs: VPCS,
+      SecurityGroups: [],
+      securityGroups: [{ GroupId: 'sg-1', VpcId: 'vpc-1' }],
+    };
+    expect(issuesOf(input)).toEqual(['securityGroups: unknown key; did you mean SecurityGroups?']);
+  });
+
+  it('refuses `AccountId` for accountId (the account every finding names)', () => {
+    expect(issuesOf({ Vpcs: VPCS, accountId: '111122223333', AccountId: '444455556666' })).toEqual([
+      'AccountId: unknown key; did you mean accountId?',
+    ]);
+  });
+});
