@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../shared/errors';
-import { readSnapshot } from '../shared/model/snapshot';
+import { readSnapshot, readSnapshotText } from '../shared/model/snapshot';
 
 // DESIGN §3 ("no audit may come out clean because its input was wrong"): what the mutation checks
 // of the snapshot reader left by mutants7 and run by mutants10 (2026-12-08) found without a test
@@ -104,5 +104,21 @@ describe('DESIGN §3 Keys: a top-level near miss is an error even beside the key
     expect(issuesOf({ Vpcs: VPCS, accountId: '111122223333', AccountId: '444455556666' })).toEqual([
       'AccountId: unknown key; did you mean accountId?',
     ]);
+  });
+});
+
+describe('DESIGN §3: an empty snapshot file is said to be empty', () => {
+  it('says so for a file of only blanks and line breaks too (a redirect that wrote nothing but a newline)', () => {
+    for (const text of ['', '\n', ' \t\r\n ']) {
+      let issues: string[] = [];
+      try {
+        readSnapshotText(text, 'snapshot in.json');
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        expect(error.message).toContain('invalid snapshot in.json');
+        issues = error.issues;
+      }
+      expect(issues).toEqual(['(root): the file is empty']);
+    }
   });
 });
