@@ -122,3 +122,23 @@ describe('DESIGN §3: an empty snapshot file is said to be empty', () => {
     }
   });
 });
+
+describe('DESIGN §3 Keys: a near miss is found whatever the case of its trailing s', () => {
+  it('names a tag key spelled with a Kelvin sign and an upper-case S (it lower-cases to "keys")', () => {
+    // U+212A KELVIN SIGN lower-cases to "k": `KEYS` folds to `key` as `KEYS` does.
+    const input = {
+      Vpcs: VPCS,
+      Subnets: [
+        {
+          SubnetId: 'subnet-1',
+          VpcId: 'vpc-1',
+          CidrBlock: '10.0.1.0/24',
+          Tags: [{ '\u212AEYS': 'Name', Value: 'private-a' }],
+        },
+      ],
+    };
+    expect(issuesOf(input)).toEqual([
+      'Subnets[0].Tags[0].\u212AEYS: unknown key "\u212AEYS"; did you mean Key?',
+    ]);
+  });
+});
