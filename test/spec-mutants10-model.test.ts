@@ -116,3 +116,46 @@ describe('private IPv6 sources are rules of the group too (the two views agree o
     expect(model.warnings).toEqual([]);
   });
 });
+
+describe('a rule referencing a group across a peering connection, described by both views', () => {
+  it('is one rule: the permission takes the rule id of its twin, and the views agree', () => {
+    const snapshot = {
+      SecurityGroups: [
+        {
+          GroupId: 'sg-1',
+          VpcId: 'vpc-1',
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 22,
+              ToPort: 22,
+              UserIdGroupPairs: [
+                { GroupId: 'sg-peer', UserId: '444455556666', VpcPeeringConnectionId: 'pcx-1' },
+              ],
+            },
+          ],
+        },
+      ],
+      SecurityGroupRules: [
+        {
+          SecurityGroupRuleId: 'sgr-peer',
+          GroupId: 'sg-1',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          ReferencedGroupInfo: {
+            GroupId: 'sg-peer',
+            UserId: '444455556666',
+            VpcPeeringConnectionId: 'pcx-1',
+          },
+        },
+      ],
+    };
+    const model = buildModel(parseSnapshot(snapshot));
+    expect(model.securityGroups.get('sg-1')?.ingress.map((r) => [r.ruleId, r.source])).toEqual([
+      ['sgr-peer', { kind: 'group', groupId: 'sg-peer', userId: '444455556666', peering: 'pcx-1' }],
+    ]);
+    expect(model.warnings).toEqual([]);
+  });
+});
