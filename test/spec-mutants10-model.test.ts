@@ -159,3 +159,80 @@ describe('a rule referencing a group across a peering connection, described by b
     expect(model.warnings).toEqual([]);
   });
 });
+
+describe('DESIGN §4: a range that only partly lies in private space is not skipped as private', () => {
+  /** Minimal IPv4 CIDRs covering [0, 2^32) minus one aligned block. */
+  function worldMinus(block: string): string[] {
+    const [address, prefix] = block.split('/');
+    const start = (address ?? '').split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+    const hole = [start, start + 2 ** (32 - Number(prefix))] as const;
+    const out: string[] = [];
+    const visit = (from: number, size: number) => {
+      const end = from + size;
+      if (hole[0] <= from && end <= hole[1]) return;
+      if (!(hole[0] < end && from < hole[1])) {
+        const quad = [from / 2 ** 24, (from / 2 ** 16) % 256, (from / 256) % 256, from % 256].map(Math.floor);
+        out.push(`${quad.join('.')}/${32 - Math.log2(size)}`);
+        return;
+      }
+      visit(from, size / 2);
+      visit(from + size / 2, size / 2);
+    };
+    visit(0, 2 ** 32);
+    return out;
+  }
+
+  const openTo = (cidrs: string[]) => ({
+    SecurityGroups: [
+      {
+        GroupId: 'sg-1',
+        VpcId: 'vpc-1',
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: cidrs.map((CidrIp) => ({ CidrIp })) },
+        ],
+      },
+    ],
+  });
+  // Coverage 1: every public address must be admitted, so the public part of the range decides.
+  const config = { worldOpenCoverage: 1 };
+
+  it.each([
+    ['192.168.0.0/15', '192.168.0.0/15', '192.169.0.0/16 is public'],
+    ['172.16.0.0/11', '172.0.0.0/11', 'written with host bits, it is 172.0.0.0/11: 172.0–172.15 are public'],
+  ])('%s completes the world (%s less it; %s)', (range, block) => {
+    const findings = audit(openTo([...worldMinus(block), range]), { rules: SG_RULES, config });
+    expect(triples(findings)).toEqual([['sg-open-admin-port', 'sg-1', 'critical', ['22/tcp']]]);
+  });
+
+  it('the control: without it the world is not complete at coverage 1', () => {
+    expect(triples(audit(openTo(worldMinus('192.168.0.0/15')), { rules: SG_RULES, config }))).toEqual([
+      ['sg-broad-public-source', 'sg-1', 'low', ['22/tcp']],
+    ]);
+  });
+});
+
+describe('DESIGN §5 evidence: only rules whose source may be public are named as contributing', () => {
+  it('names ::/0 and not the unique-local fd00::/8 beside it (no public address in it)', () => {
+    const findings = audit(
+      {
+        SecurityGroups: [
+          {
+            GroupId: 'sg-1',
+            VpcId: 'vpc-1',
+            IpPermissions: [
+              {
+                IpProtocol: 'tcp',
+                FromPort: 22,
+                ToPort: 22,
+                Ipv6Ranges: [{ CidrIpv6: '::/0' }, { CidrIpv6: 'fd00::/8' }],
+              },
+            ],
+          },
+        ],
+      },
+      { rules: SG_RULES },
+    );
+    expect(triples(findings)).toEqual([['sg-open-admin-port', 'sg-1', 'critical', ['22/tcp']]]);
+    expect(findings[0]?.evidence.rules).toEqual([{ protocol: 'tcp', ports: '22', source: '::/0' }]);
+  });
+});
