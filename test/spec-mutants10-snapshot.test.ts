@@ -142,3 +142,13 @@ describe('DESIGN §3 Keys: a near miss is found whatever the case of its trailin
     ]);
   });
 });
+
+describe('DESIGN §3: a bad value is quoted in its error, at most 80 characters', () => {
+  it('shows a value of exactly 80 characters whole, and cuts one of 81 with …', () => {
+    const value = (length: number) => `10.0.0.0/${'8'.repeat(length - 9)}`;
+    const issue = (length: number) => issuesOf({ Vpcs: [{ VpcId: 'vpc-1', CidrBlock: value(length) }] });
+
+    expect(issue(80)).toEqual([`Vpcs[0].CidrBlock: not a valid IPv4 CIDR ("${value(80)}")`]);
+    expect(issue(81)).toEqual([`Vpcs[0].CidrBlock: not a valid IPv4 CIDR ("${value(81).slice(0, 80)}"…)`]);
+  });
+});
