@@ -152,3 +152,20 @@ describe('DESIGN §3: a bad value is quoted in its error, at most 80 characters'
     expect(issue(81)).toEqual([`Vpcs[0].CidrBlock: not a valid IPv4 CIDR ("${value(81).slice(0, 80)}"…)`]);
   });
 });
+
+describe('DESIGN §3 Keys: two spellings of one key in one object say how they differ', () => {
+  it('names the separator when the first spelling holds it and the second does not', () => {
+    let issues: string[] = [];
+    try {
+      readSnapshotText(
+        '{"SecurityGroups": [{"GroupId": "sg-1", "Ip_Permissions": [], "IpPermissions": []}]}',
+      );
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      issues = error.issues;
+    }
+    expect(issues).toEqual([
+      'SecurityGroups[0].IpPermissions: the same key as "Ip_Permissions" but for a space, _ or - (JSON keeps both, and only one spelling is read; give it once, spelled as EC2 prints it)',
+    ]);
+  });
+});
