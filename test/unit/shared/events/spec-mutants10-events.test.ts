@@ -284,6 +284,19 @@ describe('DESIGN §8 Safety: a cut request is not trusted to say the call change
     );
   });
 
+  it('tells a cut DeleteTags whose remaining resources are none a rule judges (the list may go on)', () => {
+    const request = { omitted: true, resourcesSet: { items: [{ resourceId: 'ami-0a' }] } };
+    expect(handled(triageEvent(record('DeleteTags', request), OPTIONS)).unreadable).toBe(
+      `${CUT} (what is left of them reads: every tag removed from resources no rule judges)`,
+    );
+    expect(
+      ignored(triageEvent(record('DeleteTags', { resourcesSet: request.resourcesSet }), OPTIONS)),
+    ).toEqual({
+      code: 'not-exemption-tag',
+      reason: 'every tag removed from resources no rule judges',
+    });
+  });
+
   it('still ignores the same requests when they are whole', () => {
     const tags = {
       resourcesSet: { items: [{ resourceId: 'sg-0a' }] },
