@@ -253,6 +253,29 @@ describe('(c) DESIGN §8 "on a retry … already removed": a message redriven fr
     expect(publishedNotices(snsMock)).toEqual([]);
   });
 
+  it('logs a message as redriven only when it was read as a first delivery', async () => {
+    // Prepare: the rule is gone; an old copy on its 2nd receive is a redelivery by its count alone.
+    w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.SecurityGroupRuleId !== 'sgr-w22');
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const info = vi.spyOn(logger, 'info');
+    const old = (receiveCount: number): QueueMessage => ({
+      id: `msg-${receiveCount}`,
+      body: worldOpen22('evt-w22'),
+      receiveCount,
+      sentAt: MADE + 3 * 3600_000,
+    });
+
+    // Act
+    await processMessages([old(2)], { ...deps(), logger, queue: QUEUE });
+    await processMessages([old(1)], { ...deps(), logger, queue: QUEUE });
+
+    // Assess
+    const redriven = info.mock.calls.filter(
+      ([message]) => message === 'message read as redriven from the dead-letter queue',
+    );
+    expect(redriven.map(([, details]) => (details as { messageId: string }).messageId)).toEqual(['msg-1']);
+  });
+
   it('the bound is the least time a message needs to reach the dead-letter queue: receives × visibility', async () => {
     // Prepare: the rule is gone; copies sent just under and at 5 × 360 s after the call.
     w.SecurityGroupRules = w.SecurityGroupRules.filter((r) => r.SecurityGroupRuleId !== 'sgr-w22');
@@ -373,6 +396,16 @@ describe('(e) DESIGN §8 "failures always notify", §14: a read throttled on the
     const message: QueueMessage = { id: 'msg-1', body: worldOpen22('evt-1'), receiveCount: 4 };
     const result = await processMessages([message], { ...deps(), queue: QUEUE });
     expect(result.failedMessageIds).toEqual(['msg-1']);
+    expect(publishedNotices(snsMock)).toEqual([]);
+  });
+
+  it('a batch with messages still to come back stays quiet (the redelivery evaluates them)', async () => {
+    const messages: QueueMessage[] = [
+      { id: 'msg-1', body: worldOpen22('evt-1'), receiveCount: 5 },
+      { id: 'msg-2', body: worldOpen22('evt-2'), receiveCount: 1 },
+    ];
+    const result = await processMessages(messages, { ...deps(), queue: QUEUE });
+    expect(result.failedMessageIds).toEqual(['msg-1', 'msg-2']);
     expect(publishedNotices(snsMock)).toEqual([]);
   });
 
