@@ -194,11 +194,8 @@ export function planNaclFix(
       }
     }
     if (candidate === undefined) {
-      const worldOpen = (keptOpen[item.family] ??= keptWorldOpen(
-        sources,
-        item.family,
-        config.worldOpenCoverage,
-      ));
+      keptOpen[item.family] ??= keptWorldOpen(sources, item.family, config.worldOpenCoverage);
+      const worldOpen = keptOpen[item.family];
       candidate = worldOpen
         ? `the kept sources of ${familyLabel(item.family)} (the VPC's blocks and naclAdminSources) are world-open themselves`
         : denyAndAllow(item, lowest.ruleNumber, sources, taken, current.entries);
