@@ -1,8 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { AuditLoadError } from '../aws/errors';
+import { AccountListError, AuditLoadError, errorCode } from '../aws/errors';
 import type { SecurityHubSync } from '../aws/security-hub';
 import type { Config } from '../config';
-import type { Summary } from '../engine';
+import { type Summary, summarize } from '../engine';
 import type { Finding } from '../findings';
 import {
   type SecurityHubPlan,
@@ -74,7 +74,28 @@ export async function auditAccounts(
 export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<AuditResult> {
   const regions = payload.regions ? [...new Set(payload.regions)] : [deps.homeRegion];
   const now = deps.now();
-  const { accounts, excluded, multiAccount } = await auditAccounts(payload, deps);
+  let listed: Awaited<ReturnType<typeof auditAccounts>>;
+  try {
+    listed = await auditAccounts(payload, deps);
+  } catch (error) {
+    if (!(error instanceof AccountListError)) throw error;
+    // The organization could not be listed: nothing is read, and a scheduled audit is told.
+    const failure = {
+      region: regions.join(','),
+      operation: 'ListAccounts',
+      code: errorCode(error.cause ?? error),
+      message: error.message,
+    };
+    return tellBlind(payload, deps, error, {
+      findings: [],
+      summary: summarize([]),
+      failures: [failure],
+      accountId: deps.accountId,
+      regions,
+      blind: 'the organization could not be listed',
+    });
+  }
+  const { accounts, excluded, multiAccount } = listed;
   const targets = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
   const run = await auditTargets(
     targets,
@@ -82,7 +103,18 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     { config: deps.config, ec2For: deps.ec2For, now, concurrency: deps.concurrency ?? 8 },
   );
   const { findings, summary, failures, remediation } = run;
-  if (targets.length > 0 && failures.length === targets.length) throw new AuditLoadError(failures);
+  if (targets.length > 0 && failures.length === targets.length) {
+    return tellBlind(payload, deps, new AuditLoadError(failures), {
+      findings,
+      summary,
+      failures,
+      accountId: deps.accountId,
+      regions,
+      ...(run.accounts ? { accounts: run.accounts } : {}),
+      notJudgedText: run.notJudgedText,
+      blind: `${failures.length} of ${targets.length} region(s) not read`,
+    });
+  }
 
   let notified: boolean | undefined;
   if (payload.notify) {
@@ -148,6 +180,28 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   return fitResponse(result, findings, (subset) =>
     render(payload.format, subset, summary, deps, now, category),
   );
+}
+
+/**
+ * An audit that could evaluate nothing fails (its caller and Lambda's on-failure destination see
+ * the error), but with `notify` it first publishes a notice naming every failure: DESIGN §8 "a
+ * region not evaluated always" notifies, and a scheduled audit has no one reading its result. A
+ * refused publish is thrown with the audit's own error, both named.
+ */
+async function tellBlind(
+  payload: AuditPayload,
+  deps: AuditDeps,
+  error: Error,
+  notice: Parameters<typeof auditNotice>[0],
+): Promise<never> {
+  if (payload.notify && deps.publish) {
+    try {
+      await deps.publish(auditNotice(notice));
+    } catch (publishError) {
+      throw new AggregateError([error, publishError], `${error.message}; and its notice was not published`);
+    }
+  }
+  throw error;
 }
 
 function render(
