@@ -2,7 +2,7 @@
 """DESIGN §15 (organization mode) checked on the BUILT bundles and CLI against moto: a manual check,
 never part of `npm test` or CI (scripts/emulator/README.md, section "Organization", shows how to run it).
 
-    python3 scripts/emulator/org.py [audit|accounts|hub|cli|events|allowlist|noorg|all]   (after `npm run build`, moto running)
+    python3 scripts/emulator/org.py [audit|accounts|hub|cli|events|allowlist|noorg|blind|all]   (after `npm run build`, moto running)
 
 The world (moto is reset first): an organization whose management account is moto's own
 123456789012, which plays the central account (the functions' own: no AssumeRole for it), and four
@@ -34,7 +34,11 @@ PASS or FAIL with what it saw; the exit code is 1 when one fails.
             reads the central account and a only; in the event bundle b's change is rejected, the
             central account's (not listed, always governed) revoked
   noorg     before the world: moto without an organization (ListAccounts lists nothing): the audit
-            bundle and the CLI fail naming it instead of answering a clean audit of no account
+            bundle and the CLI fail naming it instead of answering a clean audit of no account; with
+            notify on (as the schedule sends it), one high "audit failed" notice first
+  blind     audit bundle, payload {"accounts": [c], "regions": [...], "notify": true}: nothing can be
+            read, so the invocation fails, and one high "audit failed: 2 of 2 region(s) not read"
+            notice naming each account-region and the denied role is published first
 
 Environment: AWS_ENDPOINT_URL (moto, default http://127.0.0.1:5077), KEEP (a directory to keep the
 answers, logs, calls and notices in; default a temporary one, printed at the end).
@@ -584,12 +588,70 @@ def scenario_noorg():
                             cwd=ROOT, env=env(ids), stdout=subprocess.DEVNULL, stderr=err).returncode
     text = open(os.path.join(WORK, "noorg-cli.err")).read()
     check(s, "CLI audit --organization exits 2 naming it", rc == 2 and "no ACTIVE account" in text, f"exit {rc}: {text}")
+    # The same audit as the schedule sends it (notify on): told before it fails.
+    calls.clear()
+    arn = topic()
+    rc, answer = invoke("noorg-notify", ids, "audit",
+                        json.dumps({"organization": True, "regions": ["eu-west-1"], "notify": True}),
+                        VPC_GUARDRAIL_TOPIC_ARN=arn)
+    notice = blind_notice_checks(
+        "noorg {organization:true, notify:true}", rc, answer, "no ACTIVE account",
+        f"[HIGH] VPC Guardrail audit failed: the organization could not be listed in {CENTRAL} eu-west-1")
+    check("noorg {organization:true, notify:true}", "the notice names the listing's answer",
+          "NOT EVALUATED: eu-west-1: organizations:ListAccounts listed no ACTIVE account" in notice["message"],
+          notice["message"][:400])
+
+
+def topic():
+    """An SNS topic in moto for the notices (the proxy records each Publish)."""
+    sns = boto3.client("sns", region_name="eu-west-1", **KW)
+    return sns.create_topic(Name="vpc-guardrail")["TopicArn"]
+
+
+def blind_notice_checks(s, rc, answer, error_text, subject):
+    """An audit that read nothing: it fails (as before), and with notify one high notice says so first."""
+    sent = notices()
+    keep(f"{s.split()[0]}-notices.json", sent)
+    check(s, "the invocation fails naming why", rc == 1 and error_text in answer.get("error", ""),
+          json.dumps(answer)[:300])
+    check(s, "one notice, before the failure", len(sent) == 1, json.dumps([n["subject"] for n in sent]))
+    notice = sent[0] if sent else {"subject": "", "message": "", "attributes": {}}
+    check(s, "its subject says the audit failed and what was not read", notice["subject"] == subject,
+          notice["subject"])
+    check(s, "severity high, action failed", notice["attributes"].get("severity") == "high"
+          and notice["attributes"].get("action") == "failed", json.dumps(notice["attributes"]))
+    check(s, "no findings table (an estate no one read is not clean)",
+          "NOTHING WAS EVALUATED" in notice["message"] and "no findings" not in notice["message"].lower(),
+          notice["message"][:400])
+    return notice
+
+
+def scenario_blind(ids):
+    """DESIGN §8 "a region not evaluated always notifies", §15: an audit (as the schedule sends it,
+    notify on) of accounts none of which can be read — here c, whose AssumeRole the proxy denies —
+    fails, and first publishes one notice naming each account-region and why."""
+    s = "blind audit bundle {accounts:[c], notify:true}"
+    calls.clear()
+    arn = topic()
+    rc, answer = invoke("blind-audit", ids, "audit",
+                        json.dumps({"accounts": [ids["c"]], "regions": REGIONS, "notify": True}),
+                        VPC_GUARDRAIL_TOPIC_ARN=arn)
+    keep("blind-audit-calls.json", calls)
+    notice = blind_notice_checks(
+        s, rc, answer, "no region could be loaded",
+        f"[HIGH] VPC Guardrail audit failed: 2 of 2 region(s) not read in 1 account eu-west-1,us-east-1")
+    role = f"arn:aws:iam::{ids['c']}:role/{ROLE}"
+    check(s, "each account-region named with the role denied",
+          all(f"NOT EVALUATED: {ids['c']} {r}: cannot assume {role} in account {ids['c']}" in notice["message"]
+              for r in REGIONS), notice["message"][:600])
+    check(s, "nothing read in c", not any(c["account"] == ids["c"] and c["action"].startswith("Describe")
+                                          for c in calls))
 
 
 def main():
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if which not in ("audit", "accounts", "hub", "cli", "events", "allowlist", "noorg", "all"):
-        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|hub|cli|events|allowlist|noorg|all]")
+    if which not in ("audit", "accounts", "hub", "cli", "events", "allowlist", "noorg", "blind", "all"):
+        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|hub|cli|events|allowlist|noorg|blind|all]")
     if which in ("noorg", "all"):
         scenario_noorg()
     ids = world()
@@ -605,6 +667,8 @@ def main():
         scenario_events(ids)  # it changes the world: after the audits
     if which in ("allowlist", "all"):
         scenario_allowlist(ids)
+    if which in ("blind", "all"):
+        scenario_blind(ids)
     if which in ("hub", "all"):
         scenario_hub(ids)  # it adds groups to the central account: last
     failed = [r for r in results if not r[2]]
