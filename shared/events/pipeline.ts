@@ -33,6 +33,11 @@ export interface SliceSource {
    * the account is not onboarded or its role does not trust the central functions.
    */
   memberRoleDenied?: true;
+  /**
+   * The member role the slice was read with (organization mode, another account than the
+   * function's): an incomplete read names it as the role to check, not the function's own.
+   */
+  readAs?: string;
 }
 
 /** The account and region a group's calls go to (per-account clients plug in here). */
@@ -145,6 +150,7 @@ export async function runGroupPipeline(
       ...base,
       couldNotEvaluate,
       ...(slice.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
+      ...(slice.readAs !== undefined ? { readAs: slice.readAs } : {}),
       ...(allUnreadable ? { responseDropped: true as const } : {}),
       findings: [],
       open: [],
@@ -227,6 +233,7 @@ async function loadGroupSlice(
     complete: a.complete && b.complete,
     errors: [...a.errors, ...b.errors],
     ...(a.memberRoleDenied || b.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
+    ...((a.readAs ?? b.readAs) !== undefined ? { readAs: a.readAs ?? b.readAs } : {}),
   };
 }
 

@@ -161,12 +161,18 @@ function couldNotEvaluateLines(input: NoticeInput): string[] {
  * not trust the central functions: the central role's Describe permissions are not the cause.
  */
 export function couldNotEvaluateAdvice(
-  input: Pick<NoticeInput, 'memberRoleDenied' | 'responseDropped'>,
+  input: Pick<NoticeInput, 'memberRoleDenied' | 'responseDropped' | 'readAs' | 'accountId'>,
 ): string {
   if (input.responseDropped) return UNEVALUATED_ADVICE;
+  // A member account read through its role: that role (or the account's SCPs) refused, not ours.
+  const readAs = input.readAs === undefined ? undefined : sanitize(input.readAs, 300);
   const check = input.memberRoleDenied
     ? 'Deploy the member template in that account (the StackSet, or the member stack where a StackSet does not reach) and check that its role trusts the central functions'
-    : 'Check the function role’s ec2:Describe* permissions';
+    : readAs
+      ? `Check the ec2:Describe* permissions of the member role ${readAs}${
+          input.accountId ? ` in account ${sanitize(input.accountId, 64)}` : ''
+        } (the member template) and any service control policy there`
+      : 'Check the function role’s ec2:Describe* permissions';
   return `Nothing was remediated. ${check}, then review the change by hand.`;
 }
 
