@@ -28,15 +28,9 @@ export interface SliceSource {
   snapshot: Snapshot;
   complete: boolean;
   errors: string[];
-  /**
-   * Nothing was read: the account's member role could not be assumed (`AssumeRoleDeniedError`), so
-   * the account is not onboarded or its role does not trust the central functions.
-   */
+  /** Nothing was read: the member role could not be assumed (not onboarded, or its trust broken). */
   memberRoleDenied?: true;
-  /**
-   * The member role the slice was read with (organization mode, another account than the
-   * function's): an incomplete read names it as the role to check, not the function's own.
-   */
+  /** Organization mode: the member role this slice was read with (a refused read is its to fix). */
   readAs?: string;
 }
 

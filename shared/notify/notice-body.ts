@@ -1,6 +1,7 @@
 import type { ExemptionChange, ParsedEvent } from '../events/types';
 import { exemptionActive, KIND_NAMES, otherKindJudged, parseExemptionTag } from '../exemptions';
 import { ID_PREFIXES, judgedTypeOf } from '../findings';
+import { memberAccountCheck } from '../org/advice';
 import { REGISTRY, type RuleRegistry } from '../rules/registry';
 import { cap, describeAction, STATUS_LABEL, shellWord, undoCommand } from './action-text';
 import { callLines, resourceLines } from './notice-resources';
@@ -164,15 +165,7 @@ export function couldNotEvaluateAdvice(
   input: Pick<NoticeInput, 'memberRoleDenied' | 'responseDropped' | 'readAs' | 'accountId'>,
 ): string {
   if (input.responseDropped) return UNEVALUATED_ADVICE;
-  // A member account read through its role: that role (or the account's SCPs) refused, not ours.
-  const readAs = input.readAs === undefined ? undefined : sanitize(input.readAs, 300);
-  const check = input.memberRoleDenied
-    ? 'Deploy the member template in that account (the StackSet, or the member stack where a StackSet does not reach) and check that its role trusts the central functions'
-    : readAs
-      ? `Check the ec2:Describe* permissions of the member role ${readAs}${
-          input.accountId ? ` in account ${sanitize(input.accountId, 64)}` : ''
-        } (the member template) and any service control policy there`
-      : 'Check the function role’s ec2:Describe* permissions';
+  const check = memberAccountCheck(input) ?? 'Check the function role’s ec2:Describe* permissions';
   return `Nothing was remediated. ${check}, then review the change by hand.`;
 }
 
