@@ -2,7 +2,7 @@
 """DESIGN §15 (organization mode) checked on the BUILT bundles and CLI against moto: a manual check,
 never part of `npm test` or CI (scripts/emulator/README.md, section "Organization", shows how to run it).
 
-    python3 scripts/emulator/org.py [audit|accounts|hub|cli|events|allowlist|noorg|blind|all]   (after `npm run build`, moto running)
+    python3 scripts/emulator/org.py [audit|accounts|hub|cli|events|allowlist|noorg|blind|readdenied|all]   (after `npm run build`, moto running)
 
 The world (moto is reset first): an organization whose management account is moto's own
 123456789012, which plays the central account (the functions' own: no AssumeRole for it), and four
@@ -39,6 +39,9 @@ PASS or FAIL with what it saw; the exit code is 1 when one fails.
   blind     audit bundle, payload {"accounts": [c], "regions": [...], "notify": true}: nothing can be
             read, so the invocation fails, and one high "audit failed: 2 of 2 region(s) not read"
             notice naming each account-region and the denied role is published first
+  readdenied event bundle, a change in b whose member role is assumed but whose Describe calls the proxy
+            refuses (UnauthorizedOperation, as an SCP would): one acknowledged "could not evaluate"
+            notice advising to check b's member role and that account's SCPs, not the function role
 
 Environment: AWS_ENDPOINT_URL (moto, default http://127.0.0.1:5077), KEEP (a directory to keep the
 answers, logs, calls and notices in; default a temporary one, printed at the end).
@@ -84,10 +87,14 @@ def check(scenario, name, ok, detail=""):
 calls = []  # {action, account, region (of the request's signature), params, status, error}
 key_account = {"testing": CENTRAL}  # access key id -> account (moto's AssumeRole keys)
 deny = set()
+deny_reads = set()  # accounts whose EC2 Describe* calls the proxy refuses (UnauthorizedOperation)
 lock = threading.Lock()
 DENIED = (b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
           b"<Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message>"
           b"</Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>")
+READ_REFUSED = (b'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>'
+                b"<Message>You are not authorized to perform this operation.</Message></Error></Errors>"
+                b"<RequestID>00000000-0000-0000-0000-000000000000</RequestID></Response>")
 
 
 HUB_PATHS = {"/findings/import": "BatchImportFindings", "/findings/batchupdate": "BatchUpdateFindings"}
@@ -108,6 +115,8 @@ class Proxy(BaseHTTPRequestHandler):
         target = re.search(r"::(\d{12}):", params.get("RoleArn", "")) if action == "AssumeRole" else None
         if target and target.group(1) in deny:
             status, headers, data = 403, [("Content-Type", "text/xml")], DENIED
+        elif action.startswith("Describe") and account in deny_reads:
+            status, headers, data = 403, [("Content-Type", "text/xml")], READ_REFUSED
         else:
             status, headers, data = forward(self, MOTO, body)
             if target and status == 200:
@@ -626,6 +635,43 @@ def blind_notice_checks(s, rc, answer, error_text, subject):
     return notice
 
 
+def scenario_readdenied(ids):
+    """DESIGN §15, §8: b's member role is assumed, then its reads are refused (as an SCP of b, or a
+    member role without the Describe permissions, does): one acknowledged "could not evaluate"
+    notice whose advice names b's member role and account, not the function's own role."""
+    s = "read refused in b (event bundle)"
+    arn = topic()
+    path = os.path.join(WORK, "readdenied-batch.json")
+    keep("readdenied-batch.json", sqs_batch({"b": change(ids, "b", 6, port=8443)}))
+    calls.clear()
+    with lock:
+        deny_reads.add(ids["b"])
+    try:
+        rc, answer = invoke("readdenied", ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
+                            VPC_GUARDRAIL_TOPIC_ARN=arn)
+    finally:
+        with lock:
+            deny_reads.clear()
+    keep("readdenied-calls.json", calls)
+    sent = notices()
+    keep("readdenied-notices.txt", "".join(f"--- {n['subject']}\n{json.dumps(n['attributes'])}\n{n['message']}\n" for n in sent))
+    role = f"arn:aws:iam::{ids['b']}:role/{ROLE}"
+    check(s, "acknowledged (no batchItemFailures)", rc == 0 and answer.get("batchItemFailures") == [],
+          json.dumps(answer)[:300])
+    check(s, "b's member role assumed, its reads refused", len(assumed(ids["b"])) == 1 and any(
+        c["account"] == ids["b"] and c["status"] == 403 and c["action"].startswith("Describe") for c in calls))
+    check(s, "nothing revoked", not any(c["action"].startswith("Revoke") for c in calls))
+    check(s, "one 'could not evaluate' notice for b", len(sent) == 1
+          and sent[0]["attributes"].get("accountId") == ids["b"]
+          and "could not evaluate" in sent[0]["subject"] and sent[0]["attributes"].get("severity") == "high",
+          json.dumps([(n["subject"], n["attributes"]) for n in sent]))
+    message = sent[0]["message"] if sent else ""
+    check(s, "its advice names b's member role and account (not the function role)",
+          f"Check the ec2:Describe* permissions of the member role {role} in account {ids['b']}" in message
+          and "function role" not in message, message[:800])
+    check(s, "b's rule stays", "8443" in world_rules(ids["b"], "us-east-1", ids["groups"]["b"]))
+
+
 def scenario_blind(ids):
     """DESIGN §8 "a region not evaluated always notifies", §15: an audit (as the schedule sends it,
     notify on) of accounts none of which can be read — here c, whose AssumeRole the proxy denies —
@@ -650,8 +696,8 @@ def scenario_blind(ids):
 
 def main():
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if which not in ("audit", "accounts", "hub", "cli", "events", "allowlist", "noorg", "blind", "all"):
-        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|hub|cli|events|allowlist|noorg|blind|all]")
+    if which not in ("audit", "accounts", "hub", "cli", "events", "allowlist", "noorg", "blind", "readdenied", "all"):
+        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|hub|cli|events|allowlist|noorg|blind|readdenied|all]")
     if which in ("noorg", "all"):
         scenario_noorg()
     ids = world()
@@ -669,6 +715,8 @@ def main():
         scenario_allowlist(ids)
     if which in ("blind", "all"):
         scenario_blind(ids)
+    if which in ("readdenied", "all"):
+        scenario_readdenied(ids)
     if which in ("hub", "all"):
         scenario_hub(ids)  # it adds groups to the central account: last
     failed = [r for r in results if not r[2]]
