@@ -11,6 +11,7 @@ import {
   toAsffPerAccount,
 } from '../integrations/security-hub';
 import { isLoud, type Notice } from '../notify/notice';
+import { defaultProductArn } from '../report/asff';
 import { sarifCategory, toSarif } from '../report/sarif';
 import { governedAccounts } from './accounts';
 import { auditNotice } from './audit-notice';
@@ -151,6 +152,20 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
       ),
       asff: { accountId: deps.accountId, region: deps.homeRegion, now },
     });
+    // The sweep (README "AWS Security Hub"): what Security Hub holds that this audit no longer
+    // reports is closed — for the audit's own account (the only one it imports) and the regions it
+    // read whole (a VPC subset says nothing of the other VPCs).
+    if (!payload.vpcIds) {
+      plan.sweep = {
+        productArn: defaultProductArn(deps.homeRegion, deps.accountId),
+        prefixes: run.coverage
+          .filter((c) => (c.accountId ?? deps.accountId) === deps.accountId)
+          .map((c) => `vpc-guardrail/${deps.accountId}/${c.region}/`),
+        firing: new Set([...plan.active, ...plan.closed].map((r) => r.Id)),
+        notJudged: summary.notJudged,
+        now,
+      };
+    }
     const sync = await deps.securityHub(plan);
     securityHub = {
       ...sync,
