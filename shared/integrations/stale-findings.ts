@@ -20,6 +20,7 @@ export interface StaleSweep {
   firing: ReadonlySet<string>;
   /** What the audit could not judge: a rule with no finding on such a resource says nothing. */
   notJudged: readonly NotJudged[];
+  /** When the audit began reading: a record written since (an event's) may hold what it did not see. */
   now: Date;
 }
 
@@ -28,6 +29,7 @@ export interface HeldFinding {
   Id?: string | undefined;
   ProductArn?: string | undefined;
   RecordState?: string | undefined;
+  UpdatedAt?: string | undefined;
   ProductFields?: Record<string, string> | undefined;
 }
 
@@ -35,8 +37,10 @@ export interface HeldFinding {
  * The closing records (archived, resolved) of the held findings the audit no longer reports. A held
  * finding is left alone unless it is ACTIVE, under `productArn`, of a swept account-region, not
  * firing, names its rule and resource in its product fields (`vpc-guardrail/RuleId`,
- * `vpc-guardrail/ResourceId`, as every record of ours does) and a rule the registry knows, and its
- * resource was judged. Each record keeps the held Id.
+ * `vpc-guardrail/ResourceId`, as every record of ours does) and a rule the registry knows, its
+ * resource was judged, and it was written before the audit began reading (`UpdatedAt` < `now`): the
+ * event function may import a finding of a change made while the audit read, which the audit's
+ * state cannot show. Each record keeps the held Id.
  */
 export function staleRecords(held: readonly HeldFinding[], sweep: StaleSweep): AsffFinding[] {
   const blind = new Set(sweep.notJudged.map((n) => `${n.ruleId ?? '*'}\u0000${n.resourceId}`));
@@ -46,6 +50,7 @@ export function staleRecords(held: readonly HeldFinding[], sweep: StaleSweep): A
     const id = finding.Id;
     if (id === undefined || seen.has(id) || sweep.firing.has(id)) continue;
     if (finding.RecordState !== 'ACTIVE' || finding.ProductArn !== sweep.productArn) continue;
+    if (!(Date.parse(finding.UpdatedAt ?? '') < sweep.now.getTime())) continue;
     const prefix = sweep.prefixes.find((p) => id.startsWith(p));
     if (prefix === undefined) continue;
     const ruleId = finding.ProductFields?.['vpc-guardrail/RuleId'];
