@@ -22,7 +22,6 @@ import { observedSince, securityHubPlan, splitByState } from '../../shared/integ
 import { parseSnapshot } from '../../shared/model/snapshot';
 import { subjectWithAccount } from '../../shared/notify/account-subject';
 import type { Notice } from '../../shared/notify/notice';
-import { unconfirmedMemberRoles } from '../../shared/org/own-role';
 import { excludedOwnAccount, type OrgScope, orgTriageBatch } from '../../shared/org/triage';
 import type { ActionStatus } from '../../shared/remediation/types';
 import { defaultProductArn } from '../../shared/report/asff';
@@ -149,19 +148,9 @@ export async function processMessages(
   const all = triageMessages(messages, deps.config, options);
   // Organization mode: ungoverned accounts and the member role's own calls are ignored here; alone,
   // the own account when excludeAccounts lists it.
-  let triaged = deps.org
+  const triaged = deps.org
     ? orgTriageBatch(all, deps.org.scope)
     : excludedOwnAccount(all, deps.accountId, deps.config.excludeAccounts);
-  if (deps.org) {
-    // A "member role" the guardrail cannot assume is not its own: those calls are judged (§15).
-    const notOurs = await unconfirmedMemberRoles(triaged, deps.org.clients, deps.requestId);
-    if (notOurs.size > 0) {
-      logger.warn('calls by a role named like the member role, which cannot be assumed there: judged', {
-        accountIds: [...notOurs],
-      });
-      triaged = orgTriageBatch(all, deps.org.scope, notOurs);
-    }
-  }
   const failedEvents = deps.failedEvents;
   for (const member of triaged.groups.flatMap((g) => g.members)) {
     const id = member.event.eventId;

@@ -2,7 +2,7 @@
 """DESIGN §15 (organization mode) checked on the BUILT bundles and CLI against moto: a manual check,
 never part of `npm test` or CI (scripts/emulator/README.md, section "Organization", shows how to run it).
 
-    python3 scripts/emulator/org.py [audit|accounts|hub|cli|events|allowlist|noorg|blind|readdenied|all]   (after `npm run build`, moto running)
+    python3 scripts/emulator/org.py [audit|accounts|hub|cli|events|allowlist|noorg|blind|readdenied|lookalike|all]   (after `npm run build`, moto running)
 
 The world (moto is reset first): an organization whose management account is moto's own
 123456789012, which plays the central account (the functions' own: no AssumeRole for it), and four
@@ -42,6 +42,8 @@ PASS or FAIL with what it saw; the exit code is 1 when one fails.
   readdenied event bundle, a change in b whose member role is assumed but whose Describe calls the proxy
             refuses (UnauthorizedOperation, as an SCP would): one acknowledged "could not evaluate"
             notice advising to check b's member role and that account's SCPs, not the function role
+  lookalike event bundle, world-open changes by a role *named* VpcGuardrailMember in the central account
+            (judged, revoked with the function's own role, told) and in a (the guardrail's own: ignored)
 
 Environment: AWS_ENDPOINT_URL (moto, default http://127.0.0.1:5077), KEEP (a directory to keep the
 answers, logs, calls and notices in; default a temporary one, printed at the end).
@@ -700,6 +702,39 @@ def scenario_readdenied(ids):
     check(s, "b's rule stays", "8443" in world_rules(ids["b"], "us-east-1", ids["groups"]["b"]))
 
 
+def scenario_lookalike(ids):
+    """DESIGN §15: in the central account the guardrail acts with the function's own role, never the
+    member role: a world-open change there by a role *named* VpcGuardrailMember is judged and revoked
+    like anyone's (before: ignored as own-role, unseen); in a member account (a) such a call stays the
+    guardrail's own: ignored, a never assumed."""
+    s = "look-alike member role (event bundle)"
+    arn = topic()
+    events = {"a": change(ids, "a", 7, role=ROLE, session="vpc-guardrail-earlier-invocation", port=2222),
+              "central": change(ids, "central", 8, role=ROLE, session="vpc-guardrail-looks-legit", port=2223)}
+    path = os.path.join(WORK, "lookalike-batch.json")
+    keep("lookalike-batch.json", sqs_batch(events))
+    calls.clear()
+    rc, answer = invoke("lookalike", ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
+                        VPC_GUARDRAIL_TOPIC_ARN=arn)
+    keep("lookalike-calls.json", calls)
+    sent = notices()
+    keep("lookalike-notices.txt", "".join(f"--- {n['subject']}\n{json.dumps(n['attributes'])}\n{n['message']}\n" for n in sent))
+    check(s, "acknowledged (no batchItemFailures)", rc == 0 and answer.get("batchItemFailures") == [],
+          json.dumps(answer)[:300])
+    revokes = sorted((c["account"], c["params"].get("GroupId"), c["status"]) for c in calls
+                     if c["action"] == "RevokeSecurityGroupIngress")
+    check(s, "central: revoked with the function's own role (no AssumeRole into the central account)",
+          revokes == [(CENTRAL, ids["groups"]["central"], 200)] and not assumed(CENTRAL)
+          and "2223" not in world_rules(CENTRAL, "eu-west-1", ids["groups"]["central"]), f"{revokes}")
+    a_log = ignored_log("lookalike", "m-a")
+    check(s, "a: the member role's call ignored as own-role, a never assumed, its rule stays",
+          a_log and a_log[0].get("code") == "own-role" and not assumed(ids["a"])
+          and "2222" in world_rules(ids["a"], "eu-west-1", ids["groups"]["a"]), json.dumps(a_log)[:300])
+    check(s, "one notice: the central account's, naming the look-alike caller",
+          len(sent) == 1 and sent[0]["attributes"].get("accountId") == CENTRAL
+          and "vpc-guardrail-looks-legit" in sent[0]["message"], json.dumps([n["subject"] for n in sent]))
+
+
 def scenario_blind(ids):
     """DESIGN §8 "a region not evaluated always notifies", §15: an audit (as the schedule sends it,
     notify on) of accounts none of which can be read — here c, whose AssumeRole the proxy denies —
@@ -724,8 +759,9 @@ def scenario_blind(ids):
 
 def main():
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if which not in ("audit", "accounts", "hub", "cli", "events", "allowlist", "noorg", "blind", "readdenied", "all"):
-        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|hub|cli|events|allowlist|noorg|blind|readdenied|all]")
+    if which not in ("audit", "accounts", "hub", "cli", "events", "allowlist", "noorg", "blind", "readdenied",
+                     "lookalike", "all"):
+        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|hub|cli|events|allowlist|noorg|blind|readdenied|lookalike|all]")
     if which in ("noorg", "all"):
         scenario_noorg()
     ids = world()
@@ -745,6 +781,8 @@ def main():
         scenario_blind(ids)
     if which in ("readdenied", "all"):
         scenario_readdenied(ids)
+    if which in ("lookalike", "all"):
+        scenario_lookalike(ids)
     if which in ("hub", "all"):
         scenario_hub(ids)  # it adds groups to the central account: last
     failed = [r for r in results if not r[2]]

@@ -42,22 +42,17 @@ export function isMemberRoleCall(event: ParsedEvent, memberRoleName: string): bo
 }
 
 /**
- * Organization triage of one parsed event: the member role's own calls are ignored in another
- * account than the central one, unless `notOurs` names that account (a role of that name there is
- * not the guardrail's: it cannot assume it), and an account outside the allow-list is rejected
- * with the reason. Undefined: handle it. In the central account the guardrail acts with the
- * function's own role, never the member role, so a call by a role of that name there is someone
- * else's (a role made to look like the guardrail's would otherwise change anything unseen).
+ * Organization triage of one parsed event: the member role's own calls are ignored in every account
+ * but the central one, and an account outside the allow-list is rejected with the reason.
+ * Undefined: handle it. In the central account the guardrail acts with the function's own role,
+ * never the member role, so a call by a role of that name there is someone else's: ignoring it
+ * would let a role made to look like the guardrail's change anything unseen.
  */
-export function orgTriage(
-  event: ParsedEvent,
-  scope: OrgScope,
-  notOurs?: ReadonlySet<string>,
-): Ignored | undefined {
+export function orgTriage(event: ParsedEvent, scope: OrgScope): Ignored | undefined {
   if (!event.accountId) return { code: 'malformed', reason: 'the event names no account' };
   if (!event.region) return { code: 'malformed', reason: 'the event names no region' };
-  const ours = event.accountId !== scope.homeAccountId && !notOurs?.has(event.accountId);
-  if (ours && isMemberRoleCall(event, scope.memberRoleName)) {
+  const central = event.accountId === scope.homeAccountId;
+  if (!central && isMemberRoleCall(event, scope.memberRoleName)) {
     return { code: 'own-role', reason: `made by the guardrail's member role ${scope.memberRoleName}` };
   }
   const notGoverned = accountNotGoverned(event.accountId, scope);
@@ -69,16 +64,12 @@ export function orgTriage(
  * account that is not governed is ignored whole, with the reason; within a governed group, the
  * member role's own calls are ignored. The messages keep their batch order; emptied groups go.
  */
-export function orgTriageBatch(
-  batch: TriagedBatch,
-  scope: OrgScope,
-  notOurs?: ReadonlySet<string>,
-): TriagedBatch {
+export function orgTriageBatch(batch: TriagedBatch, scope: OrgScope): TriagedBatch {
   const ignored = new Map<string, { event: ParsedEvent; ignored: Ignored }>();
   const groups: EventGroup[] = [];
   for (const group of batch.groups) {
     const members = group.members.filter((member) => {
-      const why = orgTriage(member.event, scope, notOurs);
+      const why = orgTriage(member.event, scope);
       if (why) ignored.set(member.messageId, { event: member.event, ignored: why });
       return !why;
     });

@@ -341,7 +341,7 @@ describe('organization mode: the event path', () => {
     });
   });
 
-  it("ignores the member role's own calls in any member account where that role is the guardrail's (assumable)", async () => {
+  it("ignores the member role's own calls in any member account", async () => {
     // Prepare
     const { build, centralClient } = clientsByAccount();
     const record = {
@@ -362,11 +362,7 @@ describe('organization mode: the event path', () => {
       code: 'own-role',
       reason: `made by the guardrail's member role ${ROLE}`,
     });
-    // One AssumeRole confirms the role is the guardrail's (a look-alike in an account not onboarded
-    // is judged: spec-redteam3-member-role-lookalike.test.ts); nothing is read.
-    expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([
-      `arn:aws:iam::${C}:role/${ROLE}`,
-    ]);
+    expect(stsMock.calls()).toHaveLength(0);
   });
 
   it("uses each account's own credentials for events from B and C", async () => {
