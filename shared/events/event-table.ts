@@ -373,6 +373,9 @@ export function emptyScope(eventName: string, area: EventArea): EventScope {
   };
 }
 
+const CUT_REQUEST =
+  "the record's requestParameters are cut (CloudTrail truncates a field over its size limit, 100 KB) and do not name what the call changed";
+
 /** Reads the scope of an event with the table: the resources it touches, or why it is ignored. */
 export function scopeFromEvent(
   eventName: string,
@@ -391,25 +394,33 @@ export function scopeFromEvent(
     exemptionTagKey,
   });
   if (isIgnored(parts)) {
-    if (parts.code !== IGNORE_REASONS.noResource) return parts;
+    const missing = requestParameters === undefined || requestParameters === null;
+    // Cut: CloudTrail marks a truncated field `omitted: true`; a value that is no object at all
+    // is no request EC2 took either.
+    const request = asObject(requestParameters);
+    const omitted = field(request, 'omitted');
+    const cut = !missing && (request === undefined || omitted === true || omitted === 'true');
+    // Any other ignore ("not the exemption tag", "changes no security group") read the request: of
+    // a cut one it read only what was left, and the part cut away may hold the exemption tag or the
+    // groups (DESIGN §8 Safety: told, not dropped).
+    if (parts.code !== IGNORE_REASONS.noResource) {
+      if (!cut) return parts;
+      return {
+        ...emptyScope(eventName, definition.area),
+        unreadable: `${CUT_REQUEST} (what is left of them reads: ${parts.reason})`,
+      };
+    }
     // A call that succeeded (failed ones are ignored before) and whose parameters CloudTrail left
     // out (over its 100 KB field limit: a large Authorize, its rule set with it) changed something
     // that cannot be named: told, not dropped — a silent false negative otherwise.
-    if (requestParameters === undefined || requestParameters === null) {
+    if (missing) {
       return {
         ...emptyScope(eventName, definition.area),
         unreadable: `the record has no requestParameters (CloudTrail leaves out a field over its size limit, 100 KB) and does not name what the call changed (${parts.reason})`,
       };
     }
-    // Or cut: CloudTrail marks a truncated field `omitted: true`; a value that is no object at all
-    // is no request EC2 took either.
-    const request = asObject(requestParameters);
-    const omitted = field(request, 'omitted');
-    if (request === undefined || omitted === true || omitted === 'true') {
-      return {
-        ...emptyScope(eventName, definition.area),
-        unreadable: `the record's requestParameters are cut (CloudTrail truncates a field over its size limit, 100 KB) and do not name what the call changed (${parts.reason})`,
-      };
+    if (cut) {
+      return { ...emptyScope(eventName, definition.area), unreadable: `${CUT_REQUEST} (${parts.reason})` };
     }
     // A call that succeeded created something: told, not dropped.
     if (!('creates' in definition)) return parts;
