@@ -28,11 +28,10 @@ export interface SliceSource {
   snapshot: Snapshot;
   complete: boolean;
   errors: string[];
-  /**
-   * Nothing was read: the account's member role could not be assumed (`AssumeRoleDeniedError`), so
-   * the account is not onboarded or its role does not trust the central functions.
-   */
+  /** Nothing was read: the member role could not be assumed (not onboarded, or its trust broken). */
   memberRoleDenied?: true;
+  /** Organization mode: the member role this slice was read with (a refused read is its to fix). */
+  readAs?: string;
 }
 
 /** The account and region a group's calls go to (per-account clients plug in here). */
@@ -145,6 +144,7 @@ export async function runGroupPipeline(
       ...base,
       couldNotEvaluate,
       ...(slice.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
+      ...(slice.readAs !== undefined ? { readAs: slice.readAs } : {}),
       ...(allUnreadable ? { responseDropped: true as const } : {}),
       findings: [],
       open: [],
@@ -227,6 +227,7 @@ async function loadGroupSlice(
     complete: a.complete && b.complete,
     errors: [...a.errors, ...b.errors],
     ...(a.memberRoleDenied || b.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
+    ...((a.readAs ?? b.readAs) !== undefined ? { readAs: a.readAs ?? b.readAs } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ExemptionChange, ParsedEvent } from '../events/types';
 import { exemptionActive, KIND_NAMES, otherKindJudged, parseExemptionTag } from '../exemptions';
 import { ID_PREFIXES, judgedTypeOf } from '../findings';
+import { memberAccountCheck } from '../org/advice';
 import { REGISTRY, type RuleRegistry } from '../rules/registry';
 import { cap, describeAction, STATUS_LABEL, shellWord, undoCommand } from './action-text';
 import { callLines, resourceLines } from './notice-resources';
@@ -161,12 +162,10 @@ function couldNotEvaluateLines(input: NoticeInput): string[] {
  * not trust the central functions: the central role's Describe permissions are not the cause.
  */
 export function couldNotEvaluateAdvice(
-  input: Pick<NoticeInput, 'memberRoleDenied' | 'responseDropped'>,
+  input: Pick<NoticeInput, 'memberRoleDenied' | 'responseDropped' | 'readAs' | 'accountId'>,
 ): string {
   if (input.responseDropped) return UNEVALUATED_ADVICE;
-  const check = input.memberRoleDenied
-    ? 'Deploy the member template in that account (the StackSet, or the member stack where a StackSet does not reach) and check that its role trusts the central functions'
-    : 'Check the function role’s ec2:Describe* permissions';
+  const check = memberAccountCheck(input) ?? 'Check the function role’s ec2:Describe* permissions';
   return `Nothing was remediated. ${check}, then review the change by hand.`;
 }
 

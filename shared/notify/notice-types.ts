@@ -80,6 +80,11 @@ export interface NoticeInput {
   unevaluated?: readonly string[];
   /** With `couldNotEvaluate`: the account's member role could not be assumed (the remedy is onboarding it). */
   memberRoleDenied?: true;
+  /**
+   * With `couldNotEvaluate`: the member role (ARN) the reads were made with, in another account
+   * than the function's (organization mode): its permissions, or that account's SCPs, refused them.
+   */
+  readAs?: string;
   resolved?: ResolvedScope;
   /** Each call's own resolved scope, in the order of `calls`. */
   perEvent?: readonly ResolvedScope[];
