@@ -218,7 +218,7 @@ export class VpcGuardrailStack extends Stack {
         new iam.PolicyStatement({ sid: 'Ec2Reads', actions: [...reads], resources: ['*'] }),
       );
       topic.grantPublish(fn.role);
-      if (props.securityHub) this.grantSecurityHub(fn.role);
+      if (props.securityHub) this.grantSecurityHub(fn.role, fn === audit);
       for (const { resourceType, actions } of writes) {
         fn.role.addToPolicy(
           new iam.PolicyStatement({
@@ -319,9 +319,10 @@ export class VpcGuardrailStack extends Stack {
   /**
    * Security Hub writes, nothing else: importing under the account's default product (the only
    * resource BatchImportFindings is authorized on) and setting the workflow of findings that
-   * stopped firing (BatchUpdateFindings is authorized on the hub resource, not on a product).
+   * stopped firing (BatchUpdateFindings is authorized on the hub resource, not on a product). The
+   * audit also lists what the hub holds (GetFindings, on the hub), to close what it no longer reports.
    */
-  private grantSecurityHub(role: iam.IRole): void {
+  private grantSecurityHub(role: iam.IRole, sweep: boolean): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'SecurityHubImport',
@@ -338,7 +339,7 @@ export class VpcGuardrailStack extends Stack {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'SecurityHubResolve',
-        actions: ['securityhub:BatchUpdateFindings'],
+        actions: ['securityhub:BatchUpdateFindings', ...(sweep ? ['securityhub:GetFindings'] : [])],
         resources: [this.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
       }),
     );

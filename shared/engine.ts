@@ -225,15 +225,12 @@ function toFinding(
   texts: PortTexts,
   known: ReadonlySet<string>,
 ): Finding {
-  // hot: once per finding, mostly before it is optimized: the rest and the spread are one builtin
-  // call each (a for-in copy measured slower in the first evaluation); account and region are
-  // plain assignments, not spreads of throwaway objects.
-  const { evidenceKey, ports, resourceTags, ...fields } = draft;
-  const finding: Finding = { id: findingId(draft.ruleId, draft.resourceId, evidenceKey), ...fields };
+  const { ports, resourceTags } = draft;
+  const finding = copyFields(draft, findingId(draft.ruleId, draft.resourceId, draft.evidenceKey));
   if (model.accountId) finding.accountId = model.accountId;
   if (model.region) finding.region = model.region;
   // Ports lead the evidence, as the report has always shown them (the key keeps its place).
-  if (ports) finding.evidence = { ports: portTexts(texts, ports), ...fields.evidence };
+  if (ports) finding.evidence = { ports: portTexts(texts, ports), ...draft.evidence };
   const suppressed = suppressionFor(finding, model, config, now, ports, known, resourceTags) ?? shape;
   if (suppressed) {
     finding.suppressed = suppressed;
@@ -245,6 +242,25 @@ function toFinding(
   // An allow-list entry holding some of its ports: still reported, but its fix spares them.
   else if (config.allowLists.length > 0) applyPartialAllowLists(finding, config, ports);
   return finding;
+}
+
+/**
+ * `{ id, ...rest }` of the draft without `evidenceKey`, `ports` and `resourceTags`: the draft's own
+ * enumerable keys in their order, after the id. hot: once per finding. A rest pattern and a spread
+ * copied every finding twice (the rest object is thrown away at once): this loop over
+ * `Object.keys` is ~2× faster once optimized, as fast before (17.9k drafts of the bench's L: 9.7 →
+ * 4.2 ms optimized, ~10 ms both ways in baseline code) and leaves ~3 MB less garbage a warm
+ * evaluation of L. (Drafts carry no symbol keys, the one thing a spread would copy and this not.)
+ */
+function copyFields(draft: FindingDraft, id: string): Finding {
+  const finding: Record<string, unknown> = { id };
+  const keys = Object.keys(draft);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as keyof FindingDraft;
+    if (key === 'evidenceKey' || key === 'ports' || key === 'resourceTags') continue;
+    finding[key] = draft[key];
+  }
+  return finding as unknown as Finding;
 }
 
 /** Formatted port lists by ports object: rules share one `ports` array among findings of one shape. */

@@ -163,8 +163,17 @@ export function formatPortSpecs(ports: readonly PortSpec[]): string[] {
 export function findingId(ruleId: string, resourceId: string, evidenceKey = ''): string {
   // One-shot hash: the same digest as createHash().update().digest(), at a third of the cost
   // (an evaluation of a large region mints tens of thousands of ids).
-  return hash('sha256', `${ruleId}\u0000${resourceId}\u0000${evidenceKey}`, 'hex').slice(0, 20);
+  const digest = hash('sha256', `${ruleId}\u0000${resourceId}\u0000${evidenceKey}`, 'hex');
+  // The first 20 digits copied into a string of their own: `slice(0, 20)` would be a view (V8
+  // slices strings of 13 characters or more) keeping all 64 digits alive with every finding, ~80
+  // bytes more per finding for the whole evaluation, copied by each garbage collection it survives.
+  for (let i = 0; i < ID_LENGTH; i++) idCodes[i] = digest.charCodeAt(i);
+  return String.fromCharCode.apply(null, idCodes);
 }
+
+const ID_LENGTH = 20;
+/** The character codes of the id being made (reused: one array, not one per id). */
+const idCodes: number[] = new Array<number>(ID_LENGTH).fill(0);
 
 /** Deterministic order: severity, rule id, VPC, resource, id. */
 export function compareFindings(a: Finding, b: Finding): number {

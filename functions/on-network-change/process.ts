@@ -4,7 +4,7 @@ import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { loadSlice } from '../../shared/aws/ec2/slice';
 import { AssumeRoleDeniedError, RemediationRetryableError, SliceLoadError } from '../../shared/aws/errors';
-import type { AccountClients } from '../../shared/aws/member-accounts';
+import { type AccountClients, memberRoleArn } from '../../shared/aws/member-accounts';
 import { publishNotice } from '../../shared/aws/notifier';
 import { executeActions, resultsWhenStopped } from '../../shared/aws/remediator';
 import { type SecurityHubSync, syncFindings } from '../../shared/aws/security-hub';
@@ -334,6 +334,13 @@ async function processGroup(
           complete: slice.complete,
           errors: slice.errors,
         });
+        // Read through a member role: a refused read is that role's (or its account's SCPs'), so
+        // the notice names it rather than the function's own role (DESIGN §15).
+        const account = where.accountId;
+        if (org && !slice.complete && account !== undefined && account !== deps.accountId) {
+          const role = memberRoleArn(account, org.scope.memberRoleName, where.region ?? deps.region);
+          return { ...slice, readAs: role };
+        }
         return slice;
       },
       execute: async (plan, where) => {

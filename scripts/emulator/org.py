@@ -2,7 +2,7 @@
 """DESIGN §15 (organization mode) checked on the BUILT bundles and CLI against moto: a manual check,
 never part of `npm test` or CI (scripts/emulator/README.md, section "Organization", shows how to run it).
 
-    python3 scripts/emulator/org.py [audit|accounts|hub|cli|events|allowlist|noorg|all]   (after `npm run build`, moto running)
+    python3 scripts/emulator/org.py [audit|accounts|hub|cli|events|allowlist|noorg|blind|readdenied|lookalike|all]   (after `npm run build`, moto running)
 
 The world (moto is reset first): an organization whose management account is moto's own
 123456789012, which plays the central account (the functions' own: no AssumeRole for it), and four
@@ -34,7 +34,16 @@ PASS or FAIL with what it saw; the exit code is 1 when one fails.
             reads the central account and a only; in the event bundle b's change is rejected, the
             central account's (not listed, always governed) revoked
   noorg     before the world: moto without an organization (ListAccounts lists nothing): the audit
-            bundle and the CLI fail naming it instead of answering a clean audit of no account
+            bundle and the CLI fail naming it instead of answering a clean audit of no account; with
+            notify on (as the schedule sends it), one high "audit failed" notice first
+  blind     audit bundle, payload {"accounts": [c], "regions": [...], "notify": true}: nothing can be
+            read, so the invocation fails, and one high "audit failed: 2 of 2 region(s) not read"
+            notice naming each account-region and the denied role is published first
+  readdenied event bundle, a change in b whose member role is assumed but whose Describe calls the proxy
+            refuses (UnauthorizedOperation, as an SCP would): one acknowledged "could not evaluate"
+            notice advising to check b's member role and that account's SCPs, not the function role
+  lookalike event bundle, world-open changes by a role *named* VpcGuardrailMember in the central account
+            (judged, revoked with the function's own role, told) and in a (the guardrail's own: ignored)
 
 Environment: AWS_ENDPOINT_URL (moto, default http://127.0.0.1:5077), KEEP (a directory to keep the
 answers, logs, calls and notices in; default a temporary one, printed at the end).
@@ -80,13 +89,18 @@ def check(scenario, name, ok, detail=""):
 calls = []  # {action, account, region (of the request's signature), params, status, error}
 key_account = {"testing": CENTRAL}  # access key id -> account (moto's AssumeRole keys)
 deny = set()
+deny_reads = set()  # accounts whose EC2 Describe* calls the proxy refuses (UnauthorizedOperation)
 lock = threading.Lock()
 DENIED = (b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
           b"<Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message>"
           b"</Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>")
+READ_REFUSED = (b'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>'
+                b"<Message>You are not authorized to perform this operation.</Message></Error></Errors>"
+                b"<RequestID>00000000-0000-0000-0000-000000000000</RequestID></Response>")
 
 
-HUB_PATHS = {"/findings/import": "BatchImportFindings", "/findings/batchupdate": "BatchUpdateFindings"}
+HUB_PATHS = {"/findings/import": "BatchImportFindings", "/findings/batchupdate": "BatchUpdateFindings",
+             "/findings": "GetFindings"}
 
 
 class Proxy(BaseHTTPRequestHandler):
@@ -104,6 +118,8 @@ class Proxy(BaseHTTPRequestHandler):
         target = re.search(r"::(\d{12}):", params.get("RoleArn", "")) if action == "AssumeRole" else None
         if target and target.group(1) in deny:
             status, headers, data = 403, [("Content-Type", "text/xml")], DENIED
+        elif action.startswith("Describe") and account in deny_reads:
+            status, headers, data = 403, [("Content-Type", "text/xml")], READ_REFUSED
         else:
             status, headers, data = forward(self, MOTO, body)
             if target and status == 200:
@@ -116,7 +132,7 @@ class Proxy(BaseHTTPRequestHandler):
                           "error": error_code(status, data)})
         reply(self, status, headers, data)
 
-    do_GET = do_POST
+    do_GET = do_PATCH = do_POST
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
@@ -325,7 +341,8 @@ def scenario_hub(ids):
     product = f"arn:aws:securityhub:eu-west-1:{CENTRAL}:product/{CENTRAL}/default"
     check(s, "BatchImportFindings with the central account's own credentials, at most 100 findings a call",
           imports and all(c["account"] == CENTRAL and c["region"] == "eu-west-1" and len(c["params"].get("Findings", [])) <= 100
-                          for c in imports) and len(imports) == hub.get("calls") == -(-len(own) // 100),
+                          for c in imports) and len(imports) == -(-len(own) // 100)
+          and hub.get("calls") == len(imports) + sum(1 for c in calls if c["action"] == "GetFindings"),
           json.dumps([(c["account"], c["region"], len(c["params"].get("Findings", []))) for c in imports]))
     check(s, "exactly the central findings sent, each under the central account's default product",
           sorted(f["Id"] for f in sent) == want_ids and all(f["ProductArn"] == product and f["AwsAccountId"] == CENTRAL
@@ -335,6 +352,32 @@ def scenario_hub(ids):
     check(s, "Security Hub (moto) holds exactly those findings, ACTIVE",
           sorted(f["Id"] for f in held) == want_ids and all(f.get("RecordState") == "ACTIVE" for f in held),
           json.dumps(sorted(f["Id"] for f in held))[:300])
+    check(s, "the sweep read what Security Hub holds (GetFindings, central keys) and closed nothing firing",
+          any(c["action"] == "GetFindings" and c["account"] == CENTRAL for c in calls) and hub.get("stale") == 0,
+          json.dumps(hub)[:300])
+
+    # The sweep: a group deleted (no event handles a deletion) — its finding is closed by the next audit.
+    s = "Security Hub sweep: a deleted group's finding"
+    gone = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["hub-0"]}])["SecurityGroups"][0]["GroupId"]
+    ec2.delete_security_group(GroupId=gone)
+    gone_id = f"vpc-guardrail/{CENTRAL}/us-east-1/sg-open-admin-port/{gone}"
+    calls.clear()
+    rc, answer = invoke("hub-sweep", ids, "audit", json.dumps({"organization": True, "regions": REGIONS}),
+                        VPC_GUARDRAIL_SECURITY_HUB="true")
+    keep("hub-sweep-calls.json", calls)
+    hub = answer.get("securityHub") or {}
+    check(s, "answered; one stale finding closed", rc == 0 and hub.get("stale") == 1 and hub.get("archived") == 1,
+          json.dumps(hub)[:400])
+    updates = [c for c in calls if c["action"] == "BatchUpdateFindings"]
+    check(s, "BatchUpdateFindings RESOLVED tried for it alone (moto has no such call: listed as failed)",
+          [[i.get("Id") for i in c["params"].get("FindingIdentifiers", [])] for c in updates] == [[gone_id]]
+          and [f.get("id") for f in hub.get("failed", [])] == [gone_id], json.dumps(hub.get("failed"))[:300])
+    held = {f["Id"]: f for page in hub_client.get_paginator("get_findings").paginate() for f in page["Findings"]}
+    check(s, "moto holds it ARCHIVED and RESOLVED; every other finding still ACTIVE",
+          held.get(gone_id, {}).get("RecordState") == "ARCHIVED"
+          and (held.get(gone_id, {}).get("Workflow") or {}).get("Status") == "RESOLVED"
+          and all(f.get("RecordState") == "ACTIVE" for i, f in held.items() if i != gone_id),
+          json.dumps(held.get(gone_id))[:400])
 
 
 def scenario_accounts(ids):
@@ -584,12 +627,141 @@ def scenario_noorg():
                             cwd=ROOT, env=env(ids), stdout=subprocess.DEVNULL, stderr=err).returncode
     text = open(os.path.join(WORK, "noorg-cli.err")).read()
     check(s, "CLI audit --organization exits 2 naming it", rc == 2 and "no ACTIVE account" in text, f"exit {rc}: {text}")
+    # The same audit as the schedule sends it (notify on): told before it fails.
+    calls.clear()
+    arn = topic()
+    rc, answer = invoke("noorg-notify", ids, "audit",
+                        json.dumps({"organization": True, "regions": ["eu-west-1"], "notify": True}),
+                        VPC_GUARDRAIL_TOPIC_ARN=arn)
+    notice = blind_notice_checks(
+        "noorg {organization:true, notify:true}", rc, answer, "no ACTIVE account",
+        f"[HIGH] VPC Guardrail audit failed: the organization could not be listed in {CENTRAL} eu-west-1")
+    check("noorg {organization:true, notify:true}", "the notice names the listing's answer",
+          "NOT EVALUATED: eu-west-1: organizations:ListAccounts listed no ACTIVE account" in notice["message"],
+          notice["message"][:400])
+
+
+def topic():
+    """An SNS topic in moto for the notices (the proxy records each Publish)."""
+    sns = boto3.client("sns", region_name="eu-west-1", **KW)
+    return sns.create_topic(Name="vpc-guardrail")["TopicArn"]
+
+
+def blind_notice_checks(s, rc, answer, error_text, subject):
+    """An audit that read nothing: it fails (as before), and with notify one high notice says so first."""
+    sent = notices()
+    keep(f"{s.split()[0]}-notices.json", sent)
+    check(s, "the invocation fails naming why", rc == 1 and error_text in answer.get("error", ""),
+          json.dumps(answer)[:300])
+    check(s, "one notice, before the failure", len(sent) == 1, json.dumps([n["subject"] for n in sent]))
+    notice = sent[0] if sent else {"subject": "", "message": "", "attributes": {}}
+    check(s, "its subject says the audit failed and what was not read", notice["subject"] == subject,
+          notice["subject"])
+    check(s, "severity high, action failed", notice["attributes"].get("severity") == "high"
+          and notice["attributes"].get("action") == "failed", json.dumps(notice["attributes"]))
+    check(s, "no findings table (an estate no one read is not clean)",
+          "NOTHING WAS EVALUATED" in notice["message"] and "no findings" not in notice["message"].lower(),
+          notice["message"][:400])
+    return notice
+
+
+def scenario_readdenied(ids):
+    """DESIGN §15, §8: b's member role is assumed, then its reads are refused (as an SCP of b, or a
+    member role without the Describe permissions, does): one acknowledged "could not evaluate"
+    notice whose advice names b's member role and account, not the function's own role."""
+    s = "read refused in b (event bundle)"
+    arn = topic()
+    path = os.path.join(WORK, "readdenied-batch.json")
+    keep("readdenied-batch.json", sqs_batch({"b": change(ids, "b", 6, port=8443)}))
+    calls.clear()
+    with lock:
+        deny_reads.add(ids["b"])
+    try:
+        rc, answer = invoke("readdenied", ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
+                            VPC_GUARDRAIL_TOPIC_ARN=arn)
+    finally:
+        with lock:
+            deny_reads.clear()
+    keep("readdenied-calls.json", calls)
+    sent = notices()
+    keep("readdenied-notices.txt", "".join(f"--- {n['subject']}\n{json.dumps(n['attributes'])}\n{n['message']}\n" for n in sent))
+    role = f"arn:aws:iam::{ids['b']}:role/{ROLE}"
+    check(s, "acknowledged (no batchItemFailures)", rc == 0 and answer.get("batchItemFailures") == [],
+          json.dumps(answer)[:300])
+    check(s, "b's member role assumed, its reads refused", len(assumed(ids["b"])) == 1 and any(
+        c["account"] == ids["b"] and c["status"] == 403 and c["action"].startswith("Describe") for c in calls))
+    check(s, "nothing revoked", not any(c["action"].startswith("Revoke") for c in calls))
+    check(s, "one 'could not evaluate' notice for b", len(sent) == 1
+          and sent[0]["attributes"].get("accountId") == ids["b"]
+          and "could not evaluate" in sent[0]["subject"] and sent[0]["attributes"].get("severity") == "high",
+          json.dumps([(n["subject"], n["attributes"]) for n in sent]))
+    message = sent[0]["message"] if sent else ""
+    check(s, "its advice names b's member role and account (not the function role)",
+          f"Check the ec2:Describe* permissions of the member role {role} in account {ids['b']}" in message
+          and "function role" not in message, message[:800])
+    check(s, "b's rule stays", "8443" in world_rules(ids["b"], "us-east-1", ids["groups"]["b"]))
+
+
+def scenario_lookalike(ids):
+    """DESIGN §15: in the central account the guardrail acts with the function's own role, never the
+    member role: a world-open change there by a role *named* VpcGuardrailMember is judged and revoked
+    like anyone's (before: ignored as own-role, unseen); in a member account (a) such a call stays the
+    guardrail's own: ignored, a never assumed."""
+    s = "look-alike member role (event bundle)"
+    arn = topic()
+    events = {"a": change(ids, "a", 7, role=ROLE, session="vpc-guardrail-earlier-invocation", port=2222),
+              "central": change(ids, "central", 8, role=ROLE, session="vpc-guardrail-looks-legit", port=2223)}
+    path = os.path.join(WORK, "lookalike-batch.json")
+    keep("lookalike-batch.json", sqs_batch(events))
+    calls.clear()
+    rc, answer = invoke("lookalike", ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
+                        VPC_GUARDRAIL_TOPIC_ARN=arn)
+    keep("lookalike-calls.json", calls)
+    sent = notices()
+    keep("lookalike-notices.txt", "".join(f"--- {n['subject']}\n{json.dumps(n['attributes'])}\n{n['message']}\n" for n in sent))
+    check(s, "acknowledged (no batchItemFailures)", rc == 0 and answer.get("batchItemFailures") == [],
+          json.dumps(answer)[:300])
+    revokes = sorted((c["account"], c["params"].get("GroupId"), c["status"]) for c in calls
+                     if c["action"] == "RevokeSecurityGroupIngress")
+    check(s, "central: revoked with the function's own role (no AssumeRole into the central account)",
+          revokes == [(CENTRAL, ids["groups"]["central"], 200)] and not assumed(CENTRAL)
+          and "2223" not in world_rules(CENTRAL, "eu-west-1", ids["groups"]["central"]), f"{revokes}")
+    a_log = ignored_log("lookalike", "m-a")
+    check(s, "a: the member role's call ignored as own-role, a never assumed, its rule stays",
+          a_log and a_log[0].get("code") == "own-role" and not assumed(ids["a"])
+          and "2222" in world_rules(ids["a"], "eu-west-1", ids["groups"]["a"]), json.dumps(a_log)[:300])
+    check(s, "one notice: the central account's, naming the look-alike caller",
+          len(sent) == 1 and sent[0]["attributes"].get("accountId") == CENTRAL
+          and "vpc-guardrail-looks-legit" in sent[0]["message"], json.dumps([n["subject"] for n in sent]))
+
+
+def scenario_blind(ids):
+    """DESIGN §8 "a region not evaluated always notifies", §15: an audit (as the schedule sends it,
+    notify on) of accounts none of which can be read — here c, whose AssumeRole the proxy denies —
+    fails, and first publishes one notice naming each account-region and why."""
+    s = "blind audit bundle {accounts:[c], notify:true}"
+    calls.clear()
+    arn = topic()
+    rc, answer = invoke("blind-audit", ids, "audit",
+                        json.dumps({"accounts": [ids["c"]], "regions": REGIONS, "notify": True}),
+                        VPC_GUARDRAIL_TOPIC_ARN=arn)
+    keep("blind-audit-calls.json", calls)
+    notice = blind_notice_checks(
+        s, rc, answer, "no region could be loaded",
+        f"[HIGH] VPC Guardrail audit failed: 2 of 2 region(s) not read in 1 account eu-west-1,us-east-1")
+    role = f"arn:aws:iam::{ids['c']}:role/{ROLE}"
+    check(s, "each account-region named with the role denied",
+          all(f"NOT EVALUATED: {ids['c']} {r}: cannot assume {role} in account {ids['c']}" in notice["message"]
+              for r in REGIONS), notice["message"][:600])
+    check(s, "nothing read in c", not any(c["account"] == ids["c"] and c["action"].startswith("Describe")
+                                          for c in calls))
 
 
 def main():
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if which not in ("audit", "accounts", "hub", "cli", "events", "allowlist", "noorg", "all"):
-        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|hub|cli|events|allowlist|noorg|all]")
+    if which not in ("audit", "accounts", "hub", "cli", "events", "allowlist", "noorg", "blind", "readdenied",
+                     "lookalike", "all"):
+        sys.exit(f"usage: {sys.argv[0]} [audit|accounts|hub|cli|events|allowlist|noorg|blind|readdenied|lookalike|all]")
     if which in ("noorg", "all"):
         scenario_noorg()
     ids = world()
@@ -605,6 +777,12 @@ def main():
         scenario_events(ids)  # it changes the world: after the audits
     if which in ("allowlist", "all"):
         scenario_allowlist(ids)
+    if which in ("blind", "all"):
+        scenario_blind(ids)
+    if which in ("readdenied", "all"):
+        scenario_readdenied(ids)
+    if which in ("lookalike", "all"):
+        scenario_lookalike(ids)
     if which in ("hub", "all"):
         scenario_hub(ids)  # it adds groups to the central account: last
     failed = [r for r in results if not r[2]]

@@ -98,6 +98,12 @@ export function auditNotice(input: {
   accounts?: readonly AccountSummary[];
   /** `summary.notJudged` as text shows it (AuditRun.notJudgedText: led by account and region). */
   notJudgedText?: readonly NotJudged[];
+  /**
+   * Set when nothing at all could be evaluated (every account-region failed, or the organization's
+   * accounts could not be listed): why, for the subject. The audit then fails, but the notice says
+   * so first — "no findings" would read as a clean estate while the guardrail is blind.
+   */
+  blind?: string;
 }): Notice {
   const { findings, summary, failures, accountId, regions } = input;
   const results = (input.remediation ?? []).flatMap((r) => r.results);
@@ -122,19 +128,31 @@ export function auditNotice(input: {
       ? `VPC Guardrail audit of ${multi.length} account(s) from ${accountId}, region(s) ${regions.join(', ')}.`
       : `VPC Guardrail audit of account ${accountId}, region(s) ${regions.join(', ')}.`,
     '',
+    ...(input.blind !== undefined ? [`NOTHING WAS EVALUATED: ${input.blind}.`, ''] : []),
     ...(multi ? [...multi.map(accountLine), ''] : []),
     ...failures.map((f) => `NOT EVALUATED: ${f.accountId ? `${f.accountId} ` : ''}${f.region}: ${f.message}`),
     ...(failures.length > 0 ? [''] : []),
     ...(actionLines.length > 0 ? ['ACTIONS', ...actionLines, ''] : []),
-    formatTable(
-      findings,
-      { ...summary, notJudged: [...(input.notJudgedText ?? summary.notJudged)] },
-      // Where each finding is, as the not-judged lines say it: an id alone does not.
-      { location: multi ? 'account-region' : regions.length > 1 ? 'region' : 'one' },
-    ),
-    'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
+    // Nothing read: an empty table would say "no findings" of an estate no one looked at.
+    ...(input.blind !== undefined
+      ? [
+          'Fix what the lines above name (the role, its permissions, the organization), then run the audit again.',
+        ]
+      : [
+          formatTable(
+            findings,
+            { ...summary, notJudged: [...(input.notJudgedText ?? summary.notJudged)] },
+            // Where each finding is, as the not-judged lines say it: an id alone does not.
+            { location: multi ? 'account-region' : regions.length > 1 ? 'region' : 'one' },
+          ),
+          'To exempt a resource, tag it vpc-guardrail:exempt with * or a comma list of rule ids (optionally @YYYY-MM-DD).',
+        ]),
   ].join('\n');
-  const subject = subjectLine(`${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`);
+  const subject = subjectLine(
+    input.blind !== undefined
+      ? `${level}VPC Guardrail audit failed: ${input.blind} in ${where}`
+      : `${level}VPC Guardrail audit: ${counts}${fixed}${failed} in ${where}`,
+  );
   const active = findings.filter((f) => !f.suppressed);
   const done = results.filter((r) => r.status === 'done');
   return {

@@ -1,8 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { AuditLoadError } from '../aws/errors';
+import { AccountListError, AuditLoadError, errorCode } from '../aws/errors';
 import type { SecurityHubSync } from '../aws/security-hub';
 import type { Config } from '../config';
-import type { Summary } from '../engine';
+import { type Summary, summarize } from '../engine';
 import type { Finding } from '../findings';
 import {
   type SecurityHubPlan,
@@ -11,6 +11,7 @@ import {
   toAsffPerAccount,
 } from '../integrations/security-hub';
 import { isLoud, type Notice } from '../notify/notice';
+import { defaultProductArn } from '../report/asff';
 import { sarifCategory, toSarif } from '../report/sarif';
 import { governedAccounts } from './accounts';
 import { auditNotice } from './audit-notice';
@@ -74,7 +75,28 @@ export async function auditAccounts(
 export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<AuditResult> {
   const regions = payload.regions ? [...new Set(payload.regions)] : [deps.homeRegion];
   const now = deps.now();
-  const { accounts, excluded, multiAccount } = await auditAccounts(payload, deps);
+  let listed: Awaited<ReturnType<typeof auditAccounts>>;
+  try {
+    listed = await auditAccounts(payload, deps);
+  } catch (error) {
+    if (!(error instanceof AccountListError)) throw error;
+    // The organization could not be listed: nothing is read, and a scheduled audit is told.
+    const failure = {
+      region: regions.join(','),
+      operation: 'ListAccounts',
+      code: errorCode(error.cause ?? error),
+      message: error.message,
+    };
+    return tellBlind(payload, deps, error, {
+      findings: [],
+      summary: summarize([]),
+      failures: [failure],
+      accountId: deps.accountId,
+      regions,
+      blind: 'the organization could not be listed',
+    });
+  }
+  const { accounts, excluded, multiAccount } = listed;
   const targets = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
   const run = await auditTargets(
     targets,
@@ -82,7 +104,18 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
     { config: deps.config, ec2For: deps.ec2For, now, concurrency: deps.concurrency ?? 8 },
   );
   const { findings, summary, failures, remediation } = run;
-  if (targets.length > 0 && failures.length === targets.length) throw new AuditLoadError(failures);
+  if (targets.length > 0 && failures.length === targets.length) {
+    return tellBlind(payload, deps, new AuditLoadError(failures), {
+      findings,
+      summary,
+      failures,
+      accountId: deps.accountId,
+      regions,
+      ...(run.accounts ? { accounts: run.accounts } : {}),
+      notJudgedText: run.notJudgedText,
+      blind: `${failures.length} of ${targets.length} region(s) not read`,
+    });
+  }
 
   let notified: boolean | undefined;
   if (payload.notify) {
@@ -119,6 +152,20 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
       ),
       asff: { accountId: deps.accountId, region: deps.homeRegion, now },
     });
+    // The sweep (README "AWS Security Hub"): what Security Hub holds that this audit no longer
+    // reports is closed — for the audit's own account (the only one it imports) and the regions it
+    // read whole (a VPC subset says nothing of the other VPCs).
+    if (!payload.vpcIds) {
+      plan.sweep = {
+        productArn: defaultProductArn(deps.homeRegion, deps.accountId),
+        prefixes: run.coverage
+          .filter((c) => (c.accountId ?? deps.accountId) === deps.accountId)
+          .map((c) => `vpc-guardrail/${deps.accountId}/${c.region}/`),
+        firing: new Set([...plan.active, ...plan.closed].map((r) => r.Id)),
+        notJudged: summary.notJudged,
+        now,
+      };
+    }
     const sync = await deps.securityHub(plan);
     securityHub = {
       ...sync,
@@ -148,6 +195,28 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
   return fitResponse(result, findings, (subset) =>
     render(payload.format, subset, summary, deps, now, category),
   );
+}
+
+/**
+ * An audit that could evaluate nothing fails (its caller and Lambda's on-failure destination see
+ * the error), but with `notify` it first publishes a notice naming every failure: DESIGN §8 "a
+ * region not evaluated always" notifies, and a scheduled audit has no one reading its result. A
+ * refused publish is thrown with the audit's own error, both named.
+ */
+async function tellBlind(
+  payload: AuditPayload,
+  deps: AuditDeps,
+  error: Error,
+  notice: Parameters<typeof auditNotice>[0],
+): Promise<never> {
+  if (payload.notify && deps.publish) {
+    try {
+      await deps.publish(auditNotice(notice));
+    } catch (publishError) {
+      throw new AggregateError([error, publishError], `${error.message}; and its notice was not published`);
+    }
+  }
+  throw error;
 }
 
 function render(

@@ -2,11 +2,13 @@ import {
   type AwsSecurityFinding,
   BatchImportFindingsCommand,
   BatchUpdateFindingsCommand,
+  GetFindingsCommand,
   type Partition,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { ConfigError } from '../errors';
 import type { SecurityHubPlan } from '../integrations/security-hub';
+import { type StaleSweep, staleRecords } from '../integrations/stale-findings';
 import { ASFF_BATCH_SIZE, type AsffFinding, batchImportRequests } from '../report/asff';
 import { errorCode } from './errors';
 
@@ -157,6 +159,11 @@ export interface SecurityHubSync {
    * absent when no exemption changed.
    */
   workflowSet?: number;
+  /**
+   * An audit's sweep: findings Security Hub held ACTIVE for an account-region the audit read whole
+   * and no longer reports, closed (counted in `archived` and `resolved` too); absent without a sweep.
+   */
+  stale?: number;
   failed: SecurityHubFailure[];
   calls: number;
 }
@@ -216,6 +223,65 @@ async function updateWorkflow(
   return { processed, failed, calls };
 }
 
+/** GetFindings takes at most 20 values per filter field. */
+const FILTER_VALUES = 20;
+
+/**
+ * The findings Security Hub holds ACTIVE under `productArn` whose Id starts with one of `prefixes`
+ * (GetFindings, every page, 20 prefixes a listing). Any failed call fails the listing: a partial one
+ * would leave findings open unnoticed, never close one that fires, so the caller closes nothing.
+ */
+export async function heldFindings(
+  client: SecurityHubClient,
+  productArn: string,
+  prefixes: readonly string[],
+): Promise<{ held: AwsSecurityFinding[]; calls: number; failure?: SecurityHubFailure }> {
+  const held: AwsSecurityFinding[] = [];
+  let calls = 0;
+  try {
+    for (let i = 0; i < prefixes.length; i += FILTER_VALUES) {
+      const Filters = {
+        ProductArn: [{ Value: productArn, Comparison: 'EQUALS' as const }],
+        RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' as const }],
+        Id: prefixes.slice(i, i + FILTER_VALUES).map((Value) => ({ Value, Comparison: 'PREFIX' as const })),
+      };
+      const tokens = new Set<string>();
+      let NextToken: string | undefined;
+      do {
+        calls++;
+        const out = await client.send(new GetFindingsCommand({ Filters, MaxResults: 100, NextToken }));
+        held.push(...(out.Findings ?? []));
+        NextToken = out.NextToken || undefined;
+        if (NextToken !== undefined && tokens.has(NextToken))
+          throw new Error('GetFindings repeated a page token');
+        if (NextToken !== undefined) tokens.add(NextToken);
+      } while (NextToken !== undefined);
+    }
+  } catch (error) {
+    return { held: [], calls, failure: { id: '(GetFindings)', ...callFailure(error) } };
+  }
+  return { held, calls };
+}
+
+/** An audit's sweep (DESIGN §16, README): closes what Security Hub holds that the audit no longer reports. */
+export async function closeStale(
+  client: SecurityHubClient,
+  sweep: StaleSweep,
+): Promise<SecurityHubResolveReport & { stale: number }> {
+  if (sweep.prefixes.length === 0) return { archived: 0, resolved: 0, failed: [], calls: 0, stale: 0 };
+  const listing = await heldFindings(client, sweep.productArn, sweep.prefixes);
+  if (listing.failure) {
+    return { archived: 0, resolved: 0, failed: [listing.failure], calls: listing.calls, stale: 0 };
+  }
+  const stale = staleRecords(listing.held, sweep);
+  // Security Hub holds them: closed ones, resolved and archived whatever BatchUpdateFindings answers.
+  const closing =
+    stale.length > 0
+      ? await resolveFindings(client, stale, [])
+      : { archived: 0, resolved: 0, failed: [], calls: 0 };
+  return { ...closing, calls: closing.calls + listing.calls, stale: stale.length };
+}
+
 /** Sends a plan: the firing findings as ACTIVE, then closes the closed and gone ones. */
 export async function syncFindings(
   client: SecurityHubClient,
@@ -234,13 +300,22 @@ export async function syncFindings(
   const suppress = await setWorkflow(client, taken(plan.workflow.suppress), 'SUPPRESSED');
   const reopen = await setWorkflow(client, taken(plan.workflow.reopen), 'NEW');
   const workflowCalls = suppress.calls + reopen.calls;
+  // Last: the sweep lists what Security Hub holds after this import (never closing a firing one).
+  const swept = plan.sweep ? await closeStale(client, plan.sweep) : undefined;
   return {
     imported: imported.imported,
-    archived: closing.archived,
-    resolved: closing.resolved,
+    archived: closing.archived + (swept?.archived ?? 0),
+    resolved: closing.resolved + (swept?.resolved ?? 0),
     ...(workflowCalls > 0 ? { workflowSet: suppress.updated + reopen.updated } : {}),
-    failed: [...imported.failed, ...closing.failed, ...suppress.failed, ...reopen.failed],
-    calls: imported.calls + closing.calls + workflowCalls,
+    ...(swept ? { stale: swept.stale } : {}),
+    failed: [
+      ...imported.failed,
+      ...closing.failed,
+      ...suppress.failed,
+      ...reopen.failed,
+      ...(swept?.failed ?? []),
+    ],
+    calls: imported.calls + closing.calls + workflowCalls + (swept?.calls ?? 0),
   };
 }
 

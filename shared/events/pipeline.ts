@@ -25,10 +25,7 @@ export interface SliceSource {
   snapshot: Snapshot;
   complete: boolean;
   errors: string[];
-  /**
-   * Nothing was read: the account's member role could not be assumed (`AssumeRoleDeniedError`), so
-   * the account is not onboarded or its role does not trust the central functions.
-   */
+  /** Nothing was read: the member role could not be assumed (not onboarded, or its trust broken). */
   memberRoleDenied?: true;
   /**
    * The read was throttled (or EC2 unavailable) past the SDK's retries on the messages' last
@@ -36,6 +33,8 @@ export interface SliceSource {
    * so); before the last receive such a read fails the messages quietly (DESIGN §14).
    */
   lastReceiveReadFault?: true;
+  /** Organization mode: the member role this slice was read with (a refused read is its to fix). */
+  readAs?: string;
 }
 
 /** The account and region a group's calls go to (per-account clients plug in here). */
@@ -149,6 +148,7 @@ export async function runGroupPipeline(
       couldNotEvaluate,
       ...(slice.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
       ...(slice.lastReceiveReadFault ? { lastReceiveReadFault: true as const } : {}),
+      ...(slice.readAs !== undefined ? { readAs: slice.readAs } : {}),
       ...(allUnreadable ? { responseDropped: true as const } : {}),
       findings: [],
       open: [],
@@ -232,6 +232,7 @@ async function loadGroupSlice(
     errors: [...a.errors, ...b.errors],
     ...(a.memberRoleDenied || b.memberRoleDenied ? { memberRoleDenied: true as const } : {}),
     ...(a.lastReceiveReadFault || b.lastReceiveReadFault ? { lastReceiveReadFault: true as const } : {}),
+    ...((a.readAs ?? b.readAs) !== undefined ? { readAs: a.readAs ?? b.readAs } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { ActionResult } from '../remediation/types';
 import { type AsffFinding, type AsffOptions, asffFindingId, toAsffFinding } from '../report/asff';
 import { RULES, ruleById } from '../rules/registry';
 import type { ResolvedScope } from '../scope/resolve';
+import type { StaleSweep } from './stale-findings';
 
 // What one evaluation tells Security Hub (DESIGN §16), decided without calling it: the findings
 // that fire, those its remediation closed, and those that may have fired before and no longer do.
@@ -29,6 +30,8 @@ export interface SecurityHubPlan {
    * three sets (`accountOnly`), counted per account (sorted by id). Empty when all are its own.
    */
   otherAccounts: { accountId: string; findings: number }[];
+  /** An audit's sweep of what Security Hub holds for the account-regions it read whole (stale-findings.ts). */
+  sweep?: StaleSweep;
 }
 
 export interface SecurityHubPlanInput {
@@ -116,8 +119,17 @@ const SCOPE_TYPES: readonly [keyof Omit<ResolvedScope, 'missing'>, ResourceType]
   ['networkInterfaces', 'AWS::EC2::NetworkInterface'],
 ];
 
-/** The record that closes a rule's finding on a resource, when only the rule and resource are known. */
-function goneRecord(ruleId: string, resourceType: ResourceType, resourceId: string, options: AsffOptions) {
+/**
+ * The record that closes a rule's finding on a resource, when only the rule and resource are known;
+ * `how` says what evaluated it again (an event's change, or an audit).
+ */
+export function goneRecord(
+  ruleId: string,
+  resourceType: ResourceType,
+  resourceId: string,
+  options: AsffOptions,
+  how = 'evaluated again after a change',
+): AsffFinding {
   const rule = ruleById(ruleId);
   const title = rule?.meta.title ?? ruleId;
   const record = toAsffFinding(
@@ -131,7 +143,7 @@ function goneRecord(ruleId: string, resourceType: ResourceType, resourceId: stri
       resourceId,
       vpcId: '',
       title,
-      detail: `No longer detected: ${resourceId} was evaluated again after a change and rule ${ruleId} (${title}) no longer fires on it.`,
+      detail: `No longer detected: ${resourceId} was ${how} and rule ${ruleId} (${title}) no longer fires on it.`,
       controls: [...(rule?.meta.controls ?? [])],
       evidence: {},
     },

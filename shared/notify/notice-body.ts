@@ -1,4 +1,5 @@
 import type { ParsedEvent } from '../events/types';
+import { memberAccountCheck } from '../org/advice';
 import { cap, describeAction, STATUS_LABEL, shellWord, undoCommand } from './action-text';
 import { exemptionLines } from './exemption-lines';
 import { callLines, resourceLines } from './notice-resources';
@@ -159,15 +160,16 @@ function couldNotEvaluateLines(input: NoticeInput): string[] {
  * not trust the central functions: the central role's Describe permissions are not the cause.
  */
 export function couldNotEvaluateAdvice(
-  input: Pick<NoticeInput, 'memberRoleDenied' | 'responseDropped' | 'lastReceiveReadFault'>,
+  input: Pick<
+    NoticeInput,
+    'memberRoleDenied' | 'responseDropped' | 'readAs' | 'accountId' | 'lastReceiveReadFault'
+  >,
 ): string {
   if (input.responseDropped) return UNEVALUATED_ADVICE;
   if (input.lastReceiveReadFault) {
     return 'Nothing was remediated. EC2 throttled these reads (or was unavailable) past the retries, on the last receive: the events go to the dead-letter queue. Redrive them once the throttling is over (README "Redrive"), or review the change by hand.';
   }
-  const check = input.memberRoleDenied
-    ? 'Deploy the member template in that account (the StackSet, or the member stack where a StackSet does not reach) and check that its role trusts the central functions'
-    : 'Check the function role’s ec2:Describe* permissions';
+  const check = memberAccountCheck(input) ?? 'Check the function role’s ec2:Describe* permissions';
   return `Nothing was remediated. ${check}, then review the change by hand.`;
 }
 

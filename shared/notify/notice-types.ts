@@ -85,6 +85,11 @@ export interface NoticeInput {
    * messages' last receive (the remedy is a redrive once it is over, not the read permissions).
    */
   lastReceiveReadFault?: true;
+  /**
+   * With `couldNotEvaluate`: the member role (ARN) the reads were made with, in another account
+   * than the function's (organization mode): its permissions, or that account's SCPs, refused them.
+   */
+  readAs?: string;
   resolved?: ResolvedScope;
   /** Each call's own resolved scope, in the order of `calls`. */
   perEvent?: readonly ResolvedScope[];

@@ -42,13 +42,17 @@ export function isMemberRoleCall(event: ParsedEvent, memberRoleName: string): bo
 }
 
 /**
- * Organization triage of one parsed event: the member role's own calls are ignored in any account,
- * and an account outside the allow-list is rejected with the reason. Undefined: handle it.
+ * Organization triage of one parsed event: the member role's own calls are ignored in every account
+ * but the central one, and an account outside the allow-list is rejected with the reason.
+ * Undefined: handle it. In the central account the guardrail acts with the function's own role,
+ * never the member role, so a call by a role of that name there is someone else's: ignoring it
+ * would let a role made to look like the guardrail's change anything unseen.
  */
 export function orgTriage(event: ParsedEvent, scope: OrgScope): Ignored | undefined {
   if (!event.accountId) return { code: 'malformed', reason: 'the event names no account' };
   if (!event.region) return { code: 'malformed', reason: 'the event names no region' };
-  if (isMemberRoleCall(event, scope.memberRoleName)) {
+  const central = event.accountId === scope.homeAccountId;
+  if (!central && isMemberRoleCall(event, scope.memberRoleName)) {
     return { code: 'own-role', reason: `made by the guardrail's member role ${scope.memberRoleName}` };
   }
   const notGoverned = accountNotGoverned(event.accountId, scope);

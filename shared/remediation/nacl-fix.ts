@@ -154,6 +154,8 @@ export function planNaclFix(
   const taken = new Set(acl.ingress.map((e) => e.ruleNumber));
   const current = new SimulatedEntries(acl.ingress.slice(), evaluated);
   const changed = new Set<number>();
+  // `keptWorldOpen` per family, asked at most once a plan: its items share the kept sources.
+  const keptOpen: Partial<Record<Family, boolean>> = {};
 
   for (const item of open) {
     if (!kept) {
@@ -192,7 +194,9 @@ export function planNaclFix(
       }
     }
     if (candidate === undefined) {
-      candidate = keptWorldOpen(sources, item.family, config.worldOpenCoverage)
+      keptOpen[item.family] ??= keptWorldOpen(sources, item.family, config.worldOpenCoverage);
+      const worldOpen = keptOpen[item.family];
+      candidate = worldOpen
         ? `the kept sources of ${familyLabel(item.family)} (the VPC's blocks and naclAdminSources) are world-open themselves`
         : denyAndAllow(item, lowest.ruleNumber, sources, taken, current.entries);
     }

@@ -212,15 +212,33 @@ function types(finding: Finding): string[] {
  * (schema-kit's MAX_ID_LENGTH), so this holds for findings built by any other caller.
  */
 export function asffFindingId(accountId: string, region: string, ruleId: string, resourceId: string): string {
-  const id = `vpc-guardrail/${accountId}/${region}/${ruleId}/${resourceId}`;
+  const part = idText(resourceId);
+  const id = `vpc-guardrail/${accountId}/${region}/${ruleId}/${part}`;
   if (id.length <= LIMITS.id) return id;
   const digest = createHash('sha256').update(resourceId).digest('hex').slice(0, 16);
   const prefix = `vpc-guardrail/${accountId}/${region}/${ruleId}/`;
   let keep = Math.max(0, LIMITS.id - prefix.length - digest.length - 1);
   // Never half a surrogate pair.
-  const last = resourceId.charCodeAt(keep - 1);
+  const last = part.charCodeAt(keep - 1);
   if (last >= 0xd800 && last <= 0xdbff) keep -= 1;
-  return `${prefix}${resourceId.slice(0, keep)}~${digest}`;
+  return `${prefix}${part.slice(0, keep)}~${digest}`;
+}
+
+/**
+ * Characters an ASFF identifier cannot hold — line terminators and other control characters fail
+ * its `.*\S.*` pattern (`.` matches no line break), so Security Hub rejects the finding — and `%`,
+ * the escape itself, so two different ids never meet.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds (ASFF refuses them)
+const NOT_IN_ID = /[%\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * A resource id as the ASFF `Id` and `Resources[].Id` hold it: percent-encoded where it has a
+ * character of `NOT_IN_ID` (only a hand-made snapshot's id can: EC2's never do, so theirs are
+ * unchanged), one finding per id still and the same one on every run.
+ */
+function idText(resourceId: string): string {
+  return resourceId.replace(NOT_IN_ID, (c) => encodeURIComponent(c));
 }
 
 /** The record's FirstObservedAt: the given time when it is a valid one not after `now`. */
@@ -286,7 +304,7 @@ export function toAsffFinding(finding: Finding, options: AsffOptions): AsffFindi
     Resources: [
       {
         Type: resource.type,
-        Id: `arn:${partition}:ec2:${region}:${accountId}:${resource.arnPath}/${finding.resourceId}`,
+        Id: `arn:${partition}:ec2:${region}:${accountId}:${resource.arnPath}/${idText(finding.resourceId)}`,
         Partition: partition,
         Region: region,
         ...(finding.vpcId ? { Details: { Other: { VpcId: finding.vpcId } } } : {}),

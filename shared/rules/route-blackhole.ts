@@ -16,8 +16,9 @@ export const routeBlackhole = defineRule({
     title: 'Route table has blackhole routes',
     resourceType: 'AWS::EC2::RouteTable',
   }),
-  evaluate: ({ model }: RuleContext) =>
-    draftsOf(model.routeTables.values(), (table) => {
+  evaluate: ({ model }: RuleContext) => {
+    const served = new SubnetsServed(model);
+    return draftsOf(model.routeTables.values(), (table) => {
       const routes = table.item.Routes.filter((r) => r.State === 'blackhole').map((r) => ({
         destination: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId ?? '',
         target: routeTarget(r) ?? null,
@@ -38,25 +39,43 @@ export const routeBlackhole = defineRule({
         controls: [],
         evidence: {
           blackholeRoutes: routes,
-          subnetIds: subnetsServed(model, table),
+          subnetIds: served.of(table),
           main: table.isMain,
         },
         evidenceKey: routes.map((r) => r.destination).join(','),
       };
-    }),
+    });
+  },
 });
 
 /**
- * The subnets that use `table`: its explicit associations and, for a VPC's main table, the
+ * The subnets that use a table: its explicit associations and, for a VPC's main table, the
  * snapshot's subnets of that VPC without a table of their own (DESIGN §5: "else its VPC's main
- * table"). Sorted, once each. Only a table with a blackhole route asks, so the scan is rare.
+ * table"). Sorted, once each. The subnets on main tables are indexed in one pass over the subnets,
+ * on the first main table with a blackhole route, not found by a pass over every subnet per table.
  */
-function subnetsServed(model: Model, table: RouteTableNode): string[] {
-  if (!table.isMain) return table.subnetIds;
-  const implicit: string[] = [];
-  for (const subnet of model.subnets.values()) {
-    if (!subnet.routeTableExplicit && subnet.routeTableId === table.id) implicit.push(subnet.id);
+class SubnetsServed {
+  private implicitByTable: Map<string, string[]> | undefined;
+
+  constructor(private readonly model: Model) {}
+
+  of(table: RouteTableNode): string[] {
+    if (!table.isMain) return table.subnetIds;
+    this.implicitByTable ??= implicitSubnets(this.model);
+    const implicit = this.implicitByTable.get(table.id);
+    if (!implicit) return table.subnetIds;
+    return [...new Set([...table.subnetIds, ...implicit])].sort();
   }
-  if (implicit.length === 0) return table.subnetIds;
-  return [...new Set([...table.subnetIds, ...implicit])].sort();
+}
+
+/** The subnets without a table of their own, by the table they use (the VPC's main one), in model order. */
+function implicitSubnets(model: Model): Map<string, string[]> {
+  const byTable = new Map<string, string[]>();
+  for (const subnet of model.subnets.values()) {
+    if (subnet.routeTableExplicit || subnet.routeTableId === undefined) continue;
+    const list = byTable.get(subnet.routeTableId);
+    if (list) list.push(subnet.id);
+    else byTable.set(subnet.routeTableId, [subnet.id]);
+  }
+  return byTable;
 }

@@ -398,7 +398,7 @@ describe('VpcGuardrail stack', () => {
     expect(synthesize).not.toThrow();
   });
 
-  it('grants Security Hub only BatchImportFindings on the default product and BatchUpdateFindings on the hub, when enabled', () => {
+  it('grants Security Hub only BatchImportFindings on the default product and BatchUpdateFindings on the hub (and GetFindings to the audit, for its sweep), when enabled', () => {
     // Act
     const off = synth();
     const on = synth({ securityHub: true });
@@ -422,7 +422,8 @@ describe('VpcGuardrail stack', () => {
         ],
       ],
     });
-    // One import and one resolve statement per function, nothing broader.
+    // One import and one resolve statement per function, nothing broader; the audit (second) also
+    // lists what the hub holds, to close what it no longer reports.
     expect(hub(on)).toEqual([
       {
         Sid: 'SecurityHubImport',
@@ -445,7 +446,7 @@ describe('VpcGuardrail stack', () => {
       {
         Sid: 'SecurityHubResolve',
         Effect: 'Allow',
-        Action: 'securityhub:BatchUpdateFindings',
+        Action: ['securityhub:BatchUpdateFindings', 'securityhub:GetFindings'],
         Resource: arn('hub/default'),
       },
     ]);

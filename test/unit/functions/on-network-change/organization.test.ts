@@ -341,7 +341,7 @@ describe('organization mode: the event path', () => {
     });
   });
 
-  it("ignores the member role's own calls in any account", async () => {
+  it("ignores the member role's own calls in any member account", async () => {
     // Prepare
     const { build, centralClient } = clientsByAccount();
     const record = {
