@@ -7,8 +7,8 @@ import {
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { ConfigError } from '../errors';
-import type { SecurityHubPlan } from '../integrations/security-hub';
-import { type StaleSweep, staleRecords } from '../integrations/stale-findings';
+import type { SecurityHubPlan, StaleSweep } from '../integrations/security-hub';
+import { staleRecords } from '../integrations/stale-findings';
 import { ASFF_BATCH_SIZE, type AsffFinding, batchImportRequests } from '../report/asff';
 import { errorCode } from './errors';
 

@@ -4,7 +4,6 @@ import type { ActionResult } from '../remediation/types';
 import { type AsffFinding, type AsffOptions, asffFindingId, toAsffFinding } from '../report/asff';
 import { RULES, ruleById } from '../rules/registry';
 import type { ResolvedScope } from '../scope/resolve';
-import type { StaleSweep } from './stale-findings';
 
 // What one evaluation tells Security Hub (DESIGN §16), decided without calling it: the findings
 // that fire, those its remediation closed, and those that may have fired before and no longer do.
@@ -32,6 +31,20 @@ export interface SecurityHubPlan {
   otherAccounts: { accountId: string; findings: number }[];
   /** An audit's sweep of what Security Hub holds for the account-regions it read whole (stale-findings.ts). */
   sweep?: StaleSweep;
+}
+
+/** What an audit's sweep may close (stale-findings.ts decides which held findings). */
+export interface StaleSweep {
+  /** The product whose findings are ours (the account's default product, in the home region). */
+  productArn: string;
+  /** `vpc-guardrail/<account>/<region>/` of each account-region read whole (not a VPC subset). */
+  prefixes: string[];
+  /** The ASFF ids this audit found firing (imported ACTIVE now): never closed. */
+  firing: ReadonlySet<string>;
+  /** What the audit could not judge: a rule with no finding on such a resource says nothing. */
+  notJudged: readonly NotJudged[];
+  /** When the audit began reading: a record written since (an event's) may hold what it did not see. */
+  now: Date;
 }
 
 export interface SecurityHubPlanInput {

@@ -1,7 +1,6 @@
-import type { NotJudged } from '../engine';
 import type { AsffFinding } from '../report/asff';
 import { ruleById } from '../rules/registry';
-import { goneRecord } from './security-hub';
+import { goneRecord, type StaleSweep } from './security-hub';
 
 // An audit's sweep of Security Hub (DESIGN §16, README "AWS Security Hub"): a finding imported
 // earlier that the audit of its whole account-region no longer reports — fixed by hand with the
@@ -9,20 +8,6 @@ import { goneRecord } from './security-hub';
 // ACTIVE there for good, a fixed group still shown as open. The audit reads what Security Hub
 // holds ACTIVE under its product for the account-regions it read whole and closes the others.
 // Pure: shared/aws/security-hub.ts makes the calls.
-
-/** What the sweep may close. */
-export interface StaleSweep {
-  /** The product whose findings are ours (the account's default product, in the home region). */
-  productArn: string;
-  /** `vpc-guardrail/<account>/<region>/` of each account-region read whole (not a VPC subset). */
-  prefixes: string[];
-  /** The ASFF ids this audit found firing (imported ACTIVE now): never closed. */
-  firing: ReadonlySet<string>;
-  /** What the audit could not judge: a rule with no finding on such a resource says nothing. */
-  notJudged: readonly NotJudged[];
-  /** When the audit began reading: a record written since (an event's) may hold what it did not see. */
-  now: Date;
-}
 
 /** The part of a finding Security Hub returns that the sweep reads. */
 export interface HeldFinding {
