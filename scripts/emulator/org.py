@@ -495,6 +495,20 @@ def sqs_batch(events):
     } for k, v in events.items()]}
 
 
+def deliver(name, ids, events, arn):
+    """One SQS batch of `events` to the event bundle (remediate mode, notices to `arn`); the batch, the
+    calls and the notices kept under `name`. Returns the exit code, the answer and the notices."""
+    path = os.path.join(WORK, f"{name}-batch.json")
+    keep(f"{name}-batch.json", sqs_batch(events))
+    calls.clear()
+    rc, answer = invoke(name, ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
+                        VPC_GUARDRAIL_TOPIC_ARN=arn)
+    keep(f"{name}-calls.json", calls)
+    sent = notices()
+    keep(f"{name}-notices.txt", "".join(f"--- {n['subject']}\n{json.dumps(n['attributes'])}\n{n['message']}\n" for n in sent))
+    return rc, answer, sent
+
+
 def ignored_log(name, message_id):
     """The function's "event ignored" log records of one message."""
     with open(os.path.join(WORK, f"{name}-log.jsonl")) as f:
@@ -555,14 +569,7 @@ def scenario_events(ids):
         "c": change(ids, "c", 4),
         "own": change(ids, "b", 5, role=ROLE, session="vpc-guardrail-earlier-invocation"),
     }
-    path = os.path.join(WORK, "events-batch.json")
-    keep("events-batch.json", sqs_batch(events))
-    calls.clear()
-    rc, answer = invoke("events", ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
-                        VPC_GUARDRAIL_TOPIC_ARN=topic)
-    keep("events-calls.json", calls)
-    sent = notices()
-    keep("events-notices.txt", "".join(f"--- {n['subject']}\n{json.dumps(n['attributes'])}\n{n['message']}\n" for n in sent))
+    rc, answer, sent = deliver("events", ids, events, topic)
     log = [json.loads(line) for line in open(os.path.join(WORK, "events-log.jsonl")) if line.startswith("{")]
 
     check(s, "every message acknowledged (no batchItemFailures)", rc == 0 and answer.get("batchItemFailures") == [],
@@ -671,20 +678,13 @@ def scenario_readdenied(ids):
     notice whose advice names b's member role and account, not the function's own role."""
     s = "read refused in b (event bundle)"
     arn = topic()
-    path = os.path.join(WORK, "readdenied-batch.json")
-    keep("readdenied-batch.json", sqs_batch({"b": change(ids, "b", 6, port=8443)}))
-    calls.clear()
     with lock:
         deny_reads.add(ids["b"])
     try:
-        rc, answer = invoke("readdenied", ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
-                            VPC_GUARDRAIL_TOPIC_ARN=arn)
+        rc, answer, sent = deliver("readdenied", ids, {"b": change(ids, "b", 6, port=8443)}, arn)
     finally:
         with lock:
             deny_reads.clear()
-    keep("readdenied-calls.json", calls)
-    sent = notices()
-    keep("readdenied-notices.txt", "".join(f"--- {n['subject']}\n{json.dumps(n['attributes'])}\n{n['message']}\n" for n in sent))
     role = f"arn:aws:iam::{ids['b']}:role/{ROLE}"
     check(s, "acknowledged (no batchItemFailures)", rc == 0 and answer.get("batchItemFailures") == [],
           json.dumps(answer)[:300])
@@ -711,14 +711,7 @@ def scenario_lookalike(ids):
     arn = topic()
     events = {"a": change(ids, "a", 7, role=ROLE, session="vpc-guardrail-earlier-invocation", port=2222),
               "central": change(ids, "central", 8, role=ROLE, session="vpc-guardrail-looks-legit", port=2223)}
-    path = os.path.join(WORK, "lookalike-batch.json")
-    keep("lookalike-batch.json", sqs_batch(events))
-    calls.clear()
-    rc, answer = invoke("lookalike", ids, "on-network-change", path, VPC_GUARDRAIL_MODE="remediate",
-                        VPC_GUARDRAIL_TOPIC_ARN=arn)
-    keep("lookalike-calls.json", calls)
-    sent = notices()
-    keep("lookalike-notices.txt", "".join(f"--- {n['subject']}\n{json.dumps(n['attributes'])}\n{n['message']}\n" for n in sent))
+    rc, answer, sent = deliver("lookalike", ids, events, arn)
     check(s, "acknowledged (no batchItemFailures)", rc == 0 and answer.get("batchItemFailures") == [],
           json.dumps(answer)[:300])
     revokes = sorted((c["account"], c["params"].get("GroupId"), c["status"]) for c in calls
