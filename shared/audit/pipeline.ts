@@ -11,7 +11,7 @@ import {
   toAsffPerAccount,
 } from '../integrations/security-hub';
 import { isLoud, type Notice } from '../notify/notice';
-import { defaultProductArn } from '../report/asff';
+import { asffRegionPrefix, defaultProductArn } from '../report/asff';
 import { sarifCategory, toSarif } from '../report/sarif';
 import { governedAccounts } from './accounts';
 import { auditNotice } from './audit-notice';
@@ -160,7 +160,7 @@ export async function runAudit(payload: AuditPayload, deps: AuditDeps): Promise<
         productArn: defaultProductArn(deps.homeRegion, deps.accountId),
         prefixes: run.coverage
           .filter((c) => (c.accountId ?? deps.accountId) === deps.accountId)
-          .map((c) => `vpc-guardrail/${deps.accountId}/${c.region}/`),
+          .map((c) => asffRegionPrefix(deps.accountId, c.region)),
         firing: new Set([...plan.active, ...plan.closed].map((r) => r.Id)),
         notJudged: summary.notJudged,
         now,

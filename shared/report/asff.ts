@@ -204,6 +204,11 @@ function types(finding: Finding): string[] {
   return out;
 }
 
+/** The start of every finding id of one account-region (`vpc-guardrail/<account>/<region>/`). */
+export function asffRegionPrefix(accountId: string, region: string): string {
+  return `vpc-guardrail/${accountId}/${region}/`;
+}
+
 /**
  * The ASFF `Id` of a rule's finding on one resource: stable while the finding fires and after. At
  * most 512 characters (Security Hub rejects a longer one): a resource id that does not fit keeps
@@ -213,10 +218,10 @@ function types(finding: Finding): string[] {
  */
 export function asffFindingId(accountId: string, region: string, ruleId: string, resourceId: string): string {
   const part = idText(resourceId);
-  const id = `vpc-guardrail/${accountId}/${region}/${ruleId}/${part}`;
+  const prefix = `${asffRegionPrefix(accountId, region)}${ruleId}/`;
+  const id = `${prefix}${part}`;
   if (id.length <= LIMITS.id) return id;
   const digest = createHash('sha256').update(resourceId).digest('hex').slice(0, 16);
-  const prefix = `vpc-guardrail/${accountId}/${region}/${ruleId}/`;
   let keep = Math.max(0, LIMITS.id - prefix.length - digest.length - 1);
   // Never half a surrogate pair.
   const last = part.charCodeAt(keep - 1);
