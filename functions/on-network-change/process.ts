@@ -171,13 +171,17 @@ export async function processMessages(
 
   // Per group, how many of its messages (members and their duplicates) were on their last receive.
   const receives = new Map(messages.map((m) => [m.id, m.receiveCount]));
-  const messagesOf = (group: EventGroup) => {
-    const members = new Set(group.members.map((m) => m.messageId));
-    const duplicates = triaged.messages
-      .filter((m) => m.outcome === 'duplicate' && members.has(m.duplicateOf))
-      .map((m) => m.messageId);
-    return [...members, ...duplicates];
-  };
+  // Each group's messages: its members', then their duplicates' in batch order (one pass, not one per group).
+  const groupOf = new Map(triaged.groups.flatMap((g) => g.members.map((m) => [m.messageId, g] as const)));
+  const duplicates = new Map<EventGroup, string[]>();
+  for (const m of triaged.messages) {
+    const group = m.outcome === 'duplicate' ? groupOf.get(m.duplicateOf) : undefined;
+    if (group) duplicates.get(group)?.push(m.messageId) ?? duplicates.set(group, [m.messageId]);
+  }
+  const messagesOf = (group: EventGroup) => [
+    ...new Set(group.members.map((m) => m.messageId)),
+    ...(duplicates.get(group) ?? []),
+  ];
   const settled = await Promise.allSettled(
     triaged.groups.map((group) =>
       processGroup(group, deps, options, lastReceives(messagesOf(group), receives, deps.queue)),
